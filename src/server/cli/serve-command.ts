@@ -1,0 +1,43 @@
+// `stopline serve`: start the HTTP server; on SIGTERM/SIGINT stop accepting, let in-flight
+// requests finish, then close the database.
+import type { Config } from '../config.ts';
+import { createContainer } from '../container.ts';
+import { buildApp } from '../http/app.ts';
+
+export async function serveCommand(config: Config): Promise<number> {
+  const container = await createContainer(config);
+  const app = await buildApp(container);
+  await app.listen({ port: config.port, host: config.host });
+  container.logger.info(
+    { baseUrl: config.baseUrl, database: container.dialect },
+    'stopline is running',
+  );
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      container.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+      const force = setTimeout(() => {
+        container.logger.error('shutdown took longer than 20 s; exiting');
+        resolve(1);
+      }, 20_000);
+      force.unref();
+      app
+        .close()
+        .then(() => container.close())
+        .then(() => {
+          clearTimeout(force);
+          container.logger.info('stopped');
+          resolve(0);
+        })
+        .catch((error: unknown) => {
+          container.logger.error({ err: error }, 'error during shutdown');
+          resolve(1);
+        });
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}

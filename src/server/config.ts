@@ -1,0 +1,175 @@
+// The only reader of the environment: turns env variables (and an optional config file) into a
+// validated Config, or a one-line error that names the bad key.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+/** Each key, its environment variable, and what it means (the README table is written from this). */
+export const CONFIG_KEYS = {
+  port: { env: 'PORT', help: 'TCP port the HTTP server listens on', default: '8080' },
+  host: { env: 'HOST', help: 'Address the HTTP server binds to', default: '127.0.0.1' },
+  dataDir: {
+    env: 'STOPLINE_DATA_DIR',
+    help: 'Folder for the SQLite database and stored files',
+    default: './data',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    help: 'A postgres:// URL selects PostgreSQL; unset means SQLite at $STOPLINE_DATA_DIR/stopline.db',
+    default: '(unset)',
+  },
+  baseUrl: {
+    env: 'STOPLINE_BASE_URL',
+    help: 'Public URL of this Stopline, used in links in e-mails and pages; https turns on Secure cookies and HSTS',
+    default: 'http://localhost:$PORT',
+  },
+  logLevel: {
+    env: 'STOPLINE_LOG_LEVEL',
+    help: 'fatal, error, warn, info, debug, trace or silent',
+    default: 'info',
+  },
+  bodyLimit: {
+    env: 'STOPLINE_BODY_LIMIT',
+    help: 'Largest accepted request body, in bytes',
+    default: '1048576',
+  },
+  pgSchema: {
+    env: 'STOPLINE_PG_SCHEMA',
+    help: 'PostgreSQL schema holding Stopline tables (created if missing); lets several installations share one database',
+    default: 'public',
+  },
+  pgPoolSize: {
+    env: 'STOPLINE_PG_POOL_SIZE',
+    help: 'PostgreSQL connections per instance',
+    default: '10',
+  },
+  trustProxy: {
+    env: 'STOPLINE_TRUST_PROXY',
+    help: 'true when behind a reverse proxy that sets X-Forwarded-For (client IPs for rate limits and audit)',
+    default: 'false',
+  },
+  configFile: {
+    env: 'STOPLINE_CONFIG',
+    help: 'Optional YAML or JSON file with any of these keys (camelCase); environment variables win',
+    default: '(none)',
+  },
+} as const;
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])], {
+  error: 'must be true or false',
+});
+
+export const ConfigSchema = z.object({
+  port: port.default(8080),
+  host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  dataDir: z.string().min(1, 'must not be empty').default('./data'),
+  databaseUrl: url(['postgres:', 'postgresql:']).optional(),
+  baseUrl: url(['http:', 'https:']).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  bodyLimit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1024, 'must be at least 1024 bytes')
+    .default(1024 * 1024),
+  pgSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier (letters, digits, _)')
+    .default('public'),
+  pgPoolSize: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(10),
+  trustProxy: bool.default(false).transform((v) => v === true || v === 'true' || v === '1'),
+});
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+export interface Config extends Omit<z.output<typeof ConfigSchema>, 'baseUrl'> {
+  /** Always set: defaults to http://localhost:PORT. */
+  baseUrl: string;
+  /** Absolute path of the SQLite file (unused on PostgreSQL). */
+  sqlitePath: string;
+  database: 'sqlite' | 'postgres';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`STOPLINE_CONFIG: cannot read ${path} (${(error as Error).message})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(
+      `STOPLINE_CONFIG: ${path} is not valid YAML/JSON (${(error as Error).message})`,
+    );
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`STOPLINE_CONFIG: ${path} must hold a mapping of keys to values`);
+  }
+  const known = new Set(Object.keys(CONFIG_KEYS));
+  for (const key of Object.keys(parsed)) {
+    if (!known.has(key) || key === 'configFile') {
+      throw new ConfigError(`STOPLINE_CONFIG: ${path} has an unknown key "${key}"`);
+    }
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Reads the configuration; throws ConfigError with one line naming the key and the problem. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const fromFile = env.STOPLINE_CONFIG ? readConfigFile(resolve(cwd, env.STOPLINE_CONFIG)) : {};
+  const raw: Record<string, unknown> = { ...fromFile };
+  for (const [key, { env: name }] of Object.entries(CONFIG_KEYS)) {
+    if (key === 'configFile') continue;
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    const name = key in CONFIG_KEYS ? CONFIG_KEYS[key as keyof typeof CONFIG_KEYS].env : key;
+    const shown = raw[key] === undefined ? '' : ` (got ${JSON.stringify(raw[key])})`;
+    throw new ConfigError(`${name}: ${issue.message}${shown}`);
+  }
+  const parsed = result.data;
+  const dataDir = isAbsolute(parsed.dataDir) ? parsed.dataDir : resolve(cwd, parsed.dataDir);
+  return {
+    ...parsed,
+    dataDir,
+    baseUrl: (parsed.baseUrl ?? `http://localhost:${parsed.port}`).replace(/\/+$/, ''),
+    sqlitePath: join(dataDir, 'stopline.db'),
+    database: parsed.databaseUrl ? 'postgres' : 'sqlite',
+  };
+}

@@ -1,0 +1,54 @@
+// Composition root: builds the database, clock and services from the configuration. Tests pass
+// overrides (a fake clock) instead of branching inside src/.
+import type { Config } from './config.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { createDatabase, type DatabaseHandle } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { Db, Dialect } from './db/schema.ts';
+import { createLogger, type Logger } from './logger.ts';
+
+export interface Container {
+  config: Config;
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface ContainerOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  /** Apply pending migrations while starting (default true). */
+  migrate?: boolean;
+}
+
+export async function createContainer(
+  config: Config,
+  overrides: ContainerOverrides = {},
+): Promise<Container> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const handle: DatabaseHandle = await createDatabase(config);
+  try {
+    if (overrides.migrate ?? true) {
+      const { applied } = await migrateToLatest(handle.db, handle.dialect, config.pgSchema);
+      if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+    }
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  let closed = false;
+  return {
+    config,
+    db: handle.db,
+    dialect: handle.dialect,
+    clock: overrides.clock ?? systemClock,
+    logger,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await handle.close();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// Opens the database chosen by the configuration: embedded SQLite by default, PostgreSQL when
+// DATABASE_URL is set. The rest of the code sees one Kysely<Database> and never the driver.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import type { Database, Db, Dialect } from './schema.ts';
+
+export interface DatabaseHandle {
+  db: Db;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export type DatabaseConfig = Pick<
+  Config,
+  'database' | 'databaseUrl' | 'sqlitePath' | 'pgSchema' | 'pgPoolSize'
+>;
+
+/** int8/bigint columns hold epoch milliseconds and counters: well inside Number's exact range. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as unknown as pg.CustomTypesConfig;
+
+export function openSqlite(path: string): SQLite.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a write the API acknowledged survives a power cut, not only a process crash.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return sqlite;
+}
+
+export async function createDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+  if (config.database === 'sqlite') {
+    const sqlite = openSqlite(config.sqlitePath);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  const schema = config.pgSchema;
+  const pool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: config.pgPoolSize,
+    types: pgTypes,
+    options: `-c search_path=${schema}`,
+  });
+  // An idle client that loses its server must not crash the process; queries will report it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  if (schema !== 'public') {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(db).catch((error: unknown) => {
+      // Two instances racing to create the schema: the loser sees a duplicate; the schema exists.
+      if ((error as { code?: string }).code !== '23505') throw error;
+    });
+  }
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/** True when the database answers a trivial query. */
+export async function isReachable(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

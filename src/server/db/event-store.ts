@@ -1,0 +1,191 @@
+// The append-only event log: every change to a report or incident is an event in its stream.
+// Appends run inside the caller's transaction (together with projections) and use optimistic
+// concurrency: appending at a stale version throws CONFLICT and, with the transaction rolled
+// back, nothing is half-written.
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { GENESIS_HASH, canonicalJson, chainHash } from './hash-chain.ts';
+import type { Executor, Visibility } from './schema.ts';
+
+export interface NewEvent {
+  type: string;
+  visibility: Visibility;
+  actorId: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface StoredEvent extends NewEvent {
+  id: string;
+  streamId: string;
+  seq: number;
+  at: number;
+  hash: string;
+}
+
+export interface AppendInput {
+  streamId: string;
+  /** Kind of subject, e.g. "incident"; fixed when the stream is created. */
+  streamType: string;
+  /** The version the caller loaded: 0 for a new stream. */
+  expectedVersion: number;
+  at: number;
+  events: NewEvent[];
+}
+
+interface HashedFields {
+  id: string;
+  stream_id: string;
+  seq: number;
+  type: string;
+  at: number;
+  actor_id: string | null;
+  visibility: Visibility;
+  data_json: string;
+}
+
+/** What the hash covers: every column except the hashes themselves and the global position. */
+export function eventHash(prevHash: string, row: HashedFields): string {
+  return chainHash(prevHash, {
+    id: row.id,
+    stream_id: row.stream_id,
+    seq: Number(row.seq),
+    type: row.type,
+    at: Number(row.at),
+    actor_id: row.actor_id,
+    visibility: row.visibility,
+    data_json: row.data_json,
+  });
+}
+
+const staleVersion = (streamId: string, expected: number, actual: number | undefined) =>
+  new AppError(
+    'CONFLICT',
+    'This record was changed by someone else since you loaded it; reload and try again',
+    { streamId, expectedVersion: expected, currentVersion: actual ?? 0 },
+  );
+
+export async function appendEvents(tx: Executor, input: AppendInput): Promise<StoredEvent[]> {
+  const { streamId, expectedVersion, at } = input;
+  if (input.events.length === 0) return [];
+  const stream = await tx
+    .selectFrom('streams')
+    .select(['version', 'head_hash', 'type'])
+    .where('id', '=', streamId)
+    .executeTakeFirst();
+  const currentVersion = stream ? Number(stream.version) : 0;
+  if (currentVersion !== expectedVersion)
+    throw staleVersion(streamId, expectedVersion, currentVersion);
+
+  let prevHash = stream?.head_hash ?? GENESIS_HASH;
+  const rows = input.events.map((event, i) => {
+    const fields: HashedFields = {
+      id: newId(),
+      stream_id: streamId,
+      seq: expectedVersion + i + 1,
+      type: event.type,
+      at,
+      actor_id: event.actorId,
+      visibility: event.visibility,
+      data_json: canonicalJson(event.data),
+    };
+    const row = { ...fields, prev_hash: prevHash, hash: eventHash(prevHash, fields) };
+    prevHash = row.hash;
+    return row;
+  });
+  const newVersion = expectedVersion + rows.length;
+
+  if (!stream) {
+    try {
+      await tx
+        .insertInto('streams')
+        .values({
+          id: streamId,
+          type: input.streamType,
+          version: newVersion,
+          head_hash: prevHash,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw staleVersion(streamId, expectedVersion, undefined);
+      throw error;
+    }
+  } else {
+    // Compare-and-set: a concurrent writer that got here first leaves zero rows to update.
+    const result = await tx
+      .updateTable('streams')
+      .set({ version: newVersion, head_hash: prevHash, updated_at: at })
+      .where('id', '=', streamId)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1)
+      throw staleVersion(streamId, expectedVersion, undefined);
+  }
+  try {
+    await tx.insertInto('events').values(rows).execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw staleVersion(streamId, expectedVersion, undefined);
+    throw error;
+  }
+  return rows.map((row, i) => ({
+    ...input.events[i]!,
+    id: row.id,
+    streamId,
+    seq: row.seq,
+    at,
+    hash: row.hash,
+  }));
+}
+
+export async function streamVersion(tx: Executor, streamId: string): Promise<number> {
+  const row = await tx
+    .selectFrom('streams')
+    .select('version')
+    .where('id', '=', streamId)
+    .executeTakeFirst();
+  return row ? Number(row.version) : 0;
+}
+
+export interface ListEventsOptions {
+  visibility?: Visibility[];
+  types?: string[];
+  afterSeq?: number;
+  limit?: number;
+}
+
+export async function listStreamEvents(
+  tx: Executor,
+  streamId: string,
+  options: ListEventsOptions = {},
+): Promise<StoredEvent[]> {
+  let query = tx.selectFrom('events').selectAll().where('stream_id', '=', streamId);
+  if (options.visibility) query = query.where('visibility', 'in', options.visibility);
+  if (options.types?.length) query = query.where('type', 'in', options.types);
+  if (options.afterSeq !== undefined) query = query.where('seq', '>', options.afterSeq);
+  const rows = await query
+    .orderBy('seq')
+    .limit(options.limit ?? 1000)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    streamId: row.stream_id,
+    seq: Number(row.seq),
+    type: row.type,
+    at: Number(row.at),
+    actorId: row.actor_id,
+    visibility: row.visibility,
+    data: JSON.parse(row.data_json) as Record<string, unknown>,
+    hash: row.hash,
+  }));
+}
+
+/** Unique-constraint violation on either driver. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string };
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}

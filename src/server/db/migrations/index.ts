@@ -1,0 +1,21 @@
+// Every migration, in order. Listed statically so the set is known at build time and readiness
+// can tell whether the database is current.
+import type { Kysely, Migration } from 'kysely';
+import type { MigrationDialect } from './column-types.ts';
+import * as eventLog from './2026-11-25-0001-event-log.ts';
+
+interface DialectMigration {
+  up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
+}
+
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '2026-11-25-0001-event-log': eventLog,
+};
+
+export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
+
+export function migrationsFor(dialect: MigrationDialect): Record<string, Migration> {
+  return Object.fromEntries(
+    Object.entries(MIGRATIONS).map(([name, m]) => [name, { up: (db) => m.up(db, dialect) }]),
+  );
+}

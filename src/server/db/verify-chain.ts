@@ -1,0 +1,96 @@
+// Walks every event stream and recomputes its hash chain; reports the first event that does not
+// match (edited, removed or reordered rows all show up here).
+import { eventHash } from './event-store.ts';
+import { GENESIS_HASH } from './hash-chain.ts';
+import type { Db } from './schema.ts';
+
+export interface ChainBreak {
+  streamId: string;
+  eventId: string | null;
+  seq: number;
+  reason: string;
+}
+
+export interface VerifyResult {
+  streams: number;
+  events: number;
+  breaks: ChainBreak[];
+}
+
+export async function verifyEventLog(db: Db): Promise<VerifyResult> {
+  const streams = await db
+    .selectFrom('streams')
+    .select(['id', 'version', 'head_hash'])
+    .orderBy('id')
+    .execute();
+  const result: VerifyResult = { streams: streams.length, events: 0, breaks: [] };
+  for (const stream of streams) {
+    const broken = await verifyStream(
+      db,
+      stream.id,
+      Number(stream.version),
+      stream.head_hash,
+      result,
+    );
+    if (broken) result.breaks.push(broken);
+  }
+  return result;
+}
+
+async function verifyStream(
+  db: Db,
+  streamId: string,
+  version: number,
+  headHash: string,
+  counter: { events: number },
+): Promise<ChainBreak | null> {
+  const PAGE = 1000;
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  for (;;) {
+    const rows = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('stream_id', '=', streamId)
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(PAGE)
+      .execute();
+    for (const row of rows) {
+      counter.events++;
+      const seq = Number(row.seq);
+      if (seq !== expectedSeq) {
+        return { streamId, eventId: row.id, seq, reason: `event #${expectedSeq} is missing` };
+      }
+      if (row.prev_hash !== prevHash) {
+        return {
+          streamId,
+          eventId: row.id,
+          seq,
+          reason: 'previous-hash link does not match the event before it',
+        };
+      }
+      if (eventHash(prevHash, row) !== row.hash) {
+        return {
+          streamId,
+          eventId: row.id,
+          seq,
+          reason: 'content does not match its hash (edited)',
+        };
+      }
+      prevHash = row.hash;
+      expectedSeq++;
+    }
+    if (rows.length < PAGE) break;
+  }
+  const last = expectedSeq - 1;
+  if (last !== version || prevHash !== headHash) {
+    return {
+      streamId,
+      eventId: null,
+      seq: last + 1,
+      reason: `stream head says ${version} events but the chain ends at ${last} (events removed?)`,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,55 @@
+// The only entry point: `stopline <command>`. Parses the command line, loads the configuration
+// and hands over to one command in cli/.
+import { loadConfig, ConfigError } from './config.ts';
+import { migrateCommand } from './cli/migrate-command.ts';
+import { consoleOutput, type Output } from './cli/output.ts';
+import { serveCommand } from './cli/serve-command.ts';
+import { verifyCommand } from './cli/verify-command.ts';
+
+const USAGE = `Usage: stopline <command>
+
+Commands:
+  serve     start the server (also: npm start)
+  migrate   apply pending database migrations
+  verify    check the hash chains of the event log; exits 1 naming the first broken event
+  help      show this text
+
+Configuration comes from environment variables; see the README.`;
+
+export async function main(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+  out: Output = consoleOutput,
+): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    out.info(USAGE);
+    return command ? 0 : 2;
+  }
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      out.error(`stopline: configuration error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(config);
+      case 'migrate':
+        return await migrateCommand(config, out);
+      case 'verify':
+        return await verifyCommand(config, out);
+      default:
+        out.error(`stopline: unknown command "${command}"${rest.length ? '' : ''}\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    out.error(`stopline ${command}: ${(error as Error).message}`);
+    return 1;
+  }
+}

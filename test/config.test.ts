@@ -1,0 +1,63 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/server/config.ts';
+import { runCli } from './helpers/cli-process.ts';
+
+describe('configuration', () => {
+  it('starts with safe defaults on an empty environment: SQLite in ./data on 127.0.0.1:8080', () => {
+    const config = loadConfig({}, '/srv/stopline');
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      database: 'sqlite',
+      sqlitePath: '/srv/stopline/data/stopline.db',
+      baseUrl: 'http://localhost:8080',
+    });
+  });
+
+  it('selects PostgreSQL when DATABASE_URL is a postgres:// URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/stopline' });
+    expect(config.database).toBe('postgres');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^PORT: must be a number/],
+    [{ PORT: '70000' }, /^PORT: must be between 0 and 65535/],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, /^DATABASE_URL: must be a URL starting with postgres:/],
+    [{ STOPLINE_BASE_URL: 'stopline.example' }, /^STOPLINE_BASE_URL: must be a URL/],
+    [{ STOPLINE_LOG_LEVEL: 'loud' }, /^STOPLINE_LOG_LEVEL: /],
+    [{ STOPLINE_TRUST_PROXY: 'maybe' }, /^STOPLINE_TRUST_PROXY: must be true or false/],
+  ])('refuses %j with a message naming the key', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads an optional YAML file; environment variables win over it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stopline-config-'));
+    const file = join(dir, 'stopline.yaml');
+    writeFileSync(file, 'port: 9000\nhost: 0.0.0.0\nbaseUrl: https://security.example.com/\n');
+    const config = loadConfig({ STOPLINE_CONFIG: file, PORT: '9100' });
+    expect(config).toMatchObject({
+      port: 9100,
+      host: '0.0.0.0',
+      baseUrl: 'https://security.example.com',
+    });
+  });
+
+  it('refuses an unknown key in the config file instead of ignoring a typo', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stopline-config-'));
+    const file = join(dir, 'stopline.yaml');
+    writeFileSync(file, 'prot: 9000\n');
+    expect(() => loadConfig({ STOPLINE_CONFIG: file })).toThrow(/unknown key "prot"/);
+  });
+
+  it('a malformed value stops `stopline serve` with one line naming the key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stopline-config-'));
+    const result = await runCli(['serve'], { PORT: 'abc', STOPLINE_DATA_DIR: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'stopline: configuration error: PORT: must be a number (got "abc")',
+    ]);
+  });
+});

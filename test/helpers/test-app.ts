@@ -1,0 +1,50 @@
+// Builds the app on a fresh database with a fake clock and a captured log, for inject() tests.
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { FakeClock } from '../../src/server/clock.ts';
+import { createContainer, type Container } from '../../src/server/container.ts';
+import { buildApp } from '../../src/server/http/app.ts';
+import { createLogger } from '../../src/server/logger.ts';
+import { createTestDatabase, type TestDatabase } from './test-db.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  container: Container;
+  clock: FakeClock;
+  database: TestDatabase;
+  /** Every log line written so far, raw JSON text. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function createTestApp(
+  options: { env?: Record<string, string>; clock?: FakeClock } = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase(options.env);
+  const clock = options.clock ?? new FakeClock('2026-03-02T09:00:00Z');
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const container = await createContainer(
+    { ...database.config, logLevel: 'info' },
+    { clock, logger: createLogger('info', sink) },
+  );
+  const app = await buildApp(container);
+  await app.ready();
+  return {
+    app,
+    container,
+    clock,
+    database,
+    logs,
+    async close() {
+      await app.close();
+      await container.close();
+      await database.drop();
+    },
+  };
+}
