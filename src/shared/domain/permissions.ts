@@ -1,0 +1,28 @@
+// Every action a staff member or token can be allowed. Routes declare one of these; the role
+// table in src/server/domain/accounts maps roles to them. Shared so the console can hide what a
+// user may not do (the server still checks every request).
+
+export const PERMISSIONS = [
+  // accounts and audit
+  'users.read',
+  'users.manage',
+  'tokens.manage_own',
+  'audit.read',
+  // policy
+  'policy.read',
+  // incidents
+  'incidents.read',
+  'incidents.create',
+  'incidents.update',
+  'incidents.assess',
+  'incidents.decide',
+  'incidents.manage_roles',
+  'incidents.close',
+  'line.read',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value);
+}
