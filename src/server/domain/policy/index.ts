@@ -1,0 +1,20 @@
+// The policy subject's public surface.
+export {
+  parsePolicy,
+  formatProblem,
+  policyHash,
+  type PolicyProblem,
+  type PolicyParseResult,
+} from './policy-parse.ts';
+export { parseDuration, formatDuration } from './duration.ts';
+export {
+  EXIT_CHECKS,
+  LINE_RESUME_CONDITIONS,
+  type Policy,
+  type Severity,
+  type Criterion,
+  type IncidentRole,
+  type Phase,
+  type ExitCheck,
+  type ExitCheckId,
+} from './policy-schema.ts';

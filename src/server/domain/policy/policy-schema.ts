@@ -1,0 +1,289 @@
+// The policy file's schema: what a team writes down about how it handles security incidents.
+// Every rule carries a plain-language `description` that the console and docs show.
+// Durations are written as text ("15m", "4h") and parsed to milliseconds.
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1-40 letters, digits, "_" or "-"');
+const text = (max = 2000) => z.string().trim().min(1, 'must not be empty').max(max);
+const description = text(2000);
+
+export const Duration = z
+  .string({ error: 'must be a duration such as "15m", "4h" or "3d"' })
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === null || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration such as "15m", "4h" or "3d"' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+export const Severity = z.strictObject({
+  id,
+  name: text(80),
+  description,
+  /** Counts as critical: a critical panel decision maps to one of these, and it stops the line. */
+  critical: z.boolean(),
+  /** Time from declaration (or from a severity change) to the first response. */
+  responseWithin: Duration,
+  /** How often the incident team posts an internal status update while the incident is active. */
+  internalUpdateEvery: Duration.optional(),
+  /** How often affected customers are updated while the incident is active. */
+  customerUpdateEvery: Duration.optional(),
+});
+export type Severity = z.infer<typeof Severity>;
+
+export const Criterion = z.strictObject({
+  id,
+  question: text(300),
+  /** What a "yes" to this question points to. */
+  yesPointsTo: z.enum(['critical', 'non_critical']),
+  description: description.optional(),
+});
+export type Criterion = z.infer<typeof Criterion>;
+
+export const Criticality = z.strictObject({
+  description,
+  criteria: z.array(Criterion).min(1, 'needs at least one question'),
+  /**
+   * How the panel's answers become a recommendation. Each question's answer is the majority of
+   * the members who answered it. any_critical: critical when any question pointing to critical is
+   * answered yes. balance: critical when more questions point to critical than to non-critical.
+   */
+  recommendation: z.enum(['any_critical', 'balance']).default('any_critical'),
+  /** Severity proposed when the panel decides critical / non-critical. */
+  defaultSeverity: z.strictObject({ critical: id, non_critical: id }),
+});
+export type Criticality = z.infer<typeof Criticality>;
+
+export const Panel = z.strictObject({
+  description,
+  /** The incident's owner (responsible developer) sits on the panel. */
+  includesOwner: z.boolean().default(true),
+  /** How many responders other than the owner. */
+  otherResponders: z.number().int().min(0).max(20),
+  /** A security lead sits on the panel. */
+  includesSecurityLead: z.boolean().default(true),
+  /** Votes needed before the decision is recorded. */
+  quorum: z.number().int().min(1).max(25),
+  /** What a tied vote means. */
+  onTie: z.enum(['security_lead_decides', 'critical', 'no_decision']),
+  /** The security lead may record the final call, overriding the vote (recorded with rationale). */
+  securityLeadHasFinalSay: z.boolean().default(true),
+});
+export type Panel = z.infer<typeof Panel>;
+
+export const IncidentRole = z.strictObject({
+  id,
+  name: text(80),
+  description,
+  /** Severities for which an incident must have someone in this role. */
+  requiredFor: z.array(id).default([]),
+  /** Whoever holds this role must not also carry troubleshooting tasks. */
+  noTroubleshooting: z.boolean().default(false),
+});
+export type IncidentRole = z.infer<typeof IncidentRole>;
+
+/** Checks the rules know how to evaluate; a phase lists which must hold before leaving it. */
+export const EXIT_CHECKS = [
+  'owner_assigned',
+  'reproduction_recorded',
+  'decision_recorded',
+  'severity_set',
+  'required_roles_filled',
+  'containment_recorded',
+  'root_cause_fixed',
+  'containment_reverted_or_justified',
+  'public_disclosure_removed',
+  'reporter_informed',
+  'post_mortem_recorded',
+  'final_report_step_recorded',
+  'tasks_done',
+] as const;
+export type ExitCheckId = (typeof EXIT_CHECKS)[number];
+
+export const ExitCheck = z.strictObject({
+  check: z.enum(EXIT_CHECKS),
+  /** Only for critical or only for non-critical incidents; always when omitted. */
+  when: z.enum(['always', 'critical', 'non_critical']).default('always'),
+  description: description.optional(),
+});
+export type ExitCheck = z.infer<typeof ExitCheck>;
+
+export const Phase = z.strictObject({
+  id,
+  name: text(80),
+  description,
+  exitChecks: z.array(ExitCheck).default([]),
+  /** This phase may be skipped for incidents of this kind (e.g. non-critical ones go to development). */
+  skippableWhen: z.enum(['never', 'critical', 'non_critical', 'always']).default('never'),
+  /** The last phase: the incident is closed. Exactly one phase is terminal. */
+  terminal: z.boolean().default(false),
+});
+export type Phase = z.infer<typeof Phase>;
+
+export const LINE_RESUME_CONDITIONS = ['contained', 'de_escalated', 'resolved', 'closed'] as const;
+
+export const StopTheLine = z.strictObject({
+  description,
+  /** The line stops when an incident is decided critical (or given a critical severity). */
+  enabled: z.boolean().default(true),
+  /**
+   * What lets the line run again, any of: contained (the incident has left the phase named by
+   * `containedAfterPhase`), de_escalated, resolved (reached the phase named by
+   * `resolvedAtPhase`), closed.
+   */
+  resumesWhen: z.array(z.enum(LINE_RESUME_CONDITIONS)).min(1),
+  containedAfterPhase: id,
+  resolvedAtPhase: id,
+});
+export type StopTheLine = z.infer<typeof StopTheLine>;
+
+export const Verification = z.strictObject({
+  description,
+  /** Response clocks pause while the incident waits for information from the reporter. */
+  pauseClocksWhileAwaitingReporter: z.boolean().default(true),
+});
+
+export const Reporters = z.strictObject({
+  description,
+  acknowledgeWithin: Duration,
+  /** A reporter must be verified before assessment results or details are shared with them. */
+  verifyIdentityBeforeSharingResults: z.boolean().default(true),
+});
+
+export const Security = z.strictObject({
+  requireMfaForAdmins: z.boolean().default(false),
+});
+
+export const PolicyDocument = z
+  .strictObject({
+    /** Version of the policy file format. */
+    format: z.literal(1, { error: 'must be 1 (the policy file format this Stopline reads)' }),
+    name: text(120),
+    /** The team's own label for this revision of its policy, e.g. a date. */
+    revision: text(40),
+    description,
+    severities: z.array(Severity).min(1, 'needs at least one severity'),
+    criticality: Criticality,
+    panel: Panel,
+    roles: z.array(IncidentRole).min(1, 'needs at least one role'),
+    phases: z.array(Phase).min(2, 'needs at least two phases'),
+    stopTheLine: StopTheLine,
+    verification: Verification,
+    reporters: Reporters,
+    security: Security.default({ requireMfaForAdmins: false }),
+  })
+  .superRefine((policy, ctx) => {
+    const severityIds = new Set<string>();
+    policy.severities.forEach((s, i) => {
+      if (severityIds.has(s.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['severities', i, 'id'],
+          message: `duplicate severity id "${s.id}"`,
+        });
+      severityIds.add(s.id);
+    });
+    const severityRef = (value: string, path: (string | number)[]) => {
+      if (!severityIds.has(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `"${value}" is not one of the severities (${[...severityIds].join(', ')})`,
+        });
+      }
+    };
+    const { critical, non_critical } = policy.criticality.defaultSeverity;
+    severityRef(critical, ['criticality', 'defaultSeverity', 'critical']);
+    severityRef(non_critical, ['criticality', 'defaultSeverity', 'non_critical']);
+    if (policy.severities.find((s) => s.id === critical)?.critical === false) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['criticality', 'defaultSeverity', 'critical'],
+        message: `severity "${critical}" is not marked critical`,
+      });
+    }
+    if (policy.severities.find((s) => s.id === non_critical)?.critical === true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['criticality', 'defaultSeverity', 'non_critical'],
+        message: `severity "${non_critical}" is marked critical`,
+      });
+    }
+    unique(
+      policy.criticality.criteria.map((c) => c.id),
+      ['criticality', 'criteria'],
+      'question id',
+      ctx,
+    );
+    unique(
+      policy.roles.map((r) => r.id),
+      ['roles'],
+      'role id',
+      ctx,
+    );
+    policy.roles.forEach((role, i) =>
+      role.requiredFor.forEach((s, j) => severityRef(s, ['roles', i, 'requiredFor', j])),
+    );
+    unique(
+      policy.phases.map((p) => p.id),
+      ['phases'],
+      'phase id',
+      ctx,
+    );
+    const terminal = policy.phases.filter((p) => p.terminal);
+    if (terminal.length !== 1 || !policy.phases[policy.phases.length - 1]?.terminal) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['phases'],
+        message: 'exactly one phase, the last, must be terminal: true',
+      });
+    }
+    const phaseIds = new Set(policy.phases.map((p) => p.id));
+    for (const key of ['containedAfterPhase', 'resolvedAtPhase'] as const) {
+      const value = policy.stopTheLine[key];
+      if (!phaseIds.has(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stopTheLine', key],
+          message: `"${value}" is not one of the phases (${[...phaseIds].join(', ')})`,
+        });
+      }
+    }
+    const panelSize =
+      (policy.panel.includesOwner ? 1 : 0) +
+      policy.panel.otherResponders +
+      (policy.panel.includesSecurityLead ? 1 : 0);
+    if (policy.panel.quorum > panelSize) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['panel', 'quorum'],
+        message: `quorum ${policy.panel.quorum} is larger than the panel (${panelSize} members)`,
+      });
+    }
+  });
+
+function unique(
+  ids: string[],
+  path: (string | number)[],
+  what: string,
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  ids.forEach((value, i) => {
+    if (seen.has(value))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, i, 'id'],
+        message: `duplicate ${what} "${value}"`,
+      });
+    seen.add(value);
+  });
+}
+
+/** A validated policy, durations in milliseconds. */
+export type Policy = z.output<typeof PolicyDocument>;
