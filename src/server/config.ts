@@ -2,8 +2,13 @@
 // validated Config, or a one-line error that names the bad key.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+
+export const BUNDLED_POLICY = fileURLToPath(
+  new URL('../../policies/default.yaml', import.meta.url),
+);
 
 const port = z.coerce
   .number({ error: 'must be a number' })
@@ -67,6 +72,11 @@ export const CONFIG_KEYS = {
     help: 'true when behind a reverse proxy that sets X-Forwarded-For (client IPs for rate limits and audit)',
     default: 'false',
   },
+  policyFile: {
+    env: 'STOPLINE_POLICY',
+    help: 'The incident response policy in force (YAML); `stopline policy check FILE` validates one',
+    default: 'policies/default.yaml (bundled)',
+  },
   configFile: {
     env: 'STOPLINE_CONFIG',
     help: 'Optional YAML or JSON file with any of these keys (camelCase); environment variables win',
@@ -99,12 +109,15 @@ export const ConfigSchema = z.object({
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .default(10),
+  policyFile: z.string().min(1, 'must not be empty').optional(),
   trustProxy: bool.default(false).transform((v) => v === true || v === 'true' || v === '1'),
 });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
-export interface Config extends Omit<z.output<typeof ConfigSchema>, 'baseUrl'> {
+export interface Config extends Omit<z.output<typeof ConfigSchema>, 'baseUrl' | 'policyFile'> {
+  /** Absolute path of the policy file in force. */
+  policyFile: string;
   /** Always set: defaults to http://localhost:PORT. */
   baseUrl: string;
   /** Absolute path of the SQLite file (unused on PostgreSQL). */
@@ -170,6 +183,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dataDir,
     baseUrl: (parsed.baseUrl ?? `http://localhost:${parsed.port}`).replace(/\/+$/, ''),
     sqlitePath: join(dataDir, 'stopline.db'),
+    policyFile: parsed.policyFile ? resolve(cwd, parsed.policyFile) : BUNDLED_POLICY,
     database: parsed.databaseUrl ? 'postgres' : 'sqlite',
   };
 }

@@ -6,6 +6,7 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
 
 export interface Container {
   config: Config;
@@ -13,6 +14,8 @@ export interface Container {
   dialect: Dialect;
   clock: Clock;
   logger: Logger;
+  /** The policy in force (STOPLINE_POLICY, default policies/default.yaml). */
+  policy: PolicyInForce;
   close(): Promise<void>;
 }
 
@@ -21,6 +24,8 @@ export interface ContainerOverrides {
   logger?: Logger;
   /** Apply pending migrations while starting (default true). */
   migrate?: boolean;
+  /** A policy other than the configured file (tests of custom policies). */
+  policy?: PolicyInForce;
 }
 
 export async function createContainer(
@@ -28,6 +33,7 @@ export async function createContainer(
   overrides: ContainerOverrides = {},
 ): Promise<Container> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  const policy = overrides.policy ?? loadPolicyFile(config.policyFile);
   const handle: DatabaseHandle = await createDatabase(config);
   try {
     if (overrides.migrate ?? true) {
@@ -45,6 +51,7 @@ export async function createContainer(
     dialect: handle.dialect,
     clock: overrides.clock ?? systemClock,
     logger,
+    policy,
     async close() {
       if (closed) return;
       closed = true;

@@ -18,3 +18,4 @@ export {
   type ExitCheck,
   type ExitCheckId,
 } from './policy-schema.ts';
+export { loadPolicyFile, PolicyError, type PolicyInForce } from './policy-loader.ts';
