@@ -41,7 +41,7 @@ describe('stopline policy check FILE', () => {
     expect(run.stdout).toBe('');
     const lines = run.stderr.trim().split('\n');
     expect(lines).toEqual([
-      expect.stringMatching(new RegExp(`^${file}:\\d+: panel\\.onTie: Invalid option: `)),
+      expect.stringMatching(new RegExp(`^${file}:\\d+: panel\\.onTie: must be one of `)),
       expect.stringMatching(new RegExp(`^${file}:\\d+: panel\\.chair: unknown field "chair"`)),
       `${file}: not a valid policy (2 problems)`,
     ]);

@@ -100,6 +100,9 @@ function problemsOf(
       input === null || input === undefined
         ? 'the file is empty; a policy starts with "format: 1"'
         : 'a policy file must be a mapping of fields (format, name, severities, ...)';
+  } else if (issue.code === 'invalid_value' && issue.values.length > 1) {
+    const got = JSON.stringify(valueAt(input, issue.path))?.slice(0, 60);
+    message = `must be one of ${issue.values.map(String).join(', ')} (got ${got})`;
   } else if (issue.code === 'invalid_type') {
     const value = valueAt(input, issue.path);
     message =

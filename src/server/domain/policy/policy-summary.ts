@@ -6,7 +6,7 @@ import type { Panel, Policy } from './policy-schema.ts';
 const TIE: Record<Panel['onTie'], string> = {
   security_lead_decides: 'the security lead decides',
   critical: 'critical',
-  no_decision: 'no decision (vote again)',
+  no_decision: 'no decision from the vote',
 };
 
 function list(items: string[], last = 'and'): string {
