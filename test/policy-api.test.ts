@@ -1,5 +1,8 @@
 // GET /api/v1/policy and the policy history over HTTP, as a signed-in viewer would read them.
+import Fastify, { type RouteOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { policyRoutes } from '../src/server/http/api/policy-routes.ts';
 import { PolicyResponse } from '../src/shared/api/policy.ts';
 import { loginAs, type TestLogin } from './helpers/auth.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
@@ -99,5 +102,25 @@ describe('GET /api/v1/policy/versions', () => {
     expect(malformed.json().errors).toEqual([
       { field: 'params.hash', message: 'must be a policy hash: 64 lower-case hex digits' },
     ]);
+  });
+});
+
+describe('the policy routes', () => {
+  it('each declares the policy.read permission', async () => {
+    const app = Fastify();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    const declared: [string, unknown][] = [];
+    app.addHook('onRoute', (route: RouteOptions) => {
+      if (route.method === 'GET') declared.push([route.url, route.config]);
+    });
+    await app.register(policyRoutes, { prefix: '/api/v1', policy: t.container.services.policy });
+    await app.ready();
+    expect(declared).toEqual([
+      ['/api/v1/policy', { permission: 'policy.read' }],
+      ['/api/v1/policy/versions', { permission: 'policy.read' }],
+      ['/api/v1/policy/versions/:hash', { permission: 'policy.read' }],
+    ]);
+    await app.close();
   });
 });

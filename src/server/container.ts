@@ -30,7 +30,10 @@ export interface Container {
 export interface ContainerOverrides {
   clock?: Clock;
   logger?: Logger;
-  /** Apply pending migrations while starting (default true). */
+  /**
+   * Apply pending migrations while starting (default true). With false the database must already
+   * be current: start-up still records the policy in force in policy_versions.
+   */
   migrate?: boolean;
   /** A policy other than the configured file (tests of custom policies). */
   policy?: PolicyInForce;
