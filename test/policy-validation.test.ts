@@ -95,6 +95,17 @@ describe('a policy file with a mistake is refused, naming the line and the field
     ]);
   });
 
+  it('a number where a duration belongs says how to write a duration', () => {
+    const text = withChange('  acknowledgeWithin: 24h\n', '  acknowledgeWithin: 24\n');
+    expect(problemsOf(text)).toEqual([
+      {
+        line: lineOf(text, 'acknowledgeWithin: 24'),
+        path: 'reporters.acknowledgeWithin',
+        message: 'must be a duration such as "15m", "4h" or "3d"',
+      },
+    ]);
+  });
+
   it('a value outside its choices lists them', () => {
     const text = withChange('  onTie: security_lead_decides\n', '  onTie: coin_flip\n');
     expect(problemsOf(text)).toEqual([
@@ -184,6 +195,20 @@ describe('a policy file with a mistake is refused, naming the line and the field
         message: expect.stringMatching(
           /^"contain" is not one of the phases \(detection_analysis, /,
         ),
+      },
+    ]);
+  });
+
+  it('"contained" measured after the terminal phase could never resume the line, and is refused', () => {
+    const text = withChange(
+      '  containedAfterPhase: containment\n',
+      '  containedAfterPhase: closed\n',
+    );
+    expect(problemsOf(text)).toEqual([
+      {
+        line: lineOf(text, 'containedAfterPhase: closed'),
+        path: 'stopTheLine.containedAfterPhase',
+        message: expect.stringMatching(/^"closed" is the terminal phase/),
       },
     ]);
   });

@@ -94,21 +94,22 @@ function problemsOf(
       };
     });
   }
+  const value = valueAt(input, issue.path);
+  const got = JSON.stringify(value)?.slice(0, 60);
+  // Zod's generic wording is rewritten; the schema's own messages (durations...) stay.
+  const generic = /^Invalid (input|option)/.test(issue.message);
   let message = issue.message;
   if (issue.path.length === 0 && issue.code === 'invalid_type') {
     message =
       input === null || input === undefined
         ? 'the file is empty; a policy starts with "format: 1"'
         : 'a policy file must be a mapping of fields (format, name, severities, ...)';
-  } else if (issue.code === 'invalid_value' && issue.values.length > 1) {
-    const got = JSON.stringify(valueAt(input, issue.path))?.slice(0, 60);
+  } else if (issue.code === 'invalid_type' && value === undefined) {
+    message = 'is required but missing';
+  } else if (generic && issue.code === 'invalid_value') {
     message = `must be one of ${issue.values.map(String).join(', ')} (got ${got})`;
-  } else if (issue.code === 'invalid_type') {
-    const value = valueAt(input, issue.path);
-    message =
-      value === undefined
-        ? 'is required but missing'
-        : `${EXPECTED[issue.expected] ?? issue.message} (got ${JSON.stringify(value)?.slice(0, 60)})`;
+  } else if (generic && issue.code === 'invalid_type') {
+    message = `${EXPECTED[issue.expected] ?? issue.message} (got ${got})`;
   }
   return [{ line: locate(issue.path), path: formatPath(issue.path), message }];
 }

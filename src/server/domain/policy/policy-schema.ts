@@ -263,6 +263,14 @@ export const PolicyDocument = z
         });
       }
     }
+    const contained = policy.stopTheLine.containedAfterPhase;
+    if (policy.phases.find((p) => p.id === contained)?.terminal) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stopTheLine', 'containedAfterPhase'],
+        message: `"${contained}" is the terminal phase: no incident ever leaves it, so "contained" could never let the line resume`,
+      });
+    }
     const panelSize =
       (policy.panel.includesOwner ? 1 : 0) +
       policy.panel.otherResponders +
