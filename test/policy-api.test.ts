@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyRoutes } from '../src/server/http/api/policy-routes.ts';
 import { PolicyResponse } from '../src/shared/api/policy.ts';
 import { loginAs, type TestLogin } from './helpers/auth.ts';
+import { SEV_EXAMPLE } from './helpers/policies.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
@@ -60,6 +61,39 @@ describe('GET /api/v1/policy', () => {
     const { panel, ...others } = durationsAsMs(rest) as { panel: Record<string, unknown> };
     const { size: _size, ...panelFields } = panel;
     expect({ ...others, panel: panelFields }).toEqual(t.container.policy.policy);
+  });
+});
+
+describe('GET /api/v1/policy with a team’s own policy', () => {
+  it('answers SEV1–SEV4, its panel of three and its phases', async () => {
+    const own = await createTestApp({ env: { STOPLINE_POLICY: SEV_EXAMPLE } });
+    try {
+      const login = await loginAs(own, 'viewer');
+      const res = await own.app.inject({
+        method: 'GET',
+        url: '/api/v1/policy',
+        headers: login.headers,
+      });
+      expect(res.statusCode).toBe(200);
+      const body = PolicyResponse.parse(res.json());
+      expect(body.hash).toBe(own.container.policy.hash);
+      expect(body.severities.map((s) => [s.id, s.critical, s.responseWithin.text])).toEqual([
+        ['SEV1', true, '10m'],
+        ['SEV2', true, '30m'],
+        ['SEV3', false, '1d'],
+        ['SEV4', false, '1w'],
+      ]);
+      expect(body.panel).toMatchObject({ size: 3, quorum: 2, onTie: 'critical' });
+      expect(body.phases.map((p) => p.id)).toEqual([
+        'triage',
+        'mitigate',
+        'resolve',
+        'review',
+        'closed',
+      ]);
+    } finally {
+      await own.close();
+    }
   });
 });
 
