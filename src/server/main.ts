@@ -3,6 +3,7 @@
 import { loadConfig, ConfigError } from './config.ts';
 import { migrateCommand } from './cli/migrate-command.ts';
 import { consoleOutput, type Output } from './cli/output.ts';
+import { policyCommand } from './cli/policy-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
 import { verifyCommand } from './cli/verify-command.ts';
 
@@ -12,6 +13,10 @@ Commands:
   serve     start the server (also: npm start)
   migrate   apply pending database migrations
   verify    check the hash chains of the event log; exits 1 naming the first broken event
+  policy check FILE
+            validate a policy file; exits 1 printing each problem as FILE:LINE: field: message
+  policy show
+            summarise the policy in force (STOPLINE_POLICY)
   help      show this text
 
 Configuration comes from environment variables; see the README.`;
@@ -44,6 +49,8 @@ export async function main(
         return await migrateCommand(config, out);
       case 'verify':
         return await verifyCommand(config, out);
+      case 'policy':
+        return await policyCommand(rest, config, out);
       default:
         out.error(`stopline: unknown command "${command}"${rest.length ? '' : ''}\n\n${USAGE}`);
         return 2;

@@ -8,6 +8,7 @@ import {
 import type { Container } from '../container.ts';
 import { newId } from '../ids.ts';
 import { healthRoutes } from './api/health-routes.ts';
+import { policyRoutes } from './api/policy-routes.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -35,5 +36,6 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 
   await app.register(problemPlugin);
   await app.register(healthRoutes, { container });
+  await app.register(policyRoutes, { prefix: '/api/v1', policy: container.services.policy });
   return app;
 }
