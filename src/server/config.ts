@@ -67,6 +67,31 @@ export const CONFIG_KEYS = {
     help: 'true when behind a reverse proxy that sets X-Forwarded-For (client IPs for rate limits and audit)',
     default: 'false',
   },
+  sessionIdleMinutes: {
+    env: 'STOPLINE_SESSION_IDLE_MINUTES',
+    help: 'A signed-in session ends after this many minutes without a request',
+    default: '120',
+  },
+  sessionMaxHours: {
+    env: 'STOPLINE_SESSION_MAX_HOURS',
+    help: 'A signed-in session ends this many hours after sign-in, however active',
+    default: '24',
+  },
+  requireAdminMfa: {
+    env: 'STOPLINE_REQUIRE_ADMIN_MFA',
+    help: 'true: admins act as admins only after enrolling a TOTP second factor',
+    default: 'false',
+  },
+  signInMaxFailures: {
+    env: 'STOPLINE_SIGNIN_MAX_FAILURES',
+    help: 'Failed sign-ins for one account within 15 minutes before it is locked for 15 minutes (four times as many per IP address)',
+    default: '5',
+  },
+  linkValidHours: {
+    env: 'STOPLINE_LINK_VALID_HOURS',
+    help: 'How long a first-run setup or set-password link stays valid',
+    default: '24',
+  },
   configFile: {
     env: 'STOPLINE_CONFIG',
     help: 'Optional YAML or JSON file with any of these keys (camelCase); environment variables win',
@@ -77,6 +102,13 @@ export const CONFIG_KEYS = {
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])], {
   error: 'must be true or false',
 });
+
+const flag = bool.default(false).transform((v) => v === true || v === 'true' || v === '1');
+
+const positiveInt = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be at least 1');
 
 export const ConfigSchema = z.object({
   port: port.default(8080),
@@ -94,12 +126,13 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier (letters, digits, _)')
     .default('public'),
-  pgPoolSize: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .default(10),
-  trustProxy: bool.default(false).transform((v) => v === true || v === 'true' || v === '1'),
+  pgPoolSize: positiveInt.default(10),
+  trustProxy: flag,
+  sessionIdleMinutes: positiveInt.default(120),
+  sessionMaxHours: positiveInt.default(24),
+  requireAdminMfa: flag,
+  signInMaxFailures: positiveInt.default(5),
+  linkValidHours: positiveInt.default(24),
 });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

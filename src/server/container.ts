@@ -3,6 +3,7 @@
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
+import { createAccounts, type Accounts } from './domain/accounts/index.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -13,6 +14,7 @@ export interface Container {
   dialect: Dialect;
   clock: Clock;
   logger: Logger;
+  accounts: Accounts;
   close(): Promise<void>;
 }
 
@@ -39,12 +41,14 @@ export async function createContainer(
     throw error;
   }
   let closed = false;
+  const clock = overrides.clock ?? systemClock;
   return {
     config,
     db: handle.db,
     dialect: handle.dialect,
-    clock: overrides.clock ?? systemClock,
+    clock,
     logger,
+    accounts: createAccounts({ db: handle.db, clock, config }),
     async close() {
       if (closed) return;
       closed = true;

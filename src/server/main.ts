@@ -4,6 +4,7 @@ import { loadConfig, ConfigError } from './config.ts';
 import { migrateCommand } from './cli/migrate-command.ts';
 import { consoleOutput, type Output } from './cli/output.ts';
 import { serveCommand } from './cli/serve-command.ts';
+import { userCommand } from './cli/user-command.ts';
 import { verifyCommand } from './cli/verify-command.ts';
 
 const USAGE = `Usage: stopline <command>
@@ -11,7 +12,10 @@ const USAGE = `Usage: stopline <command>
 Commands:
   serve     start the server (also: npm start)
   migrate   apply pending database migrations
-  verify    check the hash chains of the event log; exits 1 naming the first broken event
+  user add  create a staff account and print its one-time set-password link
+            (stopline user add --email E --name N --role admin)
+  verify    check the hash chains of the event log and the audit trail; exits 1 naming the
+            first broken record
   help      show this text
 
 Configuration comes from environment variables; see the README.`;
@@ -39,9 +43,11 @@ export async function main(
   try {
     switch (command) {
       case 'serve':
-        return await serveCommand(config);
+        return await serveCommand(config, out);
       case 'migrate':
         return await migrateCommand(config, out);
+      case 'user':
+        return await userCommand(config, rest, out);
       case 'verify':
         return await verifyCommand(config, out);
       default:

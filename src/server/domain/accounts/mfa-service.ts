@@ -1,0 +1,110 @@
+// The TOTP second factor: enrol (secret + QR code), confirm with a first code (which turns it on
+// and hands out recovery codes once), and turn it off with a current code.
+import type { Clock } from '../../clock.ts';
+import type { Db } from '../../db/schema.ts';
+import { AppError, notFound } from '../../errors.ts';
+import type { Actor } from '../actor.ts';
+import { recordAudit } from '../audit/index.ts';
+import { replaceRecoveryCodes, useRecoveryCode } from './credentials-repository.ts';
+import { newRecoveryCode, normaliseRecoveryCode, sha256 } from './secrets.ts';
+import { acceptTotp, enrolmentDetails, newTotpSecret } from './totp.ts';
+import { findUserById, updateUser } from './users-repository.ts';
+
+export interface MfaDeps {
+  db: Db;
+  clock: Clock;
+}
+
+const RECOVERY_CODES = 10;
+
+function personOf(actor: Actor): string {
+  if (actor.kind !== 'user' || !actor.userId)
+    throw new AppError('FORBIDDEN', 'Change your second factor while signed in, not with a token');
+  return actor.userId;
+}
+
+const wrongCode = () =>
+  new AppError('VALIDATION', 'The code is not right', {
+    errors: [{ field: 'code', message: 'is not a current code from your authenticator app' }],
+  });
+
+export function createMfaService(deps: MfaDeps) {
+  const { db, clock } = deps;
+
+  async function loadPerson(actor: Actor) {
+    const user = await findUserById(db, personOf(actor));
+    if (!user) throw notFound('The user');
+    return user;
+  }
+
+  return {
+    /** Starts (or restarts) enrolment; nothing changes for sign-in until it is confirmed. */
+    async startEnrolment(actor: Actor) {
+      const user = await loadPerson(actor);
+      if (user.mfaSecret)
+        throw new AppError('CONFLICT', 'A second factor is already on; turn it off first');
+      const secret = newTotpSecret();
+      await updateUser(db, user.id, { mfaPendingSecret: secret }, clock.now());
+      return enrolmentDetails(secret, user.email);
+    },
+
+    async confirmEnrolment(actor: Actor, code: string): Promise<{ recoveryCodes: string[] }> {
+      const user = await loadPerson(actor);
+      const at = clock.now();
+      if (!user.mfaPendingSecret)
+        throw new AppError('CONFLICT', 'Start enrolment first: there is no pending second factor');
+      const counter = acceptTotp(user.mfaPendingSecret, code, at, null);
+      if (counter === null) throw wrongCode();
+      const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
+      await db.transaction().execute(async (tx) => {
+        await updateUser(
+          tx,
+          user.id,
+          { mfaSecret: user.mfaPendingSecret, mfaPendingSecret: null, mfaLastCounter: counter },
+          at,
+        );
+        await replaceRecoveryCodes(
+          tx,
+          user.id,
+          recoveryCodes.map((c) => sha256(c)),
+        );
+        await recordAudit(tx, {
+          actor,
+          action: 'mfa.enabled',
+          target: { type: 'user', id: user.id },
+          at,
+          detail: { method: 'totp', recoveryCodes: RECOVERY_CODES },
+        });
+      });
+      return { recoveryCodes };
+    },
+
+    /** Turns the second factor off; needs a current code or an unused recovery code. */
+    async disable(actor: Actor, code: string): Promise<void> {
+      const user = await loadPerson(actor);
+      const at = clock.now();
+      if (!user.mfaSecret) throw new AppError('CONFLICT', 'No second factor is on');
+      await db.transaction().execute(async (tx) => {
+        const ok =
+          acceptTotp(user.mfaSecret!, code, at, user.mfaLastCounter) !== null ||
+          (await useRecoveryCode(tx, user.id, sha256(normaliseRecoveryCode(code)), at));
+        if (!ok) throw wrongCode();
+        await updateUser(
+          tx,
+          user.id,
+          { mfaSecret: null, mfaPendingSecret: null, mfaLastCounter: null },
+          at,
+        );
+        await replaceRecoveryCodes(tx, user.id, []);
+        await recordAudit(tx, {
+          actor,
+          action: 'mfa.disabled',
+          target: { type: 'user', id: user.id },
+          at,
+        });
+      });
+    },
+  };
+}
+
+export type MfaService = ReturnType<typeof createMfaService>;
