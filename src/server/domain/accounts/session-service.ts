@@ -101,13 +101,10 @@ export function createSessionService(deps: SessionDeps) {
 
   function userActor(user: UserRecord, origin: RequestOrigin): Actor {
     const roles = effectiveRoles(user, config);
-    return {
-      kind: 'user',
-      userId: user.id,
-      roles,
-      permissions: permissionsForRoles(roles),
-      ...origin,
-    };
+    const permissions = permissionsForRoles(roles);
+    // Whoever must enrol a second factor can always reach their own account to do it.
+    if (mfaEnrolmentRequired(user, config)) permissions.add('account.manage_own');
+    return { kind: 'user', userId: user.id, roles, permissions, ...origin };
   }
 
   /** Checks the second factor; a recovery code is spent when used. */
