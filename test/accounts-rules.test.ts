@@ -2,6 +2,11 @@
 // and the role table.
 import { describe, expect, it } from 'vitest';
 import { MINUTE } from '../src/server/clock.ts';
+import {
+  parseRoleMap,
+  rolesFromClaim,
+  verifiedEmail,
+} from '../src/server/domain/accounts/oidc-rules.ts';
 import { passwordProblem } from '../src/server/domain/accounts/password-rules.ts';
 import {
   afterFailure,
@@ -74,5 +79,25 @@ describe('role table', () => {
       'policy.read',
     ]);
     expect(permissionsForRoles(['overlord']).size).toBe(0);
+  });
+});
+
+describe('single sign-on claim mapping', () => {
+  it('maps claim values through the role map, dropping unknown ones', () => {
+    const map = parseRoleMap('sec-admins=admin, oncall=responder,oncall=comms, x=overlord');
+    expect(rolesFromClaim(['oncall', 'other'], map)).toEqual(['comms', 'responder']);
+    expect(rolesFromClaim('sec-admins x', map)).toEqual(['admin']);
+    expect(rolesFromClaim(undefined, map)).toEqual([]);
+  });
+  it('without a map takes claim values that are role names', () => {
+    expect(rolesFromClaim(['viewer', 'legal', 'root'], parseRoleMap(undefined))).toEqual([
+      'legal',
+      'viewer',
+    ]);
+  });
+  it('trusts an email only when the provider does not say it is unverified', () => {
+    expect(verifiedEmail({ email: 'A@B.org' })).toBe('a@b.org');
+    expect(verifiedEmail({ email: 'a@b.org', email_verified: false })).toBeNull();
+    expect(verifiedEmail({})).toBeNull();
   });
 });

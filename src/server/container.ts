@@ -3,9 +3,10 @@
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
-import { createAccounts, type Accounts } from './domain/accounts/index.ts';
+import { createAccounts, type Accounts, type OidcProvider } from './domain/accounts/index.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
+import { createOidcClient } from './integrations/oidc-client.ts';
 import { createLogger, type Logger } from './logger.ts';
 
 export interface Container {
@@ -20,6 +21,8 @@ export interface Container {
 
 export interface ContainerOverrides {
   clock?: Clock;
+  /** Stand-in for the OpenID Connect provider. */
+  oidc?: OidcProvider | null;
   logger?: Logger;
   /** Apply pending migrations while starting (default true). */
   migrate?: boolean;
@@ -48,11 +51,23 @@ export async function createContainer(
     dialect: handle.dialect,
     clock,
     logger,
-    accounts: createAccounts({ db: handle.db, clock, config }),
+    accounts: createAccounts({
+      db: handle.db,
+      clock,
+      config,
+      oidc: overrides.oidc ?? oidcFrom(config),
+    }),
     async close() {
       if (closed) return;
       closed = true;
       await handle.close();
     },
   };
+}
+
+function oidcFrom(config: Config): OidcProvider | null {
+  const { oidcIssuer: issuer, oidcClientId: clientId, oidcClientSecret: clientSecret } = config;
+  return issuer && clientId && clientSecret
+    ? createOidcClient({ issuer, clientId, clientSecret })
+    : null;
 }

@@ -97,6 +97,16 @@ export interface OneTimeLinksTable {
   used_at: number | null;
 }
 
+export interface OidcLoginsTable {
+  /** SHA-256 of the flow id held in a short-lived cookie. */
+  flow_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface SignInCountersTable {
   /** `account:<email>` or `ip:<address>`. */
   key: string;
@@ -138,6 +148,7 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   one_time_links: OneTimeLinksTable;
   sign_in_counters: SignInCountersTable;
+  oidc_logins: OidcLoginsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
 }

@@ -9,6 +9,7 @@ import type { Container } from '../container.ts';
 import { newId } from '../ids.ts';
 import { auditRoutes } from './api/audit-routes.ts';
 import { healthRoutes } from './api/health-routes.ts';
+import { oidcRoutes } from './api/oidc-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
 import { setupRoutes } from './api/setup-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
@@ -47,7 +48,14 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(authPlugin, { container });
   await app.register(openApiPlugin);
   await app.register(healthRoutes, { container });
-  for (const routes of [sessionRoutes, setupRoutes, usersRoutes, tokensRoutes, auditRoutes])
+  for (const routes of [
+    sessionRoutes,
+    oidcRoutes,
+    setupRoutes,
+    usersRoutes,
+    tokensRoutes,
+    auditRoutes,
+  ])
     await app.register(routes, { container });
   await app.register(accountLinkPages);
   return app;

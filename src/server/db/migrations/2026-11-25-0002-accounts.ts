@@ -72,6 +72,17 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .addColumn('used_at', t.time)
     .execute();
 
+  // OpenID Connect sign-ins in progress: the PKCE verifier, state and nonce of each, for minutes.
+  await db.schema
+    .createTable('oidc_logins')
+    .addColumn('flow_hash', t.text, (c) => c.primaryKey())
+    .addColumn('state', t.text, (c) => c.notNull())
+    .addColumn('nonce', t.text, (c) => c.notNull())
+    .addColumn('code_verifier', t.text, (c) => c.notNull())
+    .addColumn('created_at', t.time, (c) => c.notNull())
+    .addColumn('expires_at', t.time, (c) => c.notNull())
+    .execute();
+
   await db.schema
     .createTable('sign_in_counters')
     .addColumn('key', t.text, (c) => c.primaryKey())

@@ -5,6 +5,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/schema.ts';
 import { createAuditService } from '../audit/index.ts';
 import { createMfaService } from './mfa-service.ts';
+import { createOidcService, type OidcProvider } from './oidc-service.ts';
 import { createSessionService } from './session-service.ts';
 import { createTokensService } from './tokens-service.ts';
 import { createUsersService } from './users-service.ts';
@@ -20,7 +21,11 @@ export interface AccountsDeps {
     | 'sessionMaxHours'
     | 'requireAdminMfa'
     | 'signInMaxFailures'
+    | 'oidcRolesClaim'
+    | 'oidcRoleMap'
   >;
+  /** Single sign-on, when configured. */
+  oidc?: OidcProvider | null;
 }
 
 export function createAccounts(deps: AccountsDeps) {
@@ -29,6 +34,7 @@ export function createAccounts(deps: AccountsDeps) {
     sessions: createSessionService(deps),
     tokens: createTokensService(deps),
     mfa: createMfaService(deps),
+    oidc: createOidcService(deps),
     audit: createAuditService(deps),
   };
 }
@@ -38,6 +44,7 @@ export type Accounts = ReturnType<typeof createAccounts>;
 export { listActiveUsers, type ActiveUser } from './users-service.ts';
 export type { UserRecord } from './users-repository.ts';
 export type { RequestOrigin, SignedIn } from './session-service.ts';
+export { OIDC_CALLBACK_PATH, type OidcChecks, type OidcProvider } from './oidc-service.ts';
 export {
   ROLE_PERMISSIONS,
   ROLES,

@@ -89,6 +89,54 @@ export function sessionView(
   };
 }
 
+export function actorForUser(
+  user: UserRecord,
+  config: Pick<Config, 'requireAdminMfa'>,
+  origin: RequestOrigin,
+): Actor {
+  const roles = effectiveRoles(user, config);
+  const permissions = permissionsForRoles(roles);
+  // Whoever must enrol a second factor can always reach their own account to do it.
+  if (mfaEnrolmentRequired(user, config)) permissions.add('account.manage_own');
+  return { kind: 'user', userId: user.id, roles, permissions, ...origin };
+}
+
+/** Starts a session for a user who has proved who they are; audited as signed in. */
+export async function openSession(
+  tx: Executor,
+  config: Pick<Config, 'sessionMaxHours' | 'requireAdminMfa'>,
+  user: UserRecord,
+  origin: RequestOrigin,
+  at: number,
+  how: Record<string, unknown>,
+): Promise<SignedIn> {
+  const sessionId = newSecret('stl_session');
+  const expiresAt = at + config.sessionMaxHours * HOUR;
+  await insertSession(tx, {
+    id_hash: sha256(sessionId),
+    user_id: user.id,
+    created_at: at,
+    last_seen_at: at,
+    expires_at: expiresAt,
+    ended_at: null,
+    ip: origin.ip ?? null,
+    user_agent: origin.userAgent?.slice(0, 500) ?? null,
+  });
+  const actor = actorForUser(user, config, origin);
+  await recordAudit(tx, {
+    actor,
+    action: 'session.signed_in',
+    target: { type: 'user', id: user.id },
+    at,
+    detail: how,
+  });
+  return {
+    sessionId,
+    expiresAt,
+    session: sessionView(user, actor, csrfTokenFor(sessionId), config),
+  };
+}
+
 type Attempt =
   | { outcome: 'locked'; retryAfterMs: number }
   | { outcome: 'failed'; mfaRequired?: boolean }
@@ -99,13 +147,7 @@ export function createSessionService(deps: SessionDeps) {
   const idleMs = config.sessionIdleMinutes * MINUTE;
   const limits = signInLimits(config.signInMaxFailures);
 
-  function userActor(user: UserRecord, origin: RequestOrigin): Actor {
-    const roles = effectiveRoles(user, config);
-    const permissions = permissionsForRoles(roles);
-    // Whoever must enrol a second factor can always reach their own account to do it.
-    if (mfaEnrolmentRequired(user, config)) permissions.add('account.manage_own');
-    return { kind: 'user', userId: user.id, roles, permissions, ...origin };
-  }
+  const userActor = (user: UserRecord, origin: RequestOrigin) => actorForUser(user, config, origin);
 
   /** Checks the second factor; a recovery code is spent when used. */
   async function secondFactorOk(tx: Executor, user: UserRecord, code: string, at: number) {
@@ -195,36 +237,12 @@ export function createSessionService(deps: SessionDeps) {
         return { outcome: 'failed' };
       }
 
-      const signedInUser = user!;
       await clearCounter(tx, accountKey);
-      const sessionId = newSecret('stl_session');
-      const expiresAt = at + config.sessionMaxHours * HOUR;
-      await insertSession(tx, {
-        id_hash: sha256(sessionId),
-        user_id: signedInUser.id,
-        created_at: at,
-        last_seen_at: at,
-        expires_at: expiresAt,
-        ended_at: null,
-        ip: origin.ip ?? null,
-        user_agent: origin.userAgent?.slice(0, 500) ?? null,
+      const signedIn = await openSession(tx, config, user!, origin, at, {
+        method: 'password',
+        secondFactor: user!.mfaSecret !== null,
       });
-      const actor = userActor(signedInUser, origin);
-      await recordAudit(tx, {
-        actor,
-        action: 'session.signed_in',
-        target: { type: 'user', id: signedInUser.id },
-        at,
-        detail: { method: 'password', secondFactor: signedInUser.mfaSecret !== null },
-      });
-      return {
-        outcome: 'signed_in',
-        signedIn: {
-          sessionId,
-          expiresAt,
-          session: sessionView(signedInUser, actor, csrfTokenFor(sessionId), config),
-        },
-      };
+      return { outcome: 'signed_in', signedIn };
     });
   }
 

@@ -1,7 +1,10 @@
-// The session cookie: read from the Cookie header, written with HttpOnly, SameSite=Lax and
-// (behind https) Secure. Small enough not to need a cookie library.
+// Stopline's cookies: the session, and the short-lived single sign-on flow. Read from the Cookie
+// header, written HttpOnly, SameSite=Lax and (behind https) Secure. Small enough not to need a
+// cookie library.
 
 export const SESSION_COOKIE = 'stopline_session';
+export const OIDC_FLOW_COOKIE = 'stopline_oidc';
+export const OIDC_FLOW_PATH = '/api/v1/session/oidc';
 
 export function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
@@ -16,15 +19,23 @@ export function readCookie(header: string | undefined, name: string): string | n
   return null;
 }
 
-export function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+export function cookie(
+  name: string,
+  value: string,
+  options: { maxAgeSeconds: number; secure: boolean; path?: string },
+): string {
   return [
-    `${SESSION_COOKIE}=${value}`,
-    'Path=/',
+    `${name}=${value}`,
+    `Path=${options.path ?? '/'}`,
     'HttpOnly',
     'SameSite=Lax',
-    `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`,
-    ...(secure ? ['Secure'] : []),
+    `Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`,
+    ...(options.secure ? ['Secure'] : []),
   ].join('; ');
+}
+
+export function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+  return cookie(SESSION_COOKIE, value, { maxAgeSeconds, secure });
 }
 
 export function clearedSessionCookie(secure: boolean): string {
