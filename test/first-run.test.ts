@@ -19,7 +19,6 @@ describe('first run', () => {
   it('prints a setup link once per start while no admin exists; the link creates the first admin', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'stopline-first-run-'));
     const first = await startServer(database.env, cwd);
-    await new Promise((r) => setTimeout(r, 300));
     const printed = first.output().match(LINK);
     expect(printed, first.output()).not.toBeNull();
     expect(first.output().match(new RegExp(LINK.source, 'g'))).toHaveLength(1);
@@ -56,7 +55,6 @@ describe('first run', () => {
     expect(await first.stop()).toBe(0);
 
     const second = await startServer(database.env, cwd);
-    await new Promise((r) => setTimeout(r, 300));
     expect(second.output()).not.toMatch(LINK);
     expect(await second.stop()).toBe(0);
   });

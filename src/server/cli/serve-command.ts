@@ -8,12 +8,14 @@ import { consoleOutput, type Output } from './output.ts';
 export async function serveCommand(config: Config, out: Output = consoleOutput): Promise<number> {
   const container = await createContainer(config);
   const app = await buildApp(container);
+  // Before listening, so the link is on the console by the time /healthz answers and the
+  // shutdown handlers below are in place as soon as possible after that.
+  await printSetupLink(container, out);
   await app.listen({ port: config.port, host: config.host });
   container.logger.info(
     { baseUrl: config.baseUrl, database: container.dialect },
     'stopline is running',
   );
-  await printSetupLink(container, out);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
