@@ -87,6 +87,30 @@ describe('second factor (TOTP)', () => {
     ]);
   });
 
+  it('an admin resets the second factor of someone who lost it; their sessions end', async () => {
+    const user = await createUser(t, { roles: ['responder'] });
+    const headers = await signIn(t, user.email, user.password);
+    await enrol(t, headers);
+    const admin = await createUser(t, { roles: ['admin'] });
+    const adminHeaders = await signIn(t, admin.email, admin.password);
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${user.id}/mfa/reset`,
+      headers: adminHeaders,
+    });
+    expect(reset.statusCode).toBe(204);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/session', headers })).statusCode,
+    ).toBe(401);
+    expect((await attempt(user.email, user.password)).statusCode).toBe(200);
+    const entry = await t.container.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'mfa.reset')
+      .executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({ actor_id: admin.id, target_id: user.id });
+  });
+
   it('a token cannot change the second factor', async () => {
     const user = await createUser(t, { roles: ['viewer'] });
     const headers = await signIn(t, user.email, user.password);

@@ -173,6 +173,27 @@ describe('signing in', () => {
     );
   });
 
+  it('changes my password with the current one, ending my other sessions', async () => {
+    const user = await createUser(t, { roles: ['viewer'] });
+    const here = await signIn(t, user.email, user.password);
+    const elsewhere = await signIn(t, user.email, user.password);
+    const change = (payload: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/session/password', headers: here, payload });
+    const wrong = await change({ currentPassword: 'not it at all 123', newPassword: 'x' });
+    expect(wrong.json().errors[0].field).toBe('currentPassword');
+    const weak = await change({ currentPassword: user.password, newPassword: 'letmein123' });
+    expect(weak.json().errors[0].field).toBe('password');
+    const ok = await change({
+      currentPassword: user.password,
+      newPassword: 'an entirely new passphrase',
+    });
+    expect(ok.json()).toEqual({ otherSessionsEnded: 1 });
+    expect((await session(here)).statusCode).toBe(200);
+    expect((await session(elsewhere)).statusCode).toBe(401);
+    expect((await attempt(user.email, user.password, '203.0.113.50')).statusCode).toBe(401);
+    expect((await attempt(user.email, 'an entirely new passphrase')).statusCode).toBe(200);
+  });
+
   it('marks the cookie Secure and sends HSTS when the base URL is https', async () => {
     const secure = await createTestApp({
       env: { STOPLINE_BASE_URL: 'https://stopline.example.org' },

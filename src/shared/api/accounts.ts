@@ -91,6 +91,11 @@ export const SetPasswordBody = z.object({
   password: z.string().min(1).max(1024),
 });
 
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(1).max(1024),
+});
+
 export const MfaEnrolment = z.object({
   secret: z.string(),
   otpauthUri: z.string(),

@@ -54,14 +54,20 @@ export async function endSession(tx: Executor, idHash: string, at: number): Prom
     .execute();
 }
 
-/** Ends every open session of a user; returns how many there were. */
-export async function endUserSessions(tx: Executor, userId: string, at: number): Promise<number> {
-  const result = await tx
+/** Ends every open session of a user (but `keepIdHash`); returns how many there were. */
+export async function endUserSessions(
+  tx: Executor,
+  userId: string,
+  at: number,
+  keepIdHash?: string,
+): Promise<number> {
+  let query = tx
     .updateTable('sessions')
     .set({ ended_at: at })
     .where('user_id', '=', userId)
-    .where('ended_at', 'is', null)
-    .executeTakeFirst();
+    .where('ended_at', 'is', null);
+  if (keepIdHash) query = query.where('id_hash', '!=', keepIdHash);
+  const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 

@@ -6,6 +6,7 @@ import type { Db } from '../../db/schema.ts';
 import { createAuditService } from '../audit/index.ts';
 import { createMfaService } from './mfa-service.ts';
 import { createOidcService, type OidcProvider } from './oidc-service.ts';
+import { createPasswordService } from './password-service.ts';
 import { createSessionService } from './session-service.ts';
 import { createTokensService } from './tokens-service.ts';
 import { createUsersService } from './users-service.ts';
@@ -34,6 +35,7 @@ export function createAccounts(deps: AccountsDeps) {
     sessions: createSessionService(deps),
     tokens: createTokensService(deps),
     mfa: createMfaService(deps),
+    passwords: createPasswordService(deps),
     oidc: createOidcService(deps),
     audit: createAuditService(deps),
   };

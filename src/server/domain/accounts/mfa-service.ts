@@ -3,9 +3,13 @@
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
-import type { Actor } from '../actor.ts';
+import { can, type Actor } from '../actor.ts';
 import { recordAudit } from '../audit/index.ts';
-import { replaceRecoveryCodes, useRecoveryCode } from './credentials-repository.ts';
+import {
+  endUserSessions,
+  replaceRecoveryCodes,
+  useRecoveryCode,
+} from './credentials-repository.ts';
 import { newRecoveryCode, normaliseRecoveryCode, sha256 } from './secrets.ts';
 import { acceptTotp, enrolmentDetails, newTotpSecret } from './totp.ts';
 import { findUserById, updateUser } from './users-repository.ts';
@@ -101,6 +105,33 @@ export function createMfaService(deps: MfaDeps) {
           action: 'mfa.disabled',
           target: { type: 'user', id: user.id },
           at,
+        });
+      });
+    },
+
+    /** For someone who lost their authenticator and recovery codes: an admin turns the second
+     * factor off; the person's sessions end, and they enrol again after signing in. */
+    async resetFor(actor: Actor, userId: string): Promise<void> {
+      if (!can(actor, 'users.manage'))
+        throw new AppError('FORBIDDEN', 'You may not manage staff accounts');
+      const at = clock.now();
+      await db.transaction().execute(async (tx) => {
+        const user = await findUserById(tx, userId);
+        if (!user) throw notFound('The user');
+        await updateUser(
+          tx,
+          userId,
+          { mfaSecret: null, mfaPendingSecret: null, mfaLastCounter: null },
+          at,
+        );
+        await replaceRecoveryCodes(tx, userId, []);
+        const sessionsEnded = await endUserSessions(tx, userId, at);
+        await recordAudit(tx, {
+          actor,
+          action: 'mfa.reset',
+          target: { type: 'user', id: userId },
+          at,
+          detail: { hadSecondFactor: user.mfaSecret !== null, sessionsEnded },
         });
       });
     },

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  ChangePasswordBody,
   MfaCodeBody,
   MfaEnrolment,
   RecoveryCodes,
@@ -26,7 +27,7 @@ export function caller(request: FastifyRequest): { actor: Actor; credentials: Cr
 
 export async function sessionRoutes(app: FastifyInstance, opts: { container: Container }) {
   const { accounts, config, clock } = opts.container;
-  const { sessions, users, mfa } = accounts;
+  const { sessions, users, mfa, passwords } = accounts;
   const secure = config.baseUrl.startsWith('https:');
   const api = app.withTypeProvider<ZodTypeProvider>();
   const own = { permission: 'account.manage_own' } as const;
@@ -102,6 +103,23 @@ export async function sessionRoutes(app: FastifyInstance, opts: { container: Con
       },
     },
     async (request) => users.updateOwnProfile(caller(request).actor, request.body),
+  );
+
+  api.post(
+    '/api/v1/session/password',
+    {
+      config: own,
+      schema: {
+        tags,
+        summary: 'Change my password (ends my other sessions)',
+        body: ChangePasswordBody,
+        response: { 200: z.object({ otherSessionsEnded: z.number() }) },
+      },
+    },
+    async (request) => {
+      const { actor, credentials } = caller(request);
+      return passwords.changeOwnPassword(actor, credentials.sessionId, request.body);
+    },
   );
 
   api.post(

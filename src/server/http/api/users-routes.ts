@@ -17,7 +17,7 @@ const IdParams = z.object({ id: z.string().min(1).max(100) });
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function usersRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { users } = opts.container.accounts;
+  const { users, mfa } = opts.container.accounts;
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -87,6 +87,22 @@ export async function usersRoutes(app: FastifyInstance, opts: { container: Conta
     async (request) => {
       const link = await users.issuePasswordLink(caller(request).actor, request.params.id);
       return { setPasswordLink: link.url, linkExpiresAt: iso(link.expiresAt) };
+    },
+  );
+
+  api.post(
+    '/api/v1/users/:id/mfa/reset',
+    {
+      config: { permission: 'users.manage' },
+      schema: {
+        tags,
+        summary: "Turn off a user's second factor (lost device); ends their sessions",
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      await mfa.resetFor(caller(request).actor, request.params.id);
+      return reply.status(204).send();
     },
   );
 }
