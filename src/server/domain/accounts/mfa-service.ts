@@ -1,7 +1,7 @@
 // The TOTP second factor: enrol (secret + QR code), confirm with a first code (which turns it on
 // and hands out recovery codes once), and turn it off with a current code.
 import type { Clock } from '../../clock.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Db, Executor } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { can, type Actor } from '../actor.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -25,6 +25,16 @@ function personOf(actor: Actor): string {
   if (actor.kind !== 'user' || !actor.userId)
     throw new AppError('FORBIDDEN', 'Change your second factor while signed in, not with a token');
   return actor.userId;
+}
+
+async function removeSecondFactor(tx: Executor, userId: string, at: number): Promise<void> {
+  await updateUser(
+    tx,
+    userId,
+    { mfaSecret: null, mfaPendingSecret: null, mfaLastCounter: null },
+    at,
+  );
+  await replaceRecoveryCodes(tx, userId, []);
 }
 
 const wrongCode = () =>
@@ -93,13 +103,7 @@ export function createMfaService(deps: MfaDeps) {
           acceptTotp(user.mfaSecret!, code, at, user.mfaLastCounter) !== null ||
           (await useRecoveryCode(tx, user.id, sha256(normaliseRecoveryCode(code)), at));
         if (!ok) throw wrongCode();
-        await updateUser(
-          tx,
-          user.id,
-          { mfaSecret: null, mfaPendingSecret: null, mfaLastCounter: null },
-          at,
-        );
-        await replaceRecoveryCodes(tx, user.id, []);
+        await removeSecondFactor(tx, user.id, at);
         await recordAudit(tx, {
           actor,
           action: 'mfa.disabled',
@@ -118,13 +122,7 @@ export function createMfaService(deps: MfaDeps) {
       await db.transaction().execute(async (tx) => {
         const user = await findUserById(tx, userId);
         if (!user) throw notFound('The user');
-        await updateUser(
-          tx,
-          userId,
-          { mfaSecret: null, mfaPendingSecret: null, mfaLastCounter: null },
-          at,
-        );
-        await replaceRecoveryCodes(tx, userId, []);
+        await removeSecondFactor(tx, userId, at);
         const sessionsEnded = await endUserSessions(tx, userId, at);
         await recordAudit(tx, {
           actor,
