@@ -4,12 +4,12 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyRoutes } from '../src/server/http/api/policy-routes.ts';
 import { PolicyResponse } from '../src/shared/api/policy.ts';
-import { loginAs, type TestLogin } from './helpers/auth.ts';
+import { loginAs } from './helpers/auth.ts';
 import { SEV_EXAMPLE } from './helpers/policies.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
-let viewer: TestLogin;
+let viewer: Awaited<ReturnType<typeof loginAs>>;
 beforeAll(async () => {
   t = await createTestApp();
   viewer = await loginAs(t, 'viewer');

@@ -3,8 +3,10 @@
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
+import { createAccounts, type Accounts, type OidcProvider } from './domain/accounts/index.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
+import { createOidcClient } from './integrations/oidc-client.ts';
 import { createLogger, type Logger } from './logger.ts';
 import {
   createPolicyService,
@@ -24,11 +26,14 @@ export interface Container {
   services: {
     policy: PolicyService;
   };
+  accounts: Accounts;
   close(): Promise<void>;
 }
 
 export interface ContainerOverrides {
   clock?: Clock;
+  /** Stand-in for the OpenID Connect provider. */
+  oidc?: OidcProvider | null;
   logger?: Logger;
   /**
    * Apply pending migrations while starting (default true). With false the database must already
@@ -75,10 +80,23 @@ export async function createContainer(
     logger,
     policy,
     services,
+    accounts: createAccounts({
+      db: handle.db,
+      clock,
+      config,
+      oidc: overrides.oidc ?? oidcFrom(config),
+    }),
     async close() {
       if (closed) return;
       closed = true;
       await handle.close();
     },
   };
+}
+
+function oidcFrom(config: Config): OidcProvider | null {
+  const { oidcIssuer: issuer, oidcClientId: clientId, oidcClientSecret: clientSecret } = config;
+  return issuer && clientId && clientSecret
+    ? createOidcClient({ issuer, clientId, clientSecret })
+    : null;
 }

@@ -5,6 +5,7 @@ import { migrateCommand } from './cli/migrate-command.ts';
 import { consoleOutput, type Output } from './cli/output.ts';
 import { policyCommand } from './cli/policy-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
+import { userCommand } from './cli/user-command.ts';
 import { verifyCommand } from './cli/verify-command.ts';
 
 const USAGE = `Usage: stopline <command>
@@ -17,6 +18,10 @@ Commands:
             validate a policy file; exits 1 printing each problem as FILE:LINE: field: message
   policy show
             summarise the policy in force (STOPLINE_POLICY)
+  user add  create a staff account and print its one-time set-password link
+            (stopline user add --email E --name N --role admin)
+  verify    check the hash chains of the event log and the audit trail; exits 1 naming the
+            first broken record
   help      show this text
 
 Configuration comes from environment variables; see the README.`;
@@ -44,9 +49,11 @@ export async function main(
   try {
     switch (command) {
       case 'serve':
-        return await serveCommand(config);
+        return await serveCommand(config, out);
       case 'migrate':
         return await migrateCommand(config, out);
+      case 'user':
+        return await userCommand(config, rest, out);
       case 'verify':
         return await verifyCommand(config, out);
       case 'policy':

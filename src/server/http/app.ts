@@ -7,9 +7,19 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Container } from '../container.ts';
 import { newId } from '../ids.ts';
+import { auditRoutes } from './api/audit-routes.ts';
 import { healthRoutes } from './api/health-routes.ts';
 import { policyRoutes } from './api/policy-routes.ts';
+import { oidcRoutes } from './api/oidc-routes.ts';
+import { sessionRoutes } from './api/session-routes.ts';
+import { setupRoutes } from './api/setup-routes.ts';
+import { tokensRoutes } from './api/tokens-routes.ts';
+import { usersRoutes } from './api/users-routes.ts';
+import { authPlugin } from './plugins/auth-plugin.ts';
+import { openApiPlugin } from './plugins/openapi-plugin.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
+import { securityHeadersPlugin } from './plugins/security-headers-plugin.ts';
+import { accountLinkPages } from './public/account-link-pages.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -35,7 +45,20 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   });
 
   await app.register(problemPlugin);
+  await app.register(securityHeadersPlugin, { https: config.baseUrl.startsWith('https:') });
+  await app.register(authPlugin, { container });
+  await app.register(openApiPlugin);
   await app.register(healthRoutes, { container });
   await app.register(policyRoutes, { prefix: '/api/v1', policy: container.services.policy });
+  for (const routes of [
+    sessionRoutes,
+    oidcRoutes,
+    setupRoutes,
+    usersRoutes,
+    tokensRoutes,
+    auditRoutes,
+  ])
+    await app.register(routes, { container });
+  await app.register(accountLinkPages);
   return app;
 }
