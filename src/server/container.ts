@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
+import { createIncidentsService, type IncidentsService } from './domain/incidents/index.ts';
 
 export interface Container {
   config: Config;
@@ -16,6 +17,7 @@ export interface Container {
   logger: Logger;
   /** The policy in force (STOPLINE_POLICY, default policies/default.yaml). */
   policy: PolicyInForce;
+  services: { incidents: IncidentsService };
   close(): Promise<void>;
 }
 
@@ -26,6 +28,8 @@ export interface ContainerOverrides {
   migrate?: boolean;
   /** A policy other than the configured file (tests of custom policies). */
   policy?: PolicyInForce;
+  /** Who automatic owner assignment may pick (tests; accounts provides it otherwise). */
+  findAvailableResponders?: () => Promise<{ id: string }[]>;
 }
 
 export async function createContainer(
@@ -45,13 +49,22 @@ export async function createContainer(
     throw error;
   }
   let closed = false;
+  const clock = overrides.clock ?? systemClock;
+  const incidents = createIncidentsService({
+    db: handle.db,
+    clock,
+    policy,
+    // TODO(accounts merge): listActiveUsers(db, { role: 'responder', availableAt: clock.now() }).
+    findAvailableResponders: overrides.findAvailableResponders ?? (async () => []),
+  });
   return {
     config,
     db: handle.db,
     dialect: handle.dialect,
-    clock: overrides.clock ?? systemClock,
+    clock,
     logger,
     policy,
+    services: { incidents },
     async close() {
       if (closed) return;
       closed = true;
