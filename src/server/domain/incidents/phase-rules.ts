@@ -68,8 +68,16 @@ export function failureOf(check: ExitCheckId, state: IncidentState, policy: Poli
   }
 }
 
-function applies(check: ExitCheck, critical: boolean): boolean {
-  return check.when === 'always' || (check.when === 'critical') === critical;
+/** Critical, non-critical, or not known yet (no decision and no severity). */
+type Kind = boolean | null;
+
+function kindOf(state: IncidentState, policy: Policy): Kind {
+  return state.severity === null && state.criticality === null ? null : isCritical(state, policy);
+}
+
+/** While the kind is unknown, checks for either kind apply: the stricter reading. */
+function applies(check: ExitCheck, critical: Kind): boolean {
+  return check.when === 'always' || critical === null || (check.when === 'critical') === critical;
 }
 
 export function failedExitChecks(
@@ -77,7 +85,7 @@ export function failedExitChecks(
   state: IncidentState,
   policy: Policy,
 ): FailedCheck[] {
-  const critical = isCritical(state, policy);
+  const critical = kindOf(state, policy);
   return phase.exitChecks
     .filter((c) => applies(c, critical))
     .flatMap((c) => {
@@ -86,7 +94,9 @@ export function failedExitChecks(
     });
 }
 
-function skippable(phase: Phase, critical: boolean): boolean {
+/** Until the incident's kind is known, only phases skippable "always" may be skipped. */
+function skippable(phase: Phase, critical: Kind): boolean {
+  if (critical === null) return phase.skippableWhen === 'always';
   switch (phase.skippableWhen) {
     case 'always':
       return true;
@@ -123,7 +133,7 @@ export function planPhaseMove(state: IncidentState, policy: Policy, to: string):
       { failedChecks: [] },
     );
   }
-  const critical = isCritical(state, policy);
+  const critical = kindOf(state, policy);
   const between = policy.phases.slice(fromIndex + 1, toIndex);
   const notSkippable = between.filter((p) => !skippable(p, critical));
   const failed = failedExitChecks(policy.phases[fromIndex]!, state, policy);

@@ -1,0 +1,114 @@
+// A team with its own words: four severities, a panel of two, its own phases and roles.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPolicyFile } from '../../src/server/domain/policy/index.ts';
+import { runCli } from '../helpers/cli-process.ts';
+import {
+  createIncidentsContext,
+  responder,
+  type IncidentsContext,
+} from '../helpers/incidents-context.ts';
+
+const POLICY = fileURLToPath(new URL('../fixtures/policies/sev-1-to-4.yaml', import.meta.url));
+
+let t: IncidentsContext;
+beforeAll(async () => {
+  t = await createIncidentsContext({ policy: loadPolicyFile(POLICY) });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('a SEV1–SEV4 policy with its own phases', () => {
+  it('runs an incident end to end under its rules', async () => {
+    const s = t.container.services.incidents;
+    const owner = responder('owner');
+    const peer = responder('peer');
+    let incident = await s.openIncident(owner, {
+      title: 'Checkout down after a WAF rule',
+      summary: '',
+      source: 'monitoring',
+      affectedSystems: ['checkout'],
+      detectedAt: null,
+      reportedAt: null,
+      restricted: false,
+      publiclyDisclosed: false,
+      reportIds: [],
+    });
+    expect(incident.phase).toBe('triage');
+    expect(incident.policyHash).toBe(loadPolicyFile(POLICY).hash);
+    await expect(s.setSeverity(owner, incident.key, undefined, 'P1', 'x')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { errors: [{ message: 'must be one of SEV1, SEV2, SEV3, SEV4' }] },
+    });
+    await s.assignOwner(owner, incident.key, undefined, 'owner');
+    // A panel of two with no security lead; a tie counts as critical under this policy.
+    await s.convenePanel(owner, incident.key, undefined, {
+      responderIds: ['peer'],
+      securityLeadId: null,
+    });
+    await s.castVote(owner, incident.key, undefined, {
+      answers: { customers_hurt: true },
+      vote: 'critical',
+      rationale: 'down',
+    });
+    incident = await s.castVote(peer, incident.key, undefined, {
+      answers: { theoretical: true },
+      vote: 'non_critical',
+      rationale: 'edge',
+    });
+    expect(incident).toMatchObject({
+      criticality: 'critical',
+      severity: 'SEV2',
+      lineStopped: true,
+    });
+    incident = await s.setSeverity(
+      owner,
+      incident.key,
+      undefined,
+      'SEV1',
+      'Every customer is affected',
+    );
+    expect((await s.getIncident(owner, incident.key)).flags.map((f) => f.role)).toEqual([
+      'lead',
+      'scribe',
+    ]);
+
+    await s.assignRole(owner, incident.key, undefined, { role: 'lead', userId: 'owner' });
+    incident = await s.movePhase(owner, incident.key, undefined, 'mitigate');
+    await expect(s.movePhase(owner, incident.key, undefined, 'resolve')).rejects.toThrow(
+      /Required roles are not filled: Scribe/,
+    );
+    await s.assignRole(owner, incident.key, undefined, { role: 'scribe', userId: 'peer' });
+    const fix = await s.addTask(owner, incident.key, undefined, {
+      type: 'eradicate',
+      title: 'Roll back the WAF rule',
+      description: '',
+      assigneeId: 'peer',
+      dueAt: null,
+    });
+    expect((await s.getIncident(owner, incident.key)).flags).toMatchObject([
+      { kind: 'troubleshooting_conflict', role: 'scribe', userId: 'peer' },
+    ]);
+    await s.updateTask(owner, incident.key, undefined, fix.id, { assigneeId: 'owner' });
+    incident = await s.movePhase(owner, incident.key, undefined, 'resolve');
+    // This policy holds the line until the incident is resolved, not merely mitigated.
+    expect(incident.lineStopped).toBe(true);
+    await expect(s.movePhase(owner, incident.key, undefined, 'review')).rejects.toThrow(
+      /Tasks still open: "Roll back the WAF rule"/,
+    );
+    await s.updateTask(owner, incident.key, undefined, fix.id, { status: 'done' });
+    incident = await s.movePhase(owner, incident.key, undefined, 'review');
+    expect(incident.lineStopped).toBe(false);
+    expect((await s.lineHistory(5))[0]).toMatchObject({ change: 'resumed', reason: 'resolved' });
+    incident = await s.movePhase(
+      responder('owner', ['incidents.close']),
+      incident.key,
+      undefined,
+      'done',
+    );
+    expect(incident.phase).toBe('done');
+    expect(incident.closedAt).not.toBeNull();
+    expect((await runCli(['verify'], t.database.env)).code).toBe(0);
+  });
+});
