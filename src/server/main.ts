@@ -2,6 +2,7 @@
 // and hands over to one command in cli/.
 import { loadConfig, ConfigError } from './config.ts';
 import { migrateCommand } from './cli/migrate-command.ts';
+import { gateCommand } from './cli/gate-command.ts';
 import { consoleOutput, type Output } from './cli/output.ts';
 import { serveCommand } from './cli/serve-command.ts';
 import { verifyCommand } from './cli/verify-command.ts';
@@ -12,6 +13,8 @@ Commands:
   serve     start the server (also: npm start)
   migrate   apply pending database migrations
   verify    check the hash chains of the event log; exits 1 naming the first broken event
+  gate      for CI/deploys: exit 0 while the line runs, 1 naming the incidents that stop it
+            (--allow-ref TEXT lets the fix through; --url URL --token TOKEN asks a remote server)
   help      show this text
 
 Configuration comes from environment variables; see the README.`;
@@ -44,6 +47,8 @@ export async function main(
         return await migrateCommand(config, out);
       case 'verify':
         return await verifyCommand(config, out);
+      case 'gate':
+        return await gateCommand(config, rest, out, env);
       default:
         out.error(`stopline: unknown command "${command}"${rest.length ? '' : ''}\n\n${USAGE}`);
         return 2;
