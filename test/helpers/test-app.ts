@@ -17,6 +17,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Plugins registered on every test app before it is ready. Used only by the STAND-IN auth helper
+ * (test/helpers/auth.ts) until the accounts branch brings the real auth plugin; then empty.
+ */
+export const beforeReady: Array<(app: FastifyInstance, container: Container) => void> = [];
+
 export async function createTestApp(
   options: { env?: Record<string, string>; clock?: FakeClock } = {},
 ): Promise<TestApp> {
@@ -34,6 +40,7 @@ export async function createTestApp(
     { clock, logger: createLogger('info', sink) },
   );
   const app = await buildApp(container);
+  for (const configure of beforeReady) configure(app, container);
   await app.ready();
   return {
     app,

@@ -8,6 +8,9 @@ import {
 import type { Container } from '../container.ts';
 import { newId } from '../ids.ts';
 import { healthRoutes } from './api/health-routes.ts';
+import { incidentLifecycleRoutes } from './api/incident-lifecycle-routes.ts';
+import { incidentsRoutes } from './api/incidents-routes.ts';
+import { lineRoutes } from './api/line-routes.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -35,5 +38,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 
   await app.register(problemPlugin);
   await app.register(healthRoutes, { container });
+  await app.register(incidentsRoutes, { container });
+  await app.register(incidentLifecycleRoutes, { container });
+  await app.register(lineRoutes, { container });
   return app;
 }
