@@ -258,6 +258,7 @@ describe('the Kundo-style process for a critical incident', () => {
       'incident.phase_changed',
       'incident.note_added',
     ]);
+    expect(timeline.items[2]!.data).toMatchObject({ awaitingReporter: true, clocksPaused: true });
     expect(timeline.items[1]).toMatchObject({
       actorId: 'triager',
       data: { ownerId: 'dev-owner', how: 'auto' },

@@ -54,6 +54,8 @@ export interface IncidentEventData {
     steps: string;
     evidence: string;
     awaitingReporter: boolean;
+    /** Response clocks stop while waiting for the reporter, when the policy allows it. */
+    clocksPaused: boolean;
   };
   'incident.panel_convened': { round: number; members: PanelMember[] };
   'incident.panel_vote_recorded': {

@@ -153,10 +153,12 @@ export function recordReproduction(
   input: { result: ReproductionResult; steps: string; evidence: string },
 ): IncidentEvent[] {
   assertOpen(state, policy);
+  const awaitingReporter = input.result === 'needs_information';
   return [
     ev('incident.reproduction_recorded', {
       ...input,
-      awaitingReporter: input.result === 'needs_information',
+      awaitingReporter,
+      clocksPaused: awaitingReporter && policy.verification.pauseClocksWhileAwaitingReporter,
     }),
   ];
 }

@@ -326,14 +326,15 @@ export interface StoppingIncidentRow {
 export async function listStoppingIncidents(tx: Executor): Promise<StoppingIncidentRow[]> {
   const rows = await tx
     .selectFrom('incidents')
-    .select(['key', 'title', 'severity', 'line_stopped_at'])
+    .select(['key', 'title', 'severity', 'restricted', 'line_stopped_at'])
     .where('line_stopped', '=', 1)
     .orderBy('line_stopped_at')
     .orderBy('key')
     .execute();
   return rows.map((r) => ({
     key: r.key,
-    title: r.title,
+    // The line is read by pipelines and dashboards: a restricted incident shows only its key.
+    title: r.restricted ? 'Restricted incident' : r.title,
     severity: r.severity,
     stoppedAt: Number(r.line_stopped_at),
   }));
