@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  castVote,
   recommend,
+  recordFinalCall,
   seatPanel,
   tallyVotes,
 } from '../../src/server/domain/incidents/assessment-rules.ts';
-import { castVote, recordFinalCall } from '../../src/server/domain/incidents/incident-rules.ts';
 import type { Policy } from '../../src/server/domain/policy/index.ts';
 import { PANEL_OF_FOUR, aVote, anIncident, defaultPolicy } from '../helpers/incident-factory.ts';
 

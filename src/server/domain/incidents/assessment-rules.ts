@@ -3,16 +3,21 @@
 import type { Criticality, PanelSeat } from '../../../shared/domain/incidents.ts';
 import { AppError } from '../../errors.ts';
 import type { Policy } from '../policy/index.ts';
-import type { IncidentState, PanelMember, PanelVote } from './incident-state.ts';
+import { incidentEvent as ev, type DecisionHow, type IncidentEvent } from './incident-events.ts';
+import {
+  assertOpen,
+  refuse,
+  severityById,
+  type IncidentState,
+  type PanelMember,
+  type PanelVote,
+} from './incident-state.ts';
 
 export interface PanelNomination {
   ownerId: string | null;
   responderIds: string[];
   securityLeadId: string | null;
 }
-
-const refuse = (message: string, details: Record<string, unknown> = {}) =>
-  new AppError('RULE_REFUSED', message, details);
 
 /** The panel the policy asks for: the owner, N other responders and a security lead. */
 export function seatPanel(policy: Policy, nomination: PanelNomination): PanelMember[] {
@@ -183,4 +188,98 @@ export function checkFinalCall(policy: Policy, state: IncidentState, actorId: st
       'Only the security lead on this incident’s panel has the final call',
     );
   }
+}
+
+export function convenePanel(
+  state: IncidentState,
+  policy: Policy,
+  nomination: Omit<PanelNomination, 'ownerId'>,
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  if (state.criticality !== null) throw refuse('The panel has decided; reopen the decision first');
+  if (state.votes.length > 0) throw refuse('Votes have been cast; the panel cannot change now');
+  const members = seatPanel(policy, { ...nomination, ownerId: state.ownerId });
+  return [ev('incident.panel_convened', { round: state.panelRound, members })];
+}
+
+function decided(
+  state: IncidentState,
+  policy: Policy,
+  votes: IncidentState['votes'],
+  outcome: Criticality,
+  how: DecisionHow,
+  rationale: string,
+): IncidentEvent[] {
+  const events = [
+    ev('incident.decision_recorded', {
+      round: state.panelRound,
+      outcome,
+      how,
+      recommendation: recommend(policy, votes).recommendation,
+      votes: votes.map((v) => ({ memberId: v.memberId, vote: v.vote })),
+      rationale,
+    }),
+  ];
+  const current = state.severity ? severityById(policy, state.severity) : null;
+  if (!current || current.critical !== (outcome === 'critical')) {
+    const severity = policy.criticality.defaultSeverity[outcome];
+    events.push(
+      ev('incident.severity_set', {
+        severity,
+        previous: state.severity,
+        rationale: `The panel decided ${outcome.replace('_', '-')}; the policy's default severity`,
+      }),
+    );
+  }
+  return events;
+}
+
+export function castVote(
+  state: IncidentState,
+  policy: Policy,
+  voterId: string | null,
+  input: VoteInput,
+  at: number,
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  const seat = checkVote(policy, state, voterId, input);
+  const vote = { memberId: voterId!, seat, ...input, at };
+  const votes = [...state.votes, vote];
+  const events = [ev('incident.panel_vote_recorded', { round: state.panelRound, ...vote })];
+  const tally = tallyVotes(policy, votes);
+  if (tally.outcome && tally.how) {
+    const rationale = votes.map((v) => `${v.seat} (${v.vote}): ${v.rationale}`).join('\n');
+    events.push(...decided(state, policy, votes, tally.outcome, tally.how, rationale));
+  }
+  return events;
+}
+
+export function recordFinalCall(
+  state: IncidentState,
+  policy: Policy,
+  actorId: string | null,
+  input: { outcome: Criticality; rationale: string },
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  checkFinalCall(policy, state, actorId);
+  if (state.criticality === input.outcome) {
+    throw refuse(`The incident is already decided ${input.outcome.replace('_', '-')}`);
+  }
+  return decided(state, policy, state.votes, input.outcome, 'final_call', input.rationale);
+}
+
+export function reopenDecision(
+  state: IncidentState,
+  policy: Policy,
+  reason: string,
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  if (state.criticality === null) throw refuse('The decision is still open');
+  return [
+    ev('incident.decision_reopened', {
+      round: state.panelRound + 1,
+      reason,
+      members: state.panelMembers,
+    }),
+  ];
 }

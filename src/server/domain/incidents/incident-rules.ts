@@ -1,61 +1,22 @@
 // The incident's state transitions: each takes the loaded incident and a request, checks it
 // against the policy, and returns the events that record it (or throws a refusal that says why).
 import type {
-  ContainmentKind,
-  Criticality,
   Milestone,
   OwnerAssignment,
   ReproductionResult,
-  TaskStatus,
 } from '../../../shared/domain/incidents.ts';
 import type { Visibility } from '../../db/schema.ts';
-import { AppError } from '../../errors.ts';
 import type { Policy } from '../policy/index.ts';
+import { incidentEvent as ev, type IncidentEvent, type IncidentFields } from './incident-events.ts';
 import {
-  checkFinalCall,
-  checkVote,
-  recommend,
-  seatPanel,
-  tallyVotes,
-  type PanelNomination,
-  type VoteInput,
-} from './assessment-rules.ts';
-import {
-  incidentEvent as ev,
-  type DecisionHow,
-  type IncidentEvent,
-  type IncidentFields,
-  type TaskFields,
-} from './incident-events.ts';
-import { isClosed, isCritical, type IncidentState } from './incident-state.ts';
+  assertOpen,
+  isCritical,
+  refuse,
+  severityById,
+  type IncidentState,
+  type RuleContext,
+} from './incident-state.ts';
 import { planPhaseMove } from './phase-rules.ts';
-
-/** What a transition may need besides the incident: ids for new parts. */
-export interface RuleContext {
-  newId(): string;
-}
-
-const refuse = (message: string, details: Record<string, unknown> = {}) =>
-  new AppError('RULE_REFUSED', message, details);
-
-function assertOpen(state: IncidentState, policy: Policy): void {
-  if (isClosed(state, policy)) throw refuse(`${state.key} is closed; its record can only be read`);
-}
-
-export function severityById(policy: Policy, id: string) {
-  const severity = policy.severities.find((s) => s.id === id);
-  if (!severity) {
-    throw new AppError('VALIDATION', `"${id}" is not one of the policy's severities`, {
-      errors: [
-        {
-          field: 'severity',
-          message: `must be one of ${policy.severities.map((s) => s.id).join(', ')}`,
-        },
-      ],
-    });
-  }
-  return severity;
-}
 
 export interface OpenIncidentInput extends IncidentFields {
   key: string;
@@ -163,100 +124,6 @@ export function recordReproduction(
   ];
 }
 
-export function convenePanel(
-  state: IncidentState,
-  policy: Policy,
-  nomination: Omit<PanelNomination, 'ownerId'>,
-): IncidentEvent[] {
-  assertOpen(state, policy);
-  if (state.criticality !== null) throw refuse('The panel has decided; reopen the decision first');
-  if (state.votes.length > 0) throw refuse('Votes have been cast; the panel cannot change now');
-  const members = seatPanel(policy, { ...nomination, ownerId: state.ownerId });
-  return [ev('incident.panel_convened', { round: state.panelRound, members })];
-}
-
-function decided(
-  state: IncidentState,
-  policy: Policy,
-  votes: IncidentState['votes'],
-  outcome: Criticality,
-  how: DecisionHow,
-  rationale: string,
-): IncidentEvent[] {
-  const events = [
-    ev('incident.decision_recorded', {
-      round: state.panelRound,
-      outcome,
-      how,
-      recommendation: recommend(policy, votes).recommendation,
-      votes: votes.map((v) => ({ memberId: v.memberId, vote: v.vote })),
-      rationale,
-    }),
-  ];
-  const current = state.severity ? severityById(policy, state.severity) : null;
-  if (!current || current.critical !== (outcome === 'critical')) {
-    const severity = policy.criticality.defaultSeverity[outcome];
-    events.push(
-      ev('incident.severity_set', {
-        severity,
-        previous: state.severity,
-        rationale: `The panel decided ${outcome.replace('_', '-')}; the policy's default severity`,
-      }),
-    );
-  }
-  return events;
-}
-
-export function castVote(
-  state: IncidentState,
-  policy: Policy,
-  voterId: string | null,
-  input: VoteInput,
-  at: number,
-): IncidentEvent[] {
-  assertOpen(state, policy);
-  const seat = checkVote(policy, state, voterId, input);
-  const vote = { memberId: voterId!, seat, ...input, at };
-  const votes = [...state.votes, vote];
-  const events = [ev('incident.panel_vote_recorded', { round: state.panelRound, ...vote })];
-  const tally = tallyVotes(policy, votes);
-  if (tally.outcome && tally.how) {
-    const rationale = votes.map((v) => `${v.seat} (${v.vote}): ${v.rationale}`).join('\n');
-    events.push(...decided(state, policy, votes, tally.outcome, tally.how, rationale));
-  }
-  return events;
-}
-
-export function recordFinalCall(
-  state: IncidentState,
-  policy: Policy,
-  actorId: string | null,
-  input: { outcome: Criticality; rationale: string },
-): IncidentEvent[] {
-  assertOpen(state, policy);
-  checkFinalCall(policy, state, actorId);
-  if (state.criticality === input.outcome) {
-    throw refuse(`The incident is already decided ${input.outcome.replace('_', '-')}`);
-  }
-  return decided(state, policy, state.votes, input.outcome, 'final_call', input.rationale);
-}
-
-export function reopenDecision(
-  state: IncidentState,
-  policy: Policy,
-  reason: string,
-): IncidentEvent[] {
-  assertOpen(state, policy);
-  if (state.criticality === null) throw refuse('The decision is still open');
-  return [
-    ev('incident.decision_reopened', {
-      round: state.panelRound + 1,
-      reason,
-      members: state.panelMembers,
-    }),
-  ];
-}
-
 export function setSeverity(
   state: IncidentState,
   policy: Policy,
@@ -272,118 +139,6 @@ export function setSeverity(
     );
   }
   return [ev('incident.severity_set', { severity, previous: state.severity, rationale })];
-}
-
-export function assignRole(
-  state: IncidentState,
-  policy: Policy,
-  input: { role: string; userId: string; replacesUserId?: string | undefined },
-): IncidentEvent[] {
-  assertOpen(state, policy);
-  if (!policy.roles.some((r) => r.id === input.role)) {
-    throw new AppError('VALIDATION', `"${input.role}" is not one of the policy's roles`, {
-      errors: [
-        { field: 'role', message: `must be one of ${policy.roles.map((r) => r.id).join(', ')}` },
-      ],
-    });
-  }
-  const holders = state.roles.filter((r) => r.role === input.role).map((r) => r.userId);
-  if (holders.includes(input.userId)) throw refuse('That person already holds this role');
-  const replaced = input.replacesUserId ?? null;
-  if (replaced !== null && !holders.includes(replaced)) {
-    throw refuse('The person being replaced does not hold this role');
-  }
-  return [
-    ev('incident.role_assigned', {
-      role: input.role,
-      userId: input.userId,
-      replacedUserId: replaced,
-    }),
-  ];
-}
-
-export function releaseRole(
-  state: IncidentState,
-  policy: Policy,
-  role: string,
-  userId: string,
-): IncidentEvent[] {
-  assertOpen(state, policy);
-  if (!state.roles.some((r) => r.role === role && r.userId === userId)) {
-    throw new AppError('NOT_FOUND', 'That person does not hold this role');
-  }
-  return [ev('incident.role_released', { role, userId })];
-}
-
-export function addTask(
-  state: IncidentState,
-  policy: Policy,
-  task: TaskFields,
-  ctx: RuleContext,
-): { events: IncidentEvent[]; taskId: string } {
-  assertOpen(state, policy);
-  const taskId = ctx.newId();
-  return { events: [ev('incident.task_added', { taskId, ...task })], taskId };
-}
-
-export function updateTask(
-  state: IncidentState,
-  policy: Policy,
-  taskId: string,
-  changes: Partial<Omit<TaskFields, 'type'> & { status: TaskStatus }>,
-): IncidentEvent[] {
-  assertOpen(state, policy);
-  const task = state.tasks.find((t) => t.id === taskId);
-  if (!task) throw new AppError('NOT_FOUND', 'Task was not found');
-  const changed = Object.fromEntries(
-    Object.entries(changes).filter(
-      ([field, value]) => value !== undefined && value !== task[field as keyof typeof task],
-    ),
-  );
-  return Object.keys(changed).length === 0
-    ? []
-    : [ev('incident.task_updated', { taskId, changes: changed })];
-}
-
-export function recordContainment(
-  state: IncidentState,
-  policy: Policy,
-  input: { kind: ContainmentKind; description: string },
-  ctx: RuleContext,
-): { events: IncidentEvent[]; actionId: string } {
-  assertOpen(state, policy);
-  const actionId = ctx.newId();
-  return { events: [ev('incident.containment_recorded', { actionId, ...input })], actionId };
-}
-
-function activeContainment(state: IncidentState, actionId: string) {
-  const action = state.containment.find((c) => c.id === actionId);
-  if (!action) throw new AppError('NOT_FOUND', 'Containment action was not found');
-  if (action.status !== 'active')
-    throw refuse(`That containment action is already ${action.status}`);
-  return action;
-}
-
-export function revertContainment(
-  state: IncidentState,
-  policy: Policy,
-  actionId: string,
-  note: string,
-): IncidentEvent[] {
-  assertOpen(state, policy);
-  activeContainment(state, actionId);
-  return [ev('incident.containment_reverted', { actionId, note })];
-}
-
-export function keepContainment(
-  state: IncidentState,
-  policy: Policy,
-  actionId: string,
-  justification: string,
-): IncidentEvent[] {
-  assertOpen(state, policy);
-  activeContainment(state, actionId);
-  return [ev('incident.containment_kept', { actionId, justification })];
 }
 
 /**

@@ -9,6 +9,7 @@ import type {
   TaskStatus,
   TaskType,
 } from '../../../shared/domain/incidents.ts';
+import { AppError } from '../../errors.ts';
 import type { Policy } from '../policy/index.ts';
 
 export interface PanelMember {
@@ -124,4 +125,32 @@ export function isClosed(state: IncidentState, policy: Policy): boolean {
 
 export function holdsRole(state: IncidentState, userId: string | null, role?: string): boolean {
   return state.roles.some((r) => r.userId === userId && (role === undefined || r.role === role));
+}
+
+/** What a transition may need besides the incident: ids for new parts. */
+export interface RuleContext {
+  newId(): string;
+}
+
+export const refuse = (message: string, details: Record<string, unknown> = {}) =>
+  new AppError('RULE_REFUSED', message, details);
+
+/** A closed incident's record can only be read (notes and decisions may still be added). */
+export function assertOpen(state: IncidentState, policy: Policy): void {
+  if (isClosed(state, policy)) throw refuse(`${state.key} is closed; its record can only be read`);
+}
+
+export function severityById(policy: Policy, id: string) {
+  const severity = policy.severities.find((s) => s.id === id);
+  if (!severity) {
+    throw new AppError('VALIDATION', `"${id}" is not one of the policy's severities`, {
+      errors: [
+        {
+          field: 'severity',
+          message: `must be one of ${policy.severities.map((s) => s.id).join(', ')}`,
+        },
+      ],
+    });
+  }
+  return severity;
 }

@@ -8,9 +8,10 @@ import type { Db, Executor, Visibility } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { can, type Actor } from '../actor.ts';
+import type { Actor } from '../actor.ts';
 import type { PolicyInForce } from '../policy/index.ts';
-import { recommend, tallyVotes } from './assessment-rules.ts';
+import * as actions from './action-rules.ts';
+import * as assessment from './assessment-rules.ts';
 import { incidentEvent, type IncidentEvent } from './incident-events.ts';
 import * as rules from './incident-rules.ts';
 import type {
@@ -22,12 +23,14 @@ import type {
 } from '../../../shared/domain/incidents.ts';
 import type { VoteInput } from './assessment-rules.ts';
 import type { IncidentFields, TaskFields } from './incident-events.ts';
-import { holdsRole, type IncidentState } from './incident-state.ts';
+import { assertCommanderOr, assertVisible, isAdmin } from './access-rules.ts';
+import type { IncidentState, RuleContext } from './incident-state.ts';
 import { projectIncidentEvents } from './incidents-projection.ts';
 import * as repo from './incidents-repository.ts';
+import { listLineHistory, listStoppingIncidents } from './line-repository.ts';
 import { failedExitChecks } from './phase-rules.ts';
 import { lineChange } from './line-rules.ts';
-import { roleFlags } from './role-rules.ts';
+import * as roles from './role-rules.ts';
 
 export interface IncidentsServiceDeps {
   db: Db;
@@ -35,34 +38,6 @@ export interface IncidentsServiceDeps {
   policy: PolicyInForce;
   /** Responders who can take an incident now (from accounts), for automatic owner assignment. */
   findAvailableResponders(): Promise<{ id: string }[]>;
-}
-
-/** Who may change what on one incident, on top of the caller's global permissions. */
-const COMMANDER_ROLE = 'incident_commander';
-
-export function isAdmin(actor: Actor): boolean {
-  return actor.kind === 'system' || actor.roles.includes('admin');
-}
-
-/** Restricted incidents are invisible (not found, not forbidden) to non-participants. */
-function assertVisible(state: IncidentState, actor: Actor): void {
-  if (state.restricted && !isAdmin(actor) && !state.participants.includes(actor.userId ?? '')) {
-    throw new AppError('NOT_FOUND', 'Incident was not found');
-  }
-}
-
-function assertCommanderOr(
-  state: IncidentState,
-  actor: Actor,
-  permission: 'incidents.close' | 'incidents.manage_roles',
-  what: string,
-): void {
-  if (!can(actor, permission) && !holdsRole(state, actor.userId, COMMANDER_ROLE)) {
-    throw new AppError(
-      'FORBIDDEN',
-      `Only someone allowed to ${what}, or this incident's commander, may do this`,
-    );
-  }
 }
 
 export type IncidentsService = ReturnType<typeof createIncidentsService>;
@@ -90,7 +65,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
   const { db, clock } = deps;
   const { policy, hash: policyHash } = deps.policy;
   const closedPhase = policy.phases[policy.phases.length - 1]!.id;
-  const ctx: rules.RuleContext = { newId };
+  const ctx: RuleContext = { newId };
 
   async function record(
     tx: Executor,
@@ -206,8 +181,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       ]);
       return {
         incident: state,
-        flags: roleFlags(state, policy),
-        assessment: { ...recommend(policy, state.votes), tally: tallyVotes(policy, state.votes) },
+        flags: roles.roleFlags(state, policy),
+        assessment: {
+          ...assessment.recommend(policy, state.votes),
+          tally: assessment.tallyVotes(policy, state.votes),
+        },
         exitChecksFailing: failedExitChecks(phase, state, policy),
         ownerHistory,
         roleHistory,
@@ -257,11 +235,13 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       v: Version,
       nomination: { responderIds: string[]; securityLeadId: string | null },
     ) {
-      return change(actor, ref, v, (s) => rules.convenePanel(s, policy, nomination));
+      return change(actor, ref, v, (s) => assessment.convenePanel(s, policy, nomination));
     },
 
     castVote(actor: Actor, ref: string, v: Version, input: VoteInput) {
-      return change(actor, ref, v, (s, now) => rules.castVote(s, policy, actor.userId, input, now));
+      return change(actor, ref, v, (s, now) =>
+        assessment.castVote(s, policy, actor.userId, input, now),
+      );
     },
 
     recordFinalCall(
@@ -270,11 +250,13 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       v: Version,
       input: { outcome: Criticality; rationale: string },
     ) {
-      return change(actor, ref, v, (s) => rules.recordFinalCall(s, policy, actor.userId, input));
+      return change(actor, ref, v, (s) =>
+        assessment.recordFinalCall(s, policy, actor.userId, input),
+      );
     },
 
     reopenDecision(actor: Actor, ref: string, v: Version, reason: string) {
-      return change(actor, ref, v, (s) => rules.reopenDecision(s, policy, reason));
+      return change(actor, ref, v, (s) => assessment.reopenDecision(s, policy, reason));
     },
 
     setSeverity(actor: Actor, ref: string, v: Version, severity: string, rationale: string) {
@@ -289,26 +271,26 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     ) {
       return change(actor, ref, v, (s) => {
         assertCommanderOr(s, actor, 'incidents.manage_roles', 'manage incident roles');
-        return rules.assignRole(s, policy, input);
+        return roles.assignRole(s, policy, input);
       });
     },
 
     releaseRole(actor: Actor, ref: string, v: Version, role: string, userId: string) {
       return change(actor, ref, v, (s) => {
         assertCommanderOr(s, actor, 'incidents.manage_roles', 'manage incident roles');
-        return rules.releaseRole(s, policy, role, userId);
+        return roles.releaseRole(s, policy, role, userId);
       });
     },
 
     addTask(actor: Actor, ref: string, v: Version, task: TaskFields) {
       return create(actor, ref, v, (s) => {
-        const made = rules.addTask(s, policy, task, ctx);
+        const made = actions.addTask(s, policy, task, ctx);
         return { events: made.events, id: made.taskId };
       });
     },
 
     updateTask(actor: Actor, ref: string, v: Version, taskId: string, changes: TaskChanges) {
-      return change(actor, ref, v, (s) => rules.updateTask(s, policy, taskId, changes));
+      return change(actor, ref, v, (s) => actions.updateTask(s, policy, taskId, changes));
     },
 
     recordContainment(
@@ -318,17 +300,17 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       input: { kind: ContainmentKind; description: string },
     ) {
       return create(actor, ref, v, (s) => {
-        const made = rules.recordContainment(s, policy, input, ctx);
+        const made = actions.recordContainment(s, policy, input, ctx);
         return { events: made.events, id: made.actionId };
       });
     },
 
     revertContainment(actor: Actor, ref: string, v: Version, actionId: string, note: string) {
-      return change(actor, ref, v, (s) => rules.revertContainment(s, policy, actionId, note));
+      return change(actor, ref, v, (s) => actions.revertContainment(s, policy, actionId, note));
     },
 
     keepContainment(actor: Actor, ref: string, v: Version, actionId: string, why: string) {
-      return change(actor, ref, v, (s) => rules.keepContainment(s, policy, actionId, why));
+      return change(actor, ref, v, (s) => actions.keepContainment(s, policy, actionId, why));
     },
 
     deEscalate(
@@ -388,13 +370,13 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     /** Whether development may ship: stopped while any critical incident holds the line. */
     getLine: () => readLine(db),
 
-    lineHistory: (limit: number) => repo.listLineHistory(db, limit),
+    lineHistory: (limit: number) => listLineHistory(db, limit),
   };
 }
 
 /** The line read straight from the projection (also used by `stopline gate`). */
 export async function readLine(executor: Executor) {
-  const incidents = await repo.listStoppingIncidents(executor);
+  const incidents = await listStoppingIncidents(executor);
   return {
     state: incidents.length > 0 ? ('stopped' as const) : ('running' as const),
     since: incidents[0]?.stoppedAt ?? null,

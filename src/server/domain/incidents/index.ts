@@ -2,11 +2,11 @@
 export {
   createIncidentsService,
   readLine,
-  isAdmin,
   type IncidentsService,
   type IncidentsServiceDeps,
   type OpenInput,
 } from './incidents-service.ts';
+export { isAdmin } from './access-rules.ts';
 export { gateVerdict, type GateVerdict, type LineIncident } from './line-rules.ts';
 export type { IncidentState, Task, ContainmentAction, PanelVote } from './incident-state.ts';
 export { INCIDENT_EVENT_TYPES, type IncidentEventType } from './incident-events.ts';

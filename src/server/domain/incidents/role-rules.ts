@@ -1,7 +1,10 @@
-// Incident roles: which the severity requires, and who must stay out of troubleshooting.
+// Incident roles: assigning and handing them over, which the severity requires, and who must
+// stay out of troubleshooting.
 import { TROUBLESHOOTING_TASK_TYPES } from '../../../shared/domain/incidents.ts';
 import type { IncidentRole, Policy } from '../policy/index.ts';
-import type { IncidentState } from './incident-state.ts';
+import { AppError } from '../../errors.ts';
+import { incidentEvent as ev, type IncidentEvent } from './incident-events.ts';
+import { assertOpen, refuse, type IncidentState } from './incident-state.ts';
 
 export interface IncidentFlag {
   kind: 'missing_role' | 'troubleshooting_conflict';
@@ -53,4 +56,45 @@ export function roleFlags(state: IncidentState, policy: Policy): IncidentFlag[] 
     message: `A ${state.severity} incident needs a ${role.name.toLowerCase()}; nobody holds the role`,
   }));
   return [...missing, ...troubleshootingConflicts(state, policy)];
+}
+
+export function assignRole(
+  state: IncidentState,
+  policy: Policy,
+  input: { role: string; userId: string; replacesUserId?: string | undefined },
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  if (!policy.roles.some((r) => r.id === input.role)) {
+    throw new AppError('VALIDATION', `"${input.role}" is not one of the policy's roles`, {
+      errors: [
+        { field: 'role', message: `must be one of ${policy.roles.map((r) => r.id).join(', ')}` },
+      ],
+    });
+  }
+  const holders = state.roles.filter((r) => r.role === input.role).map((r) => r.userId);
+  if (holders.includes(input.userId)) throw refuse('That person already holds this role');
+  const replaced = input.replacesUserId ?? null;
+  if (replaced !== null && !holders.includes(replaced)) {
+    throw refuse('The person being replaced does not hold this role');
+  }
+  return [
+    ev('incident.role_assigned', {
+      role: input.role,
+      userId: input.userId,
+      replacedUserId: replaced,
+    }),
+  ];
+}
+
+export function releaseRole(
+  state: IncidentState,
+  policy: Policy,
+  role: string,
+  userId: string,
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  if (!state.roles.some((r) => r.role === role && r.userId === userId)) {
+    throw new AppError('NOT_FOUND', 'That person does not hold this role');
+  }
+  return [ev('incident.role_released', { role, userId })];
 }
