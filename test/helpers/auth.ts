@@ -11,7 +11,7 @@ import { beforeReady, type TestApp } from './test-app.ts';
 
 const HEADER = 'x-stand-in-user';
 
-/** The stand-in's guess at the accounts role table. */
+/** The accounts branch's role table (docs/roles-and-permissions.md there), incident part. */
 const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
   admin: PERMISSIONS,
   security_lead: [
@@ -27,6 +27,8 @@ const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
     'line.read',
     'policy.read',
   ],
+  comms: ['incidents.read', 'line.read', 'policy.read'],
+  legal: ['incidents.read', 'line.read', 'policy.read'],
   viewer: ['incidents.read', 'line.read', 'policy.read'],
 };
 
