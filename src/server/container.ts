@@ -6,7 +6,12 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
+import {
+  createPolicyService,
+  loadPolicyFile,
+  type PolicyInForce,
+  type PolicyService,
+} from './domain/policy/index.ts';
 import { createIncidentsService, type IncidentsService } from './domain/incidents/index.ts';
 
 export interface Container {
@@ -17,14 +22,20 @@ export interface Container {
   logger: Logger;
   /** The policy in force (STOPLINE_POLICY, default policies/default.yaml). */
   policy: PolicyInForce;
-  services: { incidents: IncidentsService };
+  services: {
+    policy: PolicyService;
+    incidents: IncidentsService;
+  };
   close(): Promise<void>;
 }
 
 export interface ContainerOverrides {
   clock?: Clock;
   logger?: Logger;
-  /** Apply pending migrations while starting (default true). */
+  /**
+   * Apply pending migrations while starting (default true). With false the database must already
+   * be current: start-up still records the policy in force in policy_versions.
+   */
   migrate?: boolean;
   /** A policy other than the configured file (tests of custom policies). */
   policy?: PolicyInForce;
@@ -38,25 +49,35 @@ export async function createContainer(
 ): Promise<Container> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const policy = overrides.policy ?? loadPolicyFile(config.policyFile);
+  const clock = overrides.clock ?? systemClock;
   const handle: DatabaseHandle = await createDatabase(config);
+  const services = {
+    policy: createPolicyService({ db: handle.db, clock, policy }),
+    incidents: createIncidentsService({
+      db: handle.db,
+      clock,
+      policy,
+      // TODO(accounts merge): listActiveUsers(db, { role: 'responder', availableAt: clock.now() }).
+      findAvailableResponders: overrides.findAvailableResponders ?? (async () => []),
+    }),
+  };
   try {
     if (overrides.migrate ?? true) {
       const { applied } = await migrateToLatest(handle.db, handle.dialect, config.pgSchema);
       if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
     }
+    // The history must hold every policy an incident can be handled under, so record it before
+    // anything can use it.
+    const version = await services.policy.recordInForce();
+    logger.info(
+      { policy: version.name, revision: version.revision, hash: version.hash, path: policy.path },
+      'policy in force',
+    );
   } catch (error) {
     await handle.close();
     throw error;
   }
   let closed = false;
-  const clock = overrides.clock ?? systemClock;
-  const incidents = createIncidentsService({
-    db: handle.db,
-    clock,
-    policy,
-    // TODO(accounts merge): listActiveUsers(db, { role: 'responder', availableAt: clock.now() }).
-    findAvailableResponders: overrides.findAvailableResponders ?? (async () => []),
-  });
   return {
     config,
     db: handle.db,
@@ -64,7 +85,7 @@ export async function createContainer(
     clock,
     logger,
     policy,
-    services: { incidents },
+    services,
     async close() {
       if (closed) return;
       closed = true;

@@ -4,6 +4,7 @@ import { loadConfig, ConfigError } from './config.ts';
 import { migrateCommand } from './cli/migrate-command.ts';
 import { gateCommand } from './cli/gate-command.ts';
 import { consoleOutput, type Output } from './cli/output.ts';
+import { policyCommand } from './cli/policy-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
 import { verifyCommand } from './cli/verify-command.ts';
 
@@ -15,6 +16,10 @@ Commands:
   verify    check the hash chains of the event log; exits 1 naming the first broken event
   gate      for CI/deploys: exit 0 while the line runs, 1 naming the incidents that stop it
             (--allow-ref TEXT lets the fix through; --url URL --token TOKEN asks a remote server)
+  policy check FILE
+            validate a policy file; exits 1 printing each problem as FILE:LINE: field: message
+  policy show
+            summarise the policy in force (STOPLINE_POLICY)
   help      show this text
 
 Configuration comes from environment variables; see the README.`;
@@ -49,6 +54,8 @@ export async function main(
         return await verifyCommand(config, out);
       case 'gate':
         return await gateCommand(config, rest, out, env);
+      case 'policy':
+        return await policyCommand(rest, config, out);
       default:
         out.error(`stopline: unknown command "${command}"${rest.length ? '' : ''}\n\n${USAGE}`);
         return 2;

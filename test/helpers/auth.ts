@@ -78,10 +78,12 @@ export async function createUser(
   return { id, email: user.email, password: user.password };
 }
 
-export async function loginAs(
-  t: TestApp,
-  roles: string | string[],
-): Promise<{ userId: string; headers: Record<string, string> }> {
+export interface TestLogin {
+  userId: string;
+  headers: Record<string, string>;
+}
+
+export async function loginAs(t: TestApp, roles: string | string[]): Promise<TestLogin> {
   const user = await createUser(t, { roles });
   return { userId: user.id, headers: { [HEADER]: user.id } };
 }

@@ -175,10 +175,23 @@ export interface LineHistoryTable {
   at: number;
 }
 
+/** One policy text that has been in force; the hash (SHA-256 of the text) is what incidents record. */
+export interface PolicyVersionsTable {
+  hash: string;
+  name: string;
+  revision: string;
+  text: string;
+  /** First start-up with this policy in force. */
+  loaded_at: number;
+  /** Latest start-up with this policy in force. */
+  last_loaded_at: number;
+}
+
 export interface Database {
   events: EventsTable;
   streams: StreamsTable;
   key_sequences: KeySequencesTable;
+  policy_versions: PolicyVersionsTable;
   incidents: IncidentsTable;
   incident_report_links: IncidentReportLinksTable;
   incident_owner_history: IncidentOwnerHistoryTable;

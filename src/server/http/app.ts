@@ -11,6 +11,7 @@ import { healthRoutes } from './api/health-routes.ts';
 import { incidentLifecycleRoutes } from './api/incident-lifecycle-routes.ts';
 import { incidentsRoutes } from './api/incidents-routes.ts';
 import { lineRoutes } from './api/line-routes.ts';
+import { policyRoutes } from './api/policy-routes.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -38,6 +39,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 
   await app.register(problemPlugin);
   await app.register(healthRoutes, { container });
+  await app.register(policyRoutes, { prefix: '/api/v1', policy: container.services.policy });
   await app.register(incidentsRoutes, { container });
   await app.register(incidentLifecycleRoutes, { container });
   await app.register(lineRoutes, { container });
