@@ -3,6 +3,7 @@
 import { FakeClock } from '../../src/server/clock.ts';
 import { createContainer, type Container } from '../../src/server/container.ts';
 import type { Actor } from '../../src/server/domain/actor.ts';
+import type { OpenInput } from '../../src/server/domain/incidents/index.ts';
 import type { PolicyInForce } from '../../src/server/domain/policy/index.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import { PERMISSIONS, type Permission } from '../../src/shared/domain/permissions.ts';
@@ -56,4 +57,19 @@ export function responder(userId: string, extra: Permission[] = []): Actor {
 
 export function admin(userId: string): Actor {
   return { kind: 'user', userId, roles: ['admin'], permissions: new Set(PERMISSIONS) };
+}
+
+/** What opening an incident needs, with plain defaults: only the title is required. */
+export function incidentInput(overrides: Partial<OpenInput> & { title: string }): OpenInput {
+  return {
+    summary: '',
+    source: 'report',
+    affectedSystems: [],
+    detectedAt: null,
+    reportedAt: null,
+    restricted: false,
+    publiclyDisclosed: false,
+    reportIds: [],
+    ...overrides,
+  };
 }

@@ -6,6 +6,7 @@ import { runCli } from '../helpers/cli-process.ts';
 import {
   createIncidentsContext,
   responder,
+  incidentInput,
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
 
@@ -24,17 +25,14 @@ describe('a SEV1–SEV4 policy with its own phases', () => {
     const s = t.container.services.incidents;
     const owner = responder('owner');
     const peer = responder('peer');
-    let incident = await s.openIncident(owner, {
-      title: 'Checkout down after a WAF rule',
-      summary: '',
-      source: 'monitoring',
-      affectedSystems: ['checkout'],
-      detectedAt: null,
-      reportedAt: null,
-      restricted: false,
-      publiclyDisclosed: false,
-      reportIds: [],
-    });
+    let incident = await s.openIncident(
+      owner,
+      incidentInput({
+        title: 'Checkout down after a WAF rule',
+        source: 'monitoring',
+        affectedSystems: ['checkout'],
+      }),
+    );
     expect(incident.phase).toBe('triage');
     expect(incident.policyHash).toBe(loadPolicyFile(POLICY).hash);
     await expect(s.setSeverity(owner, incident.key, undefined, 'P1', 'x')).rejects.toMatchObject({

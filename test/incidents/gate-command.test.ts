@@ -5,6 +5,7 @@ import { runCli } from '../helpers/cli-process.ts';
 import {
   createIncidentsContext,
   responder,
+  incidentInput,
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
 
@@ -19,19 +20,15 @@ afterAll(async () => {
 const lead = responder('lead');
 async function openCritical(title: string) {
   const s = t.container.services.incidents;
-  const incident = await s.openIncident(lead, {
-    title,
-    summary: '',
-    source: 'monitoring',
-    affectedSystems: [],
-    detectedAt: null,
-    reportedAt: null,
-    restricted: false,
-    publiclyDisclosed: false,
-    reportIds: [],
-    severity: 'P0',
-    severityRationale: 'Customer data is being downloaded',
-  });
+  const incident = await s.openIncident(
+    lead,
+    incidentInput({
+      title,
+      source: 'monitoring',
+      severity: 'P0',
+      severityRationale: 'Customer data is being downloaded',
+    }),
+  );
   expect(incident.lineStopped).toBe(true);
   return incident;
 }

@@ -7,6 +7,7 @@ import {
   admin,
   createIncidentsContext,
   responder,
+  incidentInput,
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
 
@@ -32,31 +33,23 @@ describe('the Kundo-style process for a critical incident', () => {
   it('runs from the report to closing, stopping and resuming the line on the way', async () => {
     const s = service();
     // A developer already owns an open incident, so automatic assignment picks the free one.
-    const busy = await s.openIncident(triager, {
-      title: 'Older incident',
-      summary: '',
-      source: 'monitoring',
-      affectedSystems: [],
-      detectedAt: null,
-      reportedAt: null,
-      restricted: false,
-      publiclyDisclosed: false,
-      reportIds: [],
-    });
+    const busy = await s.openIncident(
+      triager,
+      incidentInput({ title: 'Older incident', source: 'monitoring' }),
+    );
     await s.assignOwner(triager, busy.key, undefined, 'dev-a');
 
     // 1. From a report: the incident links it; 2. the owner is assigned automatically.
-    let incident = await s.openIncident(triager, {
-      title: 'Password reset token leaks via Referer',
-      summary: 'Reported by a researcher: the reset link is sent to third-party analytics.',
-      source: 'report',
-      affectedSystems: ['accounts', 'web'],
-      detectedAt: null,
-      reportedAt: t.clock.now() - 30 * MINUTE,
-      restricted: false,
-      publiclyDisclosed: false,
-      reportIds: ['report-1'],
-    });
+    let incident = await s.openIncident(
+      triager,
+      incidentInput({
+        title: 'Password reset token leaks via Referer',
+        summary: 'Reported by a researcher: the reset link is sent to third-party analytics.',
+        affectedSystems: ['accounts', 'web'],
+        reportedAt: t.clock.now() - 30 * MINUTE,
+        reportIds: ['report-1'],
+      }),
+    );
     expect(incident.key).toBe('INC-2026-0002');
     expect(incident.reportIds).toEqual(['report-1']);
     t.availableResponders = ['dev-a', 'dev-owner'];
@@ -302,17 +295,15 @@ describe('the Kundo-style process for a critical incident', () => {
 describe('the non-critical path', () => {
   it('decided non-critical → handed to development with a tracker link → closed', async () => {
     const s = service();
-    let incident = await s.openIncident(triager, {
-      title: 'Verbose error page shows framework version',
-      summary: '',
-      source: 'report',
-      affectedSystems: ['web'],
-      detectedAt: null,
-      reportedAt: null,
-      restricted: false,
-      publiclyDisclosed: true,
-      reportIds: ['report-2'],
-    });
+    let incident = await s.openIncident(
+      triager,
+      incidentInput({
+        title: 'Verbose error page shows framework version',
+        affectedSystems: ['web'],
+        publiclyDisclosed: true,
+        reportIds: ['report-2'],
+      }),
+    );
     // Posted publicly: step 1 is to take it out of public view.
     expect(incident.tasks).toMatchObject([{ type: 'remove_public_disclosure', status: 'open' }]);
     incident = await s.assignOwner(triager, incident.key, undefined, 'dev-b');

@@ -4,8 +4,10 @@ import {
   admin,
   createIncidentsContext,
   responder,
+  incidentInput,
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
+import type { OpenInput } from '../../src/server/domain/incidents/index.ts';
 
 let t: IncidentsContext;
 beforeAll(async () => {
@@ -16,18 +18,8 @@ afterAll(async () => {
 });
 
 const owner = responder('owner');
-const fields = {
-  summary: '',
-  source: 'report',
-  affectedSystems: [] as string[],
-  detectedAt: null,
-  reportedAt: null,
-  restricted: false,
-  publiclyDisclosed: false,
-  reportIds: [],
-};
-const open = (title: string, extra: Partial<typeof fields> = {}) =>
-  t.container.services.incidents.openIncident(owner, { ...fields, title, ...extra });
+const open = (title: string, extra: Partial<OpenInput> = {}) =>
+  t.container.services.incidents.openIncident(owner, incidentInput({ title, ...extra }));
 
 async function withPanel() {
   const s = t.container.services.incidents;

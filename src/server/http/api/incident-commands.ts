@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { Incident, IncidentRef } from '../../../shared/api/incidents.ts';
+import { Created, Incident, IncidentRef } from '../../../shared/api/incidents.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { IncidentState } from '../../domain/incidents/index.ts';
@@ -37,24 +37,29 @@ export function sendIncident(reply: FastifyReply, incident: IncidentState, statu
 
 type Body = z.ZodType<{ expectedVersion?: number | undefined }>;
 
-/** POST/PATCH/DELETE on one incident that answers with the incident after the change. */
-export function incidentCommand<B extends Body>(
+interface CommandRoute<B extends Body> {
+  method: 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  permission: Permission;
+  summary: string;
+  body?: B;
+  params?: z.ZodObject;
+}
+
+type Run<B extends Body, R> = (
+  actor: Actor,
+  ref: string,
+  version: number | undefined,
+  body: Omit<z.output<B>, 'expectedVersion'>,
+  params: Record<string, string>,
+) => Promise<R>;
+
+function register<B extends Body, R>(
   app: FastifyInstance,
-  route: {
-    method: 'POST' | 'PATCH' | 'DELETE';
-    url: string;
-    permission: Permission;
-    summary: string;
-    body?: B;
-    params?: z.ZodObject;
-  },
-  run: (
-    actor: Actor,
-    ref: string,
-    version: number | undefined,
-    body: Omit<z.output<B>, 'expectedVersion'>,
-    params: Record<string, string>,
-  ) => Promise<IncidentState>,
+  route: CommandRoute<B>,
+  response: Record<number, z.ZodType>,
+  run: Run<B, R>,
+  answer: (reply: FastifyReply, result: R) => FastifyReply,
 ): void {
   app.withTypeProvider<ZodTypeProvider>().route({
     method: route.method,
@@ -65,19 +70,39 @@ export function incidentCommand<B extends Body>(
       tags: ['incidents'],
       params: route.params ?? IncidentRef,
       ...(route.body ? { body: route.body } : {}),
-      response: { 200: Incident },
+      response,
     },
     handler: async (request, reply) => {
       const params = request.params as Record<string, string> & { ref: string };
       const { expectedVersion, ...body } = (request.body ?? {}) as z.output<B>;
-      const incident = await run(
+      const result = await run(
         actorOf(request),
         params.ref,
         versionOf(request, expectedVersion),
         body as Omit<z.output<B>, 'expectedVersion'>,
         params,
       );
-      return sendIncident(reply, incident);
+      return answer(reply, result);
     },
   });
+}
+
+/** A change to one incident that answers with the incident after the change. */
+export function incidentCommand<B extends Body>(
+  app: FastifyInstance,
+  route: CommandRoute<B>,
+  run: Run<B, IncidentState>,
+): void {
+  register(app, route, { 200: Incident }, run, (reply, incident) => sendIncident(reply, incident));
+}
+
+/** A change that creates a part of the incident (task, containment action): 201 with its id. */
+export function incidentPartCommand<B extends Body>(
+  app: FastifyInstance,
+  route: CommandRoute<B>,
+  run: Run<B, { id: string; incident: IncidentState }>,
+): void {
+  register(app, route, { 201: Created }, run, (reply, result) =>
+    reply.status(201).header('etag', `"${result.incident.version}"`).send(result),
+  );
 }

@@ -1,14 +1,12 @@
 // /api/v1/incidents/:ref/...: the lifecycle steps the policy drives — reproduce, panel, severity,
 // roles, tasks, containment, de-escalation, hand-off, phases, milestones.
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AssignRole,
   CastVote,
   ConvenePanel,
   CreateTask,
-  Created,
   DeEscalate,
   FinalCall,
   HandOff,
@@ -24,7 +22,7 @@ import {
   UpdateTask,
 } from '../../../shared/api/incidents.ts';
 import type { Container } from '../../container.ts';
-import { actorOf, incidentCommand, versionOf } from './incident-commands.ts';
+import { incidentCommand, incidentPartCommand } from './incident-commands.ts';
 
 const TaskParams = IncidentRef.extend({ taskId: z.string().min(1).max(100) });
 const ActionParams = IncidentRef.extend({ actionId: z.string().min(1).max(100) });
@@ -213,53 +211,26 @@ export async function incidentLifecycleRoutes(
     (actor, ref, v, body) => s.recordMilestone(actor, ref, v, body.milestone, body.note),
   );
 
-  // Creating a part answers with its id as well as the incident.
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  const created = { 201: Created };
-  typed.post(
-    url('tasks'),
+  incidentPartCommand(
+    app,
     {
-      config: { permission: 'incidents.update' },
-      schema: {
-        summary: 'Add a task',
-        tags: ['incidents'],
-        params: IncidentRef,
-        body: CreateTask,
-        response: created,
-      },
+      method: post,
+      url: url('tasks'),
+      permission: 'incidents.update',
+      summary: 'Add a task',
+      body: CreateTask,
     },
-    async (request, reply) => {
-      const { expectedVersion, ...task } = request.body;
-      const result = await s.addTask(
-        actorOf(request),
-        request.params.ref,
-        versionOf(request, expectedVersion),
-        task,
-      );
-      return reply.status(201).header('etag', `"${result.incident.version}"`).send(result);
-    },
+    (actor, ref, v, body) => s.addTask(actor, ref, v, body),
   );
-  typed.post(
-    url('containment'),
+  incidentPartCommand(
+    app,
     {
-      config: { permission: 'incidents.update' },
-      schema: {
-        summary: 'Record a containment action (what was limited)',
-        tags: ['incidents'],
-        params: IncidentRef,
-        body: RecordContainment,
-        response: created,
-      },
+      method: post,
+      url: url('containment'),
+      permission: 'incidents.update',
+      summary: 'Record a containment action (what was limited)',
+      body: RecordContainment,
     },
-    async (request, reply) => {
-      const { expectedVersion, ...action } = request.body;
-      const result = await s.recordContainment(
-        actorOf(request),
-        request.params.ref,
-        versionOf(request, expectedVersion),
-        action,
-      );
-      return reply.status(201).header('etag', `"${result.incident.version}"`).send(result);
-    },
+    (actor, ref, v, body) => s.recordContainment(actor, ref, v, body),
   );
 }
