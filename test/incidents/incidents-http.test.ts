@@ -235,6 +235,49 @@ describe('incidents API', () => {
     expect(res.json().detail).toMatch(/No responder is available/);
   });
 
+  it('the incident commander may close their own incident, and only that one', async () => {
+    const mine = await openIncident(lead, { title: 'Commanded' });
+    const other = await openIncident(lead, { title: 'Not commanded' });
+    const commander = await loginAs(t, 'responder');
+    const assign = await call(lead, 'POST', `/api/v1/incidents/${mine.key}/roles`, {
+      role: 'incident_commander',
+      userId: commander.userId,
+    });
+    expect(assign.statusCode).toBe(200);
+    // Past the permission check on their incident: the policy's exit checks answer (422).
+    const close = await call(commander, 'POST', `/api/v1/incidents/${mine.key}/phase`, {
+      phase: 'closed',
+    });
+    expect(close.statusCode).toBe(422);
+    const elsewhere = await call(commander, 'POST', `/api/v1/incidents/${other.key}/phase`, {
+      phase: 'closed',
+    });
+    expect(elsewhere.statusCode).toBe(403);
+    // A responder cannot hand out incident roles unless they command the incident.
+    const byCommander = await call(commander, 'POST', `/api/v1/incidents/${mine.key}/roles`, {
+      role: 'communications_lead',
+      userId: responder.userId,
+    });
+    expect(byCommander.statusCode).toBe(200);
+    const byOther = await call(commander, 'POST', `/api/v1/incidents/${other.key}/roles`, {
+      role: 'communications_lead',
+      userId: responder.userId,
+    });
+    expect(byOther.statusCode).toBe(403);
+  });
+
+  it('a malformed If-Match is a 400', async () => {
+    const created = await openIncident(responder);
+    const res = await call(
+      responder,
+      'PATCH',
+      `/api/v1/incidents/${created.key}`,
+      { title: 'x' },
+      { 'if-match': 'yesterday' },
+    );
+    expect(res.statusCode).toBe(400);
+  });
+
   it('lists with filters and pagination', async () => {
     const res = await call(
       viewer,
