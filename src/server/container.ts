@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
+import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import {
   createPolicyService,
@@ -51,12 +52,21 @@ export async function createContainer(
   const policy = overrides.policy ?? loadPolicyFile(config.policyFile);
   const clock = overrides.clock ?? systemClock;
   const handle: DatabaseHandle = await createDatabase(config);
+  const policyService = createPolicyService({ db: handle.db, clock, policy });
   const services = {
-    policy: createPolicyService({ db: handle.db, clock, policy }),
+    policy: policyService,
     incidents: createIncidentsService({
       db: handle.db,
       clock,
       policy,
+      findPolicyText: (hash) =>
+        policyService.getVersion(hash).then(
+          (version) => version.text,
+          (error: unknown) => {
+            if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+            throw error;
+          },
+        ),
       // TODO(accounts merge): listActiveUsers(db, { role: 'responder', availableAt: clock.now() }).
       findAvailableResponders: overrides.findAvailableResponders ?? (async () => []),
     }),

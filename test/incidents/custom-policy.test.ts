@@ -1,7 +1,10 @@
 // A team with its own words: four severities, a panel of two, its own phases and roles.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContainer } from '../../src/server/container.ts';
 import { loadPolicyFile } from '../../src/server/domain/policy/index.ts';
+import { createLogger } from '../../src/server/logger.ts';
+import { DEFAULT_POLICY_PATH } from '../helpers/incident-factory.ts';
 import { runCli } from '../helpers/cli-process.ts';
 import {
   createIncidentsContext,
@@ -108,5 +111,41 @@ describe('a SEV1–SEV4 policy with its own phases', () => {
     expect(incident.phase).toBe('done');
     expect(incident.closedAt).not.toBeNull();
     expect((await runCli(['verify'], t.database.env)).code).toBe(0);
+  });
+});
+
+describe('a policy change while incidents are open', () => {
+  it('keeps each incident under the policy it was opened with', async () => {
+    // The same database, restarted with the default policy in force.
+    const other = await createContainer(t.database.config, {
+      clock: t.clock,
+      logger: createLogger('silent'),
+      policy: loadPolicyFile(DEFAULT_POLICY_PATH),
+    });
+    try {
+      const owner = responder('owner');
+      const before = await t.container.services.incidents.openIncident(
+        owner,
+        incidentInput({ title: 'Opened under the four-severity policy' }),
+      );
+      const s = other.services.incidents;
+      // The old incident still speaks SEV1–SEV4 and its own phases...
+      const old = await s.setSeverity(owner, before.key, undefined, 'SEV3', 'minor after all');
+      expect(old).toMatchObject({ severity: 'SEV3', phase: 'triage' });
+      expect(
+        (await s.getIncident(owner, before.key)).exitChecksFailing.map((c) => c.check),
+      ).toEqual(['owner_assigned', 'decision_recorded']);
+      // ...while a new incident is handled under the policy now in force.
+      const fresh = await s.openIncident(
+        owner,
+        incidentInput({ title: 'Opened under the default' }),
+      );
+      expect(fresh.phase).toBe('detection_analysis');
+      await expect(s.setSeverity(owner, fresh.key, undefined, 'SEV3', 'x')).rejects.toMatchObject({
+        code: 'VALIDATION',
+      });
+    } finally {
+      await other.close();
+    }
   });
 });

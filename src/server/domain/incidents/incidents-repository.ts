@@ -196,6 +196,16 @@ export async function findIncidentState(
   };
 }
 
+/** The policy version an incident is handled under; null when there is no such incident. */
+export async function findPolicyHash(tx: Executor, idOrKey: string): Promise<string | null> {
+  const row = await tx
+    .selectFrom('incidents')
+    .select('policy_hash')
+    .where((eb) => eb.or([eb('id', '=', idOrKey), eb('key', '=', idOrKey)]))
+    .executeTakeFirst();
+  return row?.policy_hash ?? null;
+}
+
 export interface IncidentListFilter {
   phase?: string | undefined;
   severity?: string | undefined;
@@ -303,14 +313,13 @@ export async function listIncidents(
 export async function countOpenIncidentsByOwner(
   tx: Executor,
   ownerIds: readonly string[],
-  closedPhase: string,
 ): Promise<Map<string, number>> {
   if (ownerIds.length === 0) return new Map();
   const rows = await tx
     .selectFrom('incidents')
     .select(['owner_id', (eb) => eb.fn.countAll().as('n')])
     .where('owner_id', 'in', ownerIds)
-    .where('phase', '!=', closedPhase)
+    .where('closed_at', 'is', null)
     .groupBy('owner_id')
     .execute();
   return new Map(rows.map((r) => [r.owner_id!, Number(r.n)]));

@@ -9,7 +9,7 @@ import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
-import type { PolicyInForce } from '../policy/index.ts';
+import { parsePolicy, type Policy, type PolicyInForce } from '../policy/index.ts';
 import * as actions from './action-rules.ts';
 import * as assessment from './assessment-rules.ts';
 import { incidentEvent, type IncidentEvent } from './incident-events.ts';
@@ -36,6 +36,8 @@ export interface IncidentsServiceDeps {
   db: Db;
   clock: Clock;
   policy: PolicyInForce;
+  /** The text of an earlier policy version (policy history), for incidents opened under it. */
+  findPolicyText(hash: string): Promise<string | null>;
   /** Responders who can take an incident now (from accounts), for automatic owner assignment. */
   findAvailableResponders(): Promise<{ id: string }[]>;
 }
@@ -63,13 +65,26 @@ export interface DecisionInput {
 
 export function createIncidentsService(deps: IncidentsServiceDeps) {
   const { db, clock } = deps;
-  const { policy, hash: policyHash } = deps.policy;
-  const closedPhase = policy.phases[policy.phases.length - 1]!.id;
+  const inForce = deps.policy;
   const ctx: RuleContext = { newId };
+  // Each incident is handled under the policy it was opened with (its policyHash), so a policy
+  // change never strands an incident in a phase or severity the new policy does not know.
+  const policies = new Map<string, Policy>([[inForce.hash, inForce.policy]]);
+  async function policyOf(hash: string): Promise<Policy> {
+    const known = policies.get(hash);
+    if (known) return known;
+    const text = await deps.findPolicyText(hash);
+    const parsed = text === null ? null : parsePolicy(text);
+    // A version that is missing or no longer valid under this Stopline: use the policy in force.
+    const policy = parsed?.ok ? parsed.policy : inForce.policy;
+    policies.set(hash, policy);
+    return policy;
+  }
 
   async function record(
     tx: Executor,
     state: Pick<IncidentState, 'id' | 'version'>,
+    policy: Policy,
     events: IncidentEvent[],
     actor: Actor,
     at: number,
@@ -93,6 +108,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       at,
       actorId: actor.userId,
     }));
+    const closedPhase = policy.phases[policy.phases.length - 1]!.id;
     await projectIncidentEvents(tx, state.id, recorded, closedPhase);
   }
 
@@ -104,22 +120,26 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
   }
 
   /** After any change: the line rules may stop or resume the line. */
-  async function settleLine(tx: Executor, id: string, actor: Actor, at: number) {
+  async function settleLine(tx: Executor, id: string, policy: Policy, actor: Actor, at: number) {
     const after = (await repo.findIncidentState(tx, id))!;
     const change = lineChange(after, policy);
     if (!change) return after;
     const type = change.change === 'stopped' ? 'incident.line_stopped' : 'incident.line_resumed';
-    await record(tx, after, [incidentEvent(type, { reason: change.reason })], actor, at);
+    await record(tx, after, policy, [incidentEvent(type, { reason: change.reason })], actor, at);
     return (await repo.findIncidentState(tx, id))!;
   }
 
   /** Load → check version → rules decide → append and project → settle the line. */
-  function change(
+  async function change(
     actor: Actor,
     ref: string,
     expectedVersion: number | undefined,
-    decide: (state: IncidentState, now: number, tx: Executor) => Decision,
+    decide: (state: IncidentState, policy: Policy, now: number, tx: Executor) => Decision,
   ): Promise<IncidentState> {
+    // Resolved before the transaction (an incident's policy never changes): SQLite has one
+    // connection, and the policy history is read outside this transaction.
+    const hash = await repo.findPolicyHash(db, ref);
+    const policy = hash === null ? inForce.policy : await policyOf(hash);
     return inTransaction(db, async (tx) => {
       const state = await load(tx, ref, actor);
       if (expectedVersion !== undefined && expectedVersion !== state.version) {
@@ -130,10 +150,10 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         );
       }
       const now = clock.now();
-      const events = await decide(state, now, tx);
+      const events = await decide(state, policy, now, tx);
       if (events.length === 0) return state;
-      await record(tx, state, events, actor, now);
-      return settleLine(tx, state.id, actor, now);
+      await record(tx, state, policy, events, actor, now);
+      return settleLine(tx, state.id, policy, actor, now);
     });
   }
 
@@ -142,11 +162,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     actor: Actor,
     ref: string,
     v: Version,
-    decide: (state: IncidentState) => { events: IncidentEvent[]; id: string },
+    decide: (state: IncidentState, policy: Policy) => { events: IncidentEvent[]; id: string },
   ): Promise<{ incident: IncidentState; id: string }> {
     let id = '';
-    const incident = await change(actor, ref, v, (s) => {
-      const made = decide(s);
+    const incident = await change(actor, ref, v, (s, policy) => {
+      const made = decide(s, policy);
       id = made.id;
       return made.events;
     });
@@ -154,26 +174,25 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
   }
 
   return {
-    policy,
-
     openIncident(actor: Actor, input: OpenInput): Promise<IncidentState> {
       return inTransaction(db, async (tx) => {
         const now = clock.now();
         const id = newId();
         const key = await allocateYearlyKey(tx, 'INC', now);
         const events = rules.openIncident(
-          policy,
-          policyHash,
+          inForce.policy,
+          inForce.hash,
           { ...input, key, declaredAt: input.declaredAt ?? now },
           ctx,
         );
-        await record(tx, { id, version: 0 }, events, actor, now);
-        return settleLine(tx, id, actor, now);
+        await record(tx, { id, version: 0 }, inForce.policy, events, actor, now);
+        return settleLine(tx, id, inForce.policy, actor, now);
       });
     },
 
     async getIncident(actor: Actor, ref: string) {
       const state = await load(db, ref, actor);
+      const policy = await policyOf(state.policyHash);
       const phase = policy.phases.find((p) => p.id === state.phase)!;
       const [ownerHistory, roleHistory] = await Promise.all([
         repo.listOwnerHistory(db, state.id),
@@ -200,7 +219,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     },
 
     updateIncident(actor: Actor, ref: string, v: Version, changes: Partial<IncidentFields>) {
-      return change(actor, ref, v, (s) => rules.updateIncident(s, policy, changes));
+      return change(actor, ref, v, (s, policy) => rules.updateIncident(s, policy, changes));
     },
 
     linkReports(actor: Actor, ref: string, v: Version, reportIds: string[]) {
@@ -214,11 +233,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     /** By hand, or (no userId) to the available responder with the fewest open incidents. */
     async assignOwner(actor: Actor, ref: string, v: Version, userId?: string) {
       if (userId)
-        return change(actor, ref, v, (s) => rules.assignOwner(s, policy, userId, 'manual'));
+        return change(actor, ref, v, (s, policy) => rules.assignOwner(s, policy, userId, 'manual'));
       const candidates = (await deps.findAvailableResponders()).map((r) => r.id);
-      return change(actor, ref, v, async (s, _now, tx) => {
+      return change(actor, ref, v, async (s, policy, _now, tx) => {
         const others = candidates.filter((id) => id !== s.ownerId);
-        const load = await repo.countOpenIncidentsByOwner(tx, others, closedPhase);
+        const load = await repo.countOpenIncidentsByOwner(tx, others);
         const chosen = rules.pickLeastLoaded(others, load);
         if (!chosen) throw new AppError('RULE_REFUSED', 'No responder is available right now');
         return rules.assignOwner(s, policy, chosen, 'auto');
@@ -226,7 +245,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     },
 
     recordReproduction(actor: Actor, ref: string, v: Version, input: ReproductionInput) {
-      return change(actor, ref, v, (s) => rules.recordReproduction(s, policy, input));
+      return change(actor, ref, v, (s, policy) => rules.recordReproduction(s, policy, input));
     },
 
     convenePanel(
@@ -235,11 +254,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       v: Version,
       nomination: { responderIds: string[]; securityLeadId: string | null },
     ) {
-      return change(actor, ref, v, (s) => assessment.convenePanel(s, policy, nomination));
+      return change(actor, ref, v, (s, policy) => assessment.convenePanel(s, policy, nomination));
     },
 
     castVote(actor: Actor, ref: string, v: Version, input: VoteInput) {
-      return change(actor, ref, v, (s, now) =>
+      return change(actor, ref, v, (s, policy, now) =>
         assessment.castVote(s, policy, actor.userId, input, now),
       );
     },
@@ -250,17 +269,19 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       v: Version,
       input: { outcome: Criticality; rationale: string },
     ) {
-      return change(actor, ref, v, (s) =>
+      return change(actor, ref, v, (s, policy) =>
         assessment.recordFinalCall(s, policy, actor.userId, input),
       );
     },
 
     reopenDecision(actor: Actor, ref: string, v: Version, reason: string) {
-      return change(actor, ref, v, (s) => assessment.reopenDecision(s, policy, reason));
+      return change(actor, ref, v, (s, policy) => assessment.reopenDecision(s, policy, reason));
     },
 
     setSeverity(actor: Actor, ref: string, v: Version, severity: string, rationale: string) {
-      return change(actor, ref, v, (s) => rules.setSeverity(s, policy, severity, rationale));
+      return change(actor, ref, v, (s, policy) =>
+        rules.setSeverity(s, policy, severity, rationale),
+      );
     },
 
     assignRole(
@@ -269,28 +290,28 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       v: Version,
       input: { role: string; userId: string; replacesUserId?: string | undefined },
     ) {
-      return change(actor, ref, v, (s) => {
+      return change(actor, ref, v, (s, policy) => {
         assertCommanderOr(s, actor, 'incidents.manage_roles', 'manage incident roles');
         return roles.assignRole(s, policy, input);
       });
     },
 
     releaseRole(actor: Actor, ref: string, v: Version, role: string, userId: string) {
-      return change(actor, ref, v, (s) => {
+      return change(actor, ref, v, (s, policy) => {
         assertCommanderOr(s, actor, 'incidents.manage_roles', 'manage incident roles');
         return roles.releaseRole(s, policy, role, userId);
       });
     },
 
     addTask(actor: Actor, ref: string, v: Version, task: TaskFields) {
-      return create(actor, ref, v, (s) => {
+      return create(actor, ref, v, (s, policy) => {
         const made = actions.addTask(s, policy, task, ctx);
         return { events: made.events, id: made.taskId };
       });
     },
 
     updateTask(actor: Actor, ref: string, v: Version, taskId: string, changes: TaskChanges) {
-      return change(actor, ref, v, (s) => actions.updateTask(s, policy, taskId, changes));
+      return change(actor, ref, v, (s, policy) => actions.updateTask(s, policy, taskId, changes));
     },
 
     recordContainment(
@@ -299,18 +320,22 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       v: Version,
       input: { kind: ContainmentKind; description: string },
     ) {
-      return create(actor, ref, v, (s) => {
+      return create(actor, ref, v, (s, policy) => {
         const made = actions.recordContainment(s, policy, input, ctx);
         return { events: made.events, id: made.actionId };
       });
     },
 
     revertContainment(actor: Actor, ref: string, v: Version, actionId: string, note: string) {
-      return change(actor, ref, v, (s) => actions.revertContainment(s, policy, actionId, note));
+      return change(actor, ref, v, (s, policy) =>
+        actions.revertContainment(s, policy, actionId, note),
+      );
     },
 
     keepContainment(actor: Actor, ref: string, v: Version, actionId: string, why: string) {
-      return change(actor, ref, v, (s) => actions.keepContainment(s, policy, actionId, why));
+      return change(actor, ref, v, (s, policy) =>
+        actions.keepContainment(s, policy, actionId, why),
+      );
     },
 
     deEscalate(
@@ -319,16 +344,19 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       v: Version,
       input: { rationale: string; severity?: string | undefined },
     ) {
-      return change(actor, ref, v, (s) => rules.deEscalate(s, policy, input, ctx));
+      return change(actor, ref, v, (s, policy) => rules.deEscalate(s, policy, input, ctx));
     },
 
     handOffToDevelopment(actor: Actor, ref: string, v: Version, trackerUrl: string) {
-      return change(actor, ref, v, (s) => rules.handOffToDevelopment(s, policy, trackerUrl));
+      return change(actor, ref, v, (s, policy) =>
+        rules.handOffToDevelopment(s, policy, trackerUrl),
+      );
     },
 
     movePhase(actor: Actor, ref: string, v: Version, to: string) {
-      return change(actor, ref, v, (s) => {
-        if (to === closedPhase) assertCommanderOr(s, actor, 'incidents.close', 'close incidents');
+      return change(actor, ref, v, (s, policy) => {
+        const target = policy.phases.find((p) => p.id === to);
+        if (target?.terminal) assertCommanderOr(s, actor, 'incidents.close', 'close incidents');
         return rules.movePhase(s, policy, to);
       });
     },
@@ -347,7 +375,9 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     },
 
     recordMilestone(actor: Actor, ref: string, v: Version, milestone: Milestone, note: string) {
-      return change(actor, ref, v, (s) => rules.recordMilestone(s, policy, milestone, note));
+      return change(actor, ref, v, (s, policy) =>
+        rules.recordMilestone(s, policy, milestone, note),
+      );
     },
 
     /** The incident's events, oldest first, a page at a time. */
