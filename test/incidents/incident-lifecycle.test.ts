@@ -379,3 +379,66 @@ describe('the non-critical path', () => {
     expect((await runCli(['verify'], t.database.env)).code).toBe(0);
   });
 });
+
+describe('de-escalation after containment', () => {
+  it('lifts the line, lowers the severity and turns the root-cause fix into a follow-up', async () => {
+    const s = service();
+    let incident = await s.openIncident(
+      triager,
+      incidentInput({ title: 'Admin export reachable without MFA', severity: 'P1' }),
+    );
+    expect(incident.lineStopped).toBe(true);
+    await s.assignOwner(triager, incident.key, undefined, 'dev-owner');
+    await s.recordReproduction(owner, incident.key, undefined, {
+      result: 'reproduced',
+      steps: 'GET /admin/export',
+      evidence: '',
+    });
+    await s.convenePanel(owner, incident.key, undefined, {
+      responderIds: ['dev-a', 'dev-b'],
+      securityLeadId: 'sec-lead',
+    });
+    await s.recordFinalCall(lead, incident.key, undefined, {
+      outcome: 'critical',
+      rationale: 'Every customer export is exposed',
+    });
+    await expect(
+      s.deEscalate(lead, incident.key, undefined, { rationale: 'too early' }),
+    ).rejects.toThrow(/containment/);
+    await s.recordContainment(owner, incident.key, undefined, {
+      kind: 'access_restricted',
+      description: 'Export limited to the office network',
+    });
+    t.clock.advance(MINUTE);
+    incident = await s.deEscalate(lead, incident.key, undefined, {
+      rationale: 'Only reachable from the office network now; no customer data exposed',
+    });
+    expect(incident).toMatchObject({
+      severity: 'P2',
+      criticality: 'non_critical',
+      lineStopped: false,
+      deEscalatedAt: t.clock.now(),
+    });
+    expect(incident.tasks).toMatchObject([
+      {
+        type: 'follow_up',
+        title: `Fix the root cause of ${incident.key}`,
+        assigneeId: 'dev-owner',
+      },
+    ]);
+    const history = await s.lineHistory(1);
+    expect(history[0]).toMatchObject({
+      incidentKey: incident.key,
+      change: 'resumed',
+      reason: 'de_escalated',
+    });
+    // Now non-critical, it can go to normal development.
+    incident = await s.handOffToDevelopment(
+      owner,
+      incident.key,
+      undefined,
+      'https://tracker.example/SEC-9',
+    );
+    expect(incident.trackerUrl).toBe('https://tracker.example/SEC-9');
+  });
+});
