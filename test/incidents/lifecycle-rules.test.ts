@@ -134,6 +134,21 @@ describe('phases', () => {
     ]);
   });
 
+  it('a public disclosure must be taken down before the analysis phase ends', () => {
+    const disclosed = anIncident({
+      ...criticalIncident,
+      publiclyDisclosed: true,
+      reproduction: { result: 'reproduced', steps: '', evidence: '' },
+      tasks: [task({ type: 'remove_public_disclosure', title: 'Hide the forum post' })],
+    });
+    expect(() => planPhaseMove(disclosed, policy, 'containment')).toThrow(/disclosed publicly/);
+    const hidden = {
+      ...disclosed,
+      tasks: [task({ type: 'remove_public_disclosure', status: 'done' })],
+    };
+    expect(planPhaseMove(hidden, policy, 'containment').to).toBe('containment');
+  });
+
   it('phases never move backwards', () => {
     const incident = anIncident({ phase: 'eradication' });
     expect(() => planPhaseMove(incident, policy, 'containment')).toThrow(/only move forward/);

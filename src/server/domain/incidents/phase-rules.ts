@@ -47,10 +47,16 @@ export function failureOf(check: ExitCheckId, state: IncidentState, policy: Poli
         ? null
         : `Containment still in force without a justification: ${active.map((c) => `"${c.description}"`).join(', ')}; revert it or record why it stays`;
     }
-    case 'public_disclosure_removed':
-      return !state.publiclyDisclosed || has('public_disclosure_removed')
+    case 'public_disclosure_removed': {
+      // Recorded as a step, or by finishing every "remove the public disclosure" task.
+      const removals = state.tasks.filter((t) => t.type === 'remove_public_disclosure');
+      const removed =
+        has('public_disclosure_removed') ||
+        (removals.length > 0 && removals.every((t) => t.status === 'done'));
+      return !state.publiclyDisclosed || removed
         ? null
         : 'The issue was disclosed publicly and its removal from public view is not recorded';
+    }
     case 'reporter_informed':
       return state.reportIds.length === 0 || has('reporter_informed')
         ? null
