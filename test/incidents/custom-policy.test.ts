@@ -149,3 +149,62 @@ describe('a policy change while incidents are open', () => {
     }
   });
 });
+
+describe('the shipped example policy (policies/examples/sev-1-to-4.yaml)', () => {
+  it('runs a non-critical incident from triage to closed, skipping what it may skip', async () => {
+    const example = fileURLToPath(
+      new URL('../../policies/examples/sev-1-to-4.yaml', import.meta.url),
+    );
+    const c = await createIncidentsContext({ policy: loadPolicyFile(example) });
+    try {
+      const s = c.container.services.incidents;
+      const oncall = responder('oncall', ['incidents.close']);
+      let incident = await s.openIncident(oncall, incidentInput({ title: 'Stack trace on 500' }));
+      await s.assignOwner(oncall, incident.key, undefined, 'oncall');
+      await s.recordReproduction(oncall, incident.key, undefined, {
+        result: 'reproduced',
+        steps: 'GET /boom',
+        evidence: '',
+      });
+      await s.convenePanel(oncall, incident.key, undefined, {
+        responderIds: ['team-dev'],
+        securityLeadId: 'head-of-security',
+      });
+      const answers = { data_exposed: false, needs_insider_access: true };
+      await s.castVote(oncall, incident.key, undefined, {
+        answers,
+        vote: 'non_critical',
+        rationale: 'noise',
+      });
+      incident = await s.castVote(responder('team-dev'), incident.key, undefined, {
+        answers,
+        vote: 'non_critical',
+        rationale: 'internal only',
+      });
+      expect(incident).toMatchObject({
+        criticality: 'non_critical',
+        severity: 'SEV3',
+        lineStopped: false,
+      });
+      incident = await s.movePhase(oncall, incident.key, undefined, 'resolve');
+      await s.recordMilestone(
+        oncall,
+        incident.key,
+        undefined,
+        'root_cause_fixed',
+        'Error page hides traces',
+      );
+      incident = await s.movePhase(oncall, incident.key, undefined, 'closed');
+      const moves = await s.timeline(oncall, incident.key, {
+        limit: 10,
+        types: ['incident.phase_changed'],
+      });
+      expect(moves.items.map((e) => e.data)).toEqual([
+        { from: 'triage', to: 'resolve', skipped: ['mitigate'] },
+        { from: 'resolve', to: 'closed', skipped: ['review'] },
+      ]);
+    } finally {
+      await c.close();
+    }
+  });
+});
