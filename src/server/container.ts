@@ -3,10 +3,16 @@
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
-import { createAccounts, type Accounts, type OidcProvider } from './domain/accounts/index.ts';
+import {
+  createAccounts,
+  listActiveUsers,
+  type Accounts,
+  type OidcProvider,
+} from './domain/accounts/index.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
 import { createOidcClient } from './integrations/oidc-client.ts';
+import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import {
   createPolicyService,
@@ -14,6 +20,7 @@ import {
   type PolicyInForce,
   type PolicyService,
 } from './domain/policy/index.ts';
+import { createIncidentsService, type IncidentsService } from './domain/incidents/index.ts';
 
 export interface Container {
   config: Config;
@@ -25,6 +32,7 @@ export interface Container {
   policy: PolicyInForce;
   services: {
     policy: PolicyService;
+    incidents: IncidentsService;
   };
   accounts: Accounts;
   close(): Promise<void>;
@@ -42,6 +50,8 @@ export interface ContainerOverrides {
   migrate?: boolean;
   /** A policy other than the configured file (tests of custom policies). */
   policy?: PolicyInForce;
+  /** Who automatic owner assignment may pick (tests; accounts provides it otherwise). */
+  findAvailableResponders?: () => Promise<{ id: string }[]>;
 }
 
 export async function createContainer(
@@ -52,8 +62,25 @@ export async function createContainer(
   const policy = overrides.policy ?? loadPolicyFile(config.policyFile);
   const clock = overrides.clock ?? systemClock;
   const handle: DatabaseHandle = await createDatabase(config);
+  const policyService = createPolicyService({ db: handle.db, clock, policy });
   const services = {
-    policy: createPolicyService({ db: handle.db, clock, policy }),
+    policy: policyService,
+    incidents: createIncidentsService({
+      db: handle.db,
+      clock,
+      policy,
+      findPolicyText: (hash) =>
+        policyService.getVersion(hash).then(
+          (version) => version.text,
+          (error: unknown) => {
+            if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+            throw error;
+          },
+        ),
+      findAvailableResponders:
+        overrides.findAvailableResponders ??
+        (() => listActiveUsers(handle.db, { role: 'responder', availableAt: clock.now() })),
+    }),
   };
   try {
     if (overrides.migrate ?? true) {

@@ -2,6 +2,7 @@
 // and hands over to one command in cli/.
 import { loadConfig, ConfigError } from './config.ts';
 import { migrateCommand } from './cli/migrate-command.ts';
+import { gateCommand } from './cli/gate-command.ts';
 import { consoleOutput, type Output } from './cli/output.ts';
 import { policyCommand } from './cli/policy-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
@@ -14,6 +15,8 @@ Commands:
   serve     start the server (also: npm start)
   migrate   apply pending database migrations
   verify    check the hash chains of the event log; exits 1 naming the first broken event
+  gate      for CI/deploys: exit 0 while the line runs, 1 naming the incidents that stop it
+            (--allow-ref TEXT lets the fix through; --url URL --token TOKEN asks a remote server)
   policy check FILE
             validate a policy file; exits 1 printing each problem as FILE:LINE: field: message
   policy show
@@ -56,6 +59,8 @@ export async function main(
         return await userCommand(config, rest, out);
       case 'verify':
         return await verifyCommand(config, out);
+      case 'gate':
+        return await gateCommand(config, rest, out, env);
       case 'policy':
         return await policyCommand(rest, config, out);
       default:

@@ -33,6 +33,148 @@ export interface KeySequencesTable {
   value: number;
 }
 
+/** 0/1 on both databases. */
+export type Flag = number;
+
+export interface IncidentsTable {
+  id: string;
+  key: string;
+  title: string;
+  summary: string;
+  source: string;
+  affected_systems_json: string;
+  detected_at: number | null;
+  reported_at: number | null;
+  declared_at: number;
+  restricted: Flag;
+  publicly_disclosed: Flag;
+  severity: string | null;
+  criticality: string | null;
+  phase: string;
+  owner_id: string | null;
+  policy_hash: string;
+  line_stopped: Flag;
+  line_stopped_at: number | null;
+  awaiting_reporter: Flag;
+  reproduction_result: string | null;
+  reproduction_steps: string | null;
+  reproduction_evidence: string | null;
+  tracker_url: string | null;
+  de_escalated_at: number | null;
+  panel_round: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+  version: number;
+}
+
+export interface IncidentReportLinksTable {
+  incident_id: string;
+  report_id: string;
+  linked_at: number;
+}
+
+export interface IncidentOwnerHistoryTable {
+  id: string;
+  incident_id: string;
+  user_id: string;
+  how: string;
+  assigned_by: string | null;
+  from_at: number;
+  to_at: number | null;
+}
+
+export interface IncidentPanelMembersTable {
+  incident_id: string;
+  round: number;
+  user_id: string;
+  seat: string;
+}
+
+export interface IncidentPanelVotesTable {
+  id: string;
+  incident_id: string;
+  round: number;
+  member_id: string;
+  seat: string;
+  answers_json: string;
+  vote: string;
+  rationale: string;
+  at: number;
+}
+
+export interface IncidentRoleAssignmentsTable {
+  id: string;
+  incident_id: string;
+  role: string;
+  user_id: string;
+  assigned_by: string | null;
+  from_at: number;
+  to_at: number | null;
+}
+
+export interface IncidentTasksTable {
+  id: string;
+  incident_id: string;
+  type: string;
+  title: string;
+  description: string;
+  assignee_id: string | null;
+  due_at: number | null;
+  status: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+export interface IncidentContainmentActionsTable {
+  id: string;
+  incident_id: string;
+  kind: string;
+  description: string;
+  status: string;
+  justification: string | null;
+  recorded_by: string | null;
+  recorded_at: number;
+  ended_at: number | null;
+}
+
+export interface IncidentDecisionsTable {
+  id: string;
+  incident_id: string;
+  what: string;
+  why: string;
+  alternatives: string;
+  decided_by: string;
+  recorded_by: string | null;
+  at: number;
+}
+
+export interface IncidentParticipantsTable {
+  incident_id: string;
+  user_id: string;
+  added_at: number;
+}
+
+export interface IncidentMilestonesTable {
+  incident_id: string;
+  milestone: string;
+  note: string;
+  recorded_by: string | null;
+  at: number;
+}
+
+export interface LineHistoryTable {
+  id: string;
+  incident_id: string;
+  incident_key: string;
+  change: string;
+  reason: string;
+  at: number;
+}
+
 /** One policy text that has been in force; the hash (SHA-256 of the text) is what incidents record. */
 export interface PolicyVersionsTable {
   hash: string;
@@ -164,6 +306,18 @@ export interface Database {
   oidc_logins: OidcLoginsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  incidents: IncidentsTable;
+  incident_report_links: IncidentReportLinksTable;
+  incident_owner_history: IncidentOwnerHistoryTable;
+  incident_panel_members: IncidentPanelMembersTable;
+  incident_panel_votes: IncidentPanelVotesTable;
+  incident_role_assignments: IncidentRoleAssignmentsTable;
+  incident_tasks: IncidentTasksTable;
+  incident_containment_actions: IncidentContainmentActionsTable;
+  incident_decisions: IncidentDecisionsTable;
+  incident_participants: IncidentParticipantsTable;
+  incident_milestones: IncidentMilestonesTable;
+  line_history: LineHistoryTable;
 }
 
 export type Db = Kysely<Database>;

@@ -9,6 +9,9 @@ import type { Container } from '../container.ts';
 import { newId } from '../ids.ts';
 import { auditRoutes } from './api/audit-routes.ts';
 import { healthRoutes } from './api/health-routes.ts';
+import { incidentLifecycleRoutes } from './api/incident-lifecycle-routes.ts';
+import { incidentsRoutes } from './api/incidents-routes.ts';
+import { lineRoutes } from './api/line-routes.ts';
 import { policyRoutes } from './api/policy-routes.ts';
 import { oidcRoutes } from './api/oidc-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
@@ -60,5 +63,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   ])
     await app.register(routes, { container });
   await app.register(accountLinkPages);
+  await app.register(incidentsRoutes, { container });
+  await app.register(incidentLifecycleRoutes, { container });
+  await app.register(lineRoutes, { container });
   return app;
 }
