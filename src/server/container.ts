@@ -7,6 +7,11 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
+import {
+  createAttachmentStore,
+  createReportsService,
+  type ReportsService,
+} from './domain/reports/index.ts';
 
 export interface Container {
   config: Config;
@@ -16,6 +21,8 @@ export interface Container {
   logger: Logger;
   /** The policy in force (STOPLINE_POLICY, default policies/default.yaml). */
   policy: PolicyInForce;
+  /** Private intake of security reports: form, API, portal, staff triage. */
+  reports: ReportsService;
   close(): Promise<void>;
 }
 
@@ -45,13 +52,27 @@ export async function createContainer(
     throw error;
   }
   let closed = false;
+  const clock = overrides.clock ?? systemClock;
+  const reports = createReportsService({
+    db: handle.db,
+    clock,
+    policy: () => policy.policy,
+    attachments: createAttachmentStore(config.dataDir),
+    settings: {
+      baseUrl: config.baseUrl,
+      attachmentMaxBytes: config.attachmentMaxBytes,
+      attachmentMaxCount: config.attachmentMaxCount,
+      intakeRateLimit: config.intakeRateLimit,
+    },
+  });
   return {
     config,
     db: handle.db,
     dialect: handle.dialect,
-    clock: overrides.clock ?? systemClock,
+    clock,
     logger,
     policy,
+    reports,
     async close() {
       if (closed) return;
       closed = true;

@@ -14,12 +14,16 @@ export const REDACT_PATHS = [
   '*.currentPassword',
   '*.token',
   '*.accessCode',
+  '*.access_code',
+  '*.access_code_hash',
+  'req.body',
   '*.secret',
   '*.totp',
   '*.recoveryCode',
   'password',
   'token',
   'accessCode',
+  'access_code',
   'secret',
 ];
 

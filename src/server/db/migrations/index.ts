@@ -3,6 +3,7 @@
 import type { Kysely, Migration } from 'kysely';
 import type { MigrationDialect } from './column-types.ts';
 import * as eventLog from './2026-11-25-0001-event-log.ts';
+import * as reports from './2026-11-25-0005-reports.ts';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -10,6 +11,7 @@ interface DialectMigration {
 
 const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-25-0001-event-log': eventLog,
+  '2026-11-25-0005-reports': reports,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

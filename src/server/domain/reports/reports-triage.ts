@@ -1,0 +1,425 @@
+// The staff side: the triage queue, acknowledgment against the policy's promise, closing with a
+// reason the reporter reads, linking an incident, the conversation (internal notes apart from
+// messages to the reporter), identity verification, public-removal tasks, access-code rotation.
+// Every use case takes the acting Actor and checks its permission itself.
+import type {
+  CloseReportInput,
+  IdentityVerificationInput,
+  RemovalTaskUpdateInput,
+  ReportListQuery,
+  StaffMessageInput,
+} from '../../../shared/api/reports.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import type { NewEvent } from '../../db/event-store.ts';
+import { notFound } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { Actor } from '../actor.ts';
+import {
+  changeReport,
+  getReportByKey,
+  refuseUnless,
+  requirePermission,
+  staffUseCase,
+  type ReportsDeps,
+} from './reports-context.ts';
+import {
+  deletePortalSessionsOf,
+  insertMessage,
+  insertRemovalTask,
+  insertVerification,
+  listAccessLog,
+  listAttachments,
+  listMessages,
+  listRemovalTasks,
+  listReports,
+  listVerifications,
+  logAccess,
+  updateRemovalTask as writeRemovalTask,
+  type ReportRecord,
+} from './reports-repository.ts';
+import {
+  decideAcknowledge,
+  decideClose,
+  decideLinkIncident,
+  decideMilestone,
+  decideRotateAccessCode,
+  decideShareWithReporter,
+  statusAfterMilestone,
+  type Milestone,
+} from './reports-rules.ts';
+import { hashSecret, newSecret } from './reports-secrets.ts';
+
+const time = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
+
+export function createTriage(deps: ReportsDeps) {
+  const { db } = deps;
+  const useCase = staffUseCase(deps);
+
+  async function listReportQueue(actor: Actor, query: ReportListQuery): Promise<ReportRecord[]> {
+    requirePermission(actor, 'reports.read');
+    return listReports(db, {
+      statuses: query.status,
+      text: query.q,
+      receivedFrom: time(query.receivedFrom),
+      receivedTo: time(query.receivedTo),
+      limit: query.limit,
+      offset: query.offset,
+    });
+  }
+
+  async function getReport(actor: Actor, key: string) {
+    requirePermission(actor, 'reports.read');
+    const report = await getReportByKey(db, key);
+    const [attachments, removalTasks, verifications] = await Promise.all([
+      listAttachments(db, report.id),
+      listRemovalTasks(db, report.id),
+      listVerifications(db, report.id),
+    ]);
+    return { report, attachments, removalTasks, verifications };
+  }
+
+  /** Contact details, each read recorded in the report's access log (and the audit trail). */
+  function getReportContact(actor: Actor, key: string) {
+    return useCase(actor, 'reports.read_contact', key, async (tx, report, now) => {
+      await logAccess(tx, {
+        reportId: report.id,
+        reportKey: report.key,
+        action: 'contact_read',
+        actorId: actor.userId,
+        ip: actor.ip ?? null,
+        at: now,
+      });
+      await deps.recordAudit?.(tx, {
+        action: 'report.contact_read',
+        actorId: actor.userId,
+        subject: report.key,
+        ip: actor.ip ?? null,
+        at: now,
+      });
+      return {
+        name: report.contact_name,
+        email: report.contact_email,
+        phone: report.contact_phone,
+        pgpKey: report.contact_pgp_key,
+      };
+    });
+  }
+
+  function getAccessLog(actor: Actor, key: string) {
+    return useCase(actor, 'reports.read_contact', key, (tx, report) =>
+      listAccessLog(tx, report.key),
+    );
+  }
+
+  function acknowledgeReport(actor: Actor, key: string) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      refuseUnless(decideAcknowledge(report.status));
+      await changeReport(
+        tx,
+        report,
+        now,
+        [
+          {
+            type: 'report.acknowledged',
+            visibility: 'reporter',
+            actorId: actor.userId,
+            data: { dueAt: report.acknowledge_due_at, onTime: now <= report.acknowledge_due_at },
+          },
+        ],
+        { status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.userId },
+      );
+      return { acknowledgedAt: now, onTime: now <= report.acknowledge_due_at };
+    });
+  }
+
+  function closeReport(actor: Actor, key: string, input: CloseReportInput) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      const duplicateOf = input.resolution === 'duplicate' ? input.duplicateOf : undefined;
+      refuseUnless(decideClose(report.status, input.resolution, report.key, duplicateOf));
+      if (duplicateOf) await getReportByKey(tx, duplicateOf);
+      const events: NewEvent[] = [
+        {
+          type: 'report.closed',
+          visibility: 'reporter',
+          actorId: actor.userId,
+          // The reason is written for the reporter; the other report's key is not theirs to see.
+          data: { resolution: input.resolution, reason: input.reason },
+        },
+      ];
+      if (duplicateOf) {
+        events.push({
+          type: 'report.duplicate_linked',
+          visibility: 'internal',
+          actorId: actor.userId,
+          data: { duplicateOf },
+        });
+      }
+      await changeReport(tx, report, now, events, {
+        status: input.resolution,
+        closed_at: now,
+        close_reason: input.reason,
+        duplicate_of: duplicateOf ?? null,
+      });
+    });
+  }
+
+  /** Records that an incident handles this report; opening the incident is the caller's job. */
+  function linkIncident(actor: Actor, key: string, incidentId: string) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      refuseUnless(decideLinkIncident(report.status, report.incident_id));
+      await changeReport(
+        tx,
+        report,
+        now,
+        [
+          {
+            type: 'report.incident_linked',
+            visibility: 'internal',
+            actorId: actor.userId,
+            data: { incidentId },
+          },
+          {
+            type: 'report.status_changed',
+            visibility: 'reporter',
+            actorId: actor.userId,
+            data: { status: 'investigating' },
+          },
+        ],
+        { status: 'investigating', incident_id: incidentId },
+      );
+    });
+  }
+
+  function listConversation(actor: Actor, key: string) {
+    return useCase(actor, 'reports.read', key, (tx, report) => listMessages(tx, report.id));
+  }
+
+  function addStaffMessage(actor: Actor, key: string, input: StaffMessageInput) {
+    return useCase(actor, 'reports.communicate', key, async (tx, report, now) => {
+      const id = newId();
+      const toReporter = input.kind === 'to_reporter';
+      const messageType = toReporter ? input.messageType : null;
+      if (toReporter)
+        refuseUnless(decideShareWithReporter(input.messageType, report.verified, deps.policy()));
+      await insertMessage(tx, {
+        id,
+        report_id: report.id,
+        kind: input.kind,
+        message_type: messageType,
+        body: input.body,
+        author_id: actor.userId,
+        created_at: now,
+      });
+      await changeReport(tx, report, now, [
+        toReporter
+          ? {
+              type: 'report.message_sent',
+              visibility: 'reporter',
+              actorId: actor.userId,
+              data: { messageId: id, messageType, body: input.body },
+            }
+          : {
+              type: 'report.note_added',
+              visibility: 'internal',
+              actorId: actor.userId,
+              data: { messageId: id, body: input.body },
+            },
+      ]);
+      return {
+        id,
+        kind: input.kind,
+        messageType,
+        body: input.body,
+        authorId: actor.userId,
+        createdAt: now,
+      };
+    });
+  }
+
+  function recordIdentityVerification(actor: Actor, key: string, input: IdentityVerificationInput) {
+    return useCase(actor, 'reports.verify_identity', key, async (tx, report, now) => {
+      const id = await insertVerification(tx, {
+        report_id: report.id,
+        method: input.method,
+        note: input.note ?? null,
+        verified_by: actor.userId,
+        verified_at: now,
+      });
+      await changeReport(
+        tx,
+        report,
+        now,
+        [
+          {
+            type: 'report.identity_verified',
+            visibility: 'internal',
+            actorId: actor.userId,
+            data: { verificationId: id, method: input.method, note: input.note ?? null },
+          },
+          {
+            type: 'report.identity_verified',
+            visibility: 'reporter',
+            actorId: actor.userId,
+            data: {},
+          },
+        ],
+        { verified: 1 },
+      );
+      return {
+        id,
+        method: input.method,
+        note: input.note ?? null,
+        verifiedBy: actor.userId,
+        verifiedAt: now,
+      };
+    });
+  }
+
+  /** Policy step 1: a public URL opens a "remove from public view" task before anything else. */
+  function recordPublicUrl(actor: Actor, key: string, url: string) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      const taskId = newId();
+      await insertRemovalTask(tx, {
+        id: taskId,
+        report_id: report.id,
+        url,
+        status: 'requested',
+        evidence: null,
+        recorded_by: actor.userId ?? 'system',
+        created_at: now,
+        updated_at: now,
+      });
+      await changeReport(
+        tx,
+        report,
+        now,
+        [
+          {
+            type: 'report.public_removal_requested',
+            visibility: 'internal',
+            actorId: actor.userId,
+            data: { taskId, url, recordedBy: 'staff' },
+          },
+        ],
+        { public_url: report.public_url ?? url },
+      );
+      return taskId;
+    });
+  }
+
+  function updateRemovalTask(
+    actor: Actor,
+    key: string,
+    taskId: string,
+    input: RemovalTaskUpdateInput,
+  ) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      const task = (await listRemovalTasks(tx, report.id)).find((t) => t.id === taskId);
+      if (!task) throw notFound('Removal task');
+      await writeRemovalTask(tx, taskId, {
+        status: input.status,
+        evidence: input.evidence ?? null,
+        updated_at: now,
+      });
+      await changeReport(tx, report, now, [
+        {
+          type: 'report.public_removal_updated',
+          visibility: 'internal',
+          actorId: actor.userId,
+          data: { taskId, status: input.status, evidence: input.evidence ?? null },
+        },
+      ]);
+    });
+  }
+
+  /** A new access code, shown once to staff to pass on; old sessions end. */
+  function rotateAccessCode(actor: Actor, key: string) {
+    return useCase(actor, 'reports.manage_access', key, async (tx, report, now) => {
+      refuseUnless(decideRotateAccessCode(report.verified));
+      const accessCode = newSecret();
+      await deletePortalSessionsOf(tx, report.id);
+      await changeReport(
+        tx,
+        report,
+        now,
+        [
+          {
+            type: 'report.access_code_rotated',
+            visibility: 'reporter',
+            actorId: actor.userId,
+            data: {},
+          },
+        ],
+        { access_code_hash: hashSecret(accessCode) },
+      );
+      await logAccess(tx, {
+        reportId: report.id,
+        reportKey: report.key,
+        action: 'access_code_rotated',
+        actorId: actor.userId,
+        ip: actor.ip ?? null,
+        at: now,
+      });
+      return { accessCode };
+    });
+  }
+
+  function recordMilestone(actor: Actor, key: string, milestone: Milestone) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      const column = `${milestone}_at` as const;
+      refuseUnless(decideMilestone(report.status, milestone, report[column] !== null));
+      await changeReport(
+        tx,
+        report,
+        now,
+        [
+          {
+            type: 'report.milestone_recorded',
+            visibility: 'reporter',
+            actorId: actor.userId,
+            data: { milestone },
+          },
+        ],
+        { [column]: now, status: statusAfterMilestone(report.status, milestone) },
+      );
+    });
+  }
+
+  async function getAttachment(actor: Actor, key: string, attachmentId: string) {
+    requirePermission(actor, 'reports.read');
+    const report = await getReportByKey(db, key);
+    const attachment = (await listAttachments(db, report.id)).find((a) => a.id === attachmentId);
+    if (!attachment) throw notFound('Attachment');
+    const bytes = await deps.attachments.read(attachment.stored_path);
+    return { attachment, bytes };
+  }
+
+  /** For the incident lifecycle: has every public copy of the report been dealt with? */
+  async function findPublicRemovalState(key: string): Promise<'none' | 'pending' | 'done'> {
+    return inTransaction(db, async (tx) => {
+      const report = await getReportByKey(tx, key);
+      const tasks = await listRemovalTasks(tx, report.id);
+      if (tasks.length === 0) return 'none';
+      return tasks.some((t) => t.status === 'requested') ? 'pending' : 'done';
+    });
+  }
+
+  return {
+    listReportQueue,
+    getReport,
+    getReportContact,
+    getAccessLog,
+    acknowledgeReport,
+    closeReport,
+    linkIncident,
+    listConversation,
+    addStaffMessage,
+    recordIdentityVerification,
+    recordPublicUrl,
+    updateRemovalTask,
+    rotateAccessCode,
+    recordMilestone,
+    getAttachment,
+    findPublicRemovalState,
+  };
+}
