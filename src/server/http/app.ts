@@ -8,6 +8,9 @@ import {
 import type { Container } from '../container.ts';
 import { newId } from '../ids.ts';
 import { healthRoutes } from './api/health-routes.ts';
+import { reportIntakeRoutes } from './api/report-intake-routes.ts';
+import { reportRoutes } from './api/report-routes.ts';
+import { publicSite } from './public/public-site.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -31,9 +34,14 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Links in reports must never tell a third party where the reader came from.
+    reply.header('referrer-policy', 'no-referrer');
   });
 
   await app.register(problemPlugin);
   await app.register(healthRoutes, { container });
+  await app.register(reportIntakeRoutes, { container });
+  await app.register(reportRoutes, { container });
+  await app.register(publicSite, { container });
   return app;
 }

@@ -1,0 +1,210 @@
+// The receipt (shown once, with the access code) and the reporter portal: sign-in, and the view
+// of one report with what the reporter may see, a reply form and a sign-out button.
+import {
+  MILESTONE_WORDS,
+  REPORTER_EVENT_LABELS,
+  statusInPlainWords,
+  type Milestone,
+  type PortalView,
+  type Receipt,
+} from '../../domain/reports/index.ts';
+import type { StoredEvent } from '../../db/event-store.ts';
+import { html, textBlock, timeElement, type SafeHtml } from './html.ts';
+import { errorSummary, page, type FieldError } from './layout.ts';
+
+export function receiptPage(receipt: Receipt, acknowledgeWithin: string): string {
+  return page(
+    { title: `Report ${receipt.key} received` },
+    html`<h1>Thank you: report ${receipt.key} received</h1>
+      <p>
+        Keep these two together. They are the only way to follow your report and to talk with us.
+      </p>
+      <dl class="dates">
+        <dt>Report key</dt>
+        <dd><code class="code" id="report-key">${receipt.key}</code></dd>
+        <dt>Access code</dt>
+        <dd><code class="code" id="access-code">${receipt.accessCode}</code></dd>
+      </dl>
+      <p>
+        <strong>The access code is shown only now.</strong> We store only a fingerprint of it, so we
+        cannot show it to you again. Copy it into your password manager or notes before leaving this
+        page.
+      </p>
+      <h2>What happens next</h2>
+      <ol>
+        <li>
+          A person on our security team reads your report and acknowledges it within
+          ${acknowledgeWithin} (by ${timeElement(receipt.acknowledgeDueAt)}).
+        </li>
+        <li>We verify and reproduce the issue, and may ask you questions on the report page.</li>
+        <li>We tell you when we have decided how serious it is and when it is fixed.</li>
+      </ol>
+      <p>
+        Follow your report at <a href="/portal">the report page</a>: sign in with the key and the
+        access code.
+      </p>`,
+  );
+}
+
+export function signInPage(
+  options: { key?: string; errors?: FieldError[]; status?: string } = {},
+): string {
+  const errors = options.errors ?? [];
+  const err = (field: string) => errors.find((e) => e.field === field);
+  const attrs = (field: string) =>
+    err(field) ? html` aria-invalid="true" aria-describedby="f-${field}-error"` : html``;
+  const message = (field: string) =>
+    err(field) ? html`<p class="error" id="f-${field}-error">${err(field)!.message}</p>` : html``;
+  return page(
+    { title: errors.length ? 'Error: Follow your report' : 'Follow your report' },
+    html`<h1>Follow your report</h1>
+      ${errorSummary(errors, { key: 'Report key', accessCode: 'Access code' })}
+      ${options.status ? html`<p role="status">${options.status}</p>` : ''}
+      <form method="post" action="/portal/sign-in" novalidate>
+        <label for="f-key">Report key</label>
+        ${message('key')}<input
+          type="text"
+          id="f-key"
+          name="key"
+          value="${options.key ?? ''}"
+          autocomplete="username"
+          required${attrs('key')}
+        />
+        <label for="f-accessCode">Access code</label>
+        ${message('accessCode')}<input
+          type="password"
+          id="f-accessCode"
+          name="accessCode"
+          autocomplete="current-password"
+          required${attrs('accessCode')}
+        />
+        <button type="submit">Sign in</button>
+      </form>
+      <p>
+        Lost your access code? Write to us through the <a href="/report">report form</a> quoting
+        your report key; once we have checked that you are the reporter we give you a new one.
+      </p>`,
+  );
+}
+
+function eventBody(event: StoredEvent): SafeHtml {
+  const d = event.data as Record<string, unknown>;
+  const files = (d.attachments as { name: string; size: number }[] | undefined) ?? [];
+  const fileList = files.length
+    ? html`<p>Files:</p>
+        <ul>
+          ${files.map((f) => html`<li>${f.name} (${f.size} bytes)</li>`)}
+        </ul>`
+    : html``;
+  switch (event.type) {
+    case 'report.received':
+      return html`<p>Summary:</p>
+        ${textBlock(String(d.summary))}${fileList}`;
+    case 'report.acknowledged':
+      return html`<p>A person on our security team has read your report.</p>`;
+    case 'report.closed':
+      return html`${textBlock(String(d.reason))}`;
+    case 'report.status_changed':
+      return html`<p>${statusInPlainWords(d.status as never).text}</p>`;
+    case 'report.message_sent':
+    case 'report.reporter_replied':
+      return html`${typeof d.body === 'string' ? textBlock(d.body) : ''}${fileList}`;
+    case 'report.evidence_added':
+      return fileList;
+    case 'report.milestone_recorded':
+      return html`<p>${MILESTONE_WORDS[d.milestone as Milestone] ?? ''}</p>`;
+    case 'report.access_code_rotated':
+      return html`<p>
+        A new access code was issued at your request; the old one no longer works.
+      </p>`;
+    case 'report.identity_verified':
+      return html`<p>We have verified that you are the reporter.</p>`;
+    default:
+      return html``;
+  }
+}
+
+export function portalPage(
+  view: PortalView,
+  options: { csrfToken: string; errors?: FieldError[]; body?: string; status?: string },
+): string {
+  const { report, events } = view;
+  const words = statusInPlainWords(report.status);
+  const errors = options.errors ?? [];
+  const bodyError = errors.find((e) => e.field === 'body');
+  const dates: [string, number | null][] = [
+    ['Received', report.received_at],
+    ['Acknowledged', report.acknowledged_at],
+    ['Assessed', report.assessed_at],
+    ['Fixed', report.fixed_at],
+    ['Disclosed', report.disclosed_at],
+    ['Closed', report.closed_at],
+  ];
+  return page(
+    { title: `Report ${report.key}`, lang: report.preferred_language ?? 'en' },
+    html`<h1>Report ${report.key}</h1>
+      ${options.status ? html`<p role="status">${options.status}</p>` : ''}
+      ${errorSummary(errors, { body: 'Your message', attachments: 'Files' })}
+      <h2>Status: ${words.title}</h2>
+      <p>${words.text}</p>
+      <h2>Dates</h2>
+      <dl class="dates">
+        ${dates
+          .filter(([, at]) => at !== null)
+          .map(
+            ([label, at]) =>
+              html`<dt>${label}</dt>
+                <dd>${timeElement(at!)}</dd>`,
+          )}
+        ${
+          report.acknowledged_at === null
+            ? html`<dt>We promised to acknowledge by</dt>
+                <dd>${timeElement(report.acknowledge_due_at)}</dd>`
+            : html`<dt>Acknowledgment promised by</dt>
+                <dd>
+                  ${timeElement(report.acknowledge_due_at)}
+                  (${report.acknowledged_at <= report.acknowledge_due_at ? 'kept' : 'late'})
+                </dd>`
+        }
+      </dl>
+      <p>
+        Identity:
+        ${
+          report.verified
+            ? 'verified. We can share our assessment and technical details with you.'
+            : 'not yet verified. Before we share our assessment or technical details we check that you are the reporter.'
+        }
+      </p>
+      <h2>Conversation and history</h2>
+      <ol class="timeline">
+        ${events.map(
+          (event) =>
+            html`<li>
+              <h3>${REPORTER_EVENT_LABELS[event.type] ?? 'Update'}</h3>
+              <p>${timeElement(event.at)}</p>
+              ${eventBody(event)}
+            </li>`,
+        )}
+      </ol>
+      <h2>Write to us</h2>
+      <form method="post" action="/portal/reply" enctype="multipart/form-data" novalidate>
+        <input type="hidden" name="csrf" value="${options.csrfToken}" />
+        <label for="f-body">Your message</label>
+        ${bodyError ? html`<p class="error" id="f-body-error">${bodyError.message}</p>` : ''}
+        <textarea
+          id="f-body"
+          name="body"
+          rows="6"
+          ${bodyError ? html` aria-invalid="true" aria-describedby="f-body-error"` : ''}
+        >
+${options.body ?? ''}</textarea>
+        <label for="f-attachments">Add evidence files (optional)</label>
+        <input type="file" id="f-attachments" name="attachments" multiple />
+        <button type="submit">Send</button>
+      </form>
+      <form method="post" action="/portal/sign-out">
+        <input type="hidden" name="csrf" value="${options.csrfToken}" />
+        <button type="submit">Sign out</button>
+      </form>`,
+  );
+}
