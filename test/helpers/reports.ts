@@ -71,10 +71,12 @@ export async function signIn(
   app: FastifyInstance,
   key: string,
   accessCode: string,
+  remoteAddress = '127.0.0.1',
 ): Promise<PortalVisit> {
   const res = await app.inject({
     method: 'POST',
     url: '/portal/sign-in',
+    remoteAddress,
     ...formEncoded({ key, accessCode }),
   });
   expect(res.statusCode, res.body.slice(0, 500)).toBe(303);

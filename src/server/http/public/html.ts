@@ -1,5 +1,6 @@
-// A tiny HTML template: every interpolated value is escaped unless it is already SafeHtml built
-// by this same template. Reporter text therefore cannot become markup by accident.
+// A tiny HTML template, markup``: every interpolated value is escaped unless it is already
+// SafeHtml built by this same template, so reporter text cannot become markup by accident.
+// (Named markup, not html, so that Prettier leaves the whitespace in templates as written.)
 
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -30,8 +31,8 @@ function render(value: Value): string {
   return escapeHtml(String(value));
 }
 
-/** html`<p>${text}</p>`: text is escaped; nested html`` fragments and arrays of them are kept. */
-export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtml {
+/** markup`<p>${text}</p>`: text is escaped; nested markup`` fragments and arrays of them are kept. */
+export function markup(strings: TemplateStringsArray, ...values: Value[]): SafeHtml {
   let out = strings[0]!;
   values.forEach((value, i) => {
     out += render(value) + strings[i + 1]!;
@@ -41,7 +42,7 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtm
 
 /** Text kept as the reporter wrote it, line breaks included (CSS pre-wrap), escaped. */
 export function textBlock(text: string, className = 'user-text'): SafeHtml {
-  return html`<div class="${className}">${text}</div>`;
+  return markup`<div class="${className}">${text}</div>`;
 }
 
 export function formatTime(ms: number): string {
@@ -52,5 +53,5 @@ export function formatTime(ms: number): string {
 }
 
 export function timeElement(ms: number): SafeHtml {
-  return html`<time datetime="${new Date(ms).toISOString()}">${formatTime(ms)}</time>`;
+  return markup`<time datetime="${new Date(ms).toISOString()}">${formatTime(ms)}</time>`;
 }

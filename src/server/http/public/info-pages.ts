@@ -2,20 +2,20 @@
 // (security.txt "Policy") and the hall of fame (security.txt "Acknowledgments").
 import type { Policy } from '../../domain/policy/index.ts';
 import { formatDuration } from '../../domain/policy/index.ts';
-import { html } from './html.ts';
+import { markup } from './html.ts';
 import { page } from './layout.ts';
 
 export function policyPage(policy: Policy, securityEmail?: string): string {
   return page(
     { title: 'Our security policy' },
-    html`<h1>How we handle security reports</h1>
+    markup`<h1>How we handle security reports</h1>
       <p>${policy.description}</p>
       <h2>How to report</h2>
       <p>
         Use the <a href="/report">report form</a>. It needs no account and works without
         JavaScript.${
           securityEmail
-            ? html` Or write to <a href="mailto:${securityEmail}">${securityEmail}</a>.`
+            ? markup` Or write to <a href="mailto:${securityEmail}">${securityEmail}</a>.`
             : ''
         }
         Include what you found, how to reproduce it, and what an attacker could do with it. Please
@@ -31,7 +31,7 @@ export function policyPage(policy: Policy, securityEmail?: string): string {
         <li>${policy.verification.description}</li>
         ${
           policy.reporters.verifyIdentityBeforeSharingResults
-            ? html`<li>
+            ? markup`<li>
                 Before we share our assessment or technical details with you, we verify that you are
                 the person who reported the issue.
               </li>`
@@ -57,7 +57,7 @@ export function policyPage(policy: Policy, securityEmail?: string): string {
         <tbody>
           ${policy.severities.map(
             (s) =>
-              html`<tr>
+              markup`<tr>
                 <th scope="row">${s.id} ${s.name}</th>
                 <td>${s.description}</td>
                 <td>${formatDuration(s.responseWithin)}</td>
@@ -72,14 +72,14 @@ export function policyPage(policy: Policy, securityEmail?: string): string {
 export function thanksPage(names: string[]): string {
   return page(
     { title: 'Thanks' },
-    html`<h1>Thanks</h1>
+    markup`<h1>Thanks</h1>
       <p>These people reported security issues to us responsibly. Each one was fixed.</p>
       ${
         names.length
-          ? html`<ul>
-              ${names.map((n) => html`<li>${n}</li>`)}
+          ? markup`<ul>
+              ${names.map((n) => markup`<li>${n}</li>`)}
             </ul>`
-          : html`<p>No one is listed yet.</p>`
+          : markup`<p>No one is listed yet.</p>`
       }`,
   );
 }

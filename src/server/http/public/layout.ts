@@ -1,6 +1,6 @@
 // The frame of every public page: language, title, our one stylesheet, a skip link, landmarks.
 // No scripts at all: the pages work with JavaScript disabled and under a CSP that forbids them.
-import { html, type SafeHtml } from './html.ts';
+import { markup, type SafeHtml } from './html.ts';
 
 export interface PageOptions {
   title: string;
@@ -8,7 +8,7 @@ export interface PageOptions {
 }
 
 export function page(options: PageOptions, body: SafeHtml): string {
-  return html`<!doctype html>
+  return markup`<!doctype html>
     <html lang="${options.lang ?? 'en'}">
       <head>
         <meta charset="utf-8" />
@@ -41,8 +41,8 @@ export interface FieldError {
 
 /** The error summary at the top of a form: a list of links to the fields in error. */
 export function errorSummary(errors: FieldError[], labels: Record<string, string>): SafeHtml {
-  if (errors.length === 0) return html``;
-  return html`<div
+  if (errors.length === 0) return markup``;
+  return markup`<div
     class="error-summary"
     role="alert"
     aria-labelledby="error-summary-title"
@@ -52,7 +52,7 @@ export function errorSummary(errors: FieldError[], labels: Record<string, string
     <ul>
       ${errors.map(
         (e) =>
-          html`<li><a href="#f-${e.field}">${labels[e.field] ?? e.field}: ${e.message}</a></li>`,
+          markup`<li><a href="#f-${e.field}">${labels[e.field] ?? e.field}: ${e.message}</a></li>`,
       )}
     </ul>
   </div>`;
@@ -66,7 +66,7 @@ export function errorPage(
 ): string {
   return page(
     { title: `${status} ${title}` },
-    html`<h1>${title}</h1>
+    markup`<h1>${title}</h1>
       <div class="error-summary" role="alert"><p>${detail}</p></div>
       <p>If this keeps happening, tell us the reference <code>${requestId}</code>.</p>
       <p><a href="/report">Back to the report form</a></p>`,

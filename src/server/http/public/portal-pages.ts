@@ -9,13 +9,13 @@ import {
   type Receipt,
 } from '../../domain/reports/index.ts';
 import type { StoredEvent } from '../../db/event-store.ts';
-import { html, textBlock, timeElement, type SafeHtml } from './html.ts';
+import { markup, textBlock, timeElement, type SafeHtml } from './html.ts';
 import { errorSummary, page, type FieldError } from './layout.ts';
 
 export function receiptPage(receipt: Receipt, acknowledgeWithin: string): string {
   return page(
     { title: `Report ${receipt.key} received` },
-    html`<h1>Thank you: report ${receipt.key} received</h1>
+    markup`<h1>Thank you: report ${receipt.key} received</h1>
       <p>
         Keep these two together. They are the only way to follow your report and to talk with us.
       </p>
@@ -52,14 +52,16 @@ export function signInPage(
   const errors = options.errors ?? [];
   const err = (field: string) => errors.find((e) => e.field === field);
   const attrs = (field: string) =>
-    err(field) ? html` aria-invalid="true" aria-describedby="f-${field}-error"` : html``;
+    err(field) ? markup` aria-invalid="true" aria-describedby="f-${field}-error"` : markup``;
   const message = (field: string) =>
-    err(field) ? html`<p class="error" id="f-${field}-error">${err(field)!.message}</p>` : html``;
+    err(field)
+      ? markup`<p class="error" id="f-${field}-error">${err(field)!.message}</p>`
+      : markup``;
   return page(
     { title: errors.length ? 'Error: Follow your report' : 'Follow your report' },
-    html`<h1>Follow your report</h1>
+    markup`<h1>Follow your report</h1>
       ${errorSummary(errors, { key: 'Report key', accessCode: 'Access code' })}
-      ${options.status ? html`<p role="status">${options.status}</p>` : ''}
+      ${options.status ? markup`<p role="status">${options.status}</p>` : ''}
       <form method="post" action="/portal/sign-in" novalidate>
         <label for="f-key">Report key</label>
         ${message('key')}<input
@@ -91,36 +93,36 @@ function eventBody(event: StoredEvent): SafeHtml {
   const d = event.data as Record<string, unknown>;
   const files = (d.attachments as { name: string; size: number }[] | undefined) ?? [];
   const fileList = files.length
-    ? html`<p>Files:</p>
+    ? markup`<p>Files:</p>
         <ul>
-          ${files.map((f) => html`<li>${f.name} (${f.size} bytes)</li>`)}
+          ${files.map((f) => markup`<li>${f.name} (${f.size} bytes)</li>`)}
         </ul>`
-    : html``;
+    : markup``;
   switch (event.type) {
     case 'report.received':
-      return html`<p>Summary:</p>
+      return markup`<p>Summary:</p>
         ${textBlock(String(d.summary))}${fileList}`;
     case 'report.acknowledged':
-      return html`<p>A person on our security team has read your report.</p>`;
+      return markup`<p>A person on our security team has read your report.</p>`;
     case 'report.closed':
-      return html`${textBlock(String(d.reason))}`;
+      return markup`${textBlock(String(d.reason))}`;
     case 'report.status_changed':
-      return html`<p>${statusInPlainWords(d.status as never).text}</p>`;
+      return markup`<p>${statusInPlainWords(d.status as never).text}</p>`;
     case 'report.message_sent':
     case 'report.reporter_replied':
-      return html`${typeof d.body === 'string' ? textBlock(d.body) : ''}${fileList}`;
+      return markup`${typeof d.body === 'string' ? textBlock(d.body) : ''}${fileList}`;
     case 'report.evidence_added':
       return fileList;
     case 'report.milestone_recorded':
-      return html`<p>${MILESTONE_WORDS[d.milestone as Milestone] ?? ''}</p>`;
+      return markup`<p>${MILESTONE_WORDS[d.milestone as Milestone] ?? ''}</p>`;
     case 'report.access_code_rotated':
-      return html`<p>
+      return markup`<p>
         A new access code was issued at your request; the old one no longer works.
       </p>`;
     case 'report.identity_verified':
-      return html`<p>We have verified that you are the reporter.</p>`;
+      return markup`<p>We have verified that you are the reporter.</p>`;
     default:
-      return html``;
+      return markup``;
   }
 }
 
@@ -142,8 +144,8 @@ export function portalPage(
   ];
   return page(
     { title: `Report ${report.key}`, lang: report.preferred_language ?? 'en' },
-    html`<h1>Report ${report.key}</h1>
-      ${options.status ? html`<p role="status">${options.status}</p>` : ''}
+    markup`<h1>Report ${report.key}</h1>
+      ${options.status ? markup`<p role="status">${options.status}</p>` : ''}
       ${errorSummary(errors, { body: 'Your message', attachments: 'Files' })}
       <h2>Status: ${words.title}</h2>
       <p>${words.text}</p>
@@ -153,14 +155,14 @@ export function portalPage(
           .filter(([, at]) => at !== null)
           .map(
             ([label, at]) =>
-              html`<dt>${label}</dt>
+              markup`<dt>${label}</dt>
                 <dd>${timeElement(at!)}</dd>`,
           )}
         ${
           report.acknowledged_at === null
-            ? html`<dt>We promised to acknowledge by</dt>
+            ? markup`<dt>We promised to acknowledge by</dt>
                 <dd>${timeElement(report.acknowledge_due_at)}</dd>`
-            : html`<dt>Acknowledgment promised by</dt>
+            : markup`<dt>Acknowledgment promised by</dt>
                 <dd>
                   ${timeElement(report.acknowledge_due_at)}
                   (${report.acknowledged_at <= report.acknowledge_due_at ? 'kept' : 'late'})
@@ -179,7 +181,7 @@ export function portalPage(
       <ol class="timeline">
         ${events.map(
           (event) =>
-            html`<li>
+            markup`<li>
               <h3>${REPORTER_EVENT_LABELS[event.type] ?? 'Update'}</h3>
               <p>${timeElement(event.at)}</p>
               ${eventBody(event)}
@@ -190,12 +192,12 @@ export function portalPage(
       <form method="post" action="/portal/reply" enctype="multipart/form-data" novalidate>
         <input type="hidden" name="csrf" value="${options.csrfToken}" />
         <label for="f-body">Your message</label>
-        ${bodyError ? html`<p class="error" id="f-body-error">${bodyError.message}</p>` : ''}
+        ${bodyError ? markup`<p class="error" id="f-body-error">${bodyError.message}</p>` : ''}
         <textarea
           id="f-body"
           name="body"
           rows="6"
-          ${bodyError ? html` aria-invalid="true" aria-describedby="f-body-error"` : ''}
+          ${bodyError ? markup` aria-invalid="true" aria-describedby="f-body-error"` : ''}
         >
 ${options.body ?? ''}</textarea>
         <label for="f-attachments">Add evidence files (optional)</label>

@@ -5,7 +5,7 @@ import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import { ReportFields } from '../../../shared/api/reports.ts';
 import { AppError, type FieldError } from '../../errors.ts';
 import type { IncomingFile } from '../../domain/reports/index.ts';
-import { html, type SafeHtml } from './html.ts';
+import { markup, type SafeHtml } from './html.ts';
 import { errorSummary, page } from './layout.ts';
 
 /** Form field name -> label. The order is the order on the page. */
@@ -51,6 +51,8 @@ export async function readForm(
   }
   try {
     const parts = request.parts({
+      // Keep the file name exactly as sent (busboy would cut it at the last slash).
+      preservePath: true,
       limits: {
         fileSize: limits.fileSize,
         files: limits.files,
@@ -135,16 +137,20 @@ function fieldHelp(name: string, hint: string | undefined, errors: FieldError[])
   const describedBy = [hint ? `f-${name}-hint` : '', error ? `f-${name}-error` : '']
     .filter(Boolean)
     .join(' ');
+  const hintText = hint ? markup`<p class="hint" id="f-${name}-hint">${hint}</p>` : '';
+  const errorText = error
+    ? markup`<p class="error" id="f-${name}-error"><span class="visually-hidden">Error: </span>${error.message}</p>`
+    : '';
   return {
-    attrs: html`${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? html` aria-invalid="true"` : ''}`,
-    before: html`${hint ? html`<p class="hint" id="f-${name}-hint">${hint}</p>` : ''}${
-      error
-        ? html`<p class="error" id="f-${name}-error">
-            <span class="visually-hidden">Error: </span>${error.message}
-          </p>`
-        : ''
+    attrs: markup`${describedBy ? markup` aria-describedby="${describedBy}"` : ''}${
+      error ? markup` aria-invalid="true"` : ''
     }`,
+    before: markup`${hintText}${errorText}`,
   };
+}
+
+function label(name: string, required: boolean | undefined) {
+  return markup`<label for="f-${name}">${FORM_LABELS[name]} (${required ? 'required' : 'optional'})</label>`;
 }
 
 function input(
@@ -155,18 +161,10 @@ function input(
   opts: { hint?: string; required?: boolean; autocomplete?: string } = {},
 ): SafeHtml {
   const help = fieldHelp(name, opts.hint, errors);
-  return html`<label for="f-${name}"
-      >${FORM_LABELS[name]}${opts.required ? ' (required)' : ' (optional)'}</label
-    >
-    ${help.before}<input
-      type="${type}"
-      id="f-${name}"
-      name="${name}"
-      value="${values[name] ?? ''}"
-      ${
-        opts.required ? html` required` : ''
-      }${opts.autocomplete ? html` autocomplete="${opts.autocomplete}"` : ''}${help.attrs}
-    />`;
+  const required = opts.required ? markup` required` : '';
+  const autocomplete = opts.autocomplete ? markup` autocomplete="${opts.autocomplete}"` : '';
+  return markup`${label(name, opts.required)}
+${help.before}<input type="${type}" id="f-${name}" name="${name}" value="${values[name] ?? ''}"${required}${autocomplete}${help.attrs}>`;
 }
 
 function textarea(
@@ -176,15 +174,11 @@ function textarea(
   opts: { hint?: string; required?: boolean; rows?: number } = {},
 ): SafeHtml {
   const help = fieldHelp(name, opts.hint, errors);
-  return html`<label for="f-${name}"
-      >${FORM_LABELS[name]}${opts.required ? ' (required)' : ' (optional)'}</label
-    >
-    ${help.before}<textarea
-      id="f-${name}"
-      name="${name}"
-      rows="${opts.rows ?? 6}"
-      ${opts.required ? html` required` : ''}${help.attrs}
-    >
+  const required = opts.required ? markup` required` : '';
+  // The newline after <textarea> is dropped by HTML parsers; it keeps a value that starts with
+  // a newline intact.
+  return markup`${label(name, opts.required)}
+${help.before}<textarea id="f-${name}" name="${name}" rows="${opts.rows ?? 6}"${required}${help.attrs}>
 ${values[name] ?? ''}</textarea>`;
 }
 
@@ -211,7 +205,7 @@ export function reportFormPage(
         ? 'Error: Report a security vulnerability'
         : 'Report a security vulnerability',
     },
-    html`<h1>Report a security vulnerability</h1>
+    markup`<h1>Report a security vulnerability</h1>
       ${errorSummary(errors, FORM_LABELS)}
       <p>
         Tell us privately about a security problem. You do not need an account. After sending you
@@ -219,7 +213,7 @@ export function reportFormPage(
         acknowledge every report within
         ${ctx.acknowledgeWithin}.${
           ctx.securityEmail
-            ? html` You can also write to
+            ? markup` You can also write to
                 <a href="mailto:${ctx.securityEmail}">${ctx.securityEmail}</a>.`
             : ''
         }
@@ -262,7 +256,7 @@ export function reportFormPage(
               id="f-creditConsent"
               name="creditConsent"
               value="yes"
-              ${values.creditConsent === 'yes' ? html` checked` : ''}
+              ${values.creditConsent === 'yes' ? markup` checked` : ''}
             />
             <label for="f-creditConsent" class="inline"
               >Thank me publicly once the issue is fixed</label
