@@ -34,7 +34,9 @@ export const XSS_PAYLOADS = [
 const OUR_TAGS = new Set(
   (
     'html head meta title link body a header nav ul li main h1 h2 h3 p div label input textarea ' +
-    'button form fieldset legend span code dl dt dd ol time strong table caption thead tbody tr th td'
+    'button form fieldset legend span code dl dt dd ol time strong table caption thead tbody tr th td ' +
+    // what the Markdown of staff messages may produce
+    'em pre blockquote br h3 h4'
   ).split(' '),
 );
 
@@ -99,7 +101,8 @@ describe('hostile input', () => {
       });
       const portal = await reporter.page();
       expectInert(portal);
-      expect(portal).toContain(escapeHtml(p));
+      // The reporter's own words come back exactly, escaped (staff Markdown is checked inert).
+      expect(portal).toContain(`<div class="user-text">${escapeHtml(p)}</div>`);
 
       const detail = (
         await t.app.inject({ method: 'GET', url: `/api/v1/reports/${key}`, headers: staff.headers })
@@ -259,5 +262,24 @@ describe('hostile input', () => {
 
     const anonymous = await t.app.inject({ method: 'GET', url: fake.downloadUrl });
     expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe('Markdown in messages to the reporter', () => {
+  it('formatting and web links survive; raw HTML, javascript: links and images do not', async () => {
+    const { renderMarkdown } = await import('../src/server/http/public/markdown.ts');
+    const out = renderMarkdown(
+      '**Fixed** in `v2.1`, see [the advisory](https://example.com/a).\n\n' +
+        '[click](javascript:alert(1)) <img src=x onerror=alert(1)> ![i](https://evil.example/x.png)\n\n' +
+        '<script>alert(1)</script>',
+    ).value;
+    expect(out).toContain('<strong>Fixed</strong>');
+    expect(out).toContain('<code>v2.1</code>');
+    expect(out).toContain(
+      '<a href="https://example.com/a" rel="noopener noreferrer nofollow">the advisory</a>',
+    );
+    expectInert(out);
+    expect(out).not.toMatch(/<img|<a href="javascript/i);
+    expect(out).toContain('&lt;script&gt;');
   });
 });

@@ -7,7 +7,7 @@ import { HOUR } from '../../clock.ts';
 import { appendEvents, type NewEvent } from '../../db/event-store.ts';
 import { allocateKey } from '../../db/key-sequence.ts';
 import { enqueueMessage } from '../../db/outbox.ts';
-import { hitRateLimit } from '../../db/rate-limit.ts';
+import { hitRateLimit, peekRateLimit, pruneRateLimits } from '../../db/rate-limit.ts';
 import type { Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
@@ -37,18 +37,28 @@ export interface Receipt {
   acknowledgeDueAt: number;
 }
 
-/** Refuses a request from an IP that has sent too many reports or replies this hour. */
+const tooMany = (now: number) =>
+  new AppError(
+    'RATE_LIMITED',
+    'Too many reports from your network in the last hour; please try again later',
+    { retryAfterSeconds: Math.ceil((HOUR - (now % HOUR)) / 1000) },
+  );
+
+/**
+ * Counts a report or reply against the sender's hourly limit, inside the transaction that stores
+ * it: one commit per report, and a refusal rolls the count back with everything else.
+ */
+export async function countIntake(tx: Executor, deps: ReportsDeps, ip: string, now: number) {
+  const count = await hitRateLimit(tx, { bucket: `intake:${ip}`, windowMs: HOUR, now });
+  if (count === 1) await pruneRateLimits(tx, now - 2 * HOUR);
+  if (count > deps.settings.intakeRateLimit) throw tooMany(now);
+}
+
+/** A read-only look before files are written, so a refused sender costs no disk writes. */
 export async function checkIntakeRate(deps: ReportsDeps, ip: string): Promise<void> {
   const now = deps.clock.now();
-  const count = await hitRateLimit(deps.db, { bucket: `intake:${ip}`, windowMs: HOUR, now });
-  if (count > deps.settings.intakeRateLimit) {
-    const retryAfterSeconds = Math.ceil((HOUR - (now % HOUR)) / 1000);
-    throw new AppError(
-      'RATE_LIMITED',
-      'Too many reports from your network in the last hour; please try again later',
-      { retryAfterSeconds },
-    );
-  }
+  const count = await peekRateLimit(deps.db, { bucket: `intake:${ip}`, windowMs: HOUR, now });
+  if (count >= deps.settings.intakeRateLimit) throw tooMany(now);
 }
 
 export function checkAttachmentLimits(deps: ReportsDeps, files: IncomingFile[]): void {
@@ -162,6 +172,7 @@ export function createIntake(deps: ReportsDeps) {
     const dueAt = acknowledgeDueAt(receivedAt, policy);
     try {
       const key = await inTransaction(deps.db, async (tx) => {
+        await countIntake(tx, deps, origin.ip, receivedAt);
         const key = await allocateKey(tx, 'RPT');
         const contact = fields.contact;
         const events: NewEvent[] = [

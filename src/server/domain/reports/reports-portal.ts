@@ -12,6 +12,7 @@ import {
   attachmentSummary,
   checkAttachmentLimits,
   checkIntakeRate,
+  countIntake,
   insertAttachments,
   storeFiles,
   type IncomingFile,
@@ -167,6 +168,7 @@ export function createPortal(deps: ReportsDeps) {
     const stored = await storeFiles(deps, reportId, input.files, 'reporter', messageId, now);
     try {
       await inTransaction(db, async (tx) => {
+        await countIntake(tx, deps, input.ip, now);
         const report = await findReportById(tx, reportId);
         if (!report) throw notFound('Report');
         if (messageId) {

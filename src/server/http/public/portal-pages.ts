@@ -11,6 +11,7 @@ import {
 import type { StoredEvent } from '../../db/event-store.ts';
 import { markup, textBlock, timeElement, type SafeHtml } from './html.ts';
 import { errorSummary, page, type FieldError } from './layout.ts';
+import { renderMarkdown } from './markdown.ts';
 
 export function receiptPage(receipt: Receipt, acknowledgeWithin: string): string {
   return page(
@@ -109,6 +110,7 @@ function eventBody(event: StoredEvent): SafeHtml {
     case 'report.status_changed':
       return markup`<p>${statusInPlainWords(d.status as never).text}</p>`;
     case 'report.message_sent':
+      return renderMarkdown(String(d.body));
     case 'report.reporter_replied':
       return markup`${typeof d.body === 'string' ? textBlock(d.body) : ''}${fileList}`;
     case 'report.evidence_added':
