@@ -45,6 +45,20 @@ export interface ReportsDeps {
   settings: ReportsSettings;
   /** The general audit trail (accounts subject), written in the same transaction when wired. */
   recordAudit?: (tx: Executor, entry: AuditEntry) => Promise<void>;
+  /** Opens an incident for a report (incidents subject), in the caller's transaction. */
+  openIncident?: (
+    tx: Executor,
+    actor: Actor,
+    report: IncidentSource,
+  ) => Promise<{ incidentId: string }>;
+}
+
+/** What the incidents subject is given to open an incident from a report. */
+export interface IncidentSource {
+  reportId: string;
+  key: string;
+  summary: string;
+  receivedAt: number;
 }
 
 export const REPORT_STREAM = 'report';

@@ -209,6 +209,16 @@ export function createIntake(deps: ReportsDeps) {
             },
           },
         ];
+        // Policy step 1: a report already posted publicly is taken out of public view first.
+        const removalTaskId = fields.publicUrl ? newId() : null;
+        if (removalTaskId) {
+          events.push({
+            type: 'report.public_removal_requested',
+            visibility: 'internal',
+            actorId: null,
+            data: { taskId: removalTaskId, url: fields.publicUrl, recordedBy: 'reporter' },
+          });
+        }
         await insertReport(tx, {
           id: reportId,
           key,
@@ -240,15 +250,13 @@ export function createIntake(deps: ReportsDeps) {
           close_reason: null,
           duplicate_of: null,
           incident_id: null,
-          version: 0,
+          version: events.length,
           updated_at: receivedAt,
         });
         await insertAttachments(tx, stored.rows);
-        if (fields.publicUrl) {
-          // Policy step 1: a report already posted publicly is taken out of public view first.
-          const taskId = newId();
+        if (removalTaskId && fields.publicUrl) {
           await insertRemovalTask(tx, {
-            id: taskId,
+            id: removalTaskId,
             report_id: reportId,
             url: fields.publicUrl,
             status: 'requested',
@@ -256,12 +264,6 @@ export function createIntake(deps: ReportsDeps) {
             recorded_by: 'reporter',
             created_at: receivedAt,
             updated_at: receivedAt,
-          });
-          events.push({
-            type: 'report.public_removal_requested',
-            visibility: 'internal',
-            actorId: null,
-            data: { taskId, url: fields.publicUrl, recordedBy: 'reporter' },
           });
         }
         await appendEvents(tx, {
@@ -271,11 +273,6 @@ export function createIntake(deps: ReportsDeps) {
           at: receivedAt,
           events,
         });
-        await tx
-          .updateTable('reports')
-          .set({ version: events.length })
-          .where('id', '=', reportId)
-          .execute();
         if (contact.email) {
           await enqueueMessage(
             tx,

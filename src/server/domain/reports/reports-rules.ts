@@ -140,7 +140,7 @@ export const REPORTER_EVENT_LABELS: Record<string, string> = {
   'report.evidence_added': 'You added evidence',
   'report.milestone_recorded': 'Progress',
   'report.access_code_rotated': 'Access code changed',
-  'report.identity_verified': 'Identity verified',
+  'report.reporter_verified': 'Identity verified',
 };
 
 export const MILESTONE_WORDS: Record<Milestone, string> = {

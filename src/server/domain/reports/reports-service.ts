@@ -2,6 +2,7 @@
 // staff side. createReportsService(deps) wires the three parts on the same narrowed deps.
 import { listCreditedReporters } from './reports-repository.ts';
 import type { ReportsDeps } from './reports-context.ts';
+import { createConversation } from './reports-conversation.ts';
 import { createIntake } from './reports-intake.ts';
 import { createPortal } from './reports-portal.ts';
 import { createTriage } from './reports-triage.ts';
@@ -11,6 +12,7 @@ export function createReportsService(deps: ReportsDeps) {
     ...createIntake(deps),
     ...createPortal(deps),
     ...createTriage(deps),
+    ...createConversation(deps),
     /** Names of reporters who agreed to be credited, once their report is fixed. */
     listAcknowledgments: () => listCreditedReporters(deps.db),
     policy: deps.policy,

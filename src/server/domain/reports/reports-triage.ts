@@ -1,17 +1,15 @@
 // The staff side: the triage queue, acknowledgment against the policy's promise, closing with a
-// reason the reporter reads, linking an incident, the conversation (internal notes apart from
-// messages to the reporter), identity verification, public-removal tasks, access-code rotation.
+// reason the reporter reads, linking or opening an incident, milestones, public-removal tasks,
+// contact details (every read logged) and attachments.
 // Every use case takes the acting Actor and checks its permission itself.
 import type {
   CloseReportInput,
-  IdentityVerificationInput,
   RemovalTaskUpdateInput,
   ReportListQuery,
-  StaffMessageInput,
 } from '../../../shared/api/reports.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import type { NewEvent } from '../../db/event-store.ts';
-import { notFound } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
 import {
@@ -21,15 +19,12 @@ import {
   requirePermission,
   staffUseCase,
   type ReportsDeps,
+  type Tx,
 } from './reports-context.ts';
 import {
-  deletePortalSessionsOf,
-  insertMessage,
   insertRemovalTask,
-  insertVerification,
   listAccessLog,
   listAttachments,
-  listMessages,
   listRemovalTasks,
   listReports,
   listVerifications,
@@ -42,12 +37,9 @@ import {
   decideClose,
   decideLinkIncident,
   decideMilestone,
-  decideRotateAccessCode,
-  decideShareWithReporter,
   statusAfterMilestone,
   type Milestone,
 } from './reports-rules.ts';
-import { hashSecret, newSecret } from './reports-secrets.ts';
 
 const time = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
 
@@ -164,114 +156,61 @@ export function createTriage(deps: ReportsDeps) {
   }
 
   /** Records that an incident handles this report; opening the incident is the caller's job. */
+  async function recordIncidentLink(
+    tx: Tx,
+    report: ReportRecord,
+    now: number,
+    actor: Actor,
+    incidentId: string,
+  ) {
+    await changeReport(
+      tx,
+      report,
+      now,
+      [
+        {
+          type: 'report.incident_linked',
+          visibility: 'internal',
+          actorId: actor.userId,
+          data: { incidentId },
+        },
+        {
+          type: 'report.status_changed',
+          visibility: 'reporter',
+          actorId: actor.userId,
+          data: { status: 'investigating' },
+        },
+      ],
+      { status: 'investigating', incident_id: incidentId },
+    );
+  }
+
+  /** Records that an existing incident handles this report. */
   function linkIncident(actor: Actor, key: string, incidentId: string) {
     return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
       refuseUnless(decideLinkIncident(report.status, report.incident_id));
-      await changeReport(
-        tx,
-        report,
-        now,
-        [
-          {
-            type: 'report.incident_linked',
-            visibility: 'internal',
-            actorId: actor.userId,
-            data: { incidentId },
-          },
-          {
-            type: 'report.status_changed',
-            visibility: 'reporter',
-            actorId: actor.userId,
-            data: { status: 'investigating' },
-          },
-        ],
-        { status: 'investigating', incident_id: incidentId },
-      );
+      await recordIncidentLink(tx, report, now, actor, incidentId);
     });
   }
 
-  function listConversation(actor: Actor, key: string) {
-    return useCase(actor, 'reports.read', key, (tx, report) => listMessages(tx, report.id));
-  }
-
-  function addStaffMessage(actor: Actor, key: string, input: StaffMessageInput) {
-    return useCase(actor, 'reports.communicate', key, async (tx, report, now) => {
-      const id = newId();
-      const toReporter = input.kind === 'to_reporter';
-      const messageType = toReporter ? input.messageType : null;
-      if (toReporter)
-        refuseUnless(decideShareWithReporter(input.messageType, report.verified, deps.policy()));
-      await insertMessage(tx, {
-        id,
-        report_id: report.id,
-        kind: input.kind,
-        message_type: messageType,
-        body: input.body,
-        author_id: actor.userId,
-        created_at: now,
+  /**
+   * Opens an incident for this report through the incidents subject (the openIncident hook, wired
+   * in the container) and links it, in one transaction.
+   */
+  function openIncidentFromReport(actor: Actor, key: string) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      if (!deps.openIncident) {
+        throw new AppError('UNAVAILABLE', 'Opening an incident from a report is not available yet');
+      }
+      refuseUnless(decideLinkIncident(report.status, report.incident_id));
+      const { incidentId } = await deps.openIncident(tx, actor, {
+        reportId: report.id,
+        key: report.key,
+        summary: report.summary,
+        receivedAt: report.received_at,
       });
-      await changeReport(tx, report, now, [
-        toReporter
-          ? {
-              type: 'report.message_sent',
-              visibility: 'reporter',
-              actorId: actor.userId,
-              data: { messageId: id, messageType, body: input.body },
-            }
-          : {
-              type: 'report.note_added',
-              visibility: 'internal',
-              actorId: actor.userId,
-              data: { messageId: id, body: input.body },
-            },
-      ]);
-      return {
-        id,
-        kind: input.kind,
-        messageType,
-        body: input.body,
-        authorId: actor.userId,
-        createdAt: now,
-      };
-    });
-  }
-
-  function recordIdentityVerification(actor: Actor, key: string, input: IdentityVerificationInput) {
-    return useCase(actor, 'reports.verify_identity', key, async (tx, report, now) => {
-      const id = await insertVerification(tx, {
-        report_id: report.id,
-        method: input.method,
-        note: input.note ?? null,
-        verified_by: actor.userId,
-        verified_at: now,
-      });
-      await changeReport(
-        tx,
-        report,
-        now,
-        [
-          {
-            type: 'report.identity_verified',
-            visibility: 'internal',
-            actorId: actor.userId,
-            data: { verificationId: id, method: input.method, note: input.note ?? null },
-          },
-          {
-            type: 'report.identity_verified',
-            visibility: 'reporter',
-            actorId: actor.userId,
-            data: {},
-          },
-        ],
-        { verified: 1 },
-      );
-      return {
-        id,
-        method: input.method,
-        note: input.note ?? null,
-        verifiedBy: actor.userId,
-        verifiedAt: now,
-      };
+      await recordIncidentLink(tx, report, now, actor, incidentId);
+      return { incidentId };
     });
   }
 
@@ -332,38 +271,6 @@ export function createTriage(deps: ReportsDeps) {
     });
   }
 
-  /** A new access code, shown once to staff to pass on; old sessions end. */
-  function rotateAccessCode(actor: Actor, key: string) {
-    return useCase(actor, 'reports.manage_access', key, async (tx, report, now) => {
-      refuseUnless(decideRotateAccessCode(report.verified));
-      const accessCode = newSecret();
-      await deletePortalSessionsOf(tx, report.id);
-      await changeReport(
-        tx,
-        report,
-        now,
-        [
-          {
-            type: 'report.access_code_rotated',
-            visibility: 'reporter',
-            actorId: actor.userId,
-            data: {},
-          },
-        ],
-        { access_code_hash: hashSecret(accessCode) },
-      );
-      await logAccess(tx, {
-        reportId: report.id,
-        reportKey: report.key,
-        action: 'access_code_rotated',
-        actorId: actor.userId,
-        ip: actor.ip ?? null,
-        at: now,
-      });
-      return { accessCode };
-    });
-  }
-
   function recordMilestone(actor: Actor, key: string, milestone: Milestone) {
     return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
       const column = `${milestone}_at` as const;
@@ -412,12 +319,9 @@ export function createTriage(deps: ReportsDeps) {
     acknowledgeReport,
     closeReport,
     linkIncident,
-    listConversation,
-    addStaffMessage,
-    recordIdentityVerification,
+    openIncidentFromReport,
     recordPublicUrl,
     updateRemovalTask,
-    rotateAccessCode,
     recordMilestone,
     getAttachment,
     findPublicRemovalState,

@@ -121,6 +121,15 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
   );
 
   app.post(
+    `${prefix}/:key/open-incident`,
+    { config: { permission: 'incidents.create' }, schema: { params: KeyParams } },
+    async (request, reply) => {
+      const result = await reports.openIncidentFromReport(actorOf(request), request.params.key);
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.post(
     `${prefix}/:key/milestones`,
     {
       config: { permission: 'reports.triage' },

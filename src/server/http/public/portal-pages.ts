@@ -121,7 +121,7 @@ function eventBody(event: StoredEvent): SafeHtml {
       return markup`<p>
         A new access code was issued at your request; the old one no longer works.
       </p>`;
-    case 'report.identity_verified':
+    case 'report.reporter_verified':
       return markup`<p>We have verified that you are the reporter.</p>`;
     default:
       return markup``;
@@ -145,7 +145,8 @@ export function portalPage(
     ['Closed', report.closed_at],
   ];
   return page(
-    { title: `Report ${report.key}`, lang: report.preferred_language ?? 'en' },
+    // The page is written in English whatever the reporter prefers, so its lang stays en.
+    { title: `Report ${report.key}` },
     markup`<h1>Report ${report.key}</h1>
       ${options.status ? markup`<p role="status">${options.status}</p>` : ''}
       ${errorSummary(errors, { body: 'Your message', attachments: 'Files' })}
