@@ -102,6 +102,21 @@ describe('size limits', () => {
     expect(await countReports()).toBe(0);
   });
 
+  it('an oversize url-encoded form is a 413 page too', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/report',
+      remoteAddress: '192.0.2.5',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(
+        formFields({ description: 'x'.repeat(5 * 1024 * 1024) }),
+      ).toString(),
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toContain('role="alert"');
+  });
+
   it('a reply with an oversize file is a 413 page and the reply is not stored', async () => {
     const res = await t.app.inject({
       method: 'POST',

@@ -197,15 +197,15 @@ export function createIntake(deps: ReportsDeps) {
             },
           },
           {
+            // Which ways to reach the reporter were given, not the details themselves: personal
+            // data lives only in the reports table, where it can be erased; the log cannot be.
             type: 'report.contact_recorded',
             visibility: 'internal',
             actorId: null,
             data: {
-              name: contact.name ?? null,
-              email: contact.email ?? null,
-              phone: contact.phone ?? null,
-              pgpKey: contact.pgpKey ?? null,
-              ip: origin.ip,
+              given: (['name', 'email', 'phone', 'pgpKey'] as const).filter(
+                (k) => contact[k] !== undefined,
+              ),
             },
           },
         ];
