@@ -36,7 +36,7 @@ describe('reporting through the HTML form', () => {
     const res = await t.app.inject({ method: 'POST', url: '/report', ...form });
     const { key, accessCode } = readReceipt(res);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toMatch(/within\s+1d/);
+    expect(res.body).toMatch(/within\s+24 hours/);
 
     const reporter = await signIn(t.app, key, accessCode);
     let portal = await reporter.page();
@@ -114,7 +114,7 @@ describe('reporting through the HTML form', () => {
     });
     expect(mail.body_text).toContain(key);
     expect(mail.body_text).not.toContain(accessCode);
-    expect(mail.body_text).toContain('within 1d');
+    expect(mail.body_text).toContain('within 24 hours');
   });
 
   it('an invalid form is shown again with the input kept and each error tied to its field', async () => {

@@ -88,8 +88,8 @@ describe('security.txt (RFC 9116)', () => {
   it('the policy and thanks pages it points to are rendered from the policy in force', async () => {
     const policy = await t.app.inject({ method: 'GET', url: '/policy' });
     expect(policy.statusCode).toBe(200);
-    expect(policy.body).toContain('We acknowledge every report within 1d');
-    expect(policy.body).toContain('15m');
+    expect(policy.body).toContain('We acknowledge every report within 24 hours');
+    expect(policy.body).toContain('15 minutes');
     expect(policy.body).toContain('security@example.com');
     const thanks = await t.app.inject({ method: 'GET', url: '/thanks' });
     expect(thanks.body).toContain('No one is listed yet.');

@@ -12,7 +12,7 @@ import type { Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { formatDuration } from '../policy/index.ts';
+import { durationInWords } from '../../../shared/domain/duration-words.ts';
 import { REPORT_STREAM, type ReportsDeps } from './reports-context.ts';
 import {
   insertAttachment,
@@ -148,7 +148,7 @@ export function createIntake(deps: ReportsDeps) {
     return [
       `Thank you for your security report. Its key is ${key}.`,
       '',
-      `A person on our security team will acknowledge it within ${formatDuration(policyWithin)}` +
+      `A person on our security team will acknowledge it within ${durationInWords(policyWithin)}` +
         ` (by ${new Date(dueAt).toISOString()}).`,
       `Follow it and talk with us at ${portalUrl}: sign in with the key and the access code`,
       'shown when you sent the report. For your safety the access code is not in this e-mail.',

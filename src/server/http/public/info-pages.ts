@@ -1,7 +1,7 @@
 // Pages rendered from the policy in force and from closed reports: the disclosure policy
 // (security.txt "Policy") and the hall of fame (security.txt "Acknowledgments").
 import type { Policy } from '../../domain/policy/index.ts';
-import { formatDuration } from '../../domain/policy/index.ts';
+import { durationInWords } from '../../../shared/domain/duration-words.ts';
 import { markup } from './html.ts';
 import { page } from './layout.ts';
 
@@ -26,7 +26,7 @@ export function policyPage(policy: Policy, securityEmail?: string): string {
       <p>${policy.reporters.description}</p>
       <ul>
         <li>
-          We acknowledge every report within ${formatDuration(policy.reporters.acknowledgeWithin)}.
+          We acknowledge every report within ${durationInWords(policy.reporters.acknowledgeWithin)}.
         </li>
         <li>${policy.verification.description}</li>
         ${
@@ -60,7 +60,7 @@ export function policyPage(policy: Policy, securityEmail?: string): string {
               markup`<tr>
                 <th scope="row">${s.id} ${s.name}</th>
                 <td>${s.description}</td>
-                <td>${formatDuration(s.responseWithin)}</td>
+                <td>${durationInWords(s.responseWithin)}</td>
               </tr>`,
           )}
         </tbody>

@@ -40,7 +40,7 @@ export interface FieldError {
 }
 
 /** The error summary at the top of a form: a list of links to the fields in error. */
-export function errorSummary(errors: FieldError[], labels: Record<string, string>): SafeHtml {
+export function errorSummary(errors: FieldError[]): SafeHtml {
   if (errors.length === 0) return markup``;
   return markup`<div
     class="error-summary"
@@ -50,10 +50,7 @@ export function errorSummary(errors: FieldError[], labels: Record<string, string
   >
     <h2 id="error-summary-title">There is a problem</h2>
     <ul>
-      ${errors.map(
-        (e) =>
-          markup`<li><a href="#f-${e.field}">${labels[e.field] ?? e.field}: ${e.message}</a></li>`,
-      )}
+      ${errors.map((e) => markup`<li><a href="#f-${e.field}">${e.message}</a></li>`)}
     </ul>
   </div>`;
 }

@@ -61,7 +61,7 @@ export function signInPage(
   return page(
     { title: errors.length ? 'Error: Follow your report' : 'Follow your report' },
     markup`<h1>Follow your report</h1>
-      ${errorSummary(errors, { key: 'Report key', accessCode: 'Access code' })}
+      ${errorSummary(errors)}
       ${options.status ? markup`<p role="status">${options.status}</p>` : ''}
       <form method="post" action="/portal/sign-in" novalidate>
         <label for="f-key">Report key</label>
@@ -149,7 +149,7 @@ export function portalPage(
     { title: `Report ${report.key}` },
     markup`<h1>Report ${report.key}</h1>
       ${options.status ? markup`<p role="status">${options.status}</p>` : ''}
-      ${errorSummary(errors, { body: 'Your message', attachments: 'Files' })}
+      ${errorSummary(errors)}
       <h2>Status: ${words.title}</h2>
       <p>${words.text}</p>
       <h2>Dates</h2>

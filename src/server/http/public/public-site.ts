@@ -6,7 +6,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { Container } from '../../container.ts';
-import { formatDuration } from '../../domain/policy/index.ts';
+import { durationInWords } from '../../../shared/domain/duration-words.ts';
 import { policyPage, thanksPage } from './info-pages.ts';
 import { errorPage } from './layout.ts';
 import { ERROR_PAGE_TITLES, sendErrorPage, sendHtml } from './respond.ts';
@@ -27,7 +27,7 @@ export const FORM_BODY_LIMIT = 4 * 1024 * 1024;
 export async function publicSite(app: FastifyInstance, opts: { container: Container }) {
   const { container } = opts;
   const { config, reports } = container;
-  const acknowledgeWithin = () => formatDuration(reports.policy().reporters.acknowledgeWithin);
+  const acknowledgeWithin = () => durationInWords(reports.policy().reporters.acknowledgeWithin);
   const formContext = () => ({
     acknowledgeWithin: acknowledgeWithin(),
     securityEmail: config.securityEmail,
@@ -83,7 +83,14 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
       const parsed = formToReport(values);
       if (!parsed.ok) {
         const errors = files.length
-          ? [...parsed.errors, { field: 'attachments', message: 'choose your files again' }]
+          ? [
+              ...parsed.errors,
+              {
+                field: 'attachments',
+                message:
+                  'Evidence files are not kept when the form is shown again; choose them again',
+              },
+            ]
           : parsed.errors;
         return sendHtml(reply, 400, reportFormPage(formContext(), values, errors));
       }

@@ -127,7 +127,8 @@ export function formToReport(
       first === 'contact' && second
         ? 'contact' + second[0]!.toUpperCase() + second.slice(1)
         : first!;
-    return { field, message: issue.message };
+    // A whole sentence, so it reads right both in the summary and under the field.
+    return { field, message: `${FORM_LABELS[field] ?? field} ${issue.message}` };
   });
   return { ok: false, errors };
 }
@@ -206,7 +207,7 @@ export function reportFormPage(
         : 'Report a security vulnerability',
     },
     markup`<h1>Report a security vulnerability</h1>
-      ${errorSummary(errors, FORM_LABELS)}
+      ${errorSummary(errors)}
       <p>
         Tell us privately about a security problem. You do not need an account. After sending you
         get a report key and a secret access code to follow your report and talk with us. We
