@@ -385,3 +385,18 @@ describe('secrets', () => {
     expect(t.logs.length).toBeGreaterThan(10);
   });
 });
+
+describe('the record', () => {
+  it('every report change above is in a hash chain that verifies', async () => {
+    const { verifyEventLog } = await import('../src/server/db/verify-chain.ts');
+    const result = await verifyEventLog(t.container.db);
+    expect(result.breaks).toEqual([]);
+    expect(result.events).toBeGreaterThan(40);
+    const streams = await t.container.db
+      .selectFrom('streams')
+      .select('type')
+      .where('type', '=', 'report')
+      .execute();
+    expect(streams.length).toBeGreaterThan(10);
+  });
+});
