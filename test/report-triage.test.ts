@@ -296,6 +296,32 @@ describe('staff triage', () => {
     expect(detail.removalTasks[0].evidence).toBe('Forum moderator confirmed deletion');
   });
 
+  it('a reporter can tell us from the portal where it was posted publicly, and a task opens', async () => {
+    const { key, accessCode } = await report();
+    const visit = await signIn(t.app, key, accessCode);
+    const tellUs = async (publicUrl: string) => {
+      const form = formEncoded({ csrf: await visit.csrf(), publicUrl });
+      return t.app.inject({
+        method: 'POST',
+        url: '/portal/public-url',
+        headers: { ...form.headers, cookie: visit.cookie },
+        payload: form.payload,
+      });
+    };
+    const refused = await tellUs('javascript:alert(1)');
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toMatch(/id="f-publicUrl"[^>]*aria-invalid="true"/);
+    const sent = await tellUs('https://social.example/@x/1');
+    expect(sent.statusCode).toBe(303);
+    expect(await visit.page()).toContain('https://social.example/@x/1');
+    const staff = await loginAs(t, 'viewer');
+    const detail = (await staffCall(staff.headers, 'GET', `/api/v1/reports/${key}`)).json();
+    expect(detail.publicUrl).toBe('https://social.example/@x/1');
+    expect(detail.removalTasks).toEqual([
+      expect.objectContaining({ status: 'requested', recordedBy: 'reporter' }),
+    ]);
+  });
+
   it('the triage queue filters by status, text and received time', async () => {
     const staff = await loginAs(t, 'viewer');
     const marker = `needle_${Date.now()}%`;

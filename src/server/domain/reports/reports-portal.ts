@@ -8,6 +8,7 @@ import { inTransaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { changeReport, type ReportsDeps } from './reports-context.ts';
+import { openRemovalTask } from './reports-removal.ts';
 import {
   attachmentSummary,
   checkAttachmentLimits,
@@ -202,5 +203,28 @@ export function createPortal(deps: ReportsDeps) {
     }
   }
 
-  return { signInToPortal, findPortalReport, signOutOfPortal, getPortalView, replyAsReporter };
+  /** The reporter tells us where the issue was posted publicly: a removal task opens first. */
+  async function reportPublicCopy(reportId: string, url: string): Promise<void> {
+    await inTransaction(db, async (tx) => {
+      const report = await findReportById(tx, reportId);
+      if (!report) throw notFound('Report');
+      await openRemovalTask(tx, report, clock.now(), url, { role: 'reporter', actorId: null }, [
+        {
+          type: 'report.public_copy_reported',
+          visibility: 'reporter',
+          actorId: null,
+          data: { url },
+        },
+      ]);
+    });
+  }
+
+  return {
+    signInToPortal,
+    findPortalReport,
+    signOutOfPortal,
+    getPortalView,
+    replyAsReporter,
+    reportPublicCopy,
+  };
 }

@@ -140,6 +140,7 @@ export const REPORTER_EVENT_LABELS: Record<string, string> = {
   'report.evidence_added': 'You added evidence',
   'report.milestone_recorded': 'Progress',
   'report.access_code_rotated': 'Access code changed',
+  'report.public_copy_reported': 'You told us where it was posted publicly',
   'report.reporter_verified': 'Identity verified',
 };
 

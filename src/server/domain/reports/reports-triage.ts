@@ -10,7 +10,6 @@ import type {
 import { inTransaction } from '../../db/transaction.ts';
 import type { NewEvent } from '../../db/event-store.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
 import {
   changeReport,
@@ -22,7 +21,6 @@ import {
   type Tx,
 } from './reports-context.ts';
 import {
-  insertRemovalTask,
   listAccessLog,
   listAttachments,
   listRemovalTasks,
@@ -40,6 +38,7 @@ import {
   statusAfterMilestone,
   type Milestone,
 } from './reports-rules.ts';
+import { openRemovalTask } from './reports-removal.ts';
 
 const time = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
 
@@ -216,34 +215,9 @@ export function createTriage(deps: ReportsDeps) {
 
   /** Policy step 1: a public URL opens a "remove from public view" task before anything else. */
   function recordPublicUrl(actor: Actor, key: string, url: string) {
-    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
-      const taskId = newId();
-      await insertRemovalTask(tx, {
-        id: taskId,
-        report_id: report.id,
-        url,
-        status: 'requested',
-        evidence: null,
-        recorded_by: actor.userId ?? 'system',
-        created_at: now,
-        updated_at: now,
-      });
-      await changeReport(
-        tx,
-        report,
-        now,
-        [
-          {
-            type: 'report.public_removal_requested',
-            visibility: 'internal',
-            actorId: actor.userId,
-            data: { taskId, url, recordedBy: 'staff' },
-          },
-        ],
-        { public_url: report.public_url ?? url },
-      );
-      return taskId;
-    });
+    return useCase(actor, 'reports.triage', key, (tx, report, now) =>
+      openRemovalTask(tx, report, now, url, { role: 'staff', actorId: actor.userId }),
+    );
   }
 
   function updateRemovalTask(

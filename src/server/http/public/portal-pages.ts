@@ -117,6 +117,8 @@ function eventBody(event: StoredEvent): SafeHtml {
       return fileList;
     case 'report.milestone_recorded':
       return markup`<p>${MILESTONE_WORDS[d.milestone as Milestone] ?? ''}</p>`;
+    case 'report.public_copy_reported':
+      return markup`${textBlock(String(d.url))}<p>We will ask for it to be taken out of public view.</p>`;
     case 'report.access_code_rotated':
       return markup`<p>
         A new access code was issued at your request; the old one no longer works.
@@ -130,12 +132,19 @@ function eventBody(event: StoredEvent): SafeHtml {
 
 export function portalPage(
   view: PortalView,
-  options: { csrfToken: string; errors?: FieldError[]; body?: string; status?: string },
+  options: {
+    csrfToken: string;
+    errors?: FieldError[];
+    body?: string;
+    publicUrl?: string;
+    status?: string;
+  },
 ): string {
   const { report, events } = view;
   const words = statusInPlainWords(report.status);
   const errors = options.errors ?? [];
   const bodyError = errors.find((e) => e.field === 'body');
+  const urlError = errors.find((e) => e.field === 'publicUrl');
   const dates: [string, number | null][] = [
     ['Received', report.received_at],
     ['Acknowledged', report.acknowledged_at],
@@ -206,6 +215,16 @@ ${options.body ?? ''}</textarea>
         <label for="f-attachments">Add evidence files (optional)</label>
         <input type="file" id="f-attachments" name="attachments" multiple />
         <button type="submit">Send</button>
+      </form>
+      <h2>Posted publicly?</h2>
+      <form method="post" action="/portal/public-url" novalidate>
+        <input type="hidden" name="csrf" value="${options.csrfToken}" />
+        <label for="f-publicUrl">Where you or someone else posted this issue publicly</label>
+        <p class="hint" id="f-publicUrl-hint">We will first ask for it to be taken out of public view.</p>
+        ${urlError ? markup`<p class="error" id="f-publicUrl-error">${urlError.message}</p>` : ''}
+        <input type="url" id="f-publicUrl" name="publicUrl" value="${options.publicUrl ?? ''}"
+          aria-describedby="f-publicUrl-hint${urlError ? ' f-publicUrl-error' : ''}"${urlError ? markup` aria-invalid="true"` : ''}>
+        <button type="submit">Tell us</button>
       </form>
       <form method="post" action="/portal/sign-out">
         <input type="hidden" name="csrf" value="${options.csrfToken}" />

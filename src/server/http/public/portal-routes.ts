@@ -10,6 +10,7 @@ import {
   type ReportRecord,
 } from '../../domain/reports/index.ts';
 import { AppError } from '../../errors.ts';
+import { PublicUrlInput } from '../../../shared/api/reports.ts';
 import { PORTAL_COOKIE, readCookie, setPortalCookie } from './cookies.ts';
 import { portalPage, signInPage } from './portal-pages.ts';
 import { readForm } from './report-form.ts';
@@ -46,7 +47,12 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
   async function renderPortal(
     token: string,
     report: ReportRecord,
-    extra: { errors?: { field: string; message: string }[]; body?: string; status?: string } = {},
+    extra: {
+      errors?: { field: string; message: string }[];
+      body?: string;
+      publicUrl?: string;
+      status?: string;
+    } = {},
   ) {
     const view = await reports.getPortalView(report.id);
     return portalPage(view, { csrfToken: portalCsrfToken(token), ...extra });
@@ -113,6 +119,31 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
       }
       throw error;
     }
+    return reply.redirect('/portal', 303);
+  });
+
+  app.post('/portal/public-url', { config: { public: true } }, async (request, reply) => {
+    checkOrigin(request);
+    const current = await session(request);
+    if (!current)
+      return sendHtml(reply, 401, signInPage({ status: 'Your session has ended. Sign in again.' }));
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (!portalCsrfTokenMatches(current.token, typeof body.csrf === 'string' ? body.csrf : '')) {
+      throw new AppError('FORBIDDEN', 'This form has expired; reload the page and try again');
+    }
+    const publicUrl = typeof body.publicUrl === 'string' ? body.publicUrl : '';
+    const parsed = PublicUrlInput.safeParse({ url: publicUrl });
+    if (!parsed.success) {
+      const errors = [
+        { field: 'publicUrl', message: `The address ${parsed.error.issues[0]!.message}` },
+      ];
+      return sendHtml(
+        reply,
+        400,
+        await renderPortal(current.token, current.report, { errors, publicUrl }),
+      );
+    }
+    await reports.reportPublicCopy(current.report.id, parsed.data.url);
     return reply.redirect('/portal', 303);
   });
 

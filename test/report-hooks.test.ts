@@ -1,8 +1,12 @@
-// Opening an incident from a report: the incidents subject is reached through the openIncident
-// hook, in the same transaction as the link; without the hook the API says it is not available.
+// The hooks other subjects plug into: openIncident (incidents) opens an incident in the same
+// transaction as the link; recordAudit (accounts) receives contact reads and failed sign-ins.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/server/domain/actor.ts';
-import { createAttachmentStore, createReportsService } from '../src/server/domain/reports/index.ts';
+import {
+  createAttachmentStore,
+  createReportsService,
+  type ReportsDeps,
+} from '../src/server/domain/reports/index.ts';
 import { loginAs } from './helpers/auth.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -13,6 +17,24 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
+
+/** A reports service on the test app's database, with the given hooks wired. */
+function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
+  const { config, db, clock } = t.container;
+  return createReportsService({
+    db,
+    clock,
+    policy: () => t.container.policy.policy,
+    attachments: createAttachmentStore(config.dataDir),
+    settings: {
+      baseUrl: config.baseUrl,
+      attachmentMaxBytes: 1024,
+      attachmentMaxCount: 1,
+      intakeRateLimit: 10,
+    },
+    ...hooks,
+  });
+}
 
 const submit = async () =>
   (
@@ -43,20 +65,9 @@ describe('opening an incident from a report', () => {
 
   it('with the hook, the incident is opened and linked in one step, and a failure links nothing', async () => {
     const key = await submit();
-    const { config, db, clock } = t.container;
     const seen: string[] = [];
     let fail = true;
-    const reports = createReportsService({
-      db,
-      clock,
-      policy: () => t.container.policy.policy,
-      attachments: createAttachmentStore(config.dataDir),
-      settings: {
-        baseUrl: config.baseUrl,
-        attachmentMaxBytes: 1024,
-        attachmentMaxCount: 1,
-        intakeRateLimit: 10,
-      },
+    const reports = serviceWith({
       openIncident: async (_tx, _actor, report) => {
         seen.push(`${report.key}: ${report.summary}`);
         if (fail) throw new Error('incident store down');
@@ -77,5 +88,26 @@ describe('opening an incident from a report', () => {
     await expect(reports.openIncidentFromReport(systemActor, key)).rejects.toThrow(
       /already linked/,
     );
+  });
+});
+
+describe('the audit hook', () => {
+  it('receives every contact read and every failed portal sign-in, in the same transaction', async () => {
+    const key = await submit();
+    const entries: { action: string; subject: string }[] = [];
+    const reports = serviceWith({
+      recordAudit: async (tx, entry) => {
+        await tx.selectFrom('reports').select('id').execute(); // runs inside the caller's transaction
+        entries.push({ action: entry.action, subject: entry.subject });
+      },
+    });
+    await reports.getReportContact(systemActor, key);
+    await expect(
+      reports.signInToPortal({ key, accessCode: 'wrong', ip: '192.0.2.9' }),
+    ).rejects.toThrow();
+    expect(entries).toEqual([
+      { action: 'report.contact_read', subject: key },
+      { action: 'report.portal_sign_in_failed', subject: key },
+    ]);
   });
 });
