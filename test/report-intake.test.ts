@@ -115,6 +115,38 @@ describe('reporting through the HTML form', () => {
     expect(mail.body_text).toContain(key);
     expect(mail.body_text).not.toContain(accessCode);
     expect(mail.body_text).toContain('within 24 hours');
+
+    // Later news is announced by e-mail without its content, which stays behind the sign-in.
+    const staff = await loginAs(t, 'responder');
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${key}/acknowledge`,
+      headers: staff.headers,
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${key}/messages`,
+      headers: staff.headers,
+      payload: { kind: 'to_reporter', body: 'Secret detail of our analysis' },
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${key}/messages`,
+      headers: staff.headers,
+      payload: { kind: 'internal_note', body: 'not for the reporter' },
+    });
+    const notices = await t.container.db
+      .selectFrom('outbox')
+      .select(['subject', 'body_text'])
+      .where('subject', 'like', `%(${key})`)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    expect(notices.map((n) => n.subject)).toEqual([
+      `Your security report was acknowledged (${key})`,
+      `New message about your security report (${key})`,
+    ]);
+    for (const n of notices) expect(n.body_text).not.toMatch(/Secret detail|not for the reporter/);
   });
 
   it('an invalid form is shown again with the input kept and each error tied to its field', async () => {

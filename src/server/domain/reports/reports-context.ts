@@ -3,6 +3,7 @@
 import type { Transaction } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { appendEvents, type NewEvent } from '../../db/event-store.ts';
+import { enqueueMessage } from '../../db/outbox.ts';
 import type { Database, Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -113,4 +114,34 @@ export function staffUseCase(deps: ReportsDeps) {
       return work(tx, report, deps.clock.now());
     });
   };
+}
+
+/**
+ * Tells a reporter who gave an e-mail address that something changed on their report: never the
+ * content (that stays behind the portal sign-in), only that there is news and where to read it.
+ */
+export async function notifyReporter(
+  tx: Executor,
+  deps: Pick<ReportsDeps, 'settings'>,
+  report: ReportRecord,
+  what: { subject: string; line: string; idempotencyKey: string },
+  at: number,
+): Promise<void> {
+  if (!report.contact_email) return;
+  await enqueueMessage(
+    tx,
+    {
+      channel: 'email',
+      recipient: report.contact_email,
+      subject: `${what.subject} (${report.key})`,
+      bodyText: [
+        what.line,
+        '',
+        `Read it and answer at ${deps.settings.baseUrl}/portal, signing in with the report key`,
+        `${report.key} and your access code.`,
+      ].join('\n'),
+      idempotencyKey: what.idempotencyKey,
+    },
+    at,
+  );
 }

@@ -4,7 +4,13 @@
 import type { IdentityVerificationInput, StaffMessageInput } from '../../../shared/api/reports.ts';
 import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
-import { changeReport, refuseUnless, staffUseCase, type ReportsDeps } from './reports-context.ts';
+import {
+  changeReport,
+  notifyReporter,
+  refuseUnless,
+  staffUseCase,
+  type ReportsDeps,
+} from './reports-context.ts';
 import {
   deletePortalSessionsOf,
   insertMessage,
@@ -53,6 +59,19 @@ export function createConversation(deps: ReportsDeps) {
               data: { messageId: id, body: input.body },
             },
       ]);
+      if (toReporter) {
+        await notifyReporter(
+          tx,
+          deps,
+          report,
+          {
+            subject: 'New message about your security report',
+            line: 'Our security team has written to you about your report.',
+            idempotencyKey: `report-message:${id}`,
+          },
+          now,
+        );
+      }
       return {
         id,
         kind: input.kind,

@@ -14,6 +14,7 @@ import type { Actor } from '../actor.ts';
 import {
   changeReport,
   getReportByKey,
+  notifyReporter,
   refuseUnless,
   requirePermission,
   staffUseCase,
@@ -119,6 +120,17 @@ export function createTriage(deps: ReportsDeps) {
         ],
         { status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.userId },
       );
+      await notifyReporter(
+        tx,
+        deps,
+        report,
+        {
+          subject: 'Your security report was acknowledged',
+          line: 'A person on our security team has read your report and is looking into it.',
+          idempotencyKey: `report-acknowledged:${report.id}`,
+        },
+        now,
+      );
       return { acknowledgedAt: now, onTime: now <= report.acknowledge_due_at };
     });
   }
@@ -151,6 +163,17 @@ export function createTriage(deps: ReportsDeps) {
         close_reason: input.reason,
         duplicate_of: duplicateOf ?? null,
       });
+      await notifyReporter(
+        tx,
+        deps,
+        report,
+        {
+          subject: 'Your security report was closed',
+          line: 'We have closed your report and written to you why.',
+          idempotencyKey: `report-closed:${report.id}`,
+        },
+        now,
+      );
     });
   }
 
