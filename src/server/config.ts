@@ -127,6 +127,36 @@ export const CONFIG_KEYS = {
     help: 'Claim value to Stopline role, e.g. "sec-admins=admin,sec-oncall=responder"; unset: claim values that are role names are used as they are',
     default: '(unset)',
   },
+  securityEmail: {
+    env: 'STOPLINE_SECURITY_EMAIL',
+    help: 'Address for security reports by e-mail; listed in security.txt and on the report pages',
+    default: '(unset)',
+  },
+  securityPgpKeyUrl: {
+    env: 'STOPLINE_SECURITY_PGP_KEY_URL',
+    help: "URL of the security team's OpenPGP public key; listed as Encryption in security.txt",
+    default: '(unset)',
+  },
+  preferredLanguages: {
+    env: 'STOPLINE_PREFERRED_LANGUAGES',
+    help: 'Languages the security team reads, comma-separated language tags (security.txt)',
+    default: 'en',
+  },
+  attachmentMaxBytes: {
+    env: 'STOPLINE_ATTACHMENT_MAX_BYTES',
+    help: 'Largest accepted report attachment, in bytes; larger ones get 413',
+    default: '5242880',
+  },
+  attachmentMaxCount: {
+    env: 'STOPLINE_ATTACHMENT_MAX_COUNT',
+    help: 'Most attachments accepted with one report or one reply',
+    default: '5',
+  },
+  intakeRateLimit: {
+    env: 'STOPLINE_INTAKE_RATE_LIMIT',
+    help: 'Reports and portal replies accepted per client IP per hour (form and API together)',
+    default: '30',
+  },
   configFile: {
     env: 'STOPLINE_CONFIG',
     help: 'Optional YAML or JSON file with any of these keys (camelCase); environment variables win',
@@ -167,6 +197,33 @@ export const ConfigSchema = z
     pgPoolSize: positiveInt.default(10),
     trustProxy: flag,
     policyFile: z.string().min(1, 'must not be empty').optional(),
+    securityEmail: z.email({ error: 'must be an e-mail address' }).optional(),
+    securityPgpKeyUrl: url(['https:', 'http:']).optional(),
+    preferredLanguages: z
+      .string()
+      .regex(
+        /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*(\s*,\s*[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*)*$/,
+        'must be comma-separated language tags, e.g. "en, de"',
+      )
+      .default('en'),
+    attachmentMaxBytes: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1024, 'must be at least 1024 bytes')
+      .max(100 * 1024 * 1024, 'must be at most 100 MiB')
+      .default(5 * 1024 * 1024),
+    attachmentMaxCount: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more')
+      .max(50, 'must be at most 50')
+      .default(5),
+    intakeRateLimit: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .default(30),
+
     sessionIdleMinutes: positiveInt.default(120),
     sessionMaxHours: positiveInt.default(24),
     requireAdminMfa: flag,

@@ -21,6 +21,11 @@ import {
   type PolicyService,
 } from './domain/policy/index.ts';
 import { createIncidentsService, type IncidentsService } from './domain/incidents/index.ts';
+import {
+  createAttachmentStore,
+  createReportsService,
+  type ReportsService,
+} from './domain/reports/index.ts';
 
 export interface Container {
   config: Config;
@@ -35,6 +40,8 @@ export interface Container {
     incidents: IncidentsService;
   };
   accounts: Accounts;
+  /** Private intake of security reports: form, API, portal, staff triage. */
+  reports: ReportsService;
   close(): Promise<void>;
 }
 
@@ -99,6 +106,18 @@ export async function createContainer(
     throw error;
   }
   let closed = false;
+  const reports = createReportsService({
+    db: handle.db,
+    clock,
+    policy: () => policy.policy,
+    attachments: createAttachmentStore(config.dataDir),
+    settings: {
+      baseUrl: config.baseUrl,
+      attachmentMaxBytes: config.attachmentMaxBytes,
+      attachmentMaxCount: config.attachmentMaxCount,
+      intakeRateLimit: config.intakeRateLimit,
+    },
+  });
   return {
     config,
     db: handle.db,
@@ -113,6 +132,7 @@ export async function createContainer(
       config,
       oidc: overrides.oidc ?? oidcFrom(config),
     }),
+    reports,
     async close() {
       if (closed) return;
       closed = true;

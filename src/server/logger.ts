@@ -14,6 +14,9 @@ export const REDACT_PATHS = [
   '*.currentPassword',
   '*.token',
   '*.accessCode',
+  '*.access_code',
+  '*.access_code_hash',
+  'req.body',
   '*.secret',
   '*.totp',
   '*.recoveryCode',
@@ -22,6 +25,7 @@ export const REDACT_PATHS = [
   'password',
   'token',
   'accessCode',
+  'access_code',
   'secret',
 ];
 

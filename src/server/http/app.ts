@@ -20,6 +20,9 @@ import { tokensRoutes } from './api/tokens-routes.ts';
 import { usersRoutes } from './api/users-routes.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
 import { openApiPlugin } from './plugins/openapi-plugin.ts';
+import { reportIntakeRoutes } from './api/report-intake-routes.ts';
+import { reportRoutes } from './api/report-routes.ts';
+import { publicSite } from './public/public-site.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
 import { securityHeadersPlugin } from './plugins/security-headers-plugin.ts';
 import { accountLinkPages } from './public/account-link-pages.ts';
@@ -45,6 +48,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Links in reports must never tell a third party where the reader came from.
+    reply.header('referrer-policy', 'no-referrer');
   });
 
   await app.register(problemPlugin);
@@ -66,5 +71,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(incidentsRoutes, { container });
   await app.register(incidentLifecycleRoutes, { container });
   await app.register(lineRoutes, { container });
+  await app.register(reportIntakeRoutes, { container });
+  await app.register(reportRoutes, { container });
+  await app.register(publicSite, { container });
   return app;
 }

@@ -22,6 +22,13 @@ export const PERMISSIONS = [
   'incidents.manage_roles',
   'incidents.close',
   'line.read',
+  // reports (private intake from outside reporters)
+  'reports.read',
+  'reports.read_contact',
+  'reports.triage',
+  'reports.communicate',
+  'reports.verify_identity',
+  'reports.manage_access',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

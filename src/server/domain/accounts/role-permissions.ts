@@ -18,11 +18,30 @@ export const ROLE_PERMISSIONS = {
     'incidents.close',
     'audit.read',
     'users.read',
+    'reports.read',
+    'reports.read_contact',
+    'reports.triage',
+    'reports.communicate',
+    'reports.verify_identity',
+    'reports.manage_access',
   ],
-  responder: [...READ_ALONG, ...OWN, 'incidents.create', 'incidents.update', 'incidents.assess'],
-  comms: [...READ_ALONG, ...OWN],
-  legal: [...READ_ALONG, ...OWN, 'audit.read'],
-  viewer: [...READ_ALONG, ...OWN],
+  // The responsible developer triages, reproduces, calls the reporter back and verifies them.
+  responder: [
+    ...READ_ALONG,
+    ...OWN,
+    'incidents.create',
+    'incidents.update',
+    'incidents.assess',
+    'reports.read',
+    'reports.read_contact',
+    'reports.triage',
+    'reports.communicate',
+    'reports.verify_identity',
+  ],
+  // The communications lead keeps reporters informed but takes no part in triage.
+  comms: [...READ_ALONG, ...OWN, 'reports.read', 'reports.read_contact', 'reports.communicate'],
+  legal: [...READ_ALONG, ...OWN, 'audit.read', 'reports.read', 'reports.read_contact'],
+  viewer: [...READ_ALONG, ...OWN, 'reports.read'],
 } as const satisfies Record<string, readonly Permission[]>;
 
 export type Role = keyof typeof ROLE_PERMISSIONS;

@@ -1,0 +1,27 @@
+// The reports subject's public surface: private intake of security reports from outside.
+export { createReportsService, type ReportsService } from './reports-service.ts';
+export type {
+  ReportsDeps,
+  ReportsSettings,
+  AuditEntry,
+  IncidentSource,
+} from './reports-context.ts';
+export { createAttachmentStore, detectType, type AttachmentStore } from './attachment-store.ts';
+export type { IncomingFile, Receipt } from './reports-intake.ts';
+export type { PortalView, PortalSession } from './reports-portal.ts';
+export { PORTAL_SESSION_TTL, SIGN_IN_LIMITS } from './reports-portal.ts';
+export type {
+  ReportRecord,
+  AttachmentRecord,
+  MessageRecord,
+  RemovalTaskRecord,
+} from './reports-repository.ts';
+export {
+  statusInPlainWords,
+  isClosed,
+  REPORTER_EVENT_LABELS,
+  MILESTONE_WORDS,
+  type Milestone,
+  type MessageType,
+} from './reports-rules.ts';
+export { portalCsrfToken, portalCsrfTokenMatches } from './reports-secrets.ts';

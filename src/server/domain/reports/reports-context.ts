@@ -1,0 +1,147 @@
+// What the report use cases share: their dependencies, and the one way a report changes
+// (events appended and the projection written in the same transaction, at the loaded version).
+import type { Transaction } from 'kysely';
+import type { Clock } from '../../clock.ts';
+import { appendEvents, type NewEvent } from '../../db/event-store.ts';
+import { enqueueMessage } from '../../db/outbox.ts';
+import type { Database, Db, Executor } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { AppError, notFound } from '../../errors.ts';
+import type { Actor } from '../actor.ts';
+import { can } from '../actor.ts';
+import type { Policy } from '../policy/index.ts';
+import type { Permission } from '../../../shared/domain/permissions.ts';
+import type { AttachmentStore } from './attachment-store.ts';
+import {
+  findReportByKey,
+  updateReport,
+  type ReportPatch,
+  type ReportRecord,
+} from './reports-repository.ts';
+import type { Decision } from './reports-rules.ts';
+
+export interface AuditEntry {
+  action: string;
+  actorId: string | null;
+  subject: string;
+  ip?: string | null;
+  at: number;
+  details?: Record<string, unknown>;
+}
+
+export interface ReportsSettings {
+  baseUrl: string;
+  attachmentMaxBytes: number;
+  attachmentMaxCount: number;
+  /** Reports and replies per client IP per hour. */
+  intakeRateLimit: number;
+}
+
+export interface ReportsDeps {
+  db: Db;
+  clock: Clock;
+  /** The policy in force (a getter, so a policy change applies without a restart). */
+  policy: () => Policy;
+  attachments: AttachmentStore;
+  settings: ReportsSettings;
+  /** The general audit trail (accounts subject), written in the same transaction when wired. */
+  recordAudit?: (tx: Executor, entry: AuditEntry) => Promise<void>;
+  /** Opens an incident for a report (incidents subject), in the caller's transaction. */
+  openIncident?: (
+    tx: Executor,
+    actor: Actor,
+    report: IncidentSource,
+  ) => Promise<{ incidentId: string }>;
+}
+
+/** What the incidents subject is given to open an incident from a report. */
+export interface IncidentSource {
+  reportId: string;
+  key: string;
+  summary: string;
+  receivedAt: number;
+}
+
+export const REPORT_STREAM = 'report';
+
+export type Tx = Transaction<Database>;
+
+export function requirePermission(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission)) {
+    throw new AppError('FORBIDDEN', `This needs the ${permission} permission`, { permission });
+  }
+}
+
+export function refuseUnless(decision: Decision): void {
+  if (!decision.ok) throw new AppError('RULE_REFUSED', decision.reason);
+}
+
+export async function getReportByKey(tx: Executor, key: string): Promise<ReportRecord> {
+  const report = await findReportByKey(tx, key.toUpperCase());
+  if (!report) throw notFound(`Report ${key}`);
+  return report;
+}
+
+/** Appends the events to the report's stream and writes the projection at the new version. */
+export async function changeReport(
+  tx: Executor,
+  report: ReportRecord,
+  at: number,
+  events: NewEvent[],
+  patch: ReportPatch = {},
+): Promise<void> {
+  await appendEvents(tx, {
+    streamId: report.id,
+    streamType: REPORT_STREAM,
+    expectedVersion: report.version,
+    at,
+    events,
+  });
+  await updateReport(tx, report, patch, report.version + events.length, at);
+}
+
+/** One staff use case: permission checked, the report loaded by key, all in one transaction. */
+export function staffUseCase(deps: ReportsDeps) {
+  return <T>(
+    actor: Actor,
+    permission: Permission,
+    key: string,
+    work: (tx: Tx, report: ReportRecord, now: number) => Promise<T>,
+  ): Promise<T> => {
+    requirePermission(actor, permission);
+    return inTransaction(deps.db, async (tx) => {
+      const report = await getReportByKey(tx, key);
+      return work(tx, report, deps.clock.now());
+    });
+  };
+}
+
+/**
+ * Tells a reporter who gave an e-mail address that something changed on their report: never the
+ * content (that stays behind the portal sign-in), only that there is news and where to read it.
+ */
+export async function notifyReporter(
+  tx: Executor,
+  deps: Pick<ReportsDeps, 'settings'>,
+  report: ReportRecord,
+  what: { subject: string; line: string; idempotencyKey: string },
+  at: number,
+): Promise<void> {
+  if (!report.contact_email) return;
+  await enqueueMessage(
+    tx,
+    {
+      channel: 'email',
+      recipient: report.contact_email,
+      subject: `${what.subject} (${report.key})`,
+      bodyText: [
+        what.line,
+        '',
+        `Read it and answer at ${deps.settings.baseUrl}/portal, signing in with the report key`,
+        `${report.key} and your access code.`,
+      ].join('\n'),
+      idempotencyKey: what.idempotencyKey,
+    },
+    at,
+  );
+}

@@ -1,0 +1,159 @@
+// The conversation with a reporter and who they are: internal notes apart from messages to the
+// reporter, the policy's rule that results wait for identity verification, and access-code
+// rotation once the reporter has been verified.
+import type { IdentityVerificationInput, StaffMessageInput } from '../../../shared/api/reports.ts';
+import { newId } from '../../ids.ts';
+import type { Actor } from '../actor.ts';
+import {
+  changeReport,
+  notifyReporter,
+  refuseUnless,
+  staffUseCase,
+  type ReportsDeps,
+} from './reports-context.ts';
+import {
+  deletePortalSessionsOf,
+  insertMessage,
+  insertVerification,
+  listMessages,
+  logAccess,
+} from './reports-repository.ts';
+import { decideRotateAccessCode, decideShareWithReporter } from './reports-rules.ts';
+import { hashSecret, newSecret } from './reports-secrets.ts';
+
+export function createConversation(deps: ReportsDeps) {
+  const useCase = staffUseCase(deps);
+
+  function listConversation(actor: Actor, key: string) {
+    return useCase(actor, 'reports.read', key, (tx, report) => listMessages(tx, report.id));
+  }
+
+  function addStaffMessage(actor: Actor, key: string, input: StaffMessageInput) {
+    return useCase(actor, 'reports.communicate', key, async (tx, report, now) => {
+      const id = newId();
+      const toReporter = input.kind === 'to_reporter';
+      const messageType = toReporter ? input.messageType : null;
+      if (toReporter)
+        refuseUnless(decideShareWithReporter(input.messageType, report.verified, deps.policy()));
+      await insertMessage(tx, {
+        id,
+        report_id: report.id,
+        kind: input.kind,
+        message_type: messageType,
+        body: input.body,
+        author_id: actor.userId,
+        created_at: now,
+      });
+      await changeReport(tx, report, now, [
+        toReporter
+          ? {
+              type: 'report.message_sent',
+              visibility: 'reporter',
+              actorId: actor.userId,
+              data: { messageId: id, messageType, body: input.body },
+            }
+          : {
+              type: 'report.note_added',
+              visibility: 'internal',
+              actorId: actor.userId,
+              data: { messageId: id, body: input.body },
+            },
+      ]);
+      if (toReporter) {
+        await notifyReporter(
+          tx,
+          deps,
+          report,
+          {
+            subject: 'New message about your security report',
+            line: 'Our security team has written to you about your report.',
+            idempotencyKey: `report-message:${id}`,
+          },
+          now,
+        );
+      }
+      return {
+        id,
+        kind: input.kind,
+        messageType,
+        body: input.body,
+        authorId: actor.userId,
+        createdAt: now,
+      };
+    });
+  }
+
+  function recordIdentityVerification(actor: Actor, key: string, input: IdentityVerificationInput) {
+    return useCase(actor, 'reports.verify_identity', key, async (tx, report, now) => {
+      const id = await insertVerification(tx, {
+        report_id: report.id,
+        method: input.method,
+        note: input.note ?? null,
+        verified_by: actor.userId,
+        verified_at: now,
+      });
+      await changeReport(
+        tx,
+        report,
+        now,
+        [
+          {
+            type: 'report.identity_verified',
+            visibility: 'internal',
+            actorId: actor.userId,
+            data: { verificationId: id, method: input.method, note: input.note ?? null },
+          },
+          // The reporter learns that they are verified, not how or what was noted.
+          {
+            type: 'report.reporter_verified',
+            visibility: 'reporter',
+            actorId: actor.userId,
+            data: {},
+          },
+        ],
+        { verified: 1 },
+      );
+      return {
+        id,
+        method: input.method,
+        note: input.note ?? null,
+        verifiedBy: actor.userId,
+        verifiedAt: now,
+      };
+    });
+  }
+
+  /** A new access code, shown once to staff to pass on; old sessions end. */
+  function rotateAccessCode(actor: Actor, key: string) {
+    return useCase(actor, 'reports.manage_access', key, async (tx, report, now) => {
+      refuseUnless(decideRotateAccessCode(report.verified));
+      const accessCode = newSecret();
+      await deletePortalSessionsOf(tx, report.id);
+      await changeReport(
+        tx,
+        report,
+        now,
+        [
+          {
+            type: 'report.access_code_rotated',
+            visibility: 'reporter',
+            actorId: actor.userId,
+            data: {},
+          },
+        ],
+        { access_code_hash: hashSecret(accessCode) },
+      );
+      await logAccess(tx, {
+        reportId: report.id,
+        reportKey: report.key,
+        action: 'access_code_rotated',
+        actorId: actor.userId,
+        ip: actor.ip ?? null,
+        at: now,
+      });
+      return { accessCode };
+    });
+  }
+
+  return { listConversation, addStaffMessage, recordIdentityVerification, rotateAccessCode };
+}

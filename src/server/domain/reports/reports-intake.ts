@@ -1,0 +1,299 @@
+// Receiving a report from a stranger: per-IP limits, attachment limits, then one transaction that
+// allocates the key, stores the report with a fresh access code (hash only), appends the first
+// events, opens a "remove from public view" task when the report was posted publicly, and
+// enqueues the confirmation e-mail.
+import type { ReportFields } from '../../../shared/api/reports.ts';
+import { HOUR } from '../../clock.ts';
+import { appendEvents, type NewEvent } from '../../db/event-store.ts';
+import { allocateKey } from '../../db/key-sequence.ts';
+import { enqueueMessage } from '../../db/outbox.ts';
+import { hitRateLimit, peekRateLimit, pruneRateLimits } from '../../db/rate-limit.ts';
+import type { Executor } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { AppError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { durationInWords } from '../../../shared/domain/duration-words.ts';
+import { REPORT_STREAM, type ReportsDeps } from './reports-context.ts';
+import {
+  insertAttachment,
+  insertRemovalTask,
+  insertReport,
+  type AttachmentRecord,
+} from './reports-repository.ts';
+import { acknowledgeDueAt } from './reports-rules.ts';
+import { hashSecret, newSecret } from './reports-secrets.ts';
+
+export interface IncomingFile {
+  name: string;
+  claimedType?: string;
+  bytes: Buffer;
+}
+
+export interface Receipt {
+  key: string;
+  /** Shown to the reporter once; only its hash is stored. */
+  accessCode: string;
+  receivedAt: number;
+  acknowledgeDueAt: number;
+}
+
+const tooMany = (now: number) =>
+  new AppError(
+    'RATE_LIMITED',
+    'Too many reports from your network in the last hour; please try again later',
+    { retryAfterSeconds: Math.ceil((HOUR - (now % HOUR)) / 1000) },
+  );
+
+/**
+ * Counts a report or reply against the sender's hourly limit, inside the transaction that stores
+ * it: one commit per report, and a refusal rolls the count back with everything else.
+ */
+export async function countIntake(tx: Executor, deps: ReportsDeps, ip: string, now: number) {
+  const count = await hitRateLimit(tx, { bucket: `intake:${ip}`, windowMs: HOUR, now });
+  if (count === 1) await pruneRateLimits(tx, now - 2 * HOUR);
+  if (count > deps.settings.intakeRateLimit) throw tooMany(now);
+}
+
+/** A read-only look before files are written, so a refused sender costs no disk writes. */
+export async function checkIntakeRate(deps: ReportsDeps, ip: string): Promise<void> {
+  const now = deps.clock.now();
+  const count = await peekRateLimit(deps.db, { bucket: `intake:${ip}`, windowMs: HOUR, now });
+  if (count >= deps.settings.intakeRateLimit) throw tooMany(now);
+}
+
+export function checkAttachmentLimits(deps: ReportsDeps, files: IncomingFile[]): void {
+  const { attachmentMaxBytes, attachmentMaxCount } = deps.settings;
+  if (files.length > attachmentMaxCount) {
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `At most ${attachmentMaxCount} attachments are accepted at once`,
+      { limit: attachmentMaxCount },
+    );
+  }
+  const big = files.find((f) => f.bytes.length > attachmentMaxBytes);
+  if (big) {
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `An attachment is larger than ${attachmentMaxBytes} bytes, the most accepted`,
+      { limit: attachmentMaxBytes },
+    );
+  }
+}
+
+export interface StoredFiles {
+  rows: AttachmentRecord[];
+  /** Removes the files again when the transaction that records them fails. */
+  discard(): Promise<void>;
+}
+
+/** Inspects and writes files before the transaction; the rows are inserted inside it. */
+export async function storeFiles(
+  deps: ReportsDeps,
+  reportId: string,
+  files: IncomingFile[],
+  uploadedBy: 'reporter' | 'staff',
+  messageId: string | null,
+  at: number,
+): Promise<StoredFiles> {
+  const rows: AttachmentRecord[] = [];
+  try {
+    for (const file of files) {
+      const id = newId();
+      const inspected = await deps.attachments.inspect(file.bytes);
+      const storedPath = await deps.attachments.save(reportId, id, file.bytes);
+      rows.push({
+        id,
+        report_id: reportId,
+        message_id: messageId,
+        original_name: file.name,
+        claimed_type: file.claimedType ?? null,
+        detected_type: inspected.detectedType,
+        size: inspected.size,
+        sha256: inspected.sha256,
+        stored_path: storedPath,
+        uploaded_by: uploadedBy,
+        created_at: at,
+      });
+    }
+  } catch (error) {
+    await Promise.all(rows.map((r) => deps.attachments.remove(r.stored_path)));
+    throw error;
+  }
+  return {
+    rows,
+    discard: async () => {
+      await Promise.all(rows.map((r) => deps.attachments.remove(r.stored_path)));
+    },
+  };
+}
+
+export async function insertAttachments(tx: Executor, rows: AttachmentRecord[]): Promise<void> {
+  for (const row of rows) await insertAttachment(tx, row);
+}
+
+export const attachmentSummary = (rows: AttachmentRecord[]) =>
+  rows.map((r) => ({
+    id: r.id,
+    name: r.original_name,
+    size: r.size,
+    sha256: r.sha256,
+    detectedType: r.detected_type,
+  }));
+
+export function createIntake(deps: ReportsDeps) {
+  const { settings } = deps;
+
+  function confirmationEmail(key: string, dueAt: number, policyWithin: number) {
+    const portalUrl = `${settings.baseUrl}/portal`;
+    return [
+      `Thank you for your security report. Its key is ${key}.`,
+      '',
+      `A person on our security team will acknowledge it within ${durationInWords(policyWithin)}` +
+        ` (by ${new Date(dueAt).toISOString()}).`,
+      `Follow it and talk with us at ${portalUrl}: sign in with the key and the access code`,
+      'shown when you sent the report. For your safety the access code is not in this e-mail.',
+      '',
+      'Please keep the issue confidential until we have fixed it.',
+    ].join('\n');
+  }
+
+  async function submitReport(
+    fields: ReportFields,
+    files: IncomingFile[],
+    origin: { ip: string },
+  ): Promise<Receipt> {
+    checkAttachmentLimits(deps, files);
+    await checkIntakeRate(deps, origin.ip);
+    const policy = deps.policy();
+    const receivedAt = deps.clock.now();
+    const reportId = newId();
+    const stored = await storeFiles(deps, reportId, files, 'reporter', null, receivedAt);
+    const accessCode = newSecret();
+    const dueAt = acknowledgeDueAt(receivedAt, policy);
+    try {
+      const key = await inTransaction(deps.db, async (tx) => {
+        await countIntake(tx, deps, origin.ip, receivedAt);
+        const key = await allocateKey(tx, 'RPT');
+        const contact = fields.contact;
+        const events: NewEvent[] = [
+          {
+            type: 'report.received',
+            visibility: 'reporter',
+            actorId: null,
+            data: {
+              key,
+              summary: fields.summary,
+              description: fields.description,
+              stepsToReproduce: fields.stepsToReproduce ?? null,
+              impact: fields.impact ?? null,
+              firstNoticed: fields.firstNoticed ?? null,
+              affected: fields.affected ?? null,
+              preferredLanguage: fields.preferredLanguage ?? null,
+              publicUrl: fields.publicUrl ?? null,
+              creditConsent: fields.creditConsent,
+              creditName: fields.creditName ?? null,
+              attachments: attachmentSummary(stored.rows),
+              acknowledgeDueAt: dueAt,
+            },
+          },
+          {
+            // Which ways to reach the reporter were given, not the details themselves: personal
+            // data lives only in the reports table, where it can be erased; the log cannot be.
+            type: 'report.contact_recorded',
+            visibility: 'internal',
+            actorId: null,
+            data: {
+              given: (['name', 'email', 'phone', 'pgpKey'] as const).filter(
+                (k) => contact[k] !== undefined,
+              ),
+            },
+          },
+        ];
+        // Policy step 1: a report already posted publicly is taken out of public view first.
+        const removalTaskId = fields.publicUrl ? newId() : null;
+        if (removalTaskId) {
+          events.push({
+            type: 'report.public_removal_requested',
+            visibility: 'internal',
+            actorId: null,
+            data: { taskId: removalTaskId, url: fields.publicUrl, recordedBy: 'reporter' },
+          });
+        }
+        await insertReport(tx, {
+          id: reportId,
+          key,
+          status: 'received',
+          summary: fields.summary,
+          description: fields.description,
+          steps_to_reproduce: fields.stepsToReproduce ?? null,
+          impact: fields.impact ?? null,
+          first_noticed: fields.firstNoticed ?? null,
+          affected: fields.affected ?? null,
+          preferred_language: fields.preferredLanguage ?? null,
+          public_url: fields.publicUrl ?? null,
+          credit_consent: fields.creditConsent ? 1 : 0,
+          credit_name: fields.creditName ?? null,
+          contact_name: contact.name ?? null,
+          contact_email: contact.email ?? null,
+          contact_phone: contact.phone ?? null,
+          contact_pgp_key: contact.pgpKey ?? null,
+          access_code_hash: hashSecret(accessCode),
+          verified: 0,
+          received_at: receivedAt,
+          acknowledge_due_at: dueAt,
+          acknowledged_at: null,
+          acknowledged_by: null,
+          assessed_at: null,
+          fixed_at: null,
+          disclosed_at: null,
+          closed_at: null,
+          close_reason: null,
+          duplicate_of: null,
+          incident_id: null,
+          version: events.length,
+          updated_at: receivedAt,
+        });
+        await insertAttachments(tx, stored.rows);
+        if (removalTaskId && fields.publicUrl) {
+          await insertRemovalTask(tx, {
+            id: removalTaskId,
+            report_id: reportId,
+            url: fields.publicUrl,
+            status: 'requested',
+            evidence: null,
+            recorded_by: 'reporter',
+            created_at: receivedAt,
+            updated_at: receivedAt,
+          });
+        }
+        await appendEvents(tx, {
+          streamId: reportId,
+          streamType: REPORT_STREAM,
+          expectedVersion: 0,
+          at: receivedAt,
+          events,
+        });
+        if (contact.email) {
+          await enqueueMessage(
+            tx,
+            {
+              channel: 'email',
+              recipient: contact.email,
+              subject: `We received your security report ${key}`,
+              bodyText: confirmationEmail(key, dueAt, policy.reporters.acknowledgeWithin),
+              idempotencyKey: `report-received:${reportId}`,
+            },
+            receivedAt,
+          );
+        }
+        return key;
+      });
+      return { key, accessCode, receivedAt, acknowledgeDueAt: dueAt };
+    } catch (error) {
+      await stored.discard();
+      throw error;
+    }
+  }
+
+  return { submitReport };
+}

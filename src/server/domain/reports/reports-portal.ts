@@ -1,0 +1,230 @@
+// The reporter's side after the receipt: sign in with key + access code (rate-limited per IP and
+// per report, every attempt logged), a short-lived session, the view of what the reporter may
+// see (reporter-visible events only), and replies with evidence.
+import { MINUTE } from '../../clock.ts';
+import { listStreamEvents, type StoredEvent } from '../../db/event-store.ts';
+import { hitRateLimit, peekRateLimit } from '../../db/rate-limit.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { changeReport, type ReportsDeps } from './reports-context.ts';
+import { openRemovalTask } from './reports-removal.ts';
+import {
+  attachmentSummary,
+  checkAttachmentLimits,
+  checkIntakeRate,
+  countIntake,
+  insertAttachments,
+  storeFiles,
+  type IncomingFile,
+} from './reports-intake.ts';
+import {
+  deletePortalSession,
+  deleteExpiredPortalSessions,
+  findPortalSession,
+  findReportById,
+  findReportByKey,
+  insertMessage,
+  insertPortalSession,
+  listAttachments,
+  logAccess,
+  type ReportRecord,
+} from './reports-repository.ts';
+import { hashSecret, newSecret, NEVER_MATCHES, secretMatches } from './reports-secrets.ts';
+
+export const PORTAL_SESSION_TTL = 30 * MINUTE;
+const SIGN_IN_WINDOW = 15 * MINUTE;
+/** Sign-in attempts per client IP, and failed attempts per report, in a 15-minute window. */
+export const SIGN_IN_LIMITS = { perIp: 20, failuresPerReport: 5 } as const;
+
+export interface PortalSession {
+  token: string;
+  expiresAt: number;
+}
+
+export interface PortalView {
+  report: ReportRecord;
+  events: StoredEvent[];
+  evidence: { id: string; name: string; size: number; at: number }[];
+}
+
+const KEY_PATTERN = /^RPT-\d{4,}$/;
+
+export function createPortal(deps: ReportsDeps) {
+  const { db, clock } = deps;
+
+  async function signInToPortal(input: {
+    key: string;
+    accessCode: string;
+    ip: string;
+  }): Promise<PortalSession> {
+    const key = input.key.trim().toUpperCase();
+    const now = clock.now();
+    const outcome = await inTransaction(db, async (tx) => {
+      const ipHits = await hitRateLimit(tx, {
+        bucket: `portal-ip:${input.ip}`,
+        windowMs: SIGN_IN_WINDOW,
+        now,
+      });
+      const keyFailures = KEY_PATTERN.test(key)
+        ? await peekRateLimit(tx, { bucket: `portal-key:${key}`, windowMs: SIGN_IN_WINDOW, now })
+        : 0;
+      const report = KEY_PATTERN.test(key) ? await findReportByKey(tx, key) : undefined;
+      const log = (action: string) =>
+        logAccess(tx, {
+          reportId: report?.id ?? null,
+          reportKey: key.slice(0, 40),
+          action,
+          actorId: null,
+          ip: input.ip,
+          at: now,
+        });
+      if (ipHits > SIGN_IN_LIMITS.perIp || keyFailures >= SIGN_IN_LIMITS.failuresPerReport) {
+        await log('portal_sign_in_rate_limited');
+        return { ok: false as const, limited: true };
+      }
+      // Hash and compare even for an unknown key, so a miss takes as long as a wrong code.
+      const matches = secretMatches(input.accessCode, report?.access_code_hash ?? NEVER_MATCHES);
+      if (!report || !matches) {
+        if (KEY_PATTERN.test(key)) {
+          await hitRateLimit(tx, { bucket: `portal-key:${key}`, windowMs: SIGN_IN_WINDOW, now });
+        }
+        await log('portal_sign_in_failed');
+        await deps.recordAudit?.(tx, {
+          action: 'report.portal_sign_in_failed',
+          actorId: null,
+          subject: key.slice(0, 40),
+          ip: input.ip,
+          at: now,
+        });
+        return { ok: false as const, limited: false };
+      }
+      const token = newSecret();
+      await deleteExpiredPortalSessions(tx, now);
+      await insertPortalSession(tx, {
+        token_hash: hashSecret(token),
+        report_id: report.id,
+        created_at: now,
+        expires_at: now + PORTAL_SESSION_TTL,
+      });
+      await log('portal_sign_in');
+      return { ok: true as const, token };
+    });
+    if (outcome.ok) return { token: outcome.token, expiresAt: now + PORTAL_SESSION_TTL };
+    if (outcome.limited) {
+      throw new AppError(
+        'RATE_LIMITED',
+        'Too many sign-in attempts; wait 15 minutes and try again',
+        {
+          retryAfterSeconds: SIGN_IN_WINDOW / 1000,
+        },
+      );
+    }
+    throw new AppError('UNAUTHENTICATED', 'The report key or the access code is not right');
+  }
+
+  /** The report a portal session token belongs to, or undefined when it is unknown or expired. */
+  async function findPortalReport(token: string): Promise<ReportRecord | undefined> {
+    const session = await findPortalSession(db, hashSecret(token), clock.now());
+    return session ? findReportById(db, session.report_id) : undefined;
+  }
+
+  async function signOutOfPortal(token: string): Promise<void> {
+    await deletePortalSession(db, hashSecret(token));
+  }
+
+  async function getPortalView(reportId: string): Promise<PortalView> {
+    const report = await findReportById(db, reportId);
+    if (!report) throw notFound('Report');
+    // Only what the reporter may see: never internal events, and only this report's stream.
+    const events = await listStreamEvents(db, report.id, {
+      visibility: ['reporter', 'public'],
+      limit: 5000,
+    });
+    const evidence = (await listAttachments(db, report.id))
+      .filter((a) => a.uploaded_by === 'reporter')
+      .map((a) => ({ id: a.id, name: a.original_name, size: a.size, at: a.created_at }));
+    return { report, events, evidence };
+  }
+
+  async function replyAsReporter(
+    reportId: string,
+    input: { body: string; files: IncomingFile[]; ip: string },
+  ): Promise<void> {
+    const hasText = input.body.trim().length > 0;
+    if (!hasText && input.files.length === 0) {
+      throw new AppError('VALIDATION', 'Write a message or attach a file', {
+        errors: [{ field: 'body', message: 'Write a message or attach a file' }],
+      });
+    }
+    if (input.body.length > 100_000) {
+      throw new AppError('VALIDATION', 'The message is too long', {
+        errors: [{ field: 'body', message: 'must be at most 100000 characters' }],
+      });
+    }
+    checkAttachmentLimits(deps, input.files);
+    await checkIntakeRate(deps, input.ip);
+    const now = clock.now();
+    const messageId = hasText ? newId() : null;
+    const stored = await storeFiles(deps, reportId, input.files, 'reporter', messageId, now);
+    try {
+      await inTransaction(db, async (tx) => {
+        await countIntake(tx, deps, input.ip, now);
+        const report = await findReportById(tx, reportId);
+        if (!report) throw notFound('Report');
+        if (messageId) {
+          await insertMessage(tx, {
+            id: messageId,
+            report_id: reportId,
+            kind: 'from_reporter',
+            message_type: null,
+            body: input.body,
+            author_id: null,
+            created_at: now,
+          });
+        }
+        await insertAttachments(tx, stored.rows);
+        await changeReport(tx, report, now, [
+          {
+            type: messageId ? 'report.reporter_replied' : 'report.evidence_added',
+            visibility: 'reporter',
+            actorId: null,
+            data: {
+              messageId,
+              body: messageId ? input.body : null,
+              attachments: attachmentSummary(stored.rows),
+            },
+          },
+        ]);
+      });
+    } catch (error) {
+      await stored.discard();
+      throw error;
+    }
+  }
+
+  /** The reporter tells us where the issue was posted publicly: a removal task opens first. */
+  async function reportPublicCopy(reportId: string, url: string): Promise<void> {
+    await inTransaction(db, async (tx) => {
+      const report = await findReportById(tx, reportId);
+      if (!report) throw notFound('Report');
+      await openRemovalTask(tx, report, clock.now(), url, { role: 'reporter', actorId: null }, [
+        {
+          type: 'report.public_copy_reported',
+          visibility: 'reporter',
+          actorId: null,
+          data: { url },
+        },
+      ]);
+    });
+  }
+
+  return {
+    signInToPortal,
+    findPortalReport,
+    signOutOfPortal,
+    getPortalView,
+    replyAsReporter,
+    reportPublicCopy,
+  };
+}

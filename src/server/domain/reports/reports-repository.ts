@@ -1,0 +1,300 @@
+// Kysely queries for the report tables. Explicit column lists; rows are mapped to plain records.
+import { sql, type Selectable } from 'kysely';
+import type { ReportStatus } from '../../../shared/api/reports.ts';
+import { AppError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type {
+  Executor,
+  PublicRemovalTasksTable,
+  ReportAttachmentsTable,
+  ReportMessagesTable,
+  ReportsTable,
+} from '../../db/schema.ts';
+
+export interface ReportRecord extends Omit<
+  Selectable<ReportsTable>,
+  'credit_consent' | 'verified' | 'status'
+> {
+  status: ReportStatus;
+  credit_consent: boolean;
+  verified: boolean;
+}
+
+const TIME_COLUMNS = [
+  'received_at',
+  'acknowledge_due_at',
+  'acknowledged_at',
+  'assessed_at',
+  'fixed_at',
+  'disclosed_at',
+  'closed_at',
+  'updated_at',
+] as const;
+
+function toRecord(row: Selectable<ReportsTable>): ReportRecord {
+  const record = {
+    ...row,
+    status: row.status as ReportStatus,
+    credit_consent: Boolean(row.credit_consent),
+    verified: Boolean(row.verified),
+    version: Number(row.version),
+  };
+  for (const column of TIME_COLUMNS) {
+    const value = record[column];
+    (record as Record<string, unknown>)[column] = value === null ? null : Number(value);
+  }
+  return record;
+}
+
+export type NewReportRow = Omit<ReportsTable, 'credit_consent' | 'verified'> & {
+  credit_consent: 0 | 1;
+  verified: 0 | 1;
+};
+
+export async function insertReport(tx: Executor, row: NewReportRow): Promise<void> {
+  await tx.insertInto('reports').values(row).execute();
+}
+
+export async function findReportByKey(
+  tx: Executor,
+  key: string,
+): Promise<ReportRecord | undefined> {
+  const row = await tx.selectFrom('reports').selectAll().where('key', '=', key).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+export async function findReportById(tx: Executor, id: string): Promise<ReportRecord | undefined> {
+  const row = await tx.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+export type ReportPatch = Partial<
+  Omit<NewReportRow, 'id' | 'key' | 'received_at' | 'version' | 'updated_at'>
+>;
+
+/** Writes the projection at the version the event append produced (compare-and-set). */
+export async function updateReport(
+  tx: Executor,
+  report: ReportRecord,
+  patch: ReportPatch,
+  newVersion: number,
+  at: number,
+): Promise<void> {
+  const result = await tx
+    .updateTable('reports')
+    .set({ ...patch, version: newVersion, updated_at: at })
+    .where('id', '=', report.id)
+    .where('version', '=', report.version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) {
+    throw new AppError('CONFLICT', 'This report was changed by someone else; reload and try again');
+  }
+}
+
+export interface ReportFilter {
+  statuses?: ReportStatus[];
+  text?: string;
+  receivedFrom?: number;
+  receivedTo?: number;
+  limit: number;
+  offset: number;
+}
+
+const likePattern = (text: string) =>
+  '%' + text.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+
+export async function listReports(tx: Executor, filter: ReportFilter): Promise<ReportRecord[]> {
+  let query = tx.selectFrom('reports').selectAll();
+  if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
+  if (filter.receivedFrom !== undefined)
+    query = query.where('received_at', '>=', filter.receivedFrom);
+  if (filter.receivedTo !== undefined) query = query.where('received_at', '<=', filter.receivedTo);
+  if (filter.text) {
+    const pattern = likePattern(filter.text);
+    // lower() + LIKE with an explicit escape behaves the same on SQLite and PostgreSQL.
+    query = query.where((eb) =>
+      eb.or([
+        eb(sql`lower(key)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(summary)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(description)`, 'like', sql`${pattern} escape '\\'`),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy('received_at', 'desc')
+    .orderBy('key', 'desc')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
+  return rows.map(toRecord);
+}
+
+export async function listCreditedReporters(tx: Executor): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('reports')
+    .select(['credit_name', 'fixed_at'])
+    .where('credit_consent', '=', 1)
+    .where('credit_name', 'is not', null)
+    .where('fixed_at', 'is not', null)
+    .orderBy('fixed_at', 'asc')
+    .execute();
+  return rows.map((r) => r.credit_name!).filter((name) => name.trim().length > 0);
+}
+
+export type AttachmentRecord = Selectable<ReportAttachmentsTable>;
+
+export async function insertAttachment(tx: Executor, row: AttachmentRecord): Promise<void> {
+  await tx.insertInto('report_attachments').values(row).execute();
+}
+
+export async function listAttachments(tx: Executor, reportId: string): Promise<AttachmentRecord[]> {
+  const rows = await tx
+    .selectFrom('report_attachments')
+    .selectAll()
+    .where('report_id', '=', reportId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ ...r, size: Number(r.size), created_at: Number(r.created_at) }));
+}
+
+export type MessageRecord = Selectable<ReportMessagesTable>;
+
+export async function insertMessage(tx: Executor, row: MessageRecord): Promise<void> {
+  await tx.insertInto('report_messages').values(row).execute();
+}
+
+export async function listMessages(tx: Executor, reportId: string): Promise<MessageRecord[]> {
+  const rows = await tx
+    .selectFrom('report_messages')
+    .selectAll()
+    .where('report_id', '=', reportId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ ...r, created_at: Number(r.created_at) }));
+}
+
+export async function insertVerification(
+  tx: Executor,
+  row: {
+    report_id: string;
+    method: string;
+    note: string | null;
+    verified_by: string | null;
+    verified_at: number;
+  },
+): Promise<string> {
+  const id = newId();
+  await tx
+    .insertInto('report_identity_verifications')
+    .values({ id, ...row })
+    .execute();
+  return id;
+}
+
+export async function listVerifications(tx: Executor, reportId: string) {
+  const rows = await tx
+    .selectFrom('report_identity_verifications')
+    .select(['id', 'method', 'note', 'verified_by', 'verified_at'])
+    .where('report_id', '=', reportId)
+    .orderBy('verified_at')
+    .execute();
+  return rows.map((r) => ({ ...r, verified_at: Number(r.verified_at) }));
+}
+
+export type RemovalTaskRecord = Selectable<PublicRemovalTasksTable>;
+
+export async function insertRemovalTask(tx: Executor, row: RemovalTaskRecord): Promise<void> {
+  await tx.insertInto('public_removal_tasks').values(row).execute();
+}
+
+export async function listRemovalTasks(
+  tx: Executor,
+  reportId: string,
+): Promise<RemovalTaskRecord[]> {
+  const rows = await tx
+    .selectFrom('public_removal_tasks')
+    .selectAll()
+    .where('report_id', '=', reportId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    created_at: Number(r.created_at),
+    updated_at: Number(r.updated_at),
+  }));
+}
+
+export async function updateRemovalTask(
+  tx: Executor,
+  id: string,
+  patch: Pick<RemovalTaskRecord, 'status' | 'evidence' | 'updated_at'>,
+): Promise<void> {
+  await tx.updateTable('public_removal_tasks').set(patch).where('id', '=', id).execute();
+}
+
+export async function insertPortalSession(
+  tx: Executor,
+  row: { token_hash: string; report_id: string; created_at: number; expires_at: number },
+): Promise<void> {
+  await tx.insertInto('portal_sessions').values(row).execute();
+}
+
+export async function findPortalSession(tx: Executor, tokenHash: string, now: number) {
+  return tx
+    .selectFrom('portal_sessions')
+    .select(['report_id', 'expires_at'])
+    .where('token_hash', '=', tokenHash)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function deletePortalSession(tx: Executor, tokenHash: string): Promise<void> {
+  await tx.deleteFrom('portal_sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deletePortalSessionsOf(tx: Executor, reportId: string): Promise<void> {
+  await tx.deleteFrom('portal_sessions').where('report_id', '=', reportId).execute();
+}
+
+export async function deleteExpiredPortalSessions(tx: Executor, now: number): Promise<void> {
+  await tx.deleteFrom('portal_sessions').where('expires_at', '<=', now).execute();
+}
+
+export async function logAccess(
+  tx: Executor,
+  entry: {
+    reportId: string | null;
+    reportKey: string | null;
+    action: string;
+    actorId: string | null;
+    ip: string | null;
+    at: number;
+  },
+): Promise<void> {
+  await tx
+    .insertInto('report_access_log')
+    .values({
+      id: newId(),
+      report_id: entry.reportId,
+      report_key: entry.reportKey,
+      action: entry.action,
+      actor_id: entry.actorId,
+      ip: entry.ip,
+      at: entry.at,
+    })
+    .execute();
+}
+
+export async function listAccessLog(tx: Executor, reportKey: string) {
+  const rows = await tx
+    .selectFrom('report_access_log')
+    .select(['action', 'actor_id', 'ip', 'at'])
+    .where('report_key', '=', reportKey)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ ...r, at: Number(r.at) }));
+}

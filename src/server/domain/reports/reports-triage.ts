@@ -1,0 +1,326 @@
+// The staff side: the triage queue, acknowledgment against the policy's promise, closing with a
+// reason the reporter reads, linking or opening an incident, milestones, public-removal tasks,
+// contact details (every read logged) and attachments.
+// Every use case takes the acting Actor and checks its permission itself.
+import type {
+  CloseReportInput,
+  RemovalTaskUpdateInput,
+  ReportListQuery,
+} from '../../../shared/api/reports.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import type { NewEvent } from '../../db/event-store.ts';
+import { AppError, notFound } from '../../errors.ts';
+import type { Actor } from '../actor.ts';
+import {
+  changeReport,
+  getReportByKey,
+  notifyReporter,
+  refuseUnless,
+  requirePermission,
+  staffUseCase,
+  type ReportsDeps,
+  type Tx,
+} from './reports-context.ts';
+import {
+  listAccessLog,
+  listAttachments,
+  listRemovalTasks,
+  listReports,
+  listVerifications,
+  logAccess,
+  updateRemovalTask as writeRemovalTask,
+  type ReportRecord,
+} from './reports-repository.ts';
+import {
+  decideAcknowledge,
+  decideClose,
+  decideLinkIncident,
+  decideMilestone,
+  statusAfterMilestone,
+  type Milestone,
+} from './reports-rules.ts';
+import { openRemovalTask } from './reports-removal.ts';
+
+const time = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
+
+export function createTriage(deps: ReportsDeps) {
+  const { db } = deps;
+  const useCase = staffUseCase(deps);
+
+  async function listReportQueue(actor: Actor, query: ReportListQuery): Promise<ReportRecord[]> {
+    requirePermission(actor, 'reports.read');
+    return listReports(db, {
+      statuses: query.status,
+      text: query.q,
+      receivedFrom: time(query.receivedFrom),
+      receivedTo: time(query.receivedTo),
+      limit: query.limit,
+      offset: query.offset,
+    });
+  }
+
+  async function getReport(actor: Actor, key: string) {
+    requirePermission(actor, 'reports.read');
+    const report = await getReportByKey(db, key);
+    const [attachments, removalTasks, verifications] = await Promise.all([
+      listAttachments(db, report.id),
+      listRemovalTasks(db, report.id),
+      listVerifications(db, report.id),
+    ]);
+    return { report, attachments, removalTasks, verifications };
+  }
+
+  /** Contact details, each read recorded in the report's access log (and the audit trail). */
+  function getReportContact(actor: Actor, key: string) {
+    return useCase(actor, 'reports.read_contact', key, async (tx, report, now) => {
+      await logAccess(tx, {
+        reportId: report.id,
+        reportKey: report.key,
+        action: 'contact_read',
+        actorId: actor.userId,
+        ip: actor.ip ?? null,
+        at: now,
+      });
+      await deps.recordAudit?.(tx, {
+        action: 'report.contact_read',
+        actorId: actor.userId,
+        subject: report.key,
+        ip: actor.ip ?? null,
+        at: now,
+      });
+      return {
+        name: report.contact_name,
+        email: report.contact_email,
+        phone: report.contact_phone,
+        pgpKey: report.contact_pgp_key,
+      };
+    });
+  }
+
+  function getAccessLog(actor: Actor, key: string) {
+    return useCase(actor, 'reports.read_contact', key, (tx, report) =>
+      listAccessLog(tx, report.key),
+    );
+  }
+
+  function acknowledgeReport(actor: Actor, key: string) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      refuseUnless(decideAcknowledge(report.status));
+      await changeReport(
+        tx,
+        report,
+        now,
+        [
+          {
+            type: 'report.acknowledged',
+            visibility: 'reporter',
+            actorId: actor.userId,
+            data: { dueAt: report.acknowledge_due_at, onTime: now <= report.acknowledge_due_at },
+          },
+        ],
+        { status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.userId },
+      );
+      await notifyReporter(
+        tx,
+        deps,
+        report,
+        {
+          subject: 'Your security report was acknowledged',
+          line: 'A person on our security team has read your report and is looking into it.',
+          idempotencyKey: `report-acknowledged:${report.id}`,
+        },
+        now,
+      );
+      return { acknowledgedAt: now, onTime: now <= report.acknowledge_due_at };
+    });
+  }
+
+  function closeReport(actor: Actor, key: string, input: CloseReportInput) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      const duplicateOf = input.resolution === 'duplicate' ? input.duplicateOf : undefined;
+      refuseUnless(decideClose(report.status, input.resolution, report.key, duplicateOf));
+      if (duplicateOf) await getReportByKey(tx, duplicateOf);
+      const events: NewEvent[] = [
+        {
+          type: 'report.closed',
+          visibility: 'reporter',
+          actorId: actor.userId,
+          // The reason is written for the reporter; the other report's key is not theirs to see.
+          data: { resolution: input.resolution, reason: input.reason },
+        },
+      ];
+      if (duplicateOf) {
+        events.push({
+          type: 'report.duplicate_linked',
+          visibility: 'internal',
+          actorId: actor.userId,
+          data: { duplicateOf },
+        });
+      }
+      await changeReport(tx, report, now, events, {
+        status: input.resolution,
+        closed_at: now,
+        close_reason: input.reason,
+        duplicate_of: duplicateOf ?? null,
+      });
+      await notifyReporter(
+        tx,
+        deps,
+        report,
+        {
+          subject: 'Your security report was closed',
+          line: 'We have closed your report and written to you why.',
+          idempotencyKey: `report-closed:${report.id}`,
+        },
+        now,
+      );
+    });
+  }
+
+  /** Records that an incident handles this report; opening the incident is the caller's job. */
+  async function recordIncidentLink(
+    tx: Tx,
+    report: ReportRecord,
+    now: number,
+    actor: Actor,
+    incidentId: string,
+  ) {
+    await changeReport(
+      tx,
+      report,
+      now,
+      [
+        {
+          type: 'report.incident_linked',
+          visibility: 'internal',
+          actorId: actor.userId,
+          data: { incidentId },
+        },
+        {
+          type: 'report.status_changed',
+          visibility: 'reporter',
+          actorId: actor.userId,
+          data: { status: 'investigating' },
+        },
+      ],
+      { status: 'investigating', incident_id: incidentId },
+    );
+  }
+
+  /** Records that an existing incident handles this report. */
+  function linkIncident(actor: Actor, key: string, incidentId: string) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      refuseUnless(decideLinkIncident(report.status, report.incident_id));
+      await recordIncidentLink(tx, report, now, actor, incidentId);
+    });
+  }
+
+  /**
+   * Opens an incident for this report through the incidents subject (the openIncident hook, wired
+   * in the container) and links it, in one transaction.
+   */
+  function openIncidentFromReport(actor: Actor, key: string) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      if (!deps.openIncident) {
+        throw new AppError('UNAVAILABLE', 'Opening an incident from a report is not available yet');
+      }
+      refuseUnless(decideLinkIncident(report.status, report.incident_id));
+      const { incidentId } = await deps.openIncident(tx, actor, {
+        reportId: report.id,
+        key: report.key,
+        summary: report.summary,
+        receivedAt: report.received_at,
+      });
+      await recordIncidentLink(tx, report, now, actor, incidentId);
+      return { incidentId };
+    });
+  }
+
+  /** Policy step 1: a public URL opens a "remove from public view" task before anything else. */
+  function recordPublicUrl(actor: Actor, key: string, url: string) {
+    return useCase(actor, 'reports.triage', key, (tx, report, now) =>
+      openRemovalTask(tx, report, now, url, { role: 'staff', actorId: actor.userId }),
+    );
+  }
+
+  function updateRemovalTask(
+    actor: Actor,
+    key: string,
+    taskId: string,
+    input: RemovalTaskUpdateInput,
+  ) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      const task = (await listRemovalTasks(tx, report.id)).find((t) => t.id === taskId);
+      if (!task) throw notFound('Removal task');
+      await writeRemovalTask(tx, taskId, {
+        status: input.status,
+        evidence: input.evidence ?? null,
+        updated_at: now,
+      });
+      await changeReport(tx, report, now, [
+        {
+          type: 'report.public_removal_updated',
+          visibility: 'internal',
+          actorId: actor.userId,
+          data: { taskId, status: input.status, evidence: input.evidence ?? null },
+        },
+      ]);
+    });
+  }
+
+  function recordMilestone(actor: Actor, key: string, milestone: Milestone) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      const column = `${milestone}_at` as const;
+      refuseUnless(decideMilestone(report.status, milestone, report[column] !== null));
+      await changeReport(
+        tx,
+        report,
+        now,
+        [
+          {
+            type: 'report.milestone_recorded',
+            visibility: 'reporter',
+            actorId: actor.userId,
+            data: { milestone },
+          },
+        ],
+        { [column]: now, status: statusAfterMilestone(report.status, milestone) },
+      );
+    });
+  }
+
+  async function getAttachment(actor: Actor, key: string, attachmentId: string) {
+    requirePermission(actor, 'reports.read');
+    const report = await getReportByKey(db, key);
+    const attachment = (await listAttachments(db, report.id)).find((a) => a.id === attachmentId);
+    if (!attachment) throw notFound('Attachment');
+    const bytes = await deps.attachments.read(attachment.stored_path);
+    return { attachment, bytes };
+  }
+
+  /** For the incident lifecycle: has every public copy of the report been dealt with? */
+  async function findPublicRemovalState(key: string): Promise<'none' | 'pending' | 'done'> {
+    return inTransaction(db, async (tx) => {
+      const report = await getReportByKey(tx, key);
+      const tasks = await listRemovalTasks(tx, report.id);
+      if (tasks.length === 0) return 'none';
+      return tasks.some((t) => t.status === 'requested') ? 'pending' : 'done';
+    });
+  }
+
+  return {
+    listReportQueue,
+    getReport,
+    getReportContact,
+    getAccessLog,
+    acknowledgeReport,
+    closeReport,
+    linkIncident,
+    openIncidentFromReport,
+    recordPublicUrl,
+    updateRemovalTask,
+    recordMilestone,
+    getAttachment,
+    findPublicRemovalState,
+  };
+}

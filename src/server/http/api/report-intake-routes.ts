@@ -1,0 +1,43 @@
+// POST /api/v1/reports: the JSON intake for tools and scripts. Public and rate-limited per IP;
+// attachments travel as base64 in the JSON body (see docs/reporting.md).
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ReportReceiptJson, ReportSubmissionJson } from '../../../shared/api/reports.ts';
+import type { Container } from '../../container.ts';
+
+/** Text budget plus every attachment at its largest, base64-encoded. */
+export function intakeBodyLimit(maxBytes: number, maxCount: number): number {
+  return 4 * 1024 * 1024 + maxCount * Math.ceil((maxBytes * 4) / 3 + 1024);
+}
+
+export async function reportIntakeRoutes(app: FastifyInstance, opts: { container: Container }) {
+  const { reports, config } = opts.container;
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/api/v1/reports',
+    {
+      config: { public: true },
+      bodyLimit: intakeBodyLimit(config.attachmentMaxBytes, config.attachmentMaxCount),
+      schema: {
+        body: ReportSubmissionJson,
+        response: { 201: ReportReceiptJson },
+      },
+    },
+    async (request, reply) => {
+      const { attachments, ...fields } = request.body;
+      const files = attachments.map((a) => ({
+        name: a.name,
+        claimedType: a.contentType,
+        bytes: Buffer.from(a.contentBase64, 'base64'),
+      }));
+      const receipt = await reports.submitReport(fields, files, { ip: request.ip });
+      reply.header('cache-control', 'no-store');
+      return reply.status(201).send({
+        key: receipt.key,
+        accessCode: receipt.accessCode,
+        portalUrl: `${config.baseUrl}/portal`,
+        receivedAt: new Date(receipt.receivedAt).toISOString(),
+        acknowledgeBy: new Date(receipt.acknowledgeDueAt).toISOString(),
+      });
+    },
+  );
+}

@@ -1,0 +1,84 @@
+// The shapes staff clients receive: explicit fields, RFC 3339 times, never raw rows and never
+// the access code hash. Reporter text is passed through as JSON strings, byte for byte.
+import type {
+  AttachmentRecord,
+  MessageRecord,
+  RemovalTaskRecord,
+  ReportRecord,
+} from '../../domain/reports/index.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function presentReportSummary(r: ReportRecord) {
+  return {
+    key: r.key,
+    status: r.status,
+    summary: r.summary,
+    receivedAt: iso(r.received_at),
+    acknowledgeDueAt: iso(r.acknowledge_due_at),
+    acknowledgedAt: iso(r.acknowledged_at),
+    verified: r.verified,
+    incidentId: r.incident_id,
+  };
+}
+
+export function presentReport(r: ReportRecord) {
+  return {
+    ...presentReportSummary(r),
+    description: r.description,
+    stepsToReproduce: r.steps_to_reproduce,
+    impact: r.impact,
+    firstNoticed: r.first_noticed,
+    affected: r.affected,
+    preferredLanguage: r.preferred_language,
+    publicUrl: r.public_url,
+    credit: { consent: r.credit_consent, name: r.credit_name },
+    acknowledgedBy: r.acknowledged_by,
+    assessedAt: iso(r.assessed_at),
+    fixedAt: iso(r.fixed_at),
+    disclosedAt: iso(r.disclosed_at),
+    closedAt: iso(r.closed_at),
+    closeReason: r.close_reason,
+    duplicateOf: r.duplicate_of,
+    version: r.version,
+  };
+}
+
+export function presentAttachment(reportKey: string, a: AttachmentRecord) {
+  return {
+    id: a.id,
+    name: a.original_name,
+    claimedType: a.claimed_type,
+    detectedType: a.detected_type,
+    size: a.size,
+    sha256: a.sha256,
+    uploadedBy: a.uploaded_by,
+    createdAt: iso(a.created_at),
+    downloadUrl: `/api/v1/reports/${reportKey}/attachments/${a.id}`,
+  };
+}
+
+export function presentMessage(m: MessageRecord) {
+  return {
+    id: m.id,
+    kind: m.kind,
+    messageType: m.message_type,
+    body: m.body,
+    authorId: m.author_id,
+    createdAt: iso(m.created_at),
+  };
+}
+
+export function presentRemovalTask(t: RemovalTaskRecord) {
+  return {
+    id: t.id,
+    url: t.url,
+    status: t.status,
+    evidence: t.evidence,
+    recordedBy: t.recorded_by,
+    createdAt: iso(t.created_at),
+    updatedAt: iso(t.updated_at),
+  };
+}
+
+export const presentTime = iso;

@@ -1,0 +1,254 @@
+// The staff side of reports. Each route declares its permission (checked by the auth plugin
+// before the handler); the service checks it again against the Actor it is given.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  CloseReportInput,
+  IdentityVerificationInput,
+  IncidentLinkInput,
+  MilestoneInput,
+  PublicUrlInput,
+  RemovalTaskUpdateInput,
+  ReportListQuery,
+  StaffMessageInput,
+} from '../../../shared/api/reports.ts';
+import type { Container } from '../../container.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError } from '../../errors.ts';
+import {
+  presentAttachment,
+  presentMessage,
+  presentRemovalTask,
+  presentReport,
+  presentReportSummary,
+  presentTime,
+} from './report-presenters.ts';
+
+const KeyParams = z.object({ key: z.string().regex(/^RPT-\d{4,}$/i, 'must be a report key') });
+
+function actorOf(request: FastifyRequest): Actor {
+  const actor = request.actor;
+  if (!actor) throw new AppError('UNAUTHENTICATED', 'Sign in to see reports');
+  return { ...actor, ip: actor.ip ?? request.ip };
+}
+
+export async function reportRoutes(base: FastifyInstance, opts: { container: Container }) {
+  const { reports } = opts.container;
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const prefix = '/api/v1/reports';
+
+  app.get(
+    prefix,
+    { config: { permission: 'reports.read' }, schema: { querystring: ReportListQuery } },
+    async (request) => ({
+      reports: (await reports.listReportQueue(actorOf(request), request.query)).map(
+        presentReportSummary,
+      ),
+    }),
+  );
+
+  app.get(
+    `${prefix}/:key`,
+    { config: { permission: 'reports.read' }, schema: { params: KeyParams } },
+    async (request) => {
+      const found = await reports.getReport(actorOf(request), request.params.key);
+      return {
+        ...presentReport(found.report),
+        attachments: found.attachments.map((a) => presentAttachment(found.report.key, a)),
+        removalTasks: found.removalTasks.map(presentRemovalTask),
+        identityVerifications: found.verifications.map((v) => ({
+          id: v.id,
+          method: v.method,
+          note: v.note,
+          verifiedBy: v.verified_by,
+          verifiedAt: presentTime(v.verified_at),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    `${prefix}/:key/contact`,
+    { config: { permission: 'reports.read_contact' }, schema: { params: KeyParams } },
+    async (request) => reports.getReportContact(actorOf(request), request.params.key),
+  );
+
+  app.get(
+    `${prefix}/:key/access-log`,
+    { config: { permission: 'reports.read_contact' }, schema: { params: KeyParams } },
+    async (request) => ({
+      entries: (await reports.getAccessLog(actorOf(request), request.params.key)).map((e) => ({
+        action: e.action,
+        actorId: e.actor_id,
+        ip: e.ip,
+        at: presentTime(e.at),
+      })),
+    }),
+  );
+
+  app.post(
+    `${prefix}/:key/acknowledge`,
+    { config: { permission: 'reports.triage' }, schema: { params: KeyParams } },
+    async (request) => {
+      const result = await reports.acknowledgeReport(actorOf(request), request.params.key);
+      return { acknowledgedAt: presentTime(result.acknowledgedAt), onTime: result.onTime };
+    },
+  );
+
+  app.post(
+    `${prefix}/:key/close`,
+    {
+      config: { permission: 'reports.triage' },
+      schema: { params: KeyParams, body: CloseReportInput },
+    },
+    async (request, reply) => {
+      await reports.closeReport(actorOf(request), request.params.key, request.body);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    `${prefix}/:key/incident-link`,
+    {
+      config: { permission: 'reports.triage' },
+      schema: { params: KeyParams, body: IncidentLinkInput },
+    },
+    async (request, reply) => {
+      await reports.linkIncident(actorOf(request), request.params.key, request.body.incidentId);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    `${prefix}/:key/open-incident`,
+    { config: { permission: 'incidents.create' }, schema: { params: KeyParams } },
+    async (request, reply) => {
+      const result = await reports.openIncidentFromReport(actorOf(request), request.params.key);
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.post(
+    `${prefix}/:key/milestones`,
+    {
+      config: { permission: 'reports.triage' },
+      schema: { params: KeyParams, body: MilestoneInput },
+    },
+    async (request, reply) => {
+      await reports.recordMilestone(actorOf(request), request.params.key, request.body.milestone);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    `${prefix}/:key/messages`,
+    { config: { permission: 'reports.read' }, schema: { params: KeyParams } },
+    async (request) => ({
+      messages: (await reports.listConversation(actorOf(request), request.params.key)).map(
+        presentMessage,
+      ),
+    }),
+  );
+
+  app.post(
+    `${prefix}/:key/messages`,
+    {
+      config: { permission: 'reports.communicate' },
+      schema: { params: KeyParams, body: StaffMessageInput },
+    },
+    async (request, reply) => {
+      const m = await reports.addStaffMessage(actorOf(request), request.params.key, request.body);
+      return reply.status(201).send({ ...m, createdAt: presentTime(m.createdAt) });
+    },
+  );
+
+  app.post(
+    `${prefix}/:key/identity-verifications`,
+    {
+      config: { permission: 'reports.verify_identity' },
+      schema: { params: KeyParams, body: IdentityVerificationInput },
+    },
+    async (request, reply) => {
+      const v = await reports.recordIdentityVerification(
+        actorOf(request),
+        request.params.key,
+        request.body,
+      );
+      return reply.status(201).send({ ...v, verifiedAt: presentTime(v.verifiedAt) });
+    },
+  );
+
+  app.post(
+    `${prefix}/:key/public-url`,
+    {
+      config: { permission: 'reports.triage' },
+      schema: { params: KeyParams, body: PublicUrlInput },
+    },
+    async (request, reply) => {
+      const taskId = await reports.recordPublicUrl(
+        actorOf(request),
+        request.params.key,
+        request.body.url,
+      );
+      return reply.status(201).send({ removalTaskId: taskId });
+    },
+  );
+
+  app.patch(
+    `${prefix}/:key/removal-tasks/:taskId`,
+    {
+      config: { permission: 'reports.triage' },
+      schema: {
+        params: KeyParams.extend({ taskId: z.string().min(1).max(64) }),
+        body: RemovalTaskUpdateInput,
+      },
+    },
+    async (request, reply) => {
+      const { key, taskId } = request.params;
+      await reports.updateRemovalTask(actorOf(request), key, taskId, request.body);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    `${prefix}/:key/access-code`,
+    { config: { permission: 'reports.manage_access' }, schema: { params: KeyParams } },
+    async (request, reply) => {
+      const result = await reports.rotateAccessCode(actorOf(request), request.params.key);
+      reply.header('cache-control', 'no-store');
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.get(
+    `${prefix}/:key/attachments/:attachmentId`,
+    {
+      config: { permission: 'reports.read' },
+      schema: { params: KeyParams.extend({ attachmentId: z.string().min(1).max(64) }) },
+    },
+    async (request, reply) => {
+      const { key, attachmentId } = request.params;
+      const { attachment, bytes } = await reports.getAttachment(
+        actorOf(request),
+        key,
+        attachmentId,
+      );
+      // Never served inline and never as the type the reporter claimed: a download only.
+      const ascii =
+        attachment.original_name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'attachment';
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header(
+          'content-disposition',
+          `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(attachment.original_name)}`,
+        )
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cache-control', 'no-store')
+        .header('x-detected-content-type', attachment.detected_type)
+        .header('digest', `sha-256=${Buffer.from(attachment.sha256, 'hex').toString('base64')}`)
+        .send(bytes);
+    },
+  );
+}

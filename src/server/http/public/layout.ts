@@ -1,0 +1,71 @@
+// The frame of every public page: language, title, our one stylesheet, a skip link, landmarks.
+// No scripts at all: the pages work with JavaScript disabled and under a CSP that forbids them.
+import { markup, type SafeHtml } from './html.ts';
+
+export interface PageOptions {
+  title: string;
+  lang?: string;
+}
+
+export function page(options: PageOptions, body: SafeHtml): string {
+  return markup`<!doctype html>
+    <html lang="${options.lang ?? 'en'}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>${options.title} · Security</title>
+        <link rel="stylesheet" href="/assets/stopline.css" />
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to the content</a>
+        <header class="site">
+          <nav aria-label="Security pages">
+            <ul>
+              <li><a href="/report">Report a vulnerability</a></li>
+              <li><a href="/portal">Follow your report</a></li>
+              <li><a href="/policy">Our policy</a></li>
+              <li><a href="/thanks">Thanks</a></li>
+            </ul>
+          </nav>
+        </header>
+        <main id="main" tabindex="-1">${body}</main>
+      </body>
+    </html> `.value;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The error summary at the top of a form: a list of links to the fields in error. */
+export function errorSummary(errors: FieldError[]): SafeHtml {
+  if (errors.length === 0) return markup``;
+  return markup`<div
+    class="error-summary"
+    role="alert"
+    aria-labelledby="error-summary-title"
+    tabindex="-1"
+  >
+    <h2 id="error-summary-title">There is a problem</h2>
+    <ul>
+      ${errors.map((e) => markup`<li><a href="#f-${e.field}">${e.message}</a></li>`)}
+    </ul>
+  </div>`;
+}
+
+export function errorPage(
+  status: number,
+  title: string,
+  detail: string,
+  requestId: string,
+): string {
+  return page(
+    { title: `${status} ${title}` },
+    markup`<h1>${title}</h1>
+      <div class="error-summary" role="alert"><p>${detail}</p></div>
+      <p>If this keeps happening, tell us the reference <code>${requestId}</code>.</p>
+      <p><a href="/report">Back to the report form</a></p>`,
+  );
+}

@@ -1,0 +1,163 @@
+// The reporter portal: POST key + access code (never in a URL) for a short-lived session cookie;
+// then the report view, replies with evidence, sign-out. Every POST with the cookie carries a
+// CSRF token derived from the session and must come from our own origin.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Container } from '../../container.ts';
+import {
+  PORTAL_SESSION_TTL,
+  portalCsrfToken,
+  portalCsrfTokenMatches,
+  type ReportRecord,
+} from '../../domain/reports/index.ts';
+import { AppError } from '../../errors.ts';
+import { PublicUrlInput } from '../../../shared/api/reports.ts';
+import { PORTAL_COOKIE, readCookie, setPortalCookie } from './cookies.ts';
+import { portalPage, signInPage } from './portal-pages.ts';
+import { readForm } from './report-form.ts';
+import { sendHtml } from './respond.ts';
+
+interface PortalOptions {
+  container: Container;
+  fileLimits: { fileSize: number; files: number };
+}
+
+export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
+  const { reports, config } = opts.container;
+  const secure = config.baseUrl.startsWith('https:');
+  const ownOrigin = new URL(config.baseUrl).origin;
+
+  /** Refuses a state-changing request that a browser says came from another site. */
+  function checkOrigin(request: FastifyRequest): void {
+    const origin = request.headers.origin;
+    const site = request.headers['sec-fetch-site'];
+    if ((origin && origin !== ownOrigin) || site === 'cross-site') {
+      throw new AppError('FORBIDDEN', 'This form must be sent from our own pages');
+    }
+  }
+
+  async function session(
+    request: FastifyRequest,
+  ): Promise<{ token: string; report: ReportRecord } | undefined> {
+    const token = readCookie(request, PORTAL_COOKIE);
+    if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+    const report = await reports.findPortalReport(token);
+    return report ? { token, report } : undefined;
+  }
+
+  async function renderPortal(
+    token: string,
+    report: ReportRecord,
+    extra: {
+      errors?: { field: string; message: string }[];
+      body?: string;
+      publicUrl?: string;
+      status?: string;
+    } = {},
+  ) {
+    const view = await reports.getPortalView(report.id);
+    return portalPage(view, { csrfToken: portalCsrfToken(token), ...extra });
+  }
+
+  app.get('/portal', { config: { public: true } }, async (request, reply) => {
+    const current = await session(request);
+    if (!current) return sendHtml(reply, 200, signInPage());
+    return sendHtml(reply, 200, await renderPortal(current.token, current.report));
+  });
+
+  app.post('/portal/sign-in', { config: { public: true } }, async (request, reply) => {
+    checkOrigin(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const key = typeof body.key === 'string' ? body.key : '';
+    const accessCode = typeof body.accessCode === 'string' ? body.accessCode : '';
+    const errors = [
+      ...(key.trim() ? [] : [{ field: 'key', message: 'Enter the report key, such as RPT-0042' }]),
+      ...(accessCode ? [] : [{ field: 'accessCode', message: 'Enter the access code' }]),
+    ];
+    if (errors.length) return sendHtml(reply, 400, signInPage({ key, errors }));
+    try {
+      const signedIn = await reports.signInToPortal({ key, accessCode, ip: request.ip });
+      setPortalCookie(reply, signedIn.token, PORTAL_SESSION_TTL / 1000, secure);
+      return reply.redirect('/portal', 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
+        // The code the person typed is never sent back into the page.
+        return sendHtml(
+          reply,
+          401,
+          signInPage({ key, errors: [{ field: 'accessCode', message: error.message }] }),
+        );
+      }
+      throw error;
+    }
+  });
+
+  app.post('/portal/reply', { config: { public: true } }, async (request, reply) => {
+    checkOrigin(request);
+    const current = await session(request);
+    if (!current) {
+      return sendHtml(
+        reply,
+        401,
+        signInPage({ status: 'Your session has ended. Sign in again to send your message.' }),
+      );
+    }
+    const { values, files } = await readForm(request, opts.fileLimits);
+    if (!portalCsrfTokenMatches(current.token, values.csrf ?? '')) {
+      throw new AppError('FORBIDDEN', 'This form has expired; reload the page and try again');
+    }
+    const body = values.body ?? '';
+    try {
+      await reports.replyAsReporter(current.report.id, { body, files, ip: request.ip });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'VALIDATION') {
+        const errors = error.details.errors ?? [{ field: 'body', message: error.message }];
+        return sendHtml(
+          reply,
+          400,
+          await renderPortal(current.token, current.report, { errors, body }),
+        );
+      }
+      throw error;
+    }
+    return reply.redirect('/portal', 303);
+  });
+
+  app.post('/portal/public-url', { config: { public: true } }, async (request, reply) => {
+    checkOrigin(request);
+    const current = await session(request);
+    if (!current)
+      return sendHtml(reply, 401, signInPage({ status: 'Your session has ended. Sign in again.' }));
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (!portalCsrfTokenMatches(current.token, typeof body.csrf === 'string' ? body.csrf : '')) {
+      throw new AppError('FORBIDDEN', 'This form has expired; reload the page and try again');
+    }
+    const publicUrl = typeof body.publicUrl === 'string' ? body.publicUrl : '';
+    const parsed = PublicUrlInput.safeParse({ url: publicUrl });
+    if (!parsed.success) {
+      const errors = [
+        { field: 'publicUrl', message: `The address ${parsed.error.issues[0]!.message}` },
+      ];
+      return sendHtml(
+        reply,
+        400,
+        await renderPortal(current.token, current.report, { errors, publicUrl }),
+      );
+    }
+    await reports.reportPublicCopy(current.report.id, parsed.data.url);
+    return reply.redirect('/portal', 303);
+  });
+
+  app.post('/portal/sign-out', { config: { public: true } }, async (request, reply) => {
+    checkOrigin(request);
+    const current = await session(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (
+      current &&
+      portalCsrfTokenMatches(current.token, typeof body.csrf === 'string' ? body.csrf : '')
+    ) {
+      await reports.signOutOfPortal(current.token);
+    }
+    setPortalCookie(reply, '', 0, secure);
+    return reply.redirect('/portal', 303);
+  });
+}

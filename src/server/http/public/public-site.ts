@@ -1,0 +1,129 @@
+// The public, server-rendered side: the report form, the receipt, the reporter portal, the policy
+// and thanks pages, security.txt and the one stylesheet. Errors here are answered as accessible
+// HTML pages (the JSON API keeps problem+json). No scripts: a CSP forbids them.
+import { readFileSync } from 'node:fs';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import type { Container } from '../../container.ts';
+import { durationInWords } from '../../../shared/domain/duration-words.ts';
+import { policyPage, thanksPage } from './info-pages.ts';
+import { errorPage } from './layout.ts';
+import { ERROR_PAGE_TITLES, sendErrorPage, sendHtml } from './respond.ts';
+import { portalRoutes } from './portal-routes.ts';
+import { receiptPage } from './portal-pages.ts';
+import { formToReport, readForm, reportFormPage } from './report-form.ts';
+import { securityTxt } from './security-txt.ts';
+
+const STYLESHEET = readFileSync(new URL('./assets/stopline.css', import.meta.url));
+
+const CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'";
+
+/** Text of a form POST is capped here; files are capped by the multipart limits. */
+export const FORM_BODY_LIMIT = 4 * 1024 * 1024;
+
+export async function publicSite(app: FastifyInstance, opts: { container: Container }) {
+  const { container } = opts;
+  const { config, reports } = container;
+  const acknowledgeWithin = () => durationInWords(reports.policy().reporters.acknowledgeWithin);
+  const formContext = () => ({
+    acknowledgeWithin: acknowledgeWithin(),
+    securityEmail: config.securityEmail,
+    maxFiles: config.attachmentMaxCount,
+    maxFileBytes: config.attachmentMaxBytes,
+  });
+  const fileLimits = { fileSize: config.attachmentMaxBytes, files: config.attachmentMaxCount };
+
+  await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT });
+  await app.register(multipart, {
+    limits: { fileSize: config.attachmentMaxBytes, files: config.attachmentMaxCount },
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('content-security-policy', CSP);
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  app.setErrorHandler((error, request, reply) => sendErrorPage(request, reply, error));
+
+  app.get('/assets/stopline.css', { config: { public: true } }, async (_request, reply) =>
+    reply
+      .header('cache-control', 'public, max-age=3600')
+      .type('text/css; charset=utf-8')
+      .send(STYLESHEET),
+  );
+
+  app.get('/report', { config: { public: true } }, async (_request, reply) =>
+    sendHtml(reply, 200, reportFormPage(formContext())),
+  );
+
+  app.post(
+    '/report',
+    { config: { public: true }, bodyLimit: FORM_BODY_LIMIT },
+    async (request, reply) => {
+      const { values, files } = await readForm(request, fileLimits);
+      if (values.website) {
+        // The spam trap is hidden from people; only a naive bot fills it in.
+        return sendHtml(
+          reply,
+          422,
+          errorPage(
+            422,
+            ERROR_PAGE_TITLES[422]!,
+            'The form was filled in automatically.',
+            String(request.id),
+          ),
+        );
+      }
+      const parsed = formToReport(values);
+      if (!parsed.ok) {
+        const errors = files.length
+          ? [
+              ...parsed.errors,
+              {
+                field: 'attachments',
+                message:
+                  'Evidence files are not kept when the form is shown again; choose them again',
+              },
+            ]
+          : parsed.errors;
+        return sendHtml(reply, 400, reportFormPage(formContext(), values, errors));
+      }
+      const receipt = await reports.submitReport(parsed.fields, files, { ip: request.ip });
+      return sendHtml(reply, 200, receiptPage(receipt, acknowledgeWithin()));
+    },
+  );
+
+  app.get('/policy', { config: { public: true } }, async (_request, reply) =>
+    sendHtml(reply, 200, policyPage(reports.policy(), config.securityEmail)),
+  );
+
+  app.get('/thanks', { config: { public: true } }, async (_request, reply) =>
+    sendHtml(reply, 200, thanksPage(await reports.listAcknowledgments())),
+  );
+
+  app.get('/.well-known/security.txt', { config: { public: true } }, async (_request, reply) =>
+    reply
+      .header('cache-control', 'public, max-age=3600')
+      .type('text/plain; charset=utf-8')
+      .send(
+        securityTxt({
+          baseUrl: config.baseUrl,
+          securityEmail: config.securityEmail,
+          pgpKeyUrl: config.securityPgpKeyUrl,
+          preferredLanguages: config.preferredLanguages,
+          now: reports.now(),
+        }),
+      ),
+  );
+  app.get('/security.txt', { config: { public: true } }, async (_request, reply) =>
+    reply.redirect('/.well-known/security.txt', 301),
+  );
+
+  await app.register(portalRoutes, { container, fileLimits });
+}

@@ -1,0 +1,34 @@
+// Answers of the public pages: HTML with the right type, and errors as accessible HTML pages.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toAppError } from '../plugins/problem-plugin.ts';
+import { errorPage } from './layout.ts';
+
+export const ERROR_PAGE_TITLES: Record<number, string> = {
+  400: 'The form could not be read',
+  401: 'Sign-in did not work',
+  403: 'Not allowed',
+  404: 'Page not found',
+  413: 'Too much to upload',
+  415: 'This kind of upload is not accepted',
+  422: 'The form could not be accepted',
+  429: 'Too many attempts',
+};
+
+export function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.status(status).type('text/html; charset=utf-8').send(body);
+}
+
+export function sendErrorPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+): FastifyReply {
+  const appError = toAppError(error);
+  if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
+  else request.log.info({ code: appError.code, detail: appError.message }, 'request refused');
+  const retry = appError.details.retryAfterSeconds;
+  if (retry !== undefined) reply.header('retry-after', String(retry));
+  const status = appError.status;
+  const title = ERROR_PAGE_TITLES[status] ?? 'Something went wrong';
+  return sendHtml(reply, status, errorPage(status, title, appError.message, String(request.id)));
+}

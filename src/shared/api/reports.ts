@@ -1,0 +1,170 @@
+// The HTTP contract for security reports: what a reporter submits (form and JSON API share it)
+// and what staff send and receive. Text is kept exactly as given: no trimming, no rewriting;
+// "required" means "not only white space".
+import { z } from 'zod';
+
+const notBlank = (value: string) => value.trim().length > 0;
+
+const requiredText = (max: number) =>
+  z
+    .string({ error: 'is required' })
+    .max(max, `must be at most ${max} characters`)
+    .refine(notBlank, 'is required');
+
+const optionalText = (max: number) =>
+  z.string().max(max, `must be at most ${max} characters`).optional();
+
+const webUrl = z
+  .string()
+  .max(2000, 'must be at most 2000 characters')
+  .refine((value) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be a web address starting with http:// or https://');
+
+export const REPORT_TEXT_LIMITS = {
+  summary: 300,
+  description: 200_000,
+  stepsToReproduce: 100_000,
+  impact: 20_000,
+  firstNoticed: 200,
+  affected: 2_000,
+  name: 200,
+  phone: 50,
+  pgpKey: 50_000,
+  creditName: 200,
+  message: 100_000,
+  fileName: 255,
+} as const;
+
+export const ReportContact = z.strictObject({
+  name: optionalText(REPORT_TEXT_LIMITS.name),
+  email: z.email({ error: 'must be an e-mail address' }).max(320).optional(),
+  phone: optionalText(REPORT_TEXT_LIMITS.phone),
+  pgpKey: optionalText(REPORT_TEXT_LIMITS.pgpKey),
+});
+export type ReportContact = z.infer<typeof ReportContact>;
+
+/** The fields of a report, as the form and the JSON API take them (attachments apart). */
+export const ReportFields = z.strictObject({
+  summary: requiredText(REPORT_TEXT_LIMITS.summary),
+  description: requiredText(REPORT_TEXT_LIMITS.description),
+  stepsToReproduce: optionalText(REPORT_TEXT_LIMITS.stepsToReproduce),
+  impact: optionalText(REPORT_TEXT_LIMITS.impact),
+  firstNoticed: optionalText(REPORT_TEXT_LIMITS.firstNoticed),
+  affected: optionalText(REPORT_TEXT_LIMITS.affected),
+  contact: ReportContact.default({}),
+  preferredLanguage: z
+    .string()
+    .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as "en" or "pt-BR"')
+    .optional(),
+  publicUrl: webUrl.optional(),
+  creditConsent: z.boolean().default(false),
+  creditName: optionalText(REPORT_TEXT_LIMITS.creditName),
+});
+export type ReportFields = z.infer<typeof ReportFields>;
+
+/** An attachment in the JSON API: the file name and the bytes in standard base64. */
+export const Base64Attachment = z.strictObject({
+  name: z.string().min(1, 'is required').max(REPORT_TEXT_LIMITS.fileName),
+  contentType: z.string().max(200).optional(),
+  contentBase64: z
+    .string()
+    .regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'must be base64 (standard alphabet)'),
+});
+
+export const ReportSubmissionJson = ReportFields.extend({
+  attachments: z.array(Base64Attachment).default([]),
+});
+export type ReportSubmissionJson = z.infer<typeof ReportSubmissionJson>;
+
+export const ReportReceiptJson = z.object({
+  key: z.string(),
+  /** Shown once: the reporter's only way into the portal. Stored only as a hash. */
+  accessCode: z.string(),
+  portalUrl: z.string(),
+  receivedAt: z.string(),
+  acknowledgeBy: z.string(),
+});
+
+export const REPORT_STATUSES = [
+  'received',
+  'acknowledged',
+  'investigating',
+  'resolved',
+  'duplicate',
+  'not_vulnerability',
+  'spam',
+] as const;
+export const ReportStatus = z.enum(REPORT_STATUSES);
+export type ReportStatus = z.infer<typeof ReportStatus>;
+
+export const CLOSE_RESOLUTIONS = ['duplicate', 'not_vulnerability', 'spam'] as const;
+export const MESSAGE_TYPES = ['general', 'assessment', 'technical_details'] as const;
+export const VERIFICATION_METHODS = [
+  'call_back_public_number',
+  'verified_signed_email',
+  'known_contact',
+  'other',
+] as const;
+export const REMOVAL_STATUSES = ['requested', 'removed', 'could_not_be_removed'] as const;
+export const MILESTONES = ['assessed', 'fixed', 'disclosed'] as const;
+
+const reason = requiredText(5_000);
+
+export const CloseReportInput = z.discriminatedUnion('resolution', [
+  z.strictObject({
+    resolution: z.literal('duplicate'),
+    duplicateOf: z.string().regex(/^RPT-\d{4,}$/, 'must be a report key such as RPT-0001'),
+    reason,
+  }),
+  z.strictObject({ resolution: z.literal('not_vulnerability'), reason }),
+  z.strictObject({ resolution: z.literal('spam'), reason }),
+]);
+export type CloseReportInput = z.infer<typeof CloseReportInput>;
+
+export const StaffMessageInput = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('internal_note'),
+    body: requiredText(REPORT_TEXT_LIMITS.message),
+  }),
+  z.strictObject({
+    kind: z.literal('to_reporter'),
+    messageType: z.enum(MESSAGE_TYPES).default('general'),
+    body: requiredText(REPORT_TEXT_LIMITS.message),
+  }),
+]);
+export type StaffMessageInput = z.infer<typeof StaffMessageInput>;
+
+export const IdentityVerificationInput = z.strictObject({
+  method: z.enum(VERIFICATION_METHODS),
+  note: optionalText(5_000),
+});
+export type IdentityVerificationInput = z.infer<typeof IdentityVerificationInput>;
+
+export const PublicUrlInput = z.strictObject({ url: webUrl });
+
+export const RemovalTaskUpdateInput = z.strictObject({
+  status: z.enum(REMOVAL_STATUSES),
+  evidence: optionalText(20_000),
+});
+export type RemovalTaskUpdateInput = z.infer<typeof RemovalTaskUpdateInput>;
+
+export const IncidentLinkInput = z.strictObject({ incidentId: z.string().min(1).max(100) });
+export const MilestoneInput = z.strictObject({ milestone: z.enum(MILESTONES) });
+
+export const ReportListQuery = z.strictObject({
+  status: z
+    .union([ReportStatus, z.array(ReportStatus)])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v])),
+  q: z.string().max(200).optional(),
+  receivedFrom: z.iso.datetime({ offset: true }).optional(),
+  receivedTo: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type ReportListQuery = z.infer<typeof ReportListQuery>;

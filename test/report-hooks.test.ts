@@ -1,0 +1,113 @@
+// The hooks other subjects plug into: openIncident (incidents) opens an incident in the same
+// transaction as the link; recordAudit (accounts) receives contact reads and failed sign-ins.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../src/server/domain/actor.ts';
+import {
+  createAttachmentStore,
+  createReportsService,
+  type ReportsDeps,
+} from '../src/server/domain/reports/index.ts';
+import { loginAs } from './helpers/auth.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/** A reports service on the test app's database, with the given hooks wired. */
+function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
+  const { config, db, clock } = t.container;
+  return createReportsService({
+    db,
+    clock,
+    policy: () => t.container.policy.policy,
+    attachments: createAttachmentStore(config.dataDir),
+    settings: {
+      baseUrl: config.baseUrl,
+      attachmentMaxBytes: 1024,
+      attachmentMaxCount: 1,
+      intakeRateLimit: 10,
+    },
+    ...hooks,
+  });
+}
+
+const submit = async () =>
+  (
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      payload: { summary: 'Open me', description: 'd' },
+    })
+  ).json().key as string;
+
+describe('opening an incident from a report', () => {
+  it('without the incidents subject wired, the API answers 503 and nothing changes', async () => {
+    const key = await submit();
+    const lead = await loginAs(t, 'security_lead');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${key}/open-incident`,
+      headers: lead.headers,
+    });
+    expect(res.statusCode).toBe(503);
+    const detail = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/reports/${key}`,
+      headers: lead.headers,
+    });
+    expect(detail.json()).toMatchObject({ status: 'received', incidentId: null });
+  });
+
+  it('with the hook, the incident is opened and linked in one step, and a failure links nothing', async () => {
+    const key = await submit();
+    const seen: string[] = [];
+    let fail = true;
+    const reports = serviceWith({
+      openIncident: async (_tx, _actor, report) => {
+        seen.push(`${report.key}: ${report.summary}`);
+        if (fail) throw new Error('incident store down');
+        return { incidentId: 'INC-2026-0042' };
+      },
+    });
+    await expect(reports.openIncidentFromReport(systemActor, key)).rejects.toThrow(
+      'incident store down',
+    );
+    expect((await reports.getReport(systemActor, key)).report.incident_id).toBeNull();
+    fail = false;
+    expect(await reports.openIncidentFromReport(systemActor, key)).toEqual({
+      incidentId: 'INC-2026-0042',
+    });
+    const { report } = await reports.getReport(systemActor, key);
+    expect(report).toMatchObject({ status: 'investigating', incident_id: 'INC-2026-0042' });
+    expect(seen).toEqual([`${key}: Open me`, `${key}: Open me`]);
+    await expect(reports.openIncidentFromReport(systemActor, key)).rejects.toThrow(
+      /already linked/,
+    );
+  });
+});
+
+describe('the audit hook', () => {
+  it('receives every contact read and every failed portal sign-in, in the same transaction', async () => {
+    const key = await submit();
+    const entries: { action: string; subject: string }[] = [];
+    const reports = serviceWith({
+      recordAudit: async (tx, entry) => {
+        await tx.selectFrom('reports').select('id').execute(); // runs inside the caller's transaction
+        entries.push({ action: entry.action, subject: entry.subject });
+      },
+    });
+    await reports.getReportContact(systemActor, key);
+    await expect(
+      reports.signInToPortal({ key, accessCode: 'wrong', ip: '192.0.2.9' }),
+    ).rejects.toThrow();
+    expect(entries).toEqual([
+      { action: 'report.contact_read', subject: key },
+      { action: 'report.portal_sign_in_failed', subject: key },
+    ]);
+  });
+});
