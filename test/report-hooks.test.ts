@@ -46,21 +46,67 @@ const submit = async () =>
   ).json().key as string;
 
 describe('opening an incident from a report', () => {
-  it('without the incidents subject wired, the API answers 503 and nothing changes', async () => {
+  it('staff open an incident from a report: it is linked both ways, and a viewer may not', async () => {
     const key = await submit();
+    const viewer = await loginAs(t, 'viewer');
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${key}/open-incident`,
+      headers: viewer.headers,
+    });
+    expect(refused.statusCode).toBe(403);
+
     const lead = await loginAs(t, 'security_lead');
     const res = await t.app.inject({
       method: 'POST',
       url: `/api/v1/reports/${key}/open-incident`,
       headers: lead.headers,
     });
-    expect(res.statusCode).toBe(503);
+    expect(res.statusCode).toBe(201);
+    const { incidentId } = res.json() as { incidentId: string };
     const detail = await t.app.inject({
       method: 'GET',
       url: `/api/v1/reports/${key}`,
       headers: lead.headers,
     });
-    expect(detail.json()).toMatchObject({ status: 'received', incidentId: null });
+    expect(detail.json()).toMatchObject({ incidentId });
+    const incident = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/incidents/${incidentId}`,
+      headers: lead.headers,
+    });
+    expect(incident.statusCode).toBe(200);
+    expect(JSON.stringify(incident.json())).toContain('Open me');
+    const reportRow = await t.container.db
+      .selectFrom('reports')
+      .select('id')
+      .where('key', '=', key)
+      .executeTakeFirstOrThrow();
+    const links = await t.container.db
+      .selectFrom('incident_report_links')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .execute();
+    expect(links.map((l) => l.report_id)).toEqual([reportRow.id]);
+  });
+
+  it('a read of reporter contact details lands in the audit trail', async () => {
+    const key = await submit();
+    const lead = await loginAs(t, 'security_lead');
+    await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/reports/${key}/contact`,
+      headers: lead.headers,
+    });
+    const admin = await loginAs(t, 'admin');
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit?action=report.contact_read',
+      headers: admin.headers,
+    });
+    expect(audit.statusCode).toBe(200);
+    expect(JSON.stringify(audit.json())).toContain(key);
+    expect(JSON.stringify(audit.json())).toContain(lead.userId);
   });
 
   it('with the hook, the incident is opened and linked in one step, and a failure links nothing', async () => {

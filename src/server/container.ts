@@ -6,6 +6,7 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import {
   createAccounts,
   listActiveUsers,
+  recordAudit,
   type Accounts,
   type OidcProvider,
 } from './domain/accounts/index.ts';
@@ -13,6 +14,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
 import { createOidcClient } from './integrations/oidc-client.ts';
 import { AppError } from './errors.ts';
+import { can, systemActor } from './domain/actor.ts';
 import { createLogger, type Logger } from './logger.ts';
 import {
   createPolicyService,
@@ -109,6 +111,42 @@ export async function createContainer(
   const reports = createReportsService({
     db: handle.db,
     clock,
+    recordAudit: (tx, entry) =>
+      recordAudit(tx, {
+        actor:
+          entry.actorId === null
+            ? { kind: 'anonymous', ...(entry.ip ? { ip: entry.ip } : {}) }
+            : {
+                ...systemActor,
+                kind: 'user',
+                userId: entry.actorId,
+                ...(entry.ip ? { ip: entry.ip } : {}),
+              },
+        action: entry.action,
+        target: { type: 'report', id: entry.subject },
+        at: entry.at,
+        ...(entry.details ? { detail: entry.details } : {}),
+      }),
+    openIncident: async (tx, actor, report) => {
+      if (!can(actor, 'incidents.create')) {
+        throw new AppError(
+          'FORBIDDEN',
+          'Opening an incident needs the incidents.create permission',
+        );
+      }
+      const incident = await services.incidents.openIncidentIn(tx, actor, {
+        title: report.summary.slice(0, 200),
+        summary: `Opened from security report ${report.key}.`,
+        source: 'report',
+        affectedSystems: [],
+        detectedAt: null,
+        reportedAt: report.receivedAt,
+        restricted: false,
+        publiclyDisclosed: false,
+        reportIds: [report.reportId],
+      });
+      return { incidentId: incident.id };
+    },
     policy: () => policy.policy,
     attachments: createAttachmentStore(config.dataDir),
     settings: {
