@@ -1,7 +1,7 @@
 // The incidents API over HTTP. Signs in with test/helpers/auth.ts (a STAND-IN until the accounts
 // branch lands; these tests rely only on loginAs/createUser and must pass with the real one).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginAs } from '../helpers/auth.ts';
+import { createTokenFor, loginAs } from '../helpers/auth.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -180,6 +180,16 @@ describe('incidents API', () => {
     ]);
     const history = await call(viewer, 'GET', '/api/v1/line/history');
     expect(history.json().items[0]).toMatchObject({ incidentKey: created.key, change: 'stopped' });
+    // A deploy pipeline's token scoped to line.read sees the stopped line and nothing else.
+    const pipeline = await createTokenFor(t, 'viewer', ['line.read']);
+    const seen = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/line',
+      headers: pipeline.headers,
+    });
+    expect(seen.json()).toMatchObject({ state: 'stopped', incidents: [{ key: created.key }] });
+    const probe = await t.app.inject({ method: 'GET', url: path, headers: pipeline.headers });
+    expect(probe.statusCode).toBe(403);
 
     // Tasks and containment answer with the new part's id.
     const task = await call(responder, 'POST', `${path}/tasks`, {
