@@ -1,5 +1,5 @@
-// The hooks other subjects plug into: openIncident (incidents) opens an incident in the same
-// transaction as the link; recordAudit (accounts) receives contact reads and failed sign-ins.
+// Where reports meet the other subjects: "open an incident" goes through the incidents subject,
+// and contact reads and failed portal sign-ins are on the audit trail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/server/domain/actor.ts';
 import {
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 /** A reports service on the test app's database, with the given hooks wired. */
-function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
+function serviceWith(hooks: Pick<ReportsDeps, 'openIncident'>) {
   const { config, db, clock } = t.container;
   return createReportsService({
     db,
@@ -46,7 +46,7 @@ const submit = async () =>
   ).json().key as string;
 
 describe('opening an incident from a report', () => {
-  it('without the incidents subject wired, the API answers 503 and nothing changes', async () => {
+  it('opens a real incident that names the report, and the reporter sees "being investigated"', async () => {
     const key = await submit();
     const lead = await loginAs(t, 'security_lead');
     const res = await t.app.inject({
@@ -54,21 +54,40 @@ describe('opening an incident from a report', () => {
       url: `/api/v1/reports/${key}/open-incident`,
       headers: lead.headers,
     });
-    expect(res.statusCode).toBe(503);
+    expect(res.statusCode, res.body).toBe(201);
+    const { incidentId } = res.json();
+    expect(incidentId).toMatch(/^INC-\d{4}-\d{4}$/);
     const detail = await t.app.inject({
       method: 'GET',
       url: `/api/v1/reports/${key}`,
       headers: lead.headers,
     });
-    expect(detail.json()).toMatchObject({ status: 'received', incidentId: null });
+    expect(detail.json()).toMatchObject({ status: 'investigating', incidentId });
+    const incident = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/incidents/${incidentId}`,
+      headers: lead.headers,
+    });
+    expect(incident.statusCode, incident.body).toBe(200);
+    expect(incident.body).toContain(key);
+    expect(incident.body).toContain('Open me');
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${key}/open-incident`,
+      headers: lead.headers,
+    });
+    expect(again.statusCode).toBe(422);
   });
 
-  it('with the hook, the incident is opened and linked in one step, and a failure links nothing', async () => {
+  it('without the hook the service says it is not available; a failing hook links nothing', async () => {
     const key = await submit();
+    await expect(serviceWith({}).openIncidentFromReport(systemActor, key)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    });
     const seen: string[] = [];
     let fail = true;
     const reports = serviceWith({
-      openIncident: async (_tx, _actor, report) => {
+      openIncident: async (_actor, report) => {
         seen.push(`${report.key}: ${report.summary}`);
         if (fail) throw new Error('incident store down');
         return { incidentId: 'INC-2026-0042' };
@@ -85,29 +104,43 @@ describe('opening an incident from a report', () => {
     const { report } = await reports.getReport(systemActor, key);
     expect(report).toMatchObject({ status: 'investigating', incident_id: 'INC-2026-0042' });
     expect(seen).toEqual([`${key}: Open me`, `${key}: Open me`]);
-    await expect(reports.openIncidentFromReport(systemActor, key)).rejects.toThrow(
-      /already linked/,
-    );
   });
 });
 
-describe('the audit hook', () => {
-  it('receives every contact read and every failed portal sign-in, in the same transaction', async () => {
+describe('the audit trail', () => {
+  it('records every read of contact details and every failed portal sign-in', async () => {
     const key = await submit();
-    const entries: { action: string; subject: string }[] = [];
-    const reports = serviceWith({
-      recordAudit: async (tx, entry) => {
-        await tx.selectFrom('reports').select('id').execute(); // runs inside the caller's transaction
-        entries.push({ action: entry.action, subject: entry.subject });
-      },
+    const lead = await loginAs(t, 'security_lead');
+    await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/reports/${key}/contact`,
+      headers: lead.headers,
     });
-    await reports.getReportContact(systemActor, key);
-    await expect(
-      reports.signInToPortal({ key, accessCode: 'wrong', ip: '192.0.2.9' }),
-    ).rejects.toThrow();
-    expect(entries).toEqual([
-      { action: 'report.contact_read', subject: key },
-      { action: 'report.portal_sign_in_failed', subject: key },
+    await t.app.inject({
+      method: 'POST',
+      url: '/portal/sign-in',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ key, accessCode: 'wrong' }).toString(),
+    });
+    const rows = await t.container.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_id', 'target_type', 'target_id'])
+      .where('target_id', '=', key)
+      .orderBy('seq')
+      .execute();
+    expect(rows).toEqual([
+      {
+        action: 'personal_data.read',
+        actor_id: lead.userId,
+        target_type: 'report',
+        target_id: key,
+      },
+      {
+        action: 'report.portal_sign_in_failed',
+        actor_id: null,
+        target_type: 'report',
+        target_id: key,
+      },
     ]);
   });
 });

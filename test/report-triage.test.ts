@@ -228,8 +228,8 @@ describe('staff triage', () => {
 
   it('acknowledging records who and when against the policy deadline; a second time is refused', async () => {
     const { key } = await report();
-    const responder = await loginAs(t, 'responder');
     t.clock.advance(25 * 60 * MINUTE);
+    const responder = await loginAs(t, 'responder');
     const ack = await staffCall(responder.headers, 'POST', `/api/v1/reports/${key}/acknowledge`);
     expect(ack.json()).toMatchObject({ onTime: false });
     const detail = (await staffCall(responder.headers, 'GET', `/api/v1/reports/${key}`)).json();

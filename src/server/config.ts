@@ -77,6 +77,56 @@ export const CONFIG_KEYS = {
     help: 'The incident response policy in force (YAML); `stopline policy check FILE` validates one',
     default: 'policies/default.yaml (bundled)',
   },
+  sessionIdleMinutes: {
+    env: 'STOPLINE_SESSION_IDLE_MINUTES',
+    help: 'A signed-in session ends after this many minutes without a request',
+    default: '120',
+  },
+  sessionMaxHours: {
+    env: 'STOPLINE_SESSION_MAX_HOURS',
+    help: 'A signed-in session ends this many hours after sign-in, however active',
+    default: '24',
+  },
+  requireAdminMfa: {
+    env: 'STOPLINE_REQUIRE_ADMIN_MFA',
+    help: 'true: admins act as admins only after enrolling a TOTP second factor',
+    default: 'false',
+  },
+  signInMaxFailures: {
+    env: 'STOPLINE_SIGNIN_MAX_FAILURES',
+    help: 'Failed sign-ins for one account within 15 minutes before it is locked for 15 minutes (four times as many per IP address)',
+    default: '5',
+  },
+  linkValidHours: {
+    env: 'STOPLINE_LINK_VALID_HOURS',
+    help: 'How long a first-run setup or set-password link stays valid',
+    default: '24',
+  },
+  oidcIssuer: {
+    env: 'STOPLINE_OIDC_ISSUER',
+    help: 'OpenID Connect issuer URL; set it (with the client id and secret) to offer single sign-on',
+    default: '(unset: no single sign-on)',
+  },
+  oidcClientId: {
+    env: 'STOPLINE_OIDC_CLIENT_ID',
+    help: 'OpenID Connect client id registered for Stopline (redirect URI: $STOPLINE_BASE_URL/api/v1/session/oidc/callback)',
+    default: '(unset)',
+  },
+  oidcClientSecret: {
+    env: 'STOPLINE_OIDC_CLIENT_SECRET',
+    help: 'OpenID Connect client secret',
+    default: '(unset)',
+  },
+  oidcRolesClaim: {
+    env: 'STOPLINE_OIDC_ROLES_CLAIM',
+    help: "ID-token claim listing the person's groups or roles",
+    default: 'groups',
+  },
+  oidcRoleMap: {
+    env: 'STOPLINE_OIDC_ROLE_MAP',
+    help: 'Claim value to Stopline role, e.g. "sec-admins=admin,sec-oncall=responder"; unset: claim values that are role names are used as they are',
+    default: '(unset)',
+  },
   securityEmail: {
     env: 'STOPLINE_SECURITY_EMAIL',
     help: 'Address for security reports by e-mail; listed in security.txt and on the report pages',
@@ -118,56 +168,82 @@ const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])], {
   error: 'must be true or false',
 });
 
-export const ConfigSchema = z.object({
-  port: port.default(8080),
-  host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
-  dataDir: z.string().min(1, 'must not be empty').default('./data'),
-  databaseUrl: url(['postgres:', 'postgresql:']).optional(),
-  baseUrl: url(['http:', 'https:']).optional(),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  bodyLimit: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1024, 'must be at least 1024 bytes')
-    .default(1024 * 1024),
-  pgSchema: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier (letters, digits, _)')
-    .default('public'),
-  pgPoolSize: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .default(10),
-  policyFile: z.string().min(1, 'must not be empty').optional(),
-  securityEmail: z.email({ error: 'must be an e-mail address' }).optional(),
-  securityPgpKeyUrl: url(['https:', 'http:']).optional(),
-  preferredLanguages: z
-    .string()
-    .regex(
-      /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*(\s*,\s*[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*)*$/,
-      'must be comma-separated language tags, e.g. "en, de"',
-    )
-    .default('en'),
-  attachmentMaxBytes: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1024, 'must be at least 1024 bytes')
-    .max(100 * 1024 * 1024, 'must be at most 100 MiB')
-    .default(5 * 1024 * 1024),
-  attachmentMaxCount: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(0, 'must be 0 or more')
-    .max(50, 'must be at most 50')
-    .default(5),
-  intakeRateLimit: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .default(30),
-  trustProxy: bool.default(false).transform((v) => v === true || v === 'true' || v === '1'),
-});
+const flag = bool.default(false).transform((v) => v === true || v === 'true' || v === '1');
+
+const positiveInt = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be at least 1');
+
+export const ConfigSchema = z
+  .object({
+    port: port.default(8080),
+    host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    dataDir: z.string().min(1, 'must not be empty').default('./data'),
+    databaseUrl: url(['postgres:', 'postgresql:']).optional(),
+    baseUrl: url(['http:', 'https:']).optional(),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    bodyLimit: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1024, 'must be at least 1024 bytes')
+      .default(1024 * 1024),
+    pgSchema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier (letters, digits, _)')
+      .default('public'),
+    pgPoolSize: positiveInt.default(10),
+    trustProxy: flag,
+    policyFile: z.string().min(1, 'must not be empty').optional(),
+    sessionIdleMinutes: positiveInt.default(120),
+    sessionMaxHours: positiveInt.default(24),
+    requireAdminMfa: flag,
+    signInMaxFailures: positiveInt.default(5),
+    linkValidHours: positiveInt.default(24),
+    securityEmail: z.email({ error: 'must be an e-mail address' }).optional(),
+    securityPgpKeyUrl: url(['https:', 'http:']).optional(),
+    preferredLanguages: z
+      .string()
+      .regex(
+        /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*(\s*,\s*[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*)*$/,
+        'must be comma-separated language tags, e.g. "en, de"',
+      )
+      .default('en'),
+    attachmentMaxBytes: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1024, 'must be at least 1024 bytes')
+      .max(100 * 1024 * 1024, 'must be at most 100 MiB')
+      .default(5 * 1024 * 1024),
+    attachmentMaxCount: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more')
+      .max(50, 'must be at most 50')
+      .default(5),
+    intakeRateLimit: positiveInt.default(30),
+    oidcIssuer: url(['https:', 'http:']).optional(),
+    oidcClientId: z.string().min(1).optional(),
+    oidcClientSecret: z.string().min(1).optional(),
+    oidcRolesClaim: z.string().min(1, 'must not be empty').default('groups'),
+    oidcRoleMap: z
+      .string()
+      .regex(
+        /^\s*[^=,]+=[a-z_]+\s*(,\s*[^=,]+=[a-z_]+\s*)*$/,
+        'must look like "claim-value=role,other-value=role"',
+      )
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.oidcIssuer && (!config.oidcClientId || !config.oidcClientSecret))
+      ctx.addIssue({
+        code: 'custom',
+        path: [config.oidcClientId ? 'oidcClientSecret' : 'oidcClientId'],
+        message: 'must be set when STOPLINE_OIDC_ISSUER is set',
+      });
+  });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;
 

@@ -3,10 +3,24 @@
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
+import {
+  createAccounts,
+  listActiveUsers,
+  type Accounts,
+  type OidcProvider,
+} from './domain/accounts/index.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
+import { createOidcClient } from './integrations/oidc-client.ts';
+import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
+import {
+  createPolicyService,
+  loadPolicyFile,
+  type PolicyInForce,
+  type PolicyService,
+} from './domain/policy/index.ts';
+import { createIncidentsService, type IncidentsService } from './domain/incidents/index.ts';
 import {
   createAttachmentStore,
   createReportsService,
@@ -21,18 +35,30 @@ export interface Container {
   logger: Logger;
   /** The policy in force (STOPLINE_POLICY, default policies/default.yaml). */
   policy: PolicyInForce;
-  /** Private intake of security reports: form, API, portal, staff triage. */
-  reports: ReportsService;
+  services: {
+    policy: PolicyService;
+    incidents: IncidentsService;
+    /** Private intake of security reports: form, API, portal, staff triage. */
+    reports: ReportsService;
+  };
+  accounts: Accounts;
   close(): Promise<void>;
 }
 
 export interface ContainerOverrides {
   clock?: Clock;
+  /** Stand-in for the OpenID Connect provider. */
+  oidc?: OidcProvider | null;
   logger?: Logger;
-  /** Apply pending migrations while starting (default true). */
+  /**
+   * Apply pending migrations while starting (default true). With false the database must already
+   * be current: start-up still records the policy in force in policy_versions.
+   */
   migrate?: boolean;
   /** A policy other than the configured file (tests of custom policies). */
   policy?: PolicyInForce;
+  /** Who automatic owner assignment may pick (tests; accounts provides it otherwise). */
+  findAvailableResponders?: () => Promise<{ id: string }[]>;
 }
 
 export async function createContainer(
@@ -41,18 +67,25 @@ export async function createContainer(
 ): Promise<Container> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const policy = overrides.policy ?? loadPolicyFile(config.policyFile);
-  const handle: DatabaseHandle = await createDatabase(config);
-  try {
-    if (overrides.migrate ?? true) {
-      const { applied } = await migrateToLatest(handle.db, handle.dialect, config.pgSchema);
-      if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
-    }
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-  let closed = false;
   const clock = overrides.clock ?? systemClock;
+  const handle: DatabaseHandle = await createDatabase(config);
+  const policyService = createPolicyService({ db: handle.db, clock, policy });
+  const incidents = createIncidentsService({
+    db: handle.db,
+    clock,
+    policy,
+    findPolicyText: (hash) =>
+      policyService.getVersion(hash).then(
+        (version) => version.text,
+        (error: unknown) => {
+          if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+          throw error;
+        },
+      ),
+    findAvailableResponders:
+      overrides.findAvailableResponders ??
+      (() => listActiveUsers(handle.db, { role: 'responder', availableAt: clock.now() })),
+  });
   const reports = createReportsService({
     db: handle.db,
     clock,
@@ -64,7 +97,40 @@ export async function createContainer(
       attachmentMaxCount: config.attachmentMaxCount,
       intakeRateLimit: config.intakeRateLimit,
     },
+    // "Open an incident" on a report: the incidents subject opens it, the report links it.
+    openIncident: async (actor, report) => {
+      const incident = await incidents.openIncident(actor, {
+        title: report.summary,
+        summary: `Opened from security report ${report.key}.`,
+        source: 'report',
+        affectedSystems: [],
+        detectedAt: null,
+        reportedAt: report.receivedAt,
+        restricted: false,
+        publiclyDisclosed: report.publiclyDisclosed,
+        reportIds: [report.key],
+      });
+      return { incidentId: incident.key };
+    },
   });
+  const services = { policy: policyService, incidents, reports };
+  try {
+    if (overrides.migrate ?? true) {
+      const { applied } = await migrateToLatest(handle.db, handle.dialect, config.pgSchema);
+      if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+    }
+    // The history must hold every policy an incident can be handled under, so record it before
+    // anything can use it.
+    const version = await services.policy.recordInForce();
+    logger.info(
+      { policy: version.name, revision: version.revision, hash: version.hash, path: policy.path },
+      'policy in force',
+    );
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  let closed = false;
   return {
     config,
     db: handle.db,
@@ -72,11 +138,24 @@ export async function createContainer(
     clock,
     logger,
     policy,
-    reports,
+    services,
+    accounts: createAccounts({
+      db: handle.db,
+      clock,
+      config,
+      oidc: overrides.oidc ?? oidcFrom(config),
+    }),
     async close() {
       if (closed) return;
       closed = true;
       await handle.close();
     },
   };
+}
+
+function oidcFrom(config: Config): OidcProvider | null {
+  const { oidcIssuer: issuer, oidcClientId: clientId, oidcClientSecret: clientSecret } = config;
+  return issuer && clientId && clientSecret
+    ? createOidcClient({ issuer, clientId, clientSecret })
+    : null;
 }

@@ -20,6 +20,8 @@ export const REDACT_PATHS = [
   '*.secret',
   '*.totp',
   '*.recoveryCode',
+  '*.codeVerifier',
+  '*.oidcClientSecret',
   'password',
   'token',
   'accessCode',
@@ -27,9 +29,33 @@ export const REDACT_PATHS = [
   'secret',
 ];
 
+/** Query parameters that carry one-time secrets (the single sign-on callback's code, links). */
+const SECRET_QUERY = /([?&](?:code|state|token|access_?code|session_state)=)[^&#]*/gi;
+
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[redacted]');
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
+    serializers: {
+      req: (req: LoggedRequest) => ({
+        method: req.method,
+        url: req.url === undefined ? undefined : redactUrl(req.url),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { service: 'stopline' },
     timestamp: pino.stdTimeFunctions.isoTime,

@@ -2,8 +2,11 @@
 // and hands over to one command in cli/.
 import { loadConfig, ConfigError } from './config.ts';
 import { migrateCommand } from './cli/migrate-command.ts';
+import { gateCommand } from './cli/gate-command.ts';
 import { consoleOutput, type Output } from './cli/output.ts';
+import { policyCommand } from './cli/policy-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
+import { userCommand } from './cli/user-command.ts';
 import { verifyCommand } from './cli/verify-command.ts';
 
 const USAGE = `Usage: stopline <command>
@@ -12,6 +15,16 @@ Commands:
   serve     start the server (also: npm start)
   migrate   apply pending database migrations
   verify    check the hash chains of the event log; exits 1 naming the first broken event
+  gate      for CI/deploys: exit 0 while the line runs, 1 naming the incidents that stop it
+            (--allow-ref TEXT lets the fix through; --url URL --token TOKEN asks a remote server)
+  policy check FILE
+            validate a policy file; exits 1 printing each problem as FILE:LINE: field: message
+  policy show
+            summarise the policy in force (STOPLINE_POLICY)
+  user add  create a staff account and print its one-time set-password link
+            (stopline user add --email E --name N --role admin)
+  verify    check the hash chains of the event log and the audit trail; exits 1 naming the
+            first broken record
   help      show this text
 
 Configuration comes from environment variables; see the README.`;
@@ -39,11 +52,17 @@ export async function main(
   try {
     switch (command) {
       case 'serve':
-        return await serveCommand(config);
+        return await serveCommand(config, out);
       case 'migrate':
         return await migrateCommand(config, out);
+      case 'user':
+        return await userCommand(config, rest, out);
       case 'verify':
         return await verifyCommand(config, out);
+      case 'gate':
+        return await gateCommand(config, rest, out, env);
+      case 'policy':
+        return await policyCommand(rest, config, out);
       default:
         out.error(`stopline: unknown command "${command}"${rest.length ? '' : ''}\n\n${USAGE}`);
         return 2;

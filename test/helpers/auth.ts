@@ -1,46 +1,85 @@
-// STAND-IN until accounts lands: the real helper signs a user in through the accounts API and
-// returns its session cookie and CSRF header. This one keeps the same signature: it registers an
-// onRequest hook (before ready, through beforeReadySteps) that sets request.actor from a header
-// it hands back, and checks each route's declared permission like the auth plugin will.
+// Signing in for tests: users are created through the accounts service (never raw SQL) and
+// sign in through the real HTTP API, so these helpers exercise what a browser or script would.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import type { Actor } from '../../src/server/domain/actor.ts';
-import { PERMISSIONS, type Permission } from '../../src/shared/domain/permissions.ts';
-import { AppError } from '../../src/server/errors.ts';
-import { beforeReadySteps, type TestApp } from './test-app.ts';
+import { systemActor } from '../../src/server/domain/actor.ts';
+import { permissionsForRoles } from '../../src/server/domain/accounts/index.ts';
+import { SESSION_COOKIE } from '../../src/server/http/plugins/cookies.ts';
+import type { TestApp } from './test-app.ts';
 
-const HEADER = 'x-stand-in-actor';
+export const TEST_PASSWORD = 'correct horse battery staple 42';
 
-const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
-  admin: PERMISSIONS,
-  security_lead: PERMISSIONS.filter((p) => p.startsWith('reports.') || p.startsWith('incidents.')),
-  responder: ['reports.read', 'reports.triage', 'reports.communicate', 'incidents.read'],
-  viewer: ['reports.read', 'incidents.read'],
-};
+/** The raw token from a set-password link (it sits in the URL fragment). */
+export function linkToken(url: string): string {
+  const token = new URL(url).hash.replace(/^#token=/, '');
+  if (!token) throw new Error(`no token in ${url}`);
+  return token;
+}
 
-beforeReadySteps.push((app: FastifyInstance) => {
-  app.addHook('onRequest', async (request) => {
-    const given = request.headers[HEADER];
-    let actor: Actor | null = null;
-    if (typeof given === 'string') {
-      const { userId, roles } = JSON.parse(given) as { userId: string; roles: string[] };
-      const permissions = new Set(roles.flatMap((r) => ROLE_PERMISSIONS[r] ?? []));
-      actor = { kind: 'user', userId, roles, permissions };
-    }
-    request.actor = actor;
-    const needed = request.routeOptions.config?.permission;
-    if (needed && !actor) throw new AppError('UNAUTHENTICATED', 'Sign in first');
-    if (needed && actor && !actor.permissions.has(needed)) {
-      throw new AppError('FORBIDDEN', `This needs the ${needed} permission`);
-    }
+export async function createUser(
+  t: TestApp,
+  opts: { roles: string[]; email?: string; password?: string; displayName?: string },
+): Promise<{ id: string; email: string; password: string }> {
+  const { users } = t.container.accounts;
+  const email = opts.email ?? `staff-${randomUUID().slice(0, 8)}@example.org`;
+  const password = opts.password ?? TEST_PASSWORD;
+  const { user, link } = await users.createUser(systemActor, {
+    email,
+    displayName: opts.displayName ?? `Staff ${email.split('@')[0]}`,
+    roles: opts.roles,
   });
-});
+  await users.setPasswordWithLink({ kind: 'anonymous' }, linkToken(link.url), password);
+  return { id: user.id, email: user.email, password };
+}
+
+/** The session cookie from a sign-in answer. */
+export function sessionCookieFrom(setCookie: string | string[] | undefined): string {
+  const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+  const match = first?.match(new RegExp(`${SESSION_COOKIE}=([^;]+)`));
+  if (!match) throw new Error(`no session cookie in ${String(setCookie)}`);
+  return `${SESSION_COOKIE}=${match[1]}`;
+}
+
+export async function signIn(
+  t: TestApp,
+  email: string,
+  password: string,
+  code?: string,
+): Promise<Record<string, string>> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/session',
+    payload: { email, password, ...(code ? { code } : {}) },
+  });
+  if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
+  return {
+    cookie: sessionCookieFrom(res.headers['set-cookie']),
+    'x-csrf-token': res.json().csrfToken,
+  };
+}
 
 export async function loginAs(
-  _t: TestApp,
+  t: TestApp,
   roles: string | string[],
 ): Promise<{ userId: string; headers: Record<string, string> }> {
-  const userId = randomUUID();
-  const list = Array.isArray(roles) ? roles : [roles];
-  return { userId, headers: { [HEADER]: JSON.stringify({ userId, roles: list }) } };
+  const user = await createUser(t, { roles: [roles].flat() });
+  return { userId: user.id, headers: await signIn(t, user.email, user.password) };
+}
+
+export async function createTokenFor(
+  t: TestApp,
+  roles: string | string[],
+  permissions?: string[],
+): Promise<{ userId: string; token: string; headers: Record<string, string> }> {
+  const { userId, headers } = await loginAs(t, roles);
+  const scope = permissions ?? [...permissionsForRoles([roles].flat())];
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/tokens',
+    headers,
+    payload: { name: 'test token', permissions: scope },
+  });
+  if (res.statusCode !== 201)
+    throw new Error(`token creation failed: ${res.statusCode} ${res.body}`);
+  const token = res.json().token as string;
+  return { userId, token, headers: { authorization: `Bearer ${token}` } };
 }

@@ -1,12 +1,16 @@
 // `stopline serve`: start the HTTP server; on SIGTERM/SIGINT stop accepting, let in-flight
 // requests finish, then close the database.
 import type { Config } from '../config.ts';
-import { createContainer } from '../container.ts';
+import { createContainer, type Container } from '../container.ts';
 import { buildApp } from '../http/app.ts';
+import { consoleOutput, type Output } from './output.ts';
 
-export async function serveCommand(config: Config): Promise<number> {
+export async function serveCommand(config: Config, out: Output = consoleOutput): Promise<number> {
   const container = await createContainer(config);
   const app = await buildApp(container);
+  // Before listening, so the link is on the console by the time /healthz answers and the
+  // shutdown handlers below are in place as soon as possible after that.
+  await printSetupLink(container, out);
   await app.listen({ port: config.port, host: config.host });
   container.logger.info(
     { baseUrl: config.baseUrl, database: container.dialect },
@@ -40,4 +44,23 @@ export async function serveCommand(config: Config): Promise<number> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+}
+
+/** First run: with no admin, print a one-time setup link (only its hash is stored, so it is
+ * shown this once; a restart prints a new one and retires the old). */
+async function printSetupLink(container: Container, out: Output): Promise<void> {
+  const link = await container.accounts.users.issueSetupLinkIfNoAdmin();
+  if (!link) return;
+  out.info(
+    [
+      '',
+      'No admin account exists yet. Open this one-time link to create the first admin',
+      `(valid until ${new Date(link.expiresAt).toISOString()}):`,
+      '',
+      `  ${link.url}`,
+      '',
+      'Or run: stopline user add --email you@example.org --name "Your Name" --role admin',
+      '',
+    ].join('\n'),
+  );
 }

@@ -33,6 +33,265 @@ export interface KeySequencesTable {
   value: number;
 }
 
+/** 0/1 on both databases. */
+export type Flag = number;
+
+export interface IncidentsTable {
+  id: string;
+  key: string;
+  title: string;
+  summary: string;
+  source: string;
+  affected_systems_json: string;
+  detected_at: number | null;
+  reported_at: number | null;
+  declared_at: number;
+  restricted: Flag;
+  publicly_disclosed: Flag;
+  severity: string | null;
+  criticality: string | null;
+  phase: string;
+  owner_id: string | null;
+  policy_hash: string;
+  line_stopped: Flag;
+  line_stopped_at: number | null;
+  awaiting_reporter: Flag;
+  reproduction_result: string | null;
+  reproduction_steps: string | null;
+  reproduction_evidence: string | null;
+  tracker_url: string | null;
+  de_escalated_at: number | null;
+  panel_round: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+  version: number;
+}
+
+export interface IncidentReportLinksTable {
+  incident_id: string;
+  report_id: string;
+  linked_at: number;
+}
+
+export interface IncidentOwnerHistoryTable {
+  id: string;
+  incident_id: string;
+  user_id: string;
+  how: string;
+  assigned_by: string | null;
+  from_at: number;
+  to_at: number | null;
+}
+
+export interface IncidentPanelMembersTable {
+  incident_id: string;
+  round: number;
+  user_id: string;
+  seat: string;
+}
+
+export interface IncidentPanelVotesTable {
+  id: string;
+  incident_id: string;
+  round: number;
+  member_id: string;
+  seat: string;
+  answers_json: string;
+  vote: string;
+  rationale: string;
+  at: number;
+}
+
+export interface IncidentRoleAssignmentsTable {
+  id: string;
+  incident_id: string;
+  role: string;
+  user_id: string;
+  assigned_by: string | null;
+  from_at: number;
+  to_at: number | null;
+}
+
+export interface IncidentTasksTable {
+  id: string;
+  incident_id: string;
+  type: string;
+  title: string;
+  description: string;
+  assignee_id: string | null;
+  due_at: number | null;
+  status: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+export interface IncidentContainmentActionsTable {
+  id: string;
+  incident_id: string;
+  kind: string;
+  description: string;
+  status: string;
+  justification: string | null;
+  recorded_by: string | null;
+  recorded_at: number;
+  ended_at: number | null;
+}
+
+export interface IncidentDecisionsTable {
+  id: string;
+  incident_id: string;
+  what: string;
+  why: string;
+  alternatives: string;
+  decided_by: string;
+  recorded_by: string | null;
+  at: number;
+}
+
+export interface IncidentParticipantsTable {
+  incident_id: string;
+  user_id: string;
+  added_at: number;
+}
+
+export interface IncidentMilestonesTable {
+  incident_id: string;
+  milestone: string;
+  note: string;
+  recorded_by: string | null;
+  at: number;
+}
+
+export interface LineHistoryTable {
+  id: string;
+  incident_id: string;
+  incident_key: string;
+  change: string;
+  reason: string;
+  at: number;
+}
+
+/** One policy text that has been in force; the hash (SHA-256 of the text) is what incidents record. */
+export interface PolicyVersionsTable {
+  hash: string;
+  name: string;
+  revision: string;
+  text: string;
+  /** First start-up with this policy in force. */
+  loaded_at: number;
+  /** Latest start-up with this policy in force. */
+  last_loaded_at: number;
+}
+
+export type UserStatus = 'active' | 'disabled';
+
+export interface UsersTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  display_name: string;
+  roles_json: string;
+  status: UserStatus;
+  /** argon2id; null until the user sets a password through a one-time link. */
+  password_hash: string | null;
+  away_until: number | null;
+  contacts_json: string;
+  /** TOTP secret (base32) once confirmed; the pending one while enrolling. */
+  mfa_secret: string | null;
+  mfa_pending_secret: string | null;
+  /** Last accepted TOTP time step, so a code cannot be replayed. */
+  mfa_last_counter: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the 256-bit session id held in the cookie. */
+  id_hash: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute expiry. */
+  expires_at: number;
+  ended_at: number | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  permissions_json: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  used_at: number | null;
+}
+
+export type OneTimeLinkPurpose = 'setup' | 'set_password';
+
+export interface OneTimeLinksTable {
+  token_hash: string;
+  purpose: OneTimeLinkPurpose;
+  user_id: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface OidcLoginsTable {
+  /** SHA-256 of the flow id held in a short-lived cookie. */
+  flow_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface SignInCountersTable {
+  /** `account:<email>` or `ip:<address>`. */
+  key: string;
+  window_start: number;
+  failures: number;
+  locked_until: number | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  id: string;
+  at: number;
+  actor_kind: string;
+  actor_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  /** Canonical JSON (RFC 8785): the exact text the hash covers. */
+  detail_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  head_hash: string;
+}
+
 /**
  * Booleans read back as 0/1 on SQLite and true/false on PostgreSQL; write 0 or 1 (both accept it)
  * and read with Boolean().
@@ -158,6 +417,28 @@ export interface Database {
   events: EventsTable;
   streams: StreamsTable;
   key_sequences: KeySequencesTable;
+  policy_versions: PolicyVersionsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  recovery_codes: RecoveryCodesTable;
+  one_time_links: OneTimeLinksTable;
+  sign_in_counters: SignInCountersTable;
+  oidc_logins: OidcLoginsTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  incidents: IncidentsTable;
+  incident_report_links: IncidentReportLinksTable;
+  incident_owner_history: IncidentOwnerHistoryTable;
+  incident_panel_members: IncidentPanelMembersTable;
+  incident_panel_votes: IncidentPanelVotesTable;
+  incident_role_assignments: IncidentRoleAssignmentsTable;
+  incident_tasks: IncidentTasksTable;
+  incident_containment_actions: IncidentContainmentActionsTable;
+  incident_decisions: IncidentDecisionsTable;
+  incident_participants: IncidentParticipantsTable;
+  incident_milestones: IncidentMilestonesTable;
+  line_history: LineHistoryTable;
   reports: ReportsTable;
   report_attachments: ReportAttachmentsTable;
   report_messages: ReportMessagesTable;

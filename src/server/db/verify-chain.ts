@@ -1,5 +1,6 @@
 // Walks every event stream and recomputes its hash chain; reports the first event that does not
 // match (edited, removed or reordered rows all show up here).
+import { auditEntryHash } from './audit-log.ts';
 import { eventHash } from './event-store.ts';
 import { GENESIS_HASH } from './hash-chain.ts';
 import type { Db } from './schema.ts';
@@ -93,4 +94,66 @@ async function verifyStream(
     };
   }
   return null;
+}
+
+export interface AuditBreak {
+  seq: number;
+  entryId: string | null;
+  reason: string;
+}
+
+export interface AuditVerifyResult {
+  entries: number;
+  broken: AuditBreak | null;
+}
+
+/** Recomputes the audit trail's single chain; returns the first entry that does not match. */
+export async function verifyAuditLog(db: Db): Promise<AuditVerifyResult> {
+  const PAGE = 1000;
+  const head = await db
+    .selectFrom('audit_head')
+    .select(['seq', 'head_hash'])
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let entries = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(PAGE)
+      .execute();
+    for (const row of rows) {
+      entries++;
+      const seq = Number(row.seq);
+      const at = (reason: string): AuditVerifyResult => ({
+        entries,
+        broken: { seq, entryId: row.id, reason },
+      });
+      if (seq !== expectedSeq) return at(`entry #${expectedSeq} is missing`);
+      if (row.prev_hash !== prevHash)
+        return at('previous-hash link does not match the entry before it');
+      if (auditEntryHash(prevHash, row) !== row.hash)
+        return at('content does not match its hash (edited)');
+      prevHash = row.hash;
+      expectedSeq++;
+    }
+    if (rows.length < PAGE) break;
+  }
+  const last = expectedSeq - 1;
+  const headSeq = head ? Number(head.seq) : 0;
+  if (last !== headSeq || prevHash !== (head?.head_hash ?? GENESIS_HASH)) {
+    return {
+      entries,
+      broken: {
+        seq: last + 1,
+        entryId: null,
+        reason: `audit head says ${headSeq} entries but the chain ends at ${last} (entries removed?)`,
+      },
+    };
+  }
+  return { entries, broken: null };
 }

@@ -7,11 +7,25 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Container } from '../container.ts';
 import { newId } from '../ids.ts';
+import { auditRoutes } from './api/audit-routes.ts';
 import { healthRoutes } from './api/health-routes.ts';
+import { incidentLifecycleRoutes } from './api/incident-lifecycle-routes.ts';
+import { incidentsRoutes } from './api/incidents-routes.ts';
+import { lineRoutes } from './api/line-routes.ts';
+import { policyRoutes } from './api/policy-routes.ts';
 import { reportIntakeRoutes } from './api/report-intake-routes.ts';
 import { reportRoutes } from './api/report-routes.ts';
-import { publicSite } from './public/public-site.ts';
+import { oidcRoutes } from './api/oidc-routes.ts';
+import { sessionRoutes } from './api/session-routes.ts';
+import { setupRoutes } from './api/setup-routes.ts';
+import { tokensRoutes } from './api/tokens-routes.ts';
+import { usersRoutes } from './api/users-routes.ts';
+import { authPlugin } from './plugins/auth-plugin.ts';
+import { openApiPlugin } from './plugins/openapi-plugin.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
+import { securityHeadersPlugin } from './plugins/security-headers-plugin.ts';
+import { accountLinkPages } from './public/account-link-pages.ts';
+import { publicSite } from './public/public-site.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -34,12 +48,27 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    // Links in reports must never tell a third party where the reader came from.
-    reply.header('referrer-policy', 'no-referrer');
   });
 
   await app.register(problemPlugin);
+  await app.register(securityHeadersPlugin, { https: config.baseUrl.startsWith('https:') });
+  await app.register(authPlugin, { container });
+  await app.register(openApiPlugin);
   await app.register(healthRoutes, { container });
+  await app.register(policyRoutes, { prefix: '/api/v1', policy: container.services.policy });
+  for (const routes of [
+    sessionRoutes,
+    oidcRoutes,
+    setupRoutes,
+    usersRoutes,
+    tokensRoutes,
+    auditRoutes,
+  ])
+    await app.register(routes, { container });
+  await app.register(accountLinkPages);
+  await app.register(incidentsRoutes, { container });
+  await app.register(incidentLifecycleRoutes, { container });
+  await app.register(lineRoutes, { container });
   await app.register(reportIntakeRoutes, { container });
   await app.register(reportRoutes, { container });
   await app.register(publicSite, { container });

@@ -7,7 +7,10 @@ export const PERMISSIONS = [
   'users.read',
   'users.manage',
   'tokens.manage_own',
+  /** One's own session, password and second factor. */
+  'account.manage_own',
   'audit.read',
+  'audit.export',
   // policy
   'policy.read',
   // incidents

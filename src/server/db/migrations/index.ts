@@ -3,6 +3,9 @@
 import type { Kysely, Migration } from 'kysely';
 import type { MigrationDialect } from './column-types.ts';
 import * as eventLog from './2026-11-25-0001-event-log.ts';
+import * as accounts from './2026-11-25-0002-accounts.ts';
+import * as policyVersions from './2026-11-25-0003-policy-versions.ts';
+import * as incidents from './2026-11-25-0004-incidents.ts';
 import * as reports from './2026-11-25-0005-reports.ts';
 
 interface DialectMigration {
@@ -11,6 +14,9 @@ interface DialectMigration {
 
 const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-25-0001-event-log': eventLog,
+  '2026-11-25-0002-accounts': accounts,
+  '2026-11-25-0003-policy-versions': policyVersions,
+  '2026-11-25-0004-incidents': incidents,
   '2026-11-25-0005-reports': reports,
 };
 

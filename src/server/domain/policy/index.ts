@@ -2,6 +2,7 @@
 export {
   parsePolicy,
   formatProblem,
+  formatProblemAt,
   policyHash,
   type PolicyProblem,
   type PolicyParseResult,
@@ -19,3 +20,11 @@ export {
   type ExitCheckId,
 } from './policy-schema.ts';
 export { loadPolicyFile, PolicyError, type PolicyInForce } from './policy-loader.ts';
+export {
+  createPolicyService,
+  type PolicyService,
+  type PolicyServiceDeps,
+  type PolicyVersion,
+  type PolicyVersionSummary,
+} from './policy-service.ts';
+export { describePolicy } from './policy-summary.ts';

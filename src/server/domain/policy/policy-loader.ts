@@ -1,7 +1,7 @@
 // Loads the policy in force from its file at start-up. A policy with a mistake stops start-up
 // with every problem listed, line by line.
 import { readFileSync } from 'node:fs';
-import { parsePolicy, formatProblem } from './policy-parse.ts';
+import { parsePolicy, formatProblemAt } from './policy-parse.ts';
 import type { Policy } from './policy-schema.ts';
 
 export interface PolicyInForce {
@@ -28,7 +28,7 @@ export function loadPolicyFile(path: string): PolicyInForce {
   if (!result.ok) {
     throw new PolicyError(
       `policy file ${path} is not valid:\n` +
-        result.problems.map((p) => '  ' + formatProblem(p)).join('\n'),
+        result.problems.map((p) => formatProblemAt(path, p)).join('\n'),
     );
   }
   return { policy: result.policy, hash: result.hash, text, path };

@@ -235,12 +235,21 @@ export const PolicyDocument = z
       'phase id',
       ctx,
     );
-    const terminal = policy.phases.filter((p) => p.terminal);
-    if (terminal.length !== 1 || !policy.phases[policy.phases.length - 1]?.terminal) {
+    const lastPhase = policy.phases.length - 1;
+    policy.phases.forEach((phase, i) => {
+      if (phase.terminal && i !== lastPhase)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['phases', i, 'terminal'],
+          message: 'only the last phase may be terminal',
+        });
+    });
+    if (!policy.phases[lastPhase]?.terminal) {
       ctx.addIssue({
         code: 'custom',
-        path: ['phases'],
-        message: 'exactly one phase, the last, must be terminal: true',
+        path: ['phases', lastPhase],
+        message:
+          'no terminal phase: the last phase must say "terminal: true" (incidents are closed there)',
       });
     }
     const phaseIds = new Set(policy.phases.map((p) => p.id));
@@ -253,6 +262,14 @@ export const PolicyDocument = z
           message: `"${value}" is not one of the phases (${[...phaseIds].join(', ')})`,
         });
       }
+    }
+    const contained = policy.stopTheLine.containedAfterPhase;
+    if (policy.phases.find((p) => p.id === contained)?.terminal) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stopTheLine', 'containedAfterPhase'],
+        message: `"${contained}" is the terminal phase: no incident ever leaves it, so "contained" could never let the line resume`,
+      });
     }
     const panelSize =
       (policy.panel.includesOwner ? 1 : 0) +

@@ -7,6 +7,7 @@ import { hitRateLimit, peekRateLimit } from '../../db/rate-limit.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import { recordAudit } from '../audit/index.ts';
 import { changeReport, type ReportsDeps } from './reports-context.ts';
 import { openRemovalTask } from './reports-removal.ts';
 import {
@@ -90,11 +91,10 @@ export function createPortal(deps: ReportsDeps) {
           await hitRateLimit(tx, { bucket: `portal-key:${key}`, windowMs: SIGN_IN_WINDOW, now });
         }
         await log('portal_sign_in_failed');
-        await deps.recordAudit?.(tx, {
+        await recordAudit(tx, {
+          actor: { kind: 'anonymous', ip: input.ip },
           action: 'report.portal_sign_in_failed',
-          actorId: null,
-          subject: key.slice(0, 40),
-          ip: input.ip,
+          target: { type: 'report', id: key.slice(0, 40) },
           at: now,
         });
         return { ok: false as const, limited: false };

@@ -26,7 +26,8 @@ export const FORM_BODY_LIMIT = 4 * 1024 * 1024;
 
 export async function publicSite(app: FastifyInstance, opts: { container: Container }) {
   const { container } = opts;
-  const { config, reports } = container;
+  const { config } = container;
+  const { reports } = container.services;
   const acknowledgeWithin = () => durationInWords(reports.policy().reporters.acknowledgeWithin);
   const formContext = () => ({
     acknowledgeWithin: acknowledgeWithin(),

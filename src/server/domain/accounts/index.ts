@@ -1,0 +1,60 @@
+// The accounts subject's public surface: staff, sessions, tokens, the second factor, the role
+// table, and the audit trail they all write to.
+import type { Clock } from '../../clock.ts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/schema.ts';
+import { createAuditService } from '../audit/index.ts';
+import { createMfaService } from './mfa-service.ts';
+import { createOidcService, type OidcProvider } from './oidc-service.ts';
+import { createPasswordService } from './password-service.ts';
+import { createSessionService } from './session-service.ts';
+import { createTokensService } from './tokens-service.ts';
+import { createUsersService } from './users-service.ts';
+
+export interface AccountsDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<
+    Config,
+    | 'baseUrl'
+    | 'linkValidHours'
+    | 'sessionIdleMinutes'
+    | 'sessionMaxHours'
+    | 'requireAdminMfa'
+    | 'signInMaxFailures'
+    | 'oidcRolesClaim'
+    | 'oidcRoleMap'
+  >;
+  /** Single sign-on, when configured. */
+  oidc?: OidcProvider | null;
+}
+
+export function createAccounts(deps: AccountsDeps) {
+  return {
+    users: createUsersService(deps),
+    sessions: createSessionService(deps),
+    tokens: createTokensService(deps),
+    mfa: createMfaService(deps),
+    passwords: createPasswordService(deps),
+    oidc: createOidcService(deps),
+    audit: createAuditService(deps),
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;
+
+export { listActiveUsers, type ActiveUser } from './users-service.ts';
+export type { UserRecord } from './users-repository.ts';
+export type { RequestOrigin, SignedIn } from './session-service.ts';
+export { OIDC_CALLBACK_PATH, type OidcChecks, type OidcProvider } from './oidc-service.ts';
+export {
+  ROLE_PERMISSIONS,
+  ROLES,
+  isRole,
+  permissionsForRoles,
+  type Role,
+} from './role-permissions.ts';
+export { PASSWORD_MIN_LENGTH } from './password-rules.ts';
+export { csrfTokenFor, sameSecret } from './secrets.ts';
+export { totpCodeAt } from './totp.ts';
+export { recordAudit, recordPersonalDataRead, type AnonymousCaller } from '../audit/index.ts';

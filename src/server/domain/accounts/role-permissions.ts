@@ -1,0 +1,61 @@
+// The one table that says what each role may do. Routes declare a permission; a user's
+// permissions are the union of their roles' rows. Per-incident roles will add to this later.
+import { PERMISSIONS, type Permission } from '../../../shared/domain/permissions.ts';
+
+const READ_ALONG: Permission[] = ['incidents.read', 'line.read', 'policy.read'];
+const OWN: Permission[] = ['tokens.manage_own', 'account.manage_own'];
+/** Everything about outside security reports, contact details and access codes included. */
+const ALL_REPORTS: Permission[] = [
+  'reports.read',
+  'reports.read_contact',
+  'reports.triage',
+  'reports.communicate',
+  'reports.verify_identity',
+  'reports.manage_access',
+];
+
+export const ROLE_PERMISSIONS = {
+  admin: [...PERMISSIONS],
+  security_lead: [
+    ...READ_ALONG,
+    ...OWN,
+    'incidents.create',
+    'incidents.update',
+    'incidents.assess',
+    'incidents.decide',
+    'incidents.manage_roles',
+    'incidents.close',
+    'audit.read',
+    'users.read',
+    ...ALL_REPORTS,
+  ],
+  responder: [
+    ...READ_ALONG,
+    ...OWN,
+    'incidents.create',
+    'incidents.update',
+    'incidents.assess',
+    'reports.read',
+    'reports.triage',
+    'reports.communicate',
+  ],
+  comms: [...READ_ALONG, ...OWN, 'reports.read', 'reports.communicate'],
+  legal: [...READ_ALONG, ...OWN, 'audit.read', 'reports.read'],
+  viewer: [...READ_ALONG, ...OWN, 'reports.read'],
+} as const satisfies Record<string, readonly Permission[]>;
+
+export type Role = keyof typeof ROLE_PERMISSIONS;
+export const ROLES = Object.keys(ROLE_PERMISSIONS) as Role[];
+
+export function isRole(value: string): value is Role {
+  return Object.hasOwn(ROLE_PERMISSIONS, value);
+}
+
+/** The union of the roles' permissions; unknown role names grant nothing. */
+export function permissionsForRoles(roles: readonly string[]): Set<Permission> {
+  const granted = new Set<Permission>();
+  for (const role of roles) {
+    if (isRole(role)) for (const permission of ROLE_PERMISSIONS[role]) granted.add(permission);
+  }
+  return granted;
+}

@@ -1,0 +1,150 @@
+// The incident's event types and their data: the contract between the rules that decide and the
+// projection that records. Every change to an incident is one of these on its stream.
+import type {
+  ContainmentKind,
+  Criticality,
+  Milestone,
+  OwnerAssignment,
+  ReproductionResult,
+  TaskStatus,
+  TaskType,
+} from '../../../shared/domain/incidents.ts';
+import type { Visibility } from '../../db/schema.ts';
+import type { PanelMember } from './incident-state.ts';
+
+export interface IncidentFields {
+  title: string;
+  summary: string;
+  source: string;
+  affectedSystems: string[];
+  detectedAt: number | null;
+  reportedAt: number | null;
+  restricted: boolean;
+  publiclyDisclosed: boolean;
+}
+
+export interface TaskFields {
+  type: TaskType;
+  title: string;
+  description: string;
+  assigneeId: string | null;
+  dueAt: number | null;
+}
+
+export type DecisionHow = 'majority' | 'tie_rule' | 'security_lead_on_tie' | 'final_call';
+
+export interface IncidentEventData {
+  'incident.opened': IncidentFields & {
+    key: string;
+    declaredAt: number;
+    phase: string;
+    policyHash: string;
+    reportIds: string[];
+  };
+  'incident.updated': { changes: Partial<IncidentFields> };
+  'incident.reports_linked': { reportIds: string[] };
+  'incident.owner_assigned': {
+    ownerId: string;
+    previousOwnerId: string | null;
+    how: OwnerAssignment;
+  };
+  'incident.participant_added': { userId: string };
+  'incident.reproduction_recorded': {
+    result: ReproductionResult;
+    steps: string;
+    evidence: string;
+    awaitingReporter: boolean;
+    /** Response clocks stop while waiting for the reporter, when the policy allows it. */
+    clocksPaused: boolean;
+  };
+  'incident.panel_convened': { round: number; members: PanelMember[] };
+  'incident.panel_vote_recorded': {
+    round: number;
+    memberId: string;
+    seat: PanelMember['seat'];
+    answers: Record<string, boolean>;
+    vote: Criticality;
+    rationale: string;
+  };
+  'incident.decision_recorded': {
+    round: number;
+    outcome: Criticality;
+    how: DecisionHow;
+    recommendation: Criticality | null;
+    votes: { memberId: string; vote: Criticality }[];
+    rationale: string;
+  };
+  'incident.decision_reopened': { round: number; reason: string; members: PanelMember[] };
+  'incident.severity_set': { severity: string; previous: string | null; rationale: string };
+  'incident.role_assigned': { role: string; userId: string; replacedUserId: string | null };
+  'incident.role_released': { role: string; userId: string };
+  'incident.task_added': TaskFields & { taskId: string };
+  'incident.task_updated': {
+    taskId: string;
+    changes: Partial<Omit<TaskFields, 'type'> & { status: TaskStatus }>;
+  };
+  'incident.containment_recorded': { actionId: string; kind: ContainmentKind; description: string };
+  'incident.containment_reverted': { actionId: string; note: string };
+  'incident.containment_kept': { actionId: string; justification: string };
+  'incident.de_escalated': {
+    rationale: string;
+    fromSeverity: string | null;
+    toSeverity: string;
+    followUpTaskId: string;
+  };
+  'incident.handed_off': { trackerUrl: string };
+  'incident.phase_changed': { from: string; to: string; skipped: string[] };
+  'incident.decision_logged': {
+    decisionId: string;
+    what: string;
+    why: string;
+    alternatives: string;
+    decidedBy: string;
+  };
+  'incident.note_added': { text: string };
+  'incident.milestone_recorded': { milestone: Milestone; note: string };
+  'incident.line_stopped': { reason: string };
+  'incident.line_resumed': { reason: string };
+}
+
+export type IncidentEventType = keyof IncidentEventData;
+export const INCIDENT_EVENT_TYPES = [
+  'incident.opened',
+  'incident.updated',
+  'incident.reports_linked',
+  'incident.owner_assigned',
+  'incident.participant_added',
+  'incident.reproduction_recorded',
+  'incident.panel_convened',
+  'incident.panel_vote_recorded',
+  'incident.decision_recorded',
+  'incident.decision_reopened',
+  'incident.severity_set',
+  'incident.role_assigned',
+  'incident.role_released',
+  'incident.task_added',
+  'incident.task_updated',
+  'incident.containment_recorded',
+  'incident.containment_reverted',
+  'incident.containment_kept',
+  'incident.de_escalated',
+  'incident.handed_off',
+  'incident.phase_changed',
+  'incident.decision_logged',
+  'incident.note_added',
+  'incident.milestone_recorded',
+  'incident.line_stopped',
+  'incident.line_resumed',
+] as const satisfies readonly IncidentEventType[];
+
+export type IncidentEvent = {
+  [K in IncidentEventType]: { type: K; data: IncidentEventData[K]; visibility: Visibility };
+}[IncidentEventType];
+
+export function incidentEvent<K extends IncidentEventType>(
+  type: K,
+  data: IncidentEventData[K],
+  visibility: Visibility = 'internal',
+): IncidentEvent {
+  return { type, data, visibility } as IncidentEvent;
+}

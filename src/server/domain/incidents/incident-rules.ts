@@ -1,0 +1,230 @@
+// The incident's state transitions: each takes the loaded incident and a request, checks it
+// against the policy, and returns the events that record it (or throws a refusal that says why).
+import type {
+  Milestone,
+  OwnerAssignment,
+  ReproductionResult,
+} from '../../../shared/domain/incidents.ts';
+import type { Visibility } from '../../db/schema.ts';
+import type { Policy } from '../policy/index.ts';
+import { incidentEvent as ev, type IncidentEvent, type IncidentFields } from './incident-events.ts';
+import {
+  assertOpen,
+  isCritical,
+  refuse,
+  severityById,
+  type IncidentState,
+  type RuleContext,
+} from './incident-state.ts';
+import { planPhaseMove } from './phase-rules.ts';
+
+export interface OpenIncidentInput extends IncidentFields {
+  key: string;
+  declaredAt: number;
+  reportIds: string[];
+  severity?: string | undefined;
+  severityRationale?: string | undefined;
+}
+
+export function openIncident(
+  policy: Policy,
+  policyHash: string,
+  input: OpenIncidentInput,
+  ctx: RuleContext,
+): IncidentEvent[] {
+  const { severity, severityRationale, ...fields } = input;
+  const events = [ev('incident.opened', { ...fields, phase: policy.phases[0]!.id, policyHash })];
+  if (severity !== undefined) {
+    severityById(policy, severity);
+    events.push(
+      ev('incident.severity_set', {
+        severity,
+        previous: null,
+        rationale: severityRationale ?? 'set when the incident was opened',
+      }),
+    );
+  }
+  if (input.publiclyDisclosed) {
+    // The first step of the process: take a publicly posted issue out of public view.
+    events.push(
+      ev('incident.task_added', {
+        taskId: ctx.newId(),
+        type: 'remove_public_disclosure',
+        title: 'Remove the public disclosure from public view',
+        description: 'The issue was posted in a public place; take it out of public view first.',
+        assigneeId: null,
+        dueAt: null,
+      }),
+    );
+  }
+  return events;
+}
+
+export function updateIncident(
+  state: IncidentState,
+  policy: Policy,
+  changes: Partial<IncidentFields>,
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  const changed = Object.fromEntries(
+    Object.entries(changes).filter(
+      ([field, value]) =>
+        value !== undefined &&
+        JSON.stringify(value) !== JSON.stringify(state[field as keyof IncidentFields]),
+    ),
+  ) as Partial<IncidentFields>;
+  return Object.keys(changed).length === 0 ? [] : [ev('incident.updated', { changes: changed })];
+}
+
+export function linkReports(state: IncidentState, reportIds: string[]): IncidentEvent[] {
+  const fresh = [...new Set(reportIds)].filter((id) => !state.reportIds.includes(id));
+  return fresh.length === 0 ? [] : [ev('incident.reports_linked', { reportIds: fresh })];
+}
+
+export function assignOwner(
+  state: IncidentState,
+  policy: Policy,
+  ownerId: string,
+  how: OwnerAssignment,
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  if (state.ownerId === ownerId) throw refuse('That person already owns the incident');
+  return [ev('incident.owner_assigned', { ownerId, previousOwnerId: state.ownerId, how })];
+}
+
+/** Of the candidates, the one with the fewest open incidents (the first listed on a tie). */
+export function pickLeastLoaded(
+  candidates: readonly string[],
+  openIncidents: ReadonlyMap<string, number>,
+): string | null {
+  let best: string | null = null;
+  for (const id of candidates) {
+    if (best === null || (openIncidents.get(id) ?? 0) < (openIncidents.get(best) ?? 0)) best = id;
+  }
+  return best;
+}
+
+export function addParticipant(state: IncidentState, userId: string): IncidentEvent[] {
+  return state.participants.includes(userId) ? [] : [ev('incident.participant_added', { userId })];
+}
+
+export function recordReproduction(
+  state: IncidentState,
+  policy: Policy,
+  input: { result: ReproductionResult; steps: string; evidence: string },
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  const awaitingReporter = input.result === 'needs_information';
+  return [
+    ev('incident.reproduction_recorded', {
+      ...input,
+      awaitingReporter,
+      clocksPaused: awaitingReporter && policy.verification.pauseClocksWhileAwaitingReporter,
+    }),
+  ];
+}
+
+export function setSeverity(
+  state: IncidentState,
+  policy: Policy,
+  severity: string,
+  rationale: string,
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  const chosen = severityById(policy, severity);
+  if (state.severity === severity) throw refuse(`The severity is already ${severity}`);
+  if (state.criticality !== null && chosen.critical !== (state.criticality === 'critical')) {
+    throw refuse(
+      `${severity} ${chosen.critical ? 'is' : 'is not'} critical, but the incident is decided ${state.criticality.replace('_', '-')}; reopen the decision${state.criticality === 'critical' ? ' or de-escalate' : ''} instead`,
+    );
+  }
+  return [ev('incident.severity_set', { severity, previous: state.severity, rationale })];
+}
+
+/**
+ * A critical incident whose containment made it non-critical: record why, lower the severity,
+ * and turn the root-cause fix into a follow-up task so it is not forgotten.
+ */
+export function deEscalate(
+  state: IncidentState,
+  policy: Policy,
+  input: { rationale: string; severity?: string | undefined },
+  ctx: RuleContext,
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  if (!isCritical(state, policy)) throw refuse('Only a critical incident can be de-escalated');
+  if (state.containment.length === 0) {
+    throw refuse('Record the containment that made the incident non-critical before de-escalating');
+  }
+  const toSeverity = input.severity ?? policy.criticality.defaultSeverity.non_critical;
+  if (severityById(policy, toSeverity).critical) {
+    throw refuse(`${toSeverity} is a critical severity; de-escalation needs a non-critical one`);
+  }
+  const followUpTaskId = ctx.newId();
+  return [
+    ev('incident.de_escalated', {
+      rationale: input.rationale,
+      fromSeverity: state.severity,
+      toSeverity,
+      followUpTaskId,
+    }),
+    ev('incident.task_added', {
+      taskId: followUpTaskId,
+      type: 'follow_up',
+      title: `Fix the root cause of ${state.key}`,
+      description: `Postponed when ${state.key} was de-escalated: ${input.rationale}`,
+      assigneeId: state.ownerId,
+      dueAt: null,
+    }),
+  ];
+}
+
+export function handOffToDevelopment(
+  state: IncidentState,
+  policy: Policy,
+  trackerUrl: string,
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  if (state.criticality !== 'non_critical' || isCritical(state, policy)) {
+    throw refuse('Only an incident decided non-critical goes to the normal development process');
+  }
+  return [ev('incident.handed_off', { trackerUrl })];
+}
+
+export function movePhase(state: IncidentState, policy: Policy, to: string): IncidentEvent[] {
+  assertOpen(state, policy);
+  const move = planPhaseMove(state, policy, to);
+  return [ev('incident.phase_changed', { ...move })];
+}
+
+export function logDecision(
+  input: { what: string; why: string; alternatives: string; decidedBy: string },
+  ctx: RuleContext,
+): IncidentEvent[] {
+  return [ev('incident.decision_logged', { decisionId: ctx.newId(), ...input })];
+}
+
+export function addNote(text: string, visibility: Visibility): IncidentEvent[] {
+  return [ev('incident.note_added', { text }, visibility)];
+}
+
+export function recordMilestone(
+  state: IncidentState,
+  policy: Policy,
+  milestone: Milestone,
+  note: string,
+): IncidentEvent[] {
+  assertOpen(state, policy);
+  if (state.milestones.includes(milestone)) throw refuse(`"${milestone}" is already recorded`);
+  if (
+    milestone === 'reporter_informed' &&
+    policy.reporters.verifyIdentityBeforeSharingResults &&
+    state.reportIds.length > 0 &&
+    !state.tasks.some((t) => t.type === 'verify_reporter_identity' && t.status === 'done')
+  ) {
+    throw refuse(
+      "The policy requires verifying the reporter's identity before sharing results; complete a verify_reporter_identity task first",
+    );
+  }
+  return [ev('incident.milestone_recorded', { milestone, note })];
+}

@@ -1,0 +1,379 @@
+// Reads of the incident projections: one incident with its parts, lists with filters, the line.
+import { sql } from 'kysely';
+import type {
+  ContainmentKind,
+  ContainmentStatus,
+  Criticality,
+  Milestone,
+  PanelSeat,
+  ReproductionResult,
+  TaskStatus,
+  TaskType,
+} from '../../../shared/domain/incidents.ts';
+import type { Executor } from '../../db/schema.ts';
+import type { IncidentState } from './incident-state.ts';
+
+const INCIDENT_COLUMNS = [
+  'id',
+  'key',
+  'title',
+  'summary',
+  'source',
+  'affected_systems_json',
+  'detected_at',
+  'reported_at',
+  'declared_at',
+  'restricted',
+  'publicly_disclosed',
+  'severity',
+  'criticality',
+  'phase',
+  'owner_id',
+  'policy_hash',
+  'line_stopped',
+  'line_stopped_at',
+  'awaiting_reporter',
+  'reproduction_result',
+  'reproduction_steps',
+  'reproduction_evidence',
+  'tracker_url',
+  'de_escalated_at',
+  'panel_round',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'closed_at',
+  'version',
+] as const;
+
+const num = (v: number | null) => (v === null ? null : Number(v));
+
+export async function findIncidentState(
+  tx: Executor,
+  idOrKey: string,
+): Promise<IncidentState | null> {
+  const row = await tx
+    .selectFrom('incidents')
+    .select(INCIDENT_COLUMNS)
+    .where((eb) => eb.or([eb('id', '=', idOrKey), eb('key', '=', idOrKey)]))
+    .executeTakeFirst();
+  if (!row) return null;
+  const id = row.id;
+  const [members, votes, roles, tasks, containment, milestones, reports, participants] =
+    await Promise.all([
+      tx
+        .selectFrom('incident_panel_members')
+        .select(['user_id', 'seat'])
+        .where('incident_id', '=', id)
+        .where('round', '=', row.panel_round)
+        .execute(),
+      tx
+        .selectFrom('incident_panel_votes')
+        .select(['member_id', 'seat', 'answers_json', 'vote', 'rationale', 'at'])
+        .where('incident_id', '=', id)
+        .where('round', '=', row.panel_round)
+        .orderBy('at')
+        .execute(),
+      tx
+        .selectFrom('incident_role_assignments')
+        .select(['role', 'user_id', 'from_at'])
+        .where('incident_id', '=', id)
+        .where('to_at', 'is', null)
+        .orderBy('from_at')
+        .execute(),
+      tx
+        .selectFrom('incident_tasks')
+        .select([
+          'id',
+          'type',
+          'title',
+          'description',
+          'assignee_id',
+          'due_at',
+          'status',
+          'created_at',
+          'updated_at',
+          'completed_at',
+        ])
+        .where('incident_id', '=', id)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute(),
+      tx
+        .selectFrom('incident_containment_actions')
+        .select(['id', 'kind', 'description', 'status', 'justification', 'recorded_at', 'ended_at'])
+        .where('incident_id', '=', id)
+        .orderBy('recorded_at')
+        .orderBy('id')
+        .execute(),
+      tx
+        .selectFrom('incident_milestones')
+        .select('milestone')
+        .where('incident_id', '=', id)
+        .execute(),
+      tx
+        .selectFrom('incident_report_links')
+        .select('report_id')
+        .where('incident_id', '=', id)
+        .orderBy('linked_at')
+        .orderBy('report_id')
+        .execute(),
+      tx
+        .selectFrom('incident_participants')
+        .select('user_id')
+        .where('incident_id', '=', id)
+        .execute(),
+    ]);
+  return {
+    id,
+    key: row.key,
+    title: row.title,
+    summary: row.summary,
+    source: row.source,
+    affectedSystems: JSON.parse(row.affected_systems_json) as string[],
+    detectedAt: num(row.detected_at),
+    reportedAt: num(row.reported_at),
+    declaredAt: Number(row.declared_at),
+    restricted: Boolean(row.restricted),
+    publiclyDisclosed: Boolean(row.publicly_disclosed),
+    severity: row.severity,
+    criticality: row.criticality as Criticality | null,
+    phase: row.phase,
+    ownerId: row.owner_id,
+    policyHash: row.policy_hash,
+    lineStopped: Boolean(row.line_stopped),
+    lineStoppedAt: num(row.line_stopped_at),
+    awaitingReporter: Boolean(row.awaiting_reporter),
+    reproduction: row.reproduction_result
+      ? {
+          result: row.reproduction_result as ReproductionResult,
+          steps: row.reproduction_steps ?? '',
+          evidence: row.reproduction_evidence ?? '',
+        }
+      : null,
+    trackerUrl: row.tracker_url,
+    deEscalatedAt: num(row.de_escalated_at),
+    panelRound: Number(row.panel_round),
+    panelMembers: members.map((m) => ({ userId: m.user_id, seat: m.seat as PanelSeat })),
+    votes: votes.map((v) => ({
+      memberId: v.member_id,
+      seat: v.seat as PanelSeat,
+      answers: JSON.parse(v.answers_json) as Record<string, boolean>,
+      vote: v.vote as Criticality,
+      rationale: v.rationale,
+      at: Number(v.at),
+    })),
+    roles: roles.map((r) => ({ role: r.role, userId: r.user_id, since: Number(r.from_at) })),
+    tasks: tasks.map((t) => ({
+      id: t.id,
+      type: t.type as TaskType,
+      title: t.title,
+      description: t.description,
+      assigneeId: t.assignee_id,
+      dueAt: num(t.due_at),
+      status: t.status as TaskStatus,
+      createdAt: Number(t.created_at),
+      updatedAt: Number(t.updated_at),
+      completedAt: num(t.completed_at),
+    })),
+    containment: containment.map((c) => ({
+      id: c.id,
+      kind: c.kind as ContainmentKind,
+      description: c.description,
+      status: c.status as ContainmentStatus,
+      justification: c.justification,
+      recordedAt: Number(c.recorded_at),
+      endedAt: num(c.ended_at),
+    })),
+    milestones: milestones.map((m) => m.milestone as Milestone),
+    reportIds: reports.map((r) => r.report_id),
+    participants: participants.map((p) => p.user_id),
+    createdBy: row.created_by,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    closedAt: num(row.closed_at),
+    version: Number(row.version),
+  };
+}
+
+/** The policy version an incident is handled under; null when there is no such incident. */
+export async function findPolicyHash(tx: Executor, idOrKey: string): Promise<string | null> {
+  const row = await tx
+    .selectFrom('incidents')
+    .select('policy_hash')
+    .where((eb) => eb.or([eb('id', '=', idOrKey), eb('key', '=', idOrKey)]))
+    .executeTakeFirst();
+  return row?.policy_hash ?? null;
+}
+
+export interface IncidentListFilter {
+  phase?: string | undefined;
+  severity?: string | undefined;
+  ownerId?: string | undefined;
+  criticality?: Criticality | 'undecided' | undefined;
+  text?: string | undefined;
+  /** Restricted incidents are listed only for this participant; null lists them all (admins). */
+  participantId: string | null;
+  limit: number;
+  offset: number;
+}
+
+export interface IncidentSummaryRow {
+  id: string;
+  key: string;
+  title: string;
+  severity: string | null;
+  criticality: Criticality | null;
+  phase: string;
+  ownerId: string | null;
+  restricted: boolean;
+  lineStopped: boolean;
+  declaredAt: number;
+  updatedAt: number;
+}
+
+export async function listIncidents(
+  tx: Executor,
+  filter: IncidentListFilter,
+): Promise<{ items: IncidentSummaryRow[]; total: number }> {
+  let query = tx.selectFrom('incidents');
+  if (filter.phase) query = query.where('phase', '=', filter.phase);
+  if (filter.severity) query = query.where('severity', '=', filter.severity);
+  if (filter.ownerId) query = query.where('owner_id', '=', filter.ownerId);
+  if (filter.criticality === 'undecided') query = query.where('criticality', 'is', null);
+  else if (filter.criticality) query = query.where('criticality', '=', filter.criticality);
+  if (filter.text) {
+    // LIKE with the wildcards in the text escaped: the text is data, not a pattern.
+    const pattern = `%${filter.text.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(sql`lower(title)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(summary)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(key)`, 'like', sql`${pattern} escape '\\'`),
+      ]),
+    );
+  }
+  if (filter.participantId !== null) {
+    const participantId = filter.participantId;
+    query = query.where((eb) =>
+      eb.or([
+        eb('restricted', '=', 0),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('incident_participants')
+            .select('incident_id')
+            .where('user_id', '=', participantId),
+        ),
+      ]),
+    );
+  }
+  const [rows, count] = await Promise.all([
+    query
+      .select([
+        'id',
+        'key',
+        'title',
+        'severity',
+        'criticality',
+        'phase',
+        'owner_id',
+        'restricted',
+        'line_stopped',
+        'declared_at',
+        'updated_at',
+      ])
+      .orderBy('declared_at', 'desc')
+      .orderBy('key', 'desc')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: Number(count.n),
+    items: rows.map((r) => ({
+      id: r.id,
+      key: r.key,
+      title: r.title,
+      severity: r.severity,
+      criticality: r.criticality as Criticality | null,
+      phase: r.phase,
+      ownerId: r.owner_id,
+      restricted: Boolean(r.restricted),
+      lineStopped: Boolean(r.line_stopped),
+      declaredAt: Number(r.declared_at),
+      updatedAt: Number(r.updated_at),
+    })),
+  };
+}
+
+/** Open (not closed) incidents owned by each of the given people. */
+export async function countOpenIncidentsByOwner(
+  tx: Executor,
+  ownerIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (ownerIds.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('incidents')
+    .select(['owner_id', (eb) => eb.fn.countAll().as('n')])
+    .where('owner_id', 'in', ownerIds)
+    .where('closed_at', 'is', null)
+    .groupBy('owner_id')
+    .execute();
+  return new Map(rows.map((r) => [r.owner_id!, Number(r.n)]));
+}
+
+export async function listDecisions(tx: Executor, incidentId: string) {
+  const rows = await tx
+    .selectFrom('incident_decisions')
+    .select(['id', 'what', 'why', 'alternatives', 'decided_by', 'recorded_by', 'at'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    what: r.what,
+    why: r.why,
+    alternatives: r.alternatives,
+    decidedBy: r.decided_by,
+    recordedBy: r.recorded_by,
+    at: Number(r.at),
+  }));
+}
+
+export async function listOwnerHistory(tx: Executor, incidentId: string) {
+  const rows = await tx
+    .selectFrom('incident_owner_history')
+    .select(['user_id', 'how', 'assigned_by', 'from_at', 'to_at'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('from_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    userId: r.user_id,
+    how: r.how,
+    assignedBy: r.assigned_by,
+    from: Number(r.from_at),
+    to: num(r.to_at),
+  }));
+}
+
+export async function listRoleHistory(tx: Executor, incidentId: string) {
+  const rows = await tx
+    .selectFrom('incident_role_assignments')
+    .select(['role', 'user_id', 'assigned_by', 'from_at', 'to_at'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('from_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    role: r.role,
+    userId: r.user_id,
+    assignedBy: r.assigned_by,
+    from: Number(r.from_at),
+    to: num(r.to_at),
+  }));
+}

@@ -1,0 +1,415 @@
+// Incident use cases. Each is one transaction: load the incident and its version, let the rules
+// decide, append the events at the loaded version (a concurrent change makes this CONFLICT),
+// project them, and let the line rules stop or resume the line in the same transaction.
+import type { Clock } from '../../clock.ts';
+import { appendEvents, listStreamEvents } from '../../db/event-store.ts';
+import { allocateYearlyKey } from '../../db/key-sequence.ts';
+import type { Db, Executor, Visibility } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { AppError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { Actor } from '../actor.ts';
+import { parsePolicy, type Policy, type PolicyInForce } from '../policy/index.ts';
+import * as actions from './action-rules.ts';
+import * as assessment from './assessment-rules.ts';
+import { incidentEvent, type IncidentEvent } from './incident-events.ts';
+import * as rules from './incident-rules.ts';
+import type {
+  ContainmentKind,
+  Criticality,
+  Milestone,
+  ReproductionResult,
+  TaskStatus,
+} from '../../../shared/domain/incidents.ts';
+import type { VoteInput } from './assessment-rules.ts';
+import type { IncidentFields, TaskFields } from './incident-events.ts';
+import { assertCommanderOr, assertVisible, isAdmin } from './access-rules.ts';
+import type { IncidentState, RuleContext } from './incident-state.ts';
+import { projectIncidentEvents } from './incidents-projection.ts';
+import * as repo from './incidents-repository.ts';
+import { listLineHistory, listStoppingIncidents } from './line-repository.ts';
+import { failedExitChecks } from './phase-rules.ts';
+import { lineChange } from './line-rules.ts';
+import * as roles from './role-rules.ts';
+
+export interface IncidentsServiceDeps {
+  db: Db;
+  clock: Clock;
+  policy: PolicyInForce;
+  /** The text of an earlier policy version (policy history), for incidents opened under it. */
+  findPolicyText(hash: string): Promise<string | null>;
+  /** Responders who can take an incident now (from accounts), for automatic owner assignment. */
+  findAvailableResponders(): Promise<{ id: string }[]>;
+}
+
+export type IncidentsService = ReturnType<typeof createIncidentsService>;
+
+/** The version the caller last saw (If-Match); undefined skips the check. */
+type Version = number | undefined;
+type Decision = IncidentEvent[] | Promise<IncidentEvent[]>;
+export type OpenInput = Omit<rules.OpenIncidentInput, 'key' | 'declaredAt'> & {
+  declaredAt?: number | undefined;
+};
+export interface ReproductionInput {
+  result: ReproductionResult;
+  steps: string;
+  evidence: string;
+}
+export type TaskChanges = Partial<Omit<TaskFields, 'type'> & { status: TaskStatus }>;
+export interface DecisionInput {
+  what: string;
+  why: string;
+  alternatives: string;
+  decidedBy: string;
+}
+
+export function createIncidentsService(deps: IncidentsServiceDeps) {
+  const { db, clock } = deps;
+  const inForce = deps.policy;
+  const ctx: RuleContext = { newId };
+  // Each incident is handled under the policy it was opened with (its policyHash), so a policy
+  // change never strands an incident in a phase or severity the new policy does not know.
+  const policies = new Map<string, Policy>([[inForce.hash, inForce.policy]]);
+  async function policyOf(hash: string): Promise<Policy> {
+    const known = policies.get(hash);
+    if (known) return known;
+    const text = await deps.findPolicyText(hash);
+    const parsed = text === null ? null : parsePolicy(text);
+    // A version that is missing or no longer valid under this Stopline: use the policy in force.
+    const policy = parsed?.ok ? parsed.policy : inForce.policy;
+    policies.set(hash, policy);
+    return policy;
+  }
+
+  async function record(
+    tx: Executor,
+    state: Pick<IncidentState, 'id' | 'version'>,
+    policy: Policy,
+    events: IncidentEvent[],
+    actor: Actor,
+    at: number,
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const stored = await appendEvents(tx, {
+      streamId: state.id,
+      streamType: 'incident',
+      expectedVersion: state.version,
+      at,
+      events: events.map((e) => ({
+        type: e.type,
+        visibility: e.visibility,
+        actorId: actor.userId,
+        data: e.data as unknown as Record<string, unknown>,
+      })),
+    });
+    const recorded = events.map((e, i) => ({
+      ...e,
+      seq: stored[i]!.seq,
+      at,
+      actorId: actor.userId,
+    }));
+    const closedPhase = policy.phases[policy.phases.length - 1]!.id;
+    await projectIncidentEvents(tx, state.id, recorded, closedPhase);
+  }
+
+  async function load(tx: Executor, ref: string, actor: Actor): Promise<IncidentState> {
+    const state = await repo.findIncidentState(tx, ref);
+    if (!state) throw new AppError('NOT_FOUND', 'Incident was not found');
+    assertVisible(state, actor);
+    return state;
+  }
+
+  /** After any change: the line rules may stop or resume the line. */
+  async function settleLine(tx: Executor, id: string, policy: Policy, actor: Actor, at: number) {
+    const after = (await repo.findIncidentState(tx, id))!;
+    const change = lineChange(after, policy);
+    if (!change) return after;
+    const type = change.change === 'stopped' ? 'incident.line_stopped' : 'incident.line_resumed';
+    await record(tx, after, policy, [incidentEvent(type, { reason: change.reason })], actor, at);
+    return (await repo.findIncidentState(tx, id))!;
+  }
+
+  /** Load → check version → rules decide → append and project → settle the line. */
+  async function change(
+    actor: Actor,
+    ref: string,
+    expectedVersion: number | undefined,
+    decide: (state: IncidentState, policy: Policy, now: number, tx: Executor) => Decision,
+  ): Promise<IncidentState> {
+    // Resolved before the transaction (an incident's policy never changes): SQLite has one
+    // connection, and the policy history is read outside this transaction.
+    const hash = await repo.findPolicyHash(db, ref);
+    const policy = hash === null ? inForce.policy : await policyOf(hash);
+    return inTransaction(db, async (tx) => {
+      const state = await load(tx, ref, actor);
+      if (expectedVersion !== undefined && expectedVersion !== state.version) {
+        throw new AppError(
+          'CONFLICT',
+          'This incident was changed by someone else since you loaded it; reload and try again',
+          { expectedVersion, currentVersion: state.version },
+        );
+      }
+      const now = clock.now();
+      const events = await decide(state, policy, now, tx);
+      if (events.length === 0) return state;
+      await record(tx, state, policy, events, actor, now);
+      return settleLine(tx, state.id, policy, actor, now);
+    });
+  }
+
+  /** A change that creates a part (task, containment action): returns its id too. */
+  async function create(
+    actor: Actor,
+    ref: string,
+    v: Version,
+    decide: (state: IncidentState, policy: Policy) => { events: IncidentEvent[]; id: string },
+  ): Promise<{ incident: IncidentState; id: string }> {
+    let id = '';
+    const incident = await change(actor, ref, v, (s, policy) => {
+      const made = decide(s, policy);
+      id = made.id;
+      return made.events;
+    });
+    return { incident, id };
+  }
+
+  return {
+    openIncident(actor: Actor, input: OpenInput): Promise<IncidentState> {
+      return inTransaction(db, async (tx) => {
+        const now = clock.now();
+        const id = newId();
+        const key = await allocateYearlyKey(tx, 'INC', now);
+        const events = rules.openIncident(
+          inForce.policy,
+          inForce.hash,
+          { ...input, key, declaredAt: input.declaredAt ?? now },
+          ctx,
+        );
+        await record(tx, { id, version: 0 }, inForce.policy, events, actor, now);
+        return settleLine(tx, id, inForce.policy, actor, now);
+      });
+    },
+
+    async getIncident(actor: Actor, ref: string) {
+      const state = await load(db, ref, actor);
+      const policy = await policyOf(state.policyHash);
+      const phase = policy.phases.find((p) => p.id === state.phase)!;
+      const [ownerHistory, roleHistory] = await Promise.all([
+        repo.listOwnerHistory(db, state.id),
+        repo.listRoleHistory(db, state.id),
+      ]);
+      return {
+        incident: state,
+        flags: roles.roleFlags(state, policy),
+        assessment: {
+          ...assessment.recommend(policy, state.votes),
+          tally: assessment.tallyVotes(policy, state.votes),
+        },
+        exitChecksFailing: failedExitChecks(phase, state, policy),
+        ownerHistory,
+        roleHistory,
+      };
+    },
+
+    listIncidents(actor: Actor, filter: Omit<repo.IncidentListFilter, 'participantId'>) {
+      return repo.listIncidents(db, {
+        ...filter,
+        participantId: isAdmin(actor) ? null : (actor.userId ?? ''),
+      });
+    },
+
+    updateIncident(actor: Actor, ref: string, v: Version, changes: Partial<IncidentFields>) {
+      return change(actor, ref, v, (s, policy) => rules.updateIncident(s, policy, changes));
+    },
+
+    linkReports(actor: Actor, ref: string, v: Version, reportIds: string[]) {
+      return change(actor, ref, v, (s) => rules.linkReports(s, reportIds));
+    },
+
+    addParticipant(actor: Actor, ref: string, v: Version, userId: string) {
+      return change(actor, ref, v, (s) => rules.addParticipant(s, userId));
+    },
+
+    /** By hand, or (no userId) to the available responder with the fewest open incidents. */
+    async assignOwner(actor: Actor, ref: string, v: Version, userId?: string) {
+      if (userId)
+        return change(actor, ref, v, (s, policy) => rules.assignOwner(s, policy, userId, 'manual'));
+      const candidates = (await deps.findAvailableResponders()).map((r) => r.id);
+      return change(actor, ref, v, async (s, policy, _now, tx) => {
+        const others = candidates.filter((id) => id !== s.ownerId);
+        const load = await repo.countOpenIncidentsByOwner(tx, others);
+        const chosen = rules.pickLeastLoaded(others, load);
+        if (!chosen) throw new AppError('RULE_REFUSED', 'No responder is available right now');
+        return rules.assignOwner(s, policy, chosen, 'auto');
+      });
+    },
+
+    recordReproduction(actor: Actor, ref: string, v: Version, input: ReproductionInput) {
+      return change(actor, ref, v, (s, policy) => rules.recordReproduction(s, policy, input));
+    },
+
+    convenePanel(
+      actor: Actor,
+      ref: string,
+      v: Version,
+      nomination: { responderIds: string[]; securityLeadId: string | null },
+    ) {
+      return change(actor, ref, v, (s, policy) => assessment.convenePanel(s, policy, nomination));
+    },
+
+    castVote(actor: Actor, ref: string, v: Version, input: VoteInput) {
+      return change(actor, ref, v, (s, policy, now) =>
+        assessment.castVote(s, policy, actor.userId, input, now),
+      );
+    },
+
+    recordFinalCall(
+      actor: Actor,
+      ref: string,
+      v: Version,
+      input: { outcome: Criticality; rationale: string },
+    ) {
+      return change(actor, ref, v, (s, policy) =>
+        assessment.recordFinalCall(s, policy, actor.userId, input),
+      );
+    },
+
+    reopenDecision(actor: Actor, ref: string, v: Version, reason: string) {
+      return change(actor, ref, v, (s, policy) => assessment.reopenDecision(s, policy, reason));
+    },
+
+    setSeverity(actor: Actor, ref: string, v: Version, severity: string, rationale: string) {
+      return change(actor, ref, v, (s, policy) =>
+        rules.setSeverity(s, policy, severity, rationale),
+      );
+    },
+
+    assignRole(
+      actor: Actor,
+      ref: string,
+      v: Version,
+      input: { role: string; userId: string; replacesUserId?: string | undefined },
+    ) {
+      return change(actor, ref, v, (s, policy) => {
+        assertCommanderOr(s, actor, 'incidents.manage_roles', 'manage incident roles');
+        return roles.assignRole(s, policy, input);
+      });
+    },
+
+    releaseRole(actor: Actor, ref: string, v: Version, role: string, userId: string) {
+      return change(actor, ref, v, (s, policy) => {
+        assertCommanderOr(s, actor, 'incidents.manage_roles', 'manage incident roles');
+        return roles.releaseRole(s, policy, role, userId);
+      });
+    },
+
+    addTask(actor: Actor, ref: string, v: Version, task: TaskFields) {
+      return create(actor, ref, v, (s, policy) => {
+        const made = actions.addTask(s, policy, task, ctx);
+        return { events: made.events, id: made.taskId };
+      });
+    },
+
+    updateTask(actor: Actor, ref: string, v: Version, taskId: string, changes: TaskChanges) {
+      return change(actor, ref, v, (s, policy) => actions.updateTask(s, policy, taskId, changes));
+    },
+
+    recordContainment(
+      actor: Actor,
+      ref: string,
+      v: Version,
+      input: { kind: ContainmentKind; description: string },
+    ) {
+      return create(actor, ref, v, (s, policy) => {
+        const made = actions.recordContainment(s, policy, input, ctx);
+        return { events: made.events, id: made.actionId };
+      });
+    },
+
+    revertContainment(actor: Actor, ref: string, v: Version, actionId: string, note: string) {
+      return change(actor, ref, v, (s, policy) =>
+        actions.revertContainment(s, policy, actionId, note),
+      );
+    },
+
+    keepContainment(actor: Actor, ref: string, v: Version, actionId: string, why: string) {
+      return change(actor, ref, v, (s, policy) =>
+        actions.keepContainment(s, policy, actionId, why),
+      );
+    },
+
+    deEscalate(
+      actor: Actor,
+      ref: string,
+      v: Version,
+      input: { rationale: string; severity?: string | undefined },
+    ) {
+      return change(actor, ref, v, (s, policy) => rules.deEscalate(s, policy, input, ctx));
+    },
+
+    handOffToDevelopment(actor: Actor, ref: string, v: Version, trackerUrl: string) {
+      return change(actor, ref, v, (s, policy) =>
+        rules.handOffToDevelopment(s, policy, trackerUrl),
+      );
+    },
+
+    movePhase(actor: Actor, ref: string, v: Version, to: string) {
+      return change(actor, ref, v, (s, policy) => {
+        const target = policy.phases.find((p) => p.id === to);
+        if (target?.terminal) assertCommanderOr(s, actor, 'incidents.close', 'close incidents');
+        return rules.movePhase(s, policy, to);
+      });
+    },
+
+    logDecision(actor: Actor, ref: string, v: Version, input: DecisionInput) {
+      return change(actor, ref, v, () => rules.logDecision(input, ctx));
+    },
+
+    async listDecisions(actor: Actor, ref: string) {
+      const state = await load(db, ref, actor);
+      return repo.listDecisions(db, state.id);
+    },
+
+    addNote(actor: Actor, ref: string, v: Version, text: string, visibility: Visibility) {
+      return change(actor, ref, v, () => rules.addNote(text, visibility));
+    },
+
+    recordMilestone(actor: Actor, ref: string, v: Version, milestone: Milestone, note: string) {
+      return change(actor, ref, v, (s, policy) =>
+        rules.recordMilestone(s, policy, milestone, note),
+      );
+    },
+
+    /** The incident's events, oldest first, a page at a time. */
+    async timeline(
+      actor: Actor,
+      ref: string,
+      page: { afterSeq?: number | undefined; limit: number; types?: string[] | undefined },
+    ) {
+      const state = await load(db, ref, actor);
+      const items = await listStreamEvents(db, state.id, {
+        afterSeq: page.afterSeq ?? 0,
+        limit: page.limit + 1,
+        ...(page.types?.length ? { types: page.types } : {}),
+      });
+      const more = items.length > page.limit;
+      const shown = items.slice(0, page.limit);
+      return { items: shown, nextAfterSeq: more ? shown[shown.length - 1]!.seq : null };
+    },
+
+    /** Whether development may ship: stopped while any critical incident holds the line. */
+    getLine: () => readLine(db),
+
+    lineHistory: (limit: number) => listLineHistory(db, limit),
+  };
+}
+
+/** The line read straight from the projection (also used by `stopline gate`). */
+export async function readLine(executor: Executor) {
+  const incidents = await listStoppingIncidents(executor);
+  return {
+    state: incidents.length > 0 ? ('stopped' as const) : ('running' as const),
+    since: incidents[0]?.stoppedAt ?? null,
+    incidents,
+  };
+}

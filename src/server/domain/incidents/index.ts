@@ -1,0 +1,14 @@
+// The incidents subject's public surface.
+export {
+  createIncidentsService,
+  readLine,
+  type IncidentsService,
+  type IncidentsServiceDeps,
+  type OpenInput,
+} from './incidents-service.ts';
+export { isAdmin } from './access-rules.ts';
+export { gateVerdict, type GateVerdict, type LineIncident } from './line-rules.ts';
+export type { IncidentState, Task, ContainmentAction, PanelVote } from './incident-state.ts';
+export { INCIDENT_EVENT_TYPES, type IncidentEventType } from './incident-events.ts';
+export type { IncidentFlag } from './role-rules.ts';
+export type { FailedCheck } from './phase-rules.ts';

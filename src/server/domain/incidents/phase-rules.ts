@@ -1,0 +1,161 @@
+// Moving through the policy's phases: one step forward at a time, skipping only phases the
+// policy lets this kind of incident skip, and only once the current phase's exit checks hold.
+import { AppError } from '../../errors.ts';
+import type { ExitCheck, ExitCheckId, Phase, Policy } from '../policy/index.ts';
+import { isCritical, phaseIndex, type IncidentState } from './incident-state.ts';
+import { missingRoles } from './role-rules.ts';
+
+export interface FailedCheck {
+  phase: string;
+  check: ExitCheckId;
+  reason: string;
+}
+
+const openTask = (state: IncidentState) =>
+  state.tasks.filter((t) => t.status === 'open' || t.status === 'in_progress');
+
+/** A plain-language reason when the check fails, or null when it holds. */
+export function failureOf(check: ExitCheckId, state: IncidentState, policy: Policy): string | null {
+  const has = (m: IncidentState['milestones'][number]) => state.milestones.includes(m);
+  switch (check) {
+    case 'owner_assigned':
+      return state.ownerId ? null : 'Nobody owns the incident yet; assign a responsible developer';
+    case 'reproduction_recorded':
+      if (!state.reproduction) return 'No reproduction has been recorded';
+      return state.reproduction.result === 'needs_information'
+        ? 'The reproduction is waiting for information from the reporter'
+        : null;
+    case 'decision_recorded':
+      return state.criticality
+        ? null
+        : 'The panel has not decided whether the incident is critical';
+    case 'severity_set':
+      return state.severity ? null : 'No severity has been set';
+    case 'required_roles_filled': {
+      const missing = missingRoles(state, policy);
+      return missing.length === 0
+        ? null
+        : `Required roles are not filled: ${missing.map((r) => r.name).join(', ')}`;
+    }
+    case 'containment_recorded':
+      return state.containment.length > 0 ? null : 'No containment action has been recorded';
+    case 'root_cause_fixed':
+      return has('root_cause_fixed') ? null : 'The root-cause fix has not been recorded';
+    case 'containment_reverted_or_justified': {
+      const active = state.containment.filter((c) => c.status === 'active');
+      return active.length === 0
+        ? null
+        : `Containment still in force without a justification: ${active.map((c) => `"${c.description}"`).join(', ')}; revert it or record why it stays`;
+    }
+    case 'public_disclosure_removed': {
+      // Recorded as a step, or by finishing every "remove the public disclosure" task.
+      const removals = state.tasks.filter((t) => t.type === 'remove_public_disclosure');
+      const removed =
+        has('public_disclosure_removed') ||
+        (removals.length > 0 && removals.every((t) => t.status === 'done'));
+      return !state.publiclyDisclosed || removed
+        ? null
+        : 'The issue was disclosed publicly and its removal from public view is not recorded';
+    }
+    case 'reporter_informed':
+      return state.reportIds.length === 0 || has('reporter_informed')
+        ? null
+        : 'The reporter has not been told the status and next steps';
+    case 'post_mortem_recorded':
+      return has('post_mortem_recorded') ? null : 'No post-mortem has been recorded';
+    case 'final_report_step_recorded':
+      return has('final_report_step_recorded') ? null : 'The final report step is not recorded';
+    case 'tasks_done': {
+      const open = openTask(state);
+      return open.length === 0
+        ? null
+        : `Tasks still open: ${open.map((t) => `"${t.title}"`).join(', ')}`;
+    }
+  }
+}
+
+/** Critical, non-critical, or not known yet (no decision and no severity). */
+type Kind = boolean | null;
+
+function kindOf(state: IncidentState, policy: Policy): Kind {
+  return state.severity === null && state.criticality === null ? null : isCritical(state, policy);
+}
+
+/** While the kind is unknown, checks for either kind apply: the stricter reading. */
+function applies(check: ExitCheck, critical: Kind): boolean {
+  return check.when === 'always' || critical === null || (check.when === 'critical') === critical;
+}
+
+export function failedExitChecks(
+  phase: Phase,
+  state: IncidentState,
+  policy: Policy,
+): FailedCheck[] {
+  const critical = kindOf(state, policy);
+  return phase.exitChecks
+    .filter((c) => applies(c, critical))
+    .flatMap((c) => {
+      const reason = failureOf(c.check, state, policy);
+      return reason === null ? [] : [{ phase: phase.id, check: c.check, reason }];
+    });
+}
+
+/** Until the incident's kind is known, only phases skippable "always" may be skipped. */
+function skippable(phase: Phase, critical: Kind): boolean {
+  if (critical === null) return phase.skippableWhen === 'always';
+  switch (phase.skippableWhen) {
+    case 'always':
+      return true;
+    case 'never':
+      return false;
+    case 'critical':
+      return critical;
+    case 'non_critical':
+      return !critical;
+  }
+}
+
+export interface PhaseMove {
+  from: string;
+  to: string;
+  skipped: string[];
+}
+
+/** Checks a move to `to`; throws RULE_REFUSED listing every reason it is not allowed. */
+export function planPhaseMove(state: IncidentState, policy: Policy, to: string): PhaseMove {
+  const fromIndex = phaseIndex(policy, state.phase);
+  const toIndex = phaseIndex(policy, to);
+  if (toIndex < 0) {
+    throw new AppError('VALIDATION', `"${to}" is not one of the policy's phases`, {
+      errors: [
+        { field: 'phase', message: `must be one of ${policy.phases.map((p) => p.id).join(', ')}` },
+      ],
+    });
+  }
+  if (toIndex <= fromIndex) {
+    throw new AppError(
+      'RULE_REFUSED',
+      `The incident is in ${policy.phases[fromIndex]!.name}; phases only move forward`,
+      { failedChecks: [] },
+    );
+  }
+  const critical = kindOf(state, policy);
+  const between = policy.phases.slice(fromIndex + 1, toIndex);
+  const notSkippable = between.filter((p) => !skippable(p, critical));
+  const failed = failedExitChecks(policy.phases[fromIndex]!, state, policy);
+  if (notSkippable.length > 0 || failed.length > 0) {
+    const reasons = [
+      ...notSkippable.map((p) => `${p.name} cannot be skipped for this incident`),
+      ...failed.map((f) => f.reason),
+    ];
+    throw new AppError(
+      'RULE_REFUSED',
+      `Cannot move to ${policy.phases[toIndex]!.name}: ${reasons.join('; ')}`,
+      {
+        failedChecks: failed,
+        phasesNotSkippable: notSkippable.map((p) => p.id),
+      },
+    );
+  }
+  return { from: state.phase, to, skipped: between.map((p) => p.id) };
+}

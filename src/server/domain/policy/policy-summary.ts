@@ -1,0 +1,54 @@
+// A policy in one paragraph, for `stopline policy check` and `stopline policy show`: enough for a
+// reader to recognise their own rules at a glance.
+import { formatDuration } from './duration.ts';
+import type { Panel, Policy } from './policy-schema.ts';
+
+const TIE: Record<Panel['onTie'], string> = {
+  security_lead_decides: 'the security lead decides',
+  critical: 'critical',
+  no_decision: 'no decision from the vote',
+};
+
+function list(items: string[], last = 'and'): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
+}
+
+function describePanel(panel: Panel): string {
+  const members = [
+    panel.includesOwner ? 'the owner' : null,
+    panel.otherResponders > 0
+      ? `${panel.otherResponders} other responder${panel.otherResponders === 1 ? '' : 's'}`
+      : null,
+    panel.includesSecurityLead ? 'the security lead' : null,
+  ].filter((m): m is string => m !== null);
+  const size =
+    (panel.includesOwner ? 1 : 0) + panel.otherResponders + (panel.includesSecurityLead ? 1 : 0);
+  return `a panel of ${size} (${list(members)}) decides with a quorum of ${panel.quorum}; on a tie: ${TIE[panel.onTie]}`;
+}
+
+export function describePolicy(policy: Policy): string {
+  const severities = policy.severities.map(
+    (s) =>
+      `${s.id} ${s.name} (${s.critical ? 'critical, ' : ''}respond within ${formatDuration(s.responseWithin)})`,
+  );
+  const criteria = policy.criticality.criteria.length;
+  const roles = policy.roles.map((r) =>
+    r.requiredFor.length > 0 ? `${r.id} (required for ${r.requiredFor.join(', ')})` : r.id,
+  );
+  const line = policy.stopTheLine.enabled
+    ? `a critical incident stops the line until it is ${list(
+        policy.stopTheLine.resumesWhen.map((c) => c.replace('_', '-')),
+        'or',
+      )}`
+    : 'the line never stops';
+  return (
+    `${policy.name} (revision ${policy.revision}): ` +
+    `${policy.severities.length} severities: ${list(severities)}; ` +
+    `${criteria} criticality question${criteria === 1 ? '' : 's'} (recommendation: ${policy.criticality.recommendation}); ` +
+    `${describePanel(policy.panel)}; ` +
+    `${policy.roles.length} roles: ${list(roles)}; ` +
+    `${policy.phases.length} phases: ${policy.phases.map((p) => p.id).join(' → ')}; ` +
+    `${line}.`
+  );
+}

@@ -1,0 +1,199 @@
+// /api/v1/incidents: open, list, read and edit incidents, their owner, notes, decision log and
+// timeline. The lifecycle steps live in incident-lifecycle-routes.ts.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  AddNote,
+  AddParticipant,
+  AssignOwner,
+  CreateIncident,
+  Decisions,
+  IncidentDetail,
+  IncidentList,
+  IncidentRef,
+  Incident,
+  LinkReports,
+  ListIncidentsQuery,
+  LogDecision,
+  Timeline,
+  TimelineQuery,
+  UpdateIncident,
+} from '../../../shared/api/incidents.ts';
+import type { Container } from '../../container.ts';
+import { actorOf, incidentCommand, sendIncident } from './incident-commands.ts';
+
+export async function incidentsRoutes(app: FastifyInstance, opts: { container: Container }) {
+  const incidents = opts.container.services.incidents;
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['incidents'];
+
+  typed.post(
+    '/api/v1/incidents',
+    {
+      config: { permission: 'incidents.create' },
+      schema: {
+        summary: 'Open an incident, from scratch or from reports',
+        tags,
+        body: CreateIncident,
+        response: { 201: Incident },
+      },
+    },
+    async (request, reply) => {
+      const incident = await incidents.openIncident(actorOf(request), request.body);
+      return sendIncident(reply, incident, 201);
+    },
+  );
+
+  typed.get(
+    '/api/v1/incidents',
+    {
+      config: { permission: 'incidents.read' },
+      schema: {
+        summary: 'List incidents, filtered by phase, severity, owner, criticality or text',
+        tags,
+        querystring: ListIncidentsQuery,
+        response: { 200: IncidentList },
+      },
+    },
+    async (request) => {
+      const { owner, q, limit, offset, ...filter } = request.query;
+      const page = await incidents.listIncidents(actorOf(request), {
+        ...filter,
+        ownerId: owner,
+        text: q,
+        limit,
+        offset,
+      });
+      return { ...page, limit, offset };
+    },
+  );
+
+  typed.get(
+    '/api/v1/incidents/:ref',
+    {
+      config: { permission: 'incidents.read' },
+      schema: {
+        summary: 'An incident (by id or key) with its flags, assessment and open exit checks',
+        tags,
+        params: IncidentRef,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (request, reply) => {
+      const detail = await incidents.getIncident(actorOf(request), request.params.ref);
+      return reply.header('etag', `"${detail.incident.version}"`).send(detail);
+    },
+  );
+
+  incidentCommand(
+    app,
+    {
+      method: 'PATCH',
+      url: '/api/v1/incidents/:ref',
+      permission: 'incidents.update',
+      summary: 'Edit title, summary, times, systems, restriction',
+      body: UpdateIncident,
+    },
+    (actor, ref, v, body) => incidents.updateIncident(actor, ref, v, body),
+  );
+  incidentCommand(
+    app,
+    {
+      method: 'POST',
+      url: '/api/v1/incidents/:ref/reports',
+      permission: 'incidents.update',
+      summary: 'Link reports',
+      body: LinkReports,
+    },
+    (actor, ref, v, body) => incidents.linkReports(actor, ref, v, body.reportIds),
+  );
+  incidentCommand(
+    app,
+    {
+      method: 'POST',
+      url: '/api/v1/incidents/:ref/participants',
+      permission: 'incidents.update',
+      summary: 'Add a participant (who may see a restricted incident)',
+      body: AddParticipant,
+    },
+    (actor, ref, v, body) => incidents.addParticipant(actor, ref, v, body.userId),
+  );
+  incidentCommand(
+    app,
+    {
+      method: 'POST',
+      url: '/api/v1/incidents/:ref/owner',
+      permission: 'incidents.update',
+      summary: 'Assign the owner, by hand or automatically (omit userId)',
+      body: AssignOwner,
+    },
+    (actor, ref, v, body) => incidents.assignOwner(actor, ref, v, body.userId),
+  );
+  incidentCommand(
+    app,
+    {
+      method: 'POST',
+      url: '/api/v1/incidents/:ref/notes',
+      permission: 'incidents.update',
+      summary: 'Add a note to the timeline',
+      body: AddNote,
+    },
+    (actor, ref, v, body) => incidents.addNote(actor, ref, v, body.text, body.visibility),
+  );
+  incidentCommand(
+    app,
+    {
+      method: 'POST',
+      url: '/api/v1/incidents/:ref/decisions',
+      permission: 'incidents.update',
+      summary: 'Record a decision: what, why, alternatives, who decided',
+      body: LogDecision,
+    },
+    (actor, ref, v, body) => incidents.logDecision(actor, ref, v, body),
+  );
+
+  typed.get(
+    '/api/v1/incidents/:ref/decisions',
+    {
+      config: { permission: 'incidents.read' },
+      schema: {
+        summary: 'The decision log',
+        tags,
+        params: IncidentRef,
+        response: { 200: Decisions },
+      },
+    },
+    async (request) => ({
+      items: await incidents.listDecisions(actorOf(request), request.params.ref),
+    }),
+  );
+
+  typed.get(
+    '/api/v1/incidents/:ref/timeline',
+    {
+      config: { permission: 'incidents.read' },
+      schema: {
+        summary: 'Every event on the incident, oldest first, a page at a time',
+        tags,
+        params: IncidentRef,
+        querystring: TimelineQuery,
+        response: { 200: Timeline },
+      },
+    },
+    async (request) => {
+      const { after, limit, type } = request.query;
+      const types = type
+        ? type
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined;
+      const page = await incidents.timeline(actorOf(request), request.params.ref, {
+        afterSeq: after,
+        limit,
+        types,
+      });
+      return { items: page.items, nextAfter: page.nextAfterSeq };
+    },
+  );
+}

@@ -1,0 +1,117 @@
+// Shapes the policy and its versions for the API: durations as { ms, text }, times as ISO 8601,
+// absent optional values as null. Every field of the policy file is written out explicitly.
+import type {
+  DurationJson,
+  PolicyResponse,
+  PolicyVersionResponse,
+  PolicyVersionSummaryJson,
+} from '../../../shared/api/policy.ts';
+import {
+  formatDuration,
+  type PolicyInForce,
+  type PolicyVersion,
+  type PolicyVersionSummary,
+} from '../../domain/policy/index.ts';
+
+function duration(ms: number): DurationJson {
+  return { ms, text: formatDuration(ms) };
+}
+
+function optionalDuration(ms: number | undefined): DurationJson | null {
+  return ms === undefined ? null : duration(ms);
+}
+
+export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
+  const { panel } = policy;
+  return {
+    hash,
+    format: policy.format,
+    name: policy.name,
+    revision: policy.revision,
+    description: policy.description,
+    severities: policy.severities.map((s) => ({
+      id: s.id,
+      name: s.name,
+      description: s.description,
+      critical: s.critical,
+      responseWithin: duration(s.responseWithin),
+      internalUpdateEvery: optionalDuration(s.internalUpdateEvery),
+      customerUpdateEvery: optionalDuration(s.customerUpdateEvery),
+    })),
+    criticality: {
+      description: policy.criticality.description,
+      recommendation: policy.criticality.recommendation,
+      defaultSeverity: { ...policy.criticality.defaultSeverity },
+      criteria: policy.criticality.criteria.map((c) => ({
+        id: c.id,
+        question: c.question,
+        yesPointsTo: c.yesPointsTo,
+        description: c.description ?? null,
+      })),
+    },
+    panel: {
+      description: panel.description,
+      includesOwner: panel.includesOwner,
+      otherResponders: panel.otherResponders,
+      includesSecurityLead: panel.includesSecurityLead,
+      size:
+        (panel.includesOwner ? 1 : 0) +
+        panel.otherResponders +
+        (panel.includesSecurityLead ? 1 : 0),
+      quorum: panel.quorum,
+      onTie: panel.onTie,
+      securityLeadHasFinalSay: panel.securityLeadHasFinalSay,
+    },
+    roles: policy.roles.map((r) => ({
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      requiredFor: [...r.requiredFor],
+      noTroubleshooting: r.noTroubleshooting,
+    })),
+    phases: policy.phases.map((p) => ({
+      id: p.id,
+      name: p.name,
+      description: p.description,
+      exitChecks: p.exitChecks.map((c) => ({
+        check: c.check,
+        when: c.when,
+        description: c.description ?? null,
+      })),
+      skippableWhen: p.skippableWhen,
+      terminal: p.terminal,
+    })),
+    stopTheLine: {
+      description: policy.stopTheLine.description,
+      enabled: policy.stopTheLine.enabled,
+      resumesWhen: [...policy.stopTheLine.resumesWhen],
+      containedAfterPhase: policy.stopTheLine.containedAfterPhase,
+      resolvedAtPhase: policy.stopTheLine.resolvedAtPhase,
+    },
+    verification: {
+      description: policy.verification.description,
+      pauseClocksWhileAwaitingReporter: policy.verification.pauseClocksWhileAwaitingReporter,
+    },
+    reporters: {
+      description: policy.reporters.description,
+      acknowledgeWithin: duration(policy.reporters.acknowledgeWithin),
+      verifyIdentityBeforeSharingResults: policy.reporters.verifyIdentityBeforeSharingResults,
+    },
+    security: { requireMfaForAdmins: policy.security.requireMfaForAdmins },
+  };
+}
+
+export function presentVersionSummary(v: PolicyVersionSummary): PolicyVersionSummaryJson {
+  return {
+    hash: v.hash,
+    name: v.name,
+    revision: v.revision,
+    loadedAt: new Date(v.loadedAt).toISOString(),
+    lastLoadedAt: new Date(v.lastLoadedAt).toISOString(),
+    inForce: v.inForce,
+  };
+}
+
+export function presentVersion(v: PolicyVersion): PolicyVersionResponse {
+  return { ...presentVersionSummary(v), text: v.text };
+}

@@ -1,0 +1,167 @@
+// /api/v1/session: sign in and out, who am I, sign out everywhere, my profile, my second factor.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ChangePasswordBody,
+  MfaCodeBody,
+  MfaEnrolment,
+  RecoveryCodes,
+  SessionView,
+  SignInBody,
+  UpdateProfileBody,
+  UserView,
+} from '../../../shared/api/accounts.ts';
+import type { Container } from '../../container.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { originOf, type Credentials } from '../plugins/auth-plugin.ts';
+import { clearedSessionCookie, sessionCookie } from '../plugins/cookies.ts';
+
+const tags = ['session'];
+
+/** On routes that declare a permission the auth plugin has set both. */
+export function caller(request: FastifyRequest): { actor: Actor; credentials: Credentials } {
+  if (!request.actor || !request.credentials) throw new Error('route is missing its permission');
+  return { actor: request.actor, credentials: request.credentials };
+}
+
+export async function sessionRoutes(app: FastifyInstance, opts: { container: Container }) {
+  const { accounts, config, clock } = opts.container;
+  const { sessions, users, mfa, passwords } = accounts;
+  const secure = config.baseUrl.startsWith('https:');
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const own = { permission: 'account.manage_own' } as const;
+
+  api.post(
+    '/api/v1/session',
+    {
+      config: { public: true },
+      schema: { tags, summary: 'Sign in', body: SignInBody, response: { 200: SessionView } },
+    },
+    async (request, reply) => {
+      const signedIn = await sessions.signIn(originOf(request), request.body);
+      reply.header(
+        'set-cookie',
+        sessionCookie(signedIn.sessionId, (signedIn.expiresAt - clock.now()) / 1000, secure),
+      );
+      return signedIn.session;
+    },
+  );
+
+  api.get(
+    '/api/v1/session',
+    {
+      config: own,
+      schema: {
+        tags,
+        summary: 'The signed-in user, their permissions and the CSRF token',
+        response: { 200: SessionView },
+      },
+    },
+    async (request) => {
+      const { actor, credentials } = caller(request);
+      return sessions.describe(credentials.user, actor, credentials.sessionId);
+    },
+  );
+
+  api.delete(
+    '/api/v1/session',
+    { config: own, schema: { tags, summary: 'Sign out' } },
+    async (request, reply) => {
+      const { actor, credentials } = caller(request);
+      await sessions.signOut(actor, credentials.sessionId);
+      return reply.header('set-cookie', clearedSessionCookie(secure)).status(204).send();
+    },
+  );
+
+  api.delete(
+    '/api/v1/session/all',
+    {
+      config: own,
+      schema: {
+        tags,
+        summary: 'Sign out everywhere: end every session of the signed-in user',
+        response: { 200: z.object({ sessionsEnded: z.number() }) },
+      },
+    },
+    async (request, reply) => {
+      const result = await sessions.signOutEverywhere(caller(request).actor);
+      reply.header('set-cookie', clearedSessionCookie(secure));
+      return result;
+    },
+  );
+
+  api.patch(
+    '/api/v1/session/profile',
+    {
+      config: own,
+      schema: {
+        tags,
+        summary: 'Change my display name, availability or contact channels',
+        body: UpdateProfileBody,
+        response: { 200: UserView },
+      },
+    },
+    async (request) => users.updateOwnProfile(caller(request).actor, request.body),
+  );
+
+  api.post(
+    '/api/v1/session/password',
+    {
+      config: own,
+      schema: {
+        tags,
+        summary: 'Change my password (ends my other sessions)',
+        body: ChangePasswordBody,
+        response: { 200: z.object({ otherSessionsEnded: z.number() }) },
+      },
+    },
+    async (request) => {
+      const { actor, credentials } = caller(request);
+      return passwords.changeOwnPassword(actor, credentials.sessionId, request.body);
+    },
+  );
+
+  api.post(
+    '/api/v1/session/mfa',
+    {
+      config: own,
+      schema: {
+        tags,
+        summary: 'Start enrolling a TOTP second factor (secret and QR code)',
+        response: { 200: MfaEnrolment },
+      },
+    },
+    async (request) => mfa.startEnrolment(caller(request).actor),
+  );
+
+  api.post(
+    '/api/v1/session/mfa/confirm',
+    {
+      config: own,
+      schema: {
+        tags,
+        summary: 'Confirm enrolment with a first code; answers the recovery codes, once',
+        body: MfaCodeBody,
+        response: { 200: RecoveryCodes },
+      },
+    },
+    async (request) => mfa.confirmEnrolment(caller(request).actor, request.body.code),
+  );
+
+  api.post(
+    '/api/v1/session/mfa/disable',
+    {
+      config: own,
+      schema: {
+        tags,
+        summary: 'Turn the second factor off (needs a current code or a recovery code)',
+        body: MfaCodeBody,
+      },
+    },
+    async (request, reply) => {
+      await mfa.disable(caller(request).actor, request.body.code);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,52 @@
+// Public endpoints behind the one-time links: the first admin's setup, and setting a password.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { SetPasswordBody, SetupBody, UserView } from '../../../shared/api/accounts.ts';
+import type { Container } from '../../container.ts';
+import { originOf } from '../plugins/auth-plugin.ts';
+
+const tags = ['setup'];
+
+export async function setupRoutes(app: FastifyInstance, opts: { container: Container }) {
+  const { users } = opts.container.accounts;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.post(
+    '/api/v1/setup',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'First run: create the first admin with the one-time setup link',
+        body: SetupBody,
+        response: { 201: UserView },
+      },
+    },
+    async (request, reply) => {
+      const user = await users.completeSetup(
+        { kind: 'anonymous', ...originOf(request) },
+        request.body,
+      );
+      return reply.status(201).send(user);
+    },
+  );
+
+  api.post(
+    '/api/v1/set-password',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Set a password with a one-time set-password link',
+        body: SetPasswordBody,
+        response: { 200: UserView },
+      },
+    },
+    async (request) =>
+      users.setPasswordWithLink(
+        { kind: 'anonymous', ...originOf(request) },
+        request.body.token,
+        request.body.password,
+      ),
+  );
+}

@@ -1,0 +1,49 @@
+// The OpenAPI 3.1 description, generated from the Zod route schemas, at /api/v1/openapi.json,
+// and a browsable reference at /api/v1/docs.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+
+export const openApiPlugin = fp(async (app: FastifyInstance) => {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Stopline API',
+        version: '1',
+        description:
+          'Sign in with POST /api/v1/session (cookie; send X-CSRF-Token on changes) or send an API token as Authorization: Bearer.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'stopline_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      if (!input.url.startsWith('/api/v1/') || input.url.startsWith('/api/v1/docs'))
+        return { ...out, schema: { ...out.schema, hide: true } };
+      return out;
+    },
+  });
+
+  app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  await app.register(async (docs) => {
+    // The reference page and its static files are public, like the description they show.
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+    });
+    await docs.register(swaggerUi, {
+      routePrefix: '/api/v1/docs',
+      uiConfig: { url: '/api/v1/openapi.json' },
+    });
+  });
+});

@@ -1,0 +1,342 @@
+// The incidents HTTP contract: request and response bodies for /api/v1/incidents. Times are
+// epoch milliseconds. Text is stored and returned exactly as sent (never trimmed or escaped
+// here): rendering escapes it.
+import { z } from 'zod';
+import {
+  CONTAINMENT_KINDS,
+  CONTAINMENT_STATUSES,
+  CRITICALITIES,
+  MILESTONES,
+  PANEL_SEATS,
+  REPRODUCTION_RESULTS,
+  TASK_STATUSES,
+  TASK_TYPES,
+} from '../domain/incidents.ts';
+
+const text = (max: number) => z.string().min(1, 'must not be empty').max(max);
+const optionalText = (max: number) => z.string().max(max);
+const time = z.number().int().nonnegative();
+const userId = z.string().min(1).max(100);
+const id = z.string().min(1).max(100);
+
+export const Visibility = z.enum(['internal', 'reporter', 'public']);
+
+/** Optimistic concurrency: the version the caller last saw (or send `If-Match: "<version>"`). */
+const expectedVersion = z.number().int().nonnegative().optional();
+
+export const IncidentRef = z.object({ ref: z.string().min(1).max(100) });
+
+export const CreateIncident = z.object({
+  title: text(300),
+  summary: optionalText(20_000).default(''),
+  source: optionalText(200).default('manual'),
+  affectedSystems: z.array(text(200)).max(100).default([]),
+  detectedAt: time.nullable().default(null),
+  reportedAt: time.nullable().default(null),
+  declaredAt: time.optional(),
+  restricted: z.boolean().default(false),
+  /** The issue was posted publicly: the first task is to take it out of public view. */
+  publiclyDisclosed: z.boolean().default(false),
+  reportIds: z.array(id).max(100).default([]),
+  severity: z.string().max(40).optional(),
+  severityRationale: optionalText(5000).optional(),
+});
+export type CreateIncident = z.infer<typeof CreateIncident>;
+
+export const UpdateIncident = z.object({
+  title: text(300).optional(),
+  summary: optionalText(20_000).optional(),
+  source: optionalText(200).optional(),
+  affectedSystems: z.array(text(200)).max(100).optional(),
+  detectedAt: time.nullable().optional(),
+  reportedAt: time.nullable().optional(),
+  restricted: z.boolean().optional(),
+  publiclyDisclosed: z.boolean().optional(),
+  expectedVersion,
+});
+
+export const Task = z.object({
+  id: z.string(),
+  type: z.enum(TASK_TYPES),
+  title: z.string(),
+  description: z.string(),
+  assigneeId: z.string().nullable(),
+  dueAt: z.number().nullable(),
+  status: z.enum(TASK_STATUSES),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  completedAt: z.number().nullable(),
+});
+
+export const ContainmentAction = z.object({
+  id: z.string(),
+  kind: z.enum(CONTAINMENT_KINDS),
+  description: z.string(),
+  status: z.enum(CONTAINMENT_STATUSES),
+  justification: z.string().nullable(),
+  recordedAt: z.number(),
+  endedAt: z.number().nullable(),
+});
+
+export const Incident = z.object({
+  id: z.string(),
+  key: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  source: z.string(),
+  affectedSystems: z.array(z.string()),
+  detectedAt: z.number().nullable(),
+  reportedAt: z.number().nullable(),
+  declaredAt: z.number(),
+  restricted: z.boolean(),
+  publiclyDisclosed: z.boolean(),
+  severity: z.string().nullable(),
+  criticality: z.enum(CRITICALITIES).nullable(),
+  phase: z.string(),
+  ownerId: z.string().nullable(),
+  /** The policy version the incident is handled under. */
+  policyHash: z.string(),
+  lineStopped: z.boolean(),
+  lineStoppedAt: z.number().nullable(),
+  awaitingReporter: z.boolean(),
+  reproduction: z
+    .object({ result: z.enum(REPRODUCTION_RESULTS), steps: z.string(), evidence: z.string() })
+    .nullable(),
+  trackerUrl: z.string().nullable(),
+  deEscalatedAt: z.number().nullable(),
+  panelRound: z.number(),
+  panelMembers: z.array(z.object({ userId: z.string(), seat: z.enum(PANEL_SEATS) })),
+  votes: z.array(
+    z.object({
+      memberId: z.string(),
+      seat: z.enum(PANEL_SEATS),
+      answers: z.record(z.string(), z.boolean()),
+      vote: z.enum(CRITICALITIES),
+      rationale: z.string(),
+      at: z.number(),
+    }),
+  ),
+  roles: z.array(z.object({ role: z.string(), userId: z.string(), since: z.number() })),
+  tasks: z.array(Task),
+  containment: z.array(ContainmentAction),
+  milestones: z.array(z.enum(MILESTONES)),
+  reportIds: z.array(z.string()),
+  participants: z.array(z.string()),
+  createdBy: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  closedAt: z.number().nullable(),
+  version: z.number(),
+});
+export type Incident = z.infer<typeof Incident>;
+
+const History = z.array(
+  z.object({ userId: z.string(), from: z.number(), to: z.number().nullable() }).passthrough(),
+);
+
+export const IncidentDetail = z.object({
+  incident: Incident,
+  /** Missing required roles, a communications lead on troubleshooting work... */
+  flags: z.array(
+    z.object({
+      kind: z.enum(['missing_role', 'troubleshooting_conflict']),
+      message: z.string(),
+      role: z.string(),
+      userId: z.string().optional(),
+      taskId: z.string().optional(),
+    }),
+  ),
+  assessment: z.object({
+    recommendation: z.enum(CRITICALITIES).nullable(),
+    answers: z.array(
+      z.object({
+        criterionId: z.string(),
+        question: z.string(),
+        yesPointsTo: z.enum(CRITICALITIES),
+        yes: z.number(),
+        no: z.number(),
+        majority: z.enum(['yes', 'no', 'split']).nullable(),
+      }),
+    ),
+    tally: z.object({
+      critical: z.number(),
+      nonCritical: z.number(),
+      quorum: z.number(),
+      quorumReached: z.boolean(),
+      outcome: z.enum(CRITICALITIES).nullable(),
+      how: z.string().nullable(),
+      waitingFor: z.enum(['votes', 'security_lead']).nullable(),
+    }),
+  }),
+  /** What still stops the incident from leaving its phase. */
+  exitChecksFailing: z.array(
+    z.object({ phase: z.string(), check: z.string(), reason: z.string() }),
+  ),
+  ownerHistory: History,
+  roleHistory: History,
+});
+
+export const IncidentList = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      key: z.string(),
+      title: z.string(),
+      severity: z.string().nullable(),
+      criticality: z.enum(CRITICALITIES).nullable(),
+      phase: z.string(),
+      ownerId: z.string().nullable(),
+      restricted: z.boolean(),
+      lineStopped: z.boolean(),
+      declaredAt: z.number(),
+      updatedAt: z.number(),
+    }),
+  ),
+  total: z.number(),
+  limit: z.number(),
+  offset: z.number(),
+});
+
+export const ListIncidentsQuery = z.object({
+  phase: z.string().max(40).optional(),
+  severity: z.string().max(40).optional(),
+  owner: z.string().max(100).optional(),
+  criticality: z.enum([...CRITICALITIES, 'undecided']).optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const AssignOwner = z.object({
+  /** Omit to assign automatically to the available responder with the fewest open incidents. */
+  userId: userId.optional(),
+  expectedVersion,
+});
+export const LinkReports = z.object({ reportIds: z.array(id).min(1).max(100), expectedVersion });
+export const AddParticipant = z.object({ userId, expectedVersion });
+export const RecordReproduction = z.object({
+  result: z.enum(REPRODUCTION_RESULTS),
+  steps: optionalText(20_000).default(''),
+  evidence: optionalText(20_000).default(''),
+  expectedVersion,
+});
+export const ConvenePanel = z.object({
+  responderIds: z.array(userId).max(20),
+  securityLeadId: userId.nullable().default(null),
+  expectedVersion,
+});
+export const CastVote = z.object({
+  answers: z.record(z.string().max(40), z.boolean()).default({}),
+  vote: z.enum(CRITICALITIES),
+  rationale: text(5000),
+  expectedVersion,
+});
+export const FinalCall = z.object({
+  outcome: z.enum(CRITICALITIES),
+  rationale: text(5000),
+  expectedVersion,
+});
+export const ReopenDecision = z.object({ reason: text(5000), expectedVersion });
+export const SetSeverity = z.object({
+  severity: z.string().min(1).max(40),
+  rationale: text(5000),
+  expectedVersion,
+});
+export const AssignRole = z.object({
+  role: z.string().min(1).max(40),
+  userId,
+  /** Hand the role over from this holder. */
+  replacesUserId: userId.optional(),
+  expectedVersion,
+});
+export const CreateTask = z.object({
+  type: z.enum(TASK_TYPES),
+  title: text(300),
+  description: optionalText(20_000).default(''),
+  assigneeId: userId.nullable().default(null),
+  dueAt: time.nullable().default(null),
+  expectedVersion,
+});
+export const UpdateTask = z.object({
+  title: text(300).optional(),
+  description: optionalText(20_000).optional(),
+  assigneeId: userId.nullable().optional(),
+  dueAt: time.nullable().optional(),
+  status: z.enum(TASK_STATUSES).optional(),
+  expectedVersion,
+});
+export const RecordContainment = z.object({
+  kind: z.enum(CONTAINMENT_KINDS),
+  description: text(5000),
+  expectedVersion,
+});
+export const RevertContainment = z.object({
+  note: optionalText(5000).default(''),
+  expectedVersion,
+});
+export const KeepContainment = z.object({ justification: text(5000), expectedVersion });
+export const DeEscalate = z.object({
+  rationale: text(5000),
+  severity: z.string().min(1).max(40).optional(),
+  expectedVersion,
+});
+export const HandOff = z.object({
+  trackerUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000),
+  expectedVersion,
+});
+export const MovePhase = z.object({ phase: z.string().min(1).max(40), expectedVersion });
+export const RecordMilestone = z.object({
+  milestone: z.enum(MILESTONES),
+  note: optionalText(5000).default(''),
+  expectedVersion,
+});
+export const LogDecision = z.object({
+  what: text(2000),
+  why: text(5000),
+  alternatives: optionalText(5000).default(''),
+  decidedBy: text(300),
+  expectedVersion,
+});
+export const AddNote = z.object({
+  text: text(20_000),
+  visibility: Visibility.default('internal'),
+  expectedVersion,
+});
+
+export const Created = z.object({ id: z.string(), incident: Incident });
+
+export const Decisions = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      what: z.string(),
+      why: z.string(),
+      alternatives: z.string(),
+      decidedBy: z.string(),
+      recordedBy: z.string().nullable(),
+      at: z.number(),
+    }),
+  ),
+});
+
+export const TimelineQuery = z.object({
+  /** Events after this sequence number (from the previous page's nextAfter). */
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Comma-separated event types, e.g. incident.note_added,incident.phase_changed */
+  type: z.string().max(2000).optional(),
+});
+
+export const Timeline = z.object({
+  items: z.array(
+    z.object({
+      seq: z.number(),
+      type: z.string(),
+      at: z.number(),
+      actorId: z.string().nullable(),
+      visibility: Visibility,
+      data: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  nextAfter: z.number().nullable(),
+});

@@ -1,0 +1,126 @@
+// The HTTP contract for the policy in force and its history (GET /api/v1/policy...).
+// Durations are given twice: `ms` for programs and `text` ("15m") as the policy file spells them.
+// Times are ISO 8601 (UTC). Optional durations the policy leaves out are null.
+import { z } from 'zod';
+
+export const DurationJson = z.object({
+  ms: z.number().int().positive(),
+  text: z.string(),
+});
+export type DurationJson = z.infer<typeof DurationJson>;
+
+const severity = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  critical: z.boolean(),
+  responseWithin: DurationJson,
+  internalUpdateEvery: DurationJson.nullable(),
+  customerUpdateEvery: DurationJson.nullable(),
+});
+
+const criterion = z.object({
+  id: z.string(),
+  question: z.string(),
+  yesPointsTo: z.enum(['critical', 'non_critical']),
+  description: z.string().nullable(),
+});
+
+const exitCheck = z.object({
+  check: z.string(),
+  when: z.enum(['always', 'critical', 'non_critical']),
+  description: z.string().nullable(),
+});
+
+export const PolicyResponse = z.object({
+  /** SHA-256 of the policy file's text: the version incidents record. */
+  hash: z.string(),
+  format: z.number().int(),
+  name: z.string(),
+  revision: z.string(),
+  description: z.string(),
+  severities: z.array(severity),
+  criticality: z.object({
+    description: z.string(),
+    recommendation: z.enum(['any_critical', 'balance']),
+    defaultSeverity: z.object({ critical: z.string(), non_critical: z.string() }),
+    criteria: z.array(criterion),
+  }),
+  panel: z.object({
+    description: z.string(),
+    includesOwner: z.boolean(),
+    otherResponders: z.number().int(),
+    includesSecurityLead: z.boolean(),
+    /** Members in all: owner + other responders + security lead. */
+    size: z.number().int(),
+    quorum: z.number().int(),
+    onTie: z.enum(['security_lead_decides', 'critical', 'no_decision']),
+    securityLeadHasFinalSay: z.boolean(),
+  }),
+  roles: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      description: z.string(),
+      requiredFor: z.array(z.string()),
+      noTroubleshooting: z.boolean(),
+    }),
+  ),
+  phases: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      description: z.string(),
+      exitChecks: z.array(exitCheck),
+      skippableWhen: z.enum(['never', 'critical', 'non_critical', 'always']),
+      terminal: z.boolean(),
+    }),
+  ),
+  stopTheLine: z.object({
+    description: z.string(),
+    enabled: z.boolean(),
+    resumesWhen: z.array(z.enum(['contained', 'de_escalated', 'resolved', 'closed'])),
+    containedAfterPhase: z.string(),
+    resolvedAtPhase: z.string(),
+  }),
+  verification: z.object({
+    description: z.string(),
+    pauseClocksWhileAwaitingReporter: z.boolean(),
+  }),
+  reporters: z.object({
+    description: z.string(),
+    acknowledgeWithin: DurationJson,
+    verifyIdentityBeforeSharingResults: z.boolean(),
+  }),
+  security: z.object({ requireMfaForAdmins: z.boolean() }),
+});
+export type PolicyResponse = z.infer<typeof PolicyResponse>;
+
+export const PolicyVersionSummaryJson = z.object({
+  hash: z.string(),
+  name: z.string(),
+  revision: z.string(),
+  /** First start-up with this version in force. */
+  loadedAt: z.iso.datetime(),
+  /** Latest start-up with this version in force. */
+  lastLoadedAt: z.iso.datetime(),
+  /** The version the answering server runs. */
+  inForce: z.boolean(),
+});
+export type PolicyVersionSummaryJson = z.infer<typeof PolicyVersionSummaryJson>;
+
+export const PolicyVersionListResponse = z.object({
+  versions: z.array(PolicyVersionSummaryJson),
+});
+export type PolicyVersionListResponse = z.infer<typeof PolicyVersionListResponse>;
+
+export const PolicyVersionResponse = PolicyVersionSummaryJson.extend({
+  /** The policy file exactly as it was loaded; its SHA-256 is `hash`. */
+  text: z.string(),
+});
+export type PolicyVersionResponse = z.infer<typeof PolicyVersionResponse>;
+
+export const PolicyVersionParams = z.object({
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a policy hash: 64 lower-case hex digits'),
+});
+export type PolicyVersionParams = z.infer<typeof PolicyVersionParams>;

@@ -1,0 +1,58 @@
+// Words of the incident lifecycle that the server and the console share.
+
+export const CRITICALITIES = ['critical', 'non_critical'] as const;
+export type Criticality = (typeof CRITICALITIES)[number];
+
+export const REPRODUCTION_RESULTS = ['reproduced', 'not_reproduced', 'needs_information'] as const;
+export type ReproductionResult = (typeof REPRODUCTION_RESULTS)[number];
+
+export const PANEL_SEATS = ['owner', 'responder', 'security_lead'] as const;
+export type PanelSeat = (typeof PANEL_SEATS)[number];
+
+export const TASK_TYPES = [
+  'verify',
+  'contain',
+  'eradicate',
+  'recover',
+  'communicate',
+  'remove_public_disclosure',
+  'verify_reporter_identity',
+  'follow_up',
+  'other',
+] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+/** Hands-on work on the problem itself, which a communications lead must not carry. */
+export const TROUBLESHOOTING_TASK_TYPES: readonly TaskType[] = [
+  'verify',
+  'contain',
+  'eradicate',
+  'recover',
+];
+
+export const TASK_STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const CONTAINMENT_KINDS = [
+  'feature_disabled',
+  'access_restricted',
+  'traffic_blocked',
+  'other',
+] as const;
+export type ContainmentKind = (typeof CONTAINMENT_KINDS)[number];
+
+export const CONTAINMENT_STATUSES = ['active', 'reverted', 'kept'] as const;
+export type ContainmentStatus = (typeof CONTAINMENT_STATUSES)[number];
+
+/** Steps recorded once, which exit checks look for (later issues attach documents to them). */
+export const MILESTONES = [
+  'public_disclosure_removed',
+  'root_cause_fixed',
+  'reporter_informed',
+  'post_mortem_recorded',
+  'final_report_step_recorded',
+] as const;
+export type Milestone = (typeof MILESTONES)[number];
+
+export const OWNER_ASSIGNMENT = ['manual', 'auto'] as const;
+export type OwnerAssignment = (typeof OWNER_ASSIGNMENT)[number];

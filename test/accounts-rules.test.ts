@@ -1,0 +1,104 @@
+// The pure rules behind accounts: password strength, failed-sign-in counters, session expiry,
+// and the role table.
+import { describe, expect, it } from 'vitest';
+import { MINUTE } from '../src/server/clock.ts';
+import {
+  parseRoleMap,
+  rolesFromClaim,
+  verifiedEmail,
+} from '../src/server/domain/accounts/oidc-rules.ts';
+import { passwordProblem } from '../src/server/domain/accounts/password-rules.ts';
+import {
+  afterFailure,
+  lockedFor,
+  sessionIsLive,
+  signInLimits,
+} from '../src/server/domain/accounts/sign-in-rules.ts';
+import { ROLE_PERMISSIONS, permissionsForRoles } from '../src/server/domain/accounts/index.ts';
+import { PERMISSIONS } from '../src/shared/domain/permissions.ts';
+
+describe('password rules', () => {
+  it.each([
+    ['short', 'at least'],
+    ['dana@example.org', 'email'],
+    ['my dana passphrase', 'email'],
+    ['qwertyuiop123', 'common'],
+    ['Welcome123!!', 'common'],
+    ['aaaaaaaaaaaaaaaa', 'different characters'],
+    ['x'.repeat(300), 'at most'],
+  ])('refuses %j (%s)', (password, why) => {
+    expect(passwordProblem(password, 'dana@example.org')).toContain(why);
+  });
+
+  it('accepts a long passphrase', () => {
+    expect(passwordProblem('purple otters audit the firewall', 'dana@example.org')).toBeNull();
+  });
+});
+
+describe('failed sign-in counters', () => {
+  const { account } = signInLimits(3);
+  it('lock after the limit within the window, for the lock time', () => {
+    let c = afterFailure(undefined, 0, account);
+    c = afterFailure(c, MINUTE, account);
+    expect(lockedFor(c, MINUTE)).toBe(0);
+    c = afterFailure(c, 2 * MINUTE, account);
+    expect(lockedFor(c, 2 * MINUTE)).toBe(15 * MINUTE);
+    expect(lockedFor(c, 17 * MINUTE)).toBe(0);
+  });
+  it('start again once the window has passed', () => {
+    let c = afterFailure(undefined, 0, account);
+    c = afterFailure(c, MINUTE, account);
+    c = afterFailure(c, 20 * MINUTE, account);
+    expect(c.failures).toBe(1);
+    expect(c.lockedUntil).toBeNull();
+  });
+});
+
+describe('sessions', () => {
+  it('are live until ended, idle too long, or past their absolute expiry', () => {
+    const s = { lastSeenAt: 0, expiresAt: 100 * MINUTE, endedAt: null };
+    expect(sessionIsLive(s, 10 * MINUTE, 30 * MINUTE)).toBe(true);
+    expect(sessionIsLive(s, 30 * MINUTE, 30 * MINUTE)).toBe(false);
+    expect(sessionIsLive({ ...s, lastSeenAt: 99 * MINUTE }, 100 * MINUTE, 30 * MINUTE)).toBe(false);
+    expect(sessionIsLive({ ...s, endedAt: 1 }, 1, 30 * MINUTE)).toBe(false);
+  });
+});
+
+describe('role table', () => {
+  it('gives admin every permission and every role its own account and tokens', () => {
+    expect([...permissionsForRoles(['admin'])].sort()).toEqual([...PERMISSIONS].sort());
+    for (const permissions of Object.values(ROLE_PERMISSIONS)) {
+      expect(permissions).toContain('tokens.manage_own');
+      expect(permissions).toContain('account.manage_own');
+    }
+  });
+  it('keeps viewers read-only and unknown roles powerless', () => {
+    expect([...permissionsForRoles(['viewer'])].filter((p) => !p.endsWith('_own'))).toEqual([
+      'incidents.read',
+      'line.read',
+      'policy.read',
+      'reports.read',
+    ]);
+    expect(permissionsForRoles(['overlord']).size).toBe(0);
+  });
+});
+
+describe('single sign-on claim mapping', () => {
+  it('maps claim values through the role map, dropping unknown ones', () => {
+    const map = parseRoleMap('sec-admins=admin, oncall=responder,oncall=comms, x=overlord');
+    expect(rolesFromClaim(['oncall', 'other'], map)).toEqual(['comms', 'responder']);
+    expect(rolesFromClaim('sec-admins x', map)).toEqual(['admin']);
+    expect(rolesFromClaim(undefined, map)).toEqual([]);
+  });
+  it('without a map takes claim values that are role names', () => {
+    expect(rolesFromClaim(['viewer', 'legal', 'root'], parseRoleMap(undefined))).toEqual([
+      'legal',
+      'viewer',
+    ]);
+  });
+  it('trusts an email only when the provider does not say it is unverified', () => {
+    expect(verifiedEmail({ email: 'A@B.org' })).toBe('a@b.org');
+    expect(verifiedEmail({ email: 'a@b.org', email_verified: false })).toBeNull();
+    expect(verifiedEmail({})).toBeNull();
+  });
+});

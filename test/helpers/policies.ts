@@ -1,0 +1,22 @@
+// Policy files for tests: the bundled default, the SEV1–SEV4 example, and edited copies on disk.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUNDLED_POLICY } from '../../src/server/config.ts';
+
+export { BUNDLED_POLICY };
+export const SEV_EXAMPLE = fileURLToPath(
+  new URL('../../policies/examples/sev-1-to-4.yaml', import.meta.url),
+);
+export const DEFAULT_POLICY_TEXT = readFileSync(BUNDLED_POLICY, 'utf8');
+
+/** Writes the default policy with one passage replaced to a temp file; returns its path. */
+export function writeEditedPolicy(from: string, to: string, name = 'policy.yaml'): string {
+  if (DEFAULT_POLICY_TEXT.split(from).length !== 2) {
+    throw new Error(`"${from}" must occur exactly once in the default policy`);
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'stopline-policy-')), name);
+  writeFileSync(path, DEFAULT_POLICY_TEXT.replace(from, to));
+  return path;
+}

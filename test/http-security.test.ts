@@ -1,0 +1,74 @@
+// Security headers on every response, the generated OpenAPI description and its reference page,
+// and the start-up check that refuses an /api route which declares no permission.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContainer } from '../src/server/container.ts';
+import { buildApp } from '../src/server/http/app.ts';
+import { createLogger } from '../src/server/logger.ts';
+import { createTestDatabase } from './helpers/test-db.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+describe('HTTP security', () => {
+  it('sends security headers on every response, errors included, and no HSTS over http', async () => {
+    for (const url of [
+      '/healthz',
+      '/api/v1/users',
+      '/no/such/page',
+      '/api/v1/docs/static/index.html',
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url });
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp, url).toContain("script-src 'self'");
+      expect(csp).not.toContain("'unsafe-inline' 'unsafe-eval'");
+      expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['strict-transport-security']).toBeUndefined();
+    }
+  });
+
+  it('describes the API in OpenAPI 3.1 generated from the route schemas, with a reference page', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/session',
+        '/api/v1/users/{id}',
+        '/api/v1/tokens',
+        '/api/v1/audit',
+      ]),
+    );
+    const signIn = doc.paths['/api/v1/session'].post;
+    expect(signIn.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['email', 'password']),
+    );
+    expect(doc.paths['/healthz']).toBeUndefined();
+    const page = await t.app.inject({ method: 'GET', url: '/api/v1/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('swagger-initializer.js');
+  });
+
+  it('refuses to start with an /api route that declares neither a permission nor public', async () => {
+    const database = await createTestDatabase();
+    const container = await createContainer(database.config, { logger: createLogger('silent') });
+    try {
+      const app = await buildApp(container);
+      app.get('/api/v1/forgotten', async () => ({ oops: true }));
+      await expect(app.ready()).rejects.toThrow(
+        /must declare config.permission or config.public: GET \/api\/v1\/forgotten/,
+      );
+      await app.close().catch(() => {});
+    } finally {
+      await container.close();
+      await database.drop();
+    }
+  });
+});

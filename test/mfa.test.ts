@@ -1,0 +1,152 @@
+// The TOTP second factor: enrol with a QR code, confirm, sign in with a code or a recovery
+// code (each accepted once), turn it off; and admins without one lose admin powers when required.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCodeAt } from '../src/server/domain/accounts/index.ts';
+import { createUser, signIn } from './helpers/auth.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+async function enrol(app: TestApp, headers: Record<string, string>) {
+  const start = await app.app.inject({ method: 'POST', url: '/api/v1/session/mfa', headers });
+  expect(start.statusCode).toBe(200);
+  const { secret, otpauthUri, qrCodeDataUrl } = start.json();
+  expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/Stopline:/);
+  expect(qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
+  const confirm = await app.app.inject({
+    method: 'POST',
+    url: '/api/v1/session/mfa/confirm',
+    headers,
+    payload: { code: totpCodeAt(secret, app.clock.now()) },
+  });
+  expect(confirm.statusCode).toBe(200);
+  return { secret: secret as string, recoveryCodes: confirm.json().recoveryCodes as string[] };
+}
+
+const attempt = (email: string, password: string, code?: string) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/session',
+    payload: { email, password, ...(code ? { code } : {}) },
+  });
+
+describe('second factor (TOTP)', () => {
+  it('once enrolled, sign-in needs a current code, each code works once, recovery codes too', async () => {
+    const user = await createUser(t, { roles: ['responder'] });
+    const headers = await signIn(t, user.email, user.password);
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/session/mfa/confirm',
+      headers,
+      payload: { code: '000000' },
+    });
+    expect(wrong.statusCode).toBe(409); // nothing pending yet
+    const { secret, recoveryCodes } = await enrol(t, headers);
+    expect(recoveryCodes).toHaveLength(10);
+    const stored = await t.container.db.selectFrom('recovery_codes').selectAll().execute();
+    expect(JSON.stringify(stored)).not.toContain(recoveryCodes[0]);
+
+    const noCode = await attempt(user.email, user.password);
+    expect(noCode.statusCode).toBe(401);
+    expect(noCode.json().mfaRequired).toBe(true);
+    expect((await attempt(user.email, user.password, '123456')).statusCode).toBe(401);
+
+    t.clock.advance(60_000);
+    const code = totpCodeAt(secret, t.clock.now());
+    expect((await attempt(user.email, user.password, code)).statusCode).toBe(200);
+    expect((await attempt(user.email, user.password, code)).statusCode).toBe(401); // replay
+
+    const recovery = recoveryCodes[0]!.toUpperCase();
+    expect((await attempt(user.email, user.password, recovery)).statusCode).toBe(200);
+    expect((await attempt(user.email, user.password, recovery)).statusCode).toBe(401);
+
+    t.clock.advance(60_000);
+    const off = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/session/mfa/disable',
+      headers,
+      payload: { code: totpCodeAt(secret, t.clock.now()) },
+    });
+    expect(off.statusCode).toBe(204);
+    expect((await attempt(user.email, user.password)).statusCode).toBe(200);
+
+    const actions = await t.container.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target_id', '=', user.id)
+      .where('action', 'like', 'mfa.%')
+      .execute();
+    expect(actions.map((a) => a.action)).toEqual([
+      'mfa.enabled',
+      'mfa.recovery_code_used',
+      'mfa.disabled',
+    ]);
+  });
+
+  it('an admin resets the second factor of someone who lost it; their sessions end', async () => {
+    const user = await createUser(t, { roles: ['responder'] });
+    const headers = await signIn(t, user.email, user.password);
+    await enrol(t, headers);
+    const admin = await createUser(t, { roles: ['admin'] });
+    const adminHeaders = await signIn(t, admin.email, admin.password);
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${user.id}/mfa/reset`,
+      headers: adminHeaders,
+    });
+    expect(reset.statusCode).toBe(204);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/session', headers })).statusCode,
+    ).toBe(401);
+    expect((await attempt(user.email, user.password)).statusCode).toBe(200);
+    const entry = await t.container.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'mfa.reset')
+      .executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({ actor_id: admin.id, target_id: user.id });
+  });
+
+  it('a token cannot change the second factor', async () => {
+    const user = await createUser(t, { roles: ['viewer'] });
+    const headers = await signIn(t, user.email, user.password);
+    const token = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers,
+      payload: { name: 'x', permissions: ['account.manage_own'] },
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/session/mfa',
+      headers: { authorization: `Bearer ${token.json().token}` },
+    });
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('when the policy requires it, an admin without a second factor acts as admin only after enrolling', async () => {
+    const strict = await createTestApp({ env: { STOPLINE_REQUIRE_ADMIN_MFA: 'true' } });
+    try {
+      const admin = await createUser(strict, { roles: ['admin'] });
+      const headers = await signIn(strict, admin.email, admin.password);
+      const me = await strict.app.inject({ method: 'GET', url: '/api/v1/session', headers });
+      expect(me.json().mfaEnrolmentRequired).toBe(true);
+      expect(me.json().permissions).not.toContain('users.manage');
+      expect(
+        (await strict.app.inject({ method: 'GET', url: '/api/v1/users', headers })).statusCode,
+      ).toBe(403);
+      await enrol(strict, headers);
+      const after = await strict.app.inject({ method: 'GET', url: '/api/v1/session', headers });
+      expect(after.json().mfaEnrolmentRequired).toBe(false);
+      expect(
+        (await strict.app.inject({ method: 'GET', url: '/api/v1/users', headers })).statusCode,
+      ).toBe(200);
+    } finally {
+      await strict.close();
+    }
+  });
+});
