@@ -118,7 +118,7 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
           securityEmail: config.securityEmail,
           pgpKeyUrl: config.securityPgpKeyUrl,
           preferredLanguages: config.preferredLanguages,
-          now: reports.now(),
+          now: container.clock.now(),
         }),
       ),
   );
