@@ -1,5 +1,5 @@
-// Where reports meet the other subjects: "open an incident" goes through the incidents subject,
-// and contact reads and failed portal sign-ins are on the audit trail.
+// The hooks other subjects plug into: openIncident (incidents) opens an incident in the same
+// transaction as the link; recordAudit (accounts) receives contact reads and failed sign-ins.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/server/domain/actor.ts';
 import {
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 /** A reports service on the test app's database, with the given hooks wired. */
-function serviceWith(hooks: Pick<ReportsDeps, 'openIncident'>) {
+function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
   const { config, db, clock } = t.container;
   return createReportsService({
     db,
@@ -46,48 +46,75 @@ const submit = async () =>
   ).json().key as string;
 
 describe('opening an incident from a report', () => {
-  it('opens a real incident that names the report, and the reporter sees "being investigated"', async () => {
+  it('staff open an incident from a report: it is linked both ways, and a viewer may not', async () => {
     const key = await submit();
+    const viewer = await loginAs(t, 'viewer');
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${key}/open-incident`,
+      headers: viewer.headers,
+    });
+    expect(refused.statusCode).toBe(403);
+
     const lead = await loginAs(t, 'security_lead');
     const res = await t.app.inject({
       method: 'POST',
       url: `/api/v1/reports/${key}/open-incident`,
       headers: lead.headers,
     });
-    expect(res.statusCode, res.body).toBe(201);
-    const { incidentId } = res.json();
-    expect(incidentId).toMatch(/^INC-\d{4}-\d{4}$/);
+    expect(res.statusCode).toBe(201);
+    const { incidentId } = res.json() as { incidentId: string };
     const detail = await t.app.inject({
       method: 'GET',
       url: `/api/v1/reports/${key}`,
       headers: lead.headers,
     });
-    expect(detail.json()).toMatchObject({ status: 'investigating', incidentId });
+    expect(detail.json()).toMatchObject({ incidentId });
     const incident = await t.app.inject({
       method: 'GET',
       url: `/api/v1/incidents/${incidentId}`,
       headers: lead.headers,
     });
-    expect(incident.statusCode, incident.body).toBe(200);
-    expect(incident.body).toContain(key);
-    expect(incident.body).toContain('Open me');
-    const again = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/reports/${key}/open-incident`,
-      headers: lead.headers,
-    });
-    expect(again.statusCode).toBe(422);
+    expect(incident.statusCode).toBe(200);
+    expect(JSON.stringify(incident.json())).toContain('Open me');
+    const reportRow = await t.container.db
+      .selectFrom('reports')
+      .select('id')
+      .where('key', '=', key)
+      .executeTakeFirstOrThrow();
+    const links = await t.container.db
+      .selectFrom('incident_report_links')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .execute();
+    expect(links.map((l) => l.report_id)).toEqual([reportRow.id]);
   });
 
-  it('without the hook the service says it is not available; a failing hook links nothing', async () => {
+  it('a read of reporter contact details lands in the audit trail', async () => {
     const key = await submit();
-    await expect(serviceWith({}).openIncidentFromReport(systemActor, key)).rejects.toMatchObject({
-      code: 'UNAVAILABLE',
+    const lead = await loginAs(t, 'security_lead');
+    await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/reports/${key}/contact`,
+      headers: lead.headers,
     });
+    const admin = await loginAs(t, 'admin');
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit?action=report.contact_read',
+      headers: admin.headers,
+    });
+    expect(audit.statusCode).toBe(200);
+    expect(JSON.stringify(audit.json())).toContain(key);
+    expect(JSON.stringify(audit.json())).toContain(lead.userId);
+  });
+
+  it('with the hook, the incident is opened and linked in one step, and a failure links nothing', async () => {
+    const key = await submit();
     const seen: string[] = [];
     let fail = true;
     const reports = serviceWith({
-      openIncident: async (_actor, report) => {
+      openIncident: async (_tx, _actor, report) => {
         seen.push(`${report.key}: ${report.summary}`);
         if (fail) throw new Error('incident store down');
         return { incidentId: 'INC-2026-0042' };
@@ -104,43 +131,29 @@ describe('opening an incident from a report', () => {
     const { report } = await reports.getReport(systemActor, key);
     expect(report).toMatchObject({ status: 'investigating', incident_id: 'INC-2026-0042' });
     expect(seen).toEqual([`${key}: Open me`, `${key}: Open me`]);
+    await expect(reports.openIncidentFromReport(systemActor, key)).rejects.toThrow(
+      /already linked/,
+    );
   });
 });
 
-describe('the audit trail', () => {
-  it('records every read of contact details and every failed portal sign-in', async () => {
+describe('the audit hook', () => {
+  it('receives every contact read and every failed portal sign-in, in the same transaction', async () => {
     const key = await submit();
-    const lead = await loginAs(t, 'security_lead');
-    await t.app.inject({
-      method: 'GET',
-      url: `/api/v1/reports/${key}/contact`,
-      headers: lead.headers,
-    });
-    await t.app.inject({
-      method: 'POST',
-      url: '/portal/sign-in',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ key, accessCode: 'wrong' }).toString(),
-    });
-    const rows = await t.container.db
-      .selectFrom('audit_log')
-      .select(['action', 'actor_id', 'target_type', 'target_id'])
-      .where('target_id', '=', key)
-      .orderBy('seq')
-      .execute();
-    expect(rows).toEqual([
-      {
-        action: 'personal_data.read',
-        actor_id: lead.userId,
-        target_type: 'report',
-        target_id: key,
+    const entries: { action: string; subject: string }[] = [];
+    const reports = serviceWith({
+      recordAudit: async (tx, entry) => {
+        await tx.selectFrom('reports').select('id').execute(); // runs inside the caller's transaction
+        entries.push({ action: entry.action, subject: entry.subject });
       },
-      {
-        action: 'report.portal_sign_in_failed',
-        actor_id: null,
-        target_type: 'report',
-        target_id: key,
-      },
+    });
+    await reports.getReportContact(systemActor, key);
+    await expect(
+      reports.signInToPortal({ key, accessCode: 'wrong', ip: '192.0.2.9' }),
+    ).rejects.toThrow();
+    expect(entries).toEqual([
+      { action: 'report.contact_read', subject: key },
+      { action: 'report.portal_sign_in_failed', subject: key },
     ]);
   });
 });

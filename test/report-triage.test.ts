@@ -229,6 +229,7 @@ describe('staff triage', () => {
   it('acknowledging records who and when against the policy deadline; a second time is refused', async () => {
     const { key } = await report();
     t.clock.advance(25 * 60 * MINUTE);
+    // Signed in after the day has passed (a session would not survive 25 idle hours).
     const responder = await loginAs(t, 'responder');
     const ack = await staffCall(responder.headers, 'POST', `/api/v1/reports/${key}/acknowledge`);
     expect(ack.json()).toMatchObject({ onTime: false });

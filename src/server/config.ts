@@ -197,11 +197,6 @@ export const ConfigSchema = z
     pgPoolSize: positiveInt.default(10),
     trustProxy: flag,
     policyFile: z.string().min(1, 'must not be empty').optional(),
-    sessionIdleMinutes: positiveInt.default(120),
-    sessionMaxHours: positiveInt.default(24),
-    requireAdminMfa: flag,
-    signInMaxFailures: positiveInt.default(5),
-    linkValidHours: positiveInt.default(24),
     securityEmail: z.email({ error: 'must be an e-mail address' }).optional(),
     securityPgpKeyUrl: url(['https:', 'http:']).optional(),
     preferredLanguages: z
@@ -223,7 +218,17 @@ export const ConfigSchema = z
       .min(0, 'must be 0 or more')
       .max(50, 'must be at most 50')
       .default(5),
-    intakeRateLimit: positiveInt.default(30),
+    intakeRateLimit: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .default(30),
+
+    sessionIdleMinutes: positiveInt.default(120),
+    sessionMaxHours: positiveInt.default(24),
+    requireAdminMfa: flag,
+    signInMaxFailures: positiveInt.default(5),
+    linkValidHours: positiveInt.default(24),
     oidcIssuer: url(['https:', 'http:']).optional(),
     oidcClientId: z.string().min(1).optional(),
     oidcClientSecret: z.string().min(1).optional(),

@@ -6,6 +6,7 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import {
   createAccounts,
   listActiveUsers,
+  recordAudit,
   type Accounts,
   type OidcProvider,
 } from './domain/accounts/index.ts';
@@ -13,6 +14,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
 import { createOidcClient } from './integrations/oidc-client.ts';
 import { AppError } from './errors.ts';
+import { can, systemActor } from './domain/actor.ts';
 import { createLogger, type Logger } from './logger.ts';
 import {
   createPolicyService,
@@ -38,10 +40,10 @@ export interface Container {
   services: {
     policy: PolicyService;
     incidents: IncidentsService;
-    /** Private intake of security reports: form, API, portal, staff triage. */
-    reports: ReportsService;
   };
   accounts: Accounts;
+  /** Private intake of security reports: form, API, portal, staff triage. */
+  reports: ReportsService;
   close(): Promise<void>;
 }
 
@@ -70,50 +72,25 @@ export async function createContainer(
   const clock = overrides.clock ?? systemClock;
   const handle: DatabaseHandle = await createDatabase(config);
   const policyService = createPolicyService({ db: handle.db, clock, policy });
-  const incidents = createIncidentsService({
-    db: handle.db,
-    clock,
-    policy,
-    findPolicyText: (hash) =>
-      policyService.getVersion(hash).then(
-        (version) => version.text,
-        (error: unknown) => {
-          if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
-          throw error;
-        },
-      ),
-    findAvailableResponders:
-      overrides.findAvailableResponders ??
-      (() => listActiveUsers(handle.db, { role: 'responder', availableAt: clock.now() })),
-  });
-  const reports = createReportsService({
-    db: handle.db,
-    clock,
-    policy: () => policy.policy,
-    attachments: createAttachmentStore(config.dataDir),
-    settings: {
-      baseUrl: config.baseUrl,
-      attachmentMaxBytes: config.attachmentMaxBytes,
-      attachmentMaxCount: config.attachmentMaxCount,
-      intakeRateLimit: config.intakeRateLimit,
-    },
-    // "Open an incident" on a report: the incidents subject opens it, the report links it.
-    openIncident: async (actor, report) => {
-      const incident = await incidents.openIncident(actor, {
-        title: report.summary,
-        summary: `Opened from security report ${report.key}.`,
-        source: 'report',
-        affectedSystems: [],
-        detectedAt: null,
-        reportedAt: report.receivedAt,
-        restricted: false,
-        publiclyDisclosed: report.publiclyDisclosed,
-        reportIds: [report.key],
-      });
-      return { incidentId: incident.key };
-    },
-  });
-  const services = { policy: policyService, incidents, reports };
+  const services = {
+    policy: policyService,
+    incidents: createIncidentsService({
+      db: handle.db,
+      clock,
+      policy,
+      findPolicyText: (hash) =>
+        policyService.getVersion(hash).then(
+          (version) => version.text,
+          (error: unknown) => {
+            if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+            throw error;
+          },
+        ),
+      findAvailableResponders:
+        overrides.findAvailableResponders ??
+        (() => listActiveUsers(handle.db, { role: 'responder', availableAt: clock.now() })),
+    }),
+  };
   try {
     if (overrides.migrate ?? true) {
       const { applied } = await migrateToLatest(handle.db, handle.dialect, config.pgSchema);
@@ -131,6 +108,54 @@ export async function createContainer(
     throw error;
   }
   let closed = false;
+  const reports = createReportsService({
+    db: handle.db,
+    clock,
+    recordAudit: (tx, entry) =>
+      recordAudit(tx, {
+        actor:
+          entry.actorId === null
+            ? { kind: 'anonymous', ...(entry.ip ? { ip: entry.ip } : {}) }
+            : {
+                ...systemActor,
+                kind: 'user',
+                userId: entry.actorId,
+                ...(entry.ip ? { ip: entry.ip } : {}),
+              },
+        action: entry.action,
+        target: { type: 'report', id: entry.subject },
+        at: entry.at,
+        ...(entry.details ? { detail: entry.details } : {}),
+      }),
+    openIncident: async (tx, actor, report) => {
+      if (!can(actor, 'incidents.create')) {
+        throw new AppError(
+          'FORBIDDEN',
+          'Opening an incident needs the incidents.create permission',
+        );
+      }
+      const incident = await services.incidents.openIncidentIn(tx, actor, {
+        title: report.summary.slice(0, 200),
+        summary: `Opened from security report ${report.key}.`,
+        source: 'report',
+        affectedSystems: [],
+        detectedAt: null,
+        reportedAt: report.receivedAt,
+        restricted: false,
+        publiclyDisclosed: false,
+        reportIds: [report.reportId],
+      });
+      return { incidentId: incident.id };
+    },
+    policy: () => policy.policy,
+    attachments: createAttachmentStore(config.dataDir),
+    settings: {
+      baseUrl: config.baseUrl,
+      attachmentMaxBytes: config.attachmentMaxBytes,
+      attachmentMaxCount: config.attachmentMaxCount,
+      intakeRateLimit: config.intakeRateLimit,
+    },
+  });
   return {
     config,
     db: handle.db,
@@ -145,6 +170,7 @@ export async function createContainer(
       config,
       oidc: overrides.oidc ?? oidcFrom(config),
     }),
+    reports,
     async close() {
       if (closed) return;
       closed = true;

@@ -17,6 +17,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Set-up steps run on every test app before ready(). Used by the STAND-IN test/helpers/auth.ts
+ * until the accounts branch lands; harmless (empty) otherwise.
+ */
+export const beforeReadySteps: ((app: FastifyInstance) => void)[] = [];
+
 export async function createTestApp(
   options: { env?: Record<string, string>; clock?: FakeClock } = {},
 ): Promise<TestApp> {
@@ -34,6 +40,7 @@ export async function createTestApp(
     { clock, logger: createLogger('info', sink) },
   );
   const app = await buildApp(container);
+  for (const step of beforeReadySteps) step(app);
   await app.ready();
   return {
     app,

@@ -13,8 +13,6 @@ import { incidentLifecycleRoutes } from './api/incident-lifecycle-routes.ts';
 import { incidentsRoutes } from './api/incidents-routes.ts';
 import { lineRoutes } from './api/line-routes.ts';
 import { policyRoutes } from './api/policy-routes.ts';
-import { reportIntakeRoutes } from './api/report-intake-routes.ts';
-import { reportRoutes } from './api/report-routes.ts';
 import { oidcRoutes } from './api/oidc-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
 import { setupRoutes } from './api/setup-routes.ts';
@@ -22,10 +20,12 @@ import { tokensRoutes } from './api/tokens-routes.ts';
 import { usersRoutes } from './api/users-routes.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
 import { openApiPlugin } from './plugins/openapi-plugin.ts';
+import { reportIntakeRoutes } from './api/report-intake-routes.ts';
+import { reportRoutes } from './api/report-routes.ts';
+import { publicSite } from './public/public-site.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
 import { securityHeadersPlugin } from './plugins/security-headers-plugin.ts';
 import { accountLinkPages } from './public/account-link-pages.ts';
-import { publicSite } from './public/public-site.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -48,6 +48,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Links in reports must never tell a third party where the reader came from.
+    reply.header('referrer-policy', 'no-referrer');
   });
 
   await app.register(problemPlugin);

@@ -4,15 +4,6 @@ import { PERMISSIONS, type Permission } from '../../../shared/domain/permissions
 
 const READ_ALONG: Permission[] = ['incidents.read', 'line.read', 'policy.read'];
 const OWN: Permission[] = ['tokens.manage_own', 'account.manage_own'];
-/** Everything about outside security reports, contact details and access codes included. */
-const ALL_REPORTS: Permission[] = [
-  'reports.read',
-  'reports.read_contact',
-  'reports.triage',
-  'reports.communicate',
-  'reports.verify_identity',
-  'reports.manage_access',
-];
 
 export const ROLE_PERMISSIONS = {
   admin: [...PERMISSIONS],
@@ -27,8 +18,14 @@ export const ROLE_PERMISSIONS = {
     'incidents.close',
     'audit.read',
     'users.read',
-    ...ALL_REPORTS,
+    'reports.read',
+    'reports.read_contact',
+    'reports.triage',
+    'reports.communicate',
+    'reports.verify_identity',
+    'reports.manage_access',
   ],
+  // The responsible developer triages, reproduces, calls the reporter back and verifies them.
   responder: [
     ...READ_ALONG,
     ...OWN,
@@ -36,11 +33,14 @@ export const ROLE_PERMISSIONS = {
     'incidents.update',
     'incidents.assess',
     'reports.read',
+    'reports.read_contact',
     'reports.triage',
     'reports.communicate',
+    'reports.verify_identity',
   ],
-  comms: [...READ_ALONG, ...OWN, 'reports.read', 'reports.communicate'],
-  legal: [...READ_ALONG, ...OWN, 'audit.read', 'reports.read'],
+  // The communications lead keeps reporters informed but takes no part in triage.
+  comms: [...READ_ALONG, ...OWN, 'reports.read', 'reports.read_contact', 'reports.communicate'],
+  legal: [...READ_ALONG, ...OWN, 'audit.read', 'reports.read', 'reports.read_contact'],
   viewer: [...READ_ALONG, ...OWN, 'reports.read'],
 } as const satisfies Record<string, readonly Permission[]>;
 

@@ -173,22 +173,31 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     return { incident, id };
   }
 
+  async function openIncidentIn(
+    tx: Executor,
+    actor: Actor,
+    input: OpenInput,
+  ): Promise<IncidentState> {
+    const now = clock.now();
+    const id = newId();
+    const key = await allocateYearlyKey(tx, 'INC', now);
+    const events = rules.openIncident(
+      inForce.policy,
+      inForce.hash,
+      { ...input, key, declaredAt: input.declaredAt ?? now },
+      ctx,
+    );
+    await record(tx, { id, version: 0 }, inForce.policy, events, actor, now);
+    return settleLine(tx, id, inForce.policy, actor, now);
+  }
+
   return {
     openIncident(actor: Actor, input: OpenInput): Promise<IncidentState> {
-      return inTransaction(db, async (tx) => {
-        const now = clock.now();
-        const id = newId();
-        const key = await allocateYearlyKey(tx, 'INC', now);
-        const events = rules.openIncident(
-          inForce.policy,
-          inForce.hash,
-          { ...input, key, declaredAt: input.declaredAt ?? now },
-          ctx,
-        );
-        await record(tx, { id, version: 0 }, inForce.policy, events, actor, now);
-        return settleLine(tx, id, inForce.policy, actor, now);
-      });
+      return inTransaction(db, (tx) => openIncidentIn(tx, actor, input));
     },
+
+    /** Opens an incident inside the caller's transaction (a report opening its incident). */
+    openIncidentIn,
 
     async getIncident(actor: Actor, ref: string) {
       const state = await load(db, ref, actor);

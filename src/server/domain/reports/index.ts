@@ -1,6 +1,11 @@
 // The reports subject's public surface: private intake of security reports from outside.
 export { createReportsService, type ReportsService } from './reports-service.ts';
-export type { ReportsDeps, ReportsSettings, IncidentSource } from './reports-context.ts';
+export type {
+  ReportsDeps,
+  ReportsSettings,
+  AuditEntry,
+  IncidentSource,
+} from './reports-context.ts';
 export { createAttachmentStore, detectType, type AttachmentStore } from './attachment-store.ts';
 export type { IncomingFile, Receipt } from './reports-intake.ts';
 export type { PortalView, PortalSession } from './reports-portal.ts';

@@ -20,6 +20,15 @@ import {
 } from './reports-repository.ts';
 import type { Decision } from './reports-rules.ts';
 
+export interface AuditEntry {
+  action: string;
+  actorId: string | null;
+  subject: string;
+  ip?: string | null;
+  at: number;
+  details?: Record<string, unknown>;
+}
+
 export interface ReportsSettings {
   baseUrl: string;
   attachmentMaxBytes: number;
@@ -35,11 +44,14 @@ export interface ReportsDeps {
   policy: () => Policy;
   attachments: AttachmentStore;
   settings: ReportsSettings;
-  /**
-   * Opens an incident for a report (the incidents subject, wired in the container). It runs its
-   * own transaction, so it is called before the report's link is written.
-   */
-  openIncident?: (actor: Actor, report: IncidentSource) => Promise<{ incidentId: string }>;
+  /** The general audit trail (accounts subject), written in the same transaction when wired. */
+  recordAudit?: (tx: Executor, entry: AuditEntry) => Promise<void>;
+  /** Opens an incident for a report (incidents subject), in the caller's transaction. */
+  openIncident?: (
+    tx: Executor,
+    actor: Actor,
+    report: IncidentSource,
+  ) => Promise<{ incidentId: string }>;
 }
 
 /** What the incidents subject is given to open an incident from a report. */
@@ -48,7 +60,6 @@ export interface IncidentSource {
   key: string;
   summary: string;
   receivedAt: number;
-  publiclyDisclosed: boolean;
 }
 
 export const REPORT_STREAM = 'report';

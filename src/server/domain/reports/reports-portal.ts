@@ -7,7 +7,6 @@ import { hitRateLimit, peekRateLimit } from '../../db/rate-limit.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { recordAudit } from '../audit/index.ts';
 import { changeReport, type ReportsDeps } from './reports-context.ts';
 import { openRemovalTask } from './reports-removal.ts';
 import {
@@ -91,10 +90,11 @@ export function createPortal(deps: ReportsDeps) {
           await hitRateLimit(tx, { bucket: `portal-key:${key}`, windowMs: SIGN_IN_WINDOW, now });
         }
         await log('portal_sign_in_failed');
-        await recordAudit(tx, {
-          actor: { kind: 'anonymous', ip: input.ip },
+        await deps.recordAudit?.(tx, {
           action: 'report.portal_sign_in_failed',
-          target: { type: 'report', id: key.slice(0, 40) },
+          actorId: null,
+          subject: key.slice(0, 40),
+          ip: input.ip,
           at: now,
         });
         return { ok: false as const, limited: false };

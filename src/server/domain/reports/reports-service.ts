@@ -15,8 +15,9 @@ export function createReportsService(deps: ReportsDeps) {
     ...createConversation(deps),
     /** Names of reporters who agreed to be credited, once their report is fixed. */
     listAcknowledgments: () => listCreditedReporters(deps.db),
-    /** The policy in force, for pages that explain it (acknowledgment promise, response times). */
     policy: deps.policy,
+    settings: deps.settings,
+    now: () => deps.clock.now(),
   };
 }
 

@@ -11,7 +11,6 @@ import { inTransaction } from '../../db/transaction.ts';
 import type { NewEvent } from '../../db/event-store.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { Actor } from '../actor.ts';
-import { recordPersonalDataRead } from '../audit/index.ts';
 import {
   changeReport,
   getReportByKey,
@@ -82,11 +81,12 @@ export function createTriage(deps: ReportsDeps) {
         ip: actor.ip ?? null,
         at: now,
       });
-      await recordPersonalDataRead(tx, {
-        actor,
+      await deps.recordAudit?.(tx, {
+        action: 'report.contact_read',
+        actorId: actor.userId,
+        subject: report.key,
+        ip: actor.ip ?? null,
         at: now,
-        subject: { type: 'report', id: report.key },
-        fields: ['name', 'email', 'phone', 'pgpKey'],
       });
       return {
         name: report.contact_name,
@@ -219,36 +219,21 @@ export function createTriage(deps: ReportsDeps) {
    * Opens an incident for this report through the incidents subject (the openIncident hook, wired
    * in the container) and links it, in one transaction.
    */
-  async function openIncidentFromReport(actor: Actor, key: string) {
-    requirePermission(actor, 'reports.triage');
-    if (!deps.openIncident) {
-      throw new AppError('UNAVAILABLE', 'Opening an incident from a report is not available yet');
-    }
-    const report = await getReportByKey(db, key);
-    refuseUnless(decideLinkIncident(report.status, report.incident_id));
-    // The incidents subject opens the incident in its own transaction; the link follows. Should
-    // the link lose a race, the incident exists and names the report, and the refusal says so.
-    const { incidentId } = await deps.openIncident(actor, {
-      reportId: report.id,
-      key: report.key,
-      summary: report.summary,
-      receivedAt: report.received_at,
-      publiclyDisclosed: report.public_url !== null,
-    });
-    await useCase(actor, 'reports.triage', key, async (tx, fresh, now) => {
-      const decision = decideLinkIncident(fresh.status, fresh.incident_id);
-      if (!decision.ok) {
-        throw new AppError(
-          'CONFLICT',
-          `Incident ${incidentId} was opened, but: ${decision.reason}`,
-          {
-            incidentId,
-          },
-        );
+  function openIncidentFromReport(actor: Actor, key: string) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      if (!deps.openIncident) {
+        throw new AppError('UNAVAILABLE', 'Opening an incident from a report is not available yet');
       }
-      await recordIncidentLink(tx, fresh, now, actor, incidentId);
+      refuseUnless(decideLinkIncident(report.status, report.incident_id));
+      const { incidentId } = await deps.openIncident(tx, actor, {
+        reportId: report.id,
+        key: report.key,
+        summary: report.summary,
+        receivedAt: report.received_at,
+      });
+      await recordIncidentLink(tx, report, now, actor, incidentId);
+      return { incidentId };
     });
-    return { incidentId };
   }
 
   /** Policy step 1: a public URL opens a "remove from public view" task before anything else. */

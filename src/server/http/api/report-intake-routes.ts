@@ -11,8 +11,7 @@ export function intakeBodyLimit(maxBytes: number, maxCount: number): number {
 }
 
 export async function reportIntakeRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { config } = opts.container;
-  const { reports } = opts.container.services;
+  const { reports, config } = opts.container;
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/v1/reports',
     {

@@ -22,8 +22,7 @@ interface PortalOptions {
 }
 
 export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
-  const { config } = opts.container;
-  const { reports } = opts.container.services;
+  const { reports, config } = opts.container;
   const secure = config.baseUrl.startsWith('https:');
   const ownOrigin = new URL(config.baseUrl).origin;
 

@@ -26,8 +26,7 @@ export const FORM_BODY_LIMIT = 4 * 1024 * 1024;
 
 export async function publicSite(app: FastifyInstance, opts: { container: Container }) {
   const { container } = opts;
-  const { config } = container;
-  const { reports } = container.services;
+  const { config, reports } = container;
   const acknowledgeWithin = () => durationInWords(reports.policy().reporters.acknowledgeWithin);
   const formContext = () => ({
     acknowledgeWithin: acknowledgeWithin(),
@@ -118,7 +117,7 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
           securityEmail: config.securityEmail,
           pgpKeyUrl: config.securityPgpKeyUrl,
           preferredLanguages: config.preferredLanguages,
-          now: container.clock.now(),
+          now: reports.now(),
         }),
       ),
   );
