@@ -2,6 +2,7 @@
 // branch lands; these tests rely only on loginAs/createUser and must pass with the real one).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenFor, loginAs } from '../helpers/auth.ts';
+import { submitReport } from '../helpers/reports.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -49,8 +50,9 @@ describe('incidents API', () => {
   });
 
   it('opens an incident from reports and reads it back by key with an ETag', async () => {
+    const report = await submitReport(t);
     const created = await openIncident(responder, {
-      reportIds: ['report-7'],
+      reportIds: [report.key],
       affectedSystems: ['login'],
     });
     expect(created.key).toMatch(/^INC-2026-\d{4}$/);
@@ -60,7 +62,7 @@ describe('incidents API', () => {
     expect(res.json()).toMatchObject({
       incident: {
         key: created.key,
-        reportIds: ['report-7'],
+        reportIds: [report.id],
         phase: 'detection_analysis',
         createdBy: responder.userId,
       },
