@@ -40,6 +40,8 @@ export interface IncidentsServiceDeps {
   findPolicyText(hash: string): Promise<string | null>;
   /** Responders who can take an incident now (from accounts), for automatic owner assignment. */
   findAvailableResponders(): Promise<{ id: string }[]>;
+  /** Called in the transaction that stops the line (notifications enqueue the notice there). */
+  onLineStopped?(tx: Executor, incident: IncidentState, reason: string, at: number): Promise<void>;
 }
 
 export type IncidentsService = ReturnType<typeof createIncidentsService>;
@@ -126,7 +128,9 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     if (!change) return after;
     const type = change.change === 'stopped' ? 'incident.line_stopped' : 'incident.line_resumed';
     await record(tx, after, policy, [incidentEvent(type, { reason: change.reason })], actor, at);
-    return (await repo.findIncidentState(tx, id))!;
+    const settled = (await repo.findIncidentState(tx, id))!;
+    if (change.change === 'stopped') await deps.onLineStopped?.(tx, settled, change.reason, at);
+    return settled;
   }
 
   /** Load → check version → rules decide → append and project → settle the line. */
