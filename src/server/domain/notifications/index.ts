@@ -21,3 +21,4 @@ export {
 } from './preference-rules.ts';
 export { WEBHOOK_EVENT_TYPES, type LineStoppedNotice } from './notices.ts';
 export type { EndpointKind, WebhookEndpoint } from './webhook-endpoints-repository.ts';
+export type { OutboxAttempt, OutboxEntry } from '../../db/outbox-delivery.ts';

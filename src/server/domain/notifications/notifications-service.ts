@@ -25,7 +25,7 @@ import {
   lineStoppedText,
   type LineStoppedNotice,
 } from './notices.ts';
-import { routeNotice, type Preferences } from './preference-rules.ts';
+import { isTimeZone, routeNotice, type Preferences } from './preference-rules.ts';
 import { findPreferences, replacePreferences } from './preferences-repository.ts';
 import type { EndpointKind, WebhookEndpoint } from './webhook-endpoints-repository.ts';
 
@@ -149,6 +149,11 @@ export function createNotificationsService(deps: NotificationsDeps) {
       demand(actor, 'account.manage_own');
       const userId = actor.userId;
       if (!userId) throw new AppError('FORBIDDEN', 'Preferences belong to a person');
+      if (prefs.quietHours && !isTimeZone(prefs.quietHours.timeZone)) {
+        throw new AppError('VALIDATION', 'quietHours.timeZone must be an IANA time zone', {
+          field: 'quietHours.timeZone',
+        });
+      }
       await db.transaction().execute(async (tx) => {
         await replacePreferences(tx, userId, prefs, clock.now());
         await recordAudit(tx, {
