@@ -4,6 +4,8 @@
 export {
   createNotificationsService,
   enqueueLineStoppedNotice,
+  enqueueUserNotice,
+  type UserNotice,
   LINE_STOP_ROLES,
   type EndpointInput,
   type EndpointView,

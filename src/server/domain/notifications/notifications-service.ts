@@ -25,7 +25,7 @@ import {
   lineStoppedText,
   type LineStoppedNotice,
 } from './notices.ts';
-import { isTimeZone, routeNotice, type Preferences } from './preference-rules.ts';
+import { isTimeZone, routeNotice, type EventKind, type Preferences } from './preference-rules.ts';
 import { findPreferences, replacePreferences } from './preferences-repository.ts';
 import type { EndpointKind, WebhookEndpoint } from './webhook-endpoints-repository.ts';
 
@@ -109,6 +109,43 @@ export async function enqueueLineStoppedNotice(
         idempotencyKey: `msg_${base}:${endpoint.id}`.replace(/[^A-Za-z0-9_:.-]/g, '_'),
       },
       notice.at,
+    );
+  }
+}
+
+export interface UserNotice {
+  /** The person's user id and address (from accounts' listActiveUsers). */
+  user: { id: string; email: string };
+  kind: EventKind;
+  /** The incident's severity, if any: P0 ignores quiet hours. */
+  severity: string | null;
+  subject: string;
+  text: string;
+  html?: string | undefined;
+  /** Unique per notice and person; a repeated enqueue with the same key is ignored. */
+  idempotencyKey: string;
+  at: number;
+}
+
+/** Enqueues a notice to one person in the caller's transaction, on the channels they chose
+ * for this kind of event, held back to the end of their quiet hours unless it is urgent.
+ * For other subjects (deadlines, escalation): they enqueue; the worker delivers. */
+export async function enqueueUserNotice(tx: Executor, notice: UserNotice): Promise<void> {
+  const prefs = await findPreferences(tx, notice.user.id);
+  const route = routeNotice(prefs, notice.kind, { severity: notice.severity, at: notice.at });
+  if (route.channels.includes('email')) {
+    await enqueueMessage(
+      tx,
+      {
+        channel: 'email',
+        recipient: notice.user.email,
+        subject: notice.subject,
+        bodyText: notice.text,
+        bodyHtml: notice.html,
+        idempotencyKey: `${notice.idempotencyKey}:email`,
+      },
+      notice.at,
+      route.notBefore,
     );
   }
 }
