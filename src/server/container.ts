@@ -192,6 +192,7 @@ export async function createContainer(
       maxDelayMs: config.deliveryRetryMaxSeconds * 1000,
       leaseMs: 5 * 60_000,
       batchSize: 50,
+      concurrency: 4,
       pollMs: 2000,
       messageIdDomain: new URL(config.baseUrl).hostname,
     },

@@ -130,6 +130,7 @@ export function workerFor(
       maxDelayMs: 3_600_000,
       leaseMs: 300_000,
       batchSize: 50,
+      concurrency: 4,
       pollMs: 1000,
       messageIdDomain: 'stopline.test',
       ...settings,

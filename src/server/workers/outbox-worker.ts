@@ -36,6 +36,8 @@ export interface OutboxWorkerDeps {
     leaseMs: number;
     /** Messages claimed per round. */
     batchSize: number;
+    /** Sends in flight at once within a round. */
+    concurrency: number;
     /** Pause between rounds when the loop runs (`start`). */
     pollMs: number;
     /** The host part of Message-IDs (the base URL's host). */
@@ -104,21 +106,46 @@ export class OutboxWorker {
     const round: DeliveryRound = { delivered: 0, failed: 0, dead: 0 };
     const channels = this.#deps.mailer ? undefined : ['webhook', 'slack', 'chat'];
     const due = await listDueIds(db, now, settings.batchSize, channels);
-    for (const candidate of due) {
-      const message = await claimMessage(db, candidate, now, settings.leaseMs);
-      if (!message) continue; // another worker has it
-      const outcome = await this.#deliverOne(message);
-      round[outcome] += 1;
-    }
+    if (due.length === 0) return round;
+    // All claims of a round in one transaction (one commit); each is still its own
+    // compare-and-set, so a message another worker took is simply not ours.
+    const claimed = await db.transaction().execute(async (tx) => {
+      const mine: ClaimedMessage[] = [];
+      for (const candidate of due) {
+        const message = await claimMessage(tx, candidate, now, settings.leaseMs);
+        if (message) mine.push(message);
+      }
+      return mine;
+    });
+    const endpoints = new Map<string, Promise<WebhookEndpoint | null>>();
+    const lookup = (id: string) => {
+      if (!endpoints.has(id)) endpoints.set(id, this.#deps.findEndpoint(id));
+      return endpoints.get(id)!;
+    };
+    // A few sends in flight at once, so one slow receiver does not hold up the round.
+    let next = 0;
+    const lanes = Array.from(
+      { length: Math.min(settings.concurrency, claimed.length) },
+      async () => {
+        while (next < claimed.length) {
+          const message = claimed[next++]!;
+          round[await this.#deliverOne(message, lookup)] += 1;
+        }
+      },
+    );
+    await Promise.all(lanes);
     return round;
   }
 
-  async #deliverOne(message: ClaimedMessage): Promise<'delivered' | 'failed' | 'dead'> {
+  async #deliverOne(
+    message: ClaimedMessage,
+    lookup: (id: string) => Promise<WebhookEndpoint | null>,
+  ): Promise<'delivered' | 'failed' | 'dead'> {
     const { clock, db, logger, settings } = this.#deps;
     const startedAt = clock.now();
     let settlement: Settlement;
     try {
-      await this.#send(message);
+      await this.#send(message, lookup);
       settlement = { outcome: 'delivered' };
     } catch (error) {
       const finished = clock.now();
@@ -147,7 +174,10 @@ export class OutboxWorker {
     return 'failed';
   }
 
-  async #send(message: ClaimedMessage): Promise<void> {
+  async #send(
+    message: ClaimedMessage,
+    lookup: (id: string) => Promise<WebhookEndpoint | null>,
+  ): Promise<void> {
     const { mailer, http, clock } = this.#deps;
     if (message.channel === 'email') {
       if (!mailer) throw new Error('no SMTP server is configured');
@@ -161,7 +191,7 @@ export class OutboxWorker {
       });
       return;
     }
-    const endpoint = await this.#deps.findEndpoint(message.recipient);
+    const endpoint = await lookup(message.recipient);
     if (!endpoint) throw new Error('the webhook endpoint was removed');
     if (!endpoint.active) throw new Error('the webhook endpoint is switched off');
     if (message.channel === 'webhook') {
