@@ -79,4 +79,36 @@ describe('claims', () => {
     expect(receiver.requests).toHaveLength(1);
     await worker.close();
   });
+
+  it('started, the worker delivers on its own; stopped, it finishes its round and sends no more', async () => {
+    const chat = await t.container.notifications.createEndpoint(systemActor, {
+      kind: 'chat',
+      name: 'chat',
+      url: receiver.url,
+      eventTypes: ['incident.line_stopped'],
+    });
+    await enqueueChat(chat.id, 3);
+    const worker = workerFor(t, null, { pollMs: 20 });
+    worker.start();
+    const until = Date.now() + 5000;
+    while (receiver.requests.length < 3 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await worker.stop();
+    expect(receiver.requests).toHaveLength(3);
+    await enqueueMessage(
+      t.container.db,
+      {
+        channel: 'chat',
+        recipient: chat.id,
+        subject: 'late',
+        bodyText: 'late',
+        idempotencyKey: 'late',
+      },
+      t.clock.now(),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(receiver.requests).toHaveLength(3);
+    await worker.close();
+  });
 });
