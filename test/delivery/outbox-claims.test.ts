@@ -77,6 +77,12 @@ describe('claims', () => {
     expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 1, failed: 0, dead: 0 });
     expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 0, failed: 0, dead: 0 });
     expect(receiver.requests).toHaveLength(1);
+    const detail = await t.container.notifications.getOutboxMessage(systemActor, due!.id);
+    expect(detail.attemptLog.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'failed'],
+      [2, 'delivered'],
+    ]);
+    expect(detail.attemptLog[0]!.error).toContain('claim lapsed');
     await worker.close();
   });
 

@@ -42,14 +42,18 @@ export async function listDueIds(db: Executor, now: number, limit: number, chann
 /** Compare-and-set: only one worker wins a message; the loser's update matches no row. */
 export async function claimMessage(
   db: Executor,
-  candidate: { id: string; attempts: number },
+  candidate: { id: string; attempts: number; status: OutboxStatus },
   now: number,
   leaseMs: number,
 ): Promise<ClaimedMessage | null> {
   const claimedUntil = now + leaseMs;
+  // Taking over a lapsed claim counts the lost attempt, so a message that keeps killing its
+  // worker still ends as a dead letter instead of being retried for ever.
+  const lapsed = candidate.status === 'sending';
+  const attempts = lapsed ? candidate.attempts + 1 : candidate.attempts;
   const result = await db
     .updateTable('outbox')
-    .set({ status: 'sending', claimed_until: claimedUntil })
+    .set({ status: 'sending', claimed_until: claimedUntil, attempts })
     .where('id', '=', candidate.id)
     .where('attempts', '=', candidate.attempts)
     .where((eb) =>
@@ -60,6 +64,20 @@ export async function claimMessage(
     )
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return null;
+  if (lapsed) {
+    await db
+      .insertInto('outbox_attempts')
+      .values({
+        id: newId(),
+        message_id: candidate.id,
+        attempt: attempts,
+        started_at: now,
+        finished_at: now,
+        outcome: 'failed',
+        error: 'the worker sending it stopped before recording the attempt (claim lapsed)',
+      })
+      .execute();
+  }
   const row = await db
     .selectFrom('outbox')
     .selectAll()
