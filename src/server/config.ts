@@ -157,6 +157,43 @@ export const CONFIG_KEYS = {
     help: 'Reports and portal replies accepted per client IP per hour (form and API together)',
     default: '30',
   },
+  smtpHost: {
+    env: 'STOPLINE_SMTP_HOST',
+    help: 'SMTP server for outgoing e-mail; unset: e-mail notices wait in the outbox',
+    default: '(unset)',
+  },
+  smtpPort: { env: 'STOPLINE_SMTP_PORT', help: 'SMTP server port', default: '587' },
+  smtpSecurity: {
+    env: 'STOPLINE_SMTP_SECURITY',
+    help: 'starttls (upgrade required), tls (TLS from the start, usually port 465) or none',
+    default: 'starttls',
+  },
+  smtpUser: { env: 'STOPLINE_SMTP_USER', help: 'SMTP user name', default: '(unset: no auth)' },
+  smtpPassword: {
+    env: 'STOPLINE_SMTP_PASSWORD',
+    help: 'SMTP password (never logged)',
+    default: '(unset)',
+  },
+  mailFrom: {
+    env: 'STOPLINE_MAIL_FROM',
+    help: 'From address of e-mail notices, e.g. "Stopline <security@example.org>"',
+    default: '(unset; required with STOPLINE_SMTP_HOST)',
+  },
+  deliveryMaxAttempts: {
+    env: 'STOPLINE_DELIVERY_MAX_ATTEMPTS',
+    help: 'Attempts at delivering one notice before it becomes a dead letter',
+    default: '10',
+  },
+  deliveryRetrySeconds: {
+    env: 'STOPLINE_DELIVERY_RETRY_SECONDS',
+    help: 'Wait after the first failed attempt; doubles after each further failure',
+    default: '30',
+  },
+  deliveryRetryMaxSeconds: {
+    env: 'STOPLINE_DELIVERY_RETRY_MAX_SECONDS',
+    help: 'Longest wait between two attempts',
+    default: '3600',
+  },
   configFile: {
     env: 'STOPLINE_CONFIG',
     help: 'Optional YAML or JSON file with any of these keys (camelCase); environment variables win',
@@ -224,6 +261,21 @@ export const ConfigSchema = z
       .min(1, 'must be at least 1')
       .default(30),
 
+    smtpHost: z.string().min(1, 'must not be empty').optional(),
+    smtpPort: port.default(587),
+    smtpSecurity: z
+      .enum(['starttls', 'tls', 'none'], { error: 'must be starttls, tls or none' })
+      .default('starttls'),
+    smtpUser: z.string().min(1, 'must not be empty').optional(),
+    smtpPassword: z.string().min(1, 'must not be empty').optional(),
+    mailFrom: z
+      .string()
+      .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an e-mail address')
+      .optional(),
+    deliveryMaxAttempts: positiveInt.max(100, 'must be at most 100').default(10),
+    deliveryRetrySeconds: positiveInt.default(30),
+    deliveryRetryMaxSeconds: positiveInt.default(3600),
+
     sessionIdleMinutes: positiveInt.default(120),
     sessionMaxHours: positiveInt.default(24),
     requireAdminMfa: flag,
@@ -242,6 +294,18 @@ export const ConfigSchema = z
       .optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.smtpHost && !config.mailFrom)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mailFrom'],
+        message: 'must be set when STOPLINE_SMTP_HOST is set',
+      });
+    if (config.smtpUser && !config.smtpPassword)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['smtpPassword'],
+        message: 'must be set when STOPLINE_SMTP_USER is set',
+      });
     if (config.oidcIssuer && (!config.oidcClientId || !config.oidcClientSecret))
       ctx.addIssue({
         code: 'custom',
@@ -267,6 +331,9 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Keys whose values an error message never repeats. */
+const SECRET_KEYS = new Set(['smtpPassword', 'oidcClientSecret']);
 
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
@@ -310,7 +377,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0] ?? '');
     const name = key in CONFIG_KEYS ? CONFIG_KEYS[key as keyof typeof CONFIG_KEYS].env : key;
-    const shown = raw[key] === undefined ? '' : ` (got ${JSON.stringify(raw[key])})`;
+    const secret = SECRET_KEYS.has(key);
+    const shown = raw[key] === undefined || secret ? '' : ` (got ${JSON.stringify(raw[key])})`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const parsed = result.data;

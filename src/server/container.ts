@@ -24,6 +24,14 @@ import {
 } from './domain/policy/index.ts';
 import { createIncidentsService, type IncidentsService } from './domain/incidents/index.ts';
 import {
+  createNotificationsService,
+  enqueueLineStoppedNotice,
+  type NotificationsService,
+} from './domain/notifications/index.ts';
+import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
+import { createHttpPoster, type HttpPoster } from './integrations/webhook-sender.ts';
+import { OutboxWorker } from './workers/outbox-worker.ts';
+import {
   createAttachmentStore,
   createReportsService,
   type ReportsService,
@@ -44,6 +52,10 @@ export interface Container {
   accounts: Accounts;
   /** Private intake of security reports: form, API, portal, staff triage. */
   reports: ReportsService;
+  /** Staff preferences, webhook endpoints, the outbox for admins. */
+  notifications: NotificationsService;
+  /** Delivers the outbox; `serve` starts and stops it, tests call deliverDue(now). */
+  outboxWorker: OutboxWorker;
   close(): Promise<void>;
 }
 
@@ -61,6 +73,10 @@ export interface ContainerOverrides {
   policy?: PolicyInForce;
   /** Who automatic owner assignment may pick (tests; accounts provides it otherwise). */
   findAvailableResponders?: () => Promise<{ id: string }[]>;
+  /** E-mail sender in place of SMTP from the configuration (null: no e-mail). */
+  mailer?: Mailer | null;
+  /** HTTP client for webhooks, Slack and chat. */
+  http?: HttpPoster;
 }
 
 export async function createContainer(
@@ -93,6 +109,8 @@ export async function createContainer(
       markReportsHandled: (tx, actor, incidentId, reportIds) =>
         reports.markHandledByIncident(tx, actor, incidentId, reportIds),
       resolveReports: (tx, refs) => reports.resolveReportRefs(tx, refs),
+      onLineStopped: (tx, incident, reason, at) =>
+        enqueueLineStoppedNotice(tx, { incident, reason, at, baseUrl: config.baseUrl }),
     }),
   };
   try {
@@ -161,6 +179,29 @@ export async function createContainer(
       intakeRateLimit: config.intakeRateLimit,
     },
   });
+  const notifications = createNotificationsService({
+    db: handle.db,
+    clock,
+    baseUrl: config.baseUrl,
+  });
+  const outboxWorker = new OutboxWorker({
+    db: handle.db,
+    clock,
+    logger,
+    mailer: overrides.mailer === undefined ? mailerFrom(config) : overrides.mailer,
+    http: overrides.http ?? createHttpPoster(),
+    findEndpoint: notifications.findEndpoint,
+    settings: {
+      maxAttempts: config.deliveryMaxAttempts,
+      baseDelayMs: config.deliveryRetrySeconds * 1000,
+      maxDelayMs: config.deliveryRetryMaxSeconds * 1000,
+      leaseMs: 5 * 60_000,
+      batchSize: 50,
+      concurrency: 4,
+      pollMs: 2000,
+      messageIdDomain: new URL(config.baseUrl).hostname,
+    },
+  });
   return {
     config,
     db: handle.db,
@@ -176,12 +217,27 @@ export async function createContainer(
       oidc: overrides.oidc ?? oidcFrom(config),
     }),
     reports,
+    notifications,
+    outboxWorker,
     async close() {
       if (closed) return;
       closed = true;
+      await outboxWorker.close();
       await handle.close();
     },
   };
+}
+
+function mailerFrom(config: Config): Mailer | null {
+  if (!config.smtpHost || !config.mailFrom) return null;
+  return createSmtpMailer({
+    host: config.smtpHost,
+    port: config.smtpPort,
+    security: config.smtpSecurity,
+    user: config.smtpUser,
+    password: config.smtpPassword,
+    from: config.mailFrom,
+  });
 }
 
 function oidcFrom(config: Config): OidcProvider | null {

@@ -22,11 +22,15 @@ export const REDACT_PATHS = [
   '*.recoveryCode',
   '*.codeVerifier',
   '*.oidcClientSecret',
+  '*.smtpPassword',
+  '*.pass',
+  'config.smtpPassword',
   'password',
   'token',
   'accessCode',
   'access_code',
   'secret',
+  'smtpPassword',
 ];
 
 /** Query parameters that carry one-time secrets (the single sign-on callback's code, links). */

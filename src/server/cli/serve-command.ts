@@ -1,5 +1,5 @@
 // `stopline serve`: start the HTTP server; on SIGTERM/SIGINT stop accepting, let in-flight
-// requests finish, then close the database.
+// requests finish, let the outbox worker finish its round, then close the database.
 import type { Config } from '../config.ts';
 import { createContainer, type Container } from '../container.ts';
 import { buildApp } from '../http/app.ts';
@@ -12,6 +12,7 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
   // shutdown handlers below are in place as soon as possible after that.
   await printSetupLink(container, out);
   await app.listen({ port: config.port, host: config.host });
+  container.outboxWorker.start();
   container.logger.info(
     { baseUrl: config.baseUrl, database: container.dialect },
     'stopline is running',
@@ -30,6 +31,7 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
       force.unref();
       app
         .close()
+        .then(() => container.outboxWorker.stop())
         .then(() => container.close())
         .then(() => {
           clearTimeout(force);

@@ -4,8 +4,11 @@
 import { newId } from '../ids.ts';
 import type { Executor } from './schema.ts';
 
+/** email: recipient is an address; webhook, slack, chat: recipient is a webhook endpoint id. */
+export type OutboxChannel = 'email' | 'webhook' | 'slack' | 'chat';
+
 export interface OutboxMessage {
-  channel: 'email';
+  channel: OutboxChannel;
   recipient: string;
   subject: string;
   bodyText: string;
@@ -17,6 +20,8 @@ export async function enqueueMessage(
   tx: Executor,
   message: OutboxMessage,
   at: number,
+  /** First attempt no earlier than this (quiet hours); default at once. */
+  notBefore: number = at,
 ): Promise<void> {
   await tx
     .insertInto('outbox')
@@ -30,6 +35,7 @@ export async function enqueueMessage(
       idempotency_key: message.idempotencyKey,
       status: 'pending',
       created_at: at,
+      next_attempt_at: notBefore,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();

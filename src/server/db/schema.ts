@@ -409,8 +409,55 @@ export interface OutboxTable {
   body_text: string;
   body_html: string | null;
   idempotency_key: string;
-  status: string;
+  status: OutboxStatus;
   created_at: number;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<number>;
+  /** While 'sending': the claim lease; after it, another worker may take the message over. */
+  claimed_until: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'delivered' | 'dead';
+
+export interface OutboxAttemptsTable {
+  id: string;
+  message_id: string;
+  attempt: number;
+  started_at: number;
+  finished_at: number;
+  outcome: 'delivered' | 'failed';
+  error: string | null;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  /** 'standard' (signed Standard Webhooks), 'slack' (blocks), 'chat' (generic {text}). */
+  kind: string;
+  name: string;
+  url: string;
+  /** whsec_… for 'standard'; null otherwise. */
+  secret: string | null;
+  event_types_json: string;
+  active: Flag;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  event_kind: string;
+  channels_json: string;
+  updated_at: number;
+}
+
+export interface NotificationQuietHoursTable {
+  user_id: string;
+  start_minute: number;
+  end_minute: number;
+  time_zone: string;
+  updated_at: number;
 }
 
 export interface Database {
@@ -448,6 +495,10 @@ export interface Database {
   report_access_log: ReportAccessLogTable;
   rate_limit_counters: RateLimitCountersTable;
   outbox: OutboxTable;
+  outbox_attempts: OutboxAttemptsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  notification_preferences: NotificationPreferencesTable;
+  notification_quiet_hours: NotificationQuietHoursTable;
 }
 
 export type Db = Kysely<Database>;

@@ -29,6 +29,9 @@ export const PERMISSIONS = [
   'reports.communicate',
   'reports.verify_identity',
   'reports.manage_access',
+  // notifications: the outbox and delivery log, outgoing webhook endpoints (admin only)
+  'outbox.manage',
+  'webhooks.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -52,6 +52,8 @@ export interface IncidentsServiceDeps {
   ): Promise<void>;
   /** Report ids for what staff typed (a key such as RPT-0042, or an id); NOT_FOUND for unknown ones. */
   resolveReports?(tx: Executor, refs: string[]): Promise<string[]>;
+  /** Called in the transaction that stops the line (notifications enqueue the notice there). */
+  onLineStopped?(tx: Executor, incident: IncidentState, reason: string, at: number): Promise<void>;
 }
 
 export type IncidentsService = ReturnType<typeof createIncidentsService>;
@@ -138,7 +140,9 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     if (!change) return after;
     const type = change.change === 'stopped' ? 'incident.line_stopped' : 'incident.line_resumed';
     await record(tx, after, policy, [incidentEvent(type, { reason: change.reason })], actor, at);
-    return (await repo.findIncidentState(tx, id))!;
+    const settled = (await repo.findIncidentState(tx, id))!;
+    if (change.change === 'stopped') await deps.onLineStopped?.(tx, settled, change.reason, at);
+    return settled;
   }
 
   /** Load → check version → rules decide → append and project → settle the line. */

@@ -1,0 +1,236 @@
+// The delivery side of the outbox: claim due messages with a compare-and-set lease (so several
+// workers never send one message at once), record each attempt, and settle the message as
+// delivered, due again later, or dead. Admin reads and the dead-letter retry live here too.
+import { newId } from '../ids.ts';
+import type { Selectable } from 'kysely';
+import type { Db, Executor, OutboxStatus, OutboxTable } from './schema.ts';
+
+export interface ClaimedMessage {
+  id: string;
+  channel: string;
+  recipient: string;
+  subject: string;
+  bodyText: string;
+  bodyHtml: string | null;
+  idempotencyKey: string;
+  createdAt: number;
+  /** Attempts made before this one. */
+  attempts: number;
+  /** The lease this worker holds; settling checks it is still ours. */
+  claimedUntil: number;
+}
+
+/** Messages due at `now`: pending ones whose next attempt has come, and 'sending' ones whose
+ * claim lease ran out (a worker that crashed mid-send). */
+export async function listDueIds(db: Executor, now: number, limit: number, channels?: string[]) {
+  let query = db.selectFrom('outbox');
+  if (channels) query = query.where('channel', 'in', channels);
+  return query
+    .select(['id', 'attempts', 'status'])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
+        eb.and([eb('status', '=', 'sending'), eb('claimed_until', '<', now)]),
+      ]),
+    )
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** Compare-and-set: only one worker wins a message; the loser's update matches no row. */
+export async function claimMessage(
+  db: Executor,
+  candidate: { id: string; attempts: number; status: OutboxStatus },
+  now: number,
+  leaseMs: number,
+): Promise<ClaimedMessage | null> {
+  const claimedUntil = now + leaseMs;
+  // Taking over a lapsed claim counts the lost attempt, so a message that keeps killing its
+  // worker still ends as a dead letter instead of being retried for ever.
+  const lapsed = candidate.status === 'sending';
+  const attempts = lapsed ? candidate.attempts + 1 : candidate.attempts;
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'sending', claimed_until: claimedUntil, attempts })
+    .where('id', '=', candidate.id)
+    .where('attempts', '=', candidate.attempts)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
+        eb.and([eb('status', '=', 'sending'), eb('claimed_until', '<', now)]),
+      ]),
+    )
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return null;
+  if (lapsed) {
+    await db
+      .insertInto('outbox_attempts')
+      .values({
+        id: newId(),
+        message_id: candidate.id,
+        attempt: attempts,
+        started_at: now,
+        finished_at: now,
+        outcome: 'failed',
+        error: 'the worker sending it stopped before recording the attempt (claim lapsed)',
+      })
+      .execute();
+  }
+  const row = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('id', '=', candidate.id)
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    channel: row.channel,
+    recipient: row.recipient,
+    subject: row.subject,
+    bodyText: row.body_text,
+    bodyHtml: row.body_html,
+    idempotencyKey: row.idempotency_key,
+    createdAt: Number(row.created_at),
+    attempts: Number(row.attempts),
+    claimedUntil,
+  };
+}
+
+export type Settlement =
+  { outcome: 'delivered' } | { outcome: 'failed'; error: string; retryAt: number | null };
+
+/** Records the attempt and settles the message, if this worker still holds its claim. */
+export async function settleMessage(
+  db: Db,
+  message: ClaimedMessage,
+  startedAt: number,
+  finishedAt: number,
+  settlement: Settlement,
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const attempt = message.attempts + 1;
+    const error = settlement.outcome === 'failed' ? settlement.error.slice(0, 2000) : null;
+    const status: OutboxStatus =
+      settlement.outcome === 'delivered'
+        ? 'delivered'
+        : settlement.retryAt === null
+          ? 'dead'
+          : 'pending';
+    const result = await tx
+      .updateTable('outbox')
+      .set({
+        status,
+        attempts: attempt,
+        claimed_until: null,
+        last_error: error,
+        delivered_at: status === 'delivered' ? finishedAt : null,
+        next_attempt_at:
+          settlement.outcome === 'failed' && settlement.retryAt !== null
+            ? settlement.retryAt
+            : finishedAt,
+      })
+      .where('id', '=', message.id)
+      .where('status', '=', 'sending')
+      .where('attempts', '=', message.attempts)
+      .where('claimed_until', '=', message.claimedUntil)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await tx
+      .insertInto('outbox_attempts')
+      .values({
+        id: newId(),
+        message_id: message.id,
+        attempt,
+        started_at: startedAt,
+        finished_at: finishedAt,
+        outcome: settlement.outcome,
+        error,
+      })
+      .execute();
+    return true;
+  });
+}
+
+export interface OutboxEntry {
+  id: string;
+  channel: string;
+  recipient: string;
+  subject: string;
+  idempotencyKey: string;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+}
+
+function toEntry(row: Selectable<OutboxTable>): OutboxEntry {
+  return {
+    id: row.id,
+    channel: row.channel,
+    recipient: row.recipient,
+    subject: row.subject,
+    idempotencyKey: row.idempotency_key,
+    status: row.status,
+    attempts: Number(row.attempts),
+    nextAttemptAt: Number(row.next_attempt_at),
+    lastError: row.last_error,
+    createdAt: Number(row.created_at),
+    deliveredAt: row.delivered_at === null ? null : Number(row.delivered_at),
+  };
+}
+
+/** Newest first; `before` is the last id of the previous page. */
+export async function listOutbox(
+  db: Executor,
+  filter: { status?: OutboxStatus | undefined; limit: number; before?: string | undefined },
+): Promise<OutboxEntry[]> {
+  let query = db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(filter.limit);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.before) query = query.where('id', '<', filter.before);
+  return (await query.execute()).map(toEntry);
+}
+
+export async function findOutboxEntry(db: Executor, id: string): Promise<OutboxEntry | null> {
+  const row = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toEntry(row) : null;
+}
+
+export interface OutboxAttempt {
+  attempt: number;
+  startedAt: number;
+  finishedAt: number;
+  outcome: 'delivered' | 'failed';
+  error: string | null;
+}
+
+export async function listAttempts(db: Executor, messageId: string): Promise<OutboxAttempt[]> {
+  const rows = await db
+    .selectFrom('outbox_attempts')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .orderBy('started_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    attempt: Number(row.attempt),
+    startedAt: Number(row.started_at),
+    finishedAt: Number(row.finished_at),
+    outcome: row.outcome,
+    error: row.error,
+  }));
+}
+
+/** A dead letter goes back to pending, due now, with a fresh round of attempts; the history of
+ * earlier attempts stays (numbered again from 1 in the new round). */
+export async function retryDeadMessage(db: Executor, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'pending', next_attempt_at: now, attempts: 0, last_error: null })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

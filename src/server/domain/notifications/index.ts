@@ -1,0 +1,26 @@
+// The notifications subject's public surface: notices enqueued in other subjects' transactions,
+// staff preferences, webhook endpoints, the outbox for admins, and the retry rules the delivery
+// worker follows.
+export {
+  createNotificationsService,
+  enqueueLineStoppedNotice,
+  enqueueUserNotice,
+  type UserNotice,
+  LINE_STOP_ROLES,
+  type EndpointInput,
+  type EndpointView,
+  type NotificationsService,
+} from './notifications-service.ts';
+export { nextAttemptAt, retryDelay, type RetryPolicy } from './delivery-rules.ts';
+export {
+  EVENT_KINDS,
+  USER_CHANNELS,
+  isTimeZone,
+  routeNotice,
+  type EventKind,
+  type Preferences,
+  type UserChannel,
+} from './preference-rules.ts';
+export { WEBHOOK_EVENT_TYPES, type LineStoppedNotice } from './notices.ts';
+export type { EndpointKind, WebhookEndpoint } from './webhook-endpoints-repository.ts';
+export type { OutboxAttempt, OutboxEntry } from '../../db/outbox-delivery.ts';

@@ -1,0 +1,69 @@
+// What a notice says on each channel. Restricted incidents are named only by their key: the
+// notice goes to people and systems that may not be on the incident.
+export interface LineStoppedNotice {
+  incident: {
+    id: string;
+    key: string;
+    title: string;
+    severity: string | null;
+    restricted: boolean;
+  };
+  reason: string;
+  at: number;
+  baseUrl: string;
+}
+
+export const WEBHOOK_EVENT_TYPES = ['incident.line_stopped'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+function title(n: LineStoppedNotice): string {
+  return n.incident.restricted ? '(restricted incident)' : n.incident.title;
+}
+
+export function lineStoppedText(n: LineStoppedNotice): { subject: string; text: string } {
+  const link = `${n.baseUrl}/incidents/${n.incident.key}`;
+  return {
+    subject: `Line stopped: ${n.incident.key} ${title(n)}`.slice(0, 250),
+    text: [
+      `The line stopped at ${new Date(n.at).toISOString()} because incident ${n.incident.key} is ${n.reason}.`,
+      'Releases wait until the incident is contained. Everyone with a responder role is told.',
+      link,
+    ].join('\n\n'),
+  };
+}
+
+export function lineStoppedHtml(n: LineStoppedNotice): string {
+  const { text } = lineStoppedText(n);
+  return text
+    .split('\n\n')
+    .map((p) => `<p>${escapeHtml(p)}</p>`)
+    .join('\n');
+}
+
+/** The webhook payload (documented in docs/notifications.md). */
+export function lineStoppedPayload(n: LineStoppedNotice): string {
+  return JSON.stringify({
+    type: 'incident.line_stopped',
+    timestamp: new Date(n.at).toISOString(),
+    data: {
+      incident: {
+        id: n.incident.id,
+        key: n.incident.key,
+        title: n.incident.restricted ? null : n.incident.title,
+        severity: n.incident.severity,
+        restricted: n.incident.restricted,
+        url: `${n.baseUrl}/incidents/${n.incident.key}`,
+      },
+      reason: n.reason,
+      stoppedAt: new Date(n.at).toISOString(),
+    },
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}

@@ -1,0 +1,85 @@
+// Which of a person's channels a notice goes to, and when: their choice per kind of event, held
+// back during their quiet hours, except for what cannot wait (P0 and the line stopping).
+
+export const USER_CHANNELS = ['email'] as const;
+export type UserChannel = (typeof USER_CHANNELS)[number];
+
+export const EVENT_KINDS = [
+  'line_stopped',
+  'incident_assigned',
+  'deadline_reminder',
+  'deadline_escalation',
+  'report_received',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** Kinds nobody can turn off: everyone concerned hears of them on every channel. */
+export const MANDATORY_KINDS: readonly EventKind[] = ['line_stopped'];
+
+export interface QuietHours {
+  /** Minutes after local midnight; start > end spans midnight (22:00–07:00). */
+  startMinute: number;
+  endMinute: number;
+  timeZone: string;
+}
+
+export interface Preferences {
+  channels: Partial<Record<EventKind, UserChannel[]>>;
+  quietHours: QuietHours | null;
+}
+
+export interface Routing {
+  channels: UserChannel[];
+  /** Send no earlier than this (the end of quiet hours), or at once. */
+  notBefore: number;
+}
+
+function localMinute(at: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(at));
+  const value = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return value('hour') * 60 + value('minute');
+}
+
+function inQuietHours(q: QuietHours, minute: number): boolean {
+  if (q.startMinute === q.endMinute) return false;
+  return q.startMinute < q.endMinute
+    ? minute >= q.startMinute && minute < q.endMinute
+    : minute >= q.startMinute || minute < q.endMinute;
+}
+
+/** Minutes from `minute` until quiet hours end. */
+function minutesUntilEnd(q: QuietHours, minute: number): number {
+  return (q.endMinute - minute + 24 * 60) % (24 * 60);
+}
+
+export function routeNotice(
+  prefs: Preferences,
+  kind: EventKind,
+  context: { severity: string | null; at: number },
+): Routing {
+  if (MANDATORY_KINDS.includes(kind))
+    return { channels: [...USER_CHANNELS], notBefore: context.at };
+  const channels = prefs.channels[kind] ?? [...USER_CHANNELS];
+  const urgent = context.severity === 'P0';
+  const q = prefs.quietHours;
+  if (urgent || !q) return { channels, notBefore: context.at };
+  const minute = localMinute(context.at, q.timeZone);
+  if (!inQuietHours(q, minute)) return { channels, notBefore: context.at };
+  const wait = minutesUntilEnd(q, minute) * 60_000;
+  // Align to the whole minute the quiet hours end.
+  return { channels, notBefore: context.at - (context.at % 60_000) + wait };
+}
+
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}

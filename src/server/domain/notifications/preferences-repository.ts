@@ -1,0 +1,64 @@
+// Kysely queries for staff notification preferences and quiet hours.
+import type { Executor } from '../../db/schema.ts';
+import type { EventKind, Preferences, UserChannel } from './preference-rules.ts';
+
+export async function findPreferences(tx: Executor, userId: string): Promise<Preferences> {
+  const rows = await tx
+    .selectFrom('notification_preferences')
+    .select(['event_kind', 'channels_json'])
+    .where('user_id', '=', userId)
+    .execute();
+  const quiet = await tx
+    .selectFrom('notification_quiet_hours')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return {
+    channels: Object.fromEntries(
+      rows.map((r) => [r.event_kind as EventKind, JSON.parse(r.channels_json) as UserChannel[]]),
+    ),
+    quietHours: quiet
+      ? {
+          startMinute: Number(quiet.start_minute),
+          endMinute: Number(quiet.end_minute),
+          timeZone: quiet.time_zone,
+        }
+      : null,
+  };
+}
+
+export async function replacePreferences(
+  tx: Executor,
+  userId: string,
+  prefs: Preferences,
+  at: number,
+): Promise<void> {
+  await tx.deleteFrom('notification_preferences').where('user_id', '=', userId).execute();
+  await tx.deleteFrom('notification_quiet_hours').where('user_id', '=', userId).execute();
+  const entries = Object.entries(prefs.channels);
+  if (entries.length > 0) {
+    await tx
+      .insertInto('notification_preferences')
+      .values(
+        entries.map(([kind, channels]) => ({
+          user_id: userId,
+          event_kind: kind,
+          channels_json: JSON.stringify(channels),
+          updated_at: at,
+        })),
+      )
+      .execute();
+  }
+  if (prefs.quietHours) {
+    await tx
+      .insertInto('notification_quiet_hours')
+      .values({
+        user_id: userId,
+        start_minute: prefs.quietHours.startMinute,
+        end_minute: prefs.quietHours.endMinute,
+        time_zone: prefs.quietHours.timeZone,
+        updated_at: at,
+      })
+      .execute();
+  }
+}

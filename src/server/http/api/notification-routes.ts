@@ -1,0 +1,198 @@
+// /api/v1/me/notification-preferences (one's own), /api/v1/webhook-endpoints and /api/v1/outbox
+// (admins: endpoints, the delivery log, retrying a dead letter).
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  CreateWebhookEndpointBody,
+  NotificationPreferencesBody,
+  NotificationPreferencesView,
+  OutboxMessageDetail,
+  OutboxMessageView,
+  OutboxQueryParams,
+  UpdateWebhookEndpointBody,
+  WebhookEndpointView,
+} from '../../../shared/api/notifications.ts';
+import type { Container } from '../../container.ts';
+import type { Preferences } from '../../domain/notifications/index.ts';
+import {
+  presentAttempt,
+  presentEndpoint,
+  presentOutboxMessage,
+  presentPreferences,
+} from './notification-presenters.ts';
+import { caller } from './session-routes.ts';
+
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+
+function minuteOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h! * 60 + m!;
+}
+
+function toPreferences(body: NotificationPreferencesBody): Preferences {
+  return {
+    channels: body.channels,
+    quietHours: body.quietHours
+      ? {
+          startMinute: minuteOf(body.quietHours.start),
+          endMinute: minuteOf(body.quietHours.end),
+          timeZone: body.quietHours.timeZone,
+        }
+      : null,
+  };
+}
+
+export async function notificationRoutes(app: FastifyInstance, opts: { container: Container }) {
+  const { notifications } = opts.container;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  const own = { permission: 'account.manage_own' } as const;
+  api.get(
+    '/api/v1/me/notification-preferences',
+    {
+      config: own,
+      schema: {
+        tags: ['notifications'],
+        summary: 'Which of my channels tell me about which events, and my quiet hours',
+        response: { 200: NotificationPreferencesView },
+      },
+    },
+    async (request) =>
+      presentPreferences(await notifications.getPreferences(caller(request).actor)),
+  );
+  api.put(
+    '/api/v1/me/notification-preferences',
+    {
+      config: own,
+      schema: {
+        tags: ['notifications'],
+        summary: 'Replace my notification preferences',
+        body: NotificationPreferencesBody,
+        response: { 200: NotificationPreferencesView },
+      },
+    },
+    async (request) =>
+      presentPreferences(
+        await notifications.setPreferences(caller(request).actor, toPreferences(request.body)),
+      ),
+  );
+
+  const hooks = { permission: 'webhooks.manage' } as const;
+  const tags = ['webhooks'];
+  api.get(
+    '/api/v1/webhook-endpoints',
+    {
+      config: hooks,
+      schema: {
+        tags,
+        summary: 'Configured webhook, Slack and chat endpoints (secrets are never listed)',
+        response: { 200: z.array(WebhookEndpointView) },
+      },
+    },
+    async (request) =>
+      (await notifications.listEndpoints(caller(request).actor)).map(presentEndpoint),
+  );
+  api.post(
+    '/api/v1/webhook-endpoints',
+    {
+      config: hooks,
+      schema: {
+        tags,
+        summary: 'Add an endpoint; a Standard Webhooks signing secret is shown once',
+        body: CreateWebhookEndpointBody,
+        response: { 201: WebhookEndpointView },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          presentEndpoint(await notifications.createEndpoint(caller(request).actor, request.body)),
+        ),
+  );
+  api.patch(
+    '/api/v1/webhook-endpoints/:id',
+    {
+      config: hooks,
+      schema: {
+        tags,
+        summary: 'Change an endpoint, switch it off, or rotate its secret (shown once)',
+        params: IdParams,
+        body: UpdateWebhookEndpointBody,
+        response: { 200: WebhookEndpointView },
+      },
+    },
+    async (request) =>
+      presentEndpoint(
+        await notifications.updateEndpoint(caller(request).actor, request.params.id, request.body),
+      ),
+  );
+  api.delete(
+    '/api/v1/webhook-endpoints/:id',
+    {
+      config: hooks,
+      schema: { tags, summary: 'Remove an endpoint', params: IdParams },
+    },
+    async (request, reply) => {
+      await notifications.deleteEndpoint(caller(request).actor, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  const outbox = { permission: 'outbox.manage' } as const;
+  api.get(
+    '/api/v1/outbox',
+    {
+      config: outbox,
+      schema: {
+        tags: ['outbox'],
+        summary: 'Outgoing notices, newest first; filter by status (dead: the dead letters)',
+        querystring: OutboxQueryParams,
+        response: { 200: z.array(OutboxMessageView) },
+      },
+    },
+    async (request) =>
+      (await notifications.listOutbox(caller(request).actor, request.query)).map(
+        presentOutboxMessage,
+      ),
+  );
+  api.get(
+    '/api/v1/outbox/:id',
+    {
+      config: outbox,
+      schema: {
+        tags: ['outbox'],
+        summary: 'One notice with every delivery attempt',
+        params: IdParams,
+        response: { 200: OutboxMessageDetail },
+      },
+    },
+    async (request) => {
+      const message = await notifications.getOutboxMessage(
+        caller(request).actor,
+        request.params.id,
+      );
+      return {
+        ...presentOutboxMessage(message),
+        attemptLog: message.attemptLog.map(presentAttempt),
+      };
+    },
+  );
+  api.post(
+    '/api/v1/outbox/:id/retry',
+    {
+      config: outbox,
+      schema: {
+        tags: ['outbox'],
+        summary: 'Send a dead letter again, with a fresh round of attempts',
+        params: IdParams,
+        response: { 200: OutboxMessageView },
+      },
+    },
+    async (request) =>
+      presentOutboxMessage(
+        await notifications.retryOutboxMessage(caller(request).actor, request.params.id),
+      ),
+  );
+}

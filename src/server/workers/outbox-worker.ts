@@ -1,0 +1,219 @@
+// The outbox delivery worker: claims due messages (compare-and-set lease, so several instances
+// never send one message at once), sends each on its channel, records the attempt, and settles
+// it as delivered, due again after an exponential backoff, or dead after the last attempt.
+// A crash between sending and settling repeats the delivery once the lease runs out (never a
+// loss); receivers recognise the repeat by the message's idempotency id.
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import {
+  claimMessage,
+  listDueIds,
+  settleMessage,
+  type ClaimedMessage,
+  type Settlement,
+} from '../db/outbox-delivery.ts';
+import type { Db } from '../db/schema.ts';
+import {
+  nextAttemptAt,
+  type RetryPolicy,
+  type WebhookEndpoint,
+} from '../domain/notifications/index.ts';
+import type { Mailer } from '../integrations/smtp-mailer.ts';
+import { chatMessage, slackMessage } from '../integrations/slack-sender.ts';
+import { standardWebhookHeaders, type HttpPoster } from '../integrations/webhook-sender.ts';
+import type { Logger } from '../logger.ts';
+
+export interface OutboxWorkerDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** Unset when no SMTP server is configured: e-mail then waits in the outbox. */
+  mailer: Mailer | null;
+  http: HttpPoster;
+  findEndpoint(id: string): Promise<WebhookEndpoint | null>;
+  settings: RetryPolicy & {
+    /** How long a claim holds before another worker may take the message over. */
+    leaseMs: number;
+    /** Messages claimed per round. */
+    batchSize: number;
+    /** Sends in flight at once within a round. */
+    concurrency: number;
+    /** Pause between rounds when the loop runs (`start`). */
+    pollMs: number;
+    /** The host part of Message-IDs (the base URL's host). */
+    messageIdDomain: string;
+  };
+}
+
+export interface DeliveryRound {
+  delivered: number;
+  failed: number;
+  dead: number;
+}
+
+export class OutboxWorker {
+  readonly #deps: OutboxWorkerDeps;
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<unknown> | null = null;
+  #stopped = true;
+
+  constructor(deps: OutboxWorkerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Runs rounds until stopped: at once, then every pollMs (sooner while work remains). */
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#schedule(0);
+  }
+
+  /** Stops the loop and waits for the round in progress to settle. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#running;
+    this.#running = null;
+  }
+
+  /** Stops the loop and closes the channel clients; the worker is not used again. */
+  async close(): Promise<void> {
+    await this.stop();
+    this.#deps.mailer?.close();
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      const round = this.deliverDue(this.#deps.clock.now()).then(
+        (r) => r.delivered + r.failed + r.dead >= this.#deps.settings.batchSize,
+        (error: unknown) => {
+          this.#deps.logger.error({ err: error }, 'outbox delivery round failed');
+          return false;
+        },
+      );
+      this.#running = round;
+      void round.then((more) => this.#schedule(more ? 0 : this.#deps.settings.pollMs));
+    }, delayMs);
+    this.#timer.unref();
+  }
+
+  /** One round: claims what is due at `now` and delivers it. Tests call this with a fake clock. */
+  async deliverDue(now: number): Promise<DeliveryRound> {
+    const { db, settings } = this.#deps;
+    const round: DeliveryRound = { delivered: 0, failed: 0, dead: 0 };
+    const channels = this.#deps.mailer ? undefined : ['webhook', 'slack', 'chat'];
+    const due = await listDueIds(db, now, settings.batchSize, channels);
+    if (due.length === 0) return round;
+    // All claims of a round in one transaction (one commit); each is still its own
+    // compare-and-set, so a message another worker took is simply not ours.
+    const claimed = await db.transaction().execute(async (tx) => {
+      const mine: ClaimedMessage[] = [];
+      for (const candidate of due) {
+        const message = await claimMessage(tx, candidate, now, settings.leaseMs);
+        if (message) mine.push(message);
+      }
+      return mine;
+    });
+    const endpoints = new Map<string, Promise<WebhookEndpoint | null>>();
+    const lookup = (id: string) => {
+      if (!endpoints.has(id)) endpoints.set(id, this.#deps.findEndpoint(id));
+      return endpoints.get(id)!;
+    };
+    // A few sends in flight at once, so one slow receiver does not hold up the round.
+    let next = 0;
+    const lanes = Array.from(
+      { length: Math.min(settings.concurrency, claimed.length) },
+      async () => {
+        while (next < claimed.length) {
+          const message = claimed[next++]!;
+          round[await this.#deliverOne(message, lookup)] += 1;
+        }
+      },
+    );
+    await Promise.all(lanes);
+    return round;
+  }
+
+  async #deliverOne(
+    message: ClaimedMessage,
+    lookup: (id: string) => Promise<WebhookEndpoint | null>,
+  ): Promise<'delivered' | 'failed' | 'dead'> {
+    const { clock, db, logger, settings } = this.#deps;
+    const startedAt = clock.now();
+    let settlement: Settlement;
+    try {
+      await this.#send(message, lookup);
+      settlement = { outcome: 'delivered' };
+    } catch (error) {
+      const finished = clock.now();
+      settlement = {
+        outcome: 'failed',
+        error: error instanceof Error ? error.message : String(error),
+        retryAt: nextAttemptAt(message.attempts + 1, finished, settings),
+      };
+    }
+    const finishedAt = clock.now();
+    const settled = await settleMessage(db, message, startedAt, finishedAt, settlement);
+    const log = { messageId: message.id, channel: message.channel, attempt: message.attempts + 1 };
+    if (!settled) {
+      logger.warn(log, 'outbox claim lapsed before the attempt was recorded');
+      return settlement.outcome === 'delivered' ? 'delivered' : 'failed';
+    }
+    if (settlement.outcome === 'delivered') return 'delivered';
+    if (settlement.retryAt === null) {
+      logger.error({ ...log, error: settlement.error }, 'outbox message is a dead letter');
+      return 'dead';
+    }
+    logger.warn(
+      { ...log, error: settlement.error, retryAt: settlement.retryAt },
+      'delivery failed',
+    );
+    return 'failed';
+  }
+
+  async #send(
+    message: ClaimedMessage,
+    lookup: (id: string) => Promise<WebhookEndpoint | null>,
+  ): Promise<void> {
+    const { mailer, http, clock } = this.#deps;
+    if (message.channel === 'email') {
+      if (!mailer) throw new Error('no SMTP server is configured');
+      await mailer.send({
+        to: message.recipient,
+        subject: message.subject,
+        text: message.bodyText,
+        html: message.bodyHtml ?? undefined,
+        messageId: this.#messageIdFor(message),
+        idempotencyKey: message.idempotencyKey,
+      });
+      return;
+    }
+    const endpoint = await lookup(message.recipient);
+    if (!endpoint) throw new Error('the webhook endpoint was removed');
+    if (!endpoint.active) throw new Error('the webhook endpoint is switched off');
+    if (message.channel === 'webhook') {
+      if (!endpoint.secret) throw new Error('the webhook endpoint has no signing secret');
+      const seconds = Math.floor(clock.now() / 1000);
+      const headers = standardWebhookHeaders(
+        endpoint.secret,
+        message.idempotencyKey,
+        seconds,
+        message.bodyText,
+      );
+      await http.post(endpoint.url, message.bodyText, headers);
+      return;
+    }
+    const notice = { subject: message.subject, text: message.bodyText };
+    const body = message.channel === 'slack' ? slackMessage(notice) : chatMessage(notice);
+    await http.post(endpoint.url, JSON.stringify(body));
+  }
+
+  /** Stable per message: the same key always gives the same Message-ID. */
+  #messageIdFor(message: ClaimedMessage): string {
+    const digest = createHash('sha256').update(message.idempotencyKey).digest('hex').slice(0, 32);
+    return `<${digest}@${this.#deps.settings.messageIdDomain}>`;
+  }
+}

@@ -1,0 +1,114 @@
+// The HTTP contract for notifications: one's own preferences, webhook endpoints, and the outbox
+// with its delivery log for admins.
+import { z } from 'zod';
+
+export const EventKindName = z.enum([
+  'line_stopped',
+  'incident_assigned',
+  'deadline_reminder',
+  'deadline_escalation',
+  'report_received',
+]);
+export const UserChannelName = z.enum(['email']);
+
+const minute = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM (24-hour clock)');
+
+export const NotificationPreferencesBody = z.strictObject({
+  /** For each kind of event, the channels to use; a kind left out uses every channel. */
+  channels: z.partialRecord(EventKindName, z.array(UserChannelName).max(5)).default({}),
+  /** Hold back notices (except P0 and the line stopping) between these local times. */
+  quietHours: z
+    .strictObject({
+      start: minute,
+      end: minute,
+      timeZone: z.string().min(1).max(64),
+    })
+    .nullable()
+    .default(null),
+});
+export type NotificationPreferencesBody = z.infer<typeof NotificationPreferencesBody>;
+
+export const NotificationPreferencesView = z.object({
+  channels: z.partialRecord(EventKindName, z.array(UserChannelName)),
+  quietHours: z.object({ start: z.string(), end: z.string(), timeZone: z.string() }).nullable(),
+  /** Kinds nobody can turn off or hold back. */
+  mandatory: z.array(EventKindName),
+});
+export type NotificationPreferencesView = z.infer<typeof NotificationPreferencesView>;
+
+export const WebhookEventTypeName = z.enum(['incident.line_stopped']);
+const EndpointKindName = z.enum(['standard', 'slack', 'chat']);
+const HttpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .max(2000);
+
+export const CreateWebhookEndpointBody = z.strictObject({
+  kind: EndpointKindName,
+  name: z.string().trim().min(1).max(200),
+  url: HttpUrl,
+  eventTypes: z.array(WebhookEventTypeName).max(20),
+  /** Standard Webhooks only: a whsec_… secret to use; left out, one is made and shown once. */
+  secret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'must be whsec_ followed by base64 (24+ bytes)')
+    .optional(),
+  active: z.boolean().optional(),
+});
+export type CreateWebhookEndpointBody = z.infer<typeof CreateWebhookEndpointBody>;
+
+export const UpdateWebhookEndpointBody = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  url: HttpUrl.optional(),
+  eventTypes: z.array(WebhookEventTypeName).max(20).optional(),
+  active: z.boolean().optional(),
+  rotateSecret: z.boolean().optional(),
+});
+
+export const WebhookEndpointView = z.object({
+  id: z.string(),
+  kind: EndpointKindName,
+  name: z.string(),
+  url: z.string(),
+  eventTypes: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Only when just created or rotated. */
+  secret: z.string().optional(),
+});
+
+export const OutboxStatusName = z.enum(['pending', 'sending', 'delivered', 'dead']);
+
+export const OutboxQueryParams = z.strictObject({
+  status: OutboxStatusName.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.string().min(1).max(100).optional(),
+});
+
+export const OutboxMessageView = z.object({
+  id: z.string(),
+  channel: z.string(),
+  recipient: z.string(),
+  subject: z.string(),
+  idempotencyKey: z.string(),
+  status: OutboxStatusName,
+  attempts: z.number(),
+  nextAttemptAt: z.string(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
+});
+
+export const OutboxAttemptView = z.object({
+  attempt: z.number(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  outcome: z.enum(['delivered', 'failed']),
+  error: z.string().nullable(),
+});
+
+export const OutboxMessageDetail = OutboxMessageView.extend({
+  attemptLog: z.array(OutboxAttemptView),
+});

@@ -1,0 +1,56 @@
+// Configuration of outgoing delivery: SMTP and the retry schedule.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/server/config.ts';
+
+describe('delivery configuration', () => {
+  it('defaults: STARTTLS on 587, ten attempts, 30 s doubling up to an hour; no SMTP means no e-mail', () => {
+    expect(loadConfig({})).toMatchObject({
+      smtpPort: 587,
+      smtpSecurity: 'starttls',
+      deliveryMaxAttempts: 10,
+      deliveryRetrySeconds: 30,
+      deliveryRetryMaxSeconds: 3600,
+    });
+    expect(loadConfig({}).smtpHost).toBeUndefined();
+  });
+
+  it.each([
+    [
+      { STOPLINE_SMTP_HOST: 'mail.example.org' },
+      /^STOPLINE_MAIL_FROM: must be set when STOPLINE_SMTP_HOST is set$/,
+    ],
+    [{ STOPLINE_SMTP_SECURITY: 'ssl' }, /^STOPLINE_SMTP_SECURITY: must be starttls, tls or none/],
+    [{ STOPLINE_SMTP_PORT: '99999' }, /^STOPLINE_SMTP_PORT: must be between 0 and 65535/],
+    [{ STOPLINE_MAIL_FROM: 'nobody' }, /^STOPLINE_MAIL_FROM: must be an e-mail address/],
+    [
+      { STOPLINE_DELIVERY_MAX_ATTEMPTS: '0' },
+      /^STOPLINE_DELIVERY_MAX_ATTEMPTS: must be at least 1/,
+    ],
+    [
+      { STOPLINE_SMTP_USER: 'stopline' },
+      /^STOPLINE_SMTP_PASSWORD: must be set when STOPLINE_SMTP_USER is set$/,
+    ],
+  ])('refuses %j with one line naming the key', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('accepts a display name in the From address', () => {
+    const config = loadConfig({
+      STOPLINE_SMTP_HOST: 'mail.example.org',
+      STOPLINE_MAIL_FROM: 'Stopline <security@example.org>',
+    });
+    expect(config.mailFrom).toBe('Stopline <security@example.org>');
+  });
+
+  it('never repeats the SMTP password in an error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stopline-config-'));
+    const file = join(dir, 'stopline.yaml');
+    // A number where text is expected: refused, and the value is not echoed.
+    writeFileSync(file, 'smtpPassword: 8675309123\n');
+    expect(() => loadConfig({ STOPLINE_CONFIG: file })).toThrow(/^STOPLINE_SMTP_PASSWORD: /);
+    expect(() => loadConfig({ STOPLINE_CONFIG: file })).not.toThrow(/8675309123/);
+  });
+});

@@ -1,0 +1,137 @@
+// When the line stops, everyone with a responder role or higher is told at once on all their
+// channels, and so is every endpoint subscribed to incident.line_stopped: all enqueued in the
+// transaction that stopped the line, then delivered by the worker.
+import { Webhook } from 'standardwebhooks';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/server/clock.ts';
+import { systemActor } from '../../src/server/domain/actor.ts';
+import { createSmtpMailer } from '../../src/server/integrations/smtp-mailer.ts';
+import { createUser } from '../helpers/auth.ts';
+import {
+  startHttpReceiver,
+  startSmtpReceiver,
+  workerFor,
+  type HttpReceiver,
+  type SmtpReceiver,
+} from '../helpers/delivery.ts';
+import { admin, incidentInput } from '../helpers/incidents-context.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+let smtp: SmtpReceiver;
+let receiver: HttpReceiver;
+
+beforeEach(async () => {
+  t = await createTestApp({ clock: new FakeClock(Date.now()) });
+  smtp = await startSmtpReceiver();
+  receiver = await startHttpReceiver();
+});
+afterEach(async () => {
+  await receiver.stop();
+  await smtp.stop();
+  await t.close();
+});
+
+async function outboxRows() {
+  return t.container.db.selectFrom('outbox').selectAll().orderBy('recipient').execute();
+}
+
+describe('the stop-the-line notice', () => {
+  it('a P0 tells every responder, security lead and admin, and the subscribed endpoints, at once', async () => {
+    const dev = await createUser(t, { roles: ['responder'], email: 'dev@example.org' });
+    await createUser(t, { roles: ['security_lead'], email: 'lead@example.org' });
+    await createUser(t, { roles: ['admin'], email: 'admin@example.org' });
+    await createUser(t, { roles: ['comms'], email: 'comms@example.org' });
+    await createUser(t, { roles: ['viewer'], email: 'viewer@example.org' });
+    // Quiet hours all day long do not hold back the line stopping.
+    const devActor = { ...admin(dev.id), roles: ['responder'] };
+    await t.container.notifications.setPreferences(devActor, {
+      channels: {},
+      quietHours: { startMinute: 0, endMinute: 1439, timeZone: 'UTC' },
+    });
+    const signed = await t.container.notifications.createEndpoint(systemActor, {
+      kind: 'standard',
+      name: 'SIEM',
+      url: receiver.url,
+      eventTypes: ['incident.line_stopped'],
+    });
+    await t.container.notifications.createEndpoint(systemActor, {
+      kind: 'slack',
+      name: '#security',
+      url: receiver.url,
+      eventTypes: ['incident.line_stopped'],
+    });
+    await t.container.notifications.createEndpoint(systemActor, {
+      kind: 'chat',
+      name: 'not subscribed',
+      url: receiver.url,
+      eventTypes: [],
+    });
+
+    const incident = await t.container.services.incidents.openIncident(
+      admin('opener'),
+      incidentInput({
+        title: 'Customer data exposed',
+        source: 'monitoring',
+        severity: 'P0',
+        severityRationale: 'Customer data is being downloaded',
+      }),
+    );
+    expect(incident.lineStopped).toBe(true);
+
+    const rows = await outboxRows();
+    const emails = rows.filter((r) => r.channel === 'email').map((r) => r.recipient);
+    expect(emails).toEqual(['admin@example.org', 'dev@example.org', 'lead@example.org']);
+    expect(
+      rows
+        .filter((r) => r.channel !== 'email')
+        .map((r) => r.channel)
+        .sort(),
+    ).toEqual(['slack', 'webhook']);
+    expect(rows.every((r) => Number(r.next_attempt_at) === t.clock.now())).toBe(true);
+    expect(rows[0]!.subject).toBe(`Line stopped: ${incident.key} Customer data exposed`);
+
+    const worker = workerFor(
+      t,
+      createSmtpMailer({
+        host: '127.0.0.1',
+        port: smtp.port,
+        security: 'none',
+        from: 'stopline@example.org',
+        timeoutMs: 2000,
+      }),
+    );
+    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 5, failed: 0, dead: 0 });
+    await smtp.waitFor(3);
+    expect(smtp.received.map((m) => m.to && 'text' in m.to && m.to.text).sort()).toEqual([
+      'admin@example.org',
+      'dev@example.org',
+      'lead@example.org',
+    ]);
+    const hook = receiver.requests.find((r) => r.headers['webhook-id'])!;
+    const payload = new Webhook(signed.secret!).verify(
+      hook.body,
+      hook.headers as Record<string, string>,
+    ) as { type: string; data: { incident: { key: string; severity: string } } };
+    expect(payload.type).toBe('incident.line_stopped');
+    expect(payload.data.incident).toMatchObject({ key: incident.key, severity: 'P0' });
+    await worker.close();
+  });
+
+  it('a restricted incident is named only by its key', async () => {
+    await createUser(t, { roles: ['responder'], email: 'dev@example.org' });
+    const incident = await t.container.services.incidents.openIncident(
+      admin('opener'),
+      incidentInput({
+        title: 'Secret acquisition leak',
+        source: 'monitoring',
+        severity: 'P0',
+        severityRationale: 'Board data',
+        restricted: true,
+      }),
+    );
+    const [row] = await outboxRows();
+    expect(row!.subject).toBe(`Line stopped: ${incident.key} (restricted incident)`);
+    expect(row!.body_text).not.toContain('Secret acquisition');
+  });
+});

@@ -1,0 +1,178 @@
+// Outgoing webhooks: Standard Webhooks signatures checked by the `standardwebhooks` package as
+// the receiver, retries after a 500, dead letters, and the Slack and generic chat shapes.
+import { Webhook } from 'standardwebhooks';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/server/clock.ts';
+import { enqueueMessage } from '../../src/server/db/outbox.ts';
+import { systemActor } from '../../src/server/domain/actor.ts';
+import { startHttpReceiver, workerFor, type HttpReceiver } from '../helpers/delivery.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+let receiver: HttpReceiver;
+
+beforeEach(async () => {
+  // Receivers reject timestamps more than 5 minutes from their own clock: start at real time.
+  t = await createTestApp({ clock: new FakeClock(Date.now()) });
+  receiver = await startHttpReceiver();
+});
+afterEach(async () => {
+  await receiver.stop();
+  await t.close();
+});
+
+async function endpoint(kind: 'standard' | 'slack' | 'chat', url = receiver.url) {
+  return t.container.notifications.createEndpoint(systemActor, {
+    kind,
+    name: `${kind} receiver`,
+    url,
+    eventTypes: ['incident.line_stopped'],
+  });
+}
+
+async function enqueueFor(
+  channel: 'webhook' | 'slack' | 'chat',
+  endpointId: string,
+  key: string,
+  body: string,
+) {
+  await enqueueMessage(
+    t.container.db,
+    {
+      channel,
+      recipient: endpointId,
+      subject: 'Line stopped: INC-2026-0001 Customer data exposed',
+      bodyText: body,
+      idempotencyKey: key,
+    },
+    t.clock.now(),
+  );
+}
+
+const payload = JSON.stringify({
+  type: 'incident.line_stopped',
+  timestamp: '2026-03-02T09:00:00.000Z',
+  data: { incident: { key: 'INC-2026-0001' } },
+});
+
+describe('Standard Webhooks', () => {
+  it('the signature verifies with the standard library; webhook-id is the idempotency id', async () => {
+    const created = await endpoint('standard');
+    expect(created.secret).toMatch(/^whsec_/);
+    await enqueueFor('webhook', created.id, 'msg_line_stopped_1', payload);
+    const worker = workerFor(t, null);
+    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 1, failed: 0, dead: 0 });
+
+    const [request] = receiver.requests;
+    expect(request!.headers['webhook-id']).toBe('msg_line_stopped_1');
+    expect(request!.headers['content-type']).toBe('application/json');
+    const verified = new Webhook(created.secret!).verify(
+      request!.body,
+      request!.headers as Record<string, string>,
+    );
+    expect(verified).toEqual(JSON.parse(payload));
+    // A wrong secret does not verify.
+    const other = (await endpoint('standard')).secret!;
+    expect(() =>
+      new Webhook(other).verify(request!.body, request!.headers as Record<string, string>),
+    ).toThrow();
+    // The secret is shown once, never in the list.
+    const listed = await t.container.notifications.listEndpoints(systemActor);
+    expect(listed.every((e) => !('secret' in e))).toBe(true);
+    await worker.close();
+  });
+
+  it('a 500 from the receiver is retried with backoff, with the same webhook-id and a fresh signature', async () => {
+    const created = await endpoint('standard');
+    await enqueueFor('webhook', created.id, 'msg_retry_1', payload);
+    receiver.answers.push(500, 503);
+    const worker = workerFor(t, null, { baseDelayMs: 10_000 });
+
+    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 0, failed: 1, dead: 0 });
+    t.clock.advance(10_000);
+    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 0, failed: 1, dead: 0 });
+    t.clock.advance(19_999);
+    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 0, failed: 0, dead: 0 });
+    t.clock.advance(1);
+    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 1, failed: 0, dead: 0 });
+
+    expect(receiver.requests.map((r) => r.headers['webhook-id'])).toEqual([
+      'msg_retry_1',
+      'msg_retry_1',
+      'msg_retry_1',
+    ]);
+    const last = receiver.requests[2]!;
+    expect(() =>
+      new Webhook(created.secret!).verify(last.body, last.headers as Record<string, string>),
+    ).not.toThrow();
+    const row = await t.container.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('idempotency_key', '=', 'msg_retry_1')
+      .executeTakeFirstOrThrow();
+    const detail = await t.container.notifications.getOutboxMessage(systemActor, row.id);
+    expect(detail.status).toBe('delivered');
+    expect(detail.attemptLog.map((a) => a.outcome)).toEqual(['failed', 'failed', 'delivered']);
+    expect(detail.attemptLog[0]!.error).toContain('HTTP 500');
+    await worker.close();
+  });
+
+  it('after the last attempt a message is a dead letter, visible to admins, and can be retried', async () => {
+    const created = await endpoint('standard');
+    await enqueueFor('webhook', created.id, 'msg_dead_1', payload);
+    receiver.answers.push(500, 500, 500);
+    const worker = workerFor(t, null, { maxAttempts: 3, baseDelayMs: 1000 });
+    const rounds = [];
+    for (let i = 0; i < 3; i++) {
+      rounds.push(await worker.deliverDue(t.clock.now()));
+      t.clock.advance(60_000);
+    }
+    expect(rounds.map((r) => r.dead)).toEqual([0, 0, 1]);
+    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 0, failed: 0, dead: 0 });
+
+    const dead = await t.container.notifications.listOutbox(systemActor, {
+      status: 'dead',
+      limit: 10,
+    });
+    expect(dead.map((m) => m.idempotencyKey)).toEqual(['msg_dead_1']);
+    expect(dead[0]!.lastError).toContain('HTTP 500');
+
+    await t.container.notifications.retryOutboxMessage(systemActor, dead[0]!.id);
+    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 1, failed: 0, dead: 0 });
+    expect(receiver.requests).toHaveLength(4);
+    await worker.close();
+  });
+});
+
+describe('chat webhooks', () => {
+  it('Slack gets readable blocks; Mattermost and Teams get the generic {text} shape', async () => {
+    const slack = await endpoint('slack');
+    const chat = await endpoint('chat');
+    const text =
+      'The line stopped because INC-2026-0001 is critical (P0).\n\nhttps://x/incidents/1';
+    await enqueueFor('slack', slack.id, 'slack-1', text);
+    await enqueueFor('chat', chat.id, 'chat-1', text);
+    const worker = workerFor(t, null);
+    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 2, failed: 0, dead: 0 });
+
+    const bodies = receiver.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    const slackBody = bodies.find((b) => 'blocks' in b)!;
+    expect(slackBody.text).toBe('Line stopped: INC-2026-0001 Customer data exposed');
+    expect(slackBody.blocks).toEqual([
+      {
+        type: 'header',
+        text: { type: 'plain_text', text: 'Line stopped: INC-2026-0001 Customer data exposed' },
+      },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: 'The line stopped because INC-2026-0001 is critical (P0).' },
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: 'https://x/incidents/1' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Sent by Stopline' }] },
+    ]);
+    const chatBody = bodies.find((b) => !('blocks' in b))!;
+    expect(Object.keys(chatBody)).toEqual(['text']);
+    expect(chatBody.text).toContain('Line stopped: INC-2026-0001');
+    await worker.close();
+  });
+});

@@ -1,0 +1,139 @@
+// Local receivers for delivery tests: an SMTP server (smtp-server) that parses what it receives
+// (mailparser), and an HTTP receiver on 127.0.0.1 that answers with a chosen status.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { OutboxWorker, type OutboxWorkerDeps } from '../../src/server/workers/outbox-worker.ts';
+import { createHttpPoster } from '../../src/server/integrations/webhook-sender.ts';
+import type { Mailer } from '../../src/server/integrations/smtp-mailer.ts';
+import type { TestApp } from './test-app.ts';
+
+export interface SmtpReceiver {
+  port: number;
+  received: ParsedMail[];
+  /** Resolves once `count` messages have arrived (bounded by `timeoutMs`). */
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+  /** Listens again on the same port (the "server comes back" half of an outage). */
+  restart(): Promise<void>;
+}
+
+export async function startSmtpReceiver(port = 0): Promise<SmtpReceiver> {
+  const received: ParsedMail[] = [];
+  let server: SMTPServer;
+  const listen = (on: number) =>
+    new Promise<number>((resolve, reject) => {
+      server = new SMTPServer({
+        disabledCommands: ['STARTTLS'],
+        authOptional: true,
+        logger: false,
+        onAuth(auth, _session, callback) {
+          if (auth.username === 'stopline' && auth.password === 'smtp-secret-pw')
+            callback(null, { user: auth.username });
+          else callback(new Error('Invalid username or password'));
+        },
+        onData(stream, _session, callback) {
+          simpleParser(stream).then(
+            (mail) => {
+              received.push(mail);
+              callback();
+            },
+            (error: Error) => callback(error),
+          );
+        },
+      });
+      server.on('error', reject);
+      server.listen(on, '127.0.0.1', () => {
+        resolve((server.server.address() as AddressInfo).port);
+      });
+    });
+  const actual = await listen(port);
+  const receiver: SmtpReceiver = {
+    port: actual,
+    received,
+    async waitFor(count, timeoutMs = 5000) {
+      const until = Date.now() + timeoutMs;
+      while (received.length < count) {
+        if (Date.now() > until) throw new Error(`only ${received.length} of ${count} arrived`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    restart: async () => {
+      await listen(actual);
+    },
+  };
+  return receiver;
+}
+
+export interface HttpRequestSeen {
+  headers: IncomingHttpHeaders;
+  body: string;
+  url: string;
+}
+
+export interface HttpReceiver {
+  url: string;
+  requests: HttpRequestSeen[];
+  /** Status codes to answer with, in turn; when used up, 204. */
+  answers: number[];
+  stop(): Promise<void>;
+}
+
+export async function startHttpReceiver(): Promise<HttpReceiver> {
+  const requests: HttpRequestSeen[] = [];
+  const answers: number[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests.push({
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        url: req.url ?? '',
+      });
+      res.statusCode = answers.shift() ?? 204;
+      res.end(res.statusCode >= 500 ? 'receiver is down' : '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/stopline`,
+    requests,
+    answers,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A worker on the test app's database and clock, with the given mailer. */
+export function workerFor(
+  t: TestApp,
+  mailer: Mailer | null,
+  settings: Partial<OutboxWorkerDeps['settings']> = {},
+): OutboxWorker {
+  return new OutboxWorker({
+    db: t.container.db,
+    clock: t.clock,
+    logger: t.container.logger,
+    mailer,
+    http: createHttpPoster({ timeoutMs: 5000 }),
+    findEndpoint: t.container.notifications.findEndpoint,
+    settings: {
+      maxAttempts: 5,
+      baseDelayMs: 30_000,
+      maxDelayMs: 3_600_000,
+      leaseMs: 300_000,
+      batchSize: 50,
+      concurrency: 4,
+      pollMs: 1000,
+      messageIdDomain: 'stopline.test',
+      ...settings,
+    },
+  });
+}
