@@ -5,7 +5,7 @@ import { newId } from '../ids.ts';
 import type { Executor } from './schema.ts';
 
 export interface OutboxMessage {
-  channel: 'email';
+  channel: 'email' | 'slack' | 'webhook';
   recipient: string;
   subject: string;
   bodyText: string;

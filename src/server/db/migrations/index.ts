@@ -7,6 +7,7 @@ import * as accounts from './2026-11-25-0002-accounts.ts';
 import * as policyVersions from './2026-11-25-0003-policy-versions.ts';
 import * as incidents from './2026-11-25-0004-incidents.ts';
 import * as reports from './2026-11-25-0005-reports.ts';
+import * as deadlines from './2026-11-25-0006-deadlines.ts';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-25-0003-policy-versions': policyVersions,
   '2026-11-25-0004-incidents': incidents,
   '2026-11-25-0005-reports': reports,
+  '2026-11-25-0006-deadlines': deadlines,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
