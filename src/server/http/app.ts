@@ -12,6 +12,7 @@ import { healthRoutes } from './api/health-routes.ts';
 import { incidentLifecycleRoutes } from './api/incident-lifecycle-routes.ts';
 import { incidentsRoutes } from './api/incidents-routes.ts';
 import { lineRoutes } from './api/line-routes.ts';
+import { deadlinesRoutes } from './api/deadlines-routes.ts';
 import { policyRoutes } from './api/policy-routes.ts';
 import { oidcRoutes } from './api/oidc-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
@@ -71,6 +72,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(incidentsRoutes, { container });
   await app.register(incidentLifecycleRoutes, { container });
   await app.register(lineRoutes, { container });
+  await app.register(deadlinesRoutes, { container });
   await app.register(reportIntakeRoutes, { container });
   await app.register(reportRoutes, { container });
   await app.register(publicSite, { container });

@@ -29,6 +29,9 @@ export const PERMISSIONS = [
   'reports.communicate',
   'reports.verify_identity',
   'reports.manage_access',
+  // clocks: the policy's deadlines
+  'deadlines.read',
+  'deadlines.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

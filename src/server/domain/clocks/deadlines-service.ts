@@ -241,6 +241,10 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
 
     /** Marks a deadline met by hand; the reason goes on the subject's record. */
     async markMet(actor: Actor, id: string, reason: string) {
+      // Checked before the transaction (SQLite has one connection): an incident's deadline is
+      // only for those who may see the incident.
+      const seen = await repo.findDeadline(db, id);
+      if (seen?.subjectType === 'incident') await deps.findVisibleIncident(actor, seen.subjectId);
       return inTransaction(db, async (tx) => {
         const d = await repo.findDeadline(tx, id);
         if (!d) throw new AppError('NOT_FOUND', 'Deadline was not found');

@@ -7,3 +7,4 @@ export {
 } from './deadlines-service.ts';
 export type { DeadlineRecord, DeadlineListState } from './deadlines-repository.ts';
 export { DEADLINE_KINDS, type Deadline, type DeadlineKind } from './deadline-rules.ts';
+export { listDeadlines } from './deadlines-repository.ts';

@@ -1,0 +1,99 @@
+// /api/v1/deadlines: what is due soon, breached and met, globally and per incident; marking a
+// deadline met by hand, with the reason on the record.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  DeadlineJson,
+  DeadlineList,
+  DeadlineQuery,
+  MarkDeadlineMet,
+} from '../../../shared/api/deadlines.ts';
+import { IncidentRef } from '../../../shared/api/incidents.ts';
+import type { Container } from '../../container.ts';
+import type { DeadlineRecord } from '../../domain/clocks/index.ts';
+import { actorOf } from './incident-commands.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function presentDeadline(d: DeadlineRecord, now: number): DeadlineJson {
+  return {
+    id: d.id,
+    subjectType: d.subjectType,
+    subjectId: d.subjectId,
+    kind: d.kind,
+    taskId: d.ref === '' ? null : d.ref,
+    status: d.status,
+    breached:
+      d.breachedAt !== null ||
+      ((d.status === 'pending' || d.status === 'paused') && d.dueAt <= now),
+    startedAt: iso(d.startedAt)!,
+    dueAt: iso(d.dueAt)!,
+    nextFireAt: iso(d.nextFireAt),
+    responsibleId: d.responsibleId,
+    metAt: iso(d.metAt),
+    metBy: d.metBy,
+    metReason: d.metReason,
+  };
+}
+
+export async function deadlinesRoutes(app: FastifyInstance, opts: { container: Container }) {
+  const { deadlines } = opts.container.services;
+  const clock = opts.container.clock;
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['deadlines'];
+  typed.get(
+    '/api/v1/deadlines',
+    {
+      config: { permission: 'deadlines.read' },
+      schema: {
+        summary: 'Deadlines: open, due soon, breached or met, soonest first (met: latest first)',
+        tags,
+        querystring: DeadlineQuery,
+        response: { 200: DeadlineList },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const items = await deadlines.list({
+        state: q.state,
+        soonWithin: q.withinMinutes * 60_000,
+        limit: q.limit,
+      });
+      return { items: items.map((d) => presentDeadline(d, clock.now())) };
+    },
+  );
+  typed.get(
+    '/api/v1/incidents/:ref/deadlines',
+    {
+      config: { permission: 'deadlines.read' },
+      schema: {
+        summary: "An incident's deadlines, met and open, by due time",
+        tags,
+        params: IncidentRef,
+        response: { 200: DeadlineList },
+      },
+    },
+    async (request) => {
+      const items = await deadlines.listForIncident(actorOf(request), request.params.ref);
+      return { items: items.map((d) => presentDeadline(d, clock.now())) };
+    },
+  );
+  typed.post(
+    '/api/v1/deadlines/:id/met',
+    {
+      config: { permission: 'deadlines.manage' },
+      schema: {
+        summary: 'Mark a deadline met by hand; the reason is recorded on the incident or report',
+        tags,
+        params: z.object({ id: z.string().min(1).max(100) }),
+        body: MarkDeadlineMet,
+        response: { 200: DeadlineJson },
+      },
+    },
+    async (request) => {
+      const met = await deadlines.markMet(actorOf(request), request.params.id, request.body.reason);
+      return presentDeadline(met, clock.now());
+    },
+  );
+}
