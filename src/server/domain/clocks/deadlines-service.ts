@@ -137,15 +137,15 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
 
   /** Who is told at a ladder level: the responsible user, the security leads, the sponsor. */
   async function recipientsFor(tx: Executor, d: Deadline, level: string): Promise<ClockUser[]> {
-    const users = await deps.listUsers(tx);
-    const byId = (ids: (string | null)[]) => users.filter((u) => ids.includes(u.id));
+    const some = async (ids: string[]) =>
+      ids.length === 0 ? [] : (await deps.listUsers(tx)).filter((u) => ids.includes(u.id));
     if (level === 'owner' && d.responsibleId) {
-      const owner = byId([d.responsibleId]);
+      const owner = await some([d.responsibleId]);
       if (owner.length > 0) return owner;
     }
     if (level === 'executive_sponsor' && d.subjectType === 'incident') {
       const state = await findIncidentState(tx, d.subjectId);
-      const sponsors = byId(
+      const sponsors = await some(
         (state?.roles ?? []).filter((r) => r.role === 'executive_sponsor').map((r) => r.userId),
       );
       if (sponsors.length > 0) return sponsors;
