@@ -41,3 +41,31 @@ export const DeadlineQuery = z.object({
 });
 
 export const MarkDeadlineMet = z.object({ reason: z.string().trim().min(1).max(2000) });
+
+const DurationsJson = z.object({
+  count: z.number().int(),
+  medianMs: z.number().nullable(),
+  p90Ms: z.number().nullable(),
+});
+
+export const DeadlineMeasuresJson = z.object({
+  from: z.string(),
+  to: z.string(),
+  timeToAcknowledge: DurationsJson,
+  /** Severity id → time from the clock's start to the first response. */
+  timeToRespond: z.record(z.string(), DurationsJson),
+  shareMet: z.array(
+    z.object({
+      month: z.string(),
+      kind: z.enum(DEADLINE_KIND_VALUES),
+      counted: z.number().int(),
+      metOnTime: z.number().int(),
+      share: z.number(),
+    }),
+  ),
+});
+
+export const MeasuresQuery = z.object({
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+});

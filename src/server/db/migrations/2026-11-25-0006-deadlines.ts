@@ -1,5 +1,5 @@
 // The live clocks: one row per deadline (a promise of the policy with a due time), indexed by
-// (status, next_fire_at) so the scheduler finds what is due with one range scan. The claim
+// (status, next_fire_at, id) so the scheduler finds what is due with one range scan. The claim
 // columns let several scheduler instances share the table: a row is fired by whoever claimed it.
 import type { Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
@@ -33,7 +33,7 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
   await db.schema
     .createIndex('deadlines_status_next_fire')
     .on('deadlines')
-    .columns(['status', 'next_fire_at'])
+    .columns(['status', 'next_fire_at', 'id'])
     .execute();
   await db.schema
     .createIndex('deadlines_subject')

@@ -197,3 +197,29 @@ export async function finishFiring(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Deadlines started in [from, to) with the incident's severity, for the measures. */
+export async function listForMeasures(tx: Executor, from: number, to: number) {
+  const rows = await tx
+    .selectFrom('deadlines')
+    .leftJoin('incidents', 'incidents.id', 'deadlines.subject_id')
+    .select([
+      'deadlines.kind',
+      'deadlines.status',
+      'deadlines.started_at',
+      'deadlines.due_at',
+      'deadlines.met_at',
+      'incidents.severity',
+    ])
+    .where('deadlines.started_at', '>=', from)
+    .where('deadlines.started_at', '<', to)
+    .execute();
+  return rows.map((r) => ({
+    kind: r.kind as DeadlineKind,
+    status: r.status as DeadlineStatus,
+    startedAt: Number(r.started_at),
+    dueAt: Number(r.due_at),
+    metAt: r.met_at === null ? null : Number(r.met_at),
+    severity: r.severity ?? null,
+  }));
+}

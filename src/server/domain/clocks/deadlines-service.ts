@@ -29,6 +29,7 @@ import {
   type RecordedEvent,
 } from './deadline-rules.ts';
 import * as repo from './deadlines-repository.ts';
+import { measureDeadlines } from './measure-rules.ts';
 
 export interface ClockUser {
   id: string;
@@ -232,6 +233,12 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       subjectIds?: string[];
     }) {
       return repo.listDeadlines(db, { ...filter, now: deps.clock.now() });
+    },
+
+    /** Time to acknowledge and respond, share met per kind and month, for clocks started in range. */
+    async measures(range: { from: number; to: number }) {
+      const rows = await repo.listForMeasures(db, range.from, range.to);
+      return measureDeadlines(rows, deps.clock.now());
     },
 
     async listForIncident(actor: Actor, ref: string) {

@@ -8,3 +8,4 @@ export {
 export type { DeadlineRecord, DeadlineListState } from './deadlines-repository.ts';
 export { DEADLINE_KINDS, type Deadline, type DeadlineKind } from './deadline-rules.ts';
 export { listDeadlines } from './deadlines-repository.ts';
+export type { DeadlineMeasures, Durations, ShareMet } from './measure-rules.ts';
