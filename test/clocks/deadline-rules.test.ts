@@ -4,6 +4,7 @@ import {
   planDeadlines,
   reporterAcknowledgment,
   stageStep,
+  taskDone,
   wantedIncidentDeadlines,
   type Deadline,
   type RecordedEvent,
@@ -30,6 +31,7 @@ function clocksOf(state: IncidentState) {
       policy,
       now,
       newId: () => `d${++n}`,
+      endedAsMet: taskDone(s),
     });
     const changed = [...plan.update, ...plan.met, ...plan.cancelled];
     history = [...history.map((d) => changed.find((c) => c.id === d.id) ?? d), ...plan.create];
@@ -169,6 +171,31 @@ describe('update cadence', () => {
     expect(clocks.get('task_due')).toMatchObject({ dueAt: at('16:00'), responsibleId: 'ana' });
     const plan = clocks.change({ ...incident, tasks: [{ ...task, status: 'done' }] }, at('15:00'));
     expect(plan.met.map((d) => d.kind)).toEqual(['task_due']);
+  });
+
+  it('closing an incident stops its clocks without counting them met', () => {
+    const task = {
+      id: 't2',
+      type: 'other' as const,
+      title: 'Rotate the keys',
+      description: '',
+      assigneeId: null,
+      dueAt: at('16:00'),
+      status: 'open' as const,
+      createdAt: at('10:00'),
+      updatedAt: at('10:00'),
+      completedAt: null,
+    };
+    const incident = anIncident({ severity: 'P1', declaredAt: at('10:00'), tasks: [task] });
+    const clocks = clocksOf(incident);
+    const plan = clocks.change({ ...incident, phase: 'closed' }, at('11:00'));
+    expect(plan.met).toEqual([]);
+    expect(plan.cancelled.map((d) => d.kind).sort()).toEqual([
+      'customer_first_notice',
+      'internal_update',
+      'response',
+      'task_due',
+    ]);
   });
 });
 

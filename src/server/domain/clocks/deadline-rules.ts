@@ -261,6 +261,12 @@ export function wantedIncidentDeadlines(
   return wanted;
 }
 
+/** A task deadline ends met when its task is done. */
+export function taskDone(state: IncidentState): (d: Deadline) => boolean {
+  return (d) =>
+    d.kind === 'task_due' && state.tasks.some((t) => t.id === d.ref && t.status === 'done');
+}
+
 export function isActive(d: Pick<Deadline, 'status'>): boolean {
   return d.status === 'pending' || d.status === 'paused';
 }
@@ -279,6 +285,8 @@ export function planDeadlines(input: {
   policy: Policy;
   now: number;
   newId(): string;
+  /** Whether a deadline no longer wanted ended by being met (a task done) rather than stopped. */
+  endedAsMet?: (d: Deadline) => boolean;
 }): DeadlinePlan {
   const { policy, now } = input;
   const plan: DeadlinePlan = { create: [], update: [], met: [], cancelled: [] };
@@ -355,9 +363,8 @@ export function planDeadlines(input: {
   }
   for (const d of history) {
     if (isActive(d) && !seen.has(`${d.kind}:${d.ref}`)) {
-      // A task done (or a clock the state no longer wants) counts as met when it was on time
-      // enough to be wanted by its own satisfying change; otherwise it is simply stopped.
-      const taskDone = d.kind === 'task_due';
+      // No longer wanted: met when its own condition says so (a task done), otherwise stopped.
+      const taskDone = input.endedAsMet?.(d) ?? false;
       const ended: Deadline = {
         ...d,
         status: taskDone ? 'met' : 'cancelled',

@@ -24,6 +24,7 @@ import {
   planDeadlines,
   reporterAcknowledgment,
   stageStep,
+  taskDone,
   wantedIncidentDeadlines,
   type Deadline,
   type RecordedEvent,
@@ -92,6 +93,7 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       policy,
       now,
       newId,
+      endedAsMet: taskDone(state),
     });
     await applyPlan(tx, plan, now);
     return plan.met.map((d) =>
