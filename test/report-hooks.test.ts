@@ -36,12 +36,12 @@ function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
   });
 }
 
-const submit = async () =>
+const submit = async (extra: Record<string, string> = {}) =>
   (
     await t.app.inject({
       method: 'POST',
       url: '/api/v1/reports',
-      payload: { summary: 'Open me', description: 'd' },
+      payload: { summary: 'Open me', description: 'd', ...extra },
     })
   ).json().key as string;
 
@@ -88,6 +88,66 @@ describe('opening an incident from a report', () => {
       .where('incident_id', '=', incidentId)
       .execute();
     expect(links.map((l) => l.report_id)).toEqual([reportRow.id]);
+  });
+
+  it('a report posted in public opens an incident whose first task is removing it from view', async () => {
+    const key = await submit({ publicUrl: 'https://forum.example/thread/1' });
+    const lead = await loginAs(t, 'security_lead');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${key}/open-incident`,
+      headers: lead.headers,
+    });
+    const { incidentId } = res.json() as { incidentId: string };
+    const incident = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/incidents/${incidentId}`,
+      headers: lead.headers,
+    });
+    const body = incident.json();
+    expect(body.incident.publiclyDisclosed).toBe(true);
+    expect(body.incident.tasks.map((task: { type: string }) => task.type)).toEqual([
+      'remove_public_disclosure',
+    ]);
+  });
+
+  it('an incident opened from the incidents side with report keys marks those reports as handled', async () => {
+    const first = await submit();
+    const second = await submit();
+    const lead = await loginAs(t, 'security_lead');
+    const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      t.app.inject({ method, url, headers: lead.headers, ...(payload ? { payload } : {}) });
+
+    const missing = await call('POST', '/api/v1/incidents', {
+      title: 'Two reports, one bug',
+      reportIds: [first, 'RPT-9999'],
+    });
+    expect(missing.statusCode).toBe(404);
+    expect((await call('GET', `/api/v1/reports/${first}`)).json()).toMatchObject({
+      status: 'received',
+      incidentId: null,
+    });
+
+    const opened = await call('POST', '/api/v1/incidents', {
+      title: 'Two reports, one bug',
+      reportIds: [first],
+    });
+    expect(opened.statusCode).toBe(201);
+    const incident = opened.json() as { id: string; key: string; version: number };
+    expect((await call('GET', `/api/v1/reports/${first}`)).json()).toMatchObject({
+      status: 'investigating',
+      incidentId: incident.id,
+    });
+
+    const linked = await call('POST', `/api/v1/incidents/${incident.key}/reports`, {
+      reportIds: [second],
+    });
+    expect(linked.statusCode).toBe(200);
+    expect(linked.json().reportIds).toHaveLength(2);
+    expect((await call('GET', `/api/v1/reports/${second}`)).json()).toMatchObject({
+      status: 'investigating',
+      incidentId: incident.id,
+    });
   });
 
   it('a read of reporter contact details lands in the audit trail', async () => {

@@ -107,6 +107,10 @@ export async function createContainer(
       findAvailableResponders:
         overrides.findAvailableResponders ??
         (() => listActiveUsers(handle.db, { role: 'responder', availableAt: clock.now() })),
+      // Late-bound: the reports service below is created after this one.
+      markReportsHandled: (tx, actor, incidentId, reportIds) =>
+        reports.markHandledByIncident(tx, actor, incidentId, reportIds),
+      resolveReports: (tx, refs) => reports.resolveReportRefs(tx, refs),
     }),
   };
   incidents = services.incidents;
@@ -161,7 +165,8 @@ export async function createContainer(
         detectedAt: null,
         reportedAt: report.receivedAt,
         restricted: false,
-        publiclyDisclosed: false,
+        // The incident then starts with its own "remove from public view" task.
+        publiclyDisclosed: report.postedPublicly,
         reportIds: [report.reportId],
       });
       return { incidentId: incident.id };

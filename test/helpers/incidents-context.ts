@@ -1,5 +1,6 @@
 // A container on a fresh database with a fake clock, for tests that drive the incidents service
 // directly with actors built here (fast and precise; HTTP tests use the auth helper instead).
+import { ReportFields } from '../../src/shared/api/reports.ts';
 import { FakeClock } from '../../src/server/clock.ts';
 import { createContainer, type Container } from '../../src/server/container.ts';
 import type { Actor } from '../../src/server/domain/actor.ts';
@@ -72,4 +73,22 @@ export function incidentInput(overrides: Partial<OpenInput> & { title: string })
     reportIds: [],
     ...overrides,
   };
+}
+
+/** Receives a report through the reports service, as the intake would; answers key and id. */
+export async function receiveReport(
+  t: IncidentsContext,
+  summary = 'A security report',
+): Promise<{ key: string; id: string }> {
+  const receipt = await t.container.reports.submitReport(
+    ReportFields.parse({ summary, description: 'What the reporter saw.' }),
+    [],
+    { ip: '127.0.0.1' },
+  );
+  const row = await t.container.db
+    .selectFrom('reports')
+    .select('id')
+    .where('key', '=', receipt.key)
+    .executeTakeFirstOrThrow();
+  return { key: receipt.key, id: row.id };
 }

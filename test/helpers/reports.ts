@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import type { TestApp } from './test-app.ts';
 
 export interface FilePart {
   name: string;
@@ -118,4 +119,23 @@ export function formFields(overrides: Record<string, string> = {}): Record<strin
     contactEmail: 'researcher@example.org',
     ...overrides,
   };
+}
+
+/** Sends a report through the public JSON API; answers its key and internal id. */
+export async function submitReport(
+  t: TestApp,
+  summary = 'Reset link leaks to analytics',
+): Promise<{ key: string; id: string }> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/reports',
+    payload: { summary, description: 'Steps and impact as the reporter saw them.' },
+  });
+  const key = res.json().key as string;
+  const row = await t.container.db
+    .selectFrom('reports')
+    .select('id')
+    .where('key', '=', key)
+    .executeTakeFirstOrThrow();
+  return { key, id: row.id };
 }

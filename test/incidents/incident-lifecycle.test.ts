@@ -8,6 +8,7 @@ import {
   createIncidentsContext,
   responder,
   incidentInput,
+  receiveReport,
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
 
@@ -40,6 +41,7 @@ describe('the Kundo-style process for a critical incident', () => {
     await s.assignOwner(triager, busy.key, undefined, 'dev-a');
 
     // 1. From a report: the incident links it; 2. the owner is assigned automatically.
+    const report = await receiveReport(t, 'Reset token leaks via Referer');
     let incident = await s.openIncident(
       triager,
       incidentInput({
@@ -47,11 +49,11 @@ describe('the Kundo-style process for a critical incident', () => {
         summary: 'Reported by a researcher: the reset link is sent to third-party analytics.',
         affectedSystems: ['accounts', 'web'],
         reportedAt: t.clock.now() - 30 * MINUTE,
-        reportIds: ['report-1'],
+        reportIds: [report.key],
       }),
     );
     expect(incident.key).toBe('INC-2026-0002');
-    expect(incident.reportIds).toEqual(['report-1']);
+    expect(incident.reportIds).toEqual([report.id]);
     t.availableResponders = ['dev-a', 'dev-owner'];
     incident = await s.assignOwner(triager, incident.key, incident.version);
     expect(incident.ownerId).toBe('dev-owner');
@@ -298,13 +300,14 @@ describe('the Kundo-style process for a critical incident', () => {
 describe('the non-critical path', () => {
   it('decided non-critical → handed to development with a tracker link → closed', async () => {
     const s = service();
+    const report = await receiveReport(t, 'Verbose error page');
     let incident = await s.openIncident(
       triager,
       incidentInput({
         title: 'Verbose error page shows framework version',
         affectedSystems: ['web'],
         publiclyDisclosed: true,
-        reportIds: ['report-2'],
+        reportIds: [report.key],
       }),
     );
     // Posted publicly: step 1 is to take it out of public view.

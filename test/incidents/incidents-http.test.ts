@@ -1,7 +1,8 @@
 // The incidents API over HTTP. Signs in with test/helpers/auth.ts (a STAND-IN until the accounts
 // branch lands; these tests rely only on loginAs/createUser and must pass with the real one).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginAs } from '../helpers/auth.ts';
+import { createTokenFor, loginAs } from '../helpers/auth.ts';
+import { submitReport } from '../helpers/reports.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -49,8 +50,9 @@ describe('incidents API', () => {
   });
 
   it('opens an incident from reports and reads it back by key with an ETag', async () => {
+    const report = await submitReport(t);
     const created = await openIncident(responder, {
-      reportIds: ['report-7'],
+      reportIds: [report.key],
       affectedSystems: ['login'],
     });
     expect(created.key).toMatch(/^INC-2026-\d{4}$/);
@@ -60,7 +62,7 @@ describe('incidents API', () => {
     expect(res.json()).toMatchObject({
       incident: {
         key: created.key,
-        reportIds: ['report-7'],
+        reportIds: [report.id],
         phase: 'detection_analysis',
         createdBy: responder.userId,
       },
@@ -180,6 +182,16 @@ describe('incidents API', () => {
     ]);
     const history = await call(viewer, 'GET', '/api/v1/line/history');
     expect(history.json().items[0]).toMatchObject({ incidentKey: created.key, change: 'stopped' });
+    // A deploy pipeline's token scoped to line.read sees the stopped line and nothing else.
+    const pipeline = await createTokenFor(t, 'viewer', ['line.read']);
+    const seen = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/line',
+      headers: pipeline.headers,
+    });
+    expect(seen.json()).toMatchObject({ state: 'stopped', incidents: [{ key: created.key }] });
+    const probe = await t.app.inject({ method: 'GET', url: path, headers: pipeline.headers });
+    expect(probe.statusCode).toBe(403);
 
     // Tasks and containment answer with the new part's id.
     const task = await call(responder, 'POST', `${path}/tasks`, {

@@ -40,6 +40,18 @@ export interface IncidentsServiceDeps {
   findPolicyText(hash: string): Promise<string | null>;
   /** Responders who can take an incident now (from accounts), for automatic owner assignment. */
   findAvailableResponders(): Promise<{ id: string }[]>;
+  /**
+   * Tells the reports subject, in the same transaction, that this incident now handles these
+   * reports (so the report shows it and its reporter sees "investigating").
+   */
+  markReportsHandled?(
+    tx: Executor,
+    actor: Actor,
+    incidentId: string,
+    reportIds: string[],
+  ): Promise<void>;
+  /** Report ids for what staff typed (a key such as RPT-0042, or an id); NOT_FOUND for unknown ones. */
+  resolveReports?(tx: Executor, refs: string[]): Promise<string[]>;
   /** The clocks: deadlines recomputed in the same transaction as every change. */
   clocks?: IncidentClockHook;
 }
@@ -203,6 +215,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     return { incident, id };
   }
 
+  async function resolveReports(tx: Executor, refs: string[]): Promise<string[]> {
+    const unique = [...new Set(refs)];
+    return unique.length > 0 && deps.resolveReports ? deps.resolveReports(tx, unique) : unique;
+  }
+
   async function openIncidentIn(
     tx: Executor,
     actor: Actor,
@@ -224,7 +241,13 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
 
   return {
     openIncident(actor: Actor, input: OpenInput): Promise<IncidentState> {
-      return inTransaction(db, (tx) => openIncidentIn(tx, actor, input));
+      return inTransaction(db, async (tx) => {
+        const reportIds = await resolveReports(tx, input.reportIds);
+        const incident = await openIncidentIn(tx, actor, { ...input, reportIds });
+        if (reportIds.length > 0)
+          await deps.markReportsHandled?.(tx, actor, incident.id, reportIds);
+        return incident;
+      });
     },
 
     /** Opens an incident inside the caller's transaction (a report opening its incident). */
@@ -263,7 +286,13 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     },
 
     linkReports(actor: Actor, ref: string, v: Version, reportIds: string[]) {
-      return change(actor, ref, v, (s) => rules.linkReports(s, reportIds));
+      return change(actor, ref, v, async (s, _policy, _now, tx) => {
+        const resolved = await resolveReports(tx, reportIds);
+        const events = rules.linkReports(s, resolved);
+        const fresh = resolved.filter((id) => !s.reportIds.includes(id));
+        if (fresh.length > 0) await deps.markReportsHandled?.(tx, actor, s.id, fresh);
+        return events;
+      });
     },
 
     addParticipant(actor: Actor, ref: string, v: Version, userId: string) {

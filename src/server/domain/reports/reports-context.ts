@@ -73,6 +73,8 @@ export interface IncidentSource {
   key: string;
   summary: string;
   receivedAt: number;
+  /** The reporter or staff recorded that the issue was posted in public. */
+  postedPublicly: boolean;
 }
 
 export const REPORT_STREAM = 'report';

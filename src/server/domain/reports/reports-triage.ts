@@ -7,6 +7,7 @@ import type {
   RemovalTaskUpdateInput,
   ReportListQuery,
 } from '../../../shared/api/reports.ts';
+import type { Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import type { NewEvent } from '../../db/event-store.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -19,9 +20,10 @@ import {
   requirePermission,
   staffUseCase,
   type ReportsDeps,
-  type Tx,
 } from './reports-context.ts';
 import {
+  findReportById,
+  findReportByKey,
   listAccessLog,
   listAttachments,
   listRemovalTasks,
@@ -180,7 +182,7 @@ export function createTriage(deps: ReportsDeps) {
 
   /** Records that an incident handles this report; opening the incident is the caller's job. */
   async function recordIncidentLink(
-    tx: Tx,
+    tx: Executor,
     report: ReportRecord,
     now: number,
     actor: Actor,
@@ -216,6 +218,40 @@ export function createTriage(deps: ReportsDeps) {
     });
   }
 
+  /** Report ids for keys (RPT-0042) or ids; unknown ones are NOT_FOUND. */
+  async function resolveReportRefs(tx: Executor, refs: string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const ref of refs) {
+      const report = /^RPT-\d+$/.test(ref)
+        ? await findReportByKey(tx, ref)
+        : await findReportById(tx, ref);
+      if (!report) throw notFound(`Report ${ref}`);
+      ids.push(report.id);
+    }
+    return [...new Set(ids)];
+  }
+
+  /**
+   * An incident (opened or linked on the incidents side) handles these reports: record it on each
+   * report inside the incident's transaction. Unknown ids or reports already handled elsewhere
+   * refuse the whole change.
+   */
+  async function markHandledByIncident(
+    tx: Executor,
+    actor: Actor,
+    incidentId: string,
+    reportIds: string[],
+  ): Promise<void> {
+    const now = deps.clock.now();
+    for (const reportId of reportIds) {
+      const report = await findReportById(tx, reportId);
+      if (!report) throw notFound(`Report ${reportId}`);
+      if (report.incident_id === incidentId) continue;
+      refuseUnless(decideLinkIncident(report.status, report.incident_id));
+      await recordIncidentLink(tx, report, now, actor, incidentId);
+    }
+  }
+
   /**
    * Opens an incident for this report through the incidents subject (the openIncident hook, wired
    * in the container) and links it, in one transaction.
@@ -231,6 +267,7 @@ export function createTriage(deps: ReportsDeps) {
         key: report.key,
         summary: report.summary,
         receivedAt: report.received_at,
+        postedPublicly: report.public_url !== null,
       });
       await recordIncidentLink(tx, report, now, actor, incidentId);
       return { incidentId };
@@ -317,6 +354,8 @@ export function createTriage(deps: ReportsDeps) {
     acknowledgeReport,
     closeReport,
     linkIncident,
+    markHandledByIncident,
+    resolveReportRefs,
     openIncidentFromReport,
     recordPublicUrl,
     updateRemovalTask,
