@@ -75,6 +75,7 @@ describe('role table', () => {
   it('keeps viewers read-only and unknown roles powerless', () => {
     // Executives follow status: they read, never change, and never see reporters' contact details.
     expect([...permissionsForRoles(['viewer'])].filter((p) => !p.endsWith('_own')).sort()).toEqual([
+      'deadlines.read',
       'incidents.read',
       'line.read',
       'policy.read',

@@ -23,6 +23,7 @@ import {
   type PolicyService,
 } from './domain/policy/index.ts';
 import { createIncidentsService, type IncidentsService } from './domain/incidents/index.ts';
+import { createDeadlinesService, type DeadlinesService } from './domain/clocks/index.ts';
 import {
   createNotificationsService,
   enqueueLineStoppedNotice,
@@ -48,6 +49,8 @@ export interface Container {
   services: {
     policy: PolicyService;
     incidents: IncidentsService;
+    /** The policy's time limits as live deadlines, fired by the scheduler. */
+    deadlines: DeadlinesService;
   };
   accounts: Accounts;
   /** Private intake of security reports: form, API, portal, staff triage. */
@@ -88,9 +91,24 @@ export async function createContainer(
   const clock = overrides.clock ?? systemClock;
   const handle: DatabaseHandle = await createDatabase(config);
   const policyService = createPolicyService({ db: handle.db, clock, policy });
+  // The incidents service is created below; the deadlines only need it for the visibility check.
+  let incidents: IncidentsService | null = null;
+  const deadlines = createDeadlinesService({
+    db: handle.db,
+    clock,
+    policy: () => policy.policy,
+    listUsers: async (tx, role) =>
+      (await listActiveUsers(tx, role === undefined ? {} : { role })).map((u) => ({
+        id: u.id,
+        email: u.email,
+      })),
+    findVisibleIncident: async (actor, ref) => (await incidents!.getIncident(actor, ref)).incident,
+  });
   const services = {
     policy: policyService,
+    deadlines,
     incidents: createIncidentsService({
+      clocks: { afterChange: deadlines.afterIncidentChange },
       db: handle.db,
       clock,
       policy,
@@ -113,6 +131,7 @@ export async function createContainer(
         enqueueLineStoppedNotice(tx, { incident, reason, at, baseUrl: config.baseUrl }),
     }),
   };
+  incidents = services.incidents;
   try {
     if (overrides.migrate ?? true) {
       const { applied } = await migrateToLatest(handle.db, handle.dialect, config.pgSchema);
@@ -171,6 +190,7 @@ export async function createContainer(
       return { incidentId: incident.id };
     },
     policy: () => policy.policy,
+    clocks: deadlines,
     attachments: createAttachmentStore(config.dataDir),
     settings: {
       baseUrl: config.baseUrl,

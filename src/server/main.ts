@@ -3,6 +3,7 @@
 import { loadConfig, ConfigError } from './config.ts';
 import { migrateCommand } from './cli/migrate-command.ts';
 import { gateCommand } from './cli/gate-command.ts';
+import { deadlinesCommand } from './cli/deadlines-command.ts';
 import { consoleOutput, type Output } from './cli/output.ts';
 import { policyCommand } from './cli/policy-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
@@ -21,6 +22,9 @@ Commands:
             validate a policy file; exits 1 printing each problem as FILE:LINE: field: message
   policy show
             summarise the policy in force (STOPLINE_POLICY)
+  deadlines [--breached] [--within 4h]
+            print breached deadlines and those due soon, soonest first; exits 1 if any is
+            breached
   user add  create a staff account and print its one-time set-password link
             (stopline user add --email E --name N --role admin)
   verify    check the hash chains of the event log and the audit trail; exits 1 naming the
@@ -63,6 +67,8 @@ export async function main(
         return await gateCommand(config, rest, out, env);
       case 'policy':
         return await policyCommand(rest, config, out);
+      case 'deadlines':
+        return await deadlinesCommand(config, rest, out);
       default:
         out.error(`stopline: unknown command "${command}"${rest.length ? '' : ''}\n\n${USAGE}`);
         return 2;

@@ -3,6 +3,7 @@
 import type { Config } from '../config.ts';
 import { createContainer, type Container } from '../container.ts';
 import { buildApp } from '../http/app.ts';
+import { Scheduler } from '../workers/scheduler.ts';
 import { consoleOutput, type Output } from './output.ts';
 
 export async function serveCommand(config: Config, out: Output = consoleOutput): Promise<number> {
@@ -17,6 +18,12 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
     { baseUrl: config.baseUrl, database: container.dialect },
     'stopline is running',
   );
+  const scheduler = new Scheduler({
+    deadlines: container.services.deadlines,
+    clock: container.clock,
+    logger: container.logger,
+  });
+  scheduler.start();
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -32,6 +39,7 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
       app
         .close()
         .then(() => container.outboxWorker.stop())
+        .then(() => scheduler.stop())
         .then(() => container.close())
         .then(() => {
           clearTimeout(force);

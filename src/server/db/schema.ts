@@ -460,6 +460,33 @@ export interface NotificationQuietHoursTable {
   updated_at: number;
 }
 
+export interface DeadlinesTable {
+  id: string;
+  subject_type: string;
+  subject_id: string;
+  kind: string;
+  /** The task id for task_due; '' otherwise. */
+  ref: string;
+  /** pending, paused, met, cancelled. */
+  status: string;
+  started_at: number;
+  due_at: number;
+  stage: number;
+  next_fire_at: number | null;
+  paused_at: number | null;
+  responsible_id: string | null;
+  satisfied_by_json: string;
+  met_at: number | null;
+  met_by: string | null;
+  met_reason: string | null;
+  breached_at: number | null;
+  /** The scheduler instance that claimed the row, until when (compare-and-set). */
+  claimed_by: string | null;
+  claimed_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   events: EventsTable;
   streams: StreamsTable;
@@ -499,6 +526,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_quiet_hours: NotificationQuietHoursTable;
+  deadlines: DeadlinesTable;
 }
 
 export type Db = Kysely<Database>;

@@ -13,6 +13,7 @@ import { incidentLifecycleRoutes } from './api/incident-lifecycle-routes.ts';
 import { incidentsRoutes } from './api/incidents-routes.ts';
 import { lineRoutes } from './api/line-routes.ts';
 import { notificationRoutes } from './api/notification-routes.ts';
+import { deadlinesRoutes } from './api/deadlines-routes.ts';
 import { policyRoutes } from './api/policy-routes.ts';
 import { oidcRoutes } from './api/oidc-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
@@ -73,6 +74,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(incidentLifecycleRoutes, { container });
   await app.register(lineRoutes, { container });
   await app.register(notificationRoutes, { container });
+  await app.register(deadlinesRoutes, { container });
   await app.register(reportIntakeRoutes, { container });
   await app.register(reportRoutes, { container });
   await app.register(publicSite, { container });

@@ -93,6 +93,15 @@ export const PolicyResponse = z.object({
     verifyIdentityBeforeSharingResults: z.boolean(),
   }),
   security: z.object({ requireMfaForAdmins: z.boolean() }),
+  clocks: z.object({
+    description: z.string(),
+    responseMetBy: z.array(z.string()),
+    customerNoticeWithin: DurationJson,
+    finalReportWithin: DurationJson,
+    remindAt: z.array(z.number()),
+    escalateTo: z.array(z.string()),
+    repeatEvery: DurationJson,
+  }),
 });
 export type PolicyResponse = z.infer<typeof PolicyResponse>;
 

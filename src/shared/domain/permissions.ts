@@ -32,6 +32,9 @@ export const PERMISSIONS = [
   // notifications: the outbox and delivery log, outgoing webhook endpoints (admin only)
   'outbox.manage',
   'webhooks.manage',
+  // clocks: the policy's deadlines
+  'deadlines.read',
+  'deadlines.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -7,6 +7,7 @@ import * as accounts from './2026-11-25-0002-accounts.ts';
 import * as policyVersions from './2026-11-25-0003-policy-versions.ts';
 import * as incidents from './2026-11-25-0004-incidents.ts';
 import * as reports from './2026-11-25-0005-reports.ts';
+import * as deadlines from './2026-11-25-0006-deadlines.ts';
 import * as delivery from './2026-11-25-0007-delivery.ts';
 
 interface DialectMigration {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-25-0003-policy-versions': policyVersions,
   '2026-11-25-0004-incidents': incidents,
   '2026-11-25-0005-reports': reports,
+  '2026-11-25-0006-deadlines': deadlines,
   '2026-11-25-0007-delivery': delivery,
 };
 

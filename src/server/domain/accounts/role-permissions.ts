@@ -2,7 +2,7 @@
 // permissions are the union of their roles' rows. Per-incident roles will add to this later.
 import { PERMISSIONS, type Permission } from '../../../shared/domain/permissions.ts';
 
-const READ_ALONG: Permission[] = ['incidents.read', 'line.read', 'policy.read'];
+const READ_ALONG: Permission[] = ['incidents.read', 'line.read', 'policy.read', 'deadlines.read'];
 const OWN: Permission[] = ['tokens.manage_own', 'account.manage_own'];
 
 export const ROLE_PERMISSIONS = {
@@ -24,6 +24,7 @@ export const ROLE_PERMISSIONS = {
     'reports.communicate',
     'reports.verify_identity',
     'reports.manage_access',
+    'deadlines.manage',
   ],
   // The responsible developer triages, reproduces, calls the reporter back and verifies them.
   responder: [
@@ -37,6 +38,7 @@ export const ROLE_PERMISSIONS = {
     'reports.triage',
     'reports.communicate',
     'reports.verify_identity',
+    'deadlines.manage',
   ],
   // The communications lead keeps reporters informed but takes no part in triage.
   comms: [...READ_ALONG, ...OWN, 'reports.read', 'reports.read_contact', 'reports.communicate'],

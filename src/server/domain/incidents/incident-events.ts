@@ -105,6 +105,24 @@ export interface IncidentEventData {
   'incident.milestone_recorded': { milestone: Milestone; note: string };
   'incident.line_stopped': { reason: string };
   'incident.line_resumed': { reason: string };
+  /** Written by the clocks: a reminder, the breach, each escalation, and the deadline met. */
+  'incident.deadline_reminded': DeadlineEventData;
+  'incident.deadline_breached': DeadlineEventData;
+  'incident.deadline_escalated': DeadlineEventData;
+  'incident.deadline_met': DeadlineEventData;
+}
+
+export interface DeadlineEventData {
+  deadlineId: string;
+  kind: string;
+  dueAt: number;
+  /** Who was told (user ids), for reminders and escalations. */
+  notified?: string[];
+  /** The escalation level told, for breaches and escalations. */
+  level?: string;
+  /** What met it: an event type, or "manual" with the reason. */
+  metBy?: string;
+  reason?: string;
 }
 
 export type IncidentEventType = keyof IncidentEventData;
@@ -135,6 +153,10 @@ export const INCIDENT_EVENT_TYPES = [
   'incident.milestone_recorded',
   'incident.line_stopped',
   'incident.line_resumed',
+  'incident.deadline_reminded',
+  'incident.deadline_breached',
+  'incident.deadline_escalated',
+  'incident.deadline_met',
 ] as const satisfies readonly IncidentEventType[];
 
 export type IncidentEvent = {

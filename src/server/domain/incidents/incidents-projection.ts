@@ -377,6 +377,10 @@ async function projectOne(
       return;
     }
     case 'incident.note_added':
+    case 'incident.deadline_reminded':
+    case 'incident.deadline_breached':
+    case 'incident.deadline_escalated':
+    case 'incident.deadline_met':
       return;
   }
 }

@@ -54,6 +54,19 @@ export interface IncidentsServiceDeps {
   resolveReports?(tx: Executor, refs: string[]): Promise<string[]>;
   /** Called in the transaction that stops the line (notifications enqueue the notice there). */
   onLineStopped?(tx: Executor, incident: IncidentState, reason: string, at: number): Promise<void>;
+  /** The clocks: deadlines recomputed in the same transaction as every change. */
+  clocks?: IncidentClockHook;
+}
+
+export interface IncidentClockHook {
+  /** Recomputes the incident's deadlines; returns the clock events to record (deadlines met). */
+  afterChange(
+    tx: Executor,
+    state: IncidentState,
+    policy: Policy,
+    events: readonly IncidentEvent[],
+    now: number,
+  ): Promise<IncidentEvent[]>;
 }
 
 export type IncidentsService = ReturnType<typeof createIncidentsService>;
@@ -145,6 +158,22 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     return settled;
   }
 
+  /** After any change: the clocks recompute the deadlines and record those met. */
+  async function settleClocks(
+    tx: Executor,
+    after: IncidentState,
+    policy: Policy,
+    events: readonly IncidentEvent[],
+    actor: Actor,
+    at: number,
+  ): Promise<IncidentState> {
+    if (!deps.clocks) return after;
+    const clockEvents = await deps.clocks.afterChange(tx, after, policy, events, at);
+    if (clockEvents.length === 0) return after;
+    await record(tx, after, policy, clockEvents, actor, at);
+    return (await repo.findIncidentState(tx, after.id))!;
+  }
+
   /** Load → check version → rules decide → append and project → settle the line. */
   async function change(
     actor: Actor,
@@ -169,7 +198,8 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       const events = await decide(state, policy, now, tx);
       if (events.length === 0) return state;
       await record(tx, state, policy, events, actor, now);
-      return settleLine(tx, state.id, policy, actor, now);
+      const after = await settleLine(tx, state.id, policy, actor, now);
+      return settleClocks(tx, after, policy, events, actor, now);
     });
   }
 
@@ -209,7 +239,8 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       ctx,
     );
     await record(tx, { id, version: 0 }, inForce.policy, events, actor, now);
-    return settleLine(tx, id, inForce.policy, actor, now);
+    const after = await settleLine(tx, id, inForce.policy, actor, now);
+    return settleClocks(tx, after, inForce.policy, events, actor, now);
   }
 
   return {
@@ -444,6 +475,36 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
 
     lineHistory: (limit: number) => listLineHistory(db, limit),
   };
+}
+
+/**
+ * Records clock events (reminders, breaches, escalations, deadlines met) on an incident's stream
+ * in the caller's transaction, at the incident's current version.
+ */
+export async function recordClockEvents(
+  tx: Executor,
+  incidentId: string,
+  events: IncidentEvent[],
+  at: number,
+): Promise<boolean> {
+  const state = await repo.findIncidentState(tx, incidentId);
+  if (!state || events.length === 0) return false;
+  const stored = await appendEvents(tx, {
+    streamId: state.id,
+    streamType: 'incident',
+    expectedVersion: state.version,
+    at,
+    events: events.map((e) => ({
+      type: e.type,
+      visibility: e.visibility,
+      actorId: null,
+      data: e.data as unknown as Record<string, unknown>,
+    })),
+  });
+  const recorded = events.map((e, i) => ({ ...e, seq: stored[i]!.seq, at, actorId: null }));
+  // Clock events change no projected field, so the closed phase is not needed here.
+  await projectIncidentEvents(tx, state.id, recorded, '');
+  return true;
 }
 
 /** The line read straight from the projection (also used by `stopline gate`). */

@@ -2,6 +2,8 @@
 export {
   createIncidentsService,
   readLine,
+  recordClockEvents,
+  type IncidentClockHook,
   type IncidentsService,
   type IncidentsServiceDeps,
   type OpenInput,
@@ -9,6 +11,13 @@ export {
 export { isAdmin } from './access-rules.ts';
 export { gateVerdict, type GateVerdict, type LineIncident } from './line-rules.ts';
 export type { IncidentState, Task, ContainmentAction, PanelVote } from './incident-state.ts';
-export { INCIDENT_EVENT_TYPES, type IncidentEventType } from './incident-events.ts';
+export {
+  INCIDENT_EVENT_TYPES,
+  incidentEvent,
+  type IncidentEvent,
+  type IncidentEventType,
+  type DeadlineEventData,
+} from './incident-events.ts';
+export { findIncidentState } from './incidents-repository.ts';
 export type { IncidentFlag } from './role-rules.ts';
 export type { FailedCheck } from './phase-rules.ts';

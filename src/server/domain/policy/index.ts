@@ -18,6 +18,9 @@ export {
   type Phase,
   type ExitCheck,
   type ExitCheckId,
+  type Clocks,
+  RESPONSE_EVENTS,
+  ESCALATION_LEVELS,
 } from './policy-schema.ts';
 export { loadPolicyFile, PolicyError, type PolicyInForce } from './policy-loader.ts';
 export {

@@ -155,6 +155,47 @@ export const Reporters = z.strictObject({
   verifyIdentityBeforeSharingResults: z.boolean().default(true),
 });
 
+/** Incident events that can count as the first response (the response clock is then met). */
+export const RESPONSE_EVENTS = [
+  'incident.owner_assigned',
+  'incident.note_added',
+  'incident.reproduction_recorded',
+  'incident.panel_convened',
+  'incident.role_assigned',
+  'incident.containment_recorded',
+  'incident.decision_logged',
+] as const;
+
+/** Who is told at and after a breach, in order: each repeat goes one step further up. */
+export const ESCALATION_LEVELS = ['owner', 'security_lead', 'executive_sponsor'] as const;
+
+const HOUR_MS = 3_600_000;
+
+export const Clocks = z.strictObject({
+  description: description.default(
+    'Every time limit in this policy is a live clock: reminders before, escalation at and after.',
+  ),
+  /** The first of these events, by anyone, is the response that stops the response clock. */
+  responseMetBy: z
+    .array(z.enum(RESPONSE_EVENTS))
+    .min(1)
+    .default(['incident.note_added', 'incident.reproduction_recorded', 'incident.role_assigned']),
+  /** First notice to affected customers, from the moment the incident is critical. */
+  customerNoticeWithin: Duration.default(4 * HOUR_MS),
+  /** The final report is due this long after the incident is resolved (critical incidents). */
+  finalReportWithin: Duration.default(72 * HOUR_MS),
+  /** Reminders to whoever is responsible, at these fractions of the time allowed. */
+  remindAt: z.array(z.number().gt(0).lt(1)).max(5).default([0.5, 0.8]),
+  /** At the breach the first of these is told, then one more step up at every repeat. */
+  escalateTo: z
+    .array(z.enum(ESCALATION_LEVELS))
+    .min(1)
+    .default(['security_lead', 'executive_sponsor']),
+  /** A breached deadline is escalated again at this interval until it is met. */
+  repeatEvery: Duration.default(HOUR_MS / 2),
+});
+export type Clocks = z.output<typeof Clocks>;
+
 export const Security = z.strictObject({
   requireMfaForAdmins: z.boolean().default(false),
 });
@@ -176,6 +217,7 @@ export const PolicyDocument = z
     verification: Verification,
     reporters: Reporters,
     security: Security.default({ requireMfaForAdmins: false }),
+    clocks: Clocks.prefault({}),
   })
   .superRefine((policy, ctx) => {
     const severityIds = new Set<string>();

@@ -5,7 +5,9 @@ export type {
   ReportsSettings,
   AuditEntry,
   IncidentSource,
+  ReportClockHook,
 } from './reports-context.ts';
+export { recordReportClockEvents } from './reports-clock-events.ts';
 export { createAttachmentStore, detectType, type AttachmentStore } from './attachment-store.ts';
 export type { IncomingFile, Receipt } from './reports-intake.ts';
 export type { PortalView, PortalSession } from './reports-portal.ts';

@@ -52,6 +52,19 @@ export interface ReportsDeps {
     actor: Actor,
     report: IncidentSource,
   ) => Promise<{ incidentId: string }>;
+  /** The clocks (acknowledgment deadline), in the same transaction as the report's change. */
+  clocks?: ReportClockHook;
+}
+
+export interface ReportClockHook {
+  reportReceived(tx: Executor, reportId: string, receivedAt: number, dueAt: number): Promise<void>;
+  /** The report's deadlines after these events; returns clock events to record with them. */
+  reportEvents(
+    tx: Executor,
+    reportId: string,
+    events: readonly NewEvent[],
+    at: number,
+  ): Promise<NewEvent[]>;
 }
 
 /** What the incidents subject is given to open an incident from a report. */

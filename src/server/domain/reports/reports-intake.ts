@@ -273,6 +273,7 @@ export function createIntake(deps: ReportsDeps) {
           at: receivedAt,
           events,
         });
+        await deps.clocks?.reportReceived(tx, reportId, receivedAt, dueAt);
         if (contact.email) {
           await enqueueMessage(
             tx,

@@ -108,20 +108,20 @@ export function createTriage(deps: ReportsDeps) {
   function acknowledgeReport(actor: Actor, key: string) {
     return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
       refuseUnless(decideAcknowledge(report.status));
-      await changeReport(
-        tx,
-        report,
-        now,
-        [
-          {
-            type: 'report.acknowledged',
-            visibility: 'reporter',
-            actorId: actor.userId,
-            data: { dueAt: report.acknowledge_due_at, onTime: now <= report.acknowledge_due_at },
-          },
-        ],
-        { status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.userId },
-      );
+      const events: NewEvent[] = [
+        {
+          type: 'report.acknowledged',
+          visibility: 'reporter',
+          actorId: actor.userId,
+          data: { dueAt: report.acknowledge_due_at, onTime: now <= report.acknowledge_due_at },
+        },
+      ];
+      events.push(...((await deps.clocks?.reportEvents(tx, report.id, events, now)) ?? []));
+      await changeReport(tx, report, now, events, {
+        status: 'acknowledged',
+        acknowledged_at: now,
+        acknowledged_by: actor.userId,
+      });
       await notifyReporter(
         tx,
         deps,
@@ -159,6 +159,7 @@ export function createTriage(deps: ReportsDeps) {
           data: { duplicateOf },
         });
       }
+      events.push(...((await deps.clocks?.reportEvents(tx, report.id, events, now)) ?? []));
       await changeReport(tx, report, now, events, {
         status: input.resolution,
         closed_at: now,

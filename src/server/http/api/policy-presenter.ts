@@ -98,6 +98,15 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       verifyIdentityBeforeSharingResults: policy.reporters.verifyIdentityBeforeSharingResults,
     },
     security: { requireMfaForAdmins: policy.security.requireMfaForAdmins },
+    clocks: {
+      description: policy.clocks.description,
+      responseMetBy: [...policy.clocks.responseMetBy],
+      customerNoticeWithin: duration(policy.clocks.customerNoticeWithin),
+      finalReportWithin: duration(policy.clocks.finalReportWithin),
+      remindAt: [...policy.clocks.remindAt],
+      escalateTo: [...policy.clocks.escalateTo],
+      repeatEvery: duration(policy.clocks.repeatEvery),
+    },
   };
 }
 

@@ -1,0 +1,422 @@
+// The policy's promises as deadlines: pure rules from an incident's state, the events just
+// recorded and the policy to the deadlines that should exist, and the fire times of the ladder
+// (reminders at fractions of the time, the breach, then one step up every interval until met).
+import type { IncidentState } from '../incidents/index.ts';
+import type { Policy } from '../policy/index.ts';
+
+export const DEADLINE_KINDS = [
+  'reporter_acknowledgment',
+  'response',
+  'internal_update',
+  'customer_first_notice',
+  'customer_update',
+  'final_report',
+  'task_due',
+] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+export type DeadlineStatus = 'pending' | 'paused' | 'met' | 'cancelled';
+
+/** A deadline as the rules see it (the stored row without its claim). */
+export interface Deadline {
+  id: string;
+  subjectType: 'incident' | 'report';
+  subjectId: string;
+  kind: DeadlineKind;
+  /** The task id for task_due; '' otherwise. */
+  ref: string;
+  status: DeadlineStatus;
+  startedAt: number;
+  dueAt: number;
+  /** The next step of the ladder (see fireTime); null when met, cancelled or paused. */
+  stage: number;
+  nextFireAt: number | null;
+  pausedAt: number | null;
+  responsibleId: string | null;
+  /** Event types (optionally "type:detail") that meet it. */
+  satisfiedBy: string[];
+  metAt: number | null;
+  metBy: string | null;
+}
+
+/** An event just recorded on the subject's stream, as the rules need it. */
+export interface RecordedEvent {
+  type: string;
+  data: Record<string, unknown>;
+  visibility: string;
+}
+
+export interface WantedDeadline {
+  kind: DeadlineKind;
+  ref: string;
+  startedAt: number;
+  dueAt: number;
+  responsibleId: string | null;
+  satisfiedBy: string[];
+  /** Clocks that wait while the incident waits for the reporter. */
+  pausable: boolean;
+}
+
+/** What an incident change does to its deadlines. */
+export interface DeadlinePlan {
+  create: Deadline[];
+  update: Deadline[];
+  met: Deadline[];
+  cancelled: Deadline[];
+}
+
+const CUSTOMER_NOTICE = 'incident.note_added:public';
+const FINAL_REPORT = 'incident.milestone_recorded:final_report_step_recorded';
+const INTERNAL_UPDATE = 'incident.note_added';
+
+/** Whether an event meets a deadline: "type", or "type:detail" (the milestone or visibility). */
+export function meets(event: RecordedEvent, satisfiedBy: readonly string[]): boolean {
+  return satisfiedBy.some((spec) => {
+    const [type, detail] = spec.split(':');
+    if (type !== event.type) return false;
+    if (detail === undefined) return true;
+    return event.data['milestone'] === detail || event.visibility === detail;
+  });
+}
+
+/** When stage `stage` of the ladder fires: reminders, then the breach at due, then repeats. */
+export function fireTime(d: Pick<Deadline, 'startedAt' | 'dueAt'>, stage: number, policy: Policy) {
+  const { remindAt, repeatEvery } = policy.clocks;
+  if (stage < remindAt.length) {
+    return Math.round(d.startedAt + remindAt[stage]! * (d.dueAt - d.startedAt));
+  }
+  return d.dueAt + (stage - remindAt.length) * repeatEvery;
+}
+
+/** What stage `stage` is: a reminder, the breach, or an escalation to the next level. */
+export function stageStep(stage: number, policy: Policy) {
+  const { remindAt, escalateTo } = policy.clocks;
+  if (stage < remindAt.length) return { step: 'reminder' as const, level: 'owner' as const };
+  const up = stage - remindAt.length;
+  return {
+    step: up === 0 ? ('breach' as const) : ('escalation' as const),
+    level: escalateTo[Math.min(up, escalateTo.length - 1)]!,
+  };
+}
+
+/** The first stage still ahead at `now` (reminders already past are skipped; a breach never). */
+export function firstStageAfter(d: Pick<Deadline, 'startedAt' | 'dueAt'>, now: number, p: Policy) {
+  const reminders = p.clocks.remindAt.length;
+  for (let stage = 0; stage < reminders; stage++) {
+    if (fireTime(d, stage, p) >= now) return stage;
+  }
+  return reminders;
+}
+
+function phaseAt(policy: Policy, phase: string) {
+  return policy.phases.findIndex((p) => p.id === phase);
+}
+
+/** Resolved: at or after the policy's "resolved" phase. */
+export function isResolved(state: IncidentState, policy: Policy): boolean {
+  return phaseAt(policy, state.phase) >= phaseAt(policy, policy.stopTheLine.resolvedAtPhase);
+}
+
+function severityOf(state: IncidentState, policy: Policy) {
+  const id = state.severity ?? policy.criticality.defaultSeverity.non_critical;
+  return (
+    policy.severities.find((s) => s.id === id) ?? policy.severities[policy.severities.length - 1]!
+  );
+}
+
+function isCritical(state: IncidentState, policy: Policy) {
+  if (state.severity !== null) return severityOf(state, policy).critical;
+  return state.criticality === 'critical';
+}
+
+/**
+ * The deadlines the incident should have now. `history` is every deadline it has had (met ones
+ * tell when a recurring clock last restarted); `events` were just recorded at `now`.
+ */
+export function wantedIncidentDeadlines(
+  state: IncidentState,
+  policy: Policy,
+  history: readonly Deadline[],
+  events: readonly RecordedEvent[],
+  now: number,
+): WantedDeadline[] {
+  const closed = policy.phases.find((p) => p.id === state.phase)?.terminal ?? false;
+  if (closed) return [];
+  const wanted: WantedDeadline[] = [];
+  const severity = severityOf(state, policy);
+  const owner = state.ownerId;
+  const active = (kind: DeadlineKind, ref = '') =>
+    history.find((d) => d.kind === kind && d.ref === ref && isActive(d));
+  const lastMet = (kind: DeadlineKind) =>
+    history
+      .filter((d) => d.kind === kind && d.metAt !== null)
+      .reduce<number | null>((last, d) => Math.max(last ?? 0, d.metAt!), null);
+  const resolved = isResolved(state, policy);
+
+  // Response: from declaration, or from a severity change (a tighter severity never loosens it).
+  const responded = history.some((d) => d.kind === 'response' && d.status === 'met');
+  if (!responded && !resolved) {
+    const current = active('response');
+    const change = events.find((e) => e.type === 'incident.severity_set');
+    let startedAt = current?.startedAt ?? state.declaredAt;
+    let dueAt = current?.dueAt ?? state.declaredAt + severity.responseWithin;
+    if (change && current) {
+      // From the change; a raised severity takes whichever comes first.
+      const restarted = now + severity.responseWithin;
+      const previous = policy.severities.find((s) => s.id === change.data['previous']);
+      const raised = previous !== undefined && severity.responseWithin < previous.responseWithin;
+      if (!raised || restarted < current.dueAt) {
+        startedAt = now;
+        dueAt = restarted;
+      }
+    }
+    wanted.push({
+      kind: 'response',
+      ref: '',
+      startedAt,
+      dueAt,
+      responsibleId: owner,
+      satisfiedBy: [...policy.clocks.responseMetBy],
+      pausable: true,
+    });
+  }
+
+  // Internal status updates while active; the clock stops when resolved.
+  if (!resolved && severity.internalUpdateEvery !== undefined) {
+    const current = active('internal_update');
+    const startedAt = current?.startedAt ?? lastMet('internal_update') ?? state.declaredAt;
+    wanted.push({
+      kind: 'internal_update',
+      ref: '',
+      startedAt,
+      dueAt: startedAt + severity.internalUpdateEvery,
+      responsibleId: owner,
+      satisfiedBy: [INTERNAL_UPDATE],
+      pausable: true,
+    });
+  }
+
+  // Customers are affected when the incident is critical: a first notice, then updates.
+  if (isCritical(state, policy) && !resolved) {
+    const noticed = history.some((d) => d.kind === 'customer_first_notice' && d.status === 'met');
+    if (!noticed) {
+      const startedAt = active('customer_first_notice')?.startedAt ?? now;
+      wanted.push({
+        kind: 'customer_first_notice',
+        ref: '',
+        startedAt,
+        dueAt: startedAt + policy.clocks.customerNoticeWithin,
+        responsibleId: owner,
+        satisfiedBy: [CUSTOMER_NOTICE],
+        pausable: false,
+      });
+    } else if (severity.customerUpdateEvery !== undefined) {
+      const startedAt =
+        active('customer_update')?.startedAt ??
+        Math.max(lastMet('customer_update') ?? 0, lastMet('customer_first_notice') ?? 0);
+      wanted.push({
+        kind: 'customer_update',
+        ref: '',
+        startedAt,
+        dueAt: startedAt + severity.customerUpdateEvery,
+        responsibleId: owner,
+        satisfiedBy: [CUSTOMER_NOTICE],
+        pausable: false,
+      });
+    }
+  }
+
+  // The final report, for critical incidents, from resolution.
+  if (resolved && isCritical(state, policy)) {
+    const done =
+      state.milestones.includes('final_report_step_recorded') ||
+      history.some((d) => d.kind === 'final_report' && d.status === 'met');
+    if (!done) {
+      const startedAt = active('final_report')?.startedAt ?? now;
+      wanted.push({
+        kind: 'final_report',
+        ref: '',
+        startedAt,
+        dueAt: startedAt + policy.clocks.finalReportWithin,
+        responsibleId: owner,
+        satisfiedBy: [FINAL_REPORT],
+        pausable: false,
+      });
+    }
+  }
+
+  // Any task with a due time, until it is done or cancelled.
+  for (const task of state.tasks) {
+    if (task.dueAt === null || task.status === 'done' || task.status === 'cancelled') continue;
+    wanted.push({
+      kind: 'task_due',
+      ref: task.id,
+      startedAt: Math.min(task.createdAt, task.dueAt),
+      dueAt: task.dueAt,
+      responsibleId: task.assigneeId ?? owner,
+      satisfiedBy: [],
+      pausable: false,
+    });
+  }
+  return wanted;
+}
+
+/** A task deadline ends met when its task is done. */
+export function taskDone(state: IncidentState): (d: Deadline) => boolean {
+  return (d) =>
+    d.kind === 'task_due' && state.tasks.some((t) => t.id === d.ref && t.status === 'done');
+}
+
+export function isActive(d: Pick<Deadline, 'status'>): boolean {
+  return d.status === 'pending' || d.status === 'paused';
+}
+
+/**
+ * Reconciles the stored deadlines with what the rules want: meets those an event met, creates
+ * the new ones, moves changed due times (and pauses or resumes), cancels those no longer wanted.
+ */
+export function planDeadlines(input: {
+  subjectType: Deadline['subjectType'];
+  subjectId: string;
+  history: readonly Deadline[];
+  events: readonly RecordedEvent[];
+  want: (history: readonly Deadline[]) => WantedDeadline[];
+  paused: boolean;
+  policy: Policy;
+  now: number;
+  newId(): string;
+  /** Whether a deadline no longer wanted ended by being met (a task done) rather than stopped. */
+  endedAsMet?: (d: Deadline) => boolean;
+}): DeadlinePlan {
+  const { policy, now } = input;
+  const plan: DeadlinePlan = { create: [], update: [], met: [], cancelled: [] };
+  const history = input.history.map((d) => {
+    if (!isActive(d)) return d;
+    const event = input.events.find((e) => meets(e, d.satisfiedBy));
+    if (!event) return d;
+    const met: Deadline = {
+      ...d,
+      status: 'met',
+      metAt: now,
+      metBy: event.type,
+      nextFireAt: null,
+      pausedAt: null,
+    };
+    plan.met.push(met);
+    return met;
+  });
+  const wanted = input.want(history);
+  const seen = new Set<string>();
+  for (const w of wanted) {
+    const slot = `${w.kind}:${w.ref}`;
+    seen.add(slot);
+    const current = history.find((d) => isActive(d) && `${d.kind}:${d.ref}` === slot);
+    const pause = input.paused && w.pausable;
+    if (!current) {
+      const fresh: Deadline = {
+        id: input.newId(),
+        subjectType: input.subjectType,
+        subjectId: input.subjectId,
+        kind: w.kind,
+        ref: w.ref,
+        status: pause ? 'paused' : 'pending',
+        startedAt: w.startedAt,
+        dueAt: w.dueAt,
+        stage: 0,
+        nextFireAt: null,
+        pausedAt: pause ? now : null,
+        responsibleId: w.responsibleId,
+        satisfiedBy: w.satisfiedBy,
+        metAt: null,
+        metBy: null,
+      };
+      fresh.stage = firstStageAfter(fresh, now, policy);
+      fresh.nextFireAt = pause ? null : fireTime(fresh, fresh.stage, policy);
+      plan.create.push(fresh);
+      continue;
+    }
+    let next: Deadline = { ...current, responsibleId: w.responsibleId };
+    if (w.dueAt !== current.dueAt || w.startedAt !== current.startedAt) {
+      next = { ...next, startedAt: w.startedAt, dueAt: w.dueAt };
+      // A new due time restarts the ladder, but a breach already escalated stays escalated.
+      const breach = policy.clocks.remindAt.length;
+      next.stage =
+        current.stage > breach && w.dueAt <= now
+          ? current.stage
+          : firstStageAfter(next, now, policy);
+    }
+    if (pause && current.status === 'pending') {
+      next = { ...next, status: 'paused', pausedAt: now, nextFireAt: null };
+    } else if (!pause && current.status === 'paused') {
+      // The clock resumes where it stopped: the time spent waiting is added to the deadline.
+      const waited = now - (current.pausedAt ?? now);
+      next = {
+        ...next,
+        status: 'pending',
+        pausedAt: null,
+        startedAt: next.startedAt + waited,
+        dueAt: next.dueAt + waited,
+      };
+    }
+    if (next.status === 'pending') next.nextFireAt = fireTime(next, next.stage, policy);
+    if (!sameDeadline(next, current)) plan.update.push(next);
+  }
+  for (const d of history) {
+    if (isActive(d) && !seen.has(`${d.kind}:${d.ref}`)) {
+      // No longer wanted: met when its own condition says so (a task done), otherwise stopped.
+      const taskDone = input.endedAsMet?.(d) ?? false;
+      const ended: Deadline = {
+        ...d,
+        status: taskDone ? 'met' : 'cancelled',
+        metAt: taskDone ? now : null,
+        metBy: taskDone ? 'incident.task_updated' : null,
+        nextFireAt: null,
+        pausedAt: null,
+      };
+      (taskDone ? plan.met : plan.cancelled).push(ended);
+    }
+  }
+  return plan;
+}
+
+function sameDeadline(a: Deadline, b: Deadline): boolean {
+  return (
+    a.status === b.status &&
+    a.startedAt === b.startedAt &&
+    a.dueAt === b.dueAt &&
+    a.stage === b.stage &&
+    a.nextFireAt === b.nextFireAt &&
+    a.pausedAt === b.pausedAt &&
+    a.responsibleId === b.responsibleId
+  );
+}
+
+/** The reporter acknowledgment: received + reporters.acknowledgeWithin, met by acknowledging. */
+export function reporterAcknowledgment(
+  reportId: string,
+  receivedAt: number,
+  dueAt: number,
+  policy: Policy,
+  newId: () => string,
+): Deadline {
+  const d: Deadline = {
+    id: newId(),
+    subjectType: 'report',
+    subjectId: reportId,
+    kind: 'reporter_acknowledgment',
+    ref: '',
+    status: 'pending',
+    startedAt: receivedAt,
+    dueAt,
+    stage: 0,
+    nextFireAt: null,
+    pausedAt: null,
+    responsibleId: null,
+    satisfiedBy: ['report.acknowledged'],
+    metAt: null,
+    metBy: null,
+  };
+  d.stage = firstStageAfter(d, receivedAt, policy);
+  d.nextFireAt = fireTime(d, d.stage, policy);
+  return d;
+}

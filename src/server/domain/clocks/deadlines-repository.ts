@@ -1,0 +1,225 @@
+// The deadlines table: rows to and from the rules' Deadline, the subject's history, the listing
+// for the API, and the scheduler's compare-and-set claim.
+import type { DeadlinesTable, Executor } from '../../db/schema.ts';
+import type { Deadline, DeadlineKind, DeadlineStatus } from './deadline-rules.ts';
+
+export interface DeadlineRecord extends Deadline {
+  metReason: string | null;
+  breachedAt: number | null;
+  claimedBy: string | null;
+  claimedUntil: number | null;
+}
+
+function fromRow(r: DeadlinesTable): DeadlineRecord {
+  return {
+    id: r.id,
+    subjectType: r.subject_type as Deadline['subjectType'],
+    subjectId: r.subject_id,
+    kind: r.kind as DeadlineKind,
+    ref: r.ref,
+    status: r.status as DeadlineStatus,
+    startedAt: Number(r.started_at),
+    dueAt: Number(r.due_at),
+    stage: r.stage,
+    nextFireAt: r.next_fire_at === null ? null : Number(r.next_fire_at),
+    pausedAt: r.paused_at === null ? null : Number(r.paused_at),
+    responsibleId: r.responsible_id,
+    satisfiedBy: JSON.parse(r.satisfied_by_json) as string[],
+    metAt: r.met_at === null ? null : Number(r.met_at),
+    metBy: r.met_by,
+    metReason: r.met_reason,
+    breachedAt: r.breached_at === null ? null : Number(r.breached_at),
+    claimedBy: r.claimed_by,
+    claimedUntil: r.claimed_until === null ? null : Number(r.claimed_until),
+  };
+}
+
+function changes(d: Deadline) {
+  return {
+    status: d.status,
+    started_at: d.startedAt,
+    due_at: d.dueAt,
+    stage: d.stage,
+    next_fire_at: d.nextFireAt,
+    paused_at: d.pausedAt,
+    responsible_id: d.responsibleId,
+    met_at: d.metAt,
+    met_by: d.metBy,
+  };
+}
+
+export async function insertDeadlines(tx: Executor, rows: Deadline[], at: number): Promise<void> {
+  if (rows.length === 0) return;
+  await tx
+    .insertInto('deadlines')
+    .values(
+      rows.map((d) => ({
+        id: d.id,
+        subject_type: d.subjectType,
+        subject_id: d.subjectId,
+        kind: d.kind,
+        ref: d.ref,
+        satisfied_by_json: JSON.stringify(d.satisfiedBy),
+        met_reason: null,
+        breached_at: null,
+        claimed_by: null,
+        claimed_until: null,
+        created_at: at,
+        updated_at: at,
+        ...changes(d),
+      })),
+    )
+    .execute();
+}
+
+export async function saveDeadline(
+  tx: Executor,
+  d: Deadline,
+  at: number,
+  extra: Partial<Pick<DeadlinesTable, 'met_reason' | 'breached_at'>> = {},
+): Promise<void> {
+  await tx
+    .updateTable('deadlines')
+    .set({ ...changes(d), ...extra, updated_at: at })
+    .where('id', '=', d.id)
+    .execute();
+}
+
+export async function listSubjectDeadlines(
+  tx: Executor,
+  subjectId: string,
+): Promise<DeadlineRecord[]> {
+  const rows = await tx
+    .selectFrom('deadlines')
+    .selectAll()
+    .where('subject_id', '=', subjectId)
+    .orderBy('due_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(fromRow);
+}
+
+export async function findDeadline(tx: Executor, id: string): Promise<DeadlineRecord | null> {
+  const row = await tx.selectFrom('deadlines').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? fromRow(row) : null;
+}
+
+export type DeadlineListState = 'due_soon' | 'breached' | 'met' | 'open' | 'all';
+
+export async function listDeadlines(
+  tx: Executor,
+  filter: {
+    state: DeadlineListState;
+    now: number;
+    soonWithin: number;
+    subjectIds?: string[] | undefined;
+    limit: number;
+  },
+): Promise<DeadlineRecord[]> {
+  let q = tx.selectFrom('deadlines').selectAll();
+  const { now } = filter;
+  if (filter.state === 'due_soon') {
+    q = q
+      .where('status', 'in', ['pending', 'paused'])
+      .where('due_at', '>', now)
+      .where('due_at', '<=', now + filter.soonWithin);
+  } else if (filter.state === 'breached') {
+    q = q.where('status', 'in', ['pending', 'paused']).where('due_at', '<=', now);
+  } else if (filter.state === 'open') {
+    q = q.where('status', 'in', ['pending', 'paused']);
+  } else if (filter.state === 'met') {
+    q = q.where('status', '=', 'met');
+  }
+  if (filter.subjectIds) q = q.where('subject_id', 'in', filter.subjectIds);
+  const order = filter.state === 'met' ? 'desc' : 'asc';
+  const rows = await q.orderBy('due_at', order).orderBy('id').limit(filter.limit).execute();
+  return rows.map(fromRow);
+}
+
+/** The due rows, oldest first: the range scan on (status, next_fire_at). */
+export async function findDueIds(tx: Executor, now: number, limit: number): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('deadlines')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('next_fire_at', '<=', now)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .orderBy('next_fire_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Compare-and-set claim: succeeds only while the row is due and unclaimed (or its claim has
+ * lapsed). Of several instances racing for one row exactly one gets it.
+ */
+export async function claimDeadline(
+  tx: Executor,
+  id: string,
+  worker: string,
+  now: number,
+  lease: number,
+): Promise<boolean> {
+  const result = await tx
+    .updateTable('deadlines')
+    .set({ claimed_by: worker, claimed_until: now + lease })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('next_fire_at', '<=', now)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Finishes a firing: the next stage, released; only by the instance still holding the claim. */
+export async function finishFiring(
+  tx: Executor,
+  d: Deadline,
+  worker: string,
+  at: number,
+  breachedAt: number | null,
+): Promise<boolean> {
+  const result = await tx
+    .updateTable('deadlines')
+    .set({
+      stage: d.stage,
+      next_fire_at: d.nextFireAt,
+      claimed_by: null,
+      claimed_until: null,
+      updated_at: at,
+      ...(breachedAt === null ? {} : { breached_at: breachedAt }),
+    })
+    .where('id', '=', d.id)
+    .where('claimed_by', '=', worker)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Deadlines started in [from, to) with the incident's severity, for the measures. */
+export async function listForMeasures(tx: Executor, from: number, to: number) {
+  const rows = await tx
+    .selectFrom('deadlines')
+    .leftJoin('incidents', 'incidents.id', 'deadlines.subject_id')
+    .select([
+      'deadlines.kind',
+      'deadlines.status',
+      'deadlines.started_at',
+      'deadlines.due_at',
+      'deadlines.met_at',
+      'incidents.severity',
+    ])
+    .where('deadlines.started_at', '>=', from)
+    .where('deadlines.started_at', '<', to)
+    .execute();
+  return rows.map((r) => ({
+    kind: r.kind as DeadlineKind,
+    status: r.status as DeadlineStatus,
+    startedAt: Number(r.started_at),
+    dueAt: Number(r.due_at),
+    metAt: r.met_at === null ? null : Number(r.met_at),
+    severity: r.severity ?? null,
+  }));
+}

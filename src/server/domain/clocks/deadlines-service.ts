@@ -1,0 +1,309 @@
+// Deadline use cases: recompute an incident's or report's deadlines inside the transaction of
+// its change, fire a claimed deadline (event on the subject's stream + notices in the outbox,
+// one transaction), list them, and mark one met by hand with a reason.
+import type { NewEvent } from '../../db/event-store.ts';
+import { enqueueMessage } from '../../db/outbox.ts';
+import type { Db, Executor } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { AppError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { Clock } from '../../clock.ts';
+import type { Actor } from '../actor.ts';
+import {
+  findIncidentState,
+  incidentEvent,
+  recordClockEvents,
+  type DeadlineEventData,
+  type IncidentEvent,
+  type IncidentState,
+} from '../incidents/index.ts';
+import type { Policy } from '../policy/index.ts';
+import { recordReportClockEvents } from '../reports/index.ts';
+import {
+  fireTime,
+  planDeadlines,
+  reporterAcknowledgment,
+  stageStep,
+  taskDone,
+  wantedIncidentDeadlines,
+  type Deadline,
+  type RecordedEvent,
+} from './deadline-rules.ts';
+import * as repo from './deadlines-repository.ts';
+import { measureDeadlines } from './measure-rules.ts';
+
+export interface ClockUser {
+  id: string;
+  email: string;
+}
+
+export interface DeadlinesDeps {
+  db: Db;
+  clock: Clock;
+  /** The policy in force: the ladder (reminders, escalation levels, repeat interval). */
+  policy: () => Policy;
+  /** Active users, optionally with an account role (accounts subject), in the transaction. */
+  listUsers(tx: Executor, role?: string): Promise<ClockUser[]>;
+  /** Reads an incident the actor may see (throws NOT_FOUND otherwise); its id. */
+  findVisibleIncident(actor: Actor, ref: string): Promise<{ id: string }>;
+}
+
+export type DeadlinesService = ReturnType<typeof createDeadlinesService>;
+
+const EVENT_OF_STEP = {
+  reminder: 'deadline_reminded',
+  breach: 'deadline_breached',
+  escalation: 'deadline_escalated',
+} as const;
+
+function eventData(d: Deadline, extra: Partial<DeadlineEventData> = {}): DeadlineEventData {
+  return { deadlineId: d.id, kind: d.kind, dueAt: d.dueAt, ...extra };
+}
+
+async function applyPlan(tx: Executor, plan: ReturnType<typeof planDeadlines>, now: number) {
+  await repo.insertDeadlines(tx, plan.create, now);
+  for (const d of [...plan.update, ...plan.met, ...plan.cancelled]) {
+    await repo.saveDeadline(tx, d, now);
+  }
+}
+
+export function createDeadlinesService(deps: DeadlinesDeps) {
+  const { db } = deps;
+
+  async function afterIncidentChange(
+    tx: Executor,
+    state: IncidentState,
+    policy: Policy,
+    events: readonly IncidentEvent[],
+    now: number,
+  ): Promise<IncidentEvent[]> {
+    const recorded: RecordedEvent[] = events.map((e) => ({
+      type: e.type,
+      data: e.data as unknown as Record<string, unknown>,
+      visibility: e.visibility,
+    }));
+    const history = await repo.listSubjectDeadlines(tx, state.id);
+    const plan = planDeadlines({
+      subjectType: 'incident',
+      subjectId: state.id,
+      history,
+      events: recorded,
+      want: (h) => wantedIncidentDeadlines(state, policy, h, recorded, now),
+      paused: state.awaitingReporter && policy.verification.pauseClocksWhileAwaitingReporter,
+      policy,
+      now,
+      newId,
+      endedAsMet: taskDone(state),
+    });
+    await applyPlan(tx, plan, now);
+    return plan.met.map((d) =>
+      incidentEvent('incident.deadline_met', eventData(d, { metBy: d.metBy ?? 'unknown' })),
+    );
+  }
+
+  async function reportReceived(tx: Executor, reportId: string, receivedAt: number, due: number) {
+    const policy = deps.policy();
+    await repo.insertDeadlines(
+      tx,
+      [reporterAcknowledgment(reportId, receivedAt, due, policy, newId)],
+      receivedAt,
+    );
+  }
+
+  /** Acknowledging meets the acknowledgment deadline; closing the report stops it. */
+  async function reportEvents(
+    tx: Executor,
+    reportId: string,
+    events: readonly NewEvent[],
+    at: number,
+  ): Promise<NewEvent[]> {
+    const out: NewEvent[] = [];
+    const closed = events.some((e) => e.type === 'report.closed');
+    for (const d of await repo.listSubjectDeadlines(tx, reportId)) {
+      if (d.status !== 'pending' && d.status !== 'paused') continue;
+      const meeting = events.find((e) => d.satisfiedBy.includes(e.type));
+      if (meeting) {
+        const met: Deadline = { ...d, status: 'met', metAt: at, metBy: meeting.type };
+        await repo.saveDeadline(tx, { ...met, nextFireAt: null }, at);
+        out.push({
+          type: 'report.deadline_met',
+          visibility: 'internal',
+          actorId: null,
+          data: { ...eventData(d, { metBy: meeting.type }) },
+        });
+      } else if (closed) {
+        await repo.saveDeadline(tx, { ...d, status: 'cancelled', nextFireAt: null }, at);
+      }
+    }
+    return out;
+  }
+
+  /** Who is told at a ladder level: the responsible user, the security leads, the sponsor. */
+  async function recipientsFor(tx: Executor, d: Deadline, level: string): Promise<ClockUser[]> {
+    const some = async (ids: string[]) =>
+      ids.length === 0 ? [] : (await deps.listUsers(tx)).filter((u) => ids.includes(u.id));
+    if (level === 'owner' && d.responsibleId) {
+      const owner = await some([d.responsibleId]);
+      if (owner.length > 0) return owner;
+    }
+    if (level === 'executive_sponsor' && d.subjectType === 'incident') {
+      const state = await findIncidentState(tx, d.subjectId);
+      const sponsors = await some(
+        (state?.roles ?? []).filter((r) => r.role === 'executive_sponsor').map((r) => r.userId),
+      );
+      if (sponsors.length > 0) return sponsors;
+    }
+    // No one at that level: the security leads are told instead, so nothing goes unheard.
+    return deps.listUsers(tx, 'security_lead');
+  }
+
+  async function recordOnSubject(
+    tx: Executor,
+    d: Deadline,
+    type: 'deadline_reminded' | 'deadline_breached' | 'deadline_escalated' | 'deadline_met',
+    data: DeadlineEventData,
+    at: number,
+  ) {
+    if (d.subjectType === 'incident') {
+      return recordClockEvents(tx, d.subjectId, [incidentEvent(`incident.${type}`, data)], at);
+    }
+    return recordReportClockEvents(
+      tx,
+      d.subjectId,
+      [{ type: `report.${type}`, visibility: 'internal', actorId: null, data: { ...data } }],
+      at,
+    );
+  }
+
+  /**
+   * Fires a deadline this worker has claimed: the step of the ladder reached by `now` (after
+   * downtime the overdue steps collapse into one), its event, its notices, and the next step.
+   * False when the claim was lost to another instance (nothing is written then).
+   */
+  async function fireClaimed(worker: string, id: string, now: number): Promise<boolean> {
+    const policy = deps.policy();
+    try {
+      return await inTransaction(db, async (tx) => {
+        const d = await repo.findDeadline(tx, id);
+        if (!d || d.status !== 'pending' || d.claimedBy !== worker) return false;
+        let stage = d.stage;
+        while (fireTime(d, stage + 1, policy) <= now) stage++;
+        const { step, level } = stageStep(stage, policy);
+        const breachNow = step !== 'reminder' && d.breachedAt === null;
+        const recipients = await recipientsFor(tx, d, level);
+        const type = breachNow ? 'deadline_breached' : EVENT_OF_STEP[step];
+        const notified = recipients.map((r) => r.id);
+        await recordOnSubject(tx, d, type, eventData(d, { notified, level }), now);
+        for (const r of recipients) {
+          await enqueueMessage(
+            tx,
+            {
+              channel: 'email',
+              recipient: r.email,
+              subject: noticeSubject(type, d),
+              bodyText: noticeText(type, d),
+              idempotencyKey: `deadline:${d.id}:${stage}:${r.id}`,
+            },
+            now,
+          );
+        }
+        const next = { ...d, stage: stage + 1, nextFireAt: fireTime(d, stage + 1, policy) };
+        const finished = await repo.finishFiring(tx, next, worker, now, breachNow ? now : null);
+        if (!finished) throw new LostClaim();
+        return true;
+      });
+    } catch (error) {
+      if (error instanceof LostClaim) return false;
+      throw error;
+    }
+  }
+
+  return {
+    afterIncidentChange,
+    reportReceived,
+    reportEvents,
+    fireClaimed,
+
+    findDueIds: (now: number, limit: number) => repo.findDueIds(db, now, limit),
+    claim: (id: string, worker: string, now: number, lease: number) =>
+      repo.claimDeadline(db, id, worker, now, lease),
+
+    list(filter: {
+      state: repo.DeadlineListState;
+      soonWithin: number;
+      limit: number;
+      subjectIds?: string[];
+    }) {
+      return repo.listDeadlines(db, { ...filter, now: deps.clock.now() });
+    },
+
+    /** Time to acknowledge and respond, share met per kind and month, for clocks started in range. */
+    async measures(range: { from: number; to: number }) {
+      const rows = await repo.listForMeasures(db, range.from, range.to);
+      return measureDeadlines(rows, deps.clock.now());
+    },
+
+    async listForIncident(actor: Actor, ref: string) {
+      const { id } = await deps.findVisibleIncident(actor, ref);
+      return repo.listSubjectDeadlines(db, id);
+    },
+
+    /** Marks a deadline met by hand; the reason goes on the subject's record. */
+    async markMet(actor: Actor, id: string, reason: string) {
+      // Checked before the transaction (SQLite has one connection): an incident's deadline is
+      // only for those who may see the incident.
+      const seen = await repo.findDeadline(db, id);
+      if (seen?.subjectType === 'incident') await deps.findVisibleIncident(actor, seen.subjectId);
+      return inTransaction(db, async (tx) => {
+        const d = await repo.findDeadline(tx, id);
+        if (!d) throw new AppError('NOT_FOUND', 'Deadline was not found');
+        if (d.status !== 'pending' && d.status !== 'paused') {
+          throw new AppError('RULE_REFUSED', `This deadline is already ${d.status}`);
+        }
+        const now = deps.clock.now();
+        const met: Deadline = {
+          ...d,
+          status: 'met',
+          metAt: now,
+          metBy: 'manual',
+          nextFireAt: null,
+          pausedAt: null,
+        };
+        await repo.saveDeadline(tx, met, now, { met_reason: reason });
+        await recordOnSubject(
+          tx,
+          d,
+          'deadline_met',
+          eventData(d, { metBy: 'manual', reason, notified: [actor.userId ?? ''] }),
+          now,
+        );
+        return (await repo.findDeadline(tx, id))!;
+      });
+    },
+  };
+}
+
+class LostClaim extends Error {}
+
+const KIND_WORDS: Record<Deadline['kind'], string> = {
+  reporter_acknowledgment: 'acknowledge the security report',
+  response: 'respond to the incident',
+  internal_update: 'post an internal status update',
+  customer_first_notice: 'send the first notice to customers',
+  customer_update: 'update customers',
+  final_report: 'write the final report',
+  task_due: 'finish the task',
+};
+
+function noticeSubject(type: string, d: Deadline): string {
+  const what = type === 'deadline_reminded' ? 'Reminder' : 'Deadline missed';
+  return `${what}: ${KIND_WORDS[d.kind]}`;
+}
+
+// Notices carry no incident or report content: only what is due and when.
+function noticeText(type: string, d: Deadline): string {
+  const due = new Date(d.dueAt).toISOString();
+  return type === 'deadline_reminded'
+    ? `The deadline to ${KIND_WORDS[d.kind]} is ${due}. Open Stopline for details.`
+    : `The deadline to ${KIND_WORDS[d.kind]} was ${due} and is not met. Open Stopline for details.`;
+}

@@ -1,0 +1,11 @@
+// The clocks subject's public surface: deadlines from the policy, fired by the scheduler.
+export {
+  createDeadlinesService,
+  type DeadlinesService,
+  type DeadlinesDeps,
+  type ClockUser,
+} from './deadlines-service.ts';
+export type { DeadlineRecord, DeadlineListState } from './deadlines-repository.ts';
+export { DEADLINE_KINDS, type Deadline, type DeadlineKind } from './deadline-rules.ts';
+export { listDeadlines } from './deadlines-repository.ts';
+export type { DeadlineMeasures, Durations, ShareMet } from './measure-rules.ts';

@@ -1,0 +1,18 @@
+// Clock events (acknowledgment reminders, breach, escalations) on a report's stream, written by
+// the scheduler in its own transaction at the report's current version.
+import type { NewEvent } from '../../db/event-store.ts';
+import type { Executor } from '../../db/schema.ts';
+import { changeReport } from './reports-context.ts';
+import { findReportById } from './reports-repository.ts';
+
+export async function recordReportClockEvents(
+  tx: Executor,
+  reportId: string,
+  events: NewEvent[],
+  at: number,
+): Promise<boolean> {
+  const report = await findReportById(tx, reportId);
+  if (!report || events.length === 0) return false;
+  await changeReport(tx, report, at, events);
+  return true;
+}

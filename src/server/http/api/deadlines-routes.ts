@@ -1,0 +1,174 @@
+// /api/v1/deadlines: what is due soon, breached and met, globally and per incident; marking a
+// deadline met by hand, with the reason on the record.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  DeadlineJson,
+  DeadlineList,
+  DeadlineMeasuresJson,
+  DeadlineQuery,
+  MeasuresQuery,
+  MarkDeadlineMet,
+} from '../../../shared/api/deadlines.ts';
+import { IncidentRef } from '../../../shared/api/incidents.ts';
+import type { Container } from '../../container.ts';
+import type { DeadlineMeasures, DeadlineRecord } from '../../domain/clocks/index.ts';
+import { actorOf } from './incident-commands.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function presentDeadline(d: DeadlineRecord, now: number): DeadlineJson {
+  return {
+    id: d.id,
+    subjectType: d.subjectType,
+    subjectId: d.subjectId,
+    kind: d.kind,
+    taskId: d.ref === '' ? null : d.ref,
+    status: d.status,
+    breached:
+      d.breachedAt !== null ||
+      ((d.status === 'pending' || d.status === 'paused') && d.dueAt <= now),
+    startedAt: iso(d.startedAt)!,
+    dueAt: iso(d.dueAt)!,
+    nextFireAt: iso(d.nextFireAt),
+    responsibleId: d.responsibleId,
+    metAt: iso(d.metAt),
+    metBy: d.metBy,
+    metReason: d.metReason,
+  };
+}
+
+export async function deadlinesRoutes(app: FastifyInstance, opts: { container: Container }) {
+  const { deadlines } = opts.container.services;
+  const clock = opts.container.clock;
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['deadlines'];
+  typed.get(
+    '/api/v1/deadlines',
+    {
+      config: { permission: 'deadlines.read' },
+      schema: {
+        summary: 'Deadlines: open, due soon, breached or met, soonest first (met: latest first)',
+        tags,
+        querystring: DeadlineQuery,
+        response: { 200: DeadlineList },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const items = await deadlines.list({
+        state: q.state,
+        soonWithin: q.withinMinutes * 60_000,
+        limit: q.limit,
+      });
+      return { items: items.map((d) => presentDeadline(d, clock.now())) };
+    },
+  );
+  typed.get(
+    '/api/v1/incidents/:ref/deadlines',
+    {
+      config: { permission: 'deadlines.read' },
+      schema: {
+        summary: "An incident's deadlines, met and open, by due time",
+        tags,
+        params: IncidentRef,
+        response: { 200: DeadlineList },
+      },
+    },
+    async (request) => {
+      const items = await deadlines.listForIncident(actorOf(request), request.params.ref);
+      return { items: items.map((d) => presentDeadline(d, clock.now())) };
+    },
+  );
+  typed.post(
+    '/api/v1/deadlines/:id/met',
+    {
+      config: { permission: 'deadlines.manage' },
+      schema: {
+        summary: 'Mark a deadline met by hand; the reason is recorded on the incident or report',
+        tags,
+        params: z.object({ id: z.string().min(1).max(100) }),
+        body: MarkDeadlineMet,
+        response: { 200: DeadlineJson },
+      },
+    },
+    async (request) => {
+      const met = await deadlines.markMet(actorOf(request), request.params.id, request.body.reason);
+      return presentDeadline(met, clock.now());
+    },
+  );
+
+  const measuresOf = (query: { from?: string | undefined; to?: string | undefined }) => {
+    const to = query.to ? Date.parse(query.to) : clock.now();
+    const from = query.from ? Date.parse(query.from) : to - 365 * 24 * 3_600_000;
+    return deadlines.measures({ from, to }).then((m) => ({ from, to, m }));
+  };
+  typed.get(
+    '/api/v1/deadlines/measures',
+    {
+      config: { permission: 'deadlines.read' },
+      schema: {
+        summary:
+          'Time to acknowledge, time to respond per severity, share met on time per kind and month',
+        tags,
+        querystring: MeasuresQuery,
+        response: { 200: DeadlineMeasuresJson },
+      },
+    },
+    async (request) => {
+      const { from, to, m } = await measuresOf(request.query);
+      return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...m };
+    },
+  );
+  typed.get(
+    '/api/v1/deadlines/metrics',
+    {
+      config: { permission: 'deadlines.read' },
+      schema: {
+        summary: 'The same measures in the Prometheus text format (scrape with an API token)',
+        tags,
+      },
+    },
+    async (_request, reply) => {
+      const { m } = await measuresOf({});
+      return reply
+        .header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+        .send(prometheusText(m));
+    },
+  );
+}
+
+function prometheusText(m: DeadlineMeasures): string {
+  const lines: string[] = [];
+  const seconds = (ms: number | null) => (ms === null ? 'NaN' : String(ms / 1000));
+  lines.push(
+    '# HELP stopline_time_to_acknowledge_seconds Time from receiving a report to acknowledging it.',
+    '# TYPE stopline_time_to_acknowledge_seconds summary',
+    `stopline_time_to_acknowledge_seconds{quantile="0.5"} ${seconds(m.timeToAcknowledge.medianMs)}`,
+    `stopline_time_to_acknowledge_seconds{quantile="0.9"} ${seconds(m.timeToAcknowledge.p90Ms)}`,
+    `stopline_time_to_acknowledge_seconds_count ${m.timeToAcknowledge.count}`,
+    '# HELP stopline_time_to_respond_seconds Time from declaration (or severity change) to the first response.',
+    '# TYPE stopline_time_to_respond_seconds summary',
+  );
+  for (const [severity, d] of Object.entries(m.timeToRespond)) {
+    const label = `severity="${escapeLabel(severity)}"`;
+    lines.push(
+      `stopline_time_to_respond_seconds{${label},quantile="0.5"} ${seconds(d.medianMs)}`,
+      `stopline_time_to_respond_seconds{${label},quantile="0.9"} ${seconds(d.p90Ms)}`,
+      `stopline_time_to_respond_seconds_count{${label}} ${d.count}`,
+    );
+  }
+  lines.push(
+    '# HELP stopline_deadlines_met_ratio Share of deadlines met on time, per kind and month.',
+    '# TYPE stopline_deadlines_met_ratio gauge',
+  );
+  for (const s of m.shareMet) {
+    lines.push(`stopline_deadlines_met_ratio{kind="${s.kind}",month="${s.month}"} ${s.share}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}

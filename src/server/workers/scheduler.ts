@@ -1,0 +1,84 @@
+// The scheduler: fires due deadlines, oldest first. Durable in the database, so a restart loses
+// nothing and fires everything overdue at once; several instances may run side by side, each
+// row going to whoever wins its compare-and-set claim. A claim not finished within the lease
+// (a crash) lapses and is taken over.
+import type { Clock } from '../clock.ts';
+import type { DeadlinesService } from '../domain/clocks/index.ts';
+import { newId } from '../ids.ts';
+import type { Logger } from '../logger.ts';
+
+export interface SchedulerOptions {
+  deadlines: Pick<DeadlinesService, 'findDueIds' | 'claim' | 'fireClaimed'>;
+  clock: Clock;
+  logger?: Logger;
+  /** This instance's name in claims (default: a random id). */
+  workerId?: string;
+  /** How long a claim holds before another instance may take it over. */
+  leaseMs?: number;
+  /** Rows read per query. */
+  batchSize?: number;
+  /** Time between ticks of the loop. */
+  intervalMs?: number;
+}
+
+export class Scheduler {
+  readonly workerId: string;
+  readonly #opts: SchedulerOptions;
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<unknown> | null = null;
+  #stopped = true;
+
+  constructor(opts: SchedulerOptions) {
+    this.#opts = opts;
+    this.workerId = opts.workerId ?? `scheduler-${newId()}`;
+  }
+
+  /** Fires everything due at `now`, in order of due time; returns how many were fired. */
+  async tick(now: number): Promise<number> {
+    const { deadlines } = this.#opts;
+    const batch = this.#opts.batchSize ?? 200;
+    const lease = this.#opts.leaseMs ?? 60_000;
+    let fired = 0;
+    for (;;) {
+      const ids = await deadlines.findDueIds(now, batch);
+      let progressed = false;
+      for (const id of ids) {
+        if (!(await deadlines.claim(id, this.workerId, now, lease))) continue;
+        progressed = true;
+        try {
+          if (await deadlines.fireClaimed(this.workerId, id, now)) fired++;
+        } catch (error) {
+          // The claim stays until its lease lapses; the row is tried again then.
+          this.#opts.logger?.error({ err: error, deadlineId: id }, 'firing a deadline failed');
+        }
+      }
+      // Every row left is claimed by another instance (or not yet due): done for this tick.
+      if (ids.length < batch || !progressed) return fired;
+    }
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    const loop = () => {
+      if (this.#stopped) return;
+      this.#running = this.tick(this.#opts.clock.now())
+        .catch((error: unknown) =>
+          this.#opts.logger?.error({ err: error }, 'scheduler tick failed'),
+        )
+        .finally(() => {
+          this.#running = null;
+          if (!this.#stopped) this.#timer = setTimeout(loop, this.#opts.intervalMs ?? 5_000);
+        });
+    };
+    loop();
+  }
+
+  /** Stops the loop and waits for a tick in progress to finish. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#running;
+  }
+}

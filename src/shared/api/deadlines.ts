@@ -1,0 +1,71 @@
+// The deadlines API: the policy's promises as live clocks, what is due, breached and met.
+import { z } from 'zod';
+
+export const DEADLINE_KIND_VALUES = [
+  'reporter_acknowledgment',
+  'response',
+  'internal_update',
+  'customer_first_notice',
+  'customer_update',
+  'final_report',
+  'task_due',
+] as const;
+
+export const DeadlineJson = z.object({
+  id: z.string(),
+  subjectType: z.enum(['incident', 'report']),
+  subjectId: z.string(),
+  kind: z.enum(DEADLINE_KIND_VALUES),
+  /** The task id for task_due deadlines; null otherwise. */
+  taskId: z.string().nullable(),
+  status: z.enum(['pending', 'paused', 'met', 'cancelled']),
+  /** Whether the due time has passed without the deadline being met. */
+  breached: z.boolean(),
+  startedAt: z.string(),
+  dueAt: z.string(),
+  nextFireAt: z.string().nullable(),
+  responsibleId: z.string().nullable(),
+  metAt: z.string().nullable(),
+  metBy: z.string().nullable(),
+  metReason: z.string().nullable(),
+});
+export type DeadlineJson = z.infer<typeof DeadlineJson>;
+
+export const DeadlineList = z.object({ items: z.array(DeadlineJson) });
+
+export const DeadlineQuery = z.object({
+  state: z.enum(['due_soon', 'breached', 'met', 'open', 'all']).default('open'),
+  /** For due_soon: how far ahead, in minutes. */
+  withinMinutes: z.coerce.number().int().min(1).max(10_080).default(240),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const MarkDeadlineMet = z.object({ reason: z.string().trim().min(1).max(2000) });
+
+const DurationsJson = z.object({
+  count: z.number().int(),
+  medianMs: z.number().nullable(),
+  p90Ms: z.number().nullable(),
+});
+
+export const DeadlineMeasuresJson = z.object({
+  from: z.string(),
+  to: z.string(),
+  timeToAcknowledge: DurationsJson,
+  /** Severity id → time from the clock's start to the first response. */
+  timeToRespond: z.record(z.string(), DurationsJson),
+  shareMet: z.array(
+    z.object({
+      month: z.string(),
+      kind: z.enum(DEADLINE_KIND_VALUES),
+      counted: z.number().int(),
+      metOnTime: z.number().int(),
+      share: z.number(),
+    }),
+  ),
+});
+
+export const MeasuresQuery = z.object({
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+});

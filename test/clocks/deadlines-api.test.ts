@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOUR, MINUTE } from '../../src/server/clock.ts';
+import { deadlinesCommand } from '../../src/server/cli/deadlines-command.ts';
+import { listStreamEvents } from '../../src/server/db/event-store.ts';
+import { loginAs } from '../helpers/auth.ts';
+import { formFields, multipart, readReceipt } from '../helpers/reports.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ env: { STOPLINE_INTAKE_RATE_LIMIT: '10000' } });
+});
+afterAll(() => t.close());
+
+async function call(
+  headers: Record<string, string>,
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: object,
+) {
+  return t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+}
+
+describe('a report received Friday 17:00', () => {
+  it('is due for acknowledgment Saturday 17:00, and acknowledging meets it', async () => {
+    t.clock.set('2026-11-20T17:00:00Z');
+    const res = await t.app.inject({ method: 'POST', url: '/report', ...multipart(formFields()) });
+    const { key } = readReceipt(res);
+    const lead = await loginAs(t, 'security_lead');
+    const open = (await call(lead.headers, 'GET', '/api/v1/deadlines?state=open')).json();
+    const ack = open.items.find((d: { kind: string }) => d.kind === 'reporter_acknowledgment') as {
+      id: string;
+      dueAt: string;
+      subjectId: string;
+    };
+    expect(ack.dueAt).toBe('2026-11-21T17:00:00.000Z');
+
+    t.clock.set('2026-11-21T09:00:00Z');
+    // Signed in after the clock moves (a session does not survive the idle night).
+    const responder = await loginAs(t, 'responder');
+    await call(responder.headers, 'POST', `/api/v1/reports/${key}/acknowledge`);
+    const met = (await call(responder.headers, 'GET', '/api/v1/deadlines?state=met')).json();
+    expect(met.items.find((d: { id: string }) => d.id === ack.id)).toMatchObject({
+      status: 'met',
+      metBy: 'report.acknowledged',
+      breached: false,
+    });
+    const events = await listStreamEvents(t.container.db, ack.subjectId, {
+      afterSeq: 0,
+      limit: 50,
+    });
+    expect(events.map((e) => e.type)).toContain('report.deadline_met');
+  });
+});
+
+describe('GET /api/v1/deadlines and /api/v1/incidents/:ref/deadlines', () => {
+  it('lists due soon and breached, per incident too; marking met by hand needs a reason', async () => {
+    t.clock.set('2026-11-23T10:00:00Z');
+    const lead = await loginAs(t, 'security_lead');
+    const opened = await call(lead.headers, 'POST', '/api/v1/incidents', {
+      title: 'Leaked token',
+      severity: 'P1',
+    });
+    expect(opened.statusCode).toBe(201);
+    const key = opened.json().key as string;
+    const perIncident = (
+      await call(lead.headers, 'GET', `/api/v1/incidents/${key}/deadlines`)
+    ).json();
+    expect(perIncident.items.map((d: { kind: string }) => d.kind).sort()).toEqual([
+      'customer_first_notice',
+      'internal_update',
+      'response',
+    ]);
+    const soon = (
+      await call(lead.headers, 'GET', '/api/v1/deadlines?state=due_soon&withinMinutes=90')
+    ).json();
+    expect(soon.items.map((d: { kind: string }) => d.kind).sort()).toEqual([
+      'internal_update',
+      'response',
+    ]);
+
+    t.clock.advance(2 * HOUR);
+    const viewer = await loginAs(t, 'viewer');
+    const lead2 = await loginAs(t, 'security_lead');
+    const breached = (await call(viewer.headers, 'GET', '/api/v1/deadlines?state=breached')).json();
+    const response = breached.items.find((d: { kind: string }) => d.kind === 'response');
+    expect(response).toMatchObject({ breached: true, status: 'pending' });
+
+    // A viewer may read but not mark met.
+    const refused = await call(viewer.headers, 'POST', `/api/v1/deadlines/${response.id}/met`, {
+      reason: 'x',
+    });
+    expect(refused.statusCode).toBe(403);
+    const noReason = await call(lead2.headers, 'POST', `/api/v1/deadlines/${response.id}/met`, {
+      reason: ' ',
+    });
+    expect(noReason.statusCode).toBe(400);
+    const met = await call(lead2.headers, 'POST', `/api/v1/deadlines/${response.id}/met`, {
+      reason: 'Answered on the bridge call',
+    });
+    expect(met.statusCode).toBe(200);
+    expect(met.json()).toMatchObject({ status: 'met', metBy: 'manual' });
+    const timeline = (
+      await call(
+        lead2.headers,
+        'GET',
+        `/api/v1/incidents/${key}/timeline?type=incident.deadline_met`,
+      )
+    ).json();
+    expect(timeline.items[0].data).toMatchObject({
+      kind: 'response',
+      metBy: 'manual',
+      reason: 'Answered on the bridge call',
+    });
+  });
+});
+
+describe('stopline deadlines', () => {
+  it('prints breached deadlines and those due soon, and exits 1 when any is breached', async () => {
+    const lines: string[] = [];
+    const out = { info: (l: string) => lines.push(l), error: (l: string) => lines.push(l) };
+    const now = t.clock.now();
+    const code = await deadlinesCommand(t.container.config, [], out, now);
+    expect(code).toBe(1);
+    expect(lines.some((l) => /INC-\d{4}-\d+\s+internal_update\s+BREACHED/.test(l))).toBe(true);
+    lines.length = 0;
+    const later = await deadlinesCommand(
+      t.container.config,
+      ['--within', '5h'],
+      out,
+      now - 3 * HOUR + 5 * MINUTE,
+    );
+    expect(later).toBe(0);
+    expect(lines.some((l) => /due in/.test(l))).toBe(true);
+  });
+});

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOUR, MINUTE } from '../../src/server/clock.ts';
+import {
+  measureDeadlines,
+  type MeasuredDeadline,
+} from '../../src/server/domain/clocks/measure-rules.ts';
+import { loginAs } from '../helpers/auth.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+const at = (iso: string) => Date.parse(iso);
+const row = (overrides: Partial<MeasuredDeadline>): MeasuredDeadline => ({
+  kind: 'response',
+  status: 'met',
+  startedAt: at('2026-11-02T10:00:00Z'),
+  dueAt: at('2026-11-02T10:15:00Z'),
+  metAt: at('2026-11-02T10:10:00Z'),
+  severity: 'P0',
+  ...overrides,
+});
+
+describe('measures from the recorded deadlines', () => {
+  it('time to respond per severity, time to acknowledge, and the share met per kind and month', () => {
+    const m = measureDeadlines(
+      [
+        row({}),
+        row({ metAt: at('2026-11-02T10:20:00Z') }),
+        row({
+          severity: 'P2',
+          dueAt: at('2026-11-02T14:00:00Z'),
+          metAt: at('2026-11-02T11:00:00Z'),
+        }),
+        row({ status: 'pending', metAt: null, dueAt: at('2026-12-01T10:15:00Z') }),
+        row({ status: 'cancelled', metAt: null }),
+        row({
+          kind: 'reporter_acknowledgment',
+          severity: null,
+          dueAt: at('2026-11-03T10:00:00Z'),
+          metAt: at('2026-11-02T16:00:00Z'),
+        }),
+      ],
+      at('2026-12-02T00:00:00Z'),
+    );
+    expect(m.timeToRespond).toEqual({
+      P0: { count: 2, medianMs: 10 * MINUTE, p90Ms: 20 * MINUTE },
+      P2: { count: 1, medianMs: HOUR, p90Ms: HOUR },
+    });
+    expect(m.timeToAcknowledge).toEqual({ count: 1, medianMs: 6 * HOUR, p90Ms: 6 * HOUR });
+    expect(m.shareMet).toEqual([
+      { month: '2026-11', kind: 'reporter_acknowledgment', counted: 1, metOnTime: 1, share: 1 },
+      { month: '2026-11', kind: 'response', counted: 3, metOnTime: 2, share: 2 / 3 },
+      { month: '2026-12', kind: 'response', counted: 1, metOnTime: 0, share: 0 },
+    ]);
+  });
+});
+
+describe('GET /api/v1/deadlines/measures and /metrics', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('answer the measures as JSON and in the Prometheus text format', async () => {
+    const lead = await loginAs(t, 'security_lead');
+    const opened = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/incidents',
+      headers: lead.headers,
+      payload: { title: 'Measured', severity: 'P1' },
+    });
+    const key = opened.json().key as string;
+    t.clock.advance(20 * MINUTE);
+    const lead2 = await loginAs(t, 'security_lead');
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/incidents/${key}/notes`,
+      headers: lead2.headers,
+      payload: { text: 'On it' },
+    });
+    const json = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/deadlines/measures',
+      headers: lead2.headers,
+    });
+    expect(json.statusCode).toBe(200);
+    expect(json.json().timeToRespond.P1).toEqual({
+      count: 1,
+      medianMs: 20 * MINUTE,
+      p90Ms: 20 * MINUTE,
+    });
+    const text = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/deadlines/metrics',
+      headers: lead2.headers,
+    });
+    expect(text.headers['content-type']).toMatch(/^text\/plain/);
+    expect(text.body).toContain(
+      'stopline_time_to_respond_seconds{severity="P1",quantile="0.5"} 1200',
+    );
+  });
+});
