@@ -102,6 +102,11 @@ export const CONFIG_KEYS = {
     help: 'How long a first-run setup or set-password link stays valid',
     default: '24',
   },
+  roleNames: {
+    env: 'STOPLINE_ROLE_NAMES',
+    help: 'What the roles are called here, e.g. "responder=Developer,viewer=Executive"; role ids stay the same',
+    default: '(built-in names)',
+  },
   oidcIssuer: {
     env: 'STOPLINE_OIDC_ISSUER',
     help: 'OpenID Connect issuer URL; set it (with the client id and secret) to offer single sign-on',
@@ -281,6 +286,13 @@ export const ConfigSchema = z
     requireAdminMfa: flag,
     signInMaxFailures: positiveInt.default(5),
     linkValidHours: positiveInt.default(24),
+    roleNames: z
+      .string()
+      .regex(
+        /^\s*[a-z_]+\s*=[^=,]+(,\s*[a-z_]+\s*=[^=,]+)*$/,
+        'must look like "responder=Developer,viewer=Executive"',
+      )
+      .optional(),
     oidcIssuer: url(['https:', 'http:']).optional(),
     oidcClientId: z.string().min(1).optional(),
     oidcClientSecret: z.string().min(1).optional(),

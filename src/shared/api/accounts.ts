@@ -155,3 +155,12 @@ export const AuditQueryParams = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 export type AuditQueryParams = z.infer<typeof AuditQueryParams>;
+
+/** A role as people in this organisation call it (STOPLINE_ROLE_NAMES), and its permissions. */
+export const RoleInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  permissions: z.array(z.string()),
+});
+export type RoleInfo = z.infer<typeof RoleInfo>;

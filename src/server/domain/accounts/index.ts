@@ -11,6 +11,8 @@ import { createSessionService } from './session-service.ts';
 import { createTokensService } from './tokens-service.ts';
 import { createUsersService } from './users-service.ts';
 
+import { listRoles, parseRoleNames } from './role-names.ts';
+
 export interface AccountsDeps {
   db: Db;
   clock: Clock;
@@ -24,13 +26,18 @@ export interface AccountsDeps {
     | 'signInMaxFailures'
     | 'oidcRolesClaim'
     | 'oidcRoleMap'
+    | 'roleNames'
   >;
   /** Single sign-on, when configured. */
   oidc?: OidcProvider | null;
 }
 
 export function createAccounts(deps: AccountsDeps) {
+  // Parsed once at start-up: a wrong role id in STOPLINE_ROLE_NAMES stops the start.
+  const roleNames = parseRoleNames(deps.config.roleNames);
   return {
+    /** The roles with the names this organisation gives them, and what each may do. */
+    listRoles: () => listRoles(roleNames),
     users: createUsersService(deps),
     sessions: createSessionService(deps),
     tokens: createTokensService(deps),
@@ -58,3 +65,4 @@ export { PASSWORD_MIN_LENGTH } from './password-rules.ts';
 export { csrfTokenFor, sameSecret } from './secrets.ts';
 export { totpCodeAt } from './totp.ts';
 export { recordAudit, recordPersonalDataRead, type AnonymousCaller } from '../audit/index.ts';
+export { type RoleView } from './role-names.ts';

@@ -6,6 +6,7 @@ import {
   CreatedUser,
   CreateUserBody,
   PasswordLink,
+  RoleInfo,
   UpdateUserBody,
   UserView,
 } from '../../../shared/api/accounts.ts';
@@ -19,6 +20,19 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export async function usersRoutes(app: FastifyInstance, opts: { container: Container }) {
   const { users, mfa } = opts.container.accounts;
   const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get(
+    '/api/v1/roles',
+    {
+      config: { permission: 'account.manage_own' },
+      schema: {
+        tags,
+        summary: 'The roles, with the names this organisation gives them and what each may do',
+        response: { 200: z.array(RoleInfo) },
+      },
+    },
+    async () => opts.container.accounts.listRoles(),
+  );
 
   api.get(
     '/api/v1/users',
