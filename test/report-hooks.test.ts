@@ -204,7 +204,7 @@ describe('the audit hook', () => {
     const reports = serviceWith({
       recordAudit: async (tx, entry) => {
         await tx.selectFrom('reports').select('id').execute(); // runs inside the caller's transaction
-        entries.push({ action: entry.action, subject: entry.subject });
+        entries.push({ action: entry.action, subject: entry.target?.id ?? '' });
       },
     });
     await reports.getReportContact(systemActor, key);

@@ -14,7 +14,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Db, Dialect } from './db/schema.ts';
 import { createOidcClient } from './integrations/oidc-client.ts';
 import { AppError } from './errors.ts';
-import { can, systemActor } from './domain/actor.ts';
+import { can } from './domain/actor.ts';
 import { createLogger, type Logger } from './logger.ts';
 import {
   createPolicyService,
@@ -152,22 +152,7 @@ export async function createContainer(
   const reports = createReportsService({
     db: handle.db,
     clock,
-    recordAudit: (tx, entry) =>
-      recordAudit(tx, {
-        actor:
-          entry.actorId === null
-            ? { kind: 'anonymous', ...(entry.ip ? { ip: entry.ip } : {}) }
-            : {
-                ...systemActor,
-                kind: 'user',
-                userId: entry.actorId,
-                ...(entry.ip ? { ip: entry.ip } : {}),
-              },
-        action: entry.action,
-        target: { type: 'report', id: entry.subject },
-        at: entry.at,
-        ...(entry.details ? { detail: entry.details } : {}),
-      }),
+    recordAudit,
     openIncident: async (tx, actor, report) => {
       if (!can(actor, 'incidents.create')) {
         throw new AppError(

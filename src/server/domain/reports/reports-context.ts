@@ -19,15 +19,10 @@ import {
   type ReportRecord,
 } from './reports-repository.ts';
 import type { Decision } from './reports-rules.ts';
+import type { AuditRecord } from '../audit/index.ts';
 
-export interface AuditEntry {
-  action: string;
-  actorId: string | null;
-  subject: string;
-  ip?: string | null;
-  at: number;
-  details?: Record<string, unknown>;
-}
+/** An entry for the general audit trail: the audit subject's own record shape. */
+export type AuditEntry = AuditRecord;
 
 export interface ReportsSettings {
   baseUrl: string;

@@ -91,10 +91,9 @@ export function createPortal(deps: ReportsDeps) {
         }
         await log('portal_sign_in_failed');
         await deps.recordAudit?.(tx, {
+          actor: { kind: 'anonymous', ip: input.ip },
           action: 'report.portal_sign_in_failed',
-          actorId: null,
-          subject: key.slice(0, 40),
-          ip: input.ip,
+          target: { type: 'report', id: key.slice(0, 40) },
           at: now,
         });
         return { ok: false as const, limited: false };

@@ -84,10 +84,9 @@ export function createTriage(deps: ReportsDeps) {
         at: now,
       });
       await deps.recordAudit?.(tx, {
+        actor,
         action: 'report.contact_read',
-        actorId: actor.userId,
-        subject: report.key,
-        ip: actor.ip ?? null,
+        target: { type: 'report', id: report.key },
         at: now,
       });
       return {
