@@ -52,7 +52,7 @@ describe('single sign-on (OpenID Connect)', () => {
     const claims = { email: 'Sso.Person@Example.org', email_verified: true, name: 'Sso Person' };
     const first = await singleSignOn({ ...claims, groups: ['oncall', 'unrelated'] });
     expect(first.statusCode).toBe(303);
-    expect(first.headers.location).toBe(`${t.container.config.baseUrl}/`);
+    expect(first.headers.location).toBe(`${t.container.config.baseUrl}/app/`);
     const cookie = sessionCookieFrom(first.headers['set-cookie']);
     const session = await me(cookie);
     expect(session.json().user).toMatchObject({

@@ -24,6 +24,7 @@ import { authPlugin } from './plugins/auth-plugin.ts';
 import { openApiPlugin } from './plugins/openapi-plugin.ts';
 import { reportIntakeRoutes } from './api/report-intake-routes.ts';
 import { reportRoutes } from './api/report-routes.ts';
+import { consoleApp } from './console-app.ts';
 import { publicSite } from './public/public-site.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
 import { securityHeadersPlugin } from './plugins/security-headers-plugin.ts';
@@ -78,5 +79,6 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(reportIntakeRoutes, { container });
   await app.register(reportRoutes, { container });
   await app.register(publicSite, { container });
+  await app.register(consoleApp);
   return app;
 }

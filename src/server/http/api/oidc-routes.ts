@@ -70,7 +70,7 @@ export async function oidcRoutes(app: FastifyInstance, opts: { container: Contai
           sessionCookie(signedIn.sessionId, (signedIn.expiresAt - clock.now()) / 1000, secure),
           cookie(OIDC_FLOW_COOKIE, '', { maxAgeSeconds: 0, secure, path: OIDC_FLOW_PATH }),
         ])
-        .redirect(`${config.baseUrl}/`, 303);
+        .redirect(`${config.baseUrl}/app/`, 303);
     },
   );
 }

@@ -1,0 +1,55 @@
+// The staff console: the single-page app built from src/web into dist/web (`npm run build`, run
+// by `npm start`). Hashed assets are cached for a year; every other path under /app answers the
+// app's index.html (never cached) so deep links and reloads work. Without a build, /app says how
+// to make one instead of failing obscurely.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+export const CONSOLE_DIR = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
+
+// The app's own scripts and styles only; it talks to this origin alone (the API and the stream).
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+  "connect-src 'self'; font-src 'self'; manifest-src 'self'; form-action 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'";
+
+const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stopline console not built</title></head>
+<body><main><h1>The console is not built</h1><p>Run <code>npm run build</code> (or start Stopline with <code>npm start</code>, which builds it) and reload.</p></main></body></html>`;
+
+export async function consoleApp(app: FastifyInstance, opts: { dir?: string } = {}) {
+  const dir = opts.dir ?? CONSOLE_DIR;
+  const indexPath = `${dir}/index.html`;
+  // Read once: a rebuilt console is picked up on restart, like the server code.
+  const index = existsSync(indexPath) ? readFileSync(indexPath) : null;
+
+  const sendIndex = (reply: FastifyReply) =>
+    reply
+      .header('content-security-policy', CSP)
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .status(index ? 200 : 503)
+      .send(index ?? NOT_BUILT);
+
+  if (existsSync(`${dir}/assets`))
+    await app.register(fastifyStatic, {
+      root: `${dir}/assets`,
+      prefix: '/app/assets/',
+      wildcard: true,
+      index: false,
+      // File names carry a content hash: a changed file is a new URL.
+      immutable: true,
+      maxAge: '365d',
+      decorateReply: false,
+    });
+
+  app.get('/', { config: { public: true } }, (_request, reply) => reply.redirect('/app/', 302));
+  app.get('/app', { config: { public: true } }, (_request, reply) => reply.redirect('/app/', 301));
+  app.get('/app/', { config: { public: true } }, (_request, reply) => sendIndex(reply));
+  app.get('/app/*', { config: { public: true } }, (request, reply) => {
+    // A missing hashed asset is a 404, not the app (a stale tab after an upgrade reloads cleanly).
+    if (request.url.startsWith('/app/assets/')) return reply.status(404).send();
+    return sendIndex(reply);
+  });
+}

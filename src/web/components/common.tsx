@@ -1,0 +1,92 @@
+// Small pieces every page uses: times, countdowns, severity, errors, empty states.
+import type { ReactNode } from 'react';
+import { ApiError } from '../api.ts';
+import { useNow } from '../clock.ts';
+import { formatRelative, formatTime, toMs, type TimeValue } from '../format.ts';
+import { usePolicy } from '../queries.ts';
+
+export function Time({ value }: { value: TimeValue | null | undefined }) {
+  if (value === null || value === undefined) return <span className="muted">—</span>;
+  return <time dateTime={new Date(toMs(value)).toISOString()}>{formatTime(value)}</time>;
+}
+
+/** "in 12 min" / "3 min overdue", ticking; the absolute time in the title and for screen readers. */
+export function Countdown({ due, label }: { due: TimeValue; label?: string }) {
+  const now = useNow();
+  const overdue = toMs(due) < now;
+  return (
+    <time
+      dateTime={new Date(toMs(due)).toISOString()}
+      title={formatTime(due)}
+      className={overdue ? 'countdown overdue' : 'countdown'}
+      data-testid="countdown"
+    >
+      {overdue ? <span aria-hidden="true">⚠ </span> : null}
+      {label ? `${label} ` : ''}
+      {formatRelative(due, now)}
+    </time>
+  );
+}
+
+/**
+ * Severity as text first (id and name), colour second, so colour is never the only signal. The
+ * policy's description is the help text.
+ */
+export function SeverityBadge({ severity }: { severity: string | null }) {
+  const policy = usePolicy();
+  if (!severity) return <span className="badge severity-none">No severity yet</span>;
+  const index = policy.data?.severities.findIndex((s) => s.id === severity) ?? -1;
+  const found = index >= 0 ? policy.data!.severities[index] : undefined;
+  return (
+    <span
+      className={`badge severity severity-${Math.min(Math.max(index, 0), 3)}`}
+      title={found?.description}
+    >
+      {severity}
+      {found ? ` · ${found.name}` : ''}
+    </span>
+  );
+}
+
+export function ErrorMessage({ error }: { error: unknown }) {
+  if (!error) return null;
+  const message = error instanceof Error ? error.message : String(error);
+  const fields = error instanceof ApiError ? error.fields : [];
+  return (
+    <div role="alert" className="error">
+      <p>{message}</p>
+      {fields.length > 0 ? (
+        <ul>
+          {fields.map((f) => (
+            <li key={f.field + f.message}>
+              <strong>{f.field.replace(/^body\./, '')}</strong>: {f.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+export function Loading({ what }: { what?: string }) {
+  return <p className="loading">Loading{what ? ` ${what}` : ''}…</p>;
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
+
+/** A query's three states in one place. */
+export function QueryState<T>({
+  query,
+  what,
+  children,
+}: {
+  query: { isPending: boolean; error: unknown; data: T | undefined };
+  what?: string;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Loading {...(what ? { what } : {})} />;
+  if (query.error) return <ErrorMessage error={query.error} />;
+  return <>{children(query.data as T)}</>;
+}

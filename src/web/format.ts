@@ -1,0 +1,45 @@
+// Times and durations in words, the same everywhere in the console. Times come from the API as
+// RFC 3339 strings; every absolute time is shown in the browser's time zone with the zone named.
+export type TimeValue = string | number;
+
+export function toMs(value: TimeValue): number {
+  return typeof value === 'number' ? value : Date.parse(value);
+}
+
+// (dateStyle/timeStyle cannot be combined with timeZoneName.)
+const absolute = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+});
+
+export function formatTime(value: TimeValue): string {
+  return absolute.format(new Date(toMs(value)));
+}
+
+/** "3 h 12 min", "45 s": the largest two units. */
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  const s = Math.floor(abs / 1000);
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d > 0) return h > 0 ? `${d} d ${h} h` : `${d} d`;
+  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  if (m > 0) return `${m} min`;
+  return `${s % 60} s`;
+}
+
+/** "in 12 min" or "12 min overdue". */
+export function formatRelative(due: TimeValue, now: number): string {
+  const left = toMs(due) - now;
+  return left >= 0 ? `in ${formatDuration(left)}` : `${formatDuration(left)} overdue`;
+}
+
+export function humanize(id: string): string {
+  const words = id.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,0 +1,100 @@
+// The frame of every signed-in page: skip link, navigation, the line banner, live status.
+import { useQueryClient } from '@tanstack/react-query';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { del } from './api.ts';
+import { Time } from './components/common.tsx';
+import { useLiveUpdates } from './live.ts';
+import { useLine } from './queries.ts';
+import { useCan, useSession } from './session.tsx';
+
+export function LineBanner() {
+  const line = useLine();
+  if (!line.data) return null;
+  if (line.data.state === 'running')
+    return (
+      <div className="line line-running" role="status" data-testid="line-banner">
+        <span aria-hidden="true">●</span> The line is running: releases may ship.
+      </div>
+    );
+  return (
+    <div className="line line-stopped" role="alert" data-testid="line-banner">
+      <strong>
+        <span aria-hidden="true">■</span> The line is stopped
+      </strong>{' '}
+      since <Time value={line.data.since} /> — do not ship until it resumes. Held by{' '}
+      {line.data.incidents.map((i, n) => (
+        <span key={i.key}>
+          {n > 0 ? ', ' : ''}
+          <NavLink to={`/incidents/${encodeURIComponent(i.key)}`}>
+            {i.key}
+            {i.severity ? ` (${i.severity})` : ''}: {i.title}
+          </NavLink>
+        </span>
+      ))}
+      .
+    </div>
+  );
+}
+
+export function Layout() {
+  const session = useSession();
+  const can = useCan();
+  const live = useLiveUpdates();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+
+  async function signOut() {
+    try {
+      await del('/session');
+    } finally {
+      queryClient.clear();
+      navigate('/sign-in', { replace: true });
+    }
+  }
+
+  const links: [string, string, string][] = [
+    ['/', 'Dashboard', 'incidents.read'],
+    ['/reports', 'Reports', 'reports.read'],
+    ['/incidents', 'Incidents', 'incidents.read'],
+    ['/deadlines', 'Deadlines', 'deadlines.read'],
+    ['/admin', 'Admin', 'users.manage'],
+  ];
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <NavLink to="/" className="brand">
+          Stopline
+        </NavLink>
+        <nav aria-label="Main">
+          <ul>
+            {links
+              .filter(([, , permission]) => can(permission))
+              .map(([to, label]) => (
+                <li key={to}>
+                  <NavLink to={to} end={to === '/'}>
+                    {label}
+                  </NavLink>
+                </li>
+              ))}
+          </ul>
+        </nav>
+        <div className="me">
+          <span className={`live live-${live}`} title="Live updates" data-testid="live-state">
+            {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Offline'}
+          </span>
+          <NavLink to="/account">{session.user.displayName}</NavLink>
+          <button type="button" className="link" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <LineBanner />
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}

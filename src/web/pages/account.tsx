@@ -1,0 +1,110 @@
+// My account: the second factor (enrol with a QR code, confirm with a first code, keep the
+// recovery codes) and where the policy requires one, the page new users are sent to first.
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { post } from '../api.ts';
+import { ErrorMessage } from '../components/common.tsx';
+import { SESSION_KEY, safeNext, useSession } from '../session.tsx';
+
+interface Enrolment {
+  secret: string;
+  otpauthUri: string;
+  qrCodeDataUrl: string;
+}
+
+export function MfaEnrolmentPage() {
+  const session = useSession();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
+  const [code, setCode] = useState('');
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  async function start() {
+    setError(null);
+    try {
+      setEnrolment(await post<Enrolment>('/session/mfa'));
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  async function confirm(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    try {
+      const result = await post<{ recoveryCodes: string[] }>('/session/mfa/confirm', { code });
+      setRecoveryCodes(result.recoveryCodes);
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  async function done() {
+    await queryClient.invalidateQueries({ queryKey: SESSION_KEY });
+    navigate(safeNext(params.get('next')), { replace: true });
+  }
+
+  return (
+    <section className="narrow">
+      <h1>Two-step sign-in</h1>
+      {session.mfaEnrolmentRequired ? (
+        <p role="status" className="notice">
+          Your security policy requires a second factor before you can use Stopline.
+        </p>
+      ) : null}
+      {session.user.mfaEnabled && !recoveryCodes ? (
+        <p>Two-step sign-in is on for your account.</p>
+      ) : recoveryCodes ? (
+        <>
+          <h2>Keep your recovery codes</h2>
+          <p>
+            Each code signs you in once if you lose your authenticator. They are shown only now:
+            store them somewhere safe.
+          </p>
+          <ul className="codes" data-testid="recovery-codes">
+            {recoveryCodes.map((c) => (
+              <li key={c}>
+                <code>{c}</code>
+              </li>
+            ))}
+          </ul>
+          <button type="button" onClick={() => void done()}>
+            I have stored them — continue
+          </button>
+        </>
+      ) : !enrolment ? (
+        <button type="button" onClick={() => void start()}>
+          Set up an authenticator app
+        </button>
+      ) : (
+        <form onSubmit={(e) => void confirm(e)}>
+          <p>Scan this code with your authenticator app, or enter the key by hand.</p>
+          <img
+            src={enrolment.qrCodeDataUrl}
+            alt="QR code for your authenticator app"
+            width={200}
+            height={200}
+          />
+          <p>
+            Key: <code data-testid="mfa-secret">{enrolment.secret}</code>
+          </p>
+          <label htmlFor="mfa-code">The six-digit code the app shows now</label>
+          <input
+            id="mfa-code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
+          <button type="submit">Turn on two-step sign-in</button>
+        </form>
+      )}
+      <ErrorMessage error={error} />
+    </section>
+  );
+}

@@ -1,0 +1,219 @@
+// What is burning, what is due, what is mine: open incidents by severity with their next deadline,
+// reports waiting for acknowledgment, breached and soon-due deadlines, my open tasks.
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import type { z } from 'zod';
+import type { TaskList } from '../../shared/api/tasks.ts';
+import { query, request } from '../api.ts';
+import { Countdown, Empty, QueryState, SeverityBadge } from '../components/common.tsx';
+import { DeadlineRows, useIncidentKeys } from '../components/deadlines.tsx';
+import { humanize, toMs } from '../format.ts';
+import {
+  keys,
+  useDeadlines,
+  useIncidents,
+  usePolicy,
+  type Deadline,
+  type IncidentSummary,
+} from '../queries.ts';
+import { useCan } from '../session.tsx';
+
+interface ReportSummary {
+  key: string;
+  status: string;
+  summary: string;
+  receivedAt: string;
+  acknowledgeDueAt: string | null;
+}
+
+/** The earliest open deadline per subject id. */
+function nextDeadlineBySubject(items: Deadline[] | undefined): Map<string, Deadline> {
+  const next = new Map<string, Deadline>();
+  for (const d of items ?? []) {
+    if (d.status !== 'pending') continue;
+    const current = next.get(d.subjectId);
+    if (!current || toMs(d.dueAt) < toMs(current.dueAt)) next.set(d.subjectId, d);
+  }
+  return next;
+}
+
+function OpenIncidents() {
+  const policy = usePolicy();
+  const incidents = useIncidents({ limit: 100 });
+  const open = useDeadlines({ state: 'open', limit: 500 });
+  const next = nextDeadlineBySubject(open.data?.items);
+  const terminal = new Set(policy.data?.phases.filter((p) => p.terminal).map((p) => p.id) ?? []);
+  const order = (policy.data?.severities ?? []).map((s) => s.id);
+
+  return (
+    <section aria-labelledby="open-incidents">
+      <h2 id="open-incidents">Open incidents</h2>
+      <QueryState query={incidents} what="incidents">
+        {(data) => {
+          const active = data.items.filter((i) => !terminal.has(i.phase));
+          if (active.length === 0) return <Empty>No open incidents.</Empty>;
+          const groups = new Map<string, IncidentSummary[]>();
+          for (const i of active) {
+            const key = i.severity ?? '';
+            groups.set(key, [...(groups.get(key) ?? []), i]);
+          }
+          const rank = (s: string) => (s === '' ? order.length : order.indexOf(s));
+          return [...groups.entries()]
+            .sort(([a], [b]) => rank(a) - rank(b))
+            .map(([severity, items]) => (
+              <div key={severity} className="group">
+                <h3>
+                  <SeverityBadge severity={severity || null} />{' '}
+                  <span className="muted">({items.length})</span>
+                </h3>
+                <ul className="cards" data-testid={`incidents-${severity || 'none'}`}>
+                  {items.map((i) => {
+                    const due = next.get(i.id);
+                    return (
+                      <li key={i.id} className="card">
+                        <Link to={`/incidents/${encodeURIComponent(i.key)}`}>
+                          <strong>{i.key}</strong> {i.title}
+                        </Link>
+                        <div className="meta">
+                          {humanize(i.phase)}
+                          {i.lineStopped ? (
+                            <span className="badge stopped">Line stopped</span>
+                          ) : null}
+                          {i.restricted ? <span className="badge">Restricted</span> : null}
+                          {i.ownerId ? null : <span className="badge warn">No owner</span>}
+                        </div>
+                        {due ? (
+                          <div className="meta">
+                            Next: {humanize(due.kind)} <Countdown due={due.dueAt} />
+                          </div>
+                        ) : null}
+                      </li>
+                    );
+                  })}
+                </ul>
+              </div>
+            ));
+        }}
+      </QueryState>
+    </section>
+  );
+}
+
+function ReportsAwaiting() {
+  const reports = useQuery({
+    queryKey: [...keys.reports, 'awaiting'],
+    queryFn: () =>
+      request<{ reports: ReportSummary[] }>(`/reports${query({ status: 'received', limit: 50 })}`),
+  });
+  return (
+    <section aria-labelledby="reports-awaiting">
+      <h2 id="reports-awaiting">Reports awaiting acknowledgment</h2>
+      <QueryState query={reports} what="reports">
+        {(data) =>
+          data.reports.length === 0 ? (
+            <Empty>Every report has been acknowledged.</Empty>
+          ) : (
+            <ul className="cards" data-testid="reports-awaiting">
+              {data.reports.map((r) => (
+                <li key={r.key} className="card">
+                  <Link to={`/reports/${encodeURIComponent(r.key)}`}>
+                    <strong>{r.key}</strong> {r.summary}
+                  </Link>
+                  {r.acknowledgeDueAt ? (
+                    <div className="meta">
+                      Acknowledge <Countdown due={r.acknowledgeDueAt} />
+                    </div>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </QueryState>
+    </section>
+  );
+}
+
+function DueDeadlines() {
+  const breached = useDeadlines({ state: 'breached', limit: 50 });
+  const soon = useDeadlines({ state: 'due_soon', withinMinutes: 240, limit: 50 });
+  const incidentKeys = useIncidentKeys();
+  return (
+    <section aria-labelledby="due">
+      <h2 id="due">Deadlines</h2>
+      <h3>Breached</h3>
+      <QueryState query={breached} what="breached deadlines">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty>Nothing breached.</Empty>
+          ) : (
+            <DeadlineRows items={data.items} incidentKeys={incidentKeys} testId="breached" />
+          )
+        }
+      </QueryState>
+      <h3>Due in the next 4 hours</h3>
+      <QueryState query={soon} what="deadlines due soon">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty>Nothing due in the next 4 hours.</Empty>
+          ) : (
+            <DeadlineRows items={data.items} incidentKeys={incidentKeys} testId="due-soon" />
+          )
+        }
+      </QueryState>
+    </section>
+  );
+}
+
+function MyTasks() {
+  const tasks = useQuery({
+    queryKey: [...keys.tasks, 'mine'],
+    queryFn: () => request<z.infer<typeof TaskList>>(`/tasks${query({ assignee: 'me' })}`),
+  });
+  return (
+    <section aria-labelledby="my-tasks">
+      <h2 id="my-tasks">My tasks</h2>
+      <QueryState query={tasks} what="tasks">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty>No open tasks assigned to you.</Empty>
+          ) : (
+            <ul className="cards" data-testid="my-tasks">
+              {data.items.map((t) => (
+                <li key={t.id} className="card">
+                  <Link to={`/incidents/${encodeURIComponent(t.incidentKey)}#task-${t.id}`}>
+                    {t.title}
+                  </Link>
+                  <div className="meta">
+                    {t.incidentKey} · {humanize(t.type)} · {humanize(t.status)}
+                    {t.dueAt ? (
+                      <>
+                        {' '}
+                        · due <Countdown due={t.dueAt} />
+                      </>
+                    ) : null}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </QueryState>
+    </section>
+  );
+}
+
+export function DashboardPage() {
+  const can = useCan();
+  return (
+    <>
+      <h1>Dashboard</h1>
+      <div className="dashboard">
+        {can('incidents.read') ? <OpenIncidents /> : null}
+        {can('reports.read') ? <ReportsAwaiting /> : null}
+        {can('deadlines.read') ? <DueDeadlines /> : null}
+        {can('incidents.read') ? <MyTasks /> : null}
+      </div>
+    </>
+  );
+}

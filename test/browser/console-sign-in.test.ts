@@ -1,0 +1,115 @@
+// The console in a real browser: sign-in with a second factor, an expired session that comes back
+// to the same page, the dashboard on a phone, and no third-party requests.
+import * as OTPAuth from 'otpauth';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../helpers/auth.ts';
+import {
+  accessibilityViolations,
+  launchBrowser,
+  newContext,
+  PHONE,
+  requestsToOtherHosts,
+  screenshot,
+  signInInBrowser,
+  startBrowserApp,
+  type BrowserApp,
+} from '../helpers/browser.ts';
+
+let t: BrowserApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  t = await startBrowserApp();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+const totpNow = (secret: string) =>
+  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({
+    timestamp: t.clock.now(),
+  });
+
+describe('signing in to the console', () => {
+  it('enrols a second factor, then asks for it at the next sign-in', async () => {
+    const user = await createUser(t, { roles: ['responder'], displayName: 'Rosa Responder' });
+    const context = await newContext(browser, t.baseUrl);
+    const page = await context.newPage();
+
+    await page.goto('/app/');
+    await page.getByRole('heading', { name: 'Sign in to Stopline' }).waitFor();
+    expect(page.url()).toMatch(/\/app\/sign-in\?next=/);
+    await screenshot(page, 'sign-in');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await signInInBrowser(page, user);
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/app\/?$/);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+    await page.getByRole('link', { name: 'Rosa Responder' }).click();
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const secret = (await page.getByTestId('mfa-secret').textContent())!;
+    await page.getByLabel('The six-digit code the app shows now').fill(totpNow(secret));
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
+    expect(codes.length).toBeGreaterThanOrEqual(8);
+    await page.getByRole('button', { name: /I have stored them/ }).click();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // A code is good once: the next sign-in uses the next time step's code.
+    t.clock.advance(30_000);
+    await page.getByRole('heading', { name: 'Sign in to Stopline' }).waitFor();
+
+    // A wrong code is refused with a message; the right one signs in.
+    await page.getByLabel('E-mail').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel(/Code from your authenticator/).fill('000000');
+    await page.getByRole('button', { name: 'Verify and sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/not right/);
+    await page.getByLabel(/Code from your authenticator/).fill(totpNow(secret));
+    await page.getByRole('button', { name: 'Verify and sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+    expect(requestsToOtherHosts(context)).toEqual([]);
+    await context.close();
+  });
+
+  it('sends an expired session to sign-in and back to the page it was on', async () => {
+    const user = await createUser(t, { roles: ['responder'] });
+    const context = await newContext(browser, t.baseUrl);
+    const page = await context.newPage();
+    await signInInBrowser(page, user);
+    await page.getByRole('link', { name: 'Deadlines' }).click();
+    await page.getByRole('heading', { name: 'Deadlines' }).waitFor();
+
+    t.clock.advance(t.container.config.sessionIdleMinutes * 60_000 + 1000);
+    await page.getByRole('button', { name: 'Breached' }).click();
+
+    await page.getByText('Your session ended').waitFor();
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/deadlines');
+    await page.getByLabel('E-mail').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Deadlines' }).waitFor();
+    expect(page.url()).toBe(`${t.baseUrl}/app/deadlines`);
+    await context.close();
+  });
+
+  it('shows a usable dashboard on a 375 px phone', async () => {
+    const user = await createUser(t, { roles: ['responder'] });
+    const context = await newContext(browser, t.baseUrl, PHONE);
+    const page = await context.newPage();
+    await signInInBrowser(page, user);
+    await page.getByRole('heading', { name: 'Open incidents' }).waitFor();
+    // Nothing wider than the screen: no sideways scrolling to reach the content.
+    const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+    expect(width).toBeLessThanOrEqual(PHONE.width);
+    await expect.poll(() => page.getByTestId('line-banner').textContent()).toMatch(/running/);
+    await screenshot(page, 'dashboard-phone');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,111 @@
+// Browser tests: the real app on a real port, driven by Debian's Chromium through playwright-core,
+// with axe-core for accessibility and screenshots saved for the README.
+import { mkdirSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { FakeClock } from '../../src/server/clock.ts';
+import { freePort } from './cli-process.ts';
+import { createTestApp, type TestApp } from './test-app.ts';
+
+export const CHROMIUM = process.env.STOPLINE_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface BrowserApp extends TestApp {
+  baseUrl: string;
+}
+
+/**
+ * The app listening on 127.0.0.1 with its base URL set to match (the CSRF check compares the
+ * browser's Origin with it). The fake clock starts at the real time, because the browser's own
+ * clock drives the countdowns.
+ */
+export async function startBrowserApp(env: Record<string, string> = {}): Promise<BrowserApp> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const t = await createTestApp({
+    env: { STOPLINE_BASE_URL: baseUrl, ...env },
+    clock: new FakeClock(new Date().toISOString()),
+  });
+  await t.app.listen({ port, host: '127.0.0.1' });
+  return { ...t, baseUrl };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const PHONE = { width: 375, height: 740 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+const offHost = new WeakMap<BrowserContext, string[]>();
+
+export async function newContext(
+  browser: Browser,
+  baseUrl: string,
+  viewport = DESKTOP,
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport });
+  // Fail on the step that waits, well before the test's own time-out, naming what it waited for.
+  context.setDefaultTimeout(10_000);
+  const seen: string[] = [];
+  offHost.set(context, seen);
+  // No third-party requests: anything leaving this origin is refused and recorded.
+  const origin = new URL(baseUrl).origin;
+  await context.route(
+    (url) => url.origin !== origin && url.protocol !== 'data:',
+    (route) => {
+      seen.push(route.request().url());
+      return route.abort();
+    },
+  );
+  return context;
+}
+
+/** Requests the pages of this context tried to send anywhere but Stopline itself. */
+export function requestsToOtherHosts(context: BrowserContext): string[] {
+  return offHost.get(context) ?? [];
+}
+
+/** Signs in through the console's own form. */
+export async function signInInBrowser(
+  page: Page,
+  user: { email: string; password: string },
+  code?: () => string,
+) {
+  await page.goto('/app/sign-in');
+  await page.getByLabel('E-mail').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (code) {
+    await page.getByLabel(/Code from your authenticator/).fill(code());
+    await page.getByRole('button', { name: 'Verify and sign in' }).click();
+  }
+  await page.getByRole('link', { name: 'Stopline' }).waitFor();
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21aa'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+}
+
+/** Saves a screenshot for the README and docs (docs/screenshots/<name>.png). */
+export async function screenshot(page: Page, name: string) {
+  mkdirSync('docs/screenshots', { recursive: true });
+  await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
+}
