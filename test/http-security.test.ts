@@ -56,6 +56,51 @@ describe('HTTP security', () => {
     expect(page.body).toContain('swagger-initializer.js');
   });
 
+  it('describes every time in the API, asked or answered, as an RFC 3339 date-time', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    // `remindAt` in the policy is a list of fractions of a deadline, not a time.
+    const isTime = (name: string) => /(At|^at|^since)$/.test(name) && name !== 'remindAt';
+    const isDateTime = (schema: { format?: string; anyOf?: { format?: string }[] }) =>
+      schema.format === 'date-time' || !!schema.anyOf?.some((s) => s.format === 'date-time');
+    const times: string[] = [];
+    const notDateTime: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (!node || typeof node !== 'object') return;
+      const o = node as Record<string, unknown>;
+      const named: [string, unknown][] = Object.entries(
+        (o.properties as Record<string, unknown> | undefined) ?? {},
+      );
+      if (typeof o.name === 'string' && o.in && o.schema) named.push([o.name, o.schema]);
+      for (const [name, schema] of named) {
+        if (!isTime(name)) continue;
+        times.push(`${path} ${name}`);
+        if (!isDateTime(schema as object)) notDateTime.push(`${path} ${name}`);
+      }
+      for (const [key, value] of Object.entries(o)) walk(value, `${path}/${key}`);
+    };
+    walk(doc.paths, '');
+    expect(notDateTime).toEqual([]);
+    // Incidents, the line, deadlines, notifications and accounts all show up in the walk.
+    for (const route of [
+      '/api/v1/incidents/post',
+      '/api/v1/incidents/{ref}/get',
+      '/api/v1/incidents/{ref}/tasks/post',
+      '/api/v1/incidents/{ref}/timeline/get',
+      '/api/v1/line/get',
+      '/api/v1/line/history/get',
+      '/api/v1/deadlines/get',
+      '/api/v1/outbox/get',
+      '/api/v1/tokens/get',
+    ]) {
+      expect(times.some((p) => p.startsWith(`/${route}`))).toBe(true);
+    }
+    const created = doc.paths['/api/v1/incidents'].post;
+    const body = created.requestBody.content['application/json'].schema.properties;
+    expect(body.detectedAt.anyOf).toContainEqual(
+      expect.objectContaining({ type: 'string', format: 'date-time' }),
+    );
+  });
+
   it('refuses to start with an /api route that declares neither a permission nor public', async () => {
     const database = await createTestDatabase();
     const container = await createContainer(database.config, { logger: createLogger('silent') });

@@ -48,6 +48,9 @@ describe('stopline gate (database)', () => {
     expect(stopped.stderr).toContain(
       `line is STOPPED by 2 incident(s): ${first.key} ${second.key}`,
     );
+    expect(stopped.stderr).toContain(
+      `${first.key} P0 Data export open to everyone (since ${new Date(first.lineStoppedAt!).toISOString()})`,
+    );
 
     const onlyOne = await runCli(
       ['gate', '--allow-ref', `fix ${first.key}: check owner`],
@@ -88,23 +91,30 @@ describe('stopline gate --url (remote)', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  // What GET /api/v1/line answers while one incident stops the line (times in RFC 3339).
+  const stoppedLine = {
+    state: 'stopped',
+    since: '2026-11-25T10:00:00.000Z',
+    incidents: [
+      {
+        key: 'INC-2026-0009',
+        title: 'Leak',
+        severity: 'P0',
+        stoppedAt: '2026-11-25T10:00:00.000Z',
+      },
+    ],
+  };
+
   it('asks GET /api/v1/line with the bearer token and follows the answer', async () => {
     answer = { status: 200, body: { state: 'running', since: null, incidents: [] } };
     const running = await runCli(['gate', '--url', base, '--token', 'sl_token'], {});
     expect(running.code).toBe(0);
     expect(seen).toEqual(['GET /api/v1/line Bearer sl_token']);
 
-    answer = {
-      status: 200,
-      body: {
-        state: 'stopped',
-        since: 1,
-        incidents: [{ key: 'INC-2026-0009', title: 'Leak', severity: 'P0', stoppedAt: 1 }],
-      },
-    };
+    answer = { status: 200, body: stoppedLine };
     const stopped = await runCli(['gate', '--url', base], { STOPLINE_GATE_TOKEN: 'sl_token' });
     expect(stopped.code).toBe(1);
-    expect(stopped.stderr).toContain('INC-2026-0009');
+    expect(stopped.stderr).toContain('INC-2026-0009 P0 Leak (since 2026-11-25T10:00:00.000Z)');
     const fix = await runCli(
       ['gate', '--url', base, '--token', 't', '--allow-ref', 'Fix INC-2026-0009'],
       {},
@@ -119,5 +129,17 @@ describe('stopline gate --url (remote)', () => {
     expect(refused.stderr).toMatch(/401/);
     const noToken = await runCli(['gate', '--url', base], {});
     expect(noToken.code).toBe(2);
+    // An answer it does not understand (here, times in epoch milliseconds) is not a pass.
+    answer = {
+      status: 200,
+      body: {
+        ...stoppedLine,
+        since: 1_795_600_800_000,
+        incidents: [{ ...stoppedLine.incidents[0], stoppedAt: 1_795_600_800_000 }],
+      },
+    };
+    const garbled = await runCli(['gate', '--url', base, '--token', 't'], {});
+    expect(garbled.code).toBe(2);
+    expect(garbled.stderr).toMatch(/did not answer with a line state/);
   });
 });

@@ -72,6 +72,132 @@ describe('incidents API', () => {
     });
   });
 
+  it('takes times as RFC 3339 with any offset and answers every time as RFC 3339 in UTC', async () => {
+    const openedAt = new Date(t.clock.now()).toISOString();
+    const created = await call(responder, 'POST', '/api/v1/incidents', {
+      title: 'Leaked API key in a public gist',
+      detectedAt: '2026-03-02T08:15:00+01:00',
+      reportedAt: '2026-03-02T07:30:00.5Z',
+      declaredAt: '2026-03-02T03:45:00-04:00',
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({
+      detectedAt: '2026-03-02T07:15:00.000Z',
+      reportedAt: '2026-03-02T07:30:00.500Z',
+      declaredAt: '2026-03-02T07:45:00.000Z',
+      createdAt: openedAt,
+      updatedAt: openedAt,
+      closedAt: null,
+      lineStoppedAt: null,
+    });
+    const { key } = created.json() as { key: string };
+    const path = `/api/v1/incidents/${key}`;
+
+    t.clock.advance(60_000);
+    const later = new Date(t.clock.now()).toISOString();
+    const edited = await call(responder, 'PATCH', path, {
+      detectedAt: null,
+      reportedAt: '2026-03-02T07:20:00Z',
+    });
+    expect(edited.json()).toMatchObject({
+      detectedAt: null,
+      reportedAt: '2026-03-02T07:20:00.000Z',
+      createdAt: openedAt,
+      updatedAt: later,
+    });
+    expect((await call(responder, 'POST', `${path}/owner`, {})).statusCode).toBe(200);
+    const role = await call(lead, 'POST', `${path}/roles`, {
+      role: 'incident_commander',
+      userId: lead.userId,
+    });
+    expect(role.statusCode).toBe(200);
+    expect(role.json().roles).toEqual([
+      { role: 'incident_commander', userId: lead.userId, since: later },
+    ]);
+    const task = await call(responder, 'POST', `${path}/tasks`, {
+      type: 'contain',
+      title: 'Revoke the key',
+      dueAt: '2026-03-02T12:00:00+02:00',
+    });
+    expect(task.statusCode).toBe(201);
+    expect(task.json().incident.tasks[0]).toMatchObject({
+      dueAt: '2026-03-02T10:00:00.000Z',
+      createdAt: later,
+      updatedAt: later,
+      completedAt: null,
+    });
+    const moved = await call(responder, 'PATCH', `${path}/tasks/${task.json().id}`, {
+      dueAt: '2026-03-02T11:30:00Z',
+    });
+    expect(moved.json().tasks[0].dueAt).toBe('2026-03-02T11:30:00.000Z');
+    expect(
+      (
+        await call(responder, 'POST', `${path}/decisions`, {
+          what: 'Rotate every key',
+          why: 'Cannot tell which were copied',
+          decidedBy: 'Security lead',
+        })
+      ).statusCode,
+    ).toBe(200);
+
+    const detail = (await call(viewer, 'GET', path)).json();
+    expect(detail.incident.declaredAt).toBe('2026-03-02T07:45:00.000Z');
+    expect(detail.ownerHistory).toEqual([
+      expect.objectContaining({ how: 'auto', from: later, to: null }),
+    ]);
+    expect(detail.roleHistory).toEqual([
+      expect.objectContaining({ role: 'incident_commander', userId: lead.userId, from: later }),
+    ]);
+    const listed = (await call(viewer, 'GET', '/api/v1/incidents?q=gist')).json();
+    expect(listed.items).toEqual([
+      expect.objectContaining({ key, declaredAt: '2026-03-02T07:45:00.000Z', updatedAt: later }),
+    ]);
+    const decisions = (await call(viewer, 'GET', `${path}/decisions`)).json();
+    expect(decisions.items).toEqual([
+      expect.objectContaining({ what: 'Rotate every key', at: later }),
+    ]);
+    const timeline = (await call(viewer, 'GET', `${path}/timeline`)).json();
+    expect(timeline.items[0]).toMatchObject({ type: 'incident.opened', at: openedAt });
+    expect(timeline.items.at(-1)).toMatchObject({ at: later });
+    // Event data stays as recorded: epoch milliseconds (docs/incidents.md).
+    expect(timeline.items[0].data.declaredAt).toBe(Date.parse('2026-03-02T07:45:00Z'));
+  });
+
+  it('a time sent as a number (or without an offset) is a 400 naming the field and the format', async () => {
+    const format = /^must be an RFC 3339 date-time such as 2026-11-25T10:00:00Z/;
+    const opened = await call(responder, 'POST', '/api/v1/incidents', {
+      title: 'Numbers',
+      detectedAt: t.clock.now(),
+      declaredAt: '2026-03-02T09:00:00',
+    });
+    expect(opened.statusCode).toBe(400);
+    expect(opened.headers['content-type']).toMatch(/problem\+json/);
+    expect(opened.json().errors).toEqual([
+      { field: 'detectedAt', message: expect.stringMatching(format) },
+      { field: 'declaredAt', message: expect.stringMatching(format) },
+    ]);
+
+    const created = await openIncident(responder);
+    const path = `/api/v1/incidents/${created.key}`;
+    const patched = await call(responder, 'PATCH', path, { reportedAt: t.clock.now() });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json().errors).toEqual([
+      { field: 'reportedAt', message: expect.stringMatching(format) },
+    ]);
+    const task = await call(responder, 'POST', `${path}/tasks`, {
+      type: 'other',
+      title: 'Due as a number',
+      dueAt: t.clock.now() + 3_600_000,
+    });
+    expect(task.statusCode).toBe(400);
+    expect(task.json().errors).toEqual([
+      { field: 'dueAt', message: expect.stringMatching(format) },
+    ]);
+    // Nothing was written: the incident is still at its first version, with no task.
+    const detail = (await call(viewer, 'GET', path)).json();
+    expect(detail.incident).toMatchObject({ version: created.version, tasks: [] });
+  });
+
   it('returns script in text fields as data, exactly as sent', async () => {
     const hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>';
     const created = await openIncident(responder, { title: hostile, summary: hostile });
@@ -169,19 +295,28 @@ describe('incidents API', () => {
     }
     const line = await call(viewer, 'GET', '/api/v1/line');
     expect(line.statusCode).toBe(200);
+    const now = new Date(t.clock.now()).toISOString();
     expect(line.json()).toMatchObject({
       state: 'stopped',
-      since: t.clock.now(),
-      incidents: [{ key: created.key, title: 'Account takeover via reset', severity: 'P1' }],
+      since: now,
+      incidents: [
+        { key: created.key, title: 'Account takeover via reset', severity: 'P1', stoppedAt: now },
+      ],
     });
     const detail = (await call(viewer, 'GET', path)).json();
+    expect(detail.incident).toMatchObject({ lineStopped: true, lineStoppedAt: now });
+    expect(detail.incident.votes.map((v: { at: string }) => v.at)).toEqual([now, now, now, now]);
     expect(detail.flags.map((f: { role: string }) => f.role)).toEqual([
       'incident_commander',
       'security_engineer',
       'communications_lead',
     ]);
     const history = await call(viewer, 'GET', '/api/v1/line/history');
-    expect(history.json().items[0]).toMatchObject({ incidentKey: created.key, change: 'stopped' });
+    expect(history.json().items[0]).toMatchObject({
+      incidentKey: created.key,
+      change: 'stopped',
+      at: now,
+    });
     // A deploy pipeline's token scoped to line.read sees the stopped line and nothing else.
     const pipeline = await createTokenFor(t, 'viewer', ['line.read']);
     const seen = await t.app.inject({
@@ -202,7 +337,7 @@ describe('incidents API', () => {
     const done = await call(responder, 'PATCH', `${path}/tasks/${task.json().id}`, {
       status: 'done',
     });
-    expect(done.json().tasks[0]).toMatchObject({ status: 'done', completedAt: t.clock.now() });
+    expect(done.json().tasks[0]).toMatchObject({ status: 'done', completedAt: now });
     const action = await call(responder, 'POST', `${path}/containment`, {
       kind: 'feature_disabled',
       description: 'Reset off',
@@ -214,6 +349,8 @@ describe('incidents API', () => {
     expect(kept.json().containment[0]).toMatchObject({
       status: 'kept',
       justification: 'Legacy flow stays off',
+      recordedAt: now,
+      endedAt: now,
     });
   });
 

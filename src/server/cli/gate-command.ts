@@ -18,7 +18,11 @@ export const GATE_USAGE = `Usage: stopline gate [--allow-ref TEXT] [--url URL --
 
 Exit codes: 0 line running (or the change is the fix), 1 line stopped, 2 could not tell.`;
 
-async function remoteLine(url: string, token: string): Promise<LineState> {
+/** The line as the database gives it: times in epoch milliseconds. */
+type Line = Awaited<ReturnType<typeof readLine>>;
+
+/** The API answers RFC 3339 times; they are read back into the database's shape. */
+async function remoteLine(url: string, token: string): Promise<Line> {
   const response = await fetch(new URL('/api/v1/line', url), {
     headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
     signal: AbortSignal.timeout(15_000),
@@ -26,10 +30,15 @@ async function remoteLine(url: string, token: string): Promise<LineState> {
   if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
   const parsed = LineState.safeParse(await response.json());
   if (!parsed.success) throw new Error(`${url} did not answer with a line state`);
-  return parsed.data;
+  const { state, since, incidents } = parsed.data;
+  return {
+    state,
+    since: since === null ? null : Date.parse(since),
+    incidents: incidents.map((i) => ({ ...i, stoppedAt: Date.parse(i.stoppedAt) })),
+  };
 }
 
-async function localLine(config: Config): Promise<LineState> {
+async function localLine(config: Config): Promise<Line> {
   const handle = await createDatabase(config);
   try {
     return await readLine(handle.db);
@@ -64,7 +73,7 @@ export async function gateCommand(
     out.error(`stopline gate: --url needs --token (or STOPLINE_GATE_TOKEN)\n\n${GATE_USAGE}`);
     return 2;
   }
-  let line: LineState;
+  let line: Line;
   try {
     line = values.url ? await remoteLine(values.url, token!) : await localLine(config);
   } catch (error) {

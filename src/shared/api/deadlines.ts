@@ -1,5 +1,6 @@
 // The deadlines API: the policy's promises as live clocks, what is due, breached and met.
 import { z } from 'zod';
+import { Time } from './times.ts';
 
 export const DEADLINE_KIND_VALUES = [
   'reporter_acknowledgment',
@@ -21,11 +22,11 @@ export const DeadlineJson = z.object({
   status: z.enum(['pending', 'paused', 'met', 'cancelled']),
   /** Whether the due time has passed without the deadline being met. */
   breached: z.boolean(),
-  startedAt: z.string(),
-  dueAt: z.string(),
-  nextFireAt: z.string().nullable(),
+  startedAt: Time,
+  dueAt: Time,
+  nextFireAt: Time.nullable(),
   responsibleId: z.string().nullable(),
-  metAt: z.string().nullable(),
+  metAt: Time.nullable(),
   metBy: z.string().nullable(),
   metReason: z.string().nullable(),
 });
@@ -49,8 +50,8 @@ const DurationsJson = z.object({
 });
 
 export const DeadlineMeasuresJson = z.object({
-  from: z.string(),
-  to: z.string(),
+  from: Time,
+  to: Time,
   timeToAcknowledge: DurationsJson,
   /** Severity id → time from the clock's start to the first response. */
   timeToRespond: z.record(z.string(), DurationsJson),

@@ -1,21 +1,24 @@
 // The incidents HTTP contract: request and response bodies for /api/v1/incidents. Times are
-// epoch milliseconds. Text is stored and returned exactly as sent (never trimmed or escaped
-// here): rendering escapes it.
+// RFC 3339 strings: answers give UTC (2026-11-25T10:00:00.000Z); requests take Z or an offset,
+// and the schema hands the route epoch milliseconds (see times.ts). Event `data` in the timeline
+// is what the event recorded, so times inside it are epoch milliseconds. Text is stored and
+// returned exactly as sent (never trimmed or escaped here): rendering escapes it.
 import { z } from 'zod';
 import {
   CONTAINMENT_KINDS,
   CONTAINMENT_STATUSES,
   CRITICALITIES,
   MILESTONES,
+  OWNER_ASSIGNMENT,
   PANEL_SEATS,
   REPRODUCTION_RESULTS,
   TASK_STATUSES,
   TASK_TYPES,
 } from '../domain/incidents.ts';
+import { Time, TimeInput } from './times.ts';
 
 const text = (max: number) => z.string().min(1, 'must not be empty').max(max);
 const optionalText = (max: number) => z.string().max(max);
-const time = z.number().int().nonnegative();
 const userId = z.string().min(1).max(100);
 const id = z.string().min(1).max(100);
 
@@ -31,9 +34,9 @@ export const CreateIncident = z.object({
   summary: optionalText(20_000).default(''),
   source: optionalText(200).default('manual'),
   affectedSystems: z.array(text(200)).max(100).default([]),
-  detectedAt: time.nullable().default(null),
-  reportedAt: time.nullable().default(null),
-  declaredAt: time.optional(),
+  detectedAt: TimeInput.nullable().default(null),
+  reportedAt: TimeInput.nullable().default(null),
+  declaredAt: TimeInput.optional(),
   restricted: z.boolean().default(false),
   /** The issue was posted publicly: the first task is to take it out of public view. */
   publiclyDisclosed: z.boolean().default(false),
@@ -48,8 +51,8 @@ export const UpdateIncident = z.object({
   summary: optionalText(20_000).optional(),
   source: optionalText(200).optional(),
   affectedSystems: z.array(text(200)).max(100).optional(),
-  detectedAt: time.nullable().optional(),
-  reportedAt: time.nullable().optional(),
+  detectedAt: TimeInput.nullable().optional(),
+  reportedAt: TimeInput.nullable().optional(),
   restricted: z.boolean().optional(),
   publiclyDisclosed: z.boolean().optional(),
   expectedVersion,
@@ -61,11 +64,11 @@ export const Task = z.object({
   title: z.string(),
   description: z.string(),
   assigneeId: z.string().nullable(),
-  dueAt: z.number().nullable(),
+  dueAt: Time.nullable(),
   status: z.enum(TASK_STATUSES),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  completedAt: z.number().nullable(),
+  createdAt: Time,
+  updatedAt: Time,
+  completedAt: Time.nullable(),
 });
 
 export const ContainmentAction = z.object({
@@ -74,8 +77,8 @@ export const ContainmentAction = z.object({
   description: z.string(),
   status: z.enum(CONTAINMENT_STATUSES),
   justification: z.string().nullable(),
-  recordedAt: z.number(),
-  endedAt: z.number().nullable(),
+  recordedAt: Time,
+  endedAt: Time.nullable(),
 });
 
 export const Incident = z.object({
@@ -85,9 +88,9 @@ export const Incident = z.object({
   summary: z.string(),
   source: z.string(),
   affectedSystems: z.array(z.string()),
-  detectedAt: z.number().nullable(),
-  reportedAt: z.number().nullable(),
-  declaredAt: z.number(),
+  detectedAt: Time.nullable(),
+  reportedAt: Time.nullable(),
+  declaredAt: Time,
   restricted: z.boolean(),
   publiclyDisclosed: z.boolean(),
   severity: z.string().nullable(),
@@ -97,13 +100,13 @@ export const Incident = z.object({
   /** The policy version the incident is handled under. */
   policyHash: z.string(),
   lineStopped: z.boolean(),
-  lineStoppedAt: z.number().nullable(),
+  lineStoppedAt: Time.nullable(),
   awaitingReporter: z.boolean(),
   reproduction: z
     .object({ result: z.enum(REPRODUCTION_RESULTS), steps: z.string(), evidence: z.string() })
     .nullable(),
   trackerUrl: z.string().nullable(),
-  deEscalatedAt: z.number().nullable(),
+  deEscalatedAt: Time.nullable(),
   panelRound: z.number(),
   panelMembers: z.array(z.object({ userId: z.string(), seat: z.enum(PANEL_SEATS) })),
   votes: z.array(
@@ -113,26 +116,32 @@ export const Incident = z.object({
       answers: z.record(z.string(), z.boolean()),
       vote: z.enum(CRITICALITIES),
       rationale: z.string(),
-      at: z.number(),
+      at: Time,
     }),
   ),
-  roles: z.array(z.object({ role: z.string(), userId: z.string(), since: z.number() })),
+  roles: z.array(z.object({ role: z.string(), userId: z.string(), since: Time })),
   tasks: z.array(Task),
   containment: z.array(ContainmentAction),
   milestones: z.array(z.enum(MILESTONES)),
   reportIds: z.array(z.string()),
   participants: z.array(z.string()),
   createdBy: z.string().nullable(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  closedAt: z.number().nullable(),
+  createdAt: Time,
+  updatedAt: Time,
+  closedAt: Time.nullable(),
   version: z.number(),
 });
 export type Incident = z.infer<typeof Incident>;
 
-const History = z.array(
-  z.object({ userId: z.string(), from: z.number(), to: z.number().nullable() }).passthrough(),
-);
+/** Who held the incident (or a role) from when to when; `to` is null while they still hold it. */
+const Held = {
+  userId: z.string(),
+  assignedBy: z.string().nullable(),
+  from: Time,
+  to: Time.nullable(),
+};
+const OwnerHistory = z.array(z.object({ ...Held, how: z.enum(OWNER_ASSIGNMENT) }));
+const RoleHistory = z.array(z.object({ ...Held, role: z.string() }));
 
 export const IncidentDetail = z.object({
   incident: Incident,
@@ -172,8 +181,8 @@ export const IncidentDetail = z.object({
   exitChecksFailing: z.array(
     z.object({ phase: z.string(), check: z.string(), reason: z.string() }),
   ),
-  ownerHistory: History,
-  roleHistory: History,
+  ownerHistory: OwnerHistory,
+  roleHistory: RoleHistory,
 });
 
 export const IncidentList = z.object({
@@ -188,8 +197,8 @@ export const IncidentList = z.object({
       ownerId: z.string().nullable(),
       restricted: z.boolean(),
       lineStopped: z.boolean(),
-      declaredAt: z.number(),
-      updatedAt: z.number(),
+      declaredAt: Time,
+      updatedAt: Time,
     }),
   ),
   total: z.number(),
@@ -254,14 +263,14 @@ export const CreateTask = z.object({
   title: text(300),
   description: optionalText(20_000).default(''),
   assigneeId: userId.nullable().default(null),
-  dueAt: time.nullable().default(null),
+  dueAt: TimeInput.nullable().default(null),
   expectedVersion,
 });
 export const UpdateTask = z.object({
   title: text(300).optional(),
   description: optionalText(20_000).optional(),
   assigneeId: userId.nullable().optional(),
-  dueAt: time.nullable().optional(),
+  dueAt: TimeInput.nullable().optional(),
   status: z.enum(TASK_STATUSES).optional(),
   expectedVersion,
 });
@@ -314,7 +323,7 @@ export const Decisions = z.object({
       alternatives: z.string(),
       decidedBy: z.string(),
       recordedBy: z.string().nullable(),
-      at: z.number(),
+      at: Time,
     }),
   ),
 });
@@ -332,7 +341,7 @@ export const Timeline = z.object({
     z.object({
       seq: z.number(),
       type: z.string(),
-      at: z.number(),
+      at: Time,
       actorId: z.string().nullable(),
       visibility: Visibility,
       data: z.record(z.string(), z.unknown()),

@@ -1,18 +1,20 @@
-// GET /api/v1/line: whether development may ship, and which incidents hold it.
+// GET /api/v1/line: whether development may ship, and which incidents hold it. Times are
+// RFC 3339 in UTC (see times.ts).
 import { z } from 'zod';
+import { Time } from './times.ts';
 
 export const LineIncident = z.object({
   key: z.string(),
   title: z.string(),
   severity: z.string().nullable(),
-  stoppedAt: z.number().int(),
+  stoppedAt: Time,
 });
 export type LineIncident = z.infer<typeof LineIncident>;
 
 export const LineState = z.object({
   state: z.enum(['running', 'stopped']),
   /** When the earliest stopping incident stopped it; null while running. */
-  since: z.number().int().nullable(),
+  since: Time.nullable(),
   incidents: z.array(LineIncident),
 });
 export type LineState = z.infer<typeof LineState>;
@@ -23,7 +25,7 @@ export const LineHistory = z.object({
       incidentKey: z.string(),
       change: z.enum(['stopped', 'resumed']),
       reason: z.string(),
-      at: z.number().int(),
+      at: Time,
     }),
   ),
 });

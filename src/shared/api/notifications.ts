@@ -1,6 +1,7 @@
 // The HTTP contract for notifications: one's own preferences, webhook endpoints, and the outbox
 // with its delivery log for admins.
 import { z } from 'zod';
+import { Time } from './times.ts';
 
 export const EventKindName = z.enum([
   'line_stopped',
@@ -73,8 +74,8 @@ export const WebhookEndpointView = z.object({
   url: z.string(),
   eventTypes: z.array(z.string()),
   active: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: Time,
+  updatedAt: Time,
   /** Only when just created or rotated. */
   secret: z.string().optional(),
 });
@@ -95,16 +96,16 @@ export const OutboxMessageView = z.object({
   idempotencyKey: z.string(),
   status: OutboxStatusName,
   attempts: z.number(),
-  nextAttemptAt: z.string(),
+  nextAttemptAt: Time,
   lastError: z.string().nullable(),
-  createdAt: z.string(),
-  deliveredAt: z.string().nullable(),
+  createdAt: Time,
+  deliveredAt: Time.nullable(),
 });
 
 export const OutboxAttemptView = z.object({
   attempt: z.number(),
-  startedAt: z.string(),
-  finishedAt: z.string(),
+  startedAt: Time,
+  finishedAt: Time,
   outcome: z.enum(['delivered', 'failed']),
   error: z.string().nullable(),
 });

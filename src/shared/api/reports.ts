@@ -2,6 +2,7 @@
 // and what staff send and receive. Text is kept exactly as given: no trimming, no rewriting;
 // "required" means "not only white space".
 import { z } from 'zod';
+import { Time } from './times.ts';
 
 const notBlank = (value: string) => value.trim().length > 0;
 
@@ -86,8 +87,8 @@ export const ReportReceiptJson = z.object({
   /** Shown once: the reporter's only way into the portal. Stored only as a hash. */
   accessCode: z.string(),
   portalUrl: z.string(),
-  receivedAt: z.string(),
-  acknowledgeBy: z.string(),
+  receivedAt: Time,
+  acknowledgeBy: Time,
 });
 
 export const REPORT_STATUSES = [

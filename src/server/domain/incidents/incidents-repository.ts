@@ -5,6 +5,7 @@ import type {
   ContainmentStatus,
   Criticality,
   Milestone,
+  OwnerAssignment,
   PanelSeat,
   ReproductionResult,
   TaskStatus,
@@ -354,7 +355,7 @@ export async function listOwnerHistory(tx: Executor, incidentId: string) {
     .execute();
   return rows.map((r) => ({
     userId: r.user_id,
-    how: r.how,
+    how: r.how as OwnerAssignment,
     assignedBy: r.assigned_by,
     from: Number(r.from_at),
     to: num(r.to_at),

@@ -15,8 +15,7 @@ import { IncidentRef } from '../../../shared/api/incidents.ts';
 import type { Container } from '../../container.ts';
 import type { DeadlineMeasures, DeadlineRecord } from '../../domain/clocks/index.ts';
 import { actorOf } from './incident-commands.ts';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { presentTime as iso } from './time-presenter.ts';
 
 export function presentDeadline(d: DeadlineRecord, now: number): DeadlineJson {
   return {
@@ -29,8 +28,8 @@ export function presentDeadline(d: DeadlineRecord, now: number): DeadlineJson {
     breached:
       d.breachedAt !== null ||
       ((d.status === 'pending' || d.status === 'paused') && d.dueAt <= now),
-    startedAt: iso(d.startedAt)!,
-    dueAt: iso(d.dueAt)!,
+    startedAt: iso(d.startedAt),
+    dueAt: iso(d.dueAt),
     nextFireAt: iso(d.nextFireAt),
     responsibleId: d.responsibleId,
     metAt: iso(d.metAt),
@@ -118,7 +117,7 @@ export async function deadlinesRoutes(app: FastifyInstance, opts: { container: C
     },
     async (request) => {
       const { from, to, m } = await measuresOf(request.query);
-      return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...m };
+      return { from: iso(from), to: iso(to), ...m };
     },
   );
   typed.get(

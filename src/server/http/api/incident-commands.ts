@@ -9,6 +9,7 @@ import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { IncidentState } from '../../domain/incidents/index.ts';
 import { AppError } from '../../errors.ts';
+import { presentIncident } from './incident-presenters.ts';
 
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new AppError('UNAUTHENTICATED', 'Sign in to do this');
@@ -32,7 +33,10 @@ export function versionOf(
 }
 
 export function sendIncident(reply: FastifyReply, incident: IncidentState, status = 200) {
-  return reply.status(status).header('etag', `"${incident.version}"`).send(incident);
+  return reply
+    .status(status)
+    .header('etag', `"${incident.version}"`)
+    .send(presentIncident(incident));
 }
 
 type Body = z.ZodType<{ expectedVersion?: number | undefined }>;
@@ -103,6 +107,9 @@ export function incidentPartCommand<B extends Body>(
   run: Run<B, { id: string; incident: IncidentState }>,
 ): void {
   register(app, route, { 201: Created }, run, (reply, result) =>
-    reply.status(201).header('etag', `"${result.incident.version}"`).send(result),
+    reply
+      .status(201)
+      .header('etag', `"${result.incident.version}"`)
+      .send({ id: result.id, incident: presentIncident(result.incident) }),
   );
 }

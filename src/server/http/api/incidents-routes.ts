@@ -21,6 +21,12 @@ import {
 } from '../../../shared/api/incidents.ts';
 import type { Container } from '../../container.ts';
 import { actorOf, incidentCommand, sendIncident } from './incident-commands.ts';
+import {
+  presentDecisions,
+  presentIncidentDetail,
+  presentIncidentList,
+  presentTimeline,
+} from './incident-presenters.ts';
 
 export async function incidentsRoutes(app: FastifyInstance, opts: { container: Container }) {
   const incidents = opts.container.services.incidents;
@@ -64,7 +70,7 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { container: C
         limit,
         offset,
       });
-      return { ...page, limit, offset };
+      return presentIncidentList(page, { limit, offset });
     },
   );
 
@@ -81,7 +87,9 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { container: C
     },
     async (request, reply) => {
       const detail = await incidents.getIncident(actorOf(request), request.params.ref);
-      return reply.header('etag', `"${detail.incident.version}"`).send(detail);
+      return reply
+        .header('etag', `"${detail.incident.version}"`)
+        .send(presentIncidentDetail(detail));
     },
   );
 
@@ -163,9 +171,8 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { container: C
         response: { 200: Decisions },
       },
     },
-    async (request) => ({
-      items: await incidents.listDecisions(actorOf(request), request.params.ref),
-    }),
+    async (request) =>
+      presentDecisions(await incidents.listDecisions(actorOf(request), request.params.ref)),
   );
 
   typed.get(
@@ -193,7 +200,7 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { container: C
         limit,
         types,
       });
-      return { items: page.items, nextAfter: page.nextAfterSeq };
+      return presentTimeline(page);
     },
   );
 }

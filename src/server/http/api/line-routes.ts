@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LineHistory, LineState } from '../../../shared/api/line.ts';
 import type { Container } from '../../container.ts';
+import { presentLine, presentLineHistory } from './incident-presenters.ts';
 
 export async function lineRoutes(app: FastifyInstance, opts: { container: Container }) {
   const incidents = opts.container.services.incidents;
@@ -18,7 +19,7 @@ export async function lineRoutes(app: FastifyInstance, opts: { container: Contai
         response: { 200: LineState },
       },
     },
-    async () => incidents.getLine(),
+    async () => presentLine(await incidents.getLine()),
   );
   typed.get(
     '/api/v1/line/history',
@@ -31,6 +32,6 @@ export async function lineRoutes(app: FastifyInstance, opts: { container: Contai
         response: { 200: LineHistory },
       },
     },
-    async (request) => ({ items: await incidents.lineHistory(request.query.limit) }),
+    async (request) => presentLineHistory(await incidents.lineHistory(request.query.limit)),
   );
 }

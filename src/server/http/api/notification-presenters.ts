@@ -5,8 +5,8 @@ import type {
   OutboxEntry,
   Preferences,
 } from '../../domain/notifications/index.ts';
+import { presentTime as iso } from './time-presenter.ts';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const hhmm = (minute: number) =>
   `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
@@ -33,7 +33,7 @@ export function presentOutboxMessage(m: OutboxEntry) {
     ...m,
     nextAttemptAt: iso(m.nextAttemptAt),
     createdAt: iso(m.createdAt),
-    deliveredAt: m.deliveredAt === null ? null : iso(m.deliveredAt),
+    deliveredAt: iso(m.deliveredAt),
   };
 }
 

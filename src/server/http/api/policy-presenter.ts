@@ -12,6 +12,7 @@ import {
   type PolicyVersion,
   type PolicyVersionSummary,
 } from '../../domain/policy/index.ts';
+import { presentTime } from './time-presenter.ts';
 
 function duration(ms: number): DurationJson {
   return { ms, text: formatDuration(ms) };
@@ -115,8 +116,8 @@ export function presentVersionSummary(v: PolicyVersionSummary): PolicyVersionSum
     hash: v.hash,
     name: v.name,
     revision: v.revision,
-    loadedAt: new Date(v.loadedAt).toISOString(),
-    lastLoadedAt: new Date(v.lastLoadedAt).toISOString(),
+    loadedAt: presentTime(v.loadedAt),
+    lastLoadedAt: presentTime(v.lastLoadedAt),
     inForce: v.inForce,
   };
 }

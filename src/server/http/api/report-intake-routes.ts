@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ReportReceiptJson, ReportSubmissionJson } from '../../../shared/api/reports.ts';
 import type { Container } from '../../container.ts';
+import { presentTime } from './time-presenter.ts';
 
 /** Text budget plus every attachment at its largest, base64-encoded. */
 export function intakeBodyLimit(maxBytes: number, maxCount: number): number {
@@ -35,8 +36,8 @@ export async function reportIntakeRoutes(app: FastifyInstance, opts: { container
         key: receipt.key,
         accessCode: receipt.accessCode,
         portalUrl: `${config.baseUrl}/portal`,
-        receivedAt: new Date(receipt.receivedAt).toISOString(),
-        acknowledgeBy: new Date(receipt.acknowledgeDueAt).toISOString(),
+        receivedAt: presentTime(receipt.receivedAt),
+        acknowledgeBy: presentTime(receipt.acknowledgeDueAt),
       });
     },
   );

@@ -6,8 +6,7 @@ import type {
   RemovalTaskRecord,
   ReportRecord,
 } from '../../domain/reports/index.ts';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { presentTime as iso } from './time-presenter.ts';
 
 export function presentReportSummary(r: ReportRecord) {
   return {
@@ -80,5 +79,3 @@ export function presentRemovalTask(t: RemovalTaskRecord) {
     updatedAt: iso(t.updated_at),
   };
 }
-
-export const presentTime = iso;

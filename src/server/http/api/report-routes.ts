@@ -22,8 +22,8 @@ import {
   presentRemovalTask,
   presentReport,
   presentReportSummary,
-  presentTime,
 } from './report-presenters.ts';
+import { presentTime } from './time-presenter.ts';
 
 const KeyParams = z.object({ key: z.string().regex(/^RPT-\d{4,}$/i, 'must be a report key') });
 

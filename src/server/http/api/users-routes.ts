@@ -12,10 +12,10 @@ import {
 } from '../../../shared/api/accounts.ts';
 import type { Container } from '../../container.ts';
 import { caller } from './session-routes.ts';
+import { presentTime as iso } from './time-presenter.ts';
 
 const tags = ['users'];
 const IdParams = z.object({ id: z.string().min(1).max(100) });
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function usersRoutes(app: FastifyInstance, opts: { container: Container }) {
   const { users, mfa } = opts.container.accounts;
