@@ -24,6 +24,7 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
     logger: container.logger,
   });
   scheduler.start();
+  const housekeeping = startHousekeeping(container);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -36,6 +37,7 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
         resolve(1);
       }, 20_000);
       force.unref();
+      clearInterval(housekeeping);
       app
         .close()
         .then(() => container.outboxWorker.stop())
@@ -54,6 +56,21 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+}
+
+/** Hourly: expired sessions, sign-in flows, links and counters are deleted (see accounts). */
+function startHousekeeping(container: Container): NodeJS.Timeout {
+  const sweep = () =>
+    container.accounts
+      .sweepExpired()
+      .then((removed) =>
+        container.logger.info({ removed }, 'housekeeping: expired credentials removed'),
+      )
+      .catch((error: unknown) => container.logger.error({ err: error }, 'housekeeping failed'));
+  void sweep();
+  const timer = setInterval(() => void sweep(), 60 * 60 * 1000);
+  timer.unref();
+  return timer;
 }
 
 /** First run: with no admin, print a one-time setup link (only its hash is stored, so it is

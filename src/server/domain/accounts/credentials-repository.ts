@@ -246,3 +246,49 @@ export async function saveCounter(tx: Executor, key: string, c: FailureCounter):
 export async function clearCounter(tx: Executor, key: string): Promise<void> {
   await tx.deleteFrom('sign_in_counters').where('key', '=', key).execute();
 }
+
+// housekeeping ------------------------------------------------------------------------------
+
+export interface SweepCounts {
+  sessions: number;
+  oidcLogins: number;
+  links: number;
+  counters: number;
+}
+
+/**
+ * Deletes what can no longer prove anything: sessions ended or expired before `keepUntil`,
+ * finished or expired one-time links likewise, sign-in flows past their expiry, and failure
+ * counters whose window and lock are long over. Sign-ins stay in the audit trail.
+ */
+export async function sweepExpired(
+  tx: Executor,
+  now: number,
+  keepUntil: number,
+): Promise<SweepCounts> {
+  const count = (r: { numDeletedRows: bigint }[]) =>
+    r.reduce((n, x) => n + Number(x.numDeletedRows), 0);
+  const sessions = count(
+    await tx
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expires_at', '<', keepUntil), eb('ended_at', '<', keepUntil)]))
+      .execute(),
+  );
+  const oidcLogins = count(
+    await tx.deleteFrom('oidc_logins').where('expires_at', '<', now).execute(),
+  );
+  const links = count(
+    await tx
+      .deleteFrom('one_time_links')
+      .where((eb) => eb.or([eb('expires_at', '<', keepUntil), eb('used_at', '<', keepUntil)]))
+      .execute(),
+  );
+  const counters = count(
+    await tx
+      .deleteFrom('sign_in_counters')
+      .where('window_start', '<', now - 24 * 60 * 60 * 1000)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+      .execute(),
+  );
+  return { sessions, oidcLogins, links, counters };
+}

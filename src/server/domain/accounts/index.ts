@@ -13,6 +13,8 @@ import { createUsersService } from './users-service.ts';
 
 import { listRoles, parseRoleNames } from './role-names.ts';
 
+import { sweepExpired } from './credentials-repository.ts';
+
 export interface AccountsDeps {
   db: Db;
   clock: Clock;
@@ -45,8 +47,22 @@ export function createAccounts(deps: AccountsDeps) {
     passwords: createPasswordService(deps),
     oidc: createOidcService(deps),
     audit: createAuditService(deps),
+    /**
+     * Housekeeping (`serve` runs it hourly): deletes sessions and one-time links that ended or
+     * expired more than `SWEEP_KEEP_DAYS` days ago, sign-in flows past their expiry and stale
+     * failure counters. Answers how many of each went.
+     */
+    sweepExpired: () => {
+      const now = deps.clock.now();
+      return deps.db
+        .transaction()
+        .execute((tx) => sweepExpired(tx, now, now - SWEEP_KEEP_DAYS * 24 * 60 * 60 * 1000));
+    },
   };
 }
+
+/** Ended sessions stay listed this long (for "recent sign-ins"), then go. */
+export const SWEEP_KEEP_DAYS = 30;
 
 export type Accounts = ReturnType<typeof createAccounts>;
 
