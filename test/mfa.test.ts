@@ -1,7 +1,8 @@
 // The TOTP second factor: enrol with a QR code, confirm, sign in with a code or a recovery
 // code (each accepted once), turn it off; and admins without one lose admin powers when required.
+import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCodeAt } from '../src/server/domain/accounts/index.ts';
+import { createSecretBox, totpCodeAt } from '../src/server/domain/accounts/index.ts';
 import { createUser, signIn } from './helpers/auth.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -148,5 +149,34 @@ describe('second factor (TOTP)', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('the stored second-factor secret', () => {
+  it('is sealed with a key outside the database, and a different key cannot use it', async () => {
+    const user = await createUser(t, { roles: ['responder'] });
+    const headers = await signIn(t, user.email, user.password);
+    const { secret } = await enrol(t, headers);
+    const row = await t.container.db
+      .selectFrom('users')
+      .select(['mfa_secret', 'mfa_pending_secret'])
+      .where('email', '=', user.email)
+      .executeTakeFirstOrThrow();
+    expect(row.mfa_secret).toMatch(/^v1\./);
+    expect(row.mfa_secret).not.toContain(secret);
+    expect(row.mfa_pending_secret).toBeNull();
+    // The key file sits in the data folder, readable by this user only.
+    expect(statSync(`${t.container.config.dataDir}/secret.key`).mode & 0o777).toBe(0o600);
+
+    // Sealed with one key, it opens only with that key.
+    const box = createSecretBox('k'.repeat(32));
+    const sealed = box.seal(secret);
+    expect(box.open(sealed)).toBe(secret);
+    expect(() => createSecretBox('x'.repeat(32)).open(sealed)).toThrow(/not the key/);
+    expect(box.seal(secret)).not.toBe(sealed); // a fresh nonce every time
+
+    t.clock.advance(60_000);
+    const signedIn = await attempt(user.email, user.password, totpCodeAt(secret, t.clock.now()));
+    expect(signedIn.statusCode).toBe(200);
   });
 });

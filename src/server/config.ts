@@ -122,6 +122,11 @@ export const CONFIG_KEYS = {
     help: 'OpenID Connect client secret',
     default: '(unset)',
   },
+  secretKey: {
+    env: 'STOPLINE_SECRET_KEY',
+    help: 'Key that encrypts stored second-factor secrets (32+ characters; the same on every instance); unset: a random key kept in $STOPLINE_DATA_DIR/secret.key',
+    default: '(unset: key file in the data folder)',
+  },
   oidcRolesClaim: {
     env: 'STOPLINE_OIDC_ROLES_CLAIM',
     help: "ID-token claim listing the person's groups or roles",
@@ -296,6 +301,7 @@ export const ConfigSchema = z
     oidcIssuer: url(['https:', 'http:']).optional(),
     oidcClientId: z.string().min(1).optional(),
     oidcClientSecret: z.string().min(1).optional(),
+    secretKey: z.string().min(32, 'must be at least 32 characters').optional(),
     oidcRolesClaim: z.string().min(1, 'must not be empty').default('groups'),
     oidcRoleMap: z
       .string()
@@ -345,7 +351,7 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Keys whose values an error message never repeats. */
-const SECRET_KEYS = new Set(['smtpPassword', 'oidcClientSecret']);
+const SECRET_KEYS = new Set(['smtpPassword', 'oidcClientSecret', 'secretKey']);
 
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string;

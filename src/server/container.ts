@@ -5,12 +5,14 @@ import { systemClock, type Clock } from './clock.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import {
   createAccounts,
+  createSecretBox,
   listActiveUsers,
   recordAudit,
   type Accounts,
   type OidcProvider,
 } from './domain/accounts/index.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { loadSecretKey } from './secret-key.ts';
 import type { Db, Dialect } from './db/schema.ts';
 import { createOidcClient } from './integrations/oidc-client.ts';
 import { AppError } from './errors.ts';
@@ -219,6 +221,7 @@ export async function createContainer(
       db: handle.db,
       clock,
       config,
+      secretBox: createSecretBox(loadSecretKey(config)),
       oidc: overrides.oidc ?? oidcFrom(config),
     }),
     reports,

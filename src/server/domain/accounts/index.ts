@@ -14,10 +14,13 @@ import { createUsersService } from './users-service.ts';
 import { listRoles, parseRoleNames } from './role-names.ts';
 
 import { sweepExpired } from './credentials-repository.ts';
+import type { SecretBox } from './secret-box.ts';
 
 export interface AccountsDeps {
   db: Db;
   clock: Clock;
+  /** Seals secrets that must be read back (TOTP); the key lives outside the database. */
+  secretBox: SecretBox;
   config: Pick<
     Config,
     | 'baseUrl'
@@ -80,5 +83,6 @@ export {
 export { PASSWORD_MIN_LENGTH } from './password-rules.ts';
 export { csrfTokenFor, sameSecret } from './secrets.ts';
 export { totpCodeAt } from './totp.ts';
+export { createSecretBox, type SecretBox } from './secret-box.ts';
 export { recordAudit, recordPersonalDataRead, type AnonymousCaller } from '../audit/index.ts';
 export { type RoleView } from './role-names.ts';

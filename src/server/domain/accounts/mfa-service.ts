@@ -10,6 +10,7 @@ import {
   replaceRecoveryCodes,
   useRecoveryCode,
 } from './credentials-repository.ts';
+import type { SecretBox } from './secret-box.ts';
 import { newRecoveryCode, normaliseRecoveryCode, sha256 } from './secrets.ts';
 import { acceptTotp, enrolmentDetails, newTotpSecret } from './totp.ts';
 import { findUserById, updateUser } from './users-repository.ts';
@@ -17,6 +18,8 @@ import { findUserById, updateUser } from './users-repository.ts';
 export interface MfaDeps {
   db: Db;
   clock: Clock;
+  /** Seals the TOTP secret before it is stored (see secret-box.ts). */
+  secretBox: SecretBox;
 }
 
 const RECOVERY_CODES = 10;
@@ -43,7 +46,7 @@ const wrongCode = () =>
   });
 
 export function createMfaService(deps: MfaDeps) {
-  const { db, clock } = deps;
+  const { db, clock, secretBox } = deps;
 
   async function loadPerson(actor: Actor) {
     const user = await findUserById(db, personOf(actor));
@@ -58,7 +61,7 @@ export function createMfaService(deps: MfaDeps) {
       if (user.mfaSecret)
         throw new AppError('CONFLICT', 'A second factor is already on; turn it off first');
       const secret = newTotpSecret();
-      await updateUser(db, user.id, { mfaPendingSecret: secret }, clock.now());
+      await updateUser(db, user.id, { mfaPendingSecret: secretBox.seal(secret) }, clock.now());
       return enrolmentDetails(secret, user.email);
     },
 
@@ -67,7 +70,7 @@ export function createMfaService(deps: MfaDeps) {
       const at = clock.now();
       if (!user.mfaPendingSecret)
         throw new AppError('CONFLICT', 'Start enrolment first: there is no pending second factor');
-      const counter = acceptTotp(user.mfaPendingSecret, code, at, null);
+      const counter = acceptTotp(secretBox.open(user.mfaPendingSecret), code, at, null);
       if (counter === null) throw wrongCode();
       const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
       await db.transaction().execute(async (tx) => {
@@ -100,7 +103,7 @@ export function createMfaService(deps: MfaDeps) {
       if (!user.mfaSecret) throw new AppError('CONFLICT', 'No second factor is on');
       await db.transaction().execute(async (tx) => {
         const ok =
-          acceptTotp(user.mfaSecret!, code, at, user.mfaLastCounter) !== null ||
+          acceptTotp(secretBox.open(user.mfaSecret!), code, at, user.mfaLastCounter) !== null ||
           (await useRecoveryCode(tx, user.id, sha256(normaliseRecoveryCode(code)), at));
         if (!ok) throw wrongCode();
         await removeSecondFactor(tx, user.id, at);

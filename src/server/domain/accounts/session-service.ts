@@ -1,6 +1,7 @@
 // Signing in and out, and turning a session cookie or a bearer token back into an Actor on
 // every request. Failed sign-ins are counted per account and per IP address in the database,
 // so the limit holds across several instances.
+import type { SecretBox } from './secret-box.ts';
 import type { Config } from '../../config.ts';
 import { HOUR, MINUTE, type Clock } from '../../clock.ts';
 import type { Db, Executor } from '../../db/schema.ts';
@@ -39,6 +40,8 @@ import { findUserByEmail, findUserById, updateUser, type UserRecord } from './us
 export interface SessionDeps {
   db: Db;
   clock: Clock;
+  /** Opens the sealed TOTP secret. */
+  secretBox: SecretBox;
   config: Pick<
     Config,
     'sessionIdleMinutes' | 'sessionMaxHours' | 'requireAdminMfa' | 'signInMaxFailures'
@@ -152,7 +155,12 @@ export function createSessionService(deps: SessionDeps) {
   /** Checks the second factor; a recovery code is spent when used. */
   async function secondFactorOk(tx: Executor, user: UserRecord, code: string, at: number) {
     if (/^\d{6}$/.test(code.replace(/\s/g, ''))) {
-      const counter = acceptTotp(user.mfaSecret!, code, at, user.mfaLastCounter);
+      const counter = acceptTotp(
+        deps.secretBox.open(user.mfaSecret!),
+        code,
+        at,
+        user.mfaLastCounter,
+      );
       if (counter === null) return false;
       await updateUser(tx, user.id, { mfaLastCounter: counter }, at);
       return true;
