@@ -1,7 +1,7 @@
 // Who is signed in. Pages under <RequireSession> see a SessionView; a missing or expired session
 // sends the browser to sign-in with the page to come back to, and back again afterwards.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import type { SessionView } from '../shared/api/accounts.ts';
 import { ApiError, onUnauthenticated, request, setCsrfToken } from './api.ts';
@@ -50,9 +50,13 @@ export function RequireSession({ children }: { children: ReactNode }) {
 
   // Any 401 from the API (expired, revoked, signed out elsewhere) forgets the session; the
   // redirect below then goes to sign-in, saying why, and comes back here afterwards.
-  const hadSession = useRef(false);
+  const [ended, setEnded] = useState(false);
   useEffect(
-    () => onUnauthenticated(() => queryClient.setQueryData(SESSION_KEY, null)),
+    () =>
+      onUnauthenticated(() => {
+        setEnded(true);
+        queryClient.setQueryData(SESSION_KEY, null);
+      }),
     [queryClient],
   );
 
@@ -64,10 +68,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
       </p>
     );
   if (!session.data) {
-    const expired = hadSession.current ? 'expired=1&' : '';
+    const expired = ended ? 'expired=1&' : '';
     return <Navigate to={`/sign-in?${expired}next=${encodeURIComponent(here)}`} replace />;
   }
-  hadSession.current = true;
   if (session.data.mfaEnrolmentRequired && location.pathname !== '/account/mfa')
     return <Navigate to={`/account/mfa?next=${encodeURIComponent(here)}`} replace />;
   return <SessionContext.Provider value={session.data}>{children}</SessionContext.Provider>;
