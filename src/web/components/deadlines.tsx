@@ -1,8 +1,40 @@
 // A table of deadlines: what, for which incident or report, due when, who answers for it.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
+import { post } from '../api.ts';
 import { humanize } from '../format.ts';
-import { useIncidents, type Deadline } from '../queries.ts';
-import { Countdown, Time } from './common.tsx';
+import { keys, useIncidents, type Deadline } from '../queries.ts';
+import { useCan } from '../session.tsx';
+import { Countdown, ErrorMessage, Time } from './common.tsx';
+
+/** "Mark met…": closes a deadline by hand; the reason goes on the incident's or report's record. */
+function MarkMet({ deadline }: { deadline: Deadline }) {
+  const queryClient = useQueryClient();
+  const [reason, setReason] = useState('');
+  const mark = useMutation({
+    mutationFn: () => post(`/deadlines/${encodeURIComponent(deadline.id)}/met`, { reason }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.deadlines }),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    mark.mutate();
+  };
+  const id = `met-reason-${deadline.id}`;
+  return (
+    <details className="inline-action">
+      <summary>Mark met…</summary>
+      <form onSubmit={submit}>
+        <label htmlFor={id}>Why is it met? (recorded)</label>
+        <textarea id={id} required value={reason} onChange={(e) => setReason(e.target.value)} />
+        <ErrorMessage error={mark.error} />
+        <button type="submit" disabled={mark.isPending}>
+          Mark met
+        </button>
+      </form>
+    </details>
+  );
+}
 
 /** Incident id → key, to link deadlines (which name their subject by id). */
 export function useIncidentKeys(): Map<string, string> {
@@ -21,6 +53,8 @@ export function DeadlineRows({
   testId?: string;
   showMet?: boolean;
 }) {
+  const can = useCan();
+  const canMark = can('deadlines.manage') && !showMet;
   return (
     <div className="table-wrap">
       <table data-testid={testId}>
@@ -30,6 +64,7 @@ export function DeadlineRows({
             <th scope="col">For</th>
             <th scope="col">Due</th>
             <th scope="col">{showMet ? 'Met' : 'Time left'}</th>
+            {canMark ? <th scope="col">Action</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -66,6 +101,13 @@ export function DeadlineRows({
                     <Countdown due={d.dueAt} />
                   )}
                 </td>
+                {canMark ? (
+                  <td>
+                    {d.status === 'pending' || d.status === 'paused' ? (
+                      <MarkMet deadline={d} />
+                    ) : null}
+                  </td>
+                ) : null}
               </tr>
             );
           })}
