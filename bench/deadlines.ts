@@ -86,10 +86,15 @@ async function main() {
     const clock = new FakeClock(START);
     const deadlines = createDeadlinesService({
       db,
+      dialect: handle.dialect,
       clock,
       policy: () => policy.policy,
       listUsers: async () => [],
-      findVisibleIncident: async () => ({ id: '' }),
+      incidents: {
+        findVisible: async () => ({ id: '' }),
+        findPolicy: async () => null,
+        listHiddenIds: async () => [],
+      },
     });
 
     const now = START;

@@ -5,6 +5,7 @@ import {
   type MeasuredDeadline,
 } from '../../src/server/domain/clocks/measure-rules.ts';
 import { loginAs } from '../helpers/auth.ts';
+import { createIncidentsContext, incidentInput, responder } from '../helpers/incidents-context.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const at = (iso: string) => Date.parse(iso);
@@ -97,5 +98,46 @@ describe('GET /api/v1/deadlines/measures and /metrics', () => {
     expect(text.body).toContain(
       'stopline_time_to_respond_seconds{severity="P1",quantile="0.5"} 1200',
     );
+  });
+});
+
+describe('time to respond is counted under the severity the response was due under', () => {
+  it('a P2 raised to P0 and answered counts as P0, even if lowered to P1 afterwards', async () => {
+    const c = await createIncidentsContext();
+    try {
+      const svc = c.container.services.incidents;
+      const dev = responder('dev');
+      c.clock.set('2026-11-02T10:00:00Z');
+      const incident = await svc.openIncident(
+        dev,
+        incidentInput({ title: 'Scraping', severity: 'P2', severityRationale: 'slow' }),
+      );
+      c.clock.set('2026-11-02T10:10:00Z');
+      await svc.setSeverity(dev, incident.id, undefined, 'P0', 'it is being exploited');
+      const open = await c.container.services.deadlines.listForIncident(dev, incident.id);
+      // Every open deadline now carries the new severity.
+      const pending = open.filter((d) => d.status === 'pending');
+      expect(pending.map((d) => d.kind).sort()).toEqual([
+        'customer_first_notice',
+        'internal_update',
+        'response',
+      ]);
+      expect(new Set(pending.map((d) => d.severity))).toEqual(new Set(['P0']));
+      c.clock.set('2026-11-02T10:20:00Z');
+      await svc.addNote(dev, incident.id, undefined, 'Blocked the scraper', 'internal');
+      c.clock.set('2026-11-02T11:00:00Z');
+      await svc.setSeverity(dev, incident.id, undefined, 'P1', 'contained');
+
+      const m = await c.container.services.deadlines.measures({
+        from: Date.parse('2026-11-01T00:00:00Z'),
+        to: Date.parse('2026-11-03T00:00:00Z'),
+      });
+      // The clock restarted at the raise (10:10); answered at 10:20.
+      expect(m.timeToRespond).toEqual({
+        P0: { count: 1, medianMs: 10 * MINUTE, p90Ms: 10 * MINUTE },
+      });
+    } finally {
+      await c.close();
+    }
   });
 });

@@ -57,7 +57,7 @@ export async function deadlinesRoutes(app: FastifyInstance, opts: { container: C
     },
     async (request) => {
       const q = request.query;
-      const items = await deadlines.list({
+      const items = await deadlines.list(actorOf(request), {
         state: q.state,
         soonWithin: q.withinMinutes * 60_000,
         limit: q.limit,
