@@ -4,7 +4,7 @@ import {
   measureDeadlines,
   type MeasuredDeadline,
 } from '../../src/server/domain/clocks/measure-rules.ts';
-import { loginAs } from '../helpers/auth.ts';
+import { createTokenFor, loginAs } from '../helpers/auth.ts';
 import { createIncidentsContext, incidentInput, responder } from '../helpers/incidents-context.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -54,14 +54,14 @@ describe('measures from the recorded deadlines', () => {
   });
 });
 
-describe('GET /api/v1/deadlines/measures and /metrics', () => {
+describe('GET /api/v1/deadlines/measures and GET /metrics', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
   });
   afterAll(() => t.close());
 
-  it('answer the measures as JSON and in the Prometheus text format', async () => {
+  it('answer the measures as JSON, and to a scraper in the Prometheus text format', async () => {
     const lead = await loginAs(t, 'security_lead');
     const opened = await t.app.inject({
       method: 'POST',
@@ -89,15 +89,42 @@ describe('GET /api/v1/deadlines/measures and /metrics', () => {
       medianMs: 20 * MINUTE,
       p90Ms: 20 * MINUTE,
     });
-    const text = await t.app.inject({
-      method: 'GET',
-      url: '/api/v1/deadlines/metrics',
-      headers: lead2.headers,
-    });
-    expect(text.headers['content-type']).toMatch(/^text\/plain/);
+
+    // Prometheus scrapes with an admin's token scoped to metrics.read alone.
+    const scraper = await createTokenFor(t, 'admin', ['metrics.read']);
+    const text = await t.app.inject({ method: 'GET', url: '/metrics', headers: scraper.headers });
+    expect(text.statusCode).toBe(200);
+    expect(text.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(text.body).toContain('# TYPE stopline_time_to_respond_seconds gauge');
     expect(text.body).toContain(
       'stopline_time_to_respond_seconds{severity="P1",quantile="0.5"} 1200',
     );
+    expect(text.body).toContain('stopline_time_to_respond_samples{severity="P1"} 1');
+    expect(text.body).toMatch(
+      /^stopline_deadlines_met_ratio\{kind="response",month="\d{4}-\d\d"\} 1$/m,
+    );
+    expect(text.body).toMatch(/^process_cpu_user_seconds_total \d/m);
+  });
+
+  it('is only for those with metrics.read: admins and the tokens they scope to it', async () => {
+    const anonymous = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const lead = await loginAs(t, 'security_lead');
+    expect((await t.app.inject({ url: '/metrics', headers: lead.headers })).statusCode).toBe(403);
+    const reader = await createTokenFor(t, 'admin', ['deadlines.read']);
+    expect((await t.app.inject({ url: '/metrics', headers: reader.headers })).statusCode).toBe(403);
+    const admin = await loginAs(t, 'admin');
+    expect((await t.app.inject({ url: '/metrics', headers: admin.headers })).statusCode).toBe(200);
+    // The old place is gone; the API description names the new one.
+    const old = await t.app.inject({ url: '/api/v1/deadlines/metrics', headers: admin.headers });
+    expect(old.statusCode).toBe(404);
+    const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json() as {
+      paths: Record<string, { get?: { responses: Record<string, { content: object }> } }>;
+    };
+    expect(Object.keys(doc.paths['/metrics']!.get!.responses['200']!.content)).toEqual([
+      'text/plain; version=0.0.4; charset=utf-8',
+    ]);
   });
 });
 
