@@ -169,9 +169,9 @@ export async function listDeadlines(
   return rows.map(fromRow);
 }
 
-/** The due rows, oldest first: the range scan on (status, next_fire_at). */
-export async function findDueIds(tx: Executor, now: number, limit: number): Promise<string[]> {
-  const rows = await tx
+/** The due rows not under a live claim, oldest first: the range scan on (status, next_fire_at). */
+function selectDue(tx: Executor, now: number, limit: number) {
+  return tx
     .selectFrom('deadlines')
     .select('id')
     .where('status', '=', 'pending')
@@ -179,9 +179,11 @@ export async function findDueIds(tx: Executor, now: number, limit: number): Prom
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
     .orderBy('next_fire_at')
     .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.id);
+    .limit(limit);
+}
+
+export async function findDueIds(tx: Executor, now: number, limit: number): Promise<string[]> {
+  return (await selectDue(tx, now, limit).execute()).map((r) => r.id);
 }
 
 /**
@@ -229,19 +231,7 @@ export async function claimDue(
   const rows = await tx
     .updateTable('deadlines')
     .set({ claimed_by: worker, claimed_until: now + lease })
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('deadlines')
-        .select('id')
-        .where('status', '=', 'pending')
-        .where('next_fire_at', '<=', now)
-        .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', now)]))
-        .orderBy('next_fire_at')
-        .orderBy('id')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked(),
-    )
+    .where('id', 'in', selectDue(tx, now, limit).forUpdate().skipLocked())
     .returning(['id', 'next_fire_at'])
     .execute();
   const claimed = rows
