@@ -1,31 +1,42 @@
-// Scheduler bench: N pending deadlines (default 1,000,000) spread over 30 days in one SQLite
-// database (Stopline's own migrations and driver). Measures how long the scheduler's query takes
-// to find the due rows, beside a bare indexed range query on the same table as the reference;
-// then one tick firing the due rows; the database size on disk; the process memory.
+// Scheduler bench: N pending deadlines (default 1,000,000) spread over 30 days in one database
+// (Stopline's own migrations and driver), SQLite or PostgreSQL. Measures how long the
+// scheduler's query takes to find the due rows, beside a bare indexed range query on the same
+// table as the reference; the claim of a batch (compare-and-set per row on SQLite, one
+// FOR UPDATE SKIP LOCKED statement on PostgreSQL); one tick firing the due rows; the size of the
+// table on disk; the process memory.
 //
-//   node --import tsx bench/deadlines.ts [--rows 1000000] [--due 200] [--repeat 50]
+//   node --import tsx bench/deadlines.ts [--database sqlite|postgres] [--rows 1000000] [--due 200]
+//     [--repeat 50]    PostgreSQL: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { sql, type Insertable } from 'kysely';
-import type { DeadlinesTable } from '../src/server/db/schema.ts';
+import pg from 'pg';
+import type { Db, DeadlinesTable, Executor } from '../src/server/db/schema.ts';
 import { FakeClock } from '../src/server/clock.ts';
-import { loadConfig } from '../src/server/config.ts';
+import { BUNDLED_POLICY, loadConfig } from '../src/server/config.ts';
 import { createDatabase } from '../src/server/db/database.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { createDeadlinesService } from '../src/server/domain/clocks/index.ts';
+import { claimDue } from '../src/server/domain/clocks/deadlines-repository.ts';
 import { loadPolicyFile } from '../src/server/domain/policy/index.ts';
 import { Scheduler } from '../src/server/workers/scheduler.ts';
-import { BUNDLED_POLICY } from '../src/server/config.ts';
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-}
-
-const ROWS = option('rows', 1_000_000);
-const DUE = option('due', 200);
-const REPEAT = option('repeat', 50);
+const { values: args } = parseArgs({
+  options: {
+    database: { type: 'string', default: 'sqlite' },
+    rows: { type: 'string', default: '1000000' },
+    due: { type: 'string', default: '200' },
+    repeat: { type: 'string', default: '50' },
+  },
+});
+const POSTGRES = args.database === 'postgres';
+if (!POSTGRES && args.database !== 'sqlite') throw new Error('--database is sqlite or postgres');
+const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ROWS = Number(args.rows);
+const DUE = Number(args.due);
+const REPEAT = Number(args.repeat);
 const START = Date.parse('2026-06-01T00:00:00Z');
 const SPAN = 30 * 24 * 3_600_000;
 
@@ -36,103 +47,186 @@ function median(values: number[]): number {
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+/** Pending rows; the first DUE are overdue at START, the rest spread over 30 days. */
+async function fill(db: Db): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < ROWS; i += 1_000) {
+    const values: Insertable<DeadlinesTable>[] = [];
+    for (let j = i; j < Math.min(ROWS, i + 1_000); j++) {
+      const due =
+        j < DUE
+          ? START - 1_000 + j
+          : START + 60_000 + Math.floor((j * 7919) % ROWS) * (SPAN / ROWS);
+      values.push({
+        id: `dl-${String(j).padStart(8, '0')}`,
+        subject_type: 'incident',
+        subject_id: `incident-${j % 5_000}`,
+        kind: 'task_due',
+        ref: String(j),
+        status: 'pending',
+        started_at: due - 3_600_000,
+        due_at: Math.floor(due),
+        stage: 0,
+        next_fire_at: Math.floor(due),
+        paused_at: null,
+        responsible_id: null,
+        satisfied_by_json: '[]',
+        met_at: null,
+        met_by: null,
+        met_reason: null,
+        breached_at: null,
+        claimed_by: null,
+        claimed_until: null,
+        severity: 'P2',
+        created_at: START,
+        updated_at: START,
+      });
+    }
+    await db.transaction().execute((tx) => tx.insertInto('deadlines').values(values).execute());
+  }
+  return performance.now() - started;
+}
+
+/** Rolls a transaction back after `run`: a claim can be timed again and again on the same rows. */
+class Rollback extends Error {}
+async function inRolledBack(db: Db, run: (tx: Executor) => Promise<unknown>): Promise<void> {
+  await db
+    .transaction()
+    .execute(async (tx) => {
+      await run(tx);
+      throw new Rollback();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof Rollback)) throw error;
+    });
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'stopline-bench-deadlines-'));
-  const config = loadConfig({ STOPLINE_DATA_DIR: dir, STOPLINE_LOG_LEVEL: 'silent' });
+  const schema = `stopline_bench_deadlines_${process.pid}`;
+  const env: Record<string, string> = { STOPLINE_DATA_DIR: dir, STOPLINE_LOG_LEVEL: 'silent' };
+  if (POSTGRES) {
+    const host = new URL(PG_URL).hostname;
+    if (!['localhost', '127.0.0.1', '[::1]', ''].includes(host)) {
+      throw new Error(`refusing a database that is not on this machine: ${host}`);
+    }
+    Object.assign(env, { DATABASE_URL: PG_URL, STOPLINE_PG_SCHEMA: schema });
+  }
+  const config = loadConfig(env);
   const handle = await createDatabase(config);
   try {
     await migrateToLatest(handle.db, handle.dialect, config.pgSchema);
     const db = handle.db;
     const rssBefore = process.memoryUsage().rss;
-    const insertStarted = performance.now();
-    // The first DUE rows are due at the start (overdue at `now`); the rest spread over 30 days.
-    for (let i = 0; i < ROWS; i += 1_000) {
-      const values: Insertable<DeadlinesTable>[] = [];
-      for (let j = i; j < Math.min(ROWS, i + 1_000); j++) {
-        const due =
-          j < DUE
-            ? START - 1_000 + j
-            : START + 60_000 + Math.floor((j * 7919) % ROWS) * (SPAN / ROWS);
-        values.push({
-          id: `dl-${String(j).padStart(8, '0')}`,
-          subject_type: 'incident',
-          subject_id: `incident-${j % 5_000}`,
-          kind: 'task_due',
-          ref: String(j),
-          status: 'pending',
-          started_at: due - 3_600_000,
-          due_at: Math.floor(due),
-          stage: 0,
-          next_fire_at: Math.floor(due),
-          paused_at: null,
-          responsible_id: null,
-          satisfied_by_json: '[]',
-          met_at: null,
-          met_by: null,
-          met_reason: null,
-          breached_at: null,
-          claimed_by: null,
-          claimed_until: null,
-          created_at: START,
-          updated_at: START,
-        });
-      }
-      await db.transaction().execute((tx) => tx.insertInto('deadlines').values(values).execute());
-    }
-    const insertMs = performance.now() - insertStarted;
+    const insertMs = await fill(db);
+    if (POSTGRES) await sql`analyze deadlines`.execute(db);
 
     const policy = loadPolicyFile(BUNDLED_POLICY);
     policy.policy.clocks.remindAt = [];
     const clock = new FakeClock(START);
     const deadlines = createDeadlinesService({
       db,
+      dialect: handle.dialect,
       clock,
       policy: () => policy.policy,
       listUsers: async () => [],
-      findVisibleIncident: async () => ({ id: '' }),
+      incidents: {
+        findVisible: async () => ({ id: '' }),
+        findPolicy: async () => null,
+        listHiddenIds: async () => [],
+      },
     });
 
     const now = START;
     const scheduler: number[] = [];
     const bare: number[] = [];
+    const claim: number[] = [];
     for (let r = 0; r < REPEAT; r++) {
-      let t = performance.now();
-      const found = await deadlines.findDueIds(now, DUE);
-      scheduler.push(performance.now() - t);
-      if (found.length !== DUE) throw new Error(`found ${found.length}, expected ${DUE}`);
-      t = performance.now();
-      const rows = await sql<{ id: string }>`
-        select id from deadlines where status = 'pending' and next_fire_at <= ${now}
-        order by next_fire_at limit ${DUE}`.execute(db);
-      bare.push(performance.now() - t);
-      if (rows.rows.length !== DUE) throw new Error('bare query found a different count');
+      let found = 0;
+      scheduler.push(
+        await timed(async () => (found = (await deadlines.findDueIds(now, DUE)).length)),
+      );
+      if (found !== DUE) throw new Error(`found ${found}, expected ${DUE}`);
+      let rows = 0;
+      bare.push(
+        await timed(async () => {
+          const result = await sql<{ id: string }>`
+            select id from deadlines where status = 'pending' and next_fire_at <= ${now}
+            order by next_fire_at limit ${DUE}`.execute(db);
+          rows = result.rows.length;
+        }),
+      );
+      if (rows !== DUE) throw new Error('bare query found a different count');
+      let claimed = 0;
+      claim.push(
+        await timed(() =>
+          inRolledBack(db, async (tx) => {
+            const lease = { worker: 'bench', now, lease: 60_000, limit: DUE };
+            claimed = (await claimDue(tx, handle.dialect, lease)).claimed.length;
+          }),
+        ),
+      );
+      if (claimed !== DUE) throw new Error(`claimed ${claimed}, expected ${DUE}`);
     }
-    const plan = await sql<Record<string, unknown>>`
-      explain query plan select id from deadlines where status = 'pending'
-      and next_fire_at <= ${now} and (claimed_until is null or claimed_until < ${now})
-      order by next_fire_at, id limit ${DUE}`.execute(db);
+    const plan = POSTGRES
+      ? await sql<{ 'QUERY PLAN': string }>`
+          explain select id from deadlines where status = 'pending'
+          and next_fire_at <= ${now} and (claimed_until is null or claimed_until < ${now})
+          order by next_fire_at, id limit ${DUE} for update skip locked`.execute(db)
+      : await sql<Record<string, unknown>>`
+          explain query plan select id from deadlines where status = 'pending'
+          and next_fire_at <= ${now} and (claimed_until is null or claimed_until < ${now})
+          order by next_fire_at, id limit ${DUE}`.execute(db);
+    const planText = plan.rows
+      .map((r) =>
+        String(POSTGRES ? r['QUERY PLAN' as keyof typeof r] : r['detail' as keyof typeof r]),
+      )
+      .join(' | ');
 
     const s = new Scheduler({ deadlines, clock, workerId: 'bench' });
-    const tickStarted = performance.now();
-    const fired = await s.tick(now);
-    const tickMs = performance.now() - tickStarted;
+    let fired = 0;
+    const tickMs = await timed(async () => (fired = await s.tick(now)));
 
-    const files = readdirSync(dir).filter((f) => f.endsWith('.db') || f.includes('.db-'));
-    const size = files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+    let size: string;
+    if (POSTGRES) {
+      const bytes = await sql<{ n: string }>`
+        select pg_total_relation_size('deadlines')::text as n`.execute(db);
+      size = `${mb(Number(bytes.rows[0]!.n))} (table deadlines with its indexes)`;
+    } else {
+      const files = readdirSync(dir).filter((f) => f.endsWith('.db') || f.includes('.db-'));
+      const total = files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+      size = `${mb(total)} (${files.join(', ')})`;
+    }
     const memory = process.memoryUsage();
-    console.log(`deadlines bench (SQLite, ${ROWS.toLocaleString('en')} pending rows)`);
+    const name = POSTGRES ? 'PostgreSQL' : 'SQLite';
+    console.log(`deadlines bench (${name}, ${ROWS.toLocaleString('en')} pending rows)`);
     console.log(`  insert: ${(insertMs / 1000).toFixed(1)} s`);
     console.log(
       `  find ${DUE} due rows, median of ${REPEAT}: scheduler query ${median(scheduler).toFixed(2)} ms, bare indexed range query ${median(bare).toFixed(2)} ms`,
     );
-    console.log(`  query plan: ${plan.rows.map((r) => String(r['detail'])).join(' | ')}`);
+    console.log(
+      `  claim ${DUE} due rows (${POSTGRES ? 'one FOR UPDATE SKIP LOCKED update' : 'compare-and-set per row'}, in a transaction rolled back), median of ${REPEAT}: ${median(claim).toFixed(2)} ms`,
+    );
+    console.log(`  query plan: ${planText}`);
     console.log(`  one tick firing ${fired} overdue rows: ${tickMs.toFixed(0)} ms`);
-    console.log(`  database on disk: ${mb(size)} (${files.join(', ')})`);
+    console.log(`  on disk: ${size}`);
     console.log(
       `  process memory: rss ${mb(memory.rss)} (before insert ${mb(rssBefore)}), heap used ${mb(memory.heapUsed)}`,
     );
   } finally {
     await handle.close();
+    if (POSTGRES) {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -97,6 +97,7 @@ export async function createContainer(
   let incidents: IncidentsService | null = null;
   const deadlines = createDeadlinesService({
     db: handle.db,
+    dialect: handle.dialect,
     clock,
     policy: () => policy.policy,
     listUsers: async (tx, role) =>
@@ -104,7 +105,11 @@ export async function createContainer(
         id: u.id,
         email: u.email,
       })),
-    findVisibleIncident: async (actor, ref) => (await incidents!.getIncident(actor, ref)).incident,
+    incidents: {
+      findVisible: async (actor, ref) => (await incidents!.getIncident(actor, ref)).incident,
+      findPolicy: (id) => incidents!.findIncidentPolicy(id),
+      listHiddenIds: (actor) => incidents!.listHiddenIncidentIds(actor),
+    },
   });
   const services = {
     policy: policyService,

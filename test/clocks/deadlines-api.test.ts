@@ -134,3 +134,46 @@ describe('stopline deadlines', () => {
     expect(lines.some((l) => /due in/.test(l))).toBe(true);
   });
 });
+
+describe('deadlines of restricted incidents', () => {
+  it('are listed only to those who may see the incident: members and admins', async () => {
+    t.clock.set('2026-11-24T10:00:00Z');
+    const lead = await loginAs(t, 'security_lead');
+    const member = await loginAs(t, 'responder');
+    const outsider = await loginAs(t, 'responder');
+    const opened = await call(lead.headers, 'POST', '/api/v1/incidents', {
+      title: 'Payroll export by a former admin',
+      severity: 'P2',
+      restricted: true,
+    });
+    expect(opened.statusCode).toBe(201);
+    const { id, key } = opened.json() as { id: string; key: string };
+    const owner = await call(lead.headers, 'POST', `/api/v1/incidents/${key}/owner`, {
+      userId: member.userId,
+    });
+    expect(owner.statusCode).toBe(200);
+    const open = await call(lead.headers, 'POST', '/api/v1/incidents', {
+      title: 'Open redirect',
+      severity: 'P2',
+    });
+    const openId = open.json().id as string;
+
+    const subjects = async (headers: Record<string, string>, state: string) => {
+      const res = await call(headers, 'GET', `/api/v1/deadlines?state=${state}&limit=500`);
+      expect(res.statusCode).toBe(200);
+      return new Set((res.json().items as { subjectId: string }[]).map((d) => d.subjectId));
+    };
+    for (const state of ['open', 'all', 'due_soon']) {
+      expect((await subjects(member.headers, state)).has(id)).toBe(true);
+      expect((await subjects(lead.headers, state)).has(id)).toBe(true);
+      const seenByOutsider = await subjects(outsider.headers, state);
+      expect(seenByOutsider.has(id)).toBe(false);
+      expect(seenByOutsider.has(openId)).toBe(true);
+    }
+    const admin = await loginAs(t, 'admin');
+    expect((await subjects(admin.headers, 'open')).has(id)).toBe(true);
+    // Nor can they read them through the incident.
+    const direct = await call(outsider.headers, 'GET', `/api/v1/incidents/${key}/deadlines`);
+    expect(direct.statusCode).toBe(404);
+  });
+});

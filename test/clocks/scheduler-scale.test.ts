@@ -60,8 +60,7 @@ function recordingScheduler(workerId: string, fired: [string, number][]) {
     workerId,
     batchSize: 100,
     deadlines: {
-      findDueIds: real.findDueIds,
-      claim: real.claim,
+      claimDue: real.claimDue,
       fireClaimed: async (worker, id, now) => {
         const ok = await real.fireClaimed(worker, id, now);
         if (ok) fired.push([id, now]);

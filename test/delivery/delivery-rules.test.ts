@@ -2,10 +2,19 @@
 import { describe, expect, it } from 'vitest';
 import {
   nextAttemptAt,
+  reachableChannels,
   retryDelay,
   routeNotice,
   type Preferences,
+  type UserChannel,
 } from '../../src/server/domain/notifications/index.ts';
+import { bypassesQuietHours, loadPolicyFile } from '../../src/server/domain/policy/index.ts';
+import {
+  BUNDLED_POLICY,
+  DEFAULT_POLICY_TEXT,
+  SEV_EXAMPLE,
+  writeEditedPolicy,
+} from '../helpers/policies.ts';
 
 const policy = { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 600_000 };
 const at = (iso: string) => new Date(iso).getTime();
@@ -32,41 +41,113 @@ describe('routing a notice to a person', () => {
   const nightOwl: Preferences = {
     channels: { report_received: [] },
     quietHours: { startMinute: 22 * 60, endMinute: 7 * 60, timeZone: 'Europe/Berlin' },
+    slackMemberId: null,
   };
+  const byEmail = { reachable: ['email'] as UserChannel[] };
 
-  it('a P2 reminder at 23:30 Berlin time waits until 07:00 Berlin time', () => {
+  it('a reminder that may wait, at 23:30 Berlin time, waits until 07:00 Berlin time', () => {
     const route = routeNotice(nightOwl, 'deadline_reminder', {
-      severity: 'P2',
+      urgent: false,
       at: at('2026-03-02T22:30:00Z'),
+      ...byEmail,
     });
     expect(route).toEqual({ channels: ['email'], notBefore: at('2026-03-03T06:00:00Z') });
   });
 
-  it('a P0 escalation at 23:30 goes at once: quiet hours are ignored for P0', () => {
+  it('an urgent escalation at 23:30 goes at once: the policy says it cannot wait', () => {
     const now = at('2026-03-02T22:30:00Z');
-    expect(routeNotice(nightOwl, 'deadline_escalation', { severity: 'P0', at: now })).toEqual({
-      channels: ['email'],
-      notBefore: now,
-    });
+    expect(
+      routeNotice(nightOwl, 'deadline_escalation', { urgent: true, at: now, ...byEmail }),
+    ).toEqual({ channels: ['email'], notBefore: now });
   });
 
   it('the line stopping reaches every channel at once, whatever the preferences', () => {
     const now = at('2026-03-02T22:30:00Z');
     const silent: Preferences = { ...nightOwl, channels: { line_stopped: [] } };
-    expect(routeNotice(silent, 'line_stopped', { severity: 'P2', at: now })).toEqual({
-      channels: ['email'],
-      notBefore: now,
-    });
+    expect(
+      routeNotice(silent, 'line_stopped', {
+        urgent: false,
+        at: now,
+        reachable: ['email', 'slack'],
+      }),
+    ).toEqual({ channels: ['email', 'slack'], notBefore: now });
   });
 
   it('a kind turned off reaches no channel; outside quiet hours a notice goes at once', () => {
     const noon = at('2026-03-02T11:00:00Z');
-    expect(routeNotice(nightOwl, 'report_received', { severity: null, at: noon }).channels).toEqual(
-      [],
+    const off = routeNotice(nightOwl, 'report_received', { urgent: false, at: noon, ...byEmail });
+    expect(off.channels).toEqual([]);
+    expect(
+      routeNotice(nightOwl, 'deadline_reminder', { urgent: false, at: noon, ...byEmail }),
+    ).toEqual({ channels: ['email'], notBefore: noon });
+  });
+
+  it('Slack-only escalations go to Slack when Slack can reach them, else by e-mail', () => {
+    const slacker: Preferences = {
+      channels: { deadline_escalation: ['slack'] },
+      quietHours: null,
+      slackMemberId: 'U024BE7LH',
+    };
+    const noon = at('2026-03-02T11:00:00Z');
+    const withEndpoint = reachableChannels(slacker, true);
+    expect(withEndpoint).toEqual(['email', 'slack']);
+    expect(
+      routeNotice(slacker, 'deadline_escalation', {
+        urgent: false,
+        at: noon,
+        reachable: withEndpoint,
+      }).channels,
+    ).toEqual(['slack']);
+    // No Slack endpoint carries user.notice: nothing would reach them, so e-mail does.
+    expect(
+      routeNotice(slacker, 'deadline_escalation', {
+        urgent: false,
+        at: noon,
+        reachable: reachableChannels(slacker, false),
+      }).channels,
+    ).toEqual(['email']);
+    // A kind left out of their choices goes on every channel that reaches them.
+    expect(
+      routeNotice(slacker, 'deadline_reminder', {
+        urgent: false,
+        at: noon,
+        reachable: withEndpoint,
+      }).channels,
+    ).toEqual(['email', 'slack']);
+  });
+});
+
+describe('which severities bypass quiet hours: the policy says', () => {
+  it('SEV1 to SEV4: SEV1 and SEV2 bypass them (bypassQuietHours: true), SEV3 and SEV4 do not', () => {
+    const { policy } = loadPolicyFile(SEV_EXAMPLE);
+    expect(['SEV1', 'SEV2', 'SEV3', 'SEV4'].map((s) => [s, bypassesQuietHours(policy, s)])).toEqual(
+      [
+        ['SEV1', true],
+        ['SEV2', true],
+        ['SEV3', false],
+        ['SEV4', false],
+      ],
     );
-    expect(routeNotice(nightOwl, 'deadline_reminder', { severity: 'P3', at: noon })).toEqual({
-      channels: ['email'],
-      notBefore: noon,
-    });
+  });
+
+  it('left out, only the first (most severe) severity bypasses them: P0 in the default', () => {
+    const { policy } = loadPolicyFile(BUNDLED_POLICY);
+    expect(DEFAULT_POLICY_TEXT).not.toContain('bypassQuietHours');
+    expect(['P0', 'P1', 'P2'].map((s) => bypassesQuietHours(policy, s))).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    // An incident without a severity yet, or one the policy does not know, may wait.
+    expect(bypassesQuietHours(policy, null)).toBe(false);
+    expect(bypassesQuietHours(policy, 'SEV1')).toBe(false);
+  });
+
+  it('a policy may say false for its first severity too', () => {
+    const path = writeEditedPolicy(
+      '    responseWithin: 15m\n',
+      '    responseWithin: 15m\n    bypassQuietHours: false\n',
+    );
+    expect(bypassesQuietHours(loadPolicyFile(path).policy, 'P0')).toBe(false);
   });
 });

@@ -22,21 +22,28 @@ describe('my notification preferences', () => {
   it('are read and replaced by their owner; quiet hours need a real time zone', async () => {
     const { headers } = await loginAs(t, 'responder');
     const initial = await t.app.inject({ url: '/api/v1/me/notification-preferences', headers });
-    expect(initial.json()).toEqual({ channels: {}, quietHours: null, mandatory: ['line_stopped'] });
+    expect(initial.json()).toEqual({
+      channels: {},
+      quietHours: null,
+      slackMemberId: null,
+      mandatory: ['line_stopped'],
+    });
 
     const put = await t.app.inject({
       method: 'PUT',
       url: '/api/v1/me/notification-preferences',
       headers,
       payload: {
-        channels: { report_received: [] },
+        channels: { report_received: [], deadline_escalation: ['slack'] },
         quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Berlin' },
+        slackMemberId: 'U024BE7LH',
       },
     });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({
-      channels: { report_received: [] },
+      channels: { report_received: [], deadline_escalation: ['slack'] },
       quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Berlin' },
+      slackMemberId: 'U024BE7LH',
     });
 
     const bad = await t.app.inject({
@@ -46,6 +53,32 @@ describe('my notification preferences', () => {
       payload: { quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } },
     });
     expect(bad.statusCode).toBe(400);
+    // A member id is U… or W… and nothing else: it is written into Slack markup unescaped.
+    const notAnId = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/notification-preferences',
+      headers,
+      payload: { slackMemberId: '<!channel>' },
+    });
+    expect(notAnId.statusCode).toBe(400);
+    expect(notAnId.json().errors).toEqual([
+      { field: 'slackMemberId', message: 'must be a Slack member id such as U024BE7LH' },
+    ]);
+  });
+
+  it('only a Slack endpoint can carry notices to one person (user.notice)', async () => {
+    const { headers } = await loginAs(t, 'admin');
+    const make = (kind: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhook-endpoints',
+        headers,
+        payload: { kind, name: kind, url: receiver.url, eventTypes: ['user.notice'] },
+      });
+    expect((await make('slack')).statusCode).toBe(201);
+    const chat = await make('chat');
+    expect(chat.statusCode).toBe(400);
+    expect(chat.body).toContain('eventTypes');
   });
 });
 

@@ -48,6 +48,7 @@ describe('the stop-the-line notice', () => {
     await t.container.notifications.setPreferences(devActor, {
       channels: {},
       quietHours: { startMinute: 0, endMinute: 1439, timeZone: 'UTC' },
+      slackMemberId: 'U0DEV0001',
     });
     const signed = await t.container.notifications.createEndpoint(systemActor, {
       kind: 'standard',
@@ -55,11 +56,12 @@ describe('the stop-the-line notice', () => {
       url: receiver.url,
       eventTypes: ['incident.line_stopped'],
     });
+    // Also carries notices to single people: the line-stopped message @mentions them.
     await t.container.notifications.createEndpoint(systemActor, {
       kind: 'slack',
       name: '#security',
       url: receiver.url,
-      eventTypes: ['incident.line_stopped'],
+      eventTypes: ['incident.line_stopped', 'user.notice'],
     });
     await t.container.notifications.createEndpoint(systemActor, {
       kind: 'chat',
@@ -115,6 +117,11 @@ describe('the stop-the-line notice', () => {
     ) as { type: string; data: { incident: { key: string; severity: string } } };
     expect(payload.type).toBe('incident.line_stopped');
     expect(payload.data.incident).toMatchObject({ key: incident.key, severity: 'P0' });
+    // On Slack, everyone told who gave a Slack member id is @mentioned, in one message.
+    const slack = receiver.requests.find((r) => !r.headers['webhook-id'])!;
+    expect((JSON.parse(slack.body) as { text: string }).text).toBe(
+      `<@U0DEV0001> Line stopped: ${incident.key} Customer data exposed`,
+    );
     await worker.close();
   });
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
 import { enqueueMessage } from '../../src/server/db/outbox.ts';
 import { systemActor } from '../../src/server/domain/actor.ts';
+import { slackMessage } from '../../src/server/integrations/slack-sender.ts';
 import { startHttpReceiver, workerFor, type HttpReceiver } from '../helpers/delivery.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -174,5 +175,23 @@ describe('chat webhooks', () => {
     expect(Object.keys(chatBody)).toEqual(['text']);
     expect(chatBody.text).toContain('Line stopped: INC-2026-0001');
     await worker.close();
+  });
+});
+
+describe('Slack @mentions', () => {
+  it('only well-formed member ids become mentions; markup in the text stays escaped', () => {
+    const message = slackMessage({
+      subject: 'Line stopped: INC-2026-0001 <!channel> & co',
+      text: 'Reported as <@U999> <!here>',
+      mentions: ['U0DEV0001', '<!channel>', 'W0LEAD01'],
+    });
+    expect(message.text).toBe(
+      '<@U0DEV0001> <@W0LEAD01> Line stopped: INC-2026-0001 &lt;!channel&gt; &amp; co',
+    );
+    expect(message.blocks[1]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '<@U0DEV0001> <@W0LEAD01>' },
+    });
+    expect(message.blocks[2]!.text!.text).toBe('Reported as &lt;@U999&gt; &lt;!here&gt;');
   });
 });

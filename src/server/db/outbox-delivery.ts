@@ -13,6 +13,8 @@ export interface ClaimedMessage {
   bodyText: string;
   bodyHtml: string | null;
   idempotencyKey: string;
+  /** Slack member ids to @mention (Slack messages only). */
+  mentions: string[];
   createdAt: number;
   /** Attempts made before this one. */
   attempts: number;
@@ -91,6 +93,7 @@ export async function claimMessage(
     bodyText: row.body_text,
     bodyHtml: row.body_html,
     idempotencyKey: row.idempotency_key,
+    mentions: row.mentions_json ? (JSON.parse(row.mentions_json) as string[]) : [],
     createdAt: Number(row.created_at),
     attempts: Number(row.attempts),
     claimedUntil,

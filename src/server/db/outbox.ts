@@ -12,8 +12,10 @@ export interface OutboxMessage {
   recipient: string;
   subject: string;
   bodyText: string;
-  bodyHtml?: string;
+  bodyHtml?: string | undefined;
   idempotencyKey: string;
+  /** Slack only: member ids to @mention at the top of the message. */
+  mentions?: readonly string[] | undefined;
 }
 
 export async function enqueueMessage(
@@ -32,6 +34,7 @@ export async function enqueueMessage(
       subject: message.subject,
       body_text: message.bodyText,
       body_html: message.bodyHtml ?? null,
+      mentions_json: message.mentions?.length ? JSON.stringify(message.mentions) : null,
       idempotency_key: message.idempotencyKey,
       status: 'pending',
       created_at: at,

@@ -417,6 +417,8 @@ export interface OutboxTable {
   claimed_until: number | null;
   last_error: string | null;
   delivered_at: number | null;
+  /** Slack member ids to @mention at the top of a Slack message (JSON list), or null. */
+  mentions_json: Generated<string | null>;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'delivered' | 'dead';
@@ -452,6 +454,13 @@ export interface NotificationPreferencesTable {
   updated_at: number;
 }
 
+export interface NotificationSlackMembersTable {
+  user_id: string;
+  /** The person's Slack member id (U…/W…), @mentioned on Slack endpoints that carry user.notice. */
+  member_id: string;
+  updated_at: number;
+}
+
 export interface NotificationQuietHoursTable {
   user_id: string;
   start_minute: number;
@@ -483,6 +492,8 @@ export interface DeadlinesTable {
   /** The scheduler instance that claimed the row, until when (compare-and-set). */
   claimed_by: string | null;
   claimed_until: number | null;
+  /** The incident's severity when the deadline was last recomputed; null for reports. */
+  severity: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -526,6 +537,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_quiet_hours: NotificationQuietHoursTable;
+  notification_slack_members: NotificationSlackMembersTable;
   deadlines: DeadlinesTable;
 }
 

@@ -29,6 +29,7 @@ import { publicSite } from './public/public-site.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
 import { securityHeadersPlugin } from './plugins/security-headers-plugin.ts';
 import { accountLinkPages } from './public/account-link-pages.ts';
+import { metricsRoutes } from './metrics-routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -76,6 +77,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(lineRoutes, { container });
   await app.register(notificationRoutes, { container });
   await app.register(deadlinesRoutes, { container });
+  await app.register(metricsRoutes, { container });
   await app.register(reportIntakeRoutes, { container });
   await app.register(reportRoutes, { container });
   await app.register(publicSite, { container });

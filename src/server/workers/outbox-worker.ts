@@ -206,7 +206,7 @@ export class OutboxWorker {
       await http.post(endpoint.url, message.bodyText, headers);
       return;
     }
-    const notice = { subject: message.subject, text: message.bodyText };
+    const notice = { subject: message.subject, text: message.bodyText, mentions: message.mentions };
     const body = message.channel === 'slack' ? slackMessage(notice) : chatMessage(notice);
     await http.post(endpoint.url, JSON.stringify(body));
   }

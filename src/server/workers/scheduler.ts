@@ -1,14 +1,14 @@
 // The scheduler: fires due deadlines, oldest first. Durable in the database, so a restart loses
 // nothing and fires everything overdue at once; several instances may run side by side, each
-// row going to whoever wins its compare-and-set claim. A claim not finished within the lease
-// (a crash) lapses and is taken over.
+// row going to whoever claims it (FOR UPDATE SKIP LOCKED on PostgreSQL, compare-and-set on
+// SQLite). A claim not finished within the lease (a crash) lapses and is taken over.
 import type { Clock } from '../clock.ts';
 import type { DeadlinesService } from '../domain/clocks/index.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 
 export interface SchedulerOptions {
-  deadlines: Pick<DeadlinesService, 'findDueIds' | 'claim' | 'fireClaimed'>;
+  deadlines: Pick<DeadlinesService, 'claimDue' | 'fireClaimed'>;
   clock: Clock;
   logger?: Logger;
   /** This instance's name in claims (default: a random id). */
@@ -40,11 +40,8 @@ export class Scheduler {
     const lease = this.#opts.leaseMs ?? 60_000;
     let fired = 0;
     for (;;) {
-      const ids = await deadlines.findDueIds(now, batch);
-      let progressed = false;
-      for (const id of ids) {
-        if (!(await deadlines.claim(id, this.workerId, now, lease))) continue;
-        progressed = true;
+      const { found, claimed } = await deadlines.claimDue(this.workerId, now, lease, batch);
+      for (const id of claimed) {
         try {
           if (await deadlines.fireClaimed(this.workerId, id, now)) fired++;
         } catch (error) {
@@ -52,8 +49,8 @@ export class Scheduler {
           this.#opts.logger?.error({ err: error, deadlineId: id }, 'firing a deadline failed');
         }
       }
-      // Every row left is claimed by another instance (or not yet due): done for this tick.
-      if (ids.length < batch || !progressed) return fired;
+      // Nothing more is due, or every row left is claimed by another instance: done for now.
+      if (found < batch || claimed.length === 0) return fired;
     }
   }
 

@@ -1,6 +1,7 @@
 // The HTTP contract for notifications: one's own preferences, webhook endpoints, and the outbox
 // with its delivery log for admins.
 import { z } from 'zod';
+import { SLACK_MEMBER_ID } from '../domain/notifications.ts';
 import { Time } from './times.ts';
 
 export const EventKindName = z.enum([
@@ -10,7 +11,8 @@ export const EventKindName = z.enum([
   'deadline_escalation',
   'report_received',
 ]);
-export const UserChannelName = z.enum(['email']);
+/** email: the account address; slack: an @mention on the Slack endpoints that carry user.notice. */
+export const UserChannelName = z.enum(['email', 'slack']);
 
 const minute = z
   .string()
@@ -19,7 +21,8 @@ const minute = z
 export const NotificationPreferencesBody = z.strictObject({
   /** For each kind of event, the channels to use; a kind left out uses every channel. */
   channels: z.partialRecord(EventKindName, z.array(UserChannelName).max(5)).default({}),
-  /** Hold back notices (except P0 and the line stopping) between these local times. */
+  /** Hold back notices between these local times (except the line stopping and severities the
+   * policy marks bypassQuietHours). */
   quietHours: z
     .strictObject({
       start: minute,
@@ -28,18 +31,26 @@ export const NotificationPreferencesBody = z.strictObject({
     })
     .nullable()
     .default(null),
+  /** My Slack member id (U… or W…), @mentioned on the Slack endpoints that carry user.notice. */
+  slackMemberId: z
+    .string()
+    .regex(SLACK_MEMBER_ID, 'must be a Slack member id such as U024BE7LH')
+    .nullable()
+    .default(null),
 });
 export type NotificationPreferencesBody = z.infer<typeof NotificationPreferencesBody>;
 
 export const NotificationPreferencesView = z.object({
   channels: z.partialRecord(EventKindName, z.array(UserChannelName)),
   quietHours: z.object({ start: z.string(), end: z.string(), timeZone: z.string() }).nullable(),
+  slackMemberId: z.string().nullable(),
   /** Kinds nobody can turn off or hold back. */
   mandatory: z.array(EventKindName),
 });
 export type NotificationPreferencesView = z.infer<typeof NotificationPreferencesView>;
 
-export const WebhookEventTypeName = z.enum(['incident.line_stopped']);
+/** user.notice: notices to one person, as a Slack @mention (Slack endpoints only). */
+export const WebhookEventTypeName = z.enum(['incident.line_stopped', 'user.notice']);
 const EndpointKindName = z.enum(['standard', 'slack', 'chat']);
 const HttpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })

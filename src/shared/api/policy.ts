@@ -17,6 +17,8 @@ const severity = z.object({
   responseWithin: DurationJson,
   internalUpdateEvery: DurationJson.nullable(),
   customerUpdateEvery: DurationJson.nullable(),
+  /** Notices about incidents of this severity ignore quiet hours (the default filled in). */
+  bypassQuietHours: z.boolean(),
 });
 
 const criterion = z.object({

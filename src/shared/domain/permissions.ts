@@ -35,6 +35,8 @@ export const PERMISSIONS = [
   // clocks: the policy's deadlines
   'deadlines.read',
   'deadlines.manage',
+  // operations: Prometheus metrics at /metrics (admin; give a scraper a token scoped to it)
+  'metrics.read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -9,6 +9,7 @@ import * as incidents from './2026-11-25-0004-incidents.ts';
 import * as reports from './2026-11-25-0005-reports.ts';
 import * as deadlines from './2026-11-25-0006-deadlines.ts';
 import * as delivery from './2026-11-25-0007-delivery.ts';
+import * as deadlineSeverity from './2026-11-25-0008-deadline-severity-and-slack.ts';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-25-0005-reports': reports,
   '2026-11-25-0006-deadlines': deadlines,
   '2026-11-25-0007-delivery': delivery,
+  '2026-11-25-0008-deadline-severity-and-slack': deadlineSeverity,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

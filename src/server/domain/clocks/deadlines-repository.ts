@@ -1,9 +1,11 @@
 // The deadlines table: rows to and from the rules' Deadline, the subject's history, the listing
 // for the API, and the scheduler's compare-and-set claim.
-import type { DeadlinesTable, Executor } from '../../db/schema.ts';
+import type { DeadlinesTable, Dialect, Executor } from '../../db/schema.ts';
 import type { Deadline, DeadlineKind, DeadlineStatus } from './deadline-rules.ts';
 
 export interface DeadlineRecord extends Deadline {
+  /** The incident's severity when the deadline was last recomputed; null for reports. */
+  severity: string | null;
   metReason: string | null;
   breachedAt: number | null;
   claimedBy: string | null;
@@ -27,6 +29,7 @@ function fromRow(r: DeadlinesTable): DeadlineRecord {
     satisfiedBy: JSON.parse(r.satisfied_by_json) as string[],
     metAt: r.met_at === null ? null : Number(r.met_at),
     metBy: r.met_by,
+    severity: r.severity,
     metReason: r.met_reason,
     breachedAt: r.breached_at === null ? null : Number(r.breached_at),
     claimedBy: r.claimed_by,
@@ -48,7 +51,12 @@ function changes(d: Deadline) {
   };
 }
 
-export async function insertDeadlines(tx: Executor, rows: Deadline[], at: number): Promise<void> {
+export async function insertDeadlines(
+  tx: Executor,
+  rows: Deadline[],
+  at: number,
+  severity: string | null = null,
+): Promise<void> {
   if (rows.length === 0) return;
   await tx
     .insertInto('deadlines')
@@ -64,6 +72,7 @@ export async function insertDeadlines(tx: Executor, rows: Deadline[], at: number
         breached_at: null,
         claimed_by: null,
         claimed_until: null,
+        severity,
         created_at: at,
         updated_at: at,
         ...changes(d),
@@ -76,12 +85,31 @@ export async function saveDeadline(
   tx: Executor,
   d: Deadline,
   at: number,
-  extra: Partial<Pick<DeadlinesTable, 'met_reason' | 'breached_at'>> = {},
+  extra: Partial<Pick<DeadlinesTable, 'met_reason' | 'breached_at' | 'severity'>> = {},
 ): Promise<void> {
   await tx
     .updateTable('deadlines')
     .set({ ...changes(d), ...extra, updated_at: at })
     .where('id', '=', d.id)
+    .execute();
+}
+
+/** The incident's severity onto its open deadlines (and so onto what measures read later). */
+export async function setOpenSeverity(
+  tx: Executor,
+  subjectId: string,
+  severity: string | null,
+): Promise<void> {
+  await tx
+    .updateTable('deadlines')
+    .set({ severity })
+    .where('subject_id', '=', subjectId)
+    .where('status', 'in', ['pending', 'paused'])
+    .where((eb) =>
+      severity === null
+        ? eb('severity', 'is not', null)
+        : eb.or([eb('severity', 'is', null), eb('severity', '!=', severity)]),
+    )
     .execute();
 }
 
@@ -113,6 +141,8 @@ export async function listDeadlines(
     now: number;
     soonWithin: number;
     subjectIds?: string[] | undefined;
+    /** Subjects whose deadlines are left out (restricted incidents the caller may not see). */
+    hiddenSubjectIds?: readonly string[] | undefined;
     limit: number;
   },
 ): Promise<DeadlineRecord[]> {
@@ -131,14 +161,17 @@ export async function listDeadlines(
     q = q.where('status', '=', 'met');
   }
   if (filter.subjectIds) q = q.where('subject_id', 'in', filter.subjectIds);
+  if (filter.hiddenSubjectIds?.length) {
+    q = q.where('subject_id', 'not in', [...filter.hiddenSubjectIds]);
+  }
   const order = filter.state === 'met' ? 'desc' : 'asc';
   const rows = await q.orderBy('due_at', order).orderBy('id').limit(filter.limit).execute();
   return rows.map(fromRow);
 }
 
-/** The due rows, oldest first: the range scan on (status, next_fire_at). */
-export async function findDueIds(tx: Executor, now: number, limit: number): Promise<string[]> {
-  const rows = await tx
+/** The due rows not under a live claim, oldest first: the range scan on (status, next_fire_at). */
+function selectDue(tx: Executor, now: number, limit: number) {
+  return tx
     .selectFrom('deadlines')
     .select('id')
     .where('status', '=', 'pending')
@@ -146,9 +179,11 @@ export async function findDueIds(tx: Executor, now: number, limit: number): Prom
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
     .orderBy('next_fire_at')
     .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.id);
+    .limit(limit);
+}
+
+export async function findDueIds(tx: Executor, now: number, limit: number): Promise<string[]> {
+  return (await selectDue(tx, now, limit).execute()).map((r) => r.id);
 }
 
 /**
@@ -171,6 +206,39 @@ export async function claimDeadline(
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Claims up to `limit` due rows for `worker`, oldest first. How many were due (`found`) tells
+ * the caller whether to look again. PostgreSQL: one statement, the due rows locked with
+ * FOR UPDATE SKIP LOCKED, so racing instances take disjoint rows without waiting on each other.
+ * SQLite (one writer at a time): the due rows, then a compare-and-set claim of each.
+ */
+export async function claimDue(
+  tx: Executor,
+  dialect: Dialect,
+  claim: { worker: string; now: number; lease: number; limit: number },
+): Promise<{ found: number; claimed: string[] }> {
+  const { worker, now, lease, limit } = claim;
+  if (dialect === 'sqlite') {
+    const due = await findDueIds(tx, now, limit);
+    const claimed: string[] = [];
+    for (const id of due) {
+      if (await claimDeadline(tx, id, worker, now, lease)) claimed.push(id);
+    }
+    return { found: due.length, claimed };
+  }
+  const rows = await tx
+    .updateTable('deadlines')
+    .set({ claimed_by: worker, claimed_until: now + lease })
+    .where('id', 'in', selectDue(tx, now, limit).forUpdate().skipLocked())
+    .returning(['id', 'next_fire_at'])
+    .execute();
+  const claimed = rows
+    .map((r) => ({ id: r.id, at: Number(r.next_fire_at) }))
+    .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((r) => r.id);
+  return { found: claimed.length, claimed };
 }
 
 /** Finishes a firing: the next stage, released; only by the instance still holding the claim. */
@@ -198,21 +266,13 @@ export async function finishFiring(
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Deadlines started in [from, to) with the incident's severity, for the measures. */
+/** Deadlines started in [from, to), with the severity each carries, for the measures. */
 export async function listForMeasures(tx: Executor, from: number, to: number) {
   const rows = await tx
     .selectFrom('deadlines')
-    .leftJoin('incidents', 'incidents.id', 'deadlines.subject_id')
-    .select([
-      'deadlines.kind',
-      'deadlines.status',
-      'deadlines.started_at',
-      'deadlines.due_at',
-      'deadlines.met_at',
-      'incidents.severity',
-    ])
-    .where('deadlines.started_at', '>=', from)
-    .where('deadlines.started_at', '<', to)
+    .select(['kind', 'status', 'started_at', 'due_at', 'met_at', 'severity'])
+    .where('started_at', '>=', from)
+    .where('started_at', '<', to)
     .execute();
   return rows.map((r) => ({
     kind: r.kind as DeadlineKind,
@@ -220,6 +280,6 @@ export async function listForMeasures(tx: Executor, from: number, to: number) {
     startedAt: Number(r.started_at),
     dueAt: Number(r.due_at),
     metAt: r.met_at === null ? null : Number(r.met_at),
-    severity: r.severity ?? null,
+    severity: r.severity,
   }));
 }

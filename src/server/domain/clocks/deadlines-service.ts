@@ -1,9 +1,8 @@
 // Deadline use cases: recompute an incident's or report's deadlines inside the transaction of
-// its change, fire a claimed deadline (event on the subject's stream + notices in the outbox,
-// one transaction), list them, and mark one met by hand with a reason.
+// its change, fire a claimed deadline (event on the subject's stream + notices to each person on
+// their channels, one transaction), list them, and mark one met by hand with a reason.
 import type { NewEvent } from '../../db/event-store.ts';
-import { enqueueMessage } from '../../db/outbox.ts';
-import type { Db, Executor } from '../../db/schema.ts';
+import type { Db, Dialect, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -17,7 +16,8 @@ import {
   type IncidentEvent,
   type IncidentState,
 } from '../incidents/index.ts';
-import type { Policy } from '../policy/index.ts';
+import { enqueueUserNotice } from '../notifications/index.ts';
+import { bypassesQuietHours, type Policy } from '../policy/index.ts';
 import { recordReportClockEvents } from '../reports/index.ts';
 import {
   fireTime,
@@ -37,15 +37,26 @@ export interface ClockUser {
   email: string;
 }
 
+/** What the clocks need of the incidents subject. */
+export interface ClockIncidents {
+  /** Reads an incident the actor may see (throws NOT_FOUND otherwise); its id. */
+  findVisible(actor: Actor, ref: string): Promise<{ id: string }>;
+  /** The policy the incident is handled under (the version it recorded); null if unknown. */
+  findPolicy(incidentId: string): Promise<Policy | null>;
+  /** Ids of the restricted incidents the actor may not see. */
+  listHiddenIds(actor: Actor): Promise<string[]>;
+}
+
 export interface DeadlinesDeps {
   db: Db;
+  /** Claims differ: FOR UPDATE SKIP LOCKED on PostgreSQL, compare-and-set on SQLite. */
+  dialect: Dialect;
   clock: Clock;
-  /** The policy in force: the ladder (reminders, escalation levels, repeat interval). */
+  /** The policy in force: reports' ladders, and incidents whose own version cannot be read. */
   policy: () => Policy;
   /** Active users, optionally with an account role (accounts subject), in the transaction. */
   listUsers(tx: Executor, role?: string): Promise<ClockUser[]>;
-  /** Reads an incident the actor may see (throws NOT_FOUND otherwise); its id. */
-  findVisibleIncident(actor: Actor, ref: string): Promise<{ id: string }>;
+  incidents: ClockIncidents;
 }
 
 export type DeadlinesService = ReturnType<typeof createDeadlinesService>;
@@ -60,11 +71,19 @@ function eventData(d: Deadline, extra: Partial<DeadlineEventData> = {}): Deadlin
   return { deadlineId: d.id, kind: d.kind, dueAt: d.dueAt, ...extra };
 }
 
-async function applyPlan(tx: Executor, plan: ReturnType<typeof planDeadlines>, now: number) {
-  await repo.insertDeadlines(tx, plan.create, now);
+/** Writes the plan; every deadline touched, and every one still open, carries the severity. */
+async function applyPlan(
+  tx: Executor,
+  plan: ReturnType<typeof planDeadlines>,
+  now: number,
+  subject: { id: string; severity: string | null },
+) {
+  const { severity } = subject;
+  await repo.insertDeadlines(tx, plan.create, now, severity);
   for (const d of [...plan.update, ...plan.met, ...plan.cancelled]) {
-    await repo.saveDeadline(tx, d, now);
+    await repo.saveDeadline(tx, d, now, { severity });
   }
+  await repo.setOpenSeverity(tx, subject.id, severity);
 }
 
 export function createDeadlinesService(deps: DeadlinesDeps) {
@@ -95,7 +114,7 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       newId,
       endedAsMet: taskDone(state),
     });
-    await applyPlan(tx, plan, now);
+    await applyPlan(tx, plan, now, state);
     return plan.met.map((d) =>
       incidentEvent('incident.deadline_met', eventData(d, { metBy: d.metBy ?? 'unknown' })),
     );
@@ -175,13 +194,23 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     );
   }
 
+  /** The ladder of a deadline: its incident's own policy version, else the policy in force. */
+  async function policyFor(d: Pick<Deadline, 'subjectType' | 'subjectId'>): Promise<Policy> {
+    if (d.subjectType !== 'incident') return deps.policy();
+    return (await deps.incidents.findPolicy(d.subjectId)) ?? deps.policy();
+  }
+
   /**
    * Fires a deadline this worker has claimed: the step of the ladder reached by `now` (after
    * downtime the overdue steps collapse into one), its event, its notices, and the next step.
    * False when the claim was lost to another instance (nothing is written then).
    */
   async function fireClaimed(worker: string, id: string, now: number): Promise<boolean> {
-    const policy = deps.policy();
+    // The policy is resolved before the transaction (SQLite has one connection, and the policy
+    // history is read outside it); a deadline's subject never changes.
+    const seen = await repo.findDeadline(db, id);
+    if (!seen || seen.status !== 'pending' || seen.claimedBy !== worker) return false;
+    const policy = await policyFor(seen);
     try {
       return await inTransaction(db, async (tx) => {
         const d = await repo.findDeadline(tx, id);
@@ -195,17 +224,15 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
         const notified = recipients.map((r) => r.id);
         await recordOnSubject(tx, d, type, eventData(d, { notified, level }), now);
         for (const r of recipients) {
-          await enqueueMessage(
-            tx,
-            {
-              channel: 'email',
-              recipient: r.email,
-              subject: noticeSubject(type, d),
-              bodyText: noticeText(type, d),
-              idempotencyKey: `deadline:${d.id}:${stage}:${r.id}`,
-            },
-            now,
-          );
+          await enqueueUserNotice(tx, {
+            user: r,
+            kind: step === 'reminder' ? 'deadline_reminder' : 'deadline_escalation',
+            urgent: bypassesQuietHours(policy, d.severity),
+            subject: noticeSubject(type, d),
+            text: noticeText(type, d),
+            idempotencyKey: `deadline:${d.id}:${stage}:${r.id}`,
+            at: now,
+          });
         }
         const next = { ...d, stage: stage + 1, nextFireAt: fireTime(d, stage + 1, policy) };
         const finished = await repo.finishFiring(tx, next, worker, now, breachNow ? now : null);
@@ -225,16 +252,24 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     fireClaimed,
 
     findDueIds: (now: number, limit: number) => repo.findDueIds(db, now, limit),
+    /** Compare-and-set claim of one row (both databases). */
     claim: (id: string, worker: string, now: number, lease: number) =>
       repo.claimDeadline(db, id, worker, now, lease),
+    /** Claims a batch of due rows, oldest first (see repo.claimDue for the two databases). */
+    claimDue: (worker: string, now: number, lease: number, limit: number) =>
+      repo.claimDue(db, deps.dialect, { worker, now, lease, limit }),
 
-    list(filter: {
-      state: repo.DeadlineListState;
-      soonWithin: number;
-      limit: number;
-      subjectIds?: string[];
-    }) {
-      return repo.listDeadlines(db, { ...filter, now: deps.clock.now() });
+    /** Deadlines by state, leaving out those of restricted incidents the actor may not see. */
+    async list(
+      actor: Actor,
+      filter: { state: repo.DeadlineListState; soonWithin: number; limit: number },
+    ) {
+      const hidden = await deps.incidents.listHiddenIds(actor);
+      return repo.listDeadlines(db, {
+        ...filter,
+        hiddenSubjectIds: hidden,
+        now: deps.clock.now(),
+      });
     },
 
     /** Time to acknowledge and respond, share met per kind and month, for clocks started in range. */
@@ -244,7 +279,7 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     },
 
     async listForIncident(actor: Actor, ref: string) {
-      const { id } = await deps.findVisibleIncident(actor, ref);
+      const { id } = await deps.incidents.findVisible(actor, ref);
       return repo.listSubjectDeadlines(db, id);
     },
 
@@ -253,7 +288,7 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       // Checked before the transaction (SQLite has one connection): an incident's deadline is
       // only for those who may see the incident.
       const seen = await repo.findDeadline(db, id);
-      if (seen?.subjectType === 'incident') await deps.findVisibleIncident(actor, seen.subjectId);
+      if (seen?.subjectType === 'incident') await deps.incidents.findVisible(actor, seen.subjectId);
       return inTransaction(db, async (tx) => {
         const d = await repo.findDeadline(tx, id);
         if (!d) throw new AppError('NOT_FOUND', 'Deadline was not found');

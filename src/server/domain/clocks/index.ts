@@ -3,6 +3,7 @@ export {
   createDeadlinesService,
   type DeadlinesService,
   type DeadlinesDeps,
+  type ClockIncidents,
   type ClockUser,
 } from './deadlines-service.ts';
 export type { DeadlineRecord, DeadlineListState } from './deadlines-repository.ts';

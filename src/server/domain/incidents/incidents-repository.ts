@@ -207,6 +207,22 @@ export async function findPolicyHash(tx: Executor, idOrKey: string): Promise<str
   return row?.policy_hash ?? null;
 }
 
+/** Restricted incidents `userId` does not take part in: what they may not see. */
+export async function listRestrictedIncidentIdsWithout(
+  tx: Executor,
+  userId: string,
+): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('incidents')
+    .select('id')
+    .where('restricted', '=', 1)
+    .where('id', 'not in', (eb) =>
+      eb.selectFrom('incident_participants').select('incident_id').where('user_id', '=', userId),
+    )
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export interface IncidentListFilter {
   phase?: string | undefined;
   severity?: string | undefined;

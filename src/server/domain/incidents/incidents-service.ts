@@ -278,6 +278,18 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       };
     },
 
+    /** The policy an incident is handled under (the version it recorded); null: no such incident. */
+    async findIncidentPolicy(incidentId: string): Promise<Policy | null> {
+      const hash = await repo.findPolicyHash(db, incidentId);
+      return hash === null ? null : policyOf(hash);
+    },
+
+    /** Ids of the restricted incidents this actor may not see (none for admins). */
+    async listHiddenIncidentIds(actor: Actor): Promise<string[]> {
+      if (isAdmin(actor)) return [];
+      return repo.listRestrictedIncidentIdsWithout(db, actor.userId ?? '');
+    },
+
     listIncidents(actor: Actor, filter: Omit<repo.IncidentListFilter, 'participantId'>) {
       return repo.listIncidents(db, {
         ...filter,

@@ -13,7 +13,9 @@ export interface LineStoppedNotice {
   baseUrl: string;
 }
 
-export const WEBHOOK_EVENT_TYPES = ['incident.line_stopped'] as const;
+/** incident.line_stopped: the team's notice. user.notice (Slack endpoints only): notices to one
+ * person who gave their Slack member id, with an @mention. */
+export const WEBHOOK_EVENT_TYPES = ['incident.line_stopped', 'user.notice'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 function title(n: LineStoppedNotice): string {

@@ -25,7 +25,13 @@ import {
   lineStoppedText,
   type LineStoppedNotice,
 } from './notices.ts';
-import { isTimeZone, routeNotice, type EventKind, type Preferences } from './preference-rules.ts';
+import {
+  isTimeZone,
+  reachableChannels,
+  routeNotice,
+  type EventKind,
+  type Preferences,
+} from './preference-rules.ts';
 import { findPreferences, replacePreferences } from './preferences-repository.ts';
 import type { EndpointKind, WebhookEndpoint } from './webhook-endpoints-repository.ts';
 
@@ -53,13 +59,29 @@ function demand(actor: Actor, permission: Permission): void {
   }
 }
 
+/** Notices to one person are @mentions, which only Slack endpoints can carry. */
+function checkEventTypes(kind: EndpointKind, eventTypes: readonly string[]): void {
+  if (kind !== 'slack' && eventTypes.includes('user.notice')) {
+    const message = 'user.notice (an @mention of one person) needs a Slack endpoint';
+    throw new AppError('VALIDATION', message, { errors: [{ field: 'eventTypes', message }] });
+  }
+}
+
 function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
+/** Active Slack endpoints that carry notices to single people (event type user.notice). */
+async function personalSlackEndpoints(tx: Executor): Promise<WebhookEndpoint[]> {
+  return (await endpoints.listEndpoints(tx)).filter(
+    (e) => e.active && e.kind === 'slack' && e.eventTypes.includes('user.notice'),
+  );
+}
+
 /** Enqueues the stop-the-line notice in the caller's transaction: every active responder or
- * higher on all their channels (quiet hours do not apply), and every active endpoint that
- * subscribed to incident.line_stopped. */
+ * higher on all their channels (every e-mail address, and an @mention on Slack endpoints that
+ * carry user.notice; quiet hours do not apply), and every active endpoint that subscribed to
+ * incident.line_stopped. */
 export async function enqueueLineStoppedNotice(
   tx: Executor,
   notice: LineStoppedNotice,
@@ -70,12 +92,10 @@ export async function enqueueLineStoppedNotice(
   const people = (await listActiveUsers(tx)).filter((u) =>
     u.roles.some((r) => LINE_STOP_ROLES.includes(r)),
   );
+  const mentions: string[] = [];
   for (const person of people) {
     const prefs = await findPreferences(tx, person.id);
-    const route = routeNotice(prefs, 'line_stopped', {
-      severity: notice.incident.severity,
-      at: notice.at,
-    });
+    if (prefs.slackMemberId !== null) mentions.push(prefs.slackMemberId);
     const addresses = new Set([
       person.email,
       ...person.contacts.filter((c) => c.kind === 'email').map((c) => c.value),
@@ -92,13 +112,16 @@ export async function enqueueLineStoppedNotice(
           idempotencyKey: `${base}:${person.id}:email:${address.toLowerCase()}`,
         },
         notice.at,
-        route.notBefore,
       );
     }
   }
   const payload = lineStoppedPayload(notice);
   for (const endpoint of await endpoints.listEndpoints(tx)) {
-    if (!endpoint.active || !endpoint.eventTypes.includes('incident.line_stopped')) continue;
+    if (!endpoint.active) continue;
+    // A Slack endpoint that carries user.notice @mentions everyone told, in one message.
+    const mentioning = endpoint.kind === 'slack' && endpoint.eventTypes.includes('user.notice');
+    const here = mentioning ? mentions : [];
+    if (!endpoint.eventTypes.includes('incident.line_stopped') && here.length === 0) continue;
     await enqueueMessage(
       tx,
       {
@@ -107,6 +130,7 @@ export async function enqueueLineStoppedNotice(
         subject,
         bodyText: endpoint.kind === 'standard' ? payload : text,
         idempotencyKey: `msg_${base}:${endpoint.id}`.replace(/[^A-Za-z0-9_:.-]/g, '_'),
+        mentions: here,
       },
       notice.at,
     );
@@ -117,8 +141,8 @@ export interface UserNotice {
   /** The person's user id and address (from accounts' listActiveUsers). */
   user: { id: string; email: string };
   kind: EventKind;
-  /** The incident's severity, if any: P0 ignores quiet hours. */
-  severity: string | null;
+  /** The policy says this cannot wait (bypassesQuietHours of the incident's severity). */
+  urgent: boolean;
   subject: string;
   text: string;
   html?: string | undefined;
@@ -128,11 +152,17 @@ export interface UserNotice {
 }
 
 /** Enqueues a notice to one person in the caller's transaction, on the channels they chose
- * for this kind of event, held back to the end of their quiet hours unless it is urgent.
+ * for this kind of event (e-mail, and Slack as an @mention on the endpoints that carry
+ * user.notice), held back to the end of their quiet hours unless it is urgent.
  * For other subjects (deadlines, escalation): they enqueue; the worker delivers. */
 export async function enqueueUserNotice(tx: Executor, notice: UserNotice): Promise<void> {
   const prefs = await findPreferences(tx, notice.user.id);
-  const route = routeNotice(prefs, notice.kind, { severity: notice.severity, at: notice.at });
+  const slack = prefs.slackMemberId === null ? [] : await personalSlackEndpoints(tx);
+  const route = routeNotice(prefs, notice.kind, {
+    urgent: notice.urgent,
+    at: notice.at,
+    reachable: reachableChannels(prefs, slack.length > 0),
+  });
   if (route.channels.includes('email')) {
     await enqueueMessage(
       tx,
@@ -147,6 +177,23 @@ export async function enqueueUserNotice(tx: Executor, notice: UserNotice): Promi
       notice.at,
       route.notBefore,
     );
+  }
+  if (route.channels.includes('slack') && prefs.slackMemberId !== null) {
+    for (const endpoint of slack) {
+      await enqueueMessage(
+        tx,
+        {
+          channel: 'slack',
+          recipient: endpoint.id,
+          subject: notice.subject,
+          bodyText: notice.text,
+          idempotencyKey: `${notice.idempotencyKey}:slack:${endpoint.id}`,
+          mentions: [prefs.slackMemberId],
+        },
+        notice.at,
+        route.notBefore,
+      );
+    }
   }
 }
 
@@ -210,6 +257,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
 
     async createEndpoint(actor: Actor, input: EndpointInput): Promise<EndpointView> {
       demand(actor, 'webhooks.manage');
+      checkEventTypes(input.kind, input.eventTypes);
       const at = clock.now();
       const endpoint: WebhookEndpoint = {
         id: newId(),
@@ -241,6 +289,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
       return db.transaction().execute(async (tx) => {
         const found = await endpoints.findEndpoint(tx, id);
         if (!found) throw new AppError('NOT_FOUND', 'Webhook endpoint was not found');
+        if (changes.eventTypes !== undefined) checkEventTypes(found.kind, changes.eventTypes);
         const rotate = changes.rotateSecret === true && found.kind === 'standard';
         const next: WebhookEndpoint = {
           ...found,

@@ -1,7 +1,9 @@
 // Which of a person's channels a notice goes to, and when: their choice per kind of event, held
-// back during their quiet hours, except for what cannot wait (P0 and the line stopping).
+// back during their quiet hours, except for what cannot wait (severities the policy marks
+// `bypassQuietHours`, and the line stopping). A choice that cannot reach them falls back to e-mail.
 
-export const USER_CHANNELS = ['email'] as const;
+/** email: the account address; slack: an @mention on the team's Slack endpoint (user.notice). */
+export const USER_CHANNELS = ['email', 'slack'] as const;
 export type UserChannel = (typeof USER_CHANNELS)[number];
 
 export const EVENT_KINDS = [
@@ -26,12 +28,27 @@ export interface QuietHours {
 export interface Preferences {
   channels: Partial<Record<EventKind, UserChannel[]>>;
   quietHours: QuietHours | null;
+  /** Their Slack member id, @mentioned on Slack endpoints that carry user.notice; null: none. */
+  slackMemberId: string | null;
 }
 
 export interface Routing {
   channels: UserChannel[];
   /** Send no earlier than this (the end of quiet hours), or at once. */
   notBefore: number;
+}
+
+export interface NoticeContext {
+  /** The policy says this cannot wait (the incident's severity bypasses quiet hours). */
+  urgent: boolean;
+  at: number;
+  /** The channels that can reach this person now (e-mail always can). */
+  reachable: readonly UserChannel[];
+}
+
+/** The channels that can reach a person: Slack only with a member id and an endpoint for it. */
+export function reachableChannels(prefs: Preferences, slackEndpoint: boolean): UserChannel[] {
+  return prefs.slackMemberId !== null && slackEndpoint ? ['email', 'slack'] : ['email'];
 }
 
 function localMinute(at: number, timeZone: string): number {
@@ -57,17 +74,15 @@ function minutesUntilEnd(q: QuietHours, minute: number): number {
   return (q.endMinute - minute + 24 * 60) % (24 * 60);
 }
 
-export function routeNotice(
-  prefs: Preferences,
-  kind: EventKind,
-  context: { severity: string | null; at: number },
-): Routing {
-  if (MANDATORY_KINDS.includes(kind))
-    return { channels: [...USER_CHANNELS], notBefore: context.at };
-  const channels = prefs.channels[kind] ?? [...USER_CHANNELS];
-  const urgent = context.severity === 'P0';
+export function routeNotice(prefs: Preferences, kind: EventKind, context: NoticeContext): Routing {
+  const reachable = USER_CHANNELS.filter((c) => c === 'email' || context.reachable.includes(c));
+  if (MANDATORY_KINDS.includes(kind)) return { channels: reachable, notBefore: context.at };
+  const chosen = prefs.channels[kind] ?? [...USER_CHANNELS];
+  const usable = reachable.filter((c) => chosen.includes(c));
+  // Chosen, but none of the choices can reach them (no Slack endpoint): e-mail instead.
+  const channels: UserChannel[] = chosen.length > 0 && usable.length === 0 ? ['email'] : usable;
   const q = prefs.quietHours;
-  if (urgent || !q) return { channels, notBefore: context.at };
+  if (context.urgent || !q) return { channels, notBefore: context.at };
   const minute = localMinute(context.at, q.timeZone);
   if (!inQuietHours(q, minute)) return { channels, notBefore: context.at };
   const wait = minutesUntilEnd(q, minute) * 60_000;

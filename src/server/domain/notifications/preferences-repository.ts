@@ -1,4 +1,4 @@
-// Kysely queries for staff notification preferences and quiet hours.
+// Kysely queries for staff notification preferences, quiet hours and Slack member ids.
 import type { Executor } from '../../db/schema.ts';
 import type { EventKind, Preferences, UserChannel } from './preference-rules.ts';
 
@@ -13,6 +13,11 @@ export async function findPreferences(tx: Executor, userId: string): Promise<Pre
     .selectAll()
     .where('user_id', '=', userId)
     .executeTakeFirst();
+  const slack = await tx
+    .selectFrom('notification_slack_members')
+    .select('member_id')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return {
     channels: Object.fromEntries(
       rows.map((r) => [r.event_kind as EventKind, JSON.parse(r.channels_json) as UserChannel[]]),
@@ -24,6 +29,7 @@ export async function findPreferences(tx: Executor, userId: string): Promise<Pre
           timeZone: quiet.time_zone,
         }
       : null,
+    slackMemberId: slack?.member_id ?? null,
   };
 }
 
@@ -35,6 +41,13 @@ export async function replacePreferences(
 ): Promise<void> {
   await tx.deleteFrom('notification_preferences').where('user_id', '=', userId).execute();
   await tx.deleteFrom('notification_quiet_hours').where('user_id', '=', userId).execute();
+  await tx.deleteFrom('notification_slack_members').where('user_id', '=', userId).execute();
+  if (prefs.slackMemberId !== null) {
+    await tx
+      .insertInto('notification_slack_members')
+      .values({ user_id: userId, member_id: prefs.slackMemberId, updated_at: at })
+      .execute();
+  }
   const entries = Object.entries(prefs.channels);
   if (entries.length > 0) {
     await tx

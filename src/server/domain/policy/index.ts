@@ -21,6 +21,7 @@ export {
   type Clocks,
   RESPONSE_EVENTS,
   ESCALATION_LEVELS,
+  bypassesQuietHours,
 } from './policy-schema.ts';
 export { loadPolicyFile, PolicyError, type PolicyInForce } from './policy-loader.ts';
 export {

@@ -33,8 +33,22 @@ export const Severity = z.strictObject({
   internalUpdateEvery: Duration.optional(),
   /** How often affected customers are updated while the incident is active. */
   customerUpdateEvery: Duration.optional(),
+  /**
+   * Notices about incidents of this severity reach people at once, even in their quiet hours.
+   * Left out: true for the first (most severe) severity, false for the others.
+   */
+  bypassQuietHours: z.boolean().optional(),
 });
 export type Severity = z.infer<typeof Severity>;
+
+/** Whether notices about an incident of this severity ignore quiet hours (see bypassQuietHours);
+ * an incident without a severity, or with one the policy does not know, may wait. */
+export function bypassesQuietHours(
+  policy: { severities: readonly { id: string; bypassQuietHours?: boolean | undefined }[] },
+  severityId: string | null,
+): boolean {
+  return policy.severities.find((s) => s.id === severityId)?.bypassQuietHours === true;
+}
 
 export const Criterion = z.strictObject({
   id,
@@ -324,7 +338,15 @@ export const PolicyDocument = z
         message: `quorum ${policy.panel.quorum} is larger than the panel (${panelSize} members)`,
       });
     }
-  });
+  })
+  // Defaults that depend on a field's place: the first (most severe) severity bypasses quiet hours.
+  .transform((policy) => ({
+    ...policy,
+    severities: policy.severities.map((s, i) => ({
+      ...s,
+      bypassQuietHours: s.bypassQuietHours ?? i === 0,
+    })),
+  }));
 
 function unique(
   ids: string[],

@@ -13,7 +13,7 @@ import {
 } from '../../../shared/api/deadlines.ts';
 import { IncidentRef } from '../../../shared/api/incidents.ts';
 import type { Container } from '../../container.ts';
-import type { DeadlineMeasures, DeadlineRecord } from '../../domain/clocks/index.ts';
+import type { DeadlineRecord } from '../../domain/clocks/index.ts';
 import { actorOf } from './incident-commands.ts';
 import { presentTime as iso } from './time-presenter.ts';
 
@@ -56,7 +56,7 @@ export async function deadlinesRoutes(app: FastifyInstance, opts: { container: C
     },
     async (request) => {
       const q = request.query;
-      const items = await deadlines.list({
+      const items = await deadlines.list(actorOf(request), {
         state: q.state,
         soonWithin: q.withinMinutes * 60_000,
         limit: q.limit,
@@ -98,11 +98,6 @@ export async function deadlinesRoutes(app: FastifyInstance, opts: { container: C
     },
   );
 
-  const measuresOf = (query: { from?: string | undefined; to?: string | undefined }) => {
-    const to = query.to ? Date.parse(query.to) : clock.now();
-    const from = query.from ? Date.parse(query.from) : to - 365 * 24 * 3_600_000;
-    return deadlines.measures({ from, to }).then((m) => ({ from, to, m }));
-  };
   typed.get(
     '/api/v1/deadlines/measures',
     {
@@ -116,58 +111,11 @@ export async function deadlinesRoutes(app: FastifyInstance, opts: { container: C
       },
     },
     async (request) => {
-      const { from, to, m } = await measuresOf(request.query);
+      const { query } = request;
+      const to = query.to ? Date.parse(query.to) : clock.now();
+      const from = query.from ? Date.parse(query.from) : to - 365 * 24 * 3_600_000;
+      const m = await deadlines.measures({ from, to });
       return { from: iso(from), to: iso(to), ...m };
     },
   );
-  typed.get(
-    '/api/v1/deadlines/metrics',
-    {
-      config: { permission: 'deadlines.read' },
-      schema: {
-        summary: 'The same measures in the Prometheus text format (scrape with an API token)',
-        tags,
-      },
-    },
-    async (_request, reply) => {
-      const { m } = await measuresOf({});
-      return reply
-        .header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-        .send(prometheusText(m));
-    },
-  );
-}
-
-function prometheusText(m: DeadlineMeasures): string {
-  const lines: string[] = [];
-  const seconds = (ms: number | null) => (ms === null ? 'NaN' : String(ms / 1000));
-  lines.push(
-    '# HELP stopline_time_to_acknowledge_seconds Time from receiving a report to acknowledging it.',
-    '# TYPE stopline_time_to_acknowledge_seconds summary',
-    `stopline_time_to_acknowledge_seconds{quantile="0.5"} ${seconds(m.timeToAcknowledge.medianMs)}`,
-    `stopline_time_to_acknowledge_seconds{quantile="0.9"} ${seconds(m.timeToAcknowledge.p90Ms)}`,
-    `stopline_time_to_acknowledge_seconds_count ${m.timeToAcknowledge.count}`,
-    '# HELP stopline_time_to_respond_seconds Time from declaration (or severity change) to the first response.',
-    '# TYPE stopline_time_to_respond_seconds summary',
-  );
-  for (const [severity, d] of Object.entries(m.timeToRespond)) {
-    const label = `severity="${escapeLabel(severity)}"`;
-    lines.push(
-      `stopline_time_to_respond_seconds{${label},quantile="0.5"} ${seconds(d.medianMs)}`,
-      `stopline_time_to_respond_seconds{${label},quantile="0.9"} ${seconds(d.p90Ms)}`,
-      `stopline_time_to_respond_seconds_count{${label}} ${d.count}`,
-    );
-  }
-  lines.push(
-    '# HELP stopline_deadlines_met_ratio Share of deadlines met on time, per kind and month.',
-    '# TYPE stopline_deadlines_met_ratio gauge',
-  );
-  for (const s of m.shareMet) {
-    lines.push(`stopline_deadlines_met_ratio{kind="${s.kind}",month="${s.month}"} ${s.share}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }

@@ -20,6 +20,7 @@ export function presentPreferences(prefs: Preferences) {
           timeZone: prefs.quietHours.timeZone,
         }
       : null,
+    slackMemberId: prefs.slackMemberId,
     mandatory: ['line_stopped' as const],
   };
 }

@@ -40,6 +40,7 @@ function toPreferences(body: NotificationPreferencesBody): Preferences {
           timeZone: body.quietHours.timeZone,
         }
       : null,
+    slackMemberId: body.slackMemberId,
   };
 }
 

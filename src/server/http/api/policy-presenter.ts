@@ -38,6 +38,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       responseWithin: duration(s.responseWithin),
       internalUpdateEvery: optionalDuration(s.internalUpdateEvery),
       customerUpdateEvery: optionalDuration(s.customerUpdateEvery),
+      bypassQuietHours: s.bypassQuietHours,
     })),
     criticality: {
       description: policy.criticality.description,

@@ -1,5 +1,5 @@
 // The OpenAPI 3.1 description, generated from the Zod route schemas, at /api/v1/openapi.json,
-// and a browsable reference at /api/v1/docs.
+// and a browsable reference at /api/v1/docs. It covers /api/v1 and /metrics.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
@@ -26,7 +26,8 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
     },
     transform: (input) => {
       const out = jsonSchemaTransform(input);
-      if (!input.url.startsWith('/api/v1/') || input.url.startsWith('/api/v1/docs'))
+      const described = input.url.startsWith('/api/v1/') || input.url === '/metrics';
+      if (!described || input.url.startsWith('/api/v1/docs'))
         return { ...out, schema: { ...out.schema, hide: true } };
       return out;
     },

@@ -1,0 +1,48 @@
+// Migration 0008 gives deadlines that existed before it their incident's severity, so measures
+// of earlier incidents keep their severity once the measures read it from the deadlines alone.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../src/server/db/migrate.ts';
+import {
+  createIncidentsContext,
+  incidentInput,
+  receiveReport,
+  responder,
+  type IncidentsContext,
+} from '../helpers/incidents-context.ts';
+
+let c: IncidentsContext;
+beforeAll(async () => {
+  c = await createIncidentsContext();
+});
+afterAll(() => c.close());
+
+describe('migration 2026-11-25-0008', () => {
+  it('copies each incident’s severity onto its existing deadlines; reports’ stay empty', async () => {
+    const svc = c.container.services.incidents;
+    const p1 = await svc.openIncident(
+      responder('dev'),
+      incidentInput({ title: 'A', severity: 'P1' }),
+    );
+    const unset = await svc.openIncident(responder('dev'), incidentInput({ title: 'B' }));
+    const report = await receiveReport(c);
+    const { db, dialect, config } = c.container;
+    // Back to the database as it was before the migration: no column, not applied.
+    await sql`alter table deadlines drop column severity`.execute(db);
+    await sql`alter table outbox drop column mentions_json`.execute(db);
+    await sql`drop table notification_slack_members`.execute(db);
+    await sql`delete from kysely_migration where name = '2026-11-25-0008-deadline-severity-and-slack'`.execute(
+      db,
+    );
+
+    const { applied } = await migrateToLatest(db, dialect, config.pgSchema);
+    expect(applied).toEqual(['2026-11-25-0008-deadline-severity-and-slack']);
+    const rows = await db.selectFrom('deadlines').select(['subject_id', 'severity']).execute();
+    const severities = (id: string) => [
+      ...new Set(rows.filter((r) => r.subject_id === id).map((r) => r.severity)),
+    ];
+    expect(severities(p1.id)).toEqual(['P1']);
+    expect(severities(unset.id)).toEqual([null]);
+    expect(severities(report.id)).toEqual([null]);
+  });
+});
