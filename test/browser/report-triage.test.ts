@@ -93,6 +93,9 @@ describe('report triage in the console', () => {
     await page.getByRole('button', { name: 'Show reports' }).click();
     await page.getByText('No reports match these filters.').waitFor();
     expect(new URL(page.url()).searchParams.getAll('status')).toEqual(['resolved']);
+    expect(await page.getByTestId('filter-summary').textContent()).toBe(
+      'Resolved · matching “profile page”',
+    );
     await page.goBack();
     await row.getByRole('link', { name: key }).click();
 
@@ -194,9 +197,14 @@ describe('report triage in the console', () => {
     const context = await newContext(browser, t.baseUrl, PHONE);
     const page = await context.newPage();
     await signInInBrowser(page, user);
-    await page.goto('/app/reports');
+    // A shared link to a filtered view opens that view; on a phone the filters fold away.
+    await page.goto('/app/reports?status=received&q=overdue');
     const row = page.getByTestId(`report-row-${key}`);
     await row.waitFor();
+    expect(await page.getByTestId('filter-summary').textContent()).toBe(
+      'Received — not acknowledged yet · matching “overdue”',
+    );
+    expect(await page.getByLabel('Search', { exact: true }).isVisible()).toBe(false);
     expect(await row.textContent()).toMatch(/Breached/);
     expect(await row.getByTestId('countdown').textContent()).toMatch(/1 h( \d+ min)? overdue$/);
     const width = Number(await page.evaluate('document.documentElement.scrollWidth'));

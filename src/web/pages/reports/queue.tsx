@@ -8,6 +8,7 @@ import { Countdown, Empty, ErrorMessage, Loading, Time } from '../../components/
 import {
   filtersFromUrl,
   filtersToUrl,
+  isOpenStatuses,
   PAGE_SIZE,
   STATUS_WORDS,
   useIncidentRef,
@@ -82,6 +83,8 @@ function QueueFilterForm({
   const [q, setQ] = useState(filters.q);
   const [from, setFrom] = useState(filters.from);
   const [to, setTo] = useState(filters.to);
+  // Unfolded on a wide screen; on a phone the queue comes first.
+  const [open, setOpen] = useState(() => window.matchMedia('(min-width: 48rem)').matches);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -89,74 +92,99 @@ function QueueFilterForm({
   }
 
   return (
-    <form className="panel report-filters" onSubmit={submit} aria-label="Filter reports">
-      <fieldset>
-        <legend>Status</legend>
-        <p className="muted help" id="status-help">
-          None ticked shows every status.
-        </p>
-        <div className="status-choices">
-          {REPORT_STATUSES.map((s) => (
-            <label key={s} className="inline">
-              <input
-                type="checkbox"
-                name="status"
-                value={s}
-                checked={statuses.includes(s)}
-                aria-describedby="status-help"
-                onChange={(e) =>
-                  setStatuses(
-                    e.target.checked
-                      ? REPORT_STATUSES.filter((x) => x === s || statuses.includes(x))
-                      : statuses.filter((x) => x !== s),
-                  )
-                }
-              />{' '}
-              {STATUS_WORDS[s]}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <div className="filter-fields">
-        <div>
-          <label htmlFor="report-q">Search</label>
-          <input
-            id="report-q"
-            type="search"
-            name="q"
-            value={q}
-            maxLength={200}
-            aria-describedby="report-q-help"
-            onChange={(e) => setQ(e.target.value)}
-          />
-          <p className="muted help" id="report-q-help">
-            Key, summary or description.
+    <details
+      className="panel report-filters"
+      open={open}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+    >
+      <summary>
+        <strong>Filters</strong>{' '}
+        <span data-testid="filter-summary">{describeFilters(filters)}</span>
+      </summary>
+      <form onSubmit={submit} aria-label="Filter reports">
+        <fieldset>
+          <legend>Status</legend>
+          <p className="muted help" id="status-help">
+            None ticked shows every status.
           </p>
+          <div className="status-choices">
+            {REPORT_STATUSES.map((s) => (
+              <label key={s} className="inline">
+                <input
+                  type="checkbox"
+                  name="status"
+                  value={s}
+                  checked={statuses.includes(s)}
+                  aria-describedby="status-help"
+                  onChange={(e) =>
+                    setStatuses(
+                      e.target.checked
+                        ? REPORT_STATUSES.filter((x) => x === s || statuses.includes(x))
+                        : statuses.filter((x) => x !== s),
+                    )
+                  }
+                />{' '}
+                {STATUS_WORDS[s]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div className="filter-fields">
+          <div>
+            <label htmlFor="report-q">Search</label>
+            <input
+              id="report-q"
+              type="search"
+              name="q"
+              value={q}
+              maxLength={200}
+              aria-describedby="report-q-help"
+              onChange={(e) => setQ(e.target.value)}
+            />
+            <p className="muted help" id="report-q-help">
+              Key, summary or description.
+            </p>
+          </div>
+          <div>
+            <label htmlFor="report-from">Received from</label>
+            <input
+              id="report-from"
+              type="date"
+              name="receivedFrom"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+            />
+          </div>
+          <div>
+            <label htmlFor="report-to">Received to</label>
+            <input
+              id="report-to"
+              type="date"
+              name="receivedTo"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+            />
+          </div>
         </div>
-        <div>
-          <label htmlFor="report-from">Received from</label>
-          <input
-            id="report-from"
-            type="date"
-            name="receivedFrom"
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-          />
-        </div>
-        <div>
-          <label htmlFor="report-to">Received to</label>
-          <input
-            id="report-to"
-            type="date"
-            name="receivedTo"
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-          />
-        </div>
-      </div>
-      <button type="submit">Show reports</button>
-    </form>
+        <button type="submit">Show reports</button>
+      </form>
+    </details>
   );
+}
+
+/** What the queue shows, in words (also when the filters are folded away). */
+export function describeFilters(filters: QueueFilters): string {
+  const parts = [
+    isOpenStatuses(filters.statuses)
+      ? 'Open reports (received, acknowledged, being investigated)'
+      : filters.statuses.length === 0
+        ? 'Every status'
+        : filters.statuses.map((s) => STATUS_WORDS[s]).join(', '),
+  ];
+  if (filters.q.trim()) parts.push(`matching “${filters.q.trim()}”`);
+  if (filters.from) parts.push(`received from ${filters.from}`);
+  if (filters.to) parts.push(`received up to ${filters.to}`);
+  return parts.join(' · ');
 }
 
 function QueueTable({ reports }: { reports: ReportSummary[] }) {

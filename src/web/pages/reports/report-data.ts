@@ -85,13 +85,15 @@ export function filtersFromUrl(params: URLSearchParams): QueueFilters {
   };
 }
 
+/** Exactly the open statuses: the queue's default, left out of the URL. */
+export const isOpenStatuses = (statuses: ReportStatus[]) =>
+  statuses.length === OPEN_STATUSES.length && OPEN_STATUSES.every((s) => statuses.includes(s));
+
 export function filtersToUrl(filters: QueueFilters): URLSearchParams {
   const params = new URLSearchParams();
-  const isDefault =
-    filters.statuses.length === OPEN_STATUSES.length &&
-    OPEN_STATUSES.every((s) => filters.statuses.includes(s));
   if (filters.statuses.length === 0) params.append('status', 'any');
-  else if (!isDefault) for (const s of filters.statuses) params.append('status', s);
+  else if (!isOpenStatuses(filters.statuses))
+    for (const s of filters.statuses) params.append('status', s);
   if (filters.q.trim()) params.set('q', filters.q.trim());
   if (filters.from) params.set('receivedFrom', filters.from);
   if (filters.to) params.set('receivedTo', filters.to);
