@@ -151,8 +151,12 @@ describe('report triage in the console', () => {
       'Message to the reporter — the reporter sees this',
     );
     expect(await message.textContent()).not.toContain('Internal note');
-    const background = (el: Element) => getComputedStyle(el).backgroundColor;
-    expect(await note.evaluate(background)).not.toBe(await message.evaluate(background));
+    // (Expressions as text: the test code is type-checked without the DOM library.)
+    const background = (testId: string) =>
+      page.evaluate(
+        `getComputedStyle(document.querySelector('[data-testid=${testId}]')).backgroundColor`,
+      );
+    expect(await background('message-internal')).not.toBe(await background('message-to-reporter'));
 
     // An incident from the report: its key is shown and leads to its page.
     await page.getByRole('button', { name: 'Open an incident from this report' }).click();

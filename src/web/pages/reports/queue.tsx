@@ -17,6 +17,7 @@ import {
 } from './report-data.ts';
 import { useNow } from '../../clock.ts';
 import { toMs } from '../../format.ts';
+import { TextField } from './fields.tsx';
 import './reports.css';
 
 export function ReportsQueuePage() {
@@ -131,39 +132,27 @@ function QueueFilterForm({
         </fieldset>
         <div className="filter-fields">
           <div>
-            <label htmlFor="report-q">Search</label>
-            <input
+            <TextField
               id="report-q"
+              label="Search"
               type="search"
-              name="q"
-              value={q}
               maxLength={200}
-              aria-describedby="report-q-help"
-              onChange={(e) => setQ(e.target.value)}
+              help="Key, summary or description."
+              value={q}
+              onChange={setQ}
             />
-            <p className="muted help" id="report-q-help">
-              Key, summary or description.
-            </p>
           </div>
           <div>
-            <label htmlFor="report-from">Received from</label>
-            <input
+            <TextField
               id="report-from"
+              label="Received from"
               type="date"
-              name="receivedFrom"
               value={from}
-              onChange={(e) => setFrom(e.target.value)}
+              onChange={setFrom}
             />
           </div>
           <div>
-            <label htmlFor="report-to">Received to</label>
-            <input
-              id="report-to"
-              type="date"
-              name="receivedTo"
-              value={to}
-              onChange={(e) => setTo(e.target.value)}
-            />
+            <TextField id="report-to" label="Received to" type="date" value={to} onChange={setTo} />
           </div>
         </div>
         <button type="submit">Show reports</button>

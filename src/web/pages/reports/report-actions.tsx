@@ -18,6 +18,7 @@ import {
 import type { z } from 'zod';
 import { patch, post, request } from '../../api.ts';
 import { ErrorMessage } from '../../components/common.tsx';
+import { Choices, TextField } from './fields.tsx';
 import { useCan } from '../../session.tsx';
 import {
   CLOSE_WORDS,
@@ -127,18 +128,15 @@ function IncidentActions({ report }: { report: ReportDetail }) {
       ) : null}
       {can('incidents.update') ? (
         <form onSubmit={submitLink}>
-          <label htmlFor="link-incident">Or link to an existing incident</label>
-          <input
+          <TextField
             id="link-incident"
-            value={ref}
-            required
+            label="Or link to an existing incident"
+            help="The incident's key."
             placeholder="INC-2026-0001"
-            aria-describedby="link-incident-help"
-            onChange={(e) => setRef(e.target.value)}
+            required
+            value={ref}
+            onChange={setRef}
           />
-          <p className="muted help" id="link-incident-help">
-            The incident&apos;s key.
-          </p>
           <ErrorMessage error={link.error} />
           <button type="submit" className="secondary" disabled={link.isPending}>
             Link the incident
@@ -190,8 +188,13 @@ function VerifyIdentity({ report }: { report: ReportDetail }) {
             </option>
           ))}
         </select>
-        <label htmlFor="verify-note">Note (optional)</label>
-        <textarea id="verify-note" value={note} onChange={(e) => setNote(e.target.value)} />
+        <TextField
+          id="verify-note"
+          label="Note (optional)"
+          multiline
+          value={note}
+          onChange={setNote}
+        />
         <ErrorMessage error={verify.error} />
         <Done message={done} />
         <button type="submit" disabled={verify.isPending}>
@@ -254,48 +257,33 @@ function CloseReport({ report }: { report: ReportDetail }) {
       <details>
         <summary>Close as duplicate, not a vulnerability or spam</summary>
         <form onSubmit={submit}>
-          <fieldset>
-            <legend>Why</legend>
-            {CLOSE_RESOLUTIONS.map((r) => (
-              <label key={r} className="inline">
-                <input
-                  type="radio"
-                  name="resolution"
-                  value={r}
-                  checked={resolution === r}
-                  onChange={() => setResolution(r)}
-                />{' '}
-                {CLOSE_WORDS[r]}
-              </label>
-            ))}
-          </fieldset>
-          {resolution === 'duplicate' ? (
-            <>
-              <label htmlFor="duplicate-of">Duplicate of report</label>
-              <input
-                id="duplicate-of"
-                value={duplicateOf}
-                required
-                placeholder="RPT-0001"
-                aria-describedby="duplicate-of-help"
-                onChange={(e) => setDuplicateOf(e.target.value)}
-              />
-              <p className="muted help" id="duplicate-of-help">
-                The earlier report&apos;s key. The reporter is not told which report it is.
-              </p>
-            </>
-          ) : null}
-          <label htmlFor="close-reason">Reason</label>
-          <textarea
-            id="close-reason"
-            value={reason}
-            required
-            aria-describedby="close-reason-help"
-            onChange={(e) => setReason(e.target.value)}
+          <Choices
+            legend="Why"
+            name="resolution"
+            options={CLOSE_RESOLUTIONS.map((r) => [r, CLOSE_WORDS[r]] as const)}
+            value={resolution}
+            onChange={setResolution}
           />
-          <p className="muted help" id="close-reason-help">
-            The reporter reads this reason on the portal.
-          </p>
+          {resolution === 'duplicate' ? (
+            <TextField
+              id="duplicate-of"
+              label="Duplicate of report"
+              help="The earlier report's key. The reporter is not told which report it is."
+              placeholder="RPT-0001"
+              required
+              value={duplicateOf}
+              onChange={setDuplicateOf}
+            />
+          ) : null}
+          <TextField
+            id="close-reason"
+            label="Reason"
+            help="The reporter reads this reason on the portal."
+            multiline
+            required
+            value={reason}
+            onChange={setReason}
+          />
           <ErrorMessage error={close.error} />
           <button type="submit" className="danger" disabled={close.isPending}>
             Close the report
@@ -324,6 +312,7 @@ function PublicCopies({ report }: { report: ReportDetail }) {
       {pending.map((task) => (
         <RemovalTaskForm
           key={task.id}
+          id={task.id}
           url={task.url}
           onSubmit={(status, evidence) => update.mutate({ taskId: task.id, status, evidence })}
           busy={update.isPending}
@@ -338,18 +327,15 @@ function PublicCopies({ report }: { report: ReportDetail }) {
             record.mutate({ url }, { onSuccess: () => setUrl('') });
           }}
         >
-          <label htmlFor="public-url">Public address</label>
-          <input
+          <TextField
             id="public-url"
+            label="Public address"
+            help="Opens a “remove from public view” task first, as the policy asks."
             type="url"
-            value={url}
             required
-            aria-describedby="public-url-help"
-            onChange={(e) => setUrl(e.target.value)}
+            value={url}
+            onChange={setUrl}
           />
-          <p className="muted help" id="public-url-help">
-            Opens a &ldquo;remove from public view&rdquo; task first, as the policy asks.
-          </p>
           <ErrorMessage error={record.error} />
           <button type="submit" className="secondary" disabled={record.isPending}>
             Record the public copy
@@ -361,10 +347,12 @@ function PublicCopies({ report }: { report: ReportDetail }) {
 }
 
 function RemovalTaskForm({
+  id,
   url,
   onSubmit,
   busy,
 }: {
+  id: string;
   url: string;
   onSubmit: (status: (typeof REMOVAL_STATUSES)[number], evidence: string) => void;
   busy: boolean;
@@ -382,24 +370,22 @@ function RemovalTaskForm({
       <p>
         Removal requested for <span className="untrusted inline-untrusted">{url}</span>
       </p>
-      <fieldset>
-        <legend>Outcome</legend>
-        {REMOVAL_STATUSES.filter((s) => s !== 'requested').map((s) => (
-          <label key={s} className="inline">
-            <input
-              type="radio"
-              checked={status === s}
-              onChange={() => setStatus(s)}
-              name={`removal-${url}`}
-            />{' '}
-            {REMOVAL_WORDS[s]}
-          </label>
-        ))}
-      </fieldset>
-      <label>
-        Evidence (optional)
-        <textarea value={evidence} onChange={(e) => setEvidence(e.target.value)} />
-      </label>
+      <Choices
+        legend="Outcome"
+        name={`removal-${id}`}
+        options={REMOVAL_STATUSES.filter((s) => s !== 'requested').map(
+          (s) => [s, REMOVAL_WORDS[s]] as const,
+        )}
+        value={status}
+        onChange={setStatus}
+      />
+      <TextField
+        id={`removal-evidence-${id}`}
+        label="Evidence (optional)"
+        multiline
+        value={evidence}
+        onChange={setEvidence}
+      />
       <button type="submit" className="secondary" disabled={busy}>
         Update the removal task
       </button>

@@ -14,6 +14,7 @@ import { post, request } from '../../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../../components/common.tsx';
 import { usePolicy } from '../../queries.ts';
 import { useCan, useSession } from '../../session.tsx';
+import { Choices, TextField } from './fields.tsx';
 import { Done } from './report-actions.tsx';
 import { MESSAGE_TYPE_WORDS, useConversation, useReportChange } from './report-data.ts';
 
@@ -135,29 +136,16 @@ function Composer({ report }: { report: ReportDetail }) {
       aria-labelledby="composer"
     >
       <h3 id="composer">Write</h3>
-      <fieldset>
-        <legend>Who reads it</legend>
-        <label className="inline">
-          <input
-            type="radio"
-            name="message-kind"
-            value="to_reporter"
-            checked={kind === 'to_reporter'}
-            onChange={() => setKind('to_reporter')}
-          />{' '}
-          Message to the reporter (they read it on the portal)
-        </label>
-        <label className="inline">
-          <input
-            type="radio"
-            name="message-kind"
-            value="internal_note"
-            checked={kind === 'internal_note'}
-            onChange={() => setKind('internal_note')}
-          />{' '}
-          Internal note (staff only, never shown to the reporter)
-        </label>
-      </fieldset>
+      <Choices<Kind>
+        legend="Who reads it"
+        name="message-kind"
+        options={[
+          ['to_reporter', 'Message to the reporter (they read it on the portal)'],
+          ['internal_note', 'Internal note (staff only, never shown to the reporter)'],
+        ]}
+        value={kind}
+        onChange={setKind}
+      />
       {kind === 'to_reporter' ? (
         <>
           <label htmlFor="message-type">Kind of message</label>
@@ -180,21 +168,19 @@ function Composer({ report }: { report: ReportDetail }) {
           </p>
         </>
       ) : null}
-      <label htmlFor="message-body">
-        {kind === 'internal_note' ? 'Internal note' : 'Message to the reporter'}
-      </label>
-      <textarea
+      <TextField
         id="message-body"
-        value={body}
+        label={kind === 'internal_note' ? 'Internal note' : 'Message to the reporter'}
+        help={
+          kind === 'internal_note'
+            ? 'Only staff see internal notes.'
+            : 'Markdown is allowed: bold, code, lists and links. The reporter is told by e-mail that there is news, never its content.'
+        }
+        multiline
         required
-        aria-describedby="message-body-help"
-        onChange={(e) => setBody(e.target.value)}
+        value={body}
+        onChange={setBody}
       />
-      <p className="muted help" id="message-body-help">
-        {kind === 'internal_note'
-          ? 'Only staff see internal notes.'
-          : 'Markdown is allowed: bold, code, lists and links. The reporter is told by e-mail that there is news, never its content.'}
-      </p>
       <ErrorMessage error={send.error} />
       <Done message={sent} />
       <button type="submit" disabled={send.isPending}>
