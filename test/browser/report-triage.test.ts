@@ -125,9 +125,12 @@ describe('report triage in the console', () => {
     await page.getByRole('button', { name: 'Show contact' }).click();
     await page.getByTestId('contact').getByText('ada@example.org').waitFor();
 
-    await page.getByRole('button', { name: 'Acknowledge the report' }).click();
+    await page.getByRole('button', { name: 'Acknowledge the report' }).focus();
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('report-status').textContent()).toBe('Acknowledged');
     expect(await page.getByTestId('report-acknowledgment').textContent()).toMatch(/^Acknowledged/);
+    // The button is gone; the keyboard lands on the report's state, not at the top of the page.
+    await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('report-status');
 
     // Results to an unverified reporter: the server refuses, and says why.
     await page.getByLabel('Kind of message').selectOption('assessment');
@@ -176,6 +179,30 @@ describe('report triage in the console', () => {
 
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'report-page');
+
+    // A second report about the same issue joins that incident; a wrong key is refused in words.
+    const second = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      payload: { summary: 'Profile XSS again', description: 'Same thing.' },
+    });
+    const secondKey = second.json().key as string;
+    await page.goto(`/app/reports/${secondKey}`);
+    await page.getByLabel('Or link to an existing incident').fill('INC-1999-0001');
+    await page.getByRole('button', { name: 'Link the incident' }).click();
+    await expect
+      .poll(() => page.locator('#act-incident ~ form [role=alert]').textContent())
+      .toMatch(/not found/i);
+    await page.getByLabel('Or link to an existing incident').fill(incidentKey);
+    await page.getByRole('button', { name: 'Link the incident' }).click();
+    await expect.poll(() => page.getByTestId('report-incident').textContent()).toBe(incidentKey);
+    expect(await page.getByTestId('report-status').textContent()).toBe('Being investigated');
+    const linked = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/incidents/${incidentKey}`,
+      headers,
+    });
+    expect(linked.json().incident.reportIds).toHaveLength(2);
     expect(dialogs).toEqual([]);
     expect(requestsToOtherHosts(context)).toEqual([]);
     await context.close();

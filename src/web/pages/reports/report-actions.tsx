@@ -28,6 +28,9 @@ import {
   useReportChange,
 } from './report-data.ts';
 
+/** After a change that removes its own button: keep keyboard focus on the page, at its state. */
+const focusStatus = () => document.getElementById('report-status')?.focus();
+
 const path = (report: ReportDetail, rest = '') =>
   `/reports/${encodeURIComponent(report.key)}${rest}`;
 
@@ -68,7 +71,10 @@ export function ReportActions({ report }: { report: ReportDetail }) {
 }
 
 function Acknowledge({ report }: { report: ReportDetail }) {
-  const acknowledge = useReportChange(() => post<AcknowledgeResult>(path(report, '/acknowledge')));
+  const acknowledge = useReportChange(
+    () => post<AcknowledgeResult>(path(report, '/acknowledge')),
+    focusStatus,
+  );
   return (
     <Action id="act-acknowledge" title="Acknowledge">
       <p className="muted help">
@@ -91,7 +97,10 @@ type Incident = z.infer<typeof IncidentDetail>['incident'];
 function IncidentActions({ report }: { report: ReportDetail }) {
   const can = useCan();
   const [ref, setRef] = useState('');
-  const openIncident = useReportChange(() => post<OpenedIncident>(path(report, '/open-incident')));
+  const openIncident = useReportChange(
+    () => post<OpenedIncident>(path(report, '/open-incident')),
+    focusStatus,
+  );
   // Linking goes through the incident, which records the report on both sides in one change, at
   // the incident version we read (a concurrent change is a 409 to show, not to overwrite).
   const link = useReportChange(async (incidentRef: string) => {
@@ -101,7 +110,7 @@ function IncidentActions({ report }: { report: ReportDetail }) {
       reportIds: [report.key],
       expectedVersion: incident.version,
     });
-  });
+  }, focusStatus);
 
   function submitLink(event: FormEvent) {
     event.preventDefault();
@@ -243,7 +252,10 @@ function CloseReport({ report }: { report: ReportDetail }) {
   const [resolution, setResolution] = useState<CloseReportInput['resolution']>('not_vulnerability');
   const [duplicateOf, setDuplicateOf] = useState('');
   const [reason, setReason] = useState('');
-  const close = useReportChange((input: CloseReportInput) => post(path(report, '/close'), input));
+  const close = useReportChange(
+    (input: CloseReportInput) => post(path(report, '/close'), input),
+    focusStatus,
+  );
   function submit(event: FormEvent) {
     event.preventDefault();
     close.mutate(

@@ -159,17 +159,20 @@ export function useIncidentRef(ref: string | null) {
 
 /**
  * A change to a report: the call, then everything about reports, incidents and deadlines is read
- * again (acknowledging meets a deadline, opening an incident starts others).
+ * again (acknowledging meets a deadline, opening an incident starts others). `afterwards` runs
+ * once the page shows the change, even when the change removed the component that made it.
  */
-export function useReportChange<A, R>(run: (args: A) => Promise<R>) {
+export function useReportChange<A, R>(run: (args: A) => Promise<R>, afterwards?: () => void) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: run,
-    onSettled: () =>
-      Promise.all(
+    onSettled: async (_data, error) => {
+      await Promise.all(
         [keys.reports, keys.incidents, keys.deadlines].map((queryKey) =>
           queryClient.invalidateQueries({ queryKey }),
         ),
-      ),
+      );
+      if (!error) afterwards?.();
+    },
   });
 }

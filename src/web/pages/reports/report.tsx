@@ -57,7 +57,10 @@ function ReportStatus({ report: r }: { report: ReportDetail }) {
   ).filter(([, at]) => at !== null);
   return (
     <section aria-labelledby="report-status" className="panel">
-      <h2 id="report-status">Where it stands</h2>
+      {/* Focused after an action whose button goes away, so the keyboard stays on the page. */}
+      <h2 id="report-status" tabIndex={-1}>
+        Where it stands
+      </h2>
       <dl className="facts">
         <dt>Status</dt>
         <dd data-testid="report-status">
