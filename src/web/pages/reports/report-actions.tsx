@@ -56,8 +56,11 @@ export function ReportActions({ report }: { report: ReportDetail }) {
   const can = useCan();
   const open = isOpen(report.status);
   const triage = can('reports.triage');
+  const permitted = ['reports.triage', 'reports.verify_identity', 'reports.read_contact'];
+  // A reader with none of these gets no empty "Actions" region.
+  if (!permitted.some(can)) return null;
   return (
-    <>
+    <aside className="report-side" aria-label="Actions">
       {triage && report.status === 'received' ? <Acknowledge report={report} /> : null}
       {triage && open && report.incidentId === null ? <IncidentActions report={report} /> : null}
       {can('reports.verify_identity') ? <VerifyIdentity report={report} /> : null}
@@ -66,7 +69,7 @@ export function ReportActions({ report }: { report: ReportDetail }) {
       {triage ? <PublicCopies report={report} /> : null}
       {can('reports.read_contact') ? <Contact report={report} /> : null}
       {can('reports.manage_access') ? <AccessCode report={report} /> : null}
-    </>
+    </aside>
   );
 }
 

@@ -35,9 +35,7 @@ export function ReportPage() {
             <RemovalTasks report={report.data} />
             <Conversation report={report.data} />
           </div>
-          <aside className="report-side" aria-label="Actions">
-            <ReportActions report={report.data} />
-          </aside>
+          <ReportActions report={report.data} />
         </div>
       )}
     </>
