@@ -6,6 +6,8 @@ import { MfaEnrolmentPage } from './pages/account.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { DeadlinesPage } from './pages/deadlines.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
+import { ReportsQueuePage } from './pages/reports/queue.tsx';
+import { ReportPage } from './pages/reports/report.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { RequireSession } from './session.tsx';
 
@@ -22,6 +24,8 @@ export function App() {
       >
         <Route index element={<DashboardPage />} />
         <Route path="deadlines" element={<DeadlinesPage />} />
+        <Route path="reports" element={<ReportsQueuePage />} />
+        <Route path="reports/:key" element={<ReportPage />} />
         <Route path="account" element={<MfaEnrolmentPage />} />
         <Route path="account/mfa" element={<MfaEnrolmentPage />} />
         <Route path="*" element={<NotFoundPage />} />

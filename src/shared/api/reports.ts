@@ -169,3 +169,133 @@ export const ReportListQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
 });
 export type ReportListQuery = z.infer<typeof ReportListQuery>;
+
+// ---- What staff receive (the shapes of http/api/report-presenters.ts). Reporter text is passed
+// through as sent: a client must show it as text, never as markup.
+
+/** A row of the triage queue. `incidentId` is the handling incident's id (GET /incidents/:ref). */
+export const ReportSummary = z.object({
+  key: z.string(),
+  status: ReportStatus,
+  summary: z.string(),
+  receivedAt: Time,
+  acknowledgeDueAt: Time,
+  acknowledgedAt: Time.nullable(),
+  verified: z.boolean(),
+  incidentId: z.string().nullable(),
+});
+export type ReportSummary = z.infer<typeof ReportSummary>;
+
+export const ReportQueue = z.object({ reports: z.array(ReportSummary) });
+export type ReportQueue = z.infer<typeof ReportQueue>;
+
+export const ReportAttachment = z.object({
+  id: z.string(),
+  name: z.string(),
+  claimedType: z.string().nullable(),
+  /** Detected from the bytes, never from the name. */
+  detectedType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  uploadedBy: z.string(),
+  createdAt: Time,
+  /** Always a download (application/octet-stream, Content-Disposition: attachment). */
+  downloadUrl: z.string(),
+});
+export type ReportAttachment = z.infer<typeof ReportAttachment>;
+
+export const RemovalTask = z.object({
+  id: z.string(),
+  url: z.string(),
+  status: z.enum(REMOVAL_STATUSES),
+  evidence: z.string().nullable(),
+  recordedBy: z.string(),
+  createdAt: Time,
+  updatedAt: Time,
+});
+export type RemovalTask = z.infer<typeof RemovalTask>;
+
+export const IdentityVerification = z.object({
+  id: z.string(),
+  method: z.string(),
+  note: z.string().nullable(),
+  verifiedBy: z.string().nullable(),
+  verifiedAt: Time,
+});
+export type IdentityVerification = z.infer<typeof IdentityVerification>;
+
+/** GET /reports/:key: the report without contact details (those are GET /reports/:key/contact). */
+export const ReportDetail = ReportSummary.extend({
+  description: z.string(),
+  stepsToReproduce: z.string().nullable(),
+  impact: z.string().nullable(),
+  firstNoticed: z.string().nullable(),
+  affected: z.string().nullable(),
+  preferredLanguage: z.string().nullable(),
+  publicUrl: z.string().nullable(),
+  credit: z.object({ consent: z.boolean(), name: z.string().nullable() }),
+  acknowledgedBy: z.string().nullable(),
+  assessedAt: Time.nullable(),
+  fixedAt: Time.nullable(),
+  disclosedAt: Time.nullable(),
+  closedAt: Time.nullable(),
+  closeReason: z.string().nullable(),
+  duplicateOf: z.string().nullable(),
+  version: z.number().int(),
+  attachments: z.array(ReportAttachment),
+  removalTasks: z.array(RemovalTask),
+  identityVerifications: z.array(IdentityVerification),
+});
+export type ReportDetail = z.infer<typeof ReportDetail>;
+
+export const MESSAGE_KINDS = ['internal_note', 'to_reporter', 'from_reporter'] as const;
+
+export const ReportMessage = z.object({
+  id: z.string(),
+  /** `internal_note` is never shown to the reporter. */
+  kind: z.enum(MESSAGE_KINDS),
+  messageType: z.enum(MESSAGE_TYPES).nullable(),
+  body: z.string(),
+  authorId: z.string().nullable(),
+  createdAt: Time,
+});
+export type ReportMessage = z.infer<typeof ReportMessage>;
+
+export const ReportConversation = z.object({ messages: z.array(ReportMessage) });
+export type ReportConversation = z.infer<typeof ReportConversation>;
+
+/** GET /reports/:key/contact: every read is in the access log and on the audit trail. */
+export const ReportContactDetails = z.object({
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  pgpKey: z.string().nullable(),
+});
+export type ReportContactDetails = z.infer<typeof ReportContactDetails>;
+
+export const ReportAccessLog = z.object({
+  entries: z.array(
+    z.object({
+      action: z.string(),
+      actorId: z.string().nullable(),
+      ip: z.string().nullable(),
+      at: Time,
+    }),
+  ),
+});
+export type ReportAccessLog = z.infer<typeof ReportAccessLog>;
+
+export const AcknowledgeResult = z.object({
+  acknowledgedAt: Time,
+  /** Whether the policy's acknowledgment deadline was met. */
+  onTime: z.boolean(),
+});
+export type AcknowledgeResult = z.infer<typeof AcknowledgeResult>;
+
+export const OpenedIncident = z.object({ incidentId: z.string() });
+export type OpenedIncident = z.infer<typeof OpenedIncident>;
+
+export const RecordedPublicUrl = z.object({ removalTaskId: z.string() });
+
+/** A new access code, answered once (Cache-Control: no-store). */
+export const IssuedAccessCode = z.object({ accessCode: z.string() });

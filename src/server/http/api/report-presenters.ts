@@ -3,6 +3,7 @@
 import type {
   AttachmentRecord,
   MessageRecord,
+  MessageType,
   RemovalTaskRecord,
   ReportRecord,
 } from '../../domain/reports/index.ts';
@@ -61,7 +62,8 @@ export function presentMessage(m: MessageRecord) {
   return {
     id: m.id,
     kind: m.kind,
-    messageType: m.message_type,
+    // Written only from the validated message types (null for notes and the reporter's replies).
+    messageType: m.message_type as MessageType | null,
     body: m.body,
     authorId: m.author_id,
     createdAt: iso(m.created_at),

@@ -6,11 +6,22 @@ import { z } from 'zod';
 import {
   CloseReportInput,
   IdentityVerificationInput,
+  AcknowledgeResult,
+  IdentityVerification,
   IncidentLinkInput,
+  IssuedAccessCode,
   MilestoneInput,
+  OpenedIncident,
   PublicUrlInput,
+  RecordedPublicUrl,
   RemovalTaskUpdateInput,
+  ReportAccessLog,
+  ReportContactDetails,
+  ReportConversation,
+  ReportDetail,
   ReportListQuery,
+  ReportMessage,
+  ReportQueue,
   StaffMessageInput,
 } from '../../../shared/api/reports.ts';
 import type { Container } from '../../container.ts';
@@ -40,7 +51,10 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
 
   app.get(
     prefix,
-    { config: { permission: 'reports.read' }, schema: { querystring: ReportListQuery } },
+    {
+      config: { permission: 'reports.read' },
+      schema: { querystring: ReportListQuery, response: { 200: ReportQueue } },
+    },
     async (request) => ({
       reports: (await reports.listReportQueue(actorOf(request), request.query)).map(
         presentReportSummary,
@@ -50,7 +64,10 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
 
   app.get(
     `${prefix}/:key`,
-    { config: { permission: 'reports.read' }, schema: { params: KeyParams } },
+    {
+      config: { permission: 'reports.read' },
+      schema: { params: KeyParams, response: { 200: ReportDetail } },
+    },
     async (request) => {
       const found = await reports.getReport(actorOf(request), request.params.key);
       return {
@@ -70,13 +87,19 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
 
   app.get(
     `${prefix}/:key/contact`,
-    { config: { permission: 'reports.read_contact' }, schema: { params: KeyParams } },
+    {
+      config: { permission: 'reports.read_contact' },
+      schema: { params: KeyParams, response: { 200: ReportContactDetails } },
+    },
     async (request) => reports.getReportContact(actorOf(request), request.params.key),
   );
 
   app.get(
     `${prefix}/:key/access-log`,
-    { config: { permission: 'reports.read_contact' }, schema: { params: KeyParams } },
+    {
+      config: { permission: 'reports.read_contact' },
+      schema: { params: KeyParams, response: { 200: ReportAccessLog } },
+    },
     async (request) => ({
       entries: (await reports.getAccessLog(actorOf(request), request.params.key)).map((e) => ({
         action: e.action,
@@ -89,7 +112,10 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
 
   app.post(
     `${prefix}/:key/acknowledge`,
-    { config: { permission: 'reports.triage' }, schema: { params: KeyParams } },
+    {
+      config: { permission: 'reports.triage' },
+      schema: { params: KeyParams, response: { 200: AcknowledgeResult } },
+    },
     async (request) => {
       const result = await reports.acknowledgeReport(actorOf(request), request.params.key);
       return { acknowledgedAt: presentTime(result.acknowledgedAt), onTime: result.onTime };
@@ -122,7 +148,10 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
 
   app.post(
     `${prefix}/:key/open-incident`,
-    { config: { permission: 'incidents.create' }, schema: { params: KeyParams } },
+    {
+      config: { permission: 'incidents.create' },
+      schema: { params: KeyParams, response: { 201: OpenedIncident } },
+    },
     async (request, reply) => {
       const result = await reports.openIncidentFromReport(actorOf(request), request.params.key);
       return reply.status(201).send(result);
@@ -143,7 +172,10 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
 
   app.get(
     `${prefix}/:key/messages`,
-    { config: { permission: 'reports.read' }, schema: { params: KeyParams } },
+    {
+      config: { permission: 'reports.read' },
+      schema: { params: KeyParams, response: { 200: ReportConversation } },
+    },
     async (request) => ({
       messages: (await reports.listConversation(actorOf(request), request.params.key)).map(
         presentMessage,
@@ -155,7 +187,7 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
     `${prefix}/:key/messages`,
     {
       config: { permission: 'reports.communicate' },
-      schema: { params: KeyParams, body: StaffMessageInput },
+      schema: { params: KeyParams, body: StaffMessageInput, response: { 201: ReportMessage } },
     },
     async (request, reply) => {
       const m = await reports.addStaffMessage(actorOf(request), request.params.key, request.body);
@@ -167,7 +199,11 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
     `${prefix}/:key/identity-verifications`,
     {
       config: { permission: 'reports.verify_identity' },
-      schema: { params: KeyParams, body: IdentityVerificationInput },
+      schema: {
+        params: KeyParams,
+        body: IdentityVerificationInput,
+        response: { 201: IdentityVerification },
+      },
     },
     async (request, reply) => {
       const v = await reports.recordIdentityVerification(
@@ -183,7 +219,7 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
     `${prefix}/:key/public-url`,
     {
       config: { permission: 'reports.triage' },
-      schema: { params: KeyParams, body: PublicUrlInput },
+      schema: { params: KeyParams, body: PublicUrlInput, response: { 201: RecordedPublicUrl } },
     },
     async (request, reply) => {
       const taskId = await reports.recordPublicUrl(
@@ -213,7 +249,10 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
 
   app.post(
     `${prefix}/:key/access-code`,
-    { config: { permission: 'reports.manage_access' }, schema: { params: KeyParams } },
+    {
+      config: { permission: 'reports.manage_access' },
+      schema: { params: KeyParams, response: { 201: IssuedAccessCode } },
+    },
     async (request, reply) => {
       const result = await reports.rotateAccessCode(actorOf(request), request.params.key);
       reply.header('cache-control', 'no-store');
