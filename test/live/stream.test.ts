@@ -56,6 +56,19 @@ describe('GET /api/v1/stream', () => {
     expect(JSON.parse(opened.body)).toMatchObject({ status: 401 });
   });
 
+  it('is described in the OpenAPI document as an event stream of notices', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    const get = doc.paths['/api/v1/stream'].get;
+    expect(get.summary).toMatch(/Server-Sent Events/);
+    expect(get.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'last-event-id' })]),
+    );
+    const schema = get.responses['200'].content['text/event-stream'].schema;
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['subject', 'key', 'type', 'at', 'incident', 'report']),
+    );
+  });
+
   it('a bad Last-Event-ID is a 400 problem naming the header', async () => {
     const opened = await openStream(`${base}/api/v1/stream`, {
       ...member.headers,
