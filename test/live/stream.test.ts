@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appendEvents } from '../../src/server/db/event-store.ts';
 import { inTransaction } from '../../src/server/db/transaction.ts';
 import { Scheduler } from '../../src/server/workers/scheduler.ts';
-import { createTokenFor, loginAs } from '../helpers/auth.ts';
+import { createTokenFor, loginAs, revokeToken } from '../helpers/auth.ts';
 import { submitReport } from '../helpers/reports.ts';
 import { listening, openStream, subscribe } from '../helpers/sse-client.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -201,15 +201,7 @@ describe('GET /api/v1/stream', () => {
   it('a revoked token’s stream is closed at its next message, which it does not get', async () => {
     const { headers } = await createTokenFor(t, 'responder');
     const stream = await subscribe(t, headers);
-    const tokenId = (
-      await t.app.inject({ method: 'GET', url: '/api/v1/tokens', headers })
-    ).json()[0].id as string;
-    const revoke = await t.app.inject({
-      method: 'DELETE',
-      url: `/api/v1/tokens/${tokenId}`,
-      headers: admin.headers,
-    });
-    expect(revoke.statusCode).toBe(200);
+    await revokeToken(t, headers, admin.headers);
     // Credentials are re-checked once per heartbeat; a change after that finds the token gone.
     t.clock.advance(15_000);
     const incident = await openIncident(lead);
