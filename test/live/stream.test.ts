@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appendEvents } from '../../src/server/db/event-store.ts';
 import { inTransaction } from '../../src/server/db/transaction.ts';
 import { Scheduler } from '../../src/server/workers/scheduler.ts';
+import { StreamNotice, StreamReady } from '../../src/shared/api/stream.ts';
 import { createTokenFor, loginAs, revokeToken } from '../helpers/auth.ts';
 import { submitReport } from '../helpers/reports.ts';
 import { listening, openStream, subscribe, type Notice } from '../helpers/sse-client.ts';
@@ -86,7 +87,7 @@ describe('GET /api/v1/stream', () => {
     expect(opened.headers['cache-control']).toBe('no-store');
     const stream = opened.stream!;
     const ready = await stream.next((m) => m.event === 'ready');
-    expect(JSON.parse(ready.data)).toEqual({ heartbeatSeconds: 15 });
+    expect(StreamReady.parse(JSON.parse(ready.data))).toEqual({ heartbeatSeconds: 15 });
     expect(stream.retry).toBe(3000);
 
     const incident = await openIncident(lead, { title: 'Session fixation' });
@@ -109,15 +110,10 @@ describe('GET /api/v1/stream', () => {
     const severity = await stream.nextChange((n) => n.type === 'incident.severity_set');
     expect(severity).toMatchObject({ subject: 'incident', key: incident.key });
     expect(Number(severity.id)).toBeGreaterThan(Number(opened1.id));
-    // The notice names the change and nothing of its content.
-    expect(Object.keys(severity).sort()).toEqual([
-      'at',
-      'id',
-      'incident',
-      'key',
-      'subject',
-      'type',
-    ]);
+    // The notice names the change and nothing of its content, as the shared schema says.
+    const { id: _id, ...notice } = severity;
+    expect(StreamNotice.strict().parse(notice)).toEqual(notice);
+    expect(Object.keys(notice).sort()).toEqual(['at', 'incident', 'key', 'subject', 'type']);
     stream.close();
   });
 
