@@ -44,7 +44,25 @@ export default tseslint.config(
   {
     files: ['src/web/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat.recommended,
-    rules: { ...reactHooks.configs.flat.recommended.rules, 'react-hooks/exhaustive-deps': 'error' },
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      'react-hooks/exhaustive-deps': 'error',
+      // The schemas in shared/api carry Zod: the console takes their types only (the server has
+      // validated every answer), and plain constants from shared/domain, so Zod stays out of
+      // the bundle.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/shared/api/*', 'zod'],
+              allowTypeImports: true,
+              message: 'Import types only here; constants belong in src/shared/domain.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['**/*.cjs'],

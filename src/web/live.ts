@@ -3,7 +3,17 @@
 // itself and sends Last-Event-ID, so the server replays what was missed.
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import type { STREAM_EVENTS as Events } from '../shared/api/stream.ts';
 import { keys } from './queries.ts';
+import { SESSION_KEY } from './session.tsx';
+
+// The stream's event names, checked against the shared contract without bundling its schemas.
+const STREAM_EVENTS: typeof Events = {
+  ready: 'ready',
+  change: 'change',
+  reset: 'reset',
+  closed: 'closed',
+};
 
 export type LiveState = 'connecting' | 'live' | 'offline';
 
@@ -37,7 +47,14 @@ export function useLiveUpdates(): LiveState {
     source.onopen = () => setState('live');
     source.onerror = () =>
       setState(source.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
-    source.addEventListener('change', (event) => {
+    // Too much was missed to replay: refresh everything shown.
+    source.addEventListener(STREAM_EVENTS.reset, () => void queryClient.invalidateQueries());
+    // Signed out elsewhere or the session ended: asking who we are leads back to sign-in.
+    source.addEventListener(STREAM_EVENTS.closed, (event) => {
+      if ((event as MessageEvent<string>).data.includes('signed_out'))
+        void queryClient.invalidateQueries({ queryKey: SESSION_KEY });
+    });
+    source.addEventListener(STREAM_EVENTS.change, (event) => {
       let notice: Notice = {};
       try {
         notice = JSON.parse((event as MessageEvent<string>).data) as Notice;

@@ -2,6 +2,14 @@
 // and what staff send and receive. Text is kept exactly as given: no trimming, no rewriting;
 // "required" means "not only white space".
 import { z } from 'zod';
+import {
+  REPORT_STATUSES,
+  CLOSE_RESOLUTIONS,
+  MESSAGE_TYPES,
+  VERIFICATION_METHODS,
+  REMOVAL_STATUSES,
+  MILESTONES,
+} from '../domain/reports.ts';
 import { Time } from './times.ts';
 
 const notBlank = (value: string) => value.trim().length > 0;
@@ -91,28 +99,16 @@ export const ReportReceiptJson = z.object({
   acknowledgeBy: Time,
 });
 
-export const REPORT_STATUSES = [
-  'received',
-  'acknowledged',
-  'investigating',
-  'resolved',
-  'duplicate',
-  'not_vulnerability',
-  'spam',
-] as const;
+export {
+  REPORT_STATUSES,
+  CLOSE_RESOLUTIONS,
+  MESSAGE_TYPES,
+  VERIFICATION_METHODS,
+  REMOVAL_STATUSES,
+  MILESTONES,
+};
 export const ReportStatus = z.enum(REPORT_STATUSES);
 export type ReportStatus = z.infer<typeof ReportStatus>;
-
-export const CLOSE_RESOLUTIONS = ['duplicate', 'not_vulnerability', 'spam'] as const;
-export const MESSAGE_TYPES = ['general', 'assessment', 'technical_details'] as const;
-export const VERIFICATION_METHODS = [
-  'call_back_public_number',
-  'verified_signed_email',
-  'known_contact',
-  'other',
-] as const;
-export const REMOVAL_STATUSES = ['requested', 'removed', 'could_not_be_removed'] as const;
-export const MILESTONES = ['assessed', 'fixed', 'disclosed'] as const;
 
 const reason = requiredText(5_000);
 

@@ -37,6 +37,8 @@ export const PERMISSIONS = [
   'deadlines.manage',
   // operations: Prometheus metrics at /metrics (admin; give a scraper a token scoped to it)
   'metrics.read',
+  // live updates: the notices of what changed (GET /api/v1/stream), filtered by what one may see
+  'stream.read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -3,7 +3,8 @@
 // the report stands and how long is left to acknowledge it.
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { REPORT_STATUSES, type ReportSummary } from '../../../shared/api/reports.ts';
+import type { ReportSummary } from '../../../shared/api/reports.ts';
+import { REPORT_STATUSES } from '../../../shared/domain/reports.ts';
 import { Countdown, Empty, ErrorMessage, Loading, Time } from '../../components/common.tsx';
 import {
   filtersFromUrl,

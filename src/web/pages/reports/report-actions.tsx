@@ -3,18 +3,20 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { IncidentDetail } from '../../../shared/api/incidents.ts';
+import type {
+  AcknowledgeResult,
+  CloseReportInput,
+  IdentityVerificationInput,
+  OpenedIncident,
+  ReportContactDetails,
+  ReportDetail,
+} from '../../../shared/api/reports.ts';
 import {
   CLOSE_RESOLUTIONS,
   MILESTONES,
   REMOVAL_STATUSES,
   VERIFICATION_METHODS,
-  type AcknowledgeResult,
-  type CloseReportInput,
-  type IdentityVerificationInput,
-  type OpenedIncident,
-  type ReportContactDetails,
-  type ReportDetail,
-} from '../../../shared/api/reports.ts';
+} from '../../../shared/domain/reports.ts';
 import type { z } from 'zod';
 import { patch, post, request } from '../../api.ts';
 import { ErrorMessage } from '../../components/common.tsx';

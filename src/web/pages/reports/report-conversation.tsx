@@ -4,12 +4,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { UserView } from '../../../shared/api/accounts.ts';
-import {
-  MESSAGE_TYPES,
-  type ReportDetail,
-  type ReportMessage,
-  type StaffMessageInput,
+import type {
+  ReportDetail,
+  ReportMessage,
+  StaffMessageInput,
 } from '../../../shared/api/reports.ts';
+import { MESSAGE_TYPES } from '../../../shared/domain/reports.ts';
 import { post, request } from '../../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../../components/common.tsx';
 import { usePolicy } from '../../queries.ts';

@@ -2,13 +2,13 @@
 // the staff words for statuses and message types, and the queue filters as they sit in the URL.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { IncidentDetail } from '../../../shared/api/incidents.ts';
-import {
-  REPORT_STATUSES,
-  type ReportConversation,
-  type ReportDetail,
-  type ReportQueue,
-  type ReportStatus,
+import type {
+  ReportConversation,
+  ReportDetail,
+  ReportQueue,
+  ReportStatus,
 } from '../../../shared/api/reports.ts';
+import { REPORT_STATUSES } from '../../../shared/domain/reports.ts';
 import type { z } from 'zod';
 import { query, request } from '../../api.ts';
 import { keys } from '../../queries.ts';
