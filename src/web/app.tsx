@@ -5,6 +5,7 @@ import { Layout } from './layout.tsx';
 import { MfaEnrolmentPage } from './pages/account.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { DeadlinesPage } from './pages/deadlines.tsx';
+import { AdminRoute, PolicyRoute, TokensRoute } from './pages/admin/routes.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { RequireSession } from './session.tsx';
@@ -24,6 +25,9 @@ export function App() {
         <Route path="deadlines" element={<DeadlinesPage />} />
         <Route path="account" element={<MfaEnrolmentPage />} />
         <Route path="account/mfa" element={<MfaEnrolmentPage />} />
+        <Route path="account/tokens" element={<TokensRoute />} />
+        <Route path="admin/*" element={<AdminRoute />} />
+        <Route path="policy" element={<PolicyRoute />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -44,6 +44,34 @@ export function useIncidents(params: Record<string, string | number | undefined>
   });
 }
 
+/** The API's largest page of incidents. */
+const INCIDENT_PAGE = 100;
+
+/**
+ * Every open incident, however many: the first page says how many there are, the rest are
+ * fetched at once in parallel. (The dashboard must never silently drop incident 101.)
+ */
+export function useOpenIncidents() {
+  return useQuery({
+    queryKey: [...keys.incidents, 'open'],
+    queryFn: async (): Promise<IncidentSummary[]> => {
+      const page = (offset: number) =>
+        request<z.infer<typeof IncidentList>>(
+          `/incidents${query({ open: 'true', limit: INCIDENT_PAGE, offset })}`,
+        );
+      const first = await page(0);
+      const offsets: number[] = [];
+      for (let at = INCIDENT_PAGE; at < first.total; at += INCIDENT_PAGE) offsets.push(at);
+      const rest = await Promise.all(offsets.map(page));
+      // Pages fetched while incidents change may overlap: each incident once.
+      const seen = new Set<string>();
+      return [first, ...rest]
+        .flatMap((p) => p.items)
+        .filter((i) => !seen.has(i.id) && Boolean(seen.add(i.id)));
+    },
+  });
+}
+
 export type Deadline = z.infer<typeof DeadlineList>['items'][number];
 
 export function useDeadlines(params: {
