@@ -214,7 +214,7 @@ export const ListIncidentsQuery = z.object({
   q: z.string().max(200).optional(),
   /** true: only incidents not closed yet; false: only closed ones. */
   open: z.enum(['true', 'false']).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  limit: z.coerce.number().int().min(1).max(500).default(25),
   offset: z.coerce.number().int().min(0).default(0),
 });
 
