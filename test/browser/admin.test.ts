@@ -140,6 +140,10 @@ describe('administration', () => {
     await page.reload();
     await entries.getByText('User Fiona Forensics').waitFor();
     expect(await page.getByLabel('Action').inputValue()).toBe('user.created');
+    await page.getByRole('button', { name: 'Check the chain' }).click();
+    await expect
+      .poll(() => page.getByTestId('chain-check').textContent())
+      .toMatch(/Intact: all \d+ entries/);
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'admin-audit');
 

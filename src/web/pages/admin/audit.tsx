@@ -1,12 +1,12 @@
 // The audit log: who did what to what, newest first, filtered by actor, action, target and time
 // (all kept in the URL, so a filtered view can be shared), in pages, with the export download.
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { z } from 'zod';
-import type { AuditEntryView } from '../../../shared/api/accounts.ts';
+import type { AuditEntryView, AuditVerification } from '../../../shared/api/accounts.ts';
 import { query, request } from '../../api.ts';
-import { Empty, QueryState, Time } from '../../components/common.tsx';
+import { Empty, ErrorMessage, QueryState, Time } from '../../components/common.tsx';
 import { useCan } from '../../session.tsx';
 import { adminKeys, useUserNames, useUsers } from './shared.tsx';
 
@@ -189,6 +189,39 @@ function Entries({ entries }: { entries: AuditEntry[] }) {
   );
 }
 
+/** Recomputes the hash chain on request (it reads the whole trail, so not on every visit). */
+function ChainCheck() {
+  const check = useMutation({
+    mutationFn: () => request<z.infer<typeof AuditVerification>>('/audit/verify'),
+  });
+  const result = check.data;
+  return (
+    <div className="chain" data-testid="chain-check">
+      <button
+        type="button"
+        className="secondary"
+        disabled={check.isPending}
+        onClick={() => check.mutate()}
+      >
+        {check.isPending ? 'Checking…' : 'Check the chain'}
+      </button>{' '}
+      {result?.intact ? (
+        <span role="status" className="chain-ok">
+          ✓ Intact: all {result.entries} entries match their hashes (checked{' '}
+          <Time value={result.checkedAt} />
+          ).
+        </span>
+      ) : result?.broken ? (
+        <span role="alert" className="chain-broken">
+          ✕ Broken at entry #{result.broken.seq}: {result.broken.reason}. The trail was changed
+          outside Stopline; keep a copy and investigate.
+        </span>
+      ) : null}
+      <ErrorMessage error={check.error} />
+    </div>
+  );
+}
+
 export function AuditPage() {
   const can = useCan();
   const [params, setParams] = useSearchParams();
@@ -207,8 +240,9 @@ export function AuditPage() {
       <h1>Audit log</h1>
       <p>
         Every change to accounts, tokens and access, and every read of a reporter&apos;s personal
-        data, is recorded here in a hash chain that <code>stopline verify</code> checks.
+        data, is recorded here in a hash chain: an entry edited or removed afterwards breaks it.
       </p>
+      <ChainCheck />
       <FilterForm key={params.toString()} current={filters} onApply={(f) => setParams(query(f))} />
       {can('audit.export') ? (
         <p className="export">
