@@ -6,7 +6,7 @@ import { useCan } from '../../session.tsx';
 import { NotFoundPage } from '../not-found.tsx';
 import { AuditPage } from './audit.tsx';
 import { OutboxPage } from './outbox.tsx';
-import { ADMIN_PERMISSIONS } from './routes.tsx';
+import { ADMIN_PERMISSIONS } from './permissions.ts';
 import { UsersPage } from './users.tsx';
 import { WebhooksPage } from './webhooks.tsx';
 import './admin.css';

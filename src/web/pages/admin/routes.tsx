@@ -3,8 +3,7 @@
 import { lazy, Suspense, type ComponentType } from 'react';
 import { Loading } from '../../components/common.tsx';
 
-/** Holding any of these shows the Admin section; each sub-page checks its own. */
-export const ADMIN_PERMISSIONS = ['users.read', 'audit.read', 'outbox.manage', 'webhooks.manage'];
+export { ADMIN_PERMISSIONS } from './permissions.ts';
 
 function onDemand(load: () => Promise<ComponentType>, what: string) {
   const Page = lazy(async () => ({ default: await load() }));
