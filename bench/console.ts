@@ -78,14 +78,33 @@ async function timeUntil(page: Page, url: string, selector: string, count: numbe
     observer.observe(document, { childList: true, subtree: true });
   }`);
   await page.goto(url, { waitUntil: 'commit' });
-  // Expressions as strings, evaluated in the page (this file is type-checked without the DOM).
-  const handle = await page.waitForFunction('window.__shownAt', undefined, { timeout: 60_000 });
+  // Functions run in the page (typed through globalThis: this file is checked without the DOM);
+  // no named inner functions, which tsx would wrap in a helper the page lacks.
+  const handle = await page.waitForFunction(
+    () => (globalThis as unknown as { __shownAt?: number }).__shownAt,
+    undefined,
+    { timeout: 60_000 },
+  );
   if (process.env.BENCH_TRACE)
     // When each request started and ended, relative to navigation start.
     console.log(
-      await page.evaluate(`performance.getEntriesByType('resource')
-        .map((e) => e.startTime.toFixed(0) + '-' + e.responseEnd.toFixed(0) + ' ' + e.name.replace(location.origin, ''))
-        .join('\\n')`),
+      await page.evaluate(() => {
+        const page = globalThis as unknown as {
+          location: { origin: string };
+          performance: {
+            getEntriesByType(
+              type: string,
+            ): { name: string; startTime: number; responseEnd: number }[];
+          };
+        };
+        return page.performance
+          .getEntriesByType('resource')
+          .map(
+            (e) =>
+              `${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)} ${e.name.replace(page.location.origin, '')}`,
+          )
+          .join('\n');
+      }),
     );
   return Number(await handle.jsonValue());
 }
