@@ -80,6 +80,8 @@ describe('audit trail', () => {
     expect((await get('/api/v1/audit/export', lead.headers)).statusCode).toBe(403);
     const responder = await loginAs(t, 'responder');
     expect((await get('/api/v1/audit', responder.headers)).statusCode).toBe(403);
+    expect((await get('/api/v1/audit/verify', responder.headers)).statusCode).toBe(403);
+    expect((await get('/api/v1/audit/verify', lead.headers)).statusCode).toBe(200);
     const exports = await get('/api/v1/audit?action=audit.exported');
     expect(exports.json()).toHaveLength(2);
   });
@@ -126,6 +128,11 @@ describe('audit trail', () => {
     expect(intact.stderr).toBe('');
     expect(intact.code).toBe(0);
     expect(intact.stdout).toMatch(/audit trail OK: \d+ entries/);
+    // The console asks the API the same question.
+    const fine = await get('/api/v1/audit/verify');
+    expect(fine.statusCode).toBe(200);
+    expect(fine.json()).toMatchObject({ intact: true, broken: null });
+    expect(fine.json().entries).toBeGreaterThan(0);
 
     const victim = await t.container.db
       .selectFrom('audit_log')
@@ -138,6 +145,12 @@ describe('audit trail', () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(`audit trail, entry #${victim.seq} (id ${victim.id})`);
     expect(broken.stderr).toContain('edited');
+    const api = (await get('/api/v1/audit/verify')).json();
+    expect(api).toMatchObject({
+      intact: false,
+      broken: { seq: Number(victim.seq), entryId: victim.id },
+    });
+    expect(api.broken.reason).toContain('edited');
   });
 
   it('`stopline verify` notices the newest entry removed', async () => {

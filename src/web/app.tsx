@@ -5,6 +5,7 @@ import { Layout } from './layout.tsx';
 import { MfaEnrolmentPage } from './pages/account.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { DeadlinesPage } from './pages/deadlines.tsx';
+import { AdminRoute, PolicyRoute, TokensRoute } from './pages/admin/routes.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
 import { ReportsQueuePage } from './pages/reports/queue.tsx';
 import { ReportPage } from './pages/reports/report.tsx';
@@ -28,6 +29,9 @@ export function App() {
         <Route path="reports/:key" element={<ReportPage />} />
         <Route path="account" element={<MfaEnrolmentPage />} />
         <Route path="account/mfa" element={<MfaEnrolmentPage />} />
+        <Route path="account/tokens" element={<TokensRoute />} />
+        <Route path="admin/*" element={<AdminRoute />} />
+        <Route path="policy" element={<PolicyRoute />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

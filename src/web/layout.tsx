@@ -4,6 +4,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router';
 import { del } from './api.ts';
 import { Time } from './components/common.tsx';
 import { useLiveUpdates } from './live.ts';
+import { ADMIN_PERMISSIONS } from './pages/admin/routes.tsx';
 import { useLine } from './queries.ts';
 import { useCan, useSession } from './session.tsx';
 
@@ -52,12 +53,13 @@ export function Layout() {
     }
   }
 
-  const links: [string, string, string][] = [
+  const links: [string, string, string | string[]][] = [
     ['/', 'Dashboard', 'incidents.read'],
     ['/reports', 'Reports', 'reports.read'],
     ['/incidents', 'Incidents', 'incidents.read'],
     ['/deadlines', 'Deadlines', 'deadlines.read'],
-    ['/admin', 'Admin', 'users.manage'],
+    ['/policy', 'Policy', 'policy.read'],
+    ['/admin', 'Admin', ADMIN_PERMISSIONS],
   ];
   return (
     <>
@@ -71,7 +73,7 @@ export function Layout() {
         <nav aria-label="Main">
           <ul>
             {links
-              .filter(([, , permission]) => can(permission))
+              .filter(([, , permission]) => [permission].flat().some(can))
               .map(([to, label]) => (
                 <li key={to}>
                   <NavLink to={to} end={to === '/'}>

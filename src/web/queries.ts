@@ -44,6 +44,43 @@ export function useIncidents(params: Record<string, string | number | undefined>
   });
 }
 
+/** The API's largest page of incidents: one request for all but the busiest days. */
+const INCIDENT_PAGE = 500;
+
+/**
+ * Every item of a paged list, however many: the first page says how many there are, the others
+ * are fetched at once, in parallel. Items that moved between pages while they were read (a new
+ * incident pushes the others down) come once.
+ */
+export async function fetchAllPages<T extends { id: string }>(
+  page: (offset: number) => Promise<{ items: T[]; total: number }>,
+  size: number,
+): Promise<T[]> {
+  const first = await page(0);
+  const offsets: number[] = [];
+  for (let at = size; at < first.total; at += size) offsets.push(at);
+  const rest = await Promise.all(offsets.map(page));
+  const seen = new Set<string>();
+  return [first, ...rest]
+    .flatMap((p) => p.items)
+    .filter((item) => !seen.has(item.id) && Boolean(seen.add(item.id)));
+}
+
+/** Every open incident: the dashboard must never silently drop incident 501. */
+export function useOpenIncidents() {
+  return useQuery({
+    queryKey: [...keys.incidents, 'open'],
+    queryFn: () =>
+      fetchAllPages(
+        (offset) =>
+          request<z.infer<typeof IncidentList>>(
+            `/incidents${query({ open: 'true', limit: INCIDENT_PAGE, offset })}`,
+          ),
+        INCIDENT_PAGE,
+      ),
+  });
+}
+
 export type Deadline = z.infer<typeof DeadlineList>['items'][number];
 
 export function useDeadlines(params: {

@@ -53,6 +53,7 @@ describe('signing in to the console', () => {
     const secret = (await page.getByTestId('mfa-secret').textContent())!;
     await page.getByLabel('The six-digit code the app shows now').fill(totpNow(secret));
     await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    // allTextContents does not wait: wait for the codes to be shown first.
     await page.getByTestId('recovery-codes').locator('li').first().waitFor();
     const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
     expect(codes.length).toBeGreaterThanOrEqual(8);

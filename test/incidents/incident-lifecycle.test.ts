@@ -374,6 +374,11 @@ describe('the non-critical path', () => {
     );
     incident = await s.movePhase(lead, incident.key, undefined, 'closed');
     expect(incident.phase).toBe('closed');
+    // The dashboard asks for open incidents only: a closed one is no longer among them.
+    const keysOf = async (open: boolean) =>
+      (await s.listIncidents(lead, { open, limit: 100, offset: 0 })).items.map((i) => i.key);
+    expect(await keysOf(true)).not.toContain(incident.key);
+    expect(await keysOf(false)).toContain(incident.key);
 
     const timeline = await s.timeline(lead, incident.key, { limit: 100 });
     expect(timeline.items.find((e) => e.type === 'incident.phase_changed')?.data).toEqual({

@@ -460,5 +460,13 @@ describe('incidents API', () => {
       items: [{ title: 'Account takeover via reset' }],
     });
     expect((await call(viewer, 'GET', '/api/v1/incidents?limit=1000')).statusCode).toBe(400);
+    // Open incidents only (nothing is closed here), and a clear 400 for anything but true/false.
+    const open = await call(viewer, 'GET', '/api/v1/incidents?open=true&limit=100');
+    const all = await call(viewer, 'GET', '/api/v1/incidents?limit=100');
+    expect(open.json().total).toBe(all.json().total);
+    expect((await call(viewer, 'GET', '/api/v1/incidents?open=false')).json().total).toBe(0);
+    const bad = await call(viewer, 'GET', '/api/v1/incidents?open=yes');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('querystring.open');
   });
 });

@@ -144,6 +144,16 @@ export const AuditEntryView = z.object({
   hash: z.string(),
 });
 
+/** The audit trail's hash chain, recomputed: intact, or the first entry that does not match. */
+export const AuditVerification = z.object({
+  entries: z.number(),
+  intact: z.boolean(),
+  broken: z
+    .object({ seq: z.number(), entryId: z.string().nullable(), reason: z.string() })
+    .nullable(),
+  checkedAt: IsoTime,
+});
+
 export const AuditQueryParams = z.object({
   action: z.string().max(100).optional(),
   actorId: z.string().max(100).optional(),

@@ -212,7 +212,9 @@ export const ListIncidentsQuery = z.object({
   owner: z.string().max(100).optional(),
   criticality: z.enum([...CRITICALITIES, 'undecided']).optional(),
   q: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  /** true: only incidents not closed yet; false: only closed ones. */
+  open: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(25),
   offset: z.coerce.number().int().min(0).default(0),
 });
 

@@ -2,7 +2,7 @@
 // recovery codes) and where the policy requires one, the page new users are sent to first.
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { post } from '../api.ts';
 import { ErrorMessage } from '../components/common.tsx';
 import { SESSION_KEY, safeNext, useSession } from '../session.tsx';
@@ -105,6 +105,9 @@ export function MfaEnrolmentPage() {
         </form>
       )}
       <ErrorMessage error={error} />
+      <p>
+        <Link to="/account/tokens">My API tokens</Link> for scripts and integrations.
+      </p>
     </section>
   );
 }

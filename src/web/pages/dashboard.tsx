@@ -11,7 +11,7 @@ import { humanize, toMs } from '../format.ts';
 import {
   keys,
   useDeadlines,
-  useIncidents,
+  useOpenIncidents,
   usePolicy,
   type Deadline,
   type IncidentSummary,
@@ -39,23 +39,23 @@ function nextDeadlineBySubject(items: Deadline[] | undefined): Map<string, Deadl
 
 function OpenIncidents() {
   const policy = usePolicy();
-  const incidents = useIncidents({ limit: 100 });
+  const incidents = useOpenIncidents();
   const open = useDeadlines({ state: 'open', limit: 500 });
   const next = nextDeadlineBySubject(open.data?.items);
-  const terminal = new Set(policy.data?.phases.filter((p) => p.terminal).map((p) => p.id) ?? []);
   const order = (policy.data?.severities ?? []).map((s) => s.id);
 
   return (
     <section aria-labelledby="open-incidents">
       <h2 id="open-incidents">Open incidents</h2>
       <QueryState query={incidents} what="incidents">
-        {(data) => {
-          const active = data.items.filter((i) => !terminal.has(i.phase));
+        {(active) => {
           if (active.length === 0) return <Empty>No open incidents.</Empty>;
           const groups = new Map<string, IncidentSummary[]>();
           for (const i of active) {
             const key = i.severity ?? '';
-            groups.set(key, [...(groups.get(key) ?? []), i]);
+            const group = groups.get(key);
+            if (group) group.push(i);
+            else groups.set(key, [i]);
           }
           const rank = (s: string) => (s === '' ? order.length : order.indexOf(s));
           return [...groups.entries()]

@@ -1,6 +1,7 @@
 // Recording to and reading from the audit trail. recordAudit runs inside the caller's
 // transaction, so whatever is audited commits or rolls back with the change it describes.
 import { appendAuditEntry } from '../../db/audit-log.ts';
+import { verifyAuditLog, type AuditVerifyResult } from '../../db/verify-chain.ts';
 import type { Clock } from '../../clock.ts';
 import type { Db, Executor } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -65,6 +66,14 @@ export function createAuditService(deps: { db: Db; clock: Clock }) {
         throw new AppError('FORBIDDEN', 'You may not read the audit trail');
       const rows = await listAuditRows(db, { ...query, limit: Math.min(query.limit ?? 100, 1000) });
       return rows.map(presentAuditRow);
+    },
+
+    /** Recomputes the whole chain, as `stopline verify` does: intact, or the first break. */
+    async verifyChain(actor: Actor): Promise<AuditVerifyResult & { checkedAt: number }> {
+      if (!can(actor, 'audit.read'))
+        throw new AppError('FORBIDDEN', 'You may not read the audit trail');
+      const checkedAt = clock.now();
+      return { ...(await verifyAuditLog(db)), checkedAt };
     },
 
     /** The matching entries, oldest first, as CSV or JSON text; the export is itself audited. */

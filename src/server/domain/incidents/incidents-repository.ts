@@ -229,6 +229,8 @@ export interface IncidentListFilter {
   ownerId?: string | undefined;
   criticality?: Criticality | 'undecided' | undefined;
   text?: string | undefined;
+  /** true: not closed yet; false: closed. */
+  open?: boolean | undefined;
   /** Restricted incidents are listed only for this participant; null lists them all (admins). */
   participantId: string | null;
   limit: number;
@@ -259,6 +261,8 @@ export async function listIncidents(
   if (filter.ownerId) query = query.where('owner_id', '=', filter.ownerId);
   if (filter.criticality === 'undecided') query = query.where('criticality', 'is', null);
   else if (filter.criticality) query = query.where('criticality', '=', filter.criticality);
+  if (filter.open !== undefined)
+    query = query.where('closed_at', filter.open ? 'is' : 'is not', null);
   if (filter.text) {
     // LIKE with the wildcards in the text escaped: the text is data, not a pattern.
     const pattern = `%${filter.text.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;

@@ -2,10 +2,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AuditEntryView, AuditQueryParams } from '../../../shared/api/accounts.ts';
+import {
+  AuditEntryView,
+  AuditQueryParams,
+  AuditVerification,
+} from '../../../shared/api/accounts.ts';
 import type { Container } from '../../container.ts';
 import type { AuditQuery } from '../../domain/audit/index.ts';
 import { caller } from './session-routes.ts';
+import { presentTime } from './time-presenter.ts';
 
 const tags = ['audit'];
 
@@ -34,6 +39,23 @@ export async function auditRoutes(app: FastifyInstance, opts: { container: Conta
       },
     },
     async (request) => audit.listEntries(caller(request).actor, toQuery(request.query)),
+  );
+
+  api.get(
+    '/api/v1/audit/verify',
+    {
+      config: { permission: 'audit.read' },
+      schema: {
+        tags,
+        summary:
+          'Recompute the audit trail’s hash chain (as `stopline verify` does): intact, or the first entry that was edited or removed',
+        response: { 200: AuditVerification },
+      },
+    },
+    async (request) => {
+      const { entries, broken, checkedAt } = await audit.verifyChain(caller(request).actor);
+      return { entries, intact: broken === null, broken, checkedAt: presentTime(checkedAt) };
+    },
   );
 
   api.get(

@@ -55,18 +55,20 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { container: C
     {
       config: { permission: 'incidents.read' },
       schema: {
-        summary: 'List incidents, filtered by phase, severity, owner, criticality or text',
+        summary:
+          'List incidents, newest first, filtered by phase, severity, owner, criticality, open or closed, or text',
         tags,
         querystring: ListIncidentsQuery,
         response: { 200: IncidentList },
       },
     },
     async (request) => {
-      const { owner, q, limit, offset, ...filter } = request.query;
+      const { owner, q, open, limit, offset, ...filter } = request.query;
       const page = await incidents.listIncidents(actorOf(request), {
         ...filter,
         ownerId: owner,
         text: q,
+        open: open === undefined ? undefined : open === 'true',
         limit,
         offset,
       });
