@@ -32,8 +32,11 @@ describe('a report received Friday 17:00', () => {
       id: string;
       dueAt: string;
       subjectId: string;
+      subjectKey: string;
     };
     expect(ack.dueAt).toBe('2026-11-21T17:00:00.000Z');
+    // Named by the key staff know it by, so the console can link to the report.
+    expect(ack.subjectKey).toBe(key);
 
     t.clock.set('2026-11-21T09:00:00Z');
     // Signed in after the clock moves (a session does not survive the idle night).
@@ -84,7 +87,7 @@ describe('GET /api/v1/deadlines and /api/v1/incidents/:ref/deadlines', () => {
     const lead2 = await loginAs(t, 'security_lead');
     const breached = (await call(viewer.headers, 'GET', '/api/v1/deadlines?state=breached')).json();
     const response = breached.items.find((d: { kind: string }) => d.kind === 'response');
-    expect(response).toMatchObject({ breached: true, status: 'pending' });
+    expect(response).toMatchObject({ breached: true, status: 'pending', subjectKey: key });
 
     // A viewer may read but not mark met.
     const refused = await call(viewer.headers, 'POST', `/api/v1/deadlines/${response.id}/met`, {

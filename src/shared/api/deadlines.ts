@@ -16,6 +16,8 @@ export const DeadlineJson = z.object({
   id: z.string(),
   subjectType: z.enum(['incident', 'report']),
   subjectId: z.string(),
+  /** The key people know the subject by: INC-2026-0001 or RPT-0042. */
+  subjectKey: z.string().nullable(),
   kind: z.enum(DEADLINE_KIND_VALUES),
   /** The task id for task_due deadlines; null otherwise. */
   taskId: z.string().nullable(),

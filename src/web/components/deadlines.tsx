@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { post } from '../api.ts';
 import { humanize } from '../format.ts';
-import { keys, useIncidents, type Deadline } from '../queries.ts';
+import { keys, type Deadline } from '../queries.ts';
 import { useCan } from '../session.tsx';
 import { Countdown, ErrorMessage, Time } from './common.tsx';
 
@@ -36,20 +36,12 @@ function MarkMet({ deadline }: { deadline: Deadline }) {
   );
 }
 
-/** Incident id → key, to link deadlines (which name their subject by id). */
-export function useIncidentKeys(): Map<string, string> {
-  const incidents = useIncidents({ limit: 100 });
-  return new Map((incidents.data?.items ?? []).map((i) => [i.id, i.key]));
-}
-
 export function DeadlineRows({
   items,
-  incidentKeys,
   testId,
   showMet = false,
 }: {
   items: Deadline[];
-  incidentKeys: Map<string, string>;
   testId?: string;
   showMet?: boolean;
 }) {
@@ -69,7 +61,7 @@ export function DeadlineRows({
         </thead>
         <tbody>
           {items.map((d) => {
-            const key = d.subjectType === 'incident' ? incidentKeys.get(d.subjectId) : undefined;
+            const base = d.subjectType === 'incident' ? '/incidents' : '/reports';
             return (
               <tr key={d.id} className={d.breached ? 'breached' : undefined}>
                 <td>
@@ -78,14 +70,10 @@ export function DeadlineRows({
                   {d.status === 'paused' ? <span className="badge">Paused</span> : null}
                 </td>
                 <td>
-                  {d.subjectType === 'incident' ? (
-                    key ? (
-                      <Link to={`/incidents/${encodeURIComponent(key)}`}>{key}</Link>
-                    ) : (
-                      'An incident'
-                    )
+                  {d.subjectKey ? (
+                    <Link to={`${base}/${encodeURIComponent(d.subjectKey)}`}>{d.subjectKey}</Link>
                   ) : (
-                    <Link to={`/reports/${encodeURIComponent(d.subjectId)}`}>Report</Link>
+                    humanize(d.subjectType)
                   )}
                 </td>
                 <td>

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { TaskList } from '../../shared/api/tasks.ts';
 import { query, request } from '../api.ts';
 import { Countdown, Empty, QueryState, SeverityBadge } from '../components/common.tsx';
-import { DeadlineRows, useIncidentKeys } from '../components/deadlines.tsx';
+import { DeadlineRows } from '../components/deadlines.tsx';
 import { humanize, toMs } from '../format.ts';
 import {
   keys,
@@ -137,7 +137,6 @@ function ReportsAwaiting() {
 function DueDeadlines() {
   const breached = useDeadlines({ state: 'breached', limit: 50 });
   const soon = useDeadlines({ state: 'due_soon', withinMinutes: 240, limit: 50 });
-  const incidentKeys = useIncidentKeys();
   return (
     <section aria-labelledby="due">
       <h2 id="due">Deadlines</h2>
@@ -147,7 +146,7 @@ function DueDeadlines() {
           data.items.length === 0 ? (
             <Empty>Nothing breached.</Empty>
           ) : (
-            <DeadlineRows items={data.items} incidentKeys={incidentKeys} testId="breached" />
+            <DeadlineRows items={data.items} testId="breached" />
           )
         }
       </QueryState>
@@ -157,7 +156,7 @@ function DueDeadlines() {
           data.items.length === 0 ? (
             <Empty>Nothing due in the next 4 hours.</Empty>
           ) : (
-            <DeadlineRows items={data.items} incidentKeys={incidentKeys} testId="due-soon" />
+            <DeadlineRows items={data.items} testId="due-soon" />
           )
         }
       </QueryState>

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { DeadlineMeasuresJson } from '../../shared/api/deadlines.ts';
 import { request } from '../api.ts';
 import { Empty, QueryState } from '../components/common.tsx';
-import { DeadlineRows, useIncidentKeys } from '../components/deadlines.tsx';
+import { DeadlineRows } from '../components/deadlines.tsx';
 import { formatDuration, humanize } from '../format.ts';
 import { keys, useDeadlines } from '../queries.ts';
 
@@ -100,7 +100,6 @@ export function DeadlinesPage() {
   const [view, setView] = useState<View>('due_soon');
   const state = view === 'measures' ? 'met' : view;
   const deadlines = useDeadlines({ state, withinMinutes: 24 * 60, limit: 500 });
-  const incidentKeys = useIncidentKeys();
   return (
     <>
       <h1>Deadlines</h1>
@@ -127,7 +126,7 @@ export function DeadlinesPage() {
             ) : (
               <DeadlineRows
                 items={data.items}
-                incidentKeys={incidentKeys}
+
                 testId={`deadlines-${view}`}
                 showMet={view === 'met'}
               />

@@ -18,7 +18,8 @@ import {
 } from '../incidents/index.ts';
 import { enqueueUserNotice } from '../notifications/index.ts';
 import { bypassesQuietHours, type Policy } from '../policy/index.ts';
-import { recordReportClockEvents } from '../reports/index.ts';
+import { findReportKeys, recordReportClockEvents } from '../reports/index.ts';
+import { findIncidentAudiences } from '../incidents/index.ts';
 import {
   fireTime,
   planDeadlines,
@@ -270,6 +271,20 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
         hiddenSubjectIds: hidden,
         now: deps.clock.now(),
       });
+    },
+
+    /** The keys people know the subjects by (INC-…, RPT-…), by subject id, for links. */
+    async subjectKeys(list: readonly Pick<Deadline, 'subjectType' | 'subjectId'>[]) {
+      const ids = (type: Deadline['subjectType']) => [
+        ...new Set(list.filter((d) => d.subjectType === type).map((d) => d.subjectId)),
+      ];
+      const [incidents, reports] = await Promise.all([
+        findIncidentAudiences(db, ids('incident')),
+        findReportKeys(db, ids('report')),
+      ]);
+      const keys = new Map(reports);
+      for (const [id, audience] of incidents) keys.set(id, audience.key);
+      return keys;
     },
 
     /** Time to acknowledge and respond, share met per kind and month, for clocks started in range. */

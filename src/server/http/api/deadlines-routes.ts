@@ -17,11 +17,16 @@ import type { DeadlineRecord } from '../../domain/clocks/index.ts';
 import { actorOf } from './incident-commands.ts';
 import { presentTime as iso } from './time-presenter.ts';
 
-export function presentDeadline(d: DeadlineRecord, now: number): DeadlineJson {
+export function presentDeadline(
+  d: DeadlineRecord,
+  now: number,
+  keys: ReadonlyMap<string, string>,
+): DeadlineJson {
   return {
     id: d.id,
     subjectType: d.subjectType,
     subjectId: d.subjectId,
+    subjectKey: keys.get(d.subjectId) ?? null,
     kind: d.kind,
     taskId: d.ref === '' ? null : d.ref,
     status: d.status,
@@ -61,7 +66,8 @@ export async function deadlinesRoutes(app: FastifyInstance, opts: { container: C
         soonWithin: q.withinMinutes * 60_000,
         limit: q.limit,
       });
-      return { items: items.map((d) => presentDeadline(d, clock.now())) };
+      const keys = await deadlines.subjectKeys(items);
+      return { items: items.map((d) => presentDeadline(d, clock.now(), keys)) };
     },
   );
   typed.get(
@@ -77,7 +83,8 @@ export async function deadlinesRoutes(app: FastifyInstance, opts: { container: C
     },
     async (request) => {
       const items = await deadlines.listForIncident(actorOf(request), request.params.ref);
-      return { items: items.map((d) => presentDeadline(d, clock.now())) };
+      const keys = await deadlines.subjectKeys(items);
+      return { items: items.map((d) => presentDeadline(d, clock.now(), keys)) };
     },
   );
   typed.post(
@@ -94,7 +101,7 @@ export async function deadlinesRoutes(app: FastifyInstance, opts: { container: C
     },
     async (request) => {
       const met = await deadlines.markMet(actorOf(request), request.params.id, request.body.reason);
-      return presentDeadline(met, clock.now());
+      return presentDeadline(met, clock.now(), await deadlines.subjectKeys([met]));
     },
   );
 
