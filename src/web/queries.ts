@@ -84,7 +84,7 @@ export function useOpenIncidents() {
 export type Deadline = z.infer<typeof DeadlineList>['items'][number];
 
 export function useDeadlines(params: {
-  state: 'due_soon' | 'breached' | 'met' | 'open' | 'all';
+  state: 'due_soon' | 'breached' | 'met' | 'open' | 'next' | 'all';
   withinMinutes?: number;
   limit?: number;
 }) {

@@ -118,6 +118,36 @@ describe('GET /api/v1/deadlines and /api/v1/incidents/:ref/deadlines', () => {
   });
 });
 
+describe('GET /api/v1/deadlines?state=next', () => {
+  it('answers the earliest open deadline of each incident and report, one each', async () => {
+    const lead = await loginAs(t, 'security_lead');
+    const keys: string[] = [];
+    for (const severity of ['P1', 'P2']) {
+      const opened = await call(lead.headers, 'POST', '/api/v1/incidents', {
+        title: `Next deadline ${severity}`,
+        severity,
+      });
+      expect(opened.statusCode).toBe(201);
+      keys.push(opened.json().key as string);
+    }
+    const all = (await call(lead.headers, 'GET', '/api/v1/deadlines?state=open&limit=500')).json()
+      .items as { subjectKey: string; dueAt: string; kind: string }[];
+    const next = (await call(lead.headers, 'GET', '/api/v1/deadlines?state=next&limit=500')).json()
+      .items as { subjectKey: string; dueAt: string; kind: string }[];
+    for (const key of keys) {
+      const mine = all.filter((d) => d.subjectKey === key);
+      expect(mine.length).toBeGreaterThan(1);
+      const earliest = mine.map((d) => d.dueAt).sort()[0];
+      const shown = next.filter((d) => d.subjectKey === key);
+      expect(shown.map((d) => d.dueAt)).toEqual(shown.map(() => earliest));
+      expect(shown.length).toBeGreaterThanOrEqual(1);
+    }
+    // Every subject with an open deadline appears, and nothing later than its first.
+    const subjects = new Set(all.map((d) => d.subjectKey));
+    expect(new Set(next.map((d) => d.subjectKey))).toEqual(subjects);
+  });
+});
+
 describe('stopline deadlines', () => {
   it('prints breached deadlines and those due soon, and exits 1 when any is breached', async () => {
     const lines: string[] = [];

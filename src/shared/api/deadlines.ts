@@ -37,7 +37,8 @@ export type DeadlineJson = z.infer<typeof DeadlineJson>;
 export const DeadlineList = z.object({ items: z.array(DeadlineJson) });
 
 export const DeadlineQuery = z.object({
-  state: z.enum(['due_soon', 'breached', 'met', 'open', 'all']).default('open'),
+  /** `next`: the earliest open deadline of each incident and report (what a dashboard shows). */
+  state: z.enum(['due_soon', 'breached', 'met', 'open', 'next', 'all']).default('open'),
   /** For due_soon: how far ahead, in minutes. */
   withinMinutes: z.coerce.number().int().min(1).max(10_080).default(240),
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -40,7 +40,7 @@ function nextDeadlineBySubject(items: Deadline[] | undefined): Map<string, Deadl
 function OpenIncidents() {
   const policy = usePolicy();
   const incidents = useOpenIncidents();
-  const open = useDeadlines({ state: 'open', limit: 500 });
+  const open = useDeadlines({ state: 'next', limit: 500 });
   const next = nextDeadlineBySubject(open.data?.items);
   const order = (policy.data?.severities ?? []).map((s) => s.id);
 

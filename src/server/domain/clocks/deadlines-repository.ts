@@ -132,7 +132,7 @@ export async function findDeadline(tx: Executor, id: string): Promise<DeadlineRe
   return row ? fromRow(row) : null;
 }
 
-export type DeadlineListState = 'due_soon' | 'breached' | 'met' | 'open' | 'all';
+export type DeadlineListState = 'due_soon' | 'breached' | 'met' | 'open' | 'next' | 'all';
 
 export async function listDeadlines(
   tx: Executor,
@@ -157,6 +157,18 @@ export async function listDeadlines(
     q = q.where('status', 'in', ['pending', 'paused']).where('due_at', '<=', now);
   } else if (filter.state === 'open') {
     q = q.where('status', 'in', ['pending', 'paused']);
+  } else if (filter.state === 'next') {
+    // The earliest open deadline of each subject (ties: each of them).
+    q = q.where('status', 'in', ['pending', 'paused']).where(({ eb, selectFrom }) =>
+      eb(
+        'due_at',
+        '=',
+        selectFrom('deadlines as other')
+          .select(({ fn }) => fn.min('other.due_at').as('first'))
+          .whereRef('other.subject_id', '=', 'deadlines.subject_id')
+          .where('other.status', 'in', ['pending', 'paused']),
+      ),
+    );
   } else if (filter.state === 'met') {
     q = q.where('status', '=', 'met');
   }
