@@ -199,6 +199,11 @@ export const CONFIG_KEYS = {
     help: 'Longest wait between two attempts',
     default: '3600',
   },
+  streamHeartbeatSeconds: {
+    env: 'STOPLINE_STREAM_HEARTBEAT_SECONDS',
+    help: 'Seconds between keep-alive comments on the live stream (GET /api/v1/stream); its credentials are re-checked as often',
+    default: '15',
+  },
   configFile: {
     env: 'STOPLINE_CONFIG',
     help: 'Optional YAML or JSON file with any of these keys (camelCase); environment variables win',
@@ -280,6 +285,7 @@ export const ConfigSchema = z
     deliveryMaxAttempts: positiveInt.max(100, 'must be at most 100').default(10),
     deliveryRetrySeconds: positiveInt.default(30),
     deliveryRetryMaxSeconds: positiveInt.default(3600),
+    streamHeartbeatSeconds: positiveInt.max(300, 'must be at most 300').default(15),
 
     sessionIdleMinutes: positiveInt.default(120),
     sessionMaxHours: positiveInt.default(24),

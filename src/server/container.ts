@@ -32,6 +32,8 @@ import {
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
 import { createHttpPoster, type HttpPoster } from './integrations/webhook-sender.ts';
 import { OutboxWorker } from './workers/outbox-worker.ts';
+import { LiveFeed } from './workers/live-feed.ts';
+import { createLiveService, type LiveService } from './domain/live/index.ts';
 import {
   createAttachmentStore,
   createReportsService,
@@ -59,6 +61,10 @@ export interface Container {
   notifications: NotificationsService;
   /** Delivers the outbox; `serve` starts and stops it, tests call deliverDue(now). */
   outboxWorker: OutboxWorker;
+  /** Notices of what changed, for the live stream (replay after a reconnect). */
+  live: LiveService;
+  /** This instance's fan-out of committed changes to its open streams. */
+  liveFeed: LiveFeed;
   close(): Promise<void>;
 }
 
@@ -207,6 +213,16 @@ export async function createContainer(
       messageIdDomain: new URL(config.baseUrl).hostname,
     },
   });
+  const live = createLiveService({ db: handle.db });
+  const liveFeed = new LiveFeed({
+    db: handle.db,
+    live,
+    logger,
+    postgres:
+      handle.dialect === 'postgres' && config.databaseUrl
+        ? { url: config.databaseUrl, schema: config.pgSchema }
+        : null,
+  });
   return {
     config,
     db: handle.db,
@@ -224,9 +240,12 @@ export async function createContainer(
     reports,
     notifications,
     outboxWorker,
+    live,
+    liveFeed,
     async close() {
       if (closed) return;
       closed = true;
+      await liveFeed.close();
       await outboxWorker.close();
       await handle.close();
     },

@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { FakeClock } from '../../src/server/clock.ts';
+import type { Config } from '../../src/server/config.ts';
 import { createContainer, type Container } from '../../src/server/container.ts';
 import { buildApp } from '../../src/server/http/app.ts';
 import { createLogger } from '../../src/server/logger.ts';
@@ -24,9 +25,17 @@ export interface TestApp {
 export const beforeReadySteps: ((app: FastifyInstance) => void)[] = [];
 
 export async function createTestApp(
-  options: { env?: Record<string, string>; clock?: FakeClock } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: FakeClock;
+    /** Settings beyond what the environment can say (e.g. a heartbeat shorter than a second). */
+    config?: Partial<Config>;
+    /** Another app's database: a second instance on the same database (PostgreSQL). */
+    database?: TestDatabase;
+  } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase(options.env);
+  const shared = options.database;
+  const database = shared ?? (await createTestDatabase(options.env));
   const clock = options.clock ?? new FakeClock('2026-03-02T09:00:00Z');
   const logs: string[] = [];
   const sink = new Writable({
@@ -36,7 +45,7 @@ export async function createTestApp(
     },
   });
   const container = await createContainer(
-    { ...database.config, logLevel: 'info' },
+    { ...database.config, logLevel: 'info', ...options.config },
     { clock, logger: createLogger('info', sink) },
   );
   const app = await buildApp(container);
@@ -51,7 +60,8 @@ export async function createTestApp(
     async close() {
       await app.close();
       await container.close();
-      await database.drop();
+      // The database belongs to the app that made it.
+      if (!shared) await database.drop();
     },
   };
 }

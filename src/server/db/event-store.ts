@@ -1,10 +1,12 @@
 // The append-only event log: every change to a report or incident is an event in its stream.
 // Appends run inside the caller's transaction (together with projections) and use optimistic
 // concurrency: appending at a stale version throws CONFLICT and, with the transaction rolled
-// back, nothing is half-written.
+// back, nothing is half-written. Every append also tells the live stream (db/live-notices.ts),
+// which learns of it only once the transaction commits.
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { GENESIS_HASH, canonicalJson, chainHash } from './hash-chain.ts';
+import { announceAppended } from './live-notices.ts';
 import type { Executor, Visibility } from './schema.ts';
 
 export interface NewEvent {
@@ -64,6 +66,10 @@ const staleVersion = (streamId: string, expected: number, actual: number | undef
     { streamId, expectedVersion: expected, currentVersion: actual ?? 0 },
   );
 
+/**
+ * Appends at the expected version. Run it inside `inTransaction` (db/transaction.ts): on SQLite
+ * that is what hands the new events to the live stream after commit.
+ */
 export async function appendEvents(tx: Executor, input: AppendInput): Promise<StoredEvent[]> {
   const { streamId, expectedVersion, at } = input;
   if (input.events.length === 0) return [];
@@ -122,12 +128,15 @@ export async function appendEvents(tx: Executor, input: AppendInput): Promise<St
     if (Number(result.numUpdatedRows) !== 1)
       throw staleVersion(streamId, expectedVersion, undefined);
   }
+  let positions: number[];
   try {
-    await tx.insertInto('events').values(rows).execute();
+    const inserted = await tx.insertInto('events').values(rows).returning('position').execute();
+    positions = inserted.map((r) => Number(r.position));
   } catch (error) {
     if (isUniqueViolation(error)) throw staleVersion(streamId, expectedVersion, undefined);
     throw error;
   }
+  await announceAppended(tx, positions);
   return rows.map((row, i) => ({
     ...input.events[i]!,
     id: row.id,
@@ -178,6 +187,84 @@ export async function listStreamEvents(
     data: JSON.parse(row.data_json) as Record<string, unknown>,
     hash: row.hash,
   }));
+}
+
+/** An event as the live stream reads it: where it sits in the whole log, and on what record. */
+export interface LoggedEvent {
+  position: number;
+  streamId: string;
+  streamType: string;
+  type: string;
+  at: number;
+  data: Record<string, unknown>;
+}
+
+function loggedEvents(tx: Executor) {
+  return tx
+    .selectFrom('events')
+    .innerJoin('streams', 'streams.id', 'events.stream_id')
+    .select([
+      'events.position',
+      'events.stream_id',
+      'streams.type as stream_type',
+      'events.type',
+      'events.at',
+      'events.data_json',
+    ]);
+}
+
+function toLogged(row: {
+  position: number;
+  stream_id: string;
+  stream_type: string;
+  type: string;
+  at: number;
+  data_json: string;
+}): LoggedEvent {
+  return {
+    position: Number(row.position),
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    type: row.type,
+    at: Number(row.at),
+    data: JSON.parse(row.data_json) as Record<string, unknown>,
+  };
+}
+
+/** The events at these positions, in log order. */
+export async function listEventsAt(
+  tx: Executor,
+  positions: readonly number[],
+): Promise<LoggedEvent[]> {
+  if (positions.length === 0) return [];
+  const rows = await loggedEvents(tx)
+    .where('events.position', 'in', [...positions])
+    .orderBy('events.position')
+    .execute();
+  return rows.map(toLogged);
+}
+
+/** Up to `limit` events after a position, in log order. */
+export async function listEventsAfter(
+  tx: Executor,
+  position: number,
+  limit: number,
+): Promise<LoggedEvent[]> {
+  const rows = await loggedEvents(tx)
+    .where('events.position', '>', position)
+    .orderBy('events.position')
+    .limit(limit)
+    .execute();
+  return rows.map(toLogged);
+}
+
+/** The newest position in the log, 0 while it is empty. */
+export async function lastEventPosition(tx: Executor): Promise<number> {
+  const row = await tx
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('position').as('latest'))
+    .executeTakeFirst();
+  return Number(row?.latest ?? 0);
 }
 
 /** Unique-constraint violation on either driver. */

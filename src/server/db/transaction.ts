@@ -1,13 +1,20 @@
-// One use case, one transaction.
-import type { Db, Executor } from './schema.ts';
+// One use case, one transaction. After it commits, the events it appended go to the live stream
+// (on PostgreSQL they already went, by NOTIFY at commit; see db/live-notices.ts).
 import type { Transaction } from 'kysely';
-import type { Database } from './schema.ts';
+import { collectAppended, publishCommitted } from './live-notices.ts';
+import type { Database, Db, Executor } from './schema.ts';
 
-export function inTransaction<T>(
+export async function inTransaction<T>(
   db: Db,
   work: (tx: Transaction<Database>) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute(work);
+  const appended: number[] = [];
+  const result = await db.transaction().execute((tx) => {
+    collectAppended(tx, appended);
+    return work(tx);
+  });
+  publishCommitted(db, appended);
+  return result;
 }
 
 export type { Executor };

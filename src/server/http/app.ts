@@ -18,6 +18,7 @@ import { policyRoutes } from './api/policy-routes.ts';
 import { oidcRoutes } from './api/oidc-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
 import { setupRoutes } from './api/setup-routes.ts';
+import { streamRoutes } from './api/stream-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
 import { usersRoutes } from './api/users-routes.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
@@ -78,6 +79,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(deadlinesRoutes, { container });
   await app.register(reportIntakeRoutes, { container });
   await app.register(reportRoutes, { container });
+  await app.register(streamRoutes, { container });
   await app.register(publicSite, { container });
   await app.register(consoleApp);
   return app;

@@ -35,6 +35,8 @@ export const PERMISSIONS = [
   // clocks: the policy's deadlines
   'deadlines.read',
   'deadlines.manage',
+  // live updates: the notices of what changed (GET /api/v1/stream), filtered by what one may see
+  'stream.read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -2,7 +2,13 @@
 // permissions are the union of their roles' rows. Per-incident roles will add to this later.
 import { PERMISSIONS, type Permission } from '../../../shared/domain/permissions.ts';
 
-const READ_ALONG: Permission[] = ['incidents.read', 'line.read', 'policy.read', 'deadlines.read'];
+const READ_ALONG: Permission[] = [
+  'incidents.read',
+  'line.read',
+  'policy.read',
+  'deadlines.read',
+  'stream.read',
+];
 const OWN: Permission[] = ['tokens.manage_own', 'account.manage_own'];
 
 export const ROLE_PERMISSIONS = {

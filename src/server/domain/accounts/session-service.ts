@@ -262,10 +262,15 @@ export function createSessionService(deps: SessionDeps) {
       throw wrongCredentials();
     },
 
-    /** The Actor behind a session cookie, or null when it is unknown, ended or expired. */
+    /**
+     * The Actor behind a session cookie, or null when it is unknown, ended or expired. A request
+     * counts as activity; `touch: false` re-checks a long-lived connection (the live stream)
+     * without keeping the session from going idle.
+     */
     async authenticateSession(
       sessionId: string,
       origin: RequestOrigin,
+      options: { touch?: boolean } = {},
     ): Promise<{ actor: Actor; user: UserRecord } | null> {
       const at = clock.now();
       const idHash = sha256(sessionId);
@@ -285,14 +290,19 @@ export function createSessionService(deps: SessionDeps) {
         return null;
       const user = await findUserById(db, session.user_id);
       if (!user || user.status !== 'active') return null;
-      if (at - session.last_seen_at >= TOUCH_EVERY_MS) await touchSession(db, idHash, at);
+      if (options.touch !== false && at - session.last_seen_at >= TOUCH_EVERY_MS)
+        await touchSession(db, idHash, at);
       return { actor: userActor(user, origin), user };
     },
 
-    /** The Actor behind a bearer token: the token's scope, narrowed to what its user may still do. */
+    /**
+     * The Actor behind a bearer token: the token's scope, narrowed to what its user may still do
+     * (`touch: false`: a re-check that does not count as a use).
+     */
     async authenticateToken(
       token: string,
       origin: RequestOrigin,
+      options: { touch?: boolean } = {},
     ): Promise<{ actor: Actor; user: UserRecord } | null> {
       const at = clock.now();
       const row = await findTokenByHash(db, sha256(token));
@@ -304,7 +314,10 @@ export function createSessionService(deps: SessionDeps) {
       const scope = (JSON.parse(row.permissions_json) as Permission[]).filter((p) =>
         allowed.has(p),
       );
-      if (row.last_used_at === null || at - row.last_used_at >= TOUCH_EVERY_MS)
+      if (
+        options.touch !== false &&
+        (row.last_used_at === null || at - row.last_used_at >= TOUCH_EVERY_MS)
+      )
         await markTokenUsed(db, row.id, at);
       return {
         actor: {

@@ -11,9 +11,19 @@ export function isAdmin(actor: Actor): boolean {
   return actor.kind === 'system' || actor.roles.includes('admin');
 }
 
+/** A restricted incident is seen only by its participants and admins; others see every one. */
+export function isVisibleTo(
+  incident: Pick<IncidentState, 'restricted' | 'participants'>,
+  actor: Actor,
+): boolean {
+  return (
+    !incident.restricted || isAdmin(actor) || incident.participants.includes(actor.userId ?? '')
+  );
+}
+
 /** Restricted incidents are invisible (not found, not forbidden) to non-participants. */
 export function assertVisible(state: IncidentState, actor: Actor): void {
-  if (state.restricted && !isAdmin(actor) && !state.participants.includes(actor.userId ?? '')) {
+  if (!isVisibleTo(state, actor)) {
     throw new AppError('NOT_FOUND', 'Incident was not found');
   }
 }

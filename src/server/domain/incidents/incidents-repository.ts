@@ -378,3 +378,39 @@ export async function listRoleHistory(tx: Executor, incidentId: string) {
     to: num(r.to_at),
   }));
 }
+
+/** Who may hear of a change to an incident: its key, and whether and to whom it is restricted. */
+export interface IncidentAudience {
+  id: string;
+  key: string;
+  restricted: boolean;
+  participants: string[];
+}
+
+/** Audiences of several incidents at once (the live stream resolves a commit's events together). */
+export async function findIncidentAudiences(
+  tx: Executor,
+  ids: readonly string[],
+): Promise<Map<string, IncidentAudience>> {
+  if (ids.length === 0) return new Map();
+  const [rows, participants] = await Promise.all([
+    tx
+      .selectFrom('incidents')
+      .select(['id', 'key', 'restricted'])
+      .where('id', 'in', [...ids])
+      .execute(),
+    tx
+      .selectFrom('incident_participants')
+      .select(['incident_id', 'user_id'])
+      .where('incident_id', 'in', [...ids])
+      .execute(),
+  ]);
+  const audiences = new Map<string, IncidentAudience>(
+    rows.map((r) => [
+      r.id,
+      { id: r.id, key: r.key, restricted: Boolean(r.restricted), participants: [] },
+    ]),
+  );
+  for (const p of participants) audiences.get(p.incident_id)?.participants.push(p.user_id);
+  return audiences;
+}

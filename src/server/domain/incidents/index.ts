@@ -8,7 +8,7 @@ export {
   type IncidentsServiceDeps,
   type OpenInput,
 } from './incidents-service.ts';
-export { isAdmin } from './access-rules.ts';
+export { isAdmin, isVisibleTo } from './access-rules.ts';
 export { gateVerdict, type GateVerdict, type LineIncident } from './line-rules.ts';
 export type { IncidentState, Task, ContainmentAction, PanelVote } from './incident-state.ts';
 export {
@@ -18,6 +18,10 @@ export {
   type IncidentEventType,
   type DeadlineEventData,
 } from './incident-events.ts';
-export { findIncidentState } from './incidents-repository.ts';
+export {
+  findIncidentState,
+  findIncidentAudiences,
+  type IncidentAudience,
+} from './incidents-repository.ts';
 export type { IncidentFlag } from './role-rules.ts';
 export type { FailedCheck } from './phase-rules.ts';

@@ -12,6 +12,7 @@ export { createAttachmentStore, detectType, type AttachmentStore } from './attac
 export type { IncomingFile, Receipt } from './reports-intake.ts';
 export type { PortalView, PortalSession } from './reports-portal.ts';
 export { PORTAL_SESSION_TTL, SIGN_IN_LIMITS } from './reports-portal.ts';
+export { findReportKeys } from './reports-repository.ts';
 export type {
   ReportRecord,
   AttachmentRecord,

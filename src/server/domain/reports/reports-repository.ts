@@ -73,6 +73,20 @@ export type ReportPatch = Partial<
 >;
 
 /** Writes the projection at the version the event append produced (compare-and-set). */
+/** The keys of several reports at once, by id (the live stream names reports by key). */
+export async function findReportKeys(
+  tx: Executor,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('reports')
+    .select(['id', 'key'])
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.key]));
+}
+
 export async function updateReport(
   tx: Executor,
   report: ReportRecord,

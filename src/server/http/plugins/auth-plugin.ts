@@ -6,8 +6,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import fp from 'fastify-plugin';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { Container } from '../../container.ts';
-import { can } from '../../domain/actor.ts';
-import { csrfTokenFor, sameSecret, type UserRecord } from '../../domain/accounts/index.ts';
+import { can, type Actor } from '../../domain/actor.ts';
+import {
+  csrfTokenFor,
+  sameSecret,
+  type Accounts,
+  type UserRecord,
+} from '../../domain/accounts/index.ts';
 import { AppError } from '../../errors.ts';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE } from './cookies.ts';
 
@@ -45,6 +50,28 @@ function undeclared(route: DeclaredRoute): boolean {
 export function originOf(request: FastifyRequest) {
   const userAgent = request.headers['user-agent'];
   return { ip: request.ip, ...(typeof userAgent === 'string' ? { userAgent } : {}) };
+}
+
+/**
+ * For a response that outlives its request (the live stream): re-reads the caller's session or
+ * token as it is now, without counting that as activity. Null once the session or token has
+ * ended or expired or the user is disabled; otherwise the Actor with its current permissions.
+ */
+export function recheckerFor(
+  request: FastifyRequest,
+  accounts: Pick<Accounts, 'sessions'>,
+): () => Promise<Actor | null> {
+  const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+  const sessionId = request.credentials?.sessionId ?? null;
+  const origin = originOf(request);
+  return async () => {
+    const found = token
+      ? await accounts.sessions.authenticateToken(token, origin, { touch: false })
+      : sessionId
+        ? await accounts.sessions.authenticateSession(sessionId, origin, { touch: false })
+        : null;
+    return found?.actor ?? null;
+  };
 }
 
 export const authPlugin = fp(async (app: FastifyInstance, opts: { container: Container }) => {

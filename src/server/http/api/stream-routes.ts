@@ -1,0 +1,116 @@
+// GET /api/v1/stream: live updates for the staff console as Server-Sent Events (docs/live.md).
+// A stream subscribes to this instance's live feed, replays what a reconnecting browser missed
+// (Last-Event-ID), keeps the connection warm with heartbeat comments, re-checks its caller every
+// heartbeat, and is ended with a `closed` message when the caller signs out or the server stops.
+import sseModule, { type SSEPluginOptions } from '@fastify/sse';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { LastEventId, STREAM_EVENTS, StreamNotice } from '../../../shared/api/stream.ts';
+import type { Container } from '../../container.ts';
+import type { FeedItem } from '../../workers/live-feed.ts';
+import { recheckerFor } from '../plugins/auth-plugin.ts';
+import { actorOf } from './incident-commands.ts';
+import { LiveStream } from './live-stream.ts';
+
+// The package is CommonJS: imported from ESM its default is module.exports, the plugin wrapped
+// so that it sees this file's routes (its typings describe the unwrapped one).
+const sse = sseModule as unknown as FastifyPluginAsync<SSEPluginOptions>;
+
+/** How many missed events a reconnecting client is sent; beyond that it gets a `reset`. */
+export const REPLAY_LIMIT = 1000;
+/** How long a browser waits before reconnecting (the SSE `retry:` field). */
+const RETRY_MS = 3000;
+
+const DESCRIPTION = `Server-Sent Events. Messages:
+- \`ready\` (first): subscribed; \`data\` {"heartbeatSeconds": n}; sets \`retry\`.
+- \`change\`: something you may see changed; \`id\` is its position in the event log, \`data\` the notice below. Refetch what you show through the normal API.
+- \`reset\`: more changes were missed than can be replayed; refetch everything.
+- \`closed\`: the server ends the stream; \`data\` {"reason": "signed_out" | "shutting_down"}.
+A comment line (\`: heartbeat\`) comes every heartbeat. Send the last \`id\` back as \`Last-Event-ID\` (browsers do this when they reconnect) to be sent the changes missed meanwhile (at most ${REPLAY_LIMIT}).`;
+
+export async function streamRoutes(app: FastifyInstance, opts: { container: Container }) {
+  const { accounts, clock, config, live, liveFeed } = opts.container;
+  const heartbeatMs = config.streamHeartbeatSeconds * 1000;
+  await app.register(sse, { heartbeatInterval: heartbeatMs });
+  const open = new Set<LiveStream>();
+
+  // One timer re-checks every open stream's caller (a stream with no news still ends on time).
+  const recheckTimer = setInterval(() => {
+    for (const stream of open) stream.recheckSoon();
+  }, heartbeatMs);
+  recheckTimer.unref();
+  // Before the server stops accepting: open streams would otherwise hold the close forever.
+  app.addHook('preClose', async () => {
+    clearInterval(recheckTimer);
+    for (const stream of open) stream.end('shutting_down');
+  });
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(
+    '/api/v1/stream',
+    {
+      sse: { kind: 'manual' },
+      config: { permission: 'stream.read' },
+      schema: {
+        summary: 'Live updates: notices of what changed, as Server-Sent Events',
+        description: DESCRIPTION,
+        tags: ['live'],
+        headers: z.looseObject({ 'last-event-id': LastEventId.optional() }),
+        response: {
+          200: {
+            description: 'An event stream; each `change` message carries one notice',
+            content: { 'text/event-stream': { schema: StreamNotice } },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const lastEventId = request.headers['last-event-id'];
+      const stream = new LiveStream({
+        reply,
+        actor: actorOf(request),
+        recheck: recheckerFor(request, accounts),
+        clock,
+        recheckEveryMs: heartbeatMs,
+        log: request.log,
+      });
+      reply.sse.keepAlive();
+      reply.header('cache-control', 'no-store');
+      reply.sse.sendHeaders(200);
+
+      // Subscribe before replaying, holding live notices back until the replay is sent: a change
+      // committed meanwhile is sent (perhaps twice, which is harmless), never lost.
+      const heldBack: FeedItem[] = [];
+      let replaying = true;
+      const unsubscribe = await liveFeed.subscribe((item) =>
+        replaying ? heldBack.push(item) : stream.push(item),
+      );
+      open.add(stream);
+      reply.sse.onClose(() => {
+        unsubscribe();
+        open.delete(stream);
+      });
+
+      await stream.send({
+        event: STREAM_EVENTS.ready,
+        data: { heartbeatSeconds: config.streamHeartbeatSeconds },
+        retry: RETRY_MS,
+      });
+      const replayed = new Set<number>();
+      if (lastEventId !== undefined) {
+        const missed = await live.noticesAfter(Number(lastEventId), REPLAY_LIMIT);
+        if (!missed.complete) stream.push({ kind: 'reset', position: missed.latest });
+        for (const notice of missed.notices) {
+          replayed.add(notice.position);
+          stream.push({ kind: 'notice', notice });
+        }
+      }
+      replaying = false;
+      for (const item of heldBack) {
+        if (item.kind === 'notice' && replayed.has(item.notice.position)) continue;
+        stream.push(item);
+      }
+    },
+  );
+}

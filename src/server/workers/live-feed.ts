@@ -1,0 +1,205 @@
+// The live fan-out of one instance: hears of every commit that appended events (from its own
+// process on SQLite; from every instance, through LISTEN on one dedicated connection, on
+// PostgreSQL), turns them into notices once, and hands each to this instance's subscribers (the
+// open streams) in the order it heard them. It starts with the first subscriber.
+import pg from 'pg';
+import { liveChannel, onCommitted, parseAppendedNotice } from '../db/live-notices.ts';
+import type { Db } from '../db/schema.ts';
+import type { LiveNotice, LiveService } from '../domain/live/index.ts';
+import type { Logger } from '../logger.ts';
+
+/** A notice, or word that notices were lost (more than could be caught up): refetch everything. */
+export type FeedItem =
+  | { kind: 'notice'; notice: LiveNotice }
+  | { kind: 'reset'; /** The newest position, to resume from. */ position: number };
+export type FeedListener = (item: FeedItem) => void;
+
+export interface LiveFeedDeps {
+  db: Db;
+  live: Pick<LiveService, 'noticesAt' | 'noticesAfter' | 'latestPosition'>;
+  logger: Logger;
+  /** PostgreSQL: the database and schema whose channel to LISTEN on; null on SQLite. */
+  postgres: { url: string; schema: string } | null;
+  /** Waits before reconnecting a lost LISTEN connection: the first, doubling up to the most. */
+  reconnect?: { firstMs: number; maxMs: number };
+}
+
+/** After a lost LISTEN connection: how many missed events are caught up before a reset. */
+const CATCH_UP_LIMIT = 1000;
+
+export class LiveFeed {
+  readonly #deps: LiveFeedDeps;
+  readonly #listeners = new Set<FeedListener>();
+  readonly #reconnect: { firstMs: number; maxMs: number };
+  #starting: Promise<void> | null = null;
+  #stopLocal: (() => void) | null = null;
+  #client: pg.Client | null = null;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #retryMs: number;
+  /** The newest position handed out (caught up from after a lost connection). */
+  #latest = 0;
+  #chain: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(deps: LiveFeedDeps) {
+    this.#deps = deps;
+    this.#reconnect = deps.reconnect ?? { firstMs: 250, maxMs: 30_000 };
+    this.#retryMs = this.#reconnect.firstMs;
+  }
+
+  /** How many subscribers are listening (open streams on this instance). */
+  get subscriberCount(): number {
+    return this.#listeners.size;
+  }
+
+  /** Whether the PostgreSQL LISTEN connection is up (always true on SQLite once started). */
+  get listening(): boolean {
+    return this.#deps.postgres ? this.#client !== null : this.#stopLocal !== null;
+  }
+
+  /** Adds a listener; resolves once every change committed from now on will reach it. */
+  async subscribe(listener: FeedListener): Promise<() => void> {
+    if (this.#closed) throw new Error('the live feed is closed');
+    this.#listeners.add(listener);
+    try {
+      await this.start();
+    } catch (error) {
+      this.#listeners.delete(listener);
+      throw error;
+    }
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  start(): Promise<void> {
+    this.#starting ??= this.#begin().catch((error: unknown) => {
+      this.#starting = null; // the next subscriber tries again
+      throw error;
+    });
+    return this.#starting;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#listeners.clear();
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#stopLocal?.();
+    const client = this.#client;
+    this.#client = null;
+    await client?.end().catch(() => {});
+    await this.#chain;
+  }
+
+  async #begin(): Promise<void> {
+    if (this.#deps.postgres) await this.#listen();
+    else this.#stopLocal = onCommitted(this.#deps.db, (n) => this.#enqueue(n.positions));
+    // Read after listening starts: nothing committed in between is lost.
+    this.#latest = Math.max(this.#latest, await this.#deps.live.latestPosition());
+  }
+
+  async #listen(): Promise<void> {
+    const { url, schema } = this.#deps.postgres!;
+    const channel = liveChannel(schema);
+    const client = new pg.Client({ connectionString: url, application_name: 'stopline-live' });
+    let lost = false;
+    const onLost = (error: Error | null) => {
+      if (lost) return;
+      lost = true;
+      void client.end().catch(() => {});
+      if (this.#client === client) this.#client = null;
+      if (this.#closed) return;
+      this.#deps.logger.warn(
+        { err: error ? { message: error.message } : undefined, retryInMs: this.#retryMs },
+        'live updates: the PostgreSQL LISTEN connection was lost; reconnecting',
+      );
+      this.#scheduleReconnect();
+    };
+    client.on('notification', (message) => {
+      if (message.channel !== channel || !message.payload) return;
+      const notice = parseAppendedNotice(message.payload);
+      if (notice) this.#enqueue(notice.positions);
+    });
+    client.on('error', onLost);
+    client.on('end', () => onLost(null));
+    try {
+      await client.connect();
+      // The channel is made of [a-z0-9_] only (see liveChannel).
+      await client.query(`LISTEN "${channel}"`);
+    } catch (error) {
+      lost = true;
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (this.#closed) {
+      await client.end().catch(() => {});
+      return;
+    }
+    this.#client = client;
+  }
+
+  #scheduleReconnect(): void {
+    const wait = this.#retryMs;
+    this.#retryMs = Math.min(this.#retryMs * 2, this.#reconnect.maxMs);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (this.#closed) return;
+      this.#listen().then(
+        () => {
+          this.#retryMs = this.#reconnect.firstMs;
+          this.#deps.logger.info('live updates: listening again');
+          this.#catchUp();
+        },
+        (error: unknown) => {
+          this.#deps.logger.warn(
+            { err: { message: (error as Error).message }, retryInMs: this.#retryMs },
+            'live updates: reconnecting to PostgreSQL failed',
+          );
+          this.#scheduleReconnect();
+        },
+      );
+    }, wait);
+    this.#retryTimer.unref();
+  }
+
+  /** After a lost connection: what was committed meanwhile, or a reset when that is too much. */
+  #catchUp(): void {
+    this.#run(async () => {
+      const missed = await this.#deps.live.noticesAfter(this.#latest, CATCH_UP_LIMIT);
+      if (!missed.complete) {
+        this.#latest = missed.latest;
+        this.#emit({ kind: 'reset', position: missed.latest });
+        return;
+      }
+      this.#emitNotices(missed.notices);
+    });
+  }
+
+  #enqueue(positions: number[]): void {
+    this.#run(async () => this.#emitNotices(await this.#deps.live.noticesAt(positions)));
+  }
+
+  /** One batch at a time, so notices leave in the order their commits were heard. */
+  #run(work: () => Promise<void>): void {
+    this.#chain = this.#chain.then(work).catch((error: unknown) => {
+      this.#deps.logger.error({ err: error }, 'live updates: reading committed events failed');
+    });
+  }
+
+  #emitNotices(notices: LiveNotice[]): void {
+    for (const notice of notices) {
+      this.#latest = Math.max(this.#latest, notice.position);
+      this.#emit({ kind: 'notice', notice });
+    }
+  }
+
+  #emit(item: FeedItem): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(item);
+      } catch (error) {
+        this.#deps.logger.error({ err: error }, 'live updates: a subscriber failed');
+      }
+    }
+  }
+}
