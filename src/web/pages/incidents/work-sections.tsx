@@ -1,0 +1,455 @@
+// The work on an incident: the policy's roles (missing required ones flagged), tasks with owner,
+// due time and status, and containment actions, each of which must end reverted or kept with a
+// justification before the incident can close.
+import { useState, type FormEvent } from 'react';
+import {
+  CONTAINMENT_KINDS,
+  TASK_STATUSES,
+  TASK_TYPES,
+  type TaskStatus,
+} from '../../../shared/domain/incidents.ts';
+import { Countdown, Empty, Time } from '../../components/common.tsx';
+import { humanize } from '../../format.ts';
+import {
+  localToRfc3339,
+  useIncidentChange,
+  useStaff,
+  type Incident,
+  type SectionProps,
+} from './incident-data.ts';
+import { ChangeFeedback, Field, PersonSelect } from './incident-parts.tsx';
+
+export function RolesSection({ detail, policy, rights }: SectionProps) {
+  const { incident, flags } = detail;
+  const { people, nameOf } = useStaff();
+  const change = useIncidentChange(incident);
+  const [role, setRole] = useState('');
+  const [userId, setUserId] = useState('');
+  const [replaces, setReplaces] = useState('');
+  const holders = (id: string) => incident.roles.filter((r) => r.role === id);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void change
+      .run('/roles', { role, userId, ...(replaces ? { replacesUserId: replaces } : {}) })
+      .then((ok) => {
+        if (ok) {
+          setUserId('');
+          setReplaces('');
+        }
+      });
+  };
+  const conflicts = flags.filter((f) => f.kind === 'troubleshooting_conflict');
+  return (
+    <section aria-labelledby="roles-heading" className="panel" data-testid="roles-section">
+      <h2 id="roles-heading">Roles</h2>
+      <ul className="roles">
+        {policy.roles.map((r) => {
+          const missing = flags.find((f) => f.kind === 'missing_role' && f.role === r.id);
+          return (
+            <li key={r.id} className={missing ? 'missing' : undefined}>
+              <strong>{r.name}</strong>
+              {missing ? (
+                <span className="badge warn" data-testid={`missing-${r.id}`}>
+                  <span aria-hidden="true">⚠ </span>Required, nobody holds it
+                </span>
+              ) : null}
+              <p className="help">{r.description}</p>
+              {holders(r.id).length > 0 ? (
+                <ul>
+                  {holders(r.id).map((h) => (
+                    <li key={h.userId}>
+                      {nameOf(h.userId)}{' '}
+                      <span className="muted">
+                        since <Time value={h.since} />
+                      </span>
+                      {rights.manageRoles ? (
+                        <button
+                          type="button"
+                          className="link"
+                          disabled={change.pending}
+                          onClick={() =>
+                            void change.run(
+                              `/roles/${encodeURIComponent(r.id)}/${encodeURIComponent(h.userId)}`,
+                              {},
+                              'DELETE',
+                            )
+                          }
+                        >
+                          Release
+                          <span className="visually-hidden">
+                            {' '}
+                            {nameOf(h.userId)} from {r.name}
+                          </span>
+                        </button>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+      {conflicts.map((f) => (
+        <p key={`${f.userId}-${f.taskId}`} className="notice">
+          <span aria-hidden="true">⚠ </span>
+          {f.message}
+        </p>
+      ))}
+      {rights.manageRoles ? (
+        <details>
+          <summary>Assign a role</summary>
+          <form onSubmit={submit} aria-label="Assign a role">
+            <Field label="Role">
+              {(p) => (
+                <select
+                  {...p}
+                  required
+                  value={role}
+                  onChange={(e) => {
+                    setRole(e.target.value);
+                    setReplaces('');
+                  }}
+                >
+                  <option value="">Choose a role</option>
+                  {policy.roles.map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {r.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <PersonSelect
+              label="Person"
+              people={people}
+              value={userId}
+              onChange={setUserId}
+              required
+            />
+            {role && holders(role).length > 0 ? (
+              <Field label="Hand over from (optional)">
+                {(p) => (
+                  <select {...p} value={replaces} onChange={(e) => setReplaces(e.target.value)}>
+                    <option value="">Nobody: add another holder</option>
+                    {holders(role).map((h) => (
+                      <option key={h.userId} value={h.userId}>
+                        {nameOf(h.userId)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            ) : null}
+            <ChangeFeedback change={change} />
+            <button type="submit" disabled={change.pending}>
+              Assign role
+            </button>
+          </form>
+        </details>
+      ) : (
+        <ChangeFeedback change={change} />
+      )}
+    </section>
+  );
+}
+
+const STATUS: Record<TaskStatus, string> = {
+  open: 'Open',
+  in_progress: 'In progress',
+  done: 'Done',
+  cancelled: 'Cancelled',
+};
+
+export function TasksSection({ detail, rights }: SectionProps) {
+  const { incident } = detail;
+  const { people } = useStaff();
+  const change = useIncidentChange(incident);
+  const [type, setType] = useState<string>('other');
+  const [title, setTitle] = useState('');
+  const [assigneeId, setAssigneeId] = useState('');
+  const [due, setDue] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void change
+      .run('/tasks', { type, title, assigneeId: assigneeId || null, dueAt: localToRfc3339(due) })
+      .then((ok) => {
+        if (ok) {
+          setTitle('');
+          setDue('');
+        }
+      });
+  };
+  return (
+    <section aria-labelledby="tasks-heading" className="panel">
+      <h2 id="tasks-heading">Tasks</h2>
+      {incident.tasks.length === 0 ? (
+        <Empty>No tasks yet.</Empty>
+      ) : (
+        <ul className="cards" data-testid="tasks">
+          {incident.tasks.map((t) => (
+            <TaskCard key={t.id} task={t} incident={incident} editable={rights.update} />
+          ))}
+        </ul>
+      )}
+      {rights.update ? (
+        <details>
+          <summary>Add a task</summary>
+          <form onSubmit={submit} aria-label="Add a task">
+            <Field label="What kind of work">
+              {(p) => (
+                <select {...p} value={type} onChange={(e) => setType(e.target.value)}>
+                  {TASK_TYPES.map((t) => (
+                    <option key={t} value={t}>
+                      {humanize(t)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Task">
+              {(p) => (
+                <input
+                  {...p}
+                  required
+                  maxLength={300}
+                  value={title}
+                  onChange={(e) => setTitle(e.target.value)}
+                />
+              )}
+            </Field>
+            <PersonSelect
+              label="Assignee"
+              people={people}
+              value={assigneeId}
+              onChange={setAssigneeId}
+              allowNone="Nobody yet"
+            />
+            <Field label="Due (optional)" help="In your time zone.">
+              {(p) => (
+                <input
+                  {...p}
+                  type="datetime-local"
+                  value={due}
+                  onChange={(e) => setDue(e.target.value)}
+                />
+              )}
+            </Field>
+            <ChangeFeedback change={change} />
+            <button type="submit" disabled={change.pending}>
+              Add task
+            </button>
+          </form>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+function TaskCard({
+  task,
+  incident,
+  editable,
+}: {
+  task: Incident['tasks'][number];
+  incident: Incident;
+  editable: boolean;
+}) {
+  const { people, nameOf } = useStaff();
+  const change = useIncidentChange(incident);
+  const open = task.status === 'open' || task.status === 'in_progress';
+  const update = (changes: Record<string, unknown>) =>
+    void change.run(`/tasks/${encodeURIComponent(task.id)}`, changes, 'PATCH');
+  return (
+    <li className="card" id={`task-${task.id}`}>
+      <strong>{task.title}</strong>
+      <div className="meta">
+        <span>{humanize(task.type)}</span>
+        <span className={`badge status-${task.status}`}>{STATUS[task.status]}</span>
+        <span>Assignee: {task.assigneeId ? nameOf(task.assigneeId) : 'nobody'}</span>
+        {task.dueAt ? (
+          open ? (
+            <span>
+              Due <Countdown due={task.dueAt} />
+            </span>
+          ) : (
+            <span>
+              Was due <Time value={task.dueAt} />
+            </span>
+          )
+        ) : null}
+      </div>
+      {task.description ? <p className="untrusted">{task.description}</p> : null}
+      {editable ? (
+        <div className="task-edit">
+          <Field label="Status">
+            {(p) => (
+              <select
+                {...p}
+                value={task.status}
+                disabled={change.pending}
+                onChange={(e) => update({ status: e.target.value })}
+              >
+                {TASK_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {STATUS[s]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <PersonSelect
+            label="Assign to"
+            people={people}
+            value={task.assigneeId ?? ''}
+            onChange={(id) => update({ assigneeId: id || null })}
+            allowNone="Nobody"
+          />
+        </div>
+      ) : null}
+      <ChangeFeedback change={change} />
+    </li>
+  );
+}
+
+const CONTAINMENT_STATUS = {
+  active: 'Active: still limiting',
+  reverted: 'Reverted',
+  kept: 'Kept, justified',
+} as const;
+
+export function ContainmentSection({ detail, rights }: SectionProps) {
+  const { incident } = detail;
+  const change = useIncidentChange(incident);
+  const [kind, setKind] = useState<string>('feature_disabled');
+  const [description, setDescription] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void change.run('/containment', { kind, description }).then((ok) => ok && setDescription(''));
+  };
+  return (
+    <section aria-labelledby="containment-heading" className="panel">
+      <h2 id="containment-heading">Containment</h2>
+      <p className="help">
+        What was limited to stop the damage. Each action must be reverted, or kept with a
+        justification, before the incident can close.
+      </p>
+      {incident.containment.length === 0 ? (
+        <Empty>No containment actions recorded.</Empty>
+      ) : (
+        <ul className="cards" data-testid="containment">
+          {incident.containment.map((a) => (
+            <ContainmentCard key={a.id} action={a} incident={incident} editable={rights.update} />
+          ))}
+        </ul>
+      )}
+      {rights.update ? (
+        <details>
+          <summary>Record a containment action</summary>
+          <form onSubmit={submit} aria-label="Record a containment action">
+            <Field label="What was limited">
+              {(p) => (
+                <select {...p} value={kind} onChange={(e) => setKind(e.target.value)}>
+                  {CONTAINMENT_KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {humanize(k)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Description">
+              {(p) => (
+                <textarea
+                  {...p}
+                  required
+                  value={description}
+                  onChange={(e) => setDescription(e.target.value)}
+                />
+              )}
+            </Field>
+            <ChangeFeedback change={change} />
+            <button type="submit" disabled={change.pending}>
+              Record action
+            </button>
+          </form>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+function ContainmentCard({
+  action,
+  incident,
+  editable,
+}: {
+  action: Incident['containment'][number];
+  incident: Incident;
+  editable: boolean;
+}) {
+  const change = useIncidentChange(incident);
+  const [note, setNote] = useState('');
+  const [justification, setJustification] = useState('');
+  const to = `/containment/${encodeURIComponent(action.id)}`;
+  return (
+    <li className="card">
+      <strong>{humanize(action.kind)}</strong>
+      <p className="untrusted">{action.description}</p>
+      <div className="meta">
+        <span className={`badge ${action.status === 'active' ? 'warn' : 'ok'}`}>
+          {CONTAINMENT_STATUS[action.status]}
+        </span>
+        <span>
+          Recorded <Time value={action.recordedAt} />
+        </span>
+        {action.endedAt ? (
+          <span>
+            Ended <Time value={action.endedAt} />
+          </span>
+        ) : null}
+      </div>
+      {action.justification ? <p>Why it stays: {action.justification}</p> : null}
+      {editable && action.status === 'active' ? (
+        <div className="containment-actions">
+          <form
+            aria-label={`Revert: ${action.description}`}
+            onSubmit={(e) => {
+              e.preventDefault();
+              void change.run(`${to}/revert`, { note });
+            }}
+          >
+            <Field label="Revert note (optional)">
+              {(p) => <input {...p} value={note} onChange={(e) => setNote(e.target.value)} />}
+            </Field>
+            <button type="submit" disabled={change.pending}>
+              Revert
+            </button>
+          </form>
+          <form
+            aria-label={`Keep: ${action.description}`}
+            onSubmit={(e) => {
+              e.preventDefault();
+              void change.run(`${to}/keep`, { justification });
+            }}
+          >
+            <Field label="Why it stays">
+              {(p) => (
+                <input
+                  {...p}
+                  required
+                  value={justification}
+                  onChange={(e) => setJustification(e.target.value)}
+                />
+              )}
+            </Field>
+            <button type="submit" className="secondary" disabled={change.pending}>
+              Keep it
+            </button>
+          </form>
+        </div>
+      ) : null}
+      <ChangeFeedback change={change} />
+    </li>
+  );
+}
