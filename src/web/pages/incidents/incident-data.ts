@@ -66,6 +66,8 @@ export type Method = 'POST' | 'PATCH' | 'DELETE';
 export function useIncidentChange(incident: Pick<Incident, 'key' | 'version'>) {
   const queryClient = useQueryClient();
   const [conflict, setConflict] = useState(false);
+  // A refusal (422) is about the incident as it was: once it changes, the reasons may not hold.
+  const [refusedAt, setRefusedAt] = useState<number | null>(null);
   const mutation = useMutation({
     mutationFn: (change: { method?: Method; to: string; body?: Record<string, unknown> }) =>
       request(`${path(incident.key)}${change.to}`, {
@@ -74,8 +76,12 @@ export function useIncidentChange(incident: Pick<Incident, 'key' | 'version'>) {
           ? { headers: { 'if-match': `"${incident.version}"` } }
           : { body: { ...change.body, expectedVersion: incident.version } }),
       }),
-    onMutate: () => setConflict(false),
+    onMutate: () => {
+      setConflict(false);
+      setRefusedAt(null);
+    },
     onError: (error) => {
+      if (error instanceof ApiError && error.status === 422) setRefusedAt(incident.version);
       if (error instanceof ApiError && error.status === 409) {
         setConflict(true);
         void queryClient.invalidateQueries({ queryKey: keys.incident(incident.key) });
@@ -96,7 +102,8 @@ export function useIncidentChange(incident: Pick<Incident, 'key' | 'version'>) {
         () => false,
       ),
     pending: mutation.isPending,
-    error: conflict ? null : mutation.error,
+    error:
+      conflict || (refusedAt !== null && refusedAt !== incident.version) ? null : mutation.error,
     conflict,
     reset: () => {
       setConflict(false);

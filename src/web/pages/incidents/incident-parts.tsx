@@ -5,13 +5,23 @@ import { ApiError } from '../../api.ts';
 import { ErrorMessage } from '../../components/common.tsx';
 import type { Person } from './incident-data.ts';
 
-interface FailedCheck {
-  check: string;
-  reason: string;
+interface Refusal {
+  failedChecks?: { check: string; reason: string }[];
+  phasesNotSkippable?: string[];
 }
 
-/** The server's own words for a refused change; on a conflict, that the page was reloaded. */
-export function ChangeFeedback({ change }: { change: { error: unknown; conflict: boolean } }) {
+/**
+ * The server's own words for a refused change (a refused phase move as a list of what blocks it);
+ * on a conflict, that the page was reloaded.
+ */
+export function ChangeFeedback({
+  change,
+  phases = [],
+}: {
+  change: { error: unknown; conflict: boolean };
+  /** Names for phase ids, for a refused phase move. */
+  phases?: { id: string; name: string }[];
+}) {
   if (change.conflict)
     return (
       <p role="alert" className="notice" data-testid="conflict">
@@ -20,23 +30,28 @@ export function ChangeFeedback({ change }: { change: { error: unknown; conflict:
       </p>
     );
   if (!change.error) return null;
-  const failed =
-    change.error instanceof ApiError && Array.isArray(change.error.body.failedChecks)
-      ? (change.error.body.failedChecks as FailedCheck[])
-      : [];
+  const refusal = change.error instanceof ApiError ? (change.error.body as Refusal) : {};
+  const reasons = [
+    ...(refusal.phasesNotSkippable ?? []).map(
+      (id) => `${phases.find((p) => p.id === id)?.name ?? id} cannot be skipped for this incident`,
+    ),
+    ...(refusal.failedChecks ?? []).map((f) => f.reason),
+  ];
+  if (reasons.length === 0) return <ErrorMessage error={change.error} />;
+  // "Cannot move to Containment: a; b" — the lead sentence, then each reason on its own line.
+  const message = (change.error as ApiError).message;
+  const lead = message.includes(': ') ? message.slice(0, message.indexOf(': ')) : message;
   return (
-    <div data-testid="refusal">
-      <ErrorMessage error={change.error} />
-      {failed.length > 0 ? (
-        <ul className="checks" aria-label="What still blocks this">
-          {failed.map((f) => (
-            <li key={f.check}>
-              <span aria-hidden="true">✗ </span>
-              {f.reason}
-            </li>
-          ))}
-        </ul>
-      ) : null}
+    <div role="alert" className="error" data-testid="refusal">
+      <p>{lead}:</p>
+      <ul className="checks">
+        {reasons.map((r) => (
+          <li key={r}>
+            <span aria-hidden="true">✗ </span>
+            {r}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -104,7 +104,7 @@ export function PhaseSection({ detail, policy, rights }: SectionProps) {
               </p>
             </>
           ) : null}
-          <ChangeFeedback change={change} />
+          <ChangeFeedback change={change} phases={policy.phases} />
         </form>
       ) : null}
     </section>
