@@ -134,7 +134,7 @@ describe('the incident panel in four browsers', () => {
     await expect.poll(() => dashboard.getByTestId('live-state').textContent()).toBe('Live');
     // Marks this very document: a reload would lose it.
     await dashboard.evaluate(() => {
-      (window as unknown as { openedBeforeVote: boolean }).openedBeforeVote = true;
+      (globalThis as unknown as { openedBeforeVote: boolean }).openedBeforeVote = true;
     });
 
     // Each member votes in their own browser.
@@ -165,7 +165,7 @@ describe('the incident panel in four browsers', () => {
     expect(await stopped.textContent()).toContain(key);
     expect(
       await dashboard.evaluate(
-        () => (window as unknown as { openedBeforeVote?: boolean }).openedBeforeVote,
+        () => (globalThis as unknown as { openedBeforeVote?: boolean }).openedBeforeVote,
       ),
     ).toBe(true);
     await screenshot(dashboard, 'dashboard-line-stopped');
