@@ -17,7 +17,7 @@ import {
   type Detail,
   type SectionProps,
 } from './incident-data.ts';
-import { ChangeFeedback, Field, PersonSelect } from './incident-parts.tsx';
+import { ChangeFeedback, Field, PersonSelect, Submit, TextArea } from './incident-parts.tsx';
 import { PanelSection } from './panel-section.tsx';
 import { PhaseSection, SeveritySection, StepsSection } from './phase-section.tsx';
 import { DecisionsSection, NotesSection, TimelineSection } from './record-sections.tsx';
@@ -298,18 +298,9 @@ function ReproductionSection({ detail, policy, rights }: SectionProps) {
                 </select>
               )}
             </Field>
-            <Field label="Steps">
-              {(p) => <textarea {...p} value={steps} onChange={(e) => setSteps(e.target.value)} />}
-            </Field>
-            <Field label="Evidence">
-              {(p) => (
-                <textarea {...p} value={evidence} onChange={(e) => setEvidence(e.target.value)} />
-              )}
-            </Field>
-            <ChangeFeedback change={change} />
-            <button type="submit" disabled={change.pending}>
-              Record reproduction
-            </button>
+            <TextArea label="Steps" value={steps} onChange={setSteps} />
+            <TextArea label="Evidence" value={evidence} onChange={setEvidence} />
+            <Submit change={change}>Record reproduction</Submit>
           </form>
         </details>
       ) : null}

@@ -112,3 +112,75 @@ export function Field({
     </>
   );
 }
+
+interface TextProps {
+  label: string;
+  help?: string;
+  value: string;
+  onChange: (value: string) => void;
+  required?: boolean;
+}
+
+export function TextArea({ label, help, value, onChange, required }: TextProps) {
+  return (
+    <Field label={label} help={help}>
+      {(p) => (
+        <textarea
+          {...p}
+          required={required}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+export function TextInput({
+  label,
+  help,
+  value,
+  onChange,
+  required,
+  maxLength,
+  type = 'text',
+}: TextProps & { maxLength?: number; type?: 'text' | 'datetime-local' }) {
+  return (
+    <Field label={label} help={help}>
+      {(p) => (
+        <input
+          {...p}
+          type={type}
+          required={required}
+          maxLength={maxLength}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** What became of the last try, then the form's submit button. */
+export function Submit({
+  change,
+  children,
+  secondary,
+}: {
+  change: { error: unknown; conflict: boolean; pending: boolean };
+  children: ReactNode;
+  secondary?: boolean;
+}) {
+  return (
+    <>
+      <ChangeFeedback change={change} />
+      <button
+        type="submit"
+        className={secondary ? 'secondary' : undefined}
+        disabled={change.pending}
+      >
+        {children}
+      </button>
+    </>
+  );
+}

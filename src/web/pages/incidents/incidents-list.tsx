@@ -2,7 +2,7 @@
 // and text (the filters live in the URL, so a filtered view can be shared), and the form that
 // declares a new incident.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { post } from '../../api.ts';
 import { Empty, ErrorMessage, QueryState, SeverityBadge, Time } from '../../components/common.tsx';
@@ -10,7 +10,7 @@ import { humanize } from '../../format.ts';
 import { keys, useIncidents, usePolicy } from '../../queries.ts';
 import { useCan, useSession } from '../../session.tsx';
 import { useStaff } from './incident-data.ts';
-import { Field } from './incident-parts.tsx';
+import { Field, TextArea, TextInput } from './incident-parts.tsx';
 import './incidents.css';
 
 const PAGE = 25;
@@ -117,68 +117,73 @@ function Filters({
           <button type="submit">Search</button>
         </div>
       </div>
-      <div>
-        <label htmlFor="filter-phase">Phase</label>
-        <select
-          id="filter-phase"
-          value={filter.phase ?? ''}
-          onChange={(e) => setFilter('phase', e.target.value)}
-        >
-          <option value="">Any phase</option>
-          {policy.data?.phases.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="filter-severity">Severity</label>
-        <select
-          id="filter-severity"
-          value={filter.severity ?? ''}
-          onChange={(e) => setFilter('severity', e.target.value)}
-        >
-          <option value="">Any severity</option>
-          {policy.data?.severities.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.id} · {s.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="filter-criticality">Critical?</label>
-        <select
-          id="filter-criticality"
-          value={filter.criticality ?? ''}
-          onChange={(e) => setFilter('criticality', e.target.value)}
-        >
-          <option value="">Any</option>
-          <option value="critical">Critical</option>
-          <option value="non_critical">Not critical</option>
-          <option value="undecided">Not decided yet</option>
-        </select>
-      </div>
-      <div>
-        <label htmlFor="filter-owner">Owner</label>
-        <select
-          id="filter-owner"
-          value={filter.owner ?? ''}
-          onChange={(e) => setFilter('owner', e.target.value)}
-        >
-          <option value="">Anyone</option>
-          <option value={session.user.id}>Me</option>
-          {people
+      <FilterSelect
+        label="Phase"
+        any="Any phase"
+        value={filter.phase}
+        onChange={(v) => setFilter('phase', v)}
+        options={(policy.data?.phases ?? []).map((p) => [p.id, p.name])}
+      />
+      <FilterSelect
+        label="Severity"
+        any="Any severity"
+        value={filter.severity}
+        onChange={(v) => setFilter('severity', v)}
+        options={(policy.data?.severities ?? []).map((s) => [s.id, `${s.id} · ${s.name}`])}
+      />
+      <FilterSelect
+        label="Critical?"
+        any="Any"
+        value={filter.criticality}
+        onChange={(v) => setFilter('criticality', v)}
+        options={[
+          ['critical', 'Critical'],
+          ['non_critical', 'Not critical'],
+          ['undecided', 'Not decided yet'],
+        ]}
+      />
+      <FilterSelect
+        label="Owner"
+        any="Anyone"
+        value={filter.owner}
+        onChange={(v) => setFilter('owner', v)}
+        options={[
+          [session.user.id, 'Me'],
+          ...people
             .filter((p) => p.id !== session.user.id)
-            .map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.displayName}
-              </option>
-            ))}
-        </select>
-      </div>
+            .map((p): [string, string] => [p.id, p.displayName]),
+        ]}
+      />
     </form>
+  );
+}
+
+function FilterSelect({
+  label,
+  any,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  any: string;
+  value: string | undefined;
+  onChange: (value: string) => void;
+  options: [string, string][];
+}) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{any}</option>
+        {options.map(([v, name]) => (
+          <option key={v} value={v}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 
@@ -257,23 +262,20 @@ function DeclareIncident() {
     <details className="panel declare">
       <summary>Declare incident</summary>
       <form onSubmit={submit} aria-label="Declare incident">
-        <Field label="Title" help="What is happening, in a few words.">
-          {(p) => (
-            <input
-              {...p}
-              required
-              maxLength={300}
-              value={title}
-              onChange={(e) => setTitle(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field
+        <TextInput
+          label="Title"
+          help="What is happening, in a few words."
+          required
+          maxLength={300}
+          value={title}
+          onChange={setTitle}
+        />
+        <TextArea
           label="Summary"
           help="What you know so far: what, where, since when, how you found out."
-        >
-          {(p) => <textarea {...p} value={summary} onChange={(e) => setSummary(e.target.value)} />}
-        </Field>
+          value={summary}
+          onChange={setSummary}
+        />
         <Field
           label="Severity (optional)"
           help="Leave it to the panel unless you already know. A critical severity stops the line."
@@ -290,16 +292,7 @@ function DeclareIncident() {
           )}
         </Field>
         {severity ? (
-          <Field label="Why this severity">
-            {(p) => (
-              <textarea
-                {...p}
-                required
-                value={rationale}
-                onChange={(e) => setRationale(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextArea label="Why this severity" required value={rationale} onChange={setRationale} />
         ) : null}
         <p className="check">
           <input

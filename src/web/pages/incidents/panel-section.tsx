@@ -4,7 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { useCan } from '../../session.tsx';
 import { useIncidentChange, useStaff, type SectionProps } from './incident-data.ts';
-import { ChangeFeedback, Field, PersonSelect } from './incident-parts.tsx';
+import { PersonSelect, Submit, TextArea } from './incident-parts.tsx';
 
 const SEATS = { owner: 'Owner', responder: 'Responder', security_lead: 'Security lead' } as const;
 const OUTCOMES = { critical: 'Critical', non_critical: 'Not critical' } as const;
@@ -140,10 +140,7 @@ function ConvenePanel({ detail, policy, rights }: SectionProps) {
           onChange={setLeadId}
         />
       ) : null}
-      <ChangeFeedback change={change} />
-      <button type="submit" disabled={change.pending}>
-        Convene the panel
-      </button>
+      <Submit change={change}>Convene the panel</Submit>
     </form>
   );
 }
@@ -189,37 +186,15 @@ function VoteForm({ detail, policy }: SectionProps) {
           </p>
         </fieldset>
       ))}
-      <fieldset>
-        <legend>Your vote</legend>
-        <div className="choices">
-          {(['critical', 'non_critical'] as const).map((v) => (
-            <label key={v} className="choice">
-              <input
-                type="radio"
-                name="vote"
-                required
-                checked={vote === v}
-                onChange={() => setVote(v)}
-              />
-              {OUTCOMES[v]}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <Field label="Why (your rationale)" help="It stays on the record with your vote.">
-        {(p) => (
-          <textarea
-            {...p}
-            required
-            value={rationale}
-            onChange={(e) => setRationale(e.target.value)}
-          />
-        )}
-      </Field>
-      <ChangeFeedback change={change} />
-      <button type="submit" disabled={change.pending}>
-        Cast my vote
-      </button>
+      <OutcomeChoice legend="Your vote" name="vote" value={vote} onChange={setVote} />
+      <TextArea
+        label="Why (your rationale)"
+        help="It stays on the record with your vote."
+        required
+        value={rationale}
+        onChange={setRationale}
+      />
+      <Submit change={change}>Cast my vote</Submit>
     </form>
   );
 }
@@ -308,36 +283,14 @@ function FinalCall({ detail, waiting }: SectionProps & { waiting: boolean }) {
       </summary>
       <form onSubmit={submit} aria-label="The security lead's final call">
         <p className="help">The policy gives the security lead the final say on this panel.</p>
-        <fieldset>
-          <legend>Outcome</legend>
-          <div className="choices">
-            {(['critical', 'non_critical'] as const).map((v) => (
-              <label key={v} className="choice">
-                <input
-                  type="radio"
-                  name="final-outcome"
-                  checked={outcome === v}
-                  onChange={() => setOutcome(v)}
-                />
-                {OUTCOMES[v]}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <Field label="Rationale">
-          {(p) => (
-            <textarea
-              {...p}
-              required
-              value={rationale}
-              onChange={(e) => setRationale(e.target.value)}
-            />
-          )}
-        </Field>
-        <ChangeFeedback change={change} />
-        <button type="submit" disabled={change.pending}>
-          Record the final call
-        </button>
+        <OutcomeChoice
+          legend="Outcome"
+          name="final-outcome"
+          value={outcome}
+          onChange={setOutcome}
+        />
+        <TextArea label="Rationale" required value={rationale} onChange={setRationale} />
+        <Submit change={change}>Record the final call</Submit>
       </form>
     </details>
   );
@@ -354,19 +307,51 @@ function ReopenDecision({ detail }: SectionProps) {
     <details>
       <summary>Reopen the decision (new facts)</summary>
       <form onSubmit={submit} aria-label="Reopen the decision">
-        <Field
+        <TextArea
           label="What changed"
           help="A new round starts with the same panel; earlier votes stay on the record."
-        >
-          {(p) => (
-            <textarea {...p} required value={reason} onChange={(e) => setReason(e.target.value)} />
-          )}
-        </Field>
-        <ChangeFeedback change={change} />
-        <button type="submit" className="secondary" disabled={change.pending}>
+          required
+          value={reason}
+          onChange={setReason}
+        />
+        <Submit change={change} secondary>
           Reopen the decision
-        </button>
+        </Submit>
       </form>
     </details>
+  );
+}
+
+type Outcome = keyof typeof OUTCOMES;
+
+function OutcomeChoice({
+  legend,
+  name,
+  value,
+  onChange,
+}: {
+  legend: string;
+  name: string;
+  value: Outcome | '';
+  onChange: (value: Outcome) => void;
+}) {
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      <div className="choices">
+        {(Object.keys(OUTCOMES) as Outcome[]).map((v) => (
+          <label key={v} className="choice">
+            <input
+              type="radio"
+              name={name}
+              required
+              checked={value === v}
+              onChange={() => onChange(v)}
+            />
+            {OUTCOMES[v]}
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }

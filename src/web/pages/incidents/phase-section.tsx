@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { MILESTONES, type Milestone } from '../../../shared/domain/incidents.ts';
 import { Time } from '../../components/common.tsx';
 import { useIncidentChange, type SectionProps } from './incident-data.ts';
-import { ChangeFeedback, Field } from './incident-parts.tsx';
+import { ChangeFeedback, Field, Submit, TextArea } from './incident-parts.tsx';
 
 const SKIPPABLE: Record<string, string> = {
   never: 'cannot be skipped',
@@ -165,20 +165,14 @@ export function SeveritySection({ detail, policy, rights }: SectionProps) {
                 </select>
               )}
             </Field>
-            <Field label="Why" help="The rationale is kept on the record with the change.">
-              {(p) => (
-                <textarea
-                  {...p}
-                  required
-                  value={rationale}
-                  onChange={(e) => setRationale(e.target.value)}
-                />
-              )}
-            </Field>
-            <ChangeFeedback change={change} />
-            <button type="submit" disabled={change.pending}>
-              Change severity
-            </button>
+            <TextArea
+              label="Why"
+              help="The rationale is kept on the record with the change."
+              required
+              value={rationale}
+              onChange={setRationale}
+            />
+            <Submit change={change}>Change severity</Submit>
           </form>
         </details>
       ) : null}
@@ -245,13 +239,8 @@ export function StepsSection({ detail, rights }: SectionProps) {
                 </select>
               )}
             </Field>
-            <Field label="Note (optional)">
-              {(p) => <textarea {...p} value={note} onChange={(e) => setNote(e.target.value)} />}
-            </Field>
-            <ChangeFeedback change={change} />
-            <button type="submit" disabled={change.pending}>
-              Record step
-            </button>
+            <TextArea label="Note (optional)" value={note} onChange={setNote} />
+            <Submit change={change}>Record step</Submit>
           </form>
         </details>
       ) : null}

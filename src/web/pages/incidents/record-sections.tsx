@@ -10,7 +10,7 @@ import { formatTime, humanize } from '../../format.ts';
 import { keys } from '../../queries.ts';
 import { useSession } from '../../session.tsx';
 import { useDecisions, useIncidentChange, useStaff, type SectionProps } from './incident-data.ts';
-import { ChangeFeedback, Field } from './incident-parts.tsx';
+import { Submit, TextArea, TextInput } from './incident-parts.tsx';
 
 export function DecisionsSection({ detail, rights }: SectionProps) {
   const { incident } = detail;
@@ -62,46 +62,27 @@ export function DecisionsSection({ detail, rights }: SectionProps) {
         <details>
           <summary>Log a decision</summary>
           <form onSubmit={submit} aria-label="Log a decision">
-            <Field label="What was decided">
-              {(p) => (
-                <input
-                  {...p}
-                  required
-                  maxLength={2000}
-                  value={what}
-                  onChange={(e) => setWhat(e.target.value)}
-                />
-              )}
-            </Field>
-            <Field label="Why">
-              {(p) => (
-                <textarea {...p} required value={why} onChange={(e) => setWhy(e.target.value)} />
-              )}
-            </Field>
-            <Field label="Alternatives considered (optional)">
-              {(p) => (
-                <textarea
-                  {...p}
-                  value={alternatives}
-                  onChange={(e) => setAlternatives(e.target.value)}
-                />
-              )}
-            </Field>
-            <Field label="Decided by">
-              {(p) => (
-                <input
-                  {...p}
-                  required
-                  maxLength={300}
-                  value={decidedBy}
-                  onChange={(e) => setDecidedBy(e.target.value)}
-                />
-              )}
-            </Field>
-            <ChangeFeedback change={change} />
-            <button type="submit" disabled={change.pending}>
-              Log decision
-            </button>
+            <TextInput
+              label="What was decided"
+              required
+              maxLength={2000}
+              value={what}
+              onChange={setWhat}
+            />
+            <TextArea label="Why" required value={why} onChange={setWhy} />
+            <TextArea
+              label="Alternatives considered (optional)"
+              value={alternatives}
+              onChange={setAlternatives}
+            />
+            <TextInput
+              label="Decided by"
+              required
+              maxLength={300}
+              value={decidedBy}
+              onChange={setDecidedBy}
+            />
+            <Submit change={change}>Log decision</Submit>
           </form>
         </details>
       ) : null}
@@ -134,11 +115,13 @@ export function NotesSection({ detail, rights }: SectionProps) {
     <section aria-labelledby="notes-heading" className="panel">
       <h2 id="notes-heading">Add a note</h2>
       <form onSubmit={submit} aria-label="Add a note">
-        <Field label="Note" help="Notes appear in the timeline below.">
-          {(p) => (
-            <textarea {...p} required value={text} onChange={(e) => setText(e.target.value)} />
-          )}
-        </Field>
+        <TextArea
+          label="Note"
+          help="Notes appear in the timeline below."
+          required
+          value={text}
+          onChange={setText}
+        />
         <fieldset>
           <legend>Who may read it</legend>
           {(Object.keys(VISIBILITY) as Visibility[]).map((v) => (
@@ -153,10 +136,7 @@ export function NotesSection({ detail, rights }: SectionProps) {
             </label>
           ))}
         </fieldset>
-        <ChangeFeedback change={change} />
-        <button type="submit" disabled={change.pending}>
-          Add note
-        </button>
+        <Submit change={change}>Add note</Submit>
       </form>
     </section>
   );

@@ -17,7 +17,14 @@ import {
   type Incident,
   type SectionProps,
 } from './incident-data.ts';
-import { ChangeFeedback, Field, PersonSelect } from './incident-parts.tsx';
+import {
+  ChangeFeedback,
+  Field,
+  PersonSelect,
+  Submit,
+  TextArea,
+  TextInput,
+} from './incident-parts.tsx';
 
 export function RolesSection({ detail, policy, rights }: SectionProps) {
   const { incident, flags } = detail;
@@ -141,10 +148,7 @@ export function RolesSection({ detail, policy, rights }: SectionProps) {
                 )}
               </Field>
             ) : null}
-            <ChangeFeedback change={change} />
-            <button type="submit" disabled={change.pending}>
-              Assign role
-            </button>
+            <Submit change={change}>Assign role</Submit>
           </form>
         </details>
       ) : (
@@ -207,17 +211,7 @@ export function TasksSection({ detail, rights }: SectionProps) {
                 </select>
               )}
             </Field>
-            <Field label="Task">
-              {(p) => (
-                <input
-                  {...p}
-                  required
-                  maxLength={300}
-                  value={title}
-                  onChange={(e) => setTitle(e.target.value)}
-                />
-              )}
-            </Field>
+            <TextInput label="Task" required maxLength={300} value={title} onChange={setTitle} />
             <PersonSelect
               label="Assignee"
               people={people}
@@ -225,20 +219,14 @@ export function TasksSection({ detail, rights }: SectionProps) {
               onChange={setAssigneeId}
               allowNone="Nobody yet"
             />
-            <Field label="Due (optional)" help="In your time zone.">
-              {(p) => (
-                <input
-                  {...p}
-                  type="datetime-local"
-                  value={due}
-                  onChange={(e) => setDue(e.target.value)}
-                />
-              )}
-            </Field>
-            <ChangeFeedback change={change} />
-            <button type="submit" disabled={change.pending}>
-              Add task
-            </button>
+            <TextInput
+              label="Due (optional)"
+              help="In your time zone."
+              type="datetime-local"
+              value={due}
+              onChange={setDue}
+            />
+            <Submit change={change}>Add task</Submit>
           </form>
         </details>
       ) : null}
@@ -358,20 +346,8 @@ export function ContainmentSection({ detail, rights }: SectionProps) {
                 </select>
               )}
             </Field>
-            <Field label="Description">
-              {(p) => (
-                <textarea
-                  {...p}
-                  required
-                  value={description}
-                  onChange={(e) => setDescription(e.target.value)}
-                />
-              )}
-            </Field>
-            <ChangeFeedback change={change} />
-            <button type="submit" disabled={change.pending}>
-              Record action
-            </button>
+            <TextArea label="Description" required value={description} onChange={setDescription} />
+            <Submit change={change}>Record action</Submit>
           </form>
         </details>
       ) : null}
@@ -419,9 +395,7 @@ function ContainmentCard({
               void change.run(`${to}/revert`, { note });
             }}
           >
-            <Field label="Revert note (optional)">
-              {(p) => <input {...p} value={note} onChange={(e) => setNote(e.target.value)} />}
-            </Field>
+            <TextInput label="Revert note (optional)" value={note} onChange={setNote} />
             <button type="submit" disabled={change.pending}>
               Revert
             </button>
@@ -433,16 +407,12 @@ function ContainmentCard({
               void change.run(`${to}/keep`, { justification });
             }}
           >
-            <Field label="Why it stays">
-              {(p) => (
-                <input
-                  {...p}
-                  required
-                  value={justification}
-                  onChange={(e) => setJustification(e.target.value)}
-                />
-              )}
-            </Field>
+            <TextInput
+              label="Why it stays"
+              required
+              value={justification}
+              onChange={setJustification}
+            />
             <button type="submit" className="secondary" disabled={change.pending}>
               Keep it
             </button>
