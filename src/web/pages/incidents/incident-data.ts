@@ -112,6 +112,12 @@ export function useIncidentChange(incident: Pick<Incident, 'key' | 'version'>) {
   };
 }
 
+/** An RFC 3339 time as a datetime-local value in the browser's zone (to the minute). */
+export function rfc3339ToLocal(value: string): string {
+  const date = new Date(value);
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
 /** A datetime-local value (the browser's zone) as RFC 3339 with its offset, or null. */
 export function localToRfc3339(value: string): string | null {
   if (!value) return null;

@@ -1,8 +1,8 @@
 // /incidents/:key: one incident at a glance (severity, phase, owner, the line, what is due) and
 // everything the policy asks of it next: the panel, roles, tasks, containment, the phase move,
 // the decision log and the timeline. Live: every query sits under ['incidents', key].
-import { useState, type FormEvent } from 'react';
-import { Link, useParams } from 'react-router';
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
 import type { PolicyResponse } from '../../../shared/api/policy.ts';
 import { ApiError } from '../../api.ts';
 import { Countdown, ErrorMessage, Loading, SeverityBadge, Time } from '../../components/common.tsx';
@@ -46,6 +46,11 @@ export function IncidentPage() {
 function IncidentView({ detail, policy }: { detail: Detail; policy: PolicyResponse }) {
   const rights = useRights(detail.incident);
   const props = { detail, policy, rights };
+  // A link to one task (#task-…, from "My tasks") scrolls to it once the page has it.
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (hash) document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView();
+  }, [hash]);
   return (
     <article className="incident" aria-labelledby="incident-title">
       <IncidentHeader {...props} />

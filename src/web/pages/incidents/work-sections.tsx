@@ -12,6 +12,7 @@ import { Countdown, Empty, Time } from '../../components/common.tsx';
 import { humanize } from '../../format.ts';
 import {
   localToRfc3339,
+  rfc3339ToLocal,
   useIncidentChange,
   useStaff,
   type Incident,
@@ -246,6 +247,7 @@ function TaskCard({
   const { people, nameOf } = useStaff();
   const change = useIncidentChange(incident);
   const open = task.status === 'open' || task.status === 'in_progress';
+  const [due, setDue] = useState(task.dueAt ? rfc3339ToLocal(task.dueAt) : '');
   const update = (changes: Record<string, unknown>) =>
     void change.run(`/tasks/${encodeURIComponent(task.id)}`, changes, 'PATCH');
   return (
@@ -293,6 +295,24 @@ function TaskCard({
             onChange={(id) => update({ assigneeId: id || null })}
             allowNone="Nobody"
           />
+          <form
+            aria-label={`Due time of ${task.title}`}
+            onSubmit={(e) => {
+              e.preventDefault();
+              update({ dueAt: localToRfc3339(due) });
+            }}
+          >
+            <TextInput
+              label="Due"
+              help="In your time zone; empty for no due time."
+              type="datetime-local"
+              value={due}
+              onChange={setDue}
+            />
+            <button type="submit" className="secondary" disabled={change.pending}>
+              Set due time
+            </button>
+          </form>
         </div>
       ) : null}
       <ChangeFeedback change={change} />
