@@ -80,6 +80,7 @@ describe('role table', () => {
       'line.read',
       'policy.read',
       'reports.read',
+      'stream.read',
     ]);
     expect(permissionsForRoles(['overlord']).size).toBe(0);
   });

@@ -7,7 +7,7 @@ import { MINUTE } from '../src/server/clock.ts';
 import { ROLE_PERMISSIONS, ROLES } from '../src/server/domain/accounts/index.ts';
 import type { DeclaredRoute } from '../src/server/http/plugins/auth-plugin.ts';
 import { PERMISSIONS } from '../src/shared/domain/permissions.ts';
-import { createTokenFor, createUser, signIn } from './helpers/auth.ts';
+import { createTokenFor, createUser, revokeToken, signIn } from './helpers/auth.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
@@ -89,15 +89,7 @@ describe('authorization matrix over every /api/v1 route', () => {
     const adminHeaders = await signIn(t, admin.email, admin.password);
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/users', headers });
     expect(list.statusCode).toBe(200);
-    const tokenId = (
-      await t.app.inject({ method: 'GET', url: '/api/v1/tokens', headers })
-    ).json()[0].id as string;
-    const revoke = await t.app.inject({
-      method: 'DELETE',
-      url: `/api/v1/tokens/${tokenId}`,
-      headers: adminHeaders, // an admin revokes another user's token
-    });
-    expect(revoke.statusCode).toBe(200);
+    await revokeToken(t, headers, adminHeaders); // an admin revokes another user's token
     expect(token).toMatch(/^stl_token_/);
     for (const route of routes) {
       const status = await call(route, headers);

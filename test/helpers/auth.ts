@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemActor } from '../../src/server/domain/actor.ts';
 import { permissionsForRoles } from '../../src/server/domain/accounts/index.ts';
+import { expect } from 'vitest';
 import { SESSION_COOKIE } from '../../src/server/http/plugins/cookies.ts';
 import type { TestApp } from './test-app.ts';
 
@@ -82,4 +83,20 @@ export async function createTokenFor(
     throw new Error(`token creation failed: ${res.statusCode} ${res.body}`);
   const token = res.json().token as string;
   return { userId, token, headers: { authorization: `Bearer ${token}` } };
+}
+
+/** An admin revokes the (only) token of another user, through the API. */
+export async function revokeToken(
+  t: TestApp,
+  tokenHeaders: Record<string, string>,
+  adminHeaders: Record<string, string>,
+): Promise<void> {
+  const list = await t.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: tokenHeaders });
+  const tokenId = list.json()[0].id as string;
+  const revoke = await t.app.inject({
+    method: 'DELETE',
+    url: `/api/v1/tokens/${tokenId}`,
+    headers: adminHeaders,
+  });
+  expect(revoke.statusCode).toBe(200);
 }

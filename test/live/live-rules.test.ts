@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { permissionsForRoles } from '../../src/server/domain/accounts/index.ts';
 import type { Actor } from '../../src/server/domain/actor.ts';
-import { mayHear, noticeFor, type LoggedEvent } from '../../src/server/domain/live/live-rules.ts';
+import type { LoggedEvent } from '../../src/server/db/live-notices.ts';
+import { mayHear, noticeFor } from '../../src/server/domain/live/live-rules.ts';
 import type { Permission } from '../../src/shared/domain/permissions.ts';
 
 const AT = Date.parse('2026-03-02T09:00:00Z');

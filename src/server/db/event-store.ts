@@ -6,7 +6,7 @@
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { GENESIS_HASH, canonicalJson, chainHash } from './hash-chain.ts';
-import { announceAppended } from './live-notices.ts';
+import { announceAppended, type LoggedEvent } from './live-notices.ts';
 import type { Executor, Visibility } from './schema.ts';
 
 export interface NewEvent {
@@ -189,16 +189,6 @@ export async function listStreamEvents(
   }));
 }
 
-/** An event as the live stream reads it: where it sits in the whole log, and on what record. */
-export interface LoggedEvent {
-  position: number;
-  streamId: string;
-  streamType: string;
-  type: string;
-  at: number;
-  data: Record<string, unknown>;
-}
-
 function loggedEvents(tx: Executor) {
   return tx
     .selectFrom('events')
@@ -266,6 +256,8 @@ export async function lastEventPosition(tx: Executor): Promise<number> {
     .executeTakeFirst();
   return Number(row?.latest ?? 0);
 }
+
+export type { LoggedEvent };
 
 /** Unique-constraint violation on either driver. */
 export function isUniqueViolation(error: unknown): boolean {

@@ -8,6 +8,16 @@ import { createHash } from 'node:crypto';
 import { PostgresAdapter, sql } from 'kysely';
 import type { Db, Executor } from './schema.ts';
 
+/** An event as the live stream reads it: where it sits in the whole log, and on what record. */
+export interface LoggedEvent {
+  position: number;
+  streamId: string;
+  streamType: string;
+  type: string;
+  at: number;
+  data: Record<string, unknown>;
+}
+
 /** What a notice carries: the positions of the appended events in the log (they say the rest). */
 export interface AppendedNotice {
   positions: number[];

@@ -41,8 +41,6 @@ export type StreamNotice = z.infer<typeof StreamNotice>;
 export const StreamReady = z.object({
   /** Seconds between heartbeat comments; a stream silent for much longer is dead. */
   heartbeatSeconds: z.number(),
-  /** Position of the newest event replayed (or the Last-Event-ID sent), null when none. */
-  replayedTo: z.number().int().nullable(),
 });
 export type StreamReady = z.infer<typeof StreamReady>;
 

@@ -2,18 +2,9 @@
 // changed, never the data; it goes only to those the normal API would show the thing to.
 import type { StreamNotice, StreamSubject } from '../../../shared/api/stream.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
+import type { LoggedEvent } from '../../db/live-notices.ts';
 import { can, type Actor } from '../actor.ts';
 import { isVisibleTo, type IncidentAudience } from '../incidents/index.ts';
-
-/** A committed event as the log gives it (db/event-store.ts LoggedEvent). */
-export interface LoggedEvent {
-  position: number;
-  streamId: string;
-  streamType: string;
-  type: string;
-  at: number;
-  data: Record<string, unknown>;
-}
 
 /** Who may hear a notice: every one of these permissions, and sight of the incident if any. */
 export interface Audience {

@@ -72,8 +72,10 @@ export class LiveStream {
 
   #enqueue(work: () => Promise<void>): void {
     // A client that stops reading must not make the server hold its notices without end.
+    if (this.#ended) return;
     if (++this.#pending > MAX_PENDING) {
       this.#deps.log.warn('live stream: the client is not reading; closing the stream');
+      this.#ended = true;
       this.#deps.reply.sse.close();
       return;
     }

@@ -8,6 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LastEventId, STREAM_EVENTS, StreamNotice } from '../../../shared/api/stream.ts';
 import type { Container } from '../../container.ts';
+import { AppError } from '../../errors.ts';
 import type { FeedItem } from '../../workers/live-feed.ts';
 import { recheckerFor } from '../plugins/auth-plugin.ts';
 import { actorOf } from './incident-commands.ts';
@@ -30,7 +31,8 @@ const DESCRIPTION = `Server-Sent Events. Messages:
 A comment line (\`: heartbeat\`) comes every heartbeat. Send the last \`id\` back as \`Last-Event-ID\` (browsers do this when they reconnect) to be sent the changes missed meanwhile (at most ${REPLAY_LIMIT}).`;
 
 export async function streamRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { accounts, clock, config, live, liveFeed } = opts.container;
+  const { accounts, clock, config, liveFeed } = opts.container;
+  const notices = opts.container.live;
   const heartbeatMs = config.streamHeartbeatSeconds * 1000;
   await app.register(sse, { heartbeatInterval: heartbeatMs });
   const open = new Set<LiveStream>();
@@ -41,7 +43,9 @@ export async function streamRoutes(app: FastifyInstance, opts: { container: Cont
   }, heartbeatMs);
   recheckTimer.unref();
   // Before the server stops accepting: open streams would otherwise hold the close forever.
+  let closing = false;
   app.addHook('preClose', async () => {
+    closing = true;
     clearInterval(recheckTimer);
     for (const stream of open) stream.end('shutting_down');
   });
@@ -67,7 +71,22 @@ export async function streamRoutes(app: FastifyInstance, opts: { container: Cont
     },
     async (request, reply) => {
       const lastEventId = request.headers['last-event-id'];
-      const stream = new LiveStream({
+      // Subscribe before replaying, holding live notices back until the replay is sent: a change
+      // committed meanwhile is sent (perhaps twice, which is harmless), never lost.
+      const heldBack: FeedItem[] = [];
+      let stream: LiveStream | null = null;
+      let unsubscribe: () => void;
+      try {
+        unsubscribe = await liveFeed.subscribe((item) =>
+          stream ? stream.push(item) : heldBack.push(item),
+        );
+      } catch (error) {
+        request.log.error({ err: error }, 'live updates: subscribing failed');
+        throw new AppError('UNAVAILABLE', 'Live updates are not available right now', {
+          retryAfterSeconds: RETRY_MS / 1000,
+        });
+      }
+      const live = new LiveStream({
         reply,
         actor: actorOf(request),
         recheck: recheckerFor(request, accounts),
@@ -75,41 +94,41 @@ export async function streamRoutes(app: FastifyInstance, opts: { container: Cont
         recheckEveryMs: heartbeatMs,
         log: request.log,
       });
+      const cleanUp = () => {
+        unsubscribe();
+        open.delete(live);
+      };
+      reply.sse.onClose(cleanUp);
+      if (!reply.sse.isConnected) return cleanUp(); // the client left while subscribing
+      open.add(live);
+      if (closing) return live.end('shutting_down'); // arrived as the server began to stop
       reply.sse.keepAlive();
       reply.header('cache-control', 'no-store');
-      reply.sse.sendHeaders(200);
-
-      // Subscribe before replaying, holding live notices back until the replay is sent: a change
-      // committed meanwhile is sent (perhaps twice, which is harmless), never lost.
-      const heldBack: FeedItem[] = [];
-      let replaying = true;
-      const unsubscribe = await liveFeed.subscribe((item) =>
-        replaying ? heldBack.push(item) : stream.push(item),
-      );
-      open.add(stream);
-      reply.sse.onClose(() => {
-        unsubscribe();
-        open.delete(stream);
-      });
-
-      await stream.send({
+      await live.send({
         event: STREAM_EVENTS.ready,
         data: { heartbeatSeconds: config.streamHeartbeatSeconds },
         retry: RETRY_MS,
       });
+
       const replayed = new Set<number>();
       if (lastEventId !== undefined) {
-        const missed = await live.noticesAfter(Number(lastEventId), REPLAY_LIMIT);
-        if (!missed.complete) stream.push({ kind: 'reset', position: missed.latest });
-        for (const notice of missed.notices) {
-          replayed.add(notice.position);
-          stream.push({ kind: 'notice', notice });
+        try {
+          const missed = await notices.noticesAfter(Number(lastEventId), REPLAY_LIMIT);
+          if (!missed.complete) live.push({ kind: 'reset', position: missed.latest });
+          for (const notice of missed.notices) {
+            replayed.add(notice.position);
+            live.push({ kind: 'notice', notice });
+          }
+        } catch (error) {
+          // Without the replay the client must refetch what it shows.
+          request.log.error({ err: error }, 'live updates: replaying missed notices failed');
+          live.push({ kind: 'reset', position: Number(lastEventId) });
         }
       }
-      replaying = false;
+      stream = live;
       for (const item of heldBack) {
         if (item.kind === 'notice' && replayed.has(item.notice.position)) continue;
-        stream.push(item);
+        live.push(item);
       }
     },
   );
