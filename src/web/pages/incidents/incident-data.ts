@@ -105,10 +105,6 @@ export function useIncidentChange(incident: Pick<Incident, 'key' | 'version'>) {
     error:
       conflict || (refusedAt !== null && refusedAt !== incident.version) ? null : mutation.error,
     conflict,
-    reset: () => {
-      setConflict(false);
-      mutation.reset();
-    },
   };
 }
 

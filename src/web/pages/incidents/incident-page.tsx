@@ -21,7 +21,8 @@ import { ChangeFeedback, Field, PersonSelect, Submit, TextArea } from './inciden
 import { PanelSection } from './panel-section.tsx';
 import { PhaseSection, SeveritySection, StepsSection } from './phase-section.tsx';
 import { DecisionsSection, NotesSection, TimelineSection } from './record-sections.tsx';
-import { ContainmentSection, RolesSection, TasksSection } from './work-sections.tsx';
+import { ContainmentSection } from './containment-section.tsx';
+import { RolesSection, TasksSection } from './work-sections.tsx';
 import './incidents.css';
 
 export function IncidentPage() {

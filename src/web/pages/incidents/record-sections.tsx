@@ -327,7 +327,10 @@ function describe(e: Item, nameOf: (id: string | null) => string, hideVotes: boo
       return `The line runs again: ${text(d.reason)}`;
     case 'incident.reproduction_recorded':
       return `Reproduction: ${humanize(text(d.result))}`;
-    default:
-      return humanize(e.type.replace(/^incident\./, ''));
+    default: {
+      // The clocks' events name the deadline's kind.
+      const what = humanize(e.type.replace(/^incident\./, ''));
+      return typeof d.kind === 'string' ? `${what}: ${humanize(d.kind)}` : what;
+    }
   }
 }

@@ -1,13 +1,7 @@
-// The work on an incident: the policy's roles (missing required ones flagged), tasks with owner,
-// due time and status, and containment actions, each of which must end reverted or kept with a
-// justification before the incident can close.
+// The work on an incident: the policy's roles (missing required ones flagged) and tasks with
+// assignee, due time and status. Containment actions are in containment-section.tsx.
 import { useState, type FormEvent } from 'react';
-import {
-  CONTAINMENT_KINDS,
-  TASK_STATUSES,
-  TASK_TYPES,
-  type TaskStatus,
-} from '../../../shared/domain/incidents.ts';
+import { TASK_STATUSES, TASK_TYPES, type TaskStatus } from '../../../shared/domain/incidents.ts';
 import { Countdown, Empty, Time } from '../../components/common.tsx';
 import { humanize } from '../../format.ts';
 import {
@@ -18,14 +12,7 @@ import {
   type Incident,
   type SectionProps,
 } from './incident-data.ts';
-import {
-  ChangeFeedback,
-  Field,
-  PersonSelect,
-  Submit,
-  TextArea,
-  TextInput,
-} from './incident-parts.tsx';
+import { ChangeFeedback, Field, PersonSelect, Submit, TextInput } from './incident-parts.tsx';
 
 export function RolesSection({ detail, policy, rights }: SectionProps) {
   const { incident, flags } = detail;
@@ -311,130 +298,6 @@ function TaskCard({
             />
             <button type="submit" className="secondary" disabled={change.pending}>
               Set due time
-            </button>
-          </form>
-        </div>
-      ) : null}
-      <ChangeFeedback change={change} />
-    </li>
-  );
-}
-
-const CONTAINMENT_STATUS = {
-  active: 'Active: still limiting',
-  reverted: 'Reverted',
-  kept: 'Kept, justified',
-} as const;
-
-export function ContainmentSection({ detail, rights }: SectionProps) {
-  const { incident } = detail;
-  const change = useIncidentChange(incident);
-  const [kind, setKind] = useState<string>('feature_disabled');
-  const [description, setDescription] = useState('');
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void change.run('/containment', { kind, description }).then((ok) => ok && setDescription(''));
-  };
-  return (
-    <section aria-labelledby="containment-heading" className="panel">
-      <h2 id="containment-heading">Containment</h2>
-      <p className="help">
-        What was limited to stop the damage. Each action must be reverted, or kept with a
-        justification, before the incident can close.
-      </p>
-      {incident.containment.length === 0 ? (
-        <Empty>No containment actions recorded.</Empty>
-      ) : (
-        <ul className="cards" data-testid="containment">
-          {incident.containment.map((a) => (
-            <ContainmentCard key={a.id} action={a} incident={incident} editable={rights.update} />
-          ))}
-        </ul>
-      )}
-      {rights.update ? (
-        <details>
-          <summary>Record a containment action</summary>
-          <form onSubmit={submit} aria-label="Record a containment action">
-            <Field label="What was limited">
-              {(p) => (
-                <select {...p} value={kind} onChange={(e) => setKind(e.target.value)}>
-                  {CONTAINMENT_KINDS.map((k) => (
-                    <option key={k} value={k}>
-                      {humanize(k)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <TextArea label="Description" required value={description} onChange={setDescription} />
-            <Submit change={change}>Record action</Submit>
-          </form>
-        </details>
-      ) : null}
-    </section>
-  );
-}
-
-function ContainmentCard({
-  action,
-  incident,
-  editable,
-}: {
-  action: Incident['containment'][number];
-  incident: Incident;
-  editable: boolean;
-}) {
-  const change = useIncidentChange(incident);
-  const [note, setNote] = useState('');
-  const [justification, setJustification] = useState('');
-  const to = `/containment/${encodeURIComponent(action.id)}`;
-  return (
-    <li className="card">
-      <strong>{humanize(action.kind)}</strong>
-      <p className="untrusted">{action.description}</p>
-      <div className="meta">
-        <span className={`badge ${action.status === 'active' ? 'warn' : 'ok'}`}>
-          {CONTAINMENT_STATUS[action.status]}
-        </span>
-        <span>
-          Recorded <Time value={action.recordedAt} />
-        </span>
-        {action.endedAt ? (
-          <span>
-            Ended <Time value={action.endedAt} />
-          </span>
-        ) : null}
-      </div>
-      {action.justification ? <p>Why it stays: {action.justification}</p> : null}
-      {editable && action.status === 'active' ? (
-        <div className="containment-actions">
-          <form
-            aria-label={`Revert: ${action.description}`}
-            onSubmit={(e) => {
-              e.preventDefault();
-              void change.run(`${to}/revert`, { note });
-            }}
-          >
-            <TextInput label="Revert note (optional)" value={note} onChange={setNote} />
-            <button type="submit" disabled={change.pending}>
-              Revert
-            </button>
-          </form>
-          <form
-            aria-label={`Keep: ${action.description}`}
-            onSubmit={(e) => {
-              e.preventDefault();
-              void change.run(`${to}/keep`, { justification });
-            }}
-          >
-            <TextInput
-              label="Why it stays"
-              required
-              value={justification}
-              onChange={setJustification}
-            />
-            <button type="submit" className="secondary" disabled={change.pending}>
-              Keep it
             </button>
           </form>
         </div>
