@@ -5,7 +5,14 @@ import { CONTAINMENT_KINDS } from '../../../shared/domain/incidents.ts';
 import { Empty, Time } from '../../components/common.tsx';
 import { humanize } from '../../format.ts';
 import { useIncidentChange, type Incident, type SectionProps } from './incident-data.ts';
-import { ChangeFeedback, Field, Submit, TextArea, TextInput } from './incident-parts.tsx';
+import {
+  ChangeFeedback,
+  Submit,
+  TextArea,
+  TextInput,
+  KindSelect,
+  FormDetails,
+} from './incident-parts.tsx';
 
 const CONTAINMENT_STATUS = {
   active: 'Active: still limiting',
@@ -39,24 +46,20 @@ export function ContainmentSection({ detail, rights }: SectionProps) {
         </ul>
       )}
       {rights.update ? (
-        <details>
-          <summary>Record a containment action</summary>
-          <form onSubmit={submit} aria-label="Record a containment action">
-            <Field label="What was limited">
-              {(p) => (
-                <select {...p} value={kind} onChange={(e) => setKind(e.target.value)}>
-                  {CONTAINMENT_KINDS.map((k) => (
-                    <option key={k} value={k}>
-                      {humanize(k)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <TextArea label="Description" required value={description} onChange={setDescription} />
-            <Submit change={change}>Record action</Submit>
-          </form>
-        </details>
+        <FormDetails
+          summary="Record a containment action"
+          label="Record a containment action"
+          onSubmit={submit}
+        >
+          <KindSelect
+            label="What was limited"
+            kinds={CONTAINMENT_KINDS}
+            value={kind}
+            onChange={setKind}
+          />
+          <TextArea label="Description" required value={description} onChange={setDescription} />
+          <Submit change={change}>Record action</Submit>
+        </FormDetails>
       ) : null}
     </section>
   );

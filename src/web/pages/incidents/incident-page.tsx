@@ -17,7 +17,14 @@ import {
   type Detail,
   type SectionProps,
 } from './incident-data.ts';
-import { ChangeFeedback, Field, PersonSelect, Submit, TextArea } from './incident-parts.tsx';
+import {
+  ChangeFeedback,
+  Field,
+  PersonSelect,
+  Submit,
+  TextArea,
+  FormDetails,
+} from './incident-parts.tsx';
 import { PanelSection } from './panel-section.tsx';
 import { PhaseSection, SeveritySection, StepsSection } from './phase-section.tsx';
 import { DecisionsSection, NotesSection, TimelineSection } from './record-sections.tsx';
@@ -284,31 +291,30 @@ function ReproductionSection({ detail, policy, rights }: SectionProps) {
         <p className="muted">No reproduction recorded yet.</p>
       )}
       {rights.update ? (
-        <details>
-          <summary>
-            {incident.reproduction ? 'Record a new result' : 'Record the reproduction'}
-          </summary>
-          <form onSubmit={submit} aria-label="Record the reproduction">
-            <Field label="Result" help={policy.verification.description}>
-              {(p) => (
-                <select
-                  {...p}
-                  value={result}
-                  onChange={(e) => setResult(e.target.value as keyof typeof RESULTS)}
-                >
-                  {Object.entries(RESULTS).map(([id, name]) => (
-                    <option key={id} value={id}>
-                      {name}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <TextArea label="Steps" value={steps} onChange={setSteps} />
-            <TextArea label="Evidence" value={evidence} onChange={setEvidence} />
-            <Submit change={change}>Record reproduction</Submit>
-          </form>
-        </details>
+        <FormDetails
+          summary={incident.reproduction ? 'Record a new result' : 'Record the reproduction'}
+          label="Record the reproduction"
+          onSubmit={submit}
+        >
+          <Field label="Result" help={policy.verification.description}>
+            {(p) => (
+              <select
+                {...p}
+                value={result}
+                onChange={(e) => setResult(e.target.value as keyof typeof RESULTS)}
+              >
+                {Object.entries(RESULTS).map(([id, name]) => (
+                  <option key={id} value={id}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <TextArea label="Steps" value={steps} onChange={setSteps} />
+          <TextArea label="Evidence" value={evidence} onChange={setEvidence} />
+          <Submit change={change}>Record reproduction</Submit>
+        </FormDetails>
       ) : null}
     </section>
   );

@@ -1,8 +1,9 @@
 // Small pieces the incident sections share: what happened to a change (refused, conflicting,
 // wrong field), a picker for people, and a labelled select.
-import { useId, type ReactNode } from 'react';
+import { useId, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../api.ts';
 import { ErrorMessage } from '../../components/common.tsx';
+import { humanize } from '../../format.ts';
 import type { Person } from './incident-data.ts';
 
 interface Refusal {
@@ -182,5 +183,54 @@ export function Submit({
         {children}
       </button>
     </>
+  );
+}
+
+/** One of a fixed list of ids (task types, containment kinds), each shown in words. */
+export function KindSelect({
+  label,
+  kinds,
+  value,
+  onChange,
+}: {
+  label: string;
+  kinds: readonly string[];
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field label={label}>
+      {(p) => (
+        <select {...p} value={value} onChange={(e) => onChange(e.target.value)}>
+          {kinds.map((k) => (
+            <option key={k} value={k}>
+              {humanize(k)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** A form folded away behind its summary, as most changes on the incident page are. */
+export function FormDetails({
+  summary,
+  label,
+  onSubmit,
+  children,
+}: {
+  summary: string;
+  label: string;
+  onSubmit: (event: FormEvent) => void;
+  children: ReactNode;
+}) {
+  return (
+    <details>
+      <summary>{summary}</summary>
+      <form onSubmit={onSubmit} aria-label={label}>
+        {children}
+      </form>
+    </details>
   );
 }

@@ -4,7 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { useCan } from '../../session.tsx';
 import { useIncidentChange, useStaff, type SectionProps } from './incident-data.ts';
-import { PersonSelect, Submit, TextArea } from './incident-parts.tsx';
+import { PersonSelect, Submit, TextArea, FormDetails } from './incident-parts.tsx';
 
 const SEATS = { owner: 'Owner', responder: 'Responder', security_lead: 'Security lead' } as const;
 const OUTCOMES = { critical: 'Critical', non_critical: 'Not critical' } as const;
@@ -304,21 +304,22 @@ function ReopenDecision({ detail }: SectionProps) {
     void change.run('/decision/reopen', { reason }).then((ok) => ok && setReason(''));
   };
   return (
-    <details>
-      <summary>Reopen the decision (new facts)</summary>
-      <form onSubmit={submit} aria-label="Reopen the decision">
-        <TextArea
-          label="What changed"
-          help="A new round starts with the same panel; earlier votes stay on the record."
-          required
-          value={reason}
-          onChange={setReason}
-        />
-        <Submit change={change} secondary>
-          Reopen the decision
-        </Submit>
-      </form>
-    </details>
+    <FormDetails
+      summary="Reopen the decision (new facts)"
+      label="Reopen the decision"
+      onSubmit={submit}
+    >
+      <TextArea
+        label="What changed"
+        help="A new round starts with the same panel; earlier votes stay on the record."
+        required
+        value={reason}
+        onChange={setReason}
+      />
+      <Submit change={change} secondary>
+        Reopen the decision
+      </Submit>
+    </FormDetails>
   );
 }
 

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { MILESTONES, type Milestone } from '../../../shared/domain/incidents.ts';
 import { Time } from '../../components/common.tsx';
 import { useIncidentChange, type SectionProps } from './incident-data.ts';
-import { ChangeFeedback, Field, Submit, TextArea } from './incident-parts.tsx';
+import { ChangeFeedback, Field, Submit, TextArea, FormDetails } from './incident-parts.tsx';
 
 const SKIPPABLE: Record<string, string> = {
   never: 'cannot be skipped',
@@ -142,39 +142,36 @@ export function SeveritySection({ detail, policy, rights }: SectionProps) {
         )}
       </p>
       {rights.update ? (
-        <details>
-          <summary>Change the severity</summary>
-          <form onSubmit={submit} aria-label="Change the severity">
-            <Field label="New severity">
-              {(p) => (
-                <select
-                  {...p}
-                  required
-                  value={severity}
-                  onChange={(e) => setSeverity(e.target.value)}
-                >
-                  <option value="">Choose a severity</option>
-                  {policy.severities
-                    .filter((s) => s.id !== incident.severity)
-                    .map((s) => (
-                      <option key={s.id} value={s.id}>
-                        {s.id} · {s.name}
-                        {s.critical ? ' (critical: stops the line)' : ''}
-                      </option>
-                    ))}
-                </select>
-              )}
-            </Field>
-            <TextArea
-              label="Why"
-              help="The rationale is kept on the record with the change."
-              required
-              value={rationale}
-              onChange={setRationale}
-            />
-            <Submit change={change}>Change severity</Submit>
-          </form>
-        </details>
+        <FormDetails summary="Change the severity" label="Change the severity" onSubmit={submit}>
+          <Field label="New severity">
+            {(p) => (
+              <select
+                {...p}
+                required
+                value={severity}
+                onChange={(e) => setSeverity(e.target.value)}
+              >
+                <option value="">Choose a severity</option>
+                {policy.severities
+                  .filter((s) => s.id !== incident.severity)
+                  .map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.id} · {s.name}
+                      {s.critical ? ' (critical: stops the line)' : ''}
+                    </option>
+                  ))}
+              </select>
+            )}
+          </Field>
+          <TextArea
+            label="Why"
+            help="The rationale is kept on the record with the change."
+            required
+            value={rationale}
+            onChange={setRationale}
+          />
+          <Submit change={change}>Change severity</Submit>
+        </FormDetails>
       ) : null}
     </section>
   );
@@ -219,30 +216,27 @@ export function StepsSection({ detail, rights }: SectionProps) {
         })}
       </ul>
       {rights.update && todo.length > 0 ? (
-        <details>
-          <summary>Record a step</summary>
-          <form onSubmit={submit} aria-label="Record a step">
-            <Field label="Step">
-              {(p) => (
-                <select
-                  {...p}
-                  required
-                  value={milestone}
-                  onChange={(e) => setMilestone(e.target.value)}
-                >
-                  <option value="">Choose a step</option>
-                  {todo.map((m) => (
-                    <option key={m} value={m}>
-                      {STEPS[m]}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <TextArea label="Note (optional)" value={note} onChange={setNote} />
-            <Submit change={change}>Record step</Submit>
-          </form>
-        </details>
+        <FormDetails summary="Record a step" label="Record a step" onSubmit={submit}>
+          <Field label="Step">
+            {(p) => (
+              <select
+                {...p}
+                required
+                value={milestone}
+                onChange={(e) => setMilestone(e.target.value)}
+              >
+                <option value="">Choose a step</option>
+                {todo.map((m) => (
+                  <option key={m} value={m}>
+                    {STEPS[m]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <TextArea label="Note (optional)" value={note} onChange={setNote} />
+          <Submit change={change}>Record step</Submit>
+        </FormDetails>
       ) : null}
     </section>
   );

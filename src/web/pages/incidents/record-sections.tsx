@@ -10,7 +10,7 @@ import { formatTime, humanize } from '../../format.ts';
 import { keys } from '../../queries.ts';
 import { useSession } from '../../session.tsx';
 import { useDecisions, useIncidentChange, useStaff, type SectionProps } from './incident-data.ts';
-import { Submit, TextArea, TextInput } from './incident-parts.tsx';
+import { Submit, TextArea, TextInput, FormDetails } from './incident-parts.tsx';
 
 export function DecisionsSection({ detail, rights }: SectionProps) {
   const { incident } = detail;
@@ -59,32 +59,29 @@ export function DecisionsSection({ detail, rights }: SectionProps) {
         }
       </QueryState>
       {rights.record ? (
-        <details>
-          <summary>Log a decision</summary>
-          <form onSubmit={submit} aria-label="Log a decision">
-            <TextInput
-              label="What was decided"
-              required
-              maxLength={2000}
-              value={what}
-              onChange={setWhat}
-            />
-            <TextArea label="Why" required value={why} onChange={setWhy} />
-            <TextArea
-              label="Alternatives considered (optional)"
-              value={alternatives}
-              onChange={setAlternatives}
-            />
-            <TextInput
-              label="Decided by"
-              required
-              maxLength={300}
-              value={decidedBy}
-              onChange={setDecidedBy}
-            />
-            <Submit change={change}>Log decision</Submit>
-          </form>
-        </details>
+        <FormDetails summary="Log a decision" label="Log a decision" onSubmit={submit}>
+          <TextInput
+            label="What was decided"
+            required
+            maxLength={2000}
+            value={what}
+            onChange={setWhat}
+          />
+          <TextArea label="Why" required value={why} onChange={setWhy} />
+          <TextArea
+            label="Alternatives considered (optional)"
+            value={alternatives}
+            onChange={setAlternatives}
+          />
+          <TextInput
+            label="Decided by"
+            required
+            maxLength={300}
+            value={decidedBy}
+            onChange={setDecidedBy}
+          />
+          <Submit change={change}>Log decision</Submit>
+        </FormDetails>
       ) : null}
     </section>
   );

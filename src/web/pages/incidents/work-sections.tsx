@@ -12,7 +12,15 @@ import {
   type Incident,
   type SectionProps,
 } from './incident-data.ts';
-import { ChangeFeedback, Field, PersonSelect, Submit, TextInput } from './incident-parts.tsx';
+import {
+  ChangeFeedback,
+  Field,
+  PersonSelect,
+  Submit,
+  TextInput,
+  KindSelect,
+  FormDetails,
+} from './incident-parts.tsx';
 
 export function RolesSection({ detail, policy, rights }: SectionProps) {
   const { incident, flags } = detail;
@@ -92,53 +100,50 @@ export function RolesSection({ detail, policy, rights }: SectionProps) {
         </p>
       ))}
       {rights.manageRoles ? (
-        <details>
-          <summary>Assign a role</summary>
-          <form onSubmit={submit} aria-label="Assign a role">
-            <Field label="Role">
+        <FormDetails summary="Assign a role" label="Assign a role" onSubmit={submit}>
+          <Field label="Role">
+            {(p) => (
+              <select
+                {...p}
+                required
+                value={role}
+                onChange={(e) => {
+                  setRole(e.target.value);
+                  setReplaces('');
+                }}
+              >
+                <option value="">Choose a role</option>
+                {policy.roles.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <PersonSelect
+            label="Person"
+            people={people}
+            value={userId}
+            onChange={setUserId}
+            required
+          />
+          {role && holders(role).length > 0 ? (
+            <Field label="Hand over from (optional)">
               {(p) => (
-                <select
-                  {...p}
-                  required
-                  value={role}
-                  onChange={(e) => {
-                    setRole(e.target.value);
-                    setReplaces('');
-                  }}
-                >
-                  <option value="">Choose a role</option>
-                  {policy.roles.map((r) => (
-                    <option key={r.id} value={r.id}>
-                      {r.name}
+                <select {...p} value={replaces} onChange={(e) => setReplaces(e.target.value)}>
+                  <option value="">Nobody: add another holder</option>
+                  {holders(role).map((h) => (
+                    <option key={h.userId} value={h.userId}>
+                      {nameOf(h.userId)}
                     </option>
                   ))}
                 </select>
               )}
             </Field>
-            <PersonSelect
-              label="Person"
-              people={people}
-              value={userId}
-              onChange={setUserId}
-              required
-            />
-            {role && holders(role).length > 0 ? (
-              <Field label="Hand over from (optional)">
-                {(p) => (
-                  <select {...p} value={replaces} onChange={(e) => setReplaces(e.target.value)}>
-                    <option value="">Nobody: add another holder</option>
-                    {holders(role).map((h) => (
-                      <option key={h.userId} value={h.userId}>
-                        {nameOf(h.userId)}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-            ) : null}
-            <Submit change={change}>Assign role</Submit>
-          </form>
-        </details>
+          ) : null}
+          <Submit change={change}>Assign role</Submit>
+        </FormDetails>
       ) : (
         <ChangeFeedback change={change} />
       )}
@@ -185,38 +190,30 @@ export function TasksSection({ detail, rights }: SectionProps) {
         </ul>
       )}
       {rights.update ? (
-        <details>
-          <summary>Add a task</summary>
-          <form onSubmit={submit} aria-label="Add a task">
-            <Field label="What kind of work">
-              {(p) => (
-                <select {...p} value={type} onChange={(e) => setType(e.target.value)}>
-                  {TASK_TYPES.map((t) => (
-                    <option key={t} value={t}>
-                      {humanize(t)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <TextInput label="Task" required maxLength={300} value={title} onChange={setTitle} />
-            <PersonSelect
-              label="Assignee"
-              people={people}
-              value={assigneeId}
-              onChange={setAssigneeId}
-              allowNone="Nobody yet"
-            />
-            <TextInput
-              label="Due (optional)"
-              help="In your time zone."
-              type="datetime-local"
-              value={due}
-              onChange={setDue}
-            />
-            <Submit change={change}>Add task</Submit>
-          </form>
-        </details>
+        <FormDetails summary="Add a task" label="Add a task" onSubmit={submit}>
+          <KindSelect
+            label="What kind of work"
+            kinds={TASK_TYPES}
+            value={type}
+            onChange={setType}
+          />
+          <TextInput label="Task" required maxLength={300} value={title} onChange={setTitle} />
+          <PersonSelect
+            label="Assignee"
+            people={people}
+            value={assigneeId}
+            onChange={setAssigneeId}
+            allowNone="Nobody yet"
+          />
+          <TextInput
+            label="Due (optional)"
+            help="In your time zone."
+            type="datetime-local"
+            value={due}
+            onChange={setDue}
+          />
+          <Submit change={change}>Add task</Submit>
+        </FormDetails>
       ) : null}
     </section>
   );
