@@ -6,6 +6,8 @@ import { MfaEnrolmentPage } from './pages/account.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { DeadlinesPage } from './pages/deadlines.tsx';
 import { AdminRoute, PolicyRoute, TokensRoute } from './pages/admin/routes.tsx';
+import { IncidentPage } from './pages/incidents/incident-page.tsx';
+import { IncidentsPage } from './pages/incidents/incidents-list.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
 import { ReportsQueuePage } from './pages/reports/queue.tsx';
 import { ReportPage } from './pages/reports/report.tsx';
@@ -27,6 +29,8 @@ export function App() {
         <Route path="deadlines" element={<DeadlinesPage />} />
         <Route path="reports" element={<ReportsQueuePage />} />
         <Route path="reports/:key" element={<ReportPage />} />
+        <Route path="incidents" element={<IncidentsPage />} />
+        <Route path="incidents/:key" element={<IncidentPage />} />
         <Route path="account" element={<MfaEnrolmentPage />} />
         <Route path="account/mfa" element={<MfaEnrolmentPage />} />
         <Route path="account/tokens" element={<TokensRoute />} />

@@ -17,6 +17,7 @@ import { deadlinesRoutes } from './api/deadlines-routes.ts';
 import { policyRoutes } from './api/policy-routes.ts';
 import { oidcRoutes } from './api/oidc-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
+import { staffRoutes } from './api/staff-routes.ts';
 import { setupRoutes } from './api/setup-routes.ts';
 import { streamRoutes } from './api/stream-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
@@ -74,6 +75,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     await app.register(routes, { container });
   await app.register(accountLinkPages);
   await app.register(incidentsRoutes, { container });
+  await app.register(staffRoutes, { container });
   await app.register(incidentLifecycleRoutes, { container });
   await app.register(lineRoutes, { container });
   await app.register(notificationRoutes, { container });

@@ -1,11 +1,13 @@
-// GET /api/v1/tasks: open tasks across the incidents the caller may see, e.g. `?assignee=me` for
-// the dashboard's "my tasks".
+// GET /api/v1/tasks: tasks across the incidents the caller may see, e.g. `?assignee=me` for the
+// dashboard's "my tasks". Open tasks (open or in progress) by default, the soonest due first.
 import { z } from 'zod';
 import { TASK_STATUSES, TASK_TYPES } from '../domain/incidents.ts';
+import { Time } from './times.ts';
 
 export const TaskListQuery = z.object({
   /** A user id, or `me` for the caller. */
   assignee: z.string().min(1).max(100).optional(),
+  /** `open`: still to do (open or in progress); `all`: done and cancelled ones too. */
   status: z.enum(['open', 'all']).default('open'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -20,7 +22,7 @@ export const TaskList = z.object({
       title: z.string(),
       status: z.enum(TASK_STATUSES),
       assigneeId: z.string().nullable(),
-      dueAt: z.iso.datetime().nullable(),
+      dueAt: Time.nullable(),
     }),
   ),
 });

@@ -1,5 +1,5 @@
 // Reads of the incident projections: one incident with its parts, lists with filters, the line.
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type {
   ContainmentKind,
   ContainmentStatus,
@@ -11,7 +11,7 @@ import type {
   TaskStatus,
   TaskType,
 } from '../../../shared/domain/incidents.ts';
-import type { Executor } from '../../db/schema.ts';
+import type { Database, Executor } from '../../db/schema.ts';
 import type { IncidentState } from './incident-state.ts';
 
 const INCIDENT_COLUMNS = [
@@ -237,6 +237,22 @@ export interface IncidentListFilter {
   offset: number;
 }
 
+/** Unrestricted incidents, and restricted ones this person takes part in (for `incidents` rows). */
+function visibleTo(participantId: string) {
+  return (eb: ExpressionBuilder<Database, 'incidents'>) =>
+    eb.or([
+      eb('incidents.restricted', '=', 0),
+      eb(
+        'incidents.id',
+        'in',
+        eb
+          .selectFrom('incident_participants')
+          .select('incident_participants.incident_id')
+          .where('incident_participants.user_id', '=', participantId),
+      ),
+    ]);
+}
+
 export interface IncidentSummaryRow {
   id: string;
   key: string;
@@ -274,22 +290,7 @@ export async function listIncidents(
       ]),
     );
   }
-  if (filter.participantId !== null) {
-    const participantId = filter.participantId;
-    query = query.where((eb) =>
-      eb.or([
-        eb('restricted', '=', 0),
-        eb(
-          'id',
-          'in',
-          eb
-            .selectFrom('incident_participants')
-            .select('incident_id')
-            .where('user_id', '=', participantId),
-        ),
-      ]),
-    );
-  }
+  if (filter.participantId !== null) query = query.where(visibleTo(filter.participantId));
   const [rows, count] = await Promise.all([
     query
       .select([
@@ -433,4 +434,53 @@ export async function findIncidentAudiences(
   );
   for (const p of participants) audiences.get(p.incident_id)?.participants.push(p.user_id);
   return audiences;
+}
+
+export interface TaskListFilter {
+  /** Only tasks assigned to this person. */
+  assigneeId?: string | undefined;
+  /** Only tasks still to do (open or in progress). */
+  openOnly: boolean;
+  /** Tasks of restricted incidents only for this participant; null for all (admins). */
+  participantId: string | null;
+  limit: number;
+}
+
+/** Tasks across incidents with their incident's key and title: the soonest due first. */
+export async function listTasks(tx: Executor, filter: TaskListFilter) {
+  let query = tx
+    .selectFrom('incident_tasks')
+    .innerJoin('incidents', 'incidents.id', 'incident_tasks.incident_id');
+  if (filter.assigneeId) query = query.where('incident_tasks.assignee_id', '=', filter.assigneeId);
+  if (filter.openOnly) query = query.where('incident_tasks.status', 'in', ['open', 'in_progress']);
+  if (filter.participantId !== null) query = query.where(visibleTo(filter.participantId));
+  const rows = await query
+    .select([
+      'incident_tasks.id',
+      'incident_tasks.type',
+      'incident_tasks.title',
+      'incident_tasks.status',
+      'incident_tasks.assignee_id',
+      'incident_tasks.due_at',
+      'incident_tasks.created_at',
+      'incidents.key as incident_key',
+      'incidents.title as incident_title',
+    ])
+    // Tasks without a due time last, on both databases (they sort NULLs differently).
+    .orderBy(sql`case when incident_tasks.due_at is null then 1 else 0 end`)
+    .orderBy('incident_tasks.due_at')
+    .orderBy('incident_tasks.created_at')
+    .orderBy('incident_tasks.id')
+    .limit(filter.limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    incidentKey: r.incident_key,
+    incidentTitle: r.incident_title,
+    type: r.type as TaskType,
+    title: r.title,
+    status: r.status as TaskStatus,
+    assigneeId: r.assignee_id,
+    dueAt: num(r.due_at),
+  }));
 }

@@ -293,7 +293,26 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     listIncidents(actor: Actor, filter: Omit<repo.IncidentListFilter, 'participantId'>) {
       return repo.listIncidents(db, {
         ...filter,
-        participantId: isAdmin(actor) ? null : (actor.userId ?? ''),
+        participantId: visibleToParticipant(actor),
+      });
+    },
+
+    /**
+     * Tasks across the incidents this caller may see (restricted ones only for participants);
+     * `assignee` is a user id or `me`.
+     */
+    async listTasks(
+      actor: Actor,
+      filter: { assignee?: string | undefined; openOnly: boolean; limit: number },
+    ) {
+      const { assignee, ...rest } = filter;
+      const assigneeId = assignee === 'me' ? actor.userId : assignee;
+      // `me` for a caller who is nobody (the system) has no tasks.
+      if (assigneeId === null) return [];
+      return repo.listTasks(db, {
+        ...rest,
+        assigneeId,
+        participantId: visibleToParticipant(actor),
       });
     },
 
@@ -487,6 +506,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
 
     lineHistory: (limit: number) => listLineHistory(db, limit),
   };
+}
+
+/** Admins see every incident (null); others see restricted ones only where they take part. */
+function visibleToParticipant(actor: Actor): string | null {
+  return isAdmin(actor) ? null : (actor.userId ?? '');
 }
 
 /**

@@ -12,6 +12,7 @@ import type {
   Timeline,
 } from '../../../shared/api/incidents.ts';
 import type { LineHistory, LineState } from '../../../shared/api/line.ts';
+import type { TaskList } from '../../../shared/api/tasks.ts';
 import type {
   ContainmentAction,
   IncidentState,
@@ -84,6 +85,10 @@ export function presentIncidentList(
     total: page.total,
     ...paging,
   };
+}
+
+export function presentTaskList(items: Result<'listTasks'>): TaskList {
+  return { items: items.map((t) => ({ ...t, dueAt: iso(t.dueAt) })) };
 }
 
 export function presentDecisions(items: Result<'listDecisions'>): Json<typeof Decisions> {

@@ -1,5 +1,6 @@
 // /api/v1/incidents: open, list, read and edit incidents, their owner, notes, decision log and
-// timeline. The lifecycle steps live in incident-lifecycle-routes.ts.
+// timeline; /api/v1/tasks: tasks across incidents. The lifecycle steps live in
+// incident-lifecycle-routes.ts.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
@@ -19,12 +20,14 @@ import {
   TimelineQuery,
   UpdateIncident,
 } from '../../../shared/api/incidents.ts';
+import { TaskList, TaskListQuery } from '../../../shared/api/tasks.ts';
 import type { Container } from '../../container.ts';
 import { actorOf, incidentCommand, sendIncident } from './incident-commands.ts';
 import {
   presentDecisions,
   presentIncidentDetail,
   presentIncidentList,
+  presentTaskList,
   presentTimeline,
 } from './incident-presenters.ts';
 
@@ -73,6 +76,28 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { container: C
         offset,
       });
       return presentIncidentList(page, { limit, offset });
+    },
+  );
+
+  typed.get(
+    '/api/v1/tasks',
+    {
+      config: { permission: 'incidents.read' },
+      schema: {
+        summary: 'Tasks across the incidents the caller may see, e.g. ?assignee=me',
+        tags,
+        querystring: TaskListQuery,
+        response: { 200: TaskList },
+      },
+    },
+    async (request) => {
+      const { assignee, status, limit } = request.query;
+      const items = await incidents.listTasks(actorOf(request), {
+        assignee,
+        openOnly: status === 'open',
+        limit,
+      });
+      return presentTaskList(items);
     },
   );
 

@@ -1,0 +1,39 @@
+// /api/v1/staff: the active staff by name and role, for anyone who works on incidents.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { StaffDirectory } from '../../../shared/api/staff.ts';
+import type { Container } from '../../container.ts';
+import { listActiveUsers } from '../../domain/accounts/index.ts';
+import { presentTime } from './time-presenter.ts';
+
+export async function staffRoutes(app: FastifyInstance, opts: { container: Container }) {
+  const { db, clock } = opts.container;
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/v1/staff',
+    {
+      config: { permission: 'incidents.read' },
+      schema: {
+        summary: 'Active staff by name and role (no contact details), to pick people for incidents',
+        tags: ['users'],
+        response: { 200: StaffDirectory },
+      },
+    },
+    async (): Promise<StaffDirectory> => {
+      const now = clock.now();
+      const people = await listActiveUsers(db);
+      return {
+        items: people
+          .map((u) => ({
+            id: u.id,
+            displayName: u.displayName,
+            roles: u.roles,
+            awayUntil:
+              u.availability.awayUntil !== null && u.availability.awayUntil > now
+                ? presentTime(u.availability.awayUntil)
+                : null,
+          }))
+          .sort((a, b) => a.displayName.localeCompare(b.displayName)),
+      };
+    },
+  );
+}

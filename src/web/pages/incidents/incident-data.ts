@@ -1,0 +1,156 @@
+// The incident pages' data: the incident detail and its parts under ['incidents', key] (the live
+// stream refreshes that prefix), the staff directory for names, and one way to change an
+// incident: send the version the page shows, and on 409 say so and reload.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { z } from 'zod';
+import type { DeadlineList } from '../../../shared/api/deadlines.ts';
+import type { Decisions, IncidentDetail } from '../../../shared/api/incidents.ts';
+import type { PolicyResponse } from '../../../shared/api/policy.ts';
+import type { StaffDirectory } from '../../../shared/api/staff.ts';
+import { ApiError, request } from '../../api.ts';
+import { keys } from '../../queries.ts';
+import { useCan, useSession } from '../../session.tsx';
+
+export type Detail = z.infer<typeof IncidentDetail>;
+export type Incident = Detail['incident'];
+export type Person = StaffDirectory['items'][number];
+
+const path = (key: string) => `/incidents/${encodeURIComponent(key)}`;
+
+export function useIncidentDetail(key: string) {
+  return useQuery({
+    queryKey: keys.incident(key),
+    queryFn: () => request<Detail>(path(key)),
+  });
+}
+
+export function useIncidentDeadlines(key: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...keys.incident(key), 'deadlines'],
+    queryFn: () => request<z.infer<typeof DeadlineList>>(`${path(key)}/deadlines`),
+    enabled,
+  });
+}
+
+export function useDecisions(key: string) {
+  return useQuery({
+    queryKey: [...keys.incident(key), 'decisions'],
+    queryFn: () => request<z.infer<typeof Decisions>>(`${path(key)}/decisions`),
+  });
+}
+
+/** Everyone who can be picked, and a name for an id. */
+export function useStaff() {
+  const staff = useQuery({
+    queryKey: ['staff'],
+    queryFn: () => request<StaffDirectory>('/staff'),
+    staleTime: 5 * 60_000,
+  });
+  const people = staff.data?.items ?? [];
+  const byId = new Map(people.map((p) => [p.id, p]));
+  return {
+    people,
+    nameOf: (id: string | null | undefined) =>
+      id ? (byId.get(id)?.displayName ?? 'Someone no longer on staff') : 'Nobody',
+  };
+}
+
+export type Method = 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * A change to the incident shown: sends `expectedVersion` from the loaded detail. A 409 means
+ * someone else changed it first: the page reloads the incident and says so; other errors (a
+ * refused phase move, a field problem) are kept for the form to show.
+ */
+export function useIncidentChange(incident: Pick<Incident, 'key' | 'version'>) {
+  const queryClient = useQueryClient();
+  const [conflict, setConflict] = useState(false);
+  // A refusal (422) is about the incident as it was: once it changes, the reasons may not hold.
+  const [refusedAt, setRefusedAt] = useState<number | null>(null);
+  const mutation = useMutation({
+    mutationFn: (change: { method?: Method; to: string; body?: Record<string, unknown> }) =>
+      request(`${path(incident.key)}${change.to}`, {
+        method: change.method ?? 'POST',
+        ...(change.method === 'DELETE'
+          ? { headers: { 'if-match': `"${incident.version}"` } }
+          : { body: { ...change.body, expectedVersion: incident.version } }),
+      }),
+    onMutate: () => {
+      setConflict(false);
+      setRefusedAt(null);
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 422) setRefusedAt(incident.version);
+      if (error instanceof ApiError && error.status === 409) {
+        setConflict(true);
+        void queryClient.invalidateQueries({ queryKey: keys.incident(incident.key) });
+      }
+    },
+    onSettled: () =>
+      Promise.all(
+        [keys.incidents, keys.line, keys.tasks, keys.deadlines].map((queryKey) =>
+          queryClient.invalidateQueries({ queryKey }),
+        ),
+      ),
+  });
+  return {
+    /** Resolves true when the change was made. */
+    run: (to: string, body: Record<string, unknown> = {}, method: Method = 'POST') =>
+      mutation.mutateAsync({ to, body, method }).then(
+        () => true,
+        () => false,
+      ),
+    pending: mutation.isPending,
+    error:
+      conflict || (refusedAt !== null && refusedAt !== incident.version) ? null : mutation.error,
+    conflict,
+  };
+}
+
+/** An RFC 3339 time as a datetime-local value in the browser's zone (to the minute). */
+export function rfc3339ToLocal(value: string): string {
+  const date = new Date(value);
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/** A datetime-local value (the browser's zone) as RFC 3339 with its offset, or null. */
+export function localToRfc3339(value: string): string | null {
+  if (!value) return null;
+  const ms = new Date(value).getTime();
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+/** The incident role whose holder may close the incident and manage its roles (as the server). */
+const COMMANDER = 'incident_commander';
+
+/**
+ * What the signed-in user may do on this incident: their permissions, plus what holding the
+ * incident's commander role gives. The server checks again; this only hides what would be refused.
+ */
+export function useRights(incident: Incident) {
+  const can = useCan();
+  const me = useSession().user.id;
+  const commander = incident.roles.some((r) => r.role === COMMANDER && r.userId === me);
+  const open = incident.closedAt === null;
+  return {
+    me,
+    open,
+    update: open && can('incidents.update'),
+    assess: open && can('incidents.assess'),
+    decide: open && can('incidents.decide'),
+    manageRoles: open && (can('incidents.manage_roles') || commander),
+    close: open && (can('incidents.close') || commander),
+    /** Notes and the decision log stay writable after closing. */
+    record: can('incidents.update'),
+    readDeadlines: can('deadlines.read'),
+  };
+}
+export type Rights = ReturnType<typeof useRights>;
+
+/** What every section of the incident page is given. */
+export interface SectionProps {
+  detail: Detail;
+  policy: PolicyResponse;
+  rights: Rights;
+}

@@ -1,0 +1,236 @@
+// Small pieces the incident sections share: what happened to a change (refused, conflicting,
+// wrong field), a picker for people, and a labelled select.
+import { useId, type FormEvent, type ReactNode } from 'react';
+import { ApiError } from '../../api.ts';
+import { ErrorMessage } from '../../components/common.tsx';
+import { humanize } from '../../format.ts';
+import type { Person } from './incident-data.ts';
+
+interface Refusal {
+  failedChecks?: { check: string; reason: string }[];
+  phasesNotSkippable?: string[];
+}
+
+/**
+ * The server's own words for a refused change (a refused phase move as a list of what blocks it);
+ * on a conflict, that the page was reloaded.
+ */
+export function ChangeFeedback({
+  change,
+  phases = [],
+}: {
+  change: { error: unknown; conflict: boolean };
+  /** Names for phase ids, for a refused phase move. */
+  phases?: { id: string; name: string }[];
+}) {
+  if (change.conflict)
+    return (
+      <p role="alert" className="notice" data-testid="conflict">
+        Someone else changed this incident while you were working on it. The page now shows the
+        latest version: check it, then try again.
+      </p>
+    );
+  if (!change.error) return null;
+  const refusal = change.error instanceof ApiError ? (change.error.body as Refusal) : {};
+  const reasons = [
+    ...(refusal.phasesNotSkippable ?? []).map(
+      (id) => `${phases.find((p) => p.id === id)?.name ?? id} cannot be skipped for this incident`,
+    ),
+    ...(refusal.failedChecks ?? []).map((f) => f.reason),
+  ];
+  if (reasons.length === 0) return <ErrorMessage error={change.error} />;
+  // "Cannot move to Containment: a; b" — the lead sentence, then each reason on its own line.
+  const message = (change.error as ApiError).message;
+  const lead = message.includes(': ') ? message.slice(0, message.indexOf(': ')) : message;
+  return (
+    <div role="alert" className="error" data-testid="refusal">
+      <p>{lead}:</p>
+      <ul className="checks">
+        {reasons.map((r) => (
+          <li key={r}>
+            <span aria-hidden="true">✗ </span>
+            {r}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function PersonSelect({
+  label,
+  people,
+  value,
+  onChange,
+  allowNone,
+  required,
+}: {
+  label: string;
+  people: Person[];
+  value: string;
+  onChange: (id: string) => void;
+  allowNone?: string;
+  required?: boolean;
+}) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} required={required} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{allowNone ?? 'Choose a person'}</option>
+        {people.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.displayName}
+            {p.awayUntil ? ' (away)' : ''}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+/** A labelled field whose help text (the policy's words) is tied to it for screen readers. */
+export function Field({
+  label,
+  help,
+  children,
+}: {
+  label: string;
+  help?: string | null | undefined;
+  children: (props: { id: string; 'aria-describedby'?: string }) => ReactNode;
+}) {
+  const id = useId();
+  const helpId = `${id}-help`;
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      {help ? (
+        <p className="help" id={helpId}>
+          {help}
+        </p>
+      ) : null}
+      {children(help ? { id, 'aria-describedby': helpId } : { id })}
+    </>
+  );
+}
+
+interface TextProps {
+  label: string;
+  help?: string;
+  value: string;
+  onChange: (value: string) => void;
+  required?: boolean;
+}
+
+export function TextArea({ label, help, value, onChange, required }: TextProps) {
+  return (
+    <Field label={label} help={help}>
+      {(p) => (
+        <textarea
+          {...p}
+          required={required}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+export function TextInput({
+  label,
+  help,
+  value,
+  onChange,
+  required,
+  maxLength,
+  type = 'text',
+}: TextProps & { maxLength?: number; type?: 'text' | 'datetime-local' }) {
+  return (
+    <Field label={label} help={help}>
+      {(p) => (
+        <input
+          {...p}
+          type={type}
+          required={required}
+          maxLength={maxLength}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** What became of the last try, then the form's submit button. */
+export function Submit({
+  change,
+  children,
+  secondary,
+}: {
+  change: { error: unknown; conflict: boolean; pending: boolean };
+  children: ReactNode;
+  secondary?: boolean;
+}) {
+  return (
+    <>
+      <ChangeFeedback change={change} />
+      <button
+        type="submit"
+        className={secondary ? 'secondary' : undefined}
+        disabled={change.pending}
+      >
+        {children}
+      </button>
+    </>
+  );
+}
+
+/** One of a fixed list of ids (task types, containment kinds), each shown in words. */
+export function KindSelect({
+  label,
+  kinds,
+  value,
+  onChange,
+}: {
+  label: string;
+  kinds: readonly string[];
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field label={label}>
+      {(p) => (
+        <select {...p} value={value} onChange={(e) => onChange(e.target.value)}>
+          {kinds.map((k) => (
+            <option key={k} value={k}>
+              {humanize(k)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** A form folded away behind its summary, as most changes on the incident page are. */
+export function FormDetails({
+  summary,
+  label,
+  onSubmit,
+  children,
+}: {
+  summary: string;
+  label: string;
+  onSubmit: (event: FormEvent) => void;
+  children: ReactNode;
+}) {
+  return (
+    <details>
+      <summary>{summary}</summary>
+      <form onSubmit={onSubmit} aria-label={label}>
+        {children}
+      </form>
+    </details>
+  );
+}

@@ -1,0 +1,318 @@
+// /incidents: every incident the user may see, filtered by phase, severity, owner, criticality
+// and text (the filters live in the URL, so a filtered view can be shared), and the form that
+// declares a new incident.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { post } from '../../api.ts';
+import { Empty, ErrorMessage, QueryState, SeverityBadge, Time } from '../../components/common.tsx';
+import { humanize } from '../../format.ts';
+import { keys, useIncidents, usePolicy } from '../../queries.ts';
+import { useCan, useSession } from '../../session.tsx';
+import { useStaff } from './incident-data.ts';
+import { Field, TextArea, TextInput } from './incident-parts.tsx';
+import './incidents.css';
+
+const PAGE = 25;
+const FILTERS = ['phase', 'severity', 'owner', 'criticality', 'q'] as const;
+type Filter = (typeof FILTERS)[number];
+
+export function IncidentsPage() {
+  const can = useCan();
+  const [params, setParams] = useSearchParams();
+  const offset = Number(params.get('offset') ?? 0) || 0;
+  const filter = Object.fromEntries(
+    FILTERS.map((f) => [f, params.get(f) ?? undefined]).filter(([, v]) => v),
+  ) as Partial<Record<Filter, string>>;
+  const incidents = useIncidents({ ...filter, limit: PAGE, offset });
+
+  function setFilter(name: Filter, value: string) {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    next.delete('offset');
+    setParams(next, { replace: true });
+  }
+  function setOffset(value: number) {
+    const next = new URLSearchParams(params);
+    if (value > 0) next.set('offset', String(value));
+    else next.delete('offset');
+    setParams(next);
+  }
+
+  return (
+    <>
+      <h1>Incidents</h1>
+      {can('incidents.create') ? <DeclareIncident /> : null}
+      <Filters filter={filter} setFilter={setFilter} />
+      <QueryState query={incidents} what="incidents">
+        {(data) => (
+          <>
+            <p className="muted" role="status">
+              {data.total === 0
+                ? 'No incidents match.'
+                : `Showing ${data.offset + 1}–${data.offset + data.items.length} of ${data.total}`}
+            </p>
+            {data.items.length === 0 ? (
+              <Empty>
+                {Object.keys(filter).length > 0
+                  ? 'Try fewer filters.'
+                  : 'No incidents yet. Declare one when something is burning.'}
+              </Empty>
+            ) : (
+              <IncidentCards items={data.items} />
+            )}
+            <nav aria-label="Pages" className="pager">
+              {offset > 0 ? (
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => setOffset(Math.max(0, offset - PAGE))}
+                >
+                  Newer incidents
+                </button>
+              ) : null}
+              {offset + data.items.length < data.total ? (
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => setOffset(offset + PAGE)}
+                >
+                  Older incidents
+                </button>
+              ) : null}
+            </nav>
+          </>
+        )}
+      </QueryState>
+    </>
+  );
+}
+
+function Filters({
+  filter,
+  setFilter,
+}: {
+  filter: Partial<Record<Filter, string>>;
+  setFilter: (name: Filter, value: string) => void;
+}) {
+  const policy = usePolicy();
+  const session = useSession();
+  const { people } = useStaff();
+  const [q, setQ] = useState(filter.q ?? '');
+  return (
+    <form
+      className="filters"
+      role="search"
+      aria-label="Filter incidents"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setFilter('q', q.trim());
+      }}
+    >
+      <div>
+        <label htmlFor="filter-q">Search title, summary or key</label>
+        <div className="inline">
+          <input id="filter-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+          <button type="submit">Search</button>
+        </div>
+      </div>
+      <FilterSelect
+        label="Phase"
+        any="Any phase"
+        value={filter.phase}
+        onChange={(v) => setFilter('phase', v)}
+        options={(policy.data?.phases ?? []).map((p) => [p.id, p.name])}
+      />
+      <FilterSelect
+        label="Severity"
+        any="Any severity"
+        value={filter.severity}
+        onChange={(v) => setFilter('severity', v)}
+        options={(policy.data?.severities ?? []).map((s) => [s.id, `${s.id} · ${s.name}`])}
+      />
+      <FilterSelect
+        label="Critical?"
+        any="Any"
+        value={filter.criticality}
+        onChange={(v) => setFilter('criticality', v)}
+        options={[
+          ['critical', 'Critical'],
+          ['non_critical', 'Not critical'],
+          ['undecided', 'Not decided yet'],
+        ]}
+      />
+      <FilterSelect
+        label="Owner"
+        any="Anyone"
+        value={filter.owner}
+        onChange={(v) => setFilter('owner', v)}
+        options={[
+          [session.user.id, 'Me'],
+          ...people
+            .filter((p) => p.id !== session.user.id)
+            .map((p): [string, string] => [p.id, p.displayName]),
+        ]}
+      />
+    </form>
+  );
+}
+
+function FilterSelect({
+  label,
+  any,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  any: string;
+  value: string | undefined;
+  onChange: (value: string) => void;
+  options: [string, string][];
+}) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{any}</option>
+        {options.map(([v, name]) => (
+          <option key={v} value={v}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function IncidentCards({
+  items,
+}: {
+  items: NonNullable<ReturnType<typeof useIncidents>['data']>['items'];
+}) {
+  const policy = usePolicy();
+  const { nameOf } = useStaff();
+  const phaseName = (id: string) =>
+    policy.data?.phases.find((p) => p.id === id)?.name ?? humanize(id);
+  return (
+    <ul className="cards" data-testid="incident-list">
+      {items.map((i) => (
+        <li key={i.id} className="card incident-card">
+          <Link to={`/incidents/${encodeURIComponent(i.key)}`} className="incident-link">
+            <strong>{i.key}</strong> <span>{i.title}</span>
+          </Link>
+          <div className="meta">
+            <SeverityBadge severity={i.severity} />
+            <span>
+              Phase: <strong>{phaseName(i.phase)}</strong>
+            </span>
+            <span>
+              Owner: {i.ownerId ? nameOf(i.ownerId) : <span className="badge warn">No owner</span>}
+            </span>
+            {i.criticality ? (
+              <span>{i.criticality === 'critical' ? 'Critical' : 'Not critical'}</span>
+            ) : (
+              <span className="muted">Criticality not decided</span>
+            )}
+            {i.lineStopped ? (
+              <span className="badge stopped">
+                <span aria-hidden="true">■ </span>Line stopped
+              </span>
+            ) : null}
+            {i.restricted ? <span className="badge">Restricted</span> : null}
+            <span className="muted">
+              Declared <Time value={i.declaredAt} />
+            </span>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function DeclareIncident() {
+  const policy = usePolicy();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [title, setTitle] = useState('');
+  const [summary, setSummary] = useState('');
+  const [severity, setSeverity] = useState('');
+  const [rationale, setRationale] = useState('');
+  const [restricted, setRestricted] = useState(false);
+  const declare = useMutation({
+    mutationFn: () =>
+      post<{ key: string }>('/incidents', {
+        title,
+        summary,
+        restricted,
+        ...(severity ? { severity, severityRationale: rationale || 'Set when declared' } : {}),
+      }),
+    onSuccess: async (incident) => {
+      await queryClient.invalidateQueries({ queryKey: keys.incidents });
+      navigate(`/incidents/${encodeURIComponent(incident.key)}`);
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    declare.mutate();
+  };
+  return (
+    <details className="panel declare">
+      <summary>Declare incident</summary>
+      <form onSubmit={submit} aria-label="Declare incident">
+        <TextInput
+          label="Title"
+          help="What is happening, in a few words."
+          required
+          maxLength={300}
+          value={title}
+          onChange={setTitle}
+        />
+        <TextArea
+          label="Summary"
+          help="What you know so far: what, where, since when, how you found out."
+          value={summary}
+          onChange={setSummary}
+        />
+        <Field
+          label="Severity (optional)"
+          help="Leave it to the panel unless you already know. A critical severity stops the line."
+        >
+          {(p) => (
+            <select {...p} value={severity} onChange={(e) => setSeverity(e.target.value)}>
+              <option value="">Let the panel decide</option>
+              {policy.data?.severities.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.id} · {s.name} — {s.description}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {severity ? (
+          <TextArea label="Why this severity" required value={rationale} onChange={setRationale} />
+        ) : null}
+        <p className="check">
+          <input
+            id="declare-restricted"
+            type="checkbox"
+            checked={restricted}
+            onChange={(e) => setRestricted(e.target.checked)}
+            aria-describedby="declare-restricted-help"
+          />
+          <label htmlFor="declare-restricted">Restricted</label>
+        </p>
+        <p className="help" id="declare-restricted-help">
+          Only the people working on it (and admins) will see a restricted incident, e.g. for an
+          insider case.
+        </p>
+        <ErrorMessage error={declare.error} />
+        <button type="submit" disabled={declare.isPending}>
+          {declare.isPending ? 'Declaring…' : 'Declare incident'}
+        </button>
+      </form>
+    </details>
+  );
+}
