@@ -113,7 +113,7 @@ async function main() {
   await buildConsole();
   const assets = initialAssets();
 
-  const t = await startBrowserApp({ STOPLINE_LOG_LEVEL: 'silent' });
+  const t = await startBrowserApp({ env: { STOPLINE_LOG_LEVEL: 'silent' } });
   const browser = await launchBrowser();
   try {
     // Seed through the services: open incidents, a third of them P2, each with tasks due over

@@ -18,12 +18,21 @@ export interface BrowserApp extends TestApp {
  * browser's Origin with it). The fake clock starts at the real time, because the browser's own
  * clock drives the countdowns.
  */
-export async function startBrowserApp(env: Record<string, string> = {}): Promise<BrowserApp> {
+export async function startBrowserApp(
+  options: {
+    env?: Record<string, string>;
+    /** Another app's database and clock: a second instance of the same Stopline (PostgreSQL). */
+    database?: TestApp['database'];
+    clock?: FakeClock;
+  } = {},
+): Promise<BrowserApp> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const t = await createTestApp({
-    env: { STOPLINE_BASE_URL: baseUrl, ...env },
-    clock: new FakeClock(new Date().toISOString()),
+    env: { STOPLINE_BASE_URL: baseUrl, ...options.env },
+    config: { baseUrl },
+    clock: options.clock ?? new FakeClock(new Date().toISOString()),
+    ...(options.database ? { database: options.database } : {}),
   });
   await t.app.listen({ port, host: '127.0.0.1' });
   return { ...t, baseUrl };
