@@ -470,3 +470,39 @@ describe('incidents API', () => {
     expect(bad.json().errors[0].field).toBe('querystring.open');
   });
 });
+
+describe('the communications lead', () => {
+  it('posts reporter and public updates on an incident, and cannot change anything else', async () => {
+    const comms = (await loginAs(t, 'comms')).headers;
+    const owner = (await loginAs(t, 'responder')).headers;
+    const opened = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/incidents',
+      headers: owner,
+      payload: { title: 'Status page outage' },
+    });
+    const key = opened.json().key as string;
+    const note = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/incidents/${key}/notes`,
+      headers: comms,
+      payload: { text: 'We are investigating degraded logins.', visibility: 'public' },
+    });
+    expect(note.statusCode, note.body).toBe(200);
+    const timeline = await t.app.inject({
+      url: `/api/v1/incidents/${key}/timeline?type=incident.note_added`,
+      headers: comms,
+    });
+    expect(timeline.json().items[0]).toMatchObject({
+      visibility: 'public',
+      data: { text: 'We are investigating degraded logins.' },
+    });
+    const edit = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/incidents/${key}`,
+      headers: comms,
+      payload: { title: 'Renamed by comms' },
+    });
+    expect(edit.statusCode).toBe(403);
+  });
+});

@@ -17,6 +17,9 @@ export const PERMISSIONS = [
   'incidents.read',
   'incidents.create',
   'incidents.update',
+  // notes on an incident's record, internal or for the reporter or the public: external
+  // communication is the communications lead's job (policy role communications_lead)
+  'incidents.communicate',
   'incidents.assess',
   'incidents.decide',
   'incidents.manage_roles',

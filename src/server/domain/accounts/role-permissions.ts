@@ -18,6 +18,7 @@ export const ROLE_PERMISSIONS = {
     ...OWN,
     'incidents.create',
     'incidents.update',
+    'incidents.communicate',
     'incidents.assess',
     'incidents.decide',
     'incidents.manage_roles',
@@ -38,6 +39,7 @@ export const ROLE_PERMISSIONS = {
     ...OWN,
     'incidents.create',
     'incidents.update',
+    'incidents.communicate',
     'incidents.assess',
     'reports.read',
     'reports.read_contact',
@@ -46,8 +48,16 @@ export const ROLE_PERMISSIONS = {
     'reports.verify_identity',
     'deadlines.manage',
   ],
-  // The communications lead keeps reporters informed but takes no part in triage.
-  comms: [...READ_ALONG, ...OWN, 'reports.read', 'reports.read_contact', 'reports.communicate'],
+  // The communications lead keeps reporters, customers and colleagues informed (notes for the
+  // reporter and the public on incidents, messages to reporters) but takes no part in triage.
+  comms: [
+    ...READ_ALONG,
+    ...OWN,
+    'incidents.communicate',
+    'reports.read',
+    'reports.read_contact',
+    'reports.communicate',
+  ],
   legal: [...READ_ALONG, ...OWN, 'audit.read', 'reports.read', 'reports.read_contact'],
   viewer: [...READ_ALONG, ...OWN, 'reports.read'],
 } as const satisfies Record<string, readonly Permission[]>;

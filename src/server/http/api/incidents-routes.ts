@@ -169,7 +169,7 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { container: C
     {
       method: 'POST',
       url: '/api/v1/incidents/:ref/notes',
-      permission: 'incidents.update',
+      permission: 'incidents.communicate',
       summary: 'Add a note to the timeline',
       body: AddNote,
     },
