@@ -2,7 +2,7 @@
 // folders under pages/; each is reachable only when signed in.
 import { Route, Routes } from 'react-router';
 import { Layout } from './layout.tsx';
-import { MfaEnrolmentPage } from './pages/account.tsx';
+import { AccountPage, MfaEnrolmentPage } from './pages/account.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { DeadlinesPage } from './pages/deadlines.tsx';
 import { AdminRoute, PolicyRoute, TokensRoute } from './pages/admin/routes.tsx';
@@ -31,7 +31,7 @@ export function App() {
         <Route path="reports/:key" element={<ReportPage />} />
         <Route path="incidents" element={<IncidentsPage />} />
         <Route path="incidents/:key" element={<IncidentPage />} />
-        <Route path="account" element={<MfaEnrolmentPage />} />
+        <Route path="account" element={<AccountPage />} />
         <Route path="account/mfa" element={<MfaEnrolmentPage />} />
         <Route path="account/tokens" element={<TokensRoute />} />
         <Route path="admin/*" element={<AdminRoute />} />

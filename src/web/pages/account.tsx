@@ -6,6 +6,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { post } from '../api.ts';
 import { ErrorMessage } from '../components/common.tsx';
 import { SESSION_KEY, safeNext, useSession } from '../session.tsx';
+import { NotificationPreferences } from './notification-preferences.tsx';
 
 interface Enrolment {
   secret: string;
@@ -13,7 +14,9 @@ interface Enrolment {
   qrCodeDataUrl: string;
 }
 
-export function MfaEnrolmentPage() {
+export function MfaEnrolmentPage({ level = 1 }: { level?: 1 | 2 }) {
+  const Heading = level === 1 ? 'h1' : 'h2';
+  const Sub = level === 1 ? 'h2' : 'h3';
   const session = useSession();
   const [params] = useSearchParams();
   const navigate = useNavigate();
@@ -50,7 +53,7 @@ export function MfaEnrolmentPage() {
 
   return (
     <section className="narrow">
-      <h1>Two-step sign-in</h1>
+      <Heading>Two-step sign-in</Heading>
       {session.mfaEnrolmentRequired ? (
         <p role="status" className="notice">
           Your security policy requires a second factor before you can use Stopline.
@@ -60,7 +63,7 @@ export function MfaEnrolmentPage() {
         <p>Two-step sign-in is on for your account.</p>
       ) : recoveryCodes ? (
         <>
-          <h2>Keep your recovery codes</h2>
+          <Sub>Keep your recovery codes</Sub>
           <p>
             Each code signs you in once if you lose your authenticator. They are shown only now:
             store them somewhere safe.
@@ -105,9 +108,22 @@ export function MfaEnrolmentPage() {
         </form>
       )}
       <ErrorMessage error={error} />
+    </section>
+  );
+}
+
+/** My account: second factor, how Stopline reaches me, my API tokens. */
+export function AccountPage() {
+  const session = useSession();
+  return (
+    <>
+      <h1>My account</h1>
       <p>
+        Signed in as {session.user.displayName} ({session.user.email}).{' '}
         <Link to="/account/tokens">My API tokens</Link> for scripts and integrations.
       </p>
-    </section>
+      <MfaEnrolmentPage level={2} />
+      <NotificationPreferences />
+    </>
   );
 }

@@ -1,0 +1,79 @@
+// My account in a real browser: choosing how Stopline reaches me (channels per notice, quiet
+// hours, Slack member id), with a wrong Slack id refused by field and the choices kept.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, signIn } from '../helpers/auth.ts';
+import {
+  accessibilityViolations,
+  launchBrowser,
+  newContext,
+  PHONE,
+  requestsToOtherHosts,
+  screenshot,
+  signInInBrowser,
+  startBrowserApp,
+  type BrowserApp,
+} from '../helpers/browser.ts';
+
+let t: BrowserApp;
+let browser: Browser;
+beforeAll(async () => {
+  t = await startBrowserApp();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('my notification settings', () => {
+  it('keeps channels per notice, quiet hours and a Slack id; refuses a wrong id by field', async () => {
+    const user = await createUser(t, { roles: ['responder'], displayName: 'Nia Night' });
+    const context = await newContext(browser, t.baseUrl, PHONE);
+    const page = await context.newPage();
+    await signInInBrowser(page, user);
+    await page.getByRole('link', { name: 'Nia Night' }).click();
+    await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+
+    // The line stopping reaches everyone on every channel: it cannot be turned off.
+    const lineStops = page.getByRole('checkbox', { name: 'The line stops: E-mail' });
+    expect(await lineStops.isDisabled()).toBe(true);
+    expect(await lineStops.isChecked()).toBe(true);
+
+    await page.getByRole('checkbox', { name: 'Reminders before a deadline: E-mail' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Hold notices back at night' }).check();
+    await page.getByLabel('From').fill('21:30');
+    await page.getByLabel('Until').fill('06:45');
+    await page.getByLabel('Time zone').fill('Europe/Stockholm');
+    await page.getByLabel('Slack member id').fill('not-a-slack-id');
+    await page.getByRole('button', { name: 'Save notification settings' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/slackMemberId.*Slack member id such as/);
+
+    await page.getByLabel('Slack member id').fill('U024BE7LH');
+    await page.getByRole('button', { name: 'Save notification settings' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    await screenshot(page, 'account-phone');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // What the server now holds is what was chosen.
+    const headers = await signIn(t, user.email, user.password);
+    const saved = await t.app.inject({ url: '/api/v1/me/notification-preferences', headers });
+    expect(saved.json()).toMatchObject({
+      quietHours: { start: '21:30', end: '06:45', timeZone: 'Europe/Stockholm' },
+      slackMemberId: 'U024BE7LH',
+      channels: { deadline_reminder: ['slack'] },
+    });
+
+    // And the page shows it after a reload.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+    expect(
+      await page.getByRole('checkbox', { name: 'Reminders before a deadline: E-mail' }).isChecked(),
+    ).toBe(false);
+    expect(await page.getByLabel('Slack member id').inputValue()).toBe('U024BE7LH');
+    expect(requestsToOtherHosts(context)).toEqual([]);
+    await context.close();
+  });
+});
