@@ -26,7 +26,10 @@ describe('first run', () => {
     const page = await fetch(`${base}/setup`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(await page.text()).not.toMatch(/<script>(?!<)/);
+    const html = await page.text();
+    expect(html).not.toMatch(/<script>(?!<)/);
+    // Once the admin exists, the page leads to the console's sign-in.
+    expect(html).toContain('href="/app/sign-in"');
 
     const post = (path: string, body: Record<string, string>) =>
       fetch(`${base}${path}`, {

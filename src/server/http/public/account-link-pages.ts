@@ -10,6 +10,7 @@ const page = (title: string, fields: string, api: string) => `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Stopline</title>
+<link rel="stylesheet" href="/assets/stopline.css">
 </head>
 <body>
 <main>
@@ -21,6 +22,7 @@ ${fields}
 <p><button type="submit">Save</button></p>
 </form>
 <p id="link-result" role="status"></p>
+<p id="link-next" hidden><a href="/app/sign-in">Sign in to the Stopline console</a></p>
 <noscript>This page needs JavaScript to read the one-time link. Alternatively POST the token to ${api}.</noscript>
 </main>
 <script src="/assets/account-link.js"></script>
@@ -49,7 +51,10 @@ const SCRIPT = `'use strict';
         result.textContent = res.ok
           ? 'Done. You can now sign in as ' + data.email + '.'
           : data.detail + (data.errors ? ': ' + data.errors.map(function (e) { return e.field + ' ' + e.message; }).join('; ') : '');
-        if (res.ok) form.hidden = true;
+        if (res.ok) {
+          form.hidden = true;
+          document.getElementById('link-next').hidden = false;
+        }
       });
     });
   });
