@@ -51,24 +51,31 @@ async function containedCritical(headers: Record<string, string>, title: string)
   return key;
 }
 
-/** What the focused element is, and whether its focus ring shows. */
-function focused(page: Page) {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    const style = el ? getComputedStyle(el) : null;
+interface Focused {
+  tag: string;
+  id: string;
+  text: string;
+  href: string;
+  /** The computed outline style: anything but 'none' is a visible focus ring. */
+  outline: string;
+}
+
+/** What the focused element is, and whether its focus ring shows (run in the page). */
+function focused(page: Page): Promise<Focused> {
+  return page.evaluate<Focused>(`(() => {
+    const el = document.activeElement;
     return {
-      tag: el?.tagName.toLowerCase() ?? '',
-      id: el?.id ?? '',
-      text: (el?.textContent ?? '').trim(),
-      href: el?.getAttribute('href') ?? '',
-      label: el?.getAttribute('aria-label') ?? '',
-      outline: style ? style.outlineStyle : 'none',
+      tag: el ? el.tagName.toLowerCase() : '',
+      id: el ? el.id : '',
+      text: el ? el.textContent.trim() : '',
+      href: (el && el.getAttribute('href')) || '',
+      outline: el ? getComputedStyle(el).outlineStyle : 'none',
     };
-  });
+  })()`);
 }
 
 /** Presses Tab until the focused element matches, as a keyboard user would. */
-async function tabTo(page: Page, match: (f: Awaited<ReturnType<typeof focused>>) => boolean) {
+async function tabTo(page: Page, match: (f: Focused) => boolean) {
   for (let n = 0; n < 80; n++) {
     await page.keyboard.press('Tab');
     const f = await focused(page);

@@ -249,20 +249,21 @@ function EditForm({ incident, onSaved }: { incident: Incident; onSaved: () => vo
         value={form.systems}
         onChange={set('systems')}
       />
-      <TextInput
-        label="Detected"
-        help="When the problem was first noticed, in your time zone; empty if unknown."
-        type="datetime-local"
-        value={form.detectedAt}
-        onChange={set('detectedAt')}
-      />
-      <TextInput
-        label="Reported"
-        help="When it was reported to us, in your time zone; empty if unknown."
-        type="datetime-local"
-        value={form.reportedAt}
-        onChange={set('reportedAt')}
-      />
+      {(
+        [
+          ['detectedAt', 'Detected', 'When the problem was first noticed'],
+          ['reportedAt', 'Reported', 'When it was reported to us'],
+        ] as const
+      ).map(([field, label, when]) => (
+        <TextInput
+          key={field}
+          label={label}
+          help={`${when}, in your time zone; empty if unknown.`}
+          type="datetime-local"
+          value={form[field]}
+          onChange={set(field)}
+        />
+      ))}
       <Check
         label="Restricted: only its participants and administrators can see it"
         checked={form.restricted}
