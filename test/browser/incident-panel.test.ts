@@ -172,7 +172,6 @@ describe('the incident panel in four browsers', () => {
 
     await ownerPage.reload();
     await ownerPage.getByTestId('decision').waitFor();
-    await screenshot(ownerPage, 'incident-page');
     expect(await accessibilityViolations(ownerPage)).toEqual([]);
 
     for (const context of contexts) expect(requestsToOtherHosts(context)).toEqual([]);

@@ -69,7 +69,31 @@ describe('incidents API', () => {
       exitChecksFailing: expect.arrayContaining([
         expect.objectContaining({ check: 'owner_assigned' }),
       ]),
+      reports: [{ id: report.id, key: report.key }],
     });
+  });
+
+  it('links reports by key, lists them with their keys, and refuses an unknown key on its field', async () => {
+    const created = await openIncident(responder);
+    const path = `/api/v1/incidents/${created.key}`;
+    const unknown = await call(responder, 'POST', `${path}/reports`, {
+      reportIds: ['RPT-9999'],
+      expectedVersion: created.version,
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({
+      detail: 'Report RPT-9999 was not found',
+      errors: [{ field: 'reportIds', message: 'RPT-9999 is not a report Stopline knows' }],
+    });
+    const report = await submitReport(t);
+    const linked = await call(responder, 'POST', `${path}/reports`, {
+      reportIds: [report.key],
+      expectedVersion: created.version,
+    });
+    expect(linked.statusCode).toBe(200);
+    const detail = (await call(viewer, 'GET', path)).json();
+    expect(detail.incident.reportIds).toEqual([report.id]);
+    expect(detail.reports).toEqual([{ id: report.id, key: report.key }]);
   });
 
   it('takes times as RFC 3339 with any offset and answers every time as RFC 3339 in UTC', async () => {

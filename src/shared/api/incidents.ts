@@ -183,6 +183,8 @@ export const IncidentDetail = z.object({
   ),
   ownerHistory: OwnerHistory,
   roleHistory: RoleHistory,
+  /** The linked reports (`incident.reportIds`) with their keys, for links to them. */
+  reports: z.array(z.object({ id: z.string(), key: z.string() })),
 });
 
 export const IncidentList = z.object({

@@ -224,7 +224,10 @@ export function createTriage(deps: ReportsDeps) {
       const report = /^RPT-\d+$/.test(ref)
         ? await findReportByKey(tx, ref)
         : await findReportById(tx, ref);
-      if (!report) throw notFound(`Report ${ref}`);
+      if (!report)
+        throw new AppError('NOT_FOUND', `Report ${ref} was not found`, {
+          errors: [{ field: 'reportIds', message: `${ref} is not a report Stopline knows` }],
+        });
       ids.push(report.id);
     }
     return [...new Set(ids)];

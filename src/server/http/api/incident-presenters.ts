@@ -63,12 +63,17 @@ const presentHeld = <H extends { from: number; to: number | null }>(h: H) => ({
   to: iso(h.to),
 });
 
-export function presentIncidentDetail(d: Result<'getIncident'>): Json<typeof IncidentDetail> {
+/** `reportKeys`: the linked reports' keys by id (a report gone from the table keeps its id). */
+export function presentIncidentDetail(
+  d: Result<'getIncident'>,
+  reportKeys: ReadonlyMap<string, string>,
+): Json<typeof IncidentDetail> {
   return {
     ...d,
     incident: presentIncident(d.incident),
     ownerHistory: d.ownerHistory.map(presentHeld),
     roleHistory: d.roleHistory.map(presentHeld),
+    reports: d.incident.reportIds.map((id) => ({ id, key: reportKeys.get(id) ?? id })),
   };
 }
 

@@ -1,5 +1,6 @@
 // /incidents/:key: one incident at a glance (severity, phase, owner, the line, what is due) and
 // everything the policy asks of it next: the panel, roles, tasks, containment, the phase move,
+// de-escalation and the hand-off to development, the details, participants and linked reports,
 // the decision log and the timeline. Live: every query sits under ['incidents', key].
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
@@ -29,6 +30,8 @@ import { PanelSection } from './panel-section.tsx';
 import { PhaseSection, SeveritySection, StepsSection } from './phase-section.tsx';
 import { DecisionsSection, NotesSection, TimelineSection } from './record-sections.tsx';
 import { ContainmentSection } from './containment-section.tsx';
+import { EditSection, ParticipantsSection, ReportsSection } from './details-sections.tsx';
+import { DeEscalationSection, HandOffSection } from './line-sections.tsx';
 import { RolesSection, TasksSection } from './work-sections.tsx';
 import './incidents.css';
 
@@ -64,7 +67,9 @@ function IncidentView({ detail, policy }: { detail: Detail; policy: PolicyRespon
       <IncidentHeader {...props} />
       <div className="incident-grid">
         <div className="incident-main">
+          <DeEscalationSection {...props} />
           <PhaseSection {...props} />
+          <HandOffSection {...props} />
           <PanelSection {...props} />
           <TasksSection {...props} />
           <ContainmentSection {...props} />
@@ -74,6 +79,9 @@ function IncidentView({ detail, policy }: { detail: Detail; policy: PolicyRespon
         </div>
         <div className="incident-side">
           <OwnerSection {...props} />
+          <EditSection {...props} />
+          <ParticipantsSection {...props} />
+          <ReportsSection {...props} />
           <SeveritySection {...props} />
           <RolesSection {...props} />
           <ReproductionSection {...props} />

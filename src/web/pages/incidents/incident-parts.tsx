@@ -1,6 +1,6 @@
 // Small pieces the incident sections share: what happened to a change (refused, conflicting,
 // wrong field), a picker for people, and a labelled select.
-import { useId, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../api.ts';
 import { ErrorMessage } from '../../components/common.tsx';
 import { humanize } from '../../format.ts';
@@ -145,7 +145,7 @@ export function TextInput({
   required,
   maxLength,
   type = 'text',
-}: TextProps & { maxLength?: number; type?: 'text' | 'datetime-local' }) {
+}: TextProps & { maxLength?: number; type?: 'text' | 'url' | 'datetime-local' }) {
   return (
     <Field label={label} help={help}>
       {(p) => (
@@ -233,4 +233,18 @@ export function FormDetails({
       </form>
     </details>
   );
+}
+
+/**
+ * Where focus goes once an action is done: `[ref, focus]`; put `ref` on the element (a heading
+ * gets tabIndex -1) and call `focus()` once the change is made: focus moves after the page shows
+ * the new state.
+ */
+export function useFocusAfter<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  const [asked, setAsked] = useState(0);
+  useEffect(() => {
+    if (asked > 0) ref.current?.focus();
+  }, [asked]);
+  return [ref, () => setAsked((n) => n + 1)] as const;
 }

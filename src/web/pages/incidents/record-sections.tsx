@@ -322,6 +322,20 @@ function describe(e: Item, nameOf: (id: string | null) => string, hideVotes: boo
       return `The line stopped: ${text(d.reason)}`;
     case 'incident.line_resumed':
       return `The line runs again: ${text(d.reason)}`;
+    case 'incident.de_escalated':
+      return `De-escalated from ${text(d.fromSeverity) || 'critical'} to ${text(d.toSeverity)}: ${text(d.rationale)}`;
+    case 'incident.handed_off':
+      return `Handed off to development: ${text(d.trackerUrl)}`;
+    case 'incident.reports_linked': {
+      const n = Array.isArray(d.reportIds) ? d.reportIds.length : 0;
+      return n === 1 ? 'A report was linked' : `${n} reports were linked`;
+    }
+    case 'incident.participant_added':
+      return `Participant added: ${nameOf(text(d.userId))}`;
+    case 'incident.updated':
+      return `Details edited: ${Object.keys((d.changes ?? {}) as Record<string, unknown>)
+        .map((k) => k.replace(/([A-Z])/g, ' $1').toLowerCase())
+        .join(', ')}`;
     case 'incident.reproduction_recorded':
       return `Reproduction: ${humanize(text(d.result))}`;
     default: {
