@@ -5,25 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, signIn } from '../helpers/auth.ts';
 import {
   accessibilityViolations,
-  launchBrowser,
+  type BrowserApp,
+  closeBrowserSuite,
   newContext,
+  openBrowserSuite,
   requestsToOtherHosts,
   screenshot,
   signInInBrowser,
-  startBrowserApp,
-  type BrowserApp,
 } from '../helpers/browser.ts';
 
 let t: BrowserApp;
 let browser: Browser;
-beforeAll(async () => {
-  t = await startBrowserApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+beforeAll(async () => ({ t, browser } = await openBrowserSuite()));
+afterAll(() => closeBrowserSuite({ t, browser }));
 
 describe('the deadlines view', () => {
   it('lists what is due, marks one met with a reason, and shows the measures', async () => {

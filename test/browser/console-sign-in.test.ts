@@ -6,27 +6,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../helpers/auth.ts';
 import {
   accessibilityViolations,
-  launchBrowser,
+  type BrowserApp,
+  closeBrowserSuite,
   newContext,
+  openBrowserSuite,
   PHONE,
   requestsToOtherHosts,
   screenshot,
   signInInBrowser,
-  startBrowserApp,
-  type BrowserApp,
 } from '../helpers/browser.ts';
 
 let t: BrowserApp;
 let browser: Browser;
 
-beforeAll(async () => {
-  t = await startBrowserApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+beforeAll(async () => ({ t, browser } = await openBrowserSuite()));
+afterAll(() => closeBrowserSuite({ t, browser }));
 
 const totpNow = (secret: string) =>
   new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({

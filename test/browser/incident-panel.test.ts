@@ -8,27 +8,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../helpers/auth.ts';
 import {
   accessibilityViolations,
-  launchBrowser,
+  type BrowserApp,
+  closeBrowserSuite,
   newContext,
+  openBrowserSuite,
   requestsToOtherHosts,
   screenshot,
   signInInBrowser,
-  startBrowserApp,
-  type BrowserApp,
 } from '../helpers/browser.ts';
 
 let t: BrowserApp;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-beforeAll(async () => {
-  t = await startBrowserApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+beforeAll(async () => ({ t, browser } = await openBrowserSuite()));
+afterAll(() => closeBrowserSuite({ t, browser }));
 
 async function signedIn(user: { email: string; password: string }): Promise<Page> {
   const context = await newContext(browser, t.baseUrl);

@@ -7,26 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, signIn } from '../helpers/auth.ts';
 import {
   accessibilityViolations,
-  launchBrowser,
+  type BrowserApp,
+  closeBrowserSuite,
   newContext,
+  openBrowserSuite,
   PHONE,
   requestsToOtherHosts,
   signInInBrowser,
-  startBrowserApp,
-  type BrowserApp,
 } from '../helpers/browser.ts';
 
 let t: BrowserApp;
 let browser: Browser;
 
-beforeAll(async () => {
-  t = await startBrowserApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+beforeAll(async () => ({ t, browser } = await openBrowserSuite()));
+afterAll(() => closeBrowserSuite({ t, browser }));
 
 describe('an incident page on a phone', () => {
   it('shows the exit checks, the reason a phase move is refused, and recovers from a conflict', async () => {

@@ -9,27 +9,21 @@ import { HOUR } from '../../src/server/clock.ts';
 import { createUser, signIn } from '../helpers/auth.ts';
 import {
   accessibilityViolations,
-  launchBrowser,
+  type BrowserApp,
+  closeBrowserSuite,
   newContext,
+  openBrowserSuite,
   PHONE,
   requestsToOtherHosts,
   screenshot,
   signInInBrowser,
-  startBrowserApp,
-  type BrowserApp,
 } from '../helpers/browser.ts';
 
 let t: BrowserApp;
 let browser: Browser;
 
-beforeAll(async () => {
-  t = await startBrowserApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+beforeAll(async () => ({ t, browser } = await openBrowserSuite()));
+afterAll(() => closeBrowserSuite({ t, browser }));
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 

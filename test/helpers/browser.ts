@@ -38,6 +38,17 @@ export async function startBrowserApp(
   return { ...t, baseUrl };
 }
 
+/** The usual pair for a browser test file: the app on a real port and a browser. */
+export async function openBrowserSuite(): Promise<{ t: BrowserApp; browser: Browser }> {
+  const t = await startBrowserApp();
+  return { t, browser: await launchBrowser() };
+}
+
+export async function closeBrowserSuite(suite: { t?: BrowserApp; browser?: Browser }) {
+  await suite.browser?.close();
+  await suite.t?.close();
+}
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -143,6 +143,8 @@ export function useRights(incident: Incident) {
     close: open && (can('incidents.close') || commander),
     /** Notes and the decision log stay writable after closing. */
     record: can('incidents.update'),
+    /** Notes (internal, for the reporter, public): the communications lead's job too. */
+    note: can('incidents.communicate'),
     readDeadlines: can('deadlines.read'),
   };
 }

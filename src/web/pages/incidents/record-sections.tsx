@@ -98,7 +98,7 @@ export function NotesSection({ detail, rights }: SectionProps) {
   const change = useIncidentChange(detail.incident);
   const [text, setText] = useState('');
   const [visibility, setVisibility] = useState<Visibility>('internal');
-  if (!rights.record) return null;
+  if (!rights.note) return null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void change.run('/notes', { text, visibility }).then((ok) => {
