@@ -6,13 +6,29 @@ import { AccountPage, MfaEnrolmentPage } from './pages/account.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { DeadlinesPage } from './pages/deadlines.tsx';
 import { AdminRoute, PolicyRoute, TokensRoute } from './pages/admin/routes.tsx';
-import { IncidentPage } from './pages/incidents/incident-page.tsx';
-import { IncidentsPage } from './pages/incidents/incidents-list.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
-import { ReportsQueuePage } from './pages/reports/queue.tsx';
-import { ReportPage } from './pages/reports/report.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { RequireSession } from './session.tsx';
+import { onDemand } from './components/on-demand.tsx';
+
+// The report and incident pages load on first visit (their own script files): the dashboard,
+// which responders open first, does not wait for them.
+const ReportsQueuePage = onDemand(
+  async () => (await import('./pages/reports/queue.tsx')).ReportsQueuePage,
+  'reports',
+);
+const ReportPage = onDemand(
+  async () => (await import('./pages/reports/report.tsx')).ReportPage,
+  'the report',
+);
+const IncidentsPage = onDemand(
+  async () => (await import('./pages/incidents/incidents-list.tsx')).IncidentsPage,
+  'incidents',
+);
+const IncidentPage = onDemand(
+  async () => (await import('./pages/incidents/incident-page.tsx')).IncidentPage,
+  'the incident',
+);
 
 export function App() {
   return (
