@@ -109,6 +109,18 @@ describe('an incident page on a phone', () => {
     // A colleague adds a note while this page is stale; my note is refused as a conflict, the
     // page reloads the incident, and the second try goes through.
     const colleagueApi = await signIn(t, colleague.email, colleague.password);
+    // They also move my task's due time: once the page reloads, the field shows their time.
+    const seen = await t.app.inject({ url: `/api/v1/incidents/${key}`, headers: colleagueApi });
+    const taskId = (seen.json().incident.tasks as { id: string }[])[0]!.id;
+    const later = new Date(Date.now() + 5 * 3_600_000);
+    later.setSeconds(0, 0);
+    const moved = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/incidents/${key}/tasks/${taskId}`,
+      headers: colleagueApi,
+      payload: { dueAt: later.toISOString() },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
     const theirs = await t.app.inject({
       method: 'POST',
       url: `/api/v1/incidents/${key}/notes`,
@@ -125,6 +137,13 @@ describe('an incident page on a phone', () => {
     await note.getByRole('button', { name: 'Add note' }).click();
     await timeline.getByText('Allow-list the redirect targets').waitFor();
     expect(await page.getByTestId('conflict').count()).toBe(0);
+    const laterLocal = new Date(later.getTime() - later.getTimezoneOffset() * 60_000)
+      .toISOString()
+      .slice(0, 16);
+    const dueField = page
+      .getByRole('form', { name: 'Due time of Check every redirect parameter' })
+      .getByLabel('Due');
+    await expect.poll(() => dueField.inputValue()).toBe(laterLocal);
 
     // The timeline narrows to notes.
     await page

@@ -232,6 +232,12 @@ function TaskCard({
   const change = useIncidentChange(incident);
   const open = task.status === 'open' || task.status === 'in_progress';
   const [due, setDue] = useState(task.dueAt ? rfc3339ToLocal(task.dueAt) : '');
+  // When the due time changes on the server (someone else, or this form), the field follows.
+  const [shownDue, setShownDue] = useState(task.dueAt);
+  if (shownDue !== task.dueAt) {
+    setShownDue(task.dueAt);
+    setDue(task.dueAt ? rfc3339ToLocal(task.dueAt) : '');
+  }
   const update = (changes: Record<string, unknown>) =>
     void change.run(`/tasks/${encodeURIComponent(task.id)}`, changes, 'PATCH');
   return (
