@@ -2,6 +2,7 @@
 // reports waiting for acknowledgment, breached and soon-due deadlines, my open tasks.
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
+import type { ReportQueue } from '../../shared/api/reports.ts';
 import type { z } from 'zod';
 import type { TaskList } from '../../shared/api/tasks.ts';
 import { query, request } from '../api.ts';
@@ -17,14 +18,6 @@ import {
   type IncidentSummary,
 } from '../queries.ts';
 import { useCan } from '../session.tsx';
-
-interface ReportSummary {
-  key: string;
-  status: string;
-  summary: string;
-  receivedAt: string;
-  acknowledgeDueAt: string | null;
-}
 
 /** The earliest open deadline per subject id. */
 function nextDeadlineBySubject(items: Deadline[] | undefined): Map<string, Deadline> {
@@ -102,8 +95,7 @@ function OpenIncidents() {
 function ReportsAwaiting() {
   const reports = useQuery({
     queryKey: [...keys.reports, 'awaiting'],
-    queryFn: () =>
-      request<{ reports: ReportSummary[] }>(`/reports${query({ status: 'received', limit: 50 })}`),
+    queryFn: () => request<ReportQueue>(`/reports${query({ status: 'received', limit: 50 })}`),
   });
   return (
     <section aria-labelledby="reports-awaiting">
