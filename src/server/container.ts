@@ -39,6 +39,7 @@ import { createLiveService, type LiveService } from './domain/live/index.ts';
 import {
   createAttachmentStore,
   createReportsService,
+  findReportKeys,
   type ReportsService,
 } from './domain/reports/index.ts';
 
@@ -140,6 +141,7 @@ export async function createContainer(
       markReportsHandled: (tx, actor, incidentId, reportIds) =>
         reports.markHandledByIncident(tx, actor, incidentId, reportIds),
       resolveReports: (tx, refs) => reports.resolveReportRefs(tx, refs),
+      reportKeys: findReportKeys,
       onLineStopped: (tx, incident, reason, at) =>
         enqueueLineStoppedNotice(tx, { incident, reason, at, baseUrl: config.baseUrl }),
     }),

@@ -52,6 +52,8 @@ export interface IncidentsServiceDeps {
   ): Promise<void>;
   /** Report ids for what staff typed (a key such as RPT-0042, or an id); NOT_FOUND for unknown ones. */
   resolveReports?(tx: Executor, refs: string[]): Promise<string[]>;
+  /** The keys (RPT-0042) of linked reports, by id, for people to read and follow. */
+  reportKeys?(tx: Executor, ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /** Called in the transaction that stops the line (notifications enqueue the notice there). */
   onLineStopped?(tx: Executor, incident: IncidentState, reason: string, at: number): Promise<void>;
   /** The clocks: deadlines recomputed in the same transaction as every change. */
@@ -261,12 +263,14 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       const state = await load(db, ref, actor);
       const policy = await policyOf(state.policyHash);
       const phase = policy.phases.find((p) => p.id === state.phase)!;
-      const [ownerHistory, roleHistory] = await Promise.all([
+      const [ownerHistory, roleHistory, keys] = await Promise.all([
         repo.listOwnerHistory(db, state.id),
         repo.listRoleHistory(db, state.id),
+        deps.reportKeys?.(db, state.reportIds) ?? new Map<string, string>(),
       ]);
       return {
         incident: state,
+        reports: state.reportIds.map((id) => ({ id, key: keys.get(id) ?? id })),
         flags: roles.roleFlags(state, policy),
         assessment: {
           ...assessment.recommend(policy, state.votes),

@@ -64,16 +64,12 @@ const presentHeld = <H extends { from: number; to: number | null }>(h: H) => ({
 });
 
 /** `reportKeys`: the linked reports' keys by id (a report gone from the table keeps its id). */
-export function presentIncidentDetail(
-  d: Result<'getIncident'>,
-  reportKeys: ReadonlyMap<string, string>,
-): Json<typeof IncidentDetail> {
+export function presentIncidentDetail(d: Result<'getIncident'>): Json<typeof IncidentDetail> {
   return {
     ...d,
     incident: presentIncident(d.incident),
     ownerHistory: d.ownerHistory.map(presentHeld),
     roleHistory: d.roleHistory.map(presentHeld),
-    reports: d.incident.reportIds.map((id) => ({ id, key: reportKeys.get(id) ?? id })),
   };
 }
 

@@ -22,7 +22,6 @@ import {
 } from '../../../shared/api/incidents.ts';
 import { TaskList, TaskListQuery } from '../../../shared/api/tasks.ts';
 import type { Container } from '../../container.ts';
-import { findReportKeys } from '../../domain/reports/index.ts';
 import { actorOf, incidentCommand, sendIncident } from './incident-commands.ts';
 import {
   presentDecisions,
@@ -115,10 +114,9 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { container: C
     },
     async (request, reply) => {
       const detail = await incidents.getIncident(actorOf(request), request.params.ref);
-      const reportKeys = await findReportKeys(opts.container.db, detail.incident.reportIds);
       return reply
         .header('etag', `"${detail.incident.version}"`)
-        .send(presentIncidentDetail(detail, reportKeys));
+        .send(presentIncidentDetail(detail));
     },
   );
 
