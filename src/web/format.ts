@@ -43,3 +43,17 @@ export function humanize(id: string): string {
   const words = id.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** An RFC 3339 time as a datetime-local value in the browser's zone (to the minute); '' if none. */
+export function rfc3339ToLocal(value: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return '';
+  return new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/** A datetime-local value (the browser's zone) as an RFC 3339 instant, or null when empty. */
+export function localToRfc3339(value: string): string | null {
+  if (!value) return null;
+  const ms = new Date(value).getTime();
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { AuditEntryView, AuditVerification } from '../../../shared/api/accounts.ts';
 import { query, request } from '../../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../../components/common.tsx';
+import { localToRfc3339, rfc3339ToLocal } from '../../format.ts';
 import { useCan } from '../../session.tsx';
 import { adminKeys, useUserNames, useUsers } from './shared.tsx';
 
@@ -37,17 +38,6 @@ const KNOWN_ACTIONS = [
   'audit.exported',
   'setup.completed',
 ];
-
-/** "2026-11-25T10:00" in this browser's zone ↔ an RFC 3339 instant. */
-function toLocalInput(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return '';
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-}
-function fromLocalInput(local: string): string {
-  return local ? new Date(local).toISOString() : '';
-}
 
 function FilterForm({ current, onApply }: { current: Filters; onApply: (f: Filters) => void }) {
   const id = useId();
@@ -103,8 +93,8 @@ function FilterForm({ current, onApply }: { current: Filters; onApply: (f: Filte
         <input
           id={`${id}-from`}
           type="datetime-local"
-          value={toLocalInput(draft.from)}
-          onChange={(e) => setDraft({ ...draft, from: fromLocalInput(e.target.value) })}
+          value={rfc3339ToLocal(draft.from)}
+          onChange={(e) => setDraft({ ...draft, from: localToRfc3339(e.target.value) ?? '' })}
         />
       </div>
       <div>
@@ -112,8 +102,8 @@ function FilterForm({ current, onApply }: { current: Filters; onApply: (f: Filte
         <input
           id={`${id}-to`}
           type="datetime-local"
-          value={toLocalInput(draft.to)}
-          onChange={(e) => setDraft({ ...draft, to: fromLocalInput(e.target.value) })}
+          value={rfc3339ToLocal(draft.to)}
+          onChange={(e) => setDraft({ ...draft, to: localToRfc3339(e.target.value) ?? '' })}
         />
       </div>
       <div className="buttons">

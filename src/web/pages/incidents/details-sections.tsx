@@ -5,15 +5,9 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api.ts';
 import { Empty } from '../../components/common.tsx';
+import { localToRfc3339, rfc3339ToLocal } from '../../format.ts';
 import { useCan } from '../../session.tsx';
-import {
-  localToRfc3339,
-  rfc3339ToLocal,
-  useIncidentChange,
-  useStaff,
-  type Incident,
-  type SectionProps,
-} from './incident-data.ts';
+import { useIncidentChange, useStaff, type Incident, type SectionProps } from './incident-data.ts';
 import {
   ChangeFeedback,
   Field,

@@ -108,19 +108,6 @@ export function useIncidentChange(incident: Pick<Incident, 'key' | 'version'>) {
   };
 }
 
-/** An RFC 3339 time as a datetime-local value in the browser's zone (to the minute). */
-export function rfc3339ToLocal(value: string): string {
-  const date = new Date(value);
-  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-
-/** A datetime-local value (the browser's zone) as RFC 3339 with its offset, or null. */
-export function localToRfc3339(value: string): string | null {
-  if (!value) return null;
-  const ms = new Date(value).getTime();
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-}
-
 /** The incident role whose holder may close the incident and manage its roles (as the server). */
 const COMMANDER = 'incident_commander';
 

@@ -3,15 +3,8 @@
 import { useState, type FormEvent } from 'react';
 import { TASK_STATUSES, TASK_TYPES, type TaskStatus } from '../../../shared/domain/incidents.ts';
 import { Countdown, Empty, Time } from '../../components/common.tsx';
-import { humanize } from '../../format.ts';
-import {
-  localToRfc3339,
-  rfc3339ToLocal,
-  useIncidentChange,
-  useStaff,
-  type Incident,
-  type SectionProps,
-} from './incident-data.ts';
+import { humanize, localToRfc3339, rfc3339ToLocal } from '../../format.ts';
+import { useIncidentChange, useStaff, type Incident, type SectionProps } from './incident-data.ts';
 import {
   ChangeFeedback,
   Field,
