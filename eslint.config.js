@@ -28,6 +28,37 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
+    // Folders and files Stopline creates are private (0700/0600): only through private-files.ts.
+    files: ['src/server/**/*.ts'],
+    ignores: ['src/server/private-files.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        ...['fs', 'node:fs', 'fs/promises', 'node:fs/promises'].map((name) => ({
+          name,
+          importNames: [
+            'mkdir',
+            'mkdirSync',
+            'mkdtemp',
+            'mkdtempSync',
+            'open',
+            'openSync',
+            'writeFile',
+            'writeFileSync',
+            'appendFile',
+            'appendFileSync',
+            'createWriteStream',
+            'copyFile',
+            'copyFileSync',
+            'cp',
+            'cpSync',
+          ],
+          message: 'Create folders and files through src/server/private-files.ts (0700/0600).',
+        })),
+      ],
+    },
+  },
+  {
     files: ['src/server/domain/**'],
     ignores: ['src/server/domain/**/*.test.ts'],
     rules: {

@@ -1,10 +1,11 @@
 // The key that seals stored secrets: STOPLINE_SECRET_KEY when set (required to be the same on
 // every instance sharing a database), else 32 random bytes kept in $STOPLINE_DATA_DIR/secret.key,
 // created on first start, readable by this user only.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config.ts';
+import { ensurePrivateFolderSync, writePrivateFileSync } from './private-files.ts';
 
 export const SECRET_KEY_FILE = 'secret.key';
 
@@ -12,10 +13,10 @@ export function loadSecretKey(config: Pick<Config, 'secretKey' | 'dataDir'>): st
   if (config.secretKey) return config.secretKey;
   const path = join(config.dataDir, SECRET_KEY_FILE);
   if (!existsSync(path)) {
-    mkdirSync(config.dataDir, { recursive: true });
+    ensurePrivateFolderSync(config.dataDir);
     // 'wx': never overwrite a key another process has just written.
     try {
-      writeFileSync(path, randomBytes(32), { mode: 0o600, flag: 'wx' });
+      writePrivateFileSync(path, randomBytes(32));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }

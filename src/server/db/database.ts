@@ -1,11 +1,11 @@
 // Opens the database chosen by the configuration: embedded SQLite by default, PostgreSQL when
 // DATABASE_URL is set. The rest of the code sees one Kysely<Database> and never the driver.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { ensurePrivateFolderSync, touchPrivateFileSync } from '../private-files.ts';
 import type { Database, Db, Dialect } from './schema.ts';
 
 export interface DatabaseHandle {
@@ -28,7 +28,10 @@ const pgTypes = {
 } as unknown as pg.CustomTypesConfig;
 
 export function openSqlite(path: string): SQLite.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    ensurePrivateFolderSync(dirname(path));
+    touchPrivateFileSync(path);
+  }
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a write the API acknowledged survives a power cut, not only a process crash.

@@ -2,9 +2,10 @@
 // SHA-256 recorded, and the file written under $STOPLINE_DATA_DIR/attachments/, outside any web
 // root, under a name we choose. The reporter's file name is kept only as data.
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
+import { ensurePrivateFolder, openPrivateFile } from '../../private-files.ts';
 
 export interface InspectedFile {
   detectedType: string;
@@ -52,8 +53,8 @@ export function createAttachmentStore(dataDir: string): AttachmentStore {
     async save(reportId, attachmentId, bytes) {
       const storedPath = join('attachments', reportId, attachmentId);
       const path = absolute(storedPath);
-      await mkdir(dirname(path), { recursive: true });
-      const file = await open(path, 'wx', 0o600);
+      await ensurePrivateFolder(dirname(path));
+      const file = await openPrivateFile(path, 'wx');
       try {
         await file.writeFile(bytes);
         await file.datasync();
