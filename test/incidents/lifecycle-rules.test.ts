@@ -154,6 +154,24 @@ describe('phases', () => {
     expect(() => planPhaseMove(incident, policy, 'containment')).toThrow(/only move forward/);
   });
 
+  it('a closed incident refuses every move, with the reason as a failed check', () => {
+    const closed = anIncident({ phase: 'closed' });
+    expect(() => movePhase(closed, policy, 'closed')).toThrow(
+      expect.objectContaining({
+        code: 'RULE_REFUSED',
+        details: expect.objectContaining({
+          failedChecks: [
+            {
+              code: 'incident_closed',
+              phase: 'closed',
+              reason: 'INC-2026-0001 is closed; its record can only be read',
+            },
+          ],
+        }),
+      }),
+    );
+  });
+
   it('closing with an active containment action is refused with the reason', () => {
     const incident = anIncident({
       ...criticalIncident,

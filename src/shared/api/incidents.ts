@@ -179,7 +179,7 @@ export const IncidentDetail = z.object({
   }),
   /** What still stops the incident from leaving its phase. */
   exitChecksFailing: z.array(
-    z.object({ phase: z.string(), check: z.string(), reason: z.string() }),
+    z.object({ code: z.string(), phase: z.string(), check: z.string(), reason: z.string() }),
   ),
   ownerHistory: OwnerHistory,
   roleHistory: RoleHistory,

@@ -5,9 +5,20 @@ import type { ExitCheck, ExitCheckId, Phase, Policy } from '../policy/index.ts';
 import { isCritical, phaseIndex, type IncidentState } from './incident-state.ts';
 import { missingRoles } from './role-rules.ts';
 
+/**
+ * Why a phase move (or another step the policy orders) is refused: the exit checks, and the
+ * rules of the move itself.
+ */
+export type RefusalCode =
+  ExitCheckId | 'phase_not_skippable' | 'phase_not_forward' | 'incident_closed';
+
+/** One reason a move is refused: a stable `code`, the reason in words, and the phase it is about. */
 export interface FailedCheck {
+  code: RefusalCode;
+  /** The phase the reason is about: the one being left, or the one that cannot be skipped. */
   phase: string;
-  check: ExitCheckId;
+  /** The exit check's id, when the reason is a failing exit check (the same as `code`). */
+  check?: ExitCheckId;
   reason: string;
 }
 
@@ -86,17 +97,20 @@ function applies(check: ExitCheck, critical: Kind): boolean {
   return check.when === 'always' || critical === null || (check.when === 'critical') === critical;
 }
 
+/** A failing exit check: its `code` and `check` are the check's id. */
+export type FailedExitCheck = FailedCheck & { code: ExitCheckId; check: ExitCheckId };
+
 export function failedExitChecks(
   phase: Phase,
   state: IncidentState,
   policy: Policy,
-): FailedCheck[] {
+): FailedExitCheck[] {
   const critical = kindOf(state, policy);
   return phase.exitChecks
     .filter((c) => applies(c, critical))
     .flatMap((c) => {
       const reason = failureOf(c.check, state, policy);
-      return reason === null ? [] : [{ phase: phase.id, check: c.check, reason }];
+      return reason === null ? [] : [{ code: c.check, phase: phase.id, check: c.check, reason }];
     });
 }
 
@@ -121,7 +135,16 @@ export interface PhaseMove {
   skipped: string[];
 }
 
-/** Checks a move to `to`; throws RULE_REFUSED listing every reason it is not allowed. */
+const refusedMove = (message: string, failed: FailedCheck[], notSkippable: Phase[] = []) =>
+  new AppError('RULE_REFUSED', message, {
+    failedChecks: failed,
+    phasesNotSkippable: notSkippable.map((p) => p.id),
+  });
+
+/**
+ * Checks a move to `to`; throws RULE_REFUSED whose `failedChecks` lists every reason it is not
+ * allowed (each with a code), so a client never has to parse the sentence.
+ */
 export function planPhaseMove(state: IncidentState, policy: Policy, to: string): PhaseMove {
   const fromIndex = phaseIndex(policy, state.phase);
   const toIndex = phaseIndex(policy, to);
@@ -132,29 +155,31 @@ export function planPhaseMove(state: IncidentState, policy: Policy, to: string):
       ],
     });
   }
+  const from = policy.phases[fromIndex]!;
+  if (from.terminal) {
+    const reason = `${state.key} is closed; its record can only be read`;
+    throw refusedMove(reason, [{ code: 'incident_closed', phase: from.id, reason }]);
+  }
   if (toIndex <= fromIndex) {
-    throw new AppError(
-      'RULE_REFUSED',
-      `The incident is in ${policy.phases[fromIndex]!.name}; phases only move forward`,
-      { failedChecks: [] },
-    );
+    const reason = `The incident is in ${from.name}; phases only move forward`;
+    throw refusedMove(reason, [{ code: 'phase_not_forward', phase: from.id, reason }]);
   }
   const critical = kindOf(state, policy);
   const between = policy.phases.slice(fromIndex + 1, toIndex);
   const notSkippable = between.filter((p) => !skippable(p, critical));
-  const failed = failedExitChecks(policy.phases[fromIndex]!, state, policy);
-  if (notSkippable.length > 0 || failed.length > 0) {
-    const reasons = [
-      ...notSkippable.map((p) => `${p.name} cannot be skipped for this incident`),
-      ...failed.map((f) => f.reason),
-    ];
-    throw new AppError(
-      'RULE_REFUSED',
-      `Cannot move to ${policy.phases[toIndex]!.name}: ${reasons.join('; ')}`,
-      {
-        failedChecks: failed,
-        phasesNotSkippable: notSkippable.map((p) => p.id),
-      },
+  const failed: FailedCheck[] = [
+    ...notSkippable.map((p) => ({
+      code: 'phase_not_skippable' as const,
+      phase: p.id,
+      reason: `${p.name} cannot be skipped for this incident`,
+    })),
+    ...failedExitChecks(from, state, policy),
+  ];
+  if (failed.length > 0) {
+    throw refusedMove(
+      `Cannot move to ${policy.phases[toIndex]!.name}: ${failed.map((f) => f.reason).join('; ')}`,
+      failed,
+      notSkippable,
     );
   }
   return { from: state.phase, to, skipped: between.map((p) => p.id) };

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { Created, Incident, IncidentRef } from '../../../shared/api/incidents.ts';
+import type { problemResponse } from '../../../shared/api/problems.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { IncidentState } from '../../domain/incidents/index.ts';
@@ -48,6 +49,8 @@ interface CommandRoute<B extends Body> {
   summary: string;
   body?: B;
   params?: z.ZodObject;
+  /** The 422 answer when the policy can refuse this step, as the OpenAPI description shows it. */
+  refusal?: ReturnType<typeof problemResponse>;
 }
 
 type Run<B extends Body, R> = (
@@ -74,7 +77,7 @@ function register<B extends Body, R>(
       tags: ['incidents'],
       params: route.params ?? IncidentRef,
       ...(route.body ? { body: route.body } : {}),
-      response,
+      response: { ...response, ...(route.refusal ? { 422: route.refusal } : {}) },
     },
     handler: async (request, reply) => {
       const params = request.params as Record<string, string> & { ref: string };

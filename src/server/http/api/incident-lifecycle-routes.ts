@@ -21,8 +21,19 @@ import {
   SetSeverity,
   UpdateTask,
 } from '../../../shared/api/incidents.ts';
+import { PhaseRefusal, PolicyRefusal, problemResponse } from '../../../shared/api/problems.ts';
 import type { Container } from '../../container.ts';
-import { incidentCommand, incidentPartCommand } from './incident-commands.ts';
+import {
+  incidentCommand as command,
+  incidentPartCommand as partCommand,
+} from './incident-commands.ts';
+
+/** Every lifecycle step is refused (422) on a closed incident, and some by the policy's order. */
+const refused = problemResponse('Refused by the policy; `detail` says why', PolicyRefusal);
+const phaseRefused = problemResponse(
+  'The move is refused; `failedChecks` lists every reason, each with a code',
+  PhaseRefusal,
+);
 
 const TaskParams = IncidentRef.extend({ taskId: z.string().min(1).max(100) });
 const ActionParams = IncidentRef.extend({ actionId: z.string().min(1).max(100) });
@@ -38,6 +49,10 @@ export async function incidentLifecycleRoutes(
   const s = opts.container.services.incidents;
   const url = (path: string) => `/api/v1/incidents/:ref/${path}`;
   const post = 'POST' as const;
+  const incidentCommand: typeof command = (a, route, run) =>
+    command(a, { refusal: refused, ...route }, run);
+  const incidentPartCommand: typeof partCommand = (a, route, run) =>
+    partCommand(a, { refusal: refused, ...route }, run);
 
   incidentCommand(
     app,
@@ -194,8 +209,9 @@ export async function incidentLifecycleRoutes(
       method: post,
       url: url('phase'),
       permission: 'incidents.update',
-      summary: 'Move to a later phase; 422 lists every exit check that fails',
+      summary: 'Move to a later phase; 422 lists every reason it is refused in failedChecks',
       body: MovePhase,
+      refusal: phaseRefused,
     },
     (actor, ref, v, body) => s.movePhase(actor, ref, v, body.phase),
   );

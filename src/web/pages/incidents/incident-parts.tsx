@@ -6,23 +6,16 @@ import { ErrorMessage } from '../../components/common.tsx';
 import { humanize } from '../../format.ts';
 import type { Person } from './incident-data.ts';
 
+/** A policy refusal: every reason (exit checks, phases that cannot be skipped...) with a code. */
 interface Refusal {
-  failedChecks?: { check: string; reason: string }[];
-  phasesNotSkippable?: string[];
+  failedChecks?: { code: string; reason: string }[];
 }
 
 /**
  * The server's own words for a refused change (a refused phase move as a list of what blocks it);
  * on a conflict, that the page was reloaded.
  */
-export function ChangeFeedback({
-  change,
-  phases = [],
-}: {
-  change: { error: unknown; conflict: boolean };
-  /** Names for phase ids, for a refused phase move. */
-  phases?: { id: string; name: string }[];
-}) {
+export function ChangeFeedback({ change }: { change: { error: unknown; conflict: boolean } }) {
   if (change.conflict)
     return (
       <p role="alert" className="notice" data-testid="conflict">
@@ -32,12 +25,7 @@ export function ChangeFeedback({
     );
   if (!change.error) return null;
   const refusal = change.error instanceof ApiError ? (change.error.body as Refusal) : {};
-  const reasons = [
-    ...(refusal.phasesNotSkippable ?? []).map(
-      (id) => `${phases.find((p) => p.id === id)?.name ?? id} cannot be skipped for this incident`,
-    ),
-    ...(refusal.failedChecks ?? []).map((f) => f.reason),
-  ];
+  const reasons = (refusal.failedChecks ?? []).map((f) => f.reason);
   if (reasons.length === 0) return <ErrorMessage error={change.error} />;
   // "Cannot move to Containment: a; b" — the lead sentence, then each reason on its own line.
   const message = (change.error as ApiError).message;

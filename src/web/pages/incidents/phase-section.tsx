@@ -55,7 +55,7 @@ export function PhaseSection({ detail, policy, rights }: SectionProps) {
           <h3>Before leaving {current?.name ?? 'this phase'}</h3>
           <ul className="checks">
             {exitChecksFailing.map((f) => (
-              <li key={f.check}>
+              <li key={f.code}>
                 <span aria-hidden="true">✗ </span>
                 {f.reason}
               </li>
@@ -104,7 +104,7 @@ export function PhaseSection({ detail, policy, rights }: SectionProps) {
               </p>
             </>
           ) : null}
-          <ChangeFeedback change={change} phases={policy.phases} />
+          <ChangeFeedback change={change} />
         </form>
       ) : null}
     </section>
