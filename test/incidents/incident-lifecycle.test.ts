@@ -90,7 +90,9 @@ describe('the Kundo-style process for a critical incident', () => {
         rationale: `${voter.userId}: tokens reach a third party`,
       });
     }
-    const before = await s.getIncident(lead, incident.key);
+    // Read by the triager, who is not on the panel (the lead has not voted: sealed for them).
+    expect((await s.getIncident(lead, incident.key)).assessment.sealed).toBe(true);
+    const before = await s.getIncident(triager, incident.key);
     expect(before.assessment.recommendation).toBe('critical');
     expect(before.assessment.tally).toMatchObject({
       critical: 2,

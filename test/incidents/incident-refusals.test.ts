@@ -63,7 +63,8 @@ describe('refusals', () => {
     await expect(
       s.castVote(responder('dev-a'), incident.key, undefined, { ...vote, vote: 'non_critical' }),
     ).rejects.toMatchObject({ code: 'RULE_REFUSED' });
-    const after = await s.getIncident(owner, incident.key);
+    // Read by the voter: the owner has not voted yet, so the votes are sealed for them.
+    const after = await s.getIncident(responder('dev-a'), incident.key);
     expect(after.incident.votes.map((v) => [v.memberId, v.vote])).toEqual([['dev-a', 'critical']]);
   });
 

@@ -109,13 +109,18 @@ export const Incident = z.object({
   deEscalatedAt: Time.nullable(),
   panelRound: z.number(),
   panelMembers: z.array(z.object({ userId: z.string(), seat: z.enum(PANEL_SEATS) })),
+  /**
+   * Votes of the current round. `sealed`: the caller sits on the undecided panel and has not voted
+   * yet, so they see that this member voted, not how (answers empty, vote and rationale null).
+   */
   votes: z.array(
     z.object({
       memberId: z.string(),
       seat: z.enum(PANEL_SEATS),
+      sealed: z.boolean(),
       answers: z.record(z.string(), z.boolean()),
-      vote: z.enum(CRITICALITIES),
-      rationale: z.string(),
+      vote: z.enum(CRITICALITIES).nullable(),
+      rationale: z.string().nullable(),
       at: Time,
     }),
   ),
@@ -156,20 +161,22 @@ export const IncidentDetail = z.object({
     }),
   ),
   assessment: z.object({
+    /** The caller must still vote in this round: counts, recommendation and outcome are null. */
+    sealed: z.boolean(),
     recommendation: z.enum(CRITICALITIES).nullable(),
     answers: z.array(
       z.object({
         criterionId: z.string(),
         question: z.string(),
         yesPointsTo: z.enum(CRITICALITIES),
-        yes: z.number(),
-        no: z.number(),
+        yes: z.number().nullable(),
+        no: z.number().nullable(),
         majority: z.enum(['yes', 'no', 'split']).nullable(),
       }),
     ),
     tally: z.object({
-      critical: z.number(),
-      nonCritical: z.number(),
+      critical: z.number().nullable(),
+      nonCritical: z.number().nullable(),
       quorum: z.number(),
       quorumReached: z.boolean(),
       outcome: z.enum(CRITICALITIES).nullable(),

@@ -3,7 +3,12 @@
 import type { Criticality, PanelSeat } from '../../../shared/domain/incidents.ts';
 import { AppError } from '../../errors.ts';
 import type { Policy } from '../policy/index.ts';
-import { incidentEvent as ev, type DecisionHow, type IncidentEvent } from './incident-events.ts';
+import {
+  incidentEvent as ev,
+  type DecisionHow,
+  type IncidentEvent,
+  type IncidentEventData,
+} from './incident-events.ts';
 import {
   assertOpen,
   refuse,
@@ -282,4 +287,97 @@ export function reopenDecision(
       members: state.panelMembers,
     }),
   ];
+}
+
+/**
+ * The panel judges independently: while a round is undecided, a member who has not voted yet
+ * sees that others voted, not how (their answers, votes and rationales stay sealed). Everyone
+ * else, and everyone once the panel has decided, sees the votes.
+ */
+export function votesSealedFor(state: IncidentState, viewerId: string | null): boolean {
+  if (state.criticality !== null || viewerId === null) return false;
+  const member = state.panelMembers.some((m) => m.userId === viewerId);
+  return member && !state.votes.some((v) => v.memberId === viewerId);
+}
+
+export type VoteView =
+  | (PanelVote & { sealed: false })
+  | (Pick<PanelVote, 'memberId' | 'seat' | 'at'> & {
+      sealed: true;
+      answers: Record<string, never>;
+      vote: null;
+      rationale: null;
+    });
+
+export type IncidentView = Omit<IncidentState, 'votes'> & { votes: VoteView[] };
+
+/** The incident as this viewer may see it (votes sealed while they still have to vote). */
+export function viewIncident(state: IncidentState, viewerId: string | null): IncidentView {
+  const sealed = votesSealedFor(state, viewerId);
+  return {
+    ...state,
+    votes: state.votes.map((v): VoteView =>
+      sealed
+        ? {
+            memberId: v.memberId,
+            seat: v.seat,
+            at: v.at,
+            sealed,
+            answers: {},
+            vote: null,
+            rationale: null,
+          }
+        : { ...v, sealed },
+    ),
+  };
+}
+
+export interface AssessmentView {
+  /** True while the viewer must still vote: the counts below are withheld (null). */
+  sealed: boolean;
+  recommendation: Criticality | null;
+  answers: (Omit<AnswerTally, 'yes' | 'no' | 'majority'> & {
+    yes: number | null;
+    no: number | null;
+    majority: AnswerTally['majority'];
+  })[];
+  tally: Omit<VoteTally, 'critical' | 'nonCritical' | 'outcome' | 'how'> & {
+    critical: number | null;
+    nonCritical: number | null;
+    outcome: Criticality | null;
+    how: VoteTally['how'];
+  };
+}
+
+/** What the answers recommend and how the votes stand, as this viewer may see it. */
+export function assessFor(
+  policy: Policy,
+  state: IncidentState,
+  viewerId: string | null,
+): AssessmentView {
+  const { recommendation, answers } = recommend(policy, state.votes);
+  const tally = tallyVotes(policy, state.votes);
+  if (!votesSealedFor(state, viewerId)) return { sealed: false, recommendation, answers, tally };
+  return {
+    sealed: true,
+    recommendation: null,
+    answers: answers.map((a) => ({ ...a, yes: null, no: null, majority: null })),
+    tally: { ...tally, critical: null, nonCritical: null, outcome: null, how: null },
+  };
+}
+
+/** A recorded vote of the current round, in the timeline of a viewer who must still vote. */
+export function sealVoteEvent<E extends { type: string; data: unknown }>(
+  state: IncidentState,
+  viewerId: string | null,
+  event: E,
+): E {
+  if (event.type !== 'incident.panel_vote_recorded' || !votesSealedFor(state, viewerId))
+    return event;
+  const data = event.data as IncidentEventData['incident.panel_vote_recorded'];
+  if (data.round !== state.panelRound) return event;
+  return {
+    ...event,
+    data: { round: data.round, memberId: data.memberId, seat: data.seat, sealed: true },
+  };
 }

@@ -182,12 +182,12 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     ref: string,
     expectedVersion: number | undefined,
     decide: (state: IncidentState, policy: Policy, now: number, tx: Executor) => Decision,
-  ): Promise<IncidentState> {
+  ): Promise<assessment.IncidentView> {
     // Resolved before the transaction (an incident's policy never changes): SQLite has one
     // connection, and the policy history is read outside this transaction.
     const hash = await repo.findPolicyHash(db, ref);
     const policy = hash === null ? inForce.policy : await policyOf(hash);
-    return inTransaction(db, async (tx) => {
+    const changed = await inTransaction(db, async (tx) => {
       const state = await load(tx, ref, actor);
       if (expectedVersion !== undefined && expectedVersion !== state.version) {
         throw new AppError(
@@ -203,6 +203,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       const after = await settleLine(tx, state.id, policy, actor, now);
       return settleClocks(tx, after, policy, events, actor, now);
     });
+    return assessment.viewIncident(changed, actor.userId);
   }
 
   /** A change that creates a part (task, containment action): returns its id too. */
@@ -211,7 +212,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     ref: string,
     v: Version,
     decide: (state: IncidentState, policy: Policy) => { events: IncidentEvent[]; id: string },
-  ): Promise<{ incident: IncidentState; id: string }> {
+  ): Promise<{ incident: assessment.IncidentView; id: string }> {
     let id = '';
     const incident = await change(actor, ref, v, (s, policy) => {
       const made = decide(s, policy);
@@ -246,14 +247,14 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
   }
 
   return {
-    openIncident(actor: Actor, input: OpenInput): Promise<IncidentState> {
-      return inTransaction(db, async (tx) => {
+    async openIncident(actor: Actor, input: OpenInput): Promise<assessment.IncidentView> {
+      const incident = await inTransaction(db, async (tx) => {
         const reportIds = await resolveReports(tx, input.reportIds);
-        const incident = await openIncidentIn(tx, actor, { ...input, reportIds });
-        if (reportIds.length > 0)
-          await deps.markReportsHandled?.(tx, actor, incident.id, reportIds);
-        return incident;
+        const opened = await openIncidentIn(tx, actor, { ...input, reportIds });
+        if (reportIds.length > 0) await deps.markReportsHandled?.(tx, actor, opened.id, reportIds);
+        return opened;
       });
+      return assessment.viewIncident(incident, actor.userId);
     },
 
     /** Opens an incident inside the caller's transaction (a report opening its incident). */
@@ -269,13 +270,10 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         deps.reportKeys?.(db, state.reportIds) ?? new Map<string, string>(),
       ]);
       return {
-        incident: state,
+        incident: assessment.viewIncident(state, actor.userId),
         reports: state.reportIds.map((id) => ({ id, key: keys.get(id) ?? id })),
         flags: roles.roleFlags(state, policy),
-        assessment: {
-          ...assessment.recommend(policy, state.votes),
-          tally: assessment.tallyVotes(policy, state.votes),
-        },
+        assessment: assessment.assessFor(policy, state, actor.userId),
         exitChecksFailing: failedExitChecks(phase, state, policy),
         ownerHistory,
         roleHistory,
@@ -501,7 +499,9 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         ...(page.types?.length ? { types: page.types } : {}),
       });
       const more = items.length > page.limit;
-      const shown = items.slice(0, page.limit);
+      const shown = items
+        .slice(0, page.limit)
+        .map((e) => assessment.sealVoteEvent(state, actor.userId, e));
       return { items: shown, nextAfterSeq: more ? shown[shown.length - 1]!.seq : null };
     },
 

@@ -24,4 +24,5 @@ export {
   type IncidentAudience,
 } from './incidents-repository.ts';
 export type { IncidentFlag } from './role-rules.ts';
+export type { IncidentView, VoteView, AssessmentView } from './assessment-rules.ts';
 export type { FailedCheck } from './phase-rules.ts';

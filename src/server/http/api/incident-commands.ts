@@ -8,7 +8,7 @@ import { Created, Incident, IncidentRef } from '../../../shared/api/incidents.ts
 import type { problemResponse } from '../../../shared/api/problems.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { Actor } from '../../domain/actor.ts';
-import type { IncidentState } from '../../domain/incidents/index.ts';
+import type { IncidentView } from '../../domain/incidents/index.ts';
 import { AppError } from '../../errors.ts';
 import { presentIncident } from './incident-presenters.ts';
 
@@ -33,7 +33,7 @@ export function versionOf(
   return Number(match[1]);
 }
 
-export function sendIncident(reply: FastifyReply, incident: IncidentState, status = 200) {
+export function sendIncident(reply: FastifyReply, incident: IncidentView, status = 200) {
   return reply
     .status(status)
     .header('etag', `"${incident.version}"`)
@@ -98,7 +98,7 @@ function register<B extends Body, R>(
 export function incidentCommand<B extends Body>(
   app: FastifyInstance,
   route: CommandRoute<B>,
-  run: Run<B, IncidentState>,
+  run: Run<B, IncidentView>,
 ): void {
   register(app, route, { 200: Incident }, run, (reply, incident) => sendIncident(reply, incident));
 }
@@ -107,7 +107,7 @@ export function incidentCommand<B extends Body>(
 export function incidentPartCommand<B extends Body>(
   app: FastifyInstance,
   route: CommandRoute<B>,
-  run: Run<B, { id: string; incident: IncidentState }>,
+  run: Run<B, { id: string; incident: IncidentView }>,
 ): void {
   register(app, route, { 201: Created }, run, (reply, result) =>
     reply

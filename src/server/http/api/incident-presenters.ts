@@ -15,7 +15,7 @@ import type { LineHistory, LineState } from '../../../shared/api/line.ts';
 import type { TaskList } from '../../../shared/api/tasks.ts';
 import type {
   ContainmentAction,
-  IncidentState,
+  IncidentView,
   IncidentsService,
   readLine,
   Task,
@@ -39,7 +39,7 @@ function presentContainment(a: ContainmentAction): Json<typeof ContainmentJson> 
   return { ...a, recordedAt: iso(a.recordedAt), endedAt: iso(a.endedAt) };
 }
 
-export function presentIncident(s: IncidentState): Incident {
+export function presentIncident(s: IncidentView): Incident {
   return {
     ...s,
     detectedAt: iso(s.detectedAt),

@@ -22,8 +22,8 @@ export function PanelSection(props: SectionProps) {
   const mine = members.find((m) => m.userId === rights.me);
   const myVote = incident.votes.find((v) => v.memberId === rights.me);
   const decided = incident.criticality !== null;
-  // Members who have not voted yet see only how many have: the others' answers stay hidden.
-  const showVotes = !mine || Boolean(myVote) || decided;
+  // Members who have not voted yet see only how many have: the server seals the others' answers.
+  const showVotes = !assessment.sealed;
   const lead = members.find((m) => m.seat === 'security_lead');
   const { tally } = assessment;
 
@@ -52,7 +52,7 @@ export function PanelSection(props: SectionProps) {
                   {voted ? (
                     <span className="badge ok">
                       <span aria-hidden="true">✓ </span>Voted
-                      {showVotes ? `: ${OUTCOMES[voted.vote]}` : ''}
+                      {showVotes && voted.vote ? `: ${OUTCOMES[voted.vote]}` : ''}
                     </span>
                   ) : (
                     <span className="badge">Not voted yet</span>
@@ -259,8 +259,8 @@ function Results({ detail, policy }: SectionProps) {
       <ul className="votes">
         {incident.votes.map((v) => (
           <li key={v.memberId}>
-            <strong>{nameOf(v.memberId)}</strong> ({SEATS[v.seat]}): {OUTCOMES[v.vote]} —{' '}
-            <span className="quoted">{v.rationale}</span>
+            <strong>{nameOf(v.memberId)}</strong> ({SEATS[v.seat]}):{' '}
+            {v.vote ? OUTCOMES[v.vote] : 'sealed'} — <span className="quoted">{v.rationale}</span>
           </li>
         ))}
       </ul>
