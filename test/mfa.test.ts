@@ -152,6 +152,63 @@ describe('second factor (TOTP)', () => {
   });
 });
 
+describe('required admin second factor, through an API token', () => {
+  it('an admin without a second factor cannot use a token to read a restricted incident, its timeline or find it by search', async () => {
+    const strict = await createTestApp({ env: { STOPLINE_REQUIRE_ADMIN_MFA: 'true' } });
+    try {
+      const lead = await createUser(strict, { roles: ['security_lead'] });
+      const leadHeaders = await signIn(strict, lead.email, lead.password);
+      const created = await strict.app.inject({
+        method: 'POST',
+        url: '/api/v1/incidents',
+        headers: leadHeaders,
+        payload: { title: 'Insider copies the payroll export', restricted: true },
+      });
+      expect(created.statusCode).toBe(201);
+      const key = created.json().key as string;
+      const note = await strict.app.inject({
+        method: 'POST',
+        url: `/api/v1/incidents/${key}/notes`,
+        headers: { ...leadHeaders, 'if-match': `"${created.json().version}"` },
+        payload: { text: 'HR suspects one named colleague', visibility: 'internal' },
+      });
+      expect(note.statusCode).toBeLessThan(300);
+
+      const admin = await createUser(strict, { roles: ['admin', 'responder'] });
+      const headers = await signIn(strict, admin.email, admin.password);
+      const issued = await strict.app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers,
+        payload: { name: 'script', permissions: ['incidents.read'] },
+      });
+      expect(issued.statusCode).toBe(201);
+      const viaToken = { authorization: `Bearer ${issued.json().token}` };
+
+      for (const who of [headers, viaToken]) {
+        const get = (url: string) => strict.app.inject({ method: 'GET', url, headers: who });
+        expect((await get(`/api/v1/incidents/${key}`)).statusCode).toBe(404);
+        expect((await get(`/api/v1/incidents/${key}/timeline`)).statusCode).toBe(404);
+        const found = await get('/api/v1/incidents?q=payroll&limit=100');
+        expect(found.statusCode).toBe(200);
+        expect(found.json().items.map((i: { key: string }) => i.key)).not.toContain(key);
+      }
+
+      // Once the admin enrols, the same token sees it: the token follows its user's roles.
+      await enrol(strict, headers);
+      const after = await strict.app.inject({
+        method: 'GET',
+        url: `/api/v1/incidents/${key}/timeline`,
+        headers: viaToken,
+      });
+      expect(after.statusCode).toBe(200);
+      expect(after.body).toContain('HR suspects one named colleague');
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('the stored second-factor secret', () => {
   it('is sealed with a key outside the database, and a different key cannot use it', async () => {
     const user = await createUser(t, { roles: ['responder'] });

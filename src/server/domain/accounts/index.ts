@@ -71,7 +71,8 @@ export type Accounts = ReturnType<typeof createAccounts>;
 
 export { listActiveUsers, type ActiveUser } from './users-service.ts';
 export type { UserRecord } from './users-repository.ts';
-export type { RequestOrigin, SignedIn } from './session-service.ts';
+export type { SignedIn } from './session-service.ts';
+export type { RequestOrigin } from './account-actors.ts';
 export { OIDC_CALLBACK_PATH, type OidcChecks, type OidcProvider } from './oidc-service.ts';
 export {
   ROLE_PERMISSIONS,

@@ -10,7 +10,8 @@ import { newId } from '../../ids.ts';
 import { recordAudit, type AnonymousCaller } from '../audit/index.ts';
 import { parseRoleMap, rolesFromClaim, verifiedEmail } from './oidc-rules.ts';
 import { newSecret, sha256 } from './secrets.ts';
-import { openSession, type RequestOrigin, type SignedIn } from './session-service.ts';
+import type { RequestOrigin } from './account-actors.ts';
+import { openSession, type SignedIn } from './session-service.ts';
 import { findUserByEmail, insertUser, updateUser, type UserRecord } from './users-repository.ts';
 
 export interface OidcChecks {

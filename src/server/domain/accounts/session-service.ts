@@ -25,7 +25,12 @@ import {
   useRecoveryCode,
 } from './credentials-repository.ts';
 import { verifyPassword } from './passwords.ts';
-import { permissionsForRoles } from './role-permissions.ts';
+import {
+  actorForToken,
+  actorForUser,
+  mfaEnrolmentRequired,
+  type RequestOrigin,
+} from './account-actors.ts';
 import { csrfTokenFor, newSecret, normaliseRecoveryCode, sha256 } from './secrets.ts';
 import {
   afterFailure,
@@ -48,11 +53,6 @@ export interface SessionDeps {
   >;
 }
 
-export interface RequestOrigin {
-  ip?: string;
-  userAgent?: string;
-}
-
 export interface SignedIn {
   sessionId: string;
   expiresAt: number;
@@ -64,18 +64,6 @@ const TOUCH_EVERY_MS = MINUTE;
 
 const wrongCredentials = () =>
   new AppError('UNAUTHENTICATED', 'The email or password is not right');
-
-/** Admins without a second factor act without the admin role when the policy requires one. */
-export function mfaEnrolmentRequired(
-  user: UserRecord,
-  config: Pick<Config, 'requireAdminMfa'>,
-): boolean {
-  return config.requireAdminMfa && user.roles.includes('admin') && user.mfaSecret === null;
-}
-
-function effectiveRoles(user: UserRecord, config: Pick<Config, 'requireAdminMfa'>): string[] {
-  return mfaEnrolmentRequired(user, config) ? user.roles.filter((r) => r !== 'admin') : user.roles;
-}
 
 export function sessionView(
   user: UserRecord,
@@ -90,18 +78,6 @@ export function sessionView(
     authenticatedBy: actor.kind === 'token' ? 'token' : 'session',
     mfaEnrolmentRequired: mfaEnrolmentRequired(user, config),
   };
-}
-
-export function actorForUser(
-  user: UserRecord,
-  config: Pick<Config, 'requireAdminMfa'>,
-  origin: RequestOrigin,
-): Actor {
-  const roles = effectiveRoles(user, config);
-  const permissions = permissionsForRoles(roles);
-  // Whoever must enrol a second factor can always reach their own account to do it.
-  if (mfaEnrolmentRequired(user, config)) permissions.add('account.manage_own');
-  return { kind: 'user', userId: user.id, roles, permissions, ...origin };
 }
 
 /** Starts a session for a user who has proved who they are; audited as signed in. */
@@ -318,25 +294,13 @@ export function createSessionService(deps: SessionDeps) {
         return null;
       const user = await findUserById(db, row.user_id);
       if (!user || user.status !== 'active') return null;
-      const allowed = userActor(user, origin).permissions;
-      const scope = (JSON.parse(row.permissions_json) as Permission[]).filter((p) =>
-        allowed.has(p),
-      );
+      const scope = JSON.parse(row.permissions_json) as Permission[];
       if (
         options.touch !== false &&
         (row.last_used_at === null || at - row.last_used_at >= TOUCH_EVERY_MS)
       )
         await markTokenUsed(db, row.id, at);
-      return {
-        actor: {
-          kind: 'token',
-          userId: user.id,
-          roles: user.roles,
-          permissions: new Set(scope),
-          ...origin,
-        },
-        user,
-      };
+      return { actor: actorForToken(user, scope, config, origin), user };
     },
 
     async signOut(actor: Actor, sessionId: string | null): Promise<void> {
