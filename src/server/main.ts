@@ -2,6 +2,7 @@
 // and hands over to one command in cli/.
 import { loadConfig, ConfigError } from './config.ts';
 import { migrateCommand } from './cli/migrate-command.ts';
+import { DatabaseNotReadyError } from './cli/open-database.ts';
 import { gateCommand } from './cli/gate-command.ts';
 import { deadlinesCommand } from './cli/deadlines-command.ts';
 import { consoleOutput, type Output } from './cli/output.ts';
@@ -75,6 +76,6 @@ export async function main(
     }
   } catch (error) {
     out.error(`stopline ${command}: ${(error as Error).message}`);
-    return 1;
+    return error instanceof DatabaseNotReadyError ? error.exitCode : 1;
   }
 }

@@ -1,9 +1,9 @@
 // `stopline deadlines`: prints what is due, soonest first (breached ones marked), straight from
 // the database. --breached shows only breached ones; --within DURATION (default 4h) how far ahead.
 import type { Config } from '../config.ts';
-import { createDatabase } from '../db/database.ts';
 import { listDeadlines } from '../domain/clocks/index.ts';
 import { formatDuration, parseDuration } from '../domain/policy/index.ts';
+import { openMigratedDatabase } from './open-database.ts';
 import type { Output } from './output.ts';
 
 export async function deadlinesCommand(
@@ -19,7 +19,7 @@ export async function deadlinesCommand(
     out.error('stopline deadlines: --within needs a duration such as "30m", "4h" or "2d"');
     return 2;
   }
-  const handle = await createDatabase(config);
+  const handle = await openMigratedDatabase(config);
   try {
     const filter = { now, soonWithin: within, limit: 500 };
     const breached = await listDeadlines(handle.db, { ...filter, state: 'breached' });

@@ -6,8 +6,8 @@
 import { parseArgs } from 'node:util';
 import { LineState } from '../../shared/api/line.ts';
 import type { Config } from '../config.ts';
-import { createDatabase } from '../db/database.ts';
 import { gateVerdict, readLine } from '../domain/incidents/index.ts';
+import { openMigratedDatabase } from './open-database.ts';
 import type { Output } from './output.ts';
 
 export const GATE_USAGE = `Usage: stopline gate [--allow-ref TEXT] [--url URL --token TOKEN]
@@ -39,7 +39,7 @@ async function remoteLine(url: string, token: string): Promise<Line> {
 }
 
 async function localLine(config: Config): Promise<Line> {
-  const handle = await createDatabase(config);
+  const handle = await openMigratedDatabase(config);
   try {
     return await readLine(handle.db);
   } finally {

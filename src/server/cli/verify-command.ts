@@ -1,11 +1,11 @@
 // `stopline verify`: recompute every hash chain; exit 1 naming the first broken record.
 import type { Config } from '../config.ts';
-import { createDatabase } from '../db/database.ts';
 import { verifyAuditLog, verifyEventLog } from '../db/verify-chain.ts';
+import { openMigratedDatabase } from './open-database.ts';
 import type { Output } from './output.ts';
 
 export async function verifyCommand(config: Config, out: Output): Promise<number> {
-  const handle = await createDatabase(config);
+  const handle = await openMigratedDatabase(config);
   try {
     const events = await verifyEventLog(handle.db);
     const audit = await verifyAuditLog(handle.db);
