@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY } from '../src/server/clock.ts';
 import { SWEEP_KEEP_DAYS } from '../src/server/domain/accounts/index.ts';
 import { createUser, signIn } from './helpers/auth.ts';
-import { createTestApp, type TestApp } from './helpers/test-app.ts';
+import { countRows, createTestApp, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,15 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const rows = async (table: 'sessions' | 'sign_in_counters' | 'one_time_links') =>
-  Number(
-    (
-      await t.container.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const rows = (table: 'sessions' | 'sign_in_counters' | 'one_time_links') => countRows(t, table);
 
 describe('sweeping expired credentials', () => {
   it('deletes what expired over the keep period ago and keeps what still works', async () => {

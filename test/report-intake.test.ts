@@ -26,7 +26,7 @@ describe('reporting through the HTML form', () => {
       expect(res.body).toContain(`id="f-${id}"`);
     }
     expect(res.headers['content-security-policy']).toMatch(/default-src 'none'/);
-    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
   });
 
   it('a report sent with the form gets a receipt, and the portal shows its acknowledgment and the conversation', async () => {

@@ -74,8 +74,13 @@ export async function newContext(
   browser: Browser,
   baseUrl: string,
   viewport = DESKTOP,
+  options: { javaScript?: boolean } = {},
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport });
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport,
+    javaScriptEnabled: options.javaScript ?? true,
+  });
   // Fail on the step that waits, well before the test's own time-out, naming what it waited for.
   context.setDefaultTimeout(10_000);
   const seen: string[] = [];

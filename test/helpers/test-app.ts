@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { FakeClock } from '../../src/server/clock.ts';
 import type { Config } from '../../src/server/config.ts';
+import type { Database } from '../../src/server/db/schema.ts';
 import { createContainer, type Container } from '../../src/server/container.ts';
 import { buildApp } from '../../src/server/http/app.ts';
 import { createLogger } from '../../src/server/logger.ts';
@@ -64,4 +65,13 @@ export async function createTestApp(
       if (!shared) await database.drop();
     },
   };
+}
+
+/** How many rows a table holds now. */
+export async function countRows(t: Pick<TestApp, 'container'>, table: keyof Database) {
+  const row = await t.container.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -29,8 +29,7 @@ import { reportRoutes } from './api/report-routes.ts';
 import { consoleApp } from './console-app.ts';
 import { publicSite } from './public/public-site.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
-import { securityHeadersPlugin } from './plugins/security-headers-plugin.ts';
-import { accountLinkPages } from './public/account-link-pages.ts';
+import { REFERRER_POLICY, securityHeadersPlugin } from './plugins/security-headers-plugin.ts';
 import { metricsRoutes } from './metrics-routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -55,7 +54,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // Links in reports must never tell a third party where the reader came from.
-    reply.header('referrer-policy', 'no-referrer');
+    reply.header('referrer-policy', REFERRER_POLICY);
   });
 
   await app.register(problemPlugin);
@@ -73,7 +72,6 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     auditRoutes,
   ])
     await app.register(routes, { container });
-  await app.register(accountLinkPages);
   await app.register(incidentsRoutes, { container });
   await app.register(staffRoutes, { container });
   await app.register(incidentLifecycleRoutes, { container });

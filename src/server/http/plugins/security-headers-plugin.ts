@@ -1,8 +1,15 @@
-// Security headers on every response: a CSP without inline script, no framing, no referrer,
-// no MIME sniffing, and HSTS when Stopline is served over https.
+// Security headers on every response: a CSP without inline script, no framing, no referrer to
+// other sites, no MIME sniffing, and HSTS when Stopline is served over https.
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+
+/**
+ * No Referer ever leaves for another site, and our own form posts keep their Origin. (With
+ * no-referrer a browser sends `Origin: null` on a plain form post, which the public forms'
+ * origin check must then refuse.)
+ */
+export const REFERRER_POLICY = 'same-origin';
 
 export const securityHeadersPlugin = fp(async (app: FastifyInstance, opts: { https: boolean }) => {
   await app.register(helmet, {
@@ -22,7 +29,7 @@ export const securityHeadersPlugin = fp(async (app: FastifyInstance, opts: { htt
         frameAncestors: ["'none'"],
       },
     },
-    referrerPolicy: { policy: 'no-referrer' },
+    referrerPolicy: { policy: REFERRER_POLICY },
     frameguard: { action: 'deny' },
     hsts: opts.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,

@@ -1,80 +1,217 @@
-// The pages behind the one-time links: first-run setup and "set your password". Plain HTML
-// forms; the small external script reads the secret from the URL fragment (which browsers never
-// send to a server) and posts it to the JSON API. No inline script, so the CSP stays strict.
+// The pages behind the one-time links: first-run setup and "set your password". Server-rendered
+// forms that post back to the page and work without JavaScript. The link's secret sits in the URL
+// fragment, which browsers never send (so it is in no server log and no Referer); without
+// JavaScript the person pastes the link into the form, and with it a small script of ours fills
+// the field in from the address bar. The JSON API (/api/v1/setup, /api/v1/set-password) remains.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodType } from 'zod';
+import { SetPasswordBody, SetupBody, type UserView } from '../../../shared/api/accounts.ts';
+import type { Container } from '../../container.ts';
 import { PASSWORD_MIN_LENGTH } from '../../domain/accounts/index.ts';
+import { AppError, type FieldError } from '../../errors.ts';
+import { originOf } from '../plugins/auth-plugin.ts';
+import { inputField } from './form-fields.ts';
+import { refuseCrossSiteForms } from './form-origin.ts';
+import { markup } from './html.ts';
+import { errorSummary, page, PAGE_CSP } from './layout.ts';
+import { sendHtml } from './respond.ts';
 
-const page = (title: string, fields: string, api: string) => `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · Stopline</title>
-<link rel="stylesheet" href="/assets/stopline.css">
-</head>
-<body>
-<main>
-<h1>${title}</h1>
-<form id="link-form" data-api="${api}">
-${fields}
-<p><label>Password (at least ${PASSWORD_MIN_LENGTH} characters)<br>
-<input name="password" type="password" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" required></label></p>
-<p><button type="submit">Save</button></p>
-</form>
-<p id="link-result" role="status"></p>
-<p id="link-next" hidden><a href="/app/sign-in">Sign in to the Stopline console</a></p>
-<noscript>This page needs JavaScript to read the one-time link. Alternatively POST the token to ${api}.</noscript>
-</main>
-<script src="/assets/account-link.js"></script>
-</body>
-</html>
-`;
+const SCRIPT_PATH = '/assets/account-link.js';
 
-const SETUP_FIELDS = `<p><label>Your email<br><input name="email" type="email" autocomplete="email" required></label></p>
-<p><label>Your name<br><input name="displayName" autocomplete="name" required></label></p>`;
+interface LinkPage {
+  path: string;
+  title: string;
+  /** Fields besides the link and the password. */
+  fields: { name: string; label: string; type: string; autocomplete: string }[];
+  schema: ZodType<{ token: string; password: string }>;
+  save(
+    container: Container,
+    input: Record<string, string>,
+    origin: ReturnType<typeof originOf>,
+  ): Promise<UserView>;
+}
+
+/** How a field is named at the start of its error message. */
+const FIELD_NAMES: Record<string, string> = {
+  link: 'The link',
+  email: 'The e-mail address',
+  displayName: 'The name',
+  password: 'The password',
+};
+
+const LINK_PAGES: LinkPage[] = [
+  {
+    path: '/setup',
+    title: 'Create the first admin',
+    fields: [
+      { name: 'email', label: 'Your e-mail address', type: 'email', autocomplete: 'email' },
+      { name: 'displayName', label: 'Your name', type: 'text', autocomplete: 'name' },
+    ],
+    schema: SetupBody,
+    save: (container, input, origin) =>
+      container.accounts.users.completeSetup(
+        { kind: 'anonymous', ...origin },
+        {
+          token: input.token!,
+          email: input.email!,
+          displayName: input.displayName!,
+          password: input.password!,
+        },
+      ),
+  },
+  {
+    path: '/set-password',
+    title: 'Set your password',
+    fields: [],
+    schema: SetPasswordBody,
+    save: (container, input, origin) =>
+      container.accounts.users.setPasswordWithLink(
+        { kind: 'anonymous', ...origin },
+        input.token!,
+        input.password!,
+      ),
+  },
+];
+
+/** The secret from a pasted link (…#token=SECRET), or the text itself when it is only the secret. */
+export function tokenFromLink(text: string): string {
+  const trimmed = text.trim();
+  return /[#?&]token=([A-Za-z0-9_-]+)/.exec(trimmed)?.[1] ?? trimmed;
+}
+
+function linkForm(
+  linkPage: LinkPage,
+  values: Record<string, string> = {},
+  errors: FieldError[] = [],
+): string {
+  return page(
+    {
+      title: errors.length ? `Error: ${linkPage.title}` : linkPage.title,
+      nav: false,
+      script: SCRIPT_PATH,
+    },
+    markup`<h1>${linkPage.title}</h1>
+      ${errorSummary(errors)}
+      <form method="post" action="${linkPage.path}" novalidate>
+        <div id="link-field">
+          ${inputField(
+            {
+              name: 'link',
+              label: 'Your one-time link',
+              type: 'text',
+              required: true,
+              autocomplete: 'off',
+              hint: 'Paste the whole link you opened, from the address bar. (With JavaScript on, this page fills it in by itself.)',
+            },
+            errors,
+          )}
+        </div>
+        ${linkPage.fields.map((field) =>
+          inputField({ ...field, required: true, value: values[field.name] }, errors),
+        )}
+        ${inputField(
+          {
+            name: 'password',
+            label: `Password (at least ${PASSWORD_MIN_LENGTH} characters)`,
+            type: 'password',
+            required: true,
+            autocomplete: 'new-password',
+            minLength: PASSWORD_MIN_LENGTH,
+          },
+          errors,
+        )}
+        <button type="submit">Save</button>
+      </form>
+      <p>Already done? <a href="/app/sign-in">Sign in to the Stopline console</a>.</p>`,
+  );
+}
+
+function savedPage(user: UserView): string {
+  return page(
+    { title: 'Saved', nav: false },
+    markup`<h1>Saved</h1>
+      <p role="status">You can now sign in as ${user.email}.</p>
+      <p><a href="/app/sign-in">Sign in to the Stopline console</a></p>`,
+  );
+}
+
+/** Field errors as sentences under the form's own names (the link's secret is `link` here). */
+function formErrors(errors: FieldError[]): FieldError[] {
+  return errors.map((e) => {
+    const field = e.field === 'token' ? 'link' : e.field;
+    return { field, message: `${FIELD_NAMES[field] ?? field} ${e.message}` };
+  });
+}
+
+/** Empty fields, named before the schema's own messages would be. */
+function missingFields(linkPage: LinkPage, values: Record<string, string>): FieldError[] {
+  return ['link', ...linkPage.fields.map((f) => f.name), 'password']
+    .filter((name) => !values[name]?.trim())
+    .map((field) => ({ field, message: 'must be filled in' }));
+}
 
 const SCRIPT = `'use strict';
 (function () {
-  var form = document.getElementById('link-form');
-  var result = document.getElementById('link-result');
-  var token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
-  form.addEventListener('submit', function (event) {
-    event.preventDefault();
-    var body = { token: token };
-    new FormData(form).forEach(function (value, key) { body[key] = value; });
-    fetch(form.dataset.api, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }).then(function (res) {
-      return res.json().then(function (data) {
-        result.textContent = res.ok
-          ? 'Done. You can now sign in as ' + data.email + '.'
-          : data.detail + (data.errors ? ': ' + data.errors.map(function (e) { return e.field + ' ' + e.message; }).join('; ') : '');
-        if (res.ok) {
-          form.hidden = true;
-          document.getElementById('link-next').hidden = false;
-        }
-      });
-    });
-  });
+  var token = new URLSearchParams(location.hash.slice(1)).get('token');
+  var field = document.getElementById('f-link');
+  if (!token || !field || field.value || field.getAttribute('aria-invalid')) return;
+  field.value = location.href;
+  document.getElementById('link-field').hidden = true;
 })();
 `;
 
-export async function accountLinkPages(app: FastifyInstance) {
-  const html = (body: string) => (_req: unknown, reply: FastifyReply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-  app.get(
-    '/setup',
-    { config: { public: true } },
-    html(page('Create the first admin', SETUP_FIELDS, '/api/v1/setup')),
-  );
-  app.get(
-    '/set-password',
-    { config: { public: true } },
-    html(page('Set your password', '', '/api/v1/set-password')),
-  );
-  app.get('/assets/account-link.js', { config: { public: true } }, (_req, reply) =>
+export async function accountLinkPages(app: FastifyInstance, opts: { container: Container }) {
+  const { container } = opts;
+  // These pages, and only these, may run our own script.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('content-security-policy', `${PAGE_CSP}; script-src 'self'`);
+    return payload;
+  });
+  const onRequest = refuseCrossSiteForms(new URL(container.config.baseUrl).origin);
+  const html = (reply: FastifyReply, status: number, body: string) =>
+    sendHtml(reply.header('cache-control', 'no-store'), status, body);
+
+  for (const linkPage of LINK_PAGES) {
+    app.get(linkPage.path, { config: { public: true } }, async (_request, reply) =>
+      html(reply, 200, linkForm(linkPage)),
+    );
+
+    const post = { config: { public: true }, onRequest, bodyLimit: 64 * 1024 };
+    app.post(linkPage.path, post, async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const values: Record<string, string> = {};
+      for (const [k, v] of Object.entries(body)) if (typeof v === 'string') values[k] = v;
+      // The password and the link are secrets: never written back into the page.
+      const kept = Object.fromEntries(linkPage.fields.map((f) => [f.name, values[f.name] ?? '']));
+      const input = { ...values, token: tokenFromLink(values.link ?? '') };
+      const missing = missingFields(linkPage, values);
+      const parsed = linkPage.schema.safeParse(input);
+      if (missing.length > 0 || !parsed.success) {
+        const errors = missing.length
+          ? missing
+          : parsed.error!.issues.map((issue) => ({
+              field: String(issue.path[0] ?? 'link'),
+              message: issue.message,
+            }));
+        return html(reply, 400, linkForm(linkPage, kept, formErrors(errors)));
+      }
+      try {
+        const user = await linkPage.save(container, input, originOf(request));
+        return html(reply, 200, savedPage(user));
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'VALIDATION') {
+          // A refused link is explained in the service's own sentence.
+          const errors = (error.details.errors ?? [{ field: 'link', message: '' }]).map((e) =>
+            e.field === 'token' ? { field: 'link', message: error.message } : formErrors([e])[0]!,
+          );
+          return html(reply, 400, linkForm(linkPage, kept, errors));
+        }
+        throw error;
+      }
+    });
+  }
+
+  app.get(SCRIPT_PATH, { config: { public: true } }, (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').send(SCRIPT),
   );
 }

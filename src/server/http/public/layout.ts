@@ -1,11 +1,33 @@
 // The frame of every public page: language, title, our one stylesheet, a skip link, landmarks.
-// No scripts at all: the pages work with JavaScript disabled and under a CSP that forbids them.
+// The pages work with JavaScript disabled; only the one-time link pages add a small script that
+// saves typing (under a CSP that allows our own scripts there and nowhere else).
+import { REFERRER_POLICY } from '../plugins/security-headers-plugin.ts';
 import { markup, type SafeHtml } from './html.ts';
+
+/** The public pages' CSP: our stylesheet, and no script at all. */
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'";
 
 export interface PageOptions {
   title: string;
   lang?: string;
+  /** The reporters' navigation; staff pages (setup, set-password) leave it out. */
+  nav?: boolean;
+  /** An external script of ours (never inline), for progressive enhancement only. */
+  script?: string;
 }
+
+const REPORTER_NAV = markup`<header class="site">
+  <nav aria-label="Security pages">
+    <ul>
+      <li><a href="/report">Report a vulnerability</a></li>
+      <li><a href="/portal">Follow your report</a></li>
+      <li><a href="/policy">Our policy</a></li>
+      <li><a href="/thanks">Thanks</a></li>
+    </ul>
+  </nav>
+</header>`;
 
 export function page(options: PageOptions, body: SafeHtml): string {
   return markup`<!doctype html>
@@ -13,23 +35,15 @@ export function page(options: PageOptions, body: SafeHtml): string {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="${REFERRER_POLICY}" />
         <title>${options.title} · Security</title>
         <link rel="stylesheet" href="/assets/stopline.css" />
       </head>
       <body>
         <a class="skip" href="#main">Skip to the content</a>
-        <header class="site">
-          <nav aria-label="Security pages">
-            <ul>
-              <li><a href="/report">Report a vulnerability</a></li>
-              <li><a href="/portal">Follow your report</a></li>
-              <li><a href="/policy">Our policy</a></li>
-              <li><a href="/thanks">Thanks</a></li>
-            </ul>
-          </nav>
-        </header>
+        ${options.nav === false ? '' : REPORTER_NAV}
         <main id="main" tabindex="-1">${body}</main>
+        ${options.script ? markup`<script src="${options.script}"></script>` : ''}
       </body>
     </html> `.value;
 }

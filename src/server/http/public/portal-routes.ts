@@ -1,6 +1,6 @@
 // The reporter portal: POST key + access code (never in a URL) for a short-lived session cookie;
-// then the report view, replies with evidence, sign-out. Every POST with the cookie carries a
-// CSRF token derived from the session and must come from our own origin.
+// then the report view, replies with evidence, sign-out. Every POST must come from our own pages
+// (form-origin.ts), and every POST with the cookie carries a CSRF token derived from the session.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Container } from '../../container.ts';
 import {
@@ -12,6 +12,7 @@ import {
 import { AppError } from '../../errors.ts';
 import { PublicUrlInput } from '../../../shared/api/reports.ts';
 import { PORTAL_COOKIE, readCookie, setPortalCookie } from './cookies.ts';
+import { refuseCrossSiteForms } from './form-origin.ts';
 import { portalPage, signInPage } from './portal-pages.ts';
 import { readForm } from './report-form.ts';
 import { sendHtml } from './respond.ts';
@@ -24,16 +25,10 @@ interface PortalOptions {
 export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
   const { reports, config } = opts.container;
   const secure = config.baseUrl.startsWith('https:');
-  const ownOrigin = new URL(config.baseUrl).origin;
-
-  /** Refuses a state-changing request that a browser says came from another site. */
-  function checkOrigin(request: FastifyRequest): void {
-    const origin = request.headers.origin;
-    const site = request.headers['sec-fetch-site'];
-    if ((origin && origin !== ownOrigin) || site === 'cross-site') {
-      throw new AppError('FORBIDDEN', 'This form must be sent from our own pages');
-    }
-  }
+  const form = {
+    config: { public: true },
+    onRequest: refuseCrossSiteForms(new URL(config.baseUrl).origin),
+  };
 
   async function session(
     request: FastifyRequest,
@@ -64,8 +59,7 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
     return sendHtml(reply, 200, await renderPortal(current.token, current.report));
   });
 
-  app.post('/portal/sign-in', { config: { public: true } }, async (request, reply) => {
-    checkOrigin(request);
+  app.post('/portal/sign-in', form, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const key = typeof body.key === 'string' ? body.key : '';
     const accessCode = typeof body.accessCode === 'string' ? body.accessCode : '';
@@ -91,8 +85,7 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
     }
   });
 
-  app.post('/portal/reply', { config: { public: true } }, async (request, reply) => {
-    checkOrigin(request);
+  app.post('/portal/reply', form, async (request, reply) => {
     const current = await session(request);
     if (!current) {
       return sendHtml(
@@ -122,8 +115,7 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
     return reply.redirect('/portal', 303);
   });
 
-  app.post('/portal/public-url', { config: { public: true } }, async (request, reply) => {
-    checkOrigin(request);
+  app.post('/portal/public-url', form, async (request, reply) => {
     const current = await session(request);
     if (!current)
       return sendHtml(reply, 401, signInPage({ status: 'Your session has ended. Sign in again.' }));
@@ -147,8 +139,7 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
     return reply.redirect('/portal', 303);
   });
 
-  app.post('/portal/sign-out', { config: { public: true } }, async (request, reply) => {
-    checkOrigin(request);
+  app.post('/portal/sign-out', form, async (request, reply) => {
     const current = await session(request);
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (

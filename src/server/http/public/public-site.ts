@@ -1,14 +1,18 @@
 // The public, server-rendered side: the report form, the receipt, the reporter portal, the policy
-// and thanks pages, security.txt and the one stylesheet. Errors here are answered as accessible
-// HTML pages (the JSON API keeps problem+json). No scripts: a CSP forbids them.
+// and thanks pages, the one-time link pages for staff, security.txt and the one stylesheet. Errors
+// here are answered as accessible HTML pages (the JSON API keeps problem+json). No scripts: a CSP
+// forbids them (the one-time link pages alone may run one small script of ours).
 import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { Container } from '../../container.ts';
 import { durationInWords } from '../../../shared/domain/duration-words.ts';
+import { accountLinkPages } from './account-link-pages.ts';
 import { policyPage, thanksPage } from './info-pages.ts';
-import { errorPage } from './layout.ts';
+import { errorPage, PAGE_CSP } from './layout.ts';
+import { REFERRER_POLICY } from '../plugins/security-headers-plugin.ts';
+import { refuseCrossSiteForms } from './form-origin.ts';
 import { ERROR_PAGE_TITLES, sendErrorPage, sendHtml } from './respond.ts';
 import { portalRoutes } from './portal-routes.ts';
 import { receiptPage } from './portal-pages.ts';
@@ -16,10 +20,6 @@ import { formToReport, readForm, reportFormPage } from './report-form.ts';
 import { securityTxt } from './security-txt.ts';
 
 const STYLESHEET = readFileSync(new URL('./assets/stopline.css', import.meta.url));
-
-const CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " +
-  "frame-ancestors 'none'; base-uri 'none'";
 
 /** Text of a form POST is capped here; files are capped by the multipart limits. */
 export const FORM_BODY_LIMIT = 4 * 1024 * 1024;
@@ -42,8 +42,8 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('content-security-policy', CSP);
-    reply.header('referrer-policy', 'no-referrer');
+    reply.header('content-security-policy', PAGE_CSP);
+    reply.header('referrer-policy', REFERRER_POLICY);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
@@ -64,7 +64,11 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
 
   app.post(
     '/report',
-    { config: { public: true }, bodyLimit: FORM_BODY_LIMIT },
+    {
+      config: { public: true },
+      bodyLimit: FORM_BODY_LIMIT,
+      onRequest: refuseCrossSiteForms(new URL(config.baseUrl).origin),
+    },
     async (request, reply) => {
       const { values, files } = await readForm(request, fileLimits);
       if (values.website) {
@@ -126,4 +130,5 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
   );
 
   await app.register(portalRoutes, { container, fileLimits });
+  await app.register(accountLinkPages, { container });
 }

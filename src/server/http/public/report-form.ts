@@ -6,6 +6,7 @@ import { ReportFields } from '../../../shared/api/reports.ts';
 import { AppError, type FieldError } from '../../errors.ts';
 import type { IncomingFile } from '../../domain/reports/index.ts';
 import { markup, type SafeHtml } from './html.ts';
+import { fieldHelp, inputField, textareaField } from './form-fields.ts';
 import { errorSummary, page } from './layout.ts';
 
 /** Form field name -> label. The order is the order on the page. */
@@ -133,27 +134,6 @@ export function formToReport(
   return { ok: false, errors };
 }
 
-function fieldHelp(name: string, hint: string | undefined, errors: FieldError[]) {
-  const error = errors.find((e) => e.field === name);
-  const describedBy = [hint ? `f-${name}-hint` : '', error ? `f-${name}-error` : '']
-    .filter(Boolean)
-    .join(' ');
-  const hintText = hint ? markup`<p class="hint" id="f-${name}-hint">${hint}</p>` : '';
-  const errorText = error
-    ? markup`<p class="error" id="f-${name}-error"><span class="visually-hidden">Error: </span>${error.message}</p>`
-    : '';
-  return {
-    attrs: markup`${describedBy ? markup` aria-describedby="${describedBy}"` : ''}${
-      error ? markup` aria-invalid="true"` : ''
-    }`,
-    before: markup`${hintText}${errorText}`,
-  };
-}
-
-function label(name: string, required: boolean | undefined) {
-  return markup`<label for="f-${name}">${FORM_LABELS[name]} (${required ? 'required' : 'optional'})</label>`;
-}
-
 function input(
   name: string,
   type: string,
@@ -161,11 +141,10 @@ function input(
   errors: FieldError[],
   opts: { hint?: string; required?: boolean; autocomplete?: string } = {},
 ): SafeHtml {
-  const help = fieldHelp(name, opts.hint, errors);
-  const required = opts.required ? markup` required` : '';
-  const autocomplete = opts.autocomplete ? markup` autocomplete="${opts.autocomplete}"` : '';
-  return markup`${label(name, opts.required)}
-${help.before}<input type="${type}" id="f-${name}" name="${name}" value="${values[name] ?? ''}"${required}${autocomplete}${help.attrs}>`;
+  return inputField(
+    { name, label: FORM_LABELS[name]!, type, value: values[name], ...opts },
+    errors,
+  );
 }
 
 function textarea(
@@ -174,13 +153,7 @@ function textarea(
   errors: FieldError[],
   opts: { hint?: string; required?: boolean; rows?: number } = {},
 ): SafeHtml {
-  const help = fieldHelp(name, opts.hint, errors);
-  const required = opts.required ? markup` required` : '';
-  // The newline after <textarea> is dropped by HTML parsers; it keeps a value that starts with
-  // a newline intact.
-  return markup`${label(name, opts.required)}
-${help.before}<textarea id="f-${name}" name="${name}" rows="${opts.rows ?? 6}"${required}${help.attrs}>
-${values[name] ?? ''}</textarea>`;
+  return textareaField({ name, label: FORM_LABELS[name]!, value: values[name], ...opts }, errors);
 }
 
 export interface FormPageContext {
