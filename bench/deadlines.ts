@@ -141,6 +141,7 @@ async function main() {
         findPolicy: async () => null,
         listHiddenIds: async () => [],
       },
+      reports: { assertVisible: async () => {}, listHiddenIds: async () => [] },
     });
 
     const now = START;

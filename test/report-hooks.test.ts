@@ -32,6 +32,8 @@ function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
       attachmentMaxCount: 1,
       intakeRateLimit: 10,
     },
+    // Nothing is restricted here: these tests are about the hooks, not need-to-know.
+    incidents: { findSight: async () => null, listHiddenIds: async () => [] },
     ...hooks,
   });
 }

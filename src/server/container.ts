@@ -117,6 +117,11 @@ export async function createContainer(
       findPolicy: (id) => incidents!.findIncidentPolicy(id),
       listHiddenIds: (actor) => incidents!.listHiddenIncidentIds(actor),
     },
+    // Late-bound: a report's deadlines are seen by those who may see the report.
+    reports: {
+      assertVisible: (actor, reportId) => reports.assertReportVisible(actor, reportId),
+      listHiddenIds: (actor) => reports.listHiddenReportIds(actor),
+    },
   });
   const services = {
     policy: policyService,
@@ -140,7 +145,7 @@ export async function createContainer(
       // Late-bound: the reports service below is created after this one.
       markReportsHandled: (tx, actor, incidentId, reportIds) =>
         reports.markHandledByIncident(tx, actor, incidentId, reportIds),
-      resolveReports: (tx, refs) => reports.resolveReportRefs(tx, refs),
+      resolveReports: (tx, actor, refs) => reports.resolveReportRefs(tx, actor, refs),
       reportKeys: findReportKeys,
       onLineStopped: (tx, incident, reason, at) =>
         enqueueLineStoppedNotice(tx, { incident, reason, at, baseUrl: config.baseUrl }),
@@ -191,6 +196,11 @@ export async function createContainer(
     },
     policy: () => policy.policy,
     clocks: deadlines,
+    // Need-to-know: a report linked to an incident follows the incident's visibility.
+    incidents: {
+      findSight: (tx, actor, ref) => services.incidents.findIncidentSight(tx, actor, ref),
+      listHiddenIds: (tx, actor) => services.incidents.listHiddenIncidentIds(actor, tx),
+    },
     attachments: createAttachmentStore(config.dataDir),
     settings: {
       baseUrl: config.baseUrl,

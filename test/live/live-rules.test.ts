@@ -124,6 +124,19 @@ describe('who hears it', () => {
     expect(mayHear(responder, open.audience)).toBe(true);
   });
 
+  it('a report linked to a restricted incident is heard by those who may see the incident only', () => {
+    const linked = { ...refs, reportIncidents: new Map([['rpt-1', incidents.get('inc-secret')!]]) };
+    for (const type of ['report.note_added', 'report.deadline_breached']) {
+      const notice = noticeFor(
+        event({ streamId: 'rpt-1', streamType: 'report', type, data: { deadlineId: 'd-9' } }),
+        linked,
+      )!;
+      expect(mayHear(member, notice.audience)).toBe(true);
+      expect(mayHear(admin, notice.audience)).toBe(true);
+      expect(mayHear(responder, notice.audience)).toBe(false);
+    }
+  });
+
   it('a token hears only what its scope reads', () => {
     expect(mayHear(pipeline, open.audience)).toBe(false);
     const report = noticeFor(

@@ -48,6 +48,14 @@ export interface ClockIncidents {
   listHiddenIds(actor: Actor): Promise<string[]>;
 }
 
+/** What the clocks need of the reports subject: a report's deadlines follow its visibility. */
+export interface ClockReports {
+  /** Throws NOT_FOUND unless the actor may see the report (by id). */
+  assertVisible(actor: Actor, reportId: string): Promise<void>;
+  /** Ids of the reports the actor may not see. */
+  listHiddenIds(actor: Actor): Promise<string[]>;
+}
+
 export interface DeadlinesDeps {
   db: Db;
   /** Claims differ: FOR UPDATE SKIP LOCKED on PostgreSQL, compare-and-set on SQLite. */
@@ -58,6 +66,7 @@ export interface DeadlinesDeps {
   /** Active users, optionally with an account role (accounts subject), in the transaction. */
   listUsers(tx: Executor, role?: string): Promise<ClockUser[]>;
   incidents: ClockIncidents;
+  reports: ClockReports;
 }
 
 export type DeadlinesService = ReturnType<typeof createDeadlinesService>;
@@ -260,15 +269,18 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     claimDue: (worker: string, now: number, lease: number, limit: number) =>
       repo.claimDue(db, deps.dialect, { worker, now, lease, limit }),
 
-    /** Deadlines by state, leaving out those of restricted incidents the actor may not see. */
+    /** Deadlines by state, leaving out those of incidents and reports the actor may not see. */
     async list(
       actor: Actor,
       filter: { state: repo.DeadlineListState; soonWithin: number; limit: number },
     ) {
-      const hidden = await deps.incidents.listHiddenIds(actor);
+      const hidden = await Promise.all([
+        deps.incidents.listHiddenIds(actor),
+        deps.reports.listHiddenIds(actor),
+      ]);
       return repo.listDeadlines(db, {
         ...filter,
-        hiddenSubjectIds: hidden,
+        hiddenSubjectIds: hidden.flat(),
         now: deps.clock.now(),
       });
     },
@@ -300,10 +312,11 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
 
     /** Marks a deadline met by hand; the reason goes on the subject's record. */
     async markMet(actor: Actor, id: string, reason: string) {
-      // Checked before the transaction (SQLite has one connection): an incident's deadline is
-      // only for those who may see the incident.
+      // Checked before the transaction (SQLite has one connection): a deadline is only for those
+      // who may see its incident or report.
       const seen = await repo.findDeadline(db, id);
       if (seen?.subjectType === 'incident') await deps.incidents.findVisible(actor, seen.subjectId);
+      if (seen?.subjectType === 'report') await deps.reports.assertVisible(actor, seen.subjectId);
       return inTransaction(db, async (tx) => {
         const d = await repo.findDeadline(tx, id);
         if (!d) throw new AppError('NOT_FOUND', 'Deadline was not found');

@@ -23,7 +23,7 @@ import type {
 } from '../../../shared/domain/incidents.ts';
 import type { VoteInput } from './assessment-rules.ts';
 import type { IncidentFields, TaskFields } from './incident-events.ts';
-import { assertCommanderOr, assertVisible, isAdmin } from './access-rules.ts';
+import { assertCommanderOr, assertVisible, isAdmin, isVisibleTo } from './access-rules.ts';
 import type { IncidentState, RuleContext } from './incident-state.ts';
 import { projectIncidentEvents } from './incidents-projection.ts';
 import * as repo from './incidents-repository.ts';
@@ -50,8 +50,11 @@ export interface IncidentsServiceDeps {
     incidentId: string,
     reportIds: string[],
   ): Promise<void>;
-  /** Report ids for what staff typed (a key such as RPT-0042, or an id); NOT_FOUND for unknown ones. */
-  resolveReports?(tx: Executor, refs: string[]): Promise<string[]>;
+  /**
+   * Report ids for what staff typed (a key such as RPT-0042, or an id); NOT_FOUND for unknown ones
+   * and for reports this actor may not see.
+   */
+  resolveReports?(tx: Executor, actor: Actor, refs: string[]): Promise<string[]>;
   /** The keys (RPT-0042) of linked reports, by id, for people to read and follow. */
   reportKeys?(tx: Executor, ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /** Called in the transaction that stops the line (notifications enqueue the notice there). */
@@ -222,9 +225,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     return { incident, id };
   }
 
-  async function resolveReports(tx: Executor, refs: string[]): Promise<string[]> {
+  async function resolveReports(tx: Executor, actor: Actor, refs: string[]): Promise<string[]> {
     const unique = [...new Set(refs)];
-    return unique.length > 0 && deps.resolveReports ? deps.resolveReports(tx, unique) : unique;
+    return unique.length > 0 && deps.resolveReports
+      ? deps.resolveReports(tx, actor, unique)
+      : unique;
   }
 
   async function openIncidentIn(
@@ -249,7 +254,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
   return {
     async openIncident(actor: Actor, input: OpenInput): Promise<assessment.IncidentView> {
       const incident = await inTransaction(db, async (tx) => {
-        const reportIds = await resolveReports(tx, input.reportIds);
+        const reportIds = await resolveReports(tx, actor, input.reportIds);
         const opened = await openIncidentIn(tx, actor, { ...input, reportIds });
         if (reportIds.length > 0) await deps.markReportsHandled?.(tx, actor, opened.id, reportIds);
         return opened;
@@ -287,9 +292,19 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     },
 
     /** Ids of the restricted incidents this actor may not see (none for admins). */
-    async listHiddenIncidentIds(actor: Actor): Promise<string[]> {
+    async listHiddenIncidentIds(actor: Actor, executor: Executor = db): Promise<string[]> {
       if (isAdmin(actor)) return [];
-      return repo.listRestrictedIncidentIdsWithout(db, actor.userId ?? '');
+      return repo.listRestrictedIncidentIdsWithout(executor, actor.userId ?? '');
+    },
+
+    /**
+     * An incident as a record that follows it sees it (a linked report is seen only by those who
+     * may see the incident): its id, key and whether this actor may see it, by the same rule as
+     * the incident's own reads; null when there is no such incident (by id or key).
+     */
+    async findIncidentSight(executor: Executor, actor: Actor, ref: string) {
+      const state = await repo.findIncidentState(executor, ref);
+      return state && { id: state.id, key: state.key, visible: isVisibleTo(state, actor) };
     },
 
     listIncidents(actor: Actor, filter: Omit<repo.IncidentListFilter, 'participantId'>) {
@@ -324,7 +339,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
 
     linkReports(actor: Actor, ref: string, v: Version, reportIds: string[]) {
       return change(actor, ref, v, async (s, _policy, _now, tx) => {
-        const resolved = await resolveReports(tx, reportIds);
+        const resolved = await resolveReports(tx, actor, reportIds);
         const events = rules.linkReports(s, resolved);
         const fresh = resolved.filter((id) => !s.reportIds.includes(id));
         if (fresh.length > 0) await deps.markReportsHandled?.(tx, actor, s.id, fresh);

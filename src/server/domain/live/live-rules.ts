@@ -25,6 +25,8 @@ export interface NoticeRefs {
   incidents: ReadonlyMap<string, IncidentAudience>;
   /** Report id -> key. */
   reports: ReadonlyMap<string, string>;
+  /** Report id -> the incident it is linked to (need-to-know: the report follows its sight). */
+  reportIncidents?: ReadonlyMap<string, IncidentAudience>;
 }
 
 const LINE_TYPES = new Set(['incident.line_stopped', 'incident.line_resumed']);
@@ -77,20 +79,26 @@ function incidentNotice(event: LoggedEvent, incident: IncidentAudience): LiveNot
   };
 }
 
-function reportNotice(event: LoggedEvent, reportKey: string): LiveNotice {
+function reportNotice(
+  event: LoggedEvent,
+  reportKey: string,
+  linked: IncidentAudience | undefined,
+): LiveNotice {
   const owner = { report: reportKey };
+  const incident = linked && { restricted: linked.restricted, participants: linked.participants };
+  const seen = incident ? { incident } : {};
   const deadlineId = DEADLINE_TYPE.test(event.type) ? text(event.data.deadlineId) : null;
   if (deadlineId)
     return {
       position: event.position,
       notice: notice(event, 'deadline', deadlineId, owner),
       // It names the report: only for those who may read reports.
-      audience: { permissions: ['deadlines.read', 'reports.read'] },
+      audience: { permissions: ['deadlines.read', 'reports.read'], ...seen },
     };
   return {
     position: event.position,
     notice: notice(event, 'report', reportKey, owner),
-    audience: { permissions: ['reports.read'] },
+    audience: { permissions: ['reports.read'], ...seen },
   };
 }
 
@@ -102,7 +110,7 @@ export function noticeFor(event: LoggedEvent, refs: NoticeRefs): LiveNotice | nu
   }
   if (event.streamType === 'report') {
     const key = refs.reports.get(event.streamId);
-    return key ? reportNotice(event, key) : null;
+    return key ? reportNotice(event, key, refs.reportIncidents?.get(event.streamId)) : null;
   }
   return null;
 }

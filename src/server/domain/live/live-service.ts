@@ -9,7 +9,7 @@ import {
 } from '../../db/event-store.ts';
 import type { Db } from '../../db/schema.ts';
 import { findIncidentAudiences } from '../incidents/index.ts';
-import { findReportKeys } from '../reports/index.ts';
+import { findReportLinks } from '../reports/index.ts';
 import { noticeFor, type LiveNotice } from './live-rules.ts';
 
 export interface LiveServiceDeps {
@@ -31,11 +31,23 @@ const idsOf = (events: LoggedEvent[], streamType: string) => [
 export function createLiveService({ db }: LiveServiceDeps) {
   async function noticesOf(events: LoggedEvent[]): Promise<LiveNotice[]> {
     if (events.length === 0) return [];
-    const [incidents, reports] = await Promise.all([
+    const [incidents, links] = await Promise.all([
       findIncidentAudiences(db, idsOf(events, 'incident')),
-      findReportKeys(db, idsOf(events, 'report')),
+      findReportLinks(db, idsOf(events, 'report')),
     ]);
-    return events.flatMap((event) => noticeFor(event, { incidents, reports }) ?? []);
+    const reports = new Map([...links].map(([id, link]) => [id, link.key]));
+    // A report linked to an incident is heard only by those who may see the incident.
+    const linkedIds = [...links.values()].flatMap((link) => link.incidentId ?? []);
+    const linked = await findIncidentAudiences(db, [...new Set(linkedIds)]);
+    const reportIncidents = new Map(
+      [...links].flatMap(([id, link]) => {
+        const audience = link.incidentId === null ? undefined : linked.get(link.incidentId);
+        return audience ? [[id, audience] as const] : [];
+      }),
+    );
+    return events.flatMap(
+      (event) => noticeFor(event, { incidents, reports, reportIncidents }) ?? [],
+    );
   }
 
   return {

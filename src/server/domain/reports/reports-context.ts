@@ -12,6 +12,7 @@ import { can } from '../actor.ts';
 import type { Policy } from '../policy/index.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { AttachmentStore } from './attachment-store.ts';
+import { getVisibleReport, type ReportIncidents } from './reports-access.ts';
 import {
   findReportByKey,
   updateReport,
@@ -39,6 +40,8 @@ export interface ReportsDeps {
   policy: () => Policy;
   attachments: AttachmentStore;
   settings: ReportsSettings;
+  /** Who may see the incident a report is linked to (need-to-know, see reports-access.ts). */
+  incidents: ReportIncidents;
   /** The general audit trail (accounts subject), written in the same transaction when wired. */
   recordAudit?: (tx: Executor, entry: AuditEntry) => Promise<void>;
   /** Opens an incident for a report (incidents subject), in the caller's transaction. */
@@ -110,7 +113,10 @@ export async function changeReport(
   await updateReport(tx, report, patch, report.version + events.length, at);
 }
 
-/** One staff use case: permission checked, the report loaded by key, all in one transaction. */
+/**
+ * One staff use case: permission checked, the report loaded by key if the actor may see it (a
+ * report linked to an incident hidden from them is NOT_FOUND), all in one transaction.
+ */
 export function staffUseCase(deps: ReportsDeps) {
   return <T>(
     actor: Actor,
@@ -120,7 +126,7 @@ export function staffUseCase(deps: ReportsDeps) {
   ): Promise<T> => {
     requirePermission(actor, permission);
     return inTransaction(deps.db, async (tx) => {
-      const report = await getReportByKey(tx, key);
+      const report = await getVisibleReport(tx, deps.incidents, actor, key);
       return work(tx, report, deps.clock.now());
     });
   };

@@ -72,21 +72,30 @@ export type ReportPatch = Partial<
   Omit<NewReportRow, 'id' | 'key' | 'received_at' | 'version' | 'updated_at'>
 >;
 
-/** Writes the projection at the version the event append produced (compare-and-set). */
+/** Each report's key and the incident it is linked to (or null), by id. */
+export async function findReportLinks(
+  tx: Executor,
+  ids: readonly string[],
+): Promise<Map<string, { key: string; incidentId: string | null }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('reports')
+    .select(['id', 'key', 'incident_id'])
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { key: r.key, incidentId: r.incident_id }]));
+}
+
 /** The keys of several reports at once, by id (the live stream names reports by key). */
 export async function findReportKeys(
   tx: Executor,
   ids: readonly string[],
 ): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await tx
-    .selectFrom('reports')
-    .select(['id', 'key'])
-    .where('id', 'in', [...ids])
-    .execute();
-  return new Map(rows.map((r) => [r.id, r.key]));
+  const links = await findReportLinks(tx, ids);
+  return new Map([...links].map(([id, link]) => [id, link.key]));
 }
 
+/** Writes the projection at the version the event append produced (compare-and-set). */
 export async function updateReport(
   tx: Executor,
   report: ReportRecord,
@@ -107,6 +116,8 @@ export async function updateReport(
 
 export interface ReportFilter {
   statuses?: ReportStatus[];
+  /** Reports linked to these incidents are left out (incidents the caller may not see). */
+  hiddenIncidentIds?: readonly string[];
   text?: string;
   receivedFrom?: number;
   receivedTo?: number;
@@ -120,6 +131,13 @@ const likePattern = (text: string) =>
 export async function listReports(tx: Executor, filter: ReportFilter): Promise<ReportRecord[]> {
   let query = tx.selectFrom('reports').selectAll();
   if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
+  const hidden = filter.hiddenIncidentIds;
+  if (hidden?.length) {
+    // "not in" alone would also drop every unlinked report (NULL is never "not in" anything).
+    query = query.where((eb) =>
+      eb.or([eb('incident_id', 'is', null), eb('incident_id', 'not in', [...hidden])]),
+    );
+  }
   if (filter.receivedFrom !== undefined)
     query = query.where('received_at', '>=', filter.receivedFrom);
   if (filter.receivedTo !== undefined) query = query.where('received_at', '<=', filter.receivedTo);
@@ -141,6 +159,20 @@ export async function listReports(tx: Executor, filter: ReportFilter): Promise<R
     .offset(filter.offset)
     .execute();
   return rows.map(toRecord);
+}
+
+/** Ids of the reports linked to any of these incidents. */
+export async function listReportIdsLinkedTo(
+  tx: Executor,
+  incidentIds: readonly string[],
+): Promise<string[]> {
+  if (incidentIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('reports')
+    .select('id')
+    .where('incident_id', 'in', [...incidentIds])
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 export async function listCreditedReporters(tx: Executor): Promise<string[]> {

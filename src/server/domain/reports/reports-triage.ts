@@ -42,6 +42,7 @@ import {
   type Milestone,
 } from './reports-rules.ts';
 import { openRemovalTask } from './reports-removal.ts';
+import { getVisibleReport, listHiddenReportIds, maySeeReport } from './reports-access.ts';
 
 const time = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
 
@@ -52,6 +53,7 @@ export function createTriage(deps: ReportsDeps) {
   async function listReportQueue(actor: Actor, query: ReportListQuery): Promise<ReportRecord[]> {
     requirePermission(actor, 'reports.read');
     return listReports(db, {
+      hiddenIncidentIds: await deps.incidents.listHiddenIds(db, actor),
       statuses: query.status,
       text: query.q,
       receivedFrom: time(query.receivedFrom),
@@ -63,7 +65,7 @@ export function createTriage(deps: ReportsDeps) {
 
   async function getReport(actor: Actor, key: string) {
     requirePermission(actor, 'reports.read');
-    const report = await getReportByKey(db, key);
+    const report = await getVisibleReport(db, deps.incidents, actor, key);
     const [attachments, removalTasks, verifications] = await Promise.all([
       listAttachments(db, report.id),
       listRemovalTasks(db, report.id),
@@ -140,7 +142,7 @@ export function createTriage(deps: ReportsDeps) {
     return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
       const duplicateOf = input.resolution === 'duplicate' ? input.duplicateOf : undefined;
       refuseUnless(decideClose(report.status, input.resolution, report.key, duplicateOf));
-      if (duplicateOf) await getReportByKey(tx, duplicateOf);
+      if (duplicateOf) await getVisibleReport(tx, deps.incidents, actor, duplicateOf);
       const events: NewEvent[] = [
         {
           type: 'report.closed',
@@ -217,14 +219,14 @@ export function createTriage(deps: ReportsDeps) {
     });
   }
 
-  /** Report ids for keys (RPT-0042) or ids; unknown ones are NOT_FOUND. */
-  async function resolveReportRefs(tx: Executor, refs: string[]): Promise<string[]> {
+  /** Report ids for keys (RPT-0042) or ids; unknown ones, and hidden ones, are NOT_FOUND. */
+  async function resolveReportRefs(tx: Executor, actor: Actor, refs: string[]): Promise<string[]> {
     const ids: string[] = [];
     for (const ref of refs) {
       const report = /^RPT-\d+$/.test(ref)
         ? await findReportByKey(tx, ref)
         : await findReportById(tx, ref);
-      if (!report)
+      if (!report || !(await maySeeReport(tx, deps.incidents, actor, report)))
         throw new AppError('NOT_FOUND', `Report ${ref} was not found`, {
           errors: [{ field: 'reportIds', message: `${ref} is not a report Stopline knows` }],
         });
@@ -331,7 +333,7 @@ export function createTriage(deps: ReportsDeps) {
 
   async function getAttachment(actor: Actor, key: string, attachmentId: string) {
     requirePermission(actor, 'reports.read');
-    const report = await getReportByKey(db, key);
+    const report = await getVisibleReport(db, deps.incidents, actor, key);
     const attachment = (await listAttachments(db, report.id)).find((a) => a.id === attachmentId);
     if (!attachment) throw notFound('Attachment');
     const bytes = await deps.attachments.read(attachment.stored_path);
@@ -348,8 +350,19 @@ export function createTriage(deps: ReportsDeps) {
     });
   }
 
+  /** For the clocks: is this report (by id) one the actor may see? NOT_FOUND otherwise. */
+  async function assertReportVisible(actor: Actor, reportId: string): Promise<void> {
+    const report = await findReportById(db, reportId);
+    if (!report || !(await maySeeReport(db, deps.incidents, actor, report))) {
+      throw notFound('Report');
+    }
+  }
+
   return {
     listReportQueue,
+    /** Ids of the reports the actor may not see (linked to incidents hidden from them). */
+    listHiddenReportIds: (actor: Actor) => listHiddenReportIds(db, deps.incidents, actor),
+    assertReportVisible,
     getReport,
     getReportContact,
     getAccessLog,

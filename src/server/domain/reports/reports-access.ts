@@ -1,0 +1,61 @@
+// Need-to-know for reports: a report linked to an incident is seen only by those who may see the
+// incident. The incidents subject decides who may see an incident (asked through the
+// ReportIncidents port); this file is the one place that applies its answer to reports, for every
+// staff read and change, the queue, and the other subjects that show reports (clocks, live).
+import type { Executor } from '../../db/schema.ts';
+import { notFound } from '../../errors.ts';
+import type { Actor } from '../actor.ts';
+import { findReportByKey, listReportIdsLinkedTo, type ReportRecord } from './reports-repository.ts';
+
+/** An incident as a report linked to it sees it. */
+export interface IncidentSight {
+  id: string;
+  key: string;
+  /** Whether the actor may see the incident (restricted ones: participants and admins only). */
+  visible: boolean;
+}
+
+/** What the reports subject needs of the incidents subject (wired in the composition root). */
+export interface ReportIncidents {
+  /** The incident by id or key, as this actor sees it; null when there is no such incident. */
+  findSight(tx: Executor, actor: Actor, ref: string): Promise<IncidentSight | null>;
+  /** Ids of the incidents this actor may not see. */
+  listHiddenIds(tx: Executor, actor: Actor): Promise<string[]>;
+}
+
+/** Whether the actor may see this report: always, unless it follows an incident hidden from them. */
+export async function maySeeReport(
+  tx: Executor,
+  incidents: ReportIncidents,
+  actor: Actor,
+  report: Pick<ReportRecord, 'incident_id'>,
+): Promise<boolean> {
+  if (report.incident_id === null) return true;
+  // An incident Stopline does not know (a link from before links were checked) hides nothing.
+  const sight = await incidents.findSight(tx, actor, report.incident_id);
+  return sight === null || sight.visible;
+}
+
+/** The report by key, or NOT_FOUND, the same answer for an unknown key and a hidden report. */
+export async function getVisibleReport(
+  tx: Executor,
+  incidents: ReportIncidents,
+  actor: Actor,
+  key: string,
+): Promise<ReportRecord> {
+  const report = await findReportByKey(tx, key.toUpperCase());
+  if (!report || !(await maySeeReport(tx, incidents, actor, report))) {
+    throw notFound(`Report ${key}`);
+  }
+  return report;
+}
+
+/** Ids of the reports this actor may not see: those linked to incidents hidden from them. */
+export async function listHiddenReportIds(
+  tx: Executor,
+  incidents: ReportIncidents,
+  actor: Actor,
+): Promise<string[]> {
+  const hidden = await incidents.listHiddenIds(tx, actor);
+  return listReportIdsLinkedTo(tx, hidden);
+}
