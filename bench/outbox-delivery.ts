@@ -100,7 +100,12 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'stopline-bench-delivery-'));
   const receiver = await startReceiver();
   const schema = `bench_delivery_${process.pid}`;
-  const env: Record<string, string> = { STOPLINE_DATA_DIR: dataDir, STOPLINE_LOG_LEVEL: 'silent' };
+  const env: Record<string, string> = {
+    STOPLINE_DATA_DIR: dataDir,
+    STOPLINE_LOG_LEVEL: 'silent',
+    // The receiver runs on this machine.
+    STOPLINE_OUTBOUND_ALLOW: '127.0.0.0/8',
+  };
   if (process.env.DATABASE_URL) {
     const host = new URL(process.env.DATABASE_URL).hostname;
     if (!['localhost', '127.0.0.1', '[::1]', ''].includes(host)) {

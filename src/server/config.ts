@@ -5,6 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { isAllowListEntry } from './integrations/outbound-address.ts';
 
 export const BUNDLED_POLICY = fileURLToPath(
   new URL('../../policies/default.yaml', import.meta.url),
@@ -179,6 +180,11 @@ export const CONFIG_KEYS = {
     default: 'starttls',
   },
   smtpUser: { env: 'STOPLINE_SMTP_USER', help: 'SMTP user name', default: '(unset: no auth)' },
+  smtpAllowPlaintextAuth: {
+    env: 'STOPLINE_SMTP_ALLOW_PLAINTEXT_AUTH',
+    help: 'true: allow a user and password with STOPLINE_SMTP_SECURITY=none, which sends them unencrypted (refused otherwise)',
+    default: 'false',
+  },
   smtpPassword: {
     env: 'STOPLINE_SMTP_PASSWORD',
     help: 'SMTP password (never logged)',
@@ -188,6 +194,11 @@ export const CONFIG_KEYS = {
     env: 'STOPLINE_MAIL_FROM',
     help: 'From address of e-mail notices, e.g. "Stopline <security@example.org>"',
     default: '(unset; required with STOPLINE_SMTP_HOST)',
+  },
+  outboundAllow: {
+    env: 'STOPLINE_OUTBOUND_ALLOW',
+    help: 'Non-public address ranges webhooks and chat endpoints may reach, e.g. "10.20.0.0/16,fd00::/8" (CIDR or single addresses); unset: public addresses only',
+    default: '(unset: public addresses only)',
   },
   deliveryMaxAttempts: {
     env: 'STOPLINE_DELIVERY_MAX_ATTEMPTS',
@@ -287,6 +298,16 @@ export const ConfigSchema = z
       .string()
       .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an e-mail address')
       .optional(),
+    smtpAllowPlaintextAuth: flag,
+    outboundAllow: z
+      .union([z.string(), z.array(z.string())], { error: 'must be a list of CIDR ranges' })
+      .default([])
+      .transform((value) =>
+        (typeof value === 'string' ? value.split(/[\s,]+/) : value).filter((e) => e !== ''),
+      )
+      .refine((entries) => entries.every(isAllowListEntry), {
+        error: 'must be CIDR ranges or addresses separated by commas, e.g. "10.20.0.0/16,fd00::/8"',
+      }),
     deliveryMaxAttempts: positiveInt.max(100, 'must be at most 100').default(10),
     deliveryRetrySeconds: positiveInt.default(30),
     deliveryRetryMaxSeconds: positiveInt.default(3600),
@@ -329,6 +350,13 @@ export const ConfigSchema = z
         code: 'custom',
         path: ['smtpPassword'],
         message: 'must be set when STOPLINE_SMTP_USER is set',
+      });
+    if (config.smtpSecurity === 'none' && config.smtpUser && !config.smtpAllowPlaintextAuth)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['smtpSecurity'],
+        message:
+          'none would send STOPLINE_SMTP_USER and STOPLINE_SMTP_PASSWORD unencrypted; use starttls or tls, or set STOPLINE_SMTP_ALLOW_PLAINTEXT_AUTH=true to accept that',
       });
     if (config.oidcIssuer && (!config.oidcClientId || !config.oidcClientSecret))
       ctx.addIssue({

@@ -32,7 +32,8 @@ import {
   type NotificationsService,
 } from './domain/notifications/index.ts';
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
-import { createHttpPoster, type HttpPoster } from './integrations/webhook-sender.ts';
+import { createHttpPoster, type HttpPoster } from './integrations/outbound-http.ts';
+import { checkReceiverUrl, parseAllowList } from './integrations/outbound-address.ts';
 import { OutboxWorker } from './workers/outbox-worker.ts';
 import { LiveFeed } from './workers/live-feed.ts';
 import { createLiveService, type LiveService } from './domain/live/index.ts';
@@ -209,17 +210,19 @@ export async function createContainer(
       intakeRateLimit: config.intakeRateLimit,
     },
   });
+  const outboundAllow = parseAllowList(config.outboundAllow);
   const notifications = createNotificationsService({
     db: handle.db,
     clock,
     baseUrl: config.baseUrl,
+    checkReceiverUrl: (url) => checkReceiverUrl(url, outboundAllow),
   });
   const outboxWorker = new OutboxWorker({
     db: handle.db,
     clock,
     logger,
     mailer: overrides.mailer === undefined ? mailerFrom(config) : overrides.mailer,
-    http: overrides.http ?? createHttpPoster(),
+    http: overrides.http ?? createHttpPoster({ allow: outboundAllow }),
     findEndpoint: notifications.findEndpoint,
     settings: {
       maxAttempts: config.deliveryMaxAttempts,

@@ -40,6 +40,19 @@ export function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY, '$1[redacted]');
 }
 
+/** An absolute URL with the password of its user:password@ part masked, for listings and logs;
+ * anything that does not parse as a URL is masked whole. */
+export function redactUrlPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return '[redacted]';
+  }
+}
+
 interface LoggedRequest {
   method?: string;
   url?: string;

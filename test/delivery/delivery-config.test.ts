@@ -17,6 +17,13 @@ describe('delivery configuration', () => {
     expect(loadConfig({}).smtpHost).toBeUndefined();
   });
 
+  it('outgoing requests reach public addresses only unless ranges are allowed', () => {
+    expect(loadConfig({}).outboundAllow).toEqual([]);
+    expect(
+      loadConfig({ STOPLINE_OUTBOUND_ALLOW: '10.20.0.0/16, fd00::/8,192.0.2.7' }).outboundAllow,
+    ).toEqual(['10.20.0.0/16', 'fd00::/8', '192.0.2.7']);
+  });
+
   it.each([
     [
       { STOPLINE_SMTP_HOST: 'mail.example.org' },
@@ -29,6 +36,11 @@ describe('delivery configuration', () => {
       { STOPLINE_DELIVERY_MAX_ATTEMPTS: '0' },
       /^STOPLINE_DELIVERY_MAX_ATTEMPTS: must be at least 1/,
     ],
+    [
+      { STOPLINE_OUTBOUND_ALLOW: '10.0.0.0/8,intranet' },
+      /^STOPLINE_OUTBOUND_ALLOW: must be CIDR ranges or addresses separated by commas/,
+    ],
+    [{ STOPLINE_OUTBOUND_ALLOW: '10.0.0.0/33' }, /^STOPLINE_OUTBOUND_ALLOW: must be CIDR ranges/],
     [
       { STOPLINE_SMTP_USER: 'stopline' },
       /^STOPLINE_SMTP_PASSWORD: must be set when STOPLINE_SMTP_USER is set$/,

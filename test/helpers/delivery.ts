@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { OutboxWorker, type OutboxWorkerDeps } from '../../src/server/workers/outbox-worker.ts';
-import { createHttpPoster } from '../../src/server/integrations/webhook-sender.ts';
+import { createHttpPoster } from '../../src/server/integrations/outbound-http.ts';
+import { parseAllowList } from '../../src/server/integrations/outbound-address.ts';
 import type { Mailer } from '../../src/server/integrations/smtp-mailer.ts';
 import type { TestApp } from './test-app.ts';
 
@@ -122,7 +123,10 @@ export function workerFor(
     clock: t.clock,
     logger: t.container.logger,
     mailer,
-    http: createHttpPoster({ timeoutMs: 5000 }),
+    http: createHttpPoster({
+      timeoutMs: 5000,
+      allow: parseAllowList(t.container.config.outboundAllow),
+    }),
     findEndpoint: t.container.notifications.findEndpoint,
     settings: {
       maxAttempts: 5,

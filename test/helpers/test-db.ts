@@ -23,6 +23,8 @@ export async function createTestDatabase(
   const env: Record<string, string> = {
     STOPLINE_DATA_DIR: dataDir,
     STOPLINE_LOG_LEVEL: 'silent',
+    // Delivery tests post to receivers on this machine; SSRF tests set an empty list.
+    STOPLINE_OUTBOUND_ALLOW: '127.0.0.0/8,::1/128',
     ...extraEnv,
   };
   let schema: string | undefined;

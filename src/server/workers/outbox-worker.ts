@@ -20,7 +20,8 @@ import {
 } from '../domain/notifications/index.ts';
 import type { Mailer } from '../integrations/smtp-mailer.ts';
 import { chatMessage, slackMessage } from '../integrations/slack-sender.ts';
-import { standardWebhookHeaders, type HttpPoster } from '../integrations/webhook-sender.ts';
+import type { HttpPoster } from '../integrations/outbound-http.ts';
+import { standardWebhookHeaders } from '../integrations/webhook-sender.ts';
 import type { Logger } from '../logger.ts';
 
 export interface OutboxWorkerDeps {
@@ -81,6 +82,7 @@ export class OutboxWorker {
   async close(): Promise<void> {
     await this.stop();
     this.#deps.mailer?.close();
+    this.#deps.http.close();
   }
 
   #schedule(delayMs: number): void {

@@ -15,6 +15,7 @@ import {
 import type { Db, Executor, OutboxStatus } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import { redactUrlPassword } from '../../logger.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import { can, type Actor } from '../actor.ts';
 import { listActiveUsers, recordAudit } from '../accounts/index.ts';
@@ -42,6 +43,8 @@ export interface NotificationsDeps {
   db: Db;
   clock: Clock;
   baseUrl: string;
+  /** Why an endpoint URL may not be used (it points at a non-public address), or null. */
+  checkReceiverUrl(url: string): Promise<string | null>;
 }
 
 export interface EndpointInput {
@@ -202,13 +205,24 @@ export interface EndpointView extends Omit<WebhookEndpoint, 'secret'> {
   secret?: string;
 }
 
+/** The URL is shown without its password (user:***@); the secret only when just made. */
 function presentEndpoint(e: WebhookEndpoint, withSecret = false): EndpointView {
   const { secret, ...rest } = e;
-  return withSecret && secret ? { ...rest, secret } : rest;
+  const shown = { ...rest, url: redactUrlPassword(e.url) };
+  return withSecret && secret ? { ...shown, secret } : shown;
 }
 
 export function createNotificationsService(deps: NotificationsDeps) {
   const { db, clock } = deps;
+
+  async function checkUrl(url: string): Promise<void> {
+    const refusal = await deps.checkReceiverUrl(url);
+    if (refusal) {
+      throw new AppError('RULE_REFUSED', `The endpoint URL ${refusal}`, {
+        errors: [{ field: 'url', message: refusal }],
+      });
+    }
+  }
 
   async function audit(tx: Executor, actor: Actor, action: string, id: string, detail = {}) {
     await recordAudit(tx, {
@@ -258,6 +272,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
     async createEndpoint(actor: Actor, input: EndpointInput): Promise<EndpointView> {
       demand(actor, 'webhooks.manage');
       checkEventTypes(input.kind, input.eventTypes);
+      await checkUrl(input.url);
       const at = clock.now();
       const endpoint: WebhookEndpoint = {
         id: newId(),
@@ -286,15 +301,22 @@ export function createNotificationsService(deps: NotificationsDeps) {
       changes: Partial<Omit<EndpointInput, 'kind' | 'secret'>> & { rotateSecret?: boolean },
     ): Promise<EndpointView> {
       demand(actor, 'webhooks.manage');
+      // Checked before the transaction: it may wait for DNS.
+      if (changes.url !== undefined) await checkUrl(changes.url);
       return db.transaction().execute(async (tx) => {
         const found = await endpoints.findEndpoint(tx, id);
         if (!found) throw new AppError('NOT_FOUND', 'Webhook endpoint was not found');
         if (changes.eventTypes !== undefined) checkEventTypes(found.kind, changes.eventTypes);
+        // The URL as listed (password masked) sent back unchanged keeps the stored one.
+        const url =
+          changes.url === undefined || changes.url === redactUrlPassword(found.url)
+            ? found.url
+            : changes.url;
         const rotate = changes.rotateSecret === true && found.kind === 'standard';
         const next: WebhookEndpoint = {
           ...found,
           ...(changes.name !== undefined ? { name: changes.name } : {}),
-          ...(changes.url !== undefined ? { url: changes.url } : {}),
+          url,
           ...(changes.eventTypes !== undefined ? { eventTypes: changes.eventTypes } : {}),
           ...(changes.active !== undefined ? { active: changes.active } : {}),
           ...(rotate ? { secret: newSecret() } : {}),

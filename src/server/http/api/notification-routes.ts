@@ -13,6 +13,7 @@ import {
   UpdateWebhookEndpointBody,
   WebhookEndpointView,
 } from '../../../shared/api/notifications.ts';
+import { problemResponse } from '../../../shared/api/problems.ts';
 import type { Container } from '../../container.ts';
 import type { Preferences } from '../../domain/notifications/index.ts';
 import {
@@ -81,6 +82,9 @@ export async function notificationRoutes(app: FastifyInstance, opts: { container
 
   const hooks = { permission: 'webhooks.manage' } as const;
   const tags = ['webhooks'];
+  const refusedUrl = problemResponse(
+    'The URL points at a loopback, private, link-local or other non-public address (errors names the url field); STOPLINE_OUTBOUND_ALLOW can allow a range',
+  );
   api.get(
     '/api/v1/webhook-endpoints',
     {
@@ -102,7 +106,7 @@ export async function notificationRoutes(app: FastifyInstance, opts: { container
         tags,
         summary: 'Add an endpoint; a Standard Webhooks signing secret is shown once',
         body: CreateWebhookEndpointBody,
-        response: { 201: WebhookEndpointView },
+        response: { 201: WebhookEndpointView, 422: refusedUrl },
       },
     },
     async (request, reply) =>
@@ -121,7 +125,7 @@ export async function notificationRoutes(app: FastifyInstance, opts: { container
         summary: 'Change an endpoint, switch it off, or rotate its secret (shown once)',
         params: IdParams,
         body: UpdateWebhookEndpointBody,
-        response: { 200: WebhookEndpointView },
+        response: { 200: WebhookEndpointView, 422: refusedUrl },
       },
     },
     async (request) =>

@@ -1,0 +1,170 @@
+// Outgoing HTTP POSTs (webhooks, Slack, chat) through node:http(s), so that each connection goes
+// to an address outbound-address.ts checked: a custom DNS lookup hands the socket the checked
+// addresses (no second DNS answer between check and connect), IP literals are checked before
+// connecting, and every redirect target is checked again. The receiver's reply body is drained
+// unread: a failure is told by its status code or error class only, never by what the receiver
+// wrote back, and never with the URL (it may carry credentials).
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import {
+  ipLiteral,
+  OutboundRefused,
+  resolveChecked,
+  resolveWithDns,
+  type AllowList,
+  type Resolve,
+} from './outbound-address.ts';
+
+export interface HttpPoster {
+  /** POSTs `body` as JSON; throws on a non-2xx answer, a refused address or a network failure,
+   * with a message that is safe to store and log. */
+  post(url: string, body: string, headers?: Record<string, string>): Promise<void>;
+  /** Closes kept-alive connections. */
+  close(): void;
+}
+
+/** A failed attempt, described without the receiver's words. */
+export class DeliveryFailed extends Error {
+  override name = 'DeliveryFailed';
+}
+
+export interface HttpPosterOptions {
+  /** Ranges that may be reached although they are not public (STOPLINE_OUTBOUND_ALLOW). */
+  allow: AllowList;
+  timeoutMs?: number;
+  maxRedirects?: number;
+  resolve?: Resolve;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Reply bytes drained before the connection is dropped instead. */
+const DRAIN_LIMIT = 64 * 1024;
+
+/** Reads and forgets the reply, so a kept-alive connection can be reused. */
+function discard(response: http.IncomingMessage): void {
+  let seen = 0;
+  response.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DRAIN_LIMIT) response.destroy();
+  });
+  response.on('error', () => {});
+}
+
+function describe(error: unknown, timeoutMs: number): Error {
+  if (error instanceof OutboundRefused || error instanceof DeliveryFailed) return error;
+  const e = error as Partial<NodeJS.ErrnoException> | null;
+  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') {
+    return new DeliveryFailed(`no answer within ${timeoutMs / 1000} s`);
+  }
+  if (typeof e?.code === 'string') return new DeliveryFailed(`network error ${e.code}`);
+  return new DeliveryFailed(`request failed (${e?.name ?? 'unknown error'})`);
+}
+
+export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
+  const { allow } = options;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const maxRedirects = options.maxRedirects ?? 3;
+  const resolve = options.resolve ?? resolveWithDns;
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true }),
+    'https:': new https.Agent({ keepAlive: true }),
+  };
+
+  // Node calls this for host names (not IP literals) when it opens a socket; the socket
+  // connects to what it returns, so the checked addresses are the ones used.
+  const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
+    resolveChecked(hostname, allow, resolve).then(
+      (addresses) => {
+        const family = lookupOptions.family;
+        const wanted =
+          family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
+        const first = wanted[0];
+        if (!first) {
+          const missing = Object.assign(new Error(`no IPv${family} address`), {
+            code: 'ENOTFOUND',
+          });
+          callback(missing, '', 0);
+        } else if (lookupOptions.all) callback(null, wanted);
+        else callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
+
+  function send(
+    target: URL,
+    body: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<http.IncomingMessage> {
+    const protocol = target.protocol === 'https:' ? 'https:' : 'http:';
+    const client = protocol === 'https:' ? https : http;
+    return new Promise((settle, fail) => {
+      const request = client.request(
+        target,
+        {
+          method: 'POST',
+          agent: agents[protocol],
+          lookup,
+          signal,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            'user-agent': 'Stopline-Webhooks/1',
+            ...headers,
+          },
+        },
+        settle,
+      );
+      request.on('error', fail);
+      request.end(body);
+    });
+  }
+
+  return {
+    async post(url, body, headers = {}) {
+      const signal = AbortSignal.timeout(timeoutMs);
+      let target = new URL(url);
+      try {
+        for (let hop = 0; ; hop++) {
+          if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+            throw new DeliveryFailed('redirected to a URL that is not http or https');
+          }
+          let response: http.IncomingMessage;
+          try {
+            const literal = ipLiteral(target.hostname);
+            if (literal) await resolveChecked(literal, allow, resolve);
+            response = await send(target, body, headers, signal);
+          } catch (error) {
+            if (hop > 0 && error instanceof OutboundRefused) {
+              throw new DeliveryFailed(`redirect refused: ${error.message}`);
+            }
+            throw error;
+          }
+          discard(response);
+          const status = response.statusCode ?? 0;
+          if (status >= 200 && status <= 299) return;
+          const location = response.headers.location;
+          if (!REDIRECTS.has(status) || !location) {
+            throw new DeliveryFailed(`HTTP ${status} from the receiver`);
+          }
+          if (hop >= maxRedirects) {
+            throw new DeliveryFailed(`HTTP ${status}: more than ${maxRedirects} redirects`);
+          }
+          try {
+            target = new URL(location, target);
+          } catch {
+            throw new DeliveryFailed(`HTTP ${status} with a Location that is not a URL`);
+          }
+        }
+      } catch (error) {
+        throw describe(error, timeoutMs);
+      }
+    },
+    close() {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
+    },
+  };
+}
