@@ -146,6 +146,20 @@ describe('a policy file with a mistake is refused, naming the line and the field
     });
   });
 
+  it('containment kinds are ids, each listed once', () => {
+    const text = withChange(
+      '  repeatEvery: 30m\n',
+      '  repeatEvery: 30m\ncontainment:\n  kinds:\n    - id: unplugged\n      name: Unplugged\n    - id: unplugged\n      name: Pulled\n',
+    );
+    expect(problemsOf(text)).toEqual([
+      {
+        line: lineOf(text, 'name: Pulled') - 1,
+        path: 'containment.kinds[1].id',
+        message: 'duplicate containment kind id "unplugged"',
+      },
+    ]);
+  });
+
   it('a quorum larger than the panel can never be reached and is refused', () => {
     const text = withChange('  quorum: 4\n', '  quorum: 5\n');
     expect(problemsOf(text)).toEqual([

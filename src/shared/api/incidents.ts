@@ -5,7 +5,6 @@
 // returned exactly as sent (never trimmed or escaped here): rendering escapes it.
 import { z } from 'zod';
 import {
-  CONTAINMENT_KINDS,
   CONTAINMENT_STATUSES,
   CRITICALITIES,
   MILESTONES,
@@ -73,7 +72,8 @@ export const Task = z.object({
 
 export const ContainmentAction = z.object({
   id: z.string(),
-  kind: z.enum(CONTAINMENT_KINDS),
+  /** One of the policy's `containment.kinds` ids. */
+  kind: z.string(),
   description: z.string(),
   status: z.enum(CONTAINMENT_STATUSES),
   justification: z.string().nullable(),
@@ -286,7 +286,8 @@ export const UpdateTask = z.object({
   expectedVersion,
 });
 export const RecordContainment = z.object({
-  kind: z.enum(CONTAINMENT_KINDS),
+  /** One of the policy's `containment.kinds` ids (e.g. system_isolated); others are a 400. */
+  kind: z.string().min(1).max(40),
   description: text(5000),
   expectedVersion,
 });

@@ -104,6 +104,13 @@ export const PolicyResponse = z.object({
     escalateTo: z.array(z.string()),
     repeatEvery: DurationJson,
   }),
+  containment: z.object({
+    description: z.string(),
+    /** What a containment action can be: `kind` of POST /incidents/:ref/containment. */
+    kinds: z.array(
+      z.object({ id: z.string(), name: z.string(), description: z.string().nullable() }),
+    ),
+  }),
 });
 export type PolicyResponse = z.infer<typeof PolicyResponse>;
 

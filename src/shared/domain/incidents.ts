@@ -33,13 +33,8 @@ export const TROUBLESHOOTING_TASK_TYPES: readonly TaskType[] = [
 export const TASK_STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-export const CONTAINMENT_KINDS = [
-  'feature_disabled',
-  'access_restricted',
-  'traffic_blocked',
-  'other',
-] as const;
-export type ContainmentKind = (typeof CONTAINMENT_KINDS)[number];
+/** What a containment action limited: one of the policy's `containment.kinds` ids. */
+export type ContainmentKind = string;
 
 export const CONTAINMENT_STATUSES = ['active', 'reverted', 'kept'] as const;
 export type ContainmentStatus = (typeof CONTAINMENT_STATUSES)[number];

@@ -4,7 +4,13 @@ import type { ContainmentKind, TaskStatus } from '../../../shared/domain/inciden
 import { AppError } from '../../errors.ts';
 import type { Policy } from '../policy/index.ts';
 import { incidentEvent as ev, type IncidentEvent, type TaskFields } from './incident-events.ts';
-import { assertOpen, refuse, type IncidentState, type RuleContext } from './incident-state.ts';
+import {
+  assertOpen,
+  policyEntry,
+  refuse,
+  type IncidentState,
+  type RuleContext,
+} from './incident-state.ts';
 
 export function addTask(
   state: IncidentState,
@@ -43,6 +49,7 @@ export function recordContainment(
   ctx: RuleContext,
 ): { events: IncidentEvent[]; actionId: string } {
   assertOpen(state, policy);
+  policyEntry(policy.containment.kinds, input.kind, 'kind', 'containment kinds');
   const actionId = ctx.newId();
   return { events: [ev('incident.containment_recorded', { actionId, ...input })], actionId };
 }

@@ -140,17 +140,22 @@ export function assertOpen(state: IncidentState, policy: Policy): void {
   if (isClosed(state, policy)) throw refuse(`${state.key} is closed; its record can only be read`);
 }
 
-export function severityById(policy: Policy, id: string) {
-  const severity = policy.severities.find((s) => s.id === id);
-  if (!severity) {
-    throw new AppError('VALIDATION', `"${id}" is not one of the policy's severities`, {
-      errors: [
-        {
-          field: 'severity',
-          message: `must be one of ${policy.severities.map((s) => s.id).join(', ')}`,
-        },
-      ],
+/** The policy's entry with this id; an unknown id is bad input naming the request's field. */
+export function policyEntry<T extends { id: string }>(
+  entries: readonly T[],
+  id: string,
+  field: string,
+  what: string,
+): T {
+  const found = entries.find((e) => e.id === id);
+  if (!found) {
+    throw new AppError('VALIDATION', `"${id}" is not one of the policy's ${what}`, {
+      errors: [{ field, message: `must be one of ${entries.map((e) => e.id).join(', ')}` }],
     });
   }
-  return severity;
+  return found;
+}
+
+export function severityById(policy: Policy, id: string) {
+  return policyEntry(policy.severities, id, 'severity', 'severities');
 }

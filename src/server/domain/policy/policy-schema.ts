@@ -210,6 +210,53 @@ export const Clocks = z.strictObject({
 });
 export type Clocks = z.output<typeof Clocks>;
 
+/**
+ * The kinds of containment action when the policy does not list its own: what the reference
+ * policies name (disabling parts of the system, limiting access; Kai 4.2's system isolation,
+ * access revocation and traffic blocking) and "other".
+ */
+export const DEFAULT_CONTAINMENT_KINDS = [
+  {
+    id: 'feature_disabled',
+    name: 'Feature disabled',
+    description: 'A feature or a part of the system is turned off.',
+  },
+  {
+    id: 'access_restricted',
+    name: 'Access restricted',
+    description: 'Access is limited, or compromised accounts and credentials are disabled.',
+  },
+  {
+    id: 'traffic_blocked',
+    name: 'Traffic blocked',
+    description: 'Malicious IP addresses or domains are blocked.',
+  },
+  {
+    id: 'system_isolated',
+    name: 'System isolated',
+    description: 'Affected systems are isolated while evidence is preserved.',
+  },
+  { id: 'other', name: 'Other', description: 'Another limitation; the description says what.' },
+];
+
+export const ContainmentKind = z.strictObject({
+  id,
+  name: text(80),
+  description: description.optional(),
+});
+
+export const Containment = z.strictObject({
+  description: description.default(
+    'Containment limits the damage and its spread; every action is undone or kept with a reason before the incident closes.',
+  ),
+  /** What a containment action can be; an incident records one of these ids. */
+  kinds: z
+    .array(ContainmentKind)
+    .min(1, 'needs at least one kind')
+    .default(DEFAULT_CONTAINMENT_KINDS),
+});
+export type Containment = z.output<typeof Containment>;
+
 export const Security = z.strictObject({
   requireMfaForAdmins: z.boolean().default(false),
 });
@@ -232,6 +279,7 @@ export const PolicyDocument = z
     reporters: Reporters,
     security: Security.default({ requireMfaForAdmins: false }),
     clocks: Clocks.prefault({}),
+    containment: Containment.prefault({}),
   })
   .superRefine((policy, ctx) => {
     const severityIds = new Set<string>();
@@ -274,6 +322,12 @@ export const PolicyDocument = z
       policy.criticality.criteria.map((c) => c.id),
       ['criticality', 'criteria'],
       'question id',
+      ctx,
+    );
+    unique(
+      policy.containment.kinds.map((k) => k.id),
+      ['containment', 'kinds'],
+      'containment kind id',
       ctx,
     );
     unique(

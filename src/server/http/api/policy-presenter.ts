@@ -109,6 +109,14 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       escalateTo: [...policy.clocks.escalateTo],
       repeatEvery: duration(policy.clocks.repeatEvery),
     },
+    containment: {
+      description: policy.containment.description,
+      kinds: policy.containment.kinds.map((k) => ({
+        id: k.id,
+        name: k.name,
+        description: k.description ?? null,
+      })),
+    },
   };
 }
 

@@ -210,6 +210,18 @@ function Policy({ policy }: { policy: PolicyResponse }) {
         </ol>
       </section>
 
+      <section aria-labelledby="containment">
+        <h2 id="containment">Containment</h2>
+        <p>{policy.containment.description}</p>
+        <dl className="roles">
+          {policy.containment.kinds.map((k) => (
+            <Term key={k.id} term={k.name}>
+              {k.description ?? ''}
+            </Term>
+          ))}
+        </dl>
+      </section>
+
       <section aria-labelledby="stop-the-line">
         <h2 id="stop-the-line">Stop the line</h2>
         <p>{policy.stopTheLine.description}</p>

@@ -1,7 +1,6 @@
 // Containment actions: what was limited to stop the damage. Each must end reverted, or kept with
 // a justification, before the incident can close.
 import { useState, type FormEvent } from 'react';
-import { CONTAINMENT_KINDS } from '../../../shared/domain/incidents.ts';
 import { Empty, Time } from '../../components/common.tsx';
 import { humanize } from '../../format.ts';
 import { useIncidentChange, type Incident, type SectionProps } from './incident-data.ts';
@@ -20,10 +19,13 @@ const CONTAINMENT_STATUS = {
   kept: 'Kept, justified',
 } as const;
 
-export function ContainmentSection({ detail, rights }: SectionProps) {
+export function ContainmentSection({ detail, policy, rights }: SectionProps) {
   const { incident } = detail;
   const change = useIncidentChange(incident);
-  const [kind, setKind] = useState<string>('feature_disabled');
+  // The policy's kinds of containment action, with the names it gives them.
+  const kinds = policy.containment.kinds;
+  const nameOf = (id: string) => kinds.find((k) => k.id === id)?.name ?? humanize(id);
+  const [kind, setKind] = useState<string>(kinds[0]?.id ?? '');
   const [description, setDescription] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -41,7 +43,13 @@ export function ContainmentSection({ detail, rights }: SectionProps) {
       ) : (
         <ul className="cards" data-testid="containment">
           {incident.containment.map((a) => (
-            <ContainmentCard key={a.id} action={a} incident={incident} editable={rights.update} />
+            <ContainmentCard
+              key={a.id}
+              action={a}
+              kindName={nameOf(a.kind)}
+              incident={incident}
+              editable={rights.update}
+            />
           ))}
         </ul>
       )}
@@ -53,7 +61,8 @@ export function ContainmentSection({ detail, rights }: SectionProps) {
         >
           <KindSelect
             label="What was limited"
-            kinds={CONTAINMENT_KINDS}
+            kinds={kinds.map((k) => k.id)}
+            nameOf={nameOf}
             value={kind}
             onChange={setKind}
           />
@@ -67,10 +76,12 @@ export function ContainmentSection({ detail, rights }: SectionProps) {
 
 function ContainmentCard({
   action,
+  kindName,
   incident,
   editable,
 }: {
   action: Incident['containment'][number];
+  kindName: string;
   incident: Incident;
   editable: boolean;
 }) {
@@ -80,7 +91,7 @@ function ContainmentCard({
   const to = `/containment/${encodeURIComponent(action.id)}`;
   return (
     <li className="card">
-      <strong>{humanize(action.kind)}</strong>
+      <strong>{kindName}</strong>
       <p className="untrusted">{action.description}</p>
       <div className="meta">
         <span className={`badge ${action.status === 'active' ? 'warn' : 'ok'}`}>

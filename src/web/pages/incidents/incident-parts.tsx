@@ -180,11 +180,14 @@ export function KindSelect({
   kinds,
   value,
   onChange,
+  nameOf = humanize,
 }: {
   label: string;
   kinds: readonly string[];
   value: string;
   onChange: (value: string) => void;
+  /** What people read for a kind id (the policy's name); the id in words by default. */
+  nameOf?: (id: string) => string;
 }) {
   return (
     <Field label={label}>
@@ -192,7 +195,7 @@ export function KindSelect({
         <select {...p} value={value} onChange={(e) => onChange(e.target.value)}>
           {kinds.map((k) => (
             <option key={k} value={k}>
-              {humanize(k)}
+              {nameOf(k)}
             </option>
           ))}
         </select>
