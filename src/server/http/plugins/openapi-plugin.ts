@@ -2,9 +2,23 @@
 // and a browsable reference at /api/v1/docs. It covers /api/v1 and /metrics.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { problemResponse } from '../../../shared/api/problems.ts';
+
+const badBody = problemResponse(
+  'The body cannot be taken: not JSON, a field that fails its schema, or text that is not valid Unicode (a lone UTF-16 surrogate); `errors` names each field',
+);
+
+/** Every route that reads a body answers 400 for a body it cannot take (json-body-plugin.ts). */
+function declareBadBody<T extends { schema: FastifySchema }>(input: T): T {
+  const { schema } = input;
+  if (!schema?.body) return input;
+  const response = (schema.response ?? {}) as Record<string, unknown>;
+  if ('400' in response) return input;
+  return { ...input, schema: { ...schema, response: { ...response, 400: badBody } } };
+}
 
 export const openApiPlugin = fp(async (app: FastifyInstance) => {
   await app.register(swagger, {
@@ -25,7 +39,7 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: (input) => {
-      const out = jsonSchemaTransform(input);
+      const out = jsonSchemaTransform(declareBadBody(input));
       const described = input.url.startsWith('/api/v1/') || input.url === '/metrics';
       if (!described || input.url.startsWith('/api/v1/docs'))
         return { ...out, schema: { ...out.schema, hide: true } };
