@@ -1,7 +1,7 @@
 // Limits answered with clear errors: oversize bodies and attachments get 413 (problem+json on the
 // API, an accessible page on the form), and one address cannot flood the intake.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/test-app.ts';
+import { countRows, createTestApp, type TestApp } from './helpers/test-app.ts';
 import { formFields, multipart, readReceipt, signIn } from './helpers/reports.ts';
 
 let t: TestApp;
@@ -23,15 +23,7 @@ const file = (name: string, size: number) => ({
   type: 'text/plain',
   bytes: Buffer.alloc(size, 'a'),
 });
-const countReports = async () =>
-  Number(
-    (
-      await t.container.db
-        .selectFrom('reports')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const countReports = () => countRows(t, 'reports');
 
 describe('size limits', () => {
   it('an attachment over the limit on the form is a 413 page that says why, and nothing is stored', async () => {

@@ -165,7 +165,7 @@ export const CONFIG_KEYS = {
   },
   intakeRateLimit: {
     env: 'STOPLINE_INTAKE_RATE_LIMIT',
-    help: 'Reports and portal replies accepted per client IP per hour (form and API together)',
+    help: 'Reports and portal replies accepted per client address per hour (form and API together; an IPv6 address counts as its /64)',
     default: '30',
   },
   smtpHost: {

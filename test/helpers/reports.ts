@@ -68,18 +68,28 @@ export interface PortalVisit {
   reply(body: string, files?: FilePart[]): Promise<LightMyRequestResponse>;
 }
 
+/** One sign-in attempt on the portal's form, from the given client address. */
+export function postPortalSignIn(
+  app: FastifyInstance,
+  key: string,
+  accessCode: string,
+  remoteAddress = '127.0.0.1',
+) {
+  return app.inject({
+    method: 'POST',
+    url: '/portal/sign-in',
+    remoteAddress,
+    ...formEncoded({ key, accessCode }),
+  });
+}
+
 export async function signIn(
   app: FastifyInstance,
   key: string,
   accessCode: string,
   remoteAddress = '127.0.0.1',
 ): Promise<PortalVisit> {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/portal/sign-in',
-    remoteAddress,
-    ...formEncoded({ key, accessCode }),
-  });
+  const res = await postPortalSignIn(app, key, accessCode, remoteAddress);
   expect(res.statusCode, res.body.slice(0, 500)).toBe(303);
   expect(res.headers.location).toBe('/portal');
   const setCookie = String(res.headers['set-cookie']);

@@ -5,6 +5,7 @@ import type { SecretBox } from './secret-box.ts';
 import type { Config } from '../../config.ts';
 import { HOUR, MINUTE, type Clock } from '../../clock.ts';
 import type { Db, Executor } from '../../db/schema.ts';
+import { rateLimitKeyForAddress } from '../../db/rate-limit.ts';
 import { AppError } from '../../errors.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { SessionView, SignInBody } from '../../../shared/api/accounts.ts';
@@ -156,7 +157,7 @@ export function createSessionService(deps: SessionDeps) {
     const at = clock.now();
     const email = input.email.toLowerCase();
     const accountKey = `account:${email}`;
-    const ipKey = `ip:${origin.ip ?? 'unknown'}`;
+    const ipKey = `ip:${rateLimitKeyForAddress(origin.ip ?? 'unknown')}`;
     const caller: AnonymousCaller = { kind: 'anonymous', ...origin };
 
     const counters = await findCounters(db, [accountKey, ipKey]);

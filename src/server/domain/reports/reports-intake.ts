@@ -7,7 +7,12 @@ import { HOUR } from '../../clock.ts';
 import { appendEvents, type NewEvent } from '../../db/event-store.ts';
 import { allocateKey } from '../../db/key-sequence.ts';
 import { enqueueMessage } from '../../db/outbox.ts';
-import { hitRateLimit, peekRateLimit, pruneRateLimits } from '../../db/rate-limit.ts';
+import {
+  hitRateLimit,
+  peekRateLimit,
+  pruneRateLimits,
+  rateLimitKeyForAddress,
+} from '../../db/rate-limit.ts';
 import type { Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
@@ -37,6 +42,8 @@ export interface Receipt {
   acknowledgeDueAt: number;
 }
 
+const intakeBucket = (ip: string) => `intake:${rateLimitKeyForAddress(ip)}`;
+
 const tooMany = (now: number) =>
   new AppError(
     'RATE_LIMITED',
@@ -49,7 +56,7 @@ const tooMany = (now: number) =>
  * it: one commit per report, and a refusal rolls the count back with everything else.
  */
 export async function countIntake(tx: Executor, deps: ReportsDeps, ip: string, now: number) {
-  const count = await hitRateLimit(tx, { bucket: `intake:${ip}`, windowMs: HOUR, now });
+  const count = await hitRateLimit(tx, { bucket: intakeBucket(ip), windowMs: HOUR, now });
   if (count === 1) await pruneRateLimits(tx, now - 2 * HOUR);
   if (count > deps.settings.intakeRateLimit) throw tooMany(now);
 }
@@ -57,7 +64,7 @@ export async function countIntake(tx: Executor, deps: ReportsDeps, ip: string, n
 /** A read-only look before files are written, so a refused sender costs no disk writes. */
 export async function checkIntakeRate(deps: ReportsDeps, ip: string): Promise<void> {
   const now = deps.clock.now();
-  const count = await peekRateLimit(deps.db, { bucket: `intake:${ip}`, windowMs: HOUR, now });
+  const count = await peekRateLimit(deps.db, { bucket: intakeBucket(ip), windowMs: HOUR, now });
   if (count >= deps.settings.intakeRateLimit) throw tooMany(now);
 }
 

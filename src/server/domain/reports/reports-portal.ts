@@ -1,9 +1,10 @@
-// The reporter's side after the receipt: sign in with key + access code (rate-limited per IP and
-// per report, every attempt logged), a short-lived session, the view of what the reporter may
-// see (reporter-visible events only), and replies with evidence.
+// The reporter's side after the receipt: sign in with key + access code (wrong codes limited per
+// address and per report and address, a right code always accepted, every attempt logged), a
+// short-lived session, the view of what the reporter may see (reporter-visible events only), and
+// replies with evidence.
 import { MINUTE } from '../../clock.ts';
 import { listStreamEvents, type StoredEvent } from '../../db/event-store.ts';
-import { hitRateLimit, peekRateLimit } from '../../db/rate-limit.ts';
+import { hitRateLimit, peekRateLimit, rateLimitKeyForAddress } from '../../db/rate-limit.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -34,8 +35,14 @@ import { hashSecret, newSecret, NEVER_MATCHES, secretMatches } from './reports-s
 
 export const PORTAL_SESSION_TTL = 30 * MINUTE;
 const SIGN_IN_WINDOW = 15 * MINUTE;
-/** Sign-in attempts per client IP, and failed attempts per report, in a 15-minute window. */
-export const SIGN_IN_LIMITS = { perIp: 20, failuresPerReport: 5 } as const;
+/**
+ * Wrong access codes from one client address (an IPv6 /64), and for one report from one address,
+ * in a 15-minute window; past either, wrong codes from there get 429. Codes are 256-bit random,
+ * so these limits do not guard the secret; they tell a noisy client to stop, and they never stand
+ * between a reporter and their report: a failure counts only against the address that made it,
+ * and a right code always signs in.
+ */
+export const SIGN_IN_LIMITS = { failuresPerAddress: 20, failuresPerReportAndAddress: 5 } as const;
 
 export interface PortalSession {
   token: string;
@@ -60,16 +67,21 @@ export function createPortal(deps: ReportsDeps) {
   }): Promise<PortalSession> {
     const key = input.key.trim().toUpperCase();
     const now = clock.now();
+    const address = rateLimitKeyForAddress(input.ip);
+    const knownShape = KEY_PATTERN.test(key);
+    const buckets = [
+      { bucket: `portal-fail:${address}`, limit: SIGN_IN_LIMITS.failuresPerAddress },
+      ...(knownShape
+        ? [
+            {
+              bucket: `portal-fail:${key}:${address}`,
+              limit: SIGN_IN_LIMITS.failuresPerReportAndAddress,
+            },
+          ]
+        : []),
+    ].map((b) => ({ ...b, windowMs: SIGN_IN_WINDOW, now }));
     const outcome = await inTransaction(db, async (tx) => {
-      const ipHits = await hitRateLimit(tx, {
-        bucket: `portal-ip:${input.ip}`,
-        windowMs: SIGN_IN_WINDOW,
-        now,
-      });
-      const keyFailures = KEY_PATTERN.test(key)
-        ? await peekRateLimit(tx, { bucket: `portal-key:${key}`, windowMs: SIGN_IN_WINDOW, now })
-        : 0;
-      const report = KEY_PATTERN.test(key) ? await findReportByKey(tx, key) : undefined;
+      const report = knownShape ? await findReportByKey(tx, key) : undefined;
       const log = (action: string) =>
         logAccess(tx, {
           reportId: report?.id ?? null,
@@ -79,16 +91,16 @@ export function createPortal(deps: ReportsDeps) {
           ip: input.ip,
           at: now,
         });
-      if (ipHits > SIGN_IN_LIMITS.perIp || keyFailures >= SIGN_IN_LIMITS.failuresPerReport) {
-        await log('portal_sign_in_rate_limited');
-        return { ok: false as const, limited: true };
-      }
       // Hash and compare even for an unknown key, so a miss takes as long as a wrong code.
       const matches = secretMatches(input.accessCode, report?.access_code_hash ?? NEVER_MATCHES);
       if (!report || !matches) {
-        if (KEY_PATTERN.test(key)) {
-          await hitRateLimit(tx, { bucket: `portal-key:${key}`, windowMs: SIGN_IN_WINDOW, now });
+        for (const b of buckets) {
+          if ((await peekRateLimit(tx, b)) >= b.limit) {
+            await log('portal_sign_in_rate_limited');
+            return { ok: false as const, limited: true };
+          }
         }
+        for (const b of buckets) await hitRateLimit(tx, b);
         await log('portal_sign_in_failed');
         await deps.recordAudit?.(tx, {
           actor: { kind: 'anonymous', ip: input.ip },
@@ -113,10 +125,8 @@ export function createPortal(deps: ReportsDeps) {
     if (outcome.limited) {
       throw new AppError(
         'RATE_LIMITED',
-        'Too many sign-in attempts; wait 15 minutes and try again',
-        {
-          retryAfterSeconds: SIGN_IN_WINDOW / 1000,
-        },
+        'Too many wrong access codes from your network; wait 15 minutes and try again',
+        { retryAfterSeconds: Math.ceil((SIGN_IN_WINDOW - (now % SIGN_IN_WINDOW)) / 1000) },
       );
     }
     throw new AppError('UNAUTHENTICATED', 'The report key or the access code is not right');
