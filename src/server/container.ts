@@ -41,6 +41,7 @@ import {
   createAttachmentStore,
   createReportsService,
   findReportKeys,
+  findVerifiedReportIds,
   type ReportsService,
 } from './domain/reports/index.ts';
 
@@ -148,6 +149,7 @@ export async function createContainer(
         reports.markHandledByIncident(tx, actor, incidentId, reportIds),
       resolveReports: (tx, actor, refs) => reports.resolveReportRefs(tx, actor, refs),
       reportKeys: findReportKeys,
+      verifiedReports: findVerifiedReportIds,
       onLineStopped: (tx, incident, reason, at) =>
         enqueueLineStoppedNotice(tx, { incident, reason, at, baseUrl: config.baseUrl }),
     }),

@@ -267,6 +267,11 @@ describe('severity, de-escalation and hand-off', () => {
       tasks: [task({ type: 'verify_reporter_identity', status: 'done' })],
     };
     expect(recordMilestone(verified, policy, 'reporter_informed', 'called')).toHaveLength(1);
+    // Verified on the report itself: that counts, once.
+    const onReport = new Set(['report-1']);
+    expect(recordMilestone(incident, policy, 'reporter_informed', 'called', onReport)).toHaveLength(
+      1,
+    );
   });
 });
 

@@ -208,22 +208,30 @@ export function addNote(text: string, visibility: Visibility): IncidentEvent[] {
   return [ev('incident.note_added', { text }, visibility)];
 }
 
+/**
+ * Records a step. Telling the reporter the results waits, when the policy says so, until their
+ * identity is verified: on each linked report (recorded once there, it counts here), or by a
+ * verify_reporter_identity task on the incident.
+ */
 export function recordMilestone(
   state: IncidentState,
   policy: Policy,
   milestone: Milestone,
   note: string,
+  verifiedReportIds: ReadonlySet<string> = new Set(),
 ): IncidentEvent[] {
   assertOpen(state, policy);
   if (state.milestones.includes(milestone)) throw refuse(`"${milestone}" is already recorded`);
+  const unverified = state.reportIds.filter((id) => !verifiedReportIds.has(id));
   if (
     milestone === 'reporter_informed' &&
     policy.reporters.verifyIdentityBeforeSharingResults &&
-    state.reportIds.length > 0 &&
+    unverified.length > 0 &&
     !state.tasks.some((t) => t.type === 'verify_reporter_identity' && t.status === 'done')
   ) {
     throw refuse(
-      "The policy requires verifying the reporter's identity before sharing results; complete a verify_reporter_identity task first",
+      `The policy requires verifying the reporter's identity before sharing results; ${unverified.length} of ${state.reportIds.length} linked report(s) have no verified reporter. Verify the identity on the report, or complete a verify_reporter_identity task`,
+      { unverifiedReportIds: unverified },
     );
   }
   return [ev('incident.milestone_recorded', { milestone, note })];

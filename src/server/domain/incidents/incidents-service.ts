@@ -57,6 +57,11 @@ export interface IncidentsServiceDeps {
   resolveReports?(tx: Executor, actor: Actor, refs: string[]): Promise<string[]>;
   /** The keys (RPT-0042) of linked reports, by id, for people to read and follow. */
   reportKeys?(tx: Executor, ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /**
+   * Of these linked reports, those whose reporter's identity is verified on the report: verified
+   * once, it counts for the incident too.
+   */
+  verifiedReports?(tx: Executor, ids: readonly string[]): Promise<ReadonlySet<string>>;
   /** Called in the transaction that stops the line (notifications enqueue the notice there). */
   onLineStopped?(tx: Executor, incident: IncidentState, reason: string, at: number): Promise<void>;
   /** The clocks: deadlines recomputed in the same transaction as every change. */
@@ -496,9 +501,13 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     },
 
     recordMilestone(actor: Actor, ref: string, v: Version, milestone: Milestone, note: string) {
-      return change(actor, ref, v, (s, policy) =>
-        rules.recordMilestone(s, policy, milestone, note),
-      );
+      return change(actor, ref, v, async (s, policy, _now, tx) => {
+        const verified =
+          milestone === 'reporter_informed' && deps.verifiedReports
+            ? await deps.verifiedReports(tx, s.reportIds)
+            : new Set<string>();
+        return rules.recordMilestone(s, policy, milestone, note, verified);
+      });
     },
 
     /** The incident's events, oldest first, a page at a time. */

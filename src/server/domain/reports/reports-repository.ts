@@ -95,6 +95,21 @@ export async function findReportKeys(
   return new Map([...links].map(([id, link]) => [id, link.key]));
 }
 
+/** Of these reports, those whose reporter's identity has been verified (policy step 6). */
+export async function findVerifiedReportIds(
+  tx: Executor,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx
+    .selectFrom('reports')
+    .select('id')
+    .where('id', 'in', [...ids])
+    .where('verified', '=', 1)
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Writes the projection at the version the event append produced (compare-and-set). */
 export async function updateReport(
   tx: Executor,
