@@ -1,12 +1,12 @@
-// Receiving a report from a stranger: per-IP limits, attachment limits, then one transaction that
-// allocates the key, stores the report with a fresh access code (hash only), appends the first
-// events, opens a "remove from public view" task when the report was posted publicly, and
-// enqueues the confirmation e-mail.
+// Receiving a report from a stranger: per-address limits, attachment limits, then one transaction
+// that allocates the key, stores the report with a fresh access code (hash only), appends the
+// first events and opens a "remove from public view" task when the report was posted publicly.
+// No e-mail goes out on submit: anyone can type anyone's address into the form, so the first
+// e-mail to a reporter waits until a person on the team acts on the report (notifyReporter).
 import type { ReportFields } from '../../../shared/api/reports.ts';
 import { HOUR } from '../../clock.ts';
 import { appendEvents, type NewEvent } from '../../db/event-store.ts';
 import { allocateKey } from '../../db/key-sequence.ts';
-import { enqueueMessage } from '../../db/outbox.ts';
 import {
   hitRateLimit,
   peekRateLimit,
@@ -17,7 +17,6 @@ import type { Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { durationInWords } from '../../../shared/domain/duration-words.ts';
 import { REPORT_STREAM, type ReportsDeps } from './reports-context.ts';
 import {
   insertAttachment,
@@ -148,22 +147,6 @@ export const attachmentSummary = (rows: AttachmentRecord[]) =>
   }));
 
 export function createIntake(deps: ReportsDeps) {
-  const { settings } = deps;
-
-  function confirmationEmail(key: string, dueAt: number, policyWithin: number) {
-    const portalUrl = `${settings.baseUrl}/portal`;
-    return [
-      `Thank you for your security report. Its key is ${key}.`,
-      '',
-      `A person on our security team will acknowledge it within ${durationInWords(policyWithin)}` +
-        ` (by ${new Date(dueAt).toISOString()}).`,
-      `Follow it and talk with us at ${portalUrl}: sign in with the key and the access code`,
-      'shown when you sent the report. For your safety the access code is not in this e-mail.',
-      '',
-      'Please keep the issue confidential until we have fixed it.',
-    ].join('\n');
-  }
-
   async function submitReport(
     fields: ReportFields,
     files: IncomingFile[],
@@ -281,19 +264,6 @@ export function createIntake(deps: ReportsDeps) {
           events,
         });
         await deps.clocks?.reportReceived(tx, reportId, receivedAt, dueAt);
-        if (contact.email) {
-          await enqueueMessage(
-            tx,
-            {
-              channel: 'email',
-              recipient: contact.email,
-              subject: `We received your security report ${key}`,
-              bodyText: confirmationEmail(key, dueAt, policy.reporters.acknowledgeWithin),
-              idempotencyKey: `report-received:${reportId}`,
-            },
-            receivedAt,
-          );
-        }
         return key;
       });
       return { key, accessCode, receivedAt, acknowledgeDueAt: dueAt };

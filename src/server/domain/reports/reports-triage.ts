@@ -167,17 +167,19 @@ export function createTriage(deps: ReportsDeps) {
         close_reason: input.reason,
         duplicate_of: duplicateOf ?? null,
       });
-      await notifyReporter(
-        tx,
-        deps,
-        report,
-        {
-          subject: 'Your security report was closed',
-          line: 'We have closed your report and written to you why.',
-          idempotencyKey: `report-closed:${report.id}`,
-        },
-        now,
-      );
+      // A report closed as spam was likely not sent by the owner of its e-mail address.
+      if (input.resolution !== 'spam')
+        await notifyReporter(
+          tx,
+          deps,
+          report,
+          {
+            subject: 'Your security report was closed',
+            line: 'We have closed your report and written to you why.',
+            idempotencyKey: `report-closed:${report.id}`,
+          },
+          now,
+        );
     });
   }
 
