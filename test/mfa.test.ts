@@ -88,6 +88,24 @@ describe('second factor (TOTP)', () => {
     ]);
   });
 
+  it('one code signs in once, even when six sign-ins send it at the same moment', async () => {
+    const user = await createUser(t, { roles: ['responder'] });
+    const { secret } = await enrol(t, await signIn(t, user.email, user.password));
+    t.clock.advance(60_000);
+    const code = totpCodeAt(secret, t.clock.now());
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => attempt(user.email, user.password, code)),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 401, 401, 401, 401, 401]);
+    const sessions = await t.container.db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where('user_id', '=', user.id)
+      .where('created_at', '=', t.clock.now())
+      .execute();
+    expect(sessions).toHaveLength(1);
+  });
+
   it('an admin resets the second factor of someone who lost it; their sessions end', async () => {
     const user = await createUser(t, { roles: ['responder'] });
     const headers = await signIn(t, user.email, user.password);

@@ -13,7 +13,7 @@ import {
 import type { SecretBox } from './secret-box.ts';
 import { newRecoveryCode, normaliseRecoveryCode, sha256 } from './secrets.ts';
 import { acceptTotp, enrolmentDetails, newTotpSecret } from './totp.ts';
-import { findUserById, updateUser } from './users-repository.ts';
+import { claimTotpStep, findUserById, updateUser, type UserRecord } from './users-repository.ts';
 
 export interface MfaDeps {
   db: Db;
@@ -38,6 +38,22 @@ async function removeSecondFactor(tx: Executor, userId: string, at: number): Pro
     at,
   );
   await replaceRecoveryCodes(tx, userId, []);
+}
+
+/**
+ * Whether a code from the user's authenticator is right and not used before; using it marks its
+ * time step used inside the caller's transaction, so a code works once even under a race.
+ */
+export async function useTotpCode(
+  tx: Executor,
+  secretBox: SecretBox,
+  user: UserRecord,
+  code: string,
+  at: number,
+): Promise<boolean> {
+  if (user.mfaSecret === null) return false;
+  const counter = acceptTotp(secretBox.open(user.mfaSecret), code, at, user.mfaLastCounter);
+  return counter !== null && (await claimTotpStep(tx, user.id, counter, at));
 }
 
 const wrongCode = () =>
@@ -103,7 +119,7 @@ export function createMfaService(deps: MfaDeps) {
       if (!user.mfaSecret) throw new AppError('CONFLICT', 'No second factor is on');
       await db.transaction().execute(async (tx) => {
         const ok =
-          acceptTotp(secretBox.open(user.mfaSecret!), code, at, user.mfaLastCounter) !== null ||
+          (await useTotpCode(tx, secretBox, user, code, at)) ||
           (await useRecoveryCode(tx, user.id, sha256(normaliseRecoveryCode(code)), at));
         if (!ok) throw wrongCode();
         await removeSecondFactor(tx, user.id, at);

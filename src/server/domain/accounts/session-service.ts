@@ -40,8 +40,8 @@ import {
   signInLimits,
   tokenIsLive,
 } from './sign-in-rules.ts';
-import { acceptTotp } from './totp.ts';
-import { findUserByEmail, findUserById, updateUser, type UserRecord } from './users-repository.ts';
+import { useTotpCode } from './mfa-service.ts';
+import { findUserByEmail, findUserById, type UserRecord } from './users-repository.ts';
 
 export interface SessionDeps {
   db: Db;
@@ -131,17 +131,8 @@ export function createSessionService(deps: SessionDeps) {
 
   /** Checks the second factor; a recovery code is spent when used. */
   async function secondFactorOk(tx: Executor, user: UserRecord, code: string, at: number) {
-    if (/^\d{6}$/.test(code.replace(/\s/g, ''))) {
-      const counter = acceptTotp(
-        deps.secretBox.open(user.mfaSecret!),
-        code,
-        at,
-        user.mfaLastCounter,
-      );
-      if (counter === null) return false;
-      await updateUser(tx, user.id, { mfaLastCounter: counter }, at);
-      return true;
-    }
+    if (/^\d{6}$/.test(code.replace(/\s/g, '')))
+      return useTotpCode(tx, deps.secretBox, user, code, at);
     const used = await useRecoveryCode(tx, user.id, sha256(normaliseRecoveryCode(code)), at);
     if (used)
       await recordAudit(tx, {

@@ -104,6 +104,27 @@ export async function updateUser(
     .execute();
 }
 
+/**
+ * Records a TOTP time step as used, if it is newer than the last one used: a compare-and-set,
+ * so of several sign-ins racing with the same code exactly one gets true.
+ */
+export async function claimTotpStep(
+  tx: Executor,
+  id: string,
+  counter: number,
+  at: number,
+): Promise<boolean> {
+  const result = await tx
+    .updateTable('users')
+    .set({ mfa_last_counter: counter, updated_at: at })
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.or([eb('mfa_last_counter', 'is', null), eb('mfa_last_counter', '<', counter)]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function findUserById(tx: Executor, id: string): Promise<UserRecord | undefined> {
   const row = await tx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toRecord(row);
