@@ -29,6 +29,14 @@ describe('configuration', () => {
     [{ STOPLINE_BASE_URL: 'stopline.example' }, /^STOPLINE_BASE_URL: must be a URL/],
     [{ STOPLINE_LOG_LEVEL: 'loud' }, /^STOPLINE_LOG_LEVEL: /],
     [{ STOPLINE_TRUST_PROXY: 'maybe' }, /^STOPLINE_TRUST_PROXY: must be true or false/],
+    [
+      { STOPLINE_HEADERS_TIMEOUT_SECONDS: '90' },
+      /^STOPLINE_HEADERS_TIMEOUT_SECONDS: must be at most STOPLINE_REQUEST_TIMEOUT_SECONDS \(60\)/,
+    ],
+    [
+      { STOPLINE_SHUTDOWN_GRACE_SECONDS: '-1' },
+      /^STOPLINE_SHUTDOWN_GRACE_SECONDS: must be 0 or more/,
+    ],
   ])('refuses %j with a message naming the key', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

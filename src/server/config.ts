@@ -220,6 +220,21 @@ export const CONFIG_KEYS = {
     help: 'Seconds between keep-alive comments on the live stream (GET /api/v1/stream); its credentials are re-checked as often',
     default: '15',
   },
+  requestTimeoutSeconds: {
+    env: 'STOPLINE_REQUEST_TIMEOUT_SECONDS',
+    help: 'A request whose headers and body have not fully arrived after this many seconds is answered 408 and its connection closed',
+    default: '60',
+  },
+  headersTimeoutSeconds: {
+    env: 'STOPLINE_HEADERS_TIMEOUT_SECONDS',
+    help: 'The same for the request headers alone (at most STOPLINE_REQUEST_TIMEOUT_SECONDS)',
+    default: '20',
+  },
+  shutdownGraceSeconds: {
+    env: 'STOPLINE_SHUTDOWN_GRACE_SECONDS',
+    help: 'On SIGTERM/SIGINT, idle connections close at once; requests still running after this many seconds have their connections closed',
+    default: '10',
+  },
   configFile: {
     env: 'STOPLINE_CONFIG',
     help: 'Optional YAML or JSON file with any of these keys (camelCase); environment variables win',
@@ -312,6 +327,14 @@ export const ConfigSchema = z
     deliveryRetrySeconds: positiveInt.default(30),
     deliveryRetryMaxSeconds: positiveInt.default(3600),
     streamHeartbeatSeconds: positiveInt.max(300, 'must be at most 300').default(15),
+    requestTimeoutSeconds: positiveInt.max(3600, 'must be at most 3600').default(60),
+    headersTimeoutSeconds: positiveInt.max(3600, 'must be at most 3600').default(20),
+    shutdownGraceSeconds: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more')
+      .max(3600, 'must be at most 3600')
+      .default(10),
 
     sessionIdleMinutes: positiveInt.default(120),
     sessionMaxHours: positiveInt.default(24),
@@ -357,6 +380,12 @@ export const ConfigSchema = z
         path: ['smtpSecurity'],
         message:
           'none would send STOPLINE_SMTP_USER and STOPLINE_SMTP_PASSWORD unencrypted; use starttls or tls, or set STOPLINE_SMTP_ALLOW_PLAINTEXT_AUTH=true to accept that',
+      });
+    if (config.headersTimeoutSeconds > config.requestTimeoutSeconds)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['headersTimeoutSeconds'],
+        message: `must be at most STOPLINE_REQUEST_TIMEOUT_SECONDS (${config.requestTimeoutSeconds})`,
       });
     if (config.oidcIssuer && (!config.oidcClientId || !config.oidcClientSecret))
       ctx.addIssue({

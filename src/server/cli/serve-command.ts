@@ -1,8 +1,12 @@
-// `stopline serve`: start the HTTP server; on SIGTERM/SIGINT stop accepting, let in-flight
-// requests finish, let the outbox worker finish its round, then close the database.
+// `stopline serve`: start the HTTP server; on SIGTERM/SIGINT stop accepting, close idle
+// connections, let in-flight requests finish within the grace period (STOPLINE_SHUTDOWN_GRACE_SECONDS)
+// and close the connections still open after it, let the outbox worker finish its round, then
+// close the database.
+import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import { createContainer, type Container } from '../container.ts';
 import { buildApp } from '../http/app.ts';
+import type { Logger } from '../logger.ts';
 import { Scheduler } from '../workers/scheduler.ts';
 import { consoleOutput, type Output } from './output.ts';
 
@@ -31,15 +35,22 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
-      container.logger.info({ signal }, 'shutting down: finishing in-flight requests');
-      const force = setTimeout(() => {
-        container.logger.error('shutdown took longer than 20 s; exiting');
-        resolve(1);
-      }, 20_000);
+      const grace = config.shutdownGraceSeconds;
+      container.logger.info(
+        { signal, graceSeconds: grace },
+        'shutting down: finishing in-flight requests',
+      );
+      // The workers and the database get 20 s more after the grace period.
+      const force = setTimeout(
+        () => {
+          container.logger.error(`shutdown took longer than ${grace + 20} s; exiting`);
+          resolve(1);
+        },
+        (grace + 20) * 1000,
+      );
       force.unref();
       clearInterval(housekeeping);
-      app
-        .close()
+      closeServer(app, grace, container.logger)
         .then(() => container.outboxWorker.stop())
         .then(() => scheduler.stop())
         .then(() => container.close())
@@ -56,6 +67,30 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+}
+
+/**
+ * Stops accepting connections and closes idle ones at once, and those that fall idle while the
+ * server closes; connections still busy after the grace period (a client trickling a body, a
+ * response that does not end) are closed then, so slow clients cannot hold the shutdown.
+ */
+async function closeServer(
+  app: FastifyInstance,
+  graceSeconds: number,
+  logger: Logger,
+): Promise<void> {
+  const server = app.server;
+  const idle = setInterval(() => server.closeIdleConnections(), 250);
+  const grace = setTimeout(() => {
+    logger.warn({ graceSeconds }, 'shutdown grace period over: closing the connections still open');
+    server.closeAllConnections();
+  }, graceSeconds * 1000);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(idle);
+    clearTimeout(grace);
+  }
 }
 
 /** Hourly: expired sessions, sign-in flows, links and counters are deleted (see accounts). */

@@ -48,6 +48,14 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     },
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A client that sends its headers or body too slowly is answered 408 and cut off, so slow
+    // bodies cannot hold connections (or a shutdown) open. Node checks every second.
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    http: {
+      requestTimeout: config.requestTimeoutSeconds * 1000,
+      headersTimeout: config.headersTimeoutSeconds * 1000,
+      connectionsCheckingInterval: 1000,
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
