@@ -9,7 +9,7 @@ import { createContainer } from '../src/server/container.ts';
 import { systemActor } from '../src/server/domain/actor.ts';
 import { createLogger } from '../src/server/logger.ts';
 import { linkToken, sessionCookieFrom, TEST_PASSWORD } from './helpers/auth.ts';
-import { startServer, type RunningServer } from './helpers/cli-process.ts';
+import { startServer, waitForOutput } from './helpers/cli-process.ts';
 import { openStream } from './helpers/sse-client.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db.ts';
 
@@ -18,14 +18,6 @@ beforeAll(async () => {
   database = await createTestDatabase({ STOPLINE_LOG_LEVEL: 'info' });
 });
 afterAll(async () => database.drop());
-
-async function waitForOutput(server: RunningServer, text: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!server.output().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`no "${text}" in the output:\n${server.output()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('graceful shutdown', () => {
   it('a request still arriving when SIGTERM comes is answered in full before the process exits', async () => {

@@ -90,3 +90,16 @@ export async function startServer(
     },
   };
 }
+
+/** Resolves once the server has printed `text` (a log line, a message). */
+export async function waitForOutput(
+  server: RunningServer,
+  text: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!server.output().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`no "${text}" in the output:\n${server.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
