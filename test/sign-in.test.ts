@@ -173,10 +173,20 @@ describe('signing in', () => {
     );
   });
 
-  it('changes my password with the current one, ending my other sessions', async () => {
+  it('changes my password with the current one, ending my other sessions and my API tokens', async () => {
     const user = await createUser(t, { roles: ['viewer'] });
     const here = await signIn(t, user.email, user.password);
     const elsewhere = await signIn(t, user.email, user.password);
+    const issued = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: here,
+      payload: { name: 'script', permissions: ['incidents.read'] },
+    });
+    const bearer = { authorization: `Bearer ${issued.json().token}` };
+    const readIncidents = () =>
+      t.app.inject({ method: 'GET', url: '/api/v1/incidents', headers: bearer });
+    expect((await readIncidents()).statusCode).toBe(200);
     const change = (payload: Record<string, string>) =>
       t.app.inject({ method: 'POST', url: '/api/v1/session/password', headers: here, payload });
     const wrong = await change({ currentPassword: 'not it at all 123', newPassword: 'x' });
@@ -187,9 +197,15 @@ describe('signing in', () => {
       currentPassword: user.password,
       newPassword: 'an entirely new passphrase',
     });
-    expect(ok.json()).toEqual({ otherSessionsEnded: 1 });
+    expect(ok.json()).toEqual({ otherSessionsEnded: 1, tokensRevoked: 1 });
     expect((await session(here)).statusCode).toBe(200);
     expect((await session(elsewhere)).statusCode).toBe(401);
+    expect((await readIncidents()).statusCode).toBe(401);
+    const revoked = await auditActions('tokens.revoked_all');
+    const mine = revoked.filter((e) => e.target_id === user.id);
+    expect(mine.map((e) => JSON.parse(e.detail_json))).toEqual([
+      { revoked: 1, reason: 'password_changed' },
+    ]);
     expect((await attempt(user.email, user.password, '203.0.113.50')).statusCode).toBe(401);
     expect((await attempt(user.email, 'an entirely new passphrase')).statusCode).toBe(200);
   });

@@ -127,6 +127,61 @@ describe('staff accounts', () => {
     expect((await me(bearer)).statusCode).toBe(401);
   });
 
+  it('a password reset through an admin link ends sessions and revokes every API token', async () => {
+    const person = await createUser(t, { roles: ['responder'] });
+    const browser = await signIn(t, person.email, person.password);
+    const tokens = [];
+    for (const name of ['ci', 'chat bot']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: browser,
+        payload: { name, permissions: ['incidents.read'] },
+      });
+      tokens.push({ authorization: `Bearer ${res.json().token}` });
+    }
+    const read = (headers: Record<string, string>) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/incidents', headers });
+    for (const bearer of tokens) expect((await read(bearer)).statusCode).toBe(200);
+
+    const link = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${person.id}/password-link`,
+      headers: admin.headers,
+    });
+    expect(link.statusCode).toBe(200);
+    // Issuing the link changes nothing yet: the person may not use it.
+    for (const bearer of tokens) expect((await read(bearer)).statusCode).toBe(200);
+    const used = await setPassword(
+      linkToken(link.json().setPasswordLink),
+      'a fresh passphrase after reset',
+    );
+    expect(used.statusCode).toBeLessThan(300);
+    expect((await read(browser)).statusCode).toBe(401);
+    for (const bearer of tokens) expect((await read(bearer)).statusCode).toBe(401);
+
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/tokens',
+      headers: await signIn(t, person.email, 'a fresh passphrase after reset'),
+    });
+    expect(listed.json().every((tk: { revokedAt: string | null }) => tk.revokedAt !== null)).toBe(
+      true,
+    );
+    const entries = await t.container.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('target_id', '=', person.id)
+      .where('action', 'in', ['tokens.revoked_all', 'user.password_set'])
+      .orderBy('seq')
+      .execute();
+    expect(entries.map((e) => [e.action, JSON.parse(e.detail_json)])).toEqual([
+      ['user.password_set', { sessionsEnded: 0, tokensRevoked: 0 }],
+      ['tokens.revoked_all', { revoked: 2, reason: 'password_set' }],
+      ['user.password_set', { sessionsEnded: 1, tokensRevoked: 2 }],
+    ]);
+  });
+
   it('audits role changes with before and after', async () => {
     const person = await createUser(t, { roles: ['viewer'] });
     const res = await patchUser(person.id, { roles: ['responder', 'comms'] });

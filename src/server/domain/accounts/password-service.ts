@@ -1,5 +1,6 @@
 // Changing one's own password while signed in: the current password is asked again, the new one
-// must pass the strength rules, and every other session of the person ends.
+// must pass the strength rules, every other session of the person ends and their API tokens are
+// revoked.
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -8,6 +9,7 @@ import { recordAudit } from '../audit/index.ts';
 import { endUserSessions } from './credentials-repository.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { sha256 } from './secrets.ts';
+import { revokeAllTokens } from './tokens-service.ts';
 import { checkPassword } from './users-service.ts';
 import { findUserById, updateUser } from './users-repository.ts';
 
@@ -23,7 +25,7 @@ export function createPasswordService(deps: PasswordDeps) {
       actor: Actor,
       sessionId: string | null,
       input: { currentPassword: string; newPassword: string },
-    ): Promise<{ otherSessionsEnded: number }> {
+    ): Promise<{ otherSessionsEnded: number; tokensRevoked: number }> {
       if (actor.kind !== 'user' || !actor.userId || !sessionId)
         throw new AppError('FORBIDDEN', 'Change your password while signed in, not with a token');
       const user = await findUserById(db, actor.userId);
@@ -38,14 +40,15 @@ export function createPasswordService(deps: PasswordDeps) {
       return db.transaction().execute(async (tx) => {
         await updateUser(tx, user.id, { passwordHash }, at);
         const ended = await endUserSessions(tx, user.id, at, sha256(sessionId));
+        const tokensRevoked = await revokeAllTokens(tx, actor, user.id, at, 'password_changed');
         await recordAudit(tx, {
           actor,
           action: 'user.password_changed',
           target: { type: 'user', id: user.id },
           at,
-          detail: { otherSessionsEnded: ended },
+          detail: { otherSessionsEnded: ended, tokensRevoked },
         });
-        return { otherSessionsEnded: ended };
+        return { otherSessionsEnded: ended, tokensRevoked };
       });
     },
   };

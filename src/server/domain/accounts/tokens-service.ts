@@ -1,24 +1,49 @@
 // API tokens for integrations and scripts: scoped to part of their creator's permissions,
 // optionally expiring, shown once and stored only as a hash.
 import type { Clock } from '../../clock.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Db, Executor } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { CreateTokenBody, TokenView } from '../../../shared/api/accounts.ts';
 import { can, type Actor } from '../actor.ts';
-import { recordAudit } from '../audit/index.ts';
+import { recordAudit, type AnonymousCaller } from '../audit/index.ts';
 import { presentToken } from './account-views.ts';
 import {
   findTokenById,
   insertToken,
   listUserTokens,
   revokeToken,
+  revokeUserTokens,
 } from './credentials-repository.ts';
 import { newSecret, sha256 } from './secrets.ts';
 
 export interface TokensDeps {
   db: Db;
   clock: Clock;
+}
+
+/**
+ * Revokes every live token of a user, in the caller's transaction, audited as
+ * `tokens.revoked_all` with the reason (a password reset or change: whoever knew the old
+ * password may have made tokens with it). Answers how many were revoked.
+ */
+export async function revokeAllTokens(
+  tx: Executor,
+  actor: Actor | AnonymousCaller,
+  userId: string,
+  at: number,
+  reason: 'password_set' | 'password_changed',
+): Promise<number> {
+  const revoked = await revokeUserTokens(tx, userId, at);
+  if (revoked > 0)
+    await recordAudit(tx, {
+      actor,
+      action: 'tokens.revoked_all',
+      target: { type: 'user', id: userId },
+      at,
+      detail: { revoked, reason },
+    });
+  return revoked;
 }
 
 function ownerOf(actor: Actor): string {

@@ -16,6 +16,7 @@ import { recordAudit, type AnonymousCaller } from '../audit/index.ts';
 import { presentUser } from './account-views.ts';
 import { claimLink, endUserSessions, revokeUserTokens } from './credentials-repository.ts';
 import { issueLink } from './one-time-links.ts';
+import { revokeAllTokens } from './tokens-service.ts';
 import { isAway } from './sign-in-rules.ts';
 import { passwordProblem } from './password-rules.ts';
 import { hashPassword } from './passwords.ts';
@@ -277,8 +278,9 @@ export function createUsersService(deps: UsersDeps) {
       });
     },
 
-    /** Sets a password from a one-time link; every existing session of that user ends. A
-     * refused password rolls the transaction back, so the link still works for another try. */
+    /** Sets a password from a one-time link; every existing session of that user ends and
+     * every API token is revoked. A refused password rolls the transaction back, so the link
+     * still works for another try. */
     async setPasswordWithLink(
       caller: AnonymousCaller,
       token: string,
@@ -294,12 +296,13 @@ export function createUsersService(deps: UsersDeps) {
         const passwordHash = await hashPassword(password);
         await updateUser(tx, user.id, { passwordHash }, at);
         const cut = await endUserSessions(tx, user.id, at);
+        const tokensRevoked = await revokeAllTokens(tx, caller, user.id, at, 'password_set');
         await recordAudit(tx, {
           actor: caller,
           action: 'user.password_set',
           target: { type: 'user', id: user.id },
           at,
-          detail: { sessionsEnded: cut },
+          detail: { sessionsEnded: cut, tokensRevoked },
         });
         return presentUser({ ...user, passwordHash });
       });

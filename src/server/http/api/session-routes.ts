@@ -111,9 +111,9 @@ export async function sessionRoutes(app: FastifyInstance, opts: { container: Con
       config: own,
       schema: {
         tags,
-        summary: 'Change my password (ends my other sessions)',
+        summary: 'Change my password (ends my other sessions and revokes my API tokens)',
         body: ChangePasswordBody,
-        response: { 200: z.object({ otherSessionsEnded: z.number() }) },
+        response: { 200: z.object({ otherSessionsEnded: z.number(), tokensRevoked: z.number() }) },
       },
     },
     async (request) => {
