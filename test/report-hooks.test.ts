@@ -33,7 +33,12 @@ function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
       intakeRateLimit: 10,
     },
     // Nothing is restricted here: these tests are about the hooks, not need-to-know.
-    incidents: { findSight: async () => null, listHiddenIds: async () => [] },
+    incidents: {
+      findSight: async () => null,
+      listHiddenIds: async () => [],
+      linkReport: async () => {},
+      unlinkReport: async () => {},
+    },
     ...hooks,
   });
 }

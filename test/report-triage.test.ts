@@ -150,9 +150,17 @@ describe('the portal shows a reporter only their own report, never internal note
       duplicateOf: alice.key,
       reason: 'Someone reported this a day earlier.',
     });
-    await staffCall(staff.headers, 'POST', `/api/v1/reports/${alice.key}/incident-link`, {
-      incidentId: 'INC-2026-0001',
+    const incident = await staffCall(staff.headers, 'POST', '/api/v1/incidents', {
+      title: 'Alice finding',
     });
+    const incidentKey = incident.json().key as string;
+    const linked = await staffCall(
+      staff.headers,
+      'POST',
+      `/api/v1/reports/${alice.key}/incident-link`,
+      { incidentId: incidentKey },
+    );
+    expect(linked.statusCode, linked.body).toBe(204);
 
     const alicePage = await (await signIn(t.app, alice.key, alice.accessCode)).page();
     const bobPage = await (await signIn(t.app, bob.key, bob.accessCode)).page();
@@ -165,7 +173,7 @@ describe('the portal shows a reporter only their own report, never internal note
     expect(alicePage).not.toMatch(/Bob|bob-only/);
     expect(bobPage).not.toMatch(/Alice|alice-only/);
     expect(bobPage).not.toContain(alice.key);
-    expect(alicePage).not.toContain('INC-2026-0001');
+    expect(alicePage).not.toContain(incidentKey);
 
     // Alice's session cannot reach Bob's report by any parameter: the portal has none.
     const aliceVisit = await signIn(t.app, alice.key, alice.accessCode);

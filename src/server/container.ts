@@ -147,6 +147,8 @@ export async function createContainer(
       // Late-bound: the reports service below is created after this one.
       markReportsHandled: (tx, actor, incidentId, reportIds) =>
         reports.markHandledByIncident(tx, actor, incidentId, reportIds),
+      markReportsReleased: (tx, actor, incidentId, reportIds) =>
+        reports.releaseFromIncident(tx, actor, incidentId, reportIds),
       resolveReports: (tx, actor, refs) => reports.resolveReportRefs(tx, actor, refs),
       reportKeys: findReportKeys,
       verifiedReports: findVerifiedReportIds,
@@ -203,6 +205,12 @@ export async function createContainer(
     incidents: {
       findSight: (tx, actor, ref) => services.incidents.findIncidentSight(tx, actor, ref),
       listHiddenIds: (tx, actor) => services.incidents.listHiddenIncidentIds(actor, tx),
+      linkReport: async (actor, incidentId, reportId) => {
+        await services.incidents.linkReports(actor, incidentId, undefined, [reportId]);
+      },
+      unlinkReport: async (actor, incidentId, reportId) => {
+        await services.incidents.unlinkReports(actor, incidentId, undefined, [reportId]);
+      },
     },
     attachments: createAttachmentStore(config.dataDir),
     settings: {

@@ -197,6 +197,21 @@ describe('report triage in the console', () => {
       headers,
     });
     expect(linked.json().incident.reportIds).toHaveLength(2);
+
+    // Linked by mistake: unlinking undoes it on both sides, and the report can be linked again.
+    await page.getByText('Linked to the wrong incident?').click();
+    await page.getByRole('button', { name: 'Unlink the incident' }).click();
+    await expect.poll(() => page.getByTestId('report-incident').textContent()).toBe('None yet');
+    expect(await page.getByTestId('report-status').textContent()).toBe(
+      'Received — not acknowledged yet',
+    );
+    await page.getByLabel('Or link to an existing incident').waitFor();
+    const unlinked = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/incidents/${incidentKey}`,
+      headers,
+    });
+    expect(unlinked.json().incident.reportIds).toHaveLength(1);
     expect(dialogs).toEqual([]);
     expect(requestsToOtherHosts(context)).toEqual([]);
     await context.close();

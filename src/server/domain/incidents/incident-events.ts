@@ -43,6 +43,8 @@ export interface IncidentEventData {
   };
   'incident.updated': { changes: Partial<IncidentFields> };
   'incident.reports_linked': { reportIds: string[] };
+  /** Reports no longer handled by this incident (linked by mistake, or handled elsewhere). */
+  'incident.reports_unlinked': { reportIds: string[] };
   'incident.owner_assigned': {
     ownerId: string;
     previousOwnerId: string | null;
@@ -130,6 +132,7 @@ export const INCIDENT_EVENT_TYPES = [
   'incident.opened',
   'incident.updated',
   'incident.reports_linked',
+  'incident.reports_unlinked',
   'incident.owner_assigned',
   'incident.participant_added',
   'incident.reproduction_recorded',

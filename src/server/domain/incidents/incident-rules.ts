@@ -81,6 +81,12 @@ export function linkReports(state: IncidentState, reportIds: string[]): Incident
   return fresh.length === 0 ? [] : [ev('incident.reports_linked', { reportIds: fresh })];
 }
 
+/** Only reports this incident handles can be unlinked from it. */
+export function unlinkReports(state: IncidentState, reportIds: string[]): IncidentEvent[] {
+  const linked = [...new Set(reportIds)].filter((id) => state.reportIds.includes(id));
+  return linked.length === 0 ? [] : [ev('incident.reports_unlinked', { reportIds: linked })];
+}
+
 export function assignOwner(
   state: IncidentState,
   policy: Policy,

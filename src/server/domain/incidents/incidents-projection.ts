@@ -119,6 +119,13 @@ async function projectOne(
     case 'incident.reports_linked':
       await linkReports(tx, id, event.data.reportIds, at);
       return;
+    case 'incident.reports_unlinked':
+      await tx
+        .deleteFrom('incident_report_links')
+        .where('incident_id', '=', id)
+        .where('report_id', 'in', event.data.reportIds)
+        .execute();
+      return;
     case 'incident.owner_assigned': {
       const d = event.data;
       await tx

@@ -51,6 +51,16 @@ export interface IncidentsServiceDeps {
     reportIds: string[],
   ): Promise<void>;
   /**
+   * Tells the reports subject, in the same transaction, that this incident no longer handles
+   * these reports.
+   */
+  markReportsReleased?(
+    tx: Executor,
+    actor: Actor,
+    incidentId: string,
+    reportIds: string[],
+  ): Promise<void>;
+  /**
    * Report ids for what staff typed (a key such as RPT-0042, or an id); NOT_FOUND for unknown ones
    * and for reports this actor may not see.
    */
@@ -349,6 +359,18 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         const fresh = resolved.filter((id) => !s.reportIds.includes(id));
         if (fresh.length > 0) await deps.markReportsHandled?.(tx, actor, s.id, fresh);
         return events;
+      });
+    },
+
+    /**
+     * Unlinks reports (by id) from this incident; both sides record it. The reports are told even
+     * when the incident does not list them (a link recorded on the report alone, from before both
+     * sides were recorded), so such a link can be undone too.
+     */
+    unlinkReports(actor: Actor, ref: string, v: Version, reportIds: string[]) {
+      return change(actor, ref, v, async (s, _policy, _now, tx) => {
+        await deps.markReportsReleased?.(tx, actor, s.id, reportIds);
+        return rules.unlinkReports(s, reportIds);
       });
     },
 

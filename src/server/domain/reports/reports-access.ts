@@ -21,6 +21,13 @@ export interface ReportIncidents {
   findSight(tx: Executor, actor: Actor, ref: string): Promise<IncidentSight | null>;
   /** Ids of the incidents this actor may not see. */
   listHiddenIds(tx: Executor, actor: Actor): Promise<string[]>;
+  /**
+   * The incident records that it handles the report, in its own transaction, and calls back
+   * markHandledByIncident in it (so both sides record the link, or neither).
+   */
+  linkReport(actor: Actor, incidentId: string, reportId: string): Promise<void>;
+  /** The same for unlinking; it calls back releaseFromIncident. */
+  unlinkReport(actor: Actor, incidentId: string, reportId: string): Promise<void>;
 }
 
 /** Whether the actor may see this report: always, unless it follows an incident hidden from them. */

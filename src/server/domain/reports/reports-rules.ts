@@ -46,8 +46,21 @@ export function decideLinkIncident(status: ReportStatus, currentIncident: string
   if (isClosed(status))
     return refuse('This report is closed; reopen it before linking an incident.');
   if (currentIncident)
-    return refuse(`This report is already linked to incident ${currentIncident}.`);
+    return refuse('This report is already linked to an incident; unlink it first to link another.');
   return allow;
+}
+
+export function decideUnlinkIncident(currentIncident: string | null): Decision {
+  return currentIncident ? allow : refuse('This report is not linked to an incident.');
+}
+
+/** Unlinked, a report under investigation goes back to where it was before the incident. */
+export function statusAfterUnlink(
+  status: ReportStatus,
+  acknowledgedAt: number | null,
+): ReportStatus {
+  if (status !== 'investigating') return status;
+  return acknowledgedAt === null ? 'received' : 'acknowledged';
 }
 
 /**

@@ -38,7 +38,9 @@ import {
   decideClose,
   decideLinkIncident,
   decideMilestone,
+  decideUnlinkIncident,
   statusAfterMilestone,
+  statusAfterUnlink,
   type Milestone,
 } from './reports-rules.ts';
 import { openRemovalTask } from './reports-removal.ts';
@@ -183,42 +185,87 @@ export function createTriage(deps: ReportsDeps) {
     });
   }
 
-  /** Records that an incident handles this report; opening the incident is the caller's job. */
+  /**
+   * Records that an incident handles this report (linked), or no longer does, with the status the
+   * reporter then sees. Opening or changing the incident is the caller's job.
+   */
   async function recordIncidentLink(
     tx: Executor,
     report: ReportRecord,
     now: number,
     actor: Actor,
     incidentId: string,
+    linked = true,
   ) {
-    await changeReport(
-      tx,
-      report,
-      now,
-      [
-        {
-          type: 'report.incident_linked',
-          visibility: 'internal',
-          actorId: actor.userId,
-          data: { incidentId },
-        },
-        {
-          type: 'report.status_changed',
-          visibility: 'reporter',
-          actorId: actor.userId,
-          data: { status: 'investigating' },
-        },
-      ],
-      { status: 'investigating', incident_id: incidentId },
-    );
+    const status = linked
+      ? 'investigating'
+      : statusAfterUnlink(report.status, report.acknowledged_at);
+    const events: NewEvent[] = [
+      {
+        type: linked ? 'report.incident_linked' : 'report.incident_unlinked',
+        visibility: 'internal',
+        actorId: actor.userId,
+        data: { incidentId },
+      },
+    ];
+    if (status !== report.status) {
+      events.push({
+        type: 'report.status_changed',
+        visibility: 'reporter',
+        actorId: actor.userId,
+        data: { status },
+      });
+    }
+    await changeReport(tx, report, now, events, {
+      status,
+      incident_id: linked ? incidentId : null,
+    });
   }
 
-  /** Records that an existing incident handles this report. */
-  function linkIncident(actor: Actor, key: string, incidentId: string) {
-    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
-      refuseUnless(decideLinkIncident(report.status, report.incident_id));
-      await recordIncidentLink(tx, report, now, actor, incidentId);
-    });
+  /** Linking and unlinking change the incident too: both permissions, and sight of the report. */
+  function reportForIncidentChange(actor: Actor, key: string) {
+    requirePermission(actor, 'reports.triage');
+    requirePermission(actor, 'incidents.update');
+    return getVisibleReport(db, deps.incidents, actor, key);
+  }
+
+  /**
+   * Links an existing incident (key or id) that the actor may see; an unknown or hidden one is
+   * NOT_FOUND naming the field. The incident records the link and calls back
+   * markHandledByIncident in its transaction, so both sides record it.
+   */
+  async function linkIncident(actor: Actor, key: string, incidentRef: string) {
+    const report = await reportForIncidentChange(actor, key);
+    refuseUnless(decideLinkIncident(report.status, report.incident_id));
+    const incident = await deps.incidents.findSight(db, actor, incidentRef);
+    if (!incident?.visible) {
+      // The same answer for an incident that does not exist and one the actor may not see.
+      throw new AppError('NOT_FOUND', `Incident ${incidentRef} was not found`, {
+        errors: [{ field: 'incidentId', message: `no incident ${incidentRef} was found` }],
+      });
+    }
+    await deps.incidents.linkReport(actor, incident.id, report.id);
+    return { incidentId: incident.id, incidentKey: incident.key };
+  }
+
+  /**
+   * Undoes a link: the incident no longer handles the report, which goes back to acknowledged (or
+   * received). Both sides record it; a link to an incident Stopline does not know by that id (made
+   * before links were checked) is undone on the report alone.
+   */
+  async function unlinkIncident(actor: Actor, key: string) {
+    const report = await reportForIncidentChange(actor, key);
+    refuseUnless(decideUnlinkIncident(report.incident_id));
+    const incidentId = report.incident_id!;
+    const incident = await deps.incidents.findSight(db, actor, incidentId);
+    if (incident?.id === incidentId)
+      await deps.incidents.unlinkReport(actor, incidentId, report.id);
+    else await inTransaction(db, (tx) => releaseFromIncident(tx, actor, incidentId, [report.id]));
+  }
+
+  /** The incident no longer handles these reports: record it on each, in its transaction. */
+  function releaseFromIncident(tx: Executor, actor: Actor, incidentId: string, ids: string[]) {
+    return recordOnReports(tx, actor, incidentId, ids, false);
   }
 
   /** Report ids for keys (RPT-0042) or ids; unknown ones, and hidden ones, are NOT_FOUND. */
@@ -242,19 +289,25 @@ export function createTriage(deps: ReportsDeps) {
    * report inside the incident's transaction. Unknown ids or reports already handled elsewhere
    * refuse the whole change.
    */
-  async function markHandledByIncident(
+  function markHandledByIncident(tx: Executor, actor: Actor, incidentId: string, ids: string[]) {
+    return recordOnReports(tx, actor, incidentId, ids, true);
+  }
+
+  /** Linked: each report now follows the incident; unlinked: those that did no longer do. */
+  async function recordOnReports(
     tx: Executor,
     actor: Actor,
     incidentId: string,
     reportIds: string[],
+    linked: boolean,
   ): Promise<void> {
     const now = deps.clock.now();
     for (const reportId of reportIds) {
       const report = await findReportById(tx, reportId);
-      if (!report) throw notFound(`Report ${reportId}`);
-      if (report.incident_id === incidentId) continue;
-      refuseUnless(decideLinkIncident(report.status, report.incident_id));
-      await recordIncidentLink(tx, report, now, actor, incidentId);
+      if (!report && linked) throw notFound(`Report ${reportId}`);
+      if (!report || linked === (report.incident_id === incidentId)) continue;
+      if (linked) refuseUnless(decideLinkIncident(report.status, report.incident_id));
+      await recordIncidentLink(tx, report, now, actor, incidentId, linked);
     }
   }
 
@@ -371,7 +424,9 @@ export function createTriage(deps: ReportsDeps) {
     acknowledgeReport,
     closeReport,
     linkIncident,
+    unlinkIncident,
     markHandledByIncident,
+    releaseFromIncident,
     resolveReportRefs,
     openIncidentFromReport,
     recordPublicUrl,

@@ -24,6 +24,7 @@ import {
   ReportQueue,
   StaffMessageInput,
 } from '../../../shared/api/reports.ts';
+import { problemResponse } from '../../../shared/api/problems.ts';
 import type { Container } from '../../container.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
@@ -138,11 +139,46 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
     `${prefix}/:key/incident-link`,
     {
       config: { permission: 'reports.triage' },
-      schema: { params: KeyParams, body: IncidentLinkInput },
+      schema: {
+        summary: 'Link an existing incident that handles this report (both sides record it)',
+        description:
+          '`incidentId` takes the incident key (INC-2026-0001) or id. Needs `incidents.update` too. ' +
+          'An incident that does not exist, or that the caller may not see, is a 404 naming `incidentId`.',
+        params: KeyParams,
+        body: IncidentLinkInput,
+        response: {
+          204: z.null().describe('Linked'),
+          404: problemResponse('No such report, or no such incident (`errors` names `incidentId`)'),
+          422: problemResponse('The report is closed, or already linked to an incident'),
+        },
+      },
     },
     async (request, reply) => {
       await reports.linkIncident(actorOf(request), request.params.key, request.body.incidentId);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    `${prefix}/:key/incident-link`,
+    {
+      config: { permission: 'reports.triage' },
+      schema: {
+        summary: 'Unlink the incident: it no longer handles this report (both sides record it)',
+        description:
+          'Needs `incidents.update` too. The report goes back to acknowledged (or received, if it ' +
+          'never was); the reporter sees that status again.',
+        params: KeyParams,
+        response: {
+          204: z.null().describe('Unlinked'),
+          404: problemResponse('No such report'),
+          422: problemResponse('The report is not linked to an incident'),
+        },
+      },
+    },
+    async (request, reply) => {
+      await reports.unlinkIncident(actorOf(request), request.params.key);
+      return reply.status(204).send(null);
     },
   );
 

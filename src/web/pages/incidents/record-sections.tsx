@@ -151,6 +151,7 @@ const KINDS = {
       'milestone_recorded',
       'handed_off',
       'reports_linked',
+      'reports_unlinked',
     ],
   },
   panel: {
@@ -329,6 +330,10 @@ function describe(e: Item, nameOf: (id: string | null) => string, hideVotes: boo
     case 'incident.reports_linked': {
       const n = Array.isArray(d.reportIds) ? d.reportIds.length : 0;
       return n === 1 ? 'A report was linked' : `${n} reports were linked`;
+    }
+    case 'incident.reports_unlinked': {
+      const n = Array.isArray(d.reportIds) ? d.reportIds.length : 0;
+      return n === 1 ? 'A report was unlinked' : `${n} reports were unlinked`;
     }
     case 'incident.participant_added':
       return `Participant added: ${nameOf(text(d.userId))}`;

@@ -18,7 +18,7 @@ import {
   VERIFICATION_METHODS,
 } from '../../../shared/domain/reports.ts';
 import type { z } from 'zod';
-import { patch, post, request } from '../../api.ts';
+import { del, patch, post, request } from '../../api.ts';
 import { ErrorMessage } from '../../components/common.tsx';
 import { Choices, TextField } from './fields.tsx';
 import { useCan } from '../../session.tsx';
@@ -65,6 +65,9 @@ export function ReportActions({ report }: { report: ReportDetail }) {
     <aside className="report-side" aria-label="Actions">
       {triage && report.status === 'received' ? <Acknowledge report={report} /> : null}
       {triage && open && report.incidentId === null ? <IncidentActions report={report} /> : null}
+      {triage && can('incidents.update') && report.incidentId !== null ? (
+        <UnlinkIncident report={report} />
+      ) : null}
       {can('reports.verify_identity') ? <VerifyIdentity report={report} /> : null}
       {triage && (open || report.status === 'resolved') ? <Milestones report={report} /> : null}
       {triage && open ? <CloseReport report={report} /> : null}
@@ -157,6 +160,30 @@ function IncidentActions({ report }: { report: ReportDetail }) {
           </button>
         </form>
       ) : null}
+    </Action>
+  );
+}
+
+function UnlinkIncident({ report }: { report: ReportDetail }) {
+  const unlink = useReportChange(() => del(path(report, '/incident-link')), focusStatus);
+  return (
+    <Action id="act-unlink" title="Incident">
+      <details>
+        <summary>Linked to the wrong incident?</summary>
+        <p className="muted help">
+          Unlinking records it on the report and the incident; the report goes back to acknowledged
+          (or received), and can then be linked again or open its own incident.
+        </p>
+        <ErrorMessage error={unlink.error} />
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => unlink.mutate(undefined)}
+          disabled={unlink.isPending}
+        >
+          Unlink the incident
+        </button>
+      </details>
     </Action>
   );
 }
