@@ -43,6 +43,14 @@ declare module 'fastify' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BEARER = /^Bearer\s+(\S{1,300})$/i;
 
+/**
+ * Whether a route is open to anyone: the one flag the auth hook skips on and the OpenAPI
+ * description declares as `security: []`. Only routes outside /api may leave both unset.
+ */
+export function isPublicRoute(config: { permission?: Permission; public?: boolean } | undefined) {
+  return config?.public === true || !config?.permission;
+}
+
 function undeclared(route: DeclaredRoute): boolean {
   return route.url.startsWith('/api') && !route.public && !route.permission;
 }
@@ -138,8 +146,10 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { container: Con
   }
 
   app.addHook('onRequest', async (request, reply) => {
-    const { permission, public: isPublic } = request.routeOptions.config ?? {};
-    if (isPublic || !permission) return;
+    const config = request.routeOptions.config;
+    const permission = config?.permission;
+    // (A route with no permission is public; the check is spelled out for the type checker.)
+    if (isPublicRoute(config) || !permission) return;
     const found = await resolve(request, reply);
     request.actor = found.actor;
     request.credentials = { user: found.user, sessionId: found.sessionId };

@@ -1,10 +1,12 @@
 // The OpenAPI 3.1 description, generated from the Zod route schemas, at /api/v1/openapi.json,
-// and a browsable reference at /api/v1/docs. It covers /api/v1 and /metrics.
+// and a browsable reference at /api/v1/docs. It covers /api/v1 and /metrics. Credentials are
+// required globally; public routes override that with `security: []`, from the auth plugin's flag.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { isPublicRoute } from './auth-plugin.ts';
 import { problemResponse } from '../../../shared/api/problems.ts';
 
 const badBody = problemResponse(
@@ -43,6 +45,9 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
       const described = input.url.startsWith('/api/v1/') || input.url === '/metrics';
       if (!described || input.url.startsWith('/api/v1/docs'))
         return { ...out, schema: { ...out.schema, hide: true } };
+      // Public operations say so, or generated clients would send credentials they do not have.
+      if (isPublicRoute(input.route.config))
+        return { ...out, schema: { ...out.schema, security: [] } };
       return out;
     },
   });
