@@ -125,7 +125,7 @@ export const CONFIG_KEYS = {
   },
   secretKey: {
     env: 'STOPLINE_SECRET_KEY',
-    help: 'Key that encrypts stored second-factor secrets (32+ characters; the same on every instance); unset: a random key kept in $STOPLINE_DATA_DIR/secret.key',
+    help: 'Key that seals stored TOTP and webhook signing secrets (32+ characters; the same on every instance); unset: a random key kept in $STOPLINE_DATA_DIR/secret.key',
     default: '(unset: key file in the data folder)',
   },
   oidcRolesClaim: {

@@ -221,12 +221,21 @@ export async function createContainer(
     },
   });
   const outboundAllow = parseAllowList(config.outboundAllow);
+  const secretBox = createSecretBox(loadSecretKey(config));
   const notifications = createNotificationsService({
     db: handle.db,
     clock,
     baseUrl: config.baseUrl,
     checkReceiverUrl: (url) => checkReceiverUrl(url, outboundAllow),
+    secretBox,
   });
+  try {
+    const sealed = await notifications.sealPlainSecrets();
+    if (sealed > 0) logger.info({ sealed }, 'webhook signing secrets sealed with the server key');
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   const outboxWorker = new OutboxWorker({
     db: handle.db,
     clock,
@@ -267,7 +276,7 @@ export async function createContainer(
       db: handle.db,
       clock,
       config,
-      secretBox: createSecretBox(loadSecretKey(config)),
+      secretBox,
       oidc: overrides.oidc ?? oidcFrom(config),
     }),
     reports,

@@ -1,10 +1,14 @@
 // Outgoing webhooks: Standard Webhooks signatures checked by the `standardwebhooks` package as
-// the receiver, retries after a 500, dead letters, and the Slack and generic chat shapes.
+// the receiver, signing secrets sealed at rest, retries after a 500, dead letters, and the Slack
+// and generic chat shapes.
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
 import { enqueueMessage } from '../../src/server/db/outbox.ts';
 import { systemActor } from '../../src/server/domain/actor.ts';
+import { createSecretBox } from '../../src/server/domain/accounts/index.ts';
+import { newId } from '../../src/server/ids.ts';
+import { loginAs } from '../helpers/auth.ts';
 import { slackMessage } from '../../src/server/integrations/slack-sender.ts';
 import { startHttpReceiver, workerFor, type HttpReceiver } from '../helpers/delivery.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -36,9 +40,10 @@ async function enqueueFor(
   endpointId: string,
   key: string,
   body: string,
+  app = t,
 ) {
   await enqueueMessage(
-    t.container.db,
+    app.container.db,
     {
       channel,
       recipient: endpointId,
@@ -46,7 +51,7 @@ async function enqueueFor(
       bodyText: body,
       idempotencyKey: key,
     },
-    t.clock.now(),
+    app.clock.now(),
   );
 }
 
@@ -142,6 +147,115 @@ describe('Standard Webhooks', () => {
     expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 1, failed: 0, dead: 0 });
     expect(receiver.requests).toHaveLength(4);
     await worker.close();
+  });
+});
+
+async function storedSecret(app: TestApp, id: string): Promise<string | null> {
+  const row = await app.container.db
+    .selectFrom('webhook_endpoints')
+    .select('secret')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  return row.secret;
+}
+
+/** Delivers one line-stopped payload to the endpoint and returns what the receiver got. */
+async function deliverOne(app: TestApp, endpointId: string, key: string) {
+  await enqueueFor(
+    'webhook',
+    endpointId,
+    key,
+    JSON.stringify({ type: 'incident.line_stopped', data: { key } }),
+    app,
+  );
+  const worker = workerFor(app, null);
+  expect(await worker.deliverDue(app.clock.now())).toMatchObject({ delivered: 1 });
+  await worker.close();
+  const request = receiver.requests.at(-1)!;
+  return { body: request.body, headers: request.headers as Record<string, string> };
+}
+
+function expectSealed(stored: string | null, secret: string) {
+  expect(stored).not.toBeNull();
+  expect(stored).toMatch(/^v1\./);
+  expect(stored).not.toContain(secret.replace(/^whsec_/, ''));
+}
+
+describe('signing secrets at rest (sealed with the server key, as TOTP secrets are)', () => {
+  it('are stored sealed, and what is sent still verifies with the secret shown once', async () => {
+    const { headers } = await loginAs(t, 'admin');
+    const add = (secret?: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhook-endpoints',
+        headers,
+        payload: { kind: 'standard', name: 'SIEM', url: receiver.url, eventTypes: [], secret },
+      });
+    const created = await add();
+    expect(created.statusCode).toBe(201);
+    const { id, secret } = created.json() as { id: string; secret: string };
+    expectSealed(await storedSecret(t, id), secret);
+
+    const first = await deliverOne(t, id, 'msg_sealed_1');
+    expect(new Webhook(secret).verify(first.body, first.headers)).toMatchObject({
+      data: { key: 'msg_sealed_1' },
+    });
+
+    // Rotating shows the new secret once, stores it sealed, and signs with it from then on.
+    const rotated = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/webhook-endpoints/${id}`,
+      headers,
+      payload: { rotateSecret: true },
+    });
+    const fresh = rotated.json().secret as string;
+    expect(fresh).toMatch(/^whsec_/);
+    expect(fresh).not.toBe(secret);
+    expectSealed(await storedSecret(t, id), fresh);
+    const second = await deliverOne(t, id, 'msg_sealed_2');
+    expect(() => new Webhook(fresh).verify(second.body, second.headers)).not.toThrow();
+    expect(() => new Webhook(secret).verify(second.body, second.headers)).toThrow();
+
+    // A secret the admin brings is sealed too; another server key cannot open any of them.
+    const given = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    const own = await add(given);
+    const ownStored = await storedSecret(t, own.json().id);
+    expectSealed(ownStored, given);
+    const otherKey = createSecretBox('a different server key of 32+ characters');
+    expect(() => otherKey.open(ownStored!)).toThrow(/cannot be opened/);
+
+    const logs = t.logs.join('\n');
+    for (const s of [secret, fresh, given]) expect(logs).not.toContain(s.replace(/^whsec_/, ''));
+  });
+
+  it('a secret an earlier version stored in plain text is sealed at start and keeps signing', async () => {
+    const plain = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
+    const id = newId();
+    await t.container.db
+      .insertInto('webhook_endpoints')
+      .values({
+        id,
+        kind: 'standard',
+        name: 'from before',
+        url: receiver.url,
+        secret: plain,
+        event_types_json: '["incident.line_stopped"]',
+        active: 1,
+        created_at: t.clock.now(),
+        updated_at: t.clock.now(),
+      })
+      .execute();
+
+    // The next start of Stopline on this database (the same server key) seals it.
+    const restarted = await createTestApp({ database: t.database, clock: t.clock });
+    try {
+      expectSealed(await storedSecret(restarted, id), plain);
+      expect(restarted.logs.join('\n')).toContain('webhook signing secrets sealed');
+      const sent = await deliverOne(restarted, id, 'msg_from_before');
+      expect(() => new Webhook(plain).verify(sent.body, sent.headers)).not.toThrow();
+    } finally {
+      await restarted.close();
+    }
   });
 });
 

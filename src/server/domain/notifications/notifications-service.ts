@@ -18,7 +18,7 @@ import { newId } from '../../ids.ts';
 import { redactUrlPassword } from '../../logger.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import { can, type Actor } from '../actor.ts';
-import { listActiveUsers, recordAudit } from '../accounts/index.ts';
+import { listActiveUsers, recordAudit, type SecretBox } from '../accounts/index.ts';
 import * as endpoints from './webhook-endpoints-repository.ts';
 import {
   lineStoppedHtml,
@@ -45,6 +45,9 @@ export interface NotificationsDeps {
   baseUrl: string;
   /** Why an endpoint URL may not be used (it points at a non-public address), or null. */
   checkReceiverUrl(url: string): Promise<string | null>;
+  /** Signing secrets are stored sealed with the server key, as TOTP secrets are, so a copy of
+   * the database is not enough to sign webhooks. */
+  secretBox: SecretBox;
 }
 
 export interface EndpointInput {
@@ -213,7 +216,7 @@ function presentEndpoint(e: WebhookEndpoint, withSecret = false): EndpointView {
 }
 
 export function createNotificationsService(deps: NotificationsDeps) {
-  const { db, clock } = deps;
+  const { db, clock, secretBox } = deps;
 
   async function checkUrl(url: string): Promise<void> {
     const refusal = await deps.checkReceiverUrl(url);
@@ -235,7 +238,25 @@ export function createNotificationsService(deps: NotificationsDeps) {
   }
 
   return {
-    findEndpoint: (id: string) => endpoints.findEndpoint(db, id),
+    /** For the delivery worker: the endpoint with its signing secret opened. */
+    async findEndpoint(id: string): Promise<WebhookEndpoint | null> {
+      const found = await endpoints.findEndpoint(db, id);
+      if (!found?.secret) return found;
+      return { ...found, secret: secretBox.open(found.secret) };
+    },
+
+    /** Seals signing secrets stored in plain text by earlier versions; run at start-up. Each
+     * is replaced only if still the plain one, so instances starting together agree. */
+    async sealPlainSecrets(): Promise<number> {
+      let sealed = 0;
+      for (const e of await endpoints.listEndpoints(db)) {
+        if (!e.secret?.startsWith('whsec_')) continue;
+        if (await endpoints.replaceSecret(db, e.id, e.secret, secretBox.seal(e.secret))) {
+          sealed += 1;
+        }
+      }
+      return sealed;
+    },
 
     async getPreferences(actor: Actor): Promise<Preferences> {
       demand(actor, 'account.manage_own');
@@ -274,12 +295,13 @@ export function createNotificationsService(deps: NotificationsDeps) {
       checkEventTypes(input.kind, input.eventTypes);
       await checkUrl(input.url);
       const at = clock.now();
+      const secret = input.kind === 'standard' ? (input.secret ?? newSecret()) : null;
       const endpoint: WebhookEndpoint = {
         id: newId(),
         kind: input.kind,
         name: input.name,
         url: input.url,
-        secret: input.kind === 'standard' ? (input.secret ?? newSecret()) : null,
+        secret: secret === null ? null : secretBox.seal(secret),
         eventTypes: input.eventTypes,
         active: input.active ?? true,
         createdAt: at,
@@ -292,7 +314,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
           eventTypes: endpoint.eventTypes,
         });
       });
-      return presentEndpoint(endpoint, true);
+      return presentEndpoint({ ...endpoint, secret }, true);
     },
 
     async updateEndpoint(
@@ -313,18 +335,19 @@ export function createNotificationsService(deps: NotificationsDeps) {
             ? found.url
             : changes.url;
         const rotate = changes.rotateSecret === true && found.kind === 'standard';
+        const secret = rotate ? newSecret() : null;
         const next: WebhookEndpoint = {
           ...found,
           ...(changes.name !== undefined ? { name: changes.name } : {}),
           url,
           ...(changes.eventTypes !== undefined ? { eventTypes: changes.eventTypes } : {}),
           ...(changes.active !== undefined ? { active: changes.active } : {}),
-          ...(rotate ? { secret: newSecret() } : {}),
+          ...(secret ? { secret: secretBox.seal(secret) } : {}),
           updatedAt: clock.now(),
         };
         await endpoints.updateEndpoint(tx, next);
         await audit(tx, actor, 'webhook_endpoint.update', id, { rotatedSecret: rotate });
-        return presentEndpoint(next, rotate);
+        return presentEndpoint({ ...next, secret }, rotate);
       });
     },
 

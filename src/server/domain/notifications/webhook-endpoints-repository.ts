@@ -9,6 +9,7 @@ export interface WebhookEndpoint {
   kind: EndpointKind;
   name: string;
   url: string;
+  /** As stored: sealed (see the notifications service), or null for Slack and chat. */
   secret: string | null;
   eventTypes: string[];
   active: boolean;
@@ -60,6 +61,22 @@ export async function updateEndpoint(tx: Executor, endpoint: WebhookEndpoint): P
     })
     .where('id', '=', endpoint.id)
     .execute();
+}
+
+/** Compare-and-set: replaces the stored secret only if it is still `expected`. */
+export async function replaceSecret(
+  tx: Executor,
+  id: string,
+  expected: string,
+  secret: string,
+): Promise<boolean> {
+  const result = await tx
+    .updateTable('webhook_endpoints')
+    .set({ secret })
+    .where('id', '=', id)
+    .where('secret', '=', expected)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function deleteEndpoint(tx: Executor, id: string): Promise<boolean> {
