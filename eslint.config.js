@@ -59,6 +59,33 @@ export default tseslint.config(
     },
   },
   {
+    // The rules tier is pure: no database, server, browser or other process (vitest.config.ts).
+    files: ['test/rules/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/helpers/test-db*', '**/helpers/test-app*', '**/helpers/browser*'],
+              message: 'A rules test is pure: put tests that need a database or server in test/.',
+            },
+            {
+              group: ['**/src/server/db/*', '**/src/server/http/**', '**/container*'],
+              allowTypeImports: true,
+              message: 'A rules test is pure: put tests that need a database or server in test/.',
+            },
+            {
+              group: ['playwright-core', 'better-sqlite3', 'pg', 'node:child_process'],
+              message:
+                'A rules test is pure: put tests that need a database, server or process in test/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/server/domain/**'],
     ignores: ['src/server/domain/**/*.test.ts'],
     rules: {

@@ -1,11 +1,37 @@
+// Three test tiers, as Vitest projects (`npm test` runs all three; `npm run test:rules`,
+// `test:int`, `test:browser` run one):
+// - rules: pure domain rules in test/rules, no database, server or browser; runs in seconds.
+// - int: the database and HTTP tests, on SQLite, or on PostgreSQL when
+//   STOPLINE_TEST_DATABASE_URL is set (CI runs `npm test` once per database).
+// - browser: Chromium against the real app; the only tier that builds the console (dist/web).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     pool: 'forks',
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'rules', include: ['test/rules/**/*.test.ts', 'src/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'int',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/rules/**', 'test/browser/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

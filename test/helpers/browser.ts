@@ -1,5 +1,5 @@
 // Browser tests: the real app on a real port, driven by Debian's Chromium through playwright-core,
-// with axe-core for accessibility and screenshots saved for the README.
+// with axe-core for accessibility and screenshots (see screenshot()).
 import { mkdirSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -129,8 +129,13 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
 }
 
-/** Saves a screenshot for the README and docs (docs/screenshots/<name>.png). */
+/**
+ * Saves a screenshot of the page. Test runs write to test-results/screenshots (ignored by git);
+ * `npm run screenshots` sets STOPLINE_SCREENSHOTS_DIR=docs/screenshots to refresh the README's
+ * and the docs' pictures on purpose.
+ */
 export async function screenshot(page: Page, name: string) {
-  mkdirSync('docs/screenshots', { recursive: true });
-  await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
+  const dir = process.env.STOPLINE_SCREENSHOTS_DIR ?? 'test-results/screenshots';
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
 }

@@ -2,12 +2,12 @@
 // mistake at a time, starting from the bundled default policy.
 
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY_TEXT } from './helpers/policies.ts';
+import { DEFAULT_POLICY_TEXT } from '../helpers/policies.ts';
 import {
   formatProblemAt,
   parsePolicy,
   type PolicyProblem,
-} from '../src/server/domain/policy/index.ts';
+} from '../../src/server/domain/policy/index.ts';
 
 const DEFAULT = DEFAULT_POLICY_TEXT;
 

@@ -1,21 +1,21 @@
 // The pure rules behind accounts: password strength, failed-sign-in counters, session expiry,
 // and the role table.
 import { describe, expect, it } from 'vitest';
-import { MINUTE } from '../src/server/clock.ts';
+import { MINUTE } from '../../src/server/clock.ts';
 import {
   parseRoleMap,
   rolesFromClaim,
   verifiedEmail,
-} from '../src/server/domain/accounts/oidc-rules.ts';
-import { passwordProblem } from '../src/server/domain/accounts/password-rules.ts';
+} from '../../src/server/domain/accounts/oidc-rules.ts';
+import { passwordProblem } from '../../src/server/domain/accounts/password-rules.ts';
 import {
   afterFailure,
   lockedFor,
   sessionIsLive,
   signInLimits,
-} from '../src/server/domain/accounts/sign-in-rules.ts';
-import { ROLE_PERMISSIONS, permissionsForRoles } from '../src/server/domain/accounts/index.ts';
-import { PERMISSIONS } from '../src/shared/domain/permissions.ts';
+} from '../../src/server/domain/accounts/sign-in-rules.ts';
+import { ROLE_PERMISSIONS, permissionsForRoles } from '../../src/server/domain/accounts/index.ts';
+import { PERMISSIONS } from '../../src/shared/domain/permissions.ts';
 
 describe('password rules', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationInWords } from '../src/shared/domain/duration-words.ts';
+import { durationInWords } from '../../src/shared/domain/duration-words.ts';
 
 describe('promises are said in words people use', () => {
   it.each([

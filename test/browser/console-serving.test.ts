@@ -2,8 +2,8 @@
 // cached for a year, a missing asset is a 404 and the page allows only its own scripts.
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_DIR } from '../src/server/http/console-app.ts';
-import { createTestApp, type TestApp } from './helpers/test-app.ts';
+import { CONSOLE_DIR } from '../../src/server/http/console-app.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -6,9 +6,9 @@ import {
   parsePolicy,
   policyHash,
   PolicyError,
-} from '../src/server/domain/policy/index.ts';
-import { HOUR, MINUTE } from '../src/server/clock.ts';
-import { BUNDLED_POLICY, SEV_EXAMPLE, writeEditedPolicy } from './helpers/policies.ts';
+} from '../../src/server/domain/policy/index.ts';
+import { HOUR, MINUTE } from '../../src/server/clock.ts';
+import { BUNDLED_POLICY, SEV_EXAMPLE, writeEditedPolicy } from '../helpers/policies.ts';
 
 describe('the bundled default policy', () => {
   const { policy, hash, text } = loadPolicyFile(BUNDLED_POLICY);
