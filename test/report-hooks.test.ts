@@ -5,6 +5,7 @@ import { systemActor } from '../src/server/domain/actor.ts';
 import {
   createAttachmentStore,
   createReportsService,
+  type OpenedIncident,
   type ReportsDeps,
 } from '../src/server/domain/reports/index.ts';
 import { loginAs } from './helpers/auth.ts';
@@ -70,7 +71,27 @@ describe('opening an incident from a report', () => {
       headers: lead.headers,
     });
     expect(res.statusCode).toBe(201);
-    const { incidentId } = res.json() as { incidentId: string };
+    // The same answer as POST /api/v1/incidents: the incident, its key, version and address.
+    const opened = res.json() as { id: string; key: string; version: number; title: string };
+    expect(opened.key).toMatch(/^INC-\d{4}-\d{4,}$/);
+    expect(opened.title).toBe('Open me');
+    expect(res.headers.location).toBe(`/api/v1/incidents/${opened.key}`);
+    expect(res.headers.etag).toBe(`"${opened.version}"`);
+    const incidentId = opened.id;
+    const atLocation = await t.app.inject({
+      method: 'GET',
+      url: res.headers.location as string,
+      headers: lead.headers,
+    });
+    expect(atLocation.json().incident).toMatchObject({ id: incidentId, key: opened.key });
+    const declared = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/incidents',
+      headers: lead.headers,
+      payload: { title: 'Declared by hand' },
+    });
+    expect(declared.headers.location).toBe(`/api/v1/incidents/${declared.json().key}`);
+    expect(Object.keys(opened).sort()).toEqual(Object.keys(declared.json()).sort());
     const detail = await t.app.inject({
       method: 'GET',
       url: `/api/v1/reports/${key}`,
@@ -105,7 +126,7 @@ describe('opening an incident from a report', () => {
       url: `/api/v1/reports/${key}/open-incident`,
       headers: lead.headers,
     });
-    const { incidentId } = res.json() as { incidentId: string };
+    const { id: incidentId } = res.json() as { id: string };
     const incident = await t.app.inject({
       method: 'GET',
       url: `/api/v1/incidents/${incidentId}`,
@@ -180,11 +201,16 @@ describe('opening an incident from a report', () => {
     const key = await submit();
     const seen: string[] = [];
     let fail = true;
+    // What the incidents subject answers; the reports service hands it back as it is.
+    const opened = {
+      incidentId: 'INC-2026-0042',
+      incident: { id: 'INC-2026-0042', key: 'INC-2026-0042' } as OpenedIncident['incident'],
+    };
     const reports = serviceWith({
       openIncident: async (_tx, _actor, report) => {
         seen.push(`${report.key}: ${report.summary}`);
         if (fail) throw new Error('incident store down');
-        return { incidentId: 'INC-2026-0042' };
+        return opened;
       },
     });
     await expect(reports.openIncidentFromReport(systemActor, key)).rejects.toThrow(
@@ -192,9 +218,7 @@ describe('opening an incident from a report', () => {
     );
     expect((await reports.getReport(systemActor, key)).report.incident_id).toBeNull();
     fail = false;
-    expect(await reports.openIncidentFromReport(systemActor, key)).toEqual({
-      incidentId: 'INC-2026-0042',
-    });
+    expect(await reports.openIncidentFromReport(systemActor, key)).toEqual(opened);
     const { report } = await reports.getReport(systemActor, key);
     expect(report).toMatchObject({ status: 'investigating', incident_id: 'INC-2026-0042' });
     expect(seen).toEqual([`${key}: Open me`, `${key}: Open me`]);

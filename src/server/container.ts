@@ -197,7 +197,7 @@ export async function createContainer(
         publiclyDisclosed: report.postedPublicly,
         reportIds: [report.reportId],
       });
-      return { incidentId: incident.id };
+      return { incidentId: incident.id, incident };
     },
     policy: () => policy.policy,
     clocks: deadlines,

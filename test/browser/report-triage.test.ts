@@ -162,6 +162,10 @@ describe('report triage in the console', () => {
     const incidentKey = (await incidentLink.textContent())!;
     expect(incidentKey).toMatch(/^INC-\d{4}-\d{4,}$/);
     expect(await incidentLink.getAttribute('href')).toBe(`/app/incidents/${incidentKey}`);
+    // The console announces the key the server answered with.
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Opened incident' }).textContent())
+      .toBe(`Opened incident ${incidentKey}`);
     expect(await page.getByTestId('report-status').textContent()).toBe('Being investigated');
     const headers = await signIn(t, responder.email, responder.password);
     const incident = await t.app.inject({

@@ -288,9 +288,6 @@ export const AcknowledgeResult = z.object({
 });
 export type AcknowledgeResult = z.infer<typeof AcknowledgeResult>;
 
-export const OpenedIncident = z.object({ incidentId: z.string() });
-export type OpenedIncident = z.infer<typeof OpenedIncident>;
-
 export const RecordedPublicUrl = z.object({ removalTaskId: z.string() });
 
 /** A new access code, answered once (Cache-Control: no-store). */

@@ -278,7 +278,13 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     },
 
     /** Opens an incident inside the caller's transaction (a report opening its incident). */
-    openIncidentIn,
+    async openIncidentIn(
+      tx: Executor,
+      actor: Actor,
+      input: OpenInput,
+    ): Promise<assessment.IncidentView> {
+      return assessment.viewIncident(await openIncidentIn(tx, actor, input), actor.userId);
+    },
 
     async getIncident(actor: Actor, ref: string) {
       const state = await load(db, ref, actor);

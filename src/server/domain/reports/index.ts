@@ -5,6 +5,7 @@ export type {
   ReportsSettings,
   AuditEntry,
   IncidentSource,
+  OpenedIncident,
   ReportClockHook,
 } from './reports-context.ts';
 export { recordReportClockEvents } from './reports-clock-events.ts';

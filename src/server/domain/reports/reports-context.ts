@@ -21,6 +21,7 @@ import {
 } from './reports-repository.ts';
 import type { Decision } from './reports-rules.ts';
 import type { AuditRecord } from '../audit/index.ts';
+import type { IncidentView } from '../incidents/index.ts';
 
 /** An entry for the general audit trail: the audit subject's own record shape. */
 export type AuditEntry = AuditRecord;
@@ -45,11 +46,7 @@ export interface ReportsDeps {
   /** The general audit trail (accounts subject), written in the same transaction when wired. */
   recordAudit?: (tx: Executor, entry: AuditEntry) => Promise<void>;
   /** Opens an incident for a report (incidents subject), in the caller's transaction. */
-  openIncident?: (
-    tx: Executor,
-    actor: Actor,
-    report: IncidentSource,
-  ) => Promise<{ incidentId: string }>;
+  openIncident?: (tx: Executor, actor: Actor, report: IncidentSource) => Promise<OpenedIncident>;
   /** The clocks (acknowledgment deadline), in the same transaction as the report's change. */
   clocks?: ReportClockHook;
 }
@@ -66,6 +63,12 @@ export interface ReportClockHook {
 }
 
 /** What the incidents subject is given to open an incident from a report. */
+/** The incident a report opened, as its opener sees it (the API answers it as POST /incidents does). */
+export interface OpenedIncident {
+  incidentId: string;
+  incident: IncidentView;
+}
+
 export interface IncidentSource {
   reportId: string;
   key: string;

@@ -321,15 +321,15 @@ export function createTriage(deps: ReportsDeps) {
         throw new AppError('UNAVAILABLE', 'Opening an incident from a report is not available yet');
       }
       refuseUnless(decideLinkIncident(report.status, report.incident_id));
-      const { incidentId } = await deps.openIncident(tx, actor, {
+      const opened = await deps.openIncident(tx, actor, {
         reportId: report.id,
         key: report.key,
         summary: report.summary,
         receivedAt: report.received_at,
         postedPublicly: report.public_url !== null,
       });
-      await recordIncidentLink(tx, report, now, actor, incidentId);
-      return { incidentId };
+      await recordIncidentLink(tx, report, now, actor, opened.incidentId);
+      return opened;
     });
   }
 

@@ -40,6 +40,15 @@ export function sendIncident(reply: FastifyReply, incident: IncidentView, status
     .send(presentIncident(incident));
 }
 
+/** Where an incident lives in the API: its key, the way people say it. */
+export const incidentLocation = (incident: Pick<IncidentView, 'key'>) =>
+  `/api/v1/incidents/${encodeURIComponent(incident.key)}`;
+
+/** A newly opened incident, however it was opened: 201, its version and its Location. */
+export function sendOpenedIncident(reply: FastifyReply, incident: IncidentView) {
+  return sendIncident(reply.header('location', incidentLocation(incident)), incident, 201);
+}
+
 type Body = z.ZodType<{ expectedVersion?: number | undefined }>;
 
 interface CommandRoute<B extends Body> {

@@ -22,7 +22,7 @@ import {
 } from '../../../shared/api/incidents.ts';
 import { TaskList, TaskListQuery } from '../../../shared/api/tasks.ts';
 import type { Container } from '../../container.ts';
-import { actorOf, incidentCommand, sendIncident } from './incident-commands.ts';
+import { actorOf, incidentCommand, sendOpenedIncident } from './incident-commands.ts';
 import {
   presentDecisions,
   presentIncidentDetail,
@@ -42,6 +42,9 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { container: C
       config: { permission: 'incidents.create' },
       schema: {
         summary: 'Open an incident, from scratch or from reports',
+        description:
+          'Answers `201` with the incident (its `INC-…` key and id among its fields), its version ' +
+          'in `ETag` and its address in `Location` (`/api/v1/incidents/INC-…`).',
         tags,
         body: CreateIncident,
         response: { 201: Incident },
@@ -49,7 +52,7 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { container: C
     },
     async (request, reply) => {
       const incident = await incidents.openIncident(actorOf(request), request.body);
-      return sendIncident(reply, incident, 201);
+      return sendOpenedIncident(reply, incident);
     },
   );
 

@@ -11,7 +11,6 @@ import {
   IncidentLinkInput,
   IssuedAccessCode,
   MilestoneInput,
-  OpenedIncident,
   PublicUrlInput,
   RecordedPublicUrl,
   RemovalTaskUpdateInput,
@@ -24,6 +23,7 @@ import {
   ReportQueue,
   StaffMessageInput,
 } from '../../../shared/api/reports.ts';
+import { Incident } from '../../../shared/api/incidents.ts';
 import { problemResponse } from '../../../shared/api/problems.ts';
 import type { Container } from '../../container.ts';
 import type { Actor } from '../../domain/actor.ts';
@@ -36,6 +36,7 @@ import {
   presentReportSummary,
 } from './report-presenters.ts';
 import { presentTime } from './time-presenter.ts';
+import { sendOpenedIncident } from './incident-commands.ts';
 
 const KeyParams = z.object({ key: z.string().regex(/^RPT-\d{4,}$/i, 'must be a report key') });
 
@@ -186,11 +187,23 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
     `${prefix}/:key/open-incident`,
     {
       config: { permission: 'incidents.create' },
-      schema: { params: KeyParams, response: { 201: OpenedIncident } },
+      schema: {
+        summary: 'Open an incident for this report; the report is linked on both sides',
+        description:
+          'Needs `reports.triage` too. Answers `201` as `POST /api/v1/incidents` does: the ' +
+          'incident (its `INC-…` key and id among its fields), its version in `ETag` and its ' +
+          'address in `Location` (`/api/v1/incidents/INC-…`).',
+        params: KeyParams,
+        response: {
+          201: Incident,
+          404: problemResponse('No such report'),
+          422: problemResponse('The report is closed or already linked to an incident'),
+        },
+      },
     },
     async (request, reply) => {
-      const result = await reports.openIncidentFromReport(actorOf(request), request.params.key);
-      return reply.status(201).send(result);
+      const opened = await reports.openIncidentFromReport(actorOf(request), request.params.key);
+      return sendOpenedIncident(reply, opened.incident);
     },
   );
 

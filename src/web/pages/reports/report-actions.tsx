@@ -7,7 +7,6 @@ import type {
   AcknowledgeResult,
   CloseReportInput,
   IdentityVerificationInput,
-  OpenedIncident,
   ReportContactDetails,
   ReportDetail,
 } from '../../../shared/api/reports.ts';
@@ -56,6 +55,8 @@ function Action({ id, title, children }: { id: string; title: string; children: 
 
 export function ReportActions({ report }: { report: ReportDetail }) {
   const can = useCan();
+  // Kept here: the incident actions go away once the report has its incident.
+  const [opened, setOpened] = useState<string | null>(null);
   const open = isOpen(report.status);
   const triage = can('reports.triage');
   const permitted = ['reports.triage', 'reports.verify_identity', 'reports.read_contact'];
@@ -64,7 +65,10 @@ export function ReportActions({ report }: { report: ReportDetail }) {
   return (
     <aside className="report-side" aria-label="Actions">
       {triage && report.status === 'received' ? <Acknowledge report={report} /> : null}
-      {triage && open && report.incidentId === null ? <IncidentActions report={report} /> : null}
+      <Done message={opened === null ? null : `Opened incident ${opened}`} />
+      {triage && open && report.incidentId === null ? (
+        <IncidentActions report={report} onOpened={setOpened} />
+      ) : null}
       {triage && can('incidents.update') && report.incidentId !== null ? (
         <UnlinkIncident report={report} />
       ) : null}
@@ -102,13 +106,20 @@ function Acknowledge({ report }: { report: ReportDetail }) {
 
 type Incident = z.infer<typeof IncidentDetail>['incident'];
 
-function IncidentActions({ report }: { report: ReportDetail }) {
+function IncidentActions({
+  report,
+  onOpened,
+}: {
+  report: ReportDetail;
+  onOpened: (key: string) => void;
+}) {
   const can = useCan();
   const [ref, setRef] = useState('');
-  const openIncident = useReportChange(
-    () => post<OpenedIncident>(path(report, '/open-incident')),
-    focusStatus,
-  );
+  // The answer is the incident itself, as POST /incidents gives it: announce its key.
+  const openIncident = useReportChange(async () => {
+    const incident = await post<Incident>(path(report, '/open-incident'));
+    onOpened(incident.key);
+  }, focusStatus);
   // Linking goes through the incident, which records the report on both sides in one change, at
   // the incident version we read (a concurrent change is a 409 to show, not to overwrite).
   const link = useReportChange(async (incidentRef: string) => {
