@@ -1,6 +1,7 @@
 // Routes of the console. Pages for reports, incidents and administration live in their own
 // folders under pages/; each is reachable only when signed in.
 import { Route, Routes } from 'react-router';
+import { CONSOLE_ROUTES as ROUTES } from '../shared/domain/console-paths.ts';
 import { Layout } from './layout.tsx';
 import { AccountPage, MfaEnrolmentPage } from './pages/account.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
@@ -33,7 +34,7 @@ const IncidentPage = onDemand(
 export function App() {
   return (
     <Routes>
-      <Route path="/sign-in" element={<SignInPage />} />
+      <Route path={ROUTES.signIn} element={<SignInPage />} />
       <Route
         element={
           <RequireSession>
@@ -42,16 +43,16 @@ export function App() {
         }
       >
         <Route index element={<DashboardPage />} />
-        <Route path="deadlines" element={<DeadlinesPage />} />
-        <Route path="reports" element={<ReportsQueuePage />} />
-        <Route path="reports/:key" element={<ReportPage />} />
-        <Route path="incidents" element={<IncidentsPage />} />
-        <Route path="incidents/:key" element={<IncidentPage />} />
-        <Route path="account" element={<AccountPage />} />
-        <Route path="account/mfa" element={<MfaEnrolmentPage />} />
-        <Route path="account/tokens" element={<TokensRoute />} />
-        <Route path="admin/*" element={<AdminRoute />} />
-        <Route path="policy" element={<PolicyRoute />} />
+        <Route path={ROUTES.deadlines} element={<DeadlinesPage />} />
+        <Route path={ROUTES.reports} element={<ReportsQueuePage />} />
+        <Route path={ROUTES.report} element={<ReportPage />} />
+        <Route path={ROUTES.incidents} element={<IncidentsPage />} />
+        <Route path={ROUTES.incident} element={<IncidentPage />} />
+        <Route path={ROUTES.account} element={<AccountPage />} />
+        <Route path={ROUTES.mfa} element={<MfaEnrolmentPage />} />
+        <Route path={ROUTES.tokens} element={<TokensRoute />} />
+        <Route path={ROUTES.admin} element={<AdminRoute />} />
+        <Route path={ROUTES.policy} element={<PolicyRoute />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -7,6 +7,7 @@ import { useLiveUpdates } from './live.ts';
 import { ADMIN_PERMISSIONS } from './pages/admin/routes.tsx';
 import { useLine } from './queries.ts';
 import { useCan, useSession } from './session.tsx';
+import { consolePath } from '../shared/domain/console-paths.ts';
 
 export function LineBanner() {
   const line = useLine();
@@ -26,7 +27,7 @@ export function LineBanner() {
       {line.data.incidents.map((i, n) => (
         <span key={i.key}>
           {n > 0 ? ', ' : ''}
-          <NavLink to={`/incidents/${encodeURIComponent(i.key)}`}>
+          <NavLink to={consolePath.incident(i.key)}>
             {i.key}
             {i.severity ? ` (${i.severity})` : ''}: {i.title}
           </NavLink>

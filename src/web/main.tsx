@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
+import { CONSOLE_BASE } from '../shared/domain/console-paths.ts';
 import { ApiError } from './api.ts';
 import { App } from './app.tsx';
 import './styles.css';
@@ -21,7 +22,7 @@ const queryClient = new QueryClient({
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <BrowserRouter basename="/app">
+      <BrowserRouter basename={CONSOLE_BASE}>
         <App />
       </BrowserRouter>
     </QueryClientProvider>

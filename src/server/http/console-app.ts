@@ -1,11 +1,13 @@
 // The staff console: the single-page app built from src/web into dist/web (`npm run build`, run
-// by `npm start`). Hashed assets are cached for a year; every other path under /app answers the
-// app's index.html (never cached) so deep links and reloads work. Without a build, /app says how
-// to make one instead of failing obscurely.
+// by `npm start`). Hashed assets are cached for a year; every page of the console (the routes in
+// shared/domain/console-paths.ts) answers the app's index.html (never cached) so deep links and
+// reloads work; any other path under /app answers it with 404, and the app shows its not-found
+// page. Without a build, /app says how to make one instead of failing obscurely.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { CONSOLE_BASE, isConsolePath } from '../../shared/domain/console-paths.ts';
 
 export const CONSOLE_DIR = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
 
@@ -24,18 +26,18 @@ export async function consoleApp(app: FastifyInstance, opts: { dir?: string } = 
   // Read once: a rebuilt console is picked up on restart, like the server code.
   const index = existsSync(indexPath) ? readFileSync(indexPath) : null;
 
-  const sendIndex = (reply: FastifyReply) =>
+  const sendIndex = (reply: FastifyReply, page = true) =>
     reply
       .header('content-security-policy', CSP)
       .header('cache-control', 'no-cache')
       .type('text/html; charset=utf-8')
-      .status(index ? 200 : 503)
+      .status(index ? (page ? 200 : 404) : 503)
       .send(index ?? NOT_BUILT);
 
   if (existsSync(`${dir}/assets`))
     await app.register(fastifyStatic, {
       root: `${dir}/assets`,
-      prefix: '/app/assets/',
+      prefix: `${CONSOLE_BASE}/assets/`,
       wildcard: true,
       index: false,
       // File names carry a content hash: a changed file is a new URL.
@@ -44,12 +46,16 @@ export async function consoleApp(app: FastifyInstance, opts: { dir?: string } = 
       decorateReply: false,
     });
 
-  app.get('/', { config: { public: true } }, (_request, reply) => reply.redirect('/app/', 302));
-  app.get('/app', { config: { public: true } }, (_request, reply) => reply.redirect('/app/', 301));
-  app.get('/app/', { config: { public: true } }, (_request, reply) => sendIndex(reply));
-  app.get('/app/*', { config: { public: true } }, (request, reply) => {
+  const home = `${CONSOLE_BASE}/`;
+  app.get('/', { config: { public: true } }, (_request, reply) => reply.redirect(home, 302));
+  app.get(CONSOLE_BASE, { config: { public: true } }, (_request, reply) =>
+    reply.redirect(home, 301),
+  );
+  app.get(home, { config: { public: true } }, (_request, reply) => sendIndex(reply));
+  app.get(`${CONSOLE_BASE}/*`, { config: { public: true } }, (request, reply) => {
     // A missing hashed asset is a 404, not the app (a stale tab after an upgrade reloads cleanly).
-    if (request.url.startsWith('/app/assets/')) return reply.status(404).send();
-    return sendIndex(reply);
+    if (request.url.startsWith(`${CONSOLE_BASE}/assets/`)) return reply.status(404).send();
+    const path = request.url.slice(CONSOLE_BASE.length).split(/[?#]/)[0]!;
+    return sendIndex(reply, isConsolePath(path));
   });
 }

@@ -18,6 +18,7 @@ import {
   type IncidentSummary,
 } from '../queries.ts';
 import { useCan } from '../session.tsx';
+import { consolePath } from '../../shared/domain/console-paths.ts';
 
 /** The earliest open deadline per subject id. */
 function nextDeadlineBySubject(items: Deadline[] | undefined): Map<string, Deadline> {
@@ -64,7 +65,7 @@ function OpenIncidents() {
                     const due = next.get(i.id);
                     return (
                       <li key={i.id} className="card">
-                        <Link to={`/incidents/${encodeURIComponent(i.key)}`}>
+                        <Link to={consolePath.incident(i.key)}>
                           <strong>{i.key}</strong> {i.title}
                         </Link>
                         <div className="meta">
@@ -108,7 +109,7 @@ function ReportsAwaiting() {
             <ul className="cards" data-testid="reports-awaiting">
               {data.reports.map((r) => (
                 <li key={r.key} className="card">
-                  <Link to={`/reports/${encodeURIComponent(r.key)}`}>
+                  <Link to={consolePath.report(r.key)}>
                     <strong>{r.key}</strong> {r.summary}
                   </Link>
                   {r.acknowledgeDueAt ? (
@@ -172,9 +173,7 @@ function MyTasks() {
             <ul className="cards" data-testid="my-tasks">
               {data.items.map((t) => (
                 <li key={t.id} className="card">
-                  <Link to={`/incidents/${encodeURIComponent(t.incidentKey)}#task-${t.id}`}>
-                    {t.title}
-                  </Link>
+                  <Link to={`${consolePath.incident(t.incidentKey)}#task-${t.id}`}>{t.title}</Link>
                   <div className="meta">
                     {t.incidentKey} · {humanize(t.type)} · {humanize(t.status)}
                     {t.dueAt ? (

@@ -1,5 +1,7 @@
 // What a notice says on each channel. Restricted incidents are named only by their key: the
-// notice goes to people and systems that may not be on the incident.
+// notice goes to people and systems that may not be on the incident. Links go to the console's
+// page of the incident (shared/domain/console-paths.ts).
+import { consolePath, consoleUrl } from '../../../shared/domain/console-paths.ts';
 export interface LineStoppedNotice {
   incident: {
     id: string;
@@ -23,7 +25,7 @@ function title(n: LineStoppedNotice): string {
 }
 
 export function lineStoppedText(n: LineStoppedNotice): { subject: string; text: string } {
-  const link = `${n.baseUrl}/incidents/${n.incident.key}`;
+  const link = consoleUrl(n.baseUrl, consolePath.incident(n.incident.key));
   return {
     subject: `Line stopped: ${n.incident.key} ${title(n)}`.slice(0, 250),
     text: [
@@ -54,7 +56,7 @@ export function lineStoppedPayload(n: LineStoppedNotice): string {
         title: n.incident.restricted ? null : n.incident.title,
         severity: n.incident.severity,
         restricted: n.incident.restricted,
-        url: `${n.baseUrl}/incidents/${n.incident.key}`,
+        url: consoleUrl(n.baseUrl, consolePath.incident(n.incident.key)),
       },
       reason: n.reason,
       stoppedAt: new Date(n.at).toISOString(),

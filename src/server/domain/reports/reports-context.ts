@@ -10,6 +10,7 @@ import { AppError, notFound } from '../../errors.ts';
 import type { Actor } from '../actor.ts';
 import { can } from '../actor.ts';
 import type { Policy } from '../policy/index.ts';
+import { portalUrl } from '../../../shared/domain/console-paths.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { AttachmentStore } from './attachment-store.ts';
 import { getVisibleReport, type ReportIncidents } from './reports-access.ts';
@@ -156,7 +157,7 @@ export async function notifyReporter(
       bodyText: [
         what.line,
         '',
-        `Read it and answer at ${deps.settings.baseUrl}/portal, signing in with the report key`,
+        `Read it and answer at ${portalUrl(deps.settings.baseUrl)}, signing in with the report key`,
         `${report.key} and your access code.`,
       ].join('\n'),
       idempotencyKey: what.idempotencyKey,

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ReportReceiptJson, ReportSubmissionJson } from '../../../shared/api/reports.ts';
+import { portalUrl } from '../../../shared/domain/console-paths.ts';
 import type { Container } from '../../container.ts';
 import { presentTime } from './time-presenter.ts';
 
@@ -35,7 +36,7 @@ export async function reportIntakeRoutes(app: FastifyInstance, opts: { container
       return reply.status(201).send({
         key: receipt.key,
         accessCode: receipt.accessCode,
-        portalUrl: `${config.baseUrl}/portal`,
+        portalUrl: portalUrl(config.baseUrl),
         receivedAt: presentTime(receipt.receivedAt),
         acknowledgeBy: presentTime(receipt.acknowledgeDueAt),
       });

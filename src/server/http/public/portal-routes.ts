@@ -11,6 +11,7 @@ import {
 } from '../../domain/reports/index.ts';
 import { AppError } from '../../errors.ts';
 import { PublicUrlInput } from '../../../shared/api/reports.ts';
+import { PORTAL_PATH } from '../../../shared/domain/console-paths.ts';
 import { PORTAL_COOKIE, readCookie, setPortalCookie } from './cookies.ts';
 import { refuseCrossSiteForms } from './form-origin.ts';
 import { portalPage, signInPage } from './portal-pages.ts';
@@ -53,7 +54,7 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
     return portalPage(view, { csrfToken: portalCsrfToken(token), ...extra });
   }
 
-  app.get('/portal', { config: { public: true } }, async (request, reply) => {
+  app.get(PORTAL_PATH, { config: { public: true } }, async (request, reply) => {
     const current = await session(request);
     if (!current) return sendHtml(reply, 200, signInPage());
     return sendHtml(reply, 200, await renderPortal(current.token, current.report));

@@ -18,6 +18,7 @@ import {
   TextInput,
   useFocusAfter,
 } from './incident-parts.tsx';
+import { consolePath } from '../../../shared/domain/console-paths.ts';
 
 export function ReportsSection({ detail, rights }: SectionProps) {
   const { incident, reports } = detail;
@@ -51,7 +52,7 @@ export function ReportsSection({ detail, rights }: SectionProps) {
         <ul data-testid="linked-reports">
           {reports.map((r) => (
             <li key={r.id}>
-              {can('reports.read') ? <Link to={`/reports/${r.key}`}>{r.key}</Link> : r.key}
+              {can('reports.read') ? <Link to={consolePath.report(r.key)}>{r.key}</Link> : r.key}
             </li>
           ))}
         </ul>

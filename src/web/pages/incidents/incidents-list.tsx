@@ -12,6 +12,7 @@ import { useCan, useSession } from '../../session.tsx';
 import { useStaff } from './incident-data.ts';
 import { Field, TextArea, TextInput } from './incident-parts.tsx';
 import './incidents.css';
+import { consolePath } from '../../../shared/domain/console-paths.ts';
 
 const PAGE = 25;
 const FILTERS = ['phase', 'severity', 'owner', 'criticality', 'q'] as const;
@@ -200,7 +201,7 @@ function IncidentCards({
     <ul className="cards" data-testid="incident-list">
       {items.map((i) => (
         <li key={i.id} className="card incident-card">
-          <Link to={`/incidents/${encodeURIComponent(i.key)}`} className="incident-link">
+          <Link to={consolePath.incident(i.key)} className="incident-link">
             <strong>{i.key}</strong> <span>{i.title}</span>
           </Link>
           <div className="meta">
@@ -251,7 +252,7 @@ function DeclareIncident() {
       }),
     onSuccess: async (incident) => {
       await queryClient.invalidateQueries({ queryKey: keys.incidents });
-      navigate(`/incidents/${encodeURIComponent(incident.key)}`);
+      navigate(consolePath.incident(incident.key));
     },
   });
   const submit = (e: FormEvent) => {

@@ -20,6 +20,7 @@ import { useNow } from '../../clock.ts';
 import { toMs } from '../../format.ts';
 import { TextField } from './fields.tsx';
 import './reports.css';
+import { consolePath } from '../../../shared/domain/console-paths.ts';
 
 export function ReportsQueuePage() {
   const [params, setParams] = useSearchParams();
@@ -207,7 +208,7 @@ function QueueRow({ report: r }: { report: ReportSummary }) {
   return (
     <tr className={breached ? 'breached' : undefined} data-testid={`report-row-${r.key}`}>
       <th scope="row" data-label="Report">
-        <Link to={`/reports/${encodeURIComponent(r.key)}`} className="report-key">
+        <Link to={consolePath.report(r.key)} className="report-key">
           {r.key}
         </Link>
         {/* The reporter's words, shown as text. */}
@@ -269,7 +270,7 @@ export function IncidentLink({ id }: { id: string }) {
   const incident = useIncidentRef(id);
   if (incident.data)
     return (
-      <Link to={`/incidents/${encodeURIComponent(incident.data.key)}`} data-testid="incident-link">
+      <Link to={consolePath.incident(incident.data.key)} data-testid="incident-link">
         {incident.data.key}
       </Link>
     );

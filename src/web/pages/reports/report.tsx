@@ -11,6 +11,7 @@ import { ReportActions } from './report-actions.tsx';
 import { Conversation } from './report-conversation.tsx';
 import { useReport, STATUS_WORDS, VERIFICATION_WORDS, REMOVAL_WORDS } from './report-data.ts';
 import './reports.css';
+import { consolePath } from '../../../shared/domain/console-paths.ts';
 
 export function ReportPage() {
   const { key = '' } = useParams();
@@ -117,7 +118,7 @@ function ReportStatus({ report: r }: { report: ReportDetail }) {
                 <>
                   {' '}
                   as a duplicate of{' '}
-                  <Link to={`/reports/${encodeURIComponent(r.duplicateOf)}`}>{r.duplicateOf}</Link>
+                  <Link to={consolePath.report(r.duplicateOf)}>{r.duplicateOf}</Link>
                 </>
               ) : null}
               {r.closeReason ? (
