@@ -28,11 +28,12 @@ async function enrol(app: TestApp, headers: Record<string, string>) {
   return { secret: secret as string, recoveryCodes: confirm.json().recoveryCodes as string[] };
 }
 
-const attempt = (email: string, password: string, code?: string) =>
+const attempt = (email: string, password: string, code?: string, remoteAddress?: string) =>
   t.app.inject({
     method: 'POST',
     url: '/api/v1/session',
     payload: { email, password, ...(code ? { code } : {}) },
+    ...(remoteAddress ? { remoteAddress } : {}),
   });
 
 describe('second factor (TOTP)', () => {
@@ -93,8 +94,11 @@ describe('second factor (TOTP)', () => {
     const { secret } = await enrol(t, await signIn(t, user.email, user.password));
     t.clock.advance(60_000);
     const code = totpCodeAt(secret, t.clock.now());
+    // From six addresses, so that only the code decides (one address is held back after five).
     const answers = await Promise.all(
-      Array.from({ length: 6 }, () => attempt(user.email, user.password, code)),
+      Array.from({ length: 6 }, (_, i) =>
+        attempt(user.email, user.password, code, `192.0.2.${i + 10}`),
+      ),
     );
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 401, 401, 401, 401, 401]);
     const sessions = await t.container.db
@@ -104,6 +108,36 @@ describe('second factor (TOTP)', () => {
       .where('created_at', '=', t.clock.now())
       .execute();
     expect(sessions).toHaveLength(1);
+  });
+
+  it('a right password with a current code signs in even from an address that is held back; each code buys one password check there', async () => {
+    const user = await createUser(t, { roles: ['responder'] });
+    const { secret, recoveryCodes } = await enrol(t, await signIn(t, user.email, user.password));
+    const ip = '203.0.113.77';
+    const max = t.container.config.signInMaxFailures;
+    for (let i = 0; i < max; i++)
+      expect((await attempt(user.email, `wrong guess ${i}`, undefined, ip)).statusCode).toBe(401);
+
+    const noCode = await attempt(user.email, user.password, undefined, ip);
+    expect(noCode.statusCode).toBe(429);
+    expect(noCode.json().mfaAccepted).toBe(true);
+    expect(noCode.json().mfaRequired).toBeUndefined();
+    expect((await attempt(user.email, user.password, '000000', ip)).statusCode).toBe(429);
+
+    // Someone with a current code but a wrong password: the code is spent, the failure counted.
+    t.clock.advance(30_000);
+    const code = totpCodeAt(secret, t.clock.now());
+    const wrong = await attempt(user.email, 'still guessing at it', code, ip);
+    expect(wrong.statusCode).toBe(429);
+    expect(Number(wrong.headers['retry-after'])).toBe(120);
+    expect((await attempt(user.email, user.password, code, ip)).statusCode).toBe(429);
+
+    t.clock.advance(30_000);
+    const mine = await attempt(user.email, user.password, totpCodeAt(secret, t.clock.now()), ip);
+    expect(mine.statusCode).toBe(200);
+    // Signing in started the count again for this address.
+    expect((await attempt(user.email, 'a slip of the finger', undefined, ip)).statusCode).toBe(401);
+    expect((await attempt(user.email, user.password, recoveryCodes[1], ip)).statusCode).toBe(200);
   });
 
   it('an admin resets the second factor of someone who lost it; their sessions end', async () => {

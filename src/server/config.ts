@@ -95,7 +95,7 @@ export const CONFIG_KEYS = {
   },
   signInMaxFailures: {
     env: 'STOPLINE_SIGNIN_MAX_FAILURES',
-    help: 'Failed sign-ins for one account within 15 minutes before it is locked for 15 minutes (four times as many per IP address)',
+    help: 'Failed sign-ins for one account from one address (an IPv6 /64) before that address is held back for it: 1 minute, doubling with every further failure up to 1 hour (four times as many from one address across accounts hold it back 15 minutes); a right password with a current second factor always signs in',
     default: '5',
   },
   linkValidHours: {

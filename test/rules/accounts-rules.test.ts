@@ -1,7 +1,7 @@
 // The pure rules behind accounts: password strength, failed-sign-in counters, session expiry,
 // and the role table.
 import { describe, expect, it } from 'vitest';
-import { MINUTE } from '../../src/server/clock.ts';
+import { DAY, MINUTE } from '../../src/server/clock.ts';
 import {
   parseRoleMap,
   rolesFromClaim,
@@ -13,6 +13,7 @@ import {
   lockedFor,
   sessionIsLive,
   signInLimits,
+  withoutAttempt,
 } from '../../src/server/domain/accounts/sign-in-rules.ts';
 import { ROLE_PERMISSIONS, permissionsForRoles } from '../../src/server/domain/accounts/index.ts';
 import { PERMISSIONS } from '../../src/shared/domain/permissions.ts';
@@ -36,21 +37,39 @@ describe('password rules', () => {
 });
 
 describe('failed sign-in counters', () => {
-  const { account } = signInLimits(3);
-  it('lock after the limit within the window, for the lock time', () => {
-    let c = afterFailure(undefined, 0, account);
-    c = afterFailure(c, MINUTE, account);
+  const { accountAndAddress: pair, address } = signInLimits(3);
+  it('hold back after the limit, one minute doubling with every further failure up to an hour', () => {
+    let c = afterFailure(undefined, 0, pair);
+    c = afterFailure(c, MINUTE, pair);
     expect(lockedFor(c, MINUTE)).toBe(0);
-    c = afterFailure(c, 2 * MINUTE, account);
-    expect(lockedFor(c, 2 * MINUTE)).toBe(15 * MINUTE);
-    expect(lockedFor(c, 17 * MINUTE)).toBe(0);
+    const holds: number[] = [];
+    let at = 2 * MINUTE;
+    for (let i = 0; i < 9; i++) {
+      c = afterFailure(c, at, pair);
+      holds.push(lockedFor(c, at) / MINUTE);
+      at += lockedFor(c, at);
+    }
+    expect(holds).toEqual([1, 2, 4, 8, 16, 32, 60, 60, 60]);
+    expect(lockedFor(c, at)).toBe(0);
+  });
+  it('per address across accounts: a fixed 15-minute hold', () => {
+    let c: ReturnType<typeof afterFailure> | undefined;
+    for (let i = 0; i < 13; i++) c = afterFailure(c, i * 1000, address);
+    expect(lockedFor(c, 13_000)).toBe(15 * MINUTE - 1000);
   });
   it('start again once the window has passed', () => {
-    let c = afterFailure(undefined, 0, account);
-    c = afterFailure(c, MINUTE, account);
-    c = afterFailure(c, 20 * MINUTE, account);
+    let c = afterFailure(undefined, 0, address);
+    c = afterFailure(c, MINUTE, address);
+    c = afterFailure(c, 20 * MINUTE, address);
     expect(c.failures).toBe(1);
     expect(c.lockedUntil).toBeNull();
+    expect(afterFailure(c, 20 * MINUTE + DAY, pair).failures).toBe(1);
+  });
+  it('an attempt counted in advance that was right is given back, with the hold it started', () => {
+    const before = afterFailure(afterFailure(undefined, 0, pair), 1, pair);
+    const reserved = afterFailure(before, 2, pair);
+    expect(reserved.lockedUntil).not.toBeNull();
+    expect(withoutAttempt(reserved, reserved)).toEqual({ ...before, lockedUntil: null });
   });
 });
 

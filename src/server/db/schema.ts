@@ -262,7 +262,7 @@ export interface OidcLoginsTable {
 }
 
 export interface SignInCountersTable {
-  /** `account:<email>` or `ip:<address>`. */
+  /** `account:<address>|<email>` or `ip:<address>`; the address as rateLimitKeyForAddress names it. */
   key: string;
   window_start: number;
   failures: number;

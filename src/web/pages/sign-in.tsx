@@ -1,5 +1,6 @@
-// Sign in with e-mail and password, then the authenticator code when the account has one. After
-// an expired session the user lands back on the page they were on.
+// Sign in with e-mail and password, then the authenticator code when the account has one (or at
+// once, when failed sign-ins hold this address back). After an expired session the user lands
+// back on the page they were on.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
@@ -23,6 +24,7 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [needCode, setNeedCode] = useState(false);
+  const [offerCode, setOfferCode] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -35,7 +37,7 @@ export function SignInPage() {
     try {
       const signedIn = await request<SessionView>('/session', {
         method: 'POST',
-        body: { email, password, ...(needCode && code ? { code } : {}) },
+        body: { email, password, ...((needCode || offerCode) && code ? { code } : {}) },
         expectUnauthenticated: true,
       });
       setCsrfToken(signedIn.csrfToken);
@@ -44,7 +46,11 @@ export function SignInPage() {
     } catch (e) {
       if (e instanceof ApiError && e.body.mfaRequired === true && !needCode) {
         setNeedCode(true);
-      } else setError(e);
+      } else {
+        // Held back after failed sign-ins: a right password with a current code still works.
+        if (e instanceof ApiError && e.body.mfaAccepted === true) setOfferCode(true);
+        setError(e);
+      }
     } finally {
       setBusy(false);
     }
@@ -77,7 +83,7 @@ export function SignInPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        {needCode ? (
+        {needCode || offerCode ? (
           <>
             <label htmlFor="code">Code from your authenticator app (or a recovery code)</label>
             <input
@@ -85,7 +91,7 @@ export function SignInPage() {
               inputMode="numeric"
               autoComplete="one-time-code"
               autoFocus
-              required
+              required={needCode}
               value={code}
               onChange={(e) => setCode(e.target.value)}
             />

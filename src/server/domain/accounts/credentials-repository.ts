@@ -211,6 +211,22 @@ export async function useRecoveryCode(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Whether an unused recovery code with this hash exists (nothing is spent). */
+export async function hasRecoveryCode(
+  tx: Executor,
+  userId: string,
+  codeHash: string,
+): Promise<boolean> {
+  const row = await tx
+    .selectFrom('recovery_codes')
+    .select('code_hash')
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 // failed sign-in counters -------------------------------------------------------------------
 
 export async function findCounters(
@@ -234,13 +250,47 @@ export async function findCounters(
   );
 }
 
-export async function saveCounter(tx: Executor, key: string, c: FailureCounter): Promise<void> {
-  const values = { window_start: c.windowStart, failures: c.failures, locked_until: c.lockedUntil };
-  await tx
-    .insertInto('sign_in_counters')
-    .values({ key, ...values })
-    .onConflict((oc) => oc.column('key').doUpdateSet(values))
-    .execute();
+/**
+ * Moves a counter from `from` (undefined: no row yet) to `to` (null: no row, nothing counted),
+ * only if nobody changed it since it was read (compare-and-set); false: read it again.
+ */
+export async function replaceCounter(
+  tx: Executor,
+  key: string,
+  from: FailureCounter | undefined,
+  to: FailureCounter | null,
+): Promise<boolean> {
+  if (!from) {
+    if (!to) return true;
+    const inserted = await tx
+      .insertInto('sign_in_counters')
+      .values({
+        key,
+        window_start: to.windowStart,
+        failures: to.failures,
+        locked_until: to.lockedUntil,
+      })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+  const changed = to
+    ? await tx
+        .updateTable('sign_in_counters')
+        .set({ window_start: to.windowStart, failures: to.failures, locked_until: to.lockedUntil })
+        .where('key', '=', key)
+        .where('window_start', '=', from.windowStart)
+        .where('failures', '=', from.failures)
+        .executeTakeFirst()
+        .then((r) => r.numUpdatedRows)
+    : await tx
+        .deleteFrom('sign_in_counters')
+        .where('key', '=', key)
+        .where('window_start', '=', from.windowStart)
+        .where('failures', '=', from.failures)
+        .executeTakeFirst()
+        .then((r) => r.numDeletedRows);
+  return Number(changed) === 1;
 }
 
 export async function clearCounter(tx: Executor, key: string): Promise<void> {

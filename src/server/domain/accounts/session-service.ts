@@ -1,6 +1,6 @@
 // Signing in and out, and turning a session cookie or a bearer token back into an Actor on
-// every request. Failed sign-ins are counted per account and per IP address in the database,
-// so the limit holds across several instances.
+// every request. Failed sign-ins hold back the address that made them (sign-in-throttle.ts),
+// never the account itself, and a right password with a right second factor always signs in.
 import type { SecretBox } from './secret-box.ts';
 import type { Config } from '../../config.ts';
 import { HOUR, MINUTE, type Clock } from '../../clock.ts';
@@ -13,15 +13,13 @@ import type { Actor } from '../actor.ts';
 import { recordAudit, type AnonymousCaller } from '../audit/index.ts';
 import { presentUser } from './account-views.ts';
 import {
-  clearCounter,
   endSession,
   endUserSessions,
-  findCounters,
   findSession,
   findTokenByHash,
+  hasRecoveryCode,
   insertSession,
   markTokenUsed,
-  saveCounter,
   touchSession,
   useRecoveryCode,
 } from './credentials-repository.ts';
@@ -33,14 +31,16 @@ import {
   type RequestOrigin,
 } from './account-actors.ts';
 import { csrfTokenFor, newSecret, normaliseRecoveryCode, sha256 } from './secrets.ts';
+import { sessionIsLive, signInLimits, tokenIsLive } from './sign-in-rules.ts';
 import {
-  afterFailure,
-  lockedFor,
-  sessionIsLive,
-  signInLimits,
-  tokenIsLive,
-} from './sign-in-rules.ts';
+  countFailure,
+  forgiveAttempt,
+  giveBack,
+  reserveAttempt,
+  throttleSlots,
+} from './sign-in-throttle.ts';
 import { useTotpCode } from './mfa-service.ts';
+import { acceptTotp } from './totp.ts';
 import { findUserByEmail, findUserById, type UserRecord } from './users-repository.ts';
 
 export interface SessionDeps {
@@ -118,7 +118,7 @@ export async function openSession(
 }
 
 type Attempt =
-  | { outcome: 'locked'; retryAfterMs: number }
+  | { outcome: 'held'; retryAfterMs: number }
   | { outcome: 'failed'; mfaRequired?: boolean }
   | { outcome: 'signed_in'; signedIn: SignedIn };
 
@@ -128,11 +128,11 @@ export function createSessionService(deps: SessionDeps) {
   const limits = signInLimits(config.signInMaxFailures);
 
   const userActor = (user: UserRecord, origin: RequestOrigin) => actorForUser(user, config, origin);
+  const isRecoveryCode = (code: string) => !/^\d{6}$/.test(code.replace(/\s/g, ''));
 
   /** Checks the second factor; a recovery code is spent when used. */
   async function secondFactorOk(tx: Executor, user: UserRecord, code: string, at: number) {
-    if (/^\d{6}$/.test(code.replace(/\s/g, '')))
-      return useTotpCode(tx, deps.secretBox, user, code, at);
+    if (!isRecoveryCode(code)) return useTotpCode(tx, deps.secretBox, user, code, at);
     const used = await useRecoveryCode(tx, user.id, sha256(normaliseRecoveryCode(code)), at);
     if (used)
       await recordAudit(tx, {
@@ -144,64 +144,70 @@ export function createSessionService(deps: SessionDeps) {
     return used;
   }
 
+  /** Whether the second factor would be accepted, without spending it (cheap: no hashing). */
+  async function secondFactorLooksRight(user: UserRecord, code: string, at: number) {
+    if (user.mfaSecret === null) return false;
+    if (!isRecoveryCode(code))
+      return (
+        acceptTotp(deps.secretBox.open(user.mfaSecret), code, at, user.mfaLastCounter) !== null
+      );
+    return hasRecoveryCode(db, user.id, sha256(normaliseRecoveryCode(code)));
+  }
+
   async function attempt(origin: RequestOrigin, input: SignInBody): Promise<Attempt> {
     const at = clock.now();
     const email = input.email.toLowerCase();
-    const accountKey = `account:${email}`;
-    const ipKey = `ip:${rateLimitKeyForAddress(origin.ip ?? 'unknown')}`;
+    const address = rateLimitKeyForAddress(origin.ip ?? 'unknown');
+    const slots = throttleSlots(limits, email, address);
     const caller: AnonymousCaller = { kind: 'anonymous', ...origin };
 
-    const counters = await findCounters(db, [accountKey, ipKey]);
-    const wait = Math.max(
-      lockedFor(counters.get(accountKey), at),
-      lockedFor(counters.get(ipKey), at),
-    );
-    const user = wait > 0 ? undefined : await findUserByEmail(db, email);
-    const passwordOk =
-      wait > 0
-        ? false
-        : await verifyPassword(
-            user?.status === 'active' ? user.passwordHash : null,
-            input.password,
-          );
+    const user = await findUserByEmail(db, email);
+    const active = user?.status === 'active' ? user : undefined;
+    const reservation = await reserveAttempt(db, slots, at);
+    // Held back, only a right password with a right second factor gets through. The factor is
+    // looked at first, so a held-back address cannot make the server hash passwords, and spent
+    // before the password is checked, so each code buys one check.
+    const code = input.code;
+    if (reservation.held && !(active && code && (await secondFactorLooksRight(active, code, at))))
+      return { outcome: 'held', retryAfterMs: reservation.retryAfterMs };
+    const passwordOk = await verifyPassword(active?.passwordHash ?? null, input.password);
 
     return db.transaction().execute(async (tx): Promise<Attempt> => {
-      if (wait > 0) {
-        await recordAudit(tx, {
-          actor: caller,
-          action: 'session.sign_in_refused',
-          at,
-          detail: { email, reason: 'locked', retryAfterSeconds: Math.ceil(wait / 1000) },
-        });
-        return { outcome: 'locked', retryAfterMs: wait };
-      }
       const target = user ? { type: 'user', id: user.id } : undefined;
       let reason: string | null = null;
-      if (!passwordOk) reason = user ? 'wrong_password' : 'unknown_account';
-      else if (user!.mfaSecret !== null && !input.code)
+      if (reservation.held) {
+        if (!(await secondFactorOk(tx, active!, code!, at)))
+          return { outcome: 'held', retryAfterMs: reservation.retryAfterMs };
+        if (!passwordOk) reason = 'wrong_password';
+      } else if (!passwordOk) reason = user ? 'wrong_password' : 'unknown_account';
+      else if (active!.mfaSecret !== null && !code) {
+        // A right password is not a failure; the code comes in the next attempt.
+        await giveBack(tx, slots, reservation);
         return { outcome: 'failed', mfaRequired: true };
-      else if (user!.mfaSecret !== null && !(await secondFactorOk(tx, user!, input.code!, at)))
+      } else if (active!.mfaSecret !== null && !(await secondFactorOk(tx, active!, code!, at)))
         reason = 'wrong_second_factor';
 
       if (reason !== null) {
-        for (const [key, limit] of [
-          [accountKey, limits.account],
-          [ipKey, limits.ip],
-        ] as const) {
-          const next = afterFailure(counters.get(key), at, limit);
-          await saveCounter(tx, key, next);
-          if (next.lockedUntil !== null)
-            await recordAudit(tx, {
-              actor: caller,
-              action: 'session.sign_in_locked',
-              ...(target && key === accountKey ? { target } : {}),
-              at,
-              detail: {
-                email,
-                scope: key === accountKey ? 'account' : 'ip',
-                until: next.lockedUntil,
-              },
-            });
+        const counted = reservation.held ? await countFailure(tx, slots, at) : reservation.counted;
+        let holdMs = reservation.held ? reservation.retryAfterMs : 0;
+        for (const slot of slots) {
+          const lockedUntil = counted.get(slot.key)?.lockedUntil ?? null;
+          if (lockedUntil === null) continue;
+          holdMs = Math.max(holdMs, lockedUntil - at);
+          // Each failure that reaches the limit starts a hold: attempts during one are not counted.
+          await recordAudit(tx, {
+            actor: caller,
+            action: 'session.sign_in_throttled',
+            ...(target && slot.scope === 'account_and_address' ? { target } : {}),
+            at,
+            detail: {
+              email,
+              address,
+              scope: slot.scope,
+              failures: counted.get(slot.key)!.failures,
+              retryAfterSeconds: Math.ceil((lockedUntil - at) / 1000),
+            },
+          });
         }
         await recordAudit(tx, {
           actor: caller,
@@ -210,13 +216,13 @@ export function createSessionService(deps: SessionDeps) {
           at,
           detail: { email, reason },
         });
-        return { outcome: 'failed' };
+        return reservation.held ? { outcome: 'held', retryAfterMs: holdMs } : { outcome: 'failed' };
       }
 
-      await clearCounter(tx, accountKey);
-      const signedIn = await openSession(tx, config, user!, origin, at, {
+      await forgiveAttempt(tx, slots, reservation);
+      const signedIn = await openSession(tx, config, active!, origin, at, {
         method: 'password',
-        secondFactor: user!.mfaSecret !== null,
+        secondFactor: active!.mfaSecret !== null,
       });
       return { outcome: 'signed_in', signedIn };
     });
@@ -227,10 +233,12 @@ export function createSessionService(deps: SessionDeps) {
     async signIn(origin: RequestOrigin, input: SignInBody): Promise<SignedIn> {
       const result = await attempt(origin, input);
       if (result.outcome === 'signed_in') return result.signedIn;
-      if (result.outcome === 'locked')
-        throw new AppError('RATE_LIMITED', 'Too many failed sign-ins; wait before trying again', {
-          retryAfterSeconds: Math.ceil(result.retryAfterMs / 1000),
-        });
+      if (result.outcome === 'held')
+        throw new AppError(
+          'RATE_LIMITED',
+          'Too many failed sign-ins from your network; wait before trying again. A right password with a current code from your authenticator app still signs in.',
+          { retryAfterSeconds: Math.ceil(result.retryAfterMs / 1000), mfaAccepted: true },
+        );
       if (result.mfaRequired)
         throw new AppError('UNAUTHENTICATED', 'Enter the code from your authenticator app', {
           mfaRequired: true,

@@ -1,6 +1,6 @@
 // Pure decisions about signing in: the failure counters that slow down password guessing, and
 // whether a session or token is still good at a given time.
-import { MINUTE } from '../../clock.ts';
+import { DAY, HOUR, MINUTE } from '../../clock.ts';
 
 export interface FailureCounter {
   windowStart: number;
@@ -9,20 +9,39 @@ export interface FailureCounter {
 }
 
 export interface FailureLimit {
+  /** Failures within one window before attempts are held back. */
   maxFailures: number;
+  /** A counter starts again this long after its first failure. */
   windowMs: number;
-  lockMs: number;
+  /** The first hold; every further failure doubles it, up to maxDelayMs. */
+  firstDelayMs: number;
+  maxDelayMs: number;
 }
 
-export function signInLimits(maxAccountFailures: number): {
-  account: FailureLimit;
-  ip: FailureLimit;
+/**
+ * Failures count per account and address (one attacker guessing at one person), never per account
+ * alone, so strangers cannot lock anyone out; and per address across accounts (password spraying).
+ */
+export function signInLimits(maxFailures: number): {
+  accountAndAddress: FailureLimit;
+  address: FailureLimit;
 } {
   return {
-    account: { maxFailures: maxAccountFailures, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE },
-    // An office behind one NAT address shares this counter, so it is more generous.
-    ip: { maxFailures: maxAccountFailures * 4, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE },
+    accountAndAddress: { maxFailures, windowMs: DAY, firstDelayMs: MINUTE, maxDelayMs: HOUR },
+    // An office behind one NAT address shares this counter, so it is more generous and fixed.
+    address: {
+      maxFailures: maxFailures * 4,
+      windowMs: 15 * MINUTE,
+      firstDelayMs: 15 * MINUTE,
+      maxDelayMs: 15 * MINUTE,
+    },
   };
+}
+
+/** How long attempts are held back after the failure that brought the count to `failures`. */
+export function holdFor(failures: number, limit: FailureLimit): number {
+  const doublings = Math.min(Math.max(failures - limit.maxFailures, 0), 30);
+  return Math.min(limit.firstDelayMs * 2 ** doublings, limit.maxDelayMs);
 }
 
 /** Milliseconds until the counter lets another attempt through (0: go ahead). */
@@ -31,7 +50,7 @@ export function lockedFor(counter: FailureCounter | undefined, now: number): num
   return counter.lockedUntil - now;
 }
 
-/** The counter after one more failure; it locks once the window holds too many. */
+/** The counter after one more failure; it holds attempts back once the window holds too many. */
 export function afterFailure(
   counter: FailureCounter | undefined,
   now: number,
@@ -40,8 +59,20 @@ export function afterFailure(
   const fresh = !counter || now - counter.windowStart >= limit.windowMs;
   const failures = fresh ? 1 : counter.failures + 1;
   const windowStart = fresh ? now : counter.windowStart;
-  const lockedUntil = failures >= limit.maxFailures ? now + limit.lockMs : null;
+  const lockedUntil = failures >= limit.maxFailures ? now + holdFor(failures, limit) : null;
   return { windowStart, failures, lockedUntil };
+}
+
+/**
+ * The counter without an attempt that was counted in advance (`reserved`, what counting it wrote)
+ * and turned out not to be a failure; a hold that attempt started goes with it.
+ */
+export function withoutAttempt(counter: FailureCounter, reserved: FailureCounter): FailureCounter {
+  return {
+    windowStart: counter.windowStart,
+    failures: Math.max(counter.failures - 1, 0),
+    lockedUntil: counter.lockedUntil === reserved.lockedUntil ? null : counter.lockedUntil,
+  };
 }
 
 export interface SessionTimes {

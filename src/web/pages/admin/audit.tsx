@@ -33,7 +33,7 @@ const KNOWN_ACTIONS = [
   'session.signed_in',
   'session.signed_out',
   'session.sign_in_failed',
-  'session.sign_in_locked',
+  'session.sign_in_throttled',
   'personal_data.read',
   'audit.exported',
   'setup.completed',
