@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config.ts';
-import { runCli } from './helpers/cli-process.ts';
+import { runCli, startServer } from './helpers/cli-process.ts';
 
 describe('configuration', () => {
   it('starts with safe defaults on an empty environment: SQLite in ./data on 127.0.0.1:8080', () => {
@@ -67,5 +67,68 @@ describe('configuration', () => {
     expect(result.stderr.trim().split('\n')).toEqual([
       'stopline: configuration error: PORT: must be a number (got "abc")',
     ]);
+  });
+
+  describe('SMTP credentials are never sent in clear unless explicitly allowed', () => {
+    const plaintextAuth = {
+      STOPLINE_SMTP_HOST: 'mail.example.org',
+      STOPLINE_SMTP_PORT: '25',
+      STOPLINE_MAIL_FROM: 'security@example.org',
+      STOPLINE_SMTP_SECURITY: 'none',
+      STOPLINE_SMTP_USER: 'stopline',
+      STOPLINE_SMTP_PASSWORD: 'relay-pw-Numbat-3390',
+    };
+    const refusal =
+      'STOPLINE_SMTP_SECURITY: none would send STOPLINE_SMTP_USER and STOPLINE_SMTP_PASSWORD unencrypted; use starttls or tls, or set STOPLINE_SMTP_ALLOW_PLAINTEXT_AUTH=true to accept that (got "none")';
+
+    it('refuses STOPLINE_SMTP_SECURITY=none with a user and password, naming the settings', () => {
+      expect(() => loadConfig(plaintextAuth)).toThrow(refusal);
+      expect(() => loadConfig(plaintextAuth)).not.toThrow(/relay-pw-Numbat-3390/);
+      // The same from a config file.
+      const dir = mkdtempSync(join(tmpdir(), 'stopline-config-'));
+      const file = join(dir, 'stopline.yaml');
+      writeFileSync(
+        file,
+        'smtpHost: mail.example.org\nmailFrom: security@example.org\nsmtpSecurity: none\nsmtpUser: stopline\nsmtpPassword: relay-pw-Numbat-3390\n',
+      );
+      expect(() => loadConfig({ STOPLINE_CONFIG: file })).toThrow(refusal);
+    });
+
+    it('accepts it with STOPLINE_SMTP_ALLOW_PLAINTEXT_AUTH=true, and none without credentials', () => {
+      const allowed = loadConfig({ ...plaintextAuth, STOPLINE_SMTP_ALLOW_PLAINTEXT_AUTH: 'true' });
+      expect(allowed).toMatchObject({ smtpSecurity: 'none', smtpAllowPlaintextAuth: true });
+      const { STOPLINE_SMTP_USER: _u, STOPLINE_SMTP_PASSWORD: _p, ...relay } = plaintextAuth;
+      expect(loadConfig(relay).smtpSecurity).toBe('none');
+      for (const security of ['starttls', 'tls']) {
+        expect(loadConfig({ ...plaintextAuth, STOPLINE_SMTP_SECURITY: security }).smtpUser).toBe(
+          'stopline',
+        );
+      }
+    });
+
+    it('`stopline serve` refuses to start with one line naming the settings, exit code 2', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'stopline-config-'));
+      const result = await runCli(['serve'], { ...plaintextAuth, STOPLINE_DATA_DIR: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `stopline: configuration error: ${refusal}`,
+      ]);
+      expect(result.stdout + result.stderr).not.toContain('relay-pw-Numbat-3390');
+    });
+
+    it('`stopline serve` allowed to start, warns that the credentials go unencrypted, and never logs the password', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'stopline-config-'));
+      const server = await startServer({
+        ...plaintextAuth,
+        STOPLINE_SMTP_ALLOW_PLAINTEXT_AUTH: 'true',
+        STOPLINE_DATA_DIR: dir,
+        STOPLINE_LOG_LEVEL: 'info',
+      });
+      expect(await server.stop()).toBe(0);
+      expect(server.output()).toContain(
+        'SMTP: STOPLINE_SMTP_SECURITY=none with STOPLINE_SMTP_ALLOW_PLAINTEXT_AUTH=true sends the SMTP user name and password unencrypted',
+      );
+      expect(server.output()).not.toContain('relay-pw-Numbat-3390');
+    });
   });
 });

@@ -240,7 +240,7 @@ export async function createContainer(
     db: handle.db,
     clock,
     logger,
-    mailer: overrides.mailer === undefined ? mailerFrom(config) : overrides.mailer,
+    mailer: overrides.mailer === undefined ? mailerFrom(config, logger) : overrides.mailer,
     http: overrides.http ?? createHttpPoster({ allow: outboundAllow }),
     findEndpoint: notifications.findEndpoint,
     settings: {
@@ -294,8 +294,15 @@ export async function createContainer(
   };
 }
 
-function mailerFrom(config: Config): Mailer | null {
+function mailerFrom(config: Config, logger: Logger): Mailer | null {
   if (!config.smtpHost || !config.mailFrom) return null;
+  if (config.smtpSecurity === 'none' && config.smtpUser) {
+    // Allowed only with STOPLINE_SMTP_ALLOW_PLAINTEXT_AUTH=true (config.ts refuses it otherwise).
+    logger.warn(
+      { smtpHost: config.smtpHost, smtpPort: config.smtpPort },
+      'SMTP: STOPLINE_SMTP_SECURITY=none with STOPLINE_SMTP_ALLOW_PLAINTEXT_AUTH=true sends the SMTP user name and password unencrypted',
+    );
+  }
   return createSmtpMailer({
     host: config.smtpHost,
     port: config.smtpPort,

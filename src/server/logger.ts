@@ -1,5 +1,6 @@
 // pino JSON logs. Credentials never reach a log line: headers, cookies, tokens, passwords and
-// access codes are redacted wherever they appear in a logged object.
+// access codes are redacted wherever they appear in a logged object, and a logged error loses
+// what a peer wrote back and the password of any URL it names (see serializeError).
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export const REDACT_PATHS = [
@@ -53,6 +54,34 @@ export function redactUrlPassword(url: string): string {
   }
 }
 
+/** The password of every scheme://user:password@ in a text (messages, stacks). */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]*@/gi;
+
+/** Error fields that carry a peer's words or a whole URL: nodemailer's `response` (the SMTP
+ * server's reply, which can echo what it was sent) and `rejectedErrors`, and the `input` of
+ * Node's invalid-URL errors. */
+const PEER_FIELDS = ['response', 'rejectedErrors', 'input'] as const;
+
+/** pino's error serializer, minus the peer's words and URL passwords. */
+export function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const shown = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  for (const field of PEER_FIELDS) {
+    const value = shown[field];
+    delete shown[field];
+    if (typeof value !== 'string' || value === '') continue;
+    for (const key of ['message', 'stack'] as const) {
+      const text = shown[key];
+      if (typeof text === 'string') shown[key] = text.split(value).join('[redacted]');
+    }
+  }
+  for (const key of ['message', 'stack'] as const) {
+    const text = shown[key];
+    if (typeof text === 'string') shown[key] = text.replace(URL_PASSWORD, '$1***@');
+  }
+  return shown;
+}
+
 interface LoggedRequest {
   method?: string;
   url?: string;
@@ -65,6 +94,7 @@ export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     serializers: {
+      err: serializeError,
       req: (req: LoggedRequest) => ({
         method: req.method,
         url: req.url === undefined ? undefined : redactUrl(req.url),

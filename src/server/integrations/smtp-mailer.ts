@@ -1,5 +1,6 @@
 // E-mail over SMTP with nodemailer. The worker sees only the Mailer interface; tests point it at
-// an SMTP server running inside the test. The password is handed to nodemailer and nowhere else.
+// an SMTP server running inside the test. The password is handed to nodemailer and nowhere else,
+// and a failure is described without the server's words (see describeSmtpFailure).
 import nodemailer from 'nodemailer';
 
 export interface MailMessage {
@@ -32,6 +33,61 @@ export interface SmtpSettings {
 
 export const IDEMPOTENCY_HEADER = 'X-Stopline-Idempotency-Key';
 
+/** A failed SMTP attempt, described without what the server wrote back. */
+export class SmtpFailed extends Error {
+  override name = 'SmtpFailed';
+}
+
+/** What each nodemailer error code means, in words that are safe to store and log. */
+const SMTP_FAILURES: Record<string, string> = {
+  EAUTH: 'the server refused the user name or password',
+  ENOAUTH: 'no user name or password to sign in with',
+  EENVELOPE: 'the server refused the sender or the recipient',
+  EMESSAGE: 'the server refused the message',
+  ETLS: 'TLS with the server failed',
+  EREQUIRETLS: 'the server does not offer the TLS that STOPLINE_SMTP_SECURITY requires',
+  ECONNECTION: 'the connection to the server failed',
+  ESOCKET: 'the connection to the server failed',
+  EDNS: 'the server name did not resolve',
+  ETIMEDOUT: 'the server did not answer in time',
+  EPROTOCOL: 'the server did not speak SMTP as expected',
+};
+
+const SAFE_CODE = /^[A-Z][A-Z0-9_]{1,40}$/;
+/** The reply's status code and, if given, its enhanced status code (RFC 3463): digits only. */
+const REPLY_CODES = /^([2-5]\d\d)(?:[ -]([245]\.\d{1,3}\.\d{1,3})\b)?/;
+
+/**
+ * Turns a nodemailer error into one line that never repeats the server's reply text (a server
+ * can echo what it was sent, credentials included, or say anything at all) nor the error's
+ * message: the kind of failure, the reply's numeric codes, or the socket's error code.
+ */
+export function describeSmtpFailure(error: unknown): SmtpFailed {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    originalCode?: unknown;
+    response?: unknown;
+    responseCode?: unknown;
+    name?: unknown;
+  };
+  const code = typeof e.code === 'string' && SAFE_CODE.test(e.code) ? e.code : null;
+  const details: string[] = [];
+  const reply = typeof e.response === 'string' ? REPLY_CODES.exec(e.response) : null;
+  if (reply) details.push(`reply ${reply[1]}${reply[2] ? ` ${reply[2]}` : ''}`);
+  else if (typeof e.responseCode === 'number') details.push(`reply ${e.responseCode}`);
+  if (
+    typeof e.originalCode === 'string' &&
+    SAFE_CODE.test(e.originalCode) &&
+    e.originalCode !== code
+  )
+    details.push(e.originalCode);
+  const detail = details.length ? ` (${details.join(', ')})` : '';
+  if (code && SMTP_FAILURES[code])
+    return new SmtpFailed(`SMTP ${code}: ${SMTP_FAILURES[code]}${detail}`);
+  const kind = code ?? (typeof e.name === 'string' && SAFE_CODE.test(e.name) ? e.name : 'error');
+  return new SmtpFailed(`SMTP delivery failed (${kind})${detail}`);
+}
+
 export function createSmtpMailer(settings: SmtpSettings): Mailer {
   const timeout = settings.timeoutMs ?? 30_000;
   const transport = nodemailer.createTransport({
@@ -48,18 +104,22 @@ export function createSmtpMailer(settings: SmtpSettings): Mailer {
   });
   return {
     async send(message) {
-      await transport.sendMail({
-        from: settings.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        ...(message.html ? { html: message.html } : {}),
-        messageId: message.messageId,
-        headers: {
-          'Auto-Submitted': 'auto-generated',
-          [IDEMPOTENCY_HEADER]: message.idempotencyKey,
-        },
-      });
+      try {
+        await transport.sendMail({
+          from: settings.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          ...(message.html ? { html: message.html } : {}),
+          messageId: message.messageId,
+          headers: {
+            'Auto-Submitted': 'auto-generated',
+            [IDEMPOTENCY_HEADER]: message.idempotencyKey,
+          },
+        });
+      } catch (error) {
+        throw describeSmtpFailure(error);
+      }
     },
     close() {
       transport.close();
