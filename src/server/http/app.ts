@@ -28,6 +28,7 @@ import { reportIntakeRoutes } from './api/report-intake-routes.ts';
 import { reportRoutes } from './api/report-routes.ts';
 import { consoleApp } from './console-app.ts';
 import { publicSite } from './public/public-site.ts';
+import { sendNotFoundPage } from './public/respond.ts';
 import { jsonBodyPlugin } from './plugins/json-body-plugin.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
 import { REFERRER_POLICY, securityHeadersPlugin } from './plugins/security-headers-plugin.ts';
@@ -66,7 +67,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     reply.header('referrer-policy', REFERRER_POLICY);
   });
 
-  await app.register(problemPlugin);
+  await app.register(problemPlugin, { notFoundPage: sendNotFoundPage });
   await app.register(jsonBodyPlugin);
   await app.register(securityHeadersPlugin, { https: config.baseUrl.startsWith('https:') });
   await app.register(authPlugin, { container });

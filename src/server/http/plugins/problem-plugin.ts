@@ -100,7 +100,19 @@ export function toAppError(error: unknown): AppError {
   );
 }
 
-export const problemPlugin = fp(async (app: FastifyInstance) => {
+export interface ProblemPluginOptions {
+  /**
+   * The answer for a route that does not exist when a browser asks for a page (its Accept names
+   * text/html) outside /api/: an HTML page rather than a download of problem+json.
+   */
+  notFoundPage?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply;
+}
+
+function wantsPage(request: FastifyRequest): boolean {
+  return !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+}
+
+export const problemPlugin = fp(async (app: FastifyInstance, opts: ProblemPluginOptions) => {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error);
     if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
@@ -108,10 +120,12 @@ export const problemPlugin = fp(async (app: FastifyInstance) => {
     return sendProblem(request, reply, appError);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      request,
-      reply,
-      new AppError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`),
-    ),
+    opts.notFoundPage && wantsPage(request)
+      ? opts.notFoundPage(request, reply)
+      : sendProblem(
+          request,
+          reply,
+          new AppError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`),
+        ),
   );
 });

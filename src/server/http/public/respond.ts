@@ -1,7 +1,7 @@
 // Answers of the public pages: HTML with the right type, and errors as accessible HTML pages.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toAppError } from '../plugins/problem-plugin.ts';
-import { errorPage } from './layout.ts';
+import { errorPage, PAGE_CSP } from './layout.ts';
 
 export const ERROR_PAGE_TITLES: Record<number, string> = {
   400: 'The form could not be read',
@@ -31,4 +31,19 @@ export function sendErrorPage(
   const status = appError.status;
   const title = ERROR_PAGE_TITLES[status] ?? 'Something went wrong';
   return sendHtml(reply, status, errorPage(status, title, appError.message, String(request.id)));
+}
+
+/** A page that does not exist, as a page, for a browser that asked for one. */
+export function sendNotFoundPage(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store');
+  return sendHtml(
+    reply,
+    404,
+    errorPage(
+      404,
+      ERROR_PAGE_TITLES[404]!,
+      `There is no page at ${request.url.split('?')[0]}.`,
+      String(request.id),
+    ),
+  );
 }

@@ -1,0 +1,180 @@
+// axe-core on every public page, as a reporter or a new staff member sees it: Chromium with
+// JavaScript turned off, in the light and the dark colour scheme. The report form (empty, shown
+// again with errors, the receipt), the portal (sign-in, sign-in refused, the conversation, a reply
+// refused), the policy and thanks pages, the one-time link pages (and their errors), the saved
+// page and the 404 page. None may have a serious or critical violation (contrast included).
+// axe-core is a script and cannot run where scripts are off, so each page, as the browser built it
+// without JavaScript, is audited in a copy opened with scripts on (its own scripts blocked).
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/server/domain/actor.ts';
+import {
+  accessibilityViolations,
+  type BrowserApp,
+  closeBrowserSuite,
+  newContext,
+  openBrowserSuite,
+} from '../helpers/browser.ts';
+
+let t: BrowserApp;
+let browser: Browser;
+
+beforeAll(async () => ({ t, browser } = await openBrowserSuite()));
+afterAll(() => closeBrowserSuite({ t, browser }));
+
+type Scheme = 'light' | 'dark';
+
+/** axe's findings on the page exactly as it is now, in the same colour scheme. */
+async function auditCopy(page: Page, scheme: Scheme): Promise<string[]> {
+  const html = await page.content();
+  const shown = new URL(page.url());
+  const context = await newContext(browser, t.baseUrl);
+  await context.route(
+    (url) => url.pathname.endsWith('.js'),
+    (route) => route.abort(),
+  );
+  await context.route(
+    (url) => url.pathname === shown.pathname && url.search === shown.search,
+    (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }),
+  );
+  const copy = await context.newPage();
+  await copy.emulateMedia({ colorScheme: scheme });
+  await copy.goto(shown.href);
+  const violations = await accessibilityViolations(copy);
+  // axe takes a transparent page for white; a page on the browser's dark canvas must set its own
+  // background, or its contrast in the dark scheme goes unchecked.
+  const background = String(await copy.evaluate('getComputedStyle(document.body).backgroundColor'));
+  if (background === 'rgba(0, 0, 0, 0)' || background === 'transparent') {
+    violations.push('page-background: the page sets no background colour of its own');
+  }
+  await context.close();
+  return violations;
+}
+
+/** Runs `visit` in a fresh page without JavaScript, and collects axe's findings at each `check`. */
+async function auditJourney(
+  scheme: Scheme,
+  visit: (page: Page, check: (name: string) => Promise<void>) => Promise<void>,
+): Promise<Record<string, string[]>> {
+  const context = await newContext(browser, t.baseUrl, undefined, { javaScript: false });
+  const page = await context.newPage();
+  await page.emulateMedia({ colorScheme: scheme });
+  const found: Record<string, string[]> = {};
+  await visit(page, async (name) => {
+    found[`${name} (${scheme})`] = await auditCopy(page, scheme);
+  });
+  await context.close();
+  return found;
+}
+
+function withViolations(found: Record<string, string[]>) {
+  return Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0));
+}
+
+describe.each<Scheme>(['light', 'dark'])('public pages in the %s colour scheme', (scheme) => {
+  it('the report form, the form shown again with errors, and the receipt', async () => {
+    const found = await auditJourney(scheme, async (page, check) => {
+      await page.goto('/report');
+      await page.getByRole('heading', { name: 'Report a security vulnerability' }).waitFor();
+      await check('/report');
+
+      await page.getByRole('button', { name: 'Send the report' }).click();
+      await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+      await check('/report with errors');
+
+      await page.getByLabel('Summary (required)').fill('Stack trace on the login page');
+      await page.getByLabel('Description (required)').fill('It shows the SQL query.');
+      await page.getByRole('button', { name: 'Send the report' }).click();
+      await page.getByRole('heading', { name: /report RPT-\d+ received/ }).waitFor();
+      await check('receipt');
+    });
+    expect(withViolations(found)).toEqual({});
+    expect(Object.keys(found)).toHaveLength(3);
+  }, 60_000);
+
+  it('the portal: sign-in, sign-in refused, the conversation and a reply refused', async () => {
+    const found = await auditJourney(scheme, async (page, check) => {
+      await page.goto('/report');
+      await page.getByLabel('Summary (required)').fill('Open redirect after sign-out');
+      await page.getByLabel('Description (required)').fill('/logout?next=https://evil.example');
+      await page.getByRole('button', { name: 'Send the report' }).click();
+      const key = (await page.locator('#report-key').textContent())!.trim();
+      const accessCode = (await page.locator('#access-code').textContent())!.trim();
+
+      await page.goto('/portal');
+      await page.getByRole('heading', { name: 'Follow your report' }).waitFor();
+      await check('/portal sign-in');
+
+      await page.getByLabel('Report key').fill(key);
+      await page.getByLabel('Access code').fill('not the code');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+      await check('/portal sign-in refused');
+
+      await page.getByLabel('Report key').fill(key);
+      await page.getByLabel('Access code').fill(accessCode);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: `Report ${key}` }).waitFor();
+      await page.getByLabel('Your message').fill('Here is a second example.');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await page.getByText('Here is a second example.').waitFor();
+      await check('/portal conversation');
+
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+      await check('/portal reply refused');
+    });
+    expect(withViolations(found)).toEqual({});
+    expect(Object.keys(found)).toHaveLength(4);
+  }, 60_000);
+
+  it('the policy, thanks and 404 pages', async () => {
+    const found = await auditJourney(scheme, async (page, check) => {
+      await page.goto('/policy');
+      await page.getByRole('heading', { name: 'How we handle security reports' }).waitFor();
+      await check('/policy');
+
+      await page.goto('/thanks');
+      await page.getByRole('heading', { name: 'Thanks' }).waitFor();
+      await check('/thanks');
+
+      const notFound = await page.goto('/no-such-page');
+      expect(notFound?.status()).toBe(404);
+      await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+      await check('404');
+    });
+    expect(withViolations(found)).toEqual({});
+    expect(Object.keys(found)).toHaveLength(3);
+  }, 60_000);
+
+  it('the one-time link pages: setup, set-password, their errors and the saved page', async () => {
+    const { link } = await t.container.accounts.users.createUser(systemActor, {
+      email: `dee-${scheme}@example.org`,
+      displayName: 'Dee Viewer',
+      roles: ['viewer'],
+    });
+    const found = await auditJourney(scheme, async (page, check) => {
+      await page.goto('/setup');
+      await page.getByRole('heading', { name: 'Create the first admin' }).waitFor();
+      await check('/setup');
+
+      await page.goto(link.url);
+      await page.getByRole('heading', { name: 'Set your password' }).waitFor();
+      await check('/set-password');
+
+      await page.getByLabel(/Your one-time link/).fill(link.url);
+      await page.getByLabel(/Password/).fill('short');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+      await check('/set-password with errors');
+
+      await page.getByLabel(/Your one-time link/).fill(link.url);
+      await page.getByLabel(/Password/).fill('a long and private passphrase');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('heading', { name: 'Saved' }).waitFor();
+      await check('saved');
+    });
+    expect(withViolations(found)).toEqual({});
+    expect(Object.keys(found)).toHaveLength(4);
+  }, 60_000);
+});
