@@ -16,6 +16,7 @@ import type { Container } from '../../container.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { originOf, type Credentials } from '../plugins/auth-plugin.ts';
 import { clearedSessionCookie, sessionCookie } from '../plugins/cookies.ts';
+import { refuseCrossSiteForms } from '../public/form-origin.ts';
 
 const tags = ['session'];
 
@@ -36,6 +37,9 @@ export async function sessionRoutes(app: FastifyInstance, opts: { container: Con
     '/api/v1/session',
     {
       config: { public: true },
+      // No cookie to carry a CSRF token yet, so the browser's word on where the post came from
+      // decides, as on the public forms: another site cannot sign a visitor in as someone else.
+      onRequest: refuseCrossSiteForms(new URL(config.baseUrl).origin),
       schema: { tags, summary: 'Sign in', body: SignInBody, response: { 200: SessionView } },
     },
     async (request, reply) => {

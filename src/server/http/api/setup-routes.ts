@@ -4,17 +4,21 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { SetPasswordBody, SetupBody, UserView } from '../../../shared/api/accounts.ts';
 import type { Container } from '../../container.ts';
 import { originOf } from '../plugins/auth-plugin.ts';
+import { refuseCrossSiteForms } from '../public/form-origin.ts';
 
 const tags = ['setup'];
 
 export async function setupRoutes(app: FastifyInstance, opts: { container: Container }) {
   const { users } = opts.container.accounts;
   const api = app.withTypeProvider<ZodTypeProvider>();
+  // Posted by the console's pages only; another site cannot make a visitor's browser send them.
+  const onRequest = refuseCrossSiteForms(new URL(opts.container.config.baseUrl).origin);
 
   api.post(
     '/api/v1/setup',
     {
       config: { public: true },
+      onRequest,
       schema: {
         tags,
         summary: 'First run: create the first admin with the one-time setup link',
@@ -35,6 +39,7 @@ export async function setupRoutes(app: FastifyInstance, opts: { container: Conta
     '/api/v1/set-password',
     {
       config: { public: true },
+      onRequest,
       schema: {
         tags,
         summary: 'Set a password with a one-time set-password link',
