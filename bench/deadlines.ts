@@ -136,12 +136,18 @@ async function main() {
       clock,
       policy: () => policy.policy,
       listUsers: async () => [],
+      baseUrl: config.baseUrl,
       incidents: {
         findVisible: async () => ({ id: '' }),
         findPolicy: async () => null,
         listHiddenIds: async () => [],
+        findNoticeHeadline: async () => null,
       },
-      reports: { assertVisible: async () => {}, listHiddenIds: async () => [] },
+      reports: {
+        assertVisible: async () => {},
+        listHiddenIds: async () => [],
+        findNoticeHeadline: async () => null,
+      },
     });
 
     const now = START;

@@ -109,20 +109,25 @@ export async function createContainer(
     dialect: handle.dialect,
     clock,
     policy: () => policy.policy,
+    // With the roles each person acts with now: a notice names only what they may see.
     listUsers: async (tx, role) =>
-      (await listActiveUsers(tx, role === undefined ? {} : { role })).map((u) => ({
+      (await listActiveUsers(tx, role === undefined ? {} : { role }, config)).map((u) => ({
         id: u.id,
         email: u.email,
+        roles: u.roles,
       })),
+    baseUrl: config.baseUrl,
     incidents: {
       findVisible: async (actor, ref) => (await incidents!.getIncident(actor, ref)).incident,
       findPolicy: (id) => incidents!.findIncidentPolicy(id),
       listHiddenIds: (actor) => incidents!.listHiddenIncidentIds(actor),
+      findNoticeHeadline: (tx, id, reader) => incidents!.findNoticeHeadline(tx, id, reader),
     },
     // Late-bound: a report's deadlines are seen by those who may see the report.
     reports: {
       assertVisible: (actor, reportId) => reports.assertReportVisible(actor, reportId),
       listHiddenIds: (actor) => reports.listHiddenReportIds(actor),
+      findNoticeHeadline: (tx, id, reader) => reports.findNoticeHeadline(tx, id, reader),
     },
   });
   const services = {

@@ -1,11 +1,13 @@
 // Every link in a notice Stopline delivers leads to a page that exists: the console's page of the
-// incident under /app (or the reporter portal, for reporters), on the server at
+// incident or report under /app (or the reporter portal, for reporters), on the server at
 // STOPLINE_BASE_URL. Followed with a plain HTTP GET against the running server (in the browser
 // tier: it serves the built console).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOUR } from '../../src/server/clock.ts';
 import { systemActor } from '../../src/server/domain/actor.ts';
+import { Scheduler } from '../../src/server/workers/scheduler.ts';
 import { createSmtpMailer } from '../../src/server/integrations/smtp-mailer.ts';
-import { loginAs } from '../helpers/auth.ts';
+import { createUser, loginAs } from '../helpers/auth.ts';
 import { startBrowserApp, type BrowserApp } from '../helpers/browser.ts';
 import {
   startHttpReceiver,
@@ -85,7 +87,7 @@ describe('links in delivered notices', () => {
         eventTypes: ['incident.line_stopped'],
       });
     }
-    await loginAs(t, 'responder');
+    await createUser(t, { roles: ['security_lead'], email: 'lead@example.org' });
     // The line stops: e-mail to responders, and every endpoint.
     const incident = await t.container.services.incidents.openIncident(
       admin('opener'),
@@ -105,13 +107,37 @@ describe('links in delivered notices', () => {
       headers: staff.headers,
     });
     expect(ack.statusCode, ack.body).toBe(200);
+    // A report nobody acknowledges, and the incident nobody answers: deadline notices to the lead.
+    const waiting = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      payload: { summary: 'Open redirect', description: 'd' },
+    });
+    const { key: waitingKey } = waiting.json() as { key: string };
+    t.clock.advance(12 * HOUR);
+    const scheduler = new Scheduler({
+      deadlines: t.container.services.deadlines,
+      clock: t.clock,
+      workerId: 'links',
+    });
+    expect(await scheduler.tick(t.clock.now())).toBeGreaterThan(0);
     await deliverAll();
 
     const links = [...deliveredLinks()];
     const incidentPage = `${t.baseUrl}/app/incidents/${incident.key}`;
     const portal = `${t.baseUrl}/portal`;
+    const reportPage = `${t.baseUrl}/app/reports/${waitingKey}`;
     expect(links).toContain(incidentPage);
+    expect(links).toContain(reportPage);
     expect(links).toContain(portal);
+    const leadMail = smtp.received.filter(
+      (m) => m.to && 'text' in m.to && m.to.text === 'lead@example.org',
+    );
+    const deadlineMail = leadMail.filter(
+      (m) => m.subject?.startsWith('Deadline missed') || m.subject?.startsWith('Reminder'),
+    );
+    expect(deadlineMail.map((m) => m.text).join('\n')).toContain(incidentPage);
+    expect(deadlineMail.map((m) => m.text).join('\n')).toContain(reportPage);
     for (const link of links) {
       expect(link.startsWith(`${t.baseUrl}/`), link).toBe(true);
       const res = await fetch(link);

@@ -60,7 +60,7 @@ async function responseNotices() {
   const rows = await t.container.db
     .selectFrom('outbox')
     .selectAll()
-    .where('subject', 'like', '%respond to the incident')
+    .where('subject', 'like', '%respond to the incident%')
     .orderBy('created_at')
     .orderBy('channel')
     .orderBy('recipient')
@@ -102,14 +102,14 @@ describe('escalations on the channels each person chose', () => {
       {
         channel: 'email',
         recipient: 'no-slack-id@example.org',
-        subject: 'Deadline missed: respond to the incident',
+        subject: `Deadline missed: respond to the incident — ${incident.key} Session fixation`,
         notBefore: '2026-03-02T11:00:00.000Z',
         mentions: [],
       },
       {
         channel: 'slack',
         recipient: slack.id,
-        subject: 'Deadline missed: respond to the incident',
+        subject: `Deadline missed: respond to the incident — ${incident.key} Session fixation`,
         notBefore: '2026-03-02T11:00:00.000Z',
         mentions: ['U0LEAD01'],
       },
@@ -124,7 +124,9 @@ describe('escalations on the channels each person chose', () => {
       (r) => JSON.parse(r.body) as { text: string; blocks: { text?: { text: string } }[] },
     );
     const texts = bodies.map((b) => b.text);
-    expect(texts).toContain('<@U0LEAD01> Deadline missed: respond to the incident');
+    expect(texts).toContain(
+      `<@U0LEAD01> Deadline missed: respond to the incident — ${incident.key} Session fixation`,
+    );
     expect(texts).toContain(`<@U0LEAD01> Line stopped: ${incident.key} Session fixation`);
     const missed = bodies.find((b) => b.text.includes('respond to the incident'))!;
     expect(missed.blocks[1]!.text!.text).toBe('<@U0LEAD01>');
@@ -163,14 +165,14 @@ describe('quiet hours: what may wait waits, what the policy calls urgent does no
       });
       const reminderAt = at('2026-03-02T23:30:00Z');
       // Declared so that its first reminder (at half the time) falls at 23:30.
-      await declare(
+      const slowOne = await declare(
         sam.id,
         'Verbose errors',
         slow,
         new Date(reminderAt - (slowWithin / 2) * MINUTE).toISOString(),
       );
       await tickAt('2026-03-02T23:30:00Z');
-      await declare(
+      const urgentOne = await declare(
         sam.id,
         'Database dump online',
         urgent,
@@ -180,8 +182,14 @@ describe('quiet hours: what may wait waits, what the policy calls urgent does no
 
       const notices = (await responseNotices()).map((n) => [n.subject, n.notBefore]);
       expect(notices).toEqual([
-        ['Reminder: respond to the incident', '2026-03-03T07:00:00.000Z'],
-        ['Deadline missed: respond to the incident', '2026-03-02T23:30:00.000Z'],
+        [
+          `Reminder: respond to the incident — ${slowOne.key} Verbose errors`,
+          '2026-03-03T07:00:00.000Z',
+        ],
+        [
+          `Deadline missed: respond to the incident — ${urgentOne.key} Database dump online`,
+          '2026-03-02T23:30:00.000Z',
+        ],
       ]);
     },
   );

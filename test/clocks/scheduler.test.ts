@@ -79,8 +79,12 @@ describe('the scheduler fires the ladder of a deadline', () => {
       { at: '10:15', type: 'breached', kind: 'response', notified: [lead] },
     ]);
     const leadMail = await outboxFor('lead@example.org');
-    expect(leadMail.map((m) => m.subject)).toContain('Deadline missed: respond to the incident');
-    expect(leadMail.every((m) => !m.body_text.includes('Tokens leak'))).toBe(true);
+    // The notice names the incident (key and title) and links to its page in the console.
+    expect(leadMail.map((m) => m.subject)).toContain(
+      `Deadline missed: respond to the incident — ${incident.key} Tokens leak`,
+    );
+    const missed = leadMail.find((m) => m.subject.startsWith('Deadline missed'))!;
+    expect(missed.body_text).toContain(`/app/incidents/${incident.key}`);
 
     // A tick again at the same time fires nothing twice.
     expect(await s.tick(c.clock.now())).toBe(0);

@@ -24,3 +24,20 @@ export const systemActor: Actor = {
 export function can(actor: Actor, permission: Permission): boolean {
   return actor.kind === 'system' || actor.permissions.has(permission);
 }
+
+/** Someone a notice goes to, as the visibility rules see them: a person with their roles, or
+ * null for an audience of unknown people (a webhook or chat endpoint). Never used to act. */
+export interface NoticeReader {
+  id: string;
+  roles: readonly string[];
+}
+
+/** A notice's reader as an Actor for visibility checks only: no permissions. */
+export function readerActor(reader: NoticeReader | null): Actor {
+  return {
+    kind: 'user',
+    userId: reader?.id ?? null,
+    roles: reader?.roles ?? [],
+    permissions: new Set(),
+  };
+}

@@ -13,6 +13,7 @@ import type {
 } from '../../../shared/api/accounts.ts';
 import { can, systemActor, type Actor } from '../actor.ts';
 import { recordAudit, type AnonymousCaller } from '../audit/index.ts';
+import { effectiveRoles } from './account-actors.ts';
 import { presentUser } from './account-views.ts';
 import { claimLink, endUserSessions, revokeUserTokens } from './credentials-repository.ts';
 import { issueLink } from './one-time-links.ts';
@@ -129,10 +130,13 @@ export interface ActiveUser {
 }
 
 /** Active staff, for other subjects (auto-assignment, who to notify). With `availableAt`,
- * people marked away at that time are left out. Runs on the caller's executor. */
+ * people marked away at that time are left out. With `settings`, `roles` are the roles each acts
+ * with now (an admin without a required second factor is no admin), as sign-in gives them; the
+ * `role` filter still reads the account's roles. Runs on the caller's executor. */
 export async function listActiveUsers(
   executor: Executor,
   filter: { role?: string; availableAt?: number } = {},
+  settings?: Pick<Config, 'requireAdminMfa'>,
 ): Promise<ActiveUser[]> {
   const users = await listUserRecords(executor, { status: 'active' });
   return users
@@ -142,7 +146,7 @@ export async function listActiveUsers(
       id: u.id,
       email: u.email,
       displayName: u.displayName,
-      roles: u.roles,
+      roles: settings ? effectiveRoles(u, settings) : u.roles,
       availability: { awayUntil: u.awayUntil },
       contacts: u.contacts,
     }));

@@ -1,13 +1,14 @@
 // Deadline use cases: recompute an incident's or report's deadlines inside the transaction of
 // its change, fire a claimed deadline (event on the subject's stream + notices to each person on
-// their channels, one transaction), list them, and mark one met by hand with a reason.
+// their channels, naming the subject as far as each may see it; one transaction), list them, and
+// mark one met by hand with a reason.
 import type { NewEvent } from '../../db/event-store.ts';
 import type { Db, Dialect, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Clock } from '../../clock.ts';
-import type { Actor } from '../actor.ts';
+import type { Actor, NoticeReader } from '../actor.ts';
 import {
   findIncidentState,
   incidentEvent,
@@ -16,7 +17,11 @@ import {
   type IncidentEvent,
   type IncidentState,
 } from '../incidents/index.ts';
-import { enqueueUserNotice } from '../notifications/index.ts';
+import {
+  deadlineNoticeText,
+  enqueueUserNotice,
+  type DeadlineSubject,
+} from '../notifications/index.ts';
 import { bypassesQuietHours, type Policy } from '../policy/index.ts';
 import { findReportKeys, recordReportClockEvents } from '../reports/index.ts';
 import { findIncidentAudiences } from '../incidents/index.ts';
@@ -33,9 +38,16 @@ import {
 import * as repo from './deadlines-repository.ts';
 import { measureDeadlines } from './measure-rules.ts';
 
-export interface ClockUser {
-  id: string;
+export interface ClockUser extends NoticeReader {
   email: string;
+  /** The roles the person acts with now (what they may see follows from them). */
+  roles: readonly string[];
+}
+
+/** How a notice names its subject to one reader: the key, and the title if they may see it. */
+export interface NoticeHeadline {
+  key: string;
+  title: string | null;
 }
 
 /** What the clocks need of the incidents subject. */
@@ -46,6 +58,12 @@ export interface ClockIncidents {
   findPolicy(incidentId: string): Promise<Policy | null>;
   /** Ids of the restricted incidents the actor may not see. */
   listHiddenIds(actor: Actor): Promise<string[]>;
+  /** The incident as a notice names it to this reader, in the caller's transaction. */
+  findNoticeHeadline(
+    tx: Executor,
+    incidentId: string,
+    reader: NoticeReader | null,
+  ): Promise<NoticeHeadline | null>;
 }
 
 /** What the clocks need of the reports subject: a report's deadlines follow its visibility. */
@@ -54,6 +72,12 @@ export interface ClockReports {
   assertVisible(actor: Actor, reportId: string): Promise<void>;
   /** Ids of the reports the actor may not see. */
   listHiddenIds(actor: Actor): Promise<string[]>;
+  /** The report as a notice names it to this reader, in the caller's transaction. */
+  findNoticeHeadline(
+    tx: Executor,
+    reportId: string,
+    reader: NoticeReader | null,
+  ): Promise<NoticeHeadline | null>;
 }
 
 export interface DeadlinesDeps {
@@ -65,6 +89,8 @@ export interface DeadlinesDeps {
   policy: () => Policy;
   /** Active users, optionally with an account role (accounts subject), in the transaction. */
   listUsers(tx: Executor, role?: string): Promise<ClockUser[]>;
+  /** STOPLINE_BASE_URL: notices link to the subject's page in the console. */
+  baseUrl: string;
   incidents: ClockIncidents;
   reports: ClockReports;
 }
@@ -204,6 +230,17 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     );
   }
 
+  /** The subject of a deadline as a notice to this reader names it (null: it is gone). */
+  async function subjectFor(
+    tx: Executor,
+    d: Deadline,
+    reader: NoticeReader | null,
+  ): Promise<DeadlineSubject | null> {
+    const owner = d.subjectType === 'incident' ? deps.incidents : deps.reports;
+    const headline = await owner.findNoticeHeadline(tx, d.subjectId, reader);
+    return headline && { type: d.subjectType, ...headline };
+  }
+
   /** The ladder of a deadline: its incident's own policy version, else the policy in force. */
   async function policyFor(d: Pick<Deadline, 'subjectType' | 'subjectId'>): Promise<Policy> {
     if (d.subjectType !== 'incident') return deps.policy();
@@ -234,12 +271,22 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
         const notified = recipients.map((r) => r.id);
         await recordOnSubject(tx, d, type, eventData(d, { notified, level }), now);
         for (const r of recipients) {
+          const subject = await subjectFor(tx, d, r);
+          if (!subject) continue;
+          const notice = deadlineNoticeText({
+            step: breachNow ? 'breach' : step,
+            task: KIND_WORDS[d.kind],
+            dueAt: d.dueAt,
+            subject,
+            baseUrl: deps.baseUrl,
+          });
           await enqueueUserNotice(tx, {
             user: r,
             kind: step === 'reminder' ? 'deadline_reminder' : 'deadline_escalation',
             urgent: bypassesQuietHours(policy, d.severity),
-            subject: noticeSubject(type, d),
-            text: noticeText(type, d),
+            subject: notice.subject,
+            text: notice.text,
+            html: notice.html,
             idempotencyKey: `deadline:${d.id}:${stage}:${r.id}`,
             at: now,
           });
@@ -357,16 +404,3 @@ const KIND_WORDS: Record<Deadline['kind'], string> = {
   final_report: 'write the final report',
   task_due: 'finish the task',
 };
-
-function noticeSubject(type: string, d: Deadline): string {
-  const what = type === 'deadline_reminded' ? 'Reminder' : 'Deadline missed';
-  return `${what}: ${KIND_WORDS[d.kind]}`;
-}
-
-// Notices carry no incident or report content: only what is due and when.
-function noticeText(type: string, d: Deadline): string {
-  const due = new Date(d.dueAt).toISOString();
-  return type === 'deadline_reminded'
-    ? `The deadline to ${KIND_WORDS[d.kind]} is ${due}. Open Stopline for details.`
-    : `The deadline to ${KIND_WORDS[d.kind]} was ${due} and is not met. Open Stopline for details.`;
-}

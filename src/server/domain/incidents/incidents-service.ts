@@ -8,7 +8,7 @@ import type { Db, Executor, Visibility } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import type { Actor } from '../actor.ts';
+import { readerActor, type Actor, type NoticeReader } from '../actor.ts';
 import { parsePolicy, type Policy, type PolicyInForce } from '../policy/index.ts';
 import * as actions from './action-rules.ts';
 import * as assessment from './assessment-rules.ts';
@@ -326,6 +326,18 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     async findIncidentSight(executor: Executor, actor: Actor, ref: string) {
       const state = await repo.findIncidentState(executor, ref);
       return state && { id: state.id, key: state.key, visible: isVisibleTo(state, actor) };
+    },
+
+    /**
+     * The incident as a notice names it to one reader (null: an audience of unknown people, such
+     * as a webhook endpoint): its key always, its title only if the reader may see the incident
+     * (the rule of every read, isVisibleTo). Null when there is no such incident.
+     */
+    async findNoticeHeadline(executor: Executor, incidentId: string, reader: NoticeReader | null) {
+      const state = await repo.findIncidentState(executor, incidentId);
+      if (!state) return null;
+      const visible = isVisibleTo(state, readerActor(reader));
+      return { key: state.key, title: visible ? state.title : null };
     },
 
     listIncidents(actor: Actor, filter: Omit<repo.IncidentListFilter, 'participantId'>) {

@@ -24,5 +24,11 @@ export {
   type UserChannel,
 } from './preference-rules.ts';
 export { WEBHOOK_EVENT_TYPES, type LineStoppedNotice } from './notices.ts';
+export {
+  deadlineNoticeText,
+  type DeadlineNotice,
+  type DeadlineStep,
+  type DeadlineSubject,
+} from './deadline-notices.ts';
 export type { EndpointKind, WebhookEndpoint } from './webhook-endpoints-repository.ts';
 export type { OutboxAttempt, OutboxEntry } from '../../db/outbox-delivery.ts';

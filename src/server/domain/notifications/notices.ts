@@ -2,6 +2,8 @@
 // notice goes to people and systems that may not be on the incident. Links go to the console's
 // page of the incident (shared/domain/console-paths.ts).
 import { consolePath, consoleUrl } from '../../../shared/domain/console-paths.ts';
+import { noticeHtml, noticeTitle } from './notice-text.ts';
+
 export interface LineStoppedNotice {
   incident: {
     id: string;
@@ -21,27 +23,31 @@ export const WEBHOOK_EVENT_TYPES = ['incident.line_stopped', 'user.notice'] as c
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 function title(n: LineStoppedNotice): string {
-  return n.incident.restricted ? '(restricted incident)' : n.incident.title;
+  return n.incident.restricted ? '(restricted incident)' : noticeTitle(n.incident.title);
 }
 
-export function lineStoppedText(n: LineStoppedNotice): { subject: string; text: string } {
-  const link = consoleUrl(n.baseUrl, consolePath.incident(n.incident.key));
+function lineStoppedParts(n: LineStoppedNotice) {
   return {
     subject: `Line stopped: ${n.incident.key} ${title(n)}`.slice(0, 250),
-    text: [
+    paragraphs: [
       `The line stopped at ${new Date(n.at).toISOString()} because incident ${n.incident.key} is ${n.reason}.`,
       'Releases wait until the incident is contained. Everyone with a responder role is told.',
-      link,
-    ].join('\n\n'),
+    ],
+    link: {
+      label: `Open ${n.incident.key} in Stopline:`,
+      url: consoleUrl(n.baseUrl, consolePath.incident(n.incident.key)),
+    },
   };
 }
 
+export function lineStoppedText(n: LineStoppedNotice): { subject: string; text: string } {
+  const { subject, paragraphs, link } = lineStoppedParts(n);
+  return { subject, text: [...paragraphs, `${link.label} ${link.url}`].join('\n\n') };
+}
+
 export function lineStoppedHtml(n: LineStoppedNotice): string {
-  const { text } = lineStoppedText(n);
-  return text
-    .split('\n\n')
-    .map((p) => `<p>${escapeHtml(p)}</p>`)
-    .join('\n');
+  const { paragraphs, link } = lineStoppedParts(n);
+  return noticeHtml(paragraphs, link);
 }
 
 /** The webhook payload (documented in docs/notifications.md). */
@@ -62,12 +68,4 @@ export function lineStoppedPayload(n: LineStoppedNotice): string {
       stoppedAt: new Date(n.at).toISOString(),
     },
   });
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
 }

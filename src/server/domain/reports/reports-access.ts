@@ -4,8 +4,13 @@
 // staff read and change, the queue, and the other subjects that show reports (clocks, live).
 import type { Executor } from '../../db/schema.ts';
 import { notFound } from '../../errors.ts';
-import type { Actor } from '../actor.ts';
-import { findReportByKey, listReportIdsLinkedTo, type ReportRecord } from './reports-repository.ts';
+import { readerActor, type Actor, type NoticeReader } from '../actor.ts';
+import {
+  findReportById,
+  findReportByKey,
+  listReportIdsLinkedTo,
+  type ReportRecord,
+} from './reports-repository.ts';
 
 /** An incident as a report linked to it sees it. */
 export interface IncidentSight {
@@ -65,4 +70,21 @@ export async function listHiddenReportIds(
 ): Promise<string[]> {
   const hidden = await incidents.listHiddenIds(tx, actor);
   return listReportIdsLinkedTo(tx, hidden);
+}
+
+/**
+ * The report as a notice names it to one reader (null: an audience of unknown people, such as a
+ * webhook endpoint): its key always, its summary as the title only if the reader may see the
+ * report (not when it follows an incident hidden from them). Null when there is no such report.
+ */
+export async function findNoticeHeadline(
+  tx: Executor,
+  incidents: ReportIncidents,
+  reportId: string,
+  reader: NoticeReader | null,
+): Promise<{ key: string; title: string | null } | null> {
+  const report = await findReportById(tx, reportId);
+  if (!report) return null;
+  const visible = await maySeeReport(tx, incidents, readerActor(reader), report);
+  return { key: report.key, title: visible ? report.summary : null };
 }

@@ -1,5 +1,8 @@
 // The reports subject's use cases in one service: intake (public), the reporter portal, and the
 // staff side. createReportsService(deps) wires the three parts on the same narrowed deps.
+import type { Executor } from '../../db/schema.ts';
+import type { NoticeReader } from '../actor.ts';
+import { findNoticeHeadline } from './reports-access.ts';
 import { listCreditedReporters } from './reports-repository.ts';
 import type { ReportsDeps } from './reports-context.ts';
 import { createConversation } from './reports-conversation.ts';
@@ -15,6 +18,9 @@ export function createReportsService(deps: ReportsDeps) {
     ...createConversation(deps),
     /** Names of reporters who agreed to be credited, once their report is fixed. */
     listAcknowledgments: () => listCreditedReporters(deps.db),
+    /** For notices about a report (deadlines): its key, and its summary if the reader may see it. */
+    findNoticeHeadline: (tx: Executor, reportId: string, reader: NoticeReader | null) =>
+      findNoticeHeadline(tx, deps.incidents, reportId, reader),
     policy: deps.policy,
     settings: deps.settings,
     now: () => deps.clock.now(),

@@ -1,0 +1,35 @@
+// How every notice writes what it names and where it links: titles as plain text that cannot
+// become a link or a second header line, one link to the console, HTML escaped.
+
+/** Longest title a notice repeats; the console has the rest. */
+const TITLE_MAX = 120;
+
+/**
+ * A title as a notice repeats it. Titles can come from outside (an incident opened from a
+ * report takes the reporter's summary), so control characters and line breaks become spaces and
+ * web addresses are defanged (`https[:]//…`): the only link in a notice is Stopline's own.
+ */
+export function noticeTitle(title: string): string {
+  const plain = title
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//');
+  return plain.length > TITLE_MAX ? `${plain.slice(0, TITLE_MAX - 1)}…` : plain;
+}
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+/** The HTML body of a notice: its paragraphs escaped, the link as a link. */
+export function noticeHtml(paragraphs: readonly string[], link: { label: string; url: string }) {
+  return [
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    `<p>${escapeHtml(link.label)} <a href="${escapeHtml(link.url)}">${escapeHtml(link.url)}</a></p>`,
+  ].join('\n');
+}
