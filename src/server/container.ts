@@ -1,5 +1,6 @@
 // Composition root: builds the database, clock and services from the configuration. Tests pass
 // overrides (a fake clock) instead of branching inside src/.
+import type { KyselyPlugin } from 'kysely';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
@@ -91,6 +92,8 @@ export interface ContainerOverrides {
   mailer?: Mailer | null;
   /** HTTP client for webhooks, Slack and chat. */
   http?: HttpPoster;
+  /** Kysely plugins on every query (bench/incident-statements.ts counts statements with one). */
+  databasePlugins?: KyselyPlugin[];
 }
 
 export async function createContainer(
@@ -100,7 +103,7 @@ export async function createContainer(
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const policy = overrides.policy ?? loadPolicyFile(config.policyFile);
   const clock = overrides.clock ?? systemClock;
-  const handle: DatabaseHandle = await createDatabase(config);
+  const handle: DatabaseHandle = await createDatabase(config, overrides.databasePlugins);
   const policyService = createPolicyService({ db: handle.db, clock, policy });
   // The incidents service is created below; the deadlines only need it for the visibility check.
   let incidents: IncidentsService | null = null;

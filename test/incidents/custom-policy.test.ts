@@ -200,8 +200,8 @@ describe('the shipped example policy (policies/examples/sev-1-to-4.yaml)', () =>
         types: ['incident.phase_changed'],
       });
       expect(moves.items.map((e) => e.data)).toEqual([
-        { from: 'triage', to: 'resolve', skipped: ['mitigate'] },
-        { from: 'resolve', to: 'closed', skipped: ['review'] },
+        { from: 'triage', to: 'resolve', skipped: ['mitigate'], closes: false },
+        { from: 'resolve', to: 'closed', skipped: ['review'], closes: true },
       ]);
     } finally {
       await c.close();

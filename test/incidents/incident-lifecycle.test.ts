@@ -387,6 +387,7 @@ describe('the non-critical path', () => {
       from: 'detection_analysis',
       to: 'lessons_learned',
       skipped: ['containment', 'eradication', 'recovery'],
+      closes: false,
     });
     expect(types(timeline.items)).not.toContain('incident.line_stopped');
     expect((await runCli(['verify'], t.database.env)).code).toBe(0);

@@ -2,7 +2,7 @@
 // DATABASE_URL is set. The rest of the code sees one Kysely<Database> and never the driver.
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { ensurePrivateFolderSync, touchPrivateFileSync } from '../private-files.ts';
@@ -41,10 +41,14 @@ export function openSqlite(path: string): SQLite.Database {
   return sqlite;
 }
 
-export async function createDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+/** `plugins`: Kysely plugins on every query (the statement-counting bench uses one). */
+export async function createDatabase(
+  config: DatabaseConfig,
+  plugins: KyselyPlugin[] = [],
+): Promise<DatabaseHandle> {
   if (config.database === 'sqlite') {
     const sqlite = openSqlite(config.sqlitePath);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   const schema = config.pgSchema;
@@ -56,7 +60,7 @@ export async function createDatabase(config: DatabaseConfig): Promise<DatabaseHa
   });
   // An idle client that loses its server must not crash the process; queries will report it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
   if (schema !== 'public') {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db).catch((error: unknown) => {
       // Two instances racing to create the schema: the loser sees a duplicate; the schema exists.

@@ -9,6 +9,7 @@ import type {
   TaskStatus,
   TaskType,
 } from '../../../shared/domain/incidents.ts';
+import type { StoredEvent } from '../../db/event-store.ts';
 import type { Visibility } from '../../db/schema.ts';
 import type { PanelMember } from './incident-state.ts';
 
@@ -95,7 +96,8 @@ export interface IncidentEventData {
     followUpTaskId: string;
   };
   'incident.handed_off': { trackerUrl: string };
-  'incident.phase_changed': { from: string; to: string; skipped: string[] };
+  /** `closes`: the phase moved to is terminal (the incident is closed). */
+  'incident.phase_changed': { from: string; to: string; skipped: string[]; closes: boolean };
   'incident.decision_logged': {
     decisionId: string;
     what: string;
@@ -165,6 +167,9 @@ export const INCIDENT_EVENT_TYPES = [
 export type IncidentEvent = {
   [K in IncidentEventType]: { type: K; data: IncidentEventData[K]; visibility: Visibility };
 }[IncidentEventType];
+
+/** An event as decided by the rules, with what the log added. */
+export type RecordedIncidentEvent = IncidentEvent & Pick<StoredEvent, 'seq' | 'at' | 'actorId'>;
 
 export function incidentEvent<K extends IncidentEventType>(
   type: K,

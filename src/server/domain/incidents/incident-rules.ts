@@ -200,7 +200,8 @@ export function handOffToDevelopment(
 /** A refused move (a closed incident too) lists every reason in `failedChecks`. */
 export function movePhase(state: IncidentState, policy: Policy, to: string): IncidentEvent[] {
   const move = planPhaseMove(state, policy, to);
-  return [ev('incident.phase_changed', { ...move })];
+  const closes = policy.phases.find((p) => p.id === move.to)?.terminal ?? false;
+  return [ev('incident.phase_changed', { ...move, closes })];
 }
 
 export function logDecision(

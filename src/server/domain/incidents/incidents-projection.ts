@@ -1,12 +1,48 @@
-// Writes the incident projections from the events just appended, in the same transaction: the
-// one place that turns the record into the current state that queries read.
-import type { StoredEvent } from '../../db/event-store.ts';
+// Records an incident's events: appends them to its stream and writes the projections, in the
+// caller's transaction, and answers the state they produce (reduced in memory, not read back).
+// The one place that turns the record into the current state that queries read.
+import { appendEvents } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import { newId } from '../../ids.ts';
-import type { IncidentEvent } from './incident-events.ts';
+import type { IncidentEvent, RecordedIncidentEvent } from './incident-events.ts';
+import { reduceIncident } from './incident-reducer.ts';
+import type { IncidentState } from './incident-state.ts';
 
-/** An event as decided by the rules, with what the log added. */
-export type RecordedIncidentEvent = IncidentEvent & Pick<StoredEvent, 'seq' | 'at' | 'actorId'>;
+export type { RecordedIncidentEvent };
+
+/**
+ * Appends events to an incident's stream at the version of `state` (null: a new incident, id
+ * `incidentId`; a concurrent change makes the append a CONFLICT), projects them, and answers the
+ * incident's state after them.
+ */
+export async function appendToIncident(
+  tx: Executor,
+  incidentId: string,
+  state: IncidentState | null,
+  events: readonly IncidentEvent[],
+  actorId: string | null,
+  at: number,
+): Promise<IncidentState> {
+  if (events.length === 0) {
+    if (!state) throw new Error(`nothing to record for the new incident ${incidentId}`);
+    return state;
+  }
+  const stored = await appendEvents(tx, {
+    streamId: incidentId,
+    streamType: 'incident',
+    expectedVersion: state?.version ?? 0,
+    at,
+    events: events.map((e) => ({
+      type: e.type,
+      visibility: e.visibility,
+      actorId,
+      data: e.data as unknown as Record<string, unknown>,
+    })),
+  });
+  const recorded = events.map((e, i) => ({ ...e, seq: stored[i]!.seq, at, actorId }));
+  await projectIncidentEvents(tx, incidentId, recorded);
+  return reduceIncident(state, recorded, incidentId);
+}
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
@@ -27,14 +63,13 @@ async function linkReports(tx: Executor, incidentId: string, reportIds: string[]
     .execute();
 }
 
-export async function projectIncidentEvents(
+async function projectIncidentEvents(
   tx: Executor,
   incidentId: string,
   events: readonly RecordedIncidentEvent[],
-  closedPhase: string,
 ): Promise<void> {
   for (const event of events) {
-    await projectOne(tx, incidentId, event, closedPhase);
+    await projectOne(tx, incidentId, event);
   }
   const last = events[events.length - 1];
   if (last) {
@@ -46,12 +81,7 @@ export async function projectIncidentEvents(
   }
 }
 
-async function projectOne(
-  tx: Executor,
-  id: string,
-  event: RecordedIncidentEvent,
-  closedPhase: string,
-) {
+async function projectOne(tx: Executor, id: string, event: RecordedIncidentEvent) {
   const { at, actorId } = event;
   const incident = () => tx.updateTable('incidents').where('id', '=', id);
   switch (event.type) {
@@ -334,7 +364,7 @@ async function projectOne(
     case 'incident.phase_changed': {
       const d = event.data;
       await incident()
-        .set({ phase: d.to, closed_at: d.to === closedPhase ? at : null })
+        .set({ phase: d.to, closed_at: d.closes ? at : null })
         .execute();
       return;
     }

@@ -12,6 +12,14 @@ import type {
   TaskType,
 } from '../../../shared/domain/incidents.ts';
 import type { Database, Executor } from '../../db/schema.ts';
+import {
+  containmentOrder,
+  memberOrder,
+  roleOrder,
+  taskOrder,
+  text,
+  voteOrder,
+} from './incident-reducer.ts';
 import type { IncidentState } from './incident-state.ts';
 
 const INCIDENT_COLUMNS = [
@@ -114,10 +122,8 @@ export async function findIncidentState(
         .execute(),
       tx
         .selectFrom('incident_report_links')
-        .select('report_id')
+        .select(['report_id', 'linked_at'])
         .where('incident_id', '=', id)
-        .orderBy('linked_at')
-        .orderBy('report_id')
         .execute(),
       tx
         .selectFrom('incident_participants')
@@ -155,40 +161,53 @@ export async function findIncidentState(
     trackerUrl: row.tracker_url,
     deEscalatedAt: num(row.de_escalated_at),
     panelRound: Number(row.panel_round),
-    panelMembers: members.map((m) => ({ userId: m.user_id, seat: m.seat as PanelSeat })),
-    votes: votes.map((v) => ({
-      memberId: v.member_id,
-      seat: v.seat as PanelSeat,
-      answers: JSON.parse(v.answers_json) as Record<string, boolean>,
-      vote: v.vote as Criticality,
-      rationale: v.rationale,
-      at: Number(v.at),
-    })),
-    roles: roles.map((r) => ({ role: r.role, userId: r.user_id, since: Number(r.from_at) })),
-    tasks: tasks.map((t) => ({
-      id: t.id,
-      type: t.type as TaskType,
-      title: t.title,
-      description: t.description,
-      assigneeId: t.assignee_id,
-      dueAt: num(t.due_at),
-      status: t.status as TaskStatus,
-      createdAt: Number(t.created_at),
-      updatedAt: Number(t.updated_at),
-      completedAt: num(t.completed_at),
-    })),
-    containment: containment.map((c) => ({
-      id: c.id,
-      kind: c.kind as ContainmentKind,
-      description: c.description,
-      status: c.status as ContainmentStatus,
-      justification: c.justification,
-      recordedAt: Number(c.recorded_at),
-      endedAt: num(c.ended_at),
-    })),
-    milestones: milestones.map((m) => m.milestone as Milestone),
-    reportIds: reports.map((r) => r.report_id),
-    participants: participants.map((p) => p.user_id),
+    panelMembers: members
+      .map((m) => ({ userId: m.user_id, seat: m.seat as PanelSeat }))
+      .sort(memberOrder),
+    votes: votes
+      .map((v) => ({
+        memberId: v.member_id,
+        seat: v.seat as PanelSeat,
+        answers: JSON.parse(v.answers_json) as Record<string, boolean>,
+        vote: v.vote as Criticality,
+        rationale: v.rationale,
+        at: Number(v.at),
+      }))
+      .sort(voteOrder),
+    roles: roles
+      .map((r) => ({ role: r.role, userId: r.user_id, since: Number(r.from_at) }))
+      .sort(roleOrder),
+    tasks: tasks
+      .map((t) => ({
+        id: t.id,
+        type: t.type as TaskType,
+        title: t.title,
+        description: t.description,
+        assigneeId: t.assignee_id,
+        dueAt: num(t.due_at),
+        status: t.status as TaskStatus,
+        createdAt: Number(t.created_at),
+        updatedAt: Number(t.updated_at),
+        completedAt: num(t.completed_at),
+      }))
+      .sort(taskOrder),
+    containment: containment
+      .map((c) => ({
+        id: c.id,
+        kind: c.kind as ContainmentKind,
+        description: c.description,
+        status: c.status as ContainmentStatus,
+        justification: c.justification,
+        recordedAt: Number(c.recorded_at),
+        endedAt: num(c.ended_at),
+      }))
+      .sort(containmentOrder),
+    milestones: milestones.map((m) => m.milestone as Milestone).sort(text),
+    // In the order they were linked; ids linked at the same moment by id.
+    reportIds: reports
+      .sort((a, b) => Number(a.linked_at) - Number(b.linked_at) || text(a.report_id, b.report_id))
+      .map((r) => r.report_id),
+    participants: participants.map((p) => p.user_id).sort(text),
     createdBy: row.created_by,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),

@@ -2,7 +2,7 @@
 // decide, append the events at the loaded version (a concurrent change makes this CONFLICT),
 // project them, and let the line rules stop or resume the line in the same transaction.
 import type { Clock } from '../../clock.ts';
-import { appendEvents, listStreamEvents } from '../../db/event-store.ts';
+import { listStreamEvents } from '../../db/event-store.ts';
 import { allocateYearlyKey } from '../../db/key-sequence.ts';
 import type { Db, Executor, Visibility } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -25,7 +25,7 @@ import type { VoteInput } from './assessment-rules.ts';
 import type { IncidentFields, TaskFields } from './incident-events.ts';
 import { assertCommanderOr, assertVisible, isAdmin, isVisibleTo } from './access-rules.ts';
 import type { IncidentState, RuleContext } from './incident-state.ts';
-import { projectIncidentEvents } from './incidents-projection.ts';
+import { appendToIncident } from './incidents-projection.ts';
 import * as repo from './incidents-repository.ts';
 import { listLineHistory, listStoppingIncidents } from './line-repository.ts';
 import { failedExitChecks } from './phase-rules.ts';
@@ -128,37 +128,6 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     return policy;
   }
 
-  async function record(
-    tx: Executor,
-    state: Pick<IncidentState, 'id' | 'version'>,
-    policy: Policy,
-    events: IncidentEvent[],
-    actor: Actor,
-    at: number,
-  ): Promise<void> {
-    if (events.length === 0) return;
-    const stored = await appendEvents(tx, {
-      streamId: state.id,
-      streamType: 'incident',
-      expectedVersion: state.version,
-      at,
-      events: events.map((e) => ({
-        type: e.type,
-        visibility: e.visibility,
-        actorId: actor.userId,
-        data: e.data as unknown as Record<string, unknown>,
-      })),
-    });
-    const recorded = events.map((e, i) => ({
-      ...e,
-      seq: stored[i]!.seq,
-      at,
-      actorId: actor.userId,
-    }));
-    const closedPhase = policy.phases[policy.phases.length - 1]!.id;
-    await projectIncidentEvents(tx, state.id, recorded, closedPhase);
-  }
-
   async function load(tx: Executor, ref: string, actor: Actor): Promise<IncidentState> {
     const state = await repo.findIncidentState(tx, ref);
     if (!state) throw new AppError('NOT_FOUND', 'Incident was not found');
@@ -166,35 +135,37 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     return state;
   }
 
-  /** After any change: the line rules may stop or resume the line. */
-  async function settleLine(tx: Executor, id: string, policy: Policy, actor: Actor, at: number) {
-    const after = (await repo.findIncidentState(tx, id))!;
-    const change = lineChange(after, policy);
-    if (!change) return after;
-    const type = change.change === 'stopped' ? 'incident.line_stopped' : 'incident.line_resumed';
-    await record(tx, after, policy, [incidentEvent(type, { reason: change.reason })], actor, at);
-    const settled = (await repo.findIncidentState(tx, id))!;
-    if (change.change === 'stopped') await deps.onLineStopped?.(tx, settled, change.reason, at);
-    return settled;
-  }
-
-  /** After any change: the clocks recompute the deadlines and record those met. */
-  async function settleClocks(
+  /**
+   * Records a command's events, then lets the line and the clocks react, all on the state in
+   * memory (each append answers the state its events produce): the line rules may stop or resume
+   * the line, then the clocks recompute the deadlines and record those met. Clock events change
+   * nothing the line rules read, so one pass reaches the fixed point.
+   */
+  async function recordAndSettle(
     tx: Executor,
-    after: IncidentState,
+    incidentId: string,
+    before: IncidentState | null,
     policy: Policy,
-    events: readonly IncidentEvent[],
+    events: IncidentEvent[],
     actor: Actor,
     at: number,
   ): Promise<IncidentState> {
-    if (!deps.clocks) return after;
-    const clockEvents = await deps.clocks.afterChange(tx, after, policy, events, at);
-    if (clockEvents.length === 0) return after;
-    await record(tx, after, policy, clockEvents, actor, at);
-    return (await repo.findIncidentState(tx, after.id))!;
+    let state = await appendToIncident(tx, incidentId, before, events, actor.userId, at);
+    const line = lineChange(state, policy);
+    if (line) {
+      const type = line.change === 'stopped' ? 'incident.line_stopped' : 'incident.line_resumed';
+      const lineEvent = incidentEvent(type, { reason: line.reason });
+      state = await appendToIncident(tx, incidentId, state, [lineEvent], actor.userId, at);
+      if (line.change === 'stopped') await deps.onLineStopped?.(tx, state, line.reason, at);
+    }
+    if (deps.clocks) {
+      const clockEvents = await deps.clocks.afterChange(tx, state, policy, events, at);
+      state = await appendToIncident(tx, incidentId, state, clockEvents, actor.userId, at);
+    }
+    return state;
   }
 
-  /** Load → check version → rules decide → append and project → settle the line. */
+  /** Load once → check version → rules decide → record, and let the line and clocks settle. */
   async function change(
     actor: Actor,
     ref: string,
@@ -217,9 +188,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       const now = clock.now();
       const events = await decide(state, policy, now, tx);
       if (events.length === 0) return state;
-      await record(tx, state, policy, events, actor, now);
-      const after = await settleLine(tx, state.id, policy, actor, now);
-      return settleClocks(tx, after, policy, events, actor, now);
+      return recordAndSettle(tx, state.id, state, policy, events, actor, now);
     });
     return assessment.viewIncident(changed, actor.userId);
   }
@@ -261,9 +230,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       { ...input, key, declaredAt: input.declaredAt ?? now },
       ctx,
     );
-    await record(tx, { id, version: 0 }, inForce.policy, events, actor, now);
-    const after = await settleLine(tx, id, inForce.policy, actor, now);
-    return settleClocks(tx, after, inForce.policy, events, actor, now);
+    return recordAndSettle(tx, id, null, inForce.policy, events, actor, now);
   }
 
   return {
@@ -583,7 +550,8 @@ function visibleToParticipant(actor: Actor): string | null {
 
 /**
  * Records clock events (reminders, breaches, escalations, deadlines met) on an incident's stream
- * in the caller's transaction, at the incident's current version.
+ * in the caller's transaction, at the incident's current version; false when there is no such
+ * incident or nothing to record.
  */
 export async function recordClockEvents(
   tx: Executor,
@@ -591,23 +559,10 @@ export async function recordClockEvents(
   events: IncidentEvent[],
   at: number,
 ): Promise<boolean> {
+  if (events.length === 0) return false;
   const state = await repo.findIncidentState(tx, incidentId);
-  if (!state || events.length === 0) return false;
-  const stored = await appendEvents(tx, {
-    streamId: state.id,
-    streamType: 'incident',
-    expectedVersion: state.version,
-    at,
-    events: events.map((e) => ({
-      type: e.type,
-      visibility: e.visibility,
-      actorId: null,
-      data: e.data as unknown as Record<string, unknown>,
-    })),
-  });
-  const recorded = events.map((e, i) => ({ ...e, seq: stored[i]!.seq, at, actorId: null }));
-  // Clock events change no projected field, so the closed phase is not needed here.
-  await projectIncidentEvents(tx, state.id, recorded, '');
+  if (!state) return false;
+  await appendToIncident(tx, state.id, state, events, null, at);
   return true;
 }
 
