@@ -112,3 +112,71 @@ describe('authorization matrix over every /api/v1 route', () => {
     }
   });
 });
+
+describe("a token's scope narrows an incident commander's rights", () => {
+  const inject = (
+    method: 'POST' | 'DELETE',
+    url: string,
+    headers: Record<string, string>,
+    payload?: object,
+  ) => t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+
+  async function tokenOf(session: Record<string, string>, permissions: string[]) {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: session,
+      payload: { name: permissions.join(' '), permissions },
+    });
+    expect(res.statusCode).toBe(201);
+    return { authorization: `Bearer ${res.json().token}` };
+  }
+
+  it('a commander’s token scoped to incidents.update cannot hand out roles or close; with incidents.command it can', async () => {
+    const lead = await createUser(t, { roles: ['security_lead'] });
+    const leadSession = await signIn(t, lead.email, lead.password);
+    const commander = await createUser(t, { roles: ['responder'] });
+    const other = await createUser(t, { roles: ['responder'] });
+    const opened = await inject('POST', '/api/v1/incidents', leadSession, { title: 'Commanded' });
+    expect(opened.statusCode).toBe(201);
+    const incident = `/api/v1/incidents/${opened.json().key}`;
+    const assigned = await inject('POST', `${incident}/roles`, leadSession, {
+      role: 'incident_commander',
+      userId: commander.id,
+    });
+    expect(assigned.statusCode).toBe(200);
+
+    const session = await signIn(t, commander.email, commander.password);
+    const narrow = await tokenOf(session, ['incidents.read', 'incidents.update']);
+    const commanding = await tokenOf(session, [
+      'incidents.read',
+      'incidents.update',
+      'incidents.command',
+    ]);
+    const assign = { role: 'security_engineer', userId: other.id };
+    const refusals = [
+      await inject('POST', `${incident}/roles`, narrow, assign),
+      await inject('DELETE', `${incident}/roles/incident_commander/${commander.id}`, narrow),
+      await inject('POST', `${incident}/phase`, narrow, { phase: 'closed' }),
+    ];
+    for (const res of refusals) {
+      expect(res.statusCode).toBe(403);
+      expect(res.json().permission).toBe('incidents.command');
+      expect(res.json().detail).toContain('incidents.command');
+    }
+    const roles = await t.app.inject({ method: 'GET', url: incident, headers: session });
+    expect(roles.json().incident.roles.map((r: { role: string }) => r.role)).toEqual([
+      'incident_commander',
+    ]);
+
+    expect((await inject('POST', `${incident}/roles`, commanding, assign)).statusCode).toBe(200);
+    // Past the permission check: the policy's exit checks answer.
+    const close = await inject('POST', `${incident}/phase`, commanding, { phase: 'closed' });
+    expect(close.statusCode).toBe(422);
+    // The commander's own session has incidents.command through the responder role.
+    expect(
+      (await inject('DELETE', `${incident}/roles/security_engineer/${other.id}`, session))
+        .statusCode,
+    ).toBe(200);
+  });
+});

@@ -24,6 +24,9 @@ export const PERMISSIONS = [
   'incidents.decide',
   'incidents.manage_roles',
   'incidents.close',
+  // what an incident's commander may do on that incident (manage its roles, close it) beyond
+  // their own permissions: a token must carry it for the commander's rights to come along
+  'incidents.command',
   'line.read',
   // reports (private intake from outside reporters)
   'reports.read',

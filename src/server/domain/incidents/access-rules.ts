@@ -28,16 +28,28 @@ export function assertVisible(state: IncidentState, actor: Actor): void {
   }
 }
 
+/**
+ * The permission, or the incident's commander role together with `incidents.command`: a token
+ * carries a commander's rights only when its scope says so. The refusal names what is missing.
+ */
 export function assertCommanderOr(
   state: IncidentState,
   actor: Actor,
   permission: 'incidents.close' | 'incidents.manage_roles',
   what: string,
 ): void {
-  if (!can(actor, permission) && !holdsRole(state, actor.userId, COMMANDER_ROLE)) {
+  if (can(actor, permission)) return;
+  const commands = holdsRole(state, actor.userId, COMMANDER_ROLE);
+  if (commands && can(actor, 'incidents.command')) return;
+  if (commands)
     throw new AppError(
       'FORBIDDEN',
-      `Only someone allowed to ${what}, or this incident's commander, may do this`,
+      `This needs the ${permission} permission, or incidents.command as this incident's commander; this ${actor.kind === 'token' ? "token's scope" : 'account'} has neither`,
+      { permission: 'incidents.command' },
     );
-  }
+  throw new AppError(
+    'FORBIDDEN',
+    `Only someone allowed to ${what} (${permission}), or this incident's commander, may do this`,
+    { permission },
+  );
 }

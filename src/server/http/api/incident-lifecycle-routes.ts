@@ -126,7 +126,8 @@ export async function incidentLifecycleRoutes(
       method: post,
       url: url('roles'),
       permission: 'incidents.update',
-      summary: 'Assign an incident role, or hand it over (replacesUserId)',
+      summary:
+        "Assign an incident role, or hand it over (replacesUserId); needs incidents.manage_roles, or incidents.command as the incident's commander",
       body: AssignRole,
     },
     (actor, ref, v, body) => s.assignRole(actor, ref, v, body),
@@ -137,7 +138,8 @@ export async function incidentLifecycleRoutes(
       method: 'DELETE',
       url: url('roles/:role/:userId'),
       permission: 'incidents.update',
-      summary: 'Release an incident role',
+      summary:
+        "Release an incident role; needs incidents.manage_roles, or incidents.command as the incident's commander",
       params: RoleParams,
     },
     (actor, ref, v, _body, params) => s.releaseRole(actor, ref, v, params.role!, params.userId!),
@@ -209,7 +211,8 @@ export async function incidentLifecycleRoutes(
       method: post,
       url: url('phase'),
       permission: 'incidents.update',
-      summary: 'Move to a later phase; 422 lists every reason it is refused in failedChecks',
+      summary:
+        "Move to a later phase; 422 lists every reason it is refused in failedChecks. Closing needs incidents.close, or incidents.command as the incident's commander",
       body: MovePhase,
       refusal: phaseRefused,
     },

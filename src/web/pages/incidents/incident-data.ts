@@ -118,7 +118,8 @@ const COMMANDER = 'incident_commander';
 export function useRights(incident: Incident) {
   const can = useCan();
   const me = useSession().user.id;
-  const commander = incident.roles.some((r) => r.role === COMMANDER && r.userId === me);
+  const commander =
+    can('incidents.command') && incident.roles.some((r) => r.role === COMMANDER && r.userId === me);
   const open = incident.closedAt === null;
   return {
     me,
