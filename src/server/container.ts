@@ -262,7 +262,13 @@ export async function createContainer(
       messageIdDomain: new URL(config.baseUrl).hostname,
     },
   });
-  const live = createLiveService({ db: handle.db });
+  const live = createLiveService({
+    db: handle.db,
+    subjects: {
+      incidentAudiences: (ids) => services.incidents.findAudiences(ids),
+      reportLinks: (ids) => reports.findLinks(ids),
+    },
+  });
   const liveFeed = new LiveFeed({
     db: handle.db,
     live,

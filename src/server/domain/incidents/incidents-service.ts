@@ -279,6 +279,10 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       return hash === null ? null : policyOf(hash);
     },
 
+    /** Key, restriction and participants of these incidents, by id (who may hear of them). */
+    findAudiences: (ids: readonly string[], executor: Executor = db) =>
+      repo.findIncidentAudiences(executor, ids),
+
     /** Ids of the restricted incidents this actor may not see (none for admins). */
     async listHiddenIncidentIds(actor: Actor, executor: Executor = db): Promise<string[]> {
       if (isAdmin(actor)) return [];

@@ -8,12 +8,22 @@ import {
   type LoggedEvent,
 } from '../../db/event-store.ts';
 import type { Db } from '../../db/schema.ts';
-import { findIncidentAudiences } from '../incidents/index.ts';
-import { findReportLinks } from '../reports/index.ts';
+import type { IncidentAudience } from '../incidents/index.ts';
 import { noticeFor, type LiveNotice } from './live-rules.ts';
+
+/** What the live stream needs of the incidents and reports subjects (wired in container.ts). */
+export interface LiveSubjects {
+  /** Key, restriction and participants of these incidents, by id. */
+  incidentAudiences(ids: readonly string[]): Promise<Map<string, IncidentAudience>>;
+  /** Each report's key and the incident it is linked to (or null), by id. */
+  reportLinks(
+    ids: readonly string[],
+  ): Promise<Map<string, { key: string; incidentId: string | null }>>;
+}
 
 export interface LiveServiceDeps {
   db: Db;
+  subjects: LiveSubjects;
 }
 
 export interface Missed {
@@ -28,17 +38,17 @@ const idsOf = (events: LoggedEvent[], streamType: string) => [
   ...new Set(events.filter((e) => e.streamType === streamType).map((e) => e.streamId)),
 ];
 
-export function createLiveService({ db }: LiveServiceDeps) {
+export function createLiveService({ db, subjects }: LiveServiceDeps) {
   async function noticesOf(events: LoggedEvent[]): Promise<LiveNotice[]> {
     if (events.length === 0) return [];
     const [incidents, links] = await Promise.all([
-      findIncidentAudiences(db, idsOf(events, 'incident')),
-      findReportLinks(db, idsOf(events, 'report')),
+      subjects.incidentAudiences(idsOf(events, 'incident')),
+      subjects.reportLinks(idsOf(events, 'report')),
     ]);
     const reports = new Map([...links].map(([id, link]) => [id, link.key]));
     // A report linked to an incident is heard only by those who may see the incident.
     const linkedIds = [...links.values()].flatMap((link) => link.incidentId ?? []);
-    const linked = await findIncidentAudiences(db, [...new Set(linkedIds)]);
+    const linked = await subjects.incidentAudiences([...new Set(linkedIds)]);
     const reportIncidents = new Map(
       [...links].flatMap(([id, link]) => {
         const audience = link.incidentId === null ? undefined : linked.get(link.incidentId);

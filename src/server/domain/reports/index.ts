@@ -13,7 +13,7 @@ export { createAttachmentStore, detectType, type AttachmentStore } from './attac
 export type { IncomingFile, Receipt } from './reports-intake.ts';
 export type { PortalView, PortalSession } from './reports-portal.ts';
 export { PORTAL_SESSION_TTL, SIGN_IN_LIMITS } from './reports-portal.ts';
-export { findReportKeys, findReportLinks, findVerifiedReportIds } from './reports-repository.ts';
+export { findReportKeys, findVerifiedReportIds } from './reports-repository.ts';
 export type { ReportIncidents, IncidentSight } from './reports-access.ts';
 export type {
   ReportRecord,

@@ -3,7 +3,7 @@
 import type { Executor } from '../../db/schema.ts';
 import type { NoticeReader } from '../actor.ts';
 import { findNoticeHeadline } from './reports-access.ts';
-import { listCreditedReporters } from './reports-repository.ts';
+import { findReportLinks, listCreditedReporters } from './reports-repository.ts';
 import type { ReportsDeps } from './reports-context.ts';
 import { createConversation } from './reports-conversation.ts';
 import { createIntake } from './reports-intake.ts';
@@ -16,6 +16,9 @@ export function createReportsService(deps: ReportsDeps) {
     ...createPortal(deps),
     ...createTriage(deps),
     ...createConversation(deps),
+    /** Each report's key and the incident it is linked to (or null), by id. */
+    findLinks: (ids: readonly string[], executor: Executor = deps.db) =>
+      findReportLinks(executor, ids),
     /** Names of reporters who agreed to be credited, once their report is fixed. */
     listAcknowledgments: () => listCreditedReporters(deps.db),
     /** For notices about a report (deadlines): its key, and its summary if the reader may see it. */
