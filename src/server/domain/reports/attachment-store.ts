@@ -1,8 +1,10 @@
 // Evidence files from reporters: the type is detected from the bytes (never from the name), the
 // SHA-256 recorded, and the file written under $STOPLINE_DATA_DIR/attachments/, outside any web
-// root, under a name we choose. The reporter's file name is kept only as data.
-import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+// root, under a name we choose. The reporter's file name is kept only as data. Files from the
+// public forms are streamed to a staging folder (attachments/.incoming/) as they arrive, never
+// held in memory whole, and moved into place when their report or reply is recorded.
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { ensurePrivateFolder, openPrivateFile } from '../../private-files.ts';
@@ -13,10 +15,23 @@ export interface InspectedFile {
   size: number;
 }
 
+/** A file written to the staging folder as it arrived, inspected on the way. */
+export interface StagedFile extends InspectedFile {
+  /** Relative to the data folder. */
+  stagedPath: string;
+}
+
 export interface AttachmentStore {
   inspect(bytes: Buffer): Promise<InspectedFile>;
   /** Writes durably (fsync) and returns the path relative to the data folder. */
   save(reportId: string, attachmentId: string, bytes: Buffer): Promise<string>;
+  /**
+   * Streams a file to the staging folder (fsync), hashing it and detecting its type on the way;
+   * on any error the partial file is removed.
+   */
+  stage(source: AsyncIterable<Buffer>): Promise<StagedFile>;
+  /** Moves a staged file into place and returns its path relative to the data folder. */
+  keep(reportId: string, attachmentId: string, staged: StagedFile): Promise<string>;
   read(storedPath: string): Promise<Buffer>;
   remove(storedPath: string): Promise<void>;
 }
@@ -34,8 +49,12 @@ export async function detectType(bytes: Buffer): Promise<string> {
   return 'text/plain';
 }
 
+/** How much of the start of a streamed file is kept to detect its type. */
+const HEAD_BYTES = 64 * 1024;
+
 export function createAttachmentStore(dataDir: string): AttachmentStore {
   const root = resolve(dataDir, 'attachments');
+  const staging = join('attachments', '.incoming');
   const absolute = (storedPath: string) => {
     const path = resolve(dataDir, storedPath);
     if (!path.startsWith(root + sep))
@@ -61,6 +80,48 @@ export function createAttachmentStore(dataDir: string): AttachmentStore {
       } finally {
         await file.close();
       }
+      return storedPath;
+    },
+    async stage(source) {
+      const stagedPath = join(staging, randomUUID());
+      const path = absolute(stagedPath);
+      await ensurePrivateFolder(dirname(path));
+      const file = await openPrivateFile(path, 'wx');
+      const hash = createHash('sha256');
+      const head: Buffer[] = [];
+      let headSize = 0;
+      let size = 0;
+      try {
+        try {
+          for await (const chunk of source) {
+            hash.update(chunk);
+            size += chunk.length;
+            if (headSize < HEAD_BYTES) {
+              head.push(chunk.subarray(0, HEAD_BYTES - headSize));
+              headSize += Math.min(chunk.length, HEAD_BYTES - headSize);
+            }
+            await file.write(chunk);
+          }
+          await file.datasync();
+        } finally {
+          await file.close();
+        }
+      } catch (error) {
+        await rm(path, { force: true });
+        throw error;
+      }
+      return {
+        stagedPath,
+        size,
+        sha256: hash.digest('hex'),
+        detectedType: await detectType(Buffer.concat(head)),
+      };
+    },
+    async keep(reportId, attachmentId, staged) {
+      const storedPath = join('attachments', reportId, attachmentId);
+      const path = absolute(storedPath);
+      await ensurePrivateFolder(dirname(path));
+      await rename(absolute(staged.stagedPath), path);
       return storedPath;
     },
     read: (storedPath) => readFile(absolute(storedPath)),

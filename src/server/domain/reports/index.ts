@@ -9,7 +9,12 @@ export type {
   ReportClockHook,
 } from './reports-context.ts';
 export { recordReportClockEvents } from './reports-clock-events.ts';
-export { createAttachmentStore, detectType, type AttachmentStore } from './attachment-store.ts';
+export {
+  createAttachmentStore,
+  detectType,
+  type AttachmentStore,
+  type StagedFile,
+} from './attachment-store.ts';
 export type { IncomingFile, Receipt } from './reports-intake.ts';
 export type { PortalView, PortalSession } from './reports-portal.ts';
 export { PORTAL_SESSION_TTL, SIGN_IN_LIMITS } from './reports-portal.ts';

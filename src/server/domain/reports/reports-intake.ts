@@ -24,14 +24,19 @@ import {
   insertReport,
   type AttachmentRecord,
 } from './reports-repository.ts';
+import type { StagedFile } from './attachment-store.ts';
 import { acknowledgeDueAt } from './reports-rules.ts';
 import { hashSecret, newSecret } from './reports-secrets.ts';
 
-export interface IncomingFile {
-  name: string;
-  claimedType?: string;
-  bytes: Buffer;
-}
+/**
+ * A file a reporter sent: its bytes (the JSON API), or the file the public forms already streamed
+ * to the staging folder (the attachment store's `stage`).
+ */
+export type IncomingFile = { name: string; claimedType?: string } & (
+  { bytes: Buffer } | { staged: StagedFile }
+);
+
+const sizeOf = (file: IncomingFile) => ('staged' in file ? file.staged.size : file.bytes.length);
 
 export interface Receipt {
   key: string;
@@ -76,7 +81,7 @@ export function checkAttachmentLimits(deps: ReportsDeps, files: IncomingFile[]):
       { limit: attachmentMaxCount },
     );
   }
-  const big = files.find((f) => f.bytes.length > attachmentMaxBytes);
+  const big = files.find((f) => sizeOf(f) > attachmentMaxBytes);
   if (big) {
     throw new AppError(
       'PAYLOAD_TOO_LARGE',
@@ -105,8 +110,11 @@ export async function storeFiles(
   try {
     for (const file of files) {
       const id = newId();
-      const inspected = await deps.attachments.inspect(file.bytes);
-      const storedPath = await deps.attachments.save(reportId, id, file.bytes);
+      const inspected = 'staged' in file ? file.staged : await deps.attachments.inspect(file.bytes);
+      const storedPath =
+        'staged' in file
+          ? await deps.attachments.keep(reportId, id, file.staged)
+          : await deps.attachments.save(reportId, id, file.bytes);
       rows.push({
         id,
         report_id: reportId,
@@ -273,5 +281,30 @@ export function createIntake(deps: ReportsDeps) {
     }
   }
 
-  return { submitReport };
+  /** Streams a file from a public form to the staging folder (see IncomingFile). */
+  function stageUpload(source: AsyncIterable<Buffer>): Promise<StagedFile> {
+    return deps.attachments.stage(source);
+  }
+
+  /**
+   * Removes the staged files of a form that was not recorded (files already moved into place by
+   * a recorded report or reply are not touched).
+   */
+  async function discardUploads(files: IncomingFile[]): Promise<void> {
+    await Promise.all(
+      files.map((f) =>
+        'staged' in f ? deps.attachments.remove(f.staged.stagedPath) : Promise.resolve(),
+      ),
+    );
+  }
+
+  /**
+   * Refuses a sender over the hourly limit before their request body is read (a read-only look;
+   * the count itself is taken in the transaction that records the report or reply).
+   */
+  function checkIntakeAllowed(origin: { ip: string }): Promise<void> {
+    return checkIntakeRate(deps, origin.ip);
+  }
+
+  return { submitReport, stageUpload, discardUploads, checkIntakeAllowed };
 }

@@ -1,5 +1,6 @@
-// POST /api/v1/reports: the JSON intake for tools and scripts. Public and rate-limited per IP;
-// attachments travel as base64 in the JSON body (see docs/reporting.md).
+// POST /api/v1/reports: the JSON intake for tools and scripts. Public and rate-limited per IP
+// (checked before the body is read); attachments travel as base64 in the JSON body (see
+// docs/reporting.md).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ReportReceiptJson, ReportSubmissionJson } from '../../../shared/api/reports.ts';
@@ -19,6 +20,8 @@ export async function reportIntakeRoutes(app: FastifyInstance, opts: { container
     {
       config: { public: true },
       bodyLimit: intakeBodyLimit(config.attachmentMaxBytes, config.attachmentMaxCount),
+      // A sender over the hourly limit is refused before the body is read.
+      onRequest: async (request) => reports.checkIntakeAllowed({ ip: request.ip }),
       schema: {
         body: ReportSubmissionJson,
         response: { 201: ReportReceiptJson },

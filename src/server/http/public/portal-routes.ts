@@ -1,12 +1,13 @@
 // The reporter portal: POST key + access code (never in a URL) for a short-lived session cookie;
 // then the report view, replies with evidence, sign-out. Every POST must come from our own pages
 // (form-origin.ts), and every POST with the cookie carries a CSRF token derived from the session.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Container } from '../../container.ts';
 import {
   PORTAL_SESSION_TTL,
   portalCsrfToken,
   portalCsrfTokenMatches,
+  type IncomingFile,
   type ReportRecord,
 } from '../../domain/reports/index.ts';
 import { AppError } from '../../errors.ts';
@@ -15,12 +16,14 @@ import { PORTAL_PATH } from '../../../shared/domain/console-paths.ts';
 import { PORTAL_COOKIE, readCookie, setPortalCookie } from './cookies.ts';
 import { refuseCrossSiteForms } from './form-origin.ts';
 import { portalPage, signInPage } from './portal-pages.ts';
-import { readForm } from './report-form.ts';
+import { readForm, type FileLimits, type FormValues } from './report-form.ts';
 import { sendHtml } from './respond.ts';
 
 interface PortalOptions {
   container: Container;
-  fileLimits: { fileSize: number; files: number };
+  fileLimits: FileLimits;
+  /** onRequest hooks of a post that may carry files: origin, intake limit, declared size. */
+  intakeGuards: onRequestHookHandler[];
 }
 
 export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
@@ -86,24 +89,49 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
     }
   });
 
-  app.post('/portal/reply', form, async (request, reply) => {
-    const current = await session(request);
-    if (!current) {
-      return sendHtml(
-        reply,
-        401,
-        signInPage({ status: 'Your session has ended. Sign in again to send your message.' }),
+  app.post(
+    '/portal/reply',
+    { config: { public: true }, onRequest: opts.intakeGuards },
+    async (request, reply) => {
+      const current = await session(request);
+      if (!current) {
+        return sendHtml(
+          reply,
+          401,
+          signInPage({ status: 'Your session has ended. Sign in again to send your message.' }),
+        );
+      }
+      const { values, files } = await readForm(
+        request,
+        opts.fileLimits,
+        reports.stageUpload,
+        reports.discardUploads,
       );
-    }
-    const { values, files } = await readForm(request, opts.fileLimits);
+      try {
+        return await answerReply(reply, current, values, files);
+      } finally {
+        // Files of a reply refused by an error leave the staging folder (a recorded reply has
+        // moved them into place).
+        await reports.discardUploads(files);
+      }
+    },
+  );
+
+  async function answerReply(
+    reply: FastifyReply,
+    current: { token: string; report: ReportRecord },
+    values: FormValues,
+    files: IncomingFile[],
+  ) {
     if (!portalCsrfTokenMatches(current.token, values.csrf ?? '')) {
       throw new AppError('FORBIDDEN', 'This form has expired; reload the page and try again');
     }
     const body = values.body ?? '';
     try {
-      await reports.replyAsReporter(current.report.id, { body, files, ip: request.ip });
+      await reports.replyAsReporter(current.report.id, { body, files, ip: reply.request.ip });
     } catch (error) {
       if (error instanceof AppError && error.code === 'VALIDATION') {
+        await reports.discardUploads(files);
         const errors = error.details.errors ?? [{ field: 'body', message: error.message }];
         return sendHtml(
           reply,
@@ -114,7 +142,7 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
       throw error;
     }
     return reply.redirect('/portal', 303);
-  });
+  }
 
   app.post('/portal/public-url', form, async (request, reply) => {
     const current = await session(request);

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingFile } from '../../domain/reports/index.ts';
 import type { Container } from '../../container.ts';
 import { durationInWords } from '../../../shared/domain/duration-words.ts';
 import { accountLinkPages } from './account-link-pages.ts';
@@ -16,13 +17,18 @@ import { refuseCrossSiteForms } from './form-origin.ts';
 import { ERROR_PAGE_TITLES, sendErrorPage, sendHtml } from './respond.ts';
 import { portalRoutes } from './portal-routes.ts';
 import { receiptPage } from './portal-pages.ts';
-import { formToReport, readForm, reportFormPage } from './report-form.ts';
+import { refuseOverIntakeLimit, refuseOversizeMultipart } from './intake-guards.ts';
+import {
+  FORM_BODY_LIMIT,
+  formToReport,
+  type FormValues,
+  multipartBodyLimit,
+  readForm,
+  reportFormPage,
+} from './report-form.ts';
 import { securityTxt } from './security-txt.ts';
 
 const STYLESHEET = readFileSync(new URL('./assets/stopline.css', import.meta.url));
-
-/** Text of a form POST is capped here; files are capped by the multipart limits. */
-export const FORM_BODY_LIMIT = 4 * 1024 * 1024;
 
 export async function publicSite(app: FastifyInstance, opts: { container: Container }) {
   const { container } = opts;
@@ -35,8 +41,15 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
     maxFileBytes: config.attachmentMaxBytes,
   });
   const fileLimits = { fileSize: config.attachmentMaxBytes, files: config.attachmentMaxCount };
+  // Before a form post's body is read: the origin, the sender's intake limit, the declared size.
+  const intakeGuards = [
+    refuseCrossSiteForms(new URL(config.baseUrl).origin),
+    refuseOverIntakeLimit(reports),
+    refuseOversizeMultipart(multipartBodyLimit(fileLimits)),
+  ];
 
   await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT });
+  // readForm passes its own, tighter limits for each form.
   await app.register(multipart, {
     limits: { fileSize: config.attachmentMaxBytes, files: config.attachmentMaxCount },
   });
@@ -67,41 +80,63 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
     {
       config: { public: true },
       bodyLimit: FORM_BODY_LIMIT,
-      onRequest: refuseCrossSiteForms(new URL(config.baseUrl).origin),
+      onRequest: intakeGuards,
     },
     async (request, reply) => {
-      const { values, files } = await readForm(request, fileLimits);
-      if (values.website) {
-        // The spam trap is hidden from people; only a naive bot fills it in.
-        return sendHtml(
-          reply,
-          422,
-          errorPage(
-            422,
-            ERROR_PAGE_TITLES[422]!,
-            'The form was filled in automatically.',
-            String(request.id),
-          ),
-        );
+      const { values, files } = await readForm(
+        request,
+        fileLimits,
+        reports.stageUpload,
+        reports.discardUploads,
+      );
+      try {
+        return await answerReport(request, reply, values, files);
+      } finally {
+        // Files of a report that was refused by an error leave the staging folder (the answers
+        // above remove them before they are sent; a recorded report has moved them into place).
+        await reports.discardUploads(files);
       }
-      const parsed = formToReport(values);
-      if (!parsed.ok) {
-        const errors = files.length
-          ? [
-              ...parsed.errors,
-              {
-                field: 'attachments',
-                message:
-                  'Evidence files are not kept when the form is shown again; choose them again',
-              },
-            ]
-          : parsed.errors;
-        return sendHtml(reply, 400, reportFormPage(formContext(), values, errors));
-      }
-      const receipt = await reports.submitReport(parsed.fields, files, { ip: request.ip });
-      return sendHtml(reply, 200, receiptPage(receipt, acknowledgeWithin()));
     },
   );
+
+  async function answerReport(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: FormValues,
+    files: IncomingFile[],
+  ) {
+    if (values.website) {
+      // The spam trap is hidden from people; only a naive bot fills it in.
+      await reports.discardUploads(files);
+      return sendHtml(
+        reply,
+        422,
+        errorPage(
+          422,
+          ERROR_PAGE_TITLES[422]!,
+          'The form was filled in automatically.',
+          String(request.id),
+        ),
+      );
+    }
+    const parsed = formToReport(values);
+    if (!parsed.ok) {
+      const errors = files.length
+        ? [
+            ...parsed.errors,
+            {
+              field: 'attachments',
+              message:
+                'Evidence files are not kept when the form is shown again; choose them again',
+            },
+          ]
+        : parsed.errors;
+      await reports.discardUploads(files);
+      return sendHtml(reply, 400, reportFormPage(formContext(), values, errors));
+    }
+    const receipt = await reports.submitReport(parsed.fields, files, { ip: request.ip });
+    return sendHtml(reply, 200, receiptPage(receipt, acknowledgeWithin()));
+  }
 
   app.get('/policy', { config: { public: true } }, async (_request, reply) =>
     sendHtml(reply, 200, policyPage(reports.policy(), config.securityEmail)),
@@ -129,6 +164,6 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
     reply.redirect('/.well-known/security.txt', 301),
   );
 
-  await app.register(portalRoutes, { container, fileLimits });
+  await app.register(portalRoutes, { container, fileLimits, intakeGuards });
   await app.register(accountLinkPages, { container });
 }

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import { ReportFields } from '../../../shared/api/reports.ts';
 import { AppError, type FieldError } from '../../errors.ts';
-import type { IncomingFile } from '../../domain/reports/index.ts';
+import type { IncomingFile, StagedFile } from '../../domain/reports/index.ts';
 import { markup, type SafeHtml } from './html.ts';
 import { fieldHelp, inputField, textareaField } from './form-fields.ts';
 import { errorSummary, page } from './layout.ts';
@@ -35,10 +35,64 @@ export interface ParsedForm {
   files: IncomingFile[];
 }
 
-/** Reads a urlencoded or multipart body; multipart files are read with the configured limits. */
+/** Text of a form POST is capped here (urlencoded bodies, and the fields of a multipart one). */
+export const FORM_BODY_LIMIT = 4 * 1024 * 1024;
+/** One text field of a multipart form (the description, 200,000 characters, fits in UTF-8). */
+export const FORM_FIELD_MAX_BYTES = 1024 * 1024;
+/** Text fields of a multipart form (the report form has 15, a portal reply 2). */
+export const FORM_MAX_FIELDS = 20;
+
+export interface FileLimits {
+  /** Bytes per file. */
+  fileSize: number;
+  /** Files per form. */
+  files: number;
+}
+
+/** The most a multipart form may weigh in all: its text, every file at its largest, framing. */
+export function multipartBodyLimit(limits: FileLimits): number {
+  return FORM_BODY_LIMIT + 64 * 1024 + limits.files * (limits.fileSize + 2048);
+}
+
+const tooLarge = (message: string, details: Record<string, unknown> = {}) =>
+  new AppError('PAYLOAD_TOO_LARGE', message, details);
+
+/** The refusal for whatever limit the multipart parser reached. */
+function limitError(error: unknown, limits: FileLimits): unknown {
+  const code = (error as { code?: string }).code;
+  const files = `Attachments are limited to ${limits.files} files of at most ${limits.fileSize} bytes each`;
+  if (code === 'FST_FILES_LIMIT') {
+    return tooLarge(files, { field: 'attachments', limit: limits.files });
+  }
+  if (code === 'FST_FIELDS_LIMIT') {
+    return tooLarge(`The form has more than ${FORM_MAX_FIELDS} fields, the most accepted`, {
+      limit: FORM_MAX_FIELDS,
+    });
+  }
+  if (code === 'FST_PARTS_LIMIT') {
+    const parts = FORM_MAX_FIELDS + limits.files;
+    return tooLarge(`The form has more than ${parts} parts (fields and files), the most accepted`, {
+      limit: parts,
+    });
+  }
+  if ((error as { statusCode?: number }).statusCode === 413) {
+    return tooLarge(files, { field: 'attachments', limit: limits.fileSize });
+  }
+  return error;
+}
+
+/**
+ * Reads a urlencoded or multipart body. Multipart text is capped per field, in number and in all;
+ * files are streamed to the staging folder through `stage` as they arrive (never held whole in
+ * memory) and capped in size and number; the whole body is capped as it arrives, also when it is
+ * sent chunked without a length. On any refusal the files staged so far are removed. The caller
+ * removes the staged files of a form it does not record (`discardUploads`).
+ */
 export async function readForm(
   request: FastifyRequest,
-  limits: { fileSize: number; files: number },
+  limits: FileLimits,
+  stage: (source: AsyncIterable<Buffer>) => Promise<StagedFile>,
+  discard: (files: IncomingFile[]) => Promise<void>,
 ): Promise<ParsedForm> {
   const values: FormValues = {};
   const files: IncomingFile[] = [];
@@ -50,47 +104,101 @@ export async function readForm(
     }
     return { values, files };
   }
+  const iterable = request.parts({
+    // Keep the file name exactly as sent (busboy would cut it at the last slash).
+    preservePath: true,
+    limits: {
+      fileSize: limits.fileSize,
+      files: limits.files,
+      fields: FORM_MAX_FIELDS,
+      fieldSize: FORM_FIELD_MAX_BYTES,
+      parts: FORM_MAX_FIELDS + limits.files,
+    },
+  });
+  const parts = iterable[Symbol.asyncIterator]();
+  // A step that loses the race with the cap may still fail later; that is not an unhandled error.
+  const next = () => {
+    const step = parts.next();
+    step.catch(() => undefined);
+    return step;
+  };
+  // The first step starts the parser, which pipes the request into it; the body is counted from
+  // there, chunk by chunk, so a body sent without Content-Length is cut off at the cap too.
+  const first = next();
+  const total = multipartBodyLimit(limits);
+  let received = 0;
+  let refuse!: (error: AppError) => void;
+  const overflow = new Promise<never>((_resolve, reject) => (refuse = reject));
+  overflow.catch(() => undefined);
+  const raw = request.raw;
+  const count = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received <= total) return;
+    raw.off('data', count);
+    // Stop parsing; the rest of the body is read and thrown away, so the answer still arrives.
+    raw.unpipe();
+    raw.resume();
+    refuse(
+      tooLarge(`The form is larger than ${total} bytes in all, the most accepted`, {
+        limit: total,
+      }),
+    );
+  };
+  raw.on('data', count);
+  let text = 0;
   try {
-    const parts = request.parts({
-      // Keep the file name exactly as sent (busboy would cut it at the last slash).
-      preservePath: true,
-      limits: {
-        fileSize: limits.fileSize,
-        files: limits.files,
-        fields: 40,
-        fieldSize: 2 * 1024 * 1024,
-        parts: 40 + limits.files,
-      },
-    });
-    for await (const part of parts) {
+    for (let step = await Promise.race([first, overflow]); !step.done;) {
+      const part = step.value;
       if (part.type === 'file') {
         const file = part as MultipartFile;
-        const bytes = await file.toBuffer();
+        const staging = stage(file.file);
+        staging.catch(() => undefined);
+        let staged: StagedFile;
+        try {
+          staged = await Promise.race([staging, overflow]);
+        } catch (error) {
+          file.file.destroy();
+          throw error;
+        }
+        const incoming = { name: file.filename || 'unnamed', claimedType: file.mimetype, staged };
+        if (file.file.truncated) {
+          await discard([incoming]);
+          throw tooLarge(
+            `The file "${file.filename}" is larger than ${limits.fileSize} bytes; attachments are limited to ${limits.files} files of at most ${limits.fileSize} bytes each`,
+            { field: 'attachments', limit: limits.fileSize },
+          );
+        }
         // A file input left empty still sends a part with no name and no bytes.
-        if (file.filename === '' && bytes.length === 0) continue;
-        files.push({ name: file.filename || 'unnamed', claimedType: file.mimetype, bytes });
+        if (file.filename === '' && staged.size === 0) await discard([incoming]);
+        else files.push(incoming);
       } else {
         const field = part as MultipartValue;
         if ((field as { valueTruncated?: boolean }).valueTruncated) {
-          throw new AppError('PAYLOAD_TOO_LARGE', `The field "${field.fieldname}" is too long`);
+          throw tooLarge(
+            `The field "${field.fieldname}" is larger than ${FORM_FIELD_MAX_BYTES} bytes, the most accepted`,
+            { field: field.fieldname, limit: FORM_FIELD_MAX_BYTES },
+          );
         }
-        if (!(field.fieldname in values)) values[field.fieldname] = String(field.value ?? '');
+        const value = String(field.value ?? '');
+        text += Buffer.byteLength(value);
+        if (text > FORM_BODY_LIMIT) {
+          throw tooLarge(
+            `The text of the form is larger than ${FORM_BODY_LIMIT} bytes in all (at the field "${field.fieldname}"), the most accepted`,
+            { field: field.fieldname, limit: FORM_BODY_LIMIT },
+          );
+        }
+        if (!(field.fieldname in values)) values[field.fieldname] = value;
       }
+      step = await Promise.race([next(), overflow]);
     }
   } catch (error) {
-    const e = error as { statusCode?: number; code?: string };
-    if (
-      e.statusCode === 413 ||
-      e.code === 'FST_REQ_FILE_TOO_LARGE' ||
-      e.code === 'FST_FILES_LIMIT'
-    ) {
-      throw new AppError(
-        'PAYLOAD_TOO_LARGE',
-        `Attachments are limited to ${limits.files} files of at most ${limits.fileSize} bytes each`,
-        { limit: limits.fileSize, maxFiles: limits.files },
-      );
-    }
-    throw error;
+    // Whatever is left of the body is read and thrown away, not parsed.
+    raw.unpipe();
+    raw.resume();
+    await discard(files);
+    throw error instanceof AppError ? error : limitError(error, limits);
+  } finally {
+    raw.off('data', count);
   }
   return { values, files };
 }
