@@ -220,6 +220,11 @@ export const CONFIG_KEYS = {
     help: 'Seconds between keep-alive comments on the live stream (GET /api/v1/stream); its credentials are re-checked as often',
     default: '15',
   },
+  streamMaxPerCaller: {
+    env: 'STOPLINE_STREAM_MAX_PER_CALLER',
+    help: 'Live streams (GET /api/v1/stream) one session or one API token may hold open at once on each instance; one more is answered 429',
+    default: '10',
+  },
   requestTimeoutSeconds: {
     env: 'STOPLINE_REQUEST_TIMEOUT_SECONDS',
     help: 'A request whose headers and body have not fully arrived after this many seconds is answered 408 and its connection closed',
@@ -327,6 +332,7 @@ export const ConfigSchema = z
     deliveryRetrySeconds: positiveInt.default(30),
     deliveryRetryMaxSeconds: positiveInt.default(3600),
     streamHeartbeatSeconds: positiveInt.max(300, 'must be at most 300').default(15),
+    streamMaxPerCaller: positiveInt.max(1000, 'must be at most 1000').default(10),
     requestTimeoutSeconds: positiveInt.max(3600, 'must be at most 3600').default(60),
     headersTimeoutSeconds: positiveInt.max(3600, 'must be at most 3600').default(20),
     shutdownGraceSeconds: z.coerce

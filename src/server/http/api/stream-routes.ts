@@ -2,6 +2,7 @@
 // A stream subscribes to this instance's live feed, replays what a reconnecting browser missed
 // (Last-Event-ID), keeps the connection warm with heartbeat comments, re-checks its caller every
 // heartbeat, and is ended with a `closed` message when the caller signs out or the server stops.
+// One session or token holds at most STOPLINE_STREAM_MAX_PER_CALLER streams on this instance.
 import sseModule, { type SSEPluginOptions } from '@fastify/sse';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -10,7 +11,7 @@ import { LastEventId, STREAM_EVENTS, StreamNotice } from '../../../shared/api/st
 import type { Container } from '../../container.ts';
 import { AppError } from '../../errors.ts';
 import type { FeedItem } from '../../workers/live-feed.ts';
-import { recheckerFor } from '../plugins/auth-plugin.ts';
+import { credentialKey, recheckerFor } from '../plugins/auth-plugin.ts';
 import { actorOf } from './incident-commands.ts';
 import { LiveStream } from './live-stream.ts';
 
@@ -28,7 +29,8 @@ const DESCRIPTION = `Server-Sent Events. Messages:
 - \`change\`: something you may see changed; \`id\` is its position in the event log, \`data\` the notice below. Refetch what you show through the normal API.
 - \`reset\`: more changes were missed than can be replayed; refetch everything.
 - \`closed\`: the server ends the stream; \`data\` {"reason": "signed_out" | "shutting_down"}.
-A comment line (\`: heartbeat\`) comes every heartbeat. Send the last \`id\` back as \`Last-Event-ID\` (browsers do this when they reconnect) to be sent the changes missed meanwhile (at most ${REPLAY_LIMIT}).`;
+A comment line (\`: heartbeat\`) comes every heartbeat. Send the last \`id\` back as \`Last-Event-ID\` (browsers do this when they reconnect) to be sent the changes missed meanwhile (at most ${REPLAY_LIMIT}).
+One session or API token holds at most STOPLINE_STREAM_MAX_PER_CALLER streams open (per instance); one more is a 429 problem with \`limit\` "streams_per_caller".`;
 
 export async function streamRoutes(app: FastifyInstance, opts: { container: Container }) {
   const { accounts, clock, config, liveFeed } = opts.container;
@@ -36,6 +38,29 @@ export async function streamRoutes(app: FastifyInstance, opts: { container: Cont
   const heartbeatMs = config.streamHeartbeatSeconds * 1000;
   await app.register(sse, { heartbeatInterval: heartbeatMs });
   const open = new Set<LiveStream>();
+  // Open streams per session or token, counted on this instance (each instance holds its own
+  // connections, and the memory they take).
+  const maxPerCaller = config.streamMaxPerCaller;
+  const perCaller = new Map<string, number>();
+  /** Takes a slot for the caller's credential; answers the function that gives it back, once. */
+  function takeSlot(key: string): () => void {
+    const held = perCaller.get(key) ?? 0;
+    if (held >= maxPerCaller)
+      throw new AppError(
+        'RATE_LIMITED',
+        `This session or token already has ${maxPerCaller} live streams open (STOPLINE_STREAM_MAX_PER_CALLER); close one first`,
+        { limit: 'streams_per_caller', max: maxPerCaller, retryAfterSeconds: RETRY_MS / 1000 },
+      );
+    perCaller.set(key, held + 1);
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const left = (perCaller.get(key) ?? 1) - 1;
+      if (left > 0) perCaller.set(key, left);
+      else perCaller.delete(key);
+    };
+  }
 
   // One timer re-checks every open stream's caller (a stream with no news still ends on time).
   const recheckTimer = setInterval(() => {
@@ -71,6 +96,7 @@ export async function streamRoutes(app: FastifyInstance, opts: { container: Cont
     },
     async (request, reply) => {
       const lastEventId = request.headers['last-event-id'];
+      const releaseSlot = takeSlot(credentialKey(request) ?? `user:${actorOf(request).userId}`);
       // Subscribe before replaying, holding live notices back until the replay is sent: a change
       // committed meanwhile is sent (perhaps twice, which is harmless), never lost.
       const heldBack: FeedItem[] = [];
@@ -81,6 +107,7 @@ export async function streamRoutes(app: FastifyInstance, opts: { container: Cont
           stream ? stream.push(item) : heldBack.push(item),
         );
       } catch (error) {
+        releaseSlot();
         request.log.error({ err: error }, 'live updates: subscribing failed');
         throw new AppError('UNAVAILABLE', 'Live updates are not available right now', {
           retryAfterSeconds: RETRY_MS / 1000,
@@ -97,6 +124,7 @@ export async function streamRoutes(app: FastifyInstance, opts: { container: Cont
       const cleanUp = () => {
         unsubscribe();
         open.delete(live);
+        releaseSlot();
       };
       reply.sse.onClose(cleanUp);
       if (!reply.sse.isConnected) return cleanUp(); // the client left while subscribing

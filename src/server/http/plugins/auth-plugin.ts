@@ -2,6 +2,7 @@
 // answers 401 when there is none (or it is expired or revoked) and 403 when the route's permission
 // is missing, and checks CSRF on state-changing cookie requests. Refuses to start when a route
 // under /api declares neither a permission nor `public: true`.
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Permission } from '../../../shared/domain/permissions.ts';
@@ -58,6 +59,18 @@ function undeclared(route: DeclaredRoute): boolean {
 export function originOf(request: FastifyRequest) {
   const userAgent = request.headers['user-agent'];
   return { ip: request.ip, ...(typeof userAgent === 'string' ? { userAgent } : {}) };
+}
+
+/**
+ * Names the session or token a request came with (a hash, never the secret), for limits per
+ * credential; null when it came with neither.
+ */
+export function credentialKey(request: FastifyRequest): string | null {
+  const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+  const sessionId = request.credentials?.sessionId ?? null;
+  const [kind, secret] = token ? ['token', token] : sessionId ? ['session', sessionId] : [];
+  if (!kind || !secret) return null;
+  return `${kind}:${createHash('sha256').update(secret).digest('base64url')}`;
 }
 
 /**
