@@ -54,12 +54,19 @@ describe('signing in', () => {
     expect(me.json().csrfToken).toBe(body.csrfToken);
   });
 
-  it('stores only the SHA-256 of the session id', async () => {
+  it('stores only the SHA-256 of the session id, and the password as an argon2id hash', async () => {
     const user = await createUser(t, { roles: ['viewer'] });
     const headers = await signIn(t, user.email, user.password);
     const id = headers.cookie!.split('=')[1]!;
     const rows = await t.container.db.selectFrom('sessions').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(id);
+    const stored = await t.container.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(stored.password_hash).not.toContain(user.password);
   });
 
   it('gives the same answer for an unknown email and a wrong password', async () => {
