@@ -13,6 +13,7 @@ import {
   screenshot,
   signInInBrowser,
 } from '../helpers/browser.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let t: BrowserApp;
 let browser: Browser;
@@ -27,7 +28,12 @@ describe('the deadlines view', () => {
       method: 'POST',
       url: '/api/v1/incidents',
       headers,
-      payload: { title: 'Token leak in CI logs', severity: 'P1', severityRationale: 'tokens' },
+      payload: {
+        title: 'Token leak in CI logs',
+        severity: 'P1',
+        severityRationale: 'tokens',
+        severityOverride: EMERGENCY,
+      },
     });
     expect(created.statusCode, created.body).toBe(201);
     const key = created.json().key as string;

@@ -17,6 +17,7 @@ import {
   signInInBrowser,
 } from '../helpers/browser.ts';
 import { submitReport } from '../helpers/reports.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let t: BrowserApp;
 let browser: Browser;
@@ -30,7 +31,12 @@ async function containedCritical(headers: Record<string, string>, title: string)
     method: 'POST',
     url: '/api/v1/incidents',
     headers,
-    payload: { title, severity: 'P0', severityRationale: 'Customer data is being downloaded' },
+    payload: {
+      title,
+      severity: 'P0',
+      severityRationale: 'Customer data is being downloaded',
+      severityOverride: EMERGENCY,
+    },
   });
   expect(opened.statusCode).toBe(201);
   const { key, lineStopped } = opened.json() as { key: string; lineStopped: boolean };
@@ -166,6 +172,10 @@ describe('the incident page’s actions', () => {
       'De-escalated from P0 to P2: The export is off; no data leaves',
     );
     expect(await timeline.textContent()).toContain('Participant added: Carl Colleague');
+    // Declared P0 before anyone reproduced it: the timeline says who overrode, and why.
+    expect(await timeline.textContent()).toContain(
+      `Emergency: severity P0 set before verify & reproduce, by Lena Lead: ${EMERGENCY.reason}`,
+    );
 
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'incident-page');

@@ -112,9 +112,24 @@ describe('the incident panel in four browsers', () => {
     await screenshot(ownerPage, 'incidents-list');
     expect(await accessibilityViolations(ownerPage)).toEqual([]);
 
-    // The owner convenes the panel: two other responders and the security lead.
+    // The owner convenes the panel: two other responders and the security lead. Not before the
+    // issue is verified and reproduced: the button says why it waits, and stays disabled.
     await ownerPage.goto(`/app/incidents/${key}`);
     const convene = ownerPage.getByRole('form', { name: 'Convene the panel' });
+    const conveneButton = convene.getByRole('button', { name: 'Convene the panel' });
+    expect(await conveneButton.isDisabled()).toBe(true);
+    expect(await convene.getByTestId('waiting-reason').textContent()).toBe(
+      'Waiting for verify & reproduce: no reproduction is recorded yet. The policy orders it before convening the panel.',
+    );
+    const reasonId = await convene.getByTestId('waiting-reason').getAttribute('id');
+    expect(await conveneButton.getAttribute('aria-describedby')).toBe(reasonId);
+    await ownerPage.getByText('Record the reproduction', { exact: true }).click();
+    const reproduce = ownerPage.getByRole('form', { name: 'Record the reproduction' });
+    await reproduce.getByLabel('Result').selectOption('reproduced');
+    await reproduce.getByLabel('Steps').fill('Request a reset; the token is in the Referer header');
+    await reproduce.getByRole('button', { name: 'Record reproduction' }).click();
+    await expect.poll(() => conveneButton.isDisabled()).toBe(false);
+    expect(await convene.getByTestId('waiting-reason').count()).toBe(0);
     await convene.getByLabel('Responder 1').selectOption({ label: 'Ana Developer' });
     await convene.getByLabel('Responder 2').selectOption({ label: 'Ben Developer' });
     await convene.getByLabel('Security lead').selectOption({ label: 'Lena Lead' });

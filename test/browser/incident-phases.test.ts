@@ -69,13 +69,23 @@ describe('an incident page on a phone', () => {
     ]);
     expect(await page.getByTestId('phase').textContent()).toBe('Detection & analysis');
 
-    // Recording the reproduction clears that check.
+    // The severity waits for the reproduction too, and says so by its disabled button.
+    await page.getByText('Change the severity', { exact: true }).click();
+    const severityForm = page.getByRole('form', { name: 'Change the severity' });
+    const changeSeverity = severityForm.getByRole('button', { name: 'Change severity' });
+    expect(await changeSeverity.isDisabled()).toBe(true);
+    expect(await severityForm.getByTestId('waiting-reason').textContent()).toBe(
+      'Waiting for verify & reproduce: no reproduction is recorded yet. The policy orders it before setting a severity.',
+    );
+
+    // Recording the reproduction clears that check, and lets the severity be set.
     await page.getByText('Record the reproduction', { exact: true }).click();
     const reproduce = page.getByRole('form', { name: 'Record the reproduction' });
     await reproduce.getByLabel('Result').selectOption('reproduced');
     await reproduce.getByLabel('Steps').fill('Log in with ?next=https://evil.example');
     await reproduce.getByRole('button', { name: 'Record reproduction' }).click();
     await expect.poll(() => checks.textContent()).not.toMatch(/No reproduction/);
+    expect(await changeSeverity.isDisabled()).toBe(false);
     // The refusal was about the incident as it was; it goes once the incident changes.
     expect(await refusal.count()).toBe(0);
 

@@ -13,6 +13,7 @@ import {
   type BrowserApp,
 } from '../helpers/browser.ts';
 import { testDialect } from '../helpers/test-db.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 const onPostgres = testDialect === 'postgres';
 let a: BrowserApp;
@@ -51,7 +52,12 @@ describe('the console across two instances', () => {
         method: 'POST',
         url: '/api/v1/incidents',
         headers,
-        payload: { title: 'Declared on A', severity: 'P1', severityRationale: 'test' },
+        payload: {
+          title: 'Declared on A',
+          severity: 'P1',
+          severityRationale: 'test',
+          severityOverride: EMERGENCY,
+        },
       });
       expect(declared.statusCode, declared.body).toBe(201);
       const key = declared.json().key as string;

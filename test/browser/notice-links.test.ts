@@ -17,6 +17,7 @@ import {
   type SmtpReceiver,
 } from '../helpers/delivery.ts';
 import { admin, incidentInput } from '../helpers/incidents-context.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let t: BrowserApp;
 let smtp: SmtpReceiver;
@@ -91,7 +92,12 @@ describe('links in delivered notices', () => {
     // The line stops: e-mail to responders, and every endpoint.
     const incident = await t.container.services.incidents.openIncident(
       admin('opener'),
-      incidentInput({ title: 'Customer data exposed', severity: 'P0', severityRationale: 'seen' }),
+      incidentInput({
+        title: 'Customer data exposed',
+        severity: 'P0',
+        severityRationale: 'seen',
+        severityOverride: EMERGENCY,
+      }),
     );
     // A reporter hears that their report was acknowledged, with the portal link.
     const report = await t.app.inject({

@@ -20,6 +20,7 @@ import {
 } from '../helpers/delivery.ts';
 import { admin, incidentInput, responder } from '../helpers/incidents-context.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let t: TestApp;
 let smtp: SmtpReceiver;
@@ -55,7 +56,13 @@ async function declare(ownerId: string, title: string, severity: string, restric
   const svc = t.container.services.incidents;
   const incident = await svc.openIncident(
     responder(ownerId),
-    incidentInput({ title, severity, severityRationale: 'as seen', restricted }),
+    incidentInput({
+      title,
+      severity,
+      severityRationale: 'as seen',
+      severityOverride: EMERGENCY,
+      restricted,
+    }),
   );
   await svc.assignOwner(responder(ownerId), incident.id, undefined, ownerId);
   return incident;

@@ -10,6 +10,7 @@ import {
   responder,
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let c: IncidentsContext;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ describe('migration 2026-11-25-0008', () => {
     const svc = c.container.services.incidents;
     const p1 = await svc.openIncident(
       responder('dev'),
-      incidentInput({ title: 'A', severity: 'P1' }),
+      incidentInput({ title: 'A', severity: 'P1', severityOverride: EMERGENCY }),
     );
     const unset = await svc.openIncident(responder('dev'), incidentInput({ title: 'B' }));
     const report = await receiveReport(c);

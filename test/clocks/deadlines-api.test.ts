@@ -5,6 +5,7 @@ import { listStreamEvents } from '../../src/server/db/event-store.ts';
 import { loginAs } from '../helpers/auth.ts';
 import { formFields, multipart, readReceipt } from '../helpers/reports.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -63,6 +64,7 @@ describe('GET /api/v1/deadlines and /api/v1/incidents/:ref/deadlines', () => {
     const opened = await call(lead.headers, 'POST', '/api/v1/incidents', {
       title: 'Leaked token',
       severity: 'P1',
+      severityOverride: EMERGENCY,
     });
     expect(opened.statusCode).toBe(201);
     const key = opened.json().key as string;
@@ -126,6 +128,7 @@ describe('GET /api/v1/deadlines?state=next', () => {
       const opened = await call(lead.headers, 'POST', '/api/v1/incidents', {
         title: `Next deadline ${severity}`,
         severity,
+        severityOverride: EMERGENCY,
       });
       expect(opened.statusCode).toBe(201);
       keys.push(opened.json().key as string);
@@ -177,6 +180,7 @@ describe('deadlines of restricted incidents', () => {
     const opened = await call(lead.headers, 'POST', '/api/v1/incidents', {
       title: 'Payroll export by a former admin',
       severity: 'P2',
+      severityOverride: EMERGENCY,
       restricted: true,
     });
     expect(opened.statusCode).toBe(201);
@@ -188,6 +192,7 @@ describe('deadlines of restricted incidents', () => {
     const open = await call(lead.headers, 'POST', '/api/v1/incidents', {
       title: 'Open redirect',
       severity: 'P2',
+      severityOverride: EMERGENCY,
     });
     const openId = open.json().id as string;
 

@@ -11,6 +11,7 @@ import { startHttpReceiver, workerFor, type HttpReceiver } from '../helpers/deli
 import { admin, incidentInput, responder } from '../helpers/incidents-context.ts';
 import { SEV_EXAMPLE } from '../helpers/policies.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let t: TestApp;
 let receiver: HttpReceiver | null = null;
@@ -36,7 +37,7 @@ async function declare(ownerId: string, title: string, severity: string, when: s
   const svc = t.container.services.incidents;
   const incident = await svc.openIncident(
     responder(ownerId),
-    incidentInput({ title, severity, severityRationale: 'as seen' }),
+    incidentInput({ title, severity, severityRationale: 'as seen', severityOverride: EMERGENCY }),
   );
   await svc.assignOwner(responder(ownerId), incident.id, undefined, ownerId);
   return incident;

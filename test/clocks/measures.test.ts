@@ -7,6 +7,7 @@ import {
 import { createTokenFor, loginAs } from '../helpers/auth.ts';
 import { createIncidentsContext, incidentInput, responder } from '../helpers/incidents-context.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const row = (overrides: Partial<MeasuredDeadline>): MeasuredDeadline => ({
@@ -67,7 +68,7 @@ describe('GET /api/v1/deadlines/measures and GET /metrics', () => {
       method: 'POST',
       url: '/api/v1/incidents',
       headers: lead.headers,
-      payload: { title: 'Measured', severity: 'P1' },
+      payload: { title: 'Measured', severity: 'P1', severityOverride: EMERGENCY },
     });
     const key = opened.json().key as string;
     t.clock.advance(20 * MINUTE);
@@ -137,10 +138,16 @@ describe('time to respond is counted under the severity the response was due und
       c.clock.set('2026-11-02T10:00:00Z');
       const incident = await svc.openIncident(
         dev,
-        incidentInput({ title: 'Scraping', severity: 'P2', severityRationale: 'slow' }),
+        incidentInput({
+          title: 'Scraping',
+          severity: 'P2',
+          severityRationale: 'slow',
+          severityOverride: EMERGENCY,
+        }),
       );
       c.clock.set('2026-11-02T10:10:00Z');
-      await svc.setSeverity(dev, incident.id, undefined, 'P0', 'it is being exploited');
+      // Still before any reproduction: the security lead's emergency severity.
+      await svc.setSeverity(dev, incident.id, undefined, 'P0', 'it is being exploited', EMERGENCY);
       const open = await c.container.services.deadlines.listForIncident(dev, incident.id);
       // Every open deadline now carries the new severity.
       const pending = open.filter((d) => d.status === 'pending');
@@ -153,7 +160,7 @@ describe('time to respond is counted under the severity the response was due und
       c.clock.set('2026-11-02T10:20:00Z');
       await svc.addNote(dev, incident.id, undefined, 'Blocked the scraper', 'internal');
       c.clock.set('2026-11-02T11:00:00Z');
-      await svc.setSeverity(dev, incident.id, undefined, 'P1', 'contained');
+      await svc.setSeverity(dev, incident.id, undefined, 'P1', 'contained', EMERGENCY);
 
       const m = await c.container.services.deadlines.measures({
         from: Date.parse('2026-11-01T00:00:00Z'),

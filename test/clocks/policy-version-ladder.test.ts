@@ -10,6 +10,7 @@ import { Scheduler } from '../../src/server/workers/scheduler.ts';
 import { admin, incidentInput, responder } from '../helpers/incidents-context.ts';
 import { BUNDLED_POLICY, writeEditedPolicy } from '../helpers/policies.ts';
 import { createTestDatabase } from '../helpers/test-db.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 const database = await createTestDatabase();
 const clock = new FakeClock('2026-03-02T09:00:00Z');
@@ -46,7 +47,11 @@ describe('the ladder of an incident follows the policy version it was declared u
     clock.set('2026-03-02T10:00:00Z');
     const incident = await before.services.incidents.openIncident(
       responder(owner.user.id),
-      incidentInput({ title: 'Keys in a public bucket', severity: 'P0' }),
+      incidentInput({
+        title: 'Keys in a public bucket',
+        severity: 'P0',
+        severityOverride: EMERGENCY,
+      }),
     );
     await before.services.incidents.assignOwner(
       responder(owner.user.id),

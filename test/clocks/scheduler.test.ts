@@ -9,6 +9,7 @@ import {
   responder,
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let c: IncidentsContext;
 let lead: string;
@@ -59,7 +60,7 @@ describe('the scheduler fires the ladder of a deadline', () => {
     c.clock.set('2026-03-02T10:00:00Z');
     const incident = await c.container.services.incidents.openIncident(
       responder(owner),
-      incidentInput({ title: 'Tokens leak', severity: 'P0' }),
+      incidentInput({ title: 'Tokens leak', severity: 'P0', severityOverride: EMERGENCY }),
     );
     await c.container.services.incidents.assignOwner(
       responder(owner),
@@ -95,7 +96,7 @@ describe('the scheduler fires the ladder of a deadline', () => {
     const svc = c.container.services.incidents;
     const incident = await svc.openIncident(
       responder(owner),
-      incidentInput({ title: 'XSS', severity: 'P1' }),
+      incidentInput({ title: 'XSS', severity: 'P1', severityOverride: EMERGENCY }),
     );
     c.clock.set('2026-03-03T10:10:00Z');
     await svc.addNote(responder(owner), incident.id, undefined, 'Looking into it', 'internal');
@@ -115,7 +116,7 @@ describe('the scheduler fires the ladder of a deadline', () => {
     c.clock.set('2026-03-04T10:00:00Z');
     const incident = await c.container.services.incidents.openIncident(
       responder(owner),
-      incidentInput({ title: 'Downtime', severity: 'P1' }),
+      incidentInput({ title: 'Downtime', severity: 'P1', severityOverride: EMERGENCY }),
     );
     c.clock.set('2026-03-04T13:00:00Z');
     const s = scheduler();
@@ -129,7 +130,7 @@ describe('the scheduler fires the ladder of a deadline', () => {
     c.clock.set('2026-03-05T10:00:00Z');
     const incident = await c.container.services.incidents.openIncident(
       responder(owner),
-      incidentInput({ title: 'By hand', severity: 'P2' }),
+      incidentInput({ title: 'By hand', severity: 'P2', severityOverride: EMERGENCY }),
     );
     const svc = c.container.services.deadlines;
     const [response] = (await svc.listForIncident(admin('x'), incident.id)).filter(

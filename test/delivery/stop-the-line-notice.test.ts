@@ -16,6 +16,7 @@ import {
 } from '../helpers/delivery.ts';
 import { admin, incidentInput } from '../helpers/incidents-context.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let t: TestApp;
 let smtp: SmtpReceiver;
@@ -77,6 +78,7 @@ describe('the stop-the-line notice', () => {
         source: 'monitoring',
         severity: 'P0',
         severityRationale: 'Customer data is being downloaded',
+        severityOverride: EMERGENCY,
       }),
     );
     expect(incident.lineStopped).toBe(true);
@@ -134,6 +136,7 @@ describe('the stop-the-line notice', () => {
         source: 'monitoring',
         severity: 'P0',
         severityRationale: 'Board data',
+        severityOverride: EMERGENCY,
         restricted: true,
       }),
     );

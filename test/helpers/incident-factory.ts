@@ -53,6 +53,18 @@ export function anIncident(overrides: Partial<IncidentState> = {}): IncidentStat
   };
 }
 
+/** Verify & reproduce done, as the policy wants before the panel, the votes and the severity. */
+export const REPRODUCED = {
+  result: 'reproduced' as const,
+  steps: 'Request a reset, follow the link, read the Referer header.',
+  evidence: 'The token appears in the third-party request log.',
+};
+
+/** An incident whose reproduction is recorded (Kundo step 3 done). */
+export function aReproducedIncident(overrides: Partial<IncidentState> = {}): IncidentState {
+  return anIncident({ reproduction: REPRODUCED, ...overrides });
+}
+
 /** The default policy's panel of four: the owner, two developers and the security lead. */
 export const PANEL_OF_FOUR = [
   { userId: 'owner', seat: 'owner' as const },

@@ -12,6 +12,7 @@ import {
   incidentInput,
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
+import { reproduce } from '../helpers/reproduce.ts';
 
 const POLICY = fileURLToPath(new URL('../fixtures/policies/sev-1-to-4.yaml', import.meta.url));
 
@@ -43,6 +44,8 @@ describe('a SEV1–SEV4 policy with its own phases', () => {
       details: { errors: [{ message: 'must be one of SEV1, SEV2, SEV3, SEV4' }] },
     });
     await s.assignOwner(owner, incident.key, undefined, 'owner');
+    // "Reproduce first", as this policy says.
+    await reproduce(s, owner, incident.key);
     // A panel of two with no security lead; a tie counts as critical under this policy.
     await s.convenePanel(owner, incident.key, undefined, {
       responderIds: ['peer'],
@@ -130,6 +133,7 @@ describe('a policy change while incidents are open', () => {
       );
       const s = other.services.incidents;
       // The old incident still speaks SEV1–SEV4 and its own phases...
+      await reproduce(s, owner, before.key);
       const old = await s.setSeverity(owner, before.key, undefined, 'SEV3', 'minor after all');
       expect(old).toMatchObject({ severity: 'SEV3', phase: 'triage' });
       expect(

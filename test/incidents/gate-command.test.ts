@@ -8,6 +8,7 @@ import {
   incidentInput,
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let t: IncidentsContext;
 beforeAll(async () => {
@@ -27,6 +28,8 @@ async function openCritical(title: string) {
       source: 'monitoring',
       severity: 'P0',
       severityRationale: 'Customer data is being downloaded',
+      // Declared from monitoring before anyone reproduced it: the security lead's emergency.
+      severityOverride: EMERGENCY,
     }),
   );
   expect(incident.lineStopped).toBe(true);

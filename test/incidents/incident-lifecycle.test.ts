@@ -11,6 +11,7 @@ import {
   receiveReport,
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let t: IncidentsContext;
 beforeAll(async () => {
@@ -399,7 +400,11 @@ describe('de-escalation after containment', () => {
     const s = service();
     let incident = await s.openIncident(
       triager,
-      incidentInput({ title: 'Admin export reachable without MFA', severity: 'P1' }),
+      incidentInput({
+        title: 'Admin export reachable without MFA',
+        severity: 'P1',
+        severityOverride: EMERGENCY,
+      }),
     );
     expect(incident.lineStopped).toBe(true);
     await s.assignOwner(triager, incident.key, undefined, 'dev-owner');

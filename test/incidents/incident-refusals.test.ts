@@ -8,6 +8,7 @@ import {
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
 import type { OpenInput } from '../../src/server/domain/incidents/index.ts';
+import { reproduce } from '../helpers/reproduce.ts';
 
 let t: IncidentsContext;
 beforeAll(async () => {
@@ -25,6 +26,7 @@ async function withPanel() {
   const s = t.container.services.incidents;
   const incident = await open('Panel incident');
   await s.assignOwner(owner, incident.key, undefined, 'owner');
+  await reproduce(s, owner, incident.key);
   return s.convenePanel(owner, incident.key, undefined, {
     responderIds: ['dev-a', 'dev-b'],
     securityLeadId: 'lead',
@@ -211,6 +213,7 @@ describe('restricted incidents on the line', () => {
   it('show only their key and severity to whoever reads the line', async () => {
     const s = t.container.services.incidents;
     const secret = await open('Payroll export by a former admin', { restricted: true });
+    await reproduce(s, owner, secret.key);
     await s.setSeverity(owner, secret.key, undefined, 'P0', 'Data is leaving');
     const line = await s.getLine();
     expect(line.incidents.find((i) => i.key === secret.key)).toMatchObject({
@@ -270,6 +273,7 @@ describe('listing', () => {
     const s = t.container.services.incidents;
     const a = await open('Filter alpha SQL injection');
     await s.assignOwner(owner, a.key, undefined, 'filter-owner');
+    await reproduce(s, owner, a.key);
     await s.setSeverity(owner, a.key, undefined, 'P0', 'exploited');
     const b = await open('Filter beta XSS');
     const bySeverity = await s.listIncidents(owner, { severity: 'P0', limit: 10, offset: 0 });

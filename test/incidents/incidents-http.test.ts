@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenFor, loginAs } from '../helpers/auth.ts';
 import { submitReport } from '../helpers/reports.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { reproduceOverApi } from '../helpers/reproduce.ts';
 
 let t: TestApp;
 let responder: { userId: string; headers: Record<string, string> };
@@ -297,6 +298,7 @@ describe('incidents API', () => {
     expect(
       (await call(responder, 'POST', `${path}/owner`, { userId: responder.userId })).statusCode,
     ).toBe(200);
+    await reproduceOverApi(t, responder.headers, created.key);
     const panel = await call(responder, 'POST', `${path}/panel`, {
       responderIds: [devA.userId, devB.userId],
       securityLeadId: lead.userId,

@@ -9,6 +9,7 @@ import { createTokenFor, loginAs, revokeToken } from '../helpers/auth.ts';
 import { submitReport } from '../helpers/reports.ts';
 import { listening, openStream, subscribe, type Notice } from '../helpers/sse-client.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { EMERGENCY, reproduceOverApi } from '../helpers/reproduce.ts';
 
 type Who = { userId: string; headers: Record<string, string> };
 
@@ -102,6 +103,7 @@ describe('GET /api/v1/stream', () => {
     expect(opened1.id).toMatch(/^\d+$/);
 
     t.clock.advance(60_000);
+    await reproduceOverApi(t, lead.headers, incident.key);
     const set = await call(lead, 'POST', `/api/v1/incidents/${incident.key}/severity`, {
       severity: 'P1',
       rationale: 'Accounts can be taken over',
@@ -317,7 +319,11 @@ describe('GET /api/v1/stream', () => {
 
   it('a breached deadline is a deadline notice on the incident', async () => {
     const stream = await subscribe(t, member.headers);
-    const incident = await openIncident(lead, { title: 'Tokens leak', severity: 'P0' });
+    const incident = await openIncident(lead, {
+      title: 'Tokens leak',
+      severity: 'P0',
+      severityOverride: EMERGENCY,
+    });
     t.clock.advance(16 * 60_000);
     await new Scheduler({ deadlines: t.container.services.deadlines, clock: t.clock }).tick(
       t.clock.now(),

@@ -7,7 +7,12 @@ import {
   tallyVotes,
 } from '../../src/server/domain/incidents/assessment-rules.ts';
 import type { Policy } from '../../src/server/domain/policy/index.ts';
-import { PANEL_OF_FOUR, aVote, anIncident, defaultPolicy } from '../helpers/incident-factory.ts';
+import {
+  PANEL_OF_FOUR,
+  aReproducedIncident,
+  aVote,
+  defaultPolicy,
+} from '../helpers/incident-factory.ts';
 
 const policy = defaultPolicy();
 const withPanel = (overrides: Policy['panel'] extends infer P ? Partial<P> : never): Policy => ({
@@ -152,7 +157,7 @@ describe('the panel vote', () => {
   });
 
   it('the fourth vote records the decision with every vote and sets the default critical severity', () => {
-    const incident = anIncident({
+    const incident = aReproducedIncident({
       panelMembers: PANEL_OF_FOUR,
       votes: [
         aVote('owner', 'critical'),
@@ -182,14 +187,14 @@ describe('the panel vote', () => {
   });
 
   it('a vote by someone not on the panel is refused', () => {
-    const incident = anIncident({ panelMembers: PANEL_OF_FOUR });
+    const incident = aReproducedIncident({ panelMembers: PANEL_OF_FOUR });
     expect(() =>
       castVote(incident, policy, 'stranger', { answers: {}, vote: 'critical', rationale: 'x' }, 0),
     ).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
   });
 
   it('a member cannot vote twice in the same round', () => {
-    const incident = anIncident({
+    const incident = aReproducedIncident({
       panelMembers: PANEL_OF_FOUR,
       votes: [aVote('dev-a', 'critical')],
     });
@@ -210,7 +215,7 @@ describe('the panel vote', () => {
   });
 
   it('an answer to a question the policy does not ask is bad input', () => {
-    const incident = anIncident({ panelMembers: PANEL_OF_FOUR });
+    const incident = aReproducedIncident({ panelMembers: PANEL_OF_FOUR });
     expect(() =>
       castVote(
         incident,
@@ -223,7 +228,7 @@ describe('the panel vote', () => {
   });
 
   it('only the panel’s security lead makes the final call', () => {
-    const incident = anIncident({ panelMembers: PANEL_OF_FOUR });
+    const incident = aReproducedIncident({ panelMembers: PANEL_OF_FOUR });
     expect(() =>
       recordFinalCall(incident, policy, 'dev-a', { outcome: 'critical', rationale: 'x' }),
     ).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));

@@ -14,7 +14,7 @@ import {
 } from '../../src/server/domain/incidents/line-rules.ts';
 import { planPhaseMove } from '../../src/server/domain/incidents/phase-rules.ts';
 import { roleFlags } from '../../src/server/domain/incidents/role-rules.ts';
-import { anIncident, defaultPolicy } from '../helpers/incident-factory.ts';
+import { aReproducedIncident, anIncident, defaultPolicy } from '../helpers/incident-factory.ts';
 
 const policy = defaultPolicy();
 let n = 0;
@@ -42,7 +42,8 @@ const blockPasswordReset: ContainmentAction = {
   recordedAt: 0,
   endedAt: null,
 };
-const criticalIncident = anIncident({ severity: 'P1', criticality: 'critical' });
+// Decided critical: verify & reproduce came first.
+const criticalIncident = aReproducedIncident({ severity: 'P1', criticality: 'critical' });
 
 describe('incident roles', () => {
   it('a critical incident without a communications lead is flagged', () => {

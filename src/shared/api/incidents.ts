@@ -28,6 +28,13 @@ const expectedVersion = z.number().int().nonnegative().optional();
 
 export const IncidentRef = z.object({ ref: z.string().min(1).max(100) });
 
+/**
+ * An emergency severity before verify & reproduce, where the policy orders the reproduction first
+ * and allows it (`verification.allowEmergencySeverity`): only the security lead, with a reason the
+ * incident records (`incident.reproduction_overridden`).
+ */
+export const SeverityOverride = z.object({ reason: text(5000) });
+
 export const CreateIncident = z.object({
   title: text(300),
   summary: optionalText(20_000).default(''),
@@ -42,6 +49,7 @@ export const CreateIncident = z.object({
   reportIds: z.array(id).max(100).default([]),
   severity: z.string().max(40).optional(),
   severityRationale: optionalText(5000).optional(),
+  severityOverride: SeverityOverride.optional(),
 });
 export type CreateIncident = z.infer<typeof CreateIncident>;
 
@@ -260,6 +268,7 @@ export const ReopenDecision = z.object({ reason: text(5000), expectedVersion });
 export const SetSeverity = z.object({
   severity: z.string().min(1).max(40),
   rationale: text(5000),
+  override: SeverityOverride.optional(),
   expectedVersion,
 });
 export const AssignRole = z.object({

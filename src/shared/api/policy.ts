@@ -2,6 +2,7 @@
 // Durations are given twice: `ms` for programs and `text` ("15m") as the policy file spells them.
 // Times are ISO 8601 (UTC). Optional durations the policy leaves out are null.
 import { z } from 'zod';
+import { VERIFIED_STEPS } from '../domain/incidents.ts';
 
 export const DurationJson = z.object({
   ms: z.number().int().positive(),
@@ -88,6 +89,8 @@ export const PolicyResponse = z.object({
   verification: z.object({
     description: z.string(),
     pauseClocksWhileAwaitingReporter: z.boolean(),
+    requiredBefore: z.array(z.enum(VERIFIED_STEPS)),
+    allowEmergencySeverity: z.boolean(),
   }),
   reporters: z.object({
     description: z.string(),

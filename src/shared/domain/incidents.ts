@@ -6,6 +6,18 @@ export type Criticality = (typeof CRITICALITIES)[number];
 export const REPRODUCTION_RESULTS = ['reproduced', 'not_reproduced', 'needs_information'] as const;
 export type ReproductionResult = (typeof REPRODUCTION_RESULTS)[number];
 
+/**
+ * Steps a policy can make wait for verify & reproduce (`verification.requiredBefore`): convening
+ * the panel, voting, setting a severity.
+ */
+export const VERIFIED_STEPS = ['panel', 'vote', 'severity'] as const;
+export type VerifiedStep = (typeof VERIFIED_STEPS)[number];
+export const VERIFIED_STEP_WORDS: Record<VerifiedStep, string> = {
+  panel: 'convening the panel',
+  vote: 'voting on whether it is critical',
+  severity: 'setting a severity',
+};
+
 export const PANEL_SEATS = ['owner', 'responder', 'security_lead'] as const;
 export type PanelSeat = (typeof PANEL_SEATS)[number];
 

@@ -17,6 +17,7 @@ import {
   type PanelMember,
   type PanelVote,
 } from './incident-state.ts';
+import { assertReproducedBefore } from './verification-rules.ts';
 
 export interface PanelNomination {
   ownerId: string | null;
@@ -202,6 +203,7 @@ export function convenePanel(
 ): IncidentEvent[] {
   assertOpen(state, policy);
   if (state.criticality !== null) throw refuse('The panel has decided; reopen the decision first');
+  assertReproducedBefore(state, policy, 'panel');
   if (state.votes.length > 0) throw refuse('Votes have been cast; the panel cannot change now');
   const members = seatPanel(policy, { ...nomination, ownerId: state.ownerId });
   return [ev('incident.panel_convened', { round: state.panelRound, members })];
@@ -247,6 +249,7 @@ export function castVote(
   at: number,
 ): IncidentEvent[] {
   assertOpen(state, policy);
+  assertReproducedBefore(state, policy, 'vote');
   const seat = checkVote(policy, state, voterId, input);
   const vote = { memberId: voterId!, seat, ...input, at };
   const votes = [...state.votes, vote];
@@ -266,6 +269,8 @@ export function recordFinalCall(
   input: { outcome: Criticality; rationale: string },
 ): IncidentEvent[] {
   assertOpen(state, policy);
+  // The final call decides as the vote does: it waits for the reproduction too.
+  assertReproducedBefore(state, policy, 'vote');
   checkFinalCall(policy, state, actorId);
   if (state.criticality === input.outcome) {
     throw refuse(`The incident is already decided ${input.outcome.replace('_', '-')}`);

@@ -60,6 +60,17 @@ export interface IncidentEventData {
     /** Response clocks stop while waiting for the reporter, when the policy allows it. */
     clocksPaused: boolean;
   };
+  /**
+   * The security lead set a severity before verify & reproduce was recorded (an emergency the
+   * policy allows, `verification.allowEmergencySeverity`): who (the event's actor) and why.
+   */
+  'incident.reproduction_overridden': {
+    step: 'severity';
+    severity: string;
+    reason: string;
+    /** The reproduction at the time: none, or still waiting for the reporter. */
+    reproduction: ReproductionResult | null;
+  };
   'incident.panel_convened': { round: number; members: PanelMember[] };
   'incident.panel_vote_recorded': {
     round: number;
@@ -138,6 +149,7 @@ export const INCIDENT_EVENT_TYPES = [
   'incident.owner_assigned',
   'incident.participant_added',
   'incident.reproduction_recorded',
+  'incident.reproduction_overridden',
   'incident.panel_convened',
   'incident.panel_vote_recorded',
   'incident.decision_recorded',

@@ -279,6 +279,8 @@ function change(
       return { ...s, lineStopped: true, lineStoppedAt: at };
     case 'incident.line_resumed':
       return { ...s, lineStopped: false, lineStoppedAt: null };
+    // An emergency severity is on the record; the severity_set after it changes the state.
+    case 'incident.reproduction_overridden':
     case 'incident.decision_logged':
     case 'incident.note_added':
     case 'incident.deadline_reminded':

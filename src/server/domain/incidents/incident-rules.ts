@@ -17,6 +17,7 @@ import {
   type RuleContext,
 } from './incident-state.ts';
 import { planPhaseMove } from './phase-rules.ts';
+import { severityBeforeReproduction, type SeverityOverride } from './verification-rules.ts';
 
 export interface OpenIncidentInput extends IncidentFields {
   key: string;
@@ -24,6 +25,8 @@ export interface OpenIncidentInput extends IncidentFields {
   reportIds: string[];
   severity?: string | undefined;
   severityRationale?: string | undefined;
+  /** A severity before verify & reproduce, when the policy orders it: the emergency override. */
+  severityOverride?: SeverityOverride | undefined;
 }
 
 export function openIncident(
@@ -32,10 +35,14 @@ export function openIncident(
   input: OpenIncidentInput,
   ctx: RuleContext,
 ): IncidentEvent[] {
-  const { severity, severityRationale, ...fields } = input;
-  const events = [ev('incident.opened', { ...fields, phase: policy.phases[0]!.id, policyHash })];
+  const { severity, severityRationale, severityOverride, ...fields } = input;
+  const phase = policy.phases[0]!.id;
+  const events = [ev('incident.opened', { ...fields, phase, policyHash })];
   if (severity !== undefined) {
     severityById(policy, severity);
+    // A new incident has no reproduction yet: a severity now is an emergency, if allowed.
+    const unverified = { reproduction: null, phase };
+    events.push(...severityBeforeReproduction(unverified, policy, severity, severityOverride));
     events.push(
       ev('incident.severity_set', {
         severity,
@@ -135,6 +142,7 @@ export function setSeverity(
   policy: Policy,
   severity: string,
   rationale: string,
+  override?: SeverityOverride,
 ): IncidentEvent[] {
   assertOpen(state, policy);
   const chosen = severityById(policy, severity);
@@ -144,7 +152,10 @@ export function setSeverity(
       `${severity} ${chosen.critical ? 'is' : 'is not'} critical, but the incident is decided ${state.criticality.replace('_', '-')}; reopen the decision${state.criticality === 'critical' ? ' or de-escalate' : ''} instead`,
     );
   }
-  return [ev('incident.severity_set', { severity, previous: state.severity, rationale })];
+  return [
+    ...severityBeforeReproduction(state, policy, severity, override),
+    ev('incident.severity_set', { severity, previous: state.severity, rationale }),
+  ];
 }
 
 /**

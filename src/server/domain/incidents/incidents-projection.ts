@@ -413,6 +413,8 @@ async function projectOne(tx: Executor, id: string, event: RecordedIncidentEvent
         .execute();
       return;
     }
+    // An emergency severity is on the record; the severity_set after it changes the projection.
+    case 'incident.reproduction_overridden':
     case 'incident.note_added':
     case 'incident.deadline_reminded':
     case 'incident.deadline_breached':

@@ -8,7 +8,7 @@ import type { Db, Executor, Visibility } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { readerActor, type Actor, type NoticeReader } from '../actor.ts';
+import { can, readerActor, type Actor, type NoticeReader } from '../actor.ts';
 import { parsePolicy, type Policy, type PolicyInForce } from '../policy/index.ts';
 import * as actions from './action-rules.ts';
 import * as assessment from './assessment-rules.ts';
@@ -94,9 +94,16 @@ export type IncidentsService = ReturnType<typeof createIncidentsService>;
 /** The version the caller last saw (If-Match); undefined skips the check. */
 type Version = number | undefined;
 type Decision = IncidentEvent[] | Promise<IncidentEvent[]>;
-export type OpenInput = Omit<rules.OpenIncidentInput, 'key' | 'declaredAt'> & {
+export type OpenInput = Omit<rules.OpenIncidentInput, 'key' | 'declaredAt' | 'severityOverride'> & {
   declaredAt?: number | undefined;
+  /** An emergency severity before verify & reproduce: the security lead, with a reason. */
+  severityOverride?: { reason: string } | undefined;
 };
+
+/** The override as the rules weigh it: who asks is the security lead when they may decide. */
+function overrideBy(actor: Actor, override: { reason: string } | undefined) {
+  return override && { reason: override.reason, bySecurityLead: can(actor, 'incidents.decide') };
+}
 export interface ReproductionInput {
   result: ReproductionResult;
   steps: string;
@@ -227,7 +234,12 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     const events = rules.openIncident(
       inForce.policy,
       inForce.hash,
-      { ...input, key, declaredAt: input.declaredAt ?? now },
+      {
+        ...input,
+        key,
+        declaredAt: input.declaredAt ?? now,
+        severityOverride: overrideBy(actor, input.severityOverride),
+      },
       ctx,
     );
     return recordAndSettle(tx, id, null, inForce.policy, events, actor, now);
@@ -415,9 +427,17 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       return change(actor, ref, v, (s, policy) => assessment.reopenDecision(s, policy, reason));
     },
 
-    setSeverity(actor: Actor, ref: string, v: Version, severity: string, rationale: string) {
+    /** `override`: an emergency severity before verify & reproduce (the security lead). */
+    setSeverity(
+      actor: Actor,
+      ref: string,
+      v: Version,
+      severity: string,
+      rationale: string,
+      override?: { reason: string },
+    ) {
       return change(actor, ref, v, (s, policy) =>
-        rules.setSeverity(s, policy, severity, rationale),
+        rules.setSeverity(s, policy, severity, rationale, overrideBy(actor, override)),
       );
     },
 

@@ -25,6 +25,14 @@ export interface FailedCheck {
 const openTask = (state: IncidentState) =>
   state.tasks.filter((t) => t.status === 'open' || t.status === 'in_progress');
 
+/** Verify & reproduce is done: reproduced or not; waiting for the reporter does not count. */
+export function reproductionMissing(reproduction: IncidentState['reproduction']): string | null {
+  if (!reproduction) return 'No reproduction has been recorded';
+  return reproduction.result === 'needs_information'
+    ? 'The reproduction is waiting for information from the reporter'
+    : null;
+}
+
 /** A plain-language reason when the check fails, or null when it holds. */
 export function failureOf(check: ExitCheckId, state: IncidentState, policy: Policy): string | null {
   const has = (m: IncidentState['milestones'][number]) => state.milestones.includes(m);
@@ -32,10 +40,7 @@ export function failureOf(check: ExitCheckId, state: IncidentState, policy: Poli
     case 'owner_assigned':
       return state.ownerId ? null : 'Nobody owns the incident yet; assign a responsible developer';
     case 'reproduction_recorded':
-      if (!state.reproduction) return 'No reproduction has been recorded';
-      return state.reproduction.result === 'needs_information'
-        ? 'The reproduction is waiting for information from the reporter'
-        : null;
+      return reproductionMissing(state.reproduction);
     case 'decision_recorded':
       return state.criticality
         ? null

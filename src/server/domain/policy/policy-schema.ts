@@ -2,6 +2,7 @@
 // Every rule carries a plain-language `description` that the console and docs show.
 // Durations are written as text ("15m", "4h") and parsed to milliseconds.
 import { z } from 'zod';
+import { VERIFIED_STEPS } from '../../../shared/domain/incidents.ts';
 import { parseDuration } from './duration.ts';
 
 const id = z
@@ -160,6 +161,17 @@ export const Verification = z.strictObject({
   description,
   /** Response clocks pause while the incident waits for information from the reporter. */
   pauseClocksWhileAwaitingReporter: z.boolean().default(true),
+  /**
+   * Steps refused until a reproduction is recorded (reproduced or not; "needs information" does
+   * not count): convening the panel (and reopening it), voting (and the final call), setting a
+   * severity (also when opening an incident). Left out: all three, as verifying comes first.
+   */
+  requiredBefore: z.array(z.enum(VERIFIED_STEPS)).default([...VERIFIED_STEPS]),
+  /**
+   * The security lead may set a severity before the reproduction, as an explicit override with a
+   * reason that the incident records (an emergency that cannot wait).
+   */
+  allowEmergencySeverity: z.boolean().default(false),
 });
 
 export const Reporters = z.strictObject({

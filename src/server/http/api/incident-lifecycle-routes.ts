@@ -115,10 +115,12 @@ export async function incidentLifecycleRoutes(
       method: post,
       url: url('severity'),
       permission: 'incidents.update',
-      summary: 'Set the severity with a rationale',
+      summary:
+        'Set the severity with a rationale; before verify & reproduce only as an emergency override',
       body: SetSeverity,
     },
-    (actor, ref, v, body) => s.setSeverity(actor, ref, v, body.severity, body.rationale),
+    (actor, ref, v, body) =>
+      s.setSeverity(actor, ref, v, body.severity, body.rationale, body.override),
   );
   incidentCommand(
     app,

@@ -20,6 +20,7 @@ import {
   TimelineQuery,
   UpdateIncident,
 } from '../../../shared/api/incidents.ts';
+import { PolicyRefusal, problemResponse } from '../../../shared/api/problems.ts';
 import { TaskList, TaskListQuery } from '../../../shared/api/tasks.ts';
 import type { Container } from '../../container.ts';
 import { actorOf, incidentCommand, sendOpenedIncident } from './incident-commands.ts';
@@ -47,7 +48,13 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { container: C
           'in `ETag` and its address in `Location` (`/api/v1/incidents/INC-…`).',
         tags,
         body: CreateIncident,
-        response: { 201: Incident },
+        response: {
+          201: Incident,
+          422: problemResponse(
+            'A severity before verify & reproduce without the emergency override; `failedChecks` names the missing step',
+            PolicyRefusal,
+          ),
+        },
       },
     },
     async (request, reply) => {

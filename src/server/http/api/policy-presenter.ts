@@ -93,6 +93,8 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
     verification: {
       description: policy.verification.description,
       pauseClocksWhileAwaitingReporter: policy.verification.pauseClocksWhileAwaitingReporter,
+      requiredBefore: [...policy.verification.requiredBefore],
+      allowEmergencySeverity: policy.verification.allowEmergencySeverity,
     },
     reporters: {
       description: policy.reporters.description,

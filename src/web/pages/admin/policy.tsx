@@ -8,6 +8,7 @@ import type {
   PolicyResponse,
   PolicyVersionListResponse,
 } from '../../../shared/api/policy.ts';
+import { VERIFIED_STEP_WORDS } from '../../../shared/domain/incidents.ts';
 import { request } from '../../api.ts';
 import { QueryState, SeverityBadge, Time } from '../../components/common.tsx';
 import { formatDuration, humanize } from '../../format.ts';
@@ -252,6 +253,14 @@ function Policy({ policy }: { policy: PolicyResponse }) {
           </Term>
           <Term term="Clocks pause while waiting for the reporter">
             {yesNo(policy.verification.pauseClocksWhileAwaitingReporter)}
+          </Term>
+          <Term term="Waits for verify & reproduce">
+            {policy.verification.requiredBefore.length === 0
+              ? 'Nothing'
+              : policy.verification.requiredBefore.map((s) => VERIFIED_STEP_WORDS[s]).join(', ')}
+          </Term>
+          <Term term="The security lead may set an emergency severity before reproduction">
+            {yesNo(policy.verification.allowEmergencySeverity)}
           </Term>
         </dl>
       </section>

@@ -8,6 +8,7 @@ import type { DeadlineList } from '../../../shared/api/deadlines.ts';
 import type { Decisions, IncidentDetail } from '../../../shared/api/incidents.ts';
 import type { PolicyResponse } from '../../../shared/api/policy.ts';
 import type { StaffDirectory } from '../../../shared/api/staff.ts';
+import { VERIFIED_STEP_WORDS, type VerifiedStep } from '../../../shared/domain/incidents.ts';
 import { ApiError, request } from '../../api.ts';
 import { keys } from '../../queries.ts';
 import { useCan, useSession } from '../../session.tsx';
@@ -137,6 +138,24 @@ export function useRights(incident: Incident) {
   };
 }
 export type Rights = ReturnType<typeof useRights>;
+
+/**
+ * Why this step waits for verify & reproduce (the policy's `verification.requiredBefore`), in
+ * words; null when it need not wait. The server refuses it the same way (422).
+ */
+export function waitingForReproduction(
+  incident: Pick<Incident, 'reproduction'>,
+  policy: PolicyResponse,
+  step: VerifiedStep,
+): string | null {
+  if (!policy.verification.requiredBefore.includes(step)) return null;
+  const r = incident.reproduction;
+  if (r && r.result !== 'needs_information') return null;
+  const state = r
+    ? 'the reproduction is waiting for information from the reporter'
+    : 'no reproduction is recorded yet';
+  return `Waiting for verify & reproduce: ${state}. The policy orders it before ${VERIFIED_STEP_WORDS[step]}.`;
+}
 
 /** What every section of the incident page is given. */
 export interface SectionProps {

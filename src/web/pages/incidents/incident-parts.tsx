@@ -155,18 +155,28 @@ export function Submit({
   change,
   children,
   secondary,
+  waiting,
 }: {
   change: { error: unknown; conflict: boolean; pending: boolean };
   children: ReactNode;
   secondary?: boolean;
+  /** Why the step cannot be taken yet (shown by the button, which stays disabled); null: it can. */
+  waiting?: string | null;
 }) {
+  const reasonId = useId();
   return (
     <>
       <ChangeFeedback change={change} />
+      {waiting ? (
+        <p className="notice" id={reasonId} data-testid="waiting-reason">
+          {waiting}
+        </p>
+      ) : null}
       <button
         type="submit"
         className={secondary ? 'secondary' : undefined}
-        disabled={change.pending}
+        disabled={change.pending || Boolean(waiting)}
+        aria-describedby={waiting ? reasonId : undefined}
       >
         {children}
       </button>

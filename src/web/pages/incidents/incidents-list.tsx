@@ -241,7 +241,15 @@ function DeclareIncident() {
   const [summary, setSummary] = useState('');
   const [severity, setSeverity] = useState('');
   const [rationale, setRationale] = useState('');
+  const [emergency, setEmergency] = useState('');
   const [restricted, setRestricted] = useState(false);
+  const can = useCan();
+  // A new incident has no reproduction: where the policy orders it first, a severity now is the
+  // security lead's emergency override, with its reason; others leave the severity for later.
+  const emergencyOnly = policy.data?.verification.requiredBefore.includes('severity') ?? false;
+  const offerSeverity =
+    !emergencyOnly ||
+    ((policy.data?.verification.allowEmergencySeverity ?? false) && can('incidents.decide'));
   const declare = useMutation({
     mutationFn: () =>
       post<{ key: string }>('/incidents', {
@@ -249,6 +257,7 @@ function DeclareIncident() {
         summary,
         restricted,
         ...(severity ? { severity, severityRationale: rationale || 'Set when declared' } : {}),
+        ...(severity && emergencyOnly ? { severityOverride: { reason: emergency } } : {}),
       }),
     onSuccess: async (incident) => {
       await queryClient.invalidateQueries({ queryKey: keys.incidents });
@@ -277,23 +286,42 @@ function DeclareIncident() {
           value={summary}
           onChange={setSummary}
         />
-        <Field
-          label="Severity (optional)"
-          help="Leave it to the panel unless you already know. A critical severity stops the line."
-        >
-          {(p) => (
-            <select {...p} value={severity} onChange={(e) => setSeverity(e.target.value)}>
-              <option value="">Let the panel decide</option>
-              {policy.data?.severities.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.id} · {s.name} — {s.description}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        {offerSeverity ? (
+          <Field
+            label={emergencyOnly ? 'Emergency severity (optional)' : 'Severity (optional)'}
+            help={
+              emergencyOnly
+                ? 'The policy sets the severity once the issue is verified and reproduced. Only in an emergency that cannot wait, set it now: the incident records that you did and why.'
+                : 'Leave it to the panel unless you already know. A critical severity stops the line.'
+            }
+          >
+            {(p) => (
+              <select {...p} value={severity} onChange={(e) => setSeverity(e.target.value)}>
+                <option value="">Let the panel decide</option>
+                {policy.data?.severities.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.id} · {s.name} — {s.description}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : (
+          <p className="help" data-testid="severity-after-reproduction">
+            The severity is set once the issue is verified and reproduced, as the policy orders (or
+            by the security lead in an emergency).
+          </p>
+        )}
         {severity ? (
           <TextArea label="Why this severity" required value={rationale} onChange={setRationale} />
+        ) : null}
+        {severity && emergencyOnly ? (
+          <TextArea
+            label="Emergency: why it cannot wait for verify & reproduce"
+            required
+            value={emergency}
+            onChange={setEmergency}
+          />
         ) : null}
         <p className="check">
           <input

@@ -3,7 +3,12 @@
 // the tally. A member sees the others' answers only after voting, so they do not sway the vote.
 import { useState, type FormEvent } from 'react';
 import { useCan } from '../../session.tsx';
-import { useIncidentChange, useStaff, type SectionProps } from './incident-data.ts';
+import {
+  useIncidentChange,
+  useStaff,
+  waitingForReproduction,
+  type SectionProps,
+} from './incident-data.ts';
 import { PersonSelect, Submit, TextArea, FormDetails } from './incident-parts.tsx';
 
 const SEATS = { owner: 'Owner', responder: 'Responder', security_lead: 'Security lead' } as const;
@@ -140,7 +145,9 @@ function ConvenePanel({ detail, policy, rights }: SectionProps) {
           onChange={setLeadId}
         />
       ) : null}
-      <Submit change={change}>Convene the panel</Submit>
+      <Submit change={change} waiting={waitingForReproduction(incident, policy, 'panel')}>
+        Convene the panel
+      </Submit>
     </form>
   );
 }
@@ -194,7 +201,9 @@ function VoteForm({ detail, policy }: SectionProps) {
         value={rationale}
         onChange={setRationale}
       />
-      <Submit change={change}>Cast my vote</Submit>
+      <Submit change={change} waiting={waitingForReproduction(detail.incident, policy, 'vote')}>
+        Cast my vote
+      </Submit>
     </form>
   );
 }
@@ -268,7 +277,7 @@ function Results({ detail, policy }: SectionProps) {
   );
 }
 
-function FinalCall({ detail, waiting }: SectionProps & { waiting: boolean }) {
+function FinalCall({ detail, policy, waiting }: SectionProps & { waiting: boolean }) {
   const change = useIncidentChange(detail.incident);
   const [outcome, setOutcome] = useState<'critical' | 'non_critical'>('critical');
   const [rationale, setRationale] = useState('');
@@ -290,7 +299,9 @@ function FinalCall({ detail, waiting }: SectionProps & { waiting: boolean }) {
           onChange={setOutcome}
         />
         <TextArea label="Rationale" required value={rationale} onChange={setRationale} />
-        <Submit change={change}>Record the final call</Submit>
+        <Submit change={change} waiting={waitingForReproduction(detail.incident, policy, 'vote')}>
+          Record the final call
+        </Submit>
       </form>
     </details>
   );

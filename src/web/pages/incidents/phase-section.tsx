@@ -4,7 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { MILESTONES, type Milestone } from '../../../shared/domain/incidents.ts';
 import { Time } from '../../components/common.tsx';
-import { useIncidentChange, type SectionProps } from './incident-data.ts';
+import { useIncidentChange, waitingForReproduction, type SectionProps } from './incident-data.ts';
 import { ChangeFeedback, Field, Submit, TextArea, FormDetails } from './incident-parts.tsx';
 
 const SKIPPABLE: Record<string, string> = {
@@ -116,13 +116,20 @@ export function SeveritySection({ detail, policy, rights }: SectionProps) {
   const change = useIncidentChange(incident);
   const [severity, setSeverity] = useState('');
   const [rationale, setRationale] = useState('');
+  const [emergency, setEmergency] = useState('');
   const current = policy.severities.find((s) => s.id === incident.severity);
+  // Before verify & reproduce: refused, unless the policy lets the security lead override.
+  const waiting = waitingForReproduction(incident, policy, 'severity');
+  const mayOverride =
+    waiting !== null && policy.verification.allowEmergencySeverity && rights.decide;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void change.run('/severity', { severity, rationale }).then((ok) => {
+    const override = mayOverride ? { override: { reason: emergency } } : {};
+    void change.run('/severity', { severity, rationale, ...override }).then((ok) => {
       if (ok) {
         setSeverity('');
         setRationale('');
+        setEmergency('');
       }
     });
   };
@@ -170,7 +177,18 @@ export function SeveritySection({ detail, policy, rights }: SectionProps) {
             value={rationale}
             onChange={setRationale}
           />
-          <Submit change={change}>Change severity</Submit>
+          {mayOverride ? (
+            <TextArea
+              label="Emergency: why it cannot wait for verify & reproduce"
+              help={`${waiting} As the security lead you may set it now; the incident records that you did and why.`}
+              required
+              value={emergency}
+              onChange={setEmergency}
+            />
+          ) : null}
+          <Submit change={change} waiting={mayOverride ? null : waiting}>
+            {mayOverride ? 'Set the emergency severity' : 'Change severity'}
+          </Submit>
         </FormDetails>
       ) : null}
     </section>

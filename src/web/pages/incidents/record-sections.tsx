@@ -292,6 +292,8 @@ function describe(e: Item, nameOf: (id: string | null) => string, hideVotes: boo
       return `Decided ${outcome(d.outcome)} (${humanize(text(d.how))})`;
     case 'incident.decision_reopened':
       return `Decision reopened: ${text(d.reason)}`;
+    case 'incident.reproduction_overridden':
+      return `Emergency: severity ${text(d.severity)} set before verify & reproduce, by ${nameOf(e.actorId)}: ${text(d.reason)}`;
     case 'incident.severity_set':
       return `Severity ${text(d.severity)}${d.previous ? ` (was ${text(d.previous)})` : ''}: ${text(d.rationale)}`;
     case 'incident.role_assigned':
