@@ -200,6 +200,11 @@ export const CONFIG_KEYS = {
     help: 'Non-public address ranges webhooks and chat endpoints may reach, e.g. "10.20.0.0/16,fd00::/8" (CIDR or single addresses); unset: public addresses only',
     default: '(unset: public addresses only)',
   },
+  outboxPollSeconds: {
+    env: 'STOPLINE_OUTBOX_POLL_SECONDS',
+    help: 'Longest pause of the outbox worker between two looks for due messages; a commit that enqueues a notice wakes it at once (on PostgreSQL on every instance), so this is only the fallback',
+    default: '10',
+  },
   deliveryMaxAttempts: {
     env: 'STOPLINE_DELIVERY_MAX_ATTEMPTS',
     help: 'Attempts at delivering one notice before it becomes a dead letter',
@@ -328,6 +333,7 @@ export const ConfigSchema = z
       .refine((entries) => entries.every(isAllowListEntry), {
         error: 'must be CIDR ranges or addresses separated by commas, e.g. "10.20.0.0/16,fd00::/8"',
       }),
+    outboxPollSeconds: positiveInt.max(3600, 'must be at most 3600').default(10),
     deliveryMaxAttempts: positiveInt.max(100, 'must be at most 100').default(10),
     deliveryRetrySeconds: positiveInt.default(30),
     deliveryRetryMaxSeconds: positiveInt.default(3600),

@@ -244,24 +244,6 @@ export async function createContainer(
     await handle.close();
     throw error;
   }
-  const outboxWorker = new OutboxWorker({
-    db: handle.db,
-    clock,
-    logger,
-    mailer: overrides.mailer === undefined ? mailerFrom(config, logger) : overrides.mailer,
-    http: overrides.http ?? createHttpPoster({ allow: outboundAllow }),
-    findEndpoint: notifications.findEndpoint,
-    settings: {
-      maxAttempts: config.deliveryMaxAttempts,
-      baseDelayMs: config.deliveryRetrySeconds * 1000,
-      maxDelayMs: config.deliveryRetryMaxSeconds * 1000,
-      leaseMs: 5 * 60_000,
-      batchSize: 50,
-      concurrency: 4,
-      pollMs: 2000,
-      messageIdDomain: new URL(config.baseUrl).hostname,
-    },
-  });
   const live = createLiveService({
     db: handle.db,
     subjects: {
@@ -277,6 +259,25 @@ export async function createContainer(
       handle.dialect === 'postgres' && config.databaseUrl
         ? { url: config.databaseUrl, schema: config.pgSchema }
         : null,
+  });
+  const outboxWorker = new OutboxWorker({
+    db: handle.db,
+    clock,
+    logger,
+    mailer: overrides.mailer === undefined ? mailerFrom(config, logger) : overrides.mailer,
+    http: overrides.http ?? createHttpPoster({ allow: outboundAllow }),
+    findEndpoint: notifications.findEndpoint,
+    hearCommits: (wake) => liveFeed.onOutboxCommitted(wake),
+    settings: {
+      maxAttempts: config.deliveryMaxAttempts,
+      baseDelayMs: config.deliveryRetrySeconds * 1000,
+      maxDelayMs: config.deliveryRetryMaxSeconds * 1000,
+      leaseMs: 5 * 60_000,
+      batchSize: 50,
+      concurrency: 4,
+      pollMs: config.outboxPollSeconds * 1000,
+      messageIdDomain: new URL(config.baseUrl).hostname,
+    },
   });
   return {
     config,

@@ -79,12 +79,15 @@ export interface HttpReceiver {
   requests: HttpRequestSeen[];
   /** Status codes to answer with, in turn; when used up, 204. */
   answers: number[];
+  /** Resolves once `count` requests have arrived (bounded by `timeoutMs`). */
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startHttpReceiver(): Promise<HttpReceiver> {
   const requests: HttpRequestSeen[] = [];
   const answers: number[] = [];
+  const waiting = new Set<() => void>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -96,6 +99,7 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
       });
       res.statusCode = answers.shift() ?? 204;
       res.end(res.statusCode >= 500 ? 'receiver is down' : '');
+      for (const check of waiting) check();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -104,6 +108,21 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
     url: `http://127.0.0.1:${port}/hooks/stopline`,
     requests,
     answers,
+    waitFor: (count, timeoutMs = 5000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (requests.length < count) return;
+          waiting.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiting.delete(check);
+          reject(new Error(`only ${requests.length} of ${count} requests arrived`));
+        }, timeoutMs);
+        waiting.add(check);
+        check();
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -112,7 +131,8 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
   };
 }
 
-/** A worker on the test app's database and clock, with the given mailer. */
+/** A worker on the test app's database and clock, with the given mailer; once started it hears
+ * commits from every instance through the app's live feed, as `serve` wires it. */
 export function workerFor(
   t: TestApp,
   mailer: Mailer | null,
@@ -128,6 +148,7 @@ export function workerFor(
       allow: parseAllowList(t.container.config.outboundAllow),
     }),
     findEndpoint: t.container.notifications.findEndpoint,
+    hearCommits: (wake) => t.container.liveFeed.onOutboxCommitted(wake),
     settings: {
       maxAttempts: 5,
       baseDelayMs: 30_000,

@@ -17,6 +17,14 @@ describe('delivery configuration', () => {
     expect(loadConfig({}).smtpHost).toBeUndefined();
   });
 
+  it('the outbox falls back to polling every 10 s (commits wake it sooner); STOPLINE_OUTBOX_POLL_SECONDS changes that', () => {
+    expect(loadConfig({}).outboxPollSeconds).toBe(10);
+    expect(loadConfig({ STOPLINE_OUTBOX_POLL_SECONDS: '60' }).outboxPollSeconds).toBe(60);
+    expect(() => loadConfig({ STOPLINE_OUTBOX_POLL_SECONDS: '0' })).toThrow(
+      /^STOPLINE_OUTBOX_POLL_SECONDS: must be at least 1/,
+    );
+  });
+
   it('outgoing requests reach public addresses only unless ranges are allowed', () => {
     expect(loadConfig({}).outboundAllow).toEqual([]);
     expect(

@@ -39,7 +39,7 @@ export function liveChannel(schema: string): string {
 }
 
 /** The same channel computed inside PostgreSQL from the connection's schema. */
-const channelOfCurrentSchema = sql<string>`${CHANNEL_PREFIX} || left(md5(current_schema()), 16)`;
+export const channelOfCurrentSchema = sql<string>`${CHANNEL_PREFIX} || left(md5(current_schema()), 16)`;
 
 export function parseAppendedNotice(payload: string): AppendedNotice | null {
   try {
@@ -55,7 +55,7 @@ export function parseAppendedNotice(payload: string): AppendedNotice | null {
 const pendingByTransaction = new WeakMap<object, number[]>();
 const localListeners = new WeakMap<Db, Set<(notice: AppendedNotice) => void>>();
 
-function isPostgres(tx: Executor): boolean {
+export function isPostgres(tx: Executor): boolean {
   return tx.getExecutor().adapter instanceof PostgresAdapter;
 }
 

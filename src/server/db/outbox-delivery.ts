@@ -3,6 +3,7 @@
 // delivered, due again later, or dead. Admin reads and the dead-letter retry live here too.
 import { newId } from '../ids.ts';
 import type { Selectable } from 'kysely';
+import { announceEnqueued } from './outbox-notices.ts';
 import type { Db, Executor, OutboxStatus, OutboxTable } from './schema.ts';
 
 export interface ClaimedMessage {
@@ -39,6 +40,27 @@ export async function listDueIds(db: Executor, now: number, limit: number, chann
     .orderBy('id')
     .limit(limit)
     .execute();
+}
+
+/** When the next message falls due: the earliest retry or held-back notice (quiet hours), or
+ * claim lease running out; null when nothing waits. */
+export async function findNextDueAt(db: Executor, channels?: string[]): Promise<number | null> {
+  let pending = db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('status', '=', 'pending');
+  let sending = db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.min('claimed_until').as('at'))
+    .where('status', '=', 'sending');
+  if (channels) {
+    pending = pending.where('channel', 'in', channels);
+    sending = sending.where('channel', 'in', channels);
+  }
+  const times = [await pending.executeTakeFirst(), await sending.executeTakeFirst()]
+    .map((row) => (row?.at === null || row?.at === undefined ? null : Number(row.at)))
+    .filter((at): at is number => at !== null);
+  return times.length ? Math.min(...times) : null;
 }
 
 /** Compare-and-set: only one worker wins a message; the loser's update matches no row. */
@@ -235,5 +257,7 @@ export async function retryDeadMessage(db: Executor, id: string, now: number): P
     .where('id', '=', id)
     .where('status', '=', 'dead')
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  await announceEnqueued(db);
+  return true;
 }

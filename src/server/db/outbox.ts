@@ -1,7 +1,9 @@
 // The outbox: notices are enqueued in the same transaction as the change that causes them and
-// delivered after commit by the outbox worker. A repeated enqueue with the same idempotency key
-// is ignored, so a retried use case never sends twice.
+// delivered after commit by the outbox worker, which the commit wakes (db/outbox-notices.ts). A
+// repeated enqueue with the same idempotency key is ignored, so a retried use case never sends
+// twice.
 import { newId } from '../ids.ts';
+import { announceEnqueued } from './outbox-notices.ts';
 import type { Executor } from './schema.ts';
 
 /** email: recipient is an address; webhook, slack, chat: recipient is a webhook endpoint id. */
@@ -42,4 +44,5 @@ export async function enqueueMessage(
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();
+  await announceEnqueued(tx);
 }

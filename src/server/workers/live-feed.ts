@@ -2,8 +2,11 @@
 // process on SQLite; from every instance, through LISTEN on one dedicated connection, on
 // PostgreSQL), turns them into notices once, and hands each to this instance's subscribers (the
 // open streams) in the order it heard them. It starts with the first subscriber.
+// On PostgreSQL the same channel carries word that outbox rows were committed (OUTBOX_NOTICE):
+// it wakes this instance's outbox worker (onOutboxCommitted), whichever instance committed.
 import pg from 'pg';
 import { liveChannel, onCommitted, parseAppendedNotice } from '../db/live-notices.ts';
+import { OUTBOX_NOTICE } from '../db/outbox-notices.ts';
 import type { Db } from '../db/schema.ts';
 import type { LiveNotice, LiveService } from '../domain/live/index.ts';
 import type { Logger } from '../logger.ts';
@@ -30,6 +33,7 @@ const CATCH_UP_LIMIT = 1000;
 export class LiveFeed {
   readonly #deps: LiveFeedDeps;
   readonly #listeners = new Set<FeedListener>();
+  readonly #outboxListeners = new Set<() => void>();
   readonly #reconnect: { firstMs: number; maxMs: number };
   #starting: Promise<void> | null = null;
   #stopLocal: (() => void) | null = null;
@@ -72,6 +76,26 @@ export class LiveFeed {
     };
   }
 
+  /**
+   * Calls `wake` whenever any instance commits outbox rows; resolves once listening. PostgreSQL
+   * only: on SQLite nothing crosses processes, and this process's commits reach the outbox
+   * worker directly (db/outbox-notices.ts).
+   */
+  async onOutboxCommitted(wake: () => void): Promise<() => void> {
+    if (!this.#deps.postgres) return () => {};
+    if (this.#closed) throw new Error('the live feed is closed');
+    this.#outboxListeners.add(wake);
+    try {
+      await this.start();
+    } catch (error) {
+      this.#outboxListeners.delete(wake);
+      throw error;
+    }
+    return () => {
+      this.#outboxListeners.delete(wake);
+    };
+  }
+
   start(): Promise<void> {
     this.#starting ??= this.#begin().catch((error: unknown) => {
       this.#starting = null; // the next subscriber tries again
@@ -83,6 +107,7 @@ export class LiveFeed {
   async close(): Promise<void> {
     this.#closed = true;
     this.#listeners.clear();
+    this.#outboxListeners.clear();
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#stopLocal?.();
     const client = this.#client;
@@ -117,6 +142,10 @@ export class LiveFeed {
     };
     client.on('notification', (message) => {
       if (message.channel !== channel || !message.payload) return;
+      if (message.payload === OUTBOX_NOTICE) {
+        this.#wakeOutbox();
+        return;
+      }
       const notice = parseAppendedNotice(message.payload);
       if (notice) this.#enqueue(notice.positions);
     });
@@ -148,6 +177,8 @@ export class LiveFeed {
         () => {
           this.#retryMs = this.#reconnect.firstMs;
           this.#deps.logger.info('live updates: listening again');
+          // Outbox rows committed while the connection was down would wait for the poll.
+          this.#wakeOutbox();
           this.#catchUp();
         },
         (error: unknown) => {
@@ -176,7 +207,24 @@ export class LiveFeed {
   }
 
   #enqueue(positions: number[]): void {
-    this.#run(async () => this.#emitNotices(await this.#deps.live.noticesAt(positions)));
+    this.#run(async () => {
+      // With no open stream (only the outbox worker listening) nothing needs reading.
+      if (this.#listeners.size === 0) {
+        this.#latest = Math.max(this.#latest, ...positions);
+        return;
+      }
+      this.#emitNotices(await this.#deps.live.noticesAt(positions));
+    });
+  }
+
+  #wakeOutbox(): void {
+    for (const wake of this.#outboxListeners) {
+      try {
+        wake();
+      } catch (error) {
+        this.#deps.logger.error({ err: error }, 'outbox: waking the worker failed');
+      }
+    }
   }
 
   /** One batch at a time, so notices leave in the order their commits were heard. */

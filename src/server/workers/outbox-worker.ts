@@ -3,15 +3,21 @@
 // it as delivered, due again after an exponential backoff, or dead after the last attempt.
 // A crash between sending and settling repeats the delivery once the lease runs out (never a
 // loss); receivers recognise the repeat by the message's idempotency id.
+// When it runs (`start`), a commit that enqueues messages wakes it at once: in this process
+// through db/outbox-notices.ts, from other instances through PostgreSQL NOTIFY (`hearCommits`).
+// Between wake-ups it sleeps until the next message falls due (a retry, a notice held back for
+// quiet hours), and never longer than pollMs, the fallback for a wake-up that did not come.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import {
   claimMessage,
+  findNextDueAt,
   listDueIds,
   settleMessage,
   type ClaimedMessage,
   type Settlement,
 } from '../db/outbox-delivery.ts';
+import { onEnqueued } from '../db/outbox-notices.ts';
 import type { Db } from '../db/schema.ts';
 import {
   nextAttemptAt,
@@ -32,6 +38,11 @@ export interface OutboxWorkerDeps {
   mailer: Mailer | null;
   http: HttpPoster;
   findEndpoint(id: string): Promise<WebhookEndpoint | null>;
+  /**
+   * Word from every instance that outbox rows were committed (PostgreSQL LISTEN, through the live
+   * feed); resolves once listening. Commits in this process are heard without it.
+   */
+  hearCommits?: (wake: () => void) => Promise<() => void>;
   settings: RetryPolicy & {
     /** How long a claim holds before another worker may take the message over. */
     leaseMs: number;
@@ -39,7 +50,8 @@ export interface OutboxWorkerDeps {
     batchSize: number;
     /** Sends in flight at once within a round. */
     concurrency: number;
-    /** Pause between rounds when the loop runs (`start`). */
+    /** Longest pause between rounds when the loop runs (`start`): the fallback poll for a
+     * wake-up that did not come (STOPLINE_OUTBOX_POLL_SECONDS). */
     pollMs: number;
     /** The host part of Message-IDs (the base URL's host). */
     messageIdDomain: string;
@@ -52,21 +64,40 @@ export interface DeliveryRound {
   dead: number;
 }
 
+/** A round that found nothing due but saw a message due already (another worker's, or one
+ * committed meanwhile) waits this long at least, so the loop never spins. */
+const IDLE_FLOOR_MS = 1000;
+
 export class OutboxWorker {
   readonly #deps: OutboxWorkerDeps;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<unknown> | null = null;
   #stopped = true;
+  /** A wake-up came while a round ran: another round follows at once. */
+  #again = false;
+  #stopLocal: (() => void) | null = null;
+  #stopRemote: (() => void) | null = null;
+  #remote: 'off' | 'starting' | 'on' = 'off';
 
   constructor(deps: OutboxWorkerDeps) {
     this.#deps = deps;
   }
 
-  /** Runs rounds until stopped: at once, then every pollMs (sooner while work remains). */
+  /** Runs rounds until stopped: at once, then whenever a commit enqueues messages or the next
+   * one falls due, and at least every pollMs. */
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    this.#stopLocal = onEnqueued(this.#deps.db, () => this.wake());
+    this.#hearOtherInstances();
     this.#schedule(0);
+  }
+
+  /** A delivery round now (or right after the one in progress): messages were committed. */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#running) this.#again = true;
+    else this.#schedule(0);
   }
 
   /** Stops the loop and waits for the round in progress to settle. */
@@ -74,6 +105,11 @@ export class OutboxWorker {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#stopLocal?.();
+    this.#stopLocal = null;
+    this.#stopRemote?.();
+    this.#stopRemote = null;
+    this.#remote = 'off';
     await this.#running;
     this.#running = null;
   }
@@ -85,21 +121,60 @@ export class OutboxWorker {
     this.#deps.http.close();
   }
 
+  #hearOtherInstances(): void {
+    const { hearCommits, logger, settings } = this.#deps;
+    if (!hearCommits || this.#remote !== 'off') return;
+    this.#remote = 'starting';
+    hearCommits(() => this.wake()).then(
+      (stop) => {
+        if (this.#stopped || this.#remote !== 'starting') return stop();
+        this.#remote = 'on';
+        this.#stopRemote = stop;
+      },
+      (error: unknown) => {
+        if (this.#remote === 'starting') this.#remote = 'off'; // tried again next round
+        logger.warn(
+          { err: error, pollSeconds: settings.pollMs / 1000 },
+          'outbox: cannot hear other instances commit; polling meanwhile',
+        );
+      },
+    );
+  }
+
   #schedule(delayMs: number): void {
     if (this.#stopped) return;
+    if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      const round = this.deliverDue(this.#deps.clock.now()).then(
-        (r) => r.delivered + r.failed + r.dead >= this.#deps.settings.batchSize,
-        (error: unknown) => {
-          this.#deps.logger.error({ err: error }, 'outbox delivery round failed');
-          return false;
-        },
-      );
+      this.#again = false;
+      const round = this.#round();
       this.#running = round;
-      void round.then((more) => this.#schedule(more ? 0 : this.#deps.settings.pollMs));
+      void round.then((next) => {
+        this.#running = null;
+        this.#schedule(this.#again ? 0 : next);
+      });
     }, delayMs);
     this.#timer.unref();
+  }
+
+  /** One round of the loop; returns how long to wait before the next. */
+  async #round(): Promise<number> {
+    const { clock, db, logger, settings } = this.#deps;
+    this.#hearOtherInstances();
+    try {
+      const done = await this.deliverDue(clock.now());
+      const handled = done.delivered + done.failed + done.dead;
+      if (handled >= settings.batchSize) return 0; // more is waiting
+      const channels = this.#deps.mailer ? undefined : ['webhook', 'slack', 'chat'];
+      const nextDue = await findNextDueAt(db, channels);
+      if (nextDue === null) return settings.pollMs;
+      const wait = nextDue - clock.now();
+      if (wait <= 0) return handled > 0 ? 0 : IDLE_FLOOR_MS;
+      return Math.min(wait, settings.pollMs);
+    } catch (error) {
+      logger.error({ err: error }, 'outbox delivery round failed');
+      return settings.pollMs;
+    }
   }
 
   /** One round: claims what is due at `now` and delivers it. Tests call this with a fake clock. */

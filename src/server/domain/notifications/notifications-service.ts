@@ -13,6 +13,7 @@ import {
   type OutboxEntry,
 } from '../../db/outbox-delivery.ts';
 import type { Db, Executor, OutboxStatus } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { redactUrlPassword } from '../../logger.ts';
@@ -381,7 +382,8 @@ export function createNotificationsService(deps: NotificationsDeps) {
 
     async retryOutboxMessage(actor: Actor, id: string): Promise<OutboxEntry> {
       demand(actor, 'outbox.manage');
-      return db.transaction().execute(async (tx) => {
+      // inTransaction: the outbox worker hears of the message due again once this commits.
+      return inTransaction(db, async (tx) => {
         const entry = await findOutboxEntry(tx, id);
         if (!entry) throw new AppError('NOT_FOUND', 'Outbox message was not found');
         if (!(await retryDeadMessage(tx, id, clock.now()))) {
