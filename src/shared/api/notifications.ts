@@ -1,7 +1,7 @@
 // The HTTP contract for notifications: one's own preferences, webhook endpoints, and the outbox
 // with its delivery log for admins.
 import { z } from 'zod';
-import { SLACK_MEMBER_ID } from '../domain/notifications.ts';
+import { SLACK_MEMBER_ID, WEBHOOK_EVENT_TYPES } from '../domain/notifications.ts';
 import { Time } from './times.ts';
 
 export const EventKindName = z.enum([
@@ -49,8 +49,9 @@ export const NotificationPreferencesView = z.object({
 });
 export type NotificationPreferencesView = z.infer<typeof NotificationPreferencesView>;
 
-/** user.notice: notices to one person, as a Slack @mention (Slack endpoints only). */
-export const WebhookEventTypeName = z.enum(['incident.line_stopped', 'user.notice']);
+/** user.notice: notices to one person, as a Slack @mention (Slack endpoints only);
+ * deadline.*: the steps of a deadline's ladder, signed (Standard Webhooks endpoints only). */
+export const WebhookEventTypeName = z.enum(WEBHOOK_EVENT_TYPES);
 const EndpointKindName = z.enum(['standard', 'slack', 'chat']);
 const HttpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })

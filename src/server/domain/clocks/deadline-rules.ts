@@ -39,6 +39,32 @@ export interface Deadline {
   metBy: string | null;
 }
 
+/**
+ * The policy setting a deadline's time comes from, as receivers of deadline events see it:
+ * `severities.P1.responseWithin`, `clocks.customerNoticeWithin`, `reporters.acknowledgeWithin`;
+ * a task's due time is set on the task (`tasks.dueAt`).
+ */
+export function policyRule(kind: DeadlineKind, severity: string | null): string {
+  const ofSeverity = (setting: string) =>
+    severity === null ? `severities.${setting}` : `severities.${severity}.${setting}`;
+  switch (kind) {
+    case 'reporter_acknowledgment':
+      return 'reporters.acknowledgeWithin';
+    case 'response':
+      return ofSeverity('responseWithin');
+    case 'internal_update':
+      return ofSeverity('internalUpdateEvery');
+    case 'customer_first_notice':
+      return 'clocks.customerNoticeWithin';
+    case 'customer_update':
+      return ofSeverity('customerUpdateEvery');
+    case 'final_report':
+      return 'clocks.finalReportWithin';
+    case 'task_due':
+      return 'tasks.dueAt';
+  }
+}
+
 /** An event just recorded on the subject's stream, as the rules need it. */
 export interface RecordedEvent {
   type: string;

@@ -17,11 +17,6 @@ import {
   type IncidentEvent,
   type IncidentState,
 } from '../incidents/index.ts';
-import {
-  deadlineNoticeText,
-  enqueueUserNotice,
-  type DeadlineSubject,
-} from '../notifications/index.ts';
 import { bypassesQuietHours, type Policy } from '../policy/index.ts';
 import { findReportKeys, recordReportClockEvents } from '../reports/index.ts';
 import { findIncidentAudiences } from '../incidents/index.ts';
@@ -36,6 +31,7 @@ import {
   type RecordedEvent,
 } from './deadline-rules.ts';
 import * as repo from './deadlines-repository.ts';
+import { tellStep } from './step-notices.ts';
 import { measureDeadlines } from './measure-rules.ts';
 
 export interface ClockUser extends NoticeReader {
@@ -230,17 +226,6 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     );
   }
 
-  /** The subject of a deadline as a notice to this reader names it (null: it is gone). */
-  async function subjectFor(
-    tx: Executor,
-    d: Deadline,
-    reader: NoticeReader | null,
-  ): Promise<DeadlineSubject | null> {
-    const owner = d.subjectType === 'incident' ? deps.incidents : deps.reports;
-    const headline = await owner.findNoticeHeadline(tx, d.subjectId, reader);
-    return headline && { type: d.subjectType, ...headline };
-  }
-
   /** The ladder of a deadline: its incident's own policy version, else the policy in force. */
   async function policyFor(d: Pick<Deadline, 'subjectType' | 'subjectId'>): Promise<Policy> {
     if (d.subjectType !== 'incident') return deps.policy();
@@ -270,27 +255,19 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
         const type = breachNow ? 'deadline_breached' : EVENT_OF_STEP[step];
         const notified = recipients.map((r) => r.id);
         await recordOnSubject(tx, d, type, eventData(d, { notified, level }), now);
-        for (const r of recipients) {
-          const subject = await subjectFor(tx, d, r);
-          if (!subject) continue;
-          const notice = deadlineNoticeText({
+        await tellStep(
+          tx,
+          deps,
+          {
+            deadline: d,
+            stage,
             step: breachNow ? 'breach' : step,
-            task: KIND_WORDS[d.kind],
-            dueAt: d.dueAt,
-            subject,
-            baseUrl: deps.baseUrl,
-          });
-          await enqueueUserNotice(tx, {
-            user: r,
-            kind: step === 'reminder' ? 'deadline_reminder' : 'deadline_escalation',
+            level,
             urgent: bypassesQuietHours(policy, d.severity),
-            subject: notice.subject,
-            text: notice.text,
-            html: notice.html,
-            idempotencyKey: `deadline:${d.id}:${stage}:${r.id}`,
             at: now,
-          });
-        }
+          },
+          recipients,
+        );
         const next = { ...d, stage: stage + 1, nextFireAt: fireTime(d, stage + 1, policy) };
         const finished = await repo.finishFiring(tx, next, worker, now, breachNow ? now : null);
         if (!finished) throw new LostClaim();
@@ -394,13 +371,3 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
 }
 
 class LostClaim extends Error {}
-
-const KIND_WORDS: Record<Deadline['kind'], string> = {
-  reporter_acknowledgment: 'acknowledge the security report',
-  response: 'respond to the incident',
-  internal_update: 'post an internal status update',
-  customer_first_notice: 'send the first notice to customers',
-  customer_update: 'update customers',
-  final_report: 'write the final report',
-  task_due: 'finish the task',
-};

@@ -1,7 +1,9 @@
 // What a deadline notice tells a person: which incident or report is due (its key always, its
 // title only when the reader may see it), what is due and by when, and a link to its page in the
-// console. The same words go out by e-mail (subject, text and HTML) and as a Slack @mention.
+// console. The same words go out by e-mail (subject, text and HTML) and as a Slack @mention; the
+// endpoints subscribed to deadline events get the same facts as signed JSON.
 import { consolePath, consoleUrl } from '../../../shared/domain/console-paths.ts';
+import type { DeadlineEventType } from '../../../shared/domain/notifications.ts';
 import { noticeHtml, noticeTitle } from './notice-text.ts';
 
 /** The step of the escalation ladder a notice is about. */
@@ -53,4 +55,52 @@ export function deadlineNoticeText(n: DeadlineNotice): {
     text: [...paragraphs, `${label} ${link}`].join('\n\n'),
     html: noticeHtml(paragraphs, { label, url: link }),
   };
+}
+
+/** One step of a deadline's ladder, for the endpoints subscribed to it (signed webhooks). */
+export interface DeadlineEvent {
+  type: DeadlineEventType;
+  at: number;
+  /** As an audience of unknown people may see it: a restricted subject has no title. */
+  subject: DeadlineSubject & { id: string };
+  deadline: {
+    id: string;
+    kind: string;
+    dueAt: number;
+    /** The incident's severity the deadline runs under; null for reports. */
+    severity: string | null;
+    /** The policy setting the due time comes from, e.g. severities.P1.responseWithin. */
+    rule: string;
+  };
+  /** The ladder: the step fired (0 = the first reminder) and who it goes to at that step. */
+  escalation: { stage: number; level: string };
+  baseUrl: string;
+}
+
+/** The webhook payload of a deadline event (documented in docs/notifications.md). */
+export function deadlinePayload(e: DeadlineEvent): string {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return JSON.stringify({
+    type: e.type,
+    timestamp: iso(e.at),
+    data: {
+      subject: {
+        type: e.subject.type,
+        id: e.subject.id,
+        key: e.subject.key,
+        title: e.subject.title,
+        restricted: e.subject.title === null,
+        url: consoleUrl(e.baseUrl, consolePath.subject(e.subject)),
+      },
+      deadline: {
+        id: e.deadline.id,
+        kind: e.deadline.kind,
+        dueAt: iso(e.deadline.dueAt),
+        severity: e.deadline.severity,
+        rule: e.deadline.rule,
+      },
+      escalation: e.escalation,
+      firedAt: iso(e.at),
+    },
+  });
 }

@@ -3,14 +3,17 @@
 // worker follows.
 export {
   createNotificationsService,
-  enqueueLineStoppedNotice,
-  enqueueUserNotice,
-  type UserNotice,
-  LINE_STOP_ROLES,
   type EndpointInput,
   type EndpointView,
   type NotificationsService,
 } from './notifications-service.ts';
+export {
+  enqueueDeadlineEvent,
+  enqueueLineStoppedNotice,
+  enqueueUserNotice,
+  LINE_STOP_ROLES,
+  type UserNotice,
+} from './notices-outbox.ts';
 export { nextAttemptAt, retryDelay, type RetryPolicy } from './delivery-rules.ts';
 export {
   EVENT_KINDS,
@@ -26,6 +29,7 @@ export {
 export { WEBHOOK_EVENT_TYPES, type LineStoppedNotice } from './notices.ts';
 export {
   deadlineNoticeText,
+  type DeadlineEvent,
   type DeadlineNotice,
   type DeadlineStep,
   type DeadlineSubject,

@@ -17,10 +17,10 @@ export interface LineStoppedNotice {
   baseUrl: string;
 }
 
-/** incident.line_stopped: the team's notice. user.notice (Slack endpoints only): notices to one
- * person who gave their Slack member id, with an @mention. */
-export const WEBHOOK_EVENT_TYPES = ['incident.line_stopped', 'user.notice'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export {
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventType,
+} from '../../../shared/domain/notifications.ts';
 
 function title(n: LineStoppedNotice): string {
   return n.incident.restricted ? '(restricted incident)' : noticeTitle(n.incident.title);

@@ -1,9 +1,8 @@
-// Notification use cases: enqueue notices inside the caller's transaction (the stop-the-line
-// notice), staff preferences, webhook endpoints, and the outbox for admins (list, attempts,
-// retry a dead letter). Delivery itself is the outbox worker's job.
+// Notification use cases: staff preferences, webhook endpoints, and the outbox for admins (list,
+// attempts, retry a dead letter). Notices are enqueued by notices-outbox.ts in the caller's
+// transaction; delivery itself is the outbox worker's job.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
-import { enqueueMessage } from '../../db/outbox.ts';
 import {
   findOutboxEntry,
   listAttempts,
@@ -19,26 +18,11 @@ import { newId } from '../../ids.ts';
 import { redactUrlPassword } from '../../logger.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import { can, type Actor } from '../actor.ts';
-import { listActiveUsers, recordAudit, type SecretBox } from '../accounts/index.ts';
+import { recordAudit, type SecretBox } from '../accounts/index.ts';
 import * as endpoints from './webhook-endpoints-repository.ts';
-import {
-  lineStoppedHtml,
-  lineStoppedPayload,
-  lineStoppedText,
-  type LineStoppedNotice,
-} from './notices.ts';
-import {
-  isTimeZone,
-  reachableChannels,
-  routeNotice,
-  type EventKind,
-  type Preferences,
-} from './preference-rules.ts';
+import { isTimeZone, type Preferences } from './preference-rules.ts';
 import { findPreferences, replacePreferences } from './preferences-repository.ts';
 import type { EndpointKind, WebhookEndpoint } from './webhook-endpoints-repository.ts';
-
-/** Roles told when the line stops: responder and every role above it. */
-export const LINE_STOP_ROLES = ['responder', 'security_lead', 'admin'];
 
 export interface NotificationsDeps {
   db: Db;
@@ -66,142 +50,23 @@ function demand(actor: Actor, permission: Permission): void {
   }
 }
 
-/** Notices to one person are @mentions, which only Slack endpoints can carry. */
+/** Notices to one person are @mentions, which only Slack endpoints can carry; deadline events
+ * are signed JSON, which only Standard Webhooks endpoints receive. */
 function checkEventTypes(kind: EndpointKind, eventTypes: readonly string[]): void {
-  if (kind !== 'slack' && eventTypes.includes('user.notice')) {
-    const message = 'user.notice (an @mention of one person) needs a Slack endpoint';
+  const refuse = (message: string) => {
     throw new AppError('VALIDATION', message, { errors: [{ field: 'eventTypes', message }] });
+  };
+  if (kind !== 'slack' && eventTypes.includes('user.notice')) {
+    refuse('user.notice (an @mention of one person) needs a Slack endpoint');
+  }
+  const deadlines = eventTypes.filter((t) => t.startsWith('deadline.'));
+  if (kind !== 'standard' && deadlines.length > 0) {
+    refuse(`${deadlines.join(', ')} (signed JSON) needs a standard endpoint`);
   }
 }
 
 function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
-}
-
-/** Active Slack endpoints that carry notices to single people (event type user.notice). */
-async function personalSlackEndpoints(tx: Executor): Promise<WebhookEndpoint[]> {
-  return (await endpoints.listEndpoints(tx)).filter(
-    (e) => e.active && e.kind === 'slack' && e.eventTypes.includes('user.notice'),
-  );
-}
-
-/** Enqueues the stop-the-line notice in the caller's transaction: every active responder or
- * higher on all their channels (every e-mail address, and an @mention on Slack endpoints that
- * carry user.notice; quiet hours do not apply), and every active endpoint that subscribed to
- * incident.line_stopped. */
-export async function enqueueLineStoppedNotice(
-  tx: Executor,
-  notice: LineStoppedNotice,
-): Promise<void> {
-  const { subject, text } = lineStoppedText(notice);
-  const html = lineStoppedHtml(notice);
-  const base = `line_stopped:${notice.incident.id}:${notice.at}`;
-  const people = (await listActiveUsers(tx)).filter((u) =>
-    u.roles.some((r) => LINE_STOP_ROLES.includes(r)),
-  );
-  const mentions: string[] = [];
-  for (const person of people) {
-    const prefs = await findPreferences(tx, person.id);
-    if (prefs.slackMemberId !== null) mentions.push(prefs.slackMemberId);
-    const addresses = new Set([
-      person.email,
-      ...person.contacts.filter((c) => c.kind === 'email').map((c) => c.value),
-    ]);
-    for (const address of addresses) {
-      await enqueueMessage(
-        tx,
-        {
-          channel: 'email',
-          recipient: address,
-          subject,
-          bodyText: text,
-          bodyHtml: html,
-          idempotencyKey: `${base}:${person.id}:email:${address.toLowerCase()}`,
-        },
-        notice.at,
-      );
-    }
-  }
-  const payload = lineStoppedPayload(notice);
-  for (const endpoint of await endpoints.listEndpoints(tx)) {
-    if (!endpoint.active) continue;
-    // A Slack endpoint that carries user.notice @mentions everyone told, in one message.
-    const mentioning = endpoint.kind === 'slack' && endpoint.eventTypes.includes('user.notice');
-    const here = mentioning ? mentions : [];
-    if (!endpoint.eventTypes.includes('incident.line_stopped') && here.length === 0) continue;
-    await enqueueMessage(
-      tx,
-      {
-        channel: endpoint.kind === 'standard' ? 'webhook' : endpoint.kind,
-        recipient: endpoint.id,
-        subject,
-        bodyText: endpoint.kind === 'standard' ? payload : text,
-        idempotencyKey: `msg_${base}:${endpoint.id}`.replace(/[^A-Za-z0-9_:.-]/g, '_'),
-        mentions: here,
-      },
-      notice.at,
-    );
-  }
-}
-
-export interface UserNotice {
-  /** The person's user id and address (from accounts' listActiveUsers). */
-  user: { id: string; email: string };
-  kind: EventKind;
-  /** The policy says this cannot wait (bypassesQuietHours of the incident's severity). */
-  urgent: boolean;
-  subject: string;
-  text: string;
-  html?: string | undefined;
-  /** Unique per notice and person; a repeated enqueue with the same key is ignored. */
-  idempotencyKey: string;
-  at: number;
-}
-
-/** Enqueues a notice to one person in the caller's transaction, on the channels they chose
- * for this kind of event (e-mail, and Slack as an @mention on the endpoints that carry
- * user.notice), held back to the end of their quiet hours unless it is urgent.
- * For other subjects (deadlines, escalation): they enqueue; the worker delivers. */
-export async function enqueueUserNotice(tx: Executor, notice: UserNotice): Promise<void> {
-  const prefs = await findPreferences(tx, notice.user.id);
-  const slack = prefs.slackMemberId === null ? [] : await personalSlackEndpoints(tx);
-  const route = routeNotice(prefs, notice.kind, {
-    urgent: notice.urgent,
-    at: notice.at,
-    reachable: reachableChannels(prefs, slack.length > 0),
-  });
-  if (route.channels.includes('email')) {
-    await enqueueMessage(
-      tx,
-      {
-        channel: 'email',
-        recipient: notice.user.email,
-        subject: notice.subject,
-        bodyText: notice.text,
-        bodyHtml: notice.html,
-        idempotencyKey: `${notice.idempotencyKey}:email`,
-      },
-      notice.at,
-      route.notBefore,
-    );
-  }
-  if (route.channels.includes('slack') && prefs.slackMemberId !== null) {
-    for (const endpoint of slack) {
-      await enqueueMessage(
-        tx,
-        {
-          channel: 'slack',
-          recipient: endpoint.id,
-          subject: notice.subject,
-          bodyText: notice.text,
-          idempotencyKey: `${notice.idempotencyKey}:slack:${endpoint.id}`,
-          mentions: [prefs.slackMemberId],
-        },
-        notice.at,
-        route.notBefore,
-      );
-    }
-  }
 }
 
 export interface EndpointView extends Omit<WebhookEndpoint, 'secret'> {

@@ -1,0 +1,119 @@
+// What a fired step of a deadline's ladder tells, in the firing transaction: each person told
+// hears which incident or report is due (its title only if they may see it) on their own
+// channels; the signed webhooks subscribed to the step get it with the subject as anyone may see
+// it.
+import type { Executor } from '../../db/schema.ts';
+import type { NoticeReader } from '../actor.ts';
+import {
+  deadlineNoticeText,
+  enqueueDeadlineEvent,
+  enqueueUserNotice,
+  type DeadlineStep,
+  type DeadlineSubject,
+} from '../notifications/index.ts';
+import { policyRule, type Deadline } from './deadline-rules.ts';
+
+/** Where a notice's subject is named from: the incidents or the reports subject (ports). */
+interface HeadlineSource {
+  findNoticeHeadline(
+    tx: Executor,
+    id: string,
+    reader: NoticeReader | null,
+  ): Promise<{ key: string; title: string | null } | null>;
+}
+
+export interface StepNoticeDeps {
+  baseUrl: string;
+  incidents: HeadlineSource;
+  reports: HeadlineSource;
+}
+
+export interface FiredStep {
+  deadline: Deadline & { severity: string | null };
+  stage: number;
+  /** The step as told: the first step past the due time is the breach. */
+  step: DeadlineStep;
+  /** Who the step goes to on the ladder: owner, then the policy's escalateTo levels. */
+  level: string;
+  /** The policy says this cannot wait (quiet hours do not hold it back). */
+  urgent: boolean;
+  at: number;
+}
+
+const WEBHOOK_TYPE = {
+  reminder: 'deadline.reminded',
+  breach: 'deadline.breached',
+  escalation: 'deadline.escalated',
+} as const;
+
+const KIND_WORDS: Record<Deadline['kind'], string> = {
+  reporter_acknowledgment: 'acknowledge the security report',
+  response: 'respond to the incident',
+  internal_update: 'post an internal status update',
+  customer_first_notice: 'send the first notice to customers',
+  customer_update: 'update customers',
+  final_report: 'write the final report',
+  task_due: 'finish the task',
+};
+
+/** The subject of a deadline as a notice to this reader names it (null: it is gone). */
+async function subjectFor(
+  tx: Executor,
+  deps: StepNoticeDeps,
+  d: Deadline,
+  reader: NoticeReader | null,
+): Promise<DeadlineSubject | null> {
+  const source = d.subjectType === 'incident' ? deps.incidents : deps.reports;
+  const headline = await source.findNoticeHeadline(tx, d.subjectId, reader);
+  return headline && { type: d.subjectType, ...headline };
+}
+
+export async function tellStep(
+  tx: Executor,
+  deps: StepNoticeDeps,
+  fired: FiredStep,
+  recipients: readonly (NoticeReader & { email: string })[],
+): Promise<void> {
+  const { deadline: d, stage, step, level, at } = fired;
+  for (const r of recipients) {
+    const subject = await subjectFor(tx, deps, d, r);
+    if (!subject) continue;
+    const notice = deadlineNoticeText({
+      step,
+      task: KIND_WORDS[d.kind],
+      dueAt: d.dueAt,
+      subject,
+      baseUrl: deps.baseUrl,
+    });
+    await enqueueUserNotice(tx, {
+      user: r,
+      kind: step === 'reminder' ? 'deadline_reminder' : 'deadline_escalation',
+      urgent: fired.urgent,
+      subject: notice.subject,
+      text: notice.text,
+      html: notice.html,
+      idempotencyKey: `deadline:${d.id}:${stage}:${r.id}`,
+      at,
+    });
+  }
+  await enqueueDeadlineEvent(
+    tx,
+    {
+      type: WEBHOOK_TYPE[step],
+      at,
+      deadline: {
+        id: d.id,
+        kind: d.kind,
+        dueAt: d.dueAt,
+        severity: d.severity,
+        rule: policyRule(d.kind, d.severity),
+      },
+      escalation: { stage, level },
+      baseUrl: deps.baseUrl,
+    },
+    async () => {
+      const published = await subjectFor(tx, deps, d, null);
+      return published && { ...published, id: d.subjectId };
+    },
+  );
+}

@@ -1,0 +1,181 @@
+// Notices into the outbox, in the transaction of the change that causes them: the line stopping
+// (everyone with a responder role or higher, and the subscribed endpoints), a notice to one
+// person on the channels they chose (deadline reminders and escalations), and a deadline's step
+// for the signed webhooks subscribed to it. The outbox worker delivers them after commit.
+import { enqueueMessage } from '../../db/outbox.ts';
+import type { Executor } from '../../db/schema.ts';
+import { listActiveUsers } from '../accounts/index.ts';
+import { deadlinePayload, type DeadlineEvent } from './deadline-notices.ts';
+import {
+  lineStoppedHtml,
+  lineStoppedPayload,
+  lineStoppedText,
+  type LineStoppedNotice,
+} from './notices.ts';
+import { reachableChannels, routeNotice, type EventKind } from './preference-rules.ts';
+import { findPreferences } from './preferences-repository.ts';
+import * as endpoints from './webhook-endpoints-repository.ts';
+import type { WebhookEndpoint } from './webhook-endpoints-repository.ts';
+
+/** Roles told when the line stops: responder and every role above it. */
+export const LINE_STOP_ROLES = ['responder', 'security_lead', 'admin'];
+
+/** Active Slack endpoints that carry notices to single people (event type user.notice). */
+async function personalSlackEndpoints(tx: Executor): Promise<WebhookEndpoint[]> {
+  return (await endpoints.listEndpoints(tx)).filter(
+    (e) => e.active && e.kind === 'slack' && e.eventTypes.includes('user.notice'),
+  );
+}
+
+/** Enqueues the stop-the-line notice in the caller's transaction: every active responder or
+ * higher on all their channels (every e-mail address, and an @mention on Slack endpoints that
+ * carry user.notice; quiet hours do not apply), and every active endpoint that subscribed to
+ * incident.line_stopped. */
+export async function enqueueLineStoppedNotice(
+  tx: Executor,
+  notice: LineStoppedNotice,
+): Promise<void> {
+  const { subject, text } = lineStoppedText(notice);
+  const html = lineStoppedHtml(notice);
+  const base = `line_stopped:${notice.incident.id}:${notice.at}`;
+  const people = (await listActiveUsers(tx)).filter((u) =>
+    u.roles.some((r) => LINE_STOP_ROLES.includes(r)),
+  );
+  const mentions: string[] = [];
+  for (const person of people) {
+    const prefs = await findPreferences(tx, person.id);
+    if (prefs.slackMemberId !== null) mentions.push(prefs.slackMemberId);
+    const addresses = new Set([
+      person.email,
+      ...person.contacts.filter((c) => c.kind === 'email').map((c) => c.value),
+    ]);
+    for (const address of addresses) {
+      await enqueueMessage(
+        tx,
+        {
+          channel: 'email',
+          recipient: address,
+          subject,
+          bodyText: text,
+          bodyHtml: html,
+          idempotencyKey: `${base}:${person.id}:email:${address.toLowerCase()}`,
+        },
+        notice.at,
+      );
+    }
+  }
+  const payload = lineStoppedPayload(notice);
+  for (const endpoint of await endpoints.listEndpoints(tx)) {
+    if (!endpoint.active) continue;
+    // A Slack endpoint that carries user.notice @mentions everyone told, in one message.
+    const mentioning = endpoint.kind === 'slack' && endpoint.eventTypes.includes('user.notice');
+    const here = mentioning ? mentions : [];
+    if (!endpoint.eventTypes.includes('incident.line_stopped') && here.length === 0) continue;
+    await enqueueMessage(
+      tx,
+      {
+        channel: endpoint.kind === 'standard' ? 'webhook' : endpoint.kind,
+        recipient: endpoint.id,
+        subject,
+        bodyText: endpoint.kind === 'standard' ? payload : text,
+        idempotencyKey: `msg_${base}:${endpoint.id}`.replace(/[^A-Za-z0-9_:.-]/g, '_'),
+        mentions: here,
+      },
+      notice.at,
+    );
+  }
+}
+
+/**
+ * Enqueues one step of a deadline's ladder, in the firing transaction, for every active Standard
+ * Webhooks endpoint subscribed to its type; the subject is looked up only when one is (null: it
+ * is gone, nothing is sent). The webhook-id is the deadline, the step and the endpoint: the same
+ * on every retry, and a firing repeated after a crash enqueues nothing new.
+ */
+export async function enqueueDeadlineEvent(
+  tx: Executor,
+  step: Omit<DeadlineEvent, 'subject'>,
+  findSubject: () => Promise<DeadlineEvent['subject'] | null>,
+): Promise<void> {
+  const subscribed = (await endpoints.listEndpoints(tx)).filter(
+    (e) => e.active && e.kind === 'standard' && e.eventTypes.includes(step.type),
+  );
+  if (subscribed.length === 0) return;
+  const subject = await findSubject();
+  if (!subject) return;
+  const event: DeadlineEvent = { ...step, subject };
+  const payload = deadlinePayload(event);
+  for (const endpoint of subscribed) {
+    await enqueueMessage(
+      tx,
+      {
+        channel: 'webhook',
+        recipient: endpoint.id,
+        subject: `${event.type} ${event.subject.key}`,
+        bodyText: payload,
+        idempotencyKey: `msg_deadline_${event.deadline.id}_${event.escalation.stage}_${endpoint.id}`,
+      },
+      event.at,
+    );
+  }
+}
+
+export interface UserNotice {
+  /** The person's user id and address (from accounts' listActiveUsers). */
+  user: { id: string; email: string };
+  kind: EventKind;
+  /** The policy says this cannot wait (bypassesQuietHours of the incident's severity). */
+  urgent: boolean;
+  subject: string;
+  text: string;
+  html?: string | undefined;
+  /** Unique per notice and person; a repeated enqueue with the same key is ignored. */
+  idempotencyKey: string;
+  at: number;
+}
+
+/** Enqueues a notice to one person in the caller's transaction, on the channels they chose
+ * for this kind of event (e-mail, and Slack as an @mention on the endpoints that carry
+ * user.notice), held back to the end of their quiet hours unless it is urgent.
+ * For other subjects (deadlines, escalation): they enqueue; the worker delivers. */
+export async function enqueueUserNotice(tx: Executor, notice: UserNotice): Promise<void> {
+  const prefs = await findPreferences(tx, notice.user.id);
+  const slack = prefs.slackMemberId === null ? [] : await personalSlackEndpoints(tx);
+  const route = routeNotice(prefs, notice.kind, {
+    urgent: notice.urgent,
+    at: notice.at,
+    reachable: reachableChannels(prefs, slack.length > 0),
+  });
+  if (route.channels.includes('email')) {
+    await enqueueMessage(
+      tx,
+      {
+        channel: 'email',
+        recipient: notice.user.email,
+        subject: notice.subject,
+        bodyText: notice.text,
+        bodyHtml: notice.html,
+        idempotencyKey: `${notice.idempotencyKey}:email`,
+      },
+      notice.at,
+      route.notBefore,
+    );
+  }
+  if (route.channels.includes('slack') && prefs.slackMemberId !== null) {
+    for (const endpoint of slack) {
+      await enqueueMessage(
+        tx,
+        {
+          channel: 'slack',
+          recipient: endpoint.id,
+          subject: notice.subject,
+          bodyText: notice.text,
+          idempotencyKey: `${notice.idempotencyKey}:slack:${endpoint.id}`,
+          mentions: [prefs.slackMemberId],
+        },
+        notice.at,
+        route.notBefore,
+      );
+    }
+  }
+}
