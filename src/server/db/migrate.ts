@@ -1,6 +1,6 @@
 // Applies pending migrations. On PostgreSQL a session advisory lock makes concurrent start-ups of
 // several instances take turns; the second finds nothing left to do.
-import { Migrator, sql, type MigrationResult } from 'kysely';
+import { Migrator, sql, type DatabaseIntrospector, type MigrationResult } from 'kysely';
 import { MIGRATION_NAMES, migrationsFor } from './migrations/index.ts';
 import type { Db, Dialect } from './schema.ts';
 
@@ -10,9 +10,43 @@ export interface MigrateOutcome {
   applied: string[];
 }
 
+/**
+ * The database as the migrator sees it, its introspection limited to our own schema. Kysely's
+ * migrator finds its bookkeeping tables by introspecting every schema in the database, with
+ * functions (has_schema_privilege, pg_get_serial_sequence) that raise "schema … does not exist" or
+ * "column … does not exist" when another schema is created, changed or dropped at that moment
+ * (another Stopline sharing the database, or test files side by side).
+ */
+function ownSchemaOnly(db: Db, schema: string): Db {
+  const introspection: DatabaseIntrospector = {
+    async getSchemas() {
+      const { rows } = await sql<{ name: string }>`
+        select nspname as name from pg_catalog.pg_namespace where nspname = ${schema}`.execute(db);
+      return rows;
+    },
+    async getTables() {
+      const { rows } = await sql<{ name: string }>`
+        select c.relname as name from pg_catalog.pg_class c
+        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = ${schema} and c.relkind in ('r', 'p', 'v')`.execute(db);
+      return rows.map((r) => ({ name: r.name, schema, isView: false, columns: [] }));
+    },
+    async getMetadata() {
+      return { tables: await this.getTables() };
+    },
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 function createMigrator(db: Db, dialect: Dialect, pgSchema: string): Migrator {
   return new Migrator({
-    db,
+    db: dialect === 'postgres' ? ownSchemaOnly(db, pgSchema) : db,
     provider: { getMigrations: async () => migrationsFor(dialect) },
     // Without a schema Kysely would accept its bookkeeping tables from any schema in the database.
     ...(dialect === 'postgres' ? { migrationTableSchema: pgSchema } : {}),
