@@ -183,7 +183,11 @@ describe('a restricted subject is named by key alone to those who may not see it
     'restricted incident (STOPLINE_REQUIRE_ADMIN_MFA=$requireAdminMfa): the owner reads its title; a lead outside it reads the key only',
     async ({ requireAdminMfa, adminSees }) => {
       await start({ STOPLINE_REQUIRE_ADMIN_MFA: requireAdminMfa });
-      const owner = await person(['responder'], 'owner@example.org');
+      // By e-mail and on Slack; a Slack channel is read by others, so it gets the key only.
+      const owner = await person(['responder'], 'owner@example.org', {
+        channels: { deadline_reminder: ['email', 'slack'] },
+        slackMemberId: 'U0OWNER01',
+      });
       await person(['security_lead'], 'lead@example.org');
       // An admin too, but without a second factor: with the requirement on, no admin.
       await person(['security_lead', 'admin'], 'admin-lead@example.org');
@@ -208,6 +212,15 @@ describe('a restricted subject is named by key alone to those who may not see it
         expect(m.text).toContain(`Incident ${incident.key}: restricted`);
         expect(m.text).toContain(link);
       }
+      const posts = slack.requests.map((r) => r.body);
+      expect(
+        posts.some((p) =>
+          p.includes(
+            `<@U0OWNER01> Reminder: respond to the incident — ${incident.key} (restricted incident)`,
+          ),
+        ),
+      ).toBe(true);
+      for (const p of posts) expect(p).not.toContain('Payroll');
       const adminMail = mail.get('admin-lead@example.org')!;
       expect(adminMail.length).toBeGreaterThan(0);
       for (const m of adminMail) expect(whole(m).includes('Payroll')).toBe(adminSees);

@@ -1,7 +1,7 @@
 // What a fired step of a deadline's ladder tells, in the firing transaction: each person told
-// hears which incident or report is due (its title only if they may see it) on their own
-// channels; the signed webhooks subscribed to the step get it with the subject as anyone may see
-// it.
+// hears which incident or report is due on their own channels (by e-mail with its title if they
+// may see it; on Slack, a channel others read, as anyone may see it); the signed webhooks
+// subscribed to the step get it with the subject as anyone may see it.
 import type { Executor } from '../../db/schema.ts';
 import type { NoticeReader } from '../actor.ts';
 import {
@@ -75,16 +75,21 @@ export async function tellStep(
   recipients: readonly (NoticeReader & { email: string })[],
 ): Promise<void> {
   const { deadline: d, stage, step, level, at } = fired;
-  for (const r of recipients) {
-    const subject = await subjectFor(tx, deps, d, r);
-    if (!subject) continue;
-    const notice = deadlineNoticeText({
+  const words = (subject: DeadlineSubject) =>
+    deadlineNoticeText({
       step,
       task: KIND_WORDS[d.kind],
       dueAt: d.dueAt,
       subject,
       baseUrl: deps.baseUrl,
     });
+  // As anyone may see it: for Slack channels (others read them) and signed webhooks.
+  const published = await subjectFor(tx, deps, d, null);
+  for (const r of recipients) {
+    const subject = await subjectFor(tx, deps, d, r);
+    if (!subject || !published) continue;
+    const notice = words(subject);
+    const inChannel = words(published);
     await enqueueUserNotice(tx, {
       user: r,
       kind: step === 'reminder' ? 'deadline_reminder' : 'deadline_escalation',
@@ -92,6 +97,7 @@ export async function tellStep(
       subject: notice.subject,
       text: notice.text,
       html: notice.html,
+      inChannel: { subject: inChannel.subject, text: inChannel.text },
       idempotencyKey: `deadline:${d.id}:${stage}:${r.id}`,
       at,
     });
@@ -111,9 +117,6 @@ export async function tellStep(
       escalation: { stage, level },
       baseUrl: deps.baseUrl,
     },
-    async () => {
-      const published = await subjectFor(tx, deps, d, null);
-      return published && { ...published, id: d.subjectId };
-    },
+    async () => published && { ...published, id: d.subjectId },
   );
 }

@@ -129,6 +129,9 @@ export interface UserNotice {
   subject: string;
   text: string;
   html?: string | undefined;
+  /** What the Slack @mention says, when it must say less: it is posted to a channel that others
+   * read, so a restricted subject is named there as anyone may see it. Default: subject, text. */
+  inChannel?: { subject: string; text: string } | undefined;
   /** Unique per notice and person; a repeated enqueue with the same key is ignored. */
   idempotencyKey: string;
   at: number;
@@ -168,8 +171,8 @@ export async function enqueueUserNotice(tx: Executor, notice: UserNotice): Promi
         {
           channel: 'slack',
           recipient: endpoint.id,
-          subject: notice.subject,
-          bodyText: notice.text,
+          subject: notice.inChannel?.subject ?? notice.subject,
+          bodyText: notice.inChannel?.text ?? notice.text,
           idempotencyKey: `${notice.idempotencyKey}:slack:${endpoint.id}`,
           mentions: [prefs.slackMemberId],
         },
