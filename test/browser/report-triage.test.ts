@@ -155,6 +155,13 @@ describe('report triage in the console', () => {
       );
     expect(await background('message-internal')).not.toBe(await background('message-to-reporter'));
 
+    // Triage raises the emergency: the badge shows and the acknowledgment is due sooner.
+    await page.getByLabel('Why', { exact: true }).fill('The reporter says it is exploited now');
+    await page.getByRole('button', { name: 'Mark as an emergency' }).click();
+    await page.getByTestId('report-emergency').waitFor();
+    expect(await page.getByTestId('report-emergency').textContent()).toBe('Emergency');
+    await page.getByRole('button', { name: 'Not an emergency' }).waitFor();
+
     // An incident from the report: its key is shown and leads to its page.
     await page.getByRole('button', { name: 'Open an incident from this report' }).click();
     const incidentLink = page.getByTestId('report-incident').getByRole('link');

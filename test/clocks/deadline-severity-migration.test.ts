@@ -35,9 +35,19 @@ describe('migration 2026-11-25-0008', () => {
     await sql`delete from kysely_migration where name = '2026-11-25-0008-deadline-severity-and-slack'`.execute(
       db,
     );
+    // The migrations after it are undone too: migrations apply in order.
+    for (const column of ['emergency', 'emergency_set_by', 'emergency_set_at']) {
+      await sql`alter table reports drop column ${sql.ref(column)}`.execute(db);
+    }
+    await sql`delete from kysely_migration where name = '2026-11-25-0009-report-emergency'`.execute(
+      db,
+    );
 
     const { applied } = await migrateToLatest(db, dialect, config.pgSchema);
-    expect(applied).toEqual(['2026-11-25-0008-deadline-severity-and-slack']);
+    expect(applied).toEqual([
+      '2026-11-25-0008-deadline-severity-and-slack',
+      '2026-11-25-0009-report-emergency',
+    ]);
     const rows = await db.selectFrom('deadlines').select(['subject_id', 'severity']).execute();
     const severities = (id: string) => [
       ...new Set(rows.filter((r) => r.subject_id === id).map((r) => r.severity)),

@@ -321,6 +321,11 @@ export interface ReportsTable {
   verified: DbBool;
   received_at: number;
   acknowledge_due_at: number;
+  /** Reported or raised as an emergency: the policy's emergency acknowledgment clock applies. */
+  emergency: DbBool;
+  /** Who last raised or lowered it (null: as the reporter sent it), and when. */
+  emergency_set_by: string | null;
+  emergency_set_at: number | null;
   acknowledged_at: number | null;
   acknowledged_by: string | null;
   assessed_at: number | null;

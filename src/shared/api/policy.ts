@@ -95,6 +95,8 @@ export const PolicyResponse = z.object({
   reporters: z.object({
     description: z.string(),
     acknowledgeWithin: DurationJson,
+    /** For a report marked as an emergency; null: emergencies keep acknowledgeWithin. */
+    emergencyAcknowledgeWithin: DurationJson.nullable(),
     verifyIdentityBeforeSharingResults: z.boolean(),
   }),
   security: z.object({ requireMfaForAdmins: z.boolean() }),

@@ -73,6 +73,11 @@ export const ReportFields = z.strictObject({
   publicUrl: webUrl.optional(),
   creditConsent: z.boolean().default(false),
   creditName: optionalText(REPORT_TEXT_LIMITS.creditName),
+  /**
+   * A critical or emergency issue (actively exploited, already public, customer data leaving):
+   * the policy's emergency acknowledgment clock applies (15 minutes in the bundled policy).
+   */
+  emergency: z.boolean().default(false),
 });
 export type ReportFields = z.infer<typeof ReportFields>;
 
@@ -179,6 +184,8 @@ export const ReportSummary = z.object({
   acknowledgedAt: Time.nullable(),
   verified: z.boolean(),
   incidentId: z.string().nullable(),
+  /** A critical or emergency report: the policy's emergency acknowledgment time applies. */
+  emergency: z.boolean(),
 });
 export type ReportSummary = z.infer<typeof ReportSummary>;
 
@@ -280,6 +287,19 @@ export const ReportAccessLog = z.object({
   ),
 });
 export type ReportAccessLog = z.infer<typeof ReportAccessLog>;
+
+/** Triage raises or lowers the emergency; the reason is on the record. */
+export const EmergencyInput = z.strictObject({
+  emergency: z.boolean(),
+  reason: z.string().trim().min(1, 'is required').max(5000),
+});
+export type EmergencyInput = z.infer<typeof EmergencyInput>;
+
+export const EmergencyResult = z.object({
+  emergency: z.boolean(),
+  /** The acknowledgment deadline planned again from receipt. */
+  acknowledgeDueAt: Time,
+});
 
 export const AcknowledgeResult = z.object({
   acknowledgedAt: Time,

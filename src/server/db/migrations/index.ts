@@ -10,6 +10,7 @@ import * as reports from './2026-11-25-0005-reports.ts';
 import * as deadlines from './2026-11-25-0006-deadlines.ts';
 import * as delivery from './2026-11-25-0007-delivery.ts';
 import * as deadlineSeverity from './2026-11-25-0008-deadline-severity-and-slack.ts';
+import * as reportEmergency from './2026-11-25-0009-report-emergency.ts';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-25-0006-deadlines': deadlines,
   '2026-11-25-0007-delivery': delivery,
   '2026-11-25-0008-deadline-severity-and-slack': deadlineSeverity,
+  '2026-11-25-0009-report-emergency': reportEmergency,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -21,6 +21,7 @@ import { bypassesQuietHours, type Policy } from '../policy/index.ts';
 import { findReportKeys, recordReportClockEvents } from '../reports/index.ts';
 import { findIncidentAudiences } from '../incidents/index.ts';
 import {
+  firstStageAfter,
   fireTime,
   planDeadlines,
   reporterAcknowledgment,
@@ -170,10 +171,19 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
   ): Promise<NewEvent[]> {
     const out: NewEvent[] = [];
     const closed = events.some((e) => e.type === 'report.closed');
+    // Raised or lowered emergency: the acknowledgment is due at the new time, from receipt.
+    const replanned = events.find((e) => e.type === 'report.emergency_changed');
     for (const d of await repo.listSubjectDeadlines(tx, reportId)) {
       if (d.status !== 'pending' && d.status !== 'paused') continue;
       const meeting = events.find((e) => d.satisfiedBy.includes(e.type));
-      if (meeting) {
+      if (replanned && d.kind === 'reporter_acknowledgment' && !meeting) {
+        const dueAt = Number(replanned.data['acknowledgeDueAt']);
+        const policy = deps.policy();
+        const moved: Deadline = { ...d, dueAt };
+        moved.stage = firstStageAfter(moved, at, policy);
+        moved.nextFireAt = fireTime(moved, moved.stage, policy);
+        await repo.saveDeadline(tx, moved, at);
+      } else if (meeting) {
         const met: Deadline = { ...d, status: 'met', metAt: at, metBy: meeting.type };
         await repo.saveDeadline(tx, { ...met, nextFireAt: null }, at);
         out.push({

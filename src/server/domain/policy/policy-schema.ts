@@ -177,6 +177,11 @@ export const Verification = z.strictObject({
 export const Reporters = z.strictObject({
   description,
   acknowledgeWithin: Duration,
+  /**
+   * A report marked as an emergency (by the reporter, or raised by triage) is acknowledged within
+   * this instead; left out, emergencies keep `acknowledgeWithin`.
+   */
+  emergencyAcknowledgeWithin: Duration.optional(),
   /** A reporter must be verified before assessment results or details are shared with them. */
   verifyIdentityBeforeSharingResults: z.boolean().default(true),
 });

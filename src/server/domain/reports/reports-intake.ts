@@ -167,7 +167,7 @@ export function createIntake(deps: ReportsDeps) {
     const reportId = newId();
     const stored = await storeFiles(deps, reportId, files, 'reporter', null, receivedAt);
     const accessCode = newSecret();
-    const dueAt = acknowledgeDueAt(receivedAt, policy);
+    const dueAt = acknowledgeDueAt(receivedAt, policy, fields.emergency);
     try {
       const key = await inTransaction(deps.db, async (tx) => {
         await countIntake(tx, deps, origin.ip, receivedAt);
@@ -191,6 +191,7 @@ export function createIntake(deps: ReportsDeps) {
               creditConsent: fields.creditConsent,
               creditName: fields.creditName ?? null,
               attachments: attachmentSummary(stored.rows),
+              emergency: fields.emergency,
               acknowledgeDueAt: dueAt,
             },
           },
@@ -239,6 +240,9 @@ export function createIntake(deps: ReportsDeps) {
           verified: 0,
           received_at: receivedAt,
           acknowledge_due_at: dueAt,
+          emergency: fields.emergency ? 1 : 0,
+          emergency_set_by: null,
+          emergency_set_at: null,
           acknowledged_at: null,
           acknowledged_by: null,
           assessed_at: null,

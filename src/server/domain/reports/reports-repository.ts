@@ -13,11 +13,12 @@ import type {
 
 export interface ReportRecord extends Omit<
   Selectable<ReportsTable>,
-  'credit_consent' | 'verified' | 'status'
+  'credit_consent' | 'verified' | 'status' | 'emergency'
 > {
   status: ReportStatus;
   credit_consent: boolean;
   verified: boolean;
+  emergency: boolean;
 }
 
 const TIME_COLUMNS = [
@@ -29,6 +30,7 @@ const TIME_COLUMNS = [
   'disclosed_at',
   'closed_at',
   'updated_at',
+  'emergency_set_at',
 ] as const;
 
 function toRecord(row: Selectable<ReportsTable>): ReportRecord {
@@ -37,6 +39,7 @@ function toRecord(row: Selectable<ReportsTable>): ReportRecord {
     status: row.status as ReportStatus,
     credit_consent: Boolean(row.credit_consent),
     verified: Boolean(row.verified),
+    emergency: Boolean(row.emergency),
     version: Number(row.version),
   };
   for (const column of TIME_COLUMNS) {
@@ -46,9 +49,10 @@ function toRecord(row: Selectable<ReportsTable>): ReportRecord {
   return record;
 }
 
-export type NewReportRow = Omit<ReportsTable, 'credit_consent' | 'verified'> & {
+export type NewReportRow = Omit<ReportsTable, 'credit_consent' | 'verified' | 'emergency'> & {
   credit_consent: 0 | 1;
   verified: 0 | 1;
+  emergency: 0 | 1;
 };
 
 export async function insertReport(tx: Executor, row: NewReportRow): Promise<void> {

@@ -17,9 +17,15 @@ export function isClosed(status: ReportStatus): boolean {
   return CLOSED.has(status);
 }
 
-/** The acknowledgment the policy promises: received + reporters.acknowledgeWithin. */
-export function acknowledgeDueAt(receivedAt: number, policy: Policy): number {
-  return receivedAt + policy.reporters.acknowledgeWithin;
+/**
+ * The acknowledgment the policy promises, always from receipt: received + acknowledgeWithin, or
+ * emergencyAcknowledgeWithin for an emergency when the policy has one.
+ */
+export function acknowledgeDueAt(receivedAt: number, policy: Policy, emergency = false): number {
+  const { acknowledgeWithin, emergencyAcknowledgeWithin } = policy.reporters;
+  return (
+    receivedAt + (emergency ? (emergencyAcknowledgeWithin ?? acknowledgeWithin) : acknowledgeWithin)
+  );
 }
 
 export function decideAcknowledge(status: ReportStatus): Decision {

@@ -34,6 +34,7 @@ import {
   type ReportRecord,
 } from './reports-repository.ts';
 import {
+  acknowledgeDueAt,
   decideAcknowledge,
   decideClose,
   decideLinkIncident,
@@ -137,6 +138,48 @@ export function createTriage(deps: ReportsDeps) {
         now,
       );
       return { acknowledgedAt: now, onTime: now <= report.acknowledge_due_at };
+    });
+  }
+
+  /**
+   * Triage raises or lowers an emergency (Kai 8.2): the acknowledgment deadline is planned again,
+   * always from receipt, with the policy's emergency or usual time. Recorded on the report and
+   * in the audit trail; a report already acknowledged or closed keeps the flag for the record.
+   */
+  function setEmergency(actor: Actor, key: string, input: { emergency: boolean; reason: string }) {
+    return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
+      if (report.emergency === input.emergency) {
+        return { emergency: report.emergency, acknowledgeDueAt: report.acknowledge_due_at };
+      }
+      const dueAt = acknowledgeDueAt(report.received_at, deps.policy(), input.emergency);
+      const events: NewEvent[] = [
+        {
+          type: 'report.emergency_changed',
+          visibility: 'internal',
+          actorId: actor.userId,
+          data: {
+            emergency: input.emergency,
+            reason: input.reason,
+            acknowledgeDueAt: dueAt,
+            previousDueAt: report.acknowledge_due_at,
+          },
+        },
+      ];
+      events.push(...((await deps.clocks?.reportEvents(tx, report.id, events, now)) ?? []));
+      await changeReport(tx, report, now, events, {
+        emergency: input.emergency ? 1 : 0,
+        emergency_set_by: actor.userId,
+        emergency_set_at: now,
+        acknowledge_due_at: dueAt,
+      });
+      await deps.recordAudit?.(tx, {
+        actor,
+        action: input.emergency ? 'report.emergency_raised' : 'report.emergency_lowered',
+        target: { type: 'report', id: report.key },
+        at: now,
+        detail: { reason: input.reason, acknowledgeDueAt: dueAt },
+      });
+      return { emergency: input.emergency, acknowledgeDueAt: dueAt };
     });
   }
 
@@ -422,6 +465,7 @@ export function createTriage(deps: ReportsDeps) {
     getReportContact,
     getAccessLog,
     acknowledgeReport,
+    setEmergency,
     closeReport,
     linkIncident,
     unlinkIncident,

@@ -99,6 +99,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
     reporters: {
       description: policy.reporters.description,
       acknowledgeWithin: duration(policy.reporters.acknowledgeWithin),
+      emergencyAcknowledgeWithin: optionalDuration(policy.reporters.emergencyAcknowledgeWithin),
       verifyIdentityBeforeSharingResults: policy.reporters.verifyIdentityBeforeSharingResults,
     },
     security: { requireMfaForAdmins: policy.security.requireMfaForAdmins },

@@ -19,6 +19,7 @@ export function presentReportSummary(r: ReportRecord) {
     acknowledgedAt: iso(r.acknowledged_at),
     verified: r.verified,
     incidentId: r.incident_id,
+    emergency: r.emergency,
   };
 }
 

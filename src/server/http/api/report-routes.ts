@@ -5,6 +5,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   CloseReportInput,
+  EmergencyInput,
+  EmergencyResult,
   IdentityVerificationInput,
   AcknowledgeResult,
   IdentityVerification,
@@ -121,6 +123,31 @@ export async function reportRoutes(base: FastifyInstance, opts: { container: Con
     async (request) => {
       const result = await reports.acknowledgeReport(actorOf(request), request.params.key);
       return { acknowledgedAt: presentTime(result.acknowledgedAt), onTime: result.onTime };
+    },
+  );
+
+  app.put(
+    `${prefix}/:key/emergency`,
+    {
+      config: { permission: 'reports.triage' },
+      schema: {
+        summary: 'Raise or lower the emergency: the acknowledgment deadline is planned again',
+        description:
+          "An emergency report is acknowledged within the policy's " +
+          '`reporters.emergencyAcknowledgeWithin` (15 minutes in the bundled policy), otherwise ' +
+          'within `reporters.acknowledgeWithin`, both from receipt; the reminders and escalation ' +
+          "follow the policy's clocks. Recorded as `report.emergency_changed` and in the audit trail.",
+        params: KeyParams,
+        body: EmergencyInput,
+        response: { 200: EmergencyResult, 404: problemResponse('No such report') },
+      },
+    },
+    async (request) => {
+      const result = await reports.setEmergency(actorOf(request), request.params.key, request.body);
+      return {
+        emergency: result.emergency,
+        acknowledgeDueAt: presentTime(result.acknowledgeDueAt),
+      };
     },
   );
 

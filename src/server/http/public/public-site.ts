@@ -36,6 +36,10 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
   const acknowledgeWithin = () => durationInWords(reports.policy().reporters.acknowledgeWithin);
   const formContext = () => ({
     acknowledgeWithin: acknowledgeWithin(),
+    emergencyAcknowledgeWithin: durationInWords(
+      reports.policy().reporters.emergencyAcknowledgeWithin ??
+        reports.policy().reporters.acknowledgeWithin,
+    ),
     securityEmail: config.securityEmail,
     maxFiles: config.attachmentMaxCount,
     maxFileBytes: config.attachmentMaxBytes,
@@ -135,7 +139,11 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
       return sendHtml(reply, 400, reportFormPage(formContext(), values, errors));
     }
     const receipt = await reports.submitReport(parsed.fields, files, { ip: request.ip });
-    return sendHtml(reply, 200, receiptPage(receipt, acknowledgeWithin()));
+    // The time promised is the emergency one when the reporter marked it so.
+    const promised = parsed.fields.emergency
+      ? formContext().emergencyAcknowledgeWithin
+      : acknowledgeWithin();
+    return sendHtml(reply, 200, receiptPage(receipt, promised));
   }
 
   app.get('/policy', { config: { public: true } }, async (_request, reply) =>

@@ -26,6 +26,7 @@ export const FORM_LABELS: Record<string, string> = {
   publicUrl: 'Where it was posted publicly',
   creditConsent: 'Credit',
   creditName: 'Name to credit',
+  emergency: 'Emergency',
 };
 
 export type FormValues = Record<string, string>;
@@ -227,6 +228,7 @@ export function formToReport(
     publicUrl: optional(values.publicUrl),
     creditConsent: values.creditConsent === 'yes',
     creditName: optional(values.creditName),
+    emergency: values.emergency === 'yes',
   };
   const result = ReportFields.safeParse(candidate);
   if (result.success) return { ok: true, fields: result.data };
@@ -266,6 +268,8 @@ function textarea(
 
 export interface FormPageContext {
   acknowledgeWithin: string;
+  /** The policy's time for an emergency report, in words (the policy's usual time when none). */
+  emergencyAcknowledgeWithin: string;
   securityEmail?: string;
   maxFiles: number;
   maxFileBytes: number;
@@ -329,6 +333,26 @@ export function reportFormPage(
           ${input('contactPhone', 'tel', values, errors, { autocomplete: 'tel' })}
           ${textarea('contactPgpKey', values, errors, { rows: 4, hint: 'Paste an ASCII-armoured public key if you want encrypted e-mail.' })}
           ${input('preferredLanguage', 'text', values, errors, { hint: 'A language tag, such as en or de.' })}
+        </fieldset>
+        <fieldset>
+          <legend>Emergency</legend>
+          <div>
+            <input
+              type="checkbox"
+              id="f-emergency"
+              name="emergency"
+              value="yes"
+              aria-describedby="f-emergency-hint"
+              ${values.emergency === 'yes' ? markup` checked` : ''}
+            />
+            <label for="f-emergency" class="inline"
+              >This is critical or an emergency: it is being exploited, already public, or data is
+              leaking now</label
+            >
+          </div>
+          <p class="hint" id="f-emergency-hint">
+            We answer emergencies within ${ctx.emergencyAcknowledgeWithin}, day and night.
+          </p>
         </fieldset>
         <fieldset>
           <legend>Credit</legend>

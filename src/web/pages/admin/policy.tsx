@@ -248,6 +248,11 @@ function Policy({ policy }: { policy: PolicyResponse }) {
           <Term term="Acknowledge a report within">
             {duration(policy.reporters.acknowledgeWithin)}
           </Term>
+          <Term term="Acknowledge an emergency report within">
+            {policy.reporters.emergencyAcknowledgeWithin
+              ? duration(policy.reporters.emergencyAcknowledgeWithin)
+              : duration(policy.reporters.acknowledgeWithin)}
+          </Term>
           <Term term="Verify the reporter’s identity before sharing results">
             {yesNo(policy.reporters.verifyIdentityBeforeSharingResults)}
           </Term>

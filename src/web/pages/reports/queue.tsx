@@ -216,6 +216,12 @@ function QueueRow({ report: r }: { report: ReportSummary }) {
       </th>
       <td data-label="Status">
         <span className={`badge status-${r.status}`}>{STATUS_WORDS[r.status]}</span>
+        {r.emergency ? (
+          <>
+            {' '}
+            <span className="badge warn">Emergency</span>
+          </>
+        ) : null}
       </td>
       <td data-label="Received">
         <Time value={r.receivedAt} />

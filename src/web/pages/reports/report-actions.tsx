@@ -74,6 +74,7 @@ export function ReportActions({ report }: { report: ReportDetail }) {
       ) : null}
       {can('reports.verify_identity') ? <VerifyIdentity report={report} /> : null}
       {triage && (open || report.status === 'resolved') ? <Milestones report={report} /> : null}
+      {triage && open ? <Emergency report={report} /> : null}
       {triage && open ? <CloseReport report={report} /> : null}
       {triage ? <PublicCopies report={report} /> : null}
       {can('reports.read_contact') ? <Contact report={report} /> : null}
@@ -100,6 +101,41 @@ function Acknowledge({ report }: { report: ReportDetail }) {
       >
         Acknowledge the report
       </button>
+    </Action>
+  );
+}
+
+/** Triage raises or lowers the emergency; the acknowledgment deadline is planned again. */
+function Emergency({ report }: { report: ReportDetail }) {
+  const [reason, setReason] = useState('');
+  const change = useReportChange(
+    (input: { emergency: boolean; reason: string }) =>
+      request(path(report, '/emergency'), { method: 'PUT', body: input }),
+    () => setReason(''),
+  );
+  const raise = !report.emergency;
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    change.mutate({ emergency: raise, reason });
+  }
+  return (
+    <Action id="act-emergency" title="Emergency">
+      <p className="muted help">
+        {raise
+          ? 'Critical: exploited, public or leaking now? An emergency is acknowledged within the policy’s emergency time, counted from receipt.'
+          : 'Marked as an emergency. Lowering it gives the acknowledgment the usual time, counted from receipt.'}
+      </p>
+      <form onSubmit={submit}>
+        <TextField id="emergency-reason" label="Why" required value={reason} onChange={setReason} />
+        <ErrorMessage error={change.error} />
+        <button
+          type="submit"
+          className={raise ? undefined : 'secondary'}
+          disabled={change.isPending}
+        >
+          {raise ? 'Mark as an emergency' : 'Not an emergency'}
+        </button>
+      </form>
     </Action>
   );
 }

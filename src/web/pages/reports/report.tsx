@@ -65,6 +65,16 @@ function ReportStatus({ report: r }: { report: ReportDetail }) {
         <dd data-testid="report-status">
           <span className={`badge status-${r.status}`}>{STATUS_WORDS[r.status]}</span>
         </dd>
+        <dt>Emergency</dt>
+        <dd>
+          {r.emergency ? (
+            <span className="badge warn" data-testid="report-emergency">
+              Emergency
+            </span>
+          ) : (
+            'No'
+          )}
+        </dd>
         <dt>Received</dt>
         <dd>
           <Time value={r.receivedAt} />
