@@ -7,16 +7,14 @@
 // is sampled every 10 ms; the peak of each phase is printed with its ratio to the idle server.
 // Local only: the server listens on 127.0.0.1 and its data folder is removed at the end.
 // Run: npm run bench:intake-memory [-- --posts 4 --rounds 3]
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startServer } from '../test/helpers/cli-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,56 +24,7 @@ const { values: args } = parseArgs({
 });
 const POSTS = Number(args.posts);
 const ROUNDS = Number(args.rounds);
-const BIN = fileURLToPath(new URL('../bin/stopline', import.meta.url));
 const MB = 1_000_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function startServer(dataDir: string) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(port),
-      STOPLINE_DATA_DIR: dataDir,
-      STOPLINE_LOG_LEVEL: 'warn',
-      // The limit is not what is measured here; every post must reach the server's parser.
-      STOPLINE_INTAKE_RATE_LIMIT: '100000000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise((resolve) => child.on('close', resolve));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill('SIGKILL');
-      throw new Error('server did not come up');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    port,
-    pid: child.pid!,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 /** The resident memory of a process, in bytes. */
 function rss(pid: number): number {
@@ -202,7 +151,13 @@ const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'stopline-bench-intake-memory-'));
-  const server = await startServer(dir);
+  const server = await startServer({
+    STOPLINE_DATA_DIR: dir,
+    STOPLINE_LOG_LEVEL: 'warn',
+    // The limit is not what is measured here; every post must reach the server's parser.
+    STOPLINE_INTAKE_RATE_LIMIT: '100000000',
+  });
+  const pid = server.child.pid!;
   const rows: string[][] = [];
   try {
     const boundary = 'bench' + randomBytes(8).toString('hex');
@@ -220,7 +175,7 @@ async function main() {
     // Warm up: a few small reports, so start-up compilation is not counted as the reference.
     for (let i = 0; i < 3; i++) await concurrent(smallPieces, false);
     await new Promise((r) => setTimeout(r, 1000));
-    const idle = rss(server.pid);
+    const idle = rss(pid);
 
     const phases: [string, Buffer[], boolean][] = [
       [`${POSTS} small valid reports`, smallPieces, false],
@@ -231,7 +186,7 @@ async function main() {
     for (const [name, pieces, chunked] of phases) {
       for (let round = 1; round <= ROUNDS; round++) {
         let answers: Answer[] = [];
-        const peak = await peakDuring(server.pid, async () => {
+        const peak = await peakDuring(pid, async () => {
           answers = await concurrent(pieces, chunked);
         });
         const statuses = [...new Set(answers.map((a) => a.status))].join(',');
@@ -243,14 +198,14 @@ async function main() {
           mib(sent),
           mib(peak),
           (peak / idle).toFixed(2),
-          mib(rss(server.pid)),
+          mib(rss(pid)),
         ]);
       }
     }
 
     console.log(
       `Node.js ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ` +
-        `${mib(totalmem())} MiB RAM; server pid ${server.pid}\n`,
+        `${mib(totalmem())} MiB RAM; server pid ${pid}\n`,
     );
     console.log(`idle server RSS (reference): ${mib(idle)} MiB\n`);
     const header = ['phase', 'round', 'status', 'sent MiB', 'peak RSS MiB', 'peak/idle', 'after'];

@@ -4,16 +4,14 @@
 // the same machine. Afterwards every accepted report is counted in the database: accepted means
 // committed. Local only: the server listens on 127.0.0.1 and every file it makes is removed.
 // Run: npm run bench:intake [-- --duration 10 --connections 50]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import SQLite from 'better-sqlite3';
 import { loadConfig } from '../src/server/config.ts';
+import { startServer } from '../test/helpers/cli-process.ts';
 import { createDatabase } from '../src/server/db/database.ts';
 import { appendEvents } from '../src/server/db/event-store.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
@@ -27,7 +25,6 @@ const { values: args } = parseArgs({
 });
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
-const BIN = fileURLToPath(new URL('../bin/stopline', import.meta.url));
 
 const report = {
   summary: 'Stored XSS in the profile page',
@@ -42,52 +39,6 @@ const formBody = new URLSearchParams({
   contactEmail: 'ada@example.org',
 }).toString();
 const jsonBody = JSON.stringify({ ...report, contact: { name: 'Ada', email: 'ada@example.org' } });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function startServer(dataDir: string) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(port),
-      STOPLINE_DATA_DIR: dataDir,
-      STOPLINE_LOG_LEVEL: 'warn',
-      STOPLINE_INTAKE_RATE_LIMIT: '100000000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise((resolve) => child.on('close', resolve));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill('SIGKILL');
-      throw new Error('server did not come up');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 interface Figures {
   perSecond: number;
@@ -147,12 +98,17 @@ const dir = mkdtempSync(join(tmpdir(), 'stopline-bench-intake-'));
 try {
   const reference = await bareAppendRate(dir);
   const dataDir = join(dir, 'server');
-  const server = await startServer(dataDir);
+  const server = await startServer({
+    STOPLINE_DATA_DIR: dataDir,
+    STOPLINE_LOG_LEVEL: 'warn',
+    STOPLINE_INTAKE_RATE_LIMIT: '100000000',
+  });
+  const url = `http://127.0.0.1:${server.port}`;
   let form: Figures;
   let api: Figures;
   try {
-    form = await load(server.url, '/report', 'application/x-www-form-urlencoded', formBody);
-    api = await load(server.url, '/api/v1/reports', 'application/json', jsonBody);
+    form = await load(url, '/report', 'application/x-www-form-urlencoded', formBody);
+    api = await load(url, '/api/v1/reports', 'application/json', jsonBody);
   } finally {
     await server.stop();
   }

@@ -7,21 +7,25 @@
 // answers, so commit → arrival lies between "since the answer" and "since the request".
 // Local only: everything listens on 127.0.0.1 and every file made is removed.
 // Run: npm run bench:latency [-- --rounds 40] (DATABASE_URL for a local PostgreSQL)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SMTPServer } from 'smtp-server';
 import { createSmtpMailer } from '../src/server/integrations/smtp-mailer.ts';
+import { freePort, runCli, startServer } from '../test/helpers/cli-process.ts';
+
+/** A CLI command's output; its failure stops the bench. */
+async function run(args: string[], env: Record<string, string>): Promise<string> {
+  const { code, stdout, stderr } = await runCli(args, env);
+  if (code !== 0) throw new Error(stdout + stderr);
+  return stdout + stderr;
+}
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '40' } } });
 const ROUNDS = Number(args.rounds);
-const BIN = fileURLToPath(new URL('../bin/stopline', import.meta.url));
 
 /** Arrival times by key, and a way to wait for one. */
 function arrivals() {
@@ -90,59 +94,6 @@ async function startReceiver(onPost: (body: string) => void) {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-    server.on('error', reject);
-  });
-}
-
-function run(args: string[], env: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
-  });
-}
-
-async function startServer(env: Record<string, string>) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...env, PORT: String(port), STOPLINE_BASE_URL: `http://127.0.0.1:${port}` },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise((resolve) => child.on('close', resolve));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill('SIGKILL');
-      throw new Error('server did not come up');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 function summary(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
@@ -186,13 +137,19 @@ async function main() {
     ['user', 'add', '--email', 'admin@example.org', '--name', 'Admin', '--role', 'admin'],
     env,
   );
-  const server = await startServer(env);
+  const port = await freePort();
+  const server = await startServer(
+    { ...env, STOPLINE_BASE_URL: `http://127.0.0.1:${port}` },
+    undefined,
+    port,
+  );
+  const serverUrl = `http://127.0.0.1:${port}`;
   try {
     const token = /#token=([^\s]+)/.exec(added)?.[1];
     if (!token) throw new Error(`no set-password link in:\n${added}`);
     const password = 'bench passphrase that is long enough';
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(server.url + path, {
+      fetch(serverUrl + path, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(body),

@@ -50,12 +50,16 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `stopline serve` and resolves once /healthz answers (or rejects with its output). */
+/**
+ * Starts `stopline serve` and resolves once /healthz answers (or rejects with its output). `port`:
+ * one chosen beforehand (when the environment must name it, as STOPLINE_BASE_URL does).
+ */
 export async function startServer(
   env: Record<string, string>,
   cwd?: string,
+  chosenPort?: number,
 ): Promise<RunningServer> {
-  const port = await freePort();
+  const port = chosenPort ?? (await freePort());
   const child = spawn(process.execPath, [BIN, 'serve'], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     cwd,
