@@ -18,9 +18,8 @@ import {
   type HttpReceiver,
   type SmtpReceiver,
 } from '../helpers/delivery.ts';
-import { admin, incidentInput, responder } from '../helpers/incidents-context.ts';
+import { admin, declareOwned, incidentInput } from '../helpers/incidents-context.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let t: TestApp;
 let smtp: SmtpReceiver;
@@ -52,21 +51,8 @@ async function person(roles: string[], email: string, prefs: Partial<Preferences
   return user;
 }
 
-async function declare(ownerId: string, title: string, severity: string, restricted = false) {
-  const svc = t.container.services.incidents;
-  const incident = await svc.openIncident(
-    responder(ownerId),
-    incidentInput({
-      title,
-      severity,
-      severityRationale: 'as seen',
-      severityOverride: EMERGENCY,
-      restricted,
-    }),
-  );
-  await svc.assignOwner(responder(ownerId), incident.id, undefined, ownerId);
-  return incident;
-}
+const declare = (ownerId: string, title: string, severity: string, restricted = false) =>
+  declareOwned(t, ownerId, title, severity, restricted);
 
 async function tickAt(...times: string[]) {
   const scheduler = new Scheduler({

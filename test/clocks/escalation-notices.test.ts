@@ -8,10 +8,9 @@ import type { Preferences } from '../../src/server/domain/notifications/index.ts
 import { Scheduler } from '../../src/server/workers/scheduler.ts';
 import { createUser } from '../helpers/auth.ts';
 import { startHttpReceiver, workerFor, type HttpReceiver } from '../helpers/delivery.ts';
-import { admin, incidentInput, responder } from '../helpers/incidents-context.ts';
+import { admin, declareOwned } from '../helpers/incidents-context.ts';
 import { SEV_EXAMPLE } from '../helpers/policies.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let t: TestApp;
 let receiver: HttpReceiver | null = null;
@@ -34,13 +33,7 @@ async function person(roles: string[], email: string, prefs: Partial<Preferences
 
 async function declare(ownerId: string, title: string, severity: string, when: string) {
   t.clock.set(when);
-  const svc = t.container.services.incidents;
-  const incident = await svc.openIncident(
-    responder(ownerId),
-    incidentInput({ title, severity, severityRationale: 'as seen', severityOverride: EMERGENCY }),
-  );
-  await svc.assignOwner(responder(ownerId), incident.id, undefined, ownerId);
-  return incident;
+  return declareOwned(t, ownerId, title, severity);
 }
 
 /** Ticks the scheduler at each given time, in order. */

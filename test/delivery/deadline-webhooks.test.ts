@@ -12,8 +12,7 @@ import { Scheduler } from '../../src/server/workers/scheduler.ts';
 import { ReportFields } from '../../src/shared/api/reports.ts';
 import { createUser, loginAs } from '../helpers/auth.ts';
 import { startHttpReceiver, workerFor, type HttpReceiver } from '../helpers/delivery.ts';
-import { admin, incidentInput, responder } from '../helpers/incidents-context.ts';
-import { EMERGENCY } from '../helpers/reproduce.ts';
+import { admin, declareOwned, incidentInput } from '../helpers/incidents-context.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -44,21 +43,8 @@ async function signedEndpoint(eventTypes: string[], name = 'SIEM') {
   return { id: created.id, secret: created.secret!, path: `/hooks/stopline/${name}` };
 }
 
-async function declare(ownerId: string, title: string, severity: string, restricted = false) {
-  const svc = t.container.services.incidents;
-  const incident = await svc.openIncident(
-    responder(ownerId),
-    incidentInput({
-      title,
-      severity,
-      severityRationale: 'as seen',
-      severityOverride: EMERGENCY,
-      restricted,
-    }),
-  );
-  await svc.assignOwner(responder(ownerId), incident.id, undefined, ownerId);
-  return incident;
-}
+const declare = (ownerId: string, title: string, severity: string, restricted = false) =>
+  declareOwned(t, ownerId, title, severity, restricted);
 
 async function tickAfter(...minutes: number[]) {
   const scheduler = new Scheduler({

@@ -8,6 +8,7 @@ import type { OpenInput } from '../../src/server/domain/incidents/index.ts';
 import type { PolicyInForce } from '../../src/server/domain/policy/index.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import { PERMISSIONS, type Permission } from '../../src/shared/domain/permissions.ts';
+import { EMERGENCY } from './reproduce.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
 
 export interface IncidentsContext {
@@ -91,4 +92,30 @@ export async function receiveReport(
     .where('key', '=', receipt.key)
     .executeTakeFirstOrThrow();
   return { key: receipt.key, id: row.id };
+}
+
+/**
+ * Declares an incident at a severity, through the security lead's emergency override (so nothing
+ * is reproduced and the response clock runs), owned by `ownerId`: what the clock tests start from.
+ */
+export async function declareOwned(
+  t: { container: Container },
+  ownerId: string,
+  title: string,
+  severity: string,
+  restricted = false,
+) {
+  const svc = t.container.services.incidents;
+  const incident = await svc.openIncident(
+    responder(ownerId),
+    incidentInput({
+      title,
+      severity,
+      severityRationale: 'as seen',
+      severityOverride: EMERGENCY,
+      restricted,
+    }),
+  );
+  await svc.assignOwner(responder(ownerId), incident.id, undefined, ownerId);
+  return incident;
 }
