@@ -58,6 +58,18 @@ module.exports = {
       },
     },
     {
+      name: 'only-notifications-write-the-outbox',
+      comment:
+        'every notice goes through the notifications subject (preferences, quiet hours, channels); ' +
+        'nothing else enqueues into the outbox (db/outbox.ts)',
+      severity: 'error',
+      from: {
+        path: '^src/',
+        pathNot: '^src/server/(domain/notifications/|workers/outbox-worker\\.ts$|db/outbox\\.ts$)',
+      },
+      to: { path: '^src/server/db/outbox\\.ts$' },
+    },
+    {
       name: 'rules-are-pure',
       comment: '*-rules.ts decide; they do no I/O',
       severity: 'error',

@@ -40,6 +40,7 @@ function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
       linkReport: async () => {},
       unlinkReport: async () => {},
     },
+    notices: t.container.notifications,
     ...hooks,
   });
 }

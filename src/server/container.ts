@@ -29,7 +29,6 @@ import { createIncidentsService, type IncidentsService } from './domain/incident
 import { createDeadlinesService, type DeadlinesService } from './domain/clocks/index.ts';
 import {
   createNotificationsService,
-  enqueueLineStoppedNotice,
   type NotificationsService,
 } from './domain/notifications/index.ts';
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
@@ -103,7 +102,19 @@ export async function createContainer(
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const policy = overrides.policy ?? loadPolicyFile(config.policyFile);
   const clock = overrides.clock ?? systemClock;
+  const outboundAllow = parseAllowList(config.outboundAllow);
+  // Before the database is opened: a missing or unreadable key then leaks no connection.
+  const secretBox = createSecretBox(loadSecretKey(config));
   const handle: DatabaseHandle = await createDatabase(config, overrides.databasePlugins);
+  // Every notice to a person or a channel goes through notifications (the only outbox writer).
+  const notifications = createNotificationsService({
+    db: handle.db,
+    clock,
+    baseUrl: config.baseUrl,
+    checkReceiverUrl: (url) => checkReceiverUrl(url, outboundAllow),
+    secretBox,
+    staff: { listActive: (tx) => listActiveUsers(tx) },
+  });
   const policyService = createPolicyService({ db: handle.db, clock, policy });
   // The incidents service is created below; the deadlines only need it for the visibility check.
   let incidents: IncidentsService | null = null;
@@ -160,8 +171,7 @@ export async function createContainer(
       resolveReports: (tx, actor, refs) => reports.resolveReportRefs(tx, actor, refs),
       reportKeys: findReportKeys,
       verifiedReports: findVerifiedReportIds,
-      onLineStopped: (tx, incident, reason, at) =>
-        enqueueLineStoppedNotice(tx, { incident, reason, at, baseUrl: config.baseUrl }),
+      notices: { tellLineStopped: notifications.tellLineStopped },
     }),
   };
   incidents = services.incidents;
@@ -220,6 +230,7 @@ export async function createContainer(
         await services.incidents.unlinkReports(actor, incidentId, undefined, [reportId]);
       },
     },
+    notices: { tellReporter: notifications.tellReporter },
     attachments: createAttachmentStore(config.dataDir),
     settings: {
       baseUrl: config.baseUrl,
@@ -227,15 +238,6 @@ export async function createContainer(
       attachmentMaxCount: config.attachmentMaxCount,
       intakeRateLimit: config.intakeRateLimit,
     },
-  });
-  const outboundAllow = parseAllowList(config.outboundAllow);
-  const secretBox = createSecretBox(loadSecretKey(config));
-  const notifications = createNotificationsService({
-    db: handle.db,
-    clock,
-    baseUrl: config.baseUrl,
-    checkReceiverUrl: (url) => checkReceiverUrl(url, outboundAllow),
-    secretBox,
   });
   try {
     const sealed = await notifications.sealPlainSecrets();

@@ -72,10 +72,19 @@ export interface IncidentsServiceDeps {
    * once, it counts for the incident too.
    */
   verifiedReports?(tx: Executor, ids: readonly string[]): Promise<ReadonlySet<string>>;
-  /** Called in the transaction that stops the line (notifications enqueue the notice there). */
-  onLineStopped?(tx: Executor, incident: IncidentState, reason: string, at: number): Promise<void>;
+  /** People told of what happens to incidents (notifications subject). */
+  notices: IncidentNotices;
   /** The clocks: deadlines recomputed in the same transaction as every change. */
   clocks?: IncidentClockHook;
+}
+
+/** What the incidents subject needs of the notifications subject. */
+export interface IncidentNotices {
+  /** The line stopped because of this incident: enqueued in the transaction that stopped it. */
+  tellLineStopped(
+    tx: Executor,
+    notice: { incident: IncidentState; reason: string; at: number },
+  ): Promise<void>;
 }
 
 export interface IncidentClockHook {
@@ -163,7 +172,9 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       const type = line.change === 'stopped' ? 'incident.line_stopped' : 'incident.line_resumed';
       const lineEvent = incidentEvent(type, { reason: line.reason });
       state = await appendToIncident(tx, incidentId, state, [lineEvent], actor.userId, at);
-      if (line.change === 'stopped') await deps.onLineStopped?.(tx, state, line.reason, at);
+      if (line.change === 'stopped') {
+        await deps.notices.tellLineStopped(tx, { incident: state, reason: line.reason, at });
+      }
     }
     if (deps.clocks) {
       const clockEvents = await deps.clocks.afterChange(tx, state, policy, events, at);

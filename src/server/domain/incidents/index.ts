@@ -4,6 +4,7 @@ export {
   readLine,
   recordClockEvents,
   type IncidentClockHook,
+  type IncidentNotices,
   type IncidentsService,
   type IncidentsServiceDeps,
   type OpenInput,

@@ -5,13 +5,15 @@ export {
   createNotificationsService,
   type EndpointInput,
   type EndpointView,
+  type NoticeStaff,
+  type NotificationsDeps,
   type NotificationsService,
 } from './notifications-service.ts';
 export {
   enqueueDeadlineEvent,
-  enqueueLineStoppedNotice,
   enqueueUserNotice,
   LINE_STOP_ROLES,
+  type NoticeStaffMember,
   type UserNotice,
 } from './notices-outbox.ts';
 export { nextAttemptAt, retryDelay, type RetryPolicy } from './delivery-rules.ts';
@@ -26,7 +28,7 @@ export {
   type Preferences,
   type UserChannel,
 } from './preference-rules.ts';
-export { WEBHOOK_EVENT_TYPES, type LineStoppedNotice } from './notices.ts';
+export { WEBHOOK_EVENT_TYPES, type LineStoppedNotice, type ReporterNotice } from './notices.ts';
 export {
   deadlineNoticeText,
   type DeadlineEvent,

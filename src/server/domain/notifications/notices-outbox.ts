@@ -1,16 +1,18 @@
 // Notices into the outbox, in the transaction of the change that causes them: the line stopping
 // (everyone with a responder role or higher, and the subscribed endpoints), a notice to one
-// person on the channels they chose (deadline reminders and escalations), and a deadline's step
-// for the signed webhooks subscribed to it. The outbox worker delivers them after commit.
+// person on the channels they chose (deadline reminders and escalations), a deadline's step
+// for the signed webhooks subscribed to it, and news for a reporter at the address they gave.
+// The outbox worker delivers them after commit. This subject is the only writer of the outbox.
 import { enqueueMessage } from '../../db/outbox.ts';
 import type { Executor } from '../../db/schema.ts';
-import { listActiveUsers } from '../accounts/index.ts';
 import { deadlinePayload, type DeadlineEvent } from './deadline-notices.ts';
 import {
   lineStoppedHtml,
   lineStoppedPayload,
   lineStoppedText,
+  reporterNoticeText,
   type LineStoppedNotice,
+  type ReporterNotice,
 } from './notices.ts';
 import { reachableChannels, routeNotice, type EventKind } from './preference-rules.ts';
 import { findPreferences } from './preferences-repository.ts';
@@ -27,20 +29,28 @@ async function personalSlackEndpoints(tx: Executor): Promise<WebhookEndpoint[]> 
   );
 }
 
+/** An active staff member as the line-stop notice reaches them (from the accounts subject). */
+export interface NoticeStaffMember {
+  id: string;
+  email: string;
+  /** The roles on the account. */
+  roles: readonly string[];
+  contacts: readonly { kind: string; value: string }[];
+}
+
 /** Enqueues the stop-the-line notice in the caller's transaction: every active responder or
- * higher on all their channels (every e-mail address, and an @mention on Slack endpoints that
- * carry user.notice; quiet hours do not apply), and every active endpoint that subscribed to
- * incident.line_stopped. */
+ * higher (of `staff`, the active staff) on all their channels (every e-mail address, and an
+ * @mention on Slack endpoints that carry user.notice; quiet hours do not apply), and every active
+ * endpoint that subscribed to incident.line_stopped. */
 export async function enqueueLineStoppedNotice(
   tx: Executor,
   notice: LineStoppedNotice,
+  staff: readonly NoticeStaffMember[],
 ): Promise<void> {
   const { subject, text } = lineStoppedText(notice);
   const html = lineStoppedHtml(notice);
   const base = `line_stopped:${notice.incident.id}:${notice.at}`;
-  const people = (await listActiveUsers(tx)).filter((u) =>
-    u.roles.some((r) => LINE_STOP_ROLES.includes(r)),
-  );
+  const people = staff.filter((u) => u.roles.some((r) => LINE_STOP_ROLES.includes(r)));
   const mentions: string[] = [];
   for (const person of people) {
     const prefs = await findPreferences(tx, person.id);
@@ -181,4 +191,28 @@ export async function enqueueUserNotice(tx: Executor, notice: UserNotice): Promi
       );
     }
   }
+}
+
+/**
+ * Enqueues news for a reporter at the address they gave, in the caller's transaction: an e-mail
+ * that says there is news and where to read it, never the content. The reporter is not a user:
+ * no preferences or quiet hours apply, and nothing goes to Slack or webhooks.
+ */
+export async function enqueueReporterNotice(
+  tx: Executor,
+  notice: ReporterNotice,
+  baseUrl: string,
+): Promise<void> {
+  const { subject, text } = reporterNoticeText(notice, baseUrl);
+  await enqueueMessage(
+    tx,
+    {
+      channel: 'email',
+      recipient: notice.address,
+      subject,
+      bodyText: text,
+      idempotencyKey: notice.idempotencyKey,
+    },
+    notice.at,
+  );
 }

@@ -1,7 +1,7 @@
 // What a notice says on each channel. Restricted incidents are named only by their key: the
 // notice goes to people and systems that may not be on the incident. Links go to the console's
-// page of the incident (shared/domain/console-paths.ts).
-import { consolePath, consoleUrl } from '../../../shared/domain/console-paths.ts';
+// page of the incident (shared/domain/console-paths.ts), or to the reporter portal for reporters.
+import { consolePath, consoleUrl, portalUrl } from '../../../shared/domain/console-paths.ts';
 import { noticeHtml, noticeTitle } from './notice-text.ts';
 
 export interface LineStoppedNotice {
@@ -68,4 +68,34 @@ export function lineStoppedPayload(n: LineStoppedNotice): string {
       stoppedAt: new Date(n.at).toISOString(),
     },
   });
+}
+
+/** News for a reporter about their report, at the address they gave. */
+export interface ReporterNotice {
+  /** The reporter's e-mail address (they are not a user). */
+  address: string;
+  /** The report's key (RPT-0042): the reporter signs in to the portal with it. */
+  reportKey: string;
+  /** What changed, in a few words (the e-mail subject, before the key). */
+  subject: string;
+  /** One sentence of what happened; never the content, which stays behind the portal sign-in. */
+  line: string;
+  /** Unique per notice; a repeated enqueue with the same key is ignored. */
+  idempotencyKey: string;
+  at: number;
+}
+
+export function reporterNoticeText(
+  n: ReporterNotice,
+  baseUrl: string,
+): { subject: string; text: string } {
+  return {
+    subject: `${n.subject} (${n.reportKey})`,
+    text: [
+      n.line,
+      '',
+      `Read it and answer at ${portalUrl(baseUrl)}, signing in with the report key`,
+      `${n.reportKey} and your access code.`,
+    ].join('\n'),
+  };
 }

@@ -1,4 +1,5 @@
-// Notification use cases: staff preferences, webhook endpoints, and the outbox for admins (list,
+// Notification use cases: notices other subjects send through their ports (the line stopped,
+// news for a reporter), staff preferences, webhook endpoints, and the outbox for admins (list,
 // attempts, retry a dead letter). Notices are enqueued by notices-outbox.ts in the caller's
 // transaction; delivery itself is the outbox worker's job.
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,12 @@ import { redactUrlPassword } from '../../logger.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import { can, type Actor } from '../actor.ts';
 import { recordAudit, type SecretBox } from '../accounts/index.ts';
+import {
+  enqueueLineStoppedNotice,
+  enqueueReporterNotice,
+  type NoticeStaffMember,
+} from './notices-outbox.ts';
+import type { LineStoppedNotice, ReporterNotice } from './notices.ts';
 import * as endpoints from './webhook-endpoints-repository.ts';
 import { isTimeZone, type Preferences } from './preference-rules.ts';
 import { findPreferences, replacePreferences } from './preferences-repository.ts';
@@ -33,6 +40,14 @@ export interface NotificationsDeps {
   /** Signing secrets are stored sealed with the server key, as TOTP secrets are, so a copy of
    * the database is not enough to sign webhooks. */
   secretBox: SecretBox;
+  /** Who is on the staff (accounts subject), for notices to a role such as the line stopping. */
+  staff: NoticeStaff;
+}
+
+/** What notifications need of the accounts subject. */
+export interface NoticeStaff {
+  /** The active staff, with the roles on their accounts, in the caller's transaction. */
+  listActive(tx: Executor): Promise<NoticeStaffMember[]>;
 }
 
 export interface EndpointInput {
@@ -104,6 +119,17 @@ export function createNotificationsService(deps: NotificationsDeps) {
   }
 
   return {
+    /** The line stopped because of this incident (in the transaction that stopped it): every
+     * responder or higher, and the endpoints subscribed to incident.line_stopped, are told. */
+    async tellLineStopped(tx: Executor, notice: Omit<LineStoppedNotice, 'baseUrl'>) {
+      const staff = await deps.staff.listActive(tx);
+      await enqueueLineStoppedNotice(tx, { ...notice, baseUrl: deps.baseUrl }, staff);
+    },
+
+    /** News for a reporter at the address they gave (in the transaction of the change). */
+    tellReporter: (tx: Executor, notice: ReporterNotice) =>
+      enqueueReporterNotice(tx, notice, deps.baseUrl),
+
     /** For the delivery worker: the endpoint with its signing secret opened. */
     async findEndpoint(id: string): Promise<WebhookEndpoint | null> {
       const found = await endpoints.findEndpoint(db, id);

@@ -7,6 +7,7 @@ export type {
   IncidentSource,
   OpenedIncident,
   ReportClockHook,
+  ReporterNotices,
 } from './reports-context.ts';
 export { recordReportClockEvents } from './reports-clock-events.ts';
 export {

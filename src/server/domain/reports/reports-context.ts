@@ -3,14 +3,12 @@
 import type { Transaction } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { appendEvents, type NewEvent } from '../../db/event-store.ts';
-import { enqueueMessage } from '../../db/outbox.ts';
 import type { Database, Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { Actor } from '../actor.ts';
 import { can } from '../actor.ts';
 import type { Policy } from '../policy/index.ts';
-import { portalUrl } from '../../../shared/domain/console-paths.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { AttachmentStore } from './attachment-store.ts';
 import { getVisibleReport, type ReportIncidents } from './reports-access.ts';
@@ -23,6 +21,7 @@ import {
 import type { Decision } from './reports-rules.ts';
 import type { AuditRecord } from '../audit/index.ts';
 import type { IncidentView } from '../incidents/index.ts';
+import type { ReporterNotice } from '../notifications/index.ts';
 
 /** An entry for the general audit trail: the audit subject's own record shape. */
 export type AuditEntry = AuditRecord;
@@ -50,6 +49,14 @@ export interface ReportsDeps {
   openIncident?: (tx: Executor, actor: Actor, report: IncidentSource) => Promise<OpenedIncident>;
   /** The clocks (acknowledgment deadline), in the same transaction as the report's change. */
   clocks?: ReportClockHook;
+  /** Reporters are told of news through the notifications subject. */
+  notices: ReporterNotices;
+}
+
+/** What the reports subject needs of the notifications subject. */
+export interface ReporterNotices {
+  /** Enqueues an e-mail to the reporter's address, in the caller's transaction. */
+  tellReporter(tx: Executor, notice: ReporterNotice): Promise<void>;
 }
 
 export interface ReportClockHook {
@@ -142,26 +149,16 @@ export function staffUseCase(deps: ReportsDeps) {
  */
 export async function notifyReporter(
   tx: Executor,
-  deps: Pick<ReportsDeps, 'settings'>,
+  deps: Pick<ReportsDeps, 'notices'>,
   report: ReportRecord,
   what: { subject: string; line: string; idempotencyKey: string },
   at: number,
 ): Promise<void> {
   if (!report.contact_email) return;
-  await enqueueMessage(
-    tx,
-    {
-      channel: 'email',
-      recipient: report.contact_email,
-      subject: `${what.subject} (${report.key})`,
-      bodyText: [
-        what.line,
-        '',
-        `Read it and answer at ${portalUrl(deps.settings.baseUrl)}, signing in with the report key`,
-        `${report.key} and your access code.`,
-      ].join('\n'),
-      idempotencyKey: what.idempotencyKey,
-    },
+  await deps.notices.tellReporter(tx, {
+    address: report.contact_email,
+    reportKey: report.key,
+    ...what,
     at,
-  );
+  });
 }
