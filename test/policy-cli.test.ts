@@ -2,7 +2,7 @@
 // run as real processes the way an operator runs them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startServer } from './helpers/cli-process.ts';
-import { SEV_EXAMPLE, writeEditedPolicy } from './helpers/policies.ts';
+import { SEV_EXAMPLE, writeEditedPolicy, writeEditedPolicyFragment } from './helpers/policies.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -44,6 +44,36 @@ describe('stopline policy check FILE', () => {
       expect.stringMatching(new RegExp(`^${file}:\\d+: panel\\.onTie: must be one of `)),
       expect.stringMatching(new RegExp(`^${file}:\\d+: panel\\.chair: unknown field "chair"`)),
       `${file}: not a valid policy (2 problems)`,
+    ]);
+  });
+
+  it('checks the example breach fragments (NIS2, SEC 8-K, HIPAA) on their own', async () => {
+    for (const [name, regime] of [
+      ['breach-nis2.yaml', 'nis2 on significant (early_warning 24 hours after became_aware'],
+      [
+        'breach-sec-8k.yaml',
+        'sec_8k on material (form_8k 4 business days (us_federal) after material)',
+      ],
+      ['breach-hipaa.yaml', 'hipaa on personal_data_involved (individuals 60 calendar days'],
+    ] as const) {
+      const run = await runCli(['policy', 'check', `policies/examples/${name}`], {}, ROOT);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(
+        `policies/examples/${name}: valid policy fragment (breach section)`,
+      );
+      expect(run.stdout).toContain(regime);
+    }
+  });
+
+  it('a fragment with mistakes exits 1 naming the line and field', async () => {
+    const file = writeEditedPolicyFragment(
+      'breach:\n  regimes:\n    - id: sec\n      name: SEC\n      description: d\n      trigger: material\n      stages:\n        - id: s\n          name: S\n          description: d\n          from: material\n          offset: 4\n          calendar: business_days\n          recipient: SEC\n          content: [x]\n',
+    );
+    const run = await runCli(['policy', 'check', file], {});
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `${file}:8: breach.regimes[0].stages[0].holidayCalendar: business_days needs a holidayCalendar (one of calendars)`,
+      `${file}: not a valid policy fragment (1 problem)`,
     ]);
   });
 

@@ -20,3 +20,10 @@ export function writeEditedPolicy(from: string, to: string, name = 'policy.yaml'
   writeFileSync(path, DEFAULT_POLICY_TEXT.replace(from, to));
   return path;
 }
+
+/** Writes a policy fragment (a file holding only a `breach:` section) to a temp file. */
+export function writeEditedPolicyFragment(text: string, name = 'fragment.yaml'): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'stopline-fragment-')), name);
+  writeFileSync(path, text);
+  return path;
+}

@@ -35,6 +35,25 @@ describe('the bundled default policy', () => {
     ]);
   });
 
+  it('runs the GDPR regime of Kai section 6: the authority 72 h from awareness, individuals on high risk', () => {
+    expect(
+      policy.breach.regimes.map((r) => [
+        r.id,
+        r.trigger,
+        r.stages.map((s) => [s.id, s.from, s.offset, s.calendar]),
+      ]),
+    ).toEqual([
+      [
+        'gdpr',
+        'personal_data_involved',
+        [
+          ['authority', 'became_aware', 72, 'hours'],
+          ['individuals', 'high_risk', 72, 'hours'],
+        ],
+      ],
+    ]);
+  });
+
   it('is identified by the SHA-256 of its text, so any edit is a new version', () => {
     expect(hash).toBe(policyHash(text));
     expect(hash).toMatch(/^[0-9a-f]{64}$/);

@@ -5,14 +5,19 @@ import { resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import {
   describePolicy,
+  describeRegimes,
   formatProblemAt,
+  isPolicyFragment,
   loadPolicyFile,
   parsePolicy,
+  parsePolicyFragment,
+  type PolicyProblem,
 } from '../domain/policy/index.ts';
 import type { Output } from './output.ts';
 
 export const POLICY_USAGE = `Usage:
-  stopline policy check FILE   validate a policy file; prints a summary, or each problem as FILE:LINE: field: message
+  stopline policy check FILE   validate a policy file (or a fragment holding only a breach: section);
+                               prints a summary, or each problem as FILE:LINE: field: message
   stopline policy show         summarise the policy in force (STOPLINE_POLICY)`;
 
 function checkFile(file: string, out: Output): number {
@@ -25,13 +30,22 @@ function checkFile(file: string, out: Output): number {
     );
     return 1;
   }
-  const result = parsePolicy(text);
-  if (!result.ok) {
-    for (const problem of result.problems) out.error(formatProblemAt(file, problem));
-    const n = result.problems.length;
-    out.error(`${file}: not a valid policy (${n} problem${n === 1 ? '' : 's'})`);
+  const refuse = (problems: PolicyProblem[], what: string) => {
+    for (const problem of problems) out.error(formatProblemAt(file, problem));
+    const n = problems.length;
+    out.error(`${file}: not a valid ${what} (${n} problem${n === 1 ? '' : 's'})`);
     return 1;
+  };
+  if (isPolicyFragment(text)) {
+    const fragment = parsePolicyFragment(text);
+    if (!fragment.ok) return refuse(fragment.problems, 'policy fragment');
+    const { regimes, calendars } = fragment.fragment.breach;
+    out.info(`${file}: valid policy fragment (breach section)`);
+    out.info(describeRegimes(regimes, calendars.length));
+    return 0;
   }
+  const result = parsePolicy(text);
+  if (!result.ok) return refuse(result.problems, 'policy');
   out.info(`${file}: valid policy, hash ${result.hash}`);
   out.info(describePolicy(result.policy));
   return 0;

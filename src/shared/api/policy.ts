@@ -2,6 +2,7 @@
 // Durations are given twice: `ms` for programs and `text` ("15m") as the policy file spells them.
 // Times are ISO 8601 (UTC). Optional durations the policy leaves out are null.
 import { z } from 'zod';
+import { DETERMINATION_KINDS, STAGE_CALENDARS, WEEKDAYS } from '../domain/breach.ts';
 import { VERIFIED_STEPS } from '../domain/incidents.ts';
 
 export const DurationJson = z.object({
@@ -114,6 +115,46 @@ export const PolicyResponse = z.object({
     /** What a containment action can be: `kind` of POST /incidents/:ref/containment. */
     kinds: z.array(
       z.object({ id: z.string(), name: z.string(), description: z.string().nullable() }),
+    ),
+  }),
+  /** Personal-data breaches: the regimes that apply, their stages and the holiday calendars. */
+  breach: z.object({
+    description: z.string(),
+    calendars: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        description: z.string().nullable(),
+        timeZone: z.string(),
+        weekend: z.array(z.enum(WEEKDAYS)),
+        holidays: z.array(z.string()),
+      }),
+    ),
+    regimes: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        description: z.string(),
+        trigger: z.enum(DETERMINATION_KINDS),
+        timeZone: z.string(),
+        stages: z.array(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            description: z.string(),
+            /** The determination the clock starts at; null when it starts at a submission. */
+            from: z.enum(DETERMINATION_KINDS).nullable(),
+            /** The earlier stage whose first submission starts the clock. */
+            fromSubmissionOf: z.string().nullable(),
+            offset: z.number().int(),
+            calendar: z.enum(STAGE_CALENDARS),
+            holidayCalendar: z.string().nullable(),
+            recipient: z.string(),
+            content: z.array(z.string()),
+            phased: z.boolean(),
+          }),
+        ),
+      }),
     ),
   }),
 });

@@ -31,4 +31,16 @@ export {
   type PolicyVersion,
   type PolicyVersionSummary,
 } from './policy-service.ts';
-export { describePolicy } from './policy-summary.ts';
+export { describePolicy, describeRegimes } from './policy-summary.ts';
+export {
+  type Breach,
+  type HolidayCalendar,
+  type Regime,
+  type RegimeStage,
+} from './breach-schema.ts';
+export {
+  parsePolicyFragment,
+  isPolicyFragment,
+  type PolicyFragment,
+  type FragmentParseResult,
+} from './policy-parse.ts';

@@ -6,7 +6,11 @@ import { PolicyDocument } from './policy-schema.ts';
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   let current = schema;
   for (;;) {
-    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault
+    ) {
       current = current.unwrap() as z.core.$ZodType;
     } else if (current instanceof z.ZodPipe) {
       current = current.in as z.core.$ZodType;

@@ -2,8 +2,9 @@
 // e.g. `line 12, severities[1].responseWithin: must be a duration such as "15m"`.
 import { createHash } from 'node:crypto';
 import { LineCounter, isMap, isNode, isScalar, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { allowedFields, unknownFieldMessage } from './policy-fields.ts';
+import { Breach } from './breach-schema.ts';
 import { PolicyDocument, type Policy } from './policy-schema.ts';
 
 export interface PolicyProblem {
@@ -121,7 +122,16 @@ export function policyHash(text: string): string {
 
 const MAX_YAML_PROBLEMS = 5;
 
-export function parsePolicy(text: string): PolicyParseResult {
+/** A file holding only a `breach:` section: regimes to copy into a policy (policies/examples). */
+export const PolicyFragment = z.strictObject({ breach: Breach });
+export type PolicyFragment = z.output<typeof PolicyFragment>;
+
+export type FragmentParseResult =
+  { ok: true; fragment: PolicyFragment } | { ok: false; problems: PolicyProblem[] };
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; problems: PolicyProblem[] };
+
+function parseYamlWith<T>(text: string, schema: z.ZodType<T>): Parsed<T> {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -138,12 +148,37 @@ export function parsePolicy(text: string): PolicyParseResult {
     return { ok: false, problems: problems.slice(0, MAX_YAML_PROBLEMS) };
   }
   const input: unknown = doc.toJS();
-  const result = PolicyDocument.safeParse(input);
+  const result = schema.safeParse(input);
   if (!result.success) {
     const locate = (path: ReadonlyArray<PropertyKey>) => lineOf(doc, counter, path);
     const problems = result.error.issues.flatMap((issue) => problemsOf(issue, input, locate));
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     return { ok: false, problems };
   }
-  return { ok: true, policy: result.data, hash: policyHash(text) };
+  return { ok: true, value: result.data };
+}
+
+export function parsePolicy(text: string): PolicyParseResult {
+  const parsed = parseYamlWith(text, PolicyDocument);
+  return parsed.ok
+    ? { ok: true, policy: parsed.value, hash: policyHash(text) }
+    : { ok: false, problems: parsed.problems };
+}
+
+export function parsePolicyFragment(text: string): FragmentParseResult {
+  const parsed = parseYamlWith(text, PolicyFragment);
+  return parsed.ok ? { ok: true, fragment: parsed.value } : parsed;
+}
+
+/** A fragment has a `breach:` section and none of a policy's own fields (no `format`). */
+export function isPolicyFragment(text: string): boolean {
+  const doc = parseDocument(text, { prettyErrors: false });
+  const value: unknown = doc.errors.length === 0 ? doc.toJS() : null;
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    'breach' in value &&
+    !('format' in value)
+  );
 }

@@ -3,6 +3,7 @@
 // Durations are written as text ("15m", "4h") and parsed to milliseconds.
 import { z } from 'zod';
 import { VERIFIED_STEPS } from '../../../shared/domain/incidents.ts';
+import { Breach } from './breach-schema.ts';
 import { parseDuration } from './duration.ts';
 
 const id = z
@@ -297,6 +298,8 @@ export const PolicyDocument = z
     security: Security.default({ requireMfaForAdmins: false }),
     clocks: Clocks.prefault({}),
     containment: Containment.prefault({}),
+    /** Personal-data breaches: the regimes that apply and their clocks (none when left out). */
+    breach: Breach.prefault({}),
   })
   .superRefine((policy, ctx) => {
     const severityIds = new Set<string>();

@@ -1,6 +1,7 @@
 // A policy in one paragraph, for `stopline policy check` and `stopline policy show`: enough for a
 // reader to recognise their own rules at a glance.
 import { formatDuration } from './duration.ts';
+import type { Regime, RegimeStage } from './breach-schema.ts';
 import type { Panel, Policy } from './policy-schema.ts';
 
 const TIE: Record<Panel['onTie'], string> = {
@@ -49,6 +50,33 @@ export function describePolicy(policy: Policy): string {
     `${describePanel(policy.panel)}; ` +
     `${policy.roles.length} roles: ${list(roles)}; ` +
     `${policy.phases.length} phases: ${policy.phases.map((p) => p.id).join(' → ')}; ` +
-    `${line}.`
+    `${line}` +
+    (policy.breach.regimes.length > 0 ? `; ${describeRegimes(policy.breach.regimes)}` : '') +
+    '.'
   );
+}
+
+const UNIT: Record<RegimeStage['calendar'], [string, string]> = {
+  hours: ['hour', 'hours'],
+  calendar_days: ['calendar day', 'calendar days'],
+  business_days: ['business day', 'business days'],
+  months: ['month', 'months'],
+};
+
+function describeStage(stage: RegimeStage): string {
+  const [one, many] = UNIT[stage.calendar];
+  const start =
+    stage.from !== undefined ? stage.from : `the submission of ${stage.fromSubmissionOf}`;
+  const holidays = stage.holidayCalendar ? ` (${stage.holidayCalendar})` : '';
+  return `${stage.id} ${stage.offset} ${stage.offset === 1 ? one : many}${holidays} after ${start}`;
+}
+
+/** "breach regimes: gdpr on personal_data_involved (authority 72 hours after became_aware, ...)" */
+export function describeRegimes(regimes: readonly Regime[], calendars?: number): string {
+  const each = regimes.map((r) => `${r.id} on ${r.trigger} (${list(r.stages.map(describeStage))})`);
+  const held =
+    calendars === undefined || calendars === 0
+      ? ''
+      : `; ${calendars} holiday calendar${calendars === 1 ? '' : 's'}`;
+  return `${regimes.length} breach regime${regimes.length === 1 ? '' : 's'}: ${list(each)}${held}`;
 }

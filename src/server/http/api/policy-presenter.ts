@@ -120,6 +120,25 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
         description: k.description ?? null,
       })),
     },
+    breach: {
+      description: policy.breach.description,
+      calendars: policy.breach.calendars.map((c) => ({
+        ...c,
+        description: c.description ?? null,
+        weekend: [...c.weekend],
+        holidays: [...c.holidays],
+      })),
+      regimes: policy.breach.regimes.map((r) => ({
+        ...r,
+        stages: r.stages.map((s) => ({
+          ...s,
+          from: s.from ?? null,
+          fromSubmissionOf: s.fromSubmissionOf ?? null,
+          holidayCalendar: s.holidayCalendar ?? null,
+          content: [...s.content],
+        })),
+      })),
+    },
   };
 }
 

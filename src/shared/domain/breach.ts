@@ -1,0 +1,39 @@
+// Personal-data breaches: the words both the server and the console use.
+
+/**
+ * Determinations a breach record can carry, each a recorded decision (who, when, why):
+ * personal data involved, the moment the organisation became aware, high risk to people,
+ * a significant incident (NIS2), a material incident (SEC). Regimes start their clocks from them.
+ */
+export const DETERMINATION_KINDS = [
+  'personal_data_involved',
+  'became_aware',
+  'high_risk',
+  'significant',
+  'material',
+] as const;
+export type DeterminationKind = (typeof DETERMINATION_KINDS)[number];
+
+/** How a stage's offset is counted. */
+export const STAGE_CALENDARS = ['hours', 'calendar_days', 'business_days', 'months'] as const;
+export type StageCalendar = (typeof STAGE_CALENDARS)[number];
+
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export const BREACH_STATUSES = ['suspected', 'confirmed', 'not_a_breach', 'closed'] as const;
+export type BreachStatus = (typeof BREACH_STATUSES)[number];
+
+export const BREACH_NATURES = ['confidentiality', 'integrity', 'availability'] as const;
+export type BreachNature = (typeof BREACH_NATURES)[number];
+
+export const RISK_LEVELS = ['none', 'risk', 'high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
