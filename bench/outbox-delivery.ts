@@ -122,7 +122,7 @@ async function main() {
   try {
     const reference = await bareRate(receiver.port, MESSAGES);
 
-    const endpoint = await container.notifications.createEndpoint(systemActor, {
+    const endpoint = await container.services.notifications.createEndpoint(systemActor, {
       kind: 'standard',
       name: 'bench',
       url: receiver.url,

@@ -144,13 +144,17 @@ async function benchStopline(databaseUrl: string | undefined): Promise<Sample[]>
     const { port } = app.server.address() as AddressInfo;
     const signIn = async (role: string) => {
       const email = `${role}-${process.pid}@example.org`;
-      const { link } = await container.accounts.users.createUser(systemActor, {
+      const { link } = await container.services.accounts.users.createUser(systemActor, {
         email,
         displayName: role,
         roles: [role],
       });
       const token = new URL(link.url).hash.replace(/^#token=/, '');
-      await container.accounts.users.setPasswordWithLink({ kind: 'anonymous' }, token, PASSWORD);
+      await container.services.accounts.users.setPasswordWithLink(
+        { kind: 'anonymous' },
+        token,
+        PASSWORD,
+      );
       const res = await app.inject({
         method: 'POST',
         url: '/api/v1/session',

@@ -31,7 +31,7 @@ describe('sweeping expired credentials', () => {
     const fresh = await createUser(t, { roles: ['responder'] });
     const headers = await signIn(t, fresh.email, fresh.password);
 
-    const removed = await t.container.accounts.sweepExpired();
+    const removed = await t.container.services.accounts.sweepExpired();
     expect(removed.sessions).toBe(1);
     expect(removed.counters).toBeGreaterThan(0);
     expect(removed.links).toBeGreaterThanOrEqual(1);
@@ -42,7 +42,7 @@ describe('sweeping expired credentials', () => {
     const me = await t.app.inject({ url: '/api/v1/session', headers });
     expect(me.statusCode).toBe(200);
     expect(me.json().user.email).toBe(fresh.email);
-    expect(await t.container.accounts.sweepExpired()).toEqual({
+    expect(await t.container.services.accounts.sweepExpired()).toEqual({
       sessions: 0,
       oidcLogins: 0,
       links: 0,

@@ -64,12 +64,12 @@ describe('graceful shutdown with live streams open', () => {
     // A staff member, made directly in the database the server will use.
     const setup = await createContainer(database.config, { logger: createLogger('silent') });
     const email = 'watcher@example.org';
-    const { link } = await setup.accounts.users.createUser(systemActor, {
+    const { link } = await setup.services.accounts.users.createUser(systemActor, {
       email,
       displayName: 'Watcher',
       roles: ['viewer'],
     });
-    await setup.accounts.users.setPasswordWithLink(
+    await setup.services.accounts.users.setPasswordWithLink(
       { kind: 'anonymous' },
       linkToken(link.url),
       TEST_PASSWORD,

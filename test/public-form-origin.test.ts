@@ -98,7 +98,7 @@ describe('public forms and where their posts come from', () => {
   });
 
   it('setup and set-password refuse cross-site posts; the link stays unused', async () => {
-    const setup = (await t.container.accounts.users.issueSetupLinkIfNoAdmin())!;
+    const setup = (await t.container.services.accounts.users.issueSetupLinkIfNoAdmin())!;
     const fields = {
       link: setup.url,
       email: 'ada@example.org',
@@ -111,7 +111,7 @@ describe('public forms and where their posts come from', () => {
     expect(created.statusCode, created.body).toBe(200);
     expect(created.body).toContain('You can now sign in as ada@example.org');
 
-    const { link } = await t.container.accounts.users.createUser(systemActor, {
+    const { link } = await t.container.services.accounts.users.createUser(systemActor, {
       email: 'bo@example.org',
       displayName: 'Bo',
       roles: ['viewer'],
@@ -124,7 +124,7 @@ describe('public forms and where their posts come from', () => {
   });
 
   it('a pasted link that is wrong, and a weak password, are named next to their fields', async () => {
-    const { link } = await t.container.accounts.users.createUser(systemActor, {
+    const { link } = await t.container.services.accounts.users.createUser(systemActor, {
       email: 'cy@example.org',
       displayName: 'Cy',
       roles: ['viewer'],

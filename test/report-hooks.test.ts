@@ -40,7 +40,7 @@ function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
       linkReport: async () => {},
       unlinkReport: async () => {},
     },
-    notices: t.container.notifications,
+    notices: t.container.services.notifications,
     ...hooks,
   });
 }

@@ -53,7 +53,7 @@ it('no secret used in a request appears in the logs', async () => {
     payload: { name: '', permissions: ['nope'], token: bearer },
   });
 
-  const created = await t.container.accounts.users.createUser(systemActor, {
+  const created = await t.container.services.accounts.users.createUser(systemActor, {
     email: 'linked@example.org',
     displayName: 'Linked',
     roles: ['viewer'],

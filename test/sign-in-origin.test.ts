@@ -69,7 +69,7 @@ describe('sign-in refuses posts from other sites', () => {
 
 describe('setting a password with a link refuses posts from other sites', () => {
   async function link() {
-    const { link } = await t.container.accounts.users.createUser(systemActor, {
+    const { link } = await t.container.services.accounts.users.createUser(systemActor, {
       email: `linked-${Math.random().toString(36).slice(2, 8)}@example.org`,
       displayName: 'Linked',
       roles: ['viewer'],

@@ -5,13 +5,14 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import {
-  createAccounts,
+  createAccountsModule,
   createSecretBox,
   listActiveUsers,
   recordAudit,
-  type Accounts,
+  type AccountsModule,
   type OidcProvider,
 } from './domain/accounts/index.ts';
+import { createAuditModule, type AuditModule } from './domain/audit/index.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { loadSecretKey } from './secret-key.ts';
 import type { Db, Dialect } from './db/schema.ts';
@@ -20,30 +21,48 @@ import { AppError } from './errors.ts';
 import { can } from './domain/actor.ts';
 import { createLogger, type Logger } from './logger.ts';
 import {
-  createPolicyService,
+  createPolicyModule,
   loadPolicyFile,
   type PolicyInForce,
-  type PolicyService,
+  type PolicyModule,
 } from './domain/policy/index.ts';
-import { createIncidentsService, type IncidentsService } from './domain/incidents/index.ts';
-import { createDeadlinesService, type DeadlinesService } from './domain/clocks/index.ts';
+import { createIncidentsModule, type IncidentsModule } from './domain/incidents/index.ts';
+import { createClocksModule, type ClocksModule } from './domain/clocks/index.ts';
 import {
-  createNotificationsService,
-  type NotificationsService,
+  createNotificationsModule,
+  type NotificationsModule,
 } from './domain/notifications/index.ts';
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
 import { createHttpPoster, type HttpPoster } from './integrations/outbound-http.ts';
 import { checkReceiverUrl, parseAllowList } from './integrations/outbound-address.ts';
 import { OutboxWorker } from './workers/outbox-worker.ts';
 import { LiveFeed } from './workers/live-feed.ts';
-import { createLiveService, type LiveService } from './domain/live/index.ts';
+import { createLiveModule, type LiveModule } from './domain/live/index.ts';
 import {
-  createAttachmentStore,
-  createReportsService,
+  createReportsModule,
   findReportKeys,
   findVerifiedReportIds,
-  type ReportsService,
+  type ReportsModule,
 } from './domain/reports/index.ts';
+
+/** Every subject, each built by its index.ts's createXModule from the ports it declares. */
+export interface Services {
+  /** The policy in force and its history. */
+  policy: PolicyModule;
+  /** The audit trail: written in each use case's transaction, read by admins. */
+  audit: AuditModule;
+  /** Staff, sessions, API tokens, the second factor, roles. */
+  accounts: AccountsModule;
+  /** Staff preferences, webhook endpoints, the outbox for admins. */
+  notifications: NotificationsModule;
+  incidents: IncidentsModule;
+  /** Private intake of security reports: form, API, portal, staff triage. */
+  reports: ReportsModule;
+  /** The policy's time limits as live deadlines, fired by the scheduler. */
+  clocks: ClocksModule;
+  /** Notices of what changed, for the live stream (replay after a reconnect). */
+  live: LiveModule;
+}
 
 export interface Container {
   config: Config;
@@ -53,21 +72,9 @@ export interface Container {
   logger: Logger;
   /** The policy in force (STOPLINE_POLICY, default policies/default.yaml). */
   policy: PolicyInForce;
-  services: {
-    policy: PolicyService;
-    incidents: IncidentsService;
-    /** The policy's time limits as live deadlines, fired by the scheduler. */
-    deadlines: DeadlinesService;
-  };
-  accounts: Accounts;
-  /** Private intake of security reports: form, API, portal, staff triage. */
-  reports: ReportsService;
-  /** Staff preferences, webhook endpoints, the outbox for admins. */
-  notifications: NotificationsService;
+  services: Services;
   /** Delivers the outbox; `serve` starts and stops it, tests call deliverDue(now). */
   outboxWorker: OutboxWorker;
-  /** Notices of what changed, for the live stream (replay after a reconnect). */
-  live: LiveService;
   /** This instance's fan-out of committed changes to its open streams. */
   liveFeed: LiveFeed;
   close(): Promise<void>;
@@ -95,6 +102,11 @@ export interface ContainerOverrides {
   databasePlugins?: KyselyPlugin[];
 }
 
+/**
+ * Opens the database and builds every subject and worker on it. Whatever fails after the database
+ * is open (migrations, the policy record, sealing secrets) closes it again before the error
+ * leaves, so a failed start holds no connection.
+ */
 export async function createContainer(
   config: Config,
   overrides: ContainerOverrides = {},
@@ -102,25 +114,67 @@ export async function createContainer(
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const policy = overrides.policy ?? loadPolicyFile(config.policyFile);
   const clock = overrides.clock ?? systemClock;
-  const outboundAllow = parseAllowList(config.outboundAllow);
-  // Before the database is opened: a missing or unreadable key then leaks no connection.
+  // Before the database opens: an unreadable key stops the start with nothing to close.
   const secretBox = createSecretBox(loadSecretKey(config));
   const handle: DatabaseHandle = await createDatabase(config, overrides.databasePlugins);
-  // Every notice to a person or a channel goes through notifications (the only outbox writer).
-  const notifications = createNotificationsService({
-    db: handle.db,
+  try {
+    return await assemble(config, overrides, { logger, policy, clock, secretBox, handle });
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+async function assemble(
+  config: Config,
+  overrides: ContainerOverrides,
+  base: {
+    logger: Logger;
+    policy: PolicyInForce;
+    clock: Clock;
+    secretBox: ReturnType<typeof createSecretBox>;
+    handle: DatabaseHandle;
+  },
+): Promise<Container> {
+  const { logger, policy, clock, secretBox, handle } = base;
+  const { db, dialect } = handle;
+  if (overrides.migrate ?? true) {
+    const { applied } = await migrateToLatest(db, dialect, config.pgSchema);
+    if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+  }
+  const policyModule = createPolicyModule({ db, clock, policy });
+  // The history must hold every policy an incident can be handled under, so record it before
+  // anything can use it.
+  const version = await policyModule.recordInForce();
+  logger.info(
+    { policy: version.name, revision: version.revision, hash: version.hash, path: policy.path },
+    'policy in force',
+  );
+  const audit = createAuditModule({ db, clock });
+  const accounts = createAccountsModule({
+    db,
+    clock,
+    config,
+    secretBox,
+    oidc: overrides.oidc ?? oidcFrom(config),
+  });
+  const outboundAllow = parseAllowList(config.outboundAllow);
+  const notifications = createNotificationsModule({
+    db,
     clock,
     baseUrl: config.baseUrl,
     checkReceiverUrl: (url) => checkReceiverUrl(url, outboundAllow),
     secretBox,
     staff: { listActive: (tx) => listActiveUsers(tx) },
   });
-  const policyService = createPolicyService({ db: handle.db, clock, policy });
-  // The incidents service is created below; the deadlines only need it for the visibility check.
-  let incidents: IncidentsService | null = null;
-  const deadlines = createDeadlinesService({
-    db: handle.db,
-    dialect: handle.dialect,
+  const sealed = await notifications.sealPlainSecrets();
+  if (sealed > 0) logger.info({ sealed }, 'webhook signing secrets sealed with the server key');
+
+  // Still late-bound (issue 12 item 5, next step): incidents, reports and clocks call each other.
+  let incidents: IncidentsModule | null = null;
+  const clocks = createClocksModule({
+    db,
+    dialect,
     clock,
     policy: () => policy.policy,
     // With the roles each person acts with now: a notice names only what they may see.
@@ -144,56 +198,36 @@ export async function createContainer(
       findNoticeHeadline: (tx, id, reader) => reports.findNoticeHeadline(tx, id, reader),
     },
   });
-  const services = {
-    policy: policyService,
-    deadlines,
-    incidents: createIncidentsService({
-      clocks: { afterChange: deadlines.afterIncidentChange },
-      db: handle.db,
-      clock,
-      policy,
-      findPolicyText: (hash) =>
-        policyService.getVersion(hash).then(
-          (version) => version.text,
-          (error: unknown) => {
-            if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
-            throw error;
-          },
-        ),
-      findAvailableResponders:
-        overrides.findAvailableResponders ??
-        (() => listActiveUsers(handle.db, { role: 'responder', availableAt: clock.now() })),
-      // Late-bound: the reports service below is created after this one.
-      markReportsHandled: (tx, actor, incidentId, reportIds) =>
-        reports.markHandledByIncident(tx, actor, incidentId, reportIds),
-      markReportsReleased: (tx, actor, incidentId, reportIds) =>
-        reports.releaseFromIncident(tx, actor, incidentId, reportIds),
-      resolveReports: (tx, actor, refs) => reports.resolveReportRefs(tx, actor, refs),
-      reportKeys: findReportKeys,
-      verifiedReports: findVerifiedReportIds,
-      notices: { tellLineStopped: notifications.tellLineStopped },
-    }),
-  };
-  incidents = services.incidents;
-  try {
-    if (overrides.migrate ?? true) {
-      const { applied } = await migrateToLatest(handle.db, handle.dialect, config.pgSchema);
-      if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
-    }
-    // The history must hold every policy an incident can be handled under, so record it before
-    // anything can use it.
-    const version = await services.policy.recordInForce();
-    logger.info(
-      { policy: version.name, revision: version.revision, hash: version.hash, path: policy.path },
-      'policy in force',
-    );
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-  let closed = false;
-  const reports = createReportsService({
-    db: handle.db,
+  const incidentsModule = createIncidentsModule({
+    clocks: { afterChange: clocks.afterIncidentChange },
+    db,
+    clock,
+    policy,
+    findPolicyText: (hash) =>
+      policyModule.getVersion(hash).then(
+        (found) => found.text,
+        (error: unknown) => {
+          if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+          throw error;
+        },
+      ),
+    findAvailableResponders:
+      overrides.findAvailableResponders ??
+      (() => listActiveUsers(db, { role: 'responder', availableAt: clock.now() })),
+    // Late-bound: the reports module below is created after this one.
+    markReportsHandled: (tx, actor, incidentId, reportIds) =>
+      reports.markHandledByIncident(tx, actor, incidentId, reportIds),
+    markReportsReleased: (tx, actor, incidentId, reportIds) =>
+      reports.releaseFromIncident(tx, actor, incidentId, reportIds),
+    resolveReports: (tx, actor, refs) => reports.resolveReportRefs(tx, actor, refs),
+    reportKeys: findReportKeys,
+    verifiedReports: findVerifiedReportIds,
+    // Every notice to a person or a channel goes through notifications (the only outbox writer).
+    notices: { tellLineStopped: notifications.tellLineStopped },
+  });
+  incidents = incidentsModule;
+  const reports = createReportsModule({
+    db,
     clock,
     recordAudit,
     openIncident: async (tx, actor, report) => {
@@ -203,7 +237,7 @@ export async function createContainer(
           'Opening an incident needs the incidents.create permission',
         );
       }
-      const incident = await services.incidents.openIncidentIn(tx, actor, {
+      const incident = await incidentsModule.openIncidentIn(tx, actor, {
         title: report.summary.slice(0, 200),
         summary: `Opened from security report ${report.key}.`,
         source: 'report',
@@ -218,20 +252,20 @@ export async function createContainer(
       return { incidentId: incident.id, incident };
     },
     policy: () => policy.policy,
-    clocks: deadlines,
+    clocks,
     // Need-to-know: a report linked to an incident follows the incident's visibility.
     incidents: {
-      findSight: (tx, actor, ref) => services.incidents.findIncidentSight(tx, actor, ref),
-      listHiddenIds: (tx, actor) => services.incidents.listHiddenIncidentIds(actor, tx),
+      findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),
+      listHiddenIds: (tx, actor) => incidentsModule.listHiddenIncidentIds(actor, tx),
       linkReport: async (actor, incidentId, reportId) => {
-        await services.incidents.linkReports(actor, incidentId, undefined, [reportId]);
+        await incidentsModule.linkReports(actor, incidentId, undefined, [reportId]);
       },
       unlinkReport: async (actor, incidentId, reportId) => {
-        await services.incidents.unlinkReports(actor, incidentId, undefined, [reportId]);
+        await incidentsModule.unlinkReports(actor, incidentId, undefined, [reportId]);
       },
     },
     notices: { tellReporter: notifications.tellReporter },
-    attachments: createAttachmentStore(config.dataDir),
+    dataDir: config.dataDir,
     settings: {
       baseUrl: config.baseUrl,
       attachmentMaxBytes: config.attachmentMaxBytes,
@@ -239,31 +273,35 @@ export async function createContainer(
       intakeRateLimit: config.intakeRateLimit,
     },
   });
-  try {
-    const sealed = await notifications.sealPlainSecrets();
-    if (sealed > 0) logger.info({ sealed }, 'webhook signing secrets sealed with the server key');
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-  const live = createLiveService({
-    db: handle.db,
+  const live = createLiveModule({
+    db,
     subjects: {
-      incidentAudiences: (ids) => services.incidents.findAudiences(ids),
+      incidentAudiences: (ids) => incidentsModule.findAudiences(ids),
       reportLinks: (ids) => reports.findLinks(ids),
     },
   });
+  const services: Services = {
+    policy: policyModule,
+    audit,
+    accounts,
+    notifications,
+    incidents: incidentsModule,
+    reports,
+    clocks,
+    live,
+  };
+
   const liveFeed = new LiveFeed({
-    db: handle.db,
+    db,
     live,
     logger,
     postgres:
-      handle.dialect === 'postgres' && config.databaseUrl
+      dialect === 'postgres' && config.databaseUrl
         ? { url: config.databaseUrl, schema: config.pgSchema }
         : null,
   });
   const outboxWorker = new OutboxWorker({
-    db: handle.db,
+    db,
     clock,
     logger,
     mailer: overrides.mailer === undefined ? mailerFrom(config, logger) : overrides.mailer,
@@ -281,25 +319,16 @@ export async function createContainer(
       messageIdDomain: new URL(config.baseUrl).hostname,
     },
   });
+  let closed = false;
   return {
     config,
-    db: handle.db,
-    dialect: handle.dialect,
+    db,
+    dialect,
     clock,
     logger,
     policy,
     services,
-    accounts: createAccounts({
-      db: handle.db,
-      clock,
-      config,
-      secretBox,
-      oidc: overrides.oidc ?? oidcFrom(config),
-    }),
-    reports,
-    notifications,
     outboxWorker,
-    live,
     liveFeed,
     async close() {
       if (closed) return;

@@ -35,7 +35,7 @@ afterAll(async () => {
 
 /** A webhook whose receiver answers 500 until the outbox gives up: one dead letter. */
 async function arrangeDeadLetter() {
-  const endpoint = await t.container.notifications.createEndpoint(systemActor, {
+  const endpoint = await t.container.services.notifications.createEndpoint(systemActor, {
     kind: 'standard',
     name: 'Status page hook',
     url: receiver.url,

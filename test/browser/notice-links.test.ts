@@ -81,7 +81,7 @@ function deliveredLinks(): Set<string> {
 describe('links in delivered notices', () => {
   it('every link opens a page of the console or the portal on the running server, none is a 404', async () => {
     for (const kind of ['standard', 'slack', 'chat'] as const) {
-      await t.container.notifications.createEndpoint(systemActor, {
+      await t.container.services.notifications.createEndpoint(systemActor, {
         kind,
         name: `${kind} receiver`,
         url: receiver.url,
@@ -122,7 +122,7 @@ describe('links in delivered notices', () => {
     const { key: waitingKey } = waiting.json() as { key: string };
     t.clock.advance(12 * HOUR);
     const scheduler = new Scheduler({
-      deadlines: t.container.services.deadlines,
+      deadlines: t.container.services.clocks,
       clock: t.clock,
       workerId: 'links',
     });

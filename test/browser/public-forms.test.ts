@@ -59,7 +59,7 @@ describe('public forms in a browser without JavaScript', () => {
   });
 
   it('the first admin is created from the setup link, and a new colleague sets a password from theirs', async () => {
-    const setup = await t.container.accounts.users.issueSetupLinkIfNoAdmin();
+    const setup = await t.container.services.accounts.users.issueSetupLinkIfNoAdmin();
     expect(setup).not.toBeNull();
     const { context, page } = await noScriptPage();
     await page.goto(setup!.url);
@@ -73,7 +73,7 @@ describe('public forms in a browser without JavaScript', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('You can now sign in as ada@example.org').waitFor();
 
-    const { link } = await t.container.accounts.users.createUser(systemActor, {
+    const { link } = await t.container.services.accounts.users.createUser(systemActor, {
       email: 'bo@example.org',
       displayName: 'Bo Responder',
       roles: ['responder'],
@@ -101,7 +101,7 @@ describe('public forms in a browser without JavaScript', () => {
   });
 
   it('with JavaScript on, the one-time link page reads the secret from the link by itself', async () => {
-    const { link } = await t.container.accounts.users.createUser(systemActor, {
+    const { link } = await t.container.services.accounts.users.createUser(systemActor, {
       email: 'cy@example.org',
       displayName: 'Cy Viewer',
       roles: ['viewer'],

@@ -148,7 +148,7 @@ describe.each<Scheme>(['light', 'dark'])('public pages in the %s colour scheme',
   }, 60_000);
 
   it('the one-time link pages: setup, set-password, their errors and the saved page', async () => {
-    const { link } = await t.container.accounts.users.createUser(systemActor, {
+    const { link } = await t.container.services.accounts.users.createUser(systemActor, {
       email: `dee-${scheme}@example.org`,
       displayName: 'Dee Viewer',
       roles: ['viewer'],

@@ -29,7 +29,7 @@ async function start(env: Record<string, string> = {}) {
   t = await createTestApp({ env, clock: new FakeClock('2026-03-02T09:00:00Z') });
   smtp = await startSmtpReceiver();
   slack = await startHttpReceiver();
-  await t.container.notifications.createEndpoint(systemActor, {
+  await t.container.services.notifications.createEndpoint(systemActor, {
     kind: 'slack',
     name: '#security-oncall',
     url: slack.url,
@@ -44,7 +44,7 @@ afterEach(async () => {
 
 async function person(roles: string[], email: string, prefs: Partial<Preferences> = {}) {
   const user = await createUser(t, { roles, email });
-  await t.container.notifications.setPreferences(
+  await t.container.services.notifications.setPreferences(
     { ...admin(user.id), roles },
     { channels: {}, quietHours: null, slackMemberId: null, ...prefs },
   );
@@ -56,7 +56,7 @@ const declare = (ownerId: string, title: string, severity: string, restricted = 
 
 async function tickAt(...times: string[]) {
   const scheduler = new Scheduler({
-    deadlines: t.container.services.deadlines,
+    deadlines: t.container.services.clocks,
     clock: t.clock,
     workerId: 'test',
   });
@@ -218,7 +218,7 @@ describe('a restricted subject is named by key alone to those who may not see it
     await person(['security_lead'], 'lead@example.org');
     t.clock.set('2026-03-02T09:00:00Z');
     const submit = (summary: string) =>
-      t.container.reports.submitReport(
+      t.container.services.reports.submitReport(
         ReportFields.parse({ summary, description: 'What the reporter saw.' }),
         [],
         { ip: '127.0.0.1' },

@@ -24,7 +24,7 @@ const at = (iso: string) => Date.parse(iso);
 
 async function person(roles: string[], email: string, prefs: Partial<Preferences> = {}) {
   const user = await createUser(t, { roles, email });
-  await t.container.notifications.setPreferences(
+  await t.container.services.notifications.setPreferences(
     { ...admin(user.id), roles },
     { channels: {}, quietHours: null, slackMemberId: null, ...prefs },
   );
@@ -39,7 +39,7 @@ async function declare(ownerId: string, title: string, severity: string, when: s
 /** Ticks the scheduler at each given time, in order. */
 async function tickAt(...times: string[]) {
   const scheduler = new Scheduler({
-    deadlines: t.container.services.deadlines,
+    deadlines: t.container.services.clocks,
     clock: t.clock,
     workerId: 'test',
   });
@@ -72,7 +72,7 @@ describe('escalations on the channels each person chose', () => {
   it('a lead who wants escalations on Slack only gets the breach as a Slack @mention, not e-mail', async () => {
     t = await createTestApp({ clock: new FakeClock('2026-03-02T09:00:00Z') });
     receiver = await startHttpReceiver();
-    const slack = await t.container.notifications.createEndpoint(systemActor, {
+    const slack = await t.container.services.notifications.createEndpoint(systemActor, {
       kind: 'slack',
       name: '#security-oncall',
       url: receiver.url,

@@ -148,7 +148,7 @@ describe('time to respond is counted under the severity the response was due und
       c.clock.set('2026-11-02T10:10:00Z');
       // Still before any reproduction: the security lead's emergency severity.
       await svc.setSeverity(dev, incident.id, undefined, 'P0', 'it is being exploited', EMERGENCY);
-      const open = await c.container.services.deadlines.listForIncident(dev, incident.id);
+      const open = await c.container.services.clocks.listForIncident(dev, incident.id);
       // Every open deadline now carries the new severity.
       const pending = open.filter((d) => d.status === 'pending');
       expect(pending.map((d) => d.kind).sort()).toEqual([
@@ -162,7 +162,7 @@ describe('time to respond is counted under the severity the response was due und
       c.clock.set('2026-11-02T11:00:00Z');
       await svc.setSeverity(dev, incident.id, undefined, 'P1', 'contained', EMERGENCY);
 
-      const m = await c.container.services.deadlines.measures({
+      const m = await c.container.services.clocks.measures({
         from: Date.parse('2026-11-01T00:00:00Z'),
         to: Date.parse('2026-11-03T00:00:00Z'),
       });

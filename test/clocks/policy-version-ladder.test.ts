@@ -33,7 +33,7 @@ async function start(policyFile: string) {
 describe('the ladder of an incident follows the policy version it was declared under', () => {
   it('a P0 declared under the default keeps its reminders after a policy without reminders is put in force', async () => {
     const before = await start(BUNDLED_POLICY);
-    const { users } = before.accounts;
+    const { users } = before.services.accounts;
     const lead = await users.createUser(admin('root'), {
       email: 'lead@example.org',
       displayName: 'Lead',
@@ -68,7 +68,7 @@ describe('the ladder of an incident follows the policy version it was declared u
     );
     const after = await start(edited);
     expect(after.policy.hash).not.toBe(before.policy.hash);
-    const scheduler = new Scheduler({ deadlines: after.services.deadlines, clock, workerId: 'b' });
+    const scheduler = new Scheduler({ deadlines: after.services.clocks, clock, workerId: 'b' });
     for (let minute = 0; minute <= 16; minute++) {
       clock.set(Date.parse('2026-03-02T10:00:00Z') + minute * MINUTE);
       await scheduler.tick(clock.now());

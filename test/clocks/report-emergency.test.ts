@@ -21,7 +21,7 @@ async function signInLead() {
 afterAll(() => t.close());
 
 const tick = () =>
-  new Scheduler({ deadlines: t.container.services.deadlines, clock: t.clock }).tick(t.clock.now());
+  new Scheduler({ deadlines: t.container.services.clocks, clock: t.clock }).tick(t.clock.now());
 
 async function submit(emergency: boolean): Promise<{ key: string; id: string; body: object }> {
   const res = await t.app.inject({

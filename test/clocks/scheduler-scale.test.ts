@@ -54,7 +54,7 @@ async function insert(rows: Deadline[]) {
 
 /** A scheduler whose successful firings are written down as [id, tick time]. */
 function recordingScheduler(workerId: string, fired: [string, number][]) {
-  const real = c.container.services.deadlines;
+  const real = c.container.services.clocks;
   return new Scheduler({
     clock: c.clock,
     workerId,
@@ -111,7 +111,7 @@ describe('the scheduler at scale', () => {
     const now = DAY_START + 5 * 24 * HOUR;
     const [row] = [deadline(now - MINUTE)];
     await insert([row!]);
-    const svc = c.container.services.deadlines;
+    const svc = c.container.services.clocks;
     // The instance that crashed: it claimed the row and never finished.
     expect(await svc.claim(row!.id, 'crashed', now, MINUTE)).toBe(true);
     const fired: [string, number][] = [];

@@ -16,7 +16,7 @@ let lead: string;
 let owner: string;
 
 async function user(email: string, role: string) {
-  const made = await c.container.accounts.users.createUser(admin('root'), {
+  const made = await c.container.services.accounts.users.createUser(admin('root'), {
     email,
     displayName: email,
     roles: [role],
@@ -25,7 +25,7 @@ async function user(email: string, role: string) {
 }
 
 const scheduler = (workerId = 'one') =>
-  new Scheduler({ deadlines: c.container.services.deadlines, clock: c.clock, workerId });
+  new Scheduler({ deadlines: c.container.services.clocks, clock: c.clock, workerId });
 
 async function clockEvents(incidentId: string) {
   const events = await listStreamEvents(c.container.db, incidentId, { afterSeq: 0, limit: 500 });
@@ -105,7 +105,7 @@ describe('the scheduler fires the ladder of a deadline', () => {
     await s.tick(c.clock.now());
     const events = await clockEvents(incident.id);
     expect(events.filter((e) => e.kind === 'response').map((e) => e.type)).toEqual(['met']);
-    const deadlines = await c.container.services.deadlines.listForIncident(admin('x'), incident.id);
+    const deadlines = await c.container.services.clocks.listForIncident(admin('x'), incident.id);
     expect(deadlines.find((d) => d.kind === 'response')).toMatchObject({
       status: 'met',
       metBy: 'incident.note_added',
@@ -132,7 +132,7 @@ describe('the scheduler fires the ladder of a deadline', () => {
       responder(owner),
       incidentInput({ title: 'By hand', severity: 'P2', severityOverride: EMERGENCY }),
     );
-    const svc = c.container.services.deadlines;
+    const svc = c.container.services.clocks;
     const [response] = (await svc.listForIncident(admin('x'), incident.id)).filter(
       (d) => d.kind === 'response',
     );

@@ -34,7 +34,7 @@ afterEach(async () => {
 const ALL = ['deadline.reminded', 'deadline.breached', 'deadline.escalated'];
 
 async function signedEndpoint(eventTypes: string[], name = 'SIEM') {
-  const created = await t.container.notifications.createEndpoint(systemActor, {
+  const created = await t.container.services.notifications.createEndpoint(systemActor, {
     kind: 'standard',
     name,
     url: `${receiver.url}/${name}`,
@@ -48,7 +48,7 @@ const declare = (ownerId: string, title: string, severity: string, restricted = 
 
 async function tickAfter(...minutes: number[]) {
   const scheduler = new Scheduler({
-    deadlines: t.container.services.deadlines,
+    deadlines: t.container.services.clocks,
     clock: t.clock,
     workerId: 'test',
   });
@@ -158,7 +158,7 @@ describe('deadline events on signed webhooks', () => {
     // P2: respond within 4 h; the breach at 4 h.
     await tickAfter(240);
     const again = new Scheduler({
-      deadlines: t.container.services.deadlines,
+      deadlines: t.container.services.clocks,
       clock: t.clock,
       workerId: 'other',
     });
@@ -184,7 +184,7 @@ describe('deadline events on signed webhooks', () => {
     await createUser(t, { roles: ['security_lead'], email: 'lead@example.org' });
     const restricted = await declare(owner.id, 'Payroll export leaked', 'P2', true);
     const submit = (summary: string) =>
-      t.container.reports.submitReport(
+      t.container.services.reports.submitReport(
         ReportFields.parse({ summary, description: 'What the reporter saw.' }),
         [],
         { ip: '127.0.0.1' },

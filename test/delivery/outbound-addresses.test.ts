@@ -281,7 +281,7 @@ describe('a receiver the operator allowed (127.0.0.2 only)', () => {
   });
 
   async function deliverTo(url: string, key: string): Promise<string> {
-    const endpoint = await allowing.container.notifications.createEndpoint(systemActor, {
+    const endpoint = await allowing.container.services.notifications.createEndpoint(systemActor, {
       kind: 'standard',
       name: key,
       url,

@@ -38,7 +38,7 @@ async function enqueueChat(endpointId: string, count: number) {
 
 describe('claims', () => {
   it('three workers racing over 60 due messages send each exactly once', async () => {
-    const chat = await t.container.notifications.createEndpoint(systemActor, {
+    const chat = await t.container.services.notifications.createEndpoint(systemActor, {
       kind: 'chat',
       name: 'chat',
       url: receiver.url,
@@ -57,7 +57,7 @@ describe('claims', () => {
   });
 
   it('a message claimed by a worker that died is taken over after the lease, and sent once', async () => {
-    const chat = await t.container.notifications.createEndpoint(systemActor, {
+    const chat = await t.container.services.notifications.createEndpoint(systemActor, {
       kind: 'chat',
       name: 'chat',
       url: receiver.url,
@@ -77,7 +77,7 @@ describe('claims', () => {
     expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 1, failed: 0, dead: 0 });
     expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 0, failed: 0, dead: 0 });
     expect(receiver.requests).toHaveLength(1);
-    const detail = await t.container.notifications.getOutboxMessage(systemActor, due!.id);
+    const detail = await t.container.services.notifications.getOutboxMessage(systemActor, due!.id);
     expect(detail.attemptLog.map((a) => [a.attempt, a.outcome])).toEqual([
       [1, 'failed'],
       [2, 'delivered'],
@@ -87,7 +87,7 @@ describe('claims', () => {
   });
 
   it('started, the worker delivers on its own; stopped, it finishes its round and sends no more', async () => {
-    const chat = await t.container.notifications.createEndpoint(systemActor, {
+    const chat = await t.container.services.notifications.createEndpoint(systemActor, {
       kind: 'chat',
       name: 'chat',
       url: receiver.url,

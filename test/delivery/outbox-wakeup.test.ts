@@ -110,7 +110,7 @@ describe('notices leave when they are committed, not at the next poll', () => {
 
     // An hour later the response is overdue: the scheduler commits the escalation.
     t.clock.set('2026-03-02T11:00:00Z');
-    const scheduler = new Scheduler({ deadlines: t.container.services.deadlines, clock: t.clock });
+    const scheduler = new Scheduler({ deadlines: t.container.services.clocks, clock: t.clock });
     expect(await scheduler.tick(t.clock.now())).toBeGreaterThan(0);
     const after = await countOutbox(t);
     expect(after).toBeGreaterThan(before);
@@ -136,7 +136,7 @@ describe('notices leave when they are committed, not at the next poll', () => {
     const t = await app();
     const receiver = await httpReceiver();
     receiver.answers.push(500);
-    const endpoint = await t.container.notifications.createEndpoint(systemActor, {
+    const endpoint = await t.container.services.notifications.createEndpoint(systemActor, {
       kind: 'standard',
       name: 'soc',
       url: receiver.url,
@@ -180,7 +180,7 @@ describe('notices leave when they are committed, not at the next poll', () => {
       const first = await app();
       const second = await app({ database: first.database });
       const receiver = await httpReceiver();
-      const endpoint = await first.container.notifications.createEndpoint(systemActor, {
+      const endpoint = await first.container.services.notifications.createEndpoint(systemActor, {
         kind: 'standard',
         name: 'soc',
         url: receiver.url,

@@ -46,25 +46,25 @@ describe('the stop-the-line notice', () => {
     await createUser(t, { roles: ['viewer'], email: 'viewer@example.org' });
     // Quiet hours all day long do not hold back the line stopping.
     const devActor = { ...admin(dev.id), roles: ['responder'] };
-    await t.container.notifications.setPreferences(devActor, {
+    await t.container.services.notifications.setPreferences(devActor, {
       channels: {},
       quietHours: { startMinute: 0, endMinute: 1439, timeZone: 'UTC' },
       slackMemberId: 'U0DEV0001',
     });
-    const signed = await t.container.notifications.createEndpoint(systemActor, {
+    const signed = await t.container.services.notifications.createEndpoint(systemActor, {
       kind: 'standard',
       name: 'SIEM',
       url: receiver.url,
       eventTypes: ['incident.line_stopped'],
     });
     // Also carries notices to single people: the line-stopped message @mentions them.
-    await t.container.notifications.createEndpoint(systemActor, {
+    await t.container.services.notifications.createEndpoint(systemActor, {
       kind: 'slack',
       name: '#security',
       url: receiver.url,
       eventTypes: ['incident.line_stopped', 'user.notice'],
     });
-    await t.container.notifications.createEndpoint(systemActor, {
+    await t.container.services.notifications.createEndpoint(systemActor, {
       kind: 'chat',
       name: 'not subscribed',
       url: receiver.url,

@@ -27,7 +27,7 @@ afterEach(async () => {
 });
 
 async function endpoint(kind: 'standard' | 'slack' | 'chat', url = receiver.url) {
-  return t.container.notifications.createEndpoint(systemActor, {
+  return t.container.services.notifications.createEndpoint(systemActor, {
     kind,
     name: `${kind} receiver`,
     url,
@@ -83,7 +83,7 @@ describe('Standard Webhooks', () => {
       new Webhook(other).verify(request!.body, request!.headers as Record<string, string>),
     ).toThrow();
     // The secret is shown once, never in the list.
-    const listed = await t.container.notifications.listEndpoints(systemActor);
+    const listed = await t.container.services.notifications.listEndpoints(systemActor);
     expect(listed.every((e) => !('secret' in e))).toBe(true);
     await worker.close();
   });
@@ -116,7 +116,7 @@ describe('Standard Webhooks', () => {
       .selectAll()
       .where('idempotency_key', '=', 'msg_retry_1')
       .executeTakeFirstOrThrow();
-    const detail = await t.container.notifications.getOutboxMessage(systemActor, row.id);
+    const detail = await t.container.services.notifications.getOutboxMessage(systemActor, row.id);
     expect(detail.status).toBe('delivered');
     expect(detail.attemptLog.map((a) => a.outcome)).toEqual(['failed', 'failed', 'delivered']);
     expect(detail.attemptLog[0]!.error).toContain('HTTP 500');
@@ -136,14 +136,14 @@ describe('Standard Webhooks', () => {
     expect(rounds.map((r) => r.dead)).toEqual([0, 0, 1]);
     expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 0, failed: 0, dead: 0 });
 
-    const dead = await t.container.notifications.listOutbox(systemActor, {
+    const dead = await t.container.services.notifications.listOutbox(systemActor, {
       status: 'dead',
       limit: 10,
     });
     expect(dead.map((m) => m.idempotencyKey)).toEqual(['msg_dead_1']);
     expect(dead[0]!.lastError).toContain('HTTP 500');
 
-    await t.container.notifications.retryOutboxMessage(systemActor, dead[0]!.id);
+    await t.container.services.notifications.retryOutboxMessage(systemActor, dead[0]!.id);
     expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 1, failed: 0, dead: 0 });
     expect(receiver.requests).toHaveLength(4);
     await worker.close();

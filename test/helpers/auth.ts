@@ -19,7 +19,7 @@ export async function createUser(
   t: TestApp,
   opts: { roles: string[]; email?: string; password?: string; displayName?: string },
 ): Promise<{ id: string; email: string; password: string }> {
-  const { users } = t.container.accounts;
+  const { users } = t.container.services.accounts;
   const email = opts.email ?? `staff-${randomUUID().slice(0, 8)}@example.org`;
   const password = opts.password ?? TEST_PASSWORD;
   const { user, link } = await users.createUser(systemActor, {

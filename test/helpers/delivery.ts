@@ -147,7 +147,7 @@ export function workerFor(
       timeoutMs: 5000,
       allow: parseAllowList(t.container.config.outboundAllow),
     }),
-    findEndpoint: t.container.notifications.findEndpoint,
+    findEndpoint: t.container.services.notifications.findEndpoint,
     hearCommits: (wake) => t.container.liveFeed.onOutboxCommitted(wake),
     settings: {
       maxAttempts: 5,

@@ -81,7 +81,7 @@ export async function receiveReport(
   t: IncidentsContext,
   summary = 'A security report',
 ): Promise<{ key: string; id: string }> {
-  const receipt = await t.container.reports.submitReport(
+  const receipt = await t.container.services.reports.submitReport(
     ReportFields.parse({ summary, description: 'What the reporter saw.' }),
     [],
     { ip: '127.0.0.1' },

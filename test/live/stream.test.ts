@@ -325,7 +325,7 @@ describe('GET /api/v1/stream', () => {
       severityOverride: EMERGENCY,
     });
     t.clock.advance(16 * 60_000);
-    await new Scheduler({ deadlines: t.container.services.deadlines, clock: t.clock }).tick(
+    await new Scheduler({ deadlines: t.container.services.clocks, clock: t.clock }).tick(
       t.clock.now(),
     );
     const breached = await stream.nextChange(

@@ -23,7 +23,7 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
     'stopline is running',
   );
   const scheduler = new Scheduler({
-    deadlines: container.services.deadlines,
+    deadlines: container.services.clocks,
     clock: container.clock,
     logger: container.logger,
   });
@@ -96,7 +96,7 @@ async function closeServer(
 /** Hourly: expired sessions, sign-in flows, links and counters are deleted (see accounts). */
 function startHousekeeping(container: Container): NodeJS.Timeout {
   const sweep = () =>
-    container.accounts
+    container.services.accounts
       .sweepExpired()
       .then((removed) =>
         container.logger.info({ removed }, 'housekeeping: expired credentials removed'),
@@ -111,7 +111,7 @@ function startHousekeeping(container: Container): NodeJS.Timeout {
 /** First run: with no admin, print a one-time setup link (only its hash is stored, so it is
  * shown this once; a restart prints a new one and retires the old). */
 async function printSetupLink(container: Container, out: Output): Promise<void> {
-  const link = await container.accounts.users.issueSetupLinkIfNoAdmin();
+  const link = await container.services.accounts.users.issueSetupLinkIfNoAdmin();
   if (!link) return;
   out.info(
     [

@@ -40,7 +40,7 @@ export async function userCommand(config: Config, args: string[], out: Output): 
   }
   const container = await createContainer(config, { logger: createLogger('warn') });
   try {
-    const { user, link } = await container.accounts.users.createUser(systemActor, {
+    const { user, link } = await container.services.accounts.users.createUser(systemActor, {
       email: values.email,
       displayName: values.name,
       roles: values.role,

@@ -88,7 +88,7 @@ export async function metricsRoutes(app: FastifyInstance, opts: { container: Con
     },
     async (_request, reply) => {
       const to = clock.now();
-      show(gauges, await services.deadlines.measures({ from: to - YEAR_MS, to }));
+      show(gauges, await services.clocks.measures({ from: to - YEAR_MS, to }));
       return reply.header('content-type', registry.contentType).send(await registry.metrics());
     },
   );

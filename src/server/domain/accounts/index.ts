@@ -1,9 +1,8 @@
-// The accounts subject's public surface: staff, sessions, tokens, the second factor, the role
-// table, and the audit trail they all write to.
+// The accounts subject's public surface: staff, sessions, tokens, the second factor and the role
+// table. The audit trail they write to is its own subject (audit/).
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/schema.ts';
-import { createAuditService } from '../audit/index.ts';
 import { createMfaService } from './mfa-service.ts';
 import { createOidcService, type OidcProvider } from './oidc-service.ts';
 import { createPasswordService } from './password-service.ts';
@@ -16,7 +15,7 @@ import { listRoles, parseRoleNames } from './role-names.ts';
 import { sweepExpired } from './credentials-repository.ts';
 import type { SecretBox } from './secret-box.ts';
 
-export interface AccountsDeps {
+export interface AccountsPorts {
   db: Db;
   clock: Clock;
   /** Seals secrets that must be read back (TOTP); the key lives outside the database. */
@@ -37,7 +36,8 @@ export interface AccountsDeps {
   oidc?: OidcProvider | null;
 }
 
-export function createAccounts(deps: AccountsDeps) {
+/** The accounts subject, built by the composition root (container.ts) from its ports. */
+export function createAccountsModule(deps: AccountsPorts) {
   // Parsed once at start-up: a wrong role id in STOPLINE_ROLE_NAMES stops the start.
   const roleNames = parseRoleNames(deps.config.roleNames);
   return {
@@ -49,7 +49,6 @@ export function createAccounts(deps: AccountsDeps) {
     mfa: createMfaService(deps),
     passwords: createPasswordService(deps),
     oidc: createOidcService(deps),
-    audit: createAuditService(deps),
     /**
      * Housekeeping (`serve` runs it hourly): deletes sessions and one-time links that ended or
      * expired more than `SWEEP_KEEP_DAYS` days ago, sign-in flows past their expiry and stale
@@ -67,7 +66,7 @@ export function createAccounts(deps: AccountsDeps) {
 /** Ended sessions stay listed this long (for "recent sign-ins"), then go. */
 export const SWEEP_KEEP_DAYS = 30;
 
-export type Accounts = ReturnType<typeof createAccounts>;
+export type AccountsModule = ReturnType<typeof createAccountsModule>;
 
 export { listActiveUsers, type ActiveUser } from './users-service.ts';
 export type { UserRecord } from './users-repository.ts';

@@ -1,4 +1,15 @@
 // The clocks subject's public surface: deadlines from the policy, fired by the scheduler.
+import { createDeadlinesService, type DeadlinesDeps } from './deadlines-service.ts';
+
+export type ClocksPorts = DeadlinesDeps;
+
+/** The clocks subject, built by the composition root (container.ts) from its ports. */
+export function createClocksModule(ports: ClocksPorts) {
+  return createDeadlinesService(ports);
+}
+
+export type ClocksModule = ReturnType<typeof createClocksModule>;
+
 export {
   createDeadlinesService,
   type DeadlinesService,

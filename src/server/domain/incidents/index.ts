@@ -1,4 +1,15 @@
 // The incidents subject's public surface.
+import { createIncidentsService, type IncidentsServiceDeps } from './incidents-service.ts';
+
+export type IncidentsPorts = IncidentsServiceDeps;
+
+/** The incidents subject, built by the composition root (container.ts) from its ports. */
+export function createIncidentsModule(ports: IncidentsPorts) {
+  return createIncidentsService(ports);
+}
+
+export type IncidentsModule = ReturnType<typeof createIncidentsModule>;
+
 export {
   createIncidentsService,
   readLine,

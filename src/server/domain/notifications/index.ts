@@ -1,6 +1,17 @@
 // The notifications subject's public surface: notices enqueued in other subjects' transactions,
 // staff preferences, webhook endpoints, the outbox for admins, and the retry rules the delivery
 // worker follows.
+import { createNotificationsService, type NotificationsDeps } from './notifications-service.ts';
+
+export type NotificationsPorts = NotificationsDeps;
+
+/** The notifications subject, built by the composition root (container.ts) from its ports. */
+export function createNotificationsModule(ports: NotificationsPorts) {
+  return createNotificationsService(ports);
+}
+
+export type NotificationsModule = ReturnType<typeof createNotificationsModule>;
+
 export {
   createNotificationsService,
   type EndpointInput,

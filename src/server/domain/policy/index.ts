@@ -1,4 +1,15 @@
 // The policy subject's public surface.
+import { createPolicyService, type PolicyServiceDeps } from './policy-service.ts';
+
+export type PolicyPorts = PolicyServiceDeps;
+
+/** The policy subject, built by the composition root (container.ts) from its ports. */
+export function createPolicyModule(ports: PolicyPorts) {
+  return createPolicyService(ports);
+}
+
+export type PolicyModule = ReturnType<typeof createPolicyModule>;
+
 export {
   parsePolicy,
   formatProblem,

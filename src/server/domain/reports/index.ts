@@ -1,4 +1,20 @@
 // The reports subject's public surface: private intake of security reports from outside.
+import { createAttachmentStore } from './attachment-store.ts';
+import type { ReportsDeps } from './reports-context.ts';
+import { createReportsService } from './reports-service.ts';
+
+export type ReportsPorts = Omit<ReportsDeps, 'attachments'> & {
+  /** STOPLINE_DATA_DIR: attachments are kept in its attachments folder. */
+  dataDir: string;
+};
+
+/** The reports subject, built by the composition root (container.ts) from its ports. */
+export function createReportsModule({ dataDir, ...ports }: ReportsPorts) {
+  return createReportsService({ ...ports, attachments: createAttachmentStore(dataDir) });
+}
+
+export type ReportsModule = ReturnType<typeof createReportsModule>;
+
 export { createReportsService, type ReportsService } from './reports-service.ts';
 export type {
   ReportsDeps,

@@ -24,7 +24,7 @@ function toQuery(params: AuditQueryParams): AuditQuery {
 }
 
 export async function auditRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { audit } = opts.container.accounts;
+  const { audit } = opts.container.services;
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(

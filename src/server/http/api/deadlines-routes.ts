@@ -44,7 +44,7 @@ export function presentDeadline(
 }
 
 export async function deadlinesRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { deadlines } = opts.container.services;
+  const { clocks: deadlines } = opts.container.services;
   const clock = opts.container.clock;
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['deadlines'];

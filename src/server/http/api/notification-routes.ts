@@ -46,7 +46,7 @@ function toPreferences(body: NotificationPreferencesBody): Preferences {
 }
 
 export async function notificationRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { notifications } = opts.container;
+  const { notifications } = opts.container.services;
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   const own = { permission: 'account.manage_own' } as const;

@@ -17,7 +17,8 @@ import {
 const tags = ['session'];
 
 export async function oidcRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { accounts, config, clock } = opts.container;
+  const { config, clock } = opts.container;
+  const { accounts } = opts.container.services;
   const { oidc } = accounts;
   const secure = config.baseUrl.startsWith('https:');
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -14,7 +14,8 @@ export function intakeBodyLimit(maxBytes: number, maxCount: number): number {
 }
 
 export async function reportIntakeRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { reports, config } = opts.container;
+  const { config } = opts.container;
+  const { reports } = opts.container.services;
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/v1/reports',
     {

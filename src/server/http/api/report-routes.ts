@@ -49,7 +49,7 @@ function actorOf(request: FastifyRequest): Actor {
 }
 
 export async function reportRoutes(base: FastifyInstance, opts: { container: Container }) {
-  const { reports } = opts.container;
+  const { reports } = opts.container.services;
   const app = base.withTypeProvider<ZodTypeProvider>();
   const prefix = '/api/v1/reports';
 

@@ -27,7 +27,8 @@ export function caller(request: FastifyRequest): { actor: Actor; credentials: Cr
 }
 
 export async function sessionRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { accounts, config, clock } = opts.container;
+  const { config, clock } = opts.container;
+  const { accounts } = opts.container.services;
   const { sessions, users, mfa, passwords } = accounts;
   const secure = config.baseUrl.startsWith('https:');
   const api = app.withTypeProvider<ZodTypeProvider>();

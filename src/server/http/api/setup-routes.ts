@@ -9,7 +9,7 @@ import { refuseCrossSiteForms } from '../public/form-origin.ts';
 const tags = ['setup'];
 
 export async function setupRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { users } = opts.container.accounts;
+  const { users } = opts.container.services.accounts;
   const api = app.withTypeProvider<ZodTypeProvider>();
   // Posted by the console's pages only; another site cannot make a visitor's browser send them.
   const onRequest = refuseCrossSiteForms(new URL(opts.container.config.baseUrl).origin);

@@ -33,8 +33,9 @@ A comment line (\`: heartbeat\`) comes every heartbeat. Send the last \`id\` bac
 One session or API token holds at most STOPLINE_STREAM_MAX_PER_CALLER streams open (per instance); one more is a 429 problem with \`limit\` "streams_per_caller".`;
 
 export async function streamRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { accounts, clock, config, liveFeed } = opts.container;
-  const notices = opts.container.live;
+  const { clock, config, liveFeed } = opts.container;
+  const { accounts } = opts.container.services;
+  const notices = opts.container.services.live;
   const heartbeatMs = config.streamHeartbeatSeconds * 1000;
   await app.register(sse, { heartbeatInterval: heartbeatMs });
   const open = new Set<LiveStream>();

@@ -10,7 +10,7 @@ const tags = ['tokens'];
 const config = { permission: 'tokens.manage_own' } as const;
 
 export async function tokensRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { tokens } = opts.container.accounts;
+  const { tokens } = opts.container.services.accounts;
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(

@@ -18,7 +18,7 @@ const tags = ['users'];
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 
 export async function usersRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { users, mfa } = opts.container.accounts;
+  const { users, mfa } = opts.container.services.accounts;
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -31,7 +31,7 @@ export async function usersRoutes(app: FastifyInstance, opts: { container: Conta
         response: { 200: z.array(RoleInfo) },
       },
     },
-    async () => opts.container.accounts.listRoles(),
+    async () => opts.container.services.accounts.listRoles(),
   );
 
   api.get(

@@ -11,7 +11,7 @@ import { can, type Actor } from '../../domain/actor.ts';
 import {
   csrfTokenFor,
   sameSecret,
-  type Accounts,
+  type AccountsModule,
   type UserRecord,
 } from '../../domain/accounts/index.ts';
 import { AppError } from '../../errors.ts';
@@ -80,7 +80,7 @@ export function credentialKey(request: FastifyRequest): string | null {
  */
 export function recheckerFor(
   request: FastifyRequest,
-  accounts: Pick<Accounts, 'sessions'>,
+  accounts: Pick<AccountsModule, 'sessions'>,
 ): () => Promise<Actor | null> {
   const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
   const sessionId = request.credentials?.sessionId ?? null;
@@ -96,7 +96,8 @@ export function recheckerFor(
 }
 
 export const authPlugin = fp(async (app: FastifyInstance, opts: { container: Container }) => {
-  const { accounts, config } = opts.container;
+  const { config } = opts.container;
+  const { accounts } = opts.container.services;
   const secure = config.baseUrl.startsWith('https:');
   const ownOrigin = new URL(config.baseUrl).origin;
   const routes: RouteOptions[] = [];

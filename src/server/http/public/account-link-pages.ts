@@ -49,7 +49,7 @@ const LINK_PAGES: LinkPage[] = [
     ],
     schema: SetupBody,
     save: (container, input, origin) =>
-      container.accounts.users.completeSetup(
+      container.services.accounts.users.completeSetup(
         { kind: 'anonymous', ...origin },
         {
           token: input.token!,
@@ -65,7 +65,7 @@ const LINK_PAGES: LinkPage[] = [
     fields: [],
     schema: SetPasswordBody,
     save: (container, input, origin) =>
-      container.accounts.users.setPasswordWithLink(
+      container.services.accounts.users.setPasswordWithLink(
         { kind: 'anonymous', ...origin },
         input.token!,
         input.password!,

@@ -27,7 +27,8 @@ interface PortalOptions {
 }
 
 export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
-  const { reports, config } = opts.container;
+  const { config } = opts.container;
+  const { reports } = opts.container.services;
   const secure = config.baseUrl.startsWith('https:');
   const form = {
     config: { public: true },

@@ -32,7 +32,8 @@ const STYLESHEET = readFileSync(new URL('./assets/stopline.css', import.meta.url
 
 export async function publicSite(app: FastifyInstance, opts: { container: Container }) {
   const { container } = opts;
-  const { config, reports } = container;
+  const { config } = container;
+  const { reports } = container.services;
   const acknowledgeWithin = () => durationInWords(reports.policy().reporters.acknowledgeWithin);
   const formContext = () => ({
     acknowledgeWithin: acknowledgeWithin(),
