@@ -18,7 +18,6 @@ import {
   type ReportPatch,
   type ReportRecord,
 } from './reports-repository.ts';
-import type { Decision } from './reports-rules.ts';
 import type { AuditRecord } from '../audit/index.ts';
 import type { IncidentView } from '../incidents/index.ts';
 import type { ReporterNotice } from '../notifications/index.ts';
@@ -86,7 +85,8 @@ export interface IncidentSource {
   postedPublicly: boolean;
 }
 
-export const REPORT_STREAM = 'report';
+import { REPORT_STREAM } from './reports-projection.ts';
+export { REPORT_STREAM };
 
 export type Tx = Transaction<Database>;
 
@@ -96,9 +96,7 @@ export function requirePermission(actor: Actor, permission: Permission): void {
   }
 }
 
-export function refuseUnless(decision: Decision): void {
-  if (!decision.ok) throw new AppError('RULE_REFUSED', decision.reason);
-}
+export { refuseUnless } from './reports-rules.ts';
 
 export async function getReportByKey(tx: Executor, key: string): Promise<ReportRecord> {
   const report = await findReportByKey(tx, key.toUpperCase());

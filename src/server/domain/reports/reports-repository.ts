@@ -3,6 +3,7 @@ import { sql, type Selectable } from 'kysely';
 import type { ReportStatus } from '../../../shared/api/reports.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import type { Report } from './report-state.ts';
 import type {
   Executor,
   PublicRemovalTasksTable,
@@ -47,6 +48,92 @@ function toRecord(row: Selectable<ReportsTable>): ReportRecord {
     (record as Record<string, unknown>)[column] = value === null ? null : Number(value);
   }
   return record;
+}
+
+const time = (value: number | null) => (value === null ? null : Number(value));
+
+/** The row as the rules and presenters see it (bigints parsed, flags as booleans). */
+export function toReport(row: Selectable<ReportsTable>): Report {
+  return {
+    id: row.id,
+    key: row.key,
+    status: row.status as ReportStatus,
+    summary: row.summary,
+    description: row.description,
+    stepsToReproduce: row.steps_to_reproduce,
+    impact: row.impact,
+    firstNoticed: row.first_noticed,
+    affected: row.affected,
+    preferredLanguage: row.preferred_language,
+    publicUrl: row.public_url,
+    creditConsent: Boolean(row.credit_consent),
+    creditName: row.credit_name,
+    contactName: row.contact_name,
+    contactEmail: row.contact_email,
+    contactPhone: row.contact_phone,
+    contactPgpKey: row.contact_pgp_key,
+    accessCodeHash: row.access_code_hash,
+    verified: Boolean(row.verified),
+    receivedAt: Number(row.received_at),
+    acknowledgeDueAt: Number(row.acknowledge_due_at),
+    emergency: Boolean(row.emergency),
+    emergencySetBy: row.emergency_set_by,
+    emergencySetAt: time(row.emergency_set_at),
+    acknowledgedAt: time(row.acknowledged_at),
+    acknowledgedBy: row.acknowledged_by,
+    assessedAt: time(row.assessed_at),
+    fixedAt: time(row.fixed_at),
+    disclosedAt: time(row.disclosed_at),
+    closedAt: time(row.closed_at),
+    closeReason: row.close_reason,
+    duplicateOf: row.duplicate_of,
+    incidentId: row.incident_id,
+    version: Number(row.version),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+const flag = (value: boolean) => (value ? 1 : 0);
+
+/** The row a report is stored as (written only by the projection, reports-projection.ts). */
+export function reportRow(r: Report): NewReportRow {
+  return {
+    id: r.id,
+    key: r.key,
+    status: r.status,
+    summary: r.summary,
+    description: r.description,
+    steps_to_reproduce: r.stepsToReproduce,
+    impact: r.impact,
+    first_noticed: r.firstNoticed,
+    affected: r.affected,
+    preferred_language: r.preferredLanguage,
+    public_url: r.publicUrl,
+    credit_consent: flag(r.creditConsent),
+    credit_name: r.creditName,
+    contact_name: r.contactName,
+    contact_email: r.contactEmail,
+    contact_phone: r.contactPhone,
+    contact_pgp_key: r.contactPgpKey,
+    access_code_hash: r.accessCodeHash,
+    verified: flag(r.verified),
+    received_at: r.receivedAt,
+    acknowledge_due_at: r.acknowledgeDueAt,
+    emergency: flag(r.emergency),
+    emergency_set_by: r.emergencySetBy,
+    emergency_set_at: r.emergencySetAt,
+    acknowledged_at: r.acknowledgedAt,
+    acknowledged_by: r.acknowledgedBy,
+    assessed_at: r.assessedAt,
+    fixed_at: r.fixedAt,
+    disclosed_at: r.disclosedAt,
+    closed_at: r.closedAt,
+    close_reason: r.closeReason,
+    duplicate_of: r.duplicateOf,
+    incident_id: r.incidentId,
+    version: r.version,
+    updated_at: r.updatedAt,
+  };
 }
 
 export type NewReportRow = Omit<ReportsTable, 'credit_consent' | 'verified' | 'emergency'> & {

@@ -1,15 +1,35 @@
-// Pure decisions about a report: which status change is allowed, what the reporter is told in
-// plain words, when the acknowledgment is due, and whether a message may be shared yet.
-import type { ReportStatus } from '../../../shared/api/reports.ts';
+// Pure decisions about a report: which change is allowed and the events that record it, what the
+// reporter is told in plain words, when the acknowledgment is due, and whether a message may be
+// shared yet. A refused change throws RULE_REFUSED with the reason.
+import type {
+  CloseReportInput,
+  IdentityVerificationInput,
+  RemovalTaskUpdateInput,
+  ReportFields,
+  ReportStatus,
+  StaffMessageInput,
+} from '../../../shared/api/reports.ts';
+import { AppError } from '../../errors.ts';
 import type { Policy } from '../policy/index.ts';
+import {
+  reportEvent,
+  type AttachmentSummary,
+  type CloseResolution,
+  type MessageType,
+  type Milestone,
+  type ReportEvent,
+} from './report-events.ts';
+import type { Report } from './report-state.ts';
 
-export type CloseResolution = 'duplicate' | 'not_vulnerability' | 'spam';
-export type MessageType = 'general' | 'assessment' | 'technical_details';
-export type Milestone = 'assessed' | 'fixed' | 'disclosed';
+export type { CloseResolution, MessageType, Milestone };
 
 export type Decision = { ok: true } | { ok: false; reason: string };
 const allow: Decision = { ok: true };
 const refuse = (reason: string): Decision => ({ ok: false, reason });
+
+export function refuseUnless(decision: Decision): void {
+  if (!decision.ok) throw new AppError('RULE_REFUSED', decision.reason);
+}
 
 const CLOSED: ReadonlySet<ReportStatus> = new Set(['duplicate', 'not_vulnerability', 'spam']);
 
@@ -168,3 +188,175 @@ export const MILESTONE_WORDS: Record<Milestone, string> = {
   fixed: 'The issue has been fixed.',
   disclosed: 'The issue has been disclosed publicly.',
 };
+
+// The changes, each as the events that record it (appendToReport projects them).
+
+/**
+ * A report as a stranger sent it. Which ways to reach them were given is on the record, not the
+ * details: personal data lives only on the report's row, where it can be erased; the log cannot
+ * be. Policy step 1: a report already posted publicly is taken out of public view first.
+ */
+export function receive(input: {
+  key: string;
+  fields: ReportFields;
+  attachments: AttachmentSummary[];
+  acknowledgeDueAt: number;
+  accessCodeHash: string;
+  /** The removal task to open, when the report says where it was posted publicly. */
+  removalTaskId: string | null;
+}): ReportEvent[] {
+  const { fields } = input;
+  const contact = fields.contact;
+  return [
+    {
+      type: 'report.received',
+      data: {
+        key: input.key,
+        summary: fields.summary,
+        description: fields.description,
+        stepsToReproduce: fields.stepsToReproduce ?? null,
+        impact: fields.impact ?? null,
+        firstNoticed: fields.firstNoticed ?? null,
+        affected: fields.affected ?? null,
+        preferredLanguage: fields.preferredLanguage ?? null,
+        publicUrl: fields.publicUrl ?? null,
+        creditConsent: fields.creditConsent,
+        creditName: fields.creditName ?? null,
+        attachments: input.attachments,
+        emergency: fields.emergency,
+        acknowledgeDueAt: input.acknowledgeDueAt,
+      },
+      personal: {
+        contactName: contact.name ?? null,
+        contactEmail: contact.email ?? null,
+        contactPhone: contact.phone ?? null,
+        contactPgpKey: contact.pgpKey ?? null,
+        accessCodeHash: input.accessCodeHash,
+      },
+    },
+    reportEvent('report.contact_recorded', {
+      given: (['name', 'email', 'phone', 'pgpKey'] as const).filter(
+        (k) => contact[k] !== undefined,
+      ),
+    }),
+    ...(input.removalTaskId && fields.publicUrl
+      ? requestRemoval(input.removalTaskId, fields.publicUrl, 'reporter')
+      : []),
+  ];
+}
+
+export function acknowledge(r: Report, now: number): ReportEvent[] {
+  refuseUnless(decideAcknowledge(r.status));
+  const dueAt = r.acknowledgeDueAt;
+  return [reportEvent('report.acknowledged', { dueAt, onTime: now <= dueAt })];
+}
+
+/** Raised or lowered: the acknowledgment is due again from receipt; nothing when unchanged. */
+export function changeEmergency(
+  r: Report,
+  policy: Policy,
+  input: { emergency: boolean; reason: string },
+): ReportEvent[] {
+  if (r.emergency === input.emergency) return [];
+  return [
+    reportEvent('report.emergency_changed', {
+      emergency: input.emergency,
+      reason: input.reason,
+      acknowledgeDueAt: acknowledgeDueAt(r.receivedAt, policy, input.emergency),
+      previousDueAt: r.acknowledgeDueAt,
+    }),
+  ];
+}
+
+export function close(r: Report, input: CloseReportInput): ReportEvent[] {
+  const duplicateOf = input.resolution === 'duplicate' ? input.duplicateOf : undefined;
+  refuseUnless(decideClose(r.status, input.resolution, r.key, duplicateOf));
+  return [
+    // The reason is written for the reporter; the other report's key is not theirs to see.
+    reportEvent('report.closed', { resolution: input.resolution, reason: input.reason }),
+    ...(duplicateOf ? [reportEvent('report.duplicate_linked', { duplicateOf })] : []),
+  ];
+}
+
+/** An incident now handles the report (it is being investigated), or no longer does. */
+export function changeIncidentLink(r: Report, incidentId: string, linked: boolean): ReportEvent[] {
+  if (linked) refuseUnless(decideLinkIncident(r.status, r.incidentId));
+  else refuseUnless(decideUnlinkIncident(r.incidentId));
+  const status = linked ? 'investigating' : statusAfterUnlink(r.status, r.acknowledgedAt);
+  return [
+    reportEvent(linked ? 'report.incident_linked' : 'report.incident_unlinked', { incidentId }),
+    ...(status !== r.status ? [reportEvent('report.status_changed', { status })] : []),
+  ];
+}
+
+export function recordMilestone(r: Report, milestone: Milestone): ReportEvent[] {
+  refuseUnless(decideMilestone(r.status, milestone, r[`${milestone}At`] !== null));
+  return [reportEvent('report.milestone_recorded', { milestone })];
+}
+
+/** Policy step 1: a public copy opens a "remove from public view" task before anything else. */
+export function requestRemoval(
+  taskId: string,
+  url: string,
+  recordedBy: 'reporter' | 'staff',
+): ReportEvent[] {
+  return [reportEvent('report.public_removal_requested', { taskId, url, recordedBy })];
+}
+
+/** The reporter tells us where it was posted: the task opens, and they read that we heard. */
+export function reportPublicCopy(taskId: string, url: string): ReportEvent[] {
+  return [
+    ...requestRemoval(taskId, url, 'reporter'),
+    reportEvent('report.public_copy_reported', { url }),
+  ];
+}
+
+export function updateRemoval(taskId: string, input: RemovalTaskUpdateInput): ReportEvent[] {
+  const evidence = input.evidence ?? null;
+  return [reportEvent('report.public_removal_updated', { taskId, status: input.status, evidence })];
+}
+
+/** A message to the reporter (results only once they are verified, when the policy says so). */
+export function staffMessage(
+  r: Report,
+  policy: Policy,
+  messageId: string,
+  input: StaffMessageInput,
+): ReportEvent[] {
+  if (input.kind === 'internal_note') {
+    return [reportEvent('report.note_added', { messageId, body: input.body })];
+  }
+  refuseUnless(decideShareWithReporter(input.messageType, r.verified, policy));
+  const data = { messageId, messageType: input.messageType, body: input.body };
+  return [reportEvent('report.message_sent', data)];
+}
+
+export function verifyIdentity(
+  verificationId: string,
+  input: IdentityVerificationInput,
+): ReportEvent[] {
+  const note = input.note ?? null;
+  return [
+    reportEvent('report.identity_verified', { verificationId, method: input.method, note }),
+    // The reporter learns that they are verified, not how or what was noted.
+    reportEvent('report.reporter_verified', {}),
+  ];
+}
+
+export function rotateAccessCode(r: Report, accessCodeHash: string): ReportEvent[] {
+  refuseUnless(decideRotateAccessCode(r.verified));
+  return [{ type: 'report.access_code_rotated', data: {}, personal: { accessCodeHash } }];
+}
+
+/** The reporter wrote (messageId) or only sent files. */
+export function reporterReply(
+  messageId: string | null,
+  body: string,
+  attachments: AttachmentSummary[],
+): ReportEvent[] {
+  return [
+    messageId
+      ? reportEvent('report.reporter_replied', { messageId, body, attachments })
+      : reportEvent('report.evidence_added', { messageId: null, body: null, attachments }),
+  ];
+}

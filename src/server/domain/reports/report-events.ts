@@ -1,0 +1,192 @@
+// A report's event types and their data: the contract between the use cases that decide and the
+// projection that records (reports-projection.ts). Every change to a report is one of these on its
+// stream. The names and data are those the log has always held, so `stopline verify` and the
+// portal read old and new records alike.
+import type { ReportStatus } from '../../../shared/api/reports.ts';
+import type {
+  CLOSE_RESOLUTIONS,
+  MESSAGE_TYPES,
+  MILESTONES,
+  REMOVAL_STATUSES,
+  VERIFICATION_METHODS,
+} from '../../../shared/domain/reports.ts';
+import type { NewEvent, StoredEvent } from '../../db/event-store.ts';
+import type { Visibility } from '../../db/schema.ts';
+import type { DeadlineEventData } from '../incidents/index.ts';
+
+export type CloseResolution = (typeof CLOSE_RESOLUTIONS)[number];
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+export type Milestone = (typeof MILESTONES)[number];
+
+/** A file as the log names it: never where it is stored. */
+export interface AttachmentSummary {
+  id: string;
+  name: string;
+  size: number;
+  sha256: string;
+  detectedType: string;
+}
+
+export type ContactWay = 'name' | 'email' | 'phone' | 'pgpKey';
+
+export interface ReportEventData {
+  'report.received': {
+    key: string;
+    summary: string;
+    description: string;
+    stepsToReproduce: string | null;
+    impact: string | null;
+    firstNoticed: string | null;
+    affected: string | null;
+    preferredLanguage: string | null;
+    publicUrl: string | null;
+    creditConsent: boolean;
+    creditName: string | null;
+    attachments: AttachmentSummary[];
+    emergency: boolean;
+    acknowledgeDueAt: number;
+  };
+  /** Which ways to reach the reporter were given, never the details (see ReportPersonalData). */
+  'report.contact_recorded': { given: ContactWay[] };
+  'report.acknowledged': { dueAt: number; onTime: boolean };
+  'report.emergency_changed': {
+    emergency: boolean;
+    reason: string;
+    acknowledgeDueAt: number;
+    previousDueAt: number;
+  };
+  /** The reason is written for the reporter. */
+  'report.closed': { resolution: CloseResolution; reason: string };
+  /** The other report's key: internal, not the reporter's to see. */
+  'report.duplicate_linked': { duplicateOf: string };
+  'report.incident_linked': { incidentId: string };
+  'report.incident_unlinked': { incidentId: string };
+  'report.status_changed': { status: ReportStatus };
+  'report.milestone_recorded': { milestone: Milestone };
+  /** `recordedBy`: who told us of the public copy (the task's recorder is the event's actor). */
+  'report.public_removal_requested': {
+    taskId: string;
+    url: string;
+    recordedBy: 'reporter' | 'staff';
+  };
+  'report.public_removal_updated': {
+    taskId: string;
+    status: (typeof REMOVAL_STATUSES)[number];
+    evidence: string | null;
+  };
+  'report.public_copy_reported': { url: string };
+  'report.message_sent': { messageId: string; messageType: MessageType; body: string };
+  'report.note_added': { messageId: string; body: string };
+  'report.reporter_replied': {
+    messageId: string;
+    body: string;
+    attachments: AttachmentSummary[];
+  };
+  'report.evidence_added': { messageId: null; body: null; attachments: AttachmentSummary[] };
+  'report.identity_verified': {
+    verificationId: string;
+    method: (typeof VERIFICATION_METHODS)[number];
+    note: string | null;
+  };
+  /** The reporter learns that they are verified, not how or what was noted. */
+  'report.reporter_verified': Record<string, never>;
+  'report.access_code_rotated': Record<string, never>;
+  /** Written by the clocks: a reminder, the breach, each escalation, and the deadline met. */
+  'report.deadline_reminded': DeadlineEventData;
+  'report.deadline_breached': DeadlineEventData;
+  'report.deadline_escalated': DeadlineEventData;
+  'report.deadline_met': DeadlineEventData;
+}
+
+/**
+ * What an event puts on the report's row but never in the log: personal data must stay erasable
+ * (the log cannot be), and the access code is kept only as its hash, on the row.
+ */
+export interface ReportPersonalData {
+  'report.received': {
+    contactName: string | null;
+    contactEmail: string | null;
+    contactPhone: string | null;
+    contactPgpKey: string | null;
+    accessCodeHash: string;
+  };
+  'report.access_code_rotated': { accessCodeHash: string };
+}
+
+export type ReportEventType = keyof ReportEventData;
+
+/** Who may read each event type: the reporter in the portal, or the team only. */
+export const REPORT_EVENT_VISIBILITY = {
+  'report.received': 'reporter',
+  'report.contact_recorded': 'internal',
+  'report.acknowledged': 'reporter',
+  'report.emergency_changed': 'internal',
+  'report.closed': 'reporter',
+  'report.duplicate_linked': 'internal',
+  'report.incident_linked': 'internal',
+  'report.incident_unlinked': 'internal',
+  'report.status_changed': 'reporter',
+  'report.milestone_recorded': 'reporter',
+  'report.public_removal_requested': 'internal',
+  'report.public_removal_updated': 'internal',
+  'report.public_copy_reported': 'reporter',
+  'report.message_sent': 'reporter',
+  'report.note_added': 'internal',
+  'report.reporter_replied': 'reporter',
+  'report.evidence_added': 'reporter',
+  'report.identity_verified': 'internal',
+  'report.reporter_verified': 'reporter',
+  'report.access_code_rotated': 'reporter',
+  'report.deadline_reminded': 'internal',
+  'report.deadline_breached': 'internal',
+  'report.deadline_escalated': 'internal',
+  'report.deadline_met': 'internal',
+} as const satisfies Record<ReportEventType, Visibility>;
+
+export const REPORT_EVENT_TYPES = Object.keys(REPORT_EVENT_VISIBILITY) as ReportEventType[];
+
+/** The clocks' events: recorded by no one (the clocks), whoever's command they came with. */
+const CLOCK_EVENT_TYPES = new Set<string>([
+  'report.deadline_reminded',
+  'report.deadline_breached',
+  'report.deadline_escalated',
+  'report.deadline_met',
+] satisfies ReportEventType[]);
+
+export const isClockEvent = (type: string) => CLOCK_EVENT_TYPES.has(type);
+
+export type ReportEvent = {
+  [K in ReportEventType]: {
+    type: K;
+    data: ReportEventData[K];
+  } & (K extends keyof ReportPersonalData
+    ? { personal: ReportPersonalData[K] }
+    : { personal?: never });
+}[ReportEventType];
+
+/** An event as decided, with what the log added (its stream is the report's id). */
+export type RecordedReportEvent = ReportEvent &
+  Pick<StoredEvent, 'streamId' | 'seq' | 'at' | 'actorId'>;
+
+type PlainType = Exclude<ReportEventType, keyof ReportPersonalData>;
+
+/** An event with nothing personal to put on the row. */
+export function reportEvent<K extends PlainType>(type: K, data: ReportEventData[K]): ReportEvent {
+  return { type, data } as ReportEvent;
+}
+
+/** As the log stores it: the type's visibility, the actor (none for the clocks), no personal data. */
+export function toNewEvent(event: ReportEvent, actorId: string | null): NewEvent {
+  return {
+    type: event.type,
+    visibility: REPORT_EVENT_VISIBILITY[event.type],
+    actorId: isClockEvent(event.type) ? null : actorId,
+    data: { ...event.data },
+  };
+}
+
+/** An event the clocks decided (the ReportClockHook port speaks the log's shape). */
+export function fromClockEvent(event: NewEvent): ReportEvent {
+  if (!isClockEvent(event.type)) throw new Error(`the clocks may not record ${event.type}`);
+  return { type: event.type, data: event.data } as unknown as ReportEvent;
+}
