@@ -27,6 +27,7 @@ import {
   type PolicyModule,
 } from './domain/policy/index.ts';
 import { createIncidentsModule, type IncidentsModule } from './domain/incidents/index.ts';
+import { createStatusModule, type StatusModule } from './domain/status/index.ts';
 import { createClocksModule, type ClocksModule } from './domain/clocks/index.ts';
 import {
   createNotificationsModule,
@@ -62,6 +63,8 @@ export interface Services {
   clocks: ClocksModule;
   /** Notices of what changed, for the live stream (replay after a reconnect). */
   live: LiveModule;
+  /** The public status page: components, public incidents and their updates. */
+  status: StatusModule;
 }
 
 export interface Container {
@@ -280,6 +283,12 @@ async function assemble(
       reportLinks: (ids) => reports.findLinks(ids),
     },
   });
+  const status = createStatusModule({
+    db,
+    clock,
+    // Staff see a public incident's link to an internal one only where they may see that one.
+    incidents: { findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref) },
+  });
   const services: Services = {
     policy: policyModule,
     audit,
@@ -289,6 +298,7 @@ async function assemble(
     reports,
     clocks,
     live,
+    status,
   };
 
   const liveFeed = new LiveFeed({

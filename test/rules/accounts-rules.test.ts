@@ -99,6 +99,7 @@ describe('role table', () => {
       'line.read',
       'policy.read',
       'reports.read',
+      'status.read',
       'stream.read',
     ]);
     expect(permissionsForRoles(['overlord']).size).toBe(0);

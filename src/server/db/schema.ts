@@ -503,6 +503,55 @@ export interface DeadlinesTable {
   updated_at: number;
 }
 
+/** A component customers see on the status page, or a group of them. */
+export interface StatusComponentsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  group_id: string | null;
+  is_group: Flag;
+  position: number;
+  only_show_if_degraded: Flag;
+  /** The status set on the component itself; unresolved incidents may make it worse. */
+  status: string;
+  created_at: number;
+  updated_at: number;
+  removed_at: number | null;
+}
+
+export interface StatusIncidentsTable {
+  id: string;
+  name: string;
+  impact: string;
+  status: string;
+  /** Staff only: the internal incident this one tells customers about. */
+  internal_incident_id: string | null;
+  started_at: number;
+  monitoring_at: number | null;
+  resolved_at: number | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface StatusIncidentComponentsTable {
+  incident_id: string;
+  component_id: string;
+  status: string;
+}
+
+export interface StatusIncidentUpdatesTable {
+  id: string;
+  incident_id: string;
+  seq: number;
+  status: string;
+  body: string;
+  display_at: number;
+  affected_components_json: string;
+  created_by: string | null;
+  created_at: number;
+}
+
 export interface Database {
   events: EventsTable;
   streams: StreamsTable;
@@ -544,6 +593,10 @@ export interface Database {
   notification_quiet_hours: NotificationQuietHoursTable;
   notification_slack_members: NotificationSlackMembersTable;
   deadlines: DeadlinesTable;
+  status_components: StatusComponentsTable;
+  status_incidents: StatusIncidentsTable;
+  status_incident_components: StatusIncidentComponentsTable;
+  status_incident_updates: StatusIncidentUpdatesTable;
 }
 
 export type Db = Kysely<Database>;

@@ -20,6 +20,7 @@ import { sessionRoutes } from './api/session-routes.ts';
 import { staffRoutes } from './api/staff-routes.ts';
 import { setupRoutes } from './api/setup-routes.ts';
 import { streamRoutes } from './api/stream-routes.ts';
+import { statusRoutes } from './api/status-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
 import { usersRoutes } from './api/users-routes.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
@@ -93,6 +94,10 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(reportIntakeRoutes, { container });
   await app.register(reportRoutes, { container });
   await app.register(streamRoutes, { container });
+  await app.register(statusRoutes, {
+    status: container.services.status,
+    baseUrl: config.baseUrl,
+  });
   await app.register(publicSite, { container });
   await app.register(consoleApp);
   return app;

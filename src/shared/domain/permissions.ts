@@ -45,6 +45,11 @@ export const PERMISSIONS = [
   'metrics.read',
   // live updates: the notices of what changed (GET /api/v1/stream), filtered by what one may see
   'stream.read',
+  // the public status page: read it as staff (with the links to internal incidents one may see),
+  // publish public incidents and updates (the communications lead), manage its components (admin)
+  'status.read',
+  'status.publish',
+  'status.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -11,6 +11,7 @@ import * as deadlines from './2026-11-25-0006-deadlines.ts';
 import * as delivery from './2026-11-25-0007-delivery.ts';
 import * as deadlineSeverity from './2026-11-25-0008-deadline-severity-and-slack.ts';
 import * as reportEmergency from './2026-11-25-0009-report-emergency.ts';
+import * as statusPage from './2026-12-03-0001-status-page.ts';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-25-0007-delivery': delivery,
   '2026-11-25-0008-deadline-severity-and-slack': deadlineSeverity,
   '2026-11-25-0009-report-emergency': reportEmergency,
+  '2026-12-03-0001-status-page': statusPage,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -8,6 +8,7 @@ const READ_ALONG: Permission[] = [
   'policy.read',
   'deadlines.read',
   'stream.read',
+  'status.read',
 ];
 const OWN: Permission[] = ['tokens.manage_own', 'account.manage_own'];
 
@@ -59,6 +60,8 @@ export const ROLE_PERMISSIONS = {
     'reports.read',
     'reports.read_contact',
     'reports.communicate',
+    // Customers hear from one person: the public status page is theirs to write.
+    'status.publish',
   ],
   legal: [...READ_ALONG, ...OWN, 'audit.read', 'reports.read', 'reports.read_contact'],
   viewer: [...READ_ALONG, ...OWN, 'reports.read'],

@@ -1,0 +1,279 @@
+// Status page use cases, one transaction each: load, let the rules decide, record the events (the
+// projection writes the tables). Staff manage the components and publish public incidents; the
+// public reads never carry the link to an internal incident.
+import type { Clock } from '../../clock.ts';
+import type { Db, Executor } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { AppError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { Actor } from '../actor.ts';
+import type { ComponentStatus, IncidentImpact } from '../../../shared/domain/status.ts';
+import type { ComponentFields } from './status-events.ts';
+import { appendToCatalogue, appendToPublicIncident } from './status-projection.ts';
+import * as repo from './status-repository.ts';
+import * as rules from './status-rules.ts';
+import type { ComponentCatalogue, PublicIncidentState, StatusComponent } from './status-state.ts';
+
+/** What the status page needs of the incidents subject: an internal incident as a person sees it. */
+export interface StatusIncidentLinks {
+  /** By id or key; null when there is no such incident. */
+  findSight(
+    tx: Executor,
+    actor: Actor,
+    ref: string,
+  ): Promise<{ id: string; key: string; visible: boolean } | null>;
+}
+
+export interface StatusModulePorts {
+  db: Db;
+  clock: Clock;
+  incidents: StatusIncidentLinks;
+}
+
+/** A public incident as anyone may read it: nothing of the internal incident, nor who wrote. */
+export type PublicIncident = Omit<PublicIncidentState, 'internalIncidentId' | 'updates'> & {
+  updates: Omit<PublicIncidentState['updates'][number], 'createdBy'>[];
+};
+
+/** A public incident as staff read it: the internal link only for those who may see it. */
+export interface StaffIncidentView {
+  incident: PublicIncidentState;
+  internalIncident: { id: string; key: string } | null;
+}
+
+/** A component with what the page shows for it now. */
+export interface ShownComponent extends StatusComponent {
+  shownStatus: ComponentStatus;
+}
+
+export interface PublicPage {
+  components: ShownComponent[];
+  overall: { indicator: IncidentImpact; description: string };
+  unresolved: PublicIncident[];
+  /** The latest change the page shows. */
+  updatedAt: number;
+}
+
+export interface IncidentChanges {
+  name?: string | undefined;
+  impact?: IncidentImpact | undefined;
+  /** An internal incident's key or id; null unlinks. */
+  internalIncident?: string | null | undefined;
+}
+
+export function toPublicIncident(state: PublicIncidentState): PublicIncident {
+  const { internalIncidentId: _, updates, ...rest } = state;
+  return { ...rest, updates: updates.map(({ createdBy: __, ...u }) => u) };
+}
+
+export function createStatusService(ports: StatusModulePorts) {
+  const { db, clock } = ports;
+
+  async function loadIncident(tx: Executor, id: string): Promise<PublicIncidentState> {
+    const state = await repo.findPublicIncident(tx, id);
+    if (!state) throw new AppError('NOT_FOUND', 'Public incident was not found');
+    return state;
+  }
+
+  function checkVersion(state: PublicIncidentState, expected: number | undefined) {
+    if (expected !== undefined && expected !== state.version) {
+      throw new AppError(
+        'CONFLICT',
+        'This public incident was changed by someone else since you loaded it; reload and try again',
+        { expectedVersion: expected, currentVersion: state.version },
+      );
+    }
+  }
+
+  /** The internal incident to link, which the person linking must be allowed to see. */
+  async function linkTarget(tx: Executor, actor: Actor, ref: string | null) {
+    if (ref === null) return null;
+    const sight = await ports.incidents.findSight(tx, actor, ref);
+    if (!sight || !sight.visible) {
+      throw new AppError('VALIDATION', 'There is no incident with this key that you may see', {
+        errors: [{ field: 'internalIncident', message: 'no incident with this key or id' }],
+      });
+    }
+    return { id: sight.id, key: sight.key };
+  }
+
+  async function staffView(
+    ex: Executor,
+    actor: Actor,
+    state: PublicIncidentState,
+  ): Promise<StaffIncidentView> {
+    if (state.internalIncidentId === null) return { incident: state, internalIncident: null };
+    const sight = await ports.incidents.findSight(ex, actor, state.internalIncidentId);
+    return {
+      incident: sight?.visible ? state : { ...state, internalIncidentId: null },
+      internalIncident: sight?.visible ? { id: sight.id, key: sight.key } : null,
+    };
+  }
+
+  async function changeCatalogue(
+    actor: Actor,
+    decide: (catalogue: ComponentCatalogue) => ReturnType<typeof rules.addComponent>,
+  ): Promise<ComponentCatalogue> {
+    return inTransaction(db, async (tx) => {
+      const catalogue = await repo.loadCatalogue(tx);
+      return appendToCatalogue(tx, catalogue, decide(catalogue), actor.userId, clock.now());
+    });
+  }
+
+  const componentIn = (catalogue: ComponentCatalogue, id: string) => {
+    const found = catalogue.components.find((c) => c.id === id);
+    if (!found) throw new AppError('NOT_FOUND', 'Component was not found');
+    return found;
+  };
+
+  return {
+    async listComponents(): Promise<ShownComponent[]> {
+      return (await this.readPage()).components;
+    },
+
+    async addComponent(actor: Actor, input: rules.NewComponent): Promise<StatusComponent> {
+      const id = newId();
+      const after = await changeCatalogue(actor, (c) => rules.addComponent(c, input, id));
+      return componentIn(after, id);
+    },
+
+    async changeComponent(
+      actor: Actor,
+      id: string,
+      changes: Partial<ComponentFields> & { status?: ComponentStatus | undefined },
+    ): Promise<StatusComponent> {
+      const { status, ...fields } = changes;
+      const after = await changeCatalogue(actor, (c) => {
+        const events = rules.changeComponent(c, id, fields);
+        return status === undefined
+          ? events
+          : [...events, ...rules.setComponentStatus(c, id, status)];
+      });
+      return componentIn(after, id);
+    },
+
+    async removeComponent(actor: Actor, id: string): Promise<void> {
+      await changeCatalogue(actor, (c) => rules.removeComponent(c, id));
+    },
+
+    async openIncident(
+      actor: Actor,
+      input: rules.NewPublicIncident & { internalIncident: string | null },
+    ): Promise<StaffIncidentView> {
+      const id = newId();
+      return inTransaction(db, async (tx) => {
+        const now = clock.now();
+        const [catalogue, others] = await Promise.all([
+          repo.loadCatalogue(tx),
+          repo.listUnresolvedComponentStatuses(tx),
+        ]);
+        const events = rules.openPublicIncident(catalogue, others, input, newId(), now);
+        const target = await linkTarget(tx, actor, input.internalIncident);
+        let state = await appendToPublicIncident(tx, id, null, events, actor.userId, now);
+        const link = rules.linkInternalIncident(state, target);
+        state = await appendToPublicIncident(tx, id, state, link, actor.userId, now);
+        return staffView(tx, actor, state);
+      });
+    },
+
+    async publishUpdate(
+      actor: Actor,
+      id: string,
+      input: rules.UpdateInput,
+      expectedVersion?: number,
+    ): Promise<StaffIncidentView> {
+      return inTransaction(db, async (tx) => {
+        const now = clock.now();
+        const state = await loadIncident(tx, id);
+        checkVersion(state, expectedVersion);
+        const [catalogue, others] = await Promise.all([
+          repo.loadCatalogue(tx),
+          repo.listUnresolvedComponentStatuses(tx, id),
+        ]);
+        const events = rules.publishUpdate(state, catalogue, others, input, newId(), now);
+        const after = await appendToPublicIncident(tx, id, state, events, actor.userId, now);
+        return staffView(tx, actor, after);
+      });
+    },
+
+    async changeIncident(
+      actor: Actor,
+      id: string,
+      changes: IncidentChanges,
+      expectedVersion?: number,
+    ): Promise<StaffIncidentView> {
+      return inTransaction(db, async (tx) => {
+        const now = clock.now();
+        const state = await loadIncident(tx, id);
+        checkVersion(state, expectedVersion);
+        const events = rules.changePublicIncident(state, changes);
+        if (changes.internalIncident !== undefined) {
+          const target = await linkTarget(tx, actor, changes.internalIncident);
+          // Only someone who may see the incident linked now may change the link.
+          const current = await staffView(tx, actor, state);
+          if (state.internalIncidentId !== null && current.internalIncident === null) {
+            throw new AppError(
+              'FORBIDDEN',
+              'This public incident speaks for an internal incident you may not see',
+            );
+          }
+          events.push(...rules.linkInternalIncident(state, target));
+        }
+        const after = await appendToPublicIncident(tx, id, state, events, actor.userId, now);
+        return staffView(tx, actor, after);
+      });
+    },
+
+    async getIncident(actor: Actor, id: string): Promise<StaffIncidentView> {
+      return staffView(db, actor, await loadIncident(db, id));
+    },
+
+    async listIncidents(actor: Actor, limit: number): Promise<StaffIncidentView[]> {
+      const states = await repo.listPublicIncidents(db, { limit });
+      return Promise.all(states.map((s) => staffView(db, actor, s)));
+    },
+
+    /** What the public page shows now: components, overall status and unresolved incidents. */
+    async readPage(): Promise<PublicPage> {
+      const [catalogue, statuses, unresolved] = await Promise.all([
+        repo.loadCatalogue(db),
+        repo.listUnresolvedComponentStatuses(db),
+        repo.listPublicIncidents(db, { unresolvedOnly: true, limit: 100 }),
+      ]);
+      const shown = rules.pageStatuses(catalogue.components, statuses);
+      const components = catalogue.components.map((c) => ({
+        ...c,
+        shownStatus: shown.get(c.id)!,
+      }));
+      const updatedAt = Math.max(
+        0,
+        ...catalogue.components.map((c) => c.updatedAt),
+        ...unresolved.map((i) => i.updatedAt),
+      );
+      const leaves = new Map(
+        [...shown].filter(([id]) => !catalogue.components.find((c) => c.id === id)?.isGroup),
+      );
+      return {
+        components,
+        overall: rules.overallStatus(
+          leaves,
+          unresolved.map((i) => i.impact),
+        ),
+        unresolved: unresolved.map(toPublicIncident),
+        updatedAt,
+      };
+    },
+
+    /** The most recent public incidents, resolved ones included, newest first. */
+    async listPublicIncidents(limit: number): Promise<PublicIncident[]> {
+      return (await repo.listPublicIncidents(db, { limit })).map(toPublicIncident);
+    },
+
+    /** One public incident as anyone may read it; NOT_FOUND when there is none. */
+    async getPublicIncident(id: string): Promise<PublicIncident> {
+      return toPublicIncident(await loadIncident(db, id));
+    },
+  };
+}
+
+export type StatusModule = ReturnType<typeof createStatusService>;

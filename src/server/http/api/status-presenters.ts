@@ -1,0 +1,63 @@
+// Status page answers for staff (/api/v1/status): camelCase, times as RFC 3339.
+import type { z } from 'zod';
+import type {
+  PublicIncident,
+  StatusComponent as StatusComponentSchema,
+} from '../../../shared/api/status.ts';
+import type {
+  ShownComponent,
+  StaffIncidentView,
+  StatusComponent,
+} from '../../domain/status/index.ts';
+import { presentTime } from './time-presenter.ts';
+
+export const publicIncidentPath = (id: string) => `/status/incidents/${encodeURIComponent(id)}`;
+
+export function presentStatusComponent(
+  c: StatusComponent | ShownComponent,
+): z.input<typeof StatusComponentSchema> {
+  return {
+    id: c.id,
+    name: c.name,
+    description: c.description,
+    groupId: c.groupId,
+    isGroup: c.isGroup,
+    position: c.position,
+    onlyShowIfDegraded: c.onlyShowIfDegraded,
+    status: c.status,
+    shownStatus: 'shownStatus' in c ? c.shownStatus : c.status,
+    createdAt: presentTime(c.createdAt),
+    updatedAt: presentTime(c.updatedAt),
+  };
+}
+
+export function presentStaffIncident(
+  view: StaffIncidentView,
+  baseUrl: string,
+): z.input<typeof PublicIncident> {
+  const i = view.incident;
+  return {
+    id: i.id,
+    name: i.name,
+    impact: i.impact,
+    status: i.status,
+    startedAt: presentTime(i.startedAt),
+    monitoringAt: presentTime(i.monitoringAt),
+    resolvedAt: presentTime(i.resolvedAt),
+    createdAt: presentTime(i.createdAt),
+    updatedAt: presentTime(i.updatedAt),
+    version: i.version,
+    components: i.components,
+    updates: i.updates.map((u) => ({
+      id: u.id,
+      status: u.status,
+      body: u.body,
+      displayAt: presentTime(u.displayAt),
+      createdAt: presentTime(u.createdAt),
+      createdBy: u.createdBy,
+      affectedComponents: u.affectedComponents,
+    })),
+    internalIncident: view.internalIncident,
+    url: new URL(publicIncidentPath(i.id), baseUrl).href,
+  };
+}

@@ -1,0 +1,141 @@
+// The status page's staff contract: /api/v1/status (components, public incidents and their
+// updates). The public, Statuspage-compatible answers are in statuspage.ts. Text is stored and
+// returned exactly as sent; update bodies are Markdown, rendered safely on the page.
+import { z } from 'zod';
+import {
+  COMPONENT_STATUSES,
+  INCIDENT_IMPACTS,
+  PUBLIC_INCIDENT_STATUSES,
+} from '../domain/status.ts';
+import { Time, TimeInput } from './times.ts';
+
+const text = (max: number) => z.string().min(1, 'must not be empty').max(max);
+const id = z.string().min(1).max(100);
+const expectedVersion = z.number().int().nonnegative().optional();
+
+export const ComponentStatusEnum = z.enum(COMPONENT_STATUSES);
+export const ImpactEnum = z.enum(INCIDENT_IMPACTS);
+export const PublicIncidentStatusEnum = z.enum(PUBLIC_INCIDENT_STATUSES);
+
+export const StatusComponentRef = z.object({ id });
+export const PublicIncidentRef = z.object({ id });
+
+export const StatusComponent = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  /** The group it sits in, or null. */
+  groupId: z.string().nullable(),
+  /** A group holds components and shows the worst of their statuses. */
+  isGroup: z.boolean(),
+  position: z.number().int(),
+  /** Shown on the public page only while it is not operational. */
+  onlyShowIfDegraded: z.boolean(),
+  /** The status set on the component itself. */
+  status: ComponentStatusEnum,
+  /** What the page shows: the status made worse by unresolved incidents (a group: its worst). */
+  shownStatus: ComponentStatusEnum,
+  createdAt: Time,
+  updatedAt: Time,
+});
+export const StatusComponentList = z.object({ items: z.array(StatusComponent) });
+
+export const CreateStatusComponent = z.object({
+  name: text(200),
+  description: z.string().max(1000).nullable().default(null),
+  groupId: id.nullable().default(null),
+  isGroup: z.boolean().default(false),
+  position: z.number().int().min(0).max(100_000).optional(),
+  onlyShowIfDegraded: z.boolean().default(false),
+});
+
+export const UpdateStatusComponent = z.object({
+  name: text(200).optional(),
+  description: z.string().max(1000).nullable().optional(),
+  groupId: id.nullable().optional(),
+  position: z.number().int().min(0).max(100_000).optional(),
+  onlyShowIfDegraded: z.boolean().optional(),
+  /** Set by hand, e.g. degraded without a public incident; incidents may show worse. */
+  status: ComponentStatusEnum.optional(),
+});
+
+const ComponentSetting = z.object({ componentId: id, status: ComponentStatusEnum });
+
+export const AffectedComponent = z.object({
+  componentId: z.string(),
+  name: z.string(),
+  oldStatus: ComponentStatusEnum,
+  newStatus: ComponentStatusEnum,
+});
+
+export const PublicIncidentUpdate = z.object({
+  id: z.string(),
+  status: PublicIncidentStatusEnum,
+  /** Markdown, exactly as published. */
+  body: z.string(),
+  displayAt: Time,
+  createdAt: Time,
+  /** The staff member who published it (never shown publicly). */
+  createdBy: z.string().nullable(),
+  affectedComponents: z.array(AffectedComponent),
+});
+
+export const PublicIncident = z.object({
+  id: z.string(),
+  name: z.string(),
+  impact: ImpactEnum,
+  status: PublicIncidentStatusEnum,
+  startedAt: Time,
+  monitoringAt: Time.nullable(),
+  resolvedAt: Time.nullable(),
+  createdAt: Time,
+  updatedAt: Time,
+  version: z.number().int(),
+  /** The status this incident sets on each component it affects. */
+  components: z.array(z.object({ componentId: z.string(), status: ComponentStatusEnum })),
+  /** Oldest first. */
+  updates: z.array(PublicIncidentUpdate),
+  /** The internal incident it speaks for, only to those who may see that incident. */
+  internalIncident: z.object({ id: z.string(), key: z.string() }).nullable(),
+  /** Its page on the public status page. */
+  url: z.string(),
+});
+export const PublicIncidentList = z.object({ items: z.array(PublicIncident) });
+
+export const PublishUpdate = z.object({
+  status: PublicIncidentStatusEnum,
+  body: text(20_000),
+  /** Backdate the time shown (not in the future). */
+  displayAt: TimeInput.nullable().default(null),
+  /** The status this incident sets on components; on resolving, those it affected recover. */
+  components: z.array(ComponentSetting).max(200).default([]),
+  /** Posting an active status on a resolved incident reopens it: say so. */
+  reopen: z.boolean().default(false),
+  expectedVersion,
+});
+
+export const CreatePublicIncident = z.object({
+  name: text(300),
+  impact: ImpactEnum.default('none'),
+  status: PublicIncidentStatusEnum.default('investigating'),
+  /** The first update, Markdown. */
+  body: text(20_000),
+  displayAt: TimeInput.nullable().default(null),
+  /** When it began, if earlier than now (not in the future). */
+  startedAt: TimeInput.nullable().default(null),
+  components: z.array(ComponentSetting).max(200).default([]),
+  /** The internal incident (key or id) it speaks for; staff only, never shown publicly. */
+  internalIncident: z.string().min(1).max(100).nullable().default(null),
+});
+
+export const UpdatePublicIncident = z.object({
+  name: text(300).optional(),
+  impact: ImpactEnum.optional(),
+  /** Link to an internal incident (key or id), or null to unlink. */
+  internalIncident: z.string().min(1).max(100).nullable().optional(),
+  expectedVersion,
+});
+
+export const PublicIncidentListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
