@@ -148,7 +148,7 @@ async function main() {
     const start = performance.now();
     let delivered = 0;
     for (;;) {
-      const round = await container.outboxWorker.deliverDue(systemClock.now());
+      const round = await container.workers.outbox.deliverDue(systemClock.now());
       delivered += round.delivered;
       if (round.delivered + round.failed + round.dead === 0) break;
     }

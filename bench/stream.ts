@@ -179,7 +179,7 @@ async function benchStopline(databaseUrl: string | undefined): Promise<Sample[]>
     const commits = moments();
     const stopCommits = databaseUrl ? () => {} : onCommitted(container.db, commits.tick);
     const feed = moments();
-    const stopFeed = await container.liveFeed.subscribe(feed.tick);
+    const stopFeed = await container.workers.liveFeed.subscribe(feed.tick);
     const samples: Sample[] = [];
     for (let i = 0; i < CHANGES; i++) {
       const nextId = clients.nextId();

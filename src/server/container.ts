@@ -36,8 +36,7 @@ import {
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
 import { createHttpPoster, type HttpPoster } from './integrations/outbound-http.ts';
 import { checkReceiverUrl, parseAllowList } from './integrations/outbound-address.ts';
-import { OutboxWorker } from './workers/outbox-worker.ts';
-import { LiveFeed } from './workers/live-feed.ts';
+import { createWorkers, type Workers } from './workers/index.ts';
 import { createLiveModule, type LiveModule } from './domain/live/index.ts';
 import {
   createReportsModule,
@@ -76,10 +75,8 @@ export interface Container {
   /** The policy in force (STOPLINE_POLICY, default policies/default.yaml). */
   policy: PolicyInForce;
   services: Services;
-  /** Delivers the outbox; `serve` starts and stops it, tests call deliverDue(now). */
-  outboxWorker: OutboxWorker;
-  /** This instance's fan-out of committed changes to its open streams. */
-  liveFeed: LiveFeed;
+  /** The scheduler, the outbox worker, the live feed, housekeeping: `serve` starts them. */
+  workers: Workers;
   close(): Promise<void>;
 }
 
@@ -301,33 +298,18 @@ async function assemble(
     status,
   };
 
-  const liveFeed = new LiveFeed({
+  const workers = createWorkers({
     db,
-    live,
-    logger,
-    postgres:
-      dialect === 'postgres' && config.databaseUrl
-        ? { url: config.databaseUrl, schema: config.pgSchema }
-        : null,
-  });
-  const outboxWorker = new OutboxWorker({
-    db,
+    dialect,
     clock,
     logger,
+    config,
     mailer: overrides.mailer === undefined ? mailerFrom(config, logger) : overrides.mailer,
     http: overrides.http ?? createHttpPoster({ allow: outboundAllow }),
-    findEndpoint: notifications.findEndpoint,
-    hearCommits: (wake) => liveFeed.onOutboxCommitted(wake),
-    settings: {
-      maxAttempts: config.deliveryMaxAttempts,
-      baseDelayMs: config.deliveryRetrySeconds * 1000,
-      maxDelayMs: config.deliveryRetryMaxSeconds * 1000,
-      leaseMs: 5 * 60_000,
-      batchSize: 50,
-      concurrency: 4,
-      pollMs: config.outboxPollSeconds * 1000,
-      messageIdDomain: new URL(config.baseUrl).hostname,
-    },
+    clocks,
+    live,
+    notifications,
+    accounts,
   });
   let closed = false;
   return {
@@ -338,13 +320,11 @@ async function assemble(
     logger,
     policy,
     services,
-    outboxWorker,
-    liveFeed,
+    workers,
     async close() {
       if (closed) return;
       closed = true;
-      await liveFeed.close();
-      await outboxWorker.close();
+      await workers.close();
       await handle.close();
     },
   };

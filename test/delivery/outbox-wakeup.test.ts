@@ -195,7 +195,7 @@ describe('notices leave when they are committed, not at the next poll', () => {
       });
       // Only the second instance delivers; it listens before anything is committed.
       started(workerFor(second, null, { pollMs: POLL_MS }));
-      await second.container.liveFeed.start();
+      await second.container.workers.liveFeed.start();
       await enqueueMessage(first.container.db, notice('msg_first'), first.clock.now());
       await receiver.waitFor(1, PROMPTLY_MS);
       await settled(second);

@@ -148,7 +148,7 @@ export function workerFor(
       allow: parseAllowList(t.container.config.outboundAllow),
     }),
     findEndpoint: t.container.services.notifications.findEndpoint,
-    hearCommits: (wake) => t.container.liveFeed.onOutboxCommitted(wake),
+    hearCommits: (wake) => t.container.workers.liveFeed.onOutboxCommitted(wake),
     settings: {
       maxAttempts: 5,
       baseDelayMs: 30_000,

@@ -94,7 +94,7 @@ describe('live updates across instances on one PostgreSQL schema', () => {
       } finally {
         await admin.end();
       }
-      await vi.waitFor(() => expect(b.container.liveFeed.listening).toBe(false), {
+      await vi.waitFor(() => expect(b.container.workers.liveFeed.listening).toBe(false), {
         timeout: 1000,
       });
       // Committed while B is not listening (it waits 250 ms before reconnecting): caught up

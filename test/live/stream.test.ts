@@ -340,7 +340,7 @@ describe('GET /api/v1/stream', () => {
   });
 
   it('a client that goes away leaves no listener behind', async () => {
-    const feed = t.container.liveFeed;
+    const feed = t.container.workers.liveFeed;
     // Every stream of the tests above was closed by its client or by the server.
     await vi.waitFor(() => expect(feed.subscriberCount).toBe(0), { timeout: 1000 });
     const stream = await subscribe(t, viewer.headers);
@@ -403,6 +403,6 @@ describe('heartbeat, periodic re-check and shutdown', () => {
       expect(JSON.parse(closed.data)).toEqual({ reason: 'shutting_down' });
       await stream.endsWithin(1000);
     }
-    expect(quick.container.liveFeed.subscriberCount).toBe(0);
+    expect(quick.container.workers.liveFeed.subscriberCount).toBe(0);
   });
 });

@@ -1,13 +1,12 @@
 // `stopline serve`: start the HTTP server; on SIGTERM/SIGINT stop accepting, close idle
 // connections, let in-flight requests finish within the grace period (STOPLINE_SHUTDOWN_GRACE_SECONDS)
-// and close the connections still open after it, let the outbox worker finish its round, then
-// close the database.
+// and close the connections still open after it, let the workers (workers/index.ts) finish their
+// round, then close the database.
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import { createContainer, type Container } from '../container.ts';
 import { buildApp } from '../http/app.ts';
 import type { Logger } from '../logger.ts';
-import { Scheduler } from '../workers/scheduler.ts';
 import { consoleOutput, type Output } from './output.ts';
 
 export async function serveCommand(config: Config, out: Output = consoleOutput): Promise<number> {
@@ -17,18 +16,11 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
   // shutdown handlers below are in place as soon as possible after that.
   await printSetupLink(container, out);
   await app.listen({ port: config.port, host: config.host });
-  container.outboxWorker.start();
+  container.workers.start();
   container.logger.info(
     { baseUrl: config.baseUrl, database: container.dialect },
     'stopline is running',
   );
-  const scheduler = new Scheduler({
-    deadlines: container.services.clocks,
-    clock: container.clock,
-    logger: container.logger,
-  });
-  scheduler.start();
-  const housekeeping = startHousekeeping(container);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -49,10 +41,8 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
         (grace + 20) * 1000,
       );
       force.unref();
-      clearInterval(housekeeping);
       closeServer(app, grace, container.logger)
-        .then(() => container.outboxWorker.stop())
-        .then(() => scheduler.stop())
+        .then(() => container.workers.stop())
         .then(() => container.close())
         .then(() => {
           clearTimeout(force);
@@ -91,21 +81,6 @@ async function closeServer(
     clearInterval(idle);
     clearTimeout(grace);
   }
-}
-
-/** Hourly: expired sessions, sign-in flows, links and counters are deleted (see accounts). */
-function startHousekeeping(container: Container): NodeJS.Timeout {
-  const sweep = () =>
-    container.services.accounts
-      .sweepExpired()
-      .then((removed) =>
-        container.logger.info({ removed }, 'housekeeping: expired credentials removed'),
-      )
-      .catch((error: unknown) => container.logger.error({ err: error }, 'housekeeping failed'));
-  void sweep();
-  const timer = setInterval(() => void sweep(), 60 * 60 * 1000);
-  timer.unref();
-  return timer;
 }
 
 /** First run: with no admin, print a one-time setup link (only its hash is stored, so it is

@@ -33,7 +33,8 @@ A comment line (\`: heartbeat\`) comes every heartbeat. Send the last \`id\` bac
 One session or API token holds at most STOPLINE_STREAM_MAX_PER_CALLER streams open (per instance); one more is a 429 problem with \`limit\` "streams_per_caller".`;
 
 export async function streamRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { clock, config, liveFeed } = opts.container;
+  const { clock, config } = opts.container;
+  const { liveFeed } = opts.container.workers;
   const { accounts } = opts.container.services;
   const notices = opts.container.services.live;
   const heartbeatMs = config.streamHeartbeatSeconds * 1000;

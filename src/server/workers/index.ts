@@ -1,0 +1,124 @@
+// The background work of one instance, built in one place: the scheduler fires deadlines, the
+// outbox worker delivers notices, the live feed fans committed changes out to open streams (and
+// wakes the outbox worker), housekeeping sweeps expired credentials. `serve` starts them once the
+// server listens and stops them after the last request; tests drive them directly (tick,
+// deliverDue, subscribe) without starting the loops.
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Db, Dialect } from '../db/schema.ts';
+import type { AccountsModule } from '../domain/accounts/index.ts';
+import type { ClocksModule } from '../domain/clocks/index.ts';
+import type { LiveModule } from '../domain/live/index.ts';
+import type { NotificationsModule } from '../domain/notifications/index.ts';
+import type { HttpPoster } from '../integrations/outbound-http.ts';
+import type { Mailer } from '../integrations/smtp-mailer.ts';
+import type { Logger } from '../logger.ts';
+import { LiveFeed } from './live-feed.ts';
+import { OutboxWorker } from './outbox-worker.ts';
+import { Scheduler } from './scheduler.ts';
+
+export interface WorkersPorts {
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  logger: Logger;
+  config: Pick<
+    Config,
+    | 'baseUrl'
+    | 'databaseUrl'
+    | 'pgSchema'
+    | 'deliveryMaxAttempts'
+    | 'deliveryRetrySeconds'
+    | 'deliveryRetryMaxSeconds'
+    | 'outboxPollSeconds'
+  >;
+  /** Unset when no SMTP server is configured: e-mail then waits in the outbox. */
+  mailer: Mailer | null;
+  http: HttpPoster;
+  clocks: Pick<ClocksModule, 'claimDue' | 'fireClaimed'>;
+  live: Pick<LiveModule, 'noticesAt' | 'noticesAfter' | 'latestPosition'>;
+  notifications: Pick<NotificationsModule, 'findEndpoint'>;
+  accounts: Pick<AccountsModule, 'sweepExpired'>;
+}
+
+/** Housekeeping runs at start and then this often. */
+const HOUSEKEEPING_EVERY_MS = 60 * 60 * 1000;
+
+export function createWorkers(ports: WorkersPorts) {
+  const { db, clock, logger, config } = ports;
+  const liveFeed = new LiveFeed({
+    db,
+    live: ports.live,
+    logger,
+    postgres:
+      ports.dialect === 'postgres' && config.databaseUrl
+        ? { url: config.databaseUrl, schema: config.pgSchema }
+        : null,
+  });
+  const outbox = new OutboxWorker({
+    db,
+    clock,
+    logger,
+    mailer: ports.mailer,
+    http: ports.http,
+    findEndpoint: ports.notifications.findEndpoint,
+    hearCommits: (wake) => liveFeed.onOutboxCommitted(wake),
+    settings: {
+      maxAttempts: config.deliveryMaxAttempts,
+      baseDelayMs: config.deliveryRetrySeconds * 1000,
+      maxDelayMs: config.deliveryRetryMaxSeconds * 1000,
+      leaseMs: 5 * 60_000,
+      batchSize: 50,
+      concurrency: 4,
+      pollMs: config.outboxPollSeconds * 1000,
+      messageIdDomain: new URL(config.baseUrl).hostname,
+    },
+  });
+  const scheduler = new Scheduler({ deadlines: ports.clocks, clock, logger });
+  let housekeeping: NodeJS.Timeout | null = null;
+
+  /** Expired sessions, sign-in flows, links and counters are deleted (see accounts). */
+  function startHousekeeping(): NodeJS.Timeout {
+    const sweep = () =>
+      ports.accounts
+        .sweepExpired()
+        .then((removed) => logger.info({ removed }, 'housekeeping: expired credentials removed'))
+        .catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed'));
+    void sweep();
+    const timer = setInterval(() => void sweep(), HOUSEKEEPING_EVERY_MS);
+    timer.unref();
+    return timer;
+  }
+
+  /** Stops the loops; each finishes the round it is in. */
+  async function stop(): Promise<void> {
+    if (housekeeping) clearInterval(housekeeping);
+    housekeeping = null;
+    await outbox.stop();
+    await scheduler.stop();
+  }
+
+  return {
+    /** This instance's fan-out of committed changes to its open streams. */
+    liveFeed,
+    /** Delivers the outbox; tests call deliverDue(now). */
+    outbox,
+    /** Fires due deadlines; tests call tick(now). */
+    scheduler,
+    /** `serve`, once the server listens: deliver, fire deadlines, sweep hourly. */
+    start(): void {
+      outbox.start();
+      scheduler.start();
+      housekeeping ??= startHousekeeping();
+    },
+    stop,
+    /** Stops the loops and lets go of the LISTEN connection and the mail and HTTP clients. */
+    async close(): Promise<void> {
+      await stop();
+      await liveFeed.close();
+      await outbox.close();
+    },
+  };
+}
+
+export type Workers = ReturnType<typeof createWorkers>;
