@@ -58,6 +58,22 @@ module.exports = {
       },
     },
     {
+      name: 'index-offers-no-repository',
+      comment:
+        "a subject's index.ts exports its factory, types and ports, never repository functions: " +
+        "others read through the owner's service and its visibility rules (types may pass)",
+      severity: 'error',
+      from: { path: '^src/server/domain/[^/]+/index\\.ts$' },
+      to: { path: '-repository\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'outer-layers-skip-no-repository',
+      comment: 'http, cli and workers call a service of the subject, not its repository',
+      severity: 'error',
+      from: { path: '^src/server/(http|cli|workers)/|^src/server/(container|main)\\.ts$' },
+      to: { path: '^src/server/domain/.*-repository\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'only-notifications-write-the-outbox',
       comment:
         'every notice goes through the notifications subject (preferences, quiet hours, channels); ' +

@@ -142,11 +142,16 @@ async function main() {
         findPolicy: async () => null,
         listHiddenIds: async () => [],
         findNoticeHeadline: async () => null,
+        listRoleHolderIds: async () => [],
+        recordClockEvents: async () => false,
+        findKeys: async () => new Map(),
       },
       reports: {
         assertVisible: async () => {},
         listHiddenIds: async () => [],
         findNoticeHeadline: async () => null,
+        recordClockEvents: async () => false,
+        findKeys: async () => new Map(),
       },
     });
 

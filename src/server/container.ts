@@ -7,7 +7,6 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import {
   createAccountsModule,
   createSecretBox,
-  listActiveUsers,
   recordAudit,
   type AccountsModule,
   type OidcProvider,
@@ -38,12 +37,7 @@ import { createHttpPoster, type HttpPoster } from './integrations/outbound-http.
 import { checkReceiverUrl, parseAllowList } from './integrations/outbound-address.ts';
 import { createWorkers, type Workers } from './workers/index.ts';
 import { createLiveModule, type LiveModule } from './domain/live/index.ts';
-import {
-  createReportsModule,
-  findReportKeys,
-  findVerifiedReportIds,
-  type ReportsModule,
-} from './domain/reports/index.ts';
+import { createReportsModule, type ReportsModule } from './domain/reports/index.ts';
 
 /** Every subject, each built by its index.ts's createXModule from the ports it declares. */
 export interface Services {
@@ -165,7 +159,7 @@ async function assemble(
     baseUrl: config.baseUrl,
     checkReceiverUrl: (url) => checkReceiverUrl(url, outboundAllow),
     secretBox,
-    staff: { listActive: (tx) => listActiveUsers(tx) },
+    staff: { listActive: (tx) => accounts.users.listActive(tx) },
   });
   const sealed = await notifications.sealPlainSecrets();
   if (sealed > 0) logger.info({ sealed }, 'webhook signing secrets sealed with the server key');
@@ -179,23 +173,26 @@ async function assemble(
     policy: () => policy.policy,
     // With the roles each person acts with now: a notice names only what they may see.
     listUsers: async (tx, role) =>
-      (await listActiveUsers(tx, role === undefined ? {} : { role }, config)).map((u) => ({
-        id: u.id,
-        email: u.email,
-        roles: u.roles,
-      })),
+      (
+        await accounts.users.listActive(tx, role === undefined ? {} : { role }, { rolesNow: true })
+      ).map((u) => ({ id: u.id, email: u.email, roles: u.roles })),
     baseUrl: config.baseUrl,
     incidents: {
       findVisible: async (actor, ref) => (await incidents!.getIncident(actor, ref)).incident,
       findPolicy: (id) => incidents!.findIncidentPolicy(id),
       listHiddenIds: (actor) => incidents!.listHiddenIncidentIds(actor),
       findNoticeHeadline: (tx, id, reader) => incidents!.findNoticeHeadline(tx, id, reader),
+      listRoleHolderIds: (tx, id, role) => incidents!.listRoleHolderIds(tx, id, role),
+      recordClockEvents: (tx, id, events, at) => incidents!.recordClockEvents(tx, id, events, at),
+      findKeys: (ids) => incidents!.findKeys(ids),
     },
     // Late-bound: a report's deadlines are seen by those who may see the report.
     reports: {
       assertVisible: (actor, reportId) => reports.assertReportVisible(actor, reportId),
       listHiddenIds: (actor) => reports.listHiddenReportIds(actor),
       findNoticeHeadline: (tx, id, reader) => reports.findNoticeHeadline(tx, id, reader),
+      recordClockEvents: (tx, id, events, at) => reports.recordClockEvents(tx, id, events, at),
+      findKeys: (ids) => reports.findKeys(ids),
     },
   });
   const incidentsModule = createIncidentsModule({
@@ -213,15 +210,15 @@ async function assemble(
       ),
     findAvailableResponders:
       overrides.findAvailableResponders ??
-      (() => listActiveUsers(db, { role: 'responder', availableAt: clock.now() })),
+      (() => accounts.users.listActive(db, { role: 'responder', availableAt: clock.now() })),
     // Late-bound: the reports module below is created after this one.
     markReportsHandled: (tx, actor, incidentId, reportIds) =>
       reports.markHandledByIncident(tx, actor, incidentId, reportIds),
     markReportsReleased: (tx, actor, incidentId, reportIds) =>
       reports.releaseFromIncident(tx, actor, incidentId, reportIds),
     resolveReports: (tx, actor, refs) => reports.resolveReportRefs(tx, actor, refs),
-    reportKeys: findReportKeys,
-    verifiedReports: findVerifiedReportIds,
+    reportKeys: (tx, ids) => reports.findKeys(ids, tx),
+    verifiedReports: (tx, ids) => reports.findVerifiedIds(ids, tx),
     // Every notice to a person or a channel goes through notifications (the only outbox writer).
     notices: { tellLineStopped: notifications.tellLineStopped },
   });

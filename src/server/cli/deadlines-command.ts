@@ -1,7 +1,7 @@
 // `stopline deadlines`: prints what is due, soonest first (breached ones marked), straight from
 // the database. --breached shows only breached ones; --within DURATION (default 4h) how far ahead.
 import type { Config } from '../config.ts';
-import { listDeadlines } from '../domain/clocks/index.ts';
+import { listDeadlinesForOperator } from '../domain/clocks/index.ts';
 import { formatDuration, parseDuration } from '../domain/policy/index.ts';
 import { openMigratedDatabase } from './open-database.ts';
 import type { Output } from './output.ts';
@@ -22,10 +22,10 @@ export async function deadlinesCommand(
   const handle = await openMigratedDatabase(config);
   try {
     const filter = { now, soonWithin: within, limit: 500 };
-    const breached = await listDeadlines(handle.db, { ...filter, state: 'breached' });
+    const breached = await listDeadlinesForOperator(handle.db, { ...filter, state: 'breached' });
     const soon = breachedOnly
       ? []
-      : await listDeadlines(handle.db, { ...filter, state: 'due_soon' });
+      : await listDeadlinesForOperator(handle.db, { ...filter, state: 'due_soon' });
     const rows = [...breached, ...soon];
     if (rows.length === 0) {
       out.info(

@@ -11,8 +11,7 @@ import { createTokensService } from './tokens-service.ts';
 import { createUsersService } from './users-service.ts';
 
 import { listRoles, parseRoleNames } from './role-names.ts';
-
-import { sweepExpired } from './credentials-repository.ts';
+import { sweepExpiredCredentials } from './sweep-service.ts';
 import type { SecretBox } from './secret-box.ts';
 
 export interface AccountsPorts {
@@ -49,26 +48,16 @@ export function createAccountsModule(deps: AccountsPorts) {
     mfa: createMfaService(deps),
     passwords: createPasswordService(deps),
     oidc: createOidcService(deps),
-    /**
-     * Housekeeping (`serve` runs it hourly): deletes sessions and one-time links that ended or
-     * expired more than `SWEEP_KEEP_DAYS` days ago, sign-in flows past their expiry and stale
-     * failure counters. Answers how many of each went.
-     */
-    sweepExpired: () => {
-      const now = deps.clock.now();
-      return deps.db
-        .transaction()
-        .execute((tx) => sweepExpired(tx, now, now - SWEEP_KEEP_DAYS * 24 * 60 * 60 * 1000));
-    },
+    /** Housekeeping (`serve` runs it hourly): credentials that can no longer matter go. */
+    sweepExpired: () => sweepExpiredCredentials(deps),
   };
 }
 
-/** Ended sessions stay listed this long (for "recent sign-ins"), then go. */
-export const SWEEP_KEEP_DAYS = 30;
+export { SWEEP_KEEP_DAYS } from './sweep-service.ts';
 
 export type AccountsModule = ReturnType<typeof createAccountsModule>;
 
-export { listActiveUsers, type ActiveUser } from './users-service.ts';
+export type { ActiveUser } from './users-service.ts';
 export type { UserRecord } from './users-repository.ts';
 export type { SignedIn } from './session-service.ts';
 export type { RequestOrigin } from './account-actors.ts';

@@ -36,7 +36,7 @@ import {
 export interface UsersDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'baseUrl' | 'linkValidHours'>;
+  config: Pick<Config, 'baseUrl' | 'linkValidHours' | 'requireAdminMfa'>;
 }
 
 export interface IssuedLink {
@@ -156,6 +156,16 @@ export function createUsersService(deps: UsersDeps) {
   const { db, clock, config } = deps;
 
   return {
+    /**
+     * Active staff, for other subjects' ports (whom to assign, whom to tell), on the caller's
+     * executor (listActiveUsers); with `rolesNow`, the roles each acts with now.
+     */
+    listActive: (
+      executor: Executor = db,
+      filter: { role?: string; availableAt?: number } = {},
+      options: { rolesNow?: boolean } = {},
+    ) => listActiveUsers(executor, filter, options.rolesNow ? config : undefined),
+
     async listUsers(actor: Actor): Promise<UserView[]> {
       demand(actor, 'users.read');
       return (await listUserRecords(db)).map(presentUser);

@@ -10,16 +10,12 @@ import { newId } from '../../ids.ts';
 import type { Clock } from '../../clock.ts';
 import type { Actor, NoticeReader } from '../actor.ts';
 import {
-  findIncidentState,
   incidentEvent,
-  recordClockEvents,
   type DeadlineEventData,
   type IncidentEvent,
   type IncidentState,
 } from '../incidents/index.ts';
 import { bypassesQuietHours, type Policy } from '../policy/index.ts';
-import { findReportKeys, recordReportClockEvents } from '../reports/index.ts';
-import { findIncidentAudiences } from '../incidents/index.ts';
 import {
   firstStageAfter,
   fireTime,
@@ -61,6 +57,17 @@ export interface ClockIncidents {
     incidentId: string,
     reader: NoticeReader | null,
   ): Promise<NoticeHeadline | null>;
+  /** User ids of those holding this incident role (executive_sponsor), in the transaction. */
+  listRoleHolderIds(tx: Executor, incidentId: string, role: string): Promise<string[]>;
+  /** Records clock events on the incident's stream in the transaction; false: no incident. */
+  recordClockEvents(
+    tx: Executor,
+    incidentId: string,
+    events: IncidentEvent[],
+    at: number,
+  ): Promise<boolean>;
+  /** The incidents' keys (INC-…), by id. */
+  findKeys(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
 /** What the clocks need of the reports subject: a report's deadlines follow its visibility. */
@@ -75,6 +82,15 @@ export interface ClockReports {
     reportId: string,
     reader: NoticeReader | null,
   ): Promise<NoticeHeadline | null>;
+  /** Records clock events on the report's stream in the transaction; false: no report. */
+  recordClockEvents(
+    tx: Executor,
+    reportId: string,
+    events: NewEvent[],
+    at: number,
+  ): Promise<boolean>;
+  /** The reports' keys (RPT-…), by id. */
+  findKeys(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
 export interface DeadlinesDeps {
@@ -208,9 +224,8 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       if (owner.length > 0) return owner;
     }
     if (level === 'executive_sponsor' && d.subjectType === 'incident') {
-      const state = await findIncidentState(tx, d.subjectId);
       const sponsors = await some(
-        (state?.roles ?? []).filter((r) => r.role === 'executive_sponsor').map((r) => r.userId),
+        await deps.incidents.listRoleHolderIds(tx, d.subjectId, 'executive_sponsor'),
       );
       if (sponsors.length > 0) return sponsors;
     }
@@ -226,9 +241,10 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     at: number,
   ) {
     if (d.subjectType === 'incident') {
-      return recordClockEvents(tx, d.subjectId, [incidentEvent(`incident.${type}`, data)], at);
+      const events = [incidentEvent(`incident.${type}`, data)];
+      return deps.incidents.recordClockEvents(tx, d.subjectId, events, at);
     }
-    return recordReportClockEvents(
+    return deps.reports.recordClockEvents(
       tx,
       d.subjectId,
       [{ type: `report.${type}`, visibility: 'internal', actorId: null, data: { ...data } }],
@@ -325,12 +341,10 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
         ...new Set(list.filter((d) => d.subjectType === type).map((d) => d.subjectId)),
       ];
       const [incidents, reports] = await Promise.all([
-        findIncidentAudiences(db, ids('incident')),
-        findReportKeys(db, ids('report')),
+        deps.incidents.findKeys(ids('incident')),
+        deps.reports.findKeys(ids('report')),
       ]);
-      const keys = new Map(reports);
-      for (const [id, audience] of incidents) keys.set(id, audience.key);
-      return keys;
+      return new Map([...reports, ...incidents]);
     },
 
     /** Time to acknowledge and respond, share met per kind and month, for clocks started in range. */
@@ -381,3 +395,14 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
 }
 
 class LostClaim extends Error {}
+
+/**
+ * Deadlines by state for an operator at the server's console (`stopline deadlines`), who may
+ * read the whole database: no subject is left out.
+ */
+export function listDeadlinesForOperator(
+  executor: Executor,
+  filter: Omit<Parameters<typeof repo.listDeadlines>[1], 'hiddenSubjectIds'>,
+): Promise<repo.DeadlineRecord[]> {
+  return repo.listDeadlines(executor, filter);
+}

@@ -12,12 +12,13 @@ export type ClocksModule = ReturnType<typeof createClocksModule>;
 
 export {
   createDeadlinesService,
+  listDeadlinesForOperator,
   type DeadlinesService,
   type DeadlinesDeps,
   type ClockIncidents,
+  type ClockReports,
   type ClockUser,
 } from './deadlines-service.ts';
 export type { DeadlineRecord, DeadlineListState } from './deadlines-repository.ts';
 export { DEADLINE_KINDS, type Deadline, type DeadlineKind } from './deadline-rules.ts';
-export { listDeadlines } from './deadlines-repository.ts';
 export type { DeadlineMeasures, Durations, ShareMet } from './measure-rules.ts';

@@ -306,6 +306,20 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     findAudiences: (ids: readonly string[], executor: Executor = db) =>
       repo.findIncidentAudiences(executor, ids),
 
+    /** The keys (INC-2026-0007) of these incidents, by id, for links. */
+    async findKeys(ids: readonly string[], executor: Executor = db) {
+      const audiences = await repo.findIncidentAudiences(executor, ids);
+      return new Map([...audiences].map(([id, audience]) => [id, audience.key]));
+    },
+
+    /** Who holds an incident role (such as executive_sponsor), by user id; none if no incident. */
+    async listRoleHolderIds(executor: Executor, incidentId: string, role: string) {
+      const state = await repo.findIncidentState(executor, incidentId);
+      return (state?.roles ?? []).filter((r) => r.role === role).map((r) => r.userId);
+    },
+
+    recordClockEvents,
+
     /** Ids of the restricted incidents this actor may not see (none for admins). */
     async listHiddenIncidentIds(actor: Actor, executor: Executor = db): Promise<string[]> {
       if (isAdmin(actor)) return [];
@@ -588,7 +602,7 @@ function visibleToParticipant(actor: Actor): string | null {
  * in the caller's transaction, at the incident's current version; false when there is no such
  * incident or nothing to record.
  */
-export async function recordClockEvents(
+async function recordClockEvents(
   tx: Executor,
   incidentId: string,
   events: IncidentEvent[],

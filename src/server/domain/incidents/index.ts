@@ -13,7 +13,6 @@ export type IncidentsModule = ReturnType<typeof createIncidentsModule>;
 export {
   createIncidentsService,
   readLine,
-  recordClockEvents,
   type IncidentClockHook,
   type IncidentNotices,
   type IncidentsService,
@@ -30,11 +29,7 @@ export {
   type IncidentEventType,
   type DeadlineEventData,
 } from './incident-events.ts';
-export {
-  findIncidentState,
-  findIncidentAudiences,
-  type IncidentAudience,
-} from './incidents-repository.ts';
+export type { IncidentAudience } from './incidents-repository.ts';
 export type { IncidentFlag } from './role-rules.ts';
 export type { IncidentView, VoteView, AssessmentView } from './assessment-rules.ts';
 export type { FailedCheck } from './phase-rules.ts';

@@ -25,7 +25,6 @@ export type {
   ReportClockHook,
   ReporterNotices,
 } from './reports-context.ts';
-export { recordReportClockEvents } from './reports-clock-events.ts';
 export {
   createAttachmentStore,
   detectType,
@@ -35,7 +34,6 @@ export {
 export type { IncomingFile, Receipt } from './reports-intake.ts';
 export type { PortalView, PortalSession } from './reports-portal.ts';
 export { PORTAL_SESSION_TTL, SIGN_IN_LIMITS } from './reports-portal.ts';
-export { findReportKeys, findVerifiedReportIds } from './reports-repository.ts';
 export type { ReportIncidents, IncidentSight } from './reports-access.ts';
 export type {
   ReportRecord,

@@ -3,7 +3,13 @@
 import type { Executor } from '../../db/schema.ts';
 import type { NoticeReader } from '../actor.ts';
 import { findNoticeHeadline } from './reports-access.ts';
-import { findReportLinks, listCreditedReporters } from './reports-repository.ts';
+import { recordReportClockEvents } from './reports-clock-events.ts';
+import {
+  findReportKeys,
+  findReportLinks,
+  findVerifiedReportIds,
+  listCreditedReporters,
+} from './reports-repository.ts';
 import type { ReportsDeps } from './reports-context.ts';
 import { createConversation } from './reports-conversation.ts';
 import { createIntake } from './reports-intake.ts';
@@ -19,6 +25,14 @@ export function createReportsService(deps: ReportsDeps) {
     /** Each report's key and the incident it is linked to (or null), by id. */
     findLinks: (ids: readonly string[], executor: Executor = deps.db) =>
       findReportLinks(executor, ids),
+    /** The keys (RPT-0042) of these reports, by id, for links. */
+    findKeys: (ids: readonly string[], executor: Executor = deps.db) =>
+      findReportKeys(executor, ids),
+    /** Of these reports, those whose reporter's identity is verified on the report. */
+    findVerifiedIds: (ids: readonly string[], executor: Executor = deps.db) =>
+      findVerifiedReportIds(executor, ids),
+    /** Clock events (reminders, breach, escalations) on a report's stream; false: no report. */
+    recordClockEvents: recordReportClockEvents,
     /** Names of reporters who agreed to be credited, once their report is fixed. */
     listAcknowledgments: () => listCreditedReporters(deps.db),
     /** For notices about a report (deadlines): its key, and its summary if the reader may see it. */

@@ -3,11 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { StaffDirectory } from '../../../shared/api/staff.ts';
 import type { Container } from '../../container.ts';
-import { listActiveUsers } from '../../domain/accounts/index.ts';
 import { presentTime } from './time-presenter.ts';
 
 export async function staffRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { db, clock } = opts.container;
+  const { clock, services } = opts.container;
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/v1/staff',
     {
@@ -20,7 +19,7 @@ export async function staffRoutes(app: FastifyInstance, opts: { container: Conta
     },
     async (): Promise<StaffDirectory> => {
       const now = clock.now();
-      const people = await listActiveUsers(db);
+      const people = await services.accounts.users.listActive();
       return {
         items: people
           .map((u) => ({
