@@ -27,6 +27,7 @@ import {
 } from './domain/policy/index.ts';
 import { createIncidentsModule, type IncidentsModule } from './domain/incidents/index.ts';
 import { createStatusModule, type StatusModule } from './domain/status/index.ts';
+import { createBreachModule, type BreachModule } from './domain/breach/index.ts';
 import { createClocksModule, type ClocksModule } from './domain/clocks/index.ts';
 import {
   createNotificationsModule,
@@ -58,6 +59,8 @@ export interface Services {
   live: LiveModule;
   /** The public status page: components, public incidents and their updates. */
   status: StatusModule;
+  /** Personal-data breach records and the regulator clocks of the policy's regimes. */
+  breach: BreachModule;
 }
 
 export interface Container {
@@ -283,6 +286,13 @@ async function assemble(
     // Staff see a public incident's link to an internal one only where they may see that one.
     incidents: { findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref) },
   });
+  const breach = createBreachModule({
+    db,
+    clock,
+    policy: () => policy.policy,
+    // Breach records follow their incident's visibility.
+    incidents: { findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref) },
+  });
   const services: Services = {
     policy: policyModule,
     audit,
@@ -293,6 +303,7 @@ async function assemble(
     clocks,
     live,
     status,
+    breach,
   };
 
   const workers = createWorkers({

@@ -552,6 +552,48 @@ export interface StatusIncidentUpdatesTable {
   created_at: number;
 }
 
+export interface BreachesTable {
+  id: string;
+  incident_id: string;
+  status: string;
+  risk_level: string | null;
+  /** The record's facts (BreachFacts) as JSON. */
+  facts_json: string;
+  opened_at: number;
+  opened_by: string | null;
+  updated_at: number;
+  version: number;
+}
+
+export interface BreachDeterminationsTable {
+  breach_id: string;
+  seq: number;
+  kind: string;
+  value: DbBool;
+  at: number;
+  rationale: string;
+  decided_by: string | null;
+  decided_at: number;
+}
+
+export interface BreachSubmissionsTable {
+  breach_id: string;
+  seq: number;
+  regime_id: string;
+  stage_id: string;
+  part: string;
+  submitted_at: number;
+  recipient: string;
+  reference: string;
+  copy_media_type: string;
+  copy_text: string;
+  copy_sha256: string;
+  late: DbBool;
+  delay_reasons: string;
+  recorded_by: string | null;
+  recorded_at: number;
+}
+
 export interface Database {
   events: EventsTable;
   streams: StreamsTable;
@@ -579,6 +621,9 @@ export interface Database {
   incident_milestones: IncidentMilestonesTable;
   line_history: LineHistoryTable;
   reports: ReportsTable;
+  breaches: BreachesTable;
+  breach_determinations: BreachDeterminationsTable;
+  breach_submissions: BreachSubmissionsTable;
   report_attachments: ReportAttachmentsTable;
   report_messages: ReportMessagesTable;
   report_identity_verifications: ReportIdentityVerificationsTable;

@@ -8,6 +8,7 @@ import {
 import type { Container } from '../container.ts';
 import { newId } from '../ids.ts';
 import { auditRoutes } from './api/audit-routes.ts';
+import { breachRoutes } from './api/breach-routes.ts';
 import { healthRoutes } from './api/health-routes.ts';
 import { incidentLifecycleRoutes } from './api/incident-lifecycle-routes.ts';
 import { incidentsRoutes } from './api/incidents-routes.ts';
@@ -90,6 +91,10 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(lineRoutes, { container });
   await app.register(notificationRoutes, { container });
   await app.register(deadlinesRoutes, { container });
+  await app.register(breachRoutes, {
+    breach: container.services.breach,
+    policy: () => container.policy.policy,
+  });
   await app.register(metricsRoutes, { container });
   await app.register(reportIntakeRoutes, { container });
   await app.register(reportRoutes, { container });

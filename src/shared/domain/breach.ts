@@ -37,3 +37,9 @@ export type BreachNature = (typeof BREACH_NATURES)[number];
 
 export const RISK_LEVELS = ['none', 'risk', 'high'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+/** How likely harm to people is, and how severe it would be: together they give the risk level. */
+export const RISK_LIKELIHOODS = ['remote', 'possible', 'likely'] as const;
+export type RiskLikelihood = (typeof RISK_LIKELIHOODS)[number];
+export const RISK_SEVERITIES = ['low', 'medium', 'high'] as const;
+export type RiskSeverity = (typeof RISK_SEVERITIES)[number];

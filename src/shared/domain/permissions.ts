@@ -43,6 +43,9 @@ export const PERMISSIONS = [
   'deadlines.manage',
   // operations: Prometheus metrics at /metrics (admin; give a scraper a token scoped to it)
   'metrics.read',
+  // personal-data breaches: a record's details (the legal role and admins), and recording them
+  'breach.read',
+  'breach.manage',
   // live updates: the notices of what changed (GET /api/v1/stream), filtered by what one may see
   'stream.read',
   // the public status page: read it as staff (with the links to internal incidents one may see),

@@ -12,6 +12,7 @@ import * as delivery from './2026-11-25-0007-delivery.ts';
 import * as deadlineSeverity from './2026-11-25-0008-deadline-severity-and-slack.ts';
 import * as reportEmergency from './2026-11-25-0009-report-emergency.ts';
 import * as statusPage from './2026-12-03-0001-status-page.ts';
+import * as breaches from './2026-12-03-0002-breaches.ts';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-25-0008-deadline-severity-and-slack': deadlineSeverity,
   '2026-11-25-0009-report-emergency': reportEmergency,
   '2026-12-03-0001-status-page': statusPage,
+  '2026-12-03-0002-breaches': breaches,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

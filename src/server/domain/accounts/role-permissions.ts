@@ -63,7 +63,16 @@ export const ROLE_PERMISSIONS = {
     // Customers hear from one person: the public status page is theirs to write.
     'status.publish',
   ],
-  legal: [...READ_ALONG, ...OWN, 'audit.read', 'reports.read', 'reports.read_contact'],
+  // The legal role (DPO, counsel) owns breach records: their details, determinations, submissions.
+  legal: [
+    ...READ_ALONG,
+    ...OWN,
+    'audit.read',
+    'reports.read',
+    'reports.read_contact',
+    'breach.read',
+    'breach.manage',
+  ],
   viewer: [...READ_ALONG, ...OWN, 'reports.read'],
 } as const satisfies Record<string, readonly Permission[]>;
 

@@ -1,0 +1,79 @@
+// The one writer of the breach tables: appends the events to the breach's stream and writes the
+// rows they imply in the same transaction, answering the new state reduced in memory.
+import { appendEvents } from '../../db/event-store.ts';
+import type { Executor } from '../../db/schema.ts';
+import type { BreachEvent, RecordedBreachEvent } from './breach-events.ts';
+import { riskLevel } from './breach-rules.ts';
+import { reduceBreach, type BreachState } from './breach-state.ts';
+
+export async function appendToBreach(
+  tx: Executor,
+  breachId: string,
+  state: BreachState | null,
+  events: readonly BreachEvent[],
+  actorId: string | null,
+  at: number,
+): Promise<BreachState> {
+  if (events.length === 0) {
+    if (!state) throw new Error(`nothing to record for the new breach ${breachId}`);
+    return state;
+  }
+  const stored = await appendEvents(tx, {
+    streamId: breachId,
+    streamType: 'breach',
+    expectedVersion: state?.version ?? 0,
+    at,
+    events: events.map((e) => ({
+      type: e.type,
+      visibility: 'internal',
+      actorId,
+      data: e.data as unknown as Record<string, unknown>,
+    })),
+  });
+  const recorded: RecordedBreachEvent[] = events.map((e, i) => ({
+    ...e,
+    seq: stored[i]!.seq,
+    at,
+    actorId,
+  }));
+  const after = reduceBreach(state, recorded, breachId);
+  for (const event of recorded) {
+    if (event.type === 'breach.determined') {
+      await tx
+        .insertInto('breach_determinations')
+        .values({
+          breach_id: breachId,
+          seq: event.seq,
+          kind: event.data.kind,
+          value: event.data.value ? 1 : 0,
+          at: event.data.at,
+          rationale: event.data.rationale,
+          decided_by: actorId,
+          decided_at: at,
+        })
+        .execute();
+    }
+  }
+  const row = {
+    status: after.status,
+    risk_level: riskLevel(after.facts.riskLikelihood, after.facts.riskSeverity),
+    facts_json: JSON.stringify(after.facts),
+    updated_at: after.updatedAt,
+    version: after.version,
+  };
+  if (state === null) {
+    await tx
+      .insertInto('breaches')
+      .values({
+        id: breachId,
+        incident_id: after.incidentId,
+        opened_at: after.openedAt,
+        opened_by: after.openedBy,
+        ...row,
+      })
+      .execute();
+  } else {
+    await tx.updateTable('breaches').set(row).where('id', '=', breachId).execute();
+  }
+  return after;
+}

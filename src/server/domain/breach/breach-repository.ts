@@ -1,0 +1,43 @@
+// Reads of the breach tables: plain camelCase records out. Writes go through breach-projection.ts.
+import type { BreachStatus, DeterminationKind } from '../../../shared/domain/breach.ts';
+import type { Executor } from '../../db/schema.ts';
+import type { BreachFacts } from './breach-events.ts';
+import type { BreachState } from './breach-state.ts';
+
+/** The breach record of an incident with its determinations; null when it has none. */
+export async function findBreachByIncident(
+  executor: Executor,
+  incidentId: string,
+): Promise<BreachState | null> {
+  const row = await executor
+    .selectFrom('breaches')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const determinations = await executor
+    .selectFrom('breach_determinations')
+    .selectAll()
+    .where('breach_id', '=', row.id)
+    .orderBy('seq')
+    .execute();
+  return {
+    id: row.id,
+    incidentId: row.incident_id,
+    version: Number(row.version),
+    status: row.status as BreachStatus,
+    facts: JSON.parse(row.facts_json) as BreachFacts,
+    openedAt: Number(row.opened_at),
+    openedBy: row.opened_by,
+    updatedAt: Number(row.updated_at),
+    determinations: determinations.map((d) => ({
+      kind: d.kind as DeterminationKind,
+      value: Boolean(d.value),
+      at: Number(d.at),
+      rationale: d.rationale,
+      decidedBy: d.decided_by,
+      decidedAt: Number(d.decided_at),
+      seq: Number(d.seq),
+    })),
+  };
+}

@@ -1,0 +1,148 @@
+// The breach record's rules: state and input in, the events that record the change out (or a
+// refusal that says why). Pure: the time is passed in; no database.
+import type { OpenBreach, RecordDetermination, UpdateBreach } from '../../../shared/api/breach.ts';
+import type { RiskLevel, RiskLikelihood, RiskSeverity } from '../../../shared/domain/breach.ts';
+import { AppError } from '../../errors.ts';
+import { breachEvent as ev, type BreachEvent, type BreachFacts } from './breach-events.ts';
+import type { BreachState } from './breach-state.ts';
+
+const fieldError = (field: string, message: string) =>
+  new AppError('VALIDATION', `${field} ${message}`, { errors: [{ field, message }] });
+const refuse = (message: string, details: Record<string, unknown> = {}) =>
+  new AppError('RULE_REFUSED', message, details);
+
+/** A new record: nothing known yet but what the legal role writes when opening it. */
+export function emptyFacts(): BreachFacts {
+  return {
+    occurredFrom: null,
+    occurredTo: null,
+    awareHow: '',
+    awareBy: '',
+    nature: [],
+    dataCategories: [],
+    people: { count: null, estimate: true },
+    records: { count: null, estimate: true },
+    peopleCategories: [],
+    children: false,
+    vulnerable: false,
+    residence: [],
+    consequences: '',
+    riskLikelihood: null,
+    riskSeverity: null,
+    riskRationale: '',
+    measuresTaken: '',
+    measuresProposed: '',
+    contactPoint: '',
+  };
+}
+
+/**
+ * The risk to people from how likely and how severe harm is: none when harm is remote and slight,
+ * high when it is likely and not slight or severe and not remote, a risk otherwise (the EDPB's
+ * likelihood × severity reading). Null until both are assessed.
+ */
+export function riskLevel(
+  likelihood: RiskLikelihood | null,
+  severity: RiskSeverity | null,
+): RiskLevel | null {
+  if (likelihood === null || severity === null) return null;
+  if (likelihood === 'remote' && severity === 'low') return 'none';
+  if (likelihood === 'likely' && severity !== 'low') return 'high';
+  if (severity === 'high' && likelihood !== 'remote') return 'high';
+  return 'risk';
+}
+
+function checkWindow(facts: Pick<BreachFacts, 'occurredFrom' | 'occurredTo'>): void {
+  if (facts.occurredFrom !== null && facts.occurredTo !== null) {
+    if (facts.occurredTo < facts.occurredFrom) {
+      throw fieldError('occurredTo', 'must not be before occurredFrom');
+    }
+  }
+}
+
+function factsOf(input: Partial<BreachFacts>): Partial<BreachFacts> {
+  const facts: Partial<BreachFacts> = {};
+  for (const [key, value] of Object.entries(input) as [keyof BreachFacts, unknown][]) {
+    if (key in emptyFacts() && value !== undefined) {
+      (facts as Record<string, unknown>)[key] = value;
+    }
+  }
+  return facts;
+}
+
+/** One incident has at most one breach record. */
+export function openBreach(
+  existing: BreachState | null,
+  incidentId: string,
+  input: OpenBreach,
+): BreachEvent[] {
+  if (existing) {
+    throw new AppError('CONFLICT', 'This incident already has a breach record', {
+      breachId: existing.id,
+    });
+  }
+  const facts = { ...emptyFacts(), ...factsOf(input) };
+  checkWindow(facts);
+  return [ev('breach.opened', { incidentId, status: input.status, facts })];
+}
+
+const CLOSING = new Set(['not_a_breach', 'closed']);
+
+export function updateBreach(state: BreachState, input: UpdateBreach): BreachEvent[] {
+  const events: BreachEvent[] = [];
+  const changes: Partial<BreachFacts> = {};
+  for (const [key, value] of Object.entries(factsOf(input)) as [keyof BreachFacts, unknown][]) {
+    if (JSON.stringify(state.facts[key]) !== JSON.stringify(value)) {
+      (changes as Record<string, unknown>)[key] = value;
+    }
+  }
+  if (Object.keys(changes).length > 0) {
+    if (state.status === 'closed') {
+      throw refuse(
+        'The breach record is closed; reopen it (status suspected or confirmed) to change it',
+      );
+    }
+    checkWindow({ ...state.facts, ...changes });
+    events.push(ev('breach.updated', { changes }));
+  }
+  if (input.status !== undefined && input.status !== state.status) {
+    const reason = input.statusReason?.trim() ?? '';
+    if (CLOSING.has(input.status) && reason === '') {
+      throw fieldError('statusReason', `is required to make the record ${input.status}: say why`);
+    }
+    events.push(ev('breach.status_changed', { from: state.status, to: input.status, reason }));
+  }
+  if (events.length === 0) throw refuse('Nothing to change: the record already says this');
+  return events;
+}
+
+/**
+ * A determination is a decision: yes or no, the moment it refers to (not in the future), and why.
+ * Becoming aware is a moment, always yes; a later determination of the same kind replaces the
+ * earlier one in force (both stay on the record).
+ */
+export function recordDetermination(
+  state: BreachState,
+  input: RecordDetermination,
+  now: number,
+): BreachEvent[] {
+  if (state.status === 'closed') {
+    throw refuse('The breach record is closed; reopen it to record a determination');
+  }
+  const at = input.at ?? now;
+  if (at > now) throw fieldError('at', 'must not be in the future');
+  if (input.kind === 'became_aware' && !input.value) {
+    throw fieldError(
+      'value',
+      'must be true for became_aware: it records when the team became aware',
+    );
+  }
+  return [
+    ev('breach.determined', {
+      kind: input.kind,
+      value: input.value,
+      at,
+      rationale: input.rationale,
+    }),
+  ];
+}

@@ -1,0 +1,117 @@
+// /api/v1/incidents/:ref/breach: the incident's personal-data breach record (issue 15). Reading
+// needs incidents.read (details only with breach.read); opening, changing and determinations
+// need breach.manage (the legal role and admins).
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  BreachResponse,
+  OpenBreach,
+  RecordDetermination,
+  UpdateBreach,
+} from '../../../shared/api/breach.ts';
+import { IncidentRef } from '../../../shared/api/incidents.ts';
+import { problemResponse } from '../../../shared/api/problems.ts';
+import type { BreachModule } from '../../domain/breach/index.ts';
+import type { Policy } from '../../domain/policy/index.ts';
+import { presentBreach } from './breach-presenter.ts';
+import { actorOf } from './incident-commands.ts';
+
+export async function breachRoutes(
+  app: FastifyInstance,
+  opts: { breach: BreachModule; policy: () => Policy },
+) {
+  const { breach, policy } = opts;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['breach'];
+  const url = '/api/v1/incidents/:ref/breach';
+  const refused = problemResponse('Refused: `detail` says why (a closed record, nothing changed)');
+
+  api.get(
+    url,
+    {
+      config: { permission: 'incidents.read' },
+      schema: {
+        summary: "The incident's breach record and its regulator clocks",
+        description:
+          'Everyone who may see the incident sees that a record exists and its clocks; `details` ' +
+          '(the record, its determinations) only with `breach.read` (the legal role, admins), ' +
+          'otherwise null. 404 when the incident has no breach record.',
+        tags,
+        params: IncidentRef,
+        response: { 200: BreachResponse },
+      },
+    },
+    async (request) =>
+      presentBreach(await breach.getBreach(actorOf(request), request.params.ref), policy()),
+  );
+
+  api.post(
+    url,
+    {
+      config: { permission: 'breach.manage' },
+      schema: {
+        summary: 'Open the breach record of an incident (one per incident)',
+        tags,
+        params: IncidentRef,
+        body: OpenBreach,
+        response: {
+          201: BreachResponse,
+          409: problemResponse('The incident already has a breach record'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const view = await breach.openBreach(actorOf(request), request.params.ref, request.body);
+      return reply.code(201).send(presentBreach(view, policy()));
+    },
+  );
+
+  api.patch(
+    url,
+    {
+      config: { permission: 'breach.manage' },
+      schema: {
+        summary: "Change the breach record's fields or status",
+        description:
+          'Only the fields sent change. A status of `not_a_breach` or `closed` needs ' +
+          '`statusReason`.',
+        tags,
+        params: IncidentRef,
+        body: UpdateBreach,
+        response: { 200: BreachResponse, 422: refused },
+      },
+    },
+    async (request) =>
+      presentBreach(
+        await breach.updateBreach(actorOf(request), request.params.ref, request.body),
+        policy(),
+      ),
+  );
+
+  api.post(
+    `${url}/determinations`,
+    {
+      config: { permission: 'breach.manage' },
+      schema: {
+        summary: 'Record a determination: a decision with its moment and rationale',
+        description:
+          'Personal data involved, became aware, high risk, significant (NIS2), material (SEC): ' +
+          "yes or no, the moment it refers to (`at`, not in the future; left out: now) and why. The policy's " +
+          'regimes start their clocks from these. A later determination of a kind replaces the ' +
+          'one in force; both stay on the record.',
+        tags,
+        params: IncidentRef,
+        body: RecordDetermination,
+        response: { 201: BreachResponse, 422: refused },
+      },
+    },
+    async (request, reply) => {
+      const view = await breach.recordDetermination(
+        actorOf(request),
+        request.params.ref,
+        request.body,
+      );
+      return reply.code(201).send(presentBreach(view, policy()));
+    },
+  );
+}

@@ -1,0 +1,158 @@
+// The breach HTTP contract: /api/v1/incidents/{ref}/breach... Times are RFC 3339 (see times.ts).
+// Only the legal role and admins (breach.read) see a record's details; everyone else who may see
+// the incident sees that a record exists and its clocks.
+import { z } from 'zod';
+import {
+  BREACH_NATURES,
+  BREACH_STATUSES,
+  DETERMINATION_KINDS,
+  RISK_LEVELS,
+  RISK_LIKELIHOODS,
+  RISK_SEVERITIES,
+} from '../domain/breach.ts';
+import { Time, TimeInput } from './times.ts';
+
+const text = (max: number) => z.string().max(max);
+const count = z
+  .number({ error: 'must be a whole number of 0 or more' })
+  .int('must be a whole number of 0 or more')
+  .nonnegative('must be a whole number of 0 or more');
+
+/** An approximate number: the count and whether it is an estimate. */
+export const Approximate = z.object({
+  count: count.nullable(),
+  estimate: z.boolean().default(true),
+});
+
+export const DataCategory = z.object({
+  name: z.string().min(1, 'must not be empty').max(200),
+  /** A special category (GDPR Art. 9: health, biometrics, beliefs...) or criminal records. */
+  special: z.boolean().default(false),
+});
+
+export const Residence = z.object({
+  /** A country or state, as the team writes it (e.g. "DE", "US-CA"). */
+  place: z.string().min(1, 'must not be empty').max(100),
+  count,
+});
+
+/** The fields of the record (GDPR Art. 33(3) and 33(5), the EDPB breach guidance). */
+export const BreachFields = z.object({
+  occurredFrom: TimeInput.nullable(),
+  /** The end of the window when the breach lasted a while (null: a moment, or still going). */
+  occurredTo: TimeInput.nullable(),
+  /** How the organisation became aware (a report, monitoring, a third party...). */
+  awareHow: text(2000),
+  /** Who became aware first. */
+  awareBy: text(200),
+  nature: z.array(z.enum(BREACH_NATURES)).max(3),
+  dataCategories: z.array(DataCategory).max(100),
+  people: Approximate,
+  records: Approximate,
+  peopleCategories: z.array(z.string().min(1).max(200)).max(50),
+  children: z.boolean(),
+  vulnerable: z.boolean(),
+  residence: z.array(Residence).max(300),
+  consequences: text(20_000),
+  riskLikelihood: z.enum(RISK_LIKELIHOODS).nullable(),
+  riskSeverity: z.enum(RISK_SEVERITIES).nullable(),
+  riskRationale: text(20_000),
+  measuresTaken: text(20_000),
+  measuresProposed: text(20_000),
+  contactPoint: text(2000),
+});
+export type BreachFields = z.output<typeof BreachFields>;
+
+export const OpenBreach = BreachFields.partial().extend({
+  status: z.enum(['suspected', 'confirmed']).default('suspected'),
+});
+export type OpenBreach = z.output<typeof OpenBreach>;
+
+export const UpdateBreach = BreachFields.partial().extend({
+  status: z.enum(BREACH_STATUSES).optional(),
+  /** Why the status changed (required with a status of not_a_breach or closed). */
+  statusReason: text(5000).optional(),
+});
+export type UpdateBreach = z.output<typeof UpdateBreach>;
+
+export const RecordDetermination = z.object({
+  kind: z.enum(DETERMINATION_KINDS),
+  /** Yes or no: a "no" is the decision not to notify under the regimes it triggers. */
+  value: z.boolean(),
+  /** The moment it refers to (when the team became aware); left out: now. Not in the future. */
+  at: TimeInput.optional(),
+  rationale: z.string().min(1, 'must not be empty: say why').max(20_000),
+});
+export type RecordDetermination = z.output<typeof RecordDetermination>;
+
+export const DeterminationJson = z.object({
+  kind: z.enum(DETERMINATION_KINDS),
+  value: z.boolean(),
+  at: Time,
+  rationale: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: Time,
+  /** For determinations other than became_aware: milliseconds from awareness to this decision. */
+  tookMs: z.number().int().nullable(),
+});
+
+export const StageClockJson = z.object({
+  regimeId: z.string(),
+  regimeName: z.string(),
+  stageId: z.string(),
+  stageName: z.string(),
+  recipient: z.string(),
+  status: z.enum(['waiting', 'running', 'submitted']),
+  startedAt: Time.nullable(),
+  dueAt: Time.nullable(),
+  submittedAt: Time.nullable(),
+  late: z.boolean(),
+});
+
+export const RegimeClockJson = z.object({
+  regimeId: z.string(),
+  name: z.string(),
+  trigger: z.enum(DETERMINATION_KINDS),
+  /** true: the trigger was determined yes; false: no (decided not to notify); null: undetermined. */
+  applies: z.boolean().nullable(),
+  stages: z.array(StageClockJson),
+});
+
+const ApproximateJson = z.object({ count: z.number().int().nullable(), estimate: z.boolean() });
+
+export const BreachDetailsJson = z.object({
+  status: z.enum(BREACH_STATUSES),
+  occurredFrom: Time.nullable(),
+  occurredTo: Time.nullable(),
+  awareHow: z.string(),
+  awareBy: z.string(),
+  nature: z.array(z.enum(BREACH_NATURES)),
+  dataCategories: z.array(z.object({ name: z.string(), special: z.boolean() })),
+  people: ApproximateJson,
+  records: ApproximateJson,
+  peopleCategories: z.array(z.string()),
+  children: z.boolean(),
+  vulnerable: z.boolean(),
+  residence: z.array(z.object({ place: z.string(), count: z.number().int() })),
+  consequences: z.string(),
+  riskLikelihood: z.enum(RISK_LIKELIHOODS).nullable(),
+  riskSeverity: z.enum(RISK_SEVERITIES).nullable(),
+  /** From likelihood and severity: none, risk or high; null until both are assessed. */
+  riskLevel: z.enum(RISK_LEVELS).nullable(),
+  riskRationale: z.string(),
+  measuresTaken: z.string(),
+  measuresProposed: z.string(),
+  contactPoint: z.string(),
+  determinations: z.array(DeterminationJson),
+});
+
+export const BreachResponse = z.object({
+  id: z.string(),
+  incidentKey: z.string(),
+  openedAt: Time,
+  version: z.number().int(),
+  regimes: z.array(RegimeClockJson),
+  /** The record itself: null for those without breach.read (they see only that it exists). */
+  details: BreachDetailsJson.nullable(),
+});
+export type BreachResponse = z.infer<typeof BreachResponse>;
