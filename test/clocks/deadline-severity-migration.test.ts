@@ -42,15 +42,27 @@ describe('migration 2026-11-25-0008', () => {
     await sql`delete from kysely_migration where name = '2026-11-25-0009-report-emergency'`.execute(
       db,
     );
-    for (const table of ['breaches', 'breach_determinations', 'breach_submissions']) {
+    for (const table of [
+      // Those that refer to others first.
+      'status_incident_updates',
+      'status_incident_components',
+      'status_incidents',
+      'status_components',
+      'breaches',
+      'breach_determinations',
+      'breach_submissions',
+    ]) {
       await sql`drop table ${sql.table(table)}`.execute(db);
     }
-    await sql`delete from kysely_migration where name = '2026-12-03-0002-breaches'`.execute(db);
+    for (const name of ['2026-12-03-0001-status-page', '2026-12-03-0002-breaches']) {
+      await sql`delete from kysely_migration where name = ${name}`.execute(db);
+    }
 
     const { applied } = await migrateToLatest(db, dialect, config.pgSchema);
     expect(applied).toEqual([
       '2026-11-25-0008-deadline-severity-and-slack',
       '2026-11-25-0009-report-emergency',
+      '2026-12-03-0001-status-page',
       '2026-12-03-0002-breaches',
     ]);
     const rows = await db.selectFrom('deadlines').select(['subject_id', 'severity']).execute();
