@@ -143,6 +143,11 @@ export const CONFIG_KEYS = {
     help: 'Address for security reports by e-mail; listed in security.txt and on the report pages',
     default: '(unset)',
   },
+  statusPageName: {
+    env: 'STOPLINE_STATUS_PAGE_NAME',
+    help: 'Name of the public status page (/status), shown as its heading and as page.name in /api/v2',
+    default: 'Service status',
+  },
   securityPgpKeyUrl: {
     env: 'STOPLINE_SECURITY_PGP_KEY_URL',
     help: "URL of the security team's OpenPGP public key; listed as Encryption in security.txt",
@@ -287,6 +292,12 @@ export const ConfigSchema = z
     policyFile: z.string().min(1, 'must not be empty').optional(),
     securityEmail: z.email({ error: 'must be an e-mail address' }).optional(),
     securityPgpKeyUrl: url(['https:', 'http:']).optional(),
+    statusPageName: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(100)
+      .default('Service status'),
     preferredLanguages: z
       .string()
       .regex(

@@ -2,7 +2,7 @@
 // JavaScript turned off, in the light and the dark colour scheme. The report form (empty, shown
 // again with errors, the receipt), the portal (sign-in, sign-in refused, the conversation, a reply
 // refused), the policy and thanks pages, the one-time link pages (and their errors), the saved
-// page and the 404 page. None may have a serious or critical violation (contrast included).
+// page, the 404 page, the public status page and an incident's page. None may have a serious or critical violation (contrast included).
 // axe-core is a script and cannot run where scripts are off, so each page, as the browser built it
 // without JavaScript, is audited in a copy opened with scripts on (its own scripts blocked).
 import type { Browser, Page } from 'playwright-core';
@@ -14,6 +14,8 @@ import {
   closeBrowserSuite,
   newContext,
   openBrowserSuite,
+  PHONE,
+  screenshot,
 } from '../helpers/browser.ts';
 
 let t: BrowserApp;
@@ -65,6 +67,51 @@ async function auditJourney(
   });
   await context.close();
   return found;
+}
+
+/** A status page with a group, a degraded component and an incident with Markdown updates. */
+let statusIncident: Promise<string> | undefined;
+function publishStatus(): Promise<string> {
+  statusIncident ??= (async () => {
+    const status = t.container.services.status;
+    const group = await status.addComponent(systemActor, {
+      name: 'EU region',
+      description: null,
+      groupId: null,
+      isGroup: true,
+      onlyShowIfDegraded: false,
+    });
+    const component = (name: string, groupId: string | null) =>
+      status.addComponent(systemActor, {
+        name,
+        description: name === 'API' ? 'The REST API and its webhooks' : null,
+        groupId,
+        isGroup: false,
+        onlyShowIfDegraded: false,
+      });
+    const api = await component('API', group.id);
+    await component('Web app', group.id);
+    await component('Billing', null);
+    const opened = await status.openIncident(systemActor, {
+      name: 'Slow API responses',
+      impact: 'minor',
+      status: 'investigating',
+      body: 'We are looking into **slow** responses.',
+      displayAt: null,
+      startedAt: null,
+      components: [{ componentId: api.id, status: 'degraded_performance' }],
+      internalIncident: null,
+    });
+    await status.publishUpdate(systemActor, opened.incident.id, {
+      status: 'identified',
+      body: 'A cache node failed. See [our notes](https://example.org/notes).\n\n- failover started\n- `api-7` replaced',
+      displayAt: null,
+      components: [],
+      reopen: false,
+    });
+    return opened.incident.id;
+  })();
+  return statusIncident;
 }
 
 function withViolations(found: Record<string, string[]>) {
@@ -147,6 +194,22 @@ describe.each<Scheme>(['light', 'dark'])('public pages in the %s colour scheme',
     expect(Object.keys(found)).toHaveLength(3);
   }, 60_000);
 
+  it('the public status page and an incident page', async () => {
+    const id = await publishStatus();
+    const found = await auditJourney(scheme, async (page, check) => {
+      await page.goto('/status');
+      await page.getByRole('heading', { name: 'Service status' }).waitFor();
+      await check('/status');
+
+      await page.getByRole('link', { name: 'Slow API responses' }).click();
+      await page.getByRole('heading', { name: 'Slow API responses' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/status/incidents/${id}`);
+      await check('/status/incidents/…');
+    });
+    expect(withViolations(found)).toEqual({});
+    expect(Object.keys(found)).toHaveLength(2);
+  }, 60_000);
+
   it('the one-time link pages: setup, set-password, their errors and the saved page', async () => {
     const { link } = await t.container.services.accounts.users.createUser(systemActor, {
       email: `dee-${scheme}@example.org`,
@@ -176,5 +239,25 @@ describe.each<Scheme>(['light', 'dark'])('public pages in the %s colour scheme',
     });
     expect(withViolations(found)).toEqual({});
     expect(Object.keys(found)).toHaveLength(4);
+  }, 60_000);
+});
+
+describe('the public status page on a 375 px phone, without JavaScript', () => {
+  it('fits the width and reads in order', async () => {
+    const id = await publishStatus();
+    const context = await newContext(browser, t.baseUrl, PHONE, { javaScript: false });
+    const page = await context.newPage();
+    for (const path of ['/status', `/status/incidents/${id}`]) {
+      await page.goto(path);
+      const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+      expect(width, path).toBeLessThanOrEqual(PHONE.width);
+    }
+    await page.goto('/status');
+    await page.getByText('Minor Service Outage').waitFor();
+    await page.getByRole('heading', { name: 'Active incidents' }).waitFor();
+    await screenshot(page, 'status-page-phone');
+    await page.goto(`/status/incidents/${id}`);
+    await screenshot(page, 'status-incident-phone');
+    await context.close();
   }, 60_000);
 });

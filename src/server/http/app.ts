@@ -22,6 +22,7 @@ import { staffRoutes } from './api/staff-routes.ts';
 import { setupRoutes } from './api/setup-routes.ts';
 import { streamRoutes } from './api/stream-routes.ts';
 import { statusRoutes } from './api/status-routes.ts';
+import { statuspageRoutes } from './api/statuspage-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
 import { usersRoutes } from './api/users-routes.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
@@ -102,6 +103,11 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(statusRoutes, {
     status: container.services.status,
     baseUrl: config.baseUrl,
+  });
+  await app.register(statuspageRoutes, {
+    status: container.services.status,
+    baseUrl: config.baseUrl,
+    pageName: config.statusPageName,
   });
   await app.register(publicSite, { container });
   await app.register(consoleApp);

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 description, generated from the Zod route schemas, at /api/v1/openapi.json,
-// and a browsable reference at /api/v1/docs. It covers /api/v1 and /metrics. Credentials are
-// required globally; public routes override that with `security: []`, from the auth plugin's flag.
+// and a browsable reference at /api/v1/docs. It covers /api/v1, the public /api/v2 and /metrics.
+// Credentials are required globally; public routes override that with `security: []`, from the
+// auth plugin's flag.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
@@ -42,7 +43,10 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
     },
     transform: (input) => {
       const out = jsonSchemaTransform(declareBadBody(input));
-      const described = input.url.startsWith('/api/v1/') || input.url === '/metrics';
+      const described =
+        input.url.startsWith('/api/v1/') ||
+        input.url.startsWith('/api/v2/') ||
+        input.url === '/metrics';
       if (!described || input.url.startsWith('/api/v1/docs'))
         return { ...out, schema: { ...out.schema, hide: true } };
       // Public operations say so, or generated clients would send credentials they do not have.

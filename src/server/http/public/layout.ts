@@ -16,6 +16,8 @@ export interface PageOptions {
   nav?: boolean;
   /** An external script of ours (never inline), for progressive enhancement only. */
   script?: string;
+  /** What follows the title in the browser's tab (default "Security"). */
+  site?: string;
 }
 
 const REPORTER_NAV = markup`<header class="site">
@@ -36,7 +38,7 @@ export function page(options: PageOptions, body: SafeHtml): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="${REFERRER_POLICY}" />
-        <title>${options.title} · Security</title>
+        <title>${options.title} · ${options.site ?? 'Security'}</title>
         <link rel="stylesheet" href="/assets/stopline.css" />
       </head>
       <body>

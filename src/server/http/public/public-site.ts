@@ -27,6 +27,7 @@ import {
   reportFormPage,
 } from './report-form.ts';
 import { securityTxt } from './security-txt.ts';
+import { statusSite } from './status-site.ts';
 
 const STYLESHEET = readFileSync(new URL('./assets/stopline.css', import.meta.url));
 
@@ -175,4 +176,8 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
 
   await app.register(portalRoutes, { container, fileLimits, intakeGuards });
   await app.register(accountLinkPages, { container });
+  await app.register(statusSite, {
+    status: container.services.status,
+    pageName: config.statusPageName,
+  });
 }

@@ -1,0 +1,174 @@
+// The public status page, server-rendered, no script: the overall status, the components (a group
+// with its components; one flagged "only show if degraded" only while it is not operational), the
+// incidents still going on with their latest update, and the recent ones; and one page per
+// incident with every update. Update bodies are Markdown rendered with raw HTML off and links made
+// safe (markdown.ts); every other text is escaped. Built only from what the public may read.
+import type { PublicIncident, PublicPage, ShownComponent } from '../../domain/status/index.ts';
+import {
+  COMPONENT_STATUS_WORDS,
+  IMPACT_WORDS,
+  INCIDENT_STATUS_WORDS,
+  type ComponentStatus,
+} from '../../../shared/domain/status.ts';
+import { markup, timeElement, type SafeHtml } from './html.ts';
+import { page } from './layout.ts';
+import { renderMarkdown } from './markdown.ts';
+
+export const incidentHref = (id: string) => `/status/incidents/${encodeURIComponent(id)}`;
+
+function statusBadge(status: ComponentStatus): SafeHtml {
+  return markup`<span class="badge badge-${status}">${COMPONENT_STATUS_WORDS[status]}</span>`;
+}
+
+const shownOnPage = (c: ShownComponent) => !c.onlyShowIfDegraded || c.shownStatus !== 'operational';
+
+function componentItem(c: ShownComponent, all: readonly ShownComponent[]): SafeHtml {
+  const members = all.filter((m) => m.groupId === c.id && shownOnPage(m));
+  return markup`<li>
+    <div class="component">
+      <span class="component-name">${c.name}</span> ${statusBadge(c.shownStatus)}
+    </div>
+    ${c.description ? markup`<p class="hint">${c.description}</p>` : ''}
+    ${
+      members.length
+        ? markup`<ul class="components" aria-label="${c.name}">
+            ${members.map((m) => componentItem(m, all))}
+          </ul>`
+        : ''
+    }
+  </li>`;
+}
+
+function latestUpdate(incident: PublicIncident): SafeHtml {
+  const last = incident.updates[incident.updates.length - 1];
+  if (!last) return markup``;
+  return markup`<p>
+      <strong>${INCIDENT_STATUS_WORDS[last.status]}</strong> · ${timeElement(last.displayAt)}
+    </p>
+    ${renderMarkdown(last.body)}`;
+}
+
+function incidentSummary(incident: PublicIncident, headingLevel: 'h3' | 'h2'): SafeHtml {
+  const heading = markup`<a href="${incidentHref(incident.id)}">${incident.name}</a>`;
+  return markup`<article class="incident impact-${incident.impact}">
+    ${headingLevel === 'h2' ? markup`<h2>${heading}</h2>` : markup`<h3>${heading}</h3>`}
+    <p class="hint">Impact: ${IMPACT_WORDS[incident.impact]}</p>
+    ${latestUpdate(incident)}
+  </article>`;
+}
+
+export function statusPage(
+  name: string,
+  view: PublicPage,
+  recent: readonly PublicIncident[],
+): string {
+  const top = view.components.filter((c) => c.groupId === null && shownOnPage(c));
+  const past = recent.filter((i) => !view.unresolved.some((u) => u.id === i.id));
+  return page(
+    { title: name, site: 'Status', nav: false },
+    markup`<h1>${name}</h1>
+      <p class="overall overall-${view.overall.indicator}" role="status">
+        <strong>${view.overall.description}</strong>
+      </p>
+      <p class="hint">Updated ${timeElement(view.updatedAt)}</p>
+      ${
+        view.unresolved.length
+          ? markup`<section aria-labelledby="active-title">
+              <h2 id="active-title">Active incidents</h2>
+              ${view.unresolved.map((i) => incidentSummary(i, 'h3'))}
+            </section>`
+          : ''
+      }
+      <section aria-labelledby="components-title">
+        <h2 id="components-title">Components</h2>
+        ${
+          top.length
+            ? markup`<ul class="components">
+                ${top.map((c) => componentItem(c, view.components))}
+              </ul>`
+            : markup`<p>No components are listed yet.</p>`
+        }
+      </section>
+      <section aria-labelledby="past-title">
+        <h2 id="past-title">Past incidents</h2>
+        ${
+          past.length
+            ? markup`<ul class="timeline">
+                ${past.map(
+                  (i) =>
+                    markup`<li>
+                      <a href="${incidentHref(i.id)}">${i.name}</a>
+                      <span class="hint">
+                        · ${INCIDENT_STATUS_WORDS[i.status]} · ${timeElement(i.startedAt)}
+                      </span>
+                    </li>`,
+                )}
+              </ul>`
+            : markup`<p>No incidents reported.</p>`
+        }
+      </section>
+      <p><a href="/api/v2/summary.json">This page as JSON</a></p>`,
+  );
+}
+
+export function incidentPage(
+  name: string,
+  incident: PublicIncident,
+  components: readonly ShownComponent[],
+): string {
+  const affected = components.filter((c) =>
+    incident.components.some((a) => a.componentId === c.id),
+  );
+  const updates = [...incident.updates].reverse();
+  return page(
+    { title: incident.name, site: name, nav: false },
+    markup`<p><a href="/status">${name}</a></p>
+      <h1>${incident.name}</h1>
+      <dl class="dates">
+        <dt>Status</dt>
+        <dd>${INCIDENT_STATUS_WORDS[incident.status]}</dd>
+        <dt>Impact</dt>
+        <dd>${IMPACT_WORDS[incident.impact]}</dd>
+        <dt>Began</dt>
+        <dd>${timeElement(incident.startedAt)}</dd>
+        ${
+          incident.resolvedAt !== null
+            ? markup`<dt>Resolved</dt>
+                <dd>${timeElement(incident.resolvedAt)}</dd>`
+            : ''
+        }
+      </dl>
+      ${
+        affected.length
+          ? markup`<h2>Affected components</h2>
+              <ul>
+                ${affected.map((c) => markup`<li>${c.name}</li>`)}
+              </ul>`
+          : ''
+      }
+      <h2>Updates</h2>
+      <ol class="timeline" reversed>
+        ${updates.map(
+          (u) =>
+            markup`<li>
+              <h3>${INCIDENT_STATUS_WORDS[u.status]}</h3>
+              <p class="hint">${timeElement(u.displayAt)}</p>
+              ${renderMarkdown(u.body)}
+              ${
+                u.affectedComponents.length
+                  ? markup`<ul class="hint">
+                      ${u.affectedComponents.map(
+                        (a) =>
+                          markup`<li>
+                            ${a.name}: ${COMPONENT_STATUS_WORDS[a.oldStatus]} →
+                            ${COMPONENT_STATUS_WORDS[a.newStatus]}
+                          </li>`,
+                      )}
+                    </ul>`
+                  : ''
+              }
+            </li>`,
+        )}
+      </ol>`,
+  );
+}

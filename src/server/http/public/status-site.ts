@@ -1,0 +1,38 @@
+// The public status page's routes: /status and one page per public incident. Registered inside
+// the public site (its CSP allows no script, errors are HTML pages). Cacheable briefly, with an
+// ETag, like the JSON under /api/v2.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { StatusModule } from '../../domain/status/index.ts';
+import { STATUS_MAX_AGE } from '../api/statuspage-routes.ts';
+import { conditionalGet } from '../conditional-get.ts';
+import { sendHtml } from './respond.ts';
+import { incidentPage, statusPage } from './status-pages.ts';
+
+const IncidentParams = z.object({ id: z.string().min(1).max(100) });
+
+export async function statusSite(
+  app: FastifyInstance,
+  opts: { status: StatusModule; pageName: string },
+) {
+  const { status, pageName } = opts;
+  const cacheable = { config: { public: true }, onSend: conditionalGet };
+  const cache = `public, max-age=${STATUS_MAX_AGE}, must-revalidate`;
+
+  app.get('/status', cacheable, async (_request, reply) => {
+    const [view, recent] = await Promise.all([status.readPage(), status.listPublicIncidents(20)]);
+    reply.header('cache-control', cache);
+    return sendHtml(reply, 200, statusPage(pageName, view, recent));
+  });
+
+  app.get(
+    '/status/incidents/:id',
+    { ...cacheable, schema: { params: IncidentParams, hide: true } },
+    async (request, reply) => {
+      const { id } = request.params as z.infer<typeof IncidentParams>;
+      const [incident, view] = await Promise.all([status.getPublicIncident(id), status.readPage()]);
+      reply.header('cache-control', cache);
+      return sendHtml(reply, 200, incidentPage(pageName, incident, view.components));
+    },
+  );
+}
