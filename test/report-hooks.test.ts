@@ -217,11 +217,11 @@ describe('opening an incident from a report', () => {
     await expect(reports.openIncidentFromReport(systemActor, key)).rejects.toThrow(
       'incident store down',
     );
-    expect((await reports.getReport(systemActor, key)).report.incident_id).toBeNull();
+    expect((await reports.getReport(systemActor, key)).report.incidentId).toBeNull();
     fail = false;
     expect(await reports.openIncidentFromReport(systemActor, key)).toEqual(opened);
     const { report } = await reports.getReport(systemActor, key);
-    expect(report).toMatchObject({ status: 'investigating', incident_id: 'INC-2026-0042' });
+    expect(report).toMatchObject({ status: 'investigating', incidentId: 'INC-2026-0042' });
     expect(seen).toEqual([`${key}: Open me`, `${key}: Open me`]);
     await expect(reports.openIncidentFromReport(systemActor, key)).rejects.toThrow(
       /already linked/,

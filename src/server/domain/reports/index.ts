@@ -35,12 +35,8 @@ export type { IncomingFile, Receipt } from './reports-intake.ts';
 export type { PortalView, PortalSession } from './reports-portal.ts';
 export { PORTAL_SESSION_TTL, SIGN_IN_LIMITS } from './reports-portal.ts';
 export type { ReportIncidents, IncidentSight } from './reports-access.ts';
-export type {
-  ReportRecord,
-  AttachmentRecord,
-  MessageRecord,
-  RemovalTaskRecord,
-} from './reports-repository.ts';
+export type { Report } from './report-state.ts';
+export type { AttachmentRecord, MessageRecord, RemovalTaskRecord } from './reports-repository.ts';
 export {
   statusInPlainWords,
   isClosed,

@@ -5,12 +5,8 @@
 import type { Executor } from '../../db/schema.ts';
 import { notFound } from '../../errors.ts';
 import { readerActor, type Actor, type NoticeReader } from '../actor.ts';
-import {
-  findReportById,
-  findReportByKey,
-  listReportIdsLinkedTo,
-  type ReportRecord,
-} from './reports-repository.ts';
+import type { Report } from './report-state.ts';
+import { findReportById, findReportByKey, listReportIdsLinkedTo } from './reports-repository.ts';
 
 /** An incident as a report linked to it sees it. */
 export interface IncidentSight {
@@ -40,11 +36,11 @@ export async function maySeeReport(
   tx: Executor,
   incidents: ReportIncidents,
   actor: Actor,
-  report: Pick<ReportRecord, 'incident_id'>,
+  report: Pick<Report, 'incidentId'>,
 ): Promise<boolean> {
-  if (report.incident_id === null) return true;
+  if (report.incidentId === null) return true;
   // An incident Stopline does not know (a link from before links were checked) hides nothing.
-  const sight = await incidents.findSight(tx, actor, report.incident_id);
+  const sight = await incidents.findSight(tx, actor, report.incidentId);
   return sight === null || sight.visible;
 }
 
@@ -54,7 +50,7 @@ export async function getVisibleReport(
   incidents: ReportIncidents,
   actor: Actor,
   key: string,
-): Promise<ReportRecord> {
+): Promise<Report> {
   const report = await findReportByKey(tx, key.toUpperCase());
   if (!report || !(await maySeeReport(tx, incidents, actor, report))) {
     throw notFound(`Report ${key}`);

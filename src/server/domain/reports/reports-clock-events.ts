@@ -2,7 +2,8 @@
 // the scheduler in its own transaction at the report's current version.
 import type { NewEvent } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
-import { changeReport } from './reports-context.ts';
+import { fromClockEvent } from './report-events.ts';
+import { appendToReport } from './reports-projection.ts';
 import { findReportById } from './reports-repository.ts';
 
 export async function recordReportClockEvents(
@@ -13,6 +14,6 @@ export async function recordReportClockEvents(
 ): Promise<boolean> {
   const report = await findReportById(tx, reportId);
   if (!report || events.length === 0) return false;
-  await changeReport(tx, report, at, events);
+  await appendToReport(tx, report.id, report, events.map(fromClockEvent), null, at);
   return true;
 }

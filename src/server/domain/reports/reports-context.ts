@@ -1,8 +1,9 @@
 // What the report use cases share: their dependencies, and the one way a report changes
-// (events appended and the projection written in the same transaction, at the loaded version).
+// (recordChange: the rules' events, with what the clocks add, appended and projected by
+// appendToReport in the use case's transaction, at the loaded version).
 import type { Transaction } from 'kysely';
 import type { Clock } from '../../clock.ts';
-import { appendEvents, type NewEvent } from '../../db/event-store.ts';
+import type { NewEvent } from '../../db/event-store.ts';
 import type { Database, Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -12,12 +13,10 @@ import type { Policy } from '../policy/index.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { AttachmentStore } from './attachment-store.ts';
 import { getVisibleReport, type ReportIncidents } from './reports-access.ts';
-import {
-  findReportByKey,
-  updateReport,
-  type ReportPatch,
-  type ReportRecord,
-} from './reports-repository.ts';
+import { findReportByKey } from './reports-repository.ts';
+import { fromClockEvent, toNewEvent, type ReportEvent } from './report-events.ts';
+import type { Report } from './report-state.ts';
+import { appendToReport } from './reports-projection.ts';
 import type { AuditRecord } from '../audit/index.ts';
 import type { IncidentView } from '../incidents/index.ts';
 import type { ReporterNotice } from '../notifications/index.ts';
@@ -85,9 +84,6 @@ export interface IncidentSource {
   postedPublicly: boolean;
 }
 
-import { REPORT_STREAM } from './reports-projection.ts';
-export { REPORT_STREAM };
-
 export type Tx = Transaction<Database>;
 
 export function requirePermission(actor: Actor, permission: Permission): void {
@@ -98,28 +94,29 @@ export function requirePermission(actor: Actor, permission: Permission): void {
 
 export { refuseUnless } from './reports-rules.ts';
 
-export async function getReportByKey(tx: Executor, key: string): Promise<ReportRecord> {
+export async function getReportByKey(tx: Executor, key: string): Promise<Report> {
   const report = await findReportByKey(tx, key.toUpperCase());
   if (!report) throw notFound(`Report ${key}`);
   return report;
 }
 
-/** Appends the events to the report's stream and writes the projection at the new version. */
-export async function changeReport(
+/**
+ * Records a change to a report: the rules' events, then what the clocks make of them (a deadline
+ * met), appended and projected at the loaded version. Answers the report after them.
+ */
+export async function recordChange(
   tx: Executor,
-  report: ReportRecord,
+  deps: Pick<ReportsDeps, 'clocks'>,
+  report: Report,
+  events: readonly ReportEvent[],
+  actorId: string | null,
   at: number,
-  events: NewEvent[],
-  patch: ReportPatch = {},
-): Promise<void> {
-  await appendEvents(tx, {
-    streamId: report.id,
-    streamType: REPORT_STREAM,
-    expectedVersion: report.version,
-    at,
-    events,
-  });
-  await updateReport(tx, report, patch, report.version + events.length, at);
+): Promise<Report> {
+  if (events.length === 0) return report;
+  const logged = events.map((e) => toNewEvent(e, actorId));
+  const clockEvents = (await deps.clocks?.reportEvents(tx, report.id, logged, at)) ?? [];
+  const all = [...events, ...clockEvents.map(fromClockEvent)];
+  return appendToReport(tx, report.id, report, all, actorId, at);
 }
 
 /**
@@ -131,7 +128,7 @@ export function staffUseCase(deps: ReportsDeps) {
     actor: Actor,
     permission: Permission,
     key: string,
-    work: (tx: Tx, report: ReportRecord, now: number) => Promise<T>,
+    work: (tx: Tx, report: Report, now: number) => Promise<T>,
   ): Promise<T> => {
     requirePermission(actor, permission);
     return inTransaction(deps.db, async (tx) => {
@@ -148,13 +145,13 @@ export function staffUseCase(deps: ReportsDeps) {
 export async function notifyReporter(
   tx: Executor,
   deps: Pick<ReportsDeps, 'notices'>,
-  report: ReportRecord,
+  report: Report,
   what: { subject: string; line: string; idempotencyKey: string },
   at: number,
 ): Promise<void> {
-  if (!report.contact_email) return;
+  if (!report.contactEmail) return;
   await deps.notices.tellReporter(tx, {
-    address: report.contact_email,
+    address: report.contactEmail,
     reportKey: report.key,
     ...what,
     at,

@@ -4,13 +4,7 @@
 import type { IdentityVerificationInput, StaffMessageInput } from '../../../shared/api/reports.ts';
 import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
-import {
-  changeReport,
-  notifyReporter,
-  refuseUnless,
-  staffUseCase,
-  type ReportsDeps,
-} from './reports-context.ts';
+import { notifyReporter, recordChange, staffUseCase, type ReportsDeps } from './reports-context.ts';
 import {
   deletePortalSessionsOf,
   insertMessage,
@@ -18,7 +12,7 @@ import {
   listMessages,
   logAccess,
 } from './reports-repository.ts';
-import { decideRotateAccessCode, decideShareWithReporter } from './reports-rules.ts';
+import * as rules from './reports-rules.ts';
 import { hashSecret, newSecret } from './reports-secrets.ts';
 
 export function createConversation(deps: ReportsDeps) {
@@ -33,8 +27,7 @@ export function createConversation(deps: ReportsDeps) {
       const id = newId();
       const toReporter = input.kind === 'to_reporter';
       const messageType = toReporter ? input.messageType : null;
-      if (toReporter)
-        refuseUnless(decideShareWithReporter(input.messageType, report.verified, deps.policy()));
+      const events = rules.staffMessage(report, deps.policy(), id, input);
       await insertMessage(tx, {
         id,
         report_id: report.id,
@@ -44,21 +37,7 @@ export function createConversation(deps: ReportsDeps) {
         author_id: actor.userId,
         created_at: now,
       });
-      await changeReport(tx, report, now, [
-        toReporter
-          ? {
-              type: 'report.message_sent',
-              visibility: 'reporter',
-              actorId: actor.userId,
-              data: { messageId: id, messageType, body: input.body },
-            }
-          : {
-              type: 'report.note_added',
-              visibility: 'internal',
-              actorId: actor.userId,
-              data: { messageId: id, body: input.body },
-            },
-      ]);
+      await recordChange(tx, deps, report, events, actor.userId, now);
       if (toReporter) {
         await notifyReporter(
           tx,
@@ -92,27 +71,7 @@ export function createConversation(deps: ReportsDeps) {
         verified_by: actor.userId,
         verified_at: now,
       });
-      await changeReport(
-        tx,
-        report,
-        now,
-        [
-          {
-            type: 'report.identity_verified',
-            visibility: 'internal',
-            actorId: actor.userId,
-            data: { verificationId: id, method: input.method, note: input.note ?? null },
-          },
-          // The reporter learns that they are verified, not how or what was noted.
-          {
-            type: 'report.reporter_verified',
-            visibility: 'reporter',
-            actorId: actor.userId,
-            data: {},
-          },
-        ],
-        { verified: 1 },
-      );
+      await recordChange(tx, deps, report, rules.verifyIdentity(id, input), actor.userId, now);
       return {
         id,
         method: input.method,
@@ -126,23 +85,10 @@ export function createConversation(deps: ReportsDeps) {
   /** A new access code, shown once to staff to pass on; old sessions end. */
   function rotateAccessCode(actor: Actor, key: string) {
     return useCase(actor, 'reports.manage_access', key, async (tx, report, now) => {
-      refuseUnless(decideRotateAccessCode(report.verified));
       const accessCode = newSecret();
+      const events = rules.rotateAccessCode(report, hashSecret(accessCode));
       await deletePortalSessionsOf(tx, report.id);
-      await changeReport(
-        tx,
-        report,
-        now,
-        [
-          {
-            type: 'report.access_code_rotated',
-            visibility: 'reporter',
-            actorId: actor.userId,
-            data: {},
-          },
-        ],
-        { access_code_hash: hashSecret(accessCode) },
-      );
+      await recordChange(tx, deps, report, events, actor.userId, now);
       await logAccess(tx, {
         reportId: report.id,
         reportKey: report.key,

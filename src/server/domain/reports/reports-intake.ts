@@ -5,7 +5,6 @@
 // e-mail to a reporter waits until a person on the team acts on the report (notifyReporter).
 import type { ReportFields } from '../../../shared/api/reports.ts';
 import { HOUR } from '../../clock.ts';
-import { appendEvents, type NewEvent } from '../../db/event-store.ts';
 import { allocateKey } from '../../db/key-sequence.ts';
 import {
   hitRateLimit,
@@ -17,15 +16,13 @@ import type { Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { REPORT_STREAM, type ReportsDeps } from './reports-context.ts';
-import {
-  insertAttachment,
-  insertRemovalTask,
-  insertReport,
-  type AttachmentRecord,
-} from './reports-repository.ts';
+import type { ReportsDeps } from './reports-context.ts';
+import type { AttachmentSummary } from './report-events.ts';
+import { appendToReport } from './reports-projection.ts';
+import { insertAttachment, type AttachmentRecord } from './reports-repository.ts';
+import { insertRequestedTask } from './reports-removal.ts';
 import type { StagedFile } from './attachment-store.ts';
-import { acknowledgeDueAt } from './reports-rules.ts';
+import { acknowledgeDueAt, receive } from './reports-rules.ts';
 import { hashSecret, newSecret } from './reports-secrets.ts';
 
 /**
@@ -145,7 +142,7 @@ export async function insertAttachments(tx: Executor, rows: AttachmentRecord[]):
   for (const row of rows) await insertAttachment(tx, row);
 }
 
-export const attachmentSummary = (rows: AttachmentRecord[]) =>
+export const attachmentSummary = (rows: AttachmentRecord[]): AttachmentSummary[] =>
   rows.map((r) => ({
     id: r.id,
     name: r.original_name,
@@ -172,109 +169,22 @@ export function createIntake(deps: ReportsDeps) {
       const key = await inTransaction(deps.db, async (tx) => {
         await countIntake(tx, deps, origin.ip, receivedAt);
         const key = await allocateKey(tx, 'RPT');
-        const contact = fields.contact;
-        const events: NewEvent[] = [
-          {
-            type: 'report.received',
-            visibility: 'reporter',
-            actorId: null,
-            data: {
-              key,
-              summary: fields.summary,
-              description: fields.description,
-              stepsToReproduce: fields.stepsToReproduce ?? null,
-              impact: fields.impact ?? null,
-              firstNoticed: fields.firstNoticed ?? null,
-              affected: fields.affected ?? null,
-              preferredLanguage: fields.preferredLanguage ?? null,
-              publicUrl: fields.publicUrl ?? null,
-              creditConsent: fields.creditConsent,
-              creditName: fields.creditName ?? null,
-              attachments: attachmentSummary(stored.rows),
-              emergency: fields.emergency,
-              acknowledgeDueAt: dueAt,
-            },
-          },
-          {
-            // Which ways to reach the reporter were given, not the details themselves: personal
-            // data lives only in the reports table, where it can be erased; the log cannot be.
-            type: 'report.contact_recorded',
-            visibility: 'internal',
-            actorId: null,
-            data: {
-              given: (['name', 'email', 'phone', 'pgpKey'] as const).filter(
-                (k) => contact[k] !== undefined,
-              ),
-            },
-          },
-        ];
         // Policy step 1: a report already posted publicly is taken out of public view first.
         const removalTaskId = fields.publicUrl ? newId() : null;
-        if (removalTaskId) {
-          events.push({
-            type: 'report.public_removal_requested',
-            visibility: 'internal',
-            actorId: null,
-            data: { taskId: removalTaskId, url: fields.publicUrl, recordedBy: 'reporter' },
-          });
-        }
-        await insertReport(tx, {
-          id: reportId,
+        const events = receive({
           key,
-          status: 'received',
-          summary: fields.summary,
-          description: fields.description,
-          steps_to_reproduce: fields.stepsToReproduce ?? null,
-          impact: fields.impact ?? null,
-          first_noticed: fields.firstNoticed ?? null,
-          affected: fields.affected ?? null,
-          preferred_language: fields.preferredLanguage ?? null,
-          public_url: fields.publicUrl ?? null,
-          credit_consent: fields.creditConsent ? 1 : 0,
-          credit_name: fields.creditName ?? null,
-          contact_name: contact.name ?? null,
-          contact_email: contact.email ?? null,
-          contact_phone: contact.phone ?? null,
-          contact_pgp_key: contact.pgpKey ?? null,
-          access_code_hash: hashSecret(accessCode),
-          verified: 0,
-          received_at: receivedAt,
-          acknowledge_due_at: dueAt,
-          emergency: fields.emergency ? 1 : 0,
-          emergency_set_by: null,
-          emergency_set_at: null,
-          acknowledged_at: null,
-          acknowledged_by: null,
-          assessed_at: null,
-          fixed_at: null,
-          disclosed_at: null,
-          closed_at: null,
-          close_reason: null,
-          duplicate_of: null,
-          incident_id: null,
-          version: events.length,
-          updated_at: receivedAt,
+          fields,
+          attachments: attachmentSummary(stored.rows),
+          acknowledgeDueAt: dueAt,
+          accessCodeHash: hashSecret(accessCode),
+          removalTaskId,
         });
+        await appendToReport(tx, reportId, null, events, null, receivedAt);
         await insertAttachments(tx, stored.rows);
         if (removalTaskId && fields.publicUrl) {
-          await insertRemovalTask(tx, {
-            id: removalTaskId,
-            report_id: reportId,
-            url: fields.publicUrl,
-            status: 'requested',
-            evidence: null,
-            recorded_by: 'reporter',
-            created_at: receivedAt,
-            updated_at: receivedAt,
-          });
+          const task = { id: removalTaskId, reportId, url: fields.publicUrl };
+          await insertRequestedTask(tx, { ...task, recordedBy: 'reporter', at: receivedAt });
         }
-        await appendEvents(tx, {
-          streamId: reportId,
-          streamType: REPORT_STREAM,
-          expectedVersion: 0,
-          at: receivedAt,
-          events,
-        });
         await deps.clocks?.reportReceived(tx, reportId, receivedAt, dueAt);
         return key;
       });

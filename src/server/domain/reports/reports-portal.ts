@@ -8,7 +8,9 @@ import { hitRateLimit, peekRateLimit, rateLimitKeyForAddress } from '../../db/ra
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { changeReport, type ReportsDeps } from './reports-context.ts';
+import { recordChange, type ReportsDeps } from './reports-context.ts';
+import type { Report } from './report-state.ts';
+import { reporterReply } from './reports-rules.ts';
 import { openRemovalTask } from './reports-removal.ts';
 import {
   attachmentSummary,
@@ -29,7 +31,6 @@ import {
   insertPortalSession,
   listAttachments,
   logAccess,
-  type ReportRecord,
 } from './reports-repository.ts';
 import { hashSecret, newSecret, NEVER_MATCHES, secretMatches } from './reports-secrets.ts';
 
@@ -50,7 +51,7 @@ export interface PortalSession {
 }
 
 export interface PortalView {
-  report: ReportRecord;
+  report: Report;
   events: StoredEvent[];
   evidence: { id: string; name: string; size: number; at: number }[];
 }
@@ -92,7 +93,7 @@ export function createPortal(deps: ReportsDeps) {
           at: now,
         });
       // Hash and compare even for an unknown key, so a miss takes as long as a wrong code.
-      const matches = secretMatches(input.accessCode, report?.access_code_hash ?? NEVER_MATCHES);
+      const matches = secretMatches(input.accessCode, report?.accessCodeHash ?? NEVER_MATCHES);
       if (!report || !matches) {
         for (const b of buckets) {
           if ((await peekRateLimit(tx, b)) >= b.limit) {
@@ -133,7 +134,7 @@ export function createPortal(deps: ReportsDeps) {
   }
 
   /** The report a portal session token belongs to, or undefined when it is unknown or expired. */
-  async function findPortalReport(token: string): Promise<ReportRecord | undefined> {
+  async function findPortalReport(token: string): Promise<Report | undefined> {
     const session = await findPortalSession(db, hashSecret(token), clock.now());
     return session ? findReportById(db, session.report_id) : undefined;
   }
@@ -193,18 +194,8 @@ export function createPortal(deps: ReportsDeps) {
           });
         }
         await insertAttachments(tx, stored.rows);
-        await changeReport(tx, report, now, [
-          {
-            type: messageId ? 'report.reporter_replied' : 'report.evidence_added',
-            visibility: 'reporter',
-            actorId: null,
-            data: {
-              messageId,
-              body: messageId ? input.body : null,
-              attachments: attachmentSummary(stored.rows),
-            },
-          },
-        ]);
+        const events = reporterReply(messageId, input.body, attachmentSummary(stored.rows));
+        await recordChange(tx, deps, report, events, null, now);
       });
     } catch (error) {
       await stored.discard();
@@ -217,14 +208,10 @@ export function createPortal(deps: ReportsDeps) {
     await inTransaction(db, async (tx) => {
       const report = await findReportById(tx, reportId);
       if (!report) throw notFound('Report');
-      await openRemovalTask(tx, report, clock.now(), url, { role: 'reporter', actorId: null }, [
-        {
-          type: 'report.public_copy_reported',
-          visibility: 'reporter',
-          actorId: null,
-          data: { url },
-        },
-      ]);
+      await openRemovalTask(tx, deps, report, clock.now(), url, {
+        role: 'reporter',
+        actorId: null,
+      });
     });
   }
 

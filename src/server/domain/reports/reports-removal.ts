@@ -1,44 +1,43 @@
 // Policy step 1, "reported in public": recording where a report was posted publicly opens a
 // "remove from public view" task first, whoever records it.
-import type { NewEvent } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import { newId } from '../../ids.ts';
-import { changeReport } from './reports-context.ts';
-import { insertRemovalTask, type ReportRecord } from './reports-repository.ts';
+import { recordChange, type ReportsDeps } from './reports-context.ts';
+import type { Report } from './report-state.ts';
+import { insertRemovalTask } from './reports-repository.ts';
+import { reportPublicCopy, requestRemoval } from './reports-rules.ts';
 
 export async function openRemovalTask(
   tx: Executor,
-  report: ReportRecord,
+  deps: Pick<ReportsDeps, 'clocks'>,
+  report: Report,
   now: number,
   url: string,
   by: { role: 'reporter' | 'staff'; actorId: string | null },
-  extraEvents: NewEvent[] = [],
 ): Promise<string> {
   const taskId = newId();
+  const recordedBy = by.role === 'reporter' ? 'reporter' : (by.actorId ?? 'system');
+  await insertRequestedTask(tx, { id: taskId, reportId: report.id, url, recordedBy, at: now });
+  // The reporter who tells us reads that we heard them; staff recording it is internal.
+  const events =
+    by.role === 'reporter' ? reportPublicCopy(taskId, url) : requestRemoval(taskId, url, 'staff');
+  await recordChange(tx, deps, report, events, by.actorId, now);
+  return taskId;
+}
+
+/** A task to have a public copy removed, as it opens: requested, no evidence yet. */
+export async function insertRequestedTask(
+  tx: Executor,
+  task: { id: string; reportId: string; url: string; recordedBy: string; at: number },
+): Promise<void> {
   await insertRemovalTask(tx, {
-    id: taskId,
-    report_id: report.id,
-    url,
+    id: task.id,
+    report_id: task.reportId,
+    url: task.url,
     status: 'requested',
     evidence: null,
-    recorded_by: by.role === 'reporter' ? 'reporter' : (by.actorId ?? 'system'),
-    created_at: now,
-    updated_at: now,
+    recorded_by: task.recordedBy,
+    created_at: task.at,
+    updated_at: task.at,
   });
-  await changeReport(
-    tx,
-    report,
-    now,
-    [
-      {
-        type: 'report.public_removal_requested',
-        visibility: 'internal',
-        actorId: by.actorId,
-        data: { taskId, url, recordedBy: by.role },
-      },
-      ...extraEvents,
-    ],
-    { public_url: report.public_url ?? url },
-  );
-  return taskId;
 }

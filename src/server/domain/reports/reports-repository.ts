@@ -1,7 +1,6 @@
 // Kysely queries for the report tables. Explicit column lists; rows are mapped to plain records.
 import { sql, type Selectable } from 'kysely';
 import type { ReportStatus } from '../../../shared/api/reports.ts';
-import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Report } from './report-state.ts';
 import type {
@@ -11,44 +10,6 @@ import type {
   ReportMessagesTable,
   ReportsTable,
 } from '../../db/schema.ts';
-
-export interface ReportRecord extends Omit<
-  Selectable<ReportsTable>,
-  'credit_consent' | 'verified' | 'status' | 'emergency'
-> {
-  status: ReportStatus;
-  credit_consent: boolean;
-  verified: boolean;
-  emergency: boolean;
-}
-
-const TIME_COLUMNS = [
-  'received_at',
-  'acknowledge_due_at',
-  'acknowledged_at',
-  'assessed_at',
-  'fixed_at',
-  'disclosed_at',
-  'closed_at',
-  'updated_at',
-  'emergency_set_at',
-] as const;
-
-function toRecord(row: Selectable<ReportsTable>): ReportRecord {
-  const record = {
-    ...row,
-    status: row.status as ReportStatus,
-    credit_consent: Boolean(row.credit_consent),
-    verified: Boolean(row.verified),
-    emergency: Boolean(row.emergency),
-    version: Number(row.version),
-  };
-  for (const column of TIME_COLUMNS) {
-    const value = record[column];
-    (record as Record<string, unknown>)[column] = value === null ? null : Number(value);
-  }
-  return record;
-}
 
 const time = (value: number | null) => (value === null ? null : Number(value));
 
@@ -142,26 +103,15 @@ export type NewReportRow = Omit<ReportsTable, 'credit_consent' | 'verified' | 'e
   emergency: 0 | 1;
 };
 
-export async function insertReport(tx: Executor, row: NewReportRow): Promise<void> {
-  await tx.insertInto('reports').values(row).execute();
-}
-
-export async function findReportByKey(
-  tx: Executor,
-  key: string,
-): Promise<ReportRecord | undefined> {
+export async function findReportByKey(tx: Executor, key: string): Promise<Report | undefined> {
   const row = await tx.selectFrom('reports').selectAll().where('key', '=', key).executeTakeFirst();
-  return row && toRecord(row);
+  return row && toReport(row);
 }
 
-export async function findReportById(tx: Executor, id: string): Promise<ReportRecord | undefined> {
+export async function findReportById(tx: Executor, id: string): Promise<Report | undefined> {
   const row = await tx.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toRecord(row);
+  return row && toReport(row);
 }
-
-export type ReportPatch = Partial<
-  Omit<NewReportRow, 'id' | 'key' | 'received_at' | 'version' | 'updated_at'>
->;
 
 /** Each report's key and the incident it is linked to (or null), by id. */
 export async function findReportLinks(
@@ -201,25 +151,6 @@ export async function findVerifiedReportIds(
   return new Set(rows.map((r) => r.id));
 }
 
-/** Writes the projection at the version the event append produced (compare-and-set). */
-export async function updateReport(
-  tx: Executor,
-  report: ReportRecord,
-  patch: ReportPatch,
-  newVersion: number,
-  at: number,
-): Promise<void> {
-  const result = await tx
-    .updateTable('reports')
-    .set({ ...patch, version: newVersion, updated_at: at })
-    .where('id', '=', report.id)
-    .where('version', '=', report.version)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) {
-    throw new AppError('CONFLICT', 'This report was changed by someone else; reload and try again');
-  }
-}
-
 export interface ReportFilter {
   statuses?: ReportStatus[];
   /** Reports linked to these incidents are left out (incidents the caller may not see). */
@@ -234,7 +165,7 @@ export interface ReportFilter {
 const likePattern = (text: string) =>
   '%' + text.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%';
 
-export async function listReports(tx: Executor, filter: ReportFilter): Promise<ReportRecord[]> {
+export async function listReports(tx: Executor, filter: ReportFilter): Promise<Report[]> {
   let query = tx.selectFrom('reports').selectAll();
   if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
   const hidden = filter.hiddenIncidentIds;
@@ -264,7 +195,7 @@ export async function listReports(tx: Executor, filter: ReportFilter): Promise<R
     .limit(filter.limit)
     .offset(filter.offset)
     .execute();
-  return rows.map(toRecord);
+  return rows.map(toReport);
 }
 
 /** Ids of the reports linked to any of these incidents. */

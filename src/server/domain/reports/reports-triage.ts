@@ -9,18 +9,17 @@ import type {
 } from '../../../shared/api/reports.ts';
 import type { Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
-import type { NewEvent } from '../../db/event-store.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { Actor } from '../actor.ts';
 import {
-  changeReport,
   getReportByKey,
   notifyReporter,
-  refuseUnless,
+  recordChange,
   requirePermission,
   staffUseCase,
   type ReportsDeps,
 } from './reports-context.ts';
+import type { Report } from './report-state.ts';
 import {
   findReportById,
   findReportByKey,
@@ -31,19 +30,9 @@ import {
   listVerifications,
   logAccess,
   updateRemovalTask as writeRemovalTask,
-  type ReportRecord,
 } from './reports-repository.ts';
-import {
-  acknowledgeDueAt,
-  decideAcknowledge,
-  decideClose,
-  decideLinkIncident,
-  decideMilestone,
-  decideUnlinkIncident,
-  statusAfterMilestone,
-  statusAfterUnlink,
-  type Milestone,
-} from './reports-rules.ts';
+import * as rules from './reports-rules.ts';
+import { refuseUnless, type Milestone } from './reports-rules.ts';
 import { openRemovalTask } from './reports-removal.ts';
 import { getVisibleReport, listHiddenReportIds, maySeeReport } from './reports-access.ts';
 
@@ -53,7 +42,7 @@ export function createTriage(deps: ReportsDeps) {
   const { db } = deps;
   const useCase = staffUseCase(deps);
 
-  async function listReportQueue(actor: Actor, query: ReportListQuery): Promise<ReportRecord[]> {
+  async function listReportQueue(actor: Actor, query: ReportListQuery): Promise<Report[]> {
     requirePermission(actor, 'reports.read');
     return listReports(db, {
       hiddenIncidentIds: await deps.incidents.listHiddenIds(db, actor),
@@ -95,10 +84,10 @@ export function createTriage(deps: ReportsDeps) {
         at: now,
       });
       return {
-        name: report.contact_name,
-        email: report.contact_email,
-        phone: report.contact_phone,
-        pgpKey: report.contact_pgp_key,
+        name: report.contactName,
+        email: report.contactEmail,
+        phone: report.contactPhone,
+        pgpKey: report.contactPgpKey,
       };
     });
   }
@@ -111,21 +100,8 @@ export function createTriage(deps: ReportsDeps) {
 
   function acknowledgeReport(actor: Actor, key: string) {
     return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
-      refuseUnless(decideAcknowledge(report.status));
-      const events: NewEvent[] = [
-        {
-          type: 'report.acknowledged',
-          visibility: 'reporter',
-          actorId: actor.userId,
-          data: { dueAt: report.acknowledge_due_at, onTime: now <= report.acknowledge_due_at },
-        },
-      ];
-      events.push(...((await deps.clocks?.reportEvents(tx, report.id, events, now)) ?? []));
-      await changeReport(tx, report, now, events, {
-        status: 'acknowledged',
-        acknowledged_at: now,
-        acknowledged_by: actor.userId,
-      });
+      const events = rules.acknowledge(report, now);
+      await recordChange(tx, deps, report, events, actor.userId, now);
       await notifyReporter(
         tx,
         deps,
@@ -137,7 +113,7 @@ export function createTriage(deps: ReportsDeps) {
         },
         now,
       );
-      return { acknowledgedAt: now, onTime: now <= report.acknowledge_due_at };
+      return { acknowledgedAt: now, onTime: now <= report.acknowledgeDueAt };
     });
   }
 
@@ -148,70 +124,27 @@ export function createTriage(deps: ReportsDeps) {
    */
   function setEmergency(actor: Actor, key: string, input: { emergency: boolean; reason: string }) {
     return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
-      if (report.emergency === input.emergency) {
-        return { emergency: report.emergency, acknowledgeDueAt: report.acknowledge_due_at };
+      const events = rules.changeEmergency(report, deps.policy(), input);
+      const after = await recordChange(tx, deps, report, events, actor.userId, now);
+      if (events.length > 0) {
+        await deps.recordAudit?.(tx, {
+          actor,
+          action: input.emergency ? 'report.emergency_raised' : 'report.emergency_lowered',
+          target: { type: 'report', id: report.key },
+          at: now,
+          detail: { reason: input.reason, acknowledgeDueAt: after.acknowledgeDueAt },
+        });
       }
-      const dueAt = acknowledgeDueAt(report.received_at, deps.policy(), input.emergency);
-      const events: NewEvent[] = [
-        {
-          type: 'report.emergency_changed',
-          visibility: 'internal',
-          actorId: actor.userId,
-          data: {
-            emergency: input.emergency,
-            reason: input.reason,
-            acknowledgeDueAt: dueAt,
-            previousDueAt: report.acknowledge_due_at,
-          },
-        },
-      ];
-      events.push(...((await deps.clocks?.reportEvents(tx, report.id, events, now)) ?? []));
-      await changeReport(tx, report, now, events, {
-        emergency: input.emergency ? 1 : 0,
-        emergency_set_by: actor.userId,
-        emergency_set_at: now,
-        acknowledge_due_at: dueAt,
-      });
-      await deps.recordAudit?.(tx, {
-        actor,
-        action: input.emergency ? 'report.emergency_raised' : 'report.emergency_lowered',
-        target: { type: 'report', id: report.key },
-        at: now,
-        detail: { reason: input.reason, acknowledgeDueAt: dueAt },
-      });
-      return { emergency: input.emergency, acknowledgeDueAt: dueAt };
+      return { emergency: after.emergency, acknowledgeDueAt: after.acknowledgeDueAt };
     });
   }
 
   function closeReport(actor: Actor, key: string, input: CloseReportInput) {
     return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
-      const duplicateOf = input.resolution === 'duplicate' ? input.duplicateOf : undefined;
-      refuseUnless(decideClose(report.status, input.resolution, report.key, duplicateOf));
-      if (duplicateOf) await getVisibleReport(tx, deps.incidents, actor, duplicateOf);
-      const events: NewEvent[] = [
-        {
-          type: 'report.closed',
-          visibility: 'reporter',
-          actorId: actor.userId,
-          // The reason is written for the reporter; the other report's key is not theirs to see.
-          data: { resolution: input.resolution, reason: input.reason },
-        },
-      ];
-      if (duplicateOf) {
-        events.push({
-          type: 'report.duplicate_linked',
-          visibility: 'internal',
-          actorId: actor.userId,
-          data: { duplicateOf },
-        });
-      }
-      events.push(...((await deps.clocks?.reportEvents(tx, report.id, events, now)) ?? []));
-      await changeReport(tx, report, now, events, {
-        status: input.resolution,
-        closed_at: now,
-        close_reason: input.reason,
-        duplicate_of: duplicateOf ?? null,
-      });
+      const events = rules.close(report, input);
+      if (input.resolution === 'duplicate')
+        await getVisibleReport(tx, deps.incidents, actor, input.duplicateOf);
+      await recordChange(tx, deps, report, events, actor.userId, now);
       // A report closed as spam was likely not sent by the owner of its e-mail address.
       if (input.resolution !== 'spam')
         await notifyReporter(
@@ -225,43 +158,6 @@ export function createTriage(deps: ReportsDeps) {
           },
           now,
         );
-    });
-  }
-
-  /**
-   * Records that an incident handles this report (linked), or no longer does, with the status the
-   * reporter then sees. Opening or changing the incident is the caller's job.
-   */
-  async function recordIncidentLink(
-    tx: Executor,
-    report: ReportRecord,
-    now: number,
-    actor: Actor,
-    incidentId: string,
-    linked = true,
-  ) {
-    const status = linked
-      ? 'investigating'
-      : statusAfterUnlink(report.status, report.acknowledged_at);
-    const events: NewEvent[] = [
-      {
-        type: linked ? 'report.incident_linked' : 'report.incident_unlinked',
-        visibility: 'internal',
-        actorId: actor.userId,
-        data: { incidentId },
-      },
-    ];
-    if (status !== report.status) {
-      events.push({
-        type: 'report.status_changed',
-        visibility: 'reporter',
-        actorId: actor.userId,
-        data: { status },
-      });
-    }
-    await changeReport(tx, report, now, events, {
-      status,
-      incident_id: linked ? incidentId : null,
     });
   }
 
@@ -279,7 +175,7 @@ export function createTriage(deps: ReportsDeps) {
    */
   async function linkIncident(actor: Actor, key: string, incidentRef: string) {
     const report = await reportForIncidentChange(actor, key);
-    refuseUnless(decideLinkIncident(report.status, report.incident_id));
+    refuseUnless(rules.decideLinkIncident(report.status, report.incidentId));
     const incident = await deps.incidents.findSight(db, actor, incidentRef);
     if (!incident?.visible) {
       // The same answer for an incident that does not exist and one the actor may not see.
@@ -298,8 +194,8 @@ export function createTriage(deps: ReportsDeps) {
    */
   async function unlinkIncident(actor: Actor, key: string) {
     const report = await reportForIncidentChange(actor, key);
-    refuseUnless(decideUnlinkIncident(report.incident_id));
-    const incidentId = report.incident_id!;
+    refuseUnless(rules.decideUnlinkIncident(report.incidentId));
+    const incidentId = report.incidentId!;
     const incident = await deps.incidents.findSight(db, actor, incidentId);
     if (incident?.id === incidentId)
       await deps.incidents.unlinkReport(actor, incidentId, report.id);
@@ -348,9 +244,9 @@ export function createTriage(deps: ReportsDeps) {
     for (const reportId of reportIds) {
       const report = await findReportById(tx, reportId);
       if (!report && linked) throw notFound(`Report ${reportId}`);
-      if (!report || linked === (report.incident_id === incidentId)) continue;
-      if (linked) refuseUnless(decideLinkIncident(report.status, report.incident_id));
-      await recordIncidentLink(tx, report, now, actor, incidentId, linked);
+      if (!report || linked === (report.incidentId === incidentId)) continue;
+      const events = rules.changeIncidentLink(report, incidentId, linked);
+      await recordChange(tx, deps, report, events, actor.userId, now);
     }
   }
 
@@ -363,15 +259,16 @@ export function createTriage(deps: ReportsDeps) {
       if (!deps.openIncident) {
         throw new AppError('UNAVAILABLE', 'Opening an incident from a report is not available yet');
       }
-      refuseUnless(decideLinkIncident(report.status, report.incident_id));
+      refuseUnless(rules.decideLinkIncident(report.status, report.incidentId));
       const opened = await deps.openIncident(tx, actor, {
         reportId: report.id,
         key: report.key,
         summary: report.summary,
-        receivedAt: report.received_at,
-        postedPublicly: report.public_url !== null,
+        receivedAt: report.receivedAt,
+        postedPublicly: report.publicUrl !== null,
       });
-      await recordIncidentLink(tx, report, now, actor, opened.incidentId);
+      const events = rules.changeIncidentLink(report, opened.incidentId, true);
+      await recordChange(tx, deps, report, events, actor.userId, now);
       return opened;
     });
   }
@@ -379,7 +276,7 @@ export function createTriage(deps: ReportsDeps) {
   /** Policy step 1: a public URL opens a "remove from public view" task before anything else. */
   function recordPublicUrl(actor: Actor, key: string, url: string) {
     return useCase(actor, 'reports.triage', key, (tx, report, now) =>
-      openRemovalTask(tx, report, now, url, { role: 'staff', actorId: actor.userId }),
+      openRemovalTask(tx, deps, report, now, url, { role: 'staff', actorId: actor.userId }),
     );
   }
 
@@ -397,35 +294,15 @@ export function createTriage(deps: ReportsDeps) {
         evidence: input.evidence ?? null,
         updated_at: now,
       });
-      await changeReport(tx, report, now, [
-        {
-          type: 'report.public_removal_updated',
-          visibility: 'internal',
-          actorId: actor.userId,
-          data: { taskId, status: input.status, evidence: input.evidence ?? null },
-        },
-      ]);
+      const events = rules.updateRemoval(taskId, input);
+      await recordChange(tx, deps, report, events, actor.userId, now);
     });
   }
 
   function recordMilestone(actor: Actor, key: string, milestone: Milestone) {
     return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
-      const column = `${milestone}_at` as const;
-      refuseUnless(decideMilestone(report.status, milestone, report[column] !== null));
-      await changeReport(
-        tx,
-        report,
-        now,
-        [
-          {
-            type: 'report.milestone_recorded',
-            visibility: 'reporter',
-            actorId: actor.userId,
-            data: { milestone },
-          },
-        ],
-        { [column]: now, status: statusAfterMilestone(report.status, milestone) },
-      );
+      const events = rules.recordMilestone(report, milestone);
+      await recordChange(tx, deps, report, events, actor.userId, now);
     });
   }
 

@@ -5,42 +5,42 @@ import type {
   MessageRecord,
   MessageType,
   RemovalTaskRecord,
-  ReportRecord,
+  Report,
 } from '../../domain/reports/index.ts';
 import { presentTime as iso } from './time-presenter.ts';
 
-export function presentReportSummary(r: ReportRecord) {
+export function presentReportSummary(r: Report) {
   return {
     key: r.key,
     status: r.status,
     summary: r.summary,
-    receivedAt: iso(r.received_at),
-    acknowledgeDueAt: iso(r.acknowledge_due_at),
-    acknowledgedAt: iso(r.acknowledged_at),
+    receivedAt: iso(r.receivedAt),
+    acknowledgeDueAt: iso(r.acknowledgeDueAt),
+    acknowledgedAt: iso(r.acknowledgedAt),
     verified: r.verified,
-    incidentId: r.incident_id,
+    incidentId: r.incidentId,
     emergency: r.emergency,
   };
 }
 
-export function presentReport(r: ReportRecord) {
+export function presentReport(r: Report) {
   return {
     ...presentReportSummary(r),
     description: r.description,
-    stepsToReproduce: r.steps_to_reproduce,
+    stepsToReproduce: r.stepsToReproduce,
     impact: r.impact,
-    firstNoticed: r.first_noticed,
+    firstNoticed: r.firstNoticed,
     affected: r.affected,
-    preferredLanguage: r.preferred_language,
-    publicUrl: r.public_url,
-    credit: { consent: r.credit_consent, name: r.credit_name },
-    acknowledgedBy: r.acknowledged_by,
-    assessedAt: iso(r.assessed_at),
-    fixedAt: iso(r.fixed_at),
-    disclosedAt: iso(r.disclosed_at),
-    closedAt: iso(r.closed_at),
-    closeReason: r.close_reason,
-    duplicateOf: r.duplicate_of,
+    preferredLanguage: r.preferredLanguage,
+    publicUrl: r.publicUrl,
+    credit: { consent: r.creditConsent, name: r.creditName },
+    acknowledgedBy: r.acknowledgedBy,
+    assessedAt: iso(r.assessedAt),
+    fixedAt: iso(r.fixedAt),
+    disclosedAt: iso(r.disclosedAt),
+    closedAt: iso(r.closedAt),
+    closeReason: r.closeReason,
+    duplicateOf: r.duplicateOf,
     version: r.version,
   };
 }

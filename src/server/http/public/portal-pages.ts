@@ -146,12 +146,12 @@ export function portalPage(
   const bodyError = errors.find((e) => e.field === 'body');
   const urlError = errors.find((e) => e.field === 'publicUrl');
   const dates: [string, number | null][] = [
-    ['Received', report.received_at],
-    ['Acknowledged', report.acknowledged_at],
-    ['Assessed', report.assessed_at],
-    ['Fixed', report.fixed_at],
-    ['Disclosed', report.disclosed_at],
-    ['Closed', report.closed_at],
+    ['Received', report.receivedAt],
+    ['Acknowledged', report.acknowledgedAt],
+    ['Assessed', report.assessedAt],
+    ['Fixed', report.fixedAt],
+    ['Disclosed', report.disclosedAt],
+    ['Closed', report.closedAt],
   ];
   return page(
     // The page is written in English whatever the reporter prefers, so its lang stays en.
@@ -171,13 +171,13 @@ export function portalPage(
                 <dd>${timeElement(at!)}</dd>`,
           )}
         ${
-          report.acknowledged_at === null
+          report.acknowledgedAt === null
             ? markup`<dt>We promised to acknowledge by</dt>
-                <dd>${timeElement(report.acknowledge_due_at)}</dd>`
+                <dd>${timeElement(report.acknowledgeDueAt)}</dd>`
             : markup`<dt>Acknowledgment promised by</dt>
                 <dd>
-                  ${timeElement(report.acknowledge_due_at)}
-                  (${report.acknowledged_at <= report.acknowledge_due_at ? 'kept' : 'late'})
+                  ${timeElement(report.acknowledgeDueAt)}
+                  (${report.acknowledgedAt <= report.acknowledgeDueAt ? 'kept' : 'late'})
                 </dd>`
         }
       </dl>

@@ -8,7 +8,7 @@ import {
   portalCsrfToken,
   portalCsrfTokenMatches,
   type IncomingFile,
-  type ReportRecord,
+  type Report,
 } from '../../domain/reports/index.ts';
 import { AppError } from '../../errors.ts';
 import { PublicUrlInput } from '../../../shared/api/reports.ts';
@@ -37,7 +37,7 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
 
   async function session(
     request: FastifyRequest,
-  ): Promise<{ token: string; report: ReportRecord } | undefined> {
+  ): Promise<{ token: string; report: Report } | undefined> {
     const token = readCookie(request, PORTAL_COOKIE);
     if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
     const report = await reports.findPortalReport(token);
@@ -46,7 +46,7 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
 
   async function renderPortal(
     token: string,
-    report: ReportRecord,
+    report: Report,
     extra: {
       errors?: { field: string; message: string }[];
       body?: string;
@@ -120,7 +120,7 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
 
   async function answerReply(
     reply: FastifyReply,
-    current: { token: string; report: ReportRecord },
+    current: { token: string; report: Report },
     values: FormValues,
     files: IncomingFile[],
   ) {
