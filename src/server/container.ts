@@ -285,6 +285,8 @@ async function assemble(
     clock,
     // Staff see a public incident's link to an internal one only where they may see that one.
     incidents: { findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref) },
+    // A published update is a notice to the customers of the internal incident it speaks for.
+    clocks: { customerNoticePublished: clocks.customerNoticePublished },
   });
   const breach = createBreachModule({
     db,

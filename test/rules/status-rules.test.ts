@@ -18,6 +18,11 @@ import {
   type StatusComponent,
 } from '../../src/server/domain/status/status-state.ts';
 import type { StatusEvent } from '../../src/server/domain/status/status-events.ts';
+import {
+  planCustomerNotice,
+  type Deadline,
+} from '../../src/server/domain/clocks/deadline-rules.ts';
+import { defaultPolicy } from '../helpers/incident-factory.ts';
 
 const component = (id: string, over: Partial<StatusComponent> = {}): StatusComponent => ({
   id,
@@ -197,5 +202,63 @@ describe('a public incident moves on purpose', () => {
         ],
       },
     });
+  });
+});
+
+describe('the clocks a notice to customers meets', () => {
+  const policy = defaultPolicy();
+  const open = (kind: Deadline['kind'], severity: string | null = 'P1') => ({
+    id: `d-${kind}`,
+    subjectType: 'incident' as const,
+    subjectId: 'inc',
+    kind,
+    ref: '',
+    status: 'pending' as const,
+    startedAt: 0,
+    dueAt: 1000,
+    stage: 0,
+    nextFireAt: 500,
+    pausedAt: null,
+    responsibleId: 'owner',
+    satisfiedBy: ['incident.note_added:public'],
+    metAt: null,
+    metBy: null,
+    severity,
+  });
+  const plan = (history: ReturnType<typeof open>[], notice: 'update' | 'final_report') =>
+    planCustomerNotice({
+      history,
+      notice,
+      metBy: 'status.update_published',
+      policy,
+      now: 2000,
+      newId: () => 'next',
+    });
+
+  it('an update meets the first notice and starts the next update at the severity’s cadence', () => {
+    const { met, create } = plan([open('customer_first_notice'), open('final_report')], 'update');
+    expect(met.map((d) => [d.kind, d.status, d.metBy, d.metAt])).toEqual([
+      ['customer_first_notice', 'met', 'status.update_published', 2000],
+    ]);
+    const every = policy.severities.find((s) => s.id === 'P1')!.customerUpdateEvery!;
+    expect(create).toMatchObject([
+      {
+        id: 'next',
+        kind: 'customer_update',
+        startedAt: 2000,
+        dueAt: 2000 + every,
+        status: 'pending',
+      },
+    ]);
+  });
+
+  it('the post-incident report meets the final report and starts nothing', () => {
+    const { met, create } = plan([open('final_report'), open('customer_update')], 'final_report');
+    expect(met.map((d) => d.kind)).toEqual(['final_report']);
+    expect(create).toEqual([]);
+  });
+
+  it('with no customer clock open, a notice meets nothing', () => {
+    expect(plan([open('response')], 'update')).toEqual({ met: [], create: [] });
   });
 });

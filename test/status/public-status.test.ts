@@ -11,6 +11,7 @@ import {
 } from '../../src/shared/api/statuspage.ts';
 import { loginAs } from '../helpers/auth.ts';
 import { freePort } from '../helpers/cli-process.ts';
+import { succeeding } from '../helpers/status.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -19,17 +20,7 @@ let comms: Record<string, string>;
 let baseUrl: string;
 const ids: Record<string, string> = {};
 
-type Method = 'GET' | 'POST' | 'PATCH';
-async function call(
-  method: Method,
-  url: string,
-  headers: Record<string, string>,
-  payload?: object,
-) {
-  const res = await t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
-  expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
-  return res.json();
-}
+const call = succeeding(() => t);
 
 const HOSTILE =
   'Fixed **now**. <script>alert(1)</script> <img src=x onerror=alert(2)> ' +

@@ -446,3 +446,61 @@ export function reporterAcknowledgment(
   d.nextFireAt = fireTime(d, d.stage, policy);
   return d;
 }
+
+/** What a notice published to customers (the public status page) does to an incident's clocks. */
+export type CustomerNotice = 'update' | 'final_report';
+
+/**
+ * A notice to customers meets the incident's open first-notice or update clock (`update`), or its
+ * final-report clock (`final_report`). A met notice starts the next update's clock at once, at the
+ * cadence of the incident's severity (`severities.X.customerUpdateEvery`); the incident's next
+ * change plans it again the same way (wantedIncidentDeadlines), so the two agree.
+ */
+export function planCustomerNotice(input: {
+  history: readonly (Deadline & { severity: string | null })[];
+  notice: CustomerNotice;
+  metBy: string;
+  policy: Policy;
+  now: number;
+  newId(): string;
+}): { met: Deadline[]; create: Deadline[] } {
+  const { history, notice, policy, now } = input;
+  const kinds: DeadlineKind[] =
+    notice === 'update' ? ['customer_first_notice', 'customer_update'] : ['final_report'];
+  const met = history
+    .filter((d) => isActive(d) && kinds.includes(d.kind))
+    .map((d): Deadline => ({
+      ...d,
+      status: 'met',
+      metAt: now,
+      metBy: input.metBy,
+      nextFireAt: null,
+      pausedAt: null,
+    }));
+  const create: Deadline[] = [];
+  const last = met[met.length - 1] as (Deadline & { severity: string | null }) | undefined;
+  const every = policy.severities.find((s) => s.id === last?.severity)?.customerUpdateEvery;
+  if (notice === 'update' && last && every !== undefined) {
+    const next: Deadline = {
+      id: input.newId(),
+      subjectType: last.subjectType,
+      subjectId: last.subjectId,
+      kind: 'customer_update',
+      ref: '',
+      status: 'pending',
+      startedAt: now,
+      dueAt: now + every,
+      stage: 0,
+      nextFireAt: null,
+      pausedAt: null,
+      responsibleId: last.responsibleId,
+      satisfiedBy: last.satisfiedBy,
+      metAt: null,
+      metBy: null,
+    };
+    next.stage = firstStageAfter(next, now, policy);
+    next.nextFireAt = fireTime(next, next.stage, policy);
+    create.push(next);
+  }
+  return { met, create };
+}

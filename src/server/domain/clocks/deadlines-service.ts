@@ -19,11 +19,13 @@ import { bypassesQuietHours, type Policy } from '../policy/index.ts';
 import {
   firstStageAfter,
   fireTime,
+  planCustomerNotice,
   planDeadlines,
   reporterAcknowledgment,
   stageStep,
   taskDone,
   wantedIncidentDeadlines,
+  type CustomerNotice,
   type Deadline,
   type RecordedEvent,
 } from './deadline-rules.ts';
@@ -351,6 +353,35 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     async measures(range: { from: number; to: number }) {
       const rows = await repo.listForMeasures(db, range.from, range.to);
       return measureDeadlines(rows, deps.clock.now());
+    },
+
+    /**
+     * A notice to customers about this incident was published (the public status page), in the
+     * caller's transaction: it meets the open first-notice or update clock, or the final report,
+     * with `metBy` on the incident's record, and starts the next update's clock.
+     */
+    async customerNoticePublished(
+      tx: Executor,
+      incidentId: string,
+      notice: CustomerNotice,
+      metBy: string,
+      now: number,
+    ): Promise<void> {
+      const history = await repo.listSubjectDeadlines(tx, incidentId);
+      const plan = planCustomerNotice({
+        history,
+        notice,
+        metBy,
+        policy: deps.policy(),
+        now,
+        newId,
+      });
+      const severity = history.find((d) => d.severity !== null)?.severity ?? null;
+      for (const d of plan.met) {
+        await repo.saveDeadline(tx, d, now);
+        await recordOnSubject(tx, d, 'deadline_met', eventData(d, { metBy }), now);
+      }
+      await repo.insertDeadlines(tx, plan.create, now, severity);
     },
 
     async listForIncident(actor: Actor, ref: string) {

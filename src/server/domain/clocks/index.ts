@@ -20,5 +20,10 @@ export {
   type ClockUser,
 } from './deadlines-service.ts';
 export type { DeadlineRecord, DeadlineListState } from './deadlines-repository.ts';
-export { DEADLINE_KINDS, type Deadline, type DeadlineKind } from './deadline-rules.ts';
+export {
+  DEADLINE_KINDS,
+  type CustomerNotice,
+  type Deadline,
+  type DeadlineKind,
+} from './deadline-rules.ts';
 export type { DeadlineMeasures, Durations, ShareMet } from './measure-rules.ts';

@@ -17,6 +17,7 @@ export type {
   PublicPage,
   ShownComponent,
   StaffIncidentView,
+  StatusClocks,
   StatusIncidentLinks,
   StatusModule,
   StatusModulePorts,

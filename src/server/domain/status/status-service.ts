@@ -24,10 +24,27 @@ export interface StatusIncidentLinks {
   ): Promise<{ id: string; key: string; visible: boolean } | null>;
 }
 
+/**
+ * What the status page needs of the clocks: a published update on a public incident that speaks
+ * for an internal incident is a notice to its customers (the first notice or the next update, or
+ * with `postmortem` the final report), met on the internal incident's clocks in the same
+ * transaction.
+ */
+export interface StatusClocks {
+  customerNoticePublished(
+    tx: Executor,
+    internalIncidentId: string,
+    notice: 'update' | 'final_report',
+    metBy: string,
+    now: number,
+  ): Promise<void>;
+}
+
 export interface StatusModulePorts {
   db: Db;
   clock: Clock;
   incidents: StatusIncidentLinks;
+  clocks: StatusClocks;
 }
 
 /** A public incident as anyone may read it: nothing of the internal incident, nor who wrote. */
@@ -95,6 +112,20 @@ export function createStatusService(ports: StatusModulePorts) {
       });
     }
     return { id: sight.id, key: sight.key };
+  }
+
+  /** The published update meets the internal incident's customer clocks, if it speaks for one. */
+  async function meetClocks(tx: Executor, state: PublicIncidentState, now: number) {
+    const update = state.updates[state.updates.length - 1];
+    if (state.internalIncidentId === null || !update) return;
+    const notice = update.status === 'postmortem' ? 'final_report' : 'update';
+    await ports.clocks.customerNoticePublished(
+      tx,
+      state.internalIncidentId,
+      notice,
+      'status.update_published',
+      now,
+    );
   }
 
   async function staffView(
@@ -172,6 +203,7 @@ export function createStatusService(ports: StatusModulePorts) {
         let state = await appendToPublicIncident(tx, id, null, events, actor.userId, now);
         const link = rules.linkInternalIncident(state, target);
         state = await appendToPublicIncident(tx, id, state, link, actor.userId, now);
+        await meetClocks(tx, state, now);
         return staffView(tx, actor, state);
       });
     },
@@ -192,6 +224,7 @@ export function createStatusService(ports: StatusModulePorts) {
         ]);
         const events = rules.publishUpdate(state, catalogue, others, input, newId(), now);
         const after = await appendToPublicIncident(tx, id, state, events, actor.userId, now);
+        await meetClocks(tx, after, now);
         return staffView(tx, actor, after);
       });
     },
