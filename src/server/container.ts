@@ -294,6 +294,8 @@ async function assemble(
     policy: () => policy.policy,
     // Breach records follow their incident's visibility.
     incidents: { findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref) },
+    // The stages that have started are the incident's deadlines: reminders, escalation, dashboard.
+    clocks: { setBreachStages: clocks.setBreachStages },
   });
   const services: Services = {
     policy: policyModule,

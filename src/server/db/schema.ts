@@ -588,6 +588,7 @@ export interface BreachSubmissionsTable {
   copy_media_type: string;
   copy_text: string;
   copy_sha256: string;
+  due_at: number | null;
   late: DbBool;
   delay_reasons: string;
   recorded_by: string | null;

@@ -9,6 +9,7 @@ import {
   RISK_LEVELS,
   RISK_LIKELIHOODS,
   RISK_SEVERITIES,
+  SUBMISSION_PARTS,
 } from '../domain/breach.ts';
 import { Time, TimeInput } from './times.ts';
 
@@ -85,6 +86,44 @@ export const RecordDetermination = z.object({
 });
 export type RecordDetermination = z.output<typeof RecordDetermination>;
 
+export const RecordSubmission = z.object({
+  regimeId: z.string().min(1).max(40),
+  stageId: z.string().min(1).max(40),
+  /** initial, additional or final; a stage that is not phased takes one submission (final). */
+  part: z.enum(SUBMISSION_PARTS).default('final'),
+  /** When it was sent or filed; not in the future, not before the stage's clock started. */
+  submittedAt: TimeInput,
+  /** To whom (the authority, its portal, the people affected). */
+  recipient: z.string().min(1, 'must not be empty').max(500),
+  /** The recipient's reference or case number ('' when it gave none). */
+  reference: z.string().max(500).default(''),
+  /** A frozen copy of exactly what was sent: stored, and its SHA-256 kept on the record. */
+  copy: z.object({
+    mediaType: z
+      .enum(['text/plain', 'text/markdown', 'text/html', 'application/json'])
+      .default('text/plain'),
+    text: z.string().min(1, 'must not be empty: the frozen copy of what was sent').max(1_000_000),
+  }),
+  /** Required when the stage was due before `submittedAt`: why it is late (GDPR Art. 33(1)). */
+  delayReasons: z.string().max(20_000).default(''),
+});
+export type RecordSubmission = z.output<typeof RecordSubmission>;
+
+export const SubmissionJson = z.object({
+  regimeId: z.string(),
+  stageId: z.string(),
+  part: z.enum(SUBMISSION_PARTS),
+  submittedAt: Time,
+  recipient: z.string(),
+  reference: z.string(),
+  copy: z.object({ mediaType: z.string(), text: z.string(), sha256: z.string() }),
+  dueAt: Time.nullable(),
+  late: z.boolean(),
+  delayReasons: z.string(),
+  recordedBy: z.string().nullable(),
+  recordedAt: Time,
+});
+
 export const DeterminationJson = z.object({
   kind: z.enum(DETERMINATION_KINDS),
   value: z.boolean(),
@@ -144,6 +183,7 @@ export const BreachDetailsJson = z.object({
   measuresProposed: z.string(),
   contactPoint: z.string(),
   determinations: z.array(DeterminationJson),
+  submissions: z.array(SubmissionJson),
 });
 
 export const BreachResponse = z.object({

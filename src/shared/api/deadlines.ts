@@ -10,6 +10,7 @@ export const DEADLINE_KIND_VALUES = [
   'customer_update',
   'final_report',
   'task_due',
+  'breach_stage',
 ] as const;
 
 export const DeadlineJson = z.object({
@@ -21,6 +22,8 @@ export const DeadlineJson = z.object({
   kind: z.enum(DEADLINE_KIND_VALUES),
   /** The task id for task_due deadlines; null otherwise. */
   taskId: z.string().nullable(),
+  /** For breach_stage deadlines: the regime's stage, "gdpr.authority"; null otherwise. */
+  breachStage: z.string().nullable(),
   status: z.enum(['pending', 'paused', 'met', 'cancelled']),
   /** Whether the due time has passed without the deadline being met. */
   breached: z.boolean(),

@@ -43,3 +43,7 @@ export const RISK_LIKELIHOODS = ['remote', 'possible', 'likely'] as const;
 export type RiskLikelihood = (typeof RISK_LIKELIHOODS)[number];
 export const RISK_SEVERITIES = ['low', 'medium', 'high'] as const;
 export type RiskSeverity = (typeof RISK_SEVERITIES)[number];
+
+/** Parts of a phased submission: the first, more information, the last. */
+export const SUBMISSION_PARTS = ['initial', 'additional', 'final'] as const;
+export type SubmissionPart = (typeof SUBMISSION_PARTS)[number];

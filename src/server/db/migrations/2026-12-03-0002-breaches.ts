@@ -43,6 +43,7 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .addColumn('copy_media_type', t.text, (c) => c.notNull())
     .addColumn('copy_text', t.text, (c) => c.notNull())
     .addColumn('copy_sha256', t.text, (c) => c.notNull())
+    .addColumn('due_at', t.time)
     .addColumn('late', t.bool, (c) => c.notNull())
     .addColumn('delay_reasons', t.text, (c) => c.notNull())
     .addColumn('recorded_by', t.id)

@@ -2,7 +2,11 @@
 // the projection that records. Every change to a breach record is one of these on its own stream
 // (stream type "breach"), never on the incident's, so its details stay with the legal role.
 import type { BreachFields } from '../../../shared/api/breach.ts';
-import type { BreachStatus, DeterminationKind } from '../../../shared/domain/breach.ts';
+import type {
+  BreachStatus,
+  DeterminationKind,
+  SubmissionPart,
+} from '../../../shared/domain/breach.ts';
 
 export type BreachFacts = BreachFields;
 
@@ -18,6 +22,20 @@ export interface BreachEventData {
     at: number;
     rationale: string;
   };
+  /** A stage submitted (or a part of it), with a frozen copy of what was sent and its hash. */
+  'breach.submitted': {
+    regimeId: string;
+    stageId: string;
+    part: SubmissionPart;
+    submittedAt: number;
+    recipient: string;
+    reference: string;
+    copy: { mediaType: string; text: string; sha256: string };
+    /** When the stage was due at the time (null: no clock ran). */
+    dueAt: number | null;
+    late: boolean;
+    delayReasons: string;
+  };
 }
 
 export type BreachEventType = keyof BreachEventData;
@@ -26,6 +44,7 @@ export const BREACH_EVENT_TYPES = [
   'breach.updated',
   'breach.status_changed',
   'breach.determined',
+  'breach.submitted',
 ] as const satisfies readonly BreachEventType[];
 
 export type BreachEvent = {

@@ -52,6 +52,29 @@ export async function appendToBreach(
           decided_at: at,
         })
         .execute();
+    } else if (event.type === 'breach.submitted') {
+      const d = event.data;
+      await tx
+        .insertInto('breach_submissions')
+        .values({
+          breach_id: breachId,
+          seq: event.seq,
+          regime_id: d.regimeId,
+          stage_id: d.stageId,
+          part: d.part,
+          submitted_at: d.submittedAt,
+          recipient: d.recipient,
+          reference: d.reference,
+          copy_media_type: d.copy.mediaType,
+          copy_text: d.copy.text,
+          copy_sha256: d.copy.sha256,
+          due_at: d.dueAt,
+          late: d.late ? 1 : 0,
+          delay_reasons: d.delayReasons,
+          recorded_by: actorId,
+          recorded_at: at,
+        })
+        .execute();
     }
   }
   const row = {

@@ -1,5 +1,9 @@
 // Reads of the breach tables: plain camelCase records out. Writes go through breach-projection.ts.
-import type { BreachStatus, DeterminationKind } from '../../../shared/domain/breach.ts';
+import type {
+  BreachStatus,
+  DeterminationKind,
+  SubmissionPart,
+} from '../../../shared/domain/breach.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { BreachFacts } from './breach-events.ts';
 import type { BreachState } from './breach-state.ts';
@@ -21,6 +25,12 @@ export async function findBreachByIncident(
     .where('breach_id', '=', row.id)
     .orderBy('seq')
     .execute();
+  const submissions = await executor
+    .selectFrom('breach_submissions')
+    .selectAll()
+    .where('breach_id', '=', row.id)
+    .orderBy('seq')
+    .execute();
   return {
     id: row.id,
     incidentId: row.incident_id,
@@ -38,6 +48,21 @@ export async function findBreachByIncident(
       decidedBy: d.decided_by,
       decidedAt: Number(d.decided_at),
       seq: Number(d.seq),
+    })),
+    submissions: submissions.map((s) => ({
+      regimeId: s.regime_id,
+      stageId: s.stage_id,
+      part: s.part as SubmissionPart,
+      submittedAt: Number(s.submitted_at),
+      recipient: s.recipient,
+      reference: s.reference,
+      copy: { mediaType: s.copy_media_type, text: s.copy_text, sha256: s.copy_sha256 },
+      dueAt: s.due_at === null ? null : Number(s.due_at),
+      late: Boolean(s.late),
+      delayReasons: s.delay_reasons,
+      recordedBy: s.recorded_by,
+      recordedAt: Number(s.recorded_at),
+      seq: Number(s.seq),
     })),
   };
 }

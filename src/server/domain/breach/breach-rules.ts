@@ -1,10 +1,17 @@
 // The breach record's rules: state and input in, the events that record the change out (or a
 // refusal that says why). Pure: the time is passed in; no database.
-import type { OpenBreach, RecordDetermination, UpdateBreach } from '../../../shared/api/breach.ts';
+import type {
+  OpenBreach,
+  RecordDetermination,
+  RecordSubmission,
+  UpdateBreach,
+} from '../../../shared/api/breach.ts';
 import type { RiskLevel, RiskLikelihood, RiskSeverity } from '../../../shared/domain/breach.ts';
 import { AppError } from '../../errors.ts';
 import { breachEvent as ev, type BreachEvent, type BreachFacts } from './breach-events.ts';
-import type { BreachState } from './breach-state.ts';
+import type { Breach } from '../policy/index.ts';
+import { planRegimeClocks, type BreachClockFacts, type RegimeClock } from './breach-clock-rules.ts';
+import { currentDeterminations, type BreachState } from './breach-state.ts';
 
 const fieldError = (field: string, message: string) =>
   new AppError('VALIDATION', `${field} ${message}`, { errors: [{ field, message }] });
@@ -143,6 +150,104 @@ export function recordDetermination(
       value: input.value,
       at,
       rationale: input.rationale,
+    }),
+  ];
+}
+
+/** What the clocks read of a record: the determinations in force and the submissions. */
+export function clockFacts(state: BreachState): BreachClockFacts {
+  const determinations: BreachClockFacts['determinations'] = {};
+  for (const [kind, d] of Object.entries(currentDeterminations(state))) {
+    determinations[kind as keyof typeof determinations] = { value: d.value, at: d.at };
+  }
+  return { determinations, submissions: state.submissions };
+}
+
+/** Every regime's stages for this record, by the policy's breach section. */
+export function regimeClocks(state: BreachState, breach: Breach): RegimeClock[] {
+  return planRegimeClocks(breach, clockFacts(state));
+}
+
+/**
+ * A stage is met by recording its submission: when, to whom, the reference, and a frozen copy of
+ * what was sent (hashed by the caller). Not before the stage's clock started (its determination,
+ * or the earlier stage it follows), not in the future; after the due time only with the reasons
+ * for the delay. A stage that is not phased takes one submission; a phased one takes parts until
+ * its final part.
+ */
+export function recordSubmission(
+  state: BreachState,
+  breach: Breach,
+  input: RecordSubmission,
+  copySha256: string,
+  now: number,
+): BreachEvent[] {
+  const regime = breach.regimes.find((r) => r.id === input.regimeId);
+  if (!regime) {
+    throw fieldError(
+      'regimeId',
+      `is not one of the policy's regimes (${breach.regimes.map((r) => r.id).join(', ') || 'none'})`,
+    );
+  }
+  const stage = regime.stages.find((st) => st.id === input.stageId);
+  if (!stage) {
+    throw fieldError(
+      'stageId',
+      `is not a stage of ${regime.id} (${regime.stages.map((st) => st.id).join(', ')})`,
+    );
+  }
+  const clock = regimeClocks(state, breach)
+    .find((r) => r.regimeId === regime.id)!
+    .stages.find((c) => c.stageId === stage.id)!;
+  if (clock.startedAt === null || clock.dueAt === null) {
+    const waitsFor =
+      stage.from !== undefined
+        ? `the determination ${stage.from} (recorded as yes)` +
+          (regime.trigger !== stage.from ? ` and ${regime.trigger}` : '')
+        : `the submission of ${stage.fromSubmissionOf}`;
+    throw refuse(`${regime.id}.${stage.id} has not started: it waits for ${waitsFor}`, {
+      regimeId: regime.id,
+      stageId: stage.id,
+    });
+  }
+  if (input.submittedAt > now) throw fieldError('submittedAt', 'must not be in the future');
+  if (input.submittedAt < clock.startedAt) {
+    throw fieldError(
+      'submittedAt',
+      `must not be before the stage started (${new Date(clock.startedAt).toISOString()}, the moment of what it follows)`,
+    );
+  }
+  const earlier = state.submissions.filter(
+    (x) => x.regimeId === regime.id && x.stageId === stage.id,
+  );
+  if (earlier.length > 0 && !stage.phased) {
+    throw refuse(`${regime.id}.${stage.id} was already submitted and is not phased`);
+  }
+  if (earlier.some((x) => x.part === 'final')) {
+    throw refuse(`${regime.id}.${stage.id} already has its final part`);
+  }
+  if (earlier.length > 0 && input.part === 'initial') {
+    throw fieldError('part', 'must be additional or final: the initial part was submitted');
+  }
+  const late = earlier.length === 0 && input.submittedAt > clock.dueAt;
+  if (late && input.delayReasons.trim() === '') {
+    throw fieldError(
+      'delayReasons',
+      `is required: the stage was due ${new Date(clock.dueAt).toISOString()}; say why it is late`,
+    );
+  }
+  return [
+    ev('breach.submitted', {
+      regimeId: regime.id,
+      stageId: stage.id,
+      part: input.part,
+      submittedAt: input.submittedAt,
+      recipient: input.recipient,
+      reference: input.reference,
+      copy: { mediaType: input.copy.mediaType, text: input.copy.text, sha256: copySha256 },
+      dueAt: clock.dueAt,
+      late,
+      delayReasons: input.delayReasons,
     }),
   ];
 }

@@ -2,7 +2,13 @@
 // visibility rule) and the record, let the rules decide, record the events. Details are for
 // breach.read (the legal role, admins); everyone who may see the incident sees that a record
 // exists and its clocks.
-import type { OpenBreach, RecordDetermination, UpdateBreach } from '../../../shared/api/breach.ts';
+import { createHash } from 'node:crypto';
+import type {
+  OpenBreach,
+  RecordDetermination,
+  RecordSubmission,
+  UpdateBreach,
+} from '../../../shared/api/breach.ts';
 import type { Clock } from '../../clock.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import type { Db, Executor } from '../../db/schema.ts';
@@ -10,11 +16,11 @@ import { can, type Actor } from '../actor.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Policy } from '../policy/index.ts';
-import { planRegimeClocks, type RegimeClock } from './breach-clock-rules.ts';
+import type { RegimeClock } from './breach-clock-rules.ts';
 import { appendToBreach } from './breach-projection.ts';
 import { findBreachByIncident } from './breach-repository.ts';
 import * as rules from './breach-rules.ts';
-import { currentDeterminations, type BreachState } from './breach-state.ts';
+import type { BreachState } from './breach-state.ts';
 
 /** What the breach subject needs of incidents: one incident as this actor may see it. */
 export interface BreachIncidents {
@@ -26,12 +32,33 @@ export interface BreachIncidents {
   ): Promise<{ id: string; key: string; visible: boolean } | null>;
 }
 
+/** A running or submitted stage as a deadline of the clocks subject. */
+export interface BreachStageDeadline {
+  /** "regime.stage" */
+  ref: string;
+  startedAt: number;
+  dueAt: number;
+  submittedAt: number | null;
+  responsibleId: string | null;
+}
+
+/** What the breach subject needs of the clocks: its stages kept as the incident's deadlines. */
+export interface BreachClocks {
+  setBreachStages(
+    tx: Executor,
+    incidentId: string,
+    stages: readonly BreachStageDeadline[],
+    now: number,
+  ): Promise<void>;
+}
+
 export interface BreachServiceDeps {
   db: Db;
   clock: Clock;
   /** The policy in force: its breach section lists the regimes. */
   policy: () => Policy;
   incidents: BreachIncidents;
+  clocks: BreachClocks;
 }
 
 /** A breach record as one caller may see it. */
@@ -62,14 +89,27 @@ export function createBreachService(deps: BreachServiceDeps) {
     return { incident, state };
   }
 
-  function clocksOf(state: BreachState): RegimeClock[] {
-    const determinations = Object.fromEntries(
-      Object.entries(currentDeterminations(state)).map(([kind, d]) => [
-        kind,
-        { value: d.value, at: d.at },
-      ]),
+  const clocksOf = (state: BreachState): RegimeClock[] =>
+    rules.regimeClocks(state, deps.policy().breach);
+
+  /** The stages that have started become (or stay, or stop being) the incident's deadlines. */
+  async function syncDeadlines(tx: Executor, state: BreachState, now: number) {
+    const stages = clocksOf(state).flatMap((regime) =>
+      regime.stages.flatMap((s) =>
+        s.startedAt === null || s.dueAt === null
+          ? []
+          : [
+              {
+                ref: `${s.regimeId}.${s.stageId}`,
+                startedAt: s.startedAt,
+                dueAt: s.dueAt,
+                submittedAt: s.submittedAt,
+                responsibleId: state.openedBy,
+              },
+            ],
+      ),
     );
-    return planRegimeClocks(deps.policy().breach, { determinations, submissions: [] });
+    await deps.clocks.setBreachStages(tx, state.incidentId, stages, now);
   }
 
   function view(actor: Actor, incidentKey: string, state: BreachState): BreachView {
@@ -131,6 +171,25 @@ export function createBreachService(deps: BreachServiceDeps) {
         const now = clock.now();
         const events = rules.recordDetermination(state, input, now);
         const after = await appendToBreach(tx, state.id, state, events, actor.userId, now);
+        await syncDeadlines(tx, after, now);
+        return view(actor, incident.key, after);
+      });
+    },
+
+    /** Records a stage's submission with its frozen copy (hashed here); meets its deadline. */
+    async recordSubmission(
+      actor: Actor,
+      ref: string,
+      input: RecordSubmission,
+    ): Promise<BreachView> {
+      assertMayChange(actor);
+      const sha256 = createHash('sha256').update(input.copy.text, 'utf8').digest('hex');
+      return inTransaction(db, async (tx) => {
+        const { incident, state } = await load(tx, actor, ref);
+        const now = clock.now();
+        const events = rules.recordSubmission(state, deps.policy().breach, input, sha256, now);
+        const after = await appendToBreach(tx, state.id, state, events, actor.userId, now);
+        await syncDeadlines(tx, after, now);
         return view(actor, incident.key, after);
       });
     },

@@ -1,7 +1,7 @@
 // A breach record's state: the reduction of its events. The projection writes the same state to
 // rows, and the repository reads it back; a property of the design, tested on both databases.
 import type { BreachStatus, DeterminationKind } from '../../../shared/domain/breach.ts';
-import type { BreachFacts, RecordedBreachEvent } from './breach-events.ts';
+import type { BreachEventData, BreachFacts, RecordedBreachEvent } from './breach-events.ts';
 
 export interface Determination {
   kind: DeterminationKind;
@@ -12,6 +12,12 @@ export interface Determination {
   decidedAt: number;
   seq: number;
 }
+
+export type Submission = BreachEventData['breach.submitted'] & {
+  recordedBy: string | null;
+  recordedAt: number;
+  seq: number;
+};
 
 export interface BreachState {
   id: string;
@@ -24,6 +30,8 @@ export interface BreachState {
   updatedAt: number;
   /** Every determination in the order recorded; the latest of a kind is the one in force. */
   determinations: Determination[];
+  /** Every submission in the order recorded. */
+  submissions: Submission[];
 }
 
 export function applyBreachEvent(
@@ -42,6 +50,7 @@ export function applyBreachEvent(
       openedBy: event.actorId,
       updatedAt: event.at,
       determinations: [],
+      submissions: [],
     };
   }
   if (!state) throw new Error(`${event.type} before breach.opened on ${breachId}`);
@@ -62,6 +71,14 @@ export function applyBreachEvent(
             decidedAt: event.at,
             seq: event.seq,
           },
+        ],
+      };
+    case 'breach.submitted':
+      return {
+        ...next,
+        submissions: [
+          ...state.submissions,
+          { ...event.data, recordedBy: event.actorId, recordedAt: event.at, seq: event.seq },
         ],
       };
   }

@@ -11,7 +11,12 @@ export function createBreachModule(ports: BreachPorts) {
 
 export type BreachModule = ReturnType<typeof createBreachModule>;
 
-export type { BreachIncidents, BreachView } from './breach-service.ts';
+export type {
+  BreachClocks,
+  BreachIncidents,
+  BreachStageDeadline,
+  BreachView,
+} from './breach-service.ts';
 export type { BreachState, Determination } from './breach-state.ts';
 export type { RegimeClock, StageClock } from './breach-clock-rules.ts';
 export { riskLevel } from './breach-rules.ts';

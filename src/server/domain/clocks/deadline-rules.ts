@@ -12,6 +12,8 @@ export const DEADLINE_KINDS = [
   'customer_update',
   'final_report',
   'task_due',
+  /** A stage of a breach regime (ref: "regime.stage"), planned by the breach subject. */
+  'breach_stage',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
@@ -62,6 +64,8 @@ export function policyRule(kind: DeadlineKind, severity: string | null): string 
       return 'clocks.finalReportWithin';
     case 'task_due':
       return 'tasks.dueAt';
+    case 'breach_stage':
+      return 'breach.regimes';
   }
 }
 

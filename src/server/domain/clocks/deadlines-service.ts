@@ -112,6 +112,18 @@ export interface DeadlinesDeps {
 
 export type DeadlinesService = ReturnType<typeof createDeadlinesService>;
 
+/** A running or submitted stage of a breach regime, as the breach subject hands it over. */
+export interface BreachStageClock {
+  /** "regime.stage", e.g. "gdpr.authority". */
+  ref: string;
+  startedAt: number;
+  dueAt: number;
+  /** Set once the stage was submitted: its deadline is met then. */
+  submittedAt: number | null;
+  /** Who is reminded: the legal role member who keeps the record. */
+  responsibleId: string | null;
+}
+
 const EVENT_OF_STEP = {
   reminder: 'deadline_reminded',
   breach: 'deadline_breached',
@@ -152,7 +164,10 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       data: e.data as unknown as Record<string, unknown>,
       visibility: e.visibility,
     }));
-    const history = await repo.listSubjectDeadlines(tx, state.id);
+    // Breach stages are planned by the breach subject (setBreachStages), not by incident changes.
+    const history = (await repo.listSubjectDeadlines(tx, state.id)).filter(
+      (d) => d.kind !== 'breach_stage',
+    );
     const plan = planDeadlines({
       subjectType: 'incident',
       subjectId: state.id,
@@ -307,8 +322,70 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     }
   }
 
+  /**
+   * The breach stages of an incident as deadlines (kind breach_stage, ref "regime.stage"): one
+   * per running stage, due when the regime says; a submitted stage's deadline is met at its
+   * submission, one no longer running (a determination changed to no) is cancelled. Met ones
+   * are recorded on the incident's stream (incident.deadline_met).
+   */
+  async function setBreachStages(
+    tx: Executor,
+    incidentId: string,
+    stages: readonly BreachStageClock[],
+    now: number,
+  ): Promise<void> {
+    const history = (await repo.listSubjectDeadlines(tx, incidentId)).filter(
+      (d) => d.kind === 'breach_stage',
+    );
+    const submitted = new Map(
+      stages.filter((s) => s.submittedAt !== null).map((s) => [s.ref, s.submittedAt!]),
+    );
+    const plan = planDeadlines({
+      subjectType: 'incident',
+      subjectId: incidentId,
+      history,
+      events: [],
+      want: () =>
+        stages
+          .filter((s) => s.submittedAt === null)
+          .map((s) => ({
+            kind: 'breach_stage' as const,
+            ref: s.ref,
+            startedAt: s.startedAt,
+            dueAt: s.dueAt,
+            responsibleId: s.responsibleId,
+            satisfiedBy: [],
+            pausable: false,
+          })),
+      paused: false,
+      // The ladder of the policy in force (the incident's version is read outside transactions).
+      policy: deps.policy(),
+      now,
+      newId,
+      endedAsMet: (d) => submitted.has(d.ref),
+    });
+    const met = plan.met.map((d) => ({
+      ...d,
+      metAt: submitted.get(d.ref) ?? now,
+      metBy: 'breach.submitted',
+    }));
+    await repo.insertDeadlines(tx, plan.create, now);
+    for (const d of [...plan.update, ...met, ...plan.cancelled]) {
+      await repo.saveDeadline(tx, d, now);
+    }
+    if (met.length > 0) {
+      await deps.incidents.recordClockEvents(
+        tx,
+        incidentId,
+        met.map((d) => incidentEvent('incident.deadline_met', eventData(d, { metBy: d.metBy }))),
+        now,
+      );
+    }
+  }
+
   return {
     afterIncidentChange,
+    setBreachStages,
     reportReceived,
     reportEvents,
     fireClaimed,

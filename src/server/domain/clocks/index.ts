@@ -14,6 +14,7 @@ export {
   createDeadlinesService,
   listDeadlinesForOperator,
   type DeadlinesService,
+  type BreachStageClock,
   type DeadlinesDeps,
   type ClockIncidents,
   type ClockReports,

@@ -54,6 +54,7 @@ const KIND_WORDS: Record<Deadline['kind'], string> = {
   customer_update: 'update customers',
   final_report: 'write the final report',
   task_due: 'finish the task',
+  breach_stage: 'submit the breach notification',
 };
 
 /** The subject of a deadline as a notice to this reader names it (null: it is gone). */

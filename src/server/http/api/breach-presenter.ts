@@ -54,6 +54,20 @@ export function presentBreach(view: BreachView, policy: Policy): BreachResponse 
         decidedAt: presentTime(d.decidedAt),
         tookMs: d.kind === 'became_aware' || !aware ? null : d.decidedAt - aware.at,
       })),
+      submissions: details.submissions.map((s) => ({
+        regimeId: s.regimeId,
+        stageId: s.stageId,
+        part: s.part,
+        submittedAt: presentTime(s.submittedAt),
+        recipient: s.recipient,
+        reference: s.reference,
+        copy: s.copy,
+        dueAt: presentTime(s.dueAt),
+        late: s.late,
+        delayReasons: s.delayReasons,
+        recordedBy: s.recordedBy,
+        recordedAt: presentTime(s.recordedAt),
+      })),
     },
   };
 }

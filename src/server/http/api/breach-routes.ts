@@ -7,6 +7,7 @@ import {
   BreachResponse,
   OpenBreach,
   RecordDetermination,
+  RecordSubmission,
   UpdateBreach,
 } from '../../../shared/api/breach.ts';
 import { IncidentRef } from '../../../shared/api/incidents.ts';
@@ -107,6 +108,34 @@ export async function breachRoutes(
     },
     async (request, reply) => {
       const view = await breach.recordDetermination(
+        actorOf(request),
+        request.params.ref,
+        request.body,
+      );
+      return reply.code(201).send(presentBreach(view, policy()));
+    },
+  );
+
+  api.post(
+    `${url}/submissions`,
+    {
+      config: { permission: 'breach.manage' },
+      schema: {
+        summary: "Record a stage's submission with a frozen copy of what was sent",
+        description:
+          'Meets the stage (its deadline) as of `submittedAt`. The copy is stored and its SHA-256 ' +
+          'kept on the record. Refused (400, naming the field) before the stage started, in the ' +
+          'future, without a copy, or late without `delayReasons`; refused (422) for a stage ' +
+          'whose determination is not recorded, or a second submission of a stage that is not ' +
+          'phased.',
+        tags,
+        params: IncidentRef,
+        body: RecordSubmission,
+        response: { 201: BreachResponse, 422: refused },
+      },
+    },
+    async (request, reply) => {
+      const view = await breach.recordSubmission(
         actorOf(request),
         request.params.ref,
         request.body,

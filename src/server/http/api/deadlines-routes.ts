@@ -28,7 +28,8 @@ export function presentDeadline(
     subjectId: d.subjectId,
     subjectKey: keys.get(d.subjectId) ?? null,
     kind: d.kind,
-    taskId: d.ref === '' ? null : d.ref,
+    taskId: d.kind === 'task_due' && d.ref !== '' ? d.ref : null,
+    breachStage: d.kind === 'breach_stage' ? d.ref : null,
     status: d.status,
     breached:
       d.breachedAt !== null ||
