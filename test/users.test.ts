@@ -2,7 +2,7 @@
 // change roles, mark people away, and disable them, which ends their sessions and tokens at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../src/server/clock.ts';
-import { listActiveUsers } from '../src/server/domain/accounts/users-service.ts';
+import { listActiveUsers } from '../src/server/domain/accounts/user-service.ts';
 import { createTokenFor, createUser, linkToken, loginAs, signIn } from './helpers/auth.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 

@@ -5,7 +5,7 @@ import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { Config } from '../../config.ts';
 import type { Actor } from '../actor.ts';
 import { permissionsForRoles } from './role-permissions.ts';
-import type { UserRecord } from './users-repository.ts';
+import type { UserRecord } from './user-repository.ts';
 
 export interface RequestOrigin {
   ip?: string;

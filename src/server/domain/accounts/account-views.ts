@@ -1,7 +1,7 @@
 // Shapes records for the API: never a raw row, never a hash or a secret.
 import type { ApiTokensTable } from '../../db/schema.ts';
 import type { TokenView, UserView } from '../../../shared/api/accounts.ts';
-import type { UserRecord } from './users-repository.ts';
+import type { UserRecord } from './user-repository.ts';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 

@@ -7,8 +7,8 @@ import { createMfaService } from './mfa-service.ts';
 import { createOidcService, type OidcProvider } from './oidc-service.ts';
 import { createPasswordService } from './password-service.ts';
 import { createSessionService } from './session-service.ts';
-import { createTokensService } from './tokens-service.ts';
-import { createUsersService } from './users-service.ts';
+import { createTokensService } from './token-service.ts';
+import { createUsersService } from './user-service.ts';
 
 import { listRoles, parseRoleNames } from './role-names.ts';
 import { sweepExpiredCredentials } from './sweep-service.ts';
@@ -57,8 +57,8 @@ export { SWEEP_KEEP_DAYS } from './sweep-service.ts';
 
 export type AccountsModule = ReturnType<typeof createAccountsModule>;
 
-export type { ActiveUser } from './users-service.ts';
-export type { UserRecord } from './users-repository.ts';
+export type { ActiveUser } from './user-service.ts';
+export type { UserRecord } from './user-repository.ts';
 export type { SignedIn } from './session-service.ts';
 export type { RequestOrigin } from './account-actors.ts';
 export { OIDC_CALLBACK_PATH, type OidcChecks, type OidcProvider } from './oidc-service.ts';

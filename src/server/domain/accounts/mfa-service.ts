@@ -5,15 +5,11 @@ import type { Db, Executor } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { can, type Actor } from '../actor.ts';
 import { recordAudit } from '../audit/index.ts';
-import {
-  endUserSessions,
-  replaceRecoveryCodes,
-  useRecoveryCode,
-} from './credentials-repository.ts';
+import { endUserSessions, replaceRecoveryCodes, useRecoveryCode } from './credential-repository.ts';
 import type { SecretBox } from './secret-box.ts';
 import { newRecoveryCode, normaliseRecoveryCode, sha256 } from './secrets.ts';
 import { acceptTotp, enrolmentDetails, newTotpSecret } from './totp.ts';
-import { claimTotpStep, findUserById, updateUser, type UserRecord } from './users-repository.ts';
+import { claimTotpStep, findUserById, updateUser, type UserRecord } from './user-repository.ts';
 
 export interface MfaDeps {
   db: Db;

@@ -12,7 +12,7 @@ import { parseRoleMap, rolesFromClaim, verifiedEmail } from './oidc-rules.ts';
 import { newSecret, sha256 } from './secrets.ts';
 import type { RequestOrigin } from './account-actors.ts';
 import { openSession, type SignedIn } from './session-service.ts';
-import { findUserByEmail, insertUser, updateUser, type UserRecord } from './users-repository.ts';
+import { findUserByEmail, insertUser, updateUser, type UserRecord } from './user-repository.ts';
 
 export interface OidcChecks {
   state: string;

@@ -2,7 +2,7 @@
 // never reaches a server log or a Referer header; only its hash is stored.
 import { HOUR } from '../../clock.ts';
 import type { Executor, OneTimeLinkPurpose } from '../../db/schema.ts';
-import { insertLink, retireLinks } from './credentials-repository.ts';
+import { insertLink, retireLinks } from './credential-repository.ts';
 import { newSecret, sha256 } from './secrets.ts';
 
 export interface LinkSettings {

@@ -6,12 +6,12 @@ import type { Db } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { Actor } from '../actor.ts';
 import { recordAudit } from '../audit/index.ts';
-import { endUserSessions } from './credentials-repository.ts';
+import { endUserSessions } from './credential-repository.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { sha256 } from './secrets.ts';
-import { revokeAllTokens } from './tokens-service.ts';
-import { checkPassword } from './users-service.ts';
-import { findUserById, updateUser } from './users-repository.ts';
+import { revokeAllTokens } from './token-service.ts';
+import { checkPassword } from './user-service.ts';
+import { findUserById, updateUser } from './user-repository.ts';
 
 export interface PasswordDeps {
   db: Db;

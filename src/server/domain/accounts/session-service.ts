@@ -22,7 +22,7 @@ import {
   markTokenUsed,
   touchSession,
   useRecoveryCode,
-} from './credentials-repository.ts';
+} from './credential-repository.ts';
 import { verifyPassword } from './passwords.ts';
 import {
   actorForToken,
@@ -41,7 +41,7 @@ import {
 } from './sign-in-throttle.ts';
 import { useTotpCode } from './mfa-service.ts';
 import { acceptTotp } from './totp.ts';
-import { findUserByEmail, findUserById, type UserRecord } from './users-repository.ts';
+import { findUserByEmail, findUserById, type UserRecord } from './user-repository.ts';
 
 export interface SessionDeps {
   db: Db;

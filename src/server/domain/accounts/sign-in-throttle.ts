@@ -4,7 +4,7 @@
 // is checked, by compare-and-set, so guesses sent in parallel cannot all get in before the first
 // failure is written; an attempt that turns out right gives its count back.
 import type { Db, Executor } from '../../db/schema.ts';
-import { clearCounter, findCounters, replaceCounter } from './credentials-repository.ts';
+import { clearCounter, findCounters, replaceCounter } from './credential-repository.ts';
 import {
   afterFailure,
   lockedFor,

@@ -2,7 +2,7 @@
 // links, stale sign-in flows and failure counters go once they can no longer matter.
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/schema.ts';
-import { sweepExpired } from './credentials-repository.ts';
+import { sweepExpired } from './credential-repository.ts';
 
 /** Ended sessions stay listed this long (for "recent sign-ins"), then go. */
 export const SWEEP_KEEP_DAYS = 30;

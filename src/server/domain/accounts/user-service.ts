@@ -15,9 +15,9 @@ import { can, systemActor, type Actor } from '../actor.ts';
 import { recordAudit, type AnonymousCaller } from '../audit/index.ts';
 import { effectiveRoles } from './account-actors.ts';
 import { presentUser } from './account-views.ts';
-import { claimLink, endUserSessions, revokeUserTokens } from './credentials-repository.ts';
+import { claimLink, endUserSessions, revokeUserTokens } from './credential-repository.ts';
 import { issueLink } from './one-time-links.ts';
-import { revokeAllTokens } from './tokens-service.ts';
+import { revokeAllTokens } from './token-service.ts';
 import { isAway } from './sign-in-rules.ts';
 import { passwordProblem } from './password-rules.ts';
 import { hashPassword } from './passwords.ts';
@@ -31,7 +31,7 @@ import {
   updateUser,
   type UserChanges,
   type UserRecord,
-} from './users-repository.ts';
+} from './user-repository.ts';
 
 export interface UsersDeps {
   db: Db;

@@ -14,7 +14,7 @@ import {
   listUserTokens,
   revokeToken,
   revokeUserTokens,
-} from './credentials-repository.ts';
+} from './credential-repository.ts';
 import { newSecret, sha256 } from './secrets.ts';
 
 export interface TokensDeps {
