@@ -244,6 +244,8 @@ describe('nothing of an internal incident reaches the public side', () => {
       '/api/v2/components.json',
       '/api/v2/incidents.json',
       '/api/v2/incidents/unresolved.json',
+      '/status/history.atom',
+      '/status/history.rss',
     ];
     for (const url of urls) {
       const res = await t.app.inject({ method: 'GET', url });
@@ -254,6 +256,36 @@ describe('nothing of an internal incident reaches the public side', () => {
         );
       }
     }
+  });
+});
+
+describe('the Atom and RSS feeds', () => {
+  it('carry every incident with its updates, hostile text inert and no way out of CDATA', async () => {
+    t.clock.advance(60_000);
+    await call('POST', `/api/v1/status/incidents/${ids.slow}/updates`, comms, {
+      status: 'monitoring',
+      body: 'Watching ]]> <script>alert(4)</script> closely.',
+    });
+    const atom = await t.app.inject({ method: 'GET', url: '/status/history.atom' });
+    expect(atom.statusCode).toBe(200);
+    expect(atom.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
+    expect(atom.headers.etag).toBeDefined();
+    const xml = atom.body;
+    expect(xml).toContain(
+      '<title type="html"><![CDATA[Slow API &lt;b&gt;responses&lt;/b&gt;]]></title>',
+    );
+    expect(xml).toContain(`<link href="${baseUrl}/status/incidents/${ids.slow}"/>`);
+    expect(xml).toContain('Watching ]]&gt; &lt;script&gt;alert(4)&lt;/script&gt; closely.');
+    expect(xml).toContain('Invoices went out.');
+    expect(xml).not.toMatch(/<script|href="javascript:|<img/i);
+    // Every CDATA section closes where it was meant to: text cannot end one early.
+    expect(xml.split('<![CDATA[').length).toBe(xml.split(']]>').length);
+
+    const rss = await t.app.inject({ method: 'GET', url: '/status/history.rss' });
+    expect(rss.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
+    expect(rss.body).toContain(`<link>${baseUrl}/status/incidents/${ids.past}</link>`);
+    expect(rss.body).not.toMatch(/<script|href="javascript:|<img/i);
+    expect(rss.body.split('<![CDATA[').length).toBe(rss.body.split(']]>').length);
   });
 });
 

@@ -179,5 +179,6 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
   await app.register(statusSite, {
     status: container.services.status,
     pageName: config.statusPageName,
+    baseUrl: config.baseUrl,
   });
 }

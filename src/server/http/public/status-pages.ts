@@ -107,7 +107,11 @@ export function statusPage(
             : markup`<p>No incidents reported.</p>`
         }
       </section>
-      <p><a href="/api/v2/summary.json">This page as JSON</a></p>`,
+      <p>
+        Follow: <a href="/status/history.atom">Atom feed</a> ·
+        <a href="/status/history.rss">RSS feed</a> ·
+        <a href="/api/v2/summary.json">this page as JSON</a>
+      </p>`,
   );
 }
 

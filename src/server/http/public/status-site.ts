@@ -7,15 +7,16 @@ import type { StatusModule } from '../../domain/status/index.ts';
 import { STATUS_MAX_AGE } from '../api/statuspage-routes.ts';
 import { conditionalGet } from '../conditional-get.ts';
 import { sendHtml } from './respond.ts';
+import { historyFeed } from './status-feeds.ts';
 import { incidentPage, statusPage } from './status-pages.ts';
 
 const IncidentParams = z.object({ id: z.string().min(1).max(100) });
 
 export async function statusSite(
   app: FastifyInstance,
-  opts: { status: StatusModule; pageName: string },
+  opts: { status: StatusModule; pageName: string; baseUrl: string },
 ) {
-  const { status, pageName } = opts;
+  const { status, pageName, baseUrl } = opts;
   const cacheable = { config: { public: true }, onSend: conditionalGet };
   const cache = `public, max-age=${STATUS_MAX_AGE}, must-revalidate`;
 
@@ -35,4 +36,20 @@ export async function statusSite(
       return sendHtml(reply, 200, incidentPage(pageName, incident, view.components));
     },
   );
+
+  app.get('/status/history.atom', cacheable, async (_request, reply) => {
+    const feed = historyFeed(pageName, baseUrl, await status.listPublicIncidents(50));
+    return reply
+      .header('cache-control', cache)
+      .type('application/atom+xml; charset=utf-8')
+      .send(feed.atom1());
+  });
+
+  app.get('/status/history.rss', cacheable, async (_request, reply) => {
+    const feed = historyFeed(pageName, baseUrl, await status.listPublicIncidents(50));
+    return reply
+      .header('cache-control', cache)
+      .type('application/rss+xml; charset=utf-8')
+      .send(feed.rss2());
+  });
 }

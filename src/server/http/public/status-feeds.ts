@@ -1,0 +1,49 @@
+// The status page's history as Atom and RSS feeds (/status/history.atom, /status/history.rss):
+// one entry per public incident, newest first, with every update. Built with the `feed` library
+// from what the public may read. Names are escaped before they go out as HTML (feed readers take
+// entry titles as HTML), and update bodies are the same safe Markdown rendering as the page.
+import { Feed } from 'feed';
+import type { PublicIncident } from '../../domain/status/index.ts';
+import { INCIDENT_STATUS_WORDS } from '../../../shared/domain/status.ts';
+import { escapeHtml, formatTime, markup } from './html.ts';
+import { renderMarkdown } from './markdown.ts';
+import { incidentHref } from './status-pages.ts';
+
+export function historyFeed(
+  pageName: string,
+  baseUrl: string,
+  incidents: readonly PublicIncident[],
+): Feed {
+  const home = new URL('/status', baseUrl).href;
+  const updated = Math.max(0, ...incidents.map((i) => i.updatedAt));
+  const feed = new Feed({
+    id: home,
+    title: `${pageName}: incident history`,
+    link: home,
+    updated: new Date(updated),
+    generator: 'Stopline',
+    copyright: '',
+    feedLinks: {
+      atom: new URL('/status/history.atom', baseUrl).href,
+      rss: new URL('/status/history.rss', baseUrl).href,
+    },
+  });
+  for (const incident of incidents) {
+    const link = new URL(incidentHref(incident.id), baseUrl).href;
+    const updates = [...incident.updates].reverse();
+    const content = updates.map(
+      (u) =>
+        markup`<p><strong>${INCIDENT_STATUS_WORDS[u.status]}</strong> · ${formatTime(u.displayAt)}</p>
+          ${renderMarkdown(u.body)}`,
+    );
+    feed.addItem({
+      title: escapeHtml(incident.name),
+      id: link,
+      link,
+      date: new Date(incident.updatedAt),
+      published: new Date(incident.startedAt),
+      content: markup`${content}`.value,
+    });
+  }
+  return feed;
+}
