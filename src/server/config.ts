@@ -143,6 +143,11 @@ export const CONFIG_KEYS = {
     help: 'Address for security reports by e-mail; listed in security.txt and on the report pages',
     default: '(unset)',
   },
+  statusHost: {
+    env: 'STOPLINE_STATUS_HOST',
+    help: 'A host name of its own for the status page (e.g. status.example.com): requests for / with this Host get the status page',
+    default: '(unset)',
+  },
   statusPageName: {
     env: 'STOPLINE_STATUS_PAGE_NAME',
     help: 'Name of the public status page (/status), shown as its heading and as page.name in /api/v2',
@@ -292,6 +297,13 @@ export const ConfigSchema = z
     policyFile: z.string().min(1, 'must not be empty').optional(),
     securityEmail: z.email({ error: 'must be an e-mail address' }).optional(),
     securityPgpKeyUrl: url(['https:', 'http:']).optional(),
+    statusHost: z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+        'must be a lower-case host name without port or scheme, e.g. status.example.com',
+      )
+      .optional(),
     statusPageName: z
       .string()
       .trim()

@@ -39,6 +39,14 @@ import { metricsRoutes } from './metrics-routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** `/` (with or without a query) on the status host is the status page; anything else stays. */
+export function statusRoot(url: string, host: string | undefined, statusHost?: string): string {
+  if (!statusHost || !host) return url;
+  const hostname = host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+  if (hostname !== statusHost) return url;
+  return url === '/' || url.startsWith('/?') ? `/status${url.slice(1)}` : url;
+}
+
 export async function buildApp(container: Container): Promise<FastifyInstance> {
   const { config } = container;
   const app = Fastify({
@@ -50,6 +58,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
     },
+    // The status page's own host name (STOPLINE_STATUS_HOST) shows the status page at its root.
+    rewriteUrl: (req) => statusRoot(req.url ?? '/', req.headers.host, config.statusHost),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     // A client that sends its headers or body too slowly is answered 408 and cut off, so slow
