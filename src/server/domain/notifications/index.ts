@@ -1,7 +1,7 @@
 // The notifications subject's public surface: notices enqueued in other subjects' transactions,
 // staff preferences, webhook endpoints, the outbox for admins, and the retry rules the delivery
 // worker follows.
-import { createNotificationsService, type NotificationsDeps } from './notifications-service.ts';
+import { createNotificationsService, type NotificationsDeps } from './notification-service.ts';
 
 export type NotificationsPorts = NotificationsDeps;
 
@@ -19,14 +19,14 @@ export {
   type NoticeStaff,
   type NotificationsDeps,
   type NotificationsService,
-} from './notifications-service.ts';
+} from './notification-service.ts';
 export {
   enqueueDeadlineEvent,
   enqueueUserNotice,
   LINE_STOP_ROLES,
   type NoticeStaffMember,
   type UserNotice,
-} from './notices-outbox.ts';
+} from './notice-outbox.ts';
 export { nextAttemptAt, retryDelay, type RetryPolicy } from './delivery-rules.ts';
 export {
   EVENT_KINDS,
@@ -47,5 +47,5 @@ export {
   type DeadlineStep,
   type DeadlineSubject,
 } from './deadline-notices.ts';
-export type { EndpointKind, WebhookEndpoint } from './webhook-endpoints-repository.ts';
+export type { EndpointKind, WebhookEndpoint } from './webhook-endpoint-repository.ts';
 export type { OutboxAttempt, OutboxEntry } from '../../db/outbox-delivery.ts';

@@ -1,6 +1,6 @@
 // Notification use cases: notices other subjects send through their ports (the line stopped,
 // news for a reporter), staff preferences, webhook endpoints, and the outbox for admins (list,
-// attempts, retry a dead letter). Notices are enqueued by notices-outbox.ts in the caller's
+// attempts, retry a dead letter). Notices are enqueued by notice-outbox.ts in the caller's
 // transaction; delivery itself is the outbox worker's job.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
@@ -24,12 +24,12 @@ import {
   enqueueLineStoppedNotice,
   enqueueReporterNotice,
   type NoticeStaffMember,
-} from './notices-outbox.ts';
+} from './notice-outbox.ts';
 import type { LineStoppedNotice, ReporterNotice } from './notices.ts';
-import * as endpoints from './webhook-endpoints-repository.ts';
+import * as endpoints from './webhook-endpoint-repository.ts';
 import { isTimeZone, type Preferences } from './preference-rules.ts';
-import { findPreferences, replacePreferences } from './preferences-repository.ts';
-import type { EndpointKind, WebhookEndpoint } from './webhook-endpoints-repository.ts';
+import { findPreferences, replacePreferences } from './preference-repository.ts';
+import type { EndpointKind, WebhookEndpoint } from './webhook-endpoint-repository.ts';
 
 export interface NotificationsDeps {
   db: Db;

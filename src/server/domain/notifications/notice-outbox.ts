@@ -15,9 +15,9 @@ import {
   type ReporterNotice,
 } from './notices.ts';
 import { reachableChannels, routeNotice, type EventKind } from './preference-rules.ts';
-import { findPreferences } from './preferences-repository.ts';
-import * as endpoints from './webhook-endpoints-repository.ts';
-import type { WebhookEndpoint } from './webhook-endpoints-repository.ts';
+import { findPreferences } from './preference-repository.ts';
+import * as endpoints from './webhook-endpoint-repository.ts';
+import type { WebhookEndpoint } from './webhook-endpoint-repository.ts';
 
 /** Roles told when the line stops: responder and every role above it. */
 export const LINE_STOP_ROLES = ['responder', 'security_lead', 'admin'];
