@@ -293,7 +293,11 @@ async function assemble(
     clock,
     policy: () => policy.policy,
     // Breach records follow their incident's visibility.
-    incidents: { findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref) },
+    incidents: {
+      findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),
+      listHiddenIds: (tx, actor) => incidentsModule.listHiddenIncidentIds(actor, tx),
+      findKeys: (tx, ids) => incidentsModule.findKeys(ids, tx),
+    },
     // The stages that have started are the incident's deadlines: reminders, escalation, dashboard.
     clocks: { setBreachStages: clocks.setBreachStages },
   });

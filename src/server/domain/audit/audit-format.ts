@@ -1,6 +1,7 @@
 // Shapes audit rows for people and for export. CSV cells that a spreadsheet would run as a
 // formula (=, +, -, @) are prefixed with a quote: audit data includes attacker-chosen text.
 import type { AuditRow } from '../../db/audit-log.ts';
+import { csvTable } from '../csv.ts';
 
 export interface AuditEntry {
   seq: number;
@@ -41,33 +42,22 @@ const CSV_COLUMNS = [
   'hash',
 ] as const;
 
-function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n']/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export function auditCsv(entries: AuditEntry[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const e of entries) {
-    lines.push(
-      [
-        e.seq,
-        e.id,
-        e.at,
-        e.actor.kind,
-        e.actor.id,
-        e.actor.ip,
-        e.actor.userAgent,
-        e.action,
-        e.target?.type,
-        e.target?.id,
-        JSON.stringify(e.detail),
-        e.hash,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  return lines.join('\r\n') + '\r\n';
+  return csvTable(
+    CSV_COLUMNS,
+    entries.map((e) => [
+      e.seq,
+      e.id,
+      e.at,
+      e.actor.kind,
+      e.actor.id,
+      e.actor.ip,
+      e.actor.userAgent,
+      e.action,
+      e.target?.type,
+      e.target?.id,
+      JSON.stringify(e.detail),
+      e.hash,
+    ]),
+  );
 }

@@ -66,3 +66,17 @@ export async function findBreachByIncident(
     })),
   };
 }
+
+/** Every breach record, oldest first, leaving out those of the given (hidden) incidents. */
+export async function listBreaches(
+  executor: Executor,
+  hiddenIncidentIds: readonly string[],
+): Promise<BreachState[]> {
+  let query = executor.selectFrom('breaches').select('incident_id').orderBy('opened_at');
+  if (hiddenIncidentIds.length > 0) {
+    query = query.where('incident_id', 'not in', hiddenIncidentIds);
+  }
+  const rows = await query.execute();
+  const states = await Promise.all(rows.map((r) => findBreachByIncident(executor, r.incident_id)));
+  return states.filter((s): s is BreachState => s !== null);
+}

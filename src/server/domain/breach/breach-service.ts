@@ -18,7 +18,8 @@ import { newId } from '../../ids.ts';
 import type { Policy } from '../policy/index.ts';
 import type { RegimeClock } from './breach-clock-rules.ts';
 import { appendToBreach } from './breach-projection.ts';
-import { findBreachByIncident } from './breach-repository.ts';
+import { findBreachByIncident, listBreaches } from './breach-repository.ts';
+import { registerCsv, registerEntry, type RegisterEntry } from './breach-register.ts';
 import * as rules from './breach-rules.ts';
 import type { BreachState } from './breach-state.ts';
 
@@ -30,6 +31,10 @@ export interface BreachIncidents {
     actor: Actor,
     ref: string,
   ): Promise<{ id: string; key: string; visible: boolean } | null>;
+  /** Ids of the restricted incidents the actor may not see. */
+  listHiddenIds(executor: Executor, actor: Actor): Promise<string[]>;
+  /** The incidents' keys (INC-…), by id. */
+  findKeys(executor: Executor, ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
 /** A running or submitted stage as a deadline of the clocks subject. */
@@ -133,6 +138,26 @@ export function createBreachService(deps: BreachServiceDeps) {
   }
 
   return {
+    /**
+     * The register: every breach record of the incidents this actor may see, notified or not,
+     * with its decisions and reasons; needs breach.read.
+     */
+    async exportRegister(actor: Actor): Promise<RegisterEntry[]> {
+      if (!can(actor, 'breach.read')) {
+        throw new AppError('FORBIDDEN', 'The breach register needs the breach.read permission');
+      }
+      const hidden = await deps.incidents.listHiddenIds(db, actor);
+      const states = await listBreaches(db, hidden);
+      const keys = await deps.incidents.findKeys(
+        db,
+        states.map((s) => s.incidentId),
+      );
+      const breach = deps.policy().breach;
+      return states.map((s) => registerEntry(s, keys.get(s.incidentId) ?? s.incidentId, breach));
+    },
+
+    registerCsv,
+
     /** The incident's breach record: details with breach.read, otherwise that it exists and its clocks. */
     async getBreach(actor: Actor, ref: string): Promise<BreachView> {
       const { incident, state } = await load(db, actor, ref);

@@ -2,6 +2,7 @@
 // needs incidents.read (details only with breach.read); opening, changing and determinations
 // need breach.manage (the legal role and admins).
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   BreachResponse,
@@ -141,6 +142,34 @@ export async function breachRoutes(
         request.body,
       );
       return reply.code(201).send(presentBreach(view, policy()));
+    },
+  );
+
+  api.get(
+    '/api/v1/breaches/register',
+    {
+      config: { permission: 'breach.read' },
+      schema: {
+        summary: 'Export the breach register as JSON or CSV',
+        description:
+          'Every breach record of the incidents the caller may see, notified or not (GDPR Art. ' +
+          '33(5)): the facts, every determination with its rationale, and for each regime ' +
+          "whether it applies (and why not), each stage's due time, submission, reference, " +
+          'lateness with its reasons and the hash of the copy sent. CSV cells that a spreadsheet ' +
+          'would run as a formula are made inert.',
+        tags,
+        querystring: z.object({ format: z.enum(['csv', 'json']).default('json') }),
+      },
+    },
+    async (request, reply) => {
+      const entries = await breach.exportRegister(actorOf(request));
+      const { format } = request.query;
+      return reply
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="stopline-breach-register.${format}"`)
+        .send(
+          format === 'csv' ? breach.registerCsv(entries) : JSON.stringify({ breaches: entries }),
+        );
     },
   );
 }
