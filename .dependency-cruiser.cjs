@@ -29,6 +29,14 @@ module.exports = {
       to: { path: '^src/server/http' },
     },
     {
+      name: 'routes-get-their-services',
+      comment:
+        'http/ is handed the services each plugin needs (buildApp(deps) in http/app.ts), never the container',
+      severity: 'error',
+      from: { path: '^src/server/http' },
+      to: { path: '^src/server/container\\.ts$' },
+    },
+    {
       name: 'domain-is-inner',
       comment: 'domain services never reach out to http, cli or workers',
       severity: 'error',

@@ -8,10 +8,9 @@ import {
   createAccountsModule,
   createSecretBox,
   recordAudit,
-  type AccountsModule,
   type OidcProvider,
 } from './domain/accounts/index.ts';
-import { createAuditModule, type AuditModule } from './domain/audit/index.ts';
+import { createAuditModule } from './domain/audit/index.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { loadSecretKey } from './secret-key.ts';
 import type { Db, Dialect } from './db/schema.ts';
@@ -19,49 +18,19 @@ import { createOidcClient } from './integrations/oidc-client.ts';
 import { AppError } from './errors.ts';
 import { can } from './domain/actor.ts';
 import { createLogger, type Logger } from './logger.ts';
-import {
-  createPolicyModule,
-  loadPolicyFile,
-  type PolicyInForce,
-  type PolicyModule,
-} from './domain/policy/index.ts';
+import { createPolicyModule, loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
 import { createIncidentsModule, type IncidentsModule } from './domain/incidents/index.ts';
-import { createStatusModule, type StatusModule } from './domain/status/index.ts';
-import { createBreachModule, type BreachModule } from './domain/breach/index.ts';
-import { createClocksModule, type ClocksModule } from './domain/clocks/index.ts';
-import {
-  createNotificationsModule,
-  type NotificationsModule,
-} from './domain/notifications/index.ts';
+import { createStatusModule } from './domain/status/index.ts';
+import { createBreachModule } from './domain/breach/index.ts';
+import { createClocksModule } from './domain/clocks/index.ts';
+import { createNotificationsModule } from './domain/notifications/index.ts';
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
 import { createHttpPoster, type HttpPoster } from './integrations/outbound-http.ts';
 import { checkReceiverUrl, parseAllowList } from './integrations/outbound-address.ts';
 import { createWorkers, type Workers } from './workers/index.ts';
-import { createLiveModule, type LiveModule } from './domain/live/index.ts';
-import { createReportsModule, type ReportsModule } from './domain/reports/index.ts';
-
-/** Every subject, each built by its index.ts's createXModule from the ports it declares. */
-export interface Services {
-  /** The policy in force and its history. */
-  policy: PolicyModule;
-  /** The audit trail: written in each use case's transaction, read by admins. */
-  audit: AuditModule;
-  /** Staff, sessions, API tokens, the second factor, roles. */
-  accounts: AccountsModule;
-  /** Staff preferences, webhook endpoints, the outbox for admins. */
-  notifications: NotificationsModule;
-  incidents: IncidentsModule;
-  /** Private intake of security reports: form, API, portal, staff triage. */
-  reports: ReportsModule;
-  /** The policy's time limits as live deadlines, fired by the scheduler. */
-  clocks: ClocksModule;
-  /** Notices of what changed, for the live stream (replay after a reconnect). */
-  live: LiveModule;
-  /** The public status page: components, public incidents and their updates. */
-  status: StatusModule;
-  /** Personal-data breach records and the regulator clocks of the policy's regimes. */
-  breach: BreachModule;
-}
+import type { Services } from './services.ts';
+import { createLiveModule } from './domain/live/index.ts';
+import { createReportsModule } from './domain/reports/index.ts';
 
 export interface Container {
   config: Config;

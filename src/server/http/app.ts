@@ -1,11 +1,17 @@
-// Builds the Fastify application from a container. Never listens: `serve` does, tests inject.
+// Builds the Fastify application from its services. Never listens: `serve` does, tests inject.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Container } from '../container.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Db, Dialect } from '../db/schema.ts';
+import type { PolicyInForce } from '../domain/policy/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Services } from '../services.ts';
+import type { LiveFeed } from '../workers/live-feed.ts';
 import { newId } from '../ids.ts';
 import { auditRoutes } from './api/audit-routes.ts';
 import { breachRoutes } from './api/breach-routes.ts';
@@ -47,10 +53,25 @@ export function statusRoot(url: string, host: string | undefined, statusHost?: s
   return url === '/' || url.startsWith('/?') ? `/status${url.slice(1)}` : url;
 }
 
-export async function buildApp(container: Container): Promise<FastifyInstance> {
-  const { config } = container;
+/** What the app is built from (the container has it all); each plugin is handed its part. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  /** The readiness probe asks the database itself. */
+  db: Db;
+  dialect: Dialect;
+  /** The policy in force (STOPLINE_POLICY). */
+  policy: PolicyInForce;
+  services: Services;
+  workers: { liveFeed: LiveFeed };
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, clock, services } = deps;
+  const { accounts, incidents, reports, clocks } = services;
   const app = Fastify({
-    loggerInstance: container.logger as FastifyBaseLogger,
+    loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     // Accept a caller's request id when it is plainly an id; otherwise make one.
@@ -83,43 +104,44 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(problemPlugin, { notFoundPage: sendNotFoundPage });
   await app.register(jsonBodyPlugin);
   await app.register(securityHeadersPlugin, { https: config.baseUrl.startsWith('https:') });
-  await app.register(authPlugin, { container });
+  await app.register(authPlugin, { accounts, config });
   await app.register(openApiPlugin);
-  await app.register(healthRoutes, { container });
-  await app.register(policyRoutes, { prefix: '/api/v1', policy: container.services.policy });
-  for (const routes of [
-    sessionRoutes,
-    oidcRoutes,
-    setupRoutes,
-    usersRoutes,
-    tokensRoutes,
-    auditRoutes,
-  ])
-    await app.register(routes, { container });
-  await app.register(incidentsRoutes, { container });
-  await app.register(staffRoutes, { container });
-  await app.register(incidentLifecycleRoutes, { container });
-  await app.register(lineRoutes, { container });
-  await app.register(notificationRoutes, { container });
-  await app.register(deadlinesRoutes, { container });
-  await app.register(breachRoutes, {
-    breach: container.services.breach,
-    policy: () => container.policy.policy,
+  await app.register(healthRoutes, {
+    db: deps.db,
+    dialect: deps.dialect,
+    pgSchema: config.pgSchema,
   });
-  await app.register(metricsRoutes, { container });
-  await app.register(reportIntakeRoutes, { container });
-  await app.register(reportRoutes, { container });
-  await app.register(streamRoutes, { container });
-  await app.register(statusRoutes, {
-    status: container.services.status,
-    baseUrl: config.baseUrl,
+  await app.register(policyRoutes, { prefix: '/api/v1', policy: services.policy });
+  await app.register(sessionRoutes, { accounts, clock, config });
+  await app.register(oidcRoutes, { accounts, clock, config });
+  await app.register(setupRoutes, { users: accounts.users, config });
+  await app.register(usersRoutes, { accounts });
+  await app.register(tokensRoutes, { tokens: accounts.tokens });
+  await app.register(auditRoutes, { audit: services.audit });
+  await app.register(incidentsRoutes, { incidents });
+  await app.register(staffRoutes, { accounts, clock });
+  await app.register(incidentLifecycleRoutes, { incidents });
+  await app.register(lineRoutes, { incidents });
+  await app.register(notificationRoutes, { notifications: services.notifications });
+  await app.register(deadlinesRoutes, { clocks, clock });
+  await app.register(breachRoutes, { breach: services.breach, policy: () => deps.policy.policy });
+  await app.register(metricsRoutes, { clocks, clock });
+  await app.register(reportIntakeRoutes, { reports, config });
+  await app.register(reportRoutes, { reports });
+  await app.register(streamRoutes, {
+    accounts,
+    live: services.live,
+    liveFeed: deps.workers.liveFeed,
+    clock,
+    config,
   });
+  await app.register(statusRoutes, { status: services.status, baseUrl: config.baseUrl });
   await app.register(statuspageRoutes, {
-    status: container.services.status,
+    status: services.status,
     baseUrl: config.baseUrl,
     pageName: config.statusPageName,
   });
-  await app.register(publicSite, { container });
+  await app.register(publicSite, { reports, accounts, status: services.status, config });
   await app.register(consoleApp);
   return app;
 }

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { z } from 'zod';
-import type { Container } from '../container.ts';
+import type { Clock } from '../clock.ts';
+import type { ClocksModule } from '../domain/clocks/index.ts';
 import type { DeadlineMeasures, Durations } from '../domain/clocks/index.ts';
 
 const YEAR_MS = 365 * 24 * 3_600_000;
@@ -69,8 +70,11 @@ function show(g: Gauges, m: DeadlineMeasures): void {
   }
 }
 
-export async function metricsRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { clock, services } = opts.container;
+export async function metricsRoutes(
+  app: FastifyInstance,
+  opts: { clocks: Pick<ClocksModule, 'measures'>; clock: Clock },
+) {
+  const { clock, clocks } = opts;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const gauges = measureGauges(registry);
@@ -88,7 +92,7 @@ export async function metricsRoutes(app: FastifyInstance, opts: { container: Con
     },
     async (_request, reply) => {
       const to = clock.now();
-      show(gauges, await services.clocks.measures({ from: to - YEAR_MS, to }));
+      show(gauges, await clocks.measures({ from: to - YEAR_MS, to }));
       return reply.header('content-type', registry.contentType).send(await registry.metrics());
     },
   );

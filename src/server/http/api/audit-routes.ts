@@ -7,7 +7,7 @@ import {
   AuditQueryParams,
   AuditVerification,
 } from '../../../shared/api/accounts.ts';
-import type { Container } from '../../container.ts';
+import type { AuditModule } from '../../domain/audit/index.ts';
 import type { AuditQuery } from '../../domain/audit/index.ts';
 import { caller } from './session-routes.ts';
 import { presentTime } from './time-presenter.ts';
@@ -23,8 +23,8 @@ function toQuery(params: AuditQueryParams): AuditQuery {
   };
 }
 
-export async function auditRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { audit } = opts.container.services;
+export async function auditRoutes(app: FastifyInstance, opts: { audit: AuditModule }) {
+  const { audit } = opts;
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(

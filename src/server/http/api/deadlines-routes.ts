@@ -12,7 +12,8 @@ import {
   MarkDeadlineMet,
 } from '../../../shared/api/deadlines.ts';
 import { IncidentRef } from '../../../shared/api/incidents.ts';
-import type { Container } from '../../container.ts';
+import type { Clock } from '../../clock.ts';
+import type { ClocksModule } from '../../domain/clocks/index.ts';
 import type { DeadlineRecord } from '../../domain/clocks/index.ts';
 import { actorOf } from './incident-commands.ts';
 import { presentTime as iso } from './time-presenter.ts';
@@ -44,9 +45,14 @@ export function presentDeadline(
   };
 }
 
-export async function deadlinesRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { clocks: deadlines } = opts.container.services;
-  const clock = opts.container.clock;
+export async function deadlinesRoutes(
+  app: FastifyInstance,
+  opts: {
+    clocks: Pick<ClocksModule, 'list' | 'listForIncident' | 'markMet' | 'subjectKeys' | 'measures'>;
+    clock: Clock;
+  },
+) {
+  const { clocks: deadlines, clock } = opts;
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['deadlines'];
   typed.get(

@@ -22,7 +22,7 @@ import {
   UpdateTask,
 } from '../../../shared/api/incidents.ts';
 import { PhaseRefusal, PolicyRefusal, problemResponse } from '../../../shared/api/problems.ts';
-import type { Container } from '../../container.ts';
+import type { IncidentsModule } from '../../domain/incidents/index.ts';
 import {
   incidentCommand as command,
   incidentPartCommand as partCommand,
@@ -44,9 +44,9 @@ const RoleParams = IncidentRef.extend({
 
 export async function incidentLifecycleRoutes(
   app: FastifyInstance,
-  opts: { container: Container },
+  opts: { incidents: IncidentsModule },
 ) {
-  const s = opts.container.services.incidents;
+  const s = opts.incidents;
   const url = (path: string) => `/api/v1/incidents/:ref/${path}`;
   const post = 'POST' as const;
   const incidentCommand: typeof command = (a, route, run) =>

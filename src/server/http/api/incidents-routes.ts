@@ -22,7 +22,7 @@ import {
 } from '../../../shared/api/incidents.ts';
 import { PolicyRefusal, problemResponse } from '../../../shared/api/problems.ts';
 import { TaskList, TaskListQuery } from '../../../shared/api/tasks.ts';
-import type { Container } from '../../container.ts';
+import type { IncidentsModule } from '../../domain/incidents/index.ts';
 import { actorOf, incidentCommand, sendOpenedIncident } from './incident-commands.ts';
 import {
   presentDecisions,
@@ -32,8 +32,8 @@ import {
   presentTimeline,
 } from './incident-presenters.ts';
 
-export async function incidentsRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const incidents = opts.container.services.incidents;
+export async function incidentsRoutes(app: FastifyInstance, opts: { incidents: IncidentsModule }) {
+  const { incidents } = opts;
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['incidents'];
 

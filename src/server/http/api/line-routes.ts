@@ -3,11 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LineHistory, LineState } from '../../../shared/api/line.ts';
-import type { Container } from '../../container.ts';
+import type { IncidentsModule } from '../../domain/incidents/index.ts';
 import { presentLine, presentLineHistory } from './incident-presenters.ts';
 
-export async function lineRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const incidents = opts.container.services.incidents;
+export async function lineRoutes(
+  app: FastifyInstance,
+  opts: { incidents: Pick<IncidentsModule, 'getLine' | 'lineHistory'> },
+) {
+  const { incidents } = opts;
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(
     '/api/v1/line',

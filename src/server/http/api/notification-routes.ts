@@ -14,7 +14,7 @@ import {
   WebhookEndpointView,
 } from '../../../shared/api/notifications.ts';
 import { problemResponse } from '../../../shared/api/problems.ts';
-import type { Container } from '../../container.ts';
+import type { NotificationsModule } from '../../domain/notifications/index.ts';
 import type { Preferences } from '../../domain/notifications/index.ts';
 import {
   presentAttempt,
@@ -45,8 +45,11 @@ function toPreferences(body: NotificationPreferencesBody): Preferences {
   };
 }
 
-export async function notificationRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { notifications } = opts.container.services;
+export async function notificationRoutes(
+  app: FastifyInstance,
+  opts: { notifications: NotificationsModule },
+) {
+  const { notifications } = opts;
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   const own = { permission: 'account.manage_own' } as const;

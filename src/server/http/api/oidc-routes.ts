@@ -3,7 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Container } from '../../container.ts';
+import type { Clock } from '../../clock.ts';
+import type { Config } from '../../config.ts';
+import type { AccountsModule } from '../../domain/accounts/index.ts';
 import { OIDC_CALLBACK_PATH } from '../../domain/accounts/index.ts';
 import { originOf } from '../plugins/auth-plugin.ts';
 import {
@@ -16,9 +18,11 @@ import {
 
 const tags = ['session'];
 
-export async function oidcRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { config, clock } = opts.container;
-  const { accounts } = opts.container.services;
+export async function oidcRoutes(
+  app: FastifyInstance,
+  opts: { accounts: Pick<AccountsModule, 'oidc'>; clock: Clock; config: Pick<Config, 'baseUrl'> },
+) {
+  const { config, clock, accounts } = opts;
   const { oidc } = accounts;
   const secure = config.baseUrl.startsWith('https:');
   const api = app.withTypeProvider<ZodTypeProvider>();

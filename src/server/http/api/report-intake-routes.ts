@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ReportReceiptJson, ReportSubmissionJson } from '../../../shared/api/reports.ts';
 import { portalUrl } from '../../../shared/domain/console-paths.ts';
-import type { Container } from '../../container.ts';
+import type { Config } from '../../config.ts';
+import type { ReportsModule } from '../../domain/reports/index.ts';
 import { presentTime } from './time-presenter.ts';
 
 /** Text budget plus every attachment at its largest, base64-encoded. */
@@ -13,9 +14,14 @@ export function intakeBodyLimit(maxBytes: number, maxCount: number): number {
   return 4 * 1024 * 1024 + maxCount * Math.ceil((maxBytes * 4) / 3 + 1024);
 }
 
-export async function reportIntakeRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { config } = opts.container;
-  const { reports } = opts.container.services;
+export async function reportIntakeRoutes(
+  app: FastifyInstance,
+  opts: {
+    reports: Pick<ReportsModule, 'checkIntakeAllowed' | 'submitReport'>;
+    config: Pick<Config, 'baseUrl' | 'attachmentMaxBytes' | 'attachmentMaxCount'>;
+  },
+) {
+  const { config, reports } = opts;
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/v1/reports',
     {

@@ -27,7 +27,7 @@ import {
 } from '../../../shared/api/reports.ts';
 import { Incident } from '../../../shared/api/incidents.ts';
 import { problemResponse } from '../../../shared/api/problems.ts';
-import type { Container } from '../../container.ts';
+import type { ReportsModule } from '../../domain/reports/index.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import {
@@ -48,8 +48,8 @@ function actorOf(request: FastifyRequest): Actor {
   return { ...actor, ip: actor.ip ?? request.ip };
 }
 
-export async function reportRoutes(base: FastifyInstance, opts: { container: Container }) {
-  const { reports } = opts.container.services;
+export async function reportRoutes(base: FastifyInstance, opts: { reports: ReportsModule }) {
+  const { reports } = opts;
   const app = base.withTypeProvider<ZodTypeProvider>();
   const prefix = '/api/v1/reports';
 

@@ -12,7 +12,9 @@ import {
   UpdateProfileBody,
   UserView,
 } from '../../../shared/api/accounts.ts';
-import type { Container } from '../../container.ts';
+import type { Clock } from '../../clock.ts';
+import type { Config } from '../../config.ts';
+import type { AccountsModule } from '../../domain/accounts/index.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { originOf, type Credentials } from '../plugins/auth-plugin.ts';
 import { clearedSessionCookie, sessionCookie } from '../plugins/cookies.ts';
@@ -26,9 +28,15 @@ export function caller(request: FastifyRequest): { actor: Actor; credentials: Cr
   return { actor: request.actor, credentials: request.credentials };
 }
 
-export async function sessionRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { config, clock } = opts.container;
-  const { accounts } = opts.container.services;
+export async function sessionRoutes(
+  app: FastifyInstance,
+  opts: {
+    accounts: Pick<AccountsModule, 'sessions' | 'users' | 'mfa' | 'passwords'>;
+    clock: Clock;
+    config: Pick<Config, 'baseUrl'>;
+  },
+) {
+  const { config, clock, accounts } = opts;
   const { sessions, users, mfa, passwords } = accounts;
   const secure = config.baseUrl.startsWith('https:');
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -2,17 +2,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { SetPasswordBody, SetupBody, UserView } from '../../../shared/api/accounts.ts';
-import type { Container } from '../../container.ts';
+import type { Config } from '../../config.ts';
+import type { AccountsModule } from '../../domain/accounts/index.ts';
 import { originOf } from '../plugins/auth-plugin.ts';
 import { refuseCrossSiteForms } from '../public/form-origin.ts';
 
 const tags = ['setup'];
 
-export async function setupRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { users } = opts.container.services.accounts;
+export async function setupRoutes(
+  app: FastifyInstance,
+  opts: { users: AccountsModule['users']; config: Pick<Config, 'baseUrl'> },
+) {
+  const { users } = opts;
   const api = app.withTypeProvider<ZodTypeProvider>();
   // Posted by the console's pages only; another site cannot make a visitor's browser send them.
-  const onRequest = refuseCrossSiteForms(new URL(opts.container.config.baseUrl).origin);
+  const onRequest = refuseCrossSiteForms(new URL(opts.config.baseUrl).origin);
 
   api.post(
     '/api/v1/setup',

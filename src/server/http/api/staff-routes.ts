@@ -2,11 +2,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { StaffDirectory } from '../../../shared/api/staff.ts';
-import type { Container } from '../../container.ts';
+import type { Clock } from '../../clock.ts';
+import type { AccountsModule } from '../../domain/accounts/index.ts';
 import { presentTime } from './time-presenter.ts';
 
-export async function staffRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { clock, services } = opts.container;
+export async function staffRoutes(
+  app: FastifyInstance,
+  opts: { accounts: Pick<AccountsModule, 'users'>; clock: Clock },
+) {
+  const { accounts, clock } = opts;
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/v1/staff',
     {
@@ -19,7 +23,7 @@ export async function staffRoutes(app: FastifyInstance, opts: { container: Conta
     },
     async (): Promise<StaffDirectory> => {
       const now = clock.now();
-      const people = await services.accounts.users.listActive();
+      const people = await accounts.users.listActive();
       return {
         items: people
           .map((u) => ({

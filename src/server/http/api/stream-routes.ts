@@ -8,9 +8,12 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LastEventId, STREAM_EVENTS, StreamNotice } from '../../../shared/api/stream.ts';
-import type { Container } from '../../container.ts';
+import type { Clock } from '../../clock.ts';
+import type { Config } from '../../config.ts';
+import type { AccountsModule } from '../../domain/accounts/index.ts';
+import type { LiveModule } from '../../domain/live/index.ts';
 import { AppError } from '../../errors.ts';
-import type { FeedItem } from '../../workers/live-feed.ts';
+import type { FeedItem, LiveFeed } from '../../workers/live-feed.ts';
 import { credentialKey, recheckerFor } from '../plugins/auth-plugin.ts';
 import { actorOf } from './incident-commands.ts';
 import { LiveStream } from './live-stream.ts';
@@ -32,11 +35,20 @@ const DESCRIPTION = `Server-Sent Events. Messages:
 A comment line (\`: heartbeat\`) comes every heartbeat. Send the last \`id\` back as \`Last-Event-ID\` (browsers do this when they reconnect) to be sent the changes missed meanwhile (at most ${REPLAY_LIMIT}).
 One session or API token holds at most STOPLINE_STREAM_MAX_PER_CALLER streams open (per instance); one more is a 429 problem with \`limit\` "streams_per_caller".`;
 
-export async function streamRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { clock, config } = opts.container;
-  const { liveFeed } = opts.container.workers;
-  const { accounts } = opts.container.services;
-  const notices = opts.container.services.live;
+export interface StreamOptions {
+  /** Re-checks the caller every heartbeat. */
+  accounts: Pick<AccountsModule, 'sessions'>;
+  /** Replays what a reconnecting browser missed. */
+  live: Pick<LiveModule, 'noticesAfter'>;
+  /** This instance's fan-out of committed changes. */
+  liveFeed: Pick<LiveFeed, 'subscribe'>;
+  clock: Clock;
+  config: Pick<Config, 'streamHeartbeatSeconds' | 'streamMaxPerCaller'>;
+}
+
+export async function streamRoutes(app: FastifyInstance, opts: StreamOptions) {
+  const { clock, config, liveFeed, accounts } = opts;
+  const notices = opts.live;
   const heartbeatMs = config.streamHeartbeatSeconds * 1000;
   await app.register(sse, { heartbeatInterval: heartbeatMs });
   const open = new Set<LiveStream>();

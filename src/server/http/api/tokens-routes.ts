@@ -3,14 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CreatedToken, CreateTokenBody, TokenView } from '../../../shared/api/accounts.ts';
-import type { Container } from '../../container.ts';
+import type { AccountsModule } from '../../domain/accounts/index.ts';
 import { caller } from './session-routes.ts';
 
 const tags = ['tokens'];
 const config = { permission: 'tokens.manage_own' } as const;
 
-export async function tokensRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { tokens } = opts.container.services.accounts;
+export async function tokensRoutes(
+  app: FastifyInstance,
+  opts: { tokens: AccountsModule['tokens'] },
+) {
+  const { tokens } = opts;
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(

@@ -10,15 +10,18 @@ import {
   UpdateUserBody,
   UserView,
 } from '../../../shared/api/accounts.ts';
-import type { Container } from '../../container.ts';
+import type { AccountsModule } from '../../domain/accounts/index.ts';
 import { caller } from './session-routes.ts';
 import { presentTime as iso } from './time-presenter.ts';
 
 const tags = ['users'];
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 
-export async function usersRoutes(app: FastifyInstance, opts: { container: Container }) {
-  const { users, mfa } = opts.container.services.accounts;
+export async function usersRoutes(
+  app: FastifyInstance,
+  opts: { accounts: Pick<AccountsModule, 'users' | 'mfa' | 'listRoles'> },
+) {
+  const { users, mfa } = opts.accounts;
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -31,7 +34,7 @@ export async function usersRoutes(app: FastifyInstance, opts: { container: Conta
         response: { 200: z.array(RoleInfo) },
       },
     },
-    async () => opts.container.services.accounts.listRoles(),
+    async () => opts.accounts.listRoles(),
   );
 
   api.get(

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Permission } from '../../../shared/domain/permissions.ts';
-import type { Container } from '../../container.ts';
+import type { Config } from '../../config.ts';
 import { can, type Actor } from '../../domain/actor.ts';
 import {
   csrfTokenFor,
@@ -95,9 +95,13 @@ export function recheckerFor(
   };
 }
 
-export const authPlugin = fp(async (app: FastifyInstance, opts: { container: Container }) => {
-  const { config } = opts.container;
-  const { accounts } = opts.container.services;
+export interface AuthOptions {
+  accounts: Pick<AccountsModule, 'sessions'>;
+  config: Pick<Config, 'baseUrl'>;
+}
+
+export const authPlugin = fp(async (app: FastifyInstance, opts: AuthOptions) => {
+  const { config, accounts } = opts;
   const secure = config.baseUrl.startsWith('https:');
   const ownOrigin = new URL(config.baseUrl).origin;
   const routes: RouteOptions[] = [];

@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodType } from 'zod';
 import { SetPasswordBody, SetupBody, type UserView } from '../../../shared/api/accounts.ts';
-import type { Container } from '../../container.ts';
+import type { Config } from '../../config.ts';
+import type { AccountsModule } from '../../domain/accounts/index.ts';
 import { PASSWORD_MIN_LENGTH } from '../../domain/accounts/index.ts';
 import { AppError, type FieldError } from '../../errors.ts';
 import { originOf } from '../plugins/auth-plugin.ts';
@@ -25,7 +26,7 @@ interface LinkPage {
   fields: { name: string; label: string; type: string; autocomplete: string }[];
   schema: ZodType<{ token: string; password: string }>;
   save(
-    container: Container,
+    users: AccountsModule['users'],
     input: Record<string, string>,
     origin: ReturnType<typeof originOf>,
   ): Promise<UserView>;
@@ -48,8 +49,8 @@ const LINK_PAGES: LinkPage[] = [
       { name: 'displayName', label: 'Your name', type: 'text', autocomplete: 'name' },
     ],
     schema: SetupBody,
-    save: (container, input, origin) =>
-      container.services.accounts.users.completeSetup(
+    save: (users, input, origin) =>
+      users.completeSetup(
         { kind: 'anonymous', ...origin },
         {
           token: input.token!,
@@ -64,12 +65,8 @@ const LINK_PAGES: LinkPage[] = [
     title: 'Set your password',
     fields: [],
     schema: SetPasswordBody,
-    save: (container, input, origin) =>
-      container.services.accounts.users.setPasswordWithLink(
-        { kind: 'anonymous', ...origin },
-        input.token!,
-        input.password!,
-      ),
+    save: (users, input, origin) =>
+      users.setPasswordWithLink({ kind: 'anonymous', ...origin }, input.token!, input.password!),
   },
 ];
 
@@ -160,14 +157,17 @@ const SCRIPT = `'use strict';
 })();
 `;
 
-export async function accountLinkPages(app: FastifyInstance, opts: { container: Container }) {
-  const { container } = opts;
+export async function accountLinkPages(
+  app: FastifyInstance,
+  opts: { users: AccountsModule['users']; config: Pick<Config, 'baseUrl'> },
+) {
+  const { users } = opts;
   // These pages, and only these, may run our own script.
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('content-security-policy', `${PAGE_CSP}; script-src 'self'`);
     return payload;
   });
-  const onRequest = refuseCrossSiteForms(new URL(container.config.baseUrl).origin);
+  const onRequest = refuseCrossSiteForms(new URL(opts.config.baseUrl).origin);
   const html = (reply: FastifyReply, status: number, body: string) =>
     sendHtml(reply.header('cache-control', 'no-store'), status, body);
 
@@ -196,7 +196,7 @@ export async function accountLinkPages(app: FastifyInstance, opts: { container: 
         return html(reply, 400, linkForm(linkPage, kept, formErrors(errors)));
       }
       try {
-        const user = await linkPage.save(container, input, originOf(request));
+        const user = await linkPage.save(users, input, originOf(request));
         return html(reply, 200, savedPage(user));
       } catch (error) {
         if (error instanceof AppError && error.code === 'VALIDATION') {

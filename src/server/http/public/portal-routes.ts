@@ -2,13 +2,14 @@
 // then the report view, replies with evidence, sign-out. Every POST must come from our own pages
 // (form-origin.ts), and every POST with the cookie carries a CSRF token derived from the session.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { Container } from '../../container.ts';
+import type { Config } from '../../config.ts';
 import {
   PORTAL_SESSION_TTL,
   portalCsrfToken,
   portalCsrfTokenMatches,
   type IncomingFile,
   type Report,
+  type ReportsModule,
 } from '../../domain/reports/index.ts';
 import { AppError } from '../../errors.ts';
 import { PublicUrlInput } from '../../../shared/api/reports.ts';
@@ -20,15 +21,15 @@ import { readForm, type FileLimits, type FormValues } from './report-form.ts';
 import { sendHtml } from './respond.ts';
 
 interface PortalOptions {
-  container: Container;
+  reports: ReportsModule;
+  config: Pick<Config, 'baseUrl'>;
   fileLimits: FileLimits;
   /** onRequest hooks of a post that may carry files: origin, intake limit, declared size. */
   intakeGuards: onRequestHookHandler[];
 }
 
 export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
-  const { config } = opts.container;
-  const { reports } = opts.container.services;
+  const { config, reports } = opts;
   const secure = config.baseUrl.startsWith('https:');
   const form = {
     config: { public: true },

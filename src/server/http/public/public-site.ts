@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingFile } from '../../domain/reports/index.ts';
-import type { Container } from '../../container.ts';
+import type { Config } from '../../config.ts';
+import type { AccountsModule } from '../../domain/accounts/index.ts';
+import type { IncomingFile, ReportsModule } from '../../domain/reports/index.ts';
+import type { StatusModule } from '../../domain/status/index.ts';
 import { durationInWords } from '../../../shared/domain/duration-words.ts';
 import { accountLinkPages } from './account-link-pages.ts';
 import { policyPage, thanksPage } from './info-pages.ts';
@@ -31,10 +33,26 @@ import { statusSite } from './status-site.ts';
 
 const STYLESHEET = readFileSync(new URL('./assets/stopline.css', import.meta.url));
 
-export async function publicSite(app: FastifyInstance, opts: { container: Container }) {
-  const { container } = opts;
-  const { config } = container;
-  const { reports } = container.services;
+export interface PublicSiteOptions {
+  reports: ReportsModule;
+  /** The one-time link pages (first admin, set a password). */
+  accounts: Pick<AccountsModule, 'users'>;
+  /** The public status page (/status). */
+  status: StatusModule;
+  config: Pick<
+    Config,
+    | 'baseUrl'
+    | 'securityEmail'
+    | 'securityPgpKeyUrl'
+    | 'preferredLanguages'
+    | 'attachmentMaxBytes'
+    | 'attachmentMaxCount'
+    | 'statusPageName'
+  >;
+}
+
+export async function publicSite(app: FastifyInstance, opts: PublicSiteOptions) {
+  const { config, reports } = opts;
   const acknowledgeWithin = () => durationInWords(reports.policy().reporters.acknowledgeWithin);
   const formContext = () => ({
     acknowledgeWithin: acknowledgeWithin(),
@@ -174,10 +192,10 @@ export async function publicSite(app: FastifyInstance, opts: { container: Contai
     reply.redirect('/.well-known/security.txt', 301),
   );
 
-  await app.register(portalRoutes, { container, fileLimits, intakeGuards });
-  await app.register(accountLinkPages, { container });
+  await app.register(portalRoutes, { reports, config, fileLimits, intakeGuards });
+  await app.register(accountLinkPages, { users: opts.accounts.users, config });
   await app.register(statusSite, {
-    status: container.services.status,
+    status: opts.status,
     pageName: config.statusPageName,
     baseUrl: config.baseUrl,
   });

@@ -1,0 +1,36 @@
+// The subjects, as the entry points (http, cli, workers) are handed them: each built by its
+// index.ts's createXModule in container.ts. Types only, so http/ can name what a route needs
+// without importing the composition root.
+import type { AccountsModule } from './domain/accounts/index.ts';
+import type { AuditModule } from './domain/audit/index.ts';
+import type { BreachModule } from './domain/breach/index.ts';
+import type { ClocksModule } from './domain/clocks/index.ts';
+import type { IncidentsModule } from './domain/incidents/index.ts';
+import type { LiveModule } from './domain/live/index.ts';
+import type { NotificationsModule } from './domain/notifications/index.ts';
+import type { PolicyModule } from './domain/policy/index.ts';
+import type { ReportsModule } from './domain/reports/index.ts';
+import type { StatusModule } from './domain/status/index.ts';
+
+/** Every subject, each built by its index.ts's createXModule from the ports it declares. */
+export interface Services {
+  /** The policy in force and its history. */
+  policy: PolicyModule;
+  /** The audit trail: written in each use case's transaction, read by admins. */
+  audit: AuditModule;
+  /** Staff, sessions, API tokens, the second factor, roles. */
+  accounts: AccountsModule;
+  /** Staff preferences, webhook endpoints, the outbox for admins. */
+  notifications: NotificationsModule;
+  incidents: IncidentsModule;
+  /** Private intake of security reports: form, API, portal, staff triage. */
+  reports: ReportsModule;
+  /** The policy's time limits as live deadlines, fired by the scheduler. */
+  clocks: ClocksModule;
+  /** Notices of what changed, for the live stream (replay after a reconnect). */
+  live: LiveModule;
+  /** The public status page: components, public incidents and their updates. */
+  status: StatusModule;
+  /** Personal-data breach records and the regulator clocks of the policy's regimes. */
+  breach: BreachModule;
+}
