@@ -22,6 +22,7 @@ import { createPolicyModule, loadPolicyFile, type PolicyInForce } from './domain
 import { createIncidentsModule, type IncidentsModule } from './domain/incidents/index.ts';
 import { createStatusModule } from './domain/status/index.ts';
 import { createBreachModule } from './domain/breach/index.ts';
+import { createLearningModule } from './domain/learning/index.ts';
 import { createClocksModule } from './domain/clocks/index.ts';
 import { createNotificationsModule } from './domain/notifications/index.ts';
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
@@ -270,6 +271,13 @@ async function assemble(
     // The stages that have started are the incident's deadlines: reminders, escalation, dashboard.
     clocks: { setBreachStages: clocks.setBreachStages },
   });
+  const learning = createLearningModule({
+    db,
+    clock,
+    policy: () => policy,
+    // A post-mortem is seen by those who may see its incident (restricted ones stay restricted).
+    incidents: { findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref) },
+  });
   const services: Services = {
     policy: policyModule,
     audit,
@@ -281,6 +289,7 @@ async function assemble(
     live,
     status,
     breach,
+    learning,
   };
 
   const workers = createWorkers({

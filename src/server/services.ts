@@ -6,6 +6,7 @@ import type { AuditModule } from './domain/audit/index.ts';
 import type { BreachModule } from './domain/breach/index.ts';
 import type { ClocksModule } from './domain/clocks/index.ts';
 import type { IncidentsModule } from './domain/incidents/index.ts';
+import type { LearningModule } from './domain/learning/index.ts';
 import type { LiveModule } from './domain/live/index.ts';
 import type { NotificationsModule } from './domain/notifications/index.ts';
 import type { PolicyModule } from './domain/policy/index.ts';
@@ -33,4 +34,6 @@ export interface Services {
   status: StatusModule;
   /** Personal-data breach records and the regulator clocks of the policy's regimes. */
   breach: BreachModule;
+  /** Post-mortems from the policy's template, their review and approval. */
+  learning: LearningModule;
 }

@@ -27,3 +27,15 @@ export function writeEditedPolicyFragment(text: string, name = 'fragment.yaml'):
   writeFileSync(path, text);
   return path;
 }
+
+/** Kundo's incident management process, step 8: the post-mortem's questions, word for word. */
+export const KUNDO_POSTMORTEM_QUESTIONS = [
+  'Under which circumstances did the incident occur?',
+  'What happened and how did Kundo respond?',
+  'What went wrong? What checks failed?',
+  'In what way did or processes and technology fail?',
+  'In what way did or processes and technology work well?',
+  'Based on this: what changes to processes or technology are we planning to do?',
+  'Does knowledge about this issue need to be spead wider within the company?',
+  "Has the issue been documented according to what it's severity demands?",
+];

@@ -96,6 +96,7 @@ describe('role table', () => {
     expect([...permissionsForRoles(['viewer'])].filter((p) => !p.endsWith('_own')).sort()).toEqual([
       'deadlines.read',
       'incidents.read',
+      'learning.read',
       'line.read',
       'policy.read',
       'reports.read',

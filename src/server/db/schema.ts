@@ -595,6 +595,39 @@ export interface BreachSubmissionsTable {
   recorded_at: number;
 }
 
+/** A post-mortem (learning subject): one per incident. */
+export interface PostmortemsTable {
+  id: string;
+  incident_id: string;
+  incident_key: string;
+  /** draft, in_review or approved. */
+  status: string;
+  owner_id: string | null;
+  /** The policy version whose template it was started from. */
+  policy_hash: string;
+  author_may_approve: Flag;
+  submitted_by: string | null;
+  submitted_at: number | null;
+  approved_by: string | null;
+  approved_at: number | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+/** One section of a post-mortem, as the template said when it was started; body is Markdown. */
+export interface PostmortemSectionsTable {
+  postmortem_id: string;
+  section_id: string;
+  position: number;
+  title: string;
+  prompt: string | null;
+  required: Flag;
+  body: string;
+  updated_by: string | null;
+  updated_at: number | null;
+}
+
 export interface Database {
   events: EventsTable;
   streams: StreamsTable;
@@ -625,6 +658,8 @@ export interface Database {
   breaches: BreachesTable;
   breach_determinations: BreachDeterminationsTable;
   breach_submissions: BreachSubmissionsTable;
+  postmortems: PostmortemsTable;
+  postmortem_sections: PostmortemSectionsTable;
   report_attachments: ReportAttachmentsTable;
   report_messages: ReportMessagesTable;
   report_identity_verifications: ReportIdentityVerificationsTable;

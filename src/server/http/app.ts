@@ -29,6 +29,7 @@ import { setupRoutes } from './api/setup-routes.ts';
 import { streamRoutes } from './api/stream-routes.ts';
 import { statusRoutes } from './api/status-routes.ts';
 import { statuspageRoutes } from './api/statuspage-routes.ts';
+import { learningRoutes } from './api/learning-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
 import { usersRoutes } from './api/users-routes.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
@@ -141,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     baseUrl: config.baseUrl,
     pageName: config.statusPageName,
   });
+  await app.register(learningRoutes, { learning: services.learning });
   await app.register(publicSite, { reports, accounts, status: services.status, config });
   await app.register(consoleApp);
   return app;

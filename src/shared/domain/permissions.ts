@@ -53,6 +53,11 @@ export const PERMISSIONS = [
   'status.read',
   'status.publish',
   'status.manage',
+  // learning: read post-mortems (of the incidents one may see), write them and send them to
+  // review, approve them or send them back
+  'learning.read',
+  'learning.write',
+  'learning.approve',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -13,6 +13,7 @@ import * as deadlineSeverity from './2026-11-25-0008-deadline-severity-and-slack
 import * as reportEmergency from './2026-11-25-0009-report-emergency.ts';
 import * as statusPage from './2026-12-03-0001-status-page.ts';
 import * as breaches from './2026-12-03-0002-breaches.ts';
+import * as postmortems from './2026-12-03-0010-postmortems.ts';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-11-25-0009-report-emergency': reportEmergency,
   '2026-12-03-0001-status-page': statusPage,
   '2026-12-03-0002-breaches': breaches,
+  '2026-12-03-0010-postmortems': postmortems,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

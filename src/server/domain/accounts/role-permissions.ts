@@ -9,6 +9,7 @@ const READ_ALONG: Permission[] = [
   'deadlines.read',
   'stream.read',
   'status.read',
+  'learning.read',
 ];
 const OWN: Permission[] = ['tokens.manage_own', 'account.manage_own'];
 
@@ -34,6 +35,8 @@ export const ROLE_PERMISSIONS = {
     'reports.verify_identity',
     'reports.manage_access',
     'deadlines.manage',
+    'learning.write',
+    'learning.approve',
   ],
   // The responsible developer triages, reproduces, calls the reporter back and verifies them.
   responder: [
@@ -50,6 +53,8 @@ export const ROLE_PERMISSIONS = {
     'reports.communicate',
     'reports.verify_identity',
     'deadlines.manage',
+    // The people who handled the incident write its post-mortem; a security lead approves it.
+    'learning.write',
   ],
   // The communications lead keeps reporters, customers and colleagues informed (notes for the
   // reporter and the public on incidents, messages to reporters) but takes no part in triage.

@@ -50,6 +50,11 @@ export {
   type RegimeStage,
 } from './breach-schema.ts';
 export {
+  DEFAULT_POSTMORTEM_SECTIONS,
+  type Learning,
+  type PostmortemSection,
+} from './learning-schema.ts';
+export {
   parsePolicyFragment,
   isPolicyFragment,
   type PolicyFragment,

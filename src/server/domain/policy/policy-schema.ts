@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { VERIFIED_STEPS } from '../../../shared/domain/incidents.ts';
 import { Breach } from './breach-schema.ts';
+import { Learning } from './learning-schema.ts';
 import { parseDuration } from './duration.ts';
 
 const id = z
@@ -300,6 +301,8 @@ export const PolicyDocument = z
     containment: Containment.prefault({}),
     /** Personal-data breaches: the regimes that apply and their clocks (none when left out). */
     breach: Breach.prefault({}),
+    /** Post-mortems: the template and its review (Kundo step 8's questions when left out). */
+    learning: Learning.prefault({}),
   })
   .superRefine((policy, ctx) => {
     const severityIds = new Set<string>();

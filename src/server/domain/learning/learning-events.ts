@@ -1,0 +1,46 @@
+// The learning subject's event types and their data: the contract between the rules that decide
+// and the projection that records. Each post-mortem is a stream of its own; every edit of a
+// section carries the whole new text, so the record shows what was written, by whom and when.
+import type { StoredEvent } from '../../db/event-store.ts';
+import type { Visibility } from '../../db/schema.ts';
+
+/** A section as the post-mortem keeps it: copied from the policy's template when it starts. */
+export interface SectionTemplate {
+  sectionId: string;
+  title: string;
+  prompt: string | null;
+  required: boolean;
+}
+
+export interface LearningEventData {
+  'postmortem.started': {
+    incidentId: string;
+    incidentKey: string;
+    /** The policy version the template came from, and what it says about approving. */
+    policyHash: string;
+    authorMayApprove: boolean;
+    ownerId: string | null;
+    sections: SectionTemplate[];
+  };
+  /** The section's whole text after the edit (Markdown, exactly as written). */
+  'postmortem.section_written': { sectionId: string; body: string };
+  'postmortem.submitted': Record<string, never>;
+  'postmortem.changes_requested': { reason: string };
+  'postmortem.approved': Record<string, never>;
+}
+
+export type LearningEventType = keyof LearningEventData;
+
+export type LearningEvent = {
+  [K in LearningEventType]: { type: K; data: LearningEventData[K]; visibility: Visibility };
+}[LearningEventType];
+
+export type RecordedLearningEvent = LearningEvent & Pick<StoredEvent, 'seq' | 'at' | 'actorId'>;
+
+/** Post-mortems are internal: they name people, systems and what failed. */
+export function learningEvent<K extends LearningEventType>(
+  type: K,
+  data: LearningEventData[K],
+): LearningEvent {
+  return { type, data, visibility: 'internal' } as LearningEvent;
+}

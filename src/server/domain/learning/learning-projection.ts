@@ -1,0 +1,125 @@
+// Records the learning subject's events: appends them to the post-mortem's stream and writes its
+// rows, in the caller's transaction, and answers the state they produce (reduced in memory, not
+// read back). The one writer of postmortems and postmortem_sections.
+import { appendEvents } from '../../db/event-store.ts';
+import type { Executor } from '../../db/schema.ts';
+import type { LearningEvent, RecordedLearningEvent } from './learning-events.ts';
+import { applyLearningEvent, type PostmortemState } from './learning-state.ts';
+
+const flag = (value: boolean) => (value ? 1 : 0);
+
+/** Appends to a post-mortem's stream (state null: a new one) and answers its state after. */
+export async function appendToPostmortem(
+  tx: Executor,
+  postmortemId: string,
+  state: PostmortemState | null,
+  events: readonly LearningEvent[],
+  actorId: string | null,
+  at: number,
+): Promise<PostmortemState> {
+  if (events.length === 0) {
+    if (!state) throw new Error(`nothing to record for the new post-mortem ${postmortemId}`);
+    return state;
+  }
+  const stored = await appendEvents(tx, {
+    streamId: postmortemId,
+    streamType: 'postmortem',
+    expectedVersion: state?.version ?? 0,
+    at,
+    events: events.map((e) => ({
+      type: e.type,
+      visibility: e.visibility,
+      actorId,
+      data: e.data as unknown as Record<string, unknown>,
+    })),
+  });
+  let after = state;
+  for (const [i, e] of events.entries()) {
+    const event = { ...e, seq: stored[i]!.seq, at, actorId } as RecordedLearningEvent;
+    after = applyLearningEvent(after, event, postmortemId);
+    await projectEvent(tx, postmortemId, event, after);
+  }
+  await tx
+    .updateTable('postmortems')
+    .set({ version: after!.version, updated_at: at })
+    .where('id', '=', postmortemId)
+    .execute();
+  return after!;
+}
+
+/** `after`: the post-mortem's state after this event (from the reducer). */
+async function projectEvent(
+  tx: Executor,
+  id: string,
+  event: RecordedLearningEvent,
+  after: PostmortemState,
+) {
+  const { at } = event;
+  const row = () => tx.updateTable('postmortems').where('id', '=', id);
+  switch (event.type) {
+    case 'postmortem.started': {
+      const d = event.data;
+      await tx
+        .insertInto('postmortems')
+        .values({
+          id,
+          incident_id: d.incidentId,
+          incident_key: d.incidentKey,
+          status: after.status,
+          owner_id: d.ownerId,
+          policy_hash: d.policyHash,
+          author_may_approve: flag(d.authorMayApprove),
+          submitted_by: null,
+          submitted_at: null,
+          approved_by: null,
+          approved_at: null,
+          created_at: at,
+          updated_at: at,
+          version: event.seq,
+        })
+        .execute();
+      if (d.sections.length > 0) {
+        await tx
+          .insertInto('postmortem_sections')
+          .values(
+            d.sections.map((s, position) => ({
+              postmortem_id: id,
+              section_id: s.sectionId,
+              position,
+              title: s.title,
+              prompt: s.prompt,
+              required: flag(s.required),
+              body: '',
+              updated_by: null,
+              updated_at: null,
+            })),
+          )
+          .execute();
+      }
+      return;
+    }
+    case 'postmortem.section_written':
+      await tx
+        .updateTable('postmortem_sections')
+        .set({ body: event.data.body, updated_by: event.actorId, updated_at: at })
+        .where('postmortem_id', '=', id)
+        .where('section_id', '=', event.data.sectionId)
+        .execute();
+      return;
+    case 'postmortem.submitted':
+    case 'postmortem.changes_requested':
+    case 'postmortem.approved':
+      await row()
+        .set({
+          status: after.status,
+          submitted_by: after.submittedBy,
+          submitted_at: after.submittedAt,
+          approved_by: after.approvedBy,
+          approved_at: after.approvedAt,
+        })
+        .execute();
+      return;
+    default:
+      throw new Error(`${(event as { type: string }).type} is not an event of a post-mortem`);
+  }
+}

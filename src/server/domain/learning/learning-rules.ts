@@ -1,0 +1,137 @@
+// What the learning subject decides, as pure functions: state in, events (or a refusal) out. A
+// post-mortem starts from the policy's template, is written in draft, goes to review once every
+// required section is answered, and is approved (by someone else, unless the policy allows the
+// author) or sent back with a reason.
+import { AppError } from '../../errors.ts';
+import type { Learning } from '../policy/index.ts';
+import { learningEvent, type LearningEvent } from './learning-events.ts';
+import type { PostmortemSectionState, PostmortemState } from './learning-state.ts';
+
+const refused = (message: string, details: Record<string, unknown> = {}) =>
+  new AppError('RULE_REFUSED', message, details);
+
+const STATUS_WORDS = {
+  draft: 'in draft',
+  in_review: 'in review',
+  approved: 'approved',
+} as const;
+
+/** The incident a post-mortem is about, as the incidents subject names it. */
+export interface PostmortemIncident {
+  id: string;
+  key: string;
+}
+
+export function startPostmortem(
+  existing: PostmortemState | null,
+  incident: PostmortemIncident,
+  policy: { hash: string; learning: Learning },
+  ownerId: string | null,
+): LearningEvent[] {
+  if (existing) {
+    throw new AppError('CONFLICT', `${incident.key} already has a post-mortem`, {
+      postmortemId: existing.id,
+    });
+  }
+  const template = policy.learning.postmortem;
+  return [
+    learningEvent('postmortem.started', {
+      incidentId: incident.id,
+      incidentKey: incident.key,
+      policyHash: policy.hash,
+      authorMayApprove: template.authorMayApprove,
+      ownerId,
+      sections: template.sections.map((s) => ({
+        sectionId: s.id,
+        title: s.title,
+        prompt: s.prompt ?? null,
+        required: s.required,
+      })),
+    }),
+  ];
+}
+
+function sectionOf(state: PostmortemState, sectionId: string): PostmortemSectionState {
+  const found = state.sections.find((s) => s.sectionId === sectionId);
+  if (!found) {
+    throw new AppError('NOT_FOUND', `This post-mortem has no section "${sectionId}"`, {
+      sections: state.sections.map((s) => s.sectionId),
+    });
+  }
+  return found;
+}
+
+/** Sections are written in draft only: review reads a text that no longer moves. */
+export function writeSection(
+  state: PostmortemState,
+  sectionId: string,
+  body: string,
+): LearningEvent[] {
+  const section = sectionOf(state, sectionId);
+  if (state.status !== 'draft') {
+    throw refused(
+      `The post-mortem is ${STATUS_WORDS[state.status]}; sections change only in draft` +
+        (state.status === 'in_review'
+          ? ' (a reviewer may send it back with changes requested)'
+          : ''),
+      { postmortemStatus: state.status },
+    );
+  }
+  if (section.body === body) return [];
+  return [learningEvent('postmortem.section_written', { sectionId, body })];
+}
+
+/** Required sections with nothing but white space in them, in the template's order. */
+export function unansweredSections(state: PostmortemState): PostmortemSectionState[] {
+  return state.sections.filter((s) => s.required && s.body.trim() === '');
+}
+
+export function submitPostmortem(state: PostmortemState): LearningEvent[] {
+  if (state.status !== 'draft') {
+    throw refused(`The post-mortem is ${STATUS_WORDS[state.status]}, not in draft`, {
+      postmortemStatus: state.status,
+    });
+  }
+  const missing = unansweredSections(state);
+  if (missing.length > 0) {
+    throw refused(
+      `Required sections are not answered yet: ${missing.map((s) => `"${s.title}"`).join(', ')}`,
+      {
+        missingSections: missing.map((s) => s.sectionId),
+        errors: missing.map((s) => ({
+          field: `sections.${s.sectionId}`,
+          message: 'must be answered before the post-mortem goes to review',
+        })),
+      },
+    );
+  }
+  return [learningEvent('postmortem.submitted', {})];
+}
+
+function assertInReview(state: PostmortemState): void {
+  if (state.status !== 'in_review') {
+    throw refused(`The post-mortem is ${STATUS_WORDS[state.status]}, not in review`, {
+      postmortemStatus: state.status,
+    });
+  }
+}
+
+export function requestChanges(state: PostmortemState, reason: string): LearningEvent[] {
+  assertInReview(state);
+  return [learningEvent('postmortem.changes_requested', { reason })];
+}
+
+export function approvePostmortem(
+  state: PostmortemState,
+  approverId: string | null,
+): LearningEvent[] {
+  assertInReview(state);
+  if (!state.authorMayApprove && approverId !== null && approverId === state.submittedBy) {
+    throw new AppError(
+      'FORBIDDEN',
+      'The policy asks someone other than whoever sent the post-mortem to review to approve it',
+      { rule: 'learning.postmortem.authorMayApprove' },
+    );
+  }
+  return [learningEvent('postmortem.approved', {})];
+}

@@ -1,0 +1,82 @@
+// A post-mortem's state, as the rules read it, and how each recorded event changes it in memory:
+// the same change the projection (learning-projection.ts) makes to the rows, so a use case answers
+// the state its events produced without reading it again. The property test
+// (test/learning/learning-reducer.test.ts) checks that reducing equals projecting then loading.
+import type { PostmortemStatus } from '../../../shared/domain/learning.ts';
+import type { RecordedLearningEvent, SectionTemplate } from './learning-events.ts';
+
+export interface PostmortemSectionState extends SectionTemplate {
+  /** Markdown as written; empty until someone writes it. */
+  body: string;
+  updatedBy: string | null;
+  updatedAt: number | null;
+}
+
+export interface PostmortemState {
+  id: string;
+  version: number;
+  incidentId: string;
+  incidentKey: string;
+  status: PostmortemStatus;
+  ownerId: string | null;
+  policyHash: string;
+  authorMayApprove: boolean;
+  /** In the template's order. */
+  sections: PostmortemSectionState[];
+  submittedBy: string | null;
+  submittedAt: number | null;
+  approvedBy: string | null;
+  approvedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The state a post-mortem is in after one more event (null before it was started). */
+export function applyLearningEvent(
+  state: PostmortemState | null,
+  event: RecordedLearningEvent,
+  postmortemId: string,
+): PostmortemState {
+  const { at, seq, actorId } = event;
+  if (event.type === 'postmortem.started') {
+    const d = event.data;
+    return {
+      id: postmortemId,
+      version: seq,
+      incidentId: d.incidentId,
+      incidentKey: d.incidentKey,
+      status: 'draft',
+      ownerId: d.ownerId,
+      policyHash: d.policyHash,
+      authorMayApprove: d.authorMayApprove,
+      sections: d.sections.map((s) => ({ ...s, body: '', updatedBy: null, updatedAt: null })),
+      submittedBy: null,
+      submittedAt: null,
+      approvedBy: null,
+      approvedAt: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+  if (!state) throw new Error(`${event.type} before postmortem.started`);
+  const next = { ...state, version: seq, updatedAt: at };
+  switch (event.type) {
+    case 'postmortem.section_written':
+      return {
+        ...next,
+        sections: state.sections.map((s) =>
+          s.sectionId === event.data.sectionId
+            ? { ...s, body: event.data.body, updatedBy: actorId, updatedAt: at }
+            : s,
+        ),
+      };
+    case 'postmortem.submitted':
+      return { ...next, status: 'in_review', submittedBy: actorId, submittedAt: at };
+    case 'postmortem.changes_requested':
+      return { ...next, status: 'draft' };
+    case 'postmortem.approved':
+      return { ...next, status: 'approved', approvedBy: actorId, approvedAt: at };
+    default:
+      throw new Error(`${(event as { type: string }).type} is not an event of a post-mortem`);
+  }
+}

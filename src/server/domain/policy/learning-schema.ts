@@ -1,0 +1,99 @@
+// The policy's learning section: the post-mortem every incident may get, as the team's template
+// (its sections, which are required before review) and who may approve it. A policy that leaves
+// the section out gets Kundo step 8's eight questions and the usual impact, timeline, root cause
+// and contributing factors.
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1-40 letters, digits, "_" or "-"');
+const text = (max = 2000) => z.string().trim().min(1, 'must not be empty').max(max);
+
+export const PostmortemSection = z.strictObject({
+  id,
+  /** The heading, or the question the section answers. */
+  title: text(300),
+  /** A hint for the writer: what a good answer covers. */
+  prompt: text().optional(),
+  /** Must be answered before the post-mortem goes to review. */
+  required: z.boolean().default(true),
+});
+export type PostmortemSection = z.output<typeof PostmortemSection>;
+
+/**
+ * Kundo step 8, word for word as the reference policy asks them, then the sections most
+ * post-mortem templates add. The timeline is optional: the incident's record holds it.
+ */
+export const DEFAULT_POSTMORTEM_SECTIONS: z.input<typeof PostmortemSection>[] = [
+  { id: 'circumstances', title: 'Under which circumstances did the incident occur?' },
+  { id: 'what_happened', title: 'What happened and how did Kundo respond?' },
+  { id: 'what_went_wrong', title: 'What went wrong? What checks failed?' },
+  { id: 'how_we_failed', title: 'In what way did or processes and technology fail?' },
+  { id: 'what_worked', title: 'In what way did or processes and technology work well?' },
+  {
+    id: 'planned_changes',
+    title: 'Based on this: what changes to processes or technology are we planning to do?',
+  },
+  {
+    id: 'spread_knowledge',
+    title: 'Does knowledge about this issue need to be spead wider within the company?',
+  },
+  {
+    id: 'documented',
+    title: "Has the issue been documented according to what it's severity demands?",
+  },
+  {
+    id: 'impact',
+    title: 'Impact',
+    prompt: 'Who and what was affected, for how long, and how much.',
+  },
+  {
+    id: 'timeline',
+    title: 'Timeline',
+    prompt: 'The important moments, from the first sign to the all-clear.',
+    required: false,
+  },
+  { id: 'root_cause', title: 'Root cause', prompt: 'Why it happened, not only what happened.' },
+  {
+    id: 'contributing_factors',
+    title: 'Contributing factors',
+    prompt: 'What made it more likely, larger or slower to find.',
+    required: false,
+  },
+];
+
+export const Postmortem = z
+  .strictObject({
+    description: text().default(
+      'The people involved in handling an incident summarise it in a post-mortem that answers the questions below.',
+    ),
+    /** The template: a new post-mortem gets these sections, in this order. */
+    sections: z
+      .array(PostmortemSection)
+      .min(1, 'needs at least one section')
+      .max(50)
+      .default(DEFAULT_POSTMORTEM_SECTIONS.map((s) => PostmortemSection.parse(s))),
+    /** Whoever sent a post-mortem to review may also approve it (false: a second person must). */
+    authorMayApprove: z.boolean().default(false),
+  })
+  .superRefine((postmortem, ctx) => {
+    const seen = new Set<string>();
+    postmortem.sections.forEach((s, i) => {
+      if (seen.has(s.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sections', i, 'id'],
+          message: `duplicate section id "${s.id}"`,
+        });
+      }
+      seen.add(s.id);
+    });
+  });
+
+export const Learning = z.strictObject({
+  description: text().default(
+    'Every incident ends in learning: a post-mortem, and changes to the process from its lessons.',
+  ),
+  postmortem: Postmortem.prefault({}),
+});
+export type Learning = z.output<typeof Learning>;

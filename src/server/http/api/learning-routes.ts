@@ -1,0 +1,163 @@
+// /api/v1/incidents/{ref}/postmortem: the incident's post-mortem from the policy's template.
+// Those who handled it write it (learning.write) and send it to review once every required
+// section is answered; a security lead approves it or sends it back (learning.approve). A
+// restricted incident's post-mortem is seen only by those who may see the incident. Every change
+// is an event on the record; see docs/learning.md.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  Postmortem,
+  PostmortemSectionRef,
+  PostmortemStep,
+  RequestPostmortemChanges,
+  WritePostmortemSection,
+} from '../../../shared/api/learning.ts';
+import { IncidentRef } from '../../../shared/api/incidents.ts';
+import { problemResponse } from '../../../shared/api/problems.ts';
+import type { LearningModule, PostmortemView } from '../../domain/learning/index.ts';
+import { actorOf, versionOf } from './incident-commands.ts';
+import { presentPostmortem } from './learning-presenters.ts';
+
+const tags = ['learning'];
+const refused = problemResponse(
+  'Refused: the post-mortem is not in the state the step needs, or required sections are ' +
+    'unanswered (`missingSections`, and `errors` naming each as `sections.<id>`)',
+);
+const conflict = problemResponse(
+  'The post-mortem changed since the version given, or the incident already has one',
+);
+const path = '/api/v1/incidents/:ref/postmortem';
+
+export async function learningRoutes(app: FastifyInstance, opts: { learning: LearningModule }) {
+  const { learning } = opts;
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const send = (reply: FastifyReply, view: PostmortemView, code = 200) =>
+    reply.status(code).header('etag', `"${view.postmortem.version}"`).send(presentPostmortem(view));
+
+  typed.get(
+    path,
+    {
+      config: { permission: 'learning.read' },
+      schema: {
+        summary: "The incident's post-mortem, its sections rendered and what keeps it from review",
+        tags,
+        params: IncidentRef,
+        response: { 200: Postmortem },
+      },
+    },
+    async (request, reply) =>
+      send(reply, await learning.getPostmortem(actorOf(request), request.params.ref)),
+  );
+
+  typed.post(
+    path,
+    {
+      config: { permission: 'learning.write' },
+      schema: {
+        summary: "Start the incident's post-mortem from the template of the policy in force",
+        description:
+          'Answers `201` with the post-mortem in draft, its version in `ETag`; `409` when the ' +
+          'incident already has one.',
+        tags,
+        params: IncidentRef,
+        response: { 201: Postmortem, 409: conflict },
+      },
+    },
+    async (request, reply) => {
+      const view = await learning.startPostmortem(actorOf(request), request.params.ref);
+      reply.header('location', `/api/v1/incidents/${view.postmortem.incidentKey}/postmortem`);
+      return send(reply, view, 201);
+    },
+  );
+
+  typed.put(
+    `${path}/sections/:sectionId`,
+    {
+      config: { permission: 'learning.write' },
+      schema: {
+        summary: 'Write one section (the whole Markdown text) of a post-mortem in draft',
+        tags,
+        params: PostmortemSectionRef,
+        body: WritePostmortemSection,
+        response: { 200: Postmortem, 409: conflict, 422: refused },
+      },
+    },
+    async (request, reply) => {
+      const { ref, sectionId } = request.params;
+      const view = await learning.writeSection(
+        actorOf(request),
+        ref,
+        sectionId,
+        request.body.body,
+        versionOf(request, request.body?.expectedVersion),
+      );
+      return send(reply, view);
+    },
+  );
+
+  const steps = [
+    {
+      name: 'submit',
+      permission: 'learning.write',
+      summary: 'Send a post-mortem to review (every required section answered)',
+      description: 'Refused with `422` naming each unanswered required section.',
+      run: learning.submitPostmortem,
+    },
+    {
+      name: 'approve',
+      permission: 'learning.approve',
+      summary: 'Approve a post-mortem in review',
+      description:
+        'Refused with `403` when the policy asks for someone other than whoever sent it to ' +
+        'review (`learning.postmortem.authorMayApprove: false`).',
+      run: learning.approvePostmortem,
+    },
+  ] as const;
+  for (const step of steps) {
+    typed.post(
+      `${path}/${step.name}`,
+      {
+        config: { permission: step.permission },
+        schema: {
+          summary: step.summary,
+          description: step.description,
+          tags,
+          params: IncidentRef,
+          body: PostmortemStep,
+          response: { 200: Postmortem, 409: conflict, 422: refused },
+        },
+      },
+      async (request, reply) => {
+        const view = await step.run(
+          actorOf(request),
+          request.params.ref,
+          versionOf(request, request.body?.expectedVersion),
+        );
+        return send(reply, view);
+      },
+    );
+  }
+
+  typed.post(
+    `${path}/request-changes`,
+    {
+      config: { permission: 'learning.approve' },
+      schema: {
+        summary: 'Send a post-mortem in review back to draft, with what should change',
+        tags,
+        params: IncidentRef,
+        body: RequestPostmortemChanges,
+        response: { 200: Postmortem, 409: conflict, 422: refused },
+      },
+    },
+    async (request, reply) => {
+      const view = await learning.requestChanges(
+        actorOf(request),
+        request.params.ref,
+        request.body.reason,
+        versionOf(request, request.body?.expectedVersion),
+      );
+      return send(reply, view);
+    },
+  );
+}

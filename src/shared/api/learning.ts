@@ -1,0 +1,66 @@
+// The learning subject's contract: /api/v1/incidents/{ref}/postmortem. Section text is Markdown,
+// stored and returned exactly as written; `html` is the same text rendered with raw HTML off and
+// passed through an allow-list sanitizer.
+import { z } from 'zod';
+import { POSTMORTEM_STATUSES } from '../domain/learning.ts';
+import { Time } from './times.ts';
+
+const expectedVersion = z.number().int().nonnegative().optional();
+
+export const PostmortemSectionRef = z.object({
+  ref: z.string().min(1).max(100),
+  sectionId: z.string().min(1).max(40),
+});
+
+export const PostmortemSection = z.object({
+  /** The template's id for the section, e.g. `root_cause`. */
+  id: z.string(),
+  /** Its heading, or the question it answers. */
+  title: z.string(),
+  prompt: z.string().nullable(),
+  /** Must be answered before the post-mortem goes to review. */
+  required: z.boolean(),
+  /** Markdown as written; empty until someone writes it. */
+  body: z.string(),
+  /** `body` rendered: raw HTML is not rendered, links only http(s) and mailto. */
+  html: z.string(),
+  updatedBy: z.string().nullable(),
+  updatedAt: Time.nullable(),
+});
+
+export const Postmortem = z.object({
+  id: z.string(),
+  incident: z.object({ id: z.string(), key: z.string() }),
+  status: z.enum(POSTMORTEM_STATUSES),
+  /** The stream's version: send it back as `If-Match` or `expectedVersion`. */
+  version: z.number().int(),
+  ownerId: z.string().nullable(),
+  /** The policy version whose template it was started from. */
+  policyHash: z.string(),
+  /** Whoever sent it to review may approve it too (the policy's `authorMayApprove`). */
+  authorMayApprove: z.boolean(),
+  sections: z.array(PostmortemSection),
+  /** Required sections still empty: nothing here means it may go to review. */
+  unansweredSections: z.array(z.string()),
+  submittedBy: z.string().nullable(),
+  submittedAt: Time.nullable(),
+  approvedBy: z.string().nullable(),
+  approvedAt: Time.nullable(),
+  createdAt: Time,
+  updatedAt: Time,
+});
+
+export const WritePostmortemSection = z.object({
+  /** The whole section, Markdown (an empty text clears it). */
+  body: z.string().max(50_000),
+  expectedVersion,
+});
+
+/** A step with nothing to say but, optionally, the version it was taken on (the body may be left out). */
+export const PostmortemStep = z.object({ expectedVersion }).nullish();
+
+export const RequestPostmortemChanges = z.object({
+  /** What the authors should change, recorded with the request. */
+  reason: z.string().trim().min(1, 'must not be empty').max(2000),
+  expectedVersion,
+});

@@ -1,0 +1,97 @@
+// One way to record: a learning use case appends and projects its events and goes on with the
+// post-mortem reduced in memory. That is only right if reducing equals projecting then loading.
+// Property: for random runs of the rules' own commands (a refused one is skipped), the state the
+// projection answers equals what the repository loads, after every step, on SQLite and PostgreSQL.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/server/db/transaction.ts';
+import { AppError } from '../../src/server/errors.ts';
+import { newId } from '../../src/server/ids.ts';
+import { appendToPostmortem } from '../../src/server/domain/learning/learning-projection.ts';
+import { findPostmortemByIncident } from '../../src/server/domain/learning/learning-repository.ts';
+import * as rules from '../../src/server/domain/learning/learning-rules.ts';
+import type { LearningEvent } from '../../src/server/domain/learning/learning-events.ts';
+import type { PostmortemState } from '../../src/server/domain/learning/learning-state.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+const step = fc.record({
+  command: fc.nat(15),
+  pick: fc.nat(50),
+  text: fc.string({ maxLength: 20 }),
+  actor: fc.constantFrom('u1', 'u2'),
+  advance: fc.constantFrom(0, 1000, 60_000),
+});
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+
+function command(s: PostmortemState, x: Step): LearningEvent[] {
+  switch (x.command % 8) {
+    case 5:
+      return rules.submitPostmortem(s);
+    case 6:
+      return rules.requestChanges(s, x.text || 'why');
+    case 7:
+      return rules.approvePostmortem(s, x.actor);
+    default: {
+      // Mostly the first unanswered required section, so runs reach review and approval.
+      const next = x.pick % 4 !== 0 ? rules.unansweredSections(s)[0] : undefined;
+      const section = next ?? s.sections[x.pick % s.sections.length]!;
+      return rules.writeSection(s, section.sectionId, next ? `${x.text}.` : x.text);
+    }
+  }
+}
+
+describe('learning: reducing equals projecting then loading', () => {
+  it('for a post-mortem through writing, review and approval', async () => {
+    const { policy, hash } = t.container.policy;
+    const reached = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { minLength: 1, maxLength: 60, size: 'max' }),
+        async (steps) => {
+          const incident = { id: newId(), key: `INC-${newId().slice(-6)}` };
+          let now = t.clock.now();
+          let state: PostmortemState = await inTransaction(t.container.db, (tx) =>
+            appendToPostmortem(
+              tx,
+              newId(),
+              null,
+              rules.startPostmortem(null, incident, { hash, learning: policy.learning }, 'u1'),
+              'u1',
+              now,
+            ),
+          );
+          expect(state).toEqual(await findPostmortemByIncident(t.container.db, incident.id));
+          for (const x of steps) {
+            now += x.advance;
+            const loaded = await inTransaction(t.container.db, async (tx) => {
+              try {
+                state = await appendToPostmortem(
+                  tx,
+                  state.id,
+                  state,
+                  command(state, x),
+                  x.actor,
+                  now,
+                );
+              } catch (error) {
+                if (!(error instanceof AppError)) throw error;
+              }
+              return findPostmortemByIncident(tx, incident.id);
+            });
+            expect(state).toEqual(loaded);
+            reached.add(state.status);
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
+    // The runs went through the whole lifecycle, not only drafts.
+    expect([...reached].sort()).toEqual(['approved', 'draft', 'in_review']);
+  }, 120_000);
+});
