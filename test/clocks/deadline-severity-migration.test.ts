@@ -51,10 +51,16 @@ describe('migration 2026-11-25-0008', () => {
       'breaches',
       'breach_determinations',
       'breach_submissions',
+      'postmortem_sections',
+      'postmortems',
     ]) {
       await sql`drop table ${sql.table(table)}`.execute(db);
     }
-    for (const name of ['2026-12-03-0001-status-page', '2026-12-03-0002-breaches']) {
+    for (const name of [
+      '2026-12-03-0001-status-page',
+      '2026-12-03-0002-breaches',
+      '2026-12-03-0010-postmortems',
+    ]) {
       await sql`delete from kysely_migration where name = ${name}`.execute(db);
     }
 
@@ -64,6 +70,7 @@ describe('migration 2026-11-25-0008', () => {
       '2026-11-25-0009-report-emergency',
       '2026-12-03-0001-status-page',
       '2026-12-03-0002-breaches',
+      '2026-12-03-0010-postmortems',
     ]);
     const rows = await db.selectFrom('deadlines').select(['subject_id', 'severity']).execute();
     const severities = (id: string) => [

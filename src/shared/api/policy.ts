@@ -157,6 +157,23 @@ export const PolicyResponse = z.object({
       }),
     ),
   }),
+  /** Post-mortems: the template a new one starts from, and who may approve it. */
+  learning: z.object({
+    description: z.string(),
+    postmortem: z.object({
+      description: z.string(),
+      sections: z.array(
+        z.object({
+          id: z.string(),
+          title: z.string(),
+          /** A hint for the writer; left out when the policy gives none. */
+          prompt: z.string().optional(),
+          required: z.boolean(),
+        }),
+      ),
+      authorMayApprove: z.boolean(),
+    }),
+  }),
 });
 export type PolicyResponse = z.infer<typeof PolicyResponse>;
 

@@ -139,6 +139,13 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
         })),
       })),
     },
+    learning: {
+      description: policy.learning.description,
+      postmortem: {
+        ...policy.learning.postmortem,
+        sections: policy.learning.postmortem.sections.map((s) => ({ ...s })),
+      },
+    },
   };
 }
 
