@@ -17,8 +17,8 @@ import {
 } from '../../src/server/domain/incidents/incident-events.ts';
 import * as rules from '../../src/server/domain/incidents/incident-rules.ts';
 import type { IncidentState } from '../../src/server/domain/incidents/incident-state.ts';
-import { appendToIncident } from '../../src/server/domain/incidents/incidents-projection.ts';
-import { findIncidentState } from '../../src/server/domain/incidents/incidents-repository.ts';
+import { appendToIncident } from '../../src/server/domain/incidents/incident-projection.ts';
+import { findIncidentState } from '../../src/server/domain/incidents/incident-repository.ts';
 import { lineChange } from '../../src/server/domain/incidents/line-rules.ts';
 import * as roles from '../../src/server/domain/incidents/role-rules.ts';
 import { loadPolicyFile } from '../../src/server/domain/policy/index.ts';

@@ -1,9 +1,9 @@
 // How each recorded event changes an incident's state, in memory: the same change the projection
-// (incidents-projection.ts) makes to the rows, so a command can go on deciding (the line, the
+// (incident-projection.ts) makes to the rows, so a command can go on deciding (the line, the
 // clocks) on the state its events produced without reading the incident again. The property test
 // (test/incidents/incident-reducer.test.ts) checks that reducing equals projecting then loading.
 //
-// The loader (incidents-repository.ts) sorts with the same comparators: panel members by seat then
+// The loader (incident-repository.ts) sorts with the same comparators: panel members by seat then
 // user, tasks and containment actions by time then id, roles by start then role then user, votes
 // by time then member, participants and milestones by value, reports in the order they were linked.
 import type { RecordedIncidentEvent } from './incident-events.ts';

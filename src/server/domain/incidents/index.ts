@@ -1,5 +1,5 @@
 // The incidents subject's public surface.
-import { createIncidentsService, type IncidentsServiceDeps } from './incidents-service.ts';
+import { createIncidentsService, type IncidentsServiceDeps } from './incident-service.ts';
 
 export type IncidentsPorts = IncidentsServiceDeps;
 
@@ -18,7 +18,7 @@ export {
   type IncidentsService,
   type IncidentsServiceDeps,
   type OpenInput,
-} from './incidents-service.ts';
+} from './incident-service.ts';
 export { isAdmin, isVisibleTo } from './access-rules.ts';
 export { gateVerdict, type GateVerdict, type LineIncident } from './line-rules.ts';
 export type { IncidentState, Task, ContainmentAction, PanelVote } from './incident-state.ts';
@@ -29,7 +29,7 @@ export {
   type IncidentEventType,
   type DeadlineEventData,
 } from './incident-events.ts';
-export type { IncidentAudience } from './incidents-repository.ts';
+export type { IncidentAudience } from './incident-repository.ts';
 export type { IncidentFlag } from './role-rules.ts';
 export type { IncidentView, VoteView, AssessmentView } from './assessment-rules.ts';
 export type { FailedCheck } from './phase-rules.ts';
