@@ -243,6 +243,18 @@ describe('who sees what', () => {
     expect((await call(legal, 'GET', restrictedPath)).statusCode).toBe(404);
   });
 
+  it('"what if": responders see when the individuals stage would fall due if high risk were decided now', async () => {
+    const res = await call(responder, 'GET', `${path}/what-if`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().details).toBeNull();
+    expect(res.json().regimes[0].stages.map((s: { dueAt: string }) => s.dueAt)).toEqual([
+      '2026-12-07T10:00:00.000Z',
+      '2026-12-07T11:30:00.000Z',
+    ]);
+    // Only a view: the record itself still has no individuals clock.
+    expect((await call(responder, 'GET', path)).json().regimes[0].stages[1].dueAt).toBeNull();
+  });
+
   it('an incident without a record answers 404 saying so', async () => {
     const created = await call(responder, 'POST', '/api/v1/incidents', { title: 'Phishing' });
     const res = await call(legal, 'GET', `/api/v1/incidents/${created.json().key}/breach`);

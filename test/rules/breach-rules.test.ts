@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/server/errors.ts';
 import * as rules from '../../src/server/domain/breach/breach-rules.ts';
 import { reduceBreach } from '../../src/server/domain/breach/breach-state.ts';
+import { loadPolicyFile } from '../../src/server/domain/policy/index.ts';
+import { BUNDLED_POLICY } from '../helpers/policies.ts';
 
 const NOW = Date.parse('2026-12-04T11:00:00Z');
 const opened = () =>
@@ -93,5 +95,34 @@ describe('determinations', () => {
         ),
       ),
     ).toMatchObject({ code: 'VALIDATION', details: { errors: [{ field: 'at' }] } });
+  });
+});
+
+describe('the "what if" view', () => {
+  it('shows when each GDPR stage would fall due if decided now, keeping what is recorded', () => {
+    const { policy } = loadPolicyFile(BUNDLED_POLICY);
+    const state = reduceBreach(
+      opened(),
+      [
+        {
+          type: 'breach.determined' as const,
+          data: { kind: 'became_aware' as const, value: true, at: NOW - 3_600_000, rationale: 'x' },
+          seq: 2,
+          at: NOW,
+          actorId: 'dpo',
+        },
+      ],
+      'b-1',
+    );
+    const later = NOW + 2 * 3_600_000;
+    const [gdpr] = rules.whatIfClocks(state, policy.breach, later);
+    expect(gdpr!.applies).toBe(true);
+    // The authority counts from the awareness recorded; individuals from a high risk decided now.
+    expect(gdpr!.stages.map((s) => [s.stageId, s.dueAt])).toEqual([
+      ['authority', NOW - 3_600_000 + 72 * 3_600_000],
+      ['individuals', later + 72 * 3_600_000],
+    ]);
+    // Nothing was recorded: the record's own clocks still wait.
+    expect(rules.regimeClocks(state, policy.breach)[0]!.applies).toBeNull();
   });
 });

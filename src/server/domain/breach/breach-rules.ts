@@ -251,3 +251,28 @@ export function recordSubmission(
     }),
   ];
 }
+
+/**
+ * The "what if" view: when each stage would fall due if every determination not yet recorded as
+ * yes were recorded now (and every stage another one follows were submitted now). What is
+ * recorded stays as it is.
+ */
+export function whatIfClocks(state: BreachState, breach: Breach, now: number): RegimeClock[] {
+  const facts = clockFacts(state);
+  const determinations = { ...facts.determinations };
+  for (const regime of breach.regimes) {
+    for (const kind of [regime.trigger, ...regime.stages.flatMap((st) => st.from ?? [])]) {
+      if (determinations[kind]?.value !== true) determinations[kind] = { value: true, at: now };
+    }
+  }
+  const submissions = [...facts.submissions];
+  for (const regime of breach.regimes) {
+    for (const stage of regime.stages) {
+      const follows = stage.fromSubmissionOf;
+      if (follows && !submissions.some((x) => x.regimeId === regime.id && x.stageId === follows)) {
+        submissions.push({ regimeId: regime.id, stageId: follows, submittedAt: now });
+      }
+    }
+  }
+  return planRegimeClocks(breach, { determinations, submissions });
+}

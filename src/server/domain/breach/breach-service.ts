@@ -164,6 +164,16 @@ export function createBreachService(deps: BreachServiceDeps) {
       return view(actor, incident.key, state);
     },
 
+    /** When each stage would fall due if what is not yet determined were determined now. */
+    async whatIf(actor: Actor, ref: string): Promise<BreachView> {
+      const { incident, state } = await load(db, actor, ref);
+      return {
+        ...view(actor, incident.key, state),
+        regimes: rules.whatIfClocks(state, deps.policy().breach, clock.now()),
+        details: null,
+      };
+    },
+
     async openBreach(actor: Actor, ref: string, input: OpenBreach): Promise<BreachView> {
       assertMayChange(actor);
       return inTransaction(db, async (tx) => {

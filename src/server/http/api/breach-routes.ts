@@ -47,6 +47,25 @@ export async function breachRoutes(
       presentBreach(await breach.getBreach(actorOf(request), request.params.ref), policy()),
   );
 
+  api.get(
+    `${url}/what-if`,
+    {
+      config: { permission: 'incidents.read' },
+      schema: {
+        summary: 'When each stage would fall due if its determination were recorded now',
+        description:
+          'The regimes with their stages as if every determination not yet recorded as yes were ' +
+          'recorded now (and every stage another follows were submitted now); what is recorded ' +
+          'stays. `details` is always null here.',
+        tags,
+        params: IncidentRef,
+        response: { 200: BreachResponse },
+      },
+    },
+    async (request) =>
+      presentBreach(await breach.whatIf(actorOf(request), request.params.ref), policy()),
+  );
+
   api.post(
     url,
     {
