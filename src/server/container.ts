@@ -16,7 +16,6 @@ import { loadSecretKey } from './secret-key.ts';
 import type { Db, Dialect } from './db/schema.ts';
 import { createOidcClient } from './integrations/oidc-client.ts';
 import { AppError } from './errors.ts';
-import { can } from './domain/actor.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPolicyModule, loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
 import { createIncidentsModule, type IncidentsModule } from './domain/incidents/index.ts';
@@ -200,27 +199,7 @@ async function assemble(
     db,
     clock,
     recordAudit,
-    openIncident: async (tx, actor, report) => {
-      if (!can(actor, 'incidents.create')) {
-        throw new AppError(
-          'FORBIDDEN',
-          'Opening an incident needs the incidents.create permission',
-        );
-      }
-      const incident = await incidentsModule.openIncidentIn(tx, actor, {
-        title: report.summary.slice(0, 200),
-        summary: `Opened from security report ${report.key}.`,
-        source: 'report',
-        affectedSystems: [],
-        detectedAt: null,
-        reportedAt: report.receivedAt,
-        restricted: false,
-        // The incident then starts with its own "remove from public view" task.
-        publiclyDisclosed: report.postedPublicly,
-        reportIds: [report.reportId],
-      });
-      return { incidentId: incident.id, incident };
-    },
+    openIncident: (tx, actor, report) => incidentsModule.openFromReport(tx, actor, report),
     policy: () => policy.policy,
     clocks,
     // Need-to-know: a report linked to an incident follows the incident's visibility.

@@ -28,6 +28,13 @@ export function assertVisible(state: IncidentState, actor: Actor): void {
   }
 }
 
+/** Opening an incident from a security report needs incidents.create besides triaging it. */
+export function assertMayOpenFromReport(actor: Actor): void {
+  if (!can(actor, 'incidents.create')) {
+    throw new AppError('FORBIDDEN', 'Opening an incident needs the incidents.create permission');
+  }
+}
+
 /**
  * The permission, or the incident's commander role together with `incidents.command`: a token
  * carries a commander's rights only when its scope says so. The refusal names what is missing.

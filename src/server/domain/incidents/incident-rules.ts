@@ -29,6 +29,37 @@ export interface OpenIncidentInput extends IncidentFields {
   severityOverride?: SeverityOverride | undefined;
 }
 
+/** What a security report says that an incident opened from it starts with. */
+export interface ReportSource {
+  reportId: string;
+  key: string;
+  summary: string;
+  receivedAt: number;
+  /** The reporter or staff recorded that the issue was posted in public. */
+  postedPublicly: boolean;
+}
+
+/**
+ * The incident a report opens: its summary as the title (up to 200 characters), the report
+ * named in the summary, received as reported, not restricted, linked to the report; posted in
+ * public, it starts with its own "remove from public view" task.
+ */
+export function incidentFromReport(
+  report: ReportSource,
+): Omit<OpenIncidentInput, 'key' | 'declaredAt'> {
+  return {
+    title: report.summary.slice(0, 200),
+    summary: `Opened from security report ${report.key}.`,
+    source: 'report',
+    affectedSystems: [],
+    detectedAt: null,
+    reportedAt: report.receivedAt,
+    restricted: false,
+    publiclyDisclosed: report.postedPublicly,
+    reportIds: [report.reportId],
+  };
+}
+
 export function openIncident(
   policy: Policy,
   policyHash: string,

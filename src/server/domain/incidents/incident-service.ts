@@ -23,7 +23,13 @@ import type {
 } from '../../../shared/domain/incidents.ts';
 import type { VoteInput } from './assessment-rules.ts';
 import type { IncidentFields, TaskFields } from './incident-events.ts';
-import { assertCommanderOr, assertVisible, isAdmin, isVisibleTo } from './access-rules.ts';
+import {
+  assertCommanderOr,
+  assertMayOpenFromReport,
+  assertVisible,
+  isAdmin,
+  isVisibleTo,
+} from './access-rules.ts';
 import type { IncidentState, RuleContext } from './incident-state.ts';
 import { appendToIncident } from './incident-projection.ts';
 import * as repo from './incident-repository.ts';
@@ -267,13 +273,18 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       return assessment.viewIncident(incident, actor.userId);
     },
 
-    /** Opens an incident inside the caller's transaction (a report opening its incident). */
-    async openIncidentIn(
+    /**
+     * Opens the incident a security report calls for, inside the report's transaction (the
+     * reports subject records the link on its side there): needs incidents.create.
+     */
+    async openFromReport(
       tx: Executor,
       actor: Actor,
-      input: OpenInput,
-    ): Promise<assessment.IncidentView> {
-      return assessment.viewIncident(await openIncidentIn(tx, actor, input), actor.userId);
+      report: rules.ReportSource,
+    ): Promise<{ incidentId: string; incident: assessment.IncidentView }> {
+      assertMayOpenFromReport(actor);
+      const opened = await openIncidentIn(tx, actor, rules.incidentFromReport(report));
+      return { incidentId: opened.id, incident: assessment.viewIncident(opened, actor.userId) };
     },
 
     async getIncident(actor: Actor, ref: string) {

@@ -20,6 +20,7 @@ export {
   type OpenInput,
 } from './incident-service.ts';
 export { isAdmin, isVisibleTo } from './access-rules.ts';
+export type { ReportSource } from './incident-rules.ts';
 export { gateVerdict, type GateVerdict, type LineIncident } from './line-rules.ts';
 export type { IncidentState, Task, ContainmentAction, PanelVote } from './incident-state.ts';
 export {
