@@ -16,9 +16,9 @@ import {
 } from '../../src/server/domain/reports/report-events.ts';
 import { reduceReport } from '../../src/server/domain/reports/report-reducer.ts';
 import type { Report } from '../../src/server/domain/reports/report-state.ts';
-import { appendToReport } from '../../src/server/domain/reports/reports-projection.ts';
-import { findReportById } from '../../src/server/domain/reports/reports-repository.ts';
-import * as rules from '../../src/server/domain/reports/reports-rules.ts';
+import { appendToReport } from '../../src/server/domain/reports/report-projection.ts';
+import { findReportById } from '../../src/server/domain/reports/report-repository.ts';
+import * as rules from '../../src/server/domain/reports/report-rules.ts';
 import { loadPolicyFile } from '../../src/server/domain/policy/index.ts';
 import {
   CLOSE_RESOLUTIONS,

@@ -1,7 +1,7 @@
 // The reports subject's public surface: private intake of security reports from outside.
 import { createAttachmentStore } from './attachment-store.ts';
-import type { ReportsDeps } from './reports-context.ts';
-import { createReportsService } from './reports-service.ts';
+import type { ReportsDeps } from './report-context.ts';
+import { createReportsService } from './report-service.ts';
 
 export type ReportsPorts = Omit<ReportsDeps, 'attachments'> & {
   /** STOPLINE_DATA_DIR: attachments are kept in its attachments folder. */
@@ -15,7 +15,7 @@ export function createReportsModule({ dataDir, ...ports }: ReportsPorts) {
 
 export type ReportsModule = ReturnType<typeof createReportsModule>;
 
-export { createReportsService, type ReportsService } from './reports-service.ts';
+export { createReportsService, type ReportsService } from './report-service.ts';
 export type {
   ReportsDeps,
   ReportsSettings,
@@ -24,19 +24,19 @@ export type {
   OpenedIncident,
   ReportClockHook,
   ReporterNotices,
-} from './reports-context.ts';
+} from './report-context.ts';
 export {
   createAttachmentStore,
   detectType,
   type AttachmentStore,
   type StagedFile,
 } from './attachment-store.ts';
-export type { IncomingFile, Receipt } from './reports-intake.ts';
-export type { PortalView, PortalSession } from './reports-portal.ts';
-export { PORTAL_SESSION_TTL, SIGN_IN_LIMITS } from './reports-portal.ts';
-export type { ReportIncidents, IncidentSight } from './reports-access.ts';
+export type { IncomingFile, Receipt } from './intake-service.ts';
+export type { PortalView, PortalSession } from './portal-service.ts';
+export { PORTAL_SESSION_TTL, SIGN_IN_LIMITS } from './portal-service.ts';
+export type { ReportIncidents, IncidentSight } from './access-service.ts';
 export type { Report } from './report-state.ts';
-export type { AttachmentRecord, MessageRecord, RemovalTaskRecord } from './reports-repository.ts';
+export type { AttachmentRecord, MessageRecord, RemovalTaskRecord } from './report-repository.ts';
 export {
   statusInPlainWords,
   isClosed,
@@ -44,5 +44,5 @@ export {
   MILESTONE_WORDS,
   type Milestone,
   type MessageType,
-} from './reports-rules.ts';
-export { portalCsrfToken, portalCsrfTokenMatches } from './reports-secrets.ts';
+} from './report-rules.ts';
+export { portalCsrfToken, portalCsrfTokenMatches } from './portal-secrets.ts';

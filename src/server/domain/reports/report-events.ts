@@ -1,5 +1,5 @@
 // A report's event types and their data: the contract between the use cases that decide and the
-// projection that records (reports-projection.ts). Every change to a report is one of these on its
+// projection that records (report-projection.ts). Every change to a report is one of these on its
 // stream. The names and data are those the log has always held, so `stopline verify` and the
 // portal read old and new records alike.
 import type { ReportStatus } from '../../../shared/api/reports.ts';

@@ -1,10 +1,10 @@
 // How each recorded event changes a report, in memory: the one definition of what the record
-// means for the row. The projection (reports-projection.ts) writes the row this reduces to, so
+// means for the row. The projection (report-projection.ts) writes the row this reduces to, so
 // the record and the row cannot disagree; the property test (test/reports/report-reducer.test.ts)
 // checks that projecting then loading equals reducing, and that the stored log reduces to the row.
 import type { RecordedReportEvent } from './report-events.ts';
 import type { Report } from './report-state.ts';
-import { statusAfterMilestone } from './reports-rules.ts';
+import { statusAfterMilestone } from './report-rules.ts';
 
 /** The report after one more event (null before `report.received`). */
 export function applyReportEvent(state: Report | null, event: RecordedReportEvent): Report {

@@ -56,7 +56,7 @@ export function toReport(row: Selectable<ReportsTable>): Report {
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
-/** The row a report is stored as (written only by the projection, reports-projection.ts). */
+/** The row a report is stored as (written only by the projection, report-projection.ts). */
 export function reportRow(r: Report): NewReportRow {
   return {
     id: r.id,

@@ -12,11 +12,11 @@ import { can } from '../actor.ts';
 import type { Policy } from '../policy/index.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { AttachmentStore } from './attachment-store.ts';
-import { getVisibleReport, type ReportIncidents } from './reports-access.ts';
-import { findReportByKey } from './reports-repository.ts';
+import { getVisibleReport, type ReportIncidents } from './access-service.ts';
+import { findReportByKey } from './report-repository.ts';
 import { fromClockEvent, toNewEvent, type ReportEvent } from './report-events.ts';
 import type { Report } from './report-state.ts';
-import { appendToReport } from './reports-projection.ts';
+import { appendToReport } from './report-projection.ts';
 import type { AuditRecord } from '../audit/index.ts';
 import type { IncidentView } from '../incidents/index.ts';
 import type { ReporterNotice } from '../notifications/index.ts';
@@ -39,7 +39,7 @@ export interface ReportsDeps {
   policy: () => Policy;
   attachments: AttachmentStore;
   settings: ReportsSettings;
-  /** Who may see the incident a report is linked to (need-to-know, see reports-access.ts). */
+  /** Who may see the incident a report is linked to (need-to-know, see access-service.ts). */
   incidents: ReportIncidents;
   /** The general audit trail (accounts subject), written in the same transaction when wired. */
   recordAudit?: (tx: Executor, entry: AuditEntry) => Promise<void>;
@@ -92,7 +92,7 @@ export function requirePermission(actor: Actor, permission: Permission): void {
   }
 }
 
-export { refuseUnless } from './reports-rules.ts';
+export { refuseUnless } from './report-rules.ts';
 
 export async function getReportByKey(tx: Executor, key: string): Promise<Report> {
   const report = await findReportByKey(tx, key.toUpperCase());

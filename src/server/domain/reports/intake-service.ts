@@ -16,14 +16,14 @@ import type { Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import type { ReportsDeps } from './reports-context.ts';
+import type { ReportsDeps } from './report-context.ts';
 import type { AttachmentSummary } from './report-events.ts';
-import { appendToReport } from './reports-projection.ts';
-import { insertAttachment, type AttachmentRecord } from './reports-repository.ts';
-import { insertRequestedTask } from './reports-removal.ts';
+import { appendToReport } from './report-projection.ts';
+import { insertAttachment, type AttachmentRecord } from './report-repository.ts';
+import { insertRequestedTask } from './removal-service.ts';
 import type { StagedFile } from './attachment-store.ts';
-import { acknowledgeDueAt, receive } from './reports-rules.ts';
-import { hashSecret, newSecret } from './reports-secrets.ts';
+import { acknowledgeDueAt, receive } from './report-rules.ts';
+import { hashSecret, newSecret } from './portal-secrets.ts';
 
 /**
  * A file a reporter sent: its bytes (the JSON API), or the file the public forms already streamed

@@ -3,8 +3,8 @@
 import type { NewEvent } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import { fromClockEvent } from './report-events.ts';
-import { appendToReport } from './reports-projection.ts';
-import { findReportById } from './reports-repository.ts';
+import { appendToReport } from './report-projection.ts';
+import { findReportById } from './report-repository.ts';
 
 export async function recordReportClockEvents(
   tx: Executor,

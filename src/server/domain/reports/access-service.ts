@@ -6,7 +6,7 @@ import type { Executor } from '../../db/schema.ts';
 import { notFound } from '../../errors.ts';
 import { readerActor, type Actor, type NoticeReader } from '../actor.ts';
 import type { Report } from './report-state.ts';
-import { findReportById, findReportByKey, listReportIdsLinkedTo } from './reports-repository.ts';
+import { findReportById, findReportByKey, listReportIdsLinkedTo } from './report-repository.ts';
 
 /** An incident as a report linked to it sees it. */
 export interface IncidentSight {

@@ -8,10 +8,10 @@ import { hitRateLimit, peekRateLimit, rateLimitKeyForAddress } from '../../db/ra
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { recordChange, type ReportsDeps } from './reports-context.ts';
+import { recordChange, type ReportsDeps } from './report-context.ts';
 import type { Report } from './report-state.ts';
-import { reporterReply } from './reports-rules.ts';
-import { openRemovalTask } from './reports-removal.ts';
+import { reporterReply } from './report-rules.ts';
+import { openRemovalTask } from './removal-service.ts';
 import {
   attachmentSummary,
   checkAttachmentLimits,
@@ -20,7 +20,7 @@ import {
   insertAttachments,
   storeFiles,
   type IncomingFile,
-} from './reports-intake.ts';
+} from './intake-service.ts';
 import {
   deletePortalSession,
   deleteExpiredPortalSessions,
@@ -31,8 +31,8 @@ import {
   insertPortalSession,
   listAttachments,
   logAccess,
-} from './reports-repository.ts';
-import { hashSecret, newSecret, NEVER_MATCHES, secretMatches } from './reports-secrets.ts';
+} from './report-repository.ts';
+import { hashSecret, newSecret, NEVER_MATCHES, secretMatches } from './portal-secrets.ts';
 
 export const PORTAL_SESSION_TTL = 30 * MINUTE;
 const SIGN_IN_WINDOW = 15 * MINUTE;

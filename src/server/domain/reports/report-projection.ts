@@ -7,7 +7,7 @@ import { AppError } from '../../errors.ts';
 import { toNewEvent, type RecordedReportEvent, type ReportEvent } from './report-events.ts';
 import { reduceReport } from './report-reducer.ts';
 import type { Report } from './report-state.ts';
-import { reportRow } from './reports-repository.ts';
+import { reportRow } from './report-repository.ts';
 
 export const REPORT_STREAM = 'report';
 

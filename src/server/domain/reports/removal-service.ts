@@ -2,10 +2,10 @@
 // "remove from public view" task first, whoever records it.
 import type { Executor } from '../../db/schema.ts';
 import { newId } from '../../ids.ts';
-import { recordChange, type ReportsDeps } from './reports-context.ts';
+import { recordChange, type ReportsDeps } from './report-context.ts';
 import type { Report } from './report-state.ts';
-import { insertRemovalTask } from './reports-repository.ts';
-import { reportPublicCopy, requestRemoval } from './reports-rules.ts';
+import { insertRemovalTask } from './report-repository.ts';
+import { reportPublicCopy, requestRemoval } from './report-rules.ts';
 
 export async function openRemovalTask(
   tx: Executor,

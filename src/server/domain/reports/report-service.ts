@@ -2,19 +2,19 @@
 // staff side. createReportsService(deps) wires the three parts on the same narrowed deps.
 import type { Executor } from '../../db/schema.ts';
 import type { NoticeReader } from '../actor.ts';
-import { findNoticeHeadline } from './reports-access.ts';
-import { recordReportClockEvents } from './reports-clock-events.ts';
+import { findNoticeHeadline } from './access-service.ts';
+import { recordReportClockEvents } from './clock-event-service.ts';
 import {
   findReportKeys,
   findReportLinks,
   findVerifiedReportIds,
   listCreditedReporters,
-} from './reports-repository.ts';
-import type { ReportsDeps } from './reports-context.ts';
-import { createConversation } from './reports-conversation.ts';
-import { createIntake } from './reports-intake.ts';
-import { createPortal } from './reports-portal.ts';
-import { createTriage } from './reports-triage.ts';
+} from './report-repository.ts';
+import type { ReportsDeps } from './report-context.ts';
+import { createConversation } from './conversation-service.ts';
+import { createIntake } from './intake-service.ts';
+import { createPortal } from './portal-service.ts';
+import { createTriage } from './triage-service.ts';
 
 export function createReportsService(deps: ReportsDeps) {
   return {

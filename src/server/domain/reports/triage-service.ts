@@ -18,7 +18,7 @@ import {
   requirePermission,
   staffUseCase,
   type ReportsDeps,
-} from './reports-context.ts';
+} from './report-context.ts';
 import type { Report } from './report-state.ts';
 import {
   findReportById,
@@ -30,11 +30,11 @@ import {
   listVerifications,
   logAccess,
   updateRemovalTask as writeRemovalTask,
-} from './reports-repository.ts';
-import * as rules from './reports-rules.ts';
-import { refuseUnless, type Milestone } from './reports-rules.ts';
-import { openRemovalTask } from './reports-removal.ts';
-import { getVisibleReport, listHiddenReportIds, maySeeReport } from './reports-access.ts';
+} from './report-repository.ts';
+import * as rules from './report-rules.ts';
+import { refuseUnless, type Milestone } from './report-rules.ts';
+import { openRemovalTask } from './removal-service.ts';
+import { getVisibleReport, listHiddenReportIds, maySeeReport } from './access-service.ts';
 
 const time = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
 

@@ -4,16 +4,16 @@
 import type { IdentityVerificationInput, StaffMessageInput } from '../../../shared/api/reports.ts';
 import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
-import { notifyReporter, recordChange, staffUseCase, type ReportsDeps } from './reports-context.ts';
+import { notifyReporter, recordChange, staffUseCase, type ReportsDeps } from './report-context.ts';
 import {
   deletePortalSessionsOf,
   insertMessage,
   insertVerification,
   listMessages,
   logAccess,
-} from './reports-repository.ts';
-import * as rules from './reports-rules.ts';
-import { hashSecret, newSecret } from './reports-secrets.ts';
+} from './report-repository.ts';
+import * as rules from './report-rules.ts';
+import { hashSecret, newSecret } from './portal-secrets.ts';
 
 export function createConversation(deps: ReportsDeps) {
   const useCase = staffUseCase(deps);
