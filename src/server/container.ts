@@ -18,11 +18,11 @@ import { createOidcClient } from './integrations/oidc-client.ts';
 import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPolicyModule, loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
-import { createIncidentsModule, type IncidentsModule } from './domain/incidents/index.ts';
+import { createIncidentsModule } from './domain/incidents/index.ts';
 import { createStatusModule } from './domain/status/index.ts';
 import { createBreachModule } from './domain/breach/index.ts';
 import { createLearningModule } from './domain/learning/index.ts';
-import { createClocksModule } from './domain/clocks/index.ts';
+import { createClocksModule, createClocksPlanner } from './domain/clocks/index.ts';
 import { createNotificationsModule } from './domain/notifications/index.ts';
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
 import { createHttpPoster, type HttpPoster } from './integrations/outbound-http.ts';
@@ -136,39 +136,11 @@ async function assemble(
   const sealed = await notifications.sealPlainSecrets();
   if (sealed > 0) logger.info({ sealed }, 'webhook signing secrets sealed with the server key');
 
-  // Still late-bound (issue 12 item 5, next step): incidents, reports and clocks call each other.
-  let incidents: IncidentsModule | null = null;
-  const clocks = createClocksModule({
-    db,
-    dialect,
-    clock,
-    policy: () => policy.policy,
-    // With the roles each person acts with now: a notice names only what they may see.
-    listUsers: async (tx, role) =>
-      (
-        await accounts.users.listActive(tx, role === undefined ? {} : { role }, { rolesNow: true })
-      ).map((u) => ({ id: u.id, email: u.email, roles: u.roles })),
-    baseUrl: config.baseUrl,
-    incidents: {
-      findVisible: async (actor, ref) => (await incidents!.getIncident(actor, ref)).incident,
-      findPolicy: (id) => incidents!.findIncidentPolicy(id),
-      listHiddenIds: (actor) => incidents!.listHiddenIncidentIds(actor),
-      findNoticeHeadline: (tx, id, reader) => incidents!.findNoticeHeadline(tx, id, reader),
-      listRoleHolderIds: (tx, id, role) => incidents!.listRoleHolderIds(tx, id, role),
-      recordClockEvents: (tx, id, events, at) => incidents!.recordClockEvents(tx, id, events, at),
-      findKeys: (ids) => incidents!.findKeys(ids),
-    },
-    // Late-bound: a report's deadlines are seen by those who may see the report.
-    reports: {
-      assertVisible: (actor, reportId) => reports.assertReportVisible(actor, reportId),
-      listHiddenIds: (actor) => reports.listHiddenReportIds(actor),
-      findNoticeHeadline: (tx, id, reader) => reports.findNoticeHeadline(tx, id, reader),
-      recordClockEvents: (tx, id, events, at) => reports.recordClockEvents(tx, id, events, at),
-      findKeys: (ids) => reports.findKeys(ids),
-    },
-  });
+  // The clocks plan incidents' and reports' deadlines inside their transactions; the rest of the
+  // clocks (firing, lists, visibility) reads incidents and reports, so it is built after them.
+  const planner = createClocksPlanner({ policy: () => policy.policy });
   const incidentsModule = createIncidentsModule({
-    clocks: { afterChange: clocks.afterIncidentChange },
+    clocks: { afterChange: planner.afterIncidentChange },
     db,
     clock,
     policy,
@@ -183,7 +155,7 @@ async function assemble(
     findAvailableResponders:
       overrides.findAvailableResponders ??
       (() => accounts.users.listActive(db, { role: 'responder', availableAt: clock.now() })),
-    // Late-bound: the reports module below is created after this one.
+    // Still late-bound (issue 12, item 5): the reports module below is created after this one.
     markReportsHandled: (tx, actor, incidentId, reportIds) =>
       reports.markHandledByIncident(tx, actor, incidentId, reportIds),
     markReportsReleased: (tx, actor, incidentId, reportIds) =>
@@ -194,14 +166,13 @@ async function assemble(
     // Every notice to a person or a channel goes through notifications (the only outbox writer).
     notices: { tellLineStopped: notifications.tellLineStopped },
   });
-  incidents = incidentsModule;
   const reports = createReportsModule({
     db,
     clock,
     recordAudit,
     openIncident: (tx, actor, report) => incidentsModule.openFromReport(tx, actor, report),
     policy: () => policy.policy,
-    clocks,
+    clocks: planner,
     // Need-to-know: a report linked to an incident follows the incident's visibility.
     incidents: {
       findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),
@@ -220,6 +191,36 @@ async function assemble(
       attachmentMaxBytes: config.attachmentMaxBytes,
       attachmentMaxCount: config.attachmentMaxCount,
       intakeRateLimit: config.intakeRateLimit,
+    },
+  });
+  const clocks = createClocksModule({
+    db,
+    dialect,
+    clock,
+    policy: () => policy.policy,
+    // With the roles each person acts with now: a notice names only what they may see.
+    listUsers: async (tx, role) =>
+      (
+        await accounts.users.listActive(tx, role === undefined ? {} : { role }, { rolesNow: true })
+      ).map((u) => ({ id: u.id, email: u.email, roles: u.roles })),
+    baseUrl: config.baseUrl,
+    incidents: {
+      findVisible: async (actor, ref) => (await incidentsModule.getIncident(actor, ref)).incident,
+      findPolicy: (id) => incidentsModule.findIncidentPolicy(id),
+      listHiddenIds: (actor) => incidentsModule.listHiddenIncidentIds(actor),
+      findNoticeHeadline: (tx, id, reader) => incidentsModule.findNoticeHeadline(tx, id, reader),
+      listRoleHolderIds: (tx, id, role) => incidentsModule.listRoleHolderIds(tx, id, role),
+      recordClockEvents: (tx, id, events, at) =>
+        incidentsModule.recordClockEvents(tx, id, events, at),
+      findKeys: (ids) => incidentsModule.findKeys(ids),
+    },
+    // A report's deadlines are seen by those who may see the report.
+    reports: {
+      assertVisible: (actor, reportId) => reports.assertReportVisible(actor, reportId),
+      listHiddenIds: (actor) => reports.listHiddenReportIds(actor),
+      findNoticeHeadline: (tx, id, reader) => reports.findNoticeHeadline(tx, id, reader),
+      recordClockEvents: (tx, id, events, at) => reports.recordClockEvents(tx, id, events, at),
+      findKeys: (ids) => reports.findKeys(ids),
     },
   });
   const live = createLiveModule({

@@ -149,9 +149,12 @@ async function applyPlan(
   await repo.setOpenSeverity(tx, subject.id, severity);
 }
 
-export function createDeadlinesService(deps: DeadlinesDeps) {
-  const { db } = deps;
-
+/**
+ * The clocks' part that runs inside an incident's or a report's own transaction: their deadlines
+ * planned again after each change. It needs no other subject, so the composition root builds it
+ * before incidents and reports, and the rest of the clocks (which read them) after.
+ */
+export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
   async function afterIncidentChange(
     tx: Executor,
     state: IncidentState,
@@ -231,6 +234,15 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     }
     return out;
   }
+
+  return { afterIncidentChange, reportReceived, reportEvents };
+}
+
+export type DeadlinePlanner = ReturnType<typeof createDeadlinePlanner>;
+
+export function createDeadlinesService(deps: DeadlinesDeps) {
+  const { db } = deps;
+  const { afterIncidentChange, reportReceived, reportEvents } = createDeadlinePlanner(deps);
 
   /** Who is told at a ladder level: the responsible user, the security leads, the sponsor. */
   async function recipientsFor(tx: Executor, d: Deadline, level: string): Promise<ClockUser[]> {

@@ -1,5 +1,9 @@
 // The clocks subject's public surface: deadlines from the policy, fired by the scheduler.
-import { createDeadlinesService, type DeadlinesDeps } from './deadlines-service.ts';
+import {
+  createDeadlinePlanner,
+  createDeadlinesService,
+  type DeadlinesDeps,
+} from './deadlines-service.ts';
 
 export type ClocksPorts = DeadlinesDeps;
 
@@ -9,6 +13,16 @@ export function createClocksModule(ports: ClocksPorts) {
 }
 
 export type ClocksModule = ReturnType<typeof createClocksModule>;
+
+/**
+ * The port incidents and reports plan their deadlines through, in their own transactions; built
+ * before them (the clocks module, which reads them, comes after).
+ */
+export function createClocksPlanner(ports: Pick<ClocksPorts, 'policy'>) {
+  return createDeadlinePlanner(ports);
+}
+
+export type ClocksPlanner = ReturnType<typeof createClocksPlanner>;
 
 export {
   createDeadlinesService,
