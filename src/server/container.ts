@@ -256,7 +256,15 @@ async function assemble(
     clock,
     policy: () => policy,
     // A post-mortem is seen by those who may see its incident (restricted ones stay restricted).
-    incidents: { findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref) },
+    incidents: {
+      findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),
+      listHiddenIds: (tx, actor) => incidentsModule.listHiddenIncidentIds(actor, tx),
+    },
+    // A follow-up is owned by an active member of staff.
+    staff: {
+      isActive: async (tx, userId) =>
+        (await accounts.users.listActive(tx)).some((u) => u.id === userId),
+    },
   });
   const services: Services = {
     policy: policyModule,

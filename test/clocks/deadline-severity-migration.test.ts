@@ -51,6 +51,7 @@ describe('migration 2026-11-25-0008', () => {
       'breaches',
       'breach_determinations',
       'breach_submissions',
+      'postmortem_follow_ups',
       'postmortem_sections',
       'postmortems',
     ]) {
@@ -60,6 +61,7 @@ describe('migration 2026-11-25-0008', () => {
       '2026-12-03-0001-status-page',
       '2026-12-03-0002-breaches',
       '2026-12-03-0010-postmortems',
+      '2026-12-03-0011-follow-ups',
     ]) {
       await sql`delete from kysely_migration where name = ${name}`.execute(db);
     }
@@ -71,6 +73,7 @@ describe('migration 2026-11-25-0008', () => {
       '2026-12-03-0001-status-page',
       '2026-12-03-0002-breaches',
       '2026-12-03-0010-postmortems',
+      '2026-12-03-0011-follow-ups',
     ]);
     const rows = await db.selectFrom('deadlines').select(['subject_id', 'severity']).execute();
     const severities = (id: string) => [

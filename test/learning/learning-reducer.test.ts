@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const step = fc.record({
-  command: fc.nat(15),
+  command: fc.nat(19),
   pick: fc.nat(50),
   text: fc.string({ maxLength: 20 }),
   actor: fc.constantFrom('u1', 'u2'),
@@ -29,8 +29,30 @@ const step = fc.record({
 });
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
 
-function command(s: PostmortemState, x: Step): LearningEvent[] {
-  switch (x.command % 8) {
+function command(s: PostmortemState, x: Step, now: number): LearningEvent[] {
+  switch (x.command % 10) {
+    case 8:
+      return rules.addFollowUp(
+        s,
+        {
+          title: x.text || 't',
+          ownerId: x.actor,
+          dueAt: now + 1 + x.pick,
+          priority: x.pick % 2 ? 'high' : 'low',
+          type: x.pick % 3 ? 'process' : 'detect',
+          trackerUrl: x.pick % 2 ? null : 'https://example.org/1',
+          policySection: x.pick % 3 ? 'clocks' : null,
+        },
+        newId(),
+        now,
+        true,
+      );
+    case 9: {
+      const f = s.followUps[x.pick % Math.max(s.followUps.length, 1)];
+      if (!f) return [];
+      const status = (['open', 'done', 'not_doing'] as const)[x.pick % 3]!;
+      return rules.setFollowUpStatus(s, f.id, status, status === 'not_doing' ? `${x.text}.` : null);
+    }
     case 5:
       return rules.submitPostmortem(s);
     case 6:
@@ -75,7 +97,7 @@ describe('learning: reducing equals projecting then loading', () => {
                   tx,
                   state.id,
                   state,
-                  command(state, x),
+                  command(state, x, now),
                   x.actor,
                   now,
                 );

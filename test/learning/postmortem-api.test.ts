@@ -284,6 +284,135 @@ describe('the post-mortem of an incident', () => {
   });
 });
 
+describe('follow-ups', () => {
+  it('are added with an owner, due date, priority, type and tracker issue; bad ones are refused field by field', async () => {
+    const key = await openIncident(responder);
+    await call(t, 'POST', pm(key), responder);
+    const due = new Date(t.clock.now() + 7 * 86_400_000).toISOString();
+    const added = await call(t, 'POST', `${pm(key)}/follow-ups`, responder, {
+      title: 'Add an authorisation test for invoices',
+      ownerId: responderId,
+      dueAt: due,
+      priority: 'high',
+      type: 'prevent',
+      trackerUrl: 'https://tracker.example.org/SEC-12',
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    expect(added.json().followUps).toEqual([
+      expect.objectContaining({
+        title: 'Add an authorisation test for invoices',
+        ownerId: responderId,
+        dueAt: due,
+        priority: 'high',
+        type: 'prevent',
+        status: 'open',
+        overdue: false,
+        trackerUrl: 'https://tracker.example.org/SEC-12',
+        policySection: null,
+      }),
+    ]);
+
+    const base = { title: 'x', ownerId: responderId, dueAt: due, type: 'prevent' };
+    const cases: [object, string][] = [
+      [{ ...base, ownerId: 'nobody' }, 'ownerId'],
+      [{ ...base, dueAt: new Date(t.clock.now() - 1000).toISOString() }, 'dueAt'],
+      [{ ...base, dueAt: 'next week' }, 'dueAt'],
+      [{ ...base, type: 'hope' }, 'type'],
+      [{ ...base, trackerUrl: 'javascript:alert(1)' }, 'trackerUrl'],
+      [{ ...base, policySection: 'clocks' }, 'policySection'],
+    ];
+    for (const [payload, field] of cases) {
+      const res = await call(t, 'POST', `${pm(key)}/follow-ups`, responder, payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().errors[0].field).toBe(field);
+    }
+    const byViewer = await call(t, 'POST', `${pm(key)}/follow-ups`, viewer, base);
+    expect(byViewer.json().permission).toBe('learning.write');
+  });
+
+  it('are done or not done with a reason; the cross-incident view shows what is open and overdue, and hides restricted incidents', async () => {
+    const key = await openIncident(responder);
+    await call(t, 'POST', pm(key), responder);
+    const soon = new Date(t.clock.now() + 300_000).toISOString();
+    const later = new Date(t.clock.now() + 30 * 86_400_000).toISOString();
+    await call(t, 'POST', `${pm(key)}/follow-ups`, responder, {
+      title: 'Alert on invoice reads across customers',
+      ownerId: responderId,
+      dueAt: soon,
+      type: 'detect',
+    });
+    const process = await call(t, 'POST', `${pm(key)}/follow-ups`, lead, {
+      title: 'Authorisation checks are a containment exit check',
+      ownerId: leadId,
+      dueAt: later,
+      type: 'process',
+      policySection: 'phases',
+    });
+    const [detect, change] = process.json().followUps as { id: string }[];
+    const hiddenKey = await openIncident(admin, true);
+    await call(t, 'POST', pm(hiddenKey), admin);
+    await call(t, 'POST', `${pm(hiddenKey)}/follow-ups`, admin, {
+      title: 'Secret follow-up',
+      ownerId: leadId,
+      dueAt: soon,
+      type: 'process',
+      policySection: 'roles',
+    });
+
+    t.clock.advance(600_000);
+    const open = await call(t, 'GET', '/api/v1/follow-ups?status=open', viewer);
+    expect(open.statusCode).toBe(200);
+    const mine = (
+      open.json().items as { title: string; overdue: boolean; incident: { key: string } }[]
+    ).filter((f) => f.incident.key === key);
+    expect(mine.map((f) => [f.title, f.overdue])).toEqual([
+      ['Alert on invoice reads across customers', true],
+      ['Authorisation checks are a containment exit check', false],
+    ]);
+    expect(open.body).not.toContain('Secret follow-up');
+    const proposals = await call(t, 'GET', '/api/v1/follow-ups?type=process', admin);
+    expect(proposals.json().items.map((f: { policySection: string }) => f.policySection)).toEqual(
+      expect.arrayContaining(['phases', 'roles']),
+    );
+
+    const url = (id: string) => `${pm(key)}/follow-ups/${id}/status`;
+    const noReason = await call(t, 'PUT', url(change!.id), lead, { status: 'not_doing' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().errors).toEqual([
+      { field: 'reason', message: 'say why it will not be done' },
+    ]);
+    const declined = await call(t, 'PUT', url(change!.id), lead, {
+      status: 'not_doing',
+      reason: 'The policy already asks for it in eradication.',
+    });
+    expect(declined.statusCode, declined.body).toBe(200);
+    const done = await call(t, 'PUT', url(detect!.id), responder, { status: 'done' });
+    expect(done.json().followUps[0]).toMatchObject({ status: 'done', overdue: false });
+    expect(done.json().followUps[0].closedAt).toBe(new Date(t.clock.now()).toISOString());
+    const after = await call(t, 'GET', `/api/v1/follow-ups?status=open&owner=me`, responder);
+    expect(
+      after.json().items.filter((f: { incident: { key: string } }) => f.incident.key === key),
+    ).toEqual([]);
+    const unknown = await call(t, 'PUT', url('nope'), lead, { status: 'done' });
+    expect(unknown.statusCode).toBe(404);
+
+    const events = await t.container.db
+      .selectFrom('events')
+      .select('type')
+      .where('stream_id', '=', done.json().id)
+      .orderBy('seq')
+      .execute();
+    expect(events.map((e) => e.type)).toEqual([
+      'postmortem.started',
+      'postmortem.follow_up_added',
+      'postmortem.follow_up_added',
+      'postmortem.follow_up_status_set',
+      'postmortem.follow_up_status_set',
+    ]);
+  });
+});
+
 describe('a custom policy', () => {
   it('defines its own post-mortem sections, and may let the author approve', async () => {
     const policy = policyFile(

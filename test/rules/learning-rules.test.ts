@@ -220,3 +220,77 @@ describe('a post-mortem', () => {
     expect(rules.approvePostmortem(mine, 'alice')).toHaveLength(1);
   });
 });
+
+describe('follow-ups', () => {
+  const now = 2_000_000;
+  const input = {
+    title: 'Add an authorisation test for invoices',
+    ownerId: 'bob',
+    dueAt: now + 7 * 86_400_000,
+    priority: 'high' as const,
+    type: 'prevent' as const,
+  };
+
+  it('need an active owner, a due date in the future, and a policy section only for process changes', () => {
+    const state = started();
+    expect(refusal(() => rules.addFollowUp(state, input, 'f1', now, false)).details.errors).toEqual(
+      [{ field: 'ownerId', message: 'There is no active member of staff with this id' }],
+    );
+    expect(
+      refusal(() => rules.addFollowUp(state, { ...input, dueAt: now }, 'f1', now, true)).details
+        .errors,
+    ).toEqual([{ field: 'dueAt', message: 'must be in the future' }]);
+    expect(
+      refusal(() =>
+        rules.addFollowUp(state, { ...input, policySection: 'clocks' }, 'f1', now, true),
+      ).details.errors,
+    ).toEqual([
+      {
+        field: 'policySection',
+        message: 'only a follow-up of type process proposes a policy change',
+      },
+    ]);
+    const after = reduce(
+      state,
+      rules.addFollowUp(
+        state,
+        { ...input, type: 'process', policySection: 'clocks' },
+        'f1',
+        now,
+        true,
+      ),
+    );
+    expect(after.followUps).toEqual([
+      expect.objectContaining({
+        id: 'f1',
+        status: 'open',
+        type: 'process',
+        policySection: 'clocks',
+        trackerUrl: null,
+        closedAt: null,
+      }),
+    ]);
+  });
+
+  it('are done, or not done with a reason, or open again', () => {
+    const state = reduce(started(), rules.addFollowUp(started(), input, 'f1', now, true));
+    expect(refusal(() => rules.setFollowUpStatus(state, 'f1', 'not_doing', ' ')).code).toBe(
+      'VALIDATION',
+    );
+    expect(refusal(() => rules.setFollowUpStatus(state, 'nope', 'done', null)).code).toBe(
+      'NOT_FOUND',
+    );
+    const declined = reduce(
+      state,
+      rules.setFollowUpStatus(state, 'f1', 'not_doing', 'The feature is being removed.'),
+    );
+    expect(declined.followUps[0]).toMatchObject({
+      status: 'not_doing',
+      reason: 'The feature is being removed.',
+    });
+    expect(declined.followUps[0]!.closedAt).not.toBeNull();
+    const reopened = reduce(declined, rules.setFollowUpStatus(declined, 'f1', 'open', null));
+    expect(reopened.followUps[0]).toMatchObject({ status: 'open', reason: null, closedAt: null });
+    expect(rules.setFollowUpStatus(reopened, 'f1', 'open', null)).toEqual([]);
+  });
+});

@@ -628,6 +628,27 @@ export interface PostmortemSectionsTable {
   updated_at: number | null;
 }
 
+/** A follow-up action of a post-mortem. */
+export interface PostmortemFollowUpsTable {
+  id: string;
+  postmortem_id: string;
+  incident_id: string;
+  position: number;
+  title: string;
+  owner_id: string;
+  due_at: number;
+  priority: string;
+  type: string;
+  tracker_url: string | null;
+  policy_section: string | null;
+  /** open, done or not_doing. */
+  status: string;
+  reason: string | null;
+  created_by: string | null;
+  created_at: number;
+  closed_at: number | null;
+}
+
 export interface Database {
   events: EventsTable;
   streams: StreamsTable;
@@ -660,6 +681,7 @@ export interface Database {
   breach_submissions: BreachSubmissionsTable;
   postmortems: PostmortemsTable;
   postmortem_sections: PostmortemSectionsTable;
+  postmortem_follow_ups: PostmortemFollowUpsTable;
   report_attachments: ReportAttachmentsTable;
   report_messages: ReportMessagesTable;
   report_identity_verifications: ReportIdentityVerificationsTable;

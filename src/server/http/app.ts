@@ -142,7 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     baseUrl: config.baseUrl,
     pageName: config.statusPageName,
   });
-  await app.register(learningRoutes, { learning: services.learning });
+  await app.register(learningRoutes, { learning: services.learning, clock });
   await app.register(publicSite, { reports, accounts, status: services.status, config });
   await app.register(consoleApp);
   return app;

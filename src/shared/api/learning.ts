@@ -2,8 +2,14 @@
 // stored and returned exactly as written; `html` is the same text rendered with raw HTML off and
 // passed through an allow-list sanitizer.
 import { z } from 'zod';
-import { POSTMORTEM_STATUSES } from '../domain/learning.ts';
-import { Time } from './times.ts';
+import {
+  FOLLOW_UP_PRIORITIES,
+  FOLLOW_UP_STATUSES,
+  FOLLOW_UP_TYPES,
+  POLICY_SECTIONS,
+  POSTMORTEM_STATUSES,
+} from '../domain/learning.ts';
+import { Time, TimeInput } from './times.ts';
 
 const expectedVersion = z.number().int().nonnegative().optional();
 
@@ -28,6 +34,27 @@ export const PostmortemSection = z.object({
   updatedAt: Time.nullable(),
 });
 
+export const FollowUp = z.object({
+  id: z.string(),
+  title: z.string(),
+  ownerId: z.string(),
+  dueAt: Time,
+  priority: z.enum(FOLLOW_UP_PRIORITIES),
+  type: z.enum(FOLLOW_UP_TYPES),
+  /** The issue in an outside tracker. */
+  trackerUrl: z.string().nullable(),
+  /** A process follow-up's proposed change to this section of the policy. */
+  policySection: z.enum(POLICY_SECTIONS).nullable(),
+  status: z.enum(FOLLOW_UP_STATUSES),
+  /** Why it will not be done (status `not_doing`). */
+  reason: z.string().nullable(),
+  /** Open and past its due date. */
+  overdue: z.boolean(),
+  createdBy: z.string().nullable(),
+  createdAt: Time,
+  closedAt: Time.nullable(),
+});
+
 export const Postmortem = z.object({
   id: z.string(),
   incident: z.object({ id: z.string(), key: z.string() }),
@@ -40,6 +67,7 @@ export const Postmortem = z.object({
   /** Whoever sent it to review may approve it too (the policy's `authorMayApprove`). */
   authorMayApprove: z.boolean(),
   sections: z.array(PostmortemSection),
+  followUps: z.array(FollowUp),
   /** Required sections still empty: nothing here means it may go to review. */
   unansweredSections: z.array(z.string()),
   submittedBy: z.string().nullable(),
@@ -63,4 +91,46 @@ export const RequestPostmortemChanges = z.object({
   /** What the authors should change, recorded with the request. */
   reason: z.string().trim().min(1, 'must not be empty').max(2000),
   expectedVersion,
+});
+
+export const PostmortemFollowUpRef = z.object({
+  ref: z.string().min(1).max(100),
+  followUpId: z.string().min(1).max(100),
+});
+
+export const CreateFollowUp = z.object({
+  title: z.string().trim().min(1, 'must not be empty').max(500),
+  /** A member of staff's id. */
+  ownerId: z.string().min(1).max(100),
+  /** In the future. */
+  dueAt: TimeInput,
+  priority: z.enum(FOLLOW_UP_PRIORITIES).default('medium'),
+  type: z.enum(FOLLOW_UP_TYPES),
+  trackerUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .max(2000)
+    .nullable()
+    .default(null),
+  /** Only for type `process`: the policy section the follow-up proposes to change. */
+  policySection: z.enum(POLICY_SECTIONS).nullable().default(null),
+  expectedVersion,
+});
+
+export const SetFollowUpStatus = z.object({
+  status: z.enum(FOLLOW_UP_STATUSES),
+  /** Required for `not_doing`: why it will not be done. */
+  reason: z.string().trim().max(2000).nullable().default(null),
+  expectedVersion,
+});
+
+export const FollowUpListQuery = z.object({
+  status: z.enum(FOLLOW_UP_STATUSES).optional(),
+  type: z.enum(FOLLOW_UP_TYPES).optional(),
+  /** A member of staff's id, or `me`. */
+  owner: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const FollowUpList = z.object({
+  items: z.array(FollowUp.extend({ incident: z.object({ id: z.string(), key: z.string() }) })),
 });

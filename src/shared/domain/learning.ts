@@ -3,3 +3,32 @@
 /** A post-mortem is written (draft), reviewed (in_review), then approved; review may send it back. */
 export const POSTMORTEM_STATUSES = ['draft', 'in_review', 'approved'] as const;
 export type PostmortemStatus = (typeof POSTMORTEM_STATUSES)[number];
+
+/** What a follow-up action does about the lessons (the usual post-mortem action kinds). */
+export const FOLLOW_UP_TYPES = ['mitigate', 'prevent', 'detect', 'process', 'training'] as const;
+export type FollowUpType = (typeof FOLLOW_UP_TYPES)[number];
+
+export const FOLLOW_UP_PRIORITIES = ['high', 'medium', 'low'] as const;
+export type FollowUpPriority = (typeof FOLLOW_UP_PRIORITIES)[number];
+
+/** Open until done, or not done with a recorded reason. */
+export const FOLLOW_UP_STATUSES = ['open', 'done', 'not_doing'] as const;
+export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+
+/** The policy sections a process follow-up may propose to change (the loop back to the policy). */
+export const POLICY_SECTIONS = [
+  'severities',
+  'criticality',
+  'panel',
+  'roles',
+  'phases',
+  'stopTheLine',
+  'verification',
+  'reporters',
+  'security',
+  'clocks',
+  'containment',
+  'breach',
+  'learning',
+] as const;
+export type PolicySection = (typeof POLICY_SECTIONS)[number];

@@ -14,6 +14,7 @@ import * as reportEmergency from './2026-11-25-0009-report-emergency.ts';
 import * as statusPage from './2026-12-03-0001-status-page.ts';
 import * as breaches from './2026-12-03-0002-breaches.ts';
 import * as postmortems from './2026-12-03-0010-postmortems.ts';
+import * as followUps from './2026-12-03-0011-follow-ups.ts';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-03-0001-status-page': statusPage,
   '2026-12-03-0002-breaches': breaches,
   '2026-12-03-0010-postmortems': postmortems,
+  '2026-12-03-0011-follow-ups': followUps,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

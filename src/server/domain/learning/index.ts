@@ -12,9 +12,12 @@ export function createLearningModule(ports: LearningModulePorts): LearningModule
 }
 
 export type {
+  FollowUpInList,
   LearningIncidents,
+  LearningStaff,
   LearningModule,
   LearningModulePorts,
   PostmortemView,
 } from './learning-service.ts';
-export type { PostmortemSectionState, PostmortemState } from './learning-state.ts';
+export type { FollowUp, PostmortemSectionState, PostmortemState } from './learning-state.ts';
+export type { NewFollowUp } from './learning-rules.ts';

@@ -3,6 +3,12 @@
 // section carries the whole new text, so the record shows what was written, by whom and when.
 import type { StoredEvent } from '../../db/event-store.ts';
 import type { Visibility } from '../../db/schema.ts';
+import type {
+  FollowUpPriority,
+  FollowUpStatus,
+  FollowUpType,
+  PolicySection,
+} from '../../../shared/domain/learning.ts';
 
 /** A section as the post-mortem keeps it: copied from the policy's template when it starts. */
 export interface SectionTemplate {
@@ -10,6 +16,19 @@ export interface SectionTemplate {
   title: string;
   prompt: string | null;
   required: boolean;
+}
+
+/** A follow-up action as it is first written down. */
+export interface FollowUpFields {
+  title: string;
+  ownerId: string;
+  dueAt: number;
+  priority: FollowUpPriority;
+  type: FollowUpType;
+  /** The issue in an outside tracker (https URL), if there is one. */
+  trackerUrl: string | null;
+  /** A process follow-up may name the policy section it proposes to change. */
+  policySection: PolicySection | null;
 }
 
 export interface LearningEventData {
@@ -27,6 +46,13 @@ export interface LearningEventData {
   'postmortem.submitted': Record<string, never>;
   'postmortem.changes_requested': { reason: string };
   'postmortem.approved': Record<string, never>;
+  'postmortem.follow_up_added': FollowUpFields & { followUpId: string };
+  /** Done, not doing (with the reason why), or open again. */
+  'postmortem.follow_up_status_set': {
+    followUpId: string;
+    status: FollowUpStatus;
+    reason: string | null;
+  };
 }
 
 export type LearningEventType = keyof LearningEventData;

@@ -106,6 +106,40 @@ async function projectEvent(
         .where('section_id', '=', event.data.sectionId)
         .execute();
       return;
+    case 'postmortem.follow_up_added': {
+      const { followUpId, ...d } = event.data;
+      await tx
+        .insertInto('postmortem_follow_ups')
+        .values({
+          id: followUpId,
+          postmortem_id: id,
+          incident_id: after.incidentId,
+          position: after.followUps.length - 1,
+          title: d.title,
+          owner_id: d.ownerId,
+          due_at: d.dueAt,
+          priority: d.priority,
+          type: d.type,
+          tracker_url: d.trackerUrl,
+          policy_section: d.policySection,
+          status: 'open',
+          reason: null,
+          created_by: event.actorId,
+          created_at: at,
+          closed_at: null,
+        })
+        .execute();
+      return;
+    }
+    case 'postmortem.follow_up_status_set': {
+      const f = after.followUps.find((x) => x.id === event.data.followUpId)!;
+      await tx
+        .updateTable('postmortem_follow_ups')
+        .set({ status: f.status, reason: f.reason, closed_at: f.closedAt })
+        .where('id', '=', f.id)
+        .execute();
+      return;
+    }
     case 'postmortem.submitted':
     case 'postmortem.changes_requested':
     case 'postmortem.approved':

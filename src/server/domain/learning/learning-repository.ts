@@ -1,8 +1,15 @@
 // Reads of the learning tables: plain camelCase records out. The one writer is
 // learning-projection.ts.
 import type { Executor } from '../../db/schema.ts';
-import type { PostmortemStatus } from '../../../shared/domain/learning.ts';
-import type { PostmortemState } from './learning-state.ts';
+import type { PostmortemFollowUpsTable } from '../../db/schema.ts';
+import type {
+  FollowUpPriority,
+  FollowUpStatus,
+  FollowUpType,
+  PolicySection,
+  PostmortemStatus,
+} from '../../../shared/domain/learning.ts';
+import type { FollowUp, PostmortemState } from './learning-state.ts';
 
 const time = (value: number | null) => (value === null ? null : Number(value));
 
@@ -16,12 +23,20 @@ export async function findPostmortemByIncident(
     .where('incident_id', '=', incidentId)
     .executeTakeFirst();
   if (!row) return null;
-  const sections = await ex
-    .selectFrom('postmortem_sections')
-    .selectAll()
-    .where('postmortem_id', '=', row.id)
-    .orderBy('position')
-    .execute();
+  const [sections, followUps] = await Promise.all([
+    ex
+      .selectFrom('postmortem_sections')
+      .selectAll()
+      .where('postmortem_id', '=', row.id)
+      .orderBy('position')
+      .execute(),
+    ex
+      .selectFrom('postmortem_follow_ups')
+      .selectAll()
+      .where('postmortem_id', '=', row.id)
+      .orderBy('position')
+      .execute(),
+  ]);
   return {
     id: row.id,
     version: Number(row.version),
@@ -40,6 +55,7 @@ export async function findPostmortemByIncident(
       updatedBy: s.updated_by,
       updatedAt: time(s.updated_at),
     })),
+    followUps: followUps.map(toFollowUp),
     submittedBy: row.submitted_by,
     submittedAt: time(row.submitted_at),
     approvedBy: row.approved_by,
@@ -47,4 +63,55 @@ export async function findPostmortemByIncident(
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
+}
+
+function toFollowUp(r: PostmortemFollowUpsTable): FollowUp {
+  return {
+    id: r.id,
+    title: r.title,
+    ownerId: r.owner_id,
+    dueAt: Number(r.due_at),
+    priority: r.priority as FollowUpPriority,
+    type: r.type as FollowUpType,
+    trackerUrl: r.tracker_url,
+    policySection: r.policy_section as PolicySection | null,
+    status: r.status as FollowUpStatus,
+    reason: r.reason,
+    createdBy: r.created_by,
+    createdAt: Number(r.created_at),
+    closedAt: time(r.closed_at),
+  };
+}
+
+export interface FollowUpFilter {
+  status?: FollowUpStatus | undefined;
+  type?: FollowUpType | undefined;
+  ownerId?: string | undefined;
+  /** Incidents whose follow-ups the caller may not see. */
+  hiddenIncidentIds: string[];
+  limit: number;
+}
+
+/** Follow-ups across post-mortems, soonest due first, with their incident's id and key. */
+export async function listFollowUps(
+  ex: Executor,
+  filter: FollowUpFilter,
+): Promise<(FollowUp & { incidentId: string; incidentKey: string })[]> {
+  let query = ex
+    .selectFrom('postmortem_follow_ups as f')
+    .innerJoin('postmortems as p', 'p.id', 'f.postmortem_id')
+    .selectAll('f')
+    .select('p.incident_key');
+  if (filter.status) query = query.where('f.status', '=', filter.status);
+  if (filter.type) query = query.where('f.type', '=', filter.type);
+  if (filter.ownerId) query = query.where('f.owner_id', '=', filter.ownerId);
+  if (filter.hiddenIncidentIds.length > 0) {
+    query = query.where('f.incident_id', 'not in', filter.hiddenIncidentIds);
+  }
+  const rows = await query.orderBy('f.due_at').orderBy('f.id').limit(filter.limit).execute();
+  return rows.map((r) => ({
+    ...toFollowUp(r),
+    incidentId: r.incident_id,
+    incidentKey: r.incident_key,
+  }));
 }

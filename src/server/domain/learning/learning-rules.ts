@@ -4,7 +4,8 @@
 // author) or sent back with a reason.
 import { AppError } from '../../errors.ts';
 import type { Learning } from '../policy/index.ts';
-import { learningEvent, type LearningEvent } from './learning-events.ts';
+import type { FollowUpStatus } from '../../../shared/domain/learning.ts';
+import { learningEvent, type FollowUpFields, type LearningEvent } from './learning-events.ts';
 import type { PostmortemSectionState, PostmortemState } from './learning-state.ts';
 
 const refused = (message: string, details: Record<string, unknown> = {}) =>
@@ -134,4 +135,64 @@ export function approvePostmortem(
     );
   }
   return [learningEvent('postmortem.approved', {})];
+}
+
+const invalid = (field: string, message: string) =>
+  new AppError('VALIDATION', message, { errors: [{ field, message }] });
+
+export interface NewFollowUp extends Omit<FollowUpFields, 'trackerUrl' | 'policySection'> {
+  trackerUrl?: string | null | undefined;
+  policySection?: FollowUpFields['policySection'] | undefined;
+}
+
+/**
+ * A follow-up action on the post-mortem, at any point of its lifecycle: lessons keep coming after
+ * approval. `ownerIsActive`: whether the owner is an active member of staff (the service asks).
+ */
+export function addFollowUp(
+  state: PostmortemState,
+  input: NewFollowUp,
+  followUpId: string,
+  now: number,
+  ownerIsActive: boolean,
+): LearningEvent[] {
+  if (!ownerIsActive) throw invalid('ownerId', 'There is no active member of staff with this id');
+  if (input.dueAt <= now) throw invalid('dueAt', 'must be in the future');
+  const policySection = input.policySection ?? null;
+  if (policySection !== null && input.type !== 'process') {
+    throw invalid('policySection', 'only a follow-up of type process proposes a policy change');
+  }
+  return [
+    learningEvent('postmortem.follow_up_added', {
+      followUpId,
+      title: input.title,
+      ownerId: input.ownerId,
+      dueAt: input.dueAt,
+      priority: input.priority,
+      type: input.type,
+      trackerUrl: input.trackerUrl ?? null,
+      policySection,
+    }),
+  ];
+}
+
+export function setFollowUpStatus(
+  state: PostmortemState,
+  followUpId: string,
+  status: FollowUpStatus,
+  reason: string | null,
+): LearningEvent[] {
+  const followUp = state.followUps.find((f) => f.id === followUpId);
+  if (!followUp) throw new AppError('NOT_FOUND', 'Follow-up was not found');
+  if (status === 'not_doing' && (reason === null || reason.trim() === '')) {
+    throw invalid('reason', 'say why it will not be done');
+  }
+  if (followUp.status === status && followUp.reason === reason) return [];
+  return [
+    learningEvent('postmortem.follow_up_status_set', {
+      followUpId,
+      status,
+      reason: status === 'not_doing' ? reason : null,
+    }),
+  ];
 }

@@ -12,7 +12,11 @@ import type { PolicyInForce } from '../policy/index.ts';
 import { appendToPostmortem } from './learning-projection.ts';
 import * as repo from './learning-repository.ts';
 import * as rules from './learning-rules.ts';
-import type { PostmortemState } from './learning-state.ts';
+import type { FollowUpStatus } from '../../../shared/domain/learning.ts';
+import type { FollowUp, PostmortemState } from './learning-state.ts';
+
+/** A follow-up in the cross-incident view, with the incident it belongs to. */
+export type FollowUpInList = FollowUp & { incidentId: string; incidentKey: string };
 
 /** What learning needs of the incidents subject: an incident as a person sees it. */
 export interface LearningIncidents {
@@ -22,6 +26,13 @@ export interface LearningIncidents {
     actor: Actor,
     ref: string,
   ): Promise<{ id: string; key: string; visible: boolean } | null>;
+  /** Incidents this caller may not see (restricted ones they take no part in). */
+  listHiddenIds(tx: Executor, actor: Actor): Promise<string[]>;
+}
+
+/** What learning needs of the accounts subject: whether someone can own a follow-up. */
+export interface LearningStaff {
+  isActive(tx: Executor, userId: string): Promise<boolean>;
 }
 
 export interface LearningModulePorts {
@@ -30,6 +41,7 @@ export interface LearningModulePorts {
   /** The policy in force: a new post-mortem takes its template (and records its hash). */
   policy: () => Pick<PolicyInForce, 'policy' | 'hash'>;
   incidents: LearningIncidents;
+  staff: LearningStaff;
 }
 
 /** A post-mortem with what still keeps it from review. */
@@ -141,6 +153,44 @@ export function createLearningService(ports: LearningModulePorts) {
       expectedVersion?: number,
     ): Promise<PostmortemView> {
       return change(actor, ref, expectedVersion, (s) => rules.requestChanges(s, reason));
+    },
+
+    /** Adds a follow-up action, owned by an active member of staff and due in the future. */
+    async addFollowUp(
+      actor: Actor,
+      ref: string,
+      input: rules.NewFollowUp,
+      expectedVersion?: number,
+    ): Promise<PostmortemView> {
+      return inTransaction(db, async (tx) => {
+        const state = await loadPostmortem(tx, actor, ref);
+        checkVersion(state, expectedVersion);
+        const now = clock.now();
+        const owner = await ports.staff.isActive(tx, input.ownerId);
+        const events = rules.addFollowUp(state, input, newId(), now, owner);
+        return viewOf(await appendToPostmortem(tx, state.id, state, events, actor.userId, now));
+      });
+    },
+
+    async setFollowUpStatus(
+      actor: Actor,
+      ref: string,
+      followUpId: string,
+      to: { status: FollowUpStatus; reason: string | null },
+      expectedVersion?: number,
+    ): Promise<PostmortemView> {
+      return change(actor, ref, expectedVersion, (s) =>
+        rules.setFollowUpStatus(s, followUpId, to.status, to.reason),
+      );
+    },
+
+    /** Follow-ups across the incidents this caller may see, soonest due first. */
+    async listFollowUps(
+      actor: Actor,
+      filter: Omit<repo.FollowUpFilter, 'hiddenIncidentIds'>,
+    ): Promise<FollowUpInList[]> {
+      const hiddenIncidentIds = await ports.incidents.listHiddenIds(db, actor);
+      return repo.listFollowUps(db, { ...filter, hiddenIncidentIds });
     },
 
     async approvePostmortem(

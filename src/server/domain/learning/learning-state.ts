@@ -2,8 +2,19 @@
 // the same change the projection (learning-projection.ts) makes to the rows, so a use case answers
 // the state its events produced without reading it again. The property test
 // (test/learning/learning-reducer.test.ts) checks that reducing equals projecting then loading.
-import type { PostmortemStatus } from '../../../shared/domain/learning.ts';
-import type { RecordedLearningEvent, SectionTemplate } from './learning-events.ts';
+import type { FollowUpStatus, PostmortemStatus } from '../../../shared/domain/learning.ts';
+import type { FollowUpFields, RecordedLearningEvent, SectionTemplate } from './learning-events.ts';
+
+export interface FollowUp extends FollowUpFields {
+  id: string;
+  status: FollowUpStatus;
+  /** Why it is not being done (status not_doing). */
+  reason: string | null;
+  createdBy: string | null;
+  createdAt: number;
+  /** When it was last marked done or not doing; null while open. */
+  closedAt: number | null;
+}
 
 export interface PostmortemSectionState extends SectionTemplate {
   /** Markdown as written; empty until someone writes it. */
@@ -23,6 +34,8 @@ export interface PostmortemState {
   authorMayApprove: boolean;
   /** In the template's order. */
   sections: PostmortemSectionState[];
+  /** In the order they were added. */
+  followUps: FollowUp[];
   submittedBy: string | null;
   submittedAt: number | null;
   approvedBy: string | null;
@@ -50,6 +63,7 @@ export function applyLearningEvent(
       policyHash: d.policyHash,
       authorMayApprove: d.authorMayApprove,
       sections: d.sections.map((s) => ({ ...s, body: '', updatedBy: null, updatedAt: null })),
+      followUps: [],
       submittedBy: null,
       submittedAt: null,
       approvedBy: null,
@@ -76,6 +90,40 @@ export function applyLearningEvent(
       return { ...next, status: 'draft' };
     case 'postmortem.approved':
       return { ...next, status: 'approved', approvedBy: actorId, approvedAt: at };
+    case 'postmortem.follow_up_added': {
+      const { followUpId, ...fields } = event.data;
+      return {
+        ...next,
+        followUps: [
+          ...state.followUps,
+          {
+            id: followUpId,
+            ...fields,
+            status: 'open',
+            reason: null,
+            createdBy: actorId,
+            createdAt: at,
+            closedAt: null,
+          },
+        ],
+      };
+    }
+    case 'postmortem.follow_up_status_set': {
+      const d = event.data;
+      return {
+        ...next,
+        followUps: state.followUps.map((f) =>
+          f.id === d.followUpId
+            ? {
+                ...f,
+                status: d.status,
+                reason: d.reason,
+                closedAt: d.status === 'open' ? null : at,
+              }
+            : f,
+        ),
+      };
+    }
     default:
       throw new Error(`${(event as { type: string }).type} is not an event of a post-mortem`);
   }

@@ -1,12 +1,22 @@
 // Learning answers (/api/v1/incidents/{ref}/postmortem): camelCase, times as RFC 3339, each
 // section's Markdown also rendered safely (raw HTML off, allow-list sanitizer).
 import type { z } from 'zod';
-import type { Postmortem } from '../../../shared/api/learning.ts';
-import type { PostmortemView } from '../../domain/learning/index.ts';
+import type { FollowUp as FollowUpJson, Postmortem } from '../../../shared/api/learning.ts';
+import type { FollowUp, PostmortemView } from '../../domain/learning/index.ts';
 import { renderMarkdown } from '../public/markdown.ts';
 import { presentTime } from './time-presenter.ts';
 
-export function presentPostmortem(view: PostmortemView): z.input<typeof Postmortem> {
+export function presentFollowUp(f: FollowUp, now: number): z.input<typeof FollowUpJson> {
+  return {
+    ...f,
+    dueAt: presentTime(f.dueAt),
+    overdue: f.status === 'open' && f.dueAt <= now,
+    createdAt: presentTime(f.createdAt),
+    closedAt: presentTime(f.closedAt),
+  };
+}
+
+export function presentPostmortem(view: PostmortemView, now: number): z.input<typeof Postmortem> {
   const p = view.postmortem;
   return {
     id: p.id,
@@ -26,6 +36,7 @@ export function presentPostmortem(view: PostmortemView): z.input<typeof Postmort
       updatedBy: s.updatedBy,
       updatedAt: presentTime(s.updatedAt),
     })),
+    followUps: p.followUps.map((f) => presentFollowUp(f, now)),
     unansweredSections: view.unansweredSections,
     submittedBy: p.submittedBy,
     submittedAt: presentTime(p.submittedAt),

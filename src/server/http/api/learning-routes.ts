@@ -6,17 +6,23 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
+  CreateFollowUp,
+  FollowUpList,
+  FollowUpListQuery,
   Postmortem,
+  PostmortemFollowUpRef,
   PostmortemSectionRef,
   PostmortemStep,
   RequestPostmortemChanges,
+  SetFollowUpStatus,
   WritePostmortemSection,
 } from '../../../shared/api/learning.ts';
 import { IncidentRef } from '../../../shared/api/incidents.ts';
 import { problemResponse } from '../../../shared/api/problems.ts';
+import type { Clock } from '../../clock.ts';
 import type { LearningModule, PostmortemView } from '../../domain/learning/index.ts';
 import { actorOf, versionOf } from './incident-commands.ts';
-import { presentPostmortem } from './learning-presenters.ts';
+import { presentFollowUp, presentPostmortem } from './learning-presenters.ts';
 
 const tags = ['learning'];
 const refused = problemResponse(
@@ -28,11 +34,17 @@ const conflict = problemResponse(
 );
 const path = '/api/v1/incidents/:ref/postmortem';
 
-export async function learningRoutes(app: FastifyInstance, opts: { learning: LearningModule }) {
-  const { learning } = opts;
+export async function learningRoutes(
+  app: FastifyInstance,
+  opts: { learning: LearningModule; clock: Clock },
+) {
+  const { learning, clock } = opts;
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const send = (reply: FastifyReply, view: PostmortemView, code = 200) =>
-    reply.status(code).header('etag', `"${view.postmortem.version}"`).send(presentPostmortem(view));
+    reply
+      .status(code)
+      .header('etag', `"${view.postmortem.version}"`)
+      .send(presentPostmortem(view, clock.now()));
 
   typed.get(
     path,
@@ -158,6 +170,90 @@ export async function learningRoutes(app: FastifyInstance, opts: { learning: Lea
         versionOf(request, request.body?.expectedVersion),
       );
       return send(reply, view);
+    },
+  );
+  typed.post(
+    `${path}/follow-ups`,
+    {
+      config: { permission: 'learning.write' },
+      schema: {
+        summary: 'Add a follow-up action: owner, due date, priority, type, tracker issue',
+        description:
+          'A follow-up of type `process` may name the policy section it proposes to change ' +
+          '(`policySection`); those are the changes proposed by post-mortems ' +
+          '(`GET /api/v1/follow-ups?type=process`). 400 for an owner who is not active staff ' +
+          'or a due date not in the future.',
+        tags,
+        params: IncidentRef,
+        body: CreateFollowUp,
+        response: { 201: Postmortem, 409: conflict },
+      },
+    },
+    async (request, reply) => {
+      const { expectedVersion, ...input } = request.body;
+      const view = await learning.addFollowUp(
+        actorOf(request),
+        request.params.ref,
+        input,
+        versionOf(request, expectedVersion),
+      );
+      return send(reply, view, 201);
+    },
+  );
+
+  typed.put(
+    `${path}/follow-ups/:followUpId/status`,
+    {
+      config: { permission: 'learning.write' },
+      schema: {
+        summary: 'Mark a follow-up done, not doing (with the reason), or open again',
+        tags,
+        params: PostmortemFollowUpRef,
+        body: SetFollowUpStatus,
+        response: { 200: Postmortem, 409: conflict },
+      },
+    },
+    async (request, reply) => {
+      const { expectedVersion, ...to } = request.body;
+      const view = await learning.setFollowUpStatus(
+        actorOf(request),
+        request.params.ref,
+        request.params.followUpId,
+        to,
+        versionOf(request, expectedVersion),
+      );
+      return send(reply, view);
+    },
+  );
+
+  typed.get(
+    '/api/v1/follow-ups',
+    {
+      config: { permission: 'learning.read' },
+      schema: {
+        summary: 'Follow-ups across the incidents you may see, soonest due first',
+        description:
+          '`status=open` for what is still to do (each says whether it is overdue); ' +
+          '`type=process` for the changes to the policy proposed by post-mortems.',
+        tags,
+        querystring: FollowUpListQuery,
+        response: { 200: FollowUpList },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { owner, ...filter } = request.query;
+      const now = clock.now();
+      const items = await learning.listFollowUps(actor, {
+        ...filter,
+        ownerId: owner === 'me' ? (actor.userId ?? '') : owner,
+      });
+      return {
+        items: items.map(({ incidentId, incidentKey, ...f }) => ({
+          ...presentFollowUp(f, now),
+          incident: { id: incidentId, key: incidentKey },
+        })),
+      };
     },
   );
 }
