@@ -19,7 +19,7 @@ import { BUNDLED_POLICY, loadConfig } from '../src/server/config.ts';
 import { createDatabase } from '../src/server/db/database.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { createDeadlinesService } from '../src/server/domain/clocks/index.ts';
-import { claimDue } from '../src/server/domain/clocks/deadlines-repository.ts';
+import { claimDue } from '../src/server/domain/clocks/deadline-repository.ts';
 import { loadPolicyFile } from '../src/server/domain/policy/index.ts';
 import { Scheduler } from '../src/server/workers/scheduler.ts';
 

@@ -6,7 +6,7 @@ import type { Deadline } from '../../src/server/domain/clocks/deadline-rules.ts'
 import {
   findDeadline,
   insertDeadlines,
-} from '../../src/server/domain/clocks/deadlines-repository.ts';
+} from '../../src/server/domain/clocks/deadline-repository.ts';
 import { loadPolicyFile } from '../../src/server/domain/policy/index.ts';
 import { Scheduler } from '../../src/server/workers/scheduler.ts';
 import { createIncidentsContext, type IncidentsContext } from '../helpers/incidents-context.ts';

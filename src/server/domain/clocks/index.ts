@@ -3,7 +3,7 @@ import {
   createDeadlinePlanner,
   createDeadlinesService,
   type DeadlinesDeps,
-} from './deadlines-service.ts';
+} from './deadline-service.ts';
 
 export type ClocksPorts = DeadlinesDeps;
 
@@ -33,8 +33,8 @@ export {
   type ClockIncidents,
   type ClockReports,
   type ClockUser,
-} from './deadlines-service.ts';
-export type { DeadlineRecord, DeadlineListState } from './deadlines-repository.ts';
+} from './deadline-service.ts';
+export type { DeadlineRecord, DeadlineListState } from './deadline-repository.ts';
 export {
   DEADLINE_KINDS,
   type CustomerNotice,

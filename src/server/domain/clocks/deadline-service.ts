@@ -29,7 +29,7 @@ import {
   type Deadline,
   type RecordedEvent,
 } from './deadline-rules.ts';
-import * as repo from './deadlines-repository.ts';
+import * as repo from './deadline-repository.ts';
 import { tellStep } from './step-notices.ts';
 import { measureDeadlines } from './measure-rules.ts';
 
