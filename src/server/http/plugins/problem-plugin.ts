@@ -34,14 +34,16 @@ export function sendProblem(
   error: AppError,
 ): FastifyReply {
   const { errors, retryAfterSeconds, ...extra } = error.details;
+  // A use case's details come first so they can never replace a member RFC 9457 defines: a detail
+  // named `status` once turned a 422 into a 500.
   const body: ProblemBody = {
+    ...extra,
     type: problemType(error.code),
     title: ERROR_TITLES[error.code],
     status: error.status,
     detail: error.message,
     instance: request.url.split('?')[0] ?? request.url,
     requestId: String(request.id),
-    ...extra,
     ...(errors ? { errors } : {}),
   };
   if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
