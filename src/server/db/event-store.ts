@@ -147,6 +147,77 @@ export async function appendEvents(tx: Executor, input: AppendInput): Promise<St
   }));
 }
 
+/** A subject's typed event as its rules decide it; events without a visibility are internal. */
+export interface TypedEvent {
+  type: string;
+  data: object;
+  visibility?: Visibility;
+}
+
+/** A typed event as recorded: with what the log added. */
+export type Recorded<E> = E & Pick<StoredEvent, 'seq' | 'at' | 'actorId'>;
+
+/** How one subject's stream becomes its state and its rows. */
+export interface Projector<E extends TypedEvent, S extends { version: number }> {
+  /** Kind of subject, fixed when the stream is created. */
+  streamType: string;
+  /** The reducer: one recorded event onto the state (null before the stream's first event). */
+  apply(state: S | null, event: Recorded<E>, streamId: string): S;
+  /** Writes the rows one event implies, in order; `after` is the state after it. */
+  project?(tx: Executor, event: Recorded<E>, after: S, streamId: string): Promise<void>;
+  /** Runs once after every event is projected (a version column, a row written whole). */
+  finish?(
+    tx: Executor,
+    before: S | null,
+    after: S,
+    recorded: Recorded<E>[],
+    streamId: string,
+  ): Promise<void>;
+}
+
+/**
+ * Records a subject's events: appends them to its stream at the version of `state` (null: a new
+ * stream, id `streamId`; a concurrent change makes the append a CONFLICT), projects each, and
+ * answers the state after them, reduced in memory rather than read back. The one way every
+ * subject with a stream records.
+ */
+export async function appendAndProject<E extends TypedEvent, S extends { version: number }>(
+  tx: Executor,
+  projector: Projector<E, S>,
+  streamId: string,
+  state: S | null,
+  events: readonly E[],
+  actorId: string | null,
+  at: number,
+): Promise<S> {
+  if (events.length === 0) {
+    if (!state)
+      throw new Error(`nothing to record for the new ${projector.streamType} ${streamId}`);
+    return state;
+  }
+  const stored = await appendEvents(tx, {
+    streamId,
+    streamType: projector.streamType,
+    expectedVersion: state?.version ?? 0,
+    at,
+    events: events.map((e) => ({
+      type: e.type,
+      visibility: e.visibility ?? 'internal',
+      actorId,
+      data: e.data as Record<string, unknown>,
+    })),
+  });
+  const recorded = events.map((e, i): Recorded<E> => ({ ...e, seq: stored[i]!.seq, at, actorId }));
+  let after = state;
+  for (const event of recorded) {
+    const next = projector.apply(after, event, streamId);
+    await projector.project?.(tx, event, next, streamId);
+    after = next;
+  }
+  await projector.finish?.(tx, state, after!, recorded, streamId);
+  return after!;
+}
+
 export async function streamVersion(tx: Executor, streamId: string): Promise<number> {
   const row = await tx
     .selectFrom('streams')

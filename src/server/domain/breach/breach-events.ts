@@ -1,6 +1,7 @@
 // The breach record's event types and their data: the contract between the rules that decide and
 // the projection that records. Every change to a breach record is one of these on its own stream
 // (stream type "breach"), never on the incident's, so its details stay with the legal role.
+import type { Recorded } from '../../db/event-store.ts';
 import type { BreachFields } from '../../../shared/api/breach.ts';
 import type {
   BreachStatus,
@@ -52,7 +53,7 @@ export type BreachEvent = {
 }[BreachEventType];
 
 /** An event as recorded: with the actor and the time it was recorded. */
-export type RecordedBreachEvent = BreachEvent & { seq: number; at: number; actorId: string | null };
+export type RecordedBreachEvent = Recorded<BreachEvent>;
 
 export function breachEvent<K extends BreachEventType>(
   type: K,

@@ -1,12 +1,19 @@
 // The one writer of the breach tables: appends the events to the breach's stream and writes the
 // rows they imply in the same transaction, answering the new state reduced in memory.
-import { appendEvents } from '../../db/event-store.ts';
+import { appendAndProject, type Projector } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { BreachEvent, RecordedBreachEvent } from './breach-events.ts';
 import { riskLevel } from './breach-rules.ts';
-import { reduceBreach, type BreachState } from './breach-state.ts';
+import { applyBreachEvent, type BreachState } from './breach-state.ts';
 
-export async function appendToBreach(
+const breachProjector: Projector<BreachEvent, BreachState> = {
+  streamType: 'breach',
+  apply: applyBreachEvent,
+  project: (tx, event, _after, breachId) => projectEvent(tx, breachId, event),
+  finish: (tx, before, after, _recorded, breachId) => writeBreachRow(tx, breachId, before, after),
+};
+
+export function appendToBreach(
   tx: Executor,
   breachId: string,
   state: BreachState | null,
@@ -14,69 +21,58 @@ export async function appendToBreach(
   actorId: string | null,
   at: number,
 ): Promise<BreachState> {
-  if (events.length === 0) {
-    if (!state) throw new Error(`nothing to record for the new breach ${breachId}`);
-    return state;
+  return appendAndProject(tx, breachProjector, breachId, state, events, actorId, at);
+}
+
+async function projectEvent(tx: Executor, breachId: string, event: RecordedBreachEvent) {
+  const { at, actorId } = event;
+  if (event.type === 'breach.determined') {
+    await tx
+      .insertInto('breach_determinations')
+      .values({
+        breach_id: breachId,
+        seq: event.seq,
+        kind: event.data.kind,
+        value: event.data.value ? 1 : 0,
+        at: event.data.at,
+        rationale: event.data.rationale,
+        decided_by: actorId,
+        decided_at: at,
+      })
+      .execute();
+  } else if (event.type === 'breach.submitted') {
+    const d = event.data;
+    await tx
+      .insertInto('breach_submissions')
+      .values({
+        breach_id: breachId,
+        seq: event.seq,
+        regime_id: d.regimeId,
+        stage_id: d.stageId,
+        part: d.part,
+        submitted_at: d.submittedAt,
+        recipient: d.recipient,
+        reference: d.reference,
+        copy_media_type: d.copy.mediaType,
+        copy_text: d.copy.text,
+        copy_sha256: d.copy.sha256,
+        due_at: d.dueAt,
+        late: d.late ? 1 : 0,
+        delay_reasons: d.delayReasons,
+        recorded_by: actorId,
+        recorded_at: at,
+      })
+      .execute();
   }
-  const stored = await appendEvents(tx, {
-    streamId: breachId,
-    streamType: 'breach',
-    expectedVersion: state?.version ?? 0,
-    at,
-    events: events.map((e) => ({
-      type: e.type,
-      visibility: 'internal',
-      actorId,
-      data: e.data as unknown as Record<string, unknown>,
-    })),
-  });
-  const recorded: RecordedBreachEvent[] = events.map((e, i) => ({
-    ...e,
-    seq: stored[i]!.seq,
-    at,
-    actorId,
-  }));
-  const after = reduceBreach(state, recorded, breachId);
-  for (const event of recorded) {
-    if (event.type === 'breach.determined') {
-      await tx
-        .insertInto('breach_determinations')
-        .values({
-          breach_id: breachId,
-          seq: event.seq,
-          kind: event.data.kind,
-          value: event.data.value ? 1 : 0,
-          at: event.data.at,
-          rationale: event.data.rationale,
-          decided_by: actorId,
-          decided_at: at,
-        })
-        .execute();
-    } else if (event.type === 'breach.submitted') {
-      const d = event.data;
-      await tx
-        .insertInto('breach_submissions')
-        .values({
-          breach_id: breachId,
-          seq: event.seq,
-          regime_id: d.regimeId,
-          stage_id: d.stageId,
-          part: d.part,
-          submitted_at: d.submittedAt,
-          recipient: d.recipient,
-          reference: d.reference,
-          copy_media_type: d.copy.mediaType,
-          copy_text: d.copy.text,
-          copy_sha256: d.copy.sha256,
-          due_at: d.dueAt,
-          late: d.late ? 1 : 0,
-          delay_reasons: d.delayReasons,
-          recorded_by: actorId,
-          recorded_at: at,
-        })
-        .execute();
-    }
-  }
+}
+
+/** The breach's own row, written whole from the state after the events. */
+async function writeBreachRow(
+  tx: Executor,
+  breachId: string,
+  state: BreachState | null,
+  after: BreachState,
+) {
   const row = {
     status: after.status,
     risk_level: riskLevel(after.facts.riskLikelihood, after.facts.riskSeverity),
@@ -98,5 +94,4 @@ export async function appendToBreach(
   } else {
     await tx.updateTable('breaches').set(row).where('id', '=', breachId).execute();
   }
-  return after;
 }

@@ -9,7 +9,7 @@ import type {
   TaskStatus,
   TaskType,
 } from '../../../shared/domain/incidents.ts';
-import type { StoredEvent } from '../../db/event-store.ts';
+import type { Recorded } from '../../db/event-store.ts';
 import type { Visibility } from '../../db/schema.ts';
 import type { PanelMember } from './incident-state.ts';
 
@@ -181,7 +181,7 @@ export type IncidentEvent = {
 }[IncidentEventType];
 
 /** An event as decided by the rules, with what the log added. */
-export type RecordedIncidentEvent = IncidentEvent & Pick<StoredEvent, 'seq' | 'at' | 'actorId'>;
+export type RecordedIncidentEvent = Recorded<IncidentEvent>;
 
 export function incidentEvent<K extends IncidentEventType>(
   type: K,

@@ -1,21 +1,35 @@
 // Records an incident's events: appends them to its stream and writes the projections, in the
 // caller's transaction, and answers the state they produce (reduced in memory, not read back).
 // The one place that turns the record into the current state that queries read.
-import { appendEvents } from '../../db/event-store.ts';
+import { appendAndProject, type Projector } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import { newId } from '../../ids.ts';
 import type { IncidentEvent, RecordedIncidentEvent } from './incident-events.ts';
-import { reduceIncident } from './incident-reducer.ts';
+import { applyIncidentEvent } from './incident-reducer.ts';
 import type { IncidentState } from './incident-state.ts';
 
 export type { RecordedIncidentEvent };
+
+const incidentProjector: Projector<IncidentEvent, IncidentState> = {
+  streamType: 'incident',
+  apply: applyIncidentEvent,
+  project: (tx, event, _after, incidentId) => projectOne(tx, incidentId, event),
+  finish: async (tx, _before, _after, recorded, incidentId) => {
+    const last = recorded[recorded.length - 1]!;
+    await tx
+      .updateTable('incidents')
+      .set({ version: last.seq, updated_at: last.at })
+      .where('id', '=', incidentId)
+      .execute();
+  },
+};
 
 /**
  * Appends events to an incident's stream at the version of `state` (null: a new incident, id
  * `incidentId`; a concurrent change makes the append a CONFLICT), projects them, and answers the
  * incident's state after them.
  */
-export async function appendToIncident(
+export function appendToIncident(
   tx: Executor,
   incidentId: string,
   state: IncidentState | null,
@@ -23,25 +37,7 @@ export async function appendToIncident(
   actorId: string | null,
   at: number,
 ): Promise<IncidentState> {
-  if (events.length === 0) {
-    if (!state) throw new Error(`nothing to record for the new incident ${incidentId}`);
-    return state;
-  }
-  const stored = await appendEvents(tx, {
-    streamId: incidentId,
-    streamType: 'incident',
-    expectedVersion: state?.version ?? 0,
-    at,
-    events: events.map((e) => ({
-      type: e.type,
-      visibility: e.visibility,
-      actorId,
-      data: e.data as unknown as Record<string, unknown>,
-    })),
-  });
-  const recorded = events.map((e, i) => ({ ...e, seq: stored[i]!.seq, at, actorId }));
-  await projectIncidentEvents(tx, incidentId, recorded);
-  return reduceIncident(state, recorded, incidentId);
+  return appendAndProject(tx, incidentProjector, incidentId, state, events, actorId, at);
 }
 
 const flag = (value: boolean) => (value ? 1 : 0);
@@ -61,24 +57,6 @@ async function linkReports(tx: Executor, incidentId: string, reportIds: string[]
     .values(reportIds.map((report_id) => ({ incident_id: incidentId, report_id, linked_at: at })))
     .onConflict((oc) => oc.columns(['incident_id', 'report_id']).doNothing())
     .execute();
-}
-
-async function projectIncidentEvents(
-  tx: Executor,
-  incidentId: string,
-  events: readonly RecordedIncidentEvent[],
-): Promise<void> {
-  for (const event of events) {
-    await projectOne(tx, incidentId, event);
-  }
-  const last = events[events.length - 1];
-  if (last) {
-    await tx
-      .updateTable('incidents')
-      .set({ version: last.seq, updated_at: last.at })
-      .where('id', '=', incidentId)
-      .execute();
-  }
 }
 
 async function projectOne(tx: Executor, id: string, event: RecordedIncidentEvent) {

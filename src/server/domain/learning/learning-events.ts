@@ -1,7 +1,7 @@
 // The learning subject's event types and their data: the contract between the rules that decide
 // and the projection that records. Each post-mortem is a stream of its own; every edit of a
 // section carries the whole new text, so the record shows what was written, by whom and when.
-import type { StoredEvent } from '../../db/event-store.ts';
+import type { Recorded } from '../../db/event-store.ts';
 import type { Visibility } from '../../db/schema.ts';
 import type {
   FollowUpPriority,
@@ -61,7 +61,7 @@ export type LearningEvent = {
   [K in LearningEventType]: { type: K; data: LearningEventData[K]; visibility: Visibility };
 }[LearningEventType];
 
-export type RecordedLearningEvent = LearningEvent & Pick<StoredEvent, 'seq' | 'at' | 'actorId'>;
+export type RecordedLearningEvent = Recorded<LearningEvent>;
 
 /** Post-mortems are internal: they name people, systems and what failed. */
 export function learningEvent<K extends LearningEventType>(

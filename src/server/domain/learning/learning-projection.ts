@@ -1,15 +1,28 @@
 // Records the learning subject's events: appends them to the post-mortem's stream and writes its
 // rows, in the caller's transaction, and answers the state they produce (reduced in memory, not
 // read back). The one writer of postmortems and postmortem_sections.
-import { appendEvents } from '../../db/event-store.ts';
+import { appendAndProject, type Projector } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { LearningEvent, RecordedLearningEvent } from './learning-events.ts';
 import { applyLearningEvent, type PostmortemState } from './learning-state.ts';
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
+const postmortemProjector: Projector<LearningEvent, PostmortemState> = {
+  streamType: 'postmortem',
+  apply: applyLearningEvent,
+  project: (tx, event, after, postmortemId) => projectEvent(tx, postmortemId, event, after),
+  finish: async (tx, _before, after, recorded, postmortemId) => {
+    await tx
+      .updateTable('postmortems')
+      .set({ version: after.version, updated_at: recorded[0]!.at })
+      .where('id', '=', postmortemId)
+      .execute();
+  },
+};
+
 /** Appends to a post-mortem's stream (state null: a new one) and answers its state after. */
-export async function appendToPostmortem(
+export function appendToPostmortem(
   tx: Executor,
   postmortemId: string,
   state: PostmortemState | null,
@@ -17,34 +30,7 @@ export async function appendToPostmortem(
   actorId: string | null,
   at: number,
 ): Promise<PostmortemState> {
-  if (events.length === 0) {
-    if (!state) throw new Error(`nothing to record for the new post-mortem ${postmortemId}`);
-    return state;
-  }
-  const stored = await appendEvents(tx, {
-    streamId: postmortemId,
-    streamType: 'postmortem',
-    expectedVersion: state?.version ?? 0,
-    at,
-    events: events.map((e) => ({
-      type: e.type,
-      visibility: e.visibility,
-      actorId,
-      data: e.data as unknown as Record<string, unknown>,
-    })),
-  });
-  let after = state;
-  for (const [i, e] of events.entries()) {
-    const event = { ...e, seq: stored[i]!.seq, at, actorId } as RecordedLearningEvent;
-    after = applyLearningEvent(after, event, postmortemId);
-    await projectEvent(tx, postmortemId, event, after);
-  }
-  await tx
-    .updateTable('postmortems')
-    .set({ version: after!.version, updated_at: at })
-    .where('id', '=', postmortemId)
-    .execute();
-  return after!;
+  return appendAndProject(tx, postmortemProjector, postmortemId, state, events, actorId, at);
 }
 
 /** `after`: the post-mortem's state after this event (from the reducer). */

@@ -2,7 +2,7 @@
 // the projection that records. The component catalogue is one stream (COMPONENTS_STREAM); each
 // public incident is a stream of its own. Every text published to customers is in an event's
 // data exactly as written, with who (the event's actor) and when (its time), under the hash chain.
-import type { StoredEvent } from '../../db/event-store.ts';
+import type { Recorded } from '../../db/event-store.ts';
 import type { Visibility } from '../../db/schema.ts';
 import type {
   ComponentStatus,
@@ -62,7 +62,7 @@ export type StatusEvent = {
   [K in StatusEventType]: { type: K; data: StatusEventData[K]; visibility: Visibility };
 }[StatusEventType];
 
-export type RecordedStatusEvent = StatusEvent & Pick<StoredEvent, 'seq' | 'at' | 'actorId'>;
+export type RecordedStatusEvent = Recorded<StatusEvent>;
 
 /** Customers see what the page shows; the link to an internal incident stays internal. */
 export function statusEvent<K extends StatusEventType>(

@@ -1,7 +1,7 @@
 // Records the status page's events: appends them to their stream and writes the status tables, in
 // the caller's transaction, and answers the state they produce (reduced in memory, not read back).
 // The one writer of status_components, status_incidents and their parts.
-import { appendEvents } from '../../db/event-store.ts';
+import { appendAndProject, type Projector } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import { COMPONENTS_STREAM, type RecordedStatusEvent, type StatusEvent } from './status-events.ts';
 import {
@@ -13,54 +13,48 @@ import {
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
-async function append(
-  tx: Executor,
-  streamId: string,
-  streamType: string,
-  version: number,
-  events: readonly StatusEvent[],
-  actorId: string | null,
-  at: number,
-): Promise<RecordedStatusEvent[]> {
-  const stored = await appendEvents(tx, {
-    streamId,
-    streamType,
-    expectedVersion: version,
-    at,
-    events: events.map((e) => ({
-      type: e.type,
-      visibility: e.visibility,
-      actorId,
-      data: e.data as unknown as Record<string, unknown>,
-    })),
-  });
-  return events.map((e, i) => ({ ...e, seq: stored[i]!.seq, at, actorId }));
-}
+const catalogueProjector: Projector<StatusEvent, ComponentCatalogue> = {
+  streamType: 'status_components',
+  // The catalogue exists before its first event (an empty one at version 0).
+  apply: (catalogue, event) => applyComponentEvent(catalogue!, event),
+  project: (tx, event) => projectComponentEvent(tx, event),
+};
+
+const publicIncidentProjector: Projector<StatusEvent, PublicIncidentState> = {
+  streamType: 'status_incident',
+  apply: applyPublicIncidentEvent,
+  project: (tx, event, after, incidentId) => projectIncidentEvent(tx, incidentId, event, after),
+  finish: async (tx, _before, _after, recorded, incidentId) => {
+    const last = recorded[recorded.length - 1]!;
+    await tx
+      .updateTable('status_incidents')
+      .set({ version: last.seq, updated_at: last.at })
+      .where('id', '=', incidentId)
+      .execute();
+  },
+};
 
 /** Appends to the component catalogue at its version and answers the catalogue after. */
-export async function appendToCatalogue(
+export function appendToCatalogue(
   tx: Executor,
   catalogue: ComponentCatalogue,
   events: readonly StatusEvent[],
   actorId: string | null,
   at: number,
 ): Promise<ComponentCatalogue> {
-  if (events.length === 0) return catalogue;
-  const recorded = await append(
+  return appendAndProject(
     tx,
+    catalogueProjector,
     COMPONENTS_STREAM,
-    'status_components',
-    catalogue.version,
+    catalogue,
     events,
     actorId,
     at,
   );
-  for (const event of recorded) await projectComponentEvent(tx, event);
-  return recorded.reduce(applyComponentEvent, catalogue);
 }
 
 /** Appends to a public incident's stream (state null: a new one) and answers its state after. */
-export async function appendToPublicIncident(
+export function appendToPublicIncident(
   tx: Executor,
   incidentId: string,
   state: PublicIncidentState | null,
@@ -68,31 +62,7 @@ export async function appendToPublicIncident(
   actorId: string | null,
   at: number,
 ): Promise<PublicIncidentState> {
-  if (events.length === 0) {
-    if (!state) throw new Error(`nothing to record for the new public incident ${incidentId}`);
-    return state;
-  }
-  const recorded = await append(
-    tx,
-    incidentId,
-    'status_incident',
-    state?.version ?? 0,
-    events,
-    actorId,
-    at,
-  );
-  let after = state;
-  for (const event of recorded) {
-    after = applyPublicIncidentEvent(after, event, incidentId);
-    await projectIncidentEvent(tx, incidentId, event, after);
-  }
-  const last = recorded[recorded.length - 1]!;
-  await tx
-    .updateTable('status_incidents')
-    .set({ version: last.seq, updated_at: last.at })
-    .where('id', '=', incidentId)
-    .execute();
-  return after!;
+  return appendAndProject(tx, publicIncidentProjector, incidentId, state, events, actorId, at);
 }
 
 async function projectComponentEvent(tx: Executor, event: RecordedStatusEvent) {
