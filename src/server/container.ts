@@ -223,13 +223,6 @@ async function assemble(
       findKeys: (ids) => reports.findKeys(ids),
     },
   });
-  const live = createLiveModule({
-    db,
-    subjects: {
-      incidentAudiences: (ids) => incidentsModule.findAudiences(ids),
-      reportLinks: (ids) => reports.findLinks(ids),
-    },
-  });
   const status = createStatusModule({
     db,
     clock,
@@ -247,9 +240,21 @@ async function assemble(
       findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),
       listHiddenIds: (tx, actor) => incidentsModule.listHiddenIncidentIds(actor, tx),
       findKeys: (tx, ids) => incidentsModule.findKeys(ids, tx),
+      recordDecision: (tx, id, decision, actorId, at) =>
+        incidentsModule.recordOutsideDecision(tx, id, decision, actorId, at),
     },
     // The stages that have started are the incident's deadlines: reminders, escalation, dashboard.
     clocks: { setBreachStages: clocks.setBreachStages },
+    // The legal role hears of a suspected breach through notifications (the only outbox writer).
+    notices: { tellLegal: notifications.tellLegal },
+  });
+  const live = createLiveModule({
+    db,
+    subjects: {
+      incidentAudiences: (ids) => incidentsModule.findAudiences(ids),
+      reportLinks: (ids) => reports.findLinks(ids),
+      breachIncidents: (ids) => breach.findIncidentIds(ids),
+    },
   });
   const learning = createLearningModule({
     db,

@@ -34,6 +34,8 @@ export function staleKeysFor(notice: Notice): (readonly unknown[])[] {
       return [keys.line, keys.incidents];
     case 'deadline':
       return [keys.deadlines, keys.incidents];
+    case 'breach':
+      return [keys.breach, keys.deadlines];
     default:
       return [keys.incidents, keys.reports, keys.line, keys.deadlines, keys.tasks];
   }

@@ -16,6 +16,7 @@ export const keys = {
   reports: ['reports'] as const,
   report: (key: string) => ['reports', key] as const,
   tasks: ['tasks'] as const,
+  breach: ['breach'] as const,
 };
 
 export function usePolicy() {

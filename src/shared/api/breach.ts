@@ -141,7 +141,8 @@ export const StageClockJson = z.object({
   stageId: z.string(),
   stageName: z.string(),
   recipient: z.string(),
-  status: z.enum(['waiting', 'running', 'submitted']),
+  /** stopped: it had started, and the record was then found not to be a breach. */
+  status: z.enum(['waiting', 'running', 'submitted', 'stopped']),
   startedAt: Time.nullable(),
   dueAt: Time.nullable(),
   submittedAt: Time.nullable(),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { IsoTime } from './accounts.ts';
 
 /** What a notice is about; the console picks the views to refresh by it. */
-export const STREAM_SUBJECTS = ['incident', 'report', 'line', 'deadline', 'task'] as const;
+export const STREAM_SUBJECTS = ['incident', 'report', 'line', 'deadline', 'task', 'breach'] as const;
 export const StreamSubject = z.enum(STREAM_SUBJECTS);
 export type StreamSubject = z.infer<typeof StreamSubject>;
 
@@ -25,7 +25,8 @@ export const StreamNotice = z.object({
   subject: StreamSubject,
   /**
    * The changed thing: an incident key (`INC-2026-0001`) for incident and line, a report key
-   * (`RPT-0042`) for report, the deadline id for deadline, the task id for task.
+   * (`RPT-0042`) for report, the deadline id for deadline, the task id for task, the incident key
+   * for breach (its breach record changed: the notice never says how).
    */
   key: z.string(),
   /** The event type on the record, e.g. `incident.severity_set`, `report.status_changed`. */

@@ -21,6 +21,7 @@ const KINDS: Record<EventKind, string> = {
   deadline_reminder: 'Reminders before a deadline',
   deadline_escalation: 'A deadline is breached or escalated to me',
   report_received: 'A new security report arrives',
+  breach_escalation: 'A personal-data breach needs the legal role',
 };
 const CHANNELS: Record<Channel, string> = {
   email: 'E-mail',

@@ -57,7 +57,8 @@ export interface BreachClockFacts {
   submissions: readonly { regimeId: string; stageId: string; submittedAt: number }[];
 }
 
-export type StageClockStatus = 'waiting' | 'running' | 'submitted';
+/** stopped: it had started but the record was found not to be a breach (not_a_breach). */
+export type StageClockStatus = 'waiting' | 'running' | 'submitted' | 'stopped';
 
 export interface StageClock {
   regimeId: string;

@@ -80,3 +80,17 @@ export async function listBreaches(
   const states = await Promise.all(rows.map((r) => findBreachByIncident(executor, r.incident_id)));
   return states.filter((s): s is BreachState => s !== null);
 }
+
+/** The incident of each of these breach records, by the record's id. */
+export async function findIncidentIds(
+  executor: Executor,
+  breachIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (breachIds.length === 0) return new Map();
+  const rows = await executor
+    .selectFrom('breaches')
+    .select(['id', 'incident_id'])
+    .where('id', 'in', breachIds)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.incident_id]));
+}

@@ -6,7 +6,12 @@ import type {
   RecordSubmission,
   UpdateBreach,
 } from '../../../shared/api/breach.ts';
-import type { RiskLevel, RiskLikelihood, RiskSeverity } from '../../../shared/domain/breach.ts';
+import type {
+  DeterminationKind,
+  RiskLevel,
+  RiskLikelihood,
+  RiskSeverity,
+} from '../../../shared/domain/breach.ts';
 import { AppError } from '../../errors.ts';
 import { breachEvent as ev, type BreachEvent, type BreachFacts } from './breach-events.ts';
 import type { Breach } from '../policy/index.ts';
@@ -163,9 +168,48 @@ export function clockFacts(state: BreachState): BreachClockFacts {
   return { determinations, submissions: state.submissions };
 }
 
-/** Every regime's stages for this record, by the policy's breach section. */
+/**
+ * Every regime's stages for this record, by the policy's breach section. A record found not to be
+ * a breach stops every stage still running (reopening it starts them again).
+ */
 export function regimeClocks(state: BreachState, breach: Breach): RegimeClock[] {
-  return planRegimeClocks(breach, clockFacts(state));
+  const clocks = planRegimeClocks(breach, clockFacts(state));
+  if (state.status !== 'not_a_breach') return clocks;
+  return clocks.map((regime) => ({
+    ...regime,
+    stages: regime.stages.map((s) =>
+      s.status === 'running' ? { ...s, status: 'stopped' as const } : s,
+    ),
+  }));
+}
+
+const DETERMINATION_WORDS: Record<DeterminationKind, string> = {
+  personal_data_involved: 'personal data is involved',
+  became_aware: 'the organisation became aware',
+  high_risk: 'a high risk to the people affected',
+  significant: 'a significant incident (NIS2)',
+  material: 'a material incident (SEC)',
+};
+
+/**
+ * A determination as the incident's decision log shows it to everyone on the incident: the
+ * decision and its moment, never its rationale or the record's facts (those stay with the legal
+ * role on the breach record).
+ */
+export function determinationDecision(d: {
+  kind: DeterminationKind;
+  value: boolean;
+  at: number;
+}): { what: string; why: string } {
+  const when = new Date(d.at).toISOString();
+  const what =
+    d.kind === 'became_aware'
+      ? `Breach determination: the organisation became aware at ${when}`
+      : `Breach determination: ${d.value ? '' : 'not '}${DETERMINATION_WORDS[d.kind]} (as of ${when})`;
+  return {
+    what,
+    why: 'Recorded on the breach record, where the legal role keeps the reasons.',
+  };
 }
 
 /**

@@ -18,7 +18,7 @@ import { newId } from '../../ids.ts';
 import type { Policy } from '../policy/index.ts';
 import type { RegimeClock } from './breach-clock-rules.ts';
 import { appendToBreach } from './breach-projection.ts';
-import { findBreachByIncident, listBreaches } from './breach-repository.ts';
+import { findBreachByIncident, findIncidentIds, listBreaches } from './breach-repository.ts';
 import { registerCsv, registerEntry, type RegisterEntry } from './breach-register.ts';
 import * as rules from './breach-rules.ts';
 import type { BreachState } from './breach-state.ts';
@@ -35,6 +35,22 @@ export interface BreachIncidents {
   listHiddenIds(executor: Executor, actor: Actor): Promise<string[]>;
   /** The incidents' keys (INC-…), by id. */
   findKeys(executor: Executor, ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** Writes a decision on the incident's decision log (what everyone on the incident may read). */
+  recordDecision(
+    tx: Executor,
+    incidentId: string,
+    decision: { what: string; why: string; decidedBy: string },
+    actorId: string | null,
+    at: number,
+  ): Promise<boolean>;
+}
+
+/** What the breach subject needs of notifications: telling the legal role (never the details). */
+export interface BreachNotices {
+  tellLegal(
+    tx: Executor,
+    notice: { incidentKey: string; line: string; idempotencyKey: string; at: number },
+  ): Promise<void>;
 }
 
 /** A running or submitted stage as a deadline of the clocks subject. */
@@ -64,6 +80,7 @@ export interface BreachServiceDeps {
   policy: () => Policy;
   incidents: BreachIncidents;
   clocks: BreachClocks;
+  notices: BreachNotices;
 }
 
 /** A breach record as one caller may see it. */
@@ -114,7 +131,9 @@ export function createBreachService(deps: BreachServiceDeps) {
             ],
       ),
     );
-    await deps.clocks.setBreachStages(tx, state.incidentId, stages, now);
+    // A record found not to be a breach stops its clocks: every stage's deadline is cancelled.
+    const running = state.status === 'not_a_breach' ? [] : stages;
+    await deps.clocks.setBreachStages(tx, state.incidentId, running, now);
   }
 
   function view(actor: Actor, incidentKey: string, state: BreachState): BreachView {
@@ -128,6 +147,10 @@ export function createBreachService(deps: BreachServiceDeps) {
     };
   }
 
+  /** Who decided, as the decision log names it: the role they decided in. */
+  const deciderOf = (actor: Actor) =>
+    actor.roles.includes('legal') ? 'legal' : (actor.roles[0] ?? 'system');
+
   function assertMayChange(actor: Actor): void {
     if (!can(actor, 'breach.manage')) {
       throw new AppError(
@@ -135,6 +158,16 @@ export function createBreachService(deps: BreachServiceDeps) {
         'Changing a breach record needs the breach.manage permission',
       );
     }
+  }
+
+  /** The legal role hears that a breach is suspected on the incident (by key, no details). */
+  async function tellLegalOpened(tx: Executor, key: string, state: BreachState, how: string) {
+    await deps.notices.tellLegal(tx, {
+      incidentKey: key,
+      line: `A personal-data breach is ${how} on incident ${key}. The legal role decides whether personal data is involved and when the organisation became aware; the regulator clocks start from those determinations.`,
+      idempotencyKey: `breach_opened:${state.id}`,
+      at: state.openedAt,
+    });
   }
 
   return {
@@ -157,6 +190,9 @@ export function createBreachService(deps: BreachServiceDeps) {
     },
 
     registerCsv,
+
+    /** The incident of each breach record (for the live stream's audience), by record id. */
+    findIncidentIds: (breachIds: readonly string[]) => findIncidentIds(db, breachIds),
 
     /** The incident's breach record: details with breach.read, otherwise that it exists and its clocks. */
     async getBreach(actor: Actor, ref: string): Promise<BreachView> {
@@ -181,6 +217,28 @@ export function createBreachService(deps: BreachServiceDeps) {
         const existing = await findBreachByIncident(tx, incident.id);
         const events = rules.openBreach(existing, incident.id, input);
         const state = await appendToBreach(tx, newId(), null, events, actor.userId, clock.now());
+        await tellLegalOpened(tx, incident.key, state, `recorded (${state.status})`);
+        return view(actor, incident.key, state);
+      });
+    },
+
+    /**
+     * Anyone who assesses the incident may raise a suspected breach: it opens the record as
+     * suspected (nothing else on it) and tells the legal role, who owns it from then on.
+     */
+    async raiseSuspicion(actor: Actor, ref: string): Promise<BreachView> {
+      if (!can(actor, 'incidents.assess')) {
+        throw new AppError(
+          'FORBIDDEN',
+          'Raising a suspected breach needs the incidents.assess permission',
+        );
+      }
+      return inTransaction(db, async (tx) => {
+        const incident = await incidentOf(tx, actor, ref);
+        const existing = await findBreachByIncident(tx, incident.id);
+        const events = rules.openBreach(existing, incident.id, { status: 'suspected' });
+        const state = await appendToBreach(tx, newId(), null, events, actor.userId, clock.now());
+        await tellLegalOpened(tx, incident.key, state, 'suspected');
         return view(actor, incident.key, state);
       });
     },
@@ -189,8 +247,11 @@ export function createBreachService(deps: BreachServiceDeps) {
       assertMayChange(actor);
       return inTransaction(db, async (tx) => {
         const { incident, state } = await load(tx, actor, ref);
+        const now = clock.now();
         const events = rules.updateBreach(state, input);
-        const after = await appendToBreach(tx, state.id, state, events, actor.userId, clock.now());
+        const after = await appendToBreach(tx, state.id, state, events, actor.userId, now);
+        // not_a_breach stops the clocks; reopening starts them again.
+        if (after.status !== state.status) await syncDeadlines(tx, after, now);
         return view(actor, incident.key, after);
       });
     },
@@ -206,6 +267,15 @@ export function createBreachService(deps: BreachServiceDeps) {
         const now = clock.now();
         const events = rules.recordDetermination(state, input, now);
         const after = await appendToBreach(tx, state.id, state, events, actor.userId, now);
+        // A determination is a decision of the incident too: on its decision log, with no reasons.
+        const decided = after.determinations.at(-1)!;
+        await deps.incidents.recordDecision(
+          tx,
+          state.incidentId,
+          { ...rules.determinationDecision(decided), decidedBy: deciderOf(actor) },
+          actor.userId,
+          now,
+        );
         await syncDeadlines(tx, after, now);
         return view(actor, incident.key, after);
       });

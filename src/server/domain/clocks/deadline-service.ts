@@ -244,8 +244,19 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
   const { db } = deps;
   const { afterIncidentChange, reportReceived, reportEvents } = createDeadlinePlanner(deps);
 
-  /** Who is told at a ladder level: the responsible user, the security leads, the sponsor. */
+  /**
+   * Who is told at a ladder level: the responsible user, the security leads, the sponsor. A breach
+   * stage is the legal role's: everyone with it hears every step too.
+   */
   async function recipientsFor(tx: Executor, d: Deadline, level: string): Promise<ClockUser[]> {
+    const onLadder = await ladderRecipients(tx, d, level);
+    if (d.kind !== 'breach_stage') return onLadder;
+    const legal = await deps.listUsers(tx, 'legal');
+    const told = new Set(onLadder.map((u) => u.id));
+    return [...onLadder, ...legal.filter((u) => !told.has(u.id))];
+  }
+
+  async function ladderRecipients(tx: Executor, d: Deadline, level: string): Promise<ClockUser[]> {
     const some = async (ids: string[]) =>
       ids.length === 0 ? [] : (await deps.listUsers(tx)).filter((u) => ids.includes(u.id));
     if (level === 'owner' && d.responsibleId) {

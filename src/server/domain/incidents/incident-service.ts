@@ -330,6 +330,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     },
 
     recordClockEvents,
+    recordOutsideDecision,
 
     /** Ids of the restricted incidents this actor may not see (none for admins). */
     async listHiddenIncidentIds(actor: Actor, executor: Executor = db): Promise<string[]> {
@@ -623,6 +624,25 @@ async function recordClockEvents(
   const state = await repo.findIncidentState(tx, incidentId);
   if (!state) return false;
   await appendToIncident(tx, state.id, state, events, null, at);
+  return true;
+}
+
+/**
+ * A decision taken on another record of the incident (a breach determination) written on the
+ * incident's decision log in the caller's transaction, by the person who took it; false when
+ * there is no such incident. The caller says only what everyone on the incident may read.
+ */
+async function recordOutsideDecision(
+  tx: Executor,
+  incidentId: string,
+  input: { what: string; why: string; decidedBy: string },
+  actorId: string | null,
+  at: number,
+): Promise<boolean> {
+  const state = await repo.findIncidentState(tx, incidentId);
+  if (!state) return false;
+  const events = rules.logDecision({ ...input, alternatives: '' }, { newId });
+  await appendToIncident(tx, state.id, state, events, actorId, at);
   return true;
 }
 

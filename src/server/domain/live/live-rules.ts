@@ -27,6 +27,8 @@ export interface NoticeRefs {
   reports: ReadonlyMap<string, string>;
   /** Report id -> the incident it is linked to (need-to-know: the report follows its sight). */
   reportIncidents?: ReadonlyMap<string, IncidentAudience>;
+  /** Breach record id -> its incident. */
+  breachIncidents?: ReadonlyMap<string, IncidentAudience>;
 }
 
 const LINE_TYPES = new Set(['incident.line_stopped', 'incident.line_resumed']);
@@ -111,6 +113,20 @@ export function noticeFor(event: LoggedEvent, refs: NoticeRefs): LiveNotice | nu
   if (event.streamType === 'report') {
     const key = refs.reports.get(event.streamId);
     return key ? reportNotice(event, key, refs.reportIncidents?.get(event.streamId)) : null;
+  }
+  if (event.streamType === 'breach') {
+    const incident = refs.breachIncidents?.get(event.streamId);
+    if (!incident) return null;
+    // Everyone on the incident sees that its breach record exists and its clocks; the notice
+    // says only that the record changed, and the console refetches what each reader may see.
+    return {
+      position: event.position,
+      notice: notice(event, 'breach', incident.key, { incident: incident.key }),
+      audience: {
+        permissions: ['incidents.read'],
+        incident: { restricted: incident.restricted, participants: incident.participants },
+      },
+    };
   }
   return null;
 }

@@ -19,6 +19,8 @@ export interface LiveSubjects {
   reportLinks(
     ids: readonly string[],
   ): Promise<Map<string, { key: string; incidentId: string | null }>>;
+  /** The incident of each breach record, by the record's id. */
+  breachIncidents(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
 export interface LiveServiceDeps {
@@ -41,13 +43,17 @@ const idsOf = (events: LoggedEvent[], streamType: string) => [
 export function createLiveService({ db, subjects }: LiveServiceDeps) {
   async function noticesOf(events: LoggedEvent[]): Promise<LiveNotice[]> {
     if (events.length === 0) return [];
-    const [incidents, links] = await Promise.all([
+    const [incidents, links, breaches] = await Promise.all([
       subjects.incidentAudiences(idsOf(events, 'incident')),
       subjects.reportLinks(idsOf(events, 'report')),
+      subjects.breachIncidents(idsOf(events, 'breach')),
     ]);
     const reports = new Map([...links].map(([id, link]) => [id, link.key]));
     // A report linked to an incident is heard only by those who may see the incident.
-    const linkedIds = [...links.values()].flatMap((link) => link.incidentId ?? []);
+    const linkedIds = [
+      ...[...links.values()].flatMap((link) => link.incidentId ?? []),
+      ...breaches.values(),
+    ];
     const linked = await subjects.incidentAudiences([...new Set(linkedIds)]);
     const reportIncidents = new Map(
       [...links].flatMap(([id, link]) => {
@@ -55,8 +61,14 @@ export function createLiveService({ db, subjects }: LiveServiceDeps) {
         return audience ? [[id, audience] as const] : [];
       }),
     );
+    const breachIncidents = new Map(
+      [...breaches].flatMap(([id, incidentId]) => {
+        const audience = linked.get(incidentId);
+        return audience ? [[id, audience] as const] : [];
+      }),
+    );
     return events.flatMap(
-      (event) => noticeFor(event, { incidents, reports, reportIncidents }) ?? [],
+      (event) => noticeFor(event, { incidents, reports, reportIncidents, breachIncidents }) ?? [],
     );
   }
 

@@ -39,7 +39,12 @@ export {
   type Preferences,
   type UserChannel,
 } from './preference-rules.ts';
-export { WEBHOOK_EVENT_TYPES, type LineStoppedNotice, type ReporterNotice } from './notices.ts';
+export {
+  WEBHOOK_EVENT_TYPES,
+  type BreachNotice,
+  type LineStoppedNotice,
+  type ReporterNotice,
+} from './notices.ts';
 export {
   deadlineNoticeText,
   type DeadlineEvent,

@@ -99,3 +99,31 @@ export function reporterNoticeText(
     ].join('\n'),
   };
 }
+
+/**
+ * A personal-data breach needs the legal role (a breach suspected on an incident): it names the
+ * incident by key and links to it, never the breach's details, which stay in the console.
+ */
+export interface BreachNotice {
+  incidentKey: string;
+  /** One sentence of what needs the legal role, with no detail of the breach. */
+  line: string;
+  /** Unique per notice; each person's copy adds their id. */
+  idempotencyKey: string;
+  at: number;
+}
+
+export function breachNoticeText(
+  n: BreachNotice,
+  baseUrl: string,
+): { subject: string; text: string; html: string } {
+  const link = {
+    label: `Open ${n.incidentKey} in Stopline:`,
+    url: consoleUrl(baseUrl, consolePath.incident(n.incidentKey)),
+  };
+  return {
+    subject: `Personal-data breach: ${n.incidentKey} needs the legal role`,
+    text: [n.line, `${link.label} ${link.url}`].join('\n\n'),
+    html: noticeHtml([n.line], link),
+  };
+}

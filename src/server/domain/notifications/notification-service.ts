@@ -23,9 +23,15 @@ import { recordAudit, type SecretBox } from '../accounts/index.ts';
 import {
   enqueueLineStoppedNotice,
   enqueueReporterNotice,
+  enqueueUserNotice,
   type NoticeStaffMember,
 } from './notice-outbox.ts';
-import type { LineStoppedNotice, ReporterNotice } from './notices.ts';
+import {
+  breachNoticeText,
+  type BreachNotice,
+  type LineStoppedNotice,
+  type ReporterNotice,
+} from './notices.ts';
 import * as endpoints from './webhook-endpoint-repository.ts';
 import { isTimeZone, type Preferences } from './preference-rules.ts';
 import { findPreferences, replacePreferences } from './preference-repository.ts';
@@ -129,6 +135,25 @@ export function createNotificationsService(deps: NotificationsDeps) {
     /** News for a reporter at the address they gave (in the transaction of the change). */
     tellReporter: (tx: Executor, notice: ReporterNotice) =>
       enqueueReporterNotice(tx, notice, deps.baseUrl),
+
+    /** A breach needs the legal role: every active member of staff with the legal role hears
+     * it on their own channels (kind breach_escalation), in the caller's transaction. */
+    async tellLegal(tx: Executor, notice: BreachNotice) {
+      const { subject, text, html } = breachNoticeText(notice, deps.baseUrl);
+      const legal = (await deps.staff.listActive(tx)).filter((u) => u.roles.includes('legal'));
+      for (const person of legal) {
+        await enqueueUserNotice(tx, {
+          user: { id: person.id, email: person.email },
+          kind: 'breach_escalation',
+          urgent: false,
+          subject,
+          text,
+          html,
+          idempotencyKey: `${notice.idempotencyKey}:${person.id}`,
+          at: notice.at,
+        });
+      }
+    },
 
     /** For the delivery worker: the endpoint with its signing secret opened. */
     async findEndpoint(id: string): Promise<WebhookEndpoint | null> {

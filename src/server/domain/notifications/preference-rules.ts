@@ -12,6 +12,7 @@ export const EVENT_KINDS = [
   'deadline_reminder',
   'deadline_escalation',
   'report_received',
+  'breach_escalation',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -87,6 +87,30 @@ export async function breachRoutes(
     },
   );
 
+  api.post(
+    `${url}/suspicion`,
+    {
+      config: { permission: 'incidents.assess' },
+      schema: {
+        summary: 'Raise a suspected personal-data breach on the incident',
+        description:
+          'For anyone who assesses the incident: opens its breach record as `suspected`, with ' +
+          'nothing else on it, and tells everyone with the legal role (by the incident key, on ' +
+          'their own channels), who own the record from then on. 409 when it already has one.',
+        tags,
+        params: IncidentRef,
+        response: {
+          201: BreachResponse,
+          409: problemResponse('The incident already has a breach record'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const view = await breach.raiseSuspicion(actorOf(request), request.params.ref);
+      return reply.code(201).send(presentBreach(view, policy()));
+    },
+  );
+
   api.patch(
     url,
     {
