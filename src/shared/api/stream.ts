@@ -5,7 +5,14 @@ import { z } from 'zod';
 import { IsoTime } from './accounts.ts';
 
 /** What a notice is about; the console picks the views to refresh by it. */
-export const STREAM_SUBJECTS = ['incident', 'report', 'line', 'deadline', 'task', 'breach'] as const;
+export const STREAM_SUBJECTS = [
+  'incident',
+  'report',
+  'line',
+  'deadline',
+  'task',
+  'breach',
+] as const;
 export const StreamSubject = z.enum(STREAM_SUBJECTS);
 export type StreamSubject = z.infer<typeof StreamSubject>;
 

@@ -196,11 +196,10 @@ const DETERMINATION_WORDS: Record<DeterminationKind, string> = {
  * decision and its moment, never its rationale or the record's facts (those stay with the legal
  * role on the breach record).
  */
-export function determinationDecision(d: {
-  kind: DeterminationKind;
-  value: boolean;
-  at: number;
-}): { what: string; why: string } {
+export function determinationDecision(d: { kind: DeterminationKind; value: boolean; at: number }): {
+  what: string;
+  why: string;
+} {
   const when = new Date(d.at).toISOString();
   const what =
     d.kind === 'became_aware'
