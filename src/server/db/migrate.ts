@@ -1,6 +1,13 @@
 // Applies pending migrations. On PostgreSQL a session advisory lock makes concurrent start-ups of
 // several instances take turns; the second finds nothing left to do.
-import { Migrator, sql, type DatabaseIntrospector, type MigrationResult } from 'kysely';
+import {
+  Migrator,
+  NO_MIGRATIONS,
+  sql,
+  type DatabaseIntrospector,
+  type MigrationResult,
+  type MigrationResultSet,
+} from 'kysely';
 import { MIGRATION_NAMES, migrationsFor } from './migrations/index.ts';
 import type { Db, Dialect } from './schema.ts';
 
@@ -53,23 +60,24 @@ function createMigrator(db: Db, dialect: Dialect, pgSchema: string): Migrator {
   });
 }
 
-export async function migrateToLatest(
+/**
+ * Runs the migrator once: on PostgreSQL under a session advisory lock, so concurrent start-ups of
+ * several instances take turns. A migration that fails, or one to undo that could not be, throws.
+ */
+async function runMigrator(
   db: Db,
   dialect: Dialect,
-  pgSchema = 'public',
-): Promise<MigrateOutcome> {
-  const run = async (executor: Db): Promise<MigrateOutcome> => {
-    const migrator = createMigrator(executor, dialect, pgSchema);
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) {
-      const failed = results?.find((r: MigrationResult) => r.status === 'Error');
-      throw new Error(
-        `migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? error}`,
-      );
+  pgSchema: string,
+  step: (migrator: Migrator) => Promise<MigrationResultSet>,
+): Promise<MigrationResult[]> {
+  const run = async (executor: Db): Promise<MigrationResult[]> => {
+    const { error, results } = await step(createMigrator(executor, dialect, pgSchema));
+    const failed = results?.find((r) => r.status !== 'Success');
+    if (error || failed) {
+      const why = error ? ((error as Error).message ?? String(error)) : 'not executed';
+      throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${why}`);
     }
-    return {
-      applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
-    };
+    return results ?? [];
   };
   if (dialect === 'sqlite') return run(db);
   return db.connection().execute(async (connection) => {
@@ -80,6 +88,33 @@ export async function migrateToLatest(
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
     }
   });
+}
+
+export async function migrateToLatest(
+  db: Db,
+  dialect: Dialect,
+  pgSchema = 'public',
+): Promise<MigrateOutcome> {
+  const results = await runMigrator(db, dialect, pgSchema, (m) => m.migrateToLatest());
+  return { applied: results.map((r) => r.migrationName) };
+}
+
+/**
+ * Undoes every migration after `target` (null: all of them), newest first, through each one's
+ * `down`; answers the names undone, in the order undone.
+ */
+export async function migrateDownTo(
+  db: Db,
+  dialect: Dialect,
+  target: string | null,
+  pgSchema = 'public',
+): Promise<string[]> {
+  if (target !== null && !MIGRATION_NAMES.includes(target))
+    throw new Error(`no migration named ${target}`);
+  const results = await runMigrator(db, dialect, pgSchema, (m) =>
+    m.migrateTo(target ?? NO_MIGRATIONS),
+  );
+  return results.map((r) => r.migrationName);
 }
 
 /** Names of known migrations not yet applied (empty when the database is current). */

@@ -1,6 +1,7 @@
 // The event log, its streams, and the counters behind human keys (RPT-0001, INC-2026-0001).
 import { sql, type Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -41,4 +42,8 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .addColumn('name', t.text, (c) => c.primaryKey())
     .addColumn('value', t.bigint, (c) => c.notNull())
     .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropTables(db, ['key_sequences', 'events', 'streams']);
 }

@@ -1,6 +1,7 @@
 // Staff accounts, sessions, API tokens, one-time links, sign-in counters and the audit trail.
 import { sql, type Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -125,4 +126,18 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .insertInto('audit_head' as never)
     .values({ id: 1, seq: 0, head_hash: '0'.repeat(64) } as never)
     .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropTables(db, [
+    'audit_head',
+    'audit_log',
+    'sign_in_counters',
+    'oidc_logins',
+    'one_time_links',
+    'recovery_codes',
+    'api_tokens',
+    'sessions',
+    'users',
+  ]);
 }

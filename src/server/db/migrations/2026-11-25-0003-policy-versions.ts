@@ -2,6 +2,7 @@
 // incident's recorded policy_hash always leads back to the exact rules it was handled under.
 import type { Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -19,4 +20,8 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .on('policy_versions')
     .column('last_loaded_at')
     .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropTables(db, ['policy_versions']);
 }

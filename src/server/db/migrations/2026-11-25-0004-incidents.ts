@@ -5,6 +5,7 @@
 // subject). Flags are 0/1 integers on both databases.
 import type { Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -166,4 +167,21 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
   ]) {
     await db.schema.createIndex(`${table}_incident`).on(table).column('incident_id').execute();
   }
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropTables(db, [
+    'line_history',
+    'incident_milestones',
+    'incident_participants',
+    'incident_decisions',
+    'incident_containment_actions',
+    'incident_tasks',
+    'incident_role_assignments',
+    'incident_panel_votes',
+    'incident_panel_members',
+    'incident_owner_history',
+    'incident_report_links',
+    'incidents',
+  ]);
 }

@@ -4,6 +4,7 @@
 // No foreign keys to users or incidents: those subjects live in their own migrations.
 import { sql, type Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -159,4 +160,18 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .on('outbox')
     .columns(['status', 'created_at'])
     .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropTables(db, [
+    'outbox',
+    'rate_limit_counters',
+    'report_access_log',
+    'portal_sessions',
+    'public_removal_tasks',
+    'report_identity_verifications',
+    'report_messages',
+    'report_attachments',
+    'reports',
+  ]);
 }

@@ -3,6 +3,7 @@
 // columns let several scheduler instances share the table: a row is fired by whoever claimed it.
 import type { Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -45,4 +46,8 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .on('deadlines')
     .columns(['status', 'due_at'])
     .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropTables(db, ['deadlines']);
 }

@@ -3,6 +3,7 @@
 // Staff choose which channels tell them about which kinds of event.
 import type { Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables, dropColumns } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -69,4 +70,21 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .addColumn('time_zone', t.text, (c) => c.notNull())
     .addColumn('updated_at', t.time, (c) => c.notNull())
     .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropTables(db, [
+    'notification_quiet_hours',
+    'notification_preferences',
+    'webhook_endpoints',
+    'outbox_attempts',
+  ]);
+  await db.schema.dropIndex('outbox_status_due').execute();
+  await dropColumns(db, 'outbox', [
+    'delivered_at',
+    'last_error',
+    'claimed_until',
+    'next_attempt_at',
+    'attempts',
+  ]);
 }

@@ -3,6 +3,7 @@
 // message may @mention people on a Slack endpoint.
 import { sql, type Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables, dropColumns } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -20,4 +21,10 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .addColumn('updated_at', t.time, (c) => c.notNull())
     .execute();
   await db.schema.alterTable('outbox').addColumn('mentions_json', t.text).execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropColumns(db, 'outbox', ['mentions_json']);
+  await dropTables(db, ['notification_slack_members']);
+  await dropColumns(db, 'deadlines', ['severity']);
 }

@@ -4,6 +4,7 @@
 // text. A public incident's link to an internal incident is kept here for staff only.
 import type { Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -67,4 +68,13 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .on('status_incident_updates')
     .column('incident_id')
     .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropTables(db, [
+    'status_incident_updates',
+    'status_incident_components',
+    'status_incidents',
+    'status_components',
+  ]);
 }

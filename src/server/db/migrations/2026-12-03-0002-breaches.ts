@@ -3,6 +3,7 @@
 // row each. All are projections of the breach stream.
 import type { Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -50,4 +51,8 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .addColumn('recorded_at', t.time, (c) => c.notNull())
     .addPrimaryKeyConstraint('breach_submissions_pk', ['breach_id', 'seq'])
     .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropTables(db, ['breach_submissions', 'breach_determinations', 'breaches']);
 }

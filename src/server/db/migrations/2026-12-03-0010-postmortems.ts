@@ -3,6 +3,7 @@
 // streams; the event log keeps every edit of every section.
 import type { Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -37,4 +38,8 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .addColumn('updated_at', t.time)
     .addPrimaryKeyConstraint('postmortem_sections_pk', ['postmortem_id', 'section_id'])
     .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropTables(db, ['postmortem_sections', 'postmortems']);
 }

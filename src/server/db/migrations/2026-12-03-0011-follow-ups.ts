@@ -3,6 +3,7 @@
 // change. A projection of the post-mortem streams.
 import type { Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -30,4 +31,8 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .on('postmortem_follow_ups')
     .columns(['status', 'due_at'])
     .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropTables(db, ['postmortem_follow_ups']);
 }

@@ -16,8 +16,10 @@ import * as breaches from './2026-12-03-0002-breaches.ts';
 import * as postmortems from './2026-12-03-0010-postmortems.ts';
 import * as followUps from './2026-12-03-0011-follow-ups.ts';
 
+/** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
+  down(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void>;
 }
 
 const MIGRATIONS: Record<string, DialectMigration> = {
@@ -40,6 +42,9 @@ export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
 
 export function migrationsFor(dialect: MigrationDialect): Record<string, Migration> {
   return Object.fromEntries(
-    Object.entries(MIGRATIONS).map(([name, m]) => [name, { up: (db) => m.up(db, dialect) }]),
+    Object.entries(MIGRATIONS).map(([name, m]) => [
+      name,
+      { up: (db) => m.up(db, dialect), down: (db) => m.down(db, dialect) },
+    ]),
   );
 }
