@@ -1,7 +1,7 @@
 // /api/v1/incidents/:ref/breach: the incident's personal-data breach record (issue 15). Reading
 // needs incidents.read (details only with breach.read); opening, changing and determinations
 // need breach.manage (the legal role and admins).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
@@ -13,7 +13,8 @@ import {
 } from '../../../shared/api/breach.ts';
 import { IncidentRef } from '../../../shared/api/incidents.ts';
 import { problemResponse } from '../../../shared/api/problems.ts';
-import type { BreachModule } from '../../domain/breach/index.ts';
+import type { Actor } from '../../domain/actor.ts';
+import type { BreachModule, BreachView } from '../../domain/breach/index.ts';
 import type { Policy } from '../../domain/policy/index.ts';
 import { presentBreach } from './breach-presenter.ts';
 import { actorOf } from './incident-commands.ts';
@@ -27,6 +28,16 @@ export async function breachRoutes(
   const tags = ['breach'];
   const url = '/api/v1/incidents/:ref/breach';
   const refused = problemResponse('Refused: `detail` says why (a closed record, nothing changed)');
+  /** The one handler of the commands that create: 201 with the record after the command. */
+  const created =
+    <Body>(command: (actor: Actor, ref: string, body: Body) => Promise<BreachView>) =>
+    async (
+      request: FastifyRequest & { params: { ref: string }; body: Body },
+      reply: FastifyReply,
+    ) => {
+      const view = await command(actorOf(request), request.params.ref, request.body);
+      return reply.code(201).send(presentBreach(view, policy()));
+    };
 
   api.get(
     url,
@@ -81,10 +92,7 @@ export async function breachRoutes(
         },
       },
     },
-    async (request, reply) => {
-      const view = await breach.openBreach(actorOf(request), request.params.ref, request.body);
-      return reply.code(201).send(presentBreach(view, policy()));
-    },
+    created((actor, ref, body: OpenBreach) => breach.openBreach(actor, ref, body)),
   );
 
   api.post(
@@ -105,10 +113,7 @@ export async function breachRoutes(
         },
       },
     },
-    async (request, reply) => {
-      const view = await breach.raiseSuspicion(actorOf(request), request.params.ref);
-      return reply.code(201).send(presentBreach(view, policy()));
-    },
+    created((actor, ref) => breach.raiseSuspicion(actor, ref)),
   );
 
   api.patch(
@@ -150,14 +155,9 @@ export async function breachRoutes(
         response: { 201: BreachResponse, 422: refused },
       },
     },
-    async (request, reply) => {
-      const view = await breach.recordDetermination(
-        actorOf(request),
-        request.params.ref,
-        request.body,
-      );
-      return reply.code(201).send(presentBreach(view, policy()));
-    },
+    created((actor, ref, body: RecordDetermination) =>
+      breach.recordDetermination(actor, ref, body),
+    ),
   );
 
   api.post(
@@ -178,14 +178,7 @@ export async function breachRoutes(
         response: { 201: BreachResponse, 422: refused },
       },
     },
-    async (request, reply) => {
-      const view = await breach.recordSubmission(
-        actorOf(request),
-        request.params.ref,
-        request.body,
-      );
-      return reply.code(201).send(presentBreach(view, policy()));
-    },
+    created((actor, ref, body: RecordSubmission) => breach.recordSubmission(actor, ref, body)),
   );
 
   api.get(
