@@ -178,6 +178,21 @@ export const CONFIG_KEYS = {
     help: 'Reports and portal replies accepted per client address per hour (form and API together; an IPv6 address counts as its /64)',
     default: '30',
   },
+  smtpInPort: {
+    env: 'STOPLINE_SMTP_IN_PORT',
+    help: 'Port of the inbound SMTP listener for reports by e-mail to STOPLINE_SECURITY_EMAIL (0: any free port); unset: no listener',
+    default: '(unset: no listener)',
+  },
+  smtpInHost: {
+    env: 'STOPLINE_SMTP_IN_HOST',
+    help: 'Address the inbound SMTP listener binds to',
+    default: '127.0.0.1',
+  },
+  smtpInMaxBytes: {
+    env: 'STOPLINE_SMTP_IN_MAX_BYTES',
+    help: 'Largest inbound message, in bytes; larger ones are refused during the SMTP dialogue with 552',
+    default: '26214400',
+  },
   smtpHost: {
     env: 'STOPLINE_SMTP_HOST',
     help: 'SMTP server for outgoing e-mail; unset: e-mail notices wait in the outbox',
@@ -335,6 +350,14 @@ export const ConfigSchema = z
       .min(1, 'must be at least 1')
       .default(30),
 
+    smtpInPort: port.optional(),
+    smtpInHost: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    smtpInMaxBytes: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1024, 'must be at least 1024 bytes')
+      .max(200 * 1024 * 1024, 'must be at most 200 MiB')
+      .default(25 * 1024 * 1024),
     smtpHost: z.string().min(1, 'must not be empty').optional(),
     smtpPort: port.default(587),
     smtpSecurity: z
@@ -397,6 +420,13 @@ export const ConfigSchema = z
       .optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.smtpInPort !== undefined && !config.securityEmail)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['securityEmail'],
+        message:
+          'must be set when STOPLINE_SMTP_IN_PORT is set (it is the address reports are sent to)',
+      });
     if (config.smtpHost && !config.mailFrom)
       ctx.addIssue({
         code: 'custom',

@@ -1,5 +1,7 @@
 // Composition root: builds the database, clock and services from the configuration. Tests pass
 // overrides (a fake clock) instead of branching inside src/.
+import { promises as dnsPromises } from 'node:dns';
+import { hostname } from 'node:os';
 import type { KyselyPlugin } from 'kysely';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -31,6 +33,8 @@ import { createWorkers, type Workers } from './workers/index.ts';
 import type { Services } from './services.ts';
 import { createLiveModule } from './domain/live/index.ts';
 import { createReportsModule } from './domain/reports/index.ts';
+import { createMailModule } from './domain/mail/index.ts';
+import { createMailAuthenticator, type DNSResolver } from './integrations/mail-authentication.ts';
 
 export interface Container {
   config: Config;
@@ -64,6 +68,8 @@ export interface ContainerOverrides {
   mailer?: Mailer | null;
   /** HTTP client for webhooks, Slack and chat. */
   http?: HttpPoster;
+  /** DNS for SPF, DKIM and DMARC of inbound mail (tests publish their own records). */
+  dnsResolver?: DNSResolver;
   /** Kysely plugins on every query (bench/incident-statements.ts counts statements with one). */
   databasePlugins?: KyselyPlugin[];
 }
@@ -184,7 +190,10 @@ async function assemble(
         await incidentsModule.unlinkReports(actor, incidentId, undefined, [reportId]);
       },
     },
-    notices: { tellReporter: notifications.tellReporter },
+    notices: {
+      tellReporter: notifications.tellReporter,
+      sendReportReceipt: notifications.sendReportReceipt,
+    },
     dataDir: config.dataDir,
     settings: {
       baseUrl: config.baseUrl,
@@ -271,6 +280,23 @@ async function assemble(
         (await accounts.users.listActive(tx)).some((u) => u.id === userId),
     },
   });
+  const mail = createMailModule({
+    db,
+    clock,
+    dataDir: config.dataDir,
+    authenticator: createMailAuthenticator({
+      resolver:
+        overrides.dnsResolver ??
+        ((domain, rrtype) => dnsPromises.resolve(domain, rrtype) as Promise<string[][] | string[]>),
+      mta: new URL(config.baseUrl).hostname || hostname(),
+    }),
+    // A new message becomes a report through the reports subject's own use case.
+    reports: { submitMailedReport: (input) => reports.submitMailedReport(input) },
+    limits: {
+      attachmentMaxBytes: config.attachmentMaxBytes,
+      attachmentMaxCount: config.attachmentMaxCount,
+    },
+  });
   const services: Services = {
     policy: policyModule,
     audit,
@@ -283,6 +309,7 @@ async function assemble(
     status,
     breach,
     learning,
+    mail,
   };
 
   const workers = createWorkers({
@@ -297,6 +324,7 @@ async function assemble(
     live,
     notifications,
     accounts,
+    mail,
   });
   let closed = false;
   return {

@@ -8,6 +8,7 @@ import type { ClocksModule } from './domain/clocks/index.ts';
 import type { IncidentsModule } from './domain/incidents/index.ts';
 import type { LearningModule } from './domain/learning/index.ts';
 import type { LiveModule } from './domain/live/index.ts';
+import type { MailModule } from './domain/mail/index.ts';
 import type { NotificationsModule } from './domain/notifications/index.ts';
 import type { PolicyModule } from './domain/policy/index.ts';
 import type { ReportsModule } from './domain/reports/index.ts';
@@ -36,4 +37,6 @@ export interface Services {
   breach: BreachModule;
   /** Post-mortems from the policy's template, their review and approval. */
   learning: LearningModule;
+  /** Security reports by e-mail: inbound messages stored raw, authenticated, filed as reports. */
+  mail: MailModule;
 }

@@ -4,7 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import { FakeClock } from '../../src/server/clock.ts';
 import type { Config } from '../../src/server/config.ts';
 import type { Database } from '../../src/server/db/schema.ts';
-import { createContainer, type Container } from '../../src/server/container.ts';
+import {
+  createContainer,
+  type Container,
+  type ContainerOverrides,
+} from '../../src/server/container.ts';
 import { buildApp } from '../../src/server/http/app.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
@@ -33,6 +37,8 @@ export async function createTestApp(
     config?: Partial<Config>;
     /** Another app's database: a second instance on the same database (PostgreSQL). */
     database?: TestDatabase;
+    /** Stand-ins the container takes (e.g. the DNS inbound mail is checked against). */
+    overrides?: Pick<ContainerOverrides, 'dnsResolver'>;
   } = {},
 ): Promise<TestApp> {
   const shared = options.database;
@@ -47,7 +53,7 @@ export async function createTestApp(
   });
   const container = await createContainer(
     { ...database.config, logLevel: 'info', ...options.config },
-    { clock, logger: createLogger('info', sink) },
+    { clock, logger: createLogger('info', sink), ...options.overrides },
   );
   const app = await buildApp(container);
   for (const step of beforeReadySteps) step(app);

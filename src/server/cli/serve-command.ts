@@ -16,6 +16,7 @@ export async function serveCommand(config: Config, out: Output = consoleOutput):
   // shutdown handlers below are in place as soon as possible after that.
   await printSetupLink(container, out);
   await app.listen({ port: config.port, host: config.host });
+  await container.workers.listen();
   container.workers.start();
   container.logger.info(
     { baseUrl: config.baseUrl, database: container.dialect },

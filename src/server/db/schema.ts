@@ -649,7 +649,38 @@ export interface PostmortemFollowUpsTable {
   closed_at: number | null;
 }
 
+/** An inbound e-mail (the mail subject's projection); personal data lives only here. */
+export interface InboundMailTable {
+  id: string;
+  /** smtp or imap. */
+  via: string;
+  received_at: number;
+  sha256: string;
+  size: number;
+  /** Relative to the data folder. */
+  raw_path: string;
+  remote_address: string | null;
+  helo: string | null;
+  envelope_from: string | null;
+  /** JSON array of the envelope recipients. */
+  envelope_to: string | null;
+  /** The Message-ID header, without angle brackets. */
+  message_id: string | null;
+  from_address: string | null;
+  subject: string | null;
+  /** JSON: SPF, DKIM and DMARC results. */
+  auth_json: string | null;
+  /** received, report, duplicate or unreadable. */
+  status: string;
+  report_id: string | null;
+  duplicate_of: string | null;
+  problem: string | null;
+  version: number;
+  updated_at: number;
+}
+
 export interface Database {
+  inbound_mail: InboundMailTable;
   events: EventsTable;
   streams: StreamsTable;
   key_sequences: KeySequencesTable;

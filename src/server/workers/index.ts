@@ -2,13 +2,16 @@
 // outbox worker delivers notices, the live feed fans committed changes out to open streams (and
 // wakes the outbox worker), housekeeping sweeps expired credentials. `serve` starts them once the
 // server listens and stops them after the last request; tests drive them directly (tick,
-// deliverDue, subscribe) without starting the loops.
+// deliverDue, subscribe) without starting the loops. The inbound SMTP listener (when
+// STOPLINE_SMTP_IN_PORT is set) starts with `listen`.
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db, Dialect } from '../db/schema.ts';
 import type { AccountsModule } from '../domain/accounts/index.ts';
 import type { ClocksModule } from '../domain/clocks/index.ts';
 import type { LiveModule } from '../domain/live/index.ts';
+import type { MailModule } from '../domain/mail/index.ts';
+import { SmtpListener } from '../integrations/smtp-listener.ts';
 import type { NotificationsModule } from '../domain/notifications/index.ts';
 import type { HttpPoster } from '../integrations/outbound-http.ts';
 import type { Mailer } from '../integrations/smtp-mailer.ts';
@@ -31,6 +34,10 @@ export interface WorkersPorts {
     | 'deliveryRetrySeconds'
     | 'deliveryRetryMaxSeconds'
     | 'outboxPollSeconds'
+    | 'smtpInPort'
+    | 'smtpInHost'
+    | 'smtpInMaxBytes'
+    | 'securityEmail'
   >;
   /** Unset when no SMTP server is configured: e-mail then waits in the outbox. */
   mailer: Mailer | null;
@@ -39,6 +46,7 @@ export interface WorkersPorts {
   live: Pick<LiveModule, 'noticesAt' | 'noticesAfter' | 'latestPosition'>;
   notifications: Pick<NotificationsModule, 'findEndpoint'>;
   accounts: Pick<AccountsModule, 'sweepExpired'>;
+  mail: Pick<MailModule, 'receiveMessage'>;
 }
 
 /** Housekeeping runs at start and then this often. */
@@ -75,6 +83,20 @@ export function createWorkers(ports: WorkersPorts) {
     },
   });
   const scheduler = new Scheduler({ deadlines: ports.clocks, clock, logger });
+  const smtpIn =
+    config.smtpInPort !== undefined && config.securityEmail
+      ? new SmtpListener({
+          logger,
+          receive: (raw, envelope) => ports.mail.receiveMessage(raw, envelope),
+          settings: {
+            host: config.smtpInHost,
+            port: config.smtpInPort,
+            maxBytes: config.smtpInMaxBytes,
+            address: config.securityEmail,
+            serverName: new URL(config.baseUrl).hostname,
+          },
+        })
+      : null;
   let housekeeping: NodeJS.Timeout | null = null;
 
   /** Expired sessions, sign-in flows, links and counters are deleted (see accounts). */
@@ -94,6 +116,7 @@ export function createWorkers(ports: WorkersPorts) {
   async function stop(): Promise<void> {
     if (housekeeping) clearInterval(housekeeping);
     housekeeping = null;
+    await smtpIn?.close();
     await outbox.stop();
     await scheduler.stop();
   }
@@ -105,6 +128,12 @@ export function createWorkers(ports: WorkersPorts) {
     outbox,
     /** Fires due deadlines; tests call tick(now). */
     scheduler,
+    /** The inbound SMTP listener, or null when STOPLINE_SMTP_IN_PORT is unset. */
+    smtpIn,
+    /** `serve`, before the workers start: the inbound SMTP listener, when configured. */
+    async listen(): Promise<void> {
+      await smtpIn?.listen();
+    },
     /** `serve`, once the server listens: deliver, fire deadlines, sweep hourly. */
     start(): void {
       outbox.start();

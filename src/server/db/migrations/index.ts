@@ -15,6 +15,7 @@ import * as statusPage from './2026-12-03-0001-status-page.ts';
 import * as breaches from './2026-12-03-0002-breaches.ts';
 import * as postmortems from './2026-12-03-0010-postmortems.ts';
 import * as followUps from './2026-12-03-0011-follow-ups.ts';
+import * as inboundMail from './2026-12-03-0020-inbound-mail.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-03-0002-breaches': breaches,
   '2026-12-03-0010-postmortems': postmortems,
   '2026-12-03-0011-follow-ups': followUps,
+  '2026-12-03-0020-inbound-mail': inboundMail,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

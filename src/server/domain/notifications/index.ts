@@ -44,6 +44,7 @@ export {
   type BreachNotice,
   type LineStoppedNotice,
   type ReporterNotice,
+  type ReportReceiptNotice,
 } from './notices.ts';
 export {
   deadlineNoticeText,

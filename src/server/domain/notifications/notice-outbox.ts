@@ -11,8 +11,10 @@ import {
   lineStoppedPayload,
   lineStoppedText,
   reporterNoticeText,
+  reportReceiptText,
   type LineStoppedNotice,
   type ReporterNotice,
+  type ReportReceiptNotice,
 } from './notices.ts';
 import { reachableChannels, routeNotice, type EventKind } from './preference-rules.ts';
 import { findPreferences } from './preference-repository.ts';
@@ -203,8 +205,16 @@ export async function enqueueReporterNotice(
   notice: ReporterNotice,
   baseUrl: string,
 ): Promise<void> {
-  const { subject, text } = reporterNoticeText(notice, baseUrl);
-  await enqueueMessage(
+  await enqueueReporterEmail(tx, notice, reporterNoticeText(notice, baseUrl));
+}
+
+/** An e-mail to a reporter: their address only, no preferences, no other channel. */
+function enqueueReporterEmail(
+  tx: Executor,
+  notice: { address: string; idempotencyKey: string; at: number },
+  { subject, text }: { subject: string; text: string },
+): Promise<void> {
+  return enqueueMessage(
     tx,
     {
       channel: 'email',
@@ -215,4 +225,15 @@ export async function enqueueReporterNotice(
     },
     notice.at,
   );
+}
+
+/**
+ * Enqueues the automatic receipt for a report that came by e-mail: its key and when it will be
+ * acknowledged, never the report's content.
+ */
+export async function enqueueReportReceipt(
+  tx: Executor,
+  notice: ReportReceiptNotice,
+): Promise<void> {
+  await enqueueReporterEmail(tx, notice, reportReceiptText(notice));
 }

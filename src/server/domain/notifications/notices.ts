@@ -127,3 +127,39 @@ export function breachNoticeText(
     html: noticeHtml([n.line], link),
   };
 }
+
+/** The automatic receipt for a report that came by e-mail, to the address it came from. */
+export interface ReportReceiptNotice {
+  address: string;
+  reportKey: string;
+  /** The subject the reporter wrote (the receipt answers it). */
+  reportSubject: string;
+  receivedAt: number;
+  acknowledgeDueAt: number;
+  idempotencyKey: string;
+  at: number;
+}
+
+/** Control characters and line breaks out, so nothing the reporter wrote can add a header. */
+const headerSafe = (text: string, max: number) =>
+  text
+    .replace(/\p{Cc}+/gu, ' ')
+    .trim()
+    .slice(0, max);
+
+export function reportReceiptText(n: ReportReceiptNotice): { subject: string; text: string } {
+  return {
+    subject: `[${n.reportKey}] Received: ${headerSafe(n.reportSubject, 150)}`,
+    text: [
+      `We have received your security report. It is recorded as ${n.reportKey}`,
+      `(received ${new Date(n.receivedAt).toISOString()}).`,
+      '',
+      'A person on our security team will read it and acknowledge it by',
+      `${new Date(n.acknowledgeDueAt).toISOString()}.`,
+      '',
+      `When you write to us about it again, keep [${n.reportKey}] in the subject.`,
+      '',
+      'This receipt was sent automatically; please do not reply to it with the report again.',
+    ].join('\n'),
+  };
+}

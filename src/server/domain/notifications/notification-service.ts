@@ -23,6 +23,7 @@ import { recordAudit, type SecretBox } from '../accounts/index.ts';
 import {
   enqueueLineStoppedNotice,
   enqueueReporterNotice,
+  enqueueReportReceipt,
   enqueueUserNotice,
   type NoticeStaffMember,
 } from './notice-outbox.ts';
@@ -31,6 +32,7 @@ import {
   type BreachNotice,
   type LineStoppedNotice,
   type ReporterNotice,
+  type ReportReceiptNotice,
 } from './notices.ts';
 import * as endpoints from './webhook-endpoint-repository.ts';
 import { isTimeZone, type Preferences } from './preference-rules.ts';
@@ -154,6 +156,9 @@ export function createNotificationsService(deps: NotificationsDeps) {
         });
       }
     },
+    /** The automatic receipt for a report that came by e-mail (in the transaction that files it). */
+    sendReportReceipt: (tx: Executor, notice: ReportReceiptNotice) =>
+      enqueueReportReceipt(tx, notice),
 
     /** For the delivery worker: the endpoint with its signing secret opened. */
     async findEndpoint(id: string): Promise<WebhookEndpoint | null> {

@@ -152,22 +152,30 @@ export const attachmentSummary = (rows: AttachmentRecord[]): AttachmentSummary[]
   }));
 
 export function createIntake(deps: ReportsDeps) {
-  async function submitReport(
+  /**
+   * Files a new report: its files first, then one transaction for the key, the report, its
+   * events, a removal task and the acknowledgment clock (from `receivedAt`), and whatever the
+   * caller records with it (`alongside`, in the same transaction).
+   */
+  async function fileReport(
     fields: ReportFields,
     files: IncomingFile[],
-    origin: { ip: string },
-  ): Promise<Receipt> {
-    checkAttachmentLimits(deps, files);
-    await checkIntakeRate(deps, origin.ip);
+    options: {
+      receivedAt: number;
+      /** The client address counted against the hourly limit (none for e-mail). */
+      countFrom: string | null;
+      alongside?: (tx: Executor, filed: { reportId: string; key: string }) => Promise<void>;
+    },
+  ): Promise<Receipt & { reportId: string }> {
     const policy = deps.policy();
-    const receivedAt = deps.clock.now();
+    const { receivedAt } = options;
     const reportId = newId();
     const stored = await storeFiles(deps, reportId, files, 'reporter', null, receivedAt);
     const accessCode = newSecret();
     const dueAt = acknowledgeDueAt(receivedAt, policy, fields.emergency);
     try {
       const key = await inTransaction(deps.db, async (tx) => {
-        await countIntake(tx, deps, origin.ip, receivedAt);
+        if (options.countFrom !== null) await countIntake(tx, deps, options.countFrom, receivedAt);
         const key = await allocateKey(tx, 'RPT');
         // Policy step 1: a report already posted publicly is taken out of public view first.
         const removalTaskId = fields.publicUrl ? newId() : null;
@@ -186,13 +194,72 @@ export function createIntake(deps: ReportsDeps) {
           await insertRequestedTask(tx, { ...task, recordedBy: 'reporter', at: receivedAt });
         }
         await deps.clocks?.reportReceived(tx, reportId, receivedAt, dueAt);
+        await options.alongside?.(tx, { reportId, key });
         return key;
       });
-      return { key, accessCode, receivedAt, acknowledgeDueAt: dueAt };
+      return { reportId, key, accessCode, receivedAt, acknowledgeDueAt: dueAt };
     } catch (error) {
       await stored.discard();
       throw error;
     }
+  }
+
+  async function submitReport(
+    fields: ReportFields,
+    files: IncomingFile[],
+    origin: { ip: string },
+  ): Promise<Receipt> {
+    checkAttachmentLimits(deps, files);
+    await checkIntakeRate(deps, origin.ip);
+    const filed = await fileReport(fields, files, {
+      receivedAt: deps.clock.now(),
+      countFrom: origin.ip,
+    });
+    return {
+      key: filed.key,
+      accessCode: filed.accessCode,
+      receivedAt: filed.receivedAt,
+      acknowledgeDueAt: filed.acknowledgeDueAt,
+    };
+  }
+
+  /**
+   * A report that came by e-mail (the mail subject): received when the message arrived, so the
+   * acknowledgment clock runs from then; the automatic receipt goes to the sender when the mail
+   * subject says it may (`receiptTo`). The hourly limit per client address does not apply: mail
+   * arrives through the same few relays. The portal access code is not mailed (an outbox row
+   * would hold it readable); staff issue one once the reporter is verified.
+   */
+  async function submitMailedReport(input: {
+    fields: ReportFields;
+    files: IncomingFile[];
+    receivedAt: number;
+    receiptTo: string | null;
+    alongside: (tx: Executor, filed: { reportId: string; key: string }) => Promise<void>;
+  }): Promise<{ reportId: string; key: string; acknowledgeDueAt: number }> {
+    const filed = await fileReport(input.fields, input.files, {
+      receivedAt: input.receivedAt,
+      countFrom: null,
+      alongside: async (tx, made) => {
+        if (input.receiptTo) {
+          await deps.notices.sendReportReceipt(tx, {
+            address: input.receiptTo,
+            reportKey: made.key,
+            reportSubject: input.fields.summary,
+            receivedAt: input.receivedAt,
+            acknowledgeDueAt: acknowledgeDueAt(
+              input.receivedAt,
+              deps.policy(),
+              input.fields.emergency,
+            ),
+            idempotencyKey: `report-receipt:${made.reportId}`,
+            at: deps.clock.now(),
+          });
+        }
+        await input.alongside(tx, made);
+      },
+    });
+    return { reportId: filed.reportId, key: filed.key, acknowledgeDueAt: filed.acknowledgeDueAt };
   }
 
   /** Streams a file from a public form to the staging folder (see IncomingFile). */
@@ -220,5 +287,5 @@ export function createIntake(deps: ReportsDeps) {
     return checkIntakeRate(deps, origin.ip);
   }
 
-  return { submitReport, stageUpload, discardUploads, checkIntakeAllowed };
+  return { submitReport, submitMailedReport, stageUpload, discardUploads, checkIntakeAllowed };
 }

@@ -19,7 +19,7 @@ import type { Report } from './report-state.ts';
 import { appendToReport } from './report-projection.ts';
 import type { AuditRecord } from '../audit/index.ts';
 import type { IncidentView } from '../incidents/index.ts';
-import type { ReporterNotice } from '../notifications/index.ts';
+import type { ReporterNotice, ReportReceiptNotice } from '../notifications/index.ts';
 
 /** An entry for the general audit trail: the audit subject's own record shape. */
 export type AuditEntry = AuditRecord;
@@ -55,6 +55,8 @@ export interface ReportsDeps {
 export interface ReporterNotices {
   /** Enqueues an e-mail to the reporter's address, in the caller's transaction. */
   tellReporter(tx: Executor, notice: ReporterNotice): Promise<void>;
+  /** Enqueues the automatic receipt for a report that came by e-mail. */
+  sendReportReceipt(tx: Executor, notice: ReportReceiptNotice): Promise<void>;
 }
 
 export interface ReportClockHook {

@@ -1,0 +1,58 @@
+// An inbound message's event types and their data: the contract between the mail use cases that
+// decide and the projection that records (message-projection.ts). Each inbound message is a
+// stream of its own. Addresses and subjects are personal data: they go on the row, never in the
+// log, so they stay erasable.
+import type { StoredEvent } from '../../db/event-store.ts';
+
+export type MailVia = 'smtp' | 'imap';
+
+/** What SPF, DKIM and DMARC said of a message, as recorded (mailauth's words). */
+export interface MailAuthentication {
+  /** pass, fail, softfail, neutral, none, temperror, permerror. */
+  spf: string;
+  /** One entry per DKIM signature; empty when the message was not signed. */
+  dkim: { domain: string; result: string }[];
+  /** pass, fail, none, temperror, permerror. */
+  dmarc: string;
+  /** The domain of the From header, which DMARC aligns to. */
+  fromDomain: string | null;
+}
+
+export interface MailEventData {
+  /** The raw bytes are on disk with this hash before anything reads them. */
+  'mail.received': { via: MailVia; sha256: string; size: number };
+  /** Headers read: the Message-ID, authentication, and whether a machine sent it. */
+  'mail.read': {
+    messageId: string | null;
+    authentication: MailAuthentication;
+    automatic: string | null;
+  };
+  /** A new report was made of it. */
+  'mail.filed': { reportId: string; reportKey: string; receiptSent: boolean };
+  /** The same Message-ID arrived before: the earlier message's id and what it became. */
+  'mail.duplicate': { duplicateOf: string; reportId: string | null };
+  /** It could not be read; the raw bytes stay stored. */
+  'mail.unreadable': { problem: string };
+}
+
+/** What an event puts on the row but never in the log. */
+export interface MailPersonalData {
+  'mail.received': {
+    rawPath: string;
+    remoteAddress: string | null;
+    helo: string | null;
+    envelopeFrom: string | null;
+    envelopeTo: string[];
+  };
+  'mail.read': { fromAddress: string | null; subject: string | null };
+}
+
+export type MailEventType = keyof MailEventData;
+
+export type MailEvent = {
+  [K in MailEventType]: { type: K; data: MailEventData[K] } & (K extends keyof MailPersonalData
+    ? { personal: MailPersonalData[K] }
+    : { personal?: never });
+}[MailEventType];
+
+export type RecordedMailEvent = MailEvent & Pick<StoredEvent, 'seq' | 'at'>;

@@ -1,0 +1,100 @@
+// Reads of inbound messages (inbound_mail); plain camelCase records out.
+import type { Executor, InboundMailTable } from '../../db/schema.ts';
+
+export interface InboundMailRecord {
+  id: string;
+  via: string;
+  receivedAt: number;
+  sha256: string;
+  size: number;
+  rawPath: string;
+  messageId: string | null;
+  fromAddress: string | null;
+  subject: string | null;
+  authentication: unknown;
+  status: string;
+  reportId: string | null;
+  duplicateOf: string | null;
+  problem: string | null;
+}
+
+const COLUMNS = [
+  'id',
+  'via',
+  'received_at',
+  'sha256',
+  'size',
+  'raw_path',
+  'message_id',
+  'from_address',
+  'subject',
+  'auth_json',
+  'status',
+  'report_id',
+  'duplicate_of',
+  'problem',
+] as const;
+
+type Row = Pick<InboundMailTable, (typeof COLUMNS)[number]>;
+
+const toRecord = (r: Row): InboundMailRecord => ({
+  id: r.id,
+  via: r.via,
+  receivedAt: Number(r.received_at),
+  sha256: r.sha256,
+  size: Number(r.size),
+  rawPath: r.raw_path,
+  messageId: r.message_id,
+  fromAddress: r.from_address,
+  subject: r.subject,
+  authentication: r.auth_json ? (JSON.parse(r.auth_json) as unknown) : null,
+  status: r.status,
+  reportId: r.report_id,
+  duplicateOf: r.duplicate_of,
+  problem: r.problem,
+});
+
+/** The first message with this Message-ID that was filed (not this one). */
+export async function findFirstWithMessageId(
+  tx: Executor,
+  messageId: string,
+  exceptId: string,
+): Promise<{ id: string; reportId: string | null } | undefined> {
+  const row = await tx
+    .selectFrom('inbound_mail')
+    .select(['id', 'report_id'])
+    .where('message_id', '=', messageId)
+    .where('id', '!=', exceptId)
+    .where('status', 'in', ['report', 'unreadable'])
+    .orderBy('received_at')
+    .orderBy('id')
+    .executeTakeFirst();
+  return row ? { id: row.id, reportId: row.report_id } : undefined;
+}
+
+export async function findInboundMail(
+  tx: Executor,
+  id: string,
+): Promise<InboundMailRecord | undefined> {
+  const row = await tx
+    .selectFrom('inbound_mail')
+    .select(COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? toRecord(row) : undefined;
+}
+
+/** The messages that made or joined a report, oldest first. */
+export async function listInboundMailOfReport(
+  tx: Executor,
+  reportId: string,
+): Promise<InboundMailRecord[]> {
+  const rows = await tx
+    .selectFrom('inbound_mail')
+    .select(COLUMNS)
+    .where('report_id', '=', reportId)
+    .orderBy('received_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}

@@ -1,0 +1,314 @@
+// The mail subject's use cases: an inbound message is stored raw (bytes on disk, SHA-256, receive
+// time, envelope) in its own transaction before anything reads it; then it is read (mailparser),
+// authenticated (SPF, DKIM, DMARC), recognised as a duplicate by its Message-ID, or filed as a
+// new report through the reports subject, in the transaction that records what it became.
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { ReportFields } from '../../../shared/api/reports.ts';
+import type { Clock } from '../../clock.ts';
+import type { Db, Executor } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { newId } from '../../ids.ts';
+import type { MailAuthentication, MailEvent, MailVia } from './message-events.ts';
+import { appendToMessage } from './message-projection.ts';
+import {
+  findFirstWithMessageId,
+  findInboundMail,
+  listInboundMailOfReport,
+} from './message-repository.ts';
+import * as rules from './message-rules.ts';
+import type { InboundMessage } from './message-state.ts';
+import { sha256Hex, type RawMessageStore } from './raw-message-store.ts';
+
+/** How a message came: the SMTP envelope and connection (IMAP has none of these). */
+export interface MailEnvelope {
+  via: MailVia;
+  remoteAddress: string | null;
+  helo: string | null;
+  /** The envelope sender; '' for the null sender of bounces; null when unknown (IMAP). */
+  mailFrom: string | null;
+  rcptTo: string[];
+}
+
+/** What the mail subject needs to judge a sender (mailauth, with DNS, in integrations/). */
+export interface MailAuthenticator {
+  authenticate(
+    raw: Buffer,
+    envelope: { ip: string | null; helo: string | null; sender: string | null },
+  ): Promise<MailAuthentication>;
+}
+
+/** What the mail subject needs of the reports subject. */
+export interface MailReports {
+  submitMailedReport(input: {
+    fields: ReportFields;
+    files: { name: string; claimedType?: string; bytes: Buffer }[];
+    receivedAt: number;
+    receiptTo: string | null;
+    alongside: (tx: Executor, filed: { reportId: string; key: string }) => Promise<void>;
+  }): Promise<{ reportId: string; key: string; acknowledgeDueAt: number }>;
+}
+
+export interface MailDeps {
+  db: Db;
+  clock: Clock;
+  raw: RawMessageStore;
+  authenticator: MailAuthenticator;
+  reports: MailReports;
+  limits: { attachmentMaxBytes: number; attachmentMaxCount: number };
+}
+
+/** What became of a message, for the SMTP answer and the log (never its content). */
+export interface MailOutcome {
+  id: string;
+  status: InboundMessage['status'];
+  reportKey: string | null;
+}
+
+const UNKNOWN_AUTH: MailAuthentication = {
+  spf: 'temperror',
+  dkim: [],
+  dmarc: 'temperror',
+  fromDomain: null,
+};
+
+const header = (mail: ParsedMail, name: string): string | undefined => {
+  const value = mail.headers.get(name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && 'value' in value && typeof value.value === 'string')
+    return value.value;
+  return String(value as unknown);
+};
+
+const firstFrom = (from: AddressObject | undefined) => from?.value[0];
+
+export function createMailService(deps: MailDeps) {
+  const { db, clock } = deps;
+
+  /** Stores the bytes and records their receipt; nothing has read them yet. */
+  async function store(raw: Buffer, envelope: MailEnvelope): Promise<InboundMessage> {
+    const id = newId();
+    const receivedAt = clock.now();
+    const rawPath = await deps.raw.save(id, raw);
+    return inTransaction(db, (tx) =>
+      appendToMessage(
+        tx,
+        id,
+        null,
+        [
+          {
+            type: 'mail.received',
+            data: { via: envelope.via, sha256: sha256Hex(raw), size: raw.length },
+            personal: {
+              rawPath,
+              remoteAddress: envelope.remoteAddress,
+              helo: envelope.helo,
+              envelopeFrom: envelope.mailFrom,
+              envelopeTo: envelope.rcptTo,
+            },
+          },
+        ],
+        receivedAt,
+      ),
+    );
+  }
+
+  async function authenticate(raw: Buffer, envelope: MailEnvelope): Promise<MailAuthentication> {
+    try {
+      return await deps.authenticator.authenticate(raw, {
+        ip: envelope.remoteAddress,
+        helo: envelope.helo,
+        sender: envelope.mailFrom,
+      });
+    } catch {
+      return UNKNOWN_AUTH;
+    }
+  }
+
+  /** The message's state as far as it got, so a failure is recorded at the right version. */
+  type Progress = { state: InboundMessage; reportKey: string | null };
+
+  async function read(progress: Progress, raw: Buffer, envelope: MailEnvelope) {
+    const message = progress.state;
+    let parsed: ParsedMail | null = null;
+    let problem: string | null = null;
+    try {
+      parsed = await simpleParser(raw, { skipImageLinks: true });
+    } catch (error) {
+      problem = rules.describeParseFailure(error);
+    }
+    const authentication = await authenticate(raw, envelope);
+    if (!parsed) {
+      const events: MailEvent[] = [
+        {
+          type: 'mail.read',
+          data: { messageId: null, authentication, automatic: null },
+          personal: { fromAddress: null, subject: null },
+        },
+        { type: 'mail.unreadable', data: { problem: problem ?? 'unreadable' } },
+      ];
+      const after = await inTransaction(db, (tx) =>
+        appendToMessage(tx, message.id, message, events, clock.now()),
+      );
+      progress.state = after;
+      return { parsed: null, after, from: undefined };
+    }
+    const from = firstFrom(parsed.from);
+    const automatic = rules.automaticReason({
+      autoSubmitted: header(parsed, 'auto-submitted'),
+      precedence: header(parsed, 'precedence'),
+      autoReplyHeader: ['x-autoreply', 'x-autorespond', 'x-auto-response-suppress'].some((h) =>
+        parsed.headers.has(h),
+      ),
+      listId: parsed.headers.has('list-id'),
+      contentType: header(parsed, 'content-type'),
+      envelopeFrom: envelope.mailFrom,
+    });
+    const messageId = rules.normaliseMessageId(parsed.messageId);
+    const after = await inTransaction(db, (tx) =>
+      appendToMessage(
+        tx,
+        message.id,
+        message,
+        [
+          {
+            type: 'mail.read',
+            data: { messageId, authentication, automatic },
+            personal: {
+              fromAddress: from?.address ? rules.storable(from.address) : null,
+              subject: parsed.subject ? rules.storable(parsed.subject) : null,
+            },
+          },
+        ],
+        clock.now(),
+      ),
+    );
+    progress.state = after;
+    return { parsed, after, from };
+  }
+
+  async function file(progress: Progress, raw: Buffer, envelope: MailEnvelope): Promise<void> {
+    const { parsed, after, from } = await read(progress, raw, envelope);
+    if (!parsed) {
+      // Unreadable: still a report, so a person sees it; the message stays as received.
+      await fileReport(progress, rules.unreadableReport(after), [], null);
+      return;
+    }
+    if (after.messageId) {
+      const earlier = await findFirstWithMessageId(db, after.messageId, after.id);
+      if (earlier) {
+        const events = rules.duplicateOf(earlier);
+        progress.state = await inTransaction(db, (tx) =>
+          appendToMessage(tx, after.id, after, events, clock.now()),
+        );
+        return;
+      }
+    }
+    const attachments = parsed.attachments.map((a) => ({
+      name: (a.filename ?? 'attachment').slice(0, 255),
+      claimedType: a.contentType,
+      bytes: a.content,
+      size: a.content.length,
+    }));
+    const { kept, leftOut } = rules.pickAttachments(attachments, {
+      maxBytes: deps.limits.attachmentMaxBytes,
+      maxCount: deps.limits.attachmentMaxCount,
+    });
+    const fields = rules.reportFromMail(
+      {
+        subject: parsed.subject ?? null,
+        text: parsed.text ?? null,
+        fromName: from?.name || null,
+        fromAddress: from?.address ?? null,
+      },
+      leftOut,
+    );
+    const receiptTo =
+      after.authentication && rules.mayReceipt(after.authentication, after.automatic)
+        ? (fields.contact.email ?? null)
+        : null;
+    const files = kept.map(({ name, claimedType, bytes }) => ({ name, claimedType, bytes }));
+    await fileReport(progress, fields, files, receiptTo);
+  }
+
+  /** A new report from the message, and the message marked filed, in one transaction. */
+  async function fileReport(
+    progress: Progress,
+    fields: ReportFields,
+    files: { name: string; claimedType?: string; bytes: Buffer }[],
+    receiptTo: string | null,
+  ): Promise<void> {
+    const after = progress.state;
+    await deps.reports.submitMailedReport({
+      fields,
+      files,
+      receivedAt: after.receivedAt,
+      receiptTo,
+      alongside: async (tx, made) => {
+        progress.state = await appendToMessage(
+          tx,
+          after.id,
+          after,
+          [
+            {
+              type: 'mail.filed',
+              data: {
+                reportId: made.reportId,
+                reportKey: made.key,
+                receiptSent: receiptTo !== null,
+              },
+            },
+          ],
+          clock.now(),
+        );
+        progress.reportKey = made.key;
+      },
+    });
+  }
+
+  /**
+   * Receives one message: stored raw first (a failure here is the only one the sender hears of,
+   * as a temporary SMTP error, so their server tries again), then read and filed. A message that
+   * cannot be read stays stored and is marked unreadable.
+   */
+  async function receiveMessage(raw: Buffer, envelope: MailEnvelope): Promise<MailOutcome> {
+    const progress: Progress = { state: await store(raw, envelope), reportKey: null };
+    try {
+      await file(progress, raw, envelope);
+    } catch (error) {
+      const current = progress.state;
+      const problem = `could not be read or filed (${(error as Error).name || 'Error'})`;
+      progress.state = await inTransaction(db, (tx) =>
+        appendToMessage(
+          tx,
+          current.id,
+          current,
+          [{ type: 'mail.unreadable', data: { problem } }],
+          clock.now(),
+        ),
+      );
+      // A bug in reading or filing still leaves a report for a person to look at, when the
+      // database takes one; if not, the message stays stored and marked unreadable.
+      if (current.status === 'received') {
+        await fileReport(progress, rules.unreadableReport(progress.state), [], null).catch(
+          () => undefined,
+        );
+      }
+    }
+    const { id, status } = progress.state;
+    return { id, status, reportKey: progress.reportKey };
+  }
+
+  return {
+    receiveMessage,
+    /** The inbound messages that made or joined a report (staff side; the caller checks sight). */
+    listMessagesOfReport: (reportId: string) => listInboundMailOfReport(db, reportId),
+    /** The raw bytes of a message as received. */
+    readRaw: async (id: string) => {
+      const found = await findInboundMail(db, id);
+      return found ? deps.raw.read(found.rawPath) : null;
+    },
+  };
+}
+
+export type MailService = ReturnType<typeof createMailService>;

@@ -1,0 +1,76 @@
+// Inbound mail for tests: DNS records a test publishes (SPF, DKIM keys, DMARC) through the
+// resolver mailauth is given, and messages built and DKIM-signed by nodemailer, sent over real
+// SMTP to Stopline's listener as exact bytes.
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { DNSResolver } from '../../src/server/integrations/mail-authentication.ts';
+
+export class TestDns {
+  readonly #txt = new Map<string, string[][]>();
+
+  publish(name: string, text: string): void {
+    this.#txt.set(name.toLowerCase(), [...(this.#txt.get(name.toLowerCase()) ?? []), [text]]);
+  }
+
+  /** A DKIM key pair for `selector._domainkey.domain`, its public half published. */
+  dkimKey(
+    domain: string,
+    selector: string,
+  ): { domainName: string; keySelector: string; privateKey: string } {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const der = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    this.publish(`${selector}._domainkey.${domain}`, `v=DKIM1; k=rsa; p=${der}`);
+    return {
+      domainName: domain,
+      keySelector: selector,
+      privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
+  }
+
+  readonly resolve: DNSResolver = async (domain, rrtype) => {
+    const found = rrtype === 'TXT' ? this.#txt.get(domain.toLowerCase()) : undefined;
+    if (found) return found;
+    throw Object.assign(new Error(`no ${rrtype} record for ${domain}`), { code: 'ENOTFOUND' });
+  };
+}
+
+export interface BuiltMessage {
+  raw: Buffer;
+  sha256: string;
+}
+
+/** A message as nodemailer writes it (DKIM-signed when a key is given). */
+export async function buildMessage(
+  mail: SendMailOptions,
+  dkim?: { domainName: string; keySelector: string; privateKey: string },
+): Promise<BuiltMessage> {
+  const builder = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    ...(dkim ? { dkim } : {}),
+  });
+  const info = await builder.sendMail(mail);
+  const raw = info.message as Buffer;
+  return { raw, sha256: createHash('sha256').update(raw).digest('hex') };
+}
+
+/** Sends exact bytes to the listener; answers the server's reply, or throws with its code. */
+export async function sendRaw(
+  port: number,
+  envelope: { from: string; to: string[] },
+  raw: Buffer | string,
+): Promise<string> {
+  const client = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+    connectionTimeout: 5000,
+  });
+  try {
+    const info = await client.sendMail({ envelope, raw });
+    return info.response;
+  } finally {
+    client.close();
+  }
+}
