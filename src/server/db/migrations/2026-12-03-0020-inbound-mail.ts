@@ -3,6 +3,7 @@
 // projection of the inbound messages' streams.
 import type { Kysely } from 'kysely';
 import { columnTypes, type MigrationDialect } from './column-types.ts';
+import { dropTables } from './schema-undo.ts';
 
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -39,4 +40,8 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .on('inbound_mail')
     .column('report_id')
     .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await dropTables(db, ['inbound_mail']);
 }

@@ -2,7 +2,7 @@
 // decide and the projection that records (message-projection.ts). Each inbound message is a
 // stream of its own. Addresses and subjects are personal data: they go on the row, never in the
 // log, so they stay erasable.
-import type { StoredEvent } from '../../db/event-store.ts';
+import type { Recorded } from '../../db/event-store.ts';
 
 export type MailVia = 'smtp' | 'imap';
 
@@ -55,4 +55,4 @@ export type MailEvent = {
     : { personal?: never });
 }[MailEventType];
 
-export type RecordedMailEvent = MailEvent & Pick<StoredEvent, 'seq' | 'at'>;
+export type RecordedMailEvent = Recorded<MailEvent>;

@@ -1,41 +1,26 @@
 // Records the mail subject's events: appends them to the inbound message's stream and writes its
 // row (inbound_mail), in the caller's transaction, answering the state they produce. The one
 // writer of inbound_mail.
-import { appendEvents } from '../../db/event-store.ts';
+import { appendAndProject, type Projector } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { MailEvent, RecordedMailEvent } from './message-events.ts';
 import { applyMailEvent, type InboundMessage } from './message-state.ts';
 
-export async function appendToMessage(
+const messageProjector: Projector<MailEvent, InboundMessage> = {
+  streamType: 'inbound_mail',
+  apply: applyMailEvent,
+  project: (tx, event, after, id) => projectEvent(tx, id, event, after),
+};
+
+/** Appends to an inbound message's stream (state null: a new one) and answers its state after. */
+export function appendToMessage(
   tx: Executor,
   id: string,
   state: InboundMessage | null,
   events: readonly MailEvent[],
   at: number,
 ): Promise<InboundMessage> {
-  if (events.length === 0) {
-    if (!state) throw new Error(`nothing to record for the new message ${id}`);
-    return state;
-  }
-  const stored = await appendEvents(tx, {
-    streamId: id,
-    streamType: 'inbound_mail',
-    expectedVersion: state?.version ?? 0,
-    at,
-    events: events.map((e) => ({
-      type: e.type,
-      visibility: 'internal',
-      actorId: null,
-      data: e.data as unknown as Record<string, unknown>,
-    })),
-  });
-  let after = state;
-  for (const [i, e] of events.entries()) {
-    const event = { ...e, seq: stored[i]!.seq, at } as RecordedMailEvent;
-    after = applyMailEvent(after, event, id);
-    await projectEvent(tx, id, event, after);
-  }
-  return after!;
+  return appendAndProject(tx, messageProjector, id, state, events, null, at);
 }
 
 async function projectEvent(
