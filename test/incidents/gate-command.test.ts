@@ -1,6 +1,8 @@
 // `stopline gate` as a pipeline runs it: a real process, judged by its exit code.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor, type Actor } from '../../src/server/domain/actor.ts';
+import { createIncidentsReader } from '../../src/server/domain/incidents/index.ts';
 import { runCli } from '../helpers/cli-process.ts';
 import {
   createIncidentsContext,
@@ -74,6 +76,20 @@ describe('stopline gate (database)', () => {
     const result = await runCli(['gate', '--force'], t.database.env);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Usage: stopline gate/);
+  });
+
+  it('reads the line through the incidents use case: the system may, a caller without line.read may not', async () => {
+    const reader = createIncidentsReader({ db: t.container.db });
+    const asSystem = await reader.readLineAs(systemActor);
+    expect(asSystem).toEqual(await t.container.services.incidents.getLine());
+    const reporterDesk: Actor = {
+      kind: 'token',
+      userId: 'someone',
+      roles: ['responder'],
+      permissions: new Set(['reports.read']),
+    };
+    await expect(reader.readLineAs(reporterDesk)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(reader.readLineAs(lead)).resolves.toEqual(asSystem);
   });
 });
 

@@ -1,7 +1,10 @@
 // `stopline deadlines`: prints what is due, soonest first (breached ones marked), straight from
-// the database. --breached shows only breached ones; --within DURATION (default 4h) how far ahead.
+// the database, each subject named by the key its own subject's reader gives. --breached shows
+// only breached ones; --within DURATION (default 4h) how far ahead.
 import type { Config } from '../config.ts';
 import { listDeadlinesForOperator } from '../domain/clocks/index.ts';
+import { createIncidentsReader } from '../domain/incidents/index.ts';
+import { createReportsReader } from '../domain/reports/index.ts';
 import { formatDuration, parseDuration } from '../domain/policy/index.ts';
 import { openMigratedDatabase } from './open-database.ts';
 import type { Output } from './output.ts';
@@ -35,25 +38,14 @@ export async function deadlinesCommand(
       );
       return 0;
     }
-    const keys = new Map<string, string>();
-    const incidentIds = rows.filter((d) => d.subjectType === 'incident').map((d) => d.subjectId);
-    const reportIds = rows.filter((d) => d.subjectType === 'report').map((d) => d.subjectId);
-    if (incidentIds.length > 0) {
-      const found = await handle.db
-        .selectFrom('incidents')
-        .select(['id', 'key'])
-        .where('id', 'in', incidentIds)
-        .execute();
-      for (const r of found) keys.set(r.id, r.key);
-    }
-    if (reportIds.length > 0) {
-      const found = await handle.db
-        .selectFrom('reports')
-        .select(['id', 'key'])
-        .where('id', 'in', reportIds)
-        .execute();
-      for (const r of found) keys.set(r.id, r.key);
-    }
+    // Keys through each subject's reader (the operator may read every subject: no one is hidden).
+    const ids = (type: 'incident' | 'report') =>
+      rows.filter((d) => d.subjectType === type).map((d) => d.subjectId);
+    const [incidentKeys, reportKeys] = await Promise.all([
+      createIncidentsReader({ db: handle.db }).findKeys(ids('incident')),
+      createReportsReader({ db: handle.db }).findKeys(ids('report')),
+    ]);
+    const keys = new Map([...incidentKeys, ...reportKeys]);
     for (const d of rows) {
       const late = d.dueAt <= now;
       const when = late

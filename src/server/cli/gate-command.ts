@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { LineState } from '../../shared/api/line.ts';
 import type { Config } from '../config.ts';
-import { gateVerdict, readLine } from '../domain/incidents/index.ts';
+import { systemActor } from '../domain/actor.ts';
+import { createIncidentsReader, gateVerdict, type LineView } from '../domain/incidents/index.ts';
 import { openMigratedDatabase } from './open-database.ts';
 import type { Output } from './output.ts';
 
@@ -19,7 +20,7 @@ export const GATE_USAGE = `Usage: stopline gate [--allow-ref TEXT] [--url URL --
 Exit codes: 0 line running (or the change is the fix), 1 line stopped, 2 could not tell.`;
 
 /** The line as the database gives it: times in epoch milliseconds. */
-type Line = Awaited<ReturnType<typeof readLine>>;
+type Line = LineView;
 
 /** The API answers RFC 3339 times; they are read back into the database's shape. */
 async function remoteLine(url: string, token: string): Promise<Line> {
@@ -41,7 +42,8 @@ async function remoteLine(url: string, token: string): Promise<Line> {
 async function localLine(config: Config): Promise<Line> {
   const handle = await openMigratedDatabase(config);
   try {
-    return await readLine(handle.db);
+    // The operator at the server's console acts as the system, through the incidents' use case.
+    return await createIncidentsReader({ db: handle.db }).readLineAs(systemActor);
   } finally {
     await handle.close();
   }

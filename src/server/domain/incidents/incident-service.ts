@@ -33,7 +33,7 @@ import {
 import type { IncidentState, RuleContext } from './incident-state.ts';
 import { appendToIncident } from './incident-projection.ts';
 import * as repo from './incident-repository.ts';
-import { listLineHistory, listStoppingIncidents } from './line-repository.ts';
+import { createIncidentsReader } from './reader-service.ts';
 import { failedExitChecks } from './phase-rules.ts';
 import { lineChange } from './line-rules.ts';
 import * as roles from './role-rules.ts';
@@ -317,12 +317,6 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     findAudiences: (ids: readonly string[], executor: Executor = db) =>
       repo.findIncidentAudiences(executor, ids),
 
-    /** The keys (INC-2026-0007) of these incidents, by id, for links. */
-    async findKeys(ids: readonly string[], executor: Executor = db) {
-      const audiences = await repo.findIncidentAudiences(executor, ids);
-      return new Map([...audiences].map(([id, audience]) => [id, audience.key]));
-    },
-
     /** Who holds an incident role (such as executive_sponsor), by user id; none if no incident. */
     async listRoleHolderIds(executor: Executor, incidentId: string, role: string) {
       const state = await repo.findIncidentState(executor, incidentId);
@@ -597,10 +591,8 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       return { items: shown, nextAfterSeq: more ? shown[shown.length - 1]!.seq : null };
     },
 
-    /** Whether development may ship: stopped while any critical incident holds the line. */
-    getLine: () => readLine(db),
-
-    lineHistory: (limit: number) => listLineHistory(db, limit),
+    // The line and incidents' keys: reads that need only the database (reader-service.ts).
+    ...createIncidentsReader({ db }),
   };
 }
 
@@ -644,14 +636,4 @@ async function recordOutsideDecision(
   const events = rules.logDecision({ ...input, alternatives: '' }, { newId });
   await appendToIncident(tx, state.id, state, events, actorId, at);
   return true;
-}
-
-/** The line read straight from the projection (also used by `stopline gate`). */
-export async function readLine(executor: Executor) {
-  const incidents = await listStoppingIncidents(executor);
-  return {
-    state: incidents.length > 0 ? ('stopped' as const) : ('running' as const),
-    since: incidents[0]?.stoppedAt ?? null,
-    incidents,
-  };
 }

@@ -12,13 +12,13 @@ export type IncidentsModule = ReturnType<typeof createIncidentsModule>;
 
 export {
   createIncidentsService,
-  readLine,
   type IncidentClockHook,
   type IncidentNotices,
   type IncidentsService,
   type IncidentsServiceDeps,
   type OpenInput,
 } from './incident-service.ts';
+export { createIncidentsReader, type IncidentsReader, type LineView } from './reader-service.ts';
 export { isAdmin, isVisibleTo } from './access-rules.ts';
 export type { ReportSource } from './incident-rules.ts';
 export { gateVerdict, type GateVerdict, type LineIncident } from './line-rules.ts';

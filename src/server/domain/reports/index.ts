@@ -16,6 +16,7 @@ export function createReportsModule({ dataDir, ...ports }: ReportsPorts) {
 export type ReportsModule = ReturnType<typeof createReportsModule>;
 
 export { createReportsService, type ReportsService } from './report-service.ts';
+export { createReportsReader, type ReportsReader } from './reader-service.ts';
 export type {
   ReportsDeps,
   ReportsSettings,

@@ -4,12 +4,7 @@ import type { Executor } from '../../db/schema.ts';
 import type { NoticeReader } from '../actor.ts';
 import { findNoticeHeadline } from './access-service.ts';
 import { recordReportClockEvents } from './clock-event-service.ts';
-import {
-  findReportKeys,
-  findReportLinks,
-  findVerifiedReportIds,
-  listCreditedReporters,
-} from './report-repository.ts';
+import { createReportsReader } from './reader-service.ts';
 import type { ReportsDeps } from './report-context.ts';
 import { createConversation } from './conversation-service.ts';
 import { createIntake } from './intake-service.ts';
@@ -22,19 +17,10 @@ export function createReportsService(deps: ReportsDeps) {
     ...createPortal(deps),
     ...createTriage(deps),
     ...createConversation(deps),
-    /** Each report's key and the incident it is linked to (or null), by id. */
-    findLinks: (ids: readonly string[], executor: Executor = deps.db) =>
-      findReportLinks(executor, ids),
-    /** The keys (RPT-0042) of these reports, by id, for links. */
-    findKeys: (ids: readonly string[], executor: Executor = deps.db) =>
-      findReportKeys(executor, ids),
-    /** Of these reports, those whose reporter's identity is verified on the report. */
-    findVerifiedIds: (ids: readonly string[], executor: Executor = deps.db) =>
-      findVerifiedReportIds(executor, ids),
+    // Keys, links, verified flags, credits: reads that need only the database (reader-service.ts).
+    ...createReportsReader(deps),
     /** Clock events (reminders, breach, escalations) on a report's stream; false: no report. */
     recordClockEvents: recordReportClockEvents,
-    /** Names of reporters who agreed to be credited, once their report is fixed. */
-    listAcknowledgments: () => listCreditedReporters(deps.db),
     /** For notices about a report (deadlines): its key, and its summary if the reader may see it. */
     findNoticeHeadline: (tx: Executor, reportId: string, reader: NoticeReader | null) =>
       findNoticeHeadline(tx, deps.incidents, reportId, reader),

@@ -17,7 +17,7 @@ import type {
   ContainmentAction,
   IncidentView,
   IncidentsService,
-  readLine,
+  LineView,
   Task,
 } from '../../domain/incidents/index.ts';
 import { presentTime as iso } from './time-presenter.ts';
@@ -110,7 +110,7 @@ export function presentTimeline(page: Result<'timeline'>): Json<typeof Timeline>
   };
 }
 
-export function presentLine(line: Awaited<ReturnType<typeof readLine>>): LineState {
+export function presentLine(line: LineView): LineState {
   return {
     state: line.state,
     since: iso(line.since),
