@@ -13,7 +13,7 @@ import {
   type OidcProvider,
 } from './domain/accounts/index.ts';
 import { createAuditModule } from './domain/audit/index.ts';
-import { migrateToLatest } from './db/migrate.ts';
+import { migrateToLatest, migrationAppliedAt } from './db/migrate.ts';
 import { loadSecretKey } from './secret-key.ts';
 import type { Db, Dialect } from './db/schema.ts';
 import { createOidcClient } from './integrations/oidc-client.ts';
@@ -35,6 +35,9 @@ import { createLiveModule } from './domain/live/index.ts';
 import { createReportsModule } from './domain/reports/index.ts';
 import { createMailModule } from './domain/mail/index.ts';
 import { createMailAuthenticator, type DNSResolver } from './integrations/mail-authentication.ts';
+
+/** The migration that created the status page's tables: the page exists since it ran. */
+const STATUS_PAGE_MIGRATION = '2026-12-03-0001-status-page';
 
 export interface Container {
   config: Config;
@@ -235,6 +238,10 @@ async function assemble(
   const status = createStatusModule({
     db,
     clock,
+    // The page exists since its tables do: what a page nothing was ever recorded on was updated.
+    pageCreatedAt: async () =>
+      (await migrationAppliedAt(db, dialect, STATUS_PAGE_MIGRATION, config.pgSchema)) ??
+      clock.now(),
     // Staff see a public incident's link to an internal one only where they may see that one.
     incidents: { findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref) },
     // A published update is a notice to the customers of the internal incident it speaks for.

@@ -117,6 +117,18 @@ export async function migrateDownTo(
   return results.map((r) => r.migrationName);
 }
 
+/** When the migration `name` was applied to this database (epoch ms); null while it is pending. */
+export async function migrationAppliedAt(
+  db: Db,
+  dialect: Dialect,
+  name: string,
+  pgSchema = 'public',
+): Promise<number | null> {
+  if (!MIGRATION_NAMES.includes(name)) throw new Error(`no migration named ${name}`);
+  const all = await createMigrator(db, dialect, pgSchema).getMigrations();
+  return all.find((m) => m.name === name)?.executedAt?.getTime() ?? null;
+}
+
 /** Names of known migrations not yet applied (empty when the database is current). */
 export async function pendingMigrations(
   db: Db,

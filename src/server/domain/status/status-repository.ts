@@ -39,6 +39,27 @@ export async function loadCatalogue(ex: Executor): Promise<ComponentCatalogue> {
   return { version, components: components.sort(componentOrder) };
 }
 
+/**
+ * The latest change to anything the page shows or showed: a component (removed ones too) or a
+ * public incident (resolved ones too); null while nothing was ever recorded.
+ */
+export async function lastPageChange(ex: Executor): Promise<number | null> {
+  const row = await ex
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('status_components')
+        .select((c) => c.fn.max('updated_at').as('at'))
+        .as('components'),
+      eb
+        .selectFrom('status_incidents')
+        .select((i) => i.fn.max('updated_at').as('at'))
+        .as('incidents'),
+    ])
+    .executeTakeFirstOrThrow();
+  const times = [row.components, row.incidents].filter((t) => t !== null).map(Number);
+  return times.length > 0 ? Math.max(...times) : null;
+}
+
 /** The statuses unresolved incidents set on components (but `exceptIncidentId`'s). */
 export async function listUnresolvedComponentStatuses(
   ex: Executor,

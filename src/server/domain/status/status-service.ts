@@ -43,6 +43,8 @@ export interface StatusClocks {
 export interface StatusModulePorts {
   db: Db;
   clock: Clock;
+  /** When the status page came into being here: what a page nothing was ever recorded on says. */
+  pageCreatedAt(): Promise<number>;
   incidents: StatusIncidentLinks;
   clocks: StatusClocks;
 }
@@ -67,7 +69,10 @@ export interface PublicPage {
   components: ShownComponent[];
   overall: { indicator: IncidentImpact; description: string };
   unresolved: PublicIncident[];
-  /** The latest change the page shows. */
+  /**
+   * The latest change to the page: a component added, changed or removed, a public incident
+   * opened, updated or resolved; when there was none, the time the page came into being.
+   */
   updatedAt: number;
 }
 
@@ -85,6 +90,8 @@ export function toPublicIncident(state: PublicIncidentState): PublicIncident {
 
 export function createStatusService(ports: StatusModulePorts) {
   const { db, clock } = ports;
+  /** The page's creation time, once known (it does not change). */
+  let pageCreatedAt: number | undefined;
 
   async function loadIncident(tx: Executor, id: string): Promise<PublicIncidentState> {
     const state = await repo.findPublicIncident(tx, id);
@@ -268,21 +275,18 @@ export function createStatusService(ports: StatusModulePorts) {
 
     /** What the public page shows now: components, overall status and unresolved incidents. */
     async readPage(): Promise<PublicPage> {
-      const [catalogue, statuses, unresolved] = await Promise.all([
+      const [catalogue, statuses, unresolved, lastChange] = await Promise.all([
         repo.loadCatalogue(db),
         repo.listUnresolvedComponentStatuses(db),
         repo.listPublicIncidents(db, { unresolvedOnly: true, limit: 100 }),
+        repo.lastPageChange(db),
       ]);
       const shown = rules.pageStatuses(catalogue.components, statuses);
       const components = catalogue.components.map((c) => ({
         ...c,
         shownStatus: shown.get(c.id)!,
       }));
-      const updatedAt = Math.max(
-        0,
-        ...catalogue.components.map((c) => c.updatedAt),
-        ...unresolved.map((i) => i.updatedAt),
-      );
+      const updatedAt = lastChange ?? (pageCreatedAt ??= await ports.pageCreatedAt());
       const leaves = new Map(
         [...shown].filter(([id]) => !catalogue.components.find((c) => c.id === id)?.isGroup),
       );
