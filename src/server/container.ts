@@ -298,7 +298,10 @@ async function assemble(
       mta: new URL(config.baseUrl).hostname || hostname(),
     }),
     // A new message becomes a report through the reports subject's own use case.
-    reports: { submitMailedReport: (input) => reports.submitMailedReport(input) },
+    reports: {
+      submitMailedReport: (input) => reports.submitMailedReport(input),
+      addMailedReply: (input) => reports.addMailedReply(input),
+    },
     limits: {
       attachmentMaxBytes: config.attachmentMaxBytes,
       attachmentMaxCount: config.attachmentMaxCount,

@@ -670,7 +670,7 @@ export interface InboundMailTable {
   subject: string | null;
   /** JSON: SPF, DKIM and DMARC results. */
   auth_json: string | null;
-  /** received, report, duplicate or unreadable. */
+  /** received, report, reply, ignored, duplicate or unreadable. */
   status: string;
   report_id: string | null;
   duplicate_of: string | null;

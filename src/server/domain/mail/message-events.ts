@@ -29,6 +29,10 @@ export interface MailEventData {
   };
   /** A new report was made of it. */
   'mail.filed': { reportId: string; reportKey: string; receiptSent: boolean };
+  /** A reply on an existing report's conversation, matched by In-Reply-To/References. */
+  'mail.joined': { reportId: string; reportKey: string; by: 'in-reply-to' };
+  /** A machine answered on a report's thread (an auto-reply, a bounce): kept, not added. */
+  'mail.ignored': { reportId: string; reason: string };
   /** The same Message-ID arrived before: the earlier message's id and what it became. */
   'mail.duplicate': { duplicateOf: string; reportId: string | null };
   /** It could not be read; the raw bytes stay stored. */

@@ -75,6 +75,12 @@ async function projectEvent(
         .set({ ...common, report_id: event.data.reportId })
         .execute();
       return;
+    case 'mail.joined':
+    case 'mail.ignored':
+      await row()
+        .set({ ...common, report_id: event.data.reportId })
+        .execute();
+      return;
     case 'mail.duplicate':
       await row()
         .set({ ...common, report_id: event.data.reportId, duplicate_of: event.data.duplicateOf })

@@ -98,3 +98,21 @@ export async function listInboundMailOfReport(
     .execute();
   return rows.map(toRecord);
 }
+
+/** The report, and its first message's sender, of the earliest message with one of these ids. */
+export async function findThreadOf(
+  tx: Executor,
+  messageIds: string[],
+): Promise<{ reportId: string; fromAddress: string | null } | undefined> {
+  if (messageIds.length === 0) return undefined;
+  const row = await tx
+    .selectFrom('inbound_mail')
+    .select(['report_id', 'from_address'])
+    .where('message_id', 'in', messageIds)
+    .where('status', '=', 'report')
+    .where('report_id', 'is not', null)
+    .orderBy('received_at')
+    .orderBy('id')
+    .executeTakeFirst();
+  return row?.report_id ? { reportId: row.report_id, fromAddress: row.from_address } : undefined;
+}

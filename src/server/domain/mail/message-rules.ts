@@ -103,6 +103,17 @@ export function reportFromMail(mail: MailForReport, leftOut: string[]): ReportFi
   };
 }
 
+/** A reply's text as a message on the conversation (the portal's limit), with what was left out. */
+export function replyBody(text: string | null, leftOut: string[]): string {
+  const notes = leftOut.length > 0 ? `\n\n[Stopline: ${leftOut.join('; ')}]` : '';
+  const body = text?.trim() ? storable(text) : '(the message has no text)';
+  return cut(
+    body + notes,
+    REPORT_TEXT_LIMITS.message,
+    '\n\n[Stopline: the text is cut here; the message is kept as received]',
+  );
+}
+
 /** Which attachments a report keeps (the policy's count and size limits); the rest are named. */
 export function pickAttachments<T extends { name: string; size: number }>(
   files: T[],
@@ -154,4 +165,25 @@ export function unreadableReport(message: InboundMessage): ReportFields {
     creditConsent: false,
     emergency: false,
   };
+}
+
+/** The Message-IDs a message answers (In-Reply-To, then References, newest first), at most 50. */
+export function referencedMessageIds(
+  inReplyTo: string | undefined,
+  references: string[] | string | undefined,
+): string[] {
+  const refs = typeof references === 'string' ? references.split(/\s+/) : (references ?? []);
+  const all = [inReplyTo, ...[...refs].reverse()]
+    .map((r) => normaliseMessageId(r))
+    .filter((r): r is string => r !== null);
+  return [...new Set(all)].slice(0, 50);
+}
+
+/**
+ * Whether a message answering one on a report's thread joins that report: only from the address
+ * that report's message came from (any case). A Message-ID is no secret (it travels in every
+ * copy and quote), so anyone else's message is a new report, never a reply on someone else's.
+ */
+export function joinsThread(threadFrom: string | null, from: string | null): boolean {
+  return threadFrom !== null && from !== null && threadFrom.toLowerCase() === from.toLowerCase();
 }

@@ -12,6 +12,7 @@ import type { MailAuthentication, MailEvent, MailVia } from './message-events.ts
 import { appendToMessage } from './message-projection.ts';
 import {
   findFirstWithMessageId,
+  findThreadOf,
   findInboundMail,
   listInboundMailOfReport,
 } from './message-repository.ts';
@@ -46,6 +47,13 @@ export interface MailReports {
     receiptTo: string | null;
     alongside: (tx: Executor, filed: { reportId: string; key: string }) => Promise<void>;
   }): Promise<{ reportId: string; key: string; acknowledgeDueAt: number }>;
+  addMailedReply(input: {
+    reportId: string;
+    body: string;
+    files: { name: string; claimedType?: string; bytes: Buffer }[];
+    receivedAt: number;
+    alongside: (tx: Executor, key: string) => Promise<void>;
+  }): Promise<{ key: string }>;
 }
 
 export interface MailDeps {
@@ -81,6 +89,14 @@ const header = (mail: ParsedMail, name: string): string | undefined => {
 };
 
 const firstFrom = (from: AddressObject | undefined) => from?.value[0];
+
+const filesOf = (parsed: ParsedMail) =>
+  parsed.attachments.map((a) => ({
+    name: (a.filename ?? 'attachment').slice(0, 255),
+    claimedType: a.contentType,
+    bytes: a.content,
+    size: a.content.length,
+  }));
 
 export function createMailService(deps: MailDeps) {
   const { db, clock } = deps;
@@ -204,13 +220,26 @@ export function createMailService(deps: MailDeps) {
         return;
       }
     }
-    const attachments = parsed.attachments.map((a) => ({
-      name: (a.filename ?? 'attachment').slice(0, 255),
-      claimedType: a.contentType,
-      bytes: a.content,
-      size: a.content.length,
-    }));
-    const { kept, leftOut } = rules.pickAttachments(attachments, {
+    const thread = await findThreadOf(
+      db,
+      rules.referencedMessageIds(parsed.inReplyTo, parsed.references),
+    );
+    const fromAddress = from?.address ?? null;
+    if (thread && rules.joinsThread(thread.fromAddress, fromAddress)) {
+      if (after.automatic) {
+        // A machine answering on the thread: kept, never a message, never answered.
+        const events: MailEvent[] = [
+          { type: 'mail.ignored', data: { reportId: thread.reportId, reason: after.automatic } },
+        ];
+        progress.state = await inTransaction(db, (tx) =>
+          appendToMessage(tx, after.id, after, events, clock.now()),
+        );
+        return;
+      }
+      await joinReport(progress, thread.reportId, parsed);
+      return;
+    }
+    const { kept, leftOut } = rules.pickAttachments(filesOf(parsed), {
       maxBytes: deps.limits.attachmentMaxBytes,
       maxCount: deps.limits.attachmentMaxCount,
     });
@@ -229,6 +258,31 @@ export function createMailService(deps: MailDeps) {
         : null;
     const files = kept.map(({ name, claimedType, bytes }) => ({ name, claimedType, bytes }));
     await fileReport(progress, fields, files, receiptTo);
+  }
+
+  /** The message as a reporter's reply on the report, and marked joined, in one transaction. */
+  async function joinReport(progress: Progress, reportId: string, parsed: ParsedMail) {
+    const after = progress.state;
+    const { kept, leftOut } = rules.pickAttachments(filesOf(parsed), {
+      maxBytes: deps.limits.attachmentMaxBytes,
+      maxCount: deps.limits.attachmentMaxCount,
+    });
+    await deps.reports.addMailedReply({
+      reportId,
+      body: rules.replyBody(parsed.text ?? null, leftOut),
+      files: kept.map(({ name, claimedType, bytes }) => ({ name, claimedType, bytes })),
+      receivedAt: after.receivedAt,
+      alongside: async (tx, key) => {
+        progress.state = await appendToMessage(
+          tx,
+          after.id,
+          after,
+          [{ type: 'mail.joined', data: { reportId, reportKey: key, by: 'in-reply-to' } }],
+          clock.now(),
+        );
+        progress.reportKey = key;
+      },
+    });
   }
 
   /** A new report from the message, and the message marked filed, in one transaction. */

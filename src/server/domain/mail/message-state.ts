@@ -1,7 +1,7 @@
 // An inbound message as its events leave it: the reduction the use cases decide on.
 import type { MailAuthentication, MailVia, RecordedMailEvent } from './message-events.ts';
 
-export type MailStatus = 'received' | 'report' | 'duplicate' | 'unreadable';
+export type MailStatus = 'received' | 'report' | 'reply' | 'ignored' | 'duplicate' | 'unreadable';
 
 export interface InboundMessage {
   id: string;
@@ -54,6 +54,10 @@ export function applyMailEvent(
       };
     case 'mail.filed':
       return { ...next, status: 'report', reportId: event.data.reportId };
+    case 'mail.joined':
+      return { ...next, status: 'reply', reportId: event.data.reportId };
+    case 'mail.ignored':
+      return { ...next, status: 'ignored', reportId: event.data.reportId };
     case 'mail.duplicate':
       return {
         ...next,

@@ -19,10 +19,16 @@ import { newId } from '../../ids.ts';
 import type { ReportsDeps } from './report-context.ts';
 import type { AttachmentSummary } from './report-events.ts';
 import { appendToReport } from './report-projection.ts';
-import { insertAttachment, type AttachmentRecord } from './report-repository.ts';
+import {
+  findReportById,
+  insertAttachment,
+  insertMessage,
+  type AttachmentRecord,
+} from './report-repository.ts';
+import { recordChange } from './report-context.ts';
 import { insertRequestedTask } from './removal-service.ts';
 import type { StagedFile } from './attachment-store.ts';
-import { acknowledgeDueAt, receive } from './report-rules.ts';
+import { acknowledgeDueAt, receive, reporterReply } from './report-rules.ts';
 import { hashSecret, newSecret } from './portal-secrets.ts';
 
 /**
@@ -262,6 +268,52 @@ export function createIntake(deps: ReportsDeps) {
     return { reportId: filed.reportId, key: filed.key, acknowledgeDueAt: filed.acknowledgeDueAt };
   }
 
+  /**
+   * A reporter's reply that came by e-mail and the mail subject matched to this report: a message
+   * from the reporter on the conversation, as a portal reply is, recorded in one transaction with
+   * what the caller records (`alongside`).
+   */
+  async function addMailedReply(input: {
+    reportId: string;
+    body: string;
+    files: IncomingFile[];
+    receivedAt: number;
+    alongside: (tx: Executor, key: string) => Promise<void>;
+  }): Promise<{ key: string }> {
+    const messageId = newId();
+    const stored = await storeFiles(
+      deps,
+      input.reportId,
+      input.files,
+      'reporter',
+      messageId,
+      input.receivedAt,
+    );
+    try {
+      return await inTransaction(deps.db, async (tx) => {
+        const report = await findReportById(tx, input.reportId);
+        if (!report) throw new AppError('NOT_FOUND', 'Report not found');
+        await insertMessage(tx, {
+          id: messageId,
+          report_id: report.id,
+          kind: 'from_reporter',
+          message_type: null,
+          body: input.body,
+          author_id: null,
+          created_at: input.receivedAt,
+        });
+        await insertAttachments(tx, stored.rows);
+        const events = reporterReply(messageId, input.body, attachmentSummary(stored.rows));
+        await recordChange(tx, deps, report, events, null, deps.clock.now());
+        await input.alongside(tx, report.key);
+        return { key: report.key };
+      });
+    } catch (error) {
+      await stored.discard();
+      throw error;
+    }
+  }
+
   /** Streams a file from a public form to the staging folder (see IncomingFile). */
   function stageUpload(source: AsyncIterable<Buffer>): Promise<StagedFile> {
     return deps.attachments.stage(source);
@@ -287,5 +339,12 @@ export function createIntake(deps: ReportsDeps) {
     return checkIntakeRate(deps, origin.ip);
   }
 
-  return { submitReport, submitMailedReport, stageUpload, discardUploads, checkIntakeAllowed };
+  return {
+    submitReport,
+    submitMailedReport,
+    addMailedReply,
+    stageUpload,
+    discardUploads,
+    checkIntakeAllowed,
+  };
 }

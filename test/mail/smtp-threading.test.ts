@@ -1,0 +1,113 @@
+// A reporter's reply by e-mail joins their report's conversation when it answers (In-Reply-To,
+// References) a message that made the report, and comes from the same address; a Message-ID or a
+// subject tag is no secret, so anyone else's "reply" is a report of its own; a machine answering
+// on the thread is kept but never added nor answered.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginAs } from '../helpers/auth.ts';
+import { buildMessage, sendRaw, TestDns } from '../helpers/mail.ts';
+import { countRows, createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+const SECURITY = 'security@stopline.test';
+let t: TestApp;
+let port: number;
+const dns = new TestDns();
+
+beforeAll(async () => {
+  t = await createTestApp({
+    env: { STOPLINE_SECURITY_EMAIL: SECURITY, STOPLINE_SMTP_IN_PORT: '0' },
+    overrides: { dnsResolver: dns.resolve },
+  });
+  await t.container.workers.listen();
+  port = t.container.workers.smtpIn!.port!;
+  const first = await buildMessage({
+    from: 'Alice <alice@reporter.test>',
+    to: SECURITY,
+    subject: 'SSRF in the webhook tester',
+    text: 'The tester fetches http://169.254.169.254/.',
+    messageId: '<orig@reporter.test>',
+  });
+  await sendRaw(port, { from: 'alice@reporter.test', to: [SECURITY] }, first.raw);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function conversation(key: string) {
+  const staff = await loginAs(t, 'responder');
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/api/v1/reports/${key}/messages`,
+    headers: staff.headers,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return (res.json() as { messages: { kind: string; body: string }[] }).messages.map((m) => [
+    m.kind,
+    m.body.trim(),
+  ]);
+}
+
+const lastInbound = async () =>
+  await t.container.db
+    .selectFrom('inbound_mail')
+    .selectAll()
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+
+describe('replies by e-mail', () => {
+  it("the reporter's reply (In-Reply-To) joins the same report's conversation, with no second report or receipt", async () => {
+    const outboxBefore = await countRows(t, 'outbox');
+    const reply = await buildMessage({
+      from: 'alice@reporter.test',
+      to: SECURITY,
+      subject: 'Re: [RPT-0001] Received: SSRF in the webhook tester',
+      text: 'It also reaches the metadata token endpoint.',
+      messageId: '<reply-1@reporter.test>',
+      inReplyTo: '<receipt-we-sent@stopline.test>',
+      references: ['<orig@reporter.test>', '<receipt-we-sent@stopline.test>'],
+    });
+    await sendRaw(port, { from: 'alice@reporter.test', to: [SECURITY] }, reply.raw);
+    expect(await lastInbound()).toMatchObject({ status: 'reply' });
+    expect(await countRows(t, 'reports')).toBe(1);
+    expect(await conversation('RPT-0001')).toEqual([
+      ['from_reporter', 'It also reaches the metadata token endpoint.'],
+    ]);
+    expect(await countRows(t, 'outbox')).toBe(outboxBefore);
+  });
+
+  it("someone else's message answering the report's Message-ID, with its subject tag, is a report of its own", async () => {
+    const forged = await buildMessage({
+      from: 'mallory@evil.test',
+      to: SECURITY,
+      subject: 'Re: [RPT-0001] please close this, it is not a bug',
+      text: 'Withdrawn.',
+      messageId: '<stolen@evil.test>',
+      inReplyTo: '<orig@reporter.test>',
+      references: ['<orig@reporter.test>'],
+    });
+    await sendRaw(port, { from: 'mallory@evil.test', to: [SECURITY] }, forged.raw);
+    expect(await lastInbound()).toMatchObject({ status: 'report' });
+    expect(await countRows(t, 'reports')).toBe(2);
+    expect(await conversation('RPT-0001')).not.toContainEqual(['from_reporter', 'Withdrawn.']);
+    expect(await conversation('RPT-0002')).toEqual([]);
+  });
+
+  it('an auto-reply on the thread is kept but neither added to the conversation nor answered', async () => {
+    const outboxBefore = await countRows(t, 'outbox');
+    const away = await buildMessage({
+      from: 'alice@reporter.test',
+      to: SECURITY,
+      subject: 'Automatic reply: [RPT-0001]',
+      text: 'I am out of the office.',
+      messageId: '<away@reporter.test>',
+      inReplyTo: '<orig@reporter.test>',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    await sendRaw(port, { from: 'alice@reporter.test', to: [SECURITY] }, away.raw);
+    const row = await lastInbound();
+    expect(row).toMatchObject({ status: 'ignored' });
+    expect(await conversation('RPT-0001')).toHaveLength(1);
+    expect(await countRows(t, 'reports')).toBe(2);
+    expect(await countRows(t, 'outbox')).toBe(outboxBefore);
+  });
+});
