@@ -32,7 +32,7 @@ import { checkReceiverUrl, parseAllowList } from './integrations/outbound-addres
 import { createWorkers, type Workers } from './workers/index.ts';
 import type { Services } from './services.ts';
 import { createLiveModule } from './domain/live/index.ts';
-import { createReportsModule } from './domain/reports/index.ts';
+import { createReportLinks, createReportsModule } from './domain/reports/index.ts';
 import { createMailModule } from './domain/mail/index.ts';
 import { createMailAuthenticator, type DNSResolver } from './integrations/mail-authentication.ts';
 
@@ -148,6 +148,9 @@ async function assemble(
   // The clocks plan incidents' and reports' deadlines inside their transactions; the rest of the
   // clocks (firing, lists, visibility) reads incidents and reports, so it is built after them.
   const planner = createClocksPlanner({ policy: () => policy.policy });
+  // The reports own the incident–report link; its records need only the clocks' planner, so they
+  // come before incidents, and the rest of the reports (which read incidents) after them.
+  const reportLinks = createReportLinks({ clock, clocks: planner });
   const incidentsModule = createIncidentsModule({
     clocks: { afterChange: planner.afterIncidentChange },
     db,
@@ -164,14 +167,8 @@ async function assemble(
     findAvailableResponders:
       overrides.findAvailableResponders ??
       (() => accounts.users.listActive(db, { role: 'responder', availableAt: clock.now() })),
-    // Still late-bound (issue 12, item 5): the reports module below is created after this one.
-    markReportsHandled: (tx, actor, incidentId, reportIds) =>
-      reports.markHandledByIncident(tx, actor, incidentId, reportIds),
-    markReportsReleased: (tx, actor, incidentId, reportIds) =>
-      reports.releaseFromIncident(tx, actor, incidentId, reportIds),
-    resolveReports: (tx, actor, refs) => reports.resolveReportRefs(tx, actor, refs),
-    reportKeys: (tx, ids) => reports.findKeys(ids, tx),
-    verifiedReports: (tx, ids) => reports.findVerifiedIds(ids, tx),
+    // The report side of the links: the reports' link records, built before incidents.
+    reports: reportLinks,
     // Every notice to a person or a channel goes through notifications (the only outbox writer).
     notices: { tellLineStopped: notifications.tellLineStopped },
   });

@@ -46,42 +46,56 @@ export interface IncidentsServiceDeps {
   findPolicyText(hash: string): Promise<string | null>;
   /** Responders who can take an incident now (from accounts), for automatic owner assignment. */
   findAvailableResponders(): Promise<{ id: string }[]>;
-  /**
-   * Tells the reports subject, in the same transaction, that this incident now handles these
-   * reports (so the report shows it and its reporter sees "investigating").
-   */
-  markReportsHandled?(
-    tx: Executor,
-    actor: Actor,
-    incidentId: string,
-    reportIds: string[],
-  ): Promise<void>;
-  /**
-   * Tells the reports subject, in the same transaction, that this incident no longer handles
-   * these reports.
-   */
-  markReportsReleased?(
-    tx: Executor,
-    actor: Actor,
-    incidentId: string,
-    reportIds: string[],
-  ): Promise<void>;
-  /**
-   * Report ids for what staff typed (a key such as RPT-0042, or an id); NOT_FOUND for unknown ones
-   * and for reports this actor may not see.
-   */
-  resolveReports?(tx: Executor, actor: Actor, refs: string[]): Promise<string[]>;
-  /** The keys (RPT-0042) of linked reports, by id, for people to read and follow. */
-  reportKeys?(tx: Executor, ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
-  /**
-   * Of these linked reports, those whose reporter's identity is verified on the report: verified
-   * once, it counts for the incident too.
-   */
-  verifiedReports?(tx: Executor, ids: readonly string[]): Promise<ReadonlySet<string>>;
+  /** The report side of the links (reports subject), in the incident's transaction. */
+  reports?: IncidentReports;
   /** People told of what happens to incidents (notifications subject). */
   notices: IncidentNotices;
   /** The clocks: deadlines recomputed in the same transaction as every change. */
   clocks?: IncidentClockHook;
+}
+
+/** An incident as the reports subject's visibility rule needs to see it. */
+export interface IncidentSightOf {
+  findSight(
+    tx: Executor,
+    actor: Actor,
+    ref: string,
+  ): Promise<{ id: string; key: string; visible: boolean } | null>;
+}
+
+/**
+ * What the incidents subject needs of the reports subject: the report side of the link. The
+ * reports own it (their link records, built before incidents); every call runs in the incident's
+ * transaction, so both sides record a link or neither does.
+ */
+export interface IncidentReports {
+  /**
+   * Report ids for what staff typed (a key such as RPT-0042, or an id); NOT_FOUND for unknown
+   * ones and for reports this actor may not see (the reports' rule, on incidents as `incidents`
+   * sees them).
+   */
+  resolveRefs(
+    tx: Executor,
+    actor: Actor,
+    refs: readonly string[],
+    incidents: IncidentSightOf,
+  ): Promise<string[]>;
+  /** This incident now handles these reports (the reporter sees "investigating"). */
+  markHandled(
+    tx: Executor,
+    actor: Actor,
+    incidentId: string,
+    ids: readonly string[],
+  ): Promise<void>;
+  /** This incident no longer handles these reports. */
+  release(tx: Executor, actor: Actor, incidentId: string, ids: readonly string[]): Promise<void>;
+  /** The keys (RPT-0042) of linked reports, by id, for people to read and follow. */
+  findKeys(tx: Executor, ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /**
+   * Of these linked reports, those whose reporter's identity is verified on the report: verified
+   * once, it counts for the incident too.
+   */
+  findVerifiedIds(tx: Executor, ids: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 /** What the incidents subject needs of the notifications subject. */
@@ -233,10 +247,20 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     return { incident, id };
   }
 
+  /**
+   * An incident as a record that follows it sees it (a linked report is seen only by those who
+   * may see the incident): its id, key and whether this actor may see it, by the same rule as
+   * the incident's own reads; null when there is no such incident (by id or key).
+   */
+  async function findIncidentSight(executor: Executor, actor: Actor, ref: string) {
+    const state = await repo.findIncidentState(executor, ref);
+    return state && { id: state.id, key: state.key, visible: isVisibleTo(state, actor) };
+  }
+
   async function resolveReports(tx: Executor, actor: Actor, refs: string[]): Promise<string[]> {
     const unique = [...new Set(refs)];
-    return unique.length > 0 && deps.resolveReports
-      ? deps.resolveReports(tx, actor, unique)
+    return unique.length > 0 && deps.reports
+      ? deps.reports.resolveRefs(tx, actor, unique, { findSight: findIncidentSight })
       : unique;
   }
 
@@ -267,7 +291,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       const incident = await inTransaction(db, async (tx) => {
         const reportIds = await resolveReports(tx, actor, input.reportIds);
         const opened = await openIncidentIn(tx, actor, { ...input, reportIds });
-        if (reportIds.length > 0) await deps.markReportsHandled?.(tx, actor, opened.id, reportIds);
+        if (reportIds.length > 0) await deps.reports?.markHandled(tx, actor, opened.id, reportIds);
         return opened;
       });
       return assessment.viewIncident(incident, actor.userId);
@@ -294,7 +318,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       const [ownerHistory, roleHistory, keys] = await Promise.all([
         repo.listOwnerHistory(db, state.id),
         repo.listRoleHistory(db, state.id),
-        deps.reportKeys?.(db, state.reportIds) ?? new Map<string, string>(),
+        deps.reports?.findKeys(db, state.reportIds) ?? new Map<string, string>(),
       ]);
       return {
         incident: assessment.viewIncident(state, actor.userId),
@@ -332,15 +356,8 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       return repo.listRestrictedIncidentIdsWithout(executor, actor.userId ?? '');
     },
 
-    /**
-     * An incident as a record that follows it sees it (a linked report is seen only by those who
-     * may see the incident): its id, key and whether this actor may see it, by the same rule as
-     * the incident's own reads; null when there is no such incident (by id or key).
-     */
-    async findIncidentSight(executor: Executor, actor: Actor, ref: string) {
-      const state = await repo.findIncidentState(executor, ref);
-      return state && { id: state.id, key: state.key, visible: isVisibleTo(state, actor) };
-    },
+    /** An incident as a record that follows it sees it (see the function above). */
+    findIncidentSight,
 
     /**
      * The incident as a notice names it to one reader (null: an audience of unknown people, such
@@ -389,7 +406,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         const resolved = await resolveReports(tx, actor, reportIds);
         const events = rules.linkReports(s, resolved);
         const fresh = resolved.filter((id) => !s.reportIds.includes(id));
-        if (fresh.length > 0) await deps.markReportsHandled?.(tx, actor, s.id, fresh);
+        if (fresh.length > 0) await deps.reports?.markHandled(tx, actor, s.id, fresh);
         return events;
       });
     },
@@ -401,7 +418,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
      */
     unlinkReports(actor: Actor, ref: string, v: Version, reportIds: string[]) {
       return change(actor, ref, v, async (s, _policy, _now, tx) => {
-        await deps.markReportsReleased?.(tx, actor, s.id, reportIds);
+        await deps.reports?.release(tx, actor, s.id, reportIds);
         return rules.unlinkReports(s, reportIds);
       });
     },
@@ -565,8 +582,8 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     recordMilestone(actor: Actor, ref: string, v: Version, milestone: Milestone, note: string) {
       return change(actor, ref, v, async (s, policy, _now, tx) => {
         const verified =
-          milestone === 'reporter_informed' && deps.verifiedReports
-            ? await deps.verifiedReports(tx, s.reportIds)
+          milestone === 'reporter_informed' && deps.reports
+            ? await deps.reports.findVerifiedIds(tx, s.reportIds)
             : new Set<string>();
         return rules.recordMilestone(s, policy, milestone, note, verified);
       });

@@ -14,6 +14,8 @@ export {
   createIncidentsService,
   type IncidentClockHook,
   type IncidentNotices,
+  type IncidentReports,
+  type IncidentSightOf,
   type IncidentsService,
   type IncidentsServiceDeps,
   type OpenInput,

@@ -23,18 +23,18 @@ export interface ReportIncidents {
   /** Ids of the incidents this actor may not see. */
   listHiddenIds(tx: Executor, actor: Actor): Promise<string[]>;
   /**
-   * The incident records that it handles the report, in its own transaction, and calls back
-   * markHandledByIncident in it (so both sides record the link, or neither).
+   * The incident records that it handles the report, in its own transaction, and marks the
+   * report handled in it through the report links (so both sides record the link, or neither).
    */
   linkReport(actor: Actor, incidentId: string, reportId: string): Promise<void>;
-  /** The same for unlinking; it calls back releaseFromIncident. */
+  /** The same for unlinking (the report links release the report). */
   unlinkReport(actor: Actor, incidentId: string, reportId: string): Promise<void>;
 }
 
 /** Whether the actor may see this report: always, unless it follows an incident hidden from them. */
 export async function maySeeReport(
   tx: Executor,
-  incidents: ReportIncidents,
+  incidents: Pick<ReportIncidents, 'findSight'>,
   actor: Actor,
   report: Pick<Report, 'incidentId'>,
 ): Promise<boolean> {

@@ -17,6 +17,12 @@ export type ReportsModule = ReturnType<typeof createReportsModule>;
 
 export { createReportsService, type ReportsService } from './report-service.ts';
 export { createReportsReader, type ReportsReader } from './reader-service.ts';
+export {
+  createReportLinks,
+  type ReportLinks,
+  type ReportLinksPorts,
+  type IncidentSightFinder,
+} from './link-service.ts';
 export type {
   ReportsDeps,
   ReportsSettings,

@@ -7,7 +7,6 @@ import type {
   RemovalTaskUpdateInput,
   ReportListQuery,
 } from '../../../shared/api/reports.ts';
-import type { Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { Actor } from '../actor.ts';
@@ -22,7 +21,6 @@ import {
 import type { Report } from './report-state.ts';
 import {
   findReportById,
-  findReportByKey,
   listAccessLog,
   listAttachments,
   listRemovalTasks,
@@ -34,6 +32,7 @@ import {
 import * as rules from './report-rules.ts';
 import { refuseUnless, type Milestone } from './report-rules.ts';
 import { openRemovalTask } from './removal-service.ts';
+import { createReportLinks } from './link-service.ts';
 import { getVisibleReport, listHiddenReportIds, maySeeReport } from './access-service.ts';
 
 const time = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
@@ -41,6 +40,7 @@ const time = (iso: string | undefined) => (iso === undefined ? undefined : Date.
 export function createTriage(deps: ReportsDeps) {
   const { db } = deps;
   const useCase = staffUseCase(deps);
+  const links = createReportLinks(deps);
 
   async function listReportQueue(actor: Actor, query: ReportListQuery): Promise<Report[]> {
     requirePermission(actor, 'reports.read');
@@ -170,8 +170,8 @@ export function createTriage(deps: ReportsDeps) {
 
   /**
    * Links an existing incident (key or id) that the actor may see; an unknown or hidden one is
-   * NOT_FOUND naming the field. The incident records the link and calls back
-   * markHandledByIncident in its transaction, so both sides record it.
+   * NOT_FOUND naming the field. The incident records the link and, through its IncidentReports
+   * port (link-service.ts), marks the report handled in its transaction: both sides record it.
    */
   async function linkIncident(actor: Actor, key: string, incidentRef: string) {
     const report = await reportForIncidentChange(actor, key);
@@ -199,55 +199,7 @@ export function createTriage(deps: ReportsDeps) {
     const incident = await deps.incidents.findSight(db, actor, incidentId);
     if (incident?.id === incidentId)
       await deps.incidents.unlinkReport(actor, incidentId, report.id);
-    else await inTransaction(db, (tx) => releaseFromIncident(tx, actor, incidentId, [report.id]));
-  }
-
-  /** The incident no longer handles these reports: record it on each, in its transaction. */
-  function releaseFromIncident(tx: Executor, actor: Actor, incidentId: string, ids: string[]) {
-    return recordOnReports(tx, actor, incidentId, ids, false);
-  }
-
-  /** Report ids for keys (RPT-0042) or ids; unknown ones, and hidden ones, are NOT_FOUND. */
-  async function resolveReportRefs(tx: Executor, actor: Actor, refs: string[]): Promise<string[]> {
-    const ids: string[] = [];
-    for (const ref of refs) {
-      const report = /^RPT-\d+$/.test(ref)
-        ? await findReportByKey(tx, ref)
-        : await findReportById(tx, ref);
-      if (!report || !(await maySeeReport(tx, deps.incidents, actor, report)))
-        throw new AppError('NOT_FOUND', `Report ${ref} was not found`, {
-          errors: [{ field: 'reportIds', message: `${ref} is not a report Stopline knows` }],
-        });
-      ids.push(report.id);
-    }
-    return [...new Set(ids)];
-  }
-
-  /**
-   * An incident (opened or linked on the incidents side) handles these reports: record it on each
-   * report inside the incident's transaction. Unknown ids or reports already handled elsewhere
-   * refuse the whole change.
-   */
-  function markHandledByIncident(tx: Executor, actor: Actor, incidentId: string, ids: string[]) {
-    return recordOnReports(tx, actor, incidentId, ids, true);
-  }
-
-  /** Linked: each report now follows the incident; unlinked: those that did no longer do. */
-  async function recordOnReports(
-    tx: Executor,
-    actor: Actor,
-    incidentId: string,
-    reportIds: string[],
-    linked: boolean,
-  ): Promise<void> {
-    const now = deps.clock.now();
-    for (const reportId of reportIds) {
-      const report = await findReportById(tx, reportId);
-      if (!report && linked) throw notFound(`Report ${reportId}`);
-      if (!report || linked === (report.incidentId === incidentId)) continue;
-      const events = rules.changeIncidentLink(report, incidentId, linked);
-      await recordChange(tx, deps, report, events, actor.userId, now);
-    }
+    else await inTransaction(db, (tx) => links.release(tx, actor, incidentId, [report.id]));
   }
 
   /**
@@ -346,9 +298,6 @@ export function createTriage(deps: ReportsDeps) {
     closeReport,
     linkIncident,
     unlinkIncident,
-    markHandledByIncident,
-    releaseFromIncident,
-    resolveReportRefs,
     openIncidentFromReport,
     recordPublicUrl,
     updateRemovalTask,
