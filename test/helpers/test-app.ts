@@ -37,8 +37,11 @@ export async function createTestApp(
     config?: Partial<Config>;
     /** Another app's database: a second instance on the same database (PostgreSQL). */
     database?: TestDatabase;
-    /** Stand-ins the container takes (e.g. the DNS inbound mail is checked against). */
-    overrides?: Pick<ContainerOverrides, 'dnsResolver'>;
+    /**
+     * Stand-ins the container takes (e.g. the DNS inbound mail is checked against), and Kysely
+     * plugins on every query (test/helpers/statements.ts records what each statement reads).
+     */
+    overrides?: Pick<ContainerOverrides, 'dnsResolver' | 'databasePlugins'>;
   } = {},
 ): Promise<TestApp> {
   const shared = options.database;

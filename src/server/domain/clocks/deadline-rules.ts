@@ -421,6 +421,23 @@ function sameDeadline(a: Deadline, b: Deadline): boolean {
   );
 }
 
+/** What meets a report's deadlines: every report deadline's `satisfiedBy` is drawn from these. */
+export const REPORT_DEADLINES_MET_BY = ['report.acknowledged'] as const;
+
+/**
+ * Whether a report's events can change its deadlines: one meets a deadline, closes the report
+ * (its clocks stop) or changes the emergency (the acknowledgment is planned again). Others leave
+ * the clocks alone, and the clocks are not read for them.
+ */
+export function mayChangeReportClocks(eventTypes: readonly string[]): boolean {
+  const changing: readonly string[] = [
+    ...REPORT_DEADLINES_MET_BY,
+    'report.closed',
+    'report.emergency_changed',
+  ];
+  return eventTypes.some((type) => changing.includes(type));
+}
+
 /** The reporter acknowledgment: received + reporters.acknowledgeWithin, met by acknowledging. */
 export function reporterAcknowledgment(
   reportId: string,
@@ -442,7 +459,7 @@ export function reporterAcknowledgment(
     nextFireAt: null,
     pausedAt: null,
     responsibleId: null,
-    satisfiedBy: ['report.acknowledged'],
+    satisfiedBy: [...REPORT_DEADLINES_MET_BY],
     metAt: null,
     metBy: null,
   };

@@ -19,6 +19,7 @@ import { bypassesQuietHours, type Policy } from '../policy/index.ts';
 import {
   firstStageAfter,
   fireTime,
+  mayChangeReportClocks,
   planCustomerNotice,
   planDeadlines,
   reporterAcknowledgment,
@@ -205,6 +206,7 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
     events: readonly NewEvent[],
     at: number,
   ): Promise<NewEvent[]> {
+    if (!mayChangeReportClocks(events.map((e) => e.type))) return [];
     const out: NewEvent[] = [];
     const closed = events.some((e) => e.type === 'report.closed');
     // Raised or lowered emergency: the acknowledgment is due at the new time, from receipt.
