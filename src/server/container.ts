@@ -260,6 +260,11 @@ async function assemble(
     clocks: { setBreachStages: clocks.setBreachStages },
     // The legal role hears of a suspected breach through notifications (the only outbox writer).
     notices: { tellLegal: notifications.tellLegal },
+    // Notices to the people affected are e-mailed by notifications' outbox, after their approval.
+    mail: {
+      tellAffectedPeople: notifications.tellAffectedPeople,
+      findDeliveries: notifications.findDeliveries,
+    },
   });
   const live = createLiveModule({
     db,
@@ -332,6 +337,7 @@ async function assemble(
     notifications,
     accounts,
     mail,
+    breach,
   });
   let closed = false;
   return {

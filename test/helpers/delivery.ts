@@ -20,7 +20,11 @@ export interface SmtpReceiver {
   restart(): Promise<void>;
 }
 
-export async function startSmtpReceiver(port = 0): Promise<SmtpReceiver> {
+export async function startSmtpReceiver(
+  port = 0,
+  /** Recipients this server refuses at RCPT TO (a mailbox that does not exist), 550. */
+  refuses: (address: string) => boolean = () => false,
+): Promise<SmtpReceiver> {
   const received: ParsedMail[] = [];
   let server: SMTPServer;
   const listen = (on: number) =>
@@ -33,6 +37,10 @@ export async function startSmtpReceiver(port = 0): Promise<SmtpReceiver> {
           if (auth.username === 'stopline' && auth.password === 'smtp-secret-pw')
             callback(null, { user: auth.username });
           else callback(new Error('Invalid username or password'));
+        },
+        onRcptTo(address, _session, callback) {
+          if (refuses(address.address)) callback(new Error('550 5.1.1 No such mailbox here'));
+          else callback();
         },
         onData(stream, _session, callback) {
           simpleParser(stream).then(

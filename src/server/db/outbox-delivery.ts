@@ -261,3 +261,30 @@ export async function retryDeadMessage(db: Executor, id: string, now: number): P
   await announceEnqueued(db);
   return true;
 }
+
+/** Where each of these messages stands, by idempotency key (a key never enqueued is absent). */
+export async function findDeliveriesByKeys(
+  db: Executor,
+  keys: readonly string[],
+): Promise<Map<string, Pick<OutboxEntry, 'status' | 'attempts' | 'lastError' | 'deliveredAt'>>> {
+  const found = new Map<
+    string,
+    Pick<OutboxEntry, 'status' | 'attempts' | 'lastError' | 'deliveredAt'>
+  >();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db
+      .selectFrom('outbox')
+      .select(['idempotency_key', 'status', 'attempts', 'last_error', 'delivered_at'])
+      .where('idempotency_key', 'in', keys.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      found.set(r.idempotency_key, {
+        status: r.status,
+        attempts: Number(r.attempts),
+        lastError: r.last_error,
+        deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
+      });
+    }
+  }
+  return found;
+}

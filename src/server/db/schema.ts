@@ -595,6 +595,38 @@ export interface BreachSubmissionsTable {
   recorded_at: number;
 }
 
+/** A breach notice: a draft for the authority or for individuals, approved, then sent. */
+export interface BreachNoticesTable {
+  id: string;
+  breach_id: string;
+  audience: string;
+  regime_id: string;
+  stage_id: string;
+  subject: string;
+  body: string;
+  status: string;
+  sha256: string | null;
+  drafted_at: number;
+  drafted_by: string | null;
+  approved_at: number | null;
+  approved_by: string | null;
+  sent_at: number | null;
+  recipients: number | null;
+}
+
+/** A person a breach notice goes to, from an imported CSV (personal data; removed by retention). */
+export interface BreachContactsTable {
+  id: string;
+  breach_id: string;
+  line: number;
+  name: string;
+  email: string;
+  /** The row's other columns, as given, by header (JSON). */
+  fields_json: string;
+  imported_at: number;
+  imported_by: string | null;
+}
+
 /** A post-mortem (learning subject): one per incident. */
 export interface PostmortemsTable {
   id: string;
@@ -710,6 +742,8 @@ export interface Database {
   breaches: BreachesTable;
   breach_determinations: BreachDeterminationsTable;
   breach_submissions: BreachSubmissionsTable;
+  breach_notices: BreachNoticesTable;
+  breach_contacts: BreachContactsTable;
   postmortems: PostmortemsTable;
   postmortem_sections: PostmortemSectionsTable;
   postmortem_follow_ups: PostmortemFollowUpsTable;

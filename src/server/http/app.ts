@@ -15,6 +15,7 @@ import type { LiveFeed } from '../workers/live-feed.ts';
 import { newId } from '../ids.ts';
 import { auditRoutes } from './api/audit-routes.ts';
 import { breachRoutes } from './api/breach-routes.ts';
+import { breachNoticeRoutes } from './api/breach-notice-routes.ts';
 import { healthRoutes } from './api/health-routes.ts';
 import { incidentLifecycleRoutes } from './api/incident-lifecycle-routes.ts';
 import { incidentsRoutes } from './api/incidents-routes.ts';
@@ -126,6 +127,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(notificationRoutes, { notifications: services.notifications });
   await app.register(deadlinesRoutes, { clocks, clock });
   await app.register(breachRoutes, { breach: services.breach, policy: () => deps.policy.policy });
+  await app.register(breachNoticeRoutes, {
+    breach: services.breach,
+    policy: () => deps.policy.policy,
+  });
   await app.register(metricsRoutes, { clocks, clock });
   await app.register(reportIntakeRoutes, { reports, config });
   await app.register(reportRoutes, { reports });

@@ -1,6 +1,6 @@
 // The background work of one instance, built in one place: the scheduler fires deadlines, the
 // outbox worker delivers notices, the live feed fans committed changes out to open streams (and
-// wakes the outbox worker), housekeeping sweeps expired credentials. `serve` starts them once the
+// wakes the outbox worker), housekeeping sweeps expired credentials and breach contact lists past retention. `serve` starts them once the
 // server listens and stops them after the last request; tests drive them directly (tick,
 // deliverDue, subscribe) without starting the loops. The inbound SMTP listener (when
 // STOPLINE_SMTP_IN_PORT is set) starts with `listen`.
@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db, Dialect } from '../db/schema.ts';
 import type { AccountsModule } from '../domain/accounts/index.ts';
+import type { BreachModule } from '../domain/breach/index.ts';
 import type { ClocksModule } from '../domain/clocks/index.ts';
 import type { LiveModule } from '../domain/live/index.ts';
 import type { MailModule } from '../domain/mail/index.ts';
@@ -47,6 +48,8 @@ export interface WorkersPorts {
   notifications: Pick<NotificationsModule, 'findEndpoint'>;
   accounts: Pick<AccountsModule, 'sweepExpired'>;
   mail: Pick<MailModule, 'receiveMessage'>;
+  /** Breach contact lists past the policy's retention are deleted. */
+  breach: Pick<BreachModule, 'sweepContacts'>;
 }
 
 /** Housekeeping runs at start and then this often. */
@@ -99,12 +102,17 @@ export function createWorkers(ports: WorkersPorts) {
       : null;
   let housekeeping: NodeJS.Timeout | null = null;
 
-  /** Expired sessions, sign-in flows, links and counters are deleted (see accounts). */
+  /** Expired sessions, sign-in flows, links and counters are deleted (see accounts), and breach
+   * contact lists past their retention (see breach). */
   function startHousekeeping(): NodeJS.Timeout {
     const sweep = () =>
       ports.accounts
         .sweepExpired()
         .then((removed) => logger.info({ removed }, 'housekeeping: expired credentials removed'))
+        .then(() => ports.breach.sweepContacts())
+        .then((people) =>
+          logger.info({ people }, 'housekeeping: breach contact lists past retention removed'),
+        )
         .catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed'));
     void sweep();
     const timer = setInterval(() => void sweep(), HOUSEKEEPING_EVERY_MS);

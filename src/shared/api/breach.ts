@@ -9,6 +9,8 @@ import {
   RISK_LEVELS,
   RISK_LIKELIHOODS,
   RISK_SEVERITIES,
+  NOTICE_STATUSES,
+  STAGE_AUDIENCES,
   SUBMISSION_PARTS,
 } from '../domain/breach.ts';
 import { Time, TimeInput } from './times.ts';
@@ -109,6 +111,71 @@ export const RecordSubmission = z.object({
 });
 export type RecordSubmission = z.output<typeof RecordSubmission>;
 
+/** A new draft notice for a stage: its text is written from the record for the stage's audience. */
+export const DraftNotice = z.object({
+  regimeId: z.string().min(1).max(40),
+  stageId: z.string().min(1).max(40),
+});
+export type DraftNotice = z.output<typeof DraftNotice>;
+
+export const EditNotice = z.object({
+  subject: z.string().trim().min(1, 'must not be empty').max(250),
+  /** For the people affected, {name} becomes each person's name when it is sent. */
+  text: z.string().trim().min(1, 'must not be empty').max(100_000),
+});
+export type EditNotice = z.output<typeof EditNotice>;
+
+export const SendNotice = z.object({
+  /** Required when the stage is already due: why it is late. */
+  delayReasons: z.string().max(20_000).default(''),
+});
+
+export const NoticeRef = z.object({
+  ref: z.string().min(1).max(100),
+  noticeId: z.string().uuid('must be a notice id'),
+});
+
+export const NoticeJson = z.object({
+  id: z.string(),
+  audience: z.enum(STAGE_AUDIENCES),
+  regimeId: z.string(),
+  stageId: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  /** draft (editable), approved (frozen, may go out), sent (to the people affected). */
+  status: z.enum(NOTICE_STATUSES),
+  /** SHA-256 of the approved subject and text (subject, blank line, text). */
+  sha256: z.string().nullable(),
+  draftedAt: Time,
+  draftedBy: z.string().nullable(),
+  approvedAt: Time.nullable(),
+  approvedBy: z.string().nullable(),
+  sentAt: Time.nullable(),
+  recipients: z.number().int().nullable(),
+});
+
+export const ContactImportResponse = z.object({
+  /** How many people are on the list now (the import replaces the earlier list). */
+  imported: z.number().int(),
+  header: z.array(z.string()),
+  /** Lines left out, with why (no address, a repeated address). */
+  refused: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  /** Lines whose bytes were not UTF-8: kept, with U+FFFD in their place. */
+  brokenEncodingLines: z.array(z.number().int()),
+});
+
+export const DeliveryJson = z.object({
+  line: z.number().int(),
+  name: z.string(),
+  email: z.string(),
+  /** not_sent, pending, sending, delivered or dead (given up after the retries). */
+  status: z.string(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  deliveredAt: Time.nullable(),
+});
+export const DeliveriesResponse = z.object({ items: z.array(DeliveryJson) });
+
 export const SubmissionJson = z.object({
   regimeId: z.string(),
   stageId: z.string(),
@@ -185,6 +252,7 @@ export const BreachDetailsJson = z.object({
   contactPoint: z.string(),
   determinations: z.array(DeterminationJson),
   submissions: z.array(SubmissionJson),
+  notices: z.array(NoticeJson),
 });
 
 export const BreachResponse = z.object({

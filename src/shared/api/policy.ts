@@ -2,7 +2,12 @@
 // Durations are given twice: `ms` for programs and `text` ("15m") as the policy file spells them.
 // Times are ISO 8601 (UTC). Optional durations the policy leaves out are null.
 import { z } from 'zod';
-import { DETERMINATION_KINDS, STAGE_CALENDARS, WEEKDAYS } from '../domain/breach.ts';
+import {
+  DETERMINATION_KINDS,
+  STAGE_AUDIENCES,
+  STAGE_CALENDARS,
+  WEEKDAYS,
+} from '../domain/breach.ts';
 import { VERIFIED_STEPS } from '../domain/incidents.ts';
 
 export const DurationJson = z.object({
@@ -120,6 +125,8 @@ export const PolicyResponse = z.object({
   /** Personal-data breaches: the regimes that apply, their stages and the holiday calendars. */
   breach: z.object({
     description: z.string(),
+    /** Imported contact lists are deleted this many days after their notice went out. */
+    contactListRetentionDays: z.number().int(),
     calendars: z.array(
       z.object({
         id: z.string(),
@@ -150,6 +157,8 @@ export const PolicyResponse = z.object({
             calendar: z.enum(STAGE_CALENDARS),
             holidayCalendar: z.string().nullable(),
             recipient: z.string(),
+            /** authority, individuals (e-mailed in batches) or public. */
+            audience: z.enum(STAGE_AUDIENCES),
             content: z.array(z.string()),
             phased: z.boolean(),
           }),

@@ -44,6 +44,14 @@ export type RiskLikelihood = (typeof RISK_LIKELIHOODS)[number];
 export const RISK_SEVERITIES = ['low', 'medium', 'high'] as const;
 export type RiskSeverity = (typeof RISK_SEVERITIES)[number];
 
+/** Who a stage's notice is for: an authority, the people affected (e-mailed), the public. */
+export const STAGE_AUDIENCES = ['authority', 'individuals', 'public'] as const;
+export type StageAudience = (typeof STAGE_AUDIENCES)[number];
+
+/** A notice's life: drafted and edited, approved by the legal role (frozen), sent. */
+export const NOTICE_STATUSES = ['draft', 'approved', 'sent'] as const;
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
+
 /** Parts of a phased submission: the first, more information, the last. */
 export const SUBMISSION_PARTS = ['initial', 'additional', 'final'] as const;
 export type SubmissionPart = (typeof SUBMISSION_PARTS)[number];

@@ -16,6 +16,7 @@ import * as breaches from './2026-12-03-0002-breaches.ts';
 import * as postmortems from './2026-12-03-0010-postmortems.ts';
 import * as followUps from './2026-12-03-0011-follow-ups.ts';
 import * as inboundMail from './2026-12-03-0020-inbound-mail.ts';
+import * as breachNotices from './2026-12-03-0021-breach-notices.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-03-0010-postmortems': postmortems,
   '2026-12-03-0011-follow-ups': followUps,
   '2026-12-03-0020-inbound-mail': inboundMail,
+  '2026-12-03-0021-breach-notices': breachNotices,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

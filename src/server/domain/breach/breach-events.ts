@@ -6,6 +6,7 @@ import type { BreachFields } from '../../../shared/api/breach.ts';
 import type {
   BreachStatus,
   DeterminationKind,
+  StageAudience,
   SubmissionPart,
 } from '../../../shared/domain/breach.ts';
 
@@ -37,6 +38,22 @@ export interface BreachEventData {
     late: boolean;
     delayReasons: string;
   };
+  /** A notice drafted from the record for a stage's audience (the text as generated). */
+  'breach.notice_drafted': {
+    noticeId: string;
+    audience: StageAudience;
+    regimeId: string;
+    stageId: string;
+    subject: string;
+    text: string;
+  };
+  'breach.notice_edited': { noticeId: string; subject: string; text: string };
+  /** Approved by the legal role: the text is frozen and its hash kept; it may now go out. */
+  'breach.notice_approved': { noticeId: string; sha256: string };
+  /** Sent to the people affected, one e-mail each through the notifications outbox. */
+  'breach.notice_sent': { noticeId: string; recipients: number };
+  /** A contact list imported: how many people and the file's hash (the people are not logged). */
+  'breach.contacts_imported': { count: number; sha256: string };
 }
 
 export type BreachEventType = keyof BreachEventData;
@@ -46,6 +63,11 @@ export const BREACH_EVENT_TYPES = [
   'breach.status_changed',
   'breach.determined',
   'breach.submitted',
+  'breach.notice_drafted',
+  'breach.notice_edited',
+  'breach.notice_approved',
+  'breach.notice_sent',
+  'breach.contacts_imported',
 ] as const satisfies readonly BreachEventType[];
 
 export type BreachEvent = {

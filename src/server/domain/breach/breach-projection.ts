@@ -4,12 +4,12 @@ import { appendAndProject, type Projector } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { BreachEvent, RecordedBreachEvent } from './breach-events.ts';
 import { riskLevel } from './breach-rules.ts';
-import { applyBreachEvent, type BreachState } from './breach-state.ts';
+import { applyBreachEvent, type BreachNotice, type BreachState } from './breach-state.ts';
 
 const breachProjector: Projector<BreachEvent, BreachState> = {
   streamType: 'breach',
   apply: applyBreachEvent,
-  project: (tx, event, _after, breachId) => projectEvent(tx, breachId, event),
+  project: (tx, event, after, breachId) => projectEvent(tx, breachId, event, after),
   finish: (tx, before, after, _recorded, breachId) => writeBreachRow(tx, breachId, before, after),
 };
 
@@ -24,8 +24,22 @@ export function appendToBreach(
   return appendAndProject(tx, breachProjector, breachId, state, events, actorId, at);
 }
 
-async function projectEvent(tx: Executor, breachId: string, event: RecordedBreachEvent) {
+async function projectEvent(
+  tx: Executor,
+  breachId: string,
+  event: RecordedBreachEvent,
+  after: BreachState,
+) {
   const { at, actorId } = event;
+  if (event.type.startsWith('breach.notice_')) {
+    const noticeId = (event.data as { noticeId: string }).noticeId;
+    await writeNoticeRow(
+      tx,
+      breachId,
+      after.notices.find((n) => n.id === noticeId)!,
+    );
+    return;
+  }
   if (event.type === 'breach.determined') {
     await tx
       .insertInto('breach_determinations')
@@ -64,6 +78,42 @@ async function projectEvent(tx: Executor, breachId: string, event: RecordedBreac
       })
       .execute();
   }
+}
+
+/** A notice's row, written whole from its state after the event. */
+async function writeNoticeRow(tx: Executor, breachId: string, n: BreachNotice) {
+  const row = {
+    subject: n.subject,
+    body: n.text,
+    status: n.status,
+    sha256: n.sha256,
+    approved_at: n.approvedAt,
+    approved_by: n.approvedBy,
+    sent_at: n.sentAt,
+    recipients: n.recipients,
+  };
+  const found = await tx
+    .selectFrom('breach_notices')
+    .select('id')
+    .where('id', '=', n.id)
+    .executeTakeFirst();
+  if (found) {
+    await tx.updateTable('breach_notices').set(row).where('id', '=', n.id).execute();
+    return;
+  }
+  await tx
+    .insertInto('breach_notices')
+    .values({
+      id: n.id,
+      breach_id: breachId,
+      audience: n.audience,
+      regime_id: n.regimeId,
+      stage_id: n.stageId,
+      drafted_at: n.draftedAt,
+      drafted_by: n.draftedBy,
+      ...row,
+    })
+    .execute();
 }
 
 /** The breach's own row, written whole from the state after the events. */

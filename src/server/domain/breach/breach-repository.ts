@@ -2,6 +2,8 @@
 import type {
   BreachStatus,
   DeterminationKind,
+  NoticeStatus,
+  StageAudience,
   SubmissionPart,
 } from '../../../shared/domain/breach.ts';
 import type { Executor } from '../../db/schema.ts';
@@ -30,6 +32,13 @@ export async function findBreachByIncident(
     .selectAll()
     .where('breach_id', '=', row.id)
     .orderBy('seq')
+    .execute();
+  const notices = await executor
+    .selectFrom('breach_notices')
+    .selectAll()
+    .where('breach_id', '=', row.id)
+    .orderBy('drafted_at')
+    .orderBy('id')
     .execute();
   return {
     id: row.id,
@@ -63,6 +72,22 @@ export async function findBreachByIncident(
       recordedBy: s.recorded_by,
       recordedAt: Number(s.recorded_at),
       seq: Number(s.seq),
+    })),
+    notices: notices.map((n) => ({
+      id: n.id,
+      audience: n.audience as StageAudience,
+      regimeId: n.regime_id,
+      stageId: n.stage_id,
+      subject: n.subject,
+      text: n.body,
+      status: n.status as NoticeStatus,
+      sha256: n.sha256,
+      draftedAt: Number(n.drafted_at),
+      draftedBy: n.drafted_by,
+      approvedAt: n.approved_at === null ? null : Number(n.approved_at),
+      approvedBy: n.approved_by,
+      sentAt: n.sent_at === null ? null : Number(n.sent_at),
+      recipients: n.recipients === null ? null : Number(n.recipients),
     })),
   };
 }

@@ -21,6 +21,8 @@ import { appendToBreach } from './breach-projection.ts';
 import { findBreachByIncident, findIncidentIds, listBreaches } from './breach-repository.ts';
 import { registerCsv, registerEntry, type RegisterEntry } from './breach-register.ts';
 import * as rules from './breach-rules.ts';
+import { createNoticeUseCases, type BreachMail } from './notice-service.ts';
+import { draftNotice, draftsCalledFor } from './notice-rules.ts';
 import type { BreachState } from './breach-state.ts';
 
 /** What the breach subject needs of incidents: one incident as this actor may see it. */
@@ -81,6 +83,8 @@ export interface BreachServiceDeps {
   incidents: BreachIncidents;
   clocks: BreachClocks;
   notices: BreachNotices;
+  /** E-mail to the people affected and its delivery status (notifications). */
+  mail: BreachMail;
 }
 
 /** A breach record as one caller may see it. */
@@ -170,7 +174,11 @@ export function createBreachService(deps: BreachServiceDeps) {
     });
   }
 
+  const notices = createNoticeUseCases(deps, { load, view, syncDeadlines });
+
   return {
+    ...notices,
+
     /**
      * The register: every breach record of the incidents this actor may see, notified or not,
      * with its decisions and reasons; needs breach.read.
@@ -266,13 +274,18 @@ export function createBreachService(deps: BreachServiceDeps) {
         const { incident, state } = await load(tx, actor, ref);
         const now = clock.now();
         const events = rules.recordDetermination(state, input, now);
-        const after = await appendToBreach(tx, state.id, state, events, actor.userId, now);
+        const decided = await appendToBreach(tx, state.id, state, events, actor.userId, now);
+        // A stage for the people affected that this starts (high risk) gets its first draft.
+        const drafts = draftsCalledFor(state, decided, deps.policy().breach).flatMap((stage) =>
+          draftNotice(decided, deps.policy().breach, stage, incident.key, newId()),
+        );
+        const after = await appendToBreach(tx, state.id, decided, drafts, actor.userId, now);
         // A determination is a decision of the incident too: on its decision log, with no reasons.
-        const decided = after.determinations.at(-1)!;
+        const determination = after.determinations.at(-1)!;
         await deps.incidents.recordDecision(
           tx,
           state.incidentId,
-          { ...rules.determinationDecision(decided), decidedBy: deciderOf(actor) },
+          { ...rules.determinationDecision(determination), decidedBy: deciderOf(actor) },
           actor.userId,
           now,
         );

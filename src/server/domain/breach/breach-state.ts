@@ -1,6 +1,11 @@
 // A breach record's state: the reduction of its events. The projection writes the same state to
 // rows, and the repository reads it back; a property of the design, tested on both databases.
-import type { BreachStatus, DeterminationKind } from '../../../shared/domain/breach.ts';
+import type {
+  BreachStatus,
+  DeterminationKind,
+  NoticeStatus,
+  StageAudience,
+} from '../../../shared/domain/breach.ts';
 import type { BreachEventData, BreachFacts, RecordedBreachEvent } from './breach-events.ts';
 
 export interface Determination {
@@ -19,6 +24,25 @@ export type Submission = BreachEventData['breach.submitted'] & {
   seq: number;
 };
 
+export interface BreachNotice {
+  id: string;
+  audience: StageAudience;
+  regimeId: string;
+  stageId: string;
+  subject: string;
+  text: string;
+  status: NoticeStatus;
+  /** The approved text's SHA-256 (null while a draft). */
+  sha256: string | null;
+  draftedAt: number;
+  draftedBy: string | null;
+  approvedAt: number | null;
+  approvedBy: string | null;
+  sentAt: number | null;
+  /** How many people it was sent to. */
+  recipients: number | null;
+}
+
 export interface BreachState {
   id: string;
   incidentId: string;
@@ -32,6 +56,8 @@ export interface BreachState {
   determinations: Determination[];
   /** Every submission in the order recorded. */
   submissions: Submission[];
+  /** Drafted notices, oldest first. */
+  notices: BreachNotice[];
 }
 
 export function applyBreachEvent(
@@ -51,6 +77,7 @@ export function applyBreachEvent(
       updatedAt: event.at,
       determinations: [],
       submissions: [],
+      notices: [],
     };
   }
   if (!state) throw new Error(`${event.type} before breach.opened on ${breachId}`);
@@ -81,7 +108,44 @@ export function applyBreachEvent(
           { ...event.data, recordedBy: event.actorId, recordedAt: event.at, seq: event.seq },
         ],
       };
+    case 'breach.notice_drafted': {
+      const { noticeId, ...d } = event.data;
+      const notice: BreachNotice = {
+        id: noticeId,
+        ...d,
+        status: 'draft',
+        sha256: null,
+        draftedAt: event.at,
+        draftedBy: event.actorId,
+        approvedAt: null,
+        approvedBy: null,
+        sentAt: null,
+        recipients: null,
+      };
+      return { ...next, notices: [...state.notices, notice] };
+    }
+    case 'breach.notice_edited': {
+      const { noticeId, subject, text } = event.data;
+      return { ...next, notices: changeNotice(state, noticeId, { subject, text }) };
+    }
+    case 'breach.notice_approved': {
+      const { noticeId, sha256 } = event.data;
+      const approved = { status: 'approved' as const, sha256 };
+      const by = { approvedAt: event.at, approvedBy: event.actorId };
+      return { ...next, notices: changeNotice(state, noticeId, { ...approved, ...by }) };
+    }
+    case 'breach.notice_sent': {
+      const { noticeId, recipients } = event.data;
+      const sent = { status: 'sent' as const, sentAt: event.at, recipients };
+      return { ...next, notices: changeNotice(state, noticeId, sent) };
+    }
+    case 'breach.contacts_imported':
+      return next;
   }
+}
+
+function changeNotice(state: BreachState, id: string, change: Partial<BreachNotice>) {
+  return state.notices.map((n) => (n.id === id ? { ...n, ...change } : n));
 }
 
 export function reduceBreach(

@@ -22,6 +22,7 @@ export {
 } from './notification-service.ts';
 export {
   enqueueDeadlineEvent,
+  type AffectedPersonNotice,
   enqueueUserNotice,
   LINE_STOP_ROLES,
   type NoticeStaffMember,

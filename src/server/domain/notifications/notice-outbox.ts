@@ -237,3 +237,36 @@ export async function enqueueReportReceipt(
 ): Promise<void> {
   await enqueueReporterEmail(tx, notice, reportReceiptText(notice));
 }
+
+/** A notice to one person affected by a personal-data breach, at the address they were listed with. */
+export interface AffectedPersonNotice {
+  address: string;
+  subject: string;
+  text: string;
+  /** Unique per notice and person; a repeated enqueue with the same key is ignored. */
+  idempotencyKey: string;
+}
+
+/**
+ * Enqueues a breach notice to each person affected, in the caller's transaction: one e-mail each,
+ * plain text as approved. They are not users: no preferences, quiet hours, Slack or webhooks.
+ */
+export async function enqueueAffectedPeopleNotices(
+  tx: Executor,
+  notices: readonly AffectedPersonNotice[],
+  at: number,
+): Promise<void> {
+  for (const n of notices) {
+    await enqueueMessage(
+      tx,
+      {
+        channel: 'email',
+        recipient: n.address,
+        subject: n.subject,
+        bodyText: n.text,
+        idempotencyKey: n.idempotencyKey,
+      },
+      at,
+    );
+  }
+}

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import {
+  findDeliveriesByKeys,
   findOutboxEntry,
   listAttempts,
   listOutbox,
@@ -21,6 +22,7 @@ import type { Permission } from '../../../shared/domain/permissions.ts';
 import { can, type Actor } from '../actor.ts';
 import { recordAudit, type SecretBox } from '../accounts/index.ts';
 import {
+  enqueueAffectedPeopleNotices,
   enqueueLineStoppedNotice,
   enqueueReporterNotice,
   enqueueReportReceipt,
@@ -159,6 +161,13 @@ export function createNotificationsService(deps: NotificationsDeps) {
     /** The automatic receipt for a report that came by e-mail (in the transaction that files it). */
     sendReportReceipt: (tx: Executor, notice: ReportReceiptNotice) =>
       enqueueReportReceipt(tx, notice),
+
+    /** A breach notice to the people affected, one e-mail each (in the caller's transaction). */
+    tellAffectedPeople: enqueueAffectedPeopleNotices,
+
+    /** Where each message stands (pending, sending, delivered, dead), by idempotency key. */
+    findDeliveries: (executor: Executor, keys: readonly string[]) =>
+      findDeliveriesByKeys(executor, keys),
 
     /** For the delivery worker: the endpoint with its signing secret opened. */
     async findEndpoint(id: string): Promise<WebhookEndpoint | null> {

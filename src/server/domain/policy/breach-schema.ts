@@ -3,7 +3,12 @@
 // holiday calendars business days skip. Regimes are data the team owns, not code.
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
-import { DETERMINATION_KINDS, STAGE_CALENDARS, WEEKDAYS } from '../../../shared/domain/breach.ts';
+import {
+  DETERMINATION_KINDS,
+  STAGE_CALENDARS,
+  STAGE_AUDIENCES,
+  WEEKDAYS,
+} from '../../../shared/domain/breach.ts';
 
 const id = z
   .string()
@@ -58,6 +63,12 @@ export const RegimeStage = z.strictObject({
   holidayCalendar: id.optional(),
   /** Who receives the submission: the supervisory authority, the CSIRT, the people affected. */
   recipient: text(200),
+  /**
+   * authority (default) and public: submitted outside Stopline (a portal, a press release) and
+   * recorded; individuals: the people affected, e-mailed in batches from an imported contact list.
+   * The drafts are written for this audience (plain language for individuals).
+   */
+  audience: z.enum(STAGE_AUDIENCES).default('authority'),
   /** What the submission must contain, item by item. */
   content: z.array(text(300)).min(1, 'needs at least one item'),
   /** The submission may be made in parts (initial, additional, final). */
@@ -84,6 +95,15 @@ export const Breach = z
     ),
     calendars: z.array(HolidayCalendar).default([]),
     regimes: z.array(Regime).default([]),
+    /**
+     * Imported contact lists are personal data: they are deleted this many days after the last
+     * notice to them was sent (or after the record was closed or found not to be a breach).
+     */
+    contactListRetentionDays: z
+      .number({ error: 'must be a whole number of days above 0' })
+      .int('must be a whole number of days above 0')
+      .positive('must be a whole number of days above 0')
+      .default(30),
   })
   .superRefine((breach, ctx) => {
     const issue = (path: (string | number)[], message: string) =>

@@ -68,6 +68,12 @@ export function presentBreach(view: BreachView, policy: Policy): BreachResponse 
         recordedBy: s.recordedBy,
         recordedAt: presentTime(s.recordedAt),
       })),
+      notices: details.notices.map((n) => ({
+        ...n,
+        draftedAt: presentTime(n.draftedAt),
+        approvedAt: presentTime(n.approvedAt),
+        sentAt: presentTime(n.sentAt),
+      })),
     },
   };
 }

@@ -122,6 +122,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
     },
     breach: {
       description: policy.breach.description,
+      contactListRetentionDays: policy.breach.contactListRetentionDays,
       calendars: policy.breach.calendars.map((c) => ({
         ...c,
         description: c.description ?? null,
