@@ -111,6 +111,19 @@ export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>)
     });
   }
 
+  /** The people on the record's list; the read is on the audit trail (personal data). */
+  async function readPeople(tx: Executor, actor: Actor, ref: string) {
+    const { state } = await steps.load(tx, actor, ref);
+    const people = await contacts.listContacts(tx, state.id);
+    await recordPersonalDataRead(tx, {
+      actor,
+      at: clock.now(),
+      subject: { type: 'breach', id: state.id },
+      fields: ['contacts'],
+    });
+    return { state, people };
+  }
+
   return {
     /** A new draft for a stage, written from the record's fields for its audience. */
     draftNotice: (actor: Actor, ref: string, input: { regimeId: string; stageId: string }) =>
@@ -203,15 +216,8 @@ export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>)
     async listDeliveries(actor: Actor, ref: string, noticeId: string | null): Promise<Delivery[]> {
       demand(actor, 'breach.read');
       return inTransaction(db, async (tx) => {
-        const { state } = await steps.load(tx, actor, ref);
+        const { state, people } = await readPeople(tx, actor, ref);
         if (noticeId !== null) rules.findNotice(state, noticeId);
-        const people = await contacts.listContacts(tx, state.id);
-        await recordPersonalDataRead(tx, {
-          actor,
-          at: clock.now(),
-          subject: { type: 'breach', id: state.id },
-          fields: ['contacts'],
-        });
         const sent =
           noticeId === null
             ? new Map()
@@ -238,14 +244,7 @@ export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>)
     async exportContacts(actor: Actor, ref: string): Promise<string> {
       demand(actor, 'breach.read');
       return inTransaction(db, async (tx) => {
-        const { state } = await steps.load(tx, actor, ref);
-        const people = await contacts.listContacts(tx, state.id);
-        await recordPersonalDataRead(tx, {
-          actor,
-          at: clock.now(),
-          subject: { type: 'breach', id: state.id },
-          fields: ['contacts'],
-        });
+        const { people } = await readPeople(tx, actor, ref);
         const extra = [...new Set(people.flatMap((p) => Object.keys(p.fields)))];
         return csvTable(
           ['line', 'name', 'email', ...extra],
