@@ -1,8 +1,31 @@
 // The policy's promises as deadlines: pure rules from an incident's state, the events just
 // recorded and the policy to the deadlines that should exist, and the fire times of the ladder
 // (reminders at fractions of the time, the breach, then one step up every interval until met).
-import type { IncidentState } from '../incidents/index.ts';
+import type { Criticality, Milestone, TaskStatus } from '../../../shared/domain/incidents.ts';
 import type { Policy } from '../policy/index.ts';
+
+/**
+ * An incident as the clocks plan from it: the fields of the incidents subject's state they read
+ * (the clocks import nothing of incidents; the incidents' state has these fields).
+ */
+export interface ClockIncident {
+  id: string;
+  declaredAt: number;
+  severity: string | null;
+  criticality: Criticality | null;
+  phase: string;
+  ownerId: string | null;
+  /** Waiting for the reporter (policy: the clocks may pause meanwhile). */
+  awaitingReporter: boolean;
+  tasks: readonly {
+    id: string;
+    dueAt: number | null;
+    status: TaskStatus;
+    createdAt: number;
+    assigneeId: string | null;
+  }[];
+  milestones: readonly Milestone[];
+}
 
 export const DEADLINE_KINDS = [
   'reporter_acknowledgment',
@@ -143,18 +166,18 @@ function phaseAt(policy: Policy, phase: string) {
 }
 
 /** Resolved: at or after the policy's "resolved" phase. */
-export function isResolved(state: IncidentState, policy: Policy): boolean {
+export function isResolved(state: ClockIncident, policy: Policy): boolean {
   return phaseAt(policy, state.phase) >= phaseAt(policy, policy.stopTheLine.resolvedAtPhase);
 }
 
-function severityOf(state: IncidentState, policy: Policy) {
+function severityOf(state: ClockIncident, policy: Policy) {
   const id = state.severity ?? policy.criticality.defaultSeverity.non_critical;
   return (
     policy.severities.find((s) => s.id === id) ?? policy.severities[policy.severities.length - 1]!
   );
 }
 
-function isCritical(state: IncidentState, policy: Policy) {
+function isCritical(state: ClockIncident, policy: Policy) {
   if (state.severity !== null) return severityOf(state, policy).critical;
   return state.criticality === 'critical';
 }
@@ -164,7 +187,7 @@ function isCritical(state: IncidentState, policy: Policy) {
  * tell when a recurring clock last restarted); `events` were just recorded at `now`.
  */
 export function wantedIncidentDeadlines(
-  state: IncidentState,
+  state: ClockIncident,
   policy: Policy,
   history: readonly Deadline[],
   events: readonly RecordedEvent[],
@@ -292,7 +315,7 @@ export function wantedIncidentDeadlines(
 }
 
 /** A task deadline ends met when its task is done. */
-export function taskDone(state: IncidentState): (d: Deadline) => boolean {
+export function taskDone(state: ClockIncident): (d: Deadline) => boolean {
   return (d) =>
     d.kind === 'task_due' && state.tasks.some((t) => t.id === d.ref && t.status === 'done');
 }

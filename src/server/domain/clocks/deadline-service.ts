@@ -2,7 +2,6 @@
 // its change, fire a claimed deadline (event on the subject's stream + notices to each person on
 // their channels, naming the subject as far as each may see it; one transaction), list them, and
 // mark one met by hand with a reason.
-import type { NewEvent } from '../../db/event-store.ts';
 import type { Db, Dialect, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
@@ -10,11 +9,12 @@ import { newId } from '../../ids.ts';
 import type { Clock } from '../../clock.ts';
 import type { Actor, NoticeReader } from '../actor.ts';
 import {
-  incidentEvent,
+  clockEvent,
+  type ClockEvent,
   type DeadlineEventData,
-  type IncidentEvent,
-  type IncidentState,
-} from '../incidents/index.ts';
+  type DeadlineStep,
+  type SubjectEvent,
+} from './deadline-events.ts';
 import { bypassesQuietHours, type Policy } from '../policy/index.ts';
 import {
   firstStageAfter,
@@ -26,6 +26,7 @@ import {
   stageStep,
   taskDone,
   wantedIncidentDeadlines,
+  type ClockIncident,
   type CustomerNotice,
   type Deadline,
   type RecordedEvent,
@@ -66,7 +67,7 @@ export interface ClockIncidents {
   recordClockEvents(
     tx: Executor,
     incidentId: string,
-    events: IncidentEvent[],
+    events: ClockEvent<'incident'>[],
     at: number,
   ): Promise<boolean>;
   /** The incidents' keys (INC-…), by id. */
@@ -89,7 +90,7 @@ export interface ClockReports {
   recordClockEvents(
     tx: Executor,
     reportId: string,
-    events: NewEvent[],
+    events: ClockEvent<'report'>[],
     at: number,
   ): Promise<boolean>;
   /** The reports' keys (RPT-…), by id. */
@@ -158,15 +159,15 @@ async function applyPlan(
 export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
   async function afterIncidentChange(
     tx: Executor,
-    state: IncidentState,
+    state: ClockIncident,
     policy: Policy,
-    events: readonly IncidentEvent[],
+    events: readonly SubjectEvent[],
     now: number,
-  ): Promise<IncidentEvent[]> {
+  ): Promise<ClockEvent<'incident'>[]> {
     const recorded: RecordedEvent[] = events.map((e) => ({
       type: e.type,
-      data: e.data as unknown as Record<string, unknown>,
-      visibility: e.visibility,
+      data: e.data as Record<string, unknown>,
+      visibility: e.visibility ?? 'internal',
     }));
     // Breach stages are planned by the breach subject (setBreachStages), not by incident changes.
     const history = (await repo.listSubjectDeadlines(tx, state.id)).filter(
@@ -186,7 +187,7 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
     });
     await applyPlan(tx, plan, now, state);
     return plan.met.map((d) =>
-      incidentEvent('incident.deadline_met', eventData(d, { metBy: d.metBy ?? 'unknown' })),
+      clockEvent('incident', 'deadline_met', eventData(d, { metBy: d.metBy ?? 'unknown' })),
     );
   }
 
@@ -203,11 +204,11 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
   async function reportEvents(
     tx: Executor,
     reportId: string,
-    events: readonly NewEvent[],
+    events: readonly SubjectEvent[],
     at: number,
-  ): Promise<NewEvent[]> {
+  ): Promise<ClockEvent<'report'>[]> {
     if (!mayChangeReportClocks(events.map((e) => e.type))) return [];
-    const out: NewEvent[] = [];
+    const out: ClockEvent<'report'>[] = [];
     const closed = events.some((e) => e.type === 'report.closed');
     // Raised or lowered emergency: the acknowledgment is due at the new time, from receipt.
     const replanned = events.find((e) => e.type === 'report.emergency_changed');
@@ -215,7 +216,7 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
       if (d.status !== 'pending' && d.status !== 'paused') continue;
       const meeting = events.find((e) => d.satisfiedBy.includes(e.type));
       if (replanned && d.kind === 'reporter_acknowledgment' && !meeting) {
-        const dueAt = Number(replanned.data['acknowledgeDueAt']);
+        const dueAt = Number((replanned.data as { acknowledgeDueAt?: unknown }).acknowledgeDueAt);
         const policy = deps.policy();
         const moved: Deadline = { ...d, dueAt };
         moved.stage = firstStageAfter(moved, at, policy);
@@ -224,12 +225,7 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
       } else if (meeting) {
         const met: Deadline = { ...d, status: 'met', metAt: at, metBy: meeting.type };
         await repo.saveDeadline(tx, { ...met, nextFireAt: null }, at);
-        out.push({
-          type: 'report.deadline_met',
-          visibility: 'internal',
-          actorId: null,
-          data: { ...eventData(d, { metBy: meeting.type }) },
-        });
+        out.push(clockEvent('report', 'deadline_met', eventData(d, { metBy: meeting.type })));
       } else if (closed) {
         await repo.saveDeadline(tx, { ...d, status: 'cancelled', nextFireAt: null }, at);
       }
@@ -278,20 +274,15 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
   async function recordOnSubject(
     tx: Executor,
     d: Deadline,
-    type: 'deadline_reminded' | 'deadline_breached' | 'deadline_escalated' | 'deadline_met',
+    type: DeadlineStep,
     data: DeadlineEventData,
     at: number,
   ) {
     if (d.subjectType === 'incident') {
-      const events = [incidentEvent(`incident.${type}`, data)];
+      const events = [clockEvent('incident', type, data)];
       return deps.incidents.recordClockEvents(tx, d.subjectId, events, at);
     }
-    return deps.reports.recordClockEvents(
-      tx,
-      d.subjectId,
-      [{ type: `report.${type}`, visibility: 'internal', actorId: null, data: { ...data } }],
-      at,
-    );
+    return deps.reports.recordClockEvents(tx, d.subjectId, [clockEvent('report', type, data)], at);
   }
 
   /** The ladder of a deadline: its incident's own policy version, else the policy in force. */
@@ -402,7 +393,7 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       await deps.incidents.recordClockEvents(
         tx,
         incidentId,
-        met.map((d) => incidentEvent('incident.deadline_met', eventData(d, { metBy: d.metBy }))),
+        met.map((d) => clockEvent('incident', 'deadline_met', eventData(d, { metBy: d.metBy }))),
         now,
       );
     }

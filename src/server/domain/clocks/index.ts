@@ -41,4 +41,12 @@ export {
   type Deadline,
   type DeadlineKind,
 } from './deadline-rules.ts';
+export {
+  clockEvent,
+  type ClockEvent,
+  type DeadlineEventData,
+  type DeadlineStep,
+  type SubjectEvent,
+} from './deadline-events.ts';
+export type { ClockIncident } from './deadline-rules.ts';
 export type { DeadlineMeasures, Durations, ShareMet } from './measure-rules.ts';

@@ -10,6 +10,7 @@ import type {
   TaskType,
 } from '../../../shared/domain/incidents.ts';
 import type { Recorded } from '../../db/event-store.ts';
+import type { DeadlineEventData } from '../clocks/index.ts';
 import type { Visibility } from '../../db/schema.ts';
 import type { PanelMember } from './incident-state.ts';
 
@@ -125,19 +126,6 @@ export interface IncidentEventData {
   'incident.deadline_breached': DeadlineEventData;
   'incident.deadline_escalated': DeadlineEventData;
   'incident.deadline_met': DeadlineEventData;
-}
-
-export interface DeadlineEventData {
-  deadlineId: string;
-  kind: string;
-  dueAt: number;
-  /** Who was told (user ids), for reminders and escalations. */
-  notified?: string[];
-  /** The escalation level told, for breaches and escalations. */
-  level?: string;
-  /** What met it: an event type, or "manual" with the reason. */
-  metBy?: string;
-  reason?: string;
 }
 
 export type IncidentEventType = keyof IncidentEventData;

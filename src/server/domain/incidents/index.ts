@@ -30,7 +30,6 @@ export {
   incidentEvent,
   type IncidentEvent,
   type IncidentEventType,
-  type DeadlineEventData,
 } from './incident-events.ts';
 export type { IncidentAudience } from './incident-repository.ts';
 export type { IncidentFlag } from './role-rules.ts';

@@ -1,19 +1,18 @@
 // Clock events (acknowledgment reminders, breach, escalations) on a report's stream, written by
 // the scheduler in its own transaction at the report's current version.
-import type { NewEvent } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
-import { fromClockEvent } from './report-events.ts';
+import type { ReportClockEvent } from './report-events.ts';
 import { appendToReport } from './report-projection.ts';
 import { findReportById } from './report-repository.ts';
 
 export async function recordReportClockEvents(
   tx: Executor,
   reportId: string,
-  events: NewEvent[],
+  events: readonly ReportClockEvent[],
   at: number,
 ): Promise<boolean> {
   const report = await findReportById(tx, reportId);
   if (!report || events.length === 0) return false;
-  await appendToReport(tx, report.id, report, events.map(fromClockEvent), null, at);
+  await appendToReport(tx, report.id, report, events, null, at);
   return true;
 }

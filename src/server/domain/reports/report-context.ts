@@ -3,7 +3,6 @@
 // appendToReport in the use case's transaction, at the loaded version).
 import type { Transaction } from 'kysely';
 import type { Clock } from '../../clock.ts';
-import type { NewEvent } from '../../db/event-store.ts';
 import type { Database, Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -14,7 +13,7 @@ import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { AttachmentStore } from './attachment-store.ts';
 import { getVisibleReport, type ReportIncidents } from './access-service.ts';
 import { findReportByKey } from './report-repository.ts';
-import { fromClockEvent, toNewEvent, type ReportEvent } from './report-events.ts';
+import type { ReportClockEvent, ReportEvent } from './report-events.ts';
 import type { Report } from './report-state.ts';
 import { appendToReport } from './report-projection.ts';
 import type { AuditRecord } from '../audit/index.ts';
@@ -59,15 +58,16 @@ export interface ReporterNotices {
   sendReportReceipt(tx: Executor, notice: ReportReceiptNotice): Promise<void>;
 }
 
+/** What the reports subject needs of the clocks, in the transaction of each change. */
 export interface ReportClockHook {
   reportReceived(tx: Executor, reportId: string, receivedAt: number, dueAt: number): Promise<void>;
-  /** The report's deadlines after these events; returns clock events to record with them. */
+  /** The report's deadlines after these events; returns the clock events to record with them. */
   reportEvents(
     tx: Executor,
     reportId: string,
-    events: readonly NewEvent[],
+    events: readonly ReportEvent[],
     at: number,
-  ): Promise<NewEvent[]>;
+  ): Promise<ReportClockEvent[]>;
 }
 
 /** What the incidents subject is given to open an incident from a report. */
@@ -115,9 +115,8 @@ export async function recordChange(
   at: number,
 ): Promise<Report> {
   if (events.length === 0) return report;
-  const logged = events.map((e) => toNewEvent(e, actorId));
-  const clockEvents = (await deps.clocks?.reportEvents(tx, report.id, logged, at)) ?? [];
-  const all = [...events, ...clockEvents.map(fromClockEvent)];
+  const clockEvents = (await deps.clocks?.reportEvents(tx, report.id, events, at)) ?? [];
+  const all = [...events, ...clockEvents];
   return appendToReport(tx, report.id, report, all, actorId, at);
 }
 

@@ -12,7 +12,7 @@ import type {
 } from '../../../shared/domain/reports.ts';
 import type { NewEvent, StoredEvent } from '../../db/event-store.ts';
 import type { Visibility } from '../../db/schema.ts';
-import type { DeadlineEventData } from '../incidents/index.ts';
+import type { DeadlineEventData } from '../clocks/index.ts';
 
 export type CloseResolution = (typeof CLOSE_RESOLUTIONS)[number];
 export type MessageType = (typeof MESSAGE_TYPES)[number];
@@ -185,8 +185,5 @@ export function toNewEvent(event: ReportEvent, actorId: string | null): NewEvent
   };
 }
 
-/** An event the clocks decided (the ReportClockHook port speaks the log's shape). */
-export function fromClockEvent(event: NewEvent): ReportEvent {
-  if (!isClockEvent(event.type)) throw new Error(`the clocks may not record ${event.type}`);
-  return { type: event.type, data: event.data } as unknown as ReportEvent;
-}
+/** The events the clocks record on a report (a reminder, the breach, escalations, met). */
+export type ReportClockEvent = Extract<ReportEvent, { type: `report.deadline_${string}` }>;
