@@ -239,6 +239,7 @@ async function assemble(
     pageCreatedAt: async () =>
       (await migrationAppliedAt(db, dialect, STATUS_PAGE_MIGRATION, config.pgSchema)) ??
       clock.now(),
+    policy: () => policy.policy,
     // Staff see a public incident's link to an internal one only where they may see that one.
     incidents: { findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref) },
     // A published update is a notice to the customers of the internal incident it speaks for.

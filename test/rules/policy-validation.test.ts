@@ -137,6 +137,17 @@ describe('a policy file with a mistake is refused, naming the line and the field
     ]);
   });
 
+  it('four-eyes publishing for a severity the policy does not have is refused', () => {
+    const text = withChange('      severities: []\n', '      severities: [P0, SEV9]\n');
+    expect(problemsOf(text)).toEqual([
+      {
+        line: lineOf(text, '[P0, SEV9]'),
+        path: 'communications.publishing.fourEyes.severities[1]',
+        message: '"SEV9" is not one of the severities (P0, P1, P2)',
+      },
+    ]);
+  });
+
   it('the severity proposed for a critical decision must itself be critical', () => {
     const text = withChange('    critical: P1\n', '    critical: P2\n');
     expect(problemsOf(text)).toContainEqual({

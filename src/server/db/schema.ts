@@ -534,6 +534,27 @@ export interface StatusIncidentsTable {
   version: number;
 }
 
+/** A text for the public page waiting for a second person (four-eyes); never public itself. */
+export interface StatusDraftsTable {
+  id: string;
+  /** The public incident it updates; null: it opens a new one. */
+  public_incident_id: string | null;
+  /** The incident's version the draft was written against. */
+  incident_version: number | null;
+  content_json: string;
+  content_hash: string;
+  /** pending | published | rejected */
+  state: string;
+  drafted_by: string | null;
+  drafted_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  reason: string | null;
+  published_incident_id: string | null;
+  published_update_id: string | null;
+  version: number;
+}
+
 export interface StatusIncidentComponentsTable {
   incident_id: string;
   component_id: string;
@@ -765,6 +786,7 @@ export interface Database {
   status_incidents: StatusIncidentsTable;
   status_incident_components: StatusIncidentComponentsTable;
   status_incident_updates: StatusIncidentUpdatesTable;
+  status_drafts: StatusDraftsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -28,6 +28,7 @@ import { sessionRoutes } from './api/session-routes.ts';
 import { staffRoutes } from './api/staff-routes.ts';
 import { setupRoutes } from './api/setup-routes.ts';
 import { streamRoutes } from './api/stream-routes.ts';
+import { statusDraftRoutes } from './api/status-draft-routes.ts';
 import { statusRoutes } from './api/status-routes.ts';
 import { statuspageRoutes } from './api/statuspage-routes.ts';
 import { learningRoutes } from './api/learning-routes.ts';
@@ -142,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config,
   });
   await app.register(statusRoutes, { status: services.status, baseUrl: config.baseUrl });
+  await app.register(statusDraftRoutes, { status: services.status, baseUrl: config.baseUrl });
   await app.register(statuspageRoutes, {
     status: services.status,
     baseUrl: config.baseUrl,

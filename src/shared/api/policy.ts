@@ -183,6 +183,16 @@ export const PolicyResponse = z.object({
       authorMayApprove: z.boolean(),
     }),
   }),
+  /** The public status page: what needs a second person, and the reminders to the writer. */
+  communications: z.object({
+    description: z.string(),
+    publishing: z.object({
+      /** Public incidents speaking for these severities, or of these impacts, need approval. */
+      fourEyes: z.object({ severities: z.array(z.string()), impacts: z.array(z.string()) }),
+      /** Shown to whoever writes for customers, in the policy's own words. */
+      reminders: z.array(z.string()),
+    }),
+  }),
 });
 export type PolicyResponse = z.infer<typeof PolicyResponse>;
 

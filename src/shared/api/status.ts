@@ -139,3 +139,78 @@ export const UpdatePublicIncident = z.object({
 export const PublicIncidentListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+// Four-eyes publishing: a draft written by one member of staff, published when another approves.
+
+export const StatusDraftRef = z.object({ id });
+
+/** A draft: a new public incident (publicIncidentId null) or an update on an existing one. */
+export const CreateStatusDraft = z.object({
+  /** The public incident to update; null (or left out) opens a new one. */
+  publicIncidentId: id.nullable().default(null),
+  /** A new incident's name (required then), or a new name published with the update. */
+  name: text(300).optional(),
+  impact: ImpactEnum.optional(),
+  /** A new incident only: when it began, if earlier than now. */
+  startedAt: TimeInput.nullable().optional(),
+  /** A new incident only: the internal incident (key or id) it speaks for; staff only. */
+  internalIncident: z.string().min(1).max(100).nullable().optional(),
+  status: PublicIncidentStatusEnum.default('investigating'),
+  /** Markdown, published exactly as written once approved. */
+  body: text(20_000),
+  displayAt: TimeInput.nullable().default(null),
+  components: z.array(ComponentSetting).max(200).default([]),
+  reopen: z.boolean().default(false),
+});
+
+export const DraftStageEnum = z.enum(['pending', 'published', 'rejected']);
+
+export const StatusDraft = z.object({
+  id: z.string(),
+  /** pending until a second person approves (published) or rejects it. */
+  stage: DraftStageEnum,
+  /** The public incident it updates; null: it opens a new one. */
+  publicIncidentId: z.string().nullable(),
+  /** The incident's version it was written against: approving needs the incident unchanged. */
+  incidentVersion: z.number().int().nullable(),
+  /** A new incident's name, impact, start and (to those who may see it) internal incident. */
+  opens: z
+    .object({
+      name: z.string(),
+      impact: ImpactEnum,
+      startedAt: Time.nullable(),
+      internalIncident: z.object({ id: z.string(), key: z.string() }).nullable(),
+    })
+    .nullable(),
+  /** A new name or impact for an existing incident, published with the update. */
+  changes: z.object({ name: z.string().optional(), impact: ImpactEnum.optional() }),
+  update: z.object({
+    status: PublicIncidentStatusEnum,
+    body: z.string(),
+    displayAt: Time.nullable(),
+    components: z.array(z.object({ componentId: z.string(), status: ComponentStatusEnum })),
+    reopen: z.boolean(),
+  }),
+  /** sha256 of the content as recorded: what the approver approves. */
+  contentHash: z.string(),
+  draftedBy: z.string().nullable(),
+  draftedAt: Time,
+  decidedBy: z.string().nullable(),
+  decidedAt: Time.nullable(),
+  /** Why it was rejected. */
+  reason: z.string().nullable(),
+  publishedIncidentId: z.string().nullable(),
+  publishedUpdateId: z.string().nullable(),
+  version: z.number().int(),
+});
+export const StatusDraftList = z.object({ items: z.array(StatusDraft) });
+
+export const StatusDraftListQuery = z.object({
+  stage: DraftStageEnum.optional(),
+  publicIncidentId: id.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const RejectStatusDraft = z.object({ reason: text(2000) });
+
+export const ApprovedStatusDraft = z.object({ draft: StatusDraft, incident: PublicIncident });

@@ -17,6 +17,7 @@ import * as postmortems from './2026-12-03-0010-postmortems.ts';
 import * as followUps from './2026-12-03-0011-follow-ups.ts';
 import * as inboundMail from './2026-12-03-0020-inbound-mail.ts';
 import * as breachNotices from './2026-12-03-0021-breach-notices.ts';
+import * as statusDrafts from './2026-12-03-0030-status-drafts.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-03-0011-follow-ups': followUps,
   '2026-12-03-0020-inbound-mail': inboundMail,
   '2026-12-03-0021-breach-notices': breachNotices,
+  '2026-12-03-0030-status-drafts': statusDrafts,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -254,7 +254,14 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
    */
   async function findIncidentSight(executor: Executor, actor: Actor, ref: string) {
     const state = await repo.findIncidentState(executor, ref);
-    return state && { id: state.id, key: state.key, visible: isVisibleTo(state, actor) };
+    return (
+      state && {
+        id: state.id,
+        key: state.key,
+        visible: isVisibleTo(state, actor),
+        severity: state.severity,
+      }
+    );
   }
 
   async function resolveReports(tx: Executor, actor: Actor, refs: string[]): Promise<string[]> {

@@ -54,6 +54,7 @@ export {
   type Learning,
   type PostmortemSection,
 } from './learning-schema.ts';
+export { type Communications, type Publishing } from './communications-schema.ts';
 export {
   parsePolicyFragment,
   isPolicyFragment,

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { VERIFIED_STEPS } from '../../../shared/domain/incidents.ts';
 import { Breach } from './breach-schema.ts';
+import { Communications } from './communications-schema.ts';
 import { Learning } from './learning-schema.ts';
 import { parseDuration } from './duration.ts';
 
@@ -303,6 +304,8 @@ export const PolicyDocument = z
     breach: Breach.prefault({}),
     /** Post-mortems: the template and its review (Kundo step 8's questions when left out). */
     learning: Learning.prefault({}),
+    /** The public status page: four-eyes publishing and the reminders to the writer. */
+    communications: Communications.prefault({}),
   })
   .superRefine((policy, ctx) => {
     const severityIds = new Set<string>();
@@ -361,6 +364,9 @@ export const PolicyDocument = z
     );
     policy.roles.forEach((role, i) =>
       role.requiredFor.forEach((s, j) => severityRef(s, ['roles', i, 'requiredFor', j])),
+    );
+    policy.communications.publishing.fourEyes.severities.forEach((s, i) =>
+      severityRef(s, ['communications', 'publishing', 'fourEyes', 'severities', i]),
     );
     unique(
       policy.phases.map((p) => p.id),

@@ -1,27 +1,35 @@
 // The status subject's public surface: the public status page and the communications published
-// on it (components, public incidents and their updates).
-import {
-  createStatusService,
-  type StatusModule,
-  type StatusModulePorts,
-} from './status-service.ts';
+// on it (components, public incidents and their updates, and the drafts a second person approves).
+import { createDraftService } from './draft-service.ts';
+import { createPublishing, type StatusModulePorts } from './publishing.ts';
+import { createStatusService } from './status-service.ts';
 
 /** Builds the status subject from the narrow ports it declares (StatusModulePorts). */
-export function createStatusModule(ports: StatusModulePorts): StatusModule {
-  return createStatusService(ports);
+export function createStatusModule(ports: StatusModulePorts) {
+  const publishing = createPublishing(ports);
+  return {
+    ...createStatusService(ports, publishing),
+    ...createDraftService(ports, publishing),
+  };
 }
+
+export type StatusModule = ReturnType<typeof createStatusModule>;
 
 export type {
   IncidentChanges,
   PublicIncident,
   PublicPage,
   ShownComponent,
+} from './status-service.ts';
+export type {
   StaffIncidentView,
   StatusClocks,
   StatusIncidentLinks,
-  StatusModule,
   StatusModulePorts,
-} from './status-service.ts';
+} from './publishing.ts';
+export type { ApprovedDraft, DraftInput } from './draft-service.ts';
+export type { DraftContent } from './draft-events.ts';
+export type { DraftStage, StatusDraftState } from './draft-state.ts';
 export type { StatusComponent, StatusUpdate, PublicIncidentState } from './status-state.ts';
 export type { AffectedComponent } from './status-events.ts';
 export type { NewComponent, NewPublicIncident, UpdateInput } from './status-rules.ts';

@@ -1,64 +1,23 @@
 // Status page use cases, one transaction each: load, let the rules decide, record the events (the
 // projection writes the tables). Staff manage the components and publish public incidents; the
 // public reads never carry the link to an internal incident.
-import type { Clock } from '../../clock.ts';
-import type { Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
 import type { ComponentStatus, IncidentImpact } from '../../../shared/domain/status.ts';
 import type { ComponentFields } from './status-events.ts';
+import { assertMayPublishAlone } from './draft-rules.ts';
+import type { Publishing, StaffIncidentView, StatusModulePorts } from './publishing.ts';
 import { appendToCatalogue, appendToPublicIncident } from './status-projection.ts';
 import * as repo from './status-repository.ts';
 import * as rules from './status-rules.ts';
 import type { ComponentCatalogue, PublicIncidentState, StatusComponent } from './status-state.ts';
 
-/** What the status page needs of the incidents subject: an internal incident as a person sees it. */
-export interface StatusIncidentLinks {
-  /** By id or key; null when there is no such incident. */
-  findSight(
-    tx: Executor,
-    actor: Actor,
-    ref: string,
-  ): Promise<{ id: string; key: string; visible: boolean } | null>;
-}
-
-/**
- * What the status page needs of the clocks: a published update on a public incident that speaks
- * for an internal incident is a notice to its customers (the first notice or the next update, or
- * with `postmortem` the final report), met on the internal incident's clocks in the same
- * transaction.
- */
-export interface StatusClocks {
-  customerNoticePublished(
-    tx: Executor,
-    internalIncidentId: string,
-    notice: 'update' | 'final_report',
-    metBy: string,
-    now: number,
-  ): Promise<void>;
-}
-
-export interface StatusModulePorts {
-  db: Db;
-  clock: Clock;
-  /** When the status page came into being here: what a page nothing was ever recorded on says. */
-  pageCreatedAt(): Promise<number>;
-  incidents: StatusIncidentLinks;
-  clocks: StatusClocks;
-}
-
 /** A public incident as anyone may read it: nothing of the internal incident, nor who wrote. */
 export type PublicIncident = Omit<PublicIncidentState, 'internalIncidentId' | 'updates'> & {
   updates: Omit<PublicIncidentState['updates'][number], 'createdBy'>[];
 };
-
-/** A public incident as staff read it: the internal link only for those who may see it. */
-export interface StaffIncidentView {
-  incident: PublicIncidentState;
-  internalIncident: { id: string; key: string } | null;
-}
 
 /** A component with what the page shows for it now. */
 export interface ShownComponent extends StatusComponent {
@@ -88,16 +47,12 @@ export function toPublicIncident(state: PublicIncidentState): PublicIncident {
   return { ...rest, updates: updates.map(({ createdBy: __, ...u }) => u) };
 }
 
-export function createStatusService(ports: StatusModulePorts) {
+export function createStatusService(ports: StatusModulePorts, publishing: Publishing) {
   const { db, clock } = ports;
   /** The page's creation time, once known (it does not change). */
   let pageCreatedAt: number | undefined;
-
-  async function loadIncident(tx: Executor, id: string): Promise<PublicIncidentState> {
-    const state = await repo.findPublicIncident(tx, id);
-    if (!state) throw new AppError('NOT_FOUND', 'Public incident was not found');
-    return state;
-  }
+  const { loadIncident, linkTarget, fourEyesFacts, staffView } = publishing;
+  const rulesInForce = () => ports.policy().communications.publishing;
 
   function checkVersion(state: PublicIncidentState, expected: number | undefined) {
     if (expected !== undefined && expected !== state.version) {
@@ -107,45 +62,6 @@ export function createStatusService(ports: StatusModulePorts) {
         { expectedVersion: expected, currentVersion: state.version },
       );
     }
-  }
-
-  /** The internal incident to link, which the person linking must be allowed to see. */
-  async function linkTarget(tx: Executor, actor: Actor, ref: string | null) {
-    if (ref === null) return null;
-    const sight = await ports.incidents.findSight(tx, actor, ref);
-    if (!sight || !sight.visible) {
-      throw new AppError('VALIDATION', 'There is no incident with this key that you may see', {
-        errors: [{ field: 'internalIncident', message: 'no incident with this key or id' }],
-      });
-    }
-    return { id: sight.id, key: sight.key };
-  }
-
-  /** The published update meets the internal incident's customer clocks, if it speaks for one. */
-  async function meetClocks(tx: Executor, state: PublicIncidentState, now: number) {
-    const update = state.updates[state.updates.length - 1];
-    if (state.internalIncidentId === null || !update) return;
-    const notice = update.status === 'postmortem' ? 'final_report' : 'update';
-    await ports.clocks.customerNoticePublished(
-      tx,
-      state.internalIncidentId,
-      notice,
-      'status.update_published',
-      now,
-    );
-  }
-
-  async function staffView(
-    ex: Executor,
-    actor: Actor,
-    state: PublicIncidentState,
-  ): Promise<StaffIncidentView> {
-    if (state.internalIncidentId === null) return { incident: state, internalIncident: null };
-    const sight = await ports.incidents.findSight(ex, actor, state.internalIncidentId);
-    return {
-      incident: sight?.visible ? state : { ...state, internalIncidentId: null },
-      internalIncident: sight?.visible ? { id: sight.id, key: sight.key } : null,
-    };
   }
 
   async function changeCatalogue(
@@ -201,16 +117,10 @@ export function createStatusService(ports: StatusModulePorts) {
       const id = newId();
       return inTransaction(db, async (tx) => {
         const now = clock.now();
-        const [catalogue, others] = await Promise.all([
-          repo.loadCatalogue(tx),
-          repo.listUnresolvedComponentStatuses(tx),
-        ]);
-        const events = rules.openPublicIncident(catalogue, others, input, newId(), now);
         const target = await linkTarget(tx, actor, input.internalIncident);
-        let state = await appendToPublicIncident(tx, id, null, events, actor.userId, now);
-        const link = rules.linkInternalIncident(state, target);
-        state = await appendToPublicIncident(tx, id, state, link, actor.userId, now);
-        await meetClocks(tx, state, now);
+        const facts = await fourEyesFacts(tx, actor, target?.id ?? null, input.impact);
+        assertMayPublishAlone(rulesInForce(), facts);
+        const state = await publishing.publishNew(tx, actor, id, input, target, now);
         return staffView(tx, actor, state);
       });
     },
@@ -225,13 +135,9 @@ export function createStatusService(ports: StatusModulePorts) {
         const now = clock.now();
         const state = await loadIncident(tx, id);
         checkVersion(state, expectedVersion);
-        const [catalogue, others] = await Promise.all([
-          repo.loadCatalogue(tx),
-          repo.listUnresolvedComponentStatuses(tx, id),
-        ]);
-        const events = rules.publishUpdate(state, catalogue, others, input, newId(), now);
-        const after = await appendToPublicIncident(tx, id, state, events, actor.userId, now);
-        await meetClocks(tx, after, now);
+        const facts = await fourEyesFacts(tx, actor, state.internalIncidentId, state.impact);
+        assertMayPublishAlone(rulesInForce(), facts);
+        const after = await publishing.publishOn(tx, actor, state, {}, input, now);
         return staffView(tx, actor, after);
       });
     },
@@ -247,6 +153,15 @@ export function createStatusService(ports: StatusModulePorts) {
         const state = await loadIncident(tx, id);
         checkVersion(state, expectedVersion);
         const events = rules.changePublicIncident(state, changes);
+        if (events.length > 0) {
+          // A new name or impact is published text: four-eyes before and after the change.
+          const impact = changes.impact ?? state.impact;
+          assertMayPublishAlone(
+            rulesInForce(),
+            await fourEyesFacts(tx, actor, state.internalIncidentId, state.impact),
+            await fourEyesFacts(tx, actor, state.internalIncidentId, impact),
+          );
+        }
         if (changes.internalIncident !== undefined) {
           const target = await linkTarget(tx, actor, changes.internalIncident);
           // Only someone who may see the incident linked now may change the link.
@@ -312,5 +227,3 @@ export function createStatusService(ports: StatusModulePorts) {
     },
   };
 }
-
-export type StatusModule = ReturnType<typeof createStatusService>;

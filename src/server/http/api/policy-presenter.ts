@@ -147,6 +147,16 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
         sections: policy.learning.postmortem.sections.map((s) => ({ ...s })),
       },
     },
+    communications: {
+      description: policy.communications.description,
+      publishing: {
+        fourEyes: {
+          severities: [...policy.communications.publishing.fourEyes.severities],
+          impacts: [...policy.communications.publishing.fourEyes.impacts],
+        },
+        reminders: [...policy.communications.publishing.reminders],
+      },
+    },
   };
 }
 

@@ -3,11 +3,13 @@ import type { z } from 'zod';
 import type {
   PublicIncident,
   StatusComponent as StatusComponentSchema,
+  StatusDraft as StatusDraftSchema,
 } from '../../../shared/api/status.ts';
 import type {
   ShownComponent,
   StaffIncidentView,
   StatusComponent,
+  StatusDraftState,
 } from '../../domain/status/index.ts';
 import { presentTime } from './time-presenter.ts';
 
@@ -59,5 +61,27 @@ export function presentStaffIncident(
     })),
     internalIncident: view.internalIncident,
     url: new URL(publicIncidentPath(i.id), baseUrl).href,
+  };
+}
+
+export function presentStatusDraft(d: StatusDraftState): z.input<typeof StatusDraftSchema> {
+  const { opens, changes, update } = d.content;
+  return {
+    id: d.id,
+    stage: d.stage,
+    publicIncidentId: d.publicIncidentId,
+    incidentVersion: d.incidentVersion,
+    opens: opens && { ...opens, startedAt: presentTime(opens.startedAt) },
+    changes,
+    update: { ...update, displayAt: presentTime(update.displayAt) },
+    contentHash: d.contentHash,
+    draftedBy: d.draftedBy,
+    draftedAt: presentTime(d.draftedAt),
+    decidedBy: d.decidedBy,
+    decidedAt: presentTime(d.decidedAt),
+    reason: d.reason,
+    publishedIncidentId: d.publishedIncidentId,
+    publishedUpdateId: d.publishedUpdateId,
+    version: d.version,
   };
 }
