@@ -5,13 +5,7 @@ import type { IdentityVerificationInput, StaffMessageInput } from '../../../shar
 import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
 import { notifyReporter, recordChange, staffUseCase, type ReportsDeps } from './report-context.ts';
-import {
-  deletePortalSessionsOf,
-  insertMessage,
-  insertVerification,
-  listMessages,
-  logAccess,
-} from './report-repository.ts';
+import { deletePortalSessionsOf, listMessages, logAccess } from './report-repository.ts';
 import * as rules from './report-rules.ts';
 import { hashSecret, newSecret } from './portal-secrets.ts';
 
@@ -28,15 +22,6 @@ export function createConversation(deps: ReportsDeps) {
       const toReporter = input.kind === 'to_reporter';
       const messageType = toReporter ? input.messageType : null;
       const events = rules.staffMessage(report, deps.policy(), id, input);
-      await insertMessage(tx, {
-        id,
-        report_id: report.id,
-        kind: input.kind,
-        message_type: messageType,
-        body: input.body,
-        author_id: actor.userId,
-        created_at: now,
-      });
       await recordChange(tx, deps, report, events, actor.userId, now);
       if (toReporter) {
         await notifyReporter(
@@ -64,13 +49,7 @@ export function createConversation(deps: ReportsDeps) {
 
   function recordIdentityVerification(actor: Actor, key: string, input: IdentityVerificationInput) {
     return useCase(actor, 'reports.verify_identity', key, async (tx, report, now) => {
-      const id = await insertVerification(tx, {
-        report_id: report.id,
-        method: input.method,
-        note: input.note ?? null,
-        verified_by: actor.userId,
-        verified_at: now,
-      });
+      const id = newId();
       await recordChange(tx, deps, report, rules.verifyIdentity(id, input), actor.userId, now);
       return {
         id,

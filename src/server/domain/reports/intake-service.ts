@@ -19,14 +19,8 @@ import { newId } from '../../ids.ts';
 import type { ReportsDeps } from './report-context.ts';
 import type { AttachmentSummary } from './report-events.ts';
 import { appendToReport } from './report-projection.ts';
-import {
-  findReportById,
-  insertAttachment,
-  insertMessage,
-  type AttachmentRecord,
-} from './report-repository.ts';
+import { findReportById, insertAttachment, type AttachmentRecord } from './report-repository.ts';
 import { recordChange } from './report-context.ts';
-import { insertRequestedTask } from './removal-service.ts';
 import type { StagedFile } from './attachment-store.ts';
 import { acknowledgeDueAt, receive, reporterReply } from './report-rules.ts';
 import { hashSecret, newSecret } from './portal-secrets.ts';
@@ -195,10 +189,6 @@ export function createIntake(deps: ReportsDeps) {
         });
         await appendToReport(tx, reportId, null, events, null, receivedAt);
         await insertAttachments(tx, stored.rows);
-        if (removalTaskId && fields.publicUrl) {
-          const task = { id: removalTaskId, reportId, url: fields.publicUrl };
-          await insertRequestedTask(tx, { ...task, recordedBy: 'reporter', at: receivedAt });
-        }
         await deps.clocks?.reportReceived(tx, reportId, receivedAt, dueAt);
         await options.alongside?.(tx, { reportId, key });
         return key;
@@ -293,15 +283,6 @@ export function createIntake(deps: ReportsDeps) {
       return await inTransaction(deps.db, async (tx) => {
         const report = await findReportById(tx, input.reportId);
         if (!report) throw new AppError('NOT_FOUND', 'Report not found');
-        await insertMessage(tx, {
-          id: messageId,
-          report_id: report.id,
-          kind: 'from_reporter',
-          message_type: null,
-          body: input.body,
-          author_id: null,
-          created_at: input.receivedAt,
-        });
         await insertAttachments(tx, stored.rows);
         const events = reporterReply(messageId, input.body, attachmentSummary(stored.rows));
         await recordChange(tx, deps, report, events, null, deps.clock.now());

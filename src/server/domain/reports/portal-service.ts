@@ -27,7 +27,6 @@ import {
   findPortalSession,
   findReportById,
   findReportByKey,
-  insertMessage,
   insertPortalSession,
   listAttachments,
   logAccess,
@@ -182,17 +181,6 @@ export function createPortal(deps: ReportsDeps) {
         await countIntake(tx, deps, input.ip, now);
         const report = await findReportById(tx, reportId);
         if (!report) throw notFound('Report');
-        if (messageId) {
-          await insertMessage(tx, {
-            id: messageId,
-            report_id: reportId,
-            kind: 'from_reporter',
-            message_type: null,
-            body: input.body,
-            author_id: null,
-            created_at: now,
-          });
-        }
         await insertAttachments(tx, stored.rows);
         const events = reporterReply(messageId, input.body, attachmentSummary(stored.rows));
         await recordChange(tx, deps, report, events, null, now);

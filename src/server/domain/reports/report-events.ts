@@ -39,10 +39,12 @@ export interface ReportEventData {
     firstNoticed: string | null;
     affected: string | null;
     preferredLanguage: string | null;
+    /** Where the reporter said the issue was posted publicly (on the report: the first one told). */
     publicUrl: string | null;
     creditConsent: boolean;
     creditName: string | null;
     attachments: AttachmentSummary[];
+    /** Reported as an emergency: the policy's emergency acknowledgment clock applies. */
     emergency: boolean;
     acknowledgeDueAt: number;
   };
@@ -104,10 +106,12 @@ export interface ReportEventData {
  */
 export interface ReportPersonalData {
   'report.received': {
+    /** Personal data: on the row only, never in the log, so it can be erased. */
     contactName: string | null;
     contactEmail: string | null;
     contactPhone: string | null;
     contactPgpKey: string | null;
+    /** SHA-256 (hex) of the reporter's access code; the code itself is never stored. */
     accessCodeHash: string;
   };
   'report.access_code_rotated': { accessCodeHash: string };

@@ -7,6 +7,7 @@ import type {
   Executor,
   PublicRemovalTasksTable,
   ReportAttachmentsTable,
+  ReportIdentityVerificationsTable,
   ReportMessagesTable,
   ReportsTable,
 } from '../../db/schema.ts';
@@ -260,20 +261,9 @@ export async function listMessages(tx: Executor, reportId: string): Promise<Mess
 
 export async function insertVerification(
   tx: Executor,
-  row: {
-    report_id: string;
-    method: string;
-    note: string | null;
-    verified_by: string | null;
-    verified_at: number;
-  },
-): Promise<string> {
-  const id = newId();
-  await tx
-    .insertInto('report_identity_verifications')
-    .values({ id, ...row })
-    .execute();
-  return id;
+  row: Selectable<ReportIdentityVerificationsTable>,
+): Promise<void> {
+  await tx.insertInto('report_identity_verifications').values(row).execute();
 }
 
 export async function listVerifications(tx: Executor, reportId: string) {
@@ -312,10 +302,16 @@ export async function listRemovalTasks(
 
 export async function updateRemovalTask(
   tx: Executor,
+  reportId: string,
   id: string,
   patch: Pick<RemovalTaskRecord, 'status' | 'evidence' | 'updated_at'>,
 ): Promise<void> {
-  await tx.updateTable('public_removal_tasks').set(patch).where('id', '=', id).execute();
+  await tx
+    .updateTable('public_removal_tasks')
+    .set(patch)
+    .where('id', '=', id)
+    .where('report_id', '=', reportId)
+    .execute();
 }
 
 export async function insertPortalSession(

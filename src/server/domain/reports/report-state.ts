@@ -1,35 +1,23 @@
 // The report as use cases, rules and presenters see it: the reduction of its events
 // (report-reducer.ts), as the repository loads it from the row the projection writes.
 import type { ReportStatus } from '../../../shared/api/reports.ts';
+import type { ReportEventData, ReportPersonalData } from './report-events.ts';
 
-export interface Report {
+/** What the reporter sent, as `report.received` records it (the files are listed apart). */
+type Received = Omit<ReportEventData['report.received'], 'attachments'>;
+/** What `report.received` puts on the row only: contact details and the access code's hash. */
+type ReceivedOnRow = ReportPersonalData['report.received'];
+
+/**
+ * The fields of `report.received` and its row-only data, as received (staff may change
+ * `emergency`, `acknowledgeDueAt` and `publicUrl` since), and what the report's later events set.
+ */
+export interface Report extends Received, ReceivedOnRow {
   id: string;
-  key: string;
   status: ReportStatus;
-  summary: string;
-  description: string;
-  stepsToReproduce: string | null;
-  impact: string | null;
-  firstNoticed: string | null;
-  affected: string | null;
-  preferredLanguage: string | null;
-  /** Where the reporter or staff said the issue was posted publicly (the first one told). */
-  publicUrl: string | null;
-  creditConsent: boolean;
-  creditName: string | null;
-  /** Personal data: on the row only, never in the log, so it can be erased. */
-  contactName: string | null;
-  contactEmail: string | null;
-  contactPhone: string | null;
-  contactPgpKey: string | null;
-  /** SHA-256 (hex) of the reporter's access code; the code itself is never stored. */
-  accessCodeHash: string;
   verified: boolean;
   receivedAt: number;
-  acknowledgeDueAt: number;
-  /** Reported or raised as an emergency: the policy's emergency acknowledgment clock applies. */
-  emergency: boolean;
-  /** Who last raised or lowered it (null: as the reporter sent it), and when. */
+  /** Who last raised or lowered the emergency (null: as the reporter sent it), and when. */
   emergencySetBy: string | null;
   emergencySetAt: number | null;
   acknowledgedAt: number | null;

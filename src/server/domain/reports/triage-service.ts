@@ -27,7 +27,6 @@ import {
   listReports,
   listVerifications,
   logAccess,
-  updateRemovalTask as writeRemovalTask,
 } from './report-repository.ts';
 import * as rules from './report-rules.ts';
 import { refuseUnless, type Milestone } from './report-rules.ts';
@@ -241,11 +240,6 @@ export function createTriage(deps: ReportsDeps) {
     return useCase(actor, 'reports.triage', key, async (tx, report, now) => {
       const task = (await listRemovalTasks(tx, report.id)).find((t) => t.id === taskId);
       if (!task) throw notFound('Removal task');
-      await writeRemovalTask(tx, taskId, {
-        status: input.status,
-        evidence: input.evidence ?? null,
-        updated_at: now,
-      });
       const events = rules.updateRemoval(taskId, input);
       await recordChange(tx, deps, report, events, actor.userId, now);
     });
