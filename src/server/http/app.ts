@@ -45,6 +45,7 @@ import { jsonBodyPlugin } from './plugins/json-body-plugin.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
 import { REFERRER_POLICY, securityHeadersPlugin } from './plugins/security-headers-plugin.ts';
 import { metricsRoutes } from './metrics-routes.ts';
+import { routeServices } from './route-services.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -72,7 +73,9 @@ export interface AppDeps {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, clock, services } = deps;
-  const { accounts, incidents, reports, clocks } = services;
+  const { accounts, incidents, reports } = services;
+  // A plugin that declares part of a module is handed only that part (route-services.ts).
+  const narrowed = routeServices(services);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
@@ -107,7 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(problemPlugin, { notFoundPage: sendNotFoundPage });
   await app.register(jsonBodyPlugin);
   await app.register(securityHeadersPlugin, { https: config.baseUrl.startsWith('https:') });
-  await app.register(authPlugin, { accounts, config });
+  await app.register(authPlugin, { ...narrowed.auth, config });
   await app.register(openApiPlugin);
   await app.register(healthRoutes, {
     db: deps.db,
@@ -115,29 +118,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     pgSchema: config.pgSchema,
   });
   await app.register(policyRoutes, { prefix: '/api/v1', policy: services.policy });
-  await app.register(sessionRoutes, { accounts, clock, config });
-  await app.register(oidcRoutes, { accounts, clock, config });
+  await app.register(sessionRoutes, { ...narrowed.session, clock, config });
+  await app.register(oidcRoutes, { ...narrowed.oidc, clock, config });
   await app.register(setupRoutes, { users: accounts.users, config });
-  await app.register(usersRoutes, { accounts });
+  await app.register(usersRoutes, narrowed.users);
   await app.register(tokensRoutes, { tokens: accounts.tokens });
   await app.register(auditRoutes, { audit: services.audit });
   await app.register(incidentsRoutes, { incidents });
-  await app.register(staffRoutes, { accounts, clock });
+  await app.register(staffRoutes, { ...narrowed.staff, clock });
   await app.register(incidentLifecycleRoutes, { incidents });
-  await app.register(lineRoutes, { incidents });
+  await app.register(lineRoutes, narrowed.line);
   await app.register(notificationRoutes, { notifications: services.notifications });
-  await app.register(deadlinesRoutes, { clocks, clock });
+  await app.register(deadlinesRoutes, { ...narrowed.deadlines, clock });
   await app.register(breachRoutes, { breach: services.breach, policy: () => deps.policy.policy });
   await app.register(breachNoticeRoutes, {
     breach: services.breach,
     policy: () => deps.policy.policy,
   });
-  await app.register(metricsRoutes, { clocks, clock });
-  await app.register(reportIntakeRoutes, { reports, config });
+  await app.register(metricsRoutes, { ...narrowed.metrics, clock });
+  await app.register(reportIntakeRoutes, { ...narrowed.reportIntake, config });
   await app.register(reportRoutes, { reports });
   await app.register(streamRoutes, {
-    accounts,
-    live: services.live,
+    ...narrowed.stream,
     liveFeed: deps.workers.liveFeed,
     clock,
     config,
@@ -150,7 +152,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     pageName: config.statusPageName,
   });
   await app.register(learningRoutes, { learning: services.learning, clock });
-  await app.register(publicSite, { reports, accounts, status: services.status, config });
+  await app.register(publicSite, {
+    ...narrowed.publicSite,
+    reports,
+    status: services.status,
+    config,
+  });
   await app.register(consoleApp);
   return app;
 }

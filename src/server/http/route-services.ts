@@ -1,0 +1,41 @@
+// What each route plugin is handed of the services: the modules it declares, and of a module it
+// declares narrowly (`Pick<AccountsModule, 'users'>`) an object with those keys and nothing else,
+// so a route cannot reach the rest at run time, not even through a cast.
+import type { Services } from '../services.ts';
+
+/**
+ * A frozen object with `keys` of `module` and no others; its functions stay bound to `module`
+ * (a use case may call another through `this`).
+ */
+export function only<M extends object, K extends keyof M>(
+  module: M,
+  keys: readonly K[],
+): Readonly<Pick<M, K>> {
+  const narrowed: Partial<Pick<M, K>> = {};
+  for (const key of keys) {
+    const value = module[key];
+    if (value === undefined) throw new Error(`the module has no ${String(key)}`);
+    narrowed[key] = typeof value === 'function' ? value.bind(module) : value;
+  }
+  return Object.freeze(narrowed as Pick<M, K>);
+}
+
+/** The narrowed services of the plugins that declare part of a module (http/app.ts hands them). */
+export function routeServices(services: Services) {
+  const { accounts, incidents, reports, clocks, live } = services;
+  return {
+    auth: { accounts: only(accounts, ['sessions']) },
+    session: { accounts: only(accounts, ['sessions', 'users', 'mfa', 'passwords']) },
+    oidc: { accounts: only(accounts, ['oidc']) },
+    users: { accounts: only(accounts, ['users', 'mfa', 'listRoles']) },
+    staff: { accounts: only(accounts, ['users']) },
+    line: { incidents: only(incidents, ['getLine', 'lineHistory']) },
+    deadlines: {
+      clocks: only(clocks, ['list', 'listForIncident', 'markMet', 'subjectKeys', 'measures']),
+    },
+    metrics: { clocks: only(clocks, ['measures']) },
+    reportIntake: { reports: only(reports, ['checkIntakeAllowed', 'submitReport']) },
+    stream: { accounts: only(accounts, ['sessions']), live: only(live, ['noticesAfter']) },
+    publicSite: { accounts: only(accounts, ['users']) },
+  };
+}
