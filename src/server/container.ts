@@ -1,5 +1,6 @@
 // Composition root: builds the database, clock and services from the configuration. Tests pass
 // overrides (a fake clock) instead of branching inside src/.
+import { createHmac } from 'node:crypto';
 import { promises as dnsPromises } from 'node:dns';
 import { hostname } from 'node:os';
 import type { KyselyPlugin } from 'kysely';
@@ -90,10 +91,18 @@ export async function createContainer(
   const policy = overrides.policy ?? loadPolicyFile(config.policyFile);
   const clock = overrides.clock ?? systemClock;
   // Before the database opens: an unreadable key stops the start with nothing to close.
-  const secretBox = createSecretBox(loadSecretKey(config));
+  const secretKey = loadSecretKey(config);
+  const secretBox = createSecretBox(secretKey);
   const handle: DatabaseHandle = await createDatabase(config, overrides.databasePlugins);
   try {
-    return await assemble(config, overrides, { logger, policy, clock, secretBox, handle });
+    return await assemble(config, overrides, {
+      logger,
+      policy,
+      clock,
+      secretBox,
+      secretKey,
+      handle,
+    });
   } catch (error) {
     await handle.close();
     throw error;
@@ -108,10 +117,11 @@ async function assemble(
     policy: PolicyInForce;
     clock: Clock;
     secretBox: ReturnType<typeof createSecretBox>;
+    secretKey: string | Buffer;
     handle: DatabaseHandle;
   },
 ): Promise<Container> {
-  const { logger, policy, clock, secretBox, handle } = base;
+  const { logger, policy, clock, secretBox, secretKey, handle } = base;
   const { db, dialect } = handle;
   if (overrides.migrate ?? true) {
     const { applied } = await migrateToLatest(db, dialect, config.pgSchema);
@@ -308,6 +318,12 @@ async function assemble(
     limits: {
       attachmentMaxBytes: config.attachmentMaxBytes,
       attachmentMaxCount: config.attachmentMaxCount,
+    },
+    address: config.securityEmail ?? null,
+    // 128 bits from the server key: unguessable, the same on every instance, never stored.
+    replyTokens: {
+      tokenFor: (reportId) =>
+        createHmac('sha256', secretKey).update(`mail-reply:${reportId}`).digest('hex').slice(0, 32),
     },
   });
   const services: Services = {

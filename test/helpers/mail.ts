@@ -4,6 +4,10 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { DNSResolver } from '../../src/server/integrations/mail-authentication.ts';
+import { createSmtpMailer } from '../../src/server/integrations/smtp-mailer.ts';
+import type { OutboxWorker } from '../../src/server/workers/outbox-worker.ts';
+import { workerFor } from './delivery.ts';
+import type { TestApp } from './test-app.ts';
 
 export class TestDns {
   readonly #txt = new Map<string, string[][]>();
@@ -73,4 +77,18 @@ export async function sendRaw(
   } finally {
     client.close();
   }
+}
+
+/** An outbox worker delivering to a test SMTP receiver, from the security address. */
+export function outboxTo(t: TestApp, port: number, from: string): OutboxWorker {
+  return workerFor(
+    t,
+    createSmtpMailer({
+      host: '127.0.0.1',
+      port,
+      security: 'none',
+      from: `Stopline <${from}>`,
+      timeoutMs: 2000,
+    }),
+  );
 }

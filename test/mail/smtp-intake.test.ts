@@ -6,11 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOUR, MINUTE } from '../../src/server/clock.ts';
-import { createSmtpMailer } from '../../src/server/integrations/smtp-mailer.ts';
 import type { OutboxWorker } from '../../src/server/workers/outbox-worker.ts';
 import { loginAs } from '../helpers/auth.ts';
-import { startSmtpReceiver, workerFor, type SmtpReceiver } from '../helpers/delivery.ts';
-import { buildMessage, sendRaw, TestDns } from '../helpers/mail.ts';
+import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
+import { buildMessage, outboxTo, sendRaw, TestDns } from '../helpers/mail.ts';
 import { countRows, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const SECURITY = 'security@stopline.test';
@@ -41,16 +40,7 @@ beforeAll(async () => {
   await t.container.workers.listen();
   port = t.container.workers.smtpIn!.port!;
   receiver = await startSmtpReceiver();
-  worker = workerFor(
-    t,
-    createSmtpMailer({
-      host: '127.0.0.1',
-      port: receiver.port,
-      security: 'none',
-      from: `Stopline <${SECURITY}>`,
-      timeoutMs: 2000,
-    }),
-  );
+  worker = outboxTo(t, receiver.port, SECURITY);
 });
 afterAll(async () => {
   await receiver.stop();

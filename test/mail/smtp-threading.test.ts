@@ -3,13 +3,16 @@
 // subject tag is no secret, so anyone else's "reply" is a report of its own; a machine answering
 // on the thread is kept but never added nor answered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ParsedMail } from 'mailparser';
 import { loginAs } from '../helpers/auth.ts';
-import { buildMessage, sendRaw, TestDns } from '../helpers/mail.ts';
+import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
+import { buildMessage, outboxTo, sendRaw, TestDns } from '../helpers/mail.ts';
 import { countRows, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const SECURITY = 'security@stopline.test';
 let t: TestApp;
 let port: number;
+let receiver: SmtpReceiver;
 const dns = new TestDns();
 
 beforeAll(async () => {
@@ -27,10 +30,23 @@ beforeAll(async () => {
     messageId: '<orig@reporter.test>',
   });
   await sendRaw(port, { from: 'alice@reporter.test', to: [SECURITY] }, first.raw);
+  receiver = await startSmtpReceiver();
 });
 afterAll(async () => {
+  await receiver.stop();
   await t.close();
 });
+
+/** Delivers the outbox to the test's SMTP receiver; answers the receipt for this report. */
+async function receiptFor(key: string): Promise<ParsedMail> {
+  const worker = outboxTo(t, receiver.port, SECURITY);
+  await worker.deliverDue(t.clock.now());
+  const found = receiver.received.find((m) => m.subject?.startsWith(`[${key}]`));
+  expect(found, `a receipt for ${key}`).toBeDefined();
+  return found!;
+}
+
+const replyToOf = (mail: ParsedMail) => mail.replyTo?.value[0]?.address ?? '';
 
 async function conversation(key: string) {
   const staff = await loginAs(t, 'responder');
@@ -109,5 +125,68 @@ describe('replies by e-mail', () => {
     expect(await conversation('RPT-0001')).toHaveLength(1);
     expect(await countRows(t, 'reports')).toBe(2);
     expect(await countRows(t, 'outbox')).toBe(outboxBefore);
+  });
+
+  it("the receipt carries the report's own reply address, answers the reporter's message, and says a machine sent it", async () => {
+    const receipt = await receiptFor('RPT-0001');
+    expect(replyToOf(receipt)).toMatch(/^security\+[0-9a-f]{32}@stopline\.test$/);
+    expect(receipt.inReplyTo).toBe('<orig@reporter.test>');
+    expect(receipt.references).toBe('<orig@reporter.test>');
+    expect(receipt.headers.get('auto-submitted')).toBe('auto-generated');
+    // The token is never stored, only its hash.
+    const token = replyToOf(receipt).split('+')[1]!.split('@')[0]!;
+    const tokens = await t.container.db.selectFrom('mail_reply_tokens').selectAll().execute();
+    expect(JSON.stringify(tokens)).not.toContain(token);
+  });
+
+  it('a message to the reply address joins the report, whatever address it comes from', async () => {
+    const replyTo = replyToOf(await receiptFor('RPT-0001'));
+    const message = await buildMessage({
+      from: 'alice.at.home@example.net',
+      to: replyTo,
+      subject: 'more details',
+      text: 'Here is the request I used.',
+      messageId: '<by-token@example.net>',
+    });
+    await sendRaw(port, { from: 'alice.at.home@example.net', to: [replyTo] }, message.raw);
+    expect(await lastInbound()).toMatchObject({ status: 'reply' });
+    expect(await conversation('RPT-0001')).toContainEqual([
+      'from_reporter',
+      'Here is the request I used.',
+    ]);
+  });
+
+  it("an unknown token is a new report; another report's token with a stolen [RPT-0001] tag joins only that report", async () => {
+    const reports = await countRows(t, 'reports');
+    const unknown = `security+${'0'.repeat(32)}@stopline.test`;
+    const guess = await buildMessage({
+      from: 'mallory@evil.test',
+      to: unknown,
+      subject: 'Re: [RPT-0001]',
+      text: 'A guessed token.',
+      messageId: '<guess@evil.test>',
+    });
+    await sendRaw(port, { from: 'mallory@evil.test', to: [unknown] }, guess.raw);
+    expect(await lastInbound()).toMatchObject({ status: 'report' });
+    expect(await countRows(t, 'reports')).toBe(reports + 1);
+    expect(await conversation('RPT-0001')).not.toContainEqual([
+      'from_reporter',
+      'A guessed token.',
+    ]);
+
+    const malloryAddress = replyToOf(await receiptFor('RPT-0002'));
+    const stolen = await buildMessage({
+      from: 'mallory@evil.test',
+      to: malloryAddress,
+      subject: 'Re: [RPT-0001] Received',
+      text: 'Close RPT-0001 please.',
+      messageId: '<tag@evil.test>',
+    });
+    await sendRaw(port, { from: 'mallory@evil.test', to: [malloryAddress] }, stolen.raw);
+    expect(await conversation('RPT-0002')).toEqual([['from_reporter', 'Close RPT-0001 please.']]);
+    expect(await conversation('RPT-0001')).not.toContainEqual([
+      'from_reporter',
+      'Close RPT-0001 please.',
+    ]);
   });
 });

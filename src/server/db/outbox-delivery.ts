@@ -6,6 +6,13 @@ import type { Selectable } from 'kysely';
 import { announceEnqueued } from './outbox-notices.ts';
 import type { Db, Executor, OutboxStatus, OutboxTable } from './schema.ts';
 
+/** Threading headers of an e-mail: where replies go, and what it answers. */
+export interface MailThreading {
+  replyTo?: string;
+  inReplyTo?: string;
+  references?: string[];
+}
+
 export interface ClaimedMessage {
   id: string;
   channel: string;
@@ -16,6 +23,8 @@ export interface ClaimedMessage {
   idempotencyKey: string;
   /** Slack member ids to @mention (Slack messages only). */
   mentions: string[];
+  /** E-mail only: threading headers. */
+  threading: MailThreading | null;
   createdAt: number;
   /** Attempts made before this one. */
   attempts: number;
@@ -116,6 +125,7 @@ export async function claimMessage(
     bodyHtml: row.body_html,
     idempotencyKey: row.idempotency_key,
     mentions: row.mentions_json ? (JSON.parse(row.mentions_json) as string[]) : [],
+    threading: row.threading_json ? (JSON.parse(row.threading_json) as MailThreading) : null,
     createdAt: Number(row.created_at),
     attempts: Number(row.attempts),
     claimedUntil,

@@ -4,7 +4,10 @@
 // twice.
 import { newId } from '../ids.ts';
 import { announceEnqueued } from './outbox-notices.ts';
+import type { MailThreading } from './outbox-delivery.ts';
 import type { Executor } from './schema.ts';
+
+export type { MailThreading };
 
 /** email: recipient is an address; webhook, slack, chat: recipient is a webhook endpoint id. */
 export type OutboxChannel = 'email' | 'webhook' | 'slack' | 'chat';
@@ -18,6 +21,8 @@ export interface OutboxMessage {
   idempotencyKey: string;
   /** Slack only: member ids to @mention at the top of the message. */
   mentions?: readonly string[] | undefined;
+  /** E-mail only: the headers that thread it with the recipient's earlier mail. */
+  threading?: MailThreading | undefined;
 }
 
 export async function enqueueMessage(
@@ -37,6 +42,7 @@ export async function enqueueMessage(
       body_text: message.bodyText,
       body_html: message.bodyHtml ?? null,
       mentions_json: message.mentions?.length ? JSON.stringify(message.mentions) : null,
+      threading_json: message.threading ? JSON.stringify(message.threading) : null,
       idempotency_key: message.idempotencyKey,
       status: 'pending',
       created_at: at,

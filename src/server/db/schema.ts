@@ -424,6 +424,8 @@ export interface OutboxTable {
   delivered_at: number | null;
   /** Slack member ids to @mention at the top of a Slack message (JSON list), or null. */
   mentions_json: Generated<string | null>;
+  /** E-mail only: Reply-To, In-Reply-To and References (JSON, MailThreading), or null. */
+  threading_json: Generated<string | null>;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'delivered' | 'dead';
@@ -732,7 +734,15 @@ export interface InboundMailTable {
   updated_at: number;
 }
 
+/** A mailed report's reply address token, by its SHA-256 (the token itself is never stored). */
+export interface MailReplyTokensTable {
+  token_hash: string;
+  report_id: string;
+  created_at: number;
+}
+
 export interface Database {
+  mail_reply_tokens: MailReplyTokensTable;
   inbound_mail: InboundMailTable;
   events: EventsTable;
   streams: StreamsTable;

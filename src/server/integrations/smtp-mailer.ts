@@ -12,6 +12,8 @@ export interface MailMessage {
   messageId: string;
   /** The outbox idempotency key, sent as a header too. */
   idempotencyKey: string;
+  /** Reply-To, In-Reply-To and References, for mail in a conversation with a reporter. */
+  threading?: { replyTo?: string; inReplyTo?: string; references?: string[] };
 }
 
 export interface Mailer {
@@ -112,6 +114,9 @@ export function createSmtpMailer(settings: SmtpSettings): Mailer {
           text: message.text,
           ...(message.html ? { html: message.html } : {}),
           messageId: message.messageId,
+          ...(message.threading?.replyTo ? { replyTo: message.threading.replyTo } : {}),
+          ...(message.threading?.inReplyTo ? { inReplyTo: message.threading.inReplyTo } : {}),
+          ...(message.threading?.references ? { references: message.threading.references } : {}),
           headers: {
             'Auto-Submitted': 'auto-generated',
             [IDEMPOTENCY_HEADER]: message.idempotencyKey,

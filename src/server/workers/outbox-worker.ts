@@ -264,6 +264,7 @@ export class OutboxWorker {
         text: message.bodyText,
         html: message.bodyHtml ?? undefined,
         messageId: this.#messageIdFor(message),
+        ...(message.threading ? { threading: message.threading } : {}),
         idempotencyKey: message.idempotencyKey,
       });
       return;

@@ -18,6 +18,7 @@ import * as followUps from './2026-12-03-0011-follow-ups.ts';
 import * as inboundMail from './2026-12-03-0020-inbound-mail.ts';
 import * as breachNotices from './2026-12-03-0021-breach-notices.ts';
 import * as statusDrafts from './2026-12-03-0030-status-drafts.ts';
+import * as mailThreading from './2026-12-03-0031-mail-threading.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-03-0020-inbound-mail': inboundMail,
   '2026-12-03-0021-breach-notices': breachNotices,
   '2026-12-03-0030-status-drafts': statusDrafts,
+  '2026-12-03-0031-mail-threading': mailThreading,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -30,7 +30,7 @@ export interface MailEventData {
   /** A new report was made of it. */
   'mail.filed': { reportId: string; reportKey: string; receiptSent: boolean };
   /** A reply on an existing report's conversation, matched by In-Reply-To/References. */
-  'mail.joined': { reportId: string; reportKey: string; by: 'in-reply-to' };
+  'mail.joined': { reportId: string; reportKey: string; by: 'token' | 'in-reply-to' };
   /** A machine answered on a report's thread (an auto-reply, a bounce): kept, not added. */
   'mail.ignored': { reportId: string; reason: string };
   /** The same Message-ID arrived before: the earlier message's id and what it became. */
@@ -49,6 +49,8 @@ export interface MailPersonalData {
     envelopeTo: string[];
   };
   'mail.read': { fromAddress: string | null; subject: string | null };
+  /** The SHA-256 of the new report's reply token (the token itself is never stored). */
+  'mail.filed': { replyTokenHash: string };
 }
 
 export type MailEventType = keyof MailEventData;

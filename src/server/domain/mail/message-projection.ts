@@ -74,6 +74,14 @@ async function projectEvent(
       await row()
         .set({ ...common, report_id: event.data.reportId })
         .execute();
+      await tx
+        .insertInto('mail_reply_tokens')
+        .values({
+          token_hash: event.personal.replyTokenHash,
+          report_id: event.data.reportId,
+          created_at: event.at,
+        })
+        .execute();
       return;
     case 'mail.joined':
     case 'mail.ignored':

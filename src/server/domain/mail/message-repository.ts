@@ -116,3 +116,16 @@ export async function findThreadOf(
     .executeTakeFirst();
   return row?.report_id ? { reportId: row.report_id, fromAddress: row.from_address } : undefined;
 }
+
+/** The report a reply token belongs to, by the token's SHA-256. */
+export async function findReportOfReplyToken(
+  tx: Executor,
+  tokenHash: string,
+): Promise<string | undefined> {
+  const row = await tx
+    .selectFrom('mail_reply_tokens')
+    .select('report_id')
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  return row?.report_id;
+}

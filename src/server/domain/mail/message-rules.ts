@@ -187,3 +187,37 @@ export function referencedMessageIds(
 export function joinsThread(threadFrom: string | null, from: string | null): boolean {
   return threadFrom !== null && from !== null && threadFrom.toLowerCase() === from.toLowerCase();
 }
+
+const splitAddress = (address: string) => {
+  const at = address.lastIndexOf('@');
+  return { local: address.slice(0, at).toLowerCase(), domain: address.slice(at + 1).toLowerCase() };
+};
+
+/** A report's reply address: the security address with the report's token after a +. */
+export function replyAddress(securityAddress: string, token: string): string {
+  const { local, domain } = splitAddress(securityAddress);
+  return `${local}+${token}@${domain}`;
+}
+
+/** The reply token a message was sent to (security+<token>@…), if any; tokens are hex. */
+export function replyTokenOf(securityAddress: string, recipients: string[]): string | null {
+  const { local, domain } = splitAddress(securityAddress);
+  for (const recipient of recipients) {
+    const r = splitAddress(recipient);
+    if (r.domain !== domain || !r.local.startsWith(`${local}+`)) continue;
+    const token = r.local.slice(local.length + 1);
+    if (/^[0-9a-f]{16,64}$/.test(token)) return token;
+  }
+  return null;
+}
+
+/** The receipt's threading: replies to the report's address, answering the reporter's message. */
+export function receiptThreading(
+  replyTo: string | null,
+  messageId: string | null,
+): { replyTo?: string; inReplyTo?: string; references?: string[] } {
+  return {
+    ...(replyTo ? { replyTo } : {}),
+    ...(messageId ? { inReplyTo: `<${messageId}>`, references: [`<${messageId}>`] } : {}),
+  };
+}

@@ -12,6 +12,7 @@ import type { MailAuthentication, MailEvent, MailVia } from './message-events.ts
 import { appendToMessage } from './message-projection.ts';
 import {
   findFirstWithMessageId,
+  findReportOfReplyToken,
   findThreadOf,
   findInboundMail,
   listInboundMailOfReport,
@@ -44,7 +45,14 @@ export interface MailReports {
     fields: ReportFields;
     files: { name: string; claimedType?: string; bytes: Buffer }[];
     receivedAt: number;
-    receiptTo: string | null;
+    receipt: {
+      to: string;
+      threading: (reportId: string) => {
+        replyTo?: string;
+        inReplyTo?: string;
+        references?: string[];
+      };
+    } | null;
     alongside: (tx: Executor, filed: { reportId: string; key: string }) => Promise<void>;
   }): Promise<{ reportId: string; key: string; acknowledgeDueAt: number }>;
   addMailedReply(input: {
@@ -63,6 +71,10 @@ export interface MailDeps {
   authenticator: MailAuthenticator;
   reports: MailReports;
   limits: { attachmentMaxBytes: number; attachmentMaxCount: number };
+  /** The security address (STOPLINE_SECURITY_EMAIL); its +token forms are reply addresses. */
+  address: string | null;
+  /** Each report's reply token: unguessable without the server key, the same every time. */
+  replyTokens: { tokenFor(reportId: string): string };
 }
 
 /** What became of a message, for the SMTP answer and the log (never its content). */
@@ -220,23 +232,21 @@ export function createMailService(deps: MailDeps) {
         return;
       }
     }
+    const token = deps.address ? rules.replyTokenOf(deps.address, envelope.rcptTo) : null;
+    const tokenReport = token
+      ? await findReportOfReplyToken(db, sha256Hex(Buffer.from(token)))
+      : undefined;
+    if (tokenReport) {
+      await joinOrIgnore(progress, tokenReport, parsed, 'token');
+      return;
+    }
     const thread = await findThreadOf(
       db,
       rules.referencedMessageIds(parsed.inReplyTo, parsed.references),
     );
     const fromAddress = from?.address ?? null;
     if (thread && rules.joinsThread(thread.fromAddress, fromAddress)) {
-      if (after.automatic) {
-        // A machine answering on the thread: kept, never a message, never answered.
-        const events: MailEvent[] = [
-          { type: 'mail.ignored', data: { reportId: thread.reportId, reason: after.automatic } },
-        ];
-        progress.state = await inTransaction(db, (tx) =>
-          appendToMessage(tx, after.id, after, events, clock.now()),
-        );
-        return;
-      }
-      await joinReport(progress, thread.reportId, parsed);
+      await joinOrIgnore(progress, thread.reportId, parsed, 'in-reply-to');
       return;
     }
     const { kept, leftOut } = rules.pickAttachments(filesOf(parsed), {
@@ -256,13 +266,40 @@ export function createMailService(deps: MailDeps) {
       after.authentication && rules.mayReceipt(after.authentication, after.automatic)
         ? (fields.contact.email ?? null)
         : null;
+    const receipt = receiptTo
+      ? {
+          to: receiptTo,
+          threading: (reportId: string) =>
+            rules.receiptThreading(replyAddressOf(reportId), after.messageId),
+        }
+      : null;
     const files = kept.map(({ name, claimedType, bytes }) => ({ name, claimedType, bytes }));
-    await fileReport(progress, fields, files, receiptTo);
+    await fileReport(progress, fields, files, receipt);
   }
 
-  /** The message as a reporter's reply on the report, and marked joined, in one transaction. */
-  async function joinReport(progress: Progress, reportId: string, parsed: ParsedMail) {
+  const replyAddressOf = (reportId: string) =>
+    deps.address ? rules.replyAddress(deps.address, deps.replyTokens.tokenFor(reportId)) : null;
+
+  /**
+   * The message as a reporter's reply on the report, and marked joined, in one transaction; a
+   * machine answering on the thread is kept, never a message, never answered.
+   */
+  async function joinOrIgnore(
+    progress: Progress,
+    reportId: string,
+    parsed: ParsedMail,
+    by: 'token' | 'in-reply-to',
+  ) {
     const after = progress.state;
+    if (after.automatic) {
+      const events: MailEvent[] = [
+        { type: 'mail.ignored', data: { reportId, reason: after.automatic } },
+      ];
+      progress.state = await inTransaction(db, (tx) =>
+        appendToMessage(tx, after.id, after, events, clock.now()),
+      );
+      return;
+    }
     const { kept, leftOut } = rules.pickAttachments(filesOf(parsed), {
       maxBytes: deps.limits.attachmentMaxBytes,
       maxCount: deps.limits.attachmentMaxCount,
@@ -277,7 +314,7 @@ export function createMailService(deps: MailDeps) {
           tx,
           after.id,
           after,
-          [{ type: 'mail.joined', data: { reportId, reportKey: key, by: 'in-reply-to' } }],
+          [{ type: 'mail.joined', data: { reportId, reportKey: key, by } }],
           clock.now(),
         );
         progress.reportKey = key;
@@ -290,14 +327,14 @@ export function createMailService(deps: MailDeps) {
     progress: Progress,
     fields: ReportFields,
     files: { name: string; claimedType?: string; bytes: Buffer }[],
-    receiptTo: string | null,
+    receipt: Parameters<MailReports['submitMailedReport']>[0]['receipt'],
   ): Promise<void> {
     const after = progress.state;
     await deps.reports.submitMailedReport({
       fields,
       files,
       receivedAt: after.receivedAt,
-      receiptTo,
+      receipt,
       alongside: async (tx, made) => {
         progress.state = await appendToMessage(
           tx,
@@ -309,7 +346,10 @@ export function createMailService(deps: MailDeps) {
               data: {
                 reportId: made.reportId,
                 reportKey: made.key,
-                receiptSent: receiptTo !== null,
+                receiptSent: receipt !== null,
+              },
+              personal: {
+                replyTokenHash: sha256Hex(Buffer.from(deps.replyTokens.tokenFor(made.reportId))),
               },
             },
           ],

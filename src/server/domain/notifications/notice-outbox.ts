@@ -3,7 +3,7 @@
 // person on the channels they chose (deadline reminders and escalations), a deadline's step
 // for the signed webhooks subscribed to it, and news for a reporter at the address they gave.
 // The outbox worker delivers them after commit. This subject is the only writer of the outbox.
-import { enqueueMessage } from '../../db/outbox.ts';
+import { enqueueMessage, type MailThreading } from '../../db/outbox.ts';
 import type { Executor } from '../../db/schema.ts';
 import { deadlinePayload, type DeadlineEvent } from './deadline-notices.ts';
 import {
@@ -211,7 +211,7 @@ export async function enqueueReporterNotice(
 /** An e-mail to a reporter: their address only, no preferences, no other channel. */
 function enqueueReporterEmail(
   tx: Executor,
-  notice: { address: string; idempotencyKey: string; at: number },
+  notice: { address: string; idempotencyKey: string; at: number; threading?: MailThreading },
   { subject, text }: { subject: string; text: string },
 ): Promise<void> {
   return enqueueMessage(
@@ -222,6 +222,7 @@ function enqueueReporterEmail(
       subject,
       bodyText: text,
       idempotencyKey: notice.idempotencyKey,
+      threading: notice.threading,
     },
     notice.at,
   );

@@ -136,6 +136,8 @@ export interface ReportReceiptNotice {
   reportSubject: string;
   receivedAt: number;
   acknowledgeDueAt: number;
+  /** Where replies go (the report's reply address) and the message it answers. */
+  threading?: { replyTo?: string; inReplyTo?: string; references?: string[] };
   idempotencyKey: string;
   at: number;
 }

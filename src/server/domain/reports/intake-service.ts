@@ -88,6 +88,13 @@ export function checkAttachmentLimits(deps: ReportsDeps, files: IncomingFile[]):
   }
 }
 
+/** Threading headers of the receipt: the report's reply address, the message it answers. */
+export interface ReceiptThreading {
+  replyTo?: string;
+  inReplyTo?: string;
+  references?: string[];
+}
+
 export interface StoredFiles {
   rows: AttachmentRecord[];
   /** Removes the files again when the transaction that records them fails. */
@@ -230,16 +237,18 @@ export function createIntake(deps: ReportsDeps) {
     fields: ReportFields;
     files: IncomingFile[];
     receivedAt: number;
-    receiptTo: string | null;
+    /** The automatic receipt: to whom, and its threading headers (from the new report's id). */
+    receipt: { to: string; threading: (reportId: string) => ReceiptThreading } | null;
     alongside: (tx: Executor, filed: { reportId: string; key: string }) => Promise<void>;
   }): Promise<{ reportId: string; key: string; acknowledgeDueAt: number }> {
     const filed = await fileReport(input.fields, input.files, {
       receivedAt: input.receivedAt,
       countFrom: null,
       alongside: async (tx, made) => {
-        if (input.receiptTo) {
+        if (input.receipt) {
           await deps.notices.sendReportReceipt(tx, {
-            address: input.receiptTo,
+            address: input.receipt.to,
+            threading: input.receipt.threading(made.reportId),
             reportKey: made.key,
             reportSubject: input.fields.summary,
             receivedAt: input.receivedAt,
