@@ -31,6 +31,11 @@ const IncidentPage = onDemand(
   'the incident',
 );
 
+const BreachRegisterPage = onDemand(
+  async () => (await import('./pages/breaches/register.tsx')).BreachRegisterPage,
+  'the breach register',
+);
+
 export function App() {
   return (
     <Routes>
@@ -53,6 +58,7 @@ export function App() {
         <Route path={ROUTES.tokens} element={<TokensRoute />} />
         <Route path={ROUTES.admin} element={<AdminRoute />} />
         <Route path={ROUTES.policy} element={<PolicyRoute />} />
+        <Route path={ROUTES.breaches} element={<BreachRegisterPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

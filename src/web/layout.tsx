@@ -59,6 +59,7 @@ export function Layout() {
     ['/reports', 'Reports', 'reports.read'],
     ['/incidents', 'Incidents', 'incidents.read'],
     ['/deadlines', 'Deadlines', 'deadlines.read'],
+    ['/breaches', 'Breaches', 'breach.read'],
     ['/policy', 'Policy', 'policy.read'],
     ['/admin', 'Admin', ADMIN_PERMISSIONS],
   ];

@@ -19,6 +19,7 @@ export const CONSOLE_ROUTES = {
   tokens: 'account/tokens',
   admin: 'admin/*',
   policy: 'policy',
+  breaches: 'breaches',
 } as const;
 
 /** What a notice can be about: the page of each, by key. */
@@ -30,6 +31,7 @@ export const consolePath = {
   incident: (key: string) => `/incidents/${encodeURIComponent(key)}`,
   report: (key: string) => `/reports/${encodeURIComponent(key)}`,
   deadlines: () => '/deadlines',
+  breaches: () => '/breaches',
   signIn: () => '/sign-in',
   subject: (s: ConsoleSubject) =>
     s.type === 'incident' ? consolePath.incident(s.key) : consolePath.report(s.key),

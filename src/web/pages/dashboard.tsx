@@ -18,6 +18,7 @@ import {
   type IncidentSummary,
 } from '../queries.ts';
 import { useCan } from '../session.tsx';
+import { BreachClocks } from './breaches/breach-clocks.tsx';
 import { consolePath } from '../../shared/domain/console-paths.ts';
 
 /** The earliest open deadline per subject id. */
@@ -203,6 +204,7 @@ export function DashboardPage() {
         {can('reports.read') ? <ReportsAwaiting /> : null}
         {can('deadlines.read') ? <DueDeadlines /> : null}
         {can('incidents.read') ? <MyTasks /> : null}
+        {can('breach.read') ? <BreachClocks /> : null}
       </div>
     </>
   );

@@ -27,6 +27,7 @@ import {
   FormDetails,
 } from './incident-parts.tsx';
 import { PanelSection } from './panel-section.tsx';
+import { BreachSection } from './breach-section.tsx';
 import { PhaseSection, SeveritySection, StepsSection } from './phase-section.tsx';
 import { DecisionsSection, NotesSection, TimelineSection } from './record-sections.tsx';
 import { ContainmentSection } from './containment-section.tsx';
@@ -73,6 +74,7 @@ function IncidentView({ detail, policy }: { detail: Detail; policy: PolicyRespon
           <PanelSection {...props} />
           <TasksSection {...props} />
           <ContainmentSection {...props} />
+          <BreachSection {...props} />
           <DecisionsSection {...props} />
           <NotesSection {...props} />
           <TimelineSection {...props} />
