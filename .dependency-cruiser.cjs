@@ -75,6 +75,16 @@ module.exports = {
       to: { path: '-repository\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'clocks-import-no-subject-they-time',
+      comment:
+        'incidents and reports name the clocks event data (clocks/index.ts): the clocks read them ' +
+        'only through the ports they declare (ClockIncidents, ClockReports, ClockIncident), so ' +
+        'no import back, not even of a type, can close a cycle',
+      severity: 'error',
+      from: { path: '^src/server/domain/clocks/' },
+      to: { path: '^src/server/domain/(incidents|reports)/' },
+    },
+    {
       name: 'outer-layers-skip-no-repository',
       comment: 'http, cli and workers call a service of the subject, not its repository',
       severity: 'error',
