@@ -161,6 +161,11 @@ export type Recorded<E> = E & Pick<StoredEvent, 'seq' | 'at' | 'actorId'>;
 export interface Projector<E extends TypedEvent, S extends { version: number }> {
   /** Kind of subject, fixed when the stream is created. */
   streamType: string;
+  /**
+   * How the log stores one event (default: its visibility, else internal, the command's actor
+   * and its data); the recorded event carries the actor named here.
+   */
+  toLog?(event: E, actorId: string | null): NewEvent;
   /** The reducer: one recorded event onto the state (null before the stream's first event). */
   apply(state: S | null, event: Recorded<E>, streamId: string): S;
   /** Writes the rows one event implies, in order; `after` is the state after it. */
@@ -200,14 +205,22 @@ export async function appendAndProject<E extends TypedEvent, S extends { version
     streamType: projector.streamType,
     expectedVersion: state?.version ?? 0,
     at,
-    events: events.map((e) => ({
-      type: e.type,
-      visibility: e.visibility ?? 'internal',
-      actorId,
-      data: e.data as Record<string, unknown>,
-    })),
+    events: events.map(
+      (e): NewEvent =>
+        projector.toLog?.(e, actorId) ?? {
+          type: e.type,
+          visibility: e.visibility ?? 'internal',
+          actorId,
+          data: e.data as Record<string, unknown>,
+        },
+    ),
   });
-  const recorded = events.map((e, i): Recorded<E> => ({ ...e, seq: stored[i]!.seq, at, actorId }));
+  const recorded = events.map((e, i): Recorded<E> => ({
+    ...e,
+    seq: stored[i]!.seq,
+    at,
+    actorId: stored[i]!.actorId,
+  }));
   let after = state;
   for (const event of recorded) {
     const next = projector.apply(after, event, streamId);

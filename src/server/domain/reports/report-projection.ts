@@ -1,12 +1,13 @@
-// Records a report's events: appends them to its stream and writes its row and the side rows its
-// events imply (messages, identity checks, removal tasks), in the caller's transaction, and
-// answers the report they produce. The row written is the reduction of its events
-// (report-reducer.ts): the record and the rows cannot disagree.
-import { appendEvents } from '../../db/event-store.ts';
+// Records a report's events through appendAndProject (db/event-store.ts): appends them to its
+// stream and writes its row and the side rows its events imply (messages, identity checks,
+// removal tasks), in the caller's transaction, and answers the report they produce. The row
+// written is the reduction of its events (report-reducer.ts): the record and the rows cannot
+// disagree.
+import { appendAndProject, type Projector, type Recorded } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { toNewEvent, type RecordedReportEvent, type ReportEvent } from './report-events.ts';
-import { reduceReport } from './report-reducer.ts';
+import { toNewEvent, type ReportEvent } from './report-events.ts';
+import { applyReportEvent } from './report-reducer.ts';
 import type { Report } from './report-state.ts';
 import {
   insertMessage,
@@ -19,12 +20,29 @@ import {
 
 export const REPORT_STREAM = 'report';
 
+const reportProjector: Projector<ReportEvent, Report> = {
+  streamType: REPORT_STREAM,
+  // Each type's visibility, no actor for the clocks' events, never the personal data.
+  toLog: toNewEvent,
+  apply: (state, event, reportId) => applyReportEvent(state, { ...event, streamId: reportId }),
+  project: async (tx, event, after, reportId) => {
+    // The row first: the side rows refer to it.
+    if (event.type === 'report.received') {
+      await tx.insertInto('reports').values(reportRow(after)).execute();
+    }
+    await projectSideRows(tx, reportId, event);
+  },
+  // The row as it was loaded (or as report.received inserted it) takes the columns that changed.
+  finish: (tx, before, after, recorded, reportId) =>
+    writeRow(tx, before ?? applyReportEvent(null, { ...recorded[0]!, streamId: reportId }), after),
+};
+
 /**
  * Appends events to a report's stream at the version of `state` (null: a new report, id
  * `reportId`, whose first event is `report.received`; a concurrent change makes the append a
- * CONFLICT), writes the row, and answers the report after them.
+ * CONFLICT), writes the rows, and answers the report after them.
  */
-export async function appendToReport(
+export function appendToReport(
   tx: Executor,
   reportId: string,
   state: Report | null,
@@ -32,28 +50,7 @@ export async function appendToReport(
   actorId: string | null,
   at: number,
 ): Promise<Report> {
-  if (events.length === 0) {
-    if (!state) throw new Error(`nothing to record for the new report ${reportId}`);
-    return state;
-  }
-  const stored = await appendEvents(tx, {
-    streamId: reportId,
-    streamType: REPORT_STREAM,
-    expectedVersion: state?.version ?? 0,
-    at,
-    events: events.map((e) => toNewEvent(e, actorId)),
-  });
-  const recorded = events.map((e, i): RecordedReportEvent => ({
-    ...e,
-    streamId: reportId,
-    seq: stored[i]!.seq,
-    at,
-    actorId: stored[i]!.actorId,
-  }));
-  const after = reduceReport(state, recorded);
-  await writeRow(tx, state, after);
-  for (const event of recorded) await projectSideRows(tx, reportId, event);
-  return after;
+  return appendAndProject(tx, reportProjector, reportId, state, events, actorId, at);
 }
 
 /**
@@ -61,7 +58,7 @@ export async function appendToReport(
  * public-removal tasks. Written here only, from the recorded event, so they cannot disagree
  * with the record.
  */
-async function projectSideRows(tx: Executor, reportId: string, event: RecordedReportEvent) {
+async function projectSideRows(tx: Executor, reportId: string, event: Recorded<ReportEvent>) {
   const { at, actorId } = event;
   const message = (kind: MessageRecord['kind'], messageType: string | null, body: string) =>
     insertMessage(tx, {
@@ -112,17 +109,15 @@ async function projectSideRows(tx: Executor, reportId: string, event: RecordedRe
   }
 }
 
-/** Inserts the row of a new report, or sets the columns that changed at the loaded version. */
-async function writeRow(tx: Executor, before: Report | null, after: Report): Promise<void> {
+/** Sets the columns that changed since `before`, at its version. */
+async function writeRow(tx: Executor, before: Report, after: Report): Promise<void> {
   const row = reportRow(after);
-  if (!before) {
-    await tx.insertInto('reports').values(row).execute();
-    return;
-  }
   const old = reportRow(before);
   const changed = Object.fromEntries(
     Object.entries(row).filter(([column, value]) => old[column as keyof typeof old] !== value),
   );
+  // A new report with report.received alone: inserted as it is.
+  if (Object.keys(changed).length === 0) return;
   const result = await tx
     .updateTable('reports')
     .set(changed)
