@@ -98,7 +98,7 @@ const COMMANDS: ((r: Report, x: Step, now: number, taskIds: string[]) => ReportE
       note: x.flag ? x.text : undefined,
     }),
   (r, x) => rules.rotateAccessCode(r, `hash-${x.text}-${x.pick}`),
-  (_r, x) => rules.reporterReply(x.flag ? newId() : null, x.text, []),
+  (_r, x) => rules.reporterReply(x.flag ? newId() : null, x.text, [], []),
   (r, x) => [
     reportEvent(x.flag ? 'report.deadline_met' : 'report.deadline_reminded', {
       deadlineId: `d-${x.pick}`,
@@ -155,6 +155,7 @@ describe('reducing a report’s events equals projecting then loading them', () 
               contact: { email: sent.email },
             },
             attachments: [],
+            files: [],
             acknowledgeDueAt: rules.acknowledgeDueAt(now, policy, sent.emergency),
             accessCodeHash: 'hash-0',
             removalTaskId: sent.publicUrl ? newId() : null,
@@ -202,6 +203,7 @@ describe('reducing a report’s events equals projecting then loading them', () 
         contact: {},
       },
       attachments: [],
+      files: [],
       acknowledgeDueAt: rules.acknowledgeDueAt(now, policy),
       accessCodeHash: 'h',
       removalTaskId: null,

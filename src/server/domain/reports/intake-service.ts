@@ -17,9 +17,9 @@ import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { ReportsDeps } from './report-context.ts';
-import type { AttachmentSummary } from './report-events.ts';
+import type { AttachmentSummary, StoredAttachment } from './report-events.ts';
 import { appendToReport } from './report-projection.ts';
-import { findReportById, insertAttachment, type AttachmentRecord } from './report-repository.ts';
+import { findReportById } from './report-repository.ts';
 import { recordChange } from './report-context.ts';
 import type { StagedFile } from './attachment-store.ts';
 import { acknowledgeDueAt, receive, reporterReply } from './report-rules.ts';
@@ -96,67 +96,48 @@ export interface ReceiptThreading {
 }
 
 export interface StoredFiles {
-  rows: AttachmentRecord[];
+  /** The files as the log names them. */
+  attachments: AttachmentSummary[];
+  /** Where each is kept: row-only data for the projection. */
+  files: StoredAttachment[];
   /** Removes the files again when the transaction that records them fails. */
   discard(): Promise<void>;
 }
 
-/** Inspects and writes files before the transaction; the rows are inserted inside it. */
+/** Inspects and writes files before the transaction; their events record them inside it. */
 export async function storeFiles(
   deps: ReportsDeps,
   reportId: string,
-  files: IncomingFile[],
-  uploadedBy: 'reporter' | 'staff',
-  messageId: string | null,
-  at: number,
+  incoming: IncomingFile[],
 ): Promise<StoredFiles> {
-  const rows: AttachmentRecord[] = [];
+  const attachments: AttachmentSummary[] = [];
+  const files: StoredAttachment[] = [];
+  const discard = async () => {
+    await Promise.all(files.map((f) => deps.attachments.remove(f.storedPath)));
+  };
   try {
-    for (const file of files) {
+    for (const file of incoming) {
       const id = newId();
       const inspected = 'staged' in file ? file.staged : await deps.attachments.inspect(file.bytes);
       const storedPath =
         'staged' in file
           ? await deps.attachments.keep(reportId, id, file.staged)
           : await deps.attachments.save(reportId, id, file.bytes);
-      rows.push({
+      files.push({ id, storedPath, claimedType: file.claimedType ?? null });
+      attachments.push({
         id,
-        report_id: reportId,
-        message_id: messageId,
-        original_name: file.name,
-        claimed_type: file.claimedType ?? null,
-        detected_type: inspected.detectedType,
+        name: file.name,
         size: inspected.size,
         sha256: inspected.sha256,
-        stored_path: storedPath,
-        uploaded_by: uploadedBy,
-        created_at: at,
+        detectedType: inspected.detectedType,
       });
     }
   } catch (error) {
-    await Promise.all(rows.map((r) => deps.attachments.remove(r.stored_path)));
+    await discard();
     throw error;
   }
-  return {
-    rows,
-    discard: async () => {
-      await Promise.all(rows.map((r) => deps.attachments.remove(r.stored_path)));
-    },
-  };
+  return { attachments, files, discard };
 }
-
-export async function insertAttachments(tx: Executor, rows: AttachmentRecord[]): Promise<void> {
-  for (const row of rows) await insertAttachment(tx, row);
-}
-
-export const attachmentSummary = (rows: AttachmentRecord[]): AttachmentSummary[] =>
-  rows.map((r) => ({
-    id: r.id,
-    name: r.original_name,
-    size: r.size,
-    sha256: r.sha256,
-    detectedType: r.detected_type,
-  }));
 
 export function createIntake(deps: ReportsDeps) {
   /**
@@ -177,7 +158,7 @@ export function createIntake(deps: ReportsDeps) {
     const policy = deps.policy();
     const { receivedAt } = options;
     const reportId = newId();
-    const stored = await storeFiles(deps, reportId, files, 'reporter', null, receivedAt);
+    const stored = await storeFiles(deps, reportId, files);
     const accessCode = newSecret();
     const dueAt = acknowledgeDueAt(receivedAt, policy, fields.emergency);
     try {
@@ -189,13 +170,13 @@ export function createIntake(deps: ReportsDeps) {
         const events = receive({
           key,
           fields,
-          attachments: attachmentSummary(stored.rows),
+          attachments: stored.attachments,
+          files: stored.files,
           acknowledgeDueAt: dueAt,
           accessCodeHash: hashSecret(accessCode),
           removalTaskId,
         });
         await appendToReport(tx, reportId, null, events, null, receivedAt);
-        await insertAttachments(tx, stored.rows);
         await deps.clocks?.reportReceived(tx, reportId, receivedAt, dueAt);
         await options.alongside?.(tx, { reportId, key });
         return key;
@@ -280,20 +261,12 @@ export function createIntake(deps: ReportsDeps) {
     alongside: (tx: Executor, key: string) => Promise<void>;
   }): Promise<{ key: string }> {
     const messageId = newId();
-    const stored = await storeFiles(
-      deps,
-      input.reportId,
-      input.files,
-      'reporter',
-      messageId,
-      input.receivedAt,
-    );
+    const stored = await storeFiles(deps, input.reportId, input.files);
     try {
       return await inTransaction(deps.db, async (tx) => {
         const report = await findReportById(tx, input.reportId);
         if (!report) throw new AppError('NOT_FOUND', 'Report not found');
-        await insertAttachments(tx, stored.rows);
-        const events = reporterReply(messageId, input.body, attachmentSummary(stored.rows));
+        const events = reporterReply(messageId, input.body, stored.attachments, stored.files);
         await recordChange(tx, deps, report, events, null, deps.clock.now());
         await input.alongside(tx, report.key);
         return { key: report.key };

@@ -13,11 +13,9 @@ import type { Report } from './report-state.ts';
 import { reporterReply } from './report-rules.ts';
 import { openRemovalTask } from './removal-service.ts';
 import {
-  attachmentSummary,
   checkAttachmentLimits,
   checkIntakeRate,
   countIntake,
-  insertAttachments,
   storeFiles,
   type IncomingFile,
 } from './intake-service.ts';
@@ -175,14 +173,13 @@ export function createPortal(deps: ReportsDeps) {
     await checkIntakeRate(deps, input.ip);
     const now = clock.now();
     const messageId = hasText ? newId() : null;
-    const stored = await storeFiles(deps, reportId, input.files, 'reporter', messageId, now);
+    const stored = await storeFiles(deps, reportId, input.files);
     try {
       await inTransaction(db, async (tx) => {
         await countIntake(tx, deps, input.ip, now);
         const report = await findReportById(tx, reportId);
         if (!report) throw notFound('Report');
-        await insertAttachments(tx, stored.rows);
-        const events = reporterReply(messageId, input.body, attachmentSummary(stored.rows));
+        const events = reporterReply(messageId, input.body, stored.attachments, stored.files);
         await recordChange(tx, deps, report, events, null, now);
       });
     } catch (error) {

@@ -27,6 +27,13 @@ export interface AttachmentSummary {
   detectedType: string;
 }
 
+/** Where a file the log names is kept, and the type its sender claimed: on its row only. */
+export interface StoredAttachment {
+  id: string;
+  storedPath: string;
+  claimedType: string | null;
+}
+
 export type ContactWay = 'name' | 'email' | 'phone' | 'pgpKey';
 
 export interface ReportEventData {
@@ -113,8 +120,12 @@ export interface ReportPersonalData {
     contactPgpKey: string | null;
     /** SHA-256 (hex) of the reporter's access code; the code itself is never stored. */
     accessCodeHash: string;
+    /** The attachments' rows: where each file is kept. */
+    files: StoredAttachment[];
   };
   'report.access_code_rotated': { accessCodeHash: string };
+  'report.reporter_replied': { files: StoredAttachment[] };
+  'report.evidence_added': { files: StoredAttachment[] };
 }
 
 export type ReportEventType = keyof ReportEventData;

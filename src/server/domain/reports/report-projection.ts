@@ -6,10 +6,16 @@
 import { appendAndProject, type Projector, type Recorded } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { toNewEvent, type ReportEvent } from './report-events.ts';
+import {
+  toNewEvent,
+  type AttachmentSummary,
+  type ReportEvent,
+  type StoredAttachment,
+} from './report-events.ts';
 import { applyReportEvent } from './report-reducer.ts';
 import type { Report } from './report-state.ts';
 import {
+  insertAttachment,
   insertMessage,
   insertRemovalTask,
   insertVerification,
@@ -54,12 +60,19 @@ export function appendToReport(
 }
 
 /**
- * The rows an event implies beside the report's own: the conversation, identity checks and
- * public-removal tasks. Written here only, from the recorded event, so they cannot disagree
- * with the record.
+ * The rows an event implies beside the report's own: the conversation, the reporter's files,
+ * identity checks and public-removal tasks. Written here only, from the recorded event (and
+ * where its files are kept, which the log never holds), so they cannot disagree with the record.
  */
 async function projectSideRows(tx: Executor, reportId: string, event: Recorded<ReportEvent>) {
   const { at, actorId } = event;
+  if (
+    event.type === 'report.received' ||
+    event.type === 'report.reporter_replied' ||
+    event.type === 'report.evidence_added'
+  ) {
+    await insertAttachments(tx, reportId, event.data, event.personal.files, at);
+  }
   const message = (kind: MessageRecord['kind'], messageType: string | null, body: string) =>
     insertMessage(tx, {
       id: (event.data as { messageId: string }).messageId,
@@ -106,6 +119,33 @@ async function projectSideRows(tx: Executor, reportId: string, event: Recorded<R
       });
     default:
       return;
+  }
+}
+
+/** The rows of the reporter's files an event names, in its order: all sent by the reporter. */
+async function insertAttachments(
+  tx: Executor,
+  reportId: string,
+  data: { attachments: AttachmentSummary[]; messageId?: string | null },
+  files: StoredAttachment[],
+  at: number,
+): Promise<void> {
+  for (const summary of data.attachments) {
+    const file = files.find((f) => f.id === summary.id);
+    if (!file) throw new Error(`where attachment ${summary.id} is kept was not given`);
+    await insertAttachment(tx, {
+      id: summary.id,
+      report_id: reportId,
+      message_id: data.messageId ?? null,
+      original_name: summary.name,
+      claimed_type: file.claimedType,
+      detected_type: summary.detectedType,
+      size: summary.size,
+      sha256: summary.sha256,
+      stored_path: file.storedPath,
+      uploaded_by: 'reporter',
+      created_at: at,
+    });
   }
 }
 

@@ -18,6 +18,7 @@ import {
   type MessageType,
   type Milestone,
   type ReportEvent,
+  type StoredAttachment,
 } from './report-events.ts';
 import type { Report } from './report-state.ts';
 
@@ -200,6 +201,8 @@ export function receive(input: {
   key: string;
   fields: ReportFields;
   attachments: AttachmentSummary[];
+  /** Where those files are kept: for their rows, never the log. */
+  files: StoredAttachment[];
   acknowledgeDueAt: number;
   accessCodeHash: string;
   /** The removal task to open, when the report says where it was posted publicly. */
@@ -232,6 +235,7 @@ export function receive(input: {
         contactPhone: contact.phone ?? null,
         contactPgpKey: contact.pgpKey ?? null,
         accessCodeHash: input.accessCodeHash,
+        files: input.files,
       },
     },
     reportEvent('report.contact_recorded', {
@@ -348,15 +352,24 @@ export function rotateAccessCode(r: Report, accessCodeHash: string): ReportEvent
   return [{ type: 'report.access_code_rotated', data: {}, personal: { accessCodeHash } }];
 }
 
-/** The reporter wrote (messageId) or only sent files. */
+/** The reporter wrote (messageId) or only sent files (kept where `files` says: rows only). */
 export function reporterReply(
   messageId: string | null,
   body: string,
   attachments: AttachmentSummary[],
+  files: StoredAttachment[],
 ): ReportEvent[] {
   return [
     messageId
-      ? reportEvent('report.reporter_replied', { messageId, body, attachments })
-      : reportEvent('report.evidence_added', { messageId: null, body: null, attachments }),
+      ? {
+          type: 'report.reporter_replied',
+          data: { messageId, body, attachments },
+          personal: { files },
+        }
+      : {
+          type: 'report.evidence_added',
+          data: { messageId: null, body: null, attachments },
+          personal: { files },
+        },
   ];
 }

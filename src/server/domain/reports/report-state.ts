@@ -6,7 +6,7 @@ import type { ReportEventData, ReportPersonalData } from './report-events.ts';
 /** What the reporter sent, as `report.received` records it (the files are listed apart). */
 type Received = Omit<ReportEventData['report.received'], 'attachments'>;
 /** What `report.received` puts on the row only: contact details and the access code's hash. */
-type ReceivedOnRow = ReportPersonalData['report.received'];
+type ReceivedOnRow = Omit<ReportPersonalData['report.received'], 'files'>;
 
 /**
  * The fields of `report.received` and its row-only data, as received (staff may change
