@@ -45,7 +45,7 @@ import { jsonBodyPlugin } from './plugins/json-body-plugin.ts';
 import { problemPlugin } from './plugins/problem-plugin.ts';
 import { REFERRER_POLICY, securityHeadersPlugin } from './plugins/security-headers-plugin.ts';
 import { metricsRoutes } from './metrics-routes.ts';
-import { routeServices } from './route-services.ts';
+import { routeConfig, routeServices } from './route-services.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -76,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { accounts, incidents, reports } = services;
   // A plugin that declares part of a module is handed only that part (route-services.ts).
   const narrowed = routeServices(services);
+  const settings = routeConfig(config);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
@@ -110,7 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(problemPlugin, { notFoundPage: sendNotFoundPage });
   await app.register(jsonBodyPlugin);
   await app.register(securityHeadersPlugin, { https: config.baseUrl.startsWith('https:') });
-  await app.register(authPlugin, { ...narrowed.auth, config });
+  await app.register(authPlugin, { ...narrowed.auth, config: settings.auth });
   await app.register(openApiPlugin);
   await app.register(healthRoutes, {
     db: deps.db,
@@ -118,9 +119,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     pgSchema: config.pgSchema,
   });
   await app.register(policyRoutes, { prefix: '/api/v1', policy: services.policy });
-  await app.register(sessionRoutes, { ...narrowed.session, clock, config });
-  await app.register(oidcRoutes, { ...narrowed.oidc, clock, config });
-  await app.register(setupRoutes, { users: accounts.users, config });
+  await app.register(sessionRoutes, { ...narrowed.session, clock, config: settings.session });
+  await app.register(oidcRoutes, { ...narrowed.oidc, clock, config: settings.oidc });
+  await app.register(setupRoutes, { users: accounts.users, config: settings.setup });
   await app.register(usersRoutes, narrowed.users);
   await app.register(tokensRoutes, { tokens: accounts.tokens });
   await app.register(auditRoutes, { audit: services.audit });
@@ -136,13 +137,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     policy: () => deps.policy.policy,
   });
   await app.register(metricsRoutes, { ...narrowed.metrics, clock });
-  await app.register(reportIntakeRoutes, { ...narrowed.reportIntake, config });
+  await app.register(reportIntakeRoutes, {
+    ...narrowed.reportIntake,
+    config: settings.reportIntake,
+  });
   await app.register(reportRoutes, { reports });
   await app.register(streamRoutes, {
     ...narrowed.stream,
     liveFeed: deps.workers.liveFeed,
     clock,
-    config,
+    config: settings.stream,
   });
   await app.register(statusRoutes, { status: services.status, baseUrl: config.baseUrl });
   await app.register(statusDraftRoutes, { status: services.status, baseUrl: config.baseUrl });
@@ -156,7 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...narrowed.publicSite,
     reports,
     status: services.status,
-    config,
+    config: settings.publicSite,
   });
   await app.register(consoleApp);
   return app;

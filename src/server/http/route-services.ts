@@ -1,6 +1,8 @@
 // What each route plugin is handed of the services: the modules it declares, and of a module it
 // declares narrowly (`Pick<AccountsModule, 'users'>`) an object with those keys and nothing else,
-// so a route cannot reach the rest at run time, not even through a cast.
+// so a route cannot reach the rest at run time, not even through a cast. The same for the
+// settings: a plugin that declares `Pick<Config, …>` gets those keys of the config only.
+import type { Config } from '../config.ts';
 import type { Services } from '../services.ts';
 
 /**
@@ -37,5 +39,40 @@ export function routeServices(services: Services) {
     reportIntake: { reports: only(reports, ['checkIntakeAllowed', 'submitReport']) },
     stream: { accounts: only(accounts, ['sessions']), live: only(live, ['noticesAfter']) },
     publicSite: { accounts: only(accounts, ['users']) },
+  };
+}
+
+/**
+ * A frozen object with `keys` of the config (or of a part of it) and no others; an optional
+ * setting may be unset.
+ */
+export function settings<C extends Partial<Config>, K extends keyof C>(
+  config: C,
+  keys: readonly K[],
+): Readonly<Pick<C, K>> {
+  const picked: Partial<Pick<C, K>> = {};
+  for (const key of keys) picked[key] = config[key];
+  return Object.freeze(picked as Pick<C, K>);
+}
+
+/** The settings of the plugins that declare `Pick<Config, …>` (http/app.ts hands them). */
+export function routeConfig(config: Config) {
+  const baseUrl = settings(config, ['baseUrl']);
+  return {
+    auth: baseUrl,
+    session: baseUrl,
+    oidc: baseUrl,
+    setup: baseUrl,
+    reportIntake: settings(config, ['baseUrl', 'attachmentMaxBytes', 'attachmentMaxCount']),
+    stream: settings(config, ['streamHeartbeatSeconds', 'streamMaxPerCaller']),
+    publicSite: settings(config, [
+      'baseUrl',
+      'securityEmail',
+      'securityPgpKeyUrl',
+      'preferredLanguages',
+      'attachmentMaxBytes',
+      'attachmentMaxCount',
+      'statusPageName',
+    ]),
   };
 }

@@ -15,6 +15,7 @@ import { accountLinkPages } from './account-link-pages.ts';
 import { policyPage, thanksPage } from './info-pages.ts';
 import { errorPage, PAGE_CSP } from './layout.ts';
 import { REFERRER_POLICY } from '../plugins/security-headers-plugin.ts';
+import { settings } from '../route-services.ts';
 import { refuseCrossSiteForms } from './form-origin.ts';
 import { ERROR_PAGE_TITLES, sendErrorPage, sendHtml } from './respond.ts';
 import { portalRoutes } from './portal-routes.ts';
@@ -192,8 +193,10 @@ export async function publicSite(app: FastifyInstance, opts: PublicSiteOptions) 
     reply.redirect('/.well-known/security.txt', 301),
   );
 
-  await app.register(portalRoutes, { reports, config, fileLimits, intakeGuards });
-  await app.register(accountLinkPages, { users: opts.accounts.users, config });
+  // The pages inside are handed the settings they declare, no more (http/route-services.ts).
+  const baseUrl = settings(config, ['baseUrl']);
+  await app.register(portalRoutes, { reports, config: baseUrl, fileLimits, intakeGuards });
+  await app.register(accountLinkPages, { users: opts.accounts.users, config: baseUrl });
   await app.register(statusSite, {
     status: opts.status,
     pageName: config.statusPageName,
