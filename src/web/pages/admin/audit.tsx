@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { AuditEntryView, AuditVerification } from '../../../shared/api/accounts.ts';
 import { query, request } from '../../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../../components/common.tsx';
+import { DataTable, Pager } from '../../components/data-table.tsx';
 import { localToRfc3339, rfc3339ToLocal } from '../../format.ts';
 import { useCan } from '../../session.tsx';
 import { adminKeys, useUserNames, useUsers } from './shared.tsx';
@@ -138,44 +139,31 @@ function Entries({ entries }: { entries: AuditEntry[] }) {
   const userName = useUserNames();
   if (entries.length === 0) return <Empty>No entries match these filters.</Empty>;
   return (
-    <div className="table-wrap">
-      <table data-testid="audit-entries">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-            <th scope="col">Detail</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id}>
-              <td>
-                <Time value={e.at} />
-                <div className="muted small">#{e.seq}</div>
-              </td>
-              <td>
-                {e.actor.id ? userName(e.actor.id) : e.actor.kind}
-                {e.actor.kind === 'token' ? <div className="muted small">with a token</div> : null}
-                {e.actor.ip ? <div className="muted small">{e.actor.ip}</div> : null}
-              </td>
-              <td>
-                <code>{e.action}</code>
-              </td>
-              <td>
-                <Target target={e.target} />
-              </td>
-              <td>
-                {/* Detail may hold attacker-chosen text: shown as text, never as markup. */}
-                <code className="detail">{JSON.stringify(e.detail)}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable testId="audit-entries" columns={['When', 'Who', 'Action', 'Target', 'Detail']}>
+      {entries.map((e) => (
+        <tr key={e.id}>
+          <td>
+            <Time value={e.at} />
+            <div className="muted small">#{e.seq}</div>
+          </td>
+          <td>
+            {e.actor.id ? userName(e.actor.id) : e.actor.kind}
+            {e.actor.kind === 'token' ? <div className="muted small">with a token</div> : null}
+            {e.actor.ip ? <div className="muted small">{e.actor.ip}</div> : null}
+          </td>
+          <td>
+            <code>{e.action}</code>
+          </td>
+          <td>
+            <Target target={e.target} />
+          </td>
+          <td>
+            {/* Detail may hold attacker-chosen text: shown as text, never as markup. */}
+            <code className="detail">{JSON.stringify(e.detail)}</code>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -250,12 +238,12 @@ export function AuditPage() {
       <QueryState query={entries} what="audit entries">
         {(list) => <Entries entries={list} />}
       </QueryState>
-      <nav aria-label="Audit log pages" className="pager">
+      <Pager label="Audit log pages">
         {beforeSeq ? <Link to={pageLink('')}>Newest entries</Link> : null}
         {last && entries.data?.length === PAGE ? (
           <Link to={pageLink(String(last.seq))}>Older entries</Link>
         ) : null}
-      </nav>
+      </Pager>
     </>
   );
 }

@@ -3,6 +3,7 @@
 // the authority.
 import { Link } from 'react-router';
 import { Empty, QueryState, Time } from '../../components/common.tsx';
+import { DataTable } from '../../components/data-table.tsx';
 import { humanize } from '../../format.ts';
 import { consolePath } from '../../../shared/domain/console-paths.ts';
 import { useRegister } from './breach-clocks.tsx';
@@ -27,49 +28,41 @@ export function BreachRegisterPage() {
           data.breaches.length === 0 ? (
             <Empty>No breach records.</Empty>
           ) : (
-            <table data-testid="breach-register">
-              <caption>Breach records, oldest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Incident</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Aware</th>
-                  <th scope="col">Risk</th>
-                  <th scope="col">Regimes</th>
+            <DataTable
+              testId="breach-register"
+              caption="Breach records, oldest first"
+              columns={['Incident', 'Status', 'Aware', 'Risk', 'Regimes']}
+            >
+              {data.breaches.map((b) => (
+                <tr key={b.breachId}>
+                  <th scope="row">
+                    <Link to={consolePath.incident(b.incidentKey)}>{b.incidentKey}</Link>
+                  </th>
+                  <td>{humanize(b.status)}</td>
+                  <td>
+                    <Time value={b.awareAt} />
+                  </td>
+                  <td>{b.riskLevel ? humanize(b.riskLevel) : 'Not assessed'}</td>
+                  <td>
+                    {b.regimes.map((r) => (
+                      <p key={r.regimeId}>
+                        {r.regimeId}:{' '}
+                        {r.applies === null
+                          ? 'undecided'
+                          : r.applies
+                            ? r.stages
+                                .map(
+                                  (s) =>
+                                    `${s.stageId} ${s.submittedAt ? (s.late ? 'submitted late' : 'submitted') : 'open'}`,
+                                )
+                                .join(', ')
+                            : `not notifiable (${r.reason ?? ''})`}
+                      </p>
+                    ))}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {data.breaches.map((b) => (
-                  <tr key={b.breachId}>
-                    <th scope="row">
-                      <Link to={consolePath.incident(b.incidentKey)}>{b.incidentKey}</Link>
-                    </th>
-                    <td>{humanize(b.status)}</td>
-                    <td>
-                      <Time value={b.awareAt} />
-                    </td>
-                    <td>{b.riskLevel ? humanize(b.riskLevel) : 'Not assessed'}</td>
-                    <td>
-                      {b.regimes.map((r) => (
-                        <p key={r.regimeId}>
-                          {r.regimeId}:{' '}
-                          {r.applies === null
-                            ? 'undecided'
-                            : r.applies
-                              ? r.stages
-                                  .map(
-                                    (s) =>
-                                      `${s.stageId} ${s.submittedAt ? (s.late ? 'submitted late' : 'submitted') : 'open'}`,
-                                  )
-                                  .join(', ')
-                              : `not notifiable (${r.reason ?? ''})`}
-                        </p>
-                      ))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )
         }
       </QueryState>

@@ -8,6 +8,7 @@ import type { BreachResponse } from '../../../shared/api/breach.ts';
 import { DETERMINATION_KINDS } from '../../../shared/domain/breach.ts';
 import { ApiError, request } from '../../api.ts';
 import { Countdown, Empty, ErrorMessage, Loading, Time } from '../../components/common.tsx';
+import { DataTable } from '../../components/data-table.tsx';
 import { humanize } from '../../format.ts';
 import { keys } from '../../queries.ts';
 import { useCan } from '../../session.tsx';
@@ -122,42 +123,36 @@ export function BreachSection({ detail }: SectionProps) {
 function RegimeClocks({ breach }: { breach: Breach }) {
   if (breach.regimes.length === 0) return <Empty>The policy lists no breach regimes.</Empty>;
   return (
-    <table className="breach-clocks" data-testid="breach-clocks">
-      <caption>Regulator clocks</caption>
-      <thead>
-        <tr>
-          <th scope="col">Stage</th>
-          <th scope="col">To</th>
-          <th scope="col">State</th>
-          <th scope="col">Due</th>
-        </tr>
-      </thead>
-      <tbody>
-        {breach.regimes.flatMap((r) =>
-          r.stages.map((s) => (
-            <tr key={`${s.regimeId}.${s.stageId}`}>
-              <th scope="row">
-                {r.name}: {s.stageName}
-              </th>
-              <td>{s.recipient}</td>
-              <td>
-                {r.applies === false ? 'Not notifiable (decided)' : STAGE_WORDS[s.status]}
-                {s.late ? ' (late)' : ''}
-              </td>
-              <td>
-                {s.status === 'running' && s.dueAt ? (
-                  <Countdown due={s.dueAt} />
-                ) : s.status === 'submitted' ? (
-                  <Time value={s.submittedAt} />
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-            </tr>
-          )),
-        )}
-      </tbody>
-    </table>
+    <DataTable
+      className="breach-clocks"
+      testId="breach-clocks"
+      caption="Regulator clocks"
+      columns={['Stage', 'To', 'State', 'Due']}
+    >
+      {breach.regimes.flatMap((r) =>
+        r.stages.map((s) => (
+          <tr key={`${s.regimeId}.${s.stageId}`}>
+            <th scope="row">
+              {r.name}: {s.stageName}
+            </th>
+            <td>{s.recipient}</td>
+            <td>
+              {r.applies === false ? 'Not notifiable (decided)' : STAGE_WORDS[s.status]}
+              {s.late ? ' (late)' : ''}
+            </td>
+            <td>
+              {s.status === 'running' && s.dueAt ? (
+                <Countdown due={s.dueAt} />
+              ) : s.status === 'submitted' ? (
+                <Time value={s.submittedAt} />
+              ) : (
+                <span className="muted">—</span>
+              )}
+            </td>
+          </tr>
+        )),
+      )}
+    </DataTable>
   );
 }
 

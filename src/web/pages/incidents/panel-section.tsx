@@ -10,6 +10,7 @@ import {
   type SectionProps,
 } from './incident-data.ts';
 import { PersonSelect, Submit, TextArea, FormDetails } from './incident-parts.tsx';
+import { DataTable } from '../../components/data-table.tsx';
 
 const SEATS = { owner: 'Owner', responder: 'Responder', security_lead: 'Security lead' } as const;
 const OUTCOMES = { critical: 'Critical', non_critical: 'Not critical' } as const;
@@ -229,37 +230,28 @@ function Results({ detail, policy }: SectionProps) {
           )
         </span>
       </p>
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">Answers per question</caption>
-          <thead>
-            <tr>
-              <th scope="col">Question</th>
-              <th scope="col">Yes</th>
-              <th scope="col">No</th>
-              <th scope="col">Majority</th>
-            </tr>
-          </thead>
-          <tbody>
-            {assessment.answers.map((a) => (
-              <tr key={a.criterionId}>
-                <td>{a.question}</td>
-                <td>{a.yes}</td>
-                <td>{a.no}</td>
-                <td>
-                  {a.majority === null
-                    ? '—'
-                    : a.majority === 'split'
-                      ? 'Split'
-                      : a.majority === 'yes'
-                        ? 'Yes'
-                        : 'No'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Answers per question"
+        hideCaption
+        columns={['Question', 'Yes', 'No', 'Majority']}
+      >
+        {assessment.answers.map((a) => (
+          <tr key={a.criterionId}>
+            <td>{a.question}</td>
+            <td>{a.yes}</td>
+            <td>{a.no}</td>
+            <td>
+              {a.majority === null
+                ? '—'
+                : a.majority === 'split'
+                  ? 'Split'
+                  : a.majority === 'yes'
+                    ? 'Yes'
+                    : 'No'}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <h3>Votes</h3>
       <p data-testid="tally">
         Critical {tally.critical} · Not critical {tally.nonCritical} · {incident.votes.length} of{' '}
