@@ -2,7 +2,7 @@
 // last changed: a component added, changed or removed, a public incident opened, updated or
 // resolved. A page nothing was ever recorded on was last changed when it came into being (its
 // tables created), never 1970; resolving the last incident or removing the last component moves
-// it forward, not back.
+// it forward, not back. The Atom and RSS history feeds take that time while no incident is in them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpStatusAnswer, SpSummary } from '../../src/shared/api/statuspage.ts';
 import { loginAs } from '../helpers/auth.ts';
@@ -47,6 +47,17 @@ describe('the status page’s updated_at', () => {
     expect(await pageUpdatedAt()).toBe(at);
   });
 
+  it('is the history feeds’ updated time while no incident is in them, never 1970', async () => {
+    const at = await pageUpdatedAt();
+    const atom = (await t.app.inject({ method: 'GET', url: '/status/history.atom' })).body;
+    expect(atom).not.toContain('<entry>');
+    expect(atom).toContain(`<updated>${new Date(at).toISOString()}</updated>`);
+    const rss = (await t.app.inject({ method: 'GET', url: '/status/history.rss' })).body;
+    expect(rss).not.toContain('<item>');
+    expect(rss).toContain(`<lastBuildDate>${new Date(at).toUTCString()}</lastBuildDate>`);
+    expect(atom + rss).not.toMatch(/1970/);
+  });
+
   it('follows every change, and does not go back when the last incident resolves or the last component goes', async () => {
     t.clock.advance(60_000);
     const added = t.clock.now();
@@ -63,6 +74,9 @@ describe('the status page’s updated_at', () => {
       components: [{ componentId: api, status: 'degraded_performance' }],
     });
     expect(await pageUpdatedAt()).toBe(opened);
+    // With an incident in it, the feed was updated when its newest incident was.
+    const atom = (await t.app.inject({ method: 'GET', url: '/status/history.atom' })).body;
+    expect(atom).toContain(`<updated>${new Date(opened).toISOString()}</updated>`);
 
     t.clock.advance(60_000);
     const resolved = t.clock.now();

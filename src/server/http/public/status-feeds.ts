@@ -2,6 +2,8 @@
 // one entry per public incident, newest first, with every update. Built with the `feed` library
 // from what the public may read. Names are escaped before they go out as HTML (feed readers take
 // entry titles as HTML), and update bodies are the same safe Markdown rendering as the page.
+// The feed was last updated when its newest incident was; with no incident yet, when the page
+// last changed (or came into being), never 1970.
 import { Feed } from 'feed';
 import type { PublicIncident } from '../../domain/status/index.ts';
 import { INCIDENT_STATUS_WORDS } from '../../../shared/domain/status.ts';
@@ -13,9 +15,11 @@ export function historyFeed(
   pageName: string,
   baseUrl: string,
   incidents: readonly PublicIncident[],
+  pageUpdatedAt: number,
 ): Feed {
   const home = new URL('/status', baseUrl).href;
-  const updated = Math.max(0, ...incidents.map((i) => i.updatedAt));
+  const updated =
+    incidents.length === 0 ? pageUpdatedAt : Math.max(...incidents.map((i) => i.updatedAt));
   const feed = new Feed({
     id: home,
     title: `${pageName}: incident history`,

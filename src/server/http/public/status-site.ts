@@ -37,8 +37,16 @@ export async function statusSite(
     },
   );
 
+  const historyFeedNow = async () => {
+    const [incidents, page] = await Promise.all([
+      status.listPublicIncidents(50),
+      status.readPage(),
+    ]);
+    return historyFeed(pageName, baseUrl, incidents, page.updatedAt);
+  };
+
   app.get('/status/history.atom', cacheable, async (_request, reply) => {
-    const feed = historyFeed(pageName, baseUrl, await status.listPublicIncidents(50));
+    const feed = await historyFeedNow();
     return reply
       .header('cache-control', cache)
       .type('application/atom+xml; charset=utf-8')
@@ -46,7 +54,7 @@ export async function statusSite(
   });
 
   app.get('/status/history.rss', cacheable, async (_request, reply) => {
-    const feed = historyFeed(pageName, baseUrl, await status.listPublicIncidents(50));
+    const feed = await historyFeedNow();
     return reply
       .header('cache-control', cache)
       .type('application/rss+xml; charset=utf-8')
