@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../../src/server/clock.ts';
 import { deadlinesCommand } from '../../src/server/cli/deadlines-command.ts';
 import { listStreamEvents } from '../../src/server/db/event-store.ts';
+import { systemActor, type Actor } from '../../src/server/domain/actor.ts';
+import { createClocksReader } from '../../src/server/domain/clocks/index.ts';
 import { loginAs } from '../helpers/auth.ts';
 import { formFields, multipart, readReceipt } from '../helpers/reports.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -168,6 +170,28 @@ describe('stopline deadlines', () => {
     );
     expect(later).toBe(0);
     expect(lines.some((l) => /due in/.test(l))).toBe(true);
+  });
+
+  it('lists through the clocks reader: the system may, a caller without deadlines.read may not', async () => {
+    const reader = createClocksReader({ db: t.container.db });
+    const filter = { state: 'breached' as const, now: t.clock.now(), soonWithin: HOUR, limit: 50 };
+    const asSystem = await reader.listDeadlinesAs(systemActor, filter);
+    expect(asSystem.length).toBeGreaterThan(0);
+    const reporterDesk: Actor = {
+      kind: 'token',
+      userId: 'someone',
+      roles: ['responder'],
+      permissions: new Set(['reports.read']),
+    };
+    await expect(reader.listDeadlinesAs(reporterDesk, filter)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      details: { permission: 'deadlines.read' },
+    });
+    // Even with the permission, a person is refused: this list hides no restricted incident.
+    const responder: Actor = { ...reporterDesk, permissions: new Set(['deadlines.read']) };
+    await expect(reader.listDeadlinesAs(responder, filter)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
   });
 });
 

@@ -2,7 +2,8 @@
 // the database, each subject named by the key its own subject's reader gives. --breached shows
 // only breached ones; --within DURATION (default 4h) how far ahead.
 import type { Config } from '../config.ts';
-import { listDeadlinesForOperator } from '../domain/clocks/index.ts';
+import { systemActor } from '../domain/actor.ts';
+import { createClocksReader } from '../domain/clocks/index.ts';
 import { createIncidentsReader } from '../domain/incidents/index.ts';
 import { createReportsReader } from '../domain/reports/index.ts';
 import { formatDuration, parseDuration } from '../domain/policy/index.ts';
@@ -25,10 +26,12 @@ export async function deadlinesCommand(
   const handle = await openMigratedDatabase(config);
   try {
     const filter = { now, soonWithin: within, limit: 500 };
-    const breached = await listDeadlinesForOperator(handle.db, { ...filter, state: 'breached' });
+    // As the system actor: the operator at the console may read every subject.
+    const clocks = createClocksReader({ db: handle.db });
+    const breached = await clocks.listDeadlinesAs(systemActor, { ...filter, state: 'breached' });
     const soon = breachedOnly
       ? []
-      : await listDeadlinesForOperator(handle.db, { ...filter, state: 'due_soon' });
+      : await clocks.listDeadlinesAs(systemActor, { ...filter, state: 'due_soon' });
     const rows = [...breached, ...soon];
     if (rows.length === 0) {
       out.info(

@@ -519,14 +519,3 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
 }
 
 class LostClaim extends Error {}
-
-/**
- * Deadlines by state for an operator at the server's console (`stopline deadlines`), who may
- * read the whole database: no subject is left out.
- */
-export function listDeadlinesForOperator(
-  executor: Executor,
-  filter: Omit<Parameters<typeof repo.listDeadlines>[1], 'hiddenSubjectIds'>,
-): Promise<repo.DeadlineRecord[]> {
-  return repo.listDeadlines(executor, filter);
-}

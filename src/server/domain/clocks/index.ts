@@ -26,7 +26,6 @@ export type ClocksPlanner = ReturnType<typeof createClocksPlanner>;
 
 export {
   createDeadlinesService,
-  listDeadlinesForOperator,
   type DeadlinesService,
   type BreachStageClock,
   type DeadlinesDeps,
@@ -34,6 +33,7 @@ export {
   type ClockReports,
   type ClockUser,
 } from './deadline-service.ts';
+export { createClocksReader, type ClocksReader } from './reader-service.ts';
 export type { DeadlineRecord, DeadlineListState } from './deadline-repository.ts';
 export {
   DEADLINE_KINDS,
