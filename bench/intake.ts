@@ -44,7 +44,11 @@ interface Figures {
   perSecond: number;
   p99: number;
   accepted: number;
+  /** Requests that got no 2xx: answered otherwise, or no answer (autocannon's errors). */
   errors: number;
+  non2xx: number;
+  /** Of the unanswered, those that waited autocannon's 10 s timeout. */
+  timeouts: number;
 }
 
 async function load(
@@ -66,7 +70,10 @@ async function load(
     perSecond: result['2xx'] / DURATION,
     p99: result.latency.p99,
     accepted: result['2xx'],
-    errors: result.non2xx + result.errors + result.timeouts,
+    // autocannon's errors include its timeouts: not added twice.
+    errors: result.non2xx + result.errors,
+    non2xx: result.non2xx,
+    timeouts: result.timeouts,
   };
 }
 
@@ -128,7 +135,8 @@ try {
   ] as const) {
     console.log(
       `${name}: ${f.perSecond.toFixed(1)} reports/s, p99 ${f.p99} ms, ` +
-        `${f.accepted} accepted, ${f.errors} errors, ${((f.perSecond / reference) * 100).toFixed(1)}% of the reference`,
+        `${f.accepted} accepted, ${f.errors} errors (${f.non2xx} non-2xx, ` +
+        `${f.errors - f.non2xx} unanswered, ${f.timeouts} of them timed out), ${((f.perSecond / reference) * 100).toFixed(1)}% of the reference`,
     );
   }
   const accepted = form.accepted + api.accepted;
