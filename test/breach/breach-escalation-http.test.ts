@@ -8,6 +8,7 @@ import { FakeClock } from '../../src/server/clock.ts';
 import { mayHear } from '../../src/server/domain/live/index.ts';
 import { Scheduler } from '../../src/server/workers/scheduler.ts';
 import { createTokenFor } from '../helpers/auth.ts';
+import { recordDeterminations } from '../helpers/breach.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { permissionsForRoles } from '../../src/server/domain/accounts/index.ts';
 
@@ -106,18 +107,13 @@ describe('a responder who suspects a breach raises it, and the legal role is tol
 
 describe('determinations are on the incident decision log, without their reasons', () => {
   it('awareness and personal data involved appear as decisions everyone on the incident reads', async () => {
-    for (const [kind, at] of [
-      ['became_aware', '2026-12-04T10:00:00Z'],
-      ['personal_data_involved', undefined],
-    ] as const) {
-      const res = await call(legal, 'POST', `${path}/determinations`, {
-        kind,
-        value: true,
-        ...(at ? { at } : {}),
-        rationale: SECRET_REASON,
-      });
-      expect(res.statusCode).toBe(201);
-    }
+    await recordDeterminations(
+      t,
+      key,
+      legal.headers,
+      [['became_aware', '2026-12-04T10:00:00Z'], ['personal_data_involved']],
+      SECRET_REASON,
+    );
     const log = await call(responder, 'GET', `/api/v1/incidents/${key}/decisions`);
     expect(log.statusCode).toBe(200);
     const text = JSON.stringify(log.json());

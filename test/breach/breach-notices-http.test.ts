@@ -9,6 +9,7 @@ import { DAY, FakeClock } from '../../src/server/clock.ts';
 import { createSmtpMailer } from '../../src/server/integrations/smtp-mailer.ts';
 import type { OutboxWorker } from '../../src/server/workers/outbox-worker.ts';
 import { createTokenFor } from '../helpers/auth.ts';
+import { recordDeterminations } from '../helpers/breach.ts';
 import { startSmtpReceiver, workerFor, type SmtpReceiver } from '../helpers/delivery.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -91,18 +92,13 @@ beforeAll(async () => {
     contactPoint: 'dpo@example.org',
   });
   expect(opened.statusCode).toBe(201);
-  for (const [kind, at] of [
-    ['became_aware', '2026-12-04T10:00:00Z'],
-    ['personal_data_involved', undefined],
-  ] as const) {
-    const res = await call(legal, 'POST', `${path}/determinations`, {
-      kind,
-      value: true,
-      ...(at ? { at } : {}),
-      rationale: 'The export held the newsletter list',
-    });
-    expect(res.statusCode).toBe(201);
-  }
+  await recordDeterminations(
+    t,
+    created.json().key,
+    legal.headers,
+    [['became_aware', '2026-12-04T10:00:00Z'], ['personal_data_involved']],
+    'The export held the newsletter list',
+  );
 });
 afterAll(async () => {
   await smtp.stop();

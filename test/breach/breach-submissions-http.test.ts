@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
 import { Scheduler } from '../../src/server/workers/scheduler.ts';
 import { createTokenFor } from '../helpers/auth.ts';
+import { recordDeterminations } from '../helpers/breach.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 type Who = { userId: string; headers: Record<string, string> };
@@ -62,18 +63,13 @@ afterAll(async () => {
 describe('a stage that has started is a deadline of the incident', () => {
   it('none before the determinations; the GDPR authority stage once they are recorded', async () => {
     expect(await breachStages()).toEqual([]);
-    for (const [kind, at] of [
-      ['became_aware', '2026-12-04T10:00:00Z'],
-      ['personal_data_involved', undefined],
-    ] as const) {
-      const res = await call(legal, 'POST', `${path}/determinations`, {
-        kind,
-        value: true,
-        ...(at ? { at } : {}),
-        rationale: 'The forwarding rule copied customer e-mails',
-      });
-      expect(res.statusCode).toBe(201);
-    }
+    await recordDeterminations(
+      t,
+      key,
+      legal.headers,
+      [['became_aware', '2026-12-04T10:00:00Z'], ['personal_data_involved']],
+      'The forwarding rule copied customer e-mails',
+    );
     expect(await breachStages()).toEqual([
       expect.objectContaining({
         kind: 'breach_stage',

@@ -5,6 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, signIn } from '../helpers/auth.ts';
+import { recordDeterminations } from '../helpers/breach.ts';
 import {
   accessibilityViolations,
   type BrowserApp,
@@ -50,15 +51,13 @@ describe('the breach panel, the register and the legal dashboard', () => {
 
     // The legal role records awareness and personal data through the API, then works in the panel.
     const legalHeaders = await signIn(t, legal.email, legal.password);
-    for (const kind of ['became_aware', 'personal_data_involved']) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: `/api/v1/incidents/${key}/breach/determinations`,
-        headers: legalHeaders,
-        payload: { kind, value: true, rationale: REASON },
-      });
-      expect(res.statusCode, res.body).toBe(201);
-    }
+    await recordDeterminations(
+      t,
+      key,
+      legalHeaders,
+      [['became_aware'], ['personal_data_involved']],
+      REASON,
+    );
     // The responder's page follows live: the authority stage now counts down, reasons unseen.
     await panel.getByTestId('countdown').first().waitFor();
     expect(await page.content()).not.toContain(REASON);
