@@ -46,6 +46,8 @@ export function onUnauthenticated(listener: Listener): () => void {
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   body?: unknown;
+  /** A file sent as it is (a CSV import) instead of a JSON body, with its media type. */
+  file?: { type: string; data: Blob };
   headers?: Record<string, string>;
   /** Do not treat a 401 as an expired session (sign-in itself). */
   expectUnauthenticated?: boolean;
@@ -54,13 +56,18 @@ export interface RequestOptions {
 export async function request<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.file) headers['content-type'] = options.file.type;
+  else if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const response = await fetch(`/api/v1${path}`, {
     method,
     headers,
     credentials: 'same-origin',
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    ...(options.file
+      ? { body: options.file.data }
+      : options.body !== undefined
+        ? { body: JSON.stringify(options.body) }
+        : {}),
   });
   if (response.status === 204) return undefined as T;
   const text = await response.text();

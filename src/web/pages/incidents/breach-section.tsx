@@ -2,21 +2,22 @@
 // regime's stages with their clocks counting down (everyone on the incident); for the legal role,
 // the record's status and risk, its determinations, drafts with their approval and sending, and
 // the submissions. Live: the query sits under ['breach', key], refreshed on `breach` notices.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { BreachResponse } from '../../../shared/api/breach.ts';
 import { DETERMINATION_KINDS } from '../../../shared/domain/breach.ts';
-import { ApiError, request } from '../../api.ts';
 import { Countdown, Empty, ErrorMessage, Loading, Time } from '../../components/common.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { humanize } from '../../format.ts';
-import { keys } from '../../queries.ts';
 import { useCan } from '../../session.tsx';
+import {
+  useBreach,
+  useBreachChange,
+  type Breach,
+  type BreachChange,
+  type BreachDetails as Details,
+} from './breach-data.ts';
+import { ContactImportForm, NoticeEditForm, SubmissionForm } from './breach-forms.tsx';
 import type { SectionProps } from './incident-data.ts';
 import { FormDetails, KindSelect, TextArea } from './incident-parts.tsx';
-
-type Breach = BreachResponse;
-type Details = NonNullable<Breach['details']>;
 
 const STAGE_WORDS: Record<string, string> = {
   waiting: 'Waiting for its determination',
@@ -24,47 +25,6 @@ const STAGE_WORDS: Record<string, string> = {
   submitted: 'Submitted',
   stopped: 'Stopped (not a breach)',
 };
-
-function useBreach(key: string) {
-  return useQuery({
-    queryKey: [...keys.breach, key],
-    queryFn: async () => {
-      try {
-        return await request<Breach>(`/incidents/${encodeURIComponent(key)}/breach`);
-      } catch (error) {
-        // No record yet is an answer, not an error.
-        if (error instanceof ApiError && error.status === 404) return null;
-        throw error;
-      }
-    },
-  });
-}
-
-function useBreachChange(key: string) {
-  const queryClient = useQueryClient();
-  const mutation = useMutation({
-    mutationFn: (c: { to: string; method?: 'POST' | 'PATCH'; body?: object }) =>
-      request(`/incidents/${encodeURIComponent(key)}/breach${c.to}`, {
-        method: c.method ?? 'POST',
-        body: c.body ?? {},
-      }),
-    onSettled: () =>
-      Promise.all(
-        [keys.breach, keys.deadlines, keys.incident(key)].map((queryKey) =>
-          queryClient.invalidateQueries({ queryKey }),
-        ),
-      ),
-  });
-  return {
-    run: (to: string, body?: object, method?: 'POST' | 'PATCH') =>
-      mutation.mutateAsync({ to, ...(body ? { body } : {}), ...(method ? { method } : {}) }).then(
-        () => true,
-        () => false,
-      ),
-    pending: mutation.isPending,
-    error: mutation.error,
-  };
-}
 
 export function BreachSection({ detail }: SectionProps) {
   const key = detail.incident.key;
@@ -163,7 +123,7 @@ function BreachDetails({
 }: {
   breach: Breach;
   details: Details;
-  change: ReturnType<typeof useBreachChange>;
+  change: BreachChange;
 }) {
   const can = useCan();
   const manage = can('breach.manage');
@@ -245,6 +205,13 @@ function BreachDetails({
               </p>
               <pre className="notice-text">{n.text}</pre>
               {manage && n.status === 'draft' ? (
+                <NoticeEditForm
+                  key={`${n.id}:${n.subject}:${n.text}`}
+                  incidentKey={breach.incidentKey}
+                  notice={n}
+                />
+              ) : null}
+              {manage && n.status === 'draft' ? (
                 <button type="button" onClick={() => void change.run(`/notices/${n.id}/approval`)}>
                   Approve “{n.subject}”
                 </button>
@@ -275,6 +242,7 @@ function BreachDetails({
         </div>
       ) : null}
       <ErrorMessage error={change.error} />
+      {manage ? <ContactImportForm incidentKey={breach.incidentKey} /> : null}
       <h3>Submissions</h3>
       {details.submissions.length === 0 ? (
         <Empty>Nothing submitted yet.</Empty>
@@ -289,6 +257,13 @@ function BreachDetails({
           ))}
         </ul>
       )}
+      {manage ? (
+        <SubmissionForm
+          incidentKey={breach.incidentKey}
+          stages={stages}
+          notices={details.notices}
+        />
+      ) : null}
     </>
   );
 }
