@@ -180,7 +180,7 @@ async function assemble(
     // The report side of the links: the reports' link records, built before incidents.
     reports: reportLinks,
     // Every notice to a person or a channel goes through notifications (the only outbox writer).
-    notices: { tellLineStopped: notifications.tellLineStopped },
+    notices: { tellLineStopped: notifications.tellLineStopped, tellStaff: notifications.tellStaff },
   });
   const reports = createReportsModule({
     db,
@@ -203,6 +203,7 @@ async function assemble(
     notices: {
       tellReporter: notifications.tellReporter,
       sendReportReceipt: notifications.sendReportReceipt,
+      tellStaff: notifications.tellStaff,
     },
     dataDir: config.dataDir,
     settings: {

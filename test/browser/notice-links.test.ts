@@ -6,13 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../../src/server/clock.ts';
 import { systemActor } from '../../src/server/domain/actor.ts';
 import { Scheduler } from '../../src/server/workers/scheduler.ts';
-import { createSmtpMailer } from '../../src/server/integrations/smtp-mailer.ts';
 import { createUser, loginAs } from '../helpers/auth.ts';
 import { startBrowserApp, type BrowserApp } from '../helpers/browser.ts';
 import {
   startHttpReceiver,
   startSmtpReceiver,
-  workerFor,
+  smtpWorkerFor,
   type HttpReceiver,
   type SmtpReceiver,
 } from '../helpers/delivery.ts';
@@ -40,16 +39,7 @@ function linksIn(text: string): string[] {
 }
 
 async function deliverAll() {
-  const worker = workerFor(
-    t,
-    createSmtpMailer({
-      host: '127.0.0.1',
-      port: smtp.port,
-      security: 'none',
-      from: 'stopline@example.org',
-      timeoutMs: 2000,
-    }),
-  );
+  const worker = smtpWorkerFor(t, smtp);
   const round = await worker.deliverDue(t.clock.now());
   await worker.close();
   expect(round.failed + round.dead).toBe(0);

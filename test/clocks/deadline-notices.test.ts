@@ -7,14 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
 import { systemActor } from '../../src/server/domain/actor.ts';
 import type { Preferences } from '../../src/server/domain/notifications/index.ts';
-import { createSmtpMailer } from '../../src/server/integrations/smtp-mailer.ts';
 import { Scheduler } from '../../src/server/workers/scheduler.ts';
 import { ReportFields } from '../../src/shared/api/reports.ts';
 import { createUser } from '../helpers/auth.ts';
 import {
   startHttpReceiver,
   startSmtpReceiver,
-  workerFor,
+  smtpWorkerFor,
   type HttpReceiver,
   type SmtpReceiver,
 } from '../helpers/delivery.ts';
@@ -68,16 +67,7 @@ async function tickAt(...times: string[]) {
 
 /** Delivers everything due; answers the deadline e-mails (not the line stopping) by recipient. */
 async function deliverDeadlineMail(): Promise<Map<string, ParsedMail[]>> {
-  const worker = workerFor(
-    t,
-    createSmtpMailer({
-      host: '127.0.0.1',
-      port: smtp.port,
-      security: 'none',
-      from: 'stopline@example.org',
-      timeoutMs: 2000,
-    }),
-  );
+  const worker = smtpWorkerFor(t, smtp);
   const round = await worker.deliverDue(t.clock.now());
   await worker.close();
   expect(round.failed + round.dead).toBe(0);

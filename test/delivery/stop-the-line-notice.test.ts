@@ -1,16 +1,15 @@
-// When the line stops, everyone with a responder role or higher is told at once on all their
-// channels, and so is every endpoint subscribed to incident.line_stopped: all enqueued in the
+// When the line stops, everyone with a role the policy names (the default: responders, security
+// leads, admins, communications and legal) is told at once on all their channels, and so is every endpoint subscribed to incident.line_stopped: all enqueued in the
 // transaction that stopped the line, then delivered by the worker.
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
 import { systemActor } from '../../src/server/domain/actor.ts';
-import { createSmtpMailer } from '../../src/server/integrations/smtp-mailer.ts';
 import { createUser } from '../helpers/auth.ts';
 import {
   startHttpReceiver,
   startSmtpReceiver,
-  workerFor,
+  smtpWorkerFor,
   type HttpReceiver,
   type SmtpReceiver,
 } from '../helpers/delivery.ts';
@@ -38,7 +37,7 @@ async function outboxRows() {
 }
 
 describe('the stop-the-line notice', () => {
-  it('a P0 tells every responder, security lead and admin, and the subscribed endpoints, at once', async () => {
+  it('a P0 tells every responder, security lead, admin, comms and legal member, and the subscribed endpoints, at once', async () => {
     const dev = await createUser(t, { roles: ['responder'], email: 'dev@example.org' });
     await createUser(t, { roles: ['security_lead'], email: 'lead@example.org' });
     await createUser(t, { roles: ['admin'], email: 'admin@example.org' });
@@ -85,7 +84,12 @@ describe('the stop-the-line notice', () => {
 
     const rows = await outboxRows();
     const emails = rows.filter((r) => r.channel === 'email').map((r) => r.recipient);
-    expect(emails).toEqual(['admin@example.org', 'dev@example.org', 'lead@example.org']);
+    expect(emails).toEqual([
+      'admin@example.org',
+      'comms@example.org',
+      'dev@example.org',
+      'lead@example.org',
+    ]);
     expect(
       rows
         .filter((r) => r.channel !== 'email')
@@ -95,20 +99,12 @@ describe('the stop-the-line notice', () => {
     expect(rows.every((r) => Number(r.next_attempt_at) === t.clock.now())).toBe(true);
     expect(rows[0]!.subject).toBe(`Line stopped: ${incident.key} Customer data exposed`);
 
-    const worker = workerFor(
-      t,
-      createSmtpMailer({
-        host: '127.0.0.1',
-        port: smtp.port,
-        security: 'none',
-        from: 'stopline@example.org',
-        timeoutMs: 2000,
-      }),
-    );
-    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 5, failed: 0, dead: 0 });
-    await smtp.waitFor(3);
+    const worker = smtpWorkerFor(t, smtp);
+    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 6, failed: 0, dead: 0 });
+    await smtp.waitFor(4);
     expect(smtp.received.map((m) => m.to && 'text' in m.to && m.to.text).sort()).toEqual([
       'admin@example.org',
+      'comms@example.org',
       'dev@example.org',
       'lead@example.org',
     ]);

@@ -7,7 +7,7 @@ import { SMTPServer } from 'smtp-server';
 import { OutboxWorker, type OutboxWorkerDeps } from '../../src/server/workers/outbox-worker.ts';
 import { createHttpPoster } from '../../src/server/integrations/outbound-http.ts';
 import { parseAllowList } from '../../src/server/integrations/outbound-address.ts';
-import type { Mailer } from '../../src/server/integrations/smtp-mailer.ts';
+import { createSmtpMailer, type Mailer } from '../../src/server/integrations/smtp-mailer.ts';
 import type { TestApp } from './test-app.ts';
 
 export interface SmtpReceiver {
@@ -169,4 +169,18 @@ export function workerFor(
       ...settings,
     },
   });
+}
+
+/** A worker that sends e-mail to the test's SMTP server, as stopline@example.org. */
+export function smtpWorkerFor(t: TestApp, smtp: Pick<SmtpReceiver, 'port'>): OutboxWorker {
+  return workerFor(
+    t,
+    createSmtpMailer({
+      host: '127.0.0.1',
+      port: smtp.port,
+      security: 'none',
+      from: 'stopline@example.org',
+      timeoutMs: 2000,
+    }),
+  );
 }

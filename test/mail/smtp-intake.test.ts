@@ -165,7 +165,11 @@ describe('a report by e-mail', () => {
     expect(row.status).toBe('report');
     expect(JSON.parse(row.auth_json!)).toMatchObject({ spf: 'fail', dmarc: 'fail', dkim: [] });
     expect((await staffReport('RPT-0002')).summary).toBe('Urgent: wire transfer bug');
-    expect(await worker.deliverDue(t.clock.now())).toMatchObject({ delivered: 0 });
+    // Staff hear of the new report; the address it names hears nothing.
+    await worker.deliverDue(t.clock.now());
+    expect(receiver.received.map((m) => m.to && 'text' in m.to && m.to.text)).not.toContain(
+      'ceo@bank.test',
+    );
   });
 
   it('an auto-reply is filed without a receipt, so two robots cannot loop', async () => {
@@ -179,7 +183,12 @@ describe('a report by e-mail', () => {
       await sendRaw(port, { from: 'alice@reporter.test', to: [SECURITY] }, message.raw),
     ).toMatch(/^250 /);
     expect((await inbound()).at(-1)).toMatchObject({ status: 'report' });
-    expect(await worker.deliverDue(t.clock.now())).toMatchObject({ delivered: 0 });
+    // Staff hear of the new report; the robot that wrote it hears nothing.
+    const before = receiver.received.length;
+    await worker.deliverDue(t.clock.now());
+    expect(
+      receiver.received.slice(before).map((m) => m.to && 'text' in m.to && m.to.text),
+    ).not.toContain('alice@reporter.test');
   });
 });
 

@@ -7,6 +7,9 @@ import { Time } from './times.ts';
 export const EventKindName = z.enum([
   'line_stopped',
   'incident_assigned',
+  'role_assigned',
+  'task_assigned',
+  'panel_vote',
   'deadline_reminder',
   'deadline_escalation',
   'report_received',

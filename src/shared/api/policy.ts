@@ -65,6 +65,8 @@ export const PolicyResponse = z.object({
     quorum: z.number().int(),
     onTie: z.enum(['security_lead_decides', 'critical', 'no_decision']),
     securityLeadHasFinalSay: z.boolean(),
+    /** Members are asked to vote by this long after the panel is convened; null: no deadline. */
+    voteWithin: DurationJson.nullable(),
   }),
   roles: z.array(
     z.object({
@@ -192,6 +194,14 @@ export const PolicyResponse = z.object({
       /** Shown to whoever writes for customers, in the policy's own words. */
       reminders: z.array(z.string()),
     }),
+  }),
+  /** Who is told beyond the people a change names: staff roles, by account role id. */
+  notices: z.object({
+    description: z.string(),
+    /** Told of every new security report (the triage rota), on the channels they chose. */
+    newReport: z.array(z.string()),
+    /** Told when the line stops, at once on every channel. */
+    lineStopped: z.array(z.string()),
   }),
 });
 export type PolicyResponse = z.infer<typeof PolicyResponse>;

@@ -17,7 +17,10 @@ type Channel = z.infer<typeof UserChannelName>;
 
 const KINDS: Record<EventKind, string> = {
   line_stopped: 'The line stops',
-  incident_assigned: 'An incident is assigned to me',
+  incident_assigned: 'An incident is handed to me to own',
+  role_assigned: 'I am given a role on an incident',
+  task_assigned: 'A task is assigned to me',
+  panel_vote: 'A panel asks for my vote',
   deadline_reminder: 'Reminders before a deadline',
   deadline_escalation: 'A deadline is breached or escalated to me',
   report_received: 'A new security report arrives',

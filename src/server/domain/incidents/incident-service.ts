@@ -37,6 +37,8 @@ import { createIncidentsReader } from './reader-service.ts';
 import { failedExitChecks } from './phase-rules.ts';
 import { lineChange } from './line-rules.ts';
 import * as roles from './role-rules.ts';
+import { whoMustAct } from './notice-rules.ts';
+import type { StaffNotice } from '../notifications/index.ts';
 
 export interface IncidentsServiceDeps {
   db: Db;
@@ -100,11 +102,14 @@ export interface IncidentReports {
 
 /** What the incidents subject needs of the notifications subject. */
 export interface IncidentNotices {
-  /** The line stopped because of this incident: enqueued in the transaction that stopped it. */
+  /** The line stopped because of this incident: enqueued in the transaction that stopped it;
+   * `tell` is the staff roles the policy names. */
   tellLineStopped(
     tx: Executor,
-    notice: { incident: IncidentState; reason: string; at: number },
+    notice: { incident: IncidentState; reason: string; at: number; tell: readonly string[] },
   ): Promise<void>;
+  /** The people a change names hear what they must do (whoMustAct), in its transaction. */
+  tellStaff(tx: Executor, notice: StaffNotice): Promise<void>;
 }
 
 export interface IncidentClockHook {
@@ -193,8 +198,26 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       const lineEvent = incidentEvent(type, { reason: line.reason });
       state = await appendToIncident(tx, incidentId, state, [lineEvent], actor.userId, at);
       if (line.change === 'stopped') {
-        await deps.notices.tellLineStopped(tx, { incident: state, reason: line.reason, at });
+        const tell = policy.notices.lineStopped;
+        await deps.notices.tellLineStopped(tx, { incident: state, reason: line.reason, at, tell });
       }
+    }
+    for (const n of whoMustAct(state, policy, events, actor.userId, at)) {
+      await deps.notices.tellStaff(tx, {
+        to: { userIds: n.userIds },
+        kind: n.kind,
+        urgent: n.urgent,
+        about: {
+          type: 'incident',
+          key: state.key,
+          title: state.title,
+          restricted: state.restricted,
+        },
+        headline: n.headline,
+        lines: n.lines,
+        idempotencyKey: n.idempotencyKey,
+        at,
+      });
     }
     if (deps.clocks) {
       const clockEvents = await deps.clocks.afterChange(tx, state, policy, events, at);

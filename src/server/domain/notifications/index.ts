@@ -24,7 +24,6 @@ export {
   enqueueDeadlineEvent,
   type AffectedPersonNotice,
   enqueueUserNotice,
-  LINE_STOP_ROLES,
   type NoticeStaffMember,
   type UserNotice,
 } from './notice-outbox.ts';
@@ -54,5 +53,6 @@ export {
   type DeadlineStep,
   type DeadlineSubject,
 } from './deadline-notices.ts';
+export type { StaffNotice } from './staff-notices.ts';
 export type { EndpointKind, WebhookEndpoint } from './webhook-endpoint-repository.ts';
 export type { OutboxAttempt, OutboxEntry } from '../../db/outbox-delivery.ts';

@@ -21,9 +21,6 @@ import { findPreferences } from './preference-repository.ts';
 import * as endpoints from './webhook-endpoint-repository.ts';
 import type { WebhookEndpoint } from './webhook-endpoint-repository.ts';
 
-/** Roles told when the line stops: responder and every role above it. */
-export const LINE_STOP_ROLES = ['responder', 'security_lead', 'admin'];
-
 /** Active Slack endpoints that carry notices to single people (event type user.notice). */
 async function personalSlackEndpoints(tx: Executor): Promise<WebhookEndpoint[]> {
   return (await endpoints.listEndpoints(tx)).filter(
@@ -40,19 +37,20 @@ export interface NoticeStaffMember {
   contacts: readonly { kind: string; value: string }[];
 }
 
-/** Enqueues the stop-the-line notice in the caller's transaction: every active responder or
- * higher (of `staff`, the active staff) on all their channels (every e-mail address, and an
+/** Enqueues the stop-the-line notice in the caller's transaction: every active member of staff
+ * with one of the roles the policy names (`roles`; of `staff`, the active staff) on all their channels (every e-mail address, and an
  * @mention on Slack endpoints that carry user.notice; quiet hours do not apply), and every active
  * endpoint that subscribed to incident.line_stopped. */
 export async function enqueueLineStoppedNotice(
   tx: Executor,
   notice: LineStoppedNotice,
   staff: readonly NoticeStaffMember[],
+  roles: readonly string[],
 ): Promise<void> {
   const { subject, text } = lineStoppedText(notice);
   const html = lineStoppedHtml(notice);
   const base = `line_stopped:${notice.incident.id}:${notice.at}`;
-  const people = staff.filter((u) => u.roles.some((r) => LINE_STOP_ROLES.includes(r)));
+  const people = staff.filter((u) => u.roles.some((r) => roles.includes(r)));
   const mentions: string[] = [];
   for (const person of people) {
     const prefs = await findPreferences(tx, person.id);

@@ -9,13 +9,13 @@ const TITLE_MAX = 120;
  * report takes the reporter's summary), so control characters and line breaks become spaces and
  * web addresses are defanged (`https[:]//…`): the only link in a notice is Stopline's own.
  */
-export function noticeTitle(title: string): string {
+export function noticeTitle(title: string, max = TITLE_MAX): string {
   const plain = title
     .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//');
-  return plain.length > TITLE_MAX ? `${plain.slice(0, TITLE_MAX - 1)}…` : plain;
+  return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain;
 }
 
 export function escapeHtml(text: string): string {

@@ -31,7 +31,7 @@ function lineStoppedParts(n: LineStoppedNotice) {
     subject: `Line stopped: ${n.incident.key} ${title(n)}`.slice(0, 250),
     paragraphs: [
       `The line stopped at ${new Date(n.at).toISOString()} because incident ${n.incident.key} is ${n.reason}.`,
-      'Releases wait until the incident is contained. Everyone with a responder role is told.',
+      'Releases wait until the incident is contained. Everyone the policy names is told.',
     ],
     link: {
       label: `Open ${n.incident.key} in Stopline:`,

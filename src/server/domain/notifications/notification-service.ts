@@ -36,6 +36,7 @@ import {
   type ReporterNotice,
   type ReportReceiptNotice,
 } from './notices.ts';
+import { staffNoticeText, type StaffNotice } from './staff-notices.ts';
 import * as endpoints from './webhook-endpoint-repository.ts';
 import { isTimeZone, type Preferences } from './preference-rules.ts';
 import { findPreferences, replacePreferences } from './preference-repository.ts';
@@ -129,11 +130,38 @@ export function createNotificationsService(deps: NotificationsDeps) {
   }
 
   return {
-    /** The line stopped because of this incident (in the transaction that stopped it): every
-     * responder or higher, and the endpoints subscribed to incident.line_stopped, are told. */
-    async tellLineStopped(tx: Executor, notice: Omit<LineStoppedNotice, 'baseUrl'>) {
+    /** The line stopped because of this incident (in the transaction that stopped it): everyone
+     * with a role the policy names (`tell`), and the endpoints subscribed to
+     * incident.line_stopped, are told. */
+    async tellLineStopped(
+      tx: Executor,
+      notice: Omit<LineStoppedNotice, 'baseUrl'> & { tell: readonly string[] },
+    ) {
+      const { tell, ...rest } = notice;
       const staff = await deps.staff.listActive(tx);
-      await enqueueLineStoppedNotice(tx, { ...notice, baseUrl: deps.baseUrl }, staff);
+      await enqueueLineStoppedNotice(tx, { ...rest, baseUrl: deps.baseUrl }, staff, tell);
+    },
+
+    /** The people who must act (named by id, or by role) each hear what they must do, on the
+     * channels they chose for its kind, in the caller's transaction. */
+    async tellStaff(tx: Executor, notice: StaffNotice) {
+      const { to } = notice;
+      const people = (await deps.staff.listActive(tx)).filter((u) =>
+        'userIds' in to ? to.userIds.includes(u.id) : u.roles.some((r) => to.roles.includes(r)),
+      );
+      const inChannel = staffNoticeText(notice, deps.baseUrl, { title: !notice.about.restricted });
+      for (const person of people) {
+        const words = staffNoticeText(notice, deps.baseUrl, { title: true });
+        await enqueueUserNotice(tx, {
+          user: { id: person.id, email: person.email },
+          kind: notice.kind,
+          urgent: notice.urgent,
+          ...words,
+          inChannel: { subject: inChannel.subject, text: inChannel.text },
+          idempotencyKey: `${notice.idempotencyKey}:${person.id}`,
+          at: notice.at,
+        });
+      }
     },
 
     /** News for a reporter at the address they gave (in the transaction of the change). */

@@ -9,6 +9,9 @@ export type UserChannel = (typeof USER_CHANNELS)[number];
 export const EVENT_KINDS = [
   'line_stopped',
   'incident_assigned',
+  'role_assigned',
+  'task_assigned',
+  'panel_vote',
   'deadline_reminder',
   'deadline_escalation',
   'report_received',

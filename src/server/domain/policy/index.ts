@@ -55,6 +55,7 @@ export {
   type PostmortemSection,
 } from './learning-schema.ts';
 export { type Communications, type Publishing } from './communications-schema.ts';
+export { type Notices } from './notices-schema.ts';
 export {
   parsePolicyFragment,
   isPolicyFragment,

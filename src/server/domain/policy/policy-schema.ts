@@ -6,6 +6,7 @@ import { VERIFIED_STEPS } from '../../../shared/domain/incidents.ts';
 import { Breach } from './breach-schema.ts';
 import { Communications } from './communications-schema.ts';
 import { Learning } from './learning-schema.ts';
+import { Notices } from './notices-schema.ts';
 import { parseDuration } from './duration.ts';
 
 const id = z
@@ -91,6 +92,8 @@ export const Panel = z.strictObject({
   onTie: z.enum(['security_lead_decides', 'critical', 'no_decision']),
   /** The security lead may record the final call, overriding the vote (recorded with rationale). */
   securityLeadHasFinalSay: z.boolean().default(true),
+  /** Members are asked to vote by this long after the panel is convened (said in the notice). */
+  voteWithin: Duration.optional(),
 });
 export type Panel = z.infer<typeof Panel>;
 
@@ -306,6 +309,8 @@ export const PolicyDocument = z
     learning: Learning.prefault({}),
     /** The public status page: four-eyes publishing and the reminders to the writer. */
     communications: Communications.prefault({}),
+    /** Who is told of new reports and of the line stopping, beyond the people a change names. */
+    notices: Notices.prefault({}),
   })
   .superRefine((policy, ctx) => {
     const severityIds = new Set<string>();

@@ -178,6 +178,12 @@ export function createIntake(deps: ReportsDeps) {
         });
         await appendToReport(tx, reportId, null, events, null, receivedAt);
         await deps.clocks?.reportReceived(tx, reportId, receivedAt, dueAt);
+        await tellTriage(
+          tx,
+          { id: reportId, key, summary: fields.summary },
+          fields.emergency,
+          dueAt,
+        );
         await options.alongside?.(tx, { reportId, key });
         return key;
       });
@@ -186,6 +192,27 @@ export function createIntake(deps: ReportsDeps) {
       await stored.discard();
       throw error;
     }
+  }
+
+  /** The triage rota the policy names hears of the new report (an emergency one at once). */
+  async function tellTriage(
+    tx: Executor,
+    report: { id: string; key: string; summary: string },
+    emergency: boolean,
+    dueAt: number,
+  ): Promise<void> {
+    await deps.notices.tellStaff(tx, {
+      to: { roles: deps.policy().notices.newReport },
+      kind: 'report_received',
+      urgent: emergency,
+      about: { type: 'report', key: report.key, title: report.summary, restricted: false },
+      headline: emergency ? 'Emergency security report' : 'New security report',
+      lines: [
+        `A security report${emergency ? ' marked as an emergency' : ''} has arrived. Acknowledge it by ${new Date(dueAt).toISOString()}.`,
+      ],
+      idempotencyKey: `report-received:${report.id}`,
+      at: deps.clock.now(),
+    });
   }
 
   async function submitReport(

@@ -18,7 +18,7 @@ import type { Report } from './report-state.ts';
 import { appendToReport } from './report-projection.ts';
 import type { AuditRecord } from '../audit/index.ts';
 import type { IncidentView } from '../incidents/index.ts';
-import type { ReporterNotice, ReportReceiptNotice } from '../notifications/index.ts';
+import type { ReporterNotice, ReportReceiptNotice, StaffNotice } from '../notifications/index.ts';
 
 /** An entry for the general audit trail: the audit subject's own record shape. */
 export type AuditEntry = AuditRecord;
@@ -56,6 +56,8 @@ export interface ReporterNotices {
   tellReporter(tx: Executor, notice: ReporterNotice): Promise<void>;
   /** Enqueues the automatic receipt for a report that came by e-mail. */
   sendReportReceipt(tx: Executor, notice: ReportReceiptNotice): Promise<void>;
+  /** Staff who must act on a report (the triage rota) hear of it on their channels. */
+  tellStaff(tx: Executor, notice: StaffNotice): Promise<void>;
 }
 
 /** What the reports subject needs of the clocks, in the transaction of each change. */

@@ -63,6 +63,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       quorum: panel.quorum,
       onTie: panel.onTie,
       securityLeadHasFinalSay: panel.securityLeadHasFinalSay,
+      voteWithin: optionalDuration(panel.voteWithin),
     },
     roles: policy.roles.map((r) => ({
       id: r.id,
@@ -156,6 +157,11 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
         },
         reminders: [...policy.communications.publishing.reminders],
       },
+    },
+    notices: {
+      description: policy.notices.description,
+      newReport: [...policy.notices.newReport],
+      lineStopped: [...policy.notices.lineStopped],
     },
   };
 }

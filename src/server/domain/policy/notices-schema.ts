@@ -1,0 +1,25 @@
+// The policy's notices section: who is told of what beyond the people a change names (a new
+// owner, a role holder, a panel member, a task's holder hear of it themselves): the staff roles
+// told of every new security report (the triage rota) and those told when the line stops.
+import { z } from 'zod';
+
+/** An account role (admin, security_lead, responder, comms, legal, viewer). */
+const role = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be an account role such as responder or security_lead');
+const text = (max = 2000) => z.string().trim().min(1, 'must not be empty').max(max);
+
+export const Notices = z.strictObject({
+  description: text().default(
+    'A new security report reaches the triage rota; when the line stops, the people who respond are told at once.',
+  ),
+  /**
+   * Staff roles told of every new security report, each on the channels their settings choose for
+   * it (an empty choice turns it off); a report marked as an emergency reaches them in their quiet
+   * hours too.
+   */
+  newReport: z.array(role).max(10).default(['responder', 'security_lead']),
+  /** Staff roles told when the line stops: at once, on every channel, whatever their settings. */
+  lineStopped: z.array(role).min(1).max(10).default(['responder', 'security_lead', 'admin']),
+});
+export type Notices = z.output<typeof Notices>;
