@@ -156,7 +156,7 @@ export const CONFIG_KEYS = {
   securityPgpKeyUrl: {
     env: 'STOPLINE_SECURITY_PGP_KEY_URL',
     help: "URL of the security team's OpenPGP public key; listed as Encryption in security.txt",
-    default: '(unset)',
+    default: '(unset: /pgp-key.asc, the team key, when STOPLINE_SECURITY_EMAIL is set)',
   },
   preferredLanguages: {
     env: 'STOPLINE_PREFERRED_LANGUAGES',

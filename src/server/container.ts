@@ -36,6 +36,7 @@ import { createLiveModule } from './domain/live/index.ts';
 import { createReportLinks, createReportsModule } from './domain/reports/index.ts';
 import { createMailModule } from './domain/mail/index.ts';
 import { createMailAuthenticator, type DNSResolver } from './integrations/mail-authentication.ts';
+import { createOpenPgp } from './integrations/openpgp.ts';
 
 /** The migration that created the status page's tables: the page exists since it ran. */
 const STATUS_PAGE_MIGRATION = '2026-12-03-0001-status-page';
@@ -305,6 +306,8 @@ async function assemble(
     db,
     clock,
     dataDir: config.dataDir,
+    pgp: createOpenPgp(),
+    sealer: secretBox,
     authenticator: createMailAuthenticator({
       resolver:
         overrides.dnsResolver ??

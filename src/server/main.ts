@@ -10,6 +10,7 @@ import { policyCommand } from './cli/policy-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
 import { userCommand } from './cli/user-command.ts';
 import { verifyCommand } from './cli/verify-command.ts';
+import { mailKeyCommand } from './cli/mail-key-command.ts';
 
 const USAGE = `Usage: stopline <command>
 
@@ -30,6 +31,9 @@ Commands:
             (stopline user add --email E --name N --role admin)
   verify    check the hash chains of the event log and the audit trail; exits 1 naming the
             first broken record
+  mail-key show | import FILE [--passphrase-file FILE]
+            the team's OpenPGP key for STOPLINE_SECURITY_EMAIL: print its fingerprint, or
+            import an armored private key (sealed with the server key) and publish it
   help      show this text
 
 Configuration comes from environment variables; see the README.`;
@@ -70,6 +74,8 @@ export async function main(
         return await policyCommand(rest, config, out);
       case 'deadlines':
         return await deadlinesCommand(config, rest, out);
+      case 'mail-key':
+        return await mailKeyCommand(config, rest, out);
       default:
         out.error(`stopline: unknown command "${command}"${rest.length ? '' : ''}\n\n${USAGE}`);
         return 2;

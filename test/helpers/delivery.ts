@@ -156,6 +156,7 @@ export function workerFor(
       allow: parseAllowList(t.container.config.outboundAllow),
     }),
     findEndpoint: t.container.services.notifications.findEndpoint,
+    encryptFor: (address, body) => t.container.services.mail.encryptFor(address, body),
     hearCommits: (wake) => t.container.workers.liveFeed.onOutboxCommitted(wake),
     settings: {
       maxAttempts: 5,

@@ -6,6 +6,8 @@ import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { DNSResolver } from '../../src/server/integrations/mail-authentication.ts';
 import { createSmtpMailer } from '../../src/server/integrations/smtp-mailer.ts';
 import type { OutboxWorker } from '../../src/server/workers/outbox-worker.ts';
+import { expect } from 'vitest';
+import { loginAs } from './auth.ts';
 import { workerFor } from './delivery.ts';
 import type { TestApp } from './test-app.ts';
 
@@ -91,4 +93,16 @@ export function outboxTo(t: TestApp, port: number, from: string): OutboxWorker {
       timeoutMs: 2000,
     }),
   );
+}
+
+/** A report as a responder sees it through the API. */
+export async function staffReport(t: TestApp, key: string) {
+  const staff = await loginAs(t, 'responder');
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/api/v1/reports/${key}`,
+    headers: staff.headers,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as Record<string, unknown> & { summary: string; description: string };
 }

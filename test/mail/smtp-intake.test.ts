@@ -7,9 +7,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOUR, MINUTE } from '../../src/server/clock.ts';
 import type { OutboxWorker } from '../../src/server/workers/outbox-worker.ts';
-import { loginAs } from '../helpers/auth.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
-import { buildMessage, outboxTo, sendRaw, TestDns } from '../helpers/mail.ts';
+import {
+  buildMessage,
+  outboxTo,
+  sendRaw,
+  staffReport as staffReportOf,
+  TestDns,
+} from '../helpers/mail.ts';
 import { countRows, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const SECURITY = 'security@stopline.test';
@@ -56,16 +61,7 @@ async function inbound() {
     .execute();
 }
 
-async function staffReport(key: string) {
-  const staff = await loginAs(t, 'responder');
-  const res = await t.app.inject({
-    method: 'GET',
-    url: `/api/v1/reports/${key}`,
-    headers: staff.headers,
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json() as Record<string, unknown> & { summary: string; description: string };
-}
+const staffReport = (key: string) => staffReportOf(t, key);
 
 const aliceMessage = (extra: Record<string, unknown> = {}) =>
   buildMessage(

@@ -730,8 +730,31 @@ export interface InboundMailTable {
   report_id: string | null;
   duplicate_of: string | null;
   problem: string | null;
+  /** JSON: whether it was encrypted and decrypted, and its signature's verdict (OpenPGP). */
+  pgp_json: string | null;
   version: number;
   updated_at: number;
+}
+
+/** The team's OpenPGP key pair for security@ (one row, id 'team'); the private key sealed. */
+export interface MailTeamKeysTable {
+  id: string;
+  fingerprint: string;
+  /** Armored. */
+  public_key: string;
+  /** The armored private key, sealed with the server key (secret-box.ts). */
+  private_key_sealed: string;
+  /** generated or imported. */
+  origin: string;
+  created_at: number;
+}
+
+/** A reporter's OpenPGP public key, by their address (lower case): replies are encrypted to it. */
+export interface MailSenderKeysTable {
+  address: string;
+  fingerprint: string;
+  public_key: string;
+  created_at: number;
 }
 
 /** A mailed report's reply address token, by its SHA-256 (the token itself is never stored). */
@@ -742,6 +765,8 @@ export interface MailReplyTokensTable {
 }
 
 export interface Database {
+  mail_team_keys: MailTeamKeysTable;
+  mail_sender_keys: MailSenderKeysTable;
   mail_reply_tokens: MailReplyTokensTable;
   inbound_mail: InboundMailTable;
   events: EventsTable;

@@ -46,6 +46,7 @@ import { problemPlugin } from './plugins/problem-plugin.ts';
 import { REFERRER_POLICY, securityHeadersPlugin } from './plugins/security-headers-plugin.ts';
 import { metricsRoutes } from './metrics-routes.ts';
 import { routeConfig, routeServices } from './route-services.ts';
+import { openPgpKeyRoutes } from './public/openpgp-key-routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -161,6 +162,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reports,
     status: services.status,
     config: settings.publicSite,
+  });
+  await app.register(openPgpKeyRoutes, {
+    ...narrowed.openPgpKey,
+    config: settings.openPgpKey,
   });
   await app.register(consoleApp);
   return app;

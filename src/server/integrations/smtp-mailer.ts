@@ -1,7 +1,10 @@
 // E-mail over SMTP with nodemailer. The worker sees only the Mailer interface; tests point it at
 // an SMTP server running inside the test. The password is handed to nodemailer and nowhere else,
-// and a failure is described without the server's words (see describeSmtpFailure).
+// and a failure is described without the server's words (see describeSmtpFailure). Mail to someone
+// whose OpenPGP key is known goes as PGP/MIME (RFC 3156): the subject and text inside the encrypted
+// part (protected headers), only the report's tag outside.
 import nodemailer from 'nodemailer';
+import MimeNode from 'nodemailer/lib/mime-node/index.js';
 
 export interface MailMessage {
   to: string;
@@ -14,6 +17,11 @@ export interface MailMessage {
   idempotencyKey: string;
   /** Reply-To, In-Reply-To and References, for mail in a conversation with a reporter. */
   threading?: { replyTo?: string; inReplyTo?: string; references?: string[] };
+  /**
+   * Encrypts the message's MIME body to the recipient's OpenPGP key, answering the armored
+   * ciphertext, or null when no key is known for them: the message then goes as plain text.
+   */
+  encrypt?: (body: Buffer) => Promise<string | null>;
 }
 
 export interface Mailer {
@@ -107,6 +115,14 @@ export function createSmtpMailer(settings: SmtpSettings): Mailer {
   return {
     async send(message) {
       try {
+        const encrypted = message.encrypt ? await encryptedMessage(message, settings.from) : null;
+        if (encrypted) {
+          await transport.sendMail({
+            envelope: encrypted.getEnvelope(),
+            raw: await encrypted.build(),
+          });
+          return;
+        }
         await transport.sendMail({
           from: settings.from,
           to: message.to,
@@ -130,4 +146,45 @@ export function createSmtpMailer(settings: SmtpSettings): Mailer {
       transport.close();
     },
   };
+}
+
+/** The PGP/MIME message (multipart/encrypted) for `message`, or null when it cannot be encrypted. */
+async function encryptedMessage(message: MailMessage, from: string): Promise<MimeNode | null> {
+  // The inner part carries the real subject (protected headers, as Thunderbird reads them).
+  const inner = new MimeNode('text/plain; charset=utf-8; protected-headers="v1"');
+  inner.setHeader('Subject', message.subject);
+  inner.setContent(message.text);
+  const ciphertext = await message.encrypt!(await inner.build());
+  if (ciphertext === null) return null;
+  const tag = /^\[[A-Z]+-[0-9-]+\]/.exec(message.subject)?.[0];
+  const root = new MimeNode('multipart/encrypted; protocol="application/pgp-encrypted"');
+  root.setHeader({
+    From: from,
+    To: message.to,
+    Subject: tag ? `${tag} Encrypted message` : 'Encrypted message',
+    'Message-ID': message.messageId,
+    'Auto-Submitted': 'auto-generated',
+    [IDEMPOTENCY_HEADER]: message.idempotencyKey,
+    ...(message.threading?.replyTo ? { 'Reply-To': message.threading.replyTo } : {}),
+    ...(message.threading?.inReplyTo ? { 'In-Reply-To': message.threading.inReplyTo } : {}),
+    ...(message.threading?.references
+      ? { References: message.threading.references.join(' ') }
+      : {}),
+  });
+  root
+    .createChild('application/pgp-encrypted')
+    .setHeader({
+      'Content-Description': 'PGP/MIME version identification',
+      'Content-Transfer-Encoding': '7bit',
+    })
+    .setContent('Version: 1\r\n');
+  root
+    .createChild('application/octet-stream; name="encrypted.asc"')
+    .setHeader({
+      'Content-Description': 'OpenPGP encrypted message',
+      'Content-Disposition': 'inline; filename="encrypted.asc"',
+      'Content-Transfer-Encoding': '7bit',
+    })
+    .setContent(ciphertext.replace(/\r?\n/g, '\r\n'));
+  return root;
 }

@@ -47,7 +47,7 @@ export interface WorkersPorts {
   live: Pick<LiveModule, 'noticesAt' | 'noticesAfter' | 'latestPosition'>;
   notifications: Pick<NotificationsModule, 'findEndpoint'>;
   accounts: Pick<AccountsModule, 'sweepExpired'>;
-  mail: Pick<MailModule, 'receiveMessage'>;
+  mail: Pick<MailModule, 'receiveMessage' | 'encryptFor'>;
   /** Breach contact lists past the policy's retention are deleted. */
   breach: Pick<BreachModule, 'sweepContacts'>;
 }
@@ -73,6 +73,7 @@ export function createWorkers(ports: WorkersPorts) {
     mailer: ports.mailer,
     http: ports.http,
     findEndpoint: ports.notifications.findEndpoint,
+    encryptFor: (address, body) => ports.mail.encryptFor(address, body),
     hearCommits: (wake) => liveFeed.onOutboxCommitted(wake),
     settings: {
       maxAttempts: config.deliveryMaxAttempts,

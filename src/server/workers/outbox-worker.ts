@@ -38,6 +38,8 @@ export interface OutboxWorkerDeps {
   mailer: Mailer | null;
   http: HttpPoster;
   findEndpoint(id: string): Promise<WebhookEndpoint | null>;
+  /** Encrypts an e-mail's body to its recipient's OpenPGP key, or null when none is kept. */
+  encryptFor(address: string, body: Buffer): Promise<string | null>;
   /**
    * Word from every instance that outbox rows were committed (PostgreSQL LISTEN, through the live
    * feed); resolves once listening. Commits in this process are heard without it.
@@ -266,6 +268,7 @@ export class OutboxWorker {
         messageId: this.#messageIdFor(message),
         ...(message.threading ? { threading: message.threading } : {}),
         idempotencyKey: message.idempotencyKey,
+        encrypt: (body) => this.#deps.encryptFor(message.recipient, body),
       });
       return;
     }

@@ -1,16 +1,32 @@
 // The mail subject's public surface: security reports by e-mail. Inbound messages are stored raw,
-// authenticated, and filed as reports through the reports subject (docs/email-intake.md).
+// authenticated, opened (OpenPGP) and filed as reports through the reports subject
+// (docs/email-intake.md); the team's OpenPGP key is kept and published here.
 import { createMailService, type MailDeps } from './message-service.ts';
 import { createRawMessageStore } from './raw-message-store.ts';
+import { createTeamKeyService, type MailSealer } from './team-key-service.ts';
 
-export type MailPorts = Omit<MailDeps, 'raw'> & {
+export type MailPorts = Omit<MailDeps, 'raw' | 'teamKeys'> & {
   /** STOPLINE_DATA_DIR: raw messages are kept in its mail folder. */
   dataDir: string;
+  /** Seals the team's private key at rest (the server key's secret box). */
+  sealer: MailSealer;
 };
 
 /** The mail subject, built by the composition root (container.ts) from its ports. */
-export function createMailModule({ dataDir, ...ports }: MailPorts) {
-  return createMailService({ ...ports, raw: createRawMessageStore(dataDir) });
+export function createMailModule({ dataDir, sealer, ...ports }: MailPorts) {
+  const teamKeys = createTeamKeyService({
+    db: ports.db,
+    clock: ports.clock,
+    pgp: ports.pgp,
+    sealer,
+    address: ports.address,
+  });
+  return {
+    ...createMailService({ ...ports, raw: createRawMessageStore(dataDir), teamKeys }),
+    findPublishedKey: teamKeys.findPublishedKey,
+    findWkdKey: teamKeys.findWkdKey,
+    importTeamKey: teamKeys.importTeamKey,
+  };
 }
 
 export type MailModule = ReturnType<typeof createMailModule>;
@@ -23,3 +39,6 @@ export type {
 } from './message-service.ts';
 export type { MailAuthentication, MailVia } from './message-events.ts';
 export type { InboundMailRecord } from './message-repository.ts';
+export type { MailPgp, MailPgpVerdict, PgpKeyFacts, SignatureVerdict } from './pgp-content.ts';
+export type { MailSealer } from './team-key-service.ts';
+export { wkdHash } from './key-rules.ts';

@@ -18,6 +18,25 @@ export interface MailAuthentication {
   fromDomain: string | null;
 }
 
+/** A signature's verdict: valid, made by a key we do not have, or not matching (bad). */
+export interface SignatureVerdict {
+  result: 'valid' | 'unknown-key' | 'bad';
+  fingerprint: string | null;
+  keyId: string | null;
+}
+
+/** What was recorded of a message's OpenPGP (mail.openpgp). */
+export interface MailPgpVerdict {
+  /** How it was encrypted; null when it was only signed. */
+  encrypted: 'pgp-mime' | 'inline' | 'attachment' | null;
+  /** Whether what was encrypted could be decrypted (null: nothing was encrypted). */
+  decrypted: boolean | null;
+  /** Why it could not be decrypted or read. */
+  problem: string | null;
+  /** The signature's verdict, and whether its key was the one kept for the sender. */
+  signature: (SignatureVerdict & { keyFrom: 'kept' | 'message' | null }) | null;
+}
+
 export interface MailEventData {
   /** The raw bytes are on disk with this hash before anything reads them. */
   'mail.received': { via: MailVia; sha256: string; size: number };
@@ -27,6 +46,8 @@ export interface MailEventData {
     authentication: MailAuthentication;
     automatic: string | null;
   };
+  /** Its OpenPGP: how it was encrypted, whether it opened, the signature's verdict. */
+  'mail.openpgp': MailPgpVerdict;
   /** A new report was made of it. */
   'mail.filed': { reportId: string; reportKey: string; receiptSent: boolean };
   /** A reply on an existing report's conversation, matched by In-Reply-To/References. */
@@ -49,6 +70,10 @@ export interface MailPersonalData {
     envelopeTo: string[];
   };
   'mail.read': { fromAddress: string | null; subject: string | null };
+  /** A public key the message brought for its sender, kept when none was (first key wins). */
+  'mail.openpgp': {
+    senderKey: { address: string; fingerprint: string; publicKey: string } | null;
+  };
   /** The SHA-256 of the new report's reply token (the token itself is never stored). */
   'mail.filed': { replyTokenHash: string };
 }

@@ -54,6 +54,7 @@ async function projectEvent(
           report_id: null,
           duplicate_of: null,
           problem: null,
+          pgp_json: null,
           ...common,
         })
         .execute();
@@ -70,6 +71,25 @@ async function projectEvent(
         })
         .execute();
       return;
+    case 'mail.openpgp': {
+      await row()
+        .set({ ...common, pgp_json: JSON.stringify(event.data) })
+        .execute();
+      const key = event.personal.senderKey;
+      // The first key kept for an address stays: a later message cannot swap it.
+      if (key)
+        await tx
+          .insertInto('mail_sender_keys')
+          .values({
+            address: key.address,
+            fingerprint: key.fingerprint,
+            public_key: key.publicKey,
+            created_at: event.at,
+          })
+          .onConflict((oc) => oc.column('address').doNothing())
+          .execute();
+      return;
+    }
     case 'mail.filed':
       await row()
         .set({ ...common, report_id: event.data.reportId })

@@ -7,7 +7,7 @@ import {
   ReportContact,
   type ReportFields,
 } from '../../../shared/api/reports.ts';
-import type { MailAuthentication, MailEvent } from './message-events.ts';
+import type { MailAuthentication, MailEvent, MailPgpVerdict } from './message-events.ts';
 import type { InboundMessage } from './message-state.ts';
 
 /** The Message-ID header as compared: without angle brackets and white space; null when absent. */
@@ -220,4 +220,29 @@ export function receiptThreading(
     ...(replyTo ? { replyTo } : {}),
     ...(messageId ? { inReplyTo: `<${messageId}>`, references: [`<${messageId}>`] } : {}),
   };
+}
+
+/**
+ * What staff should know of a message's OpenPGP, as notes on the report: that it could not be
+ * decrypted (the ciphertext stays in the stored message), how it was encrypted, and what its
+ * signature showed.
+ */
+export function openPgpNotes(verdict: MailPgpVerdict | null): string[] {
+  if (!verdict) return [];
+  const notes: string[] = [];
+  if (verdict.decrypted === false)
+    notes.push(
+      `ENCRYPTED AND NOT DECRYPTED: ${verdict.problem ?? 'unknown problem'}; the message is kept as received`,
+    );
+  else if (verdict.encrypted) notes.push(`received encrypted with OpenPGP (${verdict.encrypted})`);
+  const s = verdict.signature;
+  if (s?.result === 'valid')
+    notes.push(
+      `OpenPGP signature valid, key ${s.fingerprint} (${s.keyFrom === 'kept' ? 'the key kept for this sender' : 'a key the message brought'})`,
+    );
+  else if (s?.result === 'bad')
+    notes.push(`OpenPGP signature BAD${s.fingerprint ? `, key ${s.fingerprint}` : ''}`);
+  else if (s?.result === 'unknown-key')
+    notes.push(`OpenPGP signature by an unknown key (key ID ${s.keyId ?? 'unknown'})`);
+  return notes;
 }

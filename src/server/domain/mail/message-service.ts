@@ -10,6 +10,7 @@ import { inTransaction } from '../../db/transaction.ts';
 import { newId } from '../../ids.ts';
 import type { MailAuthentication, MailEvent, MailVia } from './message-events.ts';
 import { appendToMessage } from './message-projection.ts';
+import { findSenderKey } from './key-repository.ts';
 import {
   findFirstWithMessageId,
   findReportOfReplyToken,
@@ -19,6 +20,7 @@ import {
 } from './message-repository.ts';
 import * as rules from './message-rules.ts';
 import type { InboundMessage } from './message-state.ts';
+import { openPgpContent, type MailFile, type MailPgp, type OpenedMail } from './pgp-content.ts';
 import { sha256Hex, type RawMessageStore } from './raw-message-store.ts';
 
 /** How a message came: the SMTP envelope and connection (IMAP has none of these). */
@@ -75,6 +77,9 @@ export interface MailDeps {
   address: string | null;
   /** Each report's reply token: unguessable without the server key, the same every time. */
   replyTokens: { tokenFor(reportId: string): string };
+  pgp: MailPgp;
+  /** The team's private keys (team-key-service.ts), to decrypt what reporters encrypted. */
+  teamKeys: { openPrivateKeys(): Promise<string[]> };
 }
 
 /** What became of a message, for the SMTP answer and the log (never its content). */
@@ -102,8 +107,8 @@ const header = (mail: ParsedMail, name: string): string | undefined => {
 
 const firstFrom = (from: AddressObject | undefined) => from?.value[0];
 
-const filesOf = (parsed: ParsedMail) =>
-  parsed.attachments.map((a) => ({
+const filesOf = (files: MailFile[]) =>
+  files.map((a) => ({
     name: (a.filename ?? 'attachment').slice(0, 255),
     claimedType: a.contentType,
     bytes: a.content,
@@ -232,12 +237,13 @@ export function createMailService(deps: MailDeps) {
         return;
       }
     }
+    const opened = await open(progress, parsed, raw, from?.address ?? null);
     const token = deps.address ? rules.replyTokenOf(deps.address, envelope.rcptTo) : null;
     const tokenReport = token
       ? await findReportOfReplyToken(db, sha256Hex(Buffer.from(token)))
       : undefined;
     if (tokenReport) {
-      await joinOrIgnore(progress, tokenReport, parsed, 'token');
+      await joinOrIgnore(progress, tokenReport, opened, 'token');
       return;
     }
     const thread = await findThreadOf(
@@ -246,21 +252,21 @@ export function createMailService(deps: MailDeps) {
     );
     const fromAddress = from?.address ?? null;
     if (thread && rules.joinsThread(thread.fromAddress, fromAddress)) {
-      await joinOrIgnore(progress, thread.reportId, parsed, 'in-reply-to');
+      await joinOrIgnore(progress, thread.reportId, opened, 'in-reply-to');
       return;
     }
-    const { kept, leftOut } = rules.pickAttachments(filesOf(parsed), {
+    const { kept, leftOut } = rules.pickAttachments(filesOf(opened.files), {
       maxBytes: deps.limits.attachmentMaxBytes,
       maxCount: deps.limits.attachmentMaxCount,
     });
     const fields = rules.reportFromMail(
       {
-        subject: parsed.subject ?? null,
-        text: parsed.text ?? null,
+        subject: opened.innerSubject ?? parsed.subject ?? null,
+        text: opened.text,
         fromName: from?.name || null,
         fromAddress: from?.address ?? null,
       },
-      leftOut,
+      [...rules.openPgpNotes(opened.verdict), ...leftOut],
     );
     const receiptTo =
       after.authentication && rules.mayReceipt(after.authentication, after.automatic)
@@ -277,6 +283,42 @@ export function createMailService(deps: MailDeps) {
     await fileReport(progress, fields, files, receipt);
   }
 
+  /**
+   * Opens the message's OpenPGP (decrypts, verifies) and records the verdict, with a key it
+   * brought for its sender when none is kept yet; a message without OpenPGP records nothing.
+   */
+  async function open(
+    progress: Progress,
+    parsed: ParsedMail,
+    raw: Buffer,
+    fromAddress: string | null,
+  ): Promise<OpenedMail> {
+    const opened = await openPgpContent(parsed, raw, {
+      pgp: deps.pgp,
+      privateKeys: () => deps.teamKeys.openPrivateKeys(),
+      keptKey: fromAddress ? await findSenderKey(db, fromAddress) : undefined,
+      fromAddress,
+      parse: (bytes) => simpleParser(bytes, { skipImageLinks: true }),
+    });
+    if (opened.verdict) {
+      const current = progress.state;
+      const senderKey =
+        opened.newSenderKey && fromAddress
+          ? { address: fromAddress.toLowerCase(), ...opened.newSenderKey }
+          : null;
+      progress.state = await inTransaction(db, (tx) =>
+        appendToMessage(
+          tx,
+          current.id,
+          current,
+          [{ type: 'mail.openpgp', data: opened.verdict!, personal: { senderKey } }],
+          clock.now(),
+        ),
+      );
+    }
+    return opened;
+  }
+
   const replyAddressOf = (reportId: string) =>
     deps.address ? rules.replyAddress(deps.address, deps.replyTokens.tokenFor(reportId)) : null;
 
@@ -287,7 +329,7 @@ export function createMailService(deps: MailDeps) {
   async function joinOrIgnore(
     progress: Progress,
     reportId: string,
-    parsed: ParsedMail,
+    opened: OpenedMail,
     by: 'token' | 'in-reply-to',
   ) {
     const after = progress.state;
@@ -300,13 +342,13 @@ export function createMailService(deps: MailDeps) {
       );
       return;
     }
-    const { kept, leftOut } = rules.pickAttachments(filesOf(parsed), {
+    const { kept, leftOut } = rules.pickAttachments(filesOf(opened.files), {
       maxBytes: deps.limits.attachmentMaxBytes,
       maxCount: deps.limits.attachmentMaxCount,
     });
     await deps.reports.addMailedReply({
       reportId,
-      body: rules.replyBody(parsed.text ?? null, leftOut),
+      body: rules.replyBody(opened.text, [...rules.openPgpNotes(opened.verdict), ...leftOut]),
       files: kept.map(({ name, claimedType, bytes }) => ({ name, claimedType, bytes })),
       receivedAt: after.receivedAt,
       alongside: async (tx, key) => {
@@ -397,6 +439,11 @@ export function createMailService(deps: MailDeps) {
     receiveMessage,
     /** The inbound messages that made or joined a report (staff side; the caller checks sight). */
     listMessagesOfReport: (reportId: string) => listInboundMailOfReport(db, reportId),
+    /** Encrypts mail to an address whose public key is kept (a reporter sent it); null if none. */
+    encryptFor: async (address: string, body: Buffer): Promise<string | null> => {
+      const key = await findSenderKey(db, address);
+      return key ? deps.pgp.encrypt(body, key.publicKey) : null;
+    },
     /** The raw bytes of a message as received. */
     readRaw: async (id: string) => {
       const found = await findInboundMail(db, id);

@@ -1,5 +1,10 @@
 // An inbound message as its events leave it: the reduction the use cases decide on.
-import type { MailAuthentication, MailVia, RecordedMailEvent } from './message-events.ts';
+import type {
+  MailAuthentication,
+  MailPgpVerdict,
+  MailVia,
+  RecordedMailEvent,
+} from './message-events.ts';
 
 export type MailStatus = 'received' | 'report' | 'reply' | 'ignored' | 'duplicate' | 'unreadable';
 
@@ -17,6 +22,8 @@ export interface InboundMessage {
   reportId: string | null;
   duplicateOf: string | null;
   problem: string | null;
+  /** Its OpenPGP verdict; null when it had none. */
+  pgp: MailPgpVerdict | null;
 }
 
 /** The state after one more event (null before the first). */
@@ -40,6 +47,7 @@ export function applyMailEvent(
       reportId: null,
       duplicateOf: null,
       problem: null,
+      pgp: null,
     };
   }
   if (!state) throw new Error(`${event.type} before mail.received on ${id}`);
@@ -52,6 +60,8 @@ export function applyMailEvent(
         authentication: event.data.authentication,
         automatic: event.data.automatic,
       };
+    case 'mail.openpgp':
+      return { ...next, pgp: event.data };
     case 'mail.filed':
       return { ...next, status: 'report', reportId: event.data.reportId };
     case 'mail.joined':

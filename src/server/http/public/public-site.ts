@@ -183,7 +183,10 @@ export async function publicSite(app: FastifyInstance, opts: PublicSiteOptions) 
         securityTxt({
           baseUrl: config.baseUrl,
           securityEmail: config.securityEmail,
-          pgpKeyUrl: config.securityPgpKeyUrl,
+          // The team's own key (openpgp-key-routes.ts) when e-mail intake is on and none is named.
+          pgpKeyUrl:
+            config.securityPgpKeyUrl ??
+            (config.securityEmail ? `${config.baseUrl}/pgp-key.asc` : undefined),
           preferredLanguages: config.preferredLanguages,
           now: reports.now(),
         }),

@@ -1,0 +1,42 @@
+// Pure decisions about OpenPGP keys on security@: the Web Key Directory name of an address (its
+// local part, lower case, SHA-1, z-base-32), whether a key names an address, and whether a key a
+// message brought may become its sender's key.
+import { createHash } from 'node:crypto';
+
+const ZBASE32 = 'ybndrfg8ejkmcpqxot1uwisza345h769';
+
+/** z-base-32 (as WKD uses it): 5 bits a character, most significant first. */
+export function zbase32(bytes: Uint8Array): string {
+  let out = '';
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ZBASE32[(buffer >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += ZBASE32[(buffer << (5 - bits)) & 31];
+  return out;
+}
+
+/** The WKD hash of an address's local part (draft-koch-openpgp-webkey-service, section 3.1). */
+export function wkdHash(address: string): string {
+  const local = address.slice(0, address.lastIndexOf('@')).toLowerCase();
+  return zbase32(createHash('sha1').update(local, 'utf8').digest());
+}
+
+/** The domain of an address, lower case. */
+export const domainOf = (address: string) =>
+  address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+
+/** Whether one of a key's user IDs (`Name <a@b>` or `a@b`) is this address (any case). */
+export function keyNamesAddress(userIds: readonly string[], address: string): boolean {
+  const wanted = address.toLowerCase();
+  return userIds.some((id) => {
+    const inner = /<([^<>]+)>/.exec(id)?.[1] ?? id;
+    return inner.trim().toLowerCase() === wanted;
+  });
+}
