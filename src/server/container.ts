@@ -247,6 +247,17 @@ async function assemble(
   const status = createStatusModule({
     db,
     clock,
+    pageName: config.statusPageName,
+    // Subscribers hear of published updates through notifications, the one writer of the outbox.
+    notices: {
+      confirmSubscription: notifications.confirmSubscription,
+      tellStatusSubscribers: notifications.tellStatusSubscribers,
+    },
+    // 256 bits from the server key: unguessable, the same on every instance, never stored.
+    subscriberTokens: {
+      tokenFor: (id) =>
+        createHmac('sha256', secretKey).update(`status-subscriber:${id}`).digest('base64url'),
+    },
     // The page exists since its tables do: what a page nothing was ever recorded on was updated.
     pageCreatedAt: async () =>
       (await migrationAppliedAt(db, dialect, STATUS_PAGE_MIGRATION, config.pgSchema)) ??

@@ -25,6 +25,8 @@ export interface ClaimedMessage {
   mentions: string[];
   /** E-mail only: threading headers. */
   threading: MailThreading | null;
+  /** E-mail only: the one-click unsubscribe URL. */
+  listUnsubscribe: string | null;
   createdAt: number;
   /** Attempts made before this one. */
   attempts: number;
@@ -126,6 +128,7 @@ export async function claimMessage(
     idempotencyKey: row.idempotency_key,
     mentions: row.mentions_json ? (JSON.parse(row.mentions_json) as string[]) : [],
     threading: row.threading_json ? (JSON.parse(row.threading_json) as MailThreading) : null,
+    listUnsubscribe: row.list_unsubscribe,
     createdAt: Number(row.created_at),
     attempts: Number(row.attempts),
     claimedUntil,

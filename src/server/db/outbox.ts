@@ -23,6 +23,8 @@ export interface OutboxMessage {
   mentions?: readonly string[] | undefined;
   /** E-mail only: the headers that thread it with the recipient's earlier mail. */
   threading?: MailThreading | undefined;
+  /** E-mail only: the one-click unsubscribe URL (List-Unsubscribe and List-Unsubscribe-Post). */
+  listUnsubscribe?: string | undefined;
 }
 
 export async function enqueueMessage(
@@ -43,6 +45,7 @@ export async function enqueueMessage(
       body_html: message.bodyHtml ?? null,
       mentions_json: message.mentions?.length ? JSON.stringify(message.mentions) : null,
       threading_json: message.threading ? JSON.stringify(message.threading) : null,
+      list_unsubscribe: message.listUnsubscribe ?? null,
       idempotency_key: message.idempotencyKey,
       status: 'pending',
       created_at: at,

@@ -426,6 +426,8 @@ export interface OutboxTable {
   mentions_json: Generated<string | null>;
   /** E-mail only: Reply-To, In-Reply-To and References (JSON, MailThreading), or null. */
   threading_json: Generated<string | null>;
+  /** E-mail only: the one-click unsubscribe URL (List-Unsubscribe, RFC 8058), or null. */
+  list_unsubscribe: Generated<string | null>;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'delivered' | 'dead';
@@ -555,6 +557,24 @@ export interface StatusDraftsTable {
   published_incident_id: string | null;
   published_update_id: string | null;
   version: number;
+}
+
+/** An address that asked for the status page's notices; pending until it confirms. */
+export interface StatusSubscribersTable {
+  id: string;
+  email: string;
+  /** The address in lower case: one subscription per address. */
+  email_key: string;
+  /** The component ids followed (JSON list); null: every component. */
+  component_ids_json: string | null;
+  /** SHA-256 of the manage and unsubscribe token (derived from the server key). */
+  token_hash: string;
+  /** SHA-256 of the confirmation token while pending; null once used. */
+  confirm_token_hash: string | null;
+  confirm_expires_at: number | null;
+  confirmed_at: number | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface StatusIncidentComponentsTable {
@@ -822,6 +842,7 @@ export interface Database {
   status_incident_components: StatusIncidentComponentsTable;
   status_incident_updates: StatusIncidentUpdatesTable;
   status_drafts: StatusDraftsTable;
+  status_subscribers: StatusSubscribersTable;
 }
 
 export type Db = Kysely<Database>;

@@ -30,6 +30,7 @@ import { setupRoutes } from './api/setup-routes.ts';
 import { streamRoutes } from './api/stream-routes.ts';
 import { statusDraftRoutes } from './api/status-draft-routes.ts';
 import { statusRoutes } from './api/status-routes.ts';
+import { statusSubscriberRoutes } from './api/status-subscriber-routes.ts';
 import { statuspageRoutes } from './api/statuspage-routes.ts';
 import { learningRoutes } from './api/learning-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(statusRoutes, { status: services.status, baseUrl: config.baseUrl });
   await app.register(statusDraftRoutes, { status: services.status, baseUrl: config.baseUrl });
+  await app.register(statusSubscriberRoutes, narrowed.statusSubscribers);
   await app.register(statuspageRoutes, {
     status: services.status,
     baseUrl: config.baseUrl,

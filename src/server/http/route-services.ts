@@ -24,7 +24,7 @@ export function only<M extends object, K extends keyof M>(
 
 /** The narrowed services of the plugins that declare part of a module (http/app.ts hands them). */
 export function routeServices(services: Services) {
-  const { accounts, incidents, reports, clocks, live, mail } = services;
+  const { accounts, incidents, reports, clocks, live, mail, status } = services;
   return {
     auth: { accounts: only(accounts, ['sessions']) },
     session: { accounts: only(accounts, ['sessions', 'users', 'mfa', 'passwords']) },
@@ -40,6 +40,7 @@ export function routeServices(services: Services) {
     stream: { accounts: only(accounts, ['sessions']), live: only(live, ['noticesAfter']) },
     publicSite: { accounts: only(accounts, ['users']) },
     openPgpKey: { mail: only(mail, ['findPublishedKey', 'findWkdKey']) },
+    statusSubscribers: { status: only(status, ['listSubscribers', 'removeSubscriber']) },
   };
 }
 

@@ -22,6 +22,9 @@ export interface MailMessage {
    * ciphertext, or null when no key is known for them: the message then goes as plain text.
    */
   encrypt?: (body: Buffer) => Promise<string | null>;
+  /** An https URL that unsubscribes with one POST (RFC 8058): List-Unsubscribe and
+   * List-Unsubscribe-Post: List-Unsubscribe=One-Click. */
+  listUnsubscribe?: string;
 }
 
 export interface Mailer {
@@ -136,6 +139,7 @@ export function createSmtpMailer(settings: SmtpSettings): Mailer {
           headers: {
             'Auto-Submitted': 'auto-generated',
             [IDEMPOTENCY_HEADER]: message.idempotencyKey,
+            ...listHeaders(message),
           },
         });
       } catch (error) {
@@ -145,6 +149,15 @@ export function createSmtpMailer(settings: SmtpSettings): Mailer {
     close() {
       transport.close();
     },
+  };
+}
+
+/** RFC 8058 one-click unsubscribe, on the outer headers where the mail provider reads them. */
+function listHeaders(message: MailMessage): Record<string, string> {
+  if (!message.listUnsubscribe) return {};
+  return {
+    'List-Unsubscribe': `<${message.listUnsubscribe}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
   };
 }
 
@@ -170,6 +183,7 @@ async function encryptedMessage(message: MailMessage, from: string): Promise<Mim
     ...(message.threading?.references
       ? { References: message.threading.references.join(' ') }
       : {}),
+    ...listHeaders(message),
   });
   root
     .createChild('application/pgp-encrypted')

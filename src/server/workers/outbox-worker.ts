@@ -267,6 +267,7 @@ export class OutboxWorker {
         html: message.bodyHtml ?? undefined,
         messageId: this.#messageIdFor(message),
         ...(message.threading ? { threading: message.threading } : {}),
+        ...(message.listUnsubscribe ? { listUnsubscribe: message.listUnsubscribe } : {}),
         idempotencyKey: message.idempotencyKey,
         encrypt: (body) => this.#deps.encryptFor(message.recipient, body),
       });

@@ -214,3 +214,18 @@ export const StatusDraftListQuery = z.object({
 export const RejectStatusDraft = z.object({ reason: text(2000) });
 
 export const ApprovedStatusDraft = z.object({ draft: StatusDraft, incident: PublicIncident });
+
+/** A subscriber of the public page, as admins see them (status.manage). */
+export const StatusSubscriber = z.object({
+  id: z.string(),
+  email: z.string(),
+  /** null: every component. */
+  componentIds: z.array(z.string()).nullable(),
+  /** false until the address used its confirmation link; it hears nothing before. */
+  confirmed: z.boolean(),
+  confirmedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type StatusSubscriber = z.infer<typeof StatusSubscriber>;
+export const StatusSubscriberList = z.object({ items: z.array(StatusSubscriber) });
+export const StatusSubscriberRef = z.object({ id });

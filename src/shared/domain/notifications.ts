@@ -7,7 +7,8 @@ export const SLACK_MEMBER_ID = /^[UW][A-Z0-9]{2,20}$/;
  * What a webhook endpoint can subscribe to. incident.line_stopped: the team's notice (every
  * kind). user.notice (Slack only): notices to one person, with an @mention. deadline.reminded,
  * deadline.breached, deadline.escalated (Standard Webhooks only): each step of a deadline's
- * escalation ladder, as signed JSON.
+ * escalation ladder, as signed JSON. status.update_published (every kind): each update published
+ * on the public status page, as the status page's subscribers hear it.
  */
 export const WEBHOOK_EVENT_TYPES = [
   'incident.line_stopped',
@@ -15,6 +16,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'deadline.reminded',
   'deadline.breached',
   'deadline.escalated',
+  'status.update_published',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -19,6 +19,7 @@ import * as inboundMail from './2026-12-03-0020-inbound-mail.ts';
 import * as breachNotices from './2026-12-03-0021-breach-notices.ts';
 import * as statusDrafts from './2026-12-03-0030-status-drafts.ts';
 import * as mailThreading from './2026-12-03-0031-mail-threading.ts';
+import * as statusSubscribers from './2026-12-03-0045-status-subscribers.ts';
 import * as mailOpenPgp from './2026-12-03-0050-mail-openpgp.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-03-0021-breach-notices': breachNotices,
   '2026-12-03-0030-status-drafts': statusDrafts,
   '2026-12-03-0031-mail-threading': mailThreading,
+  '2026-12-03-0045-status-subscribers': statusSubscribers,
   '2026-12-03-0050-mail-openpgp': mailOpenPgp,
 };
 

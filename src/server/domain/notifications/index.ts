@@ -27,6 +27,11 @@ export {
   type NoticeStaffMember,
   type UserNotice,
 } from './notice-outbox.ts';
+export type {
+  StatusRecipient,
+  StatusUpdateNotice,
+  SubscriptionConfirmation,
+} from './subscriber-notices.ts';
 export { nextAttemptAt, retryDelay, type RetryPolicy } from './delivery-rules.ts';
 export {
   EVENT_KINDS,

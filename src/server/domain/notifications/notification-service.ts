@@ -37,6 +37,13 @@ import {
   type ReportReceiptNotice,
 } from './notices.ts';
 import { staffNoticeText, type StaffNotice } from './staff-notices.ts';
+import {
+  enqueueStatusUpdate,
+  enqueueSubscriptionConfirmation,
+  type StatusRecipient,
+  type StatusUpdateNotice,
+  type SubscriptionConfirmation,
+} from './subscriber-notices.ts';
 import * as endpoints from './webhook-endpoint-repository.ts';
 import { isTimeZone, type Preferences } from './preference-rules.ts';
 import { findPreferences, replacePreferences } from './preference-repository.ts';
@@ -189,6 +196,19 @@ export function createNotificationsService(deps: NotificationsDeps) {
     /** The automatic receipt for a report that came by e-mail (in the transaction that files it). */
     sendReportReceipt: (tx: Executor, notice: ReportReceiptNotice) =>
       enqueueReportReceipt(tx, notice),
+
+    /** The confirmation link to an address that subscribed to the status page (its only mail
+     * until it confirms), in the transaction that records the subscription. */
+    confirmSubscription: (tx: Executor, c: SubscriptionConfirmation) =>
+      enqueueSubscriptionConfirmation(tx, c, deps.baseUrl),
+
+    /** An update published on the status page, to its confirmed subscribers and the endpoints
+     * subscribed to status.update_published, in the transaction that publishes it. */
+    tellStatusSubscribers: (
+      tx: Executor,
+      notice: StatusUpdateNotice,
+      recipients: readonly StatusRecipient[],
+    ) => enqueueStatusUpdate(tx, notice, recipients, deps.baseUrl),
 
     /** A breach notice to the people affected, one e-mail each (in the caller's transaction). */
     tellAffectedPeople: enqueueAffectedPeopleNotices,

@@ -3,6 +3,7 @@
 import { createDraftService } from './draft-service.ts';
 import { createPublishing, type StatusModulePorts } from './publishing.ts';
 import { createStatusService } from './status-service.ts';
+import { createSubscriberService } from './subscriber-service.ts';
 
 /** Builds the status subject from the narrow ports it declares (StatusModulePorts). */
 export function createStatusModule(ports: StatusModulePorts) {
@@ -10,6 +11,7 @@ export function createStatusModule(ports: StatusModulePorts) {
   return {
     ...createStatusService(ports, publishing),
     ...createDraftService(ports, publishing),
+    ...createSubscriberService(ports),
   };
 }
 
@@ -27,6 +29,8 @@ export type {
   StatusIncidentLinks,
   StatusModulePorts,
 } from './publishing.ts';
+export type { StatusNotices, StatusPageNotice } from './subscriber-notices.ts';
+export type { StatusSubscriber } from './subscriber-service.ts';
 export type { ApprovedDraft, DraftInput } from './draft-service.ts';
 export type { DraftContent } from './draft-events.ts';
 export type { DraftStage, StatusDraftState } from './draft-state.ts';

@@ -13,6 +13,7 @@ import { appendToPublicIncident } from './status-projection.ts';
 import * as repo from './status-repository.ts';
 import * as rules from './status-rules.ts';
 import type { PublicIncidentState } from './status-state.ts';
+import { tellSubscribers, type StatusNotices } from './subscriber-notices.ts';
 
 /** What the status page needs of the incidents subject: an internal incident as a person sees it. */
 export interface StatusIncidentLinks {
@@ -43,6 +44,12 @@ export interface StatusClocks {
 export interface StatusModulePorts {
   db: Db;
   clock: Clock;
+  /** The page's name, as its notices say it (STOPLINE_STATUS_PAGE_NAME). */
+  pageName: string;
+  notices: StatusNotices;
+  /** A subscriber's manage and unsubscribe token: unguessable, the same on every instance,
+   * never stored (only its SHA-256). */
+  subscriberTokens: { tokenFor(subscriberId: string): string };
   /** When the status page came into being here: what a page nothing was ever recorded on says. */
   pageCreatedAt(): Promise<number>;
   /** The policy in force: who may publish alone (communications.publishing). */
@@ -134,6 +141,7 @@ export function createPublishing(ports: StatusModulePorts) {
     const link = rules.linkInternalIncident(state, target);
     state = await appendToPublicIncident(tx, id, state, link, actor.userId, now);
     await meetClocks(tx, state, now);
+    await tellSubscribers(tx, ports, state, now);
     return state;
   }
 
@@ -157,6 +165,7 @@ export function createPublishing(ports: StatusModulePorts) {
     ];
     const after = await appendToPublicIncident(tx, state.id, state, events, actor.userId, now);
     await meetClocks(tx, after, now);
+    await tellSubscribers(tx, ports, after, now);
     return after;
   }
 

@@ -108,7 +108,8 @@ export function statusPage(
         }
       </section>
       <p>
-        Follow: <a href="/status/history.atom">Atom feed</a> ·
+        Follow: <a href="/status/subscribe">by e-mail</a> ·
+        <a href="/status/history.atom">Atom feed</a> ·
         <a href="/status/history.rss">RSS feed</a> ·
         <a href="/api/v2/summary.json">this page as JSON</a>
       </p>`,

@@ -6,9 +6,11 @@ import { z } from 'zod';
 import type { StatusModule } from '../../domain/status/index.ts';
 import { STATUS_MAX_AGE } from '../api/statuspage-routes.ts';
 import { conditionalGet } from '../conditional-get.ts';
+import { only } from '../route-services.ts';
 import { sendHtml } from './respond.ts';
 import { historyFeed } from './status-feeds.ts';
 import { incidentPage, statusPage } from './status-pages.ts';
+import { statusSubscriptionRoutes } from './status-subscription-routes.ts';
 
 const IncidentParams = z.object({ id: z.string().min(1).max(100) });
 
@@ -36,6 +38,20 @@ export async function statusSite(
       return sendHtml(reply, 200, incidentPage(pageName, incident, view.components));
     },
   );
+
+  await app.register(statusSubscriptionRoutes, {
+    status: only(status, [
+      'listComponents',
+      'subscribe',
+      'findPendingSubscription',
+      'confirmSubscription',
+      'findOwnSubscription',
+      'chooseFollowedComponents',
+      'unsubscribe',
+    ]),
+    pageName,
+    baseUrl,
+  });
 
   const historyFeedNow = async () => {
     const [incidents, page] = await Promise.all([

@@ -1,0 +1,192 @@
+// Notices to the public status page's subscribers, through the outbox like every notice: the
+// confirmation an address gets when it subscribes (and nothing else until it confirms), and each
+// update published on the page, to the confirmed addresses that follow its components (plain
+// text only, with a one-click unsubscribe, RFC 8058) and to the webhook endpoints subscribed to
+// status.update_published (Standard Webhooks signed JSON, or a Slack or chat message).
+import { enqueueMessage } from '../../db/outbox.ts';
+import type { Executor } from '../../db/schema.ts';
+import {
+  COMPONENT_STATUS_WORDS,
+  IMPACT_WORDS,
+  INCIDENT_STATUS_WORDS,
+  type ComponentStatus,
+  type IncidentImpact,
+  type PublicIncidentStatus,
+} from '../../../shared/domain/status.ts';
+import { noticeTitle } from './notice-text.ts';
+import * as endpoints from './webhook-endpoint-repository.ts';
+
+/** An update just published on the public page, as anyone may read it. */
+export interface StatusUpdateNotice {
+  pageName: string;
+  incident: { id: string; name: string; impact: IncidentImpact; status: PublicIncidentStatus };
+  update: {
+    id: string;
+    status: PublicIncidentStatus;
+    body: string;
+    displayAt: number;
+    affectedComponents: {
+      componentId: string;
+      name: string;
+      oldStatus: ComponentStatus;
+      newStatus: ComponentStatus;
+    }[];
+  };
+  at: number;
+}
+
+/** A confirmed subscriber the update is for, with the token of their manage and unsubscribe links. */
+export interface StatusRecipient {
+  subscriberId: string;
+  address: string;
+  token: string;
+}
+
+export interface SubscriptionConfirmation {
+  pageName: string;
+  subscriberId: string;
+  address: string;
+  /** Shown only in this e-mail; only its hash is kept. */
+  confirmToken: string;
+  /** When the link stops working. */
+  expiresAt: number;
+  at: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function subscriptionLinks(baseUrl: string, token: string) {
+  const t = encodeURIComponent(token);
+  return {
+    manage: `${baseUrl}/status/subscription?token=${t}`,
+    unsubscribe: `${baseUrl}/status/subscription/unsubscribe?token=${t}`,
+  };
+}
+
+function updateLines(n: StatusUpdateNotice, baseUrl: string): string[] {
+  const changes = n.update.affectedComponents.map(
+    (c) =>
+      `- ${noticeTitle(c.name)}: ${COMPONENT_STATUS_WORDS[c.oldStatus]} -> ${COMPONENT_STATUS_WORDS[c.newStatus]}`,
+  );
+  return [
+    `${INCIDENT_STATUS_WORDS[n.update.status]} (${iso(n.update.displayAt)})`,
+    `Impact: ${IMPACT_WORDS[n.incident.impact]}`,
+    '',
+    n.update.body,
+    ...(changes.length ? ['', 'Components:', ...changes] : []),
+    '',
+    `Every update: ${baseUrl}/status/incidents/${encodeURIComponent(n.incident.id)}`,
+  ];
+}
+
+export function statusUpdateSubject(n: StatusUpdateNotice): string {
+  return noticeTitle(
+    `[${n.pageName}] ${n.incident.name}: ${INCIDENT_STATUS_WORDS[n.update.status]}`,
+  );
+}
+
+/** The signed webhook's JSON: the update as the public page shows it. */
+export function statusUpdatePayload(n: StatusUpdateNotice, baseUrl: string): string {
+  return JSON.stringify({
+    type: 'status.update_published',
+    timestamp: iso(n.at),
+    data: {
+      page: { name: n.pageName, url: `${baseUrl}/status` },
+      incident: {
+        id: n.incident.id,
+        name: n.incident.name,
+        impact: n.incident.impact,
+        status: n.incident.status,
+        url: `${baseUrl}/status/incidents/${encodeURIComponent(n.incident.id)}`,
+      },
+      update: {
+        id: n.update.id,
+        status: n.update.status,
+        body: n.update.body,
+        displayAt: iso(n.update.displayAt),
+        affectedComponents: n.update.affectedComponents,
+      },
+    },
+  });
+}
+
+/** The confirmation e-mail: the only thing an address gets before it confirms. */
+export async function enqueueSubscriptionConfirmation(
+  tx: Executor,
+  c: SubscriptionConfirmation,
+  baseUrl: string,
+): Promise<void> {
+  const link = `${baseUrl}/status/subscription/confirm?token=${encodeURIComponent(c.confirmToken)}`;
+  await enqueueMessage(
+    tx,
+    {
+      channel: 'email',
+      recipient: c.address,
+      subject: noticeTitle(`Confirm your subscription to ${c.pageName}`),
+      bodyText: [
+        `Someone, probably you, asked to receive notices from ${c.pageName} at this address.`,
+        '',
+        `To confirm, open this link before ${iso(c.expiresAt)}:`,
+        link,
+        '',
+        'If you did not ask for this, ignore this message: nothing more will be sent.',
+      ].join('\n'),
+      idempotencyKey: `status_confirm:${c.subscriberId}:${c.at}`,
+    },
+    c.at,
+  );
+}
+
+/**
+ * Enqueues one published update for each confirmed subscriber given (plain text, with their
+ * manage and one-click unsubscribe links) and each active endpoint subscribed to
+ * status.update_published. The idempotency key is the update and the recipient.
+ */
+export async function enqueueStatusUpdate(
+  tx: Executor,
+  n: StatusUpdateNotice,
+  recipients: readonly StatusRecipient[],
+  baseUrl: string,
+): Promise<void> {
+  const subject = statusUpdateSubject(n);
+  const lines = updateLines(n, baseUrl);
+  for (const r of recipients) {
+    const links = subscriptionLinks(baseUrl, r.token);
+    await enqueueMessage(
+      tx,
+      {
+        channel: 'email',
+        recipient: r.address,
+        subject,
+        bodyText: [
+          ...lines,
+          '',
+          `Choose what you hear about: ${links.manage}`,
+          `Unsubscribe: ${links.unsubscribe}`,
+        ].join('\n'),
+        idempotencyKey: `status_update:${n.update.id}:${r.subscriberId}`,
+        listUnsubscribe: links.unsubscribe,
+      },
+      n.at,
+    );
+  }
+  const subscribed = (await endpoints.listEndpoints(tx)).filter(
+    (e) => e.active && e.eventTypes.includes('status.update_published'),
+  );
+  const payload = statusUpdatePayload(n, baseUrl);
+  const text = lines.join('\n');
+  for (const endpoint of subscribed) {
+    const { kind } = endpoint;
+    await enqueueMessage(
+      tx,
+      {
+        channel: kind === 'standard' ? 'webhook' : kind,
+        recipient: endpoint.id,
+        subject,
+        bodyText: kind === 'standard' ? payload : text,
+        idempotencyKey: `msg_status_${n.update.id}_${endpoint.id}`,
+      },
+      n.at,
+    );
+  }
+}
