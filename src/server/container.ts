@@ -161,7 +161,11 @@ async function assemble(
   const planner = createClocksPlanner({ policy: () => policy.policy });
   // The reports own the incident–report link; its records need only the clocks' planner, so they
   // come before incidents, and the rest of the reports (which read incidents) after them.
-  const reportLinks = createReportLinks({ clock, clocks: planner });
+  const reportLinks = createReportLinks({
+    clock,
+    clocks: planner,
+    notices: { tellReporter: notifications.tellReporter },
+  });
   const incidentsModule = createIncidentsModule({
     clocks: { afterChange: planner.afterIncidentChange },
     db,

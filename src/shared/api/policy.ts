@@ -106,6 +106,8 @@ export const PolicyResponse = z.object({
     /** For a report marked as an emergency; null: emergencies keep acknowledgeWithin. */
     emergencyAcknowledgeWithin: DurationJson.nullable(),
     verifyIdentityBeforeSharingResults: z.boolean(),
+    /** When an incident's linked reports are marked fixed: at its resolved phase, its close, or never. */
+    followIncident: z.enum(['resolved', 'closed', 'never']),
   }),
   security: z.object({ requireMfaForAdmins: z.boolean() }),
   clocks: z.object({

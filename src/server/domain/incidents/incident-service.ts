@@ -35,7 +35,7 @@ import { appendToIncident } from './incident-projection.ts';
 import * as repo from './incident-repository.ts';
 import { createIncidentsReader } from './reader-service.ts';
 import { failedExitChecks } from './phase-rules.ts';
-import { lineChange } from './line-rules.ts';
+import { lineChange, reportsFollowNow } from './line-rules.ts';
 import * as roles from './role-rules.ts';
 import { whoMustAct } from './notice-rules.ts';
 import type { StaffNotice } from '../notifications/index.ts';
@@ -91,6 +91,17 @@ export interface IncidentReports {
   ): Promise<void>;
   /** This incident no longer handles these reports. */
   release(tx: Executor, actor: Actor, incidentId: string, ids: readonly string[]): Promise<void>;
+  /**
+   * The incident is resolved or closed (reporters.followIncident): its open reports are marked
+   * fixed and their reporters told; `verifiedOnly`: the policy's rule that results wait for a
+   * verified identity, so unverified reporters hear only that there is news.
+   */
+  markFixed(
+    tx: Executor,
+    actor: Actor,
+    ids: readonly string[],
+    rule: { verifiedOnly: boolean },
+  ): Promise<void>;
   /** The keys (RPT-0042) of linked reports, by id, for people to read and follow. */
   findKeys(tx: Executor, ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /**
@@ -217,6 +228,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         lines: n.lines,
         idempotencyKey: n.idempotencyKey,
         at,
+      });
+    }
+    if (deps.reports && reportsFollowNow(before, state, policy, events)) {
+      await deps.reports.markFixed(tx, actor, state.reportIds, {
+        verifiedOnly: policy.reporters.verifyIdentityBeforeSharingResults,
       });
     }
     if (deps.clocks) {

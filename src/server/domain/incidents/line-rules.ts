@@ -21,6 +21,26 @@ export function resumeConditionMet(state: IncidentState, policy: Policy): Resume
 }
 
 /**
+ * Whether these events bring the incident to the point where its linked reports are fixed
+ * (reporters.followIncident): its resolved phase or later, or its close.
+ */
+export function reportsFollowNow(
+  before: IncidentState | null,
+  after: IncidentState,
+  policy: Policy,
+  events: readonly { type: string }[],
+): boolean {
+  const follow = policy.reporters.followIncident;
+  if (follow === 'never' || !events.some((e) => e.type === 'incident.phase_changed')) return false;
+  const reached = (s: IncidentState | null) =>
+    s !== null &&
+    (isClosed(s, policy) ||
+      (follow === 'resolved' &&
+        phaseIndex(policy, s.phase) >= phaseIndex(policy, policy.stopTheLine.resolvedAtPhase)));
+  return reached(after) && !reached(before);
+}
+
+/**
  * Whether this incident holds the line stopped now: while it is critical, and after a
  * de-escalation only if the policy does not count de-escalation as a reason to resume.
  */

@@ -190,6 +190,12 @@ export const Reporters = z.strictObject({
   emergencyAcknowledgeWithin: Duration.optional(),
   /** A reporter must be verified before assessment results or details are shared with them. */
   verifyIdentityBeforeSharingResults: z.boolean().default(true),
+  /**
+   * When an incident's linked reports are marked fixed (the reporter's portal says resolved, and
+   * an e-mail tells them): `resolved`, when the incident reaches stopTheLine.resolvedAtPhase or
+   * closes; `closed`, when it closes; `never`, only by hand.
+   */
+  followIncident: z.enum(['resolved', 'closed', 'never']).default('resolved'),
 });
 
 /** Incident events that can count as the first response (the response clock is then met). */

@@ -8,19 +8,26 @@ import type { Executor } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { Actor } from '../actor.ts';
 import { maySeeReport, type ReportIncidents } from './access-service.ts';
-import { recordChange, type ReportClockHook } from './report-context.ts';
+import {
+  notifyReporter,
+  recordChange,
+  type ReportClockHook,
+  type ReporterNotices,
+} from './report-context.ts';
 import {
   findReportById,
   findReportByKey,
   findReportKeys,
   findVerifiedReportIds,
 } from './report-repository.ts';
-import { changeIncidentLink } from './report-rules.ts';
+import { changeIncidentLink, isClosed, recordMilestone } from './report-rules.ts';
 
 export interface ReportLinksPorts {
   clock: Clock;
   /** The clocks, told of every change to a report in its transaction. */
   clocks?: ReportClockHook;
+  /** Reporters hear that their report is fixed (notifications subject). */
+  notices: Pick<ReporterNotices, 'tellReporter'>;
 }
 
 /** How the incidents subject sees an incident: all a report's visibility needs of it. */
@@ -81,6 +88,42 @@ export function createReportLinks(deps: ReportLinksPorts) {
     /** The incident no longer handles these reports: recorded on each, in its transaction. */
     release: (tx: Executor, actor: Actor, incidentId: string, ids: readonly string[]) =>
       recordOnReports(tx, actor, incidentId, ids, false),
+
+    /**
+     * The incident handling these reports is resolved or closed: each one still open is marked
+     * fixed (the portal says resolved) and its reporter e-mailed, in the incident's transaction.
+     * Under the policy's verification rule (`verifiedOnly`) an unverified reporter's e-mail says
+     * only that there is news; the portal shows the status to whoever holds the access code.
+     */
+    async markFixed(
+      tx: Executor,
+      actor: Actor,
+      ids: readonly string[],
+      rule: { verifiedOnly: boolean },
+    ): Promise<void> {
+      const now = deps.clock.now();
+      for (const id of ids) {
+        const report = await findReportById(tx, id);
+        if (!report || isClosed(report.status) || report.fixedAt !== null) continue;
+        await recordChange(tx, deps, report, recordMilestone(report, 'fixed'), actor.userId, now);
+        const shareResult = !rule.verifiedOnly || report.verified;
+        await notifyReporter(
+          tx,
+          deps,
+          report,
+          {
+            subject: shareResult
+              ? 'The issue you reported is fixed'
+              : 'News about your security report',
+            line: shareResult
+              ? 'We have fixed the issue you reported. Thank you for telling us.'
+              : 'There is news about your security report.',
+            idempotencyKey: `report-fixed:${report.id}`,
+          },
+          now,
+        );
+      }
+    },
 
     /** The keys (RPT-0042) of linked reports, by id. */
     findKeys: (tx: Executor, ids: readonly string[]) => findReportKeys(tx, ids),

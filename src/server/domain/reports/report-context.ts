@@ -147,7 +147,7 @@ export function staffUseCase(deps: ReportsDeps) {
  */
 export async function notifyReporter(
   tx: Executor,
-  deps: Pick<ReportsDeps, 'notices'>,
+  deps: { notices: Pick<ReporterNotices, 'tellReporter'> },
   report: Report,
   what: { subject: string; line: string; idempotencyKey: string },
   at: number,

@@ -102,6 +102,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       acknowledgeWithin: duration(policy.reporters.acknowledgeWithin),
       emergencyAcknowledgeWithin: optionalDuration(policy.reporters.emergencyAcknowledgeWithin),
       verifyIdentityBeforeSharingResults: policy.reporters.verifyIdentityBeforeSharingResults,
+      followIncident: policy.reporters.followIncident,
     },
     security: { requireMfaForAdmins: policy.security.requireMfaForAdmins },
     clocks: {
