@@ -188,6 +188,16 @@ export const CONFIG_KEYS = {
     help: 'Address the inbound SMTP listener binds to',
     default: '127.0.0.1',
   },
+  smtpInTlsCert: {
+    env: 'STOPLINE_SMTP_IN_TLS_CERT',
+    help: 'PEM certificate file (with its chain) for STARTTLS on the inbound SMTP listener; with STOPLINE_SMTP_IN_TLS_KEY',
+    default: '(unset: no STARTTLS)',
+  },
+  smtpInTlsKey: {
+    env: 'STOPLINE_SMTP_IN_TLS_KEY',
+    help: 'PEM private key file of STOPLINE_SMTP_IN_TLS_CERT',
+    default: '(unset)',
+  },
   smtpInMaxBytes: {
     env: 'STOPLINE_SMTP_IN_MAX_BYTES',
     help: 'Largest inbound message, in bytes; larger ones are refused during the SMTP dialogue with 552',
@@ -352,6 +362,8 @@ export const ConfigSchema = z
 
     smtpInPort: port.optional(),
     smtpInHost: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    smtpInTlsCert: z.string().min(1, 'must not be empty').optional(),
+    smtpInTlsKey: z.string().min(1, 'must not be empty').optional(),
     smtpInMaxBytes: z.coerce
       .number({ error: 'must be a number' })
       .int('must be a whole number')
@@ -426,6 +438,12 @@ export const ConfigSchema = z
         path: ['securityEmail'],
         message:
           'must be set when STOPLINE_SMTP_IN_PORT is set (it is the address reports are sent to)',
+      });
+    if (Boolean(config.smtpInTlsCert) !== Boolean(config.smtpInTlsKey))
+      ctx.addIssue({
+        code: 'custom',
+        path: [config.smtpInTlsCert ? 'smtpInTlsKey' : 'smtpInTlsCert'],
+        message: 'STOPLINE_SMTP_IN_TLS_CERT and STOPLINE_SMTP_IN_TLS_KEY go together',
       });
     if (config.smtpHost && !config.mailFrom)
       ctx.addIssue({

@@ -2,7 +2,9 @@
 // +token forms) and hands each message's raw bytes to the mail subject. It answers 250 only once
 // the bytes are stored; an oversize message is refused during the dialogue with 552 (announced
 // with SIZE, checked again on the bytes), an unknown recipient with 550, and a failure to store
-// with 451 so the sending server tries again later.
+// with 451 so the sending server tries again later. With a certificate configured it offers
+// STARTTLS (senders choose; an MX cannot require it of the whole internet).
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { MailEnvelope, MailOutcome } from '../domain/mail/index.ts';
@@ -17,6 +19,8 @@ export interface SmtpListenerSettings {
   address: string;
   /** The name in the greeting. */
   serverName: string;
+  /** PEM files for STARTTLS; null: STARTTLS is not offered. */
+  tls: { certFile: string; keyFile: string } | null;
 }
 
 export interface SmtpListenerDeps {
@@ -58,13 +62,18 @@ export class SmtpListener {
   async listen(): Promise<number> {
     if (this.#port !== null) return this.#port;
     const { settings, logger } = this.#deps;
+    // Read at start, so a missing or unreadable file stops `serve` with its name.
+    const tls = settings.tls
+      ? { cert: await readFile(settings.tls.certFile), key: await readFile(settings.tls.keyFile) }
+      : null;
     const server = new SMTPServer({
       name: settings.serverName,
       banner: 'Stopline security intake',
       size: settings.maxBytes,
       authOptional: true,
-      // An MX takes mail from anyone; STARTTLS waits for a configured certificate.
-      disabledCommands: ['AUTH', 'STARTTLS'],
+      // An MX takes mail from anyone; STARTTLS needs a configured certificate.
+      disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+      ...(tls ? { secure: false, key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' } : {}),
       logger: false,
       maxClients: 50,
       onRcptTo: (address, _session, callback) => {

@@ -38,6 +38,8 @@ export interface WorkersPorts {
     | 'smtpInPort'
     | 'smtpInHost'
     | 'smtpInMaxBytes'
+    | 'smtpInTlsCert'
+    | 'smtpInTlsKey'
     | 'securityEmail'
   >;
   /** Unset when no SMTP server is configured: e-mail then waits in the outbox. */
@@ -96,6 +98,10 @@ export function createWorkers(ports: WorkersPorts) {
             host: config.smtpInHost,
             port: config.smtpInPort,
             maxBytes: config.smtpInMaxBytes,
+            tls:
+              config.smtpInTlsCert && config.smtpInTlsKey
+                ? { certFile: config.smtpInTlsCert, keyFile: config.smtpInTlsKey }
+                : null,
             address: config.securityEmail,
             serverName: new URL(config.baseUrl).hostname,
           },
