@@ -54,7 +54,12 @@ describe('stopline policy check FILE', () => {
         'breach-sec-8k.yaml',
         'sec_8k on material (form_8k 4 business days (us_federal) after material)',
       ],
-      ['breach-hipaa.yaml', 'hipaa on personal_data_involved (individuals 60 calendar days'],
+      [
+        'breach-hipaa.yaml',
+        'hhs 60 calendar days after became_aware, when people at least 500, hhs_log 60 days ' +
+          'after the year end of the year of became_aware, when people below 500 and media 60 ' +
+          'calendar days after became_aware, when residents of one place more than 500',
+      ],
     ] as const) {
       const run = await runCli(['policy', 'check', `policies/examples/${name}`], {}, ROOT);
       expect(run.code).toBe(0);

@@ -231,6 +231,56 @@ describe('several regimes on one breach', () => {
   });
 });
 
+describe("HIPAA's stages follow the record's counts (45 CFR 164.404-408)", () => {
+  const discovered = {
+    became_aware: { value: true, at: at('2026-12-04T10:00:00Z') },
+    personal_data_involved: { value: true, at: at('2026-12-04T11:00:00Z') },
+  };
+  const hipaaOnly: Breach = { ...gdprPolicy, calendars: [], regimes: hipaa.regimes };
+  const plan = (counts: Pick<BreachClockFacts, 'people' | 'residence'>) =>
+    planRegimeClocks(hipaaOnly, facts({ determinations: discovered, ...counts }));
+  const states = (p: ReturnType<typeof plan>) =>
+    Object.fromEntries(p[0]!.stages.map((s) => [s.stageId, [s.status, iso(s.dueAt)]]));
+  // 60 calendar days after 05:00 New York time on 4 December 2026.
+  const SIXTY_DAYS = '2027-02-02T10:00:00.000Z';
+
+  it('600 people in one State: the individuals, the Secretary and the media at once, no log', () => {
+    expect(states(plan({ people: 734, residence: [{ count: 600 }, { count: 134 }] }))).toEqual({
+      individuals: ['running', SIXTY_DAYS],
+      hhs: ['running', SIXTY_DAYS],
+      hhs_log: ['not_required', null],
+      media: ['running', SIXTY_DAYS],
+    });
+  });
+
+  it('500 people, none of its States above 500: the Secretary at once, not the media', () => {
+    expect(states(plan({ people: 500, residence: [{ count: 500 }] }))).toMatchObject({
+      hhs: ['running', SIXTY_DAYS],
+      hhs_log: ['not_required', null],
+      media: ['not_required', null],
+    });
+  });
+
+  it('fewer than 500: the annual log, due 60 days after the end of the year of discovery', () => {
+    expect(states(plan({ people: 120, residence: [{ count: 120 }] }))).toEqual({
+      individuals: ['running', SIXTY_DAYS],
+      hhs: ['not_required', null],
+      // The end of 1 March 2027 in New York (2027 is not a leap year).
+      hhs_log: ['running', '2027-03-02T04:59:59.999Z'],
+      media: ['not_required', null],
+    });
+  });
+
+  it('counts not known yet: every stage runs until they are', () => {
+    expect(Object.values(states(plan({ people: null, residence: [] })))).toEqual([
+      ['running', SIXTY_DAYS],
+      ['running', SIXTY_DAYS],
+      ['running', '2027-03-02T04:59:59.999Z'],
+      ['running', SIXTY_DAYS],
+    ]);
+  });
+});
+
 describe('a regime that cannot run is refused when the policy is read', () => {
   const check = (yaml: string) => {
     const result = parsePolicyFragment(yaml);
@@ -292,6 +342,25 @@ ${fields}`;
     ]);
     expect(check(regime(stage('          offset: 1\n          calendar: hours\n')))).toEqual([
       expect.stringMatching(/from: give exactly one of "from"/),
+    ]);
+  });
+
+  it('a condition with no bound or two, a negative bound or an unknown count', () => {
+    const at =
+      '          from: material\n          offset: 60\n          calendar: calendar_days\n';
+    expect(check(regime(stage(`${at}          when: { count: people }\n`)))).toEqual([
+      expect.stringMatching(
+        /stages\[0\]\.when\.count: give exactly one of "atLeast", "moreThan" or "below"/,
+      ),
+    ]);
+    expect(
+      check(regime(stage(`${at}          when: { count: people, atLeast: 500, below: 500 }\n`))),
+    ).toEqual([expect.stringMatching(/when\.count: give exactly one of/)]);
+    expect(check(regime(stage(`${at}          when: { count: people, atLeast: -1 }\n`)))).toEqual([
+      expect.stringMatching(/when\.atLeast: must be a whole number of 0 or more/),
+    ]);
+    expect(check(regime(stage(`${at}          when: { count: records, atLeast: 1 }\n`)))).toEqual([
+      expect.stringMatching(/when\.count: must be one of people, residents_of_one_place/),
     ]);
   });
 

@@ -208,8 +208,11 @@ export const StageClockJson = z.object({
   stageId: z.string(),
   stageName: z.string(),
   recipient: z.string(),
-  /** stopped: it had started, and the record was then found not to be a breach. */
-  status: z.enum(['waiting', 'running', 'submitted', 'stopped']),
+  /**
+   * stopped: it had started, and the record was then found not to be a breach; not_required:
+   * the record's counts do not meet the stage's condition (the policy's `when`).
+   */
+  status: z.enum(['waiting', 'running', 'submitted', 'stopped', 'not_required']),
   startedAt: Time.nullable(),
   dueAt: Time.nullable(),
   submittedAt: Time.nullable(),

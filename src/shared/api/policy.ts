@@ -3,6 +3,7 @@
 // Times are ISO 8601 (UTC). Optional durations the policy leaves out are null.
 import { z } from 'zod';
 import {
+  CONDITION_COUNTS,
   DETERMINATION_KINDS,
   STAGE_AUDIENCES,
   STAGE_CALENDARS,
@@ -165,6 +166,15 @@ export const PolicyResponse = z.object({
             audience: z.enum(STAGE_AUDIENCES),
             content: z.array(z.string()),
             phased: z.boolean(),
+            /** Required only when the record's count meets this (one bound is set); null: always. */
+            when: z
+              .object({
+                count: z.enum(CONDITION_COUNTS),
+                atLeast: z.number().int().nullable(),
+                moreThan: z.number().int().nullable(),
+                below: z.number().int().nullable(),
+              })
+              .nullable(),
           }),
         ),
       }),

@@ -15,8 +15,21 @@ export const DETERMINATION_KINDS = [
 export type DeterminationKind = (typeof DETERMINATION_KINDS)[number];
 
 /** How a stage's offset is counted. */
-export const STAGE_CALENDARS = ['hours', 'calendar_days', 'business_days', 'months'] as const;
+export const STAGE_CALENDARS = [
+  'hours',
+  'calendar_days',
+  'business_days',
+  'months',
+  'days_after_year_end',
+] as const;
 export type StageCalendar = (typeof STAGE_CALENDARS)[number];
+
+/**
+ * What a stage's condition counts on the record: `people`, its number of people affected;
+ * `residents_of_one_place`, the largest count of its residence (one State or country).
+ */
+export const CONDITION_COUNTS = ['people', 'residents_of_one_place'] as const;
+export type ConditionCount = (typeof CONDITION_COUNTS)[number];
 
 export const WEEKDAYS = [
   'monday',

@@ -3,7 +3,13 @@
 import { DateTime } from 'luxon';
 import type { DeterminationKind, Weekday } from '../../../shared/domain/breach.ts';
 import { WEEKDAYS } from '../../../shared/domain/breach.ts';
-import type { Breach, HolidayCalendar, Regime, RegimeStage } from '../policy/index.ts';
+import type {
+  Breach,
+  HolidayCalendar,
+  Regime,
+  RegimeStage,
+  StageCondition,
+} from '../policy/index.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -26,6 +32,13 @@ export function stageDueAt(
     case 'months':
       return DateTime.fromMillis(start, { zone: timeZone })
         .plus({ months: stage.offset })
+        .toMillis();
+    case 'days_after_year_end':
+      // The end of the Nth day after 31 December of the start's year (HIPAA's annual log: the
+      // 60th day after the end of 2026 is 1 March 2027).
+      return DateTime.fromMillis(start, { zone: timeZone })
+        .endOf('year')
+        .plus({ days: stage.offset })
         .toMillis();
     case 'business_days': {
       const calendar = calendars.find((c) => c.id === stage.holidayCalendar);
@@ -50,15 +63,37 @@ function nthBusinessDayEnd(start: number, n: number, calendar: HolidayCalendar):
   return day.endOf('day').toMillis();
 }
 
-/** What the rules need of a breach record: its determinations and submissions. */
+/** What the rules need of a breach record: its determinations, submissions and counts. */
 export interface BreachClockFacts {
   /** The latest determination of each kind: yes or no, and the moment it refers to. */
   determinations: Partial<Record<DeterminationKind, { value: boolean; at: number }>>;
   submissions: readonly { regimeId: string; stageId: string; submittedAt: number }[];
+  /** The number of people affected; null or left out: not known yet. */
+  people?: number | null;
+  /** How many of them live in each place (country or State). */
+  residence?: readonly { count: number }[];
 }
 
-/** stopped: it had started but the record was found not to be a breach (not_a_breach). */
-export type StageClockStatus = 'waiting' | 'running' | 'submitted' | 'stopped';
+/**
+ * stopped: it had started but the record was found not to be a breach (not_a_breach);
+ * not_required: the record's counts do not meet the stage's condition (`when`).
+ */
+export type StageClockStatus = 'waiting' | 'running' | 'submitted' | 'stopped' | 'not_required';
+
+/** Whether the record's counts meet a stage's condition; an unknown count meets it. */
+export function meetsCondition(when: StageCondition | undefined, facts: BreachClockFacts): boolean {
+  if (!when) return true;
+  const count =
+    when.count === 'people'
+      ? (facts.people ?? null)
+      : facts.residence && facts.residence.length > 0
+        ? Math.max(...facts.residence.map((r) => r.count))
+        : null;
+  if (count === null) return true;
+  if (when.atLeast !== undefined) return count >= when.atLeast;
+  if (when.moreThan !== undefined) return count > when.moreThan;
+  return count < when.below!;
+}
 
 export interface StageClock {
   regimeId: string;
@@ -101,14 +136,22 @@ export function planRegimeClocks(breach: Breach, facts: BreachClockFacts): Regim
     const trigger = facts.determinations[regime.trigger];
     const applies = trigger === undefined ? null : trigger.value;
     const stages = regime.stages.map((stage): StageClock => {
-      const startedAt = applies === true ? stageStart(regime, stage, facts) : null;
+      const required = meetsCondition(stage.when, facts);
+      const startedAt = applies === true && required ? stageStart(regime, stage, facts) : null;
       const dueAt =
         startedAt === null ? null : stageDueAt(startedAt, stage, regime.timeZone, breach.calendars);
       const submittedAt = firstSubmission(facts, regime.id, stage.id);
       return {
         regimeId: regime.id,
         stageId: stage.id,
-        status: submittedAt !== null ? 'submitted' : startedAt !== null ? 'running' : 'waiting',
+        status:
+          submittedAt !== null
+            ? 'submitted'
+            : startedAt !== null
+              ? 'running'
+              : required
+                ? 'waiting'
+                : 'not_required',
         startedAt,
         dueAt,
         submittedAt,

@@ -42,6 +42,8 @@ export interface RegisterEntry {
     reason: string | null;
     stages: {
       stageId: string;
+      /** waiting, running, submitted, stopped or not_required (its condition not met). */
+      status: string;
       dueAt: string | null;
       submittedAt: string | null;
       late: boolean;
@@ -97,6 +99,7 @@ export function registerEntry(
           );
           return {
             stageId: s.stageId,
+            status: s.status,
             dueAt: iso(s.dueAt),
             submittedAt: iso(s.submittedAt),
             late: s.late,
@@ -173,7 +176,9 @@ export function registerCsv(entries: readonly RegisterEntry[]): string {
             s.submittedAt
               ? `${s.stageId} submitted ${s.submittedAt}${s.reference ? ` ref ${s.reference}` : ''}` +
                 (s.late ? `, late: ${s.delayReasons}` : '')
-              : `${s.stageId} not submitted${s.dueAt ? ` (due ${s.dueAt})` : ''}`,
+              : s.status === 'not_required'
+                ? `${s.stageId} not required`
+                : `${s.stageId} not submitted${s.dueAt ? ` (due ${s.dueAt})` : ''}`,
           );
           return `${r.regimeId}: ${stages.join(', ')}`;
         })

@@ -165,7 +165,12 @@ export function clockFacts(state: BreachState): BreachClockFacts {
   for (const [kind, d] of Object.entries(currentDeterminations(state))) {
     determinations[kind as keyof typeof determinations] = { value: d.value, at: d.at };
   }
-  return { determinations, submissions: state.submissions };
+  return {
+    determinations,
+    submissions: state.submissions,
+    people: state.facts.people.count,
+    residence: state.facts.residence,
+  };
 }
 
 /**
@@ -242,6 +247,12 @@ export function recordSubmission(
   const clock = regimeClocks(state, breach)
     .find((r) => r.regimeId === regime.id)!
     .stages.find((c) => c.stageId === stage.id)!;
+  if (clock.status === 'not_required') {
+    throw refuse(
+      `${regime.id}.${stage.id} is not required: the record's ${stage.when!.count.replaceAll('_', ' ')} count does not meet its condition`,
+      { regimeId: regime.id, stageId: stage.id },
+    );
+  }
   if (clock.startedAt === null || clock.dueAt === null) {
     const waitsFor =
       stage.from !== undefined
@@ -317,5 +328,5 @@ export function whatIfClocks(state: BreachState, breach: Breach, now: number): R
       }
     }
   }
-  return planRegimeClocks(breach, { determinations, submissions });
+  return planRegimeClocks(breach, { ...facts, determinations, submissions });
 }

@@ -258,8 +258,8 @@ export function createBreachService(deps: BreachServiceDeps) {
         const now = clock.now();
         const events = rules.updateBreach(state, input);
         const after = await appendToBreach(tx, state.id, state, events, actor.userId, now);
-        // not_a_breach stops the clocks; reopening starts them again.
-        if (after.status !== state.status) await syncDeadlines(tx, after, now);
+        // A new status stops or restarts the clocks; new counts may call for a stage or not.
+        await syncDeadlines(tx, after, now);
         return view(actor, incident.key, after);
       });
     },

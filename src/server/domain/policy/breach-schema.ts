@@ -4,6 +4,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import {
+  CONDITION_COUNTS,
   DETERMINATION_KINDS,
   STAGE_CALENDARS,
   STAGE_AUDIENCES,
@@ -40,6 +41,35 @@ export const HolidayCalendar = z.strictObject({
 });
 export type HolidayCalendar = z.output<typeof HolidayCalendar>;
 
+const bound = z
+  .number({ error: 'must be a whole number of 0 or more' })
+  .int('must be a whole number of 0 or more')
+  .nonnegative('must be a whole number of 0 or more')
+  .optional();
+
+/**
+ * When a stage is required at all, by a count on the breach record (HIPAA: the Secretary at once
+ * for 500 or more people, the media for more than 500 residents of one State). Exactly one bound.
+ */
+export const StageCondition = z
+  .strictObject({
+    count: z.enum(CONDITION_COUNTS),
+    atLeast: bound,
+    moreThan: bound,
+    below: bound,
+  })
+  .superRefine((c, ctx) => {
+    const given = [c.atLeast, c.moreThan, c.below].filter((b) => b !== undefined).length;
+    if (given !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['count'],
+        message: 'give exactly one of "atLeast", "moreThan" or "below"',
+      });
+    }
+  });
+export type StageCondition = z.output<typeof StageCondition>;
+
 export const RegimeStage = z.strictObject({
   id,
   name: text(120),
@@ -56,7 +86,8 @@ export const RegimeStage = z.strictObject({
   /**
    * hours: elapsed hours; calendar_days and months: the same local time that many days or months
    * later in the regime's time zone; business_days: by the end of the Nth business day after the
-   * start, skipping the weekend and holidays of `holidayCalendar`.
+   * start, skipping the weekend and holidays of `holidayCalendar`; days_after_year_end: by the end
+   * of the Nth day after the last day of the calendar year the stage started in (an annual log).
    */
   calendar: z.enum(STAGE_CALENDARS),
   /** The holiday calendar business days skip (required with business_days). */
@@ -73,6 +104,11 @@ export const RegimeStage = z.strictObject({
   content: z.array(text(300)).min(1, 'needs at least one item'),
   /** The submission may be made in parts (initial, additional, final). */
   phased: z.boolean().default(false),
+  /**
+   * Required only when the record's count meets this; otherwise the stage is `not_required`. An
+   * unknown count meets it (the clock runs until the count says otherwise).
+   */
+  when: StageCondition.optional(),
 });
 export type RegimeStage = z.output<typeof RegimeStage>;
 

@@ -48,6 +48,7 @@ export {
   type HolidayCalendar,
   type Regime,
   type RegimeStage,
+  type StageCondition,
 } from './breach-schema.ts';
 export {
   DEFAULT_POSTMORTEM_SECTIONS,

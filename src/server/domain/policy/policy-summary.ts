@@ -61,14 +61,30 @@ const UNIT: Record<RegimeStage['calendar'], [string, string]> = {
   calendar_days: ['calendar day', 'calendar days'],
   business_days: ['business day', 'business days'],
   months: ['month', 'months'],
+  days_after_year_end: ['day after the year end', 'days after the year end'],
 };
+
+function describeCondition(when: RegimeStage['when']): string {
+  if (!when) return '';
+  const [words, n] =
+    when.atLeast !== undefined
+      ? ['at least', when.atLeast]
+      : when.moreThan !== undefined
+        ? ['more than', when.moreThan]
+        : ['below', when.below];
+  return `, when ${when.count.replaceAll('_', ' ')} ${words} ${n}`;
+}
 
 function describeStage(stage: RegimeStage): string {
   const [one, many] = UNIT[stage.calendar];
   const start =
     stage.from !== undefined ? stage.from : `the submission of ${stage.fromSubmissionOf}`;
   const holidays = stage.holidayCalendar ? ` (${stage.holidayCalendar})` : '';
-  return `${stage.id} ${stage.offset} ${stage.offset === 1 ? one : many}${holidays} after ${start}`;
+  const after = stage.calendar === 'days_after_year_end' ? 'of the year of' : 'after';
+  return (
+    `${stage.id} ${stage.offset} ${stage.offset === 1 ? one : many}${holidays} ${after} ${start}` +
+    describeCondition(stage.when)
+  );
 }
 
 /** "breach regimes: gdpr on personal_data_involved (authority 72 hours after became_aware, ...)" */

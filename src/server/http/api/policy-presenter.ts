@@ -139,6 +139,14 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
           fromSubmissionOf: s.fromSubmissionOf ?? null,
           holidayCalendar: s.holidayCalendar ?? null,
           content: [...s.content],
+          when: s.when
+            ? {
+                count: s.when.count,
+                atLeast: s.when.atLeast ?? null,
+                moreThan: s.when.moreThan ?? null,
+                below: s.when.below ?? null,
+              }
+            : null,
         })),
       })),
     },

@@ -24,6 +24,7 @@ const STAGE_WORDS: Record<string, string> = {
   running: 'Running',
   submitted: 'Submitted',
   stopped: 'Stopped (not a breach)',
+  not_required: 'Not required (the counts do not call for it)',
 };
 
 export function BreachSection({ detail }: SectionProps) {
