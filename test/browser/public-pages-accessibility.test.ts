@@ -2,7 +2,7 @@
 // JavaScript turned off, in the light and the dark colour scheme. The report form (empty, shown
 // again with errors, the receipt), the portal (sign-in, sign-in refused, the conversation, a reply
 // refused), the policy and thanks pages, the one-time link pages (and their errors), the saved
-// page, the 404 page, the public status page and an incident's page. None may have a serious or critical violation (contrast included).
+// page, the 404 page, the public status page, an incident's page and the subscription pages. None may have a serious or critical violation (contrast included).
 // axe-core is a script and cannot run where scripts are off, so each page, as the browser built it
 // without JavaScript, is audited in a copy opened with scripts on (its own scripts blocked).
 import type { Browser, Page } from 'playwright-core';
@@ -210,6 +210,51 @@ describe.each<Scheme>(['light', 'dark'])('public pages in the %s colour scheme',
     expect(Object.keys(found)).toHaveLength(2);
   }, 60_000);
 
+  it('subscribing: the form, its errors, the mailbox page, confirming, the own page, unsubscribed', async () => {
+    await publishStatus();
+    const address = `sub-${scheme}@example.org`;
+    const found = await auditJourney(scheme, async (page, check) => {
+      await page.goto('/status');
+      await page.getByRole('link', { name: 'by e-mail' }).click();
+      await page.getByRole('heading', { name: 'Subscribe to updates' }).waitFor();
+      await check('/status/subscribe');
+
+      await page.getByLabel(/Your e-mail address/).fill('not an address');
+      await page.getByRole('button', { name: 'Subscribe' }).click();
+      await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+      await check('/status/subscribe with errors');
+
+      await page.getByLabel(/Your e-mail address/).fill(address);
+      await page.getByLabel('API', { exact: true }).check();
+      await page.getByRole('button', { name: 'Subscribe' }).click();
+      await page.getByRole('heading', { name: 'Check your mailbox' }).waitFor();
+      await check('check your mailbox');
+
+      const mail = await t.container.db
+        .selectFrom('outbox')
+        .select('body_text')
+        .where('recipient', '=', address)
+        .executeTakeFirstOrThrow();
+      const link = new URL(
+        /https?:\/\/\S+\/status\/subscription\/confirm\S+/.exec(mail.body_text)![0],
+      );
+      await page.goto(link.pathname + link.search);
+      await page.getByRole('heading', { name: 'Confirm your subscription' }).waitFor();
+      await check('confirm');
+
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await page.getByRole('heading', { name: 'Your subscription' }).waitFor();
+      expect(await page.getByLabel('API', { exact: true }).isChecked()).toBe(true);
+      await check('your subscription');
+
+      await page.getByRole('button', { name: 'Unsubscribe' }).click();
+      await page.getByRole('heading', { name: 'You are unsubscribed' }).waitFor();
+      await check('unsubscribed');
+    });
+    expect(withViolations(found)).toEqual({});
+    expect(Object.keys(found)).toHaveLength(6);
+  }, 60_000);
+
   it('the one-time link pages: setup, set-password, their errors and the saved page', async () => {
     const { link } = await t.container.services.accounts.users.createUser(systemActor, {
       email: `dee-${scheme}@example.org`,
@@ -247,7 +292,7 @@ describe('the public status page on a 375 px phone, without JavaScript', () => {
     const id = await publishStatus();
     const context = await newContext(browser, t.baseUrl, PHONE, { javaScript: false });
     const page = await context.newPage();
-    for (const path of ['/status', `/status/incidents/${id}`]) {
+    for (const path of ['/status', `/status/incidents/${id}`, '/status/subscribe']) {
       await page.goto(path);
       const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
       expect(width, path).toBeLessThanOrEqual(PHONE.width);
