@@ -23,8 +23,8 @@ import { createLogger, type Logger } from './logger.ts';
 import { createPolicyModule, loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
 import { createIncidentsModule } from './domain/incidents/index.ts';
 import { createStatusModule } from './domain/status/index.ts';
-import { createBreachModule } from './domain/breach/index.ts';
-import { createLearningModule } from './domain/learning/index.ts';
+import { createBreachModule, createBreachReader } from './domain/breach/index.ts';
+import { createLearningModule, createPostmortemRequirement } from './domain/learning/index.ts';
 import { createClocksModule, createClocksPlanner } from './domain/clocks/index.ts';
 import { createNotificationsModule } from './domain/notifications/index.ts';
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
@@ -166,6 +166,12 @@ async function assemble(
     clocks: planner,
     notices: { tellReporter: notifications.tellReporter },
   });
+  // Whether an incident needs a post-mortem before it closes (and its draft clock), asked in the
+  // incidents' transactions: it needs only the clocks' planner and the breach records' reader.
+  const postmortemRequirement = createPostmortemRequirement({
+    breaches: createBreachReader(),
+    clocks: planner,
+  });
   const incidentsModule = createIncidentsModule({
     clocks: { afterChange: planner.afterIncidentChange },
     db,
@@ -186,6 +192,7 @@ async function assemble(
     reports: reportLinks,
     // Every notice to a person or a channel goes through notifications (the only outbox writer).
     notices: { tellLineStopped: notifications.tellLineStopped, tellStaff: notifications.tellStaff },
+    postmortems: postmortemRequirement,
   });
   const reports = createReportsModule({
     db,
@@ -310,7 +317,12 @@ async function assemble(
     incidents: {
       findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),
       listHiddenIds: (tx, actor) => incidentsModule.listHiddenIncidentIds(actor, tx),
+      findCase: (tx, id) => incidentsModule.findPostmortemCase(tx, id),
+      findPolicy: (id) => incidentsModule.findIncidentPolicy(id),
     },
+    requirement: postmortemRequirement,
+    // Sending the draft to review (or skipping it) meets its clock.
+    clocks: { postmortemDraftIn: clocks.postmortemDraftIn },
     // A follow-up is owned by an active member of staff.
     staff: {
       isActive: async (tx, userId) =>

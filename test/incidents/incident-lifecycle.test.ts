@@ -11,6 +11,7 @@ import {
   receiveReport,
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
+import { KUNDO_POSTMORTEM_QUESTIONS } from '../helpers/policies.ts';
 import { EMERGENCY } from '../helpers/reproduce.ts';
 
 let t: IncidentsContext;
@@ -202,15 +203,50 @@ describe('the Kundo-style process for a critical incident', () => {
       commander,
       incident.key,
       undefined,
-      'post_mortem_recorded',
-      'Held on 2026-03-03',
-    );
-    await s.recordMilestone(
-      commander,
-      incident.key,
-      undefined,
       'final_report_step_recorded',
       'Sent',
+    );
+    // 8. A P1 that stopped the line may not close before its post-mortem is approved.
+    const closing = s.movePhase(commander, incident.key, undefined, 'closed');
+    await expect(closing).rejects.toMatchObject({
+      code: 'RULE_REFUSED',
+      details: {
+        failedChecks: [
+          {
+            code: 'postmortem_approved',
+            phase: 'lessons_learned',
+            reason:
+              'The post-mortem the policy requires (severity P1; the line stopped) is not approved: none has been started',
+          },
+        ],
+      },
+    });
+    // The people who handled it answer Kundo's eight questions (and impact, root cause) ...
+    const learning = t.container.services.learning;
+    let postmortem = (await learning.startPostmortem(commander, incident.key)).postmortem;
+    expect(postmortem.sections.slice(0, 8).map((q) => q.title)).toEqual(KUNDO_POSTMORTEM_QUESTIONS);
+    for (const section of postmortem.sections.filter((q) => q.required)) {
+      await learning.writeSection(
+        owner,
+        incident.key,
+        section.sectionId,
+        `We answered: ${section.title}`,
+      );
+    }
+    await learning.submitPostmortem(owner, incident.key);
+    await expect(s.movePhase(commander, incident.key, undefined, 'closed')).rejects.toThrow(
+      /is not approved: it is in review/,
+    );
+    // ... and the security lead, who did not send it to review, approves it.
+    await expect(learning.approvePostmortem(owner, incident.key)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const approved = await learning.approvePostmortem(lead, incident.key);
+    postmortem = approved.postmortem;
+    expect(approved.requiredBecause).toEqual(['severity P1', 'the line stopped']);
+    expect(postmortem).toMatchObject({ status: 'approved', approvedBy: 'sec-lead' });
+    expect(postmortem.sections.slice(0, 8).every((q) => q.body.startsWith('We answered'))).toBe(
+      true,
     );
     // The commander may close this incident without the global close permission.
     incident = await s.movePhase(commander, incident.key, undefined, 'closed');
@@ -252,7 +288,6 @@ describe('the Kundo-style process for a critical incident', () => {
       'incident.phase_changed',
       'incident.task_added',
       'incident.task_updated',
-      'incident.milestone_recorded',
       'incident.milestone_recorded',
       'incident.milestone_recorded',
       'incident.phase_changed',

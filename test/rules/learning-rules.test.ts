@@ -294,3 +294,90 @@ describe('follow-ups', () => {
     expect(rules.setFollowUpStatus(reopened, 'f1', 'open', null)).toEqual([]);
   });
 });
+
+describe('when the policy requires a post-mortem', () => {
+  const rule = defaults.learning.postmortem.requiredWhen;
+  const calm = { severity: 'P2', lineStopped: false, deadlineBreached: false, dataBreached: false };
+
+  it('the bundled policy: a P0 or P1, a stopped line, a breached deadline or a data breach, each said in words', () => {
+    expect(rules.requiredBecause(rule, calm)).toEqual([]);
+    expect(rules.requiredBecause(rule, { ...calm, severity: null })).toEqual([]);
+    expect(rules.requiredBecause(rule, { ...calm, severity: 'P0' })).toEqual(['severity P0']);
+    expect(
+      rules.requiredBecause(rule, {
+        severity: 'P1',
+        lineStopped: true,
+        deadlineBreached: true,
+        dataBreached: true,
+      }),
+    ).toEqual([
+      'severity P1',
+      'the line stopped',
+      'a deadline was breached',
+      'personal data was breached',
+    ]);
+  });
+
+  it('a policy that says nothing requires none', () => {
+    const sev = policyOf(readFileSync(SEV_EXAMPLE, 'utf8')).learning.postmortem;
+    expect(sev.requiredWhen).toEqual({
+      severities: [],
+      deadlineBreached: false,
+      dataBreached: false,
+      lineStopped: false,
+    });
+    expect(sev.draftDueInBusinessDays).toBeUndefined();
+    expect(
+      rules.requiredBecause(sev.requiredWhen, {
+        severity: 'SEV1',
+        lineStopped: true,
+        deadlineBreached: true,
+        dataBreached: true,
+      }),
+    ).toEqual([]);
+  });
+
+  it('a severity the policy does not define stops it from loading, with the path', () => {
+    const result = parsePolicy(
+      DEFAULT_POLICY_TEXT.replace('severities: [P0, P1]', 'severities: [P9]'),
+    );
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(!result.ok && result.problems)).toContain(
+      'learning.postmortem.requiredWhen.severities',
+    );
+  });
+
+  it('five business days skip the weekend', () => {
+    const friday = Date.parse('2026-03-06T16:00:00Z');
+    expect(new Date(rules.addBusinessDays(friday, 5)).toISOString()).toBe(
+      '2026-03-13T16:00:00.000Z',
+    );
+    const saturday = Date.parse('2026-03-07T10:00:00Z');
+    expect(new Date(rules.addBusinessDays(saturday, 1)).toISOString()).toBe(
+      '2026-03-09T10:00:00.000Z',
+    );
+  });
+
+  it('skipping: refused when required (the bundled policy) or never allowed; otherwise recorded with its reason', () => {
+    expect(() =>
+      rules.skipPostmortem(null, incident, defaults, ['severity P1'], 'busy', 'alice'),
+    ).toThrow(/requires a post-mortem of INC-2026-0001 \(severity P1\)/);
+    const never = {
+      ...defaults,
+      learning: {
+        ...defaults.learning,
+        postmortem: { ...defaults.learning.postmortem, mayBeSkipped: 'never' as const },
+      },
+    };
+    expect(() => rules.skipPostmortem(null, incident, never, [], 'x', 'alice')).toThrow(
+      /does not let a post-mortem be skipped/,
+    );
+    const events = rules.skipPostmortem(null, incident, defaults, [], 'Trivial', 'alice');
+    expect(events.map((e) => e.type)).toEqual(['postmortem.started', 'postmortem.skipped']);
+    const state = reduce(null, events);
+    expect(state).toMatchObject({ status: 'skipped', skipReason: 'Trivial', skippedBy: 'alice' });
+    expect(() => rules.skipPostmortem(state, incident, defaults, [], 'again', 'alice')).toThrow(
+      /skipped/,
+    );
+  });
+});

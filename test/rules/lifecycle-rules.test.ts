@@ -190,11 +190,26 @@ describe('phases', () => {
     });
   });
 
-  it('a critical incident cannot close without a post-mortem and the final report step', () => {
+  it('a critical incident cannot close without its required post-mortem approved and the final report step', () => {
     const incident = anIncident({ ...criticalIncident, phase: 'lessons_learned' });
-    expect(() => movePhase(incident, policy, 'closed')).toThrow(
-      /No post-mortem.*final report step/,
+    const postmortem = { requiredBecause: ['severity P1'], status: 'draft' as const };
+    expect(() => movePhase(incident, policy, 'closed', { postmortem })).toThrow(
+      /The post-mortem the policy requires \(severity P1\) is not approved: it is in draft; The final report step/,
     );
+    const approved = { ...postmortem, status: 'approved' as const };
+    const reported = { ...incident, milestones: ['final_report_step_recorded' as const] };
+    expect(movePhase(reported, policy, 'closed', { postmortem: approved })[0]).toMatchObject({
+      data: { to: 'closed' },
+    });
+    // A policy that lists the check nowhere still weighs it on the way to the terminal phase.
+    const unlisted = {
+      ...policy,
+      phases: policy.phases.map((p) => ({
+        ...p,
+        exitChecks: p.exitChecks.filter((c) => c.check !== 'postmortem_approved'),
+      })),
+    };
+    expect(() => movePhase(reported, unlisted, 'closed', { postmortem })).toThrow(/not approved/);
   });
 });
 

@@ -675,7 +675,7 @@ export interface PostmortemsTable {
   id: string;
   incident_id: string;
   incident_key: string;
-  /** draft, in_review or approved. */
+  /** draft, in_review, approved or skipped. */
   status: string;
   owner_id: string | null;
   /** The policy version whose template it was started from. */
@@ -685,6 +685,16 @@ export interface PostmortemsTable {
   submitted_at: number | null;
   approved_by: string | null;
   approved_at: number | null;
+  /** JSON: the reviewers named in advance (user ids); only they approve when there are some. */
+  reviewer_ids: string;
+  /** JSON: each approval of the current review, `{ userId, at }`, oldest first. */
+  approvals: string;
+  /** How many approvals make it approved (the policy's, when it was started). */
+  approvals_required: number;
+  /** Why no post-mortem is held (status skipped). */
+  skip_reason: string | null;
+  skipped_by: string | null;
+  skipped_at: number | null;
   created_at: number;
   updated_at: number;
   version: number;

@@ -11,6 +11,7 @@ export const DEADLINE_KIND_VALUES = [
   'final_report',
   'task_due',
   'breach_stage',
+  'postmortem_due',
 ] as const;
 
 export const DeadlineJson = z.object({

@@ -72,10 +72,44 @@ export const Postmortem = z.object({
   unansweredSections: z.array(z.string()),
   submittedBy: z.string().nullable(),
   submittedAt: Time.nullable(),
+  /** Who gave the approval that approved it (the last one needed), and when. */
   approvedBy: z.string().nullable(),
   approvedAt: Time.nullable(),
+  /** How many approvals approve it (the policy's `approvals`). */
+  approvalsRequired: z.number().int(),
+  /** The approvals of the review under way (sending it back starts again). */
+  approvals: z.array(z.object({ userId: z.string().nullable(), at: Time })),
+  /** Named in advance: once there are some, only they approve. */
+  reviewerIds: z.array(z.string()),
+  /**
+   * Why the policy requires it (`severity P1`, `the line stopped`, `a deadline was breached`,
+   * `personal data was breached`): the incident does not close until it is approved. Empty: not
+   * required.
+   */
+  requiredBecause: z.array(z.string()),
+  /** Status `skipped`: why none is held, who said so and when. */
+  skipReason: z.string().nullable(),
+  skippedBy: z.string().nullable(),
+  skippedAt: Time.nullable(),
   createdAt: Time,
   updatedAt: Time,
+});
+
+export const SetPostmortemOwner = z.object({
+  /** An active member of staff's id. */
+  ownerId: z.string().min(1).max(100),
+  expectedVersion,
+});
+
+export const SetPostmortemReviewers = z.object({
+  /** Active members of staff; at least as many as the policy's `approvals`. */
+  reviewerIds: z.array(z.string().min(1).max(100)).min(1).max(20),
+  expectedVersion,
+});
+
+export const SkipPostmortem = z.object({
+  /** Why no post-mortem is held, recorded on the incident's post-mortem. */
+  reason: z.string().trim().min(1, 'must not be empty').max(2000),
 });
 
 export const WritePostmortemSection = z.object({

@@ -195,6 +195,19 @@ export const PolicyResponse = z.object({
         }),
       ),
       authorMayApprove: z.boolean(),
+      /** How many different people approve it. */
+      approvals: z.number().int(),
+      /** An incident does not close until its post-mortem is approved when any of these holds. */
+      requiredWhen: z.object({
+        severities: z.array(z.string()),
+        deadlineBreached: z.boolean(),
+        dataBreached: z.boolean(),
+        lineStopped: z.boolean(),
+      }),
+      /** Who may skip it with a recorded reason. */
+      mayBeSkipped: z.enum(['never', 'when_not_required', 'always']),
+      /** The draft of a required post-mortem is due this many business days after resolution. */
+      draftDueInBusinessDays: z.number().int().optional(),
     }),
   }),
   /** The public status page: what needs a second person, and the reminders to the writer. */

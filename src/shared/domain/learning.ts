@@ -1,7 +1,10 @@
 // Words of the learning subject both the server and the console use.
 
-/** A post-mortem is written (draft), reviewed (in_review), then approved; review may send it back. */
-export const POSTMORTEM_STATUSES = ['draft', 'in_review', 'approved'] as const;
+/**
+ * A post-mortem is written (draft), reviewed (in_review), then approved; review may send it back.
+ * Skipped: none is held, for a reason recorded (where the policy allows it).
+ */
+export const POSTMORTEM_STATUSES = ['draft', 'in_review', 'approved', 'skipped'] as const;
 export type PostmortemStatus = (typeof POSTMORTEM_STATUSES)[number];
 
 /** What a follow-up action does about the lessons (the usual post-mortem action kinds). */

@@ -21,6 +21,7 @@ import * as statusDrafts from './2026-12-03-0030-status-drafts.ts';
 import * as mailThreading from './2026-12-03-0031-mail-threading.ts';
 import * as statusSubscribers from './2026-12-03-0045-status-subscribers.ts';
 import * as mailOpenPgp from './2026-12-03-0050-mail-openpgp.ts';
+import * as postmortemReview from './2026-12-03-0055-postmortem-review.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-03-0031-mail-threading': mailThreading,
   '2026-12-03-0045-status-subscribers': statusSubscribers,
   '2026-12-03-0050-mail-openpgp': mailOpenPgp,
+  '2026-12-03-0055-postmortem-review': postmortemReview,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

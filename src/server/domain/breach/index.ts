@@ -11,6 +11,8 @@ export function createBreachModule(ports: BreachPorts) {
 
 export type BreachModule = ReturnType<typeof createBreachModule>;
 
+export { createBreachReader, type BreachReader } from './reader-service.ts';
+
 export type {
   BreachClocks,
   BreachIncidents,

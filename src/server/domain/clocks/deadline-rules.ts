@@ -37,6 +37,8 @@ export const DEADLINE_KINDS = [
   'task_due',
   /** A stage of a breach regime (ref: "regime.stage"), planned by the breach subject. */
   'breach_stage',
+  /** A required post-mortem's draft, from the incident's resolution (learning subject). */
+  'postmortem_due',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
@@ -89,6 +91,8 @@ export function policyRule(kind: DeadlineKind, severity: string | null): string 
       return 'tasks.dueAt';
     case 'breach_stage':
       return 'breach.regimes';
+    case 'postmortem_due':
+      return 'learning.postmortem.draftDueInBusinessDays';
   }
 }
 

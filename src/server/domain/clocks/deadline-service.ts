@@ -169,9 +169,10 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
       data: e.data as Record<string, unknown>,
       visibility: e.visibility ?? 'internal',
     }));
-    // Breach stages are planned by the breach subject (setBreachStages), not by incident changes.
+    // Breach stages and a post-mortem's draft are planned by their subjects (setBreachStages,
+    // startPostmortemDue), not by incident changes.
     const history = (await repo.listSubjectDeadlines(tx, state.id)).filter(
-      (d) => d.kind !== 'breach_stage',
+      (d) => !PLANNED_ELSEWHERE.has(d.kind),
     );
     const plan = planDeadlines({
       subjectType: 'incident',
@@ -233,14 +234,60 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
     return out;
   }
 
-  return { afterIncidentChange, reportReceived, reportEvents };
+  /**
+   * A required post-mortem's draft is due (the learning subject asks when the incident is
+   * resolved): one deadline per incident, started once, met when the draft goes to review.
+   */
+  async function startPostmortemDue(
+    tx: Executor,
+    incidentId: string,
+    due: {
+      startedAt: number;
+      dueAt: number;
+      responsibleId: string | null;
+      severity: string | null;
+    },
+    policy: Policy,
+    now: number,
+  ): Promise<void> {
+    const history = await repo.listSubjectDeadlines(tx, incidentId);
+    if (history.some((d) => d.kind === 'postmortem_due')) return;
+    const plan = planDeadlines({
+      subjectType: 'incident',
+      subjectId: incidentId,
+      history: [],
+      events: [],
+      want: () => [
+        {
+          kind: 'postmortem_due',
+          ref: '',
+          startedAt: due.startedAt,
+          dueAt: due.dueAt,
+          responsibleId: due.responsibleId,
+          satisfiedBy: [],
+          pausable: false,
+        },
+      ],
+      paused: false,
+      policy,
+      now,
+      newId,
+    });
+    await repo.insertDeadlines(tx, plan.create, now, due.severity);
+  }
+
+  return { afterIncidentChange, reportReceived, reportEvents, startPostmortemDue };
 }
+
+/** Deadline kinds another subject plans, which an incident's own changes leave alone. */
+const PLANNED_ELSEWHERE = new Set<string>(['breach_stage', 'postmortem_due']);
 
 export type DeadlinePlanner = ReturnType<typeof createDeadlinePlanner>;
 
 export function createDeadlinesService(deps: DeadlinesDeps) {
   const { db } = deps;
-  const { afterIncidentChange, reportReceived, reportEvents } = createDeadlinePlanner(deps);
+  const { afterIncidentChange, reportReceived, reportEvents, startPostmortemDue } =
+    createDeadlinePlanner(deps);
 
   /**
    * Who is told at a ladder level: the responsible user, the security leads, the sponsor. A breach
@@ -399,8 +446,37 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     }
   }
 
+  /** Marks an open deadline met (`metBy`, and the reason if by hand) and records it. */
+  async function meet(tx: Executor, d: Deadline, metBy: string, now: number, reason?: string) {
+    const met: Deadline = {
+      ...d,
+      status: 'met',
+      metAt: now,
+      metBy,
+      nextFireAt: null,
+      pausedAt: null,
+    };
+    await repo.saveDeadline(tx, met, now, reason === undefined ? {} : { met_reason: reason });
+    return met;
+  }
+
+  /**
+   * The incident's post-mortem draft is in (sent to review, or skipped): its draft clock is met,
+   * on the incident's record, in the caller's transaction.
+   */
+  async function postmortemDraftIn(tx: Executor, incidentId: string, metBy: string, now: number) {
+    for (const d of await repo.listSubjectDeadlines(tx, incidentId)) {
+      if (d.kind !== 'postmortem_due' || (d.status !== 'pending' && d.status !== 'paused'))
+        continue;
+      await meet(tx, d, metBy, now);
+      await recordOnSubject(tx, d, 'deadline_met', eventData(d, { metBy }), now);
+    }
+  }
+
   return {
     afterIncidentChange,
+    startPostmortemDue,
+    postmortemDraftIn,
     setBreachStages,
     reportReceived,
     reportEvents,
@@ -496,15 +572,7 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
           throw new AppError('RULE_REFUSED', `This deadline is already ${d.status}`);
         }
         const now = deps.clock.now();
-        const met: Deadline = {
-          ...d,
-          status: 'met',
-          metAt: now,
-          metBy: 'manual',
-          nextFireAt: null,
-          pausedAt: null,
-        };
-        await repo.saveDeadline(tx, met, now, { met_reason: reason });
+        await meet(tx, d, 'manual', now, reason);
         await recordOnSubject(
           tx,
           d,

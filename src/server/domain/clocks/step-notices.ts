@@ -55,6 +55,7 @@ const KIND_WORDS: Record<Deadline['kind'], string> = {
   final_report: 'write the final report',
   task_due: 'finish the task',
   breach_stage: 'submit the breach notification',
+  postmortem_due: 'send the post-mortem to review',
 };
 
 /** The subject of a deadline as a notice to this reader names it (null: it is gone). */

@@ -16,7 +16,7 @@ import {
   type IncidentState,
   type RuleContext,
 } from './incident-state.ts';
-import { planPhaseMove } from './phase-rules.ts';
+import { planPhaseMove, type ExitContext } from './phase-rules.ts';
 import { severityBeforeReproduction, type SeverityOverride } from './verification-rules.ts';
 
 export interface OpenIncidentInput extends IncidentFields {
@@ -240,8 +240,13 @@ export function handOffToDevelopment(
 }
 
 /** A refused move (a closed incident too) lists every reason in `failedChecks`. */
-export function movePhase(state: IncidentState, policy: Policy, to: string): IncidentEvent[] {
-  const move = planPhaseMove(state, policy, to);
+export function movePhase(
+  state: IncidentState,
+  policy: Policy,
+  to: string,
+  context: ExitContext = {},
+): IncidentEvent[] {
+  const move = planPhaseMove(state, policy, to, context);
   const closes = policy.phases.find((p) => p.id === move.to)?.terminal ?? false;
   return [ev('incident.phase_changed', { ...move, closes })];
 }

@@ -34,7 +34,7 @@ import type { IncidentState, RuleContext } from './incident-state.ts';
 import { appendToIncident } from './incident-projection.ts';
 import * as repo from './incident-repository.ts';
 import { createIncidentsReader } from './reader-service.ts';
-import { failedExitChecks } from './phase-rules.ts';
+import { failedExitChecks, type ExitContext, type PostmortemStanding } from './phase-rules.ts';
 import { lineChange, reportsFollowNow } from './line-rules.ts';
 import * as roles from './role-rules.ts';
 import { whoMustAct } from './notice-rules.ts';
@@ -54,6 +54,33 @@ export interface IncidentsServiceDeps {
   notices: IncidentNotices;
   /** The clocks: deadlines recomputed in the same transaction as every change. */
   clocks?: IncidentClockHook;
+  /** The post-mortem an incident may need before it closes (learning subject). */
+  postmortems?: IncidentPostmortems;
+}
+
+/** An incident as the learning subject weighs whether it needs a post-mortem. */
+export interface PostmortemCase {
+  id: string;
+  key: string;
+  severity: string | null;
+  ownerId: string | null;
+  /** The line stopped for it, even once. */
+  lineStopped: boolean;
+  /** One of its deadlines was breached, even once. */
+  deadlineBreached: boolean;
+}
+
+/** What the incidents subject needs of the learning subject, in the incident's transaction. */
+export interface IncidentPostmortems {
+  /** Whether the policy requires a post-mortem, and how far the incident's is. */
+  findStanding(tx: Executor, incident: PostmortemCase, policy: Policy): Promise<PostmortemStanding>;
+  /** The incident was just resolved: a required post-mortem's draft clock starts. */
+  incidentResolved(
+    tx: Executor,
+    incident: PostmortemCase,
+    policy: Policy,
+    at: number,
+  ): Promise<void>;
 }
 
 /** An incident as the reports subject's visibility rule needs to see it. */
@@ -239,7 +266,33 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       const clockEvents = await deps.clocks.afterChange(tx, state, policy, events, at);
       state = await appendToIncident(tx, incidentId, state, clockEvents, actor.userId, at);
     }
+    if (deps.postmortems && before && justResolved(before, state, policy)) {
+      await deps.postmortems.incidentResolved(tx, await caseOf(tx, state), policy, at);
+    }
     return state;
+  }
+
+  /** The incident as learning weighs it: the line and breached deadlines from its record. */
+  async function caseOf(tx: Executor, state: IncidentState): Promise<PostmortemCase> {
+    const ever = async (type: string) =>
+      (await listStreamEvents(tx, state.id, { types: [type], limit: 1 })).length > 0;
+    return {
+      id: state.id,
+      key: state.key,
+      severity: state.severity,
+      ownerId: state.ownerId,
+      lineStopped: await ever('incident.line_stopped'),
+      deadlineBreached: await ever('incident.deadline_breached'),
+    };
+  }
+
+  /** What the exit checks read beside the incident: its post-mortem's standing. */
+  async function exitContext(tx: Executor, state: IncidentState, policy: Policy) {
+    const context: ExitContext = {};
+    if (deps.postmortems) {
+      context.postmortem = await deps.postmortems.findStanding(tx, await caseOf(tx, state), policy);
+    }
+    return context;
   }
 
   /** Load once → check version → rules decide → record, and let the line and clocks settle. */
@@ -371,7 +424,12 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         reports: state.reportIds.map((id) => ({ id, key: keys.get(id) ?? id })),
         flags: roles.roleFlags(state, policy),
         assessment: assessment.assessFor(policy, state, actor.userId),
-        exitChecksFailing: failedExitChecks(phase, state, policy),
+        exitChecksFailing: failedExitChecks(
+          phase,
+          state,
+          policy,
+          await exitContext(db, state, policy),
+        ),
         ownerHistory,
         roleHistory,
       };
@@ -404,6 +462,12 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
 
     /** An incident as a record that follows it sees it (see the function above). */
     findIncidentSight,
+
+    /** The incident as learning weighs whether it needs a post-mortem; null: no such incident. */
+    async findPostmortemCase(executor: Executor, incidentId: string) {
+      const state = await repo.findIncidentState(executor, incidentId);
+      return state && caseOf(executor, state);
+    },
 
     /**
      * The incident as a notice names it to one reader (null: an audience of unknown people, such
@@ -605,10 +669,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     },
 
     movePhase(actor: Actor, ref: string, v: Version, to: string) {
-      return change(actor, ref, v, (s, policy) => {
+      return change(actor, ref, v, async (s, policy, _now, tx) => {
         const target = policy.phases.find((p) => p.id === to);
         if (target?.terminal) assertCommanderOr(s, actor, 'incidents.close', 'close incidents');
-        return rules.movePhase(s, policy, to);
+        const context = target?.terminal ? await exitContext(tx, s, policy) : {};
+        return rules.movePhase(s, policy, to, context);
       });
     },
 
@@ -657,6 +722,13 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     // The line and incidents' keys: reads that need only the database (reader-service.ts).
     ...createIncidentsReader({ db }),
   };
+}
+
+/** The move in `after` reached the policy's resolved phase (stopTheLine.resolvedAtPhase). */
+function justResolved(before: IncidentState, after: IncidentState, policy: Policy): boolean {
+  const at = (phase: string) => policy.phases.findIndex((p) => p.id === phase);
+  const resolved = at(policy.stopTheLine.resolvedAtPhase);
+  return at(before.phase) < resolved && at(after.phase) >= resolved;
 }
 
 /** Admins see every incident (null); others see restricted ones only where they take part. */

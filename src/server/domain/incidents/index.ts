@@ -14,6 +14,8 @@ export {
   createIncidentsService,
   type IncidentClockHook,
   type IncidentNotices,
+  type IncidentPostmortems,
+  type PostmortemCase,
   type IncidentReports,
   type IncidentSightOf,
   type IncidentsService,
@@ -34,4 +36,4 @@ export {
 export type { IncidentAudience } from './incident-repository.ts';
 export type { IncidentFlag } from './role-rules.ts';
 export type { IncidentView, VoteView, AssessmentView } from './assessment-rules.ts';
-export type { FailedCheck } from './phase-rules.ts';
+export type { FailedCheck, PostmortemStanding } from './phase-rules.ts';

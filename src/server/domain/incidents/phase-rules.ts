@@ -22,6 +22,38 @@ export interface FailedCheck {
   reason: string;
 }
 
+/**
+ * The incident's post-mortem as the exit checks weigh it (the learning subject says): whether the
+ * policy requires one and why, and how far it is.
+ */
+export interface PostmortemStanding {
+  /** Why the policy requires one ("severity P1", "the line stopped"); empty: not required. */
+  requiredBecause: string[];
+  status: 'none' | 'draft' | 'in_review' | 'approved' | 'skipped';
+}
+
+/** What the exit checks read beside the incident's own state. */
+export interface ExitContext {
+  /** Unknown (no learning subject wired): the check holds. */
+  postmortem?: PostmortemStanding | undefined;
+}
+
+const POSTMORTEM_WORDS = {
+  none: 'none has been started',
+  draft: 'it is in draft',
+  in_review: 'it is in review',
+} as const;
+
+/** Null when no post-mortem is required, or the required one is approved or skipped. */
+export function postmortemMissing(standing: PostmortemStanding | undefined): string | null {
+  if (!standing || standing.requiredBecause.length === 0) return null;
+  if (standing.status === 'approved' || standing.status === 'skipped') return null;
+  return (
+    `The post-mortem the policy requires (${standing.requiredBecause.join('; ')}) is not ` +
+    `approved: ${POSTMORTEM_WORDS[standing.status]}`
+  );
+}
+
 const openTask = (state: IncidentState) =>
   state.tasks.filter((t) => t.status === 'open' || t.status === 'in_progress');
 
@@ -34,7 +66,12 @@ export function reproductionMissing(reproduction: IncidentState['reproduction'])
 }
 
 /** A plain-language reason when the check fails, or null when it holds. */
-export function failureOf(check: ExitCheckId, state: IncidentState, policy: Policy): string | null {
+export function failureOf(
+  check: ExitCheckId,
+  state: IncidentState,
+  policy: Policy,
+  context: ExitContext = {},
+): string | null {
   const has = (m: IncidentState['milestones'][number]) => state.milestones.includes(m);
   switch (check) {
     case 'owner_assigned':
@@ -81,6 +118,8 @@ export function failureOf(check: ExitCheckId, state: IncidentState, policy: Poli
       return has('post_mortem_recorded') ? null : 'No post-mortem has been recorded';
     case 'final_report_step_recorded':
       return has('final_report_step_recorded') ? null : 'The final report step is not recorded';
+    case 'postmortem_approved':
+      return postmortemMissing(context.postmortem);
     case 'tasks_done': {
       const open = openTask(state);
       return open.length === 0
@@ -105,18 +144,27 @@ function applies(check: ExitCheck, critical: Kind): boolean {
 /** A failing exit check: its `code` and `check` are the check's id. */
 export type FailedExitCheck = FailedCheck & { code: ExitCheckId; check: ExitCheckId };
 
+/**
+ * The exit checks of `phase` that fail. Leaving it for the terminal phase (`closing`; by default
+ * when the terminal phase comes next) also needs a post-mortem the policy requires, listed in the
+ * phase or not: no incident closes without it.
+ */
 export function failedExitChecks(
   phase: Phase,
   state: IncidentState,
   policy: Policy,
+  context: ExitContext = {},
+  closing = policy.phases[phaseIndex(policy, phase.id) + 1]?.terminal ?? false,
 ): FailedExitCheck[] {
   const critical = kindOf(state, policy);
-  return phase.exitChecks
-    .filter((c) => applies(c, critical))
-    .flatMap((c) => {
-      const reason = failureOf(c.check, state, policy);
-      return reason === null ? [] : [{ code: c.check, phase: phase.id, check: c.check, reason }];
-    });
+  const checks: ExitCheck[] = phase.exitChecks.filter((c) => applies(c, critical));
+  if (closing && !checks.some((c) => c.check === 'postmortem_approved')) {
+    checks.push({ check: 'postmortem_approved', when: 'always' });
+  }
+  return checks.flatMap((c) => {
+    const reason = failureOf(c.check, state, policy, context);
+    return reason === null ? [] : [{ code: c.check, phase: phase.id, check: c.check, reason }];
+  });
 }
 
 /** Until the incident's kind is known, only phases skippable "always" may be skipped. */
@@ -150,7 +198,12 @@ const refusedMove = (message: string, failed: FailedCheck[], notSkippable: Phase
  * Checks a move to `to`; throws RULE_REFUSED whose `failedChecks` lists every reason it is not
  * allowed (each with a code), so a client never has to parse the sentence.
  */
-export function planPhaseMove(state: IncidentState, policy: Policy, to: string): PhaseMove {
+export function planPhaseMove(
+  state: IncidentState,
+  policy: Policy,
+  to: string,
+  context: ExitContext = {},
+): PhaseMove {
   const fromIndex = phaseIndex(policy, state.phase);
   const toIndex = phaseIndex(policy, to);
   if (toIndex < 0) {
@@ -178,7 +231,7 @@ export function planPhaseMove(state: IncidentState, policy: Policy, to: string):
       phase: p.id,
       reason: `${p.name} cannot be skipped for this incident`,
     })),
-    ...failedExitChecks(from, state, policy),
+    ...failedExitChecks(from, state, policy, context, policy.phases[toIndex]!.terminal),
   ];
   if (failed.length > 0) {
     throw refusedMove(

@@ -1,4 +1,4 @@
-// The learning subject's public surface: post-mortems (and, next, their follow-ups, final reports,
+// The learning subject's public surface: post-mortems and their follow-ups (next: final reports,
 // recovery checks and exercises; see docs/learning.md).
 import {
   createLearningService,
@@ -10,6 +10,17 @@ import {
 export function createLearningModule(ports: LearningModulePorts): LearningModule {
   return createLearningService(ports);
 }
+
+/**
+ * Whether an incident needs a post-mortem before it closes, and its draft clock: the part the
+ * incidents subject asks, built before incidents (the rest of learning reads them).
+ */
+export {
+  createPostmortemRequirement,
+  type PostmortemCase,
+  type PostmortemRequirement,
+  type PostmortemStanding,
+} from './requirement-service.ts';
 
 export type {
   FollowUpInList,

@@ -38,13 +38,22 @@ export interface LearningEventData {
     /** The policy version the template came from, and what it says about approving. */
     policyHash: string;
     authorMayApprove: boolean;
+    /** How many approvals make it approved (1 on streams from before it was recorded). */
+    approvalsRequired?: number;
     ownerId: string | null;
     sections: SectionTemplate[];
   };
+  /** Who answers for getting it written (and is reminded by its draft clock). */
+  'postmortem.owner_set': { ownerId: string };
+  /** The reviewers named in advance: once named, only they approve. */
+  'postmortem.reviewers_set': { reviewerIds: string[] };
+  /** None is held: the reason, and why the policy required one (empty: it did not). */
+  'postmortem.skipped': { reason: string; requiredBecause: string[] };
   /** The section's whole text after the edit (Markdown, exactly as written). */
   'postmortem.section_written': { sectionId: string; body: string };
   'postmortem.submitted': Record<string, never>;
   'postmortem.changes_requested': { reason: string };
+  /** One approval by its actor; enough of them (the policy's `approvals`) approve it. */
   'postmortem.approved': Record<string, never>;
   'postmortem.follow_up_added': FollowUpFields & { followUpId: string };
   /** Done, not doing (with the reason why), or open again. */

@@ -1,6 +1,6 @@
 // Records the learning subject's events: appends them to the post-mortem's stream and writes its
 // rows, in the caller's transaction, and answers the state they produce (reduced in memory, not
-// read back). The one writer of postmortems and postmortem_sections.
+// read back). The one writer of postmortems, postmortem_sections and postmortem_follow_ups.
 import { appendAndProject, type Projector } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { LearningEvent, RecordedLearningEvent } from './learning-events.ts';
@@ -59,6 +59,12 @@ async function projectEvent(
           submitted_at: null,
           approved_by: null,
           approved_at: null,
+          reviewer_ids: '[]',
+          approvals: '[]',
+          approvals_required: after.approvalsRequired,
+          skip_reason: null,
+          skipped_by: null,
+          skipped_at: null,
           created_at: at,
           updated_at: at,
           version: event.seq,
@@ -129,6 +135,7 @@ async function projectEvent(
     case 'postmortem.submitted':
     case 'postmortem.changes_requested':
     case 'postmortem.approved':
+    case 'postmortem.skipped':
       await row()
         .set({
           status: after.status,
@@ -136,7 +143,19 @@ async function projectEvent(
           submitted_at: after.submittedAt,
           approved_by: after.approvedBy,
           approved_at: after.approvedAt,
+          approvals: JSON.stringify(after.approvals),
+          skip_reason: after.skipReason,
+          skipped_by: after.skippedBy,
+          skipped_at: after.skippedAt,
         })
+        .execute();
+      return;
+    case 'postmortem.owner_set':
+      await row().set({ owner_id: after.ownerId }).execute();
+      return;
+    case 'postmortem.reviewers_set':
+      await row()
+        .set({ reviewer_ids: JSON.stringify(after.reviewerIds) })
         .execute();
       return;
     default:

@@ -9,7 +9,7 @@ import type {
   PolicySection,
   PostmortemStatus,
 } from '../../../shared/domain/learning.ts';
-import type { FollowUp, PostmortemState } from './learning-state.ts';
+import type { Approval, FollowUp, PostmortemState } from './learning-state.ts';
 
 const time = (value: number | null) => (value === null ? null : Number(value));
 
@@ -46,6 +46,12 @@ export async function findPostmortemByIncident(
     ownerId: row.owner_id,
     policyHash: row.policy_hash,
     authorMayApprove: Boolean(row.author_may_approve),
+    approvalsRequired: Number(row.approvals_required),
+    reviewerIds: JSON.parse(row.reviewer_ids) as string[],
+    approvals: JSON.parse(row.approvals) as Approval[],
+    skipReason: row.skip_reason,
+    skippedBy: row.skipped_by,
+    skippedAt: time(row.skipped_at),
     sections: sections.map((s) => ({
       sectionId: s.section_id,
       title: s.title,

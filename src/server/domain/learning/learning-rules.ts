@@ -15,6 +15,7 @@ const STATUS_WORDS = {
   draft: 'in draft',
   in_review: 'in review',
   approved: 'approved',
+  skipped: 'skipped',
 } as const;
 
 /** The incident a post-mortem is about, as the incidents subject names it. */
@@ -41,6 +42,7 @@ export function startPostmortem(
       incidentKey: incident.key,
       policyHash: policy.hash,
       authorMayApprove: template.authorMayApprove,
+      approvalsRequired: template.approvals,
       ownerId,
       sections: template.sections.map((s) => ({
         sectionId: s.id,
@@ -122,6 +124,11 @@ export function requestChanges(state: PostmortemState, reason: string): Learning
   return [learningEvent('postmortem.changes_requested', { reason })];
 }
 
+/**
+ * One approval of a post-mortem in review: never by whoever sent it to review when the policy
+ * forbids it, only by a named reviewer once some are named, once per person. The policy's
+ * `approvals` of them approve it.
+ */
 export function approvePostmortem(
   state: PostmortemState,
   approverId: string | null,
@@ -134,7 +141,141 @@ export function approvePostmortem(
       { rule: 'learning.postmortem.authorMayApprove' },
     );
   }
+  if (
+    state.reviewerIds.length > 0 &&
+    (approverId === null || !state.reviewerIds.includes(approverId))
+  ) {
+    throw new AppError('FORBIDDEN', 'Only the reviewers named for this post-mortem approve it', {
+      rule: 'postmortem.reviewers',
+      reviewerIds: state.reviewerIds,
+    });
+  }
+  if (state.approvals.some((a) => a.userId === approverId)) {
+    throw refused('You have already approved this post-mortem; it needs someone else', {
+      approvals: state.approvals.length,
+      approvalsRequired: state.approvalsRequired,
+    });
+  }
   return [learningEvent('postmortem.approved', {})];
+}
+
+function assertOpen(state: PostmortemState, what: string): void {
+  if (state.status === 'approved' || state.status === 'skipped') {
+    throw refused(`The post-mortem is ${STATUS_WORDS[state.status]}; ${what} no longer changes`, {
+      postmortemStatus: state.status,
+    });
+  }
+}
+
+/** Who answers for the post-mortem: an active member of staff (`ownerIsActive`, the service asks). */
+export function setOwner(
+  state: PostmortemState,
+  ownerId: string,
+  ownerIsActive: boolean,
+): LearningEvent[] {
+  if (!ownerIsActive) throw invalid('ownerId', 'There is no active member of staff with this id');
+  assertOpen(state, 'its owner');
+  if (state.ownerId === ownerId) return [];
+  return [learningEvent('postmortem.owner_set', { ownerId })];
+}
+
+/**
+ * The reviewers, named before review is done (`inactive`: the ids that are no active member of
+ * staff). When the policy forbids approving one's own, whoever sent it to review is no reviewer.
+ */
+export function setReviewers(
+  state: PostmortemState,
+  reviewerIds: readonly string[],
+  inactive: readonly string[],
+): LearningEvent[] {
+  assertOpen(state, 'its reviewers');
+  if (inactive.length > 0) {
+    throw new AppError('VALIDATION', 'Reviewers must be active members of staff', {
+      errors: inactive.map((id) => ({
+        field: 'reviewerIds',
+        message: `there is no active member of staff with id "${id}"`,
+      })),
+    });
+  }
+  const unique = [...new Set(reviewerIds)];
+  if (unique.length < state.approvalsRequired) {
+    throw invalid(
+      'reviewerIds',
+      `name at least ${state.approvalsRequired} reviewer(s): the policy asks for as many approvals`,
+    );
+  }
+  if (!state.authorMayApprove && state.submittedBy !== null && unique.includes(state.submittedBy)) {
+    throw invalid('reviewerIds', 'whoever sent it to review may not review it (the policy)');
+  }
+  if (JSON.stringify(unique) === JSON.stringify(state.reviewerIds)) return [];
+  return [learningEvent('postmortem.reviewers_set', { reviewerIds: unique })];
+}
+
+/**
+ * Why the policy requires a post-mortem of this incident, in words; empty: it does not. Any one
+ * reason is enough.
+ */
+export function requiredBecause(
+  rule: Learning['postmortem']['requiredWhen'],
+  facts: {
+    severity: string | null;
+    lineStopped: boolean;
+    deadlineBreached: boolean;
+    dataBreached: boolean;
+  },
+): string[] {
+  const because: string[] = [];
+  if (facts.severity !== null && rule.severities.includes(facts.severity)) {
+    because.push(`severity ${facts.severity}`);
+  }
+  if (rule.lineStopped && facts.lineStopped) because.push('the line stopped');
+  if (rule.deadlineBreached && facts.deadlineBreached) because.push('a deadline was breached');
+  if (rule.dataBreached && facts.dataBreached) because.push('personal data was breached');
+  return because;
+}
+
+/**
+ * No post-mortem for this incident, with the reason recorded: refused where the policy says so
+ * (never; or while one is required). Starts the record if there was none.
+ */
+export function skipPostmortem(
+  existing: PostmortemState | null,
+  incident: PostmortemIncident,
+  policy: { hash: string; learning: Learning },
+  because: readonly string[],
+  reason: string,
+  actorId: string | null,
+): LearningEvent[] {
+  const rule = policy.learning.postmortem.mayBeSkipped;
+  if (rule === 'never') {
+    throw new AppError('FORBIDDEN', 'The policy does not let a post-mortem be skipped', {
+      rule: 'learning.postmortem.mayBeSkipped',
+    });
+  }
+  if (rule === 'when_not_required' && because.length > 0) {
+    throw new AppError(
+      'FORBIDDEN',
+      `The policy requires a post-mortem of ${incident.key} (${because.join('; ')}); it may not be skipped`,
+      { rule: 'learning.postmortem.mayBeSkipped', requiredBecause: because },
+    );
+  }
+  if (existing) assertOpen(existing, 'whether it is held');
+  const skipped = learningEvent('postmortem.skipped', { reason, requiredBecause: [...because] });
+  return existing ? [skipped] : [...startPostmortem(null, incident, policy, actorId), skipped];
+}
+
+const DAY = 86_400_000;
+
+/** `days` business days (Monday to Friday, UTC) after `from`, at the same time of day. */
+export function addBusinessDays(from: number, days: number): number {
+  let at = from;
+  let left = days;
+  while (left > 0) {
+    at += DAY;
+    const weekday = new Date(at).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left--;
+  }
+  return at;
 }
 
 const invalid = (field: string, message: string) =>

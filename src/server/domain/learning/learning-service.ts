@@ -8,12 +8,13 @@ import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
-import type { PolicyInForce } from '../policy/index.ts';
+import type { Policy, PolicyInForce } from '../policy/index.ts';
 import { appendToPostmortem } from './learning-projection.ts';
 import * as repo from './learning-repository.ts';
 import * as rules from './learning-rules.ts';
 import type { FollowUpStatus } from '../../../shared/domain/learning.ts';
 import type { FollowUp, PostmortemState } from './learning-state.ts';
+import type { PostmortemCase, PostmortemRequirement } from './requirement-service.ts';
 
 /** A follow-up in the cross-incident view, with the incident it belongs to. */
 export type FollowUpInList = FollowUp & { incidentId: string; incidentKey: string };
@@ -28,6 +29,15 @@ export interface LearningIncidents {
   ): Promise<{ id: string; key: string; visible: boolean } | null>;
   /** Incidents this caller may not see (restricted ones they take no part in). */
   listHiddenIds(tx: Executor, actor: Actor): Promise<string[]>;
+  /** The incident as the requirement weighs it (its record's line stops and breaches). */
+  findCase(tx: Executor, incidentId: string): Promise<PostmortemCase | null>;
+  /** The policy the incident is handled under; read outside transactions. */
+  findPolicy(incidentId: string): Promise<Policy | null>;
+}
+
+/** What learning needs of the clocks: the draft is in (sent to review, or skipped). */
+export interface LearningClocks {
+  postmortemDraftIn(tx: Executor, incidentId: string, metBy: string, now: number): Promise<void>;
 }
 
 /** What learning needs of the accounts subject: whether someone can own a follow-up. */
@@ -42,22 +52,42 @@ export interface LearningModulePorts {
   policy: () => Pick<PolicyInForce, 'policy' | 'hash'>;
   incidents: LearningIncidents;
   staff: LearningStaff;
+  /** Whether the policy requires the post-mortem (built before incidents, which ask it too). */
+  requirement: Pick<PostmortemRequirement, 'findRequiredBecause'>;
+  clocks: LearningClocks;
 }
 
-/** A post-mortem with what still keeps it from review. */
+/** A post-mortem with what still keeps it from review, and why the policy requires it. */
 export interface PostmortemView {
   postmortem: PostmortemState;
   /** Required sections still empty, by id, in the template's order. */
   unansweredSections: string[];
+  /** Why the incident may not close until it is approved; empty: the policy does not require it. */
+  requiredBecause: string[];
 }
-
-const viewOf = (postmortem: PostmortemState): PostmortemView => ({
-  postmortem,
-  unansweredSections: rules.unansweredSections(postmortem).map((s) => s.sectionId),
-});
 
 export function createLearningService(ports: LearningModulePorts) {
   const { db, clock } = ports;
+
+  /** The incident's policy, read before a transaction (SQLite has one connection). */
+  async function policyOf(incidentId: string): Promise<Policy> {
+    return (await ports.incidents.findPolicy(incidentId)) ?? ports.policy().policy;
+  }
+
+  async function requiredBecause(ex: Executor, incidentId: string, policy: Policy) {
+    const found = await ports.incidents.findCase(ex, incidentId);
+    return found ? ports.requirement.findRequiredBecause(ex, found, policy) : [];
+  }
+
+  /** The answer to every use case, read after its transaction. */
+  async function viewOf(postmortem: PostmortemState): Promise<PostmortemView> {
+    const policy = await policyOf(postmortem.incidentId);
+    return {
+      postmortem,
+      unansweredSections: rules.unansweredSections(postmortem).map((s) => s.sectionId),
+      requiredBecause: await requiredBecause(db, postmortem.incidentId, policy),
+    };
+  }
 
   /** The incident as this caller may see it; one they may not see does not exist for them. */
   async function incidentFor(tx: Executor, actor: Actor, ref: string) {
@@ -88,20 +118,28 @@ export function createLearningService(ports: LearningModulePorts) {
   }
 
   /** Load, decide, record: the common shape of every change to an existing post-mortem. */
-  function change(
+  async function change(
     actor: Actor,
     ref: string,
     expectedVersion: number | undefined,
-    decide: (state: PostmortemState) => ReturnType<typeof rules.submitPostmortem>,
+    decide: (
+      state: PostmortemState,
+      tx: Executor,
+    ) =>
+      | ReturnType<typeof rules.submitPostmortem>
+      | Promise<ReturnType<typeof rules.submitPostmortem>>,
+    after?: (tx: Executor, state: PostmortemState, now: number) => Promise<void>,
   ): Promise<PostmortemView> {
-    return inTransaction(db, async (tx) => {
+    const changed = await inTransaction(db, async (tx) => {
       const state = await loadPostmortem(tx, actor, ref);
       checkVersion(state, expectedVersion);
-      const events = decide(state);
-      return viewOf(
-        await appendToPostmortem(tx, state.id, state, events, actor.userId, clock.now()),
-      );
+      const now = clock.now();
+      const events = await decide(state, tx);
+      const next = await appendToPostmortem(tx, state.id, state, events, actor.userId, now);
+      if (events.length > 0) await after?.(tx, next, now);
+      return next;
     });
+    return viewOf(changed);
   }
 
   return {
@@ -110,9 +148,60 @@ export function createLearningService(ports: LearningModulePorts) {
       return viewOf(await loadPostmortem(db, actor, ref));
     },
 
+    /** Who answers for the post-mortem (reminded by its draft clock's notices). */
+    async setOwner(actor: Actor, ref: string, ownerId: string, expectedVersion?: number) {
+      return change(actor, ref, expectedVersion, async (s, tx) =>
+        rules.setOwner(s, ownerId, await ports.staff.isActive(tx, ownerId)),
+      );
+    },
+
+    /** The reviewers, named in advance: once named, only they approve. */
+    async setReviewers(
+      actor: Actor,
+      ref: string,
+      reviewerIds: string[],
+      expectedVersion?: number,
+    ): Promise<PostmortemView> {
+      return change(actor, ref, expectedVersion, async (s, tx) => {
+        const inactive: string[] = [];
+        for (const id of new Set(reviewerIds)) {
+          if (!(await ports.staff.isActive(tx, id))) inactive.push(id);
+        }
+        return rules.setReviewers(s, reviewerIds, inactive);
+      });
+    },
+
+    /**
+     * No post-mortem for this incident, with the reason recorded, where the policy allows it
+     * (starting the record if there was none); it meets the draft's clock.
+     */
+    async skipPostmortem(actor: Actor, ref: string, reason: string): Promise<PostmortemView> {
+      const sight = await incidentFor(db, actor, ref);
+      const policy = await policyOf(sight.id);
+      const skipped = await inTransaction(db, async (tx) => {
+        const incident = await incidentFor(tx, actor, ref);
+        const existing = await repo.findPostmortemByIncident(tx, incident.id);
+        const because = await requiredBecause(tx, incident.id, policy);
+        const events = rules.skipPostmortem(
+          existing,
+          incident,
+          { hash: existing?.policyHash ?? ports.policy().hash, learning: policy.learning },
+          because,
+          reason,
+          actor.userId,
+        );
+        const now = clock.now();
+        const id = existing?.id ?? newId();
+        const state = await appendToPostmortem(tx, id, existing, events, actor.userId, now);
+        await ports.clocks.postmortemDraftIn(tx, incident.id, 'postmortem.skipped', now);
+        return state;
+      });
+      return viewOf(skipped);
+    },
+
     /** Starts the incident's post-mortem from the template of the policy in force. */
     async startPostmortem(actor: Actor, ref: string): Promise<PostmortemView> {
-      return inTransaction(db, async (tx) => {
+      const started = await inTransaction(db, async (tx) => {
         const incident = await incidentFor(tx, actor, ref);
         const existing = await repo.findPostmortemByIncident(tx, incident.id);
         const { policy, hash } = ports.policy();
@@ -122,10 +211,9 @@ export function createLearningService(ports: LearningModulePorts) {
           { hash, learning: policy.learning },
           actor.userId,
         );
-        return viewOf(
-          await appendToPostmortem(tx, newId(), null, events, actor.userId, clock.now()),
-        );
+        return appendToPostmortem(tx, newId(), null, events, actor.userId, clock.now());
       });
+      return viewOf(started);
     },
 
     async writeSection(
@@ -143,7 +231,9 @@ export function createLearningService(ports: LearningModulePorts) {
       ref: string,
       expectedVersion?: number,
     ): Promise<PostmortemView> {
-      return change(actor, ref, expectedVersion, rules.submitPostmortem);
+      return change(actor, ref, expectedVersion, rules.submitPostmortem, (tx, s, now) =>
+        ports.clocks.postmortemDraftIn(tx, s.incidentId, 'postmortem.submitted', now),
+      );
     },
 
     async requestChanges(
@@ -162,13 +252,9 @@ export function createLearningService(ports: LearningModulePorts) {
       input: rules.NewFollowUp,
       expectedVersion?: number,
     ): Promise<PostmortemView> {
-      return inTransaction(db, async (tx) => {
-        const state = await loadPostmortem(tx, actor, ref);
-        checkVersion(state, expectedVersion);
-        const now = clock.now();
+      return change(actor, ref, expectedVersion, async (s, tx) => {
         const owner = await ports.staff.isActive(tx, input.ownerId);
-        const events = rules.addFollowUp(state, input, newId(), now, owner);
-        return viewOf(await appendToPostmortem(tx, state.id, state, events, actor.userId, now));
+        return rules.addFollowUp(s, input, newId(), clock.now(), owner);
       });
     },
 

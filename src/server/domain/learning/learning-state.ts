@@ -23,6 +23,12 @@ export interface PostmortemSectionState extends SectionTemplate {
   updatedAt: number | null;
 }
 
+/** One approval of the review under way. */
+export interface Approval {
+  userId: string | null;
+  at: number;
+}
+
 export interface PostmortemState {
   id: string;
   version: number;
@@ -32,6 +38,15 @@ export interface PostmortemState {
   ownerId: string | null;
   policyHash: string;
   authorMayApprove: boolean;
+  /** How many approvals make it approved. */
+  approvalsRequired: number;
+  /** Named in advance; when there are some, only they approve. */
+  reviewerIds: string[];
+  /** The approvals of the review under way (changes requested start it again). */
+  approvals: Approval[];
+  skipReason: string | null;
+  skippedBy: string | null;
+  skippedAt: number | null;
   /** In the template's order. */
   sections: PostmortemSectionState[];
   /** In the order they were added. */
@@ -62,6 +77,12 @@ export function applyLearningEvent(
       ownerId: d.ownerId,
       policyHash: d.policyHash,
       authorMayApprove: d.authorMayApprove,
+      approvalsRequired: d.approvalsRequired ?? 1,
+      reviewerIds: [],
+      approvals: [],
+      skipReason: null,
+      skippedBy: null,
+      skippedAt: null,
       sections: d.sections.map((s) => ({ ...s, body: '', updatedBy: null, updatedAt: null })),
       followUps: [],
       submittedBy: null,
@@ -87,9 +108,25 @@ export function applyLearningEvent(
     case 'postmortem.submitted':
       return { ...next, status: 'in_review', submittedBy: actorId, submittedAt: at };
     case 'postmortem.changes_requested':
-      return { ...next, status: 'draft' };
-    case 'postmortem.approved':
-      return { ...next, status: 'approved', approvedBy: actorId, approvedAt: at };
+      return { ...next, status: 'draft', approvals: [] };
+    case 'postmortem.approved': {
+      const approvals = [...state.approvals, { userId: actorId, at }];
+      return approvals.length >= state.approvalsRequired
+        ? { ...next, approvals, status: 'approved', approvedBy: actorId, approvedAt: at }
+        : { ...next, approvals };
+    }
+    case 'postmortem.owner_set':
+      return { ...next, ownerId: event.data.ownerId };
+    case 'postmortem.reviewers_set':
+      return { ...next, reviewerIds: event.data.reviewerIds };
+    case 'postmortem.skipped':
+      return {
+        ...next,
+        status: 'skipped',
+        skipReason: event.data.reason,
+        skippedBy: actorId,
+        skippedAt: at,
+      };
     case 'postmortem.follow_up_added': {
       const { followUpId, ...fields } = event.data;
       return {

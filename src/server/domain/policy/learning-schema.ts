@@ -75,6 +75,35 @@ export const Postmortem = z
       .default(DEFAULT_POSTMORTEM_SECTIONS.map((s) => PostmortemSection.parse(s))),
     /** Whoever sent a post-mortem to review may also approve it (false: a second person must). */
     authorMayApprove: z.boolean().default(false),
+    /** How many different people approve it (each approval is recorded). */
+    approvals: z.number().int().min(1).max(10).default(1),
+    /**
+     * When an incident may not close without an approved post-mortem: any one of these. Left out:
+     * never (a post-mortem may still be held).
+     */
+    requiredWhen: z
+      .strictObject({
+        /** Incidents of these severities. */
+        severities: z.array(id).max(50).default([]),
+        /** A deadline of the incident was breached (its record holds a breach). */
+        deadlineBreached: z.boolean().default(false),
+        /** The breach record determined a personal-data breach. */
+        dataBreached: z.boolean().default(false),
+        /** The line stopped for the incident, even once. */
+        lineStopped: z.boolean().default(false),
+      })
+      .prefault({}),
+    /**
+     * Who may skip it with a recorded reason: never; only when it is not required (the record
+     * says why none was held); or always (a required one too).
+     */
+    mayBeSkipped: z.enum(['never', 'when_not_required', 'always']).default('when_not_required'),
+    /**
+     * A required post-mortem's draft is due this many business days (Monday to Friday, UTC) after
+     * the incident is resolved: a deadline that reminds and escalates like any other. Left out: no
+     * clock.
+     */
+    draftDueInBusinessDays: z.number().int().min(1).max(60).optional(),
   })
   .superRefine((postmortem, ctx) => {
     const seen = new Set<string>();

@@ -123,6 +123,8 @@ export const EXIT_CHECKS = [
   'post_mortem_recorded',
   'final_report_step_recorded',
   'tasks_done',
+  /** A post-mortem the policy requires is approved (or skipped with a reason, where allowed). */
+  'postmortem_approved',
 ] as const;
 export type ExitCheckId = (typeof EXIT_CHECKS)[number];
 
@@ -375,6 +377,9 @@ export const PolicyDocument = z
     );
     policy.roles.forEach((role, i) =>
       role.requiredFor.forEach((s, j) => severityRef(s, ['roles', i, 'requiredFor', j])),
+    );
+    policy.learning.postmortem.requiredWhen.severities.forEach((s, i) =>
+      severityRef(s, ['learning', 'postmortem', 'requiredWhen', 'severities', i]),
     );
     policy.communications.publishing.fourEyes.severities.forEach((s, i) =>
       severityRef(s, ['communications', 'publishing', 'fourEyes', 'severities', i]),

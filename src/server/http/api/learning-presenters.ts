@@ -42,6 +42,13 @@ export function presentPostmortem(view: PostmortemView, now: number): z.input<ty
     submittedAt: presentTime(p.submittedAt),
     approvedBy: p.approvedBy,
     approvedAt: presentTime(p.approvedAt),
+    approvalsRequired: p.approvalsRequired,
+    approvals: p.approvals.map((a) => ({ userId: a.userId, at: presentTime(a.at) })),
+    reviewerIds: p.reviewerIds,
+    requiredBecause: view.requiredBecause,
+    skipReason: p.skipReason,
+    skippedBy: p.skippedBy,
+    skippedAt: presentTime(p.skippedAt),
     createdAt: presentTime(p.createdAt),
     updatedAt: presentTime(p.updatedAt),
   };

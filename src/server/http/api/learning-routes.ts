@@ -15,6 +15,9 @@ import {
   PostmortemStep,
   RequestPostmortemChanges,
   SetFollowUpStatus,
+  SetPostmortemOwner,
+  SetPostmortemReviewers,
+  SkipPostmortem,
   WritePostmortemSection,
 } from '../../../shared/api/learning.ts';
 import { IncidentRef } from '../../../shared/api/incidents.ts';
@@ -118,10 +121,11 @@ export async function learningRoutes(
     {
       name: 'approve',
       permission: 'learning.approve',
-      summary: 'Approve a post-mortem in review',
+      summary: 'Approve a post-mortem in review (one approval; the policy says how many)',
       description:
         'Refused with `403` when the policy asks for someone other than whoever sent it to ' +
-        'review (`learning.postmortem.authorMayApprove: false`).',
+        'review (`learning.postmortem.authorMayApprove: false`), or when reviewers are named ' +
+        'and the caller is not one of them; `422` for a second approval by the same person.',
       run: learning.approvePostmortem,
     },
   ] as const;
@@ -149,6 +153,74 @@ export async function learningRoutes(
       },
     );
   }
+
+  typed.put(
+    `${path}/owner`,
+    {
+      config: { permission: 'learning.write' },
+      schema: {
+        summary: 'Name who answers for the post-mortem (reminded by its draft clock)',
+        description: '400 for someone who is not an active member of staff.',
+        tags,
+        params: IncidentRef,
+        body: SetPostmortemOwner,
+        response: { 200: Postmortem, 409: conflict, 422: refused },
+      },
+    },
+    async (request, reply) => {
+      const { ref } = request.params;
+      const { ownerId, expectedVersion } = request.body;
+      const version = versionOf(request, expectedVersion);
+      return send(reply, await learning.setOwner(actorOf(request), ref, ownerId, version));
+    },
+  );
+
+  typed.put(
+    `${path}/reviewers`,
+    {
+      config: { permission: 'learning.write' },
+      schema: {
+        summary: 'Name the reviewers in advance: once named, only they approve',
+        description:
+          '400 for someone who is not an active member of staff, fewer reviewers than the ' +
+          "policy's approvals, or (when the policy forbids approving one's own) whoever sent " +
+          'it to review.',
+        tags,
+        params: IncidentRef,
+        body: SetPostmortemReviewers,
+        response: { 200: Postmortem, 409: conflict, 422: refused },
+      },
+    },
+    async (request, reply) => {
+      const { ref } = request.params;
+      const { reviewerIds, expectedVersion } = request.body;
+      const version = versionOf(request, expectedVersion);
+      return send(reply, await learning.setReviewers(actorOf(request), ref, reviewerIds, version));
+    },
+  );
+
+  typed.post(
+    `${path}/skip`,
+    {
+      config: { permission: 'learning.approve' },
+      schema: {
+        summary: 'Hold no post-mortem for the incident, with the reason recorded',
+        description:
+          "Allowed as the policy's `learning.postmortem.mayBeSkipped` says: `403` naming the " +
+          'rule (and `requiredBecause`) otherwise. Starts the record when there was none; meets ' +
+          "the draft's clock.",
+        tags,
+        params: IncidentRef,
+        body: SkipPostmortem,
+        response: { 200: Postmortem, 422: refused },
+      },
+    },
+    async (request, reply) =>
+      send(
+        reply,
+        await learning.skipPostmortem(actorOf(request), request.params.ref, request.body.reason),
+      ),
+  );
 
   typed.post(
     `${path}/request-changes`,

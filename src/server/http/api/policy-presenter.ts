@@ -155,6 +155,10 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       postmortem: {
         ...policy.learning.postmortem,
         sections: policy.learning.postmortem.sections.map((s) => ({ ...s })),
+        requiredWhen: {
+          ...policy.learning.postmortem.requiredWhen,
+          severities: [...policy.learning.postmortem.requiredWhen.severities],
+        },
       },
     },
     communications: {

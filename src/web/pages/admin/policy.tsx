@@ -30,6 +30,7 @@ const EXIT_CHECKS: Record<string, string> = {
   post_mortem_recorded: 'The post-mortem is recorded',
   final_report_step_recorded: 'The final report step is recorded',
   tasks_done: 'Every task is done or cancelled',
+  postmortem_approved: 'A post-mortem the policy requires is approved (or skipped with a reason)',
 };
 
 const WHEN: Record<string, string> = {

@@ -1,0 +1,114 @@
+// Whether an incident needs a post-mortem before it closes, and its draft clock: the part of the
+// learning subject the incidents subject asks in its own transactions (when an incident is
+// resolved, and when it would close). It needs no other subject's module, so the composition
+// root builds it before incidents; the rest of learning (which reads incidents) comes after.
+import type { Executor } from '../../db/schema.ts';
+import type { Policy } from '../policy/index.ts';
+import { findPostmortemByIncident } from './learning-repository.ts';
+import { addBusinessDays, requiredBecause } from './learning-rules.ts';
+import type { PostmortemStatus } from '../../../shared/domain/learning.ts';
+
+/** An incident as learning weighs it (the incidents subject reads it from its record). */
+export interface PostmortemCase {
+  id: string;
+  key: string;
+  severity: string | null;
+  ownerId: string | null;
+  lineStopped: boolean;
+  deadlineBreached: boolean;
+}
+
+/** How an incident's post-mortem stands against the policy. */
+export interface PostmortemStanding {
+  /** Why the policy requires one; empty: it does not. */
+  requiredBecause: string[];
+  status: PostmortemStatus | 'none';
+}
+
+/** What the requirement needs of the breach subject: whether personal data was breached. */
+export interface LearningBreaches {
+  isPersonalDataBreach(tx: Executor, incidentId: string): Promise<boolean>;
+}
+
+/** What it needs of the clocks: a post-mortem's draft deadline, started once. */
+export interface PostmortemDueClock {
+  startPostmortemDue(
+    tx: Executor,
+    incidentId: string,
+    due: {
+      startedAt: number;
+      dueAt: number;
+      responsibleId: string | null;
+      severity: string | null;
+    },
+    policy: Policy,
+    now: number,
+  ): Promise<void>;
+}
+
+export interface PostmortemRequirementPorts {
+  breaches: LearningBreaches;
+  clocks: PostmortemDueClock;
+}
+
+export function createPostmortemRequirement(ports: PostmortemRequirementPorts) {
+  async function findRequiredBecause(
+    tx: Executor,
+    incident: PostmortemCase,
+    policy: Policy,
+  ): Promise<string[]> {
+    const rule = policy.learning.postmortem.requiredWhen;
+    // The breach record is read only when the policy asks about it.
+    const dataBreached =
+      rule.dataBreached && (await ports.breaches.isPersonalDataBreach(tx, incident.id));
+    return requiredBecause(rule, { ...incident, dataBreached });
+  }
+
+  return {
+    findRequiredBecause,
+
+    async findStanding(
+      tx: Executor,
+      incident: PostmortemCase,
+      policy: Policy,
+    ): Promise<PostmortemStanding> {
+      const [because, postmortem] = await Promise.all([
+        findRequiredBecause(tx, incident, policy),
+        findPostmortemByIncident(tx, incident.id),
+      ]);
+      return { requiredBecause: because, status: postmortem?.status ?? 'none' };
+    },
+
+    /**
+     * The incident was just resolved: when the policy requires its post-mortem and gives the
+     * draft a time, the draft's deadline starts (owned by the post-mortem's owner, else the
+     * incident's), unless the draft is already in.
+     */
+    async incidentResolved(
+      tx: Executor,
+      incident: PostmortemCase,
+      policy: Policy,
+      at: number,
+    ): Promise<void> {
+      const days = policy.learning.postmortem.draftDueInBusinessDays;
+      if (days === undefined) return;
+      if ((await findRequiredBecause(tx, incident, policy)).length === 0) return;
+      const postmortem = await findPostmortemByIncident(tx, incident.id);
+      if (postmortem && postmortem.status !== 'draft') return;
+      await ports.clocks.startPostmortemDue(
+        tx,
+        incident.id,
+        {
+          startedAt: at,
+          dueAt: addBusinessDays(at, days),
+          responsibleId: postmortem?.ownerId ?? incident.ownerId,
+          severity: incident.severity,
+        },
+        policy,
+        at,
+      );
+    },
+  };
+}
+
+export type PostmortemRequirement = ReturnType<typeof createPostmortemRequirement>;
