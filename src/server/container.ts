@@ -299,6 +299,7 @@ async function assemble(
     mail: {
       tellAffectedPeople: notifications.tellAffectedPeople,
       findDeliveries: notifications.findDeliveries,
+      forgetDeliveries: notifications.forgetDeliveries,
     },
   });
   const live = createLiveModule({

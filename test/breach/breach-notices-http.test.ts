@@ -335,7 +335,7 @@ describe('a high-risk decision produces the notice to the people affected', () =
 });
 
 describe('the retention rule removes the contact list', () => {
-  it('kept until the policy’s days have passed since the notice went out, then deleted', async () => {
+  it('kept until the policy’s days have passed since the notice went out, then deleted with the addresses in its e-mails', async () => {
     const { breach } = t.container.services;
     t.clock.advance(29 * DAY);
     expect(await breach.sweepContacts()).toBe(0);
@@ -349,5 +349,20 @@ describe('the retention rule removes the contact list', () => {
       .where('action', '=', 'breach.contacts_removed')
       .execute();
     expect(removed).toHaveLength(1);
+    // The e-mails delivered or given up keep their status, not the people's addresses or names.
+    const mail = await t.container.db
+      .selectFrom('outbox')
+      .select(['recipient', 'body_text', 'last_error', 'status'])
+      .where('idempotency_key', 'like', 'breach_notice:%')
+      .execute();
+    expect(mail.map((m) => m.status).sort()).toEqual([
+      'dead',
+      'delivered',
+      'delivered',
+      'delivered',
+      'delivered',
+    ]);
+    expect(JSON.stringify(mail)).not.toMatch(/@example\.org|Ada Lovelace|refused/);
+    expect(mail.every((m) => m.recipient === '(removed by the retention rule)')).toBe(true);
   });
 });

@@ -301,3 +301,30 @@ export async function findDeliveriesByKeys(
   }
   return found;
 }
+
+/**
+ * The retention rule for personal data in the outbox: messages with these keys that were
+ * delivered or given up (dead) keep their status and attempts, but no longer the address, the
+ * text written for that person, or the receiving server's words. Answers how many were emptied.
+ */
+export async function forgetFinishedMessages(
+  db: Executor,
+  keys: readonly string[],
+): Promise<number> {
+  let emptied = 0;
+  for (let i = 0; i < keys.length; i += 500) {
+    const result = await db
+      .updateTable('outbox')
+      .set({
+        recipient: '(removed by the retention rule)',
+        body_text: '',
+        body_html: null,
+        last_error: null,
+      })
+      .where('idempotency_key', 'in', keys.slice(i, i + 500))
+      .where('status', 'in', ['delivered', 'dead'])
+      .executeTakeFirst();
+    emptied += Number(result.numUpdatedRows);
+  }
+  return emptied;
+}

@@ -65,13 +65,15 @@ export async function listRecordsWithContacts(executor: Executor) {
     .execute();
   const sent = await executor
     .selectFrom('breach_notices')
-    .select(['breach_id', 'sent_at'])
+    .select(['id', 'breach_id', 'sent_at'])
     .where('sent_at', 'is not', null)
     .execute();
   return rows.map((r) => ({
     id: r.id,
     status: r.status,
     updatedAt: Number(r.updated_at),
+    /** The notices sent to the list (their e-mails carry the people's addresses). */
+    noticeIds: sent.filter((s) => s.breach_id === r.id).map((s) => s.id),
     lastSentAt: Math.max(
       0,
       ...sent.filter((s) => s.breach_id === r.id).map((s) => Number(s.sent_at)),

@@ -37,6 +37,8 @@ export interface BreachMail {
       { status: string; attempts: number; lastError: string | null; deliveredAt: number | null }
     >
   >;
+  /** The retention rule: delivered or dead e-mails with these keys lose address and text. */
+  forgetDeliveries(executor: Executor, keys: readonly string[]): Promise<number>;
 }
 
 /** The breach service's own steps the notice use cases share. */
@@ -267,6 +269,12 @@ export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>)
         const since = Math.max(r.lastSentAt, ended);
         if (since === 0 || now - since < keepFor) continue;
         removed += await inTransaction(db, async (tx) => {
+          // Their addresses and names in the e-mails already delivered or given up go too.
+          const people = await contacts.listContacts(tx, r.id);
+          await deps.mail.forgetDeliveries(
+            tx,
+            r.noticeIds.flatMap((n) => people.map((p) => deliveryKey(n, p.id))),
+          );
           const count = await contacts.deleteContacts(tx, r.id);
           await recordAudit(tx, {
             actor: systemActor,

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import {
   findDeliveriesByKeys,
+  forgetFinishedMessages,
   findOutboxEntry,
   listAttempts,
   listOutbox,
@@ -216,6 +217,10 @@ export function createNotificationsService(deps: NotificationsDeps) {
     /** Where each message stands (pending, sending, delivered, dead), by idempotency key. */
     findDeliveries: (executor: Executor, keys: readonly string[]) =>
       findDeliveriesByKeys(executor, keys),
+
+    /** Delivered or dead messages with these keys lose their address and text (retention). */
+    forgetDeliveries: (executor: Executor, keys: readonly string[]) =>
+      forgetFinishedMessages(executor, keys),
 
     /** For the delivery worker: the endpoint with its signing secret opened. */
     async findEndpoint(id: string): Promise<WebhookEndpoint | null> {
