@@ -141,6 +141,10 @@ describe('the incident panel in four browsers', () => {
     await dashboard.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await expect.poll(() => dashboard.getByTestId('line-banner').textContent()).toMatch(/running/);
     await expect.poll(() => dashboard.getByTestId('live-state').textContent()).toBe('Live');
+    // The card names the phase as the policy does, "&" and all (issue 21).
+    await expect
+      .poll(() => dashboard.getByTestId('card-phase').first().textContent())
+      .toBe('Detection & analysis');
     // Marks this very document: a reload would lose it.
     await dashboard.evaluate(() => {
       (globalThis as unknown as { openedBeforeVote: boolean }).openedBeforeVote = true;

@@ -38,6 +38,8 @@ function OpenIncidents() {
   const open = useDeadlines({ state: 'next', limit: 500 });
   const next = nextDeadlineBySubject(open.data?.items);
   const order = (policy.data?.severities ?? []).map((s) => s.id);
+  // The policy's own name for the phase ("Detection & analysis"), not its id.
+  const phaseName = (id: string) => policy.data?.phases.find((p) => p.id === id)?.name ?? id;
 
   return (
     <section aria-labelledby="open-incidents">
@@ -70,7 +72,7 @@ function OpenIncidents() {
                           <strong>{i.key}</strong> {i.title}
                         </Link>
                         <div className="meta">
-                          {humanize(i.phase)}
+                          <span data-testid="card-phase">{phaseName(i.phase)}</span>
                           {i.lineStopped ? (
                             <span className="badge stopped">Line stopped</span>
                           ) : null}
