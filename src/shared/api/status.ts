@@ -223,8 +223,8 @@ export const StatusSubscriber = z.object({
   componentIds: z.array(z.string()).nullable(),
   /** false until the address used its confirmation link; it hears nothing before. */
   confirmed: z.boolean(),
-  confirmedAt: z.string().nullable(),
-  createdAt: z.string(),
+  confirmedAt: Time.nullable(),
+  createdAt: Time,
 });
 export type StatusSubscriber = z.infer<typeof StatusSubscriber>;
 export const StatusSubscriberList = z.object({ items: z.array(StatusSubscriber) });
