@@ -35,6 +35,7 @@ import type { Services } from './services.ts';
 import { createLiveModule } from './domain/live/index.ts';
 import { createReportLinks, createReportsModule } from './domain/reports/index.ts';
 import { createMailModule } from './domain/mail/index.ts';
+import { createAlertsModule } from './domain/alerts/index.ts';
 import { createMailAuthenticator, type DNSResolver } from './integrations/mail-authentication.ts';
 import { createOpenPgp } from './integrations/openpgp.ts';
 
@@ -358,6 +359,14 @@ async function assemble(
         createHmac('sha256', secretKey).update(`mail-reply:${reportId}`).digest('hex').slice(0, 32),
     },
   });
+  const alerts = createAlertsModule({
+    db,
+    dialect,
+    clock,
+    // Signing secrets are sealed with the server key, as webhook secrets are.
+    sealer: secretBox,
+    policy: () => policy,
+  });
   const services: Services = {
     policy: policyModule,
     audit,
@@ -371,6 +380,7 @@ async function assemble(
     breach,
     learning,
     mail,
+    alerts,
   };
 
   const workers = createWorkers({

@@ -2,6 +2,7 @@
 // index.ts's createXModule in container.ts. Types only, so http/ can name what a route needs
 // without importing the composition root.
 import type { AccountsModule } from './domain/accounts/index.ts';
+import type { AlertsModule } from './domain/alerts/index.ts';
 import type { AuditModule } from './domain/audit/index.ts';
 import type { BreachModule } from './domain/breach/index.ts';
 import type { ClocksModule } from './domain/clocks/index.ts';
@@ -39,4 +40,6 @@ export interface Services {
   learning: LearningModule;
   /** Security reports by e-mail: inbound messages stored raw, authenticated, filed as reports. */
   mail: MailModule;
+  /** Monitoring alerts: the sources that send them, the alerts, and what the policy routes. */
+  alerts: AlertsModule;
 }

@@ -794,6 +794,69 @@ export interface MailReplyTokensTable {
   created_at: number;
 }
 
+/** A monitoring tool allowed to send alerts; its key is stored as a SHA-256 only. */
+export interface AlertSourcesTable {
+  id: string;
+  name: string;
+  kind: string;
+  key_hash: string;
+  /** The key's last four characters, to tell keys apart. */
+  key_hint: string;
+  /** Sealed with the server key: the HMAC signature check needs it back. */
+  signing_secret: string | null;
+  signature_header: string | null;
+  mapping_json: string | null;
+  rate_per_minute: number;
+  enabled: Flag;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  key_rotated_at: number | null;
+}
+
+/** Every alert payload as received, before it is parsed. */
+export interface AlertPayloadsTable {
+  id: string;
+  source_id: string;
+  received_at: number;
+  sha256: string;
+  size: number;
+  content_type: string | null;
+  /** utf8: the body is the text; base64: bytes that are not UTF-8. */
+  encoding: string;
+  body: string;
+}
+
+export interface AlertsTable {
+  id: string;
+  source_id: string;
+  dedup_key: string;
+  /** The dedup key while the alert is open, null once resolved (unique per source). */
+  open_key: string | null;
+  status: string;
+  severity: string;
+  summary: string;
+  origin: string | null;
+  labels_json: string;
+  links_json: string;
+  details_json: string;
+  detected_at: number;
+  first_seen_at: number;
+  last_seen_at: number;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
+  count: number;
+  last_payload_id: string;
+  decision: string | null;
+  rule_id: string | null;
+  policy_hash: string | null;
+  policy_revision: string | null;
+  group_key: string | null;
+  incident_id: string | null;
+  decided_at: number | null;
+  version: number;
+}
+
 export interface Database {
   mail_team_keys: MailTeamKeysTable;
   mail_sender_keys: MailSenderKeysTable;
@@ -853,6 +916,9 @@ export interface Database {
   status_incident_updates: StatusIncidentUpdatesTable;
   status_drafts: StatusDraftsTable;
   status_subscribers: StatusSubscribersTable;
+  alert_sources: AlertSourcesTable;
+  alert_payloads: AlertPayloadsTable;
+  alerts: AlertsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -29,6 +29,8 @@ import { staffRoutes } from './api/staff-routes.ts';
 import { setupRoutes } from './api/setup-routes.ts';
 import { streamRoutes } from './api/stream-routes.ts';
 import { statusDraftRoutes } from './api/status-draft-routes.ts';
+import { alertIntakeRoutes } from './api/alert-intake-routes.ts';
+import { alertRoutes } from './api/alert-routes.ts';
 import { statusRoutes } from './api/status-routes.ts';
 import { statusSubscriberRoutes } from './api/status-subscriber-routes.ts';
 import { statuspageRoutes } from './api/statuspage-routes.ts';
@@ -159,6 +161,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     pageName: config.statusPageName,
   });
   await app.register(learningRoutes, { learning: services.learning, clock });
+  await app.register(alertIntakeRoutes, narrowed.alertIntake);
+  await app.register(alertRoutes, { ...narrowed.alerts, baseUrl: config.baseUrl });
   await app.register(publicSite, {
     ...narrowed.publicSite,
     reports,

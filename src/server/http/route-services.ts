@@ -24,7 +24,7 @@ export function only<M extends object, K extends keyof M>(
 
 /** The narrowed services of the plugins that declare part of a module (http/app.ts hands them). */
 export function routeServices(services: Services) {
-  const { accounts, incidents, reports, clocks, live, mail, status } = services;
+  const { accounts, incidents, reports, clocks, live, mail, status, alerts } = services;
   return {
     auth: { accounts: only(accounts, ['sessions']) },
     session: { accounts: only(accounts, ['sessions', 'users', 'mfa', 'passwords']) },
@@ -41,6 +41,21 @@ export function routeServices(services: Services) {
     publicSite: { accounts: only(accounts, ['users']) },
     openPgpKey: { mail: only(mail, ['findPublishedKey', 'findWkdKey']) },
     statusSubscribers: { status: only(status, ['listSubscribers', 'removeSubscriber']) },
+    alertIntake: { alerts: only(alerts, ['receive']) },
+    alerts: {
+      alerts: only(alerts, [
+        'listSources',
+        'getSource',
+        'createSource',
+        'updateSource',
+        'rotateKey',
+        'rotateSigningSecret',
+        'removeSigningSecret',
+        'listAlerts',
+        'getAlert',
+        'getPayload',
+      ]),
+    },
   };
 }
 

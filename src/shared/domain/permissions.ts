@@ -58,6 +58,11 @@ export const PERMISSIONS = [
   'learning.read',
   'learning.write',
   'learning.approve',
+  // monitoring alerts: read the alerts and their payloads, triage them (open, attach, snooze,
+  // mark as noise), and manage the sources allowed to send them (admin only)
+  'alerts.read',
+  'alerts.triage',
+  'alerts.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -22,6 +22,7 @@ import * as mailThreading from './2026-12-03-0031-mail-threading.ts';
 import * as statusSubscribers from './2026-12-03-0045-status-subscribers.ts';
 import * as mailOpenPgp from './2026-12-03-0050-mail-openpgp.ts';
 import * as postmortemReview from './2026-12-03-0055-postmortem-review.ts';
+import * as alerts from './2026-12-04-0080-alerts.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-03-0045-status-subscribers': statusSubscribers,
   '2026-12-03-0050-mail-openpgp': mailOpenPgp,
   '2026-12-03-0055-postmortem-review': postmortemReview,
+  '2026-12-04-0080-alerts': alerts,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -37,6 +37,8 @@ export const ROLE_PERMISSIONS = {
     'deadlines.manage',
     'learning.write',
     'learning.approve',
+    'alerts.read',
+    'alerts.triage',
   ],
   // The responsible developer triages, reproduces, calls the reporter back and verifies them.
   responder: [
@@ -55,6 +57,9 @@ export const ROLE_PERMISSIONS = {
     'deadlines.manage',
     // The people who handled the incident write its post-mortem; a security lead approves it.
     'learning.write',
+    // Alerts from monitoring wait in their triage queue.
+    'alerts.read',
+    'alerts.triage',
   ],
   // The communications lead keeps reporters, customers and colleagues informed (notes for the
   // reporter and the public on incidents, messages to reporters) but takes no part in triage.

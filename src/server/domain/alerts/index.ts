@@ -1,0 +1,39 @@
+// The alerts subject's public surface: monitoring tools send alerts (PagerDuty Events API v2,
+// Prometheus Alertmanager, Grafana, generic JSON) to sources admins manage; each alert is a record
+// with deduplication as its sender expects, and the policy's alert rules decide what it does.
+import type { Clock } from '../../clock.ts';
+import type { Db, Dialect } from '../../db/schema.ts';
+import type { PolicyInForce } from '../policy/index.ts';
+import { createAlertService } from './alert-service.ts';
+import { createIntakeService } from './intake-service.ts';
+import { createRouter } from './routing-service.ts';
+import { createSourceService, type SecretSealer } from './source-service.ts';
+
+export interface AlertsModulePorts {
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  /** Seals signing secrets with the server key. */
+  sealer: SecretSealer;
+  /** The policy in force: its alert rules route new alerts. */
+  policy: () => PolicyInForce;
+}
+
+export function createAlertsModule(ports: AlertsModulePorts) {
+  const router = createRouter({ policy: ports.policy });
+  return {
+    ...createSourceService(ports),
+    ...createIntakeService({ ...ports, router }),
+    ...createAlertService(ports),
+  };
+}
+
+export type AlertsModule = ReturnType<typeof createAlertsModule>;
+
+export type { AlertView } from './alert-service.ts';
+export type { AlertState, AlertRouting } from './alert-state.ts';
+export type { AlertFilter } from './alert-repository.ts';
+export type { AlertSourceView, SourceChanges, SourceInput } from './source-service.ts';
+export type { IntakeRequest, IntakeResult, SignalResult } from './intake-service.ts';
+export type { PayloadRecord } from './payload-store.ts';
+export type { AlertLink, GenericMapping } from './intake-rules.ts';

@@ -1,0 +1,217 @@
+// /api/v1/alert-sources: admins (alerts.manage) add the monitoring tools that may send alerts,
+// get each one's key once, rotate it, turn on the signature check; /api/v1/alerts: staff who
+// triage (alerts.read) read the alerts, their record and the payloads as they arrived.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  AlertDetail,
+  AlertList,
+  AlertListQuery,
+  AlertRef,
+  AlertSource,
+  AlertSourceCreated,
+  AlertSourceKey,
+  AlertSourceList,
+  AlertSourceRef,
+  AlertSourceSigningSecret,
+  CreateAlertSource,
+  UpdateAlertSource,
+} from '../../../shared/api/alerts.ts';
+import type { AlertsModule } from '../../domain/alerts/index.ts';
+import { actorOf } from './incident-commands.ts';
+import { presentAlert, presentAlertDetail, presentAlertSource } from './alert-presenters.ts';
+import { presentTime } from './time-presenter.ts';
+
+const tags = ['alerts'];
+
+export async function alertRoutes(
+  app: FastifyInstance,
+  opts: {
+    alerts: Pick<
+      AlertsModule,
+      | 'listSources'
+      | 'getSource'
+      | 'createSource'
+      | 'updateSource'
+      | 'rotateKey'
+      | 'rotateSigningSecret'
+      | 'removeSigningSecret'
+      | 'listAlerts'
+      | 'getAlert'
+      | 'getPayload'
+    >;
+    baseUrl: string;
+  },
+) {
+  const { alerts, baseUrl } = opts;
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const present = (s: Parameters<typeof presentAlertSource>[0]) => presentAlertSource(s, baseUrl);
+
+  typed.get(
+    '/api/v1/alert-sources',
+    {
+      config: { permission: 'alerts.manage' },
+      schema: { summary: 'Alert sources, by name', tags, response: { 200: AlertSourceList } },
+    },
+    async () => ({ items: (await alerts.listSources()).map(present) }),
+  );
+
+  typed.post(
+    '/api/v1/alert-sources',
+    {
+      config: { permission: 'alerts.manage' },
+      schema: {
+        summary: 'Add an alert source: its key (and signing secret) are shown in this answer only',
+        tags,
+        body: CreateAlertSource,
+        response: { 201: AlertSourceCreated },
+      },
+    },
+    async (request, reply) => {
+      const made = await alerts.createSource(actorOf(request), request.body);
+      reply.header('cache-control', 'no-store');
+      return reply.status(201).send({ ...made, source: present(made.source) });
+    },
+  );
+
+  typed.get(
+    '/api/v1/alert-sources/:id',
+    {
+      config: { permission: 'alerts.manage' },
+      schema: {
+        summary: 'One alert source',
+        tags,
+        params: AlertSourceRef,
+        response: { 200: AlertSource },
+      },
+    },
+    async (request) => present(await alerts.getSource(request.params.id)),
+  );
+
+  typed.patch(
+    '/api/v1/alert-sources/:id',
+    {
+      config: { permission: 'alerts.manage' },
+      schema: {
+        summary: 'Rename, turn off or on, change the rate, the signature header or the mapping',
+        tags,
+        params: AlertSourceRef,
+        body: UpdateAlertSource,
+        response: { 200: AlertSource },
+      },
+    },
+    async (request) =>
+      present(await alerts.updateSource(actorOf(request), request.params.id, request.body)),
+  );
+
+  typed.post(
+    '/api/v1/alert-sources/:id/key',
+    {
+      config: { permission: 'alerts.manage' },
+      schema: {
+        summary: 'A new key for the source, shown once; the old key stops working at once',
+        tags,
+        params: AlertSourceRef,
+        response: { 200: AlertSourceKey },
+      },
+    },
+    async (request, reply) => {
+      const made = await alerts.rotateKey(actorOf(request), request.params.id);
+      reply.header('cache-control', 'no-store');
+      return { ...made, source: present(made.source) };
+    },
+  );
+
+  typed.post(
+    '/api/v1/alert-sources/:id/signing-secret',
+    {
+      config: { permission: 'alerts.manage' },
+      schema: {
+        summary: 'A new signing secret, shown once: every payload must then carry its signature',
+        tags,
+        params: AlertSourceRef,
+        response: { 200: AlertSourceSigningSecret },
+      },
+    },
+    async (request, reply) => {
+      const made = await alerts.rotateSigningSecret(actorOf(request), request.params.id);
+      reply.header('cache-control', 'no-store');
+      return { ...made, source: present(made.source) };
+    },
+  );
+
+  typed.delete(
+    '/api/v1/alert-sources/:id/signing-secret',
+    {
+      config: { permission: 'alerts.manage' },
+      schema: {
+        summary: 'Stop checking signatures (the key is still checked)',
+        tags,
+        params: AlertSourceRef,
+        response: { 200: AlertSource },
+      },
+    },
+    async (request) =>
+      present(await alerts.removeSigningSecret(actorOf(request), request.params.id)),
+  );
+
+  typed.get(
+    '/api/v1/alerts',
+    {
+      config: { permission: 'alerts.read' },
+      schema: {
+        summary: 'Alerts, last seen first (page with `before`)',
+        tags,
+        querystring: AlertListQuery,
+        response: { 200: AlertList },
+      },
+    },
+    async (request) => {
+      const { limit, ...filter } = request.query;
+      const items = await alerts.listAlerts({ ...filter, limit });
+      const last = items.length === limit ? items[items.length - 1]! : null;
+      return {
+        items: items.map(presentAlert),
+        nextBefore: last && presentTime(last.lastSeenAt),
+      };
+    },
+  );
+
+  typed.get(
+    '/api/v1/alerts/:id',
+    {
+      config: { permission: 'alerts.read' },
+      schema: {
+        summary: 'One alert and its record (every event, hashed in the log)',
+        tags,
+        params: AlertRef,
+        response: { 200: AlertDetail },
+      },
+    },
+    async (request) => {
+      const { alert, record } = await alerts.getAlert(request.params.id);
+      return presentAlertDetail(alert, record);
+    },
+  );
+
+  typed.get(
+    '/api/v1/alert-payloads/:id',
+    {
+      config: { permission: 'alerts.read' },
+      schema: {
+        summary: 'A payload exactly as it arrived (a key it carried masked); X-Content-SHA256',
+        tags,
+        params: z.object({ id: z.string().min(1).max(100) }),
+      },
+    },
+    async (request, reply) => {
+      const payload = await alerts.getPayload(request.params.id);
+      return reply
+        .header('x-content-sha256', payload.sha256)
+        .header('content-disposition', `attachment; filename="alert-payload-${payload.id}.json"`)
+        .type('application/octet-stream')
+        .send(payload.raw);
+    },
+  );
+}
