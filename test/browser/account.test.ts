@@ -7,12 +7,11 @@ import {
   accessibilityViolations,
   type BrowserApp,
   closeBrowserSuite,
-  newContext,
   openBrowserSuite,
   PHONE,
   requestsToOtherHosts,
   screenshot,
-  signInInBrowser,
+  signedInPage,
 } from '../helpers/browser.ts';
 
 let t: BrowserApp;
@@ -23,9 +22,7 @@ afterAll(() => closeBrowserSuite({ t, browser }));
 describe('my notification settings', () => {
   it('keeps channels per notice, quiet hours and a Slack id; refuses a wrong id by field', async () => {
     const user = await createUser(t, { roles: ['responder'], displayName: 'Nia Night' });
-    const context = await newContext(browser, t.baseUrl, PHONE);
-    const page = await context.newPage();
-    await signInInBrowser(page, user);
+    const { context, page } = await signedInPage(browser, t.baseUrl, user, PHONE);
     await page.getByRole('link', { name: 'Nia Night' }).click();
     await page.getByRole('heading', { name: 'Notifications' }).waitFor();
 

@@ -9,10 +9,9 @@ import { createUser } from '../helpers/auth.ts';
 import {
   accessibilityViolations,
   launchBrowser,
-  newContext,
   requestsToOtherHosts,
+  signedInPage,
   screenshot,
-  signInInBrowser,
   startBrowserApp,
   type BrowserApp,
 } from '../helpers/browser.ts';
@@ -67,9 +66,7 @@ describe('administration', () => {
   it('an admin manages users and tokens, reads the audit log, retries a dead letter and reads the policy', async () => {
     const worker = await arrangeDeadLetter();
     const admin = await createUser(t, { roles: ['admin'], displayName: 'Ada Admin' });
-    const context = await newContext(browser, t.baseUrl);
-    const page = await context.newPage();
-    await signInInBrowser(page, admin);
+    const { context, page } = await signedInPage(browser, t.baseUrl, admin);
 
     // Users and roles: create an account with a role; the one-time link is shown to hand over.
     await page
@@ -188,9 +185,7 @@ describe('administration', () => {
 
   it('a responder sees no Admin link and is told the admin pages are not allowed', async () => {
     const responder = await createUser(t, { roles: ['responder'] });
-    const context = await newContext(browser, t.baseUrl);
-    const page = await context.newPage();
-    await signInInBrowser(page, responder);
+    const { context, page } = await signedInPage(browser, t.baseUrl, responder);
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Policy' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Admin' }).count()).toBe(0);

@@ -13,6 +13,7 @@ import {
   newContext,
   openBrowserSuite,
   requestsToOtherHosts,
+  signedInPage,
   signInInBrowser,
 } from '../helpers/browser.ts';
 import { recordDeterminations } from '../helpers/breach.ts';
@@ -157,9 +158,11 @@ describe('the legal role works the breach from the panel', () => {
     expect(dialogs).toEqual([]);
 
     // A responder on the incident sees the clocks and none of the forms.
-    const responderContext = await newContext(browser, t.baseUrl);
-    const responderPage = await responderContext.newPage();
-    await signInInBrowser(responderPage, responder);
+    const { context: responderContext, page: responderPage } = await signedInPage(
+      browser,
+      t.baseUrl,
+      responder,
+    );
     await responderPage.goto(`${t.baseUrl}/app/incidents/${key}`);
     const theirs = responderPage.getByTestId('breach-panel');
     await theirs.getByTestId('breach-restricted').waitFor();

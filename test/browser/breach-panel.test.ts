@@ -10,10 +10,9 @@ import {
   accessibilityViolations,
   type BrowserApp,
   closeBrowserSuite,
-  newContext,
   openBrowserSuite,
   requestsToOtherHosts,
-  signInInBrowser,
+  signedInPage,
 } from '../helpers/browser.ts';
 
 let t: BrowserApp;
@@ -35,9 +34,7 @@ describe('the breach panel, the register and the legal dashboard', () => {
     });
     const key = created.json().key as string;
 
-    const context = await newContext(browser, t.baseUrl);
-    const page = await context.newPage();
-    await signInInBrowser(page, responder);
+    const { context, page } = await signedInPage(browser, t.baseUrl, responder);
     await page.goto(`${t.baseUrl}/app/incidents/${key}`);
     const panel = page.getByTestId('breach-panel');
     await panel.getByText('No personal-data breach is recorded').waitFor();
@@ -62,9 +59,11 @@ describe('the breach panel, the register and the legal dashboard', () => {
     await panel.getByTestId('countdown').first().waitFor();
     expect(await page.content()).not.toContain(REASON);
 
-    const legalContext = await newContext(browser, t.baseUrl);
-    const legalPage = await legalContext.newPage();
-    await signInInBrowser(legalPage, legal);
+    const { context: legalContext, page: legalPage } = await signedInPage(
+      browser,
+      t.baseUrl,
+      legal,
+    );
     // The dashboard: the stage due, soonest first.
     const clocks = legalPage.getByTestId('breach-clocks-list');
     await clocks.getByText('gdpr.authority').waitFor();

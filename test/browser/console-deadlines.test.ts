@@ -7,11 +7,10 @@ import {
   accessibilityViolations,
   type BrowserApp,
   closeBrowserSuite,
-  newContext,
   openBrowserSuite,
   requestsToOtherHosts,
   screenshot,
-  signInInBrowser,
+  signedInPage,
 } from '../helpers/browser.ts';
 import { EMERGENCY } from '../helpers/reproduce.ts';
 
@@ -38,9 +37,7 @@ describe('the deadlines view', () => {
     expect(created.statusCode, created.body).toBe(201);
     const key = created.json().key as string;
 
-    const context = await newContext(browser, t.baseUrl);
-    const page = await context.newPage();
-    await signInInBrowser(page, lead);
+    const { context, page } = await signedInPage(browser, t.baseUrl, lead);
     await page.getByRole('link', { name: 'Deadlines', exact: true }).click();
     const due = page.getByTestId('deadlines-due_soon');
     await due.getByRole('link', { name: key }).first().waitFor();

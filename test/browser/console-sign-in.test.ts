@@ -13,6 +13,7 @@ import {
   PHONE,
   requestsToOtherHosts,
   screenshot,
+  signedInPage,
   signInInBrowser,
 } from '../helpers/browser.ts';
 
@@ -75,9 +76,7 @@ describe('signing in to the console', () => {
 
   it('sends an expired session to sign-in and back to the page it was on', async () => {
     const user = await createUser(t, { roles: ['responder'] });
-    const context = await newContext(browser, t.baseUrl);
-    const page = await context.newPage();
-    await signInInBrowser(page, user);
+    const { context, page } = await signedInPage(browser, t.baseUrl, user);
     await page.getByRole('link', { name: 'Deadlines' }).click();
     await page.getByRole('heading', { name: 'Deadlines' }).waitFor();
 
@@ -101,9 +100,7 @@ describe('signing in to the console', () => {
 
   it('shows a usable dashboard on a 375 px phone', async () => {
     const user = await createUser(t, { roles: ['responder'] });
-    const context = await newContext(browser, t.baseUrl, PHONE);
-    const page = await context.newPage();
-    await signInInBrowser(page, user);
+    const { context, page } = await signedInPage(browser, t.baseUrl, user, PHONE);
     await page.getByRole('heading', { name: 'Open incidents' }).waitFor();
     // Nothing wider than the screen: no sideways scrolling to reach the content.
     const width = Number(await page.evaluate('document.documentElement.scrollWidth'));

@@ -10,11 +10,10 @@ import {
   accessibilityViolations,
   type BrowserApp,
   closeBrowserSuite,
-  newContext,
   openBrowserSuite,
   requestsToOtherHosts,
   screenshot,
-  signInInBrowser,
+  signedInPage,
 } from '../helpers/browser.ts';
 import { submitReport } from '../helpers/reports.ts';
 import { EMERGENCY } from '../helpers/reproduce.ts';
@@ -92,9 +91,7 @@ describe('the incident page’s actions', () => {
     const key = await containedCritical(api, 'Customer export leaks other tenants');
     const report = await submitReport(t, 'I can download other customers’ exports');
 
-    const context = await newContext(browser, t.baseUrl);
-    const page = await context.newPage();
-    await signInInBrowser(page, lead);
+    const { context, page } = await signedInPage(browser, t.baseUrl, lead);
     await page.goto(`/app/incidents/${key}`);
     await page.getByTestId('live-state').filter({ hasText: 'Live' }).waitFor();
     const banner = page.getByTestId('line-banner');
@@ -188,9 +185,7 @@ describe('the incident page’s actions', () => {
     const api = await signIn(t, lead.email, lead.password);
     const key = await containedCritical(api, 'Admin panel reachable without sign-in');
 
-    const context = await newContext(browser, t.baseUrl);
-    const page = await context.newPage();
-    await signInInBrowser(page, lead);
+    const { context, page } = await signedInPage(browser, t.baseUrl, lead);
     await page.goto('/app/');
     await page
       .getByRole('link', { name: new RegExp(key) })

@@ -10,11 +10,10 @@ import {
   accessibilityViolations,
   type BrowserApp,
   closeBrowserSuite,
-  newContext,
   openBrowserSuite,
   requestsToOtherHosts,
   screenshot,
-  signInInBrowser,
+  signedInPage,
 } from '../helpers/browser.ts';
 
 let t: BrowserApp;
@@ -25,10 +24,8 @@ beforeAll(async () => ({ t, browser } = await openBrowserSuite()));
 afterAll(() => closeBrowserSuite({ t, browser }));
 
 async function signedIn(user: { email: string; password: string }): Promise<Page> {
-  const context = await newContext(browser, t.baseUrl);
+  const { context, page } = await signedInPage(browser, t.baseUrl, user);
   contexts.push(context);
-  const page = await context.newPage();
-  await signInInBrowser(page, user);
   return page;
 }
 

@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, signIn } from '../helpers/auth.ts';
 import {
   launchBrowser,
-  newContext,
   requestsToOtherHosts,
-  signInInBrowser,
+  signedInPage,
   startBrowserApp,
   type BrowserApp,
 } from '../helpers/browser.ts';
@@ -39,9 +38,7 @@ describe('the console across two instances', () => {
     async () => {
       const viewer = await createUser(a, { roles: ['viewer'], displayName: 'Val Viewer' });
       const lead = await createUser(a, { roles: ['security_lead'] });
-      const context = await newContext(browser, b.baseUrl);
-      const page = await context.newPage();
-      await signInInBrowser(page, viewer);
+      const { context, page } = await signedInPage(browser, b.baseUrl, viewer);
       await page.getByTestId('live-state').getByText('Live').waitFor();
       await expect.poll(() => page.getByTestId('line-banner').textContent()).toMatch(/running/);
       // A mark that a reload would wipe out.

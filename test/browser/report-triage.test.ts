@@ -16,6 +16,7 @@ import {
   PHONE,
   requestsToOtherHosts,
   screenshot,
+  signedInPage,
   signInInBrowser,
 } from '../helpers/browser.ts';
 
@@ -245,9 +246,7 @@ describe('report triage in the console', () => {
     const key = sent.json().key as string;
 
     const user = await createUser(t, { roles: ['viewer'] });
-    const context = await newContext(browser, t.baseUrl, PHONE);
-    const page = await context.newPage();
-    await signInInBrowser(page, user);
+    const { context, page } = await signedInPage(browser, t.baseUrl, user, PHONE);
     // A shared link to a filtered view opens that view; on a phone the filters fold away.
     await page.goto('/app/reports?status=received&q=overdue');
     const row = page.getByTestId(`report-row-${key}`);

@@ -119,6 +119,19 @@ export async function signInInBrowser(
   await page.getByRole('link', { name: 'Stopline' }).waitFor();
 }
 
+/** A new browser context (DESKTOP unless told) with a page signed in as `user`. */
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  user: { email: string; password: string },
+  viewport = DESKTOP,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newContext(browser, baseUrl, viewport);
+  const page = await context.newPage();
+  await signInInBrowser(page, user);
+  return { context, page };
+}
+
 /** axe-core's serious and critical violations on the page as it is now. */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page })

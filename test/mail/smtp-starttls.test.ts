@@ -2,46 +2,23 @@
 // TLS and trusts only that certificate (self-signed, made here with openssl) delivers its report
 // encrypted; the certificate and key go together in the configuration.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ConfigError, loadConfig } from '../../src/server/config.ts';
+import { selfSignedCertificate } from '../helpers/certificates.ts';
 import { buildMessage, TestDns } from '../helpers/mail.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const SECURITY = 'security@stopline.test';
+const cert = selfSignedCertificate({ ipSan: true });
+const { certFile, keyFile } = cert;
 const dir = mkdtempSync(join(tmpdir(), 'smtp-tls-'));
-const certFile = join(dir, 'cert.pem');
-const keyFile = join(dir, 'key.pem');
 let t: TestApp;
 let port: number;
 
 beforeAll(async () => {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
   t = await createTestApp({
     env: {
       STOPLINE_SECURITY_EMAIL: SECURITY,
@@ -75,7 +52,7 @@ describe('STARTTLS on the inbound listener', () => {
       text: 'The session cookie lacks Secure.',
       messageId: '<tls-1@reporter.test>',
     });
-    const sender = client({ ca: readFileSync(certFile, 'utf8') });
+    const sender = client({ ca: cert.pem });
     try {
       const info = await sender.sendMail({
         envelope: { from: 'alice@reporter.test', to: [SECURITY] },
@@ -95,29 +72,8 @@ describe('STARTTLS on the inbound listener', () => {
 
   it('a sender that does not trust the certificate cannot complete the handshake, and nothing is stored', async () => {
     const before = await t.container.db.selectFrom('inbound_mail').select('id').execute();
-    const other = mkdtempSync(join(tmpdir(), 'smtp-tls-other-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        join(other, 'k.pem'),
-        '-out',
-        join(other, 'c.pem'),
-        '-days',
-        '2',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore' },
-    );
-    const sender = client({ ca: readFileSync(join(other, 'c.pem'), 'utf8') });
+    const other = selfSignedCertificate();
+    const sender = client({ ca: other.pem });
     try {
       await expect(
         sender.sendMail({

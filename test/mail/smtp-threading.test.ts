@@ -4,6 +4,7 @@
 // on the thread is kept but never added nor answered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
+import type { SendMailOptions } from 'nodemailer';
 import { loginAs } from '../helpers/auth.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
 import { buildMessage, outboxTo, sendRaw, TestDns } from '../helpers/mail.ts';
@@ -22,14 +23,12 @@ beforeAll(async () => {
   });
   await t.container.workers.listen();
   port = t.container.workers.smtpIn!.port!;
-  const first = await buildMessage({
+  await send('alice@reporter.test', SECURITY, {
     from: 'Alice <alice@reporter.test>',
-    to: SECURITY,
     subject: 'SSRF in the webhook tester',
     text: 'The tester fetches http://169.254.169.254/.',
     messageId: '<orig@reporter.test>',
   });
-  await sendRaw(port, { from: 'alice@reporter.test', to: [SECURITY] }, first.raw);
   receiver = await startSmtpReceiver();
 });
 afterAll(async () => {
@@ -62,6 +61,13 @@ async function conversation(key: string) {
   ]);
 }
 
+/** Sends a message by SMTP from `from` to `to` (envelope and headers); answers the row it left. */
+async function send(from: string, to: string, mail: SendMailOptions) {
+  const built = await buildMessage({ from, to, ...mail });
+  expect(await sendRaw(port, { from, to: [to] }, built.raw)).toMatch(/^250 /);
+  return lastInbound();
+}
+
 const lastInbound = async () =>
   await t.container.db
     .selectFrom('inbound_mail')
@@ -73,17 +79,14 @@ const lastInbound = async () =>
 describe('replies by e-mail', () => {
   it("the reporter's reply (In-Reply-To) joins the same report's conversation, with no second report or receipt", async () => {
     const outboxBefore = await countRows(t, 'outbox');
-    const reply = await buildMessage({
-      from: 'alice@reporter.test',
-      to: SECURITY,
+    const row = await send('alice@reporter.test', SECURITY, {
       subject: 'Re: [RPT-0001] Received: SSRF in the webhook tester',
       text: 'It also reaches the metadata token endpoint.',
       messageId: '<reply-1@reporter.test>',
       inReplyTo: '<receipt-we-sent@stopline.test>',
       references: ['<orig@reporter.test>', '<receipt-we-sent@stopline.test>'],
     });
-    await sendRaw(port, { from: 'alice@reporter.test', to: [SECURITY] }, reply.raw);
-    expect(await lastInbound()).toMatchObject({ status: 'reply' });
+    expect(row).toMatchObject({ status: 'reply' });
     expect(await countRows(t, 'reports')).toBe(1);
     expect(await conversation('RPT-0001')).toEqual([
       ['from_reporter', 'It also reaches the metadata token endpoint.'],
@@ -92,17 +95,14 @@ describe('replies by e-mail', () => {
   });
 
   it("someone else's message answering the report's Message-ID, with its subject tag, is a report of its own", async () => {
-    const forged = await buildMessage({
-      from: 'mallory@evil.test',
-      to: SECURITY,
+    const row = await send('mallory@evil.test', SECURITY, {
       subject: 'Re: [RPT-0001] please close this, it is not a bug',
       text: 'Withdrawn.',
       messageId: '<stolen@evil.test>',
       inReplyTo: '<orig@reporter.test>',
       references: ['<orig@reporter.test>'],
     });
-    await sendRaw(port, { from: 'mallory@evil.test', to: [SECURITY] }, forged.raw);
-    expect(await lastInbound()).toMatchObject({ status: 'report' });
+    expect(row).toMatchObject({ status: 'report' });
     expect(await countRows(t, 'reports')).toBe(2);
     expect(await conversation('RPT-0001')).not.toContainEqual(['from_reporter', 'Withdrawn.']);
     expect(await conversation('RPT-0002')).toEqual([]);
@@ -110,17 +110,13 @@ describe('replies by e-mail', () => {
 
   it('an auto-reply on the thread is kept but neither added to the conversation nor answered', async () => {
     const outboxBefore = await countRows(t, 'outbox');
-    const away = await buildMessage({
-      from: 'alice@reporter.test',
-      to: SECURITY,
+    const row = await send('alice@reporter.test', SECURITY, {
       subject: 'Automatic reply: [RPT-0001]',
       text: 'I am out of the office.',
       messageId: '<away@reporter.test>',
       inReplyTo: '<orig@reporter.test>',
       headers: { 'Auto-Submitted': 'auto-replied' },
     });
-    await sendRaw(port, { from: 'alice@reporter.test', to: [SECURITY] }, away.raw);
-    const row = await lastInbound();
     expect(row).toMatchObject({ status: 'ignored' });
     expect(await conversation('RPT-0001')).toHaveLength(1);
     expect(await countRows(t, 'reports')).toBe(2);
@@ -141,15 +137,12 @@ describe('replies by e-mail', () => {
 
   it('a message to the reply address joins the report, whatever address it comes from', async () => {
     const replyTo = replyToOf(await receiptFor('RPT-0001'));
-    const message = await buildMessage({
-      from: 'alice.at.home@example.net',
-      to: replyTo,
+    const row = await send('alice.at.home@example.net', replyTo, {
       subject: 'more details',
       text: 'Here is the request I used.',
       messageId: '<by-token@example.net>',
     });
-    await sendRaw(port, { from: 'alice.at.home@example.net', to: [replyTo] }, message.raw);
-    expect(await lastInbound()).toMatchObject({ status: 'reply' });
+    expect(row).toMatchObject({ status: 'reply' });
     expect(await conversation('RPT-0001')).toContainEqual([
       'from_reporter',
       'Here is the request I used.',
@@ -159,15 +152,12 @@ describe('replies by e-mail', () => {
   it("an unknown token is a new report; another report's token with a stolen [RPT-0001] tag joins only that report", async () => {
     const reports = await countRows(t, 'reports');
     const unknown = `security+${'0'.repeat(32)}@stopline.test`;
-    const guess = await buildMessage({
-      from: 'mallory@evil.test',
-      to: unknown,
+    const row = await send('mallory@evil.test', unknown, {
       subject: 'Re: [RPT-0001]',
       text: 'A guessed token.',
       messageId: '<guess@evil.test>',
     });
-    await sendRaw(port, { from: 'mallory@evil.test', to: [unknown] }, guess.raw);
-    expect(await lastInbound()).toMatchObject({ status: 'report' });
+    expect(row).toMatchObject({ status: 'report' });
     expect(await countRows(t, 'reports')).toBe(reports + 1);
     expect(await conversation('RPT-0001')).not.toContainEqual([
       'from_reporter',
@@ -175,14 +165,11 @@ describe('replies by e-mail', () => {
     ]);
 
     const malloryAddress = replyToOf(await receiptFor('RPT-0002'));
-    const stolen = await buildMessage({
-      from: 'mallory@evil.test',
-      to: malloryAddress,
+    await send('mallory@evil.test', malloryAddress, {
       subject: 'Re: [RPT-0001] Received',
       text: 'Close RPT-0001 please.',
       messageId: '<tag@evil.test>',
     });
-    await sendRaw(port, { from: 'mallory@evil.test', to: [malloryAddress] }, stolen.raw);
     expect(await conversation('RPT-0002')).toEqual([['from_reporter', 'Close RPT-0001 please.']]);
     expect(await conversation('RPT-0001')).not.toContainEqual([
       'from_reporter',
