@@ -37,6 +37,29 @@ describe('configuration', () => {
       { STOPLINE_SHUTDOWN_GRACE_SECONDS: '-1' },
       /^STOPLINE_SHUTDOWN_GRACE_SECONDS: must be 0 or more/,
     ],
+    [
+      { STOPLINE_IMAP_HOST: 'imap.example.org', STOPLINE_IMAP_USER: 'security' },
+      /^STOPLINE_SECURITY_EMAIL: must be set when STOPLINE_IMAP_HOST is set/,
+    ],
+    [
+      {
+        STOPLINE_IMAP_HOST: 'imap.example.org',
+        STOPLINE_SECURITY_EMAIL: 'security@example.org',
+        STOPLINE_IMAP_USER: 'security',
+      },
+      /^STOPLINE_IMAP_PASSWORD: must be set when STOPLINE_IMAP_HOST is set/,
+    ],
+    [
+      {
+        STOPLINE_IMAP_HOST: 'imap.example.org',
+        STOPLINE_SECURITY_EMAIL: 'security@example.org',
+        STOPLINE_IMAP_USER: 'security',
+        STOPLINE_IMAP_PASSWORD: 'imap-pw-Quokka-7781',
+        STOPLINE_IMAP_SECURITY: 'none',
+      },
+      /^STOPLINE_IMAP_SECURITY: none would send STOPLINE_IMAP_PASSWORD unencrypted; use tls or starttls, or set STOPLINE_IMAP_ALLOW_PLAINTEXT_AUTH=true to accept that \(got "none"\)$/,
+    ],
+    [{ STOPLINE_IMAP_AFTER: 'delete' }, /^STOPLINE_IMAP_AFTER: must be move, flag or keep/],
   ])('refuses %j with a message naming the key', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

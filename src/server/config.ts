@@ -203,6 +203,48 @@ export const CONFIG_KEYS = {
     help: 'Largest inbound message, in bytes; larger ones are refused during the SMTP dialogue with 552',
     default: '26214400',
   },
+  imapHost: {
+    env: 'STOPLINE_IMAP_HOST',
+    help: 'IMAP server of a mailbox to read reports from (with the user and password); unset: no IMAP polling',
+    default: '(unset: no IMAP polling)',
+  },
+  imapPort: { env: 'STOPLINE_IMAP_PORT', help: 'IMAP server port', default: '993' },
+  imapSecurity: {
+    env: 'STOPLINE_IMAP_SECURITY',
+    help: 'tls (TLS from the start, usually port 993), starttls (upgrade required) or none',
+    default: 'tls',
+  },
+  imapAllowPlaintextAuth: {
+    env: 'STOPLINE_IMAP_ALLOW_PLAINTEXT_AUTH',
+    help: 'true: allow STOPLINE_IMAP_SECURITY=none, which sends the password unencrypted (refused otherwise)',
+    default: 'false',
+  },
+  imapUser: { env: 'STOPLINE_IMAP_USER', help: 'IMAP user name', default: '(unset)' },
+  imapPassword: {
+    env: 'STOPLINE_IMAP_PASSWORD',
+    help: 'IMAP password (never logged)',
+    default: '(unset)',
+  },
+  imapMailbox: {
+    env: 'STOPLINE_IMAP_MAILBOX',
+    help: 'Mailbox (folder) reports arrive in',
+    default: 'INBOX',
+  },
+  imapAfter: {
+    env: 'STOPLINE_IMAP_AFTER',
+    help: 'What is done to a message once stored: move (to STOPLINE_IMAP_MOVE_TO), flag (marked \\Seen) or keep (left as it is; UIDs say what was read)',
+    default: 'move',
+  },
+  imapMoveTo: {
+    env: 'STOPLINE_IMAP_MOVE_TO',
+    help: 'Folder stored messages are moved to with STOPLINE_IMAP_AFTER=move (made if missing)',
+    default: 'Stopline',
+  },
+  imapPollSeconds: {
+    env: 'STOPLINE_IMAP_POLL_SECONDS',
+    help: 'How often the mailbox is looked at besides IDLE (new mail is read as it arrives); the lease on the mailbox runs three times this long',
+    default: '60',
+  },
   smtpHost: {
     env: 'STOPLINE_SMTP_HOST',
     help: 'SMTP server for outgoing e-mail; unset: e-mail notices wait in the outbox',
@@ -370,6 +412,20 @@ export const ConfigSchema = z
       .min(1024, 'must be at least 1024 bytes')
       .max(200 * 1024 * 1024, 'must be at most 200 MiB')
       .default(25 * 1024 * 1024),
+    imapHost: z.string().min(1, 'must not be empty').optional(),
+    imapPort: port.default(993),
+    imapSecurity: z
+      .enum(['tls', 'starttls', 'none'], { error: 'must be tls, starttls or none' })
+      .default('tls'),
+    imapAllowPlaintextAuth: flag,
+    imapUser: z.string().min(1, 'must not be empty').optional(),
+    imapPassword: z.string().min(1, 'must not be empty').optional(),
+    imapMailbox: z.string().min(1, 'must not be empty').default('INBOX'),
+    imapAfter: z
+      .enum(['move', 'flag', 'keep'], { error: 'must be move, flag or keep' })
+      .default('move'),
+    imapMoveTo: z.string().min(1, 'must not be empty').default('Stopline'),
+    imapPollSeconds: positiveInt.max(3600, 'must be at most 3600').default(60),
     smtpHost: z.string().min(1, 'must not be empty').optional(),
     smtpPort: port.default(587),
     smtpSecurity: z
@@ -439,6 +495,26 @@ export const ConfigSchema = z
         message:
           'must be set when STOPLINE_SMTP_IN_PORT is set (it is the address reports are sent to)',
       });
+    if (config.imapHost && !config.securityEmail)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['securityEmail'],
+        message:
+          'must be set when STOPLINE_IMAP_HOST is set (it is the address reports are sent to)',
+      });
+    if (config.imapHost && (!config.imapUser || !config.imapPassword))
+      ctx.addIssue({
+        code: 'custom',
+        path: [config.imapUser ? 'imapPassword' : 'imapUser'],
+        message: 'must be set when STOPLINE_IMAP_HOST is set',
+      });
+    if (config.imapHost && config.imapSecurity === 'none' && !config.imapAllowPlaintextAuth)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['imapSecurity'],
+        message:
+          'none would send STOPLINE_IMAP_PASSWORD unencrypted; use tls or starttls, or set STOPLINE_IMAP_ALLOW_PLAINTEXT_AUTH=true to accept that',
+      });
     if (Boolean(config.smtpInTlsCert) !== Boolean(config.smtpInTlsKey))
       ctx.addIssue({
         code: 'custom',
@@ -497,7 +573,7 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Keys whose values an error message never repeats. */
-const SECRET_KEYS = new Set(['smtpPassword', 'oidcClientSecret', 'secretKey']);
+const SECRET_KEYS = new Set(['smtpPassword', 'imapPassword', 'oidcClientSecret', 'secretKey']);
 
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string;

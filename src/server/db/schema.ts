@@ -857,7 +857,21 @@ export interface AlertsTable {
   version: number;
 }
 
+/** A mailbox read by IMAP: where reading got to, and which instance holds it (a lease). */
+export interface MailImapMailboxesTable {
+  /** user@host:port/mailbox */
+  mailbox: string;
+  uid_validity: number | null;
+  /** The last UID stored (0: none yet); valid for uid_validity only. */
+  last_uid: Generated<number>;
+  /** The instance reading it, until held_until; null: no one. */
+  holder: string | null;
+  held_until: number | null;
+  updated_at: number;
+}
+
 export interface Database {
+  mail_imap_mailboxes: MailImapMailboxesTable;
   mail_team_keys: MailTeamKeysTable;
   mail_sender_keys: MailSenderKeysTable;
   mail_reply_tokens: MailReplyTokensTable;

@@ -3,7 +3,8 @@
 // wakes the outbox worker), housekeeping sweeps expired credentials and breach contact lists past retention. `serve` starts them once the
 // server listens and stops them after the last request; tests drive them directly (tick,
 // deliverDue, subscribe) without starting the loops. The inbound SMTP listener (when
-// STOPLINE_SMTP_IN_PORT is set) starts with `listen`.
+// STOPLINE_SMTP_IN_PORT is set) starts with `listen`; the IMAP poller (when STOPLINE_IMAP_HOST is
+// set) with `start`.
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db, Dialect } from '../db/schema.ts';
@@ -12,6 +13,7 @@ import type { BreachModule } from '../domain/breach/index.ts';
 import type { ClocksModule } from '../domain/clocks/index.ts';
 import type { LiveModule } from '../domain/live/index.ts';
 import type { MailModule } from '../domain/mail/index.ts';
+import { ImapPoller } from '../integrations/imap-poller.ts';
 import { SmtpListener } from '../integrations/smtp-listener.ts';
 import type { NotificationsModule } from '../domain/notifications/index.ts';
 import type { HttpPoster } from '../integrations/outbound-http.ts';
@@ -41,6 +43,15 @@ export interface WorkersPorts {
     | 'smtpInTlsCert'
     | 'smtpInTlsKey'
     | 'securityEmail'
+    | 'imapHost'
+    | 'imapPort'
+    | 'imapSecurity'
+    | 'imapUser'
+    | 'imapPassword'
+    | 'imapMailbox'
+    | 'imapAfter'
+    | 'imapMoveTo'
+    | 'imapPollSeconds'
   >;
   /** Unset when no SMTP server is configured: e-mail then waits in the outbox. */
   mailer: Mailer | null;
@@ -49,7 +60,15 @@ export interface WorkersPorts {
   live: Pick<LiveModule, 'noticesAt' | 'noticesAfter' | 'latestPosition'>;
   notifications: Pick<NotificationsModule, 'findEndpoint'>;
   accounts: Pick<AccountsModule, 'sweepExpired'>;
-  mail: Pick<MailModule, 'receiveMessage' | 'encryptFor'>;
+  mail: Pick<
+    MailModule,
+    | 'receiveMessage'
+    | 'encryptFor'
+    | 'claimMailbox'
+    | 'releaseMailbox'
+    | 'findMailboxCursor'
+    | 'advanceMailboxCursor'
+  >;
   /** Breach contact lists past the policy's retention are deleted. */
   breach: Pick<BreachModule, 'sweepContacts'>;
 }
@@ -107,6 +126,27 @@ export function createWorkers(ports: WorkersPorts) {
           },
         })
       : null;
+  const imap =
+    config.imapHost && config.imapUser && config.imapPassword && config.securityEmail
+      ? new ImapPoller({
+          logger,
+          mailboxes: ports.mail,
+          receive: (raw, envelope) => ports.mail.receiveMessage(raw, envelope),
+          settings: {
+            host: config.imapHost,
+            port: config.imapPort,
+            security: config.imapSecurity,
+            user: config.imapUser,
+            password: config.imapPassword,
+            mailbox: config.imapMailbox,
+            after: config.imapAfter,
+            moveTo: config.imapMoveTo,
+            pollMs: config.imapPollSeconds * 1000,
+            leaseMs: 3 * config.imapPollSeconds * 1000,
+            maxBytes: config.smtpInMaxBytes,
+          },
+        })
+      : null;
   let housekeeping: NodeJS.Timeout | null = null;
 
   /** Expired sessions, sign-in flows, links and counters are deleted (see accounts), and breach
@@ -132,6 +172,7 @@ export function createWorkers(ports: WorkersPorts) {
     if (housekeeping) clearInterval(housekeeping);
     housekeeping = null;
     await smtpIn?.close();
+    await imap?.stop();
     await outbox.stop();
     await scheduler.stop();
   }
@@ -145,14 +186,17 @@ export function createWorkers(ports: WorkersPorts) {
     scheduler,
     /** The inbound SMTP listener, or null when STOPLINE_SMTP_IN_PORT is unset. */
     smtpIn,
+    /** The IMAP poller, or null when STOPLINE_IMAP_HOST is unset; tests call pollOnce(). */
+    imap,
     /** `serve`, before the workers start: the inbound SMTP listener, when configured. */
     async listen(): Promise<void> {
       await smtpIn?.listen();
     },
-    /** `serve`, once the server listens: deliver, fire deadlines, sweep hourly. */
+    /** `serve`, once the server listens: deliver, fire deadlines, read the mailbox, sweep hourly. */
     start(): void {
       outbox.start();
       scheduler.start();
+      imap?.start();
       housekeeping ??= startHousekeeping();
     },
     stop,

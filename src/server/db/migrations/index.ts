@@ -23,6 +23,7 @@ import * as statusSubscribers from './2026-12-03-0045-status-subscribers.ts';
 import * as mailOpenPgp from './2026-12-03-0050-mail-openpgp.ts';
 import * as postmortemReview from './2026-12-03-0055-postmortem-review.ts';
 import * as alerts from './2026-12-04-0080-alerts.ts';
+import * as mailImap from './2026-12-04-0081-mail-imap.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-03-0050-mail-openpgp': mailOpenPgp,
   '2026-12-03-0055-postmortem-review': postmortemReview,
   '2026-12-04-0080-alerts': alerts,
+  '2026-12-04-0081-mail-imap': mailImap,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -1,6 +1,7 @@
 // The mail subject's public surface: security reports by e-mail. Inbound messages are stored raw,
 // authenticated, opened (OpenPGP) and filed as reports through the reports subject
 // (docs/email-intake.md); the team's OpenPGP key is kept and published here.
+import { createMailboxService } from './mailbox-service.ts';
 import { createMailService, type MailDeps } from './message-service.ts';
 import { createRawMessageStore } from './raw-message-store.ts';
 import { createTeamKeyService, type MailSealer } from './team-key-service.ts';
@@ -23,6 +24,7 @@ export function createMailModule({ dataDir, sealer, ...ports }: MailPorts) {
   });
   return {
     ...createMailService({ ...ports, raw: createRawMessageStore(dataDir), teamKeys }),
+    ...createMailboxService({ db: ports.db, clock: ports.clock }),
     findPublishedKey: teamKeys.findPublishedKey,
     findWkdKey: teamKeys.findWkdKey,
     importTeamKey: teamKeys.importTeamKey,
@@ -39,6 +41,8 @@ export type {
 } from './message-service.ts';
 export type { MailAuthentication, MailVia } from './message-events.ts';
 export type { InboundMailRecord } from './message-repository.ts';
+export type { MailboxCursor } from './mailbox-repository.ts';
+export type { MailboxService } from './mailbox-service.ts';
 export type { MailPgp, MailPgpVerdict, PgpKeyFacts, SignatureVerdict } from './pgp-content.ts';
 export type { MailSealer } from './team-key-service.ts';
 export { wkdHash } from './key-rules.ts';

@@ -107,6 +107,19 @@ const header = (mail: ParsedMail, name: string): string | undefined => {
 
 const firstFrom = (from: AddressObject | undefined) => from?.value[0];
 
+/** The addresses a message was delivered to by its headers (Delivered-To, X-Original-To, To, Cc). */
+const headerRecipients = (mail: ParsedMail): string[] => {
+  const delivered = ['delivered-to', 'x-original-to'].flatMap((name) => {
+    const value = mail.headers.get(name);
+    const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    return values.map((v) => (typeof v === 'string' ? v : '')).filter((v) => v !== '');
+  });
+  const listed = [mail.to, mail.cc]
+    .flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? a : [a]))
+    .flatMap((a) => a.value.map((v) => v.address ?? ''));
+  return [...delivered, ...listed].map((a) => a.trim()).filter((a) => a.includes('@'));
+};
+
 const filesOf = (files: MailFile[]) =>
   files.map((a) => ({
     name: (a.filename ?? 'attachment').slice(0, 255),
@@ -238,7 +251,9 @@ export function createMailService(deps: MailDeps) {
       }
     }
     const opened = await open(progress, parsed, raw, from?.address ?? null);
-    const token = deps.address ? rules.replyTokenOf(deps.address, envelope.rcptTo) : null;
+    // A mailbox read by IMAP has no envelope: its recipients are those the headers name.
+    const recipients = envelope.via === 'imap' ? headerRecipients(parsed) : envelope.rcptTo;
+    const token = deps.address ? rules.replyTokenOf(deps.address, recipients) : null;
     const tokenReport = token
       ? await findReportOfReplyToken(db, sha256Hex(Buffer.from(token)))
       : undefined;
