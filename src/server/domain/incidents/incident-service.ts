@@ -34,11 +34,12 @@ import type { IncidentState, RuleContext } from './incident-state.ts';
 import { appendToIncident } from './incident-projection.ts';
 import * as repo from './incident-repository.ts';
 import { createIncidentsReader } from './reader-service.ts';
-import { failedExitChecks, type ExitContext, type PostmortemStanding } from './phase-rules.ts';
+import { failedExitChecks, type ExitContext } from './phase-rules.ts';
 import { lineChange, reportsFollowNow } from './line-rules.ts';
 import * as roles from './role-rules.ts';
 import { whoMustAct } from './notice-rules.ts';
 import type { StaffNotice } from '../notifications/index.ts';
+import type { PostmortemCase, PostmortemStanding } from '../learning/index.ts';
 
 export interface IncidentsServiceDeps {
   db: Db;
@@ -56,18 +57,6 @@ export interface IncidentsServiceDeps {
   clocks?: IncidentClockHook;
   /** The post-mortem an incident may need before it closes (learning subject). */
   postmortems?: IncidentPostmortems;
-}
-
-/** An incident as the learning subject weighs whether it needs a post-mortem. */
-export interface PostmortemCase {
-  id: string;
-  key: string;
-  severity: string | null;
-  ownerId: string | null;
-  /** The line stopped for it, even once. */
-  lineStopped: boolean;
-  /** One of its deadlines was breached, even once. */
-  deadlineBreached: boolean;
 }
 
 /** What the incidents subject needs of the learning subject, in the incident's transaction. */

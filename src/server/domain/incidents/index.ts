@@ -15,7 +15,6 @@ export {
   type IncidentClockHook,
   type IncidentNotices,
   type IncidentPostmortems,
-  type PostmortemCase,
   type IncidentReports,
   type IncidentSightOf,
   type IncidentsService,
@@ -36,4 +35,4 @@ export {
 export type { IncidentAudience } from './incident-repository.ts';
 export type { IncidentFlag } from './role-rules.ts';
 export type { IncidentView, VoteView, AssessmentView } from './assessment-rules.ts';
-export type { FailedCheck, PostmortemStanding } from './phase-rules.ts';
+export type { FailedCheck } from './phase-rules.ts';

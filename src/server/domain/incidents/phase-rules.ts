@@ -4,6 +4,7 @@ import { AppError } from '../../errors.ts';
 import type { ExitCheck, ExitCheckId, Phase, Policy } from '../policy/index.ts';
 import { isCritical, phaseIndex, type IncidentState } from './incident-state.ts';
 import { missingRoles } from './role-rules.ts';
+import type { PostmortemStanding } from '../learning/index.ts';
 
 /**
  * Why a phase move (or another step the policy orders) is refused: the exit checks, and the
@@ -20,16 +21,6 @@ export interface FailedCheck {
   /** The exit check's id, when the reason is a failing exit check (the same as `code`). */
   check?: ExitCheckId;
   reason: string;
-}
-
-/**
- * The incident's post-mortem as the exit checks weigh it (the learning subject says): whether the
- * policy requires one and why, and how far it is.
- */
-export interface PostmortemStanding {
-  /** Why the policy requires one ("severity P1", "the line stopped"); empty: not required. */
-  requiredBecause: string[];
-  status: 'none' | 'draft' | 'in_review' | 'approved' | 'skipped';
 }
 
 /** What the exit checks read beside the incident's own state. */

@@ -8,19 +8,24 @@ import { findPostmortemByIncident } from './learning-repository.ts';
 import { addBusinessDays, requiredBecause } from './learning-rules.ts';
 import type { PostmortemStatus } from '../../../shared/domain/learning.ts';
 
-/** An incident as learning weighs it (the incidents subject reads it from its record). */
+/**
+ * An incident as learning weighs whether it needs a post-mortem: the incidents subject reads it
+ * from its record and hands it over (IncidentPostmortems), or answers it (LearningIncidents).
+ */
 export interface PostmortemCase {
   id: string;
   key: string;
   severity: string | null;
   ownerId: string | null;
+  /** The line stopped for it, even once. */
   lineStopped: boolean;
+  /** One of its deadlines was breached, even once. */
   deadlineBreached: boolean;
 }
 
-/** How an incident's post-mortem stands against the policy. */
+/** How an incident's post-mortem stands against the policy (the incidents' exit checks read it). */
 export interface PostmortemStanding {
-  /** Why the policy requires one; empty: it does not. */
+  /** Why the policy requires one ("severity P1", "the line stopped"); empty: it does not. */
   requiredBecause: string[];
   status: PostmortemStatus | 'none';
 }
