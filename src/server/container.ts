@@ -264,6 +264,7 @@ async function assemble(
     notices: {
       confirmSubscription: notifications.confirmSubscription,
       tellStatusSubscribers: notifications.tellStatusSubscribers,
+      tellMaintenanceSubscribers: notifications.tellMaintenanceSubscribers,
     },
     // 256 bits from the server key: unguessable, the same on every instance, never stored.
     subscriberTokens: {
@@ -397,6 +398,7 @@ async function assemble(
     accounts,
     mail,
     breach,
+    status,
   });
   let closed = false;
   return {

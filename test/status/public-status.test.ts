@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SpComponents,
   SpIncidents,
+  SpScheduledMaintenances,
   SpStatusAnswer,
   SpSummary,
 } from '../../src/shared/api/statuspage.ts';
@@ -234,6 +235,43 @@ describe('the Statuspage-compatible JSON', () => {
   });
 });
 
+describe('scheduled maintenance through the Statuspage client', () => {
+  it('statuspage.io reads the scheduled-maintenances answers unchanged, and active.json parses as declared', async () => {
+    const now = t.clock.now();
+    const upcoming = await call('POST', '/api/v1/status/maintenances', comms, {
+      name: 'Billing database upgrade',
+      body: 'Invoices wait an hour.',
+      scheduledFor: new Date(now + 24 * 3_600_000).toISOString(),
+      scheduledUntil: new Date(now + 25 * 3_600_000).toISOString(),
+      componentIds: [ids.billing],
+    });
+    ids.maintenance = upcoming.id;
+    const client = new Statuspage('stopline');
+    client.setApiUrl(baseUrl);
+    const all = await client.api.scheduledMaintenances.getAll();
+    expect(all.page.name).toBe('Acme status');
+    const [listed] = all.scheduled_maintenances;
+    expect(listed).toMatchObject({
+      id: upcoming.id,
+      name: 'Billing database upgrade',
+      status: 'scheduled',
+      impact: 'maintenance',
+      scheduled_for: new Date(now + 24 * 3_600_000).toISOString(),
+      shortlink: `${baseUrl}/status/maintenance/${upcoming.id}`,
+    });
+    expect(listed!.incident_updates[0]!.body).toBe('Invoices wait an hour.');
+    const soon = await client.api.scheduledMaintenances.getUpcoming();
+    expect(soon.scheduled_maintenances.map((m) => m.id)).toEqual([upcoming.id]);
+    const summary = await client.api.getSummary();
+    expect(summary.scheduled_maintenances.map((m) => m.id)).toEqual([upcoming.id]);
+    // The client's getActive() asks for upcoming.json (its Endpoint.ACTIVE_JSON is
+    // 'upcoming.json'); active.json is read directly.
+    const active = await fetch(`${baseUrl}/api/v2/scheduled-maintenances/active.json`);
+    expect(active.headers.get('access-control-allow-origin')).toBe('*');
+    expect(SpScheduledMaintenances.parse(await active.json()).scheduled_maintenances).toEqual([]);
+  });
+});
+
 describe('nothing of an internal incident reaches the public side', () => {
   it('neither the restricted incident’s key, id nor title on the page, the incident page or any JSON', async () => {
     const urls = [
@@ -246,6 +284,10 @@ describe('nothing of an internal incident reaches the public side', () => {
       '/api/v2/incidents/unresolved.json',
       '/status/history.atom',
       '/status/history.rss',
+      '/api/v2/scheduled-maintenances.json',
+      '/api/v2/scheduled-maintenances/upcoming.json',
+      '/api/v2/scheduled-maintenances/active.json',
+      `/status/maintenance/${ids.maintenance}`,
     ];
     for (const url of urls) {
       const res = await t.app.inject({ method: 'GET', url });
@@ -299,5 +341,7 @@ describe('the OpenAPI description', () => {
     expect(paths['/api/v1/status/components/{id}']?.patch).toBeDefined();
     expect(paths['/api/v2/summary.json']?.get?.security).toEqual([]);
     expect(paths['/api/v2/incidents/unresolved.json']?.get).toBeDefined();
+    expect(paths['/api/v2/scheduled-maintenances/active.json']?.get?.security).toEqual([]);
+    expect(paths['/api/v1/status/maintenances/{id}/updates']?.post).toBeDefined();
   });
 });

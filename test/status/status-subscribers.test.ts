@@ -16,9 +16,15 @@ import {
   type HttpReceiver,
   type SmtpReceiver,
 } from '../helpers/delivery.ts';
-import { outboxTo } from '../helpers/mail.ts';
 import { writeEditedPolicy } from '../helpers/policies.ts';
-import { succeeding } from '../helpers/status.ts';
+import {
+  formHeaders,
+  linkIn,
+  ownPageHeaders,
+  recipientsOf,
+  statusSubscriptions,
+  succeeding,
+} from '../helpers/status.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -31,9 +37,8 @@ let second: Headers;
 let api: string;
 let web: string;
 const call = succeeding(() => t);
-const form = { 'content-type': 'application/x-www-form-urlencoded' };
-const ownPage = { ...form, 'sec-fetch-site': 'same-origin' };
-let nextIp = 1;
+const form = formHeaders;
+const ownPage = ownPageHeaders;
 
 beforeAll(async () => {
   // Four-eyes for critical impact only, so a draft can be shown reaching nobody.
@@ -54,54 +59,21 @@ afterAll(async () => {
   await t.close();
 });
 
-/** Delivers everything due now; answers what arrived at the SMTP server meanwhile. */
-async function deliver(): Promise<ParsedMail[]> {
-  const before = smtp.received.length;
-  const worker = outboxTo(t, smtp.port, 'status@example.org');
-  await worker.deliverDue(t.clock.now());
-  await worker.close();
-  return smtp.received.slice(before);
-}
-
-const to = (mail: ParsedMail) =>
-  (Array.isArray(mail.to) ? mail.to : [mail.to]).flatMap((a) => a?.value.map((v) => v.address));
-const linkIn = (mail: ParsedMail, path: string) => {
-  const found = new RegExp(`https?://[^\\s]*${path}\\?token=[A-Za-z0-9_%-]+`).exec(mail.text ?? '');
-  if (!found) throw new Error(`no ${path} link in: ${mail.text}`);
-  return new URL(found[0]);
-};
 const header = (mail: ParsedMail, name: string) =>
   mail.headerLines.find((h) => h.key === name)?.line.replace(/^[^:]+:\s*/, '');
-
-function subscribe(email: string, components: string[] = [], headers: Headers = ownPage) {
-  const body = new URLSearchParams({ email });
-  for (const c of components) body.append('components', c);
-  // Each subscription from its own network, so the per-sender limit is tested on its own.
-  return t.app.inject({
-    method: 'POST',
-    url: '/status/subscribe',
-    headers,
-    payload: body.toString(),
-    remoteAddress: `198.51.100.${nextIp++}`,
-  });
-}
-
-/** Subscribes and confirms through the link in the confirmation e-mail; answers the manage link. */
-async function subscribed(email: string, components: string[] = []): Promise<URL> {
-  expect((await subscribe(email, components)).statusCode).toBe(202);
-  const mail = (await deliver()).find((m) => to(m).includes(email.toLowerCase()))!;
-  const confirm = linkIn(mail, '/status/subscription/confirm');
-  const token = confirm.searchParams.get('token')!;
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/status/subscription/confirm',
-    headers: ownPage,
-    payload: new URLSearchParams({ token }).toString(),
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  const manage = /action="(\/status\/subscription\?token=[^"]+)"/.exec(res.body);
-  return new URL(manage![1]!.replace(/&amp;/g, '&'), 'http://x');
-}
+const { deliver, subscribe, subscribed } = statusSubscriptions(
+  () => t,
+  // The receiver starts in beforeAll: read it when a test runs.
+  {
+    get port() {
+      return smtp.port;
+    },
+    get received() {
+      return smtp.received;
+    },
+  },
+);
+const to = recipientsOf;
 
 async function open(
   name: string,

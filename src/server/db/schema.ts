@@ -577,6 +577,40 @@ export interface StatusSubscribersTable {
   updated_at: number;
 }
 
+/** A scheduled maintenance on the public page, with its window (projection of its stream). */
+export interface StatusMaintenancesTable {
+  id: string;
+  name: string;
+  /** scheduled | in_progress | verifying | completed */
+  status: string;
+  scheduled_for: number;
+  scheduled_until: number;
+  /** The components it takes down (JSON list of ids). */
+  component_ids_json: string;
+  /** Its own notice time before the window; null: the policy's. */
+  notice_before_ms: number | null;
+  /** When the reminder before the window went out; null: not yet (or never). */
+  reminded_at: number | null;
+  started_at: number | null;
+  completed_at: number | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface StatusMaintenanceUpdatesTable {
+  id: string;
+  maintenance_id: string;
+  seq: number;
+  status: string;
+  body: string;
+  display_at: number;
+  /** 1: the scheduler moved it at the window's edge. */
+  automatic: Flag;
+  created_by: string | null;
+  created_at: number;
+}
+
 export interface StatusIncidentComponentsTable {
   incident_id: string;
   component_id: string;
@@ -933,6 +967,8 @@ export interface Database {
   alert_sources: AlertSourcesTable;
   alert_payloads: AlertPayloadsTable;
   alerts: AlertsTable;
+  status_maintenances: StatusMaintenancesTable;
+  status_maintenance_updates: StatusMaintenanceUpdatesTable;
 }
 
 export type Db = Kysely<Database>;

@@ -32,6 +32,7 @@ import { statusDraftRoutes } from './api/status-draft-routes.ts';
 import { alertIntakeRoutes } from './api/alert-intake-routes.ts';
 import { alertRoutes } from './api/alert-routes.ts';
 import { statusRoutes } from './api/status-routes.ts';
+import { statusMaintenanceRoutes } from './api/status-maintenance-routes.ts';
 import { statusSubscriberRoutes } from './api/status-subscriber-routes.ts';
 import { statuspageRoutes } from './api/statuspage-routes.ts';
 import { learningRoutes } from './api/learning-routes.ts';
@@ -155,6 +156,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(statusRoutes, { status: services.status, baseUrl: config.baseUrl });
   await app.register(statusDraftRoutes, { status: services.status, baseUrl: config.baseUrl });
   await app.register(statusSubscriberRoutes, narrowed.statusSubscribers);
+  await app.register(statusMaintenanceRoutes, {
+    ...narrowed.statusMaintenance,
+    baseUrl: config.baseUrl,
+  });
   await app.register(statuspageRoutes, {
     status: services.status,
     baseUrl: config.baseUrl,

@@ -56,6 +56,14 @@ export function routeServices(services: Services) {
         'getPayload',
       ]),
     },
+    statusMaintenance: {
+      status: only(status, [
+        'scheduleMaintenance',
+        'publishMaintenanceUpdate',
+        'getMaintenance',
+        'listMaintenances',
+      ]),
+    },
   };
 }
 

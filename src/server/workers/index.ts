@@ -14,6 +14,7 @@ import type { ClocksModule } from '../domain/clocks/index.ts';
 import type { LiveModule } from '../domain/live/index.ts';
 import type { MailModule } from '../domain/mail/index.ts';
 import { ImapPoller } from '../integrations/imap-poller.ts';
+import type { StatusModule } from '../domain/status/index.ts';
 import { SmtpListener } from '../integrations/smtp-listener.ts';
 import type { NotificationsModule } from '../domain/notifications/index.ts';
 import type { HttpPoster } from '../integrations/outbound-http.ts';
@@ -71,6 +72,8 @@ export interface WorkersPorts {
   >;
   /** Breach contact lists past the policy's retention are deleted. */
   breach: Pick<BreachModule, 'sweepContacts'>;
+  /** Scheduled maintenance moves at its window's edges (by the scheduler). */
+  status: Pick<StatusModule, 'runDueMaintenance'>;
 }
 
 /** Housekeeping runs at start and then this often. */
@@ -107,7 +110,12 @@ export function createWorkers(ports: WorkersPorts) {
       messageIdDomain: new URL(config.baseUrl).hostname,
     },
   });
-  const scheduler = new Scheduler({ deadlines: ports.clocks, clock, logger });
+  const scheduler = new Scheduler({
+    deadlines: ports.clocks,
+    maintenance: ports.status,
+    clock,
+    logger,
+  });
   const smtpIn =
     config.smtpInPort !== undefined && config.securityEmail
       ? new SmtpListener({
@@ -182,7 +190,7 @@ export function createWorkers(ports: WorkersPorts) {
     liveFeed,
     /** Delivers the outbox; tests call deliverDue(now). */
     outbox,
-    /** Fires due deadlines; tests call tick(now). */
+    /** Fires due deadlines and moves scheduled maintenance; tests call tick(now). */
     scheduler,
     /** The inbound SMTP listener, or null when STOPLINE_SMTP_IN_PORT is unset. */
     smtpIn,

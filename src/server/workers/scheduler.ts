@@ -1,4 +1,5 @@
-// The scheduler: fires due deadlines, oldest first. Durable in the database, so a restart loses
+// The scheduler: fires due deadlines, oldest first, then moves scheduled maintenance on the status
+// page at its window's edges (each step recorded once across instances, see the status subject). Durable in the database, so a restart loses
 // nothing and fires everything overdue at once; several instances may run side by side, each
 // row going to whoever claims it (FOR UPDATE SKIP LOCKED on PostgreSQL, compare-and-set on
 // SQLite). A claim not finished within the lease (a crash) lapses and is taken over.
@@ -9,6 +10,8 @@ import type { Logger } from '../logger.ts';
 
 export interface SchedulerOptions {
   deadlines: Pick<DeadlinesService, 'claimDue' | 'fireClaimed'>;
+  /** The status page's scheduled maintenance: reminders and moves due at `now`. */
+  maintenance?: { runDueMaintenance(now: number): Promise<number> };
   clock: Clock;
   logger?: Logger;
   /** This instance's name in claims (default: a random id). */
@@ -33,8 +36,17 @@ export class Scheduler {
     this.workerId = opts.workerId ?? `scheduler-${newId()}`;
   }
 
-  /** Fires everything due at `now`, in order of due time; returns how many were fired. */
+  /**
+   * Fires everything due at `now`, in order of due time, then what scheduled maintenance has due;
+   * returns how many deadlines were fired and maintenances moved.
+   */
   async tick(now: number): Promise<number> {
+    const fired = await this.#fireDeadlines(now);
+    const moved = (await this.#opts.maintenance?.runDueMaintenance(now)) ?? 0;
+    return fired + moved;
+  }
+
+  async #fireDeadlines(now: number): Promise<number> {
     const { deadlines } = this.#opts;
     const batch = this.#opts.batchSize ?? 200;
     const lease = this.#opts.leaseMs ?? 60_000;

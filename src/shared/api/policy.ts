@@ -219,6 +219,8 @@ export const PolicyResponse = z.object({
       /** Shown to whoever writes for customers, in the policy's own words. */
       reminders: z.array(z.string()),
     }),
+    /** Subscribers hear of a scheduled maintenance this long before its window opens. */
+    maintenance: z.object({ noticeBefore: DurationJson }),
   }),
   /** Who is told beyond the people a change names: staff roles, by account role id. */
   notices: z.object({

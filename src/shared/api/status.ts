@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   COMPONENT_STATUSES,
   INCIDENT_IMPACTS,
+  MAINTENANCE_STATUSES,
   PUBLIC_INCIDENT_STATUSES,
 } from '../domain/status.ts';
 import { Time, TimeInput } from './times.ts';
@@ -229,3 +230,71 @@ export const StatusSubscriber = z.object({
 export type StatusSubscriber = z.infer<typeof StatusSubscriber>;
 export const StatusSubscriberList = z.object({ items: z.array(StatusSubscriber) });
 export const StatusSubscriberRef = z.object({ id });
+
+// Scheduled maintenance: a window announced to customers, moved to in progress and completed by
+// the scheduler at its edges.
+
+export const MaintenanceStatusEnum = z.enum(MAINTENANCE_STATUSES);
+export const MaintenanceRef = z.object({ id });
+
+export const MaintenanceUpdate = z.object({
+  id: z.string(),
+  status: MaintenanceStatusEnum,
+  /** Markdown, exactly as published. */
+  body: z.string(),
+  displayAt: Time,
+  createdAt: Time,
+  /** The staff member who published it (never shown publicly); null for the scheduler's moves. */
+  createdBy: z.string().nullable(),
+  /** Published by the scheduler at the window's edge. */
+  automatic: z.boolean(),
+});
+
+export const Maintenance = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: MaintenanceStatusEnum,
+  scheduledFor: Time,
+  scheduledUntil: Time,
+  /** The components shown under maintenance while it is in progress or verifying. */
+  componentIds: z.array(z.string()),
+  /** Its own notice time before the window, in minutes; null: the policy's. */
+  noticeBeforeMinutes: z.number().int().nullable(),
+  /** When subscribers were reminded that the window opens soon. */
+  remindedAt: Time.nullable(),
+  startedAt: Time.nullable(),
+  completedAt: Time.nullable(),
+  createdAt: Time,
+  updatedAt: Time,
+  version: z.number().int(),
+  /** Oldest first. */
+  updates: z.array(MaintenanceUpdate),
+  /** Its page on the public status page. */
+  url: z.string(),
+});
+export const MaintenanceList = z.object({ items: z.array(Maintenance) });
+
+export const CreateMaintenance = z.object({
+  name: text(300),
+  /** What will be done and what customers will notice, Markdown. */
+  body: text(20_000),
+  scheduledFor: TimeInput,
+  /** After scheduledFor, and in the future. */
+  scheduledUntil: TimeInput,
+  componentIds: z.array(id).max(200).default([]),
+  /** Subscribers are reminded this many minutes before the window (null: the policy's time). */
+  noticeBeforeMinutes: z.number().int().min(0).max(10_080).nullable().default(null),
+});
+
+export const PublishMaintenanceUpdate = z.object({
+  /** A move forward (in_progress, verifying, completed); left out, the status stays. */
+  status: MaintenanceStatusEnum.optional(),
+  body: text(20_000),
+  expectedVersion,
+});
+
+export const MaintenanceListQuery = z.object({
+  /** upcoming: not begun; active: in progress or verifying. */
+  filter: z.enum(['all', 'upcoming', 'active']).default('all'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   COMPONENT_STATUSES,
   INCIDENT_IMPACTS,
+  MAINTENANCE_STATUSES,
   PUBLIC_INCIDENT_STATUSES,
   STATUS_INDICATORS,
 } from '../domain/status.ts';
@@ -77,14 +78,27 @@ export const SpIncident = z.object({
   components: z.array(SpComponent),
 });
 
+/** A scheduled maintenance: an incident's fields, its window, and the maintenance statuses. */
+export const SpScheduledMaintenance = SpIncident.extend({
+  status: z.enum(MAINTENANCE_STATUSES),
+  impact: z.literal('maintenance'),
+  incident_updates: z.array(SpIncidentUpdate.extend({ status: z.enum(MAINTENANCE_STATUSES) })),
+  scheduled_for: Time,
+  scheduled_until: Time,
+});
+
 export const SpSummary = z.object({
   page: SpPage,
   status: SpStatus,
   components: z.array(SpComponent),
   /** Unresolved only. */
   incidents: z.array(SpIncident),
-  /** Scheduled maintenance is not built yet: always empty. */
-  scheduled_maintenances: z.array(z.never()),
+  /** Upcoming and in progress (or verifying), soonest first. */
+  scheduled_maintenances: z.array(SpScheduledMaintenance),
+});
+export const SpScheduledMaintenances = z.object({
+  page: SpPage,
+  scheduled_maintenances: z.array(SpScheduledMaintenance),
 });
 export const SpStatusAnswer = z.object({ page: SpPage, status: SpStatus });
 export const SpComponents = z.object({ page: SpPage, components: z.array(SpComponent) });

@@ -8,7 +8,8 @@ export const SLACK_MEMBER_ID = /^[UW][A-Z0-9]{2,20}$/;
  * kind). user.notice (Slack only): notices to one person, with an @mention. deadline.reminded,
  * deadline.breached, deadline.escalated (Standard Webhooks only): each step of a deadline's
  * escalation ladder, as signed JSON. status.update_published (every kind): each update published
- * on the public status page, as the status page's subscribers hear it.
+ * on the public status page, as the status page's subscribers hear it. status.maintenance_updated
+ * (every kind): a scheduled maintenance announced, its reminder, and each update on it.
  */
 export const WEBHOOK_EVENT_TYPES = [
   'incident.line_stopped',
@@ -17,6 +18,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'deadline.breached',
   'deadline.escalated',
   'status.update_published',
+  'status.maintenance_updated',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

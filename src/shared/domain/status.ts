@@ -57,3 +57,17 @@ export const IMPACT_WORDS: Record<IncidentImpact, string> = {
   major: 'Major',
   critical: 'Critical',
 };
+
+/** A scheduled maintenance's status, in the order it moves (Statuspage's values). */
+export const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
+export type MaintenanceStatus = (typeof MAINTENANCE_STATUSES)[number];
+
+/** Statuses of a maintenance going on now: its components show `under_maintenance`. */
+export const ACTIVE_MAINTENANCE_STATUSES = ['in_progress', 'verifying'] as const;
+
+export const MAINTENANCE_STATUS_WORDS: Record<MaintenanceStatus, string> = {
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  verifying: 'Verifying',
+  completed: 'Completed',
+};

@@ -39,8 +39,10 @@ import {
 } from './notices.ts';
 import { staffNoticeText, type StaffNotice } from './staff-notices.ts';
 import {
+  enqueueMaintenanceNotice,
   enqueueStatusUpdate,
   enqueueSubscriptionConfirmation,
+  type MaintenanceNotice,
   type StatusRecipient,
   type StatusUpdateNotice,
   type SubscriptionConfirmation,
@@ -210,6 +212,14 @@ export function createNotificationsService(deps: NotificationsDeps) {
       notice: StatusUpdateNotice,
       recipients: readonly StatusRecipient[],
     ) => enqueueStatusUpdate(tx, notice, recipients, deps.baseUrl),
+
+    /** A scheduled maintenance (announced, soon, updated), to its confirmed subscribers and the
+     * endpoints subscribed to status.maintenance_updated, in the transaction that records it. */
+    tellMaintenanceSubscribers: (
+      tx: Executor,
+      notice: MaintenanceNotice,
+      recipients: readonly StatusRecipient[],
+    ) => enqueueMaintenanceNotice(tx, notice, recipients, deps.baseUrl),
 
     /** A breach notice to the people affected, one e-mail each (in the caller's transaction). */
     tellAffectedPeople: enqueueAffectedPeopleNotices,

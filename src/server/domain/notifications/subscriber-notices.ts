@@ -9,8 +9,10 @@ import {
   COMPONENT_STATUS_WORDS,
   IMPACT_WORDS,
   INCIDENT_STATUS_WORDS,
+  MAINTENANCE_STATUS_WORDS,
   type ComponentStatus,
   type IncidentImpact,
+  type MaintenanceStatus,
   type PublicIncidentStatus,
 } from '../../../shared/domain/status.ts';
 import { noticeTitle } from './notice-text.ts';
@@ -32,6 +34,23 @@ export interface StatusUpdateNotice {
       newStatus: ComponentStatus;
     }[];
   };
+  at: number;
+}
+
+/** A scheduled maintenance as its subscribers hear of it: announced, soon, or updated. */
+export interface MaintenanceNotice {
+  pageName: string;
+  maintenance: {
+    id: string;
+    name: string;
+    status: MaintenanceStatus;
+    scheduledFor: number;
+    scheduledUntil: number;
+    components: { componentId: string; name: string }[];
+  };
+  kind: 'scheduled' | 'reminder' | 'updated';
+  /** The update published; null for the reminder. */
+  update: { id: string; status: MaintenanceStatus; body: string } | null;
   at: number;
 }
 
@@ -137,19 +156,16 @@ export async function enqueueSubscriptionConfirmation(
   );
 }
 
-/**
- * Enqueues one published update for each confirmed subscriber given (plain text, with their
- * manage and one-click unsubscribe links) and each active endpoint subscribed to
- * status.update_published. The idempotency key is the update and the recipient.
- */
-export async function enqueueStatusUpdate(
+/** One plain-text e-mail to each subscriber, with their manage and one-click unsubscribe links. */
+async function enqueueToSubscribers(
   tx: Executor,
-  n: StatusUpdateNotice,
+  subject: string,
+  lines: readonly string[],
   recipients: readonly StatusRecipient[],
   baseUrl: string,
+  keyFor: (subscriberId: string) => string,
+  at: number,
 ): Promise<void> {
-  const subject = statusUpdateSubject(n);
-  const lines = updateLines(n, baseUrl);
   for (const r of recipients) {
     const links = subscriptionLinks(baseUrl, r.token);
     await enqueueMessage(
@@ -164,12 +180,36 @@ export async function enqueueStatusUpdate(
           `Choose what you hear about: ${links.manage}`,
           `Unsubscribe: ${links.unsubscribe}`,
         ].join('\n'),
-        idempotencyKey: `status_update:${n.update.id}:${r.subscriberId}`,
+        idempotencyKey: keyFor(r.subscriberId),
         listUnsubscribe: links.unsubscribe,
       },
-      n.at,
+      at,
     );
   }
+}
+
+/**
+ * Enqueues one published update for each confirmed subscriber given (plain text, with their
+ * manage and one-click unsubscribe links) and each active endpoint subscribed to
+ * status.update_published. The idempotency key is the update and the recipient.
+ */
+export async function enqueueStatusUpdate(
+  tx: Executor,
+  n: StatusUpdateNotice,
+  recipients: readonly StatusRecipient[],
+  baseUrl: string,
+): Promise<void> {
+  const subject = statusUpdateSubject(n);
+  const lines = updateLines(n, baseUrl);
+  await enqueueToSubscribers(
+    tx,
+    subject,
+    lines,
+    recipients,
+    baseUrl,
+    (r) => `status_update:${n.update.id}:${r}`,
+    n.at,
+  );
   const subscribed = (await endpoints.listEndpoints(tx)).filter(
     (e) => e.active && e.eventTypes.includes('status.update_published'),
   );
@@ -185,6 +225,101 @@ export async function enqueueStatusUpdate(
         subject,
         bodyText: kind === 'standard' ? payload : text,
         idempotencyKey: `msg_status_${n.update.id}_${endpoint.id}`,
+      },
+      n.at,
+    );
+  }
+}
+
+const maintenanceUrl = (baseUrl: string, id: string) =>
+  `${baseUrl}/status/maintenance/${encodeURIComponent(id)}`;
+
+export function maintenanceSubject(n: MaintenanceNotice): string {
+  const what =
+    n.kind === 'scheduled'
+      ? 'Scheduled maintenance'
+      : n.kind === 'reminder'
+        ? 'Maintenance begins soon'
+        : MAINTENANCE_STATUS_WORDS[n.maintenance.status];
+  return noticeTitle(`[${n.pageName}] ${n.maintenance.name}: ${what}`);
+}
+
+function maintenanceLines(n: MaintenanceNotice, baseUrl: string): string[] {
+  const m = n.maintenance;
+  const names = m.components.map((c) => noticeTitle(c.name));
+  return [
+    n.kind === 'reminder'
+      ? `Scheduled maintenance begins at ${iso(m.scheduledFor)}.`
+      : `Scheduled maintenance: ${MAINTENANCE_STATUS_WORDS[m.status]}`,
+    `Window: ${iso(m.scheduledFor)} to ${iso(m.scheduledUntil)}`,
+    ...(names.length ? [`Components: ${names.join(', ')}`] : []),
+    ...(n.update ? ['', n.update.body] : []),
+    '',
+    `Details: ${maintenanceUrl(baseUrl, m.id)}`,
+  ];
+}
+
+/** The signed webhook's JSON for a maintenance notice. */
+export function maintenancePayload(n: MaintenanceNotice, baseUrl: string): string {
+  const m = n.maintenance;
+  return JSON.stringify({
+    type: 'status.maintenance_updated',
+    timestamp: iso(n.at),
+    data: {
+      page: { name: n.pageName, url: `${baseUrl}/status` },
+      kind: n.kind,
+      maintenance: {
+        id: m.id,
+        name: m.name,
+        status: m.status,
+        scheduledFor: iso(m.scheduledFor),
+        scheduledUntil: iso(m.scheduledUntil),
+        components: m.components,
+        url: maintenanceUrl(baseUrl, m.id),
+      },
+      update: n.update,
+    },
+  });
+}
+
+/**
+ * Enqueues a maintenance notice for each confirmed subscriber given (plain text, with their
+ * manage and one-click unsubscribe links) and each active endpoint subscribed to
+ * status.maintenance_updated. The idempotency key is the update (or the reminder) and the
+ * recipient, so it goes out once.
+ */
+export async function enqueueMaintenanceNotice(
+  tx: Executor,
+  n: MaintenanceNotice,
+  recipients: readonly StatusRecipient[],
+  baseUrl: string,
+): Promise<void> {
+  const subject = maintenanceSubject(n);
+  const lines = maintenanceLines(n, baseUrl);
+  const what = n.update?.id ?? 'reminder';
+  await enqueueToSubscribers(
+    tx,
+    subject,
+    lines,
+    recipients,
+    baseUrl,
+    (r) => `status_maintenance:${n.maintenance.id}:${what}:${r}`,
+    n.at,
+  );
+  const subscribed = (await endpoints.listEndpoints(tx)).filter(
+    (e) => e.active && e.eventTypes.includes('status.maintenance_updated'),
+  );
+  const payload = maintenancePayload(n, baseUrl);
+  for (const endpoint of subscribed) {
+    const { kind } = endpoint;
+    await enqueueMessage(
+      tx,
+      {
+        channel: kind === 'standard' ? 'webhook' : kind,
+        recipient: endpoint.id,
+        subject,
+        bodyText: kind === 'standard' ? payload : lines.join('\n'),
+        idempotencyKey: `msg_maintenance_${n.maintenance.id}_${what}_${endpoint.id}`,
       },
       n.at,
     );

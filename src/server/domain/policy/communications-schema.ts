@@ -3,6 +3,7 @@
 // and the plain-language reminders shown to whoever writes for customers (Kundo step 11).
 import { z } from 'zod';
 import { INCIDENT_IMPACTS } from '../../../shared/domain/status.ts';
+import { parseDuration } from './duration.ts';
 
 const id = z
   .string()
@@ -33,10 +34,28 @@ export const Publishing = z.strictObject({
 });
 export type Publishing = z.output<typeof Publishing>;
 
+const Duration = z
+  .string({ error: 'must be a duration such as "15m", "4h" or "3d"' })
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === null || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration such as "15m", "4h" or "3d"' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+export const Maintenance = z.strictObject({
+  /** Subscribers hear of a scheduled maintenance this long before its window opens. */
+  noticeBefore: Duration.prefault('1h'),
+});
+
 export const Communications = z.strictObject({
   description: text().default(
     'One person reports the status externally, transparently and free of technical jargon.',
   ),
   publishing: Publishing.prefault({}),
+  /** Scheduled maintenance: the notice to subscribers before the window (or per maintenance). */
+  maintenance: Maintenance.prefault({}),
 });
 export type Communications = z.output<typeof Communications>;

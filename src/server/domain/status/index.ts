@@ -1,6 +1,7 @@
 // The status subject's public surface: the public status page and the communications published
 // on it (components, public incidents and their updates, and the drafts a second person approves).
 import { createDraftService } from './draft-service.ts';
+import { createMaintenanceService } from './maintenance-service.ts';
 import { createPublishing, type StatusModulePorts } from './publishing.ts';
 import { createStatusService } from './status-service.ts';
 import { createSubscriberService } from './subscriber-service.ts';
@@ -12,6 +13,7 @@ export function createStatusModule(ports: StatusModulePorts) {
     ...createStatusService(ports, publishing),
     ...createDraftService(ports, publishing),
     ...createSubscriberService(ports),
+    ...createMaintenanceService(ports),
   };
 }
 
@@ -29,7 +31,19 @@ export type {
   StatusIncidentLinks,
   StatusModulePorts,
 } from './publishing.ts';
-export type { StatusNotices, StatusPageNotice } from './subscriber-notices.ts';
+export type {
+  MaintenancePageNotice,
+  StatusNotices,
+  StatusPageNotice,
+  StatusRecipient,
+} from './subscriber-notices.ts';
+export type { MaintenanceFilter } from './maintenance-repository.ts';
+export type {
+  MaintenanceState,
+  MaintenanceUpdate,
+  PublicMaintenance,
+} from './maintenance-state.ts';
+export type { MaintenanceUpdateInput, NewMaintenance } from './maintenance-rules.ts';
 export type { StatusSubscriber } from './subscriber-service.ts';
 export type { ApprovedDraft, DraftInput } from './draft-service.ts';
 export type { DraftContent } from './draft-events.ts';

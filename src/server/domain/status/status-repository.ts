@@ -7,6 +7,7 @@ import {
   type IncidentImpact,
   type PublicIncidentStatus,
 } from '../../../shared/domain/status.ts';
+import { listActiveMaintenanceComponents } from './maintenance-repository.ts';
 import { COMPONENTS_STREAM, type AffectedComponent } from './status-events.ts';
 import type { IncidentComponentStatus } from './status-rules.ts';
 import {
@@ -40,8 +41,9 @@ export async function loadCatalogue(ex: Executor): Promise<ComponentCatalogue> {
 }
 
 /**
- * The latest change to anything the page shows or showed: a component (removed ones too) or a
- * public incident (resolved ones too); null while nothing was ever recorded.
+ * The latest change to anything the page shows or showed: a component (removed ones too), a
+ * public incident (resolved ones too) or a scheduled maintenance; null while nothing was ever
+ * recorded.
  */
 export async function lastPageChange(ex: Executor): Promise<number | null> {
   const row = await ex
@@ -54,17 +56,33 @@ export async function lastPageChange(ex: Executor): Promise<number | null> {
         .selectFrom('status_incidents')
         .select((i) => i.fn.max('updated_at').as('at'))
         .as('incidents'),
+      eb
+        .selectFrom('status_maintenances')
+        .select((m) => m.fn.max('updated_at').as('at'))
+        .as('maintenances'),
     ])
     .executeTakeFirstOrThrow();
-  const times = [row.components, row.incidents].filter((t) => t !== null).map(Number);
+  const times = [row.components, row.incidents, row.maintenances]
+    .filter((t) => t !== null)
+    .map(Number);
   return times.length > 0 ? Math.max(...times) : null;
 }
 
-/** The statuses unresolved incidents set on components (but `exceptIncidentId`'s). */
+/**
+ * The statuses unresolved incidents set on components (but `exceptIncidentId`'s), and
+ * `under_maintenance` on the components of each maintenance going on now.
+ */
 export async function listUnresolvedComponentStatuses(
   ex: Executor,
   exceptIncidentId: string | null = null,
 ): Promise<IncidentComponentStatus[]> {
+  const maintenance = (await listActiveMaintenanceComponents(ex)).map(
+    (m): IncidentComponentStatus => ({
+      incidentId: m.maintenanceId,
+      componentId: m.componentId,
+      status: 'under_maintenance',
+    }),
+  );
   let query = ex
     .selectFrom('status_incident_components as c')
     .innerJoin('status_incidents as i', 'i.id', 'c.incident_id')
@@ -72,11 +90,14 @@ export async function listUnresolvedComponentStatuses(
     .where('i.status', 'in', [...ACTIVE_STATUSES]);
   if (exceptIncidentId !== null) query = query.where('i.id', '!=', exceptIncidentId);
   const rows = await query.execute();
-  return rows.map((r) => ({
-    incidentId: r.incident_id,
-    componentId: r.component_id,
-    status: r.status as ComponentStatus,
-  }));
+  return [
+    ...rows.map((r) => ({
+      incidentId: r.incident_id,
+      componentId: r.component_id,
+      status: r.status as ComponentStatus,
+    })),
+    ...maintenance,
+  ];
 }
 
 export interface PublicIncidentFilter {

@@ -10,6 +10,8 @@ import type { ComponentFields } from './status-events.ts';
 import { assertMayPublishAlone } from './draft-rules.ts';
 import type { Publishing, StaffIncidentView, StatusModulePorts } from './publishing.ts';
 import { appendToCatalogue, appendToPublicIncident } from './status-projection.ts';
+import * as maintenances from './maintenance-repository.ts';
+import { toPublicMaintenance, type PublicMaintenance } from './maintenance-state.ts';
 import * as repo from './status-repository.ts';
 import * as rules from './status-rules.ts';
 import type { ComponentCatalogue, PublicIncidentState, StatusComponent } from './status-state.ts';
@@ -28,6 +30,8 @@ export interface PublicPage {
   components: ShownComponent[];
   overall: { indicator: IncidentImpact; description: string };
   unresolved: PublicIncident[];
+  /** Scheduled maintenance going on now, then upcoming, soonest first. */
+  maintenances: PublicMaintenance[];
   /**
    * The latest change to the page: a component added, changed or removed, a public incident
    * opened, updated or resolved; when there was none, the time the page came into being.
@@ -190,11 +194,13 @@ export function createStatusService(ports: StatusModulePorts, publishing: Publis
 
     /** What the public page shows now: components, overall status and unresolved incidents. */
     async readPage(): Promise<PublicPage> {
-      const [catalogue, statuses, unresolved, lastChange] = await Promise.all([
+      const [catalogue, statuses, unresolved, lastChange, active, upcoming] = await Promise.all([
         repo.loadCatalogue(db),
         repo.listUnresolvedComponentStatuses(db),
         repo.listPublicIncidents(db, { unresolvedOnly: true, limit: 100 }),
         repo.lastPageChange(db),
+        maintenances.listMaintenances(db, 'active', 50),
+        maintenances.listMaintenances(db, 'upcoming', 50),
       ]);
       const shown = rules.pageStatuses(catalogue.components, statuses);
       const components = catalogue.components.map((c) => ({
@@ -212,6 +218,7 @@ export function createStatusService(ports: StatusModulePorts, publishing: Publis
           unresolved.map((i) => i.impact),
         ),
         unresolved: unresolved.map(toPublicIncident),
+        maintenances: [...active, ...upcoming].map(toPublicMaintenance),
         updatedAt,
       };
     },

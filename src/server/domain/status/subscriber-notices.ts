@@ -4,7 +4,9 @@
 import { createHash } from 'node:crypto';
 import type { Executor } from '../../db/schema.ts';
 import * as repo from './status-repository.ts';
-import type { PublicIncidentState, StatusUpdate } from './status-state.ts';
+import type { MaintenanceEvent } from './maintenance-events.ts';
+import type { MaintenanceState, MaintenanceUpdate } from './maintenance-state.ts';
+import type { PublicIncidentState, StatusComponent, StatusUpdate } from './status-state.ts';
 import * as subscribers from './subscriber-repository.ts';
 import * as rules from './subscriber-rules.ts';
 
@@ -16,6 +18,26 @@ export interface StatusPageNotice {
   incident: Pick<PublicIncidentState, 'id' | 'name' | 'impact' | 'status'>;
   update: Pick<StatusUpdate, 'id' | 'status' | 'body' | 'displayAt' | 'affectedComponents'>;
   at: number;
+}
+
+/** A scheduled maintenance as its subscribers hear of it: announced, soon, or updated. */
+export interface MaintenancePageNotice {
+  pageName: string;
+  maintenance: Pick<
+    MaintenanceState,
+    'id' | 'name' | 'status' | 'scheduledFor' | 'scheduledUntil'
+  > & { components: { componentId: string; name: string }[] };
+  /** scheduled: just announced; reminder: the window opens soon; updated: a later update. */
+  kind: 'scheduled' | 'reminder' | 'updated';
+  /** The update published; null for the reminder. */
+  update: Pick<MaintenanceUpdate, 'id' | 'status' | 'body'> | null;
+  at: number;
+}
+
+export interface StatusRecipient {
+  subscriberId: string;
+  address: string;
+  token: string;
 }
 
 /**
@@ -38,8 +60,38 @@ export interface StatusNotices {
   tellStatusSubscribers(
     tx: Executor,
     notice: StatusPageNotice,
-    recipients: readonly { subscriberId: string; address: string; token: string }[],
+    recipients: readonly StatusRecipient[],
   ): Promise<void>;
+  /** A scheduled maintenance, to the confirmed subscribers it concerns and the endpoints
+   * subscribed to status.maintenance_updated. */
+  tellMaintenanceSubscribers(
+    tx: Executor,
+    notice: MaintenancePageNotice,
+    recipients: readonly StatusRecipient[],
+  ): Promise<void>;
+}
+
+interface SubscriberPorts {
+  notices: StatusNotices;
+  subscriberTokens: { tokenFor(subscriberId: string): string };
+  pageName: string;
+}
+
+/** The confirmed subscribers who follow one of `affected` (or everything), with their tokens. */
+async function recipientsFor(
+  tx: Executor,
+  ports: SubscriberPorts,
+  components: readonly StatusComponent[],
+  affected: readonly string[],
+): Promise<StatusRecipient[]> {
+  const confirmed = await subscribers.listSubscribers(tx, { confirmedOnly: true });
+  return confirmed
+    .filter((s) => rules.concerns(s.componentIds, affected, components))
+    .map((s) => ({
+      subscriberId: s.id,
+      address: s.email,
+      token: ports.subscriberTokens.tokenFor(s.id),
+    }));
 }
 
 /**
@@ -49,31 +101,18 @@ export interface StatusNotices {
  */
 export async function tellSubscribers(
   tx: Executor,
-  ports: {
-    notices: StatusNotices;
-    subscriberTokens: { tokenFor(subscriberId: string): string };
-    pageName: string;
-  },
+  ports: SubscriberPorts,
   state: PublicIncidentState,
   now: number,
 ): Promise<void> {
   const update = state.updates[state.updates.length - 1];
   if (!update) return;
-  const [catalogue, confirmed] = await Promise.all([
-    repo.loadCatalogue(tx),
-    subscribers.listSubscribers(tx, { confirmedOnly: true }),
-  ]);
+  const catalogue = await repo.loadCatalogue(tx);
   const affected = [
     ...state.components.map((c) => c.componentId),
     ...update.affectedComponents.map((c) => c.componentId),
   ];
-  const recipients = confirmed
-    .filter((s) => rules.concerns(s.componentIds, affected, catalogue.components))
-    .map((s) => ({
-      subscriberId: s.id,
-      address: s.email,
-      token: ports.subscriberTokens.tokenFor(s.id),
-    }));
+  const recipients = await recipientsFor(tx, ports, catalogue.components, affected);
   await ports.notices.tellStatusSubscribers(
     tx,
     {
@@ -90,4 +129,61 @@ export async function tellSubscribers(
     },
     recipients,
   );
+}
+
+/**
+ * What the events just recorded on a maintenance tell its subscribers, in the same transaction:
+ * its announcement, the reminder before the window, and each later update (the scheduler's moves
+ * too), to those who follow one of its components (or everything).
+ */
+export async function tellMaintenance(
+  tx: Executor,
+  ports: SubscriberPorts,
+  before: MaintenanceState | null,
+  after: MaintenanceState,
+  events: readonly MaintenanceEvent[],
+  now: number,
+): Promise<void> {
+  if (events.length === 0) return;
+  const catalogue = await repo.loadCatalogue(tx);
+  const recipients = await recipientsFor(tx, ports, catalogue.components, after.componentIds);
+  const components = after.componentIds.map((componentId) => ({
+    componentId,
+    name: catalogue.components.find((c) => c.id === componentId)?.name ?? '(removed)',
+  }));
+  const newUpdates = after.updates.slice(before?.updates.length ?? 0);
+  const base = {
+    pageName: ports.pageName,
+    maintenance: {
+      id: after.id,
+      name: after.name,
+      scheduledFor: after.scheduledFor,
+      scheduledUntil: after.scheduledUntil,
+      components,
+    },
+    at: now,
+  };
+  for (const event of events) {
+    if (event.type === 'status.maintenance_reminded') {
+      const notice: MaintenancePageNotice = {
+        ...base,
+        maintenance: { ...base.maintenance, status: 'scheduled' },
+        kind: 'reminder',
+        update: null,
+      };
+      await ports.notices.tellMaintenanceSubscribers(tx, notice, recipients);
+      continue;
+    }
+    const update = newUpdates.find((u) => u.id === event.data.updateId)!;
+    await ports.notices.tellMaintenanceSubscribers(
+      tx,
+      {
+        ...base,
+        maintenance: { ...base.maintenance, status: update.status },
+        kind: event.type === 'status.maintenance_scheduled' ? 'scheduled' : 'updated',
+        update: { id: update.id, status: update.status, body: update.body },
+      },
+      recipients,
+    );
+  }
 }

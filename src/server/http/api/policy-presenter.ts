@@ -170,6 +170,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
         },
         reminders: [...policy.communications.publishing.reminders],
       },
+      maintenance: { noticeBefore: duration(policy.communications.maintenance.noticeBefore) },
     },
     notices: {
       description: policy.notices.description,

@@ -1,11 +1,13 @@
 // Status page answers for staff (/api/v1/status): camelCase, times as RFC 3339.
 import type { z } from 'zod';
 import type {
+  Maintenance as MaintenanceSchema,
   PublicIncident,
   StatusComponent as StatusComponentSchema,
   StatusDraft as StatusDraftSchema,
 } from '../../../shared/api/status.ts';
 import type {
+  MaintenanceState,
   ShownComponent,
   StaffIncidentView,
   StatusComponent,
@@ -14,6 +16,8 @@ import type {
 import { presentTime } from './time-presenter.ts';
 
 export const publicIncidentPath = (id: string) => `/status/incidents/${encodeURIComponent(id)}`;
+export const publicMaintenancePath = (id: string) =>
+  `/status/maintenance/${encodeURIComponent(id)}`;
 
 export function presentStatusComponent(
   c: StatusComponent | ShownComponent,
@@ -83,5 +87,36 @@ export function presentStatusDraft(d: StatusDraftState): z.input<typeof StatusDr
     publishedIncidentId: d.publishedIncidentId,
     publishedUpdateId: d.publishedUpdateId,
     version: d.version,
+  };
+}
+
+export function presentMaintenance(
+  m: MaintenanceState,
+  baseUrl: string,
+): z.input<typeof MaintenanceSchema> {
+  return {
+    id: m.id,
+    name: m.name,
+    status: m.status,
+    scheduledFor: presentTime(m.scheduledFor),
+    scheduledUntil: presentTime(m.scheduledUntil),
+    componentIds: m.componentIds,
+    noticeBeforeMinutes: m.noticeBeforeMs === null ? null : Math.round(m.noticeBeforeMs / 60_000),
+    remindedAt: presentTime(m.remindedAt),
+    startedAt: presentTime(m.startedAt),
+    completedAt: presentTime(m.completedAt),
+    createdAt: presentTime(m.createdAt),
+    updatedAt: presentTime(m.updatedAt),
+    version: m.version,
+    updates: m.updates.map((u) => ({
+      id: u.id,
+      status: u.status,
+      body: u.body,
+      displayAt: presentTime(u.displayAt),
+      createdAt: presentTime(u.createdAt),
+      createdBy: u.createdBy,
+      automatic: u.automatic,
+    })),
+    url: new URL(publicMaintenancePath(m.id), baseUrl).href,
   };
 }

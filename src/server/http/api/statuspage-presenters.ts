@@ -2,9 +2,18 @@
 // public may read (PublicPage, PublicIncident): nothing of an internal incident can reach it.
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { SpComponent, SpIncident, SpPage } from '../../../shared/api/statuspage.ts';
-import type { PublicIncident, ShownComponent } from '../../domain/status/index.ts';
-import { publicIncidentPath } from './status-presenters.ts';
+import type {
+  SpComponent,
+  SpIncident,
+  SpPage,
+  SpScheduledMaintenance,
+} from '../../../shared/api/statuspage.ts';
+import type {
+  PublicIncident,
+  PublicMaintenance,
+  ShownComponent,
+} from '../../domain/status/index.ts';
+import { publicIncidentPath, publicMaintenancePath } from './status-presenters.ts';
 
 export interface PageIdentity {
   id: string;
@@ -90,6 +99,44 @@ export function presentSpIncident(
             new_status: a.newStatus,
           }))
         : null,
+    })),
+    components: components
+      .filter((c) => affected.has(c.id))
+      .map((c) => presentSpComponent(c, components, page.id)),
+  };
+}
+
+/** A scheduled maintenance as Statuspage writes one: impact `maintenance`, its window. */
+export function presentSpMaintenance(
+  m: PublicMaintenance,
+  components: readonly ShownComponent[],
+  page: PageIdentity,
+  baseUrl: string,
+): z.input<typeof SpScheduledMaintenance> {
+  const affected = new Set(m.componentIds);
+  return {
+    id: m.id,
+    name: m.name,
+    status: m.status,
+    impact: 'maintenance',
+    created_at: iso(m.createdAt),
+    updated_at: iso(m.updatedAt),
+    monitoring_at: null,
+    resolved_at: m.completedAt === null ? null : iso(m.completedAt),
+    started_at: iso(m.startedAt ?? m.scheduledFor),
+    shortlink: new URL(publicMaintenancePath(m.id), baseUrl).href,
+    page_id: page.id,
+    scheduled_for: iso(m.scheduledFor),
+    scheduled_until: iso(m.scheduledUntil),
+    incident_updates: [...m.updates].reverse().map((u) => ({
+      id: u.id,
+      status: u.status,
+      body: u.body,
+      incident_id: m.id,
+      created_at: iso(u.createdAt),
+      updated_at: iso(u.createdAt),
+      display_at: iso(u.displayAt),
+      affected_components: null,
     })),
     components: components
       .filter((c) => affected.has(c.id))

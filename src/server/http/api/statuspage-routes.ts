@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import {
   SpComponents,
   SpIncidents,
+  SpScheduledMaintenances,
   SpStatusAnswer,
   SpSummary,
 } from '../../../shared/api/statuspage.ts';
@@ -16,6 +17,7 @@ import {
   pageIdentity,
   presentSpComponent,
   presentSpIncident,
+  presentSpMaintenance,
   presentSpPage,
 } from './statuspage-presenters.ts';
 
@@ -49,6 +51,8 @@ export async function statuspageRoutes(
       page: presentSpPage(page, view.updatedAt),
       incidents: (list: typeof view.unresolved) =>
         list.map((i) => presentSpIncident(i, components, page, baseUrl)),
+      maintenances: (list: typeof view.maintenances) =>
+        list.map((m) => presentSpMaintenance(m, components, page, baseUrl)),
     };
   }
 
@@ -73,7 +77,7 @@ export async function statuspageRoutes(
         status: s.view.overall,
         components: s.components.map((c) => presentSpComponent(c, s.components, page.id)),
         incidents: s.incidents(s.view.unresolved),
-        scheduled_maintenances: [],
+        scheduled_maintenances: s.maintenances(s.view.maintenances),
       };
     },
   );
@@ -105,5 +109,30 @@ export async function statuspageRoutes(
       const s = await snapshot();
       return { page: s.page, incidents: s.incidents(await status.listPublicIncidents(50)) };
     },
+  );
+  const maintenances = (filter: 'all' | 'upcoming' | 'active') => async () => {
+    const s = await snapshot();
+    return {
+      page: s.page,
+      scheduled_maintenances: s.maintenances(await status.listPublicMaintenances(filter, 50)),
+    };
+  };
+  route(
+    '/api/v2/scheduled-maintenances.json',
+    'The 50 most recent scheduled maintenances, completed ones included',
+    SpScheduledMaintenances,
+    maintenances('all'),
+  );
+  route(
+    '/api/v2/scheduled-maintenances/upcoming.json',
+    'Scheduled maintenances still in the scheduled state, soonest first',
+    SpScheduledMaintenances,
+    maintenances('upcoming'),
+  );
+  route(
+    '/api/v2/scheduled-maintenances/active.json',
+    'Scheduled maintenances in progress or verifying',
+    SpScheduledMaintenances,
+    maintenances('active'),
   );
 }

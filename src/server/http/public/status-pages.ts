@@ -3,11 +3,17 @@
 // incidents still going on with their latest update, and the recent ones; and one page per
 // incident with every update. Update bodies are Markdown rendered with raw HTML off and links made
 // safe (markdown.ts); every other text is escaped. Built only from what the public may read.
-import type { PublicIncident, PublicPage, ShownComponent } from '../../domain/status/index.ts';
+import type {
+  PublicIncident,
+  PublicMaintenance,
+  PublicPage,
+  ShownComponent,
+} from '../../domain/status/index.ts';
 import {
   COMPONENT_STATUS_WORDS,
   IMPACT_WORDS,
   INCIDENT_STATUS_WORDS,
+  MAINTENANCE_STATUS_WORDS,
   type ComponentStatus,
 } from '../../../shared/domain/status.ts';
 import { markup, timeElement, type SafeHtml } from './html.ts';
@@ -15,6 +21,24 @@ import { page } from './layout.ts';
 import { renderMarkdown } from './markdown.ts';
 
 export const incidentHref = (id: string) => `/status/incidents/${encodeURIComponent(id)}`;
+export const maintenanceHref = (id: string) => `/status/maintenance/${encodeURIComponent(id)}`;
+
+function maintenanceWindow(m: PublicMaintenance): SafeHtml {
+  return markup`${timeElement(m.scheduledFor)} to ${timeElement(m.scheduledUntil)}`;
+}
+
+function maintenanceSummary(m: PublicMaintenance, components: readonly ShownComponent[]): SafeHtml {
+  const last = m.updates[m.updates.length - 1];
+  const names = components.filter((c) => m.componentIds.includes(c.id)).map((c) => c.name);
+  return markup`<article class="incident maintenance maintenance-${m.status}">
+    <h3><a href="${maintenanceHref(m.id)}">${m.name}</a></h3>
+    <p class="hint">
+      ${MAINTENANCE_STATUS_WORDS[m.status]} · ${maintenanceWindow(m)}
+      ${names.length ? markup` · ${names.join(', ')}` : ''}
+    </p>
+    ${last ? renderMarkdown(last.body) : ''}
+  </article>`;
+}
 
 function statusBadge(status: ComponentStatus): SafeHtml {
   return markup`<span class="badge badge-${status}">${COMPONENT_STATUS_WORDS[status]}</span>`;
@@ -76,6 +100,14 @@ export function statusPage(
           ? markup`<section aria-labelledby="active-title">
               <h2 id="active-title">Active incidents</h2>
               ${view.unresolved.map((i) => incidentSummary(i, 'h3'))}
+            </section>`
+          : ''
+      }
+      ${
+        view.maintenances.length
+          ? markup`<section aria-labelledby="maintenance-title">
+              <h2 id="maintenance-title">Scheduled maintenance</h2>
+              ${view.maintenances.map((m) => maintenanceSummary(m, view.components))}
             </section>`
           : ''
       }
@@ -172,6 +204,47 @@ export function incidentPage(
                     </ul>`
                   : ''
               }
+            </li>`,
+        )}
+      </ol>`,
+  );
+}
+
+export function maintenancePage(
+  name: string,
+  m: PublicMaintenance,
+  components: readonly ShownComponent[],
+): string {
+  const affected = components.filter((c) => m.componentIds.includes(c.id));
+  const updates = [...m.updates].reverse();
+  return page(
+    { title: m.name, site: name, nav: false },
+    markup`<p><a href="/status">${name}</a></p>
+      <h1>${m.name}</h1>
+      <dl class="dates">
+        <dt>Status</dt>
+        <dd>${MAINTENANCE_STATUS_WORDS[m.status]}</dd>
+        <dt>Scheduled for</dt>
+        <dd>${timeElement(m.scheduledFor)}</dd>
+        <dt>Until</dt>
+        <dd>${timeElement(m.scheduledUntil)}</dd>
+      </dl>
+      ${
+        affected.length
+          ? markup`<h2>Components under maintenance</h2>
+              <ul>
+                ${affected.map((c) => markup`<li>${c.name}</li>`)}
+              </ul>`
+          : ''
+      }
+      <h2>Updates</h2>
+      <ol class="timeline" reversed>
+        ${updates.map(
+          (u) =>
+            markup`<li>
+              <h3>${MAINTENANCE_STATUS_WORDS[u.status]}</h3>
+              <p class="hint">${timeElement(u.displayAt)}</p>
+              ${renderMarkdown(u.body)}
             </li>`,
         )}
       </ol>`,

@@ -9,7 +9,7 @@ import { conditionalGet } from '../conditional-get.ts';
 import { only } from '../route-services.ts';
 import { sendHtml } from './respond.ts';
 import { historyFeed } from './status-feeds.ts';
-import { incidentPage, statusPage } from './status-pages.ts';
+import { incidentPage, maintenancePage, statusPage } from './status-pages.ts';
 import { statusSubscriptionRoutes } from './status-subscription-routes.ts';
 
 const IncidentParams = z.object({ id: z.string().min(1).max(100) });
@@ -36,6 +36,20 @@ export async function statusSite(
       const [incident, view] = await Promise.all([status.getPublicIncident(id), status.readPage()]);
       reply.header('cache-control', cache);
       return sendHtml(reply, 200, incidentPage(pageName, incident, view.components));
+    },
+  );
+
+  app.get(
+    '/status/maintenance/:id',
+    { ...cacheable, schema: { params: IncidentParams, hide: true } },
+    async (request, reply) => {
+      const { id } = request.params as z.infer<typeof IncidentParams>;
+      const [maintenance, view] = await Promise.all([
+        status.getPublicMaintenance(id),
+        status.readPage(),
+      ]);
+      reply.header('cache-control', cache);
+      return sendHtml(reply, 200, maintenancePage(pageName, maintenance, view.components));
     },
   );
 
