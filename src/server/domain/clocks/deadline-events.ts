@@ -33,6 +33,17 @@ export function clockEvent<S extends 'incident' | 'report'>(
   return { type: `${subject}.${step}`, data, visibility: 'internal' } as ClockEvent<S>;
 }
 
+/**
+ * A required post-mortem's draft clock as the learning subject asks for it (startPostmortemDue):
+ * when it starts and is due, who answers for it, and the incident's severity for the escalation.
+ */
+export interface PostmortemDue {
+  startedAt: number;
+  dueAt: number;
+  responsibleId: string | null;
+  severity: string | null;
+}
+
 /** A subject's event as the clocks read it (its type and data; the visibility if it has one). */
 export interface SubjectEvent {
   type: string;

@@ -13,6 +13,7 @@ import {
   type ClockEvent,
   type DeadlineEventData,
   type DeadlineStep,
+  type PostmortemDue,
   type SubjectEvent,
 } from './deadline-events.ts';
 import { bypassesQuietHours, type Policy } from '../policy/index.ts';
@@ -241,12 +242,7 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
   async function startPostmortemDue(
     tx: Executor,
     incidentId: string,
-    due: {
-      startedAt: number;
-      dueAt: number;
-      responsibleId: string | null;
-      severity: string | null;
-    },
+    due: PostmortemDue,
     policy: Policy,
     now: number,
   ): Promise<void> {

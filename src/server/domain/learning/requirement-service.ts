@@ -4,6 +4,7 @@
 // root builds it before incidents; the rest of learning (which reads incidents) comes after.
 import type { Executor } from '../../db/schema.ts';
 import type { Policy } from '../policy/index.ts';
+import type { PostmortemDue } from '../clocks/index.ts';
 import { findPostmortemByIncident } from './learning-repository.ts';
 import { addBusinessDays, requiredBecause } from './learning-rules.ts';
 import type { PostmortemStatus } from '../../../shared/domain/learning.ts';
@@ -40,12 +41,7 @@ export interface PostmortemDueClock {
   startPostmortemDue(
     tx: Executor,
     incidentId: string,
-    due: {
-      startedAt: number;
-      dueAt: number;
-      responsibleId: string | null;
-      severity: string | null;
-    },
+    due: PostmortemDue,
     policy: Policy,
     now: number,
   ): Promise<void>;
