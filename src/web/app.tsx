@@ -36,6 +36,11 @@ const BreachRegisterPage = onDemand(
   'the breach register',
 );
 
+const StatusPagePage = onDemand(
+  async () => (await import('./pages/status-page.tsx')).StatusPagePage,
+  'the status page',
+);
+
 export function App() {
   return (
     <Routes>
@@ -59,6 +64,7 @@ export function App() {
         <Route path={ROUTES.admin} element={<AdminRoute />} />
         <Route path={ROUTES.policy} element={<PolicyRoute />} />
         <Route path={ROUTES.breaches} element={<BreachRegisterPage />} />
+        <Route path={ROUTES.statusPage} element={<StatusPagePage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -20,6 +20,7 @@ export const CONSOLE_ROUTES = {
   admin: 'admin/*',
   policy: 'policy',
   breaches: 'breaches',
+  statusPage: 'status-page',
 } as const;
 
 /** What a notice can be about: the page of each, by key. */
