@@ -26,6 +26,7 @@ import { createStatusModule } from './domain/status/index.ts';
 import { createBreachModule, createBreachReader } from './domain/breach/index.ts';
 import { createLearningModule, createPostmortemRequirement } from './domain/learning/index.ts';
 import { createClocksModule, createClocksPlanner } from './domain/clocks/index.ts';
+import { createDisclosureModule } from './domain/disclosure/index.ts';
 import { createNotificationsModule } from './domain/notifications/index.ts';
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
 import { createHttpPoster, type HttpPoster } from './integrations/outbound-http.ts';
@@ -368,6 +369,23 @@ async function assemble(
     sealer: secretBox,
     policy: () => policy,
   });
+  const disclosure = createDisclosureModule({
+    db,
+    clock,
+    // A vulnerability follows the visibility of the incidents and reports it is linked to.
+    incidents: {
+      findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),
+      listHiddenIds: (tx, actor) => incidentsModule.listHiddenIncidentIds(actor, tx),
+    },
+    reports: {
+      resolveRefs: (tx, actor, refs) =>
+        reportLinks.resolveRefs(tx, actor, refs, {
+          findSight: (ex, who, ref) => incidentsModule.findIncidentSight(ex, who, ref),
+        }),
+      findKeys: (tx, ids) => reportLinks.findKeys(tx, ids),
+      listHiddenIds: (actor) => reports.listHiddenReportIds(actor),
+    },
+  });
   const services: Services = {
     policy: policyModule,
     audit,
@@ -382,6 +400,7 @@ async function assemble(
     learning,
     mail,
     alerts,
+    disclosure,
   };
 
   const workers = createWorkers({

@@ -6,6 +6,7 @@ import type { AlertsModule } from './domain/alerts/index.ts';
 import type { AuditModule } from './domain/audit/index.ts';
 import type { BreachModule } from './domain/breach/index.ts';
 import type { ClocksModule } from './domain/clocks/index.ts';
+import type { DisclosureModule } from './domain/disclosure/index.ts';
 import type { IncidentsModule } from './domain/incidents/index.ts';
 import type { LearningModule } from './domain/learning/index.ts';
 import type { LiveModule } from './domain/live/index.ts';
@@ -42,4 +43,6 @@ export interface Services {
   mail: MailModule;
   /** Monitoring alerts: the sources that send them, the alerts, and what the policy routes. */
   alerts: AlertsModule;
+  /** Coordinated disclosure: vulnerabilities, their embargo, advisory and credit. */
+  disclosure: DisclosureModule;
 }

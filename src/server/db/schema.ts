@@ -904,6 +904,20 @@ export interface MailImapMailboxesTable {
   updated_at: number;
 }
 
+/** A vulnerability (issue 16): its state whole as JSON, beside what lists filter on. */
+export interface VulnerabilitiesTable {
+  id: string;
+  key: string;
+  status: string;
+  title: string;
+  cve_id: string | null;
+  /** The vulnerability's state (VulnerabilityState) as JSON. */
+  state_json: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
 export interface Database {
   mail_imap_mailboxes: MailImapMailboxesTable;
   mail_team_keys: MailTeamKeysTable;
@@ -969,6 +983,7 @@ export interface Database {
   alerts: AlertsTable;
   status_maintenances: StatusMaintenancesTable;
   status_maintenance_updates: StatusMaintenanceUpdatesTable;
+  vulnerabilities: VulnerabilitiesTable;
 }
 
 export type Db = Kysely<Database>;

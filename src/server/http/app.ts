@@ -38,6 +38,7 @@ import { statuspageRoutes } from './api/statuspage-routes.ts';
 import { learningRoutes } from './api/learning-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
 import { usersRoutes } from './api/users-routes.ts';
+import { vulnerabilityRoutes } from './api/vulnerability-routes.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
 import { openApiPlugin } from './plugins/openapi-plugin.ts';
 import { reportIntakeRoutes } from './api/report-intake-routes.ts';
@@ -168,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(learningRoutes, { learning: services.learning, clock });
   await app.register(alertIntakeRoutes, narrowed.alertIntake);
   await app.register(alertRoutes, { ...narrowed.alerts, baseUrl: config.baseUrl });
+  await app.register(vulnerabilityRoutes, { disclosure: services.disclosure });
   await app.register(publicSite, {
     ...narrowed.publicSite,
     reports,

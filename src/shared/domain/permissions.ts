@@ -63,6 +63,11 @@ export const PERMISSIONS = [
   'alerts.read',
   'alerts.triage',
   'alerts.manage',
+  // coordinated disclosure: read vulnerabilities (embargoed ones included), record and change
+  // them, and publish (agree a disclosure date, break an embargo, withdraw)
+  'disclosure.read',
+  'disclosure.manage',
+  'disclosure.publish',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -39,6 +39,9 @@ export const ROLE_PERMISSIONS = {
     'learning.approve',
     'alerts.read',
     'alerts.triage',
+    'disclosure.read',
+    'disclosure.manage',
+    'disclosure.publish',
   ],
   // The responsible developer triages, reproduces, calls the reporter back and verifies them.
   responder: [
@@ -60,6 +63,10 @@ export const ROLE_PERMISSIONS = {
     // Alerts from monitoring wait in their triage queue.
     'alerts.read',
     'alerts.triage',
+    // The developer who fixes a vulnerability records it and writes its advisory; a security
+    // lead decides when it is published.
+    'disclosure.read',
+    'disclosure.manage',
   ],
   // The communications lead keeps reporters, customers and colleagues informed (notes for the
   // reporter and the public on incidents, messages to reporters) but takes no part in triage.
@@ -72,6 +79,8 @@ export const ROLE_PERMISSIONS = {
     'reports.communicate',
     // Customers hear from one person: the public status page is theirs to write.
     'status.publish',
+    // They read the vulnerabilities whose advisories they will announce.
+    'disclosure.read',
   ],
   // The legal role (DPO, counsel) owns breach records: their details, determinations, submissions.
   legal: [

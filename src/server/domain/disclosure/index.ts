@@ -1,0 +1,18 @@
+// The disclosure subject's public surface: vulnerabilities found in what the team ships, their
+// embargo, advisory and credit (issue 16).
+import { createVulnerabilityService, type DisclosurePorts } from './vulnerability-service.ts';
+
+/** The disclosure subject, built by the composition root (container.ts) from its ports. */
+export function createDisclosureModule(ports: DisclosurePorts) {
+  return createVulnerabilityService(ports);
+}
+
+export type DisclosureModule = ReturnType<typeof createDisclosureModule>;
+
+export type {
+  DisclosureIncidents,
+  DisclosurePorts,
+  DisclosureReports,
+} from './vulnerability-service.ts';
+export type { VulnerabilityState, StatusDecision } from './vulnerability-state.ts';
+export type { CvssScore } from './cvss-score.ts';

@@ -1,0 +1,152 @@
+// The disclosure HTTP contract: /api/v1/vulnerabilities... (issue 16). The shapes here are checked
+// by Zod (400 naming the field); what needs the rules (a CVSS vector the library cannot score, a
+// CWE id, a version that does not parse) is refused by the server with 422 naming the field.
+import { z } from 'zod';
+import {
+  CVSS_RATINGS,
+  RANGE_TYPES,
+  REFERENCE_TYPES,
+  VULNERABILITY_STATUSES,
+} from '../domain/disclosure.ts';
+import { Time } from './times.ts';
+
+const text = (max: number) => z.string().max(max);
+const name = (max: number) => z.string().min(1, 'must not be empty').max(max);
+
+/** One range of affected versions: from `introduced` ("0": from the first) to `fixed` (excluded)
+ * or `lastAffected` (included), compared as `type` says. */
+export const VersionRange = z.object({
+  type: z.enum(RANGE_TYPES).default('semver'),
+  introduced: name(100),
+  fixed: name(100).nullable().default(null),
+  lastAffected: name(100).nullable().default(null),
+});
+export type VersionRange = z.output<typeof VersionRange>;
+
+/** An affected product: a package URL (purl) or a vendor and product, with its version ranges. */
+export const AffectedProduct = z.object({
+  purl: text(500).nullable().default(null),
+  vendor: text(200).nullable().default(null),
+  product: text(200).nullable().default(null),
+  versions: z.array(VersionRange).max(50).default([]),
+});
+export type AffectedProduct = z.output<typeof AffectedProduct>;
+
+export const Reference = z.object({
+  url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2000),
+  type: z.enum(REFERENCE_TYPES).default('web'),
+});
+export type Reference = z.output<typeof Reference>;
+
+/** The fields a team writes on a vulnerability. */
+export const VulnerabilityFields = z.object({
+  title: name(300),
+  /** Markdown; reporter-written text is kept as given and shown escaped. */
+  description: text(50_000).default(''),
+  affected: z.array(AffectedProduct).max(100).default([]),
+  /** CWE-79, CWE-1321... */
+  cwes: z.array(text(20)).max(20).default([]),
+  /** A CVSS 3.1 vector (CVSS:3.1/AV:N/...); scored by the server. */
+  cvss31: text(300).nullable().default(null),
+  /** A CVSS 4.0 vector (CVSS:4.0/AV:N/...); scored by the server. */
+  cvss40: text(300).nullable().default(null),
+  /** CVE-2026-12345 once assigned. */
+  cveId: text(40).nullable().default(null),
+  references: z.array(Reference).max(100).default([]),
+  /** Reports (RPT-… or ids) this vulnerability came from. */
+  reports: z.array(name(100)).max(50).default([]),
+  /** Incidents (INC-… or ids) that handle it. */
+  incidents: z.array(name(100)).max(50).default([]),
+});
+export type VulnerabilityFields = z.output<typeof VulnerabilityFields>;
+
+export const NewVulnerability = VulnerabilityFields;
+export type NewVulnerability = z.output<typeof NewVulnerability>;
+
+/** A change: only the fields given change; `version` (optional) refuses a stale edit with 409. */
+export const VulnerabilityChanges = z
+  .object({
+    title: name(300),
+    description: text(50_000),
+    affected: z.array(AffectedProduct).max(100),
+    cwes: z.array(text(20)).max(20),
+    cvss31: text(300).nullable(),
+    cvss40: text(300).nullable(),
+    cveId: text(40).nullable(),
+    references: z.array(Reference).max(100),
+    reports: z.array(name(100)).max(50),
+    incidents: z.array(name(100)).max(50),
+  })
+  .partial()
+  .extend({ version: z.number().int().positive().optional() });
+export type VulnerabilityChanges = z.output<typeof VulnerabilityChanges>;
+
+export const StatusMove = z.object({
+  to: z.enum(VULNERABILITY_STATUSES),
+  reason: name(5000),
+  version: z.number().int().positive().optional(),
+});
+export type StatusMove = z.output<typeof StatusMove>;
+
+export const VulnerabilityRef = z.object({ ref: name(100) });
+
+export const VulnerabilityListQuery = z.object({
+  status: z.enum(VULNERABILITY_STATUSES).optional(),
+  q: text(200).optional(),
+});
+
+export const CvssScore = z.object({
+  vector: z.string(),
+  version: z.enum(['3.1', '4.0']),
+  baseScore: z.number(),
+  rating: z.enum(CVSS_RATINGS),
+});
+
+export const CvssInput = z.object({ vector: text(300) });
+
+const Link = z.object({ id: z.string(), key: z.string() });
+
+export const Decision = z.object({
+  from: z.enum(VULNERABILITY_STATUSES),
+  to: z.enum(VULNERABILITY_STATUSES),
+  reason: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: Time,
+});
+
+export const VulnerabilityResponse = z.object({
+  id: z.string(),
+  key: z.string(),
+  version: z.number().int(),
+  status: z.enum(VULNERABILITY_STATUSES),
+  title: z.string(),
+  description: z.string(),
+  affected: z.array(
+    z.object({
+      purl: z.string().nullable(),
+      vendor: z.string().nullable(),
+      product: z.string().nullable(),
+      versions: z.array(
+        z.object({
+          type: z.enum(RANGE_TYPES),
+          introduced: z.string(),
+          fixed: z.string().nullable(),
+          lastAffected: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+  cwes: z.array(z.string()),
+  cvss31: CvssScore.nullable(),
+  cvss40: CvssScore.nullable(),
+  cveId: z.string().nullable(),
+  references: z.array(z.object({ url: z.string(), type: z.enum(REFERENCE_TYPES) })),
+  reports: z.array(Link),
+  incidents: z.array(Link),
+  decisions: z.array(Decision),
+  createdAt: Time,
+  updatedAt: Time,
+});
+export type VulnerabilityResponse = z.infer<typeof VulnerabilityResponse>;
+
+export const VulnerabilityList = z.object({ vulnerabilities: z.array(VulnerabilityResponse) });
