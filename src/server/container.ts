@@ -154,6 +154,12 @@ async function assemble(
     checkReceiverUrl: (url) => checkReceiverUrl(url, outboundAllow),
     secretBox,
     staff: { listActive: (tx) => accounts.users.listActive(tx) },
+    escalation: () => policy.policy.notices.escalation,
+    // 256 bits from the server key per page and person: unguessable, never stored.
+    ackTokens: {
+      tokenFor: (pageId, userId) =>
+        createHmac('sha256', secretKey).update(`page-ack:${pageId}:${userId}`).digest('base64url'),
+    },
   });
   const sealed = await notifications.sealPlainSecrets();
   if (sealed > 0) logger.info({ sealed }, 'webhook signing secrets sealed with the server key');

@@ -560,6 +560,38 @@ export interface StatusDraftsTable {
 }
 
 /** An address that asked for the status page's notices; pending until it confirms. */
+/** An urgent notice that climbs a ladder until someone acknowledges it. */
+export interface PagesTable {
+  id: string;
+  idempotency_key: string;
+  /** The notice's kind (report_received, incident_assigned, ...): each level hears it as such. */
+  kind: string;
+  /** What it is about: {type, key, title, restricted}. */
+  about_json: string;
+  headline: string;
+  lines_json: string;
+  /** The roles of the levels above the first, frozen from the policy when it was sent. */
+  levels_json: string;
+  escalate_after_ms: number;
+  /** The level paged last: 0 for the people first told. */
+  level: number;
+  /** When the next level is paged; null once acknowledged or at the last level. */
+  next_escalation_at: number | null;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PageRecipientsTable {
+  page_id: string;
+  user_id: string;
+  level: number;
+  /** SHA-256 of the person's acknowledge token (derived from the server key). */
+  token_hash: string;
+  paged_at: number;
+}
+
 export interface StatusSubscribersTable {
   id: string;
   email: string;
@@ -984,6 +1016,8 @@ export interface Database {
   status_maintenances: StatusMaintenancesTable;
   status_maintenance_updates: StatusMaintenanceUpdatesTable;
   vulnerabilities: VulnerabilitiesTable;
+  pages: PagesTable;
+  page_recipients: PageRecipientsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -24,7 +24,8 @@ export function only<M extends object, K extends keyof M>(
 
 /** The narrowed services of the plugins that declare part of a module (http/app.ts hands them). */
 export function routeServices(services: Services) {
-  const { accounts, incidents, reports, clocks, live, mail, status, alerts } = services;
+  const { accounts, incidents, reports, clocks, live, mail, status, alerts, notifications } =
+    services;
   return {
     auth: { accounts: only(accounts, ['sessions']) },
     session: { accounts: only(accounts, ['sessions', 'users', 'mfa', 'passwords']) },
@@ -38,7 +39,10 @@ export function routeServices(services: Services) {
     metrics: { clocks: only(clocks, ['measures']) },
     reportIntake: { reports: only(reports, ['checkIntakeAllowed', 'submitReport']) },
     stream: { accounts: only(accounts, ['sessions']), live: only(live, ['noticesAfter']) },
-    publicSite: { accounts: only(accounts, ['users']) },
+    publicSite: {
+      accounts: only(accounts, ['users']),
+      notifications: only(notifications, ['findPageByToken', 'acknowledgeByToken']),
+    },
     openPgpKey: { mail: only(mail, ['findPublishedKey', 'findWkdKey']) },
     statusSubscribers: { status: only(status, ['listSubscribers', 'removeSubscriber']) },
     alertIntake: { alerts: only(alerts, ['receive']) },

@@ -59,7 +59,7 @@ export interface WorkersPorts {
   http: HttpPoster;
   clocks: Pick<ClocksModule, 'claimDue' | 'fireClaimed'>;
   live: Pick<LiveModule, 'noticesAt' | 'noticesAfter' | 'latestPosition'>;
-  notifications: Pick<NotificationsModule, 'findEndpoint'>;
+  notifications: Pick<NotificationsModule, 'findEndpoint' | 'escalateDuePages'>;
   accounts: Pick<AccountsModule, 'sweepExpired'>;
   mail: Pick<
     MailModule,
@@ -113,6 +113,7 @@ export function createWorkers(ports: WorkersPorts) {
   const scheduler = new Scheduler({
     deadlines: ports.clocks,
     maintenance: ports.status,
+    pages: ports.notifications,
     clock,
     logger,
   });

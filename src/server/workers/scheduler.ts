@@ -1,10 +1,12 @@
 // The scheduler: fires due deadlines, oldest first, then moves scheduled maintenance on the status
-// page at its window's edges (each step recorded once across instances, see the status subject). Durable in the database, so a restart loses
+// page at its window's edges (each step recorded once across instances, see the status subject)
+// and climbs unacknowledged pages to their next level. Durable in the database, so a restart loses
 // nothing and fires everything overdue at once; several instances may run side by side, each
 // row going to whoever claims it (FOR UPDATE SKIP LOCKED on PostgreSQL, compare-and-set on
 // SQLite). A claim not finished within the lease (a crash) lapses and is taken over.
 import type { Clock } from '../clock.ts';
 import type { DeadlinesService } from '../domain/clocks/index.ts';
+import type { NotificationsModule } from '../domain/notifications/index.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 
@@ -12,6 +14,8 @@ export interface SchedulerOptions {
   deadlines: Pick<DeadlinesService, 'claimDue' | 'fireClaimed'>;
   /** The status page's scheduled maintenance: reminders and moves due at `now`. */
   maintenance?: { runDueMaintenance(now: number): Promise<number> };
+  /** Pages nobody acknowledged climb here; tests of deadlines alone leave it out. */
+  pages?: Pick<NotificationsModule, 'escalateDuePages'>;
   clock: Clock;
   logger?: Logger;
   /** This instance's name in claims (default: a random id). */
@@ -37,12 +41,17 @@ export class Scheduler {
   }
 
   /**
-   * Fires everything due at `now`, in order of due time, then what scheduled maintenance has due;
-   * returns how many deadlines were fired and maintenances moved.
+   * Fires everything due at `now`, in order of due time, then what scheduled maintenance has due,
+   * then climbs the pages due; returns how many deadlines were fired and maintenances moved.
    */
   async tick(now: number): Promise<number> {
     const fired = await this.#fireDeadlines(now);
     const moved = (await this.#opts.maintenance?.runDueMaintenance(now)) ?? 0;
+    try {
+      await this.#opts.pages?.escalateDuePages(now);
+    } catch (error) {
+      this.#opts.logger?.error({ err: error }, 'escalating pages failed');
+    }
     return fired + moved;
   }
 

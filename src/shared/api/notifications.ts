@@ -129,3 +129,25 @@ export const OutboxAttemptView = z.object({
 export const OutboxMessageDetail = OutboxMessageView.extend({
   attemptLog: z.array(OutboxAttemptView),
 });
+
+/** A page (an urgent notice that climbs the policy's ladder until acknowledged) as it reached me. */
+export const PageView = z.object({
+  id: z.string(),
+  about: z.object({
+    type: z.enum(['incident', 'report']),
+    key: z.string(),
+    /** Its title; null for a restricted incident (the console names it by key). */
+    title: z.string().nullable(),
+  }),
+  headline: z.string(),
+  lines: z.array(z.string()),
+  /** The level it reached me at: 0 for the people first told, then one per escalation. */
+  level: z.number().int(),
+  pagedAt: Time,
+  acknowledgedAt: Time.nullable(),
+  /** The user who acknowledged it (me or another person it reached). */
+  acknowledgedBy: z.string().nullable(),
+  /** When it climbs to the next level unless acknowledged; null: no level left, or acknowledged. */
+  nextEscalationAt: Time.nullable(),
+});
+export type PageView = z.infer<typeof PageView>;

@@ -71,3 +71,11 @@ export function isConsolePath(path: string): boolean {
     return parts.length === segments.length;
   });
 }
+
+/** The acknowledge link of a page (server-rendered, public: the token is the credential). */
+export const ACK_PATH = '/ack';
+
+/** The absolute URL of one person's acknowledge link. */
+export function ackUrl(baseUrl: string, token: string): string {
+  return `${origin(baseUrl)}${ACK_PATH}?token=${encodeURIComponent(token)}`;
+}

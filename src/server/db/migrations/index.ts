@@ -26,6 +26,7 @@ import * as alerts from './2026-12-04-0080-alerts.ts';
 import * as mailImap from './2026-12-04-0081-mail-imap.ts';
 import * as statusMaintenance from './2026-12-04-0082-status-maintenance.ts';
 import * as vulnerabilities from './2026-12-04-0083-vulnerabilities.ts';
+import * as pages from './2026-12-04-0085-pages.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0081-mail-imap': mailImap,
   '2026-12-04-0082-status-maintenance': statusMaintenance,
   '2026-12-04-0083-vulnerabilities': vulnerabilities,
+  '2026-12-04-0085-pages': pages,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

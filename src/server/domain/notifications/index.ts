@@ -59,5 +59,6 @@ export {
   type DeadlineSubject,
 } from './deadline-notices.ts';
 export type { StaffNotice } from './staff-notices.ts';
+export type { PageView } from './page-service.ts';
 export type { EndpointKind, WebhookEndpoint } from './webhook-endpoint-repository.ts';
 export type { OutboxAttempt, OutboxEntry } from '../../db/outbox-delivery.ts';

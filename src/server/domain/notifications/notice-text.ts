@@ -26,10 +26,15 @@ export function escapeHtml(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
-/** The HTML body of a notice: its paragraphs escaped, the link as a link. */
-export function noticeHtml(paragraphs: readonly string[], link: { label: string; url: string }) {
-  return [
-    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
-    `<p>${escapeHtml(link.label)} <a href="${escapeHtml(link.url)}">${escapeHtml(link.url)}</a></p>`,
-  ].join('\n');
+type Link = { label: string; url: string };
+
+const linkHtml = (link: Link) =>
+  `<p>${escapeHtml(link.label)} <a href="${escapeHtml(link.url)}">${escapeHtml(link.url)}</a></p>`;
+
+/** The HTML body of a notice: its paragraphs escaped, the links as links (a page's acknowledge
+ * link, `first`, before the console's). */
+export function noticeHtml(paragraphs: readonly string[], link: Link, first: readonly Link[] = []) {
+  return [...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`), ...first.map(linkHtml), linkHtml(link)].join(
+    '\n',
+  );
 }

@@ -37,6 +37,7 @@ import {
   type ReporterNotice,
   type ReportReceiptNotice,
 } from './notices.ts';
+import { createPagesService, type PagesDeps } from './page-service.ts';
 import { staffNoticeText, type StaffNotice } from './staff-notices.ts';
 import {
   enqueueMaintenanceNotice,
@@ -63,6 +64,10 @@ export interface NotificationsDeps {
   secretBox: SecretBox;
   /** Who is on the staff (accounts subject), for notices to a role such as the line stopping. */
   staff: NoticeStaff;
+  /** The policy's ladder for pages (notices.escalation), read when a page is sent. */
+  escalation: PagesDeps['escalation'];
+  /** Acknowledge tokens, derived from the server key. */
+  ackTokens: PagesDeps['ackTokens'];
 }
 
 /** What notifications need of the accounts subject. */
@@ -119,6 +124,7 @@ function presentEndpoint(e: WebhookEndpoint, withSecret = false): EndpointView {
 
 export function createNotificationsService(deps: NotificationsDeps) {
   const { db, clock, secretBox } = deps;
+  const pages = createPagesService(deps);
 
   async function checkUrl(url: string): Promise<void> {
     const refusal = await deps.checkReceiverUrl(url);
@@ -153,12 +159,17 @@ export function createNotificationsService(deps: NotificationsDeps) {
     },
 
     /** The people who must act (named by id, or by role) each hear what they must do, on the
-     * channels they chose for its kind, in the caller's transaction. */
+     * channels they chose for its kind, in the caller's transaction. An urgent notice is a page:
+     * each gets an acknowledge link, and unacknowledged it climbs the policy's ladder. */
     async tellStaff(tx: Executor, notice: StaffNotice) {
       const { to } = notice;
       const people = (await deps.staff.listActive(tx)).filter((u) =>
         'userIds' in to ? to.userIds.includes(u.id) : u.roles.some((r) => to.roles.includes(r)),
       );
+      if (notice.urgent) {
+        await pages.openPage(tx, notice, people);
+        return;
+      }
       const inChannel = staffNoticeText(notice, deps.baseUrl, { title: !notice.about.restricted });
       for (const person of people) {
         const words = staffNoticeText(notice, deps.baseUrl, { title: true });
@@ -173,6 +184,12 @@ export function createNotificationsService(deps: NotificationsDeps) {
         });
       }
     },
+
+    escalateDuePages: pages.escalateDuePages,
+    findPageByToken: pages.findPageByToken,
+    acknowledgeByToken: pages.acknowledgeByToken,
+    acknowledgePage: pages.acknowledgePage,
+    listOwnPages: pages.listOwnPages,
 
     /** News for a reporter at the address they gave (in the transaction of the change). */
     tellReporter: (tx: Executor, notice: ReporterNotice) =>

@@ -23,10 +23,29 @@ export interface StaffNotice {
 
 const NOUN = { incident: 'Incident', report: 'Report' } as const;
 
+/** A page's acknowledge link, and the level it reached this person at (0: first told). */
+export interface PageLink {
+  url: string;
+  level: number;
+  /** What the level is, for people paged because nobody acknowledged: "security_lead". */
+  role: string | null;
+  /** How long the level before had to acknowledge. */
+  afterMs: number;
+}
+
+function climbedLine(ack: PageLink | null): string[] {
+  if (!ack || ack.level === 0) return [];
+  const minutes = Math.round(ack.afterMs / 60_000);
+  return [
+    `Nobody acknowledged this page within ${minutes} minutes: you are paged as the next level (${ack.role ?? 'staff'}).`,
+  ];
+}
+
 export function staffNoticeText(
   n: StaffNotice,
   baseUrl: string,
   shown: { title: boolean },
+  ack: PageLink | null = null,
 ): { subject: string; text: string; html: string } {
   const naming = shown.title
     ? `${n.about.key} ${noticeTitle(n.about.title)}`
@@ -38,13 +57,21 @@ export function staffNoticeText(
   // Lines can repeat what staff wrote (a task's title): one line each, no second link.
   const paragraphs = [
     ...n.lines.map((line) => noticeTitle(line, 600)),
+    ...climbedLine(ack),
     shown.title
       ? `${NOUN[n.about.type]} ${n.about.key}: ${noticeTitle(n.about.title)}`
       : `${NOUN[n.about.type]} ${n.about.key}: restricted; only its participants see what it is about.`,
   ];
+  const headline = ack && ack.level > 0 ? `Not acknowledged: ${n.headline}` : n.headline;
+  // The page's next step first: acknowledging it stops the ladder.
+  const first = ack
+    ? [{ label: 'Acknowledge this page so that it stops escalating:', url: ack.url }]
+    : [];
   return {
-    subject: `${n.headline}: ${naming}`.slice(0, 250),
-    text: [...paragraphs, `${link.label} ${link.url}`].join('\n\n'),
-    html: noticeHtml(paragraphs, link),
+    subject: `${headline}: ${naming}`.slice(0, 250),
+    text: [...paragraphs, ...first.map((l) => `${l.label} ${l.url}`), `${link.label} ${link.url}`].join(
+      '\n\n',
+    ),
+    html: noticeHtml(paragraphs, link, first),
   };
 }

@@ -1,4 +1,5 @@
 // Durations in policy files are written the way people say them: "15m", "1h", "4h", "72h", "2d".
+import { z } from 'zod';
 const UNITS: Record<string, number> = {
   s: 1_000,
   m: 60_000,
@@ -24,3 +25,15 @@ export function formatDuration(ms: number): string {
   }
   return `${ms / 1000}s`;
 }
+
+/** A policy field holding a duration, read as milliseconds. */
+export const Duration = z
+  .string({ error: 'must be a duration such as "15m", "4h" or "3d"' })
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === null || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration such as "15m", "4h" or "3d"' });
+      return z.NEVER;
+    }
+    return ms;
+  });

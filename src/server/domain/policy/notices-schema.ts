@@ -1,13 +1,25 @@
 // The policy's notices section: who is told of what beyond the people a change names (a new
 // owner, a role holder, a panel member, a task's holder hear of it themselves): the staff roles
-// told of every new security report (the triage rota) and those told when the line stops.
+// told of every new security report (the triage rota) and those told when the line stops; and
+// how an urgent notice (a page) climbs when nobody acknowledges it.
 import { z } from 'zod';
+import { Duration } from './duration.ts';
 
 /** An account role (admin, security_lead, responder, comms, legal, viewer). */
 const role = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be an account role such as responder or security_lead');
 const text = (max = 2000) => z.string().trim().min(1, 'must not be empty').max(max);
+
+/**
+ * An urgent notice is a page: whoever it reaches may acknowledge it; unacknowledged after `after`,
+ * the next level (everyone active with that role) is paged, one level further every `after`.
+ */
+export const PageEscalation = z.strictObject({
+  after: Duration.default(5 * 60_000),
+  levels: z.array(role).max(5).default(['security_lead', 'admin']),
+});
+export type PageEscalation = z.output<typeof PageEscalation>;
 
 export const Notices = z.strictObject({
   description: text().default(
@@ -21,5 +33,8 @@ export const Notices = z.strictObject({
   newReport: z.array(role).max(10).default(['responder', 'security_lead']),
   /** Staff roles told when the line stops: at once, on every channel, whatever their settings. */
   lineStopped: z.array(role).min(1).max(10).default(['responder', 'security_lead', 'admin']),
+  /** How an unacknowledged page climbs: the roles paged next, one level every `after`. */
+  escalation: PageEscalation.prefault({}),
 });
+
 export type Notices = z.output<typeof Notices>;

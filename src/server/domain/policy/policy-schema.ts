@@ -7,7 +7,7 @@ import { Breach } from './breach-schema.ts';
 import { Communications } from './communications-schema.ts';
 import { Learning } from './learning-schema.ts';
 import { Notices } from './notices-schema.ts';
-import { parseDuration } from './duration.ts';
+import { Duration } from './duration.ts';
 
 const id = z
   .string()
@@ -15,16 +15,7 @@ const id = z
 const text = (max = 2000) => z.string().trim().min(1, 'must not be empty').max(max);
 const description = text(2000);
 
-export const Duration = z
-  .string({ error: 'must be a duration such as "15m", "4h" or "3d"' })
-  .transform((value, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === null || ms <= 0) {
-      ctx.addIssue({ code: 'custom', message: 'must be a duration such as "15m", "4h" or "3d"' });
-      return z.NEVER;
-    }
-    return ms;
-  });
+export { Duration };
 
 export const Severity = z.strictObject({
   id,

@@ -3,8 +3,10 @@ import type {
   EndpointView,
   OutboxAttempt,
   OutboxEntry,
+  PageView as DomainPageView,
   Preferences,
 } from '../../domain/notifications/index.ts';
+import type { PageView } from '../../../shared/api/notifications.ts';
 import { presentTime as iso } from './time-presenter.ts';
 
 const hhmm = (minute: number) =>
@@ -40,4 +42,23 @@ export function presentOutboxMessage(m: OutboxEntry) {
 
 export function presentAttempt(a: OutboxAttempt) {
   return { ...a, startedAt: iso(a.startedAt), finishedAt: iso(a.finishedAt) };
+}
+
+/** A page as it reached the caller; a restricted subject by key only, as in a channel. */
+export function presentPage(p: DomainPageView): PageView {
+  return {
+    id: p.id,
+    about: {
+      type: p.about.type,
+      key: p.about.key,
+      title: p.about.restricted ? null : p.about.title,
+    },
+    headline: p.headline,
+    lines: [...p.lines],
+    level: p.level,
+    pagedAt: iso(p.pagedAt),
+    acknowledgedAt: iso(p.acknowledgedAt),
+    acknowledgedBy: p.acknowledgedBy,
+    nextEscalationAt: iso(p.nextEscalationAt),
+  };
 }

@@ -10,6 +10,7 @@ import {
   OutboxMessageDetail,
   OutboxMessageView,
   OutboxQueryParams,
+  PageView,
   UpdateWebhookEndpointBody,
   WebhookEndpointView,
 } from '../../../shared/api/notifications.ts';
@@ -20,6 +21,7 @@ import {
   presentAttempt,
   presentEndpoint,
   presentOutboxMessage,
+  presentPage,
   presentPreferences,
 } from './notification-presenters.ts';
 import { caller } from './session-routes.ts';
@@ -81,6 +83,39 @@ export async function notificationRoutes(
       presentPreferences(
         await notifications.setPreferences(caller(request).actor, toPreferences(request.body)),
       ),
+  );
+
+  api.get(
+    '/api/v1/me/pages',
+    {
+      config: own,
+      schema: {
+        tags: ['notifications'],
+        summary:
+          'Pages that reached me (urgent notices that climb the policy ladder until acknowledged), newest first',
+        response: { 200: z.array(PageView) },
+      },
+    },
+    async (request) =>
+      (await notifications.listOwnPages(caller(request).actor)).map(presentPage),
+  );
+  api.post(
+    '/api/v1/pages/:id/acknowledge',
+    {
+      config: own,
+      schema: {
+        tags: ['notifications'],
+        summary: 'Acknowledge a page that reached me: it stops climbing the ladder',
+        params: IdParams,
+        response: {
+          200: PageView,
+          403: problemResponse('The page did not reach me'),
+          409: problemResponse('The page was already acknowledged (by me or another)'),
+        },
+      },
+    },
+    async (request) =>
+      presentPage(await notifications.acknowledgePage(caller(request).actor, request.params.id)),
   );
 
   const hooks = { permission: 'webhooks.manage' } as const;

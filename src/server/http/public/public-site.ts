@@ -8,10 +8,12 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { AccountsModule } from '../../domain/accounts/index.ts';
+import type { NotificationsModule } from '../../domain/notifications/index.ts';
 import type { IncomingFile, ReportsModule } from '../../domain/reports/index.ts';
 import type { StatusModule } from '../../domain/status/index.ts';
 import { durationInWords } from '../../../shared/domain/duration-words.ts';
 import { accountLinkPages } from './account-link-pages.ts';
+import { pageAckRoutes } from './page-ack-routes.ts';
 import { policyPage, thanksPage } from './info-pages.ts';
 import { errorPage, PAGE_CSP } from './layout.ts';
 import { REFERRER_POLICY } from '../plugins/security-headers-plugin.ts';
@@ -38,6 +40,8 @@ export interface PublicSiteOptions {
   reports: ReportsModule;
   /** The one-time link pages (first admin, set a password). */
   accounts: Pick<AccountsModule, 'users'>;
+  /** The acknowledge links of pages (/ack). */
+  notifications: Pick<NotificationsModule, 'findPageByToken' | 'acknowledgeByToken'>;
   /** The public status page (/status). */
   status: StatusModule;
   config: Pick<
@@ -200,6 +204,7 @@ export async function publicSite(app: FastifyInstance, opts: PublicSiteOptions) 
   const baseUrl = settings(config, ['baseUrl']);
   await app.register(portalRoutes, { reports, config: baseUrl, fileLimits, intakeGuards });
   await app.register(accountLinkPages, { users: opts.accounts.users, config: baseUrl });
+  await app.register(pageAckRoutes, { notifications: opts.notifications, config: baseUrl });
   await app.register(statusSite, {
     status: opts.status,
     pageName: config.statusPageName,
