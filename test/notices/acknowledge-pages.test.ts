@@ -128,7 +128,10 @@ function confirm(path: string, token: string) {
   return t.app.inject({
     method: 'POST',
     url: path,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'sec-fetch-site': 'same-origin',
+    },
     payload: `token=${encodeURIComponent(token)}`,
   });
 }
@@ -142,13 +145,16 @@ describe('an unacknowledged page', () => {
     const first = await deliverAll();
     expect(told(first)).toEqual(
       ['ana', 'ben'].map(
-        (n) => `${n}@example.org: Emergency security report: ${report.key} Customer database is public`,
+        (n) =>
+          `${n}@example.org: Emergency security report: ${report.key} Customer database is public`,
       ),
     );
     // The next step first: the acknowledge link, then the report's page; each person their own.
     const [a, b] = first;
     expect(ackLink(a!)).not.toEqual(ackLink(b!));
-    expect(a!.text.indexOf('/ack?token=')).toBeLessThan(a!.text.indexOf(`/app/reports/${report.key}`));
+    expect(a!.text.indexOf('/ack?token=')).toBeLessThan(
+      a!.text.indexOf(`/app/reports/${report.key}`),
+    );
     expect(a!.html).toContain('<a href="http://');
 
     await after(9 * MINUTE);

@@ -73,7 +73,11 @@ describe('climbing the ladder', () => {
       nextAt: null,
     });
     expect(
-      nextLevel(page({ acknowledgedAt: T0 + MIN, nextEscalationAt: null }), T0 + 60 * MIN, nobodyEmpty),
+      nextLevel(
+        page({ acknowledgedAt: T0 + MIN, nextEscalationAt: null }),
+        T0 + 60 * MIN,
+        nobodyEmpty,
+      ),
     ).toBeNull();
   });
 });

@@ -229,6 +229,8 @@ export const PolicyResponse = z.object({
     newReport: z.array(z.string()),
     /** Told when the line stops, at once on every channel. */
     lineStopped: z.array(z.string()),
+    /** An unacknowledged page climbs to these roles, one level every `after`. */
+    escalation: z.object({ after: DurationJson, levels: z.array(z.string()) }),
   }),
 });
 export type PolicyResponse = z.infer<typeof PolicyResponse>;

@@ -34,7 +34,9 @@ const linkHtml = (link: Link) =>
 /** The HTML body of a notice: its paragraphs escaped, the links as links (a page's acknowledge
  * link, `first`, before the console's). */
 export function noticeHtml(paragraphs: readonly string[], link: Link, first: readonly Link[] = []) {
-  return [...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`), ...first.map(linkHtml), linkHtml(link)].join(
-    '\n',
-  );
+  return [
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...first.map(linkHtml),
+    linkHtml(link),
+  ].join('\n');
 }

@@ -117,7 +117,12 @@ function toRecipient(r: {
   level: number | string;
   paged_at: number | string;
 }): PageRecipient {
-  return { pageId: r.page_id, userId: r.user_id, level: Number(r.level), pagedAt: Number(r.paged_at) };
+  return {
+    pageId: r.page_id,
+    userId: r.user_id,
+    level: Number(r.level),
+    pagedAt: Number(r.paged_at),
+  };
 }
 
 export async function findRecipientByTokenHash(

@@ -143,7 +143,12 @@ export function createPagesService(deps: PagesDeps) {
       at: now,
       detail: { via, level: recipient!.level, secondsToAcknowledge: (now - page.createdAt) / 1000 },
     });
-    return { ...page, acknowledgedAt: now, acknowledgedBy: recipient!.userId, nextEscalationAt: null };
+    return {
+      ...page,
+      acknowledgedAt: now,
+      acknowledgedBy: recipient!.userId,
+      nextEscalationAt: null,
+    };
   }
 
   return {

@@ -69,9 +69,11 @@ export function staffNoticeText(
     : [];
   return {
     subject: `${headline}: ${naming}`.slice(0, 250),
-    text: [...paragraphs, ...first.map((l) => `${l.label} ${l.url}`), `${link.label} ${link.url}`].join(
-      '\n\n',
-    ),
+    text: [
+      ...paragraphs,
+      ...first.map((l) => `${l.label} ${l.url}`),
+      `${link.label} ${link.url}`,
+    ].join('\n\n'),
     html: noticeHtml(paragraphs, link, first),
   };
 }

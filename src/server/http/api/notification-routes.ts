@@ -96,8 +96,7 @@ export async function notificationRoutes(
         response: { 200: z.array(PageView) },
       },
     },
-    async (request) =>
-      (await notifications.listOwnPages(caller(request).actor)).map(presentPage),
+    async (request) => (await notifications.listOwnPages(caller(request).actor)).map(presentPage),
   );
   api.post(
     '/api/v1/pages/:id/acknowledge',

@@ -176,6 +176,10 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       description: policy.notices.description,
       newReport: [...policy.notices.newReport],
       lineStopped: [...policy.notices.lineStopped],
+      escalation: {
+        after: duration(policy.notices.escalation.after),
+        levels: [...policy.notices.escalation.levels],
+      },
     },
   };
 }

@@ -22,7 +22,9 @@ function tokenOf(input: unknown): string {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function ackPage(p: PageView, token: string, baseUrl: string, done: boolean): string {
-  const naming = p.about.restricted ? `${p.about.key} (restricted)` : `${p.about.key} ${p.about.title}`;
+  const naming = p.about.restricted
+    ? `${p.about.key} (restricted)`
+    : `${p.about.key} ${p.about.title}`;
   const open = consoleUrl(baseUrl, consolePath.subject(p.about));
   const state =
     p.acknowledgedAt === null
