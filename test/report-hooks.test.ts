@@ -41,6 +41,8 @@ function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
       unlinkReport: async () => {},
     },
     notices: t.container.services.notifications,
+    // No report here came by e-mail.
+    mail: { threadingFor: async () => null },
     ...hooks,
   });
 }

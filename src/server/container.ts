@@ -35,7 +35,7 @@ import { createWorkers, type Workers } from './workers/index.ts';
 import type { Services } from './services.ts';
 import { createLiveModule } from './domain/live/index.ts';
 import { createReportLinks, createReportsModule } from './domain/reports/index.ts';
-import { createMailModule } from './domain/mail/index.ts';
+import { createMailModule, createMailThreads } from './domain/mail/index.ts';
 import { createAlertsModule } from './domain/alerts/index.ts';
 import { createMailAuthenticator, type DNSResolver } from './integrations/mail-authentication.ts';
 import { createOpenPgp } from './integrations/openpgp.ts';
@@ -202,6 +202,22 @@ async function assemble(
     notices: { tellLineStopped: notifications.tellLineStopped, tellStaff: notifications.tellStaff },
     postmortems: postmortemRequirement,
   });
+  // 128 bits from the server key: unguessable, the same on every instance, never stored.
+  const mailTokens = {
+    tokenFor: (reportId: string) =>
+      createHmac('sha256', secretKey).update(`mail-reply:${reportId}`).digest('hex').slice(0, 32),
+    codeFor: (reportId: string) =>
+      createHmac('sha256', secretKey)
+        .update(`mail-message-id:${reportId}`)
+        .digest('hex')
+        .slice(0, 32),
+  };
+  // The threading of mail to reporters (mail subject), built before reports, which send by it.
+  const mailThreads = createMailThreads({
+    address: config.securityEmail ?? null,
+    domain: new URL(config.baseUrl).hostname,
+    replyTokens: mailTokens,
+  });
   const reports = createReportsModule({
     db,
     clock,
@@ -222,9 +238,12 @@ async function assemble(
     },
     notices: {
       tellReporter: notifications.tellReporter,
+      mailReporterMessage: notifications.mailReporterMessage,
       sendReportReceipt: notifications.sendReportReceipt,
       tellStaff: notifications.tellStaff,
     },
+    // A report that came by e-mail is answered by e-mail, threaded by the mail subject.
+    mail: { threadingFor: mailThreads.threadingFor },
     dataDir: config.dataDir,
     settings: {
       baseUrl: config.baseUrl,
@@ -361,11 +380,8 @@ async function assemble(
       attachmentMaxCount: config.attachmentMaxCount,
     },
     address: config.securityEmail ?? null,
-    // 128 bits from the server key: unguessable, the same on every instance, never stored.
-    replyTokens: {
-      tokenFor: (reportId) =>
-        createHmac('sha256', secretKey).update(`mail-reply:${reportId}`).digest('hex').slice(0, 32),
-    },
+    replyTokens: mailTokens,
+    threads: mailThreads,
   });
   const alerts = createAlertsModule({
     db,

@@ -8,6 +8,8 @@ import type { Db, Executor, OutboxStatus, OutboxTable } from './schema.ts';
 
 /** Threading headers of an e-mail: where replies go, and what it answers. */
 export interface MailThreading {
+  /** The Message-ID to send it with (a reporter's mail, so answers thread); default: from the key. */
+  messageId?: string;
   replyTo?: string;
   inReplyTo?: string;
   references?: string[];

@@ -265,7 +265,7 @@ export class OutboxWorker {
         subject: message.subject,
         text: message.bodyText,
         html: message.bodyHtml ?? undefined,
-        messageId: this.#messageIdFor(message),
+        messageId: message.threading?.messageId ?? this.#messageIdFor(message),
         ...(message.threading ? { threading: message.threading } : {}),
         ...(message.listUnsubscribe ? { listUnsubscribe: message.listUnsubscribe } : {}),
         idempotencyKey: message.idempotencyKey,

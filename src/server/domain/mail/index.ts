@@ -46,3 +46,4 @@ export type { MailboxService } from './mailbox-service.ts';
 export type { MailPgp, MailPgpVerdict, PgpKeyFacts, SignatureVerdict } from './pgp-content.ts';
 export type { MailSealer } from './team-key-service.ts';
 export { wkdHash } from './key-rules.ts';
+export { createMailThreads, type MailThreads } from './thread-service.ts';

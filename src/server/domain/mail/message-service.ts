@@ -20,6 +20,7 @@ import {
 } from './message-repository.ts';
 import * as rules from './message-rules.ts';
 import type { InboundMessage } from './message-state.ts';
+import type { MailThreads } from './thread-service.ts';
 import { openPgpContent, type MailFile, type MailPgp, type OpenedMail } from './pgp-content.ts';
 import { sha256Hex, type RawMessageStore } from './raw-message-store.ts';
 
@@ -50,6 +51,7 @@ export interface MailReports {
     receipt: {
       to: string;
       threading: (reportId: string) => {
+        messageId?: string;
         replyTo?: string;
         inReplyTo?: string;
         references?: string[];
@@ -77,6 +79,8 @@ export interface MailDeps {
   address: string | null;
   /** Each report's reply token: unguessable without the server key, the same every time. */
   replyTokens: { tokenFor(reportId: string): string };
+  /** The Message-IDs and threading of what Stopline sends reporters (thread-service.ts). */
+  threads: Pick<MailThreads, 'replyAddressOf' | 'messageIdOf' | 'reportOfSentIds'>;
   pgp: MailPgp;
   /** The team's private keys (team-key-service.ts), to decrypt what reporters encrypted. */
   teamKeys: { openPrivateKeys(): Promise<string[]> };
@@ -261,12 +265,13 @@ export function createMailService(deps: MailDeps) {
       await joinOrIgnore(progress, tokenReport, opened, 'token');
       return;
     }
-    const thread = await findThreadOf(
-      db,
-      rules.referencedMessageIds(parsed.inReplyTo, parsed.references),
-    );
+    const referenced = rules.referencedMessageIds(parsed.inReplyTo, parsed.references);
+    const thread =
+      (await findThreadOf(db, referenced)) ?? (await sentThreadOf(referenced)) ?? undefined;
     const fromAddress = from?.address ?? null;
-    if (thread && rules.joinsThread(thread.fromAddress, fromAddress)) {
+    // A machine answering on a thread (a bounce of our mail, an auto-reply) is kept on it and
+    // never answered, whoever it comes from; a person joins only from the report's address.
+    if (thread && (after.automatic || rules.joinsThread(thread.fromAddress, fromAddress))) {
       await joinOrIgnore(progress, thread.reportId, opened, 'in-reply-to');
       return;
     }
@@ -290,8 +295,10 @@ export function createMailService(deps: MailDeps) {
     const receipt = receiptTo
       ? {
           to: receiptTo,
-          threading: (reportId: string) =>
-            rules.receiptThreading(replyAddressOf(reportId), after.messageId),
+          threading: (reportId: string) => ({
+            messageId: `<${deps.threads.messageIdOf(reportId, `report-receipt:${reportId}`)}>`,
+            ...rules.receiptThreading(deps.threads.replyAddressOf(reportId), after.messageId),
+          }),
         }
       : null;
     const files = kept.map(({ name, claimedType, bytes }) => ({ name, claimedType, bytes }));
@@ -334,8 +341,16 @@ export function createMailService(deps: MailDeps) {
     return opened;
   }
 
-  const replyAddressOf = (reportId: string) =>
-    deps.address ? rules.replyAddress(deps.address, deps.replyTokens.tokenFor(reportId)) : null;
+  /**
+   * The report a Message-ID Stopline sent is about (the receipt, a staff reply), with the address
+   * its reporter wrote from: the first message that made or joined it.
+   */
+  async function sentThreadOf(referenced: string[]) {
+    const reportId = deps.threads.reportOfSentIds(referenced);
+    if (!reportId) return undefined;
+    const first = (await listInboundMailOfReport(db, reportId)).find((m) => m.status === 'report');
+    return { reportId, fromAddress: first?.fromAddress ?? null };
+  }
 
   /**
    * The message as a reporter's reply on the report, and marked joined, in one transaction; a

@@ -49,6 +49,7 @@ export {
   type BreachNotice,
   type LineStoppedNotice,
   type ReporterNotice,
+  type ReporterMessageNotice,
   type ReportReceiptNotice,
 } from './notices.ts';
 export {

@@ -10,9 +10,11 @@ import {
   lineStoppedHtml,
   lineStoppedPayload,
   lineStoppedText,
+  reporterMessageText,
   reporterNoticeText,
   reportReceiptText,
   type LineStoppedNotice,
+  type ReporterMessageNotice,
   type ReporterNotice,
   type ReportReceiptNotice,
 } from './notices.ts';
@@ -235,6 +237,14 @@ export async function enqueueReportReceipt(
   notice: ReportReceiptNotice,
 ): Promise<void> {
   await enqueueReporterEmail(tx, notice, reportReceiptText(notice));
+}
+
+/** A message from the security team to a reporter by e-mail, with its text, threaded. */
+export async function enqueueReporterMessage(
+  tx: Executor,
+  notice: ReporterMessageNotice,
+): Promise<void> {
+  await enqueueReporterEmail(tx, notice, reporterMessageText(notice));
 }
 
 /** A notice to one person affected by a personal-data breach, at the address they were listed with. */

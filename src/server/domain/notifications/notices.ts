@@ -137,7 +137,7 @@ export interface ReportReceiptNotice {
   receivedAt: number;
   acknowledgeDueAt: number;
   /** Where replies go (the report's reply address) and the message it answers. */
-  threading?: { replyTo?: string; inReplyTo?: string; references?: string[] };
+  threading?: { messageId?: string; replyTo?: string; inReplyTo?: string; references?: string[] };
   idempotencyKey: string;
   at: number;
 }
@@ -162,6 +162,35 @@ export function reportReceiptText(n: ReportReceiptNotice): { subject: string; te
       `When you write to us about it again, keep [${n.reportKey}] in the subject.`,
       '',
       'This receipt was sent automatically; please do not reply to it with the report again.',
+    ].join('\n'),
+  };
+}
+
+/**
+ * A message from the security team to the reporter of a report that came by e-mail, by e-mail:
+ * the text itself (the reporter has no portal access code yet), threaded on their mail. It is
+ * encrypted to the reporter's key when one is kept (the delivery worker does that).
+ */
+export interface ReporterMessageNotice {
+  address: string;
+  reportKey: string;
+  /** The report's summary (the subject the reporter wrote). */
+  reportSummary: string;
+  body: string;
+  threading: { messageId?: string; replyTo?: string; inReplyTo?: string; references?: string[] };
+  idempotencyKey: string;
+  at: number;
+}
+
+export function reporterMessageText(n: ReporterMessageNotice): { subject: string; text: string } {
+  return {
+    subject: `[${n.reportKey}] Re: ${headerSafe(n.reportSummary, 150)}`,
+    text: [
+      n.body,
+      '',
+      '-- ',
+      `From the security team about your report ${n.reportKey}. Reply to this e-mail to answer;`,
+      `keep [${n.reportKey}] in the subject.`,
     ].join('\n'),
   };
 }

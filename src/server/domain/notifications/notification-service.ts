@@ -25,6 +25,7 @@ import { recordAudit, type SecretBox } from '../accounts/index.ts';
 import {
   enqueueAffectedPeopleNotices,
   enqueueLineStoppedNotice,
+  enqueueReporterMessage,
   enqueueReporterNotice,
   enqueueReportReceipt,
   enqueueUserNotice,
@@ -34,6 +35,7 @@ import {
   breachNoticeText,
   type BreachNotice,
   type LineStoppedNotice,
+  type ReporterMessageNotice,
   type ReporterNotice,
   type ReportReceiptNotice,
 } from './notices.ts';
@@ -213,6 +215,11 @@ export function createNotificationsService(deps: NotificationsDeps) {
         });
       }
     },
+    /** A staff message to the reporter of a report that came by e-mail, its text threaded on
+     * their mail (in the transaction that records the message). */
+    mailReporterMessage: (tx: Executor, notice: ReporterMessageNotice) =>
+      enqueueReporterMessage(tx, notice),
+
     /** The automatic receipt for a report that came by e-mail (in the transaction that files it). */
     sendReportReceipt: (tx: Executor, notice: ReportReceiptNotice) =>
       enqueueReportReceipt(tx, notice),

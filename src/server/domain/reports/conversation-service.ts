@@ -23,7 +23,23 @@ export function createConversation(deps: ReportsDeps) {
       const messageType = toReporter ? input.messageType : null;
       const events = rules.staffMessage(report, deps.policy(), id, input);
       await recordChange(tx, deps, report, events, actor.userId, now);
-      if (toReporter) {
+      // A report that came by e-mail is answered by e-mail, threaded on the reporter's mail (and
+      // encrypted to their key when one is kept); any other reporter hears there is news.
+      const threading =
+        toReporter && report.contactEmail
+          ? await deps.mail.threadingFor(tx, report.id, `report-message:${id}`)
+          : null;
+      if (threading && report.contactEmail) {
+        await deps.notices.mailReporterMessage(tx, {
+          address: report.contactEmail,
+          reportKey: report.key,
+          reportSummary: report.summary,
+          body: input.body,
+          threading,
+          idempotencyKey: `report-message:${id}`,
+          at: now,
+        });
+      } else if (toReporter) {
         await notifyReporter(
           tx,
           deps,

@@ -90,6 +90,8 @@ export function checkAttachmentLimits(deps: ReportsDeps, files: IncomingFile[]):
 
 /** Threading headers of the receipt: the report's reply address, the message it answers. */
 export interface ReceiptThreading {
+  /** Its own Message-ID (naming the report, so answers to it thread). */
+  messageId?: string;
   replyTo?: string;
   inReplyTo?: string;
   references?: string[];

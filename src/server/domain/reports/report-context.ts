@@ -18,7 +18,12 @@ import type { Report } from './report-state.ts';
 import { appendToReport } from './report-projection.ts';
 import type { AuditRecord } from '../audit/index.ts';
 import type { IncidentView } from '../incidents/index.ts';
-import type { ReporterNotice, ReportReceiptNotice, StaffNotice } from '../notifications/index.ts';
+import type {
+  ReporterMessageNotice,
+  ReporterNotice,
+  ReportReceiptNotice,
+  StaffNotice,
+} from '../notifications/index.ts';
 
 /** An entry for the general audit trail: the audit subject's own record shape. */
 export type AuditEntry = AuditRecord;
@@ -48,12 +53,34 @@ export interface ReportsDeps {
   clocks?: ReportClockHook;
   /** Reporters are told of news through the notifications subject. */
   notices: ReporterNotices;
+  /** How mail to a reporter whose report came by e-mail threads (mail subject). */
+  mail: ReportMail;
+}
+
+/** What the reports subject needs of the mail subject. */
+export interface ReportMail {
+  /**
+   * The headers of an e-mail to the reporter of a report that came by e-mail (its Message-ID,
+   * the report's reply address, the reporter's mail it answers); null when it did not.
+   */
+  threadingFor(
+    tx: Executor,
+    reportId: string,
+    idempotencyKey: string,
+  ): Promise<{
+    messageId?: string;
+    replyTo?: string;
+    inReplyTo?: string;
+    references?: string[];
+  } | null>;
 }
 
 /** What the reports subject needs of the notifications subject. */
 export interface ReporterNotices {
   /** Enqueues an e-mail to the reporter's address, in the caller's transaction. */
   tellReporter(tx: Executor, notice: ReporterNotice): Promise<void>;
+  /** Enqueues a staff message by e-mail, its text threaded on the reporter's mail. */
+  mailReporterMessage(tx: Executor, notice: ReporterMessageNotice): Promise<void>;
   /** Enqueues the automatic receipt for a report that came by e-mail. */
   sendReportReceipt(tx: Executor, notice: ReportReceiptNotice): Promise<void>;
   /** Staff who must act on a report (the triage rota) hear of it on their channels. */

@@ -1,0 +1,71 @@
+// Threading of the mail Stopline sends a reporter (built before the reports subject, which sends
+// staff replies through it): each e-mail's Message-ID names its report under a code from the
+// server key, replies go to the report's reply address, and it answers the reporter's own mail.
+// An answer to any Message-ID Stopline sent is then known as being about its report.
+import { createHash } from 'node:crypto';
+import type { Executor } from '../../db/schema.ts';
+import { listInboundMailOfReport } from './message-repository.ts';
+import { replyAddress } from './message-rules.ts';
+import { parseSentMessageId, reporterThreading, sentMessageId } from './thread-rules.ts';
+
+export interface MailThreadDeps {
+  /** The security address (STOPLINE_SECURITY_EMAIL); null: no e-mail intake. */
+  address: string | null;
+  /** The host part of the Message-IDs (the base URL's host). */
+  domain: string;
+  /** Each report's reply token and Message-ID code: unguessable without the server key. */
+  replyTokens: { tokenFor(reportId: string): string; codeFor(reportId: string): string };
+}
+
+export function createMailThreads(deps: MailThreadDeps) {
+  const replyAddressOf = (reportId: string) =>
+    deps.address ? replyAddress(deps.address, deps.replyTokens.tokenFor(reportId)) : null;
+
+  /** The Message-ID (no brackets) of the e-mail with this idempotency key about a report. */
+  const messageIdOf = (reportId: string, idempotencyKey: string) =>
+    sentMessageId(
+      {
+        unique: createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 24),
+        reportId,
+        code: deps.replyTokens.codeFor(reportId),
+      },
+      deps.domain,
+    );
+
+  return {
+    replyAddressOf,
+    messageIdOf,
+    /**
+     * The headers of an e-mail to the reporter about a report that came by e-mail (its own
+     * Message-ID, the reply address, the reporter's messages it answers); null when the report
+     * did not come by e-mail, so the reporter gets the portal's notice instead.
+     */
+    async threadingFor(
+      tx: Executor,
+      reportId: string,
+      idempotencyKey: string,
+    ): Promise<ReturnType<typeof reporterThreading> | null> {
+      if (!deps.address) return null;
+      const mail = (await listInboundMailOfReport(tx, reportId)).filter(
+        (m) => m.status === 'report' || m.status === 'reply',
+      );
+      if (mail.length === 0) return null;
+      return reporterThreading({
+        messageId: messageIdOf(reportId, idempotencyKey),
+        replyTo: replyAddressOf(reportId),
+        reporterMessageIds: mail.map((m) => m.messageId).filter((m): m is string => m !== null),
+      });
+    },
+    /** The report the first Message-ID Stopline sent among these is about (code checked). */
+    reportOfSentIds(messageIds: string[]): string | null {
+      for (const id of messageIds) {
+        const parsed = parseSentMessageId(id, deps.domain);
+        if (parsed && parsed.code === deps.replyTokens.codeFor(parsed.reportId))
+          return parsed.reportId;
+      }
+      return null;
+    },
+  };
+}
+
+export type MailThreads = ReturnType<typeof createMailThreads>;
