@@ -390,6 +390,14 @@ async function assemble(
     // Signing secrets are sealed with the server key, as webhook secrets are.
     sealer: secretBox,
     policy: () => policy,
+    // An alert rule opens or joins incidents through the incidents' own use cases.
+    incidents: {
+      openFromAlert: (tx, opening) => incidentsModule.openFromAlert(tx, opening),
+      attachAlert: (tx, id, alert, ruleId, at) =>
+        incidentsModule.attachAlert(tx, id, alert, ruleId, at),
+      recordAlertResolved: (tx, id, alert, resolvedAt, at) =>
+        incidentsModule.recordAlertResolved(tx, id, alert, resolvedAt, at),
+    },
   });
   const disclosure = createDisclosureModule({
     db,

@@ -7,6 +7,13 @@
 // signatures, 10 MB, deep nesting, script in every field, a flood of one dedup key.
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  alertsOf as alertsOf_,
+  newSource as newSource_,
+  PAGERDUTY_URL,
+  pagerDutyExample,
+  sendAlert,
+} from '../helpers/alerts.ts';
 import { loginAs } from '../helpers/auth.ts';
 import { succeeding } from '../helpers/status.ts';
 import { countRows, createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -16,7 +23,7 @@ type Headers = Record<string, string>;
 let admin: Headers;
 let responder: Headers;
 const call = succeeding(() => t);
-const PD = '/api/v1/alert-intake/pagerduty/v2/enqueue';
+const PD = PAGERDUTY_URL;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -25,65 +32,10 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-async function newSource(body: object) {
-  return (await call('POST', '/api/v1/alert-sources', admin, body)) as {
-    source: { id: string; keyHint: string; intakeUrl: string };
-    key: string;
-    signingSecret: string | null;
-  };
-}
-
-/** PagerDuty's documented example trigger (Events API v2, "Send an alert event"). */
-function pagerDutyExample(routingKey: string, dedupKey?: string) {
-  return {
-    payload: {
-      summary: 'DISK at 99% on machine prod-datapipe03.example.com',
-      timestamp: '2015-07-17T08:42:58.315+0000',
-      severity: 'critical',
-      source: 'prod-datapipe03.example.com',
-      component: 'mysql',
-      group: 'prod-datapipe',
-      class: 'disk',
-      custom_details: { 'free space': '1%', ping_time: '1500ms', load_avg: 0.75 },
-    },
-    routing_key: routingKey,
-    ...(dedupKey ? { dedup_key: dedupKey } : {}),
-    images: [
-      {
-        src: 'https://chart.googleapis.com/chart?chs=600x400&chd=t:6,2,9,5,2,5,7,4,8,2,1&cht=lc&chds=a&chxt=y&chm=D,0033FF,0,0,5,1',
-      },
-    ],
-    links: [{ href: 'https://example.com/', text: 'Link text' }],
-    event_action: 'trigger',
-    client: 'Sample Monitoring Service',
-    client_url: 'https://monitoring.service.com',
-  };
-}
-
+const newSource = (body: object) => newSource_(t, admin, body);
 const send = (url: string, payload: object | string, headers: Headers = {}) =>
-  t.app.inject({
-    method: 'POST',
-    url,
-    headers: { 'content-type': 'application/json', ...headers },
-    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
-  });
-
-async function alertsOf(sourceId: string) {
-  const res = await call('GET', `/api/v1/alerts?sourceId=${sourceId}&limit=200`, responder);
-  return res.items as {
-    id: string;
-    dedupKey: string;
-    status: string;
-    count: number;
-    summary: string;
-    severity: string;
-    labels: Record<string, string>;
-    details: Record<string, unknown>;
-    detectedAt: string;
-    lastPayloadId: string;
-    routing: { decision: string; policyHash: string; ruleId: string | null } | null;
-  }[];
-}
+  sendAlert(t, url, payload, headers);
+const alertsOf = (sourceId: string) => alertsOf_(t, responder, sourceId);
 
 describe('alert sources', () => {
   it('shows the key once, keeps a hint, and only admins manage sources', async () => {

@@ -232,6 +232,25 @@ export const PolicyResponse = z.object({
     /** An unacknowledged page climbs to these roles, one level every `after`. */
     escalation: z.object({ after: DurationJson, levels: z.array(z.string()) }),
   }),
+  /** What an alert from monitoring does: the first rule that fits decides; none: triage. */
+  alerts: z.object({
+    description: z.string(),
+    rules: z.array(
+      z.object({
+        id: z.string(),
+        description: z.string().nullable(),
+        match: z.object({
+          sources: z.array(z.string()).nullable(),
+          severities: z.array(z.string()).nullable(),
+          labels: z.record(z.string(), z.union([z.string(), z.array(z.string())])).nullable(),
+        }),
+        action: z.enum(['open', 'attach', 'triage', 'ignore']),
+        severity: z.string().nullable(),
+        groupBy: z.array(z.string()).nullable(),
+        attachWithin: DurationJson.nullable(),
+      }),
+    ),
+  }),
 });
 export type PolicyResponse = z.infer<typeof PolicyResponse>;
 

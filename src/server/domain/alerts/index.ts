@@ -6,7 +6,7 @@ import type { Db, Dialect } from '../../db/schema.ts';
 import type { PolicyInForce } from '../policy/index.ts';
 import { createAlertService } from './alert-service.ts';
 import { createIntakeService } from './intake-service.ts';
-import { createRouter } from './routing-service.ts';
+import { createRouter, type AlertIncidents } from './routing-service.ts';
 import { createSourceService, type SecretSealer } from './source-service.ts';
 
 export interface AlertsModulePorts {
@@ -17,10 +17,12 @@ export interface AlertsModulePorts {
   sealer: SecretSealer;
   /** The policy in force: its alert rules route new alerts. */
   policy: () => PolicyInForce;
+  /** Incidents an alert opens or joins, and the resolves they record (incidents subject). */
+  incidents: AlertIncidents;
 }
 
 export function createAlertsModule(ports: AlertsModulePorts) {
-  const router = createRouter({ policy: ports.policy });
+  const router = createRouter(ports);
   return {
     ...createSourceService(ports),
     ...createIntakeService({ ...ports, router }),
@@ -31,6 +33,7 @@ export function createAlertsModule(ports: AlertsModulePorts) {
 export type AlertsModule = ReturnType<typeof createAlertsModule>;
 
 export type { AlertView } from './alert-service.ts';
+export type { AlertIncidents } from './routing-service.ts';
 export type { AlertState, AlertRouting } from './alert-state.ts';
 export type { AlertFilter } from './alert-repository.ts';
 export type { AlertSourceView, SourceChanges, SourceInput } from './source-service.ts';

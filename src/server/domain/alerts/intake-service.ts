@@ -40,6 +40,8 @@ export interface AlertRouter {
     source: AlertSourceRecord,
     at: number,
   ): Promise<AlertState>;
+  /** Monitoring resolved the alert: its incident's record says so. */
+  resolved(tx: Executor, alert: AlertState, source: AlertSourceRecord, at: number): Promise<void>;
 }
 
 export interface IntakeDeps {
@@ -159,6 +161,7 @@ export function createIntakeService(deps: IntakeDeps) {
     const id = open?.id ?? newId();
     let after = await appendToAlert(tx, id, open, outcome.events, now);
     if (outcome.kind === 'new') after = await router.route(tx, after, source, now);
+    else if (after.status === 'resolved') await router.resolved(tx, after, source, now);
     return { dedupKey: signal.dedupKey, alertId: after.id, outcome: outcome.kind };
   }
 

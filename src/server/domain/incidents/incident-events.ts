@@ -33,6 +33,16 @@ export interface TaskFields {
   dueAt: number | null;
 }
 
+/** An alert from monitoring, as an incident's record names it. */
+export interface AlertEvidence {
+  alertId: string;
+  source: string;
+  dedupKey: string;
+  summary: string;
+  alertSeverity: string;
+  detectedAt: number;
+}
+
 export type DecisionHow = 'majority' | 'tie_rule' | 'security_lead_on_tie' | 'final_call';
 
 export interface IncidentEventData {
@@ -118,6 +128,13 @@ export interface IncidentEventData {
     decidedBy: string;
   };
   'incident.note_added': { text: string };
+  /**
+   * An alert from monitoring opened this incident (`opened`) or joined it, as the policy's alert
+   * rule `ruleId` decided; its detection time is the alert's own.
+   */
+  'incident.alert_attached': AlertEvidence & { ruleId: string | null; opened: boolean };
+  /** Monitoring says an alert of this incident is over: evidence, never a change of phase. */
+  'incident.alert_resolved': AlertEvidence & { resolvedAt: number };
   'incident.milestone_recorded': { milestone: Milestone; note: string };
   'incident.line_stopped': { reason: string };
   'incident.line_resumed': { reason: string };
@@ -155,6 +172,8 @@ export const INCIDENT_EVENT_TYPES = [
   'incident.phase_changed',
   'incident.decision_logged',
   'incident.note_added',
+  'incident.alert_attached',
+  'incident.alert_resolved',
   'incident.milestone_recorded',
   'incident.line_stopped',
   'incident.line_resumed',

@@ -394,6 +394,8 @@ async function projectOne(tx: Executor, id: string, event: RecordedIncidentEvent
     // An emergency severity is on the record; the severity_set after it changes the projection.
     case 'incident.reproduction_overridden':
     case 'incident.note_added':
+    case 'incident.alert_attached':
+    case 'incident.alert_resolved':
     case 'incident.deadline_reminded':
     case 'incident.deadline_breached':
     case 'incident.deadline_escalated':

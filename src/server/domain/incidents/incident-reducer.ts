@@ -283,6 +283,8 @@ function change(
     case 'incident.reproduction_overridden':
     case 'incident.decision_logged':
     case 'incident.note_added':
+    case 'incident.alert_attached':
+    case 'incident.alert_resolved':
     case 'incident.deadline_reminded':
     case 'incident.deadline_breached':
     case 'incident.deadline_escalated':

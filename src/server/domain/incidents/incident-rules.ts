@@ -18,6 +18,7 @@ import {
 } from './incident-state.ts';
 import { planPhaseMove, type ExitContext } from './phase-rules.ts';
 import { severityBeforeReproduction, type SeverityOverride } from './verification-rules.ts';
+import type { AlertEvidence } from './incident-events.ts';
 
 export interface OpenIncidentInput extends IncidentFields {
   key: string;
@@ -57,6 +58,51 @@ export function incidentFromReport(
     restricted: false,
     publiclyDisclosed: report.postedPublicly,
     reportIds: [report.reportId],
+  };
+}
+
+/** What an alert rule opens an incident with (the alerts subject says it). */
+export interface AlertOpening {
+  alert: AlertEvidence;
+  ruleId: string;
+  policyRevision: string;
+  /** The rule's severity (null: none). */
+  severity: string | null;
+}
+
+/**
+ * The incident an alert opens: the alert's summary as the title, detected and declared at the
+ * alert's own detection time (never later than now), so its clocks run from when monitoring saw
+ * it; the rule's severity as the policy's emergency severity, the rule as its reason.
+ */
+export function incidentFromAlert(
+  opening: AlertOpening,
+  now: number,
+): Omit<OpenIncidentInput, 'key'> {
+  const { alert, ruleId, policyRevision, severity } = opening;
+  const detectedAt = Math.min(alert.detectedAt, now);
+  const why = `alert rule "${ruleId}" of the policy (revision ${policyRevision})`;
+  return {
+    title: (alert.summary.trim() || `Alert from ${alert.source}`).slice(0, 200),
+    summary: `Opened by ${why} for an alert from ${alert.source}.`,
+    source: 'alert',
+    affectedSystems: [],
+    detectedAt,
+    reportedAt: null,
+    declaredAt: detectedAt,
+    restricted: false,
+    publiclyDisclosed: false,
+    reportIds: [],
+    ...(severity === null
+      ? {}
+      : {
+          severity,
+          severityRationale: `set by ${why}`,
+          severityOverride: {
+            reason: `the policy's ${why} opens with ${severity}`,
+            bySecurityLead: true,
+          },
+        }),
   };
 }
 

@@ -8,7 +8,7 @@ import type { Db, Executor, Visibility } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { can, readerActor, type Actor, type NoticeReader } from '../actor.ts';
+import { can, readerActor, systemActor, type Actor, type NoticeReader } from '../actor.ts';
 import { parsePolicy, type Policy, type PolicyInForce } from '../policy/index.ts';
 import * as actions from './action-rules.ts';
 import * as assessment from './assessment-rules.ts';
@@ -22,7 +22,7 @@ import type {
   TaskStatus,
 } from '../../../shared/domain/incidents.ts';
 import type { VoteInput } from './assessment-rules.ts';
-import type { IncidentFields, TaskFields } from './incident-events.ts';
+import type { AlertEvidence, IncidentFields, TaskFields } from './incident-events.ts';
 import {
   assertCommanderOr,
   assertMayOpenFromReport,
@@ -399,6 +399,34 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       return { incidentId: opened.id, incident: assessment.viewIncident(opened, actor.userId) };
     },
 
+    /**
+     * Opens the incident a policy alert rule calls for, inside the alert's transaction, as the
+     * system: its clocks run from the alert's detection time, the alert is on its record.
+     */
+    async openFromAlert(
+      tx: Executor,
+      opening: rules.AlertOpening,
+    ): Promise<{ id: string; key: string }> {
+      const now = clock.now();
+      const id = newId();
+      const key = await allocateYearlyKey(tx, 'INC', now);
+      const events = [
+        ...rules.openIncident(
+          inForce.policy,
+          inForce.hash,
+          { ...rules.incidentFromAlert(opening, now), key },
+          ctx,
+        ),
+        incidentEvent('incident.alert_attached', {
+          ...opening.alert,
+          ruleId: opening.ruleId,
+          opened: true,
+        }),
+      ];
+      const state = await recordAndSettle(tx, id, null, inForce.policy, events, systemActor, now);
+      return { id: state.id, key: state.key };
+    },
+
     async getIncident(actor: Actor, ref: string) {
       const state = await load(db, ref, actor);
       const policy = await policyOf(state.policyHash);
@@ -442,6 +470,37 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
 
     recordClockEvents,
     recordOutsideDecision,
+    /**
+     * An alert joins an open incident (the policy's rule decided), in the alert's transaction;
+     * null when the incident is closed or gone (the alert then opens its own, or waits).
+     */
+    async attachAlert(
+      tx: Executor,
+      incidentId: string,
+      alert: AlertEvidence,
+      ruleId: string | null,
+      at: number,
+    ): Promise<{ id: string; key: string } | null> {
+      const state = await repo.findIncidentState(tx, incidentId);
+      // closedAt is set by the move to the terminal phase (no policy read in this transaction).
+      if (!state || state.closedAt !== null) return null;
+      const event = incidentEvent('incident.alert_attached', { ...alert, ruleId, opened: false });
+      await appendToIncident(tx, state.id, state, [event], null, at);
+      return { id: state.id, key: state.key };
+    },
+    /** Monitoring resolved an alert of this incident: on its record, the phase unchanged. */
+    async recordAlertResolved(
+      tx: Executor,
+      incidentId: string,
+      alert: AlertEvidence,
+      resolvedAt: number,
+      at: number,
+    ): Promise<void> {
+      const state = await repo.findIncidentState(tx, incidentId);
+      if (!state) return;
+      const event = incidentEvent('incident.alert_resolved', { ...alert, resolvedAt });
+      await appendToIncident(tx, state.id, state, [event], null, at);
+    },
 
     /** Ids of the restricted incidents this actor may not see (none for admins). */
     async listHiddenIncidentIds(actor: Actor, executor: Executor = db): Promise<string[]> {

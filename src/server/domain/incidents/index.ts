@@ -23,12 +23,13 @@ export {
 } from './incident-service.ts';
 export { createIncidentsReader, type IncidentsReader, type LineView } from './reader-service.ts';
 export { isAdmin, isVisibleTo } from './access-rules.ts';
-export type { ReportSource } from './incident-rules.ts';
+export type { AlertOpening, ReportSource } from './incident-rules.ts';
 export { gateVerdict, type GateVerdict, type LineIncident } from './line-rules.ts';
 export type { IncidentState, Task, ContainmentAction, PanelVote } from './incident-state.ts';
 export {
   INCIDENT_EVENT_TYPES,
   incidentEvent,
+  type AlertEvidence,
   type IncidentEvent,
   type IncidentEventType,
 } from './incident-events.ts';

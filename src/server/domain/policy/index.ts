@@ -58,6 +58,13 @@ export {
 export { type Communications, type Publishing } from './communications-schema.ts';
 export { type Notices } from './notices-schema.ts';
 export {
+  ALERT_ACTIONS,
+  type AlertAction,
+  type AlertMatch,
+  type AlertRule,
+  type Alerts,
+} from './alerts-schema.ts';
+export {
   parsePolicyFragment,
   isPolicyFragment,
   type PolicyFragment,

@@ -3,6 +3,7 @@
 // Durations are written as text ("15m", "4h") and parsed to milliseconds.
 import { z } from 'zod';
 import { VERIFIED_STEPS } from '../../../shared/domain/incidents.ts';
+import { Alerts } from './alerts-schema.ts';
 import { Breach } from './breach-schema.ts';
 import { Communications } from './communications-schema.ts';
 import { Learning } from './learning-schema.ts';
@@ -310,6 +311,8 @@ export const PolicyDocument = z
     communications: Communications.prefault({}),
     /** Who is told of new reports and of the line stopping, beyond the people a change names. */
     notices: Notices.prefault({}),
+    /** What an alert from monitoring does: rules that open, attach, wait for triage or ignore. */
+    alerts: Alerts.prefault({}),
   })
   .superRefine((policy, ctx) => {
     const severityIds = new Set<string>();
@@ -375,6 +378,50 @@ export const PolicyDocument = z
     policy.communications.publishing.fourEyes.severities.forEach((s, i) =>
       severityRef(s, ['communications', 'publishing', 'fourEyes', 'severities', i]),
     );
+    unique(
+      policy.alerts.rules.map((r) => r.id),
+      ['alerts', 'rules'],
+      'alert rule id',
+      ctx,
+    );
+    policy.alerts.rules.forEach((rule, i) => {
+      const at = (field: string) => ['alerts', 'rules', i, field];
+      if (rule.severity !== undefined) {
+        severityRef(rule.severity, at('severity'));
+        if (rule.action !== 'open') {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('severity'),
+            message: `only a rule that opens an incident gives a severity (this one says ${rule.action})`,
+          });
+        } else if (
+          policy.verification.requiredBefore.includes('severity') &&
+          !policy.verification.allowEmergencySeverity
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at('severity'),
+            message:
+              'verification.requiredBefore holds severity and allowEmergencySeverity is false: ' +
+              'an incident an alert opens cannot have a severity before its reproduction',
+          });
+        }
+      }
+      if (rule.action === 'attach' && rule.attachWithin === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('attachWithin'),
+          message: 'a rule that attaches needs attachWithin (how long an incident takes alerts)',
+        });
+      }
+      if (rule.attachWithin !== undefined && !['open', 'attach'].includes(rule.action)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('attachWithin'),
+          message: `only a rule that opens or attaches has attachWithin (this one says ${rule.action})`,
+        });
+      }
+    });
     unique(
       policy.phases.map((p) => p.id),
       ['phases'],

@@ -52,8 +52,27 @@ export function describePolicy(policy: Policy): string {
     `${policy.phases.length} phases: ${policy.phases.map((p) => p.id).join(' → ')}; ` +
     `${line}` +
     (policy.breach.regimes.length > 0 ? `; ${describeRegimes(policy.breach.regimes)}` : '') +
+    (policy.alerts.rules.length > 0 ? `; ${describeAlertRules(policy)}` : '') +
     '.'
   );
+}
+
+/** "3 alert rules: page-db opens P1 (attaching within 2h), noisy ignores, ..." */
+function describeAlertRules(policy: Policy): string {
+  const rules = policy.alerts.rules.map((r) => {
+    const verb = {
+      open: 'opens',
+      attach: 'attaches',
+      triage: 'waits for triage',
+      ignore: 'ignores',
+    }[r.action];
+    const severity = r.action === 'open' ? ` ${r.severity ?? 'an incident'}` : '';
+    const within =
+      r.attachWithin !== undefined ? ` (attaching within ${formatDuration(r.attachWithin)})` : '';
+    return `${r.id} ${verb}${severity}${within}`;
+  });
+  const n = rules.length;
+  return `${n} alert rule${n === 1 ? '' : 's'}: ${list(rules)}`;
 }
 
 const UNIT: Record<RegimeStage['calendar'], [string, string]> = {

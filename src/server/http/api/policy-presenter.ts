@@ -181,6 +181,22 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
         levels: [...policy.notices.escalation.levels],
       },
     },
+    alerts: {
+      description: policy.alerts.description,
+      rules: policy.alerts.rules.map((r) => ({
+        id: r.id,
+        description: r.description ?? null,
+        match: {
+          sources: r.match.sources ? [...r.match.sources] : null,
+          severities: r.match.severities ? [...r.match.severities] : null,
+          labels: r.match.labels ? { ...r.match.labels } : null,
+        },
+        action: r.action,
+        severity: r.severity ?? null,
+        groupBy: r.groupBy ? [...r.groupBy] : null,
+        attachWithin: optionalDuration(r.attachWithin),
+      })),
+    },
   };
 }
 

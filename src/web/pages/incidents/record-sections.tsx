@@ -187,6 +187,7 @@ const KINDS = {
     ],
   },
   line: { label: 'The line', types: ['line_stopped', 'line_resumed'] },
+  alerts: { label: 'Alerts from monitoring', types: ['alert_attached', 'alert_resolved'] },
   clocks: {
     label: 'Deadlines',
     types: ['deadline_reminded', 'deadline_breached', 'deadline_escalated', 'deadline_met'],
@@ -329,6 +330,10 @@ function describe(e: Item, nameOf: (id: string | null) => string, hideVotes: boo
       return `De-escalated from ${text(d.fromSeverity) || 'critical'} to ${text(d.toSeverity)}: ${text(d.rationale)}`;
     case 'incident.handed_off':
       return `Handed off to development: ${text(d.trackerUrl)}`;
+    case 'incident.alert_attached':
+      return `${d.opened ? 'Opened by an alert' : 'Alert attached'} from ${text(d.source)}: ${text(d.summary)}${d.ruleId ? ` (rule ${text(d.ruleId)})` : ''}`;
+    case 'incident.alert_resolved':
+      return `Monitoring resolved an alert from ${text(d.source)}: ${text(d.summary)} (the incident stays open)`;
     case 'incident.reports_linked': {
       const n = Array.isArray(d.reportIds) ? d.reportIds.length : 0;
       return n === 1 ? 'A report was linked' : `${n} reports were linked`;
