@@ -1,6 +1,7 @@
 // Status page use cases, one transaction each: load, let the rules decide, record the events (the
 // projection writes the tables). Staff manage the components and publish public incidents; the
 // public reads never carry the link to an internal incident.
+import { lastEventPosition } from '../../db/event-store.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -222,6 +223,9 @@ export function createStatusService(ports: StatusModulePorts, publishing: Publis
         updatedAt,
       };
     },
+
+    /** The newest position of the event log: every change to the page moves it. */
+    pageVersion: (): Promise<number> => lastEventPosition(db),
 
     /** The most recent public incidents, resolved ones included, newest first. */
     async listPublicIncidents(limit: number): Promise<PublicIncident[]> {

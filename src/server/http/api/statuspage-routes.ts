@@ -12,6 +12,7 @@ import {
 } from '../../../shared/api/statuspage.ts';
 import type { StatusModule } from '../../domain/status/index.ts';
 import { conditionalGet } from '../conditional-get.ts';
+import { createStatusCache } from '../status-cache.ts';
 import {
   inPageOrder,
   pageIdentity,
@@ -56,6 +57,7 @@ export async function statuspageRoutes(
     };
   }
 
+  const cache = createStatusCache(() => status.pageVersion());
   const route = <S extends z.ZodType>(
     url: string,
     summary: string,
@@ -63,7 +65,18 @@ export async function statuspageRoutes(
     answer: () => Promise<z.input<S>>,
   ) => {
     const schema: FastifySchema = { summary, tags, response: { 200: response } };
-    app.get(url, { config: { public: true }, onSend: conditionalGet, schema }, answer);
+    app.get(
+      url,
+      { config: { public: true }, onSend: conditionalGet, schema },
+      async (_r, reply) => {
+        // Made once per change to the page (the schema describes it; the bytes are kept).
+        const made = await cache.answer(url, async () => ({
+          body: JSON.stringify(await answer()),
+          contentType: 'application/json; charset=utf-8',
+        }));
+        return reply.type(made.contentType).send(made.body);
+      },
+    );
   };
 
   route(

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { StatusModule } from '../../domain/status/index.ts';
 import { STATUS_MAX_AGE } from '../api/statuspage-routes.ts';
 import { conditionalGet } from '../conditional-get.ts';
+import { createStatusCache } from '../status-cache.ts';
 import { only } from '../route-services.ts';
 import { sendHtml } from './respond.ts';
 import { historyFeed } from './status-feeds.ts';
@@ -22,10 +23,15 @@ export async function statusSite(
   const cacheable = { config: { public: true }, onSend: conditionalGet };
   const cache = `public, max-age=${STATUS_MAX_AGE}, must-revalidate`;
 
+  const answers = createStatusCache(() => status.pageVersion());
+
   app.get('/status', cacheable, async (_request, reply) => {
-    const [view, recent] = await Promise.all([status.readPage(), status.listPublicIncidents(20)]);
+    const made = await answers.answer('/status', async () => {
+      const [view, recent] = await Promise.all([status.readPage(), status.listPublicIncidents(20)]);
+      return { body: statusPage(pageName, view, recent), contentType: 'text/html' };
+    });
     reply.header('cache-control', cache);
-    return sendHtml(reply, 200, statusPage(pageName, view, recent));
+    return sendHtml(reply, 200, made.body);
   });
 
   app.get(
