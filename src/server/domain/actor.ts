@@ -2,6 +2,7 @@
 // permissions), or the system itself (scheduler, CLI maintenance). Services receive an Actor and
 // record actor.userId on every event and audit entry.
 import type { Permission } from '../../shared/domain/permissions.ts';
+import { AppError } from '../errors.ts';
 
 export interface Actor {
   kind: 'user' | 'token' | 'system';
@@ -23,6 +24,17 @@ export const systemActor: Actor = {
 
 export function can(actor: Actor, permission: Permission): boolean {
   return actor.kind === 'system' || actor.permissions.has(permission);
+}
+
+/**
+ * The one way a use case checks a permission: refuses with FORBIDDEN (403), naming the permission
+ * in the message and in `permission`, unless the actor has it. `doing` says what needs it
+ * ("Opening an incident"); without it the message says "This".
+ */
+export function requirePermission(actor: Actor, permission: Permission, doing = 'This'): void {
+  if (!can(actor, permission)) {
+    throw new AppError('FORBIDDEN', `${doing} needs the ${permission} permission`, { permission });
+  }
 }
 
 /** Someone a notice goes to, as the visibility rules see them: a person with their roles, or

@@ -3,7 +3,7 @@
 import type { Clock } from '../../clock.ts';
 import type { Db, Executor } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { can, type Actor } from '../actor.ts';
+import { type Actor, requirePermission } from '../actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import { endUserSessions, replaceRecoveryCodes, useRecoveryCode } from './credential-repository.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -131,8 +131,7 @@ export function createMfaService(deps: MfaDeps) {
     /** For someone who lost their authenticator and recovery codes: an admin turns the second
      * factor off; the person's sessions end, and they enrol again after signing in. */
     async resetFor(actor: Actor, userId: string): Promise<void> {
-      if (!can(actor, 'users.manage'))
-        throw new AppError('FORBIDDEN', 'You may not manage staff accounts');
+      requirePermission(actor, 'users.manage');
       const at = clock.now();
       await db.transaction().execute(async (tx) => {
         const user = await findUserById(tx, userId);

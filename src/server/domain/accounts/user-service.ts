@@ -11,7 +11,7 @@ import type {
   UpdateUserBody,
   UserView,
 } from '../../../shared/api/accounts.ts';
-import { can, systemActor, type Actor } from '../actor.ts';
+import { systemActor, type Actor, requirePermission } from '../actor.ts';
 import { recordAudit, type AnonymousCaller } from '../audit/index.ts';
 import { effectiveRoles } from './account-actors.ts';
 import { presentUser } from './account-views.ts';
@@ -42,10 +42,6 @@ export interface UsersDeps {
 export interface IssuedLink {
   url: string;
   expiresAt: number;
-}
-
-function demand(actor: Actor, permission: 'users.read' | 'users.manage'): void {
-  if (!can(actor, permission)) throw new AppError('FORBIDDEN', 'You may not manage staff accounts');
 }
 
 function checkRoles(roles: string[]): void {
@@ -167,12 +163,12 @@ export function createUsersService(deps: UsersDeps) {
     ) => listActiveUsers(executor, filter, options.rolesNow ? config : undefined),
 
     async listUsers(actor: Actor): Promise<UserView[]> {
-      demand(actor, 'users.read');
+      requirePermission(actor, 'users.read');
       return (await listUserRecords(db)).map(presentUser);
     },
 
     async getUser(actor: Actor, id: string): Promise<UserView> {
-      if (actor.userId !== id) demand(actor, 'users.read');
+      if (actor.userId !== id) requirePermission(actor, 'users.read');
       return presentUser(await loadUser(db, id));
     },
 
@@ -181,7 +177,7 @@ export function createUsersService(deps: UsersDeps) {
       actor: Actor,
       input: CreateUserBody,
     ): Promise<{ user: UserView; link: IssuedLink }> {
-      demand(actor, 'users.manage');
+      requirePermission(actor, 'users.manage');
       const at = clock.now();
       return db.transaction().execute(async (tx) => {
         const user = await addUser(tx, input, at);
@@ -198,7 +194,7 @@ export function createUsersService(deps: UsersDeps) {
     },
 
     async updateUser(actor: Actor, id: string, input: UpdateUserBody): Promise<UserView> {
-      demand(actor, 'users.manage');
+      requirePermission(actor, 'users.manage');
       if (input.roles) checkRoles(input.roles);
       const at = clock.now();
       return db.transaction().execute(async (tx) => {
@@ -277,7 +273,7 @@ export function createUsersService(deps: UsersDeps) {
 
     /** A fresh set-password link for a user (the previous one stops working). */
     async issuePasswordLink(actor: Actor, id: string): Promise<IssuedLink> {
-      demand(actor, 'users.manage');
+      requirePermission(actor, 'users.manage');
       const at = clock.now();
       return db.transaction().execute(async (tx) => {
         await loadUser(tx, id);

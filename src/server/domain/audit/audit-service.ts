@@ -4,9 +4,8 @@ import { appendAuditEntry } from '../../db/audit-log.ts';
 import { verifyAuditLog, type AuditVerifyResult } from '../../db/verify-chain.ts';
 import type { Clock } from '../../clock.ts';
 import type { Db, Executor } from '../../db/schema.ts';
-import { AppError } from '../../errors.ts';
 import type { Actor } from '../actor.ts';
-import { can } from '../actor.ts';
+import { requirePermission } from '../actor.ts';
 import { auditCsv, presentAuditRow, type AuditEntry } from './audit-format.ts';
 import { listAuditRows, type AuditFilter } from './audit-repository.ts';
 
@@ -62,16 +61,14 @@ export function createAuditService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
   return {
     async listEntries(actor: Actor, query: AuditQuery): Promise<AuditEntry[]> {
-      if (!can(actor, 'audit.read'))
-        throw new AppError('FORBIDDEN', 'You may not read the audit trail');
+      requirePermission(actor, 'audit.read', 'Reading the audit trail');
       const rows = await listAuditRows(db, { ...query, limit: Math.min(query.limit ?? 100, 1000) });
       return rows.map(presentAuditRow);
     },
 
     /** Recomputes the whole chain, as `stopline verify` does: intact, or the first break. */
     async verifyChain(actor: Actor): Promise<AuditVerifyResult & { checkedAt: number }> {
-      if (!can(actor, 'audit.read'))
-        throw new AppError('FORBIDDEN', 'You may not read the audit trail');
+      requirePermission(actor, 'audit.read', 'Reading the audit trail');
       const checkedAt = clock.now();
       return { ...(await verifyAuditLog(db)), checkedAt };
     },
@@ -79,8 +76,7 @@ export function createAuditService(deps: { db: Db; clock: Clock }) {
     /** The matching entries, oldest first, as CSV or JSON text; the export is itself audited. */
     async exportEntries(actor: Actor, query: AuditQuery, format: 'csv' | 'json'): Promise<string> {
       const at = clock.now();
-      if (!can(actor, 'audit.export'))
-        throw new AppError('FORBIDDEN', 'You may not export the audit trail');
+      requirePermission(actor, 'audit.export', 'Exporting the audit trail');
       return db.transaction().execute(async (tx) => {
         const rows = await listAuditRows(tx, { ...query, limit: EXPORT_LIMIT });
         const entries = rows.map(presentAuditRow).reverse();

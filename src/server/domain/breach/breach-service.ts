@@ -12,7 +12,7 @@ import type {
 import type { Clock } from '../../clock.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import type { Db, Executor } from '../../db/schema.ts';
-import { can, type Actor } from '../actor.ts';
+import { can, type Actor, requirePermission } from '../actor.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Policy } from '../policy/index.ts';
@@ -156,12 +156,7 @@ export function createBreachService(deps: BreachServiceDeps) {
     actor.roles.includes('legal') ? 'legal' : (actor.roles[0] ?? 'system');
 
   function assertMayChange(actor: Actor): void {
-    if (!can(actor, 'breach.manage')) {
-      throw new AppError(
-        'FORBIDDEN',
-        'Changing a breach record needs the breach.manage permission',
-      );
-    }
+    requirePermission(actor, 'breach.manage', 'Changing a breach record');
   }
 
   /** The legal role hears that a breach is suspected on the incident (by key, no details). */
@@ -184,9 +179,7 @@ export function createBreachService(deps: BreachServiceDeps) {
      * with its decisions and reasons; needs breach.read.
      */
     async exportRegister(actor: Actor): Promise<RegisterEntry[]> {
-      if (!can(actor, 'breach.read')) {
-        throw new AppError('FORBIDDEN', 'The breach register needs the breach.read permission');
-      }
+      requirePermission(actor, 'breach.read', 'The breach register');
       const hidden = await deps.incidents.listHiddenIds(db, actor);
       const states = await listBreaches(db, hidden);
       const keys = await deps.incidents.findKeys(
@@ -235,12 +228,7 @@ export function createBreachService(deps: BreachServiceDeps) {
      * suspected (nothing else on it) and tells the legal role, who owns it from then on.
      */
     async raiseSuspicion(actor: Actor, ref: string): Promise<BreachView> {
-      if (!can(actor, 'incidents.assess')) {
-        throw new AppError(
-          'FORBIDDEN',
-          'Raising a suspected breach needs the incidents.assess permission',
-        );
-      }
+      requirePermission(actor, 'incidents.assess', 'Raising a suspected breach');
       return inTransaction(db, async (tx) => {
         const incident = await incidentOf(tx, actor, ref);
         const existing = await findBreachByIncident(tx, incident.id);

@@ -10,7 +10,7 @@ import type { Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { can, systemActor, type Actor } from '../actor.ts';
+import { systemActor, type Actor, requirePermission } from '../actor.ts';
 import { recordAudit, recordPersonalDataRead } from '../audit/index.ts';
 import type { Policy } from '../policy/index.ts';
 import { appendToBreach } from './breach-projection.ts';
@@ -78,12 +78,6 @@ const deliveryKey = (noticeId: string, contactId: string) =>
 
 const hashOf = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-function demand(actor: Actor, permission: 'breach.read' | 'breach.manage'): void {
-  if (!can(actor, permission)) {
-    throw new AppError('FORBIDDEN', `This needs the ${permission} permission`);
-  }
-}
-
 export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>) {
   const { db, clock } = deps;
   const breachPolicy = () => deps.policy().breach;
@@ -102,7 +96,7 @@ export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>)
       after?: (tx: Executor, state: BreachState) => Promise<void>;
     }>,
   ): Promise<V> {
-    demand(actor, 'breach.manage');
+    requirePermission(actor, 'breach.manage');
     return inTransaction(db, async (tx) => {
       const { incident, state } = await steps.load(tx, actor, ref);
       const now = clock.now();
@@ -187,7 +181,7 @@ export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>)
       ref: string,
       bytes: Uint8Array,
     ): Promise<Omit<ContactImport, 'contacts'> & { imported: number }> {
-      demand(actor, 'breach.manage');
+      requirePermission(actor, 'breach.manage');
       const read = readContactCsv(bytes);
       if (!read.header.some((h) => ['email', 'e-mail'].includes(h.toLowerCase()))) {
         throw new AppError('VALIDATION', 'file has no email column', {
@@ -216,7 +210,7 @@ export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>)
 
     /** The people affected, with each one's delivery of a notice; every read is audited. */
     async listDeliveries(actor: Actor, ref: string, noticeId: string | null): Promise<Delivery[]> {
-      demand(actor, 'breach.read');
+      requirePermission(actor, 'breach.read');
       return inTransaction(db, async (tx) => {
         const { state, people } = await readPeople(tx, actor, ref);
         if (noticeId !== null) rules.findNotice(state, noticeId);
@@ -244,7 +238,7 @@ export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>)
 
     /** The list as CSV, every cell inert for spreadsheets; the read is audited. */
     async exportContacts(actor: Actor, ref: string): Promise<string> {
-      demand(actor, 'breach.read');
+      requirePermission(actor, 'breach.read');
       return inTransaction(db, async (tx) => {
         const { people } = await readPeople(tx, actor, ref);
         const extra = [...new Set(people.flatMap((p) => Object.keys(p.fields)))];

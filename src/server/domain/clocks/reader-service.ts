@@ -4,7 +4,7 @@
 // the subjects they may not see.
 import type { Db } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { can, type Actor } from '../actor.ts';
+import { type Actor, requirePermission } from '../actor.ts';
 import {
   listDeadlines,
   type DeadlineListState,
@@ -22,11 +22,7 @@ export function createClocksReader({ db }: { db: Db }) {
       actor: Actor,
       filter: { state: DeadlineListState; now: number; soonWithin: number; limit: number },
     ): Promise<DeadlineRecord[]> {
-      if (!can(actor, 'deadlines.read')) {
-        throw new AppError('FORBIDDEN', 'This needs the deadlines.read permission', {
-          permission: 'deadlines.read',
-        });
-      }
+      requirePermission(actor, 'deadlines.read');
       if (actor.kind !== 'system') {
         // This list hides no restricted subject: it is the operator's view only.
         throw new AppError('FORBIDDEN', 'Only the operator at the console lists every deadline');

@@ -1,7 +1,7 @@
 // Who may see and change one incident, on top of the caller's global permissions: restricted
 // incidents are invisible to non-participants, and the incident's commander gets rights on it.
 import { AppError } from '../../errors.ts';
-import { can, type Actor } from '../actor.ts';
+import { can, type Actor, requirePermission } from '../actor.ts';
 import { holdsRole, type IncidentState } from './incident-state.ts';
 
 /** The incident role whose holder may close the incident and manage its roles. */
@@ -30,9 +30,7 @@ export function assertVisible(state: IncidentState, actor: Actor): void {
 
 /** Opening an incident from a security report needs incidents.create besides triaging it. */
 export function assertMayOpenFromReport(actor: Actor): void {
-  if (!can(actor, 'incidents.create')) {
-    throw new AppError('FORBIDDEN', 'Opening an incident needs the incidents.create permission');
-  }
+  requirePermission(actor, 'incidents.create', 'Opening an incident');
 }
 
 /**

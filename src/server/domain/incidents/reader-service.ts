@@ -2,8 +2,7 @@
 // incidents module offers them to routes and subjects; `stopline gate` and `stopline deadlines`
 // build this reader alone on the database they open (the CLI runs as the system actor).
 import type { Db, Executor } from '../../db/schema.ts';
-import { AppError } from '../../errors.ts';
-import { can, type Actor } from '../actor.ts';
+import { type Actor, requirePermission } from '../actor.ts';
 import { findIncidentAudiences } from './incident-repository.ts';
 import { listLineHistory, listStoppingIncidents } from './line-repository.ts';
 
@@ -33,11 +32,7 @@ export function createIncidentsReader({ db }: { db: Db }) {
      * the system actor. Anyone else needs the line.read permission.
      */
     async readLineAs(actor: Actor): Promise<LineView> {
-      if (!can(actor, 'line.read')) {
-        throw new AppError('FORBIDDEN', 'This needs the line.read permission', {
-          permission: 'line.read',
-        });
-      }
+      requirePermission(actor, 'line.read');
       return readLine(db);
     },
 

@@ -19,8 +19,7 @@ import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { redactUrlPassword } from '../../logger.ts';
-import type { Permission } from '../../../shared/domain/permissions.ts';
-import { can, type Actor } from '../actor.ts';
+import { type Actor, requirePermission } from '../actor.ts';
 import { recordAudit, type SecretBox } from '../accounts/index.ts';
 import {
   enqueueAffectedPeopleNotices,
@@ -85,12 +84,6 @@ export interface EndpointInput {
   eventTypes: string[];
   secret?: string | undefined;
   active?: boolean | undefined;
-}
-
-function demand(actor: Actor, permission: Permission): void {
-  if (!can(actor, permission)) {
-    throw new AppError('FORBIDDEN', `This needs the ${permission} permission`);
-  }
 }
 
 /** Notices to one person are @mentions, which only Slack endpoints can carry; deadline events
@@ -277,13 +270,13 @@ export function createNotificationsService(deps: NotificationsDeps) {
     },
 
     async getPreferences(actor: Actor): Promise<Preferences> {
-      demand(actor, 'account.manage_own');
+      requirePermission(actor, 'account.manage_own');
       if (!actor.userId) throw new AppError('FORBIDDEN', 'Preferences belong to a person');
       return findPreferences(db, actor.userId);
     },
 
     async setPreferences(actor: Actor, prefs: Preferences): Promise<Preferences> {
-      demand(actor, 'account.manage_own');
+      requirePermission(actor, 'account.manage_own');
       const userId = actor.userId;
       if (!userId) throw new AppError('FORBIDDEN', 'Preferences belong to a person');
       if (prefs.quietHours && !isTimeZone(prefs.quietHours.timeZone)) {
@@ -304,12 +297,12 @@ export function createNotificationsService(deps: NotificationsDeps) {
     },
 
     async listEndpoints(actor: Actor): Promise<EndpointView[]> {
-      demand(actor, 'webhooks.manage');
+      requirePermission(actor, 'webhooks.manage');
       return (await endpoints.listEndpoints(db)).map((e) => presentEndpoint(e));
     },
 
     async createEndpoint(actor: Actor, input: EndpointInput): Promise<EndpointView> {
-      demand(actor, 'webhooks.manage');
+      requirePermission(actor, 'webhooks.manage');
       checkEventTypes(input.kind, input.eventTypes);
       await checkUrl(input.url);
       const at = clock.now();
@@ -340,7 +333,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
       id: string,
       changes: Partial<Omit<EndpointInput, 'kind' | 'secret'>> & { rotateSecret?: boolean },
     ): Promise<EndpointView> {
-      demand(actor, 'webhooks.manage');
+      requirePermission(actor, 'webhooks.manage');
       // Checked before the transaction: it may wait for DNS.
       if (changes.url !== undefined) await checkUrl(changes.url);
       return db.transaction().execute(async (tx) => {
@@ -370,7 +363,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
     },
 
     async deleteEndpoint(actor: Actor, id: string): Promise<void> {
-      demand(actor, 'webhooks.manage');
+      requirePermission(actor, 'webhooks.manage');
       await db.transaction().execute(async (tx) => {
         if (!(await endpoints.deleteEndpoint(tx, id))) {
           throw new AppError('NOT_FOUND', 'Webhook endpoint was not found');
@@ -383,7 +376,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
       actor: Actor,
       filter: { status?: OutboxStatus | undefined; limit: number; before?: string | undefined },
     ): Promise<OutboxEntry[]> {
-      demand(actor, 'outbox.manage');
+      requirePermission(actor, 'outbox.manage');
       return listOutbox(db, filter);
     },
 
@@ -391,14 +384,14 @@ export function createNotificationsService(deps: NotificationsDeps) {
       actor: Actor,
       id: string,
     ): Promise<OutboxEntry & { attemptLog: OutboxAttempt[] }> {
-      demand(actor, 'outbox.manage');
+      requirePermission(actor, 'outbox.manage');
       const entry = await findOutboxEntry(db, id);
       if (!entry) throw new AppError('NOT_FOUND', 'Outbox message was not found');
       return { ...entry, attemptLog: await listAttempts(db, id) };
     },
 
     async retryOutboxMessage(actor: Actor, id: string): Promise<OutboxEntry> {
-      demand(actor, 'outbox.manage');
+      requirePermission(actor, 'outbox.manage');
       // inTransaction: the outbox worker hears of the message due again once this commits.
       return inTransaction(db, async (tx) => {
         const entry = await findOutboxEntry(tx, id);

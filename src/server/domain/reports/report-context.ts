@@ -5,9 +5,9 @@ import type { Transaction } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { Database, Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
-import { AppError, notFound } from '../../errors.ts';
+import { notFound } from '../../errors.ts';
 import type { Actor } from '../actor.ts';
-import { can } from '../actor.ts';
+import { requirePermission } from '../actor.ts';
 import type { Policy } from '../policy/index.ts';
 import type { Permission } from '../../../shared/domain/permissions.ts';
 import type { AttachmentStore } from './attachment-store.ts';
@@ -116,12 +116,6 @@ export interface IncidentSource {
 }
 
 export type Tx = Transaction<Database>;
-
-export function requirePermission(actor: Actor, permission: Permission): void {
-  if (!can(actor, permission)) {
-    throw new AppError('FORBIDDEN', `This needs the ${permission} permission`, { permission });
-  }
-}
 
 export { refuseUnless } from './report-rules.ts';
 

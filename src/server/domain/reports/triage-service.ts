@@ -14,10 +14,10 @@ import {
   getReportByKey,
   notifyReporter,
   recordChange,
-  requirePermission,
   staffUseCase,
   type ReportsDeps,
 } from './report-context.ts';
+import { requirePermission } from '../actor.ts';
 import type { Report } from './report-state.ts';
 import {
   findReportById,
