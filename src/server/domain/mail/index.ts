@@ -1,6 +1,6 @@
 // The mail subject's public surface: security reports by e-mail. Inbound messages are stored raw,
 // authenticated, opened (OpenPGP) and filed as reports through the reports subject
-// (docs/email-intake.md); the team's OpenPGP key is kept and published here.
+// (docs/email.md); the team's OpenPGP key is kept and published here.
 import { createMailboxService } from './mailbox-service.ts';
 import { createMailService, type MailDeps } from './message-service.ts';
 import { createRawMessageStore } from './raw-message-store.ts';
