@@ -448,6 +448,7 @@ async function assemble(
     mail,
     breach,
     status,
+    disclosure,
   });
   let closed = false;
   return {

@@ -11,6 +11,7 @@ import type { Db, Dialect } from '../db/schema.ts';
 import type { AccountsModule } from '../domain/accounts/index.ts';
 import type { BreachModule } from '../domain/breach/index.ts';
 import type { ClocksModule } from '../domain/clocks/index.ts';
+import type { DisclosureModule } from '../domain/disclosure/index.ts';
 import type { LiveModule } from '../domain/live/index.ts';
 import type { MailModule } from '../domain/mail/index.ts';
 import { ImapPoller } from '../integrations/imap-poller.ts';
@@ -74,6 +75,8 @@ export interface WorkersPorts {
   breach: Pick<BreachModule, 'sweepContacts'>;
   /** Scheduled maintenance moves at its window's edges (by the scheduler). */
   status: Pick<StatusModule, 'runDueMaintenance'>;
+  /** Embargoes are released at their disclosure date (by the scheduler). */
+  disclosure: Pick<DisclosureModule, 'releaseDueEmbargoes'>;
 }
 
 /** Housekeeping runs at start and then this often. */
@@ -114,6 +117,7 @@ export function createWorkers(ports: WorkersPorts) {
     deadlines: ports.clocks,
     maintenance: ports.status,
     pages: ports.notifications,
+    disclosure: ports.disclosure,
     clock,
     logger,
   });

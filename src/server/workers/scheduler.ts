@@ -16,6 +16,8 @@ export interface SchedulerOptions {
   maintenance?: { runDueMaintenance(now: number): Promise<number> };
   /** Pages nobody acknowledged climb here; tests of deadlines alone leave it out. */
   pages?: Pick<NotificationsModule, 'escalateDuePages'>;
+  /** Disclosure: embargoes whose date has come are published (once across instances). */
+  disclosure?: { releaseDueEmbargoes(now: number): Promise<number> };
   clock: Clock;
   logger?: Logger;
   /** This instance's name in claims (default: a random id). */
@@ -42,7 +44,8 @@ export class Scheduler {
 
   /**
    * Fires everything due at `now`, in order of due time, then what scheduled maintenance has due,
-   * then climbs the pages due; returns how many deadlines were fired and maintenances moved.
+   * then climbs the pages due, then publishes the embargoes whose date has come; returns how
+   * many deadlines were fired, maintenances moved and vulnerabilities published.
    */
   async tick(now: number): Promise<number> {
     const fired = await this.#fireDeadlines(now);
@@ -52,7 +55,8 @@ export class Scheduler {
     } catch (error) {
       this.#opts.logger?.error({ err: error }, 'escalating pages failed');
     }
-    return fired + moved;
+    const released = (await this.#opts.disclosure?.releaseDueEmbargoes(now)) ?? 0;
+    return fired + moved + released;
   }
 
   async #fireDeadlines(now: number): Promise<number> {

@@ -8,7 +8,7 @@ import {
   REFERENCE_TYPES,
   VULNERABILITY_STATUSES,
 } from '../domain/disclosure.ts';
-import { Time } from './times.ts';
+import { Time, TimeInput } from './times.ts';
 
 const text = (max: number) => z.string().max(max);
 const name = (max: number) => z.string().min(1, 'must not be empty').max(max);
@@ -88,6 +88,16 @@ export const StatusMove = z.object({
 });
 export type StatusMove = z.output<typeof StatusMove>;
 
+/** The disclosure date, agreed with the reporter: no later than the policy's maximum. */
+export const EmbargoInput = z.object({
+  disclosureAt: TimeInput,
+  reason: name(5000),
+  version: z.number().int().positive().optional(),
+});
+
+/** Published at once: the details are public elsewhere, or the users must act now. */
+export const BreakEmbargo = z.object({ reason: name(5000) });
+
 export const VulnerabilityRef = z.object({ ref: name(100) });
 
 export const VulnerabilityListQuery = z.object({
@@ -144,6 +154,9 @@ export const VulnerabilityResponse = z.object({
   reports: z.array(Link),
   incidents: z.array(Link),
   decisions: z.array(Decision),
+  /** The agreed disclosure date (null: none yet). */
+  disclosureAt: Time.nullable(),
+  publishedAt: Time.nullable(),
   createdAt: Time,
   updatedAt: Time,
 });
