@@ -19,6 +19,7 @@ import {
 } from '../queries.ts';
 import { useCan } from '../session.tsx';
 import { BreachClocks } from './breaches/breach-clocks.tsx';
+import { PagesForMe } from './pages-for-me.tsx';
 import { consolePath } from '../../shared/domain/console-paths.ts';
 
 /** The earliest open deadline per subject id. */
@@ -201,6 +202,7 @@ export function DashboardPage() {
   return (
     <>
       <h1>Dashboard</h1>
+      {can('account.manage_own') ? <PagesForMe /> : null}
       <div className="dashboard">
         {can('incidents.read') ? <OpenIncidents /> : null}
         {can('reports.read') ? <ReportsAwaiting /> : null}
