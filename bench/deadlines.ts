@@ -145,6 +145,7 @@ async function main() {
         listRoleHolderIds: async () => [],
         recordClockEvents: async () => false,
         findKeys: async () => new Map(),
+        listExerciseIds: async () => [],
       },
       reports: {
         assertVisible: async () => {},
@@ -153,6 +154,7 @@ async function main() {
         recordClockEvents: async () => false,
         findKeys: async () => new Map(),
       },
+      notices: { tellPerson: async () => {}, tellDeadlineStep: async () => {} },
     });
 
     const now = START;

@@ -21,7 +21,7 @@ import { createOidcClient } from './integrations/oidc-client.ts';
 import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPolicyModule, loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
-import { createIncidentsModule } from './domain/incidents/index.ts';
+import { createIncidentsModule, createIncidentsReader } from './domain/incidents/index.ts';
 import { createStatusModule } from './domain/status/index.ts';
 import { createBreachModule, createBreachReader } from './domain/breach/index.ts';
 import { createLearningModule, createPostmortemRequirement } from './domain/learning/index.ts';
@@ -147,6 +147,7 @@ async function assemble(
     oidc: overrides.oidc ?? oidcFrom(config),
   });
   const outboundAllow = parseAllowList(config.outboundAllow);
+  const incidentsReader = createIncidentsReader({ db });
   const notifications = createNotificationsModule({
     db,
     clock,
@@ -160,6 +161,8 @@ async function assemble(
       tokenFor: (pageId, userId) =>
         createHmac('sha256', secretKey).update(`page-ack:${pageId}:${userId}`).digest('base64url'),
     },
+    // The exercise gate: the incidents' reader needs only the database, so it comes first.
+    exercises: { find: incidentsReader.findExercise },
   });
   const sealed = await notifications.sealPlainSecrets();
   if (sealed > 0) logger.info({ sealed }, 'webhook signing secrets sealed with the server key');
@@ -201,6 +204,7 @@ async function assemble(
     // Every notice to a person or a channel goes through notifications (the only outbox writer).
     notices: { tellLineStopped: notifications.tellLineStopped, tellStaff: notifications.tellStaff },
     postmortems: postmortemRequirement,
+    staff: { listActiveIds: async (tx) => (await accounts.users.listActive(tx)).map((u) => u.id) },
   });
   // 128 bits from the server key: unguessable, the same on every instance, never stored.
   const mailTokens = {
@@ -272,6 +276,7 @@ async function assemble(
       recordClockEvents: (tx, id, events, at) =>
         incidentsModule.recordClockEvents(tx, id, events, at),
       findKeys: (ids) => incidentsModule.findKeys(ids),
+      listExerciseIds: () => incidentsReader.listExerciseIds(),
     },
     // A report's deadlines are seen by those who may see the report.
     reports: {
@@ -280,6 +285,11 @@ async function assemble(
       findNoticeHeadline: (tx, id, reader) => reports.findNoticeHeadline(tx, id, reader),
       recordClockEvents: (tx, id, events, at) => reports.recordClockEvents(tx, id, events, at),
       findKeys: (ids) => reports.findKeys(ids),
+    },
+    // Reminders and escalations through the one notice path (and its exercise gate).
+    notices: {
+      tellPerson: notifications.tellPerson,
+      tellDeadlineStep: notifications.tellDeadlineStep,
     },
   });
   const status = createStatusModule({

@@ -24,6 +24,7 @@ export function anIncident(overrides: Partial<IncidentState> = {}): IncidentStat
     declaredAt: 0,
     restricted: false,
     publiclyDisclosed: false,
+    exercise: null,
     severity: null,
     criticality: null,
     phase: 'detection_analysis',

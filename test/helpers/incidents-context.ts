@@ -78,7 +78,7 @@ export function incidentInput(overrides: Partial<OpenInput> & { title: string })
 
 /** Receives a report through the reports service, as the intake would; answers key and id. */
 export async function receiveReport(
-  t: IncidentsContext,
+  t: Pick<IncidentsContext, 'container'>,
   summary = 'A security report',
 ): Promise<{ key: string; id: string }> {
   const receipt = await t.container.services.reports.submitReport(

@@ -48,6 +48,8 @@ export interface IncidentsTable {
   declared_at: number;
   restricted: Flag;
   publicly_disclosed: Flag;
+  /** An exercise's kind and scenario (JSON); null for a real incident. */
+  exercise_json: string | null;
   severity: string | null;
   criticality: string | null;
   phase: string;

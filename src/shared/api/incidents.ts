@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   CONTAINMENT_STATUSES,
   CRITICALITIES,
+  EXERCISE_KINDS,
   MILESTONES,
   OWNER_ASSIGNMENT,
   PANEL_SEATS,
@@ -35,6 +36,17 @@ export const IncidentRef = z.object({ ref: z.string().min(1).max(100) });
  */
 export const SeverityOverride = z.object({ reason: text(5000) });
 
+/**
+ * An exercise (issue 14, item 7): a tabletop, red team or drill playing a scenario. Everything
+ * runs for real (clocks, panel, escalations), but its notices reach only its participants, never
+ * reporters, subscribers, webhooks, the people of a breach or the public status page, every
+ * notice says EXERCISE, and its deadlines are left out of the measures.
+ */
+export const Exercise = z.object({
+  kind: z.enum(EXERCISE_KINDS),
+  scenario: text(20_000),
+});
+
 export const CreateIncident = z.object({
   title: text(300),
   summary: optionalText(20_000).default(''),
@@ -50,6 +62,11 @@ export const CreateIncident = z.object({
   severity: z.string().max(40).optional(),
   severityRationale: optionalText(5000).optional(),
   severityOverride: SeverityOverride.optional(),
+  /** Declare it as an exercise (no `reportIds` then). */
+  exercise: Exercise.optional(),
+  /** Active staff taking part from the start (besides whoever opens it); an exercise's notices
+   * reach only its participants. */
+  participantIds: z.array(userId).max(200).optional(),
 });
 export type CreateIncident = z.infer<typeof CreateIncident>;
 
@@ -101,6 +118,8 @@ export const Incident = z.object({
   declaredAt: Time,
   restricted: z.boolean(),
   publiclyDisclosed: z.boolean(),
+  /** Declared as an exercise; null for a real incident. */
+  exercise: Exercise.nullable(),
   severity: z.string().nullable(),
   criticality: z.enum(CRITICALITIES).nullable(),
   phase: z.string(),

@@ -63,3 +63,18 @@ export type Milestone = (typeof MILESTONES)[number];
 
 export const OWNER_ASSIGNMENT = ['manual', 'auto'] as const;
 export type OwnerAssignment = (typeof OWNER_ASSIGNMENT)[number];
+
+/** An exercise run as an incident (issue 14, item 7): everything runs for real, but its notices
+ * reach its participants only and it is left out of the measures. */
+export const EXERCISE_KINDS = ['tabletop', 'red_team', 'drill'] as const;
+export type ExerciseKind = (typeof EXERCISE_KINDS)[number];
+export const EXERCISE_KIND_WORDS: Record<ExerciseKind, string> = {
+  tabletop: 'tabletop exercise',
+  red_team: 'red team exercise',
+  drill: 'drill',
+};
+export interface Exercise {
+  kind: ExerciseKind;
+  /** The scenario it plays, as written by whoever declared it. */
+  scenario: string;
+}

@@ -23,8 +23,10 @@ const DAY_MS = 86_400_000;
 
 /** What the notice use cases need of notifications: e-mail to the people affected, its status. */
 export interface BreachMail {
+  /** Nothing goes out when the incident is an exercise (the notifications' gate decides). */
   tellAffectedPeople(
     tx: Executor,
+    incidentId: string,
     notices: readonly { address: string; subject: string; text: string; idempotencyKey: string }[],
     at: number,
   ): Promise<void>;
@@ -159,6 +161,7 @@ export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>)
           after: async (tx2, next) => {
             await deps.mail.tellAffectedPeople(
               tx2,
+              state.incidentId,
               people.map((p) => ({
                 address: p.email,
                 subject: notice.subject,

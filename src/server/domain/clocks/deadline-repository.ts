@@ -278,14 +278,21 @@ export async function finishFiring(
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Deadlines started in [from, to), with the severity each carries, for the measures. */
-export async function listForMeasures(tx: Executor, from: number, to: number) {
-  const rows = await tx
+/** Deadlines started in [from, to), with the severity each carries, for the measures; those of
+ * the subjects left out (exercises) are not among them. */
+export async function listForMeasures(
+  tx: Executor,
+  from: number,
+  to: number,
+  leftOut: readonly string[] = [],
+) {
+  let query = tx
     .selectFrom('deadlines')
     .select(['kind', 'status', 'started_at', 'due_at', 'met_at', 'severity'])
     .where('started_at', '>=', from)
-    .where('started_at', '<', to)
-    .execute();
+    .where('started_at', '<', to);
+  if (leftOut.length > 0) query = query.where('subject_id', 'not in', leftOut);
+  const rows = await query.execute();
   return rows.map((r) => ({
     kind: r.kind as DeadlineKind,
     status: r.status as DeadlineStatus,

@@ -33,7 +33,7 @@ import {
   type RecordedEvent,
 } from './deadline-rules.ts';
 import * as repo from './deadline-repository.ts';
-import { tellStep } from './step-notices.ts';
+import { tellStep, type StepNotices } from './step-notices.ts';
 import { measureDeadlines } from './measure-rules.ts';
 
 export interface ClockUser extends NoticeReader {
@@ -73,6 +73,8 @@ export interface ClockIncidents {
   ): Promise<boolean>;
   /** The incidents' keys (INC-…), by id. */
   findKeys(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** The incidents declared as exercises: their deadlines are left out of the measures. */
+  listExerciseIds(): Promise<string[]>;
 }
 
 /** What the clocks need of the reports subject: a report's deadlines follow its visibility. */
@@ -111,6 +113,8 @@ export interface DeadlinesDeps {
   baseUrl: string;
   incidents: ClockIncidents;
   reports: ClockReports;
+  /** Reminders and escalations go out through notifications (with its exercise gate). */
+  notices: StepNotices;
 }
 
 export type DeadlinesService = ReturnType<typeof createDeadlinesService>;
@@ -516,7 +520,9 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
 
     /** Time to acknowledge and respond, share met per kind and month, for clocks started in range. */
     async measures(range: { from: number; to: number }) {
-      const rows = await repo.listForMeasures(db, range.from, range.to);
+      // Exercises are left out: a drill's quick response is no measure of the real ones.
+      const exercises = await deps.incidents.listExerciseIds();
+      const rows = await repo.listForMeasures(db, range.from, range.to, exercises);
       return measureDeadlines(rows, deps.clock.now());
     },
 

@@ -6,10 +6,10 @@ import type { Executor } from '../../db/schema.ts';
 import type { NoticeReader } from '../actor.ts';
 import {
   deadlineNoticeText,
-  enqueueDeadlineEvent,
-  enqueueUserNotice,
+  type DeadlineEvent,
   type DeadlineStep,
   type DeadlineSubject,
+  type UserNotice,
 } from '../notifications/index.ts';
 import { policyRule, type Deadline } from './deadline-rules.ts';
 
@@ -22,10 +22,24 @@ interface HeadlineSource {
   ): Promise<{ key: string; title: string | null } | null>;
 }
 
+/** What the clocks need of notifications (the one notice path, with its exercise gate). */
+export interface StepNotices {
+  /** To one person on their channels; `incidentId`: the incident the deadline is of. */
+  tellPerson(tx: Executor, notice: UserNotice & { incidentId: string | null }): Promise<void>;
+  /** To the signed webhooks subscribed to the step. */
+  tellDeadlineStep(
+    tx: Executor,
+    step: Omit<DeadlineEvent, 'subject'>,
+    findSubject: () => Promise<DeadlineEvent['subject'] | null>,
+    incidentId: string | null,
+  ): Promise<void>;
+}
+
 export interface StepNoticeDeps {
   baseUrl: string;
   incidents: HeadlineSource;
   reports: HeadlineSource;
+  notices: StepNotices;
 }
 
 export interface FiredStep {
@@ -87,12 +101,14 @@ export async function tellStep(
     });
   // As anyone may see it: for Slack channels (others read them) and signed webhooks.
   const published = await subjectFor(tx, deps, d, null);
+  const incidentId = d.subjectType === 'incident' ? d.subjectId : null;
   for (const r of recipients) {
     const subject = await subjectFor(tx, deps, d, r);
     if (!subject || !published) continue;
     const notice = words(subject);
     const inChannel = words(published);
-    await enqueueUserNotice(tx, {
+    await deps.notices.tellPerson(tx, {
+      incidentId,
       user: r,
       kind: step === 'reminder' ? 'deadline_reminder' : 'deadline_escalation',
       urgent: fired.urgent,
@@ -104,7 +120,7 @@ export async function tellStep(
       at,
     });
   }
-  await enqueueDeadlineEvent(
+  await deps.notices.tellDeadlineStep(
     tx,
     {
       type: WEBHOOK_TYPE[step],
@@ -120,5 +136,6 @@ export async function tellStep(
       baseUrl: deps.baseUrl,
     },
     async () => published && { ...published, id: d.subjectId },
+    incidentId,
   );
 }

@@ -3,6 +3,7 @@
 import type {
   ContainmentKind,
   Criticality,
+  Exercise,
   Milestone,
   OwnerAssignment,
   ReproductionResult,
@@ -52,6 +53,8 @@ export interface IncidentEventData {
     phase: string;
     policyHash: string;
     reportIds: string[];
+    /** Declared as an exercise (absent on incidents opened before exercises existed). */
+    exercise?: Exercise | null;
   };
   'incident.updated': { changes: Partial<IncidentFields> };
   'incident.reports_linked': { reportIds: string[] };

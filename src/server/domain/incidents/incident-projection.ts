@@ -79,6 +79,7 @@ async function projectOne(tx: Executor, id: string, event: RecordedIncidentEvent
           declared_at: d.declaredAt,
           restricted: flag(d.restricted),
           publicly_disclosed: flag(d.publiclyDisclosed),
+          exercise_json: d.exercise ? JSON.stringify(d.exercise) : null,
           severity: null,
           criticality: null,
           phase: d.phase,

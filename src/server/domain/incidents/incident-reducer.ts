@@ -56,6 +56,7 @@ export function applyIncidentEvent(
       declaredAt: d.declaredAt,
       restricted: d.restricted,
       publiclyDisclosed: d.publiclyDisclosed,
+      exercise: d.exercise ?? null,
       severity: null,
       criticality: null,
       phase: d.phase,

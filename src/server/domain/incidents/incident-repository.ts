@@ -3,6 +3,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type {
   ContainmentKind,
   ContainmentStatus,
+  Exercise,
   Criticality,
   Milestone,
   OwnerAssignment,
@@ -34,6 +35,7 @@ const INCIDENT_COLUMNS = [
   'declared_at',
   'restricted',
   'publicly_disclosed',
+  'exercise_json',
   'severity',
   'criticality',
   'phase',
@@ -143,6 +145,7 @@ export async function findIncidentState(
     declaredAt: Number(row.declared_at),
     restricted: Boolean(row.restricted),
     publiclyDisclosed: Boolean(row.publicly_disclosed),
+    exercise: row.exercise_json === null ? null : (JSON.parse(row.exercise_json) as Exercise),
     severity: row.severity,
     criticality: row.criticality as Criticality | null,
     phase: row.phase,
@@ -502,4 +505,35 @@ export async function listTasks(tx: Executor, filter: TaskListFilter) {
     assigneeId: r.assignee_id,
     dueAt: num(r.due_at),
   }));
+}
+
+/** Whether an incident (by id or key) is an exercise, and who takes part in it (null: a real
+ * incident, or none such). For the notifications' exercise gate. */
+export async function findExerciseAudience(
+  executor: Executor,
+  idOrKey: string,
+): Promise<{ kind: Exercise['kind']; participantIds: string[] } | null> {
+  const row = await executor
+    .selectFrom('incidents')
+    .select(['id', 'exercise_json'])
+    .where((eb) => eb.or([eb('id', '=', idOrKey), eb('key', '=', idOrKey)]))
+    .executeTakeFirst();
+  if (!row || row.exercise_json === null) return null;
+  const participants = await executor
+    .selectFrom('incident_participants')
+    .select('user_id')
+    .where('incident_id', '=', row.id)
+    .execute();
+  const exercise = JSON.parse(row.exercise_json) as Exercise;
+  return { kind: exercise.kind, participantIds: participants.map((p) => p.user_id) };
+}
+
+/** The ids of the incidents declared as exercises (left out of the measures). */
+export async function listExerciseIds(executor: Executor): Promise<string[]> {
+  const rows = await executor
+    .selectFrom('incidents')
+    .select('id')
+    .where('exercise_json', 'is not', null)
+    .execute();
+  return rows.map((r) => r.id);
 }

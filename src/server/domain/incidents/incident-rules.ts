@@ -1,11 +1,13 @@
 // The incident's state transitions: each takes the loaded incident and a request, checks it
 // against the policy, and returns the events that record it (or throws a refusal that says why).
 import type {
+  Exercise,
   Milestone,
   OwnerAssignment,
   ReproductionResult,
 } from '../../../shared/domain/incidents.ts';
 import type { Visibility } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
 import type { Policy } from '../policy/index.ts';
 import { incidentEvent as ev, type IncidentEvent, type IncidentFields } from './incident-events.ts';
 import {
@@ -28,7 +30,14 @@ export interface OpenIncidentInput extends IncidentFields {
   severityRationale?: string | undefined;
   /** A severity before verify & reproduce, when the policy orders it: the emergency override. */
   severityOverride?: SeverityOverride | undefined;
+  /** Declared as an exercise: it plays a scenario, and no real report can be linked to it. */
+  exercise?: Exercise | null | undefined;
+  /** Who takes part from the start (active staff): an exercise's notices reach only them. */
+  participantIds?: string[] | undefined;
 }
+
+const NO_REPORTS_ON_EXERCISE =
+  'An exercise plays a scenario: no real security report can be linked to it, so no reporter hears of it';
 
 /** What a security report says that an incident opened from it starts with. */
 export interface ReportSource {
@@ -112,9 +121,19 @@ export function openIncident(
   input: OpenIncidentInput,
   ctx: RuleContext,
 ): IncidentEvent[] {
-  const { severity, severityRationale, severityOverride, ...fields } = input;
+  const { severity, severityRationale, severityOverride, participantIds, ...fields } = input;
+  if (fields.exercise && fields.reportIds.length > 0) {
+    throw new AppError('VALIDATION', NO_REPORTS_ON_EXERCISE, {
+      errors: [{ field: 'reportIds', message: 'must be empty for an exercise' }],
+    });
+  }
   const phase = policy.phases[0]!.id;
-  const events = [ev('incident.opened', { ...fields, phase, policyHash })];
+  const events: IncidentEvent[] = [
+    ev('incident.opened', { ...fields, exercise: fields.exercise ?? null, phase, policyHash }),
+  ];
+  for (const userId of new Set(participantIds ?? [])) {
+    events.push(ev('incident.participant_added', { userId }));
+  }
   if (severity !== undefined) {
     severityById(policy, severity);
     // A new incident has no reproduction yet: a severity now is an emergency, if allowed.
@@ -161,6 +180,9 @@ export function updateIncident(
 }
 
 export function linkReports(state: IncidentState, reportIds: string[]): IncidentEvent[] {
+  if (state.exercise && reportIds.length > 0) {
+    throw refuse(NO_REPORTS_ON_EXERCISE, { errors: [{ field: 'reportIds', message: 'exercise' }] });
+  }
   const fresh = [...new Set(reportIds)].filter((id) => !state.reportIds.includes(id));
   return fresh.length === 0 ? [] : [ev('incident.reports_linked', { reportIds: fresh })];
 }

@@ -57,6 +57,8 @@ export interface IncidentsServiceDeps {
   clocks?: IncidentClockHook;
   /** The post-mortem an incident may need before it closes (learning subject). */
   postmortems?: IncidentPostmortems;
+  /** Who is on the staff now (accounts subject): participants named at opening must be. */
+  staff?: { listActiveIds(tx: Executor): Promise<string[]> };
 }
 
 /** What the incidents subject needs of the learning subject, in the incident's transaction. */
@@ -341,6 +343,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         key: state.key,
         visible: isVisibleTo(state, actor),
         severity: state.severity,
+        exercise: state.exercise !== null,
       }
     );
   }
@@ -350,6 +353,21 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     return unique.length > 0 && deps.reports
       ? deps.reports.resolveRefs(tx, actor, unique, { findSight: findIncidentSight })
       : unique;
+  }
+
+  /** Participants named at opening are active members of staff (400 naming each other one). */
+  async function checkParticipants(tx: Executor, ids: readonly string[] | undefined) {
+    if (!ids || ids.length === 0 || !deps.staff) return;
+    const active = new Set(await deps.staff.listActiveIds(tx));
+    const unknown = ids.filter((id) => !active.has(id));
+    if (unknown.length > 0) {
+      throw new AppError('VALIDATION', 'Participants must be active members of staff', {
+        errors: unknown.map((id) => ({
+          field: 'participantIds',
+          message: `${id} is not an active member of staff`,
+        })),
+      });
+    }
   }
 
   async function openIncidentIn(
@@ -377,6 +395,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
   return {
     async openIncident(actor: Actor, input: OpenInput): Promise<assessment.IncidentView> {
       const incident = await inTransaction(db, async (tx) => {
+        await checkParticipants(tx, input.participantIds);
         const reportIds = await resolveReports(tx, actor, input.reportIds);
         const opened = await openIncidentIn(tx, actor, { ...input, reportIds });
         if (reportIds.length > 0) await deps.reports?.markHandled(tx, actor, opened.id, reportIds);

@@ -3,6 +3,7 @@ import type {
   ContainmentKind,
   ContainmentStatus,
   Criticality,
+  Exercise,
   Milestone,
   PanelSeat,
   ReproductionResult,
@@ -74,6 +75,8 @@ export interface IncidentState {
   declaredAt: number;
   restricted: boolean;
   publiclyDisclosed: boolean;
+  /** Declared as an exercise: notices reach its participants only; left out of the measures. */
+  exercise: Exercise | null;
   severity: string | null;
   /** The panel's decision (or the de-escalation); null while undecided. */
   criticality: Criticality | null;

@@ -13,6 +13,8 @@ export async function listStoppingIncidents(tx: Executor): Promise<StoppingIncid
     .selectFrom('incidents')
     .select(['key', 'title', 'severity', 'restricted', 'line_stopped_at'])
     .where('line_stopped', '=', 1)
+    // An exercise runs for real inside Stopline, but never stops the releases of the real line.
+    .where('exercise_json', 'is', null)
     .orderBy('line_stopped_at')
     .orderBy('key')
     .execute();

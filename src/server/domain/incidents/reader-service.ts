@@ -3,7 +3,11 @@
 // build this reader alone on the database they open (the CLI runs as the system actor).
 import type { Db, Executor } from '../../db/schema.ts';
 import { type Actor, requirePermission } from '../actor.ts';
-import { findIncidentAudiences } from './incident-repository.ts';
+import {
+  findExerciseAudience,
+  findIncidentAudiences,
+  listExerciseIds,
+} from './incident-repository.ts';
 import { listLineHistory, listStoppingIncidents } from './line-repository.ts';
 
 /** The line: running or stopped, since when, and by which incidents (times in epoch ms). */
@@ -37,6 +41,12 @@ export function createIncidentsReader({ db }: { db: Db }) {
     },
 
     lineHistory: (limit: number) => listLineHistory(db, limit),
+
+    /** Whether an incident (id or key) is an exercise, with its participants; null: it is not. */
+    findExercise: (executor: Executor, ref: string) => findExerciseAudience(executor, ref),
+
+    /** The incidents declared as exercises, by id. */
+    listExerciseIds: (executor: Executor = db) => listExerciseIds(executor),
 
     /** The keys (INC-2026-0007) of these incidents, by id, for links. */
     async findKeys(ids: readonly string[], executor: Executor = db) {

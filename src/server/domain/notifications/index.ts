@@ -20,13 +20,8 @@ export {
   type NotificationsDeps,
   type NotificationsService,
 } from './notification-service.ts';
-export {
-  enqueueDeadlineEvent,
-  type AffectedPersonNotice,
-  enqueueUserNotice,
-  type NoticeStaffMember,
-  type UserNotice,
-} from './notice-outbox.ts';
+export type { AffectedPersonNotice, NoticeStaffMember, UserNotice } from './notice-outbox.ts';
+export type { ExerciseAudience, NoticeExercises } from './exercise-gate.ts';
 export type {
   StatusRecipient,
   StatusUpdateNotice,

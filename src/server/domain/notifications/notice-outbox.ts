@@ -20,6 +20,7 @@ import {
 } from './notices.ts';
 import { reachableChannels, routeNotice, type EventKind } from './preference-rules.ts';
 import { findPreferences } from './preference-repository.ts';
+import { markExercise, outsideMayHear, type ExerciseAudience } from './exercise-gate.ts';
 import * as endpoints from './webhook-endpoint-repository.ts';
 import type { WebhookEndpoint } from './webhook-endpoint-repository.ts';
 
@@ -48,9 +49,12 @@ export async function enqueueLineStoppedNotice(
   notice: LineStoppedNotice,
   staff: readonly NoticeStaffMember[],
   roles: readonly string[],
+  exercise: ExerciseAudience | null,
 ): Promise<void> {
-  const { subject, text } = lineStoppedText(notice);
-  const html = lineStoppedHtml(notice);
+  const { subject, text, html } = markExercise(exercise, {
+    ...lineStoppedText(notice),
+    html: lineStoppedHtml(notice),
+  });
   const base = `line_stopped:${notice.incident.id}:${notice.at}`;
   const people = staff.filter((u) => u.roles.some((r) => roles.includes(r)));
   const mentions: string[] = [];
@@ -76,6 +80,8 @@ export async function enqueueLineStoppedNotice(
       );
     }
   }
+  // Endpoints are outside recipients: an exercise reaches none of them.
+  if (!outsideMayHear(exercise)) return;
   const payload = lineStoppedPayload(notice);
   for (const endpoint of await endpoints.listEndpoints(tx)) {
     if (!endpoint.active) continue;

@@ -23,12 +23,15 @@ import { type Actor, requirePermission } from '../actor.ts';
 import { recordAudit, type SecretBox } from '../accounts/index.ts';
 import {
   enqueueAffectedPeopleNotices,
+  enqueueDeadlineEvent,
   enqueueLineStoppedNotice,
   enqueueReporterMessage,
   enqueueReporterNotice,
   enqueueReportReceipt,
   enqueueUserNotice,
+  type AffectedPersonNotice,
   type NoticeStaffMember,
+  type UserNotice,
 } from './notice-outbox.ts';
 import {
   breachNoticeText,
@@ -40,6 +43,14 @@ import {
 } from './notices.ts';
 import { createPagesService, type PagesDeps } from './page-service.ts';
 import { staffNoticeText, type StaffNotice } from './staff-notices.ts';
+import type { DeadlineEvent } from './deadline-notices.ts';
+import {
+  markExercise,
+  mayHear,
+  outsideMayHear,
+  type ExerciseAudience,
+  type NoticeExercises,
+} from './exercise-gate.ts';
 import {
   enqueueMaintenanceNotice,
   enqueueStatusUpdate,
@@ -69,6 +80,8 @@ export interface NotificationsDeps {
   escalation: PagesDeps['escalation'];
   /** Acknowledge tokens, derived from the server key. */
   ackTokens: PagesDeps['ackTokens'];
+  /** Whether an incident is an exercise, and who takes part (incidents subject): the gate. */
+  exercises: NoticeExercises;
 }
 
 /** What notifications need of the accounts subject. */
@@ -140,17 +153,54 @@ export function createNotificationsService(deps: NotificationsDeps) {
     });
   }
 
+  /** The exercise gate: is the incident a notice is about an exercise (null: a real one). */
+  const exerciseOf = (tx: Executor, incidentRef: string | null | undefined) =>
+    incidentRef ? deps.exercises.find(tx, incidentRef) : Promise.resolve(null);
+
+  /** A notice to one person, unless the incident is an exercise they take no part in. */
+  async function tellPersonIn(
+    tx: Executor,
+    exercise: ExerciseAudience | null,
+    notice: UserNotice,
+  ): Promise<void> {
+    if (!mayHear(exercise, notice.user.id)) return;
+    const marked = markExercise(exercise, notice);
+    await enqueueUserNotice(tx, {
+      ...marked,
+      ...(notice.inChannel && { inChannel: markExercise(exercise, notice.inChannel) }),
+    });
+  }
+
   return {
     /** The line stopped because of this incident (in the transaction that stopped it): everyone
      * with a role the policy names (`tell`), and the endpoints subscribed to
-     * incident.line_stopped, are told. */
+     * incident.line_stopped, are told; for an exercise, its participants with those roles only. */
     async tellLineStopped(
       tx: Executor,
       notice: Omit<LineStoppedNotice, 'baseUrl'> & { tell: readonly string[] },
     ) {
       const { tell, ...rest } = notice;
-      const staff = await deps.staff.listActive(tx);
-      await enqueueLineStoppedNotice(tx, { ...rest, baseUrl: deps.baseUrl }, staff, tell);
+      const exercise = await exerciseOf(tx, notice.incident.id);
+      const staff = (await deps.staff.listActive(tx)).filter((u) => mayHear(exercise, u.id));
+      await enqueueLineStoppedNotice(tx, { ...rest, baseUrl: deps.baseUrl }, staff, tell, exercise);
+    },
+
+    /** A notice to one person about an incident or report (deadline reminders and escalations
+     * from the clocks), on their channels; an exercise's reaches its participants only. */
+    async tellPerson(tx: Executor, notice: UserNotice & { incidentId: string | null }) {
+      const { incidentId, ...rest } = notice;
+      await tellPersonIn(tx, await exerciseOf(tx, incidentId), rest);
+    },
+
+    /** A deadline's step for the signed webhooks subscribed to it; none for an exercise. */
+    async tellDeadlineStep(
+      tx: Executor,
+      step: Omit<DeadlineEvent, 'subject'>,
+      findSubject: () => Promise<DeadlineEvent['subject'] | null>,
+      incidentId: string | null,
+    ) {
+      if (!outsideMayHear(await exerciseOf(tx, incidentId))) return;
+      await enqueueDeadlineEvent(tx, step, findSubject);
     },
 
     /** The people who must act (named by id, or by role) each hear what they must do, on the
@@ -158,6 +208,10 @@ export function createNotificationsService(deps: NotificationsDeps) {
      * each gets an acknowledge link, and unacknowledged it climbs the policy's ladder. */
     async tellStaff(tx: Executor, notice: StaffNotice) {
       const { to } = notice;
+      const exercise = await exerciseOf(
+        tx,
+        notice.about.type === 'incident' ? notice.about.key : null,
+      );
       const people = (await deps.staff.listActive(tx)).filter((u) =>
         'userIds' in to ? to.userIds.includes(u.id) : u.roles.some((r) => to.roles.includes(r)),
       );
@@ -168,7 +222,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
       const inChannel = staffNoticeText(notice, deps.baseUrl, { title: !notice.about.restricted });
       for (const person of people) {
         const words = staffNoticeText(notice, deps.baseUrl, { title: true });
-        await enqueueUserNotice(tx, {
+        await tellPersonIn(tx, exercise, {
           user: { id: person.id, email: person.email },
           kind: notice.kind,
           urgent: notice.urgent,
@@ -194,9 +248,10 @@ export function createNotificationsService(deps: NotificationsDeps) {
      * it on their own channels (kind breach_escalation), in the caller's transaction. */
     async tellLegal(tx: Executor, notice: BreachNotice) {
       const { subject, text, html } = breachNoticeText(notice, deps.baseUrl);
+      const exercise = await exerciseOf(tx, notice.incidentKey);
       const legal = (await deps.staff.listActive(tx)).filter((u) => u.roles.includes('legal'));
       for (const person of legal) {
-        await enqueueUserNotice(tx, {
+        await tellPersonIn(tx, exercise, {
           user: { id: person.id, email: person.email },
           kind: 'breach_escalation',
           urgent: false,
@@ -238,8 +293,17 @@ export function createNotificationsService(deps: NotificationsDeps) {
       recipients: readonly StatusRecipient[],
     ) => enqueueMaintenanceNotice(tx, notice, recipients, deps.baseUrl),
 
-    /** A breach notice to the people affected, one e-mail each (in the caller's transaction). */
-    tellAffectedPeople: enqueueAffectedPeopleNotices,
+    /** A breach notice to the people affected, one e-mail each (in the caller's transaction);
+     * none when the incident is an exercise. */
+    async tellAffectedPeople(
+      tx: Executor,
+      incidentId: string,
+      notices: readonly AffectedPersonNotice[],
+      at: number,
+    ) {
+      if (!outsideMayHear(await exerciseOf(tx, incidentId))) return;
+      await enqueueAffectedPeopleNotices(tx, notices, at);
+    },
 
     /** Where each message stands (pending, sending, delivered, dead), by idempotency key. */
     findDeliveries: (executor: Executor, keys: readonly string[]) =>

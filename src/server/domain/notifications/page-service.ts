@@ -21,6 +21,7 @@ import {
   type PageRecipient,
 } from './page-rules.ts';
 import * as pages from './page-repository.ts';
+import { markExercise, mayHear, type NoticeExercises } from './exercise-gate.ts';
 import { staffNoticeText, type PageLink, type StaffNotice } from './staff-notices.ts';
 
 export interface PagesDeps {
@@ -32,6 +33,8 @@ export interface PagesDeps {
   /** A person's acknowledge token for a page, derived from the server key (never stored). */
   ackTokens: { tokenFor(pageId: string, userId: string): string };
   staff: { listActive(tx: Executor): Promise<NoticeStaffMember[]> };
+  /** The exercise gate: a page about an exercise reaches its participants only, marked. */
+  exercises: NoticeExercises;
 }
 
 /** A page as the person it reached sees it. */
@@ -77,6 +80,8 @@ export function createPagesService(deps: PagesDeps) {
     role: string | null,
     at: number,
   ): Promise<void> {
+    const exercise =
+      page.about.type === 'incident' ? await deps.exercises.find(tx, page.about.key) : null;
     const notice: StaffNotice = {
       to: { userIds: people.map((p) => p.id) },
       kind: page.kind,
@@ -90,7 +95,7 @@ export function createPagesService(deps: PagesDeps) {
     // People told because nobody acknowledged may not take part in a restricted incident.
     const shown = { title: level === 0 || !page.about.restricted };
     const inChannel = staffNoticeText(notice, deps.baseUrl, { title: !page.about.restricted });
-    for (const person of people) {
+    for (const person of people.filter((p) => mayHear(exercise, p.id))) {
       const token = deps.ackTokens.tokenFor(page.id, person.id);
       await pages.insertRecipient(
         tx,
@@ -107,9 +112,9 @@ export function createPagesService(deps: PagesDeps) {
         user: { id: person.id, email: person.email },
         kind: page.kind,
         urgent: true,
-        ...staffNoticeText(notice, deps.baseUrl, shown, ack),
+        ...markExercise(exercise, staffNoticeText(notice, deps.baseUrl, shown, ack)),
         // A channel others read carries no acknowledge link: it would acknowledge as this person.
-        inChannel: { subject: inChannel.subject, text: inChannel.text },
+        inChannel: markExercise(exercise, { subject: inChannel.subject, text: inChannel.text }),
         idempotencyKey: `${notice.idempotencyKey}:${person.id}`,
         at,
       });

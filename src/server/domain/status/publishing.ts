@@ -22,7 +22,14 @@ export interface StatusIncidentLinks {
     tx: Executor,
     actor: Actor,
     ref: string,
-  ): Promise<{ id: string; key: string; visible: boolean; severity: string | null } | null>;
+  ): Promise<{
+    id: string;
+    key: string;
+    visible: boolean;
+    severity: string | null;
+    /** Declared as an exercise: nothing of it reaches the public page. */
+    exercise: boolean;
+  } | null>;
 }
 
 /**
@@ -79,6 +86,18 @@ export function createPublishing(ports: StatusModulePorts) {
       throw new AppError('VALIDATION', 'There is no incident with this key that you may see', {
         errors: [{ field: 'internalIncident', message: 'no incident with this key or id' }],
       });
+    }
+    if (sight.exercise) {
+      // The publish gate for exercises: no public incident speaks for one, so no update, no
+      // subscriber's e-mail and no webhook of the page ever carries it.
+      throw new AppError(
+        'RULE_REFUSED',
+        `${sight.key} is an exercise: it never reaches the public status page`,
+        {
+          errors: [{ field: 'internalIncident', message: 'is an exercise' }],
+          rule: 'exercise',
+        },
+      );
     }
     return { id: sight.id, key: sight.key };
   }

@@ -5,6 +5,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import type { PolicyResponse } from '../../../shared/api/policy.ts';
+import { EXERCISE_KIND_WORDS } from '../../../shared/domain/incidents.ts';
 import { ApiError } from '../../api.ts';
 import { Countdown, ErrorMessage, Loading, SeverityBadge, Time } from '../../components/common.tsx';
 import { humanize, toMs } from '../../format.ts';
@@ -106,6 +107,14 @@ function IncidentHeader({ detail, policy, rights }: SectionProps) {
       <h1 id="incident-title">
         <span className="key">{incident.key}</span> {incident.title}
       </h1>
+      {incident.exercise ? (
+        <p className="exercise-banner" data-testid="exercise-banner">
+          <strong>EXERCISE</strong> — a {EXERCISE_KIND_WORDS[incident.exercise.kind]}, not a real
+          incident. Its notices reach its participants only; nothing of it goes to reporters,
+          subscribers, regulators or the public page, and the real line keeps running.
+          <span className="untrusted"> Scenario: {incident.exercise.scenario}</span>
+        </p>
+      ) : null}
       <dl className="facts">
         <div>
           <dt>Severity</dt>
