@@ -26,7 +26,10 @@ export const GenericMappingJson = z.object({
   severity: z.string().optional(),
   status: z.string().optional(),
   resolvedValues: z.array(z.string()).optional(),
-  detectedAt: z.string().optional(),
+  detectedAt: z
+    .string()
+    .optional()
+    .meta({ description: 'the dotted path of the time the alert began (not a time itself)' }),
   labels: z.string().optional(),
   details: z.string().optional(),
 });
@@ -201,8 +204,9 @@ export const AlertmanagerWebhookBody = z
         status: z.enum(['firing', 'resolved']),
         labels: z.record(z.string(), z.string()),
         annotations: z.record(z.string(), z.string()).optional(),
-        startsAt: z.string().optional(),
-        endsAt: z.string().optional(),
+        // Read tolerantly (a time that does not parse counts as not said), described as what the tools send.
+        startsAt: z.string().optional().meta({ format: 'date-time' }),
+        endsAt: z.string().optional().meta({ format: 'date-time' }),
         fingerprint: z.string().optional(),
       }),
     ),
