@@ -175,22 +175,13 @@ export function incidentPage(
             : ''
         }
       </dl>
-      ${
-        affected.length
-          ? markup`<h2>Affected components</h2>
-              <ul>
-                ${affected.map((c) => markup`<li>${c.name}</li>`)}
-              </ul>`
-          : ''
-      }
+      ${componentSection('Affected components', affected)}
       <h2>Updates</h2>
       <ol class="timeline" reversed>
         ${updates.map(
           (u) =>
             markup`<li>
-              <h3>${INCIDENT_STATUS_WORDS[u.status]}</h3>
-              <p class="hint">${timeElement(u.displayAt)}</p>
-              ${renderMarkdown(u.body)}
+              ${updateHead(INCIDENT_STATUS_WORDS[u.status], u)}
               ${
                 u.affectedComponents.length
                   ? markup`<ul class="hint">
@@ -208,6 +199,23 @@ export function incidentPage(
         )}
       </ol>`,
   );
+}
+
+/** The components an incident or a maintenance names, under a heading; nothing when none. */
+function componentSection(heading: string, shown: readonly ShownComponent[]): SafeHtml | '' {
+  return shown.length
+    ? markup`<h2>${heading}</h2>
+        <ul>
+          ${shown.map((c) => markup`<li>${c.name}</li>`)}
+        </ul>`
+    : '';
+}
+
+/** One published update on a timeline: its status in words, when it is shown as written, its text. */
+function updateHead(status: string, u: { displayAt: number; body: string }): SafeHtml {
+  return markup`<h3>${status}</h3>
+    <p class="hint">${timeElement(u.displayAt)}</p>
+    ${renderMarkdown(u.body)}`;
 }
 
 export function maintenancePage(
@@ -229,22 +237,13 @@ export function maintenancePage(
         <dt>Until</dt>
         <dd>${timeElement(m.scheduledUntil)}</dd>
       </dl>
-      ${
-        affected.length
-          ? markup`<h2>Components under maintenance</h2>
-              <ul>
-                ${affected.map((c) => markup`<li>${c.name}</li>`)}
-              </ul>`
-          : ''
-      }
+      ${componentSection('Components under maintenance', affected)}
       <h2>Updates</h2>
       <ol class="timeline" reversed>
         ${updates.map(
           (u) =>
             markup`<li>
-              <h3>${MAINTENANCE_STATUS_WORDS[u.status]}</h3>
-              <p class="hint">${timeElement(u.displayAt)}</p>
-              ${renderMarkdown(u.body)}
+              ${updateHead(MAINTENANCE_STATUS_WORDS[u.status], u)}
             </li>`,
         )}
       </ol>`,
