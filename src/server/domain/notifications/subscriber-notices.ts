@@ -188,6 +188,33 @@ async function enqueueToSubscribers(
   }
 }
 
+/** To each active endpoint subscribed to the event type: the signed JSON payload to a standard
+ * webhook, the plain text to a Slack one. */
+async function enqueueToEndpoints(
+  tx: Executor,
+  eventType: 'status.update_published' | 'status.maintenance_updated',
+  message: { subject: string; payload: string; text: string },
+  keyFor: (endpointId: string) => string,
+  at: number,
+): Promise<void> {
+  const subscribed = (await endpoints.listEndpoints(tx)).filter(
+    (e) => e.active && e.eventTypes.includes(eventType),
+  );
+  for (const { id, kind } of subscribed) {
+    await enqueueMessage(
+      tx,
+      {
+        channel: kind === 'standard' ? 'webhook' : kind,
+        recipient: id,
+        subject: message.subject,
+        bodyText: kind === 'standard' ? message.payload : message.text,
+        idempotencyKey: keyFor(id),
+      },
+      at,
+    );
+  }
+}
+
 /**
  * Enqueues one published update for each confirmed subscriber given (plain text, with their
  * manage and one-click unsubscribe links) and each active endpoint subscribed to
@@ -210,25 +237,13 @@ export async function enqueueStatusUpdate(
     (r) => `status_update:${n.update.id}:${r}`,
     n.at,
   );
-  const subscribed = (await endpoints.listEndpoints(tx)).filter(
-    (e) => e.active && e.eventTypes.includes('status.update_published'),
+  await enqueueToEndpoints(
+    tx,
+    'status.update_published',
+    { subject, payload: statusUpdatePayload(n, baseUrl), text: lines.join('\n') },
+    (id) => `msg_status_${n.update.id}_${id}`,
+    n.at,
   );
-  const payload = statusUpdatePayload(n, baseUrl);
-  const text = lines.join('\n');
-  for (const endpoint of subscribed) {
-    const { kind } = endpoint;
-    await enqueueMessage(
-      tx,
-      {
-        channel: kind === 'standard' ? 'webhook' : kind,
-        recipient: endpoint.id,
-        subject,
-        bodyText: kind === 'standard' ? payload : text,
-        idempotencyKey: `msg_status_${n.update.id}_${endpoint.id}`,
-      },
-      n.at,
-    );
-  }
 }
 
 const maintenanceUrl = (baseUrl: string, id: string) =>
@@ -306,22 +321,11 @@ export async function enqueueMaintenanceNotice(
     (r) => `status_maintenance:${n.maintenance.id}:${what}:${r}`,
     n.at,
   );
-  const subscribed = (await endpoints.listEndpoints(tx)).filter(
-    (e) => e.active && e.eventTypes.includes('status.maintenance_updated'),
+  await enqueueToEndpoints(
+    tx,
+    'status.maintenance_updated',
+    { subject, payload: maintenancePayload(n, baseUrl), text: lines.join('\n') },
+    (id) => `msg_maintenance_${n.maintenance.id}_${what}_${id}`,
+    n.at,
   );
-  const payload = maintenancePayload(n, baseUrl);
-  for (const endpoint of subscribed) {
-    const { kind } = endpoint;
-    await enqueueMessage(
-      tx,
-      {
-        channel: kind === 'standard' ? 'webhook' : kind,
-        recipient: endpoint.id,
-        subject,
-        bodyText: kind === 'standard' ? payload : lines.join('\n'),
-        idempotencyKey: `msg_maintenance_${n.maintenance.id}_${what}_${endpoint.id}`,
-      },
-      n.at,
-    );
-  }
 }
