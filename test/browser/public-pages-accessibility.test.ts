@@ -2,7 +2,9 @@
 // JavaScript turned off, in the light and the dark colour scheme. The report form (empty, shown
 // again with errors, the receipt), the portal (sign-in, sign-in refused, the conversation, a reply
 // refused), the policy and thanks pages, the one-time link pages (and their errors), the saved
-// page, the 404 page, the public status page, an incident's page and the subscription pages. None may have a serious or critical violation (contrast included).
+// page, the 404 page, the public status page, an incident's page, the subscription pages, the
+// advisories list and an advisory. None may have a serious or critical violation (contrast
+// included).
 // axe-core is a script and cannot run where scripts are off, so each page, as the browser built it
 // without JavaScript, is audited in a copy opened with scripts on (its own scripts blocked).
 import type { Browser, Page } from 'playwright-core';
@@ -114,6 +116,41 @@ function publishStatus(): Promise<string> {
   return statusIncident;
 }
 
+/** A published advisory with Markdown, CVSS, affected versions and references. */
+let advisoryKey: Promise<string> | undefined;
+function publishAdvisory(): Promise<string> {
+  advisoryKey ??= (async () => {
+    const disclosure = t.container.services.disclosure;
+    const made = await disclosure.recordVulnerability(systemActor, {
+      title: 'Download links never expire',
+      description: '',
+      advisory:
+        'Signed download links stayed valid forever.\n\n## Fix\n\n**Upgrade** to `2.4.1`. See [the notes](https://example.org/notes).',
+      affected: [
+        {
+          purl: 'pkg:npm/%40acme/files',
+          vendor: null,
+          product: null,
+          versions: [{ type: 'semver', introduced: '2.0.0', fixed: '2.4.1', lastAffected: null }],
+        },
+      ],
+      cwes: ['CWE-613'],
+      cvss31: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N',
+      cvss40: null,
+      cveId: 'CVE-2026-40001',
+      references: [{ url: 'https://example.org/releases/2.4.1', type: 'fix' }],
+    });
+    await disclosure.moveStatus(systemActor, made.key, { to: 'accepted', reason: 'Reproduced' });
+    await disclosure.setEmbargo(systemActor, made.key, {
+      disclosureAt: t.container.clock.now() + 60_000,
+      reason: 'Agreed',
+    });
+    await disclosure.breakEmbargo(systemActor, made.key, { reason: 'Public' });
+    return made.key;
+  })();
+  return advisoryKey;
+}
+
 function withViolations(found: Record<string, string[]>) {
   return Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0));
 }
@@ -205,6 +242,22 @@ describe.each<Scheme>(['light', 'dark'])('public pages in the %s colour scheme',
       await page.getByRole('heading', { name: 'Slow API responses' }).waitFor();
       expect(new URL(page.url()).pathname).toBe(`/status/incidents/${id}`);
       await check('/status/incidents/…');
+    });
+    expect(withViolations(found)).toEqual({});
+    expect(Object.keys(found)).toHaveLength(2);
+  }, 60_000);
+
+  it('the advisories list and an advisory page', async () => {
+    const key = await publishAdvisory();
+    const found = await auditJourney(scheme, async (page, check) => {
+      await page.goto('/advisories');
+      await page.getByRole('heading', { name: 'Security advisories' }).waitFor();
+      await check('/advisories');
+
+      await page.getByRole('link', { name: 'Download links never expire' }).click();
+      await page.getByRole('heading', { name: 'Download links never expire' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/advisories/${key}`);
+      await check('/advisories/…');
     });
     expect(withViolations(found)).toEqual({});
     expect(Object.keys(found)).toHaveLength(2);

@@ -24,8 +24,18 @@ export function only<M extends object, K extends keyof M>(
 
 /** The narrowed services of the plugins that declare part of a module (http/app.ts hands them). */
 export function routeServices(services: Services) {
-  const { accounts, incidents, reports, clocks, live, mail, status, alerts, notifications } =
-    services;
+  const {
+    accounts,
+    incidents,
+    reports,
+    clocks,
+    live,
+    mail,
+    status,
+    alerts,
+    notifications,
+    disclosure,
+  } = services;
   return {
     auth: { accounts: only(accounts, ['sessions']) },
     session: { accounts: only(accounts, ['sessions', 'users', 'mfa', 'passwords']) },
@@ -42,6 +52,7 @@ export function routeServices(services: Services) {
     publicSite: {
       accounts: only(accounts, ['users']),
       notifications: only(notifications, ['findPageByToken', 'acknowledgeByToken']),
+      disclosure: only(disclosure, ['listPublishedAdvisories', 'getPublishedAdvisory']),
     },
     openPgpKey: { mail: only(mail, ['findPublishedKey', 'findWkdKey']) },
     statusSubscribers: { status: only(status, ['listSubscribers', 'removeSubscriber']) },

@@ -43,6 +43,8 @@ export const VulnerabilityFields = z.object({
   title: name(300),
   /** Markdown; reporter-written text is kept as given and shown escaped. */
   description: text(50_000).default(''),
+  /** The advisory to publish, Markdown (no raw HTML); the description stands in while empty. */
+  advisory: text(100_000).default(''),
   affected: z.array(AffectedProduct).max(100).default([]),
   /** CWE-79, CWE-1321... */
   cwes: z.array(text(20)).max(20).default([]),
@@ -68,6 +70,7 @@ export const VulnerabilityChanges = z
   .object({
     title: name(300),
     description: text(50_000),
+    advisory: text(100_000),
     affected: z.array(AffectedProduct).max(100),
     cwes: z.array(text(20)).max(20),
     cvss31: text(300).nullable(),
@@ -131,6 +134,7 @@ export const VulnerabilityResponse = z.object({
   status: z.enum(VULNERABILITY_STATUSES),
   title: z.string(),
   description: z.string(),
+  advisory: z.string(),
   affected: z.array(
     z.object({
       purl: z.string().nullable(),
@@ -157,6 +161,8 @@ export const VulnerabilityResponse = z.object({
   /** The agreed disclosure date (null: none yet). */
   disclosureAt: Time.nullable(),
   publishedAt: Time.nullable(),
+  /** Once released: where the advisory is published and the SHA-256 of its bytes on the record. */
+  publishedAdvisory: z.object({ path: z.string(), sha256: z.string() }).nullable(),
   createdAt: Time,
   updatedAt: Time,
 });

@@ -13,6 +13,8 @@ export type {
   DisclosureIncidents,
   DisclosurePorts,
   DisclosureReports,
+  PublishedAdvisory,
 } from './vulnerability-service.ts';
+export type { AdvisoryDocument, FrozenAdvisory } from './advisory-document.ts';
 export type { VulnerabilityState, StatusDecision } from './vulnerability-state.ts';
 export type { CvssScore } from './cvss-score.ts';

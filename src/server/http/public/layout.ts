@@ -26,6 +26,7 @@ const REPORTER_NAV = markup`<header class="site">
       <li><a href="/report">Report a vulnerability</a></li>
       <li><a href="/portal">Follow your report</a></li>
       <li><a href="/policy">Our policy</a></li>
+      <li><a href="/advisories">Advisories</a></li>
       <li><a href="/thanks">Thanks</a></li>
     </ul>
   </nav>

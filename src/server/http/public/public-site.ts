@@ -8,11 +8,13 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { AccountsModule } from '../../domain/accounts/index.ts';
+import type { DisclosureModule } from '../../domain/disclosure/index.ts';
 import type { NotificationsModule } from '../../domain/notifications/index.ts';
 import type { IncomingFile, ReportsModule } from '../../domain/reports/index.ts';
 import type { StatusModule } from '../../domain/status/index.ts';
 import { durationInWords } from '../../../shared/domain/duration-words.ts';
 import { accountLinkPages } from './account-link-pages.ts';
+import { advisorySite } from './advisory-site.ts';
 import { pageAckRoutes } from './page-ack-routes.ts';
 import { policyPage, thanksPage } from './info-pages.ts';
 import { errorPage, PAGE_CSP } from './layout.ts';
@@ -44,6 +46,8 @@ export interface PublicSiteOptions {
   notifications: Pick<NotificationsModule, 'findPageByToken' | 'acknowledgeByToken'>;
   /** The public status page (/status). */
   status: StatusModule;
+  /** The published advisories (/advisories). */
+  disclosure: Pick<DisclosureModule, 'listPublishedAdvisories' | 'getPublishedAdvisory'>;
   config: Pick<
     Config,
     | 'baseUrl'
@@ -209,5 +213,10 @@ export async function publicSite(app: FastifyInstance, opts: PublicSiteOptions) 
     status: opts.status,
     pageName: config.statusPageName,
     baseUrl: config.baseUrl,
+  });
+  await app.register(advisorySite, {
+    disclosure: opts.disclosure,
+    baseUrl: config.baseUrl,
+    now: () => reports.now(),
   });
 }
