@@ -561,6 +561,8 @@ export interface Config extends Omit<z.output<typeof ConfigSchema>, 'baseUrl' | 
   policyFile: string;
   /** Always set: defaults to http://localhost:PORT. */
   baseUrl: string;
+  /** Where baseUrl came from, for operators reading a printed link. */
+  baseUrlSource: string;
   /** Absolute path of the SQLite file (unused on PostgreSQL). */
   sqlitePath: string;
   database: 'sqlite' | 'postgres';
@@ -627,6 +629,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     ...parsed,
     dataDir,
     baseUrl: (parsed.baseUrl ?? `http://localhost:${parsed.port}`).replace(/\/+$/, ''),
+    baseUrlSource: env.STOPLINE_BASE_URL
+      ? 'STOPLINE_BASE_URL'
+      : fromFile.baseUrl !== undefined
+        ? `baseUrl in ${env.STOPLINE_CONFIG} (STOPLINE_CONFIG)`
+        : `the default (STOPLINE_BASE_URL is not set: http://localhost and PORT ${parsed.port}); ` +
+          'set STOPLINE_BASE_URL if people reach Stopline at another address',
     sqlitePath: join(dataDir, 'stopline.db'),
     policyFile: parsed.policyFile ? resolve(cwd, parsed.policyFile) : BUNDLED_POLICY,
     database: parsed.databaseUrl ? 'postgres' : 'sqlite',

@@ -3,6 +3,7 @@
 import { loadConfig, ConfigError } from './config.ts';
 import { migrateCommand } from './cli/migrate-command.ts';
 import { DatabaseNotReadyError } from './cli/open-database.ts';
+import { InstanceLockedError } from './db/sqlite-instance-lock.ts';
 import { gateCommand } from './cli/gate-command.ts';
 import { deadlinesCommand } from './cli/deadlines-command.ts';
 import { consoleOutput, type Output } from './cli/output.ts';
@@ -11,6 +12,7 @@ import { serveCommand } from './cli/serve-command.ts';
 import { userCommand } from './cli/user-command.ts';
 import { verifyCommand } from './cli/verify-command.ts';
 import { mailKeyCommand } from './cli/mail-key-command.ts';
+import { tokenCommand } from './cli/token-command.ts';
 
 const USAGE = `Usage: stopline <command>
 
@@ -28,7 +30,11 @@ Commands:
             print breached deadlines and those due soon, soonest first; exits 1 if any is
             breached
   user add  create a staff account and print its one-time set-password link
-            (stopline user add --email E --name N --role admin)
+            (stopline user add --email E --name N --role admin); says where the link's
+            address comes from (STOPLINE_BASE_URL, the config file or the default)
+  token create --user EMAIL --permission P [--permission P2] [--name N] [--expires TIME]
+            an API token for that account (for provisioning scripts): the token alone on
+            stdout, shown once; audited
   verify    check the hash chains of the event log and the audit trail; exits 1 naming the
             first broken record
   mail-key show | import FILE [--passphrase-file FILE]
@@ -74,6 +80,8 @@ export async function main(
         return await policyCommand(rest, config, out);
       case 'deadlines':
         return await deadlinesCommand(config, rest, out);
+      case 'token':
+        return await tokenCommand(config, rest, out);
       case 'mail-key':
         return await mailKeyCommand(config, rest, out);
       default:
@@ -82,6 +90,8 @@ export async function main(
     }
   } catch (error) {
     out.error(`stopline ${command}: ${(error as Error).message}`);
-    return error instanceof DatabaseNotReadyError ? error.exitCode : 1;
+    return error instanceof DatabaseNotReadyError || error instanceof InstanceLockedError
+      ? error.exitCode
+      : 1;
   }
 }

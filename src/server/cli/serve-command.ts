@@ -5,16 +5,27 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import { createContainer, type Container } from '../container.ts';
+import { lockSqliteInstance } from '../db/sqlite-instance-lock.ts';
 import { buildApp } from '../http/app.ts';
 import type { Logger } from '../logger.ts';
 import { consoleOutput, type Output } from './output.ts';
 
 export async function serveCommand(config: Config, out: Output = consoleOutput): Promise<number> {
+  // SQLite serves one instance: a second process on the same file stops here, before it migrates.
+  const lock = config.database === 'sqlite' ? lockSqliteInstance(config.sqlitePath) : null;
+  try {
+    return await serve(config, out);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function serve(config: Config, out: Output): Promise<number> {
   const container = await createContainer(config);
   const app = await buildApp(container);
   // Before listening, so the link is on the console by the time /healthz answers and the
   // shutdown handlers below are in place as soon as possible after that.
-  await printSetupLink(container, out);
+  await printSetupLink(container, out, config);
   await app.listen({ port: config.port, host: config.host });
   await container.workers.listen();
   container.workers.start();
@@ -86,7 +97,7 @@ async function closeServer(
 
 /** First run: with no admin, print a one-time setup link (only its hash is stored, so it is
  * shown this once; a restart prints a new one and retires the old). */
-async function printSetupLink(container: Container, out: Output): Promise<void> {
+async function printSetupLink(container: Container, out: Output, config: Config): Promise<void> {
   const link = await container.services.accounts.users.issueSetupLinkIfNoAdmin();
   if (!link) return;
   out.info(
@@ -96,6 +107,8 @@ async function printSetupLink(container: Container, out: Output): Promise<void> 
       `(valid until ${new Date(link.expiresAt).toISOString()}):`,
       '',
       `  ${link.url}`,
+      '',
+      `(Links start with ${config.baseUrl}, from ${config.baseUrlSource}.)`,
       '',
       'Or run: stopline user add --email you@example.org --name "Your Name" --role admin',
       '',

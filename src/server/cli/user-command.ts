@@ -5,9 +5,8 @@ import type { Config } from '../config.ts';
 import { createContainer } from '../container.ts';
 import { systemActor } from '../domain/actor.ts';
 import { ROLES } from '../domain/accounts/index.ts';
-import { AppError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
-import type { Output } from './output.ts';
+import { refusal, type Output } from './output.ts';
 
 export const USER_USAGE = `Usage: stopline user add --email EMAIL --name "DISPLAY NAME" --role ROLE [--role ROLE ...]
 
@@ -50,14 +49,11 @@ export async function userCommand(config: Config, args: string[], out: Output): 
       `Send this one-time link to its owner to set a password; it works once, until ${new Date(link.expiresAt).toISOString()}:`,
     );
     out.info(`  ${link.url}`);
+    // The link must open the same server the browser reaches: say where its address came from.
+    out.info(`Links start with ${config.baseUrl}, from ${config.baseUrlSource}.`);
     return 0;
   } catch (error) {
-    if (error instanceof AppError && error.code !== 'INTERNAL') {
-      const fields = error.details.errors?.map((e) => `${e.field} ${e.message}`).join('; ');
-      out.error(`stopline user add: ${error.message}${fields ? ` (${fields})` : ''}`);
-      return 1;
-    }
-    throw error;
+    return refusal('user add', error, out);
   } finally {
     await container.close();
   }

@@ -5,7 +5,7 @@ import type { Db, Executor } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { CreateTokenBody, TokenView } from '../../../shared/api/accounts.ts';
-import { can, type Actor } from '../actor.ts';
+import { can, requirePermission, type Actor } from '../actor.ts';
 import { recordAudit, type AnonymousCaller } from '../audit/index.ts';
 import { presentToken } from './account-views.ts';
 import {
@@ -16,6 +16,8 @@ import {
   revokeUserTokens,
 } from './credential-repository.ts';
 import { newSecret, sha256 } from './secrets.ts';
+import { permissionsForRoles } from './role-permissions.ts';
+import { findUserByEmail } from './user-repository.ts';
 
 export interface TokensDeps {
   db: Db;
@@ -53,6 +55,49 @@ function ownerOf(actor: Actor): string {
 
 export function createTokensService(deps: TokensDeps) {
   const { db, clock } = deps;
+
+  /** Stores the hash of a new token and audits it; the secret is answered and kept nowhere. */
+  async function issueToken(
+    actor: Actor,
+    userId: string,
+    input: CreateTokenBody,
+  ): Promise<{ token: string; tokenInfo: TokenView }> {
+    const at = clock.now();
+    const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
+    if (expiresAt !== null && expiresAt <= at)
+      throw new AppError('VALIDATION', 'The expiry must be in the future', {
+        errors: [{ field: 'expiresAt', message: 'must be in the future' }],
+      });
+    const token = newSecret('stl_token');
+    const row = {
+      id: newId(),
+      user_id: userId,
+      name: input.name,
+      token_hash: sha256(token),
+      permissions_json: JSON.stringify([...new Set(input.permissions)].sort()),
+      created_at: at,
+      expires_at: expiresAt,
+      revoked_at: null,
+      last_used_at: null,
+    };
+    await db.transaction().execute(async (tx) => {
+      await insertToken(tx, row);
+      await recordAudit(tx, {
+        actor,
+        action: 'token.created',
+        target: { type: 'api_token', id: row.id },
+        at,
+        detail: {
+          name: row.name,
+          permissions: JSON.parse(row.permissions_json),
+          expiresAt,
+          ...(actor.userId === userId ? {} : { owner: userId }),
+        },
+      });
+    });
+    return { token, tokenInfo: presentToken(row) };
+  }
+
   return {
     async listOwnTokens(actor: Actor): Promise<TokenView[]> {
       return (await listUserTokens(db, ownerOf(actor))).map(presentToken);
@@ -74,35 +119,35 @@ export function createTokensService(deps: TokensDeps) {
         throw new AppError('VALIDATION', 'A token cannot have permissions you do not have', {
           errors: [{ field: 'permissions', message: `you do not have ${beyond.join(', ')}` }],
         });
-      const at = clock.now();
-      const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
-      if (expiresAt !== null && expiresAt <= at)
-        throw new AppError('VALIDATION', 'The expiry must be in the future', {
-          errors: [{ field: 'expiresAt', message: 'must be in the future' }],
+      return issueToken(actor, userId, input);
+    },
+
+    /**
+     * A token for someone else, for provisioning scripts (`stopline token create`): for an active
+     * account, within what its roles allow, audited like one made in the console with its owner.
+     */
+    async createTokenForUser(
+      actor: Actor,
+      input: CreateTokenBody & { email: string },
+    ): Promise<{ token: string; tokenInfo: TokenView; owner: string }> {
+      requirePermission(actor, 'users.manage', 'Creating a token for someone else');
+      const user = await findUserByEmail(db, input.email);
+      if (!user || user.status !== 'active')
+        throw new AppError('VALIDATION', `No active account has the email ${input.email}`, {
+          errors: [{ field: 'user', message: 'must be the email of an active account' }],
         });
-      const token = newSecret('stl_token');
-      const row = {
-        id: newId(),
-        user_id: userId,
-        name: input.name,
-        token_hash: sha256(token),
-        permissions_json: JSON.stringify([...new Set(input.permissions)].sort()),
-        created_at: at,
-        expires_at: expiresAt,
-        revoked_at: null,
-        last_used_at: null,
-      };
-      await db.transaction().execute(async (tx) => {
-        await insertToken(tx, row);
-        await recordAudit(tx, {
-          actor,
-          action: 'token.created',
-          target: { type: 'api_token', id: row.id },
-          at,
-          detail: { name: row.name, permissions: JSON.parse(row.permissions_json), expiresAt },
+      const allowed = permissionsForRoles(user.roles);
+      const beyond = input.permissions.filter((p) => !allowed.has(p));
+      if (beyond.length > 0)
+        throw new AppError('VALIDATION', `${user.email}'s roles do not allow every permission`, {
+          errors: [
+            {
+              field: 'permissions',
+              message: `${user.roles.join(', ')} do not have ${beyond.join(', ')}`,
+            },
+          ],
         });
-      });
-      return { token, tokenInfo: presentToken(row) };
+      return { ...(await issueToken(actor, user.id, input)), owner: user.email };
     },
 
     /** Revokes one's own token; someone who manages users may revoke anyone's. */
