@@ -203,6 +203,11 @@ export const CONFIG_KEYS = {
     help: 'Largest inbound message, in bytes; larger ones are refused during the SMTP dialogue with 552',
     default: '26214400',
   },
+  smtpInSenderLimit: {
+    env: 'STOPLINE_SMTP_IN_SENDER_LIMIT',
+    help: 'Messages one envelope sender may send to the inbound SMTP listener per hour (the null sender counts by client address); more get 451 4.7.1 until the next hour; 0: no limit',
+    default: '30',
+  },
   imapHost: {
     env: 'STOPLINE_IMAP_HOST',
     help: 'IMAP server of a mailbox to read reports from (with the user and password); unset: no IMAP polling',
@@ -412,6 +417,11 @@ export const ConfigSchema = z
       .min(1024, 'must be at least 1024 bytes')
       .max(200 * 1024 * 1024, 'must be at most 200 MiB')
       .default(25 * 1024 * 1024),
+    smtpInSenderLimit: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more')
+      .default(30),
     imapHost: z.string().min(1, 'must not be empty').optional(),
     imapPort: port.default(993),
     imapSecurity: z

@@ -384,10 +384,13 @@ async function assemble(
     reports: {
       submitMailedReport: (input) => reports.submitMailedReport(input),
       addMailedReply: (input) => reports.addMailedReply(input),
+      findReportRef: (actor, key) => reports.findReportRef(actor, key),
+      recordRawMailRead: (actor, key) => reports.recordRawMailRead(actor, key),
     },
     limits: {
       attachmentMaxBytes: config.attachmentMaxBytes,
       attachmentMaxCount: config.attachmentMaxCount,
+      senderPerHour: config.smtpInSenderLimit,
     },
     address: config.securityEmail ?? null,
     replyTokens: mailTokens,

@@ -43,6 +43,7 @@ import { authPlugin } from './plugins/auth-plugin.ts';
 import { openApiPlugin } from './plugins/openapi-plugin.ts';
 import { reportIntakeRoutes } from './api/report-intake-routes.ts';
 import { reportRoutes } from './api/report-routes.ts';
+import { reportMailRoutes } from './api/report-mail-routes.ts';
 import { consoleApp } from './console-app.ts';
 import { publicSite } from './public/public-site.ts';
 import { sendNotFoundPage } from './public/respond.ts';
@@ -148,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config: settings.reportIntake,
   });
   await app.register(reportRoutes, { reports });
+  await app.register(reportMailRoutes, narrowed.reportMail);
   await app.register(streamRoutes, {
     ...narrowed.stream,
     liveFeed: deps.workers.liveFeed,

@@ -55,6 +55,7 @@ export function routeServices(services: Services) {
       disclosure: only(disclosure, ['listPublishedAdvisories', 'getPublishedAdvisory']),
     },
     openPgpKey: { mail: only(mail, ['findPublishedKey', 'findWkdKey']) },
+    reportMail: { mail: only(mail, ['listReportMail', 'getReportMailRaw']) },
     statusSubscribers: { status: only(status, ['listSubscribers', 'removeSubscriber']) },
     alertIntake: { alerts: only(alerts, ['receive']) },
     alerts: {

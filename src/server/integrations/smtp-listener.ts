@@ -27,6 +27,10 @@ export interface SmtpListenerDeps {
   settings: SmtpListenerSettings;
   logger: Logger;
   receive(raw: Buffer, envelope: MailEnvelope): Promise<MailOutcome>;
+  /** Whether this sender is over its hourly limit: null when it may send, else when it may. */
+  checkSender(
+    sender: Pick<MailEnvelope, 'mailFrom' | 'remoteAddress'>,
+  ): Promise<{ retryAfterSeconds: number } | null>;
 }
 
 const smtpError = (code: number, text: string) =>
@@ -76,6 +80,24 @@ export class SmtpListener {
       ...(tls ? { secure: false, key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' } : {}),
       logger: false,
       maxClients: 50,
+      // A sender over its hourly limit hears so at MAIL FROM, before it sends any bytes, with a
+      // temporary failure its server retries later (the limit counts stored messages).
+      onMailFrom: (address, session, callback) => {
+        const mailFrom = address.address;
+        this.#deps.checkSender({ mailFrom, remoteAddress: session.remoteAddress ?? null }).then(
+          (over) => {
+            if (!over) return callback();
+            const minutes = Math.max(1, Math.ceil(over.retryAfterSeconds / 60));
+            callback(
+              smtpError(
+                451,
+                `4.7.1 Too many messages from ${mailFrom ? 'this sender' : 'this client'} in this hour; try again in ${minutes} minutes`,
+              ),
+            );
+          },
+          () => callback(smtpError(451, '4.3.0 Could not check the sender; try again later')),
+        );
+      },
       onRcptTo: (address, _session, callback) => {
         if (acceptsRecipient(settings.address, address.address)) callback();
         else callback(smtpError(550, '5.1.1 No such recipient here'));

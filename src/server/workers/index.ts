@@ -65,6 +65,7 @@ export interface WorkersPorts {
   mail: Pick<
     MailModule,
     | 'receiveMessage'
+    | 'checkSender'
     | 'encryptFor'
     | 'claimMailbox'
     | 'releaseMailbox'
@@ -126,6 +127,7 @@ export function createWorkers(ports: WorkersPorts) {
       ? new SmtpListener({
           logger,
           receive: (raw, envelope) => ports.mail.receiveMessage(raw, envelope),
+          checkSender: (sender) => ports.mail.checkSender(sender),
           settings: {
             host: config.smtpInHost,
             port: config.smtpInPort,

@@ -288,6 +288,53 @@ export const ReportAccessLog = z.object({
 });
 export type ReportAccessLog = z.infer<typeof ReportAccessLog>;
 
+/** One e-mail that made, joined or was kept on a report, as received (never its text). */
+export const ReportMailMessage = z.object({
+  id: z.string(),
+  via: z.enum(['smtp', 'imap']),
+  receivedAt: Time,
+  /** SHA-256 (hex) of the raw bytes as received; the raw message has the same. */
+  sha256: z.string(),
+  size: z.number().int(),
+  /** What it became: report, reply, ignored (a machine on the thread), duplicate, unreadable. */
+  status: z.string(),
+  /** SPF, DKIM and DMARC as checked on arrival (mailauth's words); null until read. */
+  authentication: z
+    .object({
+      spf: z.string(),
+      dkim: z.array(z.object({ domain: z.string(), result: z.string() })),
+      dmarc: z.string(),
+      fromDomain: z.string().nullable(),
+    })
+    .nullable(),
+  /** The sender is shown forged (DMARC fails, or SPF fails with no passing DKIM signature). */
+  forged: z.boolean(),
+  /** Its OpenPGP verdict; null when it had none. */
+  openpgp: z
+    .object({
+      encrypted: z.enum(['pgp-mime', 'inline', 'attachment']).nullable(),
+      decrypted: z.boolean().nullable(),
+      problem: z.string().nullable(),
+      signature: z
+        .object({
+          result: z.enum(['valid', 'unknown-key', 'bad']),
+          fingerprint: z.string().nullable(),
+          keyId: z.string().nullable(),
+          keyFrom: z.enum(['kept', 'message']).nullable(),
+        })
+        .nullable(),
+    })
+    .nullable(),
+  /** Why it could not be read, when it could not. */
+  problem: z.string().nullable(),
+  /** The raw bytes with every header: text/plain, a download (reports.read_contact, logged). */
+  rawUrl: z.string(),
+});
+export type ReportMailMessage = z.infer<typeof ReportMailMessage>;
+
+export const ReportMailList = z.object({ messages: z.array(ReportMailMessage) });
+export type ReportMailList = z.infer<typeof ReportMailList>;
+
 /** Triage raises or lowers the emergency; the reason is on the record. */
 export const EmergencyInput = z.strictObject({
   emergency: z.boolean(),

@@ -1,5 +1,6 @@
 // Reads of inbound messages (inbound_mail); plain camelCase records out.
 import type { Executor, InboundMailTable } from '../../db/schema.ts';
+import type { MailPgpVerdict } from './message-events.ts';
 
 export interface InboundMailRecord {
   id: string;
@@ -16,6 +17,8 @@ export interface InboundMailRecord {
   reportId: string | null;
   duplicateOf: string | null;
   problem: string | null;
+  /** Its OpenPGP verdict (mail.openpgp); null when it had none. */
+  pgp: MailPgpVerdict | null;
 }
 
 const COLUMNS = [
@@ -33,6 +36,7 @@ const COLUMNS = [
   'report_id',
   'duplicate_of',
   'problem',
+  'pgp_json',
 ] as const;
 
 type Row = Pick<InboundMailTable, (typeof COLUMNS)[number]>;
@@ -52,6 +56,7 @@ const toRecord = (r: Row): InboundMailRecord => ({
   reportId: r.report_id,
   duplicateOf: r.duplicate_of,
   problem: r.problem,
+  pgp: r.pgp_json ? (JSON.parse(r.pgp_json) as MailPgpVerdict) : null,
 });
 
 /** The first message with this Message-ID that was filed (not this one). */

@@ -7,7 +7,16 @@ import type { ReportFields } from '../../../shared/api/reports.ts';
 import type { Clock } from '../../clock.ts';
 import type { Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
+import {
+  hitRateLimit,
+  peekRateLimit,
+  pruneRateLimits,
+  rateLimitKeyForAddress,
+} from '../../db/rate-limit.ts';
+import { HOUR } from '../../clock.ts';
+import { notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import type { Actor } from '../actor.ts';
 import type { MailAuthentication, MailEvent, MailVia } from './message-events.ts';
 import { appendToMessage } from './message-projection.ts';
 import { findSenderKey } from './key-repository.ts';
@@ -59,6 +68,10 @@ export interface MailReports {
     } | null;
     alongside: (tx: Executor, filed: { reportId: string; key: string }) => Promise<void>;
   }): Promise<{ reportId: string; key: string; acknowledgeDueAt: number }>;
+  /** The report's id and key as the actor may see it (reports.read; NOT_FOUND when hidden). */
+  findReportRef(actor: Actor, key: string): Promise<{ id: string; key: string }>;
+  /** Records a read of a message as received, as a read of contact details (read_contact). */
+  recordRawMailRead(actor: Actor, key: string): Promise<{ id: string; key: string }>;
   addMailedReply(input: {
     reportId: string;
     body: string;
@@ -74,7 +87,12 @@ export interface MailDeps {
   raw: RawMessageStore;
   authenticator: MailAuthenticator;
   reports: MailReports;
-  limits: { attachmentMaxBytes: number; attachmentMaxCount: number };
+  limits: {
+    attachmentMaxBytes: number;
+    attachmentMaxCount: number;
+    /** Messages one sender may send to the SMTP listener an hour (0: no limit). */
+    senderPerHour: number;
+  };
   /** The security address (STOPLINE_SECURITY_EMAIL); its +token forms are reply addresses. */
   address: string | null;
   /** Each report's reply token: unguessable without the server key, the same every time. */
@@ -111,6 +129,13 @@ const header = (mail: ParsedMail, name: string): string | undefined => {
 
 const firstFrom = (from: AddressObject | undefined) => from?.value[0];
 
+/** Who a message counts against: the envelope sender, or for the null sender its client. */
+type SenderOf = Pick<MailEnvelope, 'mailFrom' | 'remoteAddress'>;
+const senderBucket = ({ mailFrom, remoteAddress }: SenderOf) =>
+  mailFrom
+    ? `mail-from:${mailFrom.toLowerCase()}`
+    : `mail-from:<>@${rateLimitKeyForAddress(remoteAddress ?? 'unknown')}`;
+
 /** The addresses a message was delivered to by its headers (Delivered-To, X-Original-To, To, Cc). */
 const headerRecipients = (mail: ParsedMail): string[] => {
   const delivered = ['delivered-to', 'x-original-to'].flatMap((name) => {
@@ -140,8 +165,9 @@ export function createMailService(deps: MailDeps) {
     const id = newId();
     const receivedAt = clock.now();
     const rawPath = await deps.raw.save(id, raw);
-    return inTransaction(db, (tx) =>
-      appendToMessage(
+    return inTransaction(db, async (tx) => {
+      if (envelope.via === 'smtp') await countSender(tx, envelope, receivedAt);
+      return appendToMessage(
         tx,
         id,
         null,
@@ -159,8 +185,27 @@ export function createMailService(deps: MailDeps) {
           },
         ],
         receivedAt,
-      ),
-    );
+      );
+    });
+  }
+
+  /** Counts a message against its sender's hourly limit (in the transaction that stores it). */
+  async function countSender(tx: Executor, envelope: SenderOf, now: number): Promise<void> {
+    if (deps.limits.senderPerHour <= 0) return;
+    const count = await hitRateLimit(tx, { bucket: senderBucket(envelope), windowMs: HOUR, now });
+    if (count === 1) await pruneRateLimits(tx, now - 2 * HOUR);
+  }
+
+  /**
+   * Whether a sender may send another message now (a read-only look at MAIL FROM, so a sender
+   * over the limit is refused before any bytes): null when it may, else how long until it may.
+   */
+  async function checkSender(envelope: SenderOf): Promise<{ retryAfterSeconds: number } | null> {
+    const limit = deps.limits.senderPerHour;
+    if (limit <= 0) return null;
+    const now = clock.now();
+    const count = await peekRateLimit(db, { bucket: senderBucket(envelope), windowMs: HOUR, now });
+    return count < limit ? null : { retryAfterSeconds: Math.ceil((HOUR - (now % HOUR)) / 1000) };
   }
 
   async function authenticate(raw: Buffer, envelope: MailEnvelope): Promise<MailAuthentication> {
@@ -465,8 +510,38 @@ export function createMailService(deps: MailDeps) {
     return { id, status, reportKey: progress.reportKey };
   }
 
+  /** The e-mails of a report as received, for staff (reports.read; hidden reports NOT_FOUND). */
+  async function listReportMail(actor: Actor, key: string) {
+    const report = await deps.reports.findReportRef(actor, key);
+    const messages = await listInboundMailOfReport(db, report.id);
+    return {
+      reportKey: report.key,
+      messages: messages.map((m) => ({
+        ...m,
+        forged: m.authentication
+          ? !rules.mayReceipt(m.authentication as MailAuthentication, null)
+          : false,
+      })),
+    };
+  }
+
+  /**
+   * One e-mail of a report as received, its raw bytes with every header (they name the
+   * reporter: reports.read_contact, each read in the report's access log and the audit trail).
+   */
+  async function getReportMailRaw(actor: Actor, key: string, mailId: string) {
+    const report = await deps.reports.findReportRef(actor, key);
+    const found = /^[0-9a-f-]{36}$/.test(mailId) ? await findInboundMail(db, mailId) : undefined;
+    if (!found || found.reportId !== report.id) throw notFound('E-mail');
+    await deps.reports.recordRawMailRead(actor, report.key);
+    return { message: found, bytes: await deps.raw.read(found.rawPath) };
+  }
+
   return {
     receiveMessage,
+    checkSender,
+    listReportMail,
+    getReportMailRaw,
     /** The inbound messages that made or joined a report (staff side; the caller checks sight). */
     listMessagesOfReport: (reportId: string) => listInboundMailOfReport(db, reportId),
     /** Encrypts mail to an address whose public key is kept (a reporter sent it); null if none. */

@@ -65,30 +65,43 @@ export function createTriage(deps: ReportsDeps) {
     return { report, attachments, removalTasks, verifications };
   }
 
-  /** Contact details, each read recorded in the report's access log (and the audit trail). */
-  function getReportContact(actor: Actor, key: string) {
+  /**
+   * A read of the reporter's contact details (or what holds them), recorded in the report's
+   * access log and the audit trail in the transaction of the read.
+   */
+  function readContact<T>(
+    actor: Actor,
+    key: string,
+    action: 'contact_read' | 'mail_raw_read',
+    work: (report: Report) => T,
+  ): Promise<T> {
     return useCase(actor, 'reports.read_contact', key, async (tx, report, now) => {
       await logAccess(tx, {
         reportId: report.id,
         reportKey: report.key,
-        action: 'contact_read',
+        action,
         actorId: actor.userId,
         ip: actor.ip ?? null,
         at: now,
       });
       await deps.recordAudit?.(tx, {
         actor,
-        action: 'report.contact_read',
+        action: `report.${action}`,
         target: { type: 'report', id: report.key },
         at: now,
       });
-      return {
-        name: report.contactName,
-        email: report.contactEmail,
-        phone: report.contactPhone,
-        pgpKey: report.contactPgpKey,
-      };
+      return work(report);
     });
+  }
+
+  /** Contact details, each read recorded in the report's access log (and the audit trail). */
+  function getReportContact(actor: Actor, key: string) {
+    return readContact(actor, key, 'contact_read', (report) => ({
+      name: report.contactName,
+      email: report.contactEmail,
+      phone: report.contactPhone,
+      pgpKey: report.contactPgpKey,
+    }));
   }
 
   function getAccessLog(actor: Actor, key: string) {
@@ -252,6 +265,24 @@ export function createTriage(deps: ReportsDeps) {
     });
   }
 
+  /** The report's id and key as the actor may see it (reports.read; NOT_FOUND when hidden). */
+  async function findReportRef(actor: Actor, key: string) {
+    requirePermission(actor, 'reports.read');
+    const report = await getVisibleReport(db, deps.incidents, actor, key);
+    return { id: report.id, key: report.key };
+  }
+
+  /**
+   * For the mail subject: a read of an e-mail as received (its headers name the reporter), as
+   * contact details are read (reports.read_contact, in the access log and the audit trail).
+   */
+  function recordRawMailRead(actor: Actor, key: string) {
+    return readContact(actor, key, 'mail_raw_read', (report) => ({
+      id: report.id,
+      key: report.key,
+    }));
+  }
+
   async function getAttachment(actor: Actor, key: string, attachmentId: string) {
     requirePermission(actor, 'reports.read');
     const report = await getVisibleReport(db, deps.incidents, actor, key);
@@ -297,6 +328,8 @@ export function createTriage(deps: ReportsDeps) {
     updateRemovalTask,
     recordMilestone,
     getAttachment,
+    findReportRef,
+    recordRawMailRead,
     findPublicRemovalState,
   };
 }
