@@ -301,6 +301,7 @@ async function assemble(
       confirmSubscription: notifications.confirmSubscription,
       tellStatusSubscribers: notifications.tellStatusSubscribers,
       tellMaintenanceSubscribers: notifications.tellMaintenanceSubscribers,
+      tellCustomer: notifications.tellCustomer,
     },
     // 256 bits from the server key: unguessable, the same on every instance, never stored.
     subscriberTokens: {

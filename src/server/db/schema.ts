@@ -594,6 +594,23 @@ export interface PageRecipientsTable {
   paged_at: number;
 }
 
+/** A customer of the status page: one organisation, projected from its stream. */
+export interface StatusCustomersTable {
+  id: string;
+  name: string;
+  /** The name in lower case: one customer per name. */
+  name_key: string;
+  /** The component ids it uses (JSON list, at least one). */
+  component_ids_json: string;
+  /** Its contacts (JSON list of { name, email }). */
+  contacts_json: string;
+  /** The notices sent to it (JSON list of { publicIncidentId, updateId, at }). */
+  notices_json: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface StatusSubscribersTable {
   id: string;
   email: string;
@@ -1012,6 +1029,7 @@ export interface Database {
   status_incident_updates: StatusIncidentUpdatesTable;
   status_drafts: StatusDraftsTable;
   status_subscribers: StatusSubscribersTable;
+  status_customers: StatusCustomersTable;
   alert_sources: AlertSourcesTable;
   alert_payloads: AlertPayloadsTable;
   alerts: AlertsTable;

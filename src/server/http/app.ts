@@ -34,6 +34,7 @@ import { alertRoutes } from './api/alert-routes.ts';
 import { statusRoutes } from './api/status-routes.ts';
 import { statusMaintenanceRoutes } from './api/status-maintenance-routes.ts';
 import { statusSubscriberRoutes } from './api/status-subscriber-routes.ts';
+import { statusCustomerRoutes } from './api/status-customer-routes.ts';
 import { statuspageRoutes } from './api/statuspage-routes.ts';
 import { learningRoutes } from './api/learning-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
@@ -159,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(statusRoutes, { status: services.status, baseUrl: config.baseUrl });
   await app.register(statusDraftRoutes, { status: services.status, baseUrl: config.baseUrl });
   await app.register(statusSubscriberRoutes, narrowed.statusSubscribers);
+  await app.register(statusCustomerRoutes, narrowed.statusCustomers);
   await app.register(statusMaintenanceRoutes, {
     ...narrowed.statusMaintenance,
     baseUrl: config.baseUrl,

@@ -56,7 +56,24 @@ export function routeServices(services: Services) {
     },
     openPgpKey: { mail: only(mail, ['findPublishedKey', 'findWkdKey']) },
     reportMail: { mail: only(mail, ['listReportMail', 'getReportMailRaw']) },
-    statusSubscribers: { status: only(status, ['listSubscribers', 'removeSubscriber']) },
+    statusSubscribers: {
+      status: only(status, [
+        'listSubscribers',
+        'removeSubscriber',
+        'importSubscribers',
+        'exportSubscribers',
+      ]),
+    },
+    statusCustomers: {
+      status: only(status, [
+        'listCustomers',
+        'getCustomer',
+        'addCustomer',
+        'changeCustomer',
+        'removeCustomer',
+        'notifyAffectedCustomers',
+      ]),
+    },
     alertIntake: { alerts: only(alerts, ['receive']) },
     alerts: {
       alerts: only(alerts, [

@@ -231,6 +231,52 @@ export type StatusSubscriber = z.infer<typeof StatusSubscriber>;
 export const StatusSubscriberList = z.object({ items: z.array(StatusSubscriber) });
 export const StatusSubscriberRef = z.object({ id });
 
+export const SubscriberImportQuery = z.object({
+  /** true: the addresses confirmed elsewhere (another status page) and get no confirmation. */
+  confirmed: z.enum(['true', 'false']).default('false'),
+});
+export const SubscriberImportResponse = z.object({
+  imported: z.number().int(),
+  /** Lines whose address already subscribed: left as they are. */
+  existing: z.array(z.object({ line: z.number().int(), email: z.string() })),
+  /** Whether each new address was sent a confirmation link (double opt-in). */
+  confirmationSent: z.boolean(),
+});
+
+// Customers: named organisations with contacts and the components they use, told of an incident
+// that affects one of them ("notify affected customers").
+
+export const StatusCustomerRef = z.object({ id });
+const CustomerContact = z.object({
+  name: z.string().max(200).default(''),
+  email: z.email().max(254),
+});
+export const StatusCustomer = z.object({
+  id: z.string(),
+  name: z.string(),
+  componentIds: z.array(z.string()),
+  contacts: z.array(z.object({ name: z.string(), email: z.string() })),
+  /** The updates its contacts were sent, oldest first. */
+  notices: z.array(z.object({ publicIncidentId: z.string(), updateId: z.string(), at: Time })),
+  version: z.number().int(),
+  createdAt: Time,
+  updatedAt: Time,
+});
+export type StatusCustomer = z.infer<typeof StatusCustomer>;
+export const StatusCustomerList = z.object({ items: z.array(StatusCustomer) });
+export const CreateStatusCustomer = z.object({
+  name: text(200),
+  /** The components it uses (a group stands for its components). */
+  componentIds: z.array(id).min(1, 'needs at least one component').max(200),
+  contacts: z.array(CustomerContact).min(1, 'needs at least one contact').max(100),
+});
+export const UpdateStatusCustomer = CreateStatusCustomer.partial();
+export const CustomersNotified = z.object({
+  /** The update sent: the incident's latest published one. */
+  updateId: z.string(),
+  customers: z.array(z.object({ id: z.string(), name: z.string(), contacts: z.number().int() })),
+});
+
 // Scheduled maintenance: a window announced to customers, moved to in progress and completed by
 // the scheduler at its edges.
 

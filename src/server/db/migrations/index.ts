@@ -28,6 +28,7 @@ import * as statusMaintenance from './2026-12-04-0082-status-maintenance.ts';
 import * as vulnerabilities from './2026-12-04-0083-vulnerabilities.ts';
 import * as pages from './2026-12-04-0085-pages.ts';
 import * as exercises from './2026-12-04-0086-exercises.ts';
+import * as statusCustomers from './2026-12-04-0095-status-customers.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0083-vulnerabilities': vulnerabilities,
   '2026-12-04-0085-pages': pages,
   '2026-12-04-0086-exercises': exercises,
+  '2026-12-04-0095-status-customers': statusCustomers,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

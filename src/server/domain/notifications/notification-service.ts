@@ -52,9 +52,11 @@ import {
   type NoticeExercises,
 } from './exercise-gate.ts';
 import {
+  enqueueCustomerNotice,
   enqueueMaintenanceNotice,
   enqueueStatusUpdate,
   enqueueSubscriptionConfirmation,
+  type CustomerUpdateNotice,
   type MaintenanceNotice,
   type StatusRecipient,
   type StatusUpdateNotice,
@@ -292,6 +294,18 @@ export function createNotificationsService(deps: NotificationsDeps) {
       notice: MaintenanceNotice,
       recipients: readonly StatusRecipient[],
     ) => enqueueMaintenanceNotice(tx, notice, recipients, deps.baseUrl),
+
+    /** A published update to the contacts of a customer that uses an affected component (in the
+     * transaction that records it); answers what was sent, or null (nothing) when the incident
+     * it speaks for is an exercise. */
+    async tellCustomer(
+      tx: Executor,
+      notice: CustomerUpdateNotice,
+      incidentId: string | null,
+    ): Promise<{ subject: string; text: string } | null> {
+      if (!outsideMayHear(await exerciseOf(tx, incidentId))) return null;
+      return enqueueCustomerNotice(tx, notice, deps.baseUrl);
+    },
 
     /** A breach notice to the people affected, one e-mail each (in the caller's transaction);
      * none when the incident is an exercise. */

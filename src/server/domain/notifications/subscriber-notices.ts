@@ -329,3 +329,48 @@ export async function enqueueMaintenanceNotice(
     n.at,
   );
 }
+
+/** A published update sent to the contacts of one customer that uses an affected component. */
+export interface CustomerUpdateNotice {
+  notice: StatusUpdateNotice;
+  customer: { id: string; name: string; components: string[] };
+  contacts: readonly { name: string; email: string }[];
+}
+
+/** What a customer's contacts are sent: the update as published, and why they get it. */
+export function customerNoticeText(
+  n: CustomerUpdateNotice,
+  baseUrl: string,
+): { subject: string; text: string } {
+  return {
+    subject: statusUpdateSubject(n.notice),
+    text: [
+      ...updateLines(n.notice, baseUrl),
+      '',
+      `You receive this as a contact of ${noticeTitle(n.customer.name)}, which uses: ${n.customer.components.map((c) => noticeTitle(c)).join(', ')}.`,
+    ].join('\n'),
+  };
+}
+
+/** One plain-text e-mail to each contact of the customer; answers the subject and text sent. */
+export async function enqueueCustomerNotice(
+  tx: Executor,
+  n: CustomerUpdateNotice,
+  baseUrl: string,
+): Promise<{ subject: string; text: string }> {
+  const words = customerNoticeText(n, baseUrl);
+  for (const contact of n.contacts) {
+    await enqueueMessage(
+      tx,
+      {
+        channel: 'email',
+        recipient: contact.email,
+        subject: words.subject,
+        bodyText: words.text,
+        idempotencyKey: `status_customer:${n.notice.update.id}:${n.customer.id}:${contact.email.toLowerCase()}`,
+      },
+      n.notice.at,
+    );
+  }
+  return words;
+}

@@ -1,5 +1,6 @@
 // The status subject's public surface: the public status page and the communications published
 // on it (components, public incidents and their updates, and the drafts a second person approves).
+import { createCustomerService } from './customer-service.ts';
 import { createDraftService } from './draft-service.ts';
 import { createMaintenanceService } from './maintenance-service.ts';
 import { createPublishing, type StatusModulePorts } from './publishing.ts';
@@ -14,6 +15,7 @@ export function createStatusModule(ports: StatusModulePorts) {
     ...createDraftService(ports, publishing),
     ...createSubscriberService(ports),
     ...createMaintenanceService(ports),
+    ...createCustomerService(ports, publishing),
   };
 }
 
@@ -32,6 +34,7 @@ export type {
   StatusModulePorts,
 } from './publishing.ts';
 export type {
+  CustomerPageNotice,
   MaintenancePageNotice,
   StatusNotices,
   StatusPageNotice,
@@ -51,3 +54,6 @@ export type { DraftStage, StatusDraftState } from './draft-state.ts';
 export type { StatusComponent, StatusUpdate, PublicIncidentState } from './status-state.ts';
 export type { AffectedComponent } from './status-events.ts';
 export type { NewComponent, NewPublicIncident, UpdateInput } from './status-rules.ts';
+export type { CustomersNotified } from './customer-service.ts';
+export type { StatusCustomerState } from './customer-state.ts';
+export type { CustomerContact, CustomerFields } from './customer-events.ts';

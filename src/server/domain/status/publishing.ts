@@ -114,18 +114,18 @@ export function createPublishing(ports: StatusModulePorts) {
     return { impact, severity: sight?.severity ?? null };
   }
 
-  /** The published update meets the internal incident's customer clocks, if it speaks for one. */
-  async function meetClocks(tx: Executor, state: PublicIncidentState, now: number) {
+  /** The latest update, published or sent to customers (`metBy`), meets the internal
+   * incident's customer clocks, if it speaks for one. */
+  async function meetClocks(
+    tx: Executor,
+    state: PublicIncidentState,
+    now: number,
+    metBy = 'status.update_published',
+  ) {
     const update = state.updates[state.updates.length - 1];
     if (state.internalIncidentId === null || !update) return;
     const notice = update.status === 'postmortem' ? 'final_report' : 'update';
-    await ports.clocks.customerNoticePublished(
-      tx,
-      state.internalIncidentId,
-      notice,
-      'status.update_published',
-      now,
-    );
+    await ports.clocks.customerNoticePublished(tx, state.internalIncidentId, notice, metBy, now);
   }
 
   async function staffView(
@@ -208,6 +208,7 @@ export function createPublishing(ports: StatusModulePorts) {
 
   return {
     loadIncident,
+    meetClocks,
     linkTarget,
     fourEyesFacts,
     staffView,

@@ -34,6 +34,13 @@ export interface MaintenancePageNotice {
   at: number;
 }
 
+/** A published update to the contacts of one customer that uses an affected component. */
+export interface CustomerPageNotice {
+  notice: StatusPageNotice;
+  customer: { id: string; name: string; components: string[] };
+  contacts: readonly { name: string; email: string }[];
+}
+
 export interface StatusRecipient {
   subscriberId: string;
   address: string;
@@ -69,6 +76,13 @@ export interface StatusNotices {
     notice: MaintenancePageNotice,
     recipients: readonly StatusRecipient[],
   ): Promise<void>;
+  /** A published update to a customer's contacts; answers the exact subject and text sent, or
+   * null when nothing may go out (the internal incident it speaks for is an exercise). */
+  tellCustomer(
+    tx: Executor,
+    notice: CustomerPageNotice,
+    internalIncidentId: string | null,
+  ): Promise<{ subject: string; text: string } | null>;
 }
 
 interface SubscriberPorts {
@@ -115,20 +129,30 @@ export async function tellSubscribers(
   const recipients = await recipientsFor(tx, ports, catalogue.components, affected);
   await ports.notices.tellStatusSubscribers(
     tx,
-    {
-      pageName: ports.pageName,
-      incident: { id: state.id, name: state.name, impact: state.impact, status: state.status },
-      update: {
-        id: update.id,
-        status: update.status,
-        body: update.body,
-        displayAt: update.displayAt,
-        affectedComponents: update.affectedComponents,
-      },
-      at: now,
-    },
+    latestUpdateNotice(ports.pageName, state, update, now),
     recipients,
   );
+}
+
+/** The update `update` of `state` as a notice says it. */
+export function latestUpdateNotice(
+  pageName: string,
+  state: PublicIncidentState,
+  update: StatusUpdate,
+  now: number,
+): StatusPageNotice {
+  return {
+    pageName,
+    incident: { id: state.id, name: state.name, impact: state.impact, status: state.status },
+    update: {
+      id: update.id,
+      status: update.status,
+      body: update.body,
+      displayAt: update.displayAt,
+      affectedComponents: update.affectedComponents,
+    },
+    at: now,
+  };
 }
 
 /**

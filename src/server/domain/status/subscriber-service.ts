@@ -9,7 +9,10 @@ import type { Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import type { Actor } from '../actor.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { StatusModulePorts } from './publishing.ts';
+import { readSubscriberCsv, writeSubscriberCsv } from './subscriber-csv.ts';
 import * as repo from './status-repository.ts';
 import { sha256 } from './subscriber-notices.ts';
 import * as subscribers from './subscriber-repository.ts';
@@ -17,6 +20,15 @@ import type { StatusSubscriber } from './subscriber-repository.ts';
 import * as rules from './subscriber-rules.ts';
 
 export type { StatusSubscriber };
+
+/** What an import did: how many addresses were added, and the lines whose address was there. */
+export interface SubscriberImport {
+  imported: number;
+  /** Lines whose address already subscribed: left as they are. */
+  existing: { line: number; email: string }[];
+  /** Whether the imported addresses were asked to confirm (false: confirmed elsewhere). */
+  confirmationSent: boolean;
+}
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -54,6 +66,39 @@ export function createSubscriberService(ports: StatusModulePorts) {
     return found;
   }
 
+  /** A new subscriber at `email`: pending with a confirmation link e-mailed, or confirmed. */
+  async function addSubscriber(
+    tx: Executor,
+    input: { email: string; componentIds: string[] | null; confirmed: boolean },
+  ): Promise<void> {
+    const now = clock.now();
+    const id = newId();
+    const confirmToken = randomBytes(32).toString('base64url');
+    const expiresAt = now + rules.CONFIRM_WITHIN_MS;
+    await subscribers.insertPendingSubscriber(tx, {
+      id,
+      email: input.email,
+      emailKey: rules.addressKey(input.email),
+      componentIds: input.componentIds,
+      tokenHash: tokenHashOf(id),
+      confirmHash: sha256(confirmToken),
+      confirmExpiresAt: expiresAt,
+      now,
+    });
+    if (input.confirmed) {
+      await subscribers.markConfirmed(tx, id, now);
+      return;
+    }
+    await ports.notices.confirmSubscription(tx, {
+      pageName: ports.pageName,
+      subscriberId: id,
+      address: input.email,
+      confirmToken,
+      expiresAt,
+      at: now,
+    });
+  }
+
   return {
     /**
      * Someone asks for the page's notices at `email`. A new or still pending address gets a
@@ -81,31 +126,21 @@ export function createSubscriberService(ports: StatusModulePorts) {
         );
         const existing = await subscribers.findSubscriberByAddress(tx, emailKey);
         if (existing?.confirmedAt != null) return;
+        if (!existing) {
+          await addSubscriber(tx, { email, componentIds, confirmed: false });
+          return;
+        }
         const confirmToken = randomBytes(32).toString('base64url');
         const expiresAt = now + rules.CONFIRM_WITHIN_MS;
-        const id = existing?.id ?? newId();
-        if (existing) {
-          await subscribers.renewConfirmation(tx, id, {
-            componentIds,
-            confirmHash: sha256(confirmToken),
-            expiresAt,
-            now,
-          });
-        } else {
-          await subscribers.insertPendingSubscriber(tx, {
-            id,
-            email,
-            emailKey,
-            componentIds,
-            tokenHash: tokenHashOf(id),
-            confirmHash: sha256(confirmToken),
-            confirmExpiresAt: expiresAt,
-            now,
-          });
-        }
+        await subscribers.renewConfirmation(tx, existing.id, {
+          componentIds,
+          confirmHash: sha256(confirmToken),
+          expiresAt,
+          now,
+        });
         await ports.notices.confirmSubscription(tx, {
           pageName: ports.pageName,
-          subscriberId: id,
+          subscriberId: existing.id,
           address: email,
           confirmToken,
           expiresAt,
@@ -165,6 +200,56 @@ export function createSubscriberService(ports: StatusModulePorts) {
 
     /** Staff (status.manage): every subscriber, pending ones included, newest first. */
     listSubscribers: () => subscribers.listSubscribers(db, { confirmedOnly: false }),
+
+    /**
+     * Staff (status.manage): subscribers from a CSV file, all or nothing (a 400 names each line
+     * that cannot be imported). An address already subscribed is left as it is. Each new one is
+     * asked to confirm (double opt-in: the confirmation is all it gets until it does), unless
+     * `confirmed` says they confirmed elsewhere (another status page). Audited.
+     */
+    async importSubscribers(
+      actor: Actor,
+      file: Uint8Array,
+      opts: { confirmed: boolean },
+    ): Promise<SubscriberImport> {
+      return inTransaction(db, async (tx) => {
+        const catalogue = await repo.loadCatalogue(tx);
+        const rows = readSubscriberCsv(file, catalogue.components);
+        const existing: SubscriberImport['existing'] = [];
+        for (const row of rows) {
+          if (await subscribers.findSubscriberByAddress(tx, rules.addressKey(row.email))) {
+            existing.push({ line: row.line, email: row.email });
+            continue;
+          }
+          await addSubscriber(tx, { ...row, confirmed: opts.confirmed });
+        }
+        const imported = rows.length - existing.length;
+        await recordAudit(tx, {
+          actor,
+          action: 'status_subscribers.import',
+          at: clock.now(),
+          detail: { imported, existing: existing.length, confirmed: opts.confirmed },
+        });
+        return { imported, existing, confirmationSent: !opts.confirmed };
+      });
+    },
+
+    /** Staff (status.manage): every subscriber as CSV, formula-safe. Audited. */
+    async exportSubscribers(actor: Actor): Promise<string> {
+      return inTransaction(db, async (tx) => {
+        const [all, catalogue] = await Promise.all([
+          subscribers.listSubscribers(tx, { confirmedOnly: false }),
+          repo.loadCatalogue(tx),
+        ]);
+        await recordAudit(tx, {
+          actor,
+          action: 'status_subscribers.export',
+          at: clock.now(),
+          detail: { subscribers: all.length },
+        });
+        return writeSubscriberCsv(all, catalogue.components);
+      });
+    },
 
     /** Staff (status.manage): removes a subscriber. */
     async removeSubscriber(id: string): Promise<void> {
