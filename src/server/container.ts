@@ -359,6 +359,9 @@ async function assemble(
       listHiddenIds: (tx, actor) => incidentsModule.listHiddenIncidentIds(actor, tx),
       findCase: (tx, id) => incidentsModule.findPostmortemCase(tx, id),
       findPolicy: (id) => incidentsModule.findIncidentPolicy(id),
+      // The timeline reads the record as the caller may (the incident's own read).
+      listRecord: async (actor, id, types) =>
+        (await incidentsModule.timeline(actor, id, { limit: 10_000, types: [...types] })).items,
     },
     requirement: postmortemRequirement,
     // Sending the draft to review (or skipping it) meets its clock.

@@ -10,6 +10,7 @@ import { newId } from '../../src/server/ids.ts';
 import { appendToPostmortem } from '../../src/server/domain/learning/learning-projection.ts';
 import { findPostmortemByIncident } from '../../src/server/domain/learning/learning-repository.ts';
 import * as rules from '../../src/server/domain/learning/learning-rules.ts';
+import * as timeline from '../../src/server/domain/learning/timeline-rules.ts';
 import type { LearningEvent } from '../../src/server/domain/learning/learning-events.ts';
 import type { PostmortemState } from '../../src/server/domain/learning/learning-state.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -21,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const step = fc.record({
-  command: fc.nat(19),
+  command: fc.nat(31),
   pick: fc.nat(50),
   text: fc.string({ maxLength: 20 }),
   actor: fc.constantFrom('u1', 'u2'),
@@ -40,13 +41,42 @@ const lifecycle: Step[] = [
 
 type Start = Parameters<typeof rules.skipPostmortem>;
 
+/** An incident's record the timeline marks point at: five phase moves. */
+const record = [1, 2, 3, 4, 5].map((seq) => ({
+  seq,
+  type: 'incident.phase_changed',
+  at: seq * 1000,
+  actorId: null,
+  visibility: 'internal',
+  data: {},
+}));
+
 function command(
   s: PostmortemState,
   x: Step,
   now: number,
   start: { incident: Start[1]; policy: Start[2] },
 ): LearningEvent[] {
-  switch (x.command % 13) {
+  switch (x.command % 16) {
+    case 13:
+      return timeline.markTimelineEvent(
+        s,
+        record,
+        1 + (x.pick % 5),
+        x.pick % 2 === 0,
+        x.pick % 3 ? x.text : null,
+      );
+    case 14:
+      return timeline.addTimelineEntry(
+        s,
+        { at: now - x.pick, text: x.text || 'e', important: x.pick % 2 === 0 },
+        newId(),
+        now,
+      );
+    case 15: {
+      const entry = s.timelineEntries[x.pick % Math.max(s.timelineEntries.length, 1)];
+      return entry ? timeline.removeTimelineEntry(s, entry.id) : [];
+    }
     case 10:
       return rules.setOwner(s, x.actor, true);
     case 11:

@@ -780,6 +780,10 @@ export interface PostmortemsTable {
   skip_reason: string | null;
   skipped_by: string | null;
   skipped_at: number | null;
+  /** JSON: marks on the incident's record events, `{ seq, important, note }`, by seq. */
+  timeline_marks: string;
+  /** JSON: entries written into the timeline by hand, `{ id, at, text, important, addedBy }`. */
+  timeline_entries: string;
   created_at: number;
   updated_at: number;
   version: number;

@@ -37,6 +37,7 @@ import { statusSubscriberRoutes } from './api/status-subscriber-routes.ts';
 import { statusCustomerRoutes } from './api/status-customer-routes.ts';
 import { statuspageRoutes } from './api/statuspage-routes.ts';
 import { learningRoutes } from './api/learning-routes.ts';
+import { learningTimelineRoutes } from './api/learning-timeline-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
 import { usersRoutes } from './api/users-routes.ts';
 import { vulnerabilityRoutes } from './api/vulnerability-routes.ts';
@@ -171,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     pageName: config.statusPageName,
   });
   await app.register(learningRoutes, { learning: services.learning, clock });
+  await app.register(learningTimelineRoutes, narrowed.learningTimeline);
   await app.register(alertIntakeRoutes, narrowed.alertIntake);
   await app.register(alertRoutes, { ...narrowed.alerts, baseUrl: config.baseUrl });
   await app.register(vulnerabilityRoutes, { disclosure: services.disclosure });

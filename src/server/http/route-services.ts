@@ -35,6 +35,7 @@ export function routeServices(services: Services) {
     alerts,
     notifications,
     disclosure,
+    learning,
   } = services;
   return {
     auth: { accounts: only(accounts, ['sessions']) },
@@ -75,6 +76,14 @@ export function routeServices(services: Services) {
       ]),
     },
     alertIntake: { alerts: only(alerts, ['receive']) },
+    learningTimeline: {
+      learning: only(learning, [
+        'getTimeline',
+        'markTimelineEvent',
+        'addTimelineEntry',
+        'removeTimelineEntry',
+      ]),
+    },
     alerts: {
       alerts: only(alerts, [
         'listSources',

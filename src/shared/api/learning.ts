@@ -168,3 +168,84 @@ export const FollowUpListQuery = z.object({
 export const FollowUpList = z.object({
   items: z.array(FollowUp.extend({ incident: z.object({ id: z.string(), key: z.string() }) })),
 });
+
+export const PostmortemTimelineEventRef = z.object({
+  ref: z.string().min(1).max(100),
+  /** The event's sequence number on the incident's record. */
+  seq: z.coerce.number().int().min(1),
+});
+
+export const PostmortemTimelineEntryRef = z.object({
+  ref: z.string().min(1).max(100),
+  entryId: z.string().min(1).max(100),
+});
+
+export const PostmortemTimelineQuery = z.object({
+  /** `true`: only what the post-mortem marked important. */
+  important: z.enum(['true', 'false']).optional(),
+});
+
+export const MarkTimelineEvent = z.object({
+  important: z.boolean(),
+  /** What the event meant (Markdown); empty or null: no note. */
+  note: z.string().max(10_000).nullable().default(null),
+  expectedVersion,
+});
+
+export const AddTimelineEntry = z.object({
+  /** When it happened: not in the future. */
+  at: TimeInput,
+  /** What happened (Markdown): something the record does not hold, such as a call. */
+  text: z.string().trim().min(1, 'must not be empty').max(10_000),
+  important: z.boolean().default(false),
+  expectedVersion,
+});
+
+const Span = z
+  .object({
+    /** When it ended (the event of the record that ended it). */
+    at: Time,
+    ms: z.number().int().nonnegative(),
+  })
+  .nullable();
+
+export const PostmortemTimeline = z.object({
+  incident: z.object({ id: z.string(), key: z.string() }),
+  /** The post-mortem's version: send it back as `If-Match` or `expectedVersion`. */
+  version: z.number().int(),
+  items: z.array(
+    z.object({
+      /** `record`: an event of the incident's record; `entry`: written into the timeline by hand. */
+      source: z.enum(['record', 'entry']),
+      seq: z.number().int().nullable(),
+      entryId: z.string().nullable(),
+      at: Time,
+      /** The record event's type (`incident.phase_changed`…); null for an entry. */
+      type: z.string().nullable(),
+      /** The event in words, plain text (an entry's own Markdown). */
+      summary: z.string(),
+      /** An entry's text rendered (raw HTML off, allow-list sanitizer); empty for a record event. */
+      summaryHtml: z.string(),
+      actorId: z.string().nullable(),
+      important: z.boolean(),
+      /** The post-mortem's note on a record event (Markdown), and rendered. */
+      note: z.string().nullable(),
+      noteHtml: z.string().nullable(),
+    }),
+  ),
+  /**
+   * Measured from the record, not typed in: from detection (or declaration when no detection time
+   * is known) to the response the policy asks for, to the first move past the containment phase
+   * (`stopTheLine.containedAfterPhase`), and to the resolved phase (`stopTheLine.resolvedAtPhase`);
+   * null while it has not happened.
+   */
+  durations: z
+    .object({
+      startedAt: Time,
+      startedFrom: z.enum(['detected', 'declared']),
+      toAcknowledge: Span,
+      toContain: Span,
+      toResolve: Span,
+    })
+    .nullable(),
+});

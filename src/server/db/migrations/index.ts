@@ -29,6 +29,7 @@ import * as vulnerabilities from './2026-12-04-0083-vulnerabilities.ts';
 import * as pages from './2026-12-04-0085-pages.ts';
 import * as exercises from './2026-12-04-0086-exercises.ts';
 import * as statusCustomers from './2026-12-04-0095-status-customers.ts';
+import * as postmortemTimeline from './2026-12-04-0105-postmortem-timeline.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -64,6 +65,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0085-pages': pages,
   '2026-12-04-0086-exercises': exercises,
   '2026-12-04-0095-status-customers': statusCustomers,
+  '2026-12-04-0105-postmortem-timeline': postmortemTimeline,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -28,7 +28,15 @@ export type {
   LearningStaff,
   LearningModule,
   LearningModulePorts,
+  PostmortemTimeline,
   PostmortemView,
 } from './learning-service.ts';
-export type { FollowUp, PostmortemSectionState, PostmortemState } from './learning-state.ts';
+export type { IncidentDurations, RecordEvent, Span, TimelineItem } from './timeline-rules.ts';
+export type {
+  FollowUp,
+  PostmortemSectionState,
+  PostmortemState,
+  TimelineEntry,
+  TimelineMark,
+} from './learning-state.ts';
 export type { NewFollowUp } from './learning-rules.ts';

@@ -31,6 +31,13 @@ export interface FollowUpFields {
   policySection: PolicySection | null;
 }
 
+/** A timeline entry written by hand: when it happened, what (Markdown), and whether it matters. */
+export interface TimelineEntryFields {
+  at: number;
+  text: string;
+  important: boolean;
+}
+
 export interface LearningEventData {
   'postmortem.started': {
     incidentId: string;
@@ -56,6 +63,14 @@ export interface LearningEventData {
   /** One approval by its actor; enough of them (the policy's `approvals`) approve it. */
   'postmortem.approved': Record<string, never>;
   'postmortem.follow_up_added': FollowUpFields & { followUpId: string };
+  /**
+   * An event of the incident's record (by its sequence number) marked important or not, with an
+   * optional note (Markdown) saying what it meant: the post-mortem's reading of the record.
+   */
+  'postmortem.timeline_event_marked': { seq: number; important: boolean; note: string | null };
+  /** An entry written into the timeline by hand: something the record does not hold. */
+  'postmortem.timeline_entry_added': TimelineEntryFields & { entryId: string };
+  'postmortem.timeline_entry_removed': { entryId: string };
   /** Done, not doing (with the reason why), or open again. */
   'postmortem.follow_up_status_set': {
     followUpId: string;

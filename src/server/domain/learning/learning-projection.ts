@@ -65,6 +65,8 @@ async function projectEvent(
           skip_reason: null,
           skipped_by: null,
           skipped_at: null,
+          timeline_marks: '[]',
+          timeline_entries: '[]',
           created_at: at,
           updated_at: at,
           version: event.seq,
@@ -148,6 +150,17 @@ async function projectEvent(
           skipped_by: after.skippedBy,
           skipped_at: after.skippedAt,
         })
+        .execute();
+      return;
+    case 'postmortem.timeline_event_marked':
+      await row()
+        .set({ timeline_marks: JSON.stringify(after.timelineMarks) })
+        .execute();
+      return;
+    case 'postmortem.timeline_entry_added':
+    case 'postmortem.timeline_entry_removed':
+      await row()
+        .set({ timeline_entries: JSON.stringify(after.timelineEntries) })
         .execute();
       return;
     case 'postmortem.owner_set':

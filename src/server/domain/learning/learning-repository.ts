@@ -9,7 +9,13 @@ import type {
   PolicySection,
   PostmortemStatus,
 } from '../../../shared/domain/learning.ts';
-import type { Approval, FollowUp, PostmortemState } from './learning-state.ts';
+import type {
+  Approval,
+  FollowUp,
+  PostmortemState,
+  TimelineEntry,
+  TimelineMark,
+} from './learning-state.ts';
 
 const time = (value: number | null) => (value === null ? null : Number(value));
 
@@ -62,6 +68,8 @@ export async function findPostmortemByIncident(
       updatedAt: time(s.updated_at),
     })),
     followUps: followUps.map(toFollowUp),
+    timelineMarks: JSON.parse(row.timeline_marks) as TimelineMark[],
+    timelineEntries: JSON.parse(row.timeline_entries) as TimelineEntry[],
     submittedBy: row.submitted_by,
     submittedAt: time(row.submitted_at),
     approvedBy: row.approved_by,

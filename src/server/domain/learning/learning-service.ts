@@ -15,6 +15,8 @@ import * as rules from './learning-rules.ts';
 import type { FollowUpStatus } from '../../../shared/domain/learning.ts';
 import type { FollowUp, PostmortemState } from './learning-state.ts';
 import type { PostmortemCase, PostmortemRequirement } from './requirement-service.ts';
+import * as timeline from './timeline-rules.ts';
+import type { TimelineEntryFields } from './learning-events.ts';
 
 /** A follow-up in the cross-incident view, with the incident it belongs to. */
 export type FollowUpInList = FollowUp & { incidentId: string; incidentKey: string };
@@ -33,6 +35,15 @@ export interface LearningIncidents {
   findCase(tx: Executor, incidentId: string): Promise<PostmortemCase | null>;
   /** The policy the incident is handled under; read outside transactions. */
   findPolicy(incidentId: string): Promise<Policy | null>;
+  /**
+   * The incident's record as this caller may read it, oldest first: the events of the types asked
+   * for (the timeline's); read outside transactions.
+   */
+  listRecord(
+    actor: Actor,
+    incidentId: string,
+    types: readonly string[],
+  ): Promise<timeline.RecordEvent[]>;
 }
 
 /** What learning needs of the clocks: the draft is in (sent to review, or skipped). */
@@ -55,6 +66,13 @@ export interface LearningModulePorts {
   /** Whether the policy requires the post-mortem (built before incidents, which ask it too). */
   requirement: Pick<PostmortemRequirement, 'findRequiredBecause'>;
   clocks: LearningClocks;
+}
+
+/** The post-mortem's timeline drawn from the record, and the durations measured from it. */
+export interface PostmortemTimeline {
+  postmortem: PostmortemState;
+  items: timeline.TimelineItem[];
+  durations: timeline.IncidentDurations | null;
 }
 
 /** A post-mortem with what still keeps it from review, and why the policy requires it. */
@@ -142,10 +160,88 @@ export function createLearningService(ports: LearningModulePorts) {
     return viewOf(changed);
   }
 
+  /** The record's events the timeline draws, and those the durations are measured from. */
+  const recordOf = (actor: Actor, incidentId: string) =>
+    ports.incidents.listRecord(actor, incidentId, [
+      ...timeline.TIMELINE_EVENT_TYPES,
+      'incident.updated',
+    ]);
+
+  async function timelineOf(
+    actor: Actor,
+    postmortem: PostmortemState,
+  ): Promise<PostmortemTimeline> {
+    const [record, policy] = await Promise.all([
+      recordOf(actor, postmortem.incidentId),
+      policyOf(postmortem.incidentId),
+    ]);
+    return {
+      postmortem,
+      items: timeline.drawTimeline(record, postmortem, policy),
+      durations: timeline.measureDurations(record, policy),
+    };
+  }
+
+  /** A change to the timeline: the record is read first (outside the transaction). */
+  async function changeTimeline(
+    actor: Actor,
+    ref: string,
+    expectedVersion: number | undefined,
+    decide: (
+      s: PostmortemState,
+      record: timeline.RecordEvent[],
+    ) => ReturnType<typeof timeline.removeTimelineEntry>,
+  ): Promise<PostmortemTimeline> {
+    const incident = await incidentFor(db, actor, ref);
+    const record = await recordOf(actor, incident.id);
+    const view = await change(actor, ref, expectedVersion, (s) => decide(s, record));
+    return timelineOf(actor, view.postmortem);
+  }
+
   return {
     /** The incident's post-mortem; NOT_FOUND when the incident has none or is not the caller's to see. */
     async getPostmortem(actor: Actor, ref: string): Promise<PostmortemView> {
       return viewOf(await loadPostmortem(db, actor, ref));
+    },
+
+    /** The timeline drawn from the incident's record, with its marks and entries, and durations. */
+    async getTimeline(actor: Actor, ref: string): Promise<PostmortemTimeline> {
+      return timelineOf(actor, await loadPostmortem(db, actor, ref));
+    },
+
+    /** Marks an event of the record important (or not), with an optional note. */
+    async markTimelineEvent(
+      actor: Actor,
+      ref: string,
+      seq: number,
+      mark: { important: boolean; note: string | null },
+      expectedVersion?: number,
+    ): Promise<PostmortemTimeline> {
+      return changeTimeline(actor, ref, expectedVersion, (s, record) =>
+        timeline.markTimelineEvent(s, record, seq, mark.important, mark.note),
+      );
+    },
+
+    async addTimelineEntry(
+      actor: Actor,
+      ref: string,
+      entry: TimelineEntryFields,
+      expectedVersion?: number,
+    ): Promise<PostmortemTimeline> {
+      return changeTimeline(actor, ref, expectedVersion, (s) =>
+        timeline.addTimelineEntry(s, entry, newId(), clock.now()),
+      );
+    },
+
+    async removeTimelineEntry(
+      actor: Actor,
+      ref: string,
+      entryId: string,
+      expectedVersion?: number,
+    ): Promise<PostmortemTimeline> {
+      return changeTimeline(actor, ref, expectedVersion, (s) =>
+        timeline.removeTimelineEntry(s, entryId),
+      );
     },
 
     /** Who answers for the post-mortem (reminded by its draft clock's notices). */

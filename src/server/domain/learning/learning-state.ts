@@ -3,7 +3,12 @@
 // the state its events produced without reading it again. The property test
 // (test/learning/learning-reducer.test.ts) checks that reducing equals projecting then loading.
 import type { FollowUpStatus, PostmortemStatus } from '../../../shared/domain/learning.ts';
-import type { FollowUpFields, RecordedLearningEvent, SectionTemplate } from './learning-events.ts';
+import type {
+  FollowUpFields,
+  RecordedLearningEvent,
+  SectionTemplate,
+  TimelineEntryFields,
+} from './learning-events.ts';
 
 export interface FollowUp extends FollowUpFields {
   id: string;
@@ -21,6 +26,21 @@ export interface PostmortemSectionState extends SectionTemplate {
   body: string;
   updatedBy: string | null;
   updatedAt: number | null;
+}
+
+/** The post-mortem's reading of one event of the incident's record. */
+export interface TimelineMark {
+  /** The event's sequence number on the incident's stream. */
+  seq: number;
+  important: boolean;
+  /** Markdown; null: none. */
+  note: string | null;
+}
+
+/** An entry written into the timeline by hand. */
+export interface TimelineEntry extends TimelineEntryFields {
+  id: string;
+  addedBy: string | null;
 }
 
 /** One approval of the review under way. */
@@ -51,6 +71,10 @@ export interface PostmortemState {
   sections: PostmortemSectionState[];
   /** In the order they were added. */
   followUps: FollowUp[];
+  /** Marks on the incident's record events, by seq ascending. */
+  timelineMarks: TimelineMark[];
+  /** Entries written by hand, by time then id. */
+  timelineEntries: TimelineEntry[];
   submittedBy: string | null;
   submittedAt: number | null;
   approvedBy: string | null;
@@ -85,6 +109,8 @@ export function applyLearningEvent(
       skippedAt: null,
       sections: d.sections.map((s) => ({ ...s, body: '', updatedBy: null, updatedAt: null })),
       followUps: [],
+      timelineMarks: [],
+      timelineEntries: [],
       submittedBy: null,
       submittedAt: null,
       approvedBy: null,
@@ -145,6 +171,22 @@ export function applyLearningEvent(
         ],
       };
     }
+    case 'postmortem.timeline_event_marked': {
+      const { seq, important, note } = event.data;
+      const others = state.timelineMarks.filter((m) => m.seq !== seq);
+      const marks = important || note !== null ? [...others, { seq, important, note }] : others;
+      return { ...next, timelineMarks: marks.sort((a, b) => a.seq - b.seq) };
+    }
+    case 'postmortem.timeline_entry_added': {
+      const { entryId, ...fields } = event.data;
+      const entries = [...state.timelineEntries, { id: entryId, ...fields, addedBy: actorId }];
+      return { ...next, timelineEntries: entries.sort(byTimeThenId) };
+    }
+    case 'postmortem.timeline_entry_removed':
+      return {
+        ...next,
+        timelineEntries: state.timelineEntries.filter((e) => e.id !== event.data.entryId),
+      };
     case 'postmortem.follow_up_status_set': {
       const d = event.data;
       return {
@@ -164,4 +206,8 @@ export function applyLearningEvent(
     default:
       throw new Error(`${(event as { type: string }).type} is not an event of a post-mortem`);
   }
+}
+
+function byTimeThenId(a: TimelineEntry, b: TimelineEntry): number {
+  return a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

@@ -1,8 +1,17 @@
 // Learning answers (/api/v1/incidents/{ref}/postmortem): camelCase, times as RFC 3339, each
 // section's Markdown also rendered safely (raw HTML off, allow-list sanitizer).
 import type { z } from 'zod';
-import type { FollowUp as FollowUpJson, Postmortem } from '../../../shared/api/learning.ts';
-import type { FollowUp, PostmortemView } from '../../domain/learning/index.ts';
+import type {
+  FollowUp as FollowUpJson,
+  Postmortem,
+  PostmortemTimeline as TimelineJson,
+} from '../../../shared/api/learning.ts';
+import type {
+  FollowUp,
+  PostmortemTimeline,
+  PostmortemView,
+  Span,
+} from '../../domain/learning/index.ts';
 import { renderMarkdown } from '../public/markdown.ts';
 import { presentTime } from './time-presenter.ts';
 
@@ -51,5 +60,33 @@ export function presentPostmortem(view: PostmortemView, now: number): z.input<ty
     skippedAt: presentTime(p.skippedAt),
     createdAt: presentTime(p.createdAt),
     updatedAt: presentTime(p.updatedAt),
+  };
+}
+
+export function presentTimeline(
+  view: PostmortemTimeline,
+  only: { important: boolean },
+): z.input<typeof TimelineJson> {
+  const d = view.durations;
+  const span = (s: Span | null) => (s ? { at: presentTime(s.at), ms: s.ms } : null);
+  const html = (markdown: string) => renderMarkdown(markdown).toString();
+  return {
+    incident: { id: view.postmortem.incidentId, key: view.postmortem.incidentKey },
+    version: view.postmortem.version,
+    items: view.items
+      .filter((i) => !only.important || i.important)
+      .map((i) => ({
+        ...i,
+        at: presentTime(i.at),
+        summaryHtml: i.source === 'entry' ? html(i.summary) : '',
+        noteHtml: i.note === null ? null : html(i.note),
+      })),
+    durations: d && {
+      startedAt: presentTime(d.startedAt),
+      startedFrom: d.startedFrom,
+      toAcknowledge: span(d.toAcknowledge),
+      toContain: span(d.toContain),
+      toResolve: span(d.toResolve),
+    },
   };
 }

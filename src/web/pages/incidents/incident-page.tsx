@@ -1,7 +1,7 @@
 // /incidents/:key: one incident at a glance (severity, phase, owner, the line, what is due) and
 // everything the policy asks of it next: the panel, roles, tasks, containment, the phase move,
 // de-escalation and the hand-off to development, the details, participants and linked reports,
-// the decision log and the timeline. Live: every query sits under ['incidents', key].
+// the decision log, the timeline and the post-mortem. Live: every query sits under ['incidents', key].
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import type { PolicyResponse } from '../../../shared/api/policy.ts';
@@ -32,6 +32,7 @@ import { BreachSection } from './breach-section.tsx';
 import { PhaseSection, SeveritySection, StepsSection } from './phase-section.tsx';
 import { DecisionsSection, NotesSection, TimelineSection } from './record-sections.tsx';
 import { ContainmentSection } from './containment-section.tsx';
+import { PostmortemSection } from './postmortem-section.tsx';
 import { EditSection, ParticipantsSection, ReportsSection } from './details-sections.tsx';
 import { DeEscalationSection, HandOffSection } from './line-sections.tsx';
 import { RolesSection, TasksSection } from './work-sections.tsx';
@@ -79,6 +80,7 @@ function IncidentView({ detail, policy }: { detail: Detail; policy: PolicyRespon
           <DecisionsSection {...props} />
           <NotesSection {...props} />
           <TimelineSection {...props} />
+          <PostmortemSection {...props} />
         </div>
         <div className="incident-side">
           <OwnerSection {...props} />

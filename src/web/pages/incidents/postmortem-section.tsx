@@ -1,0 +1,246 @@
+// The incident's post-mortem on its page: where it stands, the durations measured from the record
+// (to acknowledge, contain, resolve), and its timeline drawn from the record, where those who
+// write it mark what mattered and add what the record does not hold (docs/learning.md).
+import { useState, type FormEvent } from 'react';
+import { Empty, ErrorMessage, Time } from '../../components/common.tsx';
+import { formatDuration, formatTime, localToRfc3339 } from '../../format.ts';
+import { useCan } from '../../session.tsx';
+import { useStaff, type SectionProps } from './incident-data.ts';
+import { ChangeFeedback, FormDetails, Submit, TextArea, TextInput } from './incident-parts.tsx';
+import {
+  usePostmortem,
+  usePostmortemChange,
+  usePostmortemTimeline,
+  type PostmortemJson,
+  type TimelineJson,
+} from './postmortem-data.ts';
+
+const STATUS_WORDS = {
+  draft: 'In draft',
+  in_review: 'In review',
+  approved: 'Approved',
+  skipped: 'Skipped',
+} as const;
+
+export function PostmortemSection({ detail }: SectionProps) {
+  const { key } = detail.incident;
+  const can = useCan();
+  const postmortem = usePostmortem(key);
+  const start = usePostmortemChange(key, null);
+  return (
+    <section aria-labelledby="postmortem-heading" className="panel" data-testid="postmortem">
+      <h2 id="postmortem-heading">Post-mortem</h2>
+      {postmortem.isPending ? (
+        <p className="loading">Loading the post-mortem…</p>
+      ) : postmortem.error ? (
+        <ErrorMessage error={postmortem.error} />
+      ) : postmortem.data ? (
+        <PostmortemBody incidentKey={key} postmortem={postmortem.data} />
+      ) : (
+        <>
+          <Empty>No post-mortem has been started.</Empty>
+          {can('learning.write') ? (
+            <>
+              <ChangeFeedback change={start} />
+              <button type="button" disabled={start.pending} onClick={() => void start.run('')}>
+                Start the post-mortem
+              </button>
+            </>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+function PostmortemBody({
+  incidentKey,
+  postmortem,
+}: {
+  incidentKey: string;
+  postmortem: PostmortemJson;
+}) {
+  const can = useCan();
+  const timeline = usePostmortemTimeline(incidentKey, true);
+  const editable = postmortem.status === 'draft' && can('learning.write');
+  return (
+    <>
+      <p data-testid="postmortem-status">
+        <span className="badge">{STATUS_WORDS[postmortem.status]}</span>
+        {postmortem.requiredBecause.length > 0
+          ? ` Required by the policy: ${postmortem.requiredBecause.join('; ')}.`
+          : ' Not required by the policy.'}
+      </p>
+      {timeline.isPending ? (
+        <p className="loading">Loading the timeline…</p>
+      ) : timeline.error || !timeline.data ? (
+        <ErrorMessage error={timeline.error} />
+      ) : (
+        <>
+          <Durations durations={timeline.data.durations} />
+          <PostmortemTimelineList
+            incidentKey={incidentKey}
+            timeline={timeline.data}
+            editable={editable}
+          />
+        </>
+      )}
+    </>
+  );
+}
+
+function Durations({ durations }: { durations: TimelineJson['durations'] }) {
+  if (!durations) return null;
+  const spans = [
+    ['Time to acknowledge', durations.toAcknowledge],
+    ['Time to contain', durations.toContain],
+    ['Time to resolve', durations.toResolve],
+  ] as const;
+  return (
+    <>
+      <h3>Measured from the record</h3>
+      <p className="help">
+        From {durations.startedFrom === 'detected' ? 'detection' : 'declaration'},{' '}
+        <Time value={durations.startedAt} />.
+      </p>
+      <dl className="facts" data-testid="postmortem-durations">
+        {spans.map(([label, span]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{span ? formatDuration(span.ms) : 'Not yet'}</dd>
+          </div>
+        ))}
+      </dl>
+    </>
+  );
+}
+
+function PostmortemTimelineList({
+  incidentKey,
+  timeline,
+  editable,
+}: {
+  incidentKey: string;
+  timeline: TimelineJson;
+  editable: boolean;
+}) {
+  const { nameOf } = useStaff();
+  const change = usePostmortemChange(incidentKey, timeline.version);
+  const [onlyImportant, setOnlyImportant] = useState(false);
+  const [at, setAt] = useState('');
+  const [text, setText] = useState('');
+  const [important, setImportant] = useState(true);
+  const items = timeline.items.filter((i) => !onlyImportant || i.important);
+  const addEntry = (e: FormEvent) => {
+    e.preventDefault();
+    void change.run('/timeline/entries', { at: localToRfc3339(at), text, important }).then((ok) => {
+      if (ok) {
+        setAt('');
+        setText('');
+      }
+    });
+  };
+  return (
+    <>
+      <h3>Timeline</h3>
+      <p className="help">
+        Drawn from the incident&apos;s record: decisions, phase moves, notices, deadlines met and
+        breached, containment and the line.
+      </p>
+      <label className="choice">
+        <input
+          type="checkbox"
+          checked={onlyImportant}
+          onChange={(e) => setOnlyImportant(e.target.checked)}
+        />
+        Only what is marked important
+      </label>
+      <ChangeFeedback change={change} />
+      {items.length === 0 ? (
+        <Empty>Nothing on the timeline{onlyImportant ? ' is marked important' : ''}.</Empty>
+      ) : (
+        <ol className="timeline" data-testid="postmortem-timeline">
+          {items.map((item) => {
+            const id = item.seq !== null ? `seq-${item.seq}` : `entry-${item.entryId}`;
+            return (
+              <li key={id} className={item.important ? 'important' : undefined}>
+                <time dateTime={item.at}>{formatTime(item.at)}</time>{' '}
+                <span className="muted">
+                  {item.source === 'entry'
+                    ? `Added by ${nameOf(item.actorId)}`
+                    : item.actorId
+                      ? nameOf(item.actorId)
+                      : 'Stopline'}
+                </span>
+                {item.important ? <span className="badge">Important</span> : null}
+                <p className="untrusted">{item.summary}</p>
+                {item.note ? <p className="untrusted">Note: {item.note}</p> : null}
+                {editable && item.seq !== null ? (
+                  <label className="choice">
+                    <input
+                      type="checkbox"
+                      checked={item.important}
+                      disabled={change.pending}
+                      onChange={(e) =>
+                        void change.run(
+                          `/timeline/events/${item.seq}`,
+                          { important: e.target.checked, note: item.note },
+                          'PUT',
+                        )
+                      }
+                    />
+                    Important
+                    <span className="visually-hidden">: {item.summary}</span>
+                  </label>
+                ) : null}
+                {editable && item.entryId !== null ? (
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={change.pending}
+                    onClick={() =>
+                      void change.run(`/timeline/entries/${item.entryId}`, {}, 'DELETE')
+                    }
+                  >
+                    Remove entry<span className="visually-hidden">: {item.summary}</span>
+                  </button>
+                ) : null}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+      {editable ? (
+        <FormDetails
+          summary="Add an entry the record does not hold"
+          label="Add a timeline entry"
+          onSubmit={addEntry}
+        >
+          <TextInput
+            label="When it happened"
+            type="datetime-local"
+            required
+            value={at}
+            onChange={setAt}
+          />
+          <TextArea
+            label="What happened"
+            help="A call, a discovery, a message outside Stopline. Markdown."
+            required
+            value={text}
+            onChange={setText}
+          />
+          <label className="choice">
+            <input
+              type="checkbox"
+              checked={important}
+              onChange={(e) => setImportant(e.target.checked)}
+            />
+            Important
+          </label>
+          <Submit change={change}>Add entry</Submit>
+        </FormDetails>
+      ) : null}
+    </>
+  );
+}
