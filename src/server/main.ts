@@ -13,6 +13,8 @@ import { userCommand } from './cli/user-command.ts';
 import { verifyCommand } from './cli/verify-command.ts';
 import { mailKeyCommand } from './cli/mail-key-command.ts';
 import { tokenCommand } from './cli/token-command.ts';
+import { backupCommand } from './cli/backup-command.ts';
+import { restoreCommand } from './cli/restore-command.ts';
 
 const USAGE = `Usage: stopline <command>
 
@@ -37,6 +39,12 @@ Commands:
             stdout, shown once; audited
   verify    check the hash chains of the event log and the audit trail; exits 1 naming the
             first broken record
+  backup FILE
+            SQLite: write one archive with a consistent copy of the database (the server may
+            keep running), the key file, stored files and the chain heads; PostgreSQL: says how
+            to use pg_dump
+  restore FILE
+            SQLite: restore a backup into an empty STOPLINE_DATA_DIR, then verify it
   mail-key show | import FILE [--passphrase-file FILE]
             the team's OpenPGP key for STOPLINE_SECURITY_EMAIL: print its fingerprint, or
             import an armored private key (sealed with the server key) and publish it
@@ -80,6 +88,10 @@ export async function main(
         return await policyCommand(rest, config, out);
       case 'deadlines':
         return await deadlinesCommand(config, rest, out);
+      case 'backup':
+        return await backupCommand(config, rest, out);
+      case 'restore':
+        return await restoreCommand(config, rest, out);
       case 'token':
         return await tokenCommand(config, rest, out);
       case 'mail-key':

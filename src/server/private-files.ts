@@ -1,8 +1,8 @@
 // Stopline's files hold reports, evidence and keys, so every folder and file it creates is this
 // user's alone (folders 0700, files 0600), whatever the process umask. Every place that creates a
 // folder or file under the data folder goes through these functions.
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { closeSync, createWriteStream, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, open, type FileHandle } from 'node:fs/promises';
 
 export const PRIVATE_FOLDER_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
@@ -32,4 +32,14 @@ export function writePrivateFileSync(path: string, data: Buffer | string, flag: 
  */
 export function touchPrivateFileSync(path: string): void {
   closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+}
+
+/** A new temporary folder `prefix` + random characters (mkdtemp makes it 0700). */
+export function makePrivateTempFolder(prefix: string): Promise<string> {
+  return mkdtemp(prefix);
+}
+
+/** A stream writing a new file 0600; never replaces one that exists. */
+export function createPrivateWriteStream(path: string) {
+  return createWriteStream(path, { mode: PRIVATE_FILE_MODE, flags: 'wx' });
 }
