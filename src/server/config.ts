@@ -153,6 +153,16 @@ export const CONFIG_KEYS = {
     help: 'Name of the public status page (/status), shown as its heading and as page.name in /api/v2',
     default: 'Service status',
   },
+  advisoryPublisher: {
+    env: 'STOPLINE_ADVISORY_PUBLISHER',
+    help: 'Who publishes the security advisories (/advisories), as the CSAF documents name the publisher',
+    default: 'the host name of STOPLINE_BASE_URL',
+  },
+  cveOrgId: {
+    env: 'STOPLINE_CVE_ORG_ID',
+    help: "The CNA's organisation UUID in the CVE program; set, each published advisory with a CVE id has a CVE Record",
+    default: '(unset: no CVE Records)',
+  },
   securityPgpKeyUrl: {
     env: 'STOPLINE_SECURITY_PGP_KEY_URL',
     help: "URL of the security team's OpenPGP public key; listed as Encryption in security.txt",
@@ -382,6 +392,14 @@ export const ConfigSchema = z
       .min(1, 'must not be empty')
       .max(100)
       .default('Service status'),
+    advisoryPublisher: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+    cveOrgId: z
+      .string()
+      .regex(
+        /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-4[0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}$/,
+        'must be a UUID (version 4), as the CVE program gives an organisation',
+      )
+      .optional(),
     preferredLanguages: z
       .string()
       .regex(

@@ -419,6 +419,11 @@ async function assemble(
   const disclosure = createDisclosureModule({
     db,
     clock,
+    publisher: {
+      name: config.advisoryPublisher ?? new URL(config.baseUrl).hostname,
+      baseUrl: config.baseUrl,
+      cveOrgId: config.cveOrgId ?? null,
+    },
     // A vulnerability follows the visibility of the incidents and reports it is linked to.
     incidents: {
       findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),

@@ -36,6 +36,15 @@ const publicPaths = (key: string) => [
   '/thanks',
   '/.well-known/security.txt',
   '/policy',
+  // The exports and the CSAF provider layout.
+  `/advisories/${key}/cve.json`,
+  `/advisories/${key}/csaf.json`,
+  `/advisories/${key}/osv.json`,
+  '/.well-known/csaf/provider-metadata.json',
+  '/.well-known/csaf/white/index.txt',
+  '/.well-known/csaf/white/changes.csv',
+  `/.well-known/csaf/white/2026/${key.toLowerCase()}.json`,
+  `/.well-known/csaf/white/2026/${key.toLowerCase()}.json.sha512`,
 ];
 
 beforeAll(async () => {
@@ -81,7 +90,7 @@ async function expectNowhere(key: string, marker: string) {
     const answer = await visit(path);
     expect(answer.body, path).not.toContain(marker);
     // A 404 page names the path asked for; the key must be nowhere else.
-    if (path.startsWith('/advisories/')) expect(answer.statusCode, path).toBe(404);
+    if (path.toLowerCase().includes(key.toLowerCase())) expect(answer.statusCode, path).toBe(404);
     else {
       expect(answer.statusCode, path).toBe(200);
       expect(answer.body, path).not.toContain(key);
@@ -111,6 +120,11 @@ async function expectPublishedOnce(key: string, marker: string) {
   const feed = await visit('/advisories.atom');
   expect(feed.headers['content-type']).toContain('application/atom+xml');
   expect(entriesNaming(feed.body, key)).toBe(1);
+  const index = (await visit('/.well-known/csaf/white/index.txt')).body;
+  expect(index.split('\n').filter((l) => l.includes(key.toLowerCase()))).toHaveLength(1);
+  for (const format of ['csaf', 'osv']) {
+    expect((await visit(`/advisories/${key}/${format}.json`)).body).toContain(marker);
+  }
   // The status page has no entry of its own for a vulnerability: nothing of it there, ever.
   for (const path of ['/status', '/status/history.atom', '/api/v2/incidents.json']) {
     expect((await visit(path)).body, path).not.toContain(marker);

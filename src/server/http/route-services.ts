@@ -53,7 +53,12 @@ export function routeServices(services: Services) {
     publicSite: {
       accounts: only(accounts, ['users']),
       notifications: only(notifications, ['findPageByToken', 'acknowledgeByToken']),
-      disclosure: only(disclosure, ['listPublishedAdvisories', 'getPublishedAdvisory']),
+      disclosure: only(disclosure, [
+        'listPublishedAdvisories',
+        'getPublishedAdvisory',
+        'exportAdvisory',
+        'describeCsafProvider',
+      ]),
     },
     openPgpKey: { mail: only(mail, ['findPublishedKey', 'findWkdKey']) },
     reportMail: { mail: only(mail, ['listReportMail', 'getReportMailRaw']) },

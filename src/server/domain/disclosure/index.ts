@@ -14,7 +14,11 @@ export type {
   DisclosurePorts,
   DisclosureReports,
   PublishedAdvisory,
+  AdvisoryExport,
+  ExportFormat,
 } from './vulnerability-service.ts';
+export { EXPORT_FORMATS } from './vulnerability-service.ts';
+export type { AdvisoryPublisher } from './cve-record.ts';
 export type { AdvisoryDocument, FrozenAdvisory } from './advisory-document.ts';
 export type { VulnerabilityState, StatusDecision } from './vulnerability-state.ts';
 export type { CvssScore } from './cvss-score.ts';

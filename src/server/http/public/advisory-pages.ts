@@ -3,7 +3,11 @@
 // released (the frozen document recorded at publication); the advisory's text is Markdown rendered
 // with raw HTML off and an allow-list sanitizer (markdown.ts), every other text escaped.
 import { Feed } from 'feed';
-import type { AdvisoryDocument, PublishedAdvisory } from '../../domain/disclosure/index.ts';
+import type {
+  AdvisoryDocument,
+  ExportFormat,
+  PublishedAdvisory,
+} from '../../domain/disclosure/index.ts';
 import type { VersionRange } from '../../../shared/api/disclosure.ts';
 import { escapeHtml, markup, timeElement, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
@@ -59,7 +63,16 @@ function facts(doc: AdvisoryDocument): SafeHtml {
   </dl>`;
 }
 
-export function advisoryPage(advisory: PublishedAdvisory): string {
+const FORMAT_NAMES: Record<ExportFormat, string> = {
+  cve: 'CVE Record (JSON 5.1)',
+  csaf: 'CSAF 2.0',
+  osv: 'OSV',
+};
+
+export function advisoryPage(
+  advisory: PublishedAdvisory,
+  formats: readonly ExportFormat[] = [],
+): string {
   const doc = advisory.document;
   return page(
     { title: `${doc.id}: ${doc.title}`, site: SITE },
@@ -86,7 +99,18 @@ export function advisoryPage(advisory: PublishedAdvisory): string {
         This advisory as published:
         <a href="${advisoryHref(doc.id)}.json">${doc.id}.json</a>, SHA-256
         <code class="code">${advisory.sha256}</code>
-      </p>`,
+      </p>
+      ${
+        formats.length
+          ? markup`<h2>Machine-readable</h2>
+              <ul>
+                ${formats.map(
+                  (f) =>
+                    markup`<li><a href="${advisoryHref(doc.id)}/${f}.json">${FORMAT_NAMES[f]}</a></li>`,
+                )}
+              </ul>`
+          : ''
+      }`,
   );
 }
 

@@ -47,7 +47,10 @@ export interface PublicSiteOptions {
   /** The public status page (/status). */
   status: StatusModule;
   /** The published advisories (/advisories). */
-  disclosure: Pick<DisclosureModule, 'listPublishedAdvisories' | 'getPublishedAdvisory'>;
+  disclosure: Pick<
+    DisclosureModule,
+    'listPublishedAdvisories' | 'getPublishedAdvisory' | 'exportAdvisory' | 'describeCsafProvider'
+  >;
   config: Pick<
     Config,
     | 'baseUrl'
@@ -196,6 +199,7 @@ export async function publicSite(app: FastifyInstance, opts: PublicSiteOptions) 
             config.securityPgpKeyUrl ??
             (config.securityEmail ? `${config.baseUrl}/pgp-key.asc` : undefined),
           preferredLanguages: config.preferredLanguages,
+          csafProviderUrl: `${config.baseUrl}/.well-known/csaf/provider-metadata.json`,
           now: reports.now(),
         }),
       ),

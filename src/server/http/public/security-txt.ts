@@ -7,6 +7,8 @@ export interface SecurityTxtOptions {
   securityEmail?: string;
   pgpKeyUrl?: string;
   preferredLanguages: string;
+  /** The CSAF provider metadata (CSAF 2.0, section 7.1.8). */
+  csafProviderUrl?: string;
   now: number;
 }
 
@@ -27,6 +29,7 @@ export function securityTxt(o: SecurityTxtOptions): string {
       .join(', ')}`,
     `Canonical: ${o.baseUrl}/.well-known/security.txt`,
     `Policy: ${o.baseUrl}/policy`,
+    ...(o.csafProviderUrl ? [`CSAF: ${o.csafProviderUrl}`] : []),
   ];
   return lines.join('\n') + '\n';
 }
