@@ -218,6 +218,11 @@ export const CONFIG_KEYS = {
     help: 'Messages one envelope sender may send to the inbound SMTP listener per hour (the null sender counts by client address); more get 451 4.7.1 until the next hour; 0: no limit',
     default: '30',
   },
+  mailEncryption: {
+    env: 'STOPLINE_MAIL_ENCRYPTION',
+    help: 'OpenPGP with reporters by e-mail: if-possible (encrypt to a reporter whose key is kept), always (never e-mail a reporter a message in plaintext: without a key they are told to read it in the portal), refuse-plaintext (as always, and a report or reply that comes unencrypted is kept but refused, with an explanatory answer)',
+    default: 'if-possible',
+  },
   imapHost: {
     env: 'STOPLINE_IMAP_HOST',
     help: 'IMAP server of a mailbox to read reports from (with the user and password); unset: no IMAP polling',
@@ -440,6 +445,11 @@ export const ConfigSchema = z
       .int('must be a whole number')
       .min(0, 'must be 0 or more')
       .default(30),
+    mailEncryption: z
+      .enum(['if-possible', 'always', 'refuse-plaintext'], {
+        error: 'must be if-possible, always or refuse-plaintext',
+      })
+      .default('if-possible'),
     imapHost: z.string().min(1, 'must not be empty').optional(),
     imapPort: port.default(993),
     imapSecurity: z

@@ -219,6 +219,7 @@ async function assemble(
   // The threading of mail to reporters (mail subject), built before reports, which send by it.
   const mailThreads = createMailThreads({
     address: config.securityEmail ?? null,
+    encryption: config.mailEncryption,
     domain: new URL(config.baseUrl).hostname,
     replyTokens: mailTokens,
   });
@@ -399,6 +400,9 @@ async function assemble(
     address: config.securityEmail ?? null,
     replyTokens: mailTokens,
     threads: mailThreads,
+    encryption: config.mailEncryption,
+    // A message refused for coming unencrypted is answered through the notifications outbox.
+    notices: { refusePlaintext: notifications.refusePlaintext },
   });
   const alerts = createAlertsModule({
     db,

@@ -157,6 +157,7 @@ export function workerFor(
     }),
     findEndpoint: t.container.services.notifications.findEndpoint,
     encryptFor: (address, body) => t.container.services.mail.encryptFor(address, body),
+    openSealed: (sealed) => t.container.services.notifications.openSealed(sealed),
     hearCommits: (wake) => t.container.workers.liveFeed.onOutboxCommitted(wake),
     settings: {
       maxAttempts: 5,

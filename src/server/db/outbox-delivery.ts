@@ -15,6 +15,9 @@ export interface MailThreading {
   references?: string[];
 }
 
+/** Where an e-mail's text takes its sealed secret (never a secret itself). */
+export const SEALED_SECRET_MARK = '[sealed until sent]';
+
 export interface ClaimedMessage {
   id: string;
   channel: string;
@@ -29,6 +32,8 @@ export interface ClaimedMessage {
   threading: MailThreading | null;
   /** E-mail only: the one-click unsubscribe URL. */
   listUnsubscribe: string | null;
+  /** E-mail only: the secret the text carries, sealed (opened by the worker as it sends). */
+  sealedSecret: string | null;
   createdAt: number;
   /** Attempts made before this one. */
   attempts: number;
@@ -131,6 +136,7 @@ export async function claimMessage(
     mentions: row.mentions_json ? (JSON.parse(row.mentions_json) as string[]) : [],
     threading: row.threading_json ? (JSON.parse(row.threading_json) as MailThreading) : null,
     listUnsubscribe: row.list_unsubscribe,
+    sealedSecret: row.sealed_secret,
     createdAt: Number(row.created_at),
     attempts: Number(row.attempts),
     claimedUntil,
@@ -165,6 +171,8 @@ export async function settleMessage(
         claimed_until: null,
         last_error: error,
         delivered_at: status === 'delivered' ? finishedAt : null,
+        // A secret the text carried is not kept once it has reached its recipient.
+        ...(status === 'delivered' ? { sealed_secret: null } : {}),
         next_attempt_at:
           settlement.outcome === 'failed' && settlement.retryAt !== null
             ? settlement.retryAt
@@ -321,6 +329,7 @@ export async function forgetFinishedMessages(
         recipient: '(removed by the retention rule)',
         body_text: '',
         body_html: null,
+        sealed_secret: null,
         last_error: null,
       })
       .where('idempotency_key', 'in', keys.slice(i, i + 500))

@@ -5,6 +5,7 @@
 import { newId } from '../ids.ts';
 import { announceEnqueued } from './outbox-notices.ts';
 import type { MailThreading } from './outbox-delivery.ts';
+export { SEALED_SECRET_MARK } from './outbox-delivery.ts';
 import type { Executor } from './schema.ts';
 
 export type { MailThreading };
@@ -25,6 +26,12 @@ export interface OutboxMessage {
   threading?: MailThreading | undefined;
   /** E-mail only: the one-click unsubscribe URL (List-Unsubscribe and List-Unsubscribe-Post). */
   listUnsubscribe?: string | undefined;
+  /**
+   * E-mail only: a secret the text carries (a portal access code), already sealed with the
+   * server key; the delivery worker opens it into the text at SEALED_SECRET_MARK as it sends,
+   * and the row forgets it once delivered.
+   */
+  sealedSecret?: string | undefined;
 }
 
 export async function enqueueMessage(
@@ -46,6 +53,7 @@ export async function enqueueMessage(
       mentions_json: message.mentions?.length ? JSON.stringify(message.mentions) : null,
       threading_json: message.threading ? JSON.stringify(message.threading) : null,
       list_unsubscribe: message.listUnsubscribe ?? null,
+      sealed_secret: message.sealedSecret ?? null,
       idempotency_key: message.idempotencyKey,
       status: 'pending',
       created_at: at,

@@ -430,6 +430,8 @@ export interface OutboxTable {
   threading_json: Generated<string | null>;
   /** E-mail only: the one-click unsubscribe URL (List-Unsubscribe, RFC 8058), or null. */
   list_unsubscribe: Generated<string | null>;
+  /** E-mail only: a secret for the text sealed with the server key (SEALED_SECRET_MARK), or null. */
+  sealed_secret: Generated<string | null>;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'delivered' | 'dead';

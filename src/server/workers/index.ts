@@ -60,7 +60,7 @@ export interface WorkersPorts {
   http: HttpPoster;
   clocks: Pick<ClocksModule, 'claimDue' | 'fireClaimed'>;
   live: Pick<LiveModule, 'noticesAt' | 'noticesAfter' | 'latestPosition'>;
-  notifications: Pick<NotificationsModule, 'findEndpoint' | 'escalateDuePages'>;
+  notifications: Pick<NotificationsModule, 'findEndpoint' | 'escalateDuePages' | 'openSealed'>;
   accounts: Pick<AccountsModule, 'sweepExpired'>;
   mail: Pick<
     MailModule,
@@ -102,6 +102,7 @@ export function createWorkers(ports: WorkersPorts) {
     http: ports.http,
     findEndpoint: ports.notifications.findEndpoint,
     encryptFor: (address, body) => ports.mail.encryptFor(address, body),
+    openSealed: (sealed) => ports.notifications.openSealed(sealed),
     hearCommits: (wake) => liveFeed.onOutboxCommitted(wake),
     settings: {
       maxAttempts: config.deliveryMaxAttempts,

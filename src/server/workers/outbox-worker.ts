@@ -13,6 +13,7 @@ import {
   claimMessage,
   findNextDueAt,
   listDueIds,
+  SEALED_SECRET_MARK,
   settleMessage,
   type ClaimedMessage,
   type Settlement,
@@ -40,6 +41,8 @@ export interface OutboxWorkerDeps {
   findEndpoint(id: string): Promise<WebhookEndpoint | null>;
   /** Encrypts an e-mail's body to its recipient's OpenPGP key, or null when none is kept. */
   encryptFor(address: string, body: Buffer): Promise<string | null>;
+  /** Opens a secret an e-mail's text carries, sealed with the server key (SEALED_SECRET_MARK). */
+  openSealed(sealed: string): string;
   /**
    * Word from every instance that outbox rows were committed (PostgreSQL LISTEN, through the live
    * feed); resolves once listening. Commits in this process are heard without it.
@@ -263,7 +266,12 @@ export class OutboxWorker {
       await mailer.send({
         to: message.recipient,
         subject: message.subject,
-        text: message.bodyText,
+        text: message.sealedSecret
+          ? message.bodyText.replace(
+              SEALED_SECRET_MARK,
+              this.#deps.openSealed(message.sealedSecret),
+            )
+          : message.bodyText,
         html: message.bodyHtml ?? undefined,
         messageId: message.threading?.messageId ?? this.#messageIdFor(message),
         ...(message.threading ? { threading: message.threading } : {}),

@@ -30,6 +30,7 @@ import * as pages from './2026-12-04-0085-pages.ts';
 import * as exercises from './2026-12-04-0086-exercises.ts';
 import * as statusCustomers from './2026-12-04-0095-status-customers.ts';
 import * as postmortemTimeline from './2026-12-04-0105-postmortem-timeline.ts';
+import * as outboxSealedSecret from './2026-12-04-0106-outbox-sealed-secret.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -66,6 +67,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0086-exercises': exercises,
   '2026-12-04-0095-status-customers': statusCustomers,
   '2026-12-04-0105-postmortem-timeline': postmortemTimeline,
+  '2026-12-04-0106-outbox-sealed-secret': outboxSealedSecret,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

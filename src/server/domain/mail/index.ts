@@ -35,7 +35,9 @@ export type MailModule = ReturnType<typeof createMailModule>;
 
 export type {
   MailAuthenticator,
+  MailEncryption,
   MailEnvelope,
+  PlaintextRefusal,
   MailOutcome,
   MailReports,
 } from './message-service.ts';

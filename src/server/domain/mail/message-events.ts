@@ -58,6 +58,11 @@ export interface MailEventData {
   'mail.duplicate': { duplicateOf: string; reportId: string | null };
   /** It could not be read; the raw bytes stay stored. */
   'mail.unreadable': { problem: string };
+  /**
+   * Refused by the encryption policy (refuse-plaintext): it came unencrypted. Kept as received,
+   * made into nothing; `answered`: the sender was told why and how to send it encrypted.
+   */
+  'mail.refused': { reason: string; answered: boolean };
 }
 
 /** What an event puts on the row but never in the log. */

@@ -115,8 +115,12 @@ async function projectEvent(
         .execute();
       return;
     case 'mail.unreadable':
+    case 'mail.refused':
       await row()
-        .set({ ...common, problem: event.data.problem })
+        .set({
+          ...common,
+          problem: event.type === 'mail.unreadable' ? event.data.problem : event.data.reason,
+        })
         .execute();
       return;
   }

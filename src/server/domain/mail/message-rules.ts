@@ -246,3 +246,11 @@ export function openPgpNotes(verdict: MailPgpVerdict | null): string[] {
     notes.push(`OpenPGP signature by an unknown key (key ID ${s.keyId ?? 'unknown'})`);
   return notes;
 }
+
+/**
+ * Whether a message came encrypted, as refuse-plaintext asks: its body PGP/MIME or an inline
+ * armored message (decrypted or not); an encrypted attachment beside a plaintext body is not.
+ */
+export function cameEncrypted(verdict: MailPgpVerdict | null): boolean {
+  return verdict?.encrypted === 'pgp-mime' || verdict?.encrypted === 'inline';
+}

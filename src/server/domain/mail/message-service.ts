@@ -30,6 +30,7 @@ import {
 import * as rules from './message-rules.ts';
 import type { InboundMessage } from './message-state.ts';
 import type { MailThreads } from './thread-service.ts';
+import type { MailEncryption } from './thread-rules.ts';
 import { openPgpContent, type MailFile, type MailPgp, type OpenedMail } from './pgp-content.ts';
 import { sha256Hex, type RawMessageStore } from './raw-message-store.ts';
 
@@ -100,8 +101,28 @@ export interface MailDeps {
   /** The Message-IDs and threading of what Stopline sends reporters (thread-service.ts). */
   threads: Pick<MailThreads, 'replyAddressOf' | 'messageIdOf' | 'reportOfSentIds'>;
   pgp: MailPgp;
-  /** The team's private keys (team-key-service.ts), to decrypt what reporters encrypted. */
-  teamKeys: { openPrivateKeys(): Promise<string[]> };
+  /** The team's keys (team-key-service.ts): the private ones decrypt what reporters encrypted. */
+  teamKeys: {
+    openPrivateKeys(): Promise<string[]>;
+    findPublishedKey(): Promise<{ fingerprint: string } | null>;
+  };
+  /** STOPLINE_MAIL_ENCRYPTION: refuse-plaintext refuses what comes unencrypted. */
+  encryption: MailEncryption;
+  /** The answer to a refused message (notifications: the one way to reach people). */
+  notices: { refusePlaintext(tx: Executor, notice: PlaintextRefusal): Promise<void> };
+}
+
+export type { MailEncryption };
+
+/** The explanatory answer to a message refused for coming unencrypted. */
+export interface PlaintextRefusal {
+  address: string;
+  subject: string;
+  securityAddress: string;
+  fingerprint: string | null;
+  threading?: { inReplyTo?: string; references?: string[] };
+  idempotencyKey: string;
+  at: number;
 }
 
 /** What became of a message, for the SMTP answer and the log (never its content). */
@@ -300,6 +321,10 @@ export function createMailService(deps: MailDeps) {
       }
     }
     const opened = await open(progress, parsed, raw, from?.address ?? null);
+    if (deps.encryption === 'refuse-plaintext' && !rules.cameEncrypted(opened.verdict)) {
+      await refuse(progress, parsed.subject ?? null, from?.address ?? null);
+      return;
+    }
     // A mailbox read by IMAP has no envelope: its recipients are those the headers name.
     const recipients = envelope.via === 'imap' ? headerRecipients(parsed) : envelope.rcptTo;
     const token = deps.address ? rules.replyTokenOf(deps.address, recipients) : null;
@@ -384,6 +409,52 @@ export function createMailService(deps: MailDeps) {
       );
     }
     return opened;
+  }
+
+  /**
+   * Refuses a message that came unencrypted (refuse-plaintext): kept as received, made into no
+   * report or reply, and its sender told why and how to send it encrypted, unless a machine sent
+   * it or its sender is shown forged (the answer would go to someone who wrote nothing).
+   */
+  async function refuse(progress: Progress, subject: string | null, fromAddress: string | null) {
+    const current = progress.state;
+    const answerTo =
+      fromAddress &&
+      deps.address &&
+      current.authentication &&
+      rules.mayReceipt(current.authentication, current.automatic)
+        ? fromAddress
+        : null;
+    const fingerprint = answerTo
+      ? ((await deps.teamKeys.findPublishedKey())?.fingerprint ?? null)
+      : null;
+    progress.state = await inTransaction(db, async (tx) => {
+      if (answerTo && deps.address)
+        await deps.notices.refusePlaintext(tx, {
+          address: answerTo,
+          subject: rules.storable(subject ?? '(no subject)'),
+          securityAddress: deps.address,
+          fingerprint,
+          threading: rules.receiptThreading(null, current.messageId),
+          idempotencyKey: `mail-refused:${current.id}`,
+          at: clock.now(),
+        });
+      return appendToMessage(
+        tx,
+        current.id,
+        current,
+        [
+          {
+            type: 'mail.refused',
+            data: {
+              reason: 'came unencrypted (STOPLINE_MAIL_ENCRYPTION=refuse-plaintext)',
+              answered: answerTo !== null,
+            },
+          },
+        ],
+        clock.now(),
+      );
+    });
   }
 
   /**

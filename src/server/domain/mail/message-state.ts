@@ -6,7 +6,8 @@ import type {
   RecordedMailEvent,
 } from './message-events.ts';
 
-export type MailStatus = 'received' | 'report' | 'reply' | 'ignored' | 'duplicate' | 'unreadable';
+export type MailStatus =
+  'received' | 'report' | 'reply' | 'ignored' | 'duplicate' | 'unreadable' | 'refused';
 
 export interface InboundMessage {
   id: string;
@@ -77,5 +78,7 @@ export function applyMailEvent(
       };
     case 'mail.unreadable':
       return { ...next, status: 'unreadable', problem: event.data.problem };
+    case 'mail.refused':
+      return { ...next, status: 'refused', problem: event.data.reason };
   }
 }

@@ -3,6 +3,9 @@
 // References) is known as being about that report without a table of what was sent; and the
 // threading headers of mail to a reporter whose report came by e-mail.
 
+/** How mail with reporters is encrypted (STOPLINE_MAIL_ENCRYPTION). */
+export type MailEncryption = 'if-possible' | 'always' | 'refuse-plaintext';
+
 /** The Message-ID (without brackets) of one e-mail to a reporter about a report. */
 export function sentMessageId(
   parts: { unique: string; reportId: string; code: string },

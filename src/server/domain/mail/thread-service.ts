@@ -4,13 +4,21 @@
 // An answer to any Message-ID Stopline sent is then known as being about its report.
 import { createHash } from 'node:crypto';
 import type { Executor } from '../../db/schema.ts';
+import { findSenderKey } from './key-repository.ts';
 import { listInboundMailOfReport } from './message-repository.ts';
 import { replyAddress } from './message-rules.ts';
-import { parseSentMessageId, reporterThreading, sentMessageId } from './thread-rules.ts';
+import {
+  parseSentMessageId,
+  reporterThreading,
+  sentMessageId,
+  type MailEncryption,
+} from './thread-rules.ts';
 
 export interface MailThreadDeps {
   /** The security address (STOPLINE_SECURITY_EMAIL); null: no e-mail intake. */
   address: string | null;
+  /** STOPLINE_MAIL_ENCRYPTION: with always or refuse-plaintext, no text in plaintext. */
+  encryption: MailEncryption;
   /** The host part of the Message-IDs (the base URL's host). */
   domain: string;
   /** Each report's reply token and Message-ID code: unguessable without the server key. */
@@ -38,7 +46,8 @@ export function createMailThreads(deps: MailThreadDeps) {
     /**
      * The headers of an e-mail to the reporter about a report that came by e-mail (its own
      * Message-ID, the reply address, the reporter's messages it answers); null when the report
-     * did not come by e-mail, so the reporter gets the portal's notice instead.
+     * did not come by e-mail, or when the policy wants it encrypted and no key is kept for the
+     * reporter, so the reporter gets the portal's notice instead.
      */
     async threadingFor(
       tx: Executor,
@@ -50,6 +59,11 @@ export function createMailThreads(deps: MailThreadDeps) {
         (m) => m.status === 'report' || m.status === 'reply',
       );
       if (mail.length === 0) return null;
+      // Never a reporter's text in plaintext when the policy says so: without a key kept for
+      // them, they hear there is news and read it in the portal.
+      const reporter = mail.find((m) => m.status === 'report')?.fromAddress ?? null;
+      if (deps.encryption !== 'if-possible' && !(reporter && (await findSenderKey(tx, reporter))))
+        return null;
       return reporterThreading({
         messageId: messageIdOf(reportId, idempotencyKey),
         replyTo: replyAddressOf(reportId),

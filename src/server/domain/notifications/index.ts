@@ -46,6 +46,7 @@ export {
   type ReporterNotice,
   type ReporterMessageNotice,
   type ReportReceiptNotice,
+  type PlaintextRefusalNotice,
 } from './notices.ts';
 export {
   deadlineNoticeText,

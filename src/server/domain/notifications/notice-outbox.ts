@@ -3,7 +3,7 @@
 // person on the channels they chose (deadline reminders and escalations), a deadline's step
 // for the signed webhooks subscribed to it, and news for a reporter at the address they gave.
 // The outbox worker delivers them after commit. This subject is the only writer of the outbox.
-import { enqueueMessage, type MailThreading } from '../../db/outbox.ts';
+import { enqueueMessage, SEALED_SECRET_MARK, type MailThreading } from '../../db/outbox.ts';
 import type { Executor } from '../../db/schema.ts';
 import { deadlinePayload, type DeadlineEvent } from './deadline-notices.ts';
 import {
@@ -13,6 +13,8 @@ import {
   reporterMessageText,
   reporterNoticeText,
   reportReceiptText,
+  plaintextRefusalText,
+  type PlaintextRefusalNotice,
   type LineStoppedNotice,
   type ReporterMessageNotice,
   type ReporterNotice,
@@ -219,6 +221,7 @@ function enqueueReporterEmail(
   tx: Executor,
   notice: { address: string; idempotencyKey: string; at: number; threading?: MailThreading },
   { subject, text }: { subject: string; text: string },
+  extra: { sealedSecret?: string } = {},
 ): Promise<void> {
   return enqueueMessage(
     tx,
@@ -229,6 +232,7 @@ function enqueueReporterEmail(
       bodyText: text,
       idempotencyKey: notice.idempotencyKey,
       threading: notice.threading,
+      ...extra,
     },
     notice.at,
   );
@@ -241,8 +245,22 @@ function enqueueReporterEmail(
 export async function enqueueReportReceipt(
   tx: Executor,
   notice: ReportReceiptNotice,
+  baseUrl: string,
+  seal: (secret: string) => string,
 ): Promise<void> {
-  await enqueueReporterEmail(tx, notice, reportReceiptText(notice));
+  const { accessCode, ...rest } = notice;
+  await enqueueReporterEmail(tx, rest, reportReceiptText(rest, baseUrl, SEALED_SECRET_MARK), {
+    sealedSecret: seal(accessCode),
+  });
+}
+
+/** The explanatory answer to a message refused for coming unencrypted. */
+export async function enqueuePlaintextRefusal(
+  tx: Executor,
+  notice: PlaintextRefusalNotice,
+  baseUrl: string,
+): Promise<void> {
+  await enqueueReporterEmail(tx, notice, plaintextRefusalText(notice, baseUrl));
 }
 
 /** A message from the security team to a reporter by e-mail, with its text, threaded. */

@@ -4,6 +4,8 @@
 import { consolePath, consoleUrl, portalUrl } from '../../../shared/domain/console-paths.ts';
 import { noticeHtml, noticeTitle } from './notice-text.ts';
 
+const origin = (baseUrl: string) => baseUrl.replace(/\/+$/, '');
+
 export interface LineStoppedNotice {
   incident: {
     id: string;
@@ -132,6 +134,8 @@ export function breachNoticeText(
 export interface ReportReceiptNotice {
   address: string;
   reportKey: string;
+  /** The reporter's portal access code; the outbox holds it sealed, the text a mark for it. */
+  accessCode: string;
   /** The subject the reporter wrote (the receipt answers it). */
   reportSubject: string;
   receivedAt: number;
@@ -149,7 +153,15 @@ const headerSafe = (text: string, max: number) =>
     .trim()
     .slice(0, max);
 
-export function reportReceiptText(n: ReportReceiptNotice): { subject: string; text: string } {
+/**
+ * The receipt's words: the report's key, when it will be acknowledged, and the portal with the
+ * access code (`accessCode`: the code itself, or where the worker puts it as it sends).
+ */
+export function reportReceiptText(
+  n: Omit<ReportReceiptNotice, 'accessCode'>,
+  baseUrl: string,
+  accessCode: string,
+): { subject: string; text: string } {
   return {
     subject: `[${n.reportKey}] Received: ${headerSafe(n.reportSubject, 150)}`,
     text: [
@@ -159,9 +171,52 @@ export function reportReceiptText(n: ReportReceiptNotice): { subject: string; te
       'A person on our security team will read it and acknowledge it by',
       `${new Date(n.acknowledgeDueAt).toISOString()}.`,
       '',
+      'You can follow it and write to us in the reporter portal:',
+      `  ${portalUrl(baseUrl)}`,
+      `  report key:  ${n.reportKey}`,
+      `  access code: ${accessCode}`,
+      'Keep the code to yourself: whoever has it can read the conversation about your report.',
+      '',
       `When you write to us about it again, keep [${n.reportKey}] in the subject.`,
       '',
       'This receipt was sent automatically; please do not reply to it with the report again.',
+    ].join('\n'),
+  };
+}
+
+/**
+ * The answer to a message refused because it came unencrypted (STOPLINE_MAIL_ENCRYPTION
+ * refuse-plaintext): why, and how to send it again encrypted; never a word of what it said.
+ */
+export interface PlaintextRefusalNotice {
+  address: string;
+  /** The subject the sender wrote (the answer names it). */
+  subject: string;
+  /** The security address and the team key's fingerprint, to encrypt to. */
+  securityAddress: string;
+  fingerprint: string | null;
+  threading?: { inReplyTo?: string; references?: string[] };
+  idempotencyKey: string;
+  at: number;
+}
+
+export function plaintextRefusalText(
+  n: PlaintextRefusalNotice,
+  baseUrl: string,
+): { subject: string; text: string } {
+  return {
+    subject: `Not accepted (send it encrypted): ${headerSafe(n.subject, 150)}`,
+    text: [
+      `We take security reports at ${n.securityAddress} only encrypted with our OpenPGP key,`,
+      'so your message was not accepted and no one on our team has read it.',
+      '',
+      'Please encrypt it to our key and send it again:',
+      `  ${origin(baseUrl)}/pgp-key.asc`,
+      ...(n.fingerprint ? [`  fingerprint ${n.fingerprint}`] : []),
+      `Most mail programs also find the key for ${n.securityAddress} by themselves (WKD).`,
+      `Or use the form at ${origin(baseUrl)}/report, which is sent over HTTPS.`,
+      '',
+      'This answer was sent automatically.',
     ].join('\n'),
   };
 }

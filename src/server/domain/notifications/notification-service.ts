@@ -28,6 +28,7 @@ import {
   enqueueReporterMessage,
   enqueueReporterNotice,
   enqueueReportReceipt,
+  enqueuePlaintextRefusal,
   enqueueUserNotice,
   type AffectedPersonNotice,
   type NoticeStaffMember,
@@ -40,6 +41,7 @@ import {
   type ReporterMessageNotice,
   type ReporterNotice,
   type ReportReceiptNotice,
+  type PlaintextRefusalNotice,
 } from './notices.ts';
 import { createPagesService, type PagesDeps } from './page-service.ts';
 import { staffNoticeText, type StaffNotice } from './staff-notices.ts';
@@ -272,7 +274,14 @@ export function createNotificationsService(deps: NotificationsDeps) {
 
     /** The automatic receipt for a report that came by e-mail (in the transaction that files it). */
     sendReportReceipt: (tx: Executor, notice: ReportReceiptNotice) =>
-      enqueueReportReceipt(tx, notice),
+      enqueueReportReceipt(tx, notice, deps.baseUrl, (secret) => secretBox.seal(secret)),
+
+    /** The explanatory answer to a message refused for coming unencrypted (mail subject). */
+    refusePlaintext: (tx: Executor, notice: PlaintextRefusalNotice) =>
+      enqueuePlaintextRefusal(tx, notice, deps.baseUrl),
+
+    /** For the delivery worker: a secret an e-mail's text carries, opened as it is sent. */
+    openSealed: (sealed: string) => secretBox.open(sealed),
 
     /** The confirmation link to an address that subscribed to the status page (its only mail
      * until it confirms), in the transaction that records the subscription. */

@@ -154,7 +154,10 @@ export function createIntake(deps: ReportsDeps) {
       receivedAt: number;
       /** The client address counted against the hourly limit (none for e-mail). */
       countFrom: string | null;
-      alongside?: (tx: Executor, filed: { reportId: string; key: string }) => Promise<void>;
+      alongside?: (
+        tx: Executor,
+        filed: { reportId: string; key: string; accessCode: string },
+      ) => Promise<void>;
     },
   ): Promise<Receipt & { reportId: string }> {
     const policy = deps.policy();
@@ -186,7 +189,7 @@ export function createIntake(deps: ReportsDeps) {
           fields.emergency,
           dueAt,
         );
-        await options.alongside?.(tx, { reportId, key });
+        await options.alongside?.(tx, { reportId, key, accessCode });
         return key;
       });
       return { reportId, key, accessCode, receivedAt, acknowledgeDueAt: dueAt };
@@ -240,8 +243,8 @@ export function createIntake(deps: ReportsDeps) {
    * A report that came by e-mail (the mail subject): received when the message arrived, so the
    * acknowledgment clock runs from then; the automatic receipt goes to the sender when the mail
    * subject says it may (`receiptTo`). The hourly limit per client address does not apply: mail
-   * arrives through the same few relays. The portal access code is not mailed (an outbox row
-   * would hold it readable); staff issue one once the reporter is verified.
+   * arrives through the same few relays. The receipt carries the portal access code, as the
+   * form's answer does (the outbox holds it sealed with the server key until it is sent).
    */
   async function submitMailedReport(input: {
     fields: ReportFields;
@@ -260,6 +263,7 @@ export function createIntake(deps: ReportsDeps) {
             address: input.receipt.to,
             threading: input.receipt.threading(made.reportId),
             reportKey: made.key,
+            accessCode: made.accessCode,
             reportSubject: input.fields.summary,
             receivedAt: input.receivedAt,
             acknowledgeDueAt: acknowledgeDueAt(
@@ -271,7 +275,7 @@ export function createIntake(deps: ReportsDeps) {
             at: deps.clock.now(),
           });
         }
-        await input.alongside(tx, made);
+        await input.alongside(tx, { reportId: made.reportId, key: made.key });
       },
     });
     return { reportId: filed.reportId, key: filed.key, acknowledgeDueAt: filed.acknowledgeDueAt };
