@@ -37,7 +37,6 @@ export type {
   MailAuthenticator,
   MailEncryption,
   MailEnvelope,
-  PlaintextRefusal,
   MailOutcome,
   MailReports,
 } from './message-service.ts';

@@ -17,6 +17,7 @@ import { HOUR } from '../../clock.ts';
 import { notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
+import type { PlaintextRefusalNotice } from '../notifications/index.ts';
 import type { MailAuthentication, MailEvent, MailVia } from './message-events.ts';
 import { appendToMessage } from './message-projection.ts';
 import { findSenderKey } from './key-repository.ts';
@@ -109,21 +110,10 @@ export interface MailDeps {
   /** STOPLINE_MAIL_ENCRYPTION: refuse-plaintext refuses what comes unencrypted. */
   encryption: MailEncryption;
   /** The answer to a refused message (notifications: the one way to reach people). */
-  notices: { refusePlaintext(tx: Executor, notice: PlaintextRefusal): Promise<void> };
+  notices: { refusePlaintext(tx: Executor, notice: PlaintextRefusalNotice): Promise<void> };
 }
 
 export type { MailEncryption };
-
-/** The explanatory answer to a message refused for coming unencrypted. */
-export interface PlaintextRefusal {
-  address: string;
-  subject: string;
-  securityAddress: string;
-  fingerprint: string | null;
-  threading?: { inReplyTo?: string; references?: string[] };
-  idempotencyKey: string;
-  at: number;
-}
 
 /** What became of a message, for the SMTP answer and the log (never its content). */
 export interface MailOutcome {
