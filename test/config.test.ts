@@ -17,6 +17,12 @@ describe('configuration', () => {
     });
   });
 
+  it('never repeats a DATABASE_URL it refuses, since it may hold the password', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:hunter2hunter2@db/x' })).toThrow(
+      /^DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\/$/,
+    );
+  });
+
   it('selects PostgreSQL when DATABASE_URL is a postgres:// URL', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/stopline' });
     expect(config.database).toBe('postgres');

@@ -613,7 +613,14 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Keys whose values an error message never repeats. */
-const SECRET_KEYS = new Set(['smtpPassword', 'imapPassword', 'oidcClientSecret', 'secretKey']);
+const SECRET_KEYS = new Set([
+  'smtpPassword',
+  'imapPassword',
+  'oidcClientSecret',
+  'secretKey',
+  // It may hold the database password.
+  'databaseUrl',
+]);
 
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string;

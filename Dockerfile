@@ -1,0 +1,37 @@
+# Stopline in a container: the console built and the dev dependencies left behind in a build
+# stage; the image runs as the unprivileged `node` user, keeps its data in a volume at
+# /var/lib/stopline, and checks its own health with a Node script (no curl in the image).
+# test/operations/container-start.test.ts runs the final stage's ENV, ENTRYPOINT, CMD and
+# HEALTHCHECK as processes, so keep them simple enough for it to read.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# The SQLite driver compiles when no prebuilt binary fits.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+ENV HOST=0.0.0.0
+ENV PORT=8080
+ENV STOPLINE_DATA_DIR=/var/lib/stopline
+WORKDIR /app
+# Owned by root and read-only to the service: only the data folder is writable.
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/bin ./bin
+COPY --from=build /app/src ./src
+COPY --from=build /app/policies ./policies
+COPY --from=build /app/dist ./dist
+RUN mkdir -p /var/lib/stopline && chown node:node /var/lib/stopline && chmod 0700 /var/lib/stopline
+USER node
+VOLUME /var/lib/stopline
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "bin/healthcheck.mjs"]
+ENTRYPOINT ["node", "bin/stopline"]
+CMD ["serve"]
