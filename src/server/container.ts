@@ -439,6 +439,7 @@ async function assemble(
           findSight: (ex, who, ref) => incidentsModule.findIncidentSight(ex, who, ref),
         }),
       findKeys: (tx, ids) => reportLinks.findKeys(tx, ids),
+      findCreditChoices: (tx, ids) => reportLinks.findCreditChoices(tx, ids),
       listHiddenIds: (actor) => reports.listHiddenReportIds(actor),
     },
   });

@@ -139,6 +139,7 @@ function publishAdvisory(): Promise<string> {
       cvss40: null,
       cveId: 'CVE-2026-40001',
       references: [{ url: 'https://example.org/releases/2.4.1', type: 'fix' }],
+      credits: [{ name: 'Dee Analyst', type: 'analyst' }],
     });
     await disclosure.moveStatus(systemActor, made.key, { to: 'accepted', reason: 'Reproduced' });
     await disclosure.setEmbargo(systemActor, made.key, {

@@ -3,6 +3,7 @@
 // CWE id, a version that does not parse) is refused by the server with 422 naming the field.
 import { z } from 'zod';
 import {
+  CREDIT_TYPES,
   CVSS_RATINGS,
   RANGE_TYPES,
   REFERENCE_TYPES,
@@ -38,6 +39,13 @@ export const Reference = z.object({
 });
 export type Reference = z.output<typeof Reference>;
 
+/** Someone credited on the advisory by the team (reporters are credited as they chose). */
+export const Credit = z.object({
+  name: name(200),
+  type: z.enum(CREDIT_TYPES).default('analyst'),
+});
+export type Credit = z.output<typeof Credit>;
+
 /** The fields a team writes on a vulnerability. */
 export const VulnerabilityFields = z.object({
   title: name(300),
@@ -55,6 +63,8 @@ export const VulnerabilityFields = z.object({
   /** CVE-2026-12345 once assigned. */
   cveId: text(40).nullable().default(null),
   references: z.array(Reference).max(100).default([]),
+  /** People the team credits (analysts, coordinators, who fixed it...). */
+  credits: z.array(Credit).max(50).default([]),
   /** Reports (RPT-… or ids) this vulnerability came from. */
   reports: z.array(name(100)).max(50).default([]),
   /** Incidents (INC-… or ids) that handle it. */
@@ -77,6 +87,7 @@ export const VulnerabilityChanges = z
     cvss40: text(300).nullable(),
     cveId: text(40).nullable(),
     references: z.array(Reference).max(100),
+    credits: z.array(Credit).max(50),
     reports: z.array(name(100)).max(50),
     incidents: z.array(name(100)).max(50),
   })
@@ -155,6 +166,7 @@ export const VulnerabilityResponse = z.object({
   cvss40: CvssScore.nullable(),
   cveId: z.string().nullable(),
   references: z.array(z.object({ url: z.string(), type: z.enum(REFERENCE_TYPES) })),
+  credits: z.array(z.object({ name: z.string(), type: z.enum(CREDIT_TYPES) })),
   reports: z.array(Link),
   incidents: z.array(Link),
   decisions: z.array(Decision),

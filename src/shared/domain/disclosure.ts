@@ -26,6 +26,21 @@ export type RangeType = (typeof RANGE_TYPES)[number];
 export const CVSS_RATINGS = ['none', 'low', 'medium', 'high', 'critical'] as const;
 export type CvssRating = (typeof CVSS_RATINGS)[number];
 
+/** Kinds of credit, as the CVE Record and OSV name them (with _ for their spaces). */
+export const CREDIT_TYPES = [
+  'finder',
+  'reporter',
+  'analyst',
+  'coordinator',
+  'remediation_developer',
+  'remediation_reviewer',
+  'remediation_verifier',
+  'tool',
+  'sponsor',
+  'other',
+] as const;
+export type CreditType = (typeof CREDIT_TYPES)[number];
+
 /** Reference tags, as CVE Record 5.x and OSV share them (lower case here). */
 export const REFERENCE_TYPES = [
   'advisory',

@@ -3,7 +3,7 @@
 // the hash chain, so what was published is what the record says it was. Later changes to the
 // vulnerability stay internal; the frozen advisory does not move.
 import { createHash } from 'node:crypto';
-import type { AffectedProduct, Reference } from '../../../shared/api/disclosure.ts';
+import type { AffectedProduct, Credit, Reference } from '../../../shared/api/disclosure.ts';
 import { canonicalJson } from '../../db/hash-chain.ts';
 import type { CvssScore } from './cvss-score.ts';
 
@@ -19,6 +19,8 @@ export interface AdvisoryDocument {
   cvss31: CvssScore | null;
   cvss40: CvssScore | null;
   references: Reference[];
+  /** The reporters as they chose to be credited (a name, or Anonymous), then the team's credits. */
+  credits: Credit[];
   /** Epoch milliseconds. */
   publishedAt: number;
 }
@@ -34,11 +36,13 @@ export const advisoryBytes = (document: AdvisoryDocument): string => canonicalJs
 
 export function freezeAdvisory(
   key: string,
-  content: Omit<AdvisoryDocument, 'id' | 'body' | 'publishedAt'> & {
+  content: Omit<AdvisoryDocument, 'id' | 'body' | 'publishedAt' | 'credits'> & {
     description: string;
     advisory: string;
+    credits?: Credit[];
   },
   publishedAt: number,
+  reporters: readonly Credit[],
 ): FrozenAdvisory {
   const document: AdvisoryDocument = {
     id: key,
@@ -50,6 +54,7 @@ export function freezeAdvisory(
     cvss31: content.cvss31,
     cvss40: content.cvss40,
     references: content.references,
+    credits: [...reporters, ...(content.credits ?? [])],
     publishedAt,
   };
   const sha256 = createHash('sha256').update(advisoryBytes(document), 'utf8').digest('hex');

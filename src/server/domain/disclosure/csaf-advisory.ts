@@ -144,6 +144,14 @@ export function csafAdvisory(
       distribution: { tlp: { label: 'WHITE', url: 'https://www.first.org/tlp/' } },
       notes,
       references: [{ category: 'self', summary: `Advisory ${doc.id}`, url: self }],
+      ...(doc.credits?.length
+        ? {
+            acknowledgments: doc.credits.map((c) => ({
+              names: [c.name],
+              summary: c.type.replace(/_/g, ' '),
+            })),
+          }
+        : {}),
       tracking: {
         id: doc.id,
         status: 'final',

@@ -65,6 +65,9 @@ export function osvRecord(
       { type: 'ADVISORY', url: advisoryUrl(publisher.baseUrl, doc.id) },
       ...doc.references.map((r) => ({ type: OSV_REFERENCE[r.type], url: r.url })),
     ],
+    ...(doc.credits?.length
+      ? { credits: doc.credits.map((c) => ({ name: c.name, type: c.type.toUpperCase() })) }
+      : {}),
     ...(doc.cwes.length ? { database_specific: { cwe_ids: doc.cwes } } : {}),
   };
 }

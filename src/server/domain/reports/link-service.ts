@@ -17,6 +17,7 @@ import {
 import {
   findReportById,
   findReportByKey,
+  findReportCreditChoices,
   findReportKeys,
   findVerifiedReportIds,
 } from './report-repository.ts';
@@ -127,6 +128,9 @@ export function createReportLinks(deps: ReportLinksPorts) {
 
     /** The keys (RPT-0042) of linked reports, by id. */
     findKeys: (tx: Executor, ids: readonly string[]) => findReportKeys(tx, ids),
+
+    /** How the reporters of these linked reports chose to be credited, in their order. */
+    findCreditChoices: (tx: Executor, ids: readonly string[]) => findReportCreditChoices(tx, ids),
 
     /** Of these linked reports, those whose reporter's identity is verified on the report. */
     findVerifiedIds: (tx: Executor, ids: readonly string[]) => findVerifiedReportIds(tx, ids),

@@ -137,6 +137,33 @@ export async function findReportKeys(
   return new Map([...links].map(([id, link]) => [id, link.key]));
 }
 
+/** How each reporter chose to be credited (on the form or by the API), in the order of `ids`. */
+export async function findReportCreditChoices(
+  tx: Executor,
+  ids: readonly string[],
+): Promise<ReportCreditChoice[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx
+    .selectFrom('reports')
+    .select(['id', 'credit_consent', 'credit_name'])
+    .where('id', 'in', ids)
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row
+      ? [{ reportId: id, consent: Boolean(row.credit_consent), name: row.credit_name }]
+      : [];
+  });
+}
+
+/** A reporter's choice of credit: whether to be credited, and by what name (none: anonymous). */
+export interface ReportCreditChoice {
+  reportId: string;
+  consent: boolean;
+  name: string | null;
+}
+
 /** Of these reports, those whose reporter's identity has been verified (policy step 6). */
 export async function findVerifiedReportIds(
   tx: Executor,

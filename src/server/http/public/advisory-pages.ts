@@ -9,6 +9,7 @@ import type {
   PublishedAdvisory,
 } from '../../domain/disclosure/index.ts';
 import type { VersionRange } from '../../../shared/api/disclosure.ts';
+import type { CreditType } from '../../../shared/domain/disclosure.ts';
 import { escapeHtml, markup, timeElement, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -49,6 +50,28 @@ function affectedList(doc: AdvisoryDocument): SafeHtml {
     </ul>`;
 }
 
+const CREDIT_WORDS: Record<CreditType, string> = {
+  finder: 'found it',
+  reporter: 'reported it',
+  analyst: 'analysis',
+  coordinator: 'coordination',
+  remediation_developer: 'developed the fix',
+  remediation_reviewer: 'reviewed the fix',
+  remediation_verifier: 'verified the fix',
+  tool: 'tool',
+  sponsor: 'sponsor',
+  other: 'thanks',
+};
+
+function creditList(doc: AdvisoryDocument): SafeHtml {
+  const credits = doc.credits ?? [];
+  if (credits.length === 0) return markup``;
+  return markup`<h2>Credits</h2>
+    <ul>
+      ${credits.map((c) => markup`<li>${c.name} (${CREDIT_WORDS[c.type]})</li>`)}
+    </ul>`;
+}
+
 function facts(doc: AdvisoryDocument): SafeHtml {
   const rating = severity(doc);
   return markup`<dl class="dates">
@@ -84,6 +107,7 @@ export function advisoryPage(
       <h2>Details</h2>
       ${renderMarkdown(doc.body)}
       ${affectedList(doc)}
+      ${creditList(doc)}
       ${
         doc.references.length
           ? markup`<h2>References</h2>

@@ -69,7 +69,15 @@ export function policyPage(policy: Policy, securityEmail?: string): string {
   );
 }
 
-export function thanksPage(names: string[]): string {
+/** The names credited on one published advisory. */
+export interface CreditedAdvisory {
+  href: string;
+  title: string;
+  names: string[];
+}
+
+export function thanksPage(names: string[], advisories: readonly CreditedAdvisory[] = []): string {
+  const credited = advisories.filter((a) => a.names.length > 0);
   return page(
     { title: 'Thanks' },
     markup`<h1>Thanks</h1>
@@ -80,6 +88,16 @@ export function thanksPage(names: string[]): string {
               ${names.map((n) => markup`<li>${n}</li>`)}
             </ul>`
           : markup`<p>No one is listed yet.</p>`
+      }
+      ${
+        credited.length
+          ? markup`<h2>Credited in our security advisories</h2>
+              <ul>
+                ${credited.map(
+                  (a) => markup`<li><a href="${a.href}">${a.title}</a>: ${a.names.join(', ')}</li>`,
+                )}
+              </ul>`
+          : ''
       }`,
   );
 }

@@ -15,6 +15,7 @@ import type { StatusModule } from '../../domain/status/index.ts';
 import { durationInWords } from '../../../shared/domain/duration-words.ts';
 import { accountLinkPages } from './account-link-pages.ts';
 import { advisorySite } from './advisory-site.ts';
+import { advisoryHref } from './advisory-pages.ts';
 import { pageAckRoutes } from './page-ack-routes.ts';
 import { policyPage, thanksPage } from './info-pages.ts';
 import { errorPage, PAGE_CSP } from './layout.ts';
@@ -183,7 +184,18 @@ export async function publicSite(app: FastifyInstance, opts: PublicSiteOptions) 
   );
 
   app.get('/thanks', { config: { public: true } }, async (_request, reply) =>
-    sendHtml(reply, 200, thanksPage(await reports.listAcknowledgments())),
+    sendHtml(
+      reply,
+      200,
+      thanksPage(
+        await reports.listAcknowledgments(),
+        (await opts.disclosure.listPublishedAdvisories()).map((a) => ({
+          href: advisoryHref(a.document.id),
+          title: a.document.title,
+          names: (a.document.credits ?? []).map((c) => c.name),
+        })),
+      ),
+    ),
   );
 
   app.get('/.well-known/security.txt', { config: { public: true } }, async (_request, reply) =>
