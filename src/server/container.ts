@@ -23,6 +23,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createPolicyModule, loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
 import { createIncidentsModule, createIncidentsReader } from './domain/incidents/index.ts';
 import { createStatusModule } from './domain/status/index.ts';
+import { systemActor } from './domain/actor.ts';
 import { createBreachModule, createBreachReader } from './domain/breach/index.ts';
 import { createLearningModule, createPostmortemRequirement } from './domain/learning/index.ts';
 import { createClocksModule, createClocksPlanner } from './domain/clocks/index.ts';
@@ -303,6 +304,7 @@ async function assemble(
       tellStatusSubscribers: notifications.tellStatusSubscribers,
       tellMaintenanceSubscribers: notifications.tellMaintenanceSubscribers,
       tellCustomer: notifications.tellCustomer,
+      briefStakeholders: notifications.tellStaff,
     },
     // 256 bits from the server key: unguessable, the same on every instance, never stored.
     subscriberTokens: {
@@ -315,9 +317,18 @@ async function assemble(
       clock.now(),
     policy: () => policy.policy,
     // Staff see a public incident's link to an internal one only where they may see that one.
-    incidents: { findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref) },
+    // Briefings read the open incidents, and name each to a stakeholder as they may see it.
+    incidents: {
+      findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),
+      listOpen: async () =>
+        (await incidentsModule.listIncidents(systemActor, { open: true, limit: 1000, offset: 0 }))
+          .items,
+      findHeadline: (tx, id, reader) => incidentsModule.findNoticeHeadline(tx, id, reader),
+    },
     // A published update is a notice to the customers of the internal incident it speaks for.
     clocks: { customerNoticePublished: clocks.customerNoticePublished },
+    // The stakeholder list holds active members of staff.
+    staff: { listActive: (tx) => accounts.users.listActive(tx) },
   });
   const breach = createBreachModule({
     db,

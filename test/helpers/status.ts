@@ -6,7 +6,7 @@ import type { SmtpReceiver } from './delivery.ts';
 import { outboxTo } from './mail.ts';
 import type { TestApp } from './test-app.ts';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** `call(method, url, headers, payload?)` on the app: asserts a 2xx and answers the JSON. */
 export function succeeding(t: () => TestApp) {

@@ -613,6 +613,24 @@ export interface StatusCustomersTable {
   updated_at: number;
 }
 
+/** A member of staff on the stakeholder list: briefed while incidents are active. */
+export interface StatusStakeholdersTable {
+  user_id: string;
+  /** What they are to the team: "Executive sponsor", "Account manager". */
+  label: string;
+  added_by: string | null;
+  added_at: number;
+}
+
+/** Where an incident's briefings stand: projected from its briefing stream. */
+export interface StatusBriefingsTable {
+  incident_id: string;
+  version: number;
+  /** How many were sent. */
+  sent: number;
+  last_at: number;
+}
+
 export interface StatusSubscribersTable {
   id: string;
   email: string;
@@ -1036,6 +1054,8 @@ export interface Database {
   status_drafts: StatusDraftsTable;
   status_subscribers: StatusSubscribersTable;
   status_customers: StatusCustomersTable;
+  status_stakeholders: StatusStakeholdersTable;
+  status_briefings: StatusBriefingsTable;
   alert_sources: AlertSourcesTable;
   alert_payloads: AlertPayloadsTable;
   alerts: AlertsTable;

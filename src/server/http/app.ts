@@ -35,6 +35,7 @@ import { statusRoutes } from './api/status-routes.ts';
 import { statusMaintenanceRoutes } from './api/status-maintenance-routes.ts';
 import { statusSubscriberRoutes } from './api/status-subscriber-routes.ts';
 import { statusCustomerRoutes } from './api/status-customer-routes.ts';
+import { statusStakeholderRoutes } from './api/status-stakeholder-routes.ts';
 import { statuspageRoutes } from './api/statuspage-routes.ts';
 import { learningRoutes } from './api/learning-routes.ts';
 import { learningTimelineRoutes } from './api/learning-timeline-routes.ts';
@@ -162,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(statusDraftRoutes, { status: services.status, baseUrl: config.baseUrl });
   await app.register(statusSubscriberRoutes, narrowed.statusSubscribers);
   await app.register(statusCustomerRoutes, narrowed.statusCustomers);
+  await app.register(statusStakeholderRoutes, narrowed.statusStakeholders);
   await app.register(statusMaintenanceRoutes, {
     ...narrowed.statusMaintenance,
     baseUrl: config.baseUrl,

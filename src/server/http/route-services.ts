@@ -70,6 +70,9 @@ export function routeServices(services: Services) {
         'exportSubscribers',
       ]),
     },
+    statusStakeholders: {
+      status: only(status, ['listStakeholders', 'putStakeholder', 'removeStakeholder']),
+    },
     statusCustomers: {
       status: only(status, [
         'listCustomers',

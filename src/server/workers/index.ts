@@ -75,7 +75,7 @@ export interface WorkersPorts {
   /** Breach contact lists past the policy's retention are deleted. */
   breach: Pick<BreachModule, 'sweepContacts'>;
   /** Scheduled maintenance moves at its window's edges (by the scheduler). */
-  status: Pick<StatusModule, 'runDueMaintenance'>;
+  status: Pick<StatusModule, 'runDueMaintenance' | 'runDueBriefings'>;
   /** Embargoes are released at their disclosure date (by the scheduler). */
   disclosure: Pick<DisclosureModule, 'releaseDueEmbargoes'>;
 }
@@ -118,6 +118,7 @@ export function createWorkers(ports: WorkersPorts) {
   const scheduler = new Scheduler({
     deadlines: ports.clocks,
     maintenance: ports.status,
+    briefings: ports.status,
     pages: ports.notifications,
     disclosure: ports.disclosure,
     clock,

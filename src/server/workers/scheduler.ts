@@ -14,6 +14,8 @@ export interface SchedulerOptions {
   deadlines: Pick<DeadlinesService, 'claimDue' | 'fireClaimed'>;
   /** The status page's scheduled maintenance: reminders and moves due at `now`. */
   maintenance?: { runDueMaintenance(now: number): Promise<number> };
+  /** Internal briefings of the stakeholder list due on active incidents (once across instances). */
+  briefings?: { runDueBriefings(now: number): Promise<number> };
   /** Pages nobody acknowledged climb here; tests of deadlines alone leave it out. */
   pages?: Pick<NotificationsModule, 'escalateDuePages'>;
   /** Disclosure: embargoes whose date has come are published (once across instances). */
@@ -44,8 +46,9 @@ export class Scheduler {
 
   /**
    * Fires everything due at `now`, in order of due time, then what scheduled maintenance has due,
-   * then climbs the pages due, then publishes the embargoes whose date has come; returns how
-   * many deadlines were fired, maintenances moved and vulnerabilities published.
+   * then climbs the pages due, then publishes the embargoes whose date has come, then sends the
+   * briefings due; returns how many deadlines were fired, maintenances moved, vulnerabilities
+   * published and briefings sent.
    */
   async tick(now: number): Promise<number> {
     const fired = await this.#fireDeadlines(now);
@@ -56,7 +59,8 @@ export class Scheduler {
       this.#opts.logger?.error({ err: error }, 'escalating pages failed');
     }
     const released = (await this.#opts.disclosure?.releaseDueEmbargoes(now)) ?? 0;
-    return fired + moved + released;
+    const briefed = (await this.#opts.briefings?.runDueBriefings(now)) ?? 0;
+    return fired + moved + released + briefed;
   }
 
   async #fireDeadlines(now: number): Promise<number> {

@@ -14,6 +14,7 @@ export const EventKindName = z.enum([
   'deadline_escalation',
   'report_received',
   'breach_escalation',
+  'briefing',
 ]);
 /** email: the account address; slack: an @mention on the Slack endpoints that carry user.notice. */
 export const UserChannelName = z.enum(['email', 'slack']);

@@ -221,6 +221,8 @@ export const PolicyResponse = z.object({
     }),
     /** Subscribers hear of a scheduled maintenance this long before its window opens. */
     maintenance: z.object({ noticeBefore: DurationJson }),
+    /** How often the stakeholder list is briefed while an incident of each severity is active. */
+    briefings: z.object({ every: z.record(z.string(), DurationJson) }),
   }),
   /** Who is told beyond the people a change names: staff roles, by account role id. */
   notices: z.object({

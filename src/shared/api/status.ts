@@ -344,3 +344,16 @@ export const MaintenanceListQuery = z.object({
   filter: z.enum(['all', 'upcoming', 'active']).default('all'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+// Internal briefings: the stakeholder list (members of staff) briefed while incidents are active.
+
+export const StakeholderRef = z.object({ userId: id });
+export const Stakeholder = z.object({
+  userId: z.string(),
+  /** What they are to the team: "Executive sponsor", "Account manager". */
+  label: z.string(),
+  addedBy: z.string().nullable(),
+  addedAt: Time,
+});
+export const StakeholderList = z.object({ items: z.array(Stakeholder) });
+export const PutStakeholder = z.object({ label: text(200) });

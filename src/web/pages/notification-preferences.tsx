@@ -25,6 +25,7 @@ const KINDS: Record<EventKind, string> = {
   deadline_escalation: 'A deadline is breached or escalated to me',
   report_received: 'A new security report arrives',
   breach_escalation: 'A personal-data breach needs the legal role',
+  briefing: 'A status briefing on an active incident (the stakeholder list)',
 };
 const CHANNELS: Record<Channel, string> = {
   email: 'E-mail',

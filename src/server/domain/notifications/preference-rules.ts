@@ -16,6 +16,7 @@ export const EVENT_KINDS = [
   'deadline_escalation',
   'report_received',
   'breach_escalation',
+  'briefing',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -50,6 +50,17 @@ export const Maintenance = z.strictObject({
   noticeBefore: Duration.prefault('1h'),
 });
 
+export const Briefings = z.strictObject({
+  /**
+   * How often the stakeholder list (executives, account managers; kept by admins) gets an
+   * internal status summary while an incident of this severity is active (Kai 5.1 "executive
+   * leadership briefed at appropriate intervals", 7 "regular updates to all stakeholders"). A
+   * severity left out is not briefed.
+   */
+  every: z.record(id, Duration).default({}),
+});
+export type Briefings = z.output<typeof Briefings>;
+
 export const Communications = z.strictObject({
   description: text().default(
     'One person reports the status externally, transparently and free of technical jargon.',
@@ -57,5 +68,7 @@ export const Communications = z.strictObject({
   publishing: Publishing.prefault({}),
   /** Scheduled maintenance: the notice to subscribers before the window (or per maintenance). */
   maintenance: Maintenance.prefault({}),
+  /** Internal briefings of the stakeholder list while an incident is active. */
+  briefings: Briefings.prefault({}),
 });
 export type Communications = z.output<typeof Communications>;

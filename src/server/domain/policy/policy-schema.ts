@@ -378,6 +378,9 @@ export const PolicyDocument = z
     policy.communications.publishing.fourEyes.severities.forEach((s, i) =>
       severityRef(s, ['communications', 'publishing', 'fourEyes', 'severities', i]),
     );
+    Object.keys(policy.communications.briefings.every).forEach((s) =>
+      severityRef(s, ['communications', 'briefings', 'every', s]),
+    );
     unique(
       policy.alerts.rules.map((r) => r.id),
       ['alerts', 'rules'],

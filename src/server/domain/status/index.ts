@@ -1,5 +1,6 @@
 // The status subject's public surface: the public status page and the communications published
 // on it (components, public incidents and their updates, and the drafts a second person approves).
+import { createBriefingService } from './briefing-service.ts';
 import { createCustomerService } from './customer-service.ts';
 import { createDraftService } from './draft-service.ts';
 import { createMaintenanceService } from './maintenance-service.ts';
@@ -16,6 +17,7 @@ export function createStatusModule(ports: StatusModulePorts) {
     ...createSubscriberService(ports),
     ...createMaintenanceService(ports),
     ...createCustomerService(ports, publishing),
+    ...createBriefingService(ports),
   };
 }
 
@@ -57,3 +59,5 @@ export type { NewComponent, NewPublicIncident, UpdateInput } from './status-rule
 export type { CustomersNotified } from './customer-service.ts';
 export type { StatusCustomerState } from './customer-state.ts';
 export type { CustomerContact, CustomerFields } from './customer-events.ts';
+export type { Stakeholder } from './briefing-service.ts';
+export type { BriefingCase } from './briefing-rules.ts';

@@ -8,6 +8,7 @@ import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
 import type { Policy } from '../policy/index.ts';
+import type { BriefingCase } from './briefing-rules.ts';
 import type { FourEyesFacts } from './draft-rules.ts';
 import { appendToPublicIncident } from './status-projection.ts';
 import * as repo from './status-repository.ts';
@@ -30,6 +31,14 @@ export interface StatusIncidentLinks {
     /** Declared as an exercise: nothing of it reaches the public page. */
     exercise: boolean;
   } | null>;
+  /** Incidents not closed, as a briefing reads them (the briefings decide which are active). */
+  listOpen(): Promise<BriefingCase[]>;
+  /** The incident as a notice names it to one reader: the title null when they may not see it. */
+  findHeadline(
+    tx: Executor,
+    incidentId: string,
+    reader: { id: string; roles: readonly string[] },
+  ): Promise<{ key: string; title: string | null } | null>;
 }
 
 /**
@@ -60,9 +69,11 @@ export interface StatusModulePorts {
   /** When the status page came into being here: what a page nothing was ever recorded on says. */
   pageCreatedAt(): Promise<number>;
   /** The policy in force: who may publish alone (communications.publishing). */
-  policy: () => Pick<Policy, 'communications'>;
+  policy: () => Pick<Policy, 'communications' | 'phases' | 'stopTheLine'>;
   incidents: StatusIncidentLinks;
   clocks: StatusClocks;
+  /** The active members of staff (accounts), for the stakeholder list. */
+  staff: { listActive(tx: Executor): Promise<{ id: string; roles: readonly string[] }[]> };
 }
 
 /** A public incident as staff read it: the internal link only for those who may see it. */

@@ -194,3 +194,21 @@ export async function listPublicIncidents(
     rows.map((r) => r.id),
   );
 }
+
+/** The public incidents that speak for an internal incident, newest first. */
+export async function listPublicIncidentsFor(
+  ex: Executor,
+  internalIncidentId: string,
+): Promise<PublicIncidentState[]> {
+  const rows = await ex
+    .selectFrom('status_incidents')
+    .select('id')
+    .where('internal_incident_id', '=', internalIncidentId)
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return loadIncidents(
+    ex,
+    rows.map((r) => r.id),
+  );
+}

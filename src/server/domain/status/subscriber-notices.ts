@@ -3,6 +3,7 @@
 // transaction: the confirmed subscribers the update concerns, each with their manage token.
 import { createHash } from 'node:crypto';
 import type { Executor } from '../../db/schema.ts';
+import type { StaffNotice } from '../notifications/index.ts';
 import * as repo from './status-repository.ts';
 import type { MaintenanceEvent } from './maintenance-events.ts';
 import type { MaintenanceState, MaintenanceUpdate } from './maintenance-state.ts';
@@ -76,6 +77,9 @@ export interface StatusNotices {
     notice: MaintenancePageNotice,
     recipients: readonly StatusRecipient[],
   ): Promise<void>;
+  /** An internal briefing to the stakeholders named, on each one's own channels (their
+   * preferences and quiet hours); an exercise's reaches its participants only. */
+  briefStakeholders(tx: Executor, notice: StaffNotice): Promise<void>;
   /** A published update to a customer's contacts; answers the exact subject and text sent, or
    * null when nothing may go out (the internal incident it speaks for is an exercise). */
   tellCustomer(

@@ -171,6 +171,11 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
         reminders: [...policy.communications.publishing.reminders],
       },
       maintenance: { noticeBefore: duration(policy.communications.maintenance.noticeBefore) },
+      briefings: {
+        every: Object.fromEntries(
+          Object.entries(policy.communications.briefings.every).map(([s, ms]) => [s, duration(ms)]),
+        ),
+      },
     },
     notices: {
       description: policy.notices.description,
