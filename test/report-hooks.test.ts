@@ -42,7 +42,7 @@ function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
     },
     notices: t.container.services.notifications,
     // No report here came by e-mail.
-    mail: { threadingFor: async () => null },
+    mail: { threadingFor: async () => null, keepReporterKey: async () => 'unusable' as const },
     ...hooks,
   });
 }

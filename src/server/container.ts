@@ -36,7 +36,7 @@ import { createWorkers, type Workers } from './workers/index.ts';
 import type { Services } from './services.ts';
 import { createLiveModule } from './domain/live/index.ts';
 import { createReportLinks, createReportsModule } from './domain/reports/index.ts';
-import { createMailModule, createMailThreads } from './domain/mail/index.ts';
+import { createMailModule, createMailThreads, createReporterKeys } from './domain/mail/index.ts';
 import { createAlertsModule } from './domain/alerts/index.ts';
 import { createMailAuthenticator, type DNSResolver } from './integrations/mail-authentication.ts';
 import { createOpenPgp } from './integrations/openpgp.ts';
@@ -224,6 +224,9 @@ async function assemble(
     domain: new URL(config.baseUrl).hostname,
     replyTokens: mailTokens,
   });
+  const mailPgp = createOpenPgp();
+  // A reporter's key from the form is kept by the mail subject (built before reports).
+  const reporterKeys = createReporterKeys({ pgp: mailPgp });
   const reports = createReportsModule({
     db,
     clock,
@@ -249,7 +252,10 @@ async function assemble(
       tellStaff: notifications.tellStaff,
     },
     // A report that came by e-mail is answered by e-mail, threaded by the mail subject.
-    mail: { threadingFor: mailThreads.threadingFor },
+    mail: {
+      threadingFor: mailThreads.threadingFor,
+      keepReporterKey: reporterKeys.keepReporterKey,
+    },
     dataDir: config.dataDir,
     settings: {
       baseUrl: config.baseUrl,
@@ -388,7 +394,7 @@ async function assemble(
     db,
     clock,
     dataDir: config.dataDir,
-    pgp: createOpenPgp(),
+    pgp: mailPgp,
     sealer: secretBox,
     authenticator: createMailAuthenticator({
       resolver:

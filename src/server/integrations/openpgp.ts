@@ -103,6 +103,15 @@ export function createOpenPgp(): MailPgp {
       }
     },
 
+    async armoredPublicKey(binary) {
+      try {
+        const key = await openpgp.readKey({ binaryKey: new Uint8Array(binary) });
+        return key.isPrivate() ? null : key.armor();
+      } catch {
+        return null;
+      }
+    },
+
     async binaryKey(armored) {
       const key = await openpgp.readKey({ armoredKey: armored });
       return Buffer.from(key.toPublic().write());

@@ -48,3 +48,4 @@ export type { MailPgp, MailPgpVerdict, PgpKeyFacts, SignatureVerdict } from './p
 export type { MailSealer } from './team-key-service.ts';
 export { wkdHash } from './key-rules.ts';
 export { createMailThreads, type MailThreads } from './thread-service.ts';
+export { createReporterKeys, type ReporterKeys } from './reporter-key-service.ts';

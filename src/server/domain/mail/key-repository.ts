@@ -56,3 +56,21 @@ export async function findSenderKey(
     .executeTakeFirst();
   return row ? { fingerprint: row.fingerprint, publicKey: row.public_key } : undefined;
 }
+
+/** Keeps a public key for an address (lower case) when none is kept; answers whether it was. */
+export async function keepSenderKeyIfNone(
+  tx: Executor,
+  key: { address: string; fingerprint: string; publicKey: string; at: number },
+): Promise<boolean> {
+  const result = await tx
+    .insertInto('mail_sender_keys')
+    .values({
+      address: key.address.toLowerCase(),
+      fingerprint: key.fingerprint,
+      public_key: key.publicKey,
+      created_at: key.at,
+    })
+    .onConflict((oc) => oc.column('address').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}

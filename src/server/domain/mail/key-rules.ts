@@ -40,3 +40,48 @@ export function keyNamesAddress(userIds: readonly string[], address: string): bo
     return inner.trim().toLowerCase() === wanted;
   });
 }
+
+/** An Autocrypt header (autocrypt.org, level 1): the address and the key it offers (base64). */
+export interface AutocryptHeader {
+  addr: string;
+  keydata: string;
+}
+
+/**
+ * Reads an `Autocrypt:` header value (`addr=…; [prefer-encrypt=mutual;] keydata=…`); null when
+ * it is malformed or names a critical attribute it does not know (as the specification says).
+ */
+export function parseAutocrypt(value: string): AutocryptHeader | null {
+  const attributes = new Map<string, string>();
+  for (const part of value.split(';')) {
+    const at = part.indexOf('=');
+    if (at < 1) continue;
+    const name = part.slice(0, at).trim().toLowerCase();
+    if (attributes.has(name)) return null;
+    attributes.set(name, part.slice(at + 1).trim());
+  }
+  const addr = attributes.get('addr');
+  const keydata = attributes.get('keydata')?.replace(/\s+/g, '');
+  if (!addr || !keydata || !/^[A-Za-z0-9+/]+={0,2}$/.test(keydata)) return null;
+  const known = new Set(['addr', 'keydata', 'prefer-encrypt']);
+  if ([...attributes.keys()].some((k) => !k.startsWith('_') && !known.has(k))) return null;
+  return { addr: addr.trim(), keydata };
+}
+
+/**
+ * What a key a message offers (Autocrypt) does to the one kept for its sender's address: never
+ * anything from a sender shown forged; kept when none is; the same key changes nothing; another
+ * key replaces the kept one only when the sender is proven by their domain (DMARC passes), so a
+ * forged message can neither pin nor swap anyone's key.
+ */
+export function offeredKeyDecision(input: {
+  keptFingerprint: string | null;
+  offeredFingerprint: string;
+  senderProven: boolean;
+  senderForged: boolean;
+}): 'keep' | 'replace' | 'none' {
+  if (input.senderForged) return 'none';
+  if (input.keptFingerprint === null) return 'keep';
+  if (input.keptFingerprint === input.offeredFingerprint) return 'none';
+  return input.senderProven ? 'replace' : 'none';
+}

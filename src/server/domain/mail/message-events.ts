@@ -56,6 +56,16 @@ export interface MailEventData {
   'mail.ignored': { reportId: string; reason: string };
   /** The same Message-ID arrived before: the earlier message's id and what it became. */
   'mail.duplicate': { duplicateOf: string; reportId: string | null };
+  /**
+   * The sender's Autocrypt header offered a key for their address: kept (none was) or replacing
+   * the kept one (the sender proven by DMARC); the key itself goes on the keys' row only.
+   */
+  'mail.sender_key': {
+    source: 'autocrypt';
+    fingerprint: string;
+    decision: 'keep' | 'replace';
+    replacedFingerprint: string | null;
+  };
   /** It could not be read; the raw bytes stay stored. */
   'mail.unreadable': { problem: string };
   /**
@@ -79,6 +89,7 @@ export interface MailPersonalData {
   'mail.openpgp': {
     senderKey: { address: string; fingerprint: string; publicKey: string } | null;
   };
+  'mail.sender_key': { address: string; publicKey: string };
   /** The SHA-256 of the new report's reply token (the token itself is never stored). */
   'mail.filed': { replyTokenHash: string };
 }

@@ -90,6 +90,30 @@ async function projectEvent(
           .execute();
       return;
     }
+    case 'mail.sender_key': {
+      const key = {
+        address: event.personal.address,
+        fingerprint: event.data.fingerprint,
+        public_key: event.personal.publicKey,
+        created_at: event.at,
+      };
+      await row().set(common).execute();
+      // Kept when none was; a replacement (the sender proven by DMARC) takes the kept one's place.
+      await tx
+        .insertInto('mail_sender_keys')
+        .values(key)
+        .onConflict((oc) =>
+          event.data.decision === 'replace'
+            ? oc.column('address').doUpdateSet({
+                fingerprint: key.fingerprint,
+                public_key: key.public_key,
+                created_at: key.created_at,
+              })
+            : oc.column('address').doNothing(),
+        )
+        .execute();
+      return;
+    }
     case 'mail.filed':
       await row()
         .set({ ...common, report_id: event.data.reportId })

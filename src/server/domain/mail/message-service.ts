@@ -21,6 +21,7 @@ import type { PlaintextRefusalNotice } from '../notifications/index.ts';
 import type { MailAuthentication, MailEvent, MailVia } from './message-events.ts';
 import { appendToMessage } from './message-projection.ts';
 import { findSenderKey } from './key-repository.ts';
+import { keyNamesAddress, offeredKeyDecision, parseAutocrypt } from './key-rules.ts';
 import {
   findFirstWithMessageId,
   findReportOfReplyToken,
@@ -311,6 +312,7 @@ export function createMailService(deps: MailDeps) {
       }
     }
     const opened = await open(progress, parsed, raw, from?.address ?? null);
+    await keepAutocryptKey(progress, parsed, from?.address ?? null);
     if (deps.encryption === 'refuse-plaintext' && !rules.cameEncrypted(opened.verdict)) {
       await refuse(progress, parsed.subject ?? null, from?.address ?? null);
       return;
@@ -399,6 +401,54 @@ export function createMailService(deps: MailDeps) {
       );
     }
     return opened;
+  }
+
+  /**
+   * The key a message's Autocrypt header offers for its sender (its addr the From address, a
+   * public key naming it): kept when none is, replacing the kept one only when DMARC proves the
+   * sender; recorded (mail.sender_key). A bad header is passed over: the message goes on.
+   */
+  async function keepAutocryptKey(
+    progress: Progress,
+    parsed: ParsedMail,
+    fromAddress: string | null,
+  ): Promise<void> {
+    const value = header(parsed, 'autocrypt');
+    const offered = value ? parseAutocrypt(value) : null;
+    if (!offered || !fromAddress || offered.addr.toLowerCase() !== fromAddress.toLowerCase())
+      return;
+    const armored = await deps.pgp.armoredPublicKey(Buffer.from(offered.keydata, 'base64'));
+    const facts = armored ? await deps.pgp.keyFacts(armored) : null;
+    if (!armored || !facts || !keyNamesAddress(facts.userIds, fromAddress)) return;
+    const kept = await findSenderKey(db, fromAddress);
+    const current = progress.state;
+    const decision = offeredKeyDecision({
+      keptFingerprint: kept?.fingerprint ?? null,
+      offeredFingerprint: facts.fingerprint,
+      senderProven: current.authentication?.dmarc === 'pass',
+      senderForged: !current.authentication || !rules.mayReceipt(current.authentication, null),
+    });
+    if (decision === 'none') return;
+    progress.state = await inTransaction(db, (tx) =>
+      appendToMessage(
+        tx,
+        current.id,
+        current,
+        [
+          {
+            type: 'mail.sender_key',
+            data: {
+              source: 'autocrypt',
+              fingerprint: facts.fingerprint,
+              decision,
+              replacedFingerprint: decision === 'replace' ? (kept?.fingerprint ?? null) : null,
+            },
+            personal: { address: fromAddress.toLowerCase(), publicKey: armored },
+          },
+        ],
+        clock.now(),
+      ),
+    );
   }
 
   /**

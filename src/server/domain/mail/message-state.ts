@@ -63,6 +63,8 @@ export function applyMailEvent(
       };
     case 'mail.openpgp':
       return { ...next, pgp: event.data };
+    case 'mail.sender_key':
+      return next;
     case 'mail.filed':
       return { ...next, status: 'report', reportId: event.data.reportId };
     case 'mail.joined':

@@ -28,6 +28,8 @@ export interface MailPgp {
   /** A public key that can encrypt: its fingerprint and user IDs; null when it is none. */
   keyFacts(armoredPublicKey: string): Promise<PgpKeyFacts | null>;
   binaryKey(armoredPublicKey: string): Promise<Buffer>;
+  /** The armored public key of a binary one (Autocrypt's keydata); null when it is not one. */
+  armoredPublicKey(binaryKey: Buffer): Promise<string | null>;
   /** Decrypts an armored or binary message; throws when none of the keys opens it. */
   decrypt(
     data: Buffer | string,

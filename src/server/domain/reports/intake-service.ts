@@ -182,6 +182,14 @@ export function createIntake(deps: ReportsDeps) {
           removalTaskId,
         });
         await appendToReport(tx, reportId, null, events, null, receivedAt);
+        // The key the reporter gave is kept for their address: what we mail them is encrypted.
+        if (fields.contact.email && fields.contact.pgpKey)
+          await deps.mail.keepReporterKey(
+            tx,
+            fields.contact.email,
+            fields.contact.pgpKey,
+            receivedAt,
+          );
         await deps.clocks?.reportReceived(tx, reportId, receivedAt, dueAt);
         await tellTriage(
           tx,

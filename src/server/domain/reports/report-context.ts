@@ -73,6 +73,16 @@ export interface ReportMail {
     inReplyTo?: string;
     references?: string[];
   } | null>;
+  /**
+   * Keeps the OpenPGP key a reporter gave with the form for their address (when usable, naming
+   * it, and none is kept), so mail to them is encrypted; in the transaction that files the report.
+   */
+  keepReporterKey(
+    tx: Executor,
+    address: string,
+    armoredKey: string,
+    at: number,
+  ): Promise<'kept' | 'unusable' | 'already'>;
 }
 
 /** What the reports subject needs of the notifications subject. */
