@@ -106,3 +106,15 @@ export async function staffReport(t: TestApp, key: string) {
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as Record<string, unknown> & { summary: string; description: string };
 }
+
+/** A responder writes to the reporter on the report (POST …/messages, to_reporter). */
+export async function staffReply(t: TestApp, key: string, body: string): Promise<void> {
+  const staff = await loginAs(t, 'responder');
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/reports/${key}/messages`,
+    headers: staff.headers,
+    payload: { kind: 'to_reporter', body },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+}

@@ -7,9 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as openpgp from 'openpgp';
 import type { ParsedMail } from 'mailparser';
-import { loginAs } from '../helpers/auth.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
-import { buildMessage, outboxTo, sendRaw, TestDns } from '../helpers/mail.ts';
+import { buildMessage, outboxTo, sendRaw, staffReply, TestDns } from '../helpers/mail.ts';
 import { innerEntity, pgpMimeMessage } from '../helpers/pgp.ts';
 import { formEncoded } from '../helpers/reports.ts';
 import { countRows, createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -139,14 +138,7 @@ describe('encryption always', () => {
     );
     expect((await send(t, 'carol@reporter.test', message.raw)).status).toBe('report');
     await deliveredTo(t, 'carol@reporter.test'); // the receipt
-    const staff = await loginAs(t, 'responder');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/reports/RPT-0001/messages',
-      headers: staff.headers,
-      payload: { kind: 'to_reporter', body: 'Confirmed; the fix ships Friday.' },
-    });
-    expect(res.statusCode, res.body).toBe(201);
+    await staffReply(t, 'RPT-0001', 'Confirmed; the fix ships Friday.');
     const [notice, ...rest] = await deliveredTo(t, 'carol@reporter.test');
     expect(rest).toEqual([]);
     expect(notice!.text).not.toContain('the fix ships Friday');

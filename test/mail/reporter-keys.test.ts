@@ -5,9 +5,8 @@
 // each mail is decrypted with the reporter's private key and not with another.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
-import { loginAs } from '../helpers/auth.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
-import { buildMessage, outboxTo, sendRaw, TestDns } from '../helpers/mail.ts';
+import { buildMessage, outboxTo, sendRaw, staffReply, TestDns } from '../helpers/mail.ts';
 import { decryptWith, generateTestKey, type TestKey } from '../helpers/pgp.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -63,16 +62,7 @@ async function keptFingerprint(address: string) {
   return row?.fingerprint ?? null;
 }
 
-async function writeToReporter(key: string, body: string) {
-  const staff = await loginAs(t, 'responder');
-  const res = await t.app.inject({
-    method: 'POST',
-    url: `/api/v1/reports/${key}/messages`,
-    headers: staff.headers,
-    payload: { kind: 'to_reporter', body },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-}
+const writeToReporter = (key: string, body: string) => staffReply(t, key, body);
 
 const autocrypt = (address: string, key: TestKey) =>
   `addr=${address}; prefer-encrypt=mutual; keydata=${Buffer.from(key.publicKey.write()).toString('base64')}`;

@@ -8,7 +8,13 @@ import type { ParsedMail } from 'mailparser';
 import * as openpgp from 'openpgp';
 import { loginAs } from '../helpers/auth.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
-import { buildMessage, outboxTo, sendRaw, TestDns } from '../helpers/mail.ts';
+import {
+  buildMessage,
+  outboxTo,
+  sendRaw,
+  TestDns,
+  staffReply as staffReplyOn,
+} from '../helpers/mail.ts';
 import {
   decryptWith,
   generateTestKey,
@@ -62,16 +68,7 @@ async function delivered(before: number): Promise<ParsedMail[]> {
   return receiver.received.slice(before);
 }
 
-async function staffReply(key: string, body: string) {
-  const staff = await loginAs(t, 'responder');
-  const res = await t.app.inject({
-    method: 'POST',
-    url: `/api/v1/reports/${key}/messages`,
-    headers: staff.headers,
-    payload: { kind: 'to_reporter', body },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-}
+const staffReply = (key: string, body: string) => staffReplyOn(t, key, body);
 
 async function conversation(key: string) {
   const staff = await loginAs(t, 'responder');
