@@ -380,6 +380,18 @@ async function assemble(
       // The timeline reads the record as the caller may (the incident's own read).
       listRecord: async (actor, id, types) =>
         (await incidentsModule.timeline(actor, id, { limit: 10_000, types: [...types] })).items,
+      findReportIncident: async (actor, id) =>
+        (await incidentsModule.getIncident(actor, id)).incident,
+      // Publishing the external report is the policy's final-report step (meets its clock).
+      recordFinalReportStep: async (actor, id, note) => {
+        await incidentsModule.recordMilestone(
+          actor,
+          id,
+          undefined,
+          'final_report_step_recorded',
+          note,
+        );
+      },
     },
     requirement: postmortemRequirement,
     // Sending the draft to review (or skipping it) meets its clock.
@@ -388,6 +400,8 @@ async function assemble(
     staff: {
       isActive: async (tx, userId) =>
         (await accounts.users.listActive(tx)).some((u) => u.id === userId),
+      listNames: async () =>
+        new Map((await accounts.users.listActive()).map((u) => [u.id, u.displayName])),
     },
   });
   const mail = createMailModule({

@@ -97,6 +97,18 @@ describe("the incident page's post-mortem", () => {
       .poll(async () => (await timeline.locator('li p.untrusted').allInnerTexts()).join(' | '))
       .toBe('The customer phoned support | Internal update: Invoice links now expire');
 
+    // The final reports download from the section, as the signed-in user.
+    const download = section
+      .getByTestId('final-reports')
+      .getByRole('link', { name: 'Internal report (Markdown)' });
+    const href = (await download.getAttribute('href'))!;
+    expect(href).toBe(`/api/v1/incidents/${key}/final-reports/internal.md`);
+    const markdown = await context.request.get(href);
+    expect(markdown.status()).toBe(200);
+    expect(await markdown.text()).toContain(`# Final report: ${key} Invoices`);
+    await section.getByRole('button', { name: 'Publish the external report' }).click();
+    await section.getByTestId('final-report-published').waitFor();
+
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'postmortem-timeline');
     await page.setViewportSize(PHONE);

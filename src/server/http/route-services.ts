@@ -84,6 +84,7 @@ export function routeServices(services: Services) {
       ]),
     },
     alertIntake: { alerts: only(alerts, ['receive']) },
+    finalReports: { learning: only(learning, ['writeFinalReport', 'publishExternalReport']) },
     learningTimeline: {
       learning: only(learning, [
         'getTimeline',

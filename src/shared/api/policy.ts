@@ -209,6 +209,8 @@ export const PolicyResponse = z.object({
       /** The draft of a required post-mortem is due this many business days after resolution. */
       draftDueInBusinessDays: z.number().int().optional(),
     }),
+    /** The external final report holds these sections (left out: impact, root cause, changes). */
+    finalReports: z.object({ externalSections: z.array(z.string()).optional() }),
   }),
   /** The public status page: what needs a second person, and the reminders to the writer. */
   communications: z.object({

@@ -16,13 +16,17 @@ import type { FollowUpStatus } from '../../../shared/domain/learning.ts';
 import type { FollowUp, PostmortemState } from './learning-state.ts';
 import type { PostmortemCase, PostmortemRequirement } from './requirement-service.ts';
 import * as timeline from './timeline-rules.ts';
+import { createReportService, type ReportIncidents } from './report-service.ts';
 import type { TimelineEntryFields } from './learning-events.ts';
 
 /** A follow-up in the cross-incident view, with the incident it belongs to. */
 export type FollowUpInList = FollowUp & { incidentId: string; incidentKey: string };
 
 /** What learning needs of the incidents subject: an incident as a person sees it. */
-export interface LearningIncidents {
+export interface LearningIncidents extends Pick<
+  ReportIncidents,
+  'findReportIncident' | 'recordFinalReportStep'
+> {
   /** By id or key; null when there is no such incident. */
   findSight(
     tx: Executor,
@@ -54,6 +58,8 @@ export interface LearningClocks {
 /** What learning needs of the accounts subject: whether someone can own a follow-up. */
 export interface LearningStaff {
   isActive(tx: Executor, userId: string): Promise<boolean>;
+  /** Active staff's names by id (the internal report names owners). */
+  listNames(): Promise<Map<string, string>>;
 }
 
 export interface LearningModulePorts {
@@ -199,6 +205,9 @@ export function createLearningService(ports: LearningModulePorts) {
   }
 
   return {
+    // The final reports, from the same ports.
+    ...createReportService(ports),
+
     /** The incident's post-mortem; NOT_FOUND when the incident has none or is not the caller's to see. */
     async getPostmortem(actor: Actor, ref: string): Promise<PostmortemView> {
       return viewOf(await loadPostmortem(db, actor, ref));

@@ -51,6 +51,7 @@ export {
   type StageCondition,
 } from './breach-schema.ts';
 export {
+  DEFAULT_EXTERNAL_SECTIONS,
   DEFAULT_POSTMORTEM_SECTIONS,
   type Learning,
   type PostmortemSection,

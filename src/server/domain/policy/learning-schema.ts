@@ -119,10 +119,35 @@ export const Postmortem = z
     });
   });
 
-export const Learning = z.strictObject({
-  description: text().default(
-    'Every incident ends in learning: a post-mortem, and changes to the process from its lessons.',
-  ),
-  postmortem: Postmortem.prefault({}),
+/** The sections an external report holds when the policy names none (those the template has). */
+export const DEFAULT_EXTERNAL_SECTIONS = ['impact', 'root_cause', 'planned_changes'];
+
+/**
+ * The final reports by audience: the internal one holds every section of the post-mortem; the
+ * external one (customers, the public) only the sections listed here, in this order.
+ */
+export const FinalReports = z.strictObject({
+  externalSections: z.array(id).max(50).optional(),
 });
+
+export const Learning = z
+  .strictObject({
+    description: text().default(
+      'Every incident ends in learning: a post-mortem, and changes to the process from its lessons.',
+    ),
+    postmortem: Postmortem.prefault({}),
+    finalReports: FinalReports.prefault({}),
+  })
+  .superRefine((learning, ctx) => {
+    const sections = new Set(learning.postmortem.sections.map((s) => s.id));
+    learning.finalReports.externalSections?.forEach((sectionId, i) => {
+      if (!sections.has(sectionId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['finalReports', 'externalSections', i],
+          message: `"${sectionId}" is not a section of the post-mortem's template`,
+        });
+      }
+    });
+  });
 export type Learning = z.output<typeof Learning>;

@@ -160,6 +160,11 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
           severities: [...policy.learning.postmortem.requiredWhen.severities],
         },
       },
+      finalReports: {
+        ...(policy.learning.finalReports.externalSections
+          ? { externalSections: [...policy.learning.finalReports.externalSections] }
+          : {}),
+      },
     },
     communications: {
       description: policy.communications.description,

@@ -1,7 +1,10 @@
 // The incident's post-mortem on its page: where it stands, the durations measured from the record
 // (to acknowledge, contain, resolve), and its timeline drawn from the record, where those who
 // write it mark what mattered and add what the record does not hold (docs/learning.md).
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { request } from '../../api.ts';
+import { keys } from '../../queries.ts';
 import { Empty, ErrorMessage, Time } from '../../components/common.tsx';
 import { formatDuration, formatTime, localToRfc3339 } from '../../format.ts';
 import { useCan } from '../../session.tsx';
@@ -30,6 +33,7 @@ export function PostmortemSection({ detail }: SectionProps) {
   return (
     <section aria-labelledby="postmortem-heading" className="panel" data-testid="postmortem">
       <h2 id="postmortem-heading">Post-mortem</h2>
+      <FinalReports incidentKey={key} milestones={detail.incident.milestones} />
       {postmortem.isPending ? (
         <p className="loading">Loading the post-mortem…</p>
       ) : postmortem.error ? (
@@ -240,6 +244,63 @@ function PostmortemTimelineList({
           </label>
           <Submit change={change}>Add entry</Submit>
         </FormDetails>
+      ) : null}
+    </>
+  );
+}
+
+const REPORT_FILES = [
+  ['internal.md', 'Internal report (Markdown)'],
+  ['internal.pdf', 'Internal report (PDF)'],
+  ['external.md', 'External report (Markdown)'],
+  ['external.pdf', 'External report (PDF)'],
+] as const;
+
+/** The final reports' downloads, and publishing the external one (its clock is then met). */
+function FinalReports({
+  incidentKey,
+  milestones,
+}: {
+  incidentKey: string;
+  milestones: readonly string[];
+}) {
+  const can = useCan();
+  const queryClient = useQueryClient();
+  const publish = useMutation({
+    mutationFn: () =>
+      request(`/incidents/${encodeURIComponent(incidentKey)}/final-reports/external/publish`, {
+        method: 'POST',
+        body: {},
+      }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: keys.incident(incidentKey) }),
+  });
+  const published = milestones.includes('final_report_step_recorded');
+  const base = `/api/v1/incidents/${encodeURIComponent(incidentKey)}/final-reports`;
+  return (
+    <>
+      <h3>Final reports</h3>
+      <p className="help">
+        Written from the incident, its post-mortem and its record. The external one holds only what
+        was published and the sections the policy lists for customers and the public.
+      </p>
+      <ul className="downloads" data-testid="final-reports">
+        {REPORT_FILES.map(([file, label]) => (
+          <li key={file}>
+            <a href={`${base}/${file}`} download>
+              {label}
+            </a>
+          </li>
+        ))}
+      </ul>
+      {published ? (
+        <p data-testid="final-report-published">The final report step is recorded.</p>
+      ) : can('learning.approve') ? (
+        <>
+          {publish.error ? <ErrorMessage error={publish.error} /> : null}
+          <button type="button" disabled={publish.isPending} onClick={() => publish.mutate()}>
+            Publish the external report
+          </button>
+        </>
       ) : null}
     </>
   );
