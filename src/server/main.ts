@@ -15,13 +15,13 @@ import { mailKeyCommand } from './cli/mail-key-command.ts';
 import { tokenCommand } from './cli/token-command.ts';
 import { backupCommand } from './cli/backup-command.ts';
 import { restoreCommand } from './cli/restore-command.ts';
+import { anchorCommand } from './cli/anchor-command.ts';
 
 const USAGE = `Usage: stopline <command>
 
 Commands:
   serve     start the server (also: npm start)
   migrate   apply pending database migrations
-  verify    check the hash chains of the event log; exits 1 naming the first broken event
   gate      for CI/deploys: exit 0 while the line runs, 1 naming the incidents that stop it
             (--allow-ref TEXT lets the fix through; --url URL --token TOKEN asks a remote server)
   policy check FILE
@@ -37,8 +37,12 @@ Commands:
   token create --user EMAIL --permission P [--permission P2] [--name N] [--expires TIME]
             an API token for that account (for provisioning scripts): the token alone on
             stdout, shown once; audited
-  verify    check the hash chains of the event log and the audit trail; exits 1 naming the
-            first broken record
+  verify [--anchor FILE]
+            check the hash chains of the event log and the audit trail; exits 1 naming the
+            first broken record; with an anchor, also that every chain it names is still there
+            and only extended (a stream deleted whole, an audit trail cut short)
+  anchor [FILE]
+            every chain head now, signed with the server key, to FILE or stdout
   backup FILE
             SQLite: write one archive with a consistent copy of the database (the server may
             keep running), the key file, stored files and the chain heads; PostgreSQL: says how
@@ -81,13 +85,15 @@ export async function main(
       case 'user':
         return await userCommand(config, rest, out);
       case 'verify':
-        return await verifyCommand(config, out);
+        return await verifyCommand(config, out, rest);
       case 'gate':
         return await gateCommand(config, rest, out, env);
       case 'policy':
         return await policyCommand(rest, config, out);
       case 'deadlines':
         return await deadlinesCommand(config, rest, out);
+      case 'anchor':
+        return await anchorCommand(config, rest, out);
       case 'backup':
         return await backupCommand(config, rest, out);
       case 'restore':

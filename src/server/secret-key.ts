@@ -23,3 +23,15 @@ export function loadSecretKey(config: Pick<Config, 'secretKey' | 'dataDir'>): st
   }
   return readFileSync(path);
 }
+
+/**
+ * The server key without creating one: STOPLINE_SECRET_KEY, or the key file when it exists; null
+ * when there is neither (a command that only checks must not make a new key).
+ */
+export function findSecretKey(
+  config: Pick<Config, 'secretKey' | 'dataDir'>,
+): string | Buffer | null {
+  if (config.secretKey) return config.secretKey;
+  const path = join(config.dataDir, SECRET_KEY_FILE);
+  return existsSync(path) ? readFileSync(path) : null;
+}
