@@ -223,6 +223,19 @@ export function receiptThreading(
 }
 
 /**
+ * What staff should know of a sender shown forged (DMARC fails, or SPF fails with no passing
+ * DKIM signature), as a note on the report or reply: the From address may not be the sender's,
+ * and no receipt went to it.
+ */
+export function authenticationNotes(auth: MailAuthentication | null): string[] {
+  if (!auth || mayReceipt(auth, null)) return [];
+  const dkim = auth.dkim.map((d) => `${d.domain} ${d.result}`).join(', ') || 'none';
+  return [
+    `SENDER NOT PROVEN, the From address may be forged (DMARC ${auth.dmarc}, SPF ${auth.spf}, DKIM ${dkim}); no automatic answer went to it`,
+  ];
+}
+
+/**
  * What staff should know of a message's OpenPGP, as notes on the report: that it could not be
  * decrypted (the ciphertext stays in the stored message), how it was encrypted, and what its
  * signature showed.

@@ -348,7 +348,11 @@ export function createMailService(deps: MailDeps) {
         fromName: from?.name || null,
         fromAddress: from?.address ?? null,
       },
-      [...rules.openPgpNotes(opened.verdict), ...leftOut],
+      [
+        ...rules.authenticationNotes(after.authentication),
+        ...rules.openPgpNotes(opened.verdict),
+        ...leftOut,
+      ],
     );
     const receiptTo =
       after.authentication && rules.mayReceipt(after.authentication, after.automatic)
@@ -534,7 +538,11 @@ export function createMailService(deps: MailDeps) {
     });
     await deps.reports.addMailedReply({
       reportId,
-      body: rules.replyBody(opened.text, [...rules.openPgpNotes(opened.verdict), ...leftOut]),
+      body: rules.replyBody(opened.text, [
+        ...rules.authenticationNotes(after.authentication),
+        ...rules.openPgpNotes(opened.verdict),
+        ...leftOut,
+      ]),
       files: kept.map(({ name, claimedType, bytes }) => ({ name, claimedType, bytes })),
       receivedAt: after.receivedAt,
       alongside: async (tx, key) => {
