@@ -459,6 +459,7 @@ async function assemble(
       baseUrl: config.baseUrl,
       cveOrgId: config.cveOrgId ?? null,
     },
+    maxEmbargo: () => policy.policy.disclosure.maxEmbargo,
     // A vulnerability follows the visibility of the incidents and reports it is linked to.
     incidents: {
       findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),
@@ -471,6 +472,7 @@ async function assemble(
         }),
       findKeys: (tx, ids) => reportLinks.findKeys(tx, ids),
       findCreditChoices: (tx, ids) => reportLinks.findCreditChoices(tx, ids),
+      findFirstReceivedAt: (tx, ids) => reportLinks.findFirstReceivedAt(tx, ids),
       listHiddenIds: (actor) => reports.listHiddenReportIds(actor),
     },
   });

@@ -8,6 +8,8 @@ import { FakeClock } from '../../src/server/clock.ts';
 import { loginAs } from '../helpers/auth.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { testDialect } from '../helpers/test-db.ts';
+import { writeEditedPolicy } from '../helpers/policies.ts';
+import { submitReport } from '../helpers/reports.ts';
 
 type Who = { userId: string; headers: Record<string, string> };
 let t: TestApp;
@@ -171,5 +173,50 @@ describe('the disclosure date', () => {
     const events = await publishedEvents(key);
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.data_json)).toMatchObject({ how: 'broken' });
+  });
+});
+
+describe("the policy's longest embargo", () => {
+  it("is the policy's disclosure.maxEmbargo, counted from the report the vulnerability came from", async () => {
+    const reportClock = new FakeClock('2026-12-04T09:00:00Z');
+    const own = await createTestApp({
+      clock: reportClock,
+      env: { STOPLINE_POLICY: writeEditedPolicy('  maxEmbargo: 90d\n', '  maxEmbargo: 30d\n') },
+    });
+    try {
+      const ask = (who: Who, path: string, payload: object) =>
+        own.app.inject({ method: 'POST', url: path, headers: who.headers, payload });
+      const reported = await submitReport(own, 'Reported ten days before the record');
+      reportClock.advance(10 * DAY);
+      const [ownLead, ownResponder] = [
+        await loginAs(own, 'security_lead'),
+        await loginAs(own, 'responder'),
+      ];
+      const made = await ask(ownResponder, url, {
+        title: 'From a report',
+        reports: [reported.key],
+      });
+      const key = made.json().key as string;
+      await ask(ownResponder, `${url}/${key}/status`, { to: 'accepted', reason: 'Reproduced' });
+      // 30 days from the report is 20 days from now.
+      const late = await ask(ownLead, `${url}/${key}/embargo`, {
+        disclosureAt: new Date(reportClock.now() + 21 * DAY).toISOString(),
+        reason: 'Agreed',
+      });
+      expect(late.statusCode).toBe(422);
+      expect(late.json().errors).toEqual([
+        {
+          field: 'disclosureAt',
+          message: 'must be no later than 2027-01-03T09:00:00.000Z (30 days from the report)',
+        },
+      ]);
+      const inTime = await ask(ownLead, `${url}/${key}/embargo`, {
+        disclosureAt: new Date(reportClock.now() + 20 * DAY).toISOString(),
+        reason: 'Agreed',
+      });
+      expect(inTime.statusCode, inTime.body).toBe(200);
+    } finally {
+      await own.close();
+    }
   });
 });

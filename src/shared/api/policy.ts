@@ -236,6 +236,8 @@ export const PolicyResponse = z.object({
     /** An unacknowledged page climbs to these roles, one level every `after`. */
     escalation: z.object({ after: DurationJson, levels: z.array(z.string()) }),
   }),
+  /** Coordinated disclosure: the longest embargo, counted from the report. */
+  disclosure: z.object({ description: z.string(), maxEmbargo: DurationJson }),
   /** What an alert from monitoring does: the first rule that fits decides; none: triage. */
   alerts: z.object({
     description: z.string(),

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { VERIFIED_STEPS } from '../../../shared/domain/incidents.ts';
 import { Alerts } from './alerts-schema.ts';
+import { Disclosure } from './disclosure-schema.ts';
 import { Breach } from './breach-schema.ts';
 import { Communications } from './communications-schema.ts';
 import { Learning } from './learning-schema.ts';
@@ -313,6 +314,8 @@ export const PolicyDocument = z
     notices: Notices.prefault({}),
     /** What an alert from monitoring does: rules that open, attach, wait for triage or ignore. */
     alerts: Alerts.prefault({}),
+    /** Coordinated disclosure: the longest embargo (90 days when left out). */
+    disclosure: Disclosure.prefault({}),
   })
   .superRefine((policy, ctx) => {
     const severityIds = new Set<string>();

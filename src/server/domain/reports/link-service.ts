@@ -18,6 +18,7 @@ import {
   findReportById,
   findReportByKey,
   findReportCreditChoices,
+  findFirstReceivedAt,
   findReportKeys,
   findVerifiedReportIds,
 } from './report-repository.ts';
@@ -128,6 +129,9 @@ export function createReportLinks(deps: ReportLinksPorts) {
 
     /** The keys (RPT-0042) of linked reports, by id. */
     findKeys: (tx: Executor, ids: readonly string[]) => findReportKeys(tx, ids),
+
+    /** When the earliest of these linked reports was received (null for none). */
+    findFirstReceivedAt: (tx: Executor, ids: readonly string[]) => findFirstReceivedAt(tx, ids),
 
     /** How the reporters of these linked reports chose to be credited, in their order. */
     findCreditChoices: (tx: Executor, ids: readonly string[]) => findReportCreditChoices(tx, ids),

@@ -137,6 +137,20 @@ export async function findReportKeys(
   return new Map([...links].map(([id, link]) => [id, link.key]));
 }
 
+/** When the earliest of these reports was received; null for none. */
+export async function findFirstReceivedAt(
+  tx: Executor,
+  ids: readonly string[],
+): Promise<number | null> {
+  if (ids.length === 0) return null;
+  const row = await tx
+    .selectFrom('reports')
+    .select((eb) => eb.fn.min('received_at').as('first'))
+    .where('id', 'in', ids)
+    .executeTakeFirst();
+  return row?.first === null || row?.first === undefined ? null : Number(row.first);
+}
+
 /** How each reporter chose to be credited (on the form or by the API), in the order of `ids`. */
 export async function findReportCreditChoices(
   tx: Executor,

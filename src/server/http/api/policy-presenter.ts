@@ -191,6 +191,10 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
         levels: [...policy.notices.escalation.levels],
       },
     },
+    disclosure: {
+      description: policy.disclosure.description,
+      maxEmbargo: duration(policy.disclosure.maxEmbargo),
+    },
     alerts: {
       description: policy.alerts.description,
       rules: policy.alerts.rules.map((r) => ({
