@@ -2,13 +2,14 @@
 // resolver mailauth is given, and messages built and DKIM-signed by nodemailer, sent over real
 // SMTP to Stopline's listener as exact bytes.
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import type { ParsedMail } from 'mailparser';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { DNSResolver } from '../../src/server/integrations/mail-authentication.ts';
 import { createSmtpMailer } from '../../src/server/integrations/smtp-mailer.ts';
 import type { OutboxWorker } from '../../src/server/workers/outbox-worker.ts';
 import { expect } from 'vitest';
 import { loginAs } from './auth.ts';
-import { workerFor } from './delivery.ts';
+import { workerFor, type SmtpReceiver } from './delivery.ts';
 import type { TestApp } from './test-app.ts';
 
 export class TestDns {
@@ -117,4 +118,27 @@ export async function staffReply(t: TestApp, key: string, body: string): Promise
     payload: { kind: 'to_reporter', body },
   });
   expect(res.statusCode, res.body).toBe(201);
+}
+
+/** The inbound message stored last (its row). */
+export const lastInbound = (t: TestApp) =>
+  t.container.db
+    .selectFrom('inbound_mail')
+    .selectAll()
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+
+/** Delivers the outbox to `receiver` from the security address; answers what reached `address`. */
+export async function deliveredTo(
+  t: TestApp,
+  receiver: SmtpReceiver,
+  from: string,
+  address: string,
+): Promise<ParsedMail[]> {
+  const before = receiver.received.length;
+  await outboxTo(t, receiver.port, from).deliverDue(t.clock.now());
+  return receiver.received
+    .slice(before)
+    .filter((m) => m.to && 'value' in m.to && m.to.value.some((v) => v.address === address));
 }

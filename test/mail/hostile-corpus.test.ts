@@ -9,11 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ParsedMail } from 'mailparser';
 import type { SendMailOptions } from 'nodemailer';
 import { loginAs } from '../helpers/auth.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
-import { buildMessage, outboxTo, sendRaw, staffReport, TestDns } from '../helpers/mail.ts';
+import {
+  buildMessage,
+  deliveredTo,
+  lastInbound,
+  outboxTo,
+  sendRaw,
+  staffReport,
+  TestDns,
+} from '../helpers/mail.ts';
 import { formEncoded } from '../helpers/reports.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -62,14 +69,6 @@ afterAll(async () => {
   await t.close();
 });
 
-const lastInbound = () =>
-  t.container.db
-    .selectFrom('inbound_mail')
-    .selectAll()
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
-    .executeTakeFirstOrThrow();
-
 async function send(from: string, mail: SendMailOptions) {
   const built = await buildMessage({ from, to: SECURITY, ...mail });
   return sendBytes(from, built.raw);
@@ -77,7 +76,7 @@ async function send(from: string, mail: SendMailOptions) {
 
 async function sendBytes(from: string, raw: Buffer | string) {
   expect(await sendRaw(port, { from, to: [SECURITY] }, raw)).toMatch(/^250 /);
-  return lastInbound();
+  return lastInbound(t);
 }
 
 async function keyOf(reportId: string): Promise<string> {
@@ -100,14 +99,7 @@ async function conversation(key: string) {
   return res.json();
 }
 
-/** Delivers the outbox; answers what arrived for `address`. */
-async function deliveredTo(address: string): Promise<ParsedMail[]> {
-  const before = receiver.received.length;
-  await outboxTo(t, receiver.port, SECURITY).deliverDue(t.clock.now());
-  return receiver.received
-    .slice(before)
-    .filter((m) => m.to && 'value' in m.to && m.to.value.some((v) => v.address === address));
-}
+const deliveredToAddress = (address: string) => deliveredTo(t, receiver, SECURITY, address);
 
 function multipartOf(count: number): string {
   const parts = Array.from(
@@ -204,7 +196,7 @@ describe('the hostile corpus', () => {
       headers: staff.headers,
     });
     expect(list.json().messages[0]).toMatchObject({ forged: true });
-    expect(await deliveredTo('ceo@bank.test')).toEqual([]);
+    expect(await deliveredToAddress('ceo@bank.test')).toEqual([]);
   });
 
   it("a stolen subject tag from another sender never threads into someone else's report: alone, with the reporter's Message-ID, or with a wrong token", async () => {
@@ -247,7 +239,7 @@ describe('the hostile corpus', () => {
         built.raw,
       ),
     ).toMatch(/^250 /);
-    expect((await lastInbound()).status).toBe('report');
+    expect((await lastInbound(t)).status).toBe('report');
     expect(await conversation(firstKey)).toEqual(firstConversation);
   });
 

@@ -6,9 +6,15 @@
 // when the sender is forged), while an encrypted one becomes a report. Real SMTP both ways.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as openpgp from 'openpgp';
-import type { ParsedMail } from 'mailparser';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
-import { buildMessage, outboxTo, sendRaw, staffReply, TestDns } from '../helpers/mail.ts';
+import {
+  buildMessage,
+  deliveredTo,
+  lastInbound,
+  sendRaw,
+  staffReply,
+  TestDns,
+} from '../helpers/mail.ts';
 import { innerEntity, pgpMimeMessage } from '../helpers/pgp.ts';
 import { formEncoded } from '../helpers/reports.ts';
 import { countRows, createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -39,14 +45,6 @@ async function appWith(encryption?: string) {
   return t;
 }
 
-const lastInbound = (t: TestApp) =>
-  t.container.db
-    .selectFrom('inbound_mail')
-    .selectAll()
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
-    .executeTakeFirstOrThrow();
-
 async function send(t: TestApp, from: string, raw: Buffer) {
   expect(await sendRaw(t.container.workers.smtpIn!.port!, { from, to: [SECURITY] }, raw)).toMatch(
     /^250 /,
@@ -54,14 +52,8 @@ async function send(t: TestApp, from: string, raw: Buffer) {
   return lastInbound(t);
 }
 
-/** Delivers the outbox; answers the mail that arrived for `address` in it. */
-async function deliveredTo(t: TestApp, address: string): Promise<ParsedMail[]> {
-  const before = receiver.received.length;
-  await outboxTo(t, receiver.port, SECURITY).deliverDue(t.clock.now());
-  return receiver.received
-    .slice(before)
-    .filter((m) => m.to && 'value' in m.to && m.to.value[0]?.address === address);
-}
+const deliveredToAddress = (t: TestApp, address: string) =>
+  deliveredTo(t, receiver, SECURITY, address);
 
 const plainReport = (from: string, subject: string, text: string, id: string) =>
   buildMessage({ from, to: SECURITY, subject, text, messageId: `<${id}>` });
@@ -90,7 +82,7 @@ describe('the receipt (encryption if possible, the default)', () => {
     expect(row.body_text).toContain('access code: [sealed until sent]');
     expect(row.sealed_secret).toBeTruthy();
 
-    const [receipt] = await deliveredTo(t, 'bob@reporter.test');
+    const [receipt] = await deliveredToAddress(t, 'bob@reporter.test');
     expect(receipt!.text).toContain('https://stopline.test/portal');
     expect(receipt!.text).toContain('report key:  RPT-0001');
     const code = /access code: (\S+)/.exec(receipt!.text ?? '')![1]!;
@@ -137,9 +129,9 @@ describe('encryption always', () => {
       'always@reporter.test',
     );
     expect((await send(t, 'carol@reporter.test', message.raw)).status).toBe('report');
-    await deliveredTo(t, 'carol@reporter.test'); // the receipt
+    await deliveredToAddress(t, 'carol@reporter.test'); // the receipt
     await staffReply(t, 'RPT-0001', 'Confirmed; the fix ships Friday.');
-    const [notice, ...rest] = await deliveredTo(t, 'carol@reporter.test');
+    const [notice, ...rest] = await deliveredToAddress(t, 'carol@reporter.test');
     expect(rest).toEqual([]);
     expect(notice!.text).not.toContain('the fix ships Friday');
     expect(notice!.text).toContain('https://stopline.test/portal');
@@ -165,7 +157,7 @@ describe('refuse plaintext', () => {
     expect(row.problem).toMatch(/unencrypted/);
     expect(await countRows(t, 'reports')).toBe(0);
 
-    const [answer, ...rest] = await deliveredTo(t, 'dave@reporter.test');
+    const [answer, ...rest] = await deliveredToAddress(t, 'dave@reporter.test');
     expect(rest).toEqual([]);
     const { fingerprint } = (await t.container.services.mail.findPublishedKey())!;
     expect(answer!.subject).toBe('Not accepted (send it encrypted): SQL injection in search');
@@ -180,7 +172,7 @@ describe('refuse plaintext', () => {
     const message = await plainReport('ceo@bank.test', 'Pay now', 'x', 'forged-plain@bank.test');
     const row = await send(t, 'ceo@bank.test', message.raw);
     expect(row.status).toBe('refused');
-    expect(await deliveredTo(t, 'ceo@bank.test')).toEqual([]);
+    expect(await deliveredToAddress(t, 'ceo@bank.test')).toEqual([]);
   });
 
   it('a PGP/MIME report to the team key becomes a report with its receipt', async () => {
@@ -198,7 +190,7 @@ describe('refuse plaintext', () => {
     );
     const row = await send(t, 'dave@reporter.test', raw);
     expect(row.status).toBe('report');
-    const [receipt] = await deliveredTo(t, 'dave@reporter.test');
+    const [receipt] = await deliveredToAddress(t, 'dave@reporter.test');
     expect(receipt!.subject).toBe('[RPT-0001] Received: SQL injection in search');
   });
 });

@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { wkdHash } from '../../src/server/domain/mail/index.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
-import { buildMessage, outboxTo, sendRaw, staffReport, TestDns } from '../helpers/mail.ts';
+import {
+  buildMessage,
+  outboxTo,
+  sendRaw,
+  staffReport,
+  TestDns,
+  lastInbound as lastInboundOf,
+} from '../helpers/mail.ts';
 import {
   armoredFor,
   decryptWith,
@@ -48,13 +55,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const lastInbound = () =>
-  t.container.db
-    .selectFrom('inbound_mail')
-    .selectAll()
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
-    .executeTakeFirstOrThrow();
+const lastInbound = () => lastInboundOf(t);
 
 async function reportOf(reportId: string) {
   const { key } = await t.container.db

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
-import { buildMessage, outboxTo, sendRaw, staffReply, TestDns } from '../helpers/mail.ts';
+import { buildMessage, deliveredTo, sendRaw, staffReply, TestDns } from '../helpers/mail.ts';
 import { decryptWith, generateTestKey, type TestKey } from '../helpers/pgp.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -37,14 +37,7 @@ afterAll(async () => {
   await t.close();
 });
 
-/** Delivers the outbox; answers the mail that arrived for `address` in it. */
-async function deliveredTo(address: string): Promise<ParsedMail[]> {
-  const before = receiver.received.length;
-  await outboxTo(t, receiver.port, SECURITY).deliverDue(t.clock.now());
-  return receiver.received
-    .slice(before)
-    .filter((m) => m.to && 'value' in m.to && m.to.value[0]?.address === address);
-}
+const deliveredToAddress = (address: string) => deliveredTo(t, receiver, SECURITY, address);
 
 /** The plaintext of a PGP/MIME mail, opened with `key`. */
 async function openWith(mail: ParsedMail, key: TestKey): Promise<string> {
@@ -105,7 +98,7 @@ describe('the key given with the report form', () => {
     expect(await keptFingerprint('bob@reporter.test')).toBe(bob.fingerprint);
 
     await writeToReporter(res.json().key, 'Thanks, confirmed.');
-    const [mail, ...rest] = await deliveredTo('bob@reporter.test');
+    const [mail, ...rest] = await deliveredToAddress('bob@reporter.test');
     expect(rest).toEqual([]);
     const plain = await openWith(mail!, bob);
     expect(plain).toContain('New message about your security report');
@@ -141,7 +134,7 @@ describe('an Autocrypt header', () => {
   it('on a report keeps the sender key, and the receipt goes encrypted to it', async () => {
     await mailWithAutocrypt('carol@reporter.test', carol, 'ac-1@reporter.test');
     expect(await keptFingerprint('carol@reporter.test')).toBe(carol.fingerprint);
-    const [receipt] = await deliveredTo('carol@reporter.test');
+    const [receipt] = await deliveredToAddress('carol@reporter.test');
     const plain = await openWith(receipt!, carol);
     expect(plain).toContain('access code: ');
     const events = await t.container.db
@@ -160,9 +153,9 @@ describe('an Autocrypt header', () => {
   it('with a new key from a sender DMARC proves replaces the kept key; staff replies go to the new one', async () => {
     const key = await mailWithAutocrypt('carol@reporter.test', carolNew, 'ac-2@reporter.test');
     expect(await keptFingerprint('carol@reporter.test')).toBe(carolNew.fingerprint);
-    await deliveredTo('carol@reporter.test'); // its receipt
+    await deliveredToAddress('carol@reporter.test'); // its receipt
     await writeToReporter(key, 'Which build did you use?');
-    const [reply] = await deliveredTo('carol@reporter.test');
+    const [reply] = await deliveredToAddress('carol@reporter.test');
     expect(await openWith(reply!, carolNew)).toContain('Which build did you use?');
     await expect(openWith(reply!, carol)).rejects.toThrow();
   });

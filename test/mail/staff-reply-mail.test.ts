@@ -14,6 +14,7 @@ import {
   sendRaw,
   TestDns,
   staffReply as staffReplyOn,
+  lastInbound as lastInboundOf,
 } from '../helpers/mail.ts';
 import {
   decryptWith,
@@ -49,13 +50,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const lastInbound = () =>
-  t.container.db
-    .selectFrom('inbound_mail')
-    .selectAll()
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
-    .executeTakeFirstOrThrow();
+const lastInbound = () => lastInboundOf(t);
 
 const send = async (from: string, raw: Buffer | string, to = SECURITY) => {
   expect(await sendRaw(port, { from, to: [to] }, raw)).toMatch(/^250 /);
