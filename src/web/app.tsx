@@ -41,6 +41,11 @@ const StatusPagePage = onDemand(
   'the status page',
 );
 
+const StatusPublishingPage = onDemand(
+  async () => (await import('./pages/status-publishing.tsx')).StatusPublishingPage,
+  'components, incidents and drafts',
+);
+
 export function App() {
   return (
     <Routes>
@@ -65,6 +70,7 @@ export function App() {
         <Route path={ROUTES.policy} element={<PolicyRoute />} />
         <Route path={ROUTES.breaches} element={<BreachRegisterPage />} />
         <Route path={ROUTES.statusPage} element={<StatusPagePage />} />
+        <Route path={ROUTES.statusPublishing} element={<StatusPublishingPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

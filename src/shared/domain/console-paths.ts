@@ -21,6 +21,7 @@ export const CONSOLE_ROUTES = {
   policy: 'policy',
   breaches: 'breaches',
   statusPage: 'status-page',
+  statusPublishing: 'status-page/incidents',
 } as const;
 
 /** What a notice can be about: the page of each, by key. */

@@ -10,6 +10,7 @@ import { MAINTENANCE_STATUS_WORDS, type MaintenanceStatus } from '../../shared/d
 import { del, post, request } from '../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../components/common.tsx';
 import { DataTable } from '../components/data-table.tsx';
+import { Link } from 'react-router';
 import { useCan } from '../session.tsx';
 
 type MaintenanceView = z.infer<typeof Maintenance>;
@@ -318,7 +319,8 @@ export function StatusPagePage() {
     <>
       <h1>Status page</h1>
       <p>
-        <a href="/status">Open the public page</a>
+        <a href="/status">Open the public page</a> ·{' '}
+        <Link to="/status-page/incidents">Components, incidents and drafts</Link>
       </p>
       <Maintenances />
       {can('status.manage') ? <Subscribers /> : null}
