@@ -158,6 +158,8 @@ try {
     STOPLINE_LOG_LEVEL: 'silent',
     STOPLINE_SECURITY_EMAIL: SECURITY,
     STOPLINE_SMTP_IN_PORT: '0',
+    // Every message comes from one sender: the per-sender hourly limit would stop it at 30.
+    STOPLINE_SMTP_IN_SENDER_LIMIT: '0',
   });
   const container = await createContainer(config, { dnsResolver: resolver, mailer: null });
   await container.workers.listen();
