@@ -967,6 +967,14 @@ export interface AlertsTable {
 }
 
 /** A mailbox read by IMAP: where reading got to, and which instance holds it (a lease). */
+/** A singleton duty's lease (db/lease.ts): who runs it, until when. */
+export interface LeasesTable {
+  name: string;
+  holder: string | null;
+  held_until: number | null;
+  updated_at: number;
+}
+
 export interface MailImapMailboxesTable {
   /** user@host:port/mailbox */
   mailbox: string;
@@ -995,6 +1003,7 @@ export interface VulnerabilitiesTable {
 
 export interface Database {
   mail_imap_mailboxes: MailImapMailboxesTable;
+  leases: LeasesTable;
   mail_team_keys: MailTeamKeysTable;
   mail_sender_keys: MailSenderKeysTable;
   mail_reply_tokens: MailReplyTokensTable;

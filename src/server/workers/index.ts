@@ -24,6 +24,7 @@ import type { Logger } from '../logger.ts';
 import { LiveFeed } from './live-feed.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import { Scheduler } from './scheduler.ts';
+import { SingletonLease } from './singleton-lease.ts';
 
 export interface WorkersPorts {
   db: Db;
@@ -80,8 +81,11 @@ export interface WorkersPorts {
   disclosure: Pick<DisclosureModule, 'releaseDueEmbargoes'>;
 }
 
-/** Housekeeping runs at start and then this often. */
+/** Housekeeping runs at start and then this often, on the instance holding its lease. */
 const HOUSEKEEPING_EVERY_MS = 60 * 60 * 1000;
+/** Every instance beats this often; a lease not renewed for HOUSEKEEPING_LEASE_MS is taken over. */
+const LEASE_HEARTBEAT_MS = 30_000;
+export const HOUSEKEEPING_LEASE_MS = 90_000;
 
 export function createWorkers(ports: WorkersPorts) {
   const { db, clock, logger, config } = ports;
@@ -164,30 +168,49 @@ export function createWorkers(ports: WorkersPorts) {
           },
         })
       : null;
-  let housekeeping: NodeJS.Timeout | null = null;
+  let housekeeping: NodeJS.Timeout[] = [];
+  const housekeepingLease = new SingletonLease({
+    db,
+    clock,
+    name: 'housekeeping',
+    ttlMs: HOUSEKEEPING_LEASE_MS,
+  });
 
   /** Expired sessions, sign-in flows, links and counters are deleted (see accounts), and breach
-   * contact lists past their retention (see breach). */
-  function startHousekeeping(): NodeJS.Timeout {
+   * contact lists past their retention (see breach), by the one instance holding the lease. */
+  function startHousekeeping(): NodeJS.Timeout[] {
     const sweep = () =>
-      ports.accounts
-        .sweepExpired()
-        .then((removed) => logger.info({ removed }, 'housekeeping: expired credentials removed'))
-        .then(() => ports.breach.sweepContacts())
-        .then((people) =>
-          logger.info({ people }, 'housekeeping: breach contact lists past retention removed'),
-        )
+      housekeepingLease
+        .runIfHeld(async () => {
+          const removed = await ports.accounts.sweepExpired();
+          logger.info({ removed }, 'housekeeping: expired credentials removed');
+          const people = await ports.breach.sweepContacts();
+          logger.info({ people }, 'housekeeping: breach contact lists past retention removed');
+        })
         .catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed'));
+    const heartbeat = () =>
+      housekeepingLease
+        .beat()
+        .catch((error: unknown) =>
+          logger.error({ err: error }, 'housekeeping lease heartbeat failed'),
+        );
     void sweep();
-    const timer = setInterval(() => void sweep(), HOUSEKEEPING_EVERY_MS);
-    timer.unref();
-    return timer;
+    const timers = [
+      setInterval(() => void sweep(), HOUSEKEEPING_EVERY_MS),
+      setInterval(() => void heartbeat(), LEASE_HEARTBEAT_MS),
+    ];
+    for (const timer of timers) timer.unref();
+    return timers;
   }
 
   /** Stops the loops; each finishes the round it is in. */
   async function stop(): Promise<void> {
-    if (housekeeping) clearInterval(housekeeping);
-    housekeeping = null;
+    for (const timer of housekeeping) clearInterval(timer);
+    if (housekeeping.length > 0)
+      await housekeepingLease
+        .release()
+        .catch((error: unknown) => logger.warn({ err: error }, 'housekeeping lease not released'));
+    housekeeping = [];
     await smtpIn?.close();
     await imap?.stop();
     await outbox.stop();
@@ -205,6 +228,8 @@ export function createWorkers(ports: WorkersPorts) {
     smtpIn,
     /** The IMAP poller, or null when STOPLINE_IMAP_HOST is unset; tests call pollOnce(). */
     imap,
+    /** Who runs housekeeping among the instances: tests call beat() with a fake clock. */
+    housekeepingLease,
     /** `serve`, before the workers start: the inbound SMTP listener, when configured. */
     async listen(): Promise<void> {
       await smtpIn?.listen();
@@ -214,7 +239,7 @@ export function createWorkers(ports: WorkersPorts) {
       outbox.start();
       scheduler.start();
       imap?.start();
-      housekeeping ??= startHousekeeping();
+      if (housekeeping.length === 0) housekeeping = startHousekeeping();
     },
     stop,
     /** Stops the loops and lets go of the LISTEN connection and the mail and HTTP clients. */

@@ -32,6 +32,7 @@ import * as statusCustomers from './2026-12-04-0095-status-customers.ts';
 import * as postmortemTimeline from './2026-12-04-0105-postmortem-timeline.ts';
 import * as outboxSealedSecret from './2026-12-04-0106-outbox-sealed-secret.ts';
 import * as statusBriefings from './2026-12-04-0107-status-briefings.ts';
+import * as leases from './2026-12-04-0110-leases.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -70,6 +71,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0105-postmortem-timeline': postmortemTimeline,
   '2026-12-04-0106-outbox-sealed-secret': outboxSealedSecret,
   '2026-12-04-0107-status-briefings': statusBriefings,
+  '2026-12-04-0110-leases': leases,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
