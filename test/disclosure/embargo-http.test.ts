@@ -220,3 +220,49 @@ describe("the policy's longest embargo", () => {
     }
   });
 });
+
+describe('pre-notified parties', () => {
+  it('are recorded with when they were told and when they acknowledged, by disclosure.publish only', async () => {
+    const key = await acceptedVulnerability('Told a distributor first');
+    const told = await call(lead, 'POST', `${url}/${key}/parties`, {
+      name: 'Distro security team',
+      contact: 'security@distro.example, PGP',
+    });
+    expect(told.statusCode, told.body).toBe(200);
+    const [party] = told.json().notifiedParties;
+    expect(party).toMatchObject({
+      name: 'Distro security team',
+      contact: 'security@distro.example, PGP',
+      notifiedAt: new Date(clock.now()).toISOString(),
+      notifiedBy: lead.userId,
+      acknowledgedAt: null,
+    });
+    expect((await call(responder, 'POST', `${url}/${key}/parties`, { name: 'X' })).statusCode).toBe(
+      403,
+    );
+    expect((await call(lead, 'POST', `${url}/${key}/parties`, { name: '' })).statusCode).toBe(400);
+
+    const ackUrl = `${url}/${key}/parties/${party.id}/acknowledge`;
+    const early = await call(lead, 'POST', ackUrl, {
+      acknowledgedAt: new Date(clock.now() - DAY).toISOString(),
+    });
+    expect(early.statusCode).toBe(422);
+    expect(early.json().errors[0].field).toBe('acknowledgedAt');
+    const acked = await call(lead, 'POST', ackUrl, {});
+    expect(acked.statusCode, acked.body).toBe(200);
+    expect(acked.json().notifiedParties[0].acknowledgedAt).toBe(
+      new Date(clock.now()).toISOString(),
+    );
+    expect((await call(lead, 'POST', ackUrl, {})).statusCode).toBe(422);
+    expect(
+      (await call(lead, 'POST', `${url}/${key}/parties/no-such-party/acknowledge`, {})).statusCode,
+    ).toBe(404);
+    const read = (await call(responder, 'GET', `${url}/${key}`)).json();
+    expect(read.notifiedParties).toHaveLength(1);
+
+    const triage = (await call(responder, 'POST', url, { title: 'Not yet accepted' })).json().key;
+    expect((await call(lead, 'POST', `${url}/${triage}/parties`, { name: 'X' })).statusCode).toBe(
+      422,
+    );
+  });
+});

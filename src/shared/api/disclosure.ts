@@ -109,6 +109,17 @@ export const EmbargoInput = z.object({
   version: z.number().int().positive().optional(),
 });
 
+/** A party told before publication (a distributor, a CERT, a customer), under the embargo. */
+export const NotifiedPartyInput = z.object({
+  name: name(200),
+  /** How and whom: "security@distro.example, PGP". */
+  contact: text(500).default(''),
+});
+
+/** When the party acknowledged the notice (default: now). */
+export const PartyAcknowledgment = z.object({ acknowledgedAt: TimeInput.optional() });
+export const PartyRef = z.object({ ref: name(100), partyId: name(100) });
+
 /** Published at once: the details are public elsewhere, or the users must act now. */
 export const BreakEmbargo = z.object({ reason: name(5000) });
 
@@ -170,6 +181,17 @@ export const VulnerabilityResponse = z.object({
   reports: z.array(Link),
   incidents: z.array(Link),
   decisions: z.array(Decision),
+  /** Parties told before publication, with when they were told and acknowledged. */
+  notifiedParties: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      contact: z.string(),
+      notifiedAt: Time,
+      notifiedBy: z.string().nullable(),
+      acknowledgedAt: Time.nullable(),
+    }),
+  ),
   /** The agreed disclosure date (null: none yet). */
   disclosureAt: Time.nullable(),
   publishedAt: Time.nullable(),
