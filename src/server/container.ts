@@ -395,7 +395,12 @@ async function assemble(
     },
     requirement: postmortemRequirement,
     // Sending the draft to review (or skipping it) meets its clock.
-    clocks: { postmortemDraftIn: clocks.postmortemDraftIn },
+    // Follow-ups are deadlines too: reminders to their owners, escalation when overdue.
+    clocks: {
+      postmortemDraftIn: clocks.postmortemDraftIn,
+      startFollowUpDue: clocks.startFollowUpDue,
+      followUpClosed: clocks.followUpClosed,
+    },
     // A follow-up is owned by an active member of staff.
     staff: {
       isActive: async (tx, userId) =>

@@ -97,6 +97,7 @@ function command(
           type: x.pick % 3 ? 'process' : 'detect',
           trackerUrl: x.pick % 2 ? null : 'https://example.org/1',
           policySection: x.pick % 3 ? 'clocks' : null,
+          proposalId: x.pick % 5 ? null : `deadline:${x.pick}`,
         },
         newId(),
         now,

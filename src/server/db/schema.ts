@@ -841,6 +841,8 @@ export interface PostmortemFollowUpsTable {
   created_by: string | null;
   created_at: number;
   closed_at: number | null;
+  /** The proposal of the record it answers (`deadline:<id>`, `override:<seq>`, `skipped:<seq>`). */
+  proposal_id: string | null;
 }
 
 /** An inbound e-mail (the mail subject's projection); personal data lives only here. */

@@ -12,6 +12,7 @@ export const DEADLINE_KIND_VALUES = [
   'task_due',
   'breach_stage',
   'postmortem_due',
+  'follow_up_due',
 ] as const;
 
 export const DeadlineJson = z.object({

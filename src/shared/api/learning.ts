@@ -50,6 +50,8 @@ export const FollowUp = z.object({
   reason: z.string().nullable(),
   /** Open and past its due date. */
   overdue: z.boolean(),
+  /** The record's proposal it answers (a breached deadline, a departure from the policy). */
+  proposalId: z.string().nullable(),
   createdBy: z.string().nullable(),
   createdAt: Time,
   closedAt: Time.nullable(),
@@ -147,6 +149,8 @@ export const CreateFollowUp = z.object({
     .default(null),
   /** Only for type `process`: the policy section the follow-up proposes to change. */
   policySection: z.enum(POLICY_SECTIONS).nullable().default(null),
+  /** The record's proposal it answers (the timeline's `proposedFollowUps`). */
+  proposalId: z.string().min(1).max(200).nullable().default(null),
   expectedVersion,
 });
 
@@ -239,6 +243,21 @@ export const PostmortemTimeline = z.object({
    * (`stopTheLine.containedAfterPhase`), and to the resolved phase (`stopTheLine.resolvedAtPhase`);
    * null while it has not happened.
    */
+  /**
+   * Follow-ups the record proposes: each breached deadline, each departure from the policy (a
+   * severity set before verify & reproduce, phases skipped). Add one with its `proposalId` and it
+   * is no longer proposed.
+   */
+  proposedFollowUps: z.array(
+    z.object({
+      proposalId: z.string(),
+      because: z.string(),
+      at: Time,
+      title: z.string(),
+      type: z.literal('process'),
+      policySection: z.enum(POLICY_SECTIONS),
+    }),
+  ),
   durations: z
     .object({
       startedAt: Time,

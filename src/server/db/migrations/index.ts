@@ -33,6 +33,7 @@ import * as postmortemTimeline from './2026-12-04-0105-postmortem-timeline.ts';
 import * as outboxSealedSecret from './2026-12-04-0106-outbox-sealed-secret.ts';
 import * as statusBriefings from './2026-12-04-0107-status-briefings.ts';
 import * as leases from './2026-12-04-0110-leases.ts';
+import * as followUpProposals from './2026-12-04-0111-follow-up-proposals.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -72,6 +73,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0106-outbox-sealed-secret': outboxSealedSecret,
   '2026-12-04-0107-status-briefings': statusBriefings,
   '2026-12-04-0110-leases': leases,
+  '2026-12-04-0111-follow-up-proposals': followUpProposals,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

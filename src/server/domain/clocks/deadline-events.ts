@@ -50,3 +50,12 @@ export interface SubjectEvent {
   data: object;
   visibility?: Visibility;
 }
+
+/** A post-mortem's follow-up as the learning subject hands it to the clocks (startFollowUpDue). */
+export interface FollowUpDue {
+  followUpId: string;
+  startedAt: number;
+  dueAt: number;
+  responsibleId: string;
+  severity: string | null;
+}

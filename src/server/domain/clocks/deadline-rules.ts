@@ -39,6 +39,8 @@ export const DEADLINE_KINDS = [
   'breach_stage',
   /** A required post-mortem's draft, from the incident's resolution (learning subject). */
   'postmortem_due',
+  /** A post-mortem's follow-up action (ref: its id), due at its own date (learning subject). */
+  'follow_up_due',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
@@ -93,6 +95,8 @@ export function policyRule(kind: DeadlineKind, severity: string | null): string 
       return 'breach.regimes';
     case 'postmortem_due':
       return 'learning.postmortem.draftDueInBusinessDays';
+    case 'follow_up_due':
+      return 'followUps.dueAt';
   }
 }
 

@@ -13,6 +13,7 @@ import {
   type ClockEvent,
   type DeadlineEventData,
   type DeadlineStep,
+  type FollowUpDue,
   type PostmortemDue,
   type SubjectEvent,
 } from './deadline-events.ts';
@@ -276,18 +277,68 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
     await repo.insertDeadlines(tx, plan.create, now, due.severity);
   }
 
-  return { afterIncidentChange, reportReceived, reportEvents, startPostmortemDue };
+  /**
+   * A follow-up of the incident's post-mortem is due (added, or opened again): one active
+   * deadline per follow-up, reminding its owner and escalating like any other.
+   */
+  async function startFollowUpDue(
+    tx: Executor,
+    incidentId: string,
+    due: FollowUpDue,
+    policy: Policy,
+    now: number,
+  ): Promise<void> {
+    const history = await repo.listSubjectDeadlines(tx, incidentId);
+    const active = (d: Deadline) => d.status === 'pending' || d.status === 'paused';
+    if (history.some((d) => d.kind === 'follow_up_due' && d.ref === due.followUpId && active(d)))
+      return;
+    const plan = planDeadlines({
+      subjectType: 'incident',
+      subjectId: incidentId,
+      history: [],
+      events: [],
+      want: () => [
+        {
+          kind: 'follow_up_due',
+          ref: due.followUpId,
+          startedAt: due.startedAt,
+          dueAt: due.dueAt,
+          responsibleId: due.responsibleId,
+          satisfiedBy: [],
+          pausable: false,
+        },
+      ],
+      paused: false,
+      policy,
+      now,
+      newId,
+    });
+    await repo.insertDeadlines(tx, plan.create, now, due.severity);
+  }
+
+  return {
+    afterIncidentChange,
+    reportReceived,
+    reportEvents,
+    startPostmortemDue,
+    startFollowUpDue,
+  };
 }
 
 /** Deadline kinds another subject plans, which an incident's own changes leave alone. */
-const PLANNED_ELSEWHERE = new Set<string>(['breach_stage', 'postmortem_due']);
+const PLANNED_ELSEWHERE = new Set<string>(['breach_stage', 'postmortem_due', 'follow_up_due']);
 
 export type DeadlinePlanner = ReturnType<typeof createDeadlinePlanner>;
 
 export function createDeadlinesService(deps: DeadlinesDeps) {
   const { db } = deps;
-  const { afterIncidentChange, reportReceived, reportEvents, startPostmortemDue } =
-    createDeadlinePlanner(deps);
+  const {
+    afterIncidentChange,
+    reportReceived,
+    reportEvents,
+    startPostmortemDue,
+    startFollowUpDue,
+  } = createDeadlinePlanner(deps);
 
   /**
    * Who is told at a ladder level: the responsible user, the security leads, the sponsor. A breach
@@ -473,9 +524,34 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     }
   }
 
+  /**
+   * A follow-up is closed: done meets its clock (on the incident's record), not doing cancels it.
+   */
+  async function followUpClosed(
+    tx: Executor,
+    incidentId: string,
+    followUpId: string,
+    done: boolean,
+    now: number,
+  ) {
+    for (const d of await repo.listSubjectDeadlines(tx, incidentId)) {
+      if (d.kind !== 'follow_up_due' || d.ref !== followUpId) continue;
+      if (d.status !== 'pending' && d.status !== 'paused') continue;
+      if (!done) {
+        await repo.saveDeadline(tx, { ...d, status: 'cancelled', nextFireAt: null }, now);
+        continue;
+      }
+      const metBy = 'postmortem.follow_up_status_set';
+      await meet(tx, d, metBy, now);
+      await recordOnSubject(tx, d, 'deadline_met', eventData(d, { metBy }), now);
+    }
+  }
+
   return {
     afterIncidentChange,
     startPostmortemDue,
+    startFollowUpDue,
+    followUpClosed,
     postmortemDraftIn,
     setBreachStages,
     reportReceived,

@@ -46,6 +46,7 @@ export {
   type ClockEvent,
   type DeadlineEventData,
   type DeadlineStep,
+  type FollowUpDue,
   type PostmortemDue,
   type SubjectEvent,
 } from './deadline-events.ts';

@@ -29,6 +29,8 @@ export interface FollowUpFields {
   trackerUrl: string | null;
   /** A process follow-up may name the policy section it proposes to change. */
   policySection: PolicySection | null;
+  /** The record's proposal it answers (a breached deadline, a deviation); absent on older ones. */
+  proposalId?: string | null;
 }
 
 /** A timeline entry written by hand: when it happened, what (Markdown), and whether it matters. */

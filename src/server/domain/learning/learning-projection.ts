@@ -121,6 +121,7 @@ async function projectEvent(
           created_by: event.actorId,
           created_at: at,
           closed_at: null,
+          proposal_id: d.proposalId ?? null,
         })
         .execute();
       return;

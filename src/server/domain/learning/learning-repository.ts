@@ -89,6 +89,7 @@ function toFollowUp(r: PostmortemFollowUpsTable): FollowUp {
     type: r.type as FollowUpType,
     trackerUrl: r.tracker_url,
     policySection: r.policy_section as PolicySection | null,
+    proposalId: r.proposal_id,
     status: r.status as FollowUpStatus,
     reason: r.reason,
     createdBy: r.created_by,

@@ -281,9 +281,14 @@ export function addBusinessDays(from: number, days: number): number {
 const invalid = (field: string, message: string) =>
   new AppError('VALIDATION', message, { errors: [{ field, message }] });
 
-export interface NewFollowUp extends Omit<FollowUpFields, 'trackerUrl' | 'policySection'> {
+export interface NewFollowUp extends Omit<
+  FollowUpFields,
+  'trackerUrl' | 'policySection' | 'proposalId'
+> {
   trackerUrl?: string | null | undefined;
   policySection?: FollowUpFields['policySection'] | undefined;
+  /** The record's proposal it answers (GET …/postmortem/timeline, `proposedFollowUps`). */
+  proposalId?: string | null | undefined;
 }
 
 /**
@@ -313,6 +318,7 @@ export function addFollowUp(
       type: input.type,
       trackerUrl: input.trackerUrl ?? null,
       policySection,
+      proposalId: input.proposalId ?? null,
     }),
   ];
 }

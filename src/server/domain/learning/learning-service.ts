@@ -15,6 +15,7 @@ import * as rules from './learning-rules.ts';
 import type { FollowUpStatus } from '../../../shared/domain/learning.ts';
 import type { FollowUp, PostmortemState } from './learning-state.ts';
 import type { PostmortemCase, PostmortemRequirement } from './requirement-service.ts';
+import type { FollowUpDue } from '../clocks/index.ts';
 import * as timeline from './timeline-rules.ts';
 import { createReportService, type ReportIncidents } from './report-service.ts';
 import type { TimelineEntryFields } from './learning-events.ts';
@@ -53,6 +54,22 @@ export interface LearningIncidents extends Pick<
 /** What learning needs of the clocks: the draft is in (sent to review, or skipped). */
 export interface LearningClocks {
   postmortemDraftIn(tx: Executor, incidentId: string, metBy: string, now: number): Promise<void>;
+  /** A follow-up is due: a deadline that reminds its owner and escalates when overdue. */
+  startFollowUpDue(
+    tx: Executor,
+    incidentId: string,
+    due: FollowUpDue,
+    policy: Policy,
+    now: number,
+  ): Promise<void>;
+  /** Done meets the follow-up's deadline; not doing cancels it. */
+  followUpClosed(
+    tx: Executor,
+    incidentId: string,
+    followUpId: string,
+    done: boolean,
+    now: number,
+  ): Promise<void>;
 }
 
 /** What learning needs of the accounts subject: whether someone can own a follow-up. */
@@ -79,6 +96,8 @@ export interface PostmortemTimeline {
   postmortem: PostmortemState;
   items: timeline.TimelineItem[];
   durations: timeline.IncidentDurations | null;
+  /** Follow-ups the record proposes (breached deadlines, departures from the policy). */
+  proposedFollowUps: timeline.ProposedFollowUp[];
 }
 
 /** A post-mortem with what still keeps it from review, and why the policy requires it. */
@@ -166,10 +185,32 @@ export function createLearningService(ports: LearningModulePorts) {
     return viewOf(changed);
   }
 
+  /** An open follow-up's clock, due at its date, its owner reminded (the incident's severity). */
+  async function followUpDue(
+    tx: Executor,
+    s: PostmortemState,
+    followUpId: string,
+    policy: Policy,
+    now: number,
+  ) {
+    const f = s.followUps.find((x) => x.id === followUpId);
+    if (!f || f.status !== 'open') return;
+    const incident = await ports.incidents.findCase(tx, s.incidentId);
+    const due = {
+      followUpId,
+      startedAt: Math.min(now, f.dueAt),
+      dueAt: f.dueAt,
+      responsibleId: f.ownerId,
+      severity: incident?.severity ?? null,
+    };
+    await ports.clocks.startFollowUpDue(tx, s.incidentId, due, policy, now);
+  }
+
   /** The record's events the timeline draws, and those the durations are measured from. */
   const recordOf = (actor: Actor, incidentId: string) =>
     ports.incidents.listRecord(actor, incidentId, [
       ...timeline.TIMELINE_EVENT_TYPES,
+      ...timeline.PROPOSING_EVENT_TYPES,
       'incident.updated',
     ]);
 
@@ -185,6 +226,7 @@ export function createLearningService(ports: LearningModulePorts) {
       postmortem,
       items: timeline.drawTimeline(record, postmortem, policy),
       durations: timeline.measureDurations(record, policy),
+      proposedFollowUps: timeline.proposeFollowUps(record, postmortem),
     };
   }
 
@@ -357,10 +399,18 @@ export function createLearningService(ports: LearningModulePorts) {
       input: rules.NewFollowUp,
       expectedVersion?: number,
     ): Promise<PostmortemView> {
-      return change(actor, ref, expectedVersion, async (s, tx) => {
-        const owner = await ports.staff.isActive(tx, input.ownerId);
-        return rules.addFollowUp(s, input, newId(), clock.now(), owner);
-      });
+      const policy = await policyOf((await incidentFor(db, actor, ref)).id);
+      const followUpId = newId();
+      return change(
+        actor,
+        ref,
+        expectedVersion,
+        async (s, tx) => {
+          const owner = await ports.staff.isActive(tx, input.ownerId);
+          return rules.addFollowUp(s, input, followUpId, clock.now(), owner);
+        },
+        (tx, s, now) => followUpDue(tx, s, followUpId, policy, now),
+      );
     },
 
     async setFollowUpStatus(
@@ -370,8 +420,16 @@ export function createLearningService(ports: LearningModulePorts) {
       to: { status: FollowUpStatus; reason: string | null },
       expectedVersion?: number,
     ): Promise<PostmortemView> {
-      return change(actor, ref, expectedVersion, (s) =>
-        rules.setFollowUpStatus(s, followUpId, to.status, to.reason),
+      const policy = await policyOf((await incidentFor(db, actor, ref)).id);
+      return change(
+        actor,
+        ref,
+        expectedVersion,
+        (s) => rules.setFollowUpStatus(s, followUpId, to.status, to.reason),
+        (tx, s, now) =>
+          to.status === 'open'
+            ? followUpDue(tx, s, followUpId, policy, now)
+            : ports.clocks.followUpClosed(tx, s.incidentId, followUpId, to.status === 'done', now),
       );
     },
 

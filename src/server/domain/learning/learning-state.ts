@@ -162,6 +162,7 @@ export function applyLearningEvent(
           {
             id: followUpId,
             ...fields,
+            proposalId: fields.proposalId ?? null,
             status: 'open',
             reason: null,
             createdBy: actorId,

@@ -262,3 +262,71 @@ export function removeTimelineEntry(state: PostmortemState, entryId: string): Le
   assertDraft(state);
   return [learningEvent('postmortem.timeline_entry_removed', { entryId })];
 }
+
+/** A follow-up the record proposes: a breached deadline, or a step the policy was departed from. */
+export interface ProposedFollowUp {
+  /** Send it back as the follow-up's `proposalId`: the proposal is then answered. */
+  proposalId: string;
+  /** What in the record proposes it. */
+  because: string;
+  at: number;
+  title: string;
+  type: 'process';
+  policySection: 'clocks' | 'verification' | 'phases';
+}
+
+/** The record's events the proposals are read from (besides the timeline's). */
+export const PROPOSING_EVENT_TYPES = ['incident.reproduction_overridden'] as const;
+
+/**
+ * Each breached deadline, and each departure from the policy found in the record (a severity set
+ * before verify & reproduce; phases skipped), proposes a follow-up of type process naming the
+ * policy section; a proposal a follow-up already answers is not offered again.
+ */
+export function proposeFollowUps(
+  record: readonly RecordEvent[],
+  postmortem: Pick<PostmortemState, 'followUps'>,
+): ProposedFollowUp[] {
+  const answered = new Set(postmortem.followUps.map((f) => f.proposalId ?? ''));
+  const proposals = new Map<string, ProposedFollowUp>();
+  for (const e of record) {
+    const d = e.data;
+    if (e.type === 'incident.deadline_breached') {
+      const what = words(d['kind']);
+      proposals.set(`deadline:${text(d['deadlineId'])}`, {
+        proposalId: `deadline:${text(d['deadlineId'])}`,
+        because: `Deadline breached: ${what}`,
+        at: Number(d['dueAt'] ?? e.at),
+        title: `Find why the ${what} deadline was missed, and keep it next time`,
+        type: 'process',
+        policySection: 'clocks',
+      });
+    } else if (e.type === 'incident.reproduction_overridden') {
+      proposals.set(`override:${e.seq}`, {
+        proposalId: `override:${e.seq}`,
+        because: withReason(
+          `Severity ${text(d['severity'])} was set before verify & reproduce`,
+          d['reason'],
+        ),
+        at: e.at,
+        title: 'Review the emergency severity set before verify & reproduce',
+        type: 'process',
+        policySection: 'verification',
+      });
+    } else if (
+      e.type === 'incident.phase_changed' &&
+      Array.isArray(d['skipped']) &&
+      d['skipped'].length > 0
+    ) {
+      proposals.set(`skipped:${e.seq}`, {
+        proposalId: `skipped:${e.seq}`,
+        because: `Phases skipped: ${(d['skipped'] as unknown[]).map(words).join(', ')}`,
+        at: e.at,
+        title: 'Review why phases of the policy were skipped',
+        type: 'process',
+        policySection: 'phases',
+      });
+    }
+  }
+  return [...proposals.values()].filter((p) => !answered.has(p.proposalId));
+}

@@ -20,6 +20,7 @@ export function presentFollowUp(f: FollowUp, now: number): z.input<typeof Follow
     ...f,
     dueAt: presentTime(f.dueAt),
     overdue: f.status === 'open' && f.dueAt <= now,
+    proposalId: f.proposalId ?? null,
     createdAt: presentTime(f.createdAt),
     closedAt: presentTime(f.closedAt),
   };
@@ -81,6 +82,7 @@ export function presentTimeline(
         summaryHtml: i.source === 'entry' ? html(i.summary) : '',
         noteHtml: i.note === null ? null : html(i.note),
       })),
+    proposedFollowUps: view.proposedFollowUps.map((p) => ({ ...p, at: presentTime(p.at) })),
     durations: d && {
       startedAt: presentTime(d.startedAt),
       startedFrom: d.startedFrom,

@@ -82,6 +82,7 @@ function PostmortemBody({
       ) : (
         <>
           <Durations durations={timeline.data.durations} />
+          <Proposals proposals={timeline.data.proposedFollowUps} />
           <PostmortemTimelineList
             incidentKey={incidentKey}
             timeline={timeline.data}
@@ -302,6 +303,23 @@ function FinalReports({
           </button>
         </>
       ) : null}
+    </>
+  );
+}
+
+/** What the record proposes as follow-ups: breached deadlines, departures from the policy. */
+function Proposals({ proposals }: { proposals: TimelineJson['proposedFollowUps'] }) {
+  if (proposals.length === 0) return null;
+  return (
+    <>
+      <h3>Follow-ups the record proposes</h3>
+      <ul data-testid="proposed-follow-ups">
+        {proposals.map((p) => (
+          <li key={p.proposalId}>
+            <strong>{p.title}</strong> <span className="muted">({p.because})</span>
+          </li>
+        ))}
+      </ul>
     </>
   );
 }
