@@ -85,6 +85,26 @@ export async function request<T = unknown>(path: string, options: RequestOptions
   return body as T;
 }
 
+/** A GET whose answer is text, not JSON (a raw e-mail as received), read as text only. */
+export async function requestText(path: string): Promise<string> {
+  const response = await fetch(`/api/v1${path}`, {
+    headers: { accept: 'text/plain' },
+    credentials: 'same-origin',
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      body = { title: text.slice(0, 200) };
+    }
+    if (response.status === 401) for (const listener of unauthenticatedListeners) listener();
+    throw new ApiError(response.status, body);
+  }
+  return text;
+}
+
 /** A typed GET against a shared response schema (types only: the server already validated). */
 export function get<S extends z.ZodType>(path: string, _schema?: S): Promise<z.infer<S>> {
   return request<z.infer<S>>(path);

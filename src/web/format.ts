@@ -57,3 +57,15 @@ export function localToRfc3339(value: string): string | null {
   const ms = new Date(value).getTime();
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
+
+const units = ['bytes', 'KiB', 'MiB', 'GiB'];
+/** A size in bytes as people read it (1.5 MiB). */
+export function formatBytes(size: number): string {
+  let value = size;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${size} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}

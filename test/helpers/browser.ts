@@ -24,6 +24,8 @@ export async function startBrowserApp(
     /** Another app's database and clock: a second instance of the same Stopline (PostgreSQL). */
     database?: TestApp['database'];
     clock?: FakeClock;
+    /** Stand-ins the container takes (the DNS inbound mail is checked against). */
+    overrides?: NonNullable<Parameters<typeof createTestApp>[0]>['overrides'];
   } = {},
 ): Promise<BrowserApp> {
   const port = await freePort();
@@ -33,6 +35,7 @@ export async function startBrowserApp(
     config: { baseUrl },
     clock: options.clock ?? new FakeClock(new Date().toISOString()),
     ...(options.database ? { database: options.database } : {}),
+    ...(options.overrides ? { overrides: options.overrides } : {}),
   });
   await t.app.listen({ port, host: '127.0.0.1' });
   return { ...t, baseUrl };

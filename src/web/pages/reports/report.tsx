@@ -5,10 +5,11 @@ import { Link, useParams } from 'react-router';
 import type { ReportDetail } from '../../../shared/api/reports.ts';
 import { Empty, ErrorMessage, Loading, Time } from '../../components/common.tsx';
 import { useNow } from '../../clock.ts';
-import { toMs } from '../../format.ts';
+import { formatBytes, toMs } from '../../format.ts';
 import { AcknowledgeState, IncidentLink } from './queue.tsx';
 import { ReportActions } from './report-actions.tsx';
 import { Conversation } from './report-conversation.tsx';
+import { ReceivedMail } from './report-mail.tsx';
 import { useReport, STATUS_WORDS, VERIFICATION_WORDS, REMOVAL_WORDS } from './report-data.ts';
 import './reports.css';
 import { consolePath } from '../../../shared/domain/console-paths.ts';
@@ -33,6 +34,7 @@ export function ReportPage() {
             <ReportStatus report={report.data} />
             <FromTheReporter report={report.data} />
             <Attachments report={report.data} />
+            <ReceivedMail reportKey={report.data.key} />
             <RemovalTasks report={report.data} />
             <Conversation report={report.data} />
           </div>
@@ -207,17 +209,6 @@ function FromTheReporter({ report: r }: { report: ReportDetail }) {
       </div>
     </section>
   );
-}
-
-const units = ['bytes', 'KiB', 'MiB', 'GiB'];
-export function formatBytes(size: number): string {
-  let value = size;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${size} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function Attachments({ report: r }: { report: ReportDetail }) {
