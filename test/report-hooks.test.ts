@@ -41,7 +41,7 @@ function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
       unlinkReport: async () => {},
     },
     notices: t.container.services.notifications,
-    // No report here came by e-mail.
+    // No e-mail intake here.
     mail: { threadingFor: async () => null, keepReporterKey: async () => 'unusable' as const },
     ...hooks,
   });

@@ -9,8 +9,8 @@ import { createSmtpMailer } from '../../src/server/integrations/smtp-mailer.ts';
 import type { OutboxWorker } from '../../src/server/workers/outbox-worker.ts';
 import { expect } from 'vitest';
 import { loginAs } from './auth.ts';
-import { workerFor, type SmtpReceiver } from './delivery.ts';
-import type { TestApp } from './test-app.ts';
+import { startSmtpReceiver, workerFor, type SmtpReceiver } from './delivery.ts';
+import { createTestApp, type TestApp } from './test-app.ts';
 
 export class TestDns {
   readonly #txt = new Map<string, string[][]>();
@@ -141,4 +141,41 @@ export async function deliveredTo(
   return receiver.received
     .slice(before)
     .filter((m) => m.to && 'value' in m.to && m.to.value.some((v) => v.address === address));
+}
+
+/** A test app taking mail for security@stopline.test on a listener, with a receiver for its mail. */
+export async function startMailApp(
+  dnsResolver: DNSResolver = new TestDns().resolve,
+): Promise<{ t: TestApp; port: number; receiver: SmtpReceiver; close(): Promise<void> }> {
+  const t = await createTestApp({
+    env: {
+      STOPLINE_BASE_URL: 'https://stopline.test',
+      STOPLINE_SECURITY_EMAIL: 'security@stopline.test',
+      STOPLINE_SMTP_IN_PORT: '0',
+    },
+    overrides: { dnsResolver },
+  });
+  await t.container.workers.listen();
+  const receiver = await startSmtpReceiver();
+  return {
+    t,
+    port: t.container.workers.smtpIn!.port!,
+    receiver,
+    close: async () => {
+      await receiver.stop();
+      await t.close();
+    },
+  };
+}
+
+/** A report's conversation as a responder reads it (GET …/messages). */
+export async function conversationOf(t: TestApp, key: string) {
+  const staff = await loginAs(t, 'responder');
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/api/v1/reports/${key}/messages`,
+    headers: staff.headers,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return (res.json() as { messages: { kind: string; body: string }[] }).messages;
 }

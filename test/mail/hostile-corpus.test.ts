@@ -20,6 +20,7 @@ import {
   sendRaw,
   staffReport,
   TestDns,
+  conversationOf,
 } from '../helpers/mail.ts';
 import { formEncoded } from '../helpers/reports.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -88,16 +89,7 @@ async function keyOf(reportId: string): Promise<string> {
   return row.key;
 }
 
-async function conversation(key: string) {
-  const staff = await loginAs(t, 'responder');
-  const res = await t.app.inject({
-    method: 'GET',
-    url: `/api/v1/reports/${key}/messages`,
-    headers: staff.headers,
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json();
-}
+const conversation = async (key: string) => ({ messages: await conversationOf(t, key) });
 
 const deliveredToAddress = (address: string) => deliveredTo(t, receiver, SECURITY, address);
 

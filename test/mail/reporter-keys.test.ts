@@ -101,7 +101,7 @@ describe('the key given with the report form', () => {
     const [mail, ...rest] = await deliveredToAddress('bob@reporter.test');
     expect(rest).toEqual([]);
     const plain = await openWith(mail!, bob);
-    expect(plain).toContain('New message about your security report');
+    expect(plain).toContain('Thanks, confirmed.');
     await expect(openWith(mail!, stranger)).rejects.toThrow();
   });
 

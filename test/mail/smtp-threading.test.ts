@@ -5,9 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import type { SendMailOptions } from 'nodemailer';
-import { loginAs } from '../helpers/auth.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
-import { buildMessage, outboxTo, sendRaw, TestDns } from '../helpers/mail.ts';
+import { buildMessage, conversationOf, outboxTo, sendRaw, TestDns } from '../helpers/mail.ts';
 import { countRows, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const SECURITY = 'security@stopline.test';
@@ -48,17 +47,7 @@ async function receiptFor(key: string): Promise<ParsedMail> {
 const replyToOf = (mail: ParsedMail) => mail.replyTo?.value[0]?.address ?? '';
 
 async function conversation(key: string) {
-  const staff = await loginAs(t, 'responder');
-  const res = await t.app.inject({
-    method: 'GET',
-    url: `/api/v1/reports/${key}/messages`,
-    headers: staff.headers,
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return (res.json() as { messages: { kind: string; body: string }[] }).messages.map((m) => [
-    m.kind,
-    m.body.trim(),
-  ]);
+  return (await conversationOf(t, key)).map((m) => [m.kind, m.body.trim()]);
 }
 
 /** Sends a message by SMTP from `from` to `to` (envelope and headers); answers the row it left. */

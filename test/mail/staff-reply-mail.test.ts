@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import * as openpgp from 'openpgp';
-import { loginAs } from '../helpers/auth.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
 import {
   buildMessage,
@@ -15,6 +14,7 @@ import {
   TestDns,
   staffReply as staffReplyOn,
   lastInbound as lastInboundOf,
+  conversationOf,
 } from '../helpers/mail.ts';
 import {
   decryptWith,
@@ -65,16 +65,7 @@ async function delivered(before: number): Promise<ParsedMail[]> {
 
 const staffReply = (key: string, body: string) => staffReplyOn(t, key, body);
 
-async function conversation(key: string) {
-  const staff = await loginAs(t, 'responder');
-  const res = await t.app.inject({
-    method: 'GET',
-    url: `/api/v1/reports/${key}/messages`,
-    headers: staff.headers,
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return (res.json() as { messages: { kind: string; body: string }[] }).messages;
-}
+const conversation = (key: string) => conversationOf(t, key);
 
 let staffMail: ParsedMail;
 

@@ -134,3 +134,18 @@ export async function findReportOfReplyToken(
     .executeTakeFirst();
   return row?.report_id;
 }
+
+/**
+ * Keeps the SHA-256 of a report's reply token (a report made with the form or the API gets its
+ * reply address when first written to by e-mail); the same token again changes nothing.
+ */
+export async function keepReplyToken(
+  tx: Executor,
+  token: { tokenHash: string; reportId: string; at: number },
+): Promise<void> {
+  await tx
+    .insertInto('mail_reply_tokens')
+    .values({ token_hash: token.tokenHash, report_id: token.reportId, created_at: token.at })
+    .onConflict((oc) => oc.column('token_hash').doNothing())
+    .execute();
+}

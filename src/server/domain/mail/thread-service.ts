@@ -3,9 +3,10 @@
 // server key, replies go to the report's reply address, and it answers the reporter's own mail.
 // An answer to any Message-ID Stopline sent is then known as being about its report.
 import { createHash } from 'node:crypto';
+import { sha256Hex } from './raw-message-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import { findSenderKey } from './key-repository.ts';
-import { listInboundMailOfReport } from './message-repository.ts';
+import { keepReplyToken, listInboundMailOfReport } from './message-repository.ts';
 import { replyAddress } from './message-rules.ts';
 import {
   parseSentMessageId,
@@ -44,29 +45,37 @@ export function createMailThreads(deps: MailThreadDeps) {
     replyAddressOf,
     messageIdOf,
     /**
-     * The headers of an e-mail to the reporter about a report that came by e-mail (its own
-     * Message-ID, the reply address, the reporter's messages it answers); null when the report
-     * did not come by e-mail, or when the policy wants it encrypted and no key is kept for the
-     * reporter, so the reporter gets the portal's notice instead.
+     * The headers of an e-mail to the reporter about a report (its own Message-ID, the reply
+     * address, the reporter's messages it answers); null without e-mail intake, or when the
+     * policy wants it encrypted and no key is kept for the reporter, so the reporter gets the
+     * portal's notice instead. A report made with the form or the API gets its reply address
+     * here, the first time the reporter is written to (its token's SHA-256 kept, as for mail).
      */
     async threadingFor(
       tx: Executor,
-      reportId: string,
+      report: { id: string; contactEmail: string },
       idempotencyKey: string,
+      at: number,
     ): Promise<ReturnType<typeof reporterThreading> | null> {
       if (!deps.address) return null;
-      const mail = (await listInboundMailOfReport(tx, reportId)).filter(
+      const mail = (await listInboundMailOfReport(tx, report.id)).filter(
         (m) => m.status === 'report' || m.status === 'reply',
       );
-      if (mail.length === 0) return null;
       // Never a reporter's text in plaintext when the policy says so: without a key kept for
       // them, they hear there is news and read it in the portal.
-      const reporter = mail.find((m) => m.status === 'report')?.fromAddress ?? null;
-      if (deps.encryption !== 'if-possible' && !(reporter && (await findSenderKey(tx, reporter))))
-        return null;
+      const reporter = mail.find((m) => m.status === 'report')?.fromAddress ?? report.contactEmail;
+      if (deps.encryption !== 'if-possible' && !(await findSenderKey(tx, reporter))) return null;
+      if (mail.length === 0) {
+        const token = deps.replyTokens.tokenFor(report.id);
+        await keepReplyToken(tx, {
+          tokenHash: sha256Hex(Buffer.from(token)),
+          reportId: report.id,
+          at,
+        });
+      }
       return reporterThreading({
-        messageId: messageIdOf(reportId, idempotencyKey),
-        replyTo: replyAddressOf(reportId),
+        messageId: messageIdOf(report.id, idempotencyKey),
+        replyTo: replyAddressOf(report.id),
         reporterMessageIds: mail.map((m) => m.messageId).filter((m): m is string => m !== null),
       });
     },

@@ -23,11 +23,18 @@ export function createConversation(deps: ReportsDeps) {
       const messageType = toReporter ? input.messageType : null;
       const events = rules.staffMessage(report, deps.policy(), id, input);
       await recordChange(tx, deps, report, events, actor.userId, now);
-      // A report that came by e-mail is answered by e-mail, threaded on the reporter's mail (and
-      // encrypted to their key when one is kept); any other reporter hears there is news.
+      // A reporter who gave an e-mail address (or wrote by e-mail) is answered by e-mail, from
+      // the report's reply address, threaded on their mail (and encrypted to their key when one
+      // is kept); without e-mail intake, or when the policy keeps the text to the portal, they
+      // hear there is news.
       const threading =
         toReporter && report.contactEmail
-          ? await deps.mail.threadingFor(tx, report.id, `report-message:${id}`)
+          ? await deps.mail.threadingFor(
+              tx,
+              { id: report.id, contactEmail: report.contactEmail },
+              `report-message:${id}`,
+              now,
+            )
           : null;
       if (threading && report.contactEmail) {
         await deps.notices.mailReporterMessage(tx, {

@@ -60,13 +60,15 @@ export interface ReportsDeps {
 /** What the reports subject needs of the mail subject. */
 export interface ReportMail {
   /**
-   * The headers of an e-mail to the reporter of a report that came by e-mail (its Message-ID,
-   * the report's reply address, the reporter's mail it answers); null when it did not.
+   * The headers of an e-mail to the reporter (its Message-ID, the report's reply address, the
+   * reporter's mail it answers); null without e-mail intake or when the encryption policy keeps
+   * the text to the portal. A report made with the form gets its reply address then.
    */
   threadingFor(
     tx: Executor,
-    reportId: string,
+    report: { id: string; contactEmail: string },
     idempotencyKey: string,
+    at: number,
   ): Promise<{
     messageId?: string;
     replyTo?: string;
