@@ -302,6 +302,11 @@ export const CONFIG_KEYS = {
     help: 'Longest pause of the outbox worker between two looks for due messages; a commit that enqueues a notice wakes it at once (on PostgreSQL on every instance), so this is only the fallback',
     default: '10',
   },
+  readyMaxLagSeconds: {
+    env: 'STOPLINE_READY_MAX_LAG_SECONDS',
+    help: '/readyz answers 503 once the scheduler or the outbox is this far behind (the oldest due deadline, page level or message not yet handled)',
+    default: '300',
+  },
   deliveryMaxAttempts: {
     env: 'STOPLINE_DELIVERY_MAX_ATTEMPTS',
     help: 'Attempts at delivering one notice before it becomes a dead letter',
@@ -486,6 +491,7 @@ export const ConfigSchema = z
         error: 'must be CIDR ranges or addresses separated by commas, e.g. "10.20.0.0/16,fd00::/8"',
       }),
     outboxPollSeconds: positiveInt.max(3600, 'must be at most 3600').default(10),
+    readyMaxLagSeconds: positiveInt.default(300),
     deliveryMaxAttempts: positiveInt.max(100, 'must be at most 100').default(10),
     deliveryRetrySeconds: positiveInt.default(30),
     deliveryRetryMaxSeconds: positiveInt.default(3600),

@@ -128,6 +128,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db: deps.db,
     dialect: deps.dialect,
     pgSchema: config.pgSchema,
+    clock,
+    maxLagSeconds: config.readyMaxLagSeconds,
   });
   await app.register(policyRoutes, { prefix: '/api/v1', policy: services.policy });
   await app.register(sessionRoutes, { ...narrowed.session, clock, config: settings.session });

@@ -1,5 +1,5 @@
 // The OpenAPI 3.1 description, generated from the Zod route schemas, at /api/v1/openapi.json,
-// and a browsable reference at /api/v1/docs. It covers /api/v1, the public /api/v2 and /metrics.
+// and a browsable reference at /api/v1/docs. It covers /api/v1, the public /api/v2, /metrics and /readyz.
 // Credentials are required globally; public routes override that with `security: []`, from the
 // auth plugin's flag.
 import swagger from '@fastify/swagger';
@@ -46,7 +46,8 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
       const described =
         input.url.startsWith('/api/v1/') ||
         input.url.startsWith('/api/v2/') ||
-        input.url === '/metrics';
+        input.url === '/metrics' ||
+        input.url === '/readyz';
       if (!described || input.url.startsWith('/api/v1/docs'))
         return { ...out, schema: { ...out.schema, hide: true } };
       // Public operations say so, or generated clients would send credentials they do not have.
