@@ -152,7 +152,7 @@ async function publishToVisible(): Promise<number[] | string> {
   };
   try {
     await seed(env);
-    const second = await startServer(env);
+    const second = await startServer(env, undefined, undefined, 120_000);
     const writer = await createContainer(loadConfig({ ...env, STOPLINE_LOG_LEVEL: 'silent' }));
     const times: number[] = [];
     try {
@@ -192,7 +192,7 @@ const dir = mkdtempSync(join(tmpdir(), 'stopline-bench-status-'));
 try {
   const env = { STOPLINE_DATA_DIR: join(dir, 'server'), STOPLINE_LOG_LEVEL: 'warn' };
   await seed(env);
-  const server = await startServer(env);
+  const server = await startServer(env, undefined, undefined, 120_000);
   const url = `http://127.0.0.1:${server.port}`;
   mkdirSync(join(dir, 'nginx', 'files'), { recursive: true });
   for (const [path, file] of [

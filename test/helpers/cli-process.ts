@@ -58,6 +58,8 @@ export async function startServer(
   env: Record<string, string>,
   cwd?: string,
   chosenPort?: number,
+  /** How long it may take to answer /healthz (a loaded machine needs longer). */
+  upWithinMs = 20_000,
 ): Promise<RunningServer> {
   const port = chosenPort ?? (await freePort());
   const child = spawn(process.execPath, [BIN, 'serve'], {
@@ -69,7 +71,7 @@ export async function startServer(
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + upWithinMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {

@@ -58,3 +58,53 @@ describe('the kept answers', () => {
     expect((await get('/status')).body).toContain('All Systems Operational');
   });
 });
+
+describe('the fast path over HTTP', () => {
+  // Over a real socket the kept answers are sent before Fastify, with the headers the route sent:
+  // the second answer must carry the same security headers as the first, a 304 must come for the
+  // ETag held, and a change recorded on the other instance must be in the very next answer.
+  const per = new Set(['x-request-id', 'date', 'connection', 'keep-alive']);
+  const headersOf = (r: Response) =>
+    Object.fromEntries([...r.headers].filter(([name]) => !per.has(name)).sort());
+
+  it('answers the kept bytes with the same headers, 304 for the ETag held, and never stale', async () => {
+    await other.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = other.app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const { headers } = await createTokenFor(t, 'comms');
+    const component = (await call('GET', '/api/v1/status/components', headers)).items[0];
+    for (const path of ['/status', '/api/v2/summary.json']) {
+      const first = await fetch(base + path);
+      const firstBody = await first.text();
+      const second = await fetch(base + path, { headers: { 'x-request-id': 'given-id.1' } });
+      expect(await second.text()).toBe(firstBody);
+      expect(headersOf(second)).toEqual(headersOf(first));
+      expect(second.headers.get('x-request-id')).toBe('given-id.1');
+      expect(second.headers.get('content-length')).toBe(String(Buffer.byteLength(firstBody)));
+      if (path === '/status') {
+        expect(second.headers.get('content-security-policy')).toContain("default-src 'none'");
+        expect(second.headers.get('x-frame-options')).toBe('DENY');
+      } else expect(second.headers.get('access-control-allow-origin')).toBe('*');
+      const etag = second.headers.get('etag')!;
+      const notModified = await fetch(base + path, { headers: { 'if-none-match': etag } });
+      expect(notModified.status).toBe(304);
+      expect(notModified.headers.get('etag')).toBe(etag);
+      expect(await notModified.text()).toBe('');
+    }
+
+    const before = await fetch(`${base}/api/v2/summary.json`);
+    const etag = before.headers.get('etag')!;
+    await call('POST', '/api/v1/status/incidents', headers, {
+      name: 'Logins failing',
+      impact: 'major',
+      body: 'Nobody can sign in.',
+      components: [{ componentId: component.id, status: 'major_outage' }],
+    });
+    const after = await fetch(`${base}/api/v2/summary.json`, {
+      headers: { 'if-none-match': etag },
+    });
+    expect(after.status).toBe(200);
+    expect(await after.text()).toContain('Nobody can sign in.');
+    expect(await (await fetch(`${base}/status`)).text()).toContain('Nobody can sign in.');
+  });
+});

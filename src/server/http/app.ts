@@ -1,4 +1,5 @@
 // Builds the Fastify application from its services. Never listens: `serve` does, tests inject.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   serializerCompiler,
@@ -57,8 +58,15 @@ import { REFERRER_POLICY, securityHeadersPlugin } from './plugins/security-heade
 import { metricsRoutes } from './metrics-routes.ts';
 import { routeConfig, routeServices } from './route-services.ts';
 import { openPgpKeyRoutes } from './public/openpgp-key-routes.ts';
+import { createStatusCache } from './status-cache.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** A caller's request id when it is plainly an id; otherwise a new one. */
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
+}
 
 /** `/` (with or without a query) on the status host is the status page; anything else stays. */
 export function statusRoot(url: string, host: string | undefined, statusHost?: string): string {
@@ -88,15 +96,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // A plugin that declares part of a module is handed only that part (route-services.ts).
   const narrowed = routeServices(services);
   const settings = routeConfig(config);
+  // The status page's answers, kept while nothing changes; a GET of one is answered before
+  // Fastify (status-cache.ts), with the headers the route sent with it.
+  const statusAnswers = createStatusCache(() => services.status.pageVersion());
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     // Accept a caller's request id when it is plainly an id; otherwise make one.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
-    },
+    genReqId: requestIdOf,
     // The status page's own host name (STOPLINE_STATUS_HOST) shows the status page at its root.
     rewriteUrl: (req) => statusRoot(req.url ?? '/', req.headers.host, config.statusHost),
     forceCloseConnections: 'idle',
@@ -109,7 +117,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       headersTimeout: config.headersTimeoutSeconds * 1000,
       connectionsCheckingInterval: 1000,
     },
+    // Fastify's own HTTP/1 server, with the status page's fast path in front of it.
+    serverFactory: (handler, options) => {
+      const server = createServer(options.http ?? {}, (req, res) => {
+        if (req.method !== 'GET') return handler(req, res);
+        const url = statusRoot(req.url ?? '/', req.headers.host, config.statusHost);
+        if (!url.startsWith('/status') && !url.startsWith('/api/v2/')) return handler(req, res);
+        const answer = (r: IncomingMessage, s: ServerResponse) =>
+          statusAnswers.answerKept(r, s, url, requestIdOf(r)).then((done) => {
+            if (!done) handler(r, s);
+          });
+        void answer(req, res);
+      });
+      // As Fastify sets up its own (its defaults; the request timeout above).
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = config.requestTimeoutSeconds * 1000;
+      server.setTimeout(0);
+      return server;
+    },
   }).withTypeProvider<ZodTypeProvider>();
+  app.addHook('preClose', async () => statusAnswers.close());
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -173,6 +200,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(statuspageRoutes, {
     status: services.status,
+    answers: statusAnswers,
     baseUrl: config.baseUrl,
     pageName: config.statusPageName,
   });
@@ -186,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...narrowed.publicSite,
     reports,
     status: services.status,
+    statusAnswers,
     config: settings.publicSite,
   });
   await app.register(openPgpKeyRoutes, {

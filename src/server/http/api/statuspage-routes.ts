@@ -11,8 +11,8 @@ import {
   SpSummary,
 } from '../../../shared/api/statuspage.ts';
 import type { StatusModule } from '../../domain/status/index.ts';
-import { conditionalGet } from '../conditional-get.ts';
-import { createStatusCache } from '../status-cache.ts';
+import { conditionalGet, keepSentHeaders } from '../conditional-get.ts';
+import type { StatusCache } from '../status-cache.ts';
 import {
   inPageOrder,
   pageIdentity,
@@ -27,7 +27,7 @@ export const STATUS_MAX_AGE = 10;
 
 export async function statuspageRoutes(
   app: FastifyInstance,
-  opts: { status: StatusModule; baseUrl: string; pageName: string },
+  opts: { status: StatusModule; baseUrl: string; pageName: string; answers: StatusCache },
 ) {
   const { status, baseUrl } = opts;
   const page = pageIdentity(baseUrl, opts.pageName);
@@ -57,7 +57,7 @@ export async function statuspageRoutes(
     };
   }
 
-  const cache = createStatusCache(() => status.pageVersion());
+  const cache = opts.answers;
   const route = <S extends z.ZodType>(
     url: string,
     summary: string,
@@ -67,14 +67,14 @@ export async function statuspageRoutes(
     const schema: FastifySchema = { summary, tags, response: { 200: response } };
     app.get(
       url,
-      { config: { public: true }, onSend: conditionalGet, schema },
+      { config: { public: true }, onSend: [conditionalGet, keepSentHeaders(cache)], schema },
       async (_r, reply) => {
         // Made once per change to the page (the schema describes it; the bytes are kept).
         const made = await cache.answer(url, async () => ({
           body: JSON.stringify(await answer()),
           contentType: 'application/json; charset=utf-8',
         }));
-        return reply.type(made.contentType).send(made.body);
+        return reply.type(made.contentType).header('etag', made.etag).send(made.body);
       },
     );
   };

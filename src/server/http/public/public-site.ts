@@ -12,6 +12,7 @@ import type { DisclosureModule } from '../../domain/disclosure/index.ts';
 import type { NotificationsModule } from '../../domain/notifications/index.ts';
 import type { IncomingFile, ReportsModule } from '../../domain/reports/index.ts';
 import type { StatusModule } from '../../domain/status/index.ts';
+import type { StatusCache } from '../status-cache.ts';
 import { durationInWords } from '../../../shared/domain/duration-words.ts';
 import { accountLinkPages } from './account-link-pages.ts';
 import { advisorySite } from './advisory-site.ts';
@@ -47,6 +48,8 @@ export interface PublicSiteOptions {
   notifications: Pick<NotificationsModule, 'findPageByToken' | 'acknowledgeByToken'>;
   /** The public status page (/status). */
   status: StatusModule;
+  /** The status page's kept answers, shared with /api/v2 and the fast path. */
+  statusAnswers: StatusCache;
   /** The published advisories (/advisories). */
   disclosure: Pick<
     DisclosureModule,
@@ -229,6 +232,7 @@ export async function publicSite(app: FastifyInstance, opts: PublicSiteOptions) 
     status: opts.status,
     pageName: config.statusPageName,
     baseUrl: config.baseUrl,
+    answers: opts.statusAnswers,
   });
   await app.register(advisorySite, {
     disclosure: opts.disclosure,

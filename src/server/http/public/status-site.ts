@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { StatusModule } from '../../domain/status/index.ts';
 import { STATUS_MAX_AGE } from '../api/statuspage-routes.ts';
-import { conditionalGet } from '../conditional-get.ts';
-import { createStatusCache } from '../status-cache.ts';
+import { conditionalGet, keepSentHeaders } from '../conditional-get.ts';
+import type { StatusCache } from '../status-cache.ts';
 import { only } from '../route-services.ts';
 import { sendHtml } from './respond.ts';
 import { historyFeed } from './status-feeds.ts';
@@ -17,21 +17,21 @@ const IncidentParams = z.object({ id: z.string().min(1).max(100) });
 
 export async function statusSite(
   app: FastifyInstance,
-  opts: { status: StatusModule; pageName: string; baseUrl: string },
+  opts: { status: StatusModule; pageName: string; baseUrl: string; answers: StatusCache },
 ) {
-  const { status, pageName, baseUrl } = opts;
+  const { status, pageName, baseUrl, answers } = opts;
   const cacheable = { config: { public: true }, onSend: conditionalGet };
   const cache = `public, max-age=${STATUS_MAX_AGE}, must-revalidate`;
 
-  const answers = createStatusCache(() => status.pageVersion());
+  const kept = { config: { public: true }, onSend: [conditionalGet, keepSentHeaders(answers)] };
 
-  app.get('/status', cacheable, async (_request, reply) => {
+  app.get('/status', kept, async (_request, reply) => {
     const made = await answers.answer('/status', async () => {
       const [view, recent] = await Promise.all([status.readPage(), status.listPublicIncidents(20)]);
       return { body: statusPage(pageName, view, recent), contentType: 'text/html' };
     });
-    reply.header('cache-control', cache);
-    return sendHtml(reply, 200, made.body);
+    reply.header('cache-control', cache).header('etag', made.etag);
+    return reply.status(200).type('text/html; charset=utf-8').send(made.body);
   });
 
   app.get(
