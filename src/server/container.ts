@@ -465,6 +465,14 @@ async function assemble(
       cveOrgId: config.cveOrgId ?? null,
     },
     maxEmbargo: () => policy.policy.disclosure.maxEmbargo,
+    reporterReview: () => policy.policy.disclosure.reporterReview,
+    // Reporters hear of their vulnerability's news as of other results: verified-identity rule.
+    reporters: {
+      tell: (tx, ids, news) =>
+        reportLinks.tellReporters(tx, ids, news, {
+          verifiedOnly: policy.policy.reporters.verifyIdentityBeforeSharingResults,
+        }),
+    },
     // A vulnerability follows the visibility of the incidents and reports it is linked to.
     incidents: {
       findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),

@@ -109,6 +109,19 @@ export const EmbargoInput = z.object({
   version: z.number().int().positive().optional(),
 });
 
+/** A disclosure date proposed to the reporters, for them to accept in the portal. */
+export const DateProposalInput = z.object({ disclosureAt: TimeInput });
+
+/** A step of agreeing the date with the reporter: who proposed or accepted what, and when. */
+export const DateStep = z.object({
+  kind: z.enum(['proposed', 'accepted']),
+  disclosureAt: Time,
+  by: z.enum(['team', 'reporter']),
+  reportKey: z.string().nullable(),
+  actorId: z.string().nullable(),
+  at: Time,
+});
+
 /** A party told before publication (a distributor, a CERT, a customer), under the embargo. */
 export const NotifiedPartyInput = z.object({
   name: name(200),
@@ -194,6 +207,38 @@ export const VulnerabilityResponse = z.object({
   ),
   /** The agreed disclosure date (null: none yet). */
   disclosureAt: Time.nullable(),
+  /** A date proposed by one side, waiting for the other (null: none). */
+  dateProposal: DateStep.nullable(),
+  /** Every proposal and acceptance of a date, oldest first. */
+  dateSteps: z.array(DateStep),
+  /** The credit each reporter chose in the portal (overrides the choice made when reporting). */
+  reporterCredits: z.array(
+    z.object({
+      reportKey: z.string(),
+      consent: z.boolean(),
+      name: z.string().nullable(),
+      chosenAt: Time,
+    }),
+  ),
+  /** The draft last shared with the reporters for review, and their answers. */
+  review: z
+    .object({
+      title: z.string(),
+      advisory: z.string(),
+      requestedAt: Time,
+      requestedBy: z.string().nullable(),
+      /** The reporters approved the advisory as it stands now. */
+      approved: z.boolean(),
+      answers: z.array(
+        z.object({
+          reportKey: z.string(),
+          verdict: z.enum(['approved', 'comments']),
+          comments: z.string(),
+          at: Time,
+        }),
+      ),
+    })
+    .nullable(),
   publishedAt: Time.nullable(),
   /** Once released: where the advisory is published and the SHA-256 of its bytes on the record. */
   publishedAdvisory: z.object({ path: z.string(), sha256: z.string() }).nullable(),

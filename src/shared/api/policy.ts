@@ -237,7 +237,11 @@ export const PolicyResponse = z.object({
     escalation: z.object({ after: DurationJson, levels: z.array(z.string()) }),
   }),
   /** Coordinated disclosure: the longest embargo, counted from the report. */
-  disclosure: z.object({ description: z.string(), maxEmbargo: DurationJson }),
+  disclosure: z.object({
+    description: z.string(),
+    maxEmbargo: DurationJson,
+    reporterReview: z.boolean(),
+  }),
   /** What an alert from monitoring does: the first rule that fits decides; none: triage. */
   alerts: z.object({
     description: z.string(),

@@ -16,3 +16,14 @@ export function durationInWords(ms: number): string {
   }
   return `${Math.round(ms / 1000)} seconds`;
 }
+
+/** Time left as days and hours, rounded down: "12 days 5 hours", "1 day", "less than an hour". */
+export function countdownInWords(ms: number): string {
+  if (ms < 3_600_000) return ms <= 0 ? 'no time' : 'less than an hour';
+  const days = Math.floor(ms / 86_400_000);
+  const hours = Math.floor((ms % 86_400_000) / 3_600_000);
+  const part = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return [days > 0 ? part(days, 'day', 'days') : '', hours > 0 ? part(hours, 'hour', 'hours') : '']
+    .filter(Boolean)
+    .join(' ');
+}

@@ -12,7 +12,10 @@ export type DisclosureModule = ReturnType<typeof createDisclosureModule>;
 export type {
   DisclosureIncidents,
   DisclosurePorts,
+  DisclosureReporters,
   DisclosureReports,
+  ReporterNews,
+  ReporterVulnerability,
   PublishedAdvisory,
   AdvisoryExport,
   ExportFormat,
@@ -20,5 +23,11 @@ export type {
 export { EXPORT_FORMATS } from './vulnerability-service.ts';
 export type { AdvisoryPublisher } from './cve-record.ts';
 export type { AdvisoryDocument, FrozenAdvisory } from './advisory-document.ts';
-export type { VulnerabilityState, StatusDecision } from './vulnerability-state.ts';
+export type {
+  VulnerabilityState,
+  StatusDecision,
+  DateStep,
+  AdvisoryReview,
+} from './vulnerability-state.ts';
 export type { CvssScore } from './cvss-score.ts';
+export { reviewApproved } from './vulnerability-rules.ts';

@@ -10,5 +10,10 @@ export const Disclosure = z.strictObject({
    * the vulnerability was recorded when it has none). Left out: 90 days, common practice.
    */
   maxEmbargo: Duration.prefault('90d'),
+  /**
+   * The reporters of the linked reports review the advisory in the portal before publication:
+   * the scheduler waits at the date until they approved the draft as it stands. Left out: no.
+   */
+  reporterReview: z.boolean().default(false),
 });
 export type Disclosure = z.output<typeof Disclosure>;

@@ -127,6 +127,36 @@ export function createReportLinks(deps: ReportLinksPorts) {
       }
     },
 
+    /**
+     * News about these reports' vulnerability (coordinated disclosure), e-mailed to each reporter
+     * who gave an address, in the caller's transaction. Under the verification rule an
+     * unverified reporter's e-mail says only that there is news; the portal shows the rest.
+     */
+    async tellReporters(
+      tx: Executor,
+      ids: readonly string[],
+      news: { subject: string; line: string; idempotencyKey: string },
+      rule: { verifiedOnly: boolean },
+    ): Promise<void> {
+      const now = deps.clock.now();
+      for (const id of ids) {
+        const report = await findReportById(tx, id);
+        if (!report) continue;
+        const share = !rule.verifiedOnly || report.verified;
+        await notifyReporter(
+          tx,
+          deps,
+          report,
+          {
+            subject: share ? news.subject : 'News about your security report',
+            line: share ? news.line : 'There is news about your security report.',
+            idempotencyKey: `${news.idempotencyKey}:${report.id}`,
+          },
+          now,
+        );
+      }
+    },
+
     /** The keys (RPT-0042) of linked reports, by id. */
     findKeys: (tx: Executor, ids: readonly string[]) => findReportKeys(tx, ids),
 

@@ -194,6 +194,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
     disclosure: {
       description: policy.disclosure.description,
       maxEmbargo: duration(policy.disclosure.maxEmbargo),
+      reporterReview: policy.disclosure.reporterReview,
     },
     alerts: {
       description: policy.alerts.description,

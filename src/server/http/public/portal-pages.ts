@@ -138,6 +138,8 @@ export function portalPage(
     body?: string;
     publicUrl?: string;
     status?: string;
+    /** The vulnerabilities linked to the report (portal-disclosure.ts). */
+    disclosure?: SafeHtml;
   },
 ): string {
   const { report, events } = view;
@@ -189,6 +191,7 @@ export function portalPage(
             : 'not yet verified. Before we share our assessment or technical details we check that you are the reporter.'
         }
       </p>
+      ${options.disclosure ?? ''}
       <h2>Conversation and history</h2>
       <ol class="timeline">
         ${events.map(

@@ -11,17 +11,30 @@ import {
   type Report,
   type ReportsModule,
 } from '../../domain/reports/index.ts';
+import type { DisclosureModule } from '../../domain/disclosure/index.ts';
 import { AppError } from '../../errors.ts';
 import { PublicUrlInput } from '../../../shared/api/reports.ts';
 import { PORTAL_PATH } from '../../../shared/domain/console-paths.ts';
 import { PORTAL_COOKIE, readCookie, setPortalCookie } from './cookies.ts';
 import { refuseCrossSiteForms } from './form-origin.ts';
+import { disclosureSection, type PortalDisclosureForm } from './portal-disclosure.ts';
 import { portalPage, signInPage } from './portal-pages.ts';
 import { readForm, type FileLimits, type FormValues } from './report-form.ts';
 import { sendHtml } from './respond.ts';
 
+/** What the portal shows and does of the disclosure of the reporter's vulnerabilities. */
+export type PortalDisclosure = Pick<
+  DisclosureModule,
+  | 'listForReporter'
+  | 'proposeDateAsReporter'
+  | 'acceptDateAsReporter'
+  | 'chooseCreditAsReporter'
+  | 'answerReviewAsReporter'
+>;
+
 interface PortalOptions {
   reports: ReportsModule;
+  disclosure: PortalDisclosure;
   config: Pick<Config, 'baseUrl'>;
   fileLimits: FileLimits;
   /** onRequest hooks of a post that may carry files: origin, intake limit, declared size. */
@@ -53,10 +66,20 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
       body?: string;
       publicUrl?: string;
       status?: string;
+      form?: PortalDisclosureForm;
     } = {},
   ) {
-    const view = await reports.getPortalView(report.id);
-    return portalPage(view, { csrfToken: portalCsrfToken(token), ...extra });
+    const { form, ...rest } = extra;
+    const csrfToken = portalCsrfToken(token);
+    const [view, vulnerabilities] = await Promise.all([
+      reports.getPortalView(report.id),
+      opts.disclosure.listForReporter(report),
+    ]);
+    const disclosure = disclosureSection(vulnerabilities, { csrfToken, now: reports.now(), form });
+    const errors = form
+      ? form.errors.map((e) => ({ field: `${form.key}-${e.field}`, message: e.message }))
+      : rest.errors;
+    return portalPage(view, { csrfToken, ...rest, ...(errors ? { errors } : {}), disclosure });
   }
 
   app.get(PORTAL_PATH, { config: { public: true } }, async (request, reply) => {
@@ -170,6 +193,66 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
     return reply.redirect('/portal', 303);
   });
 
+  // The reporter's side of the disclosure: each form names the vulnerability in its path; one
+  // not linked to the signed-in report is a 404, as one that does not exist.
+  const disclosureActions: Record<
+    string,
+    (report: Report, key: string, body: Record<string, string>) => Promise<unknown>
+  > = {
+    date: (report, key, body) =>
+      opts.disclosure.proposeDateAsReporter(report, key, parseUtcMinutes(body.disclosureAt ?? '')),
+    'date/accept': (report, key) => opts.disclosure.acceptDateAsReporter(report, key),
+    credit: (report, key, body) =>
+      opts.disclosure.chooseCreditAsReporter(report, key, {
+        consent: body.credit === 'named' || body.credit === 'anonymous',
+        name: body.credit === 'named' ? (body.creditName ?? '').trim() || null : null,
+      }),
+    review: (report, key, body) =>
+      opts.disclosure.answerReviewAsReporter(report, key, {
+        verdict: body.verdict === 'approved' ? 'approved' : 'comments',
+        comments: body.comments ?? '',
+      }),
+  };
+  for (const [action, run] of Object.entries(disclosureActions)) {
+    app.post(`/portal/vulnerabilities/:key/${action}`, form, async (request, reply) => {
+      const current = await session(request);
+      if (!current)
+        return sendHtml(
+          reply,
+          401,
+          signInPage({ status: 'Your session has ended. Sign in again.' }),
+        );
+      const raw = (request.body ?? {}) as Record<string, unknown>;
+      const body = Object.fromEntries(
+        Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
+      if (!portalCsrfTokenMatches(current.token, body.csrf ?? '')) {
+        throw new AppError('FORBIDDEN', 'This form has expired; reload the page and try again');
+      }
+      const { key } = request.params as { key: string };
+      try {
+        await run(current.report, key, body);
+      } catch (error) {
+        if (
+          error instanceof AppError &&
+          (error.code === 'RULE_REFUSED' || error.code === 'VALIDATION')
+        ) {
+          const errors = error.details.errors ?? [
+            { field: 'disclosureAt', message: error.message },
+          ];
+          const { csrf: _csrf, ...values } = body;
+          return sendHtml(
+            reply,
+            422,
+            await renderPortal(current.token, current.report, { form: { key, errors, values } }),
+          );
+        }
+        throw error;
+      }
+      return reply.redirect('/portal', 303);
+    });
+  }
+
   app.post('/portal/sign-out', form, async (request, reply) => {
     const current = await session(request);
     const body = (request.body ?? {}) as Record<string, unknown>;
@@ -182,4 +265,22 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
     setPortalCookie(reply, '', 0, secure);
     return reply.redirect('/portal', 303);
   });
+}
+
+/** A datetime-local value ("2027-01-10T09:00"), read as UTC; NaN when it is not one. */
+function parseUtcMinutes(value: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) {
+    throw new AppError('RULE_REFUSED', 'Enter a date and time', {
+      errors: [
+        { field: 'disclosureAt', message: 'Enter a date and time, such as 2027-01-10 09:00' },
+      ],
+    });
+  }
+  const at = Date.parse(`${value}:00Z`);
+  if (Number.isNaN(at)) {
+    throw new AppError('RULE_REFUSED', 'Enter a date and time', {
+      errors: [{ field: 'disclosureAt', message: 'Enter a real date and time' }],
+    });
+  }
+  return at;
 }

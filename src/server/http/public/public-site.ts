@@ -24,7 +24,7 @@ import { REFERRER_POLICY } from '../plugins/security-headers-plugin.ts';
 import { settings } from '../route-services.ts';
 import { refuseCrossSiteForms } from './form-origin.ts';
 import { ERROR_PAGE_TITLES, sendErrorPage, sendHtml } from './respond.ts';
-import { portalRoutes } from './portal-routes.ts';
+import { portalRoutes, type PortalDisclosure } from './portal-routes.ts';
 import { receiptPage } from './portal-pages.ts';
 import { refuseOverIntakeLimit, refuseOversizeMultipart } from './intake-guards.ts';
 import {
@@ -54,7 +54,8 @@ export interface PublicSiteOptions {
   disclosure: Pick<
     DisclosureModule,
     'listPublishedAdvisories' | 'getPublishedAdvisory' | 'exportAdvisory' | 'describeCsafProvider'
-  >;
+  > &
+    PortalDisclosure;
   config: Pick<
     Config,
     | 'baseUrl'
@@ -225,7 +226,13 @@ export async function publicSite(app: FastifyInstance, opts: PublicSiteOptions) 
 
   // The pages inside are handed the settings they declare, no more (http/route-services.ts).
   const baseUrl = settings(config, ['baseUrl']);
-  await app.register(portalRoutes, { reports, config: baseUrl, fileLimits, intakeGuards });
+  await app.register(portalRoutes, {
+    reports,
+    disclosure: opts.disclosure,
+    config: baseUrl,
+    fileLimits,
+    intakeGuards,
+  });
   await app.register(accountLinkPages, { users: opts.accounts.users, config: baseUrl });
   await app.register(pageAckRoutes, { notifications: opts.notifications, config: baseUrl });
   await app.register(statusSite, {
