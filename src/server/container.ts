@@ -206,6 +206,12 @@ async function assemble(
     notices: { tellLineStopped: notifications.tellLineStopped, tellStaff: notifications.tellStaff },
     postmortems: postmortemRequirement,
     staff: { listActiveIds: async (tx) => (await accounts.users.listActive(tx)).map((u) => u.id) },
+    // Containment hooks: secrets sealed as webhook secrets are, calls sent through the outbox.
+    containmentHooks: {
+      sealer: secretBox,
+      checkUrl: (url) => checkReceiverUrl(url, outboundAllow),
+      calls: { enqueueHookCall: notifications.enqueueHookCall },
+    },
   });
   // 128 bits from the server key: unguessable, the same on every instance, never stored.
   const mailTokens = {
@@ -518,6 +524,7 @@ async function assemble(
     live,
     notifications,
     accounts,
+    incidents: incidentsModule,
     mail,
     breach,
     status,

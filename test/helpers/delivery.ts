@@ -158,6 +158,10 @@ export function workerFor(
     findEndpoint: t.container.services.notifications.findEndpoint,
     encryptFor: (address, body) => t.container.services.mail.encryptFor(address, body),
     openSealed: (sealed) => t.container.services.notifications.openSealed(sealed),
+    hooks: {
+      find: t.container.services.incidents.findContainmentHookForCall,
+      answered: t.container.services.incidents.recordHookAnswer,
+    },
     hearCommits: (wake) => t.container.workers.liveFeed.onOutboxCommitted(wake),
     settings: {
       maxAttempts: 5,

@@ -37,6 +37,8 @@ const blockPasswordReset: ContainmentAction = {
   id: 'c1',
   kind: 'feature_disabled',
   description: 'Password reset disabled',
+  hookId: null,
+  hookAnswer: null,
   status: 'active',
   justification: null,
   recordedAt: 0,

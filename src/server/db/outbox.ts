@@ -10,8 +10,9 @@ import type { Executor } from './schema.ts';
 
 export type { MailThreading };
 
-/** email: recipient is an address; webhook, slack, chat: recipient is a webhook endpoint id. */
-export type OutboxChannel = 'email' | 'webhook' | 'slack' | 'chat';
+/** email: recipient is an address; webhook, slack, chat: recipient is a webhook endpoint id;
+ * hook: recipient is a containment hook id (subject: apply or revert). */
+export type OutboxChannel = 'email' | 'webhook' | 'slack' | 'chat' | 'hook';
 
 export interface OutboxMessage {
   channel: OutboxChannel;

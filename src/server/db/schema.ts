@@ -141,6 +141,27 @@ export interface IncidentContainmentActionsTable {
   recorded_by: string | null;
   recorded_at: number;
   ended_at: number | null;
+  /** The containment hook the action calls, and the last answer it gave (JSON). */
+  hook_id: string | null;
+  hook_answer_json: string | null;
+}
+
+/** Outbound hooks a containment action may call (admin-configured). */
+export interface ContainmentHooksTable {
+  id: string;
+  name: string;
+  url: string;
+  revert_url: string | null;
+  /** POST, PUT, PATCH or DELETE. */
+  method: string;
+  /** standard_webhooks (signed) or bearer. */
+  auth: string;
+  /** Sealed with the server key: the signing secret or the bearer token. */
+  secret: string;
+  enabled: Flag;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface IncidentDecisionsTable {
@@ -1031,6 +1052,7 @@ export interface Database {
   incident_role_assignments: IncidentRoleAssignmentsTable;
   incident_tasks: IncidentTasksTable;
   incident_containment_actions: IncidentContainmentActionsTable;
+  containment_hooks: ContainmentHooksTable;
   incident_decisions: IncidentDecisionsTable;
   incident_participants: IncidentParticipantsTable;
   incident_milestones: IncidentMilestonesTable;

@@ -19,6 +19,7 @@ import { breachRoutes } from './api/breach-routes.ts';
 import { breachNoticeRoutes } from './api/breach-notice-routes.ts';
 import { healthRoutes } from './api/health-routes.ts';
 import { incidentLifecycleRoutes } from './api/incident-lifecycle-routes.ts';
+import { containmentHookRoutes } from './api/containment-hook-routes.ts';
 import { incidentsRoutes } from './api/incidents-routes.ts';
 import { lineRoutes } from './api/line-routes.ts';
 import { notificationRoutes } from './api/notification-routes.ts';
@@ -168,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(incidentsRoutes, { incidents });
   await app.register(staffRoutes, { ...narrowed.staff, clock });
   await app.register(incidentLifecycleRoutes, { incidents });
+  await app.register(containmentHookRoutes, { incidents });
   await app.register(lineRoutes, narrowed.line);
   await app.register(notificationRoutes, { notifications: services.notifications });
   await app.register(deadlinesRoutes, { ...narrowed.deadlines, clock });

@@ -3,7 +3,9 @@
 // addresses (no second DNS answer between check and connect), IP literals are checked before
 // connecting, and every redirect target is checked again. The receiver's reply body is drained
 // unread: a failure is told by its status code or error class only, never by what the receiver
-// wrote back, and never with the URL (it may carry credentials).
+// wrote back, and never with the URL (it may carry credentials). A containment hook's call
+// (`call`) is the one exception: its answer is recorded on the incident, so the first bytes of the
+// reply are kept (bounded), to be shown as text.
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -20,6 +22,14 @@ export interface HttpPoster {
   /** POSTs `body` as JSON; throws on a non-2xx answer, a refused address or a network failure,
    * with a message that is safe to store and log. */
   post(url: string, body: string, headers?: Record<string, string>): Promise<void>;
+  /** Sends `body` (JSON) with `method` and answers the status and the reply's first
+   * `excerptBytes` bytes as text, whatever the status; throws on a refused address, a network
+   * failure or a timeout, as post does. */
+  call(
+    url: string,
+    request: { method: string; body: string; headers?: Record<string, string> },
+    excerptBytes: number,
+  ): Promise<{ status: number; excerpt: string }>;
   /** Closes kept-alive connections. */
   close(): void;
 }
@@ -41,14 +51,24 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Reply bytes drained before the connection is dropped instead. */
 const DRAIN_LIMIT = 64 * 1024;
 
-/** Reads and forgets the reply, so a kept-alive connection can be reused. */
-function discard(response: http.IncomingMessage): void {
+/** Reads the reply, keeping its first `keep` bytes, and forgets the rest, so a kept-alive
+ * connection can be reused; resolves with what was kept once the reply ended (or was cut). */
+function discard(response: http.IncomingMessage, keep = 0): Promise<Buffer> {
   let seen = 0;
-  response.on('data', (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > DRAIN_LIMIT) response.destroy();
+  const kept: Buffer[] = [];
+  return new Promise((settle) => {
+    response.on('data', (chunk: Buffer) => {
+      if (seen < keep) kept.push(chunk.subarray(0, keep - seen));
+      seen += chunk.length;
+      if (seen > DRAIN_LIMIT) {
+        response.destroy();
+        settle(Buffer.concat(kept));
+      }
+    });
+    response.on('end', () => settle(Buffer.concat(kept)));
+    response.on('close', () => settle(Buffer.concat(kept)));
+    response.on('error', () => settle(Buffer.concat(kept)));
   });
-  response.on('error', () => {});
 }
 
 function describe(error: unknown, timeoutMs: number): Error {
@@ -94,6 +114,7 @@ export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
 
   function send(
     target: URL,
+    method: string,
     body: string,
     headers: Record<string, string>,
     signal: AbortSignal,
@@ -104,7 +125,7 @@ export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
       const request = client.request(
         target,
         {
-          method: 'POST',
+          method,
           agent: agents[protocol],
           lookup,
           signal,
@@ -122,45 +143,63 @@ export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
     });
   }
 
+  /** One request, following redirects (each target checked); answers the last status. */
+  async function exchange(
+    url: string,
+    method: string,
+    body: string,
+    headers: Record<string, string>,
+    keep: number,
+  ): Promise<{ status: number; kept: Buffer }> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    let target = new URL(url);
+    try {
+      for (let hop = 0; ; hop++) {
+        if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+          throw new DeliveryFailed('redirected to a URL that is not http or https');
+        }
+        let response: http.IncomingMessage;
+        try {
+          const literal = ipLiteral(target.hostname);
+          if (literal) await resolveChecked(literal, allow, resolve);
+          response = await send(target, method, body, headers, signal);
+        } catch (error) {
+          if (hop > 0 && error instanceof OutboundRefused) {
+            throw new DeliveryFailed(`redirect refused: ${error.message}`);
+          }
+          throw error;
+        }
+        const status = response.statusCode ?? 0;
+        const location = response.headers.location;
+        const reading = discard(response, keep);
+        if (!REDIRECTS.has(status) || !location) {
+          return { status, kept: keep > 0 ? await reading : Buffer.alloc(0) };
+        }
+        if (hop >= maxRedirects) {
+          throw new DeliveryFailed(`HTTP ${status}: more than ${maxRedirects} redirects`);
+        }
+        try {
+          target = new URL(location, target);
+        } catch {
+          throw new DeliveryFailed(`HTTP ${status} with a Location that is not a URL`);
+        }
+      }
+    } catch (error) {
+      throw describe(error, timeoutMs);
+    }
+  }
+
   return {
     async post(url, body, headers = {}) {
-      const signal = AbortSignal.timeout(timeoutMs);
-      let target = new URL(url);
-      try {
-        for (let hop = 0; ; hop++) {
-          if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-            throw new DeliveryFailed('redirected to a URL that is not http or https');
-          }
-          let response: http.IncomingMessage;
-          try {
-            const literal = ipLiteral(target.hostname);
-            if (literal) await resolveChecked(literal, allow, resolve);
-            response = await send(target, body, headers, signal);
-          } catch (error) {
-            if (hop > 0 && error instanceof OutboundRefused) {
-              throw new DeliveryFailed(`redirect refused: ${error.message}`);
-            }
-            throw error;
-          }
-          discard(response);
-          const status = response.statusCode ?? 0;
-          if (status >= 200 && status <= 299) return;
-          const location = response.headers.location;
-          if (!REDIRECTS.has(status) || !location) {
-            throw new DeliveryFailed(`HTTP ${status} from the receiver`);
-          }
-          if (hop >= maxRedirects) {
-            throw new DeliveryFailed(`HTTP ${status}: more than ${maxRedirects} redirects`);
-          }
-          try {
-            target = new URL(location, target);
-          } catch {
-            throw new DeliveryFailed(`HTTP ${status} with a Location that is not a URL`);
-          }
-        }
-      } catch (error) {
-        throw describe(error, timeoutMs);
+      const { status } = await exchange(url, 'POST', body, headers, 0);
+      if (status < 200 || status > 299) {
+        throw new DeliveryFailed(`HTTP ${status} from the receiver`);
       }
+    },
+    async call(url, request, excerptBytes) {
+      const { method, body, headers = {} } = request;
+      const { status, kept } = await exchange(url, method, body, headers, excerptBytes);
+      return { status, excerpt: kept.toString('utf8') };
     },
     close() {
       agents['http:'].destroy();

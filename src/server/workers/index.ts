@@ -12,6 +12,7 @@ import type { AccountsModule } from '../domain/accounts/index.ts';
 import type { BreachModule } from '../domain/breach/index.ts';
 import type { ClocksModule } from '../domain/clocks/index.ts';
 import type { DisclosureModule } from '../domain/disclosure/index.ts';
+import type { IncidentsModule } from '../domain/incidents/index.ts';
 import type { LiveModule } from '../domain/live/index.ts';
 import type { MailModule } from '../domain/mail/index.ts';
 import { ImapPoller } from '../integrations/imap-poller.ts';
@@ -63,6 +64,8 @@ export interface WorkersPorts {
   live: Pick<LiveModule, 'noticesAt' | 'noticesAfter' | 'latestPosition'>;
   notifications: Pick<NotificationsModule, 'findEndpoint' | 'escalateDuePages' | 'openSealed'>;
   accounts: Pick<AccountsModule, 'sweepExpired'>;
+  /** Containment hooks' calls: the hook, and each answer recorded on its incident. */
+  incidents: Pick<IncidentsModule, 'findContainmentHookForCall' | 'recordHookAnswer'>;
   mail: Pick<
     MailModule,
     | 'receiveMessage'
@@ -107,6 +110,10 @@ export function createWorkers(ports: WorkersPorts) {
     findEndpoint: ports.notifications.findEndpoint,
     encryptFor: (address, body) => ports.mail.encryptFor(address, body),
     openSealed: (sealed) => ports.notifications.openSealed(sealed),
+    hooks: {
+      find: ports.incidents.findContainmentHookForCall,
+      answered: ports.incidents.recordHookAnswer,
+    },
     hearCommits: (wake) => liveFeed.onOutboxCommitted(wake),
     settings: {
       maxAttempts: config.deliveryMaxAttempts,

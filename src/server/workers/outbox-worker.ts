@@ -25,6 +25,7 @@ import {
   type RetryPolicy,
   type WebhookEndpoint,
 } from '../domain/notifications/index.ts';
+import type { HookAnswer, HookForCall } from '../domain/incidents/index.ts';
 import type { Mailer } from '../integrations/smtp-mailer.ts';
 import { chatMessage, slackMessage } from '../integrations/slack-sender.ts';
 import type { HttpPoster } from '../integrations/outbound-http.ts';
@@ -43,6 +44,12 @@ export interface OutboxWorkerDeps {
   encryptFor(address: string, body: Buffer): Promise<string | null>;
   /** Opens a secret an e-mail's text carries, sealed with the server key (SEALED_SECRET_MARK). */
   openSealed(sealed: string): string;
+  /** Containment hooks (incidents subject): the hook a call goes to, and where each answer is
+   * recorded (on the incident). */
+  hooks: {
+    find(id: string): Promise<HookForCall | null>;
+    answered(answer: HookAnswer): Promise<void>;
+  };
   /**
    * Word from every instance that outbox rows were committed (PostgreSQL LISTEN, through the live
    * feed); resolves once listening. Commits in this process are heard without it.
@@ -67,6 +74,14 @@ export interface DeliveryRound {
   delivered: number;
   failed: number;
   dead: number;
+}
+
+/** The bytes of a containment hook's reply kept on the incident. */
+const HOOK_EXCERPT_BYTES = 2000;
+
+interface HookReply {
+  status: number | null;
+  excerpt: string;
 }
 
 /** A round that found nothing due but saw a message due already (another worker's, or one
@@ -170,7 +185,7 @@ export class OutboxWorker {
       const done = await this.deliverDue(clock.now());
       const handled = done.delivered + done.failed + done.dead;
       if (handled >= settings.batchSize) return 0; // more is waiting
-      const channels = this.#deps.mailer ? undefined : ['webhook', 'slack', 'chat'];
+      const channels = this.#deps.mailer ? undefined : ['webhook', 'slack', 'chat', 'hook'];
       const nextDue = await findNextDueAt(db, channels);
       if (nextDue === null) return settings.pollMs;
       const wait = nextDue - clock.now();
@@ -186,7 +201,7 @@ export class OutboxWorker {
   async deliverDue(now: number): Promise<DeliveryRound> {
     const { db, settings } = this.#deps;
     const round: DeliveryRound = { delivered: 0, failed: 0, dead: 0 };
-    const channels = this.#deps.mailer ? undefined : ['webhook', 'slack', 'chat'];
+    const channels = this.#deps.mailer ? undefined : ['webhook', 'slack', 'chat', 'hook'];
     const due = await listDueIds(db, now, settings.batchSize, channels);
     if (due.length === 0) return round;
     // All claims of a round in one transaction (one commit); each is still its own
@@ -226,8 +241,10 @@ export class OutboxWorker {
     const { clock, db, logger, settings } = this.#deps;
     const startedAt = clock.now();
     let settlement: Settlement;
+    const answer: HookReply = { status: null, excerpt: '' };
     try {
-      await this.#send(message, lookup);
+      if (message.channel === 'hook') await this.#callHook(message, answer);
+      else await this.#send(message, lookup);
       settlement = { outcome: 'delivered' };
     } catch (error) {
       const finished = clock.now();
@@ -240,6 +257,7 @@ export class OutboxWorker {
     const finishedAt = clock.now();
     const settled = await settleMessage(db, message, startedAt, finishedAt, settlement);
     const log = { messageId: message.id, channel: message.channel, attempt: message.attempts + 1 };
+    if (message.channel === 'hook') await this.#recordHookAnswer(message, answer, settlement);
     if (!settled) {
       logger.warn(log, 'outbox claim lapsed before the attempt was recorded');
       return settlement.outcome === 'delivered' ? 'delivered' : 'failed';
@@ -299,6 +317,66 @@ export class OutboxWorker {
     const notice = { subject: message.subject, text: message.bodyText, mentions: message.mentions };
     const body = message.channel === 'slack' ? slackMessage(notice) : chatMessage(notice);
     await http.post(endpoint.url, JSON.stringify(body));
+  }
+
+  /** A containment hook's call: its URL for the phase, signed or with its bearer token; the
+   * status and the first bytes of the reply go into `answer`, a non-2xx answer is a failure. */
+  async #callHook(message: ClaimedMessage, answer: HookReply): Promise<void> {
+    const { http, clock } = this.#deps;
+    const hook = await this.#deps.hooks.find(message.recipient);
+    if (!hook) throw new Error('the containment hook was removed');
+    if (!hook.enabled) throw new Error('the containment hook is switched off');
+    const url = message.subject === 'revert' ? hook.revertUrl : hook.url;
+    if (!url) throw new Error('the containment hook has no revert URL');
+    const headers =
+      hook.auth === 'bearer'
+        ? { authorization: `Bearer ${hook.secret}` }
+        : standardWebhookHeaders(
+            hook.secret,
+            message.idempotencyKey,
+            Math.floor(clock.now() / 1000),
+            message.bodyText,
+          );
+    const reply = await http.call(
+      url,
+      { method: hook.method, body: message.bodyText, headers },
+      HOOK_EXCERPT_BYTES,
+    );
+    answer.status = reply.status;
+    answer.excerpt = reply.excerpt;
+    if (reply.status < 200 || reply.status > 299) {
+      throw new Error(`HTTP ${reply.status} from the containment hook`);
+    }
+  }
+
+  /** Each attempt of a hook's call is recorded on its incident (a failure too, with its retry). */
+  async #recordHookAnswer(
+    message: ClaimedMessage,
+    answer: HookReply,
+    settlement: Settlement,
+  ): Promise<void> {
+    const body = JSON.parse(message.bodyText) as {
+      data: { incident: { id: string }; action: { id: string } };
+    };
+    try {
+      await this.#deps.hooks.answered({
+        incidentId: body.data.incident.id,
+        actionId: body.data.action.id,
+        hookId: message.recipient,
+        phase: message.subject === 'revert' ? 'revert' : 'apply',
+        outcome: settlement.outcome === 'delivered' ? 'ok' : 'failed',
+        status: answer.status,
+        excerpt: answer.excerpt,
+        error: settlement.outcome === 'delivered' ? null : settlement.error,
+        attempt: message.attempts + 1,
+        retryAt: settlement.outcome === 'delivered' ? null : settlement.retryAt,
+      });
+    } catch (error) {
+      this.#deps.logger.error(
+        { err: error, messageId: message.id },
+        'a containment hook answer could not be recorded on its incident',
+      );
+    }
   }
 
   /** Stable per message: the same key always gives the same Message-ID. */

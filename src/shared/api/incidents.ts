@@ -104,6 +104,22 @@ export const ContainmentAction = z.object({
   justification: z.string().nullable(),
   recordedAt: Time,
   endedAt: Time.nullable(),
+  /** The containment hook the action called (and its revert calls), null when none. */
+  hookId: z.string().nullable(),
+  /** The hook's last answer: a failed call shows here (and on the timeline) while it is retried. */
+  hookAnswer: z
+    .object({
+      phase: z.enum(['apply', 'revert']),
+      outcome: z.enum(['ok', 'failed', 'skipped']),
+      status: z.number().int().nullable(),
+      /** The first 2,000 characters of the answer's body (text). */
+      excerpt: z.string(),
+      error: z.string().nullable(),
+      attempt: z.number().int(),
+      retryAt: Time.nullable(),
+      at: Time,
+    })
+    .nullable(),
 });
 
 export const Incident = z.object({
@@ -317,6 +333,8 @@ export const RecordContainment = z.object({
   /** One of the policy's `containment.kinds` ids (e.g. system_isolated); others are a 400. */
   kind: z.string().min(1).max(40),
   description: text(5000),
+  /** A containment hook (GET /containment-hooks) applying the action calls; its revert calls back. */
+  hookId: z.string().min(1).max(64).optional(),
   expectedVersion,
 });
 export const RevertContainment = z.object({
@@ -389,3 +407,37 @@ export const Timeline = z.object({
   ),
   nextAfter: z.number().nullable(),
 });
+
+// Containment hooks (issue 18, item 6): outbound hooks a containment action may call.
+const HookUrl = z.string().url().max(2000);
+const HookMethod = z.enum(['POST', 'PUT', 'PATCH', 'DELETE']);
+const HookAuth = z.enum(['standard_webhooks', 'bearer']);
+export const ContainmentHook = z.object({
+  id: z.string(),
+  name: z.string(),
+  method: HookMethod,
+  /** standard_webhooks: signed (webhook-id, webhook-timestamp, webhook-signature); bearer. */
+  auth: HookAuth,
+  enabled: z.boolean(),
+  hasRevert: z.boolean(),
+  /** Shown to those who manage webhooks only. */
+  url: z.string().optional(),
+  revertUrl: z.string().nullable().optional(),
+  createdAt: Time,
+  updatedAt: Time,
+  /** In the answer that created it only, when Stopline made the signing secret. */
+  secret: z.string().optional(),
+});
+export const ContainmentHookList = z.object({ items: z.array(ContainmentHook) });
+export const CreateContainmentHook = z.object({
+  name: text(100),
+  url: HookUrl,
+  revertUrl: HookUrl.nullable().optional(),
+  method: HookMethod.optional(),
+  auth: HookAuth.optional(),
+  /** standard_webhooks: a whsec_ secret (omitted: one is made and shown once); bearer: the token. */
+  secret: z.string().min(16).max(500).optional(),
+  enabled: z.boolean().optional(),
+});
+export const UpdateContainmentHook = CreateContainmentHook.partial();
+export const ContainmentHookRef = z.object({ id: z.string().min(1).max(64) });

@@ -34,6 +34,7 @@ import * as outboxSealedSecret from './2026-12-04-0106-outbox-sealed-secret.ts';
 import * as statusBriefings from './2026-12-04-0107-status-briefings.ts';
 import * as leases from './2026-12-04-0110-leases.ts';
 import * as followUpProposals from './2026-12-04-0111-follow-up-proposals.ts';
+import * as containmentHooks from './2026-12-04-0130-containment-hooks.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -74,6 +75,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0107-status-briefings': statusBriefings,
   '2026-12-04-0110-leases': leases,
   '2026-12-04-0111-follow-up-proposals': followUpProposals,
+  '2026-12-04-0130-containment-hooks': containmentHooks,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -42,16 +42,27 @@ export function updateTask(
     : [ev('incident.task_updated', { taskId, changes: changed })];
 }
 
+/** A containment hook as the rules see it: whether it exists (null: no such hook) and is on. */
+export type HookChoice = { id: string; enabled: boolean } | null | undefined;
+
 export function recordContainment(
   state: IncidentState,
   policy: Policy,
-  input: { kind: ContainmentKind; description: string },
+  input: { kind: ContainmentKind; description: string; hook?: HookChoice },
   ctx: RuleContext,
 ): { events: IncidentEvent[]; actionId: string } {
   assertOpen(state, policy);
   policyEntry(policy.containment.kinds, input.kind, 'kind', 'containment kinds');
+  const { hook, ...fields } = input;
+  if (hook === null || hook?.enabled === false) {
+    const message = hook === null ? 'is not a containment hook' : 'is switched off';
+    throw new AppError('VALIDATION', `The containment hook ${message}`, {
+      errors: [{ field: 'hookId', message }],
+    });
+  }
   const actionId = ctx.newId();
-  return { events: [ev('incident.containment_recorded', { actionId, ...input })], actionId };
+  const data = hook ? { actionId, ...fields, hookId: hook.id } : { actionId, ...fields };
+  return { events: [ev('incident.containment_recorded', data)], actionId };
 }
 
 function activeContainment(state: IncidentState, actionId: string) {

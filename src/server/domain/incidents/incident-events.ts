@@ -13,7 +13,7 @@ import type {
 import type { Recorded } from '../../db/event-store.ts';
 import type { DeadlineEventData } from '../clocks/index.ts';
 import type { Visibility } from '../../db/schema.ts';
-import type { PanelMember } from './incident-state.ts';
+import type { ContainmentHookAnswer, PanelMember } from './incident-state.ts';
 
 export interface IncidentFields {
   title: string;
@@ -111,7 +111,17 @@ export interface IncidentEventData {
     taskId: string;
     changes: Partial<Omit<TaskFields, 'type'> & { status: TaskStatus }>;
   };
-  'incident.containment_recorded': { actionId: string; kind: ContainmentKind; description: string };
+  'incident.containment_recorded': {
+    actionId: string;
+    kind: ContainmentKind;
+    description: string;
+    /** The containment hook it calls (absent: none). */
+    hookId?: string;
+  };
+  'incident.containment_hook_answered': Omit<ContainmentHookAnswer, 'at'> & {
+    actionId: string;
+    hookId: string;
+  };
   'incident.containment_reverted': { actionId: string; note: string };
   'incident.containment_kept': { actionId: string; justification: string };
   'incident.de_escalated': {
@@ -170,6 +180,7 @@ export const INCIDENT_EVENT_TYPES = [
   'incident.containment_recorded',
   'incident.containment_reverted',
   'incident.containment_kept',
+  'incident.containment_hook_answered',
   'incident.de_escalated',
   'incident.handed_off',
   'incident.phase_changed',

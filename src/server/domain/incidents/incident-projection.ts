@@ -309,7 +309,19 @@ async function projectOne(tx: Executor, id: string, event: RecordedIncidentEvent
           recorded_by: actorId,
           recorded_at: at,
           ended_at: null,
+          hook_id: d.hookId ?? null,
+          hook_answer_json: null,
         })
+        .execute();
+      return;
+    }
+    case 'incident.containment_hook_answered': {
+      const { actionId, hookId: _hook, ...answer } = event.data;
+      await tx
+        .updateTable('incident_containment_actions')
+        .set({ hook_answer_json: JSON.stringify({ ...answer, at }) })
+        .where('id', '=', actionId)
+        .where('incident_id', '=', id)
         .execute();
       return;
     }

@@ -239,11 +239,20 @@ function change(
         justification: null,
         recordedAt: at,
         endedAt: null,
+        hookId: d.hookId ?? null,
+        hookAnswer: null,
       };
       return {
         ...s,
         containment: [...s.containment, action].sort(containmentOrder),
       };
+    }
+    case 'incident.containment_hook_answered': {
+      const { actionId: _action, hookId: _hook, ...answer } = event.data;
+      const containment = s.containment.map((c) =>
+        c.id !== event.data.actionId ? c : { ...c, hookAnswer: { ...answer, at } },
+      );
+      return { ...s, containment };
     }
     case 'incident.containment_reverted':
     case 'incident.containment_kept': {

@@ -21,7 +21,7 @@ import {
   text,
   voteOrder,
 } from './incident-reducer.ts';
-import type { IncidentState } from './incident-state.ts';
+import type { ContainmentHookAnswer, IncidentState } from './incident-state.ts';
 
 const INCIDENT_COLUMNS = [
   'id',
@@ -112,7 +112,17 @@ export async function findIncidentState(
         .execute(),
       tx
         .selectFrom('incident_containment_actions')
-        .select(['id', 'kind', 'description', 'status', 'justification', 'recorded_at', 'ended_at'])
+        .select([
+          'id',
+          'kind',
+          'description',
+          'status',
+          'justification',
+          'recorded_at',
+          'ended_at',
+          'hook_id',
+          'hook_answer_json',
+        ])
         .where('incident_id', '=', id)
         .orderBy('recorded_at')
         .orderBy('id')
@@ -203,6 +213,10 @@ export async function findIncidentState(
         justification: c.justification,
         recordedAt: Number(c.recorded_at),
         endedAt: num(c.ended_at),
+        hookId: c.hook_id,
+        hookAnswer: c.hook_answer_json
+          ? (JSON.parse(c.hook_answer_json) as ContainmentHookAnswer)
+          : null,
       }))
       .sort(containmentOrder),
     milestones: milestones.map((m) => m.milestone as Milestone).sort(text),

@@ -39,6 +39,8 @@ import { lineChange, reportsFollowNow } from './line-rules.ts';
 import * as roles from './role-rules.ts';
 import { whoMustAct } from './notice-rules.ts';
 import type { StaffNotice } from '../notifications/index.ts';
+import { createContainmentHooks, type ContainmentHookDeps } from './containment-hook-service.ts';
+import type { ContainmentHookAnswer } from './incident-state.ts';
 import type { PostmortemCase, PostmortemStanding } from '../learning/index.ts';
 
 export interface IncidentsServiceDeps {
@@ -59,6 +61,9 @@ export interface IncidentsServiceDeps {
   postmortems?: IncidentPostmortems;
   /** Who is on the staff now (accounts subject): participants named at opening must be. */
   staff?: { listActiveIds(tx: Executor): Promise<string[]> };
+  /** Containment hooks: their secrets sealed, their URLs checked, their calls sent through the
+   * outbox (notifications subject). */
+  containmentHooks: Omit<ContainmentHookDeps, 'db' | 'clock'>;
 }
 
 /** What the incidents subject needs of the learning subject, in the incident's transaction. */
@@ -157,6 +162,13 @@ export type IncidentsService = ReturnType<typeof createIncidentsService>;
 /** The version the caller last saw (If-Match); undefined skips the check. */
 type Version = number | undefined;
 type Decision = IncidentEvent[] | Promise<IncidentEvent[]>;
+
+/** One attempt of a containment hook's call, as the outbox worker reports it. */
+export type HookAnswer = Omit<ContainmentHookAnswer, 'at'> & {
+  incidentId: string;
+  actionId: string;
+  hookId: string;
+};
 export type OpenInput = Omit<rules.OpenIncidentInput, 'key' | 'declaredAt' | 'severityOverride'> & {
   declaredAt?: number | undefined;
   /** An emergency severity before verify & reproduce: the security lead, with a reason. */
@@ -184,6 +196,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
   const { db, clock } = deps;
   const inForce = deps.policy;
   const ctx: RuleContext = { newId };
+  const hooks = createContainmentHooks({ db, clock, ...deps.containmentHooks });
   // Each incident is handled under the policy it was opened with (its policyHash), so a policy
   // change never strands an incident in a phase or severity the new policy does not know.
   const policies = new Map<string, Policy>([[inForce.hash, inForce.policy]]);
@@ -696,22 +709,51 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       return change(actor, ref, v, (s, policy) => actions.updateTask(s, policy, taskId, changes));
     },
 
-    recordContainment(
+    /** Records a containment action; one that names a hook calls it (through the outbox). */
+    async recordContainment(
       actor: Actor,
       ref: string,
       v: Version,
-      input: { kind: ContainmentKind; description: string },
+      input: { kind: ContainmentKind; description: string; hookId?: string | undefined },
     ) {
-      return create(actor, ref, v, (s, policy) => {
-        const made = actions.recordContainment(s, policy, input, ctx);
-        return { events: made.events, id: made.actionId };
+      let id = '';
+      const incident = await change(actor, ref, v, async (s, policy, now, tx) => {
+        const { hookId, ...fields } = input;
+        const hook = hookId === undefined ? undefined : await hooks.findChoice(tx, hookId);
+        const made = actions.recordContainment(s, policy, { ...fields, hook }, ctx);
+        id = made.actionId;
+        const action = { id, ...fields, hookId: hook?.id ?? null };
+        return [...made.events, ...(await hooks.call(tx, s, action, 'apply', now))];
+      });
+      return { incident, id };
+    },
+
+    /** Reverts a containment action; its hook's revert URL is called (through the outbox). */
+    revertContainment(actor: Actor, ref: string, v: Version, actionId: string, note: string) {
+      return change(actor, ref, v, async (s, policy, now, tx) => {
+        const events = actions.revertContainment(s, policy, actionId, note);
+        const action = s.containment.find((c) => c.id === actionId)!;
+        return [...events, ...(await hooks.call(tx, s, action, 'revert', now, note))];
       });
     },
 
-    revertContainment(actor: Actor, ref: string, v: Version, actionId: string, note: string) {
-      return change(actor, ref, v, (s, policy) =>
-        actions.revertContainment(s, policy, actionId, note),
-      );
+    listContainmentHooks: hooks.listHooks,
+    createContainmentHook: hooks.createHook,
+    updateContainmentHook: hooks.updateHook,
+    findContainmentHookForCall: hooks.findForCall,
+
+    /**
+     * The outbox worker's word on a hook call (every attempt): recorded on the incident as the
+     * system, whatever phase the incident is in.
+     */
+    async recordHookAnswer(answer: HookAnswer): Promise<void> {
+      const { incidentId, ...data } = answer;
+      await inTransaction(db, async (tx) => {
+        const state = await repo.findIncidentState(tx, incidentId);
+        if (!state || !state.containment.some((c) => c.id === data.actionId)) return;
+        const event = incidentEvent('incident.containment_hook_answered', data);
+        await appendToIncident(tx, state.id, state, [event], null, clock.now());
+      });
     },
 
     keepContainment(actor: Actor, ref: string, v: Version, actionId: string, why: string) {

@@ -55,6 +55,27 @@ export interface ContainmentAction {
   justification: string | null;
   recordedAt: number;
   endedAt: number | null;
+  /** The containment hook the action calls (and its revert calls back), if any. */
+  hookId: string | null;
+  /** The last answer of its hook (apply or revert). */
+  hookAnswer: ContainmentHookAnswer | null;
+}
+
+/** What a containment hook answered to one call, as recorded on the incident. */
+export interface ContainmentHookAnswer {
+  phase: 'apply' | 'revert';
+  /** ok: a 2xx answer; failed: anything else (retried through the outbox); skipped: not called. */
+  outcome: 'ok' | 'failed' | 'skipped';
+  /** The HTTP status, null when no answer came (network error, refused address). */
+  status: number | null;
+  /** The first bytes of the answer's body, as text (bounded). */
+  excerpt: string;
+  /** Why it failed or was skipped, in Stopline's words. */
+  error: string | null;
+  attempt: number;
+  /** When the outbox tries again; null when it does not (answered, or given up). */
+  retryAt: number | null;
+  at: number;
 }
 
 export interface Reproduction {

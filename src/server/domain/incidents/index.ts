@@ -21,6 +21,14 @@ export {
   type IncidentsServiceDeps,
   type OpenInput,
 } from './incident-service.ts';
+export type {
+  ContainmentCalls,
+  HookAuth,
+  HookForCall,
+  HookMethod,
+  HookView,
+} from './containment-hook-service.ts';
+export type { HookAnswer } from './incident-service.ts';
 export { createIncidentsReader, type IncidentsReader, type LineView } from './reader-service.ts';
 export { isAdmin, isVisibleTo } from './access-rules.ts';
 export type { AlertOpening, ReportSource } from './incident-rules.ts';

@@ -34,6 +34,7 @@ export const TIMELINE_EVENT_TYPES = [
   'incident.containment_recorded',
   'incident.containment_reverted',
   'incident.containment_kept',
+  'incident.containment_hook_answered',
   'incident.line_stopped',
   'incident.line_resumed',
   'incident.note_added',
@@ -102,6 +103,13 @@ export function describeRecordEvent(e: RecordEvent, policy: Pick<Policy, 'phases
       return withReason('Containment reverted', d['note']);
     case 'incident.containment_kept':
       return withReason('Containment kept', d['justification']);
+    case 'incident.containment_hook_answered': {
+      const call = d['phase'] === 'revert' ? 'Containment revert hook' : 'Containment hook';
+      const status = d['status'] === null ? 'no answer' : `HTTP ${text(d['status'])}`;
+      if (d['outcome'] === 'ok') return `${call} answered ${status}`;
+      if (d['outcome'] === 'skipped') return withReason(`${call} not called`, d['error']);
+      return withReason(`${call} failed (${status})`, d['error']);
+    }
     case 'incident.line_stopped':
       return withReason('The line stopped', d['reason']);
     case 'incident.line_resumed':

@@ -303,3 +303,24 @@ export async function enqueueAffectedPeopleNotices(
     );
   }
 }
+
+/** A containment hook's call (incidents subject), in the action's transaction: the outbox worker
+ * sends it to the hook (recipient: the hook's id; subject: the phase) and records each answer on
+ * the incident. The idempotency key is the call's webhook-id. */
+export async function enqueueHookCall(
+  tx: Executor,
+  call: { hookId: string; phase: 'apply' | 'revert'; idempotencyKey: string; body: string },
+  at: number,
+): Promise<void> {
+  await enqueueMessage(
+    tx,
+    {
+      channel: 'hook',
+      recipient: call.hookId,
+      subject: call.phase,
+      bodyText: call.body,
+      idempotencyKey: call.idempotencyKey,
+    },
+    at,
+  );
+}

@@ -24,6 +24,7 @@ import { recordAudit, type SecretBox } from '../accounts/index.ts';
 import {
   enqueueAffectedPeopleNotices,
   enqueueDeadlineEvent,
+  enqueueHookCall,
   enqueueLineStoppedNotice,
   enqueueReporterMessage,
   enqueueReporterNotice,
@@ -206,6 +207,9 @@ export function createNotificationsService(deps: NotificationsDeps) {
       if (!outsideMayHear(await exerciseOf(tx, incidentId))) return;
       await enqueueDeadlineEvent(tx, step, findSubject);
     },
+
+    /** A containment hook's call, sent after commit by the outbox worker. */
+    enqueueHookCall,
 
     /** The people who must act (named by id, or by role) each hear what they must do, on the
      * channels they chose for its kind, in the caller's transaction. An urgent notice is a page:

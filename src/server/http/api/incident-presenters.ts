@@ -36,7 +36,16 @@ function presentTask(t: Task): Json<typeof TaskJson> {
 }
 
 function presentContainment(a: ContainmentAction): Json<typeof ContainmentJson> {
-  return { ...a, recordedAt: iso(a.recordedAt), endedAt: iso(a.endedAt) };
+  return {
+    ...a,
+    recordedAt: iso(a.recordedAt),
+    endedAt: iso(a.endedAt),
+    hookAnswer: a.hookAnswer && {
+      ...a.hookAnswer,
+      retryAt: iso(a.hookAnswer.retryAt),
+      at: iso(a.hookAnswer.at),
+    },
+  };
 }
 
 export function presentIncident(s: IncidentView): Incident {
