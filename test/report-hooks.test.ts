@@ -42,7 +42,11 @@ function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
     },
     notices: t.container.services.notifications,
     // No e-mail intake here.
-    mail: { threadingFor: async () => null, keepReporterKey: async () => 'unusable' as const },
+    mail: {
+      threadingFor: async () => null,
+      keepReporterKey: async () => 'unusable' as const,
+      keepPortalKey: async () => ({ problem: 'no e-mail intake here' }),
+    },
     ...hooks,
   });
 }

@@ -261,6 +261,7 @@ async function assemble(
     mail: {
       threadingFor: mailThreads.threadingFor,
       keepReporterKey: reporterKeys.keepReporterKey,
+      keepPortalKey: reporterKeys.keepPortalKey,
     },
     dataDir: config.dataDir,
     settings: {

@@ -1,7 +1,7 @@
 // axe-core on every public page, as a reporter or a new staff member sees it: Chromium with
 // JavaScript turned off, in the light and the dark colour scheme. The report form (empty, shown
 // again with errors, the receipt), the portal (sign-in, sign-in refused, the conversation, a reply
-// refused), the policy and thanks pages, the one-time link pages (and their errors), the saved
+// refused, a key refused), the policy and thanks pages, the one-time link pages (and their errors), the saved
 // page, the 404 page, the public status page, an incident's page, the subscription pages, the
 // advisories list and an advisory. None may have a serious or critical violation (contrast
 // included).
@@ -177,11 +177,12 @@ describe.each<Scheme>(['light', 'dark'])('public pages in the %s colour scheme',
     expect(Object.keys(found)).toHaveLength(3);
   }, 60_000);
 
-  it('the portal: sign-in, sign-in refused, the conversation and a reply refused', async () => {
+  it('the portal: sign-in, sign-in refused, the conversation, a reply and a key refused', async () => {
     const found = await auditJourney(scheme, async (page, check) => {
       await page.goto('/report');
       await page.getByLabel('Summary (required)').fill('Open redirect after sign-out');
       await page.getByLabel('Description (required)').fill('/logout?next=https://evil.example');
+      await page.getByLabel('Your e-mail address').fill('reporter@example.org');
       await page.getByRole('button', { name: 'Send the report' }).click();
       const key = (await page.locator('#report-key').textContent())!.trim();
       const accessCode = (await page.locator('#access-code').textContent())!.trim();
@@ -208,10 +209,15 @@ describe.each<Scheme>(['light', 'dark'])('public pages in the %s colour scheme',
       await page.getByRole('button', { name: 'Send', exact: true }).click();
       await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
       await check('/portal reply refused');
+
+      await page.getByLabel('Your OpenPGP public key (armoured)').fill('not a key');
+      await page.getByRole('button', { name: 'Keep my key' }).click();
+      await page.getByRole('link', { name: /not an OpenPGP public key/ }).waitFor();
+      await check('/portal key refused');
     });
     expect(withViolations(found)).toEqual({});
-    expect(Object.keys(found)).toHaveLength(4);
-  }, 60_000);
+    expect(Object.keys(found)).toHaveLength(5);
+  }, 120_000);
 
   it('the policy, thanks and 404 pages', async () => {
     const found = await auditJourney(scheme, async (page, check) => {

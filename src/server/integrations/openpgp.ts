@@ -50,6 +50,25 @@ async function verdictOf(
   return verdict;
 }
 
+/** What an offered key is: a public key able to encrypt (its facts), or why it is not one. */
+async function inspectKey(
+  armored: string,
+): Promise<PgpKeyFacts | 'unreadable' | 'private' | 'cannot-encrypt'> {
+  let key: openpgp.Key;
+  try {
+    key = await openpgp.readKey({ armoredKey: armored });
+  } catch {
+    return 'unreadable';
+  }
+  if (key.isPrivate()) return 'private';
+  try {
+    await key.getEncryptionKey();
+  } catch {
+    return 'cannot-encrypt';
+  }
+  return { fingerprint: key.getFingerprint(), userIds: key.getUserIDs() };
+}
+
 async function readMessageOf(data: Buffer | string): Promise<openpgp.Message<Uint8Array | string>> {
   const text = typeof data === 'string' ? data : data.toString('latin1');
   return text.includes('-----BEGIN PGP MESSAGE-----')
@@ -93,15 +112,11 @@ export function createOpenPgp(): MailPgp {
     },
 
     async keyFacts(armored): Promise<PgpKeyFacts | null> {
-      try {
-        const key = await openpgp.readKey({ armoredKey: armored });
-        if (key.isPrivate()) return null;
-        await key.getEncryptionKey();
-        return { fingerprint: key.getFingerprint(), userIds: key.getUserIDs() };
-      } catch {
-        return null;
-      }
+      const facts = await inspectKey(armored);
+      return typeof facts === 'object' ? facts : null;
     },
+
+    inspectKey,
 
     async armoredPublicKey(binary) {
       try {

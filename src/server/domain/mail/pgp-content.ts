@@ -27,6 +27,8 @@ export interface MailPgp {
   ): Promise<{ publicKey: string; privateKey: string; fingerprint: string; userIds: string[] }>;
   /** A public key that can encrypt: its fingerprint and user IDs; null when it is none. */
   keyFacts(armoredPublicKey: string): Promise<PgpKeyFacts | null>;
+  /** What an offered key is: a public key able to encrypt (its facts), or why it is not one. */
+  inspectKey(armored: string): Promise<PgpKeyFacts | 'unreadable' | 'private' | 'cannot-encrypt'>;
   binaryKey(armoredPublicKey: string): Promise<Buffer>;
   /** The armored public key of a binary one (Autocrypt's keydata); null when it is not one. */
   armoredPublicKey(binaryKey: Buffer): Promise<string | null>;

@@ -10,7 +10,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { recordChange, type ReportsDeps } from './report-context.ts';
 import type { Report } from './report-state.ts';
-import { reporterReply } from './report-rules.ts';
+import { reporterKeyAdded, reporterReply } from './report-rules.ts';
 import { openRemovalTask } from './removal-service.ts';
 import {
   checkAttachmentLimits,
@@ -188,6 +188,35 @@ export function createPortal(deps: ReportsDeps) {
     }
   }
 
+  /**
+   * The reporter gives their OpenPGP public key: kept for the report's e-mail address (mail
+   * subject) and recorded on the report, so what we mail them is encrypted to it. A key that is
+   * not a usable public key for that address (a private one above all) is a field error on
+   * `pgpKey`, and nothing is kept.
+   */
+  async function giveReporterKey(
+    reportId: string,
+    armoredKey: string,
+  ): Promise<{ fingerprint: string; already: boolean }> {
+    const refuse = (message: string) =>
+      new AppError('VALIDATION', message, { errors: [{ field: 'pgpKey', message }] });
+    if (!armoredKey.trim()) throw refuse('Paste your OpenPGP public key');
+    if (armoredKey.length > 100_000)
+      throw refuse('The key is too long (at most 100000 characters)');
+    return inTransaction(db, async (tx) => {
+      const report = await findReportById(tx, reportId);
+      if (!report) throw notFound('Report');
+      if (!report.contactEmail)
+        throw refuse('Your report has no e-mail address, so we send you no e-mail to encrypt');
+      const now = clock.now();
+      const kept = await deps.mail.keepPortalKey(tx, report.contactEmail, armoredKey, now);
+      if ('problem' in kept) throw refuse(kept.problem);
+      if (!kept.already)
+        await recordChange(tx, deps, report, reporterKeyAdded(kept.fingerprint), null, now);
+      return kept;
+    });
+  }
+
   /** The reporter tells us where the issue was posted publicly: a removal task opens first. */
   async function reportPublicCopy(reportId: string, url: string): Promise<void> {
     await inTransaction(db, async (tx) => {
@@ -207,5 +236,6 @@ export function createPortal(deps: ReportsDeps) {
     getPortalView,
     replyAsReporter,
     reportPublicCopy,
+    giveReporterKey,
   };
 }

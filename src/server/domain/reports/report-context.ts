@@ -85,6 +85,16 @@ export interface ReportMail {
     armoredKey: string,
     at: number,
   ): Promise<'kept' | 'unusable' | 'already'>;
+  /**
+   * Keeps the OpenPGP public key a reporter gives in the portal for their address (when it is
+   * one, able to encrypt, naming the address, and no other is kept); never a private key.
+   */
+  keepPortalKey(
+    tx: Executor,
+    address: string,
+    armoredKey: string,
+    at: number,
+  ): Promise<{ fingerprint: string; already: boolean } | { problem: string }>;
 }
 
 /** What the reports subject needs of the notifications subject. */

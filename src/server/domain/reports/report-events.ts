@@ -100,6 +100,8 @@ export interface ReportEventData {
   /** The reporter learns that they are verified, not how or what was noted. */
   'report.reporter_verified': Record<string, never>;
   'report.access_code_rotated': Record<string, never>;
+  /** The reporter gave their OpenPGP public key in the portal: mail to them is encrypted to it. */
+  'report.reporter_key_added': { fingerprint: string };
   /** Written by the clocks: a reminder, the breach, each escalation, and the deadline met. */
   'report.deadline_reminded': DeadlineEventData;
   'report.deadline_breached': DeadlineEventData;
@@ -152,6 +154,7 @@ export const REPORT_EVENT_VISIBILITY = {
   'report.identity_verified': 'internal',
   'report.reporter_verified': 'reporter',
   'report.access_code_rotated': 'reporter',
+  'report.reporter_key_added': 'reporter',
   'report.deadline_reminded': 'internal',
   'report.deadline_breached': 'internal',
   'report.deadline_escalated': 'internal',

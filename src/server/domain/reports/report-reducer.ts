@@ -109,6 +109,7 @@ function change(
     case 'report.reporter_replied':
     case 'report.evidence_added':
     case 'report.reporter_verified':
+    case 'report.reporter_key_added':
     case 'report.deadline_reminded':
     case 'report.deadline_breached':
     case 'report.deadline_escalated':

@@ -182,6 +182,7 @@ export const REPORTER_EVENT_LABELS: Record<string, string> = {
   'report.access_code_rotated': 'Access code changed',
   'report.public_copy_reported': 'You told us where it was posted publicly',
   'report.reporter_verified': 'Identity verified',
+  'report.reporter_key_added': 'You gave your OpenPGP key',
 };
 
 export const MILESTONE_WORDS: Record<Milestone, string> = {
@@ -350,6 +351,11 @@ export function verifyIdentity(
 export function rotateAccessCode(r: Report, accessCodeHash: string): ReportEvent[] {
   refuseUnless(decideRotateAccessCode(r.verified));
   return [{ type: 'report.access_code_rotated', data: {}, personal: { accessCodeHash } }];
+}
+
+/** The reporter gave their OpenPGP public key in the portal (kept by the mail subject). */
+export function reporterKeyAdded(fingerprint: string): ReportEvent[] {
+  return [{ type: 'report.reporter_key_added', data: { fingerprint } }];
 }
 
 /** The reporter wrote (messageId) or only sent files (kept where `files` says: rows only). */

@@ -125,6 +125,11 @@ function eventBody(event: StoredEvent): SafeHtml {
       </p>`;
     case 'report.reporter_verified':
       return markup`<p>We have verified that you are the reporter.</p>`;
+    case 'report.reporter_key_added':
+      return markup`<p>
+        What we e-mail you is now encrypted to your key
+        <code class="code">${String(d.fingerprint)}</code>.
+      </p>`;
     default:
       return markup``;
   }
@@ -147,6 +152,7 @@ export function portalPage(
   const errors = options.errors ?? [];
   const bodyError = errors.find((e) => e.field === 'body');
   const urlError = errors.find((e) => e.field === 'publicUrl');
+  const keyError = errors.find((e) => e.field === 'pgpKey');
   const dates: [string, number | null][] = [
     ['Received', report.receivedAt],
     ['Acknowledged', report.acknowledgedAt],
@@ -229,6 +235,23 @@ ${options.body ?? ''}</textarea>
           aria-describedby="f-publicUrl-hint${urlError ? ' f-publicUrl-error' : ''}"${urlError ? markup` aria-invalid="true"` : ''}>
         <button type="submit">Tell us</button>
       </form>
+      <h2>Your OpenPGP key</h2>
+      ${
+        report.contactEmail
+          ? markup`<form method="post" action="/portal/pgp-key" novalidate>
+        <input type="hidden" name="csrf" value="${options.csrfToken}" />
+        <label for="f-pgpKey">Your OpenPGP public key (armoured)</label>
+        <p class="hint" id="f-pgpKey-hint">
+          What we e-mail you is then encrypted to it. Paste the public key only, for the address
+          you gave us (for example the output of gpg --armor --export); never your private key.
+        </p>
+        ${keyError ? markup`<p class="error" id="f-pgpKey-error">${keyError.message}</p>` : ''}
+        <textarea id="f-pgpKey" name="pgpKey" rows="6" spellcheck="false"
+          aria-describedby="f-pgpKey-hint${keyError ? ' f-pgpKey-error' : ''}"${keyError ? markup` aria-invalid="true"` : ''}></textarea>
+        <button type="submit">Keep my key</button>
+      </form>`
+          : markup`<p>Your report has no e-mail address, so we send you nothing by e-mail to encrypt.</p>`
+      }
       <form method="post" action="/portal/sign-out">
         <input type="hidden" name="csrf" value="${options.csrfToken}" />
         <button type="submit">Sign out</button>

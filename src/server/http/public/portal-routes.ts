@@ -169,14 +169,27 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
     return reply.redirect('/portal', 303);
   }
 
-  app.post('/portal/public-url', form, async (request, reply) => {
+  /**
+   * The session and fields of a plain (urlencoded) portal form, its CSRF token checked; undefined
+   * when the session has ended (the sign-in page is sent).
+   */
+  async function signedInForm(request: FastifyRequest, reply: FastifyReply) {
     const current = await session(request);
-    if (!current)
-      return sendHtml(reply, 401, signInPage({ status: 'Your session has ended. Sign in again.' }));
+    if (!current) {
+      sendHtml(reply, 401, signInPage({ status: 'Your session has ended. Sign in again.' }));
+      return undefined;
+    }
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (!portalCsrfTokenMatches(current.token, typeof body.csrf === 'string' ? body.csrf : '')) {
       throw new AppError('FORBIDDEN', 'This form has expired; reload the page and try again');
     }
+    return { current, body };
+  }
+
+  app.post('/portal/public-url', form, async (request, reply) => {
+    const signedIn = await signedInForm(request, reply);
+    if (!signedIn) return reply;
+    const { current, body } = signedIn;
     const publicUrl = typeof body.publicUrl === 'string' ? body.publicUrl : '';
     const parsed = PublicUrlInput.safeParse({ url: publicUrl });
     if (!parsed.success) {
@@ -252,6 +265,30 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
       return reply.redirect('/portal', 303);
     });
   }
+  // The reporter's OpenPGP public key, pasted: kept for their address, or a field error. What was
+  // pasted is never sent back into the page (it may be a private key).
+  app.post('/portal/pgp-key', form, async (request, reply) => {
+    const signedIn = await signedInForm(request, reply);
+    if (!signedIn) return reply;
+    const { current, body } = signedIn;
+    const pgpKey = typeof body.pgpKey === 'string' ? body.pgpKey : '';
+    try {
+      const kept = await reports.giveReporterKey(current.report.id, pgpKey);
+      return sendHtml(
+        reply,
+        200,
+        await renderPortal(current.token, current.report, {
+          status: `${kept.already ? 'We already had' : 'We keep'} your key ${kept.fingerprint}: what we e-mail you is encrypted to it.`,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'VALIDATION') {
+        const errors = error.details.errors ?? [{ field: 'pgpKey', message: error.message }];
+        return sendHtml(reply, 400, await renderPortal(current.token, current.report, { errors }));
+      }
+      throw error;
+    }
+  });
 
   app.post('/portal/sign-out', form, async (request, reply) => {
     const current = await session(request);
