@@ -1,5 +1,5 @@
-// Anchoring the record: `stopline verify` alone cannot see a stream deleted whole or an audit trail
-// cut short with its head moved back; against an anchor taken before (`stopline anchor FILE`,
+// Anchoring the record: a stream deleted whole or an audit trail cut short with its head moved back
+// shows in plain `stopline verify` as a gap in the global sequence; against an anchor taken before (`stopline anchor FILE`,
 // signed with the server key) `stopline verify --anchor FILE` names both, and an edited anchor.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,7 +61,7 @@ describe('stopline anchor and verify --anchor', () => {
     );
   });
 
-  it('a stream deleted whole and an audit trail cut short pass plain verify but not the anchor', async () => {
+  it('a stream deleted whole and an audit trail cut short fail plain verify (the global sequence) and the anchor', async () => {
     const anchorFile = join(dir, 'before-tampering.json');
     expect((await run(['anchor', anchorFile])).code).toBe(0);
     const victim = await t.container.db
@@ -91,7 +91,8 @@ describe('stopline anchor and verify --anchor', () => {
     );
 
     const plain = await run(['verify']);
-    expect(plain.code).toBe(0);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('BROKEN: global sequence');
 
     const anchored = await run(['verify', '--anchor', anchorFile]);
     expect(anchored.code).toBe(1);

@@ -1,11 +1,13 @@
-// `stopline verify [--anchor FILE]`: recompute every hash chain; exit 1 naming the first broken
-// record. With an anchor (`stopline anchor`), also check that every chain it names is still there
-// and was only extended since: a stream deleted whole or an audit trail cut short shows up.
+// `stopline verify [--anchor FILE]`: recompute every hash chain and walk the global sequence over
+// every event and audit entry (a stream deleted whole or an audit trail cut short is a gap in it);
+// exit 1 naming the first broken record. With an anchor (`stopline anchor`), also check that
+// every chain it names is still there and was only extended since.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { anchorSignatureMatches, checkAgainstAnchor, parseAnchor } from '../db/chain-anchor.ts';
 import type { Db } from '../db/schema.ts';
+import { verifyLedger } from '../db/global-ledger.ts';
 import { verifyAuditLog, verifyEventLog } from '../db/verify-chain.ts';
 import { findSecretKey } from '../secret-key.ts';
 import { openMigratedDatabase } from './open-database.ts';
@@ -75,6 +77,9 @@ export async function verifyCommand(
 async function verifyChains(db: Db, out: Output): Promise<boolean> {
   const events = await verifyEventLog(db);
   const audit = await verifyAuditLog(db);
+  const ledger = await verifyLedger(db);
+  if (ledger.broken)
+    out.error(`BROKEN: global sequence, #${ledger.broken.seq}: ${ledger.broken.reason}`);
   if (audit.broken) {
     const { seq, entryId, reason } = audit.broken;
     out.error(`BROKEN: audit trail, entry #${seq}${entryId ? ` (id ${entryId})` : ''}: ${reason}`);
@@ -88,8 +93,9 @@ async function verifyChains(db: Db, out: Output): Promise<boolean> {
       out.error(`${events.breaks.length - 1} more stream(s) are broken`);
     return false;
   }
-  if (audit.broken) return false;
+  if (audit.broken || ledger.broken) return false;
   out.info(`event log OK: ${events.streams} streams, ${events.events} events, every hash matches`);
   out.info(`audit trail OK: ${audit.entries} entries, every hash matches`);
+  out.info(`global sequence OK: ${ledger.numbered} numbers without a gap, each entry still there`);
   return true;
 }

@@ -3,6 +3,7 @@
 // concurrent writers (several instances on PostgreSQL) take turns instead of forking the chain.
 import { sql } from 'kysely';
 import { newId } from '../ids.ts';
+import { reserveLedger } from './global-ledger.ts';
 import { canonicalJson, chainHash } from './hash-chain.ts';
 import type { AuditLogTable, Executor } from './schema.ts';
 
@@ -41,6 +42,8 @@ export function auditEntryHash(
 }
 
 export async function appendAuditEntry(tx: Executor, entry: NewAuditEntry): Promise<AuditRow> {
+  // The global sequence's head first (db/global-ledger.ts), then the audit trail's.
+  const ledger = await reserveLedger(tx, 1);
   const head = await tx
     .updateTable('audit_head')
     .set({ seq: sql<number>`seq + 1` })
@@ -67,5 +70,6 @@ export async function appendAuditEntry(tx: Executor, entry: NewAuditEntry): Prom
   };
   await tx.insertInto('audit_log').values(row).execute();
   await tx.updateTable('audit_head').set({ head_hash: row.hash }).where('id', '=', 1).execute();
+  await ledger.record([{ kind: 'audit', refId: row.id, streamId: null, entryHash: row.hash }]);
   return row;
 }

@@ -5,6 +5,7 @@
 // which learns of it only once the transaction commits.
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { reserveLedger } from './global-ledger.ts';
 import { GENESIS_HASH, canonicalJson, chainHash } from './hash-chain.ts';
 import { announceAppended, type LoggedEvent } from './live-notices.ts';
 import type { Executor, Visibility } from './schema.ts';
@@ -73,6 +74,8 @@ const staleVersion = (streamId: string, expected: number, actual: number | undef
 export async function appendEvents(tx: Executor, input: AppendInput): Promise<StoredEvent[]> {
   const { streamId, expectedVersion, at } = input;
   if (input.events.length === 0) return [];
+  // The global sequence first: its head is the lock every append takes before any other.
+  const ledger = await reserveLedger(tx, input.events.length);
   const stream = await tx
     .selectFrom('streams')
     .select(['version', 'head_hash', 'type'])
@@ -136,6 +139,9 @@ export async function appendEvents(tx: Executor, input: AppendInput): Promise<St
     if (isUniqueViolation(error)) throw staleVersion(streamId, expectedVersion, undefined);
     throw error;
   }
+  await ledger.record(
+    rows.map((row) => ({ kind: 'event', refId: row.id, streamId, entryHash: row.hash })),
+  );
   await announceAppended(tx, positions);
   return rows.map((row, i) => ({
     ...input.events[i]!,

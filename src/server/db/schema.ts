@@ -315,6 +315,26 @@ export interface AuditHeadTable {
   head_hash: string;
 }
 
+/** The global sequence: every event and audit entry numbered in commit order (db/global-ledger.ts). */
+export interface LedgerTable {
+  seq: number;
+  kind: 'event' | 'audit';
+  /** The event's or the audit entry's id. */
+  ref_id: string;
+  /** The event's stream; null for an audit entry. */
+  stream_id: string | null;
+  /** The hash the numbered entry carries in its own chain. */
+  entry_hash: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface LedgerHeadTable {
+  id: number;
+  seq: number;
+  head_hash: string;
+}
+
 /**
  * Booleans read back as 0/1 on SQLite and true/false on PostgreSQL; write 0 or 1 (both accept it)
  * and read with Boolean().
@@ -1044,6 +1064,8 @@ export interface Database {
   oidc_logins: OidcLoginsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  ledger: LedgerTable;
+  ledger_head: LedgerHeadTable;
   incidents: IncidentsTable;
   incident_report_links: IncidentReportLinksTable;
   incident_owner_history: IncidentOwnerHistoryTable;

@@ -35,6 +35,7 @@ import * as statusBriefings from './2026-12-04-0107-status-briefings.ts';
 import * as leases from './2026-12-04-0110-leases.ts';
 import * as followUpProposals from './2026-12-04-0111-follow-up-proposals.ts';
 import * as containmentHooks from './2026-12-04-0130-containment-hooks.ts';
+import * as globalSequence from './2026-12-04-0150-global-sequence.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -76,6 +77,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0110-leases': leases,
   '2026-12-04-0111-follow-up-proposals': followUpProposals,
   '2026-12-04-0130-containment-hooks': containmentHooks,
+  '2026-12-04-0150-global-sequence': globalSequence,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
