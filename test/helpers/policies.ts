@@ -21,6 +21,36 @@ export function writeEditedPolicy(from: string, to: string, name = 'policy.yaml'
   return path;
 }
 
+/**
+ * The default policy with phases that need nothing but what is given: detection, containment
+ * (skippable), recovery with `recoveryExitChecks` (YAML list items, indented six spaces), lessons
+ * learned, closed. Tests reach resolution and closing in a few steps.
+ */
+export function withShortPhases(recoveryExitChecks = ''): string {
+  const checks = recoveryExitChecks ? `\n    exitChecks:\n${recoveryExitChecks.trimEnd()}` : '';
+  const phases = `phases:
+  - id: detection_analysis
+    name: Detection & analysis
+    description: Look.
+  - id: containment
+    name: Containment
+    description: Contain.
+    skippableWhen: always
+  - id: recovery
+    name: Recovery
+    description: Restore.${checks}
+  - id: lessons_learned
+    name: Lessons learned
+    description: Learn.
+  - id: closed
+    name: Closed
+    description: Over.
+    terminal: true
+
+stopTheLine:`;
+  return DEFAULT_POLICY_TEXT.replace(/\nphases:\n[\s\S]*?\nstopTheLine:/, `\n${phases}`);
+}
+
 /** Writes a policy fragment (a file holding only a `breach:` section) to a temp file. */
 export function writeEditedPolicyFragment(text: string, name = 'fragment.yaml'): string {
   const path = join(mkdtempSync(join(tmpdir(), 'stopline-fragment-')), name);

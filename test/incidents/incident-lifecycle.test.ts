@@ -181,6 +181,78 @@ describe('the Kundo-style process for a critical incident', () => {
       contained.id,
       'Reset is back on',
     );
+    // Kai 4.4: recovery ends when restoration, the service, added monitoring and a phased return
+    // are each recorded with who and the evidence; the refusal names each one missing.
+    const leaving = s.movePhase(commander, incident.key, undefined, 'lessons_learned');
+    await expect(leaving).rejects.toMatchObject({
+      code: 'RULE_REFUSED',
+      details: {
+        failedChecks: [
+          expect.objectContaining({ code: 'restoration_validated', phase: 'recovery' }),
+          expect.objectContaining({ code: 'service_validated' }),
+          expect.objectContaining({ code: 'monitoring_added' }),
+          expect.objectContaining({ code: 'phased_return_recorded' }),
+          expect.objectContaining({
+            code: 'monitoring_window_passed',
+            reason:
+              'The monitoring window (1d) has not started: no additional monitoring has been recorded',
+          }),
+        ],
+      },
+    });
+    // Evidence is not optional for a recovery step.
+    await expect(
+      s.recordMilestone(owner, incident.key, undefined, 'restoration_validated', '  '),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { errors: [{ field: 'note', message: 'must say what shows it (the evidence)' }] },
+    });
+    const evidence = {
+      restoration_validated: 'Reset service redeployed from the signed 1.4.2 image',
+      service_validated: 'Smoke tests green; no token in Referer on 500 sampled requests',
+      monitoring_added: 'Alert on reset tokens in outbound Referer headers (runbook R-17)',
+      phased_return_recorded: '10% of traffic, then 50%, then all by 14:00',
+    } as const;
+    for (const [step, note] of Object.entries(evidence)) {
+      incident = await s.recordMilestone(
+        owner,
+        incident.key,
+        undefined,
+        step as keyof typeof evidence,
+        note,
+      );
+    }
+    const monitoringAt = t.clock.now();
+    // The policy's monitoring window (24 h) runs from when monitoring was added.
+    t.clock.advance(23 * 60 * MINUTE);
+    await expect(
+      s.movePhase(commander, incident.key, undefined, 'lessons_learned'),
+    ).rejects.toMatchObject({
+      details: {
+        failedChecks: [
+          {
+            code: 'monitoring_window_passed',
+            check: 'monitoring_window_passed',
+            phase: 'recovery',
+            reason: `The monitoring window (1d) has not passed: monitoring was added ${new Date(monitoringAt).toISOString()} and it passes ${new Date(monitoringAt + 24 * 60 * MINUTE).toISOString()}`,
+          },
+        ],
+      },
+    });
+    const detail = await s.getIncident(commander, incident.key);
+    expect(detail.exitChecksFailing.map((f) => f.code)).toEqual(['monitoring_window_passed']);
+    expect(
+      detail.steps
+        .filter((m) => m.milestone in evidence)
+        .map((m) => [m.milestone, m.recordedBy, m.note])
+        .sort(),
+    ).toEqual(
+      Object.entries(evidence)
+        .map(([m, note]) => [m, 'dev-owner', note])
+        .sort(),
+    );
+    t.clock.advance(60 * MINUTE);
+    expect((await s.getIncident(commander, incident.key)).exitChecksFailing).toEqual([]);
     incident = await s.movePhase(commander, incident.key, undefined, 'lessons_learned');
 
     // 6-8, 14. Verify the reporter, tell them, hold the post-mortem, write the final report.
@@ -285,6 +357,10 @@ describe('the Kundo-style process for a critical incident', () => {
       'incident.milestone_recorded',
       'incident.phase_changed',
       'incident.containment_reverted',
+      'incident.milestone_recorded', // the four recovery steps (Kai 4.4)
+      'incident.milestone_recorded',
+      'incident.milestone_recorded',
+      'incident.milestone_recorded',
       'incident.phase_changed',
       'incident.task_added',
       'incident.task_updated',

@@ -13,32 +13,10 @@ import { listStreamEvents } from '../../src/server/db/event-store.ts';
 import { Scheduler } from '../../src/server/workers/scheduler.ts';
 import { createUser, signIn } from '../helpers/auth.ts';
 import { declareOwned } from '../helpers/incidents-context.ts';
-import { DEFAULT_POLICY_TEXT } from '../helpers/policies.ts';
+import { withShortPhases } from '../helpers/policies.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
-// The default policy with two approvals and phases that need nothing but the post-mortem, so the
-// tests reach resolution and closing in a few steps.
-const PHASES = `phases:
-  - id: detection_analysis
-    name: Detection & analysis
-    description: Look.
-  - id: containment
-    name: Containment
-    description: Contain.
-    skippableWhen: always
-  - id: recovery
-    name: Recovery
-    description: Restore.
-  - id: lessons_learned
-    name: Lessons learned
-    description: Learn.
-  - id: closed
-    name: Closed
-    description: Over.
-    terminal: true
-
-stopTheLine:`;
-
+// The default policy with two approvals and phases that need nothing but the post-mortem.
 let t: TestApp;
 type Person = { userId: string; email: string; password: string; headers: Record<string, string> };
 let owner: Person;
@@ -47,10 +25,7 @@ let lead2: Person;
 let outsider: Person;
 
 beforeAll(async () => {
-  const text = DEFAULT_POLICY_TEXT.replace(
-    /\nphases:\n[\s\S]*?\nstopTheLine:/,
-    `\n${PHASES}`,
-  ).replace('    approvals: 1\n', '    approvals: 2\n');
+  const text = withShortPhases().replace('    approvals: 1\n', '    approvals: 2\n');
   expect(text).toContain('approvals: 2');
   expect(text).not.toContain('eradication');
   const policy = join(mkdtempSync(join(tmpdir(), 'stopline-policy-')), 'policy.yaml');

@@ -233,6 +233,15 @@ export const IncidentDetail = z.object({
   ),
   ownerHistory: OwnerHistory,
   roleHistory: RoleHistory,
+  /** The steps recorded once, oldest first: who recorded each, when, and the note (evidence). */
+  steps: z.array(
+    z.object({
+      milestone: z.enum(MILESTONES),
+      note: z.string(),
+      recordedBy: z.string().nullable(),
+      at: Time,
+    }),
+  ),
   /** The linked reports (`incident.reportIds`) with their keys, for links to them. */
   reports: z.array(z.object({ id: z.string(), key: z.string() })),
 });

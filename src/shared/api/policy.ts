@@ -40,6 +40,8 @@ const exitCheck = z.object({
   check: z.string(),
   when: z.enum(['always', 'critical', 'non_critical']),
   description: z.string().nullable(),
+  /** monitoring_window_passed: how long monitoring runs before leaving; null for the others. */
+  window: DurationJson.nullable(),
 });
 
 export const PolicyResponse = z.object({

@@ -58,8 +58,22 @@ export const MILESTONES = [
   'reporter_informed',
   'post_mortem_recorded',
   'final_report_step_recorded',
+  'restoration_validated',
+  'service_validated',
+  'monitoring_added',
+  'phased_return_recorded',
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
+
+/** Recovery's steps (Kai 4.4): each recorded with its evidence, which may not be left empty. */
+export const RECOVERY_STEPS = [
+  'restoration_validated',
+  'service_validated',
+  'monitoring_added',
+  'phased_return_recorded',
+] as const satisfies readonly Milestone[];
+export const isRecoveryStep = (m: Milestone): boolean =>
+  (RECOVERY_STEPS as readonly Milestone[]).includes(m);
 
 export const OWNER_ASSIGNMENT = ['manual', 'auto'] as const;
 export type OwnerAssignment = (typeof OWNER_ASSIGNMENT)[number];

@@ -402,6 +402,23 @@ export async function listDecisions(tx: Executor, incidentId: string) {
   }));
 }
 
+/** The steps recorded once, oldest first: who recorded each, when, and its note (the evidence). */
+export async function listSteps(tx: Executor, incidentId: string) {
+  const rows = await tx
+    .selectFrom('incident_milestones')
+    .select(['milestone', 'note', 'recorded_by', 'at'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('at')
+    .orderBy('milestone')
+    .execute();
+  return rows.map((r) => ({
+    milestone: r.milestone as Milestone,
+    note: r.note,
+    recordedBy: r.recorded_by,
+    at: Number(r.at),
+  }));
+}
+
 export async function listOwnerHistory(tx: Executor, incidentId: string) {
   const rows = await tx
     .selectFrom('incident_owner_history')

@@ -1,10 +1,11 @@
 // The incident's state transitions: each takes the loaded incident and a request, checks it
 // against the policy, and returns the events that record it (or throws a refusal that says why).
-import type {
-  Exercise,
-  Milestone,
-  OwnerAssignment,
-  ReproductionResult,
+import {
+  isRecoveryStep,
+  type Exercise,
+  type Milestone,
+  type OwnerAssignment,
+  type ReproductionResult,
 } from '../../../shared/domain/incidents.ts';
 import type { Visibility } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -344,6 +345,11 @@ export function recordMilestone(
 ): IncidentEvent[] {
   assertOpen(state, policy);
   if (state.milestones.includes(milestone)) throw refuse(`"${milestone}" is already recorded`);
+  if (isRecoveryStep(milestone) && note.trim() === '') {
+    throw new AppError('VALIDATION', 'A recovery step is recorded with its evidence', {
+      errors: [{ field: 'note', message: 'must say what shows it (the evidence)' }],
+    });
+  }
   const unverified = state.reportIds.filter((id) => !verifiedReportIds.has(id));
   if (
     milestone === 'reporter_informed' &&

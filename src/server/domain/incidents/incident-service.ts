@@ -290,9 +290,20 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     };
   }
 
-  /** What the exit checks read beside the incident: its post-mortem's standing. */
-  async function exitContext(tx: Executor, state: IncidentState, policy: Policy) {
-    const context: ExitContext = {};
+  /**
+   * What the exit checks read beside the incident: its post-mortem's standing, when monitoring
+   * was added and the time they are weighed at (the monitoring window).
+   */
+  async function exitContext(
+    tx: Executor,
+    state: IncidentState,
+    policy: Policy,
+    now: number,
+    steps?: Awaited<ReturnType<typeof repo.listSteps>>,
+  ) {
+    const recorded = steps ?? (await repo.listSteps(tx, state.id));
+    const monitoring = recorded.find((m) => m.milestone === 'monitoring_added');
+    const context: ExitContext = { now, monitoringAddedAt: monitoring?.at ?? null };
     if (deps.postmortems) {
       context.postmortem = await deps.postmortems.findStanding(tx, await caseOf(tx, state), policy);
     }
@@ -463,10 +474,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       const state = await load(db, ref, actor);
       const policy = await policyOf(state.policyHash);
       const phase = policy.phases.find((p) => p.id === state.phase)!;
-      const [ownerHistory, roleHistory, keys] = await Promise.all([
+      const [ownerHistory, roleHistory, keys, steps] = await Promise.all([
         repo.listOwnerHistory(db, state.id),
         repo.listRoleHistory(db, state.id),
         deps.reports?.findKeys(db, state.reportIds) ?? new Map<string, string>(),
+        repo.listSteps(db, state.id),
       ]);
       return {
         incident: assessment.viewIncident(state, actor.userId),
@@ -477,10 +489,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
           phase,
           state,
           policy,
-          await exitContext(db, state, policy),
+          await exitContext(db, state, policy, clock.now(), steps),
         ),
         ownerHistory,
         roleHistory,
+        steps,
       };
     },
 
@@ -778,11 +791,10 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     },
 
     movePhase(actor: Actor, ref: string, v: Version, to: string) {
-      return change(actor, ref, v, async (s, policy, _now, tx) => {
+      return change(actor, ref, v, async (s, policy, now, tx) => {
         const target = policy.phases.find((p) => p.id === to);
         if (target?.terminal) assertCommanderOr(s, actor, 'incidents.close', 'close incidents');
-        const context = target?.terminal ? await exitContext(tx, s, policy) : {};
-        return rules.movePhase(s, policy, to, context);
+        return rules.movePhase(s, policy, to, await exitContext(tx, s, policy, now));
       });
     },
 

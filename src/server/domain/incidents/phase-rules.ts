@@ -1,7 +1,13 @@
 // Moving through the policy's phases: one step forward at a time, skipping only phases the
 // policy lets this kind of incident skip, and only once the current phase's exit checks hold.
 import { AppError } from '../../errors.ts';
-import type { ExitCheck, ExitCheckId, Phase, Policy } from '../policy/index.ts';
+import {
+  formatDuration,
+  type ExitCheck,
+  type ExitCheckId,
+  type Phase,
+  type Policy,
+} from '../policy/index.ts';
 import { isCritical, phaseIndex, type IncidentState } from './incident-state.ts';
 import { missingRoles } from './role-rules.ts';
 import type { PostmortemStanding } from '../learning/index.ts';
@@ -27,6 +33,31 @@ export interface FailedCheck {
 export interface ExitContext {
   /** Unknown (no learning subject wired): the check holds. */
   postmortem?: PostmortemStanding | undefined;
+  /** The time the checks are weighed at (the monitoring window); unknown: the window holds. */
+  now?: number | undefined;
+  /** When the monitoring_added step was recorded; null: not recorded. */
+  monitoringAddedAt?: number | null | undefined;
+}
+
+const RECOVERY_MISSING = {
+  restoration_validated: 'Restoring the systems from clean backups has not been validated',
+  service_validated: 'The service has not been validated as clean and working',
+  monitoring_added: 'No additional monitoring has been recorded',
+  phased_return_recorded: 'The phased return to full operation has not been recorded',
+} as const;
+
+/** Null when monitoring was added at least `window` ago (at `now`). */
+export function monitoringWindowMissing(window: number, context: ExitContext): string | null {
+  const added = context.monitoringAddedAt;
+  const span = formatDuration(window);
+  if (added === null) {
+    return `The monitoring window (${span}) has not started: no additional monitoring has been recorded`;
+  }
+  if (added === undefined || context.now === undefined) return null;
+  const endsAt = added + window;
+  return context.now >= endsAt
+    ? null
+    : `The monitoring window (${span}) has not passed: monitoring was added ${new Date(added).toISOString()} and it passes ${new Date(endsAt).toISOString()}`;
 }
 
 const POSTMORTEM_WORDS = {
@@ -58,12 +89,13 @@ export function reproductionMissing(reproduction: IncidentState['reproduction'])
 
 /** A plain-language reason when the check fails, or null when it holds. */
 export function failureOf(
-  check: ExitCheckId,
+  exitCheck: ExitCheck,
   state: IncidentState,
   policy: Policy,
   context: ExitContext = {},
 ): string | null {
   const has = (m: IncidentState['milestones'][number]) => state.milestones.includes(m);
+  const check = exitCheck.check;
   switch (check) {
     case 'owner_assigned':
       return state.ownerId ? null : 'Nobody owns the incident yet; assign a responsible developer';
@@ -111,6 +143,13 @@ export function failureOf(
       return has('final_report_step_recorded') ? null : 'The final report step is not recorded';
     case 'postmortem_approved':
       return postmortemMissing(context.postmortem);
+    case 'restoration_validated':
+    case 'service_validated':
+    case 'monitoring_added':
+    case 'phased_return_recorded':
+      return has(check) ? null : RECOVERY_MISSING[check];
+    case 'monitoring_window_passed':
+      return monitoringWindowMissing(exitCheck.window ?? 0, context);
     case 'tasks_done': {
       const open = openTask(state);
       return open.length === 0
@@ -153,7 +192,7 @@ export function failedExitChecks(
     checks.push({ check: 'postmortem_approved', when: 'always' });
   }
   return checks.flatMap((c) => {
-    const reason = failureOf(c.check, state, policy, context);
+    const reason = failureOf(c, state, policy, context);
     return reason === null ? [] : [{ code: c.check, phase: phase.id, check: c.check, reason }];
   });
 }

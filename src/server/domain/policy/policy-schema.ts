@@ -118,15 +118,40 @@ export const EXIT_CHECKS = [
   'tasks_done',
   /** A post-mortem the policy requires is approved (or skipped with a reason, where allowed). */
   'postmortem_approved',
+  /** Recovery (Kai 4.4): each an entry with who and evidence. */
+  'restoration_validated',
+  'service_validated',
+  'monitoring_added',
+  'phased_return_recorded',
+  /** The check's `window` has passed since monitoring was added. */
+  'monitoring_window_passed',
 ] as const;
 export type ExitCheckId = (typeof EXIT_CHECKS)[number];
 
-export const ExitCheck = z.strictObject({
-  check: z.enum(EXIT_CHECKS),
-  /** Only for critical or only for non-critical incidents; always when omitted. */
-  when: z.enum(['always', 'critical', 'non_critical']).default('always'),
-  description: description.optional(),
-});
+export const ExitCheck = z
+  .strictObject({
+    check: z.enum(EXIT_CHECKS),
+    /** Only for critical or only for non-critical incidents; always when omitted. */
+    when: z.enum(['always', 'critical', 'non_critical']).default('always'),
+    description: description.optional(),
+    /** monitoring_window_passed only (and required there): how long monitoring must run. */
+    window: Duration.optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.check === 'monitoring_window_passed' && c.window === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['window'],
+        message: 'monitoring_window_passed needs a window such as "24h"',
+      });
+    } else if (c.check !== 'monitoring_window_passed' && c.window !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['window'],
+        message: 'only monitoring_window_passed takes a window',
+      });
+    }
+  });
 export type ExitCheck = z.infer<typeof ExitCheck>;
 
 export const Phase = z.strictObject({

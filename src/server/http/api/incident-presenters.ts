@@ -79,6 +79,7 @@ export function presentIncidentDetail(d: Result<'getIncident'>): Json<typeof Inc
     incident: presentIncident(d.incident),
     ownerHistory: d.ownerHistory.map(presentHeld),
     roleHistory: d.roleHistory.map(presentHeld),
+    steps: d.steps.map((m) => ({ ...m, at: iso(m.at) })),
   };
 }
 

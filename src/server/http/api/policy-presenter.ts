@@ -80,6 +80,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
         check: c.check,
         when: c.when,
         description: c.description ?? null,
+        window: optionalDuration(c.window),
       })),
       skippableWhen: p.skippableWhen,
       terminal: p.terminal,

@@ -31,6 +31,11 @@ const EXIT_CHECKS: Record<string, string> = {
   final_report_step_recorded: 'The final report step is recorded',
   tasks_done: 'Every task is done or cancelled',
   postmortem_approved: 'A post-mortem the policy requires is approved (or skipped with a reason)',
+  restoration_validated: 'Restoration from clean backups is validated, with evidence',
+  service_validated: 'The service is validated clean and working, with evidence',
+  monitoring_added: 'Additional monitoring is in place, with evidence',
+  phased_return_recorded: 'The phased return to full operation is recorded, with evidence',
+  monitoring_window_passed: 'The monitoring window has passed since monitoring was added',
 };
 
 const WHEN: Record<string, string> = {
@@ -200,6 +205,7 @@ function Policy({ policy }: { policy: PolicyResponse }) {
                     {p.exitChecks.map((c) => (
                       <li key={c.check + c.when}>
                         {EXIT_CHECKS[c.check] ?? humanize(c.check)}
+                        {c.window ? ` (${c.window.text})` : ''}
                         {WHEN[c.when]}
                         {c.description ? <div className="muted">{c.description}</div> : null}
                       </li>

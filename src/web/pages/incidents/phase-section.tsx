@@ -2,9 +2,14 @@
 // (shown before anyone tries), the move to a next phase (a refusal shows the server's reasons),
 // the severity with its rationale, and the steps recorded once that exit checks look for.
 import { useState, type FormEvent } from 'react';
-import { MILESTONES, type Milestone } from '../../../shared/domain/incidents.ts';
+import { MILESTONES, isRecoveryStep, type Milestone } from '../../../shared/domain/incidents.ts';
 import { Time } from '../../components/common.tsx';
-import { useIncidentChange, waitingForReproduction, type SectionProps } from './incident-data.ts';
+import {
+  useIncidentChange,
+  useStaff,
+  waitingForReproduction,
+  type SectionProps,
+} from './incident-data.ts';
 import { ChangeFeedback, Field, Submit, TextArea, FormDetails } from './incident-parts.tsx';
 
 const SKIPPABLE: Record<string, string> = {
@@ -201,14 +206,26 @@ const STEPS: Record<Milestone, string> = {
   reporter_informed: 'The reporter was told the status and next steps',
   post_mortem_recorded: 'The post-mortem was held',
   final_report_step_recorded: 'The final report was written',
+  restoration_validated: 'Recovery: restoration from clean backups validated',
+  service_validated: 'Recovery: the service validated clean and working',
+  monitoring_added: 'Recovery: additional monitoring added',
+  phased_return_recorded: 'Recovery: phased return to full operation',
 };
 
-export function StepsSection({ detail, rights }: SectionProps) {
-  const { incident } = detail;
+/**
+ * The steps recorded once: the policy's recovery steps (Kai 4.4) when one of its phases checks
+ * them, then the others; each recorded one with who, when and its note (the evidence).
+ */
+export function StepsSection({ detail, policy, rights }: SectionProps) {
+  const { incident, steps } = detail;
+  const { nameOf } = useStaff();
   const change = useIncidentChange(incident);
-  const todo = MILESTONES.filter((m) => !incident.milestones.includes(m));
+  const checked = new Set(policy.phases.flatMap((p) => p.exitChecks.map((c) => c.check)));
+  const shown = MILESTONES.filter((m) => !isRecoveryStep(m) || checked.has(m));
+  const todo = shown.filter((m) => !incident.milestones.includes(m));
   const [milestone, setMilestone] = useState('');
   const [note, setNote] = useState('');
+  const recovery = milestone !== '' && isRecoveryStep(milestone as Milestone);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void change.run('/milestones', { milestone, note }).then((ok) => {
@@ -219,16 +236,22 @@ export function StepsSection({ detail, rights }: SectionProps) {
     });
   };
   return (
-    <section aria-labelledby="steps-heading" className="panel">
+    <section aria-labelledby="steps-heading" className="panel" data-testid="steps-section">
       <h2 id="steps-heading">Steps</h2>
       <ul className="checks">
-        {MILESTONES.map((m) => {
-          const done = incident.milestones.includes(m);
+        {shown.map((m) => {
+          const done = steps.find((s) => s.milestone === m);
           return (
             <li key={m} className={done ? 'ok-text' : 'muted'}>
               <span aria-hidden="true">{done ? '✓ ' : '○ '}</span>
               {STEPS[m]}
               <span className="visually-hidden">{done ? ' (recorded)' : ' (not yet)'}</span>
+              {done ? (
+                <div className="help">
+                  {nameOf(done.recordedBy)}, <Time value={done.at} />
+                  {done.note ? <>: {done.note}</> : null}
+                </div>
+              ) : null}
             </li>
           );
         })}
@@ -252,7 +275,17 @@ export function StepsSection({ detail, rights }: SectionProps) {
               </select>
             )}
           </Field>
-          <TextArea label="Note (optional)" value={note} onChange={setNote} />
+          <TextArea
+            label={recovery ? 'Evidence' : 'Note (optional)'}
+            help={
+              recovery
+                ? 'What shows it: a check run, a dashboard, a ticket. Kept on the record with your name.'
+                : undefined
+            }
+            required={recovery}
+            value={note}
+            onChange={setNote}
+          />
           <Submit change={change}>Record step</Submit>
         </FormDetails>
       ) : null}
