@@ -245,7 +245,7 @@ describe.each<Scheme>(['light', 'dark'])('public pages in the %s colour scheme',
       await page.getByRole('heading', { name: 'Service status' }).waitFor();
       await check('/status');
 
-      await page.getByRole('link', { name: 'Slow API responses' }).click();
+      await page.getByRole('link', { name: 'Slow API responses', exact: true }).click();
       await page.getByRole('heading', { name: 'Slow API responses' }).waitFor();
       expect(new URL(page.url()).pathname).toBe(`/status/incidents/${id}`);
       await check('/status/incidents/…');

@@ -99,7 +99,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const settings = routeConfig(config);
   // The status page's answers, kept while nothing changes; a GET of one is answered before
   // Fastify (status-cache.ts), with the headers the route sent with it.
-  const statusAnswers = createStatusCache(() => services.status.pageVersion());
+  // The day is part of the version: the 90-day bars move on at midnight (UTC) with nothing recorded.
+  const statusAnswers = createStatusCache(
+    async () => `${await services.status.pageVersion()}@${Math.floor(clock.now() / 86_400_000)}`,
+  );
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,

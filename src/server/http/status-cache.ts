@@ -53,10 +53,10 @@ const PER_RESPONSE = new Set([
  * Reads the position once for every caller that arrives while no read is running; a caller that
  * arrives during a read waits for the next one (started after it arrived), shared with the others.
  */
-function sharedReads(read: () => Promise<number>): () => Promise<number> {
-  let running: Promise<number> | null = null;
-  let next: Promise<number> | null = null;
-  const fresh = (): Promise<number> => {
+function sharedReads<T>(read: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | null = null;
+  let next: Promise<T> | null = null;
+  const fresh = (): Promise<T> => {
     if (!running) {
       running = read().finally(() => {
         running = null;
@@ -74,13 +74,13 @@ function sharedReads(read: () => Promise<number>): () => Promise<number> {
   return fresh;
 }
 
-export function createStatusCache(version: () => Promise<number>) {
+export function createStatusCache(version: () => Promise<string>) {
   const position = sharedReads(version);
-  let at = -1;
+  let at = '';
   const answers = new Map<string, KeptAnswer>();
   let open = true;
 
-  async function current(): Promise<number> {
+  async function current(): Promise<string> {
     const now = await position();
     if (now !== at) {
       answers.clear();

@@ -61,3 +61,5 @@ export type { StatusCustomerState } from './customer-state.ts';
 export type { CustomerContact, CustomerFields } from './customer-events.ts';
 export type { Stakeholder } from './briefing-service.ts';
 export type { BriefingCase } from './briefing-rules.ts';
+export type { ComponentDay, DayEvent } from './status-days.ts';
+export { monthOf, monthRange, shiftMonth } from './status-days.ts';

@@ -102,6 +102,12 @@ export async function listUnresolvedComponentStatuses(
 
 export interface PublicIncidentFilter {
   unresolvedOnly?: boolean;
+  /** Began at or after this time. */
+  startedFrom?: number;
+  /** Began before this time. */
+  startedBefore?: number;
+  /** Not resolved before this time (still open, or resolved at or after it). */
+  openFrom?: number;
   limit: number;
 }
 
@@ -184,6 +190,14 @@ export async function listPublicIncidents(
 ): Promise<PublicIncidentState[]> {
   let query = ex.selectFrom('status_incidents').select('id');
   if (filter.unresolvedOnly) query = query.where('status', 'in', [...ACTIVE_STATUSES]);
+  if (filter.startedFrom !== undefined) query = query.where('started_at', '>=', filter.startedFrom);
+  if (filter.startedBefore !== undefined)
+    query = query.where('started_at', '<', filter.startedBefore);
+  const openFrom = filter.openFrom;
+  if (openFrom !== undefined)
+    query = query.where((eb) =>
+      eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>=', openFrom)]),
+    );
   const rows = await query
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')

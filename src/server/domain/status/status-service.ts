@@ -16,6 +16,7 @@ import { toPublicMaintenance, type PublicMaintenance } from './maintenance-state
 import * as repo from './status-repository.ts';
 import * as rules from './status-rules.ts';
 import type { ComponentCatalogue, PublicIncidentState, StatusComponent } from './status-state.ts';
+import { componentDays, dayOf, type ComponentDay } from './status-days.ts';
 
 /** A public incident as anyone may read it: nothing of the internal incident, nor who wrote. */
 export type PublicIncident = Omit<PublicIncidentState, 'internalIncidentId' | 'updates'> & {
@@ -230,6 +231,37 @@ export function createStatusService(ports: StatusModulePorts, publishing: Publis
     /** The most recent public incidents, resolved ones included, newest first. */
     async listPublicIncidents(limit: number): Promise<PublicIncident[]> {
       return (await repo.listPublicIncidents(db, { limit })).map(toPublicIncident);
+    },
+
+    /**
+     * The day bars of the last `days` UTC days (today's included): each component's worst status
+     * per day and what caused it, from the public incidents and maintenance of those days.
+     */
+    async readDays(days: number): Promise<{ now: number; days: Map<string, ComponentDay[]> }> {
+      const now = clock.now();
+      const from = (dayOf(now) - days + 1) * 86_400_000;
+      const [catalogue, incidents, all] = await Promise.all([
+        repo.loadCatalogue(db),
+        repo.listPublicIncidents(db, { openFrom: from, startedBefore: now + 1, limit: 1000 }),
+        maintenances.listMaintenances(db, 'all', 500),
+      ]);
+      const shown = all.filter((m) => m.scheduledUntil >= from);
+      const bars = new Map<string, ComponentDay[]>();
+      for (const c of catalogue.components) {
+        const ids = new Set([
+          c.id,
+          ...catalogue.components.filter((m) => m.groupId === c.id).map((m) => m.id),
+        ]);
+        bars.set(c.id, componentDays(ids, incidents, shown, now, days));
+      }
+      return { now, days: bars };
+    },
+
+    /** The public incidents that began in [from, to), newest first (the history by month). */
+    async listPublicIncidentsBetween(from: number, to: number): Promise<PublicIncident[]> {
+      return (
+        await repo.listPublicIncidents(db, { startedFrom: from, startedBefore: to, limit: 500 })
+      ).map(toPublicIncident);
     },
 
     /** One public incident as anyone may read it; NOT_FOUND when there is none. */

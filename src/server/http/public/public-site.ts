@@ -240,6 +240,7 @@ export async function publicSite(app: FastifyInstance, opts: PublicSiteOptions) 
     pageName: config.statusPageName,
     baseUrl: config.baseUrl,
     answers: opts.statusAnswers,
+    now: () => reports.now(),
   });
   await app.register(advisorySite, {
     disclosure: opts.disclosure,

@@ -16,6 +16,7 @@ import {
   MAINTENANCE_STATUS_WORDS,
   type ComponentStatus,
 } from '../../../shared/domain/status.ts';
+import type { ComponentDay } from '../../domain/status/index.ts';
 import { markup, timeElement, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -46,17 +47,61 @@ function statusBadge(status: ComponentStatus): SafeHtml {
 
 const shownOnPage = (c: ShownComponent) => !c.onlyShowIfDegraded || c.shownStatus !== 'operational';
 
-function componentItem(c: ShownComponent, all: readonly ShownComponent[]): SafeHtml {
+export const historyHref = (month: string) => `/status/history?month=${encodeURIComponent(month)}`;
+
+/** A day's words: the date, its worst status, and what caused it. */
+function dayWords(d: ComponentDay): string {
+  const causes = d.events.map((e) =>
+    e.kind === 'maintenance' ? `Maintenance: ${e.name}` : e.name,
+  );
+  return `${d.day}: ${COMPONENT_STATUS_WORDS[d.status]}${causes.length ? `. ${causes.join('; ')}` : ''}`;
+}
+
+/**
+ * The 90-day bar: one mark per UTC day in the colour of its worst status. A day with something
+ * on it is a link to its month's history, whose words show on hover and focus (CSS only); every
+ * day's words are in the bar for screen readers, and the days with something are listed below it.
+ */
+function dayBar(c: ShownComponent, days: readonly ComponentDay[] | undefined): SafeHtml | '' {
+  if (!days?.length) return '';
+  const busy = days.filter((d) => d.events.length > 0);
+  return markup`<ol class="days" aria-label="${c.name}: the last ${days.length} days">
+      ${days.map((d) =>
+        d.events.length
+          ? markup`<li class="day day-${d.status}">
+              <a href="${historyHref(d.day.slice(0, 7))}#day-${d.day}"><span class="day-tip">${dayWords(d)}</span></a>
+            </li>`
+          : markup`<li class="day day-${d.status}"><span class="day-tip">${dayWords(d)}</span></li>`,
+      )}
+    </ol>
+    ${
+      busy.length
+        ? markup`<details class="days-text">
+            <summary>${busy.length === 1 ? '1 day' : `${busy.length} days`} with incidents or maintenance</summary>
+            <ul>
+              ${busy.map((d) => markup`<li>${dayWords(d)}</li>`)}
+            </ul>
+          </details>`
+        : markup`<p class="hint">No incidents in the last ${days.length} days.</p>`
+    }`;
+}
+
+function componentItem(
+  c: ShownComponent,
+  all: readonly ShownComponent[],
+  bars: ReadonlyMap<string, ComponentDay[]>,
+): SafeHtml {
   const members = all.filter((m) => m.groupId === c.id && shownOnPage(m));
   return markup`<li>
     <div class="component">
       <span class="component-name">${c.name}</span> ${statusBadge(c.shownStatus)}
     </div>
     ${c.description ? markup`<p class="hint">${c.description}</p>` : ''}
+    ${dayBar(c, bars.get(c.id))}
     ${
       members.length
         ? markup`<ul class="components" aria-label="${c.name}">
-            ${members.map((m) => componentItem(m, all))}
+            ${members.map((m) => componentItem(m, all, bars))}
           </ul>`
         : ''
     }
@@ -85,6 +130,8 @@ export function statusPage(
   name: string,
   view: PublicPage,
   recent: readonly PublicIncident[],
+  bars: ReadonlyMap<string, ComponentDay[]> = new Map(),
+  month?: string,
 ): string {
   const top = view.components.filter((c) => c.groupId === null && shownOnPage(c));
   const past = recent.filter((i) => !view.unresolved.some((u) => u.id === i.id));
@@ -116,7 +163,7 @@ export function statusPage(
         ${
           top.length
             ? markup`<ul class="components">
-                ${top.map((c) => componentItem(c, view.components))}
+                ${top.map((c) => componentItem(c, view.components, bars))}
               </ul>`
             : markup`<p>No components are listed yet.</p>`
         }
@@ -139,6 +186,7 @@ export function statusPage(
             : markup`<p>No incidents reported.</p>`
         }
       </section>
+      ${month ? markup`<p><a href="${historyHref(month)}">Incident history by month</a></p>` : ''}
       <p>
         Follow: <a href="/status/subscribe">by e-mail</a> ·
         <a href="/status/history.atom">Atom feed</a> ·
@@ -247,5 +295,42 @@ export function maintenancePage(
             </li>`,
         )}
       </ol>`,
+  );
+}
+
+/** The incidents that began in one UTC month, newest first, with links to the months around it. */
+export function historyPage(
+  name: string,
+  month: string,
+  incidents: readonly PublicIncident[],
+  newer: string | null,
+  older: string,
+): string {
+  const title = `Incident history, ${month}`;
+  const days = new Map<string, PublicIncident[]>();
+  for (const i of incidents) {
+    const day = new Date(i.startedAt).toISOString().slice(0, 10);
+    days.set(day, [...(days.get(day) ?? []), i]);
+  }
+  return page(
+    { title, site: name, nav: false },
+    markup`<p><a href="/status">${name}</a></p>
+      <h1>${title}</h1>
+      ${
+        days.size
+          ? [...days].map(
+              ([day, list]) => markup`<section aria-labelledby="day-${day}">
+                <h2 id="day-${day}">${day}</h2>
+                ${list.map((i) => incidentSummary(i, 'h3'))}
+              </section>`,
+            )
+          : markup`<p>No incidents reported in ${month}.</p>`
+      }
+      <nav aria-label="Months">
+        <ul class="pager">
+          <li><a href="${historyHref(older)}" rel="prev">Older: ${older}</a></li>
+          ${newer ? markup`<li><a href="${historyHref(newer)}" rel="next">Newer: ${newer}</a></li>` : ''}
+        </ul>
+      </nav>`,
   );
 }

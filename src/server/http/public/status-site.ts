@@ -10,14 +10,27 @@ import type { StatusCache } from '../status-cache.ts';
 import { only } from '../route-services.ts';
 import { sendHtml } from './respond.ts';
 import { historyFeed } from './status-feeds.ts';
-import { incidentPage, maintenancePage, statusPage } from './status-pages.ts';
+import { historyPage, incidentPage, maintenancePage, statusPage } from './status-pages.ts';
+import { monthOf, monthRange, shiftMonth } from '../../domain/status/index.ts';
 import { statusSubscriptionRoutes } from './status-subscription-routes.ts';
 
 const IncidentParams = z.object({ id: z.string().min(1).max(100) });
+const HistoryQuery = z.object({
+  month: z
+    .string()
+    .refine((m) => monthRange(m) !== null && m >= '1970-01', 'A month as YYYY-MM')
+    .optional(),
+});
 
 export async function statusSite(
   app: FastifyInstance,
-  opts: { status: StatusModule; pageName: string; baseUrl: string; answers: StatusCache },
+  opts: {
+    status: StatusModule;
+    pageName: string;
+    baseUrl: string;
+    answers: StatusCache;
+    now: () => number;
+  },
 ) {
   const { status, pageName, baseUrl, answers } = opts;
   const cacheable = { config: { public: true }, onSend: conditionalGet };
@@ -27,12 +40,37 @@ export async function statusSite(
 
   app.get('/status', kept, async (_request, reply) => {
     const made = await answers.answer('/status', async () => {
-      const [view, recent] = await Promise.all([status.readPage(), status.listPublicIncidents(20)]);
-      return { body: statusPage(pageName, view, recent), contentType: 'text/html' };
+      const [view, recent, days] = await Promise.all([
+        status.readPage(),
+        status.listPublicIncidents(20),
+        status.readDays(90),
+      ]);
+      return {
+        body: statusPage(pageName, view, recent, days.days, monthOf(days.now)),
+        contentType: 'text/html',
+      };
     });
     reply.header('cache-control', cache).header('etag', made.etag);
     return reply.status(200).type('text/html; charset=utf-8').send(made.body);
   });
+
+  app.get(
+    '/status/history',
+    { ...cacheable, schema: { querystring: HistoryQuery, hide: true } },
+    async (request, reply) => {
+      const now = monthOf(opts.now());
+      const month = (request.query as z.infer<typeof HistoryQuery>).month ?? now;
+      const range = monthRange(month)!;
+      const incidents = await status.listPublicIncidentsBetween(range[0], range[1]);
+      const newer = month < now ? shiftMonth(month, 1) : null;
+      reply.header('cache-control', cache);
+      return sendHtml(
+        reply,
+        200,
+        historyPage(pageName, month, incidents, newer, shiftMonth(month, -1)),
+      );
+    },
+  );
 
   app.get(
     '/status/incidents/:id',
