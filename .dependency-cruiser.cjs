@@ -95,11 +95,13 @@ module.exports = {
       name: 'only-notifications-write-the-outbox',
       comment:
         'every notice goes through the notifications subject (preferences, quiet hours, channels); ' +
-        'nothing else enqueues into the outbox (db/outbox.ts)',
+        'nothing else enqueues into the outbox (db/outbox.ts) but the issues handed to a ' +
+        'development tracker (trackers/tracker-outbox.ts), which are no notice to a person',
       severity: 'error',
       from: {
         path: '^src/',
-        pathNot: '^src/server/(domain/notifications/|workers/outbox-worker\\.ts$|db/outbox\\.ts$)',
+        pathNot:
+          '^src/server/(domain/notifications/|domain/trackers/tracker-outbox\\.ts$|workers/outbox-worker\\.ts$|db/outbox\\.ts$)',
       },
       to: { path: '^src/server/db/outbox\\.ts$' },
     },

@@ -38,6 +38,8 @@ import { createLiveModule } from './domain/live/index.ts';
 import { createReportLinks, createReportsModule } from './domain/reports/index.ts';
 import { createMailModule, createMailThreads, createReporterKeys } from './domain/mail/index.ts';
 import { createAlertsModule } from './domain/alerts/index.ts';
+import { createHandOffs, createTrackersModule } from './domain/trackers/index.ts';
+import { createTrackerHttp } from './integrations/tracker-http.ts';
 import { createMailAuthenticator, type DNSResolver } from './integrations/mail-authentication.ts';
 import { createOpenPgp } from './integrations/openpgp.ts';
 
@@ -184,6 +186,9 @@ async function assemble(
     breaches: createBreachReader(),
     clocks: planner,
   });
+  // The hand-off to development trackers is enqueued in the incidents' transactions; it needs
+  // only the database, so it comes before incidents, and the rest of the trackers after them.
+  const handOffs = createHandOffs({ db, clock, sealer: secretBox, baseUrl: config.baseUrl });
   const incidentsModule = createIncidentsModule({
     clocks: { afterChange: planner.afterIncidentChange },
     db,
@@ -205,6 +210,7 @@ async function assemble(
     // Every notice to a person or a channel goes through notifications (the only outbox writer).
     notices: { tellLineStopped: notifications.tellLineStopped, tellStaff: notifications.tellStaff },
     postmortems: postmortemRequirement,
+    handOffs,
     staff: { listActiveIds: async (tx) => (await accounts.users.listActive(tx)).map((u) => u.id) },
     // Containment hooks: secrets sealed as webhook secrets are, calls sent through the outbox.
     containmentHooks: {
@@ -463,6 +469,22 @@ async function assemble(
         incidentsModule.recordAlertResolved(tx, id, alert, resolvedAt, at),
     },
   });
+  const trackerHttp = createTrackerHttp({ allow: outboundAllow });
+  const trackers = createTrackersModule({
+    db,
+    clock,
+    // Tokens are sealed with the server key, as alert sources' signing secrets are.
+    sealer: secretBox,
+    baseUrl: config.baseUrl,
+    http: trackerHttp,
+    incidents: {
+      recordTrackerIssue: (tx, id, issue, at) =>
+        incidentsModule.recordTrackerIssue(tx, id, issue, at),
+      recordTrackerState: (tx, id, issue, at) =>
+        incidentsModule.recordTrackerState(tx, id, issue, at),
+      findIncidentSight: (ex, actor, ref) => incidentsModule.findIncidentSight(ex, actor, ref),
+    },
+  });
   const disclosure = createDisclosureModule({
     db,
     clock,
@@ -511,6 +533,7 @@ async function assemble(
     mail,
     alerts,
     disclosure,
+    trackers,
   };
 
   const workers = createWorkers({
@@ -530,6 +553,7 @@ async function assemble(
     breach,
     status,
     disclosure,
+    trackers,
   });
   let closed = false;
   return {
@@ -545,6 +569,7 @@ async function assemble(
       if (closed) return;
       closed = true;
       await workers.close();
+      trackerHttp.close();
       await handle.close();
     },
   };

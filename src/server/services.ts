@@ -15,6 +15,7 @@ import type { NotificationsModule } from './domain/notifications/index.ts';
 import type { PolicyModule } from './domain/policy/index.ts';
 import type { ReportsModule } from './domain/reports/index.ts';
 import type { StatusModule } from './domain/status/index.ts';
+import type { TrackersModule } from './domain/trackers/index.ts';
 
 /** Every subject, each built by its index.ts's createXModule from the ports it declares. */
 export interface Services {
@@ -45,4 +46,6 @@ export interface Services {
   alerts: AlertsModule;
   /** Coordinated disclosure: vulnerabilities, their embargo, advisory and credit. */
   disclosure: DisclosureModule;
+  /** Development trackers: connections, the issues incidents are handed to, their state. */
+  trackers: TrackersModule;
 }

@@ -162,6 +162,8 @@ export function workerFor(
       find: t.container.services.incidents.findContainmentHookForCall,
       answered: t.container.services.incidents.recordHookAnswer,
     },
+    deliverTrackerIssue: (id, body, deliveryId) =>
+      t.container.services.trackers.deliverIssue(id, body, deliveryId),
     hearCommits: (wake) => t.container.workers.liveFeed.onOutboxCommitted(wake),
     settings: {
       maxAttempts: 5,

@@ -11,8 +11,9 @@ import type { Executor } from './schema.ts';
 export type { MailThreading };
 
 /** email: recipient is an address; webhook, slack, chat: recipient is a webhook endpoint id;
- * hook: recipient is a containment hook id (subject: apply or revert). */
-export type OutboxChannel = 'email' | 'webhook' | 'slack' | 'chat' | 'hook';
+ * hook: recipient is a containment hook id (subject: apply or revert);
+ * tracker: recipient is an issue to open in a development tracker (trackers subject). */
+export type OutboxChannel = 'email' | 'webhook' | 'slack' | 'chat' | 'hook' | 'tracker';
 
 export interface OutboxMessage {
   channel: OutboxChannel;

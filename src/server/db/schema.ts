@@ -966,6 +966,53 @@ export interface AlertSourcesTable {
   key_rotated_at: number | null;
 }
 
+/** A development tracker issues are opened in (Kundo step 9); credentials sealed, never shown. */
+export interface TrackerConnectionsTable {
+  id: string;
+  name: string;
+  kind: string;
+  base_url: string;
+  /** GitHub owner/repo, GitLab project id or path, Jira project key, or the webhook URL. */
+  project: string;
+  /** Jira: the account e-mail of the API token. */
+  account: string | null;
+  /** The token (GitHub, GitLab, Jira) or the whsec_ secret (webhook), sealed with the server key. */
+  sealed_credential: string;
+  /** The secret the tracker signs its own webhooks with (GitHub), sealed. */
+  sealed_webhook_secret: string | null;
+  labels_json: string;
+  on_follow_up: Flag;
+  enabled: Flag;
+  last_error: string | null;
+  last_error_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An issue Stopline opens (or opened) in a tracker for an incident, and its state as last seen. */
+export interface TrackerIssuesTable {
+  id: string;
+  connection_id: string;
+  incident_id: string;
+  incident_key: string;
+  /** non_critical (the panel's decision) or follow_up (a post-mortem follow-up). */
+  cause: string;
+  cause_id: string;
+  /** pending (in the outbox), created, failed (the last attempt failed; retried). */
+  status: string;
+  url: string | null;
+  external_key: string | null;
+  /** open or closed, as the tracker last said. */
+  state: string | null;
+  last_error: string | null;
+  attempts: number;
+  closed_at: number | null;
+  next_check_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** Every alert payload as received, before it is parsed. */
 export interface AlertPayloadsTable {
   id: string;
@@ -1112,6 +1159,8 @@ export interface Database {
   status_stakeholders: StatusStakeholdersTable;
   status_briefings: StatusBriefingsTable;
   alert_sources: AlertSourcesTable;
+  tracker_connections: TrackerConnectionsTable;
+  tracker_issues: TrackerIssuesTable;
   alert_payloads: AlertPayloadsTable;
   alerts: AlertsTable;
   status_maintenances: StatusMaintenancesTable;

@@ -33,6 +33,8 @@ import { streamRoutes } from './api/stream-routes.ts';
 import { statusDraftRoutes } from './api/status-draft-routes.ts';
 import { alertIntakeRoutes } from './api/alert-intake-routes.ts';
 import { alertRoutes } from './api/alert-routes.ts';
+import { trackerRoutes } from './api/tracker-routes.ts';
+import { trackerWebhookRoutes } from './api/tracker-webhook-routes.ts';
 import { statusRoutes } from './api/status-routes.ts';
 import { statusMaintenanceRoutes } from './api/status-maintenance-routes.ts';
 import { statusSubscriberRoutes } from './api/status-subscriber-routes.ts';
@@ -214,6 +216,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(finalReportRoutes, narrowed.finalReports);
   await app.register(alertIntakeRoutes, narrowed.alertIntake);
   await app.register(alertRoutes, { ...narrowed.alerts, baseUrl: config.baseUrl });
+  await app.register(trackerRoutes, { ...narrowed.trackers, baseUrl: config.baseUrl });
+  await app.register(trackerWebhookRoutes, narrowed.trackerWebhooks);
   await app.register(vulnerabilityRoutes, { disclosure: services.disclosure });
   await app.register(publicSite, {
     ...narrowed.publicSite,

@@ -36,6 +36,7 @@ export function routeServices(services: Services) {
     notifications,
     disclosure,
     learning,
+    trackers,
   } = services;
   return {
     auth: { accounts: only(accounts, ['sessions']) },
@@ -112,6 +113,18 @@ export function routeServices(services: Services) {
         'getPayload',
       ]),
     },
+    trackers: {
+      trackers: only(trackers, [
+        'listConnections',
+        'getConnection',
+        'createConnection',
+        'updateConnection',
+        'rotateSecret',
+        'listConnectionIssues',
+        'listIncidentIssues',
+      ]),
+    },
+    trackerWebhooks: { trackers: only(trackers, ['receiveGithubWebhook']) },
     statusMaintenance: {
       status: only(status, [
         'scheduleMaintenance',

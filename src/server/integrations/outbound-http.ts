@@ -71,7 +71,7 @@ function discard(response: http.IncomingMessage, keep = 0): Promise<Buffer> {
   });
 }
 
-function describe(error: unknown, timeoutMs: number): Error {
+export function describeFailure(error: unknown, timeoutMs: number): Error {
   if (error instanceof OutboundRefused || error instanceof DeliveryFailed) return error;
   const e = error as Partial<NodeJS.ErrnoException> | null;
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') {
@@ -81,19 +81,10 @@ function describe(error: unknown, timeoutMs: number): Error {
   return new DeliveryFailed(`request failed (${e?.name ?? 'unknown error'})`);
 }
 
-export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
-  const { allow } = options;
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const maxRedirects = options.maxRedirects ?? 3;
-  const resolve = options.resolve ?? resolveWithDns;
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
-  };
-
-  // Node calls this for host names (not IP literals) when it opens a socket; the socket
-  // connects to what it returns, so the checked addresses are the ones used.
-  const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
+/** A socket lookup that hands Node only addresses outbound-address.ts checked: Node calls it for
+ * host names (not IP literals) when it opens a socket, and connects to what it returns. */
+export function checkedLookup(allow: AllowList, resolve: Resolve): LookupFunction {
+  return (hostname, lookupOptions, callback) => {
     resolveChecked(hostname, allow, resolve).then(
       (addresses) => {
         const family = lookupOptions.family;
@@ -111,6 +102,19 @@ export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
       (error: NodeJS.ErrnoException) => callback(error, '', 0),
     );
   };
+}
+
+export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
+  const { allow } = options;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const maxRedirects = options.maxRedirects ?? 3;
+  const resolve = options.resolve ?? resolveWithDns;
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true }),
+    'https:': new https.Agent({ keepAlive: true }),
+  };
+
+  const lookup = checkedLookup(allow, resolve);
 
   function send(
     target: URL,
@@ -185,7 +189,7 @@ export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
         }
       }
     } catch (error) {
-      throw describe(error, timeoutMs);
+      throw describeFailure(error, timeoutMs);
     }
   }
 

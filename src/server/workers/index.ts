@@ -17,6 +17,7 @@ import type { LiveModule } from '../domain/live/index.ts';
 import type { MailModule } from '../domain/mail/index.ts';
 import { ImapPoller } from '../integrations/imap-poller.ts';
 import type { StatusModule } from '../domain/status/index.ts';
+import type { TrackersModule } from '../domain/trackers/index.ts';
 import { SmtpListener } from '../integrations/smtp-listener.ts';
 import type { NotificationsModule } from '../domain/notifications/index.ts';
 import type { HttpPoster } from '../integrations/outbound-http.ts';
@@ -82,6 +83,8 @@ export interface WorkersPorts {
   status: Pick<StatusModule, 'runDueMaintenance' | 'runDueBriefings'>;
   /** Embargoes are released at their disclosure date (by the scheduler). */
   disclosure: Pick<DisclosureModule, 'releaseDueEmbargoes'>;
+  /** Issues handed to development trackers (outbox) and their state read back (scheduler). */
+  trackers: Pick<TrackersModule, 'deliverIssue' | 'pollDue'>;
 }
 
 /** Housekeeping runs at start and then this often, on the instance holding its lease. */
@@ -114,6 +117,8 @@ export function createWorkers(ports: WorkersPorts) {
       find: ports.incidents.findContainmentHookForCall,
       answered: ports.incidents.recordHookAnswer,
     },
+    deliverTrackerIssue: (id, body, deliveryId) =>
+      ports.trackers.deliverIssue(id, body, deliveryId),
     hearCommits: (wake) => liveFeed.onOutboxCommitted(wake),
     settings: {
       maxAttempts: config.deliveryMaxAttempts,
@@ -132,6 +137,7 @@ export function createWorkers(ports: WorkersPorts) {
     briefings: ports.status,
     pages: ports.notifications,
     disclosure: ports.disclosure,
+    trackers: ports.trackers,
     clock,
     logger,
   });

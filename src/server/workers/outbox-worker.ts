@@ -42,6 +42,8 @@ export interface OutboxWorkerDeps {
   findEndpoint(id: string): Promise<WebhookEndpoint | null>;
   /** Encrypts an e-mail's body to its recipient's OpenPGP key, or null when none is kept. */
   encryptFor(address: string, body: Buffer): Promise<string | null>;
+  /** Opens the issue a `tracker` message asks for (trackers subject); throws when it failed. */
+  deliverTrackerIssue(issueId: string, bodyText: string, deliveryId: string): Promise<void>;
   /** Opens a secret an e-mail's text carries, sealed with the server key (SEALED_SECRET_MARK). */
   openSealed(sealed: string): string;
   /** Containment hooks (incidents subject): the hook a call goes to, and where each answer is
@@ -185,7 +187,9 @@ export class OutboxWorker {
       const done = await this.deliverDue(clock.now());
       const handled = done.delivered + done.failed + done.dead;
       if (handled >= settings.batchSize) return 0; // more is waiting
-      const channels = this.#deps.mailer ? undefined : ['webhook', 'slack', 'chat', 'hook'];
+      const channels = this.#deps.mailer
+        ? undefined
+        : ['webhook', 'slack', 'chat', 'hook', 'tracker'];
       const nextDue = await findNextDueAt(db, channels);
       if (nextDue === null) return settings.pollMs;
       const wait = nextDue - clock.now();
@@ -201,7 +205,9 @@ export class OutboxWorker {
   async deliverDue(now: number): Promise<DeliveryRound> {
     const { db, settings } = this.#deps;
     const round: DeliveryRound = { delivered: 0, failed: 0, dead: 0 };
-    const channels = this.#deps.mailer ? undefined : ['webhook', 'slack', 'chat', 'hook'];
+    const channels = this.#deps.mailer
+      ? undefined
+      : ['webhook', 'slack', 'chat', 'hook', 'tracker'];
     const due = await listDueIds(db, now, settings.batchSize, channels);
     if (due.length === 0) return round;
     // All claims of a round in one transaction (one commit); each is still its own
@@ -297,6 +303,14 @@ export class OutboxWorker {
         idempotencyKey: message.idempotencyKey,
         encrypt: (body) => this.#deps.encryptFor(message.recipient, body),
       });
+      return;
+    }
+    if (message.channel === 'tracker') {
+      await this.#deps.deliverTrackerIssue(
+        message.recipient,
+        message.bodyText,
+        message.idempotencyKey,
+      );
       return;
     }
     const endpoint = await lookup(message.recipient);

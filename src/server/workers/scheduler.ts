@@ -20,6 +20,8 @@ export interface SchedulerOptions {
   pages?: Pick<NotificationsModule, 'escalateDuePages'>;
   /** Disclosure: embargoes whose date has come are published (once across instances). */
   disclosure?: { releaseDueEmbargoes(now: number): Promise<number> };
+  /** Development trackers: the state of open issues due a check is read back (once each). */
+  trackers?: { pollDue(now: number): Promise<number> };
   clock: Clock;
   logger?: Logger;
   /** This instance's name in claims (default: a random id). */
@@ -47,8 +49,9 @@ export class Scheduler {
   /**
    * Fires everything due at `now`, in order of due time, then what scheduled maintenance has due,
    * then climbs the pages due, then publishes the embargoes whose date has come, then sends the
-   * briefings due; returns how many deadlines were fired, maintenances moved, vulnerabilities
-   * published and briefings sent.
+   * briefings due, then reads back the tracker issues due a check; returns how many deadlines
+   * were fired, maintenances moved, vulnerabilities published, briefings sent and tracker
+   * states that changed.
    */
   async tick(now: number): Promise<number> {
     const fired = await this.#fireDeadlines(now);
@@ -60,7 +63,13 @@ export class Scheduler {
     }
     const released = (await this.#opts.disclosure?.releaseDueEmbargoes(now)) ?? 0;
     const briefed = (await this.#opts.briefings?.runDueBriefings(now)) ?? 0;
-    return fired + moved + released + briefed;
+    let polled = 0;
+    try {
+      polled = (await this.#opts.trackers?.pollDue(now)) ?? 0;
+    } catch (error) {
+      this.#opts.logger?.error({ err: error }, 'reading tracker issues back failed');
+    }
+    return fired + moved + released + briefed + polled;
   }
 
   async #fireDeadlines(now: number): Promise<number> {

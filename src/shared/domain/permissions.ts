@@ -63,6 +63,9 @@ export const PERMISSIONS = [
   'alerts.read',
   'alerts.triage',
   'alerts.manage',
+  // development trackers: configure the GitHub, GitLab, Jira or webhook connections issues are
+  // handed to, and see their failures (admin only)
+  'trackers.manage',
   // coordinated disclosure: read vulnerabilities (embargoed ones included), record and change
   // them, and publish (agree a disclosure date, break an embargo, withdraw)
   'disclosure.read',

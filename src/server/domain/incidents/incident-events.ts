@@ -14,6 +14,7 @@ import type { Recorded } from '../../db/event-store.ts';
 import type { DeadlineEventData } from '../clocks/index.ts';
 import type { Visibility } from '../../db/schema.ts';
 import type { ContainmentHookAnswer, PanelMember } from './incident-state.ts';
+import type { TrackerIssueRef } from '../trackers/index.ts';
 
 export interface IncidentFields {
   title: string;
@@ -130,7 +131,16 @@ export interface IncidentEventData {
     toSeverity: string;
     followUpTaskId: string;
   };
-  'incident.handed_off': { trackerUrl: string };
+  /** `tracker`: the issue Stopline opened in a configured tracker (absent when typed in by hand). */
+  'incident.handed_off': { trackerUrl: string; tracker?: TrackerIssueRef };
+  /**
+   * The tracker says the issue handed to development is closed (or open again): evidence, and a
+   * proposal to close the incident shown on it, never a change of phase.
+   */
+  'incident.tracker_issue_changed': TrackerIssueRef & {
+    trackerUrl: string;
+    state: 'open' | 'closed';
+  };
   /** `closes`: the phase moved to is terminal (the incident is closed). */
   'incident.phase_changed': { from: string; to: string; skipped: string[]; closes: boolean };
   'incident.decision_logged': {
@@ -183,6 +193,7 @@ export const INCIDENT_EVENT_TYPES = [
   'incident.containment_hook_answered',
   'incident.de_escalated',
   'incident.handed_off',
+  'incident.tracker_issue_changed',
   'incident.phase_changed',
   'incident.decision_logged',
   'incident.note_added',

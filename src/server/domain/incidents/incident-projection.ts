@@ -409,6 +409,7 @@ async function projectOne(tx: Executor, id: string, event: RecordedIncidentEvent
     case 'incident.note_added':
     case 'incident.alert_attached':
     case 'incident.alert_resolved':
+    case 'incident.tracker_issue_changed':
     case 'incident.deadline_reminded':
     case 'incident.deadline_breached':
     case 'incident.deadline_escalated':

@@ -42,6 +42,7 @@ import type { StaffNotice } from '../notifications/index.ts';
 import { createContainmentHooks, type ContainmentHookDeps } from './containment-hook-service.ts';
 import type { ContainmentHookAnswer } from './incident-state.ts';
 import type { PostmortemCase, PostmortemStanding } from '../learning/index.ts';
+import type { HandOffCase, TrackerIssueRef } from '../trackers/index.ts';
 
 export interface IncidentsServiceDeps {
   db: Db;
@@ -59,11 +60,28 @@ export interface IncidentsServiceDeps {
   clocks?: IncidentClockHook;
   /** The post-mortem an incident may need before it closes (learning subject). */
   postmortems?: IncidentPostmortems;
+  /** Development trackers an incident decided non-critical is handed to (trackers subject). */
+  handOffs?: IncidentHandOffs;
   /** Who is on the staff now (accounts subject): participants named at opening must be. */
   staff?: { listActiveIds(tx: Executor): Promise<string[]> };
   /** Containment hooks: their secrets sealed, their URLs checked, their calls sent through the
    * outbox (notifications subject). */
   containmentHooks: Omit<ContainmentHookDeps, 'db' | 'clock'>;
+}
+
+/** What the incidents subject needs of the trackers subject, in the incident's transaction. */
+export interface IncidentHandOffs {
+  /** The incident was just decided non-critical: its issue goes to each tracker (outbox). */
+  decidedNonCritical(tx: Executor, incident: HandOffCase, at: number): Promise<void>;
+}
+
+/** The decision (or de-escalation) that hands an incident to normal development. */
+function decidedNonCritical(events: readonly IncidentEvent[]): boolean {
+  return events.some(
+    (e) =>
+      (e.type === 'incident.decision_recorded' && e.data.outcome === 'non_critical') ||
+      e.type === 'incident.de_escalated',
+  );
 }
 
 /** What the incidents subject needs of the learning subject, in the incident's transaction. */
@@ -270,10 +288,19 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       const clockEvents = await deps.clocks.afterChange(tx, state, policy, events, at);
       state = await appendToIncident(tx, incidentId, state, clockEvents, actor.userId, at);
     }
+    // An exercise never reaches a tracker: its issues would be real work for real people.
+    if (deps.handOffs && state.exercise === null && decidedNonCritical(events)) {
+      await deps.handOffs.decidedNonCritical(tx, handOffCaseOf(state), at);
+    }
     if (deps.postmortems && before && justResolved(before, state, policy)) {
       await deps.postmortems.incidentResolved(tx, await caseOf(tx, state), policy, at);
     }
     return state;
+  }
+
+  function handOffCaseOf(state: IncidentState): HandOffCase {
+    const { id, key, title, summary, severity, restricted } = state;
+    return { id, key, title, summary, severity, restricted };
   }
 
   /** The incident as learning weighs it: the line and breached deadlines from its record. */
@@ -544,6 +571,32 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       const state = await repo.findIncidentState(tx, incidentId);
       if (!state) return;
       const event = incidentEvent('incident.alert_resolved', { ...alert, resolvedAt });
+      await appendToIncident(tx, state.id, state, [event], null, at);
+    },
+
+    /** A tracker opened the issue handed to it: the link is kept on the incident's record. */
+    async recordTrackerIssue(
+      tx: Executor,
+      incidentId: string,
+      issue: TrackerIssueRef & { trackerUrl: string },
+      at: number,
+    ): Promise<void> {
+      const state = await repo.findIncidentState(tx, incidentId);
+      if (!state) return;
+      const { trackerUrl, ...tracker } = issue;
+      const event = incidentEvent('incident.handed_off', { trackerUrl, tracker });
+      await appendToIncident(tx, state.id, state, [event], null, at);
+    },
+    /** The tracker closed (or reopened) it: evidence, and a proposal to close; never a close. */
+    async recordTrackerState(
+      tx: Executor,
+      incidentId: string,
+      issue: TrackerIssueRef & { trackerUrl: string; state: 'open' | 'closed' },
+      at: number,
+    ): Promise<void> {
+      const state = await repo.findIncidentState(tx, incidentId);
+      if (!state) return;
+      const event = incidentEvent('incident.tracker_issue_changed', issue);
       await appendToIncident(tx, state.id, state, [event], null, at);
     },
 

@@ -13,6 +13,7 @@ export type IncidentsModule = ReturnType<typeof createIncidentsModule>;
 export {
   createIncidentsService,
   type IncidentClockHook,
+  type IncidentHandOffs,
   type IncidentNotices,
   type IncidentPostmortems,
   type IncidentReports,

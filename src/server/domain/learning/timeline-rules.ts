@@ -40,6 +40,7 @@ export const TIMELINE_EVENT_TYPES = [
   'incident.note_added',
   'incident.milestone_recorded',
   'incident.handed_off',
+  'incident.tracker_issue_changed',
   'incident.deadline_met',
   'incident.deadline_breached',
 ] as const;
@@ -122,6 +123,8 @@ export function describeRecordEvent(e: RecordEvent, policy: Pick<Policy, 'phases
       return withReason(`Step recorded: ${words(d['milestone'])}`, d['note']);
     case 'incident.handed_off':
       return `Handed off to development: ${text(d['trackerUrl'])}`;
+    case 'incident.tracker_issue_changed':
+      return `The tracker issue ${text(d['key'])} is ${text(d['state'])}`;
     case 'incident.deadline_met':
       return `Deadline met: ${words(d['kind'])}`;
     case 'incident.deadline_breached':

@@ -150,6 +150,7 @@ const KINDS = {
       'phase_changed',
       'milestone_recorded',
       'handed_off',
+      'tracker_issue_changed',
       'reports_linked',
       'reports_unlinked',
     ],
@@ -330,6 +331,10 @@ function describe(e: Item, nameOf: (id: string | null) => string, hideVotes: boo
       return `De-escalated from ${text(d.fromSeverity) || 'critical'} to ${text(d.toSeverity)}: ${text(d.rationale)}`;
     case 'incident.handed_off':
       return `Handed off to development: ${text(d.trackerUrl)}`;
+    case 'incident.tracker_issue_changed':
+      return d.state === 'closed'
+        ? `The tracker closed ${text(d.key)}: closing the incident is proposed`
+        : `The tracker issue ${text(d.key)} is open again`;
     case 'incident.alert_attached':
       return `${d.opened ? 'Opened by an alert' : 'Alert attached'} from ${text(d.source)}: ${text(d.summary)}${d.ruleId ? ` (rule ${text(d.ruleId)})` : ''}`;
     case 'incident.alert_resolved':

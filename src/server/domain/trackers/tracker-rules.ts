@@ -1,0 +1,252 @@
+// What Stopline says to each kind of tracker and how it reads the answers, as each documents its
+// REST API: GitHub Issues (POST /repos/{owner}/{repo}/issues, Bearer token, the
+// application/vnd.github+json media type), GitLab Issues (POST /api/v4/projects/{id}/issues,
+// PRIVATE-TOKEN), Jira Cloud (POST /rest/api/3/issue, basic auth email:api_token, the description
+// in the Atlassian Document Format), and a generic webhook signed with Standard Webhooks. Pure: the
+// credentials come in opened, the requests go out as data.
+import type { TrackerKind } from '../../../shared/domain/trackers.ts';
+
+/** What an issue says: only what may leave Stopline (never a reporter's contact data). */
+export interface IssueContent {
+  incidentKey: string;
+  title: string;
+  body: string;
+  /** The incident in the console, for the team to come back to. */
+  link: string;
+  labels: readonly string[];
+}
+
+/** An incident as the hand-off reads it: the staff's own words, never the report's. */
+export interface HandOffCase {
+  id: string;
+  key: string;
+  title: string;
+  summary: string;
+  severity: string | null;
+  restricted: boolean;
+}
+
+export interface ConnectionSecrets {
+  kind: TrackerKind;
+  baseUrl: string;
+  project: string;
+  account: string | null;
+  credential: string;
+}
+
+export interface RequestShape {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export type TrackerState = 'open' | 'closed';
+
+export interface CreatedIssue {
+  url: string;
+  key: string;
+  state: TrackerState;
+}
+
+/**
+ * The safe summary of an incident handed to development: its key, severity, and the title and
+ * summary staff wrote; a restricted incident is named by its key only (its participants alone may
+ * read what it is about). Nothing a reporter wrote or gave (contact data, the report's text).
+ */
+export function issueContent(
+  c: HandOffCase,
+  why: string,
+  link: string,
+  labels: readonly string[],
+): IssueContent {
+  const title = c.restricted ? `${c.key} (restricted incident)` : `${c.key}: ${c.title}`;
+  const lines = [
+    why,
+    '',
+    `Incident: ${c.key}${c.severity ? ` (${c.severity})` : ''}`,
+    ...(c.restricted
+      ? ['Restricted: only its participants see what it is about, in Stopline.']
+      : c.summary.trim()
+        ? ['', c.summary.trim()]
+        : []),
+    '',
+    `In Stopline: ${link}`,
+  ];
+  return { incidentKey: c.key, title: title.slice(0, 250), body: lines.join('\n'), link, labels };
+}
+
+const base = (url: string) => url.replace(/\/+$/, '');
+
+/** The GitHub-style owner/repo, each part as GitHub allows it. */
+export const GITHUB_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+function jiraAuth(s: ConnectionSecrets): string {
+  return `Basic ${Buffer.from(`${s.account ?? ''}:${s.credential}`).toString('base64')}`;
+}
+
+/** Jira Cloud's REST API v3 takes descriptions in the Atlassian Document Format. */
+function adf(text: string) {
+  return {
+    type: 'doc',
+    version: 1,
+    content: text
+      .split('\n\n')
+      .filter((p) => p.length > 0)
+      .map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })),
+  };
+}
+
+/** The request that opens the issue (not for webhooks: see webhookBody). */
+export function createIssueRequest(s: ConnectionSecrets, issue: IssueContent): RequestShape {
+  switch (s.kind) {
+    case 'github':
+      return {
+        method: 'POST',
+        url: `${base(s.baseUrl)}/repos/${s.project}/issues`,
+        headers: {
+          authorization: `Bearer ${s.credential}`,
+          accept: 'application/vnd.github+json',
+          'x-github-api-version': '2022-11-28',
+        },
+        body: JSON.stringify({ title: issue.title, body: issue.body, labels: issue.labels }),
+      };
+    case 'gitlab':
+      return {
+        method: 'POST',
+        url: `${base(s.baseUrl)}/api/v4/projects/${encodeURIComponent(s.project)}/issues`,
+        headers: { 'private-token': s.credential },
+        body: JSON.stringify({
+          title: issue.title,
+          description: issue.body,
+          labels: issue.labels.join(','),
+        }),
+      };
+    case 'jira':
+      return {
+        method: 'POST',
+        url: `${base(s.baseUrl)}/rest/api/3/issue`,
+        headers: { authorization: jiraAuth(s), accept: 'application/json' },
+        body: JSON.stringify({
+          fields: {
+            project: { key: s.project },
+            issuetype: { name: 'Task' },
+            summary: issue.title,
+            description: adf(issue.body),
+            labels: issue.labels.map((l) => l.replace(/\s+/g, '-')),
+          },
+        }),
+      };
+    case 'webhook':
+      throw new Error('a webhook connection is sent through the signed-webhook path');
+  }
+}
+
+/** What a generic webhook receives: the issue to open, and the incident it is for. */
+export function webhookBody(issue: IssueContent, deliveryId: string): string {
+  return JSON.stringify({
+    type: 'tracker.issue_requested',
+    id: deliveryId,
+    incident: { key: issue.incidentKey, url: issue.link },
+    issue: { title: issue.title, body: issue.body, labels: issue.labels },
+  });
+}
+
+const record = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+
+/** The issue as the tracker's 201 answer names it; null when the answer is not that shape. */
+export function readCreated(s: ConnectionSecrets, json: unknown): CreatedIssue | null {
+  const a = record(json);
+  if (s.kind === 'github') {
+    const url = text(a.html_url);
+    const n = text(a.number);
+    return url && n ? { url, key: `${s.project}#${n}`, state: 'open' } : null;
+  }
+  if (s.kind === 'gitlab') {
+    const url = text(a.web_url);
+    const iid = text(a.iid);
+    return url && iid ? { url, key: `${s.project}#${iid}`, state: 'open' } : null;
+  }
+  if (s.kind === 'jira') {
+    const key = text(a.key);
+    return key ? { url: `${base(s.baseUrl)}/browse/${key}`, key, state: 'open' } : null;
+  }
+  return null;
+}
+
+/** The request that reads an issue's state back (polling). */
+export function issueStateRequest(s: ConnectionSecrets, key: string): RequestShape | null {
+  const number = key.slice(key.lastIndexOf('#') + 1);
+  switch (s.kind) {
+    case 'github':
+      return {
+        method: 'GET',
+        url: `${base(s.baseUrl)}/repos/${s.project}/issues/${encodeURIComponent(number)}`,
+        headers: {
+          authorization: `Bearer ${s.credential}`,
+          accept: 'application/vnd.github+json',
+          'x-github-api-version': '2022-11-28',
+        },
+      };
+    case 'gitlab':
+      return {
+        method: 'GET',
+        url: `${base(s.baseUrl)}/api/v4/projects/${encodeURIComponent(s.project)}/issues/${encodeURIComponent(number)}`,
+        headers: { 'private-token': s.credential },
+      };
+    case 'jira':
+      return {
+        method: 'GET',
+        url: `${base(s.baseUrl)}/rest/api/3/issue/${encodeURIComponent(key)}?fields=status`,
+        headers: { authorization: jiraAuth(s), accept: 'application/json' },
+      };
+    case 'webhook':
+      return null;
+  }
+}
+
+/** open or closed from the tracker's issue; null when the answer does not say. */
+export function readState(kind: TrackerKind, json: unknown): TrackerState | null {
+  const a = record(json);
+  if (kind === 'github')
+    return a.state === 'closed' ? 'closed' : a.state === 'open' ? 'open' : null;
+  if (kind === 'gitlab')
+    return a.state === 'closed' ? 'closed' : a.state === 'opened' ? 'open' : null;
+  if (kind === 'jira') {
+    const category = record(record(record(a.fields).status).statusCategory).key;
+    return category === 'done' ? 'closed' : typeof category === 'string' ? 'open' : null;
+  }
+  return null;
+}
+
+/** A GitHub `issues` webhook delivery: which issue, and its state now. */
+export function readGithubIssueEvent(
+  json: unknown,
+): { repo: string; number: string; state: TrackerState } | null {
+  const a = record(json);
+  const issue = record(a.issue);
+  const repo = text(record(a.repository).full_name);
+  const number = text(issue.number);
+  const state = readState('github', issue);
+  return repo && number && state ? { repo, number, state } : null;
+}
+
+/** How an answer counts: done, worth retrying (the tracker is down), or refused (fix the set-up). */
+export function answerKind(status: number): 'ok' | 'retry' | 'refused' {
+  if (status >= 200 && status <= 299) return 'ok';
+  if (status === 408 || status === 429 || status >= 500) return 'retry';
+  return 'refused';
+}
+
+/** A failure as admins read it: the status and what it usually means, never the tracker's words. */
+export function describeAnswer(status: number): string {
+  if (status === 401) return 'HTTP 401 from the tracker: the credentials were not accepted';
+  if (status === 403) return 'HTTP 403 from the tracker: the credentials may not do this';
+  if (status === 404)
+    return 'HTTP 404 from the tracker: no such project (or not visible to the credentials)';
+  if (status === 422 || status === 400)
+    return `HTTP ${status} from the tracker: the issue was refused`;
+  return `HTTP ${status} from the tracker`;
+}
