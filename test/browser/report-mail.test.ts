@@ -3,6 +3,7 @@
 // and the mail headers on demand for who may read the reporter's contact data (each read in the
 // access log). Hostile mail (script in the HTML part, the subject and a file name) stays text:
 // nothing runs. Mail arrives over real SMTP at Stopline's listener; Chromium with axe reads it.
+import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../helpers/auth.ts';
@@ -14,16 +15,19 @@ import {
   signedInPage,
   startBrowserApp,
 } from '../helpers/browser.ts';
-import { buildMessage, lastInbound, sendRaw, TestDns } from '../helpers/mail.ts';
+import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
+import { buildMessage, deliveredTo, lastInbound, sendRaw, TestDns } from '../helpers/mail.ts';
 import { generateTestKey, pgpSignedMessage } from '../helpers/pgp.ts';
 import { submitReport } from '../helpers/reports.ts';
 
 const SECURITY = 'security@stopline.test';
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+const ATTACHMENT = Buffer.from('GET /reset?token=leaked\n');
 
 let t: BrowserApp;
 let browser: Browser;
 let port: number;
+let receiver: SmtpReceiver;
 const dns = new TestDns();
 
 beforeAll(async () => {
@@ -37,8 +41,10 @@ beforeAll(async () => {
   await t.container.workers.listen();
   port = t.container.workers.smtpIn!.port!;
   browser = await launchBrowser();
+  receiver = await startSmtpReceiver();
 });
 afterAll(async () => {
+  await receiver?.stop();
   await browser?.close();
   await t?.close();
 });
@@ -51,6 +57,12 @@ function recordDialogs(page: Page): string[] {
     void dialog.dismiss();
   });
   return seen;
+}
+
+/** The bodies of the report's conversation, as staff read it (the API). */
+async function conversationBodies(): Promise<string[]> {
+  const rows = await t.container.db.selectFrom('report_messages').select('body').execute();
+  return rows.map((r) => r.body);
 }
 
 async function reportKeyOf(messageId: string): Promise<string> {
@@ -78,7 +90,7 @@ describe('a report that came by e-mail, in the console', () => {
       html: `<p>The reset link leaks.</p>${HOSTILE}<a href="javascript:alert(3)">proof</a>`,
       messageId: '<hostile-html@bank.test>',
       headers: { 'X-Trace-Hop': 'edge-7' },
-      attachments: [{ filename: `${HOSTILE}.txt`, content: 'GET /reset?token=…\n' }],
+      attachments: [{ filename: `${HOSTILE}.txt`, content: ATTACHMENT }],
     });
     expect(await sendRaw(port, { from: 'ceo@bank.test', to: [SECURITY] }, first.raw)).toMatch(
       /^250 /,
@@ -145,7 +157,28 @@ describe('a report that came by e-mail, in the console', () => {
     ).toBe(0);
     expect(dialogs).toEqual([]);
 
+    // The message's attachment is one of the report's files: its name as text, with its hash.
+    const file = page.getByTestId('attachments').locator('li').filter({ hasText: '.txt' });
+    expect(await file.locator('.untrusted').textContent()).toBe(`${HOSTILE}.txt`);
+    expect(await file.locator('code.hash').textContent()).toBe(
+      createHash('sha256').update(ATTACHMENT).digest('hex'),
+    );
+
     expect(await accessibilityViolations(page)).toEqual([]);
+
+    // A reply written in the console goes to the reporter by e-mail, on their thread.
+    await page
+      .getByLabel('Message to the reporter', { exact: true })
+      .fill('Thanks, we reproduced it.');
+    await page.getByRole('button', { name: 'Send to the reporter' }).click();
+    await expect
+      .poll(async () => (await conversationBodies()).includes('Thanks, we reproduced it.'))
+      .toBe(true);
+    const [sent] = await deliveredTo(t, receiver, SECURITY, 'ceo@bank.test');
+    expect(sent?.text).toContain('Thanks, we reproduced it.');
+    expect(sent?.inReplyTo).toBe('<signed-reply@bank.test>');
+    expect(sent?.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(dialogs).toEqual([]);
     await context.close();
   });
 

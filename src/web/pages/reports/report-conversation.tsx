@@ -174,7 +174,7 @@ function Composer({ report }: { report: ReportDetail }) {
         help={
           kind === 'internal_note'
             ? 'Only staff see internal notes.'
-            : 'Markdown is allowed: bold, code, lists and links. The reporter is told by e-mail that there is news, never its content.'
+            : 'Markdown is allowed: bold, code, lists and links. The reporter reads it on the portal; one who gave an e-mail address gets it by e-mail too, encrypted when their key is kept (or only a notice that there is news, when the encryption policy keeps it on the portal).'
         }
         multiline
         required
