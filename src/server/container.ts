@@ -465,6 +465,7 @@ async function assemble(
       openFromAlert: (tx, opening) => incidentsModule.openFromAlert(tx, opening),
       attachAlert: (tx, id, alert, ruleId, at) =>
         incidentsModule.attachAlert(tx, id, alert, ruleId, at),
+      listHiddenIds: (actor) => incidentsModule.listHiddenIncidentIds(actor),
       recordAlertResolved: (tx, id, alert, resolvedAt, at) =>
         incidentsModule.recordAlertResolved(tx, id, alert, resolvedAt, at),
     },

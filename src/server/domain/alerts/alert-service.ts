@@ -1,6 +1,9 @@
 // Reading alerts: the queue staff triage from, one alert with its record, and a payload's bytes
-// as they arrived.
+// as they arrived. An alert stays visible to whoever reads alerts, but the incident it opened or
+// joined is named only to those who may see that incident: a restricted one is left out of the
+// alert, its record and the filter by incident, as on every other path.
 import type { Db } from '../../db/schema.ts';
+import type { Actor } from '../actor.ts';
 import { listStreamEvents, type StoredEvent } from '../../db/event-store.ts';
 import { AppError } from '../../errors.ts';
 import * as alerts from './alert-repository.ts';
@@ -11,8 +14,35 @@ import { listSourceNames } from './source-repository.ts';
 
 export type AlertView = AlertState & { sourceName: string };
 
-export function createAlertService(deps: { db: Db }) {
+/** The incidents the actor may not see (incidents subject). */
+export interface AlertIncidentSight {
+  listHiddenIds(actor: Actor): Promise<string[]>;
+}
+
+/** The alert without the incident it opened or joined, when that incident is hidden. */
+function withoutHidden<T extends { routing: AlertState['routing'] }>(
+  alert: T,
+  hidden: Set<string>,
+): T {
+  const id = alert.routing?.incidentId;
+  return id && hidden.has(id)
+    ? { ...alert, routing: { ...alert.routing!, incidentId: null } }
+    : alert;
+}
+
+/** The record's routing events without a hidden incident's id and key. */
+function recordWithoutHidden(record: StoredEvent[], hidden: Set<string>): StoredEvent[] {
+  return record.map((e) => {
+    const data = e.data as { incidentId?: unknown } | null;
+    return typeof data?.incidentId === 'string' && hidden.has(data.incidentId)
+      ? { ...e, data: { ...data, incidentId: null, incidentKey: null } }
+      : e;
+  });
+}
+
+export function createAlertService(deps: { db: Db; incidents: AlertIncidentSight }) {
   const { db } = deps;
+  const hiddenFrom = async (actor: Actor) => new Set(await deps.incidents.listHiddenIds(actor));
 
   async function withNames(found: AlertState[]): Promise<AlertView[]> {
     const names = await listSourceNames(
@@ -29,14 +59,22 @@ export function createAlertService(deps: { db: Db }) {
   }
 
   return {
-    async listAlerts(filter: AlertFilter): Promise<AlertView[]> {
-      return withNames(await alerts.listAlerts(db, filter));
+    async listAlerts(actor: Actor, filter: AlertFilter): Promise<AlertView[]> {
+      const hidden = await hiddenFrom(actor);
+      // Filtering by a hidden incident finds nothing: it would tell which alerts it came from.
+      if (filter.incidentId !== undefined && hidden.has(filter.incidentId)) return [];
+      const found = await withNames(await alerts.listAlerts(db, filter));
+      return found.map((a) => withoutHidden(a, hidden));
     },
 
-    async getAlert(id: string): Promise<{ alert: AlertView; record: StoredEvent[] }> {
+    async getAlert(actor: Actor, id: string): Promise<{ alert: AlertView; record: StoredEvent[] }> {
+      const hidden = await hiddenFrom(actor);
       const alert = await load(id);
       const [view] = await withNames([alert]);
-      return { alert: view!, record: await listStreamEvents(db, id) };
+      return {
+        alert: withoutHidden(view!, hidden),
+        record: recordWithoutHidden(await listStreamEvents(db, id), hidden),
+      };
     },
 
     async getPayload(id: string): Promise<PayloadRecord> {

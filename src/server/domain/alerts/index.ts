@@ -4,7 +4,7 @@
 import type { Clock } from '../../clock.ts';
 import type { Db, Dialect } from '../../db/schema.ts';
 import type { PolicyInForce } from '../policy/index.ts';
-import { createAlertService } from './alert-service.ts';
+import { createAlertService, type AlertIncidentSight } from './alert-service.ts';
 import { createIntakeService } from './intake-service.ts';
 import { createRouter, type AlertIncidents } from './routing-service.ts';
 import { createSourceService, type SecretSealer } from './source-service.ts';
@@ -17,8 +17,11 @@ export interface AlertsModulePorts {
   sealer: SecretSealer;
   /** The policy in force: its alert rules route new alerts. */
   policy: () => PolicyInForce;
-  /** Incidents an alert opens or joins, and the resolves they record (incidents subject). */
-  incidents: AlertIncidents;
+  /**
+   * Incidents an alert opens or joins, the resolves they record, and which incidents a reader
+   * may not see (incidents subject).
+   */
+  incidents: AlertIncidents & AlertIncidentSight;
 }
 
 export function createAlertsModule(ports: AlertsModulePorts) {
@@ -32,7 +35,7 @@ export function createAlertsModule(ports: AlertsModulePorts) {
 
 export type AlertsModule = ReturnType<typeof createAlertsModule>;
 
-export type { AlertView } from './alert-service.ts';
+export type { AlertView, AlertIncidentSight } from './alert-service.ts';
 export type { AlertIncidents } from './routing-service.ts';
 export type { AlertState, AlertRouting } from './alert-state.ts';
 export type { AlertFilter } from './alert-repository.ts';

@@ -169,7 +169,7 @@ export async function alertRoutes(
     },
     async (request) => {
       const { limit, ...filter } = request.query;
-      const items = await alerts.listAlerts({ ...filter, limit });
+      const items = await alerts.listAlerts(actorOf(request), { ...filter, limit });
       const last = items.length === limit ? items[items.length - 1]! : null;
       return {
         items: items.map(presentAlert),
@@ -190,7 +190,7 @@ export async function alertRoutes(
       },
     },
     async (request) => {
-      const { alert, record } = await alerts.getAlert(request.params.id);
+      const { alert, record } = await alerts.getAlert(actorOf(request), request.params.id);
       return presentAlertDetail(alert, record);
     },
   );
