@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isAllowListEntry } from './integrations/outbound-address.ts';
+import { WEBHOOK_SECRET } from './integrations/webhook-sender.ts';
 
 export const BUNDLED_POLICY = fileURLToPath(
   new URL('../../policies/default.yaml', import.meta.url),
@@ -297,6 +298,16 @@ export const CONFIG_KEYS = {
     help: 'Non-public address ranges webhooks and chat endpoints may reach, e.g. "10.20.0.0/16,fd00::/8" (CIDR or single addresses); unset: public addresses only',
     default: '(unset: public addresses only)',
   },
+  anchorWebhookUrl: {
+    env: 'STOPLINE_ANCHOR_WEBHOOK_URL',
+    help: "`stopline anchor` also POSTs each anchor here, signed as a Standard Webhook with STOPLINE_ANCHOR_WEBHOOK_SECRET, e.g. a receiver outside the database administrators' reach",
+    default: '(unset: anchors go to a file or stdout only)',
+  },
+  anchorWebhookSecret: {
+    env: 'STOPLINE_ANCHOR_WEBHOOK_SECRET',
+    help: 'Standard Webhooks signing secret ("whsec_" and base64 of 24-64 random bytes) for STOPLINE_ANCHOR_WEBHOOK_URL (never logged)',
+    default: '(unset; required with STOPLINE_ANCHOR_WEBHOOK_URL)',
+  },
   outboxPollSeconds: {
     env: 'STOPLINE_OUTBOX_POLL_SECONDS',
     help: 'Longest pause of the outbox worker between two looks for due messages; a commit that enqueues a notice wakes it at once (on PostgreSQL on every instance), so this is only the fallback',
@@ -490,6 +501,11 @@ export const ConfigSchema = z
       .refine((entries) => entries.every(isAllowListEntry), {
         error: 'must be CIDR ranges or addresses separated by commas, e.g. "10.20.0.0/16,fd00::/8"',
       }),
+    anchorWebhookUrl: url(['https:', 'http:']).optional(),
+    anchorWebhookSecret: z
+      .string()
+      .regex(WEBHOOK_SECRET, 'must be "whsec_" and base64 of 24 to 64 random bytes')
+      .optional(),
     outboxPollSeconds: positiveInt.max(3600, 'must be at most 3600').default(10),
     readyMaxLagSeconds: positiveInt.default(300),
     deliveryMaxAttempts: positiveInt.max(100, 'must be at most 100').default(10),
@@ -590,6 +606,12 @@ export const ConfigSchema = z
         path: ['headersTimeoutSeconds'],
         message: `must be at most STOPLINE_REQUEST_TIMEOUT_SECONDS (${config.requestTimeoutSeconds})`,
       });
+    if (config.anchorWebhookUrl && !config.anchorWebhookSecret)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['anchorWebhookSecret'],
+        message: 'must be set when STOPLINE_ANCHOR_WEBHOOK_URL is set (anchors are posted signed)',
+      });
     if (config.oidcIssuer && (!config.oidcClientId || !config.oidcClientSecret))
       ctx.addIssue({
         code: 'custom',
@@ -623,6 +645,7 @@ const SECRET_KEYS = new Set([
   'smtpPassword',
   'imapPassword',
   'oidcClientSecret',
+  'anchorWebhookSecret',
   'secretKey',
   // It may hold the database password.
   'databaseUrl',

@@ -23,6 +23,7 @@ export const REDACT_PATHS = [
   '*.recoveryCode',
   '*.codeVerifier',
   '*.oidcClientSecret',
+  '*.anchorWebhookSecret',
   '*.smtpPassword',
   '*.pass',
   'config.smtpPassword',

@@ -5,9 +5,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/server/domain/actor.ts';
 import { main } from '../../src/server/main.ts';
+import { startHttpReceiver, type HttpReceiver } from '../helpers/delivery.ts';
 import { submitReport } from '../helpers/reports.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -19,12 +21,16 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-async function run(args: string[]) {
+async function run(args: string[], env: Record<string, string> = {}) {
   const lines = { info: [] as string[], error: [] as string[] };
-  const code = await main(args, t.database.env, {
-    info: (line) => lines.info.push(line),
-    error: (line) => lines.error.push(line),
-  });
+  const code = await main(
+    args,
+    { ...t.database.env, ...env },
+    {
+      info: (line) => lines.info.push(line),
+      error: (line) => lines.error.push(line),
+    },
+  );
   return { code, stdout: lines.info.join('\n'), stderr: lines.error.join('\n') };
 }
 
@@ -35,6 +41,95 @@ async function addUser(n: number) {
     roles: ['viewer'],
   });
 }
+
+// First: the tests after it tamper with the shared database.
+describe('stopline anchor posts to a webhook (STOPLINE_ANCHOR_WEBHOOK_URL)', () => {
+  const secret = 'whsec_' + Buffer.from('anchor-receiver-secret-32-bytes!').toString('base64');
+  let receiver: HttpReceiver;
+  beforeAll(async () => {
+    receiver = await startHttpReceiver();
+  });
+  afterAll(async () => receiver.stop());
+
+  it('posts the anchor signed as a Standard Webhook; the posted anchor verifies the database', async () => {
+    await submitReport(t, 'Report before the posted anchor');
+    const anchorFile = join(dir, 'posted.json');
+    const env = {
+      STOPLINE_ANCHOR_WEBHOOK_URL: receiver.url,
+      STOPLINE_ANCHOR_WEBHOOK_SECRET: secret,
+    };
+    const made = await run(['anchor', anchorFile], env);
+    expect(made.stderr).toBe('');
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(
+      /anchor posted to STOPLINE_ANCHOR_WEBHOOK_URL as webhook anchor_[0-9a-f]{32}/,
+    );
+    expect(receiver.requests).toHaveLength(1);
+    const [request] = receiver.requests;
+    // The receiver checks the signature with the standardwebhooks package.
+    const payload = new Webhook(secret).verify(request!.body, {
+      'webhook-id': String(request!.headers['webhook-id']),
+      'webhook-timestamp': String(request!.headers['webhook-timestamp']),
+      'webhook-signature': String(request!.headers['webhook-signature']),
+    }) as { type: string; timestamp: string; data: unknown };
+    expect(payload.type).toBe('stopline.anchor');
+    const inFile = JSON.parse(readFileSync(anchorFile, 'utf8'));
+    expect(payload.data).toEqual(inFile);
+    expect(payload.timestamp).toBe(inFile.createdAt);
+    // A signature made with another secret is refused by the receiver's check.
+    const other = 'whsec_' + Buffer.from('another-secret-of-thirty-two-by!').toString('base64');
+    expect(() =>
+      new Webhook(other).verify(request!.body, {
+        'webhook-id': String(request!.headers['webhook-id']),
+        'webhook-timestamp': String(request!.headers['webhook-timestamp']),
+        'webhook-signature': String(request!.headers['webhook-signature']),
+      }),
+    ).toThrow();
+
+    // What the receiver keeps is an anchor `verify --anchor` accepts.
+    const kept = join(dir, 'kept-by-receiver.json');
+    writeFileSync(kept, JSON.stringify(payload.data));
+    const verified = await run(['verify', '--anchor', kept]);
+    expect(verified.code).toBe(0);
+
+    // Without a file, stdout is the anchor alone (for a pipe); the confirmation goes to stderr.
+    const piped = await run(['anchor'], env);
+    expect(piped.code).toBe(0);
+    expect(JSON.parse(piped.stdout).format).toBe('stopline-anchor');
+    expect(piped.stderr).toMatch(/anchor posted to STOPLINE_ANCHOR_WEBHOOK_URL/);
+    expect(receiver.requests).toHaveLength(2);
+  });
+
+  it('a receiver that fails: exit 1 naming the setting, never the URL; the file is still written', async () => {
+    receiver.answers.push(500);
+    const anchorFile = join(dir, 'not-posted.json');
+    const withCredentials =
+      receiver.url.replace('http://', 'http://anchor:hunter2@') + '?token=s3cr3t';
+    const failed = await run(['anchor', anchorFile], {
+      STOPLINE_ANCHOR_WEBHOOK_URL: withCredentials,
+      STOPLINE_ANCHOR_WEBHOOK_SECRET: secret,
+    });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      /not posted to STOPLINE_ANCHOR_WEBHOOK_URL \(.*500.*\); the anchor is in /,
+    );
+    expect(failed.stdout + failed.stderr).not.toMatch(/hunter2|s3cr3t|127\.0\.0\.1/);
+    expect(parseAnchorFile(anchorFile).format).toBe('stopline-anchor');
+  });
+
+  it('a URL without a secret, or a secret that is not one, is a configuration error', async () => {
+    const noSecret = await run(['anchor'], { STOPLINE_ANCHOR_WEBHOOK_URL: receiver.url });
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toContain('STOPLINE_ANCHOR_WEBHOOK_SECRET');
+    const bad = await run(['anchor'], {
+      STOPLINE_ANCHOR_WEBHOOK_URL: receiver.url,
+      STOPLINE_ANCHOR_WEBHOOK_SECRET: 'not-a-whsec-hunter2',
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('STOPLINE_ANCHOR_WEBHOOK_SECRET');
+    expect(bad.stderr).not.toContain('hunter2');
+  });
+});
 
 describe('stopline anchor and verify --anchor', () => {
   it('a database that only grew since the anchor passes', async () => {
@@ -121,3 +216,7 @@ describe('stopline anchor and verify --anchor', () => {
     expect(notAnchor.stderr).toContain('is not a Stopline anchor');
   });
 });
+
+function parseAnchorFile(file: string): { format: string } {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
