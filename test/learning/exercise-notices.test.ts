@@ -220,6 +220,15 @@ describe('an exercise', () => {
       await open({ title: 'Drill', exercise: { kind: 'drill', scenario: 'x' } })
     ).json();
     const real = (await open({ title: 'Real' })).json();
+    // The list says which is the exercise, so no one takes it for the real one.
+    const listed = await t.app.inject({ url: '/api/v1/incidents', headers: s.lead.headers });
+    const kinds = (listed.json().items as { key: string; exerciseKind: string | null }[]).map(
+      (i) => [i.key, i.exerciseKind],
+    );
+    expect(kinds).toEqual([
+      [real.key, null],
+      [drill.key, 'drill'],
+    ]);
     t.clock.advance(5 * MINUTE);
     for (const key of [drill.key, real.key]) {
       const noted = await t.app.inject({

@@ -258,6 +258,8 @@ export const IncidentList = z.object({
       ownerId: z.string().nullable(),
       restricted: z.boolean(),
       lineStopped: z.boolean(),
+      /** An exercise's kind (the console says EXERCISE); null for a real incident. */
+      exerciseKind: z.enum(EXERCISE_KINDS).nullable(),
       declaredAt: Time,
       updatedAt: Time,
     }),

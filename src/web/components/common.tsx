@@ -4,6 +4,7 @@ import { ApiError } from '../api.ts';
 import { useNow } from '../clock.ts';
 import { formatRelative, formatTime, toMs, type TimeValue } from '../format.ts';
 import { usePolicy } from '../queries.ts';
+import { EXERCISE_KIND_WORDS, type ExerciseKind } from '../../shared/domain/incidents.ts';
 
 export function Time({ value }: { value: TimeValue | null | undefined }) {
   if (value === null || value === undefined) return <span className="muted">—</span>;
@@ -32,6 +33,16 @@ export function Countdown({ due, label }: { due: TimeValue; label?: string }) {
  * Severity as text first (id and name), colour second, so colour is never the only signal. The
  * policy's description is the help text.
  */
+/** EXERCISE in words on every incident card that is one (issue 14, item 7), not by colour alone. */
+export function ExerciseBadge({ kind }: { kind: ExerciseKind | null }) {
+  if (!kind) return null;
+  return (
+    <span className="badge exercise" title={`A ${EXERCISE_KIND_WORDS[kind]}, not a real incident`}>
+      EXERCISE · {EXERCISE_KIND_WORDS[kind]}
+    </span>
+  );
+}
+
 export function SeverityBadge({ severity }: { severity: string | null }) {
   const policy = usePolicy();
   if (!severity) return <span className="badge severity-none">No severity yet</span>;

@@ -6,7 +6,13 @@ import type { ReportQueue } from '../../shared/api/reports.ts';
 import type { z } from 'zod';
 import type { TaskList } from '../../shared/api/tasks.ts';
 import { query, request } from '../api.ts';
-import { Countdown, Empty, QueryState, SeverityBadge } from '../components/common.tsx';
+import {
+  Countdown,
+  Empty,
+  ExerciseBadge,
+  QueryState,
+  SeverityBadge,
+} from '../components/common.tsx';
 import { DeadlineRows } from '../components/deadlines.tsx';
 import { humanize, toMs } from '../format.ts';
 import {
@@ -73,6 +79,7 @@ function OpenIncidents() {
                           <strong>{i.key}</strong> {i.title}
                         </Link>
                         <div className="meta">
+                          <ExerciseBadge kind={i.exerciseKind} />
                           <span data-testid="card-phase">{phaseName(i.phase)}</span>
                           {i.lineStopped ? (
                             <span className="badge stopped">Line stopped</span>

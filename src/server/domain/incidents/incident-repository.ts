@@ -4,6 +4,7 @@ import type {
   ContainmentKind,
   ContainmentStatus,
   Exercise,
+  ExerciseKind,
   Criticality,
   Milestone,
   OwnerAssignment,
@@ -299,6 +300,8 @@ export interface IncidentSummaryRow {
   ownerId: string | null;
   restricted: boolean;
   lineStopped: boolean;
+  /** The exercise's kind when it is one (shown as EXERCISE wherever it is listed); null: real. */
+  exerciseKind: ExerciseKind | null;
   declaredAt: number;
   updatedAt: number;
 }
@@ -339,6 +342,7 @@ export async function listIncidents(
         'owner_id',
         'restricted',
         'line_stopped',
+        'exercise_json',
         'declared_at',
         'updated_at',
       ])
@@ -361,6 +365,8 @@ export async function listIncidents(
       ownerId: r.owner_id,
       restricted: Boolean(r.restricted),
       lineStopped: Boolean(r.line_stopped),
+      exerciseKind:
+        r.exercise_json === null ? null : (JSON.parse(r.exercise_json) as Exercise).kind,
       declaredAt: Number(r.declared_at),
       updatedAt: Number(r.updated_at),
     })),

@@ -5,7 +5,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { post } from '../../api.ts';
-import { Empty, ErrorMessage, QueryState, SeverityBadge, Time } from '../../components/common.tsx';
+import {
+  Empty,
+  ErrorMessage,
+  ExerciseBadge,
+  QueryState,
+  SeverityBadge,
+  Time,
+} from '../../components/common.tsx';
 import { humanize } from '../../format.ts';
 import { keys, useIncidents, usePolicy } from '../../queries.ts';
 import { useCan, useSession } from '../../session.tsx';
@@ -205,6 +212,7 @@ function IncidentCards({
             <strong>{i.key}</strong> <span>{i.title}</span>
           </Link>
           <div className="meta">
+            <ExerciseBadge kind={i.exerciseKind} />
             <SeverityBadge severity={i.severity} />
             <span>
               Phase: <strong>{phaseName(i.phase)}</strong>
