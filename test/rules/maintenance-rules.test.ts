@@ -2,12 +2,18 @@
 // once, before the window only; the moves at its edges, both at once when the window passed) and
 // which updates by hand are refused.
 import { describe, expect, it } from 'vitest';
+import type { RecordedMaintenanceEvent } from '../../src/server/domain/status/maintenance-events.ts';
 import {
+  cancelMaintenance,
   dueMaintenanceSteps,
   publishMaintenanceUpdate,
+  rescheduleMaintenance,
   scheduleMaintenance,
 } from '../../src/server/domain/status/maintenance-rules.ts';
-import type { MaintenanceState } from '../../src/server/domain/status/maintenance-state.ts';
+import {
+  applyMaintenanceEvent,
+  type MaintenanceState,
+} from '../../src/server/domain/status/maintenance-state.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -28,6 +34,7 @@ function maintenance(over: Partial<MaintenanceState> = {}): MaintenanceState {
     remindedAt: null,
     startedAt: null,
     completedAt: null,
+    cancelledAt: null,
     createdAt: start - 5 * HOUR,
     updatedAt: start - 5 * HOUR,
     updates: [],
@@ -91,5 +98,99 @@ describe('updates by hand and the window', () => {
     expect(() =>
       scheduleMaintenance([], { ...input, scheduledUntil: start + 1 }, 'u', start + 2),
     ).toThrow(/scheduledUntil: must be in the future/);
+  });
+});
+
+describe('rescheduling and cancelling (issue 13, item 5)', () => {
+  const recorded = (
+    state: MaintenanceState,
+    events: ReturnType<typeof cancelMaintenance>,
+    at: number,
+  ) =>
+    events.reduce(
+      (s, e, i) =>
+        applyMaintenanceEvent(
+          s,
+          { ...e, seq: s.version + i + 1, at, actorId: 'comms' } as RecordedMaintenanceEvent,
+          s.id,
+        ),
+      state,
+    );
+  const later = {
+    scheduledFor: start + 5 * HOUR,
+    scheduledUntil: start + 6 * HOUR,
+    body: 'Moved.',
+  };
+
+  it('moves the window, and the reminder comes again once before the new one', () => {
+    const reminded = maintenance({ remindedAt: start - HOUR });
+    const events = rescheduleMaintenance(reminded, later, 'u', start - 30 * MINUTE, HOUR);
+    expect(events[0]!.data).toMatchObject({
+      previousFor: start,
+      previousUntil: start + HOUR,
+      scheduledFor: start + 5 * HOUR,
+      reminded: false,
+    });
+    const moved = recorded(reminded, events, start - 30 * MINUTE);
+    expect(moved).toMatchObject({
+      status: 'scheduled',
+      scheduledFor: start + 5 * HOUR,
+      remindedAt: null,
+    });
+    // The old window's edges do nothing now; the new window's reminder and moves come once.
+    expect(steps(moved, start)).toEqual([]);
+    expect(steps(moved, start + 4 * HOUR)).toEqual(['reminder']);
+    expect(steps(moved, start + 5 * HOUR)).toEqual(['in_progress']);
+  });
+
+  it('counts the rescheduled notice as the reminder when the new window is already within its notice time', () => {
+    const events = rescheduleMaintenance(maintenance(), later, 'u', start + 4.5 * HOUR, HOUR);
+    const moved = recorded(maintenance(), events, start + 4.5 * HOUR);
+    expect(moved.remindedAt).toBe(start + 4.5 * HOUR);
+    expect(steps(moved, start + 4.9 * HOUR)).toEqual([]);
+  });
+
+  it('refuses a window ending before it starts (naming scheduledUntil), the same window, and a maintenance begun', () => {
+    expect(() =>
+      rescheduleMaintenance(
+        maintenance(),
+        { ...later, scheduledUntil: later.scheduledFor - 1 },
+        'u',
+        start - HOUR,
+        HOUR,
+      ),
+    ).toThrow(/scheduledUntil: must be after scheduledFor/);
+    expect(() =>
+      rescheduleMaintenance(
+        maintenance(),
+        { ...later, scheduledFor: start, scheduledUntil: start + HOUR },
+        'u',
+        start - HOUR,
+        HOUR,
+      ),
+    ).toThrow(/scheduledFor/);
+    expect(() =>
+      rescheduleMaintenance(maintenance({ status: 'in_progress' }), later, 'u', start, HOUR),
+    ).toThrow(/in_progress/);
+  });
+
+  it('cancels before the window opens: completed, cancelled, and nothing more happens', () => {
+    const cancelled = recorded(
+      maintenance(),
+      cancelMaintenance(maintenance(), 'Off.', 'u'),
+      start - HOUR,
+    );
+    expect(cancelled).toMatchObject({ status: 'completed', cancelledAt: start - HOUR });
+    expect(steps(cancelled, start + 2 * HOUR)).toEqual([]);
+    expect(() => cancelMaintenance(cancelled, 'Again.', 'u')).toThrow(/cancelled/);
+    expect(() => cancelMaintenance(maintenance({ status: 'in_progress' }), 'x', 'u')).toThrow(
+      /in_progress/,
+    );
+    expect(() => rescheduleMaintenance(cancelled, later, 'u', start - HOUR, HOUR)).toThrow(
+      /cancelled/,
+    );
+    expect(() => publishMaintenanceUpdate(cancelled, { status: null, body: 'x' }, 'u')).toThrow(
+      /cancelled/,
+    );
   });
 });

@@ -705,6 +705,8 @@ export interface StatusMaintenancesTable {
   reminded_at: number | null;
   started_at: number | null;
   completed_at: number | null;
+  /** When it was called off before its window opened (status completed); null: it was not. */
+  cancelled_at: number | null;
   created_at: number;
   updated_at: number;
   version: number;

@@ -129,6 +129,8 @@ export function routeServices(services: Services) {
       status: only(status, [
         'scheduleMaintenance',
         'publishMaintenanceUpdate',
+        'rescheduleMaintenance',
+        'cancelMaintenance',
         'getMaintenance',
         'listMaintenances',
       ]),

@@ -310,6 +310,8 @@ export const Maintenance = z.object({
   remindedAt: Time.nullable(),
   startedAt: Time.nullable(),
   completedAt: Time.nullable(),
+  /** When it was called off before its window opened (its status is then completed). */
+  cancelledAt: Time.nullable(),
   createdAt: Time,
   updatedAt: Time,
   version: z.number().int(),
@@ -335,6 +337,23 @@ export const CreateMaintenance = z.object({
 export const PublishMaintenanceUpdate = z.object({
   /** A move forward (in_progress, verifying, completed); left out, the status stays. */
   status: MaintenanceStatusEnum.optional(),
+  body: text(20_000),
+  expectedVersion,
+});
+
+export const RescheduleMaintenance = z.object({
+  /** The new window: it must differ, end after it starts, and end in the future. */
+  scheduledFor: TimeInput,
+  scheduledUntil: TimeInput,
+  /** Minutes before the new window for the reminder; left out: as it was; null: the policy's. */
+  noticeBeforeMinutes: z.number().int().min(0).max(10_080).nullable().optional(),
+  /** The text telling subscribers the window moved, Markdown. */
+  body: text(20_000),
+  expectedVersion,
+});
+
+export const CancelMaintenance = z.object({
+  /** The text telling subscribers it is called off, Markdown. */
   body: text(20_000),
   expectedVersion,
 });

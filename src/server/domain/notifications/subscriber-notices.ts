@@ -48,7 +48,7 @@ export interface MaintenanceNotice {
     scheduledUntil: number;
     components: { componentId: string; name: string }[];
   };
-  kind: 'scheduled' | 'reminder' | 'updated';
+  kind: 'scheduled' | 'reminder' | 'updated' | 'rescheduled' | 'cancelled';
   /** The update published; null for the reminder. */
   update: { id: string; status: MaintenanceStatus; body: string } | null;
   at: number;
@@ -249,13 +249,16 @@ export async function enqueueStatusUpdate(
 const maintenanceUrl = (baseUrl: string, id: string) =>
   `${baseUrl}/status/maintenance/${encodeURIComponent(id)}`;
 
+const KIND_WORDS = {
+  scheduled: 'Scheduled maintenance',
+  reminder: 'Maintenance begins soon',
+  rescheduled: 'Rescheduled',
+  cancelled: 'Cancelled',
+} as const;
+
 export function maintenanceSubject(n: MaintenanceNotice): string {
   const what =
-    n.kind === 'scheduled'
-      ? 'Scheduled maintenance'
-      : n.kind === 'reminder'
-        ? 'Maintenance begins soon'
-        : MAINTENANCE_STATUS_WORDS[n.maintenance.status];
+    n.kind === 'updated' ? MAINTENANCE_STATUS_WORDS[n.maintenance.status] : KIND_WORDS[n.kind];
   return noticeTitle(`[${n.pageName}] ${n.maintenance.name}: ${what}`);
 }
 
@@ -265,8 +268,12 @@ function maintenanceLines(n: MaintenanceNotice, baseUrl: string): string[] {
   return [
     n.kind === 'reminder'
       ? `Scheduled maintenance begins at ${iso(m.scheduledFor)}.`
-      : `Scheduled maintenance: ${MAINTENANCE_STATUS_WORDS[m.status]}`,
-    `Window: ${iso(m.scheduledFor)} to ${iso(m.scheduledUntil)}`,
+      : n.kind === 'rescheduled' || n.kind === 'cancelled'
+        ? `Scheduled maintenance: ${KIND_WORDS[n.kind]}`
+        : `Scheduled maintenance: ${MAINTENANCE_STATUS_WORDS[m.status]}`,
+    n.kind === 'cancelled'
+      ? `Window (called off): ${iso(m.scheduledFor)} to ${iso(m.scheduledUntil)}`
+      : `Window: ${iso(m.scheduledFor)} to ${iso(m.scheduledUntil)}`,
     ...(names.length ? [`Components: ${names.join(', ')}`] : []),
     ...(n.update ? ['', n.update.body] : []),
     '',
@@ -297,6 +304,17 @@ export function maintenancePayload(n: MaintenanceNotice, baseUrl: string): strin
   });
 }
 
+/** The subscribers a maintenance's notices were sent to (its outbox messages' keys). */
+async function toldOf(tx: Executor, maintenanceId: string): Promise<Set<string>> {
+  const prefix = `status_maintenance:${maintenanceId}:`;
+  const rows = await tx
+    .selectFrom('outbox')
+    .select('idempotency_key')
+    .where('idempotency_key', 'like', `${prefix}%`)
+    .execute();
+  return new Set(rows.map((r) => r.idempotency_key.slice(r.idempotency_key.lastIndexOf(':') + 1)));
+}
+
 /**
  * Enqueues a maintenance notice for each confirmed subscriber given (plain text, with their
  * manage and one-click unsubscribe links) and each active endpoint subscribed to
@@ -311,14 +329,19 @@ export async function enqueueMaintenanceNotice(
 ): Promise<void> {
   const subject = maintenanceSubject(n);
   const lines = maintenanceLines(n, baseUrl);
-  const what = n.update?.id ?? 'reminder';
+  // One reminder per window: a rescheduled maintenance is reminded again before its new window.
+  const what = n.update?.id ?? `reminder-${n.maintenance.scheduledFor}`;
+  const keyOf = (subscriberId: string) =>
+    `status_maintenance:${n.maintenance.id}:${what}:${subscriberId}`;
+  // A cancellation is news only to whom the maintenance was told of.
+  const told = n.kind === 'cancelled' ? await toldOf(tx, n.maintenance.id) : null;
   await enqueueToSubscribers(
     tx,
     subject,
     lines,
-    recipients,
+    told ? recipients.filter((r) => told.has(r.subscriberId)) : recipients,
     baseUrl,
-    (r) => `status_maintenance:${n.maintenance.id}:${what}:${r}`,
+    keyOf,
     n.at,
   );
   await enqueueToEndpoints(

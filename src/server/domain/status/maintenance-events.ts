@@ -25,7 +25,25 @@ export interface MaintenanceEventData {
     body: string;
     automatic: boolean;
   };
-  /** Subscribers were told the window opens soon (once). */
+  /**
+   * The window moved before it opened: the new window (the reminder comes again before it, once)
+   * and the text telling subscribers so.
+   */
+  'status.maintenance_rescheduled': {
+    scheduledFor: number;
+    scheduledUntil: number;
+    previousFor: number;
+    previousUntil: number;
+    /** Its own notice time before the new window; null: the policy's. */
+    noticeBeforeMs: number | null;
+    /** True when the new window is already within its notice time: no reminder follows. */
+    reminded: boolean;
+    updateId: string;
+    body: string;
+  };
+  /** Called off before its window opened: it ends (completed) and takes nothing down. */
+  'status.maintenance_cancelled': { updateId: string; body: string };
+  /** Subscribers were told the window opens soon (once per window). */
   'status.maintenance_reminded': { noticeBeforeMs: number };
 }
 

@@ -70,6 +70,7 @@ async function projectMaintenanceEvent(
           reminded_at: null,
           started_at: null,
           completed_at: null,
+          cancelled_at: null,
           created_at: after.createdAt,
           updated_at: after.updatedAt,
           version: event.seq,
@@ -83,6 +84,31 @@ async function projectMaintenanceEvent(
         .set({ reminded_at: after.remindedAt })
         .where('id', '=', id)
         .execute();
+      return;
+    case 'status.maintenance_rescheduled':
+      await tx
+        .updateTable('status_maintenances')
+        .set({
+          scheduled_for: after.scheduledFor,
+          scheduled_until: after.scheduledUntil,
+          notice_before_ms: after.noticeBeforeMs,
+          reminded_at: after.remindedAt,
+        })
+        .where('id', '=', id)
+        .execute();
+      await insertUpdate(tx, id, after, event.seq);
+      return;
+    case 'status.maintenance_cancelled':
+      await tx
+        .updateTable('status_maintenances')
+        .set({
+          status: after.status,
+          completed_at: after.completedAt,
+          cancelled_at: after.cancelledAt,
+        })
+        .where('id', '=', id)
+        .execute();
+      await insertUpdate(tx, id, after, event.seq);
       return;
     case 'status.maintenance_updated':
       await tx

@@ -44,6 +44,7 @@ async function loadMaintenances(ex: Executor, ids: string[]): Promise<Maintenanc
         remindedAt: time(r.reminded_at),
         startedAt: time(r.started_at),
         completedAt: time(r.completed_at),
+        cancelledAt: time(r.cancelled_at),
         createdAt: Number(r.created_at),
         updatedAt: Number(r.updated_at),
         updates: [],

@@ -41,18 +41,27 @@ export function isActiveMaintenance(status: MaintenanceStatus): boolean {
   return status === 'in_progress' || status === 'verifying';
 }
 
+/** A window that ends before it starts, or has already ended, names `scheduledUntil`. */
+function windowErrors(
+  window: { scheduledFor: number; scheduledUntil: number },
+  now: number,
+): FieldError[] {
+  if (window.scheduledUntil <= window.scheduledFor) {
+    return [{ field: 'scheduledUntil', message: 'must be after scheduledFor' }];
+  }
+  if (window.scheduledUntil <= now) {
+    return [{ field: 'scheduledUntil', message: 'must be in the future' }];
+  }
+  return [];
+}
+
 export function scheduleMaintenance(
   components: readonly StatusComponent[],
   input: NewMaintenance,
   updateId: string,
   now: number,
 ): MaintenanceEvent[] {
-  const errors: FieldError[] = [];
-  if (input.scheduledUntil <= input.scheduledFor) {
-    errors.push({ field: 'scheduledUntil', message: 'must be after scheduledFor' });
-  } else if (input.scheduledUntil <= now) {
-    errors.push({ field: 'scheduledUntil', message: 'must be in the future' });
-  }
+  const errors = windowErrors(input, now);
   const seen = new Set<string>();
   input.componentIds.forEach((id, i) => {
     const field = `componentIds.${i}`;
@@ -84,7 +93,8 @@ export function publishMaintenanceUpdate(
   updateId: string,
 ): MaintenanceEvent[] {
   if (state.status === 'completed') {
-    throw new AppError('RULE_REFUSED', 'This maintenance is completed: it takes no more updates', {
+    const what = state.cancelledAt === null ? 'completed' : 'cancelled';
+    throw new AppError('RULE_REFUSED', `This maintenance is ${what}: it takes no more updates`, {
       maintenanceStatus: state.status,
     });
   }
@@ -104,6 +114,71 @@ export function publishMaintenanceUpdate(
       automatic: false,
     }),
   ];
+}
+
+export interface MaintenanceReschedule {
+  scheduledFor: number;
+  scheduledUntil: number;
+  /** Its own notice time before the new window; undefined: as it was; null: the policy's. */
+  noticeBeforeMs?: number | null;
+  /** Markdown: the text telling subscribers the window moved. */
+  body: string;
+}
+
+/** Only a maintenance whose window has not opened may be moved or called off. */
+function refuseUnlessScheduled(state: MaintenanceState, doing: string) {
+  if (state.status !== 'scheduled') {
+    throw new AppError(
+      'RULE_REFUSED',
+      `This maintenance is ${state.cancelledAt === null ? state.status : 'cancelled'}: only one whose window has not opened can be ${doing}`,
+      { maintenanceStatus: state.status },
+    );
+  }
+}
+
+/**
+ * Moves the window of a maintenance that has not begun; the reminder comes again before the new
+ * window (once), as the policy or the maintenance's own notice time says.
+ */
+export function rescheduleMaintenance(
+  state: MaintenanceState,
+  input: MaintenanceReschedule,
+  updateId: string,
+  now: number,
+  policyNoticeBeforeMs: number,
+): MaintenanceEvent[] {
+  const errors = windowErrors(input, now);
+  if (errors.length > 0) throw invalid(errors);
+  refuseUnlessScheduled(state, 'rescheduled');
+  if (input.scheduledFor === state.scheduledFor && input.scheduledUntil === state.scheduledUntil) {
+    throw invalid([{ field: 'scheduledFor', message: 'This is the window it already has' }]);
+  }
+  const noticeBeforeMs =
+    input.noticeBeforeMs === undefined ? state.noticeBeforeMs : input.noticeBeforeMs;
+  const notice = noticeBeforeMs ?? policyNoticeBeforeMs;
+  return [
+    maintenanceEvent('status.maintenance_rescheduled', {
+      scheduledFor: input.scheduledFor,
+      scheduledUntil: input.scheduledUntil,
+      previousFor: state.scheduledFor,
+      previousUntil: state.scheduledUntil,
+      noticeBeforeMs,
+      // Already within the notice time of the new window: this notice is the reminder.
+      reminded: notice > 0 && now >= input.scheduledFor - notice,
+      updateId,
+      body: input.body,
+    }),
+  ];
+}
+
+/** Calls off a maintenance before its window opens. */
+export function cancelMaintenance(
+  state: MaintenanceState,
+  body: string,
+  updateId: string,
+): MaintenanceEvent[] {
+  refuseUnlessScheduled(state, 'cancelled');
+  return [maintenanceEvent('status.maintenance_cancelled', { updateId, body })];
 }
 
 /**

@@ -8,6 +8,7 @@ import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
 import * as maintenances from './maintenance-repository.ts';
+import type { MaintenanceEvent } from './maintenance-events.ts';
 import type { MaintenanceFilter } from './maintenance-repository.ts';
 import { appendToMaintenance } from './maintenance-projection.ts';
 import * as rules from './maintenance-rules.ts';
@@ -48,6 +49,30 @@ export function createMaintenanceService(ports: StatusModulePorts) {
     }
   }
 
+  /** A decision by staff on one maintenance, at the version they loaded; its subscribers told. */
+  function decide(
+    actor: Actor,
+    id: string,
+    expectedVersion: number | undefined,
+    decision: (state: MaintenanceState, now: number) => MaintenanceEvent[],
+  ): Promise<MaintenanceState> {
+    return inTransaction(db, async (tx) => {
+      const now = clock.now();
+      const state = await load(tx, id);
+      if (expectedVersion !== undefined && expectedVersion !== state.version) {
+        throw new AppError(
+          'CONFLICT',
+          'This maintenance was changed since you loaded it; reload and try again',
+          { expectedVersion, currentVersion: state.version },
+        );
+      }
+      const events = decision(state, now);
+      const after = await appendToMaintenance(tx, id, state, events, actor.userId, now);
+      await tellMaintenance(tx, ports, state, after, events, now);
+      return after;
+    });
+  }
+
   return {
     /** Staff (status.publish): announces a maintenance; its subscribers hear of it. */
     async scheduleMaintenance(
@@ -66,28 +91,38 @@ export function createMaintenanceService(ports: StatusModulePorts) {
     },
 
     /** Staff (status.publish): a text on a maintenance, and optionally a move forward. */
-    async publishMaintenanceUpdate(
+    publishMaintenanceUpdate: (
       actor: Actor,
       id: string,
       input: rules.MaintenanceUpdateInput,
       expectedVersion?: number,
-    ): Promise<MaintenanceState> {
-      return inTransaction(db, async (tx) => {
-        const now = clock.now();
-        const state = await load(tx, id);
-        if (expectedVersion !== undefined && expectedVersion !== state.version) {
-          throw new AppError(
-            'CONFLICT',
-            'This maintenance was changed since you loaded it; reload and try again',
-            { expectedVersion, currentVersion: state.version },
-          );
-        }
-        const events = rules.publishMaintenanceUpdate(state, input, newId());
-        const after = await appendToMaintenance(tx, id, state, events, actor.userId, now);
-        await tellMaintenance(tx, ports, state, after, events, now);
-        return after;
-      });
-    },
+    ): Promise<MaintenanceState> =>
+      decide(actor, id, expectedVersion, (state) =>
+        rules.publishMaintenanceUpdate(state, input, newId()),
+      ),
+
+    /**
+     * Staff (status.publish): moves the window of a maintenance not yet begun; its subscribers
+     * hear that it was rescheduled, and the reminder comes before the new window.
+     */
+    rescheduleMaintenance: (
+      actor: Actor,
+      id: string,
+      input: rules.MaintenanceReschedule,
+      expectedVersion?: number,
+    ): Promise<MaintenanceState> =>
+      decide(actor, id, expectedVersion, (state, now) =>
+        rules.rescheduleMaintenance(state, input, newId(), now, noticeBefore()),
+      ),
+
+    /** Staff (status.publish): calls off a maintenance not yet begun; whoever was told hears. */
+    cancelMaintenance: (
+      actor: Actor,
+      id: string,
+      body: string,
+      expectedVersion?: number,
+    ): Promise<MaintenanceState> =>
+      decide(actor, id, expectedVersion, (state) => rules.cancelMaintenance(state, body, newId())),
 
     /** Staff: one maintenance, with who wrote each update. */
     getMaintenance: (id: string): Promise<MaintenanceState> => load(db, id),

@@ -28,6 +28,8 @@ export interface MaintenanceState {
   remindedAt: number | null;
   startedAt: number | null;
   completedAt: number | null;
+  /** When it was called off before its window opened (its status is then completed). */
+  cancelledAt: number | null;
   createdAt: number;
   updatedAt: number;
   /** Oldest first. */
@@ -64,6 +66,7 @@ export function applyMaintenanceEvent(
       remindedAt: null,
       startedAt: null,
       completedAt: null,
+      cancelledAt: null,
       createdAt: at,
       updatedAt: at,
       updates: [
@@ -81,7 +84,35 @@ export function applyMaintenanceEvent(
   }
   if (!state) throw new Error(`${event.type} before status.maintenance_scheduled`);
   const next = { ...state, version: seq, updatedAt: at };
+  const update = (d: { updateId: string; body: string }, status: MaintenanceStatus) => ({
+    id: d.updateId,
+    status,
+    body: d.body,
+    displayAt: at,
+    createdAt: at,
+    createdBy: event.actorId,
+    automatic: false,
+  });
   switch (event.type) {
+    case 'status.maintenance_rescheduled': {
+      const d = event.data;
+      return {
+        ...next,
+        scheduledFor: d.scheduledFor,
+        scheduledUntil: d.scheduledUntil,
+        noticeBeforeMs: d.noticeBeforeMs,
+        remindedAt: d.reminded ? at : null,
+        updates: [...state.updates, update(d, 'scheduled')],
+      };
+    }
+    case 'status.maintenance_cancelled':
+      return {
+        ...next,
+        status: 'completed',
+        completedAt: at,
+        cancelledAt: at,
+        updates: [...state.updates, update(event.data, 'completed')],
+      };
     case 'status.maintenance_reminded':
       return { ...next, remindedAt: at };
     case 'status.maintenance_updated': {

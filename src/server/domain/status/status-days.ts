@@ -43,6 +43,8 @@ export interface MaintenanceSpan {
   scheduledUntil: number;
   startedAt: number | null;
   completedAt: number | null;
+  /** Called off before it began: it took nothing down. */
+  cancelledAt: number | null;
   componentIds: readonly string[];
 }
 
@@ -90,7 +92,7 @@ export function componentDays(
     });
   }
   for (const m of maintenances) {
-    if (m.scheduledFor > now || m.status === 'scheduled') continue;
+    if (m.scheduledFor > now || m.status === 'scheduled' || m.cancelledAt !== null) continue;
     if (!m.componentIds.some((id) => ids.has(id))) continue;
     const from = m.startedAt ?? m.scheduledFor;
     const end = Math.min(m.completedAt ?? m.scheduledUntil, now);

@@ -28,8 +28,11 @@ export interface MaintenancePageNotice {
     MaintenanceState,
     'id' | 'name' | 'status' | 'scheduledFor' | 'scheduledUntil'
   > & { components: { componentId: string; name: string }[] };
-  /** scheduled: just announced; reminder: the window opens soon; updated: a later update. */
-  kind: 'scheduled' | 'reminder' | 'updated';
+  /**
+   * scheduled: just announced; reminder: the window opens soon; updated: a later update;
+   * rescheduled: the window moved; cancelled: called off (only to whom it was announced).
+   */
+  kind: 'scheduled' | 'reminder' | 'updated' | 'rescheduled' | 'cancelled';
   /** The update published; null for the reminder. */
   update: Pick<MaintenanceUpdate, 'id' | 'status' | 'body'> | null;
   at: number;
@@ -159,6 +162,13 @@ export function latestUpdateNotice(
   };
 }
 
+const KIND_OF = {
+  'status.maintenance_scheduled': 'scheduled',
+  'status.maintenance_updated': 'updated',
+  'status.maintenance_rescheduled': 'rescheduled',
+  'status.maintenance_cancelled': 'cancelled',
+} as const;
+
 /**
  * What the events just recorded on a maintenance tell its subscribers, in the same transaction:
  * its announcement, the reminder before the window, and each later update (the scheduler's moves
@@ -208,7 +218,7 @@ export async function tellMaintenance(
       {
         ...base,
         maintenance: { ...base.maintenance, status: update.status },
-        kind: event.type === 'status.maintenance_scheduled' ? 'scheduled' : 'updated',
+        kind: KIND_OF[event.type],
         update: { id: update.id, status: update.status, body: update.body },
       },
       recipients,

@@ -5,12 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemResponse } from '../../../shared/api/problems.ts';
 import {
+  CancelMaintenance,
   CreateMaintenance,
   Maintenance,
   MaintenanceList,
   MaintenanceListQuery,
   MaintenanceRef,
   PublishMaintenanceUpdate,
+  RescheduleMaintenance,
 } from '../../../shared/api/status.ts';
 import type { StatusModule } from '../../domain/status/index.ts';
 import { actorOf, versionOf } from './incident-commands.ts';
@@ -20,11 +22,19 @@ const tags = ['status page'];
 const refused = problemResponse(
   'The update is refused (the maintenance is completed, or the status would move back)',
 );
+const notBegun = problemResponse(
+  'Refused: the maintenance’s window has opened, or it is completed or cancelled',
+);
 const conflict = problemResponse('The maintenance changed since the version given');
 
 export type MaintenanceRoutesStatus = Pick<
   StatusModule,
-  'scheduleMaintenance' | 'publishMaintenanceUpdate' | 'getMaintenance' | 'listMaintenances'
+  | 'scheduleMaintenance'
+  | 'publishMaintenanceUpdate'
+  | 'rescheduleMaintenance'
+  | 'cancelMaintenance'
+  | 'getMaintenance'
+  | 'listMaintenances'
 >;
 
 export async function statusMaintenanceRoutes(
@@ -123,6 +133,72 @@ export async function statusMaintenanceRoutes(
         .status(201)
         .header('etag', `"${m.version}"`)
         .send(presentMaintenance(m, baseUrl));
+    },
+  );
+
+  typed.post(
+    '/api/v1/status/maintenances/:id/reschedule',
+    {
+      config: { permission: 'status.publish' },
+      schema: {
+        summary: 'Move the window of a maintenance that has not begun',
+        description:
+          'Recorded as `status.maintenance_rescheduled` with the old and the new window and the ' +
+          'text. Subscribers who follow one of its components hear that it was rescheduled; the ' +
+          'reminder comes again before the new window, once (not when the new window is already ' +
+          'within its notice time: this notice is the reminder). A window that ends before it ' +
+          'starts, or in the past, is a 400 naming `scheduledUntil`; the same window a 400 naming ' +
+          '`scheduledFor`; a maintenance in progress, completed or cancelled a 422.',
+        tags,
+        params: MaintenanceRef,
+        body: RescheduleMaintenance,
+        response: { 200: Maintenance, 409: conflict, 422: notBegun },
+      },
+    },
+    async (request, reply) => {
+      const { expectedVersion, noticeBeforeMinutes, ...rest } = request.body;
+      const m = await status.rescheduleMaintenance(
+        actorOf(request),
+        request.params.id,
+        {
+          ...rest,
+          ...(noticeBeforeMinutes === undefined
+            ? {}
+            : {
+                noticeBeforeMs: noticeBeforeMinutes === null ? null : noticeBeforeMinutes * 60_000,
+              }),
+        },
+        versionOf(request, expectedVersion),
+      );
+      return reply.header('etag', `"${m.version}"`).send(presentMaintenance(m, baseUrl));
+    },
+  );
+
+  typed.post(
+    '/api/v1/status/maintenances/:id/cancel',
+    {
+      config: { permission: 'status.publish' },
+      schema: {
+        summary: 'Call off a maintenance before its window opens',
+        description:
+          'Recorded as `status.maintenance_cancelled` with the text; the maintenance ends ' +
+          '(`status` completed, `cancelledAt` set; Statuspage’s JSON shows it completed) and ' +
+          'takes nothing down. The subscribers who were told of it hear that it is cancelled. A ' +
+          'maintenance in progress, completed or already cancelled is a 422.',
+        tags,
+        params: MaintenanceRef,
+        body: CancelMaintenance,
+        response: { 200: Maintenance, 409: conflict, 422: notBegun },
+      },
+    },
+    async (request, reply) => {
+      const m = await status.cancelMaintenance(
+        actorOf(request),
+        request.params.id,
+        request.body.body,
+        versionOf(request, request.body.expectedVersion),
+      );
+      return reply.header('etag', `"${m.version}"`).send(presentMaintenance(m, baseUrl));
     },
   );
 }

@@ -105,6 +105,7 @@ export function presentMaintenance(
     remindedAt: presentTime(m.remindedAt),
     startedAt: presentTime(m.startedAt),
     completedAt: presentTime(m.completedAt),
+    cancelledAt: presentTime(m.cancelledAt),
     createdAt: presentTime(m.createdAt),
     updatedAt: presentTime(m.updatedAt),
     version: m.version,

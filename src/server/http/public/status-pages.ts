@@ -28,13 +28,17 @@ function maintenanceWindow(m: PublicMaintenance): SafeHtml {
   return markup`${timeElement(m.scheduledFor)} to ${timeElement(m.scheduledUntil)}`;
 }
 
+/** Its status in words: a maintenance called off before it began is "Cancelled". */
+const maintenanceStatusWords = (m: PublicMaintenance) =>
+  m.cancelledAt === null ? MAINTENANCE_STATUS_WORDS[m.status] : 'Cancelled';
+
 function maintenanceSummary(m: PublicMaintenance, components: readonly ShownComponent[]): SafeHtml {
   const last = m.updates[m.updates.length - 1];
   const names = components.filter((c) => m.componentIds.includes(c.id)).map((c) => c.name);
   return markup`<article class="incident maintenance maintenance-${m.status}">
     <h3><a href="${maintenanceHref(m.id)}">${m.name}</a></h3>
     <p class="hint">
-      ${MAINTENANCE_STATUS_WORDS[m.status]} · ${maintenanceWindow(m)}
+      ${maintenanceStatusWords(m)} · ${maintenanceWindow(m)}
       ${names.length ? markup` · ${names.join(', ')}` : ''}
     </p>
     ${last ? renderMarkdown(last.body) : ''}
@@ -279,7 +283,7 @@ export function maintenancePage(
       <h1>${m.name}</h1>
       <dl class="dates">
         <dt>Status</dt>
-        <dd>${MAINTENANCE_STATUS_WORDS[m.status]}</dd>
+        <dd>${maintenanceStatusWords(m)}</dd>
         <dt>Scheduled for</dt>
         <dd>${timeElement(m.scheduledFor)}</dd>
         <dt>Until</dt>
@@ -291,7 +295,12 @@ export function maintenancePage(
         ${updates.map(
           (u) =>
             markup`<li>
-              ${updateHead(MAINTENANCE_STATUS_WORDS[u.status], u)}
+              ${updateHead(
+                m.cancelledAt !== null && u.createdAt === m.cancelledAt
+                  ? 'Cancelled'
+                  : MAINTENANCE_STATUS_WORDS[u.status],
+                u,
+              )}
             </li>`,
         )}
       </ol>`,
