@@ -142,6 +142,13 @@ describe('the incident panel in four browsers', () => {
     await expect
       .poll(() => dashboard.getByTestId('card-phase').first().textContent())
       .toBe('Detection & analysis');
+    // It names its owner and how long it has been open (issue 21).
+    expect(await dashboard.getByTestId('card-owner').first().textContent()).toBe(
+      'Owner: Olivia Owner',
+    );
+    expect(await dashboard.getByTestId('card-age').first().textContent()).toMatch(
+      /^Open \d+ (s|min)$/,
+    );
     // Marks this very document: a reload would lose it.
     await dashboard.evaluate(() => {
       (globalThis as unknown as { openedBeforeVote: boolean }).openedBeforeVote = true;

@@ -174,4 +174,28 @@ describe('time to respond is counted under the severity the response was due und
       await c.close();
     }
   });
+
+  it('a response answered before the incident had a severity counts under the one it then gets (issue 21)', async () => {
+    const c = await createIncidentsContext();
+    try {
+      const svc = c.container.services.incidents;
+      const dev = responder('dev');
+      c.clock.set('2026-11-02T10:00:00Z');
+      const incident = await svc.openIncident(dev, incidentInput({ title: 'Token replay' }));
+      c.clock.set('2026-11-02T10:25:00Z');
+      await svc.addNote(dev, incident.id, undefined, 'Looking at the logs', 'internal');
+      c.clock.set('2026-11-02T11:00:00Z');
+      await svc.setSeverity(dev, incident.id, undefined, 'P1', 'tokens can be replayed', EMERGENCY);
+
+      const m = await c.container.services.clocks.measures({
+        from: Date.parse('2026-11-01T00:00:00Z'),
+        to: Date.parse('2026-11-03T00:00:00Z'),
+      });
+      expect(m.timeToRespond).toEqual({
+        P1: { count: 1, medianMs: 25 * MINUTE, p90Ms: 25 * MINUTE },
+      });
+    } finally {
+      await c.close();
+    }
+  });
 });

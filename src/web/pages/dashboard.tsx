@@ -14,7 +14,8 @@ import {
   SeverityBadge,
 } from '../components/common.tsx';
 import { DeadlineRows } from '../components/deadlines.tsx';
-import { humanize, toMs } from '../format.ts';
+import { useNow } from '../clock.ts';
+import { formatDuration, formatTime, humanize, toMs } from '../format.ts';
 import {
   keys,
   useDeadlines,
@@ -25,6 +26,7 @@ import {
 } from '../queries.ts';
 import { useCan } from '../session.tsx';
 import { BreachClocks } from './breaches/breach-clocks.tsx';
+import { useStaff } from './incidents/incident-data.ts';
 import { PagesForMe } from './pages-for-me.tsx';
 import { consolePath } from '../../shared/domain/console-paths.ts';
 
@@ -39,8 +41,22 @@ function nextDeadlineBySubject(items: Deadline[] | undefined): Map<string, Deadl
   return next;
 }
 
+/** How long the incident has been open, ticking: "Open 2 h 5 min". */
+function Age({ since }: { since: string | number }) {
+  const now = useNow();
+  return (
+    <span className="muted" data-testid="card-age">
+      Open{' '}
+      <time dateTime={new Date(toMs(since)).toISOString()} title={formatTime(since)}>
+        {formatDuration(Math.max(0, now - toMs(since)))}
+      </time>
+    </span>
+  );
+}
+
 function OpenIncidents() {
   const policy = usePolicy();
+  const { nameOf } = useStaff();
   const incidents = useOpenIncidents();
   const open = useDeadlines({ state: 'next', limit: 500 });
   const next = nextDeadlineBySubject(open.data?.items);
@@ -85,7 +101,16 @@ function OpenIncidents() {
                             <span className="badge stopped">Line stopped</span>
                           ) : null}
                           {i.restricted ? <span className="badge">Restricted</span> : null}
-                          {i.ownerId ? null : <span className="badge warn">No owner</span>}
+                        </div>
+                        <div className="meta">
+                          {i.ownerId ? (
+                            <span data-testid="card-owner">Owner: {nameOf(i.ownerId)}</span>
+                          ) : (
+                            <span className="badge warn" data-testid="card-owner">
+                              No owner
+                            </span>
+                          )}
+                          <Age since={i.declaredAt} />
                         </div>
                         {due ? (
                           <div className="meta">

@@ -113,6 +113,23 @@ export async function setOpenSeverity(
     .execute();
 }
 
+/**
+ * The incident's first severity onto its deadlines that had none, open or not: a response met
+ * before the severity was known counts under the severity the incident then got, not "unset".
+ */
+export async function adoptFirstSeverity(
+  tx: Executor,
+  subjectId: string,
+  severity: string,
+): Promise<void> {
+  await tx
+    .updateTable('deadlines')
+    .set({ severity })
+    .where('subject_id', '=', subjectId)
+    .where('severity', 'is', null)
+    .execute();
+}
+
 export async function listSubjectDeadlines(
   tx: Executor,
   subjectId: string,

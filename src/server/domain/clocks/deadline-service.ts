@@ -142,7 +142,8 @@ function eventData(d: Deadline, extra: Partial<DeadlineEventData> = {}): Deadlin
   return { deadlineId: d.id, kind: d.kind, dueAt: d.dueAt, ...extra };
 }
 
-/** Writes the plan; every deadline touched, and every one still open, carries the severity. */
+/** Writes the plan; every deadline touched, and every one still open, carries the severity;
+ * those that had none (met before it was known) take the first one. */
 async function applyPlan(
   tx: Executor,
   plan: ReturnType<typeof planDeadlines>,
@@ -155,6 +156,7 @@ async function applyPlan(
     await repo.saveDeadline(tx, d, now, { severity });
   }
   await repo.setOpenSeverity(tx, subject.id, severity);
+  if (severity !== null) await repo.adoptFirstSeverity(tx, subject.id, severity);
 }
 
 /**
