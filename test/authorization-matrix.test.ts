@@ -49,6 +49,16 @@ describe('authorization matrix over every /api/v1 route', () => {
     }
   });
 
+  it('reading configuration needs the permission that manages it', () => {
+    const declared = (method: string, url: string) =>
+      routes.find((r) => r.method === method && r.url === url)?.permission;
+    // Where containment hooks call (URLs, method, authentication) is webhook configuration;
+    // those who record containment read the hooks' names only.
+    expect(declared('GET', '/api/v1/containment-hooks')).toBe('webhooks.manage');
+    expect(declared('GET', '/api/v1/containment-hook-names')).toBe('incidents.update');
+    expect(declared('GET', '/api/v1/tracker-connections')).toBe('trackers.manage');
+  });
+
   it('without credentials only public routes answer; the rest say 401', async () => {
     for (const route of routes) {
       const status = await call(route, {});

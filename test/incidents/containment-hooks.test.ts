@@ -293,21 +293,31 @@ describe('containment hooks', () => {
       });
       expect(res.statusCode).toBe(403);
     }
+    // A responder picks a hook by name; where it calls is webhook configuration, not theirs.
     const listed = await t.app.inject({
       method: 'GET',
-      url: '/api/v1/containment-hooks',
+      url: '/api/v1/containment-hook-names',
       headers: responder.headers,
     });
     expect(listed.statusCode).toBe(200);
     expect(listed.json().items).toEqual([
-      expect.objectContaining({ id: hook.id, name: 'Revoke sessions', hasRevert: true }),
+      { id: hook.id, name: 'Revoke sessions', enabled: true, hasRevert: true },
     ]);
-    expect(listed.json().items[0]).not.toHaveProperty('url');
+    for (const who of [responder, lead, viewer]) {
+      const configuration = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/containment-hooks',
+        headers: who.headers,
+      });
+      expect(configuration.statusCode).toBe(403);
+      expect(configuration.json().permission).toBe('webhooks.manage');
+      expect(configuration.body).not.toContain('/revoke');
+    }
     expect(
       (
         await t.app.inject({
           method: 'GET',
-          url: '/api/v1/containment-hooks',
+          url: '/api/v1/containment-hook-names',
           headers: viewer.headers,
         })
       ).statusCode,

@@ -440,6 +440,12 @@ export const ContainmentHook = z.object({
   secret: z.string().optional(),
 });
 export const ContainmentHookList = z.object({ items: z.array(ContainmentHook) });
+/** The hooks by name, for a responder recording containment (never their URLs). */
+export const ContainmentHookNameList = z.object({
+  items: z.array(
+    z.object({ id: z.string(), name: z.string(), enabled: z.boolean(), hasRevert: z.boolean() }),
+  ),
+});
 export const CreateContainmentHook = z.object({
   name: text(100),
   url: HookUrl,

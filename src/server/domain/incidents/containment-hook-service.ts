@@ -69,6 +69,9 @@ export interface HookView {
   secret?: string;
 }
 
+/** A hook as a responder picks it: its name, never where it calls. */
+export type HookName = Pick<HookView, 'id' | 'name' | 'enabled' | 'hasRevert'>;
+
 /** What the outbox worker needs to make a call: the hook with its secret opened. */
 export type HookForCall = Pick<
   ContainmentHookRecord,
@@ -163,9 +166,21 @@ export function createContainmentHooks(deps: ContainmentHookDeps) {
     });
 
   return {
+    /** The hooks' configuration (URLs, method, authentication): for those who manage webhooks. */
     async listHooks(actor: Actor): Promise<HookView[]> {
-      requirePermission(actor, 'incidents.update', 'Listing containment hooks');
+      requirePermission(actor, 'webhooks.manage', "Reading the containment hooks' configuration");
       return (await hooks.listHooks(db)).map((h) => view(h, actor));
+    },
+
+    /** The hooks by name, for a responder to pick one when recording containment. */
+    async listHookNames(actor: Actor): Promise<HookName[]> {
+      requirePermission(actor, 'incidents.update', 'Listing containment hooks by name');
+      return (await hooks.listHooks(db)).map((h) => ({
+        id: h.id,
+        name: h.name,
+        enabled: h.enabled,
+        hasRevert: h.revertUrl !== null,
+      }));
     },
 
     async createHook(actor: Actor, input: HookInput): Promise<HookView> {

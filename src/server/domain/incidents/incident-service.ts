@@ -804,6 +804,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     },
 
     listContainmentHooks: hooks.listHooks,
+    listContainmentHookNames: hooks.listHookNames,
     createContainmentHook: hooks.createHook,
     updateContainmentHook: hooks.updateHook,
     findContainmentHookForCall: hooks.findForCall,

@@ -1,10 +1,12 @@
-// /api/v1/containment-hooks: admins (webhooks.manage) configure the outbound hooks a containment
-// action may call; those who record containment (incidents.update) list their names to pick one.
+// /api/v1/containment-hooks: admins (webhooks.manage) configure and read the outbound hooks a
+// containment action may call; those who record containment (incidents.update) list their names
+// only (/api/v1/containment-hook-names) to pick one.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   ContainmentHook,
   ContainmentHookList,
+  ContainmentHookNameList,
   ContainmentHookRef,
   CreateContainmentHook,
   UpdateContainmentHook,
@@ -26,7 +28,10 @@ export async function containmentHookRoutes(
   opts: {
     incidents: Pick<
       IncidentsModule,
-      'listContainmentHooks' | 'createContainmentHook' | 'updateContainmentHook'
+      | 'listContainmentHooks'
+      | 'listContainmentHookNames'
+      | 'createContainmentHook'
+      | 'updateContainmentHook'
     >;
   },
 ) {
@@ -36,10 +41,10 @@ export async function containmentHookRoutes(
   typed.get(
     '/api/v1/containment-hooks',
     {
-      // Those who record containment pick a hook by name; webhooks.manage sees the URLs too.
-      config: { permission: 'incidents.update' },
+      // The configuration (URLs, method, authentication; never the secret).
+      config: { permission: 'webhooks.manage' },
       schema: {
-        summary: 'Containment hooks, by name (URLs for those who manage webhooks only)',
+        summary: 'Containment hooks and their configuration (URLs; never the secret)',
         tags,
         response: { 200: ContainmentHookList },
       },
@@ -47,6 +52,20 @@ export async function containmentHookRoutes(
     async (request) => ({
       items: (await incidents.listContainmentHooks(actorOf(request))).map(present),
     }),
+  );
+
+  typed.get(
+    '/api/v1/containment-hook-names',
+    {
+      // Those who record containment pick a hook by name; where it calls is not theirs to read.
+      config: { permission: 'incidents.update' },
+      schema: {
+        summary: 'Containment hooks by name, to pick one when recording containment',
+        tags,
+        response: { 200: ContainmentHookNameList },
+      },
+    },
+    async (request) => ({ items: await incidents.listContainmentHookNames(actorOf(request)) }),
   );
 
   typed.post(
