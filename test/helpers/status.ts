@@ -17,6 +17,16 @@ export function succeeding(t: () => TestApp) {
   };
 }
 
+/** A deadline as GET /api/v1/incidents/{ref}/deadlines answers it (what the clock tests read). */
+export interface DeadlineItem {
+  id: string;
+  kind: string;
+  status: string;
+  dueAt: string;
+  metBy: string | null;
+  breached: boolean;
+}
+
 /** Form posts from the status page itself (a browser on the page's own origin). */
 export const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
 export const ownPageHeaders = { ...formHeaders, 'sec-fetch-site': 'same-origin' };

@@ -9,7 +9,7 @@ import { listStreamEvents } from '../../src/server/db/event-store.ts';
 import { Scheduler } from '../../src/server/workers/scheduler.ts';
 import { loginAs } from '../helpers/auth.ts';
 import { EMERGENCY } from '../helpers/reproduce.ts';
-import { succeeding } from '../helpers/status.ts';
+import { succeeding, type DeadlineItem } from '../helpers/status.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -19,15 +19,6 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const call = succeeding(() => t);
-
-interface DeadlineItem {
-  id: string;
-  kind: string;
-  status: string;
-  dueAt: string;
-  metBy: string | null;
-  breached: boolean;
-}
 
 async function customerClocks(key: string, headers: Record<string, string>) {
   const { items } = (await call('GET', `/api/v1/incidents/${key}/deadlines`, headers)) as {

@@ -12,7 +12,12 @@ import { Scheduler } from '../../src/server/workers/scheduler.ts';
 import { loginAs } from '../helpers/auth.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
 import { EMERGENCY } from '../helpers/reproduce.ts';
-import { recipientsOf, statusSubscriptions, succeeding } from '../helpers/status.ts';
+import {
+  recipientsOf,
+  statusSubscriptions,
+  succeeding,
+  type DeadlineItem,
+} from '../helpers/status.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -197,15 +202,6 @@ describe('subscribers as CSV', () => {
     expect((await t.app.inject({ url: '/api/v1/status/subscribers/export' })).statusCode).toBe(401);
   });
 });
-
-interface DeadlineItem {
-  id: string;
-  kind: string;
-  status: string;
-  dueAt: string;
-  metBy: string | null;
-  breached: boolean;
-}
 
 async function customerClocks(key: string, headers: Headers) {
   const { items } = (await call('GET', `/api/v1/incidents/${key}/deadlines`, headers)) as {
