@@ -714,3 +714,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     database: parsed.databaseUrl ? 'postgres' : 'sqlite',
   };
 }
+
+/**
+ * The environment a child process (the PostgreSQL client tools) starts with: this process's own,
+ * so PATH and libpq's own settings (PGSSLROOTCERT, PGSERVICEFILE…) reach it, plus `extra`.
+ */
+export function childEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}

@@ -3,7 +3,7 @@
 // created on first start, readable by this user only.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { Config } from './config.ts';
 import { ensurePrivateFolderSync, writePrivateFileSync } from './private-files.ts';
 
@@ -34,4 +34,13 @@ export function findSecretKey(
   if (config.secretKey) return config.secretKey;
   const path = join(config.dataDir, SECRET_KEY_FILE);
   return existsSync(path) ? readFileSync(path) : null;
+}
+
+/**
+ * A check value of the server key: an HMAC under a key derived from it, so a backup can say which
+ * key its secrets were sealed with and a restore can tell a wrong one, without holding the key.
+ */
+export function keyCheckValue(key: string | Buffer): string {
+  const derived = Buffer.from(hkdfSync('sha256', key, 'stopline', 'stopline key check v1', 32));
+  return createHmac('sha256', derived).update('stopline key check').digest('hex');
 }

@@ -1,10 +1,12 @@
-// `stopline backup FILE`: on SQLite, one archive with a consistent copy of the database (SQLite's
-// online backup API, while the server keeps running), the key file, the stored files and the
-// chain heads (db/sqlite-backup.ts). On PostgreSQL the database is backed up with pg_dump; this
-// command says so and how (docs/operations.md#backup).
+// `stopline backup FILE`: one archive with a consistent copy of the database (SQLite: the online
+// backup API; PostgreSQL: pg_dump of Stopline's schema in an exported snapshot), the key file, the
+// stored files, the chain heads of that moment and a check value of the server key
+// (db/backup-archive.ts), while the server keeps running.
 import { resolve } from 'node:path';
 import type { Config } from '../config.ts';
-import { BackupRefusedError, writeSqliteBackup } from '../db/sqlite-backup.ts';
+import { BackupRefusedError, snapshotSqlite, writeBackup } from '../db/backup-archive.ts';
+import { snapshotPostgres } from '../db/postgres-backup.ts';
+import { findSecretKey, keyCheckValue } from '../secret-key.ts';
 import { openMigratedDatabase } from './open-database.ts';
 import type { Output } from './output.ts';
 
@@ -16,32 +18,32 @@ export async function backupCommand(config: Config, args: string[], out: Output)
     out.error(BACKUP_USAGE);
     return 2;
   }
-  if (config.database === 'postgres') {
-    out.error(
-      [
-        'stopline backup: this Stopline runs on PostgreSQL; back up the database with pg_dump:',
-        `  pg_dump --format=custom --schema=${config.pgSchema} --file=stopline.dump "$DATABASE_URL"`,
-        'and keep STOPLINE_SECRET_KEY (it seals stored secrets and is not in the database) and',
-        `the data folder ${config.dataDir} (attachments, raw mail) with it.`,
-        'After a restore, `stopline verify` checks the record. See docs/operations.md#backup.',
-      ].join('\n'),
-    );
-    return 2;
-  }
   // Refuses a database that is not there or not current, as `verify` does.
   await (await openMigratedDatabase(config)).close();
+  const key = findSecretKey(config);
+  if (!key) {
+    out.error(
+      'stopline backup: no server key (STOPLINE_SECRET_KEY, or secret.key in the data folder): the stored secrets could not be opened after a restore; start Stopline once with its key, or set STOPLINE_SECRET_KEY',
+    );
+    return 1;
+  }
   const file = resolve(args[0]!);
+  const postgres = config.database === 'postgres';
   try {
-    const { manifest } = await writeSqliteBackup({
-      sqlitePath: config.sqlitePath,
+    const { manifest } = await writeBackup({
+      database: config.database,
+      ...(postgres ? { pgSchema: config.pgSchema } : {}),
+      snapshot: (work) =>
+        postgres ? snapshotPostgres(config, work) : snapshotSqlite(config.sqlitePath, work),
       dataDir: config.dataDir,
       file,
       keyFromEnvironment: Boolean(config.secretKey),
+      keyCheck: keyCheckValue(key),
       now: Date.now(),
     });
     const stored = manifest.files.filter((f) => /^(attachments|mail)\//.test(f.path)).length;
     out.info(
-      `backup written to ${file}: the database (${manifest.chainHeads.streams} streams, audit trail at #${manifest.chainHeads.auditSeq}), ` +
+      `backup written to ${file}: the database (${postgres ? `schema ${config.pgSchema}, ` : ''}${manifest.chainHeads.streams} streams, audit trail at #${manifest.chainHeads.auditSeq}), ` +
         `${stored} stored file(s), ` +
         (manifest.secretKey === 'file'
           ? 'and the key file (secret.key). Keep it as safe as the data: it opens the stored secrets.'

@@ -7,7 +7,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from './hash-chain.ts';
-import type { Db } from './schema.ts';
+import type { Db, Executor } from './schema.ts';
 
 const CONTEXT = 'stopline chain anchor v1';
 
@@ -31,28 +31,36 @@ function sign(key: string | Buffer, anchor: Omit<ChainAnchor, 'signature'>): str
   return createHmac('sha256', derived).update(canonicalJson(anchor)).digest('hex');
 }
 
+/** Every stream's version and head and the audit trail's, as `executor` sees them. */
+export async function readChainHeads(
+  executor: Executor,
+): Promise<Omit<ChainAnchor, 'format' | 'formatVersion' | 'createdAt' | 'signature'>> {
+  const streams = await executor
+    .selectFrom('streams')
+    .select(['id', 'version', 'head_hash'])
+    .orderBy('id')
+    .execute();
+  const audit = await executor
+    .selectFrom('audit_head')
+    .select(['seq', 'head_hash'])
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return {
+    streams: streams.map((s) => ({ id: s.id, version: Number(s.version), head: s.head_hash })),
+    audit: { seq: Number(audit?.seq ?? 0), head: audit?.head_hash ?? '' },
+  };
+}
+
 /** Every stream head and the audit head now, signed with the server key. */
 export async function makeAnchor(db: Db, key: string | Buffer, now: number): Promise<ChainAnchor> {
   // One read transaction, so the heads are those of one moment.
-  const body = await db.transaction().execute(async (tx) => {
-    const streams = await tx
-      .selectFrom('streams')
-      .select(['id', 'version', 'head_hash'])
-      .orderBy('id')
-      .execute();
-    const audit = await tx
-      .selectFrom('audit_head')
-      .select(['seq', 'head_hash'])
-      .where('id', '=', 1)
-      .executeTakeFirst();
-    return {
-      format: 'stopline-anchor' as const,
-      formatVersion: 1 as const,
-      createdAt: new Date(now).toISOString(),
-      streams: streams.map((s) => ({ id: s.id, version: Number(s.version), head: s.head_hash })),
-      audit: { seq: Number(audit?.seq ?? 0), head: audit?.head_hash ?? '' },
-    };
-  });
+  const heads = await db.transaction().execute(readChainHeads);
+  const body = {
+    format: 'stopline-anchor' as const,
+    formatVersion: 1 as const,
+    createdAt: new Date(now).toISOString(),
+    ...heads,
+  };
   return { ...body, signature: sign(key, body) };
 }
 

@@ -1,8 +1,10 @@
-// A backup of a SQLite installation is one gzipped tar file: a consistent copy of the database
-// taken with SQLite's online backup API while the server keeps writing, the key file that seals
-// stored secrets, the stored files (attachments, raw mail), the chain heads at the moment of the
-// copy, and last a manifest with every file's size and SHA-256. The manifest comes last, so a
-// file cut short has none and is refused as truncated. Operators can list it with `tar tzf`.
+// A backup of a Stopline installation is one gzipped tar file: a consistent copy of the database
+// (SQLite: taken with SQLite's online backup API while the server keeps writing; PostgreSQL: a
+// pg_dump of Stopline's schema inside an exported snapshot, db/postgres-backup.ts), the key file
+// that seals stored secrets, the stored files (attachments, raw mail), the chain heads at the
+// moment of the copy, and last a manifest with every file's size and SHA-256 and a check value of
+// the server key. The manifest comes last, so a file cut short has none and is refused as
+// truncated. Operators can list it with `tar tzf`.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile, readdir, rename, rm, stat } from 'node:fs/promises';
@@ -24,7 +26,8 @@ import { MIGRATION_NAMES } from './migrations/index.ts';
 
 export const MANIFEST = 'stopline-backup.json';
 export const CHAIN_HEADS = 'chain-heads.json';
-const DATABASE = 'stopline.db';
+/** The database's copy in the archive, per database. */
+export const DATABASE_ENTRY = { sqlite: 'stopline.db', postgres: 'stopline.pgdump' } as const;
 const FORMAT_VERSION = 1;
 /** Folders of the data folder whose files are part of the record. */
 const FILE_FOLDERS = ['attachments', 'mail'];
@@ -33,9 +36,13 @@ export const BackupManifest = z.object({
   format: z.literal('stopline-backup'),
   formatVersion: z.number().int(),
   createdAt: z.string(),
-  database: z.literal('sqlite'),
+  database: z.enum(['sqlite', 'postgres']),
+  /** PostgreSQL: the schema the dump holds (a dump restores into the schema of that name). */
+  pgSchema: z.string().optional(),
   migrations: z.array(z.string()),
   secretKey: z.enum(['file', 'environment']),
+  /** A check value of the server key (never the key), so a restore can tell a wrong key. */
+  keyCheck: z.string().optional(),
   chainHeads: z.object({ streams: z.number(), auditSeq: z.number(), auditHead: z.string() }),
   files: z.array(z.object({ path: z.string(), size: z.number(), sha256: z.string() })),
 });
@@ -51,18 +58,56 @@ export class BackupRefusedError extends Error {
   override name = 'BackupRefusedError';
 }
 
-/** Reads every stream head and the audit head from an open SQLite database. */
-export function readChainHeads(sqlite: SQLite.Database): ChainHeads {
-  const streams = sqlite
-    .prepare('select id, version, head_hash as head from streams order by id')
-    .all() as ChainHeads['streams'];
-  const audit = sqlite
-    .prepare('select seq, head_hash as head from audit_head where id = 1')
-    .get() as { seq: number; head: string } | undefined;
+/** What a snapshot reads, in its own transaction or copy, beside the database's copy. */
+export const HEADS_SQL = {
+  streams: 'select id, version, head_hash as head from streams order by id',
+  audit: 'select seq, head_hash as head from audit_head where id = 1',
+  migrations: 'select name from kysely_migration order by name',
+};
+
+/** The chain heads from the rows HEADS_SQL read. */
+export function chainHeadsFrom(
+  streams: { id: string; version: number | string; head: string }[],
+  audit: { seq: number | string; head: string } | undefined,
+): ChainHeads {
   return {
-    streams: streams.map((s) => ({ ...s, version: Number(s.version) })),
+    streams: streams.map((s) => ({ id: s.id, version: Number(s.version), head: s.head })),
     audit: audit ? { seq: Number(audit.seq), head: audit.head } : { seq: 0, head: '' },
   };
+}
+
+/** A copy of the database taken at one moment, with what it held at that moment. */
+export interface DatabaseSnapshot {
+  /** The copy's file, in the work folder. */
+  path: string;
+  heads: ChainHeads;
+  migrations: string[];
+}
+
+/** SQLite's online backup API: one moment of the database while the server keeps writing. */
+export async function snapshotSqlite(sqlitePath: string, work: string): Promise<DatabaseSnapshot> {
+  const copy = join(work, DATABASE_ENTRY.sqlite);
+  const source = new SQLite(sqlitePath, { readonly: true, fileMustExist: true });
+  try {
+    await source.backup(copy, { progress: ({ totalPages }) => Math.max(totalPages, 100) });
+  } finally {
+    source.close();
+  }
+  const snapshot = new SQLite(copy, { readonly: true });
+  try {
+    return {
+      path: copy,
+      heads: chainHeadsFrom(
+        snapshot.prepare(HEADS_SQL.streams).all() as ChainHeads['streams'],
+        snapshot.prepare(HEADS_SQL.audit).get() as ChainHeads['audit'] | undefined,
+      ),
+      migrations: (snapshot.prepare(HEADS_SQL.migrations).all() as { name: string }[]).map(
+        (m) => m.name,
+      ),
+    };
+  } finally {
+    snapshot.close();
+  }
 }
 
 /** Files under the data folder's record folders, relative to it (staging folders left out). */
@@ -90,41 +135,28 @@ export interface BackupSummary {
  * Writes the backup to `file` (refusing one that exists). Written beside it under a temporary
  * name and renamed when complete, so an interrupted backup never looks like one.
  */
-export async function writeSqliteBackup(options: {
-  sqlitePath: string;
+export async function writeBackup(options: {
+  database: 'sqlite' | 'postgres';
+  pgSchema?: string;
+  /** Copies the database into the work folder (snapshotSqlite, snapshotPostgres). */
+  snapshot: (work: string) => Promise<DatabaseSnapshot>;
   dataDir: string;
   file: string;
   keyFromEnvironment: boolean;
+  keyCheck: string;
   now: number;
 }): Promise<BackupSummary> {
-  const { sqlitePath, dataDir, file, now } = options;
+  const { dataDir, file, now } = options;
   if (existsSync(file)) throw new BackupRefusedError(`${file} exists; name a new file`);
   const work = await makePrivateTempFolder(join(dirname(file), '.stopline-backup-'));
   const partial = join(work, 'backup.tar.gz');
   try {
     // The copy first: every stored file its rows name was written before the row was committed,
     // so it is on disk when the files are read below.
-    const copy = join(work, DATABASE);
-    const source = new SQLite(sqlitePath, { readonly: true, fileMustExist: true });
-    try {
-      await source.backup(copy, { progress: ({ totalPages }) => Math.max(totalPages, 100) });
-    } finally {
-      source.close();
-    }
-    const snapshot = new SQLite(copy, { readonly: true });
-    let heads: ChainHeads;
-    let migrations: string[];
-    try {
-      heads = readChainHeads(snapshot);
-      migrations = (
-        snapshot.prepare('select name from kysely_migration order by name').all() as {
-          name: string;
-        }[]
-      ).map((m) => m.name);
-    } finally {
-      snapshot.close();
-    }
-    const entries: { path: string; from: string }[] = [{ path: DATABASE, from: copy }];
+    const { path, heads, migrations } = await options.snapshot(work);
+    const entries: { path: string; from: string }[] = [
+      { path: DATABASE_ENTRY[options.database], from: path },
+    ];
     if (!options.keyFromEnvironment && existsSync(join(dataDir, SECRET_KEY_FILE)))
       entries.push({ path: SECRET_KEY_FILE, from: join(dataDir, SECRET_KEY_FILE) });
     for (const path of await listRecordFiles(dataDir))
@@ -140,9 +172,11 @@ export async function writeSqliteBackup(options: {
       format: 'stopline-backup',
       formatVersion: FORMAT_VERSION,
       createdAt: new Date(now).toISOString(),
-      database: 'sqlite',
+      database: options.database,
+      ...(options.pgSchema === undefined ? {} : { pgSchema: options.pgSchema }),
       migrations,
       secretKey: options.keyFromEnvironment ? 'environment' : 'file',
+      keyCheck: options.keyCheck,
       chainHeads: {
         streams: heads.streams.length,
         auditSeq: heads.audit.seq,
@@ -195,7 +229,12 @@ function hashing(hash: ReturnType<typeof createHash>) {
 function allowedPath(path: string): boolean {
   if (path.includes('\\') || path.startsWith('/') || path.split('/').some((p) => p === '..'))
     return false;
-  if ([DATABASE, SECRET_KEY_FILE, CHAIN_HEADS, MANIFEST].includes(path)) return true;
+  if (
+    [...Object.values(DATABASE_ENTRY), SECRET_KEY_FILE, CHAIN_HEADS, MANIFEST].includes(
+      path as never,
+    )
+  )
+    return true;
   return FILE_FOLDERS.some((folder) => path.startsWith(`${folder}/`));
 }
 
@@ -208,7 +247,7 @@ export interface UnpackedBackup {
  * Unpacks `file` into `into` (an empty folder) and checks it whole: every entry allowed, the
  * manifest last, every file its size and hash, no migration this version does not know.
  */
-export async function unpackSqliteBackup(file: string, into: string): Promise<UnpackedBackup> {
+export async function unpackBackup(file: string, into: string): Promise<UnpackedBackup> {
   const seen = new Map<string, { size: number; sha256: string }>();
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
