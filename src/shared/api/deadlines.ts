@@ -13,6 +13,7 @@ export const DEADLINE_KIND_VALUES = [
   'breach_stage',
   'postmortem_due',
   'follow_up_due',
+  'panel_vote',
 ] as const;
 
 export const DeadlineJson = z.object({

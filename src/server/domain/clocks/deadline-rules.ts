@@ -25,6 +25,10 @@ export interface ClockIncident {
     assigneeId: string | null;
   }[];
   milestones: readonly Milestone[];
+  /** The panel of the current round and who of it has voted (panel.voteWithin). */
+  panelRound: number;
+  panelMembers: readonly { userId: string }[];
+  votes: readonly { memberId: string }[];
 }
 
 export const DEADLINE_KINDS = [
@@ -41,6 +45,8 @@ export const DEADLINE_KINDS = [
   'postmortem_due',
   /** A post-mortem's follow-up action (ref: its id), due at its own date (learning subject). */
   'follow_up_due',
+  /** A panel member's vote (ref: "round:user id"), due panel.voteWithin after convening. */
+  'panel_vote',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
@@ -97,6 +103,8 @@ export function policyRule(kind: DeadlineKind, severity: string | null): string 
       return 'learning.postmortem.draftDueInBusinessDays';
     case 'follow_up_due':
       return 'followUps.dueAt';
+    case 'panel_vote':
+      return 'panel.voteWithin';
   }
 }
 
@@ -136,7 +144,11 @@ export function meets(event: RecordedEvent, satisfiedBy: readonly string[]): boo
     const [type, detail] = spec.split(':');
     if (type !== event.type) return false;
     if (detail === undefined) return true;
-    return event.data['milestone'] === detail || event.visibility === detail;
+    return (
+      event.data['milestone'] === detail ||
+      event.visibility === detail ||
+      event.data['memberId'] === detail
+    );
   });
 }
 
@@ -318,6 +330,26 @@ export function wantedIncidentDeadlines(
       satisfiedBy: [],
       pausable: false,
     });
+  }
+
+  // Each member of an undecided panel votes within panel.voteWithin of its convening; their
+  // own vote meets it, the decision (or a new round) stops the rest.
+  const voteWithin = policy.panel.voteWithin;
+  if (voteWithin !== undefined && state.criticality === null) {
+    for (const member of state.panelMembers) {
+      if (state.votes.some((v) => v.memberId === member.userId)) continue;
+      const ref = `${state.panelRound}:${member.userId}`;
+      const startedAt = active('panel_vote', ref)?.startedAt ?? now;
+      wanted.push({
+        kind: 'panel_vote',
+        ref,
+        startedAt,
+        dueAt: startedAt + voteWithin,
+        responsibleId: member.userId,
+        satisfiedBy: [`incident.panel_vote_recorded:${member.userId}`],
+        pausable: false,
+      });
+    }
   }
   return wanted;
 }

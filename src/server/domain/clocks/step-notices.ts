@@ -71,6 +71,7 @@ const KIND_WORDS: Record<Deadline['kind'], string> = {
   breach_stage: 'submit the breach notification',
   postmortem_due: 'send the post-mortem to review',
   follow_up_due: 'finish the post-mortem follow-up',
+  panel_vote: 'vote on the panel',
 };
 
 /** The subject of a deadline as a notice to this reader names it (null: it is gone). */
