@@ -468,6 +468,11 @@ async function assemble(
       listHiddenIds: (actor) => incidentsModule.listHiddenIncidentIds(actor),
       recordAlertResolved: (tx, id, alert, resolvedAt, at) =>
         incidentsModule.recordAlertResolved(tx, id, alert, resolvedAt, at),
+      // A person triaging opens or joins incidents as themselves, with their permissions.
+      openFromTriage: (tx, actor, evidence, title) =>
+        incidentsModule.openFromTriage(tx, actor, evidence, title),
+      attachFromTriage: (tx, actor, ref, evidence) =>
+        incidentsModule.attachFromTriage(tx, actor, ref, evidence),
     },
   });
   const trackerHttp = createTrackerHttp({ allow: outboundAllow });

@@ -5,6 +5,8 @@
 // a resolve from monitoring is on the incident's timeline and never closes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  alertmanagerAlert,
+  alertmanagerHook,
   alertsOf as alertsOf_,
   newSource,
   PAGERDUTY_URL,
@@ -173,27 +175,9 @@ describe('a rule opens an incident', () => {
 });
 
 describe('rules on Alertmanager labels', () => {
-  const alert = (labels: Record<string, string>, fingerprint: string) => ({
-    status: 'firing',
-    labels,
-    annotations: { summary: `${labels['alertname']} on ${labels['instance']}` },
-    startsAt: new Date(t.clock.now() - 5 * 60_000).toISOString(),
-    endsAt: '0001-01-01T00:00:00Z',
-    generatorURL: 'http://prometheus:9090/graph',
-    fingerprint,
-  });
-  const hook = (alerts: object[]) => ({
-    version: '4',
-    status: 'firing',
-    receiver: 'stopline',
-    groupLabels: {},
-    commonLabels: {},
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager:9093',
-    groupKey: '{}:{}',
-    truncatedAlerts: 0,
-    alerts,
-  });
+  const alert = (labels: Record<string, string>, fingerprint: string) =>
+    alertmanagerAlert(labels, fingerprint, t.clock.now() - 5 * 60_000);
+  const hook = alertmanagerHook;
 
   it('groups by alertname and cluster: the second instance joins the first one’s incident', async () => {
     const db = { alertname: 'DiskFull', cluster: 'c1', team: 'db', severity: 'critical' };

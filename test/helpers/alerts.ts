@@ -105,3 +105,37 @@ export function policyWithAlerts(section: string): string {
   writeFileSync(path, `${DEFAULT_POLICY_TEXT}\n${section}`);
   return path;
 }
+
+/** One alert as Prometheus Alertmanager sends it (webhook version 4), firing since `startsAt`. */
+export function alertmanagerAlert(
+  labels: Record<string, string>,
+  fingerprint: string,
+  startsAt: number,
+  summary = `${labels['alertname']} on ${labels['instance']}`,
+) {
+  return {
+    status: 'firing',
+    labels,
+    annotations: { summary },
+    startsAt: new Date(startsAt).toISOString(),
+    endsAt: '0001-01-01T00:00:00Z',
+    generatorURL: 'http://prometheus:9090/graph',
+    fingerprint,
+  };
+}
+
+/** Alertmanager's webhook payload (version 4) around these alerts. */
+export function alertmanagerHook(alerts: object[]) {
+  return {
+    version: '4',
+    status: 'firing',
+    receiver: 'stopline',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    groupKey: '{}:{}',
+    truncatedAlerts: 0,
+    alerts,
+  };
+}

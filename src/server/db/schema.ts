@@ -1056,6 +1056,14 @@ export interface AlertsTable {
   incident_id: string | null;
   decided_at: number | null;
   version: number;
+  /** Which alerts are similar (alerts/triage-rules.ts); null only before migration 0151. */
+  similar_key: string | null;
+  /** Triage: snoozed until then (back in the queue after it). */
+  snoozed_until: number | null;
+  /** Triage: marked as noise, why, by whom. */
+  noise_at: number | null;
+  noise_reason: string | null;
+  noise_by: string | null;
 }
 
 /** A mailbox read by IMAP: where reading got to, and which instance holds it (a lease). */

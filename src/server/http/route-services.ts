@@ -111,6 +111,13 @@ export function routeServices(services: Services) {
         'listAlerts',
         'getAlert',
         'getPayload',
+        'listSimilarGroups',
+        'acknowledgeAlerts',
+        'snoozeAlerts',
+        'markNoise',
+        'openIncident',
+        'attachToIncident',
+        'listTuningProposals',
       ]),
     },
     trackers: {

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import {
   ALERT_DECISIONS,
+  ALERT_QUEUE_FILTERS,
+  ALERT_QUEUE_STATUSES,
   ALERT_SEVERITIES,
   ALERT_SOURCE_KINDS,
   ALERT_STATUSES,
@@ -124,6 +126,12 @@ export const AlertJson = z.object({
   count: z.number().int(),
   lastPayloadId: z.string(),
   routing: AlertRoutingJson.nullable(),
+  /** Where it stands in the triage queue now (snoozed, noise: a person's decision). */
+  queueStatus: z.enum(ALERT_QUEUE_STATUSES),
+  /** Similar alerts share the source and this key (alertname, class or service label; else the dedup key). */
+  similarKey: z.string(),
+  snoozedUntil: Time.nullable(),
+  noise: z.object({ reason: z.string(), at: Time, by: z.string().nullable() }).nullable(),
 });
 export const AlertList = z.object({ items: z.array(AlertJson), nextBefore: Time.nullable() });
 export const AlertRef = z.object({ id });
@@ -133,18 +141,99 @@ export const AlertRecordEvent = z.object({
   type: z.string(),
   at: Time,
   data: z.record(z.string(), z.unknown()),
+  /** Who decided (a person triaging); null: monitoring or the policy. */
+  by: z.string().nullable(),
   hash: z.string(),
 });
 export const AlertDetail = z.object({ alert: AlertJson, record: z.array(AlertRecordEvent) });
 
-export const AlertListQuery = z.object({
-  status: AlertStatusEnum.optional(),
+/** A label filter, `name=value`. */
+const LabelFilter = z
+  .string()
+  .max(600)
+  .regex(/^[^=]+=.*$/, 'must be name=value')
+  .transform((text) => {
+    const at = text.indexOf('=');
+    return { name: text.slice(0, at), value: text.slice(at + 1) };
+  })
+  .meta({ example: 'alertname=HighErrorRate' });
+
+/** What the queue filters by (GET /api/v1/alerts and /api/v1/alerts/groups). */
+const AlertFilterQuery = z.object({
+  status: z.enum(ALERT_QUEUE_FILTERS).optional().meta({
+    description:
+      'Where it stands in the queue: firing, acknowledged (neither snoozed nor noise), resolved, snoozed, noise; open: firing or acknowledged, not snoozed, not noise, in no incident (waits for triage)',
+  }),
   sourceId: id.optional(),
+  severity: AlertSeverityEnum.optional(),
   decision: AlertDecisionEnum.optional(),
   incidentId: id.optional(),
+  q: z.string().trim().min(1).max(200).optional().meta({ description: 'Words in the summary' }),
+  label: LabelFilter.optional(),
+  similarKey: z.string().min(1).max(600).optional(),
+});
+
+export const AlertListQuery = AlertFilterQuery.extend({
   before: TimeInput.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+export const AlertGroupQuery = AlertFilterQuery.extend({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const AlertGroupJson = z.object({
+  sourceId: z.string(),
+  sourceName: z.string(),
+  similarKey: z.string(),
+  count: z.number().int(),
+  lastSeenAt: Time,
+});
+export const AlertGroupList = z.object({ items: z.array(AlertGroupJson) });
+
+// ── Triage: a person's decisions on alerts selected in the queue ─────────────────────────
+
+const AlertIds = z
+  .array(id)
+  .min(1, 'select at least one alert')
+  .max(100)
+  .refine((ids) => new Set(ids).size === ids.length, 'must not name an alert twice');
+
+export const AlertSelection = z.object({ alertIds: AlertIds });
+export const SnoozeAlerts = z.object({ alertIds: AlertIds, until: TimeInput });
+export const MarkAlertsNoise = z.object({
+  alertIds: AlertIds,
+  reason: z.string().trim().min(1, 'must say why it is noise').max(2000),
+});
+export const OpenIncidentFromAlerts = z.object({
+  alertIds: AlertIds,
+  title: z.string().trim().max(200).optional(),
+});
+export const AttachAlerts = z.object({
+  alertIds: AlertIds,
+  /** The open incident's id or key. */
+  incident: z.string().trim().min(1).max(100),
+});
+export const TriagedAlerts = z.object({ items: z.array(AlertJson) });
+export const AlertsInIncident = z.object({
+  incident: z.object({ id: z.string(), key: z.string() }),
+  items: z.array(AlertJson),
+});
+
+export const TuningProposalJson = z.object({
+  /** The same detection rule proposes one follow-up, however many alerts are noise. */
+  proposalId: z.string(),
+  sourceId: z.string(),
+  sourceName: z.string(),
+  similarKey: z.string(),
+  title: z.string(),
+  alertCount: z.number().int(),
+  lastMarkedAt: Time,
+  reasons: z.array(
+    z.object({ alertId: z.string(), reason: z.string(), at: Time, by: z.string().nullable() }),
+  ),
+});
+export const TuningProposalList = z.object({ items: z.array(TuningProposalJson) });
 
 // ── What senders get ─────────────────────────────────────────────────────────────────────
 

@@ -18,3 +18,23 @@ export type AlertSourceKind = (typeof ALERT_SOURCE_KINDS)[number];
  */
 export const ALERT_DECISIONS = ['opened', 'attached', 'triage', 'ignored'] as const;
 export type AlertDecision = (typeof ALERT_DECISIONS)[number];
+
+/**
+ * Where an alert stands in the triage queue: `noise` once marked as noise; `resolved` once
+ * monitoring resolved it; `snoozed` while a snooze runs; otherwise its status (`firing`,
+ * `acknowledged`). `open` (a filter only) is what waits for triage: firing or acknowledged, not
+ * snoozed, not noise, in no incident.
+ */
+export const ALERT_QUEUE_STATUSES = [
+  'firing',
+  'acknowledged',
+  'resolved',
+  'snoozed',
+  'noise',
+] as const;
+export type AlertQueueStatus = (typeof ALERT_QUEUE_STATUSES)[number];
+export const ALERT_QUEUE_FILTERS = ['open', ...ALERT_QUEUE_STATUSES] as const;
+export type AlertQueueFilter = (typeof ALERT_QUEUE_FILTERS)[number];
+
+/** The labels that name the detection rule behind an alert, in the order similar alerts use. */
+export const SIMILAR_LABELS = ['alertname', 'class', 'service'] as const;

@@ -37,6 +37,7 @@ import * as followUpProposals from './2026-12-04-0111-follow-up-proposals.ts';
 import * as containmentHooks from './2026-12-04-0130-containment-hooks.ts';
 import * as globalSequence from './2026-12-04-0150-global-sequence.ts';
 import * as maintenanceCancelled from './2026-12-04-0181-maintenance-cancelled.ts';
+import * as alertTriage from './2026-12-04-0151-alert-triage.ts';
 import * as trackers from './2026-12-04-0125-trackers.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
@@ -80,6 +81,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0111-follow-up-proposals': followUpProposals,
   '2026-12-04-0130-containment-hooks': containmentHooks,
   '2026-12-04-0150-global-sequence': globalSequence,
+  '2026-12-04-0151-alert-triage': alertTriage,
   '2026-12-04-0125-trackers': trackers,
   '2026-12-04-0181-maintenance-cancelled': maintenanceCancelled,
 };

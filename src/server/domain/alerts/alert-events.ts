@@ -47,6 +47,19 @@ export interface AlertEventData {
     incidentId: string | null;
     incidentKey: string | null;
   };
+  // ── Triage: a person's decisions in the alert queue (the event's actor is who) ──
+  /** Acknowledged in the console (monitoring's own acknowledge is alert.acknowledged). */
+  'alert.triage_acknowledged': Record<string, never>;
+  /** Out of the queue until then; back in it after. */
+  'alert.snoozed': { until: number };
+  /** Noise, and why; it proposes tuning the detection rule behind it. */
+  'alert.marked_noise': { reason: string; proposalId: string; proposal: string };
+  /** A person opened an incident for it (with the other alerts selected) or attached it to one. */
+  'alert.triaged': {
+    decision: 'opened' | 'attached';
+    incidentId: string;
+    incidentKey: string;
+  };
 }
 
 export type AlertEventType = keyof AlertEventData;

@@ -5,6 +5,7 @@ import { appendAndProject, type Projector } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { AlertEvent } from './alert-events.ts';
 import { applyAlertEvent, type AlertState } from './alert-state.ts';
+import { similarKeyOf } from './triage-rules.ts';
 
 const alertProjector: Projector<AlertEvent, AlertState> = {
   streamType: 'alert',
@@ -12,15 +13,19 @@ const alertProjector: Projector<AlertEvent, AlertState> = {
   finish: (tx, before, after) => writeAlertRow(tx, before === null, after),
 };
 
-/** Appends to an alert's stream (state null: a new alert) and answers its state after. */
+/**
+ * Appends to an alert's stream (state null: a new alert) and answers its state after; `by`: the
+ * person who decided (null: monitoring or the policy).
+ */
 export function appendToAlert(
   tx: Executor,
   alertId: string,
   state: AlertState | null,
   events: readonly AlertEvent[],
   at: number,
+  by: string | null = null,
 ): Promise<AlertState> {
-  return appendAndProject(tx, alertProjector, alertId, state, events, null, at);
+  return appendAndProject(tx, alertProjector, alertId, state, events, by, at);
 }
 
 /** The row is the state, written whole; the dedup key is the open key until it resolves. */
@@ -51,6 +56,11 @@ async function writeAlertRow(tx: Executor, isNew: boolean, a: AlertState) {
     incident_id: a.routing?.incidentId ?? null,
     decided_at: a.routing?.decidedAt ?? null,
     version: a.version,
+    similar_key: similarKeyOf(a),
+    snoozed_until: a.snoozedUntil,
+    noise_at: a.noise?.at ?? null,
+    noise_reason: a.noise?.reason ?? null,
+    noise_by: a.noise?.by ?? null,
   };
   if (isNew)
     await tx

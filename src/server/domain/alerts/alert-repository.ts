@@ -1,7 +1,12 @@
 // Reads of `alerts`: plain camelCase records out. The one writer is alert-projection.ts.
-import type { Selectable } from 'kysely';
-import type { AlertsTable, Executor } from '../../db/schema.ts';
-import type { AlertDecision, AlertSeverity, AlertStatus } from '../../../shared/domain/alerts.ts';
+import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
+import type { AlertsTable, Database, Executor } from '../../db/schema.ts';
+import type {
+  AlertDecision,
+  AlertQueueFilter,
+  AlertSeverity,
+  AlertStatus,
+} from '../../../shared/domain/alerts.ts';
 import type { AlertState } from './alert-state.ts';
 
 type Row = Selectable<AlertsTable>;
@@ -39,6 +44,11 @@ function toState(r: Row): AlertState {
             incidentId: r.incident_id,
             decidedAt: Number(r.decided_at),
           },
+    snoozedUntil: time(r.snoozed_until),
+    noise:
+      r.noise_at === null
+        ? null
+        : { reason: r.noise_reason ?? '', at: Number(r.noise_at), by: r.noise_by },
   };
 }
 
@@ -63,22 +73,67 @@ export async function findOpenAlert(
 }
 
 export interface AlertFilter {
-  status?: AlertStatus | undefined;
+  /** Where it stands in the triage queue (`open`: waits for triage); needs `now`. */
+  status?: AlertQueueFilter | undefined;
   sourceId?: string | undefined;
+  severity?: AlertSeverity | undefined;
   decision?: AlertDecision | undefined;
   incidentId?: string | undefined;
+  /** Words in its summary (case-insensitive). */
+  q?: string | undefined;
+  /** A label with this value. */
+  label?: { name: string; value: string } | undefined;
+  /** Similar alerts (triage-rules.ts similarKeyOf). */
+  similarKey?: string | undefined;
   /** Last seen before this (paging, newest first). */
   before?: number | undefined;
   limit: number;
 }
 
-/** Newest last seen first. */
-export async function listAlerts(ex: Executor, filter: AlertFilter): Promise<AlertState[]> {
-  let query = ex.selectFrom('alerts').selectAll();
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+type Query = SelectQueryBuilder<Database, 'alerts', object>;
+
+/** `%`, `_` and `\` in a LIKE pattern taken literally. */
+const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function whereQueue(query: Query, status: AlertQueueFilter, now: number): Query {
+  if (status === 'noise') return query.where('noise_at', 'is not', null);
+  let q = query.where('noise_at', 'is', null);
+  if (status === 'resolved') return q.where('status', '=', 'resolved');
+  q = q.where('status', '!=', 'resolved');
+  if (status === 'snoozed') return q.where('snoozed_until', '>', now);
+  q = q.where((eb) => eb.or([eb('snoozed_until', 'is', null), eb('snoozed_until', '<=', now)]));
+  if (status === 'open') return q.where('incident_id', 'is', null);
+  return q.where('status', '=', status);
+}
+
+function filtered(ex: Executor, filter: Omit<AlertFilter, 'limit'>, now: number): Query {
+  let query: Query = ex.selectFrom('alerts');
+  if (filter.status !== undefined) query = whereQueue(query, filter.status, now);
   if (filter.sourceId !== undefined) query = query.where('source_id', '=', filter.sourceId);
+  if (filter.severity !== undefined) query = query.where('severity', '=', filter.severity);
   if (filter.decision !== undefined) query = query.where('decision', '=', filter.decision);
   if (filter.incidentId !== undefined) query = query.where('incident_id', '=', filter.incidentId);
+  if (filter.similarKey !== undefined) query = query.where('similar_key', '=', filter.similarKey);
+  if (filter.q !== undefined) {
+    const pattern = `%${literal(filter.q.toLowerCase())}%`;
+    query = query.where(sql<boolean>`lower(summary) like ${pattern} escape '\\'`);
+  }
+  if (filter.label !== undefined) {
+    // Labels are kept as JSON.stringify writes them: "name":"value" is one label, exactly.
+    const { name, value } = filter.label;
+    const pattern = `%${literal(`${JSON.stringify(name)}:${JSON.stringify(value)}`)}%`;
+    query = query.where(sql<boolean>`labels_json like ${pattern} escape '\\'`);
+  }
+  return query;
+}
+
+/** Newest last seen first. */
+export async function listAlerts(
+  ex: Executor,
+  filter: AlertFilter,
+  now: number,
+): Promise<AlertState[]> {
+  let query = filtered(ex, filter, now).selectAll();
   if (filter.before !== undefined) query = query.where('last_seen_at', '<', filter.before);
   const rows = await query
     .orderBy('last_seen_at', 'desc')
@@ -86,6 +141,80 @@ export async function listAlerts(ex: Executor, filter: AlertFilter): Promise<Ale
     .limit(filter.limit)
     .execute();
   return rows.map(toState);
+}
+
+export interface SimilarGroup {
+  sourceId: string;
+  similarKey: string;
+  count: number;
+  lastSeenAt: number;
+}
+
+/** Similar alerts among those the filter finds, with counts; the latest group first. */
+export async function listGroups(
+  ex: Executor,
+  filter: Omit<AlertFilter, 'limit' | 'before'>,
+  now: number,
+  limit: number,
+): Promise<SimilarGroup[]> {
+  const rows = await filtered(ex, filter, now)
+    .select((eb) => [
+      'source_id',
+      'similar_key',
+      eb.fn.countAll<string | number>().as('n'),
+      eb.fn.max('last_seen_at').as('last'),
+    ])
+    .groupBy(['source_id', 'similar_key'])
+    .orderBy('last', 'desc')
+    .orderBy('similar_key')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    sourceId: r.source_id,
+    similarKey: r.similar_key ?? '',
+    count: Number(r.n),
+    lastSeenAt: Number(r.last),
+  }));
+}
+
+export interface NoiseMarks {
+  sourceId: string;
+  similarKey: string;
+  count: number;
+  lastMarkedAt: number;
+  /** The latest reasons, newest first. */
+  reasons: { alertId: string; reason: string; at: number; by: string | null }[];
+}
+
+/** Alerts marked as noise, by source and similar key: what each tuning proposal rests on. */
+export async function listNoiseMarks(ex: Executor, limit: number): Promise<NoiseMarks[]> {
+  const rows = await ex
+    .selectFrom('alerts')
+    .select(['id', 'source_id', 'similar_key', 'noise_at', 'noise_reason', 'noise_by'])
+    .where('noise_at', 'is not', null)
+    .orderBy('noise_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  const marks = new Map<string, NoiseMarks>();
+  for (const r of rows) {
+    const similarKey = r.similar_key ?? '';
+    const key = JSON.stringify([r.source_id, similarKey]);
+    const at = Number(r.noise_at);
+    const found = marks.get(key) ?? {
+      sourceId: r.source_id,
+      similarKey,
+      count: 0,
+      lastMarkedAt: at,
+      reasons: [],
+    };
+    found.count++;
+    if (found.reasons.length < 5) {
+      found.reasons.push({ alertId: r.id, reason: r.noise_reason ?? '', at, by: r.noise_by });
+    }
+    marks.set(key, found);
+  }
+  return [...marks.values()];
 }
 
 /**

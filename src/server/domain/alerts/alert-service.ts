@@ -2,17 +2,27 @@
 // as they arrived. An alert stays visible to whoever reads alerts, but the incident it opened or
 // joined is named only to those who may see that incident: a restricted one is left out of the
 // alert, its record and the filter by incident, as on every other path.
-import type { Db } from '../../db/schema.ts';
+import type { Clock } from '../../clock.ts';
+import type { Db, Executor } from '../../db/schema.ts';
+import type { AlertQueueStatus } from '../../../shared/domain/alerts.ts';
 import type { Actor } from '../actor.ts';
 import { listStreamEvents, type StoredEvent } from '../../db/event-store.ts';
 import { AppError } from '../../errors.ts';
 import * as alerts from './alert-repository.ts';
-import type { AlertFilter } from './alert-repository.ts';
+import type { AlertFilter, SimilarGroup } from './alert-repository.ts';
 import type { AlertState } from './alert-state.ts';
 import { findPayload, type PayloadRecord } from './payload-store.ts';
 import { listSourceNames } from './source-repository.ts';
+import { queueStatusOf, similarKeyOf } from './triage-rules.ts';
 
-export type AlertView = AlertState & { sourceName: string };
+/** An alert as staff read it: its source's name, where it stands in the queue, its similar key. */
+export type AlertView = AlertState & {
+  sourceName: string;
+  queueStatus: AlertQueueStatus;
+  similarKey: string;
+};
+
+export type SimilarGroupView = SimilarGroup & { sourceName: string };
 
 /** The incidents the actor may not see (incidents subject). */
 export interface AlertIncidentSight {
@@ -20,7 +30,7 @@ export interface AlertIncidentSight {
 }
 
 /** The alert without the incident it opened or joined, when that incident is hidden. */
-function withoutHidden<T extends { routing: AlertState['routing'] }>(
+export function withoutHidden<T extends { routing: AlertState['routing'] }>(
   alert: T,
   hidden: Set<string>,
 ): T {
@@ -40,17 +50,28 @@ function recordWithoutHidden(record: StoredEvent[], hidden: Set<string>): Stored
   });
 }
 
-export function createAlertService(deps: { db: Db; incidents: AlertIncidentSight }) {
-  const { db } = deps;
-  const hiddenFrom = async (actor: Actor) => new Set(await deps.incidents.listHiddenIds(actor));
+/** Alerts as staff read them, at `now` (where each stands in the queue). */
+export async function viewsOf(
+  ex: Executor,
+  found: AlertState[],
+  now: number,
+): Promise<AlertView[]> {
+  const names = await listSourceNames(
+    ex,
+    found.map((a) => a.sourceId),
+  );
+  return found.map((a) => ({
+    ...a,
+    sourceName: names.get(a.sourceId) ?? '',
+    queueStatus: queueStatusOf(a, now),
+    similarKey: similarKeyOf(a),
+  }));
+}
 
-  async function withNames(found: AlertState[]): Promise<AlertView[]> {
-    const names = await listSourceNames(
-      db,
-      found.map((a) => a.sourceId),
-    );
-    return found.map((a) => ({ ...a, sourceName: names.get(a.sourceId) ?? '' }));
-  }
+export function createAlertService(deps: { db: Db; clock: Clock; incidents: AlertIncidentSight }) {
+  const { db, clock } = deps;
+  const hiddenFrom = async (actor: Actor) => new Set(await deps.incidents.listHiddenIds(actor));
+  const withNames = (found: AlertState[]) => viewsOf(db, found, clock.now());
 
   async function load(id: string): Promise<AlertState> {
     const found = await alerts.findAlert(db, id);
@@ -63,8 +84,24 @@ export function createAlertService(deps: { db: Db; incidents: AlertIncidentSight
       const hidden = await hiddenFrom(actor);
       // Filtering by a hidden incident finds nothing: it would tell which alerts it came from.
       if (filter.incidentId !== undefined && hidden.has(filter.incidentId)) return [];
-      const found = await withNames(await alerts.listAlerts(db, filter));
+      const found = await withNames(await alerts.listAlerts(db, filter, clock.now()));
       return found.map((a) => withoutHidden(a, hidden));
+    },
+
+    /** Similar alerts among those the filter finds, with counts (triage-rules.ts similarKeyOf). */
+    async listSimilarGroups(
+      actor: Actor,
+      filter: Omit<AlertFilter, 'limit' | 'before'>,
+      limit: number,
+    ): Promise<SimilarGroupView[]> {
+      const hidden = await hiddenFrom(actor);
+      if (filter.incidentId !== undefined && hidden.has(filter.incidentId)) return [];
+      const groups = await alerts.listGroups(db, filter, clock.now(), limit);
+      const names = await listSourceNames(
+        db,
+        groups.map((g) => g.sourceId),
+      );
+      return groups.map((g) => ({ ...g, sourceName: names.get(g.sourceId) ?? '' }));
     },
 
     async getAlert(actor: Actor, id: string): Promise<{ alert: AlertView; record: StoredEvent[] }> {

@@ -28,6 +28,10 @@ export interface AlertState extends AlertContent {
   count: number;
   lastPayloadId: string;
   routing: AlertRouting | null;
+  /** Triage: snoozed until then (null: never snoozed). */
+  snoozedUntil: number | null;
+  /** Triage: marked as noise. */
+  noise: { reason: string; at: number; by: string | null } | null;
 }
 
 export function applyAlertEvent(
@@ -58,6 +62,8 @@ export function applyAlertEvent(
       count: 1,
       lastPayloadId: d.payloadId,
       routing: null,
+      snoozedUntil: null,
+      noise: null,
     };
   }
   if (!state) throw new Error(`${event.type} before alert.triggered`);
@@ -91,6 +97,17 @@ export function applyAlertEvent(
     case 'alert.routed': {
       const { incidentKey: _key, ...routing } = event.data;
       return { ...s, routing: { ...routing, decidedAt: at } };
+    }
+    case 'alert.triage_acknowledged':
+      return { ...s, status: 'acknowledged', acknowledgedAt: at };
+    case 'alert.snoozed':
+      return { ...s, snoozedUntil: event.data.until };
+    case 'alert.marked_noise':
+      return { ...s, noise: { reason: event.data.reason, at, by: event.actorId } };
+    case 'alert.triaged': {
+      const { decision, incidentId } = event.data;
+      // Every alert was routed when it arrived; a person's decision takes the routing's place.
+      return { ...s, routing: s.routing && { ...s.routing, decision, incidentId, decidedAt: at } };
     }
     default:
       throw new Error(`${(event as { type: string }).type} is not an event of an alert`);

@@ -8,6 +8,7 @@ import { createAlertService, type AlertIncidentSight } from './alert-service.ts'
 import { createIntakeService } from './intake-service.ts';
 import { createRouter, type AlertIncidents } from './routing-service.ts';
 import { createSourceService, type SecretSealer } from './source-service.ts';
+import { createTriageService, type AlertTriageIncidents } from './triage-service.ts';
 
 export interface AlertsModulePorts {
   db: Db;
@@ -18,10 +19,10 @@ export interface AlertsModulePorts {
   /** The policy in force: its alert rules route new alerts. */
   policy: () => PolicyInForce;
   /**
-   * Incidents an alert opens or joins, the resolves they record, and which incidents a reader
-   * may not see (incidents subject).
+   * Incidents an alert opens or joins (by a policy rule or a person triaging), the resolves they
+   * record, and which incidents a reader may not see (incidents subject).
    */
-  incidents: AlertIncidents & AlertIncidentSight;
+  incidents: AlertIncidents & AlertIncidentSight & AlertTriageIncidents;
 }
 
 export function createAlertsModule(ports: AlertsModulePorts) {
@@ -30,12 +31,14 @@ export function createAlertsModule(ports: AlertsModulePorts) {
     ...createSourceService(ports),
     ...createIntakeService({ ...ports, router }),
     ...createAlertService(ports),
+    ...createTriageService(ports),
   };
 }
 
 export type AlertsModule = ReturnType<typeof createAlertsModule>;
 
-export type { AlertView, AlertIncidentSight } from './alert-service.ts';
+export type { AlertView, AlertIncidentSight, SimilarGroupView } from './alert-service.ts';
+export type { AlertTriageIncidents, TuningProposal } from './triage-service.ts';
 export type { AlertIncidents } from './routing-service.ts';
 export type { AlertState, AlertRouting } from './alert-state.ts';
 export type { AlertFilter } from './alert-repository.ts';

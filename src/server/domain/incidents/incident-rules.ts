@@ -90,19 +90,9 @@ export function incidentFromAlert(
   now: number,
 ): Omit<OpenIncidentInput, 'key'> {
   const { alert, ruleId, policyRevision, severity } = opening;
-  const detectedAt = Math.min(alert.detectedAt, now);
   const why = `alert rule "${ruleId}" of the policy (revision ${policyRevision})`;
   return {
-    title: (alert.summary.trim() || `Alert from ${alert.source}`).slice(0, 200),
-    summary: `Opened by ${why} for an alert from ${alert.source}.`,
-    source: 'alert',
-    affectedSystems: [],
-    detectedAt,
-    reportedAt: null,
-    declaredAt: detectedAt,
-    restricted: false,
-    publiclyDisclosed: false,
-    reportIds: [],
+    ...fromAlerts([alert], null, `Opened by ${why} for an alert from ${alert.source}.`, now),
     ...(severity === null
       ? {}
       : {
@@ -113,6 +103,47 @@ export function incidentFromAlert(
             bySecurityLead: true,
           },
         }),
+  };
+}
+
+/**
+ * The incident a person opens from the alert queue for the alerts selected: detected and declared
+ * at the earliest alert's detection time (never later than now), as an alert rule's is, so its
+ * clocks run from when monitoring first saw it; titled by the person or the first alert.
+ */
+export function incidentFromTriage(
+  alerts: readonly AlertEvidence[],
+  title: string | null,
+  now: number,
+): Omit<OpenIncidentInput, 'key'> {
+  const sources = [...new Set(alerts.map((a) => a.source))].join(', ');
+  const count = alerts.length === 1 ? 'an alert' : `${alerts.length} alerts`;
+  return fromAlerts(alerts, title, `Opened in alert triage for ${count} from ${sources}.`, now);
+}
+
+/**
+ * An incident opened for alerts: detected and declared at the earliest one's detection time
+ * (never later than now); titled as given, or with the first alert's summary.
+ */
+function fromAlerts(
+  alerts: readonly AlertEvidence[],
+  title: string | null,
+  summary: string,
+  now: number,
+): Omit<OpenIncidentInput, 'key'> {
+  const detectedAt = Math.min(now, ...alerts.map((a) => a.detectedAt));
+  const first = alerts[0]!;
+  return {
+    title: (title?.trim() || first.summary.trim() || `Alert from ${first.source}`).slice(0, 200),
+    summary,
+    source: 'alert',
+    affectedSystems: [],
+    detectedAt,
+    reportedAt: null,
+    declaredAt: detectedAt,
+    restricted: false,
+    publiclyDisclosed: false,
+    reportIds: [],
   };
 }
 

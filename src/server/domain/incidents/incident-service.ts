@@ -8,7 +8,14 @@ import type { Db, Executor, Visibility } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { can, readerActor, systemActor, type Actor, type NoticeReader } from '../actor.ts';
+import {
+  can,
+  readerActor,
+  requirePermission,
+  systemActor,
+  type Actor,
+  type NoticeReader,
+} from '../actor.ts';
 import { parsePolicy, type Policy, type PolicyInForce } from '../policy/index.ts';
 import * as actions from './action-rules.ts';
 import * as assessment from './assessment-rules.ts';
@@ -443,6 +450,27 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     return recordAndSettle(tx, id, null, inForce.policy, events, actor, now);
   }
 
+  /** Opens an incident for alerts, each on its record (by a rule: ruleId; by a person: null). */
+  async function openForAlerts(
+    tx: Executor,
+    actor: Actor,
+    input: (now: number) => Omit<rules.OpenIncidentInput, 'key'>,
+    alerts: readonly AlertEvidence[],
+    ruleId: string | null,
+  ): Promise<{ id: string; key: string }> {
+    const now = clock.now();
+    const id = newId();
+    const key = await allocateYearlyKey(tx, 'INC', now);
+    const events = [
+      ...rules.openIncident(inForce.policy, inForce.hash, { ...input(now), key }, ctx),
+      ...alerts.map((alert) =>
+        incidentEvent('incident.alert_attached', { ...alert, ruleId, opened: true }),
+      ),
+    ];
+    const state = await recordAndSettle(tx, id, null, inForce.policy, events, actor, now);
+    return { id: state.id, key: state.key };
+  }
+
   return {
     async openIncident(actor: Actor, input: OpenInput): Promise<assessment.IncidentView> {
       const incident = await inTransaction(db, async (tx) => {
@@ -477,23 +505,54 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       tx: Executor,
       opening: rules.AlertOpening,
     ): Promise<{ id: string; key: string }> {
-      const now = clock.now();
-      const id = newId();
-      const key = await allocateYearlyKey(tx, 'INC', now);
-      const events = [
-        ...rules.openIncident(
-          inForce.policy,
-          inForce.hash,
-          { ...rules.incidentFromAlert(opening, now), key },
-          ctx,
-        ),
-        incidentEvent('incident.alert_attached', {
-          ...opening.alert,
-          ruleId: opening.ruleId,
-          opened: true,
-        }),
-      ];
-      const state = await recordAndSettle(tx, id, null, inForce.policy, events, systemActor, now);
+      const input = (now: number) => rules.incidentFromAlert(opening, now);
+      return openForAlerts(tx, systemActor, input, [opening.alert], opening.ruleId);
+    },
+
+    /**
+     * Opens one incident for alerts a person selected in the triage queue, inside the alerts'
+     * transaction: its clocks run from the earliest alert's detection time, every alert is on its
+     * record; needs incidents.create.
+     */
+    async openFromTriage(
+      tx: Executor,
+      actor: Actor,
+      alerts: AlertEvidence[],
+      title: string | null,
+    ): Promise<{ id: string; key: string }> {
+      assertMayOpenFromReport(actor);
+      const input = (now: number) => rules.incidentFromTriage(alerts, title, now);
+      return openForAlerts(tx, actor, input, alerts, null);
+    },
+
+    /**
+     * Attaches alerts a person selected to an open incident they may see (not found otherwise),
+     * inside the alerts' transaction; needs incidents.update. An exercise takes no real alerts.
+     */
+    async attachFromTriage(
+      tx: Executor,
+      actor: Actor,
+      ref: string,
+      alerts: AlertEvidence[],
+    ): Promise<{ id: string; key: string }> {
+      requirePermission(actor, 'incidents.update', 'Attaching alerts to an incident');
+      const state = await repo.findIncidentState(tx, ref);
+      if (!state) throw new AppError('NOT_FOUND', 'Incident was not found');
+      assertVisible(state, actor);
+      if (state.closedAt !== null || state.exercise !== null) {
+        throw new AppError('CONFLICT', 'Alerts are attached to an open incident', {
+          errors: [
+            {
+              field: 'incident',
+              message: state.exercise !== null ? 'is an exercise' : 'is closed',
+            },
+          ],
+        });
+      }
+      const events = alerts.map((alert) =>
+        incidentEvent('incident.alert_attached', { ...alert, ruleId: null, opened: false }),
+      );
+      await appendToIncident(tx, state.id, state, events, actor.userId, clock.now());
       return { id: state.id, key: state.key };
     },
 

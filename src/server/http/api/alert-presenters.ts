@@ -55,6 +55,10 @@ export function presentAlert(a: AlertView): z.infer<typeof AlertJson> {
     count: a.count,
     lastPayloadId: a.lastPayloadId,
     routing: a.routing && { ...a.routing, decidedAt: presentTime(a.routing.decidedAt) },
+    queueStatus: a.queueStatus,
+    similarKey: a.similarKey,
+    snoozedUntil: presentTime(a.snoozedUntil),
+    noise: a.noise && { ...a.noise, at: presentTime(a.noise.at) },
   };
 }
 
@@ -69,6 +73,7 @@ export function presentAlertDetail(
       type: e.type,
       at: presentTime(e.at),
       data: e.data,
+      by: e.actorId,
       hash: e.hash,
     })),
   };

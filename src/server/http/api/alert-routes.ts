@@ -1,14 +1,26 @@
 // /api/v1/alert-sources: admins (alerts.manage) add the monitoring tools that may send alerts,
 // get each one's key once, rotate it, turn on the signature check; /api/v1/alerts: staff who
-// triage (alerts.read) read the alerts, their record and the payloads as they arrived.
+// triage (alerts.read) read the alerts, similar ones grouped, their record and the payloads as
+// they arrived; with alerts.triage they acknowledge, snooze, mark as noise, open an incident for
+// the alerts selected or attach them to one.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AlertDetail,
+  AlertGroupList,
+  AlertGroupQuery,
   AlertList,
   AlertListQuery,
   AlertRef,
+  AlertSelection,
+  AlertsInIncident,
+  AttachAlerts,
+  MarkAlertsNoise,
+  OpenIncidentFromAlerts,
+  SnoozeAlerts,
+  TriagedAlerts,
+  TuningProposalList,
   AlertSource,
   AlertSourceCreated,
   AlertSourceKey,
@@ -40,6 +52,13 @@ export async function alertRoutes(
       | 'listAlerts'
       | 'getAlert'
       | 'getPayload'
+      | 'listSimilarGroups'
+      | 'acknowledgeAlerts'
+      | 'snoozeAlerts'
+      | 'markNoise'
+      | 'openIncident'
+      | 'attachToIncident'
+      | 'listTuningProposals'
     >;
     baseUrl: string;
   },
@@ -175,6 +194,140 @@ export async function alertRoutes(
         items: items.map(presentAlert),
         nextBefore: last && presentTime(last.lastSeenAt),
       };
+    },
+  );
+
+  typed.get(
+    '/api/v1/alerts/groups',
+    {
+      config: { permission: 'alerts.read' },
+      schema: {
+        summary:
+          'Similar alerts among those the filters find, with counts: same source and similar key (alertname, class or service label; else the dedup key), latest first',
+        tags,
+        querystring: AlertGroupQuery,
+        response: { 200: AlertGroupList },
+      },
+    },
+    async (request) => {
+      const { limit, ...filter } = request.query;
+      const groups = await alerts.listSimilarGroups(actorOf(request), filter, limit);
+      return {
+        items: groups.map((g) => ({ ...g, lastSeenAt: presentTime(g.lastSeenAt) })),
+      };
+    },
+  );
+
+  typed.get(
+    '/api/v1/alerts/tuning-proposals',
+    {
+      config: { permission: 'alerts.read' },
+      schema: {
+        summary:
+          'Follow-ups proposed by alerts marked as noise: tune the detection rule behind them (one per source and similar key)',
+        tags,
+        response: { 200: TuningProposalList },
+      },
+    },
+    async () => ({
+      items: (await alerts.listTuningProposals()).map((p) => ({
+        ...p,
+        lastMarkedAt: presentTime(p.lastMarkedAt),
+        reasons: p.reasons.map((r) => ({ ...r, at: presentTime(r.at) })),
+      })),
+    }),
+  );
+
+  const triaged = { 200: TriagedAlerts };
+  const presentAll = (items: Parameters<typeof presentAlert>[0][]) => ({
+    items: items.map(presentAlert),
+  });
+
+  typed.post(
+    '/api/v1/alerts/acknowledge',
+    {
+      config: { permission: 'alerts.triage' },
+      schema: {
+        summary: 'Acknowledge the alerts selected (firing ones), as a person triaging',
+        tags,
+        body: AlertSelection,
+        response: triaged,
+      },
+    },
+    async (request) =>
+      presentAll(await alerts.acknowledgeAlerts(actorOf(request), request.body.alertIds)),
+  );
+
+  typed.post(
+    '/api/v1/alerts/snooze',
+    {
+      config: { permission: 'alerts.triage' },
+      schema: {
+        summary: 'Snooze the alerts selected until a time (within a week); back in the queue after',
+        tags,
+        body: SnoozeAlerts,
+        response: triaged,
+      },
+    },
+    async (request) => {
+      const { alertIds, until } = request.body;
+      return presentAll(await alerts.snoozeAlerts(actorOf(request), alertIds, until));
+    },
+  );
+
+  typed.post(
+    '/api/v1/alerts/noise',
+    {
+      config: { permission: 'alerts.triage' },
+      schema: {
+        summary:
+          'Mark the alerts selected as noise, with the reason; proposes tuning the detection rule (GET /api/v1/alerts/tuning-proposals)',
+        tags,
+        body: MarkAlertsNoise,
+        response: triaged,
+      },
+    },
+    async (request) => {
+      const { alertIds, reason } = request.body;
+      return presentAll(await alerts.markNoise(actorOf(request), alertIds, reason));
+    },
+  );
+
+  typed.post(
+    '/api/v1/alerts/open-incident',
+    {
+      config: { permission: 'alerts.triage' },
+      schema: {
+        summary:
+          'Open one incident for the alerts selected (also needs incidents.create): detected and declared at the earliest alert’s detection time',
+        tags,
+        body: OpenIncidentFromAlerts,
+        response: { 201: AlertsInIncident },
+      },
+    },
+    async (request, reply) => {
+      const { alertIds, title } = request.body;
+      const done = await alerts.openIncident(actorOf(request), alertIds, title ?? null);
+      return reply.code(201).send({ incident: done.incident, ...presentAll(done.alerts) });
+    },
+  );
+
+  typed.post(
+    '/api/v1/alerts/attach',
+    {
+      config: { permission: 'alerts.triage' },
+      schema: {
+        summary:
+          'Attach the alerts selected to an open incident the caller may see (also needs incidents.update)',
+        tags,
+        body: AttachAlerts,
+        response: { 200: AlertsInIncident },
+      },
+    },
+    async (request) => {
+      const { alertIds, incident } = request.body;
+      const done = await alerts.attachToIncident(actorOf(request), alertIds, incident);
+      return { incident: done.incident, ...presentAll(done.alerts) };
     },
   );
 
