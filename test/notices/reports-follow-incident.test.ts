@@ -113,7 +113,14 @@ describe('reports follow their incident', () => {
     expect(news.text).not.toMatch(/fixed/i);
     // The reporter's portal says it is resolved.
     const portal = await signIn(t.app, verified.key, verified.accessCode);
-    expect(await portal.page()).toContain('Resolved');
+    const page = await portal.page();
+    expect(page).toContain('Resolved');
+    // Nothing of the incident reaches the reporter: not its key, not its title.
+    const fixed = smtp.received.find((m) => m.subject?.startsWith('The issue'))!;
+    for (const seen of [page, `${fixed.subject} ${fixed.text} ${fixed.html || ''}`]) {
+      expect(seen).not.toContain(incident.key);
+      expect(seen).not.toContain('Reset tokens leak');
+    }
 
     // Closing later tells nobody twice.
     await incidents.movePhase(actor, incident.key, undefined, 'done');
