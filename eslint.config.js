@@ -41,6 +41,12 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
+    // npm start's console build (prestart): plain Node, before any TypeScript loader.
+    files: ['bin/build-console.mjs'],
+    languageOptions: { globals: { process: 'readonly' } },
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     // Folders and files Stopline creates are private (0700/0600): only through private-files.ts.
     files: ['src/server/**/*.ts'],
     ignores: ['src/server/private-files.ts'],
