@@ -286,7 +286,7 @@ describe('handing a non-critical incident to a tracker', () => {
     expect(links).toHaveLength(1);
   });
 
-  it('records bad credentials as a failure admins see, never the tracker words or the token', async () => {
+  it('gives up at once on refused credentials (a dead letter admins see, never the tracker words or the token); new ones try again', async () => {
     await app();
     const github = await tracker(startGithub('acme/web', GITHUB_TOKEN));
     const { headers } = await loginAs(t, 'admin');
@@ -297,27 +297,43 @@ describe('handing a non-critical incident to a tracker', () => {
       project: 'acme/web',
       credential: 'github_pat_wrong',
     });
-    await decideNonCritical();
+    const incident = await decideNonCritical();
     const worker = workerFor(t, null);
     stops.push(() => worker.close());
-    expect(await worker.deliverDue(t.clock.now())).toMatchObject({ failed: 1 });
+    // A 401 is not retried: the delivery is a dead letter after one attempt, with the reason.
+    expect(await worker.deliverDue(t.clock.now())).toMatchObject({ failed: 0, dead: 1 });
+    const reason =
+      'credentials refused: HTTP 401 from the tracker: the credentials were not accepted';
     const seen = await t.app.inject({
       method: 'GET',
       url: `/api/v1/tracker-connections/${made.connection.id}`,
       headers,
     });
-    expect(seen.json()).toMatchObject({
-      lastError: 'HTTP 401 from the tracker: the credentials were not accepted',
-    });
+    expect(seen.json()).toMatchObject({ lastError: reason });
+    const letter = await t.container.db
+      .selectFrom('outbox')
+      .select(['status', 'attempts', 'last_error'])
+      .where('channel', '=', 'tracker')
+      .executeTakeFirstOrThrow();
+    expect(letter).toMatchObject({ status: 'dead', last_error: reason });
+    expect(Number(letter.attempts)).toBe(1);
+    // No further attempt.
+    t.clock.advance(90 * MINUTE); // seven retries would have come by now
+    expect(await worker.deliverDue(t.clock.now())).toMatchObject({ failed: 0, dead: 0 });
+    expect(github.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    // Whoever may see the incident sees the hand-off given up on, and why.
+    const reader = await loginAs(t, 'responder');
+    expect((await issuesOf(incident.key, reader.headers)).items).toMatchObject([
+      { status: 'dead', url: null, lastError: reason },
+    ]);
     expect(seen.body).not.toContain('github_pat_wrong');
     const issues = await t.app.inject({
       method: 'GET',
       url: `/api/v1/tracker-connections/${made.connection.id}/issues`,
       headers,
     });
-    expect(issues.json().items).toMatchObject([
-      { status: 'failed', attempts: 1, lastError: expect.stringContaining('HTTP 401') },
-    ]);
+    expect(issues.statusCode, issues.body).toBe(200);
+    expect(issues.json().items).toMatchObject([{ status: 'dead', attempts: 1, lastError: reason }]);
     expect(t.logs.join('\n')).not.toContain('github_pat_wrong');
     expect(t.logs.join('\n')).not.toContain('Bad credentials');
     // A responder does not see the connection nor its failures.
@@ -328,7 +344,7 @@ describe('handing a non-critical incident to a tracker', () => {
       headers: responderCaller.headers,
     });
     expect(refused.statusCode).toBe(403);
-    // A new token clears the failure; the next attempt opens the issue.
+    // A new token clears the failure and takes the dead letter up again: the issue is opened.
     const fixed = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/tracker-connections/${made.connection.id}`,
@@ -336,8 +352,13 @@ describe('handing a non-critical incident to a tracker', () => {
       payload: { credential: GITHUB_TOKEN },
     });
     expect(fixed.json().lastError).toBeNull();
-    t.clock.advance(MINUTE);
+    expect((await issuesOf(incident.key, reader.headers)).items).toMatchObject([
+      { status: 'pending' },
+    ]);
     expect(await worker.deliverDue(t.clock.now())).toMatchObject({ delivered: 1 });
+    expect((await issuesOf(incident.key, reader.headers)).items).toMatchObject([
+      { status: 'created', key: 'acme/web#1', lastError: null },
+    ]);
     const audit = await t.container.db
       .selectFrom('audit_log')
       .select('action')
@@ -347,6 +368,40 @@ describe('handing a non-critical incident to a tracker', () => {
       'tracker_connection.created',
       'tracker_connection.updated',
     ]);
+  });
+
+  it('a 403 is a dead letter at once too; a 404 is kept and tried again', async () => {
+    await app();
+    const github = await tracker(startGithub('acme/web', GITHUB_TOKEN));
+    github.failWith.push(404, 403);
+    const { headers } = await loginAs(t, 'admin');
+    await connect(headers, {
+      name: 'web issues',
+      kind: 'github',
+      baseUrl: github.baseUrl,
+      project: 'acme/web',
+      credential: GITHUB_TOKEN,
+    });
+    const incident = await decideNonCritical();
+    const worker = workerFor(t, null);
+    stops.push(() => worker.close());
+    const reader = await loginAs(t, 'responder');
+    expect(await worker.deliverDue(t.clock.now())).toMatchObject({ failed: 1, dead: 0 });
+    expect((await issuesOf(incident.key, reader.headers)).items).toMatchObject([
+      { status: 'failed', lastError: expect.stringContaining('HTTP 404') },
+    ]);
+    t.clock.advance(MINUTE);
+    expect(await worker.deliverDue(t.clock.now())).toMatchObject({ failed: 0, dead: 1 });
+    expect((await issuesOf(incident.key, reader.headers)).items).toMatchObject([
+      {
+        status: 'dead',
+        lastError:
+          'credentials refused: HTTP 403 from the tracker: the credentials may not do this',
+      },
+    ]);
+    t.clock.advance(90 * MINUTE); // seven retries would have come by now
+    expect(await worker.deliverDue(t.clock.now())).toMatchObject({ failed: 0, dead: 0 });
+    expect(github.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
   });
 
   it('speaks GitLab, Jira Cloud and the signed webhook as each documents it', async () => {

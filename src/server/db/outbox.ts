@@ -4,7 +4,7 @@
 // twice.
 import { newId } from '../ids.ts';
 import { announceEnqueued } from './outbox-notices.ts';
-import type { MailThreading } from './outbox-delivery.ts';
+import { retryDeadMessage, type MailThreading } from './outbox-delivery.ts';
 export { SEALED_SECRET_MARK } from './outbox-delivery.ts';
 import type { Executor } from './schema.ts';
 
@@ -14,6 +14,15 @@ export type { MailThreading };
  * hook: recipient is a containment hook id (subject: apply or revert);
  * tracker: recipient is an issue to open in a development tracker (trackers subject). */
 export type OutboxChannel = 'email' | 'webhook' | 'slack' | 'chat' | 'hook' | 'tracker';
+
+/**
+ * A delivery that must not be tried again (a receiver refused the credentials: retrying cannot
+ * help until someone fixes them): the outbox worker settles it as a dead letter at once, with this
+ * message as its error. An admin retries the dead letter once it is fixed.
+ */
+export class DeadLetter extends Error {
+  override readonly name = 'DeadLetter';
+}
 
 export interface OutboxMessage {
   channel: OutboxChannel;
@@ -64,4 +73,21 @@ export async function enqueueMessage(
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();
   await announceEnqueued(tx);
+}
+
+/**
+ * A dead letter back to pending, due now, with a fresh round of attempts, found by its idempotency
+ * key: its sender mended what made it dead (new credentials). False when it was not dead.
+ */
+export async function reviveDeadMessage(
+  tx: Executor,
+  idempotencyKey: string,
+  at: number,
+): Promise<boolean> {
+  const row = await tx
+    .selectFrom('outbox')
+    .select('id')
+    .where('idempotency_key', '=', idempotencyKey)
+    .executeTakeFirst();
+  return row ? retryDeadMessage(tx, row.id, at) : false;
 }

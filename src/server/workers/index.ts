@@ -117,8 +117,8 @@ export function createWorkers(ports: WorkersPorts) {
       find: ports.incidents.findContainmentHookForCall,
       answered: ports.incidents.recordHookAnswer,
     },
-    deliverTrackerIssue: (id, body, deliveryId) =>
-      ports.trackers.deliverIssue(id, body, deliveryId),
+    deliverTrackerIssue: (id, body, deliveryId, last) =>
+      ports.trackers.deliverIssue(id, body, deliveryId, last),
     hearCommits: (wake) => liveFeed.onOutboxCommitted(wake),
     settings: {
       maxAttempts: config.deliveryMaxAttempts,

@@ -18,6 +18,7 @@ import {
   type ClaimedMessage,
   type Settlement,
 } from '../db/outbox-delivery.ts';
+import { DeadLetter } from '../db/outbox.ts';
 import { onEnqueued } from '../db/outbox-notices.ts';
 import type { Db } from '../db/schema.ts';
 import {
@@ -42,8 +43,14 @@ export interface OutboxWorkerDeps {
   findEndpoint(id: string): Promise<WebhookEndpoint | null>;
   /** Encrypts an e-mail's body to its recipient's OpenPGP key, or null when none is kept. */
   encryptFor(address: string, body: Buffer): Promise<string | null>;
-  /** Opens the issue a `tracker` message asks for (trackers subject); throws when it failed. */
-  deliverTrackerIssue(issueId: string, bodyText: string, deliveryId: string): Promise<void>;
+  /** Opens the issue a `tracker` message asks for (trackers subject); throws when it failed
+   * (a DeadLetter when trying again cannot help); `last`: no attempt follows a failure. */
+  deliverTrackerIssue(
+    issueId: string,
+    bodyText: string,
+    deliveryId: string,
+    last: boolean,
+  ): Promise<void>;
   /** Opens a secret an e-mail's text carries, sealed with the server key (SEALED_SECRET_MARK). */
   openSealed(sealed: string): string;
   /** Containment hooks (incidents subject): the hook a call goes to, and where each answer is
@@ -257,7 +264,10 @@ export class OutboxWorker {
       settlement = {
         outcome: 'failed',
         error: error instanceof Error ? error.message : String(error),
-        retryAt: nextAttemptAt(message.attempts + 1, finished, settings),
+        retryAt:
+          error instanceof DeadLetter
+            ? null
+            : nextAttemptAt(message.attempts + 1, finished, settings),
       };
     }
     const finishedAt = clock.now();
@@ -306,10 +316,13 @@ export class OutboxWorker {
       return;
     }
     if (message.channel === 'tracker') {
+      // The last attempt: a failure now makes a dead letter, shown on the issue as such.
+      const last = nextAttemptAt(message.attempts + 1, clock.now(), this.#deps.settings) === null;
       await this.#deps.deliverTrackerIssue(
         message.recipient,
         message.bodyText,
         message.idempotencyKey,
+        last,
       );
       return;
     }

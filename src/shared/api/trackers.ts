@@ -77,7 +77,9 @@ export const UpdateTrackerConnection = z.object({
 
 export const TrackerSecret = z.object({ secret: z.string() });
 
-export const TrackerIssueStatusEnum = z.enum(['pending', 'created', 'failed']);
+/** failed: tried again later (lastError says why); dead: a dead letter, no attempt follows until
+ * an admin retries it (a tracker refusing the credentials: lastError "credentials refused: …"). */
+export const TrackerIssueStatusEnum = z.enum(['pending', 'created', 'failed', 'dead']);
 export const TrackerStateEnum = z.enum(['open', 'closed']);
 
 export const ConnectionIssue = z.object({

@@ -14,6 +14,7 @@ import { DEFAULT_BASE_URLS, type TrackerKind } from '../../../shared/domain/trac
 import { GITHUB_REPO } from './tracker-rules.ts';
 import * as repo from './tracker-repository.ts';
 import type { TrackerConnectionRecord, TrackerIssueRecord } from './tracker-repository.ts';
+import { retryTrackerIssue } from './tracker-outbox.ts';
 
 export interface TrackerSealer {
   seal(plain: string): string;
@@ -231,6 +232,12 @@ export function createConnectionService(deps: ConnectionDeps) {
         checkConnection(after, true);
         await assertNameFree(tx, after.name, id);
         await repo.saveConnection(tx, after);
+        // Issues given up on (the tracker refused the old credentials) are tried again at once.
+        if (changes.credential !== undefined || changes.baseUrl !== undefined) {
+          for (const dead of await repo.listDeadIssues(tx, id)) {
+            if (await retryTrackerIssue(tx, dead.id, now)) await repo.markPending(tx, dead.id, now);
+          }
+        }
         await recordAudit(tx, {
           actor,
           action: 'tracker_connection.updated',

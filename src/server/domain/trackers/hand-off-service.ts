@@ -13,13 +13,14 @@ import { standardWebhookHeaders } from '../../integrations/webhook-sender.ts';
 import type { Actor } from '../actor.ts';
 import { githubSignatureMatches } from './github-signature.ts';
 import type { TrackerSealer } from './connection-service.ts';
-import { enqueueTrackerIssue, readTrackerMessage } from './tracker-outbox.ts';
+import { DeadLetter, enqueueTrackerIssue, readTrackerMessage } from './tracker-outbox.ts';
 import * as repo from './tracker-repository.ts';
 import type { TrackerConnectionRecord, TrackerIssueRecord } from './tracker-repository.ts';
 import {
   answerKind,
   createIssueRequest,
   describeAnswer,
+  failedAnswer,
   issueContent,
   issueStateRequest,
   readCreated,
@@ -143,13 +144,15 @@ export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
     };
   }
 
-  async function fail(issue: TrackerIssueRecord, error: string): Promise<never> {
+  /** A failed attempt, kept on the issue and the connection; `dead`: no attempt follows (the
+   * outbox's last, or a refusal of the credentials, which retrying cannot mend). */
+  async function fail(issue: TrackerIssueRecord, error: string, dead: boolean): Promise<never> {
     const at = clock.now();
     await inTransaction(db, async (tx) => {
-      await repo.recordAttemptFailed(tx, issue.id, error, at);
+      await repo.recordAttemptFailed(tx, issue.id, error, dead ? 'dead' : 'failed', at);
       await repo.setConnectionError(tx, issue.connectionId, error, at);
     });
-    throw new Error(error);
+    throw dead ? new DeadLetter(error) : new Error(error);
   }
 
   /** Opens the issue in the tracker; a refusal or a tracker that is down comes back as `failed`
@@ -158,7 +161,9 @@ export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
     c: TrackerConnectionRecord,
     bodyText: string,
     deliveryId: string,
-  ): Promise<CreatedIssue | { url: null; key: null; state: null } | { failed: string }> {
+  ): Promise<
+    CreatedIssue | { url: null; key: null; state: null } | { failed: string; refused: boolean }
+  > {
     const content = readTrackerMessage(bodyText);
     const secrets = secretsOf(c);
     if (c.kind === 'webhook') {
@@ -170,7 +175,7 @@ export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
         body,
       );
       const answer = await http.send({ method: 'POST', url: c.project, headers, body });
-      if (answerKind(answer.status) !== 'ok') return { failed: describeAnswer(answer.status) };
+      if (answerKind(answer.status) !== 'ok') return failedAnswer(answer.status);
       // The receiver may say where the issue is: {"url": …, "key": …}.
       const said = answer.json as { url?: unknown; key?: unknown } | null;
       const url = typeof said?.url === 'string' && /^https?:\/\//.test(said.url) ? said.url : null;
@@ -179,9 +184,10 @@ export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
     }
     const request = createIssueRequest(secrets, content);
     const answer = await http.send(request);
-    if (answerKind(answer.status) !== 'ok') return { failed: describeAnswer(answer.status) };
+    if (answerKind(answer.status) !== 'ok') return failedAnswer(answer.status);
     const created = readCreated(secrets, answer.json);
-    if (!created) return { failed: `HTTP ${answer.status} without the issue in the answer` };
+    if (!created)
+      return { failed: `HTTP ${answer.status} without the issue in the answer`, refused: false };
     return created;
   }
 
@@ -230,20 +236,26 @@ export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
      * issue row and the incident's record. Throws (a failed attempt, retried with backoff) when
      * the tracker is down or refuses; the failure is kept on the connection for admins.
      */
-    async deliverIssue(issueId: string, bodyText: string, deliveryId: string): Promise<void> {
+    async deliverIssue(
+      issueId: string,
+      bodyText: string,
+      deliveryId: string,
+      last = false,
+    ): Promise<void> {
       const issue = await repo.findIssue(db, issueId);
       if (!issue) throw new Error('the tracker issue was removed');
       if (issue.status === 'created') return; // a repeated delivery: opened already
       const c = await repo.findConnection(db, issue.connectionId);
-      if (!c) return fail(issue, 'the tracker connection was removed');
-      if (!c.enabled) return fail(issue, 'the tracker connection is switched off');
+      if (!c) return fail(issue, 'the tracker connection was removed', last);
+      if (!c.enabled) return fail(issue, 'the tracker connection is switched off', last);
       let outcome: Awaited<ReturnType<typeof openIssue>>;
       try {
         outcome = await openIssue(c, bodyText, deliveryId);
       } catch (error) {
-        outcome = { failed: error instanceof Error ? error.message : String(error) };
+        const failed = error instanceof Error ? error.message : String(error);
+        outcome = { failed, refused: false };
       }
-      if ('failed' in outcome) return fail(issue, outcome.failed);
+      if ('failed' in outcome) return fail(issue, outcome.failed, last || outcome.refused);
       const created = outcome;
       const at = clock.now();
       // The issue exists now: kept on its row first, so nothing can open it twice.

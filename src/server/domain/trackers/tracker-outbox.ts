@@ -2,9 +2,18 @@
 // that decided the hand-off, sent after commit by the outbox worker with its retries and backoff,
 // so a tracker that is down delays the hand-off and never the decision. The message is the issue's
 // content, frozen at the decision; its recipient is the tracker_issues row.
-import { enqueueMessage } from '../../db/outbox.ts';
+import { DeadLetter, enqueueMessage, reviveDeadMessage } from '../../db/outbox.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { IssueContent } from './tracker-rules.ts';
+
+export { DeadLetter };
+
+const trackerKey = (issueId: string) => `tracker-issue:${issueId}`;
+
+/** An issue whose delivery is a dead letter is tried again (its connection was mended). */
+export function retryTrackerIssue(tx: Executor, issueId: string, at: number): Promise<boolean> {
+  return reviveDeadMessage(tx, trackerKey(issueId), at);
+}
 
 export async function enqueueTrackerIssue(
   tx: Executor,
@@ -19,7 +28,7 @@ export async function enqueueTrackerIssue(
       recipient: issueId,
       subject: `Tracker issue for ${content.incidentKey}`,
       bodyText: JSON.stringify(content),
-      idempotencyKey: `tracker-issue:${issueId}`,
+      idempotencyKey: trackerKey(issueId),
     },
     at,
   );

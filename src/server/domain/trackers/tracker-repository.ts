@@ -25,7 +25,8 @@ export interface TrackerConnectionRecord {
   updatedAt: number;
 }
 
-export type IssueStatus = 'pending' | 'created' | 'failed';
+/** failed: tried again later; dead: a dead letter in the outbox (no attempt follows). */
+export type IssueStatus = 'pending' | 'created' | 'failed' | 'dead';
 
 export interface TrackerIssueRecord {
   id: string;
@@ -238,12 +239,13 @@ export async function recordAttemptFailed(
   db: Executor,
   id: string,
   error: string,
+  status: 'failed' | 'dead',
   at: number,
 ): Promise<void> {
   await db
     .updateTable('tracker_issues')
     .set((eb) => ({
-      status: 'failed',
+      status,
       last_error: error,
       attempts: eb('attempts', '+', 1),
       updated_at: at,
@@ -332,5 +334,26 @@ export async function stopChecks(db: Executor, id: string): Promise<void> {
     .updateTable('tracker_issues')
     .set({ next_check_at: null })
     .where('id', '=', id)
+    .execute();
+}
+
+/** The connection's issues whose delivery is a dead letter. */
+export async function listDeadIssues(db: Executor, connectionId: string) {
+  const rows = await db
+    .selectFrom('tracker_issues')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('status', '=', 'dead')
+    .execute();
+  return rows.map(toIssue);
+}
+
+/** A dead issue's delivery is tried again: pending, until the next attempt says. */
+export async function markPending(db: Executor, id: string, at: number): Promise<void> {
+  await db
+    .updateTable('tracker_issues')
+    .set({ status: 'pending', updated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'dead')
     .execute();
 }

@@ -240,6 +240,21 @@ export function answerKind(status: number): 'ok' | 'retry' | 'refused' {
   return 'refused';
 }
 
+/** The reason a refusal of the credentials is a dead letter at once: retrying cannot mend it. */
+export const CREDENTIALS_REFUSED = 'credentials refused';
+
+/**
+ * A tracker's answer that did not open the issue. A 401 or 403 refuses the credentials: no
+ * attempt follows (the outbox keeps it as a dead letter) until an admin fixes them and retries.
+ */
+export function failedAnswer(status: number): { failed: string; refused: boolean } {
+  const refused = status === 401 || status === 403;
+  const described = describeAnswer(status);
+  return refused
+    ? { failed: `${CREDENTIALS_REFUSED}: ${described}`, refused }
+    : { failed: described, refused };
+}
+
 /** A failure as admins read it: the status and what it usually means, never the tracker's words. */
 export function describeAnswer(status: number): string {
   if (status === 401) return 'HTTP 401 from the tracker: the credentials were not accepted';
