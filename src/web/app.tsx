@@ -46,6 +46,16 @@ const StatusPublishingPage = onDemand(
   'components, incidents and drafts',
 );
 
+const VulnerabilitiesPage = onDemand(
+  async () => (await import('./pages/vulnerabilities/vulnerability-list.tsx')).VulnerabilitiesPage,
+  'vulnerabilities',
+);
+
+const VulnerabilityPage = onDemand(
+  async () => (await import('./pages/vulnerabilities/vulnerability-page.tsx')).VulnerabilityPage,
+  'the vulnerability',
+);
+
 export function App() {
   return (
     <Routes>
@@ -71,6 +81,8 @@ export function App() {
         <Route path={ROUTES.breaches} element={<BreachRegisterPage />} />
         <Route path={ROUTES.statusPage} element={<StatusPagePage />} />
         <Route path={ROUTES.statusPublishing} element={<StatusPublishingPage />} />
+        <Route path={ROUTES.vulnerabilities} element={<VulnerabilitiesPage />} />
+        <Route path={ROUTES.vulnerability} element={<VulnerabilityPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -60,6 +60,7 @@ export function Layout() {
     ['/incidents', 'Incidents', 'incidents.read'],
     ['/deadlines', 'Deadlines', 'deadlines.read'],
     ['/breaches', 'Breaches', 'breach.read'],
+    ['/vulnerabilities', 'Vulnerabilities', 'disclosure.read'],
     ['/status-page', 'Status page', 'status.read'],
     ['/policy', 'Policy', 'policy.read'],
     ['/admin', 'Admin', ADMIN_PERMISSIONS],

@@ -140,8 +140,15 @@ export const VulnerabilityRef = z.object({ ref: name(100) });
 
 export const VulnerabilityListQuery = z.object({
   status: z.enum(VULNERABILITY_STATUSES).optional(),
+  /** The rating of its CVSS 4.0 score, or of its 3.1 score when it has no 4.0 vector. */
+  rating: z.enum(CVSS_RATINGS).optional(),
+  /** Part of an affected product's package URL, vendor or product name. */
+  product: text(200).optional(),
   q: text(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(25),
+  offset: z.coerce.number().int().min(0).default(0),
 });
+export type VulnerabilityListQuery = z.output<typeof VulnerabilityListQuery>;
 
 export const CvssScore = z.object({
   vector: z.string(),
@@ -247,4 +254,27 @@ export const VulnerabilityResponse = z.object({
 });
 export type VulnerabilityResponse = z.infer<typeof VulnerabilityResponse>;
 
-export const VulnerabilityList = z.object({ vulnerabilities: z.array(VulnerabilityResponse) });
+export const VulnerabilityList = z.object({
+  vulnerabilities: z.array(VulnerabilityResponse),
+  /** How many match the filters (the page is `limit` of them from `offset`). */
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+/** The exports of a published advisory that can be made, with where to download each. */
+export const VulnerabilityExports = z.object({
+  exports: z.array(
+    z.object({
+      format: z.enum(['cve', 'csaf', 'osv']),
+      fileName: z.string(),
+      /** The public path of the document (/advisories/{key}/{format}.json). */
+      path: z.string(),
+    }),
+  ),
+});
+
+/** Advisory Markdown, to preview as the advisory page will render it. */
+export const AdvisoryPreviewInput = z.object({ markdown: text(100_000) });
+/** The Markdown rendered with raw HTML off and through the allow-list sanitizer. */
+export const AdvisoryPreview = z.object({ html: z.string() });

@@ -22,6 +22,8 @@ export const CONSOLE_ROUTES = {
   breaches: 'breaches',
   statusPage: 'status-page',
   statusPublishing: 'status-page/incidents',
+  vulnerabilities: 'vulnerabilities',
+  vulnerability: 'vulnerabilities/:key',
 } as const;
 
 /** What a notice can be about: the page of each, by key. */
@@ -34,6 +36,8 @@ export const consolePath = {
   report: (key: string) => `/reports/${encodeURIComponent(key)}`,
   deadlines: () => '/deadlines',
   breaches: () => '/breaches',
+  vulnerabilities: () => '/vulnerabilities',
+  vulnerability: (key: string) => `/vulnerabilities/${encodeURIComponent(key)}`,
   signIn: () => '/sign-in',
   subject: (s: ConsoleSubject) =>
     s.type === 'incident' ? consolePath.incident(s.key) : consolePath.report(s.key),

@@ -18,6 +18,19 @@ export const VULNERABILITY_STATUSES = [
 ] as const;
 export type VulnerabilityStatus = (typeof VULNERABILITY_STATUSES)[number];
 
+/** The moves a team may decide by hand; embargoed and published are reached by the embargo. */
+export const VULNERABILITY_MOVES: Record<VulnerabilityStatus, readonly VulnerabilityStatus[]> = {
+  triage: ['accepted', 'duplicate', 'rejected', 'informative'],
+  accepted: ['fix_in_progress', 'duplicate', 'rejected', 'informative'],
+  duplicate: ['triage'],
+  rejected: ['triage'],
+  informative: ['triage'],
+  fix_in_progress: ['accepted'],
+  embargoed: ['fix_in_progress'],
+  published: ['withdrawn'],
+  withdrawn: [],
+};
+
 /** How the versions of a range are compared: SemVer 2.0, the ecosystem's own order, or commits. */
 export const RANGE_TYPES = ['semver', 'ecosystem', 'git'] as const;
 export type RangeType = (typeof RANGE_TYPES)[number];

@@ -2,7 +2,7 @@
 // and text (the filters live in the URL, so a filtered view can be shared), and the form that
 // declares a new incident.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { post } from '../../api.ts';
 import {
@@ -13,6 +13,7 @@ import {
   SeverityBadge,
   Time,
 } from '../../components/common.tsx';
+import { FilterSelect } from '../../components/filter-select.tsx';
 import { humanize } from '../../format.ts';
 import { keys, useIncidents, usePolicy } from '../../queries.ts';
 import { useCan, useSession } from '../../session.tsx';
@@ -163,35 +164,6 @@ function Filters({
         ]}
       />
     </form>
-  );
-}
-
-function FilterSelect({
-  label,
-  any,
-  value,
-  onChange,
-  options,
-}: {
-  label: string;
-  any: string;
-  value: string | undefined;
-  onChange: (value: string) => void;
-  options: [string, string][];
-}) {
-  const id = useId();
-  return (
-    <div>
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{any}</option>
-        {options.map(([v, name]) => (
-          <option key={v} value={v}>
-            {name}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }
 
