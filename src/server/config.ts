@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isAllowListEntry } from './integrations/outbound-address.ts';
 import { WEBHOOK_SECRET } from './integrations/webhook-sender.ts';
+import { STATUS_LANGUAGES } from '../shared/domain/status.ts';
 
 export const BUNDLED_POLICY = fileURLToPath(
   new URL('../../policies/default.yaml', import.meta.url),
@@ -148,6 +149,11 @@ export const CONFIG_KEYS = {
     env: 'STOPLINE_STATUS_HOST',
     help: 'A host name of its own for the status page (e.g. status.example.com): requests for / with this Host get the status page',
     default: '(unset)',
+  },
+  statusLanguage: {
+    env: 'STOPLINE_STATUS_LANGUAGE',
+    help: "Language of the public status page's words and dates: en (English) or de (German)",
+    default: 'en',
   },
   statusPageName: {
     env: 'STOPLINE_STATUS_PAGE_NAME',
@@ -407,6 +413,7 @@ export const ConfigSchema = z
         'must be a lower-case host name without port or scheme, e.g. status.example.com',
       )
       .optional(),
+    statusLanguage: z.enum(STATUS_LANGUAGES, { error: 'must be en or de' }).default('en'),
     statusPageName: z
       .string()
       .trim()

@@ -176,6 +176,7 @@ export function routeConfig(config: Config) {
       'attachmentMaxBytes',
       'attachmentMaxCount',
       'statusPageName',
+      'statusLanguage',
     ]),
     openPgpKey: settings(config, ['securityEmail']),
   };

@@ -1,6 +1,10 @@
 // Words of the public status page that the server and the console share. The values are those of
 // Atlassian Statuspage's public API (components, incidents, impact), so its clients read ours.
 
+/** The languages the public status page speaks (STOPLINE_STATUS_LANGUAGE). */
+export const STATUS_LANGUAGES = ['en', 'de'] as const;
+export type StatusLanguage = (typeof STATUS_LANGUAGES)[number];
+
 /** A component's status, best first (`under_maintenance` is planned, so ranks below degraded). */
 export const COMPONENT_STATUSES = [
   'operational',

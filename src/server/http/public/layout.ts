@@ -18,6 +18,8 @@ export interface PageOptions {
   script?: string;
   /** What follows the title in the browser's tab (default "Security"). */
   site?: string;
+  /** The skip link's words in the page's language (default English). */
+  skipLink?: string;
 }
 
 const REPORTER_NAV = markup`<header class="site">
@@ -43,7 +45,7 @@ export function page(options: PageOptions, body: SafeHtml): string {
         <link rel="stylesheet" href="/assets/stopline.css" />
       </head>
       <body>
-        <a class="skip" href="#main">Skip to the content</a>
+        <a class="skip" href="#main">${options.skipLink ?? 'Skip to the content'}</a>
         ${options.nav === false ? '' : REPORTER_NAV}
         <main id="main" tabindex="-1">${body}</main>
         ${options.script ? markup`<script src="${options.script}"></script>` : ''}

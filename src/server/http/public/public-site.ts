@@ -65,6 +65,7 @@ export interface PublicSiteOptions {
     | 'attachmentMaxBytes'
     | 'attachmentMaxCount'
     | 'statusPageName'
+    | 'statusLanguage'
   >;
 }
 
@@ -237,7 +238,7 @@ export async function publicSite(app: FastifyInstance, opts: PublicSiteOptions) 
   await app.register(pageAckRoutes, { notifications: opts.notifications, config: baseUrl });
   await app.register(statusSite, {
     status: opts.status,
-    pageName: config.statusPageName,
+    site: { name: config.statusPageName, language: config.statusLanguage },
     baseUrl: config.baseUrl,
     answers: opts.statusAnswers,
     now: () => reports.now(),

@@ -10,7 +10,13 @@ import type { StatusCache } from '../status-cache.ts';
 import { only } from '../route-services.ts';
 import { sendHtml } from './respond.ts';
 import { historyFeed } from './status-feeds.ts';
-import { historyPage, incidentPage, maintenancePage, statusPage } from './status-pages.ts';
+import {
+  historyPage,
+  incidentPage,
+  maintenancePage,
+  statusPage,
+  type StatusSite,
+} from './status-pages.ts';
 import { monthOf, monthRange, shiftMonth } from '../../domain/status/index.ts';
 import { statusSubscriptionRoutes } from './status-subscription-routes.ts';
 
@@ -26,13 +32,15 @@ export async function statusSite(
   app: FastifyInstance,
   opts: {
     status: StatusModule;
-    pageName: string;
+    /** The page's name and language. */
+    site: StatusSite;
     baseUrl: string;
     answers: StatusCache;
     now: () => number;
   },
 ) {
-  const { status, pageName, baseUrl, answers } = opts;
+  const { status, site, baseUrl, answers } = opts;
+  const pageName = site.name;
   const cacheable = { config: { public: true }, onSend: conditionalGet };
   const cache = `public, max-age=${STATUS_MAX_AGE}, must-revalidate`;
 
@@ -46,7 +54,7 @@ export async function statusSite(
         status.readDays(90),
       ]);
       return {
-        body: statusPage(pageName, view, recent, days.days, monthOf(days.now)),
+        body: statusPage(site, view, recent, days.days, monthOf(days.now)),
         contentType: 'text/html',
       };
     });
@@ -67,7 +75,7 @@ export async function statusSite(
       return sendHtml(
         reply,
         200,
-        historyPage(pageName, month, incidents, newer, shiftMonth(month, -1)),
+        historyPage(site, month, incidents, newer, shiftMonth(month, -1)),
       );
     },
   );
@@ -79,7 +87,7 @@ export async function statusSite(
       const { id } = request.params as z.infer<typeof IncidentParams>;
       const [incident, view] = await Promise.all([status.getPublicIncident(id), status.readPage()]);
       reply.header('cache-control', cache);
-      return sendHtml(reply, 200, incidentPage(pageName, incident, view.components));
+      return sendHtml(reply, 200, incidentPage(site, incident, view.components));
     },
   );
 
@@ -93,7 +101,7 @@ export async function statusSite(
         status.readPage(),
       ]);
       reply.header('cache-control', cache);
-      return sendHtml(reply, 200, maintenancePage(pageName, maintenance, view.components));
+      return sendHtml(reply, 200, maintenancePage(site, maintenance, view.components));
     },
   );
 
