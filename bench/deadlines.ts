@@ -154,6 +154,13 @@ async function main() {
         recordClockEvents: async () => false,
         findKeys: async () => new Map(),
       },
+      vulnerabilities: {
+        assertVisible: async () => {},
+        listHiddenIds: async () => [],
+        findNoticeHeadline: async () => null,
+        recordClockEvents: async () => false,
+        findKeys: async () => new Map(),
+      },
       notices: { tellPerson: async () => {}, tellDeadlineStep: async () => {} },
     });
 

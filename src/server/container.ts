@@ -277,6 +277,43 @@ async function assemble(
       intakeRateLimit: config.intakeRateLimit,
     },
   });
+  // Disclosure needs incidents, reports and the clocks' planner; the clocks' firing names and
+  // records on its vulnerabilities, so it comes before the clocks module.
+  const disclosure = createDisclosureModule({
+    db,
+    clock,
+    publisher: {
+      name: config.advisoryPublisher ?? new URL(config.baseUrl).hostname,
+      baseUrl: config.baseUrl,
+      cveOrgId: config.cveOrgId ?? null,
+    },
+    maxEmbargo: () => policy.policy.disclosure.maxEmbargo,
+    reporterReview: () => policy.policy.disclosure.reporterReview,
+    // Its disclosure deadlines are planned in its own transactions, as incidents' are.
+    clocks: { afterVulnerabilityChange: planner.afterVulnerabilityChange },
+    // Reporters hear of their vulnerability's news as of other results: verified-identity rule.
+    reporters: {
+      tell: (tx, ids, news) =>
+        reportLinks.tellReporters(tx, ids, news, {
+          verifiedOnly: policy.policy.reporters.verifyIdentityBeforeSharingResults,
+        }),
+    },
+    // A vulnerability follows the visibility of the incidents and reports it is linked to.
+    incidents: {
+      findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),
+      listHiddenIds: (tx, actor) => incidentsModule.listHiddenIncidentIds(actor, tx),
+    },
+    reports: {
+      resolveRefs: (tx, actor, refs) =>
+        reportLinks.resolveRefs(tx, actor, refs, {
+          findSight: (ex, who, ref) => incidentsModule.findIncidentSight(ex, who, ref),
+        }),
+      findKeys: (tx, ids) => reportLinks.findKeys(tx, ids),
+      findCreditChoices: (tx, ids) => reportLinks.findCreditChoices(tx, ids),
+      findFirstReceivedAt: (tx, ids) => reportLinks.findFirstReceivedAt(tx, ids),
+      listHiddenIds: (actor) => reports.listHiddenReportIds(actor),
+    },
+  });
   const clocks = createClocksModule({
     db,
     dialect,
@@ -306,6 +343,14 @@ async function assemble(
       findNoticeHeadline: (tx, id, reader) => reports.findNoticeHeadline(tx, id, reader),
       recordClockEvents: (tx, id, events, at) => reports.recordClockEvents(tx, id, events, at),
       findKeys: (ids) => reports.findKeys(ids),
+    },
+    // A vulnerability's disclosure deadlines are seen by those who may see it.
+    vulnerabilities: {
+      assertVisible: (actor, id) => disclosure.assertVisible(actor, id),
+      listHiddenIds: (actor) => disclosure.listHiddenIds(actor),
+      findNoticeHeadline: (tx, id, reader) => disclosure.findNoticeHeadline(tx, id, reader),
+      recordClockEvents: (tx, id, events, at) => disclosure.recordClockEvents(tx, id, events, at),
+      findKeys: (ids) => disclosure.findKeys(ids),
     },
     // Reminders and escalations through the one notice path (and its exercise gate).
     notices: {
@@ -489,39 +534,6 @@ async function assemble(
       recordTrackerState: (tx, id, issue, at) =>
         incidentsModule.recordTrackerState(tx, id, issue, at),
       findIncidentSight: (ex, actor, ref) => incidentsModule.findIncidentSight(ex, actor, ref),
-    },
-  });
-  const disclosure = createDisclosureModule({
-    db,
-    clock,
-    publisher: {
-      name: config.advisoryPublisher ?? new URL(config.baseUrl).hostname,
-      baseUrl: config.baseUrl,
-      cveOrgId: config.cveOrgId ?? null,
-    },
-    maxEmbargo: () => policy.policy.disclosure.maxEmbargo,
-    reporterReview: () => policy.policy.disclosure.reporterReview,
-    // Reporters hear of their vulnerability's news as of other results: verified-identity rule.
-    reporters: {
-      tell: (tx, ids, news) =>
-        reportLinks.tellReporters(tx, ids, news, {
-          verifiedOnly: policy.policy.reporters.verifyIdentityBeforeSharingResults,
-        }),
-    },
-    // A vulnerability follows the visibility of the incidents and reports it is linked to.
-    incidents: {
-      findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),
-      listHiddenIds: (tx, actor) => incidentsModule.listHiddenIncidentIds(actor, tx),
-    },
-    reports: {
-      resolveRefs: (tx, actor, refs) =>
-        reportLinks.resolveRefs(tx, actor, refs, {
-          findSight: (ex, who, ref) => incidentsModule.findIncidentSight(ex, who, ref),
-        }),
-      findKeys: (tx, ids) => reportLinks.findKeys(tx, ids),
-      findCreditChoices: (tx, ids) => reportLinks.findCreditChoices(tx, ids),
-      findFirstReceivedAt: (tx, ids) => reportLinks.findFirstReceivedAt(tx, ids),
-      listHiddenIds: (actor) => reports.listHiddenReportIds(actor),
     },
   });
   const services: Services = {

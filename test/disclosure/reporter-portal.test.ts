@@ -184,9 +184,16 @@ describe('the reporter’s side of the disclosure', () => {
       by: 'reporter',
       reportKey: filed.key,
     });
-    expect(afterAgreement.decisions.at(-1).reason).toBe(
+    // Moving the agreed date is a decision of its own; the first agreement stays on the record.
+    expect(afterAgreement.decisions.at(-2).reason).toBe(
       `Proposed by the reporter (${filed.key}), accepted by the team`,
     );
+    expect(afterAgreement.decisions.at(-1)).toMatchObject({
+      from: 'embargoed',
+      to: 'embargoed',
+      decidedBy: null,
+      reason: `Disclosure date moved from ${new Date(wanted).toISOString()} to ${new Date(earlier).toISOString()}: Proposed by the team, accepted by the reporter (${filed.key})`,
+    });
 
     // Credit: a hostile name stays text; then anonymous, which the advisory honours.
     const named = await post(vera, `/portal/vulnerabilities/${key}/credit`, {

@@ -44,7 +44,7 @@ function clocksOf(state: IncidentState) {
     for (const d of history) {
       if (d.status !== 'pending') continue;
       for (let stage = d.stage; fireTime(d, stage, policy) <= until; stage++) {
-        const { step, level } = stageStep(stage, policy);
+        const { step, level } = stageStep(d, stage, policy);
         const time = new Date(fireTime(d, stage, policy)).toISOString().slice(11, 16);
         out.push([time, d.kind, step, level]);
       }

@@ -47,13 +47,16 @@ export class Scheduler {
   }
 
   /**
-   * Fires everything due at `now`, in order of due time, then what scheduled maintenance has due,
-   * then climbs the pages due, then publishes the embargoes whose date has come, then sends the
-   * briefings due, then reads back the tracker issues due a check; returns how many deadlines
+   * Publishes the embargoes whose date has come, then fires every deadline due at `now`, in
+   * order of due time, then what scheduled maintenance has due, then climbs the pages due, then
+   * sends the briefings due, then reads back the tracker issues due a check; returns how many deadlines
    * were fired, maintenances moved, vulnerabilities published, briefings sent and tracker
    * states that changed.
    */
   async tick(now: number): Promise<number> {
+    // Embargoes whose date has come are released first: the publication meets the disclosure
+    // deadline due at that date, so only one the release could not publish is breached.
+    const released = (await this.#opts.disclosure?.releaseDueEmbargoes(now)) ?? 0;
     const fired = await this.#fireDeadlines(now);
     const moved = (await this.#opts.maintenance?.runDueMaintenance(now)) ?? 0;
     try {
@@ -61,7 +64,6 @@ export class Scheduler {
     } catch (error) {
       this.#opts.logger?.error({ err: error }, 'escalating pages failed');
     }
-    const released = (await this.#opts.disclosure?.releaseDueEmbargoes(now)) ?? 0;
     const briefed = (await this.#opts.briefings?.runDueBriefings(now)) ?? 0;
     let polled = 0;
     try {

@@ -14,11 +14,15 @@ export const DEADLINE_KIND_VALUES = [
   'postmortem_due',
   'follow_up_due',
   'panel_vote',
+  'fix_target',
+  'disclosure_date',
+  'max_embargo',
+  'reporter_update',
 ] as const;
 
 export const DeadlineJson = z.object({
   id: z.string(),
-  subjectType: z.enum(['incident', 'report']),
+  subjectType: z.enum(['incident', 'report', 'vulnerability']),
   subjectId: z.string(),
   /** The key people know the subject by: INC-2026-0001 or RPT-0042. */
   subjectKey: z.string().nullable(),

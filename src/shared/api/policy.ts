@@ -238,11 +238,22 @@ export const PolicyResponse = z.object({
     /** An unacknowledged page climbs to these roles, one level every `after`. */
     escalation: z.object({ after: DurationJson, levels: z.array(z.string()) }),
   }),
-  /** Coordinated disclosure: the longest embargo, counted from the report. */
+  /** Coordinated disclosure: the longest embargo, counted from the report, and its clocks. */
   disclosure: z.object({
     description: z.string(),
     maxEmbargo: DurationJson,
     reporterReview: z.boolean(),
+    /** The fix target per CVSS rating, from acceptance; a rating left out has none. */
+    fixWithin: z.object({
+      critical: DurationJson.optional(),
+      high: DurationJson.optional(),
+      medium: DurationJson.optional(),
+      low: DurationJson.optional(),
+    }),
+    /** The team is reminded this long before the disclosure date (and the longest embargo). */
+    remindBefore: z.array(DurationJson),
+    /** The reporters hear from the team at least this often while the vulnerability is open. */
+    reporterUpdateEvery: DurationJson,
   }),
   /** What an alert from monitoring does: the first rule that fits decides; none: triage. */
   alerts: z.object({

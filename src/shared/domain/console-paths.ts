@@ -27,20 +27,25 @@ export const CONSOLE_ROUTES = {
 } as const;
 
 /** What a notice can be about: the page of each, by key. */
-export type ConsoleSubject = { type: 'incident' | 'report'; key: string };
+export type ConsoleSubject = { type: 'incident' | 'report' | 'vulnerability'; key: string };
 
 /** Paths inside the console (what the router's links take; prefix CONSOLE_BASE for a URL). */
 export const consolePath = {
   dashboard: () => '/',
   incident: (key: string) => `/incidents/${encodeURIComponent(key)}`,
   report: (key: string) => `/reports/${encodeURIComponent(key)}`,
+  vulnerability: (key: string) => `/vulnerabilities/${encodeURIComponent(key)}`,
   deadlines: () => '/deadlines',
   breaches: () => '/breaches',
   vulnerabilities: () => '/vulnerabilities',
   vulnerability: (key: string) => `/vulnerabilities/${encodeURIComponent(key)}`,
   signIn: () => '/sign-in',
   subject: (s: ConsoleSubject) =>
-    s.type === 'incident' ? consolePath.incident(s.key) : consolePath.report(s.key),
+    s.type === 'incident'
+      ? consolePath.incident(s.key)
+      : s.type === 'report'
+        ? consolePath.report(s.key)
+        : consolePath.vulnerability(s.key),
 };
 
 /** The reporter portal: the one page links to reporters point at (server-rendered, public). */

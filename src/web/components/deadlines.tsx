@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
+import { consolePath } from '../../shared/domain/console-paths.ts';
 import { post } from '../api.ts';
 import { humanize } from '../format.ts';
 import { keys, type Deadline } from '../queries.ts';
@@ -61,7 +62,6 @@ export function DeadlineRows({
         </thead>
         <tbody>
           {items.map((d) => {
-            const base = d.subjectType === 'incident' ? '/incidents' : '/reports';
             return (
               <tr key={d.id} className={d.breached ? 'breached' : undefined}>
                 <td>
@@ -71,7 +71,9 @@ export function DeadlineRows({
                 </td>
                 <td>
                   {d.subjectKey ? (
-                    <Link to={`${base}/${encodeURIComponent(d.subjectKey)}`}>{d.subjectKey}</Link>
+                    <Link to={consolePath.subject({ type: d.subjectType, key: d.subjectKey })}>
+                      {d.subjectKey}
+                    </Link>
                   ) : (
                     humanize(d.subjectType)
                   )}

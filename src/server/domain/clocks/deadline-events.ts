@@ -20,12 +20,15 @@ export interface DeadlineEventData {
 export type DeadlineStep =
   'deadline_reminded' | 'deadline_breached' | 'deadline_escalated' | 'deadline_met';
 
-/** A clock event on an incident's or a report's stream: internal, recorded by no one. */
-export type ClockEvent<S extends 'incident' | 'report'> = {
+/** The subjects whose streams carry clock events. */
+export type ClockSubjectType = 'incident' | 'report' | 'vulnerability';
+
+/** A clock event on an incident's, a report's or a vulnerability's stream: internal, by no one. */
+export type ClockEvent<S extends ClockSubjectType> = {
   [K in DeadlineStep]: { type: `${S}.${K}`; data: DeadlineEventData; visibility: 'internal' };
 }[DeadlineStep];
 
-export function clockEvent<S extends 'incident' | 'report'>(
+export function clockEvent<S extends ClockSubjectType>(
   subject: S,
   step: DeadlineStep,
   data: DeadlineEventData,
@@ -42,6 +45,32 @@ export interface PostmortemDue {
   dueAt: number;
   responsibleId: string | null;
   severity: string | null;
+}
+
+/**
+ * A vulnerability as the clocks plan its disclosure deadlines from it (the disclosure subject
+ * hands it over after each change, in the change's transaction).
+ */
+export interface ClockVulnerability {
+  id: string;
+  status: string;
+  /** Who recorded it: reminded first; the security leads when nobody is. */
+  responsibleId: string | null;
+  createdAt: number;
+  /** When it was last accepted (its fix clock starts then); null before. */
+  acceptedAt: number | null;
+  /** Its CVSS rating (3.1's, else 4.0's): the fix target's row of the policy. */
+  rating: 'none' | 'low' | 'medium' | 'high' | 'critical' | null;
+  /** A fixed version is recorded on an affected product. */
+  fixed: boolean;
+  /** The agreed disclosure date while embargoed. */
+  disclosureAt: number | null;
+  /** When the earliest linked report came in (the record's creation when none). */
+  reportedAt: number;
+  /** Whether it has reporters (linked reports) to keep informed. */
+  hasReporters: boolean;
+  /** When its reporters were last told something by the team; null: never. */
+  reportersToldAt: number | null;
 }
 
 /** A subject's event as the clocks read it (its type and data; the visibility if it has one). */

@@ -3,6 +3,7 @@
 // (reminders at fractions of the time, the breach, then one step up every interval until met).
 import type { Criticality, Milestone, TaskStatus } from '../../../shared/domain/incidents.ts';
 import type { Policy } from '../policy/index.ts';
+import type { ClockSubjectType, ClockVulnerability } from './deadline-events.ts';
 
 /**
  * An incident as the clocks plan from it: the fields of the incidents subject's state they read
@@ -47,6 +48,14 @@ export const DEADLINE_KINDS = [
   'follow_up_due',
   /** A panel member's vote (ref: "round:user id"), due panel.voteWithin after convening. */
   'panel_vote',
+  /** A vulnerability's fix, per its CVSS rating from acceptance (disclosure subject). */
+  'fix_target',
+  /** Publish by the agreed disclosure date: met by the publication. */
+  'disclosure_date',
+  /** The policy's longest embargo, from the report: met by the publication. */
+  'max_embargo',
+  /** Tell the reporters something at least every so often while the vulnerability is open. */
+  'reporter_update',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
@@ -55,7 +64,7 @@ export type DeadlineStatus = 'pending' | 'paused' | 'met' | 'cancelled';
 /** A deadline as the rules see it (the stored row without its claim). */
 export interface Deadline {
   id: string;
-  subjectType: 'incident' | 'report';
+  subjectType: ClockSubjectType;
   subjectId: string;
   kind: DeadlineKind;
   /** The task id for task_due; '' otherwise. */
@@ -105,6 +114,14 @@ export function policyRule(kind: DeadlineKind, severity: string | null): string 
       return 'followUps.dueAt';
     case 'panel_vote':
       return 'panel.voteWithin';
+    case 'fix_target':
+      return severity === null ? 'disclosure.fixWithin' : `disclosure.fixWithin.${severity}`;
+    case 'disclosure_date':
+      return 'vulnerabilities.disclosureAt';
+    case 'max_embargo':
+      return 'disclosure.maxEmbargo';
+    case 'reporter_update':
+      return 'disclosure.reporterUpdateEvery';
   }
 }
 
@@ -152,20 +169,33 @@ export function meets(event: RecordedEvent, satisfiedBy: readonly string[]): boo
   });
 }
 
-/** When stage `stage` of the ladder fires: reminders, then the breach at due, then repeats. */
-export function fireTime(d: Pick<Deadline, 'startedAt' | 'dueAt'>, stage: number, policy: Policy) {
-  const { remindAt, repeatEvery } = policy.clocks;
-  if (stage < remindAt.length) {
-    return Math.round(d.startedAt + remindAt[stage]! * (d.dueAt - d.startedAt));
+type Timed = Pick<Deadline, 'kind' | 'startedAt' | 'dueAt'>;
+
+/**
+ * When a deadline's reminders fire, earliest first: at the policy's fractions of its time
+ * (`clocks.remindAt`), or, for the disclosure date and the longest embargo, the policy's times
+ * before it (`disclosure.remindBefore`, "7 days before the disclosure date").
+ */
+export function reminderTimes(d: Timed, policy: Policy): number[] {
+  if (d.kind === 'disclosure_date' || d.kind === 'max_embargo') {
+    return [...policy.disclosure.remindBefore].sort((a, b) => b - a).map((b) => d.dueAt - b);
   }
-  return d.dueAt + (stage - remindAt.length) * repeatEvery;
+  return policy.clocks.remindAt.map((f) => Math.round(d.startedAt + f * (d.dueAt - d.startedAt)));
+}
+
+/** When stage `stage` of the ladder fires: reminders, then the breach at due, then repeats. */
+export function fireTime(d: Timed, stage: number, policy: Policy) {
+  const reminders = reminderTimes(d, policy);
+  if (stage < reminders.length) return reminders[stage]!;
+  return d.dueAt + (stage - reminders.length) * policy.clocks.repeatEvery;
 }
 
 /** What stage `stage` is: a reminder, the breach, or an escalation to the next level. */
-export function stageStep(stage: number, policy: Policy) {
-  const { remindAt, escalateTo } = policy.clocks;
-  if (stage < remindAt.length) return { step: 'reminder' as const, level: 'owner' as const };
-  const up = stage - remindAt.length;
+export function stageStep(d: Timed, stage: number, policy: Policy) {
+  const { escalateTo } = policy.clocks;
+  const reminders = reminderTimes(d, policy).length;
+  if (stage < reminders) return { step: 'reminder' as const, level: 'owner' as const };
+  const up = stage - reminders;
   return {
     step: up === 0 ? ('breach' as const) : ('escalation' as const),
     level: escalateTo[Math.min(up, escalateTo.length - 1)]!,
@@ -173,8 +203,8 @@ export function stageStep(stage: number, policy: Policy) {
 }
 
 /** The first stage still ahead at `now` (reminders already past are skipped; a breach never). */
-export function firstStageAfter(d: Pick<Deadline, 'startedAt' | 'dueAt'>, now: number, p: Policy) {
-  const reminders = p.clocks.remindAt.length;
+export function firstStageAfter(d: Timed, now: number, p: Policy) {
+  const reminders = reminderTimes(d, p).length;
   for (let stage = 0; stage < reminders; stage++) {
     if (fireTime(d, stage, p) >= now) return stage;
   }
@@ -355,9 +385,67 @@ export function wantedIncidentDeadlines(
 }
 
 /** A task deadline ends met when its task is done. */
-export function taskDone(state: ClockIncident): (d: Deadline) => boolean {
+export function taskDone(state: ClockIncident): (d: Deadline) => string | null {
   return (d) =>
-    d.kind === 'task_due' && state.tasks.some((t) => t.id === d.ref && t.status === 'done');
+    d.kind === 'task_due' && state.tasks.some((t) => t.id === d.ref && t.status === 'done')
+      ? 'incident.task_updated'
+      : null;
+}
+
+const PUBLISHED = 'vulnerability.published';
+/** The team's news to the reporters (disclosure records each time it tells them). */
+export const REPORTERS_TOLD = 'vulnerability.reporters_told';
+const OPEN_VULNERABILITY = ['triage', 'accepted', 'fix_in_progress', 'embargoed'];
+
+/**
+ * The disclosure deadlines a vulnerability should have now (policy `disclosure`): while it is
+ * open, the longest embargo from the report and an update to its reporters every so often; from
+ * acceptance until a fixed version is recorded, the fix target of its rating; while embargoed,
+ * publication by the agreed date (moving the date moves it). Publication meets them; a
+ * vulnerability set aside (duplicate, rejected, informative) stops them.
+ */
+export function wantedVulnerabilityDeadlines(
+  v: ClockVulnerability,
+  policy: Policy,
+  history: readonly Deadline[],
+  now: number,
+): WantedDeadline[] {
+  if (!OPEN_VULNERABILITY.includes(v.status)) return [];
+  const { disclosure } = policy;
+  const active = (kind: DeadlineKind) => history.find((d) => d.kind === kind && isActive(d));
+  const wanted: WantedDeadline[] = [];
+  const want = (kind: DeadlineKind, startedAt: number, dueAt: number, satisfiedBy: string[]) =>
+    wanted.push({
+      kind,
+      ref: '',
+      startedAt,
+      dueAt,
+      responsibleId: v.responsibleId,
+      satisfiedBy,
+      pausable: false,
+    });
+  want('max_embargo', v.reportedAt, v.reportedAt + disclosure.maxEmbargo, [PUBLISHED]);
+  if (v.hasReporters) {
+    const startedAt = active('reporter_update')?.startedAt ?? v.reportersToldAt ?? v.createdAt;
+    want('reporter_update', startedAt, startedAt + disclosure.reporterUpdateEvery, [
+      REPORTERS_TOLD,
+    ]);
+  }
+  const fixWithin =
+    v.rating === null || v.rating === 'none' ? undefined : disclosure.fixWithin[v.rating];
+  if (v.status !== 'triage' && v.acceptedAt !== null && !v.fixed && fixWithin !== undefined) {
+    want('fix_target', v.acceptedAt, v.acceptedAt + fixWithin, [PUBLISHED]);
+  }
+  if (v.status === 'embargoed' && v.disclosureAt !== null) {
+    const startedAt = Math.min(active('disclosure_date')?.startedAt ?? now, v.disclosureAt);
+    want('disclosure_date', startedAt, v.disclosureAt, [PUBLISHED]);
+  }
+  return wanted;
+}
+
+/** A fix clock no longer wanted because a fixed version was recorded ends met. */
+export function fixRecorded(v: ClockVulnerability): (d: Deadline) => string | null {
+  return (d) => (d.kind === 'fix_target' && v.fixed ? 'vulnerability.changed' : null);
 }
 
 export function isActive(d: Pick<Deadline, 'status'>): boolean {
@@ -378,8 +466,11 @@ export function planDeadlines(input: {
   policy: Policy;
   now: number;
   newId(): string;
-  /** Whether a deadline no longer wanted ended by being met (a task done) rather than stopped. */
-  endedAsMet?: (d: Deadline) => boolean;
+  /**
+   * What met a deadline no longer wanted (a task done: its event type), or null when it stopped
+   * instead.
+   */
+  endedAsMet?: (d: Deadline) => string | null;
 }): DeadlinePlan {
   const { policy, now } = input;
   const plan: DeadlinePlan = { create: [], update: [], met: [], cancelled: [] };
@@ -432,7 +523,7 @@ export function planDeadlines(input: {
     if (w.dueAt !== current.dueAt || w.startedAt !== current.startedAt) {
       next = { ...next, startedAt: w.startedAt, dueAt: w.dueAt };
       // A new due time restarts the ladder, but a breach already escalated stays escalated.
-      const breach = policy.clocks.remindAt.length;
+      const breach = reminderTimes(next, policy).length;
       next.stage =
         current.stage > breach && w.dueAt <= now
           ? current.stage
@@ -457,16 +548,16 @@ export function planDeadlines(input: {
   for (const d of history) {
     if (isActive(d) && !seen.has(`${d.kind}:${d.ref}`)) {
       // No longer wanted: met when its own condition says so (a task done), otherwise stopped.
-      const taskDone = input.endedAsMet?.(d) ?? false;
+      const metBy = input.endedAsMet?.(d) ?? null;
       const ended: Deadline = {
         ...d,
-        status: taskDone ? 'met' : 'cancelled',
-        metAt: taskDone ? now : null,
-        metBy: taskDone ? 'incident.task_updated' : null,
+        status: metBy !== null ? 'met' : 'cancelled',
+        metAt: metBy !== null ? now : null,
+        metBy,
         nextFireAt: null,
         pausedAt: null,
       };
-      (taskDone ? plan.met : plan.cancelled).push(ended);
+      (metBy !== null ? plan.met : plan.cancelled).push(ended);
     }
   }
   return plan;

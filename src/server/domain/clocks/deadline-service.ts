@@ -13,6 +13,7 @@ import {
   type ClockEvent,
   type DeadlineEventData,
   type DeadlineStep,
+  type ClockVulnerability,
   type FollowUpDue,
   type PostmortemDue,
   type SubjectEvent,
@@ -26,8 +27,10 @@ import {
   planDeadlines,
   reporterAcknowledgment,
   stageStep,
+  fixRecorded,
   taskDone,
   wantedIncidentDeadlines,
+  wantedVulnerabilityDeadlines,
   type ClockIncident,
   type CustomerNotice,
   type Deadline,
@@ -101,6 +104,29 @@ export interface ClockReports {
   findKeys(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
+/** What the clocks need of the disclosure subject: a vulnerability's deadlines follow it. */
+export interface ClockVulnerabilities {
+  /** Throws NOT_FOUND unless the actor may see the vulnerability (by id). */
+  assertVisible(actor: Actor, vulnerabilityId: string): Promise<void>;
+  /** Ids of the vulnerabilities the actor may not see. */
+  listHiddenIds(actor: Actor): Promise<string[]>;
+  /** The vulnerability as a notice names it to this reader, in the caller's transaction. */
+  findNoticeHeadline(
+    tx: Executor,
+    vulnerabilityId: string,
+    reader: NoticeReader | null,
+  ): Promise<NoticeHeadline | null>;
+  /** Records clock events on the vulnerability's stream in the transaction; false: none. */
+  recordClockEvents(
+    tx: Executor,
+    vulnerabilityId: string,
+    events: ClockEvent<'vulnerability'>[],
+    at: number,
+  ): Promise<boolean>;
+  /** The vulnerabilities' keys (VULN-…), by id. */
+  findKeys(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+}
+
 export interface DeadlinesDeps {
   db: Db;
   /** Claims differ: FOR UPDATE SKIP LOCKED on PostgreSQL, compare-and-set on SQLite. */
@@ -114,6 +140,7 @@ export interface DeadlinesDeps {
   baseUrl: string;
   incidents: ClockIncidents;
   reports: ClockReports;
+  vulnerabilities: ClockVulnerabilities;
   /** Reminders and escalations go out through notifications (with its exercise gate). */
   notices: StepNotices;
 }
@@ -197,6 +224,40 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
     await applyPlan(tx, plan, now, state);
     return plan.met.map((d) =>
       clockEvent('incident', 'deadline_met', eventData(d, { metBy: d.metBy ?? 'unknown' })),
+    );
+  }
+
+  /**
+   * A vulnerability's disclosure deadlines planned again after its change (in its transaction),
+   * under the policy in force; answers the deadline_met events to record on its stream.
+   */
+  async function afterVulnerabilityChange(
+    tx: Executor,
+    v: ClockVulnerability,
+    events: readonly SubjectEvent[],
+    now: number,
+  ): Promise<ClockEvent<'vulnerability'>[]> {
+    const policy = deps.policy();
+    const recorded: RecordedEvent[] = events.map((e) => ({
+      type: e.type,
+      data: e.data as Record<string, unknown>,
+      visibility: e.visibility ?? 'internal',
+    }));
+    const plan = planDeadlines({
+      subjectType: 'vulnerability',
+      subjectId: v.id,
+      history: await repo.listSubjectDeadlines(tx, v.id),
+      events: recorded,
+      want: (h) => wantedVulnerabilityDeadlines(v, policy, h, now),
+      paused: false,
+      policy,
+      now,
+      newId,
+      endedAsMet: fixRecorded(v),
+    });
+    await applyPlan(tx, plan, now, { id: v.id, severity: v.rating });
+    return plan.met.map((d) =>
+      clockEvent('vulnerability', 'deadline_met', eventData(d, { metBy: d.metBy ?? 'unknown' })),
     );
   }
 
@@ -320,6 +381,7 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
 
   return {
     afterIncidentChange,
+    afterVulnerabilityChange,
     reportReceived,
     reportEvents,
     startPostmortemDue,
@@ -382,6 +444,10 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       const events = [clockEvent('incident', type, data)];
       return deps.incidents.recordClockEvents(tx, d.subjectId, events, at);
     }
+    if (d.subjectType === 'vulnerability') {
+      const events = [clockEvent('vulnerability', type, data)];
+      return deps.vulnerabilities.recordClockEvents(tx, d.subjectId, events, at);
+    }
     return deps.reports.recordClockEvents(tx, d.subjectId, [clockEvent('report', type, data)], at);
   }
 
@@ -408,7 +474,7 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
         if (!d || d.status !== 'pending' || d.claimedBy !== worker) return false;
         let stage = d.stage;
         while (fireTime(d, stage + 1, policy) <= now) stage++;
-        const { step, level } = stageStep(stage, policy);
+        const { step, level } = stageStep(d, stage, policy);
         const breachNow = step !== 'reminder' && d.breachedAt === null;
         const recipients = await recipientsFor(tx, d, level);
         const type = breachNow ? 'deadline_breached' : EVENT_OF_STEP[step];
@@ -478,7 +544,7 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       policy: deps.policy(),
       now,
       newId,
-      endedAsMet: (d) => submitted.has(d.ref),
+      endedAsMet: (d) => (submitted.has(d.ref) ? 'breach.submitted' : null),
     });
     const met = plan.met.map((d) => ({
       ...d,
@@ -576,6 +642,7 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       const hidden = await Promise.all([
         deps.incidents.listHiddenIds(actor),
         deps.reports.listHiddenIds(actor),
+        deps.vulnerabilities.listHiddenIds(actor),
       ]);
       return repo.listDeadlines(db, {
         ...filter,
@@ -589,11 +656,12 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       const ids = (type: Deadline['subjectType']) => [
         ...new Set(list.filter((d) => d.subjectType === type).map((d) => d.subjectId)),
       ];
-      const [incidents, reports] = await Promise.all([
+      const [incidents, reports, vulnerabilities] = await Promise.all([
         deps.incidents.findKeys(ids('incident')),
         deps.reports.findKeys(ids('report')),
+        deps.vulnerabilities.findKeys(ids('vulnerability')),
       ]);
-      return new Map([...reports, ...incidents]);
+      return new Map([...reports, ...incidents, ...vulnerabilities]);
     },
 
     /** Time to acknowledge and respond, share met per kind and month, for clocks started in range. */
@@ -645,6 +713,9 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       const seen = await repo.findDeadline(db, id);
       if (seen?.subjectType === 'incident') await deps.incidents.findVisible(actor, seen.subjectId);
       if (seen?.subjectType === 'report') await deps.reports.assertVisible(actor, seen.subjectId);
+      if (seen?.subjectType === 'vulnerability') {
+        await deps.vulnerabilities.assertVisible(actor, seen.subjectId);
+      }
       return inTransaction(db, async (tx) => {
         const d = await repo.findDeadline(tx, id);
         if (!d) throw new AppError('NOT_FOUND', 'Deadline was not found');

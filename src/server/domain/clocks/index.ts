@@ -32,6 +32,7 @@ export {
   type ClockIncidents,
   type ClockReports,
   type ClockUser,
+  type ClockVulnerabilities,
 } from './deadline-service.ts';
 export { createClocksReader, type ClocksReader } from './reader-service.ts';
 export type { DeadlineRecord, DeadlineListState } from './deadline-repository.ts';
@@ -44,6 +45,7 @@ export {
 export {
   clockEvent,
   type ClockEvent,
+  type ClockVulnerability,
   type DeadlineEventData,
   type DeadlineStep,
   type FollowUpDue,

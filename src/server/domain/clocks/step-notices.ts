@@ -13,7 +13,7 @@ import {
 } from '../notifications/index.ts';
 import { policyRule, type Deadline } from './deadline-rules.ts';
 
-/** Where a notice's subject is named from: the incidents or the reports subject (ports). */
+/** Where a notice's subject is named from: the incidents, reports or disclosure subject (ports). */
 interface HeadlineSource {
   findNoticeHeadline(
     tx: Executor,
@@ -39,6 +39,7 @@ export interface StepNoticeDeps {
   baseUrl: string;
   incidents: HeadlineSource;
   reports: HeadlineSource;
+  vulnerabilities: HeadlineSource;
   notices: StepNotices;
 }
 
@@ -72,6 +73,10 @@ const KIND_WORDS: Record<Deadline['kind'], string> = {
   postmortem_due: 'send the post-mortem to review',
   follow_up_due: 'finish the post-mortem follow-up',
   panel_vote: 'vote on the panel',
+  fix_target: 'fix the vulnerability',
+  disclosure_date: 'publish the advisory by the disclosure date',
+  max_embargo: 'publish the advisory within the longest embargo',
+  reporter_update: 'update the reporter',
 };
 
 /** The subject of a deadline as a notice to this reader names it (null: it is gone). */
@@ -81,7 +86,12 @@ async function subjectFor(
   d: Deadline,
   reader: NoticeReader | null,
 ): Promise<DeadlineSubject | null> {
-  const source = d.subjectType === 'incident' ? deps.incidents : deps.reports;
+  const source =
+    d.subjectType === 'incident'
+      ? deps.incidents
+      : d.subjectType === 'vulnerability'
+        ? deps.vulnerabilities
+        : deps.reports;
   const headline = await source.findNoticeHeadline(tx, d.subjectId, reader);
   return headline && { type: d.subjectType, ...headline };
 }

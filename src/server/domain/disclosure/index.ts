@@ -10,6 +10,7 @@ export function createDisclosureModule(ports: DisclosurePorts) {
 export type DisclosureModule = ReturnType<typeof createDisclosureModule>;
 
 export type {
+  DisclosureClocks,
   DisclosureIncidents,
   DisclosurePorts,
   DisclosureReporters,

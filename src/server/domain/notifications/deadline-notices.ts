@@ -10,7 +10,7 @@ import { noticeHtml, noticeTitle } from './notice-text.ts';
 export type DeadlineStep = 'reminder' | 'breach' | 'escalation';
 
 export interface DeadlineSubject {
-  type: 'incident' | 'report';
+  type: 'incident' | 'report' | 'vulnerability';
   key: string;
   /** Null when the reader may not see it (a restricted incident, a report that follows one). */
   title: string | null;
@@ -25,12 +25,12 @@ export interface DeadlineNotice {
   baseUrl: string;
 }
 
-const NOUN = { incident: 'Incident', report: 'Report' } as const;
+const NOUN = { incident: 'Incident', report: 'Report', vulnerability: 'Vulnerability' } as const;
 
 /** "INC-2026-0007 Customer data exposed", or "INC-2026-0007 (restricted incident)". */
 function naming(s: DeadlineSubject): string {
   if (s.title !== null) return `${s.key} ${noticeTitle(s.title)}`;
-  return `${s.key} (restricted ${s.type === 'incident' ? 'incident' : 'report'})`;
+  return `${s.key} (restricted ${s.type})`;
 }
 
 export function deadlineNoticeText(n: DeadlineNotice): {

@@ -15,5 +15,25 @@ export const Disclosure = z.strictObject({
    * the scheduler waits at the date until they approved the draft as it stands. Left out: no.
    */
   reporterReview: z.boolean().default(false),
+  /**
+   * The fix target per CVSS rating (the 3.1 score's, else the 4.0 score's), from the vulnerability's
+   * acceptance: a deadline met when a fixed version is recorded or the advisory is published. A
+   * rating left out has no fix clock. Left out: 7 days critical, 30 high, 90 medium, 180 low.
+   */
+  fixWithin: z
+    .strictObject({
+      critical: Duration.optional(),
+      high: Duration.optional(),
+      medium: Duration.optional(),
+      low: Duration.optional(),
+    })
+    .prefault({ critical: '7d', high: '30d', medium: '90d', low: '180d' }),
+  /** The team is reminded this long before the disclosure date (each). Left out: 7 and 1 days. */
+  remindBefore: z.array(Duration).max(5).prefault(['7d', '1d']),
+  /**
+   * While a vulnerability is open (until published or set aside), each reporter of a linked report
+   * hears from the team at least this often. Left out: every 14 days.
+   */
+  reporterUpdateEvery: Duration.prefault('14d'),
 });
 export type Disclosure = z.output<typeof Disclosure>;

@@ -196,6 +196,13 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       description: policy.disclosure.description,
       maxEmbargo: duration(policy.disclosure.maxEmbargo),
       reporterReview: policy.disclosure.reporterReview,
+      fixWithin: Object.fromEntries(
+        Object.entries(policy.disclosure.fixWithin).flatMap(([rating, ms]) =>
+          ms === undefined ? [] : [[rating, duration(ms)]],
+        ),
+      ),
+      remindBefore: policy.disclosure.remindBefore.map(duration),
+      reporterUpdateEvery: duration(policy.disclosure.reporterUpdateEvery),
     },
     alerts: {
       description: policy.alerts.description,
