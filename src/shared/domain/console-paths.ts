@@ -34,7 +34,6 @@ export const consolePath = {
   dashboard: () => '/',
   incident: (key: string) => `/incidents/${encodeURIComponent(key)}`,
   report: (key: string) => `/reports/${encodeURIComponent(key)}`,
-  vulnerability: (key: string) => `/vulnerabilities/${encodeURIComponent(key)}`,
   deadlines: () => '/deadlines',
   breaches: () => '/breaches',
   vulnerabilities: () => '/vulnerabilities',
