@@ -31,6 +31,11 @@ const IncidentPage = onDemand(
   'the incident',
 );
 
+const AlertQueuePage = onDemand(
+  async () => (await import('./pages/alerts/alert-queue.tsx')).AlertQueuePage,
+  'alerts',
+);
+
 const BreachRegisterPage = onDemand(
   async () => (await import('./pages/breaches/register.tsx')).BreachRegisterPage,
   'the breach register',
@@ -71,6 +76,7 @@ export function App() {
         <Route path={ROUTES.deadlines} element={<DeadlinesPage />} />
         <Route path={ROUTES.reports} element={<ReportsQueuePage />} />
         <Route path={ROUTES.report} element={<ReportPage />} />
+        <Route path={ROUTES.alerts} element={<AlertQueuePage />} />
         <Route path={ROUTES.incidents} element={<IncidentsPage />} />
         <Route path={ROUTES.incident} element={<IncidentPage />} />
         <Route path={ROUTES.account} element={<AccountPage />} />

@@ -57,6 +57,7 @@ export function Layout() {
   const links: [string, string, string | string[]][] = [
     ['/', 'Dashboard', 'incidents.read'],
     ['/reports', 'Reports', 'reports.read'],
+    ['/alerts', 'Alerts', 'alerts.read'],
     ['/incidents', 'Incidents', 'incidents.read'],
     ['/deadlines', 'Deadlines', 'deadlines.read'],
     ['/breaches', 'Breaches', 'breach.read'],

@@ -11,6 +11,7 @@ export const CONSOLE_ROUTES = {
   signIn: 'sign-in',
   deadlines: 'deadlines',
   reports: 'reports',
+  alerts: 'alerts',
   report: 'reports/:key',
   incidents: 'incidents',
   incident: 'incidents/:key',
