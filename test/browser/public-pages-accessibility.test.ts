@@ -1,7 +1,7 @@
 // axe-core on every public page, as a reporter or a new staff member sees it: Chromium with
 // JavaScript turned off, in the light and the dark colour scheme. The report form (empty, shown
 // again with errors, the receipt), the portal (sign-in, sign-in refused, the conversation, a reply
-// refused, a key refused), the policy and thanks pages, the one-time link pages (and their errors), the saved
+// refused, a key refused, its disclosure section), the policy and thanks pages, the one-time link pages (and their errors), the saved
 // page, the 404 page, the public status page, an incident's page, the subscription pages, the
 // advisories list and an advisory. None may have a serious or critical violation (contrast
 // included).
@@ -217,6 +217,74 @@ describe.each<Scheme>(['light', 'dark'])('public pages in the %s colour scheme',
     });
     expect(withViolations(found)).toEqual({});
     expect(Object.keys(found)).toHaveLength(5);
+  }, 120_000);
+
+  it('the portal’s disclosure section: the vulnerability, a date refused, a date proposed, credit and the draft for review', async () => {
+    const found = await auditJourney(scheme, async (page, check) => {
+      await page.goto('/report');
+      await page.getByLabel('Summary (required)').fill('Download links never expire');
+      await page.getByLabel('Description (required)').fill('A signed link from 2019 still works.');
+      await page.getByLabel('Your e-mail address').fill(`finder-${scheme}@example.org`);
+      await page.getByRole('button', { name: 'Send the report' }).click();
+      const reportKey = (await page.locator('#report-key').textContent())!.trim();
+      const accessCode = (await page.locator('#access-code').textContent())!.trim();
+
+      // The team links a vulnerability to the report, accepts it and shares the draft.
+      const disclosure = t.container.services.disclosure;
+      const made = await disclosure.recordVulnerability(systemActor, {
+        title: `Links never expire <script>alert(1)</script> (${scheme})`,
+        description: '',
+        advisory: 'Signed links stayed valid.\n\n## Fix\n\n**Upgrade** to `2.4.1`.',
+        affected: [],
+        cwes: [],
+        cvss31: null,
+        cvss40: null,
+        cveId: null,
+        references: [],
+        credits: [],
+        reports: [reportKey],
+      });
+      await disclosure.moveStatus(systemActor, made.key, { to: 'accepted', reason: 'Reproduced' });
+      await disclosure.requestReview(systemActor, made.key);
+
+      await page.goto('/portal');
+      await page.getByLabel('Report key').fill(reportKey);
+      await page.getByLabel('Access code').fill(accessCode);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Vulnerability and disclosure' }).waitFor();
+      // The title is text, even without JavaScript: no script element came from it.
+      await page
+        .getByRole('heading', { level: 3, name: /Links never expire <script>alert\(1\)<\/script>/ })
+        .waitFor();
+      expect(await page.locator('.vulnerability script').count()).toBe(0);
+      await check('/portal disclosure');
+
+      const dateField = page.getByLabel('Propose a disclosure date (UTC)');
+      const far = new Date(t.container.clock.now() + 400 * 24 * 60 * 60 * 1000);
+      await dateField.fill(far.toISOString().slice(0, 16));
+      await page.getByRole('button', { name: 'Propose this date' }).click();
+      await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+      await check('/portal disclosure date refused');
+
+      const soon = new Date(t.container.clock.now() + 30 * 24 * 60 * 60 * 1000);
+      await page
+        .getByLabel('Propose a disclosure date (UTC)')
+        .fill(soon.toISOString().slice(0, 16));
+      await page.getByRole('button', { name: 'Propose this date' }).click();
+      await page
+        .getByText(/Proposed by /)
+        .first()
+        .waitFor();
+      await check('/portal disclosure date proposed');
+
+      await page.getByLabel('As Anonymous').check();
+      await page.getByRole('button', { name: 'Save credit' }).click();
+      await page.getByText('You are credited as Anonymous.').waitFor();
+      await page.getByRole('heading', { name: 'Advisory draft for your review' }).waitFor();
+      await check('/portal disclosure credit and review');
+    });
+    expect(withViolations(found)).toEqual({});
+    expect(Object.keys(found)).toHaveLength(4);
   }, 120_000);
 
   it('the policy, thanks and 404 pages', async () => {
