@@ -4,6 +4,11 @@
 // Each keeps the requests it saw, can be told to fail (`failWith`), and can close an issue.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import { ReportFields } from '../../src/shared/api/reports.ts';
+import { admin, incidentInput, responder } from './incidents-context.ts';
+import { reproduce } from './reproduce.ts';
+import type { TestApp } from './test-app.ts';
 
 export interface SeenRequest {
   method: string;
@@ -156,4 +161,68 @@ export function startJira(email: string, token: string, project: string): Promis
     }
     return [404, { errorMessages: ['Issue does not exist'] }];
   });
+}
+
+/** A reporter whose contact data must never reach a tracker. */
+export const REPORTER = {
+  name: 'Rita Reporter-Confidential',
+  email: 'rita.secret@reporter.example',
+};
+
+/** A report with the reporter's contact data, linked to an incident the panel decides minor. */
+export async function decideNonCritical(t: TestApp) {
+  const s = t.container.services.incidents;
+  const receipt = await t.container.services.reports.submitReport(
+    ReportFields.parse({
+      summary: 'Framework version on the 404 page',
+      description: `Found it while testing. Write to ${REPORTER.email}.`,
+      contact: REPORTER,
+    }),
+    [],
+    { ip: '127.0.0.1' },
+  );
+  const owner = responder('owner');
+  let incident = await s.openIncident(
+    admin('admin'),
+    incidentInput({
+      title: 'Verbose error page shows framework version',
+      summary: 'The 404 page names the framework and its version.',
+      reportIds: [receipt.key],
+    }),
+  );
+  await s.assignOwner(owner, incident.key, undefined, 'owner');
+  await reproduce(s, owner, incident.key);
+  await s.convenePanel(owner, incident.key, undefined, {
+    responderIds: ['dev-a', 'dev-b'],
+    securityLeadId: 'lead',
+  });
+  for (const id of ['owner', 'dev-a', 'dev-b', 'lead']) {
+    incident = await s.castVote(responder(id), incident.key, undefined, {
+      answers: { specific_circumstances_only: true, customer_data_privacy: false },
+      vote: 'non_critical',
+      rationale: 'version only',
+    });
+  }
+  expect(incident.criticality).toBe('non_critical');
+  return incident;
+}
+
+/** Connects a tracker through the API as `headers`' user (an admin); answers the new connection. */
+export async function connectTracker(
+  t: TestApp,
+  headers: Record<string, string>,
+  body: Record<string, unknown>,
+) {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/tracker-connections',
+    headers,
+    payload: body,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as {
+    connection: { id: string; webhookUrl: string | null };
+    signingSecret: string | null;
+    webhookSecret: string | null;
+  };
 }

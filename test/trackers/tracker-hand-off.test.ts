@@ -6,16 +6,21 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ReportFields } from '../../src/shared/api/reports.ts';
 import { FakeClock, MINUTE } from '../../src/server/clock.ts';
 import { createTokenFor, loginAs } from '../helpers/auth.ts';
 import { startHttpReceiver, workerFor } from '../helpers/delivery.ts';
-import { admin, incidentInput, responder } from '../helpers/incidents-context.ts';
-import { reproduce } from '../helpers/reproduce.ts';
+import { admin } from '../helpers/incidents-context.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { startGithub, startGitlab, startJira, type TrackerServer } from '../helpers/trackers.ts';
+import {
+  connectTracker,
+  decideNonCritical,
+  REPORTER,
+  startGithub,
+  startGitlab,
+  startJira,
+  type TrackerServer,
+} from '../helpers/trackers.ts';
 
-const REPORTER = { name: 'Rita Reporter-Confidential', email: 'rita.secret@reporter.example' };
 const GITHUB_TOKEN = 'github_pat_11AAAA0000secretTOKENvalue';
 
 let t: TestApp;
@@ -36,58 +41,8 @@ async function tracker(server: Promise<TrackerServer>) {
   return s;
 }
 
-async function connect(headers: Record<string, string>, body: Record<string, unknown>) {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/tracker-connections',
-    headers,
-    payload: body,
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as {
-    connection: { id: string; webhookUrl: string | null };
-    signingSecret: string | null;
-    webhookSecret: string | null;
-  };
-}
-
-/** A report with the reporter's contact data, linked to an incident the panel decides minor. */
-async function decideNonCritical() {
-  const s = t.container.services.incidents;
-  const receipt = await t.container.services.reports.submitReport(
-    ReportFields.parse({
-      summary: 'Framework version on the 404 page',
-      description: `Found it while testing. Write to ${REPORTER.email}.`,
-      contact: REPORTER,
-    }),
-    [],
-    { ip: '127.0.0.1' },
-  );
-  const owner = responder('owner');
-  let incident = await s.openIncident(
-    admin('admin'),
-    incidentInput({
-      title: 'Verbose error page shows framework version',
-      summary: 'The 404 page names the framework and its version.',
-      reportIds: [receipt.key],
-    }),
-  );
-  await s.assignOwner(owner, incident.key, undefined, 'owner');
-  await reproduce(s, owner, incident.key);
-  await s.convenePanel(owner, incident.key, undefined, {
-    responderIds: ['dev-a', 'dev-b'],
-    securityLeadId: 'lead',
-  });
-  for (const id of ['owner', 'dev-a', 'dev-b', 'lead']) {
-    incident = await s.castVote(responder(id), incident.key, undefined, {
-      answers: { specific_circumstances_only: true, customer_data_privacy: false },
-      vote: 'non_critical',
-      rationale: 'version only',
-    });
-  }
-  expect(incident.criticality).toBe('non_critical');
-  return incident;
-}
+const connect = (headers: Record<string, string>, body: Record<string, unknown>) =>
+  connectTracker(t, headers, body);
 
 const issuesOf = async (ref: string, headers: Record<string, string>) => {
   const res = await t.app.inject({
@@ -136,7 +91,7 @@ describe('handing a non-critical incident to a tracker', () => {
     });
     expect(made.webhookSecret).toMatch(/^[0-9a-f]{64}$/);
 
-    const incident = await decideNonCritical();
+    const incident = await decideNonCritical(t);
     // The decision is recorded at once; the issue waits in the outbox.
     expect(github.requests).toHaveLength(0);
     const worker = workerFor(t, null);
@@ -212,7 +167,7 @@ describe('handing a non-critical incident to a tracker', () => {
       project: 'acme/web',
       credential: GITHUB_TOKEN,
     });
-    const incident = await decideNonCritical();
+    const incident = await decideNonCritical(t);
     const worker = workerFor(t, null);
     stops.push(() => worker.close());
     await worker.deliverDue(t.clock.now());
@@ -264,7 +219,7 @@ describe('handing a non-critical incident to a tracker', () => {
       project: 'acme/web',
       credential: GITHUB_TOKEN,
     });
-    const incident = await decideNonCritical();
+    const incident = await decideNonCritical(t);
     const worker = workerFor(t, null);
     stops.push(() => worker.close());
     expect(await worker.deliverDue(t.clock.now())).toMatchObject({ delivered: 0, failed: 1 });
@@ -297,7 +252,7 @@ describe('handing a non-critical incident to a tracker', () => {
       project: 'acme/web',
       credential: 'github_pat_wrong',
     });
-    const incident = await decideNonCritical();
+    const incident = await decideNonCritical(t);
     const worker = workerFor(t, null);
     stops.push(() => worker.close());
     // A 401 is not retried: the delivery is a dead letter after one attempt, with the reason.
@@ -382,7 +337,7 @@ describe('handing a non-critical incident to a tracker', () => {
       project: 'acme/web',
       credential: GITHUB_TOKEN,
     });
-    const incident = await decideNonCritical();
+    const incident = await decideNonCritical(t);
     const worker = workerFor(t, null);
     stops.push(() => worker.close());
     const reader = await loginAs(t, 'responder');
@@ -433,7 +388,7 @@ describe('handing a non-critical incident to a tracker', () => {
     });
     expect(webhook.signingSecret).toMatch(/^whsec_/);
 
-    const incident = await decideNonCritical();
+    const incident = await decideNonCritical(t);
     const worker = workerFor(t, null);
     stops.push(() => worker.close());
     expect(await worker.deliverDue(t.clock.now())).toMatchObject({ delivered: 3 });

@@ -1,6 +1,23 @@
-// The console's one table: a scrolling wrapper, a caption (visible, or for screen readers only),
+// The console's one table: a scrolling wrapper (keyboard-scrollable when it overflows), a caption (visible, or for screen readers only),
 // a header row of column headings and the caller's rows; and the pager that follows a paged table.
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+
+/** Whether the element is wider than its box (it scrolls sideways), kept up to date. */
+function useOverflows() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [overflows, setOverflows] = useState(false);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const check = () => setOverflows(element.scrollWidth > element.clientWidth);
+    check();
+    const observer = new ResizeObserver(check);
+    observer.observe(element);
+    if (element.firstElementChild) observer.observe(element.firstElementChild);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, overflows] as const;
+}
 
 export function DataTable({
   caption,
@@ -19,8 +36,15 @@ export function DataTable({
   /** The body rows (`<tr>`). */
   children: ReactNode;
 }) {
+  // A table wider than the screen (a phone) scrolls sideways: then its wrapper is a named region
+  // in the Tab order, so the keyboard can scroll it too; otherwise it adds no Tab stop.
+  const [ref, overflows] = useOverflows();
   return (
-    <div className="table-wrap">
+    <div
+      className="table-wrap"
+      ref={ref}
+      {...(overflows ? { tabIndex: 0, role: 'region', 'aria-label': caption ?? 'Table' } : {})}
+    >
       <table data-testid={testId} className={className}>
         {caption ? (
           <caption className={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>

@@ -8,6 +8,7 @@ import type { DeadlineList } from '../../../shared/api/deadlines.ts';
 import type { Decisions, IncidentDetail } from '../../../shared/api/incidents.ts';
 import type { PolicyResponse } from '../../../shared/api/policy.ts';
 import type { StaffDirectory } from '../../../shared/api/staff.ts';
+import type { IncidentTrackerIssues } from '../../../shared/api/trackers.ts';
 import { VERIFIED_STEP_WORDS, type VerifiedStep } from '../../../shared/domain/incidents.ts';
 import { ApiError, request } from '../../api.ts';
 import { keys } from '../../queries.ts';
@@ -30,6 +31,15 @@ export function useIncidentDeadlines(key: string, enabled: boolean) {
   return useQuery({
     queryKey: [...keys.incident(key), 'deadlines'],
     queryFn: () => request<z.infer<typeof DeadlineList>>(`${path(key)}/deadlines`),
+    enabled,
+  });
+}
+
+/** The tracker issues the incident was handed to (issue 18): empty when none. */
+export function useTrackerIssues(key: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...keys.incident(key), 'tracker-issues'],
+    queryFn: () => request<z.infer<typeof IncidentTrackerIssues>>(`${path(key)}/tracker-issues`),
     enabled,
   });
 }

@@ -5,7 +5,12 @@
 import { useState, type FormEvent } from 'react';
 import type { PolicyResponse } from '../../../shared/api/policy.ts';
 import { Time } from '../../components/common.tsx';
-import { useIncidentChange, type Incident, type SectionProps } from './incident-data.ts';
+import {
+  useIncidentChange,
+  useTrackerIssues,
+  type Incident,
+  type SectionProps,
+} from './incident-data.ts';
 import {
   Field,
   FormDetails,
@@ -117,12 +122,77 @@ export function DeEscalationSection({ detail, policy, rights }: SectionProps) {
   );
 }
 
+const ISSUE_STATUS_WORDS = {
+  pending: 'Being created',
+  created: 'Created',
+  failed: 'Not created yet: trying again',
+  dead: 'Given up: not created',
+} as const;
+
+/** A link only for a web address; anything else the tracker sent stays text. */
+function SafeLink({ href, children }: { href: string | null; children: string }) {
+  return href && /^https?:\/\//i.test(href) ? (
+    <a className="incident-link" href={href} rel="noreferrer noopener" target="_blank">
+      {children}
+    </a>
+  ) : (
+    <span className="incident-link">{children}</span>
+  );
+}
+
+/** Each connected tracker's issue for this incident, its state and what went wrong, as text. */
+function TrackerIssues({ incidentKey, enabled }: { incidentKey: string; enabled: boolean }) {
+  const issues = useTrackerIssues(incidentKey, enabled);
+  const items = issues.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <>
+      {issues.data?.closeProposed ? (
+        <p className="notice" role="status">
+          A tracker closed its issue: closing this incident is proposed. It stays open until someone
+          closes it here.
+        </p>
+      ) : null}
+      <ul className="tracker-issues" aria-label="Tracker issues">
+        {items.map((i) => (
+          <li key={i.id} data-testid="tracker-issue">
+            <strong>{i.connection}</strong> ({i.kind}): {ISSUE_STATUS_WORDS[i.status]}
+            {i.key || i.url ? (
+              <>
+                {' · '}
+                <SafeLink href={i.url}>{i.key ?? i.url ?? ''}</SafeLink>
+              </>
+            ) : null}
+            {i.state ? (
+              <>
+                {' · '}
+                {i.state === 'closed' ? 'closed in the tracker' : 'open in the tracker'}
+                {i.closedAt ? (
+                  <>
+                    {' '}
+                    (<Time value={i.closedAt} />)
+                  </>
+                ) : null}
+              </>
+            ) : null}
+            {' · last change '}
+            <Time value={i.updatedAt} />
+            {i.lastError ? <p className="muted">Last error: {i.lastError}</p> : null}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 export function HandOffSection({ detail, policy, rights }: SectionProps) {
   const { incident } = detail;
   const change = useIncidentChange(incident);
   const [linkRef, focusLink] = useFocusAfter<HTMLAnchorElement>();
   const [url, setUrl] = useState('');
   const eligible = incident.criticality === 'non_critical' && !isCritical(incident, policy);
+  // Tracker issues are made only for a non-critical decision, so they show where the link does.
+  const issues = <TrackerIssues incidentKey={incident.key} enabled={eligible} />;
   if (!incident.trackerUrl && !eligible) return null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -155,6 +225,7 @@ export function HandOffSection({ detail, policy, rights }: SectionProps) {
       ) : (
         <p className="muted">Not handed off yet.</p>
       )}
+      {issues}
       {rights.update && eligible ? (
         <FormDetails
           summary={incident.trackerUrl ? 'Change the tracker link' : 'Hand off to development'}
