@@ -161,6 +161,7 @@ async function main() {
         recordClockEvents: async () => false,
         findKeys: async () => new Map(),
       },
+      programme: { recordClockEvents: async () => {} },
       notices: { tellPerson: async () => {}, tellDeadlineStep: async () => {} },
     });
 

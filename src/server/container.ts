@@ -25,7 +25,11 @@ import { createIncidentsModule, createIncidentsReader } from './domain/incidents
 import { createStatusModule } from './domain/status/index.ts';
 import { systemActor } from './domain/actor.ts';
 import { createBreachModule, createBreachReader } from './domain/breach/index.ts';
-import { createLearningModule, createPostmortemRequirement } from './domain/learning/index.ts';
+import {
+  createLearningModule,
+  createPostmortemRequirement,
+  createProgrammeRecord,
+} from './domain/learning/index.ts';
 import { createClocksModule, createClocksPlanner } from './domain/clocks/index.ts';
 import { createDisclosureModule } from './domain/disclosure/index.ts';
 import { createNotificationsModule } from './domain/notifications/index.ts';
@@ -172,7 +176,9 @@ async function assemble(
 
   // The clocks plan incidents' and reports' deadlines inside their transactions; the rest of the
   // clocks (firing, lists, visibility) reads incidents and reports, so it is built after them.
-  const planner = createClocksPlanner({ policy: () => policy.policy });
+  // A schedule item's deadline steps go on its stream (learning); that part needs nothing else.
+  const programmeRecord = createProgrammeRecord();
+  const planner = createClocksPlanner({ policy: () => policy.policy, programme: programmeRecord });
   // The reports own the incident–report link; its records need only the clocks' planner, so they
   // come before incidents, and the rest of the reports (which read incidents) after them.
   const reportLinks = createReportLinks({
@@ -336,6 +342,7 @@ async function assemble(
       findKeys: (ids) => incidentsModule.findKeys(ids),
       listExerciseIds: () => incidentsReader.listExerciseIds(),
     },
+    programme: programmeRecord,
     // A report's deadlines are seen by those who may see the report.
     reports: {
       assertVisible: (actor, reportId) => reports.assertReportVisible(actor, reportId),
@@ -458,6 +465,9 @@ async function assemble(
       postmortemDraftIn: clocks.postmortemDraftIn,
       startFollowUpDue: clocks.startFollowUpDue,
       followUpClosed: clocks.followUpClosed,
+      // Recording a review, training or test meets its period of the policy's schedule.
+      scheduleHeld: clocks.scheduleHeld,
+      listSchedule: clocks.listSchedule,
     },
     // A follow-up is owned by an active member of staff.
     staff: {

@@ -41,6 +41,11 @@ const BreachRegisterPage = onDemand(
   'the breach register',
 );
 
+const ExercisesPage = onDemand(
+  async () => (await import('./pages/exercises.tsx')).ExercisesPage,
+  'exercises and reviews',
+);
+
 const StatusPagePage = onDemand(
   async () => (await import('./pages/status-page.tsx')).StatusPagePage,
   'the status page',
@@ -85,6 +90,7 @@ export function App() {
         <Route path={ROUTES.admin} element={<AdminRoute />} />
         <Route path={ROUTES.policy} element={<PolicyRoute />} />
         <Route path={ROUTES.breaches} element={<BreachRegisterPage />} />
+        <Route path={ROUTES.exercises} element={<ExercisesPage />} />
         <Route path={ROUTES.statusPage} element={<StatusPagePage />} />
         <Route path={ROUTES.statusPublishing} element={<StatusPublishingPage />} />
         <Route path={ROUTES.vulnerabilities} element={<VulnerabilitiesPage />} />

@@ -62,6 +62,7 @@ export function Layout() {
     ['/deadlines', 'Deadlines', 'deadlines.read'],
     ['/breaches', 'Breaches', 'breach.read'],
     ['/vulnerabilities', 'Vulnerabilities', 'disclosure.read'],
+    ['/exercises', 'Exercises & reviews', 'learning.read'],
     ['/status-page', 'Status page', 'status.read'],
     ['/policy', 'Policy', 'policy.read'],
     ['/admin', 'Admin', ADMIN_PERMISSIONS],

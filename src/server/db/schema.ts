@@ -888,6 +888,20 @@ export interface PostmortemFollowUpsTable {
   proposal_id: string | null;
 }
 
+/** A process review, staff training or external test of the learning programme. */
+export interface ProgrammeActivitiesTable {
+  id: string;
+  /** process_review, training or external_test. */
+  kind: string;
+  held_at: number;
+  /** Who took part, as written. */
+  participants: string;
+  summary: string;
+  evidence_url: string;
+  recorded_by: string | null;
+  recorded_at: number;
+}
+
 /** An inbound e-mail (the mail subject's projection); personal data lives only here. */
 export interface InboundMailTable {
   id: string;
@@ -1145,6 +1159,7 @@ export interface Database {
   postmortems: PostmortemsTable;
   postmortem_sections: PostmortemSectionsTable;
   postmortem_follow_ups: PostmortemFollowUpsTable;
+  programme_activities: ProgrammeActivitiesTable;
   report_attachments: ReportAttachmentsTable;
   report_messages: ReportMessagesTable;
   report_identity_verifications: ReportIdentityVerificationsTable;

@@ -43,6 +43,7 @@ import { statusStakeholderRoutes } from './api/status-stakeholder-routes.ts';
 import { statuspageRoutes } from './api/statuspage-routes.ts';
 import { learningRoutes } from './api/learning-routes.ts';
 import { learningTimelineRoutes } from './api/learning-timeline-routes.ts';
+import { programmeRoutes } from './api/programme-routes.ts';
 import { finalReportRoutes } from './api/final-report-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
 import { usersRoutes } from './api/users-routes.ts';
@@ -213,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(learningRoutes, { learning: services.learning, clock });
   await app.register(learningTimelineRoutes, narrowed.learningTimeline);
+  await app.register(programmeRoutes, narrowed.programme);
   await app.register(finalReportRoutes, narrowed.finalReports);
   await app.register(alertIntakeRoutes, narrowed.alertIntake);
   await app.register(alertRoutes, { ...narrowed.alerts, baseUrl: config.baseUrl });

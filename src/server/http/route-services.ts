@@ -91,6 +91,7 @@ export function routeServices(services: Services) {
     },
     alertIntake: { alerts: only(alerts, ['receive']) },
     finalReports: { learning: only(learning, ['writeFinalReport', 'publishExternalReport']) },
+    programme: { learning: only(learning, ['programme']) },
     learningTimeline: {
       learning: only(learning, [
         'getTimeline',

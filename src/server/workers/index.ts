@@ -61,7 +61,7 @@ export interface WorkersPorts {
   /** Unset when no SMTP server is configured: e-mail then waits in the outbox. */
   mailer: Mailer | null;
   http: HttpPoster;
-  clocks: Pick<ClocksModule, 'claimDue' | 'fireClaimed'>;
+  clocks: Pick<ClocksModule, 'claimDue' | 'fireClaimed' | 'planSchedule'>;
   live: Pick<LiveModule, 'noticesAt' | 'noticesAfter' | 'latestPosition'>;
   notifications: Pick<NotificationsModule, 'findEndpoint' | 'escalateDuePages' | 'openSealed'>;
   accounts: Pick<AccountsModule, 'sweepExpired'>;
@@ -133,6 +133,7 @@ export function createWorkers(ports: WorkersPorts) {
   });
   const scheduler = new Scheduler({
     deadlines: ports.clocks,
+    schedule: ports.clocks,
     maintenance: ports.status,
     briefings: ports.status,
     pages: ports.notifications,

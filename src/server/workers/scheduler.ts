@@ -12,6 +12,9 @@ import type { Logger } from '../logger.ts';
 
 export interface SchedulerOptions {
   deadlines: Pick<DeadlinesService, 'claimDue' | 'fireClaimed'>;
+  /** The policy's schedule of exercises and reviews: each item's current period as a deadline,
+   * started before the deadlines due are fired. */
+  schedule?: Pick<DeadlinesService, 'planSchedule'>;
   /** The status page's scheduled maintenance: reminders and moves due at `now`. */
   maintenance?: { runDueMaintenance(now: number): Promise<number> };
   /** Internal briefings of the stakeholder list due on active incidents (once across instances). */
@@ -47,16 +50,21 @@ export class Scheduler {
   }
 
   /**
-   * Publishes the embargoes whose date has come, then fires every deadline due at `now`, in
-   * order of due time, then what scheduled maintenance has due, then climbs the pages due, then
-   * sends the briefings due, then reads back the tracker issues due a check; returns how many deadlines
-   * were fired, maintenances moved, vulnerabilities published, briefings sent and tracker
-   * states that changed.
+   * Publishes the embargoes whose date has come, starts the policy's schedule's current periods,
+   * then fires every deadline due at `now`, in order of due time, then what scheduled maintenance
+   * has due, then climbs the pages due, then sends the briefings due, then reads back the tracker
+   * issues due a check; returns how many deadlines were fired, maintenances moved,
+   * vulnerabilities published, briefings sent and tracker states that changed.
    */
   async tick(now: number): Promise<number> {
     // Embargoes whose date has come are released first: the publication meets the disclosure
     // deadline due at that date, so only one the release could not publish is breached.
     const released = (await this.#opts.disclosure?.releaseDueEmbargoes(now)) ?? 0;
+    try {
+      await this.#opts.schedule?.planSchedule(now);
+    } catch (error) {
+      this.#opts.logger?.error({ err: error }, 'starting the schedule failed');
+    }
     const fired = await this.#fireDeadlines(now);
     const moved = (await this.#opts.maintenance?.runDueMaintenance(now)) ?? 0;
     try {

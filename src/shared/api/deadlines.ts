@@ -18,13 +18,15 @@ export const DEADLINE_KIND_VALUES = [
   'disclosure_date',
   'max_embargo',
   'reporter_update',
+  'schedule_due',
 ] as const;
 
 export const DeadlineJson = z.object({
   id: z.string(),
-  subjectType: z.enum(['incident', 'report', 'vulnerability']),
+  /** programme: a period of the policy's schedule of exercises and reviews (subjectId: the item). */
+  subjectType: z.enum(['incident', 'report', 'vulnerability', 'programme']),
   subjectId: z.string(),
-  /** The key people know the subject by: INC-2026-0001 or RPT-0042. */
+  /** The key people know the subject by: INC-2026-0001 or RPT-0042 (the schedule item's id). */
   subjectKey: z.string().nullable(),
   kind: z.enum(DEADLINE_KIND_VALUES),
   /** The task id for task_due deadlines; null otherwise. */

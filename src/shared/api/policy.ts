@@ -10,6 +10,7 @@ import {
   WEEKDAYS,
 } from '../domain/breach.ts';
 import { VERIFIED_STEPS } from '../domain/incidents.ts';
+import { PROGRAMME_ITEM_KINDS } from '../domain/learning.ts';
 
 export const DurationJson = z.object({
   ms: z.number().int().positive(),
@@ -213,6 +214,16 @@ export const PolicyResponse = z.object({
     }),
     /** The external final report holds these sections (left out: impact, root cause, changes). */
     finalReports: z.object({ externalSections: z.array(z.string()).optional() }),
+    /** Exercises and reviews due once in every period of `everyMonths` calendar months. */
+    schedule: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(PROGRAMME_ITEM_KINDS),
+        title: z.string(),
+        everyMonths: z.number().int(),
+        description: z.string().optional(),
+      }),
+    ),
   }),
   /** The public status page: what needs a second person, and the reminders to the writer. */
   communications: z.object({

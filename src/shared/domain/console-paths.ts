@@ -25,10 +25,14 @@ export const CONSOLE_ROUTES = {
   statusPublishing: 'status-page/incidents',
   vulnerabilities: 'vulnerabilities',
   vulnerability: 'vulnerabilities/:key',
+  exercises: 'exercises',
 } as const;
 
 /** What a notice can be about: the page of each, by key. */
-export type ConsoleSubject = { type: 'incident' | 'report' | 'vulnerability'; key: string };
+export type ConsoleSubject = {
+  type: 'incident' | 'report' | 'vulnerability' | 'programme';
+  key: string;
+};
 
 /** Paths inside the console (what the router's links take; prefix CONSOLE_BASE for a URL). */
 export const consolePath = {
@@ -39,13 +43,16 @@ export const consolePath = {
   breaches: () => '/breaches',
   vulnerabilities: () => '/vulnerabilities',
   vulnerability: (key: string) => `/vulnerabilities/${encodeURIComponent(key)}`,
+  exercises: () => '/exercises',
   signIn: () => '/sign-in',
   subject: (s: ConsoleSubject) =>
     s.type === 'incident'
       ? consolePath.incident(s.key)
       : s.type === 'report'
         ? consolePath.report(s.key)
-        : consolePath.vulnerability(s.key),
+        : s.type === 'vulnerability'
+          ? consolePath.vulnerability(s.key)
+          : `${consolePath.exercises()}#${encodeURIComponent(s.key)}`,
 };
 
 /** The reporter portal: the one page links to reporters point at (server-rendered, public). */

@@ -35,3 +35,16 @@ export const POLICY_SECTIONS = [
   'learning',
 ] as const;
 export type PolicySection = (typeof POLICY_SECTIONS)[number];
+
+/** What the policy's schedule holds (learning.schedule, Kai section 10): exercises, declared as
+ * incidents, and what is recorded with its date and evidence. */
+export const PROGRAMME_ITEM_KINDS = [
+  'tabletop',
+  'red_team',
+  'drill',
+  'process_review',
+  'training',
+  'external_test',
+] as const;
+/** Recorded through /api/v1/programme/activities; exercises are declared as incidents. */
+export const RECORDED_ACTIVITY_KINDS = ['process_review', 'training', 'external_test'] as const;

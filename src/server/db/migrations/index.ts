@@ -38,6 +38,7 @@ import * as containmentHooks from './2026-12-04-0130-containment-hooks.ts';
 import * as globalSequence from './2026-12-04-0150-global-sequence.ts';
 import * as maintenanceCancelled from './2026-12-04-0181-maintenance-cancelled.ts';
 import * as alertTriage from './2026-12-04-0151-alert-triage.ts';
+import * as programmeActivities from './2026-12-04-0171-programme-activities.ts';
 import * as trackers from './2026-12-04-0125-trackers.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
@@ -82,6 +83,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0130-containment-hooks': containmentHooks,
   '2026-12-04-0150-global-sequence': globalSequence,
   '2026-12-04-0151-alert-triage': alertTriage,
+  '2026-12-04-0171-programme-activities': programmeActivities,
   '2026-12-04-0125-trackers': trackers,
   '2026-12-04-0181-maintenance-cancelled': maintenanceCancelled,
 };

@@ -20,10 +20,11 @@ export interface DeadlineEventData {
 export type DeadlineStep =
   'deadline_reminded' | 'deadline_breached' | 'deadline_escalated' | 'deadline_met';
 
-/** The subjects whose streams carry clock events. */
-export type ClockSubjectType = 'incident' | 'report' | 'vulnerability';
+/** The subjects whose streams carry clock events: an incident, a report, a vulnerability, or an
+ * item of the policy's schedule (programme). */
+export type ClockSubjectType = 'incident' | 'report' | 'vulnerability' | 'programme';
 
-/** A clock event on an incident's, a report's or a vulnerability's stream: internal, by no one. */
+/** A clock event on its subject's stream: internal, by no one. */
 export type ClockEvent<S extends ClockSubjectType> = {
   [K in DeadlineStep]: { type: `${S}.${K}`; data: DeadlineEventData; visibility: 'internal' };
 }[DeadlineStep];

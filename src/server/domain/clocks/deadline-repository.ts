@@ -144,6 +144,31 @@ export async function listSubjectDeadlines(
   return rows.map(fromRow);
 }
 
+/** Every deadline of one subject type (the schedule's: programme), oldest due first. */
+export async function listOfSubjectType(
+  tx: Executor,
+  subjectType: Deadline['subjectType'],
+): Promise<DeadlineRecord[]> {
+  const rows = await tx
+    .selectFrom('deadlines')
+    .selectAll()
+    .where('subject_type', '=', subjectType)
+    .orderBy('due_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(fromRow);
+}
+
+/** The open (pending or paused) deadlines of one subject type. */
+export async function listOpenOfSubjectType(
+  tx: Executor,
+  subjectType: Deadline['subjectType'],
+): Promise<DeadlineRecord[]> {
+  return (await listOfSubjectType(tx, subjectType)).filter(
+    (d) => d.status === 'pending' || d.status === 'paused',
+  );
+}
+
 export async function findDeadline(tx: Executor, id: string): Promise<DeadlineRecord | null> {
   const row = await tx.selectFrom('deadlines').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? fromRow(row) : null;

@@ -56,6 +56,9 @@ export const DEADLINE_KINDS = [
   'max_embargo',
   /** Tell the reporters something at least every so often while the vulnerability is open. */
   'reporter_update',
+  /** A period of the policy's schedule (learning.schedule; subject: the item, ref: the period's
+   * first month, YYYY-MM), met by holding the exercise or recording the review. */
+  'schedule_due',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
@@ -64,6 +67,7 @@ export type DeadlineStatus = 'pending' | 'paused' | 'met' | 'cancelled';
 /** A deadline as the rules see it (the stored row without its claim). */
 export interface Deadline {
   id: string;
+  /** programme: an item of the policy's schedule (its id is the subject id). */
   subjectType: ClockSubjectType;
   subjectId: string;
   kind: DeadlineKind;
@@ -122,7 +126,35 @@ export function policyRule(kind: DeadlineKind, severity: string | null): string 
       return 'disclosure.maxEmbargo';
     case 'reporter_update':
       return 'disclosure.reporterUpdateEvery';
+    case 'schedule_due':
+      return 'learning.schedule';
   }
+}
+
+/** A period of a schedule of `everyMonths` calendar months (UTC, counted from January). */
+export interface SchedulePeriod {
+  /** Its first month, YYYY-MM: the deadline's ref. */
+  ref: string;
+  startsAt: number;
+  /** When the next period starts: the deadline is due then. */
+  endsAt: number;
+}
+
+/** The period holding `at`; `ahead` periods later with `ahead`. */
+export function schedulePeriod(at: number, everyMonths: number, ahead = 0): SchedulePeriod {
+  const date = new Date(at);
+  const month =
+    date.getUTCFullYear() * 12 +
+    Math.floor(date.getUTCMonth() / everyMonths) * everyMonths +
+    ahead * everyMonths;
+  const start = (m: number) => Date.UTC(Math.floor(m / 12), m % 12, 1);
+  const year = Math.floor(month / 12);
+  const first = (month % 12) + 1;
+  return {
+    ref: `${year}-${String(first).padStart(2, '0')}`,
+    startsAt: start(month),
+    endsAt: start(month + everyMonths),
+  };
 }
 
 /** An event just recorded on the subject's stream, as the rules need it. */

@@ -4,6 +4,7 @@
 // mark one met by hand with a reason.
 import type { Db, Dialect, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
+import { isUniqueViolation } from '../../db/event-store.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Clock } from '../../clock.ts';
@@ -26,6 +27,7 @@ import {
   planCustomerNotice,
   planDeadlines,
   reporterAcknowledgment,
+  schedulePeriod,
   stageStep,
   fixRecorded,
   taskDone,
@@ -79,6 +81,19 @@ export interface ClockIncidents {
   findKeys(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /** The incidents declared as exercises: their deadlines are left out of the measures. */
   listExerciseIds(): Promise<string[]>;
+}
+
+/**
+ * What the clocks need of the learning subject for the policy's schedule of exercises and reviews:
+ * each item's deadlines' steps go on the item's own stream. Built before the planner.
+ */
+export interface ClockProgramme {
+  recordClockEvents(
+    tx: Executor,
+    itemId: string,
+    events: ClockEvent<'programme'>[],
+    at: number,
+  ): Promise<void>;
 }
 
 /** What the clocks need of the reports subject: a report's deadlines follow its visibility. */
@@ -141,6 +156,8 @@ export interface DeadlinesDeps {
   incidents: ClockIncidents;
   reports: ClockReports;
   vulnerabilities: ClockVulnerabilities;
+  /** The schedule's items record their deadlines' steps (learning). */
+  programme: ClockProgramme;
   /** Reminders and escalations go out through notifications (with its exercise gate). */
   notices: StepNotices;
 }
@@ -191,7 +208,95 @@ async function applyPlan(
  * planned again after each change. It needs no other subject, so the composition root builds it
  * before incidents and reports, and the rest of the clocks (which read them) after.
  */
-export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
+export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy' | 'programme'>) {
+  /**
+   * Something of this kind was held at `at` (an exercise declared, a review recorded): every open
+   * deadline of the schedule's items of that kind whose period has begun by then is met (on the
+   * item's stream, `metBy`), and the period after the one holding `at` starts.
+   */
+  async function scheduleHeld(tx: Executor, kind: string, at: number, metBy: string) {
+    const policy = deps.policy();
+    for (const item of policy.learning.schedule.filter((i) => i.kind === kind)) {
+      const history = await repo.listSubjectDeadlines(tx, item.id);
+      const met: ClockEvent<'programme'>[] = [];
+      for (const d of history) {
+        if (d.subjectType !== 'programme' || d.kind !== 'schedule_due') continue;
+        if (d.status !== 'pending' && d.status !== 'paused') continue;
+        if (schedulePeriod(d.dueAt - 1, item.everyMonths).startsAt > at) continue;
+        await repo.saveDeadline(
+          tx,
+          { ...d, status: 'met', metAt: at, metBy, nextFireAt: null, pausedAt: null },
+          at,
+        );
+        met.push(clockEvent('programme', 'deadline_met', eventData(d, { metBy })));
+      }
+      if (met.length > 0) await deps.programme.recordClockEvents(tx, item.id, met, at);
+      const next = schedulePeriod(at, item.everyMonths, 1);
+      if (!history.some((d) => d.ref === next.ref)) {
+        await startPeriod(tx, item.id, next.ref, at, next.endsAt, policy, at);
+      }
+    }
+  }
+
+  async function startPeriod(
+    tx: Executor,
+    itemId: string,
+    ref: string,
+    startedAt: number,
+    dueAt: number,
+    policy: Policy,
+    now: number,
+  ) {
+    const plan = planDeadlines({
+      subjectType: 'programme',
+      subjectId: itemId,
+      history: [],
+      events: [],
+      want: () => [
+        {
+          kind: 'schedule_due',
+          ref,
+          startedAt,
+          dueAt,
+          responsibleId: null,
+          satisfiedBy: [],
+          pausable: false,
+        },
+      ],
+      paused: false,
+      policy,
+      now,
+      // One deadline per item and period, whichever instance starts it first.
+      newId: () => `schedule:${itemId}:${ref}`,
+    });
+    await repo.insertDeadlines(tx, plan.create, now);
+  }
+
+  /**
+   * The schedule's items as deadlines at `now`: each item without an open deadline gets the
+   * current period's (unless that period's was already held); an item the policy no longer lists
+   * has its open deadline cancelled. Returns how many started.
+   */
+  async function planSchedule(tx: Executor, now: number): Promise<number> {
+    const policy = deps.policy();
+    const items = new Map(policy.learning.schedule.map((i) => [i.id, i]));
+    let started = 0;
+    for (const d of await repo.listOpenOfSubjectType(tx, 'programme')) {
+      if (!items.has(d.subjectId)) {
+        await repo.saveDeadline(tx, { ...d, status: 'cancelled', nextFireAt: null }, now);
+      }
+    }
+    for (const item of items.values()) {
+      const history = await repo.listSubjectDeadlines(tx, item.id);
+      const open = history.some((d) => d.status === 'pending' || d.status === 'paused');
+      const period = schedulePeriod(now, item.everyMonths);
+      if (open || history.some((d) => d.ref >= period.ref)) continue;
+      await startPeriod(tx, item.id, period.ref, now, period.endsAt, policy, now);
+      started++;
+    }
+    return started;
+  }
+
   async function afterIncidentChange(
     tx: Executor,
     state: ClockIncident,
@@ -222,6 +327,10 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
       endedAsMet: taskDone(state),
     });
     await applyPlan(tx, plan, now, state);
+    // Declaring an exercise holds the schedule's exercise of its kind (the quarterly tabletop).
+    const exercise = recorded.find((e) => e.type === 'incident.opened')?.data['exercise'] as
+      { kind: string } | null | undefined;
+    if (exercise) await scheduleHeld(tx, exercise.kind, now, 'incident.opened');
     return plan.met.map((d) =>
       clockEvent('incident', 'deadline_met', eventData(d, { metBy: d.metBy ?? 'unknown' })),
     );
@@ -386,6 +495,8 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy'>) {
     reportEvents,
     startPostmortemDue,
     startFollowUpDue,
+    scheduleHeld,
+    planSchedule,
   };
 }
 
@@ -402,6 +513,8 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     reportEvents,
     startPostmortemDue,
     startFollowUpDue,
+    scheduleHeld,
+    planSchedule,
   } = createDeadlinePlanner(deps);
 
   /**
@@ -448,6 +561,15 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
       const events = [clockEvent('vulnerability', type, data)];
       return deps.vulnerabilities.recordClockEvents(tx, d.subjectId, events, at);
     }
+    if (d.subjectType === 'programme') {
+      await deps.programme.recordClockEvents(
+        tx,
+        d.subjectId,
+        [clockEvent('programme', type, data)],
+        at,
+      );
+      return true;
+    }
     return deps.reports.recordClockEvents(tx, d.subjectId, [clockEvent('report', type, data)], at);
   }
 
@@ -482,7 +604,7 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
         await recordOnSubject(tx, d, type, eventData(d, { notified, level }), now);
         await tellStep(
           tx,
-          deps,
+          { ...deps, schedule: () => policy.learning.schedule },
           {
             deadline: d,
             stage,
@@ -621,6 +743,19 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     startFollowUpDue,
     followUpClosed,
     postmortemDraftIn,
+    scheduleHeld,
+    /** The schedule's current periods as deadlines (the scheduler, each tick; once across
+     * instances: a period's deadline has one id, and a second insert of it is dropped). */
+    async planSchedule(now: number): Promise<number> {
+      try {
+        return await inTransaction(db, (tx) => planSchedule(tx, now));
+      } catch (error) {
+        if (isUniqueViolation(error)) return 0;
+        throw error;
+      }
+    },
+    /** The deadlines of the schedule's items (every period, oldest due first). */
+    listSchedule: () => repo.listOfSubjectType(db, 'programme'),
     setBreachStages,
     reportReceived,
     reportEvents,
@@ -661,7 +796,9 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
         deps.reports.findKeys(ids('report')),
         deps.vulnerabilities.findKeys(ids('vulnerability')),
       ]);
-      return new Map([...reports, ...incidents, ...vulnerabilities]);
+      // A schedule item is known by its id in the policy.
+      const items = ids('programme').map((id): [string, string] => [id, id]);
+      return new Map([...items, ...reports, ...incidents, ...vulnerabilities]);
     },
 
     /** Time to acknowledge and respond, share met per kind and month, for clocks started in range. */

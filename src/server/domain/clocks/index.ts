@@ -18,7 +18,7 @@ export type ClocksModule = ReturnType<typeof createClocksModule>;
  * The port incidents and reports plan their deadlines through, in their own transactions; built
  * before them (the clocks module, which reads them, comes after).
  */
-export function createClocksPlanner(ports: Pick<ClocksPorts, 'policy'>) {
+export function createClocksPlanner(ports: Pick<ClocksPorts, 'policy' | 'programme'>) {
   return createDeadlinePlanner(ports);
 }
 
@@ -30,6 +30,7 @@ export {
   type BreachStageClock,
   type DeadlinesDeps,
   type ClockIncidents,
+  type ClockProgramme,
   type ClockReports,
   type ClockUser,
   type ClockVulnerabilities,
@@ -45,6 +46,7 @@ export {
 export {
   clockEvent,
   type ClockEvent,
+  type ClockSubjectType,
   type ClockVulnerability,
   type DeadlineEventData,
   type DeadlineStep,

@@ -40,6 +40,8 @@ export interface StepNoticeDeps {
   incidents: HeadlineSource;
   reports: HeadlineSource;
   vulnerabilities: HeadlineSource;
+  /** The policy's schedule of exercises and reviews (the items' titles name them). */
+  schedule(): readonly { id: string; title: string }[];
   notices: StepNotices;
 }
 
@@ -77,6 +79,7 @@ const KIND_WORDS: Record<Deadline['kind'], string> = {
   disclosure_date: 'publish the advisory by the disclosure date',
   max_embargo: 'publish the advisory within the longest embargo',
   reporter_update: 'update the reporter',
+  schedule_due: 'hold what the policy schedules',
 };
 
 /** The subject of a deadline as a notice to this reader names it (null: it is gone). */
@@ -86,6 +89,11 @@ async function subjectFor(
   d: Deadline,
   reader: NoticeReader | null,
 ): Promise<DeadlineSubject | null> {
+  if (d.subjectType === 'programme') {
+    // A schedule item is no secret: its id and title, from the policy.
+    const item = deps.schedule().find((i) => i.id === d.subjectId);
+    return item ? { type: 'programme', key: item.id, title: item.title } : null;
+  }
   const source =
     d.subjectType === 'incident'
       ? deps.incidents

@@ -40,3 +40,10 @@ export type {
   TimelineMark,
 } from './learning-state.ts';
 export type { NewFollowUp } from './learning-rules.ts';
+export {
+  createProgrammeRecord,
+  type ProgrammeClocks,
+  type ScheduleItemView,
+} from './programme-service.ts';
+export { RECORDED_KINDS, type ActivityFields, type RecordedKind } from './programme-events.ts';
+export type { ActivityRecord } from './programme-repository.ts';

@@ -19,6 +19,7 @@ import type { FollowUpDue } from '../clocks/index.ts';
 import * as timeline from './timeline-rules.ts';
 import { createReportService, type ReportIncidents } from './report-service.ts';
 import type { TimelineEntryFields } from './learning-events.ts';
+import { createProgrammeService, type ProgrammeClocks } from './programme-service.ts';
 
 /** A follow-up in the cross-incident view, with the incident it belongs to. */
 export type FollowUpInList = FollowUp & { incidentId: string; incidentKey: string };
@@ -52,7 +53,7 @@ export interface LearningIncidents extends Pick<
 }
 
 /** What learning needs of the clocks: the draft is in (sent to review, or skipped). */
-export interface LearningClocks {
+export interface LearningClocks extends ProgrammeClocks {
   postmortemDraftIn(tx: Executor, incidentId: string, metBy: string, now: number): Promise<void>;
   /** A follow-up is due: a deadline that reminds its owner and escalates when overdue. */
   startFollowUpDue(
@@ -247,6 +248,8 @@ export function createLearningService(ports: LearningModulePorts) {
   }
 
   return {
+    /** The policy's schedule of exercises and reviews, and the record of reviews held. */
+    programme: createProgrammeService({ db, clock, policy: ports.policy, clocks: ports.clocks }),
     // The final reports, from the same ports.
     ...createReportService(ports),
 

@@ -10,7 +10,8 @@ import { noticeHtml, noticeTitle } from './notice-text.ts';
 export type DeadlineStep = 'reminder' | 'breach' | 'escalation';
 
 export interface DeadlineSubject {
-  type: 'incident' | 'report' | 'vulnerability';
+  /** programme: an item of the policy's schedule of exercises and reviews. */
+  type: 'incident' | 'report' | 'vulnerability' | 'programme';
   key: string;
   /** Null when the reader may not see it (a restricted incident, a report that follows one). */
   title: string | null;
@@ -25,7 +26,12 @@ export interface DeadlineNotice {
   baseUrl: string;
 }
 
-const NOUN = { incident: 'Incident', report: 'Report', vulnerability: 'Vulnerability' } as const;
+const NOUN = {
+  incident: 'Incident',
+  report: 'Report',
+  vulnerability: 'Vulnerability',
+  programme: 'Scheduled',
+} as const;
 
 /** "INC-2026-0007 Customer data exposed", or "INC-2026-0007 (restricted incident)". */
 function naming(s: DeadlineSubject): string {

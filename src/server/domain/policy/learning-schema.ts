@@ -3,6 +3,7 @@
 // the section out gets Kundo step 8's eight questions and the usual impact, timeline, root cause
 // and contributing factors.
 import { z } from 'zod';
+import { PROGRAMME_ITEM_KINDS } from '../../../shared/domain/learning.ts';
 
 const id = z
   .string()
@@ -130,6 +131,31 @@ export const FinalReports = z.strictObject({
   externalSections: z.array(id).max(50).optional(),
 });
 
+/**
+ * What the programme holds besides incidents (Kai section 10): exercises, which are run as
+ * incidents declared as exercises, and process reviews, staff training and external tests, which
+ * are recorded with their date, who took part, a summary and the evidence.
+ */
+export const PROGRAMME_KINDS = PROGRAMME_ITEM_KINDS;
+export type ProgrammeKind = (typeof PROGRAMME_KINDS)[number];
+
+/**
+ * One item of the schedule: something of `kind` is due once in every period of `everyMonths`
+ * calendar months (3: each quarter, 12: each year, counted from January, UTC). Each period is a
+ * deadline that reminds and escalates like any other; holding one meets it and starts the next.
+ */
+export const ScheduleItem = z.strictObject({
+  id,
+  kind: z.enum(PROGRAMME_KINDS),
+  /** What it is called on the calendar and in reminders. */
+  title: text(200),
+  everyMonths: z.union([z.literal(1), z.literal(3), z.literal(6), z.literal(12)], {
+    error: 'must be 1, 3, 6 or 12',
+  }),
+  description: text().optional(),
+});
+export type ScheduleItem = z.output<typeof ScheduleItem>;
+
 export const Learning = z
   .strictObject({
     description: text().default(
@@ -137,8 +163,21 @@ export const Learning = z
     ),
     postmortem: Postmortem.prefault({}),
     finalReports: FinalReports.prefault({}),
+    /** Exercises and reviews the policy schedules; left out: none. */
+    schedule: z.array(ScheduleItem).max(30).default([]),
   })
   .superRefine((learning, ctx) => {
+    const items = new Set<string>();
+    learning.schedule.forEach((item, i) => {
+      if (items.has(item.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedule', i, 'id'],
+          message: `duplicate schedule id "${item.id}"`,
+        });
+      }
+      items.add(item.id);
+    });
     const sections = new Set(learning.postmortem.sections.map((s) => s.id));
     learning.finalReports.externalSections?.forEach((sectionId, i) => {
       if (!sections.has(sectionId)) {

@@ -166,6 +166,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
           ? { externalSections: [...policy.learning.finalReports.externalSections] }
           : {}),
       },
+      schedule: policy.learning.schedule.map((item) => ({ ...item })),
     },
     communications: {
       description: policy.communications.description,
