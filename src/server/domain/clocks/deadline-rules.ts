@@ -3,6 +3,7 @@
 // (reminders at fractions of the time, the breach, then one step up every interval until met).
 import type { Criticality, Milestone, TaskStatus } from '../../../shared/domain/incidents.ts';
 import type { Policy } from '../policy/index.ts';
+import { DEADLINE_KIND_VALUES } from '../../../shared/api/deadlines.ts';
 import type { ClockSubjectType, ClockVulnerability } from './deadline-events.ts';
 
 /**
@@ -32,34 +33,8 @@ export interface ClockIncident {
   votes: readonly { memberId: string }[];
 }
 
-export const DEADLINE_KINDS = [
-  'reporter_acknowledgment',
-  'response',
-  'internal_update',
-  'customer_first_notice',
-  'customer_update',
-  'final_report',
-  'task_due',
-  /** A stage of a breach regime (ref: "regime.stage"), planned by the breach subject. */
-  'breach_stage',
-  /** A required post-mortem's draft, from the incident's resolution (learning subject). */
-  'postmortem_due',
-  /** A post-mortem's follow-up action (ref: its id), due at its own date (learning subject). */
-  'follow_up_due',
-  /** A panel member's vote (ref: "round:user id"), due panel.voteWithin after convening. */
-  'panel_vote',
-  /** A vulnerability's fix, per its CVSS rating from acceptance (disclosure subject). */
-  'fix_target',
-  /** Publish by the agreed disclosure date: met by the publication. */
-  'disclosure_date',
-  /** The policy's longest embargo, from the report: met by the publication. */
-  'max_embargo',
-  /** Tell the reporters something at least every so often while the vulnerability is open. */
-  'reporter_update',
-  /** A period of the policy's schedule (learning.schedule; subject: the item, ref: the period's
-   * first month, YYYY-MM), met by holding the exercise or recording the review. */
-  'schedule_due',
-] as const;
+/** The kinds of deadline: one list, shared with the API's schema. */
+export const DEADLINE_KINDS = DEADLINE_KIND_VALUES;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
 export type DeadlineStatus = 'pending' | 'paused' | 'met' | 'cancelled';

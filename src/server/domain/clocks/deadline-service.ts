@@ -96,51 +96,37 @@ export interface ClockProgramme {
   ): Promise<void>;
 }
 
-/** What the clocks need of the reports subject: a report's deadlines follow its visibility. */
-export interface ClockReports {
-  /** Throws NOT_FOUND unless the actor may see the report (by id). */
-  assertVisible(actor: Actor, reportId: string): Promise<void>;
-  /** Ids of the reports the actor may not see. */
+/**
+ * What the clocks need of a subject whose deadlines follow its visibility (a report, a
+ * vulnerability): S names its stream's kind in the clock events.
+ */
+export interface ClockVisibleSubject<S extends 'report' | 'vulnerability'> {
+  /** Throws NOT_FOUND unless the actor may see the item (by id). */
+  assertVisible(actor: Actor, id: string): Promise<void>;
+  /** Ids of the items the actor may not see. */
   listHiddenIds(actor: Actor): Promise<string[]>;
-  /** The report as a notice names it to this reader, in the caller's transaction. */
+  /** The item as a notice names it to this reader, in the caller's transaction. */
   findNoticeHeadline(
     tx: Executor,
-    reportId: string,
+    id: string,
     reader: NoticeReader | null,
   ): Promise<NoticeHeadline | null>;
-  /** Records clock events on the report's stream in the transaction; false: no report. */
+  /** Records clock events on the item's stream in the transaction; false: no such item. */
   recordClockEvents(
     tx: Executor,
-    reportId: string,
-    events: ClockEvent<'report'>[],
+    id: string,
+    events: ClockEvent<S>[],
     at: number,
   ): Promise<boolean>;
-  /** The reports' keys (RPT-…), by id. */
+  /** The items' keys (RPT-…, VULN-…), by id. */
   findKeys(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
+/** What the clocks need of the reports subject: a report's deadlines follow its visibility. */
+export type ClockReports = ClockVisibleSubject<'report'>;
+
 /** What the clocks need of the disclosure subject: a vulnerability's deadlines follow it. */
-export interface ClockVulnerabilities {
-  /** Throws NOT_FOUND unless the actor may see the vulnerability (by id). */
-  assertVisible(actor: Actor, vulnerabilityId: string): Promise<void>;
-  /** Ids of the vulnerabilities the actor may not see. */
-  listHiddenIds(actor: Actor): Promise<string[]>;
-  /** The vulnerability as a notice names it to this reader, in the caller's transaction. */
-  findNoticeHeadline(
-    tx: Executor,
-    vulnerabilityId: string,
-    reader: NoticeReader | null,
-  ): Promise<NoticeHeadline | null>;
-  /** Records clock events on the vulnerability's stream in the transaction; false: none. */
-  recordClockEvents(
-    tx: Executor,
-    vulnerabilityId: string,
-    events: ClockEvent<'vulnerability'>[],
-    at: number,
-  ): Promise<boolean>;
-  /** The vulnerabilities' keys (VULN-…), by id. */
-  findKeys(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
-}
+export type ClockVulnerabilities = ClockVisibleSubject<'vulnerability'>;
 
 export interface DeadlinesDeps {
   db: Db;
