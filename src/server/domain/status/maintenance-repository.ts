@@ -71,14 +71,19 @@ export async function findMaintenance(ex: Executor, id: string): Promise<Mainten
   return state ?? null;
 }
 
-/** Soonest window first for upcoming, active and unfinished ones; newest window first for all. */
+/**
+ * Soonest window first for upcoming, active and unfinished ones; newest window first for all.
+ * `withoutCancelled` leaves out the maintenances called off before they began.
+ */
 export async function listMaintenances(
   ex: Executor,
   filter: MaintenanceFilter,
   limit: number,
+  options: { withoutCancelled?: boolean } = {},
 ): Promise<MaintenanceState[]> {
   let query = ex.selectFrom('status_maintenances').select('id');
   if (filter !== 'all') query = query.where('status', 'in', [...STATUSES_OF[filter]]);
+  if (options.withoutCancelled) query = query.where('cancelled_at', 'is', null);
   const order = filter === 'all' ? 'desc' : 'asc';
   const rows = await query
     .orderBy('scheduled_for', order)

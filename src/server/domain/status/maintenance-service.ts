@@ -135,12 +135,18 @@ export function createMaintenanceService(ports: StatusModulePorts) {
     getPublicMaintenance: async (id: string): Promise<PublicMaintenance> =>
       toPublicMaintenance(await load(db, id)),
 
-    /** Maintenances as anyone may read them. */
+    /**
+     * Maintenances as Statuspage's API shows them. A cancelled one is left out: Statuspage has no
+     * cancelled state (a maintenance called off there is deleted and leaves every list), and
+     * showing it `completed` would tell monitors the work was done.
+     */
     listPublicMaintenances: async (
       filter: MaintenanceFilter,
       limit: number,
     ): Promise<PublicMaintenance[]> =>
-      (await maintenances.listMaintenances(db, filter, limit)).map(toPublicMaintenance),
+      (await maintenances.listMaintenances(db, filter, limit, { withoutCancelled: true })).map(
+        toPublicMaintenance,
+      ),
 
     /**
      * The scheduler's step: every maintenance not completed gets what is due at `now` (the

@@ -132,7 +132,7 @@ export async function statuspageRoutes(
   };
   route(
     '/api/v2/scheduled-maintenances.json',
-    'The 50 most recent scheduled maintenances, completed ones included',
+    'The 50 most recent scheduled maintenances, completed ones included, cancelled ones left out',
     SpScheduledMaintenances,
     maintenances('all'),
   );
