@@ -188,8 +188,9 @@ async function assemble(
   });
   // Whether an incident needs a post-mortem before it closes (and its draft clock), asked in the
   // incidents' transactions: it needs only the clocks' planner and the breach records' reader.
+  const breachReader = createBreachReader();
   const postmortemRequirement = createPostmortemRequirement({
-    breaches: createBreachReader(),
+    breaches: breachReader,
     clocks: planner,
   });
   // The hand-off to development trackers is enqueued in the incidents' transactions; it needs
@@ -459,6 +460,8 @@ async function assemble(
       },
     },
     requirement: postmortemRequirement,
+    // The final reports say what the law requires when personal data was breached.
+    breaches: breachReader,
     // Sending the draft to review (or skipping it) meets its clock.
     // Follow-ups are deadlines too: reminders to their owners, escalation when overdue.
     clocks: {

@@ -3,7 +3,8 @@
 // Markdown is parsed (with raw HTML allowed, as a careless renderer would) and the PDF's text
 // extracted, and both checked: what each audience gets, that restricted and internal words stay
 // out of the external one, that hostile Markdown never becomes markup. Publishing the external
-// one meets the 72-hour final report clock. On SQLite and PostgreSQL.
+// one meets the 72-hour final report clock. When personal data was breached, both hold what GDPR
+// Art. 33(3) requires, drawn from the breach record. On SQLite and PostgreSQL.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +46,9 @@ type Person = { userId: string; email: string; password: string; headers: Record
 let writer: Person;
 let lead: Person;
 let viewer: Person;
+let legal: Person;
 let key: string;
+let breachKey: string;
 let restrictedKey: string;
 
 async function person(role: string, displayName: string): Promise<Person> {
@@ -86,6 +89,7 @@ beforeAll(async () => {
   writer = await person('responder', 'Wanda Writer');
   lead = await person('security_lead', 'Lars Lead');
   viewer = await person('viewer', 'Vic Viewer');
+  legal = await person('legal', 'Lea Legal');
 
   const s = t.container.services.incidents;
   const owner = responder(writer.userId);
@@ -123,7 +127,10 @@ beforeAll(async () => {
   );
   restrictedKey = restricted.key;
 
-  for (const p of [writer, lead, viewer]) p.headers = await signIn(t, p.email, p.password);
+  breachKey = (await s.openIncident(owner, incidentInput({ title: 'Newsletter list exported' })))
+    .key;
+
+  for (const p of [writer, lead, viewer, legal]) p.headers = await signIn(t, p.email, p.password);
   expect((await inject(writer, 'POST', pm(key))).statusCode).toBe(201);
   const sections: Record<string, string> = {
     circumstances: 'During the **spring release**; Bob was on call.',
@@ -142,6 +149,25 @@ beforeAll(async () => {
     type: 'prevent',
   });
   expect(followUp.statusCode, followUp.body).toBe(201);
+
+  const breach = await inject(legal, 'POST', `/api/v1/incidents/${breachKey}/breach`, {
+    status: 'confirmed',
+    occurredFrom: '2026-03-01T22:00:00Z',
+    nature: ['confidentiality'],
+    dataCategories: [
+      { name: 'names and e-mail addresses', special: false },
+      { name: 'health notes', special: true },
+    ],
+    people: { count: 1200, estimate: true },
+    records: { count: 3400, estimate: false },
+    peopleCategories: ['newsletter subscribers'],
+    children: true,
+    consequences: 'Targeted phishing e-mails <img src=x onerror=alert(3)>',
+    measuresTaken: 'The contractor account was closed',
+    measuresProposed: 'Be wary of e-mails asking for your password',
+    contactPoint: 'Dana Protection, dpo@example.org',
+  });
+  expect(breach.statusCode, breach.body).toBe(201);
 });
 afterAll(async () => t.close());
 
@@ -259,5 +285,77 @@ describe('the final reports', () => {
     expect(detail.json().incident.milestones).toContain('final_report_step_recorded');
     const again = await inject(lead, 'POST', `${reports(key)}/external/publish`);
     expect(again.statusCode).toBe(422);
+  });
+});
+
+describe('when personal data was breached, the sections GDPR Art. 33(3) requires', () => {
+  // The clock moved on above: sign in again.
+  beforeAll(async () => {
+    for (const p of [writer, legal, viewer]) p.headers = await signIn(t, p.email, p.password);
+  });
+  const ART_33_HEADINGS = [
+    'Personal data breach (GDPR Art. 33(3))',
+    'Nature of the breach',
+    'People and personal data records concerned',
+    'Data protection officer or other contact point',
+    'Likely consequences',
+    'Measures taken or proposed',
+  ];
+  const FACTS = [
+    'Confidentiality: personal data was disclosed to, or reached by, people who should not have it',
+    'When it occurred: 2026-03-01 22:00 UTC',
+    'Categories of people: newsletter subscribers, children',
+    'Approximate number of people: about 1,200',
+    'Categories of personal data: names and e-mail addresses, health notes (a special category)',
+    'Approximate number of records: 3,400',
+    'Dana Protection, dpo@example.org',
+    'Targeted phishing e-mails',
+    'Taken: The contractor account was closed',
+    'Proposed: Be wary of e-mails asking for your password',
+  ];
+  const headingsOf = (markdown: string) => {
+    const tokens = careless.parse(markdown, {});
+    return tokens
+      .filter((tk, i) => i > 0 && tokens[i - 1]!.type === 'heading_open')
+      .map((tk) => tk.content);
+  };
+
+  it('the external report, as Markdown, holds each from the breach record, hostile text inert', async () => {
+    const res = await inject(writer, 'GET', `${reports(breachKey)}/external.md`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(headingsOf(res.body)).toEqual(expect.arrayContaining(ART_33_HEADINGS));
+    const html = careless.render(res.body);
+    const text = html.replace(/<[^>]+>/g, '').replace(/&amp;/g, '&');
+    for (const fact of FACTS) expect(text).toContain(fact);
+    expect(html).not.toMatch(/<img/);
+    expect(html).toContain('&lt;img src=x onerror=alert(3)&gt;');
+    expect(res.body).not.toContain('Newsletter list exported');
+  });
+
+  it('as PDF, the same words as text; the internal one too for whoever may read the breach record', async () => {
+    for (const file of ['external.pdf', 'internal.pdf']) {
+      const res = await inject(legal, 'GET', `${reports(breachKey)}/${file}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const text = await pdfText(res.rawPayload);
+      for (const heading of ART_33_HEADINGS) expect(text).toContain(heading);
+      for (const fact of FACTS) expect(text).toContain(fact);
+      expect(text).toContain('<img src=x onerror=alert(3)>');
+    }
+  });
+
+  it('the internal report of one who may not read the breach record says only that there is one', async () => {
+    const res = await inject(viewer, 'GET', `${reports(breachKey)}/internal.md`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(headingsOf(res.body)).toContain('Personal data breach (GDPR Art. 33(3))');
+    expect(res.body).toContain('Personal data was breached: the breach record holds the facts.');
+    expect(res.body).not.toContain('dpo@example');
+    expect(res.body).not.toContain('1,200');
+  });
+
+  it('an incident without a personal-data breach has no such section', async () => {
+    for (const file of ['external.md', 'internal.md']) {
+      const res = await inject(legal, 'GET', `${reports(key)}/${file}`);
+      expect(res.body).not.toContain('GDPR');
+    }
   });
 });

@@ -48,6 +48,13 @@ export type BreachStatus = (typeof BREACH_STATUSES)[number];
 export const BREACH_NATURES = ['confidentiality', 'integrity', 'availability'] as const;
 export type BreachNature = (typeof BREACH_NATURES)[number];
 
+/** What each nature of a breach means, in words (notices and final reports say it so). */
+export const BREACH_NATURE_WORDS: Record<BreachNature, string> = {
+  confidentiality: 'personal data was disclosed to, or reached by, people who should not have it',
+  integrity: 'personal data was changed without authorisation',
+  availability: 'personal data was lost or could not be reached',
+};
+
 export const RISK_LEVELS = ['none', 'risk', 'high'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 

@@ -20,5 +20,6 @@ export type {
   BreachView,
 } from './breach-service.ts';
 export type { BreachState, Determination } from './breach-state.ts';
+export type { BreachFacts } from './breach-events.ts';
 export type { RegimeClock, StageClock } from './breach-clock-rules.ts';
 export { riskLevel } from './breach-rules.ts';

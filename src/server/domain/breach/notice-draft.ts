@@ -2,15 +2,9 @@
 // for an authority, the content GDPR Art. 33(3) asks for, item by item; for the people affected,
 // the same facts in plain language (Art. 34(2)); each followed by what the stage's policy says the
 // notice must contain, as a checklist for the legal role editing it. Pure: no I/O.
-import type { StageAudience } from '../../../shared/domain/breach.ts';
+import { BREACH_NATURE_WORDS, type StageAudience } from '../../../shared/domain/breach.ts';
 import type { RegimeStage } from '../policy/index.ts';
 import type { BreachFacts } from './breach-events.ts';
-
-const NATURE_WORDS = {
-  confidentiality: 'personal data was disclosed to, or reached by, people who should not have it',
-  integrity: 'personal data was changed without authorisation',
-  availability: 'personal data was lost or could not be reached',
-} as const;
 
 const or = (text: string, missing: string) => (text.trim() === '' ? missing : text.trim());
 const TO_FILL = '[to be completed]';
@@ -33,7 +27,7 @@ function authorityText(facts: BreachFacts, stage: RegimeStage, incidentKey: stri
       ? TO_FILL
       : new Date(facts.occurredFrom).toISOString() +
         (facts.occurredTo === null ? '' : ` to ${new Date(facts.occurredTo).toISOString()}`);
-  const nature = facts.nature.map((n) => `${n} (${NATURE_WORDS[n]})`).join('; ');
+  const nature = facts.nature.map((n) => `${n} (${BREACH_NATURE_WORDS[n]})`).join('; ');
   return [
     `Notification of a personal-data breach (our reference ${incidentKey}).`,
     `1. Nature of the breach: ${or(nature, TO_FILL)}. When it occurred: ${when}. How we became aware: ${or(facts.awareHow, TO_FILL)}.`,
@@ -50,7 +44,9 @@ function authorityText(facts: BreachFacts, stage: RegimeStage, incidentKey: stri
 
 function individualsText(facts: BreachFacts, stage: RegimeStage): string {
   const what =
-    facts.nature.length === 0 ? TO_FILL : facts.nature.map((n) => NATURE_WORDS[n]).join(', and ');
+    facts.nature.length === 0
+      ? TO_FILL
+      : facts.nature.map((n) => BREACH_NATURE_WORDS[n]).join(', and ');
   const data =
     facts.dataCategories.length === 0
       ? TO_FILL

@@ -4,7 +4,9 @@
 // was published, the durations and the sections the policy lists for it: never the incident's
 // title, summary, people or internal notes). Untrusted text is escaped so that no raw HTML
 // reaches whoever renders the file. Pure: everything comes in.
+import { BREACH_NATURE_WORDS } from '../../../shared/domain/breach.ts';
 import { EXERCISE_KIND_WORDS, type Exercise } from '../../../shared/domain/incidents.ts';
+import type { BreachFacts } from '../breach/index.ts';
 import { DEFAULT_EXTERNAL_SECTIONS, type Policy } from '../policy/index.ts';
 import type { PostmortemState } from './learning-state.ts';
 import type { IncidentDurations, RecordEvent, Span, TimelineItem } from './timeline-rules.ts';
@@ -40,6 +42,11 @@ export interface FinalReportInput {
   policy: Pick<Policy, 'phases' | 'learning'>;
   /** A member of staff's name for an id. */
   nameOf: (userId: string | null) => string;
+  /**
+   * The breach record's facts when personal data was breached (null: none was), or `hidden` when
+   * it was but the reader of an internal report may not read the breach record.
+   */
+  personalData: BreachFacts | 'hidden' | null;
   now: number;
 }
 
@@ -116,6 +123,77 @@ function sectionLines(section: { title: string; body: string }): string[] {
   ];
 }
 
+const NOT_RECORDED = '_Not yet on the breach record._';
+
+function approximate(a: BreachFacts['people']): string {
+  if (a.count === null) return 'not yet known';
+  return `${a.estimate ? 'about ' : ''}${a.count.toLocaleString('en-GB')}`;
+}
+
+function told(text: string): string {
+  return text.trim() ? inlineText(text) : NOT_RECORDED;
+}
+
+/**
+ * What GDPR Art. 33(3) asks a notification to hold, from the breach record: the nature of the
+ * breach, the categories and approximate numbers of people and records, the data protection
+ * officer's or other contact point, the likely consequences, the measures taken and proposed.
+ */
+function personalDataLines(personalData: FinalReportInput['personalData']): string[] {
+  if (personalData === null) return [];
+  const heading = ['## Personal data breach (GDPR Art. 33(3))', ''];
+  if (personalData === 'hidden') {
+    return [...heading, 'Personal data was breached: the breach record holds the facts.', ''];
+  }
+  const f = personalData;
+  const when =
+    f.occurredFrom === null
+      ? 'not yet known'
+      : formatWhen(f.occurredFrom) +
+        (f.occurredTo === null ? '' : ` to ${formatWhen(f.occurredTo)}`);
+  const people = [
+    ...f.peopleCategories,
+    ...(f.children ? ['children'] : []),
+    ...(f.vulnerable ? ['vulnerable people'] : []),
+  ];
+  return [
+    ...heading,
+    '### Nature of the breach',
+    '',
+    ...(f.nature.length === 0
+      ? [NOT_RECORDED, '']
+      : f.nature.map((n) => `- ${n[0]!.toUpperCase()}${n.slice(1)}: ${BREACH_NATURE_WORDS[n]}`)),
+    `- When it occurred: ${when}`,
+    '',
+    '### People and personal data records concerned',
+    '',
+    `- Categories of people: ${people.length === 0 ? NOT_RECORDED : people.map(inlineText).join(', ')}`,
+    `- Approximate number of people: ${approximate(f.people)}`,
+    `- Categories of personal data: ${
+      f.dataCategories.length === 0
+        ? NOT_RECORDED
+        : f.dataCategories
+            .map((c) => `${inlineText(c.name)}${c.special ? ' (a special category)' : ''}`)
+            .join(', ')
+    }`,
+    `- Approximate number of records: ${approximate(f.records)}`,
+    '',
+    '### Data protection officer or other contact point',
+    '',
+    told(f.contactPoint),
+    '',
+    '### Likely consequences',
+    '',
+    told(f.consequences),
+    '',
+    '### Measures taken or proposed',
+    '',
+    `- Taken: ${told(f.measuresTaken)}`,
+    `- Proposed: ${told(f.measuresProposed)}`,
+    '',
+  ];
+}
+
 const STATUS_WORDS = {
   draft: 'in draft',
   in_review: 'in review',
@@ -147,6 +225,7 @@ function internalReport(input: FinalReportInput): string[] {
     ...(incident.restricted ? ['- Access: restricted to its participants'] : []),
     '',
     ...(incident.summary.trim() ? [inlineText(incident.summary), ''] : []),
+    ...personalDataLines(input.personalData),
     '## Measured durations',
     '',
     ...durationLines(input.durations),
@@ -209,6 +288,7 @@ function externalReport(input: FinalReportInput): string[] {
     ...(published.length === 0 ? ['None.'] : []),
     ...published.map((e) => `- ${formatWhen(e.at)}: ${inlineText(String(e.data['text'] ?? ''))}`),
     '',
+    ...personalDataLines(input.personalData),
     ...(sections.length > 0 ? ['## What we learned', '', ...sections.flatMap(sectionLines)] : []),
   ];
 }

@@ -17,7 +17,11 @@ import type { FollowUp, PostmortemState } from './learning-state.ts';
 import type { PostmortemCase, PostmortemRequirement } from './requirement-service.ts';
 import type { FollowUpDue } from '../clocks/index.ts';
 import * as timeline from './timeline-rules.ts';
-import { createReportService, type ReportIncidents } from './report-service.ts';
+import {
+  createReportService,
+  type ReportBreaches,
+  type ReportIncidents,
+} from './report-service.ts';
 import type { TimelineEntryFields } from './learning-events.ts';
 import { createProgrammeService, type ProgrammeClocks } from './programme-service.ts';
 
@@ -87,6 +91,8 @@ export interface LearningModulePorts {
   policy: () => Pick<PolicyInForce, 'policy' | 'hash'>;
   incidents: LearningIncidents;
   staff: LearningStaff;
+  /** The breach record's facts for the final reports (GDPR Art. 33(3)). */
+  breaches: ReportBreaches;
   /** Whether the policy requires the post-mortem (built before incidents, which ask it too). */
   requirement: Pick<PostmortemRequirement, 'findRequiredBecause'>;
   clocks: LearningClocks;

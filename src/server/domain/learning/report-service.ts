@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import type { Db, Executor } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { requirePermission, type Actor } from '../actor.ts';
+import { can, requirePermission, type Actor } from '../actor.ts';
+import type { BreachFacts } from '../breach/index.ts';
 import type { Policy, PolicyInForce } from '../policy/index.ts';
 import {
   writeFinalReport,
@@ -36,11 +37,18 @@ export interface ReportIncidents {
   recordFinalReportStep(actor: Actor, incidentId: string, note: string): Promise<void>;
 }
 
+/** What the reports need of the breach subject: the record's facts when personal data was
+ * breached (GDPR Art. 33(3)), null otherwise. */
+export interface ReportBreaches {
+  findPersonalDataFacts(tx: Executor, incidentId: string): Promise<BreachFacts | null>;
+}
+
 export interface ReportPorts {
   db: Db;
   clock: Clock;
   policy: () => Pick<PolicyInForce, 'policy'>;
   incidents: ReportIncidents;
+  breaches: ReportBreaches;
   /** Staff names for the internal report (an id no longer on staff is said so). */
   staff: { listNames(): Promise<Map<string, string>> };
 }
@@ -59,7 +67,7 @@ export function createReportService(ports: ReportPorts) {
   async function write(actor: Actor, ref: string, audience: ReportAudience): Promise<FinalReport> {
     const sight = await ports.incidents.findSight(db, actor, ref);
     if (!sight || !sight.visible) throw new AppError('NOT_FOUND', 'Incident was not found');
-    const [incident, record, policy, postmortem, names] = await Promise.all([
+    const [incident, record, policy, postmortem, names, personalData] = await Promise.all([
       ports.incidents.findReportIncident(actor, sight.id),
       ports.incidents.listRecord(actor, sight.id, [
         ...timeline.TIMELINE_EVENT_TYPES,
@@ -68,6 +76,7 @@ export function createReportService(ports: ReportPorts) {
       ports.incidents.findPolicy(sight.id),
       repo.findPostmortemByIncident(db, sight.id),
       ports.staff.listNames(),
+      ports.breaches.findPersonalDataFacts(db, sight.id),
     ]);
     const rules = policy ?? ports.policy().policy;
     const marks = postmortem ?? { timelineMarks: [], timelineEntries: [] };
@@ -80,6 +89,12 @@ export function createReportService(ports: ReportPorts) {
       record,
       policy: rules,
       nameOf: (id) => (id ? (names.get(id) ?? 'someone no longer on staff') : 'nobody'),
+      // The external report is written for the public: it says what the law requires. Staff who
+      // may not read the breach record learn only that there is one.
+      personalData:
+        personalData && audience === 'internal' && !can(actor, 'breach.read')
+          ? 'hidden'
+          : personalData,
       now: clock.now(),
     });
     const title =

@@ -33,7 +33,9 @@ export async function finalReportRoutes(
           'moments marked important), every section of the post-mortem and the follow-ups. ' +
           '`external.md`, `external.pdf`: the dates, the durations, the public notices and the ' +
           'post-mortem sections the policy lists (`learning.finalReports.externalSections`); never ' +
-          "the incident's title, summary, people or internal notes. Untrusted text is escaped: no " +
+          "the incident's title, summary, people or internal notes. When personal data was " +
+          'breached, both hold the GDPR Art. 33(3) section from the breach record (the internal ' +
+          'one only says there is one to those without `breach.read`). Untrusted text is escaped: no ' +
           'raw HTML in the Markdown, none interpreted in the PDF.',
         tags,
         params: IncidentRef.extend({ file: z.enum(FILES) }),
