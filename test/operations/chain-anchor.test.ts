@@ -4,13 +4,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/server/domain/actor.ts';
-import { main } from '../../src/server/main.ts';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/delivery.ts';
 import { submitReport } from '../helpers/reports.ts';
+import { cutAuditTail, deleteStreamWhole, runStopline } from '../helpers/tamper.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -21,18 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-async function run(args: string[], env: Record<string, string> = {}) {
-  const lines = { info: [] as string[], error: [] as string[] };
-  const code = await main(
-    args,
-    { ...t.database.env, ...env },
-    {
-      info: (line) => lines.info.push(line),
-      error: (line) => lines.error.push(line),
-    },
-  );
-  return { code, stdout: lines.info.join('\n'), stderr: lines.error.join('\n') };
-}
+const run = (args: string[], env: Record<string, string> = {}) => runStopline(t, args, env);
 
 async function addUser(n: number) {
   await t.container.services.accounts.users.createUser(systemActor, {
@@ -167,23 +155,8 @@ describe('stopline anchor and verify --anchor', () => {
     const { db } = t.container;
     // Someone with the database's keys removes a whole record and the last two audit entries,
     // moving the heads back so every chain that is left still verifies.
-    await sql`delete from events where stream_id = ${victim.id}`.execute(db);
-    await sql`delete from streams where id = ${victim.id}`.execute(db);
-    const head = await db
-      .selectFrom('audit_head')
-      .select('seq')
-      .where('id', '=', 1)
-      .executeTakeFirstOrThrow();
-    const keep = Number(head.seq) - 2;
-    const last = await db
-      .selectFrom('audit_log')
-      .select('hash')
-      .where('seq', '=', keep)
-      .executeTakeFirstOrThrow();
-    await sql`delete from audit_log where seq > ${keep}`.execute(db);
-    await sql`update audit_head set seq = ${keep}, head_hash = ${last.hash} where id = 1`.execute(
-      db,
-    );
+    await deleteStreamWhole(db, victim.id);
+    const { headSeq } = await cutAuditTail(db, 2);
 
     const plain = await run(['verify']);
     expect(plain.code).toBe(1);
@@ -195,7 +168,7 @@ describe('stopline anchor and verify --anchor', () => {
       `stream ${victim.id} is missing: it had ${victim.version} event(s) at the anchor (deleted whole)`,
     );
     expect(anchored.stderr).toContain(
-      `audit trail entry #${Number(head.seq)}, its last at the anchor, is missing (cut short)`,
+      `audit trail entry #${headSeq}, its last at the anchor, is missing (cut short)`,
     );
   });
 

@@ -5,8 +5,8 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/server/domain/actor.ts';
-import { main } from '../../src/server/main.ts';
 import { submitReport } from '../helpers/reports.ts';
+import { cutAuditTail, deleteStreamWhole, runStopline } from '../helpers/tamper.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -24,14 +24,7 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
-async function verify() {
-  const lines = { info: [] as string[], error: [] as string[] };
-  const code = await main(['verify'], t.database.env, {
-    info: (line) => lines.info.push(line),
-    error: (line) => lines.error.push(line),
-  });
-  return { code, stdout: lines.info.join('\n'), stderr: lines.error.join('\n') };
-}
+const verify = () => runStopline(t, ['verify']);
 
 async function ledgerSeqOf(refId: string) {
   const row = await t.container.db
@@ -66,8 +59,7 @@ describe('the global sequence over events and audit entries', () => {
       .select(['id', 'stream_id'])
       .orderBy('position')
       .executeTakeFirstOrThrow();
-    await sql`delete from events where stream_id = ${victim.stream_id}`.execute(db);
-    await sql`delete from streams where id = ${victim.stream_id}`.execute(db);
+    await deleteStreamWhole(db, victim.stream_id);
 
     const broken = await verify();
     expect(broken.code).toBe(1);
@@ -79,32 +71,12 @@ describe('the global sequence over events and audit entries', () => {
   });
 
   it('an audit trail cut short with its head moved back fails verify, naming the first entry gone', async () => {
-    const { db } = t.container;
-    const head = await db
-      .selectFrom('audit_head')
-      .select('seq')
-      .where('id', '=', 1)
-      .executeTakeFirstOrThrow();
-    const keep = Number(head.seq) - 2;
-    const kept = await db
-      .selectFrom('audit_log')
-      .select('hash')
-      .where('seq', '=', keep)
-      .executeTakeFirstOrThrow();
-    const firstCut = await db
-      .selectFrom('audit_log')
-      .select('id')
-      .where('seq', '=', keep + 1)
-      .executeTakeFirstOrThrow();
-    await sql`delete from audit_log where seq > ${keep}`.execute(db);
-    await sql`update audit_head set seq = ${keep}, head_hash = ${kept.hash} where id = 1`.execute(
-      db,
-    );
+    const { firstCutId } = await cutAuditTail(t.container.db, 2);
 
     const broken = await verify();
     expect(broken.code).toBe(1);
     expect(broken.stderr).toBe(
-      `BROKEN: global sequence, #${await ledgerSeqOf(firstCut.id)}: audit entry ${firstCut.id} is missing: the audit trail cut short or entries removed`,
+      `BROKEN: global sequence, #${await ledgerSeqOf(firstCutId)}: audit entry ${firstCutId} is missing: the audit trail cut short or entries removed`,
     );
   });
 
