@@ -442,6 +442,7 @@ async function assemble(
       findSight: (tx, actor, ref) => incidentsModule.findIncidentSight(tx, actor, ref),
       listHiddenIds: (tx, actor) => incidentsModule.listHiddenIncidentIds(actor, tx),
       findCase: (tx, id) => incidentsModule.findPostmortemCase(tx, id),
+      findHandOffSight: (tx, id) => incidentsModule.findHandOffSight(tx, id),
       findPolicy: (id) => incidentsModule.findIncidentPolicy(id),
       // The timeline reads the record as the caller may (the incident's own read).
       listRecord: async (actor, id, types) =>
@@ -462,6 +463,8 @@ async function assemble(
     requirement: postmortemRequirement,
     // The final reports say what the law requires when personal data was breached.
     breaches: breachReader,
+    // A new follow-up goes to the trackers that take follow-ups (enqueued in its transaction).
+    trackers: { followUpAdded: handOffs.followUpAdded },
     // Sending the draft to review (or skipping it) meets its clock.
     // Follow-ups are deadlines too: reminders to their owners, escalation when overdue.
     clocks: {
@@ -547,6 +550,11 @@ async function assemble(
       recordTrackerState: (tx, id, issue, at) =>
         incidentsModule.recordTrackerState(tx, id, issue, at),
       findIncidentSight: (ex, actor, ref) => incidentsModule.findIncidentSight(ex, actor, ref),
+    },
+    // A follow-up's issue and its state are kept on the follow-up.
+    followUps: {
+      recordTrackerIssue: learning.recordTrackerIssue,
+      recordTrackerState: learning.recordTrackerState,
     },
   });
   const services: Services = {

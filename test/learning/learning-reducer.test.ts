@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const step = fc.record({
-  command: fc.nat(31),
+  command: fc.nat(35),
   pick: fc.nat(50),
   text: fc.string({ maxLength: 20 }),
   actor: fc.constantFrom('u1', 'u2'),
@@ -57,7 +57,24 @@ function command(
   now: number,
   start: { incident: Start[1]; policy: Start[2] },
 ): LearningEvent[] {
-  switch (x.command % 16) {
+  switch (x.command % 18) {
+    case 16:
+    case 17: {
+      // A tracker's issue for a follow-up: linked, then its state (open or closed) comes back.
+      const f = s.followUps[x.pick % Math.max(s.followUps.length, 1)];
+      if (!f) return [];
+      const issue = {
+        connection: 'web',
+        key: `acme/web#${x.pick % 3}`,
+        trackerUrl: `https://tracker.example/${x.pick % 3}`,
+      };
+      return x.command % 18 === 16
+        ? rules.linkFollowUpTracker(s, f.id, issue)
+        : rules.setFollowUpTrackerState(s, f.id, {
+            ...issue,
+            state: x.pick % 2 ? 'closed' : 'open',
+          });
+    }
     case 13:
       return timeline.markTimelineEvent(
         s,

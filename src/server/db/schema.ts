@@ -886,6 +886,11 @@ export interface PostmortemFollowUpsTable {
   closed_at: number | null;
   /** The proposal of the record it answers (`deadline:<id>`, `override:<seq>`, `skipped:<seq>`). */
   proposal_id: string | null;
+  /** The development tracker it was handed to: the connection's name, the issue's key, and
+   * `open` or `closed` as the tracker last said (null: not handed to one). */
+  tracker_connection: string | null;
+  tracker_key: string | null;
+  tracker_state: string | null;
 }
 
 /** A process review, staff training or external test of the learning programme. */

@@ -52,6 +52,15 @@ export const FollowUp = z.object({
   overdue: z.boolean(),
   /** The record's proposal it answers (a breached deadline, a departure from the policy). */
   proposalId: z.string().nullable(),
+  /**
+   * The issue a development tracker opened for it (a connection with `onFollowUp`): the
+   * connection's name, the issue's key and its state as the tracker last reported it.
+   */
+  tracker: z
+    .object({ connection: z.string(), key: z.string(), state: z.enum(['open', 'closed']) })
+    .nullable(),
+  /** Still open, but the tracker closed its issue: marking it done is proposed (never done by itself). */
+  doneProposed: z.boolean(),
   createdBy: z.string().nullable(),
   createdAt: Time,
   closedAt: Time.nullable(),

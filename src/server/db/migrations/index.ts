@@ -39,6 +39,7 @@ import * as globalSequence from './2026-12-04-0150-global-sequence.ts';
 import * as maintenanceCancelled from './2026-12-04-0181-maintenance-cancelled.ts';
 import * as alertTriage from './2026-12-04-0151-alert-triage.ts';
 import * as programmeActivities from './2026-12-04-0171-programme-activities.ts';
+import * as followUpTracker from './2026-12-04-0200-follow-up-tracker.ts';
 import * as trackers from './2026-12-04-0125-trackers.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
@@ -86,6 +87,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0171-programme-activities': programmeActivities,
   '2026-12-04-0125-trackers': trackers,
   '2026-12-04-0181-maintenance-cancelled': maintenanceCancelled,
+  '2026-12-04-0200-follow-up-tracker': followUpTracker,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -669,6 +669,12 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     findIncidentSight,
 
     /** The incident as learning weighs whether it needs a post-mortem; null: no such incident. */
+    /** Whether the incident is restricted or an exercise (a follow-up's hand-off to trackers). */
+    async findHandOffSight(executor: Executor, incidentId: string) {
+      const state = await repo.findIncidentState(executor, incidentId);
+      return state && { restricted: state.restricted, exercise: state.exercise !== null };
+    },
+
     async findPostmortemCase(executor: Executor, incidentId: string) {
       const state = await repo.findIncidentState(executor, incidentId);
       return state && caseOf(executor, state);

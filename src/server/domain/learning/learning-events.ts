@@ -33,6 +33,15 @@ export interface FollowUpFields {
   proposalId?: string | null;
 }
 
+/** The issue a development tracker opened for a follow-up (trackers subject, Kundo step 9). */
+export interface FollowUpTrackerIssue {
+  /** The tracker connection's name. */
+  connection: string;
+  /** owner/repo#12, group/project#3, PROJ-42. */
+  key: string;
+  trackerUrl: string;
+}
+
 /** A timeline entry written by hand: when it happened, what (Markdown), and whether it matters. */
 export interface TimelineEntryFields {
   at: number;
@@ -73,6 +82,16 @@ export interface LearningEventData {
   /** An entry written into the timeline by hand: something the record does not hold. */
   'postmortem.timeline_entry_added': TimelineEntryFields & { entryId: string };
   'postmortem.timeline_entry_removed': { entryId: string };
+  /**
+   * A development tracker opened an issue for the follow-up (its connection has onFollowUp): the
+   * link fills the follow-up's trackerUrl when it had none.
+   */
+  'postmortem.follow_up_tracker_linked': FollowUpTrackerIssue & { followUpId: string };
+  /** The tracker reported the issue open or closed; closed proposes marking the follow-up done. */
+  'postmortem.follow_up_tracker_changed': FollowUpTrackerIssue & {
+    followUpId: string;
+    state: 'open' | 'closed';
+  };
   /** Done, not doing (with the reason why), or open again. */
   'postmortem.follow_up_status_set': {
     followUpId: string;

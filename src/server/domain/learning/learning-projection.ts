@@ -122,7 +122,26 @@ async function projectEvent(
           created_at: at,
           closed_at: null,
           proposal_id: d.proposalId ?? null,
+          tracker_connection: null,
+          tracker_key: null,
+          tracker_state: null,
         })
+        .execute();
+      return;
+    }
+    case 'postmortem.follow_up_tracker_linked':
+    case 'postmortem.follow_up_tracker_changed': {
+      const f = after.followUps.find((x) => x.id === event.data.followUpId);
+      if (!f) return;
+      await tx
+        .updateTable('postmortem_follow_ups')
+        .set({
+          tracker_url: f.trackerUrl,
+          tracker_connection: f.tracker?.connection ?? null,
+          tracker_key: f.tracker?.key ?? null,
+          tracker_state: f.tracker?.state ?? null,
+        })
+        .where('id', '=', f.id)
         .execute();
       return;
     }

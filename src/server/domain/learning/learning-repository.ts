@@ -95,6 +95,14 @@ function toFollowUp(r: PostmortemFollowUpsTable): FollowUp {
     createdBy: r.created_by,
     createdAt: Number(r.created_at),
     closedAt: time(r.closed_at),
+    tracker:
+      r.tracker_connection !== null && r.tracker_key !== null
+        ? {
+            connection: r.tracker_connection,
+            key: r.tracker_key,
+            state: r.tracker_state === 'closed' ? 'closed' : 'open',
+          }
+        : null,
   };
 }
 

@@ -5,7 +5,12 @@
 import { AppError } from '../../errors.ts';
 import type { Learning } from '../policy/index.ts';
 import type { FollowUpStatus } from '../../../shared/domain/learning.ts';
-import { learningEvent, type FollowUpFields, type LearningEvent } from './learning-events.ts';
+import {
+  learningEvent,
+  type FollowUpFields,
+  type FollowUpTrackerIssue,
+  type LearningEvent,
+} from './learning-events.ts';
 import type { PostmortemSectionState, PostmortemState } from './learning-state.ts';
 
 const refused = (message: string, details: Record<string, unknown> = {}) =>
@@ -342,4 +347,34 @@ export function setFollowUpStatus(
       reason: status === 'not_doing' ? reason : null,
     }),
   ];
+}
+
+/**
+ * A development tracker opened an issue for the follow-up: recorded once (the first tracker's
+ * link fills trackerUrl when the follow-up had none); nothing for a follow-up that is gone.
+ */
+export function linkFollowUpTracker(
+  state: PostmortemState,
+  followUpId: string,
+  issue: FollowUpTrackerIssue,
+): LearningEvent[] {
+  const f = state.followUps.find((x) => x.id === followUpId);
+  if (!f || f.tracker !== null) return [];
+  return [learningEvent('postmortem.follow_up_tracker_linked', { followUpId, ...issue })];
+}
+
+/**
+ * The tracker's state of the follow-up's issue, recorded when it changed. A closed issue only
+ * proposes marking the follow-up done: whoever owns it decides.
+ */
+export function setFollowUpTrackerState(
+  state: PostmortemState,
+  followUpId: string,
+  issue: FollowUpTrackerIssue & { state: 'open' | 'closed' },
+): LearningEvent[] {
+  const f = state.followUps.find((x) => x.id === followUpId);
+  if (!f) return [];
+  if (f.tracker !== null && (f.tracker.key !== issue.key || f.tracker.state === issue.state))
+    return [];
+  return [learningEvent('postmortem.follow_up_tracker_changed', { followUpId, ...issue })];
 }

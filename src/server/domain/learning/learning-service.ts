@@ -24,6 +24,7 @@ import {
 } from './report-service.ts';
 import type { TimelineEntryFields } from './learning-events.ts';
 import { createProgrammeService, type ProgrammeClocks } from './programme-service.ts';
+import type { FollowUpHandOff, TrackerIssueRef } from '../trackers/index.ts';
 
 /** A follow-up in the cross-incident view, with the incident it belongs to. */
 export type FollowUpInList = FollowUp & { incidentId: string; incidentKey: string };
@@ -43,6 +44,11 @@ export interface LearningIncidents extends Pick<
   listHiddenIds(tx: Executor, actor: Actor): Promise<string[]>;
   /** The incident as the requirement weighs it (its record's line stops and breaches). */
   findCase(tx: Executor, incidentId: string): Promise<PostmortemCase | null>;
+  /** Whether the incident is restricted or an exercise: what a follow-up's hand-off says. */
+  findHandOffSight(
+    tx: Executor,
+    incidentId: string,
+  ): Promise<{ restricted: boolean; exercise: boolean } | null>;
   /** The policy the incident is handled under; read outside transactions. */
   findPolicy(incidentId: string): Promise<Policy | null>;
   /**
@@ -84,6 +90,14 @@ export interface LearningStaff {
   listNames(): Promise<Map<string, string>>;
 }
 
+/** What learning needs of the trackers subject: a new follow-up goes to the team's trackers. */
+export interface LearningTrackers {
+  followUpAdded(tx: Executor, followUp: FollowUpHandOff, at: number): Promise<void>;
+}
+
+/** A tracker's issue for a follow-up, as the trackers subject reports it. */
+type TrackerIssue = TrackerIssueRef & { trackerUrl: string };
+
 export interface LearningModulePorts {
   db: Db;
   clock: Clock;
@@ -96,6 +110,8 @@ export interface LearningModulePorts {
   /** Whether the policy requires the post-mortem (built before incidents, which ask it too). */
   requirement: Pick<PostmortemRequirement, 'findRequiredBecause'>;
   clocks: LearningClocks;
+  /** Development trackers with onFollowUp (trackers subject, built before learning). */
+  trackers: LearningTrackers;
 }
 
 /** The post-mortem's timeline drawn from the record, and the durations measured from it. */
@@ -211,6 +227,43 @@ export function createLearningService(ports: LearningModulePorts) {
       severity: incident?.severity ?? null,
     };
     await ports.clocks.startFollowUpDue(tx, s.incidentId, due, policy, now);
+  }
+
+  /** The new follow-up's safe summary goes to the trackers that take follow-ups (outbox). */
+  async function handOff(
+    tx: Executor,
+    s: PostmortemState,
+    followUpId: string,
+    names: Map<string, string>,
+    now: number,
+  ) {
+    const f = s.followUps.find((x) => x.id === followUpId);
+    // One already in an outside tracker (its trackerUrl given) is not opened again.
+    if (!f || f.trackerUrl !== null) return;
+    const sight = await ports.incidents.findHandOffSight(tx, s.incidentId);
+    if (!sight) return;
+    const followUp = {
+      followUpId,
+      incident: { id: s.incidentId, key: s.incidentKey, ...sight },
+      title: f.title,
+      type: f.type,
+      dueAt: f.dueAt,
+      owner: names.get(f.ownerId) ?? f.ownerId,
+    };
+    await ports.trackers.followUpAdded(tx, followUp, now);
+  }
+
+  /** A change the trackers subject reports on a follow-up, as the system (no person acted). */
+  async function fromTracker(
+    tx: Executor,
+    incidentId: string,
+    decide: (s: PostmortemState) => ReturnType<typeof rules.linkFollowUpTracker>,
+    at: number,
+  ): Promise<void> {
+    const state = await repo.findPostmortemByIncident(tx, incidentId);
+    if (!state) return;
+    const events = decide(state);
+    if (events.length > 0) await appendToPostmortem(tx, state.id, state, events, null, at);
   }
 
   /** The record's events the timeline draws, and those the durations are measured from. */
@@ -409,6 +462,7 @@ export function createLearningService(ports: LearningModulePorts) {
       expectedVersion?: number,
     ): Promise<PostmortemView> {
       const policy = await policyOf((await incidentFor(db, actor, ref)).id);
+      const names = await ports.staff.listNames();
       const followUpId = newId();
       return change(
         actor,
@@ -418,7 +472,10 @@ export function createLearningService(ports: LearningModulePorts) {
           const owner = await ports.staff.isActive(tx, input.ownerId);
           return rules.addFollowUp(s, input, followUpId, clock.now(), owner);
         },
-        (tx, s, now) => followUpDue(tx, s, followUpId, policy, now),
+        async (tx, s, now) => {
+          await followUpDue(tx, s, followUpId, policy, now);
+          await handOff(tx, s, followUpId, names, now);
+        },
       );
     },
 
@@ -439,6 +496,38 @@ export function createLearningService(ports: LearningModulePorts) {
           to.status === 'open'
             ? followUpDue(tx, s, followUpId, policy, now)
             : ports.clocks.followUpClosed(tx, s.incidentId, followUpId, to.status === 'done', now),
+      );
+    },
+
+    /** A tracker opened an issue for the follow-up: its link is kept on it (trackers subject). */
+    recordTrackerIssue(
+      tx: Executor,
+      incidentId: string,
+      followUpId: string,
+      issue: TrackerIssue,
+      at: number,
+    ): Promise<void> {
+      return fromTracker(
+        tx,
+        incidentId,
+        (s) => rules.linkFollowUpTracker(s, followUpId, issue),
+        at,
+      );
+    },
+
+    /** The tracker's state of the follow-up's issue; closed proposes marking it done. */
+    recordTrackerState(
+      tx: Executor,
+      incidentId: string,
+      followUpId: string,
+      issue: TrackerIssue & { state: 'open' | 'closed' },
+      at: number,
+    ): Promise<void> {
+      return fromTracker(
+        tx,
+        incidentId,
+        (s) => rules.setFollowUpTrackerState(s, followUpId, issue),
+        at,
       );
     },
 

@@ -19,6 +19,8 @@ export interface FollowUp extends FollowUpFields {
   createdAt: number;
   /** When it was last marked done or not doing; null while open. */
   closedAt: number | null;
+  /** The development tracker's issue for it, and its state as the tracker last said. */
+  tracker: { connection: string; key: string; state: 'open' | 'closed' } | null;
 }
 
 export interface PostmortemSectionState extends SectionTemplate {
@@ -168,8 +170,39 @@ export function applyLearningEvent(
             createdBy: actorId,
             createdAt: at,
             closedAt: null,
+            tracker: null,
           },
         ],
+      };
+    }
+    case 'postmortem.follow_up_tracker_linked': {
+      const d = event.data;
+      return {
+        ...next,
+        followUps: state.followUps.map((f) =>
+          f.id === d.followUpId && f.tracker === null
+            ? {
+                ...f,
+                trackerUrl: f.trackerUrl ?? d.trackerUrl,
+                tracker: { connection: d.connection, key: d.key, state: 'open' },
+              }
+            : f,
+        ),
+      };
+    }
+    case 'postmortem.follow_up_tracker_changed': {
+      const d = event.data;
+      return {
+        ...next,
+        followUps: state.followUps.map((f) =>
+          f.id === d.followUpId && (f.tracker === null || f.tracker.key === d.key)
+            ? {
+                ...f,
+                trackerUrl: f.trackerUrl ?? d.trackerUrl,
+                tracker: { connection: d.connection, key: d.key, state: d.state },
+              }
+            : f,
+        ),
       };
     }
     case 'postmortem.timeline_event_marked': {

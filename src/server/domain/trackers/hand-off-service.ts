@@ -19,6 +19,7 @@ import type { TrackerConnectionRecord, TrackerIssueRecord } from './tracker-repo
 import {
   answerKind,
   createIssueRequest,
+  followUpIssueContent,
   describeAnswer,
   failedAnswer,
   issueContent,
@@ -29,6 +30,7 @@ import {
   webhookBody,
   type ConnectionSecrets,
   type CreatedIssue,
+  type FollowUpHandOff,
   type HandOffCase,
   type TrackerState,
 } from './tracker-rules.ts';
@@ -63,6 +65,30 @@ export interface TrackerIncidents {
   ): Promise<{ id: string; key: string; visible: boolean } | null>;
 }
 
+/**
+ * What the trackers subject needs of the learning subject, in its own transaction: a follow-up's
+ * issue and its state, kept on the follow-up.
+ */
+export interface TrackerFollowUps {
+  recordTrackerIssue(
+    tx: Executor,
+    incidentId: string,
+    followUpId: string,
+    issue: TrackerIssueRef & { trackerUrl: string },
+    at: number,
+  ): Promise<void>;
+  recordTrackerState(
+    tx: Executor,
+    incidentId: string,
+    followUpId: string,
+    issue: TrackerIssueRef & { trackerUrl: string; state: TrackerState },
+    at: number,
+  ): Promise<void>;
+}
+
+/** Why an issue was opened: the incident decided non-critical, or a post-mortem follow-up. */
+const FOLLOW_UP = 'follow_up';
+
 export interface HandOffDeps {
   db: Db;
   clock: Clock;
@@ -75,41 +101,74 @@ export interface HandOffDeps {
 
 export interface DeliveryDeps {
   incidents: TrackerIncidents;
+  followUps: TrackerFollowUps;
   http: TrackerHttp;
 }
 
 export const DEFAULT_POLL_MS = 10 * 60_000;
 
-/** The first decision: created before incidents, which calls it (IncidentHandOffs). */
+/** A new issue to open for an incident, waiting in the outbox. */
+function newIssue(
+  connectionId: string,
+  incident: { id: string; key: string },
+  cause: string,
+  causeId: string,
+  at: number,
+): TrackerIssueRecord {
+  return {
+    id: newId(),
+    connectionId,
+    incidentId: incident.id,
+    incidentKey: incident.key,
+    cause,
+    causeId,
+    status: 'pending',
+    url: null,
+    externalKey: null,
+    state: null,
+    lastError: null,
+    attempts: 0,
+    closedAt: null,
+    nextCheckAt: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/**
+ * The first decisions: created before incidents and learning, which call them in their own
+ * transactions (IncidentHandOffs, LearningTrackers).
+ */
 export function createHandOffs(deps: HandOffDeps) {
   const { baseUrl } = deps;
+  const linkTo = (key: string) => `${baseUrl.replace(/\/+$/, '')}/app/incidents/${key}`;
   return {
     async decidedNonCritical(tx: Executor, incident: HandOffCase, at: number): Promise<void> {
       const connections = (await repo.listConnections(tx)).filter((c) => c.enabled);
-      const link = `${baseUrl.replace(/\/+$/, '')}/app/incidents/${incident.key}`;
+      const link = linkTo(incident.key);
       const why =
         'The incident response panel decided this security incident is not critical: it goes to the normal development process, prioritised by the head of product or a team lead.';
       for (const c of connections) {
-        const issue: TrackerIssueRecord = {
-          id: newId(),
-          connectionId: c.id,
-          incidentId: incident.id,
-          incidentKey: incident.key,
-          cause: 'non_critical',
-          causeId: incident.id,
-          status: 'pending',
-          url: null,
-          externalKey: null,
-          state: null,
-          lastError: null,
-          attempts: 0,
-          closedAt: null,
-          nextCheckAt: null,
-          createdAt: at,
-          updatedAt: at,
-        };
+        const issue = newIssue(c.id, incident, 'non_critical', incident.id, at);
         if (await repo.insertIssue(tx, issue)) {
           await enqueueTrackerIssue(tx, issue.id, issueContent(incident, why, link, c.labels), at);
+        }
+      }
+    },
+
+    /**
+     * A post-mortem follow-up was just added: each enabled connection that takes follow-ups
+     * (onFollowUp) opens an issue for it. An exercise's follow-ups never reach a tracker.
+     */
+    async followUpAdded(tx: Executor, followUp: FollowUpHandOff, at: number): Promise<void> {
+      if (followUp.incident.exercise) return;
+      const connections = (await repo.listConnections(tx)).filter((c) => c.enabled && c.onFollowUp);
+      const link = linkTo(followUp.incident.key);
+      for (const c of connections) {
+        const issue = newIssue(c.id, followUp.incident, FOLLOW_UP, followUp.followUpId, at);
+        if (await repo.insertIssue(tx, issue)) {
+          const content = followUpIssueContent(followUp, link, c.labels);
+          await enqueueTrackerIssue(tx, issue.id, content, at);
         }
       }
     },
@@ -131,7 +190,7 @@ export interface IncidentTrackerIssue {
 }
 
 export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
-  const { db, clock, sealer, incidents, http } = deps;
+  const { db, clock, sealer, incidents, followUps, http } = deps;
   const pollMs = deps.pollMs ?? DEFAULT_POLL_MS;
 
   function secretsOf(c: TrackerConnectionRecord): ConnectionSecrets {
@@ -215,17 +274,15 @@ export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
     return onIncident(async (tx) => {
       if (!(await repo.recordState(tx, issue.id, state, at))) return false;
       if (state === 'closed') await repo.stopChecks(tx, issue.id);
-      await incidents.recordTrackerState(
-        tx,
-        issue.incidentId,
-        {
-          connection: c.name,
-          key: issue.externalKey ?? '',
-          trackerUrl: issue.url ?? '',
-          state,
-        },
-        at,
-      );
+      const changed = {
+        connection: c.name,
+        key: issue.externalKey ?? '',
+        trackerUrl: issue.url ?? '',
+        state,
+      };
+      if (issue.cause === FOLLOW_UP)
+        await followUps.recordTrackerState(tx, issue.incidentId, issue.causeId, changed, at);
+      else await incidents.recordTrackerState(tx, issue.incidentId, changed, at);
       return true;
     });
   }
@@ -268,7 +325,11 @@ export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
       const { url } = created;
       if (!first || !url) return;
       const ref = { connection: c.name, key: created.key, trackerUrl: url };
-      await onIncident((tx) => incidents.recordTrackerIssue(tx, issue.incidentId, ref, at));
+      await onIncident((tx) =>
+        issue.cause === FOLLOW_UP
+          ? followUps.recordTrackerIssue(tx, issue.incidentId, issue.causeId, ref, at)
+          : incidents.recordTrackerIssue(tx, issue.incidentId, ref, at),
+      );
     },
 
     /**
@@ -343,7 +404,11 @@ export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
       const sight = await incidents.findIncidentSight(db, actor, ref);
       if (!sight || !sight.visible) throw new AppError('NOT_FOUND', 'Incident was not found');
       const connections = new Map((await repo.listConnections(db)).map((c) => [c.id, c] as const));
-      const issues = (await repo.listIssuesOfIncident(db, sight.id)).map((i) => {
+      // A follow-up's issue is the follow-up's (shown on it), not the incident's hand-off.
+      const handedOff = (await repo.listIssuesOfIncident(db, sight.id)).filter(
+        (i) => i.cause !== FOLLOW_UP,
+      );
+      const issues = handedOff.map((i) => {
         const c = connections.get(i.connectionId);
         return {
           id: i.id,

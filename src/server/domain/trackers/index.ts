@@ -5,7 +5,11 @@ import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/schema.ts';
 import type { TrackerHttp } from '../../integrations/tracker-http.ts';
 import { createConnectionService, type TrackerSealer } from './connection-service.ts';
-import { createHandOffService, type TrackerIncidents } from './hand-off-service.ts';
+import {
+  createHandOffService,
+  type TrackerFollowUps,
+  type TrackerIncidents,
+} from './hand-off-service.ts';
 
 export interface TrackersModulePorts {
   db: Db;
@@ -16,6 +20,8 @@ export interface TrackersModulePorts {
   http: TrackerHttp;
   /** The incident side: the link and the state on its record (incidents subject). */
   incidents: TrackerIncidents;
+  /** The follow-up side: a post-mortem follow-up's issue and state (learning subject). */
+  followUps: TrackerFollowUps;
   pollMs?: number;
 }
 
@@ -28,6 +34,7 @@ export type TrackersModule = ReturnType<typeof createTrackersModule>;
 export { createHandOffs, DEFAULT_POLL_MS } from './hand-off-service.ts';
 export type {
   IncidentTrackerIssue,
+  TrackerFollowUps,
   TrackerIncidents,
   TrackerIssueRef,
 } from './hand-off-service.ts';
@@ -37,5 +44,5 @@ export type {
   TrackerConnectionView,
   TrackerSealer,
 } from './connection-service.ts';
-export type { HandOffCase } from './tracker-rules.ts';
+export type { FollowUpHandOff, HandOffCase } from './tracker-rules.ts';
 export type { TrackerIssueRecord } from './tracker-repository.ts';

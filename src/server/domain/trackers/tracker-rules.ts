@@ -76,6 +76,51 @@ export function issueContent(
   return { incidentKey: c.key, title: title.slice(0, 250), body: lines.join('\n'), link, labels };
 }
 
+/**
+ * A post-mortem follow-up as the hand-off reads it (the learning subject hands it over): what was
+ * decided to be done, by whom and when, and the incident it came from. Nothing a reporter wrote.
+ */
+export interface FollowUpHandOff {
+  followUpId: string;
+  incident: { id: string; key: string; restricted: boolean; exercise: boolean };
+  title: string;
+  /** mitigate, prevent, detect, process or training. */
+  type: string;
+  dueAt: number;
+  /** The owner's name (their id when the name is not known). */
+  owner: string;
+}
+
+/**
+ * A follow-up's safe summary: its title, type, due date and owner, and the incident it came from
+ * by key. A restricted incident's follow-up is named by the incident's key only: its participants
+ * alone may read what it is about.
+ */
+export function followUpIssueContent(
+  f: FollowUpHandOff,
+  link: string,
+  labels: readonly string[],
+): IssueContent {
+  const key = f.incident.key;
+  const title = f.incident.restricted
+    ? `${key} follow-up (restricted incident)`
+    : `${key} follow-up: ${f.title}`;
+  const lines = [
+    `A follow-up action from the post-mortem of ${key}, to be done through the normal development process.`,
+    '',
+    ...(f.incident.restricted
+      ? ['Restricted: only the incident’s participants see what it is about, in Stopline.']
+      : [`Action: ${f.title}`]),
+    `Type: ${f.type}`,
+    `Due: ${new Date(f.dueAt).toISOString().slice(0, 10)}`,
+    `Owner: ${f.owner}`,
+    `Incident: ${key}`,
+    '',
+    `In Stopline: ${link}`,
+  ];
+  return { incidentKey: key, title: title.slice(0, 250), body: lines.join('\n'), link, labels };
+}
+
 const base = (url: string) => url.replace(/\/+$/, '');
 
 /** The GitHub-style owner/repo, each part as GitHub allows it. */

@@ -21,6 +21,7 @@ export function presentFollowUp(f: FollowUp, now: number): z.input<typeof Follow
     dueAt: presentTime(f.dueAt),
     overdue: f.status === 'open' && f.dueAt <= now,
     proposalId: f.proposalId ?? null,
+    doneProposed: f.status === 'open' && f.tracker?.state === 'closed',
     createdAt: presentTime(f.createdAt),
     closedAt: presentTime(f.closedAt),
   };
