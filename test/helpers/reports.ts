@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { ReportFields } from '../../src/shared/api/reports.ts';
 import type { TestApp } from './test-app.ts';
 
 export interface FilePart {
@@ -148,4 +149,14 @@ export async function submitReport(
     .where('key', '=', key)
     .executeTakeFirstOrThrow();
   return { key, id: row.id };
+}
+
+/** A report from a reporter who gave an e-mail address, as the intake takes it; its receipt
+ * (key and access code). */
+export function reportFromAddress(t: Pick<TestApp, 'container'>, summary: string, email: string) {
+  return t.container.services.reports.submitReport(
+    ReportFields.parse({ summary, description: 'What I saw.', contact: { email } }),
+    [],
+    { ip: '127.0.0.1' },
+  );
 }

@@ -6,11 +6,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ReportFields } from '../../src/shared/api/reports.ts';
 import { createUser } from '../helpers/auth.ts';
 import { smtpWorkerFor, startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
 import { admin, incidentInput } from '../helpers/incidents-context.ts';
-import { signIn } from '../helpers/reports.ts';
+import { reportFromAddress, signIn } from '../helpers/reports.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -55,13 +54,7 @@ afterEach(async () => {
   await t.close();
 });
 
-async function report(summary: string, email: string) {
-  return t.container.services.reports.submitReport(
-    ReportFields.parse({ summary, description: 'What I saw.', contact: { email } }),
-    [],
-    { ip: '127.0.0.1' },
-  );
-}
+const report = (summary: string, email: string) => reportFromAddress(t, summary, email);
 
 async function reporterMail(): Promise<string[]> {
   const worker = smtpWorkerFor(t, smtp);

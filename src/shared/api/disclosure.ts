@@ -133,6 +133,9 @@ export const NotifiedPartyInput = z.object({
 export const PartyAcknowledgment = z.object({ acknowledgedAt: TimeInput.optional() });
 export const PartyRef = z.object({ ref: name(100), partyId: name(100) });
 
+/** A message to the reporters of the linked reports: plain text, shown as text. */
+export const ReporterMessageInput = z.object({ body: name(20_000) });
+
 /** Published at once: the details are public elsewhere, or the users must act now. */
 export const BreakEmbargo = z.object({ reason: name(5000) });
 
@@ -226,6 +229,10 @@ export const VulnerabilityResponse = z.object({
       name: z.string().nullable(),
       chosenAt: Time,
     }),
+  ),
+  /** What the team wrote to the reporters (plain text), oldest first. */
+  reporterMessages: z.array(
+    z.object({ id: z.string(), body: z.string(), sentBy: z.string().nullable(), sentAt: Time }),
   ),
   /** The draft last shared with the reporters for review, and their answers. */
   review: z

@@ -206,6 +206,15 @@ ${form?.values.comments ?? ''}</textarea>
     }`;
 }
 
+/** What the team wrote to the reporters about it, oldest first, as text. */
+function messagesSection(v: ReporterVulnerability) {
+  if (v.messages.length === 0) return markup``;
+  return markup`<h4>Messages from our security team</h4>
+    <ol class="vulnerability-messages">
+      ${v.messages.map((m) => markup`<li>${timeElement(m.sentAt)}: ${textBlock(m.body)}</li>`)}
+    </ol>`;
+}
+
 /** The portal's section on the vulnerabilities linked to the report (nothing when none). */
 export function disclosureSection(
   list: readonly ReporterVulnerability[],
@@ -225,6 +234,7 @@ export function disclosureSection(
                 <a href="${v.publishedPath}">read the advisory</a>.</p>`
             : ''
         }
+        ${messagesSection(v)}
         ${dateSection(v, options.csrfToken, options.now, form)}
         ${creditSection(v, options.csrfToken, form)}
         ${reviewSection(v, options.csrfToken, form)}
