@@ -159,6 +159,7 @@ async function assemble(
     db,
     clock,
     baseUrl: config.baseUrl,
+    statusLanguage: config.statusLanguage,
     checkReceiverUrl: (url) => checkReceiverUrl(url, outboundAllow),
     secretBox,
     staff: { listActive: (tx) => accounts.users.listActive(tx) },

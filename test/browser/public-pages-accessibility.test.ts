@@ -15,9 +15,11 @@ import {
   type BrowserApp,
   closeBrowserSuite,
   newContext,
+  DESKTOP,
   openBrowserSuite,
   PHONE,
   screenshot,
+  startBrowserApp,
 } from '../helpers/browser.ts';
 
 let t: BrowserApp;
@@ -29,10 +31,10 @@ afterAll(() => closeBrowserSuite({ t, browser }));
 type Scheme = 'light' | 'dark';
 
 /** axe's findings on the page exactly as it is now, in the same colour scheme. */
-async function auditCopy(page: Page, scheme: Scheme): Promise<string[]> {
+async function auditCopy(page: Page, scheme: Scheme, baseUrl = t.baseUrl): Promise<string[]> {
   const html = await page.content();
   const shown = new URL(page.url());
-  const context = await newContext(browser, t.baseUrl);
+  const context = await newContext(browser, baseUrl);
   await context.route(
     (url) => url.pathname.endsWith('.js'),
     (route) => route.abort(),
@@ -59,13 +61,14 @@ async function auditCopy(page: Page, scheme: Scheme): Promise<string[]> {
 async function auditJourney(
   scheme: Scheme,
   visit: (page: Page, check: (name: string) => Promise<void>) => Promise<void>,
+  baseUrl = t.baseUrl,
 ): Promise<Record<string, string[]>> {
-  const context = await newContext(browser, t.baseUrl, undefined, { javaScript: false });
+  const context = await newContext(browser, baseUrl, undefined, { javaScript: false });
   const page = await context.newPage();
   await page.emulateMedia({ colorScheme: scheme });
   const found: Record<string, string[]> = {};
   await visit(page, async (name) => {
-    found[`${name} (${scheme})`] = await auditCopy(page, scheme);
+    found[`${name} (${scheme})`] = await auditCopy(page, scheme, baseUrl);
   });
   await context.close();
   return found;
@@ -74,46 +77,48 @@ async function auditJourney(
 /** A status page with a group, a degraded component and an incident with Markdown updates. */
 let statusIncident: Promise<string> | undefined;
 function publishStatus(): Promise<string> {
-  statusIncident ??= (async () => {
-    const status = t.container.services.status;
-    const group = await status.addComponent(systemActor, {
-      name: 'EU region',
-      description: null,
-      groupId: null,
-      isGroup: true,
+  statusIncident ??= publishStatusOn(t);
+  return statusIncident;
+}
+
+async function publishStatusOn(app: BrowserApp): Promise<string> {
+  const status = app.container.services.status;
+  const group = await status.addComponent(systemActor, {
+    name: 'EU region',
+    description: null,
+    groupId: null,
+    isGroup: true,
+    onlyShowIfDegraded: false,
+  });
+  const component = (name: string, groupId: string | null) =>
+    status.addComponent(systemActor, {
+      name,
+      description: name === 'API' ? 'The REST API and its webhooks' : null,
+      groupId,
+      isGroup: false,
       onlyShowIfDegraded: false,
     });
-    const component = (name: string, groupId: string | null) =>
-      status.addComponent(systemActor, {
-        name,
-        description: name === 'API' ? 'The REST API and its webhooks' : null,
-        groupId,
-        isGroup: false,
-        onlyShowIfDegraded: false,
-      });
-    const api = await component('API', group.id);
-    await component('Web app', group.id);
-    await component('Billing', null);
-    const opened = await status.openIncident(systemActor, {
-      name: 'Slow API responses',
-      impact: 'minor',
-      status: 'investigating',
-      body: 'We are looking into **slow** responses.',
-      displayAt: null,
-      startedAt: null,
-      components: [{ componentId: api.id, status: 'degraded_performance' }],
-      internalIncident: null,
-    });
-    await status.publishUpdate(systemActor, opened.incident.id, {
-      status: 'identified',
-      body: 'A cache node failed. See [our notes](https://example.org/notes).\n\n- failover started\n- `api-7` replaced',
-      displayAt: null,
-      components: [],
-      reopen: false,
-    });
-    return opened.incident.id;
-  })();
-  return statusIncident;
+  const api = await component('API', group.id);
+  await component('Web app', group.id);
+  await component('Billing', null);
+  const opened = await status.openIncident(systemActor, {
+    name: 'Slow API responses',
+    impact: 'minor',
+    status: 'investigating',
+    body: 'We are looking into **slow** responses.',
+    displayAt: null,
+    startedAt: null,
+    components: [{ componentId: api.id, status: 'degraded_performance' }],
+    internalIncident: null,
+  });
+  await status.publishUpdate(systemActor, opened.incident.id, {
+    status: 'identified',
+    body: 'A cache node failed. See [our notes](https://example.org/notes).\n\n- failover started\n- `api-7` replaced',
+    displayAt: null,
+    components: [],
+    reopen: false,
+  });
+  return opened.incident.id;
 }
 
 /** A published advisory with Markdown, CVSS, affected versions and references. */
@@ -432,5 +437,68 @@ describe('the public status page on a 375 px phone, without JavaScript', () => {
     await page.goto(`/status/incidents/${id}`);
     await screenshot(page, 'status-incident-phone');
     await context.close();
+
+    // The same page at desktop width, for the README and docs/status-page.md.
+    const desktop = await newContext(browser, t.baseUrl, DESKTOP, { javaScript: false });
+    const wide = await desktop.newPage();
+    await wide.goto('/status');
+    await wide.getByRole('heading', { name: 'Active incidents' }).waitFor();
+    await screenshot(wide, 'status-page-desktop');
+    await desktop.close();
   }, 60_000);
+});
+
+describe('the status page and its subscription page in German (STOPLINE_STATUS_LANGUAGE=de), without JavaScript', () => {
+  let de: BrowserApp;
+  beforeAll(async () => {
+    de = await startBrowserApp({ env: { STOPLINE_STATUS_LANGUAGE: 'de' } });
+  });
+  afterAll(() => de.close());
+
+  let published: Promise<string> | undefined;
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`the status page says German, with lang="de", and passes axe (${scheme})`, async () => {
+      published ??= publishStatusOn(de);
+      await published;
+      const found = await auditJourney(
+        scheme,
+        async (page, check) => {
+          await page.goto('/status');
+          expect(await page.getAttribute('html', 'lang')).toBe('de');
+          await page.getByText('Geringfügige Störung').waitFor();
+          await page.getByRole('heading', { name: 'Aktuelle Störungen' }).waitFor();
+          // The skip link shows only on focus: it is there, in German.
+          expect(await page.getByRole('link', { name: 'Zum Inhalt springen' }).count()).toBe(1);
+          await check('/status');
+        },
+        de.baseUrl,
+      );
+      expect(withViolations(found)).toEqual({});
+      expect(Object.keys(found)).toHaveLength(1);
+    }, 60_000);
+
+    it(`the subscription page says German, with lang="de", and passes axe (${scheme})`, async () => {
+      published ??= publishStatusOn(de);
+      await published;
+      const found = await auditJourney(
+        scheme,
+        async (page, check) => {
+          await page.goto('/status');
+          await page.getByRole('link', { name: 'per E-Mail' }).click();
+          await page.getByRole('heading', { name: 'Meldungen abonnieren' }).waitFor();
+          expect(await page.getAttribute('html', 'lang')).toBe('de');
+          await check('/status/subscribe');
+
+          await page.getByLabel(/Ihre E-Mail-Adresse/).fill('keine Adresse');
+          await page.getByRole('button', { name: 'Abonnieren' }).click();
+          await page.getByRole('heading', { name: 'Es gibt ein Problem' }).waitFor();
+          await page.getByText('Geben Sie eine E-Mail-Adresse ein').first().waitFor();
+          await check('/status/subscribe with errors');
+        },
+        de.baseUrl,
+      );
+      expect(withViolations(found)).toEqual({});
+      expect(Object.keys(found)).toHaveLength(2);
+    }, 60_000);
+  }
 });

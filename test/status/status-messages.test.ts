@@ -5,7 +5,7 @@ import {
   formatStatusTime,
   missingMessages,
   STATUS_CATALOGUE,
-} from '../../src/server/http/public/status-messages.ts';
+} from '../../src/shared/domain/status-messages.ts';
 import { STATUS_LANGUAGES } from '../../src/shared/domain/status.ts';
 
 describe('the status page message catalogue', () => {

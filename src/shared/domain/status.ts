@@ -39,6 +39,8 @@ export function isActiveStatus(status: PublicIncidentStatus): boolean {
 export const STATUS_INDICATORS = ['none', 'minor', 'major', 'critical'] as const;
 export type StatusIndicator = (typeof STATUS_INDICATORS)[number];
 
+// The English words of these values: the console's, and the page's English catalogue
+// (status-messages.ts) takes them from here, so each is written once.
 export const COMPONENT_STATUS_WORDS: Record<ComponentStatus, string> = {
   operational: 'Operational',
   under_maintenance: 'Under maintenance',

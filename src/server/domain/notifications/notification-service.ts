@@ -69,11 +69,15 @@ import * as endpoints from './webhook-endpoint-repository.ts';
 import { isTimeZone, type Preferences } from './preference-rules.ts';
 import { findPreferences, replacePreferences } from './preference-repository.ts';
 import type { EndpointKind, WebhookEndpoint } from './webhook-endpoint-repository.ts';
+import type { StatusLanguage } from '../../../shared/domain/status.ts';
+import { statusMessages } from '../../../shared/domain/status-messages.ts';
 
 export interface NotificationsDeps {
   db: Db;
   clock: Clock;
   baseUrl: string;
+  /** The public status page's language: its subscribers' e-mails speak it. */
+  statusLanguage: StatusLanguage;
   /** Why an endpoint URL may not be used (it points at a non-public address), or null. */
   checkReceiverUrl(url: string): Promise<string | null>;
   /** Signing secrets are stored sealed with the server key, as TOTP secrets are, so a copy of
@@ -138,6 +142,7 @@ function presentEndpoint(e: WebhookEndpoint, withSecret = false): EndpointView {
 export function createNotificationsService(deps: NotificationsDeps) {
   const { db, clock, secretBox } = deps;
   const pages = createPagesService(deps);
+  const statusWords = statusMessages(deps.statusLanguage);
 
   async function checkUrl(url: string): Promise<void> {
     const refusal = await deps.checkReceiverUrl(url);
@@ -290,7 +295,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
     /** The confirmation link to an address that subscribed to the status page (its only mail
      * until it confirms), in the transaction that records the subscription. */
     confirmSubscription: (tx: Executor, c: SubscriptionConfirmation) =>
-      enqueueSubscriptionConfirmation(tx, c, deps.baseUrl),
+      enqueueSubscriptionConfirmation(tx, c, deps.baseUrl, statusWords),
 
     /** An update published on the status page, to its confirmed subscribers and the endpoints
      * subscribed to status.update_published, in the transaction that publishes it. */
@@ -298,7 +303,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
       tx: Executor,
       notice: StatusUpdateNotice,
       recipients: readonly StatusRecipient[],
-    ) => enqueueStatusUpdate(tx, notice, recipients, deps.baseUrl),
+    ) => enqueueStatusUpdate(tx, notice, recipients, deps.baseUrl, statusWords),
 
     /** A scheduled maintenance (announced, soon, updated), to its confirmed subscribers and the
      * endpoints subscribed to status.maintenance_updated, in the transaction that records it. */
@@ -306,7 +311,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
       tx: Executor,
       notice: MaintenanceNotice,
       recipients: readonly StatusRecipient[],
-    ) => enqueueMaintenanceNotice(tx, notice, recipients, deps.baseUrl),
+    ) => enqueueMaintenanceNotice(tx, notice, recipients, deps.baseUrl, statusWords),
 
     /** A published update to the contacts of a customer that uses an affected component (in the
      * transaction that records it); answers what was sent, or null (nothing) when the incident
@@ -317,7 +322,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
       incidentId: string | null,
     ): Promise<{ subject: string; text: string } | null> {
       if (!outsideMayHear(await exerciseOf(tx, incidentId))) return null;
-      return enqueueCustomerNotice(tx, notice, deps.baseUrl);
+      return enqueueCustomerNotice(tx, notice, deps.baseUrl, statusWords);
     },
 
     /** A breach notice to the people affected, one e-mail each (in the caller's transaction);

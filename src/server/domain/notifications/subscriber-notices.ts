@@ -2,18 +2,16 @@
 // confirmation an address gets when it subscribes (and nothing else until it confirms), and each
 // update published on the page, to the confirmed addresses that follow its components (plain
 // text only, with a one-click unsubscribe, RFC 8058) and to the webhook endpoints subscribed to
-// status.update_published (Standard Webhooks signed JSON, or a Slack or chat message).
+// status.update_published (Standard Webhooks signed JSON, or a Slack or chat message). Their
+// fixed words are the status page's language (its message catalogue; times stay ISO 8601).
 import { enqueueMessage } from '../../db/outbox.ts';
 import type { Executor } from '../../db/schema.ts';
-import {
-  COMPONENT_STATUS_WORDS,
-  IMPACT_WORDS,
-  INCIDENT_STATUS_WORDS,
-  MAINTENANCE_STATUS_WORDS,
-  type ComponentStatus,
-  type IncidentImpact,
-  type MaintenanceStatus,
-  type PublicIncidentStatus,
+import type { StatusMessages } from '../../../shared/domain/status-messages.ts';
+import type {
+  ComponentStatus,
+  IncidentImpact,
+  MaintenanceStatus,
+  PublicIncidentStatus,
 } from '../../../shared/domain/status.ts';
 import { noticeTitle } from './notice-text.ts';
 import * as endpoints from './webhook-endpoint-repository.ts';
@@ -82,26 +80,24 @@ export function subscriptionLinks(baseUrl: string, token: string) {
   };
 }
 
-function updateLines(n: StatusUpdateNotice, baseUrl: string): string[] {
+function updateLines(n: StatusUpdateNotice, baseUrl: string, m: StatusMessages): string[] {
   const changes = n.update.affectedComponents.map(
     (c) =>
-      `- ${noticeTitle(c.name)}: ${COMPONENT_STATUS_WORDS[c.oldStatus]} -> ${COMPONENT_STATUS_WORDS[c.newStatus]}`,
+      `- ${noticeTitle(c.name)}: ${m.componentStatus[c.oldStatus]} -> ${m.componentStatus[c.newStatus]}`,
   );
   return [
-    `${INCIDENT_STATUS_WORDS[n.update.status]} (${iso(n.update.displayAt)})`,
-    `Impact: ${IMPACT_WORDS[n.incident.impact]}`,
+    `${m.incidentStatus[n.update.status]} (${iso(n.update.displayAt)})`,
+    `${m.mail.impact}: ${m.impact[n.incident.impact]}`,
     '',
     n.update.body,
-    ...(changes.length ? ['', 'Components:', ...changes] : []),
+    ...(changes.length ? ['', `${m.mail.components}:`, ...changes] : []),
     '',
-    `Every update: ${baseUrl}/status/incidents/${encodeURIComponent(n.incident.id)}`,
+    `${m.mail.everyUpdate}: ${baseUrl}/status/incidents/${encodeURIComponent(n.incident.id)}`,
   ];
 }
 
-export function statusUpdateSubject(n: StatusUpdateNotice): string {
-  return noticeTitle(
-    `[${n.pageName}] ${n.incident.name}: ${INCIDENT_STATUS_WORDS[n.update.status]}`,
-  );
+export function statusUpdateSubject(n: StatusUpdateNotice, m: StatusMessages): string {
+  return noticeTitle(`[${n.pageName}] ${n.incident.name}: ${m.incidentStatus[n.update.status]}`);
 }
 
 /** The signed webhook's JSON: the update as the public page shows it. */
@@ -134,22 +130,17 @@ export async function enqueueSubscriptionConfirmation(
   tx: Executor,
   c: SubscriptionConfirmation,
   baseUrl: string,
+  m: StatusMessages,
 ): Promise<void> {
   const link = `${baseUrl}/status/subscription/confirm?token=${encodeURIComponent(c.confirmToken)}`;
+  const [asked, toConfirm, ignore] = m.mail.confirmLines(c.pageName, iso(c.expiresAt));
   await enqueueMessage(
     tx,
     {
       channel: 'email',
       recipient: c.address,
-      subject: noticeTitle(`Confirm your subscription to ${c.pageName}`),
-      bodyText: [
-        `Someone, probably you, asked to receive notices from ${c.pageName} at this address.`,
-        '',
-        `To confirm, open this link before ${iso(c.expiresAt)}:`,
-        link,
-        '',
-        'If you did not ask for this, ignore this message: nothing more will be sent.',
-      ].join('\n'),
+      subject: noticeTitle(m.mail.confirmSubject(c.pageName)),
+      bodyText: [asked, '', toConfirm, link, '', ignore].join('\n'),
       idempotencyKey: `status_confirm:${c.subscriberId}:${c.at}`,
     },
     c.at,
@@ -163,6 +154,7 @@ async function enqueueToSubscribers(
   lines: readonly string[],
   recipients: readonly StatusRecipient[],
   baseUrl: string,
+  m: StatusMessages,
   keyFor: (subscriberId: string) => string,
   at: number,
 ): Promise<void> {
@@ -177,8 +169,8 @@ async function enqueueToSubscribers(
         bodyText: [
           ...lines,
           '',
-          `Choose what you hear about: ${links.manage}`,
-          `Unsubscribe: ${links.unsubscribe}`,
+          `${m.mail.chooseWhat}: ${links.manage}`,
+          `${m.mail.unsubscribe}: ${links.unsubscribe}`,
         ].join('\n'),
         idempotencyKey: keyFor(r.subscriberId),
         listUnsubscribe: links.unsubscribe,
@@ -225,15 +217,17 @@ export async function enqueueStatusUpdate(
   n: StatusUpdateNotice,
   recipients: readonly StatusRecipient[],
   baseUrl: string,
+  m: StatusMessages,
 ): Promise<void> {
-  const subject = statusUpdateSubject(n);
-  const lines = updateLines(n, baseUrl);
+  const subject = statusUpdateSubject(n, m);
+  const lines = updateLines(n, baseUrl, m);
   await enqueueToSubscribers(
     tx,
     subject,
     lines,
     recipients,
     baseUrl,
+    m,
     (r) => `status_update:${n.update.id}:${r}`,
     n.at,
   );
@@ -249,35 +243,41 @@ export async function enqueueStatusUpdate(
 const maintenanceUrl = (baseUrl: string, id: string) =>
   `${baseUrl}/status/maintenance/${encodeURIComponent(id)}`;
 
-const KIND_WORDS = {
-  scheduled: 'Scheduled maintenance',
-  reminder: 'Maintenance begins soon',
-  rescheduled: 'Rescheduled',
-  cancelled: 'Cancelled',
-} as const;
-
-export function maintenanceSubject(n: MaintenanceNotice): string {
-  const what =
-    n.kind === 'updated' ? MAINTENANCE_STATUS_WORDS[n.maintenance.status] : KIND_WORDS[n.kind];
-  return noticeTitle(`[${n.pageName}] ${n.maintenance.name}: ${what}`);
+/** What a maintenance notice says happened, in the page's language. */
+function kindWords(n: MaintenanceNotice, w: StatusMessages): string {
+  switch (n.kind) {
+    case 'scheduled':
+      return w.mail.maintenance;
+    case 'reminder':
+      return w.mail.reminder;
+    case 'rescheduled':
+      return w.mail.rescheduled;
+    case 'cancelled':
+      return w.maintenanceStatus.cancelled;
+    case 'updated':
+      return w.maintenanceStatus[n.maintenance.status];
+  }
 }
 
-function maintenanceLines(n: MaintenanceNotice, baseUrl: string): string[] {
+export function maintenanceSubject(n: MaintenanceNotice, w: StatusMessages): string {
+  return noticeTitle(`[${n.pageName}] ${n.maintenance.name}: ${kindWords(n, w)}`);
+}
+
+function maintenanceLines(n: MaintenanceNotice, baseUrl: string, w: StatusMessages): string[] {
   const m = n.maintenance;
   const names = m.components.map((c) => noticeTitle(c.name));
+  const window = `${iso(m.scheduledFor)} ${w.mail.windowTo} ${iso(m.scheduledUntil)}`;
   return [
     n.kind === 'reminder'
-      ? `Scheduled maintenance begins at ${iso(m.scheduledFor)}.`
+      ? w.mail.maintenanceBegins(iso(m.scheduledFor))
       : n.kind === 'rescheduled' || n.kind === 'cancelled'
-        ? `Scheduled maintenance: ${KIND_WORDS[n.kind]}`
-        : `Scheduled maintenance: ${MAINTENANCE_STATUS_WORDS[m.status]}`,
-    n.kind === 'cancelled'
-      ? `Window (called off): ${iso(m.scheduledFor)} to ${iso(m.scheduledUntil)}`
-      : `Window: ${iso(m.scheduledFor)} to ${iso(m.scheduledUntil)}`,
-    ...(names.length ? [`Components: ${names.join(', ')}`] : []),
+        ? `${w.mail.maintenance}: ${kindWords(n, w)}`
+        : `${w.mail.maintenance}: ${w.maintenanceStatus[m.status]}`,
+    `${n.kind === 'cancelled' ? w.mail.windowCalledOff : w.mail.window}: ${window}`,
+    ...(names.length ? [`${w.mail.components}: ${names.join(', ')}`] : []),
     ...(n.update ? ['', n.update.body] : []),
     '',
-    `Details: ${maintenanceUrl(baseUrl, m.id)}`,
+    `${w.mail.details}: ${maintenanceUrl(baseUrl, m.id)}`,
   ];
 }
 
@@ -326,9 +326,10 @@ export async function enqueueMaintenanceNotice(
   n: MaintenanceNotice,
   recipients: readonly StatusRecipient[],
   baseUrl: string,
+  m: StatusMessages,
 ): Promise<void> {
-  const subject = maintenanceSubject(n);
-  const lines = maintenanceLines(n, baseUrl);
+  const subject = maintenanceSubject(n, m);
+  const lines = maintenanceLines(n, baseUrl, m);
   // One reminder per window: a rescheduled maintenance is reminded again before its new window.
   const what = n.update?.id ?? `reminder-${n.maintenance.scheduledFor}`;
   const keyOf = (subscriberId: string) =>
@@ -341,6 +342,7 @@ export async function enqueueMaintenanceNotice(
     lines,
     told ? recipients.filter((r) => told.has(r.subscriberId)) : recipients,
     baseUrl,
+    m,
     keyOf,
     n.at,
   );
@@ -364,13 +366,15 @@ export interface CustomerUpdateNotice {
 export function customerNoticeText(
   n: CustomerUpdateNotice,
   baseUrl: string,
+  m: StatusMessages,
 ): { subject: string; text: string } {
+  const uses = n.customer.components.map((c) => noticeTitle(c)).join(', ');
   return {
-    subject: statusUpdateSubject(n.notice),
+    subject: statusUpdateSubject(n.notice, m),
     text: [
-      ...updateLines(n.notice, baseUrl),
+      ...updateLines(n.notice, baseUrl, m),
       '',
-      `You receive this as a contact of ${noticeTitle(n.customer.name)}, which uses: ${n.customer.components.map((c) => noticeTitle(c)).join(', ')}.`,
+      m.mail.customerContact(noticeTitle(n.customer.name), uses),
     ].join('\n'),
   };
 }
@@ -380,8 +384,9 @@ export async function enqueueCustomerNotice(
   tx: Executor,
   n: CustomerUpdateNotice,
   baseUrl: string,
+  m: StatusMessages,
 ): Promise<{ subject: string; text: string }> {
-  const words = customerNoticeText(n, baseUrl);
+  const words = customerNoticeText(n, baseUrl, m);
   for (const contact of n.contacts) {
     await enqueueMessage(
       tx,

@@ -10,17 +10,32 @@ export interface FieldOptions {
   required?: boolean;
   autocomplete?: string;
   minLength?: number;
+  /** The words around a field in the page's language (English by default). */
+  words?: FieldWords;
 }
 
+export interface FieldWords {
+  required: string;
+  optional: string;
+  errorPrefix: string;
+}
+
+const ENGLISH: FieldWords = { required: 'required', optional: 'optional', errorPrefix: 'Error' };
+
 /** The hint and error paragraphs of a field, and the attributes that point the input at them. */
-export function fieldHelp(name: string, hint: string | undefined, errors: FieldError[]) {
+export function fieldHelp(
+  name: string,
+  hint: string | undefined,
+  errors: FieldError[],
+  words: FieldWords = ENGLISH,
+) {
   const error = errors.find((e) => e.field === name);
   const describedBy = [hint ? `f-${name}-hint` : '', error ? `f-${name}-error` : '']
     .filter(Boolean)
     .join(' ');
   const hintText = hint ? markup`<p class="hint" id="f-${name}-hint">${hint}</p>` : '';
   const errorText = error
-    ? markup`<p class="error" id="f-${name}-error"><span class="visually-hidden">Error: </span>${error.message}</p>`
+    ? markup`<p class="error" id="f-${name}-error"><span class="visually-hidden">${words.errorPrefix}: </span>${error.message}</p>`
     : '';
   return {
     attrs: markup`${describedBy ? markup` aria-describedby="${describedBy}"` : ''}${
@@ -31,14 +46,15 @@ export function fieldHelp(name: string, hint: string | undefined, errors: FieldE
 }
 
 export function fieldLabel(opts: FieldOptions): SafeHtml {
-  return markup`<label for="f-${opts.name}">${opts.label} (${opts.required ? 'required' : 'optional'})</label>`;
+  const words = opts.words ?? ENGLISH;
+  return markup`<label for="f-${opts.name}">${opts.label} (${opts.required ? words.required : words.optional})</label>`;
 }
 
 export function inputField(
   opts: FieldOptions & { type: string; value?: string },
   errors: FieldError[],
 ): SafeHtml {
-  const help = fieldHelp(opts.name, opts.hint, errors);
+  const help = fieldHelp(opts.name, opts.hint, errors, opts.words);
   const required = opts.required ? markup` required` : '';
   const autocomplete = opts.autocomplete ? markup` autocomplete="${opts.autocomplete}"` : '';
   const minLength = opts.minLength ? markup` minlength="${opts.minLength}"` : '';

@@ -59,7 +59,7 @@ export interface FieldError {
 }
 
 /** The error summary at the top of a form: a list of links to the fields in error. */
-export function errorSummary(errors: FieldError[]): SafeHtml {
+export function errorSummary(errors: FieldError[], heading = 'There is a problem'): SafeHtml {
   if (errors.length === 0) return markup``;
   return markup`<div
     class="error-summary"
@@ -67,7 +67,7 @@ export function errorSummary(errors: FieldError[]): SafeHtml {
     aria-labelledby="error-summary-title"
     tabindex="-1"
   >
-    <h2 id="error-summary-title">There is a problem</h2>
+    <h2 id="error-summary-title">${heading}</h2>
     <ul>
       ${errors.map((e) => markup`<li><a href="#f-${e.field}">${e.message}</a></li>`)}
     </ul>

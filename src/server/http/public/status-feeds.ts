@@ -2,28 +2,31 @@
 // one entry per public incident, newest first, with every update. Built with the `feed` library
 // from what the public may read. Names are escaped before they go out as HTML (feed readers take
 // entry titles as HTML), and update bodies are the same safe Markdown rendering as the page.
+// Fixed words and dates are in the page's language (the message catalogue).
 // The feed was last updated when its newest incident was; with no incident yet, when the page
 // last changed (or came into being), never 1970.
 import { Feed } from 'feed';
 import type { PublicIncident } from '../../domain/status/index.ts';
-import { INCIDENT_STATUS_WORDS } from '../../../shared/domain/status.ts';
-import { escapeHtml, formatTime, markup } from './html.ts';
+import { formatStatusTime, statusMessages } from '../../../shared/domain/status-messages.ts';
+import { escapeHtml, markup } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
-import { incidentHref } from './status-pages.ts';
+import { incidentHref, type StatusSite } from './status-pages.ts';
 
 export function historyFeed(
-  pageName: string,
+  site: StatusSite,
   baseUrl: string,
   incidents: readonly PublicIncident[],
   pageUpdatedAt: number,
 ): Feed {
+  const m = statusMessages(site.language);
   const home = new URL('/status', baseUrl).href;
   const updated =
     incidents.length === 0 ? pageUpdatedAt : Math.max(...incidents.map((i) => i.updatedAt));
   const feed = new Feed({
     id: home,
-    title: `${pageName}: incident history`,
+    title: m.feed.title(site.name),
     link: home,
+    language: site.language,
     updated: new Date(updated),
     generator: 'Stopline',
     copyright: '',
@@ -37,7 +40,7 @@ export function historyFeed(
     const updates = [...incident.updates].reverse();
     const content = updates.map(
       (u) =>
-        markup`<p><strong>${INCIDENT_STATUS_WORDS[u.status]}</strong> · ${formatTime(u.displayAt)}</p>
+        markup`<p><strong>${m.incidentStatus[u.status]}</strong> · ${formatStatusTime(u.displayAt, m)}</p>
           ${renderMarkdown(u.body)}`,
     );
     feed.addItem({

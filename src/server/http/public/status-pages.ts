@@ -14,7 +14,11 @@ import type { ComponentDay } from '../../domain/status/index.ts';
 import { markup, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
 import { renderMarkdown } from './markdown.ts';
-import { formatStatusTime, statusMessages, type StatusMessages } from './status-messages.ts';
+import {
+  formatStatusTime,
+  statusMessages,
+  type StatusMessages,
+} from '../../../shared/domain/status-messages.ts';
 
 /** The page's name and language (STOPLINE_STATUS_PAGE_NAME, STOPLINE_STATUS_LANGUAGE). */
 export interface StatusSite {
@@ -27,7 +31,8 @@ function timeIn(ms: number, m: StatusMessages): SafeHtml {
   return markup`<time datetime="${new Date(ms).toISOString()}">${formatStatusTime(ms, m)}</time>`;
 }
 
-const pageOf = (site: StatusSite, title: string, body: SafeHtml, m: StatusMessages) =>
+/** A page of the status site: its language on <html> and in the skip link. */
+export const pageOf = (site: StatusSite, title: string, body: SafeHtml, m: StatusMessages) =>
   page({ title, site: site.name, nav: false, lang: site.language, skipLink: m.skipLink }, body);
 
 export const incidentHref = (id: string) => `/status/incidents/${encodeURIComponent(id)}`;

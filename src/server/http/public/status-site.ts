@@ -40,7 +40,6 @@ export async function statusSite(
   },
 ) {
   const { status, site, baseUrl, answers } = opts;
-  const pageName = site.name;
   const cacheable = { config: { public: true }, onSend: conditionalGet };
   const cache = `public, max-age=${STATUS_MAX_AGE}, must-revalidate`;
 
@@ -115,7 +114,7 @@ export async function statusSite(
       'chooseFollowedComponents',
       'unsubscribe',
     ]),
-    pageName,
+    site,
     baseUrl,
   });
 
@@ -124,7 +123,7 @@ export async function statusSite(
       status.listPublicIncidents(50),
       status.readPage(),
     ]);
-    return historyFeed(pageName, baseUrl, incidents, page.updatedAt);
+    return historyFeed(site, baseUrl, incidents, page.updatedAt);
   };
 
   app.get('/status/history.atom', cacheable, async (_request, reply) => {

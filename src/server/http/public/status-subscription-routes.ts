@@ -8,6 +8,8 @@ import type { StatusModule } from '../../domain/status/index.ts';
 import { AppError, type FieldError } from '../../errors.ts';
 import { refuseCrossSiteForms } from './form-origin.ts';
 import { sendHtml } from './respond.ts';
+import { statusMessages } from '../../../shared/domain/status-messages.ts';
+import type { StatusSite } from './status-pages.ts';
 import {
   checkMailPage,
   confirmPage,
@@ -61,11 +63,18 @@ export async function statusSubscriptionRoutes(
       | 'chooseFollowedComponents'
       | 'unsubscribe'
     >;
-    pageName: string;
+    /** The page's name and language. */
+    site: StatusSite;
     baseUrl: string;
   },
 ) {
-  const { status, pageName } = opts;
+  const { status, site } = opts;
+  const words = statusMessages(site.language).subscription;
+  // The domain names an unknown component in English; the page says it in its language.
+  const inLanguage = (errors: FieldError[]): FieldError[] =>
+    errors.map((e) =>
+      e.field.startsWith('components') ? { ...e, message: words.unknownComponent } : e,
+    );
   const sameSite = refuseCrossSiteForms(new URL(opts.baseUrl).origin);
   const pub = { config: { public: true }, schema: { hide: true } };
   // The components the public page lists now: the ones a subscriber may choose.
@@ -75,33 +84,31 @@ export async function statusSubscriptionRoutes(
     );
 
   app.get('/status/subscribe', pub, async (_request, reply) =>
-    sendHtml(reply, 200, subscribePage(pageName, await shown(), { email: '', components: [] })),
+    sendHtml(reply, 200, subscribePage(site, await shown(), { email: '', components: [] })),
   );
 
   app.post('/status/subscribe', { ...pub, onRequest: sameSite }, async (request, reply) => {
     const form = readBody(SubscribeForm, request.body);
     const components = await shown();
     const rerender = (errors: FieldError[]): FastifyReply =>
-      sendHtml(reply, 400, subscribePage(pageName, components, form, errors));
+      sendHtml(reply, 400, subscribePage(site, components, form, errors));
     if (!Address.safeParse(form.email.trim()).success) {
-      return rerender([
-        { field: 'email', message: 'Enter an e-mail address, like name@example.com' },
-      ]);
+      return rerender([{ field: 'email', message: words.emailInvalid }]);
     }
     try {
       await status.subscribe({ email: form.email, components: form.components, ip: request.ip });
     } catch (error) {
       const errors = fieldErrors(error);
-      if (errors) return rerender(errors);
+      if (errors) return rerender(inLanguage(errors));
       throw error;
     }
-    return sendHtml(reply, 202, checkMailPage(pageName));
+    return sendHtml(reply, 202, checkMailPage(site));
   });
 
   app.get('/status/subscription/confirm', pub, async (request, reply) => {
     const token = tokenOf(request.query);
     const subscriber = await status.findPendingSubscription(token);
-    return sendHtml(reply, 200, confirmPage(pageName, subscriber, token));
+    return sendHtml(reply, 200, confirmPage(site, subscriber, token));
   });
 
   app.post(
@@ -114,8 +121,8 @@ export async function statusSubscriptionRoutes(
       return sendHtml(
         reply,
         200,
-        managePage(pageName, subscriber, await shown(), token, {
-          notice: 'You are subscribed. You can choose what you hear about here at any time.',
+        managePage(site, subscriber, await shown(), token, {
+          notice: words.subscribed,
         }),
       );
     },
@@ -124,7 +131,7 @@ export async function statusSubscriptionRoutes(
   app.get('/status/subscription', pub, async (request, reply) => {
     const token = tokenOf(request.query);
     const subscriber = await status.findOwnSubscription(token);
-    return sendHtml(reply, 200, managePage(pageName, subscriber, await shown(), token));
+    return sendHtml(reply, 200, managePage(site, subscriber, await shown(), token));
   });
 
   app.post('/status/subscription', { ...pub, onRequest: sameSite }, async (request, reply) => {
@@ -135,7 +142,7 @@ export async function statusSubscriptionRoutes(
       return sendHtml(
         reply,
         200,
-        managePage(pageName, subscriber, await shown(), token, { notice: 'Saved.' }),
+        managePage(site, subscriber, await shown(), token, { notice: words.saved }),
       );
     } catch (error) {
       const errors = fieldErrors(error);
@@ -144,7 +151,7 @@ export async function statusSubscriptionRoutes(
       return sendHtml(
         reply,
         400,
-        managePage(pageName, subscriber, await shown(), token, { errors }),
+        managePage(site, subscriber, await shown(), token, { errors: inLanguage(errors) }),
       );
     }
   });
@@ -152,12 +159,12 @@ export async function statusSubscriptionRoutes(
   app.get('/status/subscription/unsubscribe', pub, async (request, reply) => {
     const token = tokenOf(request.query);
     const subscriber = await status.findOwnSubscription(token);
-    return sendHtml(reply, 200, unsubscribePage(pageName, subscriber, token));
+    return sendHtml(reply, 200, unsubscribePage(site, subscriber, token));
   });
 
   // RFC 8058: no cross-site check (the mail provider's server posts it), the token is the key.
   app.post('/status/subscription/unsubscribe', pub, async (request, reply) => {
     await status.unsubscribe(tokenOf(request.query));
-    return sendHtml(reply, 200, unsubscribedPage(pageName));
+    return sendHtml(reply, 200, unsubscribedPage(site));
   });
 }
