@@ -466,6 +466,8 @@ async function assemble(
     breaches: breachReader,
     // A new follow-up goes to the trackers that take follow-ups (enqueued in its transaction).
     trackers: { followUpAdded: handOffs.followUpAdded },
+    // The external final report is posted as the status page's post-incident report.
+    statusPage: { postFinalReport: status.postFinalReport },
     // Sending the draft to review (or skipping it) meets its clock.
     // Follow-ups are deadlines too: reminders to their owners, escalation when overdue.
     clocks: {

@@ -90,7 +90,9 @@ export function routeServices(services: Services) {
       ]),
     },
     alertIntake: { alerts: only(alerts, ['receive']) },
-    finalReports: { learning: only(learning, ['writeFinalReport', 'publishExternalReport']) },
+    finalReports: {
+      learning: only(learning, ['writeFinalReport', 'publishExternalReport', 'postExternalReport']),
+    },
     programme: { learning: only(learning, ['programme']) },
     learningTimeline: {
       learning: only(learning, [

@@ -28,6 +28,8 @@ export interface ReportIncident {
   detectedAt: number | null;
   declaredAt: number;
   closedAt: number | null;
+  /** The policy's steps recorded on it (the final-report step among them). */
+  milestones: readonly string[];
 }
 
 export interface FinalReportInput {

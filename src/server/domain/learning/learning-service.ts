@@ -21,6 +21,7 @@ import {
   createReportService,
   type ReportBreaches,
   type ReportIncidents,
+  type ReportStatusPage,
 } from './report-service.ts';
 import type { TimelineEntryFields } from './learning-events.ts';
 import { createProgrammeService, type ProgrammeClocks } from './programme-service.ts';
@@ -107,6 +108,8 @@ export interface LearningModulePorts {
   staff: LearningStaff;
   /** The breach record's facts for the final reports (GDPR Art. 33(3)). */
   breaches: ReportBreaches;
+  /** The external final report goes out through the status page's publish gate. */
+  statusPage: ReportStatusPage;
   /** Whether the policy requires the post-mortem (built before incidents, which ask it too). */
   requirement: Pick<PostmortemRequirement, 'findRequiredBecause'>;
   clocks: LearningClocks;

@@ -9,6 +9,7 @@ import type { Db, Executor } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { can, requirePermission, type Actor } from '../actor.ts';
 import type { BreachFacts } from '../breach/index.ts';
+import type { FinalReportPosting } from '../status/index.ts';
 import type { Policy, PolicyInForce } from '../policy/index.ts';
 import {
   writeFinalReport,
@@ -43,22 +44,30 @@ export interface ReportBreaches {
   findPersonalDataFacts(tx: Executor, incidentId: string): Promise<BreachFacts | null>;
 }
 
+/** What the reports need of the status page: the external report posted through its gate. */
+export interface ReportStatusPage {
+  postFinalReport(actor: Actor, incidentId: string, body: string): Promise<FinalReportPosting>;
+}
+
 export interface ReportPorts {
   db: Db;
   clock: Clock;
   policy: () => Pick<PolicyInForce, 'policy'>;
   incidents: ReportIncidents;
   breaches: ReportBreaches;
+  statusPage: ReportStatusPage;
   /** Staff names for the internal report (an id no longer on staff is said so). */
   staff: { listNames(): Promise<Map<string, string>> };
 }
 
 /** A report written for its audience: Markdown, and the title a download names. */
 export interface FinalReport {
+  incidentId: string;
   incidentKey: string;
   audience: ReportAudience;
   title: string;
   markdown: string;
+  incident: ReportIncident;
 }
 
 export function createReportService(ports: ReportPorts) {
@@ -101,8 +110,11 @@ export function createReportService(ports: ReportPorts) {
       audience === 'internal'
         ? `Final report ${incident.key} (internal)`
         : `Incident report ${incident.key}`;
-    return { incidentKey: incident.key, audience, title, markdown };
+    return { incidentId: sight.id, incidentKey: incident.key, audience, title, markdown, incident };
   }
+
+  const FINAL_REPORT_STEP = 'final_report_step_recorded';
+  const sha256Of = (markdown: string) => createHash('sha256').update(markdown).digest('hex');
 
   return {
     /** The report for its audience; NOT_FOUND for an incident the caller may not see. */
@@ -115,14 +127,45 @@ export function createReportService(ports: ReportPorts) {
     async publishExternalReport(actor: Actor, ref: string): Promise<FinalReport> {
       requirePermission(actor, 'learning.approve', 'Publishing the external final report');
       const report = await write(actor, ref, 'external');
-      const sha256 = createHash('sha256').update(report.markdown).digest('hex');
-      const sight = await ports.incidents.findSight(db, actor, ref);
       await ports.incidents.recordFinalReportStep(
         actor,
-        sight!.id,
-        `External final report published (SHA-256 ${sha256})`,
+        report.incidentId,
+        `External final report published (SHA-256 ${sha256Of(report.markdown)})`,
       );
       return report;
+    },
+
+    /**
+     * Posts the external report on the status page, as the post-incident report of the public
+     * incident that speaks for the incident, through the page's publish gate (a draft for a second
+     * person when the policy asks for four eyes; refused for an exercise). Published, it meets the
+     * final report clock (once: the status page meets it, and the final-report step recorded with
+     * it, when not recorded yet, finds it met).
+     */
+    async postExternalReport(
+      actor: Actor,
+      ref: string,
+    ): Promise<{ report: FinalReport; posting: FinalReportPosting; stepRecorded: boolean }> {
+      requirePermission(actor, 'learning.approve', 'Posting the external final report');
+      const report = await write(actor, ref, 'external');
+      const posting = await ports.statusPage.postFinalReport(
+        actor,
+        report.incidentId,
+        report.markdown,
+      );
+      const { incident } = report;
+      const stepRecorded =
+        posting.published &&
+        incident.closedAt === null &&
+        !incident.milestones.includes(FINAL_REPORT_STEP);
+      if (stepRecorded) {
+        await ports.incidents.recordFinalReportStep(
+          actor,
+          report.incidentId,
+          `External final report published on the status page (SHA-256 ${sha256Of(report.markdown)})`,
+        );
+      }
+      return { report, posting, stepRecorded };
     },
   };
 }

@@ -3,6 +3,7 @@
 import { createBriefingService } from './briefing-service.ts';
 import { createCustomerService } from './customer-service.ts';
 import { createDraftService } from './draft-service.ts';
+import { createFinalReportService } from './final-report-service.ts';
 import { createMaintenanceService } from './maintenance-service.ts';
 import { createPublishing, type StatusModulePorts } from './publishing.ts';
 import { createStatusService } from './status-service.ts';
@@ -11,9 +12,11 @@ import { createSubscriberService } from './subscriber-service.ts';
 /** Builds the status subject from the narrow ports it declares (StatusModulePorts). */
 export function createStatusModule(ports: StatusModulePorts) {
   const publishing = createPublishing(ports);
+  const drafts = createDraftService(ports, publishing);
   return {
     ...createStatusService(ports, publishing),
-    ...createDraftService(ports, publishing),
+    ...drafts,
+    ...createFinalReportService(ports, publishing, drafts),
     ...createSubscriberService(ports),
     ...createMaintenanceService(ports),
     ...createCustomerService(ports, publishing),
@@ -51,6 +54,7 @@ export type {
 export type { MaintenanceUpdateInput, NewMaintenance } from './maintenance-rules.ts';
 export type { StatusSubscriber } from './subscriber-service.ts';
 export type { ApprovedDraft, DraftInput } from './draft-service.ts';
+export type { FinalReportPosting } from './final-report-service.ts';
 export type { DraftContent } from './draft-events.ts';
 export type { DraftStage, StatusDraftState } from './draft-state.ts';
 export type { StatusComponent, StatusUpdate, PublicIncidentState } from './status-state.ts';

@@ -15,9 +15,25 @@ import { renderReportPdf } from './final-report-pdf.ts';
 const tags = ['learning'];
 const FILES = ['internal.md', 'internal.pdf', 'external.md', 'external.pdf'] as const;
 
+const FinalReportPosted = z.object({
+  incidentKey: z.string(),
+  publicIncidentId: z.string(),
+  /** Published now; false: a draft waits for a second person. */
+  published: z.boolean(),
+  draftId: z.string().nullable(),
+  /** The final-report step was recorded with it now (false: it already was, or a draft). */
+  finalReportStepRecorded: z.boolean(),
+  markdown: z.string(),
+});
+
 export async function finalReportRoutes(
   app: FastifyInstance,
-  opts: { learning: Pick<LearningModule, 'writeFinalReport' | 'publishExternalReport'> },
+  opts: {
+    learning: Pick<
+      LearningModule,
+      'writeFinalReport' | 'publishExternalReport' | 'postExternalReport'
+    >;
+  },
 ) {
   const { learning } = opts;
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -86,6 +102,49 @@ export async function finalReportRoutes(
         request.params.ref,
       );
       return { incidentKey, title, markdown };
+    },
+  );
+
+  typed.post(
+    '/api/v1/incidents/:ref/final-reports/external/status-page',
+    {
+      config: { permission: 'learning.approve' },
+      schema: {
+        summary: 'Post the external final report on the status page, through its publish gate',
+        description:
+          'Posts the external report (Markdown) as the post-incident report (`postmortem`) of the ' +
+          'newest public incident that speaks for this incident; needs `status.publish` too. ' +
+          'When the policy lets one person publish alone (`communications.publishing`) it is ' +
+          'published at once (200): that meets the final report clock (`clocks.finalReportWithin`), ' +
+          'and the final-report step is recorded if it was not (it meets nothing again). When the ' +
+          'four-eyes rule asks for a second person, a status page draft is written instead (202, ' +
+          '`draftId`): approving it publishes the report and meets the clock. 422 for an exercise, ' +
+          'with no public incident speaking for it, or while that public incident is not resolved. ' +
+          "Never the incident's title, summary, people or internal notes.",
+        tags,
+        params: IncidentRef,
+        response: {
+          200: FinalReportPosted,
+          202: FinalReportPosted,
+          422: problemResponse(
+            'An exercise, no public incident speaks for it, or the public incident is not resolved',
+          ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { report, posting, stepRecorded } = await learning.postExternalReport(
+        actorOf(request),
+        request.params.ref,
+      );
+      return reply.code(posting.published ? 200 : 202).send({
+        incidentKey: report.incidentKey,
+        publicIncidentId: posting.publicIncidentId,
+        published: posting.published,
+        draftId: posting.draftId,
+        finalReportStepRecorded: stepRecorded,
+        markdown: report.markdown,
+      });
     },
   );
 }
