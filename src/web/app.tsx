@@ -56,6 +56,11 @@ const StatusPublishingPage = onDemand(
   'components, incidents and drafts',
 );
 
+const StatusCustomersPage = onDemand(
+  async () => (await import('./pages/status-customers.tsx')).StatusCustomersPage,
+  'customers and stakeholders',
+);
+
 const VulnerabilitiesPage = onDemand(
   async () => (await import('./pages/vulnerabilities/vulnerability-list.tsx')).VulnerabilitiesPage,
   'vulnerabilities',
@@ -93,6 +98,7 @@ export function App() {
         <Route path={ROUTES.exercises} element={<ExercisesPage />} />
         <Route path={ROUTES.statusPage} element={<StatusPagePage />} />
         <Route path={ROUTES.statusPublishing} element={<StatusPublishingPage />} />
+        <Route path={ROUTES.statusCustomers} element={<StatusCustomersPage />} />
         <Route path={ROUTES.vulnerabilities} element={<VulnerabilitiesPage />} />
         <Route path={ROUTES.vulnerability} element={<VulnerabilityPage />} />
         <Route path="*" element={<NotFoundPage />} />

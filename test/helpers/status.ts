@@ -2,6 +2,7 @@
 // subscribing to the page through its public form, confirmed by the link a real SMTP server got.
 import type { ParsedMail } from 'mailparser';
 import { expect } from 'vitest';
+import { systemActor } from '../../src/server/domain/actor.ts';
 import type { SmtpReceiver } from './delivery.ts';
 import { outboxTo } from './mail.ts';
 import type { TestApp } from './test-app.ts';
@@ -90,4 +91,16 @@ export function statusSubscriptions(
     return new URL(manage![1]!.replace(/&amp;/g, '&'), 'http://x');
   }
   return { deliver, subscribe, subscribed };
+}
+
+/** A component on the page, added by the system (no group, shown always); answers its id. */
+export async function addStatusComponent(t: TestApp, name: string): Promise<string> {
+  const component = await t.container.services.status.addComponent(systemActor, {
+    name,
+    description: null,
+    groupId: null,
+    isGroup: false,
+    onlyShowIfDegraded: false,
+  });
+  return component.id;
 }

@@ -23,6 +23,7 @@ export const CONSOLE_ROUTES = {
   breaches: 'breaches',
   statusPage: 'status-page',
   statusPublishing: 'status-page/incidents',
+  statusCustomers: 'status-page/customers',
   vulnerabilities: 'vulnerabilities',
   vulnerability: 'vulnerabilities/:key',
   exercises: 'exercises',

@@ -12,6 +12,13 @@ import { Empty, ErrorMessage, QueryState, Time } from '../components/common.tsx'
 import { DataTable } from '../components/data-table.tsx';
 import { Link } from 'react-router';
 import { useCan } from '../session.tsx';
+import {
+  asTime,
+  MaintenanceChange,
+  ReminderMinutes,
+  type MaintenanceChangeKind,
+} from './status-maintenance-change.tsx';
+import { SubscriberFiles } from './status-subscriber-files.tsx';
 
 type MaintenanceView = z.infer<typeof Maintenance>;
 type Component = z.infer<typeof StatusComponent>;
@@ -22,9 +29,6 @@ const keys = {
   components: ['status', 'components'] as const,
   subscribers: ['status', 'subscribers'] as const,
 };
-
-/** A datetime-local value (the browser's time zone) as RFC 3339. */
-const asTime = (local: string) => (local ? new Date(local).toISOString() : local);
 
 function useComponents() {
   return useQuery({
@@ -110,16 +114,7 @@ function ScheduleMaintenance({ components }: { components: Component[] }) {
             </label>
           ))}
         </fieldset>
-        <label htmlFor={`${id}-notice`}>Remind subscribers this many minutes before</label>
-        <input
-          id={`${id}-notice`}
-          type="number"
-          min={0}
-          max={10080}
-          value={notice}
-          placeholder="the policy's time"
-          onChange={(e) => setNotice(e.target.value)}
-        />
+        <ReminderMinutes id={`${id}-notice`} value={notice} onChange={setNotice} />
         <p className="hint">
           Subscribers of these components hear of it now, before the window and at each move. It
           moves to in progress at its start and to completed at its end by itself.
@@ -143,10 +138,12 @@ function MaintenanceRow({
   m,
   components,
   mayPublish,
+  onChange,
 }: {
   m: MaintenanceView;
   components: Component[];
   mayPublish: boolean;
+  onChange: (kind: MaintenanceChangeKind) => void;
 }) {
   const queryClient = useQueryClient();
   const next = NEXT[m.status];
@@ -168,7 +165,7 @@ function MaintenanceRow({
       <th scope="row">
         <a href={m.url}>{m.name}</a>
       </th>
-      <td>{MAINTENANCE_STATUS_WORDS[m.status]}</td>
+      <td>{m.cancelledAt ? 'Cancelled' : MAINTENANCE_STATUS_WORDS[m.status]}</td>
       <td>
         <Time value={m.scheduledFor} /> – <Time value={m.scheduledUntil} />
       </td>
@@ -184,6 +181,27 @@ function MaintenanceRow({
           >
             Mark {MAINTENANCE_STATUS_WORDS[next].toLowerCase()}
           </button>
+        ) : null}
+        {mayPublish && m.status === 'scheduled' ? (
+          <>
+            {' '}
+            <button
+              type="button"
+              className="secondary"
+              aria-label={`Reschedule ${m.name}`}
+              onClick={() => onChange('reschedule')}
+            >
+              Reschedule
+            </button>{' '}
+            <button
+              type="button"
+              className="danger"
+              aria-label={`Cancel ${m.name}`}
+              onClick={() => onChange('cancel')}
+            >
+              Cancel
+            </button>
+          </>
         ) : null}
         <ErrorMessage error={move.error} />
       </td>
@@ -201,6 +219,11 @@ function Maintenances() {
       (await request<{ items: MaintenanceView[] }>(`/status/maintenances?filter=${filter}`)).items,
   });
   const mayPublish = can('status.publish');
+  const [changing, setChanging] = useState<{ id: string; kind: MaintenanceChangeKind } | null>(
+    null,
+  );
+  const [changed, setChanged] = useState<string | null>(null);
+  const target = changing ? list.data?.find((m) => m.id === changing.id) : undefined;
   return (
     <>
       {mayPublish && components.data ? <ScheduleMaintenance components={components.data} /> : null}
@@ -232,12 +255,28 @@ function Maintenances() {
                   m={m}
                   components={components.data ?? []}
                   mayPublish={mayPublish}
+                  onChange={(kind) => {
+                    setChanged(null);
+                    setChanging({ id: m.id, kind });
+                  }}
                 />
               ))}
             </DataTable>
           )
         }
       </QueryState>
+      {changed ? <p role="status">{changed}</p> : null}
+      {mayPublish && changing && target ? (
+        <MaintenanceChange
+          key={`${changing.id}-${changing.kind}`}
+          m={target}
+          kind={changing.kind}
+          onDone={(message) => {
+            setChanging(null);
+            setChanged(message);
+          }}
+        />
+      ) : null}
     </>
   );
 }
@@ -309,6 +348,7 @@ function Subscribers() {
           )
         }
       </QueryState>
+      <SubscriberFiles />
     </>
   );
 }
@@ -321,6 +361,12 @@ export function StatusPagePage() {
       <p>
         <a href="/status">Open the public page</a> ·{' '}
         <Link to="/status-page/incidents">Components, incidents and drafts</Link>
+        {can('status.publish') ? (
+          <>
+            {' · '}
+            <Link to="/status-page/customers">Customers and stakeholders</Link>
+          </>
+        ) : null}
       </p>
       <Maintenances />
       {can('status.manage') ? <Subscribers /> : null}

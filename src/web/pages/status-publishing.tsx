@@ -6,132 +6,35 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
-import type { PublicIncident, StatusComponent, StatusDraft } from '../../shared/api/status.ts';
+import type { PublicIncident, StatusDraft } from '../../shared/api/status.ts';
 import {
-  COMPONENT_STATUSES,
-  COMPONENT_STATUS_WORDS,
   IMPACT_WORDS,
   INCIDENT_IMPACTS,
   INCIDENT_STATUS_WORDS,
-  type ComponentStatus,
   type IncidentImpact,
 } from '../../shared/domain/status.ts';
-import { patch, post, request } from '../api.ts';
+import { post, request } from '../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../components/common.tsx';
 import { DataTable } from '../components/data-table.tsx';
 import { Link } from 'react-router';
 import { useCan } from '../session.tsx';
+import { consolePath } from '../../shared/domain/console-paths.ts';
+import { Components, useAllComponents, type Component } from './status-components.tsx';
+import { UpdateIncident, WritingReminders } from './status-incident-update.tsx';
 
-type Component = z.infer<typeof StatusComponent>;
 type Incident = z.infer<typeof PublicIncident>;
 type Draft = z.infer<typeof StatusDraft>;
 
 const keys = {
-  components: ['status', 'components'] as const,
-  allComponents: ['status', 'components', 'all'] as const,
   incidents: ['status', 'incidents'] as const,
   drafts: ['status', 'drafts'] as const,
 };
 
-function ComponentRow({ c, mayManage }: { c: Component; mayManage: boolean }) {
-  const queryClient = useQueryClient();
-  const set = useMutation({
-    mutationFn: (status: ComponentStatus) =>
-      patch(`/status/components/${encodeURIComponent(c.id)}`, { status }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.components }),
+function usePublicIncidents() {
+  return useQuery({
+    queryKey: keys.incidents,
+    queryFn: async () => (await request<{ items: Incident[] }>('/status/incidents')).items,
   });
-  return (
-    <tr>
-      <th scope="row">{c.isGroup ? `${c.name} (group)` : c.name}</th>
-      <td>{COMPONENT_STATUS_WORDS[c.shownStatus]}</td>
-      <td>
-        {mayManage && !c.isGroup ? (
-          <>
-            <label htmlFor={`status-${c.id}`} className="visually-hidden">
-              Status of {c.name}
-            </label>
-            <select
-              id={`status-${c.id}`}
-              value={c.status}
-              disabled={set.isPending}
-              onChange={(e) => set.mutate(e.target.value as ComponentStatus)}
-            >
-              {COMPONENT_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {COMPONENT_STATUS_WORDS[s]}
-                </option>
-              ))}
-            </select>
-          </>
-        ) : (
-          COMPONENT_STATUS_WORDS[c.status]
-        )}
-        <ErrorMessage error={set.error} />
-      </td>
-    </tr>
-  );
-}
-
-function Components() {
-  const id = useId();
-  const can = useCan();
-  const queryClient = useQueryClient();
-  const [name, setName] = useState('');
-  const list = useQuery({
-    queryKey: keys.allComponents,
-    queryFn: async () => (await request<{ items: Component[] }>('/status/components')).items,
-  });
-  const add = useMutation({
-    mutationFn: () => post('/status/components', { name }),
-    onSuccess: async () => {
-      setName('');
-      await queryClient.invalidateQueries({ queryKey: keys.components });
-    },
-  });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    add.mutate();
-  }
-  const mayManage = can('status.manage');
-  return (
-    <>
-      <h2>Components</h2>
-      <QueryState query={list} what="components">
-        {(items) =>
-          items.length === 0 ? (
-            <Empty>No components yet.</Empty>
-          ) : (
-            <DataTable
-              caption="Components"
-              hideCaption
-              testId="components"
-              columns={['Component', 'The page shows', 'Set on the component']}
-            >
-              {items.map((c) => (
-                <ComponentRow key={c.id} c={c} mayManage={mayManage} />
-              ))}
-            </DataTable>
-          )
-        }
-      </QueryState>
-      {mayManage ? (
-        <form onSubmit={submit} aria-labelledby={`${id}-h`}>
-          <h3 id={`${id}-h`}>Add a component</h3>
-          <label htmlFor={`${id}-name`}>Component name</label>
-          <input
-            id={`${id}-name`}
-            required
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-          <button type="submit" disabled={add.isPending}>
-            Add component
-          </button>
-          <ErrorMessage error={add.error} />
-        </form>
-      ) : null}
-    </>
-  );
 }
 
 function PublishIncident({ components }: { components: Component[] }) {
@@ -141,17 +44,20 @@ function PublishIncident({ components }: { components: Component[] }) {
   const [impact, setImpact] = useState<IncidentImpact>('minor');
   const [body, setBody] = useState('');
   const [affected, setAffected] = useState<string[]>([]);
+  const [internal, setInternal] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const content = () => ({
     name,
     impact,
     body,
     components: affected.map((componentId) => ({ componentId, status: 'partial_outage' })),
+    internalIncident: internal.trim() || null,
   });
   const reset = async (message: string) => {
     setName('');
     setBody('');
     setAffected([]);
+    setInternal('');
     setDone(message);
     await queryClient.invalidateQueries({ queryKey: ['status'] });
   };
@@ -170,6 +76,7 @@ function PublishIncident({ components }: { components: Component[] }) {
   return (
     <section className="panel" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Publish an incident</h2>
+      <WritingReminders impact={impact} />
       <form onSubmit={submit}>
         <label htmlFor={`${id}-name`}>Title</label>
         <input id={`${id}-name`} required value={name} onChange={(e) => setName(e.target.value)} />
@@ -212,6 +119,17 @@ function PublishIncident({ components }: { components: Component[] }) {
               </label>
             ))}
         </fieldset>
+        <label htmlFor={`${id}-internal`}>Internal incident it speaks for (optional key)</label>
+        <input
+          id={`${id}-internal`}
+          value={internal}
+          placeholder="INC-12"
+          aria-describedby={`${id}-internal-hint`}
+          onChange={(e) => setInternal(e.target.value)}
+        />
+        <p id={`${id}-internal-hint`} className="hint">
+          Staff only, never on the public page; what you publish meets its customer clocks.
+        </p>
         <button type="submit" disabled={publish.isPending}>
           Publish now
         </button>{' '}
@@ -230,11 +148,55 @@ function PublishIncident({ components }: { components: Component[] }) {
   );
 }
 
-function Incidents() {
-  const list = useQuery({
-    queryKey: keys.incidents,
-    queryFn: async () => (await request<{ items: Incident[] }>('/status/incidents')).items,
-  });
+function IncidentRow({
+  i,
+  mayPublish,
+  onUpdate,
+}: {
+  i: Incident;
+  mayPublish: boolean;
+  onUpdate: () => void;
+}) {
+  return (
+    <tr>
+      <th scope="row">
+        <a href={i.url}>{i.name}</a>
+      </th>
+      <td>{IMPACT_WORDS[i.impact]}</td>
+      <td>{INCIDENT_STATUS_WORDS[i.status]}</td>
+      <td>
+        {i.updates.length > 0 ? <Time value={i.updates[i.updates.length - 1]!.displayAt} /> : '—'}
+      </td>
+      <td>
+        {i.internalIncident ? (
+          <Link to={consolePath.incident(i.internalIncident.key)}>{i.internalIncident.key}</Link>
+        ) : (
+          '—'
+        )}
+      </td>
+      {mayPublish ? (
+        <td>
+          <button
+            type="button"
+            className="secondary"
+            aria-label={`Update ${i.name}`}
+            onClick={onUpdate}
+          >
+            Update
+          </button>
+        </td>
+      ) : null}
+    </tr>
+  );
+}
+
+function Incidents({ components }: { components: Component[] }) {
+  const can = useCan();
+  const mayPublish = can('status.publish');
+  const [updating, setUpdating] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const list = usePublicIncidents();
+  const target = updating ? list.data?.find((i) => i.id === updating) : undefined;
   return (
     <>
       <h2>Public incidents</h2>
@@ -247,34 +209,47 @@ function Incidents() {
               caption="Public incidents"
               hideCaption
               testId="public-incidents"
-              columns={['Title', 'Impact', 'Status', 'Latest update', 'Internal incident']}
+              columns={[
+                'Title',
+                'Impact',
+                'Status',
+                'Latest update',
+                'Internal incident',
+                ...(mayPublish ? ['Actions'] : []),
+              ]}
             >
               {items.map((i) => (
-                <tr key={i.id}>
-                  <th scope="row">
-                    <a href={i.url}>{i.name}</a>
-                  </th>
-                  <td>{IMPACT_WORDS[i.impact]}</td>
-                  <td>{INCIDENT_STATUS_WORDS[i.status]}</td>
-                  <td>
-                    {i.updates.length > 0 ? (
-                      <Time value={i.updates[i.updates.length - 1]!.displayAt} />
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td>{i.internalIncident?.key ?? '—'}</td>
-                </tr>
+                <IncidentRow
+                  key={i.id}
+                  i={i}
+                  mayPublish={mayPublish}
+                  onUpdate={() => {
+                    setDone(null);
+                    setUpdating(i.id);
+                  }}
+                />
               ))}
             </DataTable>
           )
         }
       </QueryState>
+      {done ? <p role="status">{done}</p> : null}
+      {mayPublish && target ? (
+        <UpdateIncident
+          key={target.id}
+          incident={target}
+          components={components}
+          onDone={(message) => {
+            setUpdating(null);
+            setDone(message);
+          }}
+        />
+      ) : null}
     </>
   );
 }
 
-function DraftRow({ d }: { d: Draft }) {
+function DraftRow({ d, incidents }: { d: Draft; incidents: Incident[] }) {
   const queryClient = useQueryClient();
   const [reason, setReason] = useState('');
   const done = () => queryClient.invalidateQueries({ queryKey: ['status'] });
@@ -289,11 +264,15 @@ function DraftRow({ d }: { d: Draft }) {
       }),
     onSuccess: done,
   });
-  const title = d.opens?.name ?? d.changes.name ?? 'Update';
+  const updated = incidents.find((i) => i.id === d.publicIncidentId);
+  const title =
+    d.opens?.name ?? d.changes.name ?? (updated ? `Update to ${updated.name}` : 'Update');
   return (
     <tr>
       <th scope="row">{title}</th>
-      <td>{d.update.body}</td>
+      <td>
+        {INCIDENT_STATUS_WORDS[d.update.status]}: {d.update.body}
+      </td>
       <td>
         <Time value={d.draftedAt} />
       </td>
@@ -331,6 +310,7 @@ function DraftRow({ d }: { d: Draft }) {
 }
 
 function Drafts() {
+  const incidents = usePublicIncidents();
   const list = useQuery({
     queryKey: keys.drafts,
     queryFn: async () => (await request<{ items: Draft[] }>('/status/drafts?stage=pending')).items,
@@ -353,7 +333,7 @@ function Drafts() {
               columns={['Title', 'Text', 'Written', 'Actions']}
             >
               {items.map((d) => (
-                <DraftRow key={d.id} d={d} />
+                <DraftRow key={d.id} d={d} incidents={incidents.data ?? []} />
               ))}
             </DataTable>
           )
@@ -366,10 +346,7 @@ function Drafts() {
 /** Components for everyone on staff; publishing and drafts for those who may publish. */
 export function StatusPublishingPage() {
   const can = useCan();
-  const components = useQuery({
-    queryKey: keys.allComponents,
-    queryFn: async () => (await request<{ items: Component[] }>('/status/components')).items,
-  });
+  const components = useAllComponents();
   const mayPublish = can('status.publish');
   return (
     <>
@@ -380,7 +357,7 @@ export function StatusPublishingPage() {
       </p>
       <Components />
       {mayPublish && components.data ? <PublishIncident components={components.data} /> : null}
-      <Incidents />
+      <Incidents components={components.data ?? []} />
       {mayPublish ? <Drafts /> : null}
     </>
   );
