@@ -533,8 +533,8 @@ async function assemble(
       recordAlertResolved: (tx, id, alert, resolvedAt, at) =>
         incidentsModule.recordAlertResolved(tx, id, alert, resolvedAt, at),
       // A person triaging opens or joins incidents as themselves, with their permissions.
-      openFromTriage: (tx, actor, evidence, title) =>
-        incidentsModule.openFromTriage(tx, actor, evidence, title),
+      openFromTriage: (tx, actor, evidence, opening) =>
+        incidentsModule.openFromTriage(tx, actor, evidence, opening),
       attachFromTriage: (tx, actor, ref, evidence) =>
         incidentsModule.attachFromTriage(tx, actor, ref, evidence),
     },

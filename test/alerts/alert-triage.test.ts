@@ -431,3 +431,57 @@ describe('who may triage', () => {
     expect(twice.statusCode).toBe(400);
   });
 });
+
+describe('opening an incident with a severity', () => {
+  it('opens with a severity of the policy, under its rule before a reproduction; refusals keep the alerts in the queue', async () => {
+    await fire([
+      [{ alertname: 'BruteForce', instance: 'auth-1', severity: 'critical' }, 5],
+      [{ alertname: 'BruteForce', instance: 'auth-2', severity: 'critical' }, 4],
+    ]);
+    const open = (who: Headers, body: object) =>
+      call(who, 'POST', '/api/v1/alerts/open-incident', {
+        alertIds: ids('auth-1', 'auth-2'),
+        ...body,
+      });
+    // Not one of the policy's severities: named field by field.
+    const unknown = await open(lead, { severity: 'P9' });
+    expect(unknown.statusCode).toBe(400);
+    expect((unknown.json() as Problem).errors?.[0]?.field).toBe('severity');
+    // Verify and reproduce first: without an emergency override the policy refuses it.
+    const early = await open(responder, { severity: 'P1' });
+    expect(early.statusCode, early.body).toBe(422);
+    expect((early.json() as Problem).detail).toContain('Verify and reproduce');
+    // Only the security lead may set one first, with a reason.
+    const notLead = await open(responder, {
+      severity: 'P1',
+      severityOverride: { reason: 'credential stuffing in progress' },
+    });
+    expect(notLead.statusCode, notLead.body).toBe(403);
+    // Nothing was lost: both alerts still wait for triage.
+    expect(names(await queue('label=alertname%3DBruteForce&status=open')).sort()).toEqual([
+      'auth-1',
+      'auth-2',
+    ]);
+
+    const res = await open(lead, {
+      title: 'Credential stuffing on login',
+      severity: 'P1',
+      severityRationale: 'customer accounts at risk',
+      severityOverride: { reason: 'credential stuffing in progress' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const { incident } = res.json() as { incident: { key: string } };
+    const { incident: opened } = await get(lead, `/api/v1/incidents/${incident.key}`);
+    expect(opened).toMatchObject({ title: 'Credential stuffing on login', severity: 'P1' });
+    const timeline = await get(lead, `/api/v1/incidents/${incident.key}/timeline?limit=200`);
+    const types = (timeline.items as { type: string; data: Record<string, unknown> }[]).map(
+      (e) => e.type,
+    );
+    expect(types).toContain('incident.reproduction_overridden');
+    expect(
+      (timeline.items as { type: string; data: Record<string, unknown> }[]).find(
+        (e) => e.type === 'incident.severity_set',
+      )?.data,
+    ).toMatchObject({ severity: 'P1', rationale: 'customer accounts at risk' });
+  });
+});

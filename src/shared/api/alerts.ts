@@ -208,6 +208,13 @@ export const MarkAlertsNoise = z.object({
 export const OpenIncidentFromAlerts = z.object({
   alertIds: AlertIds,
   title: z.string().trim().max(200).optional(),
+  /**
+   * A severity of the policy to open with (default: none, set after verify & reproduce). Before
+   * a reproduction the policy's rule holds: only the security lead may, with `severityOverride`.
+   */
+  severity: z.string().trim().min(1).max(50).optional(),
+  severityRationale: z.string().trim().max(5000).optional(),
+  severityOverride: z.object({ reason: z.string().trim().min(1).max(5000) }).optional(),
 });
 export const AttachAlerts = z.object({
   alertIds: AlertIds,

@@ -8,7 +8,7 @@ import type { Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, type FieldError } from '../../errors.ts';
 import type { Actor } from '../actor.ts';
-import type { AlertEvidence } from '../incidents/index.ts';
+import type { AlertEvidence, TriageOpening } from '../incidents/index.ts';
 import type { AlertEvent } from './alert-events.ts';
 import { appendToAlert } from './alert-projection.ts';
 import * as alerts from './alert-repository.ts';
@@ -32,7 +32,7 @@ export interface AlertTriageIncidents {
     tx: Executor,
     actor: Actor,
     alerts: AlertEvidence[],
-    title: string | null,
+    opening: TriageOpening,
   ): Promise<{ id: string; key: string }>;
   /**
    * Attaches these alerts to the open incident `ref` (id or key): not found unless the actor may
@@ -183,10 +183,13 @@ export function createTriageService(deps: TriageDeps) {
       return triage(actor, ids, (s) => rules.markNoise(s.alert, reason, s.sourceName));
     },
 
-    /** One incident for the alerts selected; its clocks from the earliest detection. */
-    openIncident(actor: Actor, ids: readonly string[], title: string | null) {
+    /**
+     * One incident for the alerts selected; its clocks from the earliest detection; with the
+     * title and severity chosen (the policy's rule for a severity before reproduction holds).
+     */
+    openIncident(actor: Actor, ids: readonly string[], opening: TriageOpening) {
       return intoIncident(actor, ids, 'opened', (tx, evidence) =>
-        deps.incidents.openFromTriage(tx, actor, evidence, title),
+        deps.incidents.openFromTriage(tx, actor, evidence, opening),
       );
     },
 

@@ -201,6 +201,16 @@ export type OpenInput = Omit<rules.OpenIncidentInput, 'key' | 'declaredAt' | 'se
 };
 
 /** The override as the rules weigh it: who asks is the security lead when they may decide. */
+/**
+ * What a person chooses when opening an incident from the alert queue: its title (default: the
+ * first alert's summary) and a severity of the policy, set as any severity at opening is (before
+ * a reproduction, only the security lead with an override reason, where the policy allows it).
+ */
+export interface TriageOpening {
+  title: string | null;
+  severity: { id: string; rationale: string | null; override: { reason: string } | null } | null;
+}
+
 function overrideBy(actor: Actor, override: { reason: string } | undefined) {
   return override && { reason: override.reason, bySecurityLead: can(actor, 'incidents.decide') };
 }
@@ -518,10 +528,20 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       tx: Executor,
       actor: Actor,
       alerts: AlertEvidence[],
-      title: string | null,
+      opening: TriageOpening,
     ): Promise<{ id: string; key: string }> {
       assertMayOpenFromReport(actor);
-      const input = (now: number) => rules.incidentFromTriage(alerts, title, now);
+      const { title, severity } = opening;
+      const input = (now: number) => ({
+        ...rules.incidentFromTriage(alerts, title, now),
+        ...(severity
+          ? {
+              severity: severity.id,
+              severityRationale: severity.rationale ?? 'chosen in alert triage',
+              severityOverride: overrideBy(actor, severity.override ?? undefined),
+            }
+          : {}),
+      });
       return openForAlerts(tx, actor, input, alerts, null);
     },
 

@@ -21,6 +21,7 @@ export {
   type IncidentsService,
   type IncidentsServiceDeps,
   type OpenInput,
+  type TriageOpening,
 } from './incident-service.ts';
 export type {
   ContainmentCalls,

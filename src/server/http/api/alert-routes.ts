@@ -299,15 +299,28 @@ export async function alertRoutes(
       config: { permission: 'alerts.triage' },
       schema: {
         summary:
-          'Open one incident for the alerts selected (also needs incidents.create): detected and declared at the earliest alert’s detection time',
+          'Open one incident for the alerts selected (also needs incidents.create): detected and declared at the earliest alert’s detection time, with a severity of the policy if chosen',
+        description:
+          '`severity` is one of the policy’s severities. Before a reproduction, the policy’s rule ' +
+          'for any severity at opening holds: `409` without `severityOverride`, `403` unless the ' +
+          'caller is the security lead (incidents.decide); an unknown severity is `400`.',
         tags,
         body: OpenIncidentFromAlerts,
         response: { 201: AlertsInIncident },
       },
     },
     async (request, reply) => {
-      const { alertIds, title } = request.body;
-      const done = await alerts.openIncident(actorOf(request), alertIds, title ?? null);
+      const { alertIds, title, severity, severityRationale, severityOverride } = request.body;
+      const done = await alerts.openIncident(actorOf(request), alertIds, {
+        title: title ?? null,
+        severity: severity
+          ? {
+              id: severity,
+              rationale: severityRationale ?? null,
+              override: severityOverride ?? null,
+            }
+          : null,
+      });
       return reply.code(201).send({ incident: done.incident, ...presentAll(done.alerts) });
     },
   );
