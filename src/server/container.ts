@@ -10,6 +10,7 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import {
   createAccountsModule,
   createSecretBox,
+  permissionsForRoles,
   recordAudit,
   type OidcProvider,
 } from './domain/accounts/index.ts';
@@ -22,8 +23,8 @@ import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPolicyModule, loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
 import { createIncidentsModule, createIncidentsReader } from './domain/incidents/index.ts';
-import { createStatusModule } from './domain/status/index.ts';
-import { systemActor } from './domain/actor.ts';
+import { createAdvisoryEntries, createStatusModule } from './domain/status/index.ts';
+import { systemActor, type Actor } from './domain/actor.ts';
 import { createBreachModule, createBreachReader } from './domain/breach/index.ts';
 import {
   createLearningModule,
@@ -285,6 +286,26 @@ async function assemble(
       intakeRateLimit: config.intakeRateLimit,
     },
   });
+  // Status subscribers hear of published updates through notifications, the one writer of the
+  // outbox; their manage and unsubscribe token is 256 bits from the server key: unguessable, the
+  // same on every instance, never stored.
+  const statusNotices = {
+    confirmSubscription: notifications.confirmSubscription,
+    tellStatusSubscribers: notifications.tellStatusSubscribers,
+    tellMaintenanceSubscribers: notifications.tellMaintenanceSubscribers,
+    tellCustomer: notifications.tellCustomer,
+    briefStakeholders: notifications.tellStaff,
+  };
+  const subscriberTokens = {
+    tokenFor: (id: string) =>
+      createHmac('sha256', secretKey).update(`status-subscriber:${id}`).digest('base64url'),
+  };
+  // The part of the status page disclosure needs (an advisory's entry), built before disclosure.
+  const advisoryEntries = createAdvisoryEntries({
+    pageName: config.statusPageName,
+    notices: statusNotices,
+    subscriberTokens,
+  });
   // Disclosure needs incidents, reports and the clocks' planner; the clocks' firing names and
   // records on its vulnerabilities, so it comes before the clocks module.
   const disclosure = createDisclosureModule({
@@ -299,6 +320,26 @@ async function assemble(
     reporterReview: () => policy.policy.disclosure.reporterReview,
     // Its disclosure deadlines are planned in its own transactions, as incidents' are.
     clocks: { afterVulnerabilityChange: planner.afterVulnerabilityChange },
+    // A published advisory has its entry on the public status page, made in the same transaction.
+    statusPage: advisoryEntries,
+    // Its owner (an active member of staff, with the roles they have now) hears what a reporter
+    // did in the portal, through the one notice path.
+    staff: {
+      findActive: async (tx, userId) => {
+        const found = (await accounts.users.listActive(tx, {}, { rolesNow: true })).find(
+          (u) => u.id === userId,
+        );
+        if (!found) return null;
+        const actor: Actor = {
+          kind: 'user',
+          userId: found.id,
+          roles: found.roles,
+          permissions: permissionsForRoles(found.roles),
+        };
+        return actor;
+      },
+      tellStaff: notifications.tellStaff,
+    },
     // Reporters hear of their vulnerability's news as of other results: verified-identity rule.
     reporters: {
       tell: (tx, ids, news) =>
@@ -371,19 +412,8 @@ async function assemble(
     db,
     clock,
     pageName: config.statusPageName,
-    // Subscribers hear of published updates through notifications, the one writer of the outbox.
-    notices: {
-      confirmSubscription: notifications.confirmSubscription,
-      tellStatusSubscribers: notifications.tellStatusSubscribers,
-      tellMaintenanceSubscribers: notifications.tellMaintenanceSubscribers,
-      tellCustomer: notifications.tellCustomer,
-      briefStakeholders: notifications.tellStaff,
-    },
-    // 256 bits from the server key: unguessable, the same on every instance, never stored.
-    subscriberTokens: {
-      tokenFor: (id) =>
-        createHmac('sha256', secretKey).update(`status-subscriber:${id}`).digest('base64url'),
-    },
+    notices: statusNotices,
+    subscriberTokens,
     // The page exists since its tables do: what a page nothing was ever recorded on was updated.
     pageCreatedAt: async () =>
       (await migrationAppliedAt(db, dialect, STATUS_PAGE_MIGRATION, config.pgSchema)) ??

@@ -29,10 +29,12 @@ const publicPaths = (key: string) => [
   `/advisories/${key}`,
   `/advisories/${key}.json`,
   '/status',
+  '/status/history',
   '/status/history.atom',
   '/status/history.rss',
   '/api/v2/summary.json',
   '/api/v2/incidents.json',
+  '/api/v2/incidents/unresolved.json',
   '/thanks',
   '/.well-known/security.txt',
   '/policy',
@@ -125,10 +127,42 @@ async function expectPublishedOnce(key: string, marker: string) {
   for (const format of ['csaf', 'osv']) {
     expect((await visit(`/advisories/${key}/${format}.json`)).body).toContain(marker);
   }
-  // The status page has no entry of its own for a vulnerability: nothing of it there, ever.
-  for (const path of ['/status', '/status/history.atom', '/api/v2/incidents.json']) {
-    expect((await visit(path)).body, path).not.toContain(marker);
-  }
+  // The status page has one entry for it: a resolved notice of impact none linking the advisory.
+  const entry = await statusEntry(key);
+  expect(entry).toMatchObject({
+    name: `Security advisory ${key}: Download links never expire ${marker}`,
+    impact: 'none',
+    status: 'resolved',
+  });
+  expect(entry.incident_updates).toHaveLength(1);
+  expect(entry.incident_updates[0]!.body).toBe(
+    `We published security advisory ${key} (CVE-2026-40001). [Read the advisory](${t.container.config.baseUrl}/advisories/${key}) to see what is affected and what to do.`,
+  );
+  const entryPage = await visit(`/status/incidents/${entry.id}`);
+  expect(entryPage.statusCode).toBe(200);
+  expect(entryPage.body).toContain(`href="${t.container.config.baseUrl}/advisories/${key}"`);
+  expect((await visit('/status')).body.split(`/status/incidents/${entry.id}"`)).toHaveLength(2);
+  expect(entriesNaming((await visit('/status/history.atom')).body, key)).toBe(1);
+  const rss = (await visit('/status/history.rss')).body;
+  expect(rss.split('<item>').filter((item) => item.includes(key))).toHaveLength(1);
+  // It is no open incident: the page's overall status does not move.
+  const summary = (await visit('/api/v2/summary.json')).json();
+  expect(summary.status.indicator).toBe('none');
+  expect(JSON.stringify(summary.incidents)).not.toContain(key);
+}
+
+/** The status page's one entry (Statuspage JSON) that names the advisory. */
+async function statusEntry(key: string) {
+  const incidents = (await visit('/api/v2/incidents.json')).json().incidents as {
+    id: string;
+    name: string;
+    impact: string;
+    status: string;
+    incident_updates: { body: string }[];
+  }[];
+  const naming = incidents.filter((i) => i.name.includes(key));
+  expect(naming).toHaveLength(1);
+  return naming[0]!;
 }
 
 /** The published event's recorded advisory hash, and how many published events there are. */
@@ -187,6 +221,7 @@ describe('the advisory of an embargoed vulnerability', () => {
     await t.container.workers.scheduler.tick(clock.now() + 61 * DAY);
     expect(await recordedPublications(key)).toHaveLength(1);
     expect(entriesNaming((await visit('/advisories.atom')).body, key)).toBe(1);
+    await statusEntry(key);
   });
 
   it('stays as published when the vulnerability changes afterwards, and says when withdrawn', async () => {
@@ -211,6 +246,10 @@ describe('the advisory of an embargoed vulnerability', () => {
     expect(page).toContain('Withdrawn on');
     expect(page).not.toContain('Not a vulnerability after all');
     expect((await visit('/advisories.atom')).body).toContain('(withdrawn)');
+    // Its status-page entry says so too, and is still the only one.
+    expect((await statusEntry(key)).name).toBe(
+      `Withdrawn: Security advisory ${key}: Download links never expire ${marker}`,
+    );
   });
 
   it('renders its Markdown without raw HTML, scripts or script links', async () => {

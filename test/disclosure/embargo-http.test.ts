@@ -144,6 +144,14 @@ describe('the disclosure date', () => {
       ]);
       expect(released.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
       expect(await publishedEvents(key)).toHaveLength(1);
+      // Its status-page entry was made once too, seen alike from either instance.
+      for (const app of [t, second]) {
+        const answer = await app.app.inject({ method: 'GET', url: '/api/v2/incidents.json' });
+        const names = (answer.json().incidents as { name: string }[]).map((i) => i.name);
+        expect(names.filter((n) => n.includes(key))).toEqual([
+          `Security advisory ${key}: Two instances`,
+        ]);
+      }
     } finally {
       if (second !== t) await second.close();
     }

@@ -72,7 +72,11 @@ export const VulnerabilityFields = z.object({
 });
 export type VulnerabilityFields = z.output<typeof VulnerabilityFields>;
 
-export const NewVulnerability = VulnerabilityFields;
+export const NewVulnerability = VulnerabilityFields.extend({
+  /** The member of staff who owns it (told of what the reporters do in the portal); default: the
+   * owner of the first linked incident that has one, else whoever records it. */
+  ownerId: name(100).optional(),
+});
 export type NewVulnerability = z.output<typeof NewVulnerability>;
 
 /** A change: only the fields given change; `version` (optional) refuses a stale edit with 409. */
@@ -90,6 +94,8 @@ export const VulnerabilityChanges = z
     credits: z.array(Credit).max(50),
     reports: z.array(name(100)).max(50),
     incidents: z.array(name(100)).max(50),
+    /** Give it to another member of staff, who must be able to see it. */
+    ownerId: name(100),
   })
   .partial()
   .extend({ version: z.number().int().positive().optional() });
@@ -204,6 +210,9 @@ export const VulnerabilityResponse = z.object({
   reports: z.array(Link),
   incidents: z.array(Link),
   decisions: z.array(Decision),
+  /** The member of staff who owns it: told when a reporter proposes or accepts a date, chooses
+   * their credit or answers the review. */
+  ownerId: z.string().nullable(),
   /** Parties told before publication, with when they were told and acknowledged. */
   notifiedParties: z.array(
     z.object({

@@ -15,6 +15,7 @@ export const EventKindName = z.enum([
   'report_received',
   'breach_escalation',
   'briefing',
+  'reporter_action',
 ]);
 /** email: the account address; slack: an @mention on the Slack endpoints that carry user.notice. */
 export const UserChannelName = z.enum(['email', 'slack']);
@@ -135,7 +136,7 @@ export const OutboxMessageDetail = OutboxMessageView.extend({
 export const PageView = z.object({
   id: z.string(),
   about: z.object({
-    type: z.enum(['incident', 'report']),
+    type: z.enum(['incident', 'report', 'vulnerability']),
     key: z.string(),
     /** Its title; null for a restricted incident (the console names it by key). */
     title: z.string().nullable(),

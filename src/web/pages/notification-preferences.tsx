@@ -26,6 +26,7 @@ const KINDS: Record<EventKind, string> = {
   report_received: 'A new security report arrives',
   breach_escalation: 'A personal-data breach needs the legal role',
   briefing: 'A status briefing on an active incident (the stakeholder list)',
+  reporter_action: 'A reporter acts on a vulnerability I own (a date, their credit, the review)',
 };
 const CHANNELS: Record<Channel, string> = {
   email: 'E-mail',

@@ -15,6 +15,7 @@ export type {
   DisclosurePorts,
   DisclosureReporters,
   DisclosureReports,
+  DisclosureStatusPage,
   ReporterNews,
   ReporterVulnerability,
   PublishedAdvisory,

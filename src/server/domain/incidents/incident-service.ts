@@ -412,6 +412,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         visible: isVisibleTo(state, actor),
         severity: state.severity,
         exercise: state.exercise !== null,
+        ownerId: state.ownerId,
       }
     );
   }

@@ -17,6 +17,7 @@ export const EVENT_KINDS = [
   'report_received',
   'breach_escalation',
   'briefing',
+  'reporter_action',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

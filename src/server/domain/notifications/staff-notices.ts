@@ -11,7 +11,12 @@ export interface StaffNotice {
   kind: EventKind;
   /** The policy says this cannot wait (an emergency report, a severity that bypasses quiet hours). */
   urgent: boolean;
-  about: { type: 'incident' | 'report'; key: string; title: string; restricted: boolean };
+  about: {
+    type: 'incident' | 'report' | 'vulnerability';
+    key: string;
+    title: string;
+    restricted: boolean;
+  };
   /** A few words before the key in the subject: "Vote needed", "Assigned to you". */
   headline: string;
   /** What they must do, a sentence each; never reporter-supplied text. */
@@ -21,7 +26,7 @@ export interface StaffNotice {
   at: number;
 }
 
-const NOUN = { incident: 'Incident', report: 'Report' } as const;
+const NOUN = { incident: 'Incident', report: 'Report', vulnerability: 'Vulnerability' } as const;
 
 /** A page's acknowledge link, and the level it reached this person at (0: first told). */
 export interface PageLink {

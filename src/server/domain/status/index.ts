@@ -26,6 +26,14 @@ export function createStatusModule(ports: StatusModulePorts) {
 
 export type StatusModule = ReturnType<typeof createStatusModule>;
 
+/** The status page's side of publishing an advisory: built before disclosure, which needs it. */
+export { createAdvisoryEntries } from './advisory-entry-service.ts';
+export type {
+  AdvisoryEntries,
+  AdvisoryEntry,
+  AdvisoryEntryPorts,
+} from './advisory-entry-service.ts';
+
 export type {
   IncidentChanges,
   PublicIncident,
