@@ -271,7 +271,8 @@ function externalReport(input: FinalReportInput): string[] {
     .filter((s) => listed.includes(s.sectionId))
     .sort((a, b) => listed.indexOf(a.sectionId) - listed.indexOf(b.sectionId));
   return [
-    `# Incident report ${incident.key}`,
+    // The incident's key is an internal name (of a restricted incident too): never said outside.
+    '# Incident report',
     '',
     ...exerciseLines(incident),
     `For customers and the public. Written on ${formatWhen(input.now)}.`,

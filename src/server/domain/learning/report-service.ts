@@ -107,9 +107,7 @@ export function createReportService(ports: ReportPorts) {
       now: clock.now(),
     });
     const title =
-      audience === 'internal'
-        ? `Final report ${incident.key} (internal)`
-        : `Incident report ${incident.key}`;
+      audience === 'internal' ? `Final report ${incident.key} (internal)` : 'Incident report';
     return { incidentId: sight.id, incidentKey: incident.key, audience, title, markdown, incident };
   }
 
