@@ -1,6 +1,7 @@
 // The hooks other subjects plug into: openIncident (incidents) opens an incident in the same
 // transaction as the link; recordAudit (accounts) receives contact reads and failed sign-ins.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFileStore } from '../src/server/db/file-store.ts';
 import { systemActor } from '../src/server/domain/actor.ts';
 import {
   createAttachmentStore,
@@ -26,7 +27,10 @@ function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
     db,
     clock,
     policy: () => t.container.policy.policy,
-    attachments: createAttachmentStore(config.dataDir),
+    attachments: createAttachmentStore(
+      config.dataDir,
+      createFileStore(config.fileStore, { db, clock, dataDir: config.dataDir }),
+    ),
     settings: {
       baseUrl: config.baseUrl,
       attachmentMaxBytes: 1024,

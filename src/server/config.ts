@@ -40,6 +40,11 @@ export const CONFIG_KEYS = {
     help: 'Folder for the SQLite database and stored files',
     default: './data',
   },
+  fileStore: {
+    env: 'STOPLINE_FILE_STORE',
+    help: 'Where attachments and raw mail are kept: database (every instance serves every file; in the database backup) or fs (files under $STOPLINE_DATA_DIR, one instance only)',
+    default: 'database on PostgreSQL, fs on SQLite',
+  },
   databaseUrl: {
     env: 'DATABASE_URL',
     help: 'A postgres:// URL selects PostgreSQL; unset means SQLite at $STOPLINE_DATA_DIR/stopline.db',
@@ -388,6 +393,7 @@ export const ConfigSchema = z
     host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
     dataDir: z.string().min(1, 'must not be empty').default('./data'),
     databaseUrl: url(['postgres:', 'postgresql:']).optional(),
+    fileStore: z.enum(['database', 'fs'], { error: 'must be database or fs' }).optional(),
     baseUrl: url(['http:', 'https:']).optional(),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -629,7 +635,12 @@ export const ConfigSchema = z
 
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
-export interface Config extends Omit<z.output<typeof ConfigSchema>, 'baseUrl' | 'policyFile'> {
+export interface Config extends Omit<
+  z.output<typeof ConfigSchema>,
+  'baseUrl' | 'policyFile' | 'fileStore'
+> {
+  /** Where stored files are kept; defaults to database on PostgreSQL, fs on SQLite. */
+  fileStore: 'database' | 'fs';
   /** Absolute path of the policy file in force. */
   policyFile: string;
   /** Always set: defaults to http://localhost:PORT. */
@@ -719,6 +730,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sqlitePath: join(dataDir, 'stopline.db'),
     policyFile: parsed.policyFile ? resolve(cwd, parsed.policyFile) : BUNDLED_POLICY,
     database: parsed.databaseUrl ? 'postgres' : 'sqlite',
+    fileStore: parsed.fileStore ?? (parsed.databaseUrl ? 'database' : 'fs'),
   };
 }
 

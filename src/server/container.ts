@@ -40,6 +40,7 @@ import { checkReceiverUrl, parseAllowList } from './integrations/outbound-addres
 import { createWorkers, type Workers } from './workers/index.ts';
 import type { Services } from './services.ts';
 import { createLiveModule } from './domain/live/index.ts';
+import { createFileStore } from './db/file-store.ts';
 import { createReportLinks, createReportsModule } from './domain/reports/index.ts';
 import { createMailModule, createMailThreads, createReporterKeys } from './domain/mail/index.ts';
 import { createAlertsModule } from './domain/alerts/index.ts';
@@ -139,6 +140,8 @@ async function assemble(
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   }
   const policyModule = createPolicyModule({ db, clock, policy });
+  // Attachments and raw mail: the database (every instance serves every file) or the data folder.
+  const files = createFileStore(config.fileStore, { db, clock, dataDir: config.dataDir });
   // The history must hold every policy an incident can be handled under, so record it before
   // anything can use it.
   const version = await policyModule.recordInForce();
@@ -279,6 +282,7 @@ async function assemble(
       keepPortalKey: reporterKeys.keepPortalKey,
     },
     dataDir: config.dataDir,
+    files,
     settings: {
       baseUrl: config.baseUrl,
       attachmentMaxBytes: config.attachmentMaxBytes,
@@ -519,7 +523,7 @@ async function assemble(
   const mail = createMailModule({
     db,
     clock,
-    dataDir: config.dataDir,
+    files,
     pgp: mailPgp,
     sealer: secretBox,
     authenticator: createMailAuthenticator({

@@ -1,7 +1,8 @@
 // A backup of a Stopline installation is one gzipped tar file: a consistent copy of the database
 // (SQLite: taken with SQLite's online backup API while the server keeps writing; PostgreSQL: a
 // pg_dump of Stopline's schema inside an exported snapshot, db/postgres-backup.ts), the key file
-// that seals stored secrets, the stored files (attachments, raw mail), the chain heads at the
+// that seals stored secrets, the stored files kept in the data folder (attachments, raw mail with
+// STOPLINE_FILE_STORE=fs; in the database they are in its copy), the chain heads at the
 // moment of the copy, and last a manifest with every file's size and SHA-256 and a check value of
 // the server key. The manifest comes last, so a file cut short has none and is refused as
 // truncated. Operators can list it with `tar tzf`.
@@ -22,6 +23,7 @@ import {
   makePrivateTempFolder,
 } from '../private-files.ts';
 import { SECRET_KEY_FILE } from '../secret-key.ts';
+import { FILE_FOLDERS } from './file-store.ts';
 import { MIGRATION_NAMES } from './migrations/index.ts';
 
 export const MANIFEST = 'stopline-backup.json';
@@ -29,8 +31,6 @@ export const CHAIN_HEADS = 'chain-heads.json';
 /** The database's copy in the archive, per database. */
 export const DATABASE_ENTRY = { sqlite: 'stopline.db', postgres: 'stopline.pgdump' } as const;
 const FORMAT_VERSION = 1;
-/** Folders of the data folder whose files are part of the record. */
-const FILE_FOLDERS = ['attachments', 'mail'];
 
 export const BackupManifest = z.object({
   format: z.literal('stopline-backup'),

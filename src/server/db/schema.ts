@@ -1120,7 +1120,18 @@ export interface VulnerabilitiesTable {
   version: number;
 }
 
+/** A stored file (attachments, raw mail) when STOPLINE_FILE_STORE is database (file-store.ts). */
+export interface FilesTable {
+  /** The path it would have under the data folder: attachments/<report>/<id>, mail/<id>.eml. */
+  key: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  created_at: number;
+}
+
 export interface Database {
+  files: FilesTable;
   mail_imap_mailboxes: MailImapMailboxesTable;
   leases: LeasesTable;
   mail_team_keys: MailTeamKeysTable;

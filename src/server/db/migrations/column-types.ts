@@ -14,5 +14,7 @@ export function columnTypes(dialect: MigrationDialect) {
     bigint: (pg ? 'bigint' : 'integer') as ColumnDataType,
     bool: (pg ? 'boolean' : 'integer') as ColumnDataType,
     json: (pg ? 'jsonb' : 'text') as ColumnDataType,
+    /** Raw bytes (a stored file's content). */
+    bytes: (pg ? 'bytea' : 'blob') as ColumnDataType,
   };
 }

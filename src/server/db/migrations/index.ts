@@ -37,6 +37,7 @@ import * as followUpProposals from './2026-12-04-0111-follow-up-proposals.ts';
 import * as containmentHooks from './2026-12-04-0130-containment-hooks.ts';
 import * as globalSequence from './2026-12-04-0150-global-sequence.ts';
 import * as maintenanceCancelled from './2026-12-04-0181-maintenance-cancelled.ts';
+import * as files from './2026-12-04-0280-files.ts';
 import * as alertTriage from './2026-12-04-0151-alert-triage.ts';
 import * as programmeActivities from './2026-12-04-0171-programme-activities.ts';
 import * as followUpTracker from './2026-12-04-0200-follow-up-tracker.ts';
@@ -88,6 +89,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0125-trackers': trackers,
   '2026-12-04-0181-maintenance-cancelled': maintenanceCancelled,
   '2026-12-04-0200-follow-up-tracker': followUpTracker,
+  '2026-12-04-0280-files': files,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -1,20 +1,21 @@
 // The mail subject's public surface: security reports by e-mail. Inbound messages are stored raw,
 // authenticated, opened (OpenPGP) and filed as reports through the reports subject
 // (docs/email.md); the team's OpenPGP key is kept and published here.
+import type { FileStore } from '../../db/file-store.ts';
 import { createMailboxService } from './mailbox-service.ts';
 import { createMailService, type MailDeps } from './message-service.ts';
 import { createRawMessageStore } from './raw-message-store.ts';
 import { createTeamKeyService, type MailSealer } from './team-key-service.ts';
 
 export type MailPorts = Omit<MailDeps, 'raw' | 'teamKeys'> & {
-  /** STOPLINE_DATA_DIR: raw messages are kept in its mail folder. */
-  dataDir: string;
+  /** Where raw messages are kept (STOPLINE_FILE_STORE). */
+  files: FileStore;
   /** Seals the team's private key at rest (the server key's secret box). */
   sealer: MailSealer;
 };
 
 /** The mail subject, built by the composition root (container.ts) from its ports. */
-export function createMailModule({ dataDir, sealer, ...ports }: MailPorts) {
+export function createMailModule({ files, sealer, ...ports }: MailPorts) {
   const teamKeys = createTeamKeyService({
     db: ports.db,
     clock: ports.clock,
@@ -23,7 +24,7 @@ export function createMailModule({ dataDir, sealer, ...ports }: MailPorts) {
     address: ports.address,
   });
   return {
-    ...createMailService({ ...ports, raw: createRawMessageStore(dataDir), teamKeys }),
+    ...createMailService({ ...ports, raw: createRawMessageStore(files), teamKeys }),
     ...createMailboxService({ db: ports.db, clock: ports.clock }),
     findPublishedKey: teamKeys.findPublishedKey,
     findWkdKey: teamKeys.findWkdKey,

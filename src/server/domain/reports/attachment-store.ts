@@ -1,12 +1,14 @@
 // Evidence files from reporters: the type is detected from the bytes (never from the name), the
-// SHA-256 recorded, and the file written under $STOPLINE_DATA_DIR/attachments/, outside any web
-// root, under a name we choose. The reporter's file name is kept only as data. Files from the
-// public forms are streamed to a staging folder (attachments/.incoming/) as they arrive, never
-// held in memory whole, and moved into place when their report or reply is recorded.
+// SHA-256 recorded, and the file kept in the file store (db/file-store.ts: the database or
+// $STOPLINE_DATA_DIR/attachments/), outside any web root, under a name we choose. The reporter's
+// file name is kept only as data. Files from the public forms are streamed to this instance's
+// staging folder (attachments/.incoming/) as they arrive, never held in memory whole, and moved
+// into the store when their report or reply is recorded.
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
+import type { FileStore } from '../../db/file-store.ts';
 import { ensurePrivateFolder, openPrivateFile } from '../../private-files.ts';
 
 export interface InspectedFile {
@@ -23,14 +25,14 @@ export interface StagedFile extends InspectedFile {
 
 export interface AttachmentStore {
   inspect(bytes: Buffer): Promise<InspectedFile>;
-  /** Writes durably (fsync) and returns the path relative to the data folder. */
+  /** Keeps the file durably and returns its key (its path relative to the data folder). */
   save(reportId: string, attachmentId: string, bytes: Buffer): Promise<string>;
   /**
    * Streams a file to the staging folder (fsync), hashing it and detecting its type on the way;
    * on any error the partial file is removed.
    */
   stage(source: AsyncIterable<Buffer>): Promise<StagedFile>;
-  /** Moves a staged file into place and returns its path relative to the data folder. */
+  /** Moves a staged file into the store and returns its key. */
   keep(reportId: string, attachmentId: string, staged: StagedFile): Promise<string>;
   read(storedPath: string): Promise<Buffer>;
   remove(storedPath: string): Promise<void>;
@@ -52,7 +54,7 @@ export async function detectType(bytes: Buffer): Promise<string> {
 /** How much of the start of a streamed file is kept to detect its type. */
 const HEAD_BYTES = 64 * 1024;
 
-export function createAttachmentStore(dataDir: string): AttachmentStore {
+export function createAttachmentStore(dataDir: string, files: FileStore): AttachmentStore {
   const root = resolve(dataDir, 'attachments');
   const staging = join('attachments', '.incoming');
   const absolute = (storedPath: string) => {
@@ -71,15 +73,8 @@ export function createAttachmentStore(dataDir: string): AttachmentStore {
     },
     async save(reportId, attachmentId, bytes) {
       const storedPath = join('attachments', reportId, attachmentId);
-      const path = absolute(storedPath);
-      await ensurePrivateFolder(dirname(path));
-      const file = await openPrivateFile(path, 'wx');
-      try {
-        await file.writeFile(bytes);
-        await file.datasync();
-      } finally {
-        await file.close();
-      }
+      absolute(storedPath);
+      await files.put(storedPath, bytes);
       return storedPath;
     },
     async stage(source) {
@@ -119,14 +114,15 @@ export function createAttachmentStore(dataDir: string): AttachmentStore {
     },
     async keep(reportId, attachmentId, staged) {
       const storedPath = join('attachments', reportId, attachmentId);
-      const path = absolute(storedPath);
-      await ensurePrivateFolder(dirname(path));
-      await rename(absolute(staged.stagedPath), path);
+      absolute(storedPath);
+      await files.putLocal(storedPath, absolute(staged.stagedPath));
       return storedPath;
     },
-    read: (storedPath) => readFile(absolute(storedPath)),
+    read: (storedPath) => files.get(storedPath),
     async remove(storedPath) {
-      await rm(absolute(storedPath), { force: true });
+      const path = absolute(storedPath);
+      if (path.startsWith(resolve(dataDir, staging) + sep)) await rm(path, { force: true });
+      else await files.remove(storedPath);
     },
   };
 }

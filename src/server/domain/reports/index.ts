@@ -1,16 +1,19 @@
 // The reports subject's public surface: private intake of security reports from outside.
+import type { FileStore } from '../../db/file-store.ts';
 import { createAttachmentStore } from './attachment-store.ts';
 import type { ReportsDeps } from './report-context.ts';
 import { createReportsService } from './report-service.ts';
 
 export type ReportsPorts = Omit<ReportsDeps, 'attachments'> & {
-  /** STOPLINE_DATA_DIR: attachments are kept in its attachments folder. */
+  /** STOPLINE_DATA_DIR: uploads are staged in its attachments/.incoming folder. */
   dataDir: string;
+  /** Where attachments are kept (STOPLINE_FILE_STORE). */
+  files: FileStore;
 };
 
 /** The reports subject, built by the composition root (container.ts) from its ports. */
-export function createReportsModule({ dataDir, ...ports }: ReportsPorts) {
-  return createReportsService({ ...ports, attachments: createAttachmentStore(dataDir) });
+export function createReportsModule({ dataDir, files, ...ports }: ReportsPorts) {
+  return createReportsService({ ...ports, attachments: createAttachmentStore(dataDir, files) });
 }
 
 export type ReportsModule = ReturnType<typeof createReportsModule>;
