@@ -907,6 +907,21 @@ export interface ProgrammeActivitiesTable {
   recorded_at: number;
 }
 
+/** An exercise's report (learning): its objectives judged met or not; one per exercise. */
+export interface ExerciseReportsTable {
+  id: string;
+  incident_id: string;
+  incident_key: string;
+  /** draft or completed. */
+  status: string;
+  /** The objectives with their judgement, note, who and when (JSON). */
+  objectives_json: string;
+  summary: string;
+  completed_by: string | null;
+  completed_at: number | null;
+  version: number;
+}
+
 /** An inbound e-mail (the mail subject's projection); personal data lives only here. */
 export interface InboundMailTable {
   id: string;
@@ -1176,6 +1191,7 @@ export interface Database {
   postmortem_sections: PostmortemSectionsTable;
   postmortem_follow_ups: PostmortemFollowUpsTable;
   programme_activities: ProgrammeActivitiesTable;
+  exercise_reports: ExerciseReportsTable;
   report_attachments: ReportAttachmentsTable;
   report_messages: ReportMessagesTable;
   report_identity_verifications: ReportIdentityVerificationsTable;

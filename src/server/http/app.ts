@@ -45,6 +45,7 @@ import { learningRoutes } from './api/learning-routes.ts';
 import { learningTimelineRoutes } from './api/learning-timeline-routes.ts';
 import { programmeRoutes } from './api/programme-routes.ts';
 import { finalReportRoutes } from './api/final-report-routes.ts';
+import { exerciseReportRoutes } from './api/exercise-report-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
 import { usersRoutes } from './api/users-routes.ts';
 import { vulnerabilityRoutes } from './api/vulnerability-routes.ts';
@@ -216,6 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(learningTimelineRoutes, narrowed.learningTimeline);
   await app.register(programmeRoutes, narrowed.programme);
   await app.register(finalReportRoutes, narrowed.finalReports);
+  await app.register(exerciseReportRoutes, { ...narrowed.exerciseReport, clock });
   await app.register(alertIntakeRoutes, narrowed.alertIntake);
   await app.register(alertRoutes, { ...narrowed.alerts, baseUrl: config.baseUrl });
   await app.register(trackerRoutes, { ...narrowed.trackers, baseUrl: config.baseUrl });

@@ -94,6 +94,16 @@ export function routeServices(services: Services) {
       learning: only(learning, ['writeFinalReport', 'publishExternalReport', 'postExternalReport']),
     },
     programme: { learning: only(learning, ['programme']) },
+    exerciseReport: {
+      learning: only(learning, [
+        'getExerciseReport',
+        'addExerciseObjective',
+        'assessExerciseObjective',
+        'completeExerciseReport',
+        'reopenExerciseReport',
+        'writeExerciseReport',
+      ]),
+    },
     learningTimeline: {
       learning: only(learning, [
         'getTimeline',

@@ -45,6 +45,9 @@ export const SeverityOverride = z.object({ reason: text(5000) });
 export const Exercise = z.object({
   kind: z.enum(EXERCISE_KINDS),
   scenario: text(20_000),
+  /** What it sets out to show, each judged met or not in its report; left out: the items listed
+   * under an "Objectives" heading of the scenario. */
+  objectives: z.array(text(500)).max(30).optional(),
 });
 
 export const CreateIncident = z.object({

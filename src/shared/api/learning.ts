@@ -10,6 +10,7 @@ import {
   POSTMORTEM_STATUSES,
 } from '../domain/learning.ts';
 import { Time, TimeInput } from './times.ts';
+import { EXERCISE_KINDS } from '../domain/incidents.ts';
 
 const expectedVersion = z.number().int().nonnegative().optional();
 
@@ -222,6 +223,17 @@ const Span = z
   })
   .nullable();
 
+/** Measured from the record, not typed in; null when the record has no opening. */
+export const Durations = z
+  .object({
+    startedAt: Time,
+    startedFrom: z.enum(['detected', 'declared']),
+    toAcknowledge: Span,
+    toContain: Span,
+    toResolve: Span,
+  })
+  .nullable();
+
 export const PostmortemTimeline = z.object({
   incident: z.object({ id: z.string(), key: z.string() }),
   /** The post-mortem's version: send it back as `If-Match` or `expectedVersion`. */
@@ -267,13 +279,71 @@ export const PostmortemTimeline = z.object({
       policySection: z.enum(POLICY_SECTIONS),
     }),
   ),
-  durations: z
-    .object({
-      startedAt: Time,
-      startedFrom: z.enum(['detected', 'declared']),
-      toAcknowledge: Span,
-      toContain: Span,
-      toResolve: Span,
-    })
-    .nullable(),
+  durations: Durations,
+});
+
+// An exercise's report (issue 14, item 7): /api/v1/incidents/{ref}/exercise-report.
+
+export const ExerciseObjectiveRef = z.object({
+  ref: z.string().min(1).max(100),
+  objectiveId: z.string().min(1).max(20),
+});
+
+export const AddExerciseObjective = z.object({
+  text: z.string().trim().min(1, 'must not be empty').max(500),
+  expectedVersion,
+});
+
+export const AssessExerciseObjective = z.object({
+  met: z.boolean(),
+  /** What was seen (Markdown). */
+  note: z.string().max(5000).default(''),
+  expectedVersion,
+});
+
+export const CompleteExerciseReport = z.object({
+  /** What the exercise showed, in a few words (Markdown). */
+  summary: z.string().max(20_000).default(''),
+  expectedVersion,
+});
+
+export const ReopenExerciseReport = z.object({
+  reason: z.string().trim().min(1, 'must not be empty').max(5000),
+  expectedVersion,
+});
+
+export const ExerciseReport = z.object({
+  incident: z.object({
+    id: z.string(),
+    key: z.string(),
+    title: z.string(),
+    /** Always true: everything about it says EXERCISE. */
+    exercise: z.literal(true),
+    kind: z.enum(EXERCISE_KINDS),
+    scenario: z.string(),
+  }),
+  /** 0 until someone writes it: then the objectives are the declaration's. */
+  version: z.number().int(),
+  status: z.enum(['draft', 'completed']),
+  objectives: z.array(
+    z.object({
+      id: z.string(),
+      text: z.string(),
+      /** Null until judged. */
+      met: z.boolean().nullable(),
+      note: z.string(),
+      assessedBy: z.string().nullable(),
+      assessedAt: Time.nullable(),
+    }),
+  ),
+  summary: z.string(),
+  completedBy: z.string().nullable(),
+  completedAt: Time.nullable(),
+  /** Who took part (ids). */
+  participants: z.array(z.string()),
+  durations: Durations,
+  /** The post-mortem's follow-ups. */
+  followUps: z.array(FollowUp),
+  /** The policy keeps the exercise from closing until the report is completed. */
+  requiredToClose: z.boolean(),
 });

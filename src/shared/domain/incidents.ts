@@ -91,4 +91,6 @@ export interface Exercise {
   kind: ExerciseKind;
   /** The scenario it plays, as written by whoever declared it. */
   scenario: string;
+  /** What it sets out to show, as entered at declaration (absent: none entered). */
+  objectives?: string[] | undefined;
 }

@@ -331,6 +331,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       ownerId: state.ownerId,
       lineStopped: await ever('incident.line_stopped'),
       deadlineBreached: await ever('incident.deadline_breached'),
+      exercise: state.exercise !== null,
     };
   }
 

@@ -76,6 +76,15 @@ export function postmortemMissing(standing: PostmortemStanding | undefined): str
   );
 }
 
+/** Null unless the policy requires the exercise's report before closing and it is not completed. */
+export function exerciseReportMissing(standing: PostmortemStanding | undefined): string | null {
+  const report = standing?.exerciseReport ?? null;
+  if (report === null || report === 'completed') return null;
+  return `EXERCISE: the exercise report the policy requires is not completed: ${
+    report === 'none' ? 'no objective has been judged yet' : 'it is in draft'
+  }`;
+}
+
 const openTask = (state: IncidentState) =>
   state.tasks.filter((t) => t.status === 'open' || t.status === 'in_progress');
 
@@ -143,6 +152,8 @@ export function failureOf(
       return has('final_report_step_recorded') ? null : 'The final report step is not recorded';
     case 'postmortem_approved':
       return postmortemMissing(context.postmortem);
+    case 'exercise_report_completed':
+      return exerciseReportMissing(context.postmortem);
     case 'restoration_validated':
     case 'service_validated':
     case 'monitoring_added':
@@ -188,8 +199,8 @@ export function failedExitChecks(
 ): FailedExitCheck[] {
   const critical = kindOf(state, policy);
   const checks: ExitCheck[] = phase.exitChecks.filter((c) => applies(c, critical));
-  if (closing && !checks.some((c) => c.check === 'postmortem_approved')) {
-    checks.push({ check: 'postmortem_approved', when: 'always' });
+  for (const check of ['postmortem_approved', 'exercise_report_completed'] as const) {
+    if (closing && !checks.some((c) => c.check === check)) checks.push({ check, when: 'always' });
   }
   return checks.flatMap((c) => {
     const reason = failureOf(c, state, policy, context);

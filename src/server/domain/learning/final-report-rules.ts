@@ -8,7 +8,7 @@ import { BREACH_NATURE_WORDS } from '../../../shared/domain/breach.ts';
 import { EXERCISE_KIND_WORDS, type Exercise } from '../../../shared/domain/incidents.ts';
 import type { BreachFacts } from '../breach/index.ts';
 import { DEFAULT_EXTERNAL_SECTIONS, type Policy } from '../policy/index.ts';
-import type { PostmortemState } from './learning-state.ts';
+import type { FollowUp, PostmortemState } from './learning-state.ts';
 import type { IncidentDurations, RecordEvent, Span, TimelineItem } from './timeline-rules.ts';
 
 export const REPORT_AUDIENCES = ['internal', 'external'] as const;
@@ -25,6 +25,8 @@ export interface ReportIncident {
   affectedSystems: readonly string[];
   restricted: boolean;
   exercise: Exercise | null;
+  /** Who took part (ids): an exercise's report lists them. */
+  participants: readonly string[];
   detectedAt: number | null;
   declaredAt: number;
   closedAt: number | null;
@@ -96,7 +98,7 @@ export function formatSpan(ms: number): string {
   return parts.filter(Boolean).join(' ');
 }
 
-function durationLines(durations: IncidentDurations | null): string[] {
+export function durationLines(durations: IncidentDurations | null): string[] {
   if (!durations) return ['No durations: the record has no opening.'];
   const line = (label: string, span: Span | null) =>
     `- ${label}: ${span ? `${formatSpan(span.ms)} (${formatWhen(span.at)})` : 'not yet'}`;
@@ -109,7 +111,7 @@ function durationLines(durations: IncidentDurations | null): string[] {
   ];
 }
 
-function exerciseLines(incident: ReportIncident): string[] {
+export function exerciseLines(incident: ReportIncident): string[] {
   if (!incident.exercise) return [];
   const kind = EXERCISE_KIND_WORDS[incident.exercise.kind];
   return [`> **EXERCISE**: this is a ${kind}, not a real incident.`, ''];
@@ -196,6 +198,11 @@ function personalDataLines(personalData: FinalReportInput['personalData']): stri
   ];
 }
 
+/** One follow-up as a list item: title, type, priority, owner by name, due date and status. */
+export function followUpLine(f: FollowUp, nameOf: (userId: string | null) => string): string {
+  return `- **${inlineText(f.title)}**: ${f.type}, ${f.priority} priority, owner ${inlineText(nameOf(f.ownerId))}, due ${formatWhen(f.dueAt)}, ${f.status.replace('_', ' ')}${f.reason ? ` (${inlineText(f.reason)})` : ''}`;
+}
+
 const STATUS_WORDS = {
   draft: 'in draft',
   in_review: 'in review',
@@ -253,10 +260,7 @@ function internalReport(input: FinalReportInput): string[] {
     '## Follow-ups',
     '',
     ...(followUps.length === 0 ? ['None.'] : []),
-    ...followUps.map(
-      (f) =>
-        `- **${inlineText(f.title)}**: ${f.type}, ${f.priority} priority, owner ${inlineText(nameOf(f.ownerId))}, due ${formatWhen(f.dueAt)}, ${f.status.replace('_', ' ')}${f.reason ? ` (${inlineText(f.reason)})` : ''}`,
-    ),
+    ...followUps.map((f) => followUpLine(f, nameOf)),
     '',
   ];
 }
@@ -298,7 +302,11 @@ function externalReport(input: FinalReportInput): string[] {
 
 /** The report for its audience, as Markdown (CommonMark). */
 export function writeFinalReport(input: FinalReportInput): string {
-  const lines = input.audience === 'internal' ? internalReport(input) : externalReport(input);
+  return joinLines(input.audience === 'internal' ? internalReport(input) : externalReport(input));
+}
+
+/** Lines as one Markdown document: no run of blank lines, one newline at the end. */
+export function joinLines(lines: readonly string[]): string {
   return `${lines
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')

@@ -47,3 +47,5 @@ export {
 } from './programme-service.ts';
 export { RECORDED_KINDS, type ActivityFields, type RecordedKind } from './programme-events.ts';
 export type { ActivityRecord } from './programme-repository.ts';
+export type { ExerciseReportView } from './exercise-report-service.ts';
+export type { ExerciseReportState, ObjectiveState } from './exercise-report-state.ts';

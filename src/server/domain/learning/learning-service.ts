@@ -23,6 +23,7 @@ import {
   type ReportIncidents,
   type ReportStatusPage,
 } from './report-service.ts';
+import { createExerciseReportService } from './exercise-report-service.ts';
 import type { TimelineEntryFields } from './learning-events.ts';
 import { createProgrammeService, type ProgrammeClocks } from './programme-service.ts';
 import type { FollowUpHandOff, TrackerIssueRef } from '../trackers/index.ts';
@@ -314,6 +315,8 @@ export function createLearningService(ports: LearningModulePorts) {
     programme: createProgrammeService({ db, clock, policy: ports.policy, clocks: ports.clocks }),
     // The final reports, from the same ports.
     ...createReportService(ports),
+    // An exercise's report: objectives met or not, follow-ups, durations, participants.
+    ...createExerciseReportService(ports),
 
     /** The incident's post-mortem; NOT_FOUND when the incident has none or is not the caller's to see. */
     async getPostmortem(actor: Actor, ref: string): Promise<PostmortemView> {

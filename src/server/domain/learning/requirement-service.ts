@@ -6,6 +6,7 @@ import type { Executor } from '../../db/schema.ts';
 import type { Policy } from '../policy/index.ts';
 import type { PostmortemDue } from '../clocks/index.ts';
 import { findPostmortemByIncident } from './learning-repository.ts';
+import { findExerciseReportByIncident } from './exercise-report-repository.ts';
 import { addBusinessDays, requiredBecause } from './learning-rules.ts';
 import type { PostmortemStatus } from '../../../shared/domain/learning.ts';
 
@@ -22,6 +23,8 @@ export interface PostmortemCase {
   lineStopped: boolean;
   /** One of its deadlines was breached, even once. */
   deadlineBreached: boolean;
+  /** Declared as an exercise: it may need its exercise report before it closes. */
+  exercise: boolean;
 }
 
 /** How an incident's post-mortem stands against the policy (the incidents' exit checks read it). */
@@ -29,6 +32,8 @@ export interface PostmortemStanding {
   /** Why the policy requires one ("severity P1", "the line stopped"); empty: it does not. */
   requiredBecause: string[];
   status: PostmortemStatus | 'none';
+  /** An exercise's report, when the policy requires it before closing; null: not required. */
+  exerciseReport?: 'none' | 'draft' | 'completed' | null;
 }
 
 /** What the requirement needs of the breach subject: whether personal data was breached. */
@@ -73,11 +78,17 @@ export function createPostmortemRequirement(ports: PostmortemRequirementPorts) {
       incident: PostmortemCase,
       policy: Policy,
     ): Promise<PostmortemStanding> {
-      const [because, postmortem] = await Promise.all([
+      const reportRequired = incident.exercise && policy.learning.exercises.reportRequiredToClose;
+      const [because, postmortem, report] = await Promise.all([
         findRequiredBecause(tx, incident, policy),
         findPostmortemByIncident(tx, incident.id),
+        reportRequired ? findExerciseReportByIncident(tx, incident.id) : null,
       ]);
-      return { requiredBecause: because, status: postmortem?.status ?? 'none' };
+      return {
+        requiredBecause: because,
+        status: postmortem?.status ?? 'none',
+        exerciseReport: reportRequired ? (report?.status ?? 'none') : null,
+      };
     },
 
     /**

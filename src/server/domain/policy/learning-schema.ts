@@ -156,6 +156,15 @@ export const ScheduleItem = z.strictObject({
 });
 export type ScheduleItem = z.output<typeof ScheduleItem>;
 
+/**
+ * What an exercise ends with (issue 14, item 7): a report judging each objective met or not. By
+ * default an exercise does not close until its report is completed: an exercise whose lessons are
+ * not written down was only rehearsal.
+ */
+export const Exercises = z.strictObject({
+  reportRequiredToClose: z.boolean().default(true),
+});
+
 export const Learning = z
   .strictObject({
     description: text().default(
@@ -163,6 +172,7 @@ export const Learning = z
     ),
     postmortem: Postmortem.prefault({}),
     finalReports: FinalReports.prefault({}),
+    exercises: Exercises.prefault({}),
     /** Exercises and reviews the policy schedules; left out: none. */
     schedule: z.array(ScheduleItem).max(30).default([]),
   })

@@ -118,6 +118,8 @@ export const EXIT_CHECKS = [
   'tasks_done',
   /** A post-mortem the policy requires is approved (or skipped with a reason, where allowed). */
   'postmortem_approved',
+  /** An exercise's report is completed (where \`learning.exercises.reportRequiredToClose\`). */
+  'exercise_report_completed',
   /** Recovery (Kai 4.4): each an entry with who and evidence. */
   'restoration_validated',
   'service_validated',

@@ -2,12 +2,16 @@
 // section's Markdown also rendered safely (raw HTML off, allow-list sanitizer).
 import type { z } from 'zod';
 import type {
+  Durations as DurationsJson,
+  ExerciseReport as ExerciseReportJson,
   FollowUp as FollowUpJson,
   Postmortem,
   PostmortemTimeline as TimelineJson,
 } from '../../../shared/api/learning.ts';
 import type {
+  ExerciseReportView,
   FollowUp,
+  IncidentDurations,
   PostmortemTimeline,
   PostmortemView,
   Span,
@@ -69,8 +73,6 @@ export function presentTimeline(
   view: PostmortemTimeline,
   only: { important: boolean },
 ): z.input<typeof TimelineJson> {
-  const d = view.durations;
-  const span = (s: Span | null) => (s ? { at: presentTime(s.at), ms: s.ms } : null);
   const html = (markdown: string) => renderMarkdown(markdown).toString();
   return {
     incident: { id: view.postmortem.incidentId, key: view.postmortem.incidentKey },
@@ -84,12 +86,46 @@ export function presentTimeline(
         noteHtml: i.note === null ? null : html(i.note),
       })),
     proposedFollowUps: view.proposedFollowUps.map((p) => ({ ...p, at: presentTime(p.at) })),
-    durations: d && {
+    durations: presentDurations(view.durations),
+  };
+}
+
+export function presentDurations(d: IncidentDurations | null): z.input<typeof DurationsJson> {
+  const span = (s: Span | null) => (s ? { at: presentTime(s.at), ms: s.ms } : null);
+  return (
+    d && {
       startedAt: presentTime(d.startedAt),
       startedFrom: d.startedFrom,
       toAcknowledge: span(d.toAcknowledge),
       toContain: span(d.toContain),
       toResolve: span(d.toResolve),
+    }
+  );
+}
+
+export function presentExerciseReport(
+  view: ExerciseReportView,
+  now: number,
+): z.input<typeof ExerciseReportJson> {
+  const r = view.report;
+  return {
+    incident: {
+      id: view.incident.id,
+      key: view.incident.key,
+      title: view.incident.title,
+      exercise: true,
+      kind: view.incident.exercise.kind,
+      scenario: view.incident.exercise.scenario,
     },
+    version: r.version,
+    status: r.status,
+    objectives: r.objectives.map((o) => ({ ...o, assessedAt: presentTime(o.assessedAt) })),
+    summary: r.summary,
+    completedBy: r.completedBy,
+    completedAt: presentTime(r.completedAt),
+    participants: view.participants,
+    durations: presentDurations(view.durations),
+    followUps: view.followUps.map((f) => presentFollowUp(f, now)),
+    requiredToClose: view.requiredToClose,
   };
 }

@@ -31,6 +31,8 @@ const EXIT_CHECKS: Record<string, string> = {
   final_report_step_recorded: 'The final report step is recorded',
   tasks_done: 'Every task is done or cancelled',
   postmortem_approved: 'A post-mortem the policy requires is approved (or skipped with a reason)',
+  exercise_report_completed:
+    "An exercise's report is completed (every objective judged met or not)",
   restoration_validated: 'Restoration from clean backups is validated, with evidence',
   service_validated: 'The service is validated clean and working, with evidence',
   monitoring_added: 'Additional monitoring is in place, with evidence',

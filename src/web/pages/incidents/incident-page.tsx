@@ -33,6 +33,7 @@ import { PhaseSection, SeveritySection, StepsSection } from './phase-section.tsx
 import { DecisionsSection, NotesSection, TimelineSection } from './record-sections.tsx';
 import { ContainmentSection } from './containment-section.tsx';
 import { PostmortemSection } from './postmortem-section.tsx';
+import { ExerciseReportSection } from './exercise-report-section.tsx';
 import { EditSection, ParticipantsSection, ReportsSection } from './details-sections.tsx';
 import { DeEscalationSection, HandOffSection } from './line-sections.tsx';
 import { RolesSection, TasksSection } from './work-sections.tsx';
@@ -80,6 +81,7 @@ function IncidentView({ detail, policy }: { detail: Detail; policy: PolicyRespon
           <DecisionsSection {...props} />
           <NotesSection {...props} />
           <TimelineSection {...props} />
+          <ExerciseReportSection {...props} />
           <PostmortemSection {...props} />
         </div>
         <div className="incident-side">

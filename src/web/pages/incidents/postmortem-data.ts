@@ -38,11 +38,23 @@ type Method = 'POST' | 'PUT' | 'DELETE';
 
 /** A change to the post-mortem at the version shown; a 409 reloads it and says so. */
 export function usePostmortemChange(key: string, version: number | null) {
+  return useVersionedChange(path(key), queryKey(key), version);
+}
+
+/**
+ * A change to a versioned record under `base` (the post-mortem, an exercise report) at the
+ * version shown; a 409 reloads `reload` and says so.
+ */
+export function useVersionedChange(
+  base: string,
+  reload: readonly unknown[],
+  version: number | null,
+) {
   const queryClient = useQueryClient();
   const [conflict, setConflict] = useState(false);
   const mutation = useMutation({
     mutationFn: (change: { method: Method; to: string; body?: Record<string, unknown> }) =>
-      request(`${path(key)}${change.to}`, {
+      request(`${base}${change.to}`, {
         method: change.method,
         ...(change.method === 'DELETE'
           ? version === null
@@ -59,7 +71,7 @@ export function usePostmortemChange(key: string, version: number | null) {
     onError: (error) => {
       if (error instanceof ApiError && error.status === 409) setConflict(true);
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKey(key) }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: reload }),
   });
   return {
     /** Resolves true when the change was made. */

@@ -94,7 +94,7 @@ function PostmortemBody({
   );
 }
 
-function Durations({ durations }: { durations: TimelineJson['durations'] }) {
+export function Durations({ durations }: { durations: TimelineJson['durations'] }) {
   if (!durations) return null;
   const spans = [
     ['Time to acknowledge', durations.toAcknowledge],
