@@ -19,6 +19,24 @@ function useOverflows() {
   return [ref, overflows] as const;
 }
 
+/**
+ * The scrolling wrapper of a table. A table wider than the screen (a phone) scrolls sideways: then
+ * the wrapper is a region named `label` in the Tab order, so the keyboard can scroll it too;
+ * otherwise it adds no Tab stop.
+ */
+export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
+  const [ref, overflows] = useOverflows();
+  return (
+    <div
+      className="table-wrap"
+      ref={ref}
+      {...(overflows ? { tabIndex: 0, role: 'region', 'aria-label': label } : {})}
+    >
+      {children}
+    </div>
+  );
+}
+
 export function DataTable({
   caption,
   hideCaption = false,
@@ -36,15 +54,8 @@ export function DataTable({
   /** The body rows (`<tr>`). */
   children: ReactNode;
 }) {
-  // A table wider than the screen (a phone) scrolls sideways: then its wrapper is a named region
-  // in the Tab order, so the keyboard can scroll it too; otherwise it adds no Tab stop.
-  const [ref, overflows] = useOverflows();
   return (
-    <div
-      className="table-wrap"
-      ref={ref}
-      {...(overflows ? { tabIndex: 0, role: 'region', 'aria-label': caption ?? 'Table' } : {})}
-    >
+    <TableWrap label={caption ?? 'Table'}>
       <table data-testid={testId} className={className}>
         {caption ? (
           <caption className={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
@@ -60,7 +71,7 @@ export function DataTable({
         </thead>
         <tbody>{children}</tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

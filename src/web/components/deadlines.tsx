@@ -8,6 +8,7 @@ import { humanize } from '../format.ts';
 import { keys, type Deadline } from '../queries.ts';
 import { useCan } from '../session.tsx';
 import { Countdown, ErrorMessage, Time } from './common.tsx';
+import { TableWrap } from './data-table.tsx';
 
 /** "Mark met…": closes a deadline by hand; the reason goes on the incident's or report's record. */
 function MarkMet({ deadline }: { deadline: Deadline }) {
@@ -49,7 +50,7 @@ export function DeadlineRows({
   const can = useCan();
   const canMark = can('deadlines.manage') && !showMet;
   return (
-    <div className="table-wrap">
+    <TableWrap label="Deadlines">
       <table data-testid={testId}>
         <thead>
           <tr>
@@ -103,6 +104,6 @@ export function DeadlineRows({
           })}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -8,6 +8,7 @@ import { Empty, QueryState } from '../components/common.tsx';
 import { DeadlineRows } from '../components/deadlines.tsx';
 import { formatDuration, humanize } from '../format.ts';
 import { keys, useDeadlines } from '../queries.ts';
+import { TableWrap } from '../components/data-table.tsx';
 
 type Measures = z.infer<typeof DeadlineMeasuresJson>;
 
@@ -32,7 +33,7 @@ function MeasuresView() {
           {Object.keys(m.timeToRespond).length === 0 ? (
             <Empty>No incident has had its first response yet.</Empty>
           ) : (
-            <div className="table-wrap">
+            <TableWrap label="Time to respond, per severity">
               <table data-testid="measures-respond">
                 <thead>
                   <tr>
@@ -53,13 +54,13 @@ function MeasuresView() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
           <h2>Deadlines met on time, per month</h2>
           {m.shareMet.length === 0 ? (
             <Empty>No deadline has come due yet.</Empty>
           ) : (
-            <div className="table-wrap">
+            <TableWrap label="Deadlines met on time, per month">
               <table data-testid="measures-share">
                 <thead>
                   <tr>
@@ -80,7 +81,7 @@ function MeasuresView() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
         </>
       )}

@@ -11,6 +11,7 @@ import type {
 } from '../../shared/api/notifications.ts';
 import { request } from '../api.ts';
 import { ErrorMessage, QueryState } from '../components/common.tsx';
+import { TableWrap } from '../components/data-table.tsx';
 
 type EventKind = z.infer<typeof EventKindName>;
 type Channel = z.infer<typeof UserChannelName>;
@@ -78,7 +79,7 @@ function Editor({ saved }: { saved: NotificationPreferencesView }) {
 
   return (
     <form onSubmit={submit} noValidate>
-      <div className="table-wrap">
+      <TableWrap label="Channels for each kind of notice">
         <table data-testid="notification-channels">
           <caption className="visually-hidden">Channels for each kind of notice</caption>
           <thead>
@@ -116,7 +117,7 @@ function Editor({ saved }: { saved: NotificationPreferencesView }) {
             })}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <fieldset>
         <legend>Quiet hours</legend>
         <p className="muted">

@@ -13,6 +13,7 @@ import { post, query, request } from '../../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../../components/common.tsx';
 import { useCan } from '../../session.tsx';
 import { adminKeys } from './shared.tsx';
+import { TableWrap } from '../../components/data-table.tsx';
 
 type Message = z.infer<typeof OutboxMessageView>;
 type Detail = z.infer<typeof OutboxMessageDetail>;
@@ -171,7 +172,7 @@ export function OutboxPage() {
               {status === 'dead' ? 'No dead letters: every notice got through.' : 'No messages.'}
             </Empty>
           ) : (
-            <div className="table-wrap">
+            <TableWrap label="Messages">
               <table data-testid="outbox">
                 <thead>
                   <tr>
@@ -191,7 +192,7 @@ export function OutboxPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         }
       </QueryState>

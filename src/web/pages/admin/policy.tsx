@@ -14,6 +14,7 @@ import { QueryState, SeverityBadge, Time } from '../../components/common.tsx';
 import { formatDuration, humanize } from '../../format.ts';
 import { usePolicy } from '../../queries.ts';
 import './admin.css';
+import { TableWrap } from '../../components/data-table.tsx';
 
 const EXIT_CHECKS: Record<string, string> = {
   owner_assigned: 'A responsible developer (owner) is assigned',
@@ -327,7 +328,7 @@ function Versions() {
       <h2 id="versions">Versions</h2>
       <QueryState query={versions} what="versions">
         {(data) => (
-          <div className="table-wrap">
+          <TableWrap label="Policy versions">
             <table data-testid="policy-versions">
               <thead>
                 <tr>
@@ -357,7 +358,7 @@ function Versions() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </QueryState>
     </section>

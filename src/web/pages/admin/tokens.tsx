@@ -10,6 +10,7 @@ import { toMs } from '../../format.ts';
 import { useSession } from '../../session.tsx';
 import { adminKeys, OneTimeSecret } from './shared.tsx';
 import './admin.css';
+import { TableWrap } from '../../components/data-table.tsx';
 
 /** Read-only scopes first: what a script that only watches needs. */
 const READ_SCOPES = [
@@ -127,7 +128,7 @@ function TokenTable({ tokens }: { tokens: TokenView[] }) {
   return (
     <>
       <ErrorMessage error={revoke.error} />
-      <div className="table-wrap">
+      <TableWrap label="Tokens">
         <table data-testid="tokens">
           <thead>
             <tr>
@@ -173,7 +174,7 @@ function TokenTable({ tokens }: { tokens: TokenView[] }) {
             })}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </>
   );
 }

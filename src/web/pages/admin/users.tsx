@@ -8,6 +8,7 @@ import { patch, post } from '../../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../../components/common.tsx';
 import { useCan, useSession } from '../../session.tsx';
 import { adminKeys, OneTimeSecret, useRoleNames, useRoles, useUsers } from './shared.tsx';
+import { TableWrap } from '../../components/data-table.tsx';
 
 interface PasswordLink {
   setPasswordLink: string;
@@ -222,7 +223,7 @@ function UserTable({ users, roles }: { users: UserView[]; roles: RoleInfo[] }) {
   const manage = can('users.manage');
   if (users.length === 0) return <Empty>No staff accounts yet.</Empty>;
   return (
-    <div className="table-wrap">
+    <TableWrap label="Staff accounts">
       <table data-testid="users">
         <caption className="visually-hidden">Staff accounts</caption>
         <thead>
@@ -265,7 +266,7 @@ function UserTable({ users, roles }: { users: UserView[]; roles: RoleInfo[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

@@ -7,6 +7,7 @@ import type { WebhookEndpointView } from '../../../shared/api/notifications.ts';
 import { del, patch, post, request } from '../../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../../components/common.tsx';
 import { adminKeys, OneTimeSecret } from './shared.tsx';
+import { TableWrap } from '../../components/data-table.tsx';
 
 type Endpoint = z.infer<typeof WebhookEndpointView>;
 
@@ -146,7 +147,7 @@ export function WebhooksPage() {
           list.length === 0 ? (
             <Empty>No endpoints yet.</Empty>
           ) : (
-            <div className="table-wrap">
+            <TableWrap label="Webhooks">
               <table data-testid="webhooks">
                 <thead>
                   <tr>
@@ -166,7 +167,7 @@ export function WebhooksPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         }
       </QueryState>
