@@ -1,6 +1,6 @@
 // The alert queue in a real browser (issue 18, item 4), at 1280 and 375 px with axe: a security
 // lead filters the queue, sees similar alerts grouped, selects two alerts and opens one incident
-// for them, snoozes one and marks one as noise with a reason. Markup in an alert's summary and
+// for them with a severity, snoozes one and marks one as noise with a reason. Markup in an alert's summary and
 // labels stays text.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,11 @@ describe('the alert queue', () => {
     await page.getByLabel('Select HighErrorRate on api-2').check();
     await page.getByLabel('Decision').selectOption('open');
     await page.getByLabel('Incident title (optional)').fill('API errors');
+    // With a severity of the policy: the security lead sets it before a reproduction, saying why.
+    await page.getByLabel('Classify as').selectOption('P1');
+    await page
+      .getByLabel('Emergency: why set it before a reproduction? (security lead)')
+      .fill('errors for every customer');
     await page.getByRole('button', { name: 'Apply to selected' }).click();
     await page.getByText(/Opened INC-\d+-\d+ for 2 alerts\./).waitFor();
     await page.getByText('No alerts match these filters.').waitFor();
@@ -100,8 +105,9 @@ describe('the alert queue', () => {
     const { key } = incidents.find((i) => i.title === 'API errors')!;
     const opened = (
       await t.app.inject({ method: 'GET', url: `/api/v1/incidents/${key}`, headers: admin })
-    ).json().incident as { detectedAt: string };
+    ).json().incident as { detectedAt: string; severity: string };
     expect(opened.detectedAt).toBe(new Date(now - 9 * 60_000).toISOString());
+    expect(opened.severity).toBe('P1');
   });
 
   it('snoozes one alert and marks one as noise with a reason', async () => {

@@ -14,7 +14,7 @@ import { post, query, request } from '../../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../../components/common.tsx';
 import { DataTable, Pager } from '../../components/data-table.tsx';
 import { humanize, localToRfc3339 } from '../../format.ts';
-import { useOpenIncidents } from '../../queries.ts';
+import { useOpenIncidents, usePolicy } from '../../queries.ts';
 import { useCan } from '../../session.tsx';
 
 type Alert = z.infer<typeof AlertList>['items'][number];
@@ -279,12 +279,15 @@ function TriageActions({ selected, onDone }: { selected: string[]; onDone: () =>
   const client = useQueryClient();
   const [action, setAction] = useState<Action>('open');
   const [title, setTitle] = useState('');
+  const [severity, setSeverity] = useState('');
+  const [emergency, setEmergency] = useState('');
   const [incident, setIncident] = useState('');
   const [until, setUntil] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState('');
   const open = useOpenIncidents();
+  const policy = usePolicy();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -295,6 +298,8 @@ function TriageActions({ selected, onDone }: { selected: string[]; onDone: () =>
         const r = await post<{ incident: { key: string } }>('/alerts/open-incident', {
           alertIds,
           ...(title.trim() ? { title } : {}),
+          ...(severity ? { severity } : {}),
+          ...(severity && emergency.trim() ? { severityOverride: { reason: emergency } } : {}),
         });
         setDone(`Opened ${r.incident.key} for ${alertIds.length} alerts.`);
       } else if (action === 'attach') {
@@ -338,10 +343,29 @@ function TriageActions({ selected, onDone }: { selected: string[]; onDone: () =>
         </select>
       </label>{' '}
       {action === 'open' ? (
-        <label>
-          Incident title (optional){' '}
-          <input value={title} onChange={(e) => setTitle(e.target.value)} />
-        </label>
+        <>
+          <label>
+            Incident title (optional){' '}
+            <input value={title} onChange={(e) => setTitle(e.target.value)} />
+          </label>{' '}
+          <label>
+            Classify as{' '}
+            <select value={severity} onChange={(e) => setSeverity(e.target.value)}>
+              <option value="">None yet (after verify &amp; reproduce)</option>
+              {(policy.data?.severities ?? []).map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.id} · {s.name}
+                </option>
+              ))}
+            </select>
+          </label>{' '}
+          {severity ? (
+            <label>
+              Emergency: why set it before a reproduction? (security lead){' '}
+              <input value={emergency} onChange={(e) => setEmergency(e.target.value)} />
+            </label>
+          ) : null}
+        </>
       ) : action === 'attach' ? (
         <label>
           Open incident{' '}
