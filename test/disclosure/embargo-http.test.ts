@@ -2,7 +2,8 @@
 // reporter, no later than 90 days from the record; the scheduler publishes the vulnerability at
 // that date and not a moment before, exactly once, also with two instances ticking the same
 // PostgreSQL database; "embargo broken" publishes at once with its reason. Each step is a recorded
-// decision. Only disclosure.publish may set or break an embargo.
+// decision. Only disclosure.publish may set or break an embargo. A vulnerability handled in an
+// exercise is never embargoed or published.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
 import { loginAs } from '../helpers/auth.ts';
@@ -18,7 +19,7 @@ let lead: Who, responder: Who;
 const DAY = 24 * 60 * 60 * 1000;
 const url = '/api/v1/vulnerabilities';
 const clock = new FakeClock('2026-12-04T09:00:00Z');
-const call = (who: Who, method: 'GET' | 'POST', path: string, payload?: object) =>
+const call = (who: Who, method: 'GET' | 'POST' | 'PATCH', path: string, payload?: object) =>
   t.app.inject({ method, url: path, headers: who.headers, ...(payload ? { payload } : {}) });
 
 beforeAll(async () => {
@@ -181,6 +182,58 @@ describe('the disclosure date', () => {
     const events = await publishedEvents(key);
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.data_json)).toMatchObject({ how: 'broken' });
+  });
+});
+
+describe('an exercise', () => {
+  it('never publishes: no embargo, no embargo broken, and no exercise taken on on the way out', async () => {
+    const drill = await call(lead, 'POST', '/api/v1/incidents', {
+      title: 'Drill: a researcher reports a token leak',
+      exercise: { kind: 'drill', scenario: 'A researcher writes to security@.' },
+    });
+    expect(drill.statusCode, drill.body).toBe(201);
+    const exercise = drill.json().key as string;
+    const made = await call(responder, 'POST', url, {
+      title: 'DRILL-VULN-7Q token leak',
+      incidents: [exercise],
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const key = made.json().key as string;
+    await call(responder, 'POST', `${url}/${key}/status`, { to: 'accepted', reason: 'Drill' });
+    const refused = await call(lead, 'POST', `${url}/${key}/embargo`, {
+      disclosureAt: new Date(clock.now() + DAY).toISOString(),
+      reason: 'Agreed',
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().errors).toEqual([
+      {
+        field: 'incidents.0',
+        message: 'is an exercise; a vulnerability handled in it is never published',
+      },
+    ]);
+    const notBroken = await call(lead, 'POST', `${url}/${key}/embargo/break`, { reason: 'x' });
+    expect(notBroken.statusCode).toBe(422);
+
+    // A real one set for publication cannot take the exercise on, so the release never sees it.
+    const real = await acceptedVulnerability('Real, embargoed');
+    const set = await call(lead, 'POST', `${url}/${real}/embargo`, {
+      disclosureAt: new Date(clock.now() + DAY).toISOString(),
+      reason: 'Agreed',
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const joined = await call(responder, 'PATCH', `${url}/${real}`, { incidents: [exercise] });
+    expect(joined.statusCode).toBe(422);
+    expect(joined.json().errors[0].field).toBe('incidents.0');
+
+    await t.container.workers.scheduler.tick(clock.now() + 2 * DAY);
+    expect(await publishedEvents(key)).toHaveLength(0);
+    expect(await publishedEvents(real)).toHaveLength(1);
+    for (const path of ['/advisories', '/advisories.atom', '/status', '/api/v2/incidents.json']) {
+      const page = await t.app.inject({ method: 'GET', url: path });
+      expect(page.statusCode, path).toBe(200);
+      expect(page.body, path).not.toContain('DRILL-VULN-7Q');
+      expect(page.body, path).not.toContain(key);
+    }
   });
 });
 
