@@ -143,6 +143,15 @@ describe('the alert queue', () => {
       }),
     ]);
 
+    // The page proposes tuning the rule behind it, with the reason; the hostile name stays text.
+    const tuning = page.getByTestId('tuning-proposals');
+    await tuning.getByText('“Our own load test”', { exact: false }).waitFor();
+    expect(await tuning.textContent()).toMatch(
+      /Tune the detection rule behind .*1 alert marked as noise/,
+    );
+    expect(await tuning.textContent()).toContain(HOSTILE);
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+
     // The snoozed alert is in the snoozed view, the noise in the noise view.
     await page.getByLabel('Status').selectOption('snoozed');
     await page.getByRole('button', { name: 'Apply filters' }).click();

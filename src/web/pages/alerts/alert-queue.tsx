@@ -7,7 +7,12 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { z } from 'zod';
-import type { AlertGroupList, AlertList, AlertSourceList } from '../../../shared/api/alerts.ts';
+import type {
+  AlertGroupList,
+  AlertList,
+  AlertSourceList,
+  TuningProposalList,
+} from '../../../shared/api/alerts.ts';
 import { ALERT_QUEUE_FILTERS, ALERT_SEVERITIES } from '../../../shared/domain/alerts.ts';
 import { consolePath } from '../../../shared/domain/console-paths.ts';
 import { post, query, request } from '../../api.ts';
@@ -120,7 +125,52 @@ export function AlertQueuePage() {
           )
         }
       </QueryState>
+      <TuningProposals />
     </>
+  );
+}
+
+/**
+ * What marking noise proposes: tune the detection rule behind it, one proposal per rule, with how
+ * many alerts and the reasons given (text from people: shown as text).
+ */
+function TuningProposals() {
+  const proposals = useQuery({
+    queryKey: ['alerts', 'tuning-proposals'],
+    queryFn: () => request<z.infer<typeof TuningProposalList>>('/alerts/tuning-proposals'),
+  });
+  return (
+    <section aria-labelledby="tuning-heading" className="panel">
+      <h2 id="tuning-heading">Proposed: tune the detection rule</h2>
+      <p className="muted">
+        Each detection rule whose alerts were marked as noise, with why: a follow-up for whoever
+        looks after the monitoring.
+      </p>
+      <QueryState query={proposals} what="tuning proposals">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty>No alert has been marked as noise.</Empty>
+          ) : (
+            <ul data-testid="tuning-proposals">
+              {data.items.map((p) => (
+                <li key={p.proposalId}>
+                  <strong>{p.title}</strong>:{' '}
+                  {p.alertCount === 1 ? '1 alert' : `${p.alertCount} alerts`} marked as noise, last{' '}
+                  <Time value={p.lastMarkedAt} />.
+                  <ul>
+                    {p.reasons.map((r) => (
+                      <li key={r.alertId}>
+                        “{r.reason}”, <Time value={r.at} />
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </QueryState>
+    </section>
   );
 }
 
