@@ -116,6 +116,38 @@ describe('updates to a public incident in the console', () => {
         expect.objectContaining({ componentId: api, newStatus: 'degraded_performance' }),
       ],
     });
+
+    // The customers using the API are told the latest update, once; the name stays text.
+    await call('POST', '/api/v1/status/customers', admin, {
+      name: 'Acme <b>Corp</b>',
+      componentIds: [api],
+      contacts: [
+        { name: 'Ops', email: 'ops@acme.example' },
+        { name: 'CTO', email: 'cto@acme.example' },
+      ],
+    });
+    await page.getByRole('button', { name: 'Update Slow checkout' }).click();
+    const tell = page.getByRole('region', { name: 'Affected customers' });
+    await tell.getByRole('button', { name: 'Notify affected customers' }).click();
+    await tell
+      .getByRole('status')
+      .filter({ hasText: 'Sent to Acme <b>Corp</b> (2 contacts).' })
+      .waitFor();
+    expect(await tell.locator('b').count()).toBe(0);
+    const outbox = await t.container.db
+      .selectFrom('outbox')
+      .select('recipient')
+      .where('channel', '=', 'email')
+      .execute();
+    expect(
+      outbox
+        .map((m) => m.recipient)
+        .filter((r) => r.endsWith('@acme.example'))
+        .sort(),
+    ).toEqual(['cto@acme.example', 'ops@acme.example']);
+    await tell.getByRole('button', { name: 'Notify affected customers' }).click();
+    await tell.getByRole('alert').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
     expect(requestsToOtherHosts(context)).toEqual([]);
     await context.close();
   });

@@ -7,7 +7,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
-import type { PublicIncident, StatusComponent } from '../../shared/api/status.ts';
+import type {
+  CustomersNotified,
+  PublicIncident,
+  StatusComponent,
+} from '../../shared/api/status.ts';
 import {
   COMPONENT_STATUSES,
   COMPONENT_STATUS_WORDS,
@@ -217,7 +221,51 @@ export function UpdateIncident({
           Close
         </button>
       </form>
+      <NotifyCustomers incident={incident} />
       <LinkInternalIncident incident={incident} />
+    </section>
+  );
+}
+
+/**
+ * Sends the incident's latest published update to the contacts of every customer using a
+ * component it affects (and not sent it yet); meets the customer clock of the internal incident.
+ */
+function NotifyCustomers({ incident }: { incident: Incident }) {
+  const id = useId();
+  const notify = useMutation({
+    mutationFn: () =>
+      post<z.infer<typeof CustomersNotified>>(
+        `/status/incidents/${encodeURIComponent(incident.id)}/notify-customers`,
+        {},
+      ),
+  });
+  const sent = notify.data?.customers ?? [];
+  return (
+    <section aria-labelledby={`${id}-h`}>
+      <h3 id={`${id}-h`}>Affected customers</h3>
+      <p className="hint">
+        E-mails the latest published update, exactly as published, to the contacts of each customer
+        that uses an affected component and has not had it yet.
+      </p>
+      <button
+        type="button"
+        className="secondary"
+        disabled={notify.isPending}
+        onClick={() => notify.mutate()}
+      >
+        Notify affected customers
+      </button>
+      <ErrorMessage error={notify.error} />
+      {notify.isSuccess ? (
+        <p role="status">
+          Sent to{' '}
+          {sent
+            .map((c) => `${c.name} (${c.contacts === 1 ? '1 contact' : `${c.contacts} contacts`})`)
+            .join(', ')}
+          .
+        </p>
+      ) : null}
     </section>
   );
 }
