@@ -116,4 +116,58 @@ describe("the incident page's post-mortem", () => {
     expect(requestsToOtherHosts(context)).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('posts the external report on the status page, and says why not when it cannot', async () => {
+    const admin = await createUser(t, { roles: ['admin'], displayName: 'Ada Admin' });
+    const api = await signIn(t, admin.email, admin.password);
+    const opened = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/incidents',
+      headers: api,
+      payload: {
+        title: 'Exports slow',
+        severity: 'P2',
+        severityOverride: EMERGENCY,
+      },
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const key = opened.json().key as string;
+
+    const { context, page } = await signedInPage(browser, t.baseUrl, admin);
+    await page.goto(`/app/incidents/${key}`);
+    const section = page.getByTestId('postmortem');
+    const post = section.getByRole('button', {
+      name: 'Post the external report on the status page',
+    });
+    // No public incident speaks for it yet: refused, with the reason.
+    await post.click();
+    const refusal = section.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/public incident/i);
+
+    const made = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/status/incidents',
+      headers: api,
+      payload: {
+        name: 'Slow exports',
+        impact: 'minor',
+        status: 'resolved',
+        body: 'Exports are fast again.',
+        internalIncident: key,
+      },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    await post.click();
+    await section.getByTestId('final-report-posted').waitFor();
+    expect(await section.getByTestId('final-report-posted').textContent()).toBe(
+      'Posted on the status page as the post-incident report.',
+    );
+    const shown = await t.app.inject({ method: 'GET', url: `/status/incidents/${made.json().id}` });
+    expect(shown.body).toContain('Measured durations');
+    expect(shown.body).not.toContain(key);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(requestsToOtherHosts(context)).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

@@ -303,6 +303,46 @@ function FinalReports({
           </button>
         </>
       ) : null}
+      {can('learning.approve') && can('status.publish') ? (
+        <PostOnStatusPage incidentKey={incidentKey} />
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * Posts the external report on the status page as the post-incident report of the public incident
+ * that speaks for this one, through the page's publish gate: published at once, or a draft for a
+ * second person when the policy asks for four eyes.
+ */
+function PostOnStatusPage({ incidentKey }: { incidentKey: string }) {
+  const queryClient = useQueryClient();
+  const post = useMutation({
+    mutationFn: () =>
+      request<{ published: boolean }>(
+        `/incidents/${encodeURIComponent(incidentKey)}/final-reports/external/status-page`,
+        { method: 'POST', body: {} },
+      ),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: keys.incident(incidentKey) }),
+  });
+  return (
+    <>
+      {post.error ? <ErrorMessage error={post.error} /> : null}
+      <button
+        type="button"
+        className="secondary"
+        disabled={post.isPending}
+        onClick={() => post.mutate()}
+      >
+        Post the external report on the status page
+      </button>
+      {post.data ? (
+        <p role="status" data-testid="final-report-posted">
+          {post.data.published
+            ? 'Posted on the status page as the post-incident report.'
+            : 'Saved as a status page draft: a second person must approve it.'}
+        </p>
+      ) : null}
     </>
   );
 }
