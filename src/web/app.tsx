@@ -46,6 +46,11 @@ const ExercisesPage = onDemand(
   'exercises and reviews',
 );
 
+const FollowUpsPage = onDemand(
+  async () => (await import('./pages/follow-ups.tsx')).FollowUpsPage,
+  'follow-ups',
+);
+
 const StatusPagePage = onDemand(
   async () => (await import('./pages/status-page.tsx')).StatusPagePage,
   'the status page',
@@ -96,6 +101,7 @@ export function App() {
         <Route path={ROUTES.policy} element={<PolicyRoute />} />
         <Route path={ROUTES.breaches} element={<BreachRegisterPage />} />
         <Route path={ROUTES.exercises} element={<ExercisesPage />} />
+        <Route path={ROUTES.followUps} element={<FollowUpsPage />} />
         <Route path={ROUTES.statusPage} element={<StatusPagePage />} />
         <Route path={ROUTES.statusPublishing} element={<StatusPublishingPage />} />
         <Route path={ROUTES.statusCustomers} element={<StatusCustomersPage />} />

@@ -63,6 +63,7 @@ export function Layout() {
     ['/breaches', 'Breaches', 'breach.read'],
     ['/vulnerabilities', 'Vulnerabilities', 'disclosure.read'],
     ['/exercises', 'Exercises & reviews', 'learning.read'],
+    ['/follow-ups', 'Follow-ups', 'learning.read'],
     ['/status-page', 'Status page', 'status.read'],
     ['/policy', 'Policy', 'policy.read'],
     ['/admin', 'Admin', ADMIN_PERMISSIONS],

@@ -27,6 +27,7 @@ export const CONSOLE_ROUTES = {
   vulnerabilities: 'vulnerabilities',
   vulnerability: 'vulnerabilities/:key',
   exercises: 'exercises',
+  followUps: 'follow-ups',
 } as const;
 
 /** What a notice can be about: the page of each, by key. */
@@ -45,6 +46,7 @@ export const consolePath = {
   vulnerabilities: () => '/vulnerabilities',
   vulnerability: (key: string) => `/vulnerabilities/${encodeURIComponent(key)}`,
   exercises: () => '/exercises',
+  followUps: () => '/follow-ups',
   signIn: () => '/sign-in',
   subject: (s: ConsoleSubject) =>
     s.type === 'incident'

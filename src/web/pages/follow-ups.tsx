@@ -1,0 +1,140 @@
+// /follow-ups, "Follow-ups" (issue 14, items 4 and 8): the post-mortems' follow-up actions across
+// every incident the reader may see (the server leaves the rest out), soonest due first, filtered
+// by status, type and "mine"; overdue ones said in words, the tracker's issue and its state, and a
+// done proposed by the tracker. Each changes on its incident's post-mortem. Titles are text.
+import { useQuery } from '@tanstack/react-query';
+import { Link, useSearchParams } from 'react-router';
+import type { z } from 'zod';
+import type { FollowUpList } from '../../shared/api/learning.ts';
+import { consolePath } from '../../shared/domain/console-paths.ts';
+import { FOLLOW_UP_STATUSES, FOLLOW_UP_TYPES } from '../../shared/domain/learning.ts';
+import { query, request } from '../api.ts';
+import { Empty, QueryState, Time } from '../components/common.tsx';
+import { DataTable } from '../components/data-table.tsx';
+import { humanize } from '../format.ts';
+import { useStaff } from './incidents/incident-data.ts';
+
+type Item = z.infer<typeof FollowUpList>['items'][number];
+const STATUS_WORDS = { open: 'Open', done: 'Done', not_doing: 'Not doing' } as const;
+
+export function FollowUpsPage() {
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') ?? 'open';
+  const type = params.get('type') ?? '';
+  const mine = params.get('owner') === 'me';
+  const sent = { status: status === 'all' ? '' : status, type, owner: mine ? 'me' : '' };
+  const list = useQuery({
+    queryKey: ['follow-ups', sent],
+    queryFn: () => request<z.infer<typeof FollowUpList>>(`/follow-ups${query(sent)}`),
+  });
+  const { nameOf } = useStaff();
+
+  function apply(form: HTMLFormElement) {
+    const data = new FormData(form);
+    const next: Record<string, string> = {};
+    for (const name of ['status', 'type']) {
+      const value = String(data.get(name) ?? '');
+      if (value !== '') next[name] = value;
+    }
+    if (data.get('owner') === 'me') next['owner'] = 'me';
+    setParams(next);
+  }
+
+  return (
+    <>
+      <h1>Follow-ups</h1>
+      <p className="muted">
+        What the post-mortems decided to change, across the incidents you may see, soonest due
+        first. Each is changed on its incident&apos;s post-mortem.
+      </p>
+      <form
+        className="filters"
+        aria-label="Filter follow-ups"
+        key={params.toString()}
+        onSubmit={(event) => {
+          event.preventDefault();
+          apply(event.currentTarget);
+        }}
+      >
+        <label htmlFor="fu-status">Status</label>
+        <select id="fu-status" name="status" defaultValue={status}>
+          {FOLLOW_UP_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {STATUS_WORDS[s]}
+            </option>
+          ))}
+          <option value="all">Any</option>
+        </select>
+        <label htmlFor="fu-type">Type</label>
+        <select id="fu-type" name="type" defaultValue={type}>
+          <option value="">Any</option>
+          {FOLLOW_UP_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {humanize(t)}
+            </option>
+          ))}
+        </select>
+        <label className="check">
+          <input type="checkbox" name="owner" value="me" defaultChecked={mine} /> Mine only
+        </label>
+        <button type="submit">Apply filters</button>
+      </form>
+      <QueryState query={list} what="follow-ups">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty>No follow-ups match these filters.</Empty>
+          ) : (
+            <DataTable
+              caption="Follow-ups"
+              hideCaption
+              testId="follow-ups"
+              columns={['Due', 'Follow-up', 'Incident', 'Type', 'Owner', 'Status', 'Tracker']}
+            >
+              {data.items.map((f) => (
+                <FollowUpRow key={f.id} f={f} owner={nameOf(f.ownerId)} />
+              ))}
+            </DataTable>
+          )
+        }
+      </QueryState>
+    </>
+  );
+}
+
+function FollowUpRow({ f, owner }: { f: Item; owner: string }) {
+  return (
+    <tr>
+      <td>
+        <Time value={f.dueAt} />
+        {f.overdue ? <span className="badge stopped"> Overdue</span> : null}
+      </td>
+      <td>
+        {f.title}
+        <span className="muted"> ({humanize(f.priority)} priority)</span>
+      </td>
+      <td>
+        <Link to={`${consolePath.incident(f.incident.key)}#postmortem-heading`}>{f.incident.key}</Link>
+      </td>
+      <td>{humanize(f.type)}</td>
+      <td>{owner}</td>
+      <td>
+        {STATUS_WORDS[f.status]}
+        {f.reason ? <span className="muted">: {f.reason}</span> : null}
+        {f.doneProposed ? (
+          <p className="hint">The tracker closed its issue: done is proposed.</p>
+        ) : null}
+      </td>
+      <td>
+        {f.tracker ? `${f.tracker.connection} ${f.tracker.key}, ${f.tracker.state}` : null}
+        {f.trackerUrl && /^https?:\/\//.test(f.trackerUrl) ? (
+          <>
+            {' '}
+            <a href={f.trackerUrl} rel="noreferrer noopener">
+              Open
+            </a>
+          </>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
