@@ -113,7 +113,9 @@ function FollowUpRow({ f, owner }: { f: Item; owner: string }) {
         <span className="muted"> ({humanize(f.priority)} priority)</span>
       </td>
       <td>
-        <Link to={`${consolePath.incident(f.incident.key)}#postmortem-heading`}>{f.incident.key}</Link>
+        <Link to={`${consolePath.incident(f.incident.key)}#postmortem-heading`}>
+          {f.incident.key}
+        </Link>
       </td>
       <td>{humanize(f.type)}</td>
       <td>{owner}</td>
