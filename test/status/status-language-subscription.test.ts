@@ -193,5 +193,18 @@ describe('subscribing to the status page in German', () => {
     expect(gone.body).toContain('<h1>Sie haben abbestellt</h1>');
     expect(gone.body).toContain('Wir senden keine Meldungen mehr an diese Adresse');
     expect(gone.body).not.toMatch(ENGLISH);
+
+    // The same link once used, a mistyped one and an unknown incident: the status site's own error
+    // page, in German, leading back to the status page (not to the report form).
+    for (const url of [leaveUrl, '/status/subscription?token=abc', '/status/incidents/nope']) {
+      const error = await t.app.inject({ url });
+      expect(error.statusCode, url).toBe(404);
+      expect(error.headers['content-type']).toContain('text/html');
+      expect(error.body).toContain('<html lang="de">');
+      expect(error.body).toContain('<h1>Seite nicht gefunden</h1>');
+      expect(error.body).toContain('<a href="/status">Zurück zur Statusseite</a>');
+      expect(error.body).not.toContain('/report');
+      expect(error.body).not.toMatch(ENGLISH);
+    }
   });
 });

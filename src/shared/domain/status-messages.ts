@@ -67,6 +67,24 @@ export interface StatusMessages {
   feed: { title: (pageName: string) => string };
   /** The e-mails to subscribers (and to customers' contacts). */
   mail: MailMessages;
+  /** The status site's error pages: a title and what to do, by HTTP status. */
+  errors: ErrorMessages;
+}
+
+export interface ErrorMessages {
+  /** 400: a form or link that could not be read. */
+  unreadable: [string, string];
+  /** 404: no such page, or a link that is not valid (used, expired or mistyped). */
+  notFound: [string, string];
+  /** 422: a change the page could not accept. */
+  refused: [string, string];
+  /** 429: too many attempts. */
+  tooMany: [string, string];
+  /** Anything else. */
+  failed: [string, string];
+  /** What to tell us if it keeps happening: the words before and after the reference. */
+  reference: [string, string];
+  back: string;
 }
 
 export interface SubscriptionMessages {
@@ -217,6 +235,18 @@ const en: StatusMessages = {
     customerContact: (customer, components) =>
       `You receive this as a contact of ${customer}, which uses: ${components}.`,
   },
+  errors: {
+    unreadable: ['The form could not be read', 'Go back and try again.'],
+    notFound: [
+      'Page not found',
+      'This page or link is not valid. A link in our e-mails works until it is used or expires.',
+    ],
+    refused: ['That could not be done', 'Go back, check what you entered and try again.'],
+    tooMany: ['Too many attempts', 'Wait a few minutes, then try again.'],
+    failed: ['Something went wrong', 'Please try again later.'],
+    reference: ['If this keeps happening, tell us the reference ', '.'],
+    back: 'Back to the status page',
+  },
 };
 
 const de: StatusMessages = {
@@ -339,6 +369,21 @@ const de: StatusMessages = {
     details: 'Einzelheiten',
     customerContact: (customer, components) =>
       `Sie erhalten dies als Kontakt von ${customer}, das nutzt: ${components}.`,
+  },
+  errors: {
+    unreadable: ['Das Formular war nicht lesbar', 'Gehen Sie zurück und versuchen Sie es erneut.'],
+    notFound: [
+      'Seite nicht gefunden',
+      'Diese Seite oder dieser Link ist nicht gültig. Ein Link aus unseren E-Mails gilt, bis er benutzt wurde oder abläuft.',
+    ],
+    refused: [
+      'Das ging nicht',
+      'Gehen Sie zurück, prüfen Sie Ihre Angaben und versuchen Sie es erneut.',
+    ],
+    tooMany: ['Zu viele Versuche', 'Warten Sie einige Minuten und versuchen Sie es dann erneut.'],
+    failed: ['Etwas ist schiefgegangen', 'Bitte versuchen Sie es später erneut.'],
+    reference: ['Wenn das wieder passiert, nennen Sie uns die Kennung ', '.'],
+    back: 'Zurück zur Statusseite',
   },
 };
 

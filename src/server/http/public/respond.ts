@@ -18,10 +18,15 @@ export function sendHtml(reply: FastifyReply, status: number, body: string): Fas
   return reply.status(status).type('text/html; charset=utf-8').send(body);
 }
 
+/**
+ * An error as an HTML page: logged (an internal one as an error), Retry-After kept, and the page
+ * from `render` (a site with its own words and way back) or the public site's.
+ */
 export function sendErrorPage(
   request: FastifyRequest,
   reply: FastifyReply,
   error: unknown,
+  render?: (status: number, requestId: string) => string,
 ): FastifyReply {
   const appError = toAppError(error);
   if (appError.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
@@ -29,6 +34,7 @@ export function sendErrorPage(
   const retry = appError.details.retryAfterSeconds;
   if (retry !== undefined) reply.header('retry-after', String(retry));
   const status = appError.status;
+  if (render) return sendHtml(reply, status, render(status, String(request.id)));
   const title = ERROR_PAGE_TITLES[status] ?? 'Something went wrong';
   return sendHtml(reply, status, errorPage(status, title, appError.message, String(request.id)));
 }

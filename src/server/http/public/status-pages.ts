@@ -35,6 +35,31 @@ function timeIn(ms: number, m: StatusMessages): SafeHtml {
 export const pageOf = (site: StatusSite, title: string, body: SafeHtml, m: StatusMessages) =>
   page({ title, site: site.name, nav: false, lang: site.language, skipLink: m.skipLink }, body);
 
+/** An error on the status site, in its language, leading back to the status page. */
+export function statusErrorPage(site: StatusSite, status: number, requestId: string): string {
+  const m = statusMessages(site.language);
+  const e = m.errors;
+  const [title, detail] =
+    status === 400
+      ? e.unreadable
+      : status === 404
+        ? e.notFound
+        : status === 422
+          ? e.refused
+          : status === 429
+            ? e.tooMany
+            : e.failed;
+  return pageOf(
+    site,
+    `${status} ${title}`,
+    markup`<h1>${title}</h1>
+      <div class="error-summary" role="alert"><p>${detail}</p></div>
+      <p>${e.reference[0]}<code>${requestId}</code>${e.reference[1]}</p>
+      <p><a href="/status">${e.back}</a></p>`,
+    m,
+  );
+}
+
 export const incidentHref = (id: string) => `/status/incidents/${encodeURIComponent(id)}`;
 export const maintenanceHref = (id: string) => `/status/maintenance/${encodeURIComponent(id)}`;
 

@@ -8,12 +8,13 @@ import { STATUS_MAX_AGE } from '../api/statuspage-routes.ts';
 import { conditionalGet, keepSentHeaders } from '../conditional-get.ts';
 import type { StatusCache } from '../status-cache.ts';
 import { only } from '../route-services.ts';
-import { sendHtml } from './respond.ts';
+import { sendErrorPage, sendHtml } from './respond.ts';
 import { historyFeed } from './status-feeds.ts';
 import {
   historyPage,
   incidentPage,
   maintenancePage,
+  statusErrorPage,
   statusPage,
   type StatusSite,
 } from './status-pages.ts';
@@ -40,6 +41,12 @@ export async function statusSite(
   },
 ) {
   const { status, site, baseUrl, answers } = opts;
+  // Its errors speak the page's language and lead back to the status page, not the report form.
+  app.setErrorHandler((error, request, reply) =>
+    sendErrorPage(request, reply, error, (code, requestId) =>
+      statusErrorPage(site, code, requestId),
+    ),
+  );
   const cacheable = { config: { public: true }, onSend: conditionalGet };
   const cache = `public, max-age=${STATUS_MAX_AGE}, must-revalidate`;
 
