@@ -214,6 +214,8 @@ export const PolicyResponse = z.object({
     }),
     /** The external final report holds these sections (left out: impact, root cause, changes). */
     finalReports: z.object({ externalSections: z.array(z.string()).optional() }),
+    /** An exercise does not close until its report (objectives met or not) is completed. */
+    exercises: z.object({ reportRequiredToClose: z.boolean() }),
     /** Exercises and reviews due once in every period of `everyMonths` calendar months. */
     schedule: z.array(
       z.object({

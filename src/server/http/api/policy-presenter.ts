@@ -166,6 +166,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
           ? { externalSections: [...policy.learning.finalReports.externalSections] }
           : {}),
       },
+      exercises: { reportRequiredToClose: policy.learning.exercises.reportRequiredToClose },
       schedule: policy.learning.schedule.map((item) => ({ ...item })),
     },
     communications: {
