@@ -22,7 +22,13 @@ describe('files Stopline creates', () => {
     const previousUmask = process.umask(0);
     let server;
     try {
-      server = await startServer({ ...database.env, STOPLINE_DATA_DIR: dataDir });
+      // Evidence in the data folder (the SQLite default; on PostgreSQL the default keeps it in
+      // the database, where no file mode applies), so the folder's modes are checked on both.
+      server = await startServer({
+        ...database.env,
+        STOPLINE_DATA_DIR: dataDir,
+        STOPLINE_FILE_STORE: 'fs',
+      });
     } finally {
       process.umask(previousUmask);
     }

@@ -41,16 +41,27 @@ const file = (name: string, size: number) => ({
 });
 const countReports = () => countRows(t, 'reports');
 
-/** Evidence files on disk: those recorded, and those still in the staging folder. */
-function filesOnDisk(): { staged: string[]; kept: string[] } {
+/** Evidence files: those still in the staging folder on disk, and those kept by the file store. */
+async function storedFiles(): Promise<{ staged: string[]; kept: string[] }> {
   const root = join(t.container.config.dataDir, 'attachments');
-  if (!existsSync(root)) return { staged: [], kept: [] };
-  const all = readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name).slice(root.length + 1));
+  const onDisk = existsSync(root)
+    ? readdirSync(root, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
+    : [];
+  const inDatabase =
+    t.container.config.fileStore === 'database'
+      ? (
+          await t.container.db
+            .selectFrom('files')
+            .select('key')
+            .where('key', 'like', 'attachments/%')
+            .execute()
+        ).map((row) => row.key.slice('attachments/'.length))
+      : [];
   return {
-    staged: all.filter((p) => p.startsWith('.incoming')),
-    kept: all.filter((p) => !p.startsWith('.incoming')),
+    staged: onDisk.filter((p) => p.startsWith('.incoming')),
+    kept: [...onDisk.filter((p) => !p.startsWith('.incoming')), ...inDatabase],
   };
 }
 
@@ -169,7 +180,7 @@ describe('multipart limits on the report form', () => {
     expectRefusalPage(res);
     expect(res.body).toContain('more than 22 parts (fields and files)');
     expect(await countReports()).toBe(0);
-    expect(filesOnDisk()).toEqual({ staged: [], kept: [] });
+    expect(await storedFiles()).toEqual({ staged: [], kept: [] });
   });
 
   it('more files than allowed, or one too large, is a 413 page; no file is left on disk', async () => {
@@ -186,7 +197,7 @@ describe('multipart limits on the report form', () => {
     expectRefusalPage(big);
     expect(big.body).toContain('The file &quot;big.log&quot; is larger than 2048 bytes');
     expect(await countReports()).toBe(0);
-    expect(filesOnDisk()).toEqual({ staged: [], kept: [] });
+    expect(await storedFiles()).toEqual({ staged: [], kept: [] });
   });
 
   it('files are streamed to storage: a recorded report keeps them, a refused form leaves none', async () => {
@@ -195,14 +206,14 @@ describe('multipart limits on the report form', () => {
       multipart(formFields({ summary: ' ' }), [file('a.txt', 2000)]),
     );
     expect(refused.statusCode).toBe(400);
-    expect(filesOnDisk()).toEqual({ staged: [], kept: [] });
+    expect(await storedFiles()).toEqual({ staged: [], kept: [] });
 
     const res = await postForm(
       '192.0.2.14',
       multipart(formFields(), [file('a.txt', 2048), file('b.png', 100)]),
     );
     readReceipt(res);
-    const disk = filesOnDisk();
+    const disk = await storedFiles();
     expect(disk.staged).toEqual([]);
     expect(disk.kept).toHaveLength(2);
     const rows = await t.container.db
@@ -246,7 +257,7 @@ describe('multipart limits on the report form', () => {
     expect(answer?.status).toBe(413);
     expect(answer?.body).toContain(`The form is larger than ${TOTAL_CAP} bytes in all`);
     expect(await countReports()).toBe(before);
-    expect(filesOnDisk().staged).toEqual([]);
+    expect((await storedFiles()).staged).toEqual([]);
   });
 });
 
@@ -256,7 +267,7 @@ describe('multipart limits on a portal reply', () => {
     const { key, accessCode } = readReceipt(sent);
     const visit = await signIn(t.app, key, accessCode, '192.0.2.20');
     expect((await visit.reply('An earlier message')).statusCode).toBe(303);
-    const keptBefore = filesOnDisk().kept;
+    const keptBefore = (await storedFiles()).kept;
 
     const longField = await visit.reply('y'.repeat(MiB + 1));
     expectRefusalPage(longField);
@@ -268,7 +279,7 @@ describe('multipart limits on a portal reply', () => {
     expect(page).toContain('An earlier message');
     expect(page).toContain('first.txt');
     expect(page).not.toContain('with a big file');
-    expect(filesOnDisk()).toEqual({ staged: [], kept: keptBefore });
+    expect(await storedFiles()).toEqual({ staged: [], kept: keptBefore });
   });
 });
 

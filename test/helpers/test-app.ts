@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { FakeClock } from '../../src/server/clock.ts';
 import type { Config } from '../../src/server/config.ts';
+import { createFileStore } from '../../src/server/db/file-store.ts';
 import type { Database } from '../../src/server/db/schema.ts';
 import {
   createContainer,
@@ -83,4 +84,10 @@ export async function countRows(t: Pick<TestApp, 'container'>, table: keyof Data
     .select((eb) => eb.fn.countAll().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The bytes of a stored file (raw mail, an attachment) as the configured store serves them. */
+export function storedFile(t: Pick<TestApp, 'container'>, key: string): Promise<Buffer> {
+  const { config, db, clock } = t.container;
+  return createFileStore(config.fileStore, { db, clock, dataDir: config.dataDir }).get(key);
 }

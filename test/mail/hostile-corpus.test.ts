@@ -7,8 +7,6 @@
 // first report and its conversation are as they were.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SendMailOptions } from 'nodemailer';
 import { loginAs } from '../helpers/auth.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
@@ -23,7 +21,7 @@ import {
   conversationOf,
 } from '../helpers/mail.ts';
 import { formEncoded } from '../helpers/reports.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createTestApp, storedFile, type TestApp } from '../helpers/test-app.ts';
 
 const SECURITY = 'security@stopline.test';
 let t: TestApp;
@@ -107,7 +105,7 @@ describe('the hostile corpus', () => {
     const row = await sendBytes('x@reporter.test', raw);
     expect(row).toMatchObject({ status: 'report' });
     expect(row.problem).toMatch(/MIME structure could not be read/);
-    expect(readFileSync(join(t.container.config.dataDir, row.raw_path)).toString()).toBe(raw);
+    expect((await storedFile(t, row.raw_path)).toString()).toBe(raw);
     const report = await staffReport(t, await keyOf(row.report_id!));
     expect(report.summary).toBe('(an e-mail Stopline could not read)');
     expect(report.description).toContain(row.id);
@@ -260,7 +258,7 @@ describe('the hostile corpus', () => {
     ]);
     const row = await sendBytes('x@reporter.test', malformed);
     expect(row.status).toBe('report');
-    expect(readFileSync(join(t.container.config.dataDir, row.raw_path))).toEqual(malformed);
+    expect(await storedFile(t, row.raw_path)).toEqual(malformed);
   });
 
   it('afterwards nothing stored is lost: every message still hashes to what was recorded, and the first report is as it was', async () => {
@@ -270,7 +268,7 @@ describe('the hostile corpus', () => {
       .execute();
     expect(rows.length).toBeGreaterThanOrEqual(9);
     for (const row of rows) {
-      const bytes = readFileSync(join(t.container.config.dataDir, row.raw_path));
+      const bytes = await storedFile(t, row.raw_path);
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(row.sha256);
       expect(row.status).not.toBe('received');
     }

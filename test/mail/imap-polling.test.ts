@@ -7,8 +7,6 @@
 // on one database only the one holding the mailbox's lease ever reads it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import * as openpgp from 'openpgp';
 import type { MailOutcome } from '../../src/server/domain/mail/index.ts';
@@ -17,7 +15,7 @@ import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
 import { startDovecot, type Dovecot } from '../helpers/dovecot.ts';
 import { buildMessage, outboxTo, staffReport, TestDns } from '../helpers/mail.ts';
 import { generateTestKey, innerEntity, pgpMimeMessage } from '../helpers/pgp.ts';
-import { countRows, createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { countRows, createTestApp, storedFile, type TestApp } from '../helpers/test-app.ts';
 
 const SECURITY = 'security@stopline.test';
 let dovecot: Dovecot;
@@ -154,7 +152,7 @@ describe('a report read from the mailbox by IMAP', () => {
       from_address: 'alice@reporter.test',
       sha256: message.sha256,
     });
-    const stored = readFileSync(join(t.container.config.dataDir, row.raw_path));
+    const stored = await storedFile(t, row.raw_path);
     expect(createHash('sha256').update(stored).digest('hex')).toBe(message.sha256);
     reportId = row.report_id!;
     const report = await staffReport(t, await reportKeyOf(reportId));
@@ -244,7 +242,7 @@ describe('a report read from the mailbox by IMAP', () => {
     expect(report.summary).toBe('Token leak in logs');
     expect(report.description).toContain('Session tokens are logged in full.');
     // The stored message is the ciphertext as read.
-    expect(readFileSync(join(t.container.config.dataDir, row.raw_path))).toEqual(raw);
+    expect(await storedFile(t, row.raw_path)).toEqual(raw);
   });
 });
 

@@ -3,7 +3,7 @@
 // by real SMTP; Stopline decrypts, verifies and records the verdict, keeps the reporter's key, and
 // what it sends them afterwards arrives encrypted to that key and opens with it. Keys are made here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
@@ -26,7 +26,7 @@ import {
   pgpSignedMessage,
   type TestKey,
 } from '../helpers/pgp.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createTestApp, storedFile, type TestApp } from '../helpers/test-app.ts';
 import { main } from '../../src/server/main.ts';
 
 const SECURITY = 'security@stopline.test';
@@ -150,7 +150,7 @@ describe('encrypted and signed reports', () => {
     );
     const row = await send('alice@reporter.test', raw);
     expect(row.status).toBe('report');
-    expect(readFileSync(join(t.container.config.dataDir, row.raw_path))).toEqual(raw);
+    expect(await storedFile(t, row.raw_path)).toEqual(raw);
     expect(raw.toString()).not.toContain('ImageMagick');
     expect(JSON.parse(row.pgp_json!)).toEqual({
       encrypted: 'pgp-mime',
@@ -289,7 +289,7 @@ describe('encrypted and signed reports', () => {
       decrypted: false,
       problem: expect.stringMatching(/could not be decrypted/),
     });
-    expect(readFileSync(join(t.container.config.dataDir, row.raw_path))).toEqual(raw);
+    expect(await storedFile(t, row.raw_path)).toEqual(raw);
     const report = await reportOf(row.report_id!);
     expect(report.summary).toBe('Encrypted to the old key');
     expect(report.description).toContain('ENCRYPTED AND NOT DECRYPTED');

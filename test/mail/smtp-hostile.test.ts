@@ -2,11 +2,9 @@
 // with nothing stored; a zip bomb is kept as the small file it is, never expanded; a message with
 // no headers at all still becomes a report, answered by no receipt (there is no one to answer).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { buildMessage, sendRaw, staffReport, TestDns } from '../helpers/mail.ts';
-import { countRows, createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { countRows, createTestApp, storedFile, type TestApp } from '../helpers/test-app.ts';
 
 const SECURITY = 'security@stopline.test';
 let t: TestApp;
@@ -102,7 +100,7 @@ describe('hostile mail at the default limits', () => {
       .where('report_id', '=', row.report_id!)
       .executeTakeFirstOrThrow();
     expect(file).toMatchObject({ original_name: 'logs.zip', size: bomb.length });
-    expect(readFileSync(join(t.container.config.dataDir, file.stored_path))).toEqual(bomb);
+    expect(await storedFile(t, file.stored_path)).toEqual(bomb);
   });
 
   it('a message with no headers at all becomes a report, with no receipt, kept as received', async () => {
@@ -113,9 +111,7 @@ describe('hostile mail at the default limits', () => {
     );
     const row = (await inbound()).at(-1)!;
     expect(row).toMatchObject({ status: 'report', message_id: null, from_address: null });
-    expect(readFileSync(join(t.container.config.dataDir, row.raw_path)).toString()).toBe(
-      `\r\n${raw}`,
-    );
+    expect((await storedFile(t, row.raw_path)).toString()).toBe(`\r\n${raw}`);
     const { key } = await t.container.db
       .selectFrom('reports')
       .select('key')

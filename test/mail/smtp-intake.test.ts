@@ -3,8 +3,6 @@
 // case as the form, with its acknowledgment clock from the receive time and an automatic receipt
 // to a sender who is not shown forged; hostile mail is stored and inert.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { HOUR, MINUTE } from '../../src/server/clock.ts';
 import type { OutboxWorker } from '../../src/server/workers/outbox-worker.ts';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
@@ -15,7 +13,7 @@ import {
   staffReport as staffReportOf,
   TestDns,
 } from '../helpers/mail.ts';
-import { countRows, createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { countRows, createTestApp, storedFile, type TestApp } from '../helpers/test-app.ts';
 
 const SECURITY = 'security@stopline.test';
 const MAX_BYTES = 1024 * 1024;
@@ -94,7 +92,7 @@ describe('a report by e-mail', () => {
     });
     expect(Number(row!.received_at)).toBe(receivedAt);
     // The bytes on disk are the bytes sent.
-    expect(readFileSync(join(t.container.config.dataDir, row!.raw_path))).toEqual(message.raw);
+    expect(await storedFile(t, row!.raw_path)).toEqual(message.raw);
     expect(JSON.parse(row!.auth_json!)).toEqual({
       spf: 'pass',
       dkim: [{ domain: 'reporter.test', result: 'pass' }],
@@ -295,7 +293,7 @@ describe('hostile mail is stored as received and inert', () => {
       Buffer.from('\r\n'),
     ]);
     const stored = await send(garbage);
-    expect(readFileSync(join(t.container.config.dataDir, stored.raw_path))).toEqual(garbage);
+    expect(await storedFile(t, stored.raw_path)).toEqual(garbage);
     expect(stored.status).toBe('report');
 
     const malformed = [
@@ -336,7 +334,7 @@ describe('hostile mail is stored as received and inert', () => {
     const refused = await send(huge);
     expect(refused).toMatchObject({ status: 'report' });
     expect(refused.problem).toMatch(/MIME structure could not be read/);
-    expect(readFileSync(join(t.container.config.dataDir, refused.raw_path)).toString()).toBe(huge);
+    expect((await storedFile(t, refused.raw_path)).toString()).toBe(huge);
     const flagged = await staffReport(await keyOf(refused.report_id!));
     expect(flagged.summary).toBe('(an e-mail Stopline could not read)');
     expect(flagged.description).toContain(refused.sha256);
