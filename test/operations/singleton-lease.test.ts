@@ -2,7 +2,7 @@
 // and runs it; when the holder hangs (stops beating), the other takes over once the lease has run
 // out, and the old holder's next beat finds it lost and runs nothing. Time moves by a fake clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUSEKEEPING_LEASE_MS } from '../../src/server/workers/index.ts';
+import { SINGLETON_LEASE_MS } from '../../src/server/workers/index.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { FakeClock } from '../../src/server/clock.ts';
 
@@ -39,7 +39,7 @@ describe('the housekeeping lease', () => {
     }
 
     // A hangs: no beat. Until the lease runs out B waits; a millisecond after, B holds it.
-    clock.advance(HOUSEKEEPING_LEASE_MS);
+    clock.advance(SINGLETON_LEASE_MS);
     expect(await leaseB.beat()).toBe(false);
     clock.advance(1);
     expect(await leaseB.runIfHeld(duty('b'))).toBe(true);

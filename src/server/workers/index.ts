@@ -79,19 +79,19 @@ export interface WorkersPorts {
   >;
   /** Breach contact lists past the policy's retention are deleted. */
   breach: Pick<BreachModule, 'sweepContacts'>;
-  /** Scheduled maintenance moves at its window's edges (by the scheduler). */
+  /** Scheduled maintenance moves at its window's edges (by the scheduler holding its lease). */
   status: Pick<StatusModule, 'runDueMaintenance' | 'runDueBriefings'>;
-  /** Embargoes are released at their disclosure date (by the scheduler). */
-  disclosure: Pick<DisclosureModule, 'releaseDueEmbargoes'>;
+  /** Embargoes are released at their disclosure date (by the scheduler holding its lease). */
+  disclosure: Pick<DisclosureModule, 'releaseDueEmbargoes' | 'hasDueEmbargo'>;
   /** Issues handed to development trackers (outbox) and their state read back (scheduler). */
   trackers: Pick<TrackersModule, 'deliverIssue' | 'pollDue'>;
 }
 
 /** Housekeeping runs at start and then this often, on the instance holding its lease. */
 const HOUSEKEEPING_EVERY_MS = 60 * 60 * 1000;
-/** Every instance beats this often; a lease not renewed for HOUSEKEEPING_LEASE_MS is taken over. */
+/** Every instance beats this often; a lease not renewed for SINGLETON_LEASE_MS is taken over. */
 const LEASE_HEARTBEAT_MS = 30_000;
-export const HOUSEKEEPING_LEASE_MS = 90_000;
+export const SINGLETON_LEASE_MS = 90_000;
 
 export function createWorkers(ports: WorkersPorts) {
   const { db, clock, logger, config } = ports;
@@ -131,13 +131,30 @@ export function createWorkers(ports: WorkersPorts) {
       messageIdDomain: new URL(config.baseUrl).hostname,
     },
   });
+  // The singleton duties: of several instances on one database, one runs each (see
+  // singleton-lease.ts). The scheduler's duties beat their lease on every tick too.
+  const lease = (name: string) =>
+    new SingletonLease({ db, clock, name, ttlMs: SINGLETON_LEASE_MS });
+  const leases = {
+    housekeeping: lease('housekeeping'),
+    maintenance: lease('maintenance'),
+    embargoRelease: lease('embargo-release'),
+  };
   const scheduler = new Scheduler({
     deadlines: ports.clocks,
     schedule: ports.clocks,
-    maintenance: ports.status,
+    maintenance: {
+      runDueMaintenance: async (now) =>
+        (await leases.maintenance.beat()) ? ports.status.runDueMaintenance(now) : 0,
+    },
     briefings: ports.status,
     pages: ports.notifications,
-    disclosure: ports.disclosure,
+    embargoes: {
+      release: async (now) =>
+        (await leases.embargoRelease.beat())
+          ? { released: await ports.disclosure.releaseDueEmbargoes(now), waiting: false }
+          : { released: 0, waiting: await ports.disclosure.hasDueEmbargo(now) },
+    },
     trackers: ports.trackers,
     clock,
     logger,
@@ -183,12 +200,7 @@ export function createWorkers(ports: WorkersPorts) {
         })
       : null;
   let housekeeping: NodeJS.Timeout[] = [];
-  const housekeepingLease = new SingletonLease({
-    db,
-    clock,
-    name: 'housekeeping',
-    ttlMs: HOUSEKEEPING_LEASE_MS,
-  });
+  const housekeepingLease = leases.housekeeping;
 
   /** Expired sessions, sign-in flows, links and counters are deleted (see accounts), and breach
    * contact lists past their retention (see breach), by the one instance holding the lease. */
@@ -203,11 +215,15 @@ export function createWorkers(ports: WorkersPorts) {
         })
         .catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed'));
     const heartbeat = () =>
-      housekeepingLease
-        .beat()
-        .catch((error: unknown) =>
-          logger.error({ err: error }, 'housekeeping lease heartbeat failed'),
-        );
+      Promise.all(
+        Object.values(leases).map((held) =>
+          held
+            .beat()
+            .catch((error: unknown) =>
+              logger.error({ err: error, lease: held.name }, 'lease heartbeat failed'),
+            ),
+        ),
+      );
     void sweep();
     const timers = [
       setInterval(() => void sweep(), HOUSEKEEPING_EVERY_MS),
@@ -220,15 +236,18 @@ export function createWorkers(ports: WorkersPorts) {
   /** Stops the loops; each finishes the round it is in. */
   async function stop(): Promise<void> {
     for (const timer of housekeeping) clearInterval(timer);
-    if (housekeeping.length > 0)
-      await housekeepingLease
-        .release()
-        .catch((error: unknown) => logger.warn({ err: error }, 'housekeeping lease not released'));
     housekeeping = [];
     await smtpIn?.close();
     await imap?.stop();
     await outbox.stop();
     await scheduler.stop();
+    // Every lease this instance holds (a test's tick takes them too) goes at once to another.
+    for (const held of Object.values(leases))
+      await held
+        .release()
+        .catch((error: unknown) =>
+          logger.warn({ err: error, lease: held.name }, 'lease not released'),
+        );
   }
 
   return {
@@ -244,6 +263,9 @@ export function createWorkers(ports: WorkersPorts) {
     imap,
     /** Who runs housekeeping among the instances: tests call beat() with a fake clock. */
     housekeepingLease,
+    /** Who moves scheduled maintenance and who releases embargoes among the instances. */
+    maintenanceLease: leases.maintenance,
+    embargoReleaseLease: leases.embargoRelease,
     /** `serve`, before the workers start: the inbound SMTP listener, when configured. */
     async listen(): Promise<void> {
       await smtpIn?.listen();

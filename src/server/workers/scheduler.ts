@@ -1,6 +1,6 @@
 // The scheduler: fires due deadlines, oldest first, then moves scheduled maintenance on the status
-// page at its window's edges (each step recorded once across instances, see the status subject)
-// and climbs unacknowledged pages to their next level. Durable in the database, so a restart loses
+// page at its window's edges (on the instance holding the maintenance lease; each step recorded
+// once across instances even so, see the status subject) and climbs unacknowledged pages to their next level. Durable in the database, so a restart loses
 // nothing and fires everything overdue at once; several instances may run side by side, each
 // row going to whoever claims it (FOR UPDATE SKIP LOCKED on PostgreSQL, compare-and-set on
 // SQLite). A claim not finished within the lease (a crash) lapses and is taken over.
@@ -15,14 +15,20 @@ export interface SchedulerOptions {
   /** The policy's schedule of exercises and reviews: each item's current period as a deadline,
    * started before the deadlines due are fired. */
   schedule?: Pick<DeadlinesService, 'planSchedule'>;
-  /** The status page's scheduled maintenance: reminders and moves due at `now`. */
+  /** The status page's scheduled maintenance: reminders and moves due at `now` (the instance
+   * holding the maintenance lease runs them; the others answer 0). */
   maintenance?: { runDueMaintenance(now: number): Promise<number> };
   /** Internal briefings of the stakeholder list due on active incidents (once across instances). */
   briefings?: { runDueBriefings(now: number): Promise<number> };
   /** Pages nobody acknowledged climb here; tests of deadlines alone leave it out. */
   pages?: Pick<NotificationsModule, 'escalateDuePages'>;
-  /** Disclosure: embargoes whose date has come are published (once across instances). */
-  disclosure?: { releaseDueEmbargoes(now: number): Promise<number> };
+  /**
+   * Disclosure: embargoes whose date has come are published, by the instance holding the
+   * release's lease; `waiting` when one is due and another instance holds the release: this
+   * instance then fires no deadline this tick, so the disclosure date's deadline meets the
+   * publication rather than being breached before the holder's tick.
+   */
+  embargoes?: { release(now: number): Promise<{ released: number; waiting: boolean }> };
   /** Development trackers: the state of open issues due a check is read back (once each). */
   trackers?: { pollDue(now: number): Promise<number> };
   clock: Clock;
@@ -59,13 +65,14 @@ export class Scheduler {
   async tick(now: number): Promise<number> {
     // Embargoes whose date has come are released first: the publication meets the disclosure
     // deadline due at that date, so only one the release could not publish is breached.
-    const released = (await this.#opts.disclosure?.releaseDueEmbargoes(now)) ?? 0;
+    const embargoes = (await this.#opts.embargoes?.release(now)) ?? { released: 0, waiting: false };
+    const released = embargoes.released;
     try {
       await this.#opts.schedule?.planSchedule(now);
     } catch (error) {
       this.#opts.logger?.error({ err: error }, 'starting the schedule failed');
     }
-    const fired = await this.#fireDeadlines(now);
+    const fired = embargoes.waiting ? 0 : await this.#fireDeadlines(now);
     const moved = (await this.#opts.maintenance?.runDueMaintenance(now)) ?? 0;
     try {
       await this.#opts.pages?.escalateDuePages(now);

@@ -1,4 +1,5 @@
-// One instance at a time runs a singleton duty: each instance beats a heartbeat that takes or
+// One instance at a time runs a singleton duty (housekeeping, scheduled maintenance's moves, the
+// embargo release): each instance beats a heartbeat that takes or
 // renews the duty's lease (db/lease.ts) and runs the duty only while the last beat held it. A
 // holder that dies or hangs stops renewing; within `ttlMs` (plus one heartbeat) another instance's
 // beat takes the lease over, and the old holder's next beat finds it lost.
@@ -16,6 +17,11 @@ export class SingletonLease {
     private readonly deps: { db: Db; clock: Clock; name: string; ttlMs: number; holder?: string },
   ) {
     this.holder = deps.holder ?? `${hostname()}/${process.pid}/${randomUUID()}`;
+  }
+
+  /** The duty's name (the lease's row). */
+  get name(): string {
+    return this.deps.name;
   }
 
   /** Whether the last beat held the lease. */
