@@ -57,6 +57,11 @@ describe('authorization matrix over every /api/v1 route', () => {
     expect(declared('GET', '/api/v1/containment-hooks')).toBe('webhooks.manage');
     expect(declared('GET', '/api/v1/containment-hook-names')).toBe('incidents.update');
     expect(declared('GET', '/api/v1/tracker-connections')).toBe('trackers.manage');
+    // The calendar feed's secret is in its URL (calendar apps send no headers); making, rotating
+    // and revoking it is one's own account's business.
+    expect(routes.find((r) => r.url === '/api/v1/calendar.ics')?.public).toBe(true);
+    for (const method of ['GET', 'POST', 'DELETE'])
+      expect(declared(method, '/api/v1/account/calendar-feed')).toBe('account.manage_own');
   });
 
   it('without credentials only public routes answer; the rest say 401', async () => {

@@ -43,6 +43,7 @@ describe('OpenAPI security of each operation', () => {
     const publicOnes = described.filter((r) => isPublicRoute(r)).map((r) => `${r.method} ${r.url}`);
     expect(publicOnes).toEqual(
       expect.arrayContaining([
+        'GET /api/v1/calendar.ics',
         'POST /api/v1/reports',
         'POST /api/v1/session',
         'POST /api/v1/set-password',

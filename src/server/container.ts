@@ -32,6 +32,7 @@ import {
   createProgrammeRecord,
 } from './domain/learning/index.ts';
 import { createClocksModule, createClocksPlanner } from './domain/clocks/index.ts';
+import { createCalendarModule } from './domain/calendar/index.ts';
 import { createDisclosureModule } from './domain/disclosure/index.ts';
 import { createNotificationsModule } from './domain/notifications/index.ts';
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
@@ -520,6 +521,18 @@ async function assemble(
         new Map((await accounts.users.listActive()).map((u) => [u.id, u.displayName])),
     },
   });
+  // A person's iCalendar feed: what they may see of the deadlines, follow-ups and the schedule.
+  const calendar = createCalendarModule({
+    clock,
+    baseUrl: config.baseUrl,
+    feeds: accounts.calendarFeeds,
+    deadlines: { listForCalendar: clocks.listForCalendar },
+    learning: {
+      listFollowUps: (actor, filter) => learning.listFollowUps(actor, filter),
+      listSchedule: async (actor) => (await learning.programme.view(actor)).items,
+    },
+    listExerciseIds: () => incidentsReader.listExerciseIds(),
+  });
   const mail = createMailModule({
     db,
     clock,
@@ -606,6 +619,7 @@ async function assemble(
     status,
     breach,
     learning,
+    calendar,
     mail,
     alerts,
     disclosure,

@@ -5,6 +5,7 @@ import type { AccountsModule } from './domain/accounts/index.ts';
 import type { AlertsModule } from './domain/alerts/index.ts';
 import type { AuditModule } from './domain/audit/index.ts';
 import type { BreachModule } from './domain/breach/index.ts';
+import type { CalendarModule } from './domain/calendar/index.ts';
 import type { ClocksModule } from './domain/clocks/index.ts';
 import type { DisclosureModule } from './domain/disclosure/index.ts';
 import type { IncidentsModule } from './domain/incidents/index.ts';
@@ -40,6 +41,8 @@ export interface Services {
   breach: BreachModule;
   /** Post-mortems from the policy's template, their review and approval. */
   learning: LearningModule;
+  /** A person's iCalendar feed of what is due (deadlines, follow-ups, the schedule). */
+  calendar: CalendarModule;
   /** Security reports by e-mail: inbound messages stored raw, authenticated, filed as reports. */
   mail: MailModule;
   /** Monitoring alerts: the sources that send them, the alerts, and what the policy routes. */

@@ -257,6 +257,16 @@ export interface ApiTokensTable {
   last_used_at: number | null;
 }
 
+/** A person's iCalendar feed: the hash of the secret in its URL; one live row per person. */
+export interface CalendarFeedsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
 export interface RecoveryCodesTable {
   code_hash: string;
   user_id: string;
@@ -1160,6 +1170,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  calendar_feeds: CalendarFeedsTable;
   recovery_codes: RecoveryCodesTable;
   one_time_links: OneTimeLinksTable;
   sign_in_counters: SignInCountersTable;

@@ -47,6 +47,7 @@ import { programmeRoutes } from './api/programme-routes.ts';
 import { finalReportRoutes } from './api/final-report-routes.ts';
 import { exerciseReportRoutes } from './api/exercise-report-routes.ts';
 import { tokensRoutes } from './api/tokens-routes.ts';
+import { calendarRoutes } from './api/calendar-routes.ts';
 import { usersRoutes } from './api/users-routes.ts';
 import { vulnerabilityRoutes } from './api/vulnerability-routes.ts';
 import { authPlugin } from './plugins/auth-plugin.ts';
@@ -216,6 +217,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(learningRoutes, { learning: services.learning, clock });
   await app.register(learningTimelineRoutes, narrowed.learningTimeline);
   await app.register(programmeRoutes, narrowed.programme);
+  await app.register(calendarRoutes, {
+    calendar: services.calendar,
+    feeds: accounts.calendarFeeds,
+    clock,
+    baseUrl: config.baseUrl,
+  });
   await app.register(finalReportRoutes, narrowed.finalReports);
   await app.register(exerciseReportRoutes, { ...narrowed.exerciseReport, clock });
   await app.register(alertIntakeRoutes, narrowed.alertIntake);

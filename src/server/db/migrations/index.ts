@@ -42,6 +42,7 @@ import * as alertTriage from './2026-12-04-0151-alert-triage.ts';
 import * as programmeActivities from './2026-12-04-0171-programme-activities.ts';
 import * as followUpTracker from './2026-12-04-0200-follow-up-tracker.ts';
 import * as exerciseReports from './2026-12-04-0240-exercise-reports.ts';
+import * as calendarFeeds from './2026-12-04-0300-calendar-feeds.ts';
 import * as trackers from './2026-12-04-0125-trackers.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
@@ -92,6 +93,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0200-follow-up-tracker': followUpTracker,
   '2026-12-04-0280-files': files,
   '2026-12-04-0240-exercise-reports': exerciseReports,
+  '2026-12-04-0300-calendar-feeds': calendarFeeds,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

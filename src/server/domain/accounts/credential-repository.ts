@@ -2,6 +2,7 @@
 // codes and the failed-sign-in counters. Secrets are stored only as SHA-256 hashes.
 import type {
   ApiTokensTable,
+  CalendarFeedsTable,
   Executor,
   OneTimeLinkPurpose,
   OneTimeLinksTable,
@@ -135,6 +136,65 @@ export async function revokeUserTokens(tx: Executor, userId: string, at: number)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+// calendar feeds ----------------------------------------------------------------------------
+
+function feedRow(row: CalendarFeedsTable): CalendarFeedsTable {
+  return {
+    ...row,
+    created_at: Number(row.created_at),
+    revoked_at: num(row.revoked_at),
+    last_used_at: num(row.last_used_at),
+  };
+}
+
+export async function insertCalendarFeed(tx: Executor, row: CalendarFeedsTable): Promise<void> {
+  await tx.insertInto('calendar_feeds').values(row).execute();
+}
+
+/** A live (not revoked) feed by the hash of its secret. */
+export async function findLiveCalendarFeedByHash(
+  tx: Executor,
+  tokenHash: string,
+): Promise<CalendarFeedsTable | undefined> {
+  const row = await tx
+    .selectFrom('calendar_feeds')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row && feedRow(row);
+}
+
+/** The user's live feed, if any. */
+export async function findLiveCalendarFeed(
+  tx: Executor,
+  userId: string,
+): Promise<CalendarFeedsTable | undefined> {
+  const row = await tx
+    .selectFrom('calendar_feeds')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return row && feedRow(row);
+}
+
+/** Revokes every live feed of a user; answers how many there were. */
+export async function revokeCalendarFeeds(tx: Executor, userId: string, at: number) {
+  const result = await tx
+    .updateTable('calendar_feeds')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function markCalendarFeedUsed(tx: Executor, id: string, at: number): Promise<void> {
+  await tx.updateTable('calendar_feeds').set({ last_used_at: at }).where('id', '=', id).execute();
 }
 
 // one-time links ----------------------------------------------------------------------------

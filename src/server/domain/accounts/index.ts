@@ -3,6 +3,7 @@
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/schema.ts';
+import { createCalendarFeedService } from './calendar-feed-service.ts';
 import { createMfaService } from './mfa-service.ts';
 import { createOidcService, type OidcProvider } from './oidc-service.ts';
 import { createPasswordService } from './password-service.ts';
@@ -45,6 +46,8 @@ export function createAccountsModule(deps: AccountsPorts) {
     users: createUsersService(deps),
     sessions: createSessionService(deps),
     tokens: createTokensService(deps),
+    /** The person's iCalendar feed URL (made, rotated, revoked) and who a feed URL reads as. */
+    calendarFeeds: createCalendarFeedService(deps),
     mfa: createMfaService(deps),
     passwords: createPasswordService(deps),
     oidc: createOidcService(deps),

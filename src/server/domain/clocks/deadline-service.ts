@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../../db/event-store.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Clock } from '../../clock.ts';
-import type { Actor, NoticeReader } from '../actor.ts';
+import { can, type Actor, type NoticeReader } from '../actor.ts';
 import {
   clockEvent,
   type ClockEvent,
@@ -39,7 +39,7 @@ import {
   type RecordedEvent,
 } from './deadline-rules.ts';
 import * as repo from './deadline-repository.ts';
-import { tellStep, type StepNotices } from './step-notices.ts';
+import { deadlineTask, subjectFor, tellStep, type StepNotices } from './step-notices.ts';
 import { measureDeadlines } from './measure-rules.ts';
 
 export interface ClockUser extends NoticeReader {
@@ -770,6 +770,42 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
         hiddenSubjectIds: hidden.flat(),
         now: deps.clock.now(),
       });
+    },
+
+    /**
+     * The open deadlines for a person's calendar: those of the subjects they may see (with
+     * `deadlines.read`) and their own, each with what is due in words and its subject named as a
+     * notice to them names it (a restricted incident they do not take part in: by key alone).
+     */
+    async listForCalendar(actor: Actor, limit: number) {
+      const reader = { id: actor.userId ?? '', roles: actor.roles };
+      const hidden = new Set(
+        (
+          await Promise.all([
+            deps.incidents.listHiddenIds(actor),
+            deps.reports.listHiddenIds(actor),
+            deps.vulnerabilities.listHiddenIds(actor),
+          ])
+        ).flat(),
+      );
+      const mayRead = can(actor, 'deadlines.read');
+      const open = await repo.listDeadlines(db, {
+        state: 'open',
+        soonWithin: 0,
+        limit,
+        now: deps.clock.now(),
+      });
+      const schedule = deps.policy().learning.schedule;
+      const shown = open.filter((d) =>
+        d.responsibleId === reader.id ? reader.id !== '' : mayRead && !hidden.has(d.subjectId),
+      );
+      const named = await Promise.all(
+        shown.map(async (d) => {
+          const subject = await subjectFor(db, { ...deps, schedule: () => schedule }, d, reader);
+          return subject && { deadline: d, task: deadlineTask(d.kind), subject };
+        }),
+      );
+      return named.filter((n) => n !== null);
     },
 
     /** The keys people know the subjects by (INC-…, RPT-…), by subject id, for links. */

@@ -82,10 +82,15 @@ const KIND_WORDS: Record<Deadline['kind'], string> = {
   schedule_due: 'hold what the policy schedules',
 };
 
+/** What is due, in words ("respond to the incident"), as notices and calendars say it. */
+export function deadlineTask(kind: Deadline['kind']): string {
+  return KIND_WORDS[kind];
+}
+
 /** The subject of a deadline as a notice to this reader names it (null: it is gone). */
-async function subjectFor(
+export async function subjectFor(
   tx: Executor,
-  deps: StepNoticeDeps,
+  deps: Pick<StepNoticeDeps, 'incidents' | 'reports' | 'vulnerabilities' | 'schedule'>,
   d: Deadline,
   reader: NoticeReader | null,
 ): Promise<DeadlineSubject | null> {
