@@ -6,6 +6,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { post } from '../api.ts';
 import { ErrorMessage } from '../components/common.tsx';
 import { SESSION_KEY, safeNext, useSession } from '../session.tsx';
+import { CalendarFeed } from './calendar-feed.tsx';
 import { NotificationPreferences } from './notification-preferences.tsx';
 
 interface Enrolment {
@@ -112,7 +113,7 @@ export function MfaEnrolmentPage({ level = 1 }: { level?: 1 | 2 }) {
   );
 }
 
-/** My account: second factor, how Stopline reaches me, my API tokens. */
+/** My account: second factor, how Stopline reaches me, my calendar feed, my API tokens. */
 export function AccountPage() {
   const session = useSession();
   return (
@@ -124,6 +125,7 @@ export function AccountPage() {
       </p>
       <MfaEnrolmentPage level={2} />
       <NotificationPreferences />
+      <CalendarFeed />
     </>
   );
 }
