@@ -3,7 +3,8 @@
 // PostgreSQL: pg_notify inside the appending transaction, on this schema's channel; PostgreSQL
 // delivers it at commit to every instance listening on that channel and drops it on rollback.
 // SQLite (one process): the positions wait on the transaction, and inTransaction hands them to
-// this process's listeners after the commit.
+// this process's listeners after the commit. On PostgreSQL too, for the listeners that must hear
+// this process's own commits at once (the status page's kept answers), not a moment later by NOTIFY.
 import { createHash } from 'node:crypto';
 import { PostgresAdapter, sql } from 'kysely';
 import type { Db, Executor } from './schema.ts';
@@ -67,7 +68,6 @@ export async function announceAppended(tx: Executor, positions: number[]): Promi
       const payload = JSON.stringify({ positions: positions.slice(i, i + POSITIONS_PER_NOTICE) });
       await sql`select pg_notify(${channelOfCurrentSchema}, ${payload})`.execute(tx);
     }
-    return;
   }
   pendingByTransaction.get(tx)?.push(...positions);
 }
@@ -83,7 +83,10 @@ export function publishCommitted(db: Db, positions: number[]): void {
   for (const listener of localListeners.get(db) ?? []) listener({ positions });
 }
 
-/** The live feed on SQLite: hear of every commit on this database in this process. */
+/**
+ * Hear of every commit on this database in this process, once committed: the live feed on SQLite;
+ * on PostgreSQL, what must not wait for NOTIFY (workers/live-feed.ts, onAppended).
+ */
 export function onCommitted(db: Db, listener: (notice: AppendedNotice) => void): () => void {
   let listeners = localListeners.get(db);
   if (!listeners) localListeners.set(db, (listeners = new Set()));

@@ -1,5 +1,5 @@
 // Builds the Fastify application from its services. Never listens: `serve` does, tests inject.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   serializerCompiler,
@@ -103,11 +103,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const narrowed = routeServices(services);
   const settings = routeConfig(config);
   // The status page's answers, kept while nothing changes; a GET of one is answered before
-  // Fastify (status-cache.ts), with the headers the route sent with it.
+  // Fastify (status-cache.ts), with the headers the route sent with it. The live feed says when
+  // something was recorded; the position is read when it did, or when it cannot be trusted.
   // The day is part of the version: the 90-day bars move on at midnight (UTC) with nothing recorded.
-  const statusAnswers = createStatusCache(
-    async () => `${await services.status.pageVersion()}@${Math.floor(clock.now() / 86_400_000)}`,
-  );
+  const day = () => String(Math.floor(clock.now() / 86_400_000));
+  const statusAnswers = createStatusCache({
+    version: async () => `${await services.status.pageVersion()}@${day()}`,
+    period: day,
+    now: () => clock.now(),
+    feed: deps.workers.liveFeed,
+  });
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
@@ -132,11 +137,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         if (req.method !== 'GET') return handler(req, res);
         const url = statusRoot(req.url ?? '/', req.headers.host, config.statusHost);
         if (!url.startsWith('/status') && !url.startsWith('/api/v2/')) return handler(req, res);
-        const answer = (r: IncomingMessage, s: ServerResponse) =>
-          statusAnswers.answerKept(r, s, url, requestIdOf(r)).then((done) => {
-            if (!done) handler(r, s);
-          });
-        void answer(req, res);
+        const done = statusAnswers.answerKept(req, res, url, requestIdOf(req));
+        if (done === true) return;
+        if (done === false) return handler(req, res);
+        void done.then((answered) => {
+          if (!answered) handler(req, res);
+        });
       });
       // As Fastify sets up its own (its defaults; the request timeout above).
       server.keepAliveTimeout = 72_000;

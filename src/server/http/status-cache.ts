@@ -1,16 +1,23 @@
 // The status page's answers (HTML and /api/v2 JSON) kept in memory, by URL, while nothing new is
-// recorded. Each request reads the newest position of the event log, and an answer built at
-// another position is built again: every change to the page is an event, so a change recorded by
-// any instance is in the next answer of every instance.
+// recorded. Every change to the page is an event, so an answer built at an older position of the
+// event log is built again.
+//
+// When is the position read? The live feed (workers/live-feed.ts, onAppended) tells this instance
+// of every commit: its own at once (both databases), every other instance's by NOTIFY
+// (PostgreSQL). While the feed is listening, nothing was heard since the last read, that read is
+// younger than RECHECK_MS and the day is the same, the kept answers stand without asking the
+// database. Otherwise (a commit heard, the feed down or not yet up, RECHECK_MS passed, a new day)
+// the position is read first, as for every request before: requests that arrive while a read is
+// running share the next one (started after they arrived, so none of them is answered from before
+// a change it could have seen). RECHECK_MS bounds how long a change the feed did not carry (another
+// process on the same SQLite file) stays unseen.
 //
 // Kept with the bytes: their ETag (hashed once, when made) and, once the ordinary route has sent
-// them, the exact headers it sent (the security headers, CSP, caching, CORS). The fast path
-// (`answerKept`) answers a GET for a kept URL from those alone, before Fastify: no routing, hooks,
-// session lookup or hashing per request. The position is still read for every request, but
-// requests that arrive while a read is running share the next one (which starts after they
-// arrived, so none of them is answered from before a change it could have seen).
+// them, the exact headers it sent (the security headers, CSP, caching, CORS), as the flat list
+// Node writes fastest. The fast path (`answerKept`) answers a GET for a kept URL from those alone,
+// before Fastify: no routing, hooks, session lookup or hashing per request.
 import { createHash } from 'node:crypto';
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface StatusAnswer {
   body: string;
@@ -22,8 +29,30 @@ export interface KeptAnswer {
   contentType: string;
   /** Strong ETag over `body`. */
   etag: string;
-  /** The headers the route sent with these bytes (no request id, length or cookie); null until then. */
-  headers: OutgoingHttpHeaders | null;
+  /**
+   * The headers the route sent with these bytes (no request id, length or cookie), as flat lists
+   * of names and values, for a 200 and for a 304 (no content type); null until then.
+   */
+  headers: { ok: string[]; notModified: string[] } | null;
+}
+
+/** How long the kept answers stand on the live feed's word alone before the position is read. */
+export const RECHECK_MS = 250;
+/** After the feed failed to start: how long every request reads before it is tried again. */
+const FEED_RETRY_MS = 5_000;
+
+/** What the kept answers depend on (the app passes the status service, the feed and the clock). */
+export interface StatusCacheDeps {
+  /** The event log's newest position, with anything else every answer depends on. */
+  version: () => Promise<string>;
+  /** Cheap, read for each request: a change of it (the UTC day: the 90-day bars) reads again. */
+  period: () => string;
+  now: () => number;
+  /** This instance's live feed; null: the position is read for every request. */
+  feed: {
+    readonly listening: boolean;
+    onAppended(heard: (positions: number[] | null) => void): Promise<() => void>;
+  } | null;
 }
 
 /** The strong ETag of a public answer: SHA-256 over its exact bytes. */
@@ -74,19 +103,94 @@ function sharedReads<T>(read: () => Promise<T>): () => Promise<T> {
   return fresh;
 }
 
-export function createStatusCache(version: () => Promise<string>) {
-  const position = sharedReads(version);
+export function createStatusCache(deps: StatusCacheDeps) {
+  const { now, period, feed } = deps;
   let at = '';
   const answers = new Map<string, KeptAnswer>();
   let open = true;
+  /** Commits (or gaps) heard from the feed so far; `cleanAt`: how many when the last read began. */
+  let heard = 0;
+  let cleanAt = -1;
+  let checkedAt = 0;
+  let checkedPeriod = '';
+  let stopHearing: (() => void) | null = null;
+  let hearing = false;
+  let retryAt = 0;
+
+  /**
+   * Subscribes to the feed (on the first request); until it listens, every request reads. If it
+   * cannot start, every request reads, and the next request after FEED_RETRY_MS tries again.
+   */
+  function hear(): void {
+    if (!feed || hearing || !open || now() < retryAt) return;
+    hearing = true;
+    feed
+      .onAppended(() => {
+        heard += 1;
+      })
+      .then(
+        (stop) => {
+          if (open) stopHearing = stop;
+          else stop();
+        },
+        () => {
+          hearing = false;
+          retryAt = now() + FEED_RETRY_MS;
+        },
+      );
+  }
+
+  const position = sharedReads(async () => {
+    // What holds when the read begins; only that may be trusted once it has answered.
+    const listening = stopHearing !== null && feed!.listening;
+    const began = { heard, at: now(), period: period(), listening };
+    const version = await deps.version();
+    return { version, began };
+  });
+
+  /** Whether the kept answers stand without reading the position (see the top of this file). */
+  function trusted(): boolean {
+    return (
+      stopHearing !== null &&
+      cleanAt === heard &&
+      feed!.listening &&
+      now() - checkedAt < RECHECK_MS &&
+      period() === checkedPeriod
+    );
+  }
 
   async function current(): Promise<string> {
-    const now = await position();
-    if (now !== at) {
+    hear();
+    if (trusted()) return at;
+    const { version, began } = await position();
+    if (version !== at) {
       answers.clear();
-      at = now;
+      at = version;
     }
-    return now;
+    // Only a read that began while listening, with nothing heard since, vouches for the feed.
+    if (began.listening && began.heard === heard && began.at >= checkedAt) {
+      cleanAt = began.heard;
+      checkedAt = began.at;
+      checkedPeriod = began.period;
+    }
+    return version;
+  }
+
+  function send(request: IncomingMessage, response: ServerResponse, kept: KeptAnswer, id: string) {
+    const flat = kept.headers!;
+    if (etagMatches(request.headers['if-none-match'], kept.etag)) {
+      response.writeHead(304, [...flat.notModified, 'x-request-id', id]);
+      response.end();
+    } else {
+      response.writeHead(200, [
+        ...flat.ok,
+        'x-request-id',
+        id,
+        'content-length',
+        String(kept.body.length),
+      ]);
+      response.end(kept.body);
+    }
   }
 
   return {
@@ -97,7 +201,12 @@ export function createStatusCache(version: () => Promise<string>) {
       if (kept) return kept;
       const made = await make();
       const body = Buffer.from(made.body);
-      const answer = { body, contentType: made.contentType, etag: etagOf(body), headers: null };
+      const answer: KeptAnswer = {
+        body,
+        contentType: made.contentType,
+        etag: etagOf(body),
+        headers: null,
+      };
       // Built from what was there at `now` or later: kept under `now`, replaced once it moves.
       if (at === now) answers.set(key, answer);
       return answer;
@@ -113,47 +222,54 @@ export function createStatusCache(version: () => Promise<string>) {
     ): void {
       const kept = answers.get(key);
       if (!kept || kept.headers || headers.etag !== kept.etag || 'set-cookie' in headers) return;
-      kept.headers = Object.fromEntries(
-        Object.entries(headers).filter(
-          ([name, value]) => value !== undefined && !PER_RESPONSE.has(name.toLowerCase()),
-        ),
+      const entries = Object.entries(headers).filter(
+        (entry): entry is [string, string | number | string[]] =>
+          entry[1] !== undefined && !PER_RESPONSE.has(entry[0].toLowerCase()),
       );
+      const flat = (list: typeof entries) =>
+        list.flatMap(([name, value]) =>
+          Array.isArray(value) ? value.flatMap((v) => [name, v]) : [name, String(value)],
+        );
+      kept.headers = {
+        ok: flat(entries),
+        notModified: flat(entries.filter(([name]) => name.toLowerCase() !== 'content-type')),
+      };
     },
 
     /** Stops the fast path (the server is closing: Fastify answers 503 from now on). */
     close(): void {
       open = false;
+      stopHearing?.();
+      stopHearing = null;
     },
 
     /**
      * The fast path: answers a GET of exactly a kept URL (200 with the kept headers, or 304) and
-     * resolves true; resolves false, having written nothing, when the ordinary route must answer.
+     * says true; says false, having written nothing, when the ordinary route must answer. At once
+     * while the kept answers stand (see `trusted`); after reading the position otherwise.
      */
-    async answerKept(
+    answerKept(
       request: IncomingMessage,
       response: ServerResponse,
       url: string,
       requestId: string,
-    ): Promise<boolean> {
+    ): boolean | Promise<boolean> {
       if (!open) return false;
-      try {
-        await current();
-      } catch {
-        return false; // the route answers, and reports the error as it does
+      if (trusted()) {
+        const kept = answers.get(url);
+        if (!kept?.headers) return false;
+        send(request, response, kept, requestId);
+        return true;
       }
-      const kept = answers.get(url);
-      if (!open || !kept?.headers) return false;
-      const headers: OutgoingHttpHeaders = { ...kept.headers, 'x-request-id': requestId };
-      if (etagMatches(request.headers['if-none-match'], kept.etag)) {
-        delete headers['content-type'];
-        response.writeHead(304, headers);
-        response.end();
-      } else {
-        headers['content-length'] = kept.body.length;
-        response.writeHead(200, headers);
-        response.end(kept.body);
-      }
-      return true;
+      return current().then(
+        () => {
+          const kept = answers.get(url);
+          if (!open || !kept?.headers) return false;
+          send(request, response, kept, requestId);
+          return true;
+        },
+        () => false, // the route answers, and reports the error as it does
+      );
     },
   };
 }

@@ -4,6 +4,8 @@
 // open streams) in the order it heard them. It starts with the first subscriber.
 // On PostgreSQL the same channel carries word that outbox rows were committed (OUTBOX_NOTICE):
 // it wakes this instance's outbox worker (onOutboxCommitted), whichever instance committed.
+// onAppended hands the bare positions of every commit heard, as soon as heard (nothing read), and
+// word when some may have been missed: the status page's kept answers trust it (status-cache.ts).
 import pg from 'pg';
 import { liveChannel, onCommitted, parseAppendedNotice } from '../db/live-notices.ts';
 import { OUTBOX_NOTICE } from '../db/outbox-notices.ts';
@@ -16,6 +18,11 @@ export type FeedItem =
   | { kind: 'notice'; notice: LiveNotice }
   | { kind: 'reset'; /** The newest position, to resume from. */ position: number };
 export type FeedListener = (item: FeedItem) => void;
+/**
+ * The positions a commit appended, as soon as this instance hears of it; null when commits may
+ * have gone unheard (the LISTEN connection was lost, or is back after a loss).
+ */
+export type AppendedListener = (positions: number[] | null) => void;
 
 export interface LiveFeedDeps {
   db: Db;
@@ -34,6 +41,7 @@ export class LiveFeed {
   readonly #deps: LiveFeedDeps;
   readonly #listeners = new Set<FeedListener>();
   readonly #outboxListeners = new Set<() => void>();
+  readonly #appendedListeners = new Set<AppendedListener>();
   readonly #reconnect: { firstMs: number; maxMs: number };
   #starting: Promise<void> | null = null;
   #stopLocal: (() => void) | null = null;
@@ -96,6 +104,34 @@ export class LiveFeed {
     };
   }
 
+  /**
+   * Calls `heard` with the positions of every commit heard of (this process's own at once, after
+   * their commit, on both databases; on PostgreSQL every instance's too, by NOTIFY), before
+   * anything is read; with null when some may have been missed. Resolves once listening: from
+   * then on, while `listening`, no commit of this process or (PostgreSQL) of any instance goes
+   * unheard.
+   */
+  async onAppended(heard: AppendedListener): Promise<() => void> {
+    if (this.#closed) throw new Error('the live feed is closed');
+    this.#appendedListeners.add(heard);
+    // On SQLite #begin hears this process's commits for everyone; on PostgreSQL NOTIFY reaches
+    // the LISTEN connection a moment after the commit, so this process's own are heard here too.
+    const stopLocal = this.#deps.postgres
+      ? onCommitted(this.#deps.db, (n) => heard(n.positions))
+      : null;
+    const stop = () => {
+      stopLocal?.();
+      this.#appendedListeners.delete(heard);
+    };
+    try {
+      await this.start();
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    return stop;
+  }
+
   start(): Promise<void> {
     this.#starting ??= this.#begin().catch((error: unknown) => {
       this.#starting = null; // the next subscriber tries again
@@ -108,8 +144,10 @@ export class LiveFeed {
     this.#closed = true;
     this.#listeners.clear();
     this.#outboxListeners.clear();
+    this.#appendedListeners.clear();
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#stopLocal?.();
+    this.#stopLocal = null;
     const client = this.#client;
     this.#client = null;
     await client?.end().catch(() => {});
@@ -118,7 +156,11 @@ export class LiveFeed {
 
   async #begin(): Promise<void> {
     if (this.#deps.postgres) await this.#listen();
-    else this.#stopLocal = onCommitted(this.#deps.db, (n) => this.#enqueue(n.positions));
+    else
+      this.#stopLocal = onCommitted(this.#deps.db, (n) => {
+        this.#heard(n.positions);
+        this.#enqueue(n.positions);
+      });
     // Read after listening starts: nothing committed in between is lost.
     this.#latest = Math.max(this.#latest, await this.#deps.live.latestPosition());
   }
@@ -134,6 +176,7 @@ export class LiveFeed {
       void client.end().catch(() => {});
       if (this.#client === client) this.#client = null;
       if (this.#closed) return;
+      this.#heard(null);
       this.#deps.logger.warn(
         { err: error ? { message: error.message } : undefined, retryInMs: this.#retryMs },
         'live updates: the PostgreSQL LISTEN connection was lost; reconnecting',
@@ -147,7 +190,9 @@ export class LiveFeed {
         return;
       }
       const notice = parseAppendedNotice(message.payload);
-      if (notice) this.#enqueue(notice.positions);
+      if (!notice) return;
+      this.#heard(notice.positions);
+      this.#enqueue(notice.positions);
     });
     client.on('error', onLost);
     client.on('end', () => onLost(null));
@@ -177,6 +222,7 @@ export class LiveFeed {
         () => {
           this.#retryMs = this.#reconnect.firstMs;
           this.#deps.logger.info('live updates: listening again');
+          this.#heard(null);
           // Outbox rows committed while the connection was down would wait for the poll.
           this.#wakeOutbox();
           this.#catchUp();
@@ -215,6 +261,16 @@ export class LiveFeed {
       }
       this.#emitNotices(await this.#deps.live.noticesAt(positions));
     });
+  }
+
+  #heard(positions: number[] | null): void {
+    for (const heard of this.#appendedListeners) {
+      try {
+        heard(positions);
+      } catch (error) {
+        this.#deps.logger.error({ err: error }, 'live updates: a commit listener failed');
+      }
+    }
   }
 
   #wakeOutbox(): void {
