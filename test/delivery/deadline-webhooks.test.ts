@@ -151,6 +151,38 @@ describe('deadline events on signed webhooks', () => {
     expect(verifiedAt(lineOnly).map((m) => m.payload.type)).toEqual(['incident.line_stopped']);
   });
 
+  it('a breach nobody meets for 12 hours: the last level hears it three times more, then the ladder is quiet while the deadline stays breached', async () => {
+    const siem = await signedEndpoint(ALL, 'siem');
+    const owner = await createUser(t, { roles: ['responder'], email: 'owner@example.org' });
+    await createUser(t, { roles: ['security_lead'], email: 'lead@example.org' });
+    await declare(owner.id, 'Verbose errors', 'P1');
+    // The scheduler ticks every 10 minutes for 12 hours.
+    await tickAfter(...Array.from({ length: 72 }, (_, i) => (i + 1) * 10));
+
+    const round = await deliverNow();
+    expect(round.failed + round.dead).toBe(0);
+    const response = verifiedAt(siem)
+      .filter((m) => m.payload.data.deadline.kind === 'response')
+      .map((m) => m.payload)
+      .sort((a, b) => a.data.escalation.stage - b.data.escalation.stage);
+    expect(response.map((p) => [p.type, p.data.escalation.level, p.data.firedAt])).toEqual([
+      ['deadline.reminded', 'owner', new Date(start + 30 * MINUTE).toISOString()],
+      ['deadline.reminded', 'owner', new Date(start + 50 * MINUTE).toISOString()],
+      ['deadline.breached', 'security_lead', new Date(start + 60 * MINUTE).toISOString()],
+      ['deadline.escalated', 'executive_sponsor', new Date(start + 90 * MINUTE).toISOString()],
+      ['deadline.escalated', 'executive_sponsor', new Date(start + 120 * MINUTE).toISOString()],
+      ['deadline.escalated', 'executive_sponsor', new Date(start + 150 * MINUTE).toISOString()],
+      ['deadline.escalated', 'executive_sponsor', new Date(start + 180 * MINUTE).toISOString()],
+    ]);
+    const deadline = await t.container.db
+      .selectFrom('deadlines')
+      .select(['status', 'breached_at', 'next_fire_at'])
+      .where('kind', '=', 'response')
+      .executeTakeFirstOrThrow();
+    expect(deadline).toMatchObject({ status: 'pending', next_fire_at: null });
+    expect(Number(deadline.breached_at)).toBe(start + 60 * MINUTE);
+  });
+
   it('a failed delivery is retried with the same webhook-id, and firing again sends nothing new', async () => {
     const siem = await signedEndpoint(['deadline.breached'], 'siem');
     const owner = await createUser(t, { roles: ['responder'], email: 'owner@example.org' });

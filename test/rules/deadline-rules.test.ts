@@ -43,10 +43,11 @@ function clocksOf(state: IncidentState) {
     const out: [string, string, string, string][] = [];
     for (const d of history) {
       if (d.status !== 'pending') continue;
-      for (let stage = d.stage; fireTime(d, stage, policy) <= until; stage++) {
+      for (let stage = d.stage; ; stage++) {
+        const fireAt = fireTime(d, stage, policy);
+        if (fireAt === null || fireAt > until) break;
         const { step, level } = stageStep(d, stage, policy);
-        const time = new Date(fireTime(d, stage, policy)).toISOString().slice(11, 16);
-        out.push([time, d.kind, step, level]);
+        out.push([new Date(fireAt).toISOString().slice(11, 16), d.kind, step, level]);
       }
     }
     return out.sort((a, b) => a[0].localeCompare(b[0]));
@@ -207,7 +208,34 @@ describe('reporter acknowledgment', () => {
     const d = reporterAcknowledgment('r1', friday, due, policy, () => 'd');
     expect(new Date(d.dueAt).toISOString()).toBe('2026-11-21T17:00:00.000Z');
     expect(new Date(d.nextFireAt!).toISOString()).toBe('2026-11-21T05:00:00.000Z');
-    expect(fireTime(d, 2, policy) - friday).toBe(24 * HOUR);
-    expect(fireTime(d, 3, policy) - fireTime(d, 2, policy)).toBe(30 * MINUTE);
+    expect(fireTime(d, 2, policy)! - friday).toBe(24 * HOUR);
+    expect(fireTime(d, 3, policy)! - fireTime(d, 2, policy)!).toBe(30 * MINUTE);
+  });
+});
+
+describe('the end of the ladder', () => {
+  it('a breach unmet all day tells the last level three more times, then the ladder is quiet', () => {
+    const clocks = clocksOf(anIncident({ severity: 'P0', declaredAt: at('10:00') }));
+    const response = clocks.fires(at('23:59')).filter(([, kind]) => kind === 'response');
+    expect(response).toEqual([
+      ['10:07', 'response', 'reminder', 'owner'],
+      ['10:12', 'response', 'reminder', 'owner'],
+      ['10:15', 'response', 'breach', 'security_lead'],
+      ['10:45', 'response', 'escalation', 'executive_sponsor'],
+      ['11:15', 'response', 'escalation', 'executive_sponsor'],
+      ['11:45', 'response', 'escalation', 'executive_sponsor'],
+      ['12:15', 'response', 'escalation', 'executive_sponsor'],
+    ]);
+    // Still breached and pending (the dashboard shows it), with no step left to fire.
+    const d = clocks.get('response')!;
+    expect(d.status).toBe('pending');
+    expect(fireTime(d, 7, policy)).toBeNull();
+  });
+
+  it("the policy's repeatAtLastLevel sets how many times more the last level hears it", () => {
+    const quiet = { ...policy, clocks: { ...policy.clocks, repeatAtLastLevel: 0 } };
+    const d = { kind: 'response' as const, startedAt: at('10:00'), dueAt: at('10:15') };
+    expect(fireTime(d, 3, quiet)).toBe(at('10:45'));
+    expect(fireTime(d, 4, quiet)).toBeNull();
   });
 });

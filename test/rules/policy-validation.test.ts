@@ -158,9 +158,12 @@ describe('a policy file with a mistake is refused, naming the line and the field
   });
 
   it('containment kinds are ids, each listed once', () => {
+    const lastClocksLine =
+      '  repeatAtLastLevel: 3 # then the ladder is quiet; the deadline stays breached\n';
     const text = withChange(
-      '  repeatEvery: 30m\n',
-      '  repeatEvery: 30m\ncontainment:\n  kinds:\n    - id: unplugged\n      name: Unplugged\n    - id: unplugged\n      name: Pulled\n',
+      lastClocksLine,
+      lastClocksLine +
+        'containment:\n  kinds:\n    - id: unplugged\n      name: Unplugged\n    - id: unplugged\n      name: Pulled\n',
     );
     expect(problemsOf(text)).toEqual([
       {

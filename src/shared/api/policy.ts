@@ -122,6 +122,7 @@ export const PolicyResponse = z.object({
     remindAt: z.array(z.number()),
     escalateTo: z.array(z.string()),
     repeatEvery: DurationJson,
+    repeatAtLastLevel: z.number().int(),
   }),
   containment: z.object({
     description: z.string(),

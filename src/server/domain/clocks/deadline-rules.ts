@@ -190,11 +190,18 @@ export function reminderTimes(d: Timed, policy: Policy): number[] {
   return policy.clocks.remindAt.map((f) => Math.round(d.startedAt + f * (d.dueAt - d.startedAt)));
 }
 
-/** When stage `stage` of the ladder fires: reminders, then the breach at due, then repeats. */
-export function fireTime(d: Timed, stage: number, policy: Policy) {
+/**
+ * When stage `stage` of the ladder fires: reminders, then the breach at due, then one level up
+ * every `repeatEvery`, then the last level `repeatAtLastLevel` times more; null past the end (the
+ * ladder is quiet, the deadline stays breached until met).
+ */
+export function fireTime(d: Timed, stage: number, policy: Policy): number | null {
   const reminders = reminderTimes(d, policy);
   if (stage < reminders.length) return reminders[stage]!;
-  return d.dueAt + (stage - reminders.length) * policy.clocks.repeatEvery;
+  const up = stage - reminders.length;
+  const { escalateTo, repeatEvery, repeatAtLastLevel } = policy.clocks;
+  if (up > escalateTo.length - 1 + repeatAtLastLevel) return null;
+  return d.dueAt + up * repeatEvery;
 }
 
 /** What stage `stage` is: a reminder, the breach, or an escalation to the next level. */
@@ -213,7 +220,7 @@ export function stageStep(d: Timed, stage: number, policy: Policy) {
 export function firstStageAfter(d: Timed, now: number, p: Policy) {
   const reminders = reminderTimes(d, p).length;
   for (let stage = 0; stage < reminders; stage++) {
-    if (fireTime(d, stage, p) >= now) return stage;
+    if (fireTime(d, stage, p)! >= now) return stage;
   }
   return reminders;
 }

@@ -581,7 +581,10 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
         const d = await repo.findDeadline(tx, id);
         if (!d || d.status !== 'pending' || d.claimedBy !== worker) return false;
         let stage = d.stage;
-        while (fireTime(d, stage + 1, policy) <= now) stage++;
+        for (let at = fireTime(d, stage + 1, policy); at !== null && at <= now;) {
+          stage++;
+          at = fireTime(d, stage + 1, policy);
+        }
         const { step, level } = stageStep(d, stage, policy);
         const breachNow = step !== 'reminder' && d.breachedAt === null;
         const recipients = await recipientsFor(tx, d, level);

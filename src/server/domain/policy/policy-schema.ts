@@ -256,8 +256,14 @@ export const Clocks = z.strictObject({
     .array(z.enum(ESCALATION_LEVELS))
     .min(1)
     .default(['security_lead', 'executive_sponsor']),
-  /** A breached deadline is escalated again at this interval until it is met. */
+  /** A breached deadline is escalated again at this interval, one level further each time. */
   repeatEvery: Duration.default(HOUR_MS / 2),
+  /**
+   * How many more times the last level is told once it is reached; then the ladder is quiet and
+   * the deadline stays breached (dashboard, API) until it is met. A follow-up overdue for a
+   * fortnight is not 600 e-mails to the executive sponsor.
+   */
+  repeatAtLastLevel: z.number().int().min(0).max(100).default(3),
 });
 export type Clocks = z.output<typeof Clocks>;
 

@@ -114,6 +114,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       remindAt: [...policy.clocks.remindAt],
       escalateTo: [...policy.clocks.escalateTo],
       repeatEvery: duration(policy.clocks.repeatEvery),
+      repeatAtLastLevel: policy.clocks.repeatAtLastLevel,
     },
     containment: {
       description: policy.containment.description,

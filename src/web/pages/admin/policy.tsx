@@ -303,6 +303,12 @@ function Policy({ policy }: { policy: PolicyResponse }) {
             {policy.clocks.escalateTo.map((e) => ESCALATION[e] ?? e).join(', then ')}
           </Term>
           <Term term="Escalated again every">{duration(policy.clocks.repeatEvery)}</Term>
+          <Term term="The last level hears it again">
+            {policy.clocks.repeatAtLastLevel === 1
+              ? 'once more'
+              : `${policy.clocks.repeatAtLastLevel} times more`}
+            , then the deadline stays breached until met
+          </Term>
         </dl>
       </section>
 
