@@ -11,6 +11,7 @@ import { appendToPostmortem } from '../../src/server/domain/learning/learning-pr
 import { findPostmortemByIncident } from '../../src/server/domain/learning/learning-repository.ts';
 import * as rules from '../../src/server/domain/learning/learning-rules.ts';
 import * as timeline from '../../src/server/domain/learning/timeline-rules.ts';
+import * as proposals from '../../src/server/domain/learning/proposal-rules.ts';
 import type { LearningEvent } from '../../src/server/domain/learning/learning-events.ts';
 import type { PostmortemState } from '../../src/server/domain/learning/learning-state.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -37,9 +38,20 @@ const lifecycle: Step[] = [
   { ...write, command: 7, actor: 'u2' },
   { ...write, command: 8, pick: 4 },
   { ...write, command: 9, pick: 2, text: 'not needed' },
+  { ...write, command: 18, pick: 1, text: 'the override was right' },
 ];
 
 type Start = Parameters<typeof rules.skipPostmortem>;
+
+/** What the record proposes: three breached deadlines, declined or taken at random. */
+const proposed = [0, 1, 2].map((n) => ({
+  proposalId: `deadline:${n}`,
+  because: 'Deadline breached: response',
+  at: n * 1000,
+  title: `Keep deadline ${n}`,
+  type: 'process' as const,
+  policySection: 'clocks' as const,
+}));
 
 /** An incident's record the timeline marks point at: five phase moves. */
 const record = [1, 2, 3, 4, 5].map((seq) => ({
@@ -57,7 +69,10 @@ function command(
   now: number,
   start: { incident: Start[1]; policy: Start[2] },
 ): LearningEvent[] {
-  switch (x.command % 18) {
+  switch (x.command % 19) {
+    case 18:
+      // A proposal of the record declined with the reason (refused once answered).
+      return proposals.declineProposal(s, proposed, `deadline:${x.pick % 3}`, `${x.text}.`);
     case 16:
     case 17: {
       // A tracker's issue for a follow-up: linked, then its state (open or closed) comes back.
@@ -68,7 +83,7 @@ function command(
         key: `acme/web#${x.pick % 3}`,
         trackerUrl: `https://tracker.example/${x.pick % 3}`,
       };
-      return x.command % 18 === 16
+      return x.command % 19 === 16
         ? rules.linkFollowUpTracker(s, f.id, issue)
         : rules.setFollowUpTrackerState(s, f.id, {
             ...issue,
@@ -114,7 +129,7 @@ function command(
           type: x.pick % 3 ? 'process' : 'detect',
           trackerUrl: x.pick % 2 ? null : 'https://example.org/1',
           policySection: x.pick % 3 ? 'clocks' : null,
-          proposalId: x.pick % 5 ? null : `deadline:${x.pick}`,
+          proposalId: x.pick % 5 ? null : `deadline:${x.pick % 4}`,
         },
         newId(),
         now,
@@ -188,7 +203,8 @@ describe('learning: reducing equals projecting then loading', () => {
         },
       ),
       // Besides the random runs, one that surely walks the whole lifecycle: every required section
-      // written, sent to review, approved by another, then a follow-up added and declined.
+      // written, sent to review, approved by another, then a follow-up added and declined, and a
+      // proposal of the record declined.
       { numRuns: 16, examples: [[lifecycle]] },
     );
     // The runs went through the whole lifecycle, not only drafts.

@@ -857,6 +857,9 @@ export interface PostmortemsTable {
   timeline_marks: string;
   /** JSON: entries written into the timeline by hand, `{ id, at, text, important, addedBy }`. */
   timeline_entries: string;
+  /** JSON: the record's proposals declined, `{ proposalId, title, because, policySection,
+   * reason, declinedBy, declinedAt }`, in the order declined. */
+  declined_proposals: string;
   created_at: number;
   updated_at: number;
   version: number;

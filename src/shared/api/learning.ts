@@ -171,6 +171,50 @@ export const SetFollowUpStatus = z.object({
   expectedVersion,
 });
 
+export const PostmortemProposalRef = z.object({
+  ref: z.string().min(1).max(100),
+  /** The record's proposal (`deadline:<id>`, `override:<seq>`, `skipped:<seq>`). */
+  proposalId: z.string().min(1).max(200),
+});
+
+export const AcceptProposal = z.object({
+  /** Who does it: an active member of staff; you when left out. */
+  ownerId: z.string().min(1).max(100).optional(),
+  /** In the future. */
+  dueAt: TimeInput,
+  priority: z.enum(FOLLOW_UP_PRIORITIES).default('medium'),
+  expectedVersion,
+});
+
+export const DeclineProposal = z.object({
+  /** Why the proposal will not be taken, recorded with the decision. */
+  reason: z.string().trim().min(1, 'must not be empty').max(2000),
+  expectedVersion,
+});
+
+export const PolicyChangeList = z.object({
+  items: z.array(
+    z.object({
+      /** The record's proposal id, or `follow-up:<id>` for one written in a post-mortem. */
+      id: z.string(),
+      incident: z.object({ id: z.string(), key: z.string() }),
+      postmortemId: z.string(),
+      /** The policy section it proposes to change. */
+      policySection: z.enum(POLICY_SECTIONS),
+      title: z.string(),
+      /** What in the incident's record proposed it; null for one written in a post-mortem. */
+      because: z.string().nullable(),
+      /** Who proposed it; null: the incident's record. */
+      proposedBy: z.string().nullable(),
+      proposedAt: Time,
+      /** `proposed`: waiting for an answer; `taken` as a follow-up (its status is its own); `declined`. */
+      status: z.enum(['proposed', 'taken', 'declined']),
+      followUp: FollowUp.nullable(),
+      declined: z.object({ by: z.string().nullable(), at: Time, reason: z.string() }).nullable(),
+    }),
+  ),
+});
+
 export const FollowUpListQuery = z.object({
   status: z.enum(FOLLOW_UP_STATUSES).optional(),
   type: z.enum(FOLLOW_UP_TYPES).optional(),

@@ -34,6 +34,7 @@ import * as outboxSealedSecret from './2026-12-04-0106-outbox-sealed-secret.ts';
 import * as statusBriefings from './2026-12-04-0107-status-briefings.ts';
 import * as leases from './2026-12-04-0110-leases.ts';
 import * as followUpProposals from './2026-12-04-0111-follow-up-proposals.ts';
+import * as declinedProposals from './2026-12-04-0310-declined-proposals.ts';
 import * as containmentHooks from './2026-12-04-0130-containment-hooks.ts';
 import * as globalSequence from './2026-12-04-0150-global-sequence.ts';
 import * as maintenanceCancelled from './2026-12-04-0181-maintenance-cancelled.ts';
@@ -94,6 +95,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0280-files': files,
   '2026-12-04-0240-exercise-reports': exerciseReports,
   '2026-12-04-0300-calendar-feeds': calendarFeeds,
+  '2026-12-04-0310-declined-proposals': declinedProposals,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -28,6 +28,7 @@ export type {
   LearningStaff,
   LearningModule,
   LearningModulePorts,
+  PolicyChange,
   PostmortemTimeline,
   PostmortemView,
 } from './learning-service.ts';

@@ -42,6 +42,18 @@ export interface FollowUpTrackerIssue {
   trackerUrl: string;
 }
 
+/**
+ * A follow-up the record proposed (a breached deadline, a departure from the policy) that the
+ * post-mortem will not take: what was proposed, as the record proposed it, and why not.
+ */
+export interface DeclinedProposalFields {
+  proposalId: string;
+  title: string;
+  because: string;
+  policySection: PolicySection;
+  reason: string;
+}
+
 /** A timeline entry written by hand: when it happened, what (Markdown), and whether it matters. */
 export interface TimelineEntryFields {
   at: number;
@@ -92,6 +104,8 @@ export interface LearningEventData {
     followUpId: string;
     state: 'open' | 'closed';
   };
+  /** A proposal of the record declined, with the reason: it is no longer proposed. */
+  'postmortem.proposal_declined': DeclinedProposalFields;
   /** Done, not doing (with the reason why), or open again. */
   'postmortem.follow_up_status_set': {
     followUpId: string;

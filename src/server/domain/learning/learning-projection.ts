@@ -67,6 +67,7 @@ async function projectEvent(
           skipped_at: null,
           timeline_marks: '[]',
           timeline_entries: '[]',
+          declined_proposals: '[]',
           created_at: at,
           updated_at: at,
           version: event.seq,
@@ -181,6 +182,11 @@ async function projectEvent(
     case 'postmortem.timeline_entry_removed':
       await row()
         .set({ timeline_entries: JSON.stringify(after.timelineEntries) })
+        .execute();
+      return;
+    case 'postmortem.proposal_declined':
+      await row()
+        .set({ declined_proposals: JSON.stringify(after.declinedProposals) })
         .execute();
       return;
     case 'postmortem.owner_set':

@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/domain/learning.ts';
 import type {
   Approval,
+  DeclinedProposal,
   FollowUp,
   PostmortemState,
   TimelineEntry,
@@ -70,6 +71,7 @@ export async function findPostmortemByIncident(
     followUps: followUps.map(toFollowUp),
     timelineMarks: JSON.parse(row.timeline_marks) as TimelineMark[],
     timelineEntries: JSON.parse(row.timeline_entries) as TimelineEntry[],
+    declinedProposals: JSON.parse(row.declined_proposals) as DeclinedProposal[],
     submittedBy: row.submitted_by,
     submittedAt: time(row.submitted_at),
     approvedBy: row.approved_by,
@@ -137,4 +139,16 @@ export async function listFollowUps(
     incidentId: r.incident_id,
     incidentKey: r.incident_key,
   }));
+}
+
+/** The incidents with a post-mortem this caller may see, the most recently changed first. */
+export async function listPostmortemIncidentIds(
+  ex: Executor,
+  hiddenIncidentIds: string[],
+  limit: number,
+): Promise<string[]> {
+  let query = ex.selectFrom('postmortems').select('incident_id');
+  if (hiddenIncidentIds.length > 0) query = query.where('incident_id', 'not in', hiddenIncidentIds);
+  const rows = await query.orderBy('updated_at', 'desc').orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.incident_id);
 }

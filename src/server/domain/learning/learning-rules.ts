@@ -309,6 +309,7 @@ export function addFollowUp(
 ): LearningEvent[] {
   if (!ownerIsActive) throw invalid('ownerId', 'There is no active member of staff with this id');
   if (input.dueAt <= now) throw invalid('dueAt', 'must be in the future');
+  if (input.proposalId) assertUndecided(state, input.proposalId);
   const policySection = input.policySection ?? null;
   if (policySection !== null && input.type !== 'process') {
     throw invalid('policySection', 'only a follow-up of type process proposes a policy change');
@@ -326,6 +327,21 @@ export function addFollowUp(
       proposalId: input.proposalId ?? null,
     }),
   ];
+}
+
+/** A proposal of the record is answered once: taken as a follow-up, or declined. */
+export function assertUndecided(state: PostmortemState, proposalId: string): void {
+  const taken = state.followUps.find((f) => f.proposalId === proposalId);
+  if (taken) {
+    throw refused(`This proposal was already taken as the follow-up "${taken.title}"`, {
+      proposalId,
+      followUpId: taken.id,
+    });
+  }
+  const declined = state.declinedProposals.find((d) => d.proposalId === proposalId);
+  if (declined) {
+    throw refused(`This proposal was already declined: ${declined.reason}`, { proposalId });
+  }
 }
 
 export function setFollowUpStatus(

@@ -12,7 +12,8 @@ import type { Policy, PolicyInForce } from '../policy/index.ts';
 import { appendToPostmortem } from './learning-projection.ts';
 import * as repo from './learning-repository.ts';
 import * as rules from './learning-rules.ts';
-import type { FollowUpStatus } from '../../../shared/domain/learning.ts';
+import * as proposals from './proposal-rules.ts';
+import type { FollowUpStatus, PolicySection } from '../../../shared/domain/learning.ts';
 import type { FollowUp, PostmortemState } from './learning-state.ts';
 import type { PostmortemCase, PostmortemRequirement } from './requirement-service.ts';
 import type { FollowUpDue } from '../clocks/index.ts';
@@ -30,6 +31,34 @@ import type { FollowUpHandOff, TrackerIssueRef } from '../trackers/index.ts';
 
 /** A follow-up in the cross-incident view, with the incident it belongs to. */
 export type FollowUpInList = FollowUp & { incidentId: string; incidentKey: string };
+
+/**
+ * A change to the policy proposed by a post-mortem (the loop back to the policy): a proposal of an
+ * incident's record (a breached deadline, a departure from the policy) waiting for an answer, taken
+ * as a follow-up or declined, or a process follow-up written in a post-mortem naming a section.
+ */
+export interface PolicyChange {
+  /** The record's proposal (`deadline:<id>`, `override:<seq>`, `skipped:<seq>`) or `follow-up:<id>`. */
+  id: string;
+  incidentId: string;
+  incidentKey: string;
+  postmortemId: string;
+  policySection: PolicySection;
+  title: string;
+  /** What in the record proposed it; null for a follow-up written in the post-mortem. */
+  because: string | null;
+  /** Who proposed it; null: the incident's record. */
+  proposedBy: string | null;
+  proposedAt: number;
+  /** proposed: waiting for an answer; taken: a follow-up (with its own status); declined. */
+  status: 'proposed' | 'taken' | 'declined';
+  followUp: FollowUp | null;
+  /** Declined: who, when and why. */
+  declined: { by: string | null; at: number; reason: string } | null;
+}
+
+/** At most this many post-mortems (the most recently changed) are read for the policy's changes. */
+const POLICY_CHANGE_POSTMORTEMS = 200;
 
 /** What learning needs of the incidents subject: an incident as a person sees it. */
 export interface LearningIncidents extends Pick<
@@ -233,6 +262,14 @@ export function createLearningService(ports: LearningModulePorts) {
     await ports.clocks.startFollowUpDue(tx, s.incidentId, due, policy, now);
   }
 
+  /** After a follow-up is added: its due clock starts and it goes to the trackers. */
+  const startFollowUp =
+    (followUpId: string, policy: Policy, names: Map<string, string>) =>
+    async (tx: Executor, s: PostmortemState, now: number) => {
+      await followUpDue(tx, s, followUpId, policy, now);
+      await handOff(tx, s, followUpId, names, now);
+    };
+
   /** The new follow-up's safe summary goes to the trackers that take follow-ups (outbox). */
   async function handOff(
     tx: Executor,
@@ -268,6 +305,72 @@ export function createLearningService(ports: LearningModulePorts) {
     if (!state) return;
     const events = decide(state);
     if (events.length > 0) await appendToPostmortem(tx, state.id, state, events, null, at);
+  }
+
+  /** The record's proposals (answered or not), read as this caller may read the record. */
+  const proposalsOf = async (actor: Actor, incidentId: string) =>
+    timeline.recordProposals(
+      await ports.incidents.listRecord(actor, incidentId, timeline.PROPOSAL_EVENT_TYPES),
+    );
+
+  /** The changes to the policy one post-mortem proposes, each with its answer. */
+  function policyChangesOf(
+    s: PostmortemState,
+    fromRecord: readonly timeline.ProposedFollowUp[],
+  ): PolicyChange[] {
+    const base = { incidentId: s.incidentId, incidentKey: s.incidentKey, postmortemId: s.id };
+    const changes: PolicyChange[] = [];
+    const byRecord = new Set<string>();
+    for (const p of fromRecord) {
+      byRecord.add(p.proposalId);
+      const followUp = s.followUps.find((f) => f.proposalId === p.proposalId) ?? null;
+      const no = s.declinedProposals.find((d) => d.proposalId === p.proposalId);
+      changes.push({
+        ...base,
+        id: p.proposalId,
+        policySection: followUp?.policySection ?? p.policySection,
+        title: followUp?.title ?? p.title,
+        because: p.because,
+        proposedBy: null,
+        proposedAt: p.at,
+        status: followUp ? 'taken' : no ? 'declined' : 'proposed',
+        followUp,
+        declined: no ? { by: no.declinedBy, at: no.declinedAt, reason: no.reason } : null,
+      });
+    }
+    for (const f of s.followUps) {
+      if (f.policySection === null || (f.proposalId && byRecord.has(f.proposalId))) continue;
+      changes.push({
+        ...base,
+        id: `follow-up:${f.id}`,
+        policySection: f.policySection,
+        title: f.title,
+        because: null,
+        proposedBy: f.createdBy,
+        proposedAt: f.createdAt,
+        status: 'taken',
+        followUp: f,
+        declined: null,
+      });
+    }
+    return changes;
+  }
+
+  /** A proposal answered: the record is read first (outside the transaction). */
+  async function answerProposal(
+    actor: Actor,
+    ref: string,
+    expectedVersion: number | undefined,
+    decide: (
+      s: PostmortemState,
+      fromRecord: timeline.ProposedFollowUp[],
+      tx: Executor,
+    ) => Promise<ReturnType<typeof proposals.declineProposal>>,
+    after?: (tx: Executor, state: PostmortemState, now: number) => Promise<void>,
+  ): Promise<PostmortemView> {
+    const incident = await incidentFor(db, actor, ref);
+    const fromRecord = await proposalsOf(actor, incident.id);
+    return change(actor, ref, expectedVersion, (s, tx) => decide(s, fromRecord, tx), after);
   }
 
   /** The record's events the timeline draws, and those the durations are measured from. */
@@ -478,10 +581,7 @@ export function createLearningService(ports: LearningModulePorts) {
           const owner = await ports.staff.isActive(tx, input.ownerId);
           return rules.addFollowUp(s, input, followUpId, clock.now(), owner);
         },
-        async (tx, s, now) => {
-          await followUpDue(tx, s, followUpId, policy, now);
-          await handOff(tx, s, followUpId, names, now);
-        },
+        startFollowUp(followUpId, policy, names),
       );
     },
 
@@ -502,6 +602,69 @@ export function createLearningService(ports: LearningModulePorts) {
           to.status === 'open'
             ? followUpDue(tx, s, followUpId, policy, now)
             : ports.clocks.followUpClosed(tx, s.incidentId, followUpId, to.status === 'done', now),
+      );
+    },
+
+    /** Takes a proposal of the record as it is: a follow-up with its title and policy section. */
+    async acceptProposal(
+      actor: Actor,
+      ref: string,
+      proposalId: string,
+      acceptance: proposals.Acceptance,
+      expectedVersion?: number,
+    ): Promise<PostmortemView> {
+      const policy = await policyOf((await incidentFor(db, actor, ref)).id);
+      const names = await ports.staff.listNames();
+      const followUpId = newId();
+      return answerProposal(
+        actor,
+        ref,
+        expectedVersion,
+        async (s, fromRecord, tx) => {
+          const owner = await ports.staff.isActive(tx, acceptance.ownerId);
+          const now = clock.now();
+          return proposals.acceptProposal(
+            s,
+            fromRecord,
+            proposalId,
+            acceptance,
+            followUpId,
+            now,
+            owner,
+          );
+        },
+        startFollowUp(followUpId, policy, names),
+      );
+    },
+
+    /** Declines a proposal of the record, with the reason: it is no longer proposed. */
+    async declineProposal(
+      actor: Actor,
+      ref: string,
+      proposalId: string,
+      reason: string,
+      expectedVersion?: number,
+    ): Promise<PostmortemView> {
+      return answerProposal(actor, ref, expectedVersion, async (s, fromRecord) =>
+        proposals.declineProposal(s, fromRecord, proposalId, reason),
+      );
+    },
+
+    /**
+     * The changes to the policy proposed by post-mortems, across the incidents this caller may
+     * see: those waiting for an answer first, then the newest.
+     */
+    async listPolicyChanges(actor: Actor): Promise<PolicyChange[]> {
+      const hidden = await ports.incidents.listHiddenIds(db, actor);
+      const ids = await repo.listPostmortemIncidentIds(db, hidden, POLICY_CHANGE_POSTMORTEMS);
+      const changes: PolicyChange[] = [];
+      for (const incidentId of ids) {
+        const state = await repo.findPostmortemByIncident(db, incidentId);
+        if (state) changes.push(...policyChangesOf(state, await proposalsOf(actor, incidentId)));
+      }
+      const waiting = (c: PolicyChange) => (c.status === 'proposed' ? 0 : 1);
+      return changes.sort(
+        (a, b) => waiting(a) - waiting(b) || b.proposedAt - a.proposedAt || (a.id < b.id ? -1 : 1),
       );
     },
 

@@ -4,6 +4,7 @@
 // (test/learning/learning-reducer.test.ts) checks that reducing equals projecting then loading.
 import type { FollowUpStatus, PostmortemStatus } from '../../../shared/domain/learning.ts';
 import type {
+  DeclinedProposalFields,
   FollowUpFields,
   RecordedLearningEvent,
   SectionTemplate,
@@ -45,6 +46,12 @@ export interface TimelineEntry extends TimelineEntryFields {
   addedBy: string | null;
 }
 
+/** A proposal of the record declined: who said no, when, and why. */
+export interface DeclinedProposal extends DeclinedProposalFields {
+  declinedBy: string | null;
+  declinedAt: number;
+}
+
 /** One approval of the review under way. */
 export interface Approval {
   userId: string | null;
@@ -77,6 +84,8 @@ export interface PostmortemState {
   timelineMarks: TimelineMark[];
   /** Entries written by hand, by time then id. */
   timelineEntries: TimelineEntry[];
+  /** The record's proposals declined, in the order declined. */
+  declinedProposals: DeclinedProposal[];
   submittedBy: string | null;
   submittedAt: number | null;
   approvedBy: string | null;
@@ -113,6 +122,7 @@ export function applyLearningEvent(
       followUps: [],
       timelineMarks: [],
       timelineEntries: [],
+      declinedProposals: [],
       submittedBy: null,
       submittedAt: null,
       approvedBy: null,
@@ -220,6 +230,14 @@ export function applyLearningEvent(
       return {
         ...next,
         timelineEntries: state.timelineEntries.filter((e) => e.id !== event.data.entryId),
+      };
+    case 'postmortem.proposal_declined':
+      return {
+        ...next,
+        declinedProposals: [
+          ...state.declinedProposals,
+          { ...event.data, declinedBy: actorId, declinedAt: at },
+        ],
       };
     case 'postmortem.follow_up_status_set': {
       const d = event.data;

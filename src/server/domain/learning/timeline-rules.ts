@@ -289,16 +289,31 @@ export interface ProposedFollowUp {
 /** The record's events the proposals are read from (besides the timeline's). */
 export const PROPOSING_EVENT_TYPES = ['incident.reproduction_overridden'] as const;
 
+/** Every event type a proposal is read from. */
+export const PROPOSAL_EVENT_TYPES = [
+  'incident.deadline_breached',
+  'incident.phase_changed',
+  ...PROPOSING_EVENT_TYPES,
+] as const;
+
 /**
  * Each breached deadline, and each departure from the policy found in the record (a severity set
  * before verify & reproduce; phases skipped), proposes a follow-up of type process naming the
- * policy section; a proposal a follow-up already answers is not offered again.
+ * policy section; a proposal a follow-up already answers, or one declined, is not offered again.
  */
 export function proposeFollowUps(
   record: readonly RecordEvent[],
-  postmortem: Pick<PostmortemState, 'followUps'>,
+  postmortem: Pick<PostmortemState, 'followUps' | 'declinedProposals'>,
 ): ProposedFollowUp[] {
-  const answered = new Set(postmortem.followUps.map((f) => f.proposalId ?? ''));
+  const answered = new Set([
+    ...postmortem.followUps.map((f) => f.proposalId ?? ''),
+    ...postmortem.declinedProposals.map((d) => d.proposalId),
+  ]);
+  return recordProposals(record).filter((p) => !answered.has(p.proposalId));
+}
+
+/** Every proposal the record makes, answered or not, oldest first. */
+export function recordProposals(record: readonly RecordEvent[]): ProposedFollowUp[] {
   const proposals = new Map<string, ProposedFollowUp>();
   for (const e of record) {
     const d = e.data;
@@ -339,5 +354,5 @@ export function proposeFollowUps(
       });
     }
   }
-  return [...proposals.values()].filter((p) => !answered.has(p.proposalId));
+  return [...proposals.values()];
 }

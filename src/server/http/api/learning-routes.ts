@@ -6,11 +6,15 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
+  AcceptProposal,
   CreateFollowUp,
+  DeclineProposal,
   FollowUpList,
   FollowUpListQuery,
   Postmortem,
+  PolicyChangeList,
   PostmortemFollowUpRef,
+  PostmortemProposalRef,
   PostmortemSectionRef,
   PostmortemStep,
   RequestPostmortemChanges,
@@ -26,6 +30,7 @@ import type { Clock } from '../../clock.ts';
 import type { LearningModule, PostmortemView } from '../../domain/learning/index.ts';
 import { actorOf, versionOf } from './incident-commands.ts';
 import { presentFollowUp, presentPostmortem } from './learning-presenters.ts';
+import { presentTime } from './time-presenter.ts';
 
 const tags = ['learning'];
 const refused = problemResponse(
@@ -36,6 +41,12 @@ const conflict = problemResponse(
   'The post-mortem changed since the version given, or the incident already has one',
 );
 const path = '/api/v1/incidents/:ref/postmortem';
+const notFound = problemResponse(
+  'No such incident (or not yours to see), no post-mortem, or no such proposal on its record',
+);
+const decided = problemResponse(
+  'The proposal was already answered: taken as a follow-up, or declined (the message says which)',
+);
 
 export async function learningRoutes(
   app: FastifyInstance,
@@ -295,6 +306,97 @@ export async function learningRoutes(
         versionOf(request, expectedVersion),
       );
       return send(reply, view);
+    },
+  );
+
+  typed.post(
+    `${path}/proposals/:proposalId/accept`,
+    {
+      config: { permission: 'learning.write' },
+      schema: {
+        summary: "Take a proposal of the incident's record as it is: a follow-up of type process",
+        description:
+          "The follow-up has the proposal's title and policy section and answers it " +
+          '(`proposalId`); the owner is the caller unless `ownerId` names another active member ' +
+          'of staff (400 naming `ownerId` otherwise); `dueAt` in the future (400 naming it). ' +
+          '404 for a proposal the record does not make; 422 when it was already taken or declined.',
+        tags,
+        params: PostmortemProposalRef,
+        body: AcceptProposal,
+        response: { 201: Postmortem, 404: notFound, 409: conflict, 422: decided },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { ref, proposalId } = request.params;
+      const { expectedVersion, ownerId, ...rest } = request.body;
+      const acceptance = { ...rest, ownerId: ownerId ?? actor.userId ?? '' };
+      const version = versionOf(request, expectedVersion);
+      const view = await learning.acceptProposal(actor, ref, proposalId, acceptance, version);
+      return send(reply, view, 201);
+    },
+  );
+
+  typed.post(
+    `${path}/proposals/:proposalId/decline`,
+    {
+      config: { permission: 'learning.write' },
+      schema: {
+        summary: "Decline a proposal of the incident's record, with the reason why",
+        description:
+          'Recorded on the post-mortem (`postmortem.proposal_declined`): the proposal is no ' +
+          'longer proposed, and the policy page lists it as declined with the reason. 400 ' +
+          'without a reason; 404 for a proposal the record does not make; 422 when it was ' +
+          'already taken or declined.',
+        tags,
+        params: PostmortemProposalRef,
+        body: DeclineProposal,
+        response: { 200: Postmortem, 404: notFound, 409: conflict, 422: decided },
+      },
+    },
+    async (request, reply) => {
+      const { ref, proposalId } = request.params;
+      const { reason, expectedVersion } = request.body;
+      const version = versionOf(request, expectedVersion);
+      const view = await learning.declineProposal(
+        actorOf(request),
+        ref,
+        proposalId,
+        reason,
+        version,
+      );
+      return send(reply, view);
+    },
+  );
+
+  typed.get(
+    '/api/v1/policy/proposed-changes',
+    {
+      config: { permission: 'learning.read' },
+      schema: {
+        summary:
+          'The changes to the policy proposed by post-mortems, across the incidents you may see',
+        description:
+          "Each breached deadline and departure from the policy in an incident's record proposes " +
+          'a follow-up naming a policy section (`proposed` until it is taken or declined), and ' +
+          'each process follow-up written in a post-mortem may name one (`taken`). Waiting ' +
+          'ones first, then the newest; from the 200 most recently changed post-mortems.',
+        tags: [...tags, 'policy'],
+        response: { 200: PolicyChangeList },
+      },
+    },
+    async (request) => {
+      const now = clock.now();
+      const changes = await learning.listPolicyChanges(actorOf(request));
+      return {
+        items: changes.map(({ incidentId, incidentKey, followUp, declined, ...c }) => ({
+          ...c,
+          incident: { id: incidentId, key: incidentKey },
+          proposedAt: presentTime(c.proposedAt),
+          followUp: followUp ? presentFollowUp(followUp, now) : null,
+          declined: declined ? { ...declined, at: presentTime(declined.at) } : null,
+        })),
+      };
     },
   );
 

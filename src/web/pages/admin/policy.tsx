@@ -1,6 +1,7 @@
 // The policy in force, written out for people: severities and their clocks, the criticality
 // questions, the panel, incident roles, phases with what must be done before leaving each, when
-// the line stops and resumes, and the clocks. Plus the versions that have been in force.
+// the line stops and resumes, and the clocks. Then the changes post-mortems proposed to it, and
+// the versions that have been in force.
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type {
@@ -15,6 +16,8 @@ import { formatDuration, humanize } from '../../format.ts';
 import { usePolicy } from '../../queries.ts';
 import './admin.css';
 import { TableWrap } from '../../components/data-table.tsx';
+import { useCan } from '../../session.tsx';
+import { PolicyChanges } from './policy-changes.tsx';
 
 const EXIT_CHECKS: Record<string, string> = {
   owner_assigned: 'A responsible developer (owner) is assigned',
@@ -373,11 +376,13 @@ function Versions() {
 
 export function PolicyPage() {
   const policy = usePolicy();
+  const can = useCan();
   return (
     <div className="admin">
       <QueryState query={policy} what="the policy">
         {(p) => <Policy policy={p} />}
       </QueryState>
+      {can('learning.read') ? <PolicyChanges /> : null}
       <Versions />
     </div>
   );
