@@ -136,6 +136,7 @@ async function main() {
       clock,
       policy: () => policy.policy,
       listUsers: async () => [],
+      onCall: { listOnCallIds: async () => [] },
       baseUrl: config.baseUrl,
       incidents: {
         findVisible: async () => ({ id: '' }),

@@ -35,6 +35,7 @@ import { createClocksModule, createClocksPlanner } from './domain/clocks/index.t
 import { createCalendarModule } from './domain/calendar/index.ts';
 import { createDisclosureModule } from './domain/disclosure/index.ts';
 import { createNotificationsModule } from './domain/notifications/index.ts';
+import { createOnCallModule } from './domain/oncall/index.ts';
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
 import { createHttpPoster, type HttpPoster } from './integrations/outbound-http.ts';
 import { checkReceiverUrl, parseAllowList } from './integrations/outbound-address.ts';
@@ -159,6 +160,14 @@ async function assemble(
     oidc: overrides.oidc ?? oidcFrom(config),
   });
   const outboundAllow = parseAllowList(config.outboundAllow);
+  // Who is on call: asked by notifications (the policy's `on_call` among the roles it names: a new
+  // report, pages), the clocks (a level of escalation) and incidents (the automatic owner).
+  const oncall = createOnCallModule({
+    db,
+    clock,
+    policy: () => policy.policy.notices.onCall,
+    staff: { listActive: (tx) => accounts.users.listActive(tx) },
+  });
   const incidentsReader = createIncidentsReader({ db });
   const notifications = createNotificationsModule({
     db,
@@ -176,6 +185,7 @@ async function assemble(
     },
     // The exercise gate: the incidents' reader needs only the database, so it comes first.
     exercises: { find: incidentsReader.findExercise },
+    onCall: { listOnCallIds: oncall.listOnCallIds },
   });
   const sealed = await notifications.sealPlainSecrets();
   if (sealed > 0) logger.info({ sealed }, 'webhook signing secrets sealed with the server key');
@@ -218,6 +228,8 @@ async function assemble(
     findAvailableResponders:
       overrides.findAvailableResponders ??
       (() => accounts.users.listActive(db, { role: 'responder', availableAt: clock.now() })),
+    // The automatic owner is whoever is on call, when the policy says so and they are available.
+    onCall: { listOnCallIds: oncall.listOnCallIds },
     // The report side of the links: the reports' link records, built before incidents.
     reports: reportLinks,
     // Every notice to a person or a channel goes through notifications (the only outbox writer).
@@ -412,6 +424,8 @@ async function assemble(
       tellPerson: notifications.tellPerson,
       tellDeadlineStep: notifications.tellDeadlineStep,
     },
+    // The ladder's level `on_call`: whoever is on call when the step fires.
+    onCall: { listOnCallIds: oncall.listOnCallIds },
   });
   const status = createStatusModule({
     db,
@@ -612,6 +626,7 @@ async function assemble(
     audit,
     accounts,
     notifications,
+    oncall,
     incidents: incidentsModule,
     reports,
     clocks,

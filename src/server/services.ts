@@ -13,6 +13,7 @@ import type { LearningModule } from './domain/learning/index.ts';
 import type { LiveModule } from './domain/live/index.ts';
 import type { MailModule } from './domain/mail/index.ts';
 import type { NotificationsModule } from './domain/notifications/index.ts';
+import type { OnCallModule } from './domain/oncall/index.ts';
 import type { PolicyModule } from './domain/policy/index.ts';
 import type { ReportsModule } from './domain/reports/index.ts';
 import type { StatusModule } from './domain/status/index.ts';
@@ -28,6 +29,8 @@ export interface Services {
   accounts: AccountsModule;
   /** Staff preferences, webhook endpoints, the outbox for admins. */
   notifications: NotificationsModule;
+  /** On-call schedules: rotations, overrides, who is on call now. */
+  oncall: OnCallModule;
   incidents: IncidentsModule;
   /** Private intake of security reports: form, API, portal, staff triage. */
   reports: ReportsModule;

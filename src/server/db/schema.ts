@@ -648,6 +648,20 @@ export interface PageRecipientsTable {
 }
 
 /** A customer of the status page: one organisation, projected from its stream. */
+export interface OncallSchedulesTable {
+  id: string;
+  name: string;
+  /** The name in lower case: one schedule per name. */
+  name_key: string;
+  /** The rotation (JSON: timeZone, startsOn, shifts, members). */
+  rotation_json: string;
+  /** The overrides still to come or running (JSON list of { id, userId, from, to, ... }). */
+  overrides_json: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface StatusCustomersTable {
   id: string;
   name: string;
@@ -1239,6 +1253,7 @@ export interface Database {
   vulnerabilities: VulnerabilitiesTable;
   pages: PagesTable;
   page_recipients: PageRecipientsTable;
+  oncall_schedules: OncallSchedulesTable;
 }
 
 export type Db = Kysely<Database>;

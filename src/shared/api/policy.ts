@@ -251,6 +251,12 @@ export const PolicyResponse = z.object({
     lineStopped: z.array(z.string()),
     /** An unacknowledged page climbs to these roles, one level every `after`. */
     escalation: z.object({ after: DurationJson, levels: z.array(z.string()) }),
+    /** On-call schedules: who may be on call, the schedule `on_call` means, automatic owners. */
+    onCall: z.object({
+      eligibleRoles: z.array(z.string()),
+      schedule: z.string().nullable(),
+      assignIncidents: z.boolean(),
+    }),
   }),
   /** Coordinated disclosure: the longest embargo, counted from the report, and its clocks. */
   disclosure: z.object({

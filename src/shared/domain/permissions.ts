@@ -71,6 +71,10 @@ export const PERMISSIONS = [
   'disclosure.read',
   'disclosure.manage',
   'disclosure.publish',
+  // on-call schedules: read who is on call and the shifts (staff), keep the rotations and
+  // overrides (admins, security leads)
+  'oncall.read',
+  'oncall.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -45,6 +45,7 @@ import * as followUpTracker from './2026-12-04-0200-follow-up-tracker.ts';
 import * as exerciseReports from './2026-12-04-0240-exercise-reports.ts';
 import * as calendarFeeds from './2026-12-04-0300-calendar-feeds.ts';
 import * as trackers from './2026-12-04-0125-trackers.ts';
+import * as oncallSchedules from './2026-12-04-0350-oncall-schedules.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -96,6 +97,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0240-exercise-reports': exerciseReports,
   '2026-12-04-0300-calendar-feeds': calendarFeeds,
   '2026-12-04-0310-declined-proposals': declinedProposals,
+  '2026-12-04-0350-oncall-schedules': oncallSchedules,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

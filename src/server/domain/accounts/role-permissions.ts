@@ -10,6 +10,7 @@ const READ_ALONG: Permission[] = [
   'stream.read',
   'status.read',
   'learning.read',
+  'oncall.read',
 ];
 const OWN: Permission[] = ['tokens.manage_own', 'account.manage_own'];
 
@@ -42,6 +43,7 @@ export const ROLE_PERMISSIONS = {
     'disclosure.read',
     'disclosure.manage',
     'disclosure.publish',
+    'oncall.manage',
   ],
   // The responsible developer triages, reproduces, calls the reporter back and verifies them.
   responder: [

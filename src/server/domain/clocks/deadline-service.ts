@@ -146,6 +146,14 @@ export interface DeadlinesDeps {
   programme: ClockProgramme;
   /** Reminders and escalations go out through notifications (with its exercise gate). */
   notices: StepNotices;
+  /** Who is on call (on-call subject): the ladder's level `on_call`. */
+  onCall: ClockOnCall;
+}
+
+/** What the clocks need of the on-call subject. */
+export interface ClockOnCall {
+  /** The people the policy's `on_call` means at an instant, in the caller's transaction. */
+  listOnCallIds(tx: Executor, at: number): Promise<string[]>;
 }
 
 export type DeadlinesService = ReturnType<typeof createDeadlinesService>;
@@ -504,7 +512,8 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
   } = createDeadlinePlanner(deps);
 
   /**
-   * Who is told at a ladder level: the responsible user, the security leads, the sponsor. A breach
+   * Who is told at a ladder level: the responsible user, whoever is on call, the security leads,
+   * the sponsor. A breach
    * stage is the legal role's: everyone with it hears every step too.
    */
   async function recipientsFor(tx: Executor, d: Deadline, level: string): Promise<ClockUser[]> {
@@ -521,6 +530,10 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     if (level === 'owner' && d.responsibleId) {
       const owner = await some([d.responsibleId]);
       if (owner.length > 0) return owner;
+    }
+    if (level === 'on_call') {
+      const onCall = await some(await deps.onCall.listOnCallIds(tx, deps.clock.now()));
+      if (onCall.length > 0) return onCall;
     }
     if (level === 'executive_sponsor' && d.subjectType === 'incident') {
       const sponsors = await some(

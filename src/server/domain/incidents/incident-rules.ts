@@ -237,6 +237,12 @@ export function assignOwner(
 }
 
 /** Of the candidates, the one with the fewest open incidents (the first listed on a tie). */
+/** Those of the candidates who are on call, if any is; otherwise every candidate. */
+export function preferOnCall(candidates: readonly string[], onCall: readonly string[]): string[] {
+  const on = candidates.filter((id) => onCall.includes(id));
+  return on.length > 0 ? on : [...candidates];
+}
+
 export function pickLeastLoaded(
   candidates: readonly string[],
   openIncidents: ReadonlyMap<string, number>,

@@ -51,6 +51,12 @@ import type { ContainmentHookAnswer } from './incident-state.ts';
 import type { PostmortemCase, PostmortemStanding } from '../learning/index.ts';
 import type { HandOffCase, TrackerIssueRef } from '../trackers/index.ts';
 
+/** What incidents need of the on-call subject. */
+export interface IncidentOnCall {
+  /** The people the policy's `on_call` means at an instant, in the caller's transaction. */
+  listOnCallIds(tx: Executor, at: number): Promise<string[]>;
+}
+
 export interface IncidentsServiceDeps {
   db: Db;
   clock: Clock;
@@ -59,6 +65,8 @@ export interface IncidentsServiceDeps {
   findPolicyText(hash: string): Promise<string | null>;
   /** Responders who can take an incident now (from accounts), for automatic owner assignment. */
   findAvailableResponders(): Promise<{ id: string }[]>;
+  /** Who is on call now (on-call subject): the automatic owner when the policy says so. */
+  onCall: IncidentOnCall;
   /** The report side of the links (reports subject), in the incident's transaction. */
   reports?: IncidentReports;
   /** People told of what happens to incidents (notifications subject). */
@@ -770,12 +778,19 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       return change(actor, ref, v, (s) => rules.addParticipant(s, userId));
     },
 
-    /** By hand, or (no userId) to the available responder with the fewest open incidents. */
+    /**
+     * By hand, or (no userId) to the available responder with the fewest open incidents; with the
+     * policy's notices.onCall.assignIncidents, to whoever is on call when they are available.
+     */
     async assignOwner(actor: Actor, ref: string, v: Version, userId?: string) {
       if (userId)
         return change(actor, ref, v, (s, policy) => rules.assignOwner(s, policy, userId, 'manual'));
-      const candidates = (await deps.findAvailableResponders()).map((r) => r.id);
-      return change(actor, ref, v, async (s, policy, _now, tx) => {
+      const available = (await deps.findAvailableResponders()).map((r) => r.id);
+      return change(actor, ref, v, async (s, policy, now, tx) => {
+        const onCall = policy.notices.onCall.assignIncidents
+          ? await deps.onCall.listOnCallIds(tx, now)
+          : [];
+        const candidates = rules.preferOnCall(available, onCall);
         const others = candidates.filter((id) => id !== s.ownerId);
         const load = await repo.countOpenIncidentsByOwner(tx, others);
         const chosen = rules.pickLeastLoaded(others, load);

@@ -91,6 +91,33 @@ export interface NotificationsDeps {
   ackTokens: PagesDeps['ackTokens'];
   /** Whether an incident is an exercise, and who takes part (incidents subject): the gate. */
   exercises: NoticeExercises;
+  /** Who is on call now (on-call subject): the policy names them `on_call` among roles. */
+  onCall: NoticeOnCall;
+}
+
+/** What notifications need of the on-call subject. */
+export interface NoticeOnCall {
+  /** The people the policy's `on_call` means at an instant, in the caller's transaction. */
+  listOnCallIds(tx: Executor, at: number): Promise<string[]>;
+}
+
+/** The name the policy gives whoever is on call, where it names people by role. */
+export const ON_CALL = 'on_call';
+
+/**
+ * The staff as notices see them: whoever is on call now also answers to `on_call`, so the
+ * policy's roles (`newReport`, `lineStopped`, the pages' `escalation.levels`) can name them.
+ */
+function staffOnCall(staff: NoticeStaff, onCall: NoticeOnCall, clock: Clock): NoticeStaff {
+  return {
+    async listActive(tx) {
+      const people = await staff.listActive(tx);
+      const onCallIds = await onCall.listOnCallIds(tx, clock.now());
+      return people.map((p) =>
+        onCallIds.includes(p.id) ? { ...p, roles: [...p.roles, ON_CALL] } : p,
+      );
+    },
+  };
 }
 
 /** What notifications need of the accounts subject. */
@@ -139,7 +166,8 @@ function presentEndpoint(e: WebhookEndpoint, withSecret = false): EndpointView {
   return withSecret && secret ? { ...shown, secret } : shown;
 }
 
-export function createNotificationsService(deps: NotificationsDeps) {
+export function createNotificationsService(given: NotificationsDeps) {
+  const deps = { ...given, staff: staffOnCall(given.staff, given.onCall, given.clock) };
   const { db, clock, secretBox } = deps;
   const pages = createPagesService(deps);
   const statusWords = statusMessages(deps.statusLanguage);

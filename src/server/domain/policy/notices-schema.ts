@@ -5,7 +5,10 @@
 import { z } from 'zod';
 import { Duration } from './duration.ts';
 
-/** An account role (admin, security_lead, responder, comms, legal, viewer). */
+/**
+ * An account role (admin, security_lead, responder, comms, legal, viewer); `on_call`, where people
+ * are named by role, means whoever is on call (onCall.schedule).
+ */
 const role = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be an account role such as responder or security_lead');
@@ -21,6 +24,21 @@ export const PageEscalation = z.strictObject({
 });
 export type PageEscalation = z.output<typeof PageEscalation>;
 
+/**
+ * On-call schedules: who may be on call, which schedule the name `on_call` means where the policy
+ * names people by role (`newReport`, `escalation.levels`, `clocks.escalateTo`), and whether an
+ * incident's automatic owner is whoever is on call.
+ */
+export const OnCall = z.strictObject({
+  /** Account roles a schedule's members and overrides must have. */
+  eligibleRoles: z.array(role).min(1).max(10).default(['responder', 'security_lead']),
+  /** The schedule `on_call` means, by name; left out: whoever is on call on any schedule. */
+  schedule: z.string().trim().min(1).max(120).optional(),
+  /** An incident's automatic owner is the person on call when they are available. */
+  assignIncidents: z.boolean().default(false),
+});
+export type OnCall = z.output<typeof OnCall>;
+
 export const Notices = z.strictObject({
   description: text().default(
     'A new security report reaches the triage rota; when the line stops, the people who respond are told at once.',
@@ -35,6 +53,8 @@ export const Notices = z.strictObject({
   lineStopped: z.array(role).min(1).max(10).default(['responder', 'security_lead', 'admin']),
   /** How an unacknowledged page climbs: the roles paged next, one level every `after`. */
   escalation: PageEscalation.prefault({}),
+  /** On-call schedules: eligible roles, the schedule `on_call` means, automatic owners. */
+  onCall: OnCall.prefault({}),
 });
 
 export type Notices = z.output<typeof Notices>;

@@ -232,7 +232,12 @@ export const RESPONSE_EVENTS = [
 ] as const;
 
 /** Who is told at and after a breach, in order: each repeat goes one step further up. */
-export const ESCALATION_LEVELS = ['owner', 'security_lead', 'executive_sponsor'] as const;
+export const ESCALATION_LEVELS = [
+  'owner',
+  'on_call',
+  'security_lead',
+  'executive_sponsor',
+] as const;
 
 const HOUR_MS = 3_600_000;
 

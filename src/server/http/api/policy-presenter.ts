@@ -194,6 +194,11 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
         after: duration(policy.notices.escalation.after),
         levels: [...policy.notices.escalation.levels],
       },
+      onCall: {
+        eligibleRoles: [...policy.notices.onCall.eligibleRoles],
+        schedule: policy.notices.onCall.schedule ?? null,
+        assignIncidents: policy.notices.onCall.assignIncidents,
+      },
     },
     disclosure: {
       description: policy.disclosure.description,
