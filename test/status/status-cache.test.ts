@@ -182,6 +182,8 @@ describe('what the live feed did not carry', () => {
       body: 'Found while the feed was down.',
     });
     for (const path of ['/api/v2/summary.json', '/status'])
-      expect((await other.app.inject({ url: path })).body).toContain('Found while the feed was down.');
+      expect((await other.app.inject({ url: path })).body).toContain(
+        'Found while the feed was down.',
+      );
   });
 });
