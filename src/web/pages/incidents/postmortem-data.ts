@@ -36,9 +36,13 @@ export function usePostmortemTimeline(key: string, enabled: boolean) {
 
 type Method = 'POST' | 'PUT' | 'DELETE';
 
-/** A change to the post-mortem at the version shown; a 409 reloads it and says so. */
+/**
+ * A change to the post-mortem at the version shown; a 409 reloads it and says so. The whole
+ * incident is reloaded after it: approving or skipping changes its exit checks, sending it to
+ * review meets the draft's clock.
+ */
 export function usePostmortemChange(key: string, version: number | null) {
-  return useVersionedChange(path(key), queryKey(key), version);
+  return useVersionedChange(path(key), keys.incident(key), version);
 }
 
 /**

@@ -1,15 +1,29 @@
-// The incident's post-mortem on its page: where it stands, the durations measured from the record
-// (to acknowledge, contain, resolve), and its timeline drawn from the record, where those who
-// write it mark what mattered and add what the record does not hold (docs/learning.md).
+// The incident's post-mortem on its page, the whole of it in the browser (docs/learning.md): where
+// it stands, its review (owner, reviewers, approvals, send to review, approve or request changes,
+// skip), its sections written one by one (postmortem-writing.tsx), the durations measured from the
+// record (to acknowledge, contain, resolve), its timeline drawn from the record, where those who
+// write it mark what mattered and add what the record does not hold, its follow-ups, and the
+// final reports.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type RefObject } from 'react';
 import { request } from '../../api.ts';
 import { keys } from '../../queries.ts';
 import { Empty, ErrorMessage, Time } from '../../components/common.tsx';
 import { formatDuration, formatTime, localToRfc3339 } from '../../format.ts';
 import { useCan } from '../../session.tsx';
+import type { PolicyResponse } from '../../../shared/api/policy.ts';
 import { useStaff, type SectionProps } from './incident-data.ts';
-import { ChangeFeedback, FormDetails, Submit, TextArea, TextInput } from './incident-parts.tsx';
+import {
+  ChangeFeedback,
+  FormDetails,
+  Submit,
+  TextArea,
+  TextInput,
+  useFocusAfter,
+} from './incident-parts.tsx';
+import { PostmortemFollowUps } from './postmortem-follow-ups.tsx';
+import { PostmortemReview, SkipForm } from './postmortem-review.tsx';
+import { PostmortemSections } from './postmortem-writing.tsx';
 import {
   usePostmortem,
   usePostmortemChange,
@@ -25,34 +39,53 @@ const STATUS_WORDS = {
   skipped: 'Skipped',
 } as const;
 
-export function PostmortemSection({ detail }: SectionProps) {
+export function PostmortemSection({ detail, policy }: SectionProps) {
   const { key } = detail.incident;
   const can = useCan();
   const postmortem = usePostmortem(key);
   const start = usePostmortemChange(key, null);
+  const [statusRef, focusStatus] = useFocusAfter<HTMLParagraphElement>();
   return (
     <section aria-labelledby="postmortem-heading" className="panel" data-testid="postmortem">
       <h2 id="postmortem-heading">Post-mortem</h2>
-      <FinalReports incidentKey={key} milestones={detail.incident.milestones} />
       {postmortem.isPending ? (
         <p className="loading">Loading the post-mortem…</p>
       ) : postmortem.error ? (
         <ErrorMessage error={postmortem.error} />
       ) : postmortem.data ? (
-        <PostmortemBody incidentKey={key} postmortem={postmortem.data} />
+        <PostmortemBody
+          incidentKey={key}
+          postmortem={postmortem.data}
+          policy={policy}
+          statusRef={statusRef}
+          focusStatus={focusStatus}
+        />
       ) : (
         <>
           <Empty>No post-mortem has been started.</Empty>
           {can('learning.write') ? (
             <>
               <ChangeFeedback change={start} />
-              <button type="button" disabled={start.pending} onClick={() => void start.run('')}>
+              <button
+                type="button"
+                disabled={start.pending}
+                onClick={() => void start.run('').then((ok) => ok && focusStatus())}
+              >
                 Start the post-mortem
               </button>
             </>
           ) : null}
+          {can('learning.approve') ? (
+            <SkipForm
+              incidentKey={key}
+              policy={policy}
+              requiredBecause={null}
+              onDone={focusStatus}
+            />
+          ) : null}
         </>
       )}
+      <FinalReports incidentKey={key} milestones={detail.incident.milestones} />
     </section>
   );
 }
@@ -60,21 +93,34 @@ export function PostmortemSection({ detail }: SectionProps) {
 function PostmortemBody({
   incidentKey,
   postmortem,
+  policy,
+  statusRef,
+  focusStatus,
 }: {
   incidentKey: string;
   postmortem: PostmortemJson;
+  policy: PolicyResponse;
+  statusRef: RefObject<HTMLParagraphElement | null>;
+  focusStatus: () => void;
 }) {
   const can = useCan();
   const timeline = usePostmortemTimeline(incidentKey, true);
   const editable = postmortem.status === 'draft' && can('learning.write');
   return (
     <>
-      <p data-testid="postmortem-status">
+      <p data-testid="postmortem-status" ref={statusRef} tabIndex={-1}>
         <span className="badge">{STATUS_WORDS[postmortem.status]}</span>
         {postmortem.requiredBecause.length > 0
           ? ` Required by the policy: ${postmortem.requiredBecause.join('; ')}.`
           : ' Not required by the policy.'}
       </p>
+      <PostmortemReview
+        incidentKey={incidentKey}
+        postmortem={postmortem}
+        policy={policy}
+        onDone={focusStatus}
+      />
+      <PostmortemSections incidentKey={incidentKey} postmortem={postmortem} editable={editable} />
       {timeline.isPending ? (
         <p className="loading">Loading the timeline…</p>
       ) : timeline.error || !timeline.data ? (
@@ -90,6 +136,7 @@ function PostmortemBody({
           />
         </>
       )}
+      <PostmortemFollowUps incidentKey={incidentKey} postmortem={postmortem} />
     </>
   );
 }
