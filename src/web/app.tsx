@@ -51,6 +51,11 @@ const FollowUpsPage = onDemand(
   'follow-ups',
 );
 
+const OnCallPage = onDemand(
+  async () => (await import('./pages/on-call.tsx')).OnCallPage,
+  'on call',
+);
+
 const StatusPagePage = onDemand(
   async () => (await import('./pages/status-page.tsx')).StatusPagePage,
   'the status page',
@@ -102,6 +107,7 @@ export function App() {
         <Route path={ROUTES.breaches} element={<BreachRegisterPage />} />
         <Route path={ROUTES.exercises} element={<ExercisesPage />} />
         <Route path={ROUTES.followUps} element={<FollowUpsPage />} />
+        <Route path={ROUTES.onCall} element={<OnCallPage />} />
         <Route path={ROUTES.statusPage} element={<StatusPagePage />} />
         <Route path={ROUTES.statusPublishing} element={<StatusPublishingPage />} />
         <Route path={ROUTES.statusCustomers} element={<StatusCustomersPage />} />

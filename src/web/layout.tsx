@@ -60,6 +60,7 @@ export function Layout() {
     ['/alerts', 'Alerts', 'alerts.read'],
     ['/incidents', 'Incidents', 'incidents.read'],
     ['/deadlines', 'Deadlines', 'deadlines.read'],
+    ['/on-call', 'On call', 'oncall.read'],
     ['/breaches', 'Breaches', 'breach.read'],
     ['/vulnerabilities', 'Vulnerabilities', 'disclosure.read'],
     ['/exercises', 'Exercises & reviews', 'learning.read'],

@@ -28,6 +28,7 @@ export const CONSOLE_ROUTES = {
   vulnerability: 'vulnerabilities/:key',
   exercises: 'exercises',
   followUps: 'follow-ups',
+  onCall: 'on-call',
 } as const;
 
 /** What a notice can be about: the page of each, by key. */
@@ -47,6 +48,7 @@ export const consolePath = {
   vulnerability: (key: string) => `/vulnerabilities/${encodeURIComponent(key)}`,
   exercises: () => '/exercises',
   followUps: () => '/follow-ups',
+  onCall: () => '/on-call',
   signIn: () => '/sign-in',
   subject: (s: ConsoleSubject) =>
     s.type === 'incident'

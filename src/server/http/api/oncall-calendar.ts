@@ -2,6 +2,7 @@
 // per shift, named for the schedule, with a stable UID so a calendar that imports it again
 // updates the shifts instead of doubling them.
 import { ICalCalendar } from 'ical-generator';
+import { consolePath, consoleUrl } from '../../../shared/domain/console-paths.ts';
 import type { PersonShifts } from '../../domain/oncall/index.ts';
 
 export function shiftsCalendar(person: PersonShifts, baseUrl: string): string {
@@ -16,6 +17,7 @@ export function shiftsCalendar(person: PersonShifts, baseUrl: string): string {
       start: new Date(shift.from),
       end: new Date(shift.to),
       summary: `On call: ${shift.scheduleName}`,
+      url: consoleUrl(baseUrl, consolePath.onCall()),
       description:
         shift.source === 'override'
           ? `${person.displayName} covers this shift (an override).`
