@@ -1,5 +1,6 @@
 // My account in a real browser: choosing how Stopline reaches me (channels per notice, quiet
-// hours, Slack member id), with a wrong Slack id refused by field and the choices kept.
+// hours, Slack member id, my ntfy topic and its token), with a wrong Slack id and an internal
+// ntfy address refused by field, the choices kept and the token never shown again.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, signIn } from '../helpers/auth.ts';
@@ -7,6 +8,7 @@ import {
   accessibilityViolations,
   type BrowserApp,
   closeBrowserSuite,
+  DESKTOP,
   openBrowserSuite,
   PHONE,
   requestsToOtherHosts,
@@ -54,7 +56,7 @@ describe('my notification settings', () => {
     expect(saved.json()).toMatchObject({
       quietHours: { start: '21:30', end: '06:45', timeZone: 'Europe/Stockholm' },
       slackMemberId: 'U024BE7LH',
-      channels: { deadline_reminder: ['slack'] },
+      channels: { deadline_reminder: ['slack', 'ntfy'] },
     });
 
     // And the page shows it after a reload.
@@ -66,5 +68,42 @@ describe('my notification settings', () => {
     expect(await page.getByLabel('Slack member id').inputValue()).toBe('U024BE7LH');
     expect(requestsToOtherHosts(context)).toEqual([]);
     await context.close();
+  });
+
+  it('keeps my ntfy topic and its token, never showing the token again; an internal address is refused', async () => {
+    const user = await createUser(t, { roles: ['responder'], displayName: 'Oda Oncall' });
+    for (const size of [DESKTOP, PHONE]) {
+      const { context, page } = await signedInPage(browser, t.baseUrl, user, size);
+      await page.getByRole('link', { name: 'Oda Oncall' }).click();
+      await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+      await page.getByLabel('Topic URL').fill('http://169.254.169.254/latest/meta-data');
+      await page.getByRole('button', { name: 'Save notification settings' }).click();
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.textContent()).toMatch(/ntfy\.url.*169\.254\.169\.254/);
+
+      const topic = `http://127.0.0.1:9/oda-${size.width}`;
+      await page.getByLabel('Topic URL').fill(topic);
+      await page.getByLabel('Access token (optional)').fill('tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2');
+      await page.getByRole('checkbox', { name: 'A panel asks for my vote: ntfy push' }).uncheck();
+      await page.getByRole('button', { name: 'Save notification settings' }).click();
+      await page.getByRole('status').getByText('Saved.').waitFor();
+      // The token field is emptied; the page says one is stored and never shows it.
+      expect(await page.getByLabel('Access token (optional)').inputValue()).toBe('');
+      await page.getByText('A token is stored; it is never shown.').waitFor();
+      expect(await page.content()).not.toContain('tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2');
+      await screenshot(page, `account-ntfy-${size.width}`);
+      expect(await accessibilityViolations(page)).toEqual([]);
+
+      const headers = await signIn(t, user.email, user.password);
+      const saved = await t.app.inject({ url: '/api/v1/me/notification-preferences', headers });
+      expect(saved.json()).toMatchObject({
+        ntfy: { url: topic, hasToken: true },
+        channels: { panel_vote: ['email', 'slack'] },
+      });
+      expect(saved.body).not.toContain('tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2');
+      expect(requestsToOtherHosts(context)).toEqual([]);
+      await context.close();
+    }
   });
 });

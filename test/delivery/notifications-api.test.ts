@@ -26,6 +26,7 @@ describe('my notification preferences', () => {
       channels: {},
       quietHours: null,
       slackMemberId: null,
+      ntfy: null,
       mandatory: ['line_stopped'],
     });
 

@@ -77,6 +77,7 @@ export async function startSmtpReceiver(
 }
 
 export interface HttpRequestSeen {
+  method: string;
   headers: IncomingHttpHeaders;
   body: string;
   url: string;
@@ -101,6 +102,7 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       requests.push({
+        method: req.method ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         url: req.url ?? '',
@@ -156,6 +158,7 @@ export function workerFor(
       allow: parseAllowList(t.container.config.outboundAllow),
     }),
     findEndpoint: t.container.services.notifications.findEndpoint,
+    findNtfyTopic: t.container.services.notifications.findNtfyTopic,
     encryptFor: (address, body) => t.container.services.mail.encryptFor(address, body),
     openSealed: (sealed) => t.container.services.notifications.openSealed(sealed),
     hooks: {

@@ -11,9 +11,10 @@ import type { Executor } from './schema.ts';
 export type { MailThreading };
 
 /** email: recipient is an address; webhook, slack, chat: recipient is a webhook endpoint id;
+ * ntfy: recipient is the user whose topic it goes to (body: the push as JSON);
  * hook: recipient is a containment hook id (subject: apply or revert);
  * tracker: recipient is an issue to open in a development tracker (trackers subject). */
-export type OutboxChannel = 'email' | 'webhook' | 'slack' | 'chat' | 'hook' | 'tracker';
+export type OutboxChannel = 'email' | 'webhook' | 'slack' | 'chat' | 'hook' | 'tracker' | 'ntfy';
 
 /**
  * A delivery that must not be tried again (a receiver refused the credentials: retrying cannot

@@ -518,6 +518,15 @@ export interface NotificationPreferencesTable {
   updated_at: number;
 }
 
+export interface NotificationNtfyTopicsTable {
+  user_id: string;
+  /** The topic's URL (https://ntfy.sh/…, or a self-hosted server). */
+  url: string;
+  /** Its access token, sealed with the server key; null: the topic needs none. */
+  sealed_token: string | null;
+  updated_at: number;
+}
+
 export interface NotificationSlackMembersTable {
   user_id: string;
   /** The person's Slack member id (U…/W…), @mentioned on Slack endpoints that carry user.notice. */
@@ -1233,6 +1242,7 @@ export interface Database {
   notification_preferences: NotificationPreferencesTable;
   notification_quiet_hours: NotificationQuietHoursTable;
   notification_slack_members: NotificationSlackMembersTable;
+  notification_ntfy_topics: NotificationNtfyTopicsTable;
   deadlines: DeadlinesTable;
   status_components: StatusComponentsTable;
   status_incidents: StatusIncidentsTable;

@@ -71,6 +71,12 @@ function discard(response: http.IncomingMessage, keep = 0): Promise<Buffer> {
   });
 }
 
+function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'),
+  );
+}
+
 export function describeFailure(error: unknown, timeoutMs: number): Error {
   if (error instanceof OutboundRefused || error instanceof DeliveryFailed) return error;
   const e = error as Partial<NodeJS.ErrnoException> | null;
@@ -157,6 +163,7 @@ export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
   ): Promise<{ status: number; kept: Buffer }> {
     const signal = AbortSignal.timeout(timeoutMs);
     let target = new URL(url);
+    let sent = headers;
     try {
       for (let hop = 0; ; hop++) {
         if (target.protocol !== 'http:' && target.protocol !== 'https:') {
@@ -166,7 +173,7 @@ export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
         try {
           const literal = ipLiteral(target.hostname);
           if (literal) await resolveChecked(literal, allow, resolve);
-          response = await send(target, method, body, headers, signal);
+          response = await send(target, method, body, sent, signal);
         } catch (error) {
           if (hop > 0 && error instanceof OutboundRefused) {
             throw new DeliveryFailed(`redirect refused: ${error.message}`);
@@ -182,11 +189,15 @@ export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
         if (hop >= maxRedirects) {
           throw new DeliveryFailed(`HTTP ${status}: more than ${maxRedirects} redirects`);
         }
+        let next: URL;
         try {
-          target = new URL(location, target);
+          next = new URL(location, target);
         } catch {
           throw new DeliveryFailed(`HTTP ${status} with a Location that is not a URL`);
         }
+        // Credentials given for one receiver (a bearer token, Basic auth) stay with it.
+        if (next.origin !== target.origin) sent = withoutAuthorization(sent);
+        target = next;
       }
     } catch (error) {
       throw describeFailure(error, timeoutMs);

@@ -63,7 +63,10 @@ export interface WorkersPorts {
   http: HttpPoster;
   clocks: Pick<ClocksModule, 'claimDue' | 'fireClaimed' | 'planSchedule'>;
   live: Pick<LiveModule, 'noticesAt' | 'noticesAfter' | 'latestPosition'>;
-  notifications: Pick<NotificationsModule, 'findEndpoint' | 'escalateDuePages' | 'openSealed'>;
+  notifications: Pick<
+    NotificationsModule,
+    'findEndpoint' | 'findNtfyTopic' | 'escalateDuePages' | 'openSealed'
+  >;
   accounts: Pick<AccountsModule, 'sweepExpired'>;
   /** Containment hooks' calls: the hook, and each answer recorded on its incident. */
   incidents: Pick<IncidentsModule, 'findContainmentHookForCall' | 'recordHookAnswer'>;
@@ -111,6 +114,7 @@ export function createWorkers(ports: WorkersPorts) {
     mailer: ports.mailer,
     http: ports.http,
     findEndpoint: ports.notifications.findEndpoint,
+    findNtfyTopic: ports.notifications.findNtfyTopic,
     encryptFor: (address, body) => ports.mail.encryptFor(address, body),
     openSealed: (sealed) => ports.notifications.openSealed(sealed),
     hooks: {

@@ -29,6 +29,7 @@ import {
 import type { HookAnswer, HookForCall } from '../domain/incidents/index.ts';
 import type { Mailer } from '../integrations/smtp-mailer.ts';
 import { chatMessage, slackMessage } from '../integrations/slack-sender.ts';
+import { ntfyRequest, type NtfyPush } from '../integrations/ntfy-sender.ts';
 import type { HttpPoster } from '../integrations/outbound-http.ts';
 import { standardWebhookHeaders } from '../integrations/webhook-sender.ts';
 import type { Logger } from '../logger.ts';
@@ -51,6 +52,8 @@ export interface OutboxWorkerDeps {
     deliveryId: string,
     last: boolean,
   ): Promise<void>;
+  /** A person's ntfy topic with its access token opened (notifications subject); null: none. */
+  findNtfyTopic(userId: string): Promise<{ url: string; token: string | null } | null>;
   /** Opens a secret an e-mail's text carries, sealed with the server key (SEALED_SECRET_MARK). */
   openSealed(sealed: string): string;
   /** Containment hooks (incidents subject): the hook a call goes to, and where each answer is
@@ -92,6 +95,25 @@ interface HookReply {
   status: number | null;
   excerpt: string;
 }
+
+/** The channels delivered while no SMTP server is configured (e-mail waits). */
+const WITHOUT_SMTP = ['webhook', 'slack', 'chat', 'hook', 'tracker', 'ntfy'];
+
+/** A receiver's answer: 2xx delivered; 408, 429 and 5xx tried again; any other refusal (bad
+ * credentials, an unknown topic or number) cannot mend itself, so it is a dead letter at once. */
+function settleStatus(status: number, receiver: string): void {
+  if (status >= 200 && status <= 299) return;
+  const failure = `HTTP ${status} from ${receiver}`;
+  if (status === 408 || status === 429 || status >= 500) throw new Error(failure);
+  throw new DeadLetter(`${failure}: ${REFUSALS[status] ?? 'the request was refused'}`);
+}
+
+const REFUSALS: Record<number, string> = {
+  400: 'the request was refused as malformed',
+  401: 'the credentials were refused',
+  403: 'the credentials may not publish here',
+  404: 'there is no such topic or account',
+};
 
 /** A round that found nothing due but saw a message due already (another worker's, or one
  * committed meanwhile) waits this long at least, so the loop never spins. */
@@ -194,9 +216,7 @@ export class OutboxWorker {
       const done = await this.deliverDue(clock.now());
       const handled = done.delivered + done.failed + done.dead;
       if (handled >= settings.batchSize) return 0; // more is waiting
-      const channels = this.#deps.mailer
-        ? undefined
-        : ['webhook', 'slack', 'chat', 'hook', 'tracker'];
+      const channels = this.#deps.mailer ? undefined : WITHOUT_SMTP;
       const nextDue = await findNextDueAt(db, channels);
       if (nextDue === null) return settings.pollMs;
       const wait = nextDue - clock.now();
@@ -212,9 +232,7 @@ export class OutboxWorker {
   async deliverDue(now: number): Promise<DeliveryRound> {
     const { db, settings } = this.#deps;
     const round: DeliveryRound = { delivered: 0, failed: 0, dead: 0 };
-    const channels = this.#deps.mailer
-      ? undefined
-      : ['webhook', 'slack', 'chat', 'hook', 'tracker'];
+    const channels = this.#deps.mailer ? undefined : WITHOUT_SMTP;
     const due = await listDueIds(db, now, settings.batchSize, channels);
     if (due.length === 0) return round;
     // All claims of a round in one transaction (one commit); each is still its own
@@ -324,6 +342,14 @@ export class OutboxWorker {
         message.idempotencyKey,
         last,
       );
+      return;
+    }
+    if (message.channel === 'ntfy') {
+      const topic = await this.#deps.findNtfyTopic(message.recipient);
+      if (!topic) throw new DeadLetter('the person removed their ntfy topic');
+      const request = ntfyRequest(JSON.parse(message.bodyText) as NtfyPush, topic.token);
+      const reply = await http.call(topic.url, { method: 'POST', ...request }, 0);
+      settleStatus(reply.status, 'the ntfy server');
       return;
     }
     const endpoint = await lookup(message.recipient);

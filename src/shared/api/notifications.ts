@@ -17,12 +17,17 @@ export const EventKindName = z.enum([
   'briefing',
   'reporter_action',
 ]);
-/** email: the account address; slack: an @mention on the Slack endpoints that carry user.notice. */
-export const UserChannelName = z.enum(['email', 'slack']);
+/** email: the account address; slack: an @mention on the Slack endpoints that carry user.notice;
+ * ntfy: a push to my ntfy topic. */
+export const UserChannelName = z.enum(['email', 'slack', 'ntfy']);
 
 const minute = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM (24-hour clock)');
+
+const HttpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .max(2000);
 
 export const NotificationPreferencesBody = z.strictObject({
   /** For each kind of event, the channels to use; a kind left out uses every channel. */
@@ -43,6 +48,23 @@ export const NotificationPreferencesBody = z.strictObject({
     .regex(SLACK_MEMBER_ID, 'must be a Slack member id such as U024BE7LH')
     .nullable()
     .default(null),
+  /** My ntfy topic (https://ntfy.sh/<topic> or a self-hosted server's), pushed to on the channel
+   * `ntfy`. `token`: its access token (tk_…), stored sealed and never shown again; left out, the
+   * stored one is kept for the same server; null: none. */
+  ntfy: z
+    .strictObject({
+      url: HttpUrl,
+      token: z
+        .string()
+        .regex(
+          /^[\x21-\x7e]{1,200}$/,
+          'must be an access token such as tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2',
+        )
+        .nullable()
+        .optional(),
+    })
+    .nullable()
+    .default(null),
 });
 export type NotificationPreferencesBody = z.infer<typeof NotificationPreferencesBody>;
 
@@ -50,6 +72,8 @@ export const NotificationPreferencesView = z.object({
   channels: z.partialRecord(EventKindName, z.array(UserChannelName)),
   quietHours: z.object({ start: z.string(), end: z.string(), timeZone: z.string() }).nullable(),
   slackMemberId: z.string().nullable(),
+  /** My ntfy topic; its token is never shown, only whether one is stored. */
+  ntfy: z.object({ url: z.string(), hasToken: z.boolean() }).nullable(),
   /** Kinds nobody can turn off or hold back. */
   mandatory: z.array(EventKindName),
 });
@@ -59,9 +83,6 @@ export type NotificationPreferencesView = z.infer<typeof NotificationPreferences
  * deadline.*: the steps of a deadline's ladder, signed (Standard Webhooks endpoints only). */
 export const WebhookEventTypeName = z.enum(WEBHOOK_EVENT_TYPES);
 const EndpointKindName = z.enum(['standard', 'slack', 'chat']);
-const HttpUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-  .max(2000);
 
 export const CreateWebhookEndpointBody = z.strictObject({
   kind: EndpointKindName,

@@ -1,5 +1,6 @@
-// How Stopline reaches me: which of my channels (e-mail, a Slack @mention) for which notices,
-// quiet hours when only what cannot wait gets through, and my Slack member id.
+// How Stopline reaches me: which of my channels (e-mail, a Slack @mention, a push to my ntfy
+// topic) for which notices, quiet hours when only what cannot wait gets through, my Slack member
+// id and my ntfy topic (its access token is sent once and never shown again).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { z } from 'zod';
@@ -32,6 +33,7 @@ const KINDS: Record<EventKind, string> = {
 const CHANNELS: Record<Channel, string> = {
   email: 'E-mail',
   slack: 'Slack @mention',
+  ntfy: 'ntfy push',
 };
 const KEY = ['me', 'notification-preferences'] as const;
 
@@ -54,13 +56,20 @@ function Editor({ saved }: { saved: NotificationPreferencesView }) {
     saved.quietHours?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
   );
   const [slack, setSlack] = useState(saved.slackMemberId ?? '');
+  const [ntfyUrl, setNtfyUrl] = useState(saved.ntfy?.url ?? '');
+  const [ntfyToken, setNtfyToken] = useState('');
+  const [dropToken, setDropToken] = useState(false);
   const save = useMutation({
     mutationFn: (body: NotificationPreferencesBody) =>
       request<NotificationPreferencesView>('/me/notification-preferences', {
         method: 'PUT',
         body,
       }),
-    onSuccess: (view) => queryClient.setQueryData(KEY, view),
+    onSuccess: (view) => {
+      setNtfyToken('');
+      setDropToken(false);
+      queryClient.setQueryData(KEY, view);
+    },
   });
 
   const toggle = (kind: EventKind, channel: Channel, on: boolean) =>
@@ -74,6 +83,18 @@ function Editor({ saved }: { saved: NotificationPreferencesView }) {
       channels: chosen,
       quietHours: quiet ? { start, end, timeZone } : null,
       slackMemberId: slack.trim() === '' ? null : slack.trim(),
+      // The token is sent only when typed (or removed); left out, the stored one stays.
+      ntfy:
+        ntfyUrl.trim() === ''
+          ? null
+          : {
+              url: ntfyUrl.trim(),
+              ...(ntfyToken.trim() !== ''
+                ? { token: ntfyToken.trim() }
+                : dropToken
+                  ? { token: null }
+                  : {}),
+            },
     });
   };
 
@@ -170,6 +191,47 @@ function Editor({ saved }: { saved: NotificationPreferencesView }) {
         value={slack}
         onChange={(e) => setSlack(e.target.value)}
       />
+      <fieldset>
+        <legend>ntfy push</legend>
+        <p className="muted" id="ntfy-help">
+          The URL of your topic on ntfy.sh or your own ntfy server, as the ntfy app subscribes to it
+          (https://ntfy.sh/a-long-name-nobody-guesses). Pages arrive as urgent notifications with an
+          Acknowledge button. Leave empty for no pushes.
+        </p>
+        <label htmlFor="ntfy-url">Topic URL</label>
+        <input
+          id="ntfy-url"
+          type="url"
+          inputMode="url"
+          aria-describedby="ntfy-help"
+          value={ntfyUrl}
+          onChange={(e) => setNtfyUrl(e.target.value)}
+        />
+        <label htmlFor="ntfy-token">Access token (optional)</label>
+        <p className="muted" id="ntfy-token-help">
+          {saved.ntfy?.hasToken
+            ? 'A token is stored; it is never shown. Type a new one to replace it.'
+            : 'For a topic that needs one (tk_…). It is stored encrypted and never shown again.'}
+        </p>
+        <input
+          id="ntfy-token"
+          type="password"
+          autoComplete="off"
+          aria-describedby="ntfy-token-help"
+          value={ntfyToken}
+          onChange={(e) => setNtfyToken(e.target.value)}
+        />
+        {saved.ntfy?.hasToken ? (
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={dropToken}
+              onChange={(e) => setDropToken(e.target.checked)}
+            />{' '}
+            Remove the stored token
+          </label>
+        ) : null}
+      </fieldset>
       <ErrorMessage error={save.error} />
       {save.isSuccess ? (
         <p role="status" className="saved">

@@ -39,6 +39,7 @@ import * as containmentHooks from './2026-12-04-0130-containment-hooks.ts';
 import * as globalSequence from './2026-12-04-0150-global-sequence.ts';
 import * as maintenanceCancelled from './2026-12-04-0181-maintenance-cancelled.ts';
 import * as files from './2026-12-04-0280-files.ts';
+import * as ntfyTopics from './2026-12-04-0360-ntfy-topics.ts';
 import * as alertTriage from './2026-12-04-0151-alert-triage.ts';
 import * as programmeActivities from './2026-12-04-0171-programme-activities.ts';
 import * as followUpTracker from './2026-12-04-0200-follow-up-tracker.ts';
@@ -98,6 +99,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0300-calendar-feeds': calendarFeeds,
   '2026-12-04-0310-declined-proposals': declinedProposals,
   '2026-12-04-0350-oncall-schedules': oncallSchedules,
+  '2026-12-04-0360-ntfy-topics': ntfyTopics,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -140,6 +140,7 @@ export async function tellStep(
       subject: notice.subject,
       text: notice.text,
       html: notice.html,
+      links: notice.links,
       inChannel: { subject: inChannel.subject, text: inChannel.text },
       idempotencyKey: `deadline:${d.id}:${stage}:${r.id}`,
       at,

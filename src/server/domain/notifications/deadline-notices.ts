@@ -3,6 +3,7 @@
 // console. The same words go out by e-mail (subject, text and HTML) and as a Slack @mention; the
 // endpoints subscribed to deadline events get the same facts as signed JSON.
 import { consolePath, consoleUrl } from '../../../shared/domain/console-paths.ts';
+import type { NoticeLinks } from './preference-rules.ts';
 import type { DeadlineEventType } from '../../../shared/domain/notifications.ts';
 import { noticeHtml, noticeTitle } from './notice-text.ts';
 
@@ -43,6 +44,7 @@ export function deadlineNoticeText(n: DeadlineNotice): {
   subject: string;
   text: string;
   html: string;
+  links: NoticeLinks;
 } {
   const due = new Date(n.dueAt).toISOString();
   const what = n.step === 'reminder' ? 'Reminder' : 'Deadline missed';
@@ -60,6 +62,7 @@ export function deadlineNoticeText(n: DeadlineNotice): {
     subject: `${what}: ${n.task} — ${naming(n.subject)}`.slice(0, 250),
     text: [...paragraphs, `${label} ${link}`].join('\n\n'),
     html: noticeHtml(paragraphs, { label, url: link }),
+    links: { open: link },
   };
 }
 

@@ -19,6 +19,8 @@ export {
   type NoticeStaff,
   type NotificationsDeps,
   type NotificationsService,
+  type NtfyTopicInput,
+  type PreferencesInput,
 } from './notification-service.ts';
 export type { AffectedPersonNotice, NoticeStaffMember, UserNotice } from './notice-outbox.ts';
 export type { ExerciseAudience, NoticeExercises } from './exercise-gate.ts';
@@ -34,6 +36,7 @@ export {
   isTimeZone,
   reachableChannels,
   routeNotice,
+  type NoticeLinks,
   type NoticeContext,
   type EventKind,
   type Preferences,

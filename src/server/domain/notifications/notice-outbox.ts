@@ -8,6 +8,7 @@ import type { Executor } from '../../db/schema.ts';
 import { deadlinePayload, type DeadlineEvent } from './deadline-notices.ts';
 import {
   lineStoppedHtml,
+  lineStoppedLink,
   lineStoppedPayload,
   lineStoppedText,
   reporterMessageText,
@@ -20,7 +21,12 @@ import {
   type ReporterNotice,
   type ReportReceiptNotice,
 } from './notices.ts';
-import { reachableChannels, routeNotice, type EventKind } from './preference-rules.ts';
+import {
+  reachableChannels,
+  routeNotice,
+  type EventKind,
+  type NoticeLinks,
+} from './preference-rules.ts';
 import { findPreferences } from './preference-repository.ts';
 import { markExercise, outsideMayHear, type ExerciseAudience } from './exercise-gate.ts';
 import * as endpoints from './webhook-endpoint-repository.ts';
@@ -30,6 +36,38 @@ import type { WebhookEndpoint } from './webhook-endpoint-repository.ts';
 async function personalSlackEndpoints(tx: Executor): Promise<WebhookEndpoint[]> {
   return (await endpoints.listEndpoints(tx)).filter(
     (e) => e.active && e.kind === 'slack' && e.eventTypes.includes('user.notice'),
+  );
+}
+
+/** What an `ntfy` outbox message carries in its body (JSON): the worker makes ntfy's publish
+ * request of it (integrations/ntfy-sender.ts) for the person's topic as it stands then. */
+export interface PushNotice {
+  title: string;
+  message: string;
+  urgent: boolean;
+  links: NoticeLinks | null;
+}
+
+/** A push to a person's ntfy topic (recipient: their user id), when they have one. */
+async function enqueuePush(
+  tx: Executor,
+  userId: string,
+  push: PushNotice,
+  idempotencyKey: string,
+  at: number,
+  notBefore: number = at,
+): Promise<void> {
+  await enqueueMessage(
+    tx,
+    {
+      channel: 'ntfy',
+      recipient: userId,
+      subject: push.title,
+      bodyText: JSON.stringify(push),
+      idempotencyKey: `${idempotencyKey}:ntfy`,
+    },
+    at,
+    notBefore,
   );
 }
 
@@ -58,11 +96,16 @@ export async function enqueueLineStoppedNotice(
     html: lineStoppedHtml(notice),
   });
   const base = `line_stopped:${notice.incident.id}:${notice.at}`;
+  const lineLink = lineStoppedLink(notice);
   const people = staff.filter((u) => u.roles.some((r) => roles.includes(r)));
   const mentions: string[] = [];
   for (const person of people) {
     const prefs = await findPreferences(tx, person.id);
     if (prefs.slackMemberId !== null) mentions.push(prefs.slackMemberId);
+    if (prefs.ntfy) {
+      const push = { title: subject, message: text, urgent: true, links: { open: lineLink } };
+      await enqueuePush(tx, person.id, push, `${base}:${person.id}`, notice.at);
+    }
     const addresses = new Set([
       person.email,
       ...person.contacts.filter((c) => c.kind === 'email').map((c) => c.value),
@@ -152,14 +195,17 @@ export interface UserNotice {
   /** What the Slack @mention says, when it must say less: it is posted to a channel that others
    * read, so a restricted subject is named there as anyone may see it. Default: subject, text. */
   inChannel?: { subject: string; text: string } | undefined;
+  /** Where it leads (the console page; a page's acknowledge link), for ntfy's buttons. */
+  links?: NoticeLinks | undefined;
   /** Unique per notice and person; a repeated enqueue with the same key is ignored. */
   idempotencyKey: string;
   at: number;
 }
 
 /** Enqueues a notice to one person in the caller's transaction, on the channels they chose
- * for this kind of event (e-mail, and Slack as an @mention on the endpoints that carry
- * user.notice), held back to the end of their quiet hours unless it is urgent.
+ * for this kind of event (e-mail, Slack as an @mention on the endpoints that carry
+ * user.notice, a push to their ntfy topic), held back to the end of their quiet hours unless
+ * it is urgent.
  * For other subjects (deadlines, escalation): they enqueue; the worker delivers. */
 export async function enqueueUserNotice(tx: Executor, notice: UserNotice): Promise<void> {
   const prefs = await findPreferences(tx, notice.user.id);
@@ -200,6 +246,15 @@ export async function enqueueUserNotice(tx: Executor, notice: UserNotice): Promi
         route.notBefore,
       );
     }
+  }
+  if (route.channels.includes('ntfy')) {
+    const push: PushNotice = {
+      title: notice.subject,
+      message: notice.text,
+      urgent: notice.urgent,
+      links: notice.links ?? null,
+    };
+    await enqueuePush(tx, notice.user.id, push, notice.idempotencyKey, notice.at, route.notBefore);
   }
 }
 

@@ -47,6 +47,11 @@ export function lineStoppedText(n: LineStoppedNotice): { subject: string; text: 
   return { subject, text: [...paragraphs, `${link.label} ${link.url}`].join('\n\n') };
 }
 
+/** The incident's page in the console, where the line-stop notice leads. */
+export function lineStoppedLink(n: LineStoppedNotice): string {
+  return lineStoppedParts(n).link.url;
+}
+
 export function lineStoppedHtml(n: LineStoppedNotice): string {
   const { paragraphs, link } = lineStoppedParts(n);
   return noticeHtml(paragraphs, link);

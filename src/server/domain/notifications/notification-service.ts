@@ -67,7 +67,13 @@ import {
 } from './subscriber-notices.ts';
 import * as endpoints from './webhook-endpoint-repository.ts';
 import { isTimeZone, type Preferences } from './preference-rules.ts';
-import { findPreferences, replacePreferences } from './preference-repository.ts';
+import {
+  findNtfyTopic,
+  findPreferences,
+  replaceNtfyTopic,
+  replacePreferences,
+  type StoredNtfyTopic,
+} from './preference-repository.ts';
 import type { EndpointKind, WebhookEndpoint } from './webhook-endpoint-repository.ts';
 import type { StatusLanguage } from '../../../shared/domain/status.ts';
 import { statusMessages } from '../../../shared/domain/status-messages.ts';
@@ -150,6 +156,18 @@ function checkEventTypes(kind: EndpointKind, eventTypes: readonly string[]): voi
   }
 }
 
+/** A person's ntfy topic as they set it: `token` left out keeps the stored one (for the same
+ * server), null removes it. */
+export interface NtfyTopicInput {
+  url: string;
+  token?: string | null | undefined;
+}
+
+/** Preferences as a person replaces them; without `ntfy`, they have no topic. */
+export type PreferencesInput = Omit<Preferences, 'ntfy'> & {
+  ntfy?: NtfyTopicInput | null | undefined;
+};
+
 function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
@@ -171,6 +189,17 @@ export function createNotificationsService(given: NotificationsDeps) {
   const { db, clock, secretBox } = deps;
   const pages = createPagesService(deps);
   const statusWords = statusMessages(deps.statusLanguage);
+
+  /** The topic to store: a new token sealed; none given, the stored one if the server is the
+   * same (a token is never sent to another server than the one it was given for). */
+  function sealTopic(input: NtfyTopicInput, before: StoredNtfyTopic | null): StoredNtfyTopic {
+    if (typeof input.token === 'string') {
+      return { url: input.url, sealedToken: secretBox.seal(input.token) };
+    }
+    const sameServer = before !== null && new URL(before.url).origin === new URL(input.url).origin;
+    const keep = input.token === undefined && sameServer ? before.sealedToken : null;
+    return { url: input.url, sealedToken: keep };
+  }
 
   async function checkUrl(url: string): Promise<void> {
     const refusal = await deps.checkReceiverUrl(url);
@@ -380,6 +409,16 @@ export function createNotificationsService(given: NotificationsDeps) {
       return { ...found, secret: secretBox.open(found.secret) };
     },
 
+    /** For the delivery worker: a person's ntfy topic with its access token opened. */
+    async findNtfyTopic(userId: string): Promise<{ url: string; token: string | null } | null> {
+      const found = await findNtfyTopic(db, userId);
+      if (!found) return null;
+      return {
+        url: found.url,
+        token: found.sealedToken === null ? null : secretBox.open(found.sealedToken),
+      };
+    },
+
     /** Seals signing secrets stored in plain text by earlier versions; run at start-up. Each
      * is replaced only if still the plain one, so instances starting together agree. */
     async sealPlainSecrets(): Promise<number> {
@@ -399,7 +438,7 @@ export function createNotificationsService(given: NotificationsDeps) {
       return findPreferences(db, actor.userId);
     },
 
-    async setPreferences(actor: Actor, prefs: Preferences): Promise<Preferences> {
+    async setPreferences(actor: Actor, prefs: PreferencesInput): Promise<Preferences> {
       requirePermission(actor, 'account.manage_own');
       const userId = actor.userId;
       if (!userId) throw new AppError('FORBIDDEN', 'Preferences belong to a person');
@@ -408,8 +447,19 @@ export function createNotificationsService(given: NotificationsDeps) {
           field: 'quietHours.timeZone',
         });
       }
+      if (prefs.ntfy) {
+        const refusal = await deps.checkReceiverUrl(prefs.ntfy.url);
+        if (refusal) {
+          throw new AppError('RULE_REFUSED', `The ntfy topic URL ${refusal}`, {
+            errors: [{ field: 'ntfy.url', message: refusal }],
+          });
+        }
+      }
+      const { ntfy, ...rest } = prefs;
       await db.transaction().execute(async (tx) => {
-        await replacePreferences(tx, userId, prefs, clock.now());
+        await replacePreferences(tx, userId, rest, clock.now());
+        const before = await findNtfyTopic(tx, userId);
+        await replaceNtfyTopic(tx, userId, ntfy ? sealTopic(ntfy, before) : null, clock.now());
         await recordAudit(tx, {
           actor,
           action: 'notification_preferences.update',

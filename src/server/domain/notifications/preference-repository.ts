@@ -1,4 +1,4 @@
-// Kysely queries for staff notification preferences, quiet hours and Slack member ids.
+// Kysely queries for staff notification preferences, quiet hours, Slack member ids and ntfy topics.
 import type { Executor } from '../../db/schema.ts';
 import type { EventKind, Preferences, UserChannel } from './preference-rules.ts';
 
@@ -18,6 +18,7 @@ export async function findPreferences(tx: Executor, userId: string): Promise<Pre
     .select('member_id')
     .where('user_id', '=', userId)
     .executeTakeFirst();
+  const ntfy = await findNtfyTopic(tx, userId);
   return {
     channels: Object.fromEntries(
       rows.map((r) => [r.event_kind as EventKind, JSON.parse(r.channels_json) as UserChannel[]]),
@@ -30,7 +31,37 @@ export async function findPreferences(tx: Executor, userId: string): Promise<Pre
         }
       : null,
     slackMemberId: slack?.member_id ?? null,
+    ntfy: ntfy && { url: ntfy.url, hasToken: ntfy.sealedToken !== null },
   };
+}
+
+/** A person's ntfy topic as stored: its token still sealed. */
+export interface StoredNtfyTopic {
+  url: string;
+  sealedToken: string | null;
+}
+
+export async function findNtfyTopic(tx: Executor, userId: string): Promise<StoredNtfyTopic | null> {
+  const row = await tx
+    .selectFrom('notification_ntfy_topics')
+    .select(['url', 'sealed_token'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row ? { url: row.url, sealedToken: row.sealed_token } : null;
+}
+
+export async function replaceNtfyTopic(
+  tx: Executor,
+  userId: string,
+  topic: StoredNtfyTopic | null,
+  at: number,
+): Promise<void> {
+  await tx.deleteFrom('notification_ntfy_topics').where('user_id', '=', userId).execute();
+  if (!topic) return;
+  await tx
+    .insertInto('notification_ntfy_topics')
+    .values({ user_id: userId, url: topic.url, sealed_token: topic.sealedToken, updated_at: at })
+    .execute();
 }
 
 export async function replacePreferences(

@@ -2,8 +2,9 @@
 // back during their quiet hours, except for what cannot wait (severities the policy marks
 // `bypassQuietHours`, and the line stopping). A choice that cannot reach them falls back to e-mail.
 
-/** email: the account address; slack: an @mention on the team's Slack endpoint (user.notice). */
-export const USER_CHANNELS = ['email', 'slack'] as const;
+/** email: the account address; slack: an @mention on the team's Slack endpoint (user.notice);
+ * ntfy: a push to the person's own ntfy topic. */
+export const USER_CHANNELS = ['email', 'slack', 'ntfy'] as const;
 export type UserChannel = (typeof USER_CHANNELS)[number];
 
 export const EVENT_KINDS = [
@@ -36,6 +37,15 @@ export interface Preferences {
   quietHours: QuietHours | null;
   /** Their Slack member id, @mentioned on Slack endpoints that carry user.notice; null: none. */
   slackMemberId: string | null;
+  /** Their ntfy topic (its token is never read back, only whether there is one); absent: none. */
+  ntfy?: { url: string; hasToken: boolean } | null;
+}
+
+/** Where a notice leads, for channels that show it as a button (ntfy's Click and Actions): its
+ * page in the console, and a page's acknowledge link for the person it reached. */
+export interface NoticeLinks {
+  open: string;
+  acknowledge?: string;
 }
 
 export interface Routing {
@@ -52,9 +62,14 @@ export interface NoticeContext {
   reachable: readonly UserChannel[];
 }
 
-/** The channels that can reach a person: Slack only with a member id and an endpoint for it. */
+/** The channels that can reach a person: Slack only with a member id and an endpoint for it,
+ * ntfy only with a topic. */
 export function reachableChannels(prefs: Preferences, slackEndpoint: boolean): UserChannel[] {
-  return prefs.slackMemberId !== null && slackEndpoint ? ['email', 'slack'] : ['email'];
+  return [
+    'email',
+    ...(prefs.slackMemberId !== null && slackEndpoint ? (['slack'] as const) : []),
+    ...(prefs.ntfy ? (['ntfy'] as const) : []),
+  ];
 }
 
 function localMinute(at: number, timeZone: string): number {

@@ -3,7 +3,7 @@
 // restricted incident is named by its key only) and a link to its page in the console.
 import { consolePath, consoleUrl } from '../../../shared/domain/console-paths.ts';
 import { noticeHtml, noticeTitle } from './notice-text.ts';
-import type { EventKind } from './preference-rules.ts';
+import type { EventKind, NoticeLinks } from './preference-rules.ts';
 
 export interface StaffNotice {
   /** The people a change names (by user id), or everyone active with one of these roles. */
@@ -51,7 +51,7 @@ export function staffNoticeText(
   baseUrl: string,
   shown: { title: boolean },
   ack: PageLink | null = null,
-): { subject: string; text: string; html: string } {
+): { subject: string; text: string; html: string; links: NoticeLinks } {
   const naming = shown.title
     ? `${n.about.key} ${noticeTitle(n.about.title)}`
     : `${n.about.key} (restricted ${n.about.type})`;
@@ -80,5 +80,6 @@ export function staffNoticeText(
       `${link.label} ${link.url}`,
     ].join('\n\n'),
     html: noticeHtml(paragraphs, link, first),
+    links: { open: link.url, ...(ack ? { acknowledge: ack.url } : {}) },
   };
 }

@@ -23,6 +23,7 @@ export function presentPreferences(prefs: Preferences) {
         }
       : null,
     slackMemberId: prefs.slackMemberId,
+    ntfy: prefs.ntfy ?? null,
     mandatory: ['line_stopped' as const],
   };
 }

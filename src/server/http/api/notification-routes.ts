@@ -16,7 +16,7 @@ import {
 } from '../../../shared/api/notifications.ts';
 import { problemResponse } from '../../../shared/api/problems.ts';
 import type { NotificationsModule } from '../../domain/notifications/index.ts';
-import type { Preferences } from '../../domain/notifications/index.ts';
+import type { PreferencesInput } from '../../domain/notifications/index.ts';
 import {
   presentAttempt,
   presentEndpoint,
@@ -33,7 +33,7 @@ function minuteOf(hhmm: string): number {
   return h! * 60 + m!;
 }
 
-function toPreferences(body: NotificationPreferencesBody): Preferences {
+function toPreferences(body: NotificationPreferencesBody): PreferencesInput {
   return {
     channels: body.channels,
     quietHours: body.quietHours
@@ -44,6 +44,7 @@ function toPreferences(body: NotificationPreferencesBody): Preferences {
         }
       : null,
     slackMemberId: body.slackMemberId,
+    ntfy: body.ntfy,
   };
 }
 
