@@ -64,3 +64,25 @@ describe('OpenAPI security of each operation', () => {
     }
   });
 });
+
+describe('OpenAPI of the limits', () => {
+  it('every operation that refuses a caller over a limit documents its 429 as problem+json with Retry-After', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    const doc = res.json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const limited = [
+      ['post', '/api/v1/session'],
+      ['post', '/api/v1/reports'],
+      ['get', '/api/v1/stream'],
+      ['post', '/api/v1/alert-intake/alertmanager'],
+    ] as const;
+    for (const [method, path] of limited) {
+      const tooMany = doc.paths[path]?.[method]?.responses['429'];
+      expect(tooMany, `${method} ${path}`).toMatchObject({
+        description: expect.stringContaining('Retry-After'),
+        content: { 'application/problem+json': { schema: { type: 'object' } } },
+      });
+    }
+  });
+});

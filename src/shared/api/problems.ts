@@ -47,3 +47,12 @@ export const PhaseRefusal = z.looseObject({
 export function problemResponse(description: string, schema: z.ZodType = Problem) {
   return { description, content: { 'application/problem+json': { schema } } };
 }
+
+/**
+ * 429: over a limit; the `Retry-After` header gives the seconds to wait. (The response's
+ * `headers` are not carried into the OpenAPI document by the schema transform, so the
+ * description says it.)
+ */
+export function rateLimitedResponse(description: string) {
+  return problemResponse(`${description}. The Retry-After header gives the seconds to wait.`);
+}

@@ -10,7 +10,7 @@ import {
   PagerDutyEventBody,
   WebhookAccepted,
 } from '../../../shared/api/alerts.ts';
-import { problemResponse } from '../../../shared/api/problems.ts';
+import { problemResponse, rateLimitedResponse } from '../../../shared/api/problems.ts';
 import type { AlertSourceKind } from '../../../shared/domain/alerts.ts';
 import type { AlertsModule } from '../../domain/alerts/index.ts';
 
@@ -23,7 +23,7 @@ const answers = {
   404: problemResponse('No enabled source of this kind has this key (only a counter is kept)'),
   401: problemResponse("The payload's signature does not match (a source with a signing secret)"),
   413: problemResponse('The payload is larger than this endpoint accepts'),
-  429: problemResponse('The source sent more than its rate this minute; see Retry-After'),
+  429: rateLimitedResponse('The source sent more than its rate this minute'),
 };
 
 /** The key of a webhook: `Authorization: Bearer <key>`, or Basic with the key as the password. */

@@ -3,6 +3,7 @@
 // docs/reporting.md).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { rateLimitedResponse } from '../../../shared/api/problems.ts';
 import { ReportReceiptJson, ReportSubmissionJson } from '../../../shared/api/reports.ts';
 import { portalUrl } from '../../../shared/domain/console-paths.ts';
 import type { Config } from '../../config.ts';
@@ -31,7 +32,12 @@ export async function reportIntakeRoutes(
       onRequest: async (request) => reports.checkIntakeAllowed({ ip: request.ip }),
       schema: {
         body: ReportSubmissionJson,
-        response: { 201: ReportReceiptJson },
+        response: {
+          201: ReportReceiptJson,
+          429: rateLimitedResponse(
+            'This address sent more reports this hour than allowed (refused before the body is read)',
+          ),
+        },
       },
     },
     async (request, reply) => {

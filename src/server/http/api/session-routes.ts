@@ -12,6 +12,7 @@ import {
   UpdateProfileBody,
   UserView,
 } from '../../../shared/api/accounts.ts';
+import { rateLimitedResponse } from '../../../shared/api/problems.ts';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import type { AccountsModule } from '../../domain/accounts/index.ts';
@@ -49,7 +50,17 @@ export async function sessionRoutes(
       // No cookie to carry a CSRF token yet, so the browser's word on where the post came from
       // decides, as on the public forms: another site cannot sign a visitor in as someone else.
       onRequest: refuseCrossSiteForms(new URL(config.baseUrl).origin),
-      schema: { tags, summary: 'Sign in', body: SignInBody, response: { 200: SessionView } },
+      schema: {
+        tags,
+        summary: 'Sign in',
+        body: SignInBody,
+        response: {
+          200: SessionView,
+          429: rateLimitedResponse(
+            'Too many failed sign-ins for this account or network (`mfaAccepted`: a right password with a current second factor still signs in)',
+          ),
+        },
+      },
     },
     async (request, reply) => {
       const signedIn = await sessions.signIn(originOf(request), request.body);

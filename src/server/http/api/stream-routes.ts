@@ -7,6 +7,7 @@ import sseModule, { type SSEPluginOptions } from '@fastify/sse';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rateLimitedResponse } from '../../../shared/api/problems.ts';
 import { LastEventId, STREAM_EVENTS, StreamNotice } from '../../../shared/api/stream.ts';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
@@ -105,6 +106,9 @@ export async function streamRoutes(app: FastifyInstance, opts: StreamOptions) {
             description: 'An event stream; each `change` message carries one notice',
             content: { 'text/event-stream': { schema: StreamNotice } },
           },
+          429: rateLimitedResponse(
+            'This session or token already holds STOPLINE_STREAM_MAX_PER_CALLER streams on this instance (`limit`: "streams_per_caller")',
+          ),
         },
       },
     },
