@@ -42,8 +42,33 @@ export const CONFIG_KEYS = {
   },
   fileStore: {
     env: 'STOPLINE_FILE_STORE',
-    help: 'Where attachments and raw mail are kept: database (every instance serves every file; in the database backup) or fs (files under $STOPLINE_DATA_DIR, one instance only)',
+    help: 'Where attachments and raw mail are kept: database (every instance serves every file; in the database backup), s3 (an S3-compatible bucket, STOPLINE_S3_*; every instance serves every file) or fs (files under $STOPLINE_DATA_DIR, one instance only)',
     default: 'database on PostgreSQL, fs on SQLite',
+  },
+  s3Bucket: {
+    env: 'STOPLINE_S3_BUCKET',
+    help: 'With STOPLINE_FILE_STORE=s3: the bucket files are kept in (it must exist)',
+    default: '(unset)',
+  },
+  s3Endpoint: {
+    env: 'STOPLINE_S3_ENDPOINT',
+    help: 'With s3: the URL of the S3-compatible service (MinIO, Ceph, Garage, a cloud); the bucket is addressed by path',
+    default: 'https://s3.$STOPLINE_S3_REGION.amazonaws.com',
+  },
+  s3Region: {
+    env: 'STOPLINE_S3_REGION',
+    help: 'With s3: the region requests are signed for',
+    default: 'us-east-1',
+  },
+  s3AccessKeyId: {
+    env: 'STOPLINE_S3_ACCESS_KEY_ID',
+    help: 'With s3: the access key id',
+    default: '(unset)',
+  },
+  s3SecretAccessKey: {
+    env: 'STOPLINE_S3_SECRET_ACCESS_KEY',
+    help: 'With s3: the secret access key (never logged)',
+    default: '(unset)',
   },
   databaseUrl: {
     env: 'DATABASE_URL',
@@ -393,7 +418,21 @@ export const ConfigSchema = z
     host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
     dataDir: z.string().min(1, 'must not be empty').default('./data'),
     databaseUrl: url(['postgres:', 'postgresql:']).optional(),
-    fileStore: z.enum(['database', 'fs'], { error: 'must be database or fs' }).optional(),
+    fileStore: z.enum(['database', 'fs', 's3'], { error: 'must be database, s3 or fs' }).optional(),
+    s3Bucket: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'must be a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens',
+      )
+      .optional(),
+    s3Endpoint: url(['http:', 'https:']).optional(),
+    s3Region: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1')
+      .default('us-east-1'),
+    s3AccessKeyId: z.string().min(1, 'must not be empty').optional(),
+    s3SecretAccessKey: z.string().min(1, 'must not be empty').optional(),
     baseUrl: url(['http:', 'https:']).optional(),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -575,6 +614,14 @@ export const ConfigSchema = z
         message:
           'must be set when STOPLINE_IMAP_HOST is set (it is the address reports are sent to)',
       });
+    if (config.fileStore === 's3')
+      for (const key of ['s3Bucket', 's3AccessKeyId', 's3SecretAccessKey'] as const)
+        if (!config[key])
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'must be set when STOPLINE_FILE_STORE is s3',
+          });
     if (config.imapHost && (!config.imapUser || !config.imapPassword))
       ctx.addIssue({
         code: 'custom',
@@ -640,7 +687,7 @@ export interface Config extends Omit<
   'baseUrl' | 'policyFile' | 'fileStore'
 > {
   /** Where stored files are kept; defaults to database on PostgreSQL, fs on SQLite. */
-  fileStore: 'database' | 'fs';
+  fileStore: 'database' | 'fs' | 's3';
   /** Absolute path of the policy file in force. */
   policyFile: string;
   /** Always set: defaults to http://localhost:PORT. */
@@ -662,6 +709,7 @@ type Env = Record<string, string | undefined>;
 const SECRET_KEYS = new Set([
   'smtpPassword',
   'imapPassword',
+  's3SecretAccessKey',
   'oidcClientSecret',
   'anchorWebhookSecret',
   'secretKey',

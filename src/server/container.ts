@@ -42,7 +42,7 @@ import { checkReceiverUrl, parseAllowList } from './integrations/outbound-addres
 import { createWorkers, type Workers } from './workers/index.ts';
 import type { Services } from './services.ts';
 import { createLiveModule } from './domain/live/index.ts';
-import { createFileStore } from './db/file-store.ts';
+import { createFileStore, s3SettingsOf } from './db/file-store.ts';
 import { createReportLinks, createReportsModule } from './domain/reports/index.ts';
 import { createMailModule, createMailThreads, createReporterKeys } from './domain/mail/index.ts';
 import { createAlertsModule } from './domain/alerts/index.ts';
@@ -142,8 +142,14 @@ async function assemble(
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   }
   const policyModule = createPolicyModule({ db, clock, policy });
-  // Attachments and raw mail: the database (every instance serves every file) or the data folder.
-  const files = createFileStore(config.fileStore, { db, clock, dataDir: config.dataDir });
+  // Attachments and raw mail: the database or the bucket (every instance serves every file), or
+  // the data folder.
+  const files = createFileStore(config.fileStore, {
+    db,
+    clock,
+    dataDir: config.dataDir,
+    s3: s3SettingsOf(config),
+  });
   // The history must hold every policy an incident can be handled under, so record it before
   // anything can use it.
   const version = await policyModule.recordInForce();

@@ -25,14 +25,17 @@ export const REDACT_PATHS = [
   '*.oidcClientSecret',
   '*.anchorWebhookSecret',
   '*.smtpPassword',
+  '*.s3SecretAccessKey',
   '*.pass',
   'config.smtpPassword',
+  'config.s3SecretAccessKey',
   'password',
   'token',
   'accessCode',
   'access_code',
   'secret',
   'smtpPassword',
+  's3SecretAccessKey',
 ];
 
 /** Query parameters that carry one-time secrets (the single sign-on callback's code, links). */

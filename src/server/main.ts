@@ -16,6 +16,7 @@ import { tokenCommand } from './cli/token-command.ts';
 import { backupCommand } from './cli/backup-command.ts';
 import { restoreCommand } from './cli/restore-command.ts';
 import { anchorCommand } from './cli/anchor-command.ts';
+import { filesCommand } from './cli/files-command.ts';
 
 const USAGE = `Usage: stopline <command>
 
@@ -49,6 +50,10 @@ Commands:
             to use pg_dump
   restore FILE
             SQLite: restore a backup into an empty STOPLINE_DATA_DIR, then verify it
+  files migrate --to database|s3
+            move the files kept in the data folder (attachments, raw mail) into the store
+            STOPLINE_FILE_STORE names; each original is removed once its copy reads back
+            with the same SHA-256; run again, it moves what is left
   mail-key show | import FILE [--passphrase-file FILE]
             the team's OpenPGP key for STOPLINE_SECURITY_EMAIL: print its fingerprint, or
             import an armored private key (sealed with the server key) and publish it
@@ -100,6 +105,8 @@ export async function main(
         return await restoreCommand(config, rest, out);
       case 'token':
         return await tokenCommand(config, rest, out);
+      case 'files':
+        return await filesCommand(config, rest, out);
       case 'mail-key':
         return await mailKeyCommand(config, rest, out);
       default:

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { FakeClock } from '../../src/server/clock.ts';
 import type { Config } from '../../src/server/config.ts';
-import { createFileStore } from '../../src/server/db/file-store.ts';
+import { createFileStore, s3SettingsOf } from '../../src/server/db/file-store.ts';
 import type { Database } from '../../src/server/db/schema.ts';
 import {
   createContainer,
@@ -89,5 +89,10 @@ export async function countRows(t: Pick<TestApp, 'container'>, table: keyof Data
 /** The bytes of a stored file (raw mail, an attachment) as the configured store serves them. */
 export function storedFile(t: Pick<TestApp, 'container'>, key: string): Promise<Buffer> {
   const { config, db, clock } = t.container;
-  return createFileStore(config.fileStore, { db, clock, dataDir: config.dataDir }).get(key);
+  return createFileStore(config.fileStore, {
+    db,
+    clock,
+    dataDir: config.dataDir,
+    s3: s3SettingsOf(config),
+  }).get(key);
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/server/config.ts';
 import { loginAs } from '../helpers/auth.ts';
+import { attachmentsOnDisk, migrateFiles, submitWithAttachment } from '../helpers/file-stores.ts';
 import { buildMessage, TestDns } from '../helpers/mail.ts';
 import { countRows, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -23,21 +24,6 @@ const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).di
 let a: TestApp;
 let b: TestApp;
 let otherDir: string;
-
-async function submit(t: TestApp, name: string, bytes: Buffer) {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/reports',
-    payload: {
-      summary: `Evidence in ${name}`,
-      description: 'The admin export leaks every customer record.',
-      contact: { email: 'finder@example.org' },
-      attachments: [{ name, contentBase64: bytes.toString('base64') }],
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().key as string;
-}
 
 beforeAll(async () => {
   a = await createTestApp({ env: ENV, overrides: { dnsResolver: new TestDns().resolve } });
@@ -60,13 +46,13 @@ describe('files in the database', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://db/stopline' }).fileStore).toBe('database');
     expect(loadConfig({}).fileStore).toBe('fs');
     expect(() => loadConfig({ STOPLINE_FILE_STORE: 's4' })).toThrow(
-      'STOPLINE_FILE_STORE: must be database or fs',
+      'STOPLINE_FILE_STORE: must be database, s3 or fs',
     );
   });
 
   it('an attachment sent to one instance is served by the other, its hash matching', async () => {
     const bytes = Buffer.from('proof of the leak: customer 4711, customer 4712\n');
-    const key = await submit(a, 'poc.txt', bytes);
+    const key = await submitWithAttachment(a, 'poc.txt', bytes);
     const admin = await loginAs(b, 'admin');
     const detail = await b.app.inject({
       url: `/api/v1/reports/${key}`,
@@ -88,7 +74,7 @@ describe('files in the database', () => {
   });
 
   it("a restricted report's file stays hidden on the other instance", async () => {
-    const key = await submit(a, 'secret.txt', Buffer.from('Quartzwhisper evidence'));
+    const key = await submitWithAttachment(a, 'secret.txt', Buffer.from('Quartzwhisper evidence'));
     const admin = await loginAs(a, 'admin');
     const opened = await a.app.inject({
       method: 'POST',
@@ -129,12 +115,12 @@ describe('files in the database', () => {
 });
 
 describe('files kept in the data folder before the switch', () => {
-  it('stay readable once the store is the database', async () => {
+  it('stay readable once the store is the database, and are moved into it by stopline files migrate', async () => {
     const before = await createTestApp({
       env: { ...ENV, STOPLINE_FILE_STORE: 'fs' },
     });
     try {
-      const key = await submit(before, 'old.txt', Buffer.from('kept on disk'));
+      const key = await submitWithAttachment(before, 'old.txt', Buffer.from('kept on disk'));
       expect(await countRows(before, 'files')).toBe(0);
       const after = await createTestApp({
         database: before.database,
@@ -152,6 +138,21 @@ describe('files kept in the data folder before the switch', () => {
         });
         expect(file.statusCode, file.body).toBe(200);
         expect(file.body).toBe('kept on disk');
+
+        // `stopline files migrate --to database` moves it into the table, verified, once.
+        const env = { ...before.database.env, ...ENV };
+        expect(attachmentsOnDisk(before)).toHaveLength(1);
+        expect(await migrateFiles('database', env)).toMatchObject({ code: 0 });
+        expect(attachmentsOnDisk(before)).toEqual([]);
+        expect(await countRows(after, 'files')).toBe(1);
+        const again = await migrateFiles('database', env);
+        expect(again).toMatchObject({ code: 0 });
+        expect(again.last).toMatch(/^moved 0 file\(s\)/);
+        const read = await after.app.inject({
+          url: detail.json().attachments[0].downloadUrl,
+          headers: admin.headers,
+        });
+        expect(read.body).toBe('kept on disk');
       } finally {
         await after.close();
       }

@@ -1181,8 +1181,18 @@ export interface FilesTable {
   created_at: number;
 }
 
+/** A file kept in the S3-compatible bucket (STOPLINE_FILE_STORE=s3): its hash as it was kept. */
+export interface StoredObjectsTable {
+  /** The object's key in the bucket: the path it would have under the data folder. */
+  key: string;
+  size: number;
+  sha256: string;
+  created_at: number;
+}
+
 export interface Database {
   files: FilesTable;
+  stored_objects: StoredObjectsTable;
   mail_imap_mailboxes: MailImapMailboxesTable;
   leases: LeasesTable;
   mail_team_keys: MailTeamKeysTable;

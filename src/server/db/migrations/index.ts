@@ -45,6 +45,7 @@ import * as programmeActivities from './2026-12-04-0171-programme-activities.ts'
 import * as followUpTracker from './2026-12-04-0200-follow-up-tracker.ts';
 import * as exerciseReports from './2026-12-04-0240-exercise-reports.ts';
 import * as calendarFeeds from './2026-12-04-0300-calendar-feeds.ts';
+import * as storedObjects from './2026-12-04-0340-stored-objects.ts';
 import * as trackers from './2026-12-04-0125-trackers.ts';
 import * as oncallSchedules from './2026-12-04-0350-oncall-schedules.ts';
 
@@ -100,6 +101,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0310-declined-proposals': declinedProposals,
   '2026-12-04-0350-oncall-schedules': oncallSchedules,
   '2026-12-04-0360-ntfy-topics': ntfyTopics,
+  '2026-12-04-0340-stored-objects': storedObjects,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
