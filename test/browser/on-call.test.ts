@@ -1,7 +1,9 @@
 // The On call page in a real browser (issue 21, item 2), at 1280 and 375 px with axe: a viewer
 // sees who is on call now on the schedule and until when, the next hand-offs with the override
 // that covers part of the rotation, the overrides to come and the rotation's members in order,
-// and downloads their own shifts as iCalendar.
+// and downloads their own shifts as iCalendar. A security lead adds an override with the form: the
+// picker lists only eligible people, a range in the past is refused naming the field, and a good
+// one shows among the hand-offs.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
@@ -102,6 +104,40 @@ describe('the On call page', () => {
     expect(calendar.body).toContain('DTSTART:20260302T120000Z');
     expect(calendar.body).toContain('DTSTART:20260303T000000Z');
     expect(calendar.body).toContain(`URL;VALUE=URI:${t.baseUrl}/app/on-call`);
+    await context.close();
+  }, 90_000);
+
+  it('a security lead adds an override from the page', async () => {
+    const lead = await createUser(t, { roles: ['security_lead'], displayName: 'Lee Lead' });
+    const { context, page } = await signedInPage(browser, t.baseUrl, lead);
+    await page.goto(`${t.baseUrl}/app/on-call`);
+    const form = page.getByRole('region', { name: 'Add an override' });
+    const picker = form.getByLabel('Who covers');
+    await picker.locator('option', { hasText: 'Sam Responder' }).waitFor({ state: 'attached' });
+    const names = await picker.locator('option').allTextContents();
+    expect(names).toContain('Lee Lead');
+    expect(names).not.toContain('Vic Viewer');
+    await picker.selectOption({ label: 'Sam Responder' });
+    await form.getByLabel('From').fill('2026-03-01T08:00');
+    await form.getByLabel('To').fill('2026-03-01T09:00');
+    await form.getByRole('button', { name: 'Add the override' }).click();
+    await form.getByRole('alert').getByText('is in the past').first().waitFor();
+    await form.getByLabel('From').fill('2026-03-02T16:00');
+    await form.getByLabel('To').fill('2026-03-02T17:00');
+    await form.getByRole('button', { name: 'Add the override' }).click();
+    await form.getByText('The override on Security on call is added.').waitFor();
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe(
+      'The override on Security on call is added.',
+    );
+    const rows = page.getByTestId('on-call-next').locator('tbody tr');
+    // Sam now covers twice: 12:00–14:00 (added before) and 16:00–17:00.
+    await expect
+      .poll(
+        async () =>
+          (await rows.allTextContents()).filter((r) => /Sam Responder.*Override/.test(r)).length,
+      )
+      .toBe(2);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await context.close();
   }, 90_000);
 });

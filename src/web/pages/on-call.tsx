@@ -1,13 +1,18 @@
 // /on-call, "On call" (issue 21, item 2): who is on call now on each schedule and until when, the
 // next hand-offs, the overrides to come, the rotation (time zone, members in order), and a link
-// to download one's own shifts as iCalendar. Schedules are kept through the API
-// (docs/on-call.md); this page reads them.
-import { useQuery } from '@tanstack/react-query';
+// to download one's own shifts as iCalendar; whoever manages schedules adds an override here
+// (the person picker lists only the roles the policy makes eligible). Schedules themselves are
+// kept through the API (docs/on-call.md).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { Schedule, ScheduleList } from '../../shared/api/oncall.ts';
-import { request } from '../api.ts';
-import { Empty, QueryState, Time } from '../components/common.tsx';
+import { post, request } from '../api.ts';
+import { Empty, ErrorMessage, QueryState, Time } from '../components/common.tsx';
 import { DataTable } from '../components/data-table.tsx';
-import { useSession } from '../session.tsx';
+import { localToRfc3339 } from '../format.ts';
+import { usePolicy } from '../queries.ts';
+import { useCan, useSession } from '../session.tsx';
+import { useStaff } from './incidents/incident-data.ts';
 
 type Shift = Schedule['next'][number];
 
@@ -84,6 +89,7 @@ function ScheduleSection({ schedule: s }: { schedule: Schedule }) {
           ))}
         </DataTable>
       )}
+      {useCan()('oncall.manage') ? <OverrideForm schedule={s} /> : null}
       <h3>Rotation</h3>
       <p>
         Hand-offs in {s.rotation.timeZone}:{' '}
@@ -118,5 +124,82 @@ function HandOffs({ shifts, caption }: { shifts: Shift[]; caption: string }) {
         </tr>
       ))}
     </DataTable>
+  );
+}
+
+/** Someone covers a range: the people the policy makes eligible, the range in local time. */
+function OverrideForm({ schedule }: { schedule: Schedule }) {
+  const id = useId();
+  const queryClient = useQueryClient();
+  const { people } = useStaff();
+  const eligible = usePolicy().data?.notices.onCall.eligibleRoles ?? [];
+  const [userId, setUserId] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const result = useRef<HTMLParagraphElement>(null);
+  const add = useMutation({
+    mutationFn: () =>
+      post(`/on-call/schedules/${encodeURIComponent(schedule.id)}/overrides`, {
+        userId,
+        from: localToRfc3339(from),
+        to: localToRfc3339(to),
+      }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['on-call'] });
+      setDone(`The override on ${schedule.name} is added.`);
+      result.current?.focus();
+    },
+  });
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setDone(null);
+    add.mutate();
+  }
+  return (
+    <section className="panel" aria-labelledby={`${id}-h`}>
+      <h3 id={`${id}-h`}>Add an override</h3>
+      <form onSubmit={submit}>
+        <label htmlFor={`${id}-who`}>Who covers</label>
+        <select
+          id={`${id}-who`}
+          required
+          value={userId}
+          onChange={(e) => setUserId(e.target.value)}
+        >
+          <option value="">Choose a person</option>
+          {people
+            .filter((p) => p.roles.some((r) => eligible.includes(r)))
+            .map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.displayName}
+              </option>
+            ))}
+        </select>
+        <label htmlFor={`${id}-from`}>From</label>
+        <input
+          id={`${id}-from`}
+          type="datetime-local"
+          required
+          value={from}
+          onChange={(e) => setFrom(e.target.value)}
+        />
+        <label htmlFor={`${id}-to`}>To</label>
+        <input
+          id={`${id}-to`}
+          type="datetime-local"
+          required
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+        />
+        <ErrorMessage error={add.error} />
+        <button type="submit" disabled={add.isPending}>
+          Add the override
+        </button>
+      </form>
+      <p ref={result} tabIndex={-1} role="status">
+        {done}
+      </p>
+    </section>
   );
 }
