@@ -39,6 +39,7 @@ const lifecycle: Step[] = [
   { ...write, command: 8, pick: 4 },
   { ...write, command: 9, pick: 2, text: 'not needed' },
   { ...write, command: 18, pick: 1, text: 'the override was right' },
+  { ...write, command: 19, pick: 0, text: 'moved' },
 ];
 
 type Start = Parameters<typeof rules.skipPostmortem>;
@@ -69,7 +70,14 @@ function command(
   now: number,
   start: { incident: Start[1]; policy: Start[2] },
 ): LearningEvent[] {
-  switch (x.command % 19) {
+  switch (x.command % 20) {
+    case 19: {
+      // A follow-up handed over or moved.
+      const f = s.followUps[x.pick % Math.max(s.followUps.length, 1)];
+      if (!f) return [];
+      const to = x.pick % 2 ? { ownerId: x.actor } : { dueAt: now + 1 + x.pick };
+      return rules.changeFollowUp(s, f.id, to, now, true);
+    }
     case 18:
       // A proposal of the record declined with the reason (refused once answered).
       return proposals.declineProposal(s, proposed, `deadline:${x.pick % 3}`, `${x.text}.`);
@@ -83,7 +91,7 @@ function command(
         key: `acme/web#${x.pick % 3}`,
         trackerUrl: `https://tracker.example/${x.pick % 3}`,
       };
-      return x.command % 19 === 16
+      return x.command % 20 === 16
         ? rules.linkFollowUpTracker(s, f.id, issue)
         : rules.setFollowUpTrackerState(s, f.id, {
             ...issue,

@@ -171,6 +171,17 @@ export const SetFollowUpStatus = z.object({
   expectedVersion,
 });
 
+export const ChangeFollowUp = z.object({
+  /** Hand it to another active member of staff. */
+  ownerId: z.string().min(1).max(100).optional(),
+  /** A new due date, in the future. */
+  dueAt: TimeInput.optional(),
+  status: z.enum(FOLLOW_UP_STATUSES).optional(),
+  /** Required for `not_doing`: why it will not be done. */
+  reason: z.string().trim().max(2000).nullable().optional(),
+  expectedVersion,
+});
+
 export const PostmortemProposalRef = z.object({
   ref: z.string().min(1).max(100),
   /** The record's proposal (`deadline:<id>`, `override:<seq>`, `skipped:<seq>`). */

@@ -1,17 +1,20 @@
 // /follow-ups, "Follow-ups" (issue 14, items 4 and 8): the post-mortems' follow-up actions across
 // every incident the reader may see (the server leaves the rest out), soonest due first, filtered
 // by status, type and "mine"; overdue ones said in words, the tracker's issue and its state, and a
-// done proposed by the tracker. Each changes on its incident's post-mortem. Titles are text.
-import { useQuery } from '@tanstack/react-query';
+// done proposed by the tracker. Those who write post-mortems change one here: hand it to someone
+// else, move its due date (its clock starts again), or set its status. Titles are text.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { z } from 'zod';
 import type { FollowUpList } from '../../shared/api/learning.ts';
 import { consolePath } from '../../shared/domain/console-paths.ts';
 import { FOLLOW_UP_STATUSES, FOLLOW_UP_TYPES } from '../../shared/domain/learning.ts';
-import { query, request } from '../api.ts';
-import { Empty, QueryState, Time } from '../components/common.tsx';
+import { patch, query, request } from '../api.ts';
+import { Empty, ErrorMessage, QueryState, Time } from '../components/common.tsx';
 import { DataTable } from '../components/data-table.tsx';
-import { humanize } from '../format.ts';
+import { humanize, localToRfc3339, rfc3339ToLocal } from '../format.ts';
+import { useCan } from '../session.tsx';
 import { useStaff } from './incidents/incident-data.ts';
 
 type Item = z.infer<typeof FollowUpList>['items'][number];
@@ -28,6 +31,7 @@ export function FollowUpsPage() {
     queryFn: () => request<z.infer<typeof FollowUpList>>(`/follow-ups${query(sent)}`),
   });
   const { nameOf } = useStaff();
+  const mayChange = useCan()('learning.write');
 
   function apply(form: HTMLFormElement) {
     const data = new FormData(form);
@@ -45,7 +49,7 @@ export function FollowUpsPage() {
       <h1>Follow-ups</h1>
       <p className="muted">
         What the post-mortems decided to change, across the incidents you may see, soonest due
-        first. Each is changed on its incident&apos;s post-mortem.
+        first.
       </p>
       <form
         className="filters"
@@ -88,10 +92,19 @@ export function FollowUpsPage() {
               caption="Follow-ups"
               hideCaption
               testId="follow-ups"
-              columns={['Due', 'Follow-up', 'Incident', 'Type', 'Owner', 'Status', 'Tracker']}
+              columns={[
+                'Due',
+                'Follow-up',
+                'Incident',
+                'Type',
+                'Owner',
+                'Status',
+                'Tracker',
+                ...(mayChange ? ['Change'] : []),
+              ]}
             >
               {data.items.map((f) => (
-                <FollowUpRow key={f.id} f={f} owner={nameOf(f.ownerId)} />
+                <FollowUpRow key={f.id} f={f} owner={nameOf(f.ownerId)} mayChange={mayChange} />
               ))}
             </DataTable>
           )
@@ -101,7 +114,7 @@ export function FollowUpsPage() {
   );
 }
 
-function FollowUpRow({ f, owner }: { f: Item; owner: string }) {
+function FollowUpRow({ f, owner, mayChange }: { f: Item; owner: string; mayChange: boolean }) {
   return (
     <tr>
       <td>
@@ -137,6 +150,93 @@ function FollowUpRow({ f, owner }: { f: Item; owner: string }) {
           </>
         ) : null}
       </td>
+      {mayChange ? (
+        <td>
+          <ChangeFollowUp f={f} />
+        </td>
+      ) : null}
     </tr>
+  );
+}
+
+/** Hand it to someone else, move its due date, or set its status (not doing says why). */
+function ChangeFollowUp({ f }: { f: Item }) {
+  const id = useId();
+  const { people } = useStaff();
+  const queryClient = useQueryClient();
+  const [ownerId, setOwnerId] = useState(f.ownerId);
+  const [due, setDue] = useState(() => rfc3339ToLocal(f.dueAt));
+  const [status, setStatus] = useState<string>(f.status);
+  const [reason, setReason] = useState(f.reason ?? '');
+  const [open, setOpen] = useState(false);
+  const save = useMutation({
+    mutationFn: () => {
+      const dueAt = localToRfc3339(due);
+      const body: Record<string, unknown> = {};
+      if (ownerId !== f.ownerId) body['ownerId'] = ownerId;
+      if (dueAt !== null && dueAt !== new Date(f.dueAt).toISOString()) body['dueAt'] = dueAt;
+      if (status !== f.status || (status === 'not_doing' && reason !== (f.reason ?? ''))) {
+        body['status'] = status;
+        body['reason'] = status === 'not_doing' ? reason : null;
+      }
+      const path = `/incidents/${encodeURIComponent(f.incident.key)}/postmortem/follow-ups`;
+      return patch(`${path}/${encodeURIComponent(f.id)}`, body);
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['follow-ups'] }),
+  });
+  return (
+    <details className="change-follow-up" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Change</summary>
+      {open ? (
+        <form
+          aria-label={`Change “${f.title}”`}
+          onSubmit={(event) => {
+            event.preventDefault();
+            save.mutate();
+          }}
+        >
+          {save.error ? <ErrorMessage error={save.error} /> : null}
+          <label htmlFor={`${id}-owner`}>Owner</label>
+          <select id={`${id}-owner`} value={ownerId} onChange={(e) => setOwnerId(e.target.value)}>
+            {people.some((p) => p.id === f.ownerId) ? null : (
+              <option value={f.ownerId}>Someone no longer on staff</option>
+            )}
+            {people.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.displayName}
+              </option>
+            ))}
+          </select>
+          <label htmlFor={`${id}-due`}>Due</label>
+          <input
+            id={`${id}-due`}
+            type="datetime-local"
+            value={due}
+            onChange={(e) => setDue(e.target.value)}
+          />
+          <label htmlFor={`${id}-status`}>New status</label>
+          <select id={`${id}-status`} value={status} onChange={(e) => setStatus(e.target.value)}>
+            {FOLLOW_UP_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_WORDS[s]}
+              </option>
+            ))}
+          </select>
+          {status === 'not_doing' ? (
+            <>
+              <label htmlFor={`${id}-reason`}>Why not</label>
+              <input
+                id={`${id}-reason`}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+              />
+            </>
+          ) : null}
+          <button type="submit" disabled={save.isPending}>
+            Save
+          </button>
+        </form>
+      ) : null}
+    </details>
   );
 }

@@ -104,6 +104,8 @@ export interface LearningEventData {
     followUpId: string;
     state: 'open' | 'closed';
   };
+  /** A follow-up handed to someone else, or due at another time: what changed, nothing else. */
+  'postmortem.follow_up_changed': { followUpId: string; ownerId?: string; dueAt?: number };
   /** A proposal of the record declined, with the reason: it is no longer proposed. */
   'postmortem.proposal_declined': DeclinedProposalFields;
   /** Done, not doing (with the reason why), or open again. */

@@ -146,6 +146,15 @@ async function projectEvent(
         .execute();
       return;
     }
+    case 'postmortem.follow_up_changed': {
+      const f = after.followUps.find((x) => x.id === event.data.followUpId)!;
+      await tx
+        .updateTable('postmortem_follow_ups')
+        .set({ owner_id: f.ownerId, due_at: f.dueAt })
+        .where('id', '=', f.id)
+        .execute();
+      return;
+    }
     case 'postmortem.follow_up_status_set': {
       const f = after.followUps.find((x) => x.id === event.data.followUpId)!;
       await tx

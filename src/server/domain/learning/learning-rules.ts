@@ -329,6 +329,35 @@ export function addFollowUp(
   ];
 }
 
+/**
+ * A follow-up handed to someone else (`ownerIsActive`: whether they are active staff, the service
+ * asks) or due at another time, in the future; what does not change is left out.
+ */
+export function changeFollowUp(
+  state: PostmortemState,
+  followUpId: string,
+  to: { ownerId?: string | undefined; dueAt?: number | undefined },
+  now: number,
+  ownerIsActive: boolean,
+): LearningEvent[] {
+  const f = state.followUps.find((x) => x.id === followUpId);
+  if (!f) throw new AppError('NOT_FOUND', 'Follow-up was not found');
+  if (to.ownerId !== undefined && !ownerIsActive) {
+    throw invalid('ownerId', 'There is no active member of staff with this id');
+  }
+  if (to.dueAt !== undefined && to.dueAt <= now) throw invalid('dueAt', 'must be in the future');
+  const ownerId = to.ownerId !== undefined && to.ownerId !== f.ownerId ? to.ownerId : undefined;
+  const dueAt = to.dueAt !== undefined && to.dueAt !== f.dueAt ? to.dueAt : undefined;
+  if (ownerId === undefined && dueAt === undefined) return [];
+  return [
+    learningEvent('postmortem.follow_up_changed', {
+      followUpId,
+      ...(ownerId === undefined ? {} : { ownerId }),
+      ...(dueAt === undefined ? {} : { dueAt }),
+    }),
+  ];
+}
+
 /** A proposal of the record is answered once: taken as a follow-up, or declined. */
 export function assertUndecided(state: PostmortemState, proposalId: string): void {
   const taken = state.followUps.find((f) => f.proposalId === proposalId);

@@ -605,6 +605,45 @@ export function createLearningService(ports: LearningModulePorts) {
       );
     },
 
+    /**
+     * Changes a follow-up: its owner (active staff), its due date (in the future), its status
+     * (not doing with the reason). An open one's clock is started again for the new owner and
+     * date: the old due time no longer fires.
+     */
+    async changeFollowUp(
+      actor: Actor,
+      ref: string,
+      followUpId: string,
+      to: {
+        ownerId?: string | undefined;
+        dueAt?: number | undefined;
+        status?: FollowUpStatus | undefined;
+        reason?: string | null | undefined;
+      },
+      expectedVersion?: number,
+    ): Promise<PostmortemView> {
+      const policy = await policyOf((await incidentFor(db, actor, ref)).id);
+      return change(
+        actor,
+        ref,
+        expectedVersion,
+        async (s, tx) => {
+          const active = to.ownerId === undefined || (await ports.staff.isActive(tx, to.ownerId));
+          const moved = rules.changeFollowUp(s, followUpId, to, clock.now(), active);
+          if (to.status === undefined) return moved;
+          const f = s.followUps.find((x) => x.id === followUpId)!;
+          const reason = to.reason ?? (to.status === f.status ? f.reason : null);
+          return [...moved, ...rules.setFollowUpStatus(s, followUpId, to.status, reason)];
+        },
+        async (tx, s, now) => {
+          const f = s.followUps.find((x) => x.id === followUpId)!;
+          // Open: its clock starts again (owner and due time as they are now); closed: met or cancelled.
+          await ports.clocks.followUpClosed(tx, s.incidentId, followUpId, f.status === 'done', now);
+          if (f.status === 'open') await followUpDue(tx, s, followUpId, policy, now);
+        },
+      );
+    },
+
     /** Takes a proposal of the record as it is: a follow-up with its title and policy section. */
     async acceptProposal(
       actor: Actor,

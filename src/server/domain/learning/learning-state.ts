@@ -231,6 +231,13 @@ export function applyLearningEvent(
         ...next,
         timelineEntries: state.timelineEntries.filter((e) => e.id !== event.data.entryId),
       };
+    case 'postmortem.follow_up_changed': {
+      const { followUpId, ...to } = event.data;
+      return {
+        ...next,
+        followUps: state.followUps.map((f) => (f.id === followUpId ? { ...f, ...to } : f)),
+      };
+    }
     case 'postmortem.proposal_declined':
       return {
         ...next,

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   AcceptProposal,
+  ChangeFollowUp,
   CreateFollowUp,
   DeclineProposal,
   FollowUpList,
@@ -305,6 +306,32 @@ export async function learningRoutes(
         to,
         versionOf(request, expectedVersion),
       );
+      return send(reply, view);
+    },
+  );
+
+  typed.patch(
+    `${path}/follow-ups/:followUpId`,
+    {
+      config: { permission: 'learning.write' },
+      schema: {
+        summary: "Change a follow-up's owner, due date or status",
+        description:
+          'Each field left out stays as it is. 400 naming `ownerId` for someone who is not an ' +
+          'active member of staff, `dueAt` for a time not in the future, `reason` for not ' +
+          "doing without one; 404 for an unknown follow-up. An open follow-up's clock starts " +
+          'again for the new owner and due date (`postmortem.follow_up_changed`).',
+        tags,
+        params: PostmortemFollowUpRef,
+        body: ChangeFollowUp,
+        response: { 200: Postmortem, 404: notFound, 409: conflict },
+      },
+    },
+    async (request, reply) => {
+      const { expectedVersion, ...to } = request.body;
+      const { ref, followUpId } = request.params;
+      const version = versionOf(request, expectedVersion);
+      const view = await learning.changeFollowUp(actorOf(request), ref, followUpId, to, version);
       return send(reply, view);
     },
   );
