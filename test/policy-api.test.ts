@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyRoutes } from '../src/server/http/api/policy-routes.ts';
 import { PolicyResponse } from '../src/shared/api/policy.ts';
 import { loginAs } from './helpers/auth.ts';
-import { SEV_EXAMPLE } from './helpers/policies.ts';
+import { SEV_EXAMPLE, withContinuityProcedures } from './helpers/policies.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
@@ -94,6 +94,50 @@ describe('GET /api/v1/policy with a team’s own policy', () => {
     } finally {
       await own.close();
     }
+  });
+});
+
+/** GET /api/v1/policy on an app of its own started with the policy file at `path`. */
+async function withOwnPolicy(path: string, check: (body: PolicyResponse) => void) {
+  const own = await createTestApp({ env: { STOPLINE_POLICY: path } });
+  try {
+    const login = await loginAs(own, 'viewer');
+    const res = await own.app.inject({
+      method: 'GET',
+      url: '/api/v1/policy',
+      headers: login.headers,
+    });
+    expect(res.statusCode).toBe(200);
+    check(PolicyResponse.parse(res.json()));
+  } finally {
+    await own.close();
+  }
+}
+
+describe('GET /api/v1/policy with continuity procedures', () => {
+  it('gives each procedure with what it covers, its steps and its stakeholders', async () => {
+    await withOwnPolicy(withContinuityProcedures(), async (body) => {
+      expect(body.continuity.description).toContain('Kai section 7');
+      expect(body.continuity.procedures).toEqual([
+        {
+          id: 'payments-manual',
+          title: 'Take card payments by phone',
+          covers: ['Payments', 'payments-api'],
+          steps: [
+            'Switch the checkout banner to "call us to order".',
+            'Take orders on the paper form kept by the support desk.',
+          ],
+          stakeholders: ['Head of support', 'Finance on-call'],
+        },
+        {
+          id: 'mail-by-hand',
+          title: 'Answer reporters by hand',
+          covers: ['Email'],
+          steps: ['Reply from the shared security mailbox.'],
+          stakeholders: [],
+        },
+      ]);
+    });
   });
 });
 

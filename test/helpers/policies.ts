@@ -69,3 +69,23 @@ export const KUNDO_POSTMORTEM_QUESTIONS = [
   'Does knowledge about this issue need to be spead wider within the company?',
   "Has the issue been documented according to what it's severity demands?",
 ];
+
+/** The default policy with two continuity procedures (payments by phone, mail by hand). */
+export function withContinuityProcedures(): string {
+  return writeEditedPolicy(
+    '  procedures: []',
+    `  procedures:
+    - id: payments-manual
+      title: Take card payments by phone
+      covers: [Payments, payments-api]
+      steps:
+        - Switch the checkout banner to "call us to order".
+        - Take orders on the paper form kept by the support desk.
+      stakeholders: [Head of support, Finance on-call]
+    - id: mail-by-hand
+      title: Answer reporters by hand
+      covers: [Email]
+      steps:
+        - Reply from the shared security mailbox.`,
+  );
+}

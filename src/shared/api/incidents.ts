@@ -461,3 +461,40 @@ export const CreateContainmentHook = z.object({
 });
 export const UpdateContainmentHook = CreateContainmentHook.partial();
 export const ContainmentHookRef = z.object({ id: z.string().min(1).max(64) });
+
+// Continuity (issue 19, item 6; Kai section 7): the policy's manual fallback procedures that cover
+// a system the incident affects, as a checklist on the incident.
+export const ContinuityStepRef = z.object({
+  ref: z.string().min(1).max(100),
+  procedureId: z.string().min(1).max(40),
+  step: z.coerce.number().int().min(1).max(1000),
+});
+
+export const UntickContinuityStep = z.object({
+  /** Why the step is not done after all, or must be done again: on the record. */
+  reason: text(2000),
+});
+
+export const ContinuityChecklist = z.object({
+  procedures: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      /** The components or systems the procedure covers, as the policy writes them. */
+      covers: z.array(z.string()),
+      /** The incident's affected systems it covers, as the incident names them. */
+      matched: z.array(z.string()),
+      /** Who to keep updated while the procedure runs: roles or named contacts. */
+      stakeholders: z.array(z.string()),
+      steps: z.array(
+        z.object({
+          step: z.number().int(),
+          text: z.string(),
+          /** Ticked: by whom (a user id) and when; null while not done. */
+          done: z.object({ by: z.string().nullable(), at: Time }).nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+export type ContinuityChecklist = z.infer<typeof ContinuityChecklist>;

@@ -275,6 +275,22 @@ export const PolicyResponse = z.object({
     /** The reporters hear from the team at least this often while the vulnerability is open. */
     reporterUpdateEvery: DurationJson,
   }),
+  /** Business continuity: manual fallback procedures per component or system. */
+  continuity: z.object({
+    description: z.string(),
+    procedures: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        /** Status-page component names or free system ids (matched without regard to case). */
+        covers: z.array(z.string()),
+        /** The manual steps, in order; step 1 first. */
+        steps: z.array(z.string()),
+        /** Who to keep updated: roles or named contacts. */
+        stakeholders: z.array(z.string()),
+      }),
+    ),
+  }),
   /** What an alert from monitoring does: the first rule that fits decides; none: triage. */
   alerts: z.object({
     description: z.string(),

@@ -161,6 +161,13 @@ export interface IncidentEventData {
   'incident.milestone_recorded': { milestone: Milestone; note: string };
   'incident.line_stopped': { reason: string };
   'incident.line_resumed': { reason: string };
+  /**
+   * A step of the policy's continuity procedure `procedureId` (continuity.procedures) was done
+   * by the event's actor: its number (from 1) and its wording at the time.
+   */
+  'incident.continuity_step_ticked': { procedureId: string; step: number; text: string };
+  /** A ticked step was not done after all, or must be done again: why. */
+  'incident.continuity_step_unticked': { procedureId: string; step: number; reason: string };
   /** Written by the clocks: a reminder, the breach, each escalation, and the deadline met. */
   'incident.deadline_reminded': DeadlineEventData;
   'incident.deadline_breached': DeadlineEventData;
@@ -202,6 +209,8 @@ export const INCIDENT_EVENT_TYPES = [
   'incident.milestone_recorded',
   'incident.line_stopped',
   'incident.line_resumed',
+  'incident.continuity_step_ticked',
+  'incident.continuity_step_unticked',
   'incident.deadline_reminded',
   'incident.deadline_breached',
   'incident.deadline_escalated',

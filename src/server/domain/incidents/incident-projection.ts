@@ -407,6 +407,8 @@ async function projectOne(tx: Executor, id: string, event: RecordedIncidentEvent
     // An emergency severity is on the record; the severity_set after it changes the projection.
     case 'incident.reproduction_overridden':
     case 'incident.note_added':
+    case 'incident.continuity_step_ticked':
+    case 'incident.continuity_step_unticked':
     case 'incident.alert_attached':
     case 'incident.alert_resolved':
     case 'incident.tracker_issue_changed':

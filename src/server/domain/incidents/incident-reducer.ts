@@ -293,6 +293,8 @@ function change(
     case 'incident.reproduction_overridden':
     case 'incident.decision_logged':
     case 'incident.note_added':
+    case 'incident.continuity_step_ticked':
+    case 'incident.continuity_step_unticked':
     case 'incident.alert_attached':
     case 'incident.alert_resolved':
     case 'incident.tracker_issue_changed':

@@ -19,6 +19,7 @@ import {
 import { parsePolicy, type Policy, type PolicyInForce } from '../policy/index.ts';
 import * as actions from './action-rules.ts';
 import * as assessment from './assessment-rules.ts';
+import * as continuity from './continuity-rules.ts';
 import { incidentEvent, type IncidentEvent } from './incident-events.ts';
 import * as rules from './incident-rules.ts';
 import type {
@@ -361,6 +362,15 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       context.postmortem = await deps.postmortems.findStanding(tx, await caseOf(tx, state), policy);
     }
     return context;
+  }
+
+  /** The continuity checklist of an incident already loaded (and seen by the caller). */
+  async function continuityOf(executor: Executor, state: IncidentState) {
+    const marks = await listStreamEvents(executor, state.id, {
+      types: continuity.CONTINUITY_EVENT_TYPES,
+      limit: 100_000,
+    });
+    return continuity.checklist(inForce.policy, state.affectedSystems, marks);
   }
 
   /** Load once → check version → rules decide → record, and let the line and clocks settle. */
@@ -975,6 +985,38 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
             : new Set<string>();
         return rules.recordMilestone(s, policy, milestone, note, verified);
       });
+    },
+
+    /**
+     * The manual fallback procedures of the policy in force that cover a system the incident
+     * affects, as a checklist (Kai section 7): a procedure written after the incident opened
+     * applies too, since the fallback is about the systems, not the incident's handling.
+     */
+    async continuityChecklist(actor: Actor, ref: string) {
+      const state = await load(db, ref, actor);
+      return continuityOf(db, state);
+    },
+
+    /** Ticks a step of a procedure on the checklist; recorded with who and when. */
+    async tickContinuityStep(actor: Actor, ref: string, procedureId: string, step: number) {
+      await change(actor, ref, undefined, async (s, _policy, _now, tx) =>
+        continuity.tickStep(await continuityOf(tx, s), procedureId, step),
+      );
+      return continuityOf(db, await load(db, ref, actor));
+    },
+
+    /** Unticks a ticked step, with the reason, on the record. */
+    async untickContinuityStep(
+      actor: Actor,
+      ref: string,
+      procedureId: string,
+      step: number,
+      reason: string,
+    ) {
+      await change(actor, ref, undefined, async (s, _policy, _now, tx) =>
+        continuity.untickStep(await continuityOf(tx, s), procedureId, step, reason),
+      );
+      return continuityOf(db, await load(db, ref, actor));
     },
 
     /** The incident's events, oldest first, a page at a time. */

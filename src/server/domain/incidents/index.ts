@@ -47,3 +47,4 @@ export type { IncidentAudience } from './incident-repository.ts';
 export type { IncidentFlag } from './role-rules.ts';
 export type { IncidentView, VoteView, AssessmentView } from './assessment-rules.ts';
 export type { FailedCheck } from './phase-rules.ts';
+export type { ChecklistProcedure, ChecklistStep } from './continuity-rules.ts';

@@ -6,6 +6,7 @@ import { VERIFIED_STEPS } from '../../../shared/domain/incidents.ts';
 import { Alerts } from './alerts-schema.ts';
 import { Disclosure } from './disclosure-schema.ts';
 import { Breach } from './breach-schema.ts';
+import { Continuity } from './continuity-schema.ts';
 import { Communications } from './communications-schema.ts';
 import { Learning } from './learning-schema.ts';
 import { Notices } from './notices-schema.ts';
@@ -354,6 +355,8 @@ export const PolicyDocument = z
     alerts: Alerts.prefault({}),
     /** Coordinated disclosure: the longest embargo (90 days when left out). */
     disclosure: Disclosure.prefault({}),
+    /** Business continuity: manual fallback procedures per component or system (none when left out). */
+    continuity: Continuity.prefault({}),
   })
   .superRefine((policy, ctx) => {
     const severityIds = new Set<string>();
@@ -402,6 +405,12 @@ export const PolicyDocument = z
       policy.containment.kinds.map((k) => k.id),
       ['containment', 'kinds'],
       'containment kind id',
+      ctx,
+    );
+    unique(
+      policy.continuity.procedures.map((p) => p.id),
+      ['continuity', 'procedures'],
+      'continuity procedure id',
       ctx,
     );
     unique(

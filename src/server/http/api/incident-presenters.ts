@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type {
   ContainmentAction as ContainmentJson,
+  ContinuityChecklist,
   Decisions,
   Incident,
   IncidentDetail,
@@ -100,6 +101,17 @@ export function presentIncidentList(
 
 export function presentTaskList(items: Result<'listTasks'>): TaskList {
   return { items: items.map((t) => ({ ...t, dueAt: iso(t.dueAt) })) };
+}
+
+export function presentContinuity(
+  procedures: Result<'continuityChecklist'>,
+): Json<typeof ContinuityChecklist> {
+  return {
+    procedures: procedures.map((p) => ({
+      ...p,
+      steps: p.steps.map((s) => ({ ...s, done: s.done && { by: s.done.by, at: iso(s.done.at) } })),
+    })),
+  };
 }
 
 export function presentDecisions(items: Result<'listDecisions'>): Json<typeof Decisions> {

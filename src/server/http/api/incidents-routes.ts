@@ -7,6 +7,8 @@ import {
   AddNote,
   AddParticipant,
   AssignOwner,
+  ContinuityChecklist,
+  ContinuityStepRef,
   CreateIncident,
   Decisions,
   IncidentDetail,
@@ -18,6 +20,7 @@ import {
   LogDecision,
   Timeline,
   TimelineQuery,
+  UntickContinuityStep,
   UpdateIncident,
 } from '../../../shared/api/incidents.ts';
 import { PolicyRefusal, problemResponse } from '../../../shared/api/problems.ts';
@@ -25,6 +28,7 @@ import { TaskList, TaskListQuery } from '../../../shared/api/tasks.ts';
 import type { IncidentsModule } from '../../domain/incidents/index.ts';
 import { actorOf, incidentCommand, sendOpenedIncident } from './incident-commands.ts';
 import {
+  presentContinuity,
   presentDecisions,
   presentIncidentDetail,
   presentIncidentList,
@@ -195,6 +199,83 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { incidents: I
       body: LogDecision,
     },
     (actor, ref, v, body) => incidents.logDecision(actor, ref, v, body),
+  );
+
+  typed.get(
+    '/api/v1/incidents/:ref/continuity',
+    {
+      config: { permission: 'incidents.read' },
+      schema: {
+        summary:
+          'The manual fallback procedures for the systems the incident affects, as a checklist',
+        description:
+          "The policy's `continuity.procedures` that cover one of the incident's affected systems " +
+          '(compared without regard to case), each step ticked or not, by whom and when. Empty ' +
+          'when none covers them.',
+        tags,
+        params: IncidentRef,
+        response: { 200: ContinuityChecklist },
+      },
+    },
+    async (request) =>
+      presentContinuity(await incidents.continuityChecklist(actorOf(request), request.params.ref)),
+  );
+
+  typed.post(
+    '/api/v1/incidents/:ref/continuity/:procedureId/steps/:step/tick',
+    {
+      config: { permission: 'incidents.update' },
+      schema: {
+        summary: 'Tick a step of a fallback procedure: done, by the caller, now',
+        description:
+          'Recorded on the incident as `incident.continuity_step_ticked`; a step already ticked ' +
+          'stays as it was. Answers the checklist.',
+        tags,
+        params: ContinuityStepRef,
+        response: {
+          200: ContinuityChecklist,
+          404: problemResponse('No such incident, procedure on its checklist, or step'),
+        },
+      },
+    },
+    async (request) => {
+      const { ref, procedureId, step } = request.params;
+      return presentContinuity(
+        await incidents.tickContinuityStep(actorOf(request), ref, procedureId, step),
+      );
+    },
+  );
+
+  typed.post(
+    '/api/v1/incidents/:ref/continuity/:procedureId/steps/:step/untick',
+    {
+      config: { permission: 'incidents.update' },
+      schema: {
+        summary: 'Untick a ticked step of a fallback procedure, with the reason',
+        description:
+          'Recorded on the incident as `incident.continuity_step_unticked`. Answers the checklist.',
+        tags,
+        params: ContinuityStepRef,
+        body: UntickContinuityStep,
+        response: {
+          200: ContinuityChecklist,
+          404: problemResponse('No such incident, procedure on its checklist, or step'),
+          409: problemResponse('The step is not ticked'),
+        },
+      },
+    },
+    async (request) => {
+      const { ref, procedureId, step } = request.params;
+      return presentContinuity(
+        await incidents.untickContinuityStep(
+          actorOf(request),
+          ref,
+          procedureId,
+          step,
+          request.body.reason,
+        ),
+      );
+    },
   );
 
   typed.get(

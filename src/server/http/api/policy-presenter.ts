@@ -212,6 +212,16 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       remindBefore: policy.disclosure.remindBefore.map(duration),
       reporterUpdateEvery: duration(policy.disclosure.reporterUpdateEvery),
     },
+    continuity: {
+      description: policy.continuity.description,
+      procedures: policy.continuity.procedures.map((p) => ({
+        id: p.id,
+        title: p.title,
+        covers: [...p.covers],
+        steps: [...p.steps],
+        stakeholders: [...p.stakeholders],
+      })),
+    },
     alerts: {
       description: policy.alerts.description,
       rules: policy.alerts.rules.map((r) => ({

@@ -32,6 +32,7 @@ import { BreachSection } from './breach-section.tsx';
 import { PhaseSection, SeveritySection, StepsSection } from './phase-section.tsx';
 import { DecisionsSection, NotesSection, TimelineSection } from './record-sections.tsx';
 import { ContainmentSection } from './containment-section.tsx';
+import { ContinuitySection } from './continuity-section.tsx';
 import { PostmortemSection } from './postmortem-section.tsx';
 import { ExerciseReportSection } from './exercise-report-section.tsx';
 import { EditSection, ParticipantsSection, ReportsSection } from './details-sections.tsx';
@@ -77,6 +78,7 @@ function IncidentView({ detail, policy }: { detail: Detail; policy: PolicyRespon
           <PanelSection {...props} />
           <TasksSection {...props} />
           <ContainmentSection {...props} />
+          <ContinuitySection {...props} />
           <BreachSection {...props} />
           <DecisionsSection {...props} />
           <NotesSection {...props} />

@@ -188,6 +188,10 @@ const KINDS = {
     ],
   },
   line: { label: 'The line', types: ['line_stopped', 'line_resumed'] },
+  continuity: {
+    label: 'Manual fallback',
+    types: ['continuity_step_ticked', 'continuity_step_unticked'],
+  },
   alerts: { label: 'Alerts from monitoring', types: ['alert_attached', 'alert_resolved'] },
   clocks: {
     label: 'Deadlines',
@@ -327,6 +331,10 @@ function describe(e: Item, nameOf: (id: string | null) => string, hideVotes: boo
       return `The line stopped: ${text(d.reason)}`;
     case 'incident.line_resumed':
       return `The line runs again: ${text(d.reason)}`;
+    case 'incident.continuity_step_ticked':
+      return `Fallback step ${text(d.step)} of ${text(d.procedureId)} done: ${text(d.text)}`;
+    case 'incident.continuity_step_unticked':
+      return `Fallback step ${text(d.step)} of ${text(d.procedureId)} not done: ${text(d.reason)}`;
     case 'incident.de_escalated':
       return `De-escalated from ${text(d.fromSeverity) || 'critical'} to ${text(d.toSeverity)}: ${text(d.rationale)}`;
     case 'incident.handed_off':
