@@ -4,6 +4,7 @@
 // nothing is stored; a proper surrogate pair (an emoji, escaped) is still accepted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from './helpers/auth.ts';
+import { multipart } from './helpers/reports.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
@@ -39,7 +40,7 @@ function expectFieldRefused(res: Awaited<ReturnType<typeof post>>, field: string
   expect(problem).toMatchObject({
     type: 'https://stopline.dev/problems/validation',
     status: 400,
-    errors: [{ field, message: expect.stringMatching(/not valid Unicode/) }],
+    errors: [{ field, message: expect.stringMatching(/not valid Unicode|NUL character/) }],
   });
   expect(res.body).not.toMatch(/surrogate is not allowed|stack/i);
 }
@@ -95,6 +96,63 @@ describe('a lone UTF-16 surrogate in a JSON body', () => {
       headers: staff,
     });
     expect(staffView.json().summary).toBe('Export leak 🚨');
+  });
+});
+
+describe('the NUL character in a body', () => {
+  // PostgreSQL's text cannot hold U+0000 and SQLite would keep it: refused alike on both.
+  it('is a 400 naming the field in JSON, on the public report API and a staff route, and nothing is stored', async () => {
+    const reports = await countRows('reports');
+    const incidents = await countRows('incidents');
+    expectFieldRefused(
+      await post('/api/v1/reports', `{"summary":"Export\\u0000leak",${description}}`),
+      'summary',
+    );
+    expectFieldRefused(
+      await post(
+        '/api/v1/reports',
+        `{"summary":"Export leak",${description},"attachments":[{"name":"a\\u0000.txt","contentBase64":"R0VUIC8="}]}`,
+      ),
+      'attachments.0.name',
+    );
+    expectFieldRefused(
+      await post('/api/v1/incidents', '{"title":"Out\\u0000age"}', staff),
+      'title',
+    );
+    expectFieldRefused(
+      await post('/api/v1/incidents', '{"title":"Outage","a\\u0000":1}', staff),
+      'body',
+    );
+    expect(await countRows('reports')).toBe(reports);
+    expect(await countRows('incidents')).toBe(incidents);
+  });
+
+  it('is refused in the report form, urlencoded or multipart, with no report and no file kept', async () => {
+    const before = await countRows('reports');
+    const urlencoded = await t.app.inject({
+      method: 'POST',
+      url: '/report',
+      remoteAddress: '192.0.2.77',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'summary=Export%00leak&description=The+export+endpoint+skips+the+owner+check.',
+    });
+    expect(urlencoded.statusCode, urlencoded.body.slice(0, 300)).toBe(400);
+    expect(urlencoded.body).toContain('NUL character');
+    const form = multipart(
+      { summary: 'Export\u0000leak', description: 'The export skips a check.' },
+      [{ name: 'poc.txt', type: 'text/plain', bytes: Buffer.from('GET /export') }],
+    );
+    const multi = await t.app.inject({
+      method: 'POST',
+      url: '/report',
+      remoteAddress: '192.0.2.78',
+      ...form,
+    });
+    expect(multi.statusCode, multi.body.slice(0, 300)).toBe(400);
+    expect(multi.body).toContain('NUL character');
+    expect(await countRows('reports')).toBe(before);
+    const kept = await t.container.db.selectFrom('report_attachments').select('id').execute();
+    expect(kept).toEqual([]);
   });
 });
 

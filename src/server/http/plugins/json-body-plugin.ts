@@ -1,40 +1,68 @@
-// JSON request bodies for every route: Fastify's own parser (prototype poisoning refused), then
-// one check that every string and property name is well-formed Unicode. JSON may escape a lone
-// UTF-16 surrogate ("\ud800"), which no UTF-8 text, database or hash can hold; such a body is a
-// 400 naming the field, before any route or service sees it.
+// Request bodies for every route. JSON: Fastify's own parser (prototype poisoning refused). Then,
+// for JSON and form bodies alike, one check that every string and property name is text both
+// databases store as it was sent: JSON may escape a lone UTF-16 surrogate ("\ud800"), which no
+// UTF-8 text, database or hash can hold, and JSON ("\u0000") or a form ("%00") may carry the NUL
+// character, which PostgreSQL's text refuses (SQLite would keep it: the same request must not be
+// a 500 on one database and stored on the other). Such a body is a 400 naming the field, before
+// any route or service sees it. (Multipart forms are read by their route: `report-form.ts`
+// asks `findUnstorableText` too.)
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.ts';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** A lone surrogate can only arrive escaped: raw UTF-8 cannot encode one. */
-const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
 
 const fieldName = (path: readonly (string | number)[]) =>
   path.length === 0 ? 'body' : path.join('.');
 
-/** The path of the first string or property name holding a lone surrogate, if any. */
-export function findLoneSurrogate(
+type Flaw = 'surrogate' | 'nul';
+const flawOf = (text: string): Flaw | null =>
+  text.includes('\u0000') ? 'nul' : LONE_SURROGATE.test(text) ? 'surrogate' : null;
+
+export interface UnstorableText {
+  field: string;
+  inName: boolean;
+  flaw: Flaw;
+}
+
+/** The path of the first string or property name holding a lone surrogate or NUL, if any. */
+export function findUnstorableText(
   value: unknown,
   path: (string | number)[] = [],
-): { field: string; inName: boolean } | null {
-  if (typeof value === 'string')
-    return LONE_SURROGATE.test(value) ? { field: fieldName(path), inName: false } : null;
+): UnstorableText | null {
+  if (typeof value === 'string') {
+    const flaw = flawOf(value);
+    return flaw ? { field: fieldName(path), inName: false, flaw } : null;
+  }
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
-      const found = findLoneSurrogate(item, [...path, i]);
+      const found = findUnstorableText(item, [...path, i]);
       if (found) return found;
     }
     return null;
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (LONE_SURROGATE.test(key)) return { field: fieldName(path), inName: true };
-      const found = findLoneSurrogate(item, [...path, key]);
+      const flaw = flawOf(key);
+      if (flaw) return { field: fieldName(path), inName: true, flaw };
+      const found = findUnstorableText(item, [...path, key]);
       if (found) return found;
     }
   }
   return null;
+}
+
+/** The 400 for text that cannot be stored as sent, naming the field. */
+export function unstorableTextError(found: UnstorableText): AppError {
+  const what =
+    found.flaw === 'nul'
+      ? 'the NUL character (U+0000), which is not text'
+      : 'a lone UTF-16 surrogate, which is not valid Unicode';
+  const message = found.inName ? `has a property name holding ${what}` : `must not hold ${what}`;
+  // The detail names the field too: an HTML form's error page shows the detail, not `errors`.
+  return new AppError('VALIDATION', `The field "${found.field}" ${message}`, {
+    errors: [{ field: found.field, message }],
+  });
 }
 
 export const jsonBodyPlugin = fp(async (app: FastifyInstance) => {
@@ -43,21 +71,15 @@ export const jsonBodyPlugin = fp(async (app: FastifyInstance) => {
     app.initialConfig.onConstructorPoisoning ?? 'error',
   );
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = String(body);
-    parse(request, text, (error, value) => {
-      if (error) return done(error, undefined);
-      const found = ESCAPED_SURROGATE.test(text) ? findLoneSurrogate(value) : null;
-      if (!found) return done(null, value);
-      const message = found.inName
-        ? 'has a property name that is not valid Unicode (a lone UTF-16 surrogate)'
-        : 'is not valid Unicode text (it holds a lone UTF-16 surrogate)';
-      done(
-        new AppError('VALIDATION', 'Some fields are not valid; see errors', {
-          errors: [{ field: found.field, message }],
-        }),
-        undefined,
-      );
-    });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    parse(request, String(body), done),
+  );
+  // After every body parser (JSON, urlencoded forms), before validation and the handler.
+  app.addHook('preValidation', async (request) => {
+    // Raw bodies (alert and tracker webhooks, kept byte for byte) are their route's to read.
+    if (request.body === undefined || request.body === null || Buffer.isBuffer(request.body))
+      return;
+    const found = findUnstorableText(request.body);
+    if (found) throw unstorableTextError(found);
   });
 });

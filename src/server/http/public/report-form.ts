@@ -5,6 +5,7 @@ import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import { ReportFields } from '../../../shared/api/reports.ts';
 import { AppError, type FieldError } from '../../errors.ts';
 import type { IncomingFile, StagedFile } from '../../domain/reports/index.ts';
+import { findUnstorableText, unstorableTextError } from '../plugins/json-body-plugin.ts';
 import { markup, type SafeHtml } from './html.ts';
 import { fieldHelp, inputField, textareaField } from './form-fields.ts';
 import { errorSummary, page } from './layout.ts';
@@ -200,6 +201,11 @@ export async function readForm(
     throw error instanceof AppError ? error : limitError(error, limits);
   } finally {
     raw.off('data', count);
+  }
+  const unstorable = findUnstorableText(values);
+  if (unstorable) {
+    await discard(files);
+    throw unstorableTextError(unstorable);
   }
   return { values, files };
 }
