@@ -133,8 +133,7 @@ function CustomerForm({
         </fieldset>
         <p className="hint">
           A refusal names a contact by its place counted from 0: contacts.1.email is the second
-          contact <p className="hint">Contacts are counted from 0 in the server&apos;s messages.</p>
-          apos;s address.
+          contact&apos;s address.
         </p>
         <ErrorMessage error={save.error} />
         <button type="submit" disabled={save.isPending}>
