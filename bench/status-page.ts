@@ -1,6 +1,7 @@
 // Benchmark: the public status page. Requests/s and p99 of `/status` and `/api/v2/summary.json`
 // from a real `stopline serve` on SQLite at 100 connections (autocannon), beside nginx serving the
-// same bytes from files on the same machine (the reference: the ratio is Stopline over nginx), the
+// same bytes from files on the same machine (the reference: the ratio is Stopline over nginx) and a
+// bare node:http server sending the same bytes and headers (the ceiling of Node's own HTTP), the
 // server's RSS before and after a minute of that load, and, when PostgreSQL answers on
 // 127.0.0.1, the time from publishing an update on one instance to seeing it in summary.json on a
 // second `stopline serve` on the same database. Local only; every file and schema it makes is
@@ -135,6 +136,39 @@ http {
   throw new Error('nginx did not come up');
 }
 
+/**
+ * The ceiling of Node.js's own HTTP on this machine: a bare `node:http` server in its own process
+ * answering each path with the bytes and headers Stopline sent for it, and nothing else.
+ */
+async function startBareNode(
+  answers: Record<string, { headers: [string, string][]; body: string }>,
+): Promise<{ port: number; child: ChildProcess }> {
+  const port = await freePort();
+  const program = `
+    const answers = JSON.parse(process.env.ANSWERS);
+    for (const a of Object.values(answers)) a.bytes = Buffer.from(a.body, 'base64');
+    require('node:http').createServer((req, res) => {
+      const a = answers[req.url];
+      if (!a) { res.statusCode = 404; res.end(); return; }
+      res.writeHead(200, a.headers.flat());
+      res.end(a.bytes);
+    }).listen(${port}, '127.0.0.1');`;
+  const child = spawn(process.execPath, ['-e', program], {
+    stdio: 'ignore',
+    env: { ...process.env, ANSWERS: JSON.stringify(answers) },
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) return { port, child };
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill();
+  throw new Error('the bare Node.js server did not come up');
+}
+
 /** Publish on one instance, poll summary.json on a second one (PostgreSQL), ms until seen. */
 async function publishToVisible(): Promise<number[] | string> {
   const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
@@ -195,16 +229,25 @@ try {
   const server = await startServer(env, undefined, undefined, 120_000);
   const url = `http://127.0.0.1:${server.port}`;
   mkdirSync(join(dir, 'nginx', 'files'), { recursive: true });
+  const answers: Record<string, { headers: [string, string][]; body: string }> = {};
   for (const [path, file] of [
     ['/status', 'status.html'],
     ['/api/v2/summary.json', 'summary.json'],
   ] as const) {
-    const bytes = Buffer.from(await (await fetch(url + path)).arrayBuffer());
+    const res = await fetch(url + path);
+    const bytes = Buffer.from(await res.arrayBuffer());
     writeFileSync(join(dir, 'nginx', 'files', file), bytes);
+    const headers = [...res.headers].filter(
+      ([name]) =>
+        !['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name),
+    );
+    answers[path] = { headers, body: bytes.toString('base64') };
   }
   const nginx = await startNginx(join(dir, 'nginx'));
+  const bare = await startBareNode(answers);
   const reference = `http://127.0.0.1:${nginx.port}`;
-  let figures: [string, Figures, Figures][];
+  const bareUrl = `http://127.0.0.1:${bare.port}`;
+  let figures: [string, Figures, Figures, Figures][];
   let rss: [number, number];
   try {
     const before = rssMb(server.child.pid!);
@@ -212,23 +255,31 @@ try {
     const summary = await load(`${url}/api/v2/summary.json`);
     rss = [before, rssMb(server.child.pid!)];
     figures = [
-      ['/status', page, await load(`${reference}/status.html`)],
-      ['/api/v2/summary.json', summary, await load(`${reference}/summary.json`)],
+      ['/status', page, await load(`${reference}/status.html`), await load(`${bareUrl}/status`)],
+      [
+        '/api/v2/summary.json',
+        summary,
+        await load(`${reference}/summary.json`),
+        await load(`${bareUrl}/api/v2/summary.json`),
+      ],
     ];
   } finally {
     nginx.child.kill('SIGQUIT');
+    bare.child.kill();
     await server.stop();
   }
   const visible = await publishToVisible();
 
   console.log(
     `status page on SQLite, ${CONNECTIONS} connections, ${DURATION} s each, ${cpus().length} cores; ` +
-      'nginx: 1 worker, the same bytes from files',
+      'nginx: 1 worker, the same bytes from files; bare node: node:http sending the same bytes and headers',
   );
-  for (const [path, s, n] of figures) {
+  for (const [path, s, n, b] of figures) {
     console.log(
       `${path}: stopline ${s.perSecond.toFixed(0)} req/s (p99 ${s.p99} ms, ${s.errors} errors), ` +
-        `nginx ${n.perSecond.toFixed(0)} req/s (p99 ${n.p99} ms), ratio ${(s.perSecond / n.perSecond).toFixed(2)}`,
+        `nginx ${n.perSecond.toFixed(0)} req/s (p99 ${n.p99} ms), ratio ${(s.perSecond / n.perSecond).toFixed(2)}; ` +
+        `bare node ${b.perSecond.toFixed(0)} req/s (p99 ${b.p99} ms, ${(b.perSecond / n.perSecond).toFixed(2)} of nginx), ` +
+        `stopline/bare node ${(s.perSecond / b.perSecond).toFixed(2)}`,
     );
   }
   console.log(
