@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // Composition root: builds the database, clock and services from the configuration. Tests pass
 // overrides (a fake clock) instead of branching inside src/.
 import { createHmac } from 'node:crypto';
@@ -455,6 +456,22 @@ async function assemble(
     },
     // A published update is a notice to the customers of the internal incident it speaks for.
     clocks: { customerNoticePublished: clocks.customerNoticePublished },
+    // An approved post-incident report records the incident's final-report step, when not yet.
+    finalReports: {
+      published: async (id, markdown) => {
+        const { incident } = await incidentsModule.getIncident(systemActor, id);
+        if (incident.closedAt !== null) return;
+        if (incident.milestones.includes('final_report_step_recorded')) return;
+        const sha256 = createHash('sha256').update(markdown).digest('hex');
+        await incidentsModule.recordMilestone(
+          systemActor,
+          id,
+          undefined,
+          'final_report_step_recorded',
+          `External final report approved on the status page (SHA-256 ${sha256})`,
+        );
+      },
+    },
     // The stakeholder list holds active members of staff.
     staff: { listActive: (tx) => accounts.users.listActive(tx) },
   });

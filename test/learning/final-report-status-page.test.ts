@@ -221,6 +221,17 @@ describe('the external final report, posted on the status page', () => {
       breached: false,
     });
     expect(await finalReportMet(incident.id)).toHaveLength(1);
+    // Approving it records the final-report step, as publishing does, without meeting the clock
+    // a second time.
+    const detail = await call('GET', `/api/v1/incidents/${key}`, admin);
+    expect(detail.incident.milestones).toContain('final_report_step_recorded');
+    const step = detail.steps.find(
+      (s: { milestone: string }) => s.milestone === 'final_report_step_recorded',
+    );
+    expect(step.note).toMatch(
+      /^External final report approved on the status page \(SHA-256 [0-9a-f]{64}\)$/,
+    );
+    expect(await finalReportMet(incident.id)).toHaveLength(1);
   });
 
   it('never for an exercise, and not without a public incident speaking for the incident', async () => {

@@ -123,7 +123,7 @@ export function createDraftService(ports: StatusModulePorts, publishing: Publish
     async approveDraft(actor: Actor, id: string): Promise<ApprovedDraft> {
       if (actor.userId === null) throw new AppError('FORBIDDEN', 'A person approves a draft');
       const approver = actor.userId;
-      return inTransaction(db, async (tx) => {
+      const approved = await inTransaction(db, async (tx) => {
         const now = clock.now();
         const draft = await loadDraft(tx, id);
         const { opens, changes, update } = draft.content;
@@ -157,8 +157,14 @@ export function createDraftService(ports: StatusModulePorts, publishing: Publish
         return {
           draft: await viewOf(tx, actor, decided),
           incident: await publishing.staffView(tx, actor, after),
+          report: update.status === 'postmortem' ? after.internalIncidentId : null,
+          body: update.body,
         };
       });
+      // A post-incident report approved: the incident's final report is published (its step).
+      const { report, body, ...answer } = approved;
+      if (report !== null) await ports.finalReports.published(report, body);
+      return answer;
     },
 
     /** Sends a draft back with a reason (its writer may withdraw it the same way). */

@@ -57,6 +57,14 @@ export interface StatusClocks {
   ): Promise<void>;
 }
 
+/**
+ * What the status page tells the incidents subject: a post-incident report approved under four
+ * eyes is the incident's final report published (its final-report step, once).
+ */
+export interface StatusFinalReports {
+  published(internalIncidentId: string, markdown: string): Promise<void>;
+}
+
 export interface StatusModulePorts {
   db: Db;
   clock: Clock;
@@ -72,6 +80,7 @@ export interface StatusModulePorts {
   policy: () => Pick<Policy, 'communications' | 'phases' | 'stopTheLine'>;
   incidents: StatusIncidentLinks;
   clocks: StatusClocks;
+  finalReports: StatusFinalReports;
   /** The active members of staff (accounts), for the stakeholder list. */
   staff: { listActive(tx: Executor): Promise<{ id: string; roles: readonly string[] }[]> };
 }
