@@ -234,10 +234,15 @@ describe('the post-mortem editor', () => {
     expect(await status.textContent()).toContain('Not required by the policy.');
     await section.getByText('Request changes', { exact: true }).click();
     const back = section.getByRole('form', { name: 'Request changes' });
-    await back.getByLabel('What should change').fill('Name the export job that was slow');
+    await back.getByLabel('What should change').fill('Name the export job that was <b>slow</b>');
     await back.getByRole('button', { name: 'Send it back to draft' }).click();
     await status.filter({ hasText: 'In draft' }).waitFor();
     await expect.poll(() => focused(page)).toBe('postmortem-status');
+    // The authors read what to change, who asked and when; the reason stays text.
+    const asked = section.getByTestId('changes-requested');
+    expect(await asked.innerText()).toMatch(
+      /^by Leo Lead, .+: Name the export job that was <b>slow<\/b>$/,
+    );
 
     await section.getByText('Skip the post-mortem', { exact: true }).click();
     const skip = section.getByRole('form', { name: 'Skip the post-mortem' });

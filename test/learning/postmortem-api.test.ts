@@ -212,7 +212,11 @@ describe('the post-mortem of an incident', () => {
     await call(t, 'POST', pm(key), lead);
     await answerRequired(key, lead);
     const submitted = await call(t, 'POST', `${pm(key)}/submit`, lead);
-    expect(submitted.json()).toMatchObject({ status: 'in_review', submittedBy: leadId });
+    expect(submitted.json()).toMatchObject({
+      status: 'in_review',
+      submittedBy: leadId,
+      changesRequested: null,
+    });
     const edit = await call(t, 'PUT', `${pm(key)}/sections/impact`, responder, { body: 'x' });
     expect(edit.statusCode).toBe(422);
     expect(edit.json().detail).toContain('in review');
@@ -226,11 +230,19 @@ describe('the post-mortem of an incident', () => {
       reason: 'Say which check failed.',
     });
     expect(back.json().status).toBe('draft');
+    // The authors read what to change, who asked and when.
+    const asked = { reason: 'Say which check failed.', by: back.json().changesRequested?.by };
+    expect(back.json().changesRequested).toEqual({ ...asked, at: expect.any(String) });
+    expect(asked.by).toEqual(expect.any(String));
+    expect(asked.by).not.toBe(leadId);
     expect(
       (await call(t, 'PUT', `${pm(key)}/sections/what_went_wrong`, responder, { body: 'Authz.' }))
         .statusCode,
     ).toBe(200);
-    expect((await call(t, 'POST', `${pm(key)}/submit`, responder)).statusCode).toBe(200);
+    const again = await call(t, 'POST', `${pm(key)}/submit`, responder);
+    expect(again.statusCode).toBe(200);
+    // Kept once it is in review again: the reviewer sees what was asked.
+    expect(again.json().changesRequested).toMatchObject(asked);
     expect((await call(t, 'POST', `${pm(key)}/approve`, lead)).json().status).toBe('approved');
   });
 

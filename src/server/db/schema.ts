@@ -876,6 +876,8 @@ export interface PostmortemsTable {
   skip_reason: string | null;
   skipped_by: string | null;
   skipped_at: number | null;
+  /** JSON: the review's last "request changes", `{ reason, by, at }`; null: none yet. */
+  changes_requested: string | null;
   /** JSON: marks on the incident's record events, `{ seq, important, note }`, by seq. */
   timeline_marks: string;
   /** JSON: entries written into the timeline by hand, `{ id, at, text, important, addedBy }`. */

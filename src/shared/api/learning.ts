@@ -103,6 +103,13 @@ export const Postmortem = z.object({
   skipReason: z.string().nullable(),
   skippedBy: z.string().nullable(),
   skippedAt: Time.nullable(),
+  /**
+   * The review's last "request changes": why (Markdown as typed, untrusted), who asked and when;
+   * kept after it is sent to review again. Null: no reviewer has sent it back.
+   */
+  changesRequested: z
+    .object({ reason: z.string(), by: z.string().nullable(), at: Time })
+    .nullable(),
   createdAt: Time,
   updatedAt: Time,
 });

@@ -48,6 +48,7 @@ import * as calendarFeeds from './2026-12-04-0300-calendar-feeds.ts';
 import * as storedObjects from './2026-12-04-0340-stored-objects.ts';
 import * as trackers from './2026-12-04-0125-trackers.ts';
 import * as oncallSchedules from './2026-12-04-0350-oncall-schedules.ts';
+import * as changesRequested from './2026-12-04-0380-changes-requested.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -102,6 +103,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0350-oncall-schedules': oncallSchedules,
   '2026-12-04-0360-ntfy-topics': ntfyTopics,
   '2026-12-04-0340-stored-objects': storedObjects,
+  '2026-12-04-0380-changes-requested': changesRequested,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -65,6 +65,7 @@ async function projectEvent(
           skip_reason: null,
           skipped_by: null,
           skipped_at: null,
+          changes_requested: null,
           timeline_marks: '[]',
           timeline_entries: '[]',
           declined_proposals: '[]',
@@ -179,6 +180,8 @@ async function projectEvent(
           skip_reason: after.skipReason,
           skipped_by: after.skippedBy,
           skipped_at: after.skippedAt,
+          changes_requested:
+            after.changesRequested === null ? null : JSON.stringify(after.changesRequested),
         })
         .execute();
       return;

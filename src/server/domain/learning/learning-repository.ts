@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/domain/learning.ts';
 import type {
   Approval,
+  ChangesRequested,
   DeclinedProposal,
   FollowUp,
   PostmortemState,
@@ -59,6 +60,10 @@ export async function findPostmortemByIncident(
     skipReason: row.skip_reason,
     skippedBy: row.skipped_by,
     skippedAt: time(row.skipped_at),
+    changesRequested:
+      row.changes_requested === null
+        ? null
+        : (JSON.parse(row.changes_requested) as ChangesRequested),
     sections: sections.map((s) => ({
       sectionId: s.section_id,
       title: s.title,

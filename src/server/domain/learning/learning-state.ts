@@ -52,6 +52,13 @@ export interface DeclinedProposal extends DeclinedProposalFields {
   declinedAt: number;
 }
 
+/** A review sent back: why, by whom, when. */
+export interface ChangesRequested {
+  reason: string;
+  by: string | null;
+  at: number;
+}
+
 /** One approval of the review under way. */
 export interface Approval {
   userId: string | null;
@@ -76,6 +83,8 @@ export interface PostmortemState {
   skipReason: string | null;
   skippedBy: string | null;
   skippedAt: number | null;
+  /** The review's last "request changes" (kept after it is sent to review again); null: none. */
+  changesRequested: ChangesRequested | null;
   /** In the template's order. */
   sections: PostmortemSectionState[];
   /** In the order they were added. */
@@ -118,6 +127,7 @@ export function applyLearningEvent(
       skipReason: null,
       skippedBy: null,
       skippedAt: null,
+      changesRequested: null,
       sections: d.sections.map((s) => ({ ...s, body: '', updatedBy: null, updatedAt: null })),
       followUps: [],
       timelineMarks: [],
@@ -146,7 +156,12 @@ export function applyLearningEvent(
     case 'postmortem.submitted':
       return { ...next, status: 'in_review', submittedBy: actorId, submittedAt: at };
     case 'postmortem.changes_requested':
-      return { ...next, status: 'draft', approvals: [] };
+      return {
+        ...next,
+        status: 'draft',
+        approvals: [],
+        changesRequested: { reason: event.data.reason, by: actorId, at },
+      };
     case 'postmortem.approved': {
       const approvals = [...state.approvals, { userId: actorId, at }];
       return approvals.length >= state.approvalsRequired

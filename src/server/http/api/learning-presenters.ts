@@ -64,6 +64,14 @@ export function presentPostmortem(view: PostmortemView, now: number): z.input<ty
     skipReason: p.skipReason,
     skippedBy: p.skippedBy,
     skippedAt: presentTime(p.skippedAt),
+    changesRequested:
+      p.changesRequested === null
+        ? null
+        : {
+            reason: p.changesRequested.reason,
+            by: p.changesRequested.by,
+            at: presentTime(p.changesRequested.at),
+          },
     createdAt: presentTime(p.createdAt),
     updatedAt: presentTime(p.updatedAt),
   };

@@ -75,6 +75,16 @@ export function PostmortemReview({
               : 'None named: anyone who may approve post-mortems'}
           </dd>
         </div>
+        {postmortem.status === 'draft' && postmortem.changesRequested ? (
+          <div>
+            <dt>Changes requested</dt>
+            <dd data-testid="changes-requested">
+              by {nameOf(postmortem.changesRequested.by)},{' '}
+              <Time value={postmortem.changesRequested.at} />:{' '}
+              <span className="untrusted">{postmortem.changesRequested.reason}</span>
+            </dd>
+          </div>
+        ) : null}
         {postmortem.status === 'skipped' ? (
           <div>
             <dt>Skipped</dt>
