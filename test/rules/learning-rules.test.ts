@@ -12,6 +12,7 @@ import {
   type PostmortemState,
 } from '../../src/server/domain/learning/learning-state.ts';
 import type { LearningEvent } from '../../src/server/domain/learning/learning-events.ts';
+import { drawTimeline } from '../../src/server/domain/learning/timeline-rules.ts';
 import {
   DEFAULT_POLICY_TEXT,
   KUNDO_POSTMORTEM_QUESTIONS,
@@ -379,5 +380,46 @@ describe('when the policy requires a post-mortem', () => {
     expect(() => rules.skipPostmortem(state, incident, defaults, [], 'again', 'alice')).toThrow(
       /skipped/,
     );
+  });
+});
+
+describe("the timeline drawn from the incident's record", () => {
+  const phases = [{ id: 'containment', name: 'Containment' }] as Parameters<
+    typeof drawTimeline
+  >[2]['phases'];
+  const event = (seq: number, type: string, data: Record<string, unknown>) => ({
+    seq,
+    type,
+    at: 1_000 * seq,
+    actorId: 'alice',
+    visibility: 'internal',
+    data,
+  });
+
+  it('lists the manual fallback checklist: each step done, and one undone with its reason, as text', () => {
+    const record = [
+      event(1, 'incident.continuity_step_ticked', {
+        procedureId: 'payments-by-phone',
+        step: 2,
+        text: 'Take card payments by phone <b>only</b>',
+      }),
+      event(2, 'incident.continuity_step_unticked', {
+        procedureId: 'payments-by-phone',
+        step: 2,
+        reason: 'The phone line was down too',
+      }),
+      event(3, 'incident.task_added', { title: 'not on the timeline' }),
+    ];
+    const timeline = drawTimeline(record, { timelineMarks: [], timelineEntries: [] }, { phases });
+    expect(timeline.map((i) => [i.seq, i.summary])).toEqual([
+      [
+        1,
+        'Manual fallback payments by phone, step 2 done: Take card payments by phone <b>only</b>',
+      ],
+      [
+        2,
+        'Manual fallback payments by phone, step 2 not done after all: The phone line was down too',
+      ],
+    ]);
   });
 });

@@ -43,6 +43,8 @@ export const TIMELINE_EVENT_TYPES = [
   'incident.tracker_issue_changed',
   'incident.deadline_met',
   'incident.deadline_breached',
+  'incident.continuity_step_ticked',
+  'incident.continuity_step_unticked',
 ] as const;
 
 /** One line of the timeline: an event of the record, or an entry written by hand. */
@@ -129,6 +131,13 @@ export function describeRecordEvent(e: RecordEvent, policy: Pick<Policy, 'phases
       return `Deadline met: ${words(d['kind'])}`;
     case 'incident.deadline_breached':
       return `Deadline breached: ${words(d['kind'])}`;
+    case 'incident.continuity_step_ticked':
+      return `Manual fallback ${words(d['procedureId'])}, step ${text(d['step'])} done: ${text(d['text'])}`;
+    case 'incident.continuity_step_unticked':
+      return withReason(
+        `Manual fallback ${words(d['procedureId'])}, step ${text(d['step'])} not done after all`,
+        d['reason'],
+      );
     default:
       return words(e.type.replace(/^incident\./, ''));
   }
