@@ -16,7 +16,9 @@ import {
   REMOVAL_STATUSES,
   VERIFICATION_METHODS,
 } from '../../../shared/domain/reports.ts';
+import { useNavigate } from 'react-router';
 import type { z } from 'zod';
+import { consolePath } from '../../../shared/domain/console-paths.ts';
 import { del, patch, post, request } from '../../api.ts';
 import { ErrorMessage } from '../../components/common.tsx';
 import { Choices, TextField } from './fields.tsx';
@@ -55,8 +57,6 @@ function Action({ id, title, children }: { id: string; title: string; children: 
 
 export function ReportActions({ report }: { report: ReportDetail }) {
   const can = useCan();
-  // Kept here: the incident actions go away once the report has its incident.
-  const [opened, setOpened] = useState<string | null>(null);
   const open = isOpen(report.status);
   const triage = can('reports.triage');
   const permitted = ['reports.triage', 'reports.verify_identity', 'reports.read_contact'];
@@ -65,10 +65,7 @@ export function ReportActions({ report }: { report: ReportDetail }) {
   return (
     <aside className="report-side" aria-label="Actions">
       {triage && report.status === 'received' ? <Acknowledge report={report} /> : null}
-      <Done message={opened === null ? null : `Opened incident ${opened}`} />
-      {triage && open && report.incidentId === null ? (
-        <IncidentActions report={report} onOpened={setOpened} />
-      ) : null}
+      {triage && open && report.incidentId === null ? <IncidentActions report={report} /> : null}
       {triage && can('incidents.update') && report.incidentId !== null ? (
         <UnlinkIncident report={report} />
       ) : null}
@@ -142,19 +139,15 @@ function Emergency({ report }: { report: ReportDetail }) {
 
 type Incident = z.infer<typeof IncidentDetail>['incident'];
 
-function IncidentActions({
-  report,
-  onOpened,
-}: {
-  report: ReportDetail;
-  onOpened: (key: string) => void;
-}) {
+function IncidentActions({ report }: { report: ReportDetail }) {
   const can = useCan();
   const [ref, setRef] = useState('');
-  // The answer is the incident itself, as POST /incidents gives it: announce its key.
+  // The answer is the incident itself, as POST /incidents gives it: the next steps are there, so
+  // the console goes to it (its page announces itself and takes focus on its heading).
+  const navigate = useNavigate();
   const openIncident = useReportChange(async () => {
     const incident = await post<Incident>(path(report, '/open-incident'));
-    onOpened(incident.key);
+    void navigate(consolePath.incident(incident.key));
   }, focusStatus);
   // Linking goes through the incident, which records the report on both sides in one change, at
   // the incident version we read (a concurrent change is a 409 to show, not to overwrite).
