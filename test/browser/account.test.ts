@@ -37,7 +37,14 @@ describe('my notification settings', () => {
     await page.getByRole('checkbox', { name: 'Hold notices back at night' }).check();
     await page.getByLabel('From').fill('21:30');
     await page.getByLabel('Until').fill('06:45');
-    await page.getByLabel('Time zone').fill('Europe/Stockholm');
+    // A choice among the time zones, not free text: this browser's zone is chosen to start with.
+    const zone = page.getByLabel('Time zone');
+    expect(await page.evaluate("document.getElementById('quiet-zone').tagName")).toBe('SELECT');
+    expect(await zone.inputValue()).toBe(
+      await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
+    );
+    expect(await zone.locator('option', { hasText: 'America/New York' }).count()).toBe(1);
+    await zone.selectOption('Europe/Stockholm');
     await page.getByLabel('Slack member id').fill('not-a-slack-id');
     await page.getByRole('button', { name: 'Save notification settings' }).click();
     const alert = page.getByRole('alert');

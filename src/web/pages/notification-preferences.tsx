@@ -171,11 +171,17 @@ function Editor({ saved }: { saved: NotificationPreferencesView }) {
             </div>
             <div>
               <label htmlFor="quiet-zone">Time zone</label>
-              <input
+              <select
                 id="quiet-zone"
                 value={timeZone}
                 onChange={(e) => setTimeZone(e.target.value)}
-              />
+              >
+                {timeZoneChoices(timeZone).map((zone) => (
+                  <option key={zone} value={zone}>
+                    {zone.replaceAll('_', ' ')}
+                  </option>
+                ))}
+              </select>
             </div>
           </div>
         ) : null}
@@ -258,4 +264,13 @@ export function NotificationPreferences() {
       </QueryState>
     </section>
   );
+}
+
+/**
+ * The time zones to choose from: the browser's list of IANA zones, with UTC and the one saved or
+ * guessed (this browser's) always there, so a choice is never a typo.
+ */
+function timeZoneChoices(current: string): string[] {
+  const known = Intl.supportedValuesOf('timeZone');
+  return [...new Set([current, 'UTC', ...known])].sort((a, b) => a.localeCompare(b));
 }
