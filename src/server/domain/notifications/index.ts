@@ -33,7 +33,6 @@ export { nextAttemptAt, retryDelay, type RetryPolicy } from './delivery-rules.ts
 export {
   EVENT_KINDS,
   USER_CHANNELS,
-  isTimeZone,
   reachableChannels,
   routeNotice,
   type NoticeLinks,

@@ -66,7 +66,8 @@ import {
   type SubscriptionConfirmation,
 } from './subscriber-notices.ts';
 import * as endpoints from './webhook-endpoint-repository.ts';
-import { isTimeZone, type Preferences } from './preference-rules.ts';
+import { isTimeZone } from '../time-zones.ts';
+import type { Preferences } from './preference-rules.ts';
 import {
   findNtfyTopic,
   findPreferences,

@@ -110,12 +110,3 @@ export function routeNotice(prefs: Preferences, kind: EventKind, context: Notice
   // Align to the whole minute the quiet hours end.
   return { channels, notBefore: context.at - (context.at % 60_000) + wait };
 }
-
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -10,7 +10,8 @@ import {
   type ScheduleEvent,
 } from './schedule-events.ts';
 import type { ScheduleState } from './schedule-state.ts';
-import { checkPattern, isTimeZone } from './shift-rules.ts';
+import { isTimeZone } from '../time-zones.ts';
+import { checkPattern } from './shift-rules.ts';
 
 /** A member of staff as the rules need them. */
 export interface StaffMember {

@@ -61,16 +61,6 @@ export function instantOfLocal(timeZone: string, localMs: number): number {
   return valid.length > 0 ? Math.min(...valid) : before;
 }
 
-/** Whether the time zone is one the runtime knows (an IANA name such as Europe/Berlin). */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return name.length > 0;
-  } catch {
-    return false;
-  }
-}
-
 /** Where each shift of the pattern starts, in minutes from the pattern's first day at 00:00. */
 function patternStarts(rotation: Rotation): number[] {
   return rotation.shifts.map((s) => s.day * DAY_MINUTES + minutesOfDay(s.start));
