@@ -1,5 +1,6 @@
 // The console in a real browser: sign-in with a second factor, an expired session that comes back
 // to the same page, the dashboard on a phone, and no third-party requests.
+import { readFileSync } from 'node:fs';
 import * as OTPAuth from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,25 @@ describe('signing in to the console', () => {
     await page.getByTestId('recovery-codes').locator('li').first().waitFor();
     const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
     expect(codes.length).toBeGreaterThanOrEqual(8);
+    // Each code stays on one line, and can be kept: copied, downloaded as text, printed.
+    const wraps = await page.evaluate(
+      "[...document.querySelectorAll('[data-testid=recovery-codes] code')].map((c) => getComputedStyle(c).whiteSpace)",
+    );
+    expect(new Set(wraps as string[])).toEqual(new Set(['nowrap']));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download them as a text file' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('stopline-recovery-codes.txt');
+    const saved = readFileSync((await download.path())!, 'utf8');
+    expect(saved).toContain(`Stopline recovery codes for ${user.email}`);
+    expect(saved.trim().split('\n').slice(-codes.length)).toEqual(codes);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy the codes' }).click();
+    await page.getByRole('status').filter({ hasText: 'copied to the clipboard' }).waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(saved);
+    expect(await page.getByRole('button', { name: 'Print them' }).count()).toBe(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByRole('button', { name: /I have stored them/ }).click();
 
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -69,13 +69,7 @@ export function MfaEnrolmentPage({ level = 1 }: { level?: 1 | 2 }) {
             Each code signs you in once if you lose your authenticator. They are shown only now:
             store them somewhere safe.
           </p>
-          <ul className="codes" data-testid="recovery-codes">
-            {recoveryCodes.map((c) => (
-              <li key={c}>
-                <code>{c}</code>
-              </li>
-            ))}
-          </ul>
+          <RecoveryCodes codes={recoveryCodes} email={session.user.email} />
           <button type="button" onClick={() => void done()}>
             I have stored them — continue
           </button>
@@ -126,6 +120,48 @@ export function AccountPage() {
       <MfaEnrolmentPage level={2} />
       <NotificationPreferences />
       <CalendarFeed />
+    </>
+  );
+}
+
+/** The recovery codes, each on one line, to copy, download as a text file or print. */
+function RecoveryCodes({ codes, email }: { codes: string[]; email: string }) {
+  const [said, setSaid] = useState('');
+  const text =
+    `Stopline recovery codes for ${email}\n` +
+    `Each code signs you in once if you lose your authenticator app.\n\n` +
+    `${codes.join('\n')}\n`;
+  function copy() {
+    navigator.clipboard.writeText(text).then(
+      () => setSaid('The codes are copied to the clipboard.'),
+      () => setSaid('They could not be copied: select them and copy them by hand.'),
+    );
+  }
+  return (
+    <>
+      <ul className="codes" data-testid="recovery-codes">
+        {codes.map((c) => (
+          <li key={c}>
+            <code>{c}</code>
+          </li>
+        ))}
+      </ul>
+      <div className="buttons">
+        <button type="button" className="secondary" onClick={copy}>
+          Copy the codes
+        </button>
+        <a
+          className="button secondary"
+          href={`data:text/plain;charset=utf-8,${encodeURIComponent(text)}`}
+          download="stopline-recovery-codes.txt"
+        >
+          Download them as a text file
+        </a>
+        <button type="button" className="secondary" onClick={() => window.print()}>
+          Print them
+        </button>
+      </div>
+      <p role="status">{said}</p>
     </>
   );
 }
