@@ -124,6 +124,41 @@ describe('identity verification before sharing results (policy step 6)', () => {
   });
 });
 
+describe('the conversation in the staff API', () => {
+  it("gives a message to the reporter rendered as the reporter reads it (Markdown, raw HTML off, links made safe); notes and the reporter's words stay text", async () => {
+    const sent = await report({ summary: 'Markdown check', description: '**not rendered**' });
+    const staff = await loginAs(t, 'admin');
+    const hostile =
+      '**Fixed** in `v2.1`: <script>alert(1)</script> [details](javascript:alert(1)) ' +
+      '[advisory](https://example.org/a)';
+    const posted = await staffCall(staff.headers, 'POST', `/api/v1/reports/${sent.key}/messages`, {
+      kind: 'to_reporter',
+      body: hostile,
+    });
+    expect(posted.statusCode, posted.body).toBe(201);
+    await staffCall(staff.headers, 'POST', `/api/v1/reports/${sent.key}/messages`, {
+      kind: 'internal_note',
+      body: '**note**',
+    });
+    const listed = await staffCall(staff.headers, 'GET', `/api/v1/reports/${sent.key}/messages`);
+    const messages = listed.json().messages as {
+      kind: string;
+      body: string;
+      html: string | null;
+    }[];
+    const toReporter = messages.find((m) => m.kind === 'to_reporter')!;
+    expect(toReporter.body).toBe(hostile);
+    expect(toReporter.html).toBe(posted.json().html);
+    expect(toReporter.html).toContain('<strong>Fixed</strong>');
+    expect(toReporter.html).toContain('<code>v2.1</code>');
+    expect(toReporter.html).toContain('href="https://example.org/a"');
+    // The javascript: link stays text, never a link; the script tag is text.
+    expect(toReporter.html).not.toMatch(/<script|href="javascript:/i);
+    expect(toReporter.html).toContain('&lt;script&gt;');
+    for (const m of messages.filter((x) => x.kind !== 'to_reporter')) expect(m.html).toBeNull();
+  });
+});
+
 describe('the portal shows a reporter only their own report, never internal notes', () => {
   it('two reporters, internal notes and messages: each sees only what is theirs', async () => {
     const alice = await report({ summary: 'Alice finding', description: 'alice-only detail' });

@@ -135,8 +135,16 @@ describe('report triage in the console', () => {
       .poll(() => page.locator('.composer [role=alert]').textContent())
       .toMatch(/identity has not been verified/);
     await page.getByLabel('Kind of message').selectOption('general');
+    await page
+      .getByLabel('Message to the reporter', { exact: true })
+      .fill('It is a **real** XSS: <b>thanks</b>.');
     await page.getByRole('button', { name: 'Send to the reporter' }).click();
     await page.getByTestId('message-to-reporter').waitFor();
+    // Shown as the reporter reads it: the Markdown rendered, the raw HTML as text.
+    const shown = page.getByTestId('message-to-reporter');
+    expect(await shown.locator('.message-body strong').textContent()).toBe('real');
+    expect(await shown.locator('.message-body b').count()).toBe(0);
+    expect(await shown.textContent()).toContain('It is a real XSS: <b>thanks</b>.');
     await page.getByRole('radio', { name: /Internal note/ }).check();
     await page.getByLabel('Internal note', { exact: true }).fill('Looks like CVE material.');
     await page.getByRole('button', { name: 'Add internal note' }).click();

@@ -259,6 +259,12 @@ export const ReportMessage = z.object({
   kind: z.enum(MESSAGE_KINDS),
   messageType: z.enum(MESSAGE_TYPES).nullable(),
   body: z.string(),
+  /**
+   * A message to the reporter is Markdown (as the portal and the e-mail show it): here rendered,
+   * with raw HTML off and links made safe. Null for internal notes and the reporter's own
+   * messages, which are shown as text.
+   */
+  html: z.string().nullable(),
   authorId: z.string().nullable(),
   createdAt: Time,
 });

@@ -7,6 +7,7 @@ import type {
   RemovalTaskRecord,
   Report,
 } from '../../domain/reports/index.ts';
+import { renderMarkdown } from '../public/markdown.ts';
 import { presentTime as iso } from './time-presenter.ts';
 
 export function presentReportSummary(r: Report) {
@@ -59,6 +60,11 @@ export function presentAttachment(reportKey: string, a: AttachmentRecord) {
   };
 }
 
+/** A message to the reporter is Markdown, rendered safely; the others are shown as text (null). */
+export function messageHtml(kind: string, body: string): string | null {
+  return kind === 'to_reporter' ? renderMarkdown(body).toString() : null;
+}
+
 export function presentMessage(m: MessageRecord) {
   return {
     id: m.id,
@@ -66,6 +72,7 @@ export function presentMessage(m: MessageRecord) {
     // Written only from the validated message types (null for notes and the reporter's replies).
     messageType: m.message_type as MessageType | null,
     body: m.body,
+    html: messageHtml(m.kind, m.body),
     authorId: m.author_id,
     createdAt: iso(m.created_at),
   };

@@ -32,6 +32,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { AppError } from '../../errors.ts';
 import {
   presentAttachment,
+  messageHtml,
   presentMessage,
   presentRemovalTask,
   presentReport,
@@ -267,7 +268,11 @@ export async function reportRoutes(base: FastifyInstance, opts: { reports: Repor
     },
     async (request, reply) => {
       const m = await reports.addStaffMessage(actorOf(request), request.params.key, request.body);
-      return reply.status(201).send({ ...m, createdAt: presentTime(m.createdAt) });
+      return reply.status(201).send({
+        ...m,
+        html: messageHtml(m.kind, m.body),
+        createdAt: presentTime(m.createdAt),
+      });
     },
   );
 

@@ -69,7 +69,12 @@ function MessageItem({ message: m, authorName }: { message: ReportMessage; autho
         · {MESSAGE_TYPE_WORDS[m.messageType ?? 'general']} · by {authorName} ·{' '}
         <Time value={m.createdAt} />
       </p>
-      <div className="message-body">{m.body}</div>
+      {m.html === null ? (
+        <div className="message-body">{m.body}</div>
+      ) : (
+        // Rendered by the server as the reporter reads it: raw HTML off, links made safe.
+        <div className="message-body rendered" dangerouslySetInnerHTML={{ __html: m.html }} />
+      )}
     </li>
   );
 }
