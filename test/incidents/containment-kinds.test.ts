@@ -87,10 +87,11 @@ describe('a team that lists its own containment kinds', () => {
   let t: TestApp;
   let responder: Caller;
   beforeAll(async () => {
+    // A containment section of its own, before the learning section (top level, so the clocks
+    // section can gain fields without moving it).
     const policy = writeEditedPolicy(
-      '  repeatEvery: 30m\n',
+      '\nlearning:\n',
       [
-        '  repeatEvery: 30m',
         '',
         'containment:',
         '  description: We sinkhole domains and pull hosts off the network.',
@@ -100,6 +101,8 @@ describe('a team that lists its own containment kinds', () => {
         '    - id: host_unplugged',
         '      name: Host unplugged',
         '      description: The host is taken off the network by hand.',
+        '',
+        'learning:',
         '',
       ].join('\n'),
     );

@@ -98,6 +98,7 @@ describe('role table', () => {
       'incidents.read',
       'learning.read',
       'line.read',
+      'oncall.read',
       'policy.read',
       'reports.read',
       'status.read',
