@@ -131,6 +131,10 @@ describe('administration', () => {
     // The unfiltered list may still show for a moment (her roles changed too): wait for the one row.
     await expect.poll(() => entries.locator('tbody tr').count()).toBe(1);
     await entries.getByText('User Fiona Forensics').waitFor();
+    // What was recorded reads as facts under names in words, not as raw JSON.
+    const detail = entries.locator('tbody tr dl.detail');
+    expect(await detail.innerText()).not.toMatch(/[{}"]/);
+    expect(await detail.locator('dt').first().textContent()).toMatch(/^[a-z ]+$/);
     const href = (await page.getByTestId('export-csv').getAttribute('href'))!;
     expect(href).toContain('action=user.created');
     const csv = await page.request.get(href);

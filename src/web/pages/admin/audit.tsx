@@ -135,6 +135,41 @@ function Target({ target }: { target: AuditEntry['target'] }) {
   );
 }
 
+/** "tokenId" → "token id", "mfa_reset" → "mfa reset". */
+const words = (key: string) =>
+  key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
+
+/** A value as text: words as they are, a list of words joined, anything else as compact JSON. */
+function factText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'))
+    return value.length === 0 ? 'none' : value.join(', ');
+  return JSON.stringify(value);
+}
+
+/**
+ * What the entry recorded, one fact per line under its name in words. Detail may hold
+ * attacker-chosen text: shown as text, never as markup; a nested value as compact JSON.
+ */
+function Detail({ detail }: { detail: AuditEntry['detail'] }) {
+  const facts = Object.entries(detail);
+  if (facts.length === 0) return <span className="muted">—</span>;
+  return (
+    <dl className="detail">
+      {facts.map(([key, value]) => (
+        <div key={key}>
+          <dt>{words(key)}</dt>
+          <dd>{factText(value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function Entries({ entries }: { entries: AuditEntry[] }) {
   const userName = useUserNames();
   if (entries.length === 0) return <Empty>No entries match these filters.</Empty>;
@@ -158,8 +193,7 @@ function Entries({ entries }: { entries: AuditEntry[] }) {
             <Target target={e.target} />
           </td>
           <td>
-            {/* Detail may hold attacker-chosen text: shown as text, never as markup. */}
-            <code className="detail">{JSON.stringify(e.detail)}</code>
+            <Detail detail={e.detail} />
           </td>
         </tr>
       ))}
