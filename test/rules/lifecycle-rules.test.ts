@@ -280,6 +280,13 @@ describe('severity, de-escalation and hand-off', () => {
     expect(() => recordMilestone(incident, policy, 'reporter_informed', 'called')).toThrow(
       /identity/,
     );
+    // The refusal says what to do in the console's words, not an internal name.
+    expect(() => recordMilestone(incident, policy, 'reporter_informed', 'called')).toThrow(
+      /a task of the kind "verify reporter identity"$/,
+    );
+    expect(() => recordMilestone(incident, policy, 'reporter_informed', 'called')).not.toThrow(
+      /verify_reporter_identity/,
+    );
     const verified = {
       ...incident,
       tasks: [task({ type: 'verify_reporter_identity', status: 'done' })],

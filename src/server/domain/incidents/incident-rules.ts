@@ -395,7 +395,7 @@ export function recordMilestone(
     !state.tasks.some((t) => t.type === 'verify_reporter_identity' && t.status === 'done')
   ) {
     throw refuse(
-      `The policy requires verifying the reporter's identity before sharing results; ${unverified.length} of ${state.reportIds.length} linked report(s) have no verified reporter. Verify the identity on the report, or complete a verify_reporter_identity task`,
+      `The policy requires verifying the reporter's identity before sharing results; ${unverified.length} of ${state.reportIds.length} linked report(s) have no verified reporter. Verify the identity on the report, or complete a task of the kind "verify reporter identity"`,
       { unverifiedReportIds: unverified },
     );
   }
