@@ -44,6 +44,35 @@ export function humanize(id: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** A property name in words: "tokenId" → "token id", "mfa_reset" → "mfa reset". */
+export function keyWords(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
+}
+
+const ACRONYMS = new Set(['cve', 'cvss', 'csv', 'id', 'ip', 'pgp', 'smtp', 'url']);
+
+/**
+ * A field the server names (`body.contacts.1.email`, `slackMemberId`, `line.3.email`) as people
+ * read it: "Contacts #2 email" (list positions counted from 1), "Slack member ID", "Line 3 email"
+ * (a file's line number as it is).
+ */
+export function fieldWords(field: string): string {
+  const parts = field.replace(/^body\./, '').split('.');
+  const words = parts
+    .map((part, i) => {
+      if (!/^\d+$/.test(part)) return keyWords(part);
+      return parts[i - 1] === 'line' ? part : `#${Number(part) + 1}`;
+    })
+    .join(' ')
+    .split(' ')
+    .map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word))
+    .join(' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** An RFC 3339 time as a datetime-local value in the browser's zone (to the minute); '' if none. */
 export function rfc3339ToLocal(value: string): string {
   const ms = Date.parse(value);

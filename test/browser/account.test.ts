@@ -49,7 +49,9 @@ describe('my notification settings', () => {
     await page.getByRole('button', { name: 'Save notification settings' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/slackMemberId.*Slack member id such as/);
+    // The field in words, not the API's name for it.
+    expect(await alert.textContent()).toMatch(/Slack member ID: .*Slack member id such as/);
+    expect(await alert.textContent()).not.toContain('slackMemberId');
 
     await page.getByLabel('Slack member id').fill('U024BE7LH');
     await page.getByRole('button', { name: 'Save notification settings' }).click();
@@ -87,7 +89,7 @@ describe('my notification settings', () => {
       await page.getByRole('button', { name: 'Save notification settings' }).click();
       const alert = page.getByRole('alert');
       await alert.waitFor();
-      expect(await alert.textContent()).toMatch(/ntfy\.url.*169\.254\.169\.254/);
+      expect(await alert.textContent()).toMatch(/Ntfy URL: .*169\.254\.169\.254/);
 
       const topic = `http://127.0.0.1:9/oda-${size.width}`;
       await page.getByLabel('Topic URL').fill(topic);

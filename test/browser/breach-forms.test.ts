@@ -109,7 +109,7 @@ describe('the legal role works the breach from the panel', () => {
     // Before the clock started: refused, with the field named, and nothing recorded.
     await form.getByLabel('Submitted at').fill(await localValue(awareAt - 24 * HOUR));
     await form.getByRole('button', { name: 'Record the submission' }).click();
-    await form.getByRole('alert').getByText('submittedAt', { exact: true }).waitFor();
+    await form.getByRole('alert').getByText('Submitted at', { exact: true }).waitFor();
     expect(await form.getByRole('alert').textContent()).toContain('before the stage started');
     expect(await panel.getByTestId('breach-submissions').count()).toBe(0);
 

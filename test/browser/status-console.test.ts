@@ -78,7 +78,7 @@ describe('the status page in the console', () => {
     await page.getByRole('button', { name: 'Schedule maintenance' }).click();
     const refusal = page.getByRole('alert');
     await refusal.waitFor();
-    expect(await refusal.textContent()).toContain('scheduledUntil');
+    expect(await refusal.textContent()).toContain('Scheduled until: ');
     expect(await accessibilityViolations(page)).toEqual([]);
 
     await page.getByLabel('Ends').fill(local(start + 3_600_000));

@@ -98,7 +98,7 @@ describe('updates to a public incident in the console', () => {
     await form.getByRole('button', { name: 'Publish update' }).click();
     const refusal = form.getByRole('alert');
     await refusal.waitFor();
-    expect(await refusal.textContent()).toContain('displayAt');
+    expect(await refusal.textContent()).toContain('Display at: ');
     expect(await accessibilityViolations(page)).toEqual([]);
     expect((await incidentNamed('Slow checkout')).updates).toHaveLength(1);
 

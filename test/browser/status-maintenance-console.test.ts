@@ -190,7 +190,7 @@ describe('the subscriber CSV in the console', () => {
     await page.getByRole('button', { name: 'Import subscribers' }).click();
     const refusal = page.getByRole('alert');
     await refusal.waitFor();
-    expect(await refusal.textContent()).toContain('line.3.email');
+    expect(await refusal.textContent()).toContain('Line 3 email: ');
     expect((await t.container.services.status.listSubscribers()).map((s) => s.email)).toEqual([
       'watcher@example.org',
     ]);

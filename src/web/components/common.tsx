@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { ApiError } from '../api.ts';
 import { useNow } from '../clock.ts';
-import { formatRelative, formatTime, toMs, type TimeValue } from '../format.ts';
+import { fieldWords, formatRelative, formatTime, toMs, type TimeValue } from '../format.ts';
 import { usePolicy } from '../queries.ts';
 import { EXERCISE_KIND_WORDS, type ExerciseKind } from '../../shared/domain/incidents.ts';
 
@@ -70,7 +70,7 @@ export function ErrorMessage({ error }: { error: unknown }) {
         <ul>
           {fields.map((f) => (
             <li key={f.field + f.message}>
-              <strong>{f.field.replace(/^body\./, '')}</strong>: {f.message}
+              <strong>{fieldWords(f.field)}</strong>: {f.message}
             </li>
           ))}
         </ul>

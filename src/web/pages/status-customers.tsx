@@ -132,7 +132,7 @@ function CustomerForm({
           </button>
         </fieldset>
         <p className="hint">
-          A refusal names a contact by its place counted from 0: contacts.1.email is the second
+          A refusal names a contact by its number: &ldquo;Contacts #2 email&rdquo; is the second
           contact&apos;s address.
         </p>
         <ErrorMessage error={save.error} />

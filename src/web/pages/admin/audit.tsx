@@ -8,7 +8,7 @@ import type { AuditEntryView, AuditVerification } from '../../../shared/api/acco
 import { query, request } from '../../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../../components/common.tsx';
 import { DataTable, Pager } from '../../components/data-table.tsx';
-import { localToRfc3339, rfc3339ToLocal } from '../../format.ts';
+import { keyWords, localToRfc3339, rfc3339ToLocal } from '../../format.ts';
 import { useCan } from '../../session.tsx';
 import { adminKeys, useUserNames, useUsers } from './shared.tsx';
 
@@ -135,13 +135,6 @@ function Target({ target }: { target: AuditEntry['target'] }) {
   );
 }
 
-/** "tokenId" → "token id", "mfa_reset" → "mfa reset". */
-const words = (key: string) =>
-  key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/_/g, ' ')
-    .toLowerCase();
-
 /** A value as text: words as they are, a list of words joined, anything else as compact JSON. */
 function factText(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -162,7 +155,7 @@ function Detail({ detail }: { detail: AuditEntry['detail'] }) {
     <dl className="detail">
       {facts.map(([key, value]) => (
         <div key={key}>
-          <dt>{words(key)}</dt>
+          <dt>{keyWords(key)}</dt>
           <dd>{factText(value)}</dd>
         </div>
       ))}
