@@ -110,7 +110,7 @@ describe('the incident page’s actions', () => {
     await form.getByRole('button', { name: 'De-escalate' }).click();
     await banner.filter({ hasText: 'The line is running' }).waitFor();
     await page.getByRole('heading', { name: 'De-escalated' }).waitFor();
-    expect((await focused(page)).id).toBe('de-escalation-heading');
+    await expect.poll(async () => (await focused(page)).id).toBe('de-escalation-heading');
     expect(await page.getByTestId('incident-line').textContent()).toBe(
       'Not stopped by this incident',
     );
@@ -122,11 +122,14 @@ describe('the incident page’s actions', () => {
     const handOff = page.getByRole('form', { name: 'Hand off to development' });
     await handOff.getByLabel('Tracker link').fill('https://tracker.example/issues/412');
     await handOff.getByRole('button', { name: 'Hand off' }).click();
+    // Focus moves to the result once the incident has been read again: wait for it, never read once.
     const tracker = page.getByTestId('tracker').getByRole('link');
     await tracker.waitFor();
     expect(await tracker.getAttribute('href')).toBe('https://tracker.example/issues/412');
     expect(await tracker.getAttribute('rel')).toBe('noreferrer noopener');
-    expect((await focused(page)).href).toBe('https://tracker.example/issues/412');
+    await expect
+      .poll(async () => (await focused(page)).href)
+      .toBe('https://tracker.example/issues/412');
 
     // An unknown report key is refused on its field; the real one is linked and listed as a link.
     await page.getByText('Link reports', { exact: true }).click();
@@ -162,7 +165,7 @@ describe('the incident page’s actions', () => {
       .getByRole('heading', { level: 1, name: /Customer export served other tenants’ files/ })
       .waitFor();
     await page.getByText('Restricted to its participants').waitFor();
-    expect((await focused(page)).text).toMatch(/Saved/);
+    await expect.poll(async () => (await focused(page)).text).toMatch(/Saved/);
     const timeline = page.getByTestId('timeline');
     await timeline.getByText(/Details edited: (title, restricted|restricted, title)$/).waitFor();
     expect(await timeline.textContent()).toContain(
@@ -198,7 +201,7 @@ describe('the incident page’s actions', () => {
     expect(skip).toMatchObject({ tag: 'a', text: 'Skip to content' });
     expect(skip.outline).not.toBe('none');
     await page.keyboard.press('Enter');
-    expect((await focused(page)).id).toBe('main');
+    await expect.poll(async () => (await focused(page)).id).toBe('main');
 
     // From the content, Tab to the incident and open it.
     const incident = await tabTo(page, (f) => f.href === `/app/incidents/${key}`);
@@ -220,7 +223,7 @@ describe('the incident page’s actions', () => {
 
     await page.getByRole('heading', { name: 'De-escalated' }).waitFor();
     await page.getByTestId('line-banner').filter({ hasText: 'The line is running' }).waitFor();
-    expect((await focused(page)).id).toBe('de-escalation-heading');
+    await expect.poll(async () => (await focused(page)).id).toBe('de-escalation-heading');
     expect(requestsToOtherHosts(context)).toEqual([]);
     await context.close();
   }, 120_000);

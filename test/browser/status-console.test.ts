@@ -111,7 +111,8 @@ describe('the status page in the console', () => {
     await subscribers.getByRole('rowheader', { name: 'leaver@example.org' }).waitFor();
     expect(await subscribers.textContent()).toContain('Everything');
     const follower = subscribers.getByRole('row').filter({ hasText: 'follower@example.org' });
-    expect(await follower.textContent()).toContain('API');
+    // The components' names come with their own query: wait for them, never read once.
+    await expect.poll(() => follower.textContent()).toContain('API');
     expect(await follower.textContent()).toContain('Confirmed');
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Remove leaver@example.org' }).click();
