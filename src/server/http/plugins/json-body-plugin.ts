@@ -65,21 +65,33 @@ export function unstorableTextError(found: UnstorableText): AppError {
   });
 }
 
+/** NUL or a lone surrogate can reach JSON only escaped: raw UTF-8 cannot carry them in a string. */
+const ESCAPED_UNSTORABLE = /\\u(0000|[dD][89a-fA-F])/;
+
 export const jsonBodyPlugin = fp(async (app: FastifyInstance) => {
   const parse = app.getDefaultJsonParser(
     app.initialConfig.onProtoPoisoning ?? 'error',
     app.initialConfig.onConstructorPoisoning ?? 'error',
   );
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    parse(request, String(body), done),
-  );
-  // After every body parser (JSON, urlencoded forms), before validation and the handler.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body);
+    parse(request, text, (error, value) => {
+      if (error) return done(error, undefined);
+      // Walked only when the text holds such an escape: most bodies are never walked.
+      const found = ESCAPED_UNSTORABLE.test(text) ? findUnstorableText(value) : null;
+      if (found) return done(unstorableTextError(found), undefined);
+      done(null, value);
+    });
+  });
+  // Form bodies (urlencoded), after their parser, before validation and the handler. JSON was
+  // checked by its parser above; raw bodies (alert and tracker webhooks, kept byte for byte) are
+  // their route's to read.
   app.addHook('preValidation', async (request) => {
-    // Raw bodies (alert and tracker webhooks, kept byte for byte) are their route's to read.
-    if (request.body === undefined || request.body === null || Buffer.isBuffer(request.body))
-      return;
-    const found = findUnstorableText(request.body);
+    const body = request.body;
+    if (body === undefined || body === null || Buffer.isBuffer(body)) return;
+    if (request.headers['content-type']?.startsWith('application/json')) return;
+    const found = findUnstorableText(body);
     if (found) throw unstorableTextError(found);
   });
 });
