@@ -49,78 +49,46 @@ async function insertUpdate(tx: Executor, id: string, after: MaintenanceState, s
     .execute();
 }
 
+/** The columns that follow the state: every event after the first writes them all from `after`. */
+function stateColumns(after: MaintenanceState) {
+  return {
+    status: after.status,
+    scheduled_for: after.scheduledFor,
+    scheduled_until: after.scheduledUntil,
+    notice_before_ms: after.noticeBeforeMs,
+    reminded_at: after.remindedAt,
+    started_at: after.startedAt,
+    completed_at: after.completedAt,
+    cancelled_at: after.cancelledAt,
+  };
+}
+
 async function projectMaintenanceEvent(
   tx: Executor,
   id: string,
   event: RecordedMaintenanceEvent,
   after: MaintenanceState,
 ) {
-  switch (event.type) {
-    case 'status.maintenance_scheduled':
-      await tx
-        .insertInto('status_maintenances')
-        .values({
-          id,
-          name: after.name,
-          status: after.status,
-          scheduled_for: after.scheduledFor,
-          scheduled_until: after.scheduledUntil,
-          component_ids_json: JSON.stringify(after.componentIds),
-          notice_before_ms: after.noticeBeforeMs,
-          reminded_at: null,
-          started_at: null,
-          completed_at: null,
-          cancelled_at: null,
-          created_at: after.createdAt,
-          updated_at: after.updatedAt,
-          version: event.seq,
-        })
-        .execute();
-      await insertUpdate(tx, id, after, event.seq);
-      return;
-    case 'status.maintenance_reminded':
-      await tx
-        .updateTable('status_maintenances')
-        .set({ reminded_at: after.remindedAt })
-        .where('id', '=', id)
-        .execute();
-      return;
-    case 'status.maintenance_rescheduled':
-      await tx
-        .updateTable('status_maintenances')
-        .set({
-          scheduled_for: after.scheduledFor,
-          scheduled_until: after.scheduledUntil,
-          notice_before_ms: after.noticeBeforeMs,
-          reminded_at: after.remindedAt,
-        })
-        .where('id', '=', id)
-        .execute();
-      await insertUpdate(tx, id, after, event.seq);
-      return;
-    case 'status.maintenance_cancelled':
-      await tx
-        .updateTable('status_maintenances')
-        .set({
-          status: after.status,
-          completed_at: after.completedAt,
-          cancelled_at: after.cancelledAt,
-        })
-        .where('id', '=', id)
-        .execute();
-      await insertUpdate(tx, id, after, event.seq);
-      return;
-    case 'status.maintenance_updated':
-      await tx
-        .updateTable('status_maintenances')
-        .set({
-          status: after.status,
-          started_at: after.startedAt,
-          completed_at: after.completedAt,
-        })
-        .where('id', '=', id)
-        .execute();
-      await insertUpdate(tx, id, after, event.seq);
-      return;
+  if (event.type === 'status.maintenance_scheduled') {
+    await tx
+      .insertInto('status_maintenances')
+      .values({
+        id,
+        name: after.name,
+        ...stateColumns(after),
+        component_ids_json: JSON.stringify(after.componentIds),
+        created_at: after.createdAt,
+        updated_at: after.updatedAt,
+        version: event.seq,
+      })
+      .execute();
+  } else {
+    await tx
+      .updateTable('status_maintenances')
+      .set(stateColumns(after))
+      .where('id', '=', id)
+      .execute();
   }
+  // A reminder tells subscribers but adds no update to the maintenance's page.
+  if (event.type !== 'status.maintenance_reminded') await insertUpdate(tx, id, after, event.seq);
 }
