@@ -186,6 +186,27 @@ describe("the people's contact list is personal data", () => {
     expect(res.json().errors[0].field).toBe('file');
   });
 
+  it('an unclosed quote refuses the file, naming the line, and keeps the list', async () => {
+    // Read from the table: a read through the API is itself audited (the last test counts them).
+    const kept = () =>
+      t.container.db
+        .selectFrom('breach_contacts')
+        .select(['email', 'name'])
+        .orderBy('email')
+        .execute();
+    const before = await kept();
+    expect(before.length).toBe(5);
+    const unclosed =
+      'name,email\nAda,ada@example.org\n"Grace,grace@example.org\nLinus,linus@example.org\n';
+    const res = await call(legal, 'POST', `${path}/contacts`, unclosed, 'text/csv');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0]).toMatchObject({
+      field: 'file',
+      message: expect.stringMatching(/^line \d+: .*[Qq]uote/),
+    });
+    expect(await kept()).toEqual(before);
+  });
+
   it('only the legal role and admins read it; a responder gets 403 and may not import', async () => {
     expect((await call(responder, 'GET', `${path}/contacts`)).statusCode).toBe(403);
     expect(

@@ -2,7 +2,10 @@
 // written by people outside the team's control and may hold anything: cells are kept as given
 // (a formula stays text, a script stays text; exports and the console make them inert), bytes
 // that are not UTF-8 become U+FFFD and their lines are named, and a line that cannot be
-// e-mailed is refused with its reason. Pure: no I/O.
+// e-mailed is refused with its reason; a file that is not CSV (an unclosed quote) is refused whole,
+// naming the line. Pure: no I/O.
+import { AppError } from '../../errors.ts';
+import { CsvSyntaxError, readCsvRecords } from '../csv.ts';
 
 export interface ImportedContact {
   /** The line of the file (1 is the header). */
@@ -24,51 +27,22 @@ export interface ContactImport {
 
 export const MAX_CONTACTS = 50_000;
 
-/** RFC 4180 records: quoted cells may hold commas, quotes ("") and line breaks. */
-function parseCsv(text: string): { cells: string[]; line: number }[] {
-  const rows: { cells: string[]; line: number }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else {
-        if (c === '\n') line++;
-        cell += c;
-      }
-    } else if (c === '"' && cell === '') quoted = true;
-    else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      rows.push({ cells, line: rowLine });
-      cells = [];
-      cell = '';
-      line++;
-      rowLine = line;
-    } else cell += c;
-  }
-  if (cell !== '' || cells.length > 0) {
-    cells.push(cell);
-    rows.push({ cells, line: rowLine });
-  }
-  return rows.filter((r) => r.cells.some((x) => x.trim() !== ''));
-}
-
 const EMAIL = /^[^\s@<>",;()[\]\\]+@[^\s@<>",;()[\]\\]+\.[^\s@<>",;()[\]\\]+$/;
 
 export function readContactCsv(bytes: Uint8Array): ContactImport {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes).replace(/^\uFEFF/, '');
-  const rows = parseCsv(text);
+  let rows: { cells: string[]; line: number }[];
+  try {
+    // Blank lines and lines of empty cells hold nobody.
+    rows = readCsvRecords(text, { relaxQuotes: true }).filter((r) =>
+      r.cells.some((x) => x.trim() !== ''),
+    );
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    throw new AppError('VALIDATION', 'The file is not valid CSV', {
+      errors: [{ field: 'file', message: `line ${error.line}: ${error.message}` }],
+    });
+  }
   const headerRow = rows.shift();
   const header = (headerRow?.cells ?? []).map((h) => h.trim());
   const lower = header.map((h) => h.toLowerCase());

@@ -4,10 +4,9 @@
 // right; an address that appears twice is refused on its second line. Writing: one line per
 // subscriber, every cell a spreadsheet would run as a formula made inert (csv.ts). Parsing is
 // the csv-parse library's (RFC 4180: quoted cells hold commas, quotes and line breaks). Pure.
-import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { AppError, type FieldError } from '../../errors.ts';
-import { csvTable } from '../csv.ts';
+import { CsvSyntaxError, csvTable, readCsvRecords } from '../csv.ts';
 import type { StatusSubscriber } from './subscriber-repository.ts';
 import { addressKey } from './subscriber-rules.ts';
 import type { StatusComponent } from './status-state.ts';
@@ -55,22 +54,14 @@ export function readSubscriberCsv(
   } catch {
     refuse('The file is not UTF-8 text', [{ field: 'file', message: 'must be UTF-8 text' }]);
   }
-  let rows: { record: string[]; info: { lines: number } }[];
+  let rows: { cells: string[]; line: number }[];
   try {
-    rows = parse(text, {
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    rows = readCsvRecords(text, { trim: true });
   } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 1;
-    refuse('The file is not valid CSV', [
-      { field: `line.${line}`, message: (error as Error).message },
-    ]);
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    refuse('The file is not valid CSV', [{ field: `line.${error.line}`, message: error.message }]);
   }
-  const header = (rows.shift()?.record ?? []).map((h) => h.toLowerCase());
+  const header = (rows.shift()?.cells ?? []).map((h) => h.toLowerCase());
   const emailAt = header.findIndex((h) => h === 'email' || h === 'e-mail');
   const componentsAt = header.indexOf('components');
   if (emailAt < 0) {
@@ -91,9 +82,7 @@ export function readSubscriberCsv(
   const errors: FieldError[] = [];
   const seen = new Map<string, number>();
   const imported: ImportedSubscriber[] = [];
-  for (const { record, info } of rows) {
-    // info.lines is the line a record ends on; a quoted cell may hold line breaks.
-    const line = info.lines - record.join('').split('\n').length + 1;
+  for (const { cells: record, line } of rows) {
     const email = record[emailAt] ?? '';
     const at = (column: string, message: string) =>
       errors.push({ field: `line.${line}.${column}`, message });
