@@ -101,3 +101,41 @@ export function QueryState<T>({
   if (query.error) return <ErrorMessage error={query.error} />;
   return <>{children(query.data as T)}</>;
 }
+
+/** A window's two datetime-local fields (the browser's time zone), `${id}-from` and `${id}-until`. */
+export function DateTimeRange({
+  id,
+  labels,
+  from,
+  until,
+  onFrom,
+  onUntil,
+}: {
+  id: string;
+  labels: readonly [string, string];
+  from: string;
+  until: string;
+  onFrom: (value: string) => void;
+  onUntil: (value: string) => void;
+}) {
+  return (
+    <>
+      <label htmlFor={`${id}-from`}>{labels[0]}</label>
+      <input
+        id={`${id}-from`}
+        type="datetime-local"
+        required
+        value={from}
+        onChange={(e) => onFrom(e.target.value)}
+      />
+      <label htmlFor={`${id}-until`}>{labels[1]}</label>
+      <input
+        id={`${id}-until`}
+        type="datetime-local"
+        required
+        value={until}
+        onChange={(e) => onUntil(e.target.value)}
+      />
+    </>
+  );
+}

@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { Schedule, ScheduleList } from '../../shared/api/oncall.ts';
 import { post, request } from '../api.ts';
-import { Empty, ErrorMessage, QueryState, Time } from '../components/common.tsx';
+import { DateTimeRange, Empty, ErrorMessage, QueryState, Time } from '../components/common.tsx';
 import { DataTable } from '../components/data-table.tsx';
 import { localToRfc3339 } from '../format.ts';
 import { usePolicy } from '../queries.ts';
@@ -176,21 +176,13 @@ function OverrideForm({ schedule }: { schedule: Schedule }) {
               </option>
             ))}
         </select>
-        <label htmlFor={`${id}-from`}>From</label>
-        <input
-          id={`${id}-from`}
-          type="datetime-local"
-          required
-          value={from}
-          onChange={(e) => setFrom(e.target.value)}
-        />
-        <label htmlFor={`${id}-to`}>To</label>
-        <input
-          id={`${id}-to`}
-          type="datetime-local"
-          required
-          value={to}
-          onChange={(e) => setTo(e.target.value)}
+        <DateTimeRange
+          id={id}
+          labels={['From', 'To']}
+          from={from}
+          until={to}
+          onFrom={setFrom}
+          onUntil={setTo}
         />
         <ErrorMessage error={add.error} />
         <button type="submit" disabled={add.isPending}>

@@ -24,8 +24,8 @@ import {
 } from '../../shared/domain/status.ts';
 import { patch, post } from '../api.ts';
 import { ErrorMessage } from '../components/common.tsx';
+import { localToRfc3339 } from '../format.ts';
 import { usePolicy } from '../queries.ts';
-import { asTime } from './status-maintenance-change.tsx';
 
 type Component = z.infer<typeof StatusComponent>;
 type Incident = z.infer<typeof PublicIncident>;
@@ -128,7 +128,7 @@ export function UpdateIncident({
   const content = () => ({
     status,
     body,
-    displayAt: shownAt ? asTime(shownAt) : null,
+    displayAt: shownAt ? localToRfc3339(shownAt) : null,
     components: Object.entries(chosen)
       .filter(([, s]) => s !== '')
       .map(([componentId, s]) => ({ componentId, status: s })),

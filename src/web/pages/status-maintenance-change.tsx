@@ -6,19 +6,11 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import type { Maintenance } from '../../shared/api/status.ts';
 import { post } from '../api.ts';
-import { ErrorMessage, Time } from '../components/common.tsx';
+import { DateTimeRange, ErrorMessage, Time } from '../components/common.tsx';
+import { localToRfc3339, rfc3339ToLocal } from '../format.ts';
 
 type MaintenanceView = z.infer<typeof Maintenance>;
 export type MaintenanceChangeKind = 'reschedule' | 'cancel';
-
-/** A datetime-local value (the browser's time zone) as RFC 3339. */
-export const asTime = (local: string) => (local ? new Date(local).toISOString() : local);
-
-/** An instant as a datetime-local value in the browser's time zone. */
-export function asLocal(value: string): string {
-  const ms = new Date(value).getTime();
-  return new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
 
 /** Minutes before the window for the subscribers' reminder; empty: the policy's time. */
 export function ReminderMinutes({
@@ -65,8 +57,8 @@ export function MaintenanceChange({
   const id = useId();
   const heading = useFocusOnOpen();
   const queryClient = useQueryClient();
-  const [from, setFrom] = useState(asLocal(m.scheduledFor));
-  const [until, setUntil] = useState(asLocal(m.scheduledUntil));
+  const [from, setFrom] = useState(rfc3339ToLocal(m.scheduledFor));
+  const [until, setUntil] = useState(rfc3339ToLocal(m.scheduledUntil));
   const [notice, setNotice] = useState(
     m.noticeBeforeMinutes === null ? '' : String(m.noticeBeforeMinutes),
   );
@@ -84,8 +76,8 @@ export function MaintenanceChange({
         kind === 'cancel'
           ? { body, expectedVersion: m.version }
           : {
-              scheduledFor: asTime(from),
-              scheduledUntil: asTime(until),
+              scheduledFor: localToRfc3339(from),
+              scheduledUntil: localToRfc3339(until),
               noticeBeforeMinutes: notice === '' ? null : Number(notice),
               body,
               expectedVersion: m.version,
@@ -115,21 +107,13 @@ export function MaintenanceChange({
       <form onSubmit={submit}>
         {kind === 'reschedule' ? (
           <>
-            <label htmlFor={`${id}-from`}>New start</label>
-            <input
-              id={`${id}-from`}
-              type="datetime-local"
-              required
-              value={from}
-              onChange={(e) => setFrom(e.target.value)}
-            />
-            <label htmlFor={`${id}-until`}>New end</label>
-            <input
-              id={`${id}-until`}
-              type="datetime-local"
-              required
-              value={until}
-              onChange={(e) => setUntil(e.target.value)}
+            <DateTimeRange
+              id={id}
+              labels={['New start', 'New end']}
+              from={from}
+              until={until}
+              onFrom={setFrom}
+              onUntil={setUntil}
             />
             <ReminderMinutes id={`${id}-notice`} value={notice} onChange={setNotice} />
           </>

@@ -8,12 +8,12 @@ import type { z } from 'zod';
 import type { Maintenance, StatusComponent, StatusSubscriber } from '../../shared/api/status.ts';
 import { MAINTENANCE_STATUS_WORDS, type MaintenanceStatus } from '../../shared/domain/status.ts';
 import { del, post, request } from '../api.ts';
-import { Empty, ErrorMessage, QueryState, Time } from '../components/common.tsx';
+import { DateTimeRange, Empty, ErrorMessage, QueryState, Time } from '../components/common.tsx';
+import { localToRfc3339 } from '../format.ts';
 import { DataTable } from '../components/data-table.tsx';
 import { Link } from 'react-router';
 import { useCan } from '../session.tsx';
 import {
-  asTime,
   MaintenanceChange,
   ReminderMinutes,
   type MaintenanceChangeKind,
@@ -52,8 +52,8 @@ function ScheduleMaintenance({ components }: { components: Component[] }) {
       post<MaintenanceView>('/status/maintenances', {
         name,
         body,
-        scheduledFor: asTime(from),
-        scheduledUntil: asTime(until),
+        scheduledFor: localToRfc3339(from),
+        scheduledUntil: localToRfc3339(until),
         componentIds: chosen,
         noticeBeforeMinutes: notice === '' ? null : Number(notice),
       }),
@@ -82,21 +82,13 @@ function ScheduleMaintenance({ components }: { components: Component[] }) {
           value={body}
           onChange={(e) => setBody(e.target.value)}
         />
-        <label htmlFor={`${id}-from`}>Starts</label>
-        <input
-          id={`${id}-from`}
-          type="datetime-local"
-          required
-          value={from}
-          onChange={(e) => setFrom(e.target.value)}
-        />
-        <label htmlFor={`${id}-until`}>Ends</label>
-        <input
-          id={`${id}-until`}
-          type="datetime-local"
-          required
-          value={until}
-          onChange={(e) => setUntil(e.target.value)}
+        <DateTimeRange
+          id={id}
+          labels={['Starts', 'Ends']}
+          from={from}
+          until={until}
+          onFrom={setFrom}
+          onUntil={setUntil}
         />
         <fieldset>
           <legend>Components under maintenance</legend>
@@ -281,19 +273,22 @@ function Maintenances() {
   );
 }
 
-function SubscriberRow({ s, components }: { s: Subscriber; components: Component[] }) {
+function SubscriberRow({ s, components }: { s: Subscriber; components: Component[] | undefined }) {
   const queryClient = useQueryClient();
   const remove = useMutation({
     mutationFn: () => del(`/status/subscribers/${encodeURIComponent(s.id)}`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.subscribers }),
   });
+  // The components' names come with their own query: until it answers, the row says so.
   const follows =
     s.componentIds === null
       ? 'Everything'
-      : components
-          .filter((c) => s.componentIds!.includes(c.id))
-          .map((c) => c.name)
-          .join(', ');
+      : components === undefined
+        ? 'Loading the components…'
+        : components
+            .filter((c) => s.componentIds!.includes(c.id))
+            .map((c) => c.name)
+            .join(', ');
   return (
     <tr>
       <th scope="row">{s.email}</th>
@@ -342,7 +337,7 @@ function Subscribers() {
               columns={['Address', 'Follows', 'State', 'Since', 'Actions']}
             >
               {items.map((s) => (
-                <SubscriberRow key={s.id} s={s} components={components.data ?? []} />
+                <SubscriberRow key={s.id} s={s} components={components.data} />
               ))}
             </DataTable>
           )
