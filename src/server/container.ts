@@ -342,6 +342,7 @@ async function assemble(
     },
     maxEmbargo: () => policy.policy.disclosure.maxEmbargo,
     reporterReview: () => policy.policy.disclosure.reporterReview,
+    ownerGone: () => policy.policy.disclosure.ownerGone,
     // Its disclosure deadlines are planned in its own transactions, as incidents' are.
     clocks: { afterVulnerabilityChange: planner.afterVulnerabilityChange },
     // A published advisory has its entry on the public status page, made in the same transaction.

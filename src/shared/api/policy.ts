@@ -263,6 +263,8 @@ export const PolicyResponse = z.object({
     description: z.string(),
     maxEmbargo: DurationJson,
     reporterReview: z.boolean(),
+    /** Staff roles told of a reporter's act in the portal when the owner is no longer active. */
+    ownerGone: z.array(z.string()),
     /** The fix target per CVSS rating, from acceptance; a rating left out has none. */
     fixWithin: z.object({
       critical: DurationJson.optional(),

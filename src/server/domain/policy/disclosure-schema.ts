@@ -2,6 +2,7 @@
 // the vulnerability came from (Kai section 9: coordinate disclosure timelines with researchers).
 import { z } from 'zod';
 import { Duration } from './duration.ts';
+import { StaffRole } from './notices-schema.ts';
 
 export const Disclosure = z.strictObject({
   description: z.string().trim().max(2000).default(''),
@@ -15,6 +16,12 @@ export const Disclosure = z.strictObject({
    * the scheduler waits at the date until they approved the draft as it stands. Left out: no.
    */
   reporterReview: z.boolean().default(false),
+  /**
+   * Staff roles told of what a reporter does in the portal (a date proposed or accepted, the
+   * credit chosen, the review answered) when the vulnerability's owner is no longer active
+   * (`on_call`: whoever is on call). Left out: the security leads.
+   */
+  ownerGone: z.array(StaffRole).min(1).max(10).default(['security_lead']),
   /**
    * The fix target per CVSS rating (the 3.1 score's, else the 4.0 score's), from the vulnerability's
    * acceptance: a deadline met when a fixed version is recorded or the advisory is published. A

@@ -9,7 +9,7 @@ import { Duration } from './duration.ts';
  * An account role (admin, security_lead, responder, comms, legal, viewer); `on_call`, where people
  * are named by role, means whoever is on call (onCall.schedule).
  */
-const role = z
+export const StaffRole = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be an account role such as responder or security_lead');
 const text = (max = 2000) => z.string().trim().min(1, 'must not be empty').max(max);
@@ -20,7 +20,7 @@ const text = (max = 2000) => z.string().trim().min(1, 'must not be empty').max(m
  */
 export const PageEscalation = z.strictObject({
   after: Duration.default(5 * 60_000),
-  levels: z.array(role).max(5).default(['security_lead', 'admin']),
+  levels: z.array(StaffRole).max(5).default(['security_lead', 'admin']),
 });
 export type PageEscalation = z.output<typeof PageEscalation>;
 
@@ -31,7 +31,7 @@ export type PageEscalation = z.output<typeof PageEscalation>;
  */
 export const OnCall = z.strictObject({
   /** Account roles a schedule's members and overrides must have. */
-  eligibleRoles: z.array(role).min(1).max(10).default(['responder', 'security_lead']),
+  eligibleRoles: z.array(StaffRole).min(1).max(10).default(['responder', 'security_lead']),
   /** The schedule `on_call` means, by name; left out: whoever is on call on any schedule. */
   schedule: z.string().trim().min(1).max(120).optional(),
   /** An incident's automatic owner is the person on call when they are available. */
@@ -48,9 +48,9 @@ export const Notices = z.strictObject({
    * it (an empty choice turns it off); a report marked as an emergency reaches them in their quiet
    * hours too.
    */
-  newReport: z.array(role).max(10).default(['responder', 'security_lead']),
+  newReport: z.array(StaffRole).max(10).default(['responder', 'security_lead']),
   /** Staff roles told when the line stops: at once, on every channel, whatever their settings. */
-  lineStopped: z.array(role).min(1).max(10).default(['responder', 'security_lead', 'admin']),
+  lineStopped: z.array(StaffRole).min(1).max(10).default(['responder', 'security_lead', 'admin']),
   /** How an unacknowledged page climbs: the roles paged next, one level every `after`. */
   escalation: PageEscalation.prefault({}),
   /** On-call schedules: eligible roles, the schedule `on_call` means, automatic owners. */

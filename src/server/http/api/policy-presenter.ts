@@ -204,6 +204,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       description: policy.disclosure.description,
       maxEmbargo: duration(policy.disclosure.maxEmbargo),
       reporterReview: policy.disclosure.reporterReview,
+      ownerGone: [...policy.disclosure.ownerGone],
       fixWithin: Object.fromEntries(
         Object.entries(policy.disclosure.fixWithin).flatMap(([rating, ms]) =>
           ms === undefined ? [] : [[rating, duration(ms)]],
