@@ -1,8 +1,8 @@
 // Kundo step 9 through the team's tracker (issue 18, item 5): an incident the panel decides
 // non-critical becomes an issue in each connected tracker, sent by the outbox worker to local
 // servers that check each REST API's documented request shape and authentication; the link comes
-// back onto the incident, the tracker's state comes back (polling by the scheduler, GitHub's
-// signed webhook), and a closed issue proposes closing the incident without closing it.
+// back onto the incident, the tracker's state comes back (polling by the scheduler, or the
+// tracker's own webhook: GitHub's and Jira's signed, GitLab's token), and a closed issue proposes closing the incident without closing it.
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -205,6 +205,186 @@ describe('handing a non-critical incident to a tracker', () => {
     });
     // The same delivery again records nothing new.
     expect((await send(sign(made.webhookSecret!))).json()).toEqual({ recorded: false });
+  });
+
+  it("takes GitLab's and Jira's own webhooks, authenticated as each documents it; the closed state comes back", async () => {
+    await app();
+    const gitlab = await tracker(startGitlab('acme/platform', 'glpat-secret-token'));
+    const jira = await tracker(startJira('bot@acme.example', 'jira-api-token', 'SEC'));
+    const { headers } = await loginAs(t, 'admin');
+    const lab = await connect(headers, {
+      name: 'platform',
+      kind: 'gitlab',
+      baseUrl: gitlab.baseUrl,
+      project: 'acme/platform',
+      credential: 'glpat-secret-token',
+    });
+    const ji = await connect(headers, {
+      name: 'jira',
+      kind: 'jira',
+      baseUrl: jira.baseUrl,
+      project: 'SEC',
+      account: 'bot@acme.example',
+      credential: 'jira-api-token',
+    });
+    for (const made of [lab, ji]) {
+      expect(made.webhookSecret).toMatch(/^[0-9a-f]{64}$/);
+      expect(made.signingSecret).toBeNull();
+    }
+    expect(lab.connection.webhookUrl).toMatch(/\/api\/v1\/tracker-webhooks\/gitlab\/[0-9a-f-]+$/);
+    expect(ji.connection.webhookUrl).toMatch(/\/api\/v1\/tracker-webhooks\/jira\/[0-9a-f-]+$/);
+    const incident = await decideNonCritical(t);
+    const worker = workerFor(t, null);
+    stops.push(() => worker.close());
+    expect(await worker.deliverDue(t.clock.now())).toMatchObject({ delivered: 2 });
+    const reader = await loginAs(t, 'responder');
+    const stateOf = async (key: string) =>
+      (await issuesOf(incident.key, reader.headers)).items.find((i) => i.key === key)?.state;
+
+    // GitLab's issue event, as its webhook events page documents it (abridged): the secret token
+    // is sent as it is in X-Gitlab-Token.
+    const gitlabEvent = (state: 'opened' | 'closed', iid = 1, path = 'acme/platform') =>
+      JSON.stringify({
+        object_kind: 'issue',
+        event_type: 'issue',
+        user: { id: 1, name: 'Administrator', username: 'root' },
+        project: { id: 7, name: 'platform', path_with_namespace: path },
+        object_attributes: {
+          id: 301,
+          iid,
+          title: `${incident.key}: <script>alert(1)</script>`,
+          state,
+          action: state === 'closed' ? 'close' : 'reopen',
+          url: `${gitlab.baseUrl}/${path}/-/issues/${iid}`,
+        },
+        labels: [{ id: 206, title: 'security' }],
+      });
+    const toGitlab = (token: string | null, payload: string, event = 'Issue Hook') =>
+      t.app.inject({
+        method: 'POST',
+        url: new URL(lab.connection.webhookUrl!).pathname,
+        headers: {
+          'content-type': 'application/json',
+          'x-gitlab-event': event,
+          ...(token === null ? {} : { 'x-gitlab-token': token }),
+        },
+        payload,
+      });
+    for (const token of [null, 'not the token', `${lab.webhookSecret!}x`]) {
+      const refused = await toGitlab(token, gitlabEvent('closed'));
+      expect(refused.statusCode, refused.body).toBe(401);
+      expect(refused.headers['content-type']).toMatch(/problem\+json/);
+    }
+    // GitHub's signature on a GitLab connection is no token.
+    const githubStyle = await t.app.inject({
+      method: 'POST',
+      url: new URL(lab.connection.webhookUrl!).pathname,
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', lab.webhookSecret!).update(gitlabEvent('closed')).digest('hex')}`,
+      },
+      payload: gitlabEvent('closed'),
+    });
+    expect(githubStyle.statusCode).toBe(401);
+    expect(await stateOf('acme/platform#1')).toBe('open');
+    // Another project's issue, another issue, another event: nothing recorded.
+    const secret = lab.webhookSecret!;
+    expect((await toGitlab(secret, gitlabEvent('closed', 1, 'acme/other'))).json()).toEqual({
+      recorded: false,
+    });
+    expect((await toGitlab(secret, gitlabEvent('closed', 9))).json()).toEqual({ recorded: false });
+    expect((await toGitlab(secret, gitlabEvent('closed'), 'Push Hook')).json()).toEqual({
+      recorded: false,
+    });
+    const notJson = await toGitlab(secret, '{"object_kind":');
+    expect(notJson.statusCode).toBe(400);
+    const closed = await toGitlab(secret, gitlabEvent('closed'));
+    expect(closed.statusCode, closed.body).toBe(200);
+    expect(closed.json()).toEqual({ recorded: true });
+    expect(await stateOf('acme/platform#1')).toBe('closed');
+    expect((await toGitlab(secret, gitlabEvent('closed'))).json()).toEqual({ recorded: false });
+
+    // Jira Cloud's jira:issue_updated, as its webhooks page documents it (abridged), signed
+    // X-Hub-Signature: sha256=<HMAC-SHA256 of the body> with the admin webhook's secret.
+    const jiraEvent = (category: 'done' | 'indeterminate', key = 'SEC-1') =>
+      JSON.stringify({
+        timestamp: t.clock.now(),
+        webhookEvent: 'jira:issue_updated',
+        issue_event_type_name: 'issue_generic',
+        user: { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Jira Admin' },
+        issue: {
+          id: '10001',
+          key,
+          fields: {
+            summary: `${incident.key}: <img src=x onerror=alert(1)>`,
+            project: { key: key.split('-')[0] },
+            status: {
+              name: category === 'done' ? 'Done' : 'In Progress',
+              statusCategory: { id: category === 'done' ? 3 : 4, key: category },
+            },
+          },
+        },
+        changelog: { id: '10100', items: [{ field: 'status', fieldtype: 'jira' }] },
+      });
+    const toJira = (signature: string | null, payload: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: new URL(ji.connection.webhookUrl!).pathname,
+        headers: {
+          'content-type': 'application/json',
+          ...(signature === null ? {} : { 'x-hub-signature': signature }),
+        },
+        payload,
+      });
+    const sign = (key: string, payload: string) =>
+      `sha256=${createHmac('sha256', key).update(payload).digest('hex')}`;
+    const done = jiraEvent('done');
+    for (const signature of [null, sign('not the secret', done), 'sha256=zz', ji.webhookSecret!]) {
+      const refused = await toJira(signature, done);
+      expect(refused.statusCode, refused.body).toBe(401);
+    }
+    // The signature is of the exact bytes: the same JSON spaced differently is refused.
+    const respaced = JSON.stringify(JSON.parse(done), null, 1);
+    expect((await toJira(sign(ji.webhookSecret!, done), respaced)).statusCode).toBe(401);
+    expect(await stateOf('SEC-1')).toBe('open');
+    const other = jiraEvent('done', 'OPS-1');
+    expect((await toJira(sign(ji.webhookSecret!, other), other)).json()).toEqual({
+      recorded: false,
+    });
+    const accepted = await toJira(sign(ji.webhookSecret!, done), done);
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json()).toEqual({ recorded: true });
+    const after = await issuesOf(incident.key, reader.headers);
+    expect(after.closeProposed).toBe(true);
+    expect(await stateOf('SEC-1')).toBe('closed');
+    // Reopened in Jira: open again.
+    const reopened = jiraEvent('indeterminate');
+    expect((await toJira(sign(ji.webhookSecret!, reopened), reopened)).json()).toEqual({
+      recorded: true,
+    });
+    expect(await stateOf('SEC-1')).toBe('open');
+    // Each state change is recorded once on the incident's record.
+    const changes = (await recordTypes(incident.id)).filter(
+      (e) => e.type === 'incident.tracker_issue_changed',
+    );
+    expect(changes.map((e) => [e.data.key, e.data.state])).toEqual([
+      ['acme/platform#1', 'closed'],
+      ['SEC-1', 'closed'],
+      ['SEC-1', 'open'],
+    ]);
+    // A rotated secret: the old one stops at once.
+    const rotated = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/tracker-connections/${lab.connection.id}/secret`,
+      headers,
+    });
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    const fresh = rotated.json().secret as string;
+    expect((await toGitlab(secret, gitlabEvent('opened'))).statusCode).toBe(401);
+    expect((await toGitlab(fresh, gitlabEvent('opened'))).json()).toEqual({ recorded: true });
+    // Neither secret is in a log.
+    expect(t.logs.join('\n')).not.toContain(secret);
+    expect(t.logs.join('\n')).not.toContain(ji.webhookSecret!);
   });
 
   it('retries a tracker answering 500 through the outbox; the decision never waits', async () => {

@@ -144,7 +144,7 @@ export function routeServices(services: Services) {
         'listIncidentIssues',
       ]),
     },
-    trackerWebhooks: { trackers: only(trackers, ['receiveGithubWebhook']) },
+    trackerWebhooks: { trackers: only(trackers, ['receiveWebhook']) },
     statusMaintenance: {
       status: only(status, [
         'scheduleMaintenance',

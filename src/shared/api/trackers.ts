@@ -17,7 +17,7 @@ export const TrackerConnection = z.object({
   labels: z.array(z.string()),
   onFollowUp: z.boolean(),
   enabled: z.boolean(),
-  /** GitHub: where the repository's webhook sends `issues` events (state back at once). */
+  /** GitHub, GitLab, Jira: where the tracker's own webhook sends issue events (state back at once). */
   webhookUrl: z.string().nullable(),
   webhookSecretSet: z.boolean(),
   /** The last failure talking to the tracker (never the tracker's words): fix and it clears. */
@@ -60,7 +60,7 @@ export const TrackerConnectionCreated = z.object({
   connection: TrackerConnection,
   /** Webhook connections: the Standard Webhooks secret (whsec_…), shown in this answer only. */
   signingSecret: z.string().nullable(),
-  /** GitHub: the secret to set on the repository's webhook, shown in this answer only. */
+  /** GitHub, GitLab, Jira: the secret to set on the tracker's own webhook, shown in this answer only. */
   webhookSecret: z.string().nullable(),
 });
 

@@ -1,6 +1,6 @@
 // Tracker connections, managed by admins (trackers.manage): where an incident decided non-critical
-// is handed to. The credential (a token, or the webhook's signing secret) and the secret GitHub
-// signs its own webhooks with are sealed with the server key, never logged and never shown again
+// is handed to. The credential (a token, or the webhook's signing secret) and the secret the
+// tracker's own webhook (GitHub, GitLab, Jira) signs or sends are sealed with the server key, never logged and never shown again
 // after the answer that made them. Every change is audited.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
@@ -58,7 +58,7 @@ export interface ConnectionChanges {
 
 /** A whsec_ secret as the Standard Webhooks specification shows it: 32 random bytes. */
 const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
-/** The secret a GitHub webhook is set up with, to sign what it sends. */
+/** The secret a tracker's own webhook is set up with (GitHub, GitLab, Jira), to sign or send. */
 const newHookSecret = () => randomBytes(32).toString('hex');
 
 const invalid = (errors: FieldError[]) =>
@@ -148,8 +148,8 @@ export function createConnectionService(deps: ConnectionDeps) {
     },
 
     /**
-     * A webhook connection's signing secret and a GitHub connection's webhook secret are made
-     * here and are in this answer only.
+     * A webhook connection's signing secret and the secret a GitHub, GitLab or Jira connection's
+     * own webhook is set up with are made here and are in this answer only.
      */
     async createConnection(
       actor: Actor,
@@ -161,7 +161,7 @@ export function createConnectionService(deps: ConnectionDeps) {
     }> {
       const now = clock.now();
       const signingSecret = input.kind === 'webhook' ? newWebhookSecret() : null;
-      const webhookSecret = input.kind === 'github' ? newHookSecret() : null;
+      const webhookSecret = input.kind === 'webhook' ? null : newHookSecret();
       const baseUrl = input.baseUrl ?? DEFAULT_BASE_URLS[input.kind] ?? '';
       const record: TrackerConnectionRecord = {
         id: newId(),
@@ -254,7 +254,7 @@ export function createConnectionService(deps: ConnectionDeps) {
       });
     },
 
-    /** A new secret: the signing secret of a webhook connection, or GitHub's webhook secret. */
+    /** A new secret: a webhook connection's signing secret, or the secret of the tracker's own webhook. */
     async rotateSecret(actor: Actor, id: string): Promise<{ secret: string }> {
       return inTransaction(db, async (tx) => {
         const c = await load(tx, id);
@@ -263,11 +263,9 @@ export function createConnectionService(deps: ConnectionDeps) {
         if (c.kind === 'webhook') {
           secret = newWebhookSecret();
           c.sealedCredential = sealer.seal(secret);
-        } else if (c.kind === 'github') {
+        } else {
           secret = newHookSecret();
           c.sealedWebhookSecret = sealer.seal(secret);
-        } else {
-          throw new AppError('RULE_REFUSED', `A ${c.kind} connection has no secret of Stopline's`);
         }
         await repo.saveConnection(tx, { ...c, updatedAt: now });
         await audit(tx, actor, 'tracker_connection.secret_rotated', c, now);

@@ -1,7 +1,7 @@
 // Kundo step 9 through the tools teams run: an incident decided non-critical becomes an issue in
 // each enabled tracker (through the outbox, so the decision never waits on a tracker), the link
 // comes back onto the incident's record, and the tracker's state comes back by polling (the
-// scheduler) or GitHub's signed webhook. A closed issue proposes closing the incident; Stopline
+// scheduler) or the tracker's own webhook (GitHub, GitLab, Jira). A closed issue proposes closing the incident; Stopline
 // never closes it by itself.
 import type { Clock } from '../../clock.ts';
 import type { Db, Executor } from '../../db/schema.ts';
@@ -10,9 +10,10 @@ import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { TrackerHttp } from '../../integrations/tracker-http.ts';
 import { standardWebhookHeaders } from '../../integrations/webhook-sender.ts';
+import type { TrackerKind } from '../../../shared/domain/trackers.ts';
 import type { Actor } from '../actor.ts';
-import { githubSignatureMatches } from './github-signature.ts';
 import type { TrackerSealer } from './connection-service.ts';
+import { webhookAuthentic, type WebhookCredentials } from './webhook-auth.ts';
 import { DeadLetter, enqueueTrackerIssue, readTrackerMessage } from './tracker-outbox.ts';
 import * as repo from './tracker-repository.ts';
 import type { TrackerConnectionRecord, TrackerIssueRecord } from './tracker-repository.ts';
@@ -25,8 +26,8 @@ import {
   issueContent,
   issueStateRequest,
   readCreated,
-  readGithubIssueEvent,
   readState,
+  readWebhookEvent,
   webhookBody,
   type ConnectionSecrets,
   type CreatedIssue,
@@ -34,6 +35,14 @@ import {
   type HandOffCase,
   type TrackerState,
 } from './tracker-rules.ts';
+
+/** Why a webhook's authentication is refused, naming what each tracker sends. */
+const WEBHOOK_REFUSED: Record<TrackerKind, string> = {
+  github: 'The X-Hub-Signature-256 signature does not match',
+  gitlab: 'The X-Gitlab-Token does not match',
+  jira: 'The X-Hub-Signature signature does not match',
+  webhook: 'This connection takes no webhook',
+};
 
 /** An issue in a development tracker, as the incident's record names it. */
 export interface TrackerIssueRef {
@@ -364,22 +373,24 @@ export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
     },
 
     /**
-     * A GitHub `issues` webhook for a connection: the X-Hub-Signature-256 HMAC of the exact bytes
-     * with the connection's webhook secret is checked first (401 when wrong or missing).
+     * A tracker's own webhook for a connection (GitHub, GitLab, Jira): its authentication with the
+     * connection's webhook secret is checked first (401 when wrong or missing, see
+     * webhook-auth.ts); then an issue event of the connection's project records the issue's state.
+     * Anything else (another event, project or issue, the same state again) records nothing.
      */
-    async receiveGithubWebhook(
+    async receiveWebhook(
+      kind: TrackerKind,
       connectionId: string,
       raw: Buffer,
-      headers: { signature: string | undefined; event: string | undefined },
+      headers: WebhookCredentials & { event: string | undefined },
     ): Promise<{ recorded: boolean }> {
       const c = await repo.findConnection(db, connectionId);
-      if (!c || c.kind !== 'github' || !c.sealedWebhookSecret) {
+      if (!c || c.kind !== kind || !c.sealedWebhookSecret) {
         throw new AppError('NOT_FOUND', 'Tracker webhook was not found');
       }
-      if (!githubSignatureMatches(sealer.open(c.sealedWebhookSecret), raw, headers.signature)) {
-        throw new AppError('UNAUTHENTICATED', 'The X-Hub-Signature-256 signature does not match');
+      if (!webhookAuthentic(kind, sealer.open(c.sealedWebhookSecret), raw, headers)) {
+        throw new AppError('UNAUTHENTICATED', WEBHOOK_REFUSED[kind]);
       }
-      if (headers.event !== 'issues') return { recorded: false };
       let json: unknown;
       try {
         json = JSON.parse(raw.toString('utf8'));
@@ -388,10 +399,9 @@ export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
           errors: [{ field: 'body', message: 'must be JSON' }],
         });
       }
-      const event = readGithubIssueEvent(json);
-      if (!event || event.repo.toLowerCase() !== c.project.toLowerCase())
-        return { recorded: false };
-      const issue = await repo.findIssueByKey(db, c.id, `${c.project}#${event.number}`);
+      const event = readWebhookEvent(kind, c.project, json, headers.event);
+      if (!event) return { recorded: false };
+      const issue = await repo.findIssueByKey(db, c.id, event.key);
       if (!issue) return { recorded: false };
       return { recorded: await applyState(c, issue, event.state) };
     },

@@ -266,16 +266,54 @@ export function readState(kind: TrackerKind, json: unknown): TrackerState | null
   return null;
 }
 
-/** A GitHub `issues` webhook delivery: which issue, and its state now. */
-export function readGithubIssueEvent(
+/** GitLab's X-Gitlab-Event values of an issue event. */
+const GITLAB_ISSUE_EVENTS = ['Issue Hook', 'Confidential Issue Hook'];
+/** Jira's webhookEvent values that carry an issue with its status. */
+const JIRA_ISSUE_EVENTS = ['jira:issue_created', 'jira:issue_updated'];
+
+/**
+ * A tracker's webhook delivery about an issue of this connection's project: the issue's key as
+ * Stopline keeps it and its state now; null for another project, another event or another shape.
+ * GitHub `issues` (`repository.full_name`, `issue.number`, `issue.state`); GitLab's issue event
+ * (`object_kind: issue`, `project.id` or `project.path_with_namespace`, `object_attributes.iid`
+ * and `.state` opened/closed); Jira's `jira:issue_updated` (`issue.key` in the project,
+ * `issue.fields.status.statusCategory.key`, done = closed).
+ */
+export function readWebhookEvent(
+  kind: TrackerKind,
+  project: string,
   json: unknown,
-): { repo: string; number: string; state: TrackerState } | null {
+  event: string | undefined,
+): { key: string; state: TrackerState } | null {
   const a = record(json);
-  const issue = record(a.issue);
-  const repo = text(record(a.repository).full_name);
-  const number = text(issue.number);
-  const state = readState('github', issue);
-  return repo && number && state ? { repo, number, state } : null;
+  const sameProject = (...names: string[]) =>
+    names.some((n) => n !== '' && n.toLowerCase() === project.toLowerCase());
+  if (kind === 'github') {
+    if (event !== 'issues') return null;
+    const issue = record(a.issue);
+    const number = text(issue.number);
+    const state = readState('github', issue);
+    if (!number || !state || !sameProject(text(record(a.repository).full_name))) return null;
+    return { key: `${project}#${number}`, state };
+  }
+  if (kind === 'gitlab') {
+    if (!GITLAB_ISSUE_EVENTS.includes(event ?? '') || a.object_kind !== 'issue') return null;
+    const p = record(a.project);
+    const attributes = record(a.object_attributes);
+    const iid = text(attributes.iid);
+    const state = readState('gitlab', attributes);
+    if (!iid || !state || !sameProject(text(p.id), text(p.path_with_namespace))) return null;
+    return { key: `${project}#${iid}`, state };
+  }
+  if (kind === 'jira') {
+    if (!JIRA_ISSUE_EVENTS.includes(text(a.webhookEvent))) return null;
+    const issue = record(a.issue);
+    const key = text(issue.key);
+    const state = readState('jira', issue);
+    if (!state || !key.toUpperCase().startsWith(`${project.toUpperCase()}-`)) return null;
+    return { key, state };
+  }
+  return null;
 }
 
 /** How an answer counts: done, worth retrying (the tracker is down), or refused (fix the set-up). */

@@ -25,9 +25,9 @@ export function presentConnection(c: TrackerConnectionView, baseUrl: string) {
   return {
     ...c,
     webhookUrl:
-      c.kind === 'github'
-        ? `${baseUrl.replace(/\/+$/, '')}/api/v1/tracker-webhooks/github/${c.id}`
-        : null,
+      c.kind === 'webhook'
+        ? null
+        : `${baseUrl.replace(/\/+$/, '')}/api/v1/tracker-webhooks/${c.kind}/${c.id}`,
     lastErrorAt: presentTime(c.lastErrorAt),
     createdAt: presentTime(c.createdAt),
     updatedAt: presentTime(c.updatedAt),
@@ -76,7 +76,7 @@ export async function trackerRoutes(
         summary: 'Connect a tracker: GitHub Issues, GitLab Issues, Jira Cloud or a signed webhook',
         description:
           'The credential is sealed with the server key and never shown again; a webhook ' +
-          "connection's signing secret and a GitHub connection's webhook secret are in this answer only.",
+          "connection's signing secret and the secret for a GitHub, GitLab or Jira webhook are in this answer only.",
         tags,
         body: CreateTrackerConnection,
         response: { 201: TrackerConnectionCreated },
@@ -125,7 +125,7 @@ export async function trackerRoutes(
       config: manage,
       schema: {
         summary:
-          "A new secret: a webhook connection's signing secret, or a GitHub connection's webhook secret",
+          "A new secret: a webhook connection's signing secret, or the secret of a GitHub, GitLab or Jira connection's own webhook",
         tags,
         params: TrackerConnectionRef,
         response: { 200: TrackerSecret },
