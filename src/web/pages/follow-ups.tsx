@@ -13,6 +13,7 @@ import { FOLLOW_UP_STATUSES, FOLLOW_UP_TYPES } from '../../shared/domain/learnin
 import { patch, query, request } from '../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../components/common.tsx';
 import { DataTable } from '../components/data-table.tsx';
+import { FollowUpTracker } from '../components/tracker-issue.tsx';
 import { humanize, localToRfc3339, rfc3339ToLocal } from '../format.ts';
 import { useCan } from '../session.tsx';
 import { useStaff } from './incidents/incident-data.ts';
@@ -140,15 +141,7 @@ function FollowUpRow({ f, owner, mayChange }: { f: Item; owner: string; mayChang
         ) : null}
       </td>
       <td>
-        {f.tracker ? `${f.tracker.connection} ${f.tracker.key}, ${f.tracker.state}` : null}
-        {f.trackerUrl && /^https?:\/\//.test(f.trackerUrl) ? (
-          <>
-            {' '}
-            <a href={f.trackerUrl} rel="noreferrer noopener">
-              Open
-            </a>
-          </>
-        ) : null}
+        <FollowUpTracker trackerUrl={f.trackerUrl} tracker={f.tracker} />
       </td>
       {mayChange ? (
         <td>

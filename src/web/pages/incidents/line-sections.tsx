@@ -5,6 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import type { PolicyResponse } from '../../../shared/api/policy.ts';
 import { Time } from '../../components/common.tsx';
+import { SafeLink, TRACKER_STATE_WORDS } from '../../components/tracker-issue.tsx';
 import {
   useIncidentChange,
   useTrackerIssues,
@@ -129,17 +130,6 @@ const ISSUE_STATUS_WORDS = {
   dead: 'Given up: not created',
 } as const;
 
-/** A link only for a web address; anything else the tracker sent stays text. */
-function SafeLink({ href, children }: { href: string | null; children: string }) {
-  return href && /^https?:\/\//i.test(href) ? (
-    <a className="incident-link" href={href} rel="noreferrer noopener" target="_blank">
-      {children}
-    </a>
-  ) : (
-    <span className="incident-link">{children}</span>
-  );
-}
-
 /** Each connected tracker's issue for this incident, its state and what went wrong, as text. */
 function TrackerIssues({ incidentKey, enabled }: { incidentKey: string; enabled: boolean }) {
   const issues = useTrackerIssues(incidentKey, enabled);
@@ -166,7 +156,7 @@ function TrackerIssues({ incidentKey, enabled }: { incidentKey: string; enabled:
             {i.state ? (
               <>
                 {' · '}
-                {i.state === 'closed' ? 'closed in the tracker' : 'open in the tracker'}
+                {TRACKER_STATE_WORDS[i.state]}
                 {i.closedAt ? (
                   <>
                     {' '}

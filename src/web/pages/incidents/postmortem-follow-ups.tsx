@@ -14,6 +14,7 @@ import {
   POLICY_SECTIONS,
 } from '../../../shared/domain/learning.ts';
 import { Empty, Time } from '../../components/common.tsx';
+import { FollowUpTracker } from '../../components/tracker-issue.tsx';
 import { humanize, localToRfc3339 } from '../../format.ts';
 import { useCan } from '../../session.tsx';
 import { useStaff } from './incident-data.ts';
@@ -106,16 +107,14 @@ function FollowUpItem({
           ; not doing because: <span>{f.reason}</span>
         </>
       ) : null}
-      {f.trackerUrl ? (
+      {f.trackerUrl || f.tracker ? (
         <>
-          {' '}
-          <a href={f.trackerUrl} rel="noreferrer noopener" target="_blank">
-            {f.tracker ? `${f.tracker.key} (${f.tracker.state})` : 'Tracker issue'}
-            <span className="visually-hidden"> for {f.title}</span>
-          </a>
+          ; tracker: <FollowUpTracker trackerUrl={f.trackerUrl} tracker={f.tracker} />
         </>
       ) : null}
-      {f.doneProposed ? ' · the tracker closed its issue: done is proposed' : ''}
+      {f.doneProposed ? (
+        <p className="hint">The tracker closed its issue: done is proposed.</p>
+      ) : null}
       {status}
     </li>
   );
