@@ -327,6 +327,7 @@ async function assemble(
   // The part of the status page disclosure needs (an advisory's entry), built before disclosure.
   const advisoryEntries = createAdvisoryEntries({
     pageName: config.statusPageName,
+    language: config.statusLanguage,
     notices: statusNotices,
     subscriberTokens,
   });

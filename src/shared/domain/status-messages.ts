@@ -69,6 +69,16 @@ export interface StatusMessages {
   mail: MailMessages;
   /** The status site's error pages: a title and what to do, by HTTP status. */
   errors: ErrorMessages;
+  /** A published security advisory's entry on the page (disclosure), recorded as written. */
+  advisory: AdvisoryMessages;
+}
+
+export interface AdvisoryMessages {
+  name: (key: string, title: string) => string;
+  /** The entry's one update, Markdown: the key, the CVE id when there is one, the link. */
+  body: (key: string, cveId: string | null, url: string) => string;
+  /** Put before the entry's name when the advisory is withdrawn. */
+  withdrawnPrefix: string;
 }
 
 export interface ErrorMessages {
@@ -247,6 +257,12 @@ const en: StatusMessages = {
     reference: ['If this keeps happening, tell us the reference ', '.'],
     back: 'Back to the status page',
   },
+  advisory: {
+    name: (key, title) => `Security advisory ${key}: ${title}`,
+    body: (key, cveId, url) =>
+      `We published security advisory ${key}${cveId ? ` (${cveId})` : ''}. [Read the advisory](${url}) to see what is affected and what to do.`,
+    withdrawnPrefix: 'Withdrawn: ',
+  },
 };
 
 const de: StatusMessages = {
@@ -384,6 +400,12 @@ const de: StatusMessages = {
     failed: ['Etwas ist schiefgegangen', 'Bitte versuchen Sie es später erneut.'],
     reference: ['Wenn das wieder passiert, nennen Sie uns die Kennung ', '.'],
     back: 'Zurück zur Statusseite',
+  },
+  advisory: {
+    name: (key, title) => `Sicherheitshinweis ${key}: ${title}`,
+    body: (key, cveId, url) =>
+      `Wir haben den Sicherheitshinweis ${key}${cveId ? ` (${cveId})` : ''} veröffentlicht. [Lesen Sie den Hinweis](${url}), um zu erfahren, was betroffen ist und was zu tun ist.`,
+    withdrawnPrefix: 'Zurückgezogen: ',
   },
 };
 

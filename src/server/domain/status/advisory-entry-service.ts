@@ -4,6 +4,8 @@
 // or when the embargo is broken), so it exists exactly when the advisory does: never before its
 // date, and once (a second instance's publication is a conflict and rolls back with it). Its id
 // follows from the vulnerability's, so it is found again when the advisory is withdrawn.
+import { statusMessages, type AdvisoryMessages } from '../../../shared/domain/status-messages.ts';
+import type { StatusLanguage } from '../../../shared/domain/status.ts';
 import type { Executor } from '../../db/schema.ts';
 import { derivedId, newId } from '../../ids.ts';
 import { appendToPublicIncident } from './status-projection.ts';
@@ -24,6 +26,8 @@ export interface AdvisoryEntry {
 
 export interface AdvisoryEntryPorts {
   pageName: string;
+  /** The status page's language (STOPLINE_STATUS_LANGUAGE): the entry's words are its. */
+  language: StatusLanguage;
   notices: StatusNotices;
   subscriberTokens: { tokenFor(subscriberId: string): string };
 }
@@ -33,21 +37,17 @@ export const advisoryEntryId = (vulnerabilityId: string) =>
   derivedId(`status-advisory-entry:${vulnerabilityId}`);
 
 const NAME_MAX = 200;
-const WITHDRAWN = 'Withdrawn: ';
 
-function entryName(entry: AdvisoryEntry): string {
-  const name = `Security advisory ${entry.key}: ${entry.title}`;
+function entryName(words: AdvisoryMessages, entry: AdvisoryEntry): string {
+  const name = words.name(entry.key, entry.title);
   return name.length <= NAME_MAX ? name : `${name.slice(0, NAME_MAX - 1)}…`;
-}
-
-/** The entry's text, Markdown: only the key, the CVE id and the link (no title to render). */
-function entryBody(entry: AdvisoryEntry): string {
-  const cve = entry.cveId ? ` (${entry.cveId})` : '';
-  return `We published security advisory ${entry.key}${cve}. [Read the advisory](${entry.url}) to see what is affected and what to do.`;
 }
 
 /** The status page's side of publishing an advisory, in the publisher's transaction. */
 export function createAdvisoryEntries(ports: AdvisoryEntryPorts) {
+  // The page's words (name, text, the withdrawn mark), recorded as written in its language; the
+  // text is Markdown with only the key, the CVE id and the link (no title to render).
+  const words = statusMessages(ports.language).advisory;
   return {
     /** Opens the advisory's entry (resolved, impact none) and tells the page's subscribers. */
     async announceAdvisory(tx: Executor, entry: AdvisoryEntry, now: number): Promise<void> {
@@ -58,10 +58,10 @@ export function createAdvisoryEntries(ports: AdvisoryEntryPorts) {
         repo.listUnresolvedComponentStatuses(tx),
       ]);
       const opening: rules.NewPublicIncident = {
-        name: entryName(entry),
+        name: entryName(words, entry),
         impact: 'none',
         status: 'resolved',
-        body: entryBody(entry),
+        body: words.body(entry.key, entry.cveId, entry.url),
         displayAt: null,
         components: [],
         startedAt: null,
@@ -74,8 +74,8 @@ export function createAdvisoryEntries(ports: AdvisoryEntryPorts) {
     /** The advisory was withdrawn: its entry's name says so (nothing when it has no entry). */
     async withdrawAdvisory(tx: Executor, vulnerabilityId: string, now: number): Promise<void> {
       const state = await repo.findPublicIncident(tx, advisoryEntryId(vulnerabilityId));
-      if (!state || state.name.startsWith(WITHDRAWN)) return;
-      const name = `${WITHDRAWN}${state.name}`.slice(0, NAME_MAX);
+      if (!state || state.name.startsWith(words.withdrawnPrefix)) return;
+      const name = `${words.withdrawnPrefix}${state.name}`.slice(0, NAME_MAX);
       const events = rules.changePublicIncident(state, { name });
       await appendToPublicIncident(tx, state.id, state, events, null, now);
     },
