@@ -1,7 +1,8 @@
 // Measures one database: Stopline's appends and the two driver-only writers, interleaved chunk by
 // chunk so that a disk whose fsync latency drifts (common on virtual machines) slows all alike.
-import type { DatabaseHandle } from '../src/server/db/database.ts';
-import { appendEvents } from '../src/server/db/event-store.ts';
+import type { createDatabase, DatabaseHandle } from '../src/server/db/database.ts';
+import type { appendEvents } from '../src/server/db/event-store.ts';
+import type { migrateToLatest } from '../src/server/db/migrate.ts';
 import type { Db, Dialect } from '../src/server/db/schema.ts';
 import type { RawWriter } from './bare-insert.ts';
 import {
@@ -11,10 +12,17 @@ import {
   type RecordedAppend,
 } from './event-append-workload.ts';
 
+/** Stopline's code that opens, migrates and appends: this checkout's, or an earlier commit's. */
+export interface StoplineCode {
+  createDatabase: typeof createDatabase;
+  migrateToLatest: typeof migrateToLatest;
+  appendEvents: typeof appendEvents;
+}
+
 export interface Target {
   dialect: Dialect;
-  /** A fresh, migrated database named by label. */
-  open(label: string): Promise<DatabaseHandle>;
+  /** A fresh database named by label, migrated by `code`. */
+  open(label: string, code: StoplineCode): Promise<DatabaseHandle>;
   /** A driver-only writer on the database opened under label. */
   openWriter(label: string): Promise<RawWriter>;
   /** Removes every database opened. */
@@ -35,12 +43,20 @@ export interface Figures {
   mode: Mode;
   events: number;
   stopline: number;
+  /** Stopline at the earlier commit (`--before`), or null when not measured. */
+  before: number | null;
   statements: number;
   bare: number;
 }
 
+interface StoplineWriter {
+  handle: DatabaseHandle;
+  code: StoplineCode;
+}
+
 interface Writers {
-  stopline: DatabaseHandle;
+  stopline: StoplineWriter;
+  before: StoplineWriter | null;
   bare: RawWriter;
   statements: RawWriter;
 }
@@ -65,9 +81,11 @@ async function timed(work: () => Promise<void>): Promise<number> {
   return (performance.now() - start) / 1000;
 }
 
-async function appendAll(db: Db, plan: PlannedAppend[]): Promise<void> {
+async function appendAll(writer: StoplineWriter, plan: PlannedAppend[]): Promise<void> {
   for (const append of plan) {
-    await db.transaction().execute((tx) => appendEvents(tx, { ...append, streamType: 'incident' }));
+    await writer.handle.db
+      .transaction()
+      .execute((tx) => writer.code.appendEvents(tx, { ...append, streamType: 'incident' }));
   }
 }
 
@@ -99,12 +117,15 @@ async function createStreams(db: Db, workload: Workload): Promise<void> {
 }
 
 /**
- * Runs one chunk through all three writers: Stopline first (its stored rows, hashes included,
- * are what the others then write), then the bare INSERT, then the same SQL by hand.
+ * Runs one chunk through every writer: Stopline first (its stored rows, hashes included, are what
+ * the driver-only writers then write), Stopline at the earlier commit, then the bare INSERT, then
+ * the same SQL by hand.
  */
 async function runChunk(writers: Writers, chunk: PlannedAppend[], afterPosition: number) {
-  const stopline = await timed(() => appendAll(writers.stopline.db, chunk));
-  const stored = await writers.stopline.db
+  const stopline = await timed(() => appendAll(writers.stopline, chunk));
+  const { before } = writers;
+  const beforeSeconds = before ? await timed(() => appendAll(before, chunk)) : null;
+  const stored = await writers.stopline.handle.db
     .selectFrom('events')
     .select(EVENT_COLUMNS)
     .where('position', '>', afterPosition)
@@ -117,17 +138,27 @@ async function runChunk(writers: Writers, chunk: PlannedAppend[], afterPosition:
     writeAll(recorded, (a) => writers.statements.appendWithStream(a)),
   );
   const lastPosition = Number(stored[stored.length - 1]?.position ?? afterPosition);
-  return { stopline, bare, statements, lastPosition };
+  return { stopline, before: beforeSeconds, bare, statements, lastPosition };
 }
 
-async function openWriters(target: Target, workload: Workload): Promise<Writers> {
-  const stopline = await target.open('stopline');
-  const reference = await target.open('reference');
+async function openWriters(
+  target: Target,
+  workload: Workload,
+  code: StoplineCode,
+  beforeCode: StoplineCode | null,
+): Promise<Writers> {
+  const stopline = { handle: await target.open('stopline', code), code };
+  const before = beforeCode && {
+    handle: await target.open('before', beforeCode),
+    code: beforeCode,
+  };
+  const reference = await target.open('reference', code);
   await createStreams(reference.db, workload);
   await reference.close();
-  await (await target.open('statements')).close();
+  await (await target.open('statements', code)).close();
   return {
     stopline,
+    before,
     bare: await target.openWriter('reference'),
     statements: await target.openWriter('statements'),
   };
@@ -137,8 +168,10 @@ export async function measureDatabase(
   target: Target,
   workload: Workload,
   rounds: number,
+  code: StoplineCode,
+  beforeCode: StoplineCode | null,
 ): Promise<Figures[]> {
-  const writers = await openWriters(target, workload);
+  const writers = await openWriters(target, workload, code, beforeCode);
   try {
     let position = (await runChunk(writers, workload.warmup, 0)).lastPosition;
     const figures: Figures[] = [];
@@ -149,6 +182,7 @@ export async function measureDatabase(
         mode,
         events: 0,
         stopline: 0,
+        before: beforeCode ? 0 : null,
         bare: 0,
         statements: 0,
       };
@@ -159,6 +193,7 @@ export async function measureDatabase(
         position = seconds.lastPosition;
         total.events += chunk.reduce((n, append) => n + append.events.length, 0);
         total.stopline += seconds.stopline;
+        if (total.before !== null) total.before += seconds.before ?? 0;
         total.bare += seconds.bare;
         total.statements += seconds.statements;
       }
@@ -166,7 +201,8 @@ export async function measureDatabase(
     }
     return figures;
   } finally {
-    await writers.stopline.close();
+    await writers.stopline.handle.close();
+    await writers.before?.handle.close();
     await writers.bare.close();
     await writers.statements.close();
   }

@@ -2,6 +2,7 @@
 // per transaction and in batches) on SQLite and PostgreSQL, beside the reference: a bare INSERT of
 // the same rows through the same driver. Local databases only; every database it makes is removed.
 // Run: npm run bench [-- --single 2000 --batched 20000 --batch-size 100 --pg-url postgres://...]
+// --before REV also appends with the code of an earlier commit, in the same interleaved rounds.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -10,14 +11,16 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig, type Config } from '../src/server/config.ts';
 import { createDatabase } from '../src/server/db/database.ts';
-import { eventHash } from '../src/server/db/event-store.ts';
+import { appendEvents, eventHash } from '../src/server/db/event-store.ts';
 import { GENESIS_HASH, canonicalJson } from '../src/server/db/hash-chain.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { newId } from '../src/server/ids.ts';
 import { openPostgresWriter, openSqliteWriter } from './bare-insert.ts';
+import { checkoutBefore, type BeforeTree } from './before-tree.ts';
 import {
   measureDatabase,
   type Figures,
+  type StoplineCode,
   type Target,
   type Workload,
 } from './event-append-rounds.ts';
@@ -30,6 +33,7 @@ const { values: args } = parseArgs({
     'batch-size': { type: 'string', default: '100' },
     warmup: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '10' },
+    before: { type: 'string' },
     'pg-url': {
       type: 'string',
       default: process.env.STOPLINE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
@@ -49,14 +53,31 @@ const WARMUP = count('warmup');
 const ROUNDS = count('rounds');
 const PG_URL = args['pg-url'];
 
+async function codeAt(tree: BeforeTree): Promise<StoplineCode> {
+  const database = await tree.load<{ createDatabase: StoplineCode['createDatabase'] }>(
+    'src/server/db/database.ts',
+  );
+  const migrate = await tree.load<{ migrateToLatest: StoplineCode['migrateToLatest'] }>(
+    'src/server/db/migrate.ts',
+  );
+  const store = await tree.load<{ appendEvents: StoplineCode['appendEvents'] }>(
+    'src/server/db/event-store.ts',
+  );
+  return {
+    createDatabase: database.createDatabase,
+    migrateToLatest: migrate.migrateToLatest,
+    appendEvents: store.appendEvents,
+  };
+}
+
 function sqliteTarget(dir: string): Target {
   const config = loadConfig({ STOPLINE_DATA_DIR: dir, STOPLINE_LOG_LEVEL: 'silent' });
   const pathOf = (label: string) => join(dir, `${label}.db`);
   return {
     dialect: 'sqlite',
-    async open(label) {
-      const handle = await createDatabase({ ...config, sqlitePath: pathOf(label) });
-      await migrateToLatest(handle.db, handle.dialect);
+    async open(label, code) {
+      const handle = await code.createDatabase({ ...config, sqlitePath: pathOf(label) });
+      await code.migrateToLatest(handle.db, handle.dialect);
       return handle;
     },
     openWriter: async (label) => openSqliteWriter(pathOf(label)),
@@ -76,11 +97,11 @@ function postgresTarget(url: string): Target {
     });
   return {
     dialect: 'postgres',
-    async open(label) {
+    async open(label, code) {
       const config = configOf(label);
       made.push(config.pgSchema);
-      const handle = await createDatabase(config);
-      await migrateToLatest(handle.db, handle.dialect, config.pgSchema);
+      const handle = await code.createDatabase(config);
+      await code.migrateToLatest(handle.db, handle.dialect, config.pgSchema);
       return handle;
     },
     openWriter: (label) => openPostgresWriter(url, schemaOf(label)),
@@ -191,17 +212,22 @@ async function main(): Promise<void> {
       `${WARMUP} untimed warm-up appends; writers interleaved in ${ROUNDS} rounds per mode\n`,
   );
   if ('skip' in probe) console.log(`PostgreSQL skipped: ${probe.skip}\n`);
+  const tree = args.before ? checkoutBefore(args.before) : null;
+  if (tree) console.log(`before: Stopline at ${tree.commit}, in the same rounds\n`);
+  const code: StoplineCode = { createDatabase, migrateToLatest, appendEvents };
+  const beforeCode = tree ? await codeAt(tree) : null;
 
   const targets = [sqliteTarget(sqliteDir)];
   if ('version' in probe) targets.push(postgresTarget(PG_URL));
   const figures: Figures[] = [];
   for (const target of targets) {
     try {
-      figures.push(...(await measureDatabase(target, workload, ROUNDS)));
+      figures.push(...(await measureDatabase(target, workload, ROUNDS, code, beforeCode)));
     } finally {
       await target.dropAll();
     }
   }
+  tree?.remove();
 
   printTable(
     ['database', 'mode', 'events', 'seconds', 'events/s', 'reference events/s', 'ratio'],
@@ -215,6 +241,20 @@ async function main(): Promise<void> {
       (f.bare / f.stopline).toFixed(2),
     ]),
   );
+  if (tree) {
+    console.log(`\nBefore (Stopline at ${tree.commit}) and after, in the same rounds:`);
+    printTable(
+      ['database', 'mode', 'before events/s', 'after events/s', 'before ratio', 'after ratio'],
+      figures.map((f) => [
+        f.dialect,
+        f.mode,
+        rate(f.events, f.before!),
+        rate(f.events, f.stopline),
+        (f.bare / f.before!).toFixed(2),
+        (f.bare / f.stopline).toFixed(2),
+      ]),
+    );
+  }
   const hashing = hashingMicroseconds(planAppends(BATCHED, BATCH_SIZE, 0));
   console.log('\nWhere the time goes, microseconds per event:');
   printTable(

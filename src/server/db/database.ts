@@ -2,7 +2,14 @@
 // DATABASE_URL is set. The rest of the code sees one Kysely<Database> and never the driver.
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type KyselyPlugin } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type KyselyPlugin,
+  type SqliteDatabase,
+} from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { ensurePrivateFolderSync, touchPrivateFileSync } from '../private-files.ts';
@@ -41,6 +48,34 @@ export function openSqlite(path: string): SQLite.Database {
   return sqlite;
 }
 
+/** Prepared statements kept per SQL text; the least recently used goes past this many. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The connection as Kysely's SQLite driver sees it, with a statement cache: the driver prepares
+ * every query anew, and preparing (parsing and planning the SQL) was most of what an append cost
+ * on top of the bare insert (bench/README.md, "Event append"). SQLite re-prepares a kept
+ * statement by itself when the schema changes; one still being iterated is not handed out again.
+ */
+export function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const kept = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text) {
+      const found = kept.get(text);
+      if (found && !found.busy) {
+        kept.delete(text);
+        kept.set(text, found);
+        return found;
+      }
+      const statement = sqlite.prepare(text);
+      kept.set(text, statement);
+      if (kept.size > STATEMENT_CACHE_SIZE) kept.delete(kept.keys().next().value!);
+      return statement;
+    },
+  };
+}
+
 /** `plugins`: Kysely plugins on every query (the statement-counting bench uses one). */
 export async function createDatabase(
   config: DatabaseConfig,
@@ -48,7 +83,10 @@ export async function createDatabase(
 ): Promise<DatabaseHandle> {
   if (config.database === 'sqlite') {
     const sqlite = openSqlite(config.sqlitePath);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins });
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      plugins,
+    });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   const schema = config.pgSchema;

@@ -5,10 +5,24 @@
 // which learns of it only once the transaction commits.
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { reserveLedger } from './global-ledger.ts';
+import { sql } from 'kysely';
+import {
+  numberEntries,
+  reserveLedger,
+  type LedgerEntry,
+  type LedgerSlots,
+  type ReservedHead,
+} from './global-ledger.ts';
 import { GENESIS_HASH, canonicalJson, chainHash } from './hash-chain.ts';
-import { announceAppended, type LoggedEvent } from './live-notices.ts';
-import type { Executor, Visibility } from './schema.ts';
+import {
+  announceAppended,
+  channelOfCurrentSchema,
+  isPostgres,
+  parseAppendedNotice,
+  POSITIONS_PER_NOTICE,
+  type LoggedEvent,
+} from './live-notices.ts';
+import type { Executor, LedgerTable, Visibility } from './schema.ts';
 
 export interface NewEvent {
   type: string;
@@ -67,6 +81,25 @@ const staleVersion = (streamId: string, expected: number, actual: number | undef
     { streamId, expectedVersion: expected, currentVersion: actual ?? 0 },
   );
 
+type EventRow = HashedFields & { prev_hash: string; hash: string };
+
+interface StreamHead {
+  version: number;
+  head_hash: string;
+}
+
+/** What an append writes once the stream's version is checked and the rows are hashed. */
+interface AppendWrite {
+  streamId: string;
+  streamType: string;
+  /** The stream as read (null: a new stream). */
+  stream: StreamHead | null;
+  expectedVersion: number;
+  at: number;
+  rows: EventRow[];
+  entries: LedgerEntry[];
+}
+
 /**
  * Appends at the expected version. Run it inside `inTransaction` (db/transaction.ts): on SQLite
  * that is what hands the new events to the live stream after commit.
@@ -75,18 +108,16 @@ export async function appendEvents(tx: Executor, input: AppendInput): Promise<St
   const { streamId, expectedVersion, at } = input;
   if (input.events.length === 0) return [];
   // The global sequence first: its head is the lock every append takes before any other.
-  const ledger = await reserveLedger(tx, input.events.length);
-  const stream = await tx
-    .selectFrom('streams')
-    .select(['version', 'head_hash', 'type'])
-    .where('id', '=', streamId)
-    .executeTakeFirst();
+  const opened = isPostgres(tx)
+    ? await openOnPostgres(tx, streamId, input.events.length)
+    : await openOnSqlite(tx, streamId, input.events.length);
+  const { stream } = opened;
   const currentVersion = stream ? Number(stream.version) : 0;
   if (currentVersion !== expectedVersion)
     throw staleVersion(streamId, expectedVersion, currentVersion);
 
   let prevHash = stream?.head_hash ?? GENESIS_HASH;
-  const rows = input.events.map((event, i) => {
+  const rows = input.events.map((event, i): EventRow => {
     const fields: HashedFields = {
       id: newId(),
       stream_id: streamId,
@@ -101,48 +132,22 @@ export async function appendEvents(tx: Executor, input: AppendInput): Promise<St
     prevHash = row.hash;
     return row;
   });
-  const newVersion = expectedVersion + rows.length;
-
-  if (!stream) {
-    try {
-      await tx
-        .insertInto('streams')
-        .values({
-          id: streamId,
-          type: input.streamType,
-          version: newVersion,
-          head_hash: prevHash,
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw staleVersion(streamId, expectedVersion, undefined);
-      throw error;
-    }
-  } else {
-    // Compare-and-set: a concurrent writer that got here first leaves zero rows to update.
-    const result = await tx
-      .updateTable('streams')
-      .set({ version: newVersion, head_hash: prevHash, updated_at: at })
-      .where('id', '=', streamId)
-      .where('version', '=', expectedVersion)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1)
-      throw staleVersion(streamId, expectedVersion, undefined);
-  }
-  let positions: number[];
+  const write: AppendWrite = {
+    streamId,
+    streamType: input.streamType,
+    stream,
+    expectedVersion,
+    at,
+    rows,
+    entries: rows.map((row) => ({ kind: 'event', refId: row.id, streamId, entryHash: row.hash })),
+  };
   try {
-    const inserted = await tx.insertInto('events').values(rows).returning('position').execute();
-    positions = inserted.map((r) => Number(r.position));
+    if ('head' in opened) await writeOnPostgres(tx, write, opened.head);
+    else await writeOnSqlite(tx, write, opened.ledger);
   } catch (error) {
     if (isUniqueViolation(error)) throw staleVersion(streamId, expectedVersion, undefined);
     throw error;
   }
-  await ledger.record(
-    rows.map((row) => ({ kind: 'event', refId: row.id, streamId, entryHash: row.hash })),
-  );
-  await announceAppended(tx, positions);
   return rows.map((row, i) => ({
     ...input.events[i]!,
     id: row.id,
@@ -151,6 +156,121 @@ export async function appendEvents(tx: Executor, input: AppendInput): Promise<St
     at,
     hash: row.hash,
   }));
+}
+
+/** SQLite: in-process statements (each kept prepared, db/database.ts), one after the other. */
+async function openOnSqlite(tx: Executor, streamId: string, count: number) {
+  const ledger = await reserveLedger(tx, count);
+  const stream = await tx
+    .selectFrom('streams')
+    .select(['version', 'head_hash'])
+    .where('id', '=', streamId)
+    .executeTakeFirst();
+  return { ledger, stream: stream ?? null };
+}
+
+async function writeOnSqlite(tx: Executor, write: AppendWrite, ledger: LedgerSlots) {
+  const { streamId, expectedVersion, at, rows } = write;
+  const version = expectedVersion + rows.length;
+  const headHash = rows[rows.length - 1]!.hash;
+  if (!write.stream) {
+    await tx
+      .insertInto('streams')
+      .values({
+        id: streamId,
+        type: write.streamType,
+        version,
+        head_hash: headHash,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+  } else {
+    // Compare-and-set: a concurrent writer that got here first leaves zero rows to update.
+    const result = await tx
+      .updateTable('streams')
+      .set({ version, head_hash: headHash, updated_at: at })
+      .where('id', '=', streamId)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1)
+      throw staleVersion(streamId, expectedVersion, undefined);
+  }
+  const inserted = await tx.insertInto('events').values(rows).returning('position').execute();
+  await ledger.record(write.entries);
+  await announceAppended(
+    tx,
+    inserted.map((r) => Number(r.position)),
+  );
+}
+
+/**
+ * PostgreSQL: two round trips where there were six. The first moves the ledger head (taking its
+ * row lock, as every append does first) and reads the stream. A writer that waited for that lock
+ * reads the stream as it was before the holder committed; the compare-and-set below then finds
+ * the version moved and the append is a CONFLICT, as it would have been.
+ */
+async function openOnPostgres(tx: Executor, streamId: string, count: number) {
+  const { rows } = await sql<ReservedHead & { version: number | null; stream_hash: string | null }>`
+    with head as (update ledger_head set seq = seq + ${count} where id = 1 returning seq, head_hash)
+    select head.seq, head.head_hash, streams.version, streams.head_hash as stream_hash
+      from head left join streams on streams.id = ${streamId}`.execute(tx);
+  const found = rows[0];
+  if (!found) throw new Error('ledger: the head row is missing');
+  const stream =
+    found.version === null ? null : { version: found.version, head_hash: found.stream_hash! };
+  return { head: { seq: found.seq, head_hash: found.head_hash }, stream };
+}
+
+/**
+ * The second: in one statement, the stream's compare-and-set (or its creation), the event rows,
+ * their ledger numbers, the ledger head, and the live stream's NOTIFY (200 positions a notice,
+ * db/live-notices.ts). Columns go as arrays, so the statement is the same whatever the count.
+ */
+async function writeOnPostgres(tx: Executor, write: AppendWrite, head: ReservedHead) {
+  const { streamId, expectedVersion, at, rows } = write;
+  const version = expectedVersion + rows.length;
+  const headHash = rows[rows.length - 1]!.hash;
+  const ledger = numberEntries(head, rows.length, write.entries);
+  const column = <K extends keyof EventRow>(key: K) => rows.map((row) => row[key]);
+  const moveStream = write.stream
+    ? sql`update streams set version = ${version}, head_hash = ${headHash}, updated_at = ${at}
+          where id = ${streamId} and version = ${expectedVersion} returning id`
+    : sql`insert into streams (id, type, version, head_hash, created_at, updated_at)
+          values (${streamId}, ${write.streamType}, ${version}, ${headHash}, ${at}, ${at})
+          returning id`;
+  const ledgerColumn = <K extends keyof LedgerTable>(key: K) => ledger.rows.map((row) => row[key]);
+  const { rows: notices } = await sql<{ moved: number; notice: string | null }>`
+    with moved as (${moveStream}),
+    appended as (
+      insert into events (id, stream_id, seq, type, at, actor_id, visibility, data_json,
+                          prev_hash, hash)
+      select * from unnest(${column('id')}::text[], ${column('stream_id')}::text[],
+        ${column('seq')}::bigint[], ${column('type')}::text[], ${column('at')}::bigint[],
+        ${column('actor_id')}::text[], ${column('visibility')}::text[],
+        ${column('data_json')}::text[], ${column('prev_hash')}::text[], ${column('hash')}::text[])
+      returning position),
+    numbered as (
+      insert into ledger (seq, kind, ref_id, stream_id, entry_hash, prev_hash, hash)
+      select * from unnest(${ledgerColumn('seq')}::bigint[], ${ledgerColumn('kind')}::text[],
+        ${ledgerColumn('ref_id')}::text[], ${ledgerColumn('stream_id')}::text[],
+        ${ledgerColumn('entry_hash')}::text[], ${ledgerColumn('prev_hash')}::text[],
+        ${ledgerColumn('hash')}::text[])),
+    head as (update ledger_head set head_hash = ${ledger.headHash} where id = 1),
+    notices as (
+      select json_build_object('positions', json_agg(position order by position))::text as notice
+        from (select position, (row_number() over (order by position) - 1) / ${POSITIONS_PER_NOTICE} as part
+                from appended) parts
+       group by part)
+    select (select count(*) from moved)::int as moved, notices.notice,
+           pg_notify(${channelOfCurrentSchema}, notices.notice)::text as sent
+      from notices`.execute(tx);
+  if (notices[0]?.moved !== 1) throw staleVersion(streamId, expectedVersion, undefined);
+  await announceAppended(
+    tx,
+    notices.flatMap((n) => parseAppendedNotice(n.notice!)!.positions),
+    { notified: true },
+  );
 }
 
 /** A subject's typed event as its rules decide it; events without a visibility are internal. */

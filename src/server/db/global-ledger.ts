@@ -35,6 +35,45 @@ export interface LedgerSlots {
   record(entries: LedgerEntry[]): Promise<void>;
 }
 
+/** The head as a reservation left it: `seq` already moved past the reserved numbers. */
+export interface ReservedHead {
+  seq: number;
+  head_hash: string;
+}
+
+export interface NumberedEntries {
+  rows: LedgerTable[];
+  /** The head's hash once these rows are in. */
+  headHash: string;
+}
+
+/** The ledger rows of the `count` numbers reserved up to `head.seq`, chained from its hash. */
+export function numberEntries(
+  head: ReservedHead,
+  count: number,
+  entries: LedgerEntry[],
+): NumberedEntries {
+  if (entries.length !== count) throw new Error('ledger: entries differ from the reservation');
+  const first = Number(head.seq) - count + 1;
+  let prev = head.head_hash;
+  const rows = entries.map((entry, i) => {
+    const seq = first + i;
+    const hash = ledgerHash(prev, seq, entry.kind, entry.refId, entry.entryHash);
+    const row = {
+      seq,
+      kind: entry.kind,
+      ref_id: entry.refId,
+      stream_id: entry.streamId,
+      entry_hash: entry.entryHash,
+      prev_hash: prev,
+      hash,
+    };
+    prev = hash;
+    return row;
+  });
+  return { rows, headHash: prev };
+}
+
 /** Reserves `count` numbers; call it before any other lock the append takes. */
 export async function reserveLedger(tx: Executor, count: number): Promise<LedgerSlots> {
   const head = await tx
@@ -43,28 +82,15 @@ export async function reserveLedger(tx: Executor, count: number): Promise<Ledger
     .where('id', '=', 1)
     .returning(['seq', 'head_hash'])
     .executeTakeFirstOrThrow();
-  const first = Number(head.seq) - count + 1;
   return {
     async record(entries) {
-      if (entries.length !== count) throw new Error('ledger: entries differ from the reservation');
-      let prev = head.head_hash;
-      const rows = entries.map((entry, i) => {
-        const seq = first + i;
-        const hash = ledgerHash(prev, seq, entry.kind, entry.refId, entry.entryHash);
-        const row = {
-          seq,
-          kind: entry.kind,
-          ref_id: entry.refId,
-          stream_id: entry.streamId,
-          entry_hash: entry.entryHash,
-          prev_hash: prev,
-          hash,
-        };
-        prev = hash;
-        return row;
-      });
+      const { rows, headHash } = numberEntries(head, count, entries);
       await tx.insertInto('ledger').values(rows).execute();
-      await tx.updateTable('ledger_head').set({ head_hash: prev }).where('id', '=', 1).execute();
+      await tx
+        .updateTable('ledger_head')
+        .set({ head_hash: headHash })
+        .where('id', '=', 1)
+        .execute();
     },
   };
 }

@@ -28,7 +28,7 @@ export interface AppendedNotice {
  * NOTIFY payloads must stay under 8000 bytes; a position is at most 16 characters, so 200 per
  * notice leaves room.
  */
-const POSITIONS_PER_NOTICE = 200;
+export const POSITIONS_PER_NOTICE = 200;
 const CHANNEL_PREFIX = 'stopline_live_';
 
 /**
@@ -60,10 +60,17 @@ export function isPostgres(tx: Executor): boolean {
   return tx.getExecutor().adapter instanceof PostgresAdapter;
 }
 
-/** Called by appendEvents inside the transaction that appends. */
-export async function announceAppended(tx: Executor, positions: number[]): Promise<void> {
+/**
+ * Called by appendEvents inside the transaction that appends; `notified`: its statement already
+ * sent the NOTIFY (PostgreSQL), only this process's listeners are left.
+ */
+export async function announceAppended(
+  tx: Executor,
+  positions: number[],
+  { notified = false } = {},
+): Promise<void> {
   if (positions.length === 0) return;
-  if (isPostgres(tx)) {
+  if (isPostgres(tx) && !notified) {
     for (let i = 0; i < positions.length; i += POSITIONS_PER_NOTICE) {
       const payload = JSON.stringify({ positions: positions.slice(i, i + POSITIONS_PER_NOTICE) });
       await sql`select pg_notify(${channelOfCurrentSchema}, ${payload})`.execute(tx);

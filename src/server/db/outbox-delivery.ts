@@ -146,58 +146,73 @@ export async function claimMessage(
 export type Settlement =
   { outcome: 'delivered' } | { outcome: 'failed'; error: string; retryAt: number | null };
 
-/** Records the attempt and settles the message, if this worker still holds its claim. */
-export async function settleMessage(
-  db: Db,
-  message: ClaimedMessage,
-  startedAt: number,
-  finishedAt: number,
-  settlement: Settlement,
-): Promise<boolean> {
+/** One attempt's outcome, to be recorded. */
+export interface SettledAttempt {
+  message: ClaimedMessage;
+  startedAt: number;
+  finishedAt: number;
+  settlement: Settlement;
+}
+
+/**
+ * Records the attempts and settles their messages, several in one transaction (one commit): each
+ * is still its own compare-and-set, so a message whose claim this worker lost is left alone and
+ * answered false; the others are recorded. Nothing is recorded unless the whole commits.
+ */
+export async function settleMessages(db: Db, attempts: SettledAttempt[]): Promise<boolean[]> {
   return db.transaction().execute(async (tx) => {
-    const attempt = message.attempts + 1;
-    const error = settlement.outcome === 'failed' ? settlement.error.slice(0, 2000) : null;
-    const status: OutboxStatus =
-      settlement.outcome === 'delivered'
-        ? 'delivered'
-        : settlement.retryAt === null
-          ? 'dead'
-          : 'pending';
-    const result = await tx
-      .updateTable('outbox')
-      .set({
-        status,
-        attempts: attempt,
-        claimed_until: null,
-        last_error: error,
-        delivered_at: status === 'delivered' ? finishedAt : null,
-        // A secret the text carried is not kept once it has reached its recipient.
-        ...(status === 'delivered' ? { sealed_secret: null } : {}),
-        next_attempt_at:
-          settlement.outcome === 'failed' && settlement.retryAt !== null
-            ? settlement.retryAt
-            : finishedAt,
-      })
-      .where('id', '=', message.id)
-      .where('status', '=', 'sending')
-      .where('attempts', '=', message.attempts)
-      .where('claimed_until', '=', message.claimedUntil)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return false;
-    await tx
-      .insertInto('outbox_attempts')
-      .values({
-        id: newId(),
-        message_id: message.id,
-        attempt,
-        started_at: startedAt,
-        finished_at: finishedAt,
-        outcome: settlement.outcome,
-        error,
-      })
-      .execute();
-    return true;
+    const settled: boolean[] = [];
+    for (const attempt of attempts) settled.push(await settleOne(tx, attempt));
+    return settled;
   });
+}
+
+async function settleOne(
+  tx: Executor,
+  { message, startedAt, finishedAt, settlement }: SettledAttempt,
+): Promise<boolean> {
+  const attempt = message.attempts + 1;
+  const error = settlement.outcome === 'failed' ? settlement.error.slice(0, 2000) : null;
+  const status: OutboxStatus =
+    settlement.outcome === 'delivered'
+      ? 'delivered'
+      : settlement.retryAt === null
+        ? 'dead'
+        : 'pending';
+  const result = await tx
+    .updateTable('outbox')
+    .set({
+      status,
+      attempts: attempt,
+      claimed_until: null,
+      last_error: error,
+      delivered_at: status === 'delivered' ? finishedAt : null,
+      // A secret the text carried is not kept once it has reached its recipient.
+      ...(status === 'delivered' ? { sealed_secret: null } : {}),
+      next_attempt_at:
+        settlement.outcome === 'failed' && settlement.retryAt !== null
+          ? settlement.retryAt
+          : finishedAt,
+    })
+    .where('id', '=', message.id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', message.attempts)
+    .where('claimed_until', '=', message.claimedUntil)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  await tx
+    .insertInto('outbox_attempts')
+    .values({
+      id: newId(),
+      message_id: message.id,
+      attempt,
+      started_at: startedAt,
+      finished_at: finishedAt,
+      outcome: settlement.outcome,
+      error,
+    })
+    .execute();
+  return true;
 }
 
 export interface OutboxEntry {
