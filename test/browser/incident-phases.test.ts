@@ -1,5 +1,5 @@
 // Working an incident on a 375 px phone: the page shows what still blocks leaving the phase
-// before anyone tries, a refused move shows the server's reasons, a task added here reaches the
+// before anyone tries, a move the rules would refuse is disabled with why, a task added here reaches the
 // dashboard's "My tasks", the timeline narrows to notes, and a change made elsewhere while this
 // page was stale (live updates down) is a conflict the page explains and recovers from.
 import type { Browser } from 'playwright-core';
@@ -23,7 +23,7 @@ beforeAll(async () => ({ t, browser } = await openBrowserSuite()));
 afterAll(() => closeBrowserSuite({ t, browser }));
 
 describe('an incident page on a phone', () => {
-  it('shows the exit checks, the reason a phase move is refused, and recovers from a conflict', async () => {
+  it('shows the exit checks, disables a move the rules refuse, and recovers from a conflict', async () => {
     const rosa = await createUser(t, { roles: ['responder'], displayName: 'Rosa Responder' });
     const colleague = await createUser(t, { roles: ['responder'], displayName: 'Carl Colleague' });
     const rosaApi = await signIn(t, rosa.email, rosa.password);
@@ -56,17 +56,13 @@ describe('an incident page on a phone', () => {
     expect(await checks.textContent()).toMatch(/The panel has not decided/);
     expect(await checks.textContent()).toMatch(/No severity has been set/);
 
-    // Trying anyway: the server refuses and the page says why, in words.
-    await page.getByRole('button', { name: 'Move to Containment' }).click();
-    const refusal = page.getByTestId('refusal');
-    await refusal.waitFor();
-    expect(await refusal.getAttribute('role')).toBe('alert');
-    expect(await refusal.locator('p').textContent()).toBe('Cannot move to Containment:');
-    expect(await refusal.locator('li').allTextContents()).toEqual([
-      '✗ No reproduction has been recorded',
-      '✗ The panel has not decided whether the incident is critical',
-      '✗ No severity has been set',
-    ]);
+    // The move the rules would refuse is not offered: disabled, saying why (the server's answer).
+    const moveOn = page.getByRole('button', { name: 'Move to Containment' });
+    expect(await moveOn.isDisabled()).toBe(true);
+    expect(await moveOn.getAttribute('aria-describedby')).toBe('move-next-refused');
+    expect(await page.getByTestId('move-next-refused').textContent()).toBe(
+      'Move to Containment is not possible yet: first clear what is listed above.',
+    );
     expect(await page.getByTestId('phase').textContent()).toBe('Detection & analysis');
 
     // The severity waits for the reproduction too, and says so by its disabled button.
@@ -86,8 +82,8 @@ describe('an incident page on a phone', () => {
     await reproduce.getByRole('button', { name: 'Record reproduction' }).click();
     await expect.poll(() => checks.textContent()).not.toMatch(/No reproduction/);
     expect(await changeSeverity.isDisabled()).toBe(false);
-    // The refusal was about the incident as it was; it goes once the incident changes.
-    expect(await refusal.count()).toBe(0);
+    // Still refused: the panel and the severity remain.
+    expect(await moveOn.isDisabled()).toBe(true);
 
     // A task for myself, due in two hours, appears on my dashboard.
     await page.getByText('Add a task', { exact: true }).click();

@@ -148,6 +148,8 @@ describe('GET /api/v1/staff', () => {
       displayName: 'Casey Comms',
       roles: ['comms'],
       awayUntil: null,
+      // A communications lead can hold an incident role, not own it or sit on its panel.
+      seats: ['role'],
     });
     expect(res.body).not.toContain(named.email);
     expect((await call(null, 'GET', '/api/v1/staff')).statusCode).toBe(401);

@@ -8,7 +8,9 @@ import {
   CONTAINMENT_STATUSES,
   CRITICALITIES,
   EXERCISE_KINDS,
+  INCIDENT_ACTIONS,
   MILESTONES,
+  NEXT_STEP_KINDS,
   OWNER_ASSIGNMENT,
   PANEL_SEATS,
   REPRODUCTION_RESULTS,
@@ -194,6 +196,38 @@ const Held = {
 const OwnerHistory = z.array(z.object({ ...Held, how: z.enum(OWNER_ASSIGNMENT) }));
 const RoleHistory = z.array(z.object({ ...Held, role: z.string() }));
 
+export const IncidentActionAnswer = z.object({
+  action: z.enum(INCIDENT_ACTIONS),
+  /** The phase of a move; null for the other actions. */
+  target: z.string().nullable(),
+  allowed: z.boolean(),
+  /** Why not, in words; empty when allowed. */
+  reasons: z.array(z.string()),
+});
+
+export const NextStep = z.object({
+  kind: z.enum(NEXT_STEP_KINDS),
+  text: z.string(),
+  /** The role's duty, or what still stands in the way; null when nothing to add. */
+  detail: z.string().nullable(),
+  /** The task (kind `task`). */
+  taskId: z.string().nullable(),
+});
+
+/** GET /api/v1/next-steps: the caller's next steps across their open incidents ("Needs you"). */
+export const NextStepList = z.object({
+  items: z.array(
+    z.object({
+      key: z.string(),
+      title: z.string(),
+      severity: z.string().nullable(),
+      phase: z.string(),
+      steps: z.array(NextStep),
+    }),
+  ),
+});
+export type NextStepList = z.infer<typeof NextStepList>;
+
 export const IncidentDetail = z.object({
   incident: Incident,
   /** Missing required roles, a communications lead on troubleshooting work... */
@@ -234,6 +268,13 @@ export const IncidentDetail = z.object({
   exitChecksFailing: z.array(
     z.object({ code: z.string(), phase: z.string(), check: z.string(), reason: z.string() }),
   ),
+  /**
+   * What the caller may do here, each answered by the rules that would refuse it: allowed, or
+   * every reason why not (a phase move: per later phase, `target`).
+   */
+  actions: z.array(IncidentActionAnswer),
+  /** What the caller must do now on this incident, most pressing first (empty once closed). */
+  nextSteps: z.array(NextStep),
   ownerHistory: OwnerHistory,
   roleHistory: RoleHistory,
   /** The steps recorded once, oldest first: who recorded each, when, and the note (evidence). */

@@ -81,6 +81,11 @@ export const PolicyResponse = z.object({
       noTroubleshooting: z.boolean(),
     }),
   ),
+  /** Who assigns incident roles besides holders of incidents.manage_roles (security leads). */
+  roleAssignment: z.object({
+    description: z.string().nullable(),
+    assignableBy: z.array(z.enum(['owner', 'incident_commander'])),
+  }),
   phases: z.array(
     z.object({
       id: z.string(),

@@ -94,3 +94,37 @@ export interface Exercise {
   /** What it sets out to show, as entered at declaration (absent: none entered). */
   objectives?: string[] | undefined;
 }
+
+/** What the incident page asks the server it may offer (each answered allowed, or why not). */
+export const INCIDENT_ACTIONS = [
+  'edit',
+  'assign_owner',
+  'assign_roles',
+  'move_phase',
+  'de_escalate',
+  'hand_off',
+] as const;
+export type IncidentAction = (typeof INCIDENT_ACTIONS)[number];
+
+/** The kinds of "what you must do now" on an incident, most pressing first. */
+export const NEXT_STEP_KINDS = [
+  'vote',
+  'final_call',
+  'take_ownership',
+  'task',
+  'reproduce',
+  'convene_panel',
+  'fill_role',
+  'clear_blocker',
+  'role_duty',
+] as const;
+export type NextStepKind = (typeof NEXT_STEP_KINDS)[number];
+
+/**
+ * The seats on an incident a person can be picked for: owner (incidents.update), a responder on
+ * the panel (incidents.assess), the panel's security lead (incidents.decide), an incident role
+ * (anyone who can act on the record: incidents.update, incidents.communicate or breach.manage).
+ * A read-only viewer holds none.
+ */
+export const INCIDENT_SEATS = ['owner', 'panel', 'security_lead', 'role'] as const;
+export type IncidentSeat = (typeof INCIDENT_SEATS)[number];

@@ -28,6 +28,7 @@ import { useCan } from '../session.tsx';
 import { BreachClocks } from './breaches/breach-clocks.tsx';
 import { useStaff } from './incidents/incident-data.ts';
 import { PagesForMe } from './pages-for-me.tsx';
+import { NeedsYou } from './needs-you.tsx';
 import { consolePath } from '../../shared/domain/console-paths.ts';
 
 /** The earliest open deadline per subject id. */
@@ -235,6 +236,7 @@ export function DashboardPage() {
     <>
       <h1>Dashboard</h1>
       {can('account.manage_own') ? <PagesForMe /> : null}
+      {can('incidents.read') ? <NeedsYou /> : null}
       <div className="dashboard">
         {can('incidents.read') ? <OpenIncidents /> : null}
         {can('reports.read') ? <ReportsAwaiting /> : null}

@@ -2,6 +2,9 @@
 // incidents are invisible to non-participants, and the incident's commander gets rights on it.
 import { AppError } from '../../errors.ts';
 import { can, type Actor, requirePermission } from '../actor.ts';
+import type { IncidentSeat } from '../../../shared/domain/incidents.ts';
+import type { Permission } from '../../../shared/domain/permissions.ts';
+import type { Policy } from '../policy/index.ts';
 import { holdsRole, type IncidentState } from './incident-state.ts';
 
 /** The incident role whose holder may close the incident and manage its roles. */
@@ -40,7 +43,7 @@ export function assertMayOpenFromReport(actor: Actor): void {
 export function assertCommanderOr(
   state: IncidentState,
   actor: Actor,
-  permission: 'incidents.close' | 'incidents.manage_roles',
+  permission: 'incidents.close',
   what: string,
 ): void {
   if (can(actor, permission)) return;
@@ -56,5 +59,50 @@ export function assertCommanderOr(
     'FORBIDDEN',
     `Only someone allowed to ${what} (${permission}), or this incident's commander, may do this`,
     { permission },
+  );
+}
+
+const ASSIGNER_WORDS = { owner: 'owner', incident_commander: 'commander' } as const;
+
+/**
+ * Who may assign and release the incident's roles: holders of incidents.manage_roles (security
+ * leads, admins), and the seats the policy's `roleAssignment.assignableBy` names (the owner, the
+ * commander) with incidents.command. The refusal says who can.
+ */
+export function assertMayAssignRoles(state: IncidentState, policy: Policy, actor: Actor): void {
+  if (can(actor, 'incidents.manage_roles')) return;
+  const seats = policy.roleAssignment.assignableBy;
+  const holds = seats.filter((seat) =>
+    seat === 'owner' ? state.ownerId === actor.userId : holdsRole(state, actor.userId, seat),
+  );
+  if (holds.length > 0 && can(actor, 'incidents.command')) return;
+  const who = [
+    'a security lead (incidents.manage_roles)',
+    ...seats.map((seat) => `this incident's ${ASSIGNER_WORDS[seat]}`),
+  ];
+  const listed = who.length === 1 ? who[0] : `${who.slice(0, -1).join(', ')} or ${who.at(-1)}`;
+  if (holds.length > 0)
+    throw new AppError(
+      'FORBIDDEN',
+      `Assigning roles as this incident's ${ASSIGNER_WORDS[holds[0]!]} needs incidents.command; this ${actor.kind === 'token' ? "token's scope" : 'account'} does not have it`,
+      { permission: 'incidents.command' },
+    );
+  throw new AppError('FORBIDDEN', `Only ${listed} may assign this incident's roles`, {
+    permission: 'incidents.manage_roles',
+  });
+}
+
+/** The permissions each seat on an incident needs (any one of them); see INCIDENT_SEATS. */
+const SEAT_NEEDS: Record<IncidentSeat, Permission[]> = {
+  owner: ['incidents.update'],
+  panel: ['incidents.assess'],
+  security_lead: ['incidents.decide'],
+  role: ['incidents.update', 'incidents.communicate', 'breach.manage'],
+};
+
+/** The seats a person with these permissions can be picked for (none for a read-only viewer). */
+export function seatsOf(permissions: ReadonlySet<Permission>): IncidentSeat[] {
+  return (Object.keys(SEAT_NEEDS) as IncidentSeat[]).filter((seat) =>
+    SEAT_NEEDS[seat].some((p) => permissions.has(p)),
   );
 }

@@ -260,6 +260,26 @@ export async function listRestrictedIncidentIdsWithout(
   return rows.map((r) => r.id);
 }
 
+/** Open incidents this person takes part in (owner, role, panel, task...), newest first. */
+export async function listOpenIncidentIdsWith(
+  tx: Executor,
+  userId: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('incidents')
+    .select('id')
+    .where('closed_at', 'is', null)
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('incident_participants').select('incident_id').where('user_id', '=', userId),
+    )
+    .orderBy('declared_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export interface IncidentListFilter {
   phase?: string | undefined;
   severity?: string | undefined;

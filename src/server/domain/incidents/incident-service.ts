@@ -33,6 +33,7 @@ import type { VoteInput } from './assessment-rules.ts';
 import type { AlertEvidence, IncidentFields, TaskFields } from './incident-events.ts';
 import {
   assertCommanderOr,
+  assertMayAssignRoles,
   assertMayOpenFromReport,
   assertVisible,
   isAdmin,
@@ -45,6 +46,7 @@ import { createIncidentsReader } from './reader-service.ts';
 import { failedExitChecks, type ExitContext } from './phase-rules.ts';
 import { lineChange, reportsFollowNow } from './line-rules.ts';
 import * as roles from './role-rules.ts';
+import * as next from './next-step-rules.ts';
 import { whoMustAct } from './notice-rules.ts';
 import type { StaffNotice } from '../notifications/index.ts';
 import { createContainmentHooks, type ContainmentHookDeps } from './containment-hook-service.ts';
@@ -235,6 +237,9 @@ export interface DecisionInput {
   alternatives: string;
   decidedBy: string;
 }
+
+/** "Needs you" weighs at most this many of a person's open incidents (the newest). */
+const NEXT_STEPS_INCIDENTS = 50;
 
 export function createIncidentsService(deps: IncidentsServiceDeps) {
   const { db, clock } = deps;
@@ -606,21 +611,40 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         deps.reports?.findKeys(db, state.reportIds) ?? new Map<string, string>(),
         repo.listSteps(db, state.id),
       ]);
+      const exit = await exitContext(db, state, policy, clock.now(), steps);
       return {
         incident: assessment.viewIncident(state, actor.userId),
         reports: state.reportIds.map((id) => ({ id, key: keys.get(id) ?? id })),
         flags: roles.roleFlags(state, policy),
         assessment: assessment.assessFor(policy, state, actor.userId),
-        exitChecksFailing: failedExitChecks(
-          phase,
-          state,
-          policy,
-          await exitContext(db, state, policy, clock.now(), steps),
-        ),
+        exitChecksFailing: failedExitChecks(phase, state, policy, exit),
+        actions: next.allowedActions(state, policy, actor, exit),
+        nextSteps: next.nextSteps(state, policy, actor, exit),
         ownerHistory,
         roleHistory,
         steps,
       };
+    },
+
+    /**
+     * What this person must do now across the open incidents they take part in (the dashboard's
+     * "Needs you"): each incident with its steps, those with none left out; newest first.
+     */
+    async listNextSteps(actor: Actor) {
+      if (actor.userId === null) return [];
+      const ids = await repo.listOpenIncidentIdsWith(db, actor.userId, NEXT_STEPS_INCIDENTS);
+      const items = [];
+      for (const id of ids) {
+        const state = await repo.findIncidentState(db, id);
+        if (!state || !isVisibleTo(state, actor)) continue;
+        const policy = await policyOf(state.policyHash);
+        const exit = await exitContext(db, state, policy, clock.now());
+        const steps = next.nextSteps(state, policy, actor, exit);
+        if (steps.length === 0) continue;
+        const { key, title, severity, phase } = state;
+        items.push({ key, title, severity, phase, steps });
+      }
+      return items;
     },
 
     /** The policy an incident is handled under (the version it recorded); null: no such incident. */
@@ -864,14 +888,14 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       input: { role: string; userId: string; replacesUserId?: string | undefined },
     ) {
       return change(actor, ref, v, (s, policy) => {
-        assertCommanderOr(s, actor, 'incidents.manage_roles', 'manage incident roles');
+        assertMayAssignRoles(s, policy, actor);
         return roles.assignRole(s, policy, input);
       });
     },
 
     releaseRole(actor: Actor, ref: string, v: Version, role: string, userId: string) {
       return change(actor, ref, v, (s, policy) => {
-        assertCommanderOr(s, actor, 'incidents.manage_roles', 'manage incident roles');
+        assertMayAssignRoles(s, policy, actor);
         return roles.releaseRole(s, policy, role, userId);
       });
     },

@@ -102,6 +102,20 @@ export const IncidentRole = z.strictObject({
 });
 export type IncidentRole = z.infer<typeof IncidentRole>;
 
+/** Who on an incident, beyond incidents.manage_roles (security leads, admins), assigns its roles. */
+export const ROLE_ASSIGNERS = ['owner', 'incident_commander'] as const;
+export type RoleAssigner = (typeof ROLE_ASSIGNERS)[number];
+
+export const RoleAssignment = z.strictObject({
+  description: description.optional(),
+  /**
+   * Besides holders of incidents.manage_roles: the incident's owner, the holder of its
+   * incident_commander role. Their rights on the incident need incidents.command (a token's scope).
+   */
+  assignableBy: z.array(z.enum(ROLE_ASSIGNERS)).default(['incident_commander']),
+});
+export type RoleAssignment = z.output<typeof RoleAssignment>;
+
 /** Checks the rules know how to evaluate; a phase lists which must hold before leaving it. */
 export const EXIT_CHECKS = [
   'owner_assigned',
@@ -336,6 +350,8 @@ export const PolicyDocument = z
     criticality: Criticality,
     panel: Panel,
     roles: z.array(IncidentRole).min(1, 'needs at least one role'),
+    /** Who assigns the incident roles besides security leads (the commander when left out). */
+    roleAssignment: RoleAssignment.prefault({}),
     phases: z.array(Phase).min(2, 'needs at least two phases'),
     stopTheLine: StopTheLine,
     verification: Verification,

@@ -15,6 +15,7 @@ import {
   IncidentList,
   IncidentRef,
   Incident,
+  NextStepList,
   LinkReports,
   ListIncidentsQuery,
   LogDecision,
@@ -113,6 +114,20 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { incidents: I
       });
       return presentTaskList(items);
     },
+  );
+
+  typed.get(
+    '/api/v1/next-steps',
+    {
+      config: { permission: 'incidents.read' },
+      schema: {
+        summary:
+          'What the caller must do now across the open incidents they take part in (votes, tasks, blockers, role duties)',
+        tags,
+        response: { 200: NextStepList },
+      },
+    },
+    async (request) => ({ items: await incidents.listNextSteps(actorOf(request)) }),
   );
 
   typed.get(

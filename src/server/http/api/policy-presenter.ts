@@ -72,6 +72,10 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       requiredFor: [...r.requiredFor],
       noTroubleshooting: r.noTroubleshooting,
     })),
+    roleAssignment: {
+      description: policy.roleAssignment.description ?? null,
+      assignableBy: [...policy.roleAssignment.assignableBy],
+    },
     phases: policy.phases.map((p) => ({
       id: p.id,
       name: p.name,

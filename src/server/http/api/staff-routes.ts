@@ -1,9 +1,11 @@
-// /api/v1/staff: the active staff by name and role, for anyone who works on incidents.
+// /api/v1/staff: the active staff by name and role, for anyone who works on incidents, with the
+// incident seats each can be picked for (owner, panel, security lead, a role).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { StaffDirectory } from '../../../shared/api/staff.ts';
 import type { Clock } from '../../clock.ts';
-import type { AccountsModule } from '../../domain/accounts/index.ts';
+import { permissionsForRoles, type AccountsModule } from '../../domain/accounts/index.ts';
+import { seatsOf } from '../../domain/incidents/index.ts';
 import { presentTime } from './time-presenter.ts';
 
 export async function staffRoutes(
@@ -30,6 +32,7 @@ export async function staffRoutes(
             id: u.id,
             displayName: u.displayName,
             roles: u.roles,
+            seats: seatsOf(permissionsForRoles(u.roles)),
             awayUntil:
               u.availability.awayUntil !== null && u.availability.awayUntil > now
                 ? presentTime(u.availability.awayUntil)

@@ -119,18 +119,40 @@ export function useIncidentChange(incident: Pick<Incident, 'key' | 'version'>) {
   };
 }
 
-/** The incident role whose holder may close the incident and manage its roles (as the server). */
-const COMMANDER = 'incident_commander';
+export type ActionAnswer = Detail['actions'][number];
 
 /**
- * What the signed-in user may do on this incident: their permissions, plus what holding the
- * incident's commander role gives. The server checks again; this only hides what would be refused.
+ * The server's answer for an action on this incident (a phase move: `target`): allowed, or every
+ * reason why not, from the rules that would refuse it. Unknown: not allowed, without a reason.
  */
-export function useRights(incident: Incident) {
+export function actionOf(
+  detail: Pick<Detail, 'actions'>,
+  action: ActionAnswer['action'],
+  target: string | null = null,
+): ActionAnswer {
+  return (
+    detail.actions.find((a) => a.action === action && a.target === target) ?? {
+      action,
+      target,
+      allowed: false,
+      reasons: [],
+    }
+  );
+}
+
+/** The people who can be picked for a seat on an incident (the server says who; never a viewer). */
+export function eligibleFor(people: Person[], seat: Person['seats'][number]): Person[] {
+  return people.filter((p) => p.seats.includes(seat));
+}
+
+/**
+ * What the signed-in user may do on this incident: their permissions, and for assigning roles the
+ * server's answer (the policy's roleAssignment, the commander). The server checks again.
+ */
+export function useRights(detail: Detail) {
+  const { incident } = detail;
   const can = useCan();
   const me = useSession().user.id;
-  const commander =
-    can('incidents.command') && incident.roles.some((r) => r.role === COMMANDER && r.userId === me);
   const open = incident.closedAt === null;
   return {
     me,
@@ -138,8 +160,7 @@ export function useRights(incident: Incident) {
     update: open && can('incidents.update'),
     assess: open && can('incidents.assess'),
     decide: open && can('incidents.decide'),
-    manageRoles: open && (can('incidents.manage_roles') || commander),
-    close: open && (can('incidents.close') || commander),
+    manageRoles: actionOf(detail, 'assign_roles').allowed,
     /** Notes and the decision log stay writable after closing. */
     record: can('incidents.update'),
     /** Notes (internal, for the reporter, public): the communications lead's job too. */
@@ -172,4 +193,9 @@ export interface SectionProps {
   detail: Detail;
   policy: PolicyResponse;
   rights: Rights;
+}
+
+/** The vote form belongs at the top of the page when the person's next step is to vote. */
+export function votesHere({ detail, rights }: Pick<SectionProps, 'detail' | 'rights'>): boolean {
+  return rights.assess && detail.nextSteps.some((s) => s.kind === 'vote');
 }

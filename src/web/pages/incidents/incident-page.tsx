@@ -2,7 +2,7 @@
 // everything the policy asks of it next: the panel, roles, tasks, containment, the phase move,
 // de-escalation and the hand-off to development, the details, participants and linked reports,
 // the decision log, the timeline and the post-mortem. Live: every query sits under ['incidents', key].
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import type { PolicyResponse } from '../../../shared/api/policy.ts';
 import { EXERCISE_KIND_WORDS } from '../../../shared/domain/incidents.ts';
@@ -11,6 +11,7 @@ import { Countdown, ErrorMessage, Loading, SeverityBadge, Time } from '../../com
 import { humanize, toMs } from '../../format.ts';
 import { usePolicy } from '../../queries.ts';
 import {
+  eligibleFor,
   useIncidentChange,
   useIncidentDeadlines,
   useIncidentDetail,
@@ -28,6 +29,7 @@ import {
   FormDetails,
 } from './incident-parts.tsx';
 import { PanelSection } from './panel-section.tsx';
+import { NextStepsSection } from './next-steps-section.tsx';
 import { BreachSection } from './breach-section.tsx';
 import { PhaseSection, SeveritySection, StepsSection } from './phase-section.tsx';
 import { DecisionsSection, NotesSection, TimelineSection } from './record-sections.tsx';
@@ -60,7 +62,7 @@ export function IncidentPage() {
 }
 
 function IncidentView({ detail, policy }: { detail: Detail; policy: PolicyResponse }) {
-  const rights = useRights(detail.incident);
+  const rights = useRights(detail);
   const props = { detail, policy, rights };
   // A link to one task (#task-…, from "My tasks") scrolls to it once the page has it.
   const { hash } = useLocation();
@@ -69,7 +71,9 @@ function IncidentView({ detail, policy }: { detail: Detail; policy: PolicyRespon
   }, [hash]);
   return (
     <article className="incident" aria-labelledby="incident-title">
-      <IncidentHeader {...props} />
+      <IncidentHeader {...props}>
+        <NextStepsSection {...props} />
+      </IncidentHeader>
       <div className="incident-grid">
         <div className="incident-main">
           <DeEscalationSection {...props} />
@@ -101,7 +105,12 @@ function IncidentView({ detail, policy }: { detail: Detail; policy: PolicyRespon
   );
 }
 
-function IncidentHeader({ detail, policy, rights }: SectionProps) {
+function IncidentHeader({
+  detail,
+  policy,
+  rights,
+  children,
+}: SectionProps & { children: ReactNode }) {
   const { incident } = detail;
   const { nameOf } = useStaff();
   const phase = policy.phases.find((p) => p.id === incident.phase);
@@ -121,6 +130,7 @@ function IncidentHeader({ detail, policy, rights }: SectionProps) {
           <span className="untrusted"> Scenario: {incident.exercise.scenario}</span>
         </p>
       ) : null}
+      {children}
       <dl className="facts">
         <div>
           <dt>Severity</dt>
@@ -256,7 +266,7 @@ function OwnerSection({ detail, rights }: SectionProps) {
         <form onSubmit={assign} aria-label="Assign the owner">
           <PersonSelect
             label="New owner"
-            people={people.filter((p) => p.id !== incident.ownerId)}
+            people={eligibleFor(people, 'owner').filter((p) => p.id !== incident.ownerId)}
             value={userId}
             onChange={setUserId}
             allowNone="Automatic: the available responder with the fewest open incidents"

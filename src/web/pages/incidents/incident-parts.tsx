@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { ApiError } from '../../api.ts';
 import { ErrorMessage } from '../../components/common.tsx';
 import { humanize } from '../../format.ts';
-import type { Person } from './incident-data.ts';
+import type { ActionAnswer, Person } from './incident-data.ts';
 
 /** A policy refusal: every reason (exit checks, phases that cannot be skipped...) with a code. */
 interface Refusal {
@@ -248,4 +248,38 @@ export function useFocusAfter<T extends HTMLElement>() {
     if (asked > 0) ref.current?.focus();
   }, [asked]);
   return [ref, () => setAsked((n) => n + 1)] as const;
+}
+
+/** Why the server would refuse this action (nothing when it is allowed). */
+export function Refused({
+  id,
+  answer,
+  what,
+  shown = [],
+}: {
+  id: string;
+  answer: ActionAnswer;
+  what: string;
+  /** Reasons the page already lists (the exit checks above): named once, not twice. */
+  shown?: readonly string[];
+}) {
+  if (answer.allowed) return null;
+  const others = answer.reasons.filter((r) => !shown.includes(r));
+  const waits = others.length < answer.reasons.length;
+  return (
+    <div className="notice" id={id} data-testid={id}>
+      <p>
+        {what} is not possible yet
+        {waits ? ': first clear what is listed above' : ''}
+        {others.length > 0 ? (waits ? ', and:' : ':') : '.'}
+      </p>
+      {others.length > 0 ? (
+        <ul className="checks">
+          {others.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
 }

@@ -7,6 +7,7 @@ import type { PolicyResponse } from '../../../shared/api/policy.ts';
 import { Time } from '../../components/common.tsx';
 import { SafeLink, TRACKER_STATE_WORDS } from '../../components/tracker-issue.tsx';
 import {
+  actionOf,
   useIncidentChange,
   useTrackerIssues,
   type Incident,
@@ -15,6 +16,7 @@ import {
 import {
   Field,
   FormDetails,
+  Refused,
   Submit,
   TextArea,
   TextInput,
@@ -54,6 +56,7 @@ export function DeEscalationSection({ detail, policy, rights }: SectionProps) {
   const [rationale, setRationale] = useState('');
   const [severity, setSeverity] = useState('');
   const critical = isCritical(incident, policy);
+  const deEscalation = actionOf(detail, 'de_escalate');
   if (!critical && incident.deEscalatedAt === null) return null;
   const lower = policy.severities.filter((s) => !s.critical);
   const fallback = policy.criticality.defaultSeverity.non_critical;
@@ -91,7 +94,9 @@ export function DeEscalationSection({ detail, policy, rights }: SectionProps) {
           cause is a follow-up task.
         </p>
       )}
-      {critical && rights.decide ? (
+      {critical && rights.decide && !deEscalation.allowed ? (
+        <Refused id="de-escalate-refused" answer={deEscalation} what="De-escalation" />
+      ) : critical && rights.decide ? (
         <FormDetails
           summary="De-escalate this incident"
           label="De-escalate this incident"

@@ -4,6 +4,8 @@
 import { useState, type FormEvent } from 'react';
 import { useCan } from '../../session.tsx';
 import {
+  eligibleFor,
+  votesHere,
   useIncidentChange,
   useStaff,
   waitingForReproduction,
@@ -67,7 +69,15 @@ export function PanelSection(props: SectionProps) {
               );
             })}
           </ul>
-          {mine && !myVote && !decided && rights.assess ? <VoteForm {...props} /> : null}
+          {mine && !myVote && !decided && rights.assess ? (
+            votesHere(props) ? (
+              <p>
+                <a href="#your-vote">Your vote</a> is first on this page.
+              </p>
+            ) : (
+              <VoteForm {...props} />
+            )
+          ) : null}
           {showVotes ? (
             <Results {...props} />
           ) : (
@@ -110,6 +120,7 @@ function ConvenePanel({ detail, policy, rights }: SectionProps) {
     );
   if (!mayConvene) return <p className="muted">The owner has not convened the panel yet.</p>;
   const others = people.filter((p) => p.id !== incident.ownerId);
+  const responderSeats = eligibleFor(others, 'panel');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void change.run('/panel', {
@@ -129,7 +140,7 @@ function ConvenePanel({ detail, policy, rights }: SectionProps) {
         <PersonSelect
           key={n}
           label={`Responder ${n + 1}`}
-          people={others.filter((p) => !responders.includes(p.id) || p.id === value)}
+          people={responderSeats.filter((p) => !responders.includes(p.id) || p.id === value)}
           value={value}
           required
           onChange={(id) => setResponders(responders.map((r, i) => (i === n ? id : r)))}
@@ -138,9 +149,7 @@ function ConvenePanel({ detail, policy, rights }: SectionProps) {
       {policy.panel.includesSecurityLead ? (
         <PersonSelect
           label="Security lead"
-          people={others.filter(
-            (p) => p.roles.includes('security_lead') || p.roles.includes('admin'),
-          )}
+          people={eligibleFor(others, 'security_lead')}
           value={leadId}
           required
           onChange={setLeadId}
@@ -153,7 +162,7 @@ function ConvenePanel({ detail, policy, rights }: SectionProps) {
   );
 }
 
-function VoteForm({ detail, policy }: SectionProps) {
+export function VoteForm({ detail, policy }: SectionProps) {
   const change = useIncidentChange(detail.incident);
   const criteria = policy.criticality.criteria;
   const [answers, setAnswers] = useState<Record<string, boolean>>({});

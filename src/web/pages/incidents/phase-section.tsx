@@ -5,12 +5,20 @@ import { useState, type FormEvent } from 'react';
 import { MILESTONES, isRecoveryStep, type Milestone } from '../../../shared/domain/incidents.ts';
 import { Time } from '../../components/common.tsx';
 import {
+  actionOf,
   useIncidentChange,
   useStaff,
   waitingForReproduction,
   type SectionProps,
 } from './incident-data.ts';
-import { ChangeFeedback, Field, Submit, TextArea, FormDetails } from './incident-parts.tsx';
+import {
+  ChangeFeedback,
+  Field,
+  Refused,
+  Submit,
+  TextArea,
+  FormDetails,
+} from './incident-parts.tsx';
 
 const SKIPPABLE: Record<string, string> = {
   never: 'cannot be skipped',
@@ -24,9 +32,12 @@ export function PhaseSection({ detail, policy, rights }: SectionProps) {
   const change = useIncidentChange(incident);
   const index = policy.phases.findIndex((p) => p.id === incident.phase);
   const current = policy.phases[index];
-  const later = policy.phases.slice(index + 1).filter((p) => !p.terminal || rights.close);
+  const later = policy.phases.slice(index + 1);
   const [target, setTarget] = useState('');
   const next = later[0];
+  // The server's answer for each move: what the rules would refuse is shown disabled, with why.
+  const nextMove = next ? actionOf(detail, 'move_phase', next.id) : null;
+  const targetMove = target ? actionOf(detail, 'move_phase', target) : null;
   const move = (phase: string) => void change.run('/phase', { phase });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -72,13 +83,24 @@ export function PhaseSection({ detail, policy, rights }: SectionProps) {
           <span aria-hidden="true">✓ </span>Every exit check of this phase holds.
         </p>
       )}
-      {rights.update && next ? (
+      {rights.update && next && nextMove ? (
         <form onSubmit={submit} aria-label="Move to another phase">
           <div className="buttons">
-            <button type="button" onClick={() => move(next.id)} disabled={change.pending}>
+            <button
+              type="button"
+              onClick={() => move(next.id)}
+              disabled={change.pending || !nextMove.allowed}
+              aria-describedby={nextMove.allowed ? undefined : 'move-next-refused'}
+            >
               Move to {next.name}
             </button>
           </div>
+          <Refused
+            id="move-next-refused"
+            answer={nextMove}
+            what={`Move to ${next.name}`}
+            shown={exitChecksFailing.map((f) => f.reason)}
+          />
           {later.length > 1 ? (
             <>
               <label htmlFor="phase-target">Or skip ahead to</label>
@@ -92,13 +114,29 @@ export function PhaseSection({ detail, policy, rights }: SectionProps) {
                   {later.slice(1).map((p) => (
                     <option key={p.id} value={p.id}>
                       {p.name}
+                      {actionOf(detail, 'move_phase', p.id).allowed ? '' : ' (not allowed now)'}
                     </option>
                   ))}
                 </select>
-                <button type="submit" className="secondary" disabled={!target || change.pending}>
+                <button
+                  type="submit"
+                  className="secondary"
+                  disabled={!targetMove?.allowed || change.pending}
+                  aria-describedby={
+                    targetMove?.allowed === false ? 'move-target-refused' : undefined
+                  }
+                >
                   Move
                 </button>
               </div>
+              {targetMove ? (
+                <Refused
+                  id="move-target-refused"
+                  answer={targetMove}
+                  what={`Skip ahead to ${later.find((p) => p.id === target)?.name ?? target}`}
+                  shown={exitChecksFailing.map((f) => f.reason)}
+                />
+              ) : null}
               <p className="help">
                 Skipping:{' '}
                 {later

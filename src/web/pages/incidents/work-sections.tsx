@@ -4,7 +4,14 @@ import { useState, type FormEvent } from 'react';
 import { TASK_STATUSES, TASK_TYPES, type TaskStatus } from '../../../shared/domain/incidents.ts';
 import { Countdown, Empty, Time } from '../../components/common.tsx';
 import { humanize, localToRfc3339, rfc3339ToLocal } from '../../format.ts';
-import { useIncidentChange, useStaff, type Incident, type SectionProps } from './incident-data.ts';
+import {
+  actionOf,
+  eligibleFor,
+  useIncidentChange,
+  useStaff,
+  type Incident,
+  type SectionProps,
+} from './incident-data.ts';
 import {
   ChangeFeedback,
   Field,
@@ -116,7 +123,7 @@ export function RolesSection({ detail, policy, rights }: SectionProps) {
           </Field>
           <PersonSelect
             label="Person"
-            people={people}
+            people={eligibleFor(people, 'role')}
             value={userId}
             onChange={setUserId}
             required
@@ -138,7 +145,14 @@ export function RolesSection({ detail, policy, rights }: SectionProps) {
           <Submit change={change}>Assign role</Submit>
         </FormDetails>
       ) : (
-        <ChangeFeedback change={change} />
+        <>
+          {rights.update ? (
+            <p className="help" data-testid="roles-refused">
+              {actionOf(detail, 'assign_roles').reasons.join(' ')}
+            </p>
+          ) : null}
+          <ChangeFeedback change={change} />
+        </>
       )}
     </section>
   );
