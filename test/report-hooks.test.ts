@@ -38,6 +38,7 @@ function serviceWith(hooks: Pick<ReportsDeps, 'openIncident' | 'recordAudit'>) {
       intakeRateLimit: 10,
     },
     // Nothing is restricted here: these tests are about the hooks, not need-to-know.
+    redactionHash: () => 'not used here',
     incidents: {
       findSight: async () => null,
       listHiddenIds: async () => [],

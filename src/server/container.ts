@@ -6,6 +6,7 @@ import { promises as dnsPromises } from 'node:dns';
 import { hostname } from 'node:os';
 import type { KyselyPlugin } from 'kysely';
 import type { Config } from './config.ts';
+import { canonicalJson } from './db/hash-chain.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import {
@@ -303,6 +304,11 @@ async function assemble(
     },
     dataDir: config.dataDir,
     files,
+    // A tombstone's record of what it removed: keyed, so a guess cannot confirm an address.
+    redactionHash: (removed) =>
+      createHmac('sha256', secretKey)
+        .update(`redaction:${canonicalJson(removed)}`)
+        .digest('hex'),
     settings: {
       baseUrl: config.baseUrl,
       attachmentMaxBytes: config.attachmentMaxBytes,
@@ -681,6 +687,7 @@ async function assemble(
     incidents: incidentsModule,
     mail,
     breach,
+    reports,
     status,
     disclosure,
     trackers,

@@ -404,6 +404,8 @@ export interface ReportAttachmentsTable {
   stored_path: string;
   uploaded_by: string;
   created_at: number;
+  /** When its bytes were redacted (retention or erasure); null while they are kept. */
+  redacted_at: number | null;
 }
 
 export interface ReportMessagesTable {
@@ -990,6 +992,8 @@ export interface InboundMailTable {
   pgp_json: string | null;
   version: number;
   updated_at: number;
+  /** When the message as received (its bytes) was redacted; null while they are kept. */
+  redacted_at: number | null;
 }
 
 /** The team's OpenPGP key pair for security@ (one row, id 'team'); the private key sealed. */
@@ -1192,7 +1196,30 @@ export interface StoredObjectsTable {
   created_at: number;
 }
 
+/** What was redacted (the tombstone events' projection) and the stored file each removes. */
+export interface RedactionsTable {
+  id: string;
+  /** The stream whose tombstone event records it. */
+  stream_id: string;
+  /** report, attachment or mail. */
+  target_type: string;
+  target_id: string;
+  /** contact (report), file (attachment), body or sender (mail). */
+  field: string;
+  /** retention or request. */
+  rule: string;
+  reason: string;
+  /** HMAC-SHA256 under the server key of what was removed (canonical JSON). */
+  removed_hash: string;
+  actor_id: string | null;
+  at: number;
+  /** The stored file to remove, and when the file store confirmed it gone. */
+  file_key: string | null;
+  file_removed_at: number | null;
+}
+
 export interface Database {
+  redactions: RedactionsTable;
   files: FilesTable;
   stored_objects: StoredObjectsTable;
   mail_imap_mailboxes: MailImapMailboxesTable;

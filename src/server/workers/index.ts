@@ -1,6 +1,7 @@
 // The background work of one instance, built in one place: the scheduler fires deadlines, the
 // outbox worker delivers notices, the live feed fans committed changes out to open streams (and
-// wakes the outbox worker), housekeeping sweeps expired credentials and breach contact lists past retention. `serve` starts them once the
+// wakes the outbox worker), housekeeping sweeps expired credentials, breach contact lists and
+// reporters' personal data past retention. `serve` starts them once the
 // server listens and stops them after the last request; tests drive them directly (tick,
 // deliverDue, subscribe) without starting the loops. The inbound SMTP listener (when
 // STOPLINE_SMTP_IN_PORT is set) starts with `listen`; the IMAP poller (when STOPLINE_IMAP_HOST is
@@ -15,6 +16,7 @@ import type { DisclosureModule } from '../domain/disclosure/index.ts';
 import type { IncidentsModule } from '../domain/incidents/index.ts';
 import type { LiveModule } from '../domain/live/index.ts';
 import type { MailModule } from '../domain/mail/index.ts';
+import type { ReportsModule } from '../domain/reports/index.ts';
 import { ImapPoller } from '../integrations/imap-poller.ts';
 import type { StatusModule } from '../domain/status/index.ts';
 import type { TrackersModule } from '../domain/trackers/index.ts';
@@ -82,6 +84,8 @@ export interface WorkersPorts {
   >;
   /** Breach contact lists past the policy's retention are deleted. */
   breach: Pick<BreachModule, 'sweepContacts'>;
+  /** Reporters' contact details and files past the policy's retention are redacted. */
+  reports: Pick<ReportsModule, 'sweepRetention'>;
   /** Scheduled maintenance moves at its window's edges (by the scheduler holding its lease). */
   status: Pick<StatusModule, 'runDueMaintenance' | 'runDueBriefings'>;
   /** Embargoes are released at their disclosure date (by the scheduler holding its lease). */
@@ -216,6 +220,8 @@ export function createWorkers(ports: WorkersPorts) {
           logger.info({ removed }, 'housekeeping: expired credentials removed');
           const people = await ports.breach.sweepContacts();
           logger.info({ people }, 'housekeeping: breach contact lists past retention removed');
+          const redacted = await ports.reports.sweepRetention();
+          logger.info(redacted, 'housekeeping: personal data past retention redacted');
         })
         .catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed'));
     const heartbeat = () =>

@@ -282,6 +282,12 @@ export const PolicyResponse = z.object({
     /** The reporters hear from the team at least this often while the vulnerability is open. */
     reporterUpdateEvery: DurationJson,
   }),
+  /** Days after close that personal data is kept, then redacted by housekeeping. */
+  retention: z.object({
+    reporterContactDays: z.number().int(),
+    attachmentDays: z.number().int(),
+    mailDays: z.number().int(),
+  }),
   /** Business continuity: manual fallback procedures per component or system. */
   continuity: z.object({
     description: z.string(),

@@ -204,8 +204,29 @@ export const ReportAttachment = z.object({
   createdAt: Time,
   /** Always a download (application/octet-stream, Content-Disposition: attachment). */
   downloadUrl: z.string(),
+  /** When its bytes were redacted (retention or erasure); the download is gone then (404). */
+  redactedAt: Time.nullable(),
 });
 export type ReportAttachment = z.infer<typeof ReportAttachment>;
+
+/** An erasure on request (GDPR): one field of a report, with the reason (admins: data.erase). */
+export const ReportErasureInput = z.discriminatedUnion('field', [
+  z.strictObject({ field: z.literal('contact'), reason: z.string().trim().min(1).max(2000) }),
+  z.strictObject({
+    field: z.literal('attachment'),
+    attachmentId: z.string().min(1).max(64),
+    reason: z.string().trim().min(1).max(2000),
+  }),
+]);
+export type ReportErasureInput = z.infer<typeof ReportErasureInput>;
+
+export const ReportErasure = z.object({
+  key: z.string(),
+  field: z.enum(['contact', 'attachment']),
+  attachmentId: z.string().nullable(),
+  at: Time,
+});
+export type ReportErasure = z.infer<typeof ReportErasure>;
 
 export const RemovalTask = z.object({
   id: z.string(),

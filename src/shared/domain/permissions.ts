@@ -75,6 +75,8 @@ export const PERMISSIONS = [
   // overrides (admins, security leads)
   'oncall.read',
   'oncall.manage',
+  // retention: erase a field of personal data on request (GDPR), with a recorded reason (admin only)
+  'data.erase',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -49,6 +49,7 @@ import * as storedObjects from './2026-12-04-0340-stored-objects.ts';
 import * as trackers from './2026-12-04-0125-trackers.ts';
 import * as oncallSchedules from './2026-12-04-0350-oncall-schedules.ts';
 import * as changesRequested from './2026-12-04-0380-changes-requested.ts';
+import * as redactions from './2026-12-05-0150-redactions.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -104,6 +105,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0360-ntfy-topics': ntfyTopics,
   '2026-12-04-0340-stored-objects': storedObjects,
   '2026-12-04-0380-changes-requested': changesRequested,
+  '2026-12-05-0150-redactions': redactions,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -437,6 +437,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         severity: state.severity,
         exercise: state.exercise !== null,
         ownerId: state.ownerId,
+        closedAt: state.closedAt,
       }
     );
   }

@@ -7,6 +7,7 @@ import { Alerts } from './alerts-schema.ts';
 import { Disclosure } from './disclosure-schema.ts';
 import { Breach } from './breach-schema.ts';
 import { Continuity } from './continuity-schema.ts';
+import { Retention } from './retention-schema.ts';
 import { Communications } from './communications-schema.ts';
 import { Learning } from './learning-schema.ts';
 import { Notices } from './notices-schema.ts';
@@ -373,6 +374,8 @@ export const PolicyDocument = z
     disclosure: Disclosure.prefault({}),
     /** Business continuity: manual fallback procedures per component or system (none when left out). */
     continuity: Continuity.prefault({}),
+    /** How long personal data is kept after close (issue 19): 180, 180 and 90 days when left out. */
+    retention: Retention.prefault({}),
   })
   .superRefine((policy, ctx) => {
     const severityIds = new Set<string>();

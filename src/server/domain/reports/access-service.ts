@@ -14,6 +14,8 @@ export interface IncidentSight {
   key: string;
   /** Whether the actor may see the incident (restricted ones: participants and admins only). */
   visible: boolean;
+  /** When it was closed; null while it is open (retention waits for it). */
+  closedAt: number | null;
 }
 
 /** What the reports subject needs of the incidents subject (wired in the composition root). */

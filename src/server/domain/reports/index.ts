@@ -2,6 +2,7 @@
 import type { FileStore } from '../../db/file-store.ts';
 import { createAttachmentStore } from './attachment-store.ts';
 import type { ReportsDeps } from './report-context.ts';
+import { createReportRedaction } from './redaction-service.ts';
 import { createReportsService } from './report-service.ts';
 
 export type ReportsPorts = Omit<ReportsDeps, 'attachments'> & {
@@ -13,7 +14,9 @@ export type ReportsPorts = Omit<ReportsDeps, 'attachments'> & {
 
 /** The reports subject, built by the composition root (container.ts) from its ports. */
 export function createReportsModule({ dataDir, files, ...ports }: ReportsPorts) {
-  return createReportsService({ ...ports, attachments: createAttachmentStore(dataDir, files) });
+  const deps = { ...ports, attachments: createAttachmentStore(dataDir, files) };
+  // Retention and erasure remove stored files from whichever store keeps them.
+  return { ...createReportsService(deps), ...createReportRedaction({ ...deps, files }) };
 }
 
 export type ReportsModule = ReturnType<typeof createReportsModule>;
@@ -42,6 +45,7 @@ export {
   type StagedFile,
 } from './attachment-store.ts';
 export type { IncomingFile, Receipt } from './intake-service.ts';
+export type { ReportErasure, RetentionSwept } from './redaction-service.ts';
 export type { PortalView, PortalSession } from './portal-service.ts';
 export { PORTAL_SESSION_TTL, SIGN_IN_LIMITS } from './portal-service.ts';
 export type { ReportIncidents, IncidentSight } from './access-service.ts';

@@ -55,6 +55,11 @@ export interface ReportsDeps {
   notices: ReporterNotices;
   /** How mail to a reporter whose report came by e-mail threads (mail subject). */
   mail: ReportMail;
+  /**
+   * What a redaction's tombstone records of the data it removed: an HMAC-SHA256 under the server
+   * key of its canonical JSON (a plain hash of an address could be confirmed by guessing it).
+   */
+  redactionHash: (removed: unknown) => string;
 }
 
 /** What the reports subject needs of the mail subject. */

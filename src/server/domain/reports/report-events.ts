@@ -36,6 +36,11 @@ export interface StoredAttachment {
 
 export type ContactWay = 'name' | 'email' | 'phone' | 'pgpKey';
 
+/** What of a report can be redacted: its contact details, or one attachment's bytes. */
+export type RedactedReportField = 'contact' | 'attachment';
+/** Why: the policy's retention, or an erasure request. */
+export type RedactionRule = 'retention' | 'request';
+
 export interface ReportEventData {
   'report.received': {
     key: string;
@@ -102,6 +107,19 @@ export interface ReportEventData {
   'report.access_code_rotated': Record<string, never>;
   /** The reporter gave their OpenPGP public key in the portal: mail to them is encrypted to it. */
   'report.reporter_key_added': { fingerprint: string };
+  /**
+   * A tombstone (issue 19, retention and redaction): personal data kept outside the log (the
+   * reporter's contact details, or an attachment's bytes) was removed, by the policy's retention
+   * (`rule: retention`) or on request (`rule: request`, an admin's reason). `removedHash`: HMAC-
+   * SHA256 under the server key of what was removed, so whoever holds it can show what it was.
+   */
+  'report.redacted': {
+    field: RedactedReportField;
+    attachmentId: string | null;
+    rule: RedactionRule;
+    reason: string;
+    removedHash: string;
+  };
   /** Written by the clocks: a reminder, the breach, each escalation, and the deadline met. */
   'report.deadline_reminded': DeadlineEventData;
   'report.deadline_breached': DeadlineEventData;
@@ -128,6 +146,8 @@ export interface ReportPersonalData {
   'report.access_code_rotated': { accessCodeHash: string };
   'report.reporter_replied': { files: StoredAttachment[] };
   'report.evidence_added': { files: StoredAttachment[] };
+  /** The stored file the redaction removes (an attachment's), removed once it is committed. */
+  'report.redacted': { fileKey: string | null };
 }
 
 export type ReportEventType = keyof ReportEventData;
@@ -155,6 +175,7 @@ export const REPORT_EVENT_VISIBILITY = {
   'report.reporter_verified': 'reporter',
   'report.access_code_rotated': 'reporter',
   'report.reporter_key_added': 'reporter',
+  'report.redacted': 'internal',
   'report.deadline_reminded': 'internal',
   'report.deadline_breached': 'internal',
   'report.deadline_escalated': 'internal',

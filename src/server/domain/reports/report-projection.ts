@@ -4,6 +4,7 @@
 // written is the reduction of its events (report-reducer.ts): the record and the rows cannot
 // disagree.
 import { appendAndProject, type Projector, type Recorded } from '../../db/event-store.ts';
+import { insertRedaction } from '../../db/redactions.ts';
 import type { Executor } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import {
@@ -111,6 +112,8 @@ async function projectSideRows(tx: Executor, reportId: string, event: Recorded<R
         created_at: at,
         updated_at: at,
       });
+    case 'report.redacted':
+      return projectRedaction(tx, reportId, event);
     case 'report.public_removal_updated':
       return updateRemovalTask(tx, reportId, event.data.taskId, {
         status: event.data.status,
@@ -120,6 +123,35 @@ async function projectSideRows(tx: Executor, reportId: string, event: Recorded<R
     default:
       return;
   }
+}
+
+/** What was redacted, and the file to remove; an attachment's row keeps when its bytes went. */
+async function projectRedaction(
+  tx: Executor,
+  reportId: string,
+  event: Recorded<Extract<ReportEvent, { type: 'report.redacted' }>>,
+): Promise<void> {
+  const { data, at } = event;
+  const attachmentId = data.field === 'attachment' ? data.attachmentId : null;
+  await insertRedaction(tx, {
+    streamId: reportId,
+    targetType: attachmentId ? 'attachment' : 'report',
+    targetId: attachmentId ?? reportId,
+    field: attachmentId ? 'file' : 'contact',
+    rule: data.rule,
+    reason: data.reason,
+    removedHash: data.removedHash,
+    actorId: event.actorId,
+    at,
+    fileKey: event.personal.fileKey,
+  });
+  if (attachmentId)
+    await tx
+      .updateTable('report_attachments')
+      .set({ redacted_at: at })
+      .where('id', '=', attachmentId)
+      .where('report_id', '=', reportId)
+      .execute();
 }
 
 /** The rows of the reporter's files an event names, in its order: all sent by the reporter. */
@@ -145,6 +177,7 @@ async function insertAttachments(
       stored_path: file.storedPath,
       uploaded_by: 'reporter',
       created_at: at,
+      redacted_at: null,
     });
   }
 }

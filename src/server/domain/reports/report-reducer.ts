@@ -100,6 +100,10 @@ function change(
       return { ...s, verified: true };
     case 'report.access_code_rotated':
       return { ...s, accessCodeHash: event.personal.accessCodeHash };
+    case 'report.redacted':
+      return event.data.field === 'contact'
+        ? { ...s, contactName: null, contactEmail: null, contactPhone: null, contactPgpKey: null }
+        : s;
     // On the record (and in their own tables: messages, files, tasks, verifications) only.
     case 'report.contact_recorded':
     case 'report.public_removal_updated':

@@ -254,6 +254,35 @@ export async function listReportIdsLinkedTo(
   return rows.map((r) => r.id);
 }
 
+/**
+ * Reports closed or handled by an incident that still hold personal data a retention rule
+ * removes: a contact detail, or an attachment whose bytes are kept.
+ */
+export async function listReportIdsHoldingPersonalData(tx: Executor): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('reports')
+    .select('id')
+    .where((eb) => eb.or([eb('closed_at', 'is not', null), eb('incident_id', 'is not', null)]))
+    .where((eb) =>
+      eb.or([
+        eb('contact_name', 'is not', null),
+        eb('contact_email', 'is not', null),
+        eb('contact_phone', 'is not', null),
+        eb('contact_pgp_key', 'is not', null),
+        eb.exists(
+          eb
+            .selectFrom('report_attachments')
+            .select('report_attachments.id')
+            .whereRef('report_attachments.report_id', '=', 'reports.id')
+            .where('report_attachments.redacted_at', 'is', null),
+        ),
+      ]),
+    )
+    .orderBy('received_at')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function listCreditedReporters(tx: Executor): Promise<string[]> {
   const rows = await tx
     .selectFrom('reports')
@@ -280,7 +309,12 @@ export async function listAttachments(tx: Executor, reportId: string): Promise<A
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ ...r, size: Number(r.size), created_at: Number(r.created_at) }));
+  return rows.map((r) => ({
+    ...r,
+    size: Number(r.size),
+    created_at: Number(r.created_at),
+    redacted_at: r.redacted_at === null ? null : Number(r.redacted_at),
+  }));
 }
 
 export type MessageRecord = Selectable<ReportMessagesTable>;

@@ -288,6 +288,8 @@ export function createTriage(deps: ReportsDeps) {
     const report = await getVisibleReport(db, deps.incidents, actor, key);
     const attachment = (await listAttachments(db, report.id)).find((a) => a.id === attachmentId);
     if (!attachment) throw notFound('Attachment');
+    if (attachment.redacted_at !== null)
+      throw new AppError('NOT_FOUND', 'This attachment was redacted: its file is gone');
     const bytes = await deps.attachments.read(attachment.stored_path);
     return { attachment, bytes };
   }

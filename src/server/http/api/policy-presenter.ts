@@ -217,6 +217,7 @@ export function presentPolicy({ policy, hash }: PolicyInForce): PolicyResponse {
       remindBefore: policy.disclosure.remindBefore.map(duration),
       reporterUpdateEvery: duration(policy.disclosure.reporterUpdateEvery),
     },
+    retention: { ...policy.retention },
     continuity: {
       description: policy.continuity.description,
       procedures: policy.continuity.procedures.map((p) => ({

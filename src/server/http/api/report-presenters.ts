@@ -57,6 +57,7 @@ export function presentAttachment(reportKey: string, a: AttachmentRecord) {
     uploadedBy: a.uploaded_by,
     createdAt: iso(a.created_at),
     downloadUrl: `/api/v1/reports/${reportKey}/attachments/${a.id}`,
+    redactedAt: a.redacted_at === null ? null : iso(a.redacted_at),
   };
 }
 

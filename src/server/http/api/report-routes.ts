@@ -22,6 +22,8 @@ import {
   ReportDetail,
   ReportListQuery,
   ReportMessage,
+  ReportErasure,
+  ReportErasureInput,
   ReportQueue,
   StaffMessageInput,
 } from '../../../shared/api/reports.ts';
@@ -338,6 +340,39 @@ export async function reportRoutes(base: FastifyInstance, opts: { reports: Repor
       const result = await reports.rotateAccessCode(actorOf(request), request.params.key);
       reply.header('cache-control', 'no-store');
       return reply.status(201).send(result);
+    },
+  );
+
+  app.post(
+    `${prefix}/:key/erasures`,
+    {
+      config: { permission: 'data.erase' },
+      schema: {
+        summary: 'Erase personal data of a report on request (GDPR), with the reason',
+        description:
+          "Redacts the reporter's contact details (`contact`) or one attachment's bytes " +
+          '(`attachment`, its id) at once, as retention would: the data is removed from the row ' +
+          'and the file store, the report keeps a tombstone event `report.redacted` (field, ' +
+          'reason, when, an HMAC of what went) so `stopline verify` still passes, and the ' +
+          'erasure is on the audit trail. 409 when it was redacted already or holds nothing.',
+        params: KeyParams,
+        body: ReportErasureInput,
+        response: {
+          201: ReportErasure,
+          404: problemResponse('No such report or attachment'),
+          409: problemResponse('Redacted already, or nothing to remove'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { reason, ...what } = request.body;
+      const done = await reports.eraseReportField(
+        actorOf(request),
+        request.params.key,
+        what,
+        reason,
+      );
+      return reply.status(201).send({ ...done, at: presentTime(done.at) });
     },
   );
 
