@@ -250,9 +250,16 @@ function Attachments({ report: r }: { report: ReportDetail }) {
                     <Time value={a.createdAt} />
                   </dd>
                 </dl>
-                <a href={a.downloadUrl} download className="button secondary">
-                  Download<span className="visually-hidden"> {a.name}</span>
-                </a>
+                {a.redactedAt ? (
+                  <p>
+                    File removed <Time value={a.redactedAt} /> (retention or erasure); the record
+                    keeps its name, size and SHA-256.
+                  </p>
+                ) : (
+                  <a href={a.downloadUrl} download className="button secondary">
+                    Download<span className="visually-hidden"> {a.name}</span>
+                  </a>
+                )}
               </li>
             );
           })}
