@@ -329,6 +329,26 @@ export const CONFIG_KEYS = {
     help: 'From address of e-mail notices, e.g. "Stopline <security@example.org>"',
     default: '(unset; required with STOPLINE_SMTP_HOST)',
   },
+  twilioAccountSid: {
+    env: 'STOPLINE_TWILIO_ACCOUNT_SID',
+    help: 'Account SID (AC…) of the Twilio-compatible account that sends texts and calls (the sms and voice channels)',
+    default: '(unset: texts and calls wait in the outbox)',
+  },
+  twilioAuthToken: {
+    env: 'STOPLINE_TWILIO_AUTH_TOKEN',
+    help: 'Its auth token, sent as HTTP Basic authentication (never logged)',
+    default: '(unset; required with STOPLINE_TWILIO_ACCOUNT_SID)',
+  },
+  twilioFrom: {
+    env: 'STOPLINE_TWILIO_FROM',
+    help: 'The number texts and calls come from, in international form (+14155550100)',
+    default: '(unset; required with STOPLINE_TWILIO_ACCOUNT_SID)',
+  },
+  twilioApiUrl: {
+    env: 'STOPLINE_TWILIO_API_URL',
+    help: 'Base URL of the Twilio-compatible API (/2010-04-01/Accounts/… is appended)',
+    default: 'https://api.twilio.com',
+  },
   outboundAllow: {
     env: 'STOPLINE_OUTBOUND_ALLOW',
     help: 'Non-public address ranges webhooks and chat endpoints may reach, e.g. "10.20.0.0/16,fd00::/8" (CIDR or single addresses); unset: public addresses only',
@@ -544,6 +564,16 @@ export const ConfigSchema = z
       .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an e-mail address')
       .optional(),
     smtpAllowPlaintextAuth: flag,
+    twilioAccountSid: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an account SID such as AC0123456789abcdef')
+      .optional(),
+    twilioAuthToken: z.string().min(1, 'must not be empty').optional(),
+    twilioFrom: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in international form (+14155550100)')
+      .optional(),
+    twilioApiUrl: url(['https:', 'http:']).default('https://api.twilio.com'),
     outboundAllow: z
       .union([z.string(), z.array(z.string())], { error: 'must be a list of CIDR ranges' })
       .default([])
@@ -660,6 +690,12 @@ export const ConfigSchema = z
         message:
           'none would send STOPLINE_SMTP_USER and STOPLINE_SMTP_PASSWORD unencrypted; use starttls or tls, or set STOPLINE_SMTP_ALLOW_PLAINTEXT_AUTH=true to accept that',
       });
+    if (config.twilioAccountSid && (!config.twilioAuthToken || !config.twilioFrom))
+      ctx.addIssue({
+        code: 'custom',
+        path: [config.twilioAuthToken ? 'twilioFrom' : 'twilioAuthToken'],
+        message: 'must be set when STOPLINE_TWILIO_ACCOUNT_SID is set',
+      });
     if (config.headersTimeoutSeconds > config.requestTimeoutSeconds)
       ctx.addIssue({
         code: 'custom',
@@ -709,6 +745,7 @@ type Env = Record<string, string | undefined>;
 const SECRET_KEYS = new Set([
   'smtpPassword',
   'imapPassword',
+  'twilioAuthToken',
   's3SecretAccessKey',
   'oidcClientSecret',
   'anchorWebhookSecret',

@@ -27,6 +27,7 @@ describe('my notification preferences', () => {
       quietHours: null,
       slackMemberId: null,
       ntfy: null,
+      phone: null,
       mandatory: ['line_stopped'],
     });
 

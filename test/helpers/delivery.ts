@@ -6,6 +6,10 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { OutboxWorker, type OutboxWorkerDeps } from '../../src/server/workers/outbox-worker.ts';
 import { createHttpPoster } from '../../src/server/integrations/outbound-http.ts';
+import {
+  createPersonalRequests,
+  twilioSettingsOf,
+} from '../../src/server/workers/personal-requests.ts';
 import { parseAllowList } from '../../src/server/integrations/outbound-address.ts';
 import { createSmtpMailer, type Mailer } from '../../src/server/integrations/smtp-mailer.ts';
 import type { TestApp } from './test-app.ts';
@@ -147,6 +151,8 @@ export function workerFor(
   t: TestApp,
   mailer: Mailer | null,
   settings: Partial<OutboxWorkerDeps['settings']> = {},
+  /** Other parts than the app's (a provider the app was not configured with). */
+  parts: Partial<Pick<OutboxWorkerDeps, 'personal'>> = {},
 ): OutboxWorker {
   return new OutboxWorker({
     db: t.container.db,
@@ -158,7 +164,10 @@ export function workerFor(
       allow: parseAllowList(t.container.config.outboundAllow),
     }),
     findEndpoint: t.container.services.notifications.findEndpoint,
-    findNtfyTopic: t.container.services.notifications.findNtfyTopic,
+    personal: createPersonalRequests({
+      notifications: t.container.services.notifications,
+      twilio: twilioSettingsOf(t.container.config),
+    }),
     encryptFor: (address, body) => t.container.services.mail.encryptFor(address, body),
     openSealed: (sealed) => t.container.services.notifications.openSealed(sealed),
     hooks: {
@@ -179,6 +188,7 @@ export function workerFor(
       messageIdDomain: 'stopline.test',
       ...settings,
     },
+    ...parts,
   });
 }
 

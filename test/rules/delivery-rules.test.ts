@@ -115,6 +115,25 @@ describe('routing a notice to a person', () => {
       }).channels,
     ).toEqual(['email', 'slack']);
   });
+
+  it('a call only for what cannot wait; a text whenever chosen; voice alone falls back to e-mail', () => {
+    const sleeper: Preferences = {
+      channels: { deadline_reminder: ['voice'], panel_vote: ['sms', 'voice'] },
+      quietHours: null,
+      slackMemberId: null,
+      phone: '+4915112345678',
+    };
+    const reachable = reachableChannels(sleeper, false);
+    expect(reachable).toEqual(['email', 'sms', 'voice']);
+    const route = (kind: 'deadline_reminder' | 'panel_vote' | 'report_received', urgent: boolean) =>
+      routeNotice(sleeper, kind, { urgent, at: at('2026-03-02T11:00:00Z'), reachable }).channels;
+    expect(route('panel_vote', true)).toEqual(['sms', 'voice']);
+    expect(route('panel_vote', false)).toEqual(['sms']);
+    expect(route('deadline_reminder', false)).toEqual(['email']);
+    expect(route('report_received', false)).toEqual(['email', 'sms']);
+    expect(route('report_received', true)).toEqual(['email', 'sms', 'voice']);
+    expect(reachableChannels({ ...sleeper, phone: null }, false)).toEqual(['email']);
+  });
 });
 
 describe('which severities bypass quiet hours: the policy says', () => {

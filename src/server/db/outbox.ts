@@ -11,10 +11,22 @@ import type { Executor } from './schema.ts';
 export type { MailThreading };
 
 /** email: recipient is an address; webhook, slack, chat: recipient is a webhook endpoint id;
- * ntfy: recipient is the user whose topic it goes to (body: the push as JSON);
+ * ntfy, sms, voice: recipient is the user whose topic or phone number it goes to (body: the
+ * notice as JSON, a PersonalNotice);
  * hook: recipient is a containment hook id (subject: apply or revert);
  * tracker: recipient is an issue to open in a development tracker (trackers subject). */
-export type OutboxChannel = 'email' | 'webhook' | 'slack' | 'chat' | 'hook' | 'tracker' | 'ntfy';
+export const OUTBOX_CHANNELS = [
+  'email',
+  'webhook',
+  'slack',
+  'chat',
+  'hook',
+  'tracker',
+  'ntfy',
+  'sms',
+  'voice',
+] as const;
+export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
 
 /**
  * A delivery that must not be tried again (a receiver refused the credentials: retrying cannot

@@ -529,6 +529,13 @@ export interface NotificationNtfyTopicsTable {
   updated_at: number;
 }
 
+export interface NotificationPhoneNumbersTable {
+  user_id: string;
+  /** The person's phone number in E.164 (+4915112345678), for the sms and voice channels. */
+  number: string;
+  updated_at: number;
+}
+
 export interface NotificationSlackMembersTable {
   user_id: string;
   /** The person's Slack member id (U…/W…), @mentioned on Slack endpoints that carry user.notice. */
@@ -1282,6 +1289,7 @@ export interface Database {
   notification_quiet_hours: NotificationQuietHoursTable;
   notification_slack_members: NotificationSlackMembersTable;
   notification_ntfy_topics: NotificationNtfyTopicsTable;
+  notification_phone_numbers: NotificationPhoneNumbersTable;
   deadlines: DeadlinesTable;
   status_components: StatusComponentsTable;
   status_incidents: StatusIncidentsTable;

@@ -4,26 +4,16 @@
 // as a bearer token. Header values are built here from text others wrote (titles): every control
 // character becomes a space, so no line break can end a header and start another, and anything
 // beyond ASCII travels as an RFC 2047 encoded word, which ntfy decodes.
-
-export interface NtfyPush {
-  title: string;
-  message: string;
-  urgent: boolean;
-  links: { open: string; acknowledge?: string } | null;
-}
+import type { PersonalNotice } from '../domain/notifications/index.ts';
+import { cut, oneLine } from './personal-text.ts';
 
 /** ntfy keeps messages up to 4096 bytes as text; longer ones become attachments. */
 const MESSAGE_CHARS = 3800;
 const TITLE_CHARS = 200;
 
-/** One line of printable text: control characters (CR, LF, NUL, …) become spaces. */
-function oneLine(text: string): string {
-  return text.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
-}
-
 /** A header value: ASCII as it is, anything else as an RFC 2047 encoded word (UTF-8, base64). */
 export function headerText(text: string, max = TITLE_CHARS): string {
-  const line = [...oneLine(text)].slice(0, max).join('');
+  const line = cut(oneLine(text), max);
   if (/^[\x20-\x7e]*$/.test(line)) return line;
   return `=?UTF-8?B?${Buffer.from(line, 'utf8').toString('base64')}?=`;
 }
@@ -41,7 +31,7 @@ function headerUrl(url: string): string | null {
 }
 
 export function ntfyRequest(
-  push: NtfyPush,
+  push: PersonalNotice,
   token: string | null,
 ): { body: string; headers: Record<string, string> } {
   const headers: Record<string, string> = {
@@ -55,6 +45,6 @@ export function ntfyRequest(
   const ack = push.links?.acknowledge && headerUrl(push.links.acknowledge);
   if (ack) headers.actions = `view, Acknowledge, ${ack}, clear=true`;
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  const message = [...push.message].slice(0, MESSAGE_CHARS).join('');
+  const message = cut(push.message, MESSAGE_CHARS);
   return { body: message, headers };
 }

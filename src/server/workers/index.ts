@@ -27,6 +27,7 @@ import type { Mailer } from '../integrations/smtp-mailer.ts';
 import type { Logger } from '../logger.ts';
 import { LiveFeed } from './live-feed.ts';
 import { OutboxWorker } from './outbox-worker.ts';
+import { createPersonalRequests, twilioSettingsOf } from './personal-requests.ts';
 import { Scheduler } from './scheduler.ts';
 import { SingletonLease } from './singleton-lease.ts';
 
@@ -44,6 +45,10 @@ export interface WorkersPorts {
     | 'deliveryRetrySeconds'
     | 'deliveryRetryMaxSeconds'
     | 'outboxPollSeconds'
+    | 'twilioApiUrl'
+    | 'twilioAccountSid'
+    | 'twilioAuthToken'
+    | 'twilioFrom'
     | 'smtpInPort'
     | 'smtpInHost'
     | 'smtpInMaxBytes'
@@ -67,7 +72,7 @@ export interface WorkersPorts {
   live: Pick<LiveModule, 'noticesAt' | 'noticesAfter' | 'latestPosition'>;
   notifications: Pick<
     NotificationsModule,
-    'findEndpoint' | 'findNtfyTopic' | 'escalateDuePages' | 'openSealed'
+    'findEndpoint' | 'findNtfyTopic' | 'findPhoneNumber' | 'escalateDuePages' | 'openSealed'
   >;
   accounts: Pick<AccountsModule, 'sweepExpired'>;
   /** Containment hooks' calls: the hook, and each answer recorded on its incident. */
@@ -118,7 +123,10 @@ export function createWorkers(ports: WorkersPorts) {
     mailer: ports.mailer,
     http: ports.http,
     findEndpoint: ports.notifications.findEndpoint,
-    findNtfyTopic: ports.notifications.findNtfyTopic,
+    personal: createPersonalRequests({
+      notifications: ports.notifications,
+      twilio: twilioSettingsOf(config),
+    }),
     encryptFor: (address, body) => ports.mail.encryptFor(address, body),
     openSealed: (sealed) => ports.notifications.openSealed(sealed),
     hooks: {

@@ -19,18 +19,21 @@ import {
   type SettledAttempt,
   type Settlement,
 } from '../db/outbox-delivery.ts';
-import { DeadLetter } from '../db/outbox.ts';
+import { DeadLetter, OUTBOX_CHANNELS } from '../db/outbox.ts';
 import { onEnqueued } from '../db/outbox-notices.ts';
 import type { Db } from '../db/schema.ts';
 import {
   nextAttemptAt,
+  PERSONAL_CHANNELS,
+  type PersonalChannel,
+  type PersonalNotice,
   type RetryPolicy,
   type WebhookEndpoint,
 } from '../domain/notifications/index.ts';
 import type { HookAnswer, HookForCall } from '../domain/incidents/index.ts';
 import type { Mailer } from '../integrations/smtp-mailer.ts';
 import { chatMessage, slackMessage } from '../integrations/slack-sender.ts';
-import { ntfyRequest, type NtfyPush } from '../integrations/ntfy-sender.ts';
+import { ADDRESS_WORDS, type PersonalRequests } from './personal-requests.ts';
 import type { HttpPoster } from '../integrations/outbound-http.ts';
 import { standardWebhookHeaders } from '../integrations/webhook-sender.ts';
 import type { Logger } from '../logger.ts';
@@ -53,8 +56,8 @@ export interface OutboxWorkerDeps {
     deliveryId: string,
     last: boolean,
   ): Promise<void>;
-  /** A person's ntfy topic with its access token opened (notifications subject); null: none. */
-  findNtfyTopic(userId: string): Promise<{ url: string; token: string | null } | null>;
+  /** The requests of the personal channels (ntfy, sms, voice): the person's address then. */
+  personal: PersonalRequests;
   /** Opens a secret an e-mail's text carries, sealed with the server key (SEALED_SECRET_MARK). */
   openSealed(sealed: string): string;
   /** Containment hooks (incidents subject): the hook a call goes to, and where each answer is
@@ -97,8 +100,8 @@ interface HookReply {
   excerpt: string;
 }
 
-/** The channels delivered while no SMTP server is configured (e-mail waits). */
-const WITHOUT_SMTP = ['webhook', 'slack', 'chat', 'hook', 'tracker', 'ntfy'];
+const isPersonal = (channel: string): channel is PersonalChannel =>
+  (PERSONAL_CHANNELS as readonly string[]).includes(channel);
 
 /** A receiver's answer: 2xx delivered; 408, 429 and 5xx tried again; any other refusal (bad
  * credentials, an unknown topic or number) cannot mend itself, so it is a dead letter at once. */
@@ -256,7 +259,7 @@ export class OutboxWorker {
       const done = await this.deliverDue(clock.now());
       const handled = done.delivered + done.failed + done.dead;
       if (handled >= settings.batchSize) return 0; // more is waiting
-      const channels = this.#deps.mailer ? undefined : WITHOUT_SMTP;
+      const channels = this.#deliverable();
       const nextDue = await findNextDueAt(db, channels);
       if (nextDue === null) return settings.pollMs;
       const wait = nextDue - clock.now();
@@ -272,7 +275,7 @@ export class OutboxWorker {
   async deliverDue(now: number): Promise<DeliveryRound> {
     const { db, settings } = this.#deps;
     const round: DeliveryRound = { delivered: 0, failed: 0, dead: 0 };
-    const channels = this.#deps.mailer ? undefined : WITHOUT_SMTP;
+    const channels = this.#deliverable();
     const due = await listDueIds(db, now, settings.batchSize, channels);
     if (due.length === 0) return round;
     // All claims of a round in one transaction (one commit); each is still its own
@@ -400,12 +403,14 @@ export class OutboxWorker {
       );
       return;
     }
-    if (message.channel === 'ntfy') {
-      const topic = await this.#deps.findNtfyTopic(message.recipient);
-      if (!topic) throw new DeadLetter('the person removed their ntfy topic');
-      const request = ntfyRequest(JSON.parse(message.bodyText) as NtfyPush, topic.token);
-      const reply = await http.call(topic.url, { method: 'POST', ...request }, 0);
-      settleStatus(reply.status, 'the ntfy server');
+    if (isPersonal(message.channel)) {
+      const notice = JSON.parse(message.bodyText) as PersonalNotice;
+      const channel = message.channel;
+      const request = await this.#deps.personal.request(channel, message.recipient, notice);
+      if (!request) throw new DeadLetter(`the person removed their ${ADDRESS_WORDS[channel]}`);
+      const { url, headers, body, receiver } = request;
+      const reply = await http.call(url, { method: 'POST', headers, body }, 0);
+      settleStatus(reply.status, receiver);
       return;
     }
     const endpoint = await lookup(message.recipient);
@@ -426,6 +431,16 @@ export class OutboxWorker {
     const notice = { subject: message.subject, text: message.bodyText, mentions: message.mentions };
     const body = message.channel === 'slack' ? slackMessage(notice) : chatMessage(notice);
     await http.post(endpoint.url, JSON.stringify(body));
+  }
+
+  /** The channels this instance can send now: e-mail waits for an SMTP server, texts and calls
+   * for an SMS provider; undefined: all of them. */
+  #deliverable(): string[] | undefined {
+    const waiting = (channel: string) =>
+      (channel === 'email' && !this.#deps.mailer) ||
+      (isPersonal(channel) && !this.#deps.personal.channels.includes(channel));
+    const channels = OUTBOX_CHANNELS.filter((c) => !waiting(c));
+    return channels.length === OUTBOX_CHANNELS.length ? undefined : channels;
   }
 
   /** A containment hook's call: its URL for the phase, signed or with its bearer token; the

@@ -18,8 +18,9 @@ export const EventKindName = z.enum([
   'reporter_action',
 ]);
 /** email: the account address; slack: an @mention on the Slack endpoints that carry user.notice;
- * ntfy: a push to my ntfy topic. */
-export const UserChannelName = z.enum(['email', 'slack', 'ntfy']);
+ * ntfy: a push to my ntfy topic; sms, voice: a text message or a call to my phone number (voice
+ * for urgent notices only). */
+export const UserChannelName = z.enum(['email', 'slack', 'ntfy', 'sms', 'voice']);
 
 const minute = z
   .string()
@@ -65,6 +66,15 @@ export const NotificationPreferencesBody = z.strictObject({
     })
     .nullable()
     .default(null),
+  /** My phone number in international (E.164) form, for the channels `sms` and `voice`. */
+  phone: z
+    .string()
+    .regex(
+      /^\+[1-9]\d{6,14}$/,
+      'must be a phone number in international form such as +4915112345678',
+    )
+    .nullable()
+    .default(null),
 });
 export type NotificationPreferencesBody = z.infer<typeof NotificationPreferencesBody>;
 
@@ -74,6 +84,7 @@ export const NotificationPreferencesView = z.object({
   slackMemberId: z.string().nullable(),
   /** My ntfy topic; its token is never shown, only whether one is stored. */
   ntfy: z.object({ url: z.string(), hasToken: z.boolean() }).nullable(),
+  phone: z.string().nullable(),
   /** Kinds nobody can turn off or hold back. */
   mandatory: z.array(EventKindName),
 });

@@ -1,6 +1,7 @@
 // How Stopline reaches me: which of my channels (e-mail, a Slack @mention, a push to my ntfy
-// topic) for which notices, quiet hours when only what cannot wait gets through, my Slack member
-// id and my ntfy topic (its access token is sent once and never shown again).
+// topic, a text or a call to my phone) for which notices, quiet hours when only what cannot wait
+// gets through, my Slack member id, my ntfy topic (its access token is sent once and never shown
+// again) and my phone number.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { z } from 'zod';
@@ -34,6 +35,8 @@ const CHANNELS: Record<Channel, string> = {
   email: 'E-mail',
   slack: 'Slack @mention',
   ntfy: 'ntfy push',
+  sms: 'Text message',
+  voice: 'Phone call (urgent only)',
 };
 const KEY = ['me', 'notification-preferences'] as const;
 
@@ -58,6 +61,7 @@ function Editor({ saved }: { saved: NotificationPreferencesView }) {
   const [slack, setSlack] = useState(saved.slackMemberId ?? '');
   const [ntfyUrl, setNtfyUrl] = useState(saved.ntfy?.url ?? '');
   const [ntfyToken, setNtfyToken] = useState('');
+  const [phone, setPhone] = useState(saved.phone ?? '');
   const [dropToken, setDropToken] = useState(false);
   const save = useMutation({
     mutationFn: (body: NotificationPreferencesBody) =>
@@ -83,6 +87,7 @@ function Editor({ saved }: { saved: NotificationPreferencesView }) {
       channels: chosen,
       quietHours: quiet ? { start, end, timeZone } : null,
       slackMemberId: slack.trim() === '' ? null : slack.trim(),
+      phone: phone.replace(/[\s()-]/g, '') === '' ? null : phone.replace(/[\s()-]/g, ''),
       // The token is sent only when typed (or removed); left out, the stored one stays.
       ntfy:
         ntfyUrl.trim() === ''
@@ -196,6 +201,19 @@ function Editor({ saved }: { saved: NotificationPreferencesView }) {
         aria-describedby="slack-member-help"
         value={slack}
         onChange={(e) => setSlack(e.target.value)}
+      />
+      <label htmlFor="phone-number">Phone number for texts and calls</label>
+      <p className="muted" id="phone-number-help">
+        In international form, e.g. +49 151 12345678. Pages come as a text with your acknowledge
+        link; a call reads out only what cannot wait. Leave empty for none.
+      </p>
+      <input
+        id="phone-number"
+        type="tel"
+        autoComplete="tel"
+        aria-describedby="phone-number-help"
+        value={phone}
+        onChange={(e) => setPhone(e.target.value)}
       />
       <fieldset>
         <legend>ntfy push</legend>

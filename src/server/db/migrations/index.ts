@@ -50,6 +50,7 @@ import * as trackers from './2026-12-04-0125-trackers.ts';
 import * as oncallSchedules from './2026-12-04-0350-oncall-schedules.ts';
 import * as changesRequested from './2026-12-04-0380-changes-requested.ts';
 import * as redactions from './2026-12-05-0150-redactions.ts';
+import * as phoneNumbers from './2026-12-05-0300-phone-numbers.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -106,6 +107,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0340-stored-objects': storedObjects,
   '2026-12-04-0380-changes-requested': changesRequested,
   '2026-12-05-0150-redactions': redactions,
+  '2026-12-05-0300-phone-numbers': phoneNumbers,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -22,7 +22,12 @@ export {
   type NtfyTopicInput,
   type PreferencesInput,
 } from './notification-service.ts';
-export type { AffectedPersonNotice, NoticeStaffMember, UserNotice } from './notice-outbox.ts';
+export type {
+  AffectedPersonNotice,
+  NoticeStaffMember,
+  PersonalNotice,
+  UserNotice,
+} from './notice-outbox.ts';
 export type { ExerciseAudience, NoticeExercises } from './exercise-gate.ts';
 export type {
   StatusRecipient,
@@ -32,12 +37,14 @@ export type {
 export { nextAttemptAt, retryDelay, type RetryPolicy } from './delivery-rules.ts';
 export {
   EVENT_KINDS,
+  PERSONAL_CHANNELS,
   USER_CHANNELS,
   reachableChannels,
   routeNotice,
   type NoticeLinks,
   type NoticeContext,
   type EventKind,
+  type PersonalChannel,
   type Preferences,
   type UserChannel,
 } from './preference-rules.ts';

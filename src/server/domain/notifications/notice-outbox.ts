@@ -22,10 +22,12 @@ import {
   type ReportReceiptNotice,
 } from './notices.ts';
 import {
+  PERSONAL_CHANNELS,
   reachableChannels,
   routeNotice,
   type EventKind,
   type NoticeLinks,
+  type PersonalChannel,
 } from './preference-rules.ts';
 import { findPreferences } from './preference-repository.ts';
 import { markExercise, outsideMayHear, type ExerciseAudience } from './exercise-gate.ts';
@@ -39,20 +41,22 @@ async function personalSlackEndpoints(tx: Executor): Promise<WebhookEndpoint[]> 
   );
 }
 
-/** What an `ntfy` outbox message carries in its body (JSON): the worker makes ntfy's publish
- * request of it (integrations/ntfy-sender.ts) for the person's topic as it stands then. */
-export interface PushNotice {
+/** What a message on a personal channel (ntfy, sms, voice) carries in its body (JSON): the
+ * worker makes the channel's request of it (integrations/personal-requests.ts) for the person's
+ * address as it stands then (their topic, their number). */
+export interface PersonalNotice {
   title: string;
   message: string;
   urgent: boolean;
   links: NoticeLinks | null;
 }
 
-/** A push to a person's ntfy topic (recipient: their user id), when they have one. */
-async function enqueuePush(
+/** A notice on one of a person's own channels (recipient: their user id). */
+async function enqueuePersonal(
   tx: Executor,
+  channel: PersonalChannel,
   userId: string,
-  push: PushNotice,
+  notice: PersonalNotice,
   idempotencyKey: string,
   at: number,
   notBefore: number = at,
@@ -60,11 +64,11 @@ async function enqueuePush(
   await enqueueMessage(
     tx,
     {
-      channel: 'ntfy',
+      channel,
       recipient: userId,
-      subject: push.title,
-      bodyText: JSON.stringify(push),
-      idempotencyKey: `${idempotencyKey}:ntfy`,
+      subject: notice.title,
+      bodyText: JSON.stringify(notice),
+      idempotencyKey: `${idempotencyKey}:${channel}`,
     },
     at,
     notBefore,
@@ -81,8 +85,9 @@ export interface NoticeStaffMember {
 }
 
 /** Enqueues the stop-the-line notice in the caller's transaction: every active member of staff
- * with one of the roles the policy names (`roles`; of `staff`, the active staff) on all their channels (every e-mail address, and an
- * @mention on Slack endpoints that carry user.notice; quiet hours do not apply), and every active
+ * with one of the roles the policy names (`roles`; of `staff`, the active staff) on all their
+ * channels (every e-mail address, an @mention on Slack endpoints that carry user.notice, their
+ * ntfy topic, a text and a call to their phone; quiet hours do not apply), and every active
  * endpoint that subscribed to incident.line_stopped. */
 export async function enqueueLineStoppedNotice(
   tx: Executor,
@@ -102,9 +107,10 @@ export async function enqueueLineStoppedNotice(
   for (const person of people) {
     const prefs = await findPreferences(tx, person.id);
     if (prefs.slackMemberId !== null) mentions.push(prefs.slackMemberId);
-    if (prefs.ntfy) {
-      const push = { title: subject, message: text, urgent: true, links: { open: lineLink } };
-      await enqueuePush(tx, person.id, push, `${base}:${person.id}`, notice.at);
+    const personal = { title: subject, message: text, urgent: true, links: { open: lineLink } };
+    const reachable = reachableChannels(prefs, false);
+    for (const channel of PERSONAL_CHANNELS.filter((c) => reachable.includes(c))) {
+      await enqueuePersonal(tx, channel, person.id, personal, `${base}:${person.id}`, notice.at);
     }
     const addresses = new Set([
       person.email,
@@ -195,7 +201,7 @@ export interface UserNotice {
   /** What the Slack @mention says, when it must say less: it is posted to a channel that others
    * read, so a restricted subject is named there as anyone may see it. Default: subject, text. */
   inChannel?: { subject: string; text: string } | undefined;
-  /** Where it leads (the console page; a page's acknowledge link), for ntfy's buttons. */
+  /** Where it leads (the console page; a page's acknowledge link), for ntfy's buttons, texts. */
   links?: NoticeLinks | undefined;
   /** Unique per notice and person; a repeated enqueue with the same key is ignored. */
   idempotencyKey: string;
@@ -204,7 +210,7 @@ export interface UserNotice {
 
 /** Enqueues a notice to one person in the caller's transaction, on the channels they chose
  * for this kind of event (e-mail, Slack as an @mention on the endpoints that carry
- * user.notice, a push to their ntfy topic), held back to the end of their quiet hours unless
+ * user.notice, their ntfy topic, a text or a call), held back to the end of their quiet hours unless
  * it is urgent.
  * For other subjects (deadlines, escalation): they enqueue; the worker delivers. */
 export async function enqueueUserNotice(tx: Executor, notice: UserNotice): Promise<void> {
@@ -247,14 +253,22 @@ export async function enqueueUserNotice(tx: Executor, notice: UserNotice): Promi
       );
     }
   }
-  if (route.channels.includes('ntfy')) {
-    const push: PushNotice = {
-      title: notice.subject,
-      message: notice.text,
-      urgent: notice.urgent,
-      links: notice.links ?? null,
-    };
-    await enqueuePush(tx, notice.user.id, push, notice.idempotencyKey, notice.at, route.notBefore);
+  const personal: PersonalNotice = {
+    title: notice.subject,
+    message: notice.text,
+    urgent: notice.urgent,
+    links: notice.links ?? null,
+  };
+  for (const channel of PERSONAL_CHANNELS.filter((c) => route.channels.includes(c))) {
+    await enqueuePersonal(
+      tx,
+      channel,
+      notice.user.id,
+      personal,
+      notice.idempotencyKey,
+      notice.at,
+      route.notBefore,
+    );
   }
 }
 

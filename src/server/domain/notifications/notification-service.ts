@@ -70,6 +70,7 @@ import { isTimeZone } from '../time-zones.ts';
 import type { Preferences } from './preference-rules.ts';
 import {
   findNtfyTopic,
+  findPhoneNumber,
   findPreferences,
   replaceNtfyTopic,
   replacePreferences,
@@ -418,6 +419,11 @@ export function createNotificationsService(given: NotificationsDeps) {
         url: found.url,
         token: found.sealedToken === null ? null : secretBox.open(found.sealedToken),
       };
+    },
+
+    /** For the delivery worker: a person's phone number for sms and voice, or null. */
+    findPhoneNumber(userId: string): Promise<string | null> {
+      return findPhoneNumber(db, userId);
     },
 
     /** Seals signing secrets stored in plain text by earlier versions; run at start-up. Each

@@ -1,4 +1,5 @@
-// Kysely queries for staff notification preferences, quiet hours, Slack member ids and ntfy topics.
+// Kysely queries for staff notification preferences, quiet hours, Slack member ids, ntfy topics
+// and phone numbers.
 import type { Executor } from '../../db/schema.ts';
 import type { EventKind, Preferences, UserChannel } from './preference-rules.ts';
 
@@ -19,6 +20,7 @@ export async function findPreferences(tx: Executor, userId: string): Promise<Pre
     .where('user_id', '=', userId)
     .executeTakeFirst();
   const ntfy = await findNtfyTopic(tx, userId);
+  const phone = await findPhoneNumber(tx, userId);
   return {
     channels: Object.fromEntries(
       rows.map((r) => [r.event_kind as EventKind, JSON.parse(r.channels_json) as UserChannel[]]),
@@ -32,7 +34,18 @@ export async function findPreferences(tx: Executor, userId: string): Promise<Pre
       : null,
     slackMemberId: slack?.member_id ?? null,
     ntfy: ntfy && { url: ntfy.url, hasToken: ntfy.sealedToken !== null },
+    phone,
   };
+}
+
+/** A person's phone number (E.164) for the sms and voice channels, or null. */
+export async function findPhoneNumber(tx: Executor, userId: string): Promise<string | null> {
+  const row = await tx
+    .selectFrom('notification_phone_numbers')
+    .select('number')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row?.number ?? null;
 }
 
 /** A person's ntfy topic as stored: its token still sealed. */
@@ -73,6 +86,13 @@ export async function replacePreferences(
   await tx.deleteFrom('notification_preferences').where('user_id', '=', userId).execute();
   await tx.deleteFrom('notification_quiet_hours').where('user_id', '=', userId).execute();
   await tx.deleteFrom('notification_slack_members').where('user_id', '=', userId).execute();
+  await tx.deleteFrom('notification_phone_numbers').where('user_id', '=', userId).execute();
+  if (prefs.phone) {
+    await tx
+      .insertInto('notification_phone_numbers')
+      .values({ user_id: userId, number: prefs.phone, updated_at: at })
+      .execute();
+  }
   if (prefs.slackMemberId !== null) {
     await tx
       .insertInto('notification_slack_members')

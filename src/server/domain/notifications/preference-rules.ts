@@ -3,9 +3,15 @@
 // `bypassQuietHours`, and the line stopping). A choice that cannot reach them falls back to e-mail.
 
 /** email: the account address; slack: an @mention on the team's Slack endpoint (user.notice);
- * ntfy: a push to the person's own ntfy topic. */
-export const USER_CHANNELS = ['email', 'slack', 'ntfy'] as const;
+ * ntfy: a push to the person's own ntfy topic; sms, voice: a text message or a call to their
+ * phone number (the operator's Twilio-compatible account). */
+export const USER_CHANNELS = ['email', 'slack', 'ntfy', 'sms', 'voice'] as const;
 export type UserChannel = (typeof USER_CHANNELS)[number];
+
+/** The channels addressed to the person themselves (the outbox recipient is their user id), whose
+ * address (a topic, a number) is looked up when the message is sent. */
+export const PERSONAL_CHANNELS = ['ntfy', 'sms', 'voice'] as const satisfies readonly UserChannel[];
+export type PersonalChannel = (typeof PERSONAL_CHANNELS)[number];
 
 export const EVENT_KINDS = [
   'line_stopped',
@@ -39,6 +45,8 @@ export interface Preferences {
   slackMemberId: string | null;
   /** Their ntfy topic (its token is never read back, only whether there is one); absent: none. */
   ntfy?: { url: string; hasToken: boolean } | null;
+  /** Their phone number (E.164) for sms and voice; absent: none. */
+  phone?: string | null;
 }
 
 /** Where a notice leads, for channels that show it as a button (ntfy's Click and Actions): its
@@ -63,12 +71,13 @@ export interface NoticeContext {
 }
 
 /** The channels that can reach a person: Slack only with a member id and an endpoint for it,
- * ntfy only with a topic. */
+ * ntfy only with a topic, sms and voice only with a phone number. */
 export function reachableChannels(prefs: Preferences, slackEndpoint: boolean): UserChannel[] {
   return [
     'email',
     ...(prefs.slackMemberId !== null && slackEndpoint ? (['slack'] as const) : []),
     ...(prefs.ntfy ? (['ntfy'] as const) : []),
+    ...(prefs.phone ? (['sms', 'voice'] as const) : []),
   ];
 }
 
@@ -99,7 +108,8 @@ export function routeNotice(prefs: Preferences, kind: EventKind, context: Notice
   const reachable = USER_CHANNELS.filter((c) => c === 'email' || context.reachable.includes(c));
   if (MANDATORY_KINDS.includes(kind)) return { channels: reachable, notBefore: context.at };
   const chosen = prefs.channels[kind] ?? [...USER_CHANNELS];
-  const usable = reachable.filter((c) => chosen.includes(c));
+  // A call wakes someone: only for what cannot wait.
+  const usable = reachable.filter((c) => chosen.includes(c) && (c !== 'voice' || context.urgent));
   // Chosen, but none of the choices can reach them (no Slack endpoint): e-mail instead.
   const channels: UserChannel[] = chosen.length > 0 && usable.length === 0 ? ['email'] : usable;
   const q = prefs.quietHours;

@@ -24,6 +24,7 @@ export function presentPreferences(prefs: Preferences) {
       : null,
     slackMemberId: prefs.slackMemberId,
     ntfy: prefs.ntfy ?? null,
+    phone: prefs.phone ?? null,
     mandatory: ['line_stopped' as const],
   };
 }

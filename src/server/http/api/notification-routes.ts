@@ -45,6 +45,7 @@ function toPreferences(body: NotificationPreferencesBody): PreferencesInput {
       : null,
     slackMemberId: body.slackMemberId,
     ntfy: body.ntfy,
+    phone: body.phone,
   };
 }
 
