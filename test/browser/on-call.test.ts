@@ -140,4 +140,103 @@ describe('the On call page', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await context.close();
   }, 90_000);
+
+  it('a security lead creates, changes and removes a schedule from the page; a viewer cannot', async () => {
+    const lead = await createUser(t, { roles: ['security_lead'], displayName: 'Lou Lead' });
+    await createUser(t, { roles: ['responder'], displayName: 'Ola Responder' });
+    for (const viewport of [undefined, PHONE]) {
+      const { context, page } = await signedInPage(browser, t.baseUrl, lead, viewport);
+      await page.goto(`${t.baseUrl}/app/on-call`);
+      await page.getByRole('button', { name: 'New schedule' }).click();
+      const form = page.getByRole('form', { name: 'New schedule' });
+      const name = viewport ? 'Night watch (phone)' : 'Night watch';
+      await form.getByLabel('Name').fill(name);
+      await form.getByLabel('Time zone of the hand-offs').selectOption('Europe/Berlin');
+      await form.getByLabel('First day of the rotation').fill('2026-03-09');
+      await form.getByLabel('Shift 1 hand-off time').fill('09:00');
+      await form.getByLabel('Shift 1 length').fill('12h');
+      await form.getByRole('button', { name: 'Add a shift' }).click();
+      await form.getByLabel('Shift 2 hand-off time').fill('21:00');
+      // 12 h + 10 h leave a gap before the pattern starts again: refused, the field in words.
+      await form.getByLabel('Shift 2 length').fill('10h');
+      const picker = form.getByLabel('Add a member');
+      await picker.locator('option', { hasText: 'Ola Responder' }).waitFor({ state: 'attached' });
+      expect(await picker.locator('option').allTextContents()).not.toContain('Vic Viewer');
+      await picker.selectOption({ label: 'Ola Responder' });
+      await form.getByRole('button', { name: 'Add to the rotation' }).click();
+      await picker.selectOption({ label: 'Lou Lead' });
+      await form.getByRole('button', { name: 'Add to the rotation' }).click();
+      await form.getByRole('button', { name: 'Move Lou Lead up' }).click();
+      expect(await form.getByRole('list', { name: 'Members in turn' }).locator('li').count()).toBe(
+        2,
+      );
+      expect(await accessibilityViolations(page)).toEqual([]);
+      if (viewport === PHONE) {
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+          PHONE.width,
+        );
+      }
+      await form.getByRole('button', { name: 'Create the schedule' }).click();
+      const alert = form.getByRole('alert');
+      await alert.getByText('Rotation shifts #2 length').waitFor();
+      expect(await alert.textContent()).toContain('gap');
+      await form.getByLabel('Shift 2 length').fill('12h');
+      await form.getByRole('button', { name: 'Create the schedule' }).click();
+      await page.getByText(`${name} is created.`).waitFor();
+      expect(await page.evaluate('document.activeElement?.textContent')).toBe(
+        `${name} is created.`,
+      );
+      const section = page.getByRole('region', { name, exact: true });
+      await expect
+        .poll(() => section.locator('ol li').allTextContents())
+        .toEqual(['Lou Lead', 'Ola Responder']);
+      expect(await section.textContent()).toContain('Hand-offs in Europe/Berlin: 09:00 for 12h');
+
+      // A change: Ola first; saved and shown.
+      await section.getByRole('button', { name: 'Change this schedule' }).click();
+      const change = section.getByRole('form', { name: `Change ${name}` });
+      await change.getByRole('button', { name: 'Move Ola Responder up' }).click();
+      await change.getByRole('button', { name: 'Save the schedule' }).click();
+      await page.getByText(`${name} is saved.`).waitFor();
+      await expect
+        .poll(() => section.locator('ol li').allTextContents())
+        .toEqual(['Ola Responder', 'Lou Lead']);
+
+      // Removing asks first; then the schedule is gone from the page, its record kept.
+      await section.getByRole('button', { name: 'Remove this schedule' }).click();
+      await section.getByRole('button', { name: `Yes, remove ${name}` }).click();
+      await page.getByText(`${name} is removed.`).waitFor();
+      await section.waitFor({ state: 'detached' });
+      await context.close();
+    }
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/on-call',
+      headers: (await loginAs(t, 'security_lead')).headers,
+    });
+    expect(listed.json().items.map((s: { name: string }) => s.name)).not.toContain('Night watch');
+
+    // A viewer reads the page but is offered no change.
+    const viewer = await createUser(t, { roles: ['viewer'] });
+    const { context, page } = await signedInPage(browser, t.baseUrl, viewer);
+    await page.goto(`${t.baseUrl}/app/on-call`);
+    await page.getByRole('heading', { name: 'Security on call', level: 2 }).waitFor();
+    expect(await page.getByRole('button', { name: 'New schedule' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Change this schedule' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+    await context.close();
+  }, 180_000);
+
+  it('a security lead removes an override from the table', async () => {
+    const lead = await createUser(t, { roles: ['security_lead'], displayName: 'Lia Lead' });
+    const { context, page } = await signedInPage(browser, t.baseUrl, lead);
+    await page.goto(`${t.baseUrl}/app/on-call`);
+    const section = page.getByRole('region', { name: 'Security on call', exact: true });
+    const removes = section.getByRole('button', { name: /^Remove the override of Sam Responder/ });
+    await expect.poll(() => removes.count()).toBe(2);
+    await removes.first().click();
+    await page.getByText('The override on Security on call is removed.').waitFor();
+    await expect.poll(() => removes.count()).toBe(1);
+    await context.close();
+  }, 90_000);
 });

@@ -139,3 +139,33 @@ export function DateTimeRange({
     </>
   );
 }
+
+/**
+ * A time zone picked from the browser's list of IANA zones, with UTC and the current one always
+ * there, so a choice is never a typo.
+ */
+export function TimeZoneSelect({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (zone: string) => void;
+}) {
+  const zones = [...new Set([value, 'UTC', ...Intl.supportedValuesOf('timeZone')])].sort((a, b) =>
+    a.localeCompare(b),
+  );
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+      {zones.map((zone) => (
+        <option key={zone} value={zone}>
+          {zone.replaceAll('_', ' ')}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** The browser's own time zone (IANA name). */
+export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;

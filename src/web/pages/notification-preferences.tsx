@@ -12,7 +12,12 @@ import type {
   UserChannelName,
 } from '../../shared/api/notifications.ts';
 import { request } from '../api.ts';
-import { ErrorMessage, QueryState } from '../components/common.tsx';
+import {
+  browserTimeZone,
+  ErrorMessage,
+  QueryState,
+  TimeZoneSelect,
+} from '../components/common.tsx';
 import { TableWrap } from '../components/data-table.tsx';
 
 type EventKind = z.infer<typeof EventKindName>;
@@ -55,9 +60,7 @@ function Editor({ saved }: { saved: NotificationPreferencesView }) {
   const [quiet, setQuiet] = useState(saved.quietHours !== null);
   const [start, setStart] = useState(saved.quietHours?.start ?? '22:00');
   const [end, setEnd] = useState(saved.quietHours?.end ?? '07:00');
-  const [timeZone, setTimeZone] = useState(
-    saved.quietHours?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
-  );
+  const [timeZone, setTimeZone] = useState(saved.quietHours?.timeZone ?? browserTimeZone());
   const [slack, setSlack] = useState(saved.slackMemberId ?? '');
   const [ntfyUrl, setNtfyUrl] = useState(saved.ntfy?.url ?? '');
   const [ntfyToken, setNtfyToken] = useState('');
@@ -176,17 +179,7 @@ function Editor({ saved }: { saved: NotificationPreferencesView }) {
             </div>
             <div>
               <label htmlFor="quiet-zone">Time zone</label>
-              <select
-                id="quiet-zone"
-                value={timeZone}
-                onChange={(e) => setTimeZone(e.target.value)}
-              >
-                {timeZoneChoices(timeZone).map((zone) => (
-                  <option key={zone} value={zone}>
-                    {zone.replaceAll('_', ' ')}
-                  </option>
-                ))}
-              </select>
+              <TimeZoneSelect id="quiet-zone" value={timeZone} onChange={setTimeZone} />
             </div>
           </div>
         ) : null}
@@ -282,13 +275,4 @@ export function NotificationPreferences() {
       </QueryState>
     </section>
   );
-}
-
-/**
- * The time zones to choose from: the browser's list of IANA zones, with UTC and the one saved or
- * guessed (this browser's) always there, so a choice is never a typo.
- */
-function timeZoneChoices(current: string): string[] {
-  const known = Intl.supportedValuesOf('timeZone');
-  return [...new Set([current, 'UTC', ...known])].sort((a, b) => a.localeCompare(b));
 }

@@ -1,25 +1,42 @@
 // /on-call, "On call" (issue 21, item 2): who is on call now on each schedule and until when, the
 // next hand-offs, the overrides to come, the rotation (time zone, members in order), and a link
 // to download one's own shifts as iCalendar; whoever manages schedules adds an override here
-// (the person picker lists only the roles the policy makes eligible). Schedules themselves are
-// kept through the API (docs/on-call.md).
+// (the person picker lists only the roles the policy makes eligible), removes one, and creates,
+// changes or removes schedules (on-call-schedule-form.tsx). docs/on-call.md.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Schedule, ScheduleList } from '../../shared/api/oncall.ts';
-import { post, request } from '../api.ts';
+import { del, post, request } from '../api.ts';
 import { DateTimeRange, Empty, ErrorMessage, QueryState, Time } from '../components/common.tsx';
 import { DataTable } from '../components/data-table.tsx';
 import { localToRfc3339 } from '../format.ts';
-import { usePolicy } from '../queries.ts';
 import { useCan, useSession } from '../session.tsx';
-import { useStaff } from './incidents/incident-data.ts';
+import { RemoveSchedule, ScheduleForm, useEligiblePeople } from './on-call-schedule-form.tsx';
 
 type Shift = Schedule['next'][number];
 
 const who = (person: { displayName: string | null }) => person.displayName ?? 'a former member';
 
+/** A message said after a change, focused so a screen reader and the keyboard land on it. */
+function useAnnouncement() {
+  const [message, setMessage] = useState<string | null>(null);
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (message) ref.current?.focus();
+  }, [message]);
+  const view = (
+    <p ref={ref} tabIndex={-1} role="status">
+      {message}
+    </p>
+  );
+  return { say: setMessage, view };
+}
+
 export function OnCallPage() {
   const session = useSession();
+  const mayManage = useCan()('oncall.manage');
+  const [creating, setCreating] = useState(false);
+  const announcement = useAnnouncement();
   const list = useQuery({
     queryKey: ['on-call'],
     queryFn: () => request<ScheduleList>('/on-call'),
@@ -37,12 +54,28 @@ export function OnCallPage() {
           Download my shifts (iCalendar)
         </a>
       </p>
+      {announcement.view}
+      {mayManage && !creating ? (
+        <button type="button" onClick={() => setCreating(true)}>
+          New schedule
+        </button>
+      ) : null}
+      {creating ? (
+        <ScheduleForm
+          onDone={(message) => {
+            setCreating(false);
+            announcement.say(message);
+          }}
+        />
+      ) : null}
       <QueryState query={list} what="schedules">
         {(data) =>
           data.items.length === 0 ? (
             <Empty>No on-call schedule yet. Admins and security leads create them.</Empty>
           ) : (
-            data.items.map((s) => <ScheduleSection key={s.id} schedule={s} />)
+            data.items.map((s) => (
+              <ScheduleSection key={s.id} schedule={s} onDone={announcement.say} />
+            ))
           )
         }
       </QueryState>
@@ -50,8 +83,27 @@ export function OnCallPage() {
   );
 }
 
-function ScheduleSection({ schedule: s }: { schedule: Schedule }) {
+function ScheduleSection({
+  schedule: s,
+  onDone,
+}: {
+  schedule: Schedule;
+  onDone: (message: string) => void;
+}) {
   const headingId = `schedule-${s.id}`;
+  const mayManage = useCan()('oncall.manage');
+  const [changing, setChanging] = useState(false);
+  const queryClient = useQueryClient();
+  const removeOverride = useMutation({
+    mutationFn: (overrideId: string) =>
+      del(
+        `/on-call/schedules/${encodeURIComponent(s.id)}/overrides/${encodeURIComponent(overrideId)}`,
+      ),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['on-call'] });
+      onDone(`The override on ${s.name} is removed.`);
+    },
+  });
   return (
     <section aria-labelledby={headingId} className="card" data-testid="on-call-schedule">
       <h2 id={headingId}>{s.name}</h2>
@@ -73,7 +125,9 @@ function ScheduleSection({ schedule: s }: { schedule: Schedule }) {
         <DataTable
           caption={`Overrides on ${s.name}`}
           hideCaption
-          columns={['Who', 'From', 'To', 'Why']}
+          columns={
+            mayManage ? ['Who', 'From', 'To', 'Why', 'Actions'] : ['Who', 'From', 'To', 'Why']
+          }
         >
           {s.overrides.map((o) => (
             <tr key={o.id}>
@@ -85,11 +139,24 @@ function ScheduleSection({ schedule: s }: { schedule: Schedule }) {
                 <Time value={o.to} />
               </td>
               <td>{o.reason ?? ''}</td>
+              {mayManage ? (
+                <td>
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-label={`Remove the override of ${who(o.user)} from ${new Date(o.from).toLocaleString()}`}
+                    onClick={() => removeOverride.mutate(o.id)}
+                  >
+                    Remove
+                  </button>
+                </td>
+              ) : null}
             </tr>
           ))}
         </DataTable>
       )}
-      {useCan()('oncall.manage') ? <OverrideForm schedule={s} /> : null}
+      <ErrorMessage error={removeOverride.error} />
+      {mayManage ? <OverrideForm schedule={s} /> : null}
       <h3>Rotation</h3>
       <p>
         Hand-offs in {s.rotation.timeZone}:{' '}
@@ -103,6 +170,23 @@ function ScheduleSection({ schedule: s }: { schedule: Schedule }) {
           <li key={m.id}>{who(m)}</li>
         ))}
       </ol>
+      {mayManage && !changing ? (
+        <div className="actions">
+          <button type="button" className="secondary" onClick={() => setChanging(true)}>
+            Change this schedule
+          </button>{' '}
+          <RemoveSchedule schedule={s} onDone={onDone} />
+        </div>
+      ) : null}
+      {changing ? (
+        <ScheduleForm
+          schedule={s}
+          onDone={(message) => {
+            setChanging(false);
+            onDone(message);
+          }}
+        />
+      ) : null}
     </section>
   );
 }
@@ -131,8 +215,7 @@ function HandOffs({ shifts, caption }: { shifts: Shift[]; caption: string }) {
 function OverrideForm({ schedule }: { schedule: Schedule }) {
   const id = useId();
   const queryClient = useQueryClient();
-  const { people } = useStaff();
-  const eligible = usePolicy().data?.notices.onCall.eligibleRoles ?? [];
+  const people = useEligiblePeople();
   const [userId, setUserId] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -168,13 +251,11 @@ function OverrideForm({ schedule }: { schedule: Schedule }) {
           onChange={(e) => setUserId(e.target.value)}
         >
           <option value="">Choose a person</option>
-          {people
-            .filter((p) => p.roles.some((r) => eligible.includes(r)))
-            .map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.displayName}
-              </option>
-            ))}
+          {people.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.displayName}
+            </option>
+          ))}
         </select>
         <DateTimeRange
           id={id}
