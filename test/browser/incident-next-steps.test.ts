@@ -153,9 +153,17 @@ describe('the owner runs the incident', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await assign.getByLabel('Person').selectOption({ label: 'Carl Commander' });
     await assign.getByRole('button', { name: 'Assign role' }).click();
-    await expect.poll(() => page.getByTestId('missing-incident_commander').count()).toBe(0);
-    await expect.poll(() => steps.textContent()).not.toMatch(/Incident commander/);
+    await page.getByTestId('missing-incident_commander').waitFor({ state: 'detached' });
+    await expect
+      .poll(() => steps.textContent(), { timeout: 15_000 })
+      .not.toMatch(/Incident commander/);
     expect(await page.getByTestId('roles-section').textContent()).toMatch(/Carl Commander/);
+    // The policy page says who assigns roles.
+    await page.goto('/app/policy');
+    await page.getByTestId('role-assigners').waitFor();
+    await expect
+      .poll(() => page.getByTestId('role-assigners').textContent())
+      .toBe("Who assigns them: security leads, the incident's owner, the incident's commander.");
     await context.close();
     void carl;
   }, 120_000);

@@ -192,6 +192,18 @@ function Policy({ policy }: { policy: PolicyResponse }) {
             </Term>
           ))}
         </dl>
+        <p data-testid="role-assigners">
+          Who assigns them: security leads
+          {policy.roleAssignment.assignableBy
+            .map((seat) =>
+              seat === 'owner' ? ", the incident's owner" : ", the incident's commander",
+            )
+            .join('')}
+          .
+        </p>
+        {policy.roleAssignment.description ? (
+          <p className="help">{policy.roleAssignment.description}</p>
+        ) : null}
       </section>
 
       <section aria-labelledby="phases">
