@@ -38,6 +38,7 @@ import { createCalendarModule } from './domain/calendar/index.ts';
 import { createDisclosureModule } from './domain/disclosure/index.ts';
 import { createNotificationsModule } from './domain/notifications/index.ts';
 import { createOnCallModule } from './domain/oncall/index.ts';
+import { createContinuityModule } from './domain/continuity/index.ts';
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
 import { createHttpPoster, type HttpPoster } from './integrations/outbound-http.ts';
 import { checkReceiverUrl, parseAllowList } from './integrations/outbound-address.ts';
@@ -652,6 +653,19 @@ async function assemble(
       recordTrackerState: learning.recordTrackerState,
     },
   });
+  // The offline copy reads the policy in force, the schedules, staff contacts and open incidents.
+  const continuity = createContinuityModule({
+    clock,
+    policy: () => policy.policy,
+    schedules: oncall,
+    staff: { listActive: () => accounts.users.listActive() },
+    incidents: {
+      listOpen: async () =>
+        (
+          await incidentsModule.listIncidents(systemActor, { open: true, limit: 1000, offset: 0 })
+        ).items.map((i) => ({ ...i, exercise: i.exerciseKind !== null })),
+    },
+  });
   const services: Services = {
     policy: policyModule,
     audit,
@@ -670,6 +684,7 @@ async function assemble(
     alerts,
     disclosure,
     trackers,
+    continuity,
   };
 
   const workers = createWorkers({
@@ -691,6 +706,7 @@ async function assemble(
     status,
     disclosure,
     trackers,
+    continuity,
   });
   let closed = false;
   return {

@@ -17,6 +17,7 @@ import { backupCommand } from './cli/backup-command.ts';
 import { restoreCommand } from './cli/restore-command.ts';
 import { anchorCommand } from './cli/anchor-command.ts';
 import { filesCommand } from './cli/files-command.ts';
+import { offlineCommand } from './cli/offline-command.ts';
 
 const USAGE = `Usage: stopline <command>
 
@@ -54,6 +55,9 @@ Commands:
             move the files kept in the data folder (attachments, raw mail) into the store
             STOPLINE_FILE_STORE names; each original is removed once its copy reads back
             with the same SHA-256; run again, it moves what is left
+  offline FILE
+            the offline copy (the policy, its runbooks and the on-call contact tree with
+            everyone's contact channels) as one HTML file, for when Stopline is down
   mail-key show | import FILE [--passphrase-file FILE]
             the team's OpenPGP key for STOPLINE_SECURITY_EMAIL: print its fingerprint, or
             import an armored private key (sealed with the server key) and publish it
@@ -107,6 +111,8 @@ export async function main(
         return await tokenCommand(config, rest, out);
       case 'files':
         return await filesCommand(config, rest, out);
+      case 'offline':
+        return await offlineCommand(config, rest, out);
       case 'mail-key':
         return await mailKeyCommand(config, rest, out);
       default:

@@ -7,6 +7,7 @@ import type { AuditModule } from './domain/audit/index.ts';
 import type { BreachModule } from './domain/breach/index.ts';
 import type { CalendarModule } from './domain/calendar/index.ts';
 import type { ClocksModule } from './domain/clocks/index.ts';
+import type { ContinuityModule } from './domain/continuity/index.ts';
 import type { DisclosureModule } from './domain/disclosure/index.ts';
 import type { IncidentsModule } from './domain/incidents/index.ts';
 import type { LearningModule } from './domain/learning/index.ts';
@@ -54,4 +55,6 @@ export interface Services {
   disclosure: DisclosureModule;
   /** Development trackers: connections, the issues incidents are handed to, their state. */
   trackers: TrackersModule;
+  /** The offline copy of the policy, its runbooks and the on-call contact tree. */
+  continuity: ContinuityModule;
 }

@@ -24,6 +24,7 @@ import { incidentsRoutes } from './api/incidents-routes.ts';
 import { lineRoutes } from './api/line-routes.ts';
 import { notificationRoutes } from './api/notification-routes.ts';
 import { onCallRoutes } from './api/oncall-routes.ts';
+import { continuityRoutes } from './api/continuity-routes.ts';
 import { deadlinesRoutes } from './api/deadlines-routes.ts';
 import { policyRoutes } from './api/policy-routes.ts';
 import { oidcRoutes } from './api/oidc-routes.ts';
@@ -188,6 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(lineRoutes, narrowed.line);
   await app.register(notificationRoutes, { notifications: services.notifications });
   await app.register(onCallRoutes, { oncall: services.oncall, clock, baseUrl: config.baseUrl });
+  await app.register(continuityRoutes, { continuity: services.continuity });
   await app.register(deadlinesRoutes, { ...narrowed.deadlines, clock });
   await app.register(breachRoutes, { breach: services.breach, policy: () => deps.policy.policy });
   await app.register(breachNoticeRoutes, {

@@ -6,12 +6,15 @@
 // deliverDue, subscribe) without starting the loops. The inbound SMTP listener (when
 // STOPLINE_SMTP_IN_PORT is set) starts with `listen`; the IMAP poller (when STOPLINE_IMAP_HOST is
 // set) with `start`.
+import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db, Dialect } from '../db/schema.ts';
 import type { AccountsModule } from '../domain/accounts/index.ts';
 import type { BreachModule } from '../domain/breach/index.ts';
 import type { ClocksModule } from '../domain/clocks/index.ts';
+import { systemActor } from '../domain/actor.ts';
+import { refreshOfflineCopy, type ContinuityModule } from '../domain/continuity/index.ts';
 import type { DisclosureModule } from '../domain/disclosure/index.ts';
 import type { IncidentsModule } from '../domain/incidents/index.ts';
 import type { LiveModule } from '../domain/live/index.ts';
@@ -64,6 +67,7 @@ export interface WorkersPorts {
     | 'imapAfter'
     | 'imapMoveTo'
     | 'imapPollSeconds'
+    | 'dataDir'
   >;
   /** Unset when no SMTP server is configured: e-mail then waits in the outbox. */
   mailer: Mailer | null;
@@ -97,6 +101,8 @@ export interface WorkersPorts {
   disclosure: Pick<DisclosureModule, 'releaseDueEmbargoes' | 'hasDueEmbargo'>;
   /** Issues handed to development trackers (outbox) and their state read back (scheduler). */
   trackers: Pick<TrackersModule, 'deliverIssue' | 'pollDue'>;
+  /** The offline copy, kept fresh in `$STOPLINE_DATA_DIR/offline/` by housekeeping. */
+  continuity: Pick<ContinuityModule, 'offlineCopyAs'>;
 }
 
 /** Housekeeping runs at start and then this often, on the instance holding its lease. */
@@ -230,6 +236,10 @@ export function createWorkers(ports: WorkersPorts) {
           logger.info({ people }, 'housekeeping: breach contact lists past retention removed');
           const redacted = await ports.reports.sweepRetention();
           logger.info(redacted, 'housekeeping: personal data past retention redacted');
+          const copy = await ports.continuity.offlineCopyAs(systemActor);
+          const folder = join(config.dataDir, 'offline');
+          if (refreshOfflineCopy(folder, copy) === 'written')
+            logger.info({ folder, etag: copy.etag }, 'housekeeping: offline copy written');
         })
         .catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed'));
     const heartbeat = () =>

@@ -77,6 +77,10 @@ export const PERMISSIONS = [
   'oncall.manage',
   // retention: erase a field of personal data on request (GDPR), with a recorded reason (admin only)
   'data.erase',
+  // continuity: download the offline copy (the policy, its runbooks and the on-call contact tree
+  // with everyone's contact channels, for when Stopline is down): those who respond, since it
+  // holds personal data (admins, security leads, responders)
+  'continuity.offline',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1,6 +1,6 @@
 // /on-call, "On call" (issue 21, item 2): who is on call now on each schedule and until when, the
 // next hand-offs, the overrides to come, the rotation (time zone, members in order), and a link
-// to download one's own shifts as iCalendar; whoever manages schedules adds an override here
+// to download one's own shifts as iCalendar, and the offline copy for those who respond; whoever manages schedules adds an override here
 // (the person picker lists only the roles the policy makes eligible), removes one, and creates,
 // changes or removes schedules (on-call-schedule-form.tsx). docs/on-call.md.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -54,6 +54,16 @@ export function OnCallPage() {
           Download my shifts (iCalendar)
         </a>
       </p>
+      {useCan()('continuity.offline') ? (
+        <p className="muted">
+          For when Stopline itself is down: the policy, its runbooks and this contact tree with
+          everyone&apos;s contact details, as one page to keep elsewhere (private: it holds personal
+          data).{' '}
+          <a href="/api/v1/continuity/offline-copy" download data-testid="offline-copy">
+            Download the offline copy (HTML)
+          </a>
+        </p>
+      ) : null}
       {announcement.view}
       {mayManage && !creating ? (
         <button type="button" onClick={() => setCreating(true)}>

@@ -44,6 +44,7 @@ export const ROLE_PERMISSIONS = {
     'disclosure.manage',
     'disclosure.publish',
     'oncall.manage',
+    'continuity.offline',
   ],
   // The responsible developer triages, reproduces, calls the reporter back and verifies them.
   responder: [
@@ -69,6 +70,8 @@ export const ROLE_PERMISSIONS = {
     // lead decides when it is published.
     'disclosure.read',
     'disclosure.manage',
+    // Whoever responds takes the offline copy along, for when Stopline itself is down.
+    'continuity.offline',
   ],
   // The communications lead keeps reporters, customers and colleagues informed (notes for the
   // reporter and the public on incidents, messages to reporters) but takes no part in triage.
