@@ -1,8 +1,11 @@
 // The frame of every signed-in page: skip link, navigation, the line banner, live status.
 import { useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { del } from './api.ts';
 import { Time } from './components/common.tsx';
+import { CommandPalette } from './components/command-palette.tsx';
+import { useFocusHeadingOnNavigate } from './components/focus.ts';
 import { useLiveUpdates } from './live.ts';
 import { ADMIN_PERMISSIONS } from './pages/admin/routes.tsx';
 import { useLine } from './queries.ts';
@@ -44,6 +47,7 @@ export function Layout() {
   const live = useLiveUpdates();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  useFocusHeadingOnNavigate();
 
   async function signOut() {
     try {
@@ -69,6 +73,10 @@ export function Layout() {
     ['/policy', 'Policy', 'policy.read'],
     ['/admin', 'Admin', ADMIN_PERMISSIONS],
   ];
+  const pages = links
+    .filter(([, , permission]) => [permission].flat().some(can))
+    .map(([to, label]) => ({ to, label }));
+  const palette = useRef<() => void>(() => {});
   return (
     <>
       <a className="skip-link" href="#main">
@@ -80,21 +88,27 @@ export function Layout() {
         </NavLink>
         <nav aria-label="Main">
           <ul>
-            {links
-              .filter(([, , permission]) => [permission].flat().some(can))
-              .map(([to, label]) => (
-                <li key={to}>
-                  <NavLink to={to} end={to === '/'}>
-                    {label}
-                  </NavLink>
-                </li>
-              ))}
+            {pages.map(({ to, label }) => (
+              <li key={to}>
+                <NavLink to={to} end={to === '/'}>
+                  {label}
+                </NavLink>
+              </li>
+            ))}
           </ul>
         </nav>
         <div className="me">
           <span className={`live live-${live}`} title="Live updates" data-testid="live-state">
             {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Offline'}
           </span>
+          <button
+            type="button"
+            className="link"
+            aria-keyshortcuts="Control+K Meta+K"
+            onClick={() => palette.current()}
+          >
+            Commands <kbd>Ctrl-K</kbd>
+          </button>
           <NavLink to="/account">{session.user.displayName}</NavLink>
           <button type="button" className="link" onClick={() => void signOut()}>
             Sign out
@@ -105,6 +119,7 @@ export function Layout() {
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>
+      <CommandPalette pages={pages} openRef={palette} />
     </>
   );
 }

@@ -10,6 +10,8 @@ import {
   accessibilityViolations,
   type BrowserApp,
   closeBrowserSuite,
+  focused,
+  type Focused,
   openBrowserSuite,
   requestsToOtherHosts,
   screenshot,
@@ -48,29 +50,6 @@ async function containedCritical(headers: Record<string, string>, title: string)
   });
   expect(contained.statusCode).toBe(201);
   return key;
-}
-
-interface Focused {
-  tag: string;
-  id: string;
-  text: string;
-  href: string;
-  /** The computed outline style: anything but 'none' is a visible focus ring. */
-  outline: string;
-}
-
-/** What the focused element is, and whether its focus ring shows (run in the page). */
-function focused(page: Page): Promise<Focused> {
-  return page.evaluate<Focused>(`(() => {
-    const el = document.activeElement;
-    return {
-      tag: el ? el.tagName.toLowerCase() : '',
-      id: el ? el.id : '',
-      text: el ? el.textContent.trim() : '',
-      href: (el && el.getAttribute('href')) || '',
-      outline: el ? getComputedStyle(el).outlineStyle : 'none',
-    };
-  })()`);
 }
 
 /** Presses Tab until the focused element matches, as a keyboard user would. */

@@ -53,12 +53,27 @@ async function answerAndVoteCritical(page: Page, key: string, othersVoted: numbe
     .getByLabel('Critical', { exact: true })
     .check();
   await form.getByLabel('Why (your rationale)').fill('Customer data is exposed to anyone');
+  // Every count the page shows from the vote's answer on, noted as it changes (issue 21: the
+  // deciding voter once saw "3 of 4" for a second after voting).
+  await page.evaluate(`{
+    window.__counts = [];
+    const note = () => {
+      if (document.querySelector('form[aria-label="Your vote"]')) return;
+      for (const el of document.querySelectorAll('[data-testid=votes-hidden], [data-testid=tally]'))
+        window.__counts.push(el.textContent);
+    };
+    new MutationObserver(note).observe(document.body, { childList: true, subtree: true, characterData: true });
+  }`);
   await form.getByRole('button', { name: 'Cast my vote' }).click();
   // Having voted, the member sees the tally and everyone's votes so far.
   await page.getByTestId('panel-results').waitFor();
   await expect
     .poll(() => page.getByTestId('tally').textContent())
     .toMatch(new RegExp(`Critical ${othersVoted + 1} · Not critical 0`));
+  // Once the vote is in, the count never goes back to before it.
+  const counts = (await page.evaluate('window.__counts')) as string[];
+  expect(counts.length).toBeGreaterThan(0);
+  for (const text of counts) expect(text).toContain(`${othersVoted + 1} of 4`);
 }
 
 describe('the incident panel in four browsers', () => {

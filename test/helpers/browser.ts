@@ -155,3 +155,29 @@ export async function screenshot(page: Page, name: string) {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
 }
+
+/** What has the keyboard focus, and whether its focus ring shows. */
+export interface Focused {
+  tag: string;
+  id: string;
+  text: string;
+  href: string;
+  testId: string;
+  /** The computed outline style: anything but 'none' is a visible focus ring. */
+  outline: string;
+}
+
+/** What the focused element is, and whether its focus ring shows (run in the page). */
+export function focused(page: Page): Promise<Focused> {
+  return page.evaluate<Focused>(`(() => {
+    const el = document.activeElement;
+    return {
+      tag: el ? el.tagName.toLowerCase() : '',
+      id: el ? el.id : '',
+      text: el ? el.textContent.trim() : '',
+      href: (el && el.getAttribute('href')) || '',
+      testId: (el && el.getAttribute('data-testid')) || '',
+      outline: el ? getComputedStyle(el).outlineStyle : 'none',
+    };
+  })()`);
+}

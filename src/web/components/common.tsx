@@ -4,6 +4,7 @@ import { ApiError } from '../api.ts';
 import { useNow } from '../clock.ts';
 import { fieldWords, formatRelative, formatTime, toMs, type TimeValue } from '../format.ts';
 import { usePolicy } from '../queries.ts';
+import { useFocusOnShow } from './focus.ts';
 import { EXERCISE_KIND_WORDS, type ExerciseKind } from '../../shared/domain/incidents.ts';
 
 export function Time({ value }: { value: TimeValue | null | undefined }) {
@@ -59,12 +60,14 @@ export function SeverityBadge({ severity }: { severity: string | null }) {
   );
 }
 
-export function ErrorMessage({ error }: { error: unknown }) {
+/** An error in the server's words, each field it names in words; `focus`: it takes the focus (an action's refusal). */
+export function ErrorMessage({ error, focus }: { error: unknown; focus?: boolean }) {
+  const ref = useFocusOnShow<HTMLDivElement>(focus ? error : null);
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
   const fields = error instanceof ApiError ? error.fields : [];
   return (
-    <div role="alert" className="error">
+    <div role="alert" className="error" ref={ref} data-testid="error-summary">
       <p>{message}</p>
       {fields.length > 0 ? (
         <ul>

@@ -11,6 +11,7 @@ import type { StaffDirectory } from '../../../shared/api/staff.ts';
 import type { IncidentTrackerIssues } from '../../../shared/api/trackers.ts';
 import { VERIFIED_STEP_WORDS, type VerifiedStep } from '../../../shared/domain/incidents.ts';
 import { ApiError, request } from '../../api.ts';
+import { resultFocus } from '../../components/focus.ts';
 import { keys } from '../../queries.ts';
 import { useCan, useSession } from '../../session.tsx';
 
@@ -20,10 +21,20 @@ export type Person = StaffDirectory['items'][number];
 
 const path = (key: string) => `/incidents/${encodeURIComponent(key)}`;
 
+/**
+ * Never back in time: an answer read before a change this page made (a live update's refetch
+ * racing the vote's own answer) is older than what the page shows, and is dropped.
+ */
+function newer(old: unknown, next: unknown): unknown {
+  const version = (d: unknown) => (d as Detail | undefined)?.incident.version ?? -1;
+  return version(next) < version(old) ? old : next;
+}
+
 export function useIncidentDetail(key: string) {
   return useQuery({
     queryKey: keys.incident(key),
     queryFn: () => request<Detail>(path(key)),
+    structuralSharing: newer,
   });
 }
 
@@ -87,6 +98,16 @@ export function useIncidentChange(incident: Pick<Incident, 'key' | 'version'>) {
           ? { headers: { 'if-match': `"${incident.version}"` } }
           : { body: { ...change.body, expectedVersion: incident.version } }),
       }),
+    // The change's own answer is the incident as it now is: shown at once, before the refetch.
+    onSuccess: (answer) => {
+      const changed = answer as Incident | undefined;
+      if (changed?.key !== incident.key || typeof changed.version !== 'number') return;
+      queryClient.setQueryData<Detail>(keys.incident(incident.key), (detail) =>
+        detail && detail.incident.version < changed.version
+          ? { ...detail, incident: changed }
+          : detail,
+      );
+    },
     onMutate: () => {
       setConflict(false);
       setRefusedAt(null);
@@ -106,12 +127,20 @@ export function useIncidentChange(incident: Pick<Incident, 'key' | 'version'>) {
       ),
   });
   return {
-    /** Resolves true when the change was made. */
-    run: (to: string, body: Record<string, unknown> = {}, method: Method = 'POST') =>
-      mutation.mutateAsync({ to, body, method }).then(
-        () => true,
+    /**
+     * Resolves true when the change was made; the page then shows it, and focus moves to the
+     * heading of the section the change was made in (a refusal takes the focus itself).
+     */
+    run: (to: string, body: Record<string, unknown> = {}, method: Method = 'POST') => {
+      const result = resultFocus();
+      return mutation.mutateAsync({ to, body, method }).then(
+        () => {
+          result.land();
+          return true;
+        },
         () => false,
-      ),
+      );
+    },
     pending: mutation.isPending,
     error:
       conflict || (refusedAt !== null && refusedAt !== incident.version) ? null : mutation.error,

@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../api.ts';
 import { ErrorMessage } from '../../components/common.tsx';
+import { useFocusOnShow } from '../../components/focus.ts';
 import { humanize } from '../../format.ts';
 import type { ActionAnswer, Person } from './incident-data.ts';
 
@@ -16,9 +17,12 @@ interface Refusal {
  * on a conflict, that the page was reloaded.
  */
 export function ChangeFeedback({ change }: { change: { error: unknown; conflict: boolean } }) {
+  // What refused the change takes the focus, so the keyboard is where the reasons are.
+  const conflictRef = useFocusOnShow<HTMLParagraphElement>(change.conflict);
+  const refusalRef = useFocusOnShow<HTMLDivElement>(change.error);
   if (change.conflict)
     return (
-      <p role="alert" className="notice" data-testid="conflict">
+      <p role="alert" className="notice" data-testid="conflict" ref={conflictRef}>
         Someone else changed this incident while you were working on it. The page now shows the
         latest version: check it, then try again.
       </p>
@@ -26,12 +30,12 @@ export function ChangeFeedback({ change }: { change: { error: unknown; conflict:
   if (!change.error) return null;
   const refusal = change.error instanceof ApiError ? (change.error.body as Refusal) : {};
   const reasons = (refusal.failedChecks ?? []).map((f) => f.reason);
-  if (reasons.length === 0) return <ErrorMessage error={change.error} />;
+  if (reasons.length === 0) return <ErrorMessage error={change.error} focus />;
   // "Cannot move to Containment: a; b" — the lead sentence, then each reason on its own line.
   const message = (change.error as ApiError).message;
   const lead = message.includes(': ') ? message.slice(0, message.indexOf(': ')) : message;
   return (
-    <div role="alert" className="error" data-testid="refusal">
+    <div role="alert" className="error" data-testid="refusal" ref={refusalRef}>
       <p>{lead}:</p>
       <ul className="checks">
         {reasons.map((r) => (

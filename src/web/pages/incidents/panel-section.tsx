@@ -80,6 +80,11 @@ export function PanelSection(props: SectionProps) {
           ) : null}
           {showVotes ? (
             <Results {...props} />
+          ) : myVote ? (
+            // This member's vote is in (its answer shown at once); the others' follow on reading.
+            <p className="notice" data-testid="votes-hidden">
+              Your vote is recorded: {incident.votes.length} of {members.length} members have voted.
+            </p>
           ) : (
             <p className="notice" data-testid="votes-hidden">
               {incident.votes.length} of {members.length} members have voted. You will see their
