@@ -3,10 +3,15 @@
 // Anonymous when they agreed to be credited without a name, not at all when they did not agree;
 // beside the people the team credits. The acknowledgments page (/thanks) lists the advisory with
 // its names once it is published, and not before. A name is the reporter's text: escaped.
+// A reporter credited by name may give a link in the portal (http or https only, else a 400
+// naming the field): the advisory and /thanks link the name (rel="nofollow ugc noopener"), the
+// CVE credit carries it after the name, OSV as the credit's contact, CSAF as the urls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
 import { loginAs } from '../helpers/auth.ts';
 import { csafErrors, cveRecordErrors, osvErrors } from '../helpers/official-schemas.ts';
+import { formEncoded, signIn, type PortalVisit } from '../helpers/reports.ts';
+import { ReportFields } from '../../src/shared/api/reports.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 type Who = { userId: string; headers: Record<string, string> };
@@ -131,5 +136,130 @@ describe('credit on a published advisory', () => {
     expect(bad.statusCode).toBe(400);
     const fields = (bad.json().errors as { field: string }[]).map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['credits.0.name', 'credits.1.type']));
+  });
+
+  it('links a reporter’s name as they chose in the portal, refusing a link that is not a web address', async () => {
+    const filed = await t.container.services.reports.submitReport(
+      ReportFields.parse({
+        summary: 'Token leak in logs',
+        description: 'What I saw.',
+        contact: { email: 'lina@reporter.test' },
+        creditConsent: true,
+        creditName: 'Lina',
+      }),
+      [],
+      { ip: '127.0.0.1' },
+    );
+    const made = await call(responder, 'POST', url, {
+      title: 'Session tokens written to the access log',
+      advisory: 'Tokens were logged.',
+      affected: [
+        { purl: 'pkg:npm/acme-logs', versions: [{ introduced: '2.0.0', fixed: '2.0.1' }] },
+      ],
+      cveId: 'CVE-2026-42002',
+      reports: [filed.key],
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const key = made.json().key as string;
+    await call(responder, 'POST', `${url}/${key}/status`, { to: 'accepted', reason: 'Confirmed' });
+
+    const lina = await signIn(t.app, filed.key, filed.accessCode);
+    const choose = async (visit: PortalVisit, fields: Record<string, string>) => {
+      const form = formEncoded({ csrf: await visit.csrf(), ...fields });
+      return t.app.inject({
+        method: 'POST',
+        url: `/portal/vulnerabilities/${key}/credit`,
+        payload: form.payload,
+        headers: { ...form.headers, cookie: visit.cookie },
+      });
+    };
+    for (const bad of [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'ftp://files.example.org/',
+      'not a link',
+      `https://example.org/${'a'.repeat(2000)}`,
+    ]) {
+      const refused = await choose(lina, { credit: 'named', creditName: 'Lina', creditUrl: bad });
+      expect(refused.statusCode, bad).toBe(400);
+      expect(refused.body).toContain(`href="#f-${key}-creditUrl"`);
+      expect(refused.body).toContain(`id="f-${key}-creditUrl-error"`);
+      expect(refused.body).not.toContain('href="javascript:');
+      expect(refused.body).not.toContain('<script>alert(1)');
+    }
+    expect((await call(lead, 'GET', `${url}/${key}`)).json().reporterCredits).toEqual([]);
+
+    // Anonymous links to no one, even when a link was typed.
+    await choose(lina, { credit: 'anonymous', creditUrl: 'https://lina.example/' });
+    expect((await call(lead, 'GET', `${url}/${key}`)).json().reporterCredits).toMatchObject([
+      { reportKey: filed.key, consent: true, name: null, url: null },
+    ]);
+
+    // Kept as a URI (percent-encoded), as the exports' schemas require.
+    const GIVEN = 'https://lina.example/about?a=1&b="><script>alert(3)</script>';
+    const LINK = 'https://lina.example/about?a=1&b=%22%3E%3Cscript%3Ealert(3)%3C/script%3E';
+    const saved = await choose(lina, { credit: 'named', creditName: 'Lina', creditUrl: GIVEN });
+    expect(saved.statusCode, saved.body).toBe(303);
+    const escaped = LINK.replace(/&/g, '&amp;')
+      .replace(/"/g, '&quot;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;');
+    expect(await lina.page()).toContain(
+      `linked to <a href="${escaped}" rel="nofollow ugc noopener">`,
+    );
+    expect((await call(lead, 'GET', `${url}/${key}`)).json().reporterCredits).toMatchObject([
+      { reportKey: filed.key, consent: true, name: 'Lina', url: LINK },
+    ]);
+
+    const at = clock.now() + 3 * DAY;
+    await call(lead, 'POST', `${url}/${key}/embargo`, {
+      disclosureAt: new Date(at).toISOString(),
+      reason: 'Agreed',
+    });
+    await t.container.workers.scheduler.tick(at - 1);
+    expect((await visit('/thanks')).body).not.toContain('lina.example');
+    await t.container.workers.scheduler.tick(at);
+
+    const linked = `<a href="${escaped}" rel="nofollow ugc noopener">Lina</a>`;
+    const page = (await visit(`/advisories/${key}`)).body;
+    expect(page).toContain(`<li>${linked} (reported it)</li>`);
+    expect(page).not.toContain('<script>alert(3)');
+    const thanks = (await visit('/thanks')).body;
+    expect(thanks).toContain(`Session tokens written to the access log</a>: ${linked}</li>`);
+    expect(thanks).not.toContain('<script>alert(3)');
+
+    const cve = (await visit(`/advisories/${key}/cve.json`)).json();
+    expect(cveRecordErrors(cve)).toEqual([]);
+    expect(cve.containers.cna.credits).toEqual([
+      { lang: 'en', value: `Lina (${LINK})`, type: 'reporter' },
+    ]);
+    const osv = (await visit(`/advisories/${key}/osv.json`)).json();
+    expect(osvErrors(osv)).toEqual([]);
+    expect(osv.credits).toEqual([{ name: 'Lina', contact: [LINK], type: 'REPORTER' }]);
+    const csaf = (await visit(`/advisories/${key}/csaf.json`)).json();
+    expect(csafErrors(csaf)).toEqual([]);
+    expect(csaf.document.acknowledgments).toEqual([
+      { names: ['Lina'], summary: 'reporter', urls: [LINK] },
+    ]);
+  });
+
+  it('takes a link on a credit the team gives, and refuses one that is not a web address', async () => {
+    const bad = await call(responder, 'POST', url, {
+      title: 'Bad credit link',
+      credits: [{ name: 'Acme PSIRT', type: 'coordinator', url: 'javascript:alert(1)' }],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect((bad.json().errors as { field: string }[]).map((e) => e.field)).toEqual([
+      'credits.0.url',
+    ]);
+    const good = await call(responder, 'POST', url, {
+      title: 'Good credit link',
+      credits: [{ name: 'Acme PSIRT', type: 'coordinator', url: 'https://psirt.acme.example/' }],
+    });
+    expect(good.statusCode, good.body).toBe(201);
+    expect(good.json().credits).toEqual([
+      { name: 'Acme PSIRT', type: 'coordinator', url: 'https://psirt.acme.example/' },
+    ]);
   });
 });

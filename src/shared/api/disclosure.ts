@@ -9,6 +9,7 @@ import {
   REFERENCE_TYPES,
   VULNERABILITY_STATUSES,
 } from '../domain/disclosure.ts';
+import { WebUrl } from './reports.ts';
 import { Time, TimeInput } from './times.ts';
 
 const text = (max: number) => z.string().max(max);
@@ -39,10 +40,16 @@ export const Reference = z.object({
 });
 export type Reference = z.output<typeof Reference>;
 
+/** A link to credit a name with: a web address, kept as its normalised form (a URI, as CSAF and
+ * OSV require: `"`, `<`, `>` and spaces percent-encoded). */
+export const CreditUrl = WebUrl.transform((url) => new URL(url).href);
+
 /** Someone credited on the advisory by the team (reporters are credited as they chose). */
 export const Credit = z.object({
   name: name(200),
   type: z.enum(CREDIT_TYPES).default('analyst'),
+  /** Where the name links to (their website or profile): http or https only. */
+  url: CreditUrl.optional(),
 });
 export type Credit = z.output<typeof Credit>;
 
@@ -206,7 +213,9 @@ export const VulnerabilityResponse = z.object({
   cvss40: CvssScore.nullable(),
   cveId: z.string().nullable(),
   references: z.array(z.object({ url: z.string(), type: z.enum(REFERENCE_TYPES) })),
-  credits: z.array(z.object({ name: z.string(), type: z.enum(CREDIT_TYPES) })),
+  credits: z.array(
+    z.object({ name: z.string(), type: z.enum(CREDIT_TYPES), url: z.string().optional() }),
+  ),
   reports: z.array(Link),
   incidents: z.array(Link),
   decisions: z.array(Decision),
@@ -236,6 +245,8 @@ export const VulnerabilityResponse = z.object({
       reportKey: z.string(),
       consent: z.boolean(),
       name: z.string().nullable(),
+      /** The link to credit the name with (null: none). */
+      url: z.string().nullable(),
       chosenAt: Time,
     }),
   ),

@@ -23,7 +23,8 @@ const requiredText = (max: number) =>
 const optionalText = (max: number) =>
   z.string().max(max, `must be at most ${max} characters`).optional();
 
-const webUrl = z
+/** A web address (http or https only: never javascript:, data: and the like), length-limited. */
+export const WebUrl = z
   .string()
   .max(2000, 'must be at most 2000 characters')
   .refine((value) => {
@@ -70,7 +71,7 @@ export const ReportFields = z.strictObject({
     .string()
     .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as "en" or "pt-BR"')
     .optional(),
-  publicUrl: webUrl.optional(),
+  publicUrl: WebUrl.optional(),
   creditConsent: z.boolean().default(false),
   creditName: optionalText(REPORT_TEXT_LIMITS.creditName),
   /**
@@ -147,7 +148,7 @@ export const IdentityVerificationInput = z.strictObject({
 });
 export type IdentityVerificationInput = z.infer<typeof IdentityVerificationInput>;
 
-export const PublicUrlInput = z.strictObject({ url: webUrl });
+export const PublicUrlInput = z.strictObject({ url: WebUrl });
 
 export const RemovalTaskUpdateInput = z.strictObject({
   status: z.enum(REMOVAL_STATUSES),

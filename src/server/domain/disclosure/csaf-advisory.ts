@@ -149,6 +149,7 @@ export function csafAdvisory(
             acknowledgments: doc.credits.map((c) => ({
               names: [c.name],
               summary: c.type.replace(/_/g, ' '),
+              ...(c.url ? { urls: [c.url] } : {}),
             })),
           }
         : {}),

@@ -66,7 +66,13 @@ export function osvRecord(
       ...doc.references.map((r) => ({ type: OSV_REFERENCE[r.type], url: r.url })),
     ],
     ...(doc.credits?.length
-      ? { credits: doc.credits.map((c) => ({ name: c.name, type: c.type.toUpperCase() })) }
+      ? {
+          credits: doc.credits.map((c) => ({
+            name: c.name,
+            ...(c.url ? { contact: [c.url] } : {}),
+            type: c.type.toUpperCase(),
+          })),
+        }
       : {}),
     ...(doc.cwes.length ? { database_specific: { cwe_ids: doc.cwes } } : {}),
   };

@@ -63,12 +63,20 @@ const CREDIT_WORDS: Record<CreditType, string> = {
   other: 'thanks',
 };
 
+/** A credited name, linked when the credit has a link: the reporter's own, so neither followed
+ * for ranking nor given the opener (rel), and escaped like all their text. */
+export function creditName(c: { name: string; url?: string | undefined }): SafeHtml {
+  return c.url
+    ? markup`<a href="${c.url}" rel="nofollow ugc noopener">${c.name}</a>`
+    : markup`${c.name}`;
+}
+
 function creditList(doc: AdvisoryDocument): SafeHtml {
   const credits = doc.credits ?? [];
   if (credits.length === 0) return markup``;
   return markup`<h2>Credits</h2>
     <ul>
-      ${credits.map((c) => markup`<li>${c.name} (${CREDIT_WORDS[c.type]})</li>`)}
+      ${credits.map((c) => markup`<li>${creditName(c)} (${CREDIT_WORDS[c.type]})</li>`)}
     </ul>`;
 }
 

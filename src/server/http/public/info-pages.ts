@@ -2,6 +2,7 @@
 // (security.txt "Policy") and the hall of fame (security.txt "Acknowledgments").
 import type { Policy } from '../../domain/policy/index.ts';
 import { durationInWords } from '../../../shared/domain/duration-words.ts';
+import { creditName } from './advisory-pages.ts';
 import { markup } from './html.ts';
 import { page } from './layout.ts';
 
@@ -69,15 +70,15 @@ export function policyPage(policy: Policy, securityEmail?: string): string {
   );
 }
 
-/** The names credited on one published advisory. */
+/** The names (with their links) credited on one published advisory. */
 export interface CreditedAdvisory {
   href: string;
   title: string;
-  names: string[];
+  credits: { name: string; url?: string | undefined }[];
 }
 
 export function thanksPage(names: string[], advisories: readonly CreditedAdvisory[] = []): string {
-  const credited = advisories.filter((a) => a.names.length > 0);
+  const credited = advisories.filter((a) => a.credits.length > 0);
   return page(
     { title: 'Thanks' },
     markup`<h1>Thanks</h1>
@@ -94,7 +95,8 @@ export function thanksPage(names: string[], advisories: readonly CreditedAdvisor
           ? markup`<h2>Credited in our security advisories</h2>
               <ul>
                 ${credited.map(
-                  (a) => markup`<li><a href="${a.href}">${a.title}</a>: ${a.names.join(', ')}</li>`,
+                  (a) =>
+                    markup`<li><a href="${a.href}">${a.title}</a>: ${a.credits.map((c, i) => markup`${i ? ', ' : ''}${creditName(c)}`)}</li>`,
                 )}
               </ul>`
           : ''

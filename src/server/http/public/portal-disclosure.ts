@@ -119,6 +119,8 @@ function dateSection(
 function creditSection(v: ReporterVulnerability, csrf: string, form?: PortalDisclosureForm) {
   const nameId = `f-${v.key}-creditName`;
   const f = field(nameId, 'creditName', form);
+  const urlId = `f-${v.key}-creditUrl`;
+  const u = field(urlId, 'creditUrl', form);
   const current = v.credit.consent ? (v.credit.name ? 'named' : 'anonymous') : 'none';
   const chosen = form?.values.credit ?? current;
   const frozen = v.publishedAt !== null || v.status === 'withdrawn';
@@ -134,7 +136,11 @@ function creditSection(v: ReporterVulnerability, csrf: string, form?: PortalDisc
       ${
         v.credit.consent
           ? v.credit.name
-            ? markup`You are credited as <strong class="credit-name">${v.credit.name}</strong>.`
+            ? markup`You are credited as <strong class="credit-name">${v.credit.name}</strong>${
+                v.credit.url
+                  ? markup`, linked to <a href="${v.credit.url}" rel="nofollow ugc noopener">${v.credit.url}</a>`
+                  : ''
+              }.`
             : markup`You are credited as Anonymous.`
           : markup`You are not credited.`
       }
@@ -158,6 +164,15 @@ function creditSection(v: ReporterVulnerability, csrf: string, form?: PortalDisc
               name="creditName"
               maxlength="200"
               value="${form?.values.creditName ?? v.credit.name ?? ''}"${f.attrs}
+            />
+            <label for="${urlId}">Link for the name (optional: your website or profile)</label>
+            ${u.message}<input
+              type="url"
+              id="${urlId}"
+              name="creditUrl"
+              maxlength="2000"
+              placeholder="https://"
+              value="${form?.values.creditUrl ?? v.credit.url ?? ''}"${u.attrs}
             />
             <button type="submit">Save credit</button>
           </form>`

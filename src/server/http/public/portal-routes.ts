@@ -219,6 +219,7 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
       opts.disclosure.chooseCreditAsReporter(report, key, {
         consent: body.credit === 'named' || body.credit === 'anonymous',
         name: body.credit === 'named' ? (body.creditName ?? '').trim() || null : null,
+        url: body.credit === 'named' ? (body.creditUrl ?? '').trim() || null : null,
       }),
     review: (report, key, body) =>
       opts.disclosure.answerReviewAsReporter(report, key, {
@@ -254,9 +255,10 @@ export async function portalRoutes(app: FastifyInstance, opts: PortalOptions) {
             { field: 'disclosureAt', message: error.message },
           ];
           const { csrf: _csrf, ...values } = body;
+          // A field that is not what it must be is a 400; a step the rules refuse, a 422.
           return sendHtml(
             reply,
-            422,
+            error.code === 'VALIDATION' ? 400 : 422,
             await renderPortal(current.token, current.report, { form: { key, errors, values } }),
           );
         }

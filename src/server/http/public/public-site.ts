@@ -197,7 +197,7 @@ export async function publicSite(app: FastifyInstance, opts: PublicSiteOptions) 
         (await opts.disclosure.listPublishedAdvisories()).map((a) => ({
           href: advisoryHref(a.document.id),
           title: a.document.title,
-          names: (a.document.credits ?? []).map((c) => c.name),
+          credits: a.document.credits ?? [],
         })),
       ),
     ),
