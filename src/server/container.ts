@@ -242,7 +242,11 @@ async function assemble(
     // The report side of the links: the reports' link records, built before incidents.
     reports: reportLinks,
     // Every notice to a person or a channel goes through notifications (the only outbox writer).
-    notices: { tellLineStopped: notifications.tellLineStopped, tellStaff: notifications.tellStaff },
+    notices: {
+      tellLineStopped: notifications.tellLineStopped,
+      tellStaff: notifications.tellStaff,
+      tellIncidentResolved: notifications.tellIncidentResolved,
+    },
     postmortems: postmortemRequirement,
     handOffs,
     staff: { listActiveIds: async (tx) => (await accounts.users.listActive(tx)).map((u) => u.id) },

@@ -113,3 +113,92 @@ export function startTwilioReceiver(account: {
     };
   });
 }
+
+export interface PagerDutyEvent {
+  routing_key: string;
+  event_action: 'trigger' | 'acknowledge' | 'resolve';
+  dedup_key: string;
+  payload?: { summary: string; source: string; severity: string };
+  links?: { href: string; text: string }[];
+}
+
+/**
+ * PagerDuty's Events API v2: POST /v2/enqueue, JSON with the integration's routing_key,
+ * event_action and dedup_key (a trigger needs payload.summary, source and severity); 202 with
+ * the dedup_key; 400 "Invalid event" otherwise.
+ */
+export function startPagerDutyReceiver(routingKey: string): Promise<Receiver<PagerDutyEvent>> {
+  return startReceiver<PagerDutyEvent>((req, raw) => {
+    if (req.method !== 'POST' || req.url !== '/v2/enqueue') {
+      return { refuse: `no resource ${req.method} ${req.url}`, status: 404 };
+    }
+    let event: PagerDutyEvent;
+    try {
+      event = JSON.parse(raw.toString('utf8')) as PagerDutyEvent;
+    } catch {
+      return { refuse: 'Invalid event: not JSON', status: 400 };
+    }
+    if (event.routing_key !== routingKey) return { refuse: 'Invalid routing key', status: 400 };
+    if (!['trigger', 'acknowledge', 'resolve'].includes(event.event_action) || !event.dedup_key) {
+      return { refuse: 'Invalid event: event_action or dedup_key', status: 400 };
+    }
+    const p = event.payload;
+    const severities = ['critical', 'error', 'warning', 'info'];
+    if (
+      event.event_action === 'trigger' &&
+      !(p && p.summary && p.summary.length <= 1024 && p.source && severities.includes(p.severity))
+    ) {
+      return { refuse: 'Invalid event: payload', status: 400 };
+    }
+    return {
+      accept: event,
+      status: 202,
+      body: { status: 'success', message: 'Event processed', dedup_key: event.dedup_key },
+    };
+  });
+}
+
+export interface OpsgenieCall {
+  /** create, or acknowledge / close of an alias. */
+  action: 'create' | 'acknowledge' | 'close';
+  alias: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Opsgenie's Alert API: `Authorization: GenieKey <key>`; POST /v2/alerts {message ≤ 130, alias …}
+ * creates; POST /v2/alerts/{alias}/acknowledge|close?identifierType=alias; 202 with a requestId.
+ */
+export function startOpsgenieReceiver(apiKey: string): Promise<Receiver<OpsgenieCall>> {
+  return startReceiver<OpsgenieCall>((req, raw) => {
+    if (req.headers.authorization !== `GenieKey ${apiKey}`) {
+      return { refuse: 'Key format is not valid!', status: 401 };
+    }
+    const url = new URL(req.url ?? '/', 'http://opsgenie.test');
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return { refuse: 'not JSON', status: 400 };
+    }
+    const accepted = { result: 'Request will be processed', requestId: 'req-1' };
+    if (req.method === 'POST' && url.pathname === '/v2/alerts') {
+      const message = body.message;
+      if (typeof message !== 'string' || message.length === 0 || message.length > 130) {
+        return { refuse: 'Message can not be empty or longer than 130', status: 422 };
+      }
+      return {
+        accept: { action: 'create', alias: String(body.alias), body },
+        status: 202,
+        body: accepted,
+      };
+    }
+    const step = /^\/v2\/alerts\/([^/]+)\/(acknowledge|close)$/.exec(url.pathname);
+    if (req.method === 'POST' && step && url.searchParams.get('identifierType') === 'alias') {
+      const alias = decodeURIComponent(step[1]!);
+      const action = step[2] as 'acknowledge' | 'close';
+      return { accept: { action, alias, body }, status: 202, body: accepted };
+    }
+    return { refuse: `no resource ${req.method} ${req.url}`, status: 404 };
+  });
+}

@@ -26,6 +26,7 @@ import {
   nextAttemptAt,
   PERSONAL_CHANNELS,
   type PersonalChannel,
+  type AlertEvent,
   type PersonalNotice,
   type RetryPolicy,
   type WebhookEndpoint,
@@ -35,6 +36,7 @@ import type { Mailer } from '../integrations/smtp-mailer.ts';
 import { chatMessage, slackMessage } from '../integrations/slack-sender.ts';
 import { ADDRESS_WORDS, type PersonalRequests } from './personal-requests.ts';
 import type { HttpPoster } from '../integrations/outbound-http.ts';
+import { pagingRequest } from '../integrations/paging-sender.ts';
 import { standardWebhookHeaders } from '../integrations/webhook-sender.ts';
 import type { Logger } from '../logger.ts';
 
@@ -416,6 +418,19 @@ export class OutboxWorker {
     const endpoint = await lookup(message.recipient);
     if (!endpoint) throw new Error('the webhook endpoint was removed');
     if (!endpoint.active) throw new Error('the webhook endpoint is switched off');
+    if (message.channel === 'pagerduty' || message.channel === 'opsgenie') {
+      if (!endpoint.secret) throw new DeadLetter('the endpoint has no integration key');
+      const event = JSON.parse(message.bodyText) as AlertEvent;
+      const { url, headers, body } = pagingRequest(
+        message.channel,
+        endpoint.url,
+        endpoint.secret,
+        event,
+      );
+      const reply = await http.call(url, { method: 'POST', headers, body }, 0);
+      settleStatus(reply.status, message.channel === 'pagerduty' ? 'PagerDuty' : 'Opsgenie');
+      return;
+    }
     if (message.channel === 'webhook') {
       if (!endpoint.secret) throw new Error('the webhook endpoint has no signing secret');
       const seconds = Math.floor(clock.now() / 1000);

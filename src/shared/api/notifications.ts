@@ -93,7 +93,11 @@ export type NotificationPreferencesView = z.infer<typeof NotificationPreferences
 /** user.notice: notices to one person, as a Slack @mention (Slack endpoints only);
  * deadline.*: the steps of a deadline's ladder, signed (Standard Webhooks endpoints only). */
 export const WebhookEventTypeName = z.enum(WEBHOOK_EVENT_TYPES);
-const EndpointKindName = z.enum(['standard', 'slack', 'chat']);
+const EndpointKindName = z.enum(['standard', 'slack', 'chat', 'pagerduty', 'opsgenie']);
+/** A PagerDuty integration's routing key or an Opsgenie API key: stored sealed, never listed. */
+const IntegrationKey = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{20,64}$/, 'must be a PagerDuty routing key or an Opsgenie API key');
 
 export const CreateWebhookEndpointBody = z.strictObject({
   kind: EndpointKindName,
@@ -105,6 +109,8 @@ export const CreateWebhookEndpointBody = z.strictObject({
     .string()
     .regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'must be whsec_ followed by base64 (24+ bytes)')
     .optional(),
+  /** PagerDuty and Opsgenie only, and required there: the routing key or the API key. */
+  integrationKey: IntegrationKey.optional(),
   active: z.boolean().optional(),
 });
 export type CreateWebhookEndpointBody = z.infer<typeof CreateWebhookEndpointBody>;
@@ -115,6 +121,8 @@ export const UpdateWebhookEndpointBody = z.strictObject({
   eventTypes: z.array(WebhookEventTypeName).max(20).optional(),
   active: z.boolean().optional(),
   rotateSecret: z.boolean().optional(),
+  /** PagerDuty and Opsgenie: a new routing key or API key. */
+  integrationKey: IntegrationKey.optional(),
 });
 
 export const WebhookEndpointView = z.object({

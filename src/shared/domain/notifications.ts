@@ -10,6 +10,8 @@ export const SLACK_MEMBER_ID = /^[UW][A-Z0-9]{2,20}$/;
  * escalation ladder, as signed JSON. status.update_published (every kind): each update published
  * on the public status page, as the status page's subscribers hear it. status.maintenance_updated
  * (every kind): a scheduled maintenance announced, its reminder, and each update on it.
+ * page.opened (PagerDuty and Opsgenie only): a page triggers an alert there, acknowledged and
+ * resolved with it; those two kinds take incident.line_stopped too, and nothing else.
  */
 export const WEBHOOK_EVENT_TYPES = [
   'incident.line_stopped',
@@ -19,6 +21,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'deadline.escalated',
   'status.update_published',
   'status.maintenance_updated',
+  'page.opened',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

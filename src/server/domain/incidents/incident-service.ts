@@ -180,6 +180,12 @@ export interface IncidentNotices {
   ): Promise<void>;
   /** The people a change names hear what they must do (whoMustAct), in its transaction. */
   tellStaff(tx: Executor, notice: StaffNotice): Promise<void>;
+  /** The incident reached the policy's resolved phase: paging services' alerts about it end. */
+  tellIncidentResolved(
+    tx: Executor,
+    incident: { id: string; key: string },
+    at: number,
+  ): Promise<void>;
 }
 
 export interface IncidentClockHook {
@@ -322,6 +328,9 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     // An exercise never reaches a tracker: its issues would be real work for real people.
     if (deps.handOffs && state.exercise === null && decidedNonCritical(events)) {
       await deps.handOffs.decidedNonCritical(tx, handOffCaseOf(state), at);
+    }
+    if (before && justResolved(before, state, policy)) {
+      await deps.notices.tellIncidentResolved(tx, state, at);
     }
     if (deps.postmortems && before && justResolved(before, state, policy)) {
       await deps.postmortems.incidentResolved(tx, await caseOf(tx, state), policy, at);

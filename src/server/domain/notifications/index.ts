@@ -24,6 +24,7 @@ export {
 } from './notification-service.ts';
 export type {
   AffectedPersonNotice,
+  AlertEvent,
   NoticeStaffMember,
   PersonalNotice,
   UserNotice,

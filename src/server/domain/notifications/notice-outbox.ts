@@ -75,6 +75,48 @@ async function enqueuePersonal(
   );
 }
 
+/** What Stopline tells a paging service (a pagerduty or opsgenie message's body, JSON). */
+export interface AlertEvent {
+  action: 'trigger' | 'acknowledge' | 'resolve';
+  /** The same for every step of one alert: PagerDuty's dedup_key, Opsgenie's alias. */
+  key: string;
+  /** One line: what it is about (a restricted incident by its key only). */
+  summary: string;
+  /** The console page it is about. */
+  link: string;
+}
+
+/** Paging services' endpoints (PagerDuty, Opsgenie) that carry this event type: an alert for each
+ * (integrations/paging-sender.ts), its idempotency key the alert's step and the endpoint. */
+export async function enqueueAlertEvent(
+  tx: Executor,
+  eventType: 'incident.line_stopped' | 'page.opened',
+  event: AlertEvent,
+  idempotencyKey: string,
+  at: number,
+): Promise<void> {
+  for (const endpoint of await endpoints.listEndpoints(tx)) {
+    if (!endpoint.active || !endpoint.eventTypes.includes(eventType)) continue;
+    if (endpoint.kind !== 'pagerduty' && endpoint.kind !== 'opsgenie') continue;
+    await enqueueMessage(
+      tx,
+      {
+        channel: endpoint.kind,
+        recipient: endpoint.id,
+        subject: `${event.action}: ${event.summary}`.slice(0, 250),
+        bodyText: JSON.stringify(event),
+        idempotencyKey: `alert:${idempotencyKey}:${event.action}:${endpoint.id}`,
+      },
+      at,
+    );
+  }
+}
+
+/** The alert of a page (PagerDuty's dedup_key, Opsgenie's alias). */
+export const pageAlertKey = (pageId: string) => `stopline-page-${pageId}`;
+/** The alert of an incident's line stop. */
+export const lineAlertKey = (incidentId: string) => `stopline-line-${incidentId}`;
+
 /** An active staff member as the line-stop notice reaches them (from the accounts subject). */
 export interface NoticeStaffMember {
   id: string;
@@ -134,8 +176,16 @@ export async function enqueueLineStoppedNotice(
   // Endpoints are outside recipients: an exercise reaches none of them.
   if (!outsideMayHear(exercise)) return;
   const payload = lineStoppedPayload(notice);
+  const alert = { key: lineAlertKey(notice.incident.id), summary: subject, link: lineLink };
+  await enqueueAlertEvent(
+    tx,
+    'incident.line_stopped',
+    { action: 'trigger', ...alert },
+    base,
+    notice.at,
+  );
   for (const endpoint of await endpoints.listEndpoints(tx)) {
-    if (!endpoint.active) continue;
+    if (!endpoint.active || endpoint.kind === 'pagerduty' || endpoint.kind === 'opsgenie') continue;
     // A Slack endpoint that carries user.notice @mentions everyone told, in one message.
     const mentioning = endpoint.kind === 'slack' && endpoint.eventTypes.includes('user.notice');
     const here = mentioning ? mentions : [];

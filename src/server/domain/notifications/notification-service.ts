@@ -140,8 +140,14 @@ export interface EndpointInput {
   url: string;
   eventTypes: string[];
   secret?: string | undefined;
+  /** PagerDuty's routing key or Opsgenie's API key (required for those kinds), stored sealed. */
+  integrationKey?: string | undefined;
   active?: boolean | undefined;
 }
+
+/** Endpoints that are paging services: they hear pages and the line, as alerts. */
+const PAGING_KINDS: readonly EndpointKind[] = ['pagerduty', 'opsgenie'];
+const PAGING_EVENTS: readonly string[] = ['incident.line_stopped', 'page.opened'];
 
 /** Notices to one person are @mentions, which only Slack endpoints can carry; deadline events
  * are signed JSON, which only Standard Webhooks endpoints receive. */
@@ -151,6 +157,12 @@ function checkEventTypes(kind: EndpointKind, eventTypes: readonly string[]): voi
   };
   if (kind !== 'slack' && eventTypes.includes('user.notice')) {
     refuse('user.notice (an @mention of one person) needs a Slack endpoint');
+  }
+  if (PAGING_KINDS.includes(kind)) {
+    const other = eventTypes.filter((t) => !PAGING_EVENTS.includes(t));
+    if (other.length > 0) refuse(`${other.join(', ')} cannot go to a paging service`);
+  } else if (eventTypes.includes('page.opened')) {
+    refuse('page.opened needs a pagerduty or opsgenie endpoint');
   }
   const deadlines = eventTypes.filter((t) => t.startsWith('deadline.'));
   if (kind !== 'standard' && deadlines.length > 0) {
@@ -252,6 +264,12 @@ export function createNotificationsService(given: NotificationsDeps) {
       const exercise = await exerciseOf(tx, notice.incident.id);
       const staff = (await deps.staff.listActive(tx)).filter((u) => mayHear(exercise, u.id));
       await enqueueLineStoppedNotice(tx, { ...rest, baseUrl: deps.baseUrl }, staff, tell, exercise);
+    },
+
+    /** The incident reached its resolved phase: its alerts on PagerDuty and Opsgenie (its
+     * pages', the line's) are resolved, in that transaction. */
+    async tellIncidentResolved(tx: Executor, incident: { id: string; key: string }, at: number) {
+      await pages.resolveAlertsOf(tx, incident, at);
     },
 
     /** A notice to one person about an incident or report (deadline reminders and escalations
@@ -485,9 +503,19 @@ export function createNotificationsService(given: NotificationsDeps) {
     async createEndpoint(actor: Actor, input: EndpointInput): Promise<EndpointView> {
       requirePermission(actor, 'webhooks.manage');
       checkEventTypes(input.kind, input.eventTypes);
+      const paging = PAGING_KINDS.includes(input.kind);
+      if (paging !== (input.integrationKey !== undefined)) {
+        const message = paging
+          ? `a ${input.kind} endpoint needs its integrationKey (the routing key or API key)`
+          : 'integrationKey is for pagerduty and opsgenie endpoints only';
+        throw new AppError('VALIDATION', message, {
+          errors: [{ field: 'integrationKey', message }],
+        });
+      }
       await checkUrl(input.url);
       const at = clock.now();
-      const secret = input.kind === 'standard' ? (input.secret ?? newSecret()) : null;
+      const secret =
+        input.kind === 'standard' ? (input.secret ?? newSecret()) : (input.integrationKey ?? null);
       const endpoint: WebhookEndpoint = {
         id: newId(),
         kind: input.kind,
@@ -506,13 +534,15 @@ export function createNotificationsService(given: NotificationsDeps) {
           eventTypes: endpoint.eventTypes,
         });
       });
-      return presentEndpoint({ ...endpoint, secret }, true);
+      return presentEndpoint({ ...endpoint, secret }, input.kind === 'standard');
     },
 
     async updateEndpoint(
       actor: Actor,
       id: string,
-      changes: Partial<Omit<EndpointInput, 'kind' | 'secret'>> & { rotateSecret?: boolean },
+      changes: Partial<Omit<EndpointInput, 'kind' | 'secret'>> & {
+        rotateSecret?: boolean | undefined;
+      },
     ): Promise<EndpointView> {
       requirePermission(actor, 'webhooks.manage');
       // Checked before the transaction: it may wait for DNS.
@@ -527,7 +557,14 @@ export function createNotificationsService(given: NotificationsDeps) {
             ? found.url
             : changes.url;
         const rotate = changes.rotateSecret === true && found.kind === 'standard';
+        if (changes.integrationKey !== undefined && !PAGING_KINDS.includes(found.kind)) {
+          const message = 'integrationKey is for pagerduty and opsgenie endpoints only';
+          throw new AppError('VALIDATION', message, {
+            errors: [{ field: 'integrationKey', message }],
+          });
+        }
         const secret = rotate ? newSecret() : null;
+        const newKey = changes.integrationKey ?? null;
         const next: WebhookEndpoint = {
           ...found,
           ...(changes.name !== undefined ? { name: changes.name } : {}),
@@ -535,6 +572,7 @@ export function createNotificationsService(given: NotificationsDeps) {
           ...(changes.eventTypes !== undefined ? { eventTypes: changes.eventTypes } : {}),
           ...(changes.active !== undefined ? { active: changes.active } : {}),
           ...(secret ? { secret: secretBox.seal(secret) } : {}),
+          ...(newKey ? { secret: secretBox.seal(newKey) } : {}),
           updatedAt: clock.now(),
         };
         await endpoints.updateEndpoint(tx, next);

@@ -162,6 +162,17 @@ export async function listDueIds(tx: Executor, now: number, limit: number): Prom
   return rows.map((r) => r.id);
 }
 
+/** The pages about an incident (by its key), oldest first. */
+export async function listPagesAbout(tx: Executor, incidentKey: string): Promise<Page[]> {
+  const rows = await tx
+    .selectFrom('pages')
+    .select(PAGE_COLUMNS)
+    .where('about_json', 'like', `%${incidentKey.replace(/[%_\\]/g, '')}%`)
+    .orderBy('created_at')
+    .execute();
+  return rows.map(toPage).filter((p) => p.about.type === 'incident' && p.about.key === incidentKey);
+}
+
 /** Pages a person was paged for, newest first (open ones and the last acknowledged). */
 export async function listPagesOf(tx: Executor, userId: string, limit: number): Promise<Page[]> {
   const rows = await tx

@@ -9,10 +9,17 @@ import type { Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { ackUrl } from '../../../shared/domain/console-paths.ts';
+import { ackUrl, consolePath, consoleUrl } from '../../../shared/domain/console-paths.ts';
 import { can, type Actor } from '../actor.ts';
 import { recordAudit } from '../accounts/index.ts';
-import { enqueueUserNotice, type NoticeStaffMember } from './notice-outbox.ts';
+import {
+  enqueueAlertEvent,
+  enqueueUserNotice,
+  lineAlertKey,
+  pageAlertKey,
+  type AlertEvent,
+  type NoticeStaffMember,
+} from './notice-outbox.ts';
 import {
   acknowledgeRefusal,
   firstEscalationAt,
@@ -21,7 +28,7 @@ import {
   type PageRecipient,
 } from './page-rules.ts';
 import * as pages from './page-repository.ts';
-import { markExercise, mayHear, type NoticeExercises } from './exercise-gate.ts';
+import { markExercise, mayHear, outsideMayHear, type NoticeExercises } from './exercise-gate.ts';
 import { staffNoticeText, type PageLink, type StaffNotice } from './staff-notices.ts';
 
 export interface PagesDeps {
@@ -121,6 +128,29 @@ export function createPagesService(deps: PagesDeps) {
     }
   }
 
+  /** One step of the page's alert on the paging services (PagerDuty, Opsgenie) that carry
+   * page.opened; never for an exercise. Named as a channel others read names it. */
+  async function alertStep(tx: Executor, page: Page, action: AlertEvent['action'], at: number) {
+    const exercise =
+      page.about.type === 'incident' ? await deps.exercises.find(tx, page.about.key) : null;
+    if (!outsideMayHear(exercise)) return;
+    const notice: StaffNotice = {
+      to: { userIds: [] },
+      kind: page.kind,
+      urgent: true,
+      about: page.about,
+      headline: page.headline,
+      lines: page.lines,
+      idempotencyKey: page.id,
+      at,
+    };
+    const { subject, links } = staffNoticeText(notice, deps.baseUrl, {
+      title: !page.about.restricted,
+    });
+    const event = { action, key: pageAlertKey(page.id), summary: subject, link: links.open };
+    await enqueueAlertEvent(tx, 'page.opened', event, page.id, at);
+  }
+
   async function loadByToken(tx: Executor, token: string) {
     const recipient = await pages.findRecipientByTokenHash(tx, hash(token));
     const page = recipient ? await pages.findPage(tx, recipient.pageId) : null;
@@ -141,6 +171,7 @@ export function createPagesService(deps: PagesDeps) {
     if (!(await pages.acknowledge(tx, page.id, recipient!.userId, now))) {
       throw new AppError('CONFLICT', 'This page was already acknowledged');
     }
+    await alertStep(tx, page, 'acknowledge', now);
     await recordAudit(tx, {
       actor,
       action: 'page.acknowledge',
@@ -180,6 +211,7 @@ export function createPagesService(deps: PagesDeps) {
       };
       if (!(await pages.insertPage(tx, page, `page:${notice.idempotencyKey}`))) return;
       await pagePeople(tx, page, people, 0, null, notice.at);
+      await alertStep(tx, page, 'trigger', notice.at);
     },
 
     /**
@@ -206,6 +238,23 @@ export function createPagesService(deps: PagesDeps) {
         if (moved) climbed++;
       }
       return climbed;
+    },
+
+    /**
+     * The incident reached its resolved phase (in that transaction): its alerts on the paging
+     * services are resolved, each page's and the line's (an alert never triggered is ignored
+     * there).
+     */
+    async resolveAlertsOf(tx: Executor, incident: { id: string; key: string }, at: number) {
+      for (const page of await pages.listPagesAbout(tx, incident.key)) {
+        await alertStep(tx, page, 'resolve', at);
+      }
+      const exercise = await deps.exercises.find(tx, incident.key);
+      if (!outsideMayHear(exercise)) return;
+      const link = consoleUrl(deps.baseUrl, consolePath.incident(incident.key));
+      const event = { action: 'resolve' as const, key: lineAlertKey(incident.id), link };
+      const summary = `Resolved: ${incident.key}`;
+      await enqueueAlertEvent(tx, 'incident.line_stopped', { ...event, summary }, incident.id, at);
     },
 
     /** The page an acknowledge link is for, as its person sees it (the link's page asks to confirm). */

@@ -16,6 +16,12 @@ const KINDS = {
   slack: 'Slack incoming webhook',
   chat: 'Other chat tool (Mattermost, Teams: {"text": …})',
 } as const;
+/** Every kind as listed; paging services are added through the API (their key). */
+const KIND_NAMES = {
+  ...KINDS,
+  pagerduty: 'PagerDuty (Events API v2)',
+  opsgenie: 'Opsgenie (Alert API)',
+} as const;
 
 function AddEndpoint() {
   const id = useId();
@@ -101,7 +107,7 @@ function EndpointRow({ e }: { e: Endpoint }) {
     <tr>
       <th scope="row">
         {e.name}
-        <div className="muted small">{KINDS[e.kind]}</div>
+        <div className="muted small">{KIND_NAMES[e.kind]}</div>
       </th>
       <td className="url">{e.url}</td>
       <td>{e.eventTypes.join(', ')}</td>
