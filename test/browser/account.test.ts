@@ -54,6 +54,7 @@ describe('my notification settings', () => {
     expect(await alert.textContent()).not.toContain('slackMemberId');
 
     await page.getByLabel('Slack member id').fill('U024BE7LH');
+    await page.getByLabel('Phone number for texts and calls').fill('+49 151 1234-5678');
     await page.getByRole('button', { name: 'Save notification settings' }).click();
     await page.getByRole('status').getByText('Saved.').waitFor();
     await screenshot(page, 'account-phone');
@@ -65,7 +66,9 @@ describe('my notification settings', () => {
     expect(saved.json()).toMatchObject({
       quietHours: { start: '21:30', end: '06:45', timeZone: 'Europe/Stockholm' },
       slackMemberId: 'U024BE7LH',
-      channels: { deadline_reminder: ['slack', 'ntfy'] },
+      phone: '+4915112345678',
+      // Every channel but the one unticked (texts and calls are channels since 46bc045).
+      channels: { deadline_reminder: ['slack', 'ntfy', 'sms', 'voice'] },
     });
 
     // And the page shows it after a reload.
@@ -108,7 +111,7 @@ describe('my notification settings', () => {
       const saved = await t.app.inject({ url: '/api/v1/me/notification-preferences', headers });
       expect(saved.json()).toMatchObject({
         ntfy: { url: topic, hasToken: true },
-        channels: { panel_vote: ['email', 'slack'] },
+        channels: { panel_vote: ['email', 'slack', 'sms', 'voice'] },
       });
       expect(saved.body).not.toContain('tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2');
       expect(requestsToOtherHosts(context)).toEqual([]);

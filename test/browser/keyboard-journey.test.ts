@@ -58,11 +58,18 @@ describe('the report → vote journey with the keyboard alone', () => {
       }
       throw new Error(`${key} never reached the element`);
     }
-    const focusIs = (expected: Partial<Focused>) =>
-      expect.poll(() => focused(page), { timeout: 15_000 }).toMatchObject(expected);
+    // Sections load on their own: count the Tab stops of the page as it is once all have
+    // loaded, never of a page still filling in (that made the count vary from run to run).
+    const settled = () =>
+      expect.poll(() => page.locator('main .loading').count(), { timeout: 15_000 }).toBe(0);
+    const focusIs = async (expected: Partial<Focused>) => {
+      await expect.poll(() => focused(page), { timeout: 15_000 }).toMatchObject(expected);
+      await settled();
+    };
 
     await page.goto('/app/');
     await page.getByTestId('reports-awaiting').getByText(report.key).waitFor();
+    await settled();
 
     // Dashboard → the report: after the page change, focus is on its main heading.
     await tabTo((f) => f.href === `/app/reports/${report.key}`);
