@@ -47,6 +47,7 @@ describe('OpenAPI security of each operation', () => {
         'POST /api/v1/reports',
         'POST /api/v1/session',
         'POST /api/v1/set-password',
+        'POST /api/v1/set-password/account',
         'POST /api/v1/setup',
       ]),
     );

@@ -56,6 +56,64 @@ describe('staff accounts', () => {
     await signIn(t, 'dana.lead@example.org', 'a long and private passphrase');
   });
 
+  it('a set-password link says whose account it is for without being used; a dead link says only that', async () => {
+    const lookup = (token: unknown, headers: Record<string, string> = {}) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/set-password/account',
+        headers,
+        payload: { token },
+      });
+    const res = await addUser({
+      email: 'eli@example.org',
+      displayName: 'Eli <i>Ops</i>',
+      roles: ['responder'],
+    });
+    const token = linkToken(res.json().setPasswordLink);
+    const who = await lookup(token);
+    expect(who.statusCode).toBe(200);
+    expect(who.json()).toEqual({ email: 'eli@example.org', displayName: 'Eli <i>Ops</i>' });
+    // Asked twice, still unused: the password is set with it afterwards.
+    expect((await lookup(token)).statusCode).toBe(200);
+    expect((await setPassword(token, 'a long and private passphrase')).statusCode).toBe(200);
+
+    // Used, unknown, replaced by a newer one, expired: one answer, naming no account.
+    const used = await lookup(token);
+    const unknown = await lookup('stl_link_nothing_like_this');
+    const again = await addUser({
+      email: 'fay@example.org',
+      displayName: 'Fay',
+      roles: ['viewer'],
+    });
+    const old = linkToken(again.json().setPasswordLink);
+    const newer = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${again.json().user.id}/password-link`,
+      headers: admin.headers,
+    });
+    expect(newer.statusCode).toBe(200);
+    const replaced = await lookup(old);
+    const fresh = linkToken(newer.json().setPasswordLink);
+    // Past the link's 24 hours, then back, so the rest of this file's sessions are untouched.
+    const now = t.clock.now();
+    t.clock.advance(25 * HOUR);
+    const expired = await lookup(fresh);
+    t.clock.set(now);
+    for (const dead of [used, unknown, replaced, expired]) {
+      expect(dead.statusCode).toBe(400);
+      expect(dead.json().detail).toBe(used.json().detail);
+      expect(dead.body).not.toContain('@example.org');
+    }
+    expect(used.json().errors).toEqual([{ field: 'token', message: 'is not a valid link' }]);
+    // Malformed input is a field error; another site's page may not ask.
+    expect((await lookup(42)).json().errors[0].field).toBe('token');
+    const crossSite = await lookup(token, {
+      origin: 'https://evil.example',
+      'sec-fetch-site': 'cross-site',
+    });
+    expect(crossSite.statusCode).toBe(403);
+  });
+
   it('refuses a duplicate email, an unknown role and malformed input with field errors', async () => {
     await createUser(t, { roles: ['viewer'], email: 'taken@example.org' });
     const dup = await addUser({ email: 'TAKEN@example.org', displayName: 'X', roles: ['viewer'] });

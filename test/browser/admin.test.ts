@@ -83,6 +83,23 @@ describe('administration', () => {
     await page.getByRole('button', { name: 'Create user' }).click();
     const link = await page.getByTestId('set-password-link').inputValue();
     expect(link).toMatch(/\/set-password#token=/);
+    // The link's page says whose account it is for before a password is typed; the link
+    // stays unused until the form is sent.
+    const linkPage = await context.newPage();
+    await linkPage.goto(link);
+    await expect
+      .poll(() => linkPage.getByRole('status').textContent())
+      .toBe('You are setting the password of Fiona Forensics (fiona@example.org).');
+    expect(await linkPage.getByLabel('Your one-time link').isHidden()).toBe(true);
+    await linkPage.close();
+    // A new page: a change of fragment alone would not load the page again.
+    const deadPage = await context.newPage();
+    await deadPage.goto(link.replace(/token=[^&]+/, 'token=stl_link_not_a_real_one'));
+    await expect
+      .poll(() => deadPage.getByRole('status').textContent())
+      .toMatch(/^This link does not work any more/);
+    expect(await deadPage.getByLabel('Your one-time link').isVisible()).toBe(true);
+    await deadPage.close();
     const row = page.getByTestId('users').getByRole('row', { name: /Fiona Forensics/ });
     await expect.poll(() => row.textContent()).toMatch(/Legal \/ DPO.*Active.*Off/);
     // Change her roles: add Responder.

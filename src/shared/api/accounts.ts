@@ -91,6 +91,10 @@ export const SetPasswordBody = z.object({
   password: z.string().min(1).max(1024),
 });
 
+export const PasswordLinkBody = SetPasswordBody.pick({ token: true });
+/** Whose account a set-password link is for. */
+export const PasswordLinkAccount = z.object({ email: z.string(), displayName: z.string() });
+
 export const ChangePasswordBody = z.object({
   currentPassword: z.string().min(1).max(1024),
   newPassword: z.string().min(1).max(1024),

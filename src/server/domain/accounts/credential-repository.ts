@@ -222,6 +222,23 @@ export async function claimLink(
   return result;
 }
 
+/** A link that would still work (not used, not expired), without using it. */
+export async function findLiveLink(
+  tx: Executor,
+  tokenHash: string,
+  purpose: OneTimeLinkPurpose,
+  at: number,
+): Promise<OneTimeLinksTable | undefined> {
+  return tx
+    .selectFrom('one_time_links')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', at)
+    .executeTakeFirst();
+}
+
 /** Retires unused links of a purpose (and user): only the newest link works. */
 export async function retireLinks(
   tx: Executor,

@@ -15,7 +15,12 @@ import { systemActor, type Actor, requirePermission } from '../actor.ts';
 import { recordAudit, type AnonymousCaller } from '../audit/index.ts';
 import { effectiveRoles } from './account-actors.ts';
 import { presentUser } from './account-views.ts';
-import { claimLink, endUserSessions, revokeUserTokens } from './credential-repository.ts';
+import {
+  claimLink,
+  endUserSessions,
+  findLiveLink,
+  revokeUserTokens,
+} from './credential-repository.ts';
 import { issueLink } from './one-time-links.ts';
 import { revokeAllTokens } from './token-service.ts';
 import { isAway } from './sign-in-rules.ts';
@@ -291,6 +296,19 @@ export function createUsersService(deps: UsersDeps) {
     /** Sets a password from a one-time link; every existing session of that user ends and
      * every API token is revoked. A refused password rolls the transaction back, so the link
      * still works for another try. */
+    /**
+     * Whose account a set-password link is for, so the page can say it before a password is
+     * chosen; the link stays unused. Anything else (used, expired, replaced, unknown, a disabled
+     * account) is the same refusal as using it.
+     */
+    async accountOfPasswordLink(token: string): Promise<{ email: string; displayName: string }> {
+      const link = await findLiveLink(db, sha256(token), 'set_password', clock.now());
+      if (!link?.user_id) throw invalidLink();
+      const user = await loadUser(db, link.user_id);
+      if (user.status !== 'active') throw invalidLink();
+      return { email: user.email, displayName: user.displayName };
+    },
+
     async setPasswordWithLink(
       caller: AnonymousCaller,
       token: string,

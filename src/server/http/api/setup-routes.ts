@@ -1,7 +1,13 @@
 // Public endpoints behind the one-time links: the first admin's setup, and setting a password.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { SetPasswordBody, SetupBody, UserView } from '../../../shared/api/accounts.ts';
+import {
+  PasswordLinkAccount,
+  PasswordLinkBody,
+  SetPasswordBody,
+  SetupBody,
+  UserView,
+} from '../../../shared/api/accounts.ts';
 import type { Config } from '../../config.ts';
 import type { AccountsModule } from '../../domain/accounts/index.ts';
 import { originOf } from '../plugins/auth-plugin.ts';
@@ -57,5 +63,21 @@ export async function setupRoutes(
         request.body.token,
         request.body.password,
       ),
+  );
+
+  api.post(
+    '/api/v1/set-password/account',
+    {
+      config: { public: true },
+      onRequest,
+      schema: {
+        tags,
+        summary:
+          'Whose account a set-password link is for (the link stays unused); 400 for any link that would not work',
+        body: PasswordLinkBody,
+        response: { 200: PasswordLinkAccount },
+      },
+    },
+    async (request) => users.accountOfPasswordLink(request.body.token),
   );
 }

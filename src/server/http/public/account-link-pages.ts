@@ -2,7 +2,10 @@
 // forms that post back to the page and work without JavaScript. The link's secret sits in the URL
 // fragment, which browsers never send (so it is in no server log and no Referer); without
 // JavaScript the person pastes the link into the form, and with it a small script of ours fills
-// the field in from the address bar. The JSON API (/api/v1/setup, /api/v1/set-password) remains.
+// the field in from the address bar and, on the set-password page, says whose account the link is
+// for (or that it no longer works) before a password is typed, asking
+// POST /api/v1/set-password/account. Without JavaScript the "Saved" page names the account. The
+// JSON API (/api/v1/setup, /api/v1/set-password) remains.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodType } from 'zod';
 import { SetPasswordBody, SetupBody, type UserView } from '../../../shared/api/accounts.ts';
@@ -25,6 +28,8 @@ interface LinkPage {
   /** Fields besides the link and the password. */
   fields: { name: string; label: string; type: string; autocomplete: string }[];
   schema: ZodType<{ token: string; password: string }>;
+  /** The API that says whose account the link is for, if the page shows it. */
+  accountLookup?: string;
   save(
     users: AccountsModule['users'],
     input: Record<string, string>,
@@ -65,6 +70,7 @@ const LINK_PAGES: LinkPage[] = [
     title: 'Set your password',
     fields: [],
     schema: SetPasswordBody,
+    accountLookup: '/api/v1/set-password/account',
     save: (users, input, origin) =>
       users.setPasswordWithLink({ kind: 'anonymous', ...origin }, input.token!, input.password!),
   },
@@ -88,6 +94,11 @@ function linkForm(
       script: SCRIPT_PATH,
     },
     markup`<h1>${linkPage.title}</h1>
+      ${
+        linkPage.accountLookup
+          ? markup`<p id="link-account" role="status" data-lookup="${linkPage.accountLookup}"></p>`
+          : ''
+      }
       ${errorSummary(errors)}
       <form method="post" action="${linkPage.path}" novalidate>
         <div id="link-field">
@@ -154,6 +165,28 @@ const SCRIPT = `'use strict';
   if (!token || !field || field.value || field.getAttribute('aria-invalid')) return;
   field.value = location.href;
   document.getElementById('link-field').hidden = true;
+  var account = document.getElementById('link-account');
+  if (!account) return;
+  fetch(account.getAttribute('data-lookup'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: token }),
+  })
+    .then(function (res) {
+      return res.ok ? res.json() : null;
+    })
+    .then(function (who) {
+      if (who) {
+        account.textContent =
+          'You are setting the password of ' + who.displayName + ' (' + who.email + ').';
+      } else {
+        account.textContent =
+          'This link does not work any more: it was already used, has expired, or was replaced ' +
+          'by a newer one. Ask an admin for a new link.';
+        document.getElementById('link-field').hidden = false;
+      }
+    })
+    .catch(function () {});
 })();
 `;
 
@@ -164,7 +197,7 @@ export async function accountLinkPages(
   const { users } = opts;
   // These pages, and only these, may run our own script.
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('content-security-policy', `${PAGE_CSP}; script-src 'self'`);
+    reply.header('content-security-policy', `${PAGE_CSP}; script-src 'self'; connect-src 'self'`);
     return payload;
   });
   const onRequest = refuseCrossSiteForms(new URL(opts.config.baseUrl).origin);
