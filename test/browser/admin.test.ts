@@ -140,7 +140,7 @@ describe('administration', () => {
     await page.getByRole('link', { name: 'Admin' }).first().click();
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
-    await page.getByLabel('Action').fill('user.created');
+    await page.getByLabel('Action', { exact: true }).fill('user.created');
     await page.getByLabel('Who').selectOption({ label: 'Ada Admin (' + admin.email + ')' });
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('action')).toBe('user.created');
@@ -160,7 +160,7 @@ describe('administration', () => {
     // A shared link opens the same filtered view.
     await page.reload();
     await entries.getByText('User Fiona Forensics').waitFor();
-    expect(await page.getByLabel('Action').inputValue()).toBe('user.created');
+    expect(await page.getByLabel('Action', { exact: true }).inputValue()).toBe('user.created');
     await page.getByRole('button', { name: 'Check the chain' }).click();
     await expect
       .poll(() => page.getByTestId('chain-check').textContent())
