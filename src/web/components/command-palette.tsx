@@ -152,7 +152,13 @@ export function CommandPalette({
   }
 
   return (
-    <dialog ref={dialog} className="palette" aria-labelledby={`${id}-title`}>
+    // Closed, it keeps no list: nothing of it lingers in the page's text between uses.
+    <dialog
+      ref={dialog}
+      className="palette"
+      aria-labelledby={`${id}-title`}
+      onClose={() => setCommands([])}
+    >
       <h2 id={`${id}-title`} className="visually-hidden">
         Go to a page or do an action
       </h2>
