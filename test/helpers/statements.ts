@@ -10,13 +10,26 @@ import type {
   UnknownRow,
 } from 'kysely';
 
+// A raw statement (sql`...`, as PostgreSQL's one-round-trip event append) has no table nodes:
+// the tables it names after from, join, into, update or table are read from its text.
+const RAW_TABLE = /\b(?:from|join|into|update|table)\s+"?([a-z_][a-z0-9_]*)"?/gi;
+
 /** Every table a query's tree names (its from, joins, subqueries, insert or update target). */
 function tablesOf(node: unknown, into = new Set<string>()): Set<string> {
   if (Array.isArray(node)) {
     for (const child of node) tablesOf(child, into);
   } else if (node && typeof node === 'object') {
-    const n = node as { kind?: string; table?: { identifier?: { name?: string } } };
+    const n = node as {
+      kind?: string;
+      table?: { identifier?: { name?: string } };
+      sqlFragments?: readonly string[];
+    };
     if (n.kind === 'TableNode' && n.table?.identifier?.name) into.add(n.table.identifier.name);
+    if (n.kind === 'RawNode' && n.sqlFragments) {
+      for (const match of n.sqlFragments.join(' ').matchAll(RAW_TABLE)) {
+        into.add(match[1]!.toLowerCase());
+      }
+    }
     for (const child of Object.values(node)) tablesOf(child, into);
   }
   return into;
