@@ -1,6 +1,7 @@
 // The offline copy as one self-contained HTML page: no script, no outside resource, the CSS
 // inline, every piece of text escaped (names, titles and policy text are untrusted), and a
 // Content-Security-Policy that lets nothing run even if markup slipped in. Times are UTC.
+import { escapeHtml } from '../html-escape.ts';
 import { formatDuration, describePolicy, describeRegimes } from '../policy/index.ts';
 import type { ActiveUser } from '../accounts/index.ts';
 import type { ScheduleOverview } from '../oncall/index.ts';
@@ -28,18 +29,8 @@ export interface OfflineCopyContent {
 /** The marker the "generated at" stamp replaces (after the content is hashed for the ETag). */
 export const GENERATED_AT_MARK = '<!--generated-at-->';
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
 /** Text as HTML text or a quoted attribute value. */
-function h(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+const h = escapeHtml;
 
 const utc = (ms: number) =>
   new Date(ms)

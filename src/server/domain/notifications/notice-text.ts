@@ -1,5 +1,6 @@
 // How every notice writes what it names and where it links: titles as plain text that cannot
 // become a link or a second header line, one link to the console, HTML escaped.
+import { escapeHtml } from '../html-escape.ts';
 
 /** Longest title a notice repeats; the console has the rest. */
 const TITLE_MAX = 120;
@@ -16,14 +17,6 @@ export function noticeTitle(title: string, max = TITLE_MAX): string {
     .trim()
     .replace(/([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//');
   return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain;
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
 }
 
 type Link = { label: string; url: string };

@@ -1,6 +1,7 @@
 // A tiny HTML template, markup``: every interpolated value is escaped unless it is already
 // SafeHtml built by this same template, so reporter text cannot become markup by accident.
 // (Named markup, not html, so that Prettier leaves the whitespace in templates as written.)
+import { escapeHtml } from '../../domain/html-escape.ts';
 
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -9,18 +10,7 @@ export class SafeHtml {
   }
 }
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
-}
+export { escapeHtml };
 
 type Value = SafeHtml | string | number | boolean | null | undefined | readonly Value[];
 
