@@ -277,6 +277,11 @@ async function assemble(
   const mailPgp = createOpenPgp();
   // A reporter's key from the form is kept by the mail subject (built before reports).
   const reporterKeys = createReporterKeys({ pgp: mailPgp });
+  // A tombstone's record of what it removed: keyed, so a guess cannot confirm an address.
+  const redactionHash = (removed: unknown) =>
+    createHmac('sha256', secretKey)
+      .update(`redaction:${canonicalJson(removed)}`)
+      .digest('hex');
   const reports = createReportsModule({
     db,
     clock,
@@ -309,11 +314,7 @@ async function assemble(
     },
     dataDir: config.dataDir,
     files,
-    // A tombstone's record of what it removed: keyed, so a guess cannot confirm an address.
-    redactionHash: (removed) =>
-      createHmac('sha256', secretKey)
-        .update(`redaction:${canonicalJson(removed)}`)
-        .digest('hex'),
+    redactionHash,
     settings: {
       baseUrl: config.baseUrl,
       attachmentMaxBytes: config.attachmentMaxBytes,
@@ -613,6 +614,13 @@ async function assemble(
     encryption: config.mailEncryption,
     // A message refused for coming unencrypted is answered through the notifications outbox.
     notices: { refusePlaintext: notifications.refusePlaintext },
+    // Messages as received go the policy's mailDays after their report (and incident) close.
+    retention: {
+      mailDays: () => policy.policy.retention.mailDays,
+      reports: { retentionStartOf: (id) => reports.retentionStartOf(id) },
+      redactionHash,
+      recordAudit,
+    },
   });
   const alerts = createAlertsModule({
     db,

@@ -90,6 +90,7 @@ export interface WorkersPorts {
     | 'releaseMailbox'
     | 'findMailboxCursor'
     | 'advanceMailboxCursor'
+    | 'sweepMailRetention'
   >;
   /** Breach contact lists past the policy's retention are deleted. */
   breach: Pick<BreachModule, 'sweepContacts'>;
@@ -236,6 +237,8 @@ export function createWorkers(ports: WorkersPorts) {
           logger.info({ people }, 'housekeeping: breach contact lists past retention removed');
           const redacted = await ports.reports.sweepRetention();
           logger.info(redacted, 'housekeeping: personal data past retention redacted');
+          const mail = await ports.mail.sweepMailRetention();
+          logger.info(mail, 'housekeeping: e-mail as received past retention redacted');
           const copy = await ports.continuity.offlineCopyAs(systemActor);
           const folder = join(config.dataDir, 'offline');
           if (refreshOfflineCopy(folder, copy) === 'written')

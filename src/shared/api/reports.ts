@@ -323,6 +323,8 @@ export const ReportMailMessage = z.object({
   receivedAt: Time,
   /** SHA-256 (hex) of the raw bytes as received; the raw message has the same. */
   sha256: z.string(),
+  /** When the message as received was redacted (retention): its raw download answers 404. */
+  redactedAt: Time.nullable(),
   size: z.number().int(),
   /** What it became: report, reply, ignored (a machine on the thread), duplicate, unreadable. */
   status: z.string(),

@@ -5,6 +5,7 @@ import type { FileStore } from '../../db/file-store.ts';
 import { createMailboxService } from './mailbox-service.ts';
 import { createMailService, type MailDeps } from './message-service.ts';
 import { createRawMessageStore } from './raw-message-store.ts';
+import { createMailRedaction, type MailRedactionDeps } from './redaction-service.ts';
 import { createTeamKeyService, type MailSealer } from './team-key-service.ts';
 
 export type MailPorts = Omit<MailDeps, 'raw' | 'teamKeys'> & {
@@ -12,10 +13,12 @@ export type MailPorts = Omit<MailDeps, 'raw' | 'teamKeys'> & {
   files: FileStore;
   /** Seals the team's private key at rest (the server key's secret box). */
   sealer: MailSealer;
+  /** Retention of messages as received (policy retention.mailDays), by housekeeping. */
+  retention: Pick<MailRedactionDeps, 'mailDays' | 'reports' | 'redactionHash' | 'recordAudit'>;
 };
 
 /** The mail subject, built by the composition root (container.ts) from its ports. */
-export function createMailModule({ files, sealer, ...ports }: MailPorts) {
+export function createMailModule({ files, sealer, retention, ...ports }: MailPorts) {
   const teamKeys = createTeamKeyService({
     db: ports.db,
     clock: ports.clock,
@@ -26,6 +29,7 @@ export function createMailModule({ files, sealer, ...ports }: MailPorts) {
   return {
     ...createMailService({ ...ports, raw: createRawMessageStore(files), teamKeys }),
     ...createMailboxService({ db: ports.db, clock: ports.clock }),
+    ...createMailRedaction({ db: ports.db, clock: ports.clock, files, ...retention }),
     findPublishedKey: teamKeys.findPublishedKey,
     findWkdKey: teamKeys.findWkdKey,
     importTeamKey: teamKeys.importTeamKey,
@@ -45,6 +49,7 @@ export type { MailAuthentication, MailVia } from './message-events.ts';
 export type { InboundMailRecord } from './message-repository.ts';
 export type { MailboxCursor } from './mailbox-repository.ts';
 export type { MailboxService } from './mailbox-service.ts';
+export type { MailRetentionReports } from './redaction-service.ts';
 export type { MailPgp, MailPgpVerdict, PgpKeyFacts, SignatureVerdict } from './pgp-content.ts';
 export type { MailSealer } from './team-key-service.ts';
 export { wkdHash } from './key-rules.ts';

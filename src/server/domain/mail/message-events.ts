@@ -73,6 +73,13 @@ export interface MailEventData {
    * made into nothing; `answered`: the sender was told why and how to send it encrypted.
    */
   'mail.refused': { reason: string; answered: boolean };
+  /**
+   * A tombstone (issue 19, retention): the message as received (its raw bytes, every body and
+   * attachment in them) and the sender's details on its row were removed `mailDays` after the
+   * close of the report it belongs to (or after receipt when it became none). `removedHash`:
+   * HMAC-SHA256 under the server key of what went (the raw bytes' SHA-256 and the row's details).
+   */
+  'mail.redacted': { rule: 'retention'; reason: string; removedHash: string };
 }
 
 /** What an event puts on the row but never in the log. */
@@ -92,6 +99,8 @@ export interface MailPersonalData {
   'mail.sender_key': { address: string; publicKey: string };
   /** The SHA-256 of the new report's reply token (the token itself is never stored). */
   'mail.filed': { replyTokenHash: string };
+  /** The stored raw message the redaction removes, once it is committed. */
+  'mail.redacted': { fileKey: string };
 }
 
 export type MailEventType = keyof MailEventData;

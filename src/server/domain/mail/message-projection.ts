@@ -2,6 +2,7 @@
 // row (inbound_mail), in the caller's transaction, answering the state they produce. The one
 // writer of inbound_mail.
 import { appendAndProject, type Projector } from '../../db/event-store.ts';
+import { insertRedaction } from '../../db/redactions.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { MailEvent, RecordedMailEvent } from './message-events.ts';
 import { applyMailEvent, type InboundMessage } from './message-state.ts';
@@ -30,6 +31,7 @@ async function projectEvent(
   after: InboundMessage,
 ): Promise<void> {
   const common = { status: after.status, version: after.version, updated_at: event.at };
+  if (event.type === 'mail.redacted') return projectRedaction(tx, id, event, common);
   const row = () => tx.updateTable('inbound_mail').where('id', '=', id);
   switch (event.type) {
     case 'mail.received': {
@@ -55,6 +57,7 @@ async function projectEvent(
           duplicate_of: null,
           problem: null,
           pgp_json: null,
+          redacted_at: null,
           ...common,
         })
         .execute();
@@ -148,4 +151,43 @@ async function projectEvent(
         .execute();
       return;
   }
+}
+
+/**
+ * A redacted message keeps its record (hash, size, times, what it became, its verdicts) and loses
+ * what names or quotes its sender: the connection, the envelope, the From and Subject; the raw
+ * file goes from the store once the tombstone is committed (db/redactions.ts).
+ */
+async function projectRedaction(
+  tx: Executor,
+  id: string,
+  event: Extract<RecordedMailEvent, { type: 'mail.redacted' }>,
+  common: { status: string; version: number; updated_at: number },
+): Promise<void> {
+  await tx
+    .updateTable('inbound_mail')
+    .set({
+      ...common,
+      remote_address: null,
+      helo: null,
+      envelope_from: null,
+      envelope_to: null,
+      from_address: null,
+      subject: null,
+      redacted_at: event.at,
+    })
+    .where('id', '=', id)
+    .execute();
+  await insertRedaction(tx, {
+    streamId: id,
+    targetType: 'mail',
+    targetId: id,
+    field: 'message',
+    rule: event.data.rule,
+    reason: event.data.reason,
+    removedHash: event.data.removedHash,
+    actorId: event.actorId,
+    at: event.at,
+    fileKey: event.personal.fileKey,
+  });
 }

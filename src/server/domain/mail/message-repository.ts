@@ -19,6 +19,8 @@ export interface InboundMailRecord {
   problem: string | null;
   /** Its OpenPGP verdict (mail.openpgp); null when it had none. */
   pgp: MailPgpVerdict | null;
+  /** When the message as received was redacted (retention); its raw bytes are gone then. */
+  redactedAt: number | null;
 }
 
 const COLUMNS = [
@@ -37,6 +39,7 @@ const COLUMNS = [
   'duplicate_of',
   'problem',
   'pgp_json',
+  'redacted_at',
 ] as const;
 
 type Row = Pick<InboundMailTable, (typeof COLUMNS)[number]>;
@@ -57,6 +60,7 @@ const toRecord = (r: Row): InboundMailRecord => ({
   duplicateOf: r.duplicate_of,
   problem: r.problem,
   pgp: r.pgp_json ? (JSON.parse(r.pgp_json) as MailPgpVerdict) : null,
+  redactedAt: r.redacted_at === null ? null : Number(r.redacted_at),
 });
 
 /** The first message with this Message-ID that was filed (not this one). */
@@ -148,4 +152,55 @@ export async function keepReplyToken(
     .values({ token_hash: token.tokenHash, report_id: token.reportId, created_at: token.at })
     .onConflict((oc) => oc.column('token_hash').doNothing())
     .execute();
+}
+
+/** A message whose raw bytes and sender's details are still kept (retention's candidates). */
+export interface MailPersonalRecord {
+  id: string;
+  receivedAt: number;
+  reportId: string | null;
+  sha256: string;
+  rawPath: string;
+  fromAddress: string | null;
+  subject: string | null;
+  envelopeFrom: string | null;
+  envelopeTo: string | null;
+  remoteAddress: string | null;
+  helo: string | null;
+}
+
+/** The messages not redacted yet, oldest first. */
+export async function listMailHoldingPersonalData(tx: Executor): Promise<MailPersonalRecord[]> {
+  const rows = await tx
+    .selectFrom('inbound_mail')
+    .select([
+      'id',
+      'received_at',
+      'report_id',
+      'sha256',
+      'raw_path',
+      'from_address',
+      'subject',
+      'envelope_from',
+      'envelope_to',
+      'remote_address',
+      'helo',
+    ])
+    .where('redacted_at', 'is', null)
+    .orderBy('received_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    receivedAt: Number(r.received_at),
+    reportId: r.report_id,
+    sha256: r.sha256,
+    rawPath: r.raw_path,
+    fromAddress: r.from_address,
+    subject: r.subject,
+    envelopeFrom: r.envelope_from,
+    envelopeTo: r.envelope_to,
+    remoteAddress: r.remote_address,
+    helo: r.helo,
+  }));
 }

@@ -14,7 +14,7 @@ import {
   rateLimitKeyForAddress,
 } from '../../db/rate-limit.ts';
 import { HOUR } from '../../clock.ts';
-import { notFound } from '../../errors.ts';
+import { AppError, notFound } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
 import type { PlaintextRefusalNotice } from '../notifications/index.ts';
@@ -652,6 +652,8 @@ export function createMailService(deps: MailDeps) {
     const report = await deps.reports.findReportRef(actor, key);
     const found = /^[0-9a-f-]{36}$/.test(mailId) ? await findInboundMail(db, mailId) : undefined;
     if (!found || found.reportId !== report.id) throw notFound('E-mail');
+    if (found.redactedAt !== null)
+      throw new AppError('NOT_FOUND', 'This e-mail was redacted: the message as received is gone');
     await deps.reports.recordRawMailRead(actor, report.key);
     return { message: found, bytes: await deps.raw.read(found.rawPath) };
   }
@@ -671,7 +673,7 @@ export function createMailService(deps: MailDeps) {
     /** The raw bytes of a message as received. */
     readRaw: async (id: string) => {
       const found = await findInboundMail(db, id);
-      return found ? deps.raw.read(found.rawPath) : null;
+      return found && found.redactedAt === null ? deps.raw.read(found.rawPath) : null;
     },
   };
 }

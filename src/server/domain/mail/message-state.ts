@@ -25,6 +25,8 @@ export interface InboundMessage {
   problem: string | null;
   /** Its OpenPGP verdict; null when it had none. */
   pgp: MailPgpVerdict | null;
+  /** When the message as received was redacted (retention); null while it is kept. */
+  redactedAt: number | null;
 }
 
 /** The state after one more event (null before the first). */
@@ -49,6 +51,7 @@ export function applyMailEvent(
       duplicateOf: null,
       problem: null,
       pgp: null,
+      redactedAt: null,
     };
   }
   if (!state) throw new Error(`${event.type} before mail.received on ${id}`);
@@ -82,5 +85,7 @@ export function applyMailEvent(
       return { ...next, status: 'unreadable', problem: event.data.problem };
     case 'mail.refused':
       return { ...next, status: 'refused', problem: event.data.reason };
+    case 'mail.redacted':
+      return { ...next, redactedAt: event.at };
   }
 }

@@ -221,5 +221,11 @@ export function createReportRedaction(deps: ReportsDeps & { files: Pick<FileStor
     return swept;
   }
 
-  return { eraseReportField, sweepRetention };
+  /** Since when a report's data counts towards retention (mail's too); null while open. */
+  async function retentionStartOf(reportId: string): Promise<number | null> {
+    const report = await findReportById(db, reportId);
+    return report ? dueSince(db, report) : null;
+  }
+
+  return { eraseReportField, sweepRetention, retentionStartOf };
 }

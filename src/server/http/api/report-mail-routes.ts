@@ -44,6 +44,7 @@ export async function reportMailRoutes(
           via: m.via === 'imap' ? ('imap' as const) : ('smtp' as const),
           receivedAt: presentTime(m.receivedAt),
           sha256: m.sha256,
+          redactedAt: m.redactedAt === null ? null : presentTime(m.redactedAt),
           size: m.size,
           status: m.status,
           authentication: m.authentication as ReportMailList['messages'][number]['authentication'],
