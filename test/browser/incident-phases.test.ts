@@ -23,7 +23,7 @@ beforeAll(async () => ({ t, browser } = await openBrowserSuite()));
 afterAll(() => closeBrowserSuite({ t, browser }));
 
 describe('an incident page on a phone', () => {
-  it('shows the exit checks, disables a move the rules refuse, and recovers from a conflict', async () => {
+  it('shows the exit checks, disables a move the rules refuse, and recovers from a conflict, which takes the focus', async () => {
     const rosa = await createUser(t, { roles: ['responder'], displayName: 'Rosa Responder' });
     const colleague = await createUser(t, { roles: ['responder'], displayName: 'Carl Colleague' });
     const rosaApi = await signIn(t, rosa.email, rosa.password);
@@ -138,6 +138,10 @@ describe('an incident page on a phone', () => {
     await note.getByLabel('Note').fill('Allow-list the redirect targets');
     await note.getByRole('button', { name: 'Add note' }).click();
     await page.getByTestId('conflict').waitFor();
+    // The refusal takes the focus, so a screen reader or keyboard user is where the answer is.
+    await expect
+      .poll(() => page.evaluate('document.activeElement?.getAttribute("data-testid")'))
+      .toBe('conflict');
     const timeline = page.getByTestId('timeline');
     await timeline.getByText('Marketing links use the same redirect').waitFor();
     await note.getByRole('button', { name: 'Add note' }).click();
