@@ -305,6 +305,7 @@ async function assemble(
       mailReporterMessage: notifications.mailReporterMessage,
       sendReportReceipt: notifications.sendReportReceipt,
       tellStaff: notifications.tellStaff,
+      forgetMessagesTo: notifications.forgetMessagesTo,
     },
     // A report that came by e-mail is answered by e-mail, threaded by the mail subject.
     mail: {

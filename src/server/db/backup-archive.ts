@@ -93,6 +93,14 @@ export async function snapshotSqlite(sqlitePath: string, work: string): Promise<
   } finally {
     source.close();
   }
+  // The copy is rebuilt page by page: the backup API copies free pages too, and a page freed
+  // before secure_delete was on could still hold bytes that were redacted since.
+  const rebuilt = new SQLite(copy);
+  try {
+    rebuilt.exec('VACUUM');
+  } finally {
+    rebuilt.close();
+  }
   const snapshot = new SQLite(copy, { readonly: true });
   try {
     return {

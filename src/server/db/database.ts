@@ -45,6 +45,9 @@ export function openSqlite(path: string): SQLite.Database {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Deleted and overwritten content is zeroed, so data redacted by retention or erasure does not
+  // linger in free pages or free space of a page (and so in a copy of the file).
+  sqlite.pragma('secure_delete = ON');
   return sqlite;
 }
 

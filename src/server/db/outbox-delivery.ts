@@ -354,3 +354,45 @@ export async function forgetFinishedMessages(
   }
   return emptied;
 }
+
+/**
+ * Erasure and retention of an address (a reporter's, a breach contact's): every e-mail to it is
+ * emptied (recipient, bodies, sealed secret, the errors that may quote it), and one not sent yet
+ * is given up (dead, "recipient erased") so it never goes. A message being sent at this moment
+ * is left to finish. Answers how many messages were emptied.
+ */
+export async function forgetMessagesTo(db: Executor, address: string): Promise<number> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where('channel', '=', 'email')
+    .where((eb) => eb(eb.fn('lower', ['recipient']), '=', address.trim().toLowerCase()))
+    .where('status', 'in', ['pending', 'delivered', 'dead'])
+    .execute();
+  const ids = rows.map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 500) {
+    const some = ids.slice(i, i + 500);
+    await db
+      .updateTable('outbox')
+      .set({ status: 'dead', last_error: 'not sent: the address was erased' })
+      .where('id', 'in', some)
+      .where('status', '=', 'pending')
+      .execute();
+    await db
+      .updateTable('outbox')
+      .set({
+        recipient: '(removed: the address was erased)',
+        body_text: '',
+        body_html: null,
+        sealed_secret: null,
+      })
+      .where('id', 'in', some)
+      .execute();
+    await db
+      .updateTable('outbox_attempts')
+      .set({ error: null })
+      .where('message_id', 'in', some)
+      .execute();
+  }
+  return ids.length;
+}

@@ -7,6 +7,7 @@ import type { Clock } from '../../clock.ts';
 import {
   findDeliveriesByKeys,
   forgetFinishedMessages,
+  forgetMessagesTo,
   findOutboxEntry,
   listAttempts,
   listOutbox,
@@ -421,6 +422,9 @@ export function createNotificationsService(given: NotificationsDeps) {
     /** Delivered or dead messages with these keys lose their address and text (retention). */
     forgetDeliveries: (executor: Executor, keys: readonly string[]) =>
       forgetFinishedMessages(executor, keys),
+
+    /** An erased address: every e-mail to it emptied, one not sent yet given up (never sent). */
+    forgetMessagesTo: (executor: Executor, address: string) => forgetMessagesTo(executor, address),
 
     /** For the delivery worker: the endpoint with its signing secret opened. */
     async findEndpoint(id: string): Promise<WebhookEndpoint | null> {

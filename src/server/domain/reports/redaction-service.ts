@@ -59,6 +59,7 @@ export function createReportRedaction(deps: ReportsDeps & { files: Pick<FileStor
         pgpKey: report.contactPgpKey,
       };
       if (Object.values(removed).every((v) => v === null)) return null;
+      if (report.contactEmail) await deps.notices.forgetMessagesTo(tx, report.contactEmail);
       return appendToReport(
         tx,
         report.id,

@@ -112,6 +112,8 @@ export interface ReporterNotices {
   sendReportReceipt(tx: Executor, notice: ReportReceiptNotice): Promise<void>;
   /** Staff who must act on a report (the triage rota) hear of it on their channels. */
   tellStaff(tx: Executor, notice: StaffNotice): Promise<void>;
+  /** The reporter's address was redacted: e-mail to it is emptied, and what was not sent never is. */
+  forgetMessagesTo(tx: Executor, address: string): Promise<number>;
 }
 
 /** What the reports subject needs of the clocks, in the transaction of each change. */
