@@ -1,7 +1,9 @@
 // Acknowledging a page in the console and by its link (issue 21, item 3), in Chromium with axe:
 // a responder paged for an emergency report sees "Pages for you" first on the dashboard (desktop
 // and a 375 px phone), acknowledges it with one button, focus lands on the result, and the page
-// climbs no further; the link in the mail opens a page with one button that works without script.
+// climbs no further, while an unacknowledged one reaches the next levels (the security lead, then
+// the administrators, each seeing it first on their dashboard); the link in the mail opens a
+// page with one button that works without script.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ReportFields } from '../../src/shared/api/reports.ts';
@@ -88,6 +90,51 @@ describe('a page in the console', () => {
       await context.close();
     }, 120_000);
   }
+
+  it('unacknowledged, it climbs the ladder: the next level is paged and sees it first', async () => {
+    await createUser(t, { roles: ['responder'] });
+    const lead = await createUser(t, { roles: ['security_lead'] });
+    const chief = await createUser(t, { roles: ['admin'], displayName: 'Ada Admin' });
+    const report = await emergency('Signing key on a public bucket');
+    const tick = () =>
+      new Scheduler({
+        deadlines: t.container.services.clocks,
+        pages: t.container.services.notifications,
+        clock: t.clock,
+      }).tick(t.clock.now());
+
+    const { context, page } = await signedInPage(browser, t.baseUrl, chief);
+    const section = page.getByRole('region', { name: 'Pages for you' });
+    const paged = () => section.getByText(`${report.key} Signing key on a public bucket`).count();
+    // Four minutes on, the policy's first climb (5 min, to the security lead) has not come yet,
+    // and the administrator, two levels up, has not been paged.
+    t.clock.advance(4 * 60_000);
+    await tick();
+    await page.goto('/app/');
+    await page.getByRole('heading', { name: 'Open incidents' }).waitFor();
+    expect(await paged()).toBe(0);
+    const mail = await t.container.db
+      .selectFrom('outbox')
+      .select('recipient')
+      .where('channel', '=', 'email')
+      .where('idempotency_key', 'like', 'page:%')
+      .execute();
+    expect(mail.map((m) => m.recipient)).toContain(lead.email);
+    expect(mail.map((m) => m.recipient)).not.toContain(chief.email);
+
+    // Nobody acknowledges: at 5 minutes it climbs to the security lead, at 10 to the admins.
+    t.clock.advance(60_000);
+    await tick();
+    t.clock.advance(5 * 60_000);
+    await tick();
+    expect(await climbed()).toContain(chief.email);
+    await page.reload();
+    await expect.poll(paged, { timeout: 15_000 }).toBeGreaterThan(0);
+    const incidents = page.getByRole('heading', { name: 'Open incidents' });
+    expect((await section.boundingBox())!.y).toBeLessThan((await incidents.boundingBox())!.y);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await context.close();
+  }, 120_000);
 });
 
 describe('the acknowledge link', () => {
