@@ -24,7 +24,11 @@ import { createOidcClient } from './integrations/oidc-client.ts';
 import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createPolicyModule, loadPolicyFile, type PolicyInForce } from './domain/policy/index.ts';
-import { createIncidentsModule, createIncidentsReader } from './domain/incidents/index.ts';
+import {
+  createIncidentsModule,
+  createIncidentsReader,
+  type IncidentsPorts,
+} from './domain/incidents/index.ts';
 import { createAdvisoryEntries, createStatusModule } from './domain/status/index.ts';
 import { systemActor, type Actor } from './domain/actor.ts';
 import { createBreachModule, createBreachReader } from './domain/breach/index.ts';
@@ -85,6 +89,11 @@ export interface ContainerOverrides {
   policy?: PolicyInForce;
   /** Who automatic owner assignment may pick (tests; accounts provides it otherwise). */
   findAvailableResponders?: () => Promise<{ id: string }[]>;
+  /**
+   * Who is on the staff for an incident's seats (tests that act as people without accounts;
+   * accounts provides it otherwise).
+   */
+  incidentStaff?: IncidentsPorts['staff'];
   /** E-mail sender in place of SMTP from the configuration (null: no e-mail). */
   mailer?: Mailer | null;
   /** HTTP client for webhooks, Slack and chat. */
@@ -249,7 +258,15 @@ async function assemble(
     },
     postmortems: postmortemRequirement,
     handOffs,
-    staff: { listActiveIds: async (tx) => (await accounts.users.listActive(tx)).map((u) => u.id) },
+    // Who is on the staff, with what their roles give: each seat on an incident needs its part.
+    staff: overrides.incidentStaff ?? {
+      listActive: async (tx) =>
+        (await accounts.users.listActive(tx)).map((u) => ({
+          id: u.id,
+          displayName: u.displayName,
+          permissions: permissionsForRoles(u.roles),
+        })),
+    },
     // Containment hooks: secrets sealed as webhook secrets are, calls sent through the outbox.
     containmentHooks: {
       sealer: secretBox,

@@ -1,7 +1,8 @@
 // The next step first, and the owner runs the incident (issue 21, items 5 and 6), in Chromium: on
 // a 375 px phone a panel member's vote form is the first thing on the incident page, and the
 // dashboard's "Needs you" names the vote; at 1280 px the owner, whom the policy lets assign roles,
-// fills a required role from a picker without the read-only viewer, and "Skip ahead to Closed" on
+// fills a required role from a picker without the read-only viewer (the task assignee's picker
+// leaves the viewer out too), and "Skip ahead to Closed" on
 // a critical incident is disabled with the rules' reasons; a closed incident offers no change but
 // the record's notes. Axe on each page.
 import type { Browser, Page } from 'playwright-core';
@@ -158,6 +159,21 @@ describe('the owner runs the incident', () => {
       .poll(() => steps.textContent(), { timeout: 15_000 })
       .not.toMatch(/Incident commander/);
     expect(await page.getByTestId('roles-section').textContent()).toMatch(/Carl Commander/);
+    // A task's assignee is picked from the same eligible people; a participant may be anyone on
+    // the staff not yet taking part (a read-only viewer may follow a restricted incident).
+    await page.getByText('Add a task', { exact: true }).click();
+    const task = page.getByRole('form', { name: 'Add a task' });
+    const assignees = await task.getByLabel('Assignee').locator('option').allTextContents();
+    expect(assignees).toEqual(expect.arrayContaining(['Carl Commander', 'Otto Owner']));
+    expect(assignees).not.toContain('Vera Viewer');
+    await page.getByText('Add a participant', { exact: true }).click();
+    const join = page.getByRole('form', { name: 'Add a participant' });
+    await expect
+      .poll(() => join.getByLabel('Person').locator('option').allTextContents())
+      .toContain('Vera Viewer');
+    const joining = await join.getByLabel('Person').locator('option').allTextContents();
+    expect(joining).not.toContain('Otto Owner');
+    expect(await accessibilityViolations(page)).toEqual([]);
     // The policy page says who assigns roles.
     await page.goto('/app/policy');
     await page.getByTestId('role-assigners').waitFor();

@@ -31,6 +31,15 @@ export async function createIncidentsContext(
     logger: createLogger('silent'),
     ...(options.policy ? { policy: options.policy } : {}),
     findAvailableResponders: async () => context.availableResponders.map((id) => ({ id })),
+    // The people these tests act as are the staff an incident's seats are weighed against.
+    incidentStaff: {
+      listActive: async () =>
+        [...declared.values()].map((a) => ({
+          id: a.userId ?? '',
+          displayName: a.userId ?? '',
+          permissions: a.permissions,
+        })),
+    },
   });
   return Object.assign(context, {
     container,
@@ -47,18 +56,26 @@ const incidentWork = PERMISSIONS.filter(
   (p) => p.startsWith('incidents.') && p !== 'incidents.close',
 ) as Permission[];
 
+/** Every person a test file acts as (responder, admin): the staff of its incidents. */
+const declared = new Map<string, Actor>();
+
+function declare(actor: Actor): Actor {
+  declared.set(actor.userId ?? '', actor);
+  return actor;
+}
+
 /** A staff member with the permissions a responder has: every incident action but closing. */
 export function responder(userId: string, extra: Permission[] = []): Actor {
-  return {
+  return declare({
     kind: 'user',
     userId,
     roles: ['responder'],
     permissions: new Set([...incidentWork, 'line.read', ...extra]),
-  };
+  });
 }
 
 export function admin(userId: string): Actor {
-  return { kind: 'user', userId, roles: ['admin'], permissions: new Set(PERMISSIONS) };
+  return declare({ kind: 'user', userId, roles: ['admin'], permissions: new Set(PERMISSIONS) });
 }
 
 /** What opening an incident needs, with plain defaults: only the title is required. */

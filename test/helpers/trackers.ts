@@ -6,6 +6,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { ReportFields } from '../../src/shared/api/reports.ts';
+import { createUser } from './auth.ts';
 import { admin, incidentInput, responder } from './incidents-context.ts';
 import { reproduce } from './reproduce.ts';
 import type { TestApp } from './test-app.ts';
@@ -181,7 +182,15 @@ export async function decideNonCritical(t: TestApp) {
     [],
     { ip: '127.0.0.1' },
   );
-  const owner = responder('owner');
+  // The panel is staff who can sit on it: three responders and a security lead.
+  const staff = async (role: string) => (await createUser(t, { roles: [role] })).id;
+  const [ownerId, devA, devB] = [
+    await staff('responder'),
+    await staff('responder'),
+    await staff('responder'),
+  ];
+  const leadId = await staff('security_lead');
+  const owner = responder(ownerId);
   let incident = await s.openIncident(
     admin('admin'),
     incidentInput({
@@ -190,13 +199,13 @@ export async function decideNonCritical(t: TestApp) {
       reportIds: [receipt.key],
     }),
   );
-  await s.assignOwner(owner, incident.key, undefined, 'owner');
+  await s.assignOwner(owner, incident.key, undefined, ownerId);
   await reproduce(s, owner, incident.key);
   await s.convenePanel(owner, incident.key, undefined, {
-    responderIds: ['dev-a', 'dev-b'],
-    securityLeadId: 'lead',
+    responderIds: [devA, devB],
+    securityLeadId: leadId,
   });
-  for (const id of ['owner', 'dev-a', 'dev-b', 'lead']) {
+  for (const id of [ownerId, devA, devB, leadId]) {
     incident = await s.castVote(responder(id), incident.key, undefined, {
       answers: { specific_circumstances_only: true, customer_data_privacy: false },
       vote: 'non_critical',

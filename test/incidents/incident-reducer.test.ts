@@ -26,6 +26,7 @@ import { BUNDLED_POLICY } from '../helpers/policies.ts';
 import {
   admin,
   createIncidentsContext,
+  responder,
   type IncidentsContext,
 } from '../helpers/incidents-context.ts';
 
@@ -39,6 +40,8 @@ afterAll(async () => {
 
 const { policy, hash } = loadPolicyFile(BUNDLED_POLICY);
 const USERS = ['ana', 'ben', 'cho', 'dee', 'eli'];
+// The staff the service weighs its seats against: each a responder.
+for (const id of USERS) responder(id);
 const ctx = { newId };
 
 interface Step {

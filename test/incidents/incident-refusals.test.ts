@@ -19,6 +19,9 @@ afterAll(async () => {
 });
 
 const owner = responder('owner');
+// The staff the seats below are weighed against: each a responder.
+for (const id of ['dev-a', 'dev-b', 'lead', 'ann', 'bob', 'first', 'second', 'filter-owner'])
+  responder(id);
 const open = (title: string, extra: Partial<OpenInput> = {}) =>
   t.container.services.incidents.openIncident(owner, incidentInput({ title, ...extra }));
 

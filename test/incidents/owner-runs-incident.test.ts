@@ -132,6 +132,86 @@ describe('under the default policy (the commander and security leads assign role
     expect(seats.get(lead.userId)).toEqual(['owner', 'panel', 'security_lead', 'role']);
   });
 
+  it('the API refuses a read-only viewer for every seat, naming the field and why', async () => {
+    const key = await ownedP1(t, lead, owner);
+    const path = `/api/v1/incidents/${key}`;
+    const send = (method: 'POST' | 'PATCH', url: string, payload: object) =>
+      t.app.inject({ method, url: `${path}${url}`, headers: lead.headers, payload });
+    const refusal = async (res: Awaited<ReturnType<typeof send>>) => {
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      return res.json().errors as { field: string; message: string }[];
+    };
+    const cannot = (what: string, needs: string) =>
+      expect.stringMatching(
+        new RegExp(`^.+ cannot ${what}: that needs ${needs}, which their roles do not give$`),
+      );
+
+    // The owner.
+    expect(await refusal(await send('POST', '/owner', { userId: viewer.userId }))).toEqual([
+      { field: 'userId', message: cannot('own an incident', 'incidents.update') },
+    ]);
+    expect(await refusal(await send('POST', '/owner', { userId: 'nobody' }))).toEqual([
+      { field: 'userId', message: 'nobody is not an active member of staff' },
+    ]);
+    // A role: the viewer is refused; the communications lead (incidents.communicate) may hold one.
+    expect(
+      await refusal(await assignRole(t, lead, key, 'communications_lead', viewer.userId)),
+    ).toEqual([
+      {
+        field: 'userId',
+        message: cannot(
+          'hold an incident role or carry its tasks',
+          'incidents.update or incidents.communicate or breach.manage',
+        ),
+      },
+    ]);
+    const comms = await loginAs(t, 'comms');
+    expect((await assignRole(t, lead, key, 'communications_lead', comms.userId)).statusCode).toBe(
+      200,
+    );
+    // A task's assignee, on adding it and on handing it over.
+    const viewerTask = await send('POST', '/tasks', {
+      type: 'other',
+      title: 'Rotate keys',
+      assigneeId: viewer.userId,
+    });
+    expect(await refusal(viewerTask)).toEqual([
+      { field: 'assigneeId', message: expect.stringContaining(' cannot hold an incident role') },
+    ]);
+    const task = await send('POST', '/tasks', {
+      type: 'other',
+      title: 'Rotate keys',
+      assigneeId: owner.userId,
+    });
+    expect(task.statusCode, task.body).toBe(201);
+    const taskId = task.json().id as string;
+    const handed = await send('PATCH', `/tasks/${taskId}`, { assigneeId: viewer.userId });
+    expect((await refusal(handed)).map((e) => e.field)).toEqual(['assigneeId']);
+    // The panel: a viewer as a responder, and a responder in the security lead's seat.
+    const panel = await send('POST', '/panel', {
+      responderIds: [colleague.userId, viewer.userId],
+      securityLeadId: (await loginAs(t, 'responder')).userId,
+    });
+    expect(await refusal(panel)).toEqual([
+      {
+        field: 'responderIds.1',
+        message: cannot('sit on the incident response panel', 'incidents.assess'),
+      },
+      {
+        field: 'securityLeadId',
+        message: cannot("take the security lead's seat on the panel", 'incidents.decide'),
+      },
+    ]);
+    const detail = await detailOf(t, lead, key);
+    expect(detail.incident.ownerId).toBe(owner.userId);
+    expect(detail.incident.panelMembers).toEqual([]);
+    expect(detail.incident.roles.map((r: { userId: string }) => r.userId)).toEqual([comms.userId]);
+    expect(detail.incident.tasks.map((x: { assigneeId: string }) => x.assigneeId)).toEqual([
+      owner.userId,
+    ]);
+  });
+
   it('/next-steps gathers what the caller must do across their open incidents', async () => {
     const key = await ownedP1(t, lead, owner);
     const res = await t.app.inject({

@@ -106,3 +106,48 @@ export function seatsOf(permissions: ReadonlySet<Permission>): IncidentSeat[] {
     SEAT_NEEDS[seat].some((p) => permissions.has(p)),
   );
 }
+
+/** An active member of staff as the seats weigh them: their name and what their roles give. */
+export interface StaffMember {
+  id: string;
+  displayName: string;
+  permissions: ReadonlySet<Permission>;
+}
+
+/** A person a request names for a seat, by the request's field (`userId`, `responderIds.1`). */
+export interface SeatChoice {
+  field: string;
+  seat: IncidentSeat;
+  userId: string;
+}
+
+const SEAT_WORDS: Record<IncidentSeat, string> = {
+  owner: 'own an incident',
+  panel: 'sit on the incident response panel',
+  security_lead: "take the security lead's seat on the panel",
+  role: 'hold an incident role or carry its tasks',
+};
+
+/**
+ * Each person named can take the seat, as the console's pickers offer it (GET /api/v1/staff
+ * `seats`): an active member of staff whose roles give one of the permissions the seat needs, never
+ * a read-only viewer. One refusal (400) names every field and why.
+ */
+export function assertEligible(
+  choices: readonly SeatChoice[],
+  staff: readonly StaffMember[],
+): void {
+  const byId = new Map(staff.map((p) => [p.id, p]));
+  const errors = choices.flatMap(({ field, seat, userId }) => {
+    const person = byId.get(userId);
+    if (!person) return [{ field, message: `${userId} is not an active member of staff` }];
+    if (seatsOf(person.permissions).includes(seat)) return [];
+    const needs = SEAT_NEEDS[seat].join(' or ');
+    const message = `${person.displayName} cannot ${SEAT_WORDS[seat]}: that needs ${needs}, which their roles do not give`;
+    return [{ field, message }];
+  });
+  if (errors.length === 0) return;
+  const message =
+    errors.length === 1 ? errors[0]!.message : 'Some people named cannot take these seats';
+  throw new AppError('VALIDATION', message, { errors });
+}

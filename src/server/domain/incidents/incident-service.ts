@@ -33,11 +33,14 @@ import type { VoteInput } from './assessment-rules.ts';
 import type { AlertEvidence, IncidentFields, TaskFields } from './incident-events.ts';
 import {
   assertCommanderOr,
+  assertEligible,
   assertMayAssignRoles,
   assertMayOpenFromReport,
   assertVisible,
   isAdmin,
   isVisibleTo,
+  type SeatChoice,
+  type StaffMember,
 } from './access-rules.ts';
 import type { IncidentState, RuleContext } from './incident-state.ts';
 import { appendToIncident } from './incident-projection.ts';
@@ -80,8 +83,12 @@ export interface IncidentsServiceDeps {
   postmortems?: IncidentPostmortems;
   /** Development trackers an incident decided non-critical is handed to (trackers subject). */
   handOffs?: IncidentHandOffs;
-  /** Who is on the staff now (accounts subject): participants named at opening must be. */
-  staff?: { listActiveIds(tx: Executor): Promise<string[]> };
+  /**
+   * Who is on the staff now, with what their roles give (accounts subject): participants named at
+   * opening must be staff, and an owner, panel member, role holder or task assignee must be
+   * eligible for the seat (assertEligible).
+   */
+  staff?: { listActive(tx: Executor): Promise<StaffMember[]> };
   /** Containment hooks: their secrets sealed, their URLs checked, their calls sent through the
    * outbox (notifications subject). */
   containmentHooks: Omit<ContainmentHookDeps, 'db' | 'clock'>;
@@ -461,7 +468,7 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
   /** Participants named at opening are active members of staff (400 naming each other one). */
   async function checkParticipants(tx: Executor, ids: readonly string[] | undefined) {
     if (!ids || ids.length === 0 || !deps.staff) return;
-    const active = new Set(await deps.staff.listActiveIds(tx));
+    const active = new Set((await deps.staff.listActive(tx)).map((p) => p.id));
     const unknown = ids.filter((id) => !active.has(id));
     if (unknown.length > 0) {
       throw new AppError('VALIDATION', 'Participants must be active members of staff', {
@@ -471,6 +478,15 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         })),
       });
     }
+  }
+
+  /** The active staff as the seats weigh them (none without the accounts port: nothing checked). */
+  const listStaff = async (ex: Executor) => (deps.staff ? deps.staff.listActive(ex) : null);
+
+  /** The people named can take their seats (400 naming each field otherwise): assertEligible. */
+  async function checkSeats(ex: Executor, choices: SeatChoice[]) {
+    const staff = choices.length > 0 ? await listStaff(ex) : null;
+    if (staff) assertEligible(choices, staff);
   }
 
   async function openIncidentIn(
@@ -828,7 +844,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
      */
     async assignOwner(actor: Actor, ref: string, v: Version, userId?: string) {
       if (userId)
-        return change(actor, ref, v, (s, policy) => rules.assignOwner(s, policy, userId, 'manual'));
+        return change(actor, ref, v, async (s, policy, _now, tx) => {
+          const events = rules.assignOwner(s, policy, userId, 'manual');
+          await checkSeats(tx, [{ field: 'userId', seat: 'owner', userId }]);
+          return events;
+        });
       const available = (await deps.findAvailableResponders()).map((r) => r.id);
       return change(actor, ref, v, async (s, policy, now, tx) => {
         const onCall = policy.notices.onCall.assignIncidents
@@ -853,7 +873,27 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       v: Version,
       nomination: { responderIds: string[]; securityLeadId: string | null },
     ) {
-      return change(actor, ref, v, (s, policy) => assessment.convenePanel(s, policy, nomination));
+      const named: SeatChoice[] = [
+        ...nomination.responderIds.map((userId, i) => ({
+          field: `responderIds.${i}`,
+          seat: 'panel' as const,
+          userId,
+        })),
+        ...(nomination.securityLeadId === null
+          ? []
+          : [
+              {
+                field: 'securityLeadId',
+                seat: 'security_lead' as const,
+                userId: nomination.securityLeadId,
+              },
+            ]),
+      ];
+      return change(actor, ref, v, async (s, policy, _now, tx) => {
+        const events = assessment.convenePanel(s, policy, nomination);
+        await checkSeats(tx, named);
+        return events;
+      });
     },
 
     castVote(actor: Actor, ref: string, v: Version, input: VoteInput) {
@@ -897,9 +937,11 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       v: Version,
       input: { role: string; userId: string; replacesUserId?: string | undefined },
     ) {
-      return change(actor, ref, v, (s, policy) => {
+      return change(actor, ref, v, async (s, policy, _now, tx) => {
         assertMayAssignRoles(s, policy, actor);
-        return roles.assignRole(s, policy, input);
+        const events = roles.assignRole(s, policy, input);
+        await checkSeats(tx, [{ field: 'userId', seat: 'role', userId: input.userId }]);
+        return events;
       });
     },
 
@@ -910,15 +952,27 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
       });
     },
 
-    addTask(actor: Actor, ref: string, v: Version, task: TaskFields) {
+    /** A task's assignee works on incidents (the role seat): never a read-only viewer. */
+    async addTask(actor: Actor, ref: string, v: Version, task: TaskFields) {
+      // Read first: `create` decides without the transaction's executor.
+      const staff = task.assigneeId === null ? null : await listStaff(db);
       return create(actor, ref, v, (s, policy) => {
         const made = actions.addTask(s, policy, task, ctx);
+        if (staff && task.assigneeId !== null)
+          assertEligible([{ field: 'assigneeId', seat: 'role', userId: task.assigneeId }], staff);
         return { events: made.events, id: made.taskId };
       });
     },
 
     updateTask(actor: Actor, ref: string, v: Version, taskId: string, changes: TaskChanges) {
-      return change(actor, ref, v, (s, policy) => actions.updateTask(s, policy, taskId, changes));
+      return change(actor, ref, v, async (s, policy, _now, tx) => {
+        const events = actions.updateTask(s, policy, taskId, changes);
+        const userId = changes.assigneeId;
+        if (events.length > 0 && userId) {
+          await checkSeats(tx, [{ field: 'assigneeId', seat: 'role', userId }]);
+        }
+        return events;
+      });
     },
 
     /** Records a containment action; one that names a hook calls it (through the outbox). */

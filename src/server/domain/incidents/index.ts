@@ -32,7 +32,7 @@ export type {
 } from './containment-hook-service.ts';
 export type { HookAnswer } from './incident-service.ts';
 export { createIncidentsReader, type IncidentsReader, type LineView } from './reader-service.ts';
-export { isAdmin, isVisibleTo, seatsOf } from './access-rules.ts';
+export { isAdmin, isVisibleTo, seatsOf, type StaffMember } from './access-rules.ts';
 export type { AlertOpening, ReportSource } from './incident-rules.ts';
 export { gateVerdict, type GateVerdict, type LineIncident } from './line-rules.ts';
 export type { IncidentState, Task, ContainmentAction, PanelVote } from './incident-state.ts';

@@ -56,6 +56,8 @@ interface CommandRoute<B extends Body> {
   url: string;
   permission: Permission;
   summary: string;
+  /** What else the OpenAPI description says (the 400s a field can bring). */
+  description?: string;
   body?: B;
   params?: z.ZodObject;
   /** The 422 answer when the policy can refuse this step, as the OpenAPI description shows it. */
@@ -83,6 +85,7 @@ function register<B extends Body, R>(
     config: { permission: route.permission },
     schema: {
       summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
       tags: ['incidents'],
       params: route.params ?? IncidentRef,
       ...(route.body ? { body: route.body } : {}),

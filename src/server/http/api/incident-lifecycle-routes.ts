@@ -72,6 +72,8 @@ export async function incidentLifecycleRoutes(
       url: url('panel'),
       permission: 'incidents.assess',
       summary: 'Convene the assessment panel',
+      description:
+        '400 naming `responderIds.N` for someone who cannot sit on the panel (incidents.assess; a read-only viewer never can: `seats` in GET /api/v1/staff) or who is not active staff. `securityLeadId` likewise for the security lead (incidents.decide).',
       body: ConvenePanel,
     },
     (actor, ref, v, body) => s.convenePanel(actor, ref, v, body),
@@ -130,6 +132,8 @@ export async function incidentLifecycleRoutes(
       permission: 'incidents.update',
       summary:
         "Assign an incident role, or hand it over (replacesUserId); needs incidents.manage_roles, or incidents.command as the incident's commander",
+      description:
+        '400 naming `userId` for someone who cannot hold an incident role (incidents.update, incidents.communicate or breach.manage; a read-only viewer never can: `seats` in GET /api/v1/staff) or who is not active staff.',
       body: AssignRole,
     },
     (actor, ref, v, body) => s.assignRole(actor, ref, v, body),
@@ -153,6 +157,8 @@ export async function incidentLifecycleRoutes(
       url: url('tasks/:taskId'),
       permission: 'incidents.update',
       summary: 'Update a task (status, assignee, due time...)',
+      description:
+        '400 naming `assigneeId` for someone who cannot carry a task (the role seat; a read-only viewer never can: `seats` in GET /api/v1/staff) or who is not active staff.',
       body: UpdateTask,
       params: TaskParams,
     },
@@ -239,6 +245,8 @@ export async function incidentLifecycleRoutes(
       url: url('tasks'),
       permission: 'incidents.update',
       summary: 'Add a task',
+      description:
+        '400 naming `assigneeId` for someone who cannot carry a task (the role seat; a read-only viewer never can: `seats` in GET /api/v1/staff) or who is not active staff.',
       body: CreateTask,
     },
     (actor, ref, v, body) => s.addTask(actor, ref, v, body),

@@ -189,6 +189,8 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { incidents: I
       url: '/api/v1/incidents/:ref/owner',
       permission: 'incidents.update',
       summary: 'Assign the owner, by hand or automatically (omit userId)',
+      description:
+        '400 naming `userId` for someone who cannot own an incident (incidents.update; a read-only viewer never can: `seats` in GET /api/v1/staff) or who is not active staff.',
       body: AssignOwner,
     },
     (actor, ref, v, body) => incidents.assignOwner(actor, ref, v, body.userId),

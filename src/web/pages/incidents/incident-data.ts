@@ -169,9 +169,16 @@ export function actionOf(
   );
 }
 
-/** The people who can be picked for a seat on an incident (the server says who; never a viewer). */
-export function eligibleFor(people: Person[], seat: Person['seats'][number]): Person[] {
-  return people.filter((p) => p.seats.includes(seat));
+/**
+ * The people who can be picked for a seat on an incident (the server says who, and refuses the
+ * others; never a viewer). `holder`: whoever holds it now stays listed, so the choice shows them.
+ */
+export function eligibleFor(
+  people: Person[],
+  seat: Person['seats'][number],
+  holder: string | null = null,
+): Person[] {
+  return people.filter((p) => p.seats.includes(seat) || p.id === holder);
 }
 
 /**

@@ -207,7 +207,7 @@ export function TasksSection({ detail, rights }: SectionProps) {
           <TextInput label="Task" required maxLength={300} value={title} onChange={setTitle} />
           <PersonSelect
             label="Assignee"
-            people={people}
+            people={eligibleFor(people, 'role')}
             value={assigneeId}
             onChange={setAssigneeId}
             allowNone="Nobody yet"
@@ -287,7 +287,7 @@ function TaskCard({
           </Field>
           <PersonSelect
             label="Assign to"
-            people={people}
+            people={eligibleFor(people, 'role', task.assigneeId)}
             value={task.assigneeId ?? ''}
             onChange={(id) => update({ assigneeId: id || null })}
             allowNone="Nobody"
