@@ -45,7 +45,11 @@ import { createOnCallModule } from './domain/oncall/index.ts';
 import { createContinuityModule } from './domain/continuity/index.ts';
 import { createSmtpMailer, type Mailer } from './integrations/smtp-mailer.ts';
 import { createHttpPoster, type HttpPoster } from './integrations/outbound-http.ts';
-import { checkReceiverUrl, parseAllowList } from './integrations/outbound-address.ts';
+import {
+  checkPushServiceUrl,
+  checkReceiverUrl,
+  parseAllowList,
+} from './integrations/outbound-address.ts';
 import { createWorkers, type Workers } from './workers/index.ts';
 import type { Services } from './services.ts';
 import { createLiveModule } from './domain/live/index.ts';
@@ -204,7 +208,11 @@ async function assemble(
     // The exercise gate: the incidents' reader needs only the database, so it comes first.
     exercises: { find: incidentsReader.findExercise },
     onCall: { listOnCallIds: oncall.listOnCallIds },
+    checkPushEndpoint: (url) => checkPushServiceUrl(url, outboundAllow),
+    pushContact: pushContactOf(config),
   });
+  // Web Push's VAPID key pair: made at the first start, the same for every instance after it.
+  await notifications.preparePushKeys();
   const sealed = await notifications.sealPlainSecrets();
   if (sealed > 0) logger.info({ sealed }, 'webhook signing secrets sealed with the server key');
 
@@ -782,4 +790,12 @@ function oidcFrom(config: Config): OidcProvider | null {
   return issuer && clientId && clientSecret
     ? createOidcClient({ issuer, clientId, clientSecret })
     : null;
+}
+
+/** Who runs this server, as push services are told (VAPID `sub`, RFC 8292): the security
+ * contact's address, else the console's https origin, else an address at its host. */
+function pushContactOf(config: Pick<Config, 'securityEmail' | 'baseUrl'>): string {
+  if (config.securityEmail) return `mailto:${config.securityEmail}`;
+  const base = new URL(config.baseUrl);
+  return base.protocol === 'https:' ? base.origin : `mailto:security@${base.hostname}`;
 }

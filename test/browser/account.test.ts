@@ -67,8 +67,8 @@ describe('my notification settings', () => {
       quietHours: { start: '21:30', end: '06:45', timeZone: 'Europe/Stockholm' },
       slackMemberId: 'U024BE7LH',
       phone: '+4915112345678',
-      // Every channel but the one unticked (texts and calls are channels since 46bc045).
-      channels: { deadline_reminder: ['slack', 'ntfy', 'sms', 'voice'] },
+      // Every channel but the one unticked (texts and calls since 46bc045, browser push after).
+      channels: { deadline_reminder: ['slack', 'ntfy', 'sms', 'voice', 'push'] },
     });
 
     // And the page shows it after a reload.
@@ -111,7 +111,7 @@ describe('my notification settings', () => {
       const saved = await t.app.inject({ url: '/api/v1/me/notification-preferences', headers });
       expect(saved.json()).toMatchObject({
         ntfy: { url: topic, hasToken: true },
-        channels: { panel_vote: ['email', 'slack', 'sms', 'voice'] },
+        channels: { panel_vote: ['email', 'slack', 'sms', 'voice', 'push'] },
       });
       expect(saved.body).not.toContain('tk_AgQdq7mVBoFD37zQVN29RhuMzNIz2');
       expect(requestsToOtherHosts(context)).toEqual([]);

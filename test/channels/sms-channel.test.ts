@@ -221,6 +221,7 @@ describe('a text and a call', () => {
     const personal = createPersonalRequests({
       notifications: t.container.services.notifications,
       twilio: { apiUrl: twilio.url, accountSid: SID, authToken: AUTH_TOKEN, from: FROM },
+      clock: t.clock,
     });
     const worker = workerFor(t, null, {}, { personal });
     expect(await worker.deliverDue(t.clock.now())).toMatchObject({ dead: 2 });

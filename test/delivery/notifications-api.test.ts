@@ -28,6 +28,7 @@ describe('my notification preferences', () => {
       slackMemberId: null,
       ntfy: null,
       phone: null,
+      pushDevices: 0,
       mandatory: ['line_stopped'],
     });
 

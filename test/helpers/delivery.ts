@@ -167,6 +167,7 @@ export function workerFor(
     personal: createPersonalRequests({
       notifications: t.container.services.notifications,
       twilio: twilioSettingsOf(t.container.config),
+      clock: t.clock,
     }),
     encryptFor: (address, body) => t.container.services.mail.encryptFor(address, body),
     openSealed: (sealed) => t.container.services.notifications.openSealed(sealed),
@@ -204,4 +205,14 @@ export function smtpWorkerFor(t: TestApp, smtp: Pick<SmtpReceiver, 'port'>): Out
       timeoutMs: 2000,
     }),
   );
+}
+
+/** One delivery round of the test app's outbox with no SMTP server (e-mail waits). */
+export async function deliverRound(
+  t: TestApp,
+): Promise<Awaited<ReturnType<OutboxWorker['deliverDue']>>> {
+  const worker = workerFor(t, null);
+  const round = await worker.deliverDue(t.clock.now());
+  await worker.close();
+  return round;
 }

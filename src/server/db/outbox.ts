@@ -13,6 +13,7 @@ export type { MailThreading };
 /** email: recipient is an address; webhook, slack, chat: recipient is a webhook endpoint id;
  * ntfy, sms, voice: recipient is the user whose topic or phone number it goes to (body: the
  * notice as JSON, a PersonalNotice);
+ * push: recipient is one browser's push subscription (body: a PersonalNotice);
  * pagerduty, opsgenie: recipient is a webhook endpoint of that kind (body: an AlertEvent);
  * hook: recipient is a containment hook id (subject: apply or revert);
  * tracker: recipient is an issue to open in a development tracker (trackers subject). */
@@ -26,6 +27,7 @@ export const OUTBOX_CHANNELS = [
   'ntfy',
   'sms',
   'voice',
+  'push',
   'pagerduty',
   'opsgenie',
 ] as const;

@@ -536,6 +536,31 @@ export interface NotificationPhoneNumbersTable {
   updated_at: number;
 }
 
+/** The server's VAPID key pair for Web Push (one row, id 'vapid'), made at the first start. */
+export interface PushVapidKeysTable {
+  id: string;
+  /** The uncompressed P-256 public key, base64url: the console's applicationServerKey. */
+  public_key: string;
+  /** The private key (base64url), sealed with the server key. */
+  sealed_private_key: string;
+  created_at: number;
+}
+
+/** A browser's Web Push subscription (one per device) for the person who registered it. */
+export interface PushSubscriptionsTable {
+  id: string;
+  user_id: string;
+  /** The push service's URL for this browser (unique: a device belongs to one person). */
+  endpoint: string;
+  /** The browser's P-256 public key (base64url) the payload is encrypted to. */
+  p256dh: string;
+  /** The browser's 16-byte auth secret (base64url), sealed with the server key. */
+  sealed_auth: string;
+  /** What the person calls the device, or the browser's own name for itself. */
+  device: string;
+  created_at: number;
+}
+
 export interface NotificationSlackMembersTable {
   user_id: string;
   /** The person's Slack member id (U…/W…), @mentioned on Slack endpoints that carry user.notice. */
@@ -1290,6 +1315,8 @@ export interface Database {
   notification_slack_members: NotificationSlackMembersTable;
   notification_ntfy_topics: NotificationNtfyTopicsTable;
   notification_phone_numbers: NotificationPhoneNumbersTable;
+  push_vapid_keys: PushVapidKeysTable;
+  push_subscriptions: PushSubscriptionsTable;
   deadlines: DeadlinesTable;
   status_components: StatusComponentsTable;
   status_incidents: StatusIncidentsTable;

@@ -154,3 +154,35 @@ export async function checkReceiverUrl(
     return `must not point at ${which}${refusal.address}, ${refusal.what}; ${HINT}`;
   }
 }
+
+/** Whether STOPLINE_OUTBOUND_ALLOW names `address` itself (not merely that it is public). */
+function allowedExplicitly(address: string, allow: AllowList): boolean {
+  let parsed: Address;
+  try {
+    parsed = ipaddr.process(address);
+  } catch {
+    return false;
+  }
+  return allow.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits));
+}
+
+/** For a browser's push subscription: why its push service's URL may not be used, or null.
+ * Push services speak https (RFC 8030); plain http only to an address the operator allowed by
+ * STOPLINE_OUTBOUND_ALLOW (a push service inside the network), then the same address check as
+ * any receiver's. */
+export async function checkPushServiceUrl(
+  url: string,
+  allow: AllowList,
+  resolve: Resolve = resolveWithDns,
+): Promise<string | null> {
+  const target = new URL(url);
+  if (target.protocol === 'http:') {
+    const literal = ipLiteral(target.hostname);
+    if (!literal || !allowedExplicitly(literal, allow)) {
+      return 'must be an https:// URL (plain http only to an address STOPLINE_OUTBOUND_ALLOW allows)';
+    }
+  } else if (target.protocol !== 'https:') {
+    return 'must be an https:// URL';
+  }
+  return checkReceiverUrl(url, allow, resolve);
+}

@@ -22,12 +22,12 @@ export interface HttpPoster {
   /** POSTs `body` as JSON; throws on a non-2xx answer, a refused address or a network failure,
    * with a message that is safe to store and log. */
   post(url: string, body: string, headers?: Record<string, string>): Promise<void>;
-  /** Sends `body` (JSON) with `method` and answers the status and the reply's first
+  /** Sends `body` (JSON unless `headers` say otherwise) with `method` and answers the status and the reply's first
    * `excerptBytes` bytes as text, whatever the status; throws on a refused address, a network
    * failure or a timeout, as post does. */
   call(
     url: string,
-    request: { method: string; body: string; headers?: Record<string, string> },
+    request: { method: string; body: string | Buffer; headers?: Record<string, string> },
     excerptBytes: number,
   ): Promise<{ status: number; excerpt: string }>;
   /** Closes kept-alive connections. */
@@ -125,7 +125,7 @@ export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
   function send(
     target: URL,
     method: string,
-    body: string,
+    body: string | Buffer,
     headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<http.IncomingMessage> {
@@ -157,7 +157,7 @@ export function createHttpPoster(options: HttpPosterOptions): HttpPoster {
   async function exchange(
     url: string,
     method: string,
-    body: string,
+    body: string | Buffer,
     headers: Record<string, string>,
     keep: number,
   ): Promise<{ status: number; kept: Buffer }> {

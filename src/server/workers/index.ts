@@ -76,7 +76,13 @@ export interface WorkersPorts {
   live: Pick<LiveModule, 'noticesAt' | 'noticesAfter' | 'latestPosition'>;
   notifications: Pick<
     NotificationsModule,
-    'findEndpoint' | 'findNtfyTopic' | 'findPhoneNumber' | 'escalateDuePages' | 'openSealed'
+    | 'findEndpoint'
+    | 'findNtfyTopic'
+    | 'findPhoneNumber'
+    | 'findPushTarget'
+    | 'forgetPushSubscription'
+    | 'escalateDuePages'
+    | 'openSealed'
   >;
   accounts: Pick<AccountsModule, 'sweepExpired'>;
   /** Containment hooks' calls: the hook, and each answer recorded on its incident. */
@@ -133,6 +139,7 @@ export function createWorkers(ports: WorkersPorts) {
     personal: createPersonalRequests({
       notifications: ports.notifications,
       twilio: twilioSettingsOf(config),
+      clock,
     }),
     encryptFor: (address, body) => ports.mail.encryptFor(address, body),
     openSealed: (sealed) => ports.notifications.openSealed(sealed),

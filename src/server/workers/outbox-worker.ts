@@ -410,8 +410,14 @@ export class OutboxWorker {
       const channel = message.channel;
       const request = await this.#deps.personal.request(channel, message.recipient, notice);
       if (!request) throw new DeadLetter(`the person removed their ${ADDRESS_WORDS[channel]}`);
-      const { url, headers, body, receiver } = request;
+      const { url, headers, body, receiver, forget } = request;
       const reply = await http.call(url, { method: 'POST', headers, body }, 0);
+      if (forget && (reply.status === 404 || reply.status === 410)) {
+        await forget();
+        throw new DeadLetter(
+          `HTTP ${reply.status} from ${receiver}: the ${ADDRESS_WORDS[channel]} has expired or was withdrawn, and was removed`,
+        );
+      }
       settleStatus(reply.status, receiver);
       return;
     }

@@ -19,8 +19,8 @@ export const EventKindName = z.enum([
 ]);
 /** email: the account address; slack: an @mention on the Slack endpoints that carry user.notice;
  * ntfy: a push to my ntfy topic; sms, voice: a text message or a call to my phone number (voice
- * for urgent notices only). */
-export const UserChannelName = z.enum(['email', 'slack', 'ntfy', 'sms', 'voice']);
+ * for urgent notices only); push: a Web Push notification to each browser where I enabled it. */
+export const UserChannelName = z.enum(['email', 'slack', 'ntfy', 'sms', 'voice', 'push']);
 
 const minute = z
   .string()
@@ -32,7 +32,7 @@ const HttpUrl = z
 
 export const NotificationPreferencesBody = z.strictObject({
   /** For each kind of event, the channels to use; a kind left out uses every channel. */
-  channels: z.partialRecord(EventKindName, z.array(UserChannelName).max(5)).default({}),
+  channels: z.partialRecord(EventKindName, z.array(UserChannelName).max(6)).default({}),
   /** Hold back notices between these local times (except the line stopping and severities the
    * policy marks bypassQuietHours). */
   quietHours: z
@@ -85,6 +85,9 @@ export const NotificationPreferencesView = z.object({
   /** My ntfy topic; its token is never shown, only whether one is stored. */
   ntfy: z.object({ url: z.string(), hasToken: z.boolean() }).nullable(),
   phone: z.string().nullable(),
+  /** How many of my browsers take Web Push (the channel `push`); /api/v1/me/push-subscriptions
+   * lists them. */
+  pushDevices: z.number().int(),
   /** Kinds nobody can turn off or hold back. */
   mandatory: z.array(EventKindName),
 });
@@ -193,3 +196,42 @@ export const PageView = z.object({
   nextEscalationAt: Time.nullable(),
 });
 export type PageView = z.infer<typeof PageView>;
+
+/** A browser's push subscription as PushSubscription.toJSON() gives it (RFC 8030, RFC 8291),
+ * registered for me (the signed-in person; no other person can be named). */
+export const PushSubscriptionBody = z.strictObject({
+  /** The push service's URL for this browser: https (plain http only to an address
+   * STOPLINE_OUTBOUND_ALLOW allows). */
+  endpoint: z
+    .url({ protocol: /^https?$/, error: 'must be the https:// URL of a push service' })
+    .max(2000),
+  /** Ignored by browsers' own toJSON(); accepted as null. */
+  expirationTime: z.number().nullable().optional(),
+  keys: z.strictObject({
+    /** The browser's P-256 public key: 65 bytes (uncompressed point), base64url. */
+    p256dh: z
+      .string()
+      .regex(/^B[A-Za-z0-9_-]{86}=?$/, 'must be a P-256 public key (65 bytes, base64url)'),
+    /** The browser's auth secret: 16 bytes, base64url. */
+    auth: z.string().regex(/^[A-Za-z0-9_-]{22}(==)?$/, 'must be 16 bytes, base64url'),
+  }),
+  /** What to call this device in my list (the console sends the browser's name). */
+  device: z.string().trim().min(1).max(100).default('This browser'),
+});
+export type PushSubscriptionBody = z.infer<typeof PushSubscriptionBody>;
+
+export const PushDeviceView = z.object({
+  id: z.string(),
+  endpoint: z.string(),
+  device: z.string(),
+  createdAt: Time,
+});
+export type PushDeviceView = z.infer<typeof PushDeviceView>;
+
+export const PushSubscriptionsView = z.object({
+  /** The server's VAPID public key (uncompressed P-256, base64url): the applicationServerKey
+   * to subscribe with. */
+  publicKey: z.string(),
+  devices: z.array(PushDeviceView),
+});
+export type PushSubscriptionsView = z.infer<typeof PushSubscriptionsView>;

@@ -42,6 +42,7 @@ const CHANNELS: Record<Channel, string> = {
   ntfy: 'ntfy push',
   sms: 'Text message',
   voice: 'Phone call (urgent only)',
+  push: 'Browser push',
 };
 const KEY = ['me', 'notification-preferences'] as const;
 

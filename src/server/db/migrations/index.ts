@@ -51,6 +51,7 @@ import * as oncallSchedules from './2026-12-04-0350-oncall-schedules.ts';
 import * as changesRequested from './2026-12-04-0380-changes-requested.ts';
 import * as redactions from './2026-12-05-0150-redactions.ts';
 import * as phoneNumbers from './2026-12-05-0300-phone-numbers.ts';
+import * as pushSubscriptions from './2026-12-05-0440-push-subscriptions.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -108,6 +109,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-04-0380-changes-requested': changesRequested,
   '2026-12-05-0150-redactions': redactions,
   '2026-12-05-0300-phone-numbers': phoneNumbers,
+  '2026-12-05-0440-push-subscriptions': pushSubscriptions,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

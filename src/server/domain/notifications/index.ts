@@ -67,5 +67,6 @@ export {
 } from './deadline-notices.ts';
 export type { StaffNotice } from './staff-notices.ts';
 export type { PageView } from './page-service.ts';
+export type { PushDevice, PushSubscriptionInput, PushTarget } from './push-subscription-service.ts';
 export type { EndpointKind, WebhookEndpoint } from './webhook-endpoint-repository.ts';
 export type { OutboxAttempt, OutboxEntry } from '../../db/outbox-delivery.ts';

@@ -30,6 +30,7 @@ import {
   type PersonalChannel,
 } from './preference-rules.ts';
 import { findPreferences } from './preference-repository.ts';
+import { listPushSubscriptions } from './push-subscription-repository.ts';
 import { markExercise, outsideMayHear, type ExerciseAudience } from './exercise-gate.ts';
 import * as endpoints from './webhook-endpoint-repository.ts';
 import type { WebhookEndpoint } from './webhook-endpoint-repository.ts';
@@ -41,9 +42,9 @@ async function personalSlackEndpoints(tx: Executor): Promise<WebhookEndpoint[]> 
   );
 }
 
-/** What a message on a personal channel (ntfy, sms, voice) carries in its body (JSON): the
- * worker makes the channel's request of it (integrations/personal-requests.ts) for the person's
- * address as it stands then (their topic, their number). */
+/** What a message on a personal channel (ntfy, sms, voice, push) carries in its body (JSON): the
+ * worker makes the channel's request of it (workers/personal-requests.ts) for the person's
+ * address as it stands then (their topic, their number, their browser's subscription). */
 export interface PersonalNotice {
   title: string;
   message: string;
@@ -51,7 +52,8 @@ export interface PersonalNotice {
   links: NoticeLinks | null;
 }
 
-/** A notice on one of a person's own channels (recipient: their user id). */
+/** A notice on one of a person's own channels (recipient: their user id; for push, each of
+ * their browser subscriptions, so that one device's failure is retried or dropped alone). */
 async function enqueuePersonal(
   tx: Executor,
   channel: PersonalChannel,
@@ -61,6 +63,23 @@ async function enqueuePersonal(
   at: number,
   notBefore: number = at,
 ): Promise<void> {
+  if (channel === 'push') {
+    for (const device of await listPushSubscriptions(tx, userId)) {
+      await enqueueMessage(
+        tx,
+        {
+          channel,
+          recipient: device.id,
+          subject: notice.title,
+          bodyText: JSON.stringify(notice),
+          idempotencyKey: `${idempotencyKey}:push:${device.id}`,
+        },
+        at,
+        notBefore,
+      );
+    }
+    return;
+  }
   await enqueueMessage(
     tx,
     {

@@ -46,6 +46,7 @@ import {
   type PlaintextRefusalNotice,
 } from './notices.ts';
 import { createPagesService, type PagesDeps } from './page-service.ts';
+import { createPushService, type PushDeps } from './push-subscription-service.ts';
 import { staffNoticeText, type StaffNotice } from './staff-notices.ts';
 import type { DeadlineEvent } from './deadline-notices.ts';
 import {
@@ -102,6 +103,9 @@ export interface NotificationsDeps {
   exercises: NoticeExercises;
   /** Who is on call now (on-call subject): the policy names them `on_call` among roles. */
   onCall: NoticeOnCall;
+  /** Web Push: which push service URLs may be used, and who runs this server (VAPID `sub`). */
+  checkPushEndpoint: PushDeps['checkPushEndpoint'];
+  pushContact: string;
 }
 
 /** What notifications need of the on-call subject. */
@@ -203,6 +207,7 @@ export function createNotificationsService(given: NotificationsDeps) {
   const deps = { ...given, staff: staffOnCall(given.staff, given.onCall, given.clock) };
   const { db, clock, secretBox } = deps;
   const pages = createPagesService(deps);
+  const push = createPushService(deps);
   const statusWords = statusMessages(deps.statusLanguage);
 
   /** The topic to store: a new token sealed; none given, the stored one if the server is the
@@ -324,6 +329,13 @@ export function createNotificationsService(given: NotificationsDeps) {
         });
       }
     },
+
+    preparePushKeys: push.preparePushKeys,
+    listOwnPushDevices: push.listOwnPushDevices,
+    subscribePush: push.subscribePush,
+    unsubscribePush: push.unsubscribePush,
+    findPushTarget: push.findPushTarget,
+    forgetPushSubscription: push.forgetPushSubscription,
 
     escalateDuePages: pages.escalateDuePages,
     findPageByToken: pages.findPageByToken,

@@ -1,5 +1,5 @@
-// Kysely queries for staff notification preferences, quiet hours, Slack member ids, ntfy topics
-// and phone numbers.
+// Kysely queries for staff notification preferences, quiet hours, Slack member ids, ntfy topics,
+// phone numbers and how many browsers take Web Push.
 import type { Executor } from '../../db/schema.ts';
 import type { EventKind, Preferences, UserChannel } from './preference-rules.ts';
 
@@ -21,6 +21,11 @@ export async function findPreferences(tx: Executor, userId: string): Promise<Pre
     .executeTakeFirst();
   const ntfy = await findNtfyTopic(tx, userId);
   const phone = await findPhoneNumber(tx, userId);
+  const push = await tx
+    .selectFrom('push_subscriptions')
+    .select((eb) => eb.fn.countAll<number | string>().as('devices'))
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return {
     channels: Object.fromEntries(
       rows.map((r) => [r.event_kind as EventKind, JSON.parse(r.channels_json) as UserChannel[]]),
@@ -35,6 +40,7 @@ export async function findPreferences(tx: Executor, userId: string): Promise<Pre
     slackMemberId: slack?.member_id ?? null,
     ntfy: ntfy && { url: ntfy.url, hasToken: ntfy.sealedToken !== null },
     phone,
+    pushDevices: Number(push?.devices ?? 0),
   };
 }
 

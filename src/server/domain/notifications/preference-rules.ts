@@ -4,13 +4,19 @@
 
 /** email: the account address; slack: an @mention on the team's Slack endpoint (user.notice);
  * ntfy: a push to the person's own ntfy topic; sms, voice: a text message or a call to their
- * phone number (the operator's Twilio-compatible account). */
-export const USER_CHANNELS = ['email', 'slack', 'ntfy', 'sms', 'voice'] as const;
+ * phone number (the operator's Twilio-compatible account); push: a Web Push notification to each
+ * browser where they enabled it (the installed console). */
+export const USER_CHANNELS = ['email', 'slack', 'ntfy', 'sms', 'voice', 'push'] as const;
 export type UserChannel = (typeof USER_CHANNELS)[number];
 
 /** The channels addressed to the person themselves (the outbox recipient is their user id), whose
  * address (a topic, a number) is looked up when the message is sent. */
-export const PERSONAL_CHANNELS = ['ntfy', 'sms', 'voice'] as const satisfies readonly UserChannel[];
+export const PERSONAL_CHANNELS = [
+  'ntfy',
+  'sms',
+  'voice',
+  'push',
+] as const satisfies readonly UserChannel[];
 export type PersonalChannel = (typeof PERSONAL_CHANNELS)[number];
 
 export const EVENT_KINDS = [
@@ -47,6 +53,8 @@ export interface Preferences {
   ntfy?: { url: string; hasToken: boolean } | null;
   /** Their phone number (E.164) for sms and voice; absent: none. */
   phone?: string | null;
+  /** How many of their browsers take Web Push (the push channel); absent: none. */
+  pushDevices?: number;
 }
 
 /** Where a notice leads, for channels that show it as a button (ntfy's Click and Actions): its
@@ -71,13 +79,15 @@ export interface NoticeContext {
 }
 
 /** The channels that can reach a person: Slack only with a member id and an endpoint for it,
- * ntfy only with a topic, sms and voice only with a phone number. */
+ * ntfy only with a topic, sms and voice only with a phone number, push only with a browser that
+ * subscribed. */
 export function reachableChannels(prefs: Preferences, slackEndpoint: boolean): UserChannel[] {
   return [
     'email',
     ...(prefs.slackMemberId !== null && slackEndpoint ? (['slack'] as const) : []),
     ...(prefs.ntfy ? (['ntfy'] as const) : []),
     ...(prefs.phone ? (['sms', 'voice'] as const) : []),
+    ...((prefs.pushDevices ?? 0) > 0 ? (['push'] as const) : []),
   ];
 }
 

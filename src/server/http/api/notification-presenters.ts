@@ -5,6 +5,7 @@ import type {
   OutboxEntry,
   PageView as DomainPageView,
   Preferences,
+  PushDevice,
 } from '../../domain/notifications/index.ts';
 import type { PageView } from '../../../shared/api/notifications.ts';
 import { presentTime as iso } from './time-presenter.ts';
@@ -25,6 +26,7 @@ export function presentPreferences(prefs: Preferences) {
     slackMemberId: prefs.slackMemberId,
     ntfy: prefs.ntfy ?? null,
     phone: prefs.phone ?? null,
+    pushDevices: prefs.pushDevices ?? 0,
     mandatory: ['line_stopped' as const],
   };
 }
@@ -63,4 +65,8 @@ export function presentPage(p: DomainPageView): PageView {
     acknowledgedBy: p.acknowledgedBy,
     nextEscalationAt: iso(p.nextEscalationAt),
   };
+}
+
+export function presentPushDevice(d: PushDevice) {
+  return { ...d, createdAt: iso(d.createdAt) };
 }

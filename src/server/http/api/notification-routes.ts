@@ -1,5 +1,6 @@
-// /api/v1/me/notification-preferences (one's own), /api/v1/webhook-endpoints and /api/v1/outbox
-// (admins: endpoints, the delivery log, retrying a dead letter).
+// /api/v1/me/notification-preferences and /api/v1/me/push-subscriptions (one's own),
+// /api/v1/webhook-endpoints and /api/v1/outbox (admins: endpoints, the delivery log, retrying a
+// dead letter).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,6 +12,9 @@ import {
   OutboxMessageView,
   OutboxQueryParams,
   PageView,
+  PushDeviceView,
+  PushSubscriptionBody,
+  PushSubscriptionsView,
   UpdateWebhookEndpointBody,
   WebhookEndpointView,
 } from '../../../shared/api/notifications.ts';
@@ -23,6 +27,7 @@ import {
   presentOutboxMessage,
   presentPage,
   presentPreferences,
+  presentPushDevice,
 } from './notification-presenters.ts';
 import { caller } from './session-routes.ts';
 
@@ -85,6 +90,80 @@ export async function notificationRoutes(
       presentPreferences(
         await notifications.setPreferences(caller(request).actor, toPreferences(request.body)),
       ),
+  );
+
+  api.get(
+    '/api/v1/me/push-subscriptions',
+    {
+      config: own,
+      schema: {
+        tags: ['notifications'],
+        summary:
+          "My browsers that take Web Push (the channel push), and the server's VAPID public key to subscribe with",
+        response: { 200: PushSubscriptionsView },
+      },
+    },
+    async (request) => {
+      const mine = await notifications.listOwnPushDevices(caller(request).actor);
+      return { publicKey: mine.publicKey, devices: mine.devices.map(presentPushDevice) };
+    },
+  );
+  api.post(
+    '/api/v1/me/push-subscriptions',
+    {
+      config: own,
+      schema: {
+        tags: ['notifications'],
+        summary:
+          "Register this browser's push subscription for me (201; the same browser again: its keys renewed, 200)",
+        description:
+          "The subscription is always the signed-in person's: the body names no person, and a " +
+          'field beyond PushSubscription.toJSON() and `device` is a 400. The endpoint must be ' +
+          'https (plain http only to an address STOPLINE_OUTBOUND_ALLOW allows) and a public ' +
+          'address, as any receiver (422 naming `endpoint`). An endpoint another person ' +
+          'registered is a 409: that browser must unsubscribe and subscribe again. At most 10 ' +
+          'devices per person (409).',
+        body: PushSubscriptionBody,
+        response: {
+          200: PushDeviceView,
+          201: PushDeviceView,
+          409: problemResponse(
+            'The browser is registered for another person, or I have 10 devices already',
+          ),
+          422: problemResponse(
+            'The push service URL is not https or points at a non-public address (errors names endpoint)',
+          ),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { endpoint, keys, device } = request.body;
+      const done = await notifications.subscribePush(caller(request).actor, {
+        endpoint,
+        keys,
+        device,
+      });
+      return reply.status(done.created ? 201 : 200).send(presentPushDevice(done.device));
+    },
+  );
+  api.delete(
+    '/api/v1/me/push-subscriptions/:id',
+    {
+      config: own,
+      schema: {
+        tags: ['notifications'],
+        summary: "Stop Web Push to one of my browsers (another person's is 404, as an unknown one)",
+        params: IdParams,
+        response: {
+          204: z.null(),
+          404: problemResponse('No such push subscription of mine'),
+        },
+      },
+    },
+    async (request, reply) => {
+      await notifications.unsubscribePush(caller(request).actor, request.params.id);
+      return reply.status(204).send(null);
+    },
   );
 
   api.get(
