@@ -64,6 +64,12 @@ describe('the stop-the-line notice', () => {
       eventTypes: ['incident.line_stopped', 'user.notice'],
     });
     await t.container.services.notifications.createEndpoint(systemActor, {
+      kind: 'teams',
+      name: 'Security channel in Teams',
+      url: receiver.url,
+      eventTypes: ['incident.line_stopped'],
+    });
+    await t.container.services.notifications.createEndpoint(systemActor, {
       kind: 'chat',
       name: 'not subscribed',
       url: receiver.url,
@@ -95,12 +101,12 @@ describe('the stop-the-line notice', () => {
         .filter((r) => r.channel !== 'email')
         .map((r) => r.channel)
         .sort(),
-    ).toEqual(['slack', 'webhook']);
+    ).toEqual(['slack', 'teams', 'webhook']);
     expect(rows.every((r) => Number(r.next_attempt_at) === t.clock.now())).toBe(true);
     expect(rows[0]!.subject).toBe(`Line stopped: ${incident.key} Customer data exposed`);
 
     const worker = smtpWorkerFor(t, smtp);
-    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 6, failed: 0, dead: 0 });
+    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 7, failed: 0, dead: 0 });
     await smtp.waitFor(4);
     expect(smtp.received.map((m) => m.to && 'text' in m.to && m.to.text).sort()).toEqual([
       'admin@example.org',
@@ -116,10 +122,21 @@ describe('the stop-the-line notice', () => {
     expect(payload.type).toBe('incident.line_stopped');
     expect(payload.data.incident).toMatchObject({ key: incident.key, severity: 'P0' });
     // On Slack, everyone told who gave a Slack member id is @mentioned, in one message.
-    const slack = receiver.requests.find((r) => !r.headers['webhook-id'])!;
+    const slack = receiver.requests.find((r) => r.body.includes('"blocks"'))!;
     expect((JSON.parse(slack.body) as { text: string }).text).toBe(
       `<@U0DEV0001> Line stopped: ${incident.key} Customer data exposed`,
     );
+    // On Teams, an Adaptive Card with the same subject in bold.
+    const teams = receiver.requests.find((r) => r.body.includes('AdaptiveCard'))!;
+    const card = (
+      JSON.parse(teams.body) as {
+        attachments: { content: { body: { inlines: { text: string; weight?: string }[] }[] } }[];
+      }
+    ).attachments[0]!.content;
+    expect(card.body[0]!.inlines[0]).toMatchObject({
+      text: `Line stopped: ${incident.key} Customer data exposed`,
+      weight: 'Bolder',
+    });
     await worker.close();
   });
 

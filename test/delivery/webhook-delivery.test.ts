@@ -1,6 +1,6 @@
 // Outgoing webhooks: Standard Webhooks signatures checked by the `standardwebhooks` package as
-// the receiver, signing secrets sealed at rest, retries after a 500, dead letters, and the Slack
-// and generic chat shapes.
+// the receiver, signing secrets sealed at rest, retries after a 500, dead letters, and the Slack,
+// Microsoft Teams (Workflows: Adaptive Card) and generic chat shapes.
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
@@ -26,7 +26,7 @@ afterEach(async () => {
   await t.close();
 });
 
-async function endpoint(kind: 'standard' | 'slack' | 'chat', url = receiver.url) {
+async function endpoint(kind: 'standard' | 'slack' | 'chat' | 'teams', url = receiver.url) {
   return t.container.services.notifications.createEndpoint(systemActor, {
     kind,
     name: `${kind} receiver`,
@@ -36,7 +36,7 @@ async function endpoint(kind: 'standard' | 'slack' | 'chat', url = receiver.url)
 }
 
 async function enqueueFor(
-  channel: 'webhook' | 'slack' | 'chat',
+  channel: 'webhook' | 'slack' | 'chat' | 'teams',
   endpointId: string,
   key: string,
   body: string,
@@ -260,7 +260,53 @@ describe('signing secrets at rest (sealed with the server key, as TOTP secrets a
 });
 
 describe('chat webhooks', () => {
-  it('Slack gets readable blocks; Mattermost and Teams get the generic {text} shape', async () => {
+  it('Teams gets one Adaptive Card, as its Workflows webhook takes, with text that stays text', async () => {
+    const teams = await endpoint('teams');
+    const text =
+      'Reported as [click me](https://evil.example) **now** <b>x</b>\n\nhttps://x/incidents/1';
+    await enqueueFor('teams', teams.id, 'teams-1', text);
+    const worker = workerFor(t, null);
+    expect(await worker.deliverDue(t.clock.now())).toEqual({ delivered: 1, failed: 0, dead: 0 });
+    await worker.close();
+    const [request] = receiver.requests;
+    expect(request!.headers['content-type']).toMatch(/^application\/json/);
+    // The message shape of "Post to a channel when a webhook request is received": type message,
+    // one attachment of content type application/vnd.microsoft.card.adaptive, its content an
+    // AdaptiveCard (Microsoft 365 connectors' {text} and MessageCard shapes are not taken).
+    const body = JSON.parse(request!.body) as {
+      type: string;
+      attachments: { contentType: string; contentUrl: null; content: Record<string, unknown> }[];
+    };
+    expect(body.type).toBe('message');
+    expect(body.attachments).toHaveLength(1);
+    const [card] = body.attachments;
+    expect(card!.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(card!.contentUrl).toBeNull();
+    expect(card!.content).toMatchObject({
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      type: 'AdaptiveCard',
+      version: '1.4',
+    });
+    // Every piece is a TextRun, which Adaptive Cards never read as Markdown: the reporter's link
+    // and bold stay literal text.
+    const blocks = card!.content.body as { type: string; inlines: Record<string, unknown>[] }[];
+    expect(blocks.map((b) => b.type)).toEqual(Array(4).fill('RichTextBlock'));
+    expect(blocks.map((b) => b.inlines)).toEqual([
+      [
+        {
+          type: 'TextRun',
+          text: 'Line stopped: INC-2026-0001 Customer data exposed',
+          weight: 'Bolder',
+          size: 'Medium',
+        },
+      ],
+      [{ type: 'TextRun', text: 'Reported as [click me](https://evil.example) **now** <b>x</b>' }],
+      [{ type: 'TextRun', text: 'https://x/incidents/1' }],
+      [{ type: 'TextRun', text: 'Sent by Stopline' }],
+    ]);
+  });
+
+  it('Slack gets readable blocks; Mattermost and Rocket.Chat get the generic {text} shape', async () => {
     const slack = await endpoint('slack');
     const chat = await endpoint('chat');
     const text =

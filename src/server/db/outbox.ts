@@ -10,7 +10,7 @@ import type { Executor } from './schema.ts';
 
 export type { MailThreading };
 
-/** email: recipient is an address; webhook, slack, chat: recipient is a webhook endpoint id;
+/** email: recipient is an address; webhook, slack, chat, teams: recipient is a webhook endpoint id;
  * ntfy, sms, voice: recipient is the user whose topic or phone number it goes to (body: the
  * notice as JSON, a PersonalNotice);
  * push: recipient is one browser's push subscription (body: a PersonalNotice);
@@ -22,6 +22,7 @@ export const OUTBOX_CHANNELS = [
   'webhook',
   'slack',
   'chat',
+  'teams',
   'hook',
   'tracker',
   'ntfy',

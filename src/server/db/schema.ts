@@ -501,7 +501,8 @@ export interface OutboxAttemptsTable {
 
 export interface WebhookEndpointsTable {
   id: string;
-  /** 'standard' (signed Standard Webhooks), 'slack' (blocks), 'chat' (generic {text}). */
+  /** 'standard' (signed Standard Webhooks), 'slack' (blocks), 'chat' (generic {text}), 'teams'
+   * (Adaptive Card), 'pagerduty', 'opsgenie'. */
   kind: string;
   name: string;
   url: string;

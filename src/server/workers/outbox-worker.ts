@@ -33,7 +33,7 @@ import {
 } from '../domain/notifications/index.ts';
 import type { HookAnswer, HookForCall } from '../domain/incidents/index.ts';
 import type { Mailer } from '../integrations/smtp-mailer.ts';
-import { chatMessage, slackMessage } from '../integrations/slack-sender.ts';
+import { chatMessage, slackMessage, teamsMessage } from '../integrations/slack-sender.ts';
 import { ADDRESS_WORDS, type PersonalRequests } from './personal-requests.ts';
 import type { HttpPoster } from '../integrations/outbound-http.ts';
 import { pagingRequest } from '../integrations/paging-sender.ts';
@@ -450,7 +450,12 @@ export class OutboxWorker {
       return;
     }
     const notice = { subject: message.subject, text: message.bodyText, mentions: message.mentions };
-    const body = message.channel === 'slack' ? slackMessage(notice) : chatMessage(notice);
+    const body =
+      message.channel === 'slack'
+        ? slackMessage(notice)
+        : message.channel === 'teams'
+          ? teamsMessage(notice)
+          : chatMessage(notice);
     await http.post(endpoint.url, JSON.stringify(body));
   }
 

@@ -96,7 +96,7 @@ export type NotificationPreferencesView = z.infer<typeof NotificationPreferences
 /** user.notice: notices to one person, as a Slack @mention (Slack endpoints only);
  * deadline.*: the steps of a deadline's ladder, signed (Standard Webhooks endpoints only). */
 export const WebhookEventTypeName = z.enum(WEBHOOK_EVENT_TYPES);
-const EndpointKindName = z.enum(['standard', 'slack', 'chat', 'pagerduty', 'opsgenie']);
+const EndpointKindName = z.enum(['standard', 'slack', 'chat', 'teams', 'pagerduty', 'opsgenie']);
 /** A PagerDuty integration's routing key or an Opsgenie API key: stored sealed, never listed. */
 const IntegrationKey = z
   .string()

@@ -2,7 +2,7 @@
 import type { Executor, WebhookEndpointsTable } from '../../db/schema.ts';
 import type { Selectable } from 'kysely';
 
-export type EndpointKind = 'standard' | 'slack' | 'chat' | 'pagerduty' | 'opsgenie';
+export type EndpointKind = 'standard' | 'slack' | 'chat' | 'teams' | 'pagerduty' | 'opsgenie';
 
 export interface WebhookEndpoint {
   id: string;

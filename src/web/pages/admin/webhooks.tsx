@@ -14,7 +14,8 @@ type Endpoint = z.infer<typeof WebhookEndpointView>;
 const KINDS = {
   standard: 'Standard Webhooks (signed JSON)',
   slack: 'Slack incoming webhook',
-  chat: 'Other chat tool (Mattermost, Teams: {"text": …})',
+  chat: 'Other chat tool (Mattermost, Rocket.Chat: {"text": …})',
+  teams: 'Microsoft Teams (Workflows webhook: Adaptive Card)',
 } as const;
 /** Every kind as listed; paging services are added through the API (their key). */
 const KIND_NAMES = {
