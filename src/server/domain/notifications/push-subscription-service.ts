@@ -2,7 +2,7 @@
 // private half sealed with the server key, the same for every instance), and each person's own
 // browser subscriptions. A person registers and removes only their own: a subscription is the
 // signed-in caller's, whatever the request says, and one held by another person is refused.
-import { generateVAPIDKeys } from 'web-push';
+import webPush from 'web-push';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -75,7 +75,7 @@ export function createPushService(deps: PushDeps) {
   async function preparePushKeys(): Promise<subscriptions.StoredVapidKeys> {
     const found = await subscriptions.findVapidKeys(db);
     if (found) return found;
-    const made = generateVAPIDKeys();
+    const made = webPush.generateVAPIDKeys();
     return subscriptions.keepVapidKeys(
       db,
       { publicKey: made.publicKey, sealedPrivateKey: secretBox.seal(made.privateKey) },
