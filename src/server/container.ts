@@ -536,7 +536,9 @@ async function assemble(
       tellAffectedPeople: notifications.tellAffectedPeople,
       findDeliveries: notifications.findDeliveries,
       forgetDeliveries: notifications.forgetDeliveries,
+      forgetMessages: notifications.forgetMessages,
     },
+    redactionHash,
   });
   const live = createLiveModule({
     db,

@@ -358,8 +358,8 @@ export async function forgetFinishedMessages(
 /**
  * Erasure and retention of an address (a reporter's, a breach contact's): every e-mail to it is
  * emptied (recipient, bodies, sealed secret, the errors that may quote it), and one not sent yet
- * is given up (dead, "recipient erased") so it never goes. A message being sent at this moment
- * is left to finish. Answers how many messages were emptied.
+ * is given up (dead, "not sent: the address was erased") so it never goes. A message being sent
+ * at this moment is left to finish. Answers how many messages were emptied.
  */
 export async function forgetMessagesTo(db: Executor, address: string): Promise<number> {
   const rows = await db
@@ -369,7 +369,34 @@ export async function forgetMessagesTo(db: Executor, address: string): Promise<n
     .where((eb) => eb(eb.fn('lower', ['recipient']), '=', address.trim().toLowerCase()))
     .where('status', 'in', ['pending', 'delivered', 'dead'])
     .execute();
-  const ids = rows.map((r) => r.id);
+  return forgetMessageIds(
+    db,
+    rows.map((r) => r.id),
+  );
+}
+
+/** The same for the messages with these idempotency keys (one person's notices). */
+export async function forgetMessagesWithKeys(
+  db: Executor,
+  keys: readonly string[],
+): Promise<number> {
+  let emptied = 0;
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db
+      .selectFrom('outbox')
+      .select('id')
+      .where('idempotency_key', 'in', keys.slice(i, i + 500))
+      .where('status', 'in', ['pending', 'delivered', 'dead'])
+      .execute();
+    emptied += await forgetMessageIds(
+      db,
+      rows.map((r) => r.id),
+    );
+  }
+  return emptied;
+}
+
+async function forgetMessageIds(db: Executor, ids: readonly string[]): Promise<number> {
   for (let i = 0; i < ids.length; i += 500) {
     const some = ids.slice(i, i + 500);
     await db

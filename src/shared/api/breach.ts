@@ -154,6 +154,20 @@ export const NoticeJson = z.object({
   recipients: z.number().int().nullable(),
 });
 
+/** Erasure of one person from the contact list on request (GDPR): their address and why. */
+export const ContactErasureInput = z.strictObject({
+  email: z.string().trim().min(1, 'is required').max(320),
+  reason: z.string().trim().min(1, 'is required').max(2000),
+});
+export type ContactErasureInput = z.infer<typeof ContactErasureInput>;
+
+export const ContactErasure = z.object({
+  /** How many lines of the list had the address (all are removed). */
+  count: z.number().int(),
+  at: z.string(),
+});
+export type ContactErasure = z.infer<typeof ContactErasure>;
+
 export const ContactImportResponse = z.object({
   /** How many people are on the list now (the import replaces the earlier list). */
   imported: z.number().int(),

@@ -54,6 +54,19 @@ export interface BreachEventData {
   'breach.notice_sent': { noticeId: string; recipients: number };
   /** A contact list imported: how many people and the file's hash (the people are not logged). */
   'breach.contacts_imported': { count: number; sha256: string };
+  /**
+   * A tombstone (issue 19, retention and erasure): people were removed from the contact list,
+   * the whole list by the retention rule (`scope: list`, `rule: retention`) or one address on
+   * request (`scope: contact`, `rule: request`, an admin's reason). Who went is not logged:
+   * `removedHash` is an HMAC-SHA256 under the server key of the removed rows.
+   */
+  'breach.contacts_redacted': {
+    scope: 'list' | 'contact';
+    count: number;
+    rule: 'retention' | 'request';
+    reason: string;
+    removedHash: string;
+  };
 }
 
 export type BreachEventType = keyof BreachEventData;
@@ -68,6 +81,7 @@ export const BREACH_EVENT_TYPES = [
   'breach.notice_approved',
   'breach.notice_sent',
   'breach.contacts_imported',
+  'breach.contacts_redacted',
 ] as const satisfies readonly BreachEventType[];
 
 export type BreachEvent = {

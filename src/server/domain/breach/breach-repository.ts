@@ -10,6 +10,19 @@ import type { Executor } from '../../db/schema.ts';
 import type { BreachFacts } from './breach-events.ts';
 import type { BreachState } from './breach-state.ts';
 
+/** The breach record with this id (housekeeping, which has no incident reference at hand). */
+export async function findBreachById(
+  executor: Executor,
+  breachId: string,
+): Promise<BreachState | null> {
+  const row = await executor
+    .selectFrom('breaches')
+    .select('incident_id')
+    .where('id', '=', breachId)
+    .executeTakeFirst();
+  return row ? findBreachByIncident(executor, row.incident_id) : null;
+}
+
 /** The breach record of an incident with its determinations; null when it has none. */
 export async function findBreachByIncident(
   executor: Executor,

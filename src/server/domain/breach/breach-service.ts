@@ -85,6 +85,8 @@ export interface BreachServiceDeps {
   notices: BreachNotices;
   /** E-mail to the people affected and its delivery status (notifications). */
   mail: BreachMail;
+  /** HMAC-SHA256 under the server key of removed personal data (a tombstone's removedHash). */
+  redactionHash: (removed: unknown) => string;
 }
 
 /** A breach record as one caller may see it. */

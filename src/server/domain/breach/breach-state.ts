@@ -140,6 +140,7 @@ export function applyBreachEvent(
       return { ...next, notices: changeNotice(state, noticeId, sent) };
     }
     case 'breach.contacts_imported':
+    case 'breach.contacts_redacted':
       return next;
   }
 }

@@ -88,3 +88,18 @@ export async function deleteContacts(tx: Executor, breachId: string): Promise<nu
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Erasure: these people leave the record's list. */
+export async function deleteContactsById(
+  tx: Executor,
+  breachId: string,
+  ids: readonly string[],
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await tx
+    .deleteFrom('breach_contacts')
+    .where('breach_id', '=', breachId)
+    .where('id', 'in', [...ids])
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -15,6 +15,7 @@ import { recordAudit, recordPersonalDataRead } from '../audit/index.ts';
 import type { Policy } from '../policy/index.ts';
 import { appendToBreach } from './breach-projection.ts';
 import type { BreachState } from './breach-state.ts';
+import { findBreachById } from './breach-repository.ts';
 import { readContactCsv, type ContactImport } from './contact-import.ts';
 import * as contacts from './contact-repository.ts';
 import * as rules from './notice-rules.ts';
@@ -41,6 +42,8 @@ export interface BreachMail {
   >;
   /** The retention rule: delivered or dead e-mails with these keys lose address and text. */
   forgetDeliveries(executor: Executor, keys: readonly string[]): Promise<number>;
+  /** Erasure: the e-mails with these keys are emptied, and one not sent yet never goes. */
+  forgetMessages(executor: Executor, keys: readonly string[]): Promise<number>;
 }
 
 /** The breach service's own steps the notice use cases share. */
@@ -62,6 +65,8 @@ export interface NoticeDeps {
   clock: Clock;
   policy: () => Policy;
   mail: BreachMail;
+  /** HMAC-SHA256 under the server key of removed personal data (a tombstone's removedHash). */
+  redactionHash: (removed: unknown) => string;
 }
 
 export interface Delivery {
@@ -83,6 +88,25 @@ const hashOf = (text: string) => createHash('sha256').update(text, 'utf8').diges
 export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>) {
   const { db, clock } = deps;
   const breachPolicy = () => deps.policy().breach;
+
+  /** The tombstone of people removed from the list: how many and why, never who. */
+  const tombstone = (
+    scope: 'list' | 'contact',
+    people: readonly contacts.Contact[],
+    rule: 'retention' | 'request',
+    reason: string,
+  ) => ({
+    type: 'breach.contacts_redacted' as const,
+    data: {
+      scope,
+      count: people.length,
+      rule,
+      reason,
+      removedHash: deps.redactionHash(
+        people.map((p) => ({ line: p.line, name: p.name, email: p.email, fields: p.fields })),
+      ),
+    },
+  });
 
   /** Loads, lets the rule decide, records, and answers the record as this actor sees it. */
   function change(
@@ -253,6 +277,57 @@ export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>)
     },
 
     /**
+     * Erasure on request (GDPR): one address leaves the list at once (every line with it), its
+     * e-mails are emptied and one not sent yet never goes; the record keeps a tombstone
+     * (`breach.contacts_redacted`, the reason) and the audit trail the admin and the reason.
+     */
+    async eraseContact(
+      actor: Actor,
+      ref: string,
+      input: { email: string; reason: string },
+    ): Promise<{ count: number; at: number }> {
+      requirePermission(actor, 'data.erase', 'Erasing personal data');
+      const now = clock.now();
+      const address = input.email.trim().toLowerCase();
+      const count = await inTransaction(db, async (tx) => {
+        const { state } = await steps.load(tx, actor, ref);
+        const people = (await contacts.listContacts(tx, state.id)).filter(
+          (p) => p.email.trim().toLowerCase() === address,
+        );
+        if (people.length === 0)
+          throw new AppError('NOT_FOUND', 'No one with this address is on the contact list', {
+            errors: [{ field: 'email', message: 'is not on the contact list' }],
+          });
+        await deps.mail.forgetMessages(
+          tx,
+          state.notices.flatMap((n) => people.map((p) => deliveryKey(n.id, p.id))),
+        );
+        await contacts.deleteContactsById(
+          tx,
+          state.id,
+          people.map((p) => p.id),
+        );
+        await appendToBreach(
+          tx,
+          state.id,
+          state,
+          [tombstone('contact', people, 'request', input.reason)],
+          actor.userId,
+          now,
+        );
+        await recordAudit(tx, {
+          actor,
+          action: 'breach.contact_erased',
+          target: { type: 'breach', id: state.id },
+          at: now,
+          detail: { count: people.length, reason: input.reason },
+        });
+        return people.length;
+      });
+      return { count, at: now };
+    },
+
+    /**
      * The retention rule (housekeeping): a contact list is deleted once the policy's days have
      * passed since its last notice went out, or since the record was closed or found not to be
      * a breach. Each deletion is on the audit trail. Answers how many people were removed.
@@ -273,6 +348,25 @@ export function createNoticeUseCases<V>(deps: NoticeDeps, steps: NoticeSteps<V>)
             r.noticeIds.flatMap((n) => people.map((p) => deliveryKey(n, p.id))),
           );
           const count = await contacts.deleteContacts(tx, r.id);
+          const state = await findBreachById(tx, r.id);
+          if (state) {
+            const days = breachPolicy().contactListRetentionDays;
+            await appendToBreach(
+              tx,
+              state.id,
+              state,
+              [
+                tombstone(
+                  'list',
+                  people,
+                  'retention',
+                  `retention: ${days} days after the last notice`,
+                ),
+              ],
+              null,
+              now,
+            );
+          }
           await recordAudit(tx, {
             actor: systemActor,
             action: 'breach.contacts_removed',

@@ -8,6 +8,7 @@ import {
   findDeliveriesByKeys,
   forgetFinishedMessages,
   forgetMessagesTo,
+  forgetMessagesWithKeys,
   findOutboxEntry,
   listAttempts,
   listOutbox,
@@ -437,6 +438,10 @@ export function createNotificationsService(given: NotificationsDeps) {
 
     /** An erased address: every e-mail to it emptied, one not sent yet given up (never sent). */
     forgetMessagesTo: (executor: Executor, address: string) => forgetMessagesTo(executor, address),
+
+    /** One person's e-mails by their keys: emptied, and one not sent yet never sent. */
+    forgetMessages: (executor: Executor, keys: readonly string[]) =>
+      forgetMessagesWithKeys(executor, keys),
 
     /** For the delivery worker: the endpoint with its signing secret opened. */
     async findEndpoint(id: string): Promise<WebhookEndpoint | null> {

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   BreachResponse,
+  ContactErasure,
+  ContactErasureInput,
   ContactImportResponse,
   DeliveriesResponse,
   DraftNotice,
@@ -38,6 +40,7 @@ export async function breachNoticeRoutes(
       | 'importContacts'
       | 'listDeliveries'
       | 'exportContacts'
+      | 'eraseContact'
     >;
     policy: () => Policy;
   },
@@ -230,6 +233,34 @@ export async function breachNoticeRoutes(
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="stopline-breach-contacts.csv"')
         .send(csv);
+    },
+  );
+
+  api.post(
+    `${url}/contacts/erasures`,
+    {
+      config: { permission: 'data.erase' },
+      schema: {
+        summary: 'Erase one person from the contact list on request (GDPR), with the reason',
+        description:
+          'Removes every line of the list with this address (compared without case) at once: ' +
+          'the person is gone from the list, its JSON and CSV, and from the e-mails of the ' +
+          "record's notices (emptied; one not sent yet is given up and never goes). The record " +
+          'keeps a tombstone event `breach.contacts_redacted` (how many, the reason, an HMAC ' +
+          'of what went, never the address), so `stopline verify` still passes, and the audit ' +
+          'trail the admin and the reason. 404 when no one on the list has the address.',
+        tags,
+        params: IncidentRef,
+        body: ContactErasureInput,
+        response: {
+          201: ContactErasure,
+          404: problemResponse('No such incident, breach record or address on its list'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const done = await breach.eraseContact(actorOf(request), request.params.ref, request.body);
+      return reply.status(201).send({ count: done.count, at: presentTime(done.at) });
     },
   );
 }
