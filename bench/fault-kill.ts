@@ -84,7 +84,7 @@ async function runOn(kind: DatabaseKind): Promise<string[]> {
   const allReceipts = new Set<string>();
   let server: RunningServer | null = null;
   try {
-    server = await startServer(database.env, undefined, undefined, 60_000);
+    server = await startServer(database.env, undefined, undefined, 180_000);
     for (let t = 1; t <= TRIALS; t++) {
       const url = `http://127.0.0.1:${server.port}`;
       const load = intakeLoad(url, `t${t}`);
@@ -99,7 +99,7 @@ async function runOn(kind: DatabaseKind): Promise<string[]> {
       await load.stop();
       for (const key of load.receipts) allReceipts.add(key);
       const restarted = performance.now();
-      server = await startServer(database.env, undefined, undefined, 60_000);
+      server = await startServer(database.env, undefined, undefined, 180_000);
       const restartMs = performance.now() - restarted;
       const checked = await verify(database.env);
       const stored = await database.storedReportKeys();
