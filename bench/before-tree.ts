@@ -13,6 +13,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export interface BeforeTree {
   /** The commit, as `git rev-parse --short` names it. */
   commit: string;
+  /** The folder it is unpacked in (a console built from it goes to its dist/web). */
+  root: string;
   /** Imports a module of the old source by its path from the checkout's root (`src/…`). */
   load<T>(path: string): Promise<T>;
   remove(): void;
@@ -35,6 +37,7 @@ export function checkoutBefore(rev: string): BeforeTree {
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return {
     commit,
+    root: dir,
     load: <T>(path: string) => import(join(dir, path)) as Promise<T>,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -51,6 +51,12 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Do not treat a 401 as an expired session (sign-in itself). */
   expectUnauthenticated?: boolean;
+  /**
+   * The answer index.html preloads: asked with credentials 'include', as a preload with
+   * crossorigin="use-credentials" is, or the browser would not use it (the same cookies: the
+   * API is on this origin).
+   */
+  preloaded?: boolean;
 }
 
 export async function request<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -62,7 +68,7 @@ export async function request<T = unknown>(path: string, options: RequestOptions
   const response = await fetch(`/api/v1${path}`, {
     method,
     headers,
-    credentials: 'same-origin',
+    credentials: options.preloaded ? 'include' : 'same-origin',
     ...(options.file
       ? { body: options.file.data }
       : options.body !== undefined

@@ -6,6 +6,7 @@ import { BrowserRouter } from 'react-router';
 import { CONSOLE_BASE } from '../shared/domain/console-paths.ts';
 import { ApiError } from './api.ts';
 import { App } from './app.tsx';
+import { bootDashboard } from './dashboard-boot.ts';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -18,6 +19,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+bootDashboard(queryClient, window.location.pathname);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

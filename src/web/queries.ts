@@ -17,6 +17,14 @@ export const keys = {
   report: (key: string) => ['reports', key] as const,
   tasks: ['tasks'] as const,
   breach: ['breach'] as const,
+  // The dashboard's lists (dashboard-boot.ts fills them from GET /api/v1/dashboard).
+  staff: ['staff'] as const,
+  openIncidents: ['incidents', 'open'] as const,
+  nextSteps: ['incidents', 'next-steps'] as const,
+  reportsAwaiting: ['reports', 'awaiting'] as const,
+  myTasks: ['tasks', 'mine'] as const,
+  myPages: ['me', 'pages'] as const,
+  deadlineList: (params: DeadlineParams) => ['deadlines', params] as const,
 };
 
 export function usePolicy() {
@@ -67,30 +75,35 @@ export async function fetchAllPages<T extends { id: string }>(
     .filter((item) => !seen.has(item.id) && Boolean(seen.add(item.id)));
 }
 
-/** Every open incident: the dashboard must never silently drop incident 501. */
-export function useOpenIncidents() {
-  return useQuery({
-    queryKey: [...keys.incidents, 'open'],
-    queryFn: () =>
-      fetchAllPages(
-        (offset) =>
-          request<z.infer<typeof IncidentList>>(
+/** Every open incident, from the first page when it is already here (the dashboard's answer). */
+export function fetchOpenIncidents(first?: z.infer<typeof IncidentList>) {
+  return fetchAllPages(
+    (offset) =>
+      offset === 0 && first
+        ? Promise.resolve(first)
+        : request<z.infer<typeof IncidentList>>(
             `/incidents${query({ open: 'true', limit: INCIDENT_PAGE, offset })}`,
           ),
-        INCIDENT_PAGE,
-      ),
-  });
+    INCIDENT_PAGE,
+  );
+}
+
+/** Every open incident: the dashboard must never silently drop incident 501. */
+export function useOpenIncidents() {
+  return useQuery({ queryKey: keys.openIncidents, queryFn: () => fetchOpenIncidents() });
 }
 
 export type Deadline = z.infer<typeof DeadlineList>['items'][number];
 
-export function useDeadlines(params: {
+export type DeadlineParams = {
   state: 'due_soon' | 'breached' | 'met' | 'open' | 'next' | 'all';
   withinMinutes?: number;
   limit?: number;
-}) {
+};
+
+export function useDeadlines(params: DeadlineParams) {
   return useQuery({
-    queryKey: [...keys.deadlines, params],
+    queryKey: keys.deadlineList(params),
     queryFn: () => request<z.infer<typeof DeadlineList>>(`/deadlines${query(params)}`),
   });
 }

@@ -26,6 +26,14 @@ describe('the console at /app', () => {
     }
   });
 
+  it("preloads the dashboard's data on the dashboard's address only", async () => {
+    const preload =
+      '<link rel="preload" href="/api/v1/dashboard" as="fetch" crossorigin="use-credentials">';
+    expect((await t.app.inject({ url: '/app/' })).body).toContain(preload);
+    for (const url of ['/app/incidents/INC-2026-0001', '/app/sign-in'])
+      expect((await t.app.inject({ url })).body, url).not.toContain('/api/v1/dashboard');
+  });
+
   it('serves hashed assets with a year of immutable caching, and 404 for a missing one', async () => {
     const [script] = readdirSync(`${CONSOLE_DIR}/assets`).filter((f) => f.endsWith('.js'));
     const res = await t.app.inject({ url: `/app/assets/${script}` });

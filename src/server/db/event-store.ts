@@ -373,6 +373,26 @@ export interface ListEventsOptions {
   limit?: number;
 }
 
+/** Which of `types` each stream has ever recorded (one read for many streams). */
+export async function findRecordedTypes(
+  tx: Executor,
+  streamIds: readonly string[],
+  types: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const found = new Map<string, Set<string>>();
+  if (streamIds.length === 0 || types.length === 0) return found;
+  const rows = await tx
+    .selectFrom('events')
+    .select(['stream_id', 'type'])
+    .distinct()
+    .where('stream_id', 'in', streamIds)
+    .where('type', 'in', types)
+    .execute();
+  for (const row of rows)
+    found.set(row.stream_id, (found.get(row.stream_id) ?? new Set()).add(row.type));
+  return found;
+}
+
 export async function listStreamEvents(
   tx: Executor,
   streamId: string,

@@ -26,6 +26,7 @@ import { notificationRoutes } from './api/notification-routes.ts';
 import { onCallRoutes } from './api/oncall-routes.ts';
 import { continuityRoutes } from './api/continuity-routes.ts';
 import { deadlinesRoutes } from './api/deadlines-routes.ts';
+import { dashboardRoutes } from './api/dashboard-routes.ts';
 import { policyRoutes } from './api/policy-routes.ts';
 import { oidcRoutes } from './api/oidc-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
@@ -184,6 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes, { audit: services.audit });
   await app.register(incidentsRoutes, { incidents });
   await app.register(staffRoutes, { ...narrowed.staff, clock });
+  await app.register(dashboardRoutes, { ...narrowed.dashboard, policy: services.policy, clock });
   await app.register(incidentLifecycleRoutes, { incidents });
   await app.register(containmentHookRoutes, { incidents });
   await app.register(lineRoutes, narrowed.line);

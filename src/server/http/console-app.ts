@@ -24,15 +24,21 @@ export async function consoleApp(app: FastifyInstance, opts: { dir?: string } = 
   const dir = opts.dir ?? CONSOLE_DIR;
   const indexPath = `${dir}/index.html`;
   // Read once: a rebuilt console is picked up on restart, like the server code.
-  const index = existsSync(indexPath) ? readFileSync(indexPath) : null;
+  const index = existsSync(indexPath) ? readFileSync(indexPath, 'utf8') : null;
+  // The dashboard's address also preloads its data (GET /api/v1/dashboard: the session and every
+  // list it shows), so the answer is on its way while the scripts load (web/dashboard-boot.ts).
+  const dashboardIndex = index?.replace(
+    '</head>',
+    '<link rel="preload" href="/api/v1/dashboard" as="fetch" crossorigin="use-credentials"></head>',
+  );
 
-  const sendIndex = (reply: FastifyReply, page = true) =>
+  const sendIndex = (reply: FastifyReply, page = true, html = index) =>
     reply
       .header('content-security-policy', CSP)
       .header('cache-control', 'no-cache')
       .type('text/html; charset=utf-8')
       .status(index ? (page ? 200 : 404) : 503)
-      .send(index ?? NOT_BUILT);
+      .send(html ?? NOT_BUILT);
 
   if (existsSync(`${dir}/assets`))
     await app.register(fastifyStatic, {
@@ -51,7 +57,9 @@ export async function consoleApp(app: FastifyInstance, opts: { dir?: string } = 
   app.get(CONSOLE_BASE, { config: { public: true } }, (_request, reply) =>
     reply.redirect(home, 301),
   );
-  app.get(home, { config: { public: true } }, (_request, reply) => sendIndex(reply));
+  app.get(home, { config: { public: true } }, (_request, reply) =>
+    sendIndex(reply, true, dashboardIndex),
+  );
   app.get(`${CONSOLE_BASE}/*`, { config: { public: true } }, (request, reply) => {
     // A missing hashed asset is a 404, not the app (a stale tab after an upgrade reloads cleanly).
     if (request.url.startsWith(`${CONSOLE_BASE}/assets/`)) return reply.status(404).send();

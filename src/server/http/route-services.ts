@@ -44,6 +44,13 @@ export function routeServices(services: Services) {
     oidc: { accounts: only(accounts, ['oidc']) },
     users: { accounts: only(accounts, ['users', 'mfa', 'listRoles']) },
     staff: { accounts: only(accounts, ['users']) },
+    dashboard: {
+      accounts: only(accounts, ['sessions', 'users']),
+      incidents: only(incidents, ['listIncidents', 'listTasks', 'listNextSteps']),
+      clocks: only(clocks, ['list', 'subjectKeys']),
+      reports: only(reports, ['listReportQueue']),
+      notifications: only(notifications, ['listOwnPages']),
+    },
     line: { incidents: only(incidents, ['getLine', 'lineHistory']) },
     deadlines: {
       clocks: only(clocks, ['list', 'listForIncident', 'markMet', 'subjectKeys', 'measures']),

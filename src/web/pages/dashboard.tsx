@@ -2,6 +2,7 @@
 // reports waiting for acknowledgment, breached and soon-due deadlines, my open tasks.
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
+import { DASHBOARD_QUERIES } from '../../shared/domain/dashboard.ts';
 import type { ReportQueue } from '../../shared/api/reports.ts';
 import type { z } from 'zod';
 import type { TaskList } from '../../shared/api/tasks.ts';
@@ -59,7 +60,7 @@ function OpenIncidents() {
   const policy = usePolicy();
   const { nameOf } = useStaff();
   const incidents = useOpenIncidents();
-  const open = useDeadlines({ state: 'next', limit: 500 });
+  const open = useDeadlines(DASHBOARD_QUERIES.nextDeadlines);
   const next = nextDeadlineBySubject(open.data?.items);
   const order = (policy.data?.severities ?? []).map((s) => s.id);
   // The policy's own name for the phase ("Detection & analysis"), not its id.
@@ -132,8 +133,8 @@ function OpenIncidents() {
 
 function ReportsAwaiting() {
   const reports = useQuery({
-    queryKey: [...keys.reports, 'awaiting'],
-    queryFn: () => request<ReportQueue>(`/reports${query({ status: 'received', limit: 50 })}`),
+    queryKey: keys.reportsAwaiting,
+    queryFn: () => request<ReportQueue>(`/reports${query(DASHBOARD_QUERIES.reportsAwaiting)}`),
   });
   return (
     <section aria-labelledby="reports-awaiting">
@@ -165,8 +166,8 @@ function ReportsAwaiting() {
 }
 
 function DueDeadlines() {
-  const breached = useDeadlines({ state: 'breached', limit: 50 });
-  const soon = useDeadlines({ state: 'due_soon', withinMinutes: 240, limit: 50 });
+  const breached = useDeadlines(DASHBOARD_QUERIES.breachedDeadlines);
+  const soon = useDeadlines(DASHBOARD_QUERIES.dueSoonDeadlines);
   return (
     <section aria-labelledby="due">
       <h2 id="due">Deadlines</h2>
@@ -196,8 +197,8 @@ function DueDeadlines() {
 
 function MyTasks() {
   const tasks = useQuery({
-    queryKey: [...keys.tasks, 'mine'],
-    queryFn: () => request<z.infer<typeof TaskList>>(`/tasks${query({ assignee: 'me' })}`),
+    queryKey: keys.myTasks,
+    queryFn: () => request<z.infer<typeof TaskList>>(`/tasks${query(DASHBOARD_QUERIES.myTasks)}`),
   });
   return (
     <section aria-labelledby="my-tasks">

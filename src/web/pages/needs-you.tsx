@@ -11,7 +11,7 @@ import { keys } from '../queries.ts';
 
 export function NeedsYou() {
   const steps = useQuery({
-    queryKey: [...keys.incidents, 'next-steps'],
+    queryKey: keys.nextSteps,
     queryFn: () => request<NextStepList>('/next-steps'),
   });
   return (

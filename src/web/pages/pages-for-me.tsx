@@ -8,8 +8,9 @@ import type { PageView } from '../../shared/api/notifications.ts';
 import { consolePath } from '../../shared/domain/console-paths.ts';
 import { post, request } from '../api.ts';
 import { Countdown, ErrorMessage, QueryState, Time } from '../components/common.tsx';
+import { keys } from '../queries.ts';
 
-const KEY = ['me', 'pages'] as const;
+const KEY = keys.myPages;
 
 function PageCard({ page, onDone }: { page: PageView; onDone: (p: PageView) => void }) {
   const acknowledge = useMutation({

@@ -2,7 +2,7 @@
 // decide, append the events at the loaded version (a concurrent change makes this CONFLICT),
 // project them, and let the line rules stop or resume the line in the same transaction.
 import type { Clock } from '../../clock.ts';
-import { listStreamEvents } from '../../db/event-store.ts';
+import { findRecordedTypes, listStreamEvents } from '../../db/event-store.ts';
 import { allocateYearlyKey } from '../../db/key-sequence.ts';
 import type { Db, Executor, Visibility } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -352,17 +352,25 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
 
   /** The incident as learning weighs it: the line and breached deadlines from its record. */
   async function caseOf(tx: Executor, state: IncidentState): Promise<PostmortemCase> {
-    const ever = async (type: string) =>
-      (await listStreamEvents(tx, state.id, { types: [type], limit: 1 })).length > 0;
-    return {
+    return (await casesOf(tx, [state]))[0]!;
+  }
+
+  /** caseOf for many incidents, their records read once. */
+  async function casesOf(tx: Executor, states: IncidentState[]): Promise<PostmortemCase[]> {
+    const ever = await findRecordedTypes(
+      tx,
+      states.map((s) => s.id),
+      ['incident.line_stopped', 'incident.deadline_breached'],
+    );
+    return states.map((state) => ({
       id: state.id,
       key: state.key,
       severity: state.severity,
       ownerId: state.ownerId,
-      lineStopped: await ever('incident.line_stopped'),
-      deadlineBreached: await ever('incident.deadline_breached'),
+      lineStopped: ever.get(state.id)?.has('incident.line_stopped') ?? false,
+      deadlineBreached: ever.get(state.id)?.has('incident.deadline_breached') ?? false,
       exercise: state.exercise !== null,
-    };
+    }));
   }
 
   /**
@@ -375,12 +383,14 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     policy: Policy,
     now: number,
     steps?: Awaited<ReturnType<typeof repo.listSteps>>,
+    postmortemCase?: PostmortemCase,
   ) {
     const recorded = steps ?? (await repo.listSteps(tx, state.id));
     const monitoring = recorded.find((m) => m.milestone === 'monitoring_added');
     const context: ExitContext = { now, monitoringAddedAt: monitoring?.at ?? null };
     if (deps.postmortems) {
-      context.postmortem = await deps.postmortems.findStanding(tx, await caseOf(tx, state), policy);
+      const known = postmortemCase ?? (await caseOf(tx, state));
+      context.postmortem = await deps.postmortems.findStanding(tx, known, policy);
     }
     return context;
   }
@@ -659,12 +669,26 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     async listNextSteps(actor: Actor) {
       if (actor.userId === null) return [];
       const ids = await repo.listOpenIncidentIdsWith(db, actor.userId, NEXT_STEPS_INCIDENTS);
+      // One read for all of them; the exit checks (recorded steps, the post-mortem's standing)
+      // weigh only where this person runs the incident, so only those are read further.
+      const states = (await repo.findIncidentStates(db, ids)).filter((s) => isVisibleTo(s, actor));
+      const run = states.filter((s) => next.weighsExitChecks(s, actor));
+      const [recorded, cases] = await Promise.all([
+        repo.listStepsOf(
+          db,
+          run.map((s) => s.id),
+        ),
+        casesOf(db, run),
+      ]);
+      const now = clock.now();
       const items = [];
-      for (const id of ids) {
-        const state = await repo.findIncidentState(db, id);
-        if (!state || !isVisibleTo(state, actor)) continue;
+      for (const state of states) {
         const policy = await policyOf(state.policyHash);
-        const exit = await exitContext(db, state, policy, clock.now());
+        const at = run.indexOf(state);
+        const exit =
+          at < 0
+            ? null
+            : await exitContext(db, state, policy, now, recorded.get(state.id) ?? [], cases[at]);
         const steps = next.nextSteps(state, policy, actor, exit);
         if (steps.length === 0) continue;
         const { key, title, severity, phase } = state;

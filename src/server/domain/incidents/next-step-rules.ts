@@ -122,17 +122,24 @@ const NAMED_ELSEWHERE = new Set([
   'required_roles_filled',
 ]);
 
+/** Whether this person runs the incident (its owner or commander): only then do its exit checks weigh. */
+export function weighsExitChecks(state: IncidentState, actor: Actor): boolean {
+  const me = actor.userId;
+  return me !== null && (state.ownerId === me || holdsRole(state, me, 'incident_commander'));
+}
+
 /**
  * What this person must do now on the incident, most pressing first: their vote (or the final
  * call on a tie), taking an incident nobody owns, their open tasks; for its owner or commander the
  * reproduction, the panel, the missing roles and what still keeps it in its phase; then the
- * duties of the roles they hold. Nothing on a closed incident.
+ * duties of the roles they hold. Nothing on a closed incident. `exit` may be null (not read) only
+ * where weighsExitChecks is false.
  */
 export function nextSteps(
   state: IncidentState,
   policy: Policy,
   actor: Actor,
-  exit: ExitContext,
+  exit: ExitContext | null,
 ): NextStep[] {
   const me = actor.userId;
   if (me === null || isClosed(state, policy)) return [];
@@ -164,8 +171,8 @@ export function nextSteps(
     if (task.assigneeId === me && (task.status === 'open' || task.status === 'in_progress'))
       steps.push(step('task', `Your task: ${task.title}`, null, task.id));
   }
-  const runs = state.ownerId === me || holdsRole(state, me, 'incident_commander');
-  if (runs) {
+  if (weighsExitChecks(state, actor)) {
+    if (exit === null) throw new Error('nextSteps: the exit context of an incident one runs');
     if (state.reproduction === null || state.awaitingReporter) {
       const text = state.reproduction
         ? 'Verify and reproduce: the reproduction waits for information from the reporter'

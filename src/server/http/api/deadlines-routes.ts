@@ -15,8 +15,25 @@ import { IncidentRef } from '../../../shared/api/incidents.ts';
 import type { Clock } from '../../clock.ts';
 import type { ClocksModule } from '../../domain/clocks/index.ts';
 import type { DeadlineRecord } from '../../domain/clocks/index.ts';
+import type { Actor } from '../../domain/actor.ts';
 import { actorOf } from './incident-commands.ts';
 import { presentTime as iso } from './time-presenter.ts';
+
+/** GET /api/v1/deadlines's answer (also parts of GET /api/v1/dashboard). */
+export async function listDeadlinesAnswer(
+  deadlines: Pick<ClocksModule, 'list' | 'subjectKeys'>,
+  actor: Actor,
+  q: z.infer<typeof DeadlineQuery>,
+  now: number,
+): Promise<z.infer<typeof DeadlineList>> {
+  const items = await deadlines.list(actor, {
+    state: q.state,
+    soonWithin: q.withinMinutes * 60_000,
+    limit: q.limit,
+  });
+  const keys = await deadlines.subjectKeys(items);
+  return { items: items.map((d) => presentDeadline(d, now, keys)) };
+}
 
 export function presentDeadline(
   d: DeadlineRecord,
@@ -66,16 +83,7 @@ export async function deadlinesRoutes(
         response: { 200: DeadlineList },
       },
     },
-    async (request) => {
-      const q = request.query;
-      const items = await deadlines.list(actorOf(request), {
-        state: q.state,
-        soonWithin: q.withinMinutes * 60_000,
-        limit: q.limit,
-      });
-      const keys = await deadlines.subjectKeys(items);
-      return { items: items.map((d) => presentDeadline(d, clock.now(), keys)) };
-    },
+    async (request) => listDeadlinesAnswer(deadlines, actorOf(request), request.query, clock.now()),
   );
   typed.get(
     '/api/v1/incidents/:ref/deadlines',

@@ -26,6 +26,8 @@ import {
 } from '../../../shared/api/incidents.ts';
 import { PolicyRefusal, problemResponse } from '../../../shared/api/problems.ts';
 import { TaskList, TaskListQuery } from '../../../shared/api/tasks.ts';
+import type { z } from 'zod';
+import type { Actor } from '../../domain/actor.ts';
 import type { IncidentsModule } from '../../domain/incidents/index.ts';
 import { actorOf, incidentCommand, sendOpenedIncident } from './incident-commands.ts';
 import {
@@ -36,6 +38,36 @@ import {
   presentTaskList,
   presentTimeline,
 } from './incident-presenters.ts';
+
+/** GET /api/v1/incidents's answer (also a part of GET /api/v1/dashboard). */
+export async function listIncidentsAnswer(
+  incidents: Pick<IncidentsModule, 'listIncidents'>,
+  actor: Actor,
+  query: z.infer<typeof ListIncidentsQuery>,
+) {
+  const { owner, q, open, limit, offset, ...filter } = query;
+  const page = await incidents.listIncidents(actor, {
+    ...filter,
+    ownerId: owner,
+    text: q,
+    open: open === undefined ? undefined : open === 'true',
+    limit,
+    offset,
+  });
+  return presentIncidentList(page, { limit, offset });
+}
+
+/** GET /api/v1/tasks's answer (also a part of GET /api/v1/dashboard). */
+export async function listTasksAnswer(
+  incidents: Pick<IncidentsModule, 'listTasks'>,
+  actor: Actor,
+  query: z.infer<typeof TaskListQuery>,
+) {
+  const { assignee, status, limit } = query;
+  return presentTaskList(
+    await incidents.listTasks(actor, { assignee, openOnly: status === 'open', limit }),
+  );
+}
 
 export async function incidentsRoutes(app: FastifyInstance, opts: { incidents: IncidentsModule }) {
   const { incidents } = opts;
@@ -80,18 +112,7 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { incidents: I
         response: { 200: IncidentList },
       },
     },
-    async (request) => {
-      const { owner, q, open, limit, offset, ...filter } = request.query;
-      const page = await incidents.listIncidents(actorOf(request), {
-        ...filter,
-        ownerId: owner,
-        text: q,
-        open: open === undefined ? undefined : open === 'true',
-        limit,
-        offset,
-      });
-      return presentIncidentList(page, { limit, offset });
-    },
+    async (request) => listIncidentsAnswer(incidents, actorOf(request), request.query),
   );
 
   typed.get(
@@ -105,15 +126,7 @@ export async function incidentsRoutes(app: FastifyInstance, opts: { incidents: I
         response: { 200: TaskList },
       },
     },
-    async (request) => {
-      const { assignee, status, limit } = request.query;
-      const items = await incidents.listTasks(actorOf(request), {
-        assignee,
-        openOnly: status === 'open',
-        limit,
-      });
-      return presentTaskList(items);
-    },
+    async (request) => listTasksAnswer(incidents, actorOf(request), request.query),
   );
 
   typed.get(

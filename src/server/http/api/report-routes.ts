@@ -51,6 +51,15 @@ function actorOf(request: FastifyRequest): Actor {
   return { ...actor, ip: actor.ip ?? request.ip };
 }
 
+/** GET /api/v1/reports's answer (also a part of GET /api/v1/dashboard). */
+export async function reportQueueAnswer(
+  reports: Pick<ReportsModule, 'listReportQueue'>,
+  actor: Actor,
+  query: ReportListQuery,
+) {
+  return { reports: (await reports.listReportQueue(actor, query)).map(presentReportSummary) };
+}
+
 export async function reportRoutes(base: FastifyInstance, opts: { reports: ReportsModule }) {
   const { reports } = opts;
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -62,11 +71,7 @@ export async function reportRoutes(base: FastifyInstance, opts: { reports: Repor
       config: { permission: 'reports.read' },
       schema: { querystring: ReportListQuery, response: { 200: ReportQueue } },
     },
-    async (request) => ({
-      reports: (await reports.listReportQueue(actorOf(request), request.query)).map(
-        presentReportSummary,
-      ),
-    }),
+    async (request) => reportQueueAnswer(reports, actorOf(request), request.query),
   );
 
   app.get(

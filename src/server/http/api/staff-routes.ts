@@ -8,6 +8,28 @@ import { permissionsForRoles, type AccountsModule } from '../../domain/accounts/
 import { seatsOf } from '../../domain/incidents/index.ts';
 import { presentTime } from './time-presenter.ts';
 
+/** GET /api/v1/staff's answer (also a part of GET /api/v1/dashboard). */
+export async function staffDirectory(
+  users: Pick<AccountsModule['users'], 'listActive'>,
+  now: number,
+): Promise<StaffDirectory> {
+  const people = await users.listActive();
+  return {
+    items: people
+      .map((u) => ({
+        id: u.id,
+        displayName: u.displayName,
+        roles: u.roles,
+        seats: seatsOf(permissionsForRoles(u.roles)),
+        awayUntil:
+          u.availability.awayUntil !== null && u.availability.awayUntil > now
+            ? presentTime(u.availability.awayUntil)
+            : null,
+      }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName)),
+  };
+}
+
 export async function staffRoutes(
   app: FastifyInstance,
   opts: { accounts: Pick<AccountsModule, 'users'>; clock: Clock },
@@ -23,23 +45,6 @@ export async function staffRoutes(
         response: { 200: StaffDirectory },
       },
     },
-    async (): Promise<StaffDirectory> => {
-      const now = clock.now();
-      const people = await accounts.users.listActive();
-      return {
-        items: people
-          .map((u) => ({
-            id: u.id,
-            displayName: u.displayName,
-            roles: u.roles,
-            seats: seatsOf(permissionsForRoles(u.roles)),
-            awayUntil:
-              u.availability.awayUntil !== null && u.availability.awayUntil > now
-                ? presentTime(u.availability.awayUntil)
-                : null,
-          }))
-          .sort((a, b) => a.displayName.localeCompare(b.displayName)),
-      };
-    },
+    async () => staffDirectory(accounts.users, clock.now()),
   );
 }

@@ -65,7 +65,7 @@ export function useDecisions(key: string) {
 /** Everyone who can be picked, and a name for an id. */
 export function useStaff() {
   const staff = useQuery({
-    queryKey: ['staff'],
+    queryKey: keys.staff,
     queryFn: () => request<StaffDirectory>('/staff'),
     staleTime: 5 * 60_000,
   });
