@@ -41,6 +41,11 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
+    // The console's service worker: plain JavaScript in the worker's global scope.
+    files: ['src/web/public/service-worker.js'],
+    languageOptions: { globals: { self: 'readonly', URL: 'readonly' } },
+  },
+  {
     // npm start's console build (prestart): plain Node, before any TypeScript loader.
     files: ['bin/build-console.mjs'],
     languageOptions: { globals: { process: 'readonly' } },

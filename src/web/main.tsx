@@ -7,6 +7,7 @@ import { CONSOLE_BASE } from '../shared/domain/console-paths.ts';
 import { ApiError } from './api.ts';
 import { App } from './app.tsx';
 import { bootDashboard } from './dashboard-boot.ts';
+import { registerServiceWorker } from './push.ts';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -21,6 +22,8 @@ const queryClient = new QueryClient({
 });
 
 bootDashboard(queryClient, window.location.pathname);
+// The console installs as an app, and shows push notifications through its service worker.
+registerServiceWorker();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

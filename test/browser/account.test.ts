@@ -26,7 +26,7 @@ describe('my notification settings', () => {
     const user = await createUser(t, { roles: ['responder'], displayName: 'Nia Night' });
     const { context, page } = await signedInPage(browser, t.baseUrl, user, PHONE);
     await page.getByRole('link', { name: 'Nia Night' }).click();
-    await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+    await page.getByRole('heading', { name: 'Notifications', exact: true }).waitFor();
 
     // The line stopping reaches everyone on every channel: it cannot be turned off.
     const lineStops = page.getByRole('checkbox', { name: 'The line stops: E-mail' });
@@ -73,7 +73,7 @@ describe('my notification settings', () => {
 
     // And the page shows it after a reload.
     await page.reload();
-    await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+    await page.getByRole('heading', { name: 'Notifications', exact: true }).waitFor();
     expect(
       await page.getByRole('checkbox', { name: 'Reminders before a deadline: E-mail' }).isChecked(),
     ).toBe(false);
@@ -87,7 +87,7 @@ describe('my notification settings', () => {
     for (const size of [DESKTOP, PHONE]) {
       const { context, page } = await signedInPage(browser, t.baseUrl, user, size);
       await page.getByRole('link', { name: 'Oda Oncall' }).click();
-      await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+      await page.getByRole('heading', { name: 'Notifications', exact: true }).waitFor();
       await page.getByLabel('Topic URL').fill('http://169.254.169.254/latest/meta-data');
       await page.getByRole('button', { name: 'Save notification settings' }).click();
       const alert = page.getByRole('alert');

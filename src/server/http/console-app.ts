@@ -3,6 +3,8 @@
 // shared/domain/console-paths.ts) answers the app's index.html (never cached) so deep links and
 // reloads work; any other path under /app answers it with 404, and the app shows its not-found
 // page. Without a build, /app says how to make one instead of failing obscurely.
+// The console installs as an app (a PWA): its web app manifest, its icons and its service worker
+// (Web Push notifications) are served from /app itself, so the worker's scope is the console.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -16,6 +18,18 @@ const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
   "connect-src 'self'; font-src 'self'; manifest-src 'self'; form-action 'self'; " +
   "frame-ancestors 'none'; base-uri 'none'";
+
+/** The service worker runs no page: it may reach only this origin (it opens the console). */
+const WORKER_CSP = "default-src 'none'; connect-src 'self'";
+
+/** Files of the build's root (src/web/public) served as they are, never cached for long: a new
+ * version of the service worker must reach browsers at their next visit. */
+const ROOT_FILES: Record<string, { file: string; type: string }> = {
+  '/service-worker.js': { file: 'service-worker.js', type: 'text/javascript; charset=utf-8' },
+  '/manifest.webmanifest': { file: 'manifest.webmanifest', type: 'application/manifest+json' },
+  '/icons/stopline-192.png': { file: 'icons/stopline-192.png', type: 'image/png' },
+  '/icons/stopline-512.png': { file: 'icons/stopline-512.png', type: 'image/png' },
+};
 
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stopline console not built</title></head>
 <body><main><h1>The console is not built</h1><p>Run <code>npm run build</code> (or start Stopline with <code>npm start</code>, which builds it) and reload.</p></main></body></html>`;
@@ -51,6 +65,16 @@ export async function consoleApp(app: FastifyInstance, opts: { dir?: string } = 
       maxAge: '365d',
       decorateReply: false,
     });
+
+  for (const [path, { file, type }] of Object.entries(ROOT_FILES)) {
+    const full = `${dir}/${file}`;
+    const bytes = existsSync(full) ? readFileSync(full) : null;
+    app.get(`${CONSOLE_BASE}${path}`, { config: { public: true } }, (_request, reply) => {
+      if (!bytes) return reply.status(404).send();
+      if (path === '/service-worker.js') reply.header('content-security-policy', WORKER_CSP);
+      return reply.header('cache-control', 'no-cache').type(type).send(bytes);
+    });
+  }
 
   const home = `${CONSOLE_BASE}/`;
   app.get('/', { config: { public: true } }, (_request, reply) => reply.redirect(home, 302));

@@ -8,6 +8,7 @@ import { ErrorMessage } from '../components/common.tsx';
 import { SESSION_KEY, safeNext, useSession } from '../session.tsx';
 import { CalendarFeed } from './calendar-feed.tsx';
 import { NotificationPreferences } from './notification-preferences.tsx';
+import { PushDevices } from './push-devices.tsx';
 
 interface Enrolment {
   secret: string;
@@ -118,6 +119,7 @@ export function AccountPage() {
         <Link to="/account/tokens">My API tokens</Link> for scripts and integrations.
       </p>
       <MfaEnrolmentPage level={2} />
+      <PushDevices />
       <NotificationPreferences />
       <CalendarFeed />
     </>
