@@ -164,7 +164,7 @@ export type ContactErasureInput = z.infer<typeof ContactErasureInput>;
 export const ContactErasure = z.object({
   /** How many lines of the list had the address (all are removed). */
   count: z.number().int(),
-  at: z.string(),
+  at: Time,
 });
 export type ContactErasure = z.infer<typeof ContactErasure>;
 
