@@ -16,6 +16,7 @@ import type { Page } from 'playwright-core';
 import { PERMISSIONS } from '../src/shared/domain/permissions.ts';
 import buildConsole from '../test/global-setup.ts';
 import { createUser } from '../test/helpers/auth.ts';
+import { reproduce } from '../test/helpers/reproduce.ts';
 import {
   launchBrowser,
   newContext,
@@ -139,7 +140,11 @@ async function main() {
         publiclyDisclosed: false,
         reportIds: [],
       });
-      if (i % 3 === 0) await incidents.setSeverity(actor, incident.key, undefined, 'P2', 'bench');
+      if (i % 3 === 0) {
+        // The policy orders the reproduction before a severity.
+        await reproduce(incidents, actor, incident.key);
+        await incidents.setSeverity(actor, incident.key, undefined, 'P2', 'bench');
+      }
       for (let j = 0; j < TASKS_EACH; j++)
         await incidents.addTask(actor, incident.key, undefined, {
           type: 'follow_up',
@@ -183,6 +188,22 @@ async function main() {
         route.fulfill({ json: { items: [], total: 0, limit: 100, offset: 0 } }),
       );
       await page.route('**/api/v1/deadlines?*', (route) => route.fulfill({ json: { items: [] } }));
+      // The dashboard's one call (GET /api/v1/dashboard) with the same lists emptied.
+      await page.route('**/api/v1/dashboard', async (route) => {
+        const answer = (await (await route.fetch()).json()) as Record<string, unknown>;
+        const none = { items: [] };
+        route.fulfill({
+          json: {
+            ...answer,
+            openIncidents: { items: [], total: 0, limit: 100, offset: 0 },
+            nextSteps: none,
+            myTasks: none,
+            nextDeadlines: none,
+            breachedDeadlines: none,
+            dueSoonDeadlines: none,
+          },
+        });
+      });
       return timeUntil(page, '/app/', '#open-incidents ~ .empty', 1);
     });
     const rows = Array.from(
