@@ -219,7 +219,8 @@ describe('administration', () => {
 
     expect(requestsToOtherHosts(context)).toEqual([]);
     await context.close();
-  });
+    // A long walk through six pages with axe on each, as the other whole-page walks are given.
+  }, 120_000);
 
   it('a responder sees no Admin link and is told the admin pages are not allowed', async () => {
     const responder = await createUser(t, { roles: ['responder'] });
