@@ -4,9 +4,6 @@
 // signs in to the portal (a plain form, no script needed) reads that the issue is fixed, without
 // the incident's key or title. Desktop with axe; the portal on a phone without script (axe needs
 // script: the portal's pages pass it in public-pages-accessibility.test.ts).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createUser } from '../helpers/auth.ts';
@@ -20,44 +17,20 @@ import {
   startBrowserApp,
   type BrowserApp,
 } from '../helpers/browser.ts';
+import { gatelessPolicyFile } from '../helpers/gateless-policy.ts';
 import { admin, incidentInput } from '../helpers/incidents-context.ts';
 import { reportFromAddress } from '../helpers/reports.ts';
-
-/** No gates between the phases, so the walk is two moves; reports follow at "review". */
-function policyFile(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'stopline-follow-browser-')), 'policy.yaml');
-  writeFileSync(
-    path,
-    `format: 1
-name: Reports follow
-revision: t
-description: Reports follow their incident.
-severities:
-  - { id: S1, name: High, description: Bad., critical: true, responseWithin: 1h }
-  - { id: S2, name: Low, description: Minor., critical: false, responseWithin: 1d }
-criticality:
-  description: One question.
-  defaultSeverity: { critical: S1, non_critical: S2 }
-  criteria: [{ id: bad, question: Is it bad?, yesPointsTo: critical }]
-panel: { description: One., otherResponders: 0, includesSecurityLead: false, quorum: 1, onTie: critical }
-roles: [{ id: lead, name: Lead, description: Leads. }]
-phases:
-  - { id: triage, name: Triage, description: Look. }
-  - { id: fixing, name: Fixing, description: Fix. }
-  - { id: review, name: Review, description: Learn. }
-  - { id: done, name: Done, description: Over., terminal: true }
-stopTheLine: { description: Stop., resumesWhen: [closed], containedAfterPhase: triage, resolvedAtPhase: review }
-verification: { description: Look first., requiredBefore: [] }
-reporters: { description: Tell them., acknowledgeWithin: 1d, followIncident: resolved }
-`,
-  );
-  return path;
-}
 
 let t: BrowserApp;
 let browser: Browser;
 beforeAll(async () => {
-  t = await startBrowserApp({ env: { STOPLINE_POLICY: policyFile() } });
+  t = await startBrowserApp({
+    env: {
+      STOPLINE_POLICY: gatelessPolicyFile(
+        '{ description: Tell them., acknowledgeWithin: 1d, followIncident: resolved }',
+      ),
+    },
+  });
   browser = await launchBrowser();
 });
 afterAll(async () => closeBrowserSuite({ t, browser }));

@@ -2,9 +2,6 @@
 // policy calls resolved, the line's alert is resolved on PagerDuty (event_action resolve, the same
 // dedup_key) and closed on Opsgenie (POST /v2/alerts/{alias}/close?identifierType=alias), through
 // the outbox: a service answering 500 is asked again, and a phase before "resolved" sends nothing.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
 import { loginAs } from '../helpers/auth.ts';
@@ -18,41 +15,11 @@ import {
 import { workerFor } from '../helpers/delivery.ts';
 import { admin, incidentInput } from '../helpers/incidents-context.ts';
 import { EMERGENCY } from '../helpers/reproduce.ts';
+import { gatelessPolicyFile } from '../helpers/gateless-policy.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const ROUTING_KEY = 'R0123456789abcdef0123456789abcde';
 const GENIE_KEY = 'eb243592-faa2-4ba2-a551-1afdf565c889';
-
-/** A policy with no gates between its phases, so the test reaches "resolved" in two moves. */
-function policyFile(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'stopline-paging-')), 'policy.yaml');
-  writeFileSync(
-    path,
-    `format: 1
-name: Paging resolve
-revision: t
-description: The line's alert ends when the incident is resolved.
-severities:
-  - { id: S1, name: High, description: Bad., critical: true, responseWithin: 1h }
-  - { id: S2, name: Low, description: Minor., critical: false, responseWithin: 1d }
-criticality:
-  description: One question.
-  defaultSeverity: { critical: S1, non_critical: S2 }
-  criteria: [{ id: bad, question: Is it bad?, yesPointsTo: critical }]
-panel: { description: One., otherResponders: 0, includesSecurityLead: false, quorum: 1, onTie: critical }
-roles: [{ id: lead, name: Lead, description: Leads. }]
-phases:
-  - { id: triage, name: Triage, description: Look. }
-  - { id: fixing, name: Fixing, description: Fix. }
-  - { id: review, name: Review, description: Learn. }
-  - { id: done, name: Done, description: Over., terminal: true }
-stopTheLine: { description: Stop., resumesWhen: [closed], containedAfterPhase: triage, resolvedAtPhase: review }
-verification: { description: Look first., requiredBefore: [] }
-reporters: { description: Tell them., acknowledgeWithin: 1d }
-`,
-  );
-  return path;
-}
 
 let t: TestApp;
 let pd: Receiver<PagerDutyEvent>;
@@ -61,7 +28,7 @@ let og: Receiver<OpsgenieCall>;
 beforeEach(async () => {
   t = await createTestApp({
     clock: new FakeClock('2026-03-02T09:00:00Z'),
-    env: { STOPLINE_POLICY: policyFile() },
+    env: { STOPLINE_POLICY: gatelessPolicyFile() },
   });
   pd = await startPagerDutyReceiver(ROUTING_KEY);
   og = await startOpsgenieReceiver(GENIE_KEY);

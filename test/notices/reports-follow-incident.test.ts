@@ -2,51 +2,25 @@
 // policy calls resolved, or closes, its open linked reports are marked fixed, the reporter's
 // portal says so, and each reporter is e-mailed; under the verification rule an unverified
 // reporter's e-mail says only that there is news. Delivered through a real SMTP server.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUser } from '../helpers/auth.ts';
 import { smtpWorkerFor, startSmtpReceiver, type SmtpReceiver } from '../helpers/delivery.ts';
 import { admin, incidentInput } from '../helpers/incidents-context.ts';
 import { reportFromAddress, signIn } from '../helpers/reports.ts';
+import { gatelessPolicyFile } from '../helpers/gateless-policy.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 let smtp: SmtpReceiver;
 
-function policyFile(follow: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'stopline-follow-')), 'policy.yaml');
-  writeFileSync(
-    path,
-    `format: 1
-name: Reports follow
-revision: t
-description: Reports follow their incident.
-severities:
-  - { id: S1, name: High, description: Bad., critical: true, responseWithin: 1h }
-  - { id: S2, name: Low, description: Minor., critical: false, responseWithin: 1d }
-criticality:
-  description: One question.
-  defaultSeverity: { critical: S1, non_critical: S2 }
-  criteria: [{ id: bad, question: Is it bad?, yesPointsTo: critical }]
-panel: { description: One., otherResponders: 0, includesSecurityLead: false, quorum: 1, onTie: critical }
-roles: [{ id: lead, name: Lead, description: Leads. }]
-phases:
-  - { id: triage, name: Triage, description: Look. }
-  - { id: fixing, name: Fixing, description: Fix. }
-  - { id: review, name: Review, description: Learn. }
-  - { id: done, name: Done, description: Over., terminal: true }
-stopTheLine: { description: Stop., resumesWhen: [closed], containedAfterPhase: triage, resolvedAtPhase: review }
-verification: { description: Look first., requiredBefore: [] }
-reporters: { description: Tell them., acknowledgeWithin: 1d, followIncident: ${follow} }
-`,
-  );
-  return path;
-}
-
 async function start(follow: string) {
-  t = await createTestApp({ env: { STOPLINE_POLICY: policyFile(follow) } });
+  t = await createTestApp({
+    env: {
+      STOPLINE_POLICY: gatelessPolicyFile(
+        `{ description: Tell them., acknowledgeWithin: 1d, followIncident: ${follow} }`,
+      ),
+    },
+  });
   smtp = await startSmtpReceiver();
 }
 afterEach(async () => {
