@@ -9,6 +9,8 @@ import { ROLES } from '../../src/server/domain/accounts/index.ts';
 import { FakeClock } from '../../src/server/clock.ts';
 import { createTokenFor, loginAs } from '../helpers/auth.ts';
 import { deliverRound } from '../helpers/delivery.ts';
+import { admin, incidentInput } from '../helpers/incidents-context.ts';
+import { EMERGENCY } from '../helpers/reproduce.ts';
 import { browserKeys, startPushService, type PushService } from '../helpers/push-service.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -270,6 +272,28 @@ describe('a push to my browser', () => {
     await deliver();
     await service.waitFor(2);
     expect(new Set(service.seen.map((s) => s.token)).size).toBe(2);
+  });
+
+  it('names a restricted incident by its key only', async () => {
+    await subscribed('security_lead');
+    const incident = await t.container.services.incidents.openIncident(
+      admin('opener'),
+      incidentInput({
+        title: 'Secret acquisition leak',
+        source: 'monitoring',
+        severity: 'P0',
+        severityRationale: 'Board data',
+        severityOverride: EMERGENCY,
+        restricted: true,
+      }),
+    );
+    expect(incident.lineStopped).toBe(true);
+    await deliver();
+    await service.waitFor(1);
+    const seen = JSON.stringify(service.seen.map((s) => s.payload));
+    expect(seen).toContain(incident.key);
+    expect(seen).not.toContain('Secret acquisition leak');
+    expect(seen).not.toContain('Board data');
   });
 
   it('a subscription the push service says is gone (410) is removed, and nothing more goes to it', async () => {
