@@ -296,6 +296,56 @@ describe('a push to my browser', () => {
     expect(seen).not.toContain('Board data');
   });
 
+  it('of an exercise reaches its participants only, marked EXERCISE; a real line stop reaches everyone', async () => {
+    const tokenOf = (s: { endpoint: string }) => s.endpoint.split('/').pop();
+    const player = await subscribed('responder');
+    const bystander = await subscribed('responder');
+    const lead = await loginAs(t, 'security_lead');
+    const declared = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/incidents',
+      headers: lead.headers,
+      payload: {
+        title: 'Ransomware on the build farm',
+        severity: 'P0',
+        severityOverride: EMERGENCY,
+        exercise: { kind: 'tabletop', scenario: 'The build farm encrypts itself at 09:00.' },
+        participantIds: [player.userId],
+      },
+    });
+    expect(declared.statusCode).toBe(201);
+    expect(declared.json().lineStopped).toBe(true);
+    const drill = await deliver();
+    expect(drill.delivered).toBeGreaterThanOrEqual(1);
+    await service.waitFor(drill.delivered);
+    expect(service.seen.map((s) => s.token)).toEqual(
+      service.seen.map(() => tokenOf(player.subscription)),
+    );
+    for (const push of service.seen) expect(String(push.payload.title)).toMatch(/^\[EXERCISE\] /);
+
+    // The control: the same line stop for real reaches the bystander too, not marked.
+    const drilled = service.seen.length;
+    const real = await t.container.services.incidents.openIncident(
+      admin('opener'),
+      incidentInput({
+        title: 'Customer data exposed',
+        source: 'monitoring',
+        severity: 'P0',
+        severityRationale: 'Customer data is being downloaded',
+        severityOverride: EMERGENCY,
+      }),
+    );
+    expect(real.lineStopped).toBe(true);
+    const round = await deliver();
+    await service.waitFor(drilled + round.delivered);
+    const after = service.seen.slice(drilled);
+    const toBystander = after.filter((s) => s.token === tokenOf(bystander.subscription));
+    expect(toBystander.map((s) => s.payload.title)).toContain(
+      `Line stopped: ${real.key} Customer data exposed`,
+    );
+    for (const push of after) expect(String(push.payload.title)).not.toMatch(/EXERCISE/);
+  });
+
   it('a subscription the push service says is gone (410) is removed, and nothing more goes to it', async () => {
     const { headers, deviceId } = await subscribed();
     service.answers.push(410);
