@@ -83,3 +83,45 @@ export function Pager({ label, children }: { label: string; children: ReactNode 
     </nav>
   );
 }
+
+/**
+ * "Showing 26–50 of 80" and the buttons to the newer and older pages of a list paged by offset
+ * (the offset kept in the URL by useUrlFilters).
+ */
+export function OffsetPager({
+  label,
+  offset,
+  shown,
+  total,
+  page,
+  setOffset,
+  words,
+}: {
+  label: string;
+  offset: number;
+  shown: number;
+  total: number;
+  page: number;
+  setOffset: (offset: number) => void;
+  /** What the buttons say, e.g. ['Newer incidents', 'Older incidents']. */
+  words: readonly [newer: string, older: string];
+}) {
+  return (
+    <Pager label={label}>
+      {offset > 0 ? (
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setOffset(Math.max(0, offset - page))}
+        >
+          {words[0]}
+        </button>
+      ) : null}
+      {offset + shown < total ? (
+        <button type="button" className="secondary" onClick={() => setOffset(offset + page)}>
+          {words[1]}
+        </button>
+      ) : null}
+    </Pager>
+  );
+}

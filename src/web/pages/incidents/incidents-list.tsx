@@ -3,7 +3,7 @@
 // declares a new incident.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { post } from '../../api.ts';
 import {
   Empty,
@@ -13,10 +13,12 @@ import {
   SeverityBadge,
   Time,
 } from '../../components/common.tsx';
+import { OffsetPager } from '../../components/data-table.tsx';
 import { FilterSelect } from '../../components/filter-select.tsx';
 import { humanize } from '../../format.ts';
 import { keys, useIncidents, usePolicy } from '../../queries.ts';
 import { useCan, useSession } from '../../session.tsx';
+import { useUrlFilters } from '../../url-filters.ts';
 import { useStaff } from './incident-data.ts';
 import { Field, TextArea, TextInput } from './incident-parts.tsx';
 import './incidents.css';
@@ -28,26 +30,8 @@ type Filter = (typeof FILTERS)[number];
 
 export function IncidentsPage() {
   const can = useCan();
-  const [params, setParams] = useSearchParams();
-  const offset = Number(params.get('offset') ?? 0) || 0;
-  const filter = Object.fromEntries(
-    FILTERS.map((f) => [f, params.get(f) ?? undefined]).filter(([, v]) => v),
-  ) as Partial<Record<Filter, string>>;
+  const { filter, offset, setFilter, setOffset } = useUrlFilters(FILTERS);
   const incidents = useIncidents({ ...filter, limit: PAGE, offset });
-
-  function setFilter(name: Filter, value: string) {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    next.delete('offset');
-    setParams(next, { replace: true });
-  }
-  function setOffset(value: number) {
-    const next = new URLSearchParams(params);
-    if (value > 0) next.set('offset', String(value));
-    else next.delete('offset');
-    setParams(next);
-  }
 
   return (
     <>
@@ -71,26 +55,15 @@ export function IncidentsPage() {
             ) : (
               <IncidentCards items={data.items} />
             )}
-            <nav aria-label="Pages" className="pager">
-              {offset > 0 ? (
-                <button
-                  type="button"
-                  className="secondary"
-                  onClick={() => setOffset(Math.max(0, offset - PAGE))}
-                >
-                  Newer incidents
-                </button>
-              ) : null}
-              {offset + data.items.length < data.total ? (
-                <button
-                  type="button"
-                  className="secondary"
-                  onClick={() => setOffset(offset + PAGE)}
-                >
-                  Older incidents
-                </button>
-              ) : null}
-            </nav>
+            <OffsetPager
+              label="Pages"
+              offset={offset}
+              shown={data.items.length}
+              total={data.total}
+              page={PAGE}
+              setOffset={setOffset}
+              words={['Newer incidents', 'Older incidents']}
+            />
           </>
         )}
       </QueryState>
@@ -103,7 +76,7 @@ function Filters({
   setFilter,
 }: {
   filter: Partial<Record<Filter, string>>;
-  setFilter: (name: Filter, value: string) => void;
+  setFilter: (values: Partial<Record<Filter, string>>) => void;
 }) {
   const policy = usePolicy();
   const session = useSession();
@@ -116,7 +89,7 @@ function Filters({
       aria-label="Filter incidents"
       onSubmit={(e) => {
         e.preventDefault();
-        setFilter('q', q.trim());
+        setFilter({ q: q.trim() });
       }}
     >
       <div>
@@ -130,21 +103,21 @@ function Filters({
         label="Phase"
         any="Any phase"
         value={filter.phase}
-        onChange={(v) => setFilter('phase', v)}
+        onChange={(v) => setFilter({ phase: v })}
         options={(policy.data?.phases ?? []).map((p) => [p.id, p.name])}
       />
       <FilterSelect
         label="Severity"
         any="Any severity"
         value={filter.severity}
-        onChange={(v) => setFilter('severity', v)}
+        onChange={(v) => setFilter({ severity: v })}
         options={(policy.data?.severities ?? []).map((s) => [s.id, `${s.id} · ${s.name}`])}
       />
       <FilterSelect
         label="Critical?"
         any="Any"
         value={filter.criticality}
-        onChange={(v) => setFilter('criticality', v)}
+        onChange={(v) => setFilter({ criticality: v })}
         options={[
           ['critical', 'Critical'],
           ['non_critical', 'Not critical'],
@@ -155,7 +128,7 @@ function Filters({
         label="Owner"
         any="Anyone"
         value={filter.owner}
-        onChange={(v) => setFilter('owner', v)}
+        onChange={(v) => setFilter({ owner: v })}
         options={[
           [session.user.id, 'Me'],
           ...people
