@@ -9,7 +9,7 @@ import { systemActor } from '../../src/server/domain/actor.ts';
 import { createSecretBox } from '../../src/server/domain/accounts/index.ts';
 import { newId } from '../../src/server/ids.ts';
 import { loginAs } from '../helpers/auth.ts';
-import { slackMessage } from '../../src/server/integrations/slack-sender.ts';
+import { slackMessage } from '../../src/server/integrations/chat-message.ts';
 import { startHttpReceiver, workerFor, type HttpReceiver } from '../helpers/delivery.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 

@@ -33,7 +33,7 @@ import {
 } from '../domain/notifications/index.ts';
 import type { HookAnswer, HookForCall } from '../domain/incidents/index.ts';
 import type { Mailer } from '../integrations/smtp-mailer.ts';
-import { chatMessage, slackMessage, teamsMessage } from '../integrations/slack-sender.ts';
+import { chatMessage, slackMessage, teamsMessage } from '../integrations/chat-message.ts';
 import { ADDRESS_WORDS, type PersonalRequests } from './personal-requests.ts';
 import type { HttpPoster } from '../integrations/outbound-http.ts';
 import { pagingRequest } from '../integrations/paging-sender.ts';
