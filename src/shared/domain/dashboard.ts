@@ -13,3 +13,9 @@ export const DASHBOARD_QUERIES = {
   /** GET /api/v1/tasks: the caller's open tasks. */
   myTasks: { assignee: 'me' },
 } as const;
+
+/**
+ * Incident cards the dashboard shows at first, and how many more each "Show more" adds: its first
+ * screen renders at once however many incidents are open (bench/dashboard.ts), the rest on request.
+ */
+export const DASHBOARD_FIRST_CARDS = 50;

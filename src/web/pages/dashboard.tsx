@@ -1,8 +1,9 @@
 // What is burning, what is due, what is mine: open incidents by severity with their next deadline,
 // reports waiting for acknowledgment, breached and soon-due deadlines, my open tasks.
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { DASHBOARD_QUERIES } from '../../shared/domain/dashboard.ts';
+import { DASHBOARD_FIRST_CARDS, DASHBOARD_QUERIES } from '../../shared/domain/dashboard.ts';
 import type { ReportQueue } from '../../shared/api/reports.ts';
 import type { z } from 'zod';
 import type { TaskList } from '../../shared/api/tasks.ts';
@@ -56,15 +57,71 @@ function Age({ since }: { since: string | number }) {
   );
 }
 
+function IncidentCard({
+  incident: i,
+  due,
+  phase,
+  owner,
+  n,
+}: {
+  incident: IncidentSummary;
+  due: Deadline | undefined;
+  phase: string;
+  owner: string | null;
+  /** Its place among the cards shown (for the focus after "Show more"). */
+  n: number;
+}) {
+  return (
+    <li className="card" data-n={n}>
+      <Link to={consolePath.incident(i.key)}>
+        <strong>{i.key}</strong> {i.title}
+      </Link>
+      <div className="meta">
+        <ExerciseBadge kind={i.exerciseKind} />
+        <span data-testid="card-phase">{phase}</span>
+        {i.lineStopped ? <span className="badge stopped">Line stopped</span> : null}
+        {i.restricted ? <span className="badge">Restricted</span> : null}
+      </div>
+      <div className="meta">
+        {owner !== null ? (
+          <span data-testid="card-owner">Owner: {owner}</span>
+        ) : (
+          <span className="badge warn" data-testid="card-owner">
+            No owner
+          </span>
+        )}
+        <Age since={i.declaredAt} />
+      </div>
+      {due ? (
+        <div className="meta">
+          Next: {humanize(due.kind)} <Countdown due={due.dueAt} />
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
 function OpenIncidents() {
   const policy = usePolicy();
   const { nameOf } = useStaff();
   const incidents = useOpenIncidents();
   const open = useDeadlines(DASHBOARD_QUERIES.nextDeadlines);
-  const next = nextDeadlineBySubject(open.data?.items);
-  const order = (policy.data?.severities ?? []).map((s) => s.id);
+  const [shown, setShown] = useState(DASHBOARD_FIRST_CARDS);
+  // After "Show more", the first card it added takes the focus (the button may be gone).
+  const firstAdded = useRef<number | null>(null);
+  const list = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (firstAdded.current === null) return;
+    list.current?.querySelector<HTMLElement>(`li[data-n="${firstAdded.current}"] > a`)?.focus();
+    firstAdded.current = null;
+  }, [shown]);
+  const next = useMemo(() => nextDeadlineBySubject(open.data?.items), [open.data]);
+  const order = useMemo(() => (policy.data?.severities ?? []).map((s) => s.id), [policy.data]);
   // The policy's own name for the phase ("Detection & analysis"), not its id.
-  const phaseName = (id: string) => policy.data?.phases.find((p) => p.id === id)?.name ?? id;
+  const phases = useMemo(
+    () => new Map((policy.data?.phases ?? []).map((p) => [p.id, p.name])),
+    [policy.data],
+  );
 
   return (
     <section aria-labelledby="open-incidents">
@@ -72,6 +129,7 @@ function OpenIncidents() {
       <QueryState query={incidents} what="incidents">
         {(active) => {
           if (active.length === 0) return <Empty>No open incidents.</Empty>;
+          const rank = (s: string) => (s === '' ? order.length : order.indexOf(s));
           const groups = new Map<string, IncidentSummary[]>();
           for (const i of active) {
             const key = i.severity ?? '';
@@ -79,52 +137,62 @@ function OpenIncidents() {
             if (group) group.push(i);
             else groups.set(key, [i]);
           }
-          const rank = (s: string) => (s === '' ? order.length : order.indexOf(s));
-          return [...groups.entries()]
+          // Most severe first; only the first `shown` cards are rendered, group by group.
+          let left = shown;
+          let n = 0;
+          const visible = [...groups.entries()]
             .sort(([a], [b]) => rank(a) - rank(b))
-            .map(([severity, items]) => (
-              <div key={severity} className="group">
-                <h3>
-                  <SeverityBadge severity={severity || null} />{' '}
-                  <span className="muted">({items.length})</span>
-                </h3>
-                <ul className="cards" data-testid={`incidents-${severity || 'none'}`}>
-                  {items.map((i) => {
-                    const due = next.get(i.id);
-                    return (
-                      <li key={i.id} className="card">
-                        <Link to={consolePath.incident(i.key)}>
-                          <strong>{i.key}</strong> {i.title}
-                        </Link>
-                        <div className="meta">
-                          <ExerciseBadge kind={i.exerciseKind} />
-                          <span data-testid="card-phase">{phaseName(i.phase)}</span>
-                          {i.lineStopped ? (
-                            <span className="badge stopped">Line stopped</span>
-                          ) : null}
-                          {i.restricted ? <span className="badge">Restricted</span> : null}
-                        </div>
-                        <div className="meta">
-                          {i.ownerId ? (
-                            <span data-testid="card-owner">Owner: {nameOf(i.ownerId)}</span>
-                          ) : (
-                            <span className="badge warn" data-testid="card-owner">
-                              No owner
-                            </span>
-                          )}
-                          <Age since={i.declaredAt} />
-                        </div>
-                        {due ? (
-                          <div className="meta">
-                            Next: {humanize(due.kind)} <Countdown due={due.dueAt} />
-                          </div>
-                        ) : null}
-                      </li>
-                    );
-                  })}
-                </ul>
-              </div>
-            ));
+            .map(([severity, items]) => {
+              const cards = items.slice(0, Math.max(0, left));
+              left -= cards.length;
+              return { severity, items, cards };
+            })
+            .filter((g) => g.cards.length > 0);
+          const count = Math.min(shown, active.length);
+          return (
+            <div ref={list}>
+              {visible.map(({ severity, items, cards }) => (
+                <div key={severity} className="group">
+                  <h3>
+                    <SeverityBadge severity={severity || null} />{' '}
+                    <span className="muted">
+                      ({cards.length < items.length ? `${cards.length} of ` : ''}
+                      {items.length})
+                    </span>
+                  </h3>
+                  <ul className="cards" data-testid={`incidents-${severity || 'none'}`}>
+                    {cards.map((i) => (
+                      <IncidentCard
+                        key={i.id}
+                        n={n++}
+                        incident={i}
+                        due={next.get(i.id)}
+                        phase={phases.get(i.phase) ?? i.phase}
+                        owner={i.ownerId ? nameOf(i.ownerId) : null}
+                      />
+                    ))}
+                  </ul>
+                </div>
+              ))}
+              {count < active.length ? (
+                <p className="more">
+                  <span role="status" data-testid="incidents-shown">
+                    Showing {count} of {active.length} open incidents.
+                  </span>{' '}
+                  <button
+                    type="button"
+                    onClick={() => {
+                      firstAdded.current = count;
+                      setShown(count + DASHBOARD_FIRST_CARDS);
+                    }}
+                  >
+                    Show {Math.min(DASHBOARD_FIRST_CARDS, active.length - count)} more
+                  </button>{' '}
+                  <Link to="/incidents">All incidents</Link>
+                </p>
+              ) : null}
+            </div>
+          );
         }}
       </QueryState>
     </section>
