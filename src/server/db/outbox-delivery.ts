@@ -2,7 +2,7 @@
 // workers never send one message at once), record each attempt, and settle the message as
 // delivered, due again later, or dead. Admin reads and the dead-letter retry live here too.
 import { newId } from '../ids.ts';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { announceEnqueued } from './outbox-notices.ts';
 import type { Db, Executor, OutboxStatus, OutboxTable } from './schema.ts';
 
@@ -88,59 +88,93 @@ export async function claimMessage(
   now: number,
   leaseMs: number,
 ): Promise<ClaimedMessage | null> {
+  return (await claimMessages(db, [candidate], now, leaseMs))[0] ?? null;
+}
+
+/**
+ * Claims the candidates still due in one statement (one round trip however many): each is its
+ * own compare-and-set on its id and the attempts its lister saw, so a message another worker took
+ * meanwhile is simply not returned. Answers the claimed ones in the candidates' order.
+ */
+export async function claimMessages(
+  db: Executor,
+  candidates: { id: string; attempts: number; status: OutboxStatus }[],
+  now: number,
+  leaseMs: number,
+): Promise<ClaimedMessage[]> {
+  if (candidates.length === 0) return [];
   const claimedUntil = now + leaseMs;
   // Taking over a lapsed claim counts the lost attempt, so a message that keeps killing its
   // worker still ends as a dead letter instead of being retried for ever.
-  const lapsed = candidate.status === 'sending';
-  const attempts = lapsed ? candidate.attempts + 1 : candidate.attempts;
-  const result = await db
+  const rows = await db
     .updateTable('outbox')
-    .set({ status: 'sending', claimed_until: claimedUntil, attempts })
-    .where('id', '=', candidate.id)
-    .where('attempts', '=', candidate.attempts)
+    .set((eb) => ({
+      status: 'sending',
+      claimed_until: claimedUntil,
+      attempts: eb
+        .case()
+        .when('status', '=', 'sending')
+        .then(eb('attempts', '+', 1))
+        .else(eb.ref('attempts'))
+        .end(),
+    }))
     .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-        eb.and([eb('status', '=', 'sending'), eb('claimed_until', '<', now)]),
+      eb.and([
+        eb(
+          eb.refTuple('id', 'attempts'),
+          'in',
+          candidates.map((c) => eb.tuple(c.id, c.attempts)),
+        ),
+        eb.or([
+          eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
+          eb.and([eb('status', '=', 'sending'), eb('claimed_until', '<', now)]),
+        ]),
       ]),
     )
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return null;
-  if (lapsed) {
+    .returningAll()
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const claimed: ClaimedMessage[] = [];
+  const lapsed: { id: string; attempts: number }[] = [];
+  for (const candidate of candidates) {
+    const row = byId.get(candidate.id);
+    if (!row) continue;
+    const attempts = Number(row.attempts);
+    if (attempts !== candidate.attempts) lapsed.push({ id: row.id, attempts });
+    claimed.push({
+      id: row.id,
+      channel: row.channel,
+      recipient: row.recipient,
+      subject: row.subject,
+      bodyText: row.body_text,
+      bodyHtml: row.body_html,
+      idempotencyKey: row.idempotency_key,
+      mentions: row.mentions_json ? (JSON.parse(row.mentions_json) as string[]) : [],
+      threading: row.threading_json ? (JSON.parse(row.threading_json) as MailThreading) : null,
+      listUnsubscribe: row.list_unsubscribe,
+      sealedSecret: row.sealed_secret,
+      createdAt: Number(row.created_at),
+      attempts,
+      claimedUntil,
+    });
+  }
+  if (lapsed.length) {
     await db
       .insertInto('outbox_attempts')
-      .values({
-        id: newId(),
-        message_id: candidate.id,
-        attempt: attempts,
-        started_at: now,
-        finished_at: now,
-        outcome: 'failed',
-        error: 'the worker sending it stopped before recording the attempt (claim lapsed)',
-      })
+      .values(
+        lapsed.map(({ id, attempts }) => ({
+          id: newId(),
+          message_id: id,
+          attempt: attempts,
+          started_at: now,
+          finished_at: now,
+          outcome: 'failed',
+          error: 'the worker sending it stopped before recording the attempt (claim lapsed)',
+        })),
+      )
       .execute();
   }
-  const row = await db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('id', '=', candidate.id)
-    .executeTakeFirstOrThrow();
-  return {
-    id: row.id,
-    channel: row.channel,
-    recipient: row.recipient,
-    subject: row.subject,
-    bodyText: row.body_text,
-    bodyHtml: row.body_html,
-    idempotencyKey: row.idempotency_key,
-    mentions: row.mentions_json ? (JSON.parse(row.mentions_json) as string[]) : [],
-    threading: row.threading_json ? (JSON.parse(row.threading_json) as MailThreading) : null,
-    listUnsubscribe: row.list_unsubscribe,
-    sealedSecret: row.sealed_secret,
-    createdAt: Number(row.created_at),
-    attempts: Number(row.attempts),
-    claimedUntil,
-  };
+  return claimed;
 }
 
 export type Settlement =
@@ -154,65 +188,101 @@ export interface SettledAttempt {
   settlement: Settlement;
 }
 
+/** A parameter typed for PostgreSQL, which cannot infer it inside a CASE. */
+const asBigint = (value: number | null) => sql<number | null>`cast(${value} as bigint)`;
+
 /**
  * Records the attempts and settles their messages, several in one transaction (one commit): each
  * is still its own compare-and-set, so a message whose claim this worker lost is left alone and
- * answered false; the others are recorded. Nothing is recorded unless the whole commits.
+ * answered false; the others are recorded. Nothing is recorded unless the whole commits. Four
+ * statements however many: begin, the settling update, the attempts' insert, commit.
  */
 export async function settleMessages(db: Db, attempts: SettledAttempt[]): Promise<boolean[]> {
-  return db.transaction().execute(async (tx) => {
-    const settled: boolean[] = [];
-    for (const attempt of attempts) settled.push(await settleOne(tx, attempt));
-    return settled;
-  });
-}
-
-async function settleOne(
-  tx: Executor,
-  { message, startedAt, finishedAt, settlement }: SettledAttempt,
-): Promise<boolean> {
-  const attempt = message.attempts + 1;
-  const error = settlement.outcome === 'failed' ? settlement.error.slice(0, 2000) : null;
-  const status: OutboxStatus =
-    settlement.outcome === 'delivered'
-      ? 'delivered'
-      : settlement.retryAt === null
-        ? 'dead'
-        : 'pending';
-  const result = await tx
-    .updateTable('outbox')
-    .set({
+  if (attempts.length === 0) return [];
+  const rows = attempts.map((attempt) => {
+    const { message, finishedAt, settlement } = attempt;
+    const status: OutboxStatus =
+      settlement.outcome === 'delivered'
+        ? 'delivered'
+        : settlement.retryAt === null
+          ? 'dead'
+          : 'pending';
+    return {
+      attempt,
+      id: message.id,
       status,
-      attempts: attempt,
-      claimed_until: null,
-      last_error: error,
-      delivered_at: status === 'delivered' ? finishedAt : null,
-      // A secret the text carried is not kept once it has reached its recipient.
-      ...(status === 'delivered' ? { sealed_secret: null } : {}),
-      next_attempt_at:
+      error: settlement.outcome === 'failed' ? settlement.error.slice(0, 2000) : null,
+      deliveredAt: status === 'delivered' ? finishedAt : null,
+      nextAttemptAt:
         settlement.outcome === 'failed' && settlement.retryAt !== null
           ? settlement.retryAt
           : finishedAt,
-    })
-    .where('id', '=', message.id)
-    .where('status', '=', 'sending')
-    .where('attempts', '=', message.attempts)
-    .where('claimed_until', '=', message.claimedUntil)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return false;
-  await tx
-    .insertInto('outbox_attempts')
-    .values({
-      id: newId(),
-      message_id: message.id,
-      attempt,
-      started_at: startedAt,
-      finished_at: finishedAt,
-      outcome: settlement.outcome,
-      error,
-    })
-    .execute();
-  return true;
+    };
+  });
+  const delivered = rows.filter((row) => row.status === 'delivered').map((row) => row.id);
+  return db.transaction().execute(async (tx) => {
+    // Every message in one statement, each settled by its own compare-and-set on its claim;
+    // each column takes its value per message (CASE on the id).
+    const settledIds = await tx
+      .updateTable('outbox')
+      .set((eb) => {
+        // Every listed id has its branch; ELSE (the column as it is) is never taken.
+        const per = <C extends 'status' | 'last_error' | 'delivered_at' | 'next_attempt_at'>(
+          column: C,
+          value: (row: (typeof rows)[number]) => unknown,
+        ) => {
+          let chosen = eb
+            .case('id')
+            .when(rows[0]!.id)
+            .then(value(rows[0]!) as never);
+          for (const row of rows.slice(1)) chosen = chosen.when(row.id).then(value(row) as never);
+          return chosen.else(eb.ref(column)).end();
+        };
+        return {
+          status: per('status', (row) => row.status),
+          attempts: eb('attempts', '+', 1),
+          claimed_until: null,
+          last_error: per('last_error', (row) => row.error),
+          delivered_at: per('delivered_at', (row) => asBigint(row.deliveredAt)),
+          // A secret the text carried is not kept once it has reached its recipient.
+          sealed_secret: delivered.length
+            ? eb.case().when('id', 'in', delivered).then(null).else(eb.ref('sealed_secret')).end()
+            : eb.ref('sealed_secret'),
+          next_attempt_at: per('next_attempt_at', (row) => asBigint(row.nextAttemptAt)),
+        };
+      })
+      .where('status', '=', 'sending')
+      .where((eb) =>
+        eb(
+          eb.refTuple('id', 'attempts', 'claimed_until'),
+          'in',
+          attempts.map(({ message }) =>
+            eb.tuple(message.id, message.attempts, message.claimedUntil),
+          ),
+        ),
+      )
+      .returning('id')
+      .execute();
+    const settled = new Set(settledIds.map((row) => row.id));
+    const recorded = rows.filter((row) => settled.has(row.id));
+    if (recorded.length) {
+      await tx
+        .insertInto('outbox_attempts')
+        .values(
+          recorded.map(({ attempt: { message, startedAt, finishedAt, settlement }, error }) => ({
+            id: newId(),
+            message_id: message.id,
+            attempt: message.attempts + 1,
+            started_at: startedAt,
+            finished_at: finishedAt,
+            outcome: settlement.outcome,
+            error,
+          })),
+        )
+        .execute();
+    }
+    return attempts.map(({ message }) => settled.has(message.id));
+  });
 }
 
 export interface OutboxEntry {

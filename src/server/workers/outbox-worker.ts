@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import {
-  claimMessage,
+  claimMessages,
   findNextDueAt,
   listDueIds,
   SEALED_SECRET_MARK,
@@ -280,16 +280,11 @@ export class OutboxWorker {
     const channels = this.#deliverable();
     const due = await listDueIds(db, now, settings.batchSize, channels);
     if (due.length === 0) return round;
-    // All claims of a round in one transaction (one commit); each is still its own
+    // All claims of a round in one statement and one commit; each is still its own
     // compare-and-set, so a message another worker took is simply not ours.
-    const claimed = await db.transaction().execute(async (tx) => {
-      const mine: ClaimedMessage[] = [];
-      for (const candidate of due) {
-        const message = await claimMessage(tx, candidate, now, settings.leaseMs);
-        if (message) mine.push(message);
-      }
-      return mine;
-    });
+    const claimed = await db
+      .transaction()
+      .execute((tx) => claimMessages(tx, due, now, settings.leaseMs));
     const endpoints = new Map<string, Promise<WebhookEndpoint | null>>();
     const lookup = (id: string) => {
       if (!endpoints.has(id)) endpoints.set(id, this.#deps.findEndpoint(id));
