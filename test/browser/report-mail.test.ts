@@ -4,7 +4,7 @@
 // access log). Hostile mail (script in the HTML part, the subject and a file name) stays text:
 // nothing runs. Mail arrives over real SMTP at Stopline's listener; Chromium with axe reads it.
 import { createHash } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../helpers/auth.ts';
 import {
@@ -12,6 +12,7 @@ import {
   type BrowserApp,
   launchBrowser,
   PHONE,
+  recordDialogs,
   signedInPage,
   startBrowserApp,
 } from '../helpers/browser.ts';
@@ -48,16 +49,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-/** Every dialog a page opens (alert() from injected markup would be one). */
-function recordDialogs(page: Page): string[] {
-  const seen: string[] = [];
-  page.on('dialog', (dialog) => {
-    seen.push(dialog.message());
-    void dialog.dismiss();
-  });
-  return seen;
-}
 
 /** The bodies of the report's conversation, as staff read it (the API). */
 async function conversationBodies(): Promise<string[]> {

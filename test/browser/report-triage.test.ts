@@ -3,7 +3,7 @@
 // (internal notes set apart from messages to the reporter) and opened as an incident; and the
 // queue on a phone, with a breached acknowledgment said in words.
 import { createHash } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../../src/server/clock.ts';
 import { createUser, signIn } from '../helpers/auth.ts';
@@ -13,6 +13,7 @@ import {
   closeBrowserSuite,
   newContext,
   openBrowserSuite,
+  recordDialogs,
   PHONE,
   requestsToOtherHosts,
   screenshot,
@@ -27,16 +28,6 @@ beforeAll(async () => ({ t, browser } = await openBrowserSuite()));
 afterAll(() => closeBrowserSuite({ t, browser }));
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';
-
-/** Every dialog a page opens (alert() from injected markup would be one). */
-function recordDialogs(page: Page): string[] {
-  const seen: string[] = [];
-  page.on('dialog', (dialog) => {
-    seen.push(dialog.message());
-    void dialog.dismiss();
-  });
-  return seen;
-}
 
 describe('report triage in the console', () => {
   it('a report from the public form is triaged: read as text, acknowledged, discussed and opened as an incident', async () => {

@@ -135,6 +135,16 @@ export async function signedInPage(
   return { context, page };
 }
 
+/** Every dialog a page opens (alert() from injected markup would be one). */
+export function recordDialogs(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('dialog', (dialog) => {
+    seen.push(dialog.message());
+    void dialog.dismiss();
+  });
+  return seen;
+}
+
 /** axe-core's serious and critical violations on the page as it is now. */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page })

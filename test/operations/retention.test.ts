@@ -51,6 +51,7 @@ async function detail(key: string) {
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as {
     attachments: { id: string; sha256: string; redactedAt: string | null; downloadUrl: string }[];
+    redactions: Record<string, unknown>[];
   };
 }
 
@@ -124,6 +125,22 @@ describe('retention', () => {
     expect(await contact(closed)).toEqual({ name: null, email: null, phone: null, pgpKey: null });
     const after = (await detail(closed)).attachments[0]!;
     expect(after.redactedAt).toBe(new Date(clock.now()).toISOString());
+    expect((await detail(closed)).redactions).toEqual([
+      {
+        field: 'contact',
+        attachmentId: null,
+        rule: 'retention',
+        reason: 'retention: 180 days after close',
+        at: after.redactedAt,
+      },
+      {
+        field: 'attachment',
+        attachmentId: after.id,
+        rule: 'retention',
+        reason: 'retention: 180 days after close',
+        at: after.redactedAt,
+      },
+    ]);
     expect(await fileOf(after.sha256)).toBeNull();
     const download = await call(lead, 'GET', after.downloadUrl);
     expect(download.statusCode).toBe(404);
@@ -175,9 +192,10 @@ describe('erasure on request', () => {
     expect((await contact(key)).email).toBe(EMAIL);
 
     expect((await call(admin, 'POST', url, { field: 'contact' })).statusCode).toBe(400);
-    expect((await call(admin, 'POST', url, { field: 'contact', reason: ' ' })).statusCode).toBe(
-      400,
-    );
+    // A reason of spaces: a 400 naming the field, in words the console shows.
+    const blank = await call(admin, 'POST', url, { field: 'contact', reason: ' ' });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().errors).toEqual([{ field: 'reason', message: 'is required: say why' }]);
     expect((await call(admin, 'POST', url, { field: 'name', reason })).statusCode).toBe(400);
     expect(
       (await call(admin, 'POST', url, { field: 'contact', reason: 'x'.repeat(2001) })).statusCode,
@@ -212,6 +230,17 @@ describe('erasure on request', () => {
     expect(await fileOf(attachment!.sha256)).toBeNull();
     expect((await detail(key)).attachments[0]!.redactedAt).not.toBeNull();
 
+    // The report's detail lists its tombstones: what went, by which rule, why and when.
+    expect((await detail(key)).redactions).toEqual([
+      { field: 'contact', attachmentId: null, rule: 'request', reason, at: erased.json().at },
+      {
+        field: 'attachment',
+        attachmentId: attachment!.id,
+        rule: 'request',
+        reason,
+        at: file.json().at,
+      },
+    ]);
     const stones = await tombstones(key);
     expect(stones.map((s) => [s.field, s.rule, s.reason])).toEqual([
       ['contact', 'request', reason],

@@ -211,12 +211,13 @@ export const ReportAttachment = z.object({
 export type ReportAttachment = z.infer<typeof ReportAttachment>;
 
 /** An erasure on request (GDPR): one field of a report, with the reason (admins: data.erase). */
+const erasureReason = z.string().trim().min(1, 'is required: say why').max(2000);
 export const ReportErasureInput = z.discriminatedUnion('field', [
-  z.strictObject({ field: z.literal('contact'), reason: z.string().trim().min(1).max(2000) }),
+  z.strictObject({ field: z.literal('contact'), reason: erasureReason }),
   z.strictObject({
     field: z.literal('attachment'),
     attachmentId: z.string().min(1).max(64),
-    reason: z.string().trim().min(1).max(2000),
+    reason: erasureReason,
   }),
 ]);
 export type ReportErasureInput = z.infer<typeof ReportErasureInput>;
@@ -228,6 +229,19 @@ export const ReportErasure = z.object({
   at: Time,
 });
 export type ReportErasure = z.infer<typeof ReportErasure>;
+
+/**
+ * A tombstone of the report: what was redacted (the reporter's contact details, or one
+ * attachment's bytes), by the retention rule or on request (an admin's erasure), why and when.
+ */
+export const ReportRedaction = z.object({
+  field: z.enum(['contact', 'attachment']),
+  attachmentId: z.string().nullable(),
+  rule: z.enum(['retention', 'request']),
+  reason: z.string(),
+  at: Time,
+});
+export type ReportRedaction = z.infer<typeof ReportRedaction>;
 
 export const RemovalTask = z.object({
   id: z.string(),
@@ -270,6 +284,8 @@ export const ReportDetail = ReportSummary.extend({
   attachments: z.array(ReportAttachment),
   removalTasks: z.array(RemovalTask),
   identityVerifications: z.array(IdentityVerification),
+  /** What was redacted, oldest first: the contact details and attachments' bytes are gone. */
+  redactions: z.array(ReportRedaction),
 });
 export type ReportDetail = z.infer<typeof ReportDetail>;
 

@@ -51,7 +51,12 @@ export { PORTAL_SESSION_TTL, SIGN_IN_LIMITS } from './portal-service.ts';
 export type { ReportIncidents, IncidentSight } from './access-service.ts';
 export type { Report } from './report-state.ts';
 export type { ReportCreditChoice } from './report-repository.ts';
-export type { AttachmentRecord, MessageRecord, RemovalTaskRecord } from './report-repository.ts';
+export type {
+  AttachmentRecord,
+  MessageRecord,
+  RedactionRecord,
+  RemovalTaskRecord,
+} from './report-repository.ts';
 export {
   statusInPlainWords,
   isClosed,

@@ -317,6 +317,34 @@ export async function listAttachments(tx: Executor, reportId: string): Promise<A
   }));
 }
 
+/** A redaction of the report (its tombstone, projected): what went, by which rule, why, when. */
+export interface RedactionRecord {
+  field: 'contact' | 'attachment';
+  attachmentId: string | null;
+  rule: 'retention' | 'request';
+  reason: string;
+  at: number;
+}
+
+/** The report's redactions (contact details, attachments' bytes), oldest first. */
+export async function listRedactions(tx: Executor, reportId: string): Promise<RedactionRecord[]> {
+  const rows = await tx
+    .selectFrom('redactions')
+    .select(['target_type', 'target_id', 'rule', 'reason', 'at'])
+    .where('stream_id', '=', reportId)
+    .where('target_type', 'in', ['report', 'attachment'])
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    field: r.target_type === 'attachment' ? 'attachment' : 'contact',
+    attachmentId: r.target_type === 'attachment' ? r.target_id : null,
+    rule: r.rule === 'request' ? 'request' : 'retention',
+    reason: r.reason,
+    at: Number(r.at),
+  }));
+}
+
 export type MessageRecord = Selectable<ReportMessagesTable>;
 
 export async function insertMessage(tx: Executor, row: MessageRecord): Promise<void> {

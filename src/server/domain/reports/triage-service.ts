@@ -25,6 +25,7 @@ import {
   listAttachments,
   listRemovalTasks,
   listReports,
+  listRedactions,
   listVerifications,
   logAccess,
 } from './report-repository.ts';
@@ -57,12 +58,13 @@ export function createTriage(deps: ReportsDeps) {
   async function getReport(actor: Actor, key: string) {
     requirePermission(actor, 'reports.read');
     const report = await getVisibleReport(db, deps.incidents, actor, key);
-    const [attachments, removalTasks, verifications] = await Promise.all([
+    const [attachments, removalTasks, verifications, redactions] = await Promise.all([
       listAttachments(db, report.id),
       listRemovalTasks(db, report.id),
       listVerifications(db, report.id),
+      listRedactions(db, report.id),
     ]);
-    return { report, attachments, removalTasks, verifications };
+    return { report, attachments, removalTasks, verifications, redactions };
   }
 
   /**

@@ -93,6 +93,7 @@ export async function reportRoutes(base: FastifyInstance, opts: { reports: Repor
           verifiedBy: v.verified_by,
           verifiedAt: presentTime(v.verified_at),
         })),
+        redactions: found.redactions.map((r) => ({ ...r, at: presentTime(r.at) })),
       };
     },
   );

@@ -1,14 +1,18 @@
 // The legal role's forms on the breach panel: edit a draft notice, record a stage's submission
 // made outside Stopline (when, to whom, the reference and a frozen copy of what was sent), and
-// import the people affected from a CSV file. Each form keeps its own change, so a refusal (the
+// import the people affected from a CSV file; and, for data.erase, erase one person from that list
+// on request (GDPR). Each form keeps its own change, so a refusal (the
 // server's field messages) shows next to the form that caused it.
 import { useState, type FormEvent } from 'react';
 import type { z } from 'zod';
-import type { ContactImportResponse } from '../../../shared/api/breach.ts';
+import { useQueryClient } from '@tanstack/react-query';
+import type { ContactErasure, ContactImportResponse } from '../../../shared/api/breach.ts';
 import { SUBMISSION_PARTS } from '../../../shared/domain/breach.ts';
-import { ErrorMessage } from '../../components/common.tsx';
+import { post } from '../../api.ts';
+import { ErrorMessage, Time } from '../../components/common.tsx';
+import { ErasePersonalData } from '../../components/erasure.tsx';
 import { localToRfc3339 } from '../../format.ts';
-import { usePolicy } from '../../queries.ts';
+import { keys, usePolicy } from '../../queries.ts';
 import { useBreachChange, type BreachDetails, type BreachStage } from './breach-data.ts';
 import { Field, FormDetails, KindSelect, TextArea, TextInput } from './incident-parts.tsx';
 
@@ -252,5 +256,52 @@ export function ContactImportForm({ incidentKey }: { incidentKey: string }) {
         </div>
       ) : null}
     </FormDetails>
+  );
+}
+
+/**
+ * One person erased from the contact list on request (GDPR), for people with data.erase: their
+ * address (every line with it goes, and the e-mails of the notices to them), with the reason.
+ */
+export function EraseBreachContact({ incidentKey }: { incidentKey: string }) {
+  const queryClient = useQueryClient();
+  const [email, setEmail] = useState('');
+  async function erase(reason: string) {
+    const answer = await post<ContactErasure>(
+      `/incidents/${encodeURIComponent(incidentKey)}/breach/contacts/erasures`,
+      { email, reason },
+    );
+    await queryClient.invalidateQueries({ queryKey: keys.breach });
+    return answer;
+  }
+  return (
+    <ErasePersonalData
+      level={3}
+      help="On a person's request (GDPR): removes them from the contact list of the people affected, its exports and the e-mails of its notices, at once."
+      chosen={email.trim() !== ''}
+      confirmWhat={
+        <>
+          <span className="untrusted inline-untrusted">{email.trim()}</span> from the contact list
+          (every line with this address, and the e-mails of the notices to it)
+        </>
+      }
+      erase={erase}
+      tombstone={(answer, reason) => (
+        <>
+          Contact erased <Time value={answer.at} /> ({answer.count}{' '}
+          {answer.count === 1 ? 'line' : 'lines'} of the list) — <q>{reason}</q>
+        </>
+      )}
+      onDone={() => setEmail('')}
+    >
+      <TextInput
+        label="E-mail address of the person"
+        help="As on the contact list; compared without case."
+        required
+        maxLength={320}
+        value={email}
+        onChange={setEmail}
+      />
+    </ErasePersonalData>
   );
 }

@@ -15,7 +15,12 @@ import {
   type BreachChange,
   type BreachDetails as Details,
 } from './breach-data.ts';
-import { ContactImportForm, NoticeEditForm, SubmissionForm } from './breach-forms.tsx';
+import {
+  ContactImportForm,
+  EraseBreachContact,
+  NoticeEditForm,
+  SubmissionForm,
+} from './breach-forms.tsx';
 import type { SectionProps } from './incident-data.ts';
 import { FormDetails, KindSelect, TextArea } from './incident-parts.tsx';
 
@@ -70,6 +75,7 @@ export function BreachSection({ detail }: SectionProps) {
             The record&apos;s details are kept by the legal role.
           </p>
         )}
+        {can('data.erase') ? <EraseBreachContact incidentKey={key} /> : null}
       </>
     );
   }

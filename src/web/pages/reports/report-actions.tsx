@@ -22,6 +22,7 @@ import { consolePath } from '../../../shared/domain/console-paths.ts';
 import { del, patch, post, request } from '../../api.ts';
 import { ErrorMessage } from '../../components/common.tsx';
 import { Choices, TextField } from './fields.tsx';
+import { EraseReportData, Tombstone, contactRedaction } from './report-erasure.tsx';
 import { useCan } from '../../session.tsx';
 import {
   CLOSE_WORDS,
@@ -59,7 +60,13 @@ export function ReportActions({ report }: { report: ReportDetail }) {
   const can = useCan();
   const open = isOpen(report.status);
   const triage = can('reports.triage');
-  const permitted = ['reports.triage', 'reports.verify_identity', 'reports.read_contact'];
+  const permitted = [
+    'reports.triage',
+    'reports.verify_identity',
+    'reports.read_contact',
+    'reports.manage_access',
+    'data.erase',
+  ];
   // A reader with none of these gets no empty "Actions" region.
   if (!permitted.some(can)) return null;
   return (
@@ -74,8 +81,12 @@ export function ReportActions({ report }: { report: ReportDetail }) {
       {triage && open ? <Emergency report={report} /> : null}
       {triage && open ? <CloseReport report={report} /> : null}
       {triage ? <PublicCopies report={report} /> : null}
-      {can('reports.read_contact') ? <Contact report={report} /> : null}
+      {can('reports.read_contact') ? (
+        // A new panel once the details are erased: nothing read before stays on the page.
+        <Contact key={contactRedaction(report)?.at ?? 'kept'} report={report} />
+      ) : null}
       {can('reports.manage_access') ? <AccessCode report={report} /> : null}
+      {can('data.erase') ? <EraseReportData report={report} /> : null}
     </aside>
   );
 }
@@ -491,6 +502,15 @@ function Contact({ report }: { report: ReportDetail }) {
         ['OpenPGP key', contact.pgpKey],
       ] as const)
     : [];
+  const erased = contactRedaction(report);
+  if (erased)
+    return (
+      <Action id="act-contact" title="Contact details">
+        <p data-testid="contact-tombstone">
+          <Tombstone what="contact" redaction={erased} />
+        </p>
+      </Action>
+    );
   return (
     <Action id="act-contact" title="Contact details">
       <p className="muted help" id="contact-help">

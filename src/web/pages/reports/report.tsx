@@ -10,6 +10,7 @@ import { AcknowledgeState, IncidentLink } from './queue.tsx';
 import { ReportActions } from './report-actions.tsx';
 import { Conversation } from './report-conversation.tsx';
 import { ReceivedMail } from './report-mail.tsx';
+import { Tombstone, attachmentRedaction, contactRedaction } from './report-erasure.tsx';
 import { useReport, STATUS_WORDS, VERIFICATION_WORDS, REMOVAL_WORDS } from './report-data.ts';
 import './reports.css';
 import { consolePath } from '../../../shared/domain/console-paths.ts';
@@ -56,6 +57,7 @@ function ReportStatus({ report: r }: { report: ReportDetail }) {
       ['Disclosed', r.disclosedAt],
     ] as const
   ).filter(([, at]) => at !== null);
+  const erased = contactRedaction(r);
   return (
     <section aria-labelledby="report-status" className="panel">
       {/* Focused after an action whose button goes away, so the keyboard stays on the page. */}
@@ -106,6 +108,14 @@ function ReportStatus({ report: r }: { report: ReportDetail }) {
             </ul>
           ) : null}
         </dd>
+        {erased ? (
+          <>
+            <dt>Contact details</dt>
+            <dd data-testid="report-contact-tombstone">
+              <Tombstone what="contact" redaction={erased} />
+            </dd>
+          </>
+        ) : null}
         <dt>Incident</dt>
         <dd data-testid="report-incident">
           {r.incidentId ? <IncidentLink id={r.incidentId} /> : 'None yet'}
@@ -251,9 +261,18 @@ function Attachments({ report: r }: { report: ReportDetail }) {
                   </dd>
                 </dl>
                 {a.redactedAt ? (
-                  <p>
-                    File removed <Time value={a.redactedAt} /> (retention or erasure); the record
-                    keeps its name, size and SHA-256.
+                  <p data-testid="file-tombstone">
+                    <Tombstone
+                      what="attachment"
+                      redaction={
+                        attachmentRedaction(r, a.id) ?? {
+                          rule: 'retention',
+                          reason: 'no reason recorded',
+                          at: a.redactedAt,
+                        }
+                      }
+                    />
+                    ; the record keeps its name, size and SHA-256.
                   </p>
                 ) : (
                   <a href={a.downloadUrl} download className="button secondary">
