@@ -299,8 +299,6 @@ async function timeToUsable(context: BrowserContext, url: string, count: number,
             ): { name: string; startTime: number; responseEnd: number }[];
           };
         };
-        const span = (e: { startTime: number; duration: number }) =>
-          `${e.startTime.toFixed(0)}-${(e.startTime + e.duration).toFixed(0)}`;
         const long = (
           globalThis as unknown as { __longTasks: { startTime: number; duration: number }[] }
         ).__longTasks;
@@ -311,10 +309,11 @@ async function timeToUsable(context: BrowserContext, url: string, count: number,
               (e) =>
                 `  ${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)} ${e.name.replace(w.location.origin, '')}`,
             ),
-          `  main-thread tasks over 50 ms: ${long.map(span).join(', ')}`,
+          `  main-thread tasks over 50 ms: ${long.map((e) => `${e.startTime.toFixed(0)}-${(e.startTime + e.duration).toFixed(0)}`).join(', ')}`,
         ].join('\n');
       }),
     );
+  if (trace) console.log(`  usable at ${time.toFixed(0)}`);
   await page.close();
   return time;
 }

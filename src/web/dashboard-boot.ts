@@ -8,7 +8,8 @@ import type { SessionView } from '../shared/api/accounts.ts';
 import { CONSOLE_BASE } from '../shared/domain/console-paths.ts';
 import { DASHBOARD_QUERIES } from '../shared/domain/dashboard.ts';
 import { ApiError, request, setCsrfToken } from './api.ts';
-import { fetchOpenIncidents, keys } from './queries.ts';
+import { registerQuery } from './pages/breaches/breach-clocks.tsx';
+import { fetchOpenIncidents, keys, lineQuery } from './queries.ts';
 import { SESSION_KEY } from './session.tsx';
 
 /** The path index.html preloads (console-app.ts) on the dashboard's address. */
@@ -46,6 +47,11 @@ async function fetchDashboard(queryClient: QueryClient): Promise<SessionView | n
       queryKey: keys.openIncidents,
       queryFn: () => fetchOpenIncidents(first),
     });
+  // The line banner and the breach clocks are not in the answer: asked for now, with the session
+  // known, so they travel while the dashboard renders rather than after it.
+  const may = (permission: string) => answer.session.permissions.includes(permission);
+  if (may('line.read')) void queryClient.prefetchQuery(lineQuery);
+  if (may('breach.read')) void queryClient.prefetchQuery(registerQuery);
   return answer.session;
 }
 

@@ -1,5 +1,5 @@
 // Shared queries: one cache key per resource, so a live notice can refresh exactly what changed.
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { DeadlineList } from '../shared/api/deadlines.ts';
 import type { IncidentList } from '../shared/api/incidents.ts';
@@ -35,10 +35,15 @@ export function usePolicy() {
   });
 }
 
+/** The line's state (the banner on every page); dashboard-boot.ts starts it with the dashboard. */
+export const lineQuery = queryOptions({
+  queryKey: keys.line,
+  queryFn: () => request<LineState>('/line'),
+});
+
 export function useLine() {
   return useQuery({
-    queryKey: keys.line,
-    queryFn: () => request<LineState>('/line'),
+    ...lineQuery,
     // The stream refreshes it at once; polling is only the fallback when the stream is down.
     refetchInterval: 60_000,
   });

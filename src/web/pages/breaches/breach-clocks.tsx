@@ -1,6 +1,6 @@
 // The legal role's dashboard panel: every stage of every breach still to be submitted, soonest
 // first, and the records still only suspected; read from the register (breach.read).
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { request } from '../../api.ts';
 import { Countdown, Empty, QueryState } from '../../components/common.tsx';
@@ -24,11 +24,14 @@ interface RegisterEntry {
   }[];
 }
 
+/** The breach register (breach.read); dashboard-boot.ts starts it with the dashboard. */
+export const registerQuery = queryOptions({
+  queryKey: [...keys.breach, 'register'],
+  queryFn: () => request<{ breaches: RegisterEntry[] }>('/breaches/register?format=json'),
+});
+
 export function useRegister() {
-  return useQuery({
-    queryKey: [...keys.breach, 'register'],
-    queryFn: () => request<{ breaches: RegisterEntry[] }>('/breaches/register?format=json'),
-  });
+  return useQuery(registerQuery);
 }
 
 /** The legal role's dashboard: every stage of every breach still to be submitted, soonest first. */
