@@ -3,20 +3,24 @@
 // scheduler's query takes to find the due rows, beside a bare indexed range query on the same
 // table as the reference; the claim of a batch (compare-and-set per row on SQLite, one
 // FOR UPDATE SKIP LOCKED statement on PostgreSQL); one tick firing the due rows; the size of the
-// table on disk; the process memory.
+// table on disk; the process memory; and the memory of a scheduler's own process (a fresh Node.js
+// process that opens the filled database and fires the next hour's deadlines, as `stopline serve`'s
+// scheduler would), apart from this process, which holds the fill's garbage.
 //
 //   node --import tsx bench/deadlines.ts [--database sqlite|postgres] [--rows 1000000] [--due 200]
 //     [--repeat 50]    PostgreSQL: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql, type Insertable } from 'kysely';
 import pg from 'pg';
 import type { Db, DeadlinesTable, Executor } from '../src/server/db/schema.ts';
 import { FakeClock } from '../src/server/clock.ts';
 import { BUNDLED_POLICY, loadConfig } from '../src/server/config.ts';
-import { createDatabase } from '../src/server/db/database.ts';
+import { createDatabase, type DatabaseHandle } from '../src/server/db/database.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { createDeadlinesService } from '../src/server/domain/clocks/index.ts';
 import { claimDue } from '../src/server/domain/clocks/deadline-repository.ts';
@@ -29,6 +33,8 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     due: { type: 'string', default: '200' },
     repeat: { type: 'string', default: '50' },
+    /** Internal: run as the scheduler's own process on the database the parent filled. */
+    'scheduler-process': { type: 'string' },
   },
 });
 const POSTGRES = args.database === 'postgres';
@@ -107,6 +113,93 @@ async function inRolledBack(db: Db, run: (tx: Executor) => Promise<unknown>): Pr
     });
 }
 
+/** The deadlines service with no subjects behind it (nothing to notify, no events written). */
+function benchDeadlines(
+  handle: DatabaseHandle,
+  config: ReturnType<typeof loadConfig>,
+  clock: FakeClock,
+) {
+  const policy = loadPolicyFile(BUNDLED_POLICY);
+  policy.policy.clocks.remindAt = [];
+  return createDeadlinesService({
+    db: handle.db,
+    dialect: handle.dialect,
+    clock,
+    policy: () => policy.policy,
+    listUsers: async () => [],
+    onCall: { listOnCallIds: async () => [] },
+    baseUrl: config.baseUrl,
+    incidents: {
+      findVisible: async () => ({ id: '' }),
+      findPolicy: async () => null,
+      listHiddenIds: async () => [],
+      findNoticeHeadline: async () => null,
+      listRoleHolderIds: async () => [],
+      recordClockEvents: async () => false,
+      findKeys: async () => new Map(),
+      listExerciseIds: async () => [],
+    },
+    reports: {
+      assertVisible: async () => {},
+      listHiddenIds: async () => [],
+      findNoticeHeadline: async () => null,
+      recordClockEvents: async () => false,
+      findKeys: async () => new Map(),
+    },
+    vulnerabilities: {
+      assertVisible: async () => {},
+      listHiddenIds: async () => [],
+      findNoticeHeadline: async () => null,
+      recordClockEvents: async () => false,
+      findKeys: async () => new Map(),
+    },
+    programme: { recordClockEvents: async () => {} },
+    notices: { tellPerson: async () => {}, tellDeadlineStep: async () => {} },
+  });
+}
+
+const HOUR = 3_600_000;
+
+/** Peak and current resident memory of this process, from /proc (Linux). */
+function residentMemory(): { rss: number; peak: number } {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1]) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** The scheduler's own process: opens the database the parent filled (its environment) and
+ * fires the deadlines due in the hour after the overdue ones, then says its memory. */
+async function schedulerProcess(): Promise<void> {
+  const config = loadConfig(process.env);
+  const handle = await createDatabase(config);
+  try {
+    const clock = new FakeClock(START + HOUR);
+    const deadlines = benchDeadlines(handle, config, clock);
+    const idle = residentMemory();
+    const scheduler = new Scheduler({ deadlines, clock, workerId: 'bench-process' });
+    const fired = await scheduler.tick(START + HOUR);
+    const after = residentMemory();
+    console.log(JSON.stringify({ idle: idle.rss, rss: after.rss, peak: after.peak, fired }));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Runs schedulerProcess in a fresh Node.js process (this script, the same loader). */
+function runSchedulerProcess(env: Record<string, string>) {
+  const out = execFileSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--scheduler-process', 'yes'],
+    { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  return JSON.parse(out.trim().split('\n').at(-1)!) as {
+    idle: number;
+    rss: number;
+    peak: number;
+    fired: number;
+  };
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'stopline-bench-deadlines-'));
   const schema = `stopline_bench_deadlines_${process.pid}`;
@@ -127,44 +220,8 @@ async function main() {
     const insertMs = await fill(db);
     if (POSTGRES) await sql`analyze deadlines`.execute(db);
 
-    const policy = loadPolicyFile(BUNDLED_POLICY);
-    policy.policy.clocks.remindAt = [];
     const clock = new FakeClock(START);
-    const deadlines = createDeadlinesService({
-      db,
-      dialect: handle.dialect,
-      clock,
-      policy: () => policy.policy,
-      listUsers: async () => [],
-      onCall: { listOnCallIds: async () => [] },
-      baseUrl: config.baseUrl,
-      incidents: {
-        findVisible: async () => ({ id: '' }),
-        findPolicy: async () => null,
-        listHiddenIds: async () => [],
-        findNoticeHeadline: async () => null,
-        listRoleHolderIds: async () => [],
-        recordClockEvents: async () => false,
-        findKeys: async () => new Map(),
-        listExerciseIds: async () => [],
-      },
-      reports: {
-        assertVisible: async () => {},
-        listHiddenIds: async () => [],
-        findNoticeHeadline: async () => null,
-        recordClockEvents: async () => false,
-        findKeys: async () => new Map(),
-      },
-      vulnerabilities: {
-        assertVisible: async () => {},
-        listHiddenIds: async () => [],
-        findNoticeHeadline: async () => null,
-        recordClockEvents: async () => false,
-        findKeys: async () => new Map(),
-      },
-      programme: { recordClockEvents: async () => {} },
-      notices: { tellPerson: async () => {}, tellDeadlineStep: async () => {} },
-    });
+    const deadlines = benchDeadlines(handle, config, clock);
 
     const now = START;
     const scheduler: number[] = [];
@@ -227,6 +284,7 @@ async function main() {
       size = `${mb(total)} (${files.join(', ')})`;
     }
     const memory = process.memoryUsage();
+    const own = runSchedulerProcess(env);
     const name = POSTGRES ? 'PostgreSQL' : 'SQLite';
     console.log(`deadlines bench (${name}, ${ROWS.toLocaleString('en')} pending rows)`);
     console.log(`  insert: ${(insertMs / 1000).toFixed(1)} s`);
@@ -242,6 +300,9 @@ async function main() {
     console.log(
       `  process memory: rss ${mb(memory.rss)} (before insert ${mb(rssBefore)}), heap used ${mb(memory.heapUsed)}`,
     );
+    console.log(
+      `  the scheduler's own process (a fresh one on this database, firing the next hour's ${own.fired} deadlines): rss ${mb(own.idle)} before its tick, ${mb(own.rss)} after, peak ${mb(own.peak)}`,
+    );
   } finally {
     await handle.close();
     if (POSTGRES) {
@@ -254,4 +315,5 @@ async function main() {
   }
 }
 
-await main();
+if (args['scheduler-process']) await schedulerProcess();
+else await main();
