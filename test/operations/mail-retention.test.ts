@@ -3,11 +3,13 @@
 // the close of the report it belongs to, not a millisecond before, and never while the report or
 // the incident handling it is open. The message keeps its record (hash, size, verdicts) and a
 // tombstone event `mail.redacted`; its raw download answers 404; `stopline verify` still passes.
+// Files that came in an e-mail (a new report's or a reply's) are the report's attachments: they
+// outlive mailDays and are redacted attachmentDays after close, each with a `report.redacted`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
 import { createTokenFor } from '../helpers/auth.ts';
 import { buildMessage } from '../helpers/mail.ts';
-import { runStopline } from '../helpers/tamper.ts';
+import { expectVerifies, reportTombstones } from '../helpers/redactions.ts';
 import { createTestApp, storedFile, type TestApp } from '../helpers/test-app.ts';
 
 const SECURITY = 'security@stopline.test';
@@ -142,9 +144,113 @@ describe('retention of e-mail as received', () => {
     expect(kept.redacted_at).toBeNull();
     expect(await storedFile(t, kept.raw_path)).toEqual(handled.raw);
 
-    const run = await runStopline(t, ['verify']);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('global sequence OK');
+    await expectVerifies(t);
+  });
+});
+
+describe('files that came by e-mail', () => {
+  it('are the report’s attachments: kept past mailDays, redacted attachmentDays after close like the portal’s', async () => {
+    const { mailDays, attachmentDays } = t.container.policy.policy.retention;
+    expect([mailDays, attachmentDays]).toEqual([90, 180]);
+    const first = await buildMessage({
+      from: 'Fay Files <fay@finder.test>',
+      to: SECURITY,
+      subject: 'IDOR in the invoice API',
+      messageId: '<first.fay@finder.test>',
+      text: 'Any invoice id works; the trace is attached.',
+      attachments: [{ filename: 'trace.txt', content: 'trace Fy1secret\n' }],
+    });
+    const envelope = {
+      via: 'imap' as const,
+      remoteAddress: null,
+      helo: null,
+      mailFrom: null,
+      rcptTo: [SECURITY],
+    };
+    const made = await t.container.services.mail.receiveMessage(first.raw, envelope);
+    expect(made.status).toBe('report');
+    const key = made.reportKey!;
+    // The reporter's reply on the thread brings a second file.
+    const reply = await buildMessage({
+      from: 'Fay Files <fay@finder.test>',
+      to: SECURITY,
+      subject: 'Re: IDOR in the invoice API',
+      inReplyTo: '<first.fay@finder.test>',
+      references: ['<first.fay@finder.test>'],
+      text: 'Another request that works.',
+      attachments: [{ filename: 'second.txt', content: 'request Fy2secret\n' }],
+    });
+    const joined = await t.container.services.mail.receiveMessage(reply.raw, envelope);
+    expect(joined.reportKey).toBe(key);
+
+    const detail = async () => {
+      const res = await t.app.inject({ url: `/api/v1/reports/${key}`, headers: lead });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as {
+        attachments: { id: string; name: string; redactedAt: string | null; downloadUrl: string }[];
+        redactions: { field: string; attachmentId: string | null; rule: string }[];
+      };
+    };
+    const files = (await detail()).attachments;
+    expect(files.map((a) => a.name)).toEqual(['trace.txt', 'second.txt']);
+    const paths = await t.container.db
+      .selectFrom('report_attachments')
+      .select(['id', 'stored_path'])
+      .where(
+        'id',
+        'in',
+        files.map((a) => a.id),
+      )
+      .execute();
+    expect(paths).toHaveLength(2);
+
+    const close = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${key}/close`,
+      headers: lead,
+      payload: { resolution: 'not_vulnerability', reason: 'Invoices are public by design' },
+    });
+    expect(close.statusCode, close.body).toBe(204);
+    const closedAt = clock.now();
+
+    // mailDays on: the messages as received go, the files on the report stay (attachmentDays).
+    clock.set(closedAt + 90 * DAY);
+    expect(await t.container.services.mail.sweepMailRetention()).toEqual({
+      messages: 2,
+      files: 2,
+    });
+    // (The sweeps' counts include the earlier test's report, closed before this one.)
+    clock.set(closedAt + 180 * DAY - 1);
+    await t.container.services.reports.sweepRetention();
+    for (const p of paths) expect(await storedFile(t, p.stored_path)).toBeInstanceOf(Buffer);
+    expect((await detail()).attachments.every((a) => a.redactedAt === null)).toBe(true);
+
+    // attachmentDays on: both files go, as a portal's would, each with its tombstone.
+    clock.set(closedAt + 180 * DAY);
+    expect(await t.container.services.reports.sweepRetention()).toMatchObject({
+      attachments: 2,
+      files: 2,
+    });
+    const after = await detail();
+    expect(after.attachments.map((a) => a.redactedAt)).toEqual([
+      new Date(clock.now()).toISOString(),
+      new Date(clock.now()).toISOString(),
+    ]);
+    expect(
+      after.redactions.filter((r) => r.field === 'attachment').map((r) => [r.attachmentId, r.rule]),
+    ).toEqual(files.map((a) => [a.id, 'retention']));
+    for (const p of paths) await expect(storedFile(t, p.stored_path)).rejects.toThrow();
+    for (const a of files) {
+      const download = await t.app.inject({ url: a.downloadUrl, headers: lead });
+      expect(download.statusCode).toBe(404);
+      expect(download.body).not.toMatch(/Fy[12]secret/);
+    }
+    expect((await reportTombstones(t, key)).map((s) => s.field)).toEqual([
+      'contact',
+      'attachment',
+      'attachment',
+    ]);
+
+    await expectVerifies(t);
   });
 });

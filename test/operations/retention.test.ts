@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
 import { createTokenFor } from '../helpers/auth.ts';
-import { runStopline } from '../helpers/tamper.ts';
+import { expectVerifies, reportTombstones } from '../helpers/redactions.ts';
 import { createTestApp, storedFile as readStored, type TestApp } from '../helpers/test-app.ts';
 
 const clock = new FakeClock('2026-12-05T09:00:00Z');
@@ -70,28 +70,8 @@ async function fileOf(sha256: string): Promise<Buffer | null> {
   return readStored(t, row.stored_path).catch(() => null);
 }
 
-async function tombstones(key: string) {
-  const report = await t.container.db
-    .selectFrom('reports')
-    .select('id')
-    .where('key', '=', key)
-    .executeTakeFirstOrThrow();
-  const rows = await t.container.db
-    .selectFrom('events')
-    .select('data_json')
-    .where('stream_id', '=', report.id)
-    .where('type', '=', 'report.redacted')
-    .orderBy('seq')
-    .execute();
-  return rows.map((r) => JSON.parse(r.data_json) as Record<string, unknown>);
-}
-
-async function verifies() {
-  const run = await runStopline(t, ['verify']);
-  expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
-  expect(run.stdout).toContain('global sequence OK');
-}
+const tombstones = (key: string) => reportTombstones(t, key);
+const verifies = () => expectVerifies(t);
 
 describe('retention', () => {
   it('redacts a closed report on time and not before, keeps a tombstone, and verify still passes', async () => {
