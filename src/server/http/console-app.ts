@@ -5,9 +5,9 @@
 // page. Without a build, /app says how to make one instead of failing obscurely.
 // The console installs as an app (a PWA): its web app manifest, its icons and its service worker
 // (Web Push notifications) are served from /app itself, so the worker's scope is the console.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CONSOLE_BASE, isConsolePath } from '../../shared/domain/console-paths.ts';
 
@@ -18,6 +18,16 @@ const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
   "connect-src 'self'; font-src 'self'; manifest-src 'self'; form-action 'self'; " +
   "frame-ancestors 'none'; base-uri 'none'";
+
+/** The media types of what the build writes to assets/. */
+const ASSET_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
 
 /** The service worker runs no page: it may reach only this origin (it opens the console). */
 const WORKER_CSP = "default-src 'none'; connect-src 'self'";
@@ -54,17 +64,30 @@ export async function consoleApp(app: FastifyInstance, opts: { dir?: string } = 
       .status(index ? (page ? 200 : 404) : 503)
       .send(html ?? NOT_BUILT);
 
+  // The hashed assets, held in memory and sent in one write: the first page's script leaves at
+  // once, not a chunk between the dashboard's database reads (bench/dashboard.ts). File names
+  // carry a content hash: a changed file is a new URL, so each is cached for a year, immutable.
+  const assets = new Map<string, { bytes: Buffer; type: string }>();
   if (existsSync(`${dir}/assets`))
-    await app.register(fastifyStatic, {
-      root: `${dir}/assets`,
-      prefix: `${CONSOLE_BASE}/assets/`,
-      wildcard: true,
-      index: false,
-      // File names carry a content hash: a changed file is a new URL.
-      immutable: true,
-      maxAge: '365d',
-      decorateReply: false,
-    });
+    for (const file of readdirSync(`${dir}/assets`, { withFileTypes: true }))
+      if (file.isFile())
+        assets.set(file.name, {
+          bytes: readFileSync(`${dir}/assets/${file.name}`),
+          type: ASSET_TYPES[extname(file.name)] ?? 'application/octet-stream',
+        });
+  app.get<{ Params: { file: string } }>(
+    `${CONSOLE_BASE}/assets/:file`,
+    { config: { public: true } },
+    (request, reply) => {
+      // Only a name the build wrote: nothing outside the folder, no listing.
+      const asset = assets.get(request.params.file);
+      if (!asset) return reply.status(404).send();
+      return reply
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .type(asset.type)
+        .send(asset.bytes);
+    },
+  );
 
   for (const [path, { file, type }] of Object.entries(ROOT_FILES)) {
     const full = `${dir}/${file}`;
