@@ -154,6 +154,7 @@ function benchDeadlines(
       findKeys: async () => new Map(),
     },
     programme: { recordClockEvents: async () => {} },
+    followUps: { recordClockEvents: async () => false, findNoticeHeadline: async () => null },
     notices: { tellPerson: async () => {}, tellDeadlineStep: async () => {} },
   });
 }

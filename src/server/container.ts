@@ -35,6 +35,7 @@ import { createBreachModule, createBreachReader } from './domain/breach/index.ts
 import {
   createLearningModule,
   createPostmortemRequirement,
+  createFollowUpRecord,
   createProgrammeRecord,
 } from './domain/learning/index.ts';
 import { createClocksModule, createClocksPlanner } from './domain/clocks/index.ts';
@@ -220,6 +221,8 @@ async function assemble(
   // clocks (firing, lists, visibility) reads incidents and reports, so it is built after them.
   // A schedule item's deadline steps go on its stream (learning); that part needs nothing else.
   const programmeRecord = createProgrammeRecord();
+  // A stand-alone follow-up's due clock steps go on its own stream (learning), named by its title.
+  const followUpRecord = createFollowUpRecord();
   const planner = createClocksPlanner({ policy: () => policy.policy, programme: programmeRecord });
   // The reports own the incident–report link; its records need only the clocks' planner, so they
   // come before incidents, and the rest of the reports (which read incidents) after them.
@@ -450,6 +453,7 @@ async function assemble(
       listExerciseIds: () => incidentsReader.listExerciseIds(),
     },
     programme: programmeRecord,
+    followUps: followUpRecord,
     // A report's deadlines are seen by those who may see the report.
     reports: {
       assertVisible: (actor, reportId) => reports.assertReportVisible(actor, reportId),
@@ -671,6 +675,8 @@ async function assemble(
       attachFromTriage: (tx, actor, ref, evidence) =>
         incidentsModule.attachFromTriage(tx, actor, ref, evidence),
     },
+    // Taking a tuning proposal makes a stand-alone follow-up, in the answer's transaction.
+    followUps: { addStandaloneFollowUp: learning.addStandaloneFollowUp },
   });
   const trackerHttp = createTrackerHttp({ allow: outboundAllow });
   const trackers = createTrackersModule({

@@ -941,8 +941,9 @@ export interface PostmortemSectionsTable {
 /** A follow-up action of a post-mortem. */
 export interface PostmortemFollowUpsTable {
   id: string;
-  postmortem_id: string;
-  incident_id: string;
+  /** Null for a stand-alone follow-up (no post-mortem holds it: tuning a detection rule). */
+  postmortem_id: string | null;
+  incident_id: string | null;
   position: number;
   title: string;
   owner_id: string;
@@ -964,6 +965,24 @@ export interface PostmortemFollowUpsTable {
   tracker_connection: string | null;
   tracker_key: string | null;
   tracker_state: string | null;
+  /** What proposed a stand-alone follow-up (`alert_tuning`), its id there, and what it said (JSON). */
+  source_kind: string | null;
+  source_id: string | null;
+  source_json: string | null;
+}
+
+/** The answer to an alerts' tuning proposal (one per alert source and similar key). */
+export interface AlertTuningAnswersTable {
+  /** `tune:<sourceId>:<similarKey>`. */
+  proposal_id: string;
+  source_id: string;
+  similar_key: string;
+  /** taken or declined. */
+  answer: string;
+  follow_up_id: string | null;
+  reason: string | null;
+  answered_by: string | null;
+  answered_at: number;
 }
 
 /** A process review, staff training or external test of the learning programme. */
@@ -1299,6 +1318,7 @@ export interface Database {
   postmortems: PostmortemsTable;
   postmortem_sections: PostmortemSectionsTable;
   postmortem_follow_ups: PostmortemFollowUpsTable;
+  alert_tuning_answers: AlertTuningAnswersTable;
   programme_activities: ProgrammeActivitiesTable;
   exercise_reports: ExerciseReportsTable;
   report_attachments: ReportAttachmentsTable;

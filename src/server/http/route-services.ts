@@ -138,6 +138,8 @@ export function routeServices(services: Services) {
         'openIncident',
         'attachToIncident',
         'listTuningProposals',
+        'takeTuningProposal',
+        'declineTuningProposal',
       ]),
     },
     trackers: {

@@ -239,8 +239,41 @@ export const TuningProposalJson = z.object({
   reasons: z.array(
     z.object({ alertId: z.string(), reason: z.string(), at: Time, by: z.string().nullable() }),
   ),
+  /**
+   * `proposed` until answered once: `taken` as a stand-alone follow-up (`followUpId`, in
+   * GET /api/v1/follow-ups), or `declined` with the reason.
+   */
+  status: z.enum(['proposed', 'taken', 'declined']),
+  answer: z
+    .object({
+      followUpId: z.string().nullable(),
+      reason: z.string().nullable(),
+      by: z.string().nullable(),
+      at: Time,
+    })
+    .nullable(),
 });
 export const TuningProposalList = z.object({ items: z.array(TuningProposalJson) });
+
+export const TuningProposalRef = z.object({
+  /** `tune:<sourceId>:<similarKey>` (GET /api/v1/alerts/tuning-proposals). */
+  proposalId: z.string().min(1).max(600),
+});
+
+export const TakeTuningProposal = z.object({
+  /** Who tunes the rule: an active member of staff; you when left out. */
+  ownerId: z.string().min(1).max(100).optional(),
+  /** In the future. */
+  dueAt: TimeInput,
+  priority: z.enum(['high', 'medium', 'low']).default('medium'),
+  /** The follow-up's title; the proposal's own when left out. */
+  title: z.string().trim().min(1, 'must not be empty').max(500).optional(),
+});
+
+export const DeclineTuningProposal = z.object({
+  /** Why the rule will not be tuned, recorded with the decision. */
+  reason: z.string().trim().min(1, 'must not be empty').max(2000),
+});
 
 // ── What senders get ─────────────────────────────────────────────────────────────────────
 

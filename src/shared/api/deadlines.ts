@@ -34,7 +34,7 @@ export const DEADLINE_KIND_VALUES = [
 export const DeadlineJson = z.object({
   id: z.string(),
   /** programme: a period of the policy's schedule of exercises and reviews (subjectId: the item). */
-  subjectType: z.enum(['incident', 'report', 'vulnerability', 'programme']),
+  subjectType: z.enum(['incident', 'report', 'vulnerability', 'programme', 'follow_up']),
   subjectId: z.string(),
   /** The key people know the subject by: INC-2026-0001 or RPT-0042 (the schedule item's id). */
   subjectKey: z.string().nullable(),

@@ -62,6 +62,22 @@ export const FollowUp = z.object({
     .nullable(),
   /** Still open, but the tracker closed its issue: marking it done is proposed (never done by itself). */
   doneProposed: z.boolean(),
+  /**
+   * What proposed a stand-alone follow-up (no post-mortem holds it): `alert_tuning`, the alerts'
+   * proposal to tune a detection rule (its alert source, similar key, how many alerts were noise
+   * and their reasons when it was taken); null for a post-mortem's follow-up.
+   */
+  source: z
+    .object({
+      kind: z.literal('alert_tuning'),
+      id: z.string(),
+      alertSourceId: z.string(),
+      alertSourceName: z.string(),
+      similarKey: z.string(),
+      alertCount: z.number().int(),
+      reasons: z.array(z.string()),
+    })
+    .nullable(),
   createdBy: z.string().nullable(),
   createdAt: Time,
   closedAt: Time.nullable(),
@@ -241,9 +257,14 @@ export const FollowUpListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const FollowUpList = z.object({
-  items: z.array(FollowUp.extend({ incident: z.object({ id: z.string(), key: z.string() }) })),
+/** A follow-up as listed across incidents: `incident` null for a stand-alone one. */
+export const FollowUpInList = FollowUp.extend({
+  incident: z.object({ id: z.string(), key: z.string() }).nullable(),
 });
+
+export const FollowUpList = z.object({ items: z.array(FollowUpInList) });
+
+export const FollowUpRef = z.object({ followUpId: z.string().min(1).max(100) });
 
 export const PostmortemTimelineEventRef = z.object({
   ref: z.string().min(1).max(100),

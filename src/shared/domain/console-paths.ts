@@ -33,7 +33,7 @@ export const CONSOLE_ROUTES = {
 
 /** What a notice can be about: the page of each, by key. */
 export type ConsoleSubject = {
-  type: 'incident' | 'report' | 'vulnerability' | 'programme';
+  type: 'incident' | 'report' | 'vulnerability' | 'programme' | 'follow_up';
   key: string;
 };
 
@@ -57,7 +57,9 @@ export const consolePath = {
         ? consolePath.report(s.key)
         : s.type === 'vulnerability'
           ? consolePath.vulnerability(s.key)
-          : `${consolePath.exercises()}#${encodeURIComponent(s.key)}`,
+          : s.type === 'follow_up'
+            ? `${consolePath.followUps()}#follow-up-${encodeURIComponent(s.key)}`
+            : `${consolePath.exercises()}#${encodeURIComponent(s.key)}`,
 };
 
 /** The reporter portal: the one page links to reporters point at (server-rendered, public). */

@@ -118,7 +118,7 @@ export function FollowUpsPage() {
 function FollowUpRow({ f, owner, mayChange }: { f: Item; owner: string; mayChange: boolean }) {
   return (
     <tr>
-      <td>
+      <td id={`follow-up-${f.id}`}>
         <Time value={f.dueAt} />
         {f.overdue ? <span className="badge stopped"> Overdue</span> : null}
       </td>
@@ -127,9 +127,7 @@ function FollowUpRow({ f, owner, mayChange }: { f: Item; owner: string; mayChang
         <span className="muted"> ({humanize(f.priority)} priority)</span>
       </td>
       <td>
-        <Link to={`${consolePath.incident(f.incident.key)}#postmortem-heading`}>
-          {f.incident.key}
-        </Link>
+        <FollowUpHolder f={f} />
       </td>
       <td>{humanize(f.type)}</td>
       <td>{owner}</td>
@@ -149,6 +147,30 @@ function FollowUpRow({ f, owner, mayChange }: { f: Item; owner: string; mayChang
         </td>
       ) : null}
     </tr>
+  );
+}
+
+/**
+ * Where it comes from: its incident's post-mortem, or for a stand-alone follow-up what proposed it
+ * (alerts marked as noise: the alerts of that source and similar key).
+ */
+function FollowUpHolder({ f }: { f: Item }) {
+  if (f.incident) {
+    return (
+      <Link to={`${consolePath.incident(f.incident.key)}#postmortem-heading`}>
+        {f.incident.key}
+      </Link>
+    );
+  }
+  if (!f.source) return <span className="muted">None</span>;
+  const alerts = `/alerts${query({ status: 'all', sourceId: f.source.alertSourceId, similarKey: f.source.similarKey })}`;
+  return (
+    <>
+      <Link to={alerts}>
+        Alerts {f.source.similarKey} ({f.source.alertSourceName})
+      </Link>
+      <span className="muted"> — {f.source.alertCount} marked as noise</span>
+    </>
   );
 }
 
@@ -172,8 +194,7 @@ function ChangeFollowUp({ f }: { f: Item }) {
         body['status'] = status;
         body['reason'] = status === 'not_doing' ? reason : null;
       }
-      const path = `/incidents/${encodeURIComponent(f.incident.key)}/postmortem/follow-ups`;
-      return patch(`${path}/${encodeURIComponent(f.id)}`, body);
+      return patch(`/follow-ups/${encodeURIComponent(f.id)}`, body);
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['follow-ups'] }),
   });

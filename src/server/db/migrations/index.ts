@@ -52,6 +52,7 @@ import * as changesRequested from './2026-12-04-0380-changes-requested.ts';
 import * as redactions from './2026-12-05-0150-redactions.ts';
 import * as phoneNumbers from './2026-12-05-0300-phone-numbers.ts';
 import * as pushSubscriptions from './2026-12-05-0440-push-subscriptions.ts';
+import * as standaloneFollowUps from './2026-12-06-0100-standalone-follow-ups.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -110,6 +111,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-05-0150-redactions': redactions,
   '2026-12-05-0300-phone-numbers': phoneNumbers,
   '2026-12-05-0440-push-subscriptions': pushSubscriptions,
+  '2026-12-06-0100-standalone-follow-ups': standaloneFollowUps,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

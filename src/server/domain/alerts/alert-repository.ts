@@ -187,15 +187,19 @@ export interface NoiseMarks {
 }
 
 /** Alerts marked as noise, by source and similar key: what each tuning proposal rests on. */
-export async function listNoiseMarks(ex: Executor, limit: number): Promise<NoiseMarks[]> {
-  const rows = await ex
+export async function listNoiseMarks(
+  ex: Executor,
+  limit: number,
+  only?: { sourceId: string; similarKey: string },
+): Promise<NoiseMarks[]> {
+  let query = ex
     .selectFrom('alerts')
     .select(['id', 'source_id', 'similar_key', 'noise_at', 'noise_reason', 'noise_by'])
-    .where('noise_at', 'is not', null)
-    .orderBy('noise_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+    .where('noise_at', 'is not', null);
+  if (only) {
+    query = query.where('source_id', '=', only.sourceId).where('similar_key', '=', only.similarKey);
+  }
+  const rows = await query.orderBy('noise_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   const marks = new Map<string, NoiseMarks>();
   for (const r of rows) {
     const similarKey = r.similar_key ?? '';
@@ -215,6 +219,40 @@ export async function listNoiseMarks(ex: Executor, limit: number): Promise<Noise
     marks.set(key, found);
   }
   return [...marks.values()];
+}
+
+/** The answers given to tuning proposals (taken or declined), by proposal id. */
+export async function listTuningAnswers(
+  ex: Executor,
+  proposalIds: readonly string[],
+): Promise<Map<string, TuningAnswer>> {
+  if (proposalIds.length === 0) return new Map();
+  const rows = await ex
+    .selectFrom('alert_tuning_answers')
+    .selectAll()
+    .where('proposal_id', 'in', proposalIds)
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.proposal_id,
+      {
+        status: r.answer === 'taken' ? 'taken' : 'declined',
+        followUpId: r.follow_up_id,
+        reason: r.reason,
+        by: r.answered_by,
+        at: Number(r.answered_at),
+      },
+    ]),
+  );
+}
+
+/** A tuning proposal's answer: taken as a follow-up, or declined with the reason. */
+export interface TuningAnswer {
+  status: 'taken' | 'declined';
+  followUpId: string | null;
+  reason: string | null;
+  by: string | null;
+  at: number;
 }
 
 /**

@@ -9,6 +9,7 @@ import { createIntakeService } from './intake-service.ts';
 import { createRouter, type AlertIncidents } from './routing-service.ts';
 import { createSourceService, type SecretSealer } from './source-service.ts';
 import { createTriageService, type AlertTriageIncidents } from './triage-service.ts';
+import { createTuningService, type AlertFollowUps } from './tuning-service.ts';
 
 export interface AlertsModulePorts {
   db: Db;
@@ -23,6 +24,8 @@ export interface AlertsModulePorts {
    * record, and which incidents a reader may not see (incidents subject).
    */
   incidents: AlertIncidents & AlertIncidentSight & AlertTriageIncidents;
+  /** Taking a tuning proposal makes a stand-alone follow-up (learning subject). */
+  followUps: AlertFollowUps;
 }
 
 export function createAlertsModule(ports: AlertsModulePorts) {
@@ -32,13 +35,15 @@ export function createAlertsModule(ports: AlertsModulePorts) {
     ...createIntakeService({ ...ports, router }),
     ...createAlertService(ports),
     ...createTriageService(ports),
+    ...createTuningService(ports),
   };
 }
 
 export type AlertsModule = ReturnType<typeof createAlertsModule>;
 
 export type { AlertView, AlertIncidentSight, SimilarGroupView } from './alert-service.ts';
-export type { AlertTriageIncidents, TuningProposal } from './triage-service.ts';
+export type { AlertTriageIncidents } from './triage-service.ts';
+export type { AlertFollowUps, TuningProposal, TuningTaking } from './tuning-service.ts';
 export type { AlertIncidents } from './routing-service.ts';
 export type { AlertState, AlertRouting } from './alert-state.ts';
 export type { AlertFilter } from './alert-repository.ts';

@@ -4,6 +4,7 @@
 // gathers them per alert so one answer names every alert that cannot be triaged so.
 import { SIMILAR_LABELS, type AlertQueueStatus } from '../../../shared/domain/alerts.ts';
 import { alertEvent, type AlertEvent } from './alert-events.ts';
+import { tuningEvent, type TuningEvent } from './tuning-events.ts';
 import type { AlertState } from './alert-state.ts';
 
 /**
@@ -57,6 +58,44 @@ export function tuningProposal(
     proposalId: `tune:${rule.sourceId}:${rule.similarKey}`,
     proposal: `Tune the detection rule behind ${rule.similarKey} (source ${sourceName}): its alerts are marked as noise`,
   };
+}
+
+/** The source and similar key a tuning proposal's id names; null for an id of no proposal. */
+export function tuningRuleOf(proposalId: string): { sourceId: string; similarKey: string } | null {
+  const match = /^tune:([^:]+):(.+)$/s.exec(proposalId);
+  return match ? { sourceId: match[1]!, similarKey: match[2]! } : null;
+}
+
+/** The noise a tuning proposal rests on, as its answer records it. */
+export interface TuningBasis {
+  proposalId: string;
+  sourceId: string;
+  similarKey: string;
+  alertCount: number;
+  reasons: string[];
+}
+
+/**
+ * A proposal is answered once: why a second answer is refused, naming the first; null while it
+ * waits for one.
+ */
+export function answeredAlready(
+  answer: { status: 'taken' | 'declined'; followUpId: string | null; reason: string | null } | null,
+): string | null {
+  if (answer === null) return null;
+  return answer.status === 'taken'
+    ? `This proposal was already taken as the follow-up ${answer.followUpId ?? ''}`
+    : `This proposal was already declined: ${answer.reason ?? ''}`;
+}
+
+/** Takes the proposal: the stand-alone follow-up `followUpId` tunes the rule. */
+export function takeTuning(basis: TuningBasis, followUpId: string): TuningEvent[] {
+  return [tuningEvent('tuning.proposal_taken', { ...basis, followUpId })];
+}
+
+/** Declines the proposal, with the reason: it is no longer proposed. */
+export function declineTuning(basis: TuningBasis, reason: string): TuningEvent[] {
+  return [tuningEvent('tuning.proposal_declined', { ...basis, reason })];
 }
 
 export function markNoise(alert: AlertState, reason: string, sourceName: string): Decided {

@@ -2,7 +2,7 @@
 // many alerts from the queue, opens one incident for the alerts selected or attaches them to an
 // open incident they may see. Each is recorded on every alert's stream with who and when; a
 // selection with one alert that cannot be triaged so is refused whole, naming each such alert.
-// Noise proposes tuning the detection rule behind it (listTuningProposals).
+// Noise proposes tuning the detection rule behind it (tuning-service.ts).
 import type { Clock } from '../../clock.ts';
 import type { Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -50,17 +50,6 @@ export interface TriageDeps {
   db: Db;
   clock: Clock;
   incidents: AlertTriageIncidents & AlertIncidentSight;
-}
-
-export interface TuningProposal {
-  proposalId: string;
-  sourceId: string;
-  sourceName: string;
-  similarKey: string;
-  title: string;
-  alertCount: number;
-  lastMarkedAt: number;
-  reasons: alerts.NoiseMarks['reasons'];
 }
 
 interface Selected {
@@ -198,32 +187,6 @@ export function createTriageService(deps: TriageDeps) {
       return intoIncident(actor, ids, 'attached', (tx, evidence) =>
         deps.incidents.attachFromTriage(tx, actor, ref, evidence),
       );
-    },
-
-    /**
-     * The follow-ups noise proposes: for each detection rule (source and similar key) with
-     * alerts marked as noise, tune it; with how many and the latest reasons.
-     */
-    async listTuningProposals(): Promise<TuningProposal[]> {
-      const marks = await alerts.listNoiseMarks(db, 1000);
-      const names = await listSourceNames(
-        db,
-        marks.map((m) => m.sourceId),
-      );
-      return marks.map((m) => {
-        const sourceName = names.get(m.sourceId) ?? '';
-        const { proposalId, proposal } = rules.tuningProposal(m, sourceName);
-        return {
-          proposalId,
-          sourceId: m.sourceId,
-          sourceName,
-          similarKey: m.similarKey,
-          title: proposal,
-          alertCount: m.count,
-          lastMarkedAt: m.lastMarkedAt,
-          reasons: m.reasons,
-        };
-      });
     },
   };
 }

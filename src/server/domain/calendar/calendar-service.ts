@@ -38,7 +38,7 @@ export interface CalendarDeadline {
     id: string;
     kind: string;
     dueAt: number;
-    subjectType: 'incident' | 'report' | 'vulnerability' | 'programme';
+    subjectType: 'incident' | 'report' | 'vulnerability' | 'programme' | 'follow_up';
     subjectId: string;
   };
   /** What is due, in words ("respond to the incident"). */
@@ -65,8 +65,9 @@ export interface CalendarLearning {
       dueAt: number;
       ownerId: string;
       type: string;
-      incidentId: string;
-      incidentKey: string;
+      /** Null for a stand-alone follow-up (no post-mortem holds it). */
+      incidentId: string | null;
+      incidentKey: string | null;
     }[]
   >;
   /** The policy's schedule: each item with its periods (deadlines). */
@@ -153,7 +154,18 @@ export function createCalendarService(ports: CalendarPorts) {
         ...(can(actor, 'learning.read') ? {} : { ownerId: actor.userId }),
       });
       for (const f of followUps) {
-        const exercise = exercises.has(f.incidentId);
+        if (f.incidentKey === null) {
+          entries.push({
+            uid: `follow-up-${f.id}`,
+            at: f.dueAt,
+            summary: `Follow-up due: ${oneLine(f.title)}`,
+            description: `A stand-alone ${f.type} follow-up, due ${iso(f.dueAt)}.`,
+            url: link(consolePath.subject({ type: 'follow_up', key: f.id })),
+            categories: ['Follow-up'],
+          });
+          continue;
+        }
+        const exercise = exercises.has(f.incidentId ?? '');
         entries.push({
           uid: `follow-up-${f.id}`,
           at: f.dueAt,

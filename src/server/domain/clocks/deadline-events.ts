@@ -20,9 +20,9 @@ export interface DeadlineEventData {
 export type DeadlineStep =
   'deadline_reminded' | 'deadline_breached' | 'deadline_escalated' | 'deadline_met';
 
-/** The subjects whose streams carry clock events: an incident, a report, a vulnerability, or an
- * item of the policy's schedule (programme). */
-export type ClockSubjectType = 'incident' | 'report' | 'vulnerability' | 'programme';
+/** The subjects whose streams carry clock events: an incident, a report, a vulnerability, an
+ * item of the policy's schedule (programme), or a stand-alone follow-up (no incident holds it). */
+export type ClockSubjectType = 'incident' | 'report' | 'vulnerability' | 'programme' | 'follow_up';
 
 /** A clock event on its subject's stream: internal, by no one. */
 export type ClockEvent<S extends ClockSubjectType> = {

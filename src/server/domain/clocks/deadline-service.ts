@@ -97,6 +97,24 @@ export interface ClockProgramme {
 }
 
 /**
+ * What the clocks need of the learning subject for stand-alone follow-ups (no incident holds
+ * them): a follow-up's due clock's steps go on its own stream, and a notice names it by its id and
+ * title (anyone who may read follow-ups sees it). Built before the planner.
+ */
+export interface ClockFollowUps {
+  recordClockEvents(
+    tx: Executor,
+    followUpId: string,
+    events: ClockEvent<'follow_up'>[],
+    at: number,
+  ): Promise<boolean>;
+  findNoticeHeadline(
+    tx: Executor,
+    followUpId: string,
+  ): Promise<{ key: string; title: string } | null>;
+}
+
+/**
  * What the clocks need of a subject whose deadlines follow its visibility (a report, a
  * vulnerability): S names its stream's kind in the clock events.
  */
@@ -144,6 +162,8 @@ export interface DeadlinesDeps {
   vulnerabilities: ClockVulnerabilities;
   /** The schedule's items record their deadlines' steps (learning). */
   programme: ClockProgramme;
+  /** Stand-alone follow-ups record their due clocks' steps (learning). */
+  followUps: ClockFollowUps;
   /** Reminders and escalations go out through notifications (with its exercise gate). */
   notices: StepNotices;
   /** Who is on call (on-call subject): the ladder's level `on_call`. */
@@ -444,23 +464,25 @@ export function createDeadlinePlanner(deps: Pick<DeadlinesDeps, 'policy' | 'prog
   }
 
   /**
-   * A follow-up of the incident's post-mortem is due (added, or opened again): one active
-   * deadline per follow-up, reminding its owner and escalating like any other.
+   * A follow-up is due (added, or opened again): one active deadline per follow-up, reminding its
+   * owner and escalating like any other; on the incident of its post-mortem, or (incident null) on
+   * the stand-alone follow-up itself.
    */
   async function startFollowUpDue(
     tx: Executor,
-    incidentId: string,
+    incidentId: string | null,
     due: FollowUpDue,
     policy: Policy,
     now: number,
   ): Promise<void> {
-    const history = await repo.listSubjectDeadlines(tx, incidentId);
+    const subjectId = incidentId ?? due.followUpId;
+    const history = await repo.listSubjectDeadlines(tx, subjectId);
     const active = (d: Deadline) => d.status === 'pending' || d.status === 'paused';
     if (history.some((d) => d.kind === 'follow_up_due' && d.ref === due.followUpId && active(d)))
       return;
     const plan = planDeadlines({
-      subjectType: 'incident',
-      subjectId: incidentId,
+      subjectType: incidentId === null ? 'follow_up' : 'incident',
+      subjectId,
       history: [],
       events: [],
       want: () => [
@@ -559,6 +581,10 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
     if (d.subjectType === 'vulnerability') {
       const events = [clockEvent('vulnerability', type, data)];
       return deps.vulnerabilities.recordClockEvents(tx, d.subjectId, events, at);
+    }
+    if (d.subjectType === 'follow_up') {
+      const events = [clockEvent('follow_up', type, data)];
+      return deps.followUps.recordClockEvents(tx, d.subjectId, events, at);
     }
     if (d.subjectType === 'programme') {
       await deps.programme.recordClockEvents(
@@ -717,16 +743,17 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
   }
 
   /**
-   * A follow-up is closed: done meets its clock (on the incident's record), not doing cancels it.
+   * A follow-up is closed: done meets its clock (on the incident's record, or the stand-alone
+   * follow-up's when the incident is null), not doing cancels it.
    */
   async function followUpClosed(
     tx: Executor,
-    incidentId: string,
+    incidentId: string | null,
     followUpId: string,
     done: boolean,
     now: number,
   ) {
-    for (const d of await repo.listSubjectDeadlines(tx, incidentId)) {
+    for (const d of await repo.listSubjectDeadlines(tx, incidentId ?? followUpId)) {
       if (d.kind !== 'follow_up_due' || d.ref !== followUpId) continue;
       if (d.status !== 'pending' && d.status !== 'paused') continue;
       if (!done) {
@@ -834,8 +861,11 @@ export function createDeadlinesService(deps: DeadlinesDeps) {
         deps.reports.findKeys(ids('report')),
         deps.vulnerabilities.findKeys(ids('vulnerability')),
       ]);
-      // A schedule item is known by its id in the policy.
-      const items = ids('programme').map((id): [string, string] => [id, id]);
+      // A schedule item is known by its id in the policy, a stand-alone follow-up by its id.
+      const items = [...ids('programme'), ...ids('follow_up')].map((id): [string, string] => [
+        id,
+        id,
+      ]);
       return new Map([...items, ...reports, ...incidents, ...vulnerabilities]);
     },
 

@@ -42,6 +42,8 @@ export interface StepNoticeDeps {
   vulnerabilities: HeadlineSource;
   /** The policy's schedule of exercises and reviews (the items' titles name them). */
   schedule(): readonly { id: string; title: string }[];
+  /** Stand-alone follow-ups (learning), named by their id and title. */
+  followUps: Pick<HeadlineSource, 'findNoticeHeadline'>;
   notices: StepNotices;
 }
 
@@ -90,7 +92,10 @@ export function deadlineTask(kind: Deadline['kind']): string {
 /** The subject of a deadline as a notice to this reader names it (null: it is gone). */
 export async function subjectFor(
   tx: Executor,
-  deps: Pick<StepNoticeDeps, 'incidents' | 'reports' | 'vulnerabilities' | 'schedule'>,
+  deps: Pick<
+    StepNoticeDeps,
+    'incidents' | 'reports' | 'vulnerabilities' | 'schedule' | 'followUps'
+  >,
   d: Deadline,
   reader: NoticeReader | null,
 ): Promise<DeadlineSubject | null> {
@@ -100,11 +105,13 @@ export async function subjectFor(
     return item ? { type: 'programme', key: item.id, title: item.title } : null;
   }
   const source =
-    d.subjectType === 'incident'
-      ? deps.incidents
-      : d.subjectType === 'vulnerability'
-        ? deps.vulnerabilities
-        : deps.reports;
+    d.subjectType === 'follow_up'
+      ? deps.followUps
+      : d.subjectType === 'incident'
+        ? deps.incidents
+        : d.subjectType === 'vulnerability'
+          ? deps.vulnerabilities
+          : deps.reports;
   const headline = await source.findNoticeHeadline(tx, d.subjectId, reader);
   return headline && { type: d.subjectType, ...headline };
 }

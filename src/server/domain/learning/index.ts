@@ -42,6 +42,12 @@ export type {
 } from './learning-state.ts';
 export type { NewFollowUp } from './learning-rules.ts';
 export {
+  createFollowUpRecord,
+  type FollowUpChange,
+  type NewStandaloneFollowUp,
+} from './standalone-follow-up-service.ts';
+export type { FollowUpSource } from './learning-events.ts';
+export {
   createProgrammeRecord,
   type ProgrammeClocks,
   type ScheduleItemView,

@@ -2,6 +2,7 @@
 // and the projection that records. Each post-mortem is a stream of its own; every edit of a
 // section carries the whole new text, so the record shows what was written, by whom and when.
 import type { Recorded } from '../../db/event-store.ts';
+import type { ClockEvent } from '../clocks/index.ts';
 import type { Visibility } from '../../db/schema.ts';
 import type {
   FollowUpPriority,
@@ -31,6 +32,24 @@ export interface FollowUpFields {
   policySection: PolicySection | null;
   /** The record's proposal it answers (a breached deadline, a deviation); absent on older ones. */
   proposalId?: string | null;
+  /** What proposed a stand-alone follow-up (no post-mortem holds it); absent on the others. */
+  source?: FollowUpSource | null;
+}
+
+/**
+ * What proposed a stand-alone follow-up: alerts marked as noise propose tuning the detection rule
+ * behind them (`alert_tuning`, the proposal `tune:<sourceId>:<similarKey>`), with how many alerts
+ * and the latest reasons when it was taken.
+ */
+export interface FollowUpSource {
+  kind: 'alert_tuning';
+  /** The proposal's id. */
+  id: string;
+  alertSourceId: string;
+  alertSourceName: string;
+  similarKey: string;
+  alertCount: number;
+  reasons: string[];
 }
 
 /** The issue a development tracker opened for a follow-up (trackers subject, Kundo step 9). */
@@ -123,6 +142,27 @@ export type LearningEvent = {
 }[LearningEventType];
 
 export type RecordedLearningEvent = Recorded<LearningEvent>;
+
+/** The events of a follow-up, the post-mortem's ones reused on a stand-alone follow-up's stream. */
+export type FollowUpEventType =
+  | 'postmortem.follow_up_added'
+  | 'postmortem.follow_up_changed'
+  | 'postmortem.follow_up_status_set'
+  | 'postmortem.follow_up_tracker_linked'
+  | 'postmortem.follow_up_tracker_changed';
+
+export type FollowUpEvent = Extract<LearningEvent, { type: FollowUpEventType }>;
+
+export function followUpEvent<K extends FollowUpEventType>(
+  type: K,
+  data: LearningEventData[K],
+): FollowUpEvent {
+  return learningEvent(type, data) as FollowUpEvent;
+}
+
+/** A stand-alone follow-up's stream: its follow-up events and its due clock's steps. */
+export type StandaloneFollowUpEvent = FollowUpEvent | ClockEvent<'follow_up'>;
+export type RecordedStandaloneFollowUpEvent = Recorded<StandaloneFollowUpEvent>;
 
 /** Post-mortems are internal: they name people, systems and what failed. */
 export function learningEvent<K extends LearningEventType>(

@@ -1,10 +1,22 @@
 // Records the learning subject's events: appends them to the post-mortem's stream and writes its
 // rows, in the caller's transaction, and answers the state they produce (reduced in memory, not
-// read back). The one writer of postmortems, postmortem_sections and postmortem_follow_ups.
-import { appendAndProject, type Projector } from '../../db/event-store.ts';
+// read back). The one writer of postmortems, postmortem_sections and postmortem_follow_ups: a
+// stand-alone follow-up's stream (no post-mortem holds it) writes its row the same way.
+import { appendAndProject, type Projector, type Recorded } from '../../db/event-store.ts';
 import type { Executor } from '../../db/schema.ts';
-import type { LearningEvent, RecordedLearningEvent } from './learning-events.ts';
-import { applyLearningEvent, type PostmortemState } from './learning-state.ts';
+import type {
+  FollowUpEvent,
+  LearningEvent,
+  RecordedLearningEvent,
+  StandaloneFollowUpEvent,
+} from './learning-events.ts';
+import {
+  applyLearningEvent,
+  applyStandaloneFollowUpEvent,
+  type FollowUp,
+  type PostmortemState,
+  type StandaloneFollowUpState,
+} from './learning-state.ts';
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
@@ -31,6 +43,107 @@ export function appendToPostmortem(
   at: number,
 ): Promise<PostmortemState> {
   return appendAndProject(tx, postmortemProjector, postmortemId, state, events, actorId, at);
+}
+
+const standaloneProjector: Projector<StandaloneFollowUpEvent, StandaloneFollowUpState> = {
+  streamType: 'follow_up',
+  apply: applyStandaloneFollowUpEvent,
+  project: async (tx, event, after) => {
+    if (!event.type.startsWith('postmortem.')) return; // a clock's step: the deadline is the row
+    const followUpEvent = event as Recorded<FollowUpEvent>;
+    await projectFollowUp(tx, followUpEvent, after.followUps, {
+      postmortemId: null,
+      incidentId: null,
+    });
+  },
+};
+
+/**
+ * Appends to a stand-alone follow-up's stream (state null: a new one; its id is the follow-up's)
+ * and answers its state after.
+ */
+export function appendToStandaloneFollowUp(
+  tx: Executor,
+  followUpId: string,
+  state: StandaloneFollowUpState | null,
+  events: readonly StandaloneFollowUpEvent[],
+  actorId: string | null,
+  at: number,
+): Promise<StandaloneFollowUpState> {
+  return appendAndProject(tx, standaloneProjector, followUpId, state, events, actorId, at);
+}
+
+/**
+ * The row a follow-up event writes, the same for a post-mortem's follow-up and a stand-alone one
+ * (`holder` nulls); `followUps`: the follow-ups after the event (from the reducer).
+ */
+async function projectFollowUp(
+  tx: Executor,
+  event: Recorded<FollowUpEvent>,
+  followUps: readonly FollowUp[],
+  holder: { postmortemId: string | null; incidentId: string | null },
+) {
+  const f = followUps.find((x) => x.id === event.data.followUpId);
+  if (!f) return;
+  switch (event.type) {
+    case 'postmortem.follow_up_added':
+      await tx
+        .insertInto('postmortem_follow_ups')
+        .values({
+          id: f.id,
+          postmortem_id: holder.postmortemId,
+          incident_id: holder.incidentId,
+          position: followUps.length - 1,
+          title: f.title,
+          owner_id: f.ownerId,
+          due_at: f.dueAt,
+          priority: f.priority,
+          type: f.type,
+          tracker_url: f.trackerUrl,
+          policy_section: f.policySection,
+          status: 'open',
+          reason: null,
+          created_by: event.actorId,
+          created_at: event.at,
+          closed_at: null,
+          proposal_id: f.proposalId ?? null,
+          tracker_connection: null,
+          tracker_key: null,
+          tracker_state: null,
+          source_kind: f.source?.kind ?? null,
+          source_id: f.source?.id ?? null,
+          source_json: f.source ? JSON.stringify(f.source) : null,
+        })
+        .execute();
+      return;
+    case 'postmortem.follow_up_tracker_linked':
+    case 'postmortem.follow_up_tracker_changed':
+      await tx
+        .updateTable('postmortem_follow_ups')
+        .set({
+          tracker_url: f.trackerUrl,
+          tracker_connection: f.tracker?.connection ?? null,
+          tracker_key: f.tracker?.key ?? null,
+          tracker_state: f.tracker?.state ?? null,
+        })
+        .where('id', '=', f.id)
+        .execute();
+      return;
+    case 'postmortem.follow_up_changed':
+      await tx
+        .updateTable('postmortem_follow_ups')
+        .set({ owner_id: f.ownerId, due_at: f.dueAt })
+        .where('id', '=', f.id)
+        .execute();
+      return;
+    case 'postmortem.follow_up_status_set':
+      await tx
+        .updateTable('postmortem_follow_ups')
+        .set({ status: f.status, reason: f.reason, closed_at: f.closedAt })
+        .where('id', '=', f.id)
+        .execute();
+      return;
+  }
 }
 
 /** `after`: the post-mortem's state after this event (from the reducer). */
@@ -102,69 +215,16 @@ async function projectEvent(
         .where('section_id', '=', event.data.sectionId)
         .execute();
       return;
-    case 'postmortem.follow_up_added': {
-      const { followUpId, ...d } = event.data;
-      await tx
-        .insertInto('postmortem_follow_ups')
-        .values({
-          id: followUpId,
-          postmortem_id: id,
-          incident_id: after.incidentId,
-          position: after.followUps.length - 1,
-          title: d.title,
-          owner_id: d.ownerId,
-          due_at: d.dueAt,
-          priority: d.priority,
-          type: d.type,
-          tracker_url: d.trackerUrl,
-          policy_section: d.policySection,
-          status: 'open',
-          reason: null,
-          created_by: event.actorId,
-          created_at: at,
-          closed_at: null,
-          proposal_id: d.proposalId ?? null,
-          tracker_connection: null,
-          tracker_key: null,
-          tracker_state: null,
-        })
-        .execute();
-      return;
-    }
+    case 'postmortem.follow_up_added':
     case 'postmortem.follow_up_tracker_linked':
-    case 'postmortem.follow_up_tracker_changed': {
-      const f = after.followUps.find((x) => x.id === event.data.followUpId);
-      if (!f) return;
-      await tx
-        .updateTable('postmortem_follow_ups')
-        .set({
-          tracker_url: f.trackerUrl,
-          tracker_connection: f.tracker?.connection ?? null,
-          tracker_key: f.tracker?.key ?? null,
-          tracker_state: f.tracker?.state ?? null,
-        })
-        .where('id', '=', f.id)
-        .execute();
+    case 'postmortem.follow_up_tracker_changed':
+    case 'postmortem.follow_up_changed':
+    case 'postmortem.follow_up_status_set':
+      await projectFollowUp(tx, event, after.followUps, {
+        postmortemId: id,
+        incidentId: after.incidentId,
+      });
       return;
-    }
-    case 'postmortem.follow_up_changed': {
-      const f = after.followUps.find((x) => x.id === event.data.followUpId)!;
-      await tx
-        .updateTable('postmortem_follow_ups')
-        .set({ owner_id: f.ownerId, due_at: f.dueAt })
-        .where('id', '=', f.id)
-        .execute();
-      return;
-    }
-    case 'postmortem.follow_up_status_set': {
-      const f = after.followUps.find((x) => x.id === event.data.followUpId)!;
-      await tx
-        .updateTable('postmortem_follow_ups')
-        .set({ status: f.status, reason: f.reason, closed_at: f.closedAt })
-        .where('id', '=', f.id)
-        .execute();
-      return;
-    }
     case 'postmortem.submitted':
     case 'postmortem.changes_requested':
     case 'postmortem.approved':

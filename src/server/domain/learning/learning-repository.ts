@@ -15,9 +15,11 @@ import type {
   DeclinedProposal,
   FollowUp,
   PostmortemState,
+  StandaloneFollowUpState,
   TimelineEntry,
   TimelineMark,
 } from './learning-state.ts';
+import type { FollowUpSource } from './learning-events.ts';
 
 const time = (value: number | null) => (value === null ? null : Number(value));
 
@@ -97,6 +99,7 @@ function toFollowUp(r: PostmortemFollowUpsTable): FollowUp {
     trackerUrl: r.tracker_url,
     policySection: r.policy_section as PolicySection | null,
     proposalId: r.proposal_id,
+    source: r.source_json === null ? null : (JSON.parse(r.source_json) as FollowUpSource),
     status: r.status as FollowUpStatus,
     reason: r.reason,
     createdBy: r.created_by,
@@ -117,26 +120,32 @@ export interface FollowUpFilter {
   status?: FollowUpStatus | undefined;
   type?: FollowUpType | undefined;
   ownerId?: string | undefined;
-  /** Incidents whose follow-ups the caller may not see. */
+  /** Incidents whose follow-ups the caller may not see (stand-alone ones have none). */
   hiddenIncidentIds: string[];
   limit: number;
 }
 
-/** Follow-ups across post-mortems, soonest due first, with their incident's id and key. */
+/**
+ * Follow-ups across post-mortems and the stand-alone ones, soonest due first, with their
+ * incident's id and key (null for a stand-alone one).
+ */
 export async function listFollowUps(
   ex: Executor,
   filter: FollowUpFilter,
-): Promise<(FollowUp & { incidentId: string; incidentKey: string })[]> {
+): Promise<(FollowUp & { incidentId: string | null; incidentKey: string | null })[]> {
   let query = ex
     .selectFrom('postmortem_follow_ups as f')
-    .innerJoin('postmortems as p', 'p.id', 'f.postmortem_id')
+    .leftJoin('postmortems as p', 'p.id', 'f.postmortem_id')
     .selectAll('f')
     .select('p.incident_key');
   if (filter.status) query = query.where('f.status', '=', filter.status);
   if (filter.type) query = query.where('f.type', '=', filter.type);
   if (filter.ownerId) query = query.where('f.owner_id', '=', filter.ownerId);
   if (filter.hiddenIncidentIds.length > 0) {
-    query = query.where('f.incident_id', 'not in', filter.hiddenIncidentIds);
+    const hidden = filter.hiddenIncidentIds;
+    query = query.where((eb) =>
+      eb.or([eb('f.incident_id', 'is', null), eb('f.incident_id', 'not in', hidden)]),
+    );
   }
   const rows = await query.orderBy('f.due_at').orderBy('f.id').limit(filter.limit).execute();
   return rows.map((r) => ({
@@ -144,6 +153,41 @@ export async function listFollowUps(
     incidentId: r.incident_id,
     incidentKey: r.incident_key,
   }));
+}
+
+/** Where a follow-up is held: its incident (null: a stand-alone one); null when there is none. */
+export async function findFollowUpHolder(
+  ex: Executor,
+  followUpId: string,
+): Promise<{ incidentId: string | null } | null> {
+  const row = await ex
+    .selectFrom('postmortem_follow_ups')
+    .select('incident_id')
+    .where('id', '=', followUpId)
+    .executeTakeFirst();
+  return row ? { incidentId: row.incident_id } : null;
+}
+
+/** A stand-alone follow-up as its rules read it; null when there is none by this id. */
+export async function findStandaloneFollowUp(
+  ex: Executor,
+  followUpId: string,
+): Promise<StandaloneFollowUpState | null> {
+  const row = await ex
+    .selectFrom('postmortem_follow_ups as f')
+    .innerJoin('streams as s', 's.id', 'f.id')
+    .selectAll('f')
+    .select('s.version as stream_version')
+    .where('f.id', '=', followUpId)
+    .where('f.postmortem_id', 'is', null)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    version: Number(row.stream_version),
+    followUps: [toFollowUp(row)],
+    declinedProposals: [],
+  };
 }
 
 /** The incidents with a post-mortem this caller may see, the most recently changed first. */

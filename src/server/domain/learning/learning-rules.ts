@@ -6,12 +6,14 @@ import { AppError } from '../../errors.ts';
 import type { Learning } from '../policy/index.ts';
 import type { FollowUpStatus } from '../../../shared/domain/learning.ts';
 import {
+  followUpEvent,
   learningEvent,
+  type FollowUpEvent,
   type FollowUpFields,
   type FollowUpTrackerIssue,
   type LearningEvent,
 } from './learning-events.ts';
-import type { PostmortemSectionState, PostmortemState } from './learning-state.ts';
+import type { FollowUp, PostmortemSectionState, PostmortemState } from './learning-state.ts';
 
 const refused = (message: string, details: Record<string, unknown> = {}) =>
   new AppError('RULE_REFUSED', message, details);
@@ -286,14 +288,25 @@ export function addBusinessDays(from: number, days: number): number {
 const invalid = (field: string, message: string) =>
   new AppError('VALIDATION', message, { errors: [{ field, message }] });
 
+/**
+ * What holds follow-ups, as their rules read it: a post-mortem, or a stand-alone follow-up's
+ * stream (its one follow-up, nothing declined).
+ */
+export interface FollowUpHolder {
+  followUps: readonly FollowUp[];
+  declinedProposals: readonly PostmortemState['declinedProposals'][number][];
+}
+
 export interface NewFollowUp extends Omit<
   FollowUpFields,
-  'trackerUrl' | 'policySection' | 'proposalId'
+  'trackerUrl' | 'policySection' | 'proposalId' | 'source'
 > {
   trackerUrl?: string | null | undefined;
   policySection?: FollowUpFields['policySection'] | undefined;
   /** The record's proposal it answers (GET …/postmortem/timeline, `proposedFollowUps`). */
   proposalId?: string | null | undefined;
+  /** What proposed a stand-alone follow-up (standalone-follow-up-service.ts). */
+  source?: FollowUpFields['source'] | undefined;
 }
 
 /**
@@ -301,12 +314,12 @@ export interface NewFollowUp extends Omit<
  * approval. `ownerIsActive`: whether the owner is an active member of staff (the service asks).
  */
 export function addFollowUp(
-  state: PostmortemState,
+  state: FollowUpHolder,
   input: NewFollowUp,
   followUpId: string,
   now: number,
   ownerIsActive: boolean,
-): LearningEvent[] {
+): FollowUpEvent[] {
   if (!ownerIsActive) throw invalid('ownerId', 'There is no active member of staff with this id');
   if (input.dueAt <= now) throw invalid('dueAt', 'must be in the future');
   if (input.proposalId) assertUndecided(state, input.proposalId);
@@ -315,7 +328,7 @@ export function addFollowUp(
     throw invalid('policySection', 'only a follow-up of type process proposes a policy change');
   }
   return [
-    learningEvent('postmortem.follow_up_added', {
+    followUpEvent('postmortem.follow_up_added', {
       followUpId,
       title: input.title,
       ownerId: input.ownerId,
@@ -325,6 +338,7 @@ export function addFollowUp(
       trackerUrl: input.trackerUrl ?? null,
       policySection,
       proposalId: input.proposalId ?? null,
+      ...(input.source ? { source: input.source } : {}),
     }),
   ];
 }
@@ -334,12 +348,12 @@ export function addFollowUp(
  * asks) or due at another time, in the future; what does not change is left out.
  */
 export function changeFollowUp(
-  state: PostmortemState,
+  state: FollowUpHolder,
   followUpId: string,
   to: { ownerId?: string | undefined; dueAt?: number | undefined },
   now: number,
   ownerIsActive: boolean,
-): LearningEvent[] {
+): FollowUpEvent[] {
   const f = state.followUps.find((x) => x.id === followUpId);
   if (!f) throw new AppError('NOT_FOUND', 'Follow-up was not found');
   if (to.ownerId !== undefined && !ownerIsActive) {
@@ -350,7 +364,7 @@ export function changeFollowUp(
   const dueAt = to.dueAt !== undefined && to.dueAt !== f.dueAt ? to.dueAt : undefined;
   if (ownerId === undefined && dueAt === undefined) return [];
   return [
-    learningEvent('postmortem.follow_up_changed', {
+    followUpEvent('postmortem.follow_up_changed', {
       followUpId,
       ...(ownerId === undefined ? {} : { ownerId }),
       ...(dueAt === undefined ? {} : { dueAt }),
@@ -359,7 +373,7 @@ export function changeFollowUp(
 }
 
 /** A proposal of the record is answered once: taken as a follow-up, or declined. */
-export function assertUndecided(state: PostmortemState, proposalId: string): void {
+export function assertUndecided(state: FollowUpHolder, proposalId: string): void {
   const taken = state.followUps.find((f) => f.proposalId === proposalId);
   if (taken) {
     throw refused(`This proposal was already taken as the follow-up "${taken.title}"`, {
@@ -374,11 +388,11 @@ export function assertUndecided(state: PostmortemState, proposalId: string): voi
 }
 
 export function setFollowUpStatus(
-  state: PostmortemState,
+  state: FollowUpHolder,
   followUpId: string,
   status: FollowUpStatus,
   reason: string | null,
-): LearningEvent[] {
+): FollowUpEvent[] {
   const followUp = state.followUps.find((f) => f.id === followUpId);
   if (!followUp) throw new AppError('NOT_FOUND', 'Follow-up was not found');
   if (status === 'not_doing' && (reason === null || reason.trim() === '')) {
@@ -386,7 +400,7 @@ export function setFollowUpStatus(
   }
   if (followUp.status === status && followUp.reason === reason) return [];
   return [
-    learningEvent('postmortem.follow_up_status_set', {
+    followUpEvent('postmortem.follow_up_status_set', {
       followUpId,
       status,
       reason: status === 'not_doing' ? reason : null,
@@ -399,13 +413,13 @@ export function setFollowUpStatus(
  * link fills trackerUrl when the follow-up had none); nothing for a follow-up that is gone.
  */
 export function linkFollowUpTracker(
-  state: PostmortemState,
+  state: FollowUpHolder,
   followUpId: string,
   issue: FollowUpTrackerIssue,
-): LearningEvent[] {
+): FollowUpEvent[] {
   const f = state.followUps.find((x) => x.id === followUpId);
   if (!f || f.tracker !== null) return [];
-  return [learningEvent('postmortem.follow_up_tracker_linked', { followUpId, ...issue })];
+  return [followUpEvent('postmortem.follow_up_tracker_linked', { followUpId, ...issue })];
 }
 
 /**
@@ -413,13 +427,13 @@ export function linkFollowUpTracker(
  * proposes marking the follow-up done: whoever owns it decides.
  */
 export function setFollowUpTrackerState(
-  state: PostmortemState,
+  state: FollowUpHolder,
   followUpId: string,
   issue: FollowUpTrackerIssue & { state: 'open' | 'closed' },
-): LearningEvent[] {
+): FollowUpEvent[] {
   const f = state.followUps.find((x) => x.id === followUpId);
   if (!f) return [];
   if (f.tracker !== null && (f.tracker.key !== issue.key || f.tracker.state === issue.state))
     return [];
-  return [learningEvent('postmortem.follow_up_tracker_changed', { followUpId, ...issue })];
+  return [followUpEvent('postmortem.follow_up_tracker_changed', { followUpId, ...issue })];
 }

@@ -28,9 +28,16 @@ import { createExerciseReportService } from './exercise-report-service.ts';
 import type { TimelineEntryFields } from './learning-events.ts';
 import { createProgrammeService, type ProgrammeClocks } from './programme-service.ts';
 import type { FollowUpHandOff, TrackerIssueRef } from '../trackers/index.ts';
+import {
+  createStandaloneFollowUpService,
+  type FollowUpChange,
+} from './standalone-follow-up-service.ts';
 
-/** A follow-up in the cross-incident view, with the incident it belongs to. */
-export type FollowUpInList = FollowUp & { incidentId: string; incidentKey: string };
+/**
+ * A follow-up in the cross-incident view, with the incident it belongs to (null for a stand-alone
+ * one: its `source` says what proposed it).
+ */
+export type FollowUpInList = FollowUp & { incidentId: string | null; incidentKey: string | null };
 
 /**
  * A change to the policy proposed by a post-mortem (the loop back to the policy): a proposal of an
@@ -96,10 +103,13 @@ export interface LearningIncidents extends Pick<
 /** What learning needs of the clocks: the draft is in (sent to review, or skipped). */
 export interface LearningClocks extends ProgrammeClocks {
   postmortemDraftIn(tx: Executor, incidentId: string, metBy: string, now: number): Promise<void>;
-  /** A follow-up is due: a deadline that reminds its owner and escalates when overdue. */
+  /**
+   * A follow-up is due: a deadline that reminds its owner and escalates when overdue (on its
+   * post-mortem's incident; incident null: on the stand-alone follow-up).
+   */
   startFollowUpDue(
     tx: Executor,
-    incidentId: string,
+    incidentId: string | null,
     due: FollowUpDue,
     policy: Policy,
     now: number,
@@ -107,7 +117,7 @@ export interface LearningClocks extends ProgrammeClocks {
   /** Done meets the follow-up's deadline; not doing cancels it. */
   followUpClosed(
     tx: Executor,
-    incidentId: string,
+    incidentId: string | null,
     followUpId: string,
     done: boolean,
     now: number,
@@ -167,6 +177,7 @@ export interface PostmortemView {
 
 export function createLearningService(ports: LearningModulePorts) {
   const { db, clock } = ports;
+  const standalone = createStandaloneFollowUpService(ports);
 
   /** The incident's policy, read before a transaction (SQLite has one connection). */
   async function policyOf(incidentId: string): Promise<Policy> {
@@ -737,6 +748,31 @@ export function createLearningService(ports: LearningModulePorts) {
         (s) => rules.setFollowUpTrackerState(s, followUpId, issue),
         at,
       );
+    },
+
+    addStandaloneFollowUp: standalone.addStandaloneFollowUp,
+
+    /**
+     * Changes a follow-up by its id: a post-mortem's (as its incident's post-mortem is changed,
+     * seen only by those who may see the incident) or a stand-alone one. Answers it as listed.
+     */
+    async changeFollowUpById(
+      actor: Actor,
+      followUpId: string,
+      to: FollowUpChange,
+      expectedVersion?: number,
+    ): Promise<FollowUpInList> {
+      const holder = await repo.findFollowUpHolder(db, followUpId);
+      if (!holder) throw new AppError('NOT_FOUND', 'Follow-up was not found');
+      if (holder.incidentId === null) {
+        const f = await standalone.changeStandaloneFollowUp(actor, followUpId, to, expectedVersion);
+        return { ...f, incidentId: null, incidentKey: null };
+      }
+      const sight = await ports.incidents.findSight(db, actor, holder.incidentId);
+      if (!sight?.visible) throw new AppError('NOT_FOUND', 'Follow-up was not found');
+      const view = await this.changeFollowUp(actor, sight.id, followUpId, to, expectedVersion);
+      const f = view.postmortem.followUps.find((x) => x.id === followUpId)!;
+      return { ...f, incidentId: sight.id, incidentKey: sight.key };
     },
 
     /** Follow-ups across the incidents this caller may see, soonest due first. */

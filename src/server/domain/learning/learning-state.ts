@@ -3,9 +3,13 @@
 // the state its events produced without reading it again. The property test
 // (test/learning/learning-reducer.test.ts) checks that reducing equals projecting then loading.
 import type { FollowUpStatus, PostmortemStatus } from '../../../shared/domain/learning.ts';
+import type { Recorded } from '../../db/event-store.ts';
 import type {
   DeclinedProposalFields,
+  FollowUpEvent,
   FollowUpFields,
+  FollowUpSource,
+  StandaloneFollowUpEvent,
   RecordedLearningEvent,
   SectionTemplate,
   TimelineEntryFields,
@@ -13,6 +17,8 @@ import type {
 
 export interface FollowUp extends FollowUpFields {
   id: string;
+  /** What proposed a stand-alone follow-up; null for a post-mortem's. */
+  source: FollowUpSource | null;
   status: FollowUpStatus;
   /** Why it is not being done (status not_doing). */
   reason: string | null;
@@ -180,56 +186,12 @@ export function applyLearningEvent(
         skippedBy: actorId,
         skippedAt: at,
       };
-    case 'postmortem.follow_up_added': {
-      const { followUpId, ...fields } = event.data;
-      return {
-        ...next,
-        followUps: [
-          ...state.followUps,
-          {
-            id: followUpId,
-            ...fields,
-            proposalId: fields.proposalId ?? null,
-            status: 'open',
-            reason: null,
-            createdBy: actorId,
-            createdAt: at,
-            closedAt: null,
-            tracker: null,
-          },
-        ],
-      };
-    }
-    case 'postmortem.follow_up_tracker_linked': {
-      const d = event.data;
-      return {
-        ...next,
-        followUps: state.followUps.map((f) =>
-          f.id === d.followUpId && f.tracker === null
-            ? {
-                ...f,
-                trackerUrl: f.trackerUrl ?? d.trackerUrl,
-                tracker: { connection: d.connection, key: d.key, state: 'open' },
-              }
-            : f,
-        ),
-      };
-    }
-    case 'postmortem.follow_up_tracker_changed': {
-      const d = event.data;
-      return {
-        ...next,
-        followUps: state.followUps.map((f) =>
-          f.id === d.followUpId && (f.tracker === null || f.tracker.key === d.key)
-            ? {
-                ...f,
-                trackerUrl: f.trackerUrl ?? d.trackerUrl,
-                tracker: { connection: d.connection, key: d.key, state: d.state },
-              }
-            : f,
-        ),
-      };
-    }
+    case 'postmortem.follow_up_added':
+    case 'postmortem.follow_up_tracker_linked':
+    case 'postmortem.follow_up_tracker_changed':
+    case 'postmortem.follow_up_changed':
+    case 'postmortem.follow_up_status_set':
+      return { ...next, followUps: applyFollowUpEvent(state.followUps, event) };
     case 'postmortem.timeline_event_marked': {
       const { seq, important, note } = event.data;
       const others = state.timelineMarks.filter((m) => m.seq !== seq);
@@ -246,13 +208,6 @@ export function applyLearningEvent(
         ...next,
         timelineEntries: state.timelineEntries.filter((e) => e.id !== event.data.entryId),
       };
-    case 'postmortem.follow_up_changed': {
-      const { followUpId, ...to } = event.data;
-      return {
-        ...next,
-        followUps: state.followUps.map((f) => (f.id === followUpId ? { ...f, ...to } : f)),
-      };
-    }
     case 'postmortem.proposal_declined':
       return {
         ...next,
@@ -261,24 +216,101 @@ export function applyLearningEvent(
           { ...event.data, declinedBy: actorId, declinedAt: at },
         ],
       };
-    case 'postmortem.follow_up_status_set': {
-      const d = event.data;
-      return {
-        ...next,
-        followUps: state.followUps.map((f) =>
-          f.id === d.followUpId
-            ? {
-                ...f,
-                status: d.status,
-                reason: d.reason,
-                closedAt: d.status === 'open' ? null : at,
-              }
-            : f,
-        ),
-      };
-    }
     default:
       throw new Error(`${(event as { type: string }).type} is not an event of a post-mortem`);
+  }
+}
+
+/**
+ * A stand-alone follow-up (no post-mortem holds it) as the follow-up rules read it: its stream
+ * holds the one follow-up (`followUps`, so the post-mortem's follow-up rules decide on it) and
+ * its clock's steps. Nothing is declined on it.
+ */
+export interface StandaloneFollowUpState {
+  id: string;
+  version: number;
+  followUps: FollowUp[];
+  declinedProposals: readonly DeclinedProposal[];
+}
+
+export function applyStandaloneFollowUpEvent(
+  state: StandaloneFollowUpState | null,
+  event: Recorded<StandaloneFollowUpEvent>,
+  streamId: string,
+): StandaloneFollowUpState {
+  const before = state ?? { id: streamId, version: 0, followUps: [], declinedProposals: [] };
+  const next = { ...before, version: event.seq };
+  if (!event.type.startsWith('postmortem.')) return next; // a clock's step
+  return {
+    ...next,
+    followUps: applyFollowUpEvent(before.followUps, event as Recorded<FollowUpEvent>),
+  };
+}
+
+/**
+ * A follow-up event onto the follow-ups it changes: the post-mortem's list, or the one follow-up
+ * of a stand-alone follow-up's stream (standalone-follow-up-state.ts), reduced the same way.
+ */
+export function applyFollowUpEvent(
+  followUps: readonly FollowUp[],
+  event: Recorded<FollowUpEvent>,
+): FollowUp[] {
+  const { at, actorId } = event;
+  switch (event.type) {
+    case 'postmortem.follow_up_added': {
+      const { followUpId, ...fields } = event.data;
+      return [
+        ...followUps,
+        {
+          id: followUpId,
+          ...fields,
+          proposalId: fields.proposalId ?? null,
+          source: fields.source ?? null,
+          status: 'open',
+          reason: null,
+          createdBy: actorId,
+          createdAt: at,
+          closedAt: null,
+          tracker: null,
+        },
+      ];
+    }
+    case 'postmortem.follow_up_tracker_linked': {
+      const d = event.data;
+      return followUps.map((f) =>
+        f.id === d.followUpId && f.tracker === null
+          ? {
+              ...f,
+              trackerUrl: f.trackerUrl ?? d.trackerUrl,
+              tracker: { connection: d.connection, key: d.key, state: 'open' },
+            }
+          : f,
+      );
+    }
+    case 'postmortem.follow_up_tracker_changed': {
+      const d = event.data;
+      return followUps.map((f) =>
+        f.id === d.followUpId && (f.tracker === null || f.tracker.key === d.key)
+          ? {
+              ...f,
+              trackerUrl: f.trackerUrl ?? d.trackerUrl,
+              tracker: { connection: d.connection, key: d.key, state: d.state },
+            }
+          : f,
+      );
+    }
+    case 'postmortem.follow_up_changed': {
+      const { followUpId, ...to } = event.data;
+      return followUps.map((f) => (f.id === followUpId ? { ...f, ...to } : f));
+    }
+    case 'postmortem.follow_up_status_set': {
+      const d = event.data;
+      return followUps.map((f) =>
+        f.id === d.followUpId
+          ? { ...f, status: d.status, reason: d.reason, closedAt: d.status === 'open' ? null : at }
+          : f,
+      );
+    }
   }
 }
 

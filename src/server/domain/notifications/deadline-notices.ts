@@ -11,8 +11,9 @@ import { noticeHtml, noticeTitle } from './notice-text.ts';
 export type DeadlineStep = 'reminder' | 'breach' | 'escalation';
 
 export interface DeadlineSubject {
-  /** programme: an item of the policy's schedule of exercises and reviews. */
-  type: 'incident' | 'report' | 'vulnerability' | 'programme';
+  /** programme: an item of the policy's schedule of exercises and reviews; follow_up: a
+   * stand-alone follow-up (no incident holds it), known by its id. */
+  type: 'incident' | 'report' | 'vulnerability' | 'programme' | 'follow_up';
   key: string;
   /** Null when the reader may not see it (a restricted incident, a report that follows one). */
   title: string | null;
@@ -32,6 +33,7 @@ const NOUN = {
   report: 'Report',
   vulnerability: 'Vulnerability',
   programme: 'Scheduled',
+  follow_up: 'Follow-up',
 } as const;
 
 /** "INC-2026-0007 Customer data exposed", or "INC-2026-0007 (restricted incident)". */

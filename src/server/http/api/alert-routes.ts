@@ -21,6 +21,10 @@ import {
   SnoozeAlerts,
   TriagedAlerts,
   TuningProposalList,
+  TuningProposalJson,
+  TuningProposalRef,
+  TakeTuningProposal,
+  DeclineTuningProposal,
   AlertSource,
   AlertSourceCreated,
   AlertSourceKey,
@@ -30,12 +34,22 @@ import {
   CreateAlertSource,
   UpdateAlertSource,
 } from '../../../shared/api/alerts.ts';
-import type { AlertsModule } from '../../domain/alerts/index.ts';
+import type { AlertsModule, TuningProposal } from '../../domain/alerts/index.ts';
+import { problemResponse } from '../../../shared/api/problems.ts';
 import { actorOf } from './incident-commands.ts';
 import { presentAlert, presentAlertDetail, presentAlertSource } from './alert-presenters.ts';
 import { presentTime } from './time-presenter.ts';
 
 const tags = ['alerts'];
+
+function presentTuning(p: TuningProposal) {
+  return {
+    ...p,
+    lastMarkedAt: presentTime(p.lastMarkedAt),
+    reasons: p.reasons.map((r) => ({ ...r, at: presentTime(r.at) })),
+    answer: p.answer && { ...p.answer, at: presentTime(p.answer.at) },
+  };
+}
 
 export async function alertRoutes(
   app: FastifyInstance,
@@ -59,6 +73,8 @@ export async function alertRoutes(
       | 'openIncident'
       | 'attachToIncident'
       | 'listTuningProposals'
+      | 'takeTuningProposal'
+      | 'declineTuningProposal'
     >;
     baseUrl: string;
   },
@@ -229,13 +245,70 @@ export async function alertRoutes(
         response: { 200: TuningProposalList },
       },
     },
-    async () => ({
-      items: (await alerts.listTuningProposals()).map((p) => ({
-        ...p,
-        lastMarkedAt: presentTime(p.lastMarkedAt),
-        reasons: p.reasons.map((r) => ({ ...r, at: presentTime(r.at) })),
-      })),
-    }),
+    async () => ({ items: (await alerts.listTuningProposals()).map(presentTuning) }),
+  );
+
+  const tuningProblems = {
+    404: problemResponse('No alerts marked as noise propose this tuning'),
+    409: problemResponse(
+      'The proposal was already answered: taken as a follow-up, or declined (the message says which)',
+    ),
+  };
+
+  typed.post(
+    '/api/v1/alerts/tuning-proposals/:proposalId/take',
+    {
+      config: { permission: 'learning.write' },
+      schema: {
+        summary: 'Take a tuning proposal: a stand-alone follow-up to tune the detection rule',
+        description:
+          'The follow-up (type `detect`, in GET /api/v1/follow-ups with `source` naming the ' +
+          "alert source, similar key, how many alerts were noise and why) has the proposal's " +
+          'title unless `title` is given; the owner is the caller unless `ownerId` names another ' +
+          'active member of staff (400 naming `ownerId` otherwise); `dueAt` in the future (400 ' +
+          'naming it). Its due date is a deadline: the owner is reminded, and overdue it ' +
+          'escalates. 404 for a proposal no noise makes; 409 when it was already taken or declined.',
+        tags,
+        params: TuningProposalRef,
+        body: TakeTuningProposal,
+        response: { 201: TuningProposalJson, ...tuningProblems },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { ownerId, ...rest } = request.body;
+      const taken = await alerts.takeTuningProposal(actor, request.params.proposalId, {
+        ...rest,
+        ownerId: ownerId ?? actor.userId ?? '',
+      });
+      return reply.status(201).send(presentTuning(taken));
+    },
+  );
+
+  typed.post(
+    '/api/v1/alerts/tuning-proposals/:proposalId/decline',
+    {
+      config: { permission: 'learning.write' },
+      schema: {
+        summary: 'Decline a tuning proposal, with the reason why',
+        description:
+          "Recorded on the proposal's stream (`tuning.proposal_declined`): the proposal lists " +
+          'as declined with the reason. 400 without a reason; 404 for a proposal no noise makes; ' +
+          '409 when it was already taken or declined.',
+        tags,
+        params: TuningProposalRef,
+        body: DeclineTuningProposal,
+        response: { 200: TuningProposalJson, ...tuningProblems },
+      },
+    },
+    async (request) =>
+      presentTuning(
+        await alerts.declineTuningProposal(
+          actorOf(request),
+          request.params.proposalId,
+          request.body.reason,
+        ),
+      ),
   );
 
   const triaged = { 200: TriagedAlerts };

@@ -3,15 +3,17 @@
 // section is answered; a security lead approves it or sends it back (learning.approve). A
 // restricted incident's post-mortem is seen only by those who may see the incident. Every change
 // is an event on the record; see docs/learning.md.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   AcceptProposal,
   ChangeFollowUp,
   CreateFollowUp,
   DeclineProposal,
+  FollowUpInList,
   FollowUpList,
   FollowUpListQuery,
+  FollowUpRef,
   Postmortem,
   PolicyChangeList,
   PostmortemFollowUpRef,
@@ -28,7 +30,12 @@ import {
 import { IncidentRef } from '../../../shared/api/incidents.ts';
 import { problemResponse } from '../../../shared/api/problems.ts';
 import type { Clock } from '../../clock.ts';
-import type { LearningModule, PostmortemView } from '../../domain/learning/index.ts';
+import type {
+  FollowUpChange,
+  FollowUpInList as FollowUpListed,
+  LearningModule,
+  PostmortemView,
+} from '../../domain/learning/index.ts';
 import { actorOf, versionOf } from './incident-commands.ts';
 import { presentFollowUp, presentPostmortem } from './learning-presenters.ts';
 import { presentTime } from './time-presenter.ts';
@@ -55,6 +62,11 @@ export async function learningRoutes(
 ) {
   const { learning, clock } = opts;
   const typed = app.withTypeProvider<ZodTypeProvider>();
+  const listed = ({ incidentId, incidentKey, ...f }: FollowUpListed, now: number) => ({
+    ...presentFollowUp(f, now),
+    incident:
+      incidentId !== null && incidentKey !== null ? { id: incidentId, key: incidentKey } : null,
+  });
   const send = (reply: FastifyReply, view: PostmortemView, code = 200) =>
     reply
       .status(code)
@@ -432,10 +444,14 @@ export async function learningRoutes(
     {
       config: { permission: 'learning.read' },
       schema: {
-        summary: 'Follow-ups across the incidents you may see, soonest due first',
+        summary:
+          'Follow-ups across the incidents you may see, and the stand-alone ones, soonest due first',
         description:
           '`status=open` for what is still to do (each says whether it is overdue); ' +
-          '`type=process` for the changes to the policy proposed by post-mortems.',
+          '`type=process` for the changes to the policy proposed by post-mortems. A stand-alone ' +
+          'follow-up (no post-mortem holds it, such as tuning a detection rule taken from alerts ' +
+          'marked as noise) has `incident` null and `source` saying what proposed it; it is seen ' +
+          'by everyone who may read follow-ups.',
         tags,
         querystring: FollowUpListQuery,
         response: { 200: FollowUpList },
@@ -449,12 +465,65 @@ export async function learningRoutes(
         ...filter,
         ownerId: owner === 'me' ? (actor.userId ?? '') : owner,
       });
-      return {
-        items: items.map(({ incidentId, incidentKey, ...f }) => ({
-          ...presentFollowUp(f, now),
-          incident: { id: incidentId, key: incidentKey },
-        })),
-      };
+      return { items: items.map((f) => listed(f, now)) };
     },
+  );
+
+  const byId = {
+    permission: 'learning.write',
+    notFound: problemResponse(
+      'No such follow-up, or one of a post-mortem whose incident is not yours to see',
+    ),
+    conflict: problemResponse('The follow-up changed since the version given'),
+  } as const;
+
+  /** Either route's change: the body's fields but the version, which guards it. */
+  const changeById = async (
+    request: FastifyRequest,
+    followUpId: string,
+    body: FollowUpChange & { expectedVersion?: number | undefined },
+  ) => {
+    const { expectedVersion, ...to } = body;
+    const f = await learning.changeFollowUpById(actorOf(request), followUpId, to, expectedVersion);
+    return listed(f, clock.now());
+  };
+
+  typed.patch(
+    '/api/v1/follow-ups/:followUpId',
+    {
+      config: { permission: byId.permission },
+      schema: {
+        summary: "Change a follow-up's owner, due date or status, by its id",
+        description:
+          "For a stand-alone follow-up (and a post-mortem's, as its incident's post-mortem is " +
+          'changed). Each field left out stays as it is. 400 naming `ownerId` for someone who ' +
+          'is not an active member of staff, `dueAt` for a time not in the future, `reason` ' +
+          "for not doing without one; 404 for an unknown follow-up. An open follow-up's clock " +
+          'starts again for the new owner and due date; done meets it, not doing cancels it.',
+        tags,
+        params: FollowUpRef,
+        body: ChangeFollowUp,
+        response: { 200: FollowUpInList, 404: byId.notFound, 409: byId.conflict },
+      },
+    },
+    async (request) => changeById(request, request.params.followUpId, request.body),
+  );
+
+  typed.put(
+    '/api/v1/follow-ups/:followUpId/status',
+    {
+      config: { permission: byId.permission },
+      schema: {
+        summary: 'Mark a follow-up done, not doing (with the reason), or open again, by its id',
+        description:
+          'Done meets its clock; not doing (400 naming `reason` without one) cancels it; open ' +
+          'again starts it for its due date. 404 for an unknown follow-up.',
+        tags,
+        params: FollowUpRef,
+        body: SetFollowUpStatus,
+        response: { 200: FollowUpInList, 404: byId.notFound, 409: byId.conflict },
+      },
+    },
+    async (request) => changeById(request, request.params.followUpId, request.body),
   );
 }
