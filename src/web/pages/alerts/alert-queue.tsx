@@ -3,8 +3,8 @@
 // alerts.triage, one decision for the alerts selected: open one incident, attach them to an open
 // incident, acknowledge, snooze until a time, or mark as noise with a reason. Alert text (summary,
 // labels, reasons) comes from monitoring and is shown as text only.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { z } from 'zod';
 import type {
@@ -18,9 +18,10 @@ import { consolePath } from '../../../shared/domain/console-paths.ts';
 import { post, query, request } from '../../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../../components/common.tsx';
 import { DataTable, Pager } from '../../components/data-table.tsx';
-import { humanize, localToRfc3339 } from '../../format.ts';
+import { humanize, localToRfc3339, rfc3339ToLocal } from '../../format.ts';
 import { useOpenIncidents, usePolicy } from '../../queries.ts';
 import { useCan } from '../../session.tsx';
+import { useStaff } from '../incidents/incident-data.ts';
 
 type Alert = z.infer<typeof AlertList>['items'][number];
 const FILTERS = ['status', 'sourceId', 'severity', 'q', 'label', 'similarKey', 'before'] as const;
@@ -164,6 +165,7 @@ function TuningProposals() {
                       </li>
                     ))}
                   </ul>
+                  <TuningAnswer proposal={p} />
                 </li>
               ))}
             </ul>
@@ -171,6 +173,107 @@ function TuningProposals() {
         }
       </QueryState>
     </section>
+  );
+}
+
+type Proposal = z.infer<typeof TuningProposalList>['items'][number];
+const DAY = 86_400_000;
+
+/**
+ * A proposal's answer: taken (a link to its follow-up) or declined (why); while it waits, those
+ * who write follow-ups take it (owner among the staff, due date) or decline it (why).
+ */
+function TuningAnswer({ proposal: p }: { proposal: Proposal }) {
+  const id = useId();
+  const queryClient = useQueryClient();
+  const mayAnswer = useCan()('learning.write');
+  const { people } = useStaff();
+  const [ownerId, setOwnerId] = useState('');
+  const [due, setDue] = useState(() =>
+    rfc3339ToLocal(new Date(Date.now() + 14 * DAY).toISOString()),
+  );
+  const [reason, setReason] = useState('');
+  const base = `/alerts/tuning-proposals/${encodeURIComponent(p.proposalId)}`;
+  const answer = useMutation({
+    mutationFn: (step: { to: 'take' | 'decline'; body: Record<string, unknown> }) =>
+      post(`${base}/${step.to}`, step.body),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['alerts', 'tuning-proposals'] }),
+        queryClient.invalidateQueries({ queryKey: ['follow-ups'] }),
+      ]),
+  });
+  if (p.status === 'taken' && p.answer?.followUpId) {
+    return (
+      <p>
+        Taken:{' '}
+        <Link
+          to={`${consolePath.followUps()}#follow-up-${encodeURIComponent(p.answer.followUpId)}`}
+        >
+          its follow-up
+        </Link>
+        .
+      </p>
+    );
+  }
+  if (p.status === 'declined') {
+    return <p>Declined: “{p.answer?.reason}”.</p>;
+  }
+  if (!mayAnswer) return null;
+  return (
+    <div className="answer">
+      {answer.error ? <ErrorMessage error={answer.error} /> : null}
+      <form
+        aria-label={`Take “${p.title}” as a follow-up`}
+        onSubmit={(event) => {
+          event.preventDefault();
+          answer.mutate({
+            to: 'take',
+            body: { dueAt: localToRfc3339(due) ?? '', ...(ownerId ? { ownerId } : {}) },
+          });
+        }}
+      >
+        <label htmlFor={`${id}-owner`}>Owner</label>
+        <select id={`${id}-owner`} value={ownerId} onChange={(e) => setOwnerId(e.target.value)}>
+          <option value="">Me</option>
+          {people.map((person) => (
+            <option key={person.id} value={person.id}>
+              {person.displayName}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-due`}>Due</label>
+        <input
+          id={`${id}-due`}
+          type="datetime-local"
+          required
+          value={due}
+          onChange={(e) => setDue(e.target.value)}
+        />
+        <button type="submit" disabled={answer.isPending}>
+          Take
+        </button>
+      </form>
+      <form
+        aria-label={`Decline “${p.title}”`}
+        onSubmit={(event) => {
+          event.preventDefault();
+          answer.mutate({ to: 'decline', body: { reason } });
+        }}
+      >
+        <label htmlFor={`${id}-reason`}>Why decline it</label>
+        <textarea
+          id={`${id}-reason`}
+          rows={2}
+          maxLength={2000}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+        <button type="submit" className="secondary" disabled={answer.isPending}>
+          Decline
+        </button>
+      </form>
+    </div>
   );
 }
 
