@@ -13,6 +13,7 @@ import { FOLLOW_UP_STATUSES, FOLLOW_UP_TYPES } from '../../shared/domain/learnin
 import { patch, query, request } from '../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../components/common.tsx';
 import { DataTable } from '../components/data-table.tsx';
+import { OwnerSelect } from '../components/proposal-answer.tsx';
 import { FollowUpTracker } from '../components/tracker-issue.tsx';
 import { humanize, localToRfc3339, rfc3339ToLocal } from '../format.ts';
 import { useCan } from '../session.tsx';
@@ -210,17 +211,16 @@ function ChangeFollowUp({ f }: { f: Item }) {
           }}
         >
           {save.error ? <ErrorMessage error={save.error} /> : null}
-          <label htmlFor={`${id}-owner`}>Owner</label>
-          <select id={`${id}-owner`} value={ownerId} onChange={(e) => setOwnerId(e.target.value)}>
-            {people.some((p) => p.id === f.ownerId) ? null : (
-              <option value={f.ownerId}>Someone no longer on staff</option>
-            )}
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.displayName}
-              </option>
-            ))}
-          </select>
+          <OwnerSelect
+            id={id}
+            value={ownerId}
+            onChange={setOwnerId}
+            first={
+              people.some((p) => p.id === f.ownerId)
+                ? null
+                : { value: f.ownerId, label: 'Someone no longer on staff' }
+            }
+          />
           <label htmlFor={`${id}-due`}>Due</label>
           <input
             id={`${id}-due`}

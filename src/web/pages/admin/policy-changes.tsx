@@ -12,6 +12,7 @@ import type { PolicyChangeList } from '../../../shared/api/learning.ts';
 import { consolePath } from '../../../shared/domain/console-paths.ts';
 import { request } from '../../api.ts';
 import { Empty, ErrorMessage, QueryState, Time } from '../../components/common.tsx';
+import { DeclineForm } from '../../components/proposal-answer.tsx';
 import { localToRfc3339, rfc3339ToLocal } from '../../format.ts';
 import { useCan } from '../../session.tsx';
 import { useStaff } from '../incidents/incident-data.ts';
@@ -151,7 +152,6 @@ function Answer({ change: c }: { change: Change }) {
   const [due, setDue] = useState(() =>
     rfc3339ToLocal(new Date(Date.now() + 30 * DAY).toISOString()),
   );
-  const [reason, setReason] = useState('');
   const base = `/incidents/${encodeURIComponent(c.incident.key)}/postmortem/proposals/${encodeURIComponent(c.id)}`;
   const answer = useMutation({
     mutationFn: (step: { to: 'accept' | 'decline'; body: Record<string, unknown> }) =>
@@ -184,25 +184,12 @@ function Answer({ change: c }: { change: Change }) {
           Accept
         </button>
       </form>
-      <form
-        aria-label={`Decline “${c.title}”`}
-        onSubmit={(event) => {
-          event.preventDefault();
-          answer.mutate({ to: 'decline', body: { reason } });
-        }}
-      >
-        <label htmlFor={`${id}-reason`}>Why decline it</label>
-        <textarea
-          id={`${id}-reason`}
-          rows={2}
-          maxLength={2000}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
-        <button type="submit" className="secondary" disabled={answer.isPending}>
-          Decline
-        </button>
-      </form>
+      <DeclineForm
+        id={id}
+        title={c.title}
+        pending={answer.isPending}
+        onDecline={(reason) => answer.mutate({ to: 'decline', body: { reason } })}
+      />
     </div>
   );
 }

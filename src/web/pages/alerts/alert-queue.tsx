@@ -21,7 +21,7 @@ import { DataTable, Pager } from '../../components/data-table.tsx';
 import { humanize, localToRfc3339, rfc3339ToLocal } from '../../format.ts';
 import { useOpenIncidents, usePolicy } from '../../queries.ts';
 import { useCan } from '../../session.tsx';
-import { useStaff } from '../incidents/incident-data.ts';
+import { DeclineForm, OwnerSelect } from '../../components/proposal-answer.tsx';
 
 type Alert = z.infer<typeof AlertList>['items'][number];
 const FILTERS = ['status', 'sourceId', 'severity', 'q', 'label', 'similarKey', 'before'] as const;
@@ -187,12 +187,10 @@ function TuningAnswer({ proposal: p }: { proposal: Proposal }) {
   const id = useId();
   const queryClient = useQueryClient();
   const mayAnswer = useCan()('learning.write');
-  const { people } = useStaff();
   const [ownerId, setOwnerId] = useState('');
   const [due, setDue] = useState(() =>
     rfc3339ToLocal(new Date(Date.now() + 14 * DAY).toISOString()),
   );
-  const [reason, setReason] = useState('');
   const base = `/alerts/tuning-proposals/${encodeURIComponent(p.proposalId)}`;
   const answer = useMutation({
     mutationFn: (step: { to: 'take' | 'decline'; body: Record<string, unknown> }) =>
@@ -233,15 +231,12 @@ function TuningAnswer({ proposal: p }: { proposal: Proposal }) {
           });
         }}
       >
-        <label htmlFor={`${id}-owner`}>Owner</label>
-        <select id={`${id}-owner`} value={ownerId} onChange={(e) => setOwnerId(e.target.value)}>
-          <option value="">Me</option>
-          {people.map((person) => (
-            <option key={person.id} value={person.id}>
-              {person.displayName}
-            </option>
-          ))}
-        </select>
+        <OwnerSelect
+          id={id}
+          value={ownerId}
+          onChange={setOwnerId}
+          first={{ value: '', label: 'Me' }}
+        />
         <label htmlFor={`${id}-due`}>Due</label>
         <input
           id={`${id}-due`}
@@ -254,25 +249,12 @@ function TuningAnswer({ proposal: p }: { proposal: Proposal }) {
           Take
         </button>
       </form>
-      <form
-        aria-label={`Decline “${p.title}”`}
-        onSubmit={(event) => {
-          event.preventDefault();
-          answer.mutate({ to: 'decline', body: { reason } });
-        }}
-      >
-        <label htmlFor={`${id}-reason`}>Why decline it</label>
-        <textarea
-          id={`${id}-reason`}
-          rows={2}
-          maxLength={2000}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
-        <button type="submit" className="secondary" disabled={answer.isPending}>
-          Decline
-        </button>
-      </form>
+      <DeclineForm
+        id={id}
+        title={p.title}
+        pending={answer.isPending}
+        onDecline={(reason) => answer.mutate({ to: 'decline', body: { reason } })}
+      />
     </div>
   );
 }
