@@ -583,7 +583,10 @@ async function assemble(
     // The final reports say what the law requires when personal data was breached.
     breaches: breachReader,
     // A new follow-up goes to the trackers that take follow-ups (enqueued in its transaction).
-    trackers: { followUpAdded: handOffs.followUpAdded },
+    trackers: {
+      followUpAdded: handOffs.followUpAdded,
+      standaloneFollowUpAdded: handOffs.standaloneFollowUpAdded,
+    },
     // The external final report is posted as the status page's post-incident report.
     statusPage: { postFinalReport: status.postFinalReport },
     // Sending the draft to review (or skipping it) meets its clock.

@@ -1124,9 +1124,10 @@ export interface TrackerConnectionsTable {
 export interface TrackerIssuesTable {
   id: string;
   connection_id: string;
-  incident_id: string;
-  incident_key: string;
-  /** non_critical (the panel's decision) or follow_up (a post-mortem follow-up). */
+  /** Null for a stand-alone follow-up's issue (no incident holds it). */
+  incident_id: string | null;
+  incident_key: string | null;
+  /** non_critical (the panel's decision) or follow_up (a follow-up, post-mortem or stand-alone). */
   cause: string;
   cause_id: string;
   /** pending (in the outbox), created, failed (the last attempt failed; retried). */

@@ -84,7 +84,8 @@ export const TrackerStateEnum = z.enum(['open', 'closed']);
 
 export const ConnectionIssue = z.object({
   id: z.string(),
-  incidentKey: z.string(),
+  /** Null for a stand-alone follow-up's issue (no incident holds it). */
+  incidentKey: z.string().nullable(),
   status: TrackerIssueStatusEnum,
   url: z.string().nullable(),
   key: z.string().nullable(),

@@ -53,6 +53,7 @@ import * as redactions from './2026-12-05-0150-redactions.ts';
 import * as phoneNumbers from './2026-12-05-0300-phone-numbers.ts';
 import * as pushSubscriptions from './2026-12-05-0440-push-subscriptions.ts';
 import * as standaloneFollowUps from './2026-12-06-0100-standalone-follow-ups.ts';
+import * as standaloneTrackerIssues from './2026-12-06-0500-standalone-tracker-issues.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -112,6 +113,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-05-0300-phone-numbers': phoneNumbers,
   '2026-12-05-0440-push-subscriptions': pushSubscriptions,
   '2026-12-06-0100-standalone-follow-ups': standaloneFollowUps,
+  '2026-12-06-0500-standalone-tracker-issues': standaloneTrackerIssues,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

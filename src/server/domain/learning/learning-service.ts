@@ -31,6 +31,7 @@ import type { FollowUpHandOff, TrackerIssueRef } from '../trackers/index.ts';
 import {
   createStandaloneFollowUpService,
   type FollowUpChange,
+  type StandaloneFollowUpTrackers,
 } from './standalone-follow-up-service.ts';
 
 /**
@@ -131,8 +132,11 @@ export interface LearningStaff {
   listNames(): Promise<Map<string, string>>;
 }
 
-/** What learning needs of the trackers subject: a new follow-up goes to the team's trackers. */
-export interface LearningTrackers {
+/**
+ * What learning needs of the trackers subject: a new follow-up (a post-mortem's or a stand-alone
+ * one) goes to the team's trackers.
+ */
+export interface LearningTrackers extends StandaloneFollowUpTrackers {
   followUpAdded(tx: Executor, followUp: FollowUpHandOff, at: number): Promise<void>;
 }
 
@@ -305,13 +309,18 @@ export function createLearningService(ports: LearningModulePorts) {
     await ports.trackers.followUpAdded(tx, followUp, now);
   }
 
-  /** A change the trackers subject reports on a follow-up, as the system (no person acted). */
+  /**
+   * A change the trackers subject reports on a follow-up, as the system (no person acted): on its
+   * incident's post-mortem, or on a stand-alone follow-up (no incident).
+   */
   async function fromTracker(
     tx: Executor,
-    incidentId: string,
-    decide: (s: PostmortemState) => ReturnType<typeof rules.linkFollowUpTracker>,
+    incidentId: string | null,
+    followUpId: string,
+    decide: (s: rules.FollowUpHolder) => ReturnType<typeof rules.linkFollowUpTracker>,
     at: number,
   ): Promise<void> {
+    if (incidentId === null) return standalone.fromTracker(tx, followUpId, decide, at);
     const state = await repo.findPostmortemByIncident(tx, incidentId);
     if (!state) return;
     const events = decide(state);
@@ -721,7 +730,7 @@ export function createLearningService(ports: LearningModulePorts) {
     /** A tracker opened an issue for the follow-up: its link is kept on it (trackers subject). */
     recordTrackerIssue(
       tx: Executor,
-      incidentId: string,
+      incidentId: string | null,
       followUpId: string,
       issue: TrackerIssue,
       at: number,
@@ -729,6 +738,7 @@ export function createLearningService(ports: LearningModulePorts) {
       return fromTracker(
         tx,
         incidentId,
+        followUpId,
         (s) => rules.linkFollowUpTracker(s, followUpId, issue),
         at,
       );
@@ -737,7 +747,7 @@ export function createLearningService(ports: LearningModulePorts) {
     /** The tracker's state of the follow-up's issue; closed proposes marking it done. */
     recordTrackerState(
       tx: Executor,
-      incidentId: string,
+      incidentId: string | null,
       followUpId: string,
       issue: TrackerIssue & { state: 'open' | 'closed' },
       at: number,
@@ -745,6 +755,7 @@ export function createLearningService(ports: LearningModulePorts) {
       return fromTracker(
         tx,
         incidentId,
+        followUpId,
         (s) => rules.setFollowUpTrackerState(s, followUpId, issue),
         at,
       );

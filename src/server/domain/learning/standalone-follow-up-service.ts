@@ -11,6 +11,7 @@ import { newId } from '../../ids.ts';
 import type { Actor } from '../actor.ts';
 import type { ClockEvent, FollowUpDue } from '../clocks/index.ts';
 import type { Policy } from '../policy/index.ts';
+import type { StandaloneFollowUpHandOff } from '../trackers/index.ts';
 import type { FollowUpStatus } from '../../../shared/domain/learning.ts';
 import type { FollowUpSource } from './learning-events.ts';
 import { appendToStandaloneFollowUp } from './learning-projection.ts';
@@ -42,6 +43,22 @@ export function createFollowUpRecord() {
   };
 }
 
+/** What a stand-alone follow-up needs of the trackers subject: it goes to the team's trackers. */
+export interface StandaloneFollowUpTrackers {
+  standaloneFollowUpAdded(
+    tx: Executor,
+    followUp: StandaloneFollowUpHandOff,
+    at: number,
+  ): Promise<void>;
+}
+
+/** What proposed a stand-alone follow-up, in words an issue may say (no reasons, no alerts). */
+function proposedBy(source: FollowUpSource | null): string {
+  if (!source) return 'Stopline';
+  const alerts = source.alertCount === 1 ? '1 alert' : `${source.alertCount} alerts`;
+  return `tuning the detection rule behind ${alerts} marked as noise (alert source ${source.alertSourceName})`;
+}
+
 export interface StandaloneFollowUpPorts {
   db: Db;
   clock: Clock;
@@ -65,6 +82,8 @@ export interface StandaloneFollowUpPorts {
       now: number,
     ): Promise<void>;
   };
+  /** Development trackers with onFollowUp (trackers subject, built before learning). */
+  trackers: StandaloneFollowUpTrackers;
 }
 
 /** A new stand-alone follow-up: what it asks, and what proposed it. */
@@ -128,7 +147,35 @@ export function createStandaloneFollowUpService(ports: StandaloneFollowUpPorts) 
       );
       const f = after.followUps[0]!;
       await startDue(tx, f, now);
+      // Its safe summary goes to the trackers that take follow-ups (outbox), as a post-mortem's.
+      if (f.trackerUrl === null) {
+        const handOff = {
+          followUpId,
+          title: f.title,
+          type: f.type,
+          dueAt: f.dueAt,
+          proposedBy: proposedBy(f.source),
+        };
+        await ports.trackers.standaloneFollowUpAdded(tx, handOff, now);
+      }
       return f;
+    },
+
+    /**
+     * A change the trackers subject reports on a stand-alone follow-up (its issue's link or
+     * state), as the system: decided by the post-mortem follow-ups' rules.
+     */
+    async fromTracker(
+      tx: Executor,
+      followUpId: string,
+      decide: (s: StandaloneFollowUpState) => ReturnType<typeof rules.linkFollowUpTracker>,
+      at: number,
+    ): Promise<void> {
+      const state = await repo.findStandaloneFollowUp(tx, followUpId);
+      if (!state) return;
+      const events = decide(state);
+      if (events.length > 0)
+        await appendToStandaloneFollowUp(tx, followUpId, state, events, null, at);
     },
 
     /**

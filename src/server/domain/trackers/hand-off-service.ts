@@ -2,7 +2,8 @@
 // each enabled tracker (through the outbox, so the decision never waits on a tracker), the link
 // comes back onto the incident's record, and the tracker's state comes back by polling (the
 // scheduler) or the tracker's own webhook (GitHub, GitLab, Jira). A closed issue proposes closing the incident; Stopline
-// never closes it by itself.
+// never closes it by itself. Follow-ups (a post-mortem's, or a stand-alone one with no incident) go
+// the same way when their connection has onFollowUp, and their issue's state comes back onto them.
 import type { Clock } from '../../clock.ts';
 import type { Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -25,6 +26,7 @@ import {
   failedAnswer,
   issueContent,
   issueStateRequest,
+  standaloneFollowUpIssueContent,
   readCreated,
   readState,
   readWebhookEvent,
@@ -33,6 +35,8 @@ import {
   type CreatedIssue,
   type FollowUpHandOff,
   type HandOffCase,
+  type IssueContent,
+  type StandaloneFollowUpHandOff,
   type TrackerState,
 } from './tracker-rules.ts';
 
@@ -76,19 +80,20 @@ export interface TrackerIncidents {
 
 /**
  * What the trackers subject needs of the learning subject, in its own transaction: a follow-up's
- * issue and its state, kept on the follow-up.
+ * issue and its state, kept on the follow-up (its incident's post-mortem's, or a stand-alone one's
+ * when `incidentId` is null).
  */
 export interface TrackerFollowUps {
   recordTrackerIssue(
     tx: Executor,
-    incidentId: string,
+    incidentId: string | null,
     followUpId: string,
     issue: TrackerIssueRef & { trackerUrl: string },
     at: number,
   ): Promise<void>;
   recordTrackerState(
     tx: Executor,
-    incidentId: string,
+    incidentId: string | null,
     followUpId: string,
     issue: TrackerIssueRef & { trackerUrl: string; state: TrackerState },
     at: number,
@@ -116,10 +121,10 @@ export interface DeliveryDeps {
 
 export const DEFAULT_POLL_MS = 10 * 60_000;
 
-/** A new issue to open for an incident, waiting in the outbox. */
+/** A new issue to open for an incident (none: a stand-alone follow-up), waiting in the outbox. */
 function newIssue(
   connectionId: string,
-  incident: { id: string; key: string },
+  incident: { id: string; key: string } | null,
   cause: string,
   causeId: string,
   at: number,
@@ -127,8 +132,8 @@ function newIssue(
   return {
     id: newId(),
     connectionId,
-    incidentId: incident.id,
-    incidentKey: incident.key,
+    incidentId: incident?.id ?? null,
+    incidentKey: incident?.key ?? null,
     cause,
     causeId,
     status: 'pending',
@@ -150,7 +155,26 @@ function newIssue(
  */
 export function createHandOffs(deps: HandOffDeps) {
   const { baseUrl } = deps;
-  const linkTo = (key: string) => `${baseUrl.replace(/\/+$/, '')}/app/incidents/${key}`;
+  const site = baseUrl.replace(/\/+$/, '');
+  const linkTo = (key: string) => `${site}/app/incidents/${key}`;
+
+  /** Each enabled connection that takes follow-ups opens an issue for this one (outbox). */
+  async function followUpIssues(
+    tx: Executor,
+    incident: { id: string; key: string } | null,
+    followUpId: string,
+    content: (labels: readonly string[]) => IssueContent,
+    at: number,
+  ): Promise<void> {
+    const connections = (await repo.listConnections(tx)).filter((c) => c.enabled && c.onFollowUp);
+    for (const c of connections) {
+      const issue = newIssue(c.id, incident, FOLLOW_UP, followUpId, at);
+      if (await repo.insertIssue(tx, issue)) {
+        await enqueueTrackerIssue(tx, issue.id, content(c.labels), at);
+      }
+    }
+  }
+
   return {
     async decidedNonCritical(tx: Executor, incident: HandOffCase, at: number): Promise<void> {
       const connections = (await repo.listConnections(tx)).filter((c) => c.enabled);
@@ -171,15 +195,33 @@ export function createHandOffs(deps: HandOffDeps) {
      */
     async followUpAdded(tx: Executor, followUp: FollowUpHandOff, at: number): Promise<void> {
       if (followUp.incident.exercise) return;
-      const connections = (await repo.listConnections(tx)).filter((c) => c.enabled && c.onFollowUp);
       const link = linkTo(followUp.incident.key);
-      for (const c of connections) {
-        const issue = newIssue(c.id, followUp.incident, FOLLOW_UP, followUp.followUpId, at);
-        if (await repo.insertIssue(tx, issue)) {
-          const content = followUpIssueContent(followUp, link, c.labels);
-          await enqueueTrackerIssue(tx, issue.id, content, at);
-        }
-      }
+      await followUpIssues(
+        tx,
+        followUp.incident,
+        followUp.followUpId,
+        (labels) => followUpIssueContent(followUp, link, labels),
+        at,
+      );
+    },
+
+    /**
+     * A stand-alone follow-up was just added (a tuning proposal taken): as a post-mortem's, each
+     * enabled connection with onFollowUp opens an issue for it, linking to the Follow-ups page.
+     */
+    async standaloneFollowUpAdded(
+      tx: Executor,
+      followUp: StandaloneFollowUpHandOff,
+      at: number,
+    ): Promise<void> {
+      const link = `${site}/app/follow-ups`;
+      await followUpIssues(
+        tx,
+        null,
+        followUp.followUpId,
+        (labels) => standaloneFollowUpIssueContent(followUp, link, labels),
+        at,
+      );
     },
   };
 }
@@ -291,7 +333,8 @@ export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
       };
       if (issue.cause === FOLLOW_UP)
         await followUps.recordTrackerState(tx, issue.incidentId, issue.causeId, changed, at);
-      else await incidents.recordTrackerState(tx, issue.incidentId, changed, at);
+      else if (issue.incidentId !== null)
+        await incidents.recordTrackerState(tx, issue.incidentId, changed, at);
       return true;
     });
   }
@@ -334,11 +377,12 @@ export function createHandOffService(deps: HandOffDeps & DeliveryDeps) {
       const { url } = created;
       if (!first || !url) return;
       const ref = { connection: c.name, key: created.key, trackerUrl: url };
-      await onIncident((tx) =>
-        issue.cause === FOLLOW_UP
-          ? followUps.recordTrackerIssue(tx, issue.incidentId, issue.causeId, ref, at)
-          : incidents.recordTrackerIssue(tx, issue.incidentId, ref, at),
-      );
+      const { incidentId } = issue;
+      await onIncident(async (tx) => {
+        if (issue.cause === FOLLOW_UP)
+          await followUps.recordTrackerIssue(tx, incidentId, issue.causeId, ref, at);
+        else if (incidentId !== null) await incidents.recordTrackerIssue(tx, incidentId, ref, at);
+      });
     },
 
     /**

@@ -20,7 +20,7 @@ export interface TrackersModulePorts {
   http: TrackerHttp;
   /** The incident side: the link and the state on its record (incidents subject). */
   incidents: TrackerIncidents;
-  /** The follow-up side: a post-mortem follow-up's issue and state (learning subject). */
+  /** The follow-up side: a follow-up's issue and state (learning subject). */
   followUps: TrackerFollowUps;
   pollMs?: number;
 }
@@ -44,5 +44,5 @@ export type {
   TrackerConnectionView,
   TrackerSealer,
 } from './connection-service.ts';
-export type { FollowUpHandOff, HandOffCase } from './tracker-rules.ts';
+export type { FollowUpHandOff, HandOffCase, StandaloneFollowUpHandOff } from './tracker-rules.ts';
 export type { TrackerIssueRecord } from './tracker-repository.ts';

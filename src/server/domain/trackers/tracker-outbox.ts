@@ -26,7 +26,7 @@ export async function enqueueTrackerIssue(
     {
       channel: 'tracker',
       recipient: issueId,
-      subject: `Tracker issue for ${content.incidentKey}`,
+      subject: `Tracker issue for ${content.incidentKey ?? 'a follow-up'}`,
       bodyText: JSON.stringify(content),
       idempotencyKey: trackerKey(issueId),
     },

@@ -1,6 +1,6 @@
 // tracker_connections (admin configuration, credentials sealed) and tracker_issues (the issues
-// Stopline opened for incidents, with the tracker's state as last seen). Written by the trackers
-// services only.
+// Stopline opened for incidents and follow-ups, a stand-alone follow-up's with no incident, with the
+// tracker's state as last seen). Written by the trackers services only.
 import type { Selectable } from 'kysely';
 import type { Executor, TrackerConnectionsTable, TrackerIssuesTable } from '../../db/schema.ts';
 import type { TrackerKind } from '../../../shared/domain/trackers.ts';
@@ -31,8 +31,9 @@ export type IssueStatus = 'pending' | 'created' | 'failed' | 'dead';
 export interface TrackerIssueRecord {
   id: string;
   connectionId: string;
-  incidentId: string;
-  incidentKey: string;
+  /** Null for a stand-alone follow-up's issue. */
+  incidentId: string | null;
+  incidentKey: string | null;
   cause: string;
   causeId: string;
   status: IssueStatus;

@@ -8,7 +8,8 @@ import type { TrackerKind } from '../../../shared/domain/trackers.ts';
 
 /** What an issue says: only what may leave Stopline (never a reporter's contact data). */
 export interface IssueContent {
-  incidentKey: string;
+  /** Null for a stand-alone follow-up (no incident holds it). */
+  incidentKey: string | null;
   title: string;
   body: string;
   /** The incident in the console, for the team to come back to. */
@@ -121,6 +122,40 @@ export function followUpIssueContent(
   return { incidentKey: key, title: title.slice(0, 250), body: lines.join('\n'), link, labels };
 }
 
+/**
+ * A stand-alone follow-up as the hand-off reads it (no incident, no post-mortem): what was decided
+ * to be done and when, and what proposed it. It holds nothing a reporter wrote.
+ */
+export interface StandaloneFollowUpHandOff {
+  followUpId: string;
+  title: string;
+  /** mitigate, prevent, detect, process or training. */
+  type: string;
+  dueAt: number;
+  /** What proposed it, in words (e.g. tuning the detection rule behind alerts marked as noise). */
+  proposedBy: string;
+}
+
+/** A stand-alone follow-up's safe summary: its title, type and due date, and what proposed it. */
+export function standaloneFollowUpIssueContent(
+  f: StandaloneFollowUpHandOff,
+  link: string,
+  labels: readonly string[],
+): IssueContent {
+  const lines = [
+    'A follow-up action decided in Stopline, to be done through the normal development process.',
+    '',
+    `Action: ${f.title}`,
+    `Type: ${f.type}`,
+    `Due: ${new Date(f.dueAt).toISOString().slice(0, 10)}`,
+    `Proposed by: ${f.proposedBy}`,
+    '',
+    `In Stopline: ${link}`,
+  ];
+  const title = `Follow-up: ${f.title}`.slice(0, 250);
+  return { incidentKey: null, title, body: lines.join('\n'), link, labels };
+}
+
 const base = (url: string) => url.replace(/\/+$/, '');
 
 /** The GitHub-style owner/repo, each part as GitHub allows it. */
@@ -187,12 +222,19 @@ export function createIssueRequest(s: ConnectionSecrets, issue: IssueContent): R
   }
 }
 
-/** What a generic webhook receives: the issue to open, and the incident it is for. */
+/**
+ * What a generic webhook receives: the issue to open, and the incident it is for (null for a
+ * stand-alone follow-up: `followUp` says where it is).
+ */
 export function webhookBody(issue: IssueContent, deliveryId: string): string {
+  const about =
+    issue.incidentKey === null
+      ? { incident: null, followUp: { url: issue.link } }
+      : { incident: { key: issue.incidentKey, url: issue.link } };
   return JSON.stringify({
     type: 'tracker.issue_requested',
     id: deliveryId,
-    incident: { key: issue.incidentKey, url: issue.link },
+    ...about,
     issue: { title: issue.title, body: issue.body, labels: issue.labels },
   });
 }
