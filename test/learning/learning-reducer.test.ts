@@ -1,19 +1,29 @@
 // One way to record: a learning use case appends and projects its events and goes on with the
 // post-mortem reduced in memory. That is only right if reducing equals projecting then loading.
 // Property: for random runs of the rules' own commands (a refused one is skipped), the state the
-// projection answers equals what the repository loads, after every step, on SQLite and PostgreSQL.
+// projection answers equals what the repository loads, after every step, on SQLite and PostgreSQL;
+// for a post-mortem's stream and for a stand-alone follow-up's (issue 18, item 4).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/server/db/transaction.ts';
 import { AppError } from '../../src/server/errors.ts';
 import { newId } from '../../src/server/ids.ts';
-import { appendToPostmortem } from '../../src/server/domain/learning/learning-projection.ts';
-import { findPostmortemByIncident } from '../../src/server/domain/learning/learning-repository.ts';
+import {
+  appendToPostmortem,
+  appendToStandaloneFollowUp,
+} from '../../src/server/domain/learning/learning-projection.ts';
+import {
+  findPostmortemByIncident,
+  findStandaloneFollowUp,
+} from '../../src/server/domain/learning/learning-repository.ts';
 import * as rules from '../../src/server/domain/learning/learning-rules.ts';
 import * as timeline from '../../src/server/domain/learning/timeline-rules.ts';
 import * as proposals from '../../src/server/domain/learning/proposal-rules.ts';
 import type { LearningEvent } from '../../src/server/domain/learning/learning-events.ts';
-import type { PostmortemState } from '../../src/server/domain/learning/learning-state.ts';
+import type {
+  PostmortemState,
+  StandaloneFollowUpState,
+} from '../../src/server/domain/learning/learning-state.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -217,5 +227,100 @@ describe('learning: reducing equals projecting then loading', () => {
     );
     // The runs went through the whole lifecycle, not only drafts.
     expect([...reached]).toEqual(expect.arrayContaining(['approved', 'draft', 'in_review']));
+  }, 120_000);
+});
+
+/** A change to a stand-alone follow-up: owner, due date, status, or its tracker's issue. */
+function standaloneCommand(s: StandaloneFollowUpState, x: Step, now: number) {
+  const f = s.followUps[0]!;
+  const issue = {
+    connection: 'web',
+    key: `acme/web#${x.pick % 3}`,
+    trackerUrl: `https://tracker.example/${x.pick % 3}`,
+  };
+  switch (x.command % 5) {
+    case 0:
+      return rules.changeFollowUp(
+        s,
+        f.id,
+        x.pick % 2 ? { ownerId: x.actor } : { dueAt: now + 1 + x.pick },
+        now,
+        true,
+      );
+    case 1: {
+      const status = (['open', 'done', 'not_doing'] as const)[x.pick % 3]!;
+      return rules.setFollowUpStatus(s, f.id, status, status === 'not_doing' ? `${x.text}.` : null);
+    }
+    case 2:
+      return rules.linkFollowUpTracker(s, f.id, issue);
+    case 3:
+      return rules.setFollowUpTrackerState(s, f.id, {
+        ...issue,
+        state: x.pick % 2 ? 'closed' : 'open',
+      });
+    default:
+      // A refused change (a due date in the past) leaves the stream as it was.
+      return rules.changeFollowUp(s, f.id, { dueAt: now - 1 }, now, true);
+  }
+}
+
+describe('learning: a stand-alone follow-up reduced equals projected then loaded', () => {
+  it('through owner, due date, status and tracker changes', async () => {
+    const statuses = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { minLength: 1, maxLength: 30, size: 'max' }),
+        async (steps) => {
+          let now = t.clock.now();
+          const id = newId();
+          const source = {
+            kind: 'alert_tuning' as const,
+            id: 'tune:src:disk-full',
+            alertSourceId: 'src',
+            alertSourceName: 'Prometheus',
+            similarKey: 'disk-full',
+            alertCount: 3,
+            reasons: ['flaps every night'],
+          };
+          const added = rules.addFollowUp(
+            { followUps: [], declinedProposals: [] },
+            {
+              title: 'Tune disk-full',
+              ownerId: 'u1',
+              dueAt: now + 86_400_000,
+              priority: 'medium',
+              type: 'detect',
+              trackerUrl: null,
+              source,
+            },
+            id,
+            now,
+            true,
+          );
+          let state: StandaloneFollowUpState = await inTransaction(t.container.db, (tx) =>
+            appendToStandaloneFollowUp(tx, id, null, added, 'u1', now),
+          );
+          expect(state).toEqual(await findStandaloneFollowUp(t.container.db, id));
+          for (const x of steps) {
+            now += x.advance;
+            const loaded = await inTransaction(t.container.db, async (tx) => {
+              try {
+                const events = standaloneCommand(state, x, now);
+                if (events.length > 0) {
+                  state = await appendToStandaloneFollowUp(tx, id, state, events, x.actor, now);
+                }
+              } catch (error) {
+                if (!(error instanceof AppError)) throw error;
+              }
+              return findStandaloneFollowUp(tx, id);
+            });
+            expect(state).toEqual(loaded);
+            statuses.add(state.followUps[0]!.status);
+          }
+        },
+      ),
+      { numRuns: 16 },
+    );
+    expect([...statuses]).toEqual(expect.arrayContaining(['open', 'done', 'not_doing']));
   }, 120_000);
 });
