@@ -1,10 +1,13 @@
 // Benchmark: how long a notice takes from the commit that enqueues it to its arrival, through a
 // real `stopline serve` (its own outbox worker, woken by the commit), a real SMTP server
-// (smtp-server) and a real webhook receiver, beside the reference: the same SMTP server and
-// receiver reached by a bare nodemailer send and a bare HTTP POST from this process.
+// (smtp-server), a real webhook receiver and a Web Push service (test/helpers/push-service.ts:
+// it checks the VAPID token and opens the aes128gcm body as a browser would), beside the
+// reference: the same SMTP server, receiver and push service reached by a bare nodemailer send, a
+// bare HTTP POST and a bare web-push send from this process.
 // Each round opens a P0 incident through the API: the line stops, and the transaction that records
-// it enqueues an e-mail to the admin and a signed webhook. The commit happens before the API
-// answers, so commit → arrival lies between "since the answer" and "since the request".
+// it enqueues an e-mail to the admin, a push to the admin's browser and a signed webhook. The
+// commit happens before the API answers, so commit → arrival lies between "since the answer" and
+// "since the request".
 // Local only: everything listens on 127.0.0.1 and every file made is removed.
 // Run: npm run bench:latency [-- --rounds 40] (DATABASE_URL for a local PostgreSQL)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,8 +17,10 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SMTPServer } from 'smtp-server';
+import webPush from 'web-push';
 import { createSmtpMailer } from '../src/server/integrations/smtp-mailer.ts';
 import { freePort, runCli, startServer } from '../test/helpers/cli-process.ts';
+import { browserKeys, startPushService, type PushService } from '../test/helpers/push-service.ts';
 
 /** A CLI command's output; its failure stops the bench. */
 async function run(args: string[], env: Record<string, string>): Promise<string> {
@@ -94,6 +99,19 @@ async function startReceiver(onPost: (body: string) => void) {
   };
 }
 
+/** When the push whose title starts with `title` arrived (Date.now() time). */
+async function pushArrival(service: PushService, title: string, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = service.seen.find((p) => String(p.payload.title ?? '').startsWith(title));
+    if (hit) return hit.arrivedAt;
+    if (Date.now() > until) {
+      throw new Error(`no push "${title}" arrived (${service.refused.join('; ')})`);
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
 function summary(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
@@ -144,6 +162,8 @@ async function main() {
     port,
   );
   const serverUrl = `http://127.0.0.1:${port}`;
+  let push: PushService | undefined;
+  let barePush: PushService | undefined;
   try {
     const token = /#token=([^\s]+)/.exec(added)?.[1];
     if (!token) throw new Error(`no set-password link in:\n${added}`);
@@ -167,10 +187,21 @@ async function main() {
       staff,
     );
     if (endpoint.status !== 201) throw new Error(`endpoint: ${await endpoint.text()}`);
+    // The admin's browser subscribes to push on a local push service that checks the VAPID key.
+    const listed = await fetch(serverUrl + '/api/v1/me/push-subscriptions', { headers: staff });
+    const { publicKey } = (await listed.json()) as { publicKey: string };
+    push = await startPushService({ publicKey: () => publicKey, now: () => Date.now() });
+    const device = await post(
+      '/api/v1/me/push-subscriptions',
+      { ...push.subscribe(browserKeys()), device: 'bench' },
+      staff,
+    );
+    if (device.status !== 201) throw new Error(`push subscription: ${await device.text()}`);
 
-    const sinceRequest = { email: [] as number[], webhook: [] as number[] };
-    const sinceAnswer = { email: [] as number[], webhook: [] as number[] };
+    const sinceRequest = { email: [] as number[], webhook: [] as number[], push: [] as number[] };
+    const sinceAnswer = { email: [] as number[], webhook: [] as number[], push: [] as number[] };
     for (let i = 0; i < ROUNDS + 5; i++) {
+      const requestedWall = Date.now();
       const requested = performance.now();
       const opened = await post(
         '/api/v1/incidents',
@@ -183,14 +214,21 @@ async function main() {
         staff,
       );
       const answered = performance.now();
+      const answeredWall = Date.now();
       if (opened.status !== 201) throw new Error(`incident: ${await opened.text()}`);
       const { key } = (await opened.json()) as { key: string };
-      const [mailAt, hookAt] = await Promise.all([mail.waitFor(key), hooks.waitFor(key)]);
+      const [mailAt, hookAt, pushAt] = await Promise.all([
+        mail.waitFor(key),
+        hooks.waitFor(key),
+        pushArrival(push, `Line stopped: ${key} `),
+      ]);
       if (i < 5) continue; // warm-up
       sinceRequest.email.push(mailAt - requested);
       sinceRequest.webhook.push(hookAt - requested);
+      sinceRequest.push.push(pushAt - requestedWall);
       sinceAnswer.email.push(mailAt - answered);
       sinceAnswer.webhook.push(hookAt - answered);
+      sinceAnswer.push.push(pushAt - answeredWall);
     }
 
     // The reference: the same SMTP server and receiver, reached directly from this process.
@@ -200,7 +238,11 @@ async function main() {
       security: 'none',
       from: 'bench@example.org',
     });
-    const bare = { email: [] as number[], webhook: [] as number[] };
+    const bare = { email: [] as number[], webhook: [] as number[], push: [] as number[] };
+    // A bare web-push send: this process's own VAPID key to a push service that trusts it.
+    const vapid = webPush.generateVAPIDKeys();
+    barePush = await startPushService({ publicKey: () => vapid.publicKey, now: () => Date.now() });
+    const bareSubscription = barePush.subscribe(browserKeys());
     for (let i = 0; i < ROUNDS + 5; i++) {
       const sent = performance.now();
       const subject = `bare ${i}`;
@@ -215,9 +257,34 @@ async function main() {
       const posted = performance.now();
       await fetch(receiver.url, { method: 'POST', body: JSON.stringify({ bare: i }) });
       const hookAt = await hooks.waitFor(String(i));
+      const pushed = Date.now();
+      // web-push prepares the request (VAPID token, aes128gcm body); a plain POST sends it, as
+      // the server's sender does (web-push's own send speaks https only).
+      const details = webPush.generateRequestDetails(
+        bareSubscription,
+        JSON.stringify({ title: `bare ${i}.` }),
+        {
+          vapidDetails: {
+            subject: 'mailto:bench@example.org',
+            publicKey: vapid.publicKey,
+            privateKey: vapid.privateKey,
+          },
+          TTL: 60,
+          contentEncoding: 'aes128gcm',
+        },
+      );
+      await fetch(details.endpoint, {
+        method: 'POST',
+        headers: Object.fromEntries(
+          Object.entries(details.headers).map(([name, value]) => [name, String(value)]),
+        ),
+        body: details.body as Buffer,
+      });
+      const pushAt = await pushArrival(barePush, `bare ${i}.`);
       if (i < 5) continue;
       bare.email.push(mailAt - sent);
       bare.webhook.push(hookAt - posted);
+      bare.push.push(pushAt - pushed);
     }
     mailer.close();
 
@@ -234,15 +301,22 @@ async function main() {
           msCommitToArrivalUpperBound: {
             email: summary(sinceRequest.email),
             webhook: summary(sinceRequest.webhook),
+            push: summary(sinceRequest.push),
           },
           msAnswerToArrival: {
             email: summary(sinceAnswer.email),
             webhook: summary(sinceAnswer.webhook),
+            push: summary(sinceAnswer.push),
           },
-          msBareSendToArrival: { email: summary(bare.email), webhook: summary(bare.webhook) },
+          msBareSendToArrival: {
+            email: summary(bare.email),
+            webhook: summary(bare.webhook),
+            push: summary(bare.push),
+          },
           ratioP50StoplineToBare: {
             email: ratio(sinceRequest.email, bare.email),
             webhook: ratio(sinceRequest.webhook, bare.webhook),
+            push: ratio(sinceRequest.push, bare.push),
           },
         },
         null,
@@ -253,6 +327,8 @@ async function main() {
     await server.stop();
     await smtp.stop();
     await receiver.stop();
+    await push?.stop();
+    await barePush?.stop();
     if (process.env.DATABASE_URL) {
       const pg = await import('pg');
       const client = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
