@@ -40,10 +40,9 @@ export type {
   TimelineEntry,
   TimelineMark,
 } from './learning-state.ts';
-export type { NewFollowUp } from './learning-rules.ts';
+export type { FollowUpChange, NewFollowUp } from './learning-rules.ts';
 export {
   createFollowUpRecord,
-  type FollowUpChange,
   type NewStandaloneFollowUp,
 } from './standalone-follow-up-service.ts';
 export type { FollowUpSource } from './learning-events.ts';

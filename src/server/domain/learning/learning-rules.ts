@@ -408,6 +408,33 @@ export function setFollowUpStatus(
   ];
 }
 
+/** A change to a follow-up: owner, due date, status (not doing with the reason). */
+export interface FollowUpChange {
+  ownerId?: string | undefined;
+  dueAt?: number | undefined;
+  status?: FollowUpStatus | undefined;
+  reason?: string | null | undefined;
+}
+
+/**
+ * One change to a follow-up as the console and the API make it: owner and due date
+ * (changeFollowUp), then the status (setFollowUpStatus); a status left as it was keeps its reason
+ * unless a new one is given. The same for a post-mortem's follow-up and a stand-alone one.
+ */
+export function reviseFollowUp(
+  state: FollowUpHolder,
+  followUpId: string,
+  to: FollowUpChange,
+  now: number,
+  ownerIsActive: boolean,
+): FollowUpEvent[] {
+  const moved = changeFollowUp(state, followUpId, to, now, ownerIsActive);
+  if (to.status === undefined) return moved;
+  const f = state.followUps.find((x) => x.id === followUpId)!;
+  const reason = to.reason ?? (to.status === f.status ? f.reason : null);
+  return [...moved, ...setFollowUpStatus(state, followUpId, to.status, reason)];
+}
+
 /**
  * A development tracker opened an issue for the follow-up: recorded once (the first tracker's
  * link fills trackerUrl when the follow-up had none); nothing for a follow-up that is gone.

@@ -30,7 +30,6 @@ import { createProgrammeService, type ProgrammeClocks } from './programme-servic
 import type { FollowUpHandOff, TrackerIssueRef } from '../trackers/index.ts';
 import {
   createStandaloneFollowUpService,
-  type FollowUpChange,
   type StandaloneFollowUpTrackers,
 } from './standalone-follow-up-service.ts';
 
@@ -634,12 +633,7 @@ export function createLearningService(ports: LearningModulePorts) {
       actor: Actor,
       ref: string,
       followUpId: string,
-      to: {
-        ownerId?: string | undefined;
-        dueAt?: number | undefined;
-        status?: FollowUpStatus | undefined;
-        reason?: string | null | undefined;
-      },
+      to: rules.FollowUpChange,
       expectedVersion?: number,
     ): Promise<PostmortemView> {
       const policy = await policyOf((await incidentFor(db, actor, ref)).id);
@@ -649,11 +643,7 @@ export function createLearningService(ports: LearningModulePorts) {
         expectedVersion,
         async (s, tx) => {
           const active = to.ownerId === undefined || (await ports.staff.isActive(tx, to.ownerId));
-          const moved = rules.changeFollowUp(s, followUpId, to, clock.now(), active);
-          if (to.status === undefined) return moved;
-          const f = s.followUps.find((x) => x.id === followUpId)!;
-          const reason = to.reason ?? (to.status === f.status ? f.reason : null);
-          return [...moved, ...rules.setFollowUpStatus(s, followUpId, to.status, reason)];
+          return rules.reviseFollowUp(s, followUpId, to, clock.now(), active);
         },
         async (tx, s, now) => {
           const f = s.followUps.find((x) => x.id === followUpId)!;
@@ -770,7 +760,7 @@ export function createLearningService(ports: LearningModulePorts) {
     async changeFollowUpById(
       actor: Actor,
       followUpId: string,
-      to: FollowUpChange,
+      to: rules.FollowUpChange,
       expectedVersion?: number,
     ): Promise<FollowUpInList> {
       const holder = await repo.findFollowUpHolder(db, followUpId);

@@ -12,7 +12,6 @@ import type { Actor } from '../actor.ts';
 import type { ClockEvent, FollowUpDue } from '../clocks/index.ts';
 import type { Policy } from '../policy/index.ts';
 import type { StandaloneFollowUpHandOff } from '../trackers/index.ts';
-import type { FollowUpStatus } from '../../../shared/domain/learning.ts';
 import type { FollowUpSource } from './learning-events.ts';
 import { appendToStandaloneFollowUp } from './learning-projection.ts';
 import * as repo from './learning-repository.ts';
@@ -91,14 +90,6 @@ export type NewStandaloneFollowUp = Omit<
   rules.NewFollowUp,
   'policySection' | 'proposalId' | 'source'
 > & { source: FollowUpSource };
-
-/** A change by the follow-up's id: owner, due date, status (not doing with the reason). */
-export interface FollowUpChange {
-  ownerId?: string | undefined;
-  dueAt?: number | undefined;
-  status?: FollowUpStatus | undefined;
-  reason?: string | null | undefined;
-}
 
 export function createStandaloneFollowUpService(ports: StandaloneFollowUpPorts) {
   const { db, clock } = ports;
@@ -186,7 +177,7 @@ export function createStandaloneFollowUpService(ports: StandaloneFollowUpPorts) 
     async changeStandaloneFollowUp(
       actor: Actor,
       followUpId: string,
-      to: FollowUpChange,
+      to: rules.FollowUpChange,
       expectedVersion?: number,
     ): Promise<FollowUp> {
       return inTransaction(db, async (tx) => {
@@ -200,14 +191,8 @@ export function createStandaloneFollowUpService(ports: StandaloneFollowUpPorts) 
         }
         const now = clock.now();
         const active = to.ownerId === undefined || (await ports.staff.isActive(tx, to.ownerId));
-        const f = state.followUps[0]!;
-        const moved = rules.changeFollowUp(state, followUpId, to, now, active);
-        const reason = to.reason ?? (to.status === f.status ? f.reason : null);
-        const events =
-          to.status === undefined
-            ? moved
-            : [...moved, ...rules.setFollowUpStatus(state, followUpId, to.status, reason)];
-        if (events.length === 0) return f;
+        const events = rules.reviseFollowUp(state, followUpId, to, now, active);
+        if (events.length === 0) return state.followUps[0]!;
         const after = await appendToStandaloneFollowUp(
           tx,
           followUpId,
