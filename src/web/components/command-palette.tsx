@@ -157,7 +157,11 @@ export function CommandPalette({
       ref={dialog}
       className="palette"
       aria-labelledby={`${id}-title`}
-      onClose={() => setCommands([])}
+      // The close event comes a task after the dialog closed: if the palette was opened again
+      // meanwhile (Escape, then Ctrl-K at once), the late event must not empty the new list.
+      onClose={() => {
+        if (!dialog.current?.open) setCommands([]);
+      }}
     >
       <h2 id={`${id}-title`} className="visually-hidden">
         Go to a page or do an action
