@@ -5,6 +5,7 @@ import { appendAndProject, type Projector } from '../../db/event-store.ts';
 import { insertRedaction } from '../../db/redactions.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { MailEvent, RecordedMailEvent } from './message-events.ts';
+import { keepReplyToken } from './message-repository.ts';
 import { applyMailEvent, type InboundMessage } from './message-state.ts';
 
 const messageProjector: Projector<MailEvent, InboundMessage> = {
@@ -121,14 +122,11 @@ async function projectEvent(
       await row()
         .set({ ...common, report_id: event.data.reportId })
         .execute();
-      await tx
-        .insertInto('mail_reply_tokens')
-        .values({
-          token_hash: event.personal.replyTokenHash,
-          report_id: event.data.reportId,
-          created_at: event.at,
-        })
-        .execute();
+      await keepReplyToken(tx, {
+        tokenHash: event.personal.replyTokenHash,
+        reportId: event.data.reportId,
+        at: event.at,
+      });
       return;
     case 'mail.joined':
     case 'mail.ignored':
