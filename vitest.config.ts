@@ -11,6 +11,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // expect.poll waits for a page or a worker to show a result; 1 s (the default) is too short
+    // for a loaded 2-core CI machine. A poll still passes the moment its assertion holds.
+    expect: { poll: { timeout: 10_000 } },
     projects: [
       {
         extends: true,
