@@ -13,6 +13,7 @@ import {
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { ensurePrivateFolderSync, touchPrivateFileSync } from '../private-files.ts';
+import { namedStatement } from './prepared-query.ts';
 import type { Database, Db, Dialect } from './schema.ts';
 
 export interface DatabaseHandle {
@@ -79,6 +80,21 @@ export function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   };
 }
 
+/**
+ * A PostgreSQL connection that prepares the texts of `preparedQuery` (db/prepared-query.ts) under
+ * their names: parsed and planned the first time a connection runs one, then only executed.
+ */
+class PreparingClient extends pg.Client {
+  // `never`: the one answer type that fits all of pg.Client.query's overloads.
+  override query(config: unknown, values?: unknown, callback?: unknown): never {
+    const name = typeof config === 'string' && Array.isArray(values) && namedStatement(config);
+    const query = super.query as (...args: unknown[]) => never;
+    return name
+      ? query.call(this, { name, text: config, values }, callback)
+      : query.call(this, config, values, callback);
+  }
+}
+
 /** `plugins`: Kysely plugins on every query (the statement-counting bench uses one). */
 export async function createDatabase(
   config: DatabaseConfig,
@@ -98,6 +114,7 @@ export async function createDatabase(
     max: config.pgPoolSize,
     types: pgTypes,
     options: `-c search_path=${schema}`,
+    Client: PreparingClient,
   });
   // An idle client that loses its server must not crash the process; queries will report it.
   pool.on('error', () => {});

@@ -5,7 +5,7 @@
 // which learns of it only once the transaction commits.
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import {
   numberEntries,
   reserveLedger,
@@ -22,6 +22,7 @@ import {
   POSITIONS_PER_NOTICE,
   type LoggedEvent,
 } from './live-notices.ts';
+import { preparedQuery } from './prepared-query.ts';
 import type { Executor, LedgerTable, Visibility } from './schema.ts';
 
 export interface NewEvent {
@@ -208,13 +209,21 @@ async function writeOnSqlite(tx: Executor, write: AppendWrite, ledger: LedgerSlo
  * PostgreSQL: two round trips where there were six. The first moves the ledger head (taking its
  * row lock, as every append does first) and reads the stream. A writer that waited for that lock
  * reads the stream as it was before the holder committed; the compare-and-set below then finds
- * the version moved and the append is a CONFLICT, as it would have been.
+ * the version moved and the append is a CONFLICT, as it would have been. Both statements are
+ * prepared queries (db/prepared-query.ts): built once, parsed and planned once per connection.
  */
-async function openOnPostgres(tx: Executor, streamId: string, count: number) {
-  const { rows } = await sql<ReservedHead & { version: number | null; stream_hash: string | null }>`
-    with head as (update ledger_head set seq = seq + ${count} where id = 1 returning seq, head_hash)
+const openStatement = preparedQuery<
+  { count: number; streamId: string },
+  ReservedHead & { version: number | null; stream_hash: string | null }
+>(
+  (_, p) => sql`
+    with head as (update ledger_head set seq = seq + ${p.count} where id = 1 returning seq, head_hash)
     select head.seq, head.head_hash, streams.version, streams.head_hash as stream_hash
-      from head left join streams on streams.id = ${streamId}`.execute(tx);
+      from head left join streams on streams.id = ${p.streamId}`,
+);
+
+async function openOnPostgres(tx: Executor, streamId: string, count: number) {
+  const { rows } = await openStatement.execute(tx, { count, streamId });
   const found = rows[0];
   if (!found) throw new Error('ledger: the head row is missing');
   const stream =
@@ -222,41 +231,43 @@ async function openOnPostgres(tx: Executor, streamId: string, count: number) {
   return { head: { seq: found.seq, head_hash: found.head_hash }, stream };
 }
 
+type EventColumns = { [K in keyof EventRow as `event_${K}`]: EventRow[K][] };
+type LedgerColumns = { [K in keyof LedgerTable as `ledger_${K}`]: LedgerTable[K][] };
+type WriteValues = EventColumns &
+  LedgerColumns & {
+    streamId: string;
+    streamType: string;
+    expectedVersion: number;
+    version: number;
+    headHash: string;
+    at: number;
+    ledgerHead: string;
+  };
+
 /**
  * The second: in one statement, the stream's compare-and-set (or its creation), the event rows,
  * their ledger numbers, the ledger head, and the live stream's NOTIFY (200 positions a notice,
  * db/live-notices.ts). Columns go as arrays, so the statement is the same whatever the count.
  */
-async function writeOnPostgres(tx: Executor, write: AppendWrite, head: ReservedHead) {
-  const { streamId, expectedVersion, at, rows } = write;
-  const version = expectedVersion + rows.length;
-  const headHash = rows[rows.length - 1]!.hash;
-  const ledger = numberEntries(head, rows.length, write.entries);
-  const column = <K extends keyof EventRow>(key: K) => rows.map((row) => row[key]);
-  const moveStream = write.stream
-    ? sql`update streams set version = ${version}, head_hash = ${headHash}, updated_at = ${at}
-          where id = ${streamId} and version = ${expectedVersion} returning id`
-    : sql`insert into streams (id, type, version, head_hash, created_at, updated_at)
-          values (${streamId}, ${write.streamType}, ${version}, ${headHash}, ${at}, ${at})
-          returning id`;
-  const ledgerColumn = <K extends keyof LedgerTable>(key: K) => ledger.rows.map((row) => row[key]);
-  const { rows: notices } = await sql<{ moved: number; notice: string | null }>`
-    with moved as (${moveStream}),
+const writeStatement = (moveStream: (p: WriteValues) => RawBuilder<unknown>) =>
+  preparedQuery<WriteValues, { moved: number; notice: string | null }>(
+    (_, p) => sql`
+    with moved as (${moveStream(p)}),
     appended as (
       insert into events (id, stream_id, seq, type, at, actor_id, visibility, data_json,
                           prev_hash, hash)
-      select * from unnest(${column('id')}::text[], ${column('stream_id')}::text[],
-        ${column('seq')}::bigint[], ${column('type')}::text[], ${column('at')}::bigint[],
-        ${column('actor_id')}::text[], ${column('visibility')}::text[],
-        ${column('data_json')}::text[], ${column('prev_hash')}::text[], ${column('hash')}::text[])
+      select * from unnest(${p.event_id}::text[], ${p.event_stream_id}::text[],
+        ${p.event_seq}::bigint[], ${p.event_type}::text[], ${p.event_at}::bigint[],
+        ${p.event_actor_id}::text[], ${p.event_visibility}::text[],
+        ${p.event_data_json}::text[], ${p.event_prev_hash}::text[], ${p.event_hash}::text[])
       returning position),
     numbered as (
       insert into ledger (seq, kind, ref_id, stream_id, entry_hash, prev_hash, hash)
-      select * from unnest(${ledgerColumn('seq')}::bigint[], ${ledgerColumn('kind')}::text[],
-        ${ledgerColumn('ref_id')}::text[], ${ledgerColumn('stream_id')}::text[],
-        ${ledgerColumn('entry_hash')}::text[], ${ledgerColumn('prev_hash')}::text[],
-        ${ledgerColumn('hash')}::text[])),
-    head as (update ledger_head set head_hash = ${ledger.headHash} where id = 1),
+      select * from unnest(${p.ledger_seq}::bigint[], ${p.ledger_kind}::text[],
+        ${p.ledger_ref_id}::text[], ${p.ledger_stream_id}::text[],
+        ${p.ledger_entry_hash}::text[], ${p.ledger_prev_hash}::text[],
+        ${p.ledger_hash}::text[])),
+    head as (update ledger_head set head_hash = ${p.ledgerHead} where id = 1),
     notices as (
       select json_build_object('positions', json_agg(position order by position))::text as notice
         from (select position, (row_number() over (order by position) - 1) / ${POSITIONS_PER_NOTICE} as part
@@ -264,7 +275,52 @@ async function writeOnPostgres(tx: Executor, write: AppendWrite, head: ReservedH
        group by part)
     select (select count(*) from moved)::int as moved, notices.notice,
            pg_notify(${channelOfCurrentSchema}, notices.notice)::text as sent
-      from notices`.execute(tx);
+      from notices`,
+  );
+
+const moveStatement = writeStatement(
+  (p) => sql`update streams set version = ${p.version}, head_hash = ${p.headHash},
+    updated_at = ${p.at} where id = ${p.streamId} and version = ${p.expectedVersion} returning id`,
+);
+
+const createStatement = writeStatement(
+  (p) => sql`insert into streams (id, type, version, head_hash, created_at, updated_at)
+    values (${p.streamId}, ${p.streamType}, ${p.version}, ${p.headHash}, ${p.at}, ${p.at})
+    returning id`,
+);
+
+async function writeOnPostgres(tx: Executor, write: AppendWrite, head: ReservedHead) {
+  const { streamId, expectedVersion, at, rows } = write;
+  const ledger = numberEntries(head, rows.length, write.entries);
+  const event = <K extends keyof EventRow>(key: K) => rows.map((row) => row[key]);
+  const entry = <K extends keyof LedgerTable>(key: K) => ledger.rows.map((row) => row[key]);
+  const statement = write.stream ? moveStatement : createStatement;
+  const { rows: notices } = await statement.execute(tx, {
+    streamId,
+    streamType: write.streamType,
+    expectedVersion,
+    version: expectedVersion + rows.length,
+    headHash: rows[rows.length - 1]!.hash,
+    at,
+    ledgerHead: ledger.headHash,
+    event_id: event('id'),
+    event_stream_id: event('stream_id'),
+    event_seq: event('seq'),
+    event_type: event('type'),
+    event_at: event('at'),
+    event_actor_id: event('actor_id'),
+    event_visibility: event('visibility'),
+    event_data_json: event('data_json'),
+    event_prev_hash: event('prev_hash'),
+    event_hash: event('hash'),
+    ledger_seq: entry('seq'),
+    ledger_kind: entry('kind'),
+    ledger_ref_id: entry('ref_id'),
+    ledger_stream_id: entry('stream_id'),
+    ledger_entry_hash: entry('entry_hash'),
+    ledger_prev_hash: entry('prev_hash'),
+    ledger_hash: entry('hash'),
+  });
   if (notices[0]?.moved !== 1) throw staleVersion(streamId, expectedVersion, undefined);
   await announceAppended(
     tx,

@@ -1,0 +1,78 @@
+// A statement built once and run many times. `preparedQuery` builds and compiles the query the
+// first time it runs on a dialect, with placeholders where its values go; every later call only
+// puts the values in their places and hands the compiled text to the executor: no query building
+// or compiling per call. On PostgreSQL the text is also prepared once per connection (parsed and
+// planned once, `namedStatement`, used by database.ts); on SQLite the statement cache keeps it
+// prepared by its text (database.ts).
+import { createHash } from 'node:crypto';
+import { CompiledQuery, type QueryResult } from 'kysely';
+import { isPostgres } from './live-notices.ts';
+import type { Executor } from './schema.ts';
+
+const PLACEHOLDER = Symbol('placeholder');
+
+interface Placeholder {
+  [PLACEHOLDER]: string;
+}
+
+/** Where a value goes: a placeholder named by its key, or a value fixed when the query was built. */
+type Slot = { key: string } | { value: unknown };
+
+interface Compiled {
+  sql: string;
+  slots: Slot[];
+}
+
+/** The prepared names of the compiled texts, for PostgreSQL's connections (database.ts). */
+const names = new Map<string, string>();
+
+/** The name a PostgreSQL connection prepares this text under, if it is a prepared query's. */
+export function namedStatement(text: string): string | undefined {
+  return names.get(text);
+}
+
+/** A query builder or a `sql` template. */
+interface Buildable<R> {
+  compile(db: Executor): CompiledQuery<R>;
+}
+
+export interface PreparedQuery<P, R> {
+  /** Runs the query with these values (one round trip). */
+  execute(tx: Executor, values: P): Promise<QueryResult<R>>;
+}
+
+/**
+ * `build` gets the database and stand-ins for the values (`p.streamId`, …), to be put where the
+ * values go; it must not look inside them: the query is built once, not per call.
+ */
+export function preparedQuery<P extends Record<string, unknown>, R>(
+  build: (db: Executor, p: { [K in keyof P]: P[K] }) => Buildable<R>,
+): PreparedQuery<P, R> {
+  const byDialect = new Map<string, Compiled>();
+  const compile = (tx: Executor): Compiled => {
+    const stand = new Proxy({} as { [K in keyof P]: P[K] }, {
+      get: (_, key) => ({ [PLACEHOLDER]: String(key) }) satisfies Placeholder,
+    });
+    const compiled = build(tx, stand).compile(tx);
+    const slots = compiled.parameters.map((parameter): Slot => {
+      const key = (parameter as Partial<Placeholder> | null)?.[PLACEHOLDER];
+      return key === undefined ? { value: parameter } : { key };
+    });
+    if (isPostgres(tx)) {
+      const digest = createHash('sha256').update(compiled.sql).digest('hex');
+      names.set(compiled.sql, `stopline_${digest.slice(0, 32)}`);
+    }
+    return { sql: compiled.sql, slots };
+  };
+  return {
+    execute(tx, values) {
+      const dialect = isPostgres(tx) ? 'postgres' : 'sqlite';
+      let compiled = byDialect.get(dialect);
+      if (!compiled) byDialect.set(dialect, (compiled = compile(tx)));
+      const parameters = compiled.slots.map((slot) =>
+        'key' in slot ? values[slot.key] : slot.value,
+      );
+      return tx.executeQuery(CompiledQuery.raw(compiled.sql, parameters));
+    },
+  };
+}
