@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const step = fc.record({
-  command: fc.nat({ max: 4 }),
+  command: fc.nat({ max: 5 }),
   kind: fc.constantFrom(...DETERMINATION_KINDS),
   value: fc.boolean(),
   status: fc.constantFrom(...BREACH_STATUSES),
@@ -80,6 +80,19 @@ const COMMANDS: ((state: BreachState, x: Step, now: number) => BreachEvent[])[] 
       'a'.repeat(64),
       now,
     ),
+  // A contact-list tombstone, as the erasure and the retention rule record it (no rule decides it).
+  (_state, x) => [
+    {
+      type: 'breach.contacts_redacted',
+      data: {
+        scope: x.value ? 'contact' : 'list',
+        count: x.count ?? 1,
+        rule: x.estimate ? 'request' : 'retention',
+        reason: `erased ${x.text}`,
+        removedHash: 'b'.repeat(64),
+      },
+    },
+  ],
 ];
 
 describe('reducing a breach record’s events equals projecting then loading them', () => {

@@ -3,9 +3,12 @@
 // (JSON and CSV), a notice's deliveries, the record, and the e-mails of its notices (the one not
 // sent yet never goes); others get 403, an address not on the list 404. The retention rule's
 // removal of the whole list leaves a tombstone too. The record keeps `breach.contacts_redacted`
-// events that never name the person, and `stopline verify` still passes.
+// events that never name the person, and `stopline verify` still passes. A fresh read of the
+// record answers its tombstones (`details.contactRedactions`) to those who see its details.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, FakeClock } from '../../src/server/clock.ts';
+import { migrateDownTo, migrateToLatest } from '../../src/server/db/migrate.ts';
+import { MIGRATION_NAMES } from '../../src/server/db/migrations/index.ts';
 import { createTokenFor } from '../helpers/auth.ts';
 import { recordDeterminations } from '../helpers/breach.ts';
 import { runStopline } from '../helpers/tamper.ts';
@@ -177,6 +180,19 @@ describe('erasure of one person from a breach contact list', () => {
       [admin.userId, { count: 1, reason }],
     ]);
     expect((await call(admin, 'POST', url(), { email: ERIN, reason })).statusCode).toBe(404);
+
+    // A fresh read of the record keeps the tombstone (when and why), for those with breach.read.
+    const at = new Date(clock.now()).toISOString();
+    for (const who of [legal, admin]) {
+      const again = await call(who, 'GET', path);
+      expect(again.statusCode).toBe(200);
+      expect(again.json().details.contactRedactions).toEqual([
+        { scope: 'contact', rule: 'request', reason, at },
+      ]);
+    }
+    const hidden = await call(responder, 'GET', path);
+    expect(hidden.json().details).toBeNull();
+    expect(hidden.body).not.toContain(reason);
   });
 
   it('the retention rule removes the rest of the list on time and leaves a tombstone', async () => {
@@ -194,9 +210,32 @@ describe('erasure of one person from a breach contact list', () => {
       removedHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       actorId: null,
     });
+    const record = await call(legal, 'GET', path);
+    expect(record.json().details.contactRedactions.map((r: { scope: string }) => r.scope)).toEqual([
+      'contact',
+      'list',
+    ]);
+    expect(record.json().details.contactRedactions[1]).toEqual({
+      scope: 'list',
+      rule: 'retention',
+      reason: `retention: ${days} days after the last notice`,
+      at: new Date(clock.now()).toISOString(),
+    });
     const run = await runStopline(t, ['verify']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('global sequence OK');
+  });
+
+  it('tombstones recorded before they were projected are projected by the migration', async () => {
+    const MIGRATION = '2026-12-07-0190-breach-contact-tombstones';
+    const before = (await call(legal, 'GET', path)).json().details.contactRedactions;
+    expect(before).toHaveLength(2);
+    const { db, dialect, config } = t.container;
+    const earlier = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(MIGRATION) - 1]!;
+    await migrateDownTo(db, dialect, earlier, config.pgSchema);
+    expect((await call(legal, 'GET', path)).json().details.contactRedactions).toEqual([]);
+    expect((await migrateToLatest(db, dialect, config.pgSchema)).applied).toContain(MIGRATION);
+    expect((await call(legal, 'GET', path)).json().details.contactRedactions).toEqual(before);
   });
 });

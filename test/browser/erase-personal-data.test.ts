@@ -4,7 +4,8 @@
 // cannot be undone. The tombstone shows and takes the focus; a refusal (409 erased already, 400
 // a reason of spaces) is said in words with the focus on the error summary. A reason holding
 // markup stays text. Someone without data.erase (the security lead, legal) sees no control, and
-// after the erasure the reporter's address is nowhere on the page. axe at 1280 and 375 px.
+// after the erasure the reporter's address is nowhere on the page; the breach panel still shows
+// the contact's tombstone after a reload. axe at 1280 and 375 px.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenFor, createUser, signIn } from '../helpers/auth.ts';
@@ -235,6 +236,18 @@ describe('erasing personal data in the console', () => {
     expect(await result.textContent()).toContain('(1 line of the list)');
     expect(await result.textContent()).toContain(HOSTILE);
     await expect.poll(async () => (await focused(page)).testId).toBe('erase-result');
+    expect(await page.content()).not.toContain(ERIN);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(dialogs).toEqual([]);
+
+    // After a reload the record still shows the tombstone (when and why), never who.
+    await page.reload();
+    const tombstones = page.getByTestId('breach-contact-tombstones');
+    await tombstones.waitFor();
+    const kept = await tombstones.textContent();
+    expect(kept).toContain('Contact erased');
+    expect(kept).toContain(HOSTILE);
+    expect(await tombstones.locator('time').count()).toBe(1);
     expect(await page.content()).not.toContain(ERIN);
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(dialogs).toEqual([]);

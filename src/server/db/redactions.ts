@@ -1,14 +1,15 @@
 // What was redacted (issue 19, retention and redaction): the rows the tombstone events project
-// (`report.redacted`, `mail.redacted`), and the stored files they remove. A file is removed from
-// the file store only after the tombstone is committed (the store is not in the transaction); a
-// removal that fails is retried by the next caller or housekeeping round, so none is forgotten.
+// (`report.redacted`, `mail.redacted`, `breach.contacts_redacted`), and the stored files they
+// remove. A file is removed from the file store only after the tombstone is committed (the store
+// is not in the transaction); a removal that fails is retried by the next caller or housekeeping
+// round, so none is forgotten.
 import { newId } from '../ids.ts';
 import type { FileStore } from './file-store.ts';
 import type { Db, Executor } from './schema.ts';
 
 export interface NewRedaction {
   streamId: string;
-  targetType: 'report' | 'attachment' | 'mail';
+  targetType: 'report' | 'attachment' | 'mail' | 'breach_contacts';
   targetId: string;
   field: string;
   rule: string;

@@ -1254,10 +1254,13 @@ export interface RedactionsTable {
   id: string;
   /** The stream whose tombstone event records it. */
   stream_id: string;
-  /** report, attachment or mail. */
+  /**
+   * report, attachment, mail, or breach_contacts (lines of a breach record's contact list; the
+   * target is `<breach id>:<seq of the tombstone>`, as the people are not named).
+   */
   target_type: string;
   target_id: string;
-  /** contact (report), file (attachment), body or sender (mail). */
+  /** contact (report), file (attachment), body or sender (mail), contact or list (breach_contacts). */
   field: string;
   /** retention or request. */
   rule: string;

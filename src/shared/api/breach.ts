@@ -242,6 +242,18 @@ export const RegimeClockJson = z.object({
   stages: z.array(StageClockJson),
 });
 
+/**
+ * A tombstone of the contact list: one person's lines erased on request (`scope: contact`, an
+ * admin's reason) or the whole list removed by the retention rule (`scope: list`); never who.
+ */
+export const ContactRedactionJson = z.object({
+  scope: z.enum(['contact', 'list']),
+  rule: z.enum(['retention', 'request']),
+  reason: z.string(),
+  at: Time,
+});
+export type ContactRedactionJson = z.infer<typeof ContactRedactionJson>;
+
 const ApproximateJson = z.object({ count: z.number().int().nullable(), estimate: z.boolean() });
 
 export const BreachDetailsJson = z.object({
@@ -270,6 +282,8 @@ export const BreachDetailsJson = z.object({
   determinations: z.array(DeterminationJson),
   submissions: z.array(SubmissionJson),
   notices: z.array(NoticeJson),
+  /** The contact list's tombstones (erasures, the retention rule), oldest first. */
+  contactRedactions: z.array(ContactRedactionJson),
 });
 
 export const BreachResponse = z.object({

@@ -4,8 +4,26 @@
 // and takes the focus; a refusal (a 409, a 400 naming the field) takes it on the error summary.
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ErrorMessage } from './common.tsx';
+import { ErrorMessage, Time } from './common.tsx';
 import { useFocusOnShow } from './focus.ts';
+
+/** A tombstone in words: "<what went> [by the retention rule] <time> — reason". */
+export function Tombstone({
+  gone,
+  redaction,
+}: {
+  /** What went, as a sentence's start ("Contact details erased", "File removed"). */
+  gone: string;
+  redaction: { rule: 'retention' | 'request'; reason: string; at: string };
+}) {
+  return (
+    <>
+      {gone}
+      {redaction.rule === 'retention' ? ' by the retention rule' : ''} <Time value={redaction.at} />{' '}
+      — <q>{redaction.reason}</q>
+    </>
+  );
+}
 
 export function ErasePersonalData<T>({
   title = 'Erase personal data',

@@ -54,6 +54,7 @@ import * as phoneNumbers from './2026-12-05-0300-phone-numbers.ts';
 import * as pushSubscriptions from './2026-12-05-0440-push-subscriptions.ts';
 import * as standaloneFollowUps from './2026-12-06-0100-standalone-follow-ups.ts';
 import * as standaloneTrackerIssues from './2026-12-06-0500-standalone-tracker-issues.ts';
+import * as breachContactTombstones from './2026-12-07-0190-breach-contact-tombstones.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -114,6 +115,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-05-0440-push-subscriptions': pushSubscriptions,
   '2026-12-06-0100-standalone-follow-ups': standaloneFollowUps,
   '2026-12-06-0500-standalone-tracker-issues': standaloneTrackerIssues,
+  '2026-12-07-0190-breach-contact-tombstones': breachContactTombstones,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -1,6 +1,7 @@
 // The one writer of the breach tables: appends the events to the breach's stream and writes the
 // rows they imply in the same transaction, answering the new state reduced in memory.
 import { appendAndProject, type Projector } from '../../db/event-store.ts';
+import { insertRedaction } from '../../db/redactions.ts';
 import type { Executor } from '../../db/schema.ts';
 import type { BreachEvent, RecordedBreachEvent } from './breach-events.ts';
 import { riskLevel } from './breach-rules.ts';
@@ -77,6 +78,20 @@ async function projectEvent(
         recorded_at: at,
       })
       .execute();
+  } else if (event.type === 'breach.contacts_redacted') {
+    const d = event.data;
+    await insertRedaction(tx, {
+      streamId: breachId,
+      targetType: 'breach_contacts',
+      targetId: `${breachId}:${event.seq}`,
+      field: d.scope,
+      rule: d.rule,
+      reason: d.reason,
+      removedHash: d.removedHash,
+      actorId,
+      at,
+      fileKey: null,
+    });
   }
 }
 

@@ -53,6 +53,14 @@ export async function findBreachByIncident(
     .orderBy('drafted_at')
     .orderBy('id')
     .execute();
+  const redactions = await executor
+    .selectFrom('redactions')
+    .select(['field', 'rule', 'reason', 'at'])
+    .where('stream_id', '=', row.id)
+    .where('target_type', '=', 'breach_contacts')
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   return {
     id: row.id,
     incidentId: row.incident_id,
@@ -101,6 +109,12 @@ export async function findBreachByIncident(
       approvedBy: n.approved_by,
       sentAt: n.sent_at === null ? null : Number(n.sent_at),
       recipients: n.recipients === null ? null : Number(n.recipients),
+    })),
+    contactRedactions: redactions.map((r) => ({
+      scope: r.field === 'list' ? 'list' : 'contact',
+      rule: r.rule === 'request' ? 'request' : 'retention',
+      reason: r.reason,
+      at: Number(r.at),
     })),
   };
 }

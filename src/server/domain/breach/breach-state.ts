@@ -43,6 +43,18 @@ export interface BreachNotice {
   recipients: number | null;
 }
 
+/**
+ * A tombstone of the contact list (`breach.contacts_redacted`): one person's lines erased on
+ * request (`scope: contact`) or the whole list removed by the retention rule (`scope: list`),
+ * why and when; never who.
+ */
+export interface ContactRedaction {
+  scope: 'list' | 'contact';
+  rule: 'retention' | 'request';
+  reason: string;
+  at: number;
+}
+
 export interface BreachState {
   id: string;
   incidentId: string;
@@ -58,6 +70,8 @@ export interface BreachState {
   submissions: Submission[];
   /** Drafted notices, oldest first. */
   notices: BreachNotice[];
+  /** The contact list's tombstones, oldest first. */
+  contactRedactions: ContactRedaction[];
 }
 
 export function applyBreachEvent(
@@ -78,6 +92,7 @@ export function applyBreachEvent(
       determinations: [],
       submissions: [],
       notices: [],
+      contactRedactions: [],
     };
   }
   if (!state) throw new Error(`${event.type} before breach.opened on ${breachId}`);
@@ -140,8 +155,12 @@ export function applyBreachEvent(
       return { ...next, notices: changeNotice(state, noticeId, sent) };
     }
     case 'breach.contacts_imported':
-    case 'breach.contacts_redacted':
       return next;
+    case 'breach.contacts_redacted': {
+      const { scope, rule, reason } = event.data;
+      const redaction = { scope, rule, reason, at: event.at };
+      return { ...next, contactRedactions: [...state.contactRedactions, redaction] };
+    }
   }
 }
 

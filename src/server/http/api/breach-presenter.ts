@@ -74,6 +74,7 @@ export function presentBreach(view: BreachView, policy: Policy): BreachResponse 
         approvedAt: presentTime(n.approvedAt),
         sentAt: presentTime(n.sentAt),
       })),
+      contactRedactions: details.contactRedactions.map((r) => ({ ...r, at: presentTime(r.at) })),
     },
   };
 }

@@ -47,7 +47,9 @@ export async function breachRoutes(
         summary: "The incident's breach record and its regulator clocks",
         description:
           'Everyone who may see the incident sees that a record exists and its clocks; `details` ' +
-          '(the record, its determinations) only with `breach.read` (the legal role, admins), ' +
+          "(the record, its determinations, notices, submissions and the contact list's " +
+          'tombstones in `contactRedactions`: erasures on request and the retention rule, with ' +
+          'the reason and time, never who) only with `breach.read` (the legal role, admins), ' +
           'otherwise null. 404 when the incident has no breach record.',
         tags,
         params: IncidentRef,

@@ -6,11 +6,15 @@
 import { useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import { useQueryClient } from '@tanstack/react-query';
-import type { ContactErasure, ContactImportResponse } from '../../../shared/api/breach.ts';
+import type {
+  ContactErasure,
+  ContactImportResponse,
+  ContactRedactionJson,
+} from '../../../shared/api/breach.ts';
 import { SUBMISSION_PARTS } from '../../../shared/domain/breach.ts';
 import { post } from '../../api.ts';
 import { ErrorMessage, Time } from '../../components/common.tsx';
-import { ErasePersonalData } from '../../components/erasure.tsx';
+import { ErasePersonalData, Tombstone } from '../../components/erasure.tsx';
 import { localToRfc3339 } from '../../format.ts';
 import { keys, usePolicy } from '../../queries.ts';
 import { useBreachChange, type BreachDetails, type BreachStage } from './breach-data.ts';
@@ -256,6 +260,29 @@ export function ContactImportForm({ incidentKey }: { incidentKey: string }) {
         </div>
       ) : null}
     </FormDetails>
+  );
+}
+
+/**
+ * The contact list's tombstones as the record keeps them ("Contact erased <time> — reason",
+ * "Contact list removed by the retention rule <time> — reason"); never who.
+ */
+export function ContactTombstones({ redactions }: { redactions: ContactRedactionJson[] }) {
+  if (redactions.length === 0) return null;
+  return (
+    <>
+      <h3>Erased from the contact list</h3>
+      <ul data-testid="breach-contact-tombstones">
+        {redactions.map((r, i) => (
+          <li key={i}>
+            <Tombstone
+              gone={r.scope === 'list' ? 'Contact list removed' : 'Contact erased'}
+              redaction={r}
+            />
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 // The incident's breach panel: whether the incident has a personal-data breach record, each
 // regime's stages with their clocks counting down (everyone on the incident); for the legal role,
-// the record's status and risk, its determinations, drafts with their approval and sending, and
-// the submissions. Live: the query sits under ['breach', key], refreshed on `breach` notices.
+// the record's status and risk, its determinations, drafts with their approval and sending, the
+// contact list's tombstones and the submissions. Live: the query sits under ['breach', key], refreshed on `breach` notices.
 import { useState, type FormEvent } from 'react';
 import { DETERMINATION_KINDS } from '../../../shared/domain/breach.ts';
 import { Countdown, Empty, ErrorMessage, Loading, Time } from '../../components/common.tsx';
@@ -17,6 +17,7 @@ import {
 } from './breach-data.ts';
 import {
   ContactImportForm,
+  ContactTombstones,
   EraseBreachContact,
   NoticeEditForm,
   SubmissionForm,
@@ -249,6 +250,7 @@ function BreachDetails({
         </div>
       ) : null}
       <ErrorMessage error={change.error} />
+      <ContactTombstones redactions={details.contactRedactions} />
       {manage ? <ContactImportForm incidentKey={breach.incidentKey} /> : null}
       <h3>Submissions</h3>
       {details.submissions.length === 0 ? (

@@ -5,8 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ReportDetail, ReportErasure, ReportRedaction } from '../../../shared/api/reports.ts';
 import { post } from '../../api.ts';
-import { Time } from '../../components/common.tsx';
-import { ErasePersonalData } from '../../components/erasure.tsx';
+import { ErasePersonalData, Tombstone as TombstoneWords } from '../../components/erasure.tsx';
 import { keys } from '../../queries.ts';
 import { Choices } from './fields.tsx';
 
@@ -19,11 +18,10 @@ export function Tombstone({
   what: 'contact' | 'attachment';
 }) {
   return (
-    <>
-      {what === 'contact' ? 'Contact details erased' : 'File removed'}
-      {redaction.rule === 'retention' ? ' by the retention rule' : ''} <Time value={redaction.at} />{' '}
-      — <q>{redaction.reason}</q>
-    </>
+    <TombstoneWords
+      gone={what === 'contact' ? 'Contact details erased' : 'File removed'}
+      redaction={redaction}
+    />
   );
 }
 
