@@ -2,7 +2,8 @@
 // breached deadline, a severity set before verify & reproduce) are listed across incidents with
 // a process follow-up written in a post-mortem; one is taken as it is (a follow-up with its title
 // and section, on the clocks) and one declined with the reason, recorded on the tamper-evident
-// record. Bad input gets problem+json. Injected clock, both databases.
+// record; a second answer is a 409 naming the first (as for alert tuning proposals). Bad input
+// gets problem+json. Injected clock, both databases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/server/clock.ts';
 import { listStreamEvents } from '../../src/server/db/event-store.ts';
@@ -136,9 +137,10 @@ describe('changes proposed by post-mortems', () => {
         reason: 'Twice',
         dueAt: '2026-03-20T09:00:00Z',
       });
-      expect(again.statusCode, step).toBe(422);
+      // A second answer is a conflict naming the first, as for alert tuning proposals.
+      expect(again.statusCode, step).toBe(409);
       expect(again.headers['content-type']).toContain('application/problem+json');
-      expect(again.json().detail).toContain('already declined');
+      expect(again.json().detail).toBe(`This proposal was already declined: ${reason}`);
     }
     const timeline = (await inject(viewer, 'GET', `${pm()}/timeline`)).json();
     expect(timeline.proposedFollowUps.map((p: { proposalId: string }) => p.proposalId)).toEqual([
@@ -182,8 +184,21 @@ describe('changes proposed by post-mortems', () => {
     const again = await inject(owner, 'POST', proposal(deadlineProposal, 'decline'), {
       reason: 'Changed my mind',
     });
-    expect(again.statusCode).toBe(422);
-    expect(again.json().detail).toContain('already taken');
+    expect(again.statusCode).toBe(409);
+    expect(again.headers['content-type']).toContain('application/problem+json');
+    expect(again.json().detail).toBe(
+      `This proposal was already taken as the follow-up "${followUp.title}"`,
+    );
+    // A follow-up written with the proposal's id is refused the same way.
+    const written = await inject(owner, 'POST', `${pm()}/follow-ups`, {
+      title: 'The same change again',
+      ownerId: owner.userId,
+      dueAt: '2026-03-20T09:00:00Z',
+      type: 'process',
+      proposalId: deadlineProposal,
+    });
+    expect(written.statusCode).toBe(409);
+    expect(written.json().detail).toContain('already taken as the follow-up');
   });
 
   it('lists each answer, and a process follow-up written in the post-mortem, with who proposed it', async () => {

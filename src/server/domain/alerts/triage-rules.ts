@@ -75,19 +75,6 @@ export interface TuningBasis {
   reasons: string[];
 }
 
-/**
- * A proposal is answered once: why a second answer is refused, naming the first; null while it
- * waits for one.
- */
-export function answeredAlready(
-  answer: { status: 'taken' | 'declined'; followUpId: string | null; reason: string | null } | null,
-): string | null {
-  if (answer === null) return null;
-  return answer.status === 'taken'
-    ? `This proposal was already taken as the follow-up ${answer.followUpId ?? ''}`
-    : `This proposal was already declined: ${answer.reason ?? ''}`;
-}
-
 /** Takes the proposal: the stand-alone follow-up `followUpId` tunes the rule. */
 export function takeTuning(basis: TuningBasis, followUpId: string): TuningEvent[] {
   return [tuningEvent('tuning.proposal_taken', { ...basis, followUpId })];

@@ -7,6 +7,7 @@ import type { Db, Executor } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import type { Actor } from '../actor.ts';
+import { answeredAlready } from '../proposal-answer.ts';
 import type { NewStandaloneFollowUp } from '../learning/index.ts';
 import * as alerts from './alert-repository.ts';
 import { listSourceNames } from './source-repository.ts';
@@ -112,10 +113,14 @@ export function createTuningService(deps: TuningDeps) {
   /** The proposal waiting for its answer (409 naming the first answer otherwise). */
   async function findUnanswered(tx: Executor, proposalId: string): Promise<TuningProposal> {
     const p = await find(tx, proposalId);
-    const answer = p.answer && { status: p.status as 'taken' | 'declined', ...p.answer };
-    const why = rules.answeredAlready(answer);
-    if (why !== null) throw new AppError('CONFLICT', why, { proposalId });
-    return p;
+    const { answer } = p;
+    if (answer === null) return p;
+    throw answeredAlready(
+      proposalId,
+      answer.followUpId !== null
+        ? { status: 'taken', followUpId: answer.followUpId, followUp: answer.followUpId }
+        : { status: 'declined', reason: answer.reason ?? '' },
+    );
   }
 
   return {

@@ -4,6 +4,7 @@
 // author) or sent back with a reason.
 import { AppError } from '../../errors.ts';
 import type { Learning } from '../policy/index.ts';
+import { answeredAlready } from '../proposal-answer.ts';
 import type { FollowUpStatus } from '../../../shared/domain/learning.ts';
 import {
   followUpEvent,
@@ -372,19 +373,18 @@ export function changeFollowUp(
   ];
 }
 
-/** A proposal of the record is answered once: taken as a follow-up, or declined. */
+/** A proposal of the record is answered once: taken as a follow-up, or declined (409 after). */
 export function assertUndecided(state: FollowUpHolder, proposalId: string): void {
   const taken = state.followUps.find((f) => f.proposalId === proposalId);
   if (taken) {
-    throw refused(`This proposal was already taken as the follow-up "${taken.title}"`, {
-      proposalId,
+    throw answeredAlready(proposalId, {
+      status: 'taken',
       followUpId: taken.id,
+      followUp: `"${taken.title}"`,
     });
   }
   const declined = state.declinedProposals.find((d) => d.proposalId === proposalId);
-  if (declined) {
-    throw refused(`This proposal was already declined: ${declined.reason}`, { proposalId });
-  }
+  if (declined) throw answeredAlready(proposalId, { status: 'declined', reason: declined.reason });
 }
 
 export function setFollowUpStatus(

@@ -52,8 +52,9 @@ const path = '/api/v1/incidents/:ref/postmortem';
 const notFound = problemResponse(
   'No such incident (or not yours to see), no post-mortem, or no such proposal on its record',
 );
-const decided = problemResponse(
-  'The proposal was already answered: taken as a follow-up, or declined (the message says which)',
+const answered = problemResponse(
+  'The post-mortem changed since the version given, or the proposal was already answered: ' +
+    'taken as a follow-up, or declined (the message names the first answer)',
 );
 
 export async function learningRoutes(
@@ -278,11 +279,12 @@ export async function learningRoutes(
           'A follow-up of type `process` may name the policy section it proposes to change ' +
           '(`policySection`); those are the changes proposed by post-mortems ' +
           '(`GET /api/v1/follow-ups?type=process`). 400 for an owner who is not active staff ' +
-          'or a due date not in the future.',
+          'or a due date not in the future; 409 for a `proposalId` already answered (taken or ' +
+          'declined), naming the first answer.',
         tags,
         params: IncidentRef,
         body: CreateFollowUp,
-        response: { 201: Postmortem, 409: conflict },
+        response: { 201: Postmortem, 409: answered },
       },
     },
     async (request, reply) => {
@@ -358,11 +360,12 @@ export async function learningRoutes(
           "The follow-up has the proposal's title and policy section and answers it " +
           '(`proposalId`); the owner is the caller unless `ownerId` names another active member ' +
           'of staff (400 naming `ownerId` otherwise); `dueAt` in the future (400 naming it). ' +
-          '404 for a proposal the record does not make; 422 when it was already taken or declined.',
+          '404 for a proposal the record does not make; 409 when it was already taken or ' +
+          'declined, naming the first answer.',
         tags,
         params: PostmortemProposalRef,
         body: AcceptProposal,
-        response: { 201: Postmortem, 404: notFound, 409: conflict, 422: decided },
+        response: { 201: Postmortem, 404: notFound, 409: answered },
       },
     },
     async (request, reply) => {
@@ -385,12 +388,12 @@ export async function learningRoutes(
         description:
           'Recorded on the post-mortem (`postmortem.proposal_declined`): the proposal is no ' +
           'longer proposed, and the policy page lists it as declined with the reason. 400 ' +
-          'without a reason; 404 for a proposal the record does not make; 422 when it was ' +
-          'already taken or declined.',
+          'without a reason; 404 for a proposal the record does not make; 409 when it was ' +
+          'already taken or declined, naming the first answer.',
         tags,
         params: PostmortemProposalRef,
         body: DeclineProposal,
-        response: { 200: Postmortem, 404: notFound, 409: conflict, 422: decided },
+        response: { 200: Postmortem, 404: notFound, 409: answered },
       },
     },
     async (request, reply) => {
