@@ -1,6 +1,9 @@
-# Stopline in a container: the console built and the dev dependencies left behind in a build
-# stage; the image runs as the unprivileged `node` user, keeps its data in a volume at
-# /var/lib/stopline, and checks its own health with a Node script (no curl in the image).
+# Stopline in a container: the console and the server built (`npm run build`: dist/web and
+# dist/server/stopline.mjs, so the server runs as JavaScript, without tsx) and the dev
+# dependencies left behind in a build stage; the image runs as the unprivileged `node` user,
+# keeps its data in a volume at /var/lib/stopline, and checks its own health with a Node script
+# (no curl in the image). bin/stopline runs dist/server while it matches src/ (copied for that
+# check and the public pages' stylesheet).
 # test/operations/container-start.test.ts runs the final stage's ENV, ENTRYPOINT, CMD and
 # HEALTHCHECK as processes, so keep them simple enough for it to read.
 

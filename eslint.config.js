@@ -46,8 +46,8 @@ export default tseslint.config(
     languageOptions: { globals: { self: 'readonly', URL: 'readonly' } },
   },
   {
-    // npm start's console build (prestart): plain Node, before any TypeScript loader.
-    files: ['bin/build-console.mjs'],
+    // npm start's build of the console and the server (prestart): plain Node, no TypeScript loader.
+    files: ['bin/build.mjs'],
     languageOptions: { globals: { process: 'readonly' } },
     rules: { 'no-restricted-syntax': 'off' },
   },

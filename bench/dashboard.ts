@@ -17,7 +17,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildConsoleIfChanged } from '../bin/build-console.mjs';
+import { buildConsoleIfChanged } from '../bin/build.mjs';
 import { freePort } from '../test/helpers/cli-process.ts';
 import { launchBrowser, newContext, requestsToOtherHosts } from '../test/helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/test-db.ts';

@@ -5,27 +5,29 @@
 // FOR UPDATE SKIP LOCKED statement on PostgreSQL); one tick firing the due rows; the size of the
 // table on disk; the process memory; and the memory of a scheduler's own process (a fresh Node.js
 // process that opens the filled database and fires the next hour's deadlines, as `stopline serve`'s
-// scheduler would), apart from this process, which holds the fill's garbage.
+// scheduler would), apart from this process, which holds the fill's garbage: twice in the same
+// run, as Stopline ran before (TypeScript compiled in the process by tsx) and as it runs now (built
+// JavaScript, bin/build.mjs's bundling, plain Node.js: what `npm start` runs).
 //
 //   node --import tsx bench/deadlines.ts [--database sqlite|postgres] [--rows 1000000] [--due 200]
 //     [--repeat 50]    PostgreSQL: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import pg from 'pg';
 import type { Db, DeadlinesTable, Executor } from '../src/server/db/schema.ts';
 import { FakeClock } from '../src/server/clock.ts';
-import { BUNDLED_POLICY, loadConfig } from '../src/server/config.ts';
-import { createDatabase, type DatabaseHandle } from '../src/server/db/database.ts';
+import { loadConfig } from '../src/server/config.ts';
+import { createDatabase } from '../src/server/db/database.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
-import { createDeadlinesService } from '../src/server/domain/clocks/index.ts';
 import { claimDue } from '../src/server/domain/clocks/deadline-repository.ts';
-import { loadPolicyFile } from '../src/server/domain/policy/index.ts';
 import { Scheduler } from '../src/server/workers/scheduler.ts';
+import { bundleModule } from '../bin/build.mjs';
+import { START, TICK_AT, benchDeadlines } from './deadlines-scheduler.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,8 +35,6 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     due: { type: 'string', default: '200' },
     repeat: { type: 'string', default: '50' },
-    /** Internal: run as the scheduler's own process on the database the parent filled. */
-    'scheduler-process': { type: 'string' },
   },
 });
 const POSTGRES = args.database === 'postgres';
@@ -43,7 +43,6 @@ const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/t
 const ROWS = Number(args.rows);
 const DUE = Number(args.due);
 const REPEAT = Number(args.repeat);
-const START = Date.parse('2026-06-01T00:00:00Z');
 const SPAN = 30 * 24 * 3_600_000;
 
 function median(values: number[]): number {
@@ -113,86 +112,50 @@ async function inRolledBack(db: Db, run: (tx: Executor) => Promise<unknown>): Pr
     });
 }
 
-/** The deadlines service with no subjects behind it (nothing to notify, no events written). */
-function benchDeadlines(
-  handle: DatabaseHandle,
-  config: ReturnType<typeof loadConfig>,
-  clock: FakeClock,
-) {
-  const policy = loadPolicyFile(BUNDLED_POLICY);
-  policy.policy.clocks.remindAt = [];
-  return createDeadlinesService({
-    db: handle.db,
-    dialect: handle.dialect,
-    clock,
-    policy: () => policy.policy,
-    listUsers: async () => [],
-    onCall: { listOnCallIds: async () => [] },
-    baseUrl: config.baseUrl,
-    incidents: {
-      findVisible: async () => ({ id: '' }),
-      findPolicy: async () => null,
-      listHiddenIds: async () => [],
-      findNoticeHeadline: async () => null,
-      listRoleHolderIds: async () => [],
-      recordClockEvents: async () => false,
-      findKeys: async () => new Map(),
-      listExerciseIds: async () => [],
-    },
-    reports: {
-      assertVisible: async () => {},
-      listHiddenIds: async () => [],
-      findNoticeHeadline: async () => null,
-      recordClockEvents: async () => false,
-      findKeys: async () => new Map(),
-    },
-    vulnerabilities: {
-      assertVisible: async () => {},
-      listHiddenIds: async () => [],
-      findNoticeHeadline: async () => null,
-      recordClockEvents: async () => false,
-      findKeys: async () => new Map(),
-    },
-    programme: { recordClockEvents: async () => {} },
-    followUps: { recordClockEvents: async () => false, findNoticeHeadline: async () => null },
-    notices: { tellPerson: async () => {}, tellDeadlineStep: async () => {} },
+const SCHEDULER = 'bench/deadlines-scheduler.ts';
+const BUILT_SCHEDULER = 'dist/bench/deadlines-scheduler.mjs';
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** The pending rows the scheduler's own process fires, to put back after one such process so
+ * the next does the same work on the same rows. */
+async function dueAtTick(db: Db): Promise<Selectable<DeadlinesTable>[]> {
+  return db
+    .selectFrom('deadlines')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('next_fire_at', '<=', TICK_AT)
+    .execute();
+}
+async function putBack(db: Db, rows: Selectable<DeadlinesTable>[]): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    for (let i = 0; i < rows.length; i += 1_000) {
+      const page = rows.slice(i, i + 1_000);
+      await tx
+        .deleteFrom('deadlines')
+        .where(
+          'id',
+          'in',
+          page.map((r) => r.id),
+        )
+        .execute();
+      await tx.insertInto('deadlines').values(page).execute();
+    }
   });
 }
 
-const HOUR = 3_600_000;
-
-/** Peak and current resident memory of this process, from /proc (Linux). */
-function residentMemory(): { rss: number; peak: number } {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1]) * 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-}
-
-/** The scheduler's own process: opens the database the parent filled (its environment) and
- * fires the deadlines due in the hour after the overdue ones, then says its memory. */
-async function schedulerProcess(): Promise<void> {
-  const config = loadConfig(process.env);
-  const handle = await createDatabase(config);
-  try {
-    const clock = new FakeClock(START + HOUR);
-    const deadlines = benchDeadlines(handle, config, clock);
-    const idle = residentMemory();
-    const scheduler = new Scheduler({ deadlines, clock, workerId: 'bench-process' });
-    const fired = await scheduler.tick(START + HOUR);
-    const after = residentMemory();
-    console.log(JSON.stringify({ idle: idle.rss, rss: after.rss, peak: after.peak, fired }));
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Runs schedulerProcess in a fresh Node.js process (this script, the same loader). */
-function runSchedulerProcess(env: Record<string, string>) {
-  const out = execFileSync(
-    process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), '--scheduler-process', 'yes'],
-    { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', maxBuffer: 1 << 24 },
-  );
+/** Runs the scheduler's own process (bench/deadlines-scheduler.ts) in a fresh Node.js process:
+ * through tsx as this process runs (Stopline before its build), or `built` as `npm start` builds
+ * the server (bin/build.mjs's bundling), with plain Node.js. */
+async function runSchedulerProcess(env: Record<string, string>, built: boolean) {
+  if (built) await bundleModule(ROOT, SCHEDULER, BUILT_SCHEDULER);
+  const program = built
+    ? [join(ROOT, BUILT_SCHEDULER)]
+    : [...process.execArgv, join(ROOT, SCHEDULER)];
+  const out = execFileSync(process.execPath, program, {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   return JSON.parse(out.trim().split('\n').at(-1)!) as {
     idle: number;
     rss: number;
@@ -285,7 +248,11 @@ async function main() {
       size = `${mb(total)} (${files.join(', ')})`;
     }
     const memory = process.memoryUsage();
-    const own = runSchedulerProcess(env);
+    // The same work for each: the next hour's deadlines, put back after the first.
+    const due = await dueAtTick(db);
+    const underTsx = await runSchedulerProcess(env, false);
+    await putBack(db, due);
+    const built = await runSchedulerProcess(env, true);
     const name = POSTGRES ? 'PostgreSQL' : 'SQLite';
     console.log(`deadlines bench (${name}, ${ROWS.toLocaleString('en')} pending rows)`);
     console.log(`  insert: ${(insertMs / 1000).toFixed(1)} s`);
@@ -302,7 +269,17 @@ async function main() {
       `  process memory: rss ${mb(memory.rss)} (before insert ${mb(rssBefore)}), heap used ${mb(memory.heapUsed)}`,
     );
     console.log(
-      `  the scheduler's own process (a fresh one on this database, firing the next hour's ${own.fired} deadlines): rss ${mb(own.idle)} before its tick, ${mb(own.rss)} after, peak ${mb(own.peak)}`,
+      `  the scheduler's own process (a fresh one on this database, firing an hour's deadlines):`,
+    );
+    for (const [how, own] of [
+      ['before: TypeScript through tsx', underTsx],
+      ['now: built JavaScript, plain Node.js', built],
+    ] as const)
+      console.log(
+        `    ${how}: rss ${mb(own.idle)} before its tick, ${mb(own.rss)} after (fired ${own.fired}), peak ${mb(own.peak)}`,
+      );
+    console.log(
+      `    built / tsx: rss after its tick ${(built.rss / underTsx.rss).toFixed(2)} (${mb(built.rss - underTsx.rss)}), peak ${(built.peak / underTsx.peak).toFixed(2)} (${mb(built.peak - underTsx.peak)})`,
     );
   } finally {
     await handle.close();
@@ -316,5 +293,4 @@ async function main() {
   }
 }
 
-if (args['scheduler-process']) await schedulerProcess();
-else await main();
+await main();

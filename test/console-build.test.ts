@@ -1,11 +1,11 @@
-// `npm start` rebuilds the console only when its sources changed (bin/build-console.mjs): by
+// `npm start` rebuilds the console only when its sources changed (bin/build.mjs): by
 // content, so a checkout that only changes file times does not rebuild, and an edit, a changed
 // lock file or a missing build does.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildConsoleIfChanged } from '../bin/build-console.mjs';
+import { buildConsoleIfChanged } from '../bin/build.mjs';
 
 function project() {
   const root = mkdtempSync(join(tmpdir(), 'stopline-console-build-'));

@@ -2,16 +2,14 @@
 // validated Config, or a one-line error that names the bad key.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isAllowListEntry } from './integrations/outbound-address.ts';
 import { WEBHOOK_SECRET } from './integrations/webhook-sender.ts';
 import { STATUS_LANGUAGES } from '../shared/domain/status.ts';
+import { projectFile } from './project-files.ts';
 
-export const BUNDLED_POLICY = fileURLToPath(
-  new URL('../../policies/default.yaml', import.meta.url),
-);
+export const BUNDLED_POLICY = projectFile('policies/default.yaml');
 
 const port = z.coerce
   .number({ error: 'must be a number' })

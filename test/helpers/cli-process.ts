@@ -15,9 +15,11 @@ export function runCli(
   args: string[],
   env: Record<string, string>,
   cwd?: string,
+  /** Another copy of the launcher (test/operations/built-server.test.ts). */
+  bin = BIN,
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [bin, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,9 +62,10 @@ export async function startServer(
   chosenPort?: number,
   /** How long it may take to answer /healthz (a loaded machine needs longer). */
   upWithinMs = 20_000,
+  bin = BIN,
 ): Promise<RunningServer> {
   const port = chosenPort ?? (await freePort());
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+  const child = spawn(process.execPath, [bin, 'serve'], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,11 +7,11 @@
 // (Web Push notifications) are served from /app itself, so the worker's scope is the console.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CONSOLE_BASE, isConsolePath } from '../../shared/domain/console-paths.ts';
+import { projectFile } from '../project-files.ts';
 
-export const CONSOLE_DIR = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
+export const CONSOLE_DIR = projectFile('dist/web/');
 
 // The app's own scripts and styles only; it talks to this origin alone (the API and the stream).
 const CSP =

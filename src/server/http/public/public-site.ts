@@ -27,6 +27,7 @@ import { ERROR_PAGE_TITLES, sendErrorPage, sendHtml } from './respond.ts';
 import { portalRoutes, type PortalDisclosure } from './portal-routes.ts';
 import { receiptPage } from './portal-pages.ts';
 import { refuseOverIntakeLimit, refuseOversizeMultipart } from './intake-guards.ts';
+import { projectFile } from '../../project-files.ts';
 import {
   FORM_BODY_LIMIT,
   formToReport,
@@ -38,7 +39,7 @@ import {
 import { securityTxt } from './security-txt.ts';
 import { statusSite } from './status-site.ts';
 
-const STYLESHEET = readFileSync(new URL('./assets/stopline.css', import.meta.url));
+const STYLESHEET = readFileSync(projectFile('src/server/http/public/assets/stopline.css'));
 
 export interface PublicSiteOptions {
   reports: ReportsModule;
