@@ -6,6 +6,7 @@
 import type SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { openSqlite } from '../src/server/db/database.ts';
+import { EVENT_COLUMNS } from '../src/server/db/event-store.ts';
 import type { EventRow, RecordedAppend } from './event-append-workload.ts';
 
 export interface RawWriter {
@@ -14,23 +15,10 @@ export interface RawWriter {
   close(): Promise<void>;
 }
 
-const COLUMNS = [
-  'id',
-  'stream_id',
-  'seq',
-  'type',
-  'at',
-  'actor_id',
-  'visibility',
-  'data_json',
-  'prev_hash',
-  'hash',
-] as const;
-
 const STREAM_TYPE = 'incident';
 
 function rowValues(row: EventRow): unknown[] {
-  return COLUMNS.map((column) => row[column]);
+  return EVENT_COLUMNS.map((column) => row[column]);
 }
 
 function streamAfter(append: RecordedAppend) {
@@ -45,7 +33,7 @@ const lostRace = (append: RecordedAppend) =>
 export function openSqliteWriter(path: string): RawWriter {
   const sqlite: SQLite.Database = openSqlite(path);
   const insertEvent = sqlite.prepare(
-    `insert into events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`,
+    `insert into events (${EVENT_COLUMNS.join(', ')}) values (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
   );
   const selectStream = sqlite.prepare('select version, head_hash, type from streams where id = ?');
   const insertStream = sqlite.prepare(
@@ -99,10 +87,10 @@ export async function openPostgresWriter(url: string, schema: string): Promise<R
     let text = insertTexts.get(count);
     if (!text) {
       const tuples = Array.from({ length: count }, (_, r) => {
-        const params = COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`);
+        const params = EVENT_COLUMNS.map((_, c) => `$${r * EVENT_COLUMNS.length + c + 1}`);
         return `(${params.join(', ')})`;
       });
-      text = `insert into events (${COLUMNS.join(', ')}) values ${tuples.join(', ')}`;
+      text = `insert into events (${EVENT_COLUMNS.join(', ')}) values ${tuples.join(', ')}`;
       insertTexts.set(count, text);
     }
     return text;

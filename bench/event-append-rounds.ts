@@ -1,7 +1,7 @@
 // Measures one database: Stopline's appends and the two driver-only writers, interleaved chunk by
 // chunk so that a disk whose fsync latency drifts (common on virtual machines) slows all alike.
 import type { createDatabase, DatabaseHandle } from '../src/server/db/database.ts';
-import type { appendEvents } from '../src/server/db/event-store.ts';
+import { EVENT_COLUMNS, type appendEvents } from '../src/server/db/event-store.ts';
 import type { migrateToLatest } from '../src/server/db/migrate.ts';
 import type { Db, Dialect } from '../src/server/db/schema.ts';
 import type { RawWriter } from './bare-insert.ts';
@@ -61,19 +61,7 @@ interface Writers {
   statements: RawWriter;
 }
 
-const EVENT_COLUMNS = [
-  'id',
-  'stream_id',
-  'seq',
-  'type',
-  'at',
-  'actor_id',
-  'visibility',
-  'data_json',
-  'prev_hash',
-  'hash',
-  'position',
-] as const;
+const STORED_COLUMNS = [...EVENT_COLUMNS, 'position'] as const;
 
 async function timed(work: () => Promise<void>): Promise<number> {
   const start = performance.now();
@@ -127,7 +115,7 @@ async function runChunk(writers: Writers, chunk: PlannedAppend[], afterPosition:
   const beforeSeconds = before ? await timed(() => appendAll(before, chunk)) : null;
   const stored = await writers.stopline.handle.db
     .selectFrom('events')
-    .select(EVENT_COLUMNS)
+    .select(STORED_COLUMNS)
     .where('position', '>', afterPosition)
     .orderBy('position')
     .execute();

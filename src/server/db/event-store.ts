@@ -22,7 +22,7 @@ import {
   POSITIONS_PER_NOTICE,
   type LoggedEvent,
 } from './live-notices.ts';
-import { preparedQuery } from './prepared-query.ts';
+import { onOneConnection, preparedQuery, standInRow } from './prepared-query.ts';
 import type { Executor, LedgerTable, Visibility } from './schema.ts';
 
 export interface NewEvent {
@@ -159,50 +159,90 @@ export async function appendEvents(tx: Executor, input: AppendInput): Promise<St
   }));
 }
 
-/** SQLite: in-process statements (each kept prepared, db/database.ts), one after the other. */
+/**
+ * SQLite: in-process statements, one after another, each compiled once and kept prepared
+ * (db/prepared-query.ts, db/database.ts); the writes run on the transaction's connection taken
+ * once, and a row is a statement of its own, which SQLite runs faster than one of many rows.
+ */
+const selectStream = preparedQuery<{ streamId: string }, StreamHead>((db, p) =>
+  db.selectFrom('streams').select(['version', 'head_hash']).where('id', '=', p.streamId),
+);
+
+/** A stream's creation or compare-and-set (both databases). */
+interface StreamMove {
+  streamId: string;
+  streamType: string;
+  expectedVersion: number;
+  version: number;
+  headHash: string;
+  at: number;
+}
+
+const createStream = preparedQuery<StreamMove, unknown>((db, p) =>
+  db.insertInto('streams').values({
+    id: p.streamId,
+    type: p.streamType,
+    version: p.version,
+    head_hash: p.headHash,
+    created_at: p.at,
+    updated_at: p.at,
+  }),
+);
+
+// Compare-and-set: a concurrent writer that got here first leaves zero rows to update.
+const moveStream = preparedQuery<StreamMove, unknown>((db, p) =>
+  db
+    .updateTable('streams')
+    .set({ version: p.version, head_hash: p.headHash, updated_at: p.at })
+    .where('id', '=', p.streamId)
+    .where('version', '=', p.expectedVersion),
+);
+
+/** An event row's columns, the global position aside. */
+export const EVENT_COLUMNS = [
+  'id',
+  'stream_id',
+  'seq',
+  'type',
+  'at',
+  'actor_id',
+  'visibility',
+  'data_json',
+  'prev_hash',
+  'hash',
+] as const satisfies readonly (keyof EventRow)[];
+
+const insertEvent = preparedQuery<EventRow, unknown>((db, p) =>
+  db.insertInto('events').values(standInRow(p, EVENT_COLUMNS)),
+);
+
 async function openOnSqlite(tx: Executor, streamId: string, count: number) {
   const ledger = await reserveLedger(tx, count);
-  const stream = await tx
-    .selectFrom('streams')
-    .select(['version', 'head_hash'])
-    .where('id', '=', streamId)
-    .executeTakeFirst();
-  return { ledger, stream: stream ?? null };
+  const { rows } = await selectStream.execute(tx, { streamId });
+  return { ledger, stream: rows[0] ?? null };
 }
 
 async function writeOnSqlite(tx: Executor, write: AppendWrite, ledger: LedgerSlots) {
-  const { streamId, expectedVersion, at, rows } = write;
-  const version = expectedVersion + rows.length;
-  const headHash = rows[rows.length - 1]!.hash;
-  if (!write.stream) {
-    await tx
-      .insertInto('streams')
-      .values({
-        id: streamId,
-        type: write.streamType,
-        version,
-        head_hash: headHash,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
-  } else {
-    // Compare-and-set: a concurrent writer that got here first leaves zero rows to update.
-    const result = await tx
-      .updateTable('streams')
-      .set({ version, head_hash: headHash, updated_at: at })
-      .where('id', '=', streamId)
-      .where('version', '=', expectedVersion)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1)
+  const { streamId, expectedVersion, rows } = write;
+  const move: StreamMove = {
+    streamId,
+    streamType: write.streamType,
+    expectedVersion,
+    version: expectedVersion + rows.length,
+    headHash: rows[rows.length - 1]!.hash,
+    at: write.at,
+  };
+  const positions = await onOneConnection(tx, async (run) => {
+    if (!write.stream) await run(createStream, move);
+    else if ((await run(moveStream, move)).numAffectedRows !== 1n)
       throw staleVersion(streamId, expectedVersion, undefined);
-  }
-  const inserted = await tx.insertInto('events').values(rows).returning('position').execute();
-  await ledger.record(write.entries);
-  await announceAppended(
-    tx,
-    inserted.map((r) => Number(r.position)),
-  );
+    const inserted: number[] = [];
+    // The statement's insertId is the row's rowid: its position.
+    for (const row of rows) inserted.push(Number((await run(insertEvent, row)).insertId));
+    await ledger.record(write.entries, run);
+    return inserted;
+  });
+  await announceAppended(tx, positions);
 }
 
 /**
@@ -233,16 +273,7 @@ async function openOnPostgres(tx: Executor, streamId: string, count: number) {
 
 type EventColumns = { [K in keyof EventRow as `event_${K}`]: EventRow[K][] };
 type LedgerColumns = { [K in keyof LedgerTable as `ledger_${K}`]: LedgerTable[K][] };
-type WriteValues = EventColumns &
-  LedgerColumns & {
-    streamId: string;
-    streamType: string;
-    expectedVersion: number;
-    version: number;
-    headHash: string;
-    at: number;
-    ledgerHead: string;
-  };
+type WriteValues = EventColumns & LedgerColumns & StreamMove & { ledgerHead: string };
 
 /**
  * The second: in one statement, the stream's compare-and-set (or its creation), the event rows,

@@ -5,9 +5,10 @@
 // an entry that is not there any more. Numbers are taken by updating ledger_head first thing in
 // an append, which holds its row lock until commit: writers take turns, so the numbers follow
 // commit order and a rolled-back transaction leaves no hole (unlike a database sequence).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sql } from 'kysely';
 import { GENESIS_HASH } from './hash-chain.ts';
+import { preparedQuery, standInRow, type RunPrepared } from './prepared-query.ts';
 import type { Db, Executor, LedgerTable } from './schema.ts';
 
 /** sha256 over the previous hash and the numbered entry; frozen in migration 0150. */
@@ -18,9 +19,7 @@ export function ledgerHash(
   refId: string,
   entryHash: string,
 ): string {
-  return createHash('sha256')
-    .update(`${prev}\n${seq}\n${kind}\n${refId}\n${entryHash}`)
-    .digest('hex');
+  return hash('sha256', `${prev}\n${seq}\n${kind}\n${refId}\n${entryHash}`, 'hex');
 }
 
 export interface LedgerEntry {
@@ -31,8 +30,11 @@ export interface LedgerEntry {
 }
 
 export interface LedgerSlots {
-  /** Numbers the entries (as many as were reserved, in order) and moves the head. */
-  record(entries: LedgerEntry[]): Promise<void>;
+  /**
+   * Numbers the entries (as many as were reserved, in order) and moves the head; `run`: on a
+   * connection in hand (`onOneConnection`, db/prepared-query.ts) rather than the reserving `tx`.
+   */
+  record(entries: LedgerEntry[], run?: RunPrepared): Promise<void>;
 }
 
 /** The head as a reservation left it: `seq` already moved past the reserved numbers. */
@@ -74,23 +76,45 @@ export function numberEntries(
   return { rows, headHash: prev };
 }
 
+const moveHead = preparedQuery<{ count: number }, ReservedHead>((db, p) =>
+  db
+    .updateTable('ledger_head')
+    .set({ seq: sql<number>`seq + ${p.count}` })
+    .where('id', '=', 1)
+    .returning(['seq', 'head_hash']),
+);
+
+/**
+ * One statement a row: the rows come here on SQLite, where that is faster than one statement of
+ * many rows, or one audit entry at a time (PostgreSQL's appends number their events themselves).
+ */
+const LEDGER_COLUMNS = [
+  'seq',
+  'kind',
+  'ref_id',
+  'stream_id',
+  'entry_hash',
+  'prev_hash',
+  'hash',
+] as const satisfies readonly (keyof LedgerTable)[];
+
+const insertEntry = preparedQuery<LedgerTable, unknown>((db, p) =>
+  db.insertInto('ledger').values(standInRow(p, LEDGER_COLUMNS)),
+);
+
+const moveHeadHash = preparedQuery<{ headHash: string }, unknown>((db, p) =>
+  db.updateTable('ledger_head').set({ head_hash: p.headHash }).where('id', '=', 1),
+);
+
 /** Reserves `count` numbers; call it before any other lock the append takes. */
 export async function reserveLedger(tx: Executor, count: number): Promise<LedgerSlots> {
-  const head = await tx
-    .updateTable('ledger_head')
-    .set({ seq: sql<number>`seq + ${count}` })
-    .where('id', '=', 1)
-    .returning(['seq', 'head_hash'])
-    .executeTakeFirstOrThrow();
+  const head = (await moveHead.execute(tx, { count })).rows[0];
+  if (!head) throw new Error('ledger: the head row is missing');
   return {
-    async record(entries) {
+    async record(entries, run = (query, values) => query.execute(tx, values)) {
       const { rows, headHash } = numberEntries(head, count, entries);
-      await tx.insertInto('ledger').values(rows).execute();
-      await tx
-        .updateTable('ledger_head')
-        .set({ head_hash: headHash })
-        .where('id', '=', 1)
-        .execute();
+      for (const row of rows) await run(insertEntry, row);
+      await run(moveHeadHash, { headHash });
     },
   };
 }

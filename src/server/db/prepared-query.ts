@@ -39,6 +39,33 @@ interface Buildable<R> {
 export interface PreparedQuery<P, R> {
   /** Runs the query with these values (one round trip). */
   execute(tx: Executor, values: P): Promise<QueryResult<R>>;
+  /** The compiled query with these values in their places, for a connection in hand. */
+  withValues(tx: Executor, values: P): CompiledQuery<R>;
+}
+
+/** Runs a prepared query with its values. */
+export type RunPrepared = <P, R>(query: PreparedQuery<P, R>, values: P) => Promise<QueryResult<R>>;
+
+/**
+ * Runs `work`'s prepared queries on the connection of `tx` (its transaction's), taken once.
+ * Kysely hands the connection over anew for every query, which on SQLite, where a statement is a
+ * call into the library of a few microseconds, costs about as much as the statement. `work` must
+ * run nothing on `tx` itself meanwhile: that would wait for the connection `work` holds.
+ */
+export function onOneConnection<T>(
+  tx: Executor,
+  work: (run: RunPrepared) => Promise<T>,
+): Promise<T> {
+  return tx
+    .getExecutor()
+    .provideConnection((connection) =>
+      work((query, values) => connection.executeQuery(query.withValues(tx, values))),
+    );
+}
+
+/** The stand-ins of `columns` as one row: the values of an insert named as its columns. */
+export function standInRow<P, K extends keyof P>(p: P, columns: readonly K[]): Pick<P, K> {
+  return Object.fromEntries(columns.map((column) => [column, p[column]])) as Pick<P, K>;
 }
 
 /**
@@ -46,7 +73,7 @@ export interface PreparedQuery<P, R> {
  * values go; it must not look inside them: the query is built once, not per call (except under
  * plugins, when it gets the values themselves).
  */
-export function preparedQuery<P extends Record<string, unknown>, R>(
+export function preparedQuery<P extends object, R>(
   build: (db: Executor, p: { [K in keyof P]: P[K] }) => Buildable<R>,
 ): PreparedQuery<P, R> {
   const byDialect = new Map<string, Compiled>();
@@ -65,19 +92,20 @@ export function preparedQuery<P extends Record<string, unknown>, R>(
     }
     return { sql: compiled.sql, slots };
   };
+  const withValues = (tx: Executor, values: P): CompiledQuery<R> => {
+    // Plugins (a test's statement recorder, bench/incident-statements.ts) see every query they
+    // run on: with any installed, the query is built and compiled per call (the same text).
+    if (tx.getExecutor().plugins.length > 0) return build(tx, values).compile(tx);
+    const dialect = isPostgres(tx) ? 'postgres' : 'sqlite';
+    let compiled = byDialect.get(dialect);
+    if (!compiled) byDialect.set(dialect, (compiled = compile(tx)));
+    const parameters = compiled.slots.map((slot) =>
+      'key' in slot ? (values as Record<string, unknown>)[slot.key] : slot.value,
+    );
+    return CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>;
+  };
   return {
-    execute(tx, values) {
-      // Plugins (a test's statement recorder, bench/incident-statements.ts) see every query they
-      // run on: with any installed, the query is built and compiled per call (the same text).
-      if (tx.getExecutor().plugins.length > 0)
-        return tx.executeQuery(build(tx, values).compile(tx));
-      const dialect = isPostgres(tx) ? 'postgres' : 'sqlite';
-      let compiled = byDialect.get(dialect);
-      if (!compiled) byDialect.set(dialect, (compiled = compile(tx)));
-      const parameters = compiled.slots.map((slot) =>
-        'key' in slot ? values[slot.key] : slot.value,
-      );
-      return tx.executeQuery(CompiledQuery.raw(compiled.sql, parameters));
-    },
+    execute: (tx, values) => tx.executeQuery(withValues(tx, values)),
+    withValues,
   };
 }
