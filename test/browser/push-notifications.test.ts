@@ -55,7 +55,7 @@ beforeAll(async () => {
   t = await startBrowserApp({
     env: { STOPLINE_POLICY: ON_CALL_POLICY, STOPLINE_INTAKE_RATE_LIMIT: '1000' },
   });
-  browser = await launchBrowser();
+  browser = await launchBrowser({ whole: true });
   smtp = await startSmtpReceiver();
   service = await startPushService({ publicKey: () => vapidKey, now: () => t.clock.now() });
   // The outbox worker as `serve` runs it: woken by each commit.

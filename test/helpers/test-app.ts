@@ -46,7 +46,7 @@ export async function createTestApp(
   } = {},
 ): Promise<TestApp> {
   const shared = options.database;
-  const database = shared ?? (await createTestDatabase(options.env));
+  const database = shared ?? (await createTestDatabase(options.env, { migrated: true }));
   const clock = options.clock ?? new FakeClock('2026-03-02T09:00:00Z');
   const logs: string[] = [];
   const sink = new Writable({
