@@ -43,10 +43,18 @@ export async function createTestApp(
      * plugins on every query (test/helpers/statements.ts records what each statement reads).
      */
     overrides?: Pick<ContainerOverrides, 'dnsResolver' | 'databasePlugins'>;
+    /**
+     * The app's own start applies every migration, now, as a new installation's first start does
+     * (the migrations' times are this start's). Otherwise an SQLite app starts on a copy of a
+     * database the migrator made once for the test process.
+     */
+    migrateAtStart?: boolean;
   } = {},
 ): Promise<TestApp> {
   const shared = options.database;
-  const database = shared ?? (await createTestDatabase(options.env, { migrated: true }));
+  const database =
+    shared ??
+    (await createTestDatabase(options.env, { migrated: options.migrateAtStart !== true }));
   const clock = options.clock ?? new FakeClock('2026-03-02T09:00:00Z');
   const logs: string[] = [];
   const sink = new Writable({

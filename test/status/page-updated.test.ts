@@ -18,7 +18,7 @@ const call = succeeding(() => t);
 beforeAll(async () => {
   // The migrations run on the wall clock as the app starts (the app's own clock is a fake one).
   createdFrom = Date.now();
-  t = await createTestApp();
+  t = await createTestApp({ migrateAtStart: true });
   createdBy = Date.now();
   admin = (await loginAs(t, 'admin')).headers;
 });
