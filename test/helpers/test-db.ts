@@ -1,4 +1,5 @@
-// A fresh database per test file: a temporary SQLite file always; a fresh PostgreSQL schema when
+// A fresh database per test app: a temporary SQLite file always (for test apps a copy of one the
+// migrator made once per process, see migratedSqliteFile); a fresh PostgreSQL schema when
 // STOPLINE_TEST_DATABASE_URL is set (CI sets it, so the same suite runs on both).
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
