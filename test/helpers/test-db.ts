@@ -64,7 +64,8 @@ export async function createTestDatabase(
     env.STOPLINE_PG_POOL_SIZE = '5';
   }
   const config = loadConfig(env);
-  if (options.migrated && !TEST_PG_URL) copyFileSync(await migratedSqliteFile(), config.sqlitePath);
+  if (options.migrated && config.database === 'sqlite')
+    copyFileSync(await migratedSqliteFile(), config.sqlitePath);
   return {
     env,
     config,
