@@ -13,5 +13,10 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function chainHash(prevHash: string, record: Record<string, unknown>): string {
-  return hash('sha256', `${prevHash}\n${canonicalJson(record)}`, 'hex');
+  return chainHashOfText(prevHash, canonicalJson(record));
+}
+
+/** chainHash of a record whose canonical text is already written (`canonicalText`). */
+export function chainHashOfText(prevHash: string, canonicalText: string): string {
+  return hash('sha256', `${prevHash}\n${canonicalText}`, 'hex');
 }
