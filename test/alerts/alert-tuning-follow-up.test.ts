@@ -256,12 +256,27 @@ describe('taking a tuning proposal', () => {
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().errors).toEqual([expect.objectContaining({ field: 'reason' })]);
 
+    // Its version is its own stream's: a change by someone since it was listed is a 409.
+    const [listed] = (await call(lead, 'GET', '/api/v1/follow-ups')).json().items;
+    expect(listed.version).toBe(open.json().version);
+    const stale = await call(lead, 'PATCH', `/api/v1/follow-ups/${followUpId}`, {
+      ownerId: responderId,
+      expectedVersion: listed.version - 1,
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().detail).toMatch(/changed by someone else/);
+
     const moved = await call(lead, 'PATCH', `/api/v1/follow-ups/${followUpId}`, {
       ownerId: responderId,
       dueAt: '2026-03-20T09:00:00Z',
+      expectedVersion: listed.version,
     });
     expect(moved.statusCode, moved.body).toBe(200);
-    expect(moved.json()).toMatchObject({ ownerId: responderId, dueAt: '2026-03-20T09:00:00.000Z' });
+    expect(moved.json()).toMatchObject({
+      ownerId: responderId,
+      dueAt: '2026-03-20T09:00:00.000Z',
+      version: listed.version + 1,
+    });
     const pending = await t.container.db
       .selectFrom('deadlines')
       .select(['status', 'responsible_id', 'due_at'])

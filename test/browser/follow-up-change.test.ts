@@ -1,6 +1,7 @@
 // Changing a follow-up from the Follow-ups page, in Chromium at 1280 and 375 px with axe: a
 // responder hands one to someone else and moves its due date; a date in the past is refused with
-// the field named; not doing asks why. A viewer sees no change form.
+// the field named; not doing asks why; a change someone made meanwhile is a conflict said in the
+// form, and Save again keeps theirs. A viewer sees no change form.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, loginAs, signIn } from '../helpers/auth.ts';
@@ -98,8 +99,35 @@ describe('changing a follow-up from the Follow-ups page', () => {
       await again.getByRole('button', { name: 'Save' }).click();
       await again.getByRole('alert').filter({ hasText: 'say why' }).waitFor();
       await again.getByLabel('Why not').fill('Keys move to the vault instead');
+      // Meanwhile someone else moves its due date: this form's version is stale, Save says so.
+      const meanwhile = new Date(t.clock.now() + 12 * DAY).toISOString();
+      const moved = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/follow-ups/${followUp.id}`,
+        headers: admin.headers,
+        payload: { dueAt: meanwhile },
+      });
+      expect(moved.statusCode, moved.body).toBe(200);
+      await again.getByRole('button', { name: 'Save' }).click();
+      await again.getByRole('alert').filter({ hasText: 'changed by someone else' }).waitFor();
+      expect(await accessibilityViolations(page)).toEqual([]);
+      // Save again: this form's change (not doing, why) goes on top of theirs (the due date).
       await again.getByRole('button', { name: 'Save' }).click();
       await expect.poll(() => all.count()).toBe(0); // the open list no longer holds it
+      const [closed] = (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/follow-ups?status=not_doing',
+          headers: admin.headers,
+        })
+      )
+        .json()
+        .items.filter((x: { id: string }) => x.id === followUp.id);
+      expect(closed).toMatchObject({
+        status: 'not_doing',
+        reason: 'Keys move to the vault instead',
+        dueAt: meanwhile, // theirs, kept
+      });
       expect(await accessibilityViolations(page)).toEqual([]);
       if (viewport === PHONE) {
         expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(

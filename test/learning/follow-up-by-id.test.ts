@@ -93,3 +93,79 @@ describe("a post-mortem's follow-up by its id", () => {
     expect(own.statusCode, own.body).toBe(200);
   });
 });
+
+describe('a change by id is checked against the version listed', () => {
+  const listedVersion = async (who: Headers, id: string) => {
+    const items = (await call(who, 'GET', '/api/v1/follow-ups')).json().items as {
+      id: string;
+      version: number;
+      dueAt: string;
+    }[];
+    return items.find((f) => f.id === id)!;
+  };
+
+  it("is the post-mortem's version: a stale one is a 409 and changes nothing", async () => {
+    const { id } = await followUpOn(responder, responderId, false, 'Patch the edge');
+    const listed = await listedVersion(responder, id);
+    // Someone else changes it after the responder listed it.
+    const other = await call(admin, 'PATCH', `/api/v1/follow-ups/${id}`, {
+      dueAt: '2026-03-28T09:00:00Z',
+      expectedVersion: listed.version,
+    });
+    expect(other.statusCode, other.body).toBe(200);
+    expect(other.json().version).toBe(listed.version + 1);
+    expect(other.headers.etag).toBe(`"${listed.version + 1}"`);
+
+    for (const [method, url, body, headers] of [
+      [
+        'PATCH',
+        `/api/v1/follow-ups/${id}`,
+        { dueAt: '2026-03-21T09:00:00Z', expectedVersion: listed.version },
+        {},
+      ],
+      [
+        'PATCH',
+        `/api/v1/follow-ups/${id}`,
+        { dueAt: '2026-03-21T09:00:00Z' },
+        { 'if-match': `"${listed.version}"` },
+      ],
+      [
+        'PUT',
+        `/api/v1/follow-ups/${id}/status`,
+        { status: 'done', expectedVersion: listed.version },
+        {},
+      ],
+    ] as const) {
+      const stale = await t.app.inject({
+        method,
+        url,
+        headers: { ...responder, ...headers },
+        payload: body,
+      });
+      expect(stale.statusCode, `${method} ${url}`).toBe(409);
+      expect(stale.headers['content-type']).toContain('application/problem+json');
+      expect(stale.json().detail).toMatch(/changed by someone else/);
+    }
+    const after = await listedVersion(responder, id);
+    expect(after).toMatchObject({ version: listed.version + 1, dueAt: '2026-03-28T09:00:00.000Z' });
+
+    const fresh = await call(responder, 'PUT', `/api/v1/follow-ups/${id}/status`, {
+      status: 'done',
+      expectedVersion: after.version,
+    });
+    expect(fresh.statusCode, fresh.body).toBe(200);
+    expect(fresh.json()).toMatchObject({ status: 'done', version: after.version + 1 });
+  });
+
+  it('refuses an If-Match that is not a version, naming the header', async () => {
+    const { id } = await followUpOn(responder, responderId, false, 'Bad header');
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/follow-ups/${id}`,
+      headers: { ...responder, 'if-match': 'yesterday' },
+      payload: { dueAt: '2026-03-21T09:00:00Z' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([expect.objectContaining({ field: 'headers.if-match' })]);
+  });
+});

@@ -260,6 +260,11 @@ export const FollowUpListQuery = z.object({
 /** A follow-up as listed across incidents: `incident` null for a stand-alone one. */
 export const FollowUpInList = FollowUp.extend({
   incident: z.object({ id: z.string(), key: z.string() }).nullable(),
+  /**
+   * What a change by its id is checked against (its post-mortem's version, or its own for a
+   * stand-alone one): send it back as `If-Match` or `expectedVersion`.
+   */
+  version: z.number().int(),
 });
 
 export const FollowUpList = z.object({ items: z.array(FollowUpInList) });

@@ -180,24 +180,35 @@ function ChangeFollowUp({ f }: { f: Item }) {
   const id = useId();
   const { people } = useStaff();
   const queryClient = useQueryClient();
-  const [ownerId, setOwnerId] = useState(f.ownerId);
-  const [due, setDue] = useState(() => rfc3339ToLocal(f.dueAt));
-  const [status, setStatus] = useState<string>(f.status);
-  const [reason, setReason] = useState(f.reason ?? '');
+  // What the form started from: only the fields changed here are sent, so a second Save after
+  // a conflict keeps what someone else changed meanwhile in the other fields.
+  const [base] = useState(() => ({
+    ownerId: f.ownerId,
+    due: rfc3339ToLocal(f.dueAt),
+    status: f.status as string,
+    reason: f.reason ?? '',
+  }));
+  const [ownerId, setOwnerId] = useState(base.ownerId);
+  const [due, setDue] = useState(base.due);
+  const [status, setStatus] = useState(base.status);
+  const [reason, setReason] = useState(base.reason);
   const [open, setOpen] = useState(false);
   const save = useMutation({
     mutationFn: () => {
       const dueAt = localToRfc3339(due);
-      const body: Record<string, unknown> = {};
-      if (ownerId !== f.ownerId) body['ownerId'] = ownerId;
-      if (dueAt !== null && dueAt !== new Date(f.dueAt).toISOString()) body['dueAt'] = dueAt;
-      if (status !== f.status || (status === 'not_doing' && reason !== (f.reason ?? ''))) {
+      // The version as listed: a change someone made since is a 409 ("reload and try again").
+      const body: Record<string, unknown> = { expectedVersion: f.version };
+      if (ownerId !== base.ownerId) body['ownerId'] = ownerId;
+      if (dueAt !== null && due !== base.due) body['dueAt'] = dueAt;
+      if (status !== base.status || (status === 'not_doing' && reason !== base.reason)) {
         body['status'] = status;
         body['reason'] = status === 'not_doing' ? reason : null;
       }
       return patch(`/follow-ups/${encodeURIComponent(f.id)}`, body);
     },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['follow-ups'] }),
+    // Refreshed either way: after a 409 the list shows the change made meanwhile (and the
+    // version it is at now), and Save again sends this form's changes on top of it.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['follow-ups'] }),
   });
   return (
     <details className="change-follow-up" onToggle={(e) => setOpen(e.currentTarget.open)}>

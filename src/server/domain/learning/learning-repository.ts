@@ -14,6 +14,7 @@ import type {
   ChangesRequested,
   DeclinedProposal,
   FollowUp,
+  FollowUpInList,
   PostmortemState,
   StandaloneFollowUpState,
   TimelineEntry,
@@ -132,12 +133,14 @@ export interface FollowUpFilter {
 export async function listFollowUps(
   ex: Executor,
   filter: FollowUpFilter,
-): Promise<(FollowUp & { incidentId: string | null; incidentKey: string | null })[]> {
+): Promise<FollowUpInList[]> {
+  // The version a change by id is checked against: the post-mortem's, or a stand-alone one's own.
   let query = ex
     .selectFrom('postmortem_follow_ups as f')
     .leftJoin('postmortems as p', 'p.id', 'f.postmortem_id')
+    .leftJoin('streams as s', 's.id', 'f.id')
     .selectAll('f')
-    .select('p.incident_key');
+    .select(['p.incident_key', 'p.version as postmortem_version', 's.version as own_version']);
   if (filter.status) query = query.where('f.status', '=', filter.status);
   if (filter.type) query = query.where('f.type', '=', filter.type);
   if (filter.ownerId) query = query.where('f.owner_id', '=', filter.ownerId);
@@ -152,6 +155,7 @@ export async function listFollowUps(
     ...toFollowUp(r),
     incidentId: r.incident_id,
     incidentKey: r.incident_key,
+    version: Number(r.postmortem_version ?? r.own_version),
   }));
 }
 

@@ -14,7 +14,7 @@ import * as repo from './learning-repository.ts';
 import * as rules from './learning-rules.ts';
 import * as proposals from './proposal-rules.ts';
 import type { FollowUpStatus, PolicySection } from '../../../shared/domain/learning.ts';
-import type { FollowUp, PostmortemState } from './learning-state.ts';
+import type { FollowUp, FollowUpInList, PostmortemState } from './learning-state.ts';
 import type { PostmortemCase, PostmortemRequirement } from './requirement-service.ts';
 import type { FollowUpDue } from '../clocks/index.ts';
 import * as timeline from './timeline-rules.ts';
@@ -33,11 +33,7 @@ import {
   type StandaloneFollowUpTrackers,
 } from './standalone-follow-up-service.ts';
 
-/**
- * A follow-up in the cross-incident view, with the incident it belongs to (null for a stand-alone
- * one: its `source` says what proposed it).
- */
-export type FollowUpInList = FollowUp & { incidentId: string | null; incidentKey: string | null };
+export type { FollowUpInList } from './learning-state.ts';
 
 /**
  * A change to the policy proposed by a post-mortem (the loop back to the policy): a proposal of an
@@ -773,7 +769,12 @@ export function createLearningService(ports: LearningModulePorts) {
       if (!sight?.visible) throw new AppError('NOT_FOUND', 'Follow-up was not found');
       const view = await this.changeFollowUp(actor, sight.id, followUpId, to, expectedVersion);
       const f = view.postmortem.followUps.find((x) => x.id === followUpId)!;
-      return { ...f, incidentId: sight.id, incidentKey: sight.key };
+      return {
+        ...f,
+        incidentId: sight.id,
+        incidentKey: sight.key,
+        version: view.postmortem.version,
+      };
     },
 
     /** Follow-ups across the incidents this caller may see, soonest due first. */

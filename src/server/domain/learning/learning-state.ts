@@ -30,6 +30,17 @@ export interface FollowUp extends FollowUpFields {
   tracker: { connection: string; key: string; state: 'open' | 'closed' } | null;
 }
 
+/**
+ * A follow-up in the cross-incident view, with the incident it belongs to (null for a stand-alone
+ * one: its `source` says what proposed it) and `version`: what a change by its id is checked
+ * against (its post-mortem's version, or its own stream's for a stand-alone one).
+ */
+export type FollowUpInList = FollowUp & {
+  incidentId: string | null;
+  incidentKey: string | null;
+  version: number;
+};
+
 export interface PostmortemSectionState extends SectionTemplate {
   /** Markdown as written; empty until someone writes it. */
   body: string;

@@ -179,7 +179,7 @@ export function createStandaloneFollowUpService(ports: StandaloneFollowUpPorts) 
       followUpId: string,
       to: rules.FollowUpChange,
       expectedVersion?: number,
-    ): Promise<FollowUp> {
+    ): Promise<FollowUp & { version: number }> {
       return inTransaction(db, async (tx) => {
         const state = await load(tx, followUpId);
         if (expectedVersion !== undefined && expectedVersion !== state.version) {
@@ -192,7 +192,7 @@ export function createStandaloneFollowUpService(ports: StandaloneFollowUpPorts) 
         const now = clock.now();
         const active = to.ownerId === undefined || (await ports.staff.isActive(tx, to.ownerId));
         const events = rules.reviseFollowUp(state, followUpId, to, now, active);
-        if (events.length === 0) return state.followUps[0]!;
+        if (events.length === 0) return { ...state.followUps[0]!, version: state.version };
         const after = await appendToStandaloneFollowUp(
           tx,
           followUpId,
@@ -204,7 +204,7 @@ export function createStandaloneFollowUpService(ports: StandaloneFollowUpPorts) 
         const changed = after.followUps[0]!;
         await ports.clocks.followUpClosed(tx, null, followUpId, changed.status === 'done', now);
         await startDue(tx, changed, now);
-        return changed;
+        return { ...changed, version: after.version };
       });
     },
   };

@@ -63,8 +63,9 @@ export async function learningRoutes(
 ) {
   const { learning, clock } = opts;
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const listed = ({ incidentId, incidentKey, ...f }: FollowUpListed, now: number) => ({
+  const listed = ({ incidentId, incidentKey, version, ...f }: FollowUpListed, now: number) => ({
     ...presentFollowUp(f, now),
+    version,
     incident:
       incidentId !== null && incidentKey !== null ? { id: incidentId, key: incidentKey } : null,
   });
@@ -480,15 +481,17 @@ export async function learningRoutes(
     conflict: problemResponse('The follow-up changed since the version given'),
   } as const;
 
-  /** Either route's change: the body's fields but the version, which guards it. */
+  /** Either route's change: the body's fields but the version (body or If-Match), which guards it. */
   const changeById = async (
     request: FastifyRequest,
+    reply: FastifyReply,
     followUpId: string,
     body: FollowUpChange & { expectedVersion?: number | undefined },
   ) => {
     const { expectedVersion, ...to } = body;
-    const f = await learning.changeFollowUpById(actorOf(request), followUpId, to, expectedVersion);
-    return listed(f, clock.now());
+    const version = versionOf(request, expectedVersion);
+    const f = await learning.changeFollowUpById(actorOf(request), followUpId, to, version);
+    return reply.header('etag', `"${f.version}"`).send(listed(f, clock.now()));
   };
 
   typed.patch(
@@ -501,15 +504,18 @@ export async function learningRoutes(
           "For a stand-alone follow-up (and a post-mortem's, as its incident's post-mortem is " +
           'changed). Each field left out stays as it is. 400 naming `ownerId` for someone who ' +
           'is not an active member of staff, `dueAt` for a time not in the future, `reason` ' +
-          "for not doing without one; 404 for an unknown follow-up. An open follow-up's clock " +
-          'starts again for the new owner and due date; done meets it, not doing cancels it.',
+          'for not doing without one; 404 for an unknown follow-up; 409 when `expectedVersion` ' +
+          "(or `If-Match`) is not the follow-up's `version` as listed: someone changed it (or " +
+          "its post-mortem) since. An open follow-up's clock starts again for the new owner " +
+          'and due date; done meets it, not doing cancels it. The answer carries the new ' +
+          '`version` (and ETag).',
         tags,
         params: FollowUpRef,
         body: ChangeFollowUp,
         response: { 200: FollowUpInList, 404: byId.notFound, 409: byId.conflict },
       },
     },
-    async (request) => changeById(request, request.params.followUpId, request.body),
+    async (request, reply) => changeById(request, reply, request.params.followUpId, request.body),
   );
 
   typed.put(
@@ -520,13 +526,14 @@ export async function learningRoutes(
         summary: 'Mark a follow-up done, not doing (with the reason), or open again, by its id',
         description:
           'Done meets its clock; not doing (400 naming `reason` without one) cancels it; open ' +
-          'again starts it for its due date. 404 for an unknown follow-up.',
+          'again starts it for its due date. 404 for an unknown follow-up; 409 for a stale ' +
+          '`expectedVersion` or `If-Match`, as for the change above.',
         tags,
         params: FollowUpRef,
         body: SetFollowUpStatus,
         response: { 200: FollowUpInList, 404: byId.notFound, 409: byId.conflict },
       },
     },
-    async (request) => changeById(request, request.params.followUpId, request.body),
+    async (request, reply) => changeById(request, reply, request.params.followUpId, request.body),
   );
 }
