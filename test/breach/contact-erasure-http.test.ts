@@ -4,7 +4,8 @@
 // sent yet never goes); others get 403, an address not on the list 404. The retention rule's
 // removal of the whole list leaves a tombstone too. The record keeps `breach.contacts_redacted`
 // events that never name the person, and `stopline verify` still passes. A fresh read of the
-// record answers its tombstones (`details.contactRedactions`) to those who see its details.
+// record answers its tombstones (`details.contactRedactions`: how many lines went, when and why)
+// to those who see its details, before and after the migration that keeps the count.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, FakeClock } from '../../src/server/clock.ts';
 import { migrateDownTo, migrateToLatest } from '../../src/server/db/migrate.ts';
@@ -105,6 +106,17 @@ async function tombstones() {
   return rows.map((r) => ({ ...JSON.parse(r.data_json), actorId: r.actor_id }));
 }
 
+/** The migration that keeps a tombstone's count on its row. */
+const LINES_MIGRATION = '2026-12-07-0200-breach-contact-tombstone-lines';
+
+/** The `redactions` rows the contact-list tombstones project, every column the schema has. */
+const projectedTombstones = () =>
+  t.container.db
+    .selectFrom('redactions')
+    .selectAll()
+    .where('target_type', '=', 'breach_contacts')
+    .execute();
+
 describe('erasure of one person from a breach contact list', () => {
   const reason = 'Erasure request from the data subject, ticket 812';
   const url = () => `${path}/contacts/erasures`;
@@ -144,6 +156,10 @@ describe('erasure of one person from a breach contact list', () => {
       expect(res.body).not.toContain('erin');
       expect(res.body).not.toContain('Erasmus');
     }
+    // The record read right after the erasure says how many lines went (one), never who.
+    expect(record.json().details.contactRedactions.map((r: { count: number }) => r.count)).toEqual([
+      1,
+    ]);
     // The e-mail waiting for Erin is emptied and given up; the others still wait to go.
     expect(await outboxTo(ERIN)).toEqual([]);
     const emptied = await t.container.db
@@ -181,13 +197,14 @@ describe('erasure of one person from a breach contact list', () => {
     ]);
     expect((await call(admin, 'POST', url(), { email: ERIN, reason })).statusCode).toBe(404);
 
-    // A fresh read of the record keeps the tombstone (when and why), for those with breach.read.
+    // A fresh read of the record keeps the tombstone (how many lines, when and why), for those
+    // with breach.read.
     const at = new Date(clock.now()).toISOString();
     for (const who of [legal, admin]) {
       const again = await call(who, 'GET', path);
       expect(again.statusCode).toBe(200);
       expect(again.json().details.contactRedactions).toEqual([
-        { scope: 'contact', rule: 'request', reason, at },
+        { scope: 'contact', count: 1, rule: 'request', reason, at },
       ]);
     }
     const hidden = await call(responder, 'GET', path);
@@ -215,16 +232,38 @@ describe('erasure of one person from a breach contact list', () => {
       'contact',
       'list',
     ]);
-    expect(record.json().details.contactRedactions[1]).toEqual({
+    const retained = {
       scope: 'list',
+      count: 2,
       rule: 'retention',
       reason: `retention: ${days} days after the last notice`,
       at: new Date(clock.now()).toISOString(),
-    });
+    };
+    expect(record.json().details.contactRedactions[1]).toEqual(retained);
+    // Read back again, both tombstones keep their counts.
+    const again = (await call(admin, 'GET', path)).json().details.contactRedactions;
+    expect(again.map((r: { count: number }) => r.count)).toEqual([1, 2]);
+    expect(again[1]).toEqual(retained);
     const run = await runStopline(t, ['verify']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('global sequence OK');
+  });
+
+  it('tombstones projected before their count was kept get it from their event', async () => {
+    const before = (await call(legal, 'GET', path)).json().details.contactRedactions;
+    expect(before.map((r: { count: number }) => r.count)).toEqual([1, 2]);
+    const { db, dialect, config } = t.container;
+    const earlier = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(LINES_MIGRATION) - 1]!;
+    // Undone, the rows the projection wrote have no count any more (the column goes).
+    await migrateDownTo(db, dialect, earlier, config.pgSchema);
+    const rows = await projectedTombstones();
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => !('lines' in r))).toBe(true);
+    expect((await migrateToLatest(db, dialect, config.pgSchema)).applied).toEqual([
+      LINES_MIGRATION,
+    ]);
+    expect((await call(legal, 'GET', path)).json().details.contactRedactions).toEqual(before);
   });
 
   it('tombstones recorded before they were projected are projected by the migration', async () => {
@@ -234,8 +273,12 @@ describe('erasure of one person from a breach contact list', () => {
     const { db, dialect, config } = t.container;
     const earlier = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(MIGRATION) - 1]!;
     await migrateDownTo(db, dialect, earlier, config.pgSchema);
-    expect((await call(legal, 'GET', path)).json().details.contactRedactions).toEqual([]);
-    expect((await migrateToLatest(db, dialect, config.pgSchema)).applied).toContain(MIGRATION);
+    // The record cannot be read on a schema this old (the tombstones' count is missing): their
+    // rows are looked at instead.
+    expect(await projectedTombstones()).toEqual([]);
+    const { applied } = await migrateToLatest(db, dialect, config.pgSchema);
+    expect(applied).toEqual(expect.arrayContaining([MIGRATION, LINES_MIGRATION]));
+    // Projected again, with their counts.
     expect((await call(legal, 'GET', path)).json().details.contactRedactions).toEqual(before);
   });
 });

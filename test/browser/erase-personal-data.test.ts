@@ -240,13 +240,14 @@ describe('erasing personal data in the console', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(dialogs).toEqual([]);
 
-    // After a reload the record still shows the tombstone (when and why), never who.
+    // After a reload the record still shows the tombstone (when, why, how many lines), never who.
     await page.reload();
     const tombstones = page.getByTestId('breach-contact-tombstones');
     await tombstones.waitFor();
     const kept = await tombstones.textContent();
     expect(kept).toContain('Contact erased');
     expect(kept).toContain(HOSTILE);
+    expect(kept).toContain('(1 line removed)');
     expect(await tombstones.locator('time').count()).toBe(1);
     expect(await page.content()).not.toContain(ERIN);
     expect(await accessibilityViolations(page)).toEqual([]);

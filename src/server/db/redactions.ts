@@ -15,6 +15,8 @@ export interface NewRedaction {
   rule: string;
   reason: string;
   removedHash: string;
+  /** breach_contacts: how many lines of the contact list went; the others leave it out. */
+  lines?: number;
   actorId: string | null;
   at: number;
   fileKey: string | null;
@@ -32,6 +34,7 @@ export async function insertRedaction(tx: Executor, r: NewRedaction): Promise<vo
       rule: r.rule,
       reason: r.reason,
       removed_hash: r.removedHash,
+      lines: r.lines ?? null,
       actor_id: r.actorId,
       at: r.at,
       file_key: r.fileKey,

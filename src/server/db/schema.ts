@@ -1267,6 +1267,11 @@ export interface RedactionsTable {
   reason: string;
   /** HMAC-SHA256 under the server key of what was removed (canonical JSON). */
   removed_hash: string;
+  /**
+   * breach_contacts: how many lines of the contact list were removed (the tombstone's `count`;
+   * filled in for the older rows by migration 2026-12-07-0200). Null for the other targets.
+   */
+  lines: number | null;
   actor_id: string | null;
   at: number;
   /** The stored file to remove, and when the file store confirmed it gone. */

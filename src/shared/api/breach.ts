@@ -244,10 +244,15 @@ export const RegimeClockJson = z.object({
 
 /**
  * A tombstone of the contact list: one person's lines erased on request (`scope: contact`, an
- * admin's reason) or the whole list removed by the retention rule (`scope: list`); never who.
+ * admin's reason) or the whole list removed by the retention rule (`scope: list`), and how many
+ * lines went; never who.
  */
 export const ContactRedactionJson = z.object({
   scope: z.enum(['contact', 'list']),
+  count: z
+    .number()
+    .int()
+    .meta({ description: 'how many contact-list lines were removed (never who they were)' }),
   rule: z.enum(['retention', 'request']),
   reason: z.string(),
   at: Time,

@@ -88,6 +88,7 @@ async function projectEvent(
       rule: d.rule,
       reason: d.reason,
       removedHash: d.removedHash,
+      lines: d.count,
       actorId,
       at,
       fileKey: null,

@@ -55,7 +55,7 @@ export async function findBreachByIncident(
     .execute();
   const redactions = await executor
     .selectFrom('redactions')
-    .select(['field', 'rule', 'reason', 'at'])
+    .select(['field', 'lines', 'rule', 'reason', 'at'])
     .where('stream_id', '=', row.id)
     .where('target_type', '=', 'breach_contacts')
     .orderBy('at')
@@ -112,6 +112,8 @@ export async function findBreachByIncident(
     })),
     contactRedactions: redactions.map((r) => ({
       scope: r.field === 'list' ? 'list' : 'contact',
+      // Written with every breach_contacts row, and by the migration for the older ones.
+      count: Number(r.lines),
       rule: r.rule === 'request' ? 'request' : 'retention',
       reason: r.reason,
       at: Number(r.at),

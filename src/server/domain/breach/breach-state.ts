@@ -46,10 +46,12 @@ export interface BreachNotice {
 /**
  * A tombstone of the contact list (`breach.contacts_redacted`): one person's lines erased on
  * request (`scope: contact`) or the whole list removed by the retention rule (`scope: list`),
- * why and when; never who.
+ * how many lines, why and when; never who.
  */
 export interface ContactRedaction {
   scope: 'list' | 'contact';
+  /** How many lines of the list were removed. */
+  count: number;
   rule: 'retention' | 'request';
   reason: string;
   at: number;
@@ -157,8 +159,8 @@ export function applyBreachEvent(
     case 'breach.contacts_imported':
       return next;
     case 'breach.contacts_redacted': {
-      const { scope, rule, reason } = event.data;
-      const redaction = { scope, rule, reason, at: event.at };
+      const { scope, count, rule, reason } = event.data;
+      const redaction = { scope, count, rule, reason, at: event.at };
       return { ...next, contactRedactions: [...state.contactRedactions, redaction] };
     }
   }

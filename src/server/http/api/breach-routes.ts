@@ -49,7 +49,7 @@ export async function breachRoutes(
           'Everyone who may see the incident sees that a record exists and its clocks; `details` ' +
           "(the record, its determinations, notices, submissions and the contact list's " +
           'tombstones in `contactRedactions`: erasures on request and the retention rule, with ' +
-          'the reason and time, never who) only with `breach.read` (the legal role, admins), ' +
+          'how many lines went, the reason and time, never who) only with `breach.read` (the legal role, admins), ' +
           'otherwise null. 404 when the incident has no breach record.',
         tags,
         params: IncidentRef,

@@ -263,9 +263,13 @@ export function ContactImportForm({ incidentKey }: { incidentKey: string }) {
   );
 }
 
+/** "1 line", "3 lines" (of the contact list). */
+const lineCount = (count: number) => `${count} ${count === 1 ? 'line' : 'lines'}`;
+
 /**
- * The contact list's tombstones as the record keeps them ("Contact erased <time> — reason",
- * "Contact list removed by the retention rule <time> — reason"); never who.
+ * The contact list's tombstones as the record keeps them ("Contact erased <time> — reason (1 line
+ * removed)", "Contact list removed by the retention rule <time> — reason (2 lines removed)");
+ * never who.
  */
 export function ContactTombstones({ redactions }: { redactions: ContactRedactionJson[] }) {
   if (redactions.length === 0) return null;
@@ -278,7 +282,8 @@ export function ContactTombstones({ redactions }: { redactions: ContactRedaction
             <Tombstone
               gone={r.scope === 'list' ? 'Contact list removed' : 'Contact erased'}
               redaction={r}
-            />
+            />{' '}
+            ({lineCount(r.count)} removed)
           </li>
         ))}
       </ul>
@@ -315,8 +320,8 @@ export function EraseBreachContact({ incidentKey }: { incidentKey: string }) {
       erase={erase}
       tombstone={(answer, reason) => (
         <>
-          Contact erased <Time value={answer.at} /> ({answer.count}{' '}
-          {answer.count === 1 ? 'line' : 'lines'} of the list) — <q>{reason}</q>
+          Contact erased <Time value={answer.at} /> ({lineCount(answer.count)} of the list) —{' '}
+          <q>{reason}</q>
         </>
       )}
       onDone={() => setEmail('')}
