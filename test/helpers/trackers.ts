@@ -5,6 +5,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
+import { listStreamEvents } from '../../src/server/db/event-store.ts';
 import { ReportFields } from '../../src/shared/api/reports.ts';
 import { createUser } from './auth.ts';
 import { admin, incidentInput, responder } from './incidents-context.ts';
@@ -234,4 +235,14 @@ export async function connectTracker(
     signingSecret: string | null;
     webhookSecret: string | null;
   };
+}
+
+/**
+ * The tracker's news of a follow-up as recorded on its stream (a post-mortem's, or a stand-alone
+ * follow-up's own): each event's type, the state it says (null for the link) and its actor.
+ */
+export async function followUpTrackerEvents(t: TestApp, streamId: string) {
+  return (await listStreamEvents(t.container.db, streamId))
+    .filter((e) => e.type.startsWith('postmortem.follow_up_tracker'))
+    .map((e) => [e.type, e.data['state'] ?? null, e.actorId]);
 }

@@ -6,7 +6,6 @@
 // reach a tracker; a restricted incident's follow-up is named by the incident's key only.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY, MINUTE } from '../../src/server/clock.ts';
-import { listStreamEvents } from '../../src/server/db/event-store.ts';
 import { createUser, loginAs, signIn } from '../helpers/auth.ts';
 import { workerFor } from '../helpers/delivery.ts';
 import { declareOwned } from '../helpers/incidents-context.ts';
@@ -15,6 +14,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import {
   connectTracker,
   decideNonCritical,
+  followUpTrackerEvents,
   REPORTER,
   startGithub,
   startJira,
@@ -175,10 +175,7 @@ describe('handing a post-mortem follow-up to a tracker', () => {
         .where('incident_id', '=', incident.id)
         .executeTakeFirstOrThrow()
     ).id;
-    const events = (await listStreamEvents(t.container.db, postmortemId)).filter((e) =>
-      e.type.startsWith('postmortem.follow_up_tracker'),
-    );
-    expect(events.map((e) => [e.type, e.data['state'] ?? null, e.actorId])).toEqual([
+    expect(await followUpTrackerEvents(t, postmortemId)).toEqual([
       ['postmortem.follow_up_tracker_linked', null, null],
       ['postmortem.follow_up_tracker_changed', 'closed', null],
     ]);
