@@ -1,5 +1,6 @@
 // Validators for the official JSON schemas of the disclosure exports (test/fixtures/schemas,
-// committed unchanged): CVE Record 5.1.1, CSAF 2.0 (document and provider metadata) and OSV.
+// committed unchanged): CVE Record 5.1.1, CSAF 2.0 (document and provider metadata) and OSV; and
+// of the Atlassian Document Format Jira's issue descriptions are written in.
 // Each answers the schema's errors, an empty list when the document is valid.
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -47,3 +48,11 @@ ajv2020.addSchema(provider);
 export const csafErrors = errorsOf(ajv2020.getSchema(csaf.$id)!);
 export const csafProviderErrors = errorsOf(ajv2020.getSchema(provider.$id)!);
 export const osvErrors = errorsOf(ajv2020.compile(load('osv-schema.json')));
+
+// ADF: written as draft-04 (`$schema` only; it uses none of draft-04's own keywords), so it is
+// compiled as draft-07 without its `$schema`.
+const { $schema: _adfDraft, ...adf } = load('atlassian-adf-57.7.22-full.json') as Record<
+  string,
+  unknown
+>;
+export const adfErrors = errorsOf(cveAjv.compile(adf));

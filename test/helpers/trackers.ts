@@ -1,6 +1,7 @@
 // Small local stand-ins for the trackers' REST APIs, each answering as its documentation says and
 // refusing what the real one would: GitHub Issues (Bearer token, the vnd.github+json media type),
-// GitLab Issues (PRIVATE-TOKEN), Jira Cloud (basic auth email:api_token, an ADF description).
+// GitLab Issues (PRIVATE-TOKEN), Jira Cloud (basic auth email:api_token, a description valid
+// against the official ADF schema).
 // Each keeps the requests it saw, can be told to fail (`failWith`), and can close an issue.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,7 @@ import { expect } from 'vitest';
 import { listStreamEvents } from '../../src/server/db/event-store.ts';
 import { ReportFields } from '../../src/shared/api/reports.ts';
 import { createUser } from './auth.ts';
+import { adfErrors } from './official-schemas.ts';
 import { admin, incidentInput, responder } from './incidents-context.ts';
 import { reproduce } from './reproduce.ts';
 import type { TestApp } from './test-app.ts';
@@ -141,7 +143,7 @@ export function startJira(email: string, token: string, project: string): Promis
       const description = fields.description as { type?: string; version?: number } | undefined;
       if ((fields.project as { key?: string } | undefined)?.key !== project)
         return [400, { errors: { project: 'project is required' } }];
-      if (description?.type !== 'doc' || description.version !== 1)
+      if (description?.type !== 'doc' || description.version !== 1 || adfErrors(description).length)
         return [400, { errors: { description: 'Operation value must be an Atlassian Document' } }];
       const key = `${project}-${issues.size + 1}`;
       issues.set(key, 'open');
@@ -163,6 +165,31 @@ export function startJira(email: string, token: string, project: string): Promis
     }
     return [404, { errorMessages: ['Issue does not exist'] }];
   });
+}
+
+/**
+ * The text of a Jira description as Jira shows it: paragraphs (a blank line between) of text
+ * nodes, a `hardBreak` a line break. A newline inside a text node would not show as one, so
+ * there is none; nor an empty text node.
+ */
+export function adfText(description: unknown): string {
+  expect(adfErrors(description)).toEqual([]);
+  const paragraphs = (description as { content: { type: string; content: unknown[] }[] }).content;
+  return paragraphs
+    .map((p) => {
+      expect(p.type).toBe('paragraph');
+      return p.content
+        .map((node) => {
+          if ((node as { type: string }).type === 'hardBreak') return '\n';
+          expect(node).toMatchObject({
+            type: 'text',
+            text: expect.stringMatching(/^[^\n]*\S[^\n]*$/),
+          });
+          return (node as { text: string }).text;
+        })
+        .join('');
+    })
+    .join('\n\n');
 }
 
 /** A reporter whose contact data must never reach a tracker. */

@@ -15,6 +15,7 @@ import { createTokenFor, loginAs } from '../helpers/auth.ts';
 import { startHttpReceiver, workerFor } from '../helpers/delivery.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import {
+  adfText,
   connectTracker,
   decideNonCritical,
   followUpTrackerEvents,
@@ -33,23 +34,6 @@ type State = 'open' | 'closed';
 
 const hmac = (secret: string, payload: string) =>
   `sha256=${createHmac('sha256', secret).update(payload).digest('hex')}`;
-
-/** The text of a Jira description: a document of paragraphs of text nodes (ADF), each non-empty. */
-function adfText(description: unknown): string {
-  expect(description).toMatchObject({ type: 'doc', version: 1, content: expect.any(Array) });
-  const paragraphs = (description as { content: { type: string; content: unknown[] }[] }).content;
-  return paragraphs
-    .map((p) => {
-      expect(p.type).toBe('paragraph');
-      return p.content
-        .map((node) => {
-          expect(node).toMatchObject({ type: 'text', text: expect.stringMatching(/\S/) });
-          return (node as { text: string }).text;
-        })
-        .join('');
-    })
-    .join('\n\n');
-}
 
 /** One tracker as its REST API and its own webhook are documented. */
 interface TrackerCase {
@@ -297,9 +281,11 @@ describe.each(TRACKERS.map((c) => [c.name, c] as const))(
       expect(create.headers).toMatchObject(c.auth);
       const issue = c.received(create.body);
       expect(issue.title).toBe(`Follow-up: ${title}`);
-      expect(issue.text).toContain(`Action: ${title}`);
-      expect(issue.text).toContain('Type: detect');
-      expect(issue.text).toContain('Due: 2026-03-16');
+      // Each on a line of its own, as the tracker shows it (Jira: hard breaks).
+      const lines = issue.text.split('\n');
+      expect(lines).toEqual(
+        expect.arrayContaining([`Action: ${title}`, 'Type: detect', 'Due: 2026-03-16']),
+      );
       expect(issue.text).toContain('2 alerts marked as noise (alert source prod-am)');
       expect(issue.text).toContain(
         `${t.container.config.baseUrl.replace(/\/+$/, '')}/app/follow-ups`,

@@ -12,6 +12,7 @@ import { startHttpReceiver, workerFor } from '../helpers/delivery.ts';
 import { admin } from '../helpers/incidents-context.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import {
+  adfText,
   connectTracker,
   decideNonCritical,
   REPORTER,
@@ -590,7 +591,8 @@ describe('handing a non-critical incident to a tracker', () => {
     );
     const fields = JSON.parse(ji!.body).fields;
     expect(fields).toMatchObject({ project: { key: 'SEC' }, issuetype: { name: 'Task' } });
-    expect(fields.description).toMatchObject({ type: 'doc', version: 1 });
+    // The same text GitLab got, as Jira shows it: valid ADF, each line its own (hard breaks).
+    expect(adfText(fields.description)).toBe(JSON.parse(lab!.body).description.trim());
     expectNoReporter(ji!.body);
 
     const [sent] = hook.requests;

@@ -165,15 +165,26 @@ function jiraAuth(s: ConnectionSecrets): string {
   return `Basic ${Buffer.from(`${s.account ?? ''}:${s.credential}`).toString('base64')}`;
 }
 
-/** Jira Cloud's REST API v3 takes descriptions in the Atlassian Document Format. */
+/**
+ * Jira Cloud's REST API v3 takes descriptions in the Atlassian Document Format: a paragraph for
+ * each block of text (blank lines between), its lines joined by `hardBreak` nodes (a newline
+ * inside a text node is not shown as one), and no empty text node (the schema refuses them).
+ */
 function adf(text: string) {
+  const paragraphs = text
+    .split(/\r?\n\s*\n/)
+    .map((block) => block.split(/\r?\n/).filter((line) => line.trim() !== ''))
+    .filter((lines) => lines.length > 0);
   return {
     type: 'doc',
     version: 1,
-    content: text
-      .split('\n\n')
-      .filter((p) => p.length > 0)
-      .map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })),
+    content: paragraphs.map((lines) => ({
+      type: 'paragraph',
+      content: lines.flatMap((text, i) => [
+        ...(i > 0 ? [{ type: 'hardBreak' }] : []),
+        { type: 'text', text },
+      ]),
+    })),
   };
 }
 
