@@ -260,9 +260,9 @@ describe('erasure of one person from a breach contact list', () => {
     const rows = await projectedTombstones();
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => !('lines' in r))).toBe(true);
-    expect((await migrateToLatest(db, dialect, config.pgSchema)).applied).toEqual([
+    expect((await migrateToLatest(db, dialect, config.pgSchema)).applied).toContain(
       LINES_MIGRATION,
-    ]);
+    );
     expect((await call(legal, 'GET', path)).json().details.contactRedactions).toEqual(before);
   });
 

@@ -56,6 +56,7 @@ import * as standaloneFollowUps from './2026-12-06-0100-standalone-follow-ups.ts
 import * as standaloneTrackerIssues from './2026-12-06-0500-standalone-tracker-issues.ts';
 import * as breachContactTombstones from './2026-12-07-0190-breach-contact-tombstones.ts';
 import * as breachContactTombstoneLines from './2026-12-07-0200-breach-contact-tombstone-lines.ts';
+import * as alertNoiseIndex from './2026-12-07-0210-alert-noise-index.ts';
 
 /** Every migration can be undone (`migrateTo` in db/migrate.ts): `down` is not optional. */
 interface DialectMigration {
@@ -118,6 +119,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '2026-12-06-0500-standalone-tracker-issues': standaloneTrackerIssues,
   '2026-12-07-0190-breach-contact-tombstones': breachContactTombstones,
   '2026-12-07-0200-breach-contact-tombstone-lines': breachContactTombstoneLines,
+  '2026-12-07-0210-alert-noise-index': alertNoiseIndex,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

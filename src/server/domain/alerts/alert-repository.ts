@@ -177,6 +177,9 @@ export async function listGroups(
   }));
 }
 
+/** How many of a rule's latest marks (their reasons) a tuning proposal shows. */
+const REASONS = 5;
+
 export interface NoiseMarks {
   sourceId: string;
   similarKey: string;
@@ -186,36 +189,127 @@ export interface NoiseMarks {
   reasons: { alertId: string; reason: string; at: number; by: string | null }[];
 }
 
-/** Alerts marked as noise, by source and similar key: what each tuning proposal rests on. */
+/**
+ * Alerts marked as noise, by source and similar key: what each tuning proposal rests on. Counted
+ * in the database, each rule's every mark: the `limit` rules most recently marked (the newest mark
+ * first, then its alert's id, as ever), or `only` that one rule whatever the limit. Reads the
+ * index alerts_noise (migration 2026-12-07-0200): the counts a scan of it, each listed rule's 5
+ * latest marks a seek. Grouped by the column itself (a coalesce would keep the index from ordering
+ * the groups): a similar key is null only before migration 0151, which filled them all in.
+ */
 export async function listNoiseMarks(
   ex: Executor,
   limit: number,
   only?: { sourceId: string; similarKey: string },
 ): Promise<NoiseMarks[]> {
-  let query = ex
-    .selectFrom('alerts')
-    .select(['id', 'source_id', 'similar_key', 'noise_at', 'noise_reason', 'noise_by'])
-    .where('noise_at', 'is not', null);
-  if (only) {
-    query = query.where('source_id', '=', only.sourceId).where('similar_key', '=', only.similarKey);
-  }
-  const rows = await query.orderBy('noise_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  const rows = await ex
+    .with('rules', (db) => {
+      let q = db
+        .selectFrom('alerts')
+        .select((eb) => [
+          'source_id',
+          'similar_key',
+          eb.fn.countAll<string | number>().as('n'),
+          eb.fn.max<number>('noise_at').as('last_at'),
+          eb.fn.min<number>('noise_at').as('first_at'),
+        ])
+        .where('noise_at', 'is not', null);
+      if (only)
+        q = q.where('source_id', '=', only.sourceId).where('similar_key', '=', only.similarKey);
+      return q.groupBy(['source_id', 'similar_key']);
+    })
+    .with('listed', (db) =>
+      db
+        .selectFrom('rules as r')
+        .selectAll('r')
+        .select((eb) =>
+          eb
+            .selectFrom('alerts as b')
+            .select((b) => b.fn.max('b.id').as('id'))
+            .whereRef('b.source_id', '=', 'r.source_id')
+            .whereRef('b.similar_key', '=', 'r.similar_key')
+            .whereRef('b.noise_at', '=', 'r.last_at')
+            .as('last_id'),
+        )
+        .orderBy('r.last_at', 'desc')
+        .orderBy('last_id', 'desc')
+        .limit(limit),
+    )
+    // Where each rule's 5 latest marks begin: the rows to rank are those, and ties at the 5th.
+    .with('cut', (db) =>
+      db
+        .selectFrom('listed as l')
+        .selectAll('l')
+        .select((eb) =>
+          eb.fn
+            .coalesce(
+              eb
+                .selectFrom('alerts as b')
+                .select('b.noise_at')
+                .whereRef('b.source_id', '=', 'l.source_id')
+                .whereRef('b.similar_key', '=', 'l.similar_key')
+                .where('b.noise_at', 'is not', null)
+                .orderBy('b.noise_at', 'desc')
+                .limit(1)
+                .offset(REASONS - 1),
+              'l.first_at',
+            )
+            .as('cut_at'),
+        ),
+    )
+    .with('latest', (db) =>
+      db
+        .selectFrom('cut as c')
+        .innerJoin('alerts as a', (join) =>
+          join
+            .onRef('a.source_id', '=', 'c.source_id')
+            .onRef('a.similar_key', '=', 'c.similar_key')
+            .onRef('a.noise_at', '>=', 'c.cut_at'),
+        )
+        .select((eb) => [
+          'a.id',
+          'a.source_id',
+          'a.similar_key',
+          'a.noise_at',
+          'a.noise_reason',
+          'a.noise_by',
+          'c.n',
+          'c.last_at',
+          'c.last_id',
+          eb.fn
+            .agg<number>('row_number')
+            .over((ob) =>
+              ob
+                .partitionBy(['a.source_id', 'a.similar_key'])
+                .orderBy('a.noise_at', 'desc')
+                .orderBy('a.id', 'desc'),
+            )
+            .as('rn'),
+        ]),
+    )
+    .selectFrom('latest')
+    .selectAll()
+    .where('rn', '<=', REASONS)
+    .orderBy('last_at', 'desc')
+    .orderBy('last_id', 'desc')
+    .orderBy('rn')
+    .execute();
   const marks = new Map<string, NoiseMarks>();
   for (const r of rows) {
-    const similarKey = r.similar_key ?? '';
-    const key = JSON.stringify([r.source_id, similarKey]);
-    const at = Number(r.noise_at);
+    const key = JSON.stringify([r.source_id, r.similar_key]);
     const found = marks.get(key) ?? {
       sourceId: r.source_id,
-      similarKey,
-      count: 0,
-      lastMarkedAt: at,
+      similarKey: r.similar_key ?? '',
+      count: Number(r.n),
+      lastMarkedAt: Number(r.last_at),
       reasons: [],
     };
-    found.count++;
-    if (found.reasons.length < 5) {
-      found.reasons.push({ alertId: r.id, reason: r.noise_reason ?? '', at, by: r.noise_by });
-    }
+    found.reasons.push({
+      alertId: r.id,
+      reason: r.noise_reason ?? '',
+      at: Number(r.noise_at),
+      by: r.noise_by,
+    });
     marks.set(key, found);
   }
   return [...marks.values()];

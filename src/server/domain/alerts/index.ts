@@ -44,6 +44,7 @@ export type AlertsModule = ReturnType<typeof createAlertsModule>;
 export type { AlertView, AlertIncidentSight, SimilarGroupView } from './alert-service.ts';
 export type { AlertTriageIncidents } from './triage-service.ts';
 export type { AlertFollowUps, TuningProposal, TuningTaking } from './tuning-service.ts';
+export { TUNING_PROPOSALS_LISTED } from './tuning-service.ts';
 export type { AlertIncidents } from './routing-service.ts';
 export type { AlertState, AlertRouting } from './alert-state.ts';
 export type { AlertFilter } from './alert-repository.ts';

@@ -23,6 +23,12 @@ export interface AlertFollowUps {
   ): Promise<{ id: string }>;
 }
 
+/**
+ * How many proposals the list holds at most: those of the rules most recently marked as noise.
+ * Each counts all its rule's alerts; a rule beyond it is still answered by its id (`find`).
+ */
+export const TUNING_PROPOSALS_LISTED = 500;
+
 export interface TuningDeps {
   db: Db;
   clock: Clock;
@@ -92,7 +98,7 @@ export function createTuningService(deps: TuningDeps) {
   /** The proposal by its id, in the transaction; 404 for an id no noise proposes. */
   async function find(tx: Executor, proposalId: string): Promise<TuningProposal> {
     const rule = rules.tuningRuleOf(proposalId);
-    const marks = rule ? await alerts.listNoiseMarks(tx, 1000, rule) : [];
+    const marks = rule ? await alerts.listNoiseMarks(tx, 1, rule) : [];
     const found = (await proposalsOf(tx, marks)).find((p) => p.proposalId === proposalId);
     if (!found) {
       throw new AppError('NOT_FOUND', 'No alerts marked as noise propose this tuning', {
@@ -126,10 +132,11 @@ export function createTuningService(deps: TuningDeps) {
   return {
     /**
      * The follow-ups noise proposes: for each detection rule (source and similar key) with
-     * alerts marked as noise, tune it; with how many, the latest reasons, and its answer.
+     * alerts marked as noise, tune it; with how many, the latest reasons, and its answer. The
+     * rules most recently marked first, TUNING_PROPOSALS_LISTED of them at most.
      */
     async listTuningProposals(): Promise<TuningProposal[]> {
-      return proposalsOf(db, await alerts.listNoiseMarks(db, 1000));
+      return proposalsOf(db, await alerts.listNoiseMarks(db, TUNING_PROPOSALS_LISTED));
     },
 
     /**

@@ -34,7 +34,11 @@ import {
   CreateAlertSource,
   UpdateAlertSource,
 } from '../../../shared/api/alerts.ts';
-import type { AlertsModule, TuningProposal } from '../../domain/alerts/index.ts';
+import {
+  TUNING_PROPOSALS_LISTED,
+  type AlertsModule,
+  type TuningProposal,
+} from '../../domain/alerts/index.ts';
 import { problemResponse } from '../../../shared/api/problems.ts';
 import { actorOf } from './incident-commands.ts';
 import { presentAlert, presentAlertDetail, presentAlertSource } from './alert-presenters.ts';
@@ -241,6 +245,11 @@ export async function alertRoutes(
       schema: {
         summary:
           'Follow-ups proposed by alerts marked as noise: tune the detection rule behind them (one per source and similar key)',
+        description:
+          '`alertCount` is every alert of the rule marked as noise; `reasons` are its 5 latest ' +
+          `marks, newest first. The rule most recently marked comes first; the list holds the ` +
+          `${TUNING_PROPOSALS_LISTED} rules most recently marked at most. A rule beyond them is ` +
+          'still taken or declined by its `proposalId`.',
         tags,
         response: { 200: TuningProposalList },
       },
