@@ -193,7 +193,7 @@ export interface NoiseMarks {
  * Alerts marked as noise, by source and similar key: what each tuning proposal rests on. Counted
  * in the database, each rule's every mark: the `limit` rules most recently marked (the newest mark
  * first, then its alert's id, as ever), or `only` that one rule whatever the limit. Reads the
- * index alerts_noise (migration 2026-12-07-0200): the counts a scan of it, each listed rule's 5
+ * index alerts_noise (migration 2026-12-07-0210): the counts a scan of it, each listed rule's 5
  * latest marks a seek. Grouped by the column itself (a coalesce would keep the index from ordering
  * the groups): a similar key is null only before migration 0151, which filled them all in.
  */
