@@ -5,6 +5,7 @@
 // Each keeps the requests it saw, can be told to fail (`failWith`), and can close an issue.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import MarkdownIt from 'markdown-it';
 import { expect } from 'vitest';
 import { listStreamEvents } from '../../src/server/db/event-store.ts';
 import { ReportFields } from '../../src/shared/api/reports.ts';
@@ -191,6 +192,28 @@ export function adfText(description: unknown): string {
     })
     .join('\n\n');
 }
+
+/**
+ * The text of a GitLab description as GitLab shows it: rendered as CommonMark, where a single
+ * newline is a soft break (shown as a space) and a hard break a new line; paragraphs a blank line
+ * apart. The summaries are paragraphs only.
+ */
+export function commonMarkText(markdown: string): string {
+  const html = new MarkdownIt('commonmark').render(markdown);
+  const paragraphs = [...html.matchAll(/<p>([\s\S]*?)<\/p>\n/g)];
+  expect(paragraphs.map((p) => p[0]).join('')).toBe(html);
+  return paragraphs
+    .map(([, inner]) =>
+      inner!
+        .split('<br />\n')
+        .map((line) => line.replace(/\n/g, ' ').replace(/<[^>]+>/g, ''))
+        .join('\n'),
+    )
+    .join('\n\n')
+    .replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ENTITIES[e]!);
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 
 /** A reporter whose contact data must never reach a tracker. */
 export const REPORTER = {

@@ -16,6 +16,7 @@ import { startHttpReceiver, workerFor } from '../helpers/delivery.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import {
   adfText,
+  commonMarkText,
   connectTracker,
   decideNonCritical,
   followUpTrackerEvents,
@@ -94,7 +95,7 @@ const TRACKERS: TrackerCase[] = [
     auth: { 'private-token': GITLAB_TOKEN },
     received(body) {
       const sent = JSON.parse(body) as { title: string; description: string; labels: string };
-      return { title: sent.title, text: sent.description, labels: sent.labels };
+      return { title: sent.title, text: commonMarkText(sent.description), labels: sent.labels };
     },
     labels: 'security', // comma-separated
     issue: (base, n) => ({

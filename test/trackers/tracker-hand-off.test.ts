@@ -13,6 +13,7 @@ import { admin } from '../helpers/incidents-context.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import {
   adfText,
+  commonMarkText,
   connectTracker,
   decideNonCritical,
   REPORTER,
@@ -591,8 +592,8 @@ describe('handing a non-critical incident to a tracker', () => {
     );
     const fields = JSON.parse(ji!.body).fields;
     expect(fields).toMatchObject({ project: { key: 'SEC' }, issuetype: { name: 'Task' } });
-    // The same text GitLab got, as Jira shows it: valid ADF, each line its own (hard breaks).
-    expect(adfText(fields.description)).toBe(JSON.parse(lab!.body).description.trim());
+    // Jira shows the same text as GitLab (valid ADF, each line its own: hard breaks in both).
+    expect(adfText(fields.description)).toBe(commonMarkText(JSON.parse(lab!.body).description));
     expectNoReporter(ji!.body);
 
     const [sent] = hook.requests;

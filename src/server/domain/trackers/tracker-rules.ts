@@ -188,6 +188,13 @@ function adf(text: string) {
   };
 }
 
+/**
+ * GitLab renders an issue's description as CommonMark, where a single newline is a soft break,
+ * shown as a space: each line of the summary is kept on its own with a hard break (two spaces
+ * before the newline), as GitHub shows an issue's lines and Jira its hard breaks.
+ */
+const hardLineBreaks = (text: string) => text.replace(/([^\n])\n(?=[^\n])/g, '$1  \n');
+
 /** The request that opens the issue (not for webhooks: see webhookBody). */
 export function createIssueRequest(s: ConnectionSecrets, issue: IssueContent): RequestShape {
   switch (s.kind) {
@@ -209,7 +216,7 @@ export function createIssueRequest(s: ConnectionSecrets, issue: IssueContent): R
         headers: { 'private-token': s.credential },
         body: JSON.stringify({
           title: issue.title,
-          description: issue.body,
+          description: hardLineBreaks(issue.body),
           labels: issue.labels.join(','),
         }),
       };
