@@ -566,6 +566,7 @@ async function assemble(
       // The timeline reads the record as the caller may (the incident's own read).
       listRecord: async (actor, id, types) =>
         (await incidentsModule.timeline(actor, id, { limit: 10_000, types: [...types] })).items,
+      listRecords: (actor, ids, types) => incidentsModule.listRecords(actor, ids, types, 10_000),
       findReportIncident: async (actor, id) =>
         (await incidentsModule.getIncident(actor, id)).incident,
       // Publishing the external report is the policy's final-report step (meets its clock).

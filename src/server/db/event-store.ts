@@ -5,7 +5,7 @@
 // which learns of it only once the transaction commits.
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import {
   numberEntries,
   reserveLedger,
@@ -23,7 +23,7 @@ import {
   type LoggedEvent,
 } from './live-notices.ts';
 import { onOneConnection, preparedQuery, standInRow } from './prepared-query.ts';
-import type { Executor, LedgerTable, Visibility } from './schema.ts';
+import type { Database, Executor, LedgerTable, Visibility } from './schema.ts';
 
 export interface NewEvent {
   type: string;
@@ -526,7 +526,32 @@ export async function listStreamEvents(
     .orderBy('seq')
     .limit(options.limit ?? 1000)
     .execute();
-  return rows.map((row) => ({
+  return rows.map(toStored);
+}
+
+/**
+ * Many streams' events of `types` (all types when none), oldest first, in one read: the first
+ * `limitEach` of each stream, as listStreamEvents reads one. Answers each stream with events.
+ */
+export async function listStreamsEvents(
+  tx: Executor,
+  streamIds: readonly string[],
+  options: { types?: readonly string[]; limitEach: number },
+): Promise<Map<string, StoredEvent[]>> {
+  const found = new Map<string, StoredEvent[]>();
+  if (streamIds.length === 0) return found;
+  let query = tx.selectFrom('events').selectAll().where('stream_id', 'in', streamIds);
+  if (options.types?.length) query = query.where('type', 'in', options.types);
+  for (const row of await query.orderBy('stream_id').orderBy('seq').execute()) {
+    let events = found.get(row.stream_id);
+    if (!events) found.set(row.stream_id, (events = []));
+    if (events.length < options.limitEach) events.push(toStored(row));
+  }
+  return found;
+}
+
+function toStored(row: Selectable<Database['events']>): StoredEvent {
+  return {
     id: row.id,
     streamId: row.stream_id,
     seq: Number(row.seq),
@@ -536,7 +561,7 @@ export async function listStreamEvents(
     visibility: row.visibility,
     data: JSON.parse(row.data_json) as Record<string, unknown>,
     hash: row.hash,
-  }));
+  };
 }
 
 function loggedEvents(tx: Executor) {

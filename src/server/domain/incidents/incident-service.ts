@@ -2,7 +2,12 @@
 // decide, append the events at the loaded version (a concurrent change makes this CONFLICT),
 // project them, and let the line rules stop or resume the line in the same transaction.
 import type { Clock } from '../../clock.ts';
-import { findRecordedTypes, listStreamEvents } from '../../db/event-store.ts';
+import {
+  findRecordedTypes,
+  listStreamEvents,
+  listStreamsEvents,
+  type StoredEvent,
+} from '../../db/event-store.ts';
 import { allocateYearlyKey } from '../../db/key-sequence.ts';
 import type { Db, Executor, Visibility } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -1148,6 +1153,32 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
         .slice(0, page.limit)
         .map((e) => assessment.sealVoteEvent(state, actor.userId, e));
       return { items: shown, nextAfterSeq: more ? shown[shown.length - 1]!.seq : null };
+    },
+
+    /**
+     * Many incidents' events of `types` (by id), oldest first, the first `limit` of each: what
+     * `timeline` shows each, read for all of them at once (the incidents' states in one read, the
+     * events in another). Answers only the incidents this caller may see (a restricted one for its
+     * participants), each with its events (none: an empty list).
+     */
+    async listRecords(
+      actor: Actor,
+      ids: readonly string[],
+      types: readonly string[],
+      limit: number,
+    ): Promise<Map<string, StoredEvent[]>> {
+      const states = (await repo.findIncidentStates(db, ids)).filter((s) => isVisibleTo(s, actor));
+      const events = await listStreamsEvents(
+        db,
+        states.map((s) => s.id),
+        { types, limitEach: limit },
+      );
+      return new Map(
+        states.map((state) => [
+          state.id,
+          (events.get(state.id) ?? []).map((e) => assessment.sealVoteEvent(state, actor.userId, e)),
+        ]),
+      );
     },
 
     // The line and incidents' keys: reads that need only the database (reader-service.ts).

@@ -1,7 +1,12 @@
 // Reads of the learning tables: plain camelCase records out. The one writer is
 // learning-projection.ts.
-import type { Executor } from '../../db/schema.ts';
-import type { PostmortemFollowUpsTable } from '../../db/schema.ts';
+import type { Selectable } from 'kysely';
+import type {
+  Executor,
+  PostmortemFollowUpsTable,
+  PostmortemSectionsTable,
+  PostmortemsTable,
+} from '../../db/schema.ts';
 import type {
   FollowUpPriority,
   FollowUpStatus,
@@ -28,26 +33,69 @@ export async function findPostmortemByIncident(
   ex: Executor,
   incidentId: string,
 ): Promise<PostmortemState | null> {
-  const row = await ex
+  return (await findPostmortemsByIncidents(ex, [incidentId])).get(incidentId) ?? null;
+}
+
+/**
+ * Many incidents' post-mortems in one read (three statements however many): each table read once
+ * for all of them, grouped in memory. Answers those found, by incident id.
+ */
+export async function findPostmortemsByIncidents(
+  ex: Executor,
+  incidentIds: readonly string[],
+): Promise<Map<string, PostmortemState>> {
+  if (incidentIds.length === 0) return new Map();
+  const rows = await ex
     .selectFrom('postmortems')
     .selectAll()
-    .where('incident_id', '=', incidentId)
-    .executeTakeFirst();
-  if (!row) return null;
+    .where('incident_id', 'in', incidentIds)
+    .execute();
+  if (rows.length === 0) return new Map();
+  const ids = rows.map((r) => r.id);
   const [sections, followUps] = await Promise.all([
     ex
       .selectFrom('postmortem_sections')
       .selectAll()
-      .where('postmortem_id', '=', row.id)
+      .where('postmortem_id', 'in', ids)
+      .orderBy('postmortem_id')
       .orderBy('position')
       .execute(),
     ex
       .selectFrom('postmortem_follow_ups')
       .selectAll()
-      .where('postmortem_id', '=', row.id)
+      .where('postmortem_id', 'in', ids)
+      .orderBy('postmortem_id')
       .orderBy('position')
       .execute(),
   ]);
+  const sectionsOf = byPostmortem(sections);
+  const followUpsOf = byPostmortem(followUps);
+  return new Map(
+    rows.map((row) => [
+      row.incident_id,
+      toState(row, sectionsOf.get(row.id) ?? [], followUpsOf.get(row.id) ?? []),
+    ]),
+  );
+}
+
+/** Groups rows by their postmortem_id, keeping their order. */
+function byPostmortem<R extends { postmortem_id: string | null }>(rows: R[]): Map<string, R[]> {
+  const groups = new Map<string, R[]>();
+  for (const row of rows) {
+    if (row.postmortem_id === null) continue;
+    const group = groups.get(row.postmortem_id);
+    if (group) group.push(row);
+    else groups.set(row.postmortem_id, [row]);
+  }
+  return groups;
+}
+
+/** A post-mortem's row and its parts (in position order) as its state. */
+function toState(
+  row: Selectable<PostmortemsTable>,
+  sections: Selectable<PostmortemSectionsTable>[],
+  followUps: Selectable<PostmortemFollowUpsTable>[],
+): PostmortemState {
   return {
     id: row.id,
     version: Number(row.version),
@@ -88,7 +136,6 @@ export async function findPostmortemByIncident(
     updatedAt: Number(row.updated_at),
   };
 }
-
 function toFollowUp(r: PostmortemFollowUpsTable): FollowUp {
   return {
     id: r.id,

@@ -94,6 +94,15 @@ export interface LearningIncidents extends Pick<
     incidentId: string,
     types: readonly string[],
   ): Promise<timeline.RecordEvent[]>;
+  /**
+   * Many incidents' records at once, as `listRecord` reads each: answers only the incidents this
+   * caller may read (a restricted one's record for its participants only).
+   */
+  listRecords(
+    actor: Actor,
+    incidentIds: readonly string[],
+    types: readonly string[],
+  ): Promise<Map<string, timeline.RecordEvent[]>>;
 }
 
 /** What learning needs of the clocks: the draft is in (sent to review, or skipped). */
@@ -702,10 +711,17 @@ export function createLearningService(ports: LearningModulePorts) {
     async listPolicyChanges(actor: Actor): Promise<PolicyChange[]> {
       const hidden = await ports.incidents.listHiddenIds(db, actor);
       const ids = await repo.listPostmortemIncidentIds(db, hidden, POLICY_CHANGE_POSTMORTEMS);
+      // Each table read once for all of them (the statements do not grow with the post-mortems).
+      const [states, records] = await Promise.all([
+        repo.findPostmortemsByIncidents(db, ids),
+        ports.incidents.listRecords(actor, ids, timeline.PROPOSAL_EVENT_TYPES),
+      ]);
       const changes: PolicyChange[] = [];
       for (const incidentId of ids) {
-        const state = await repo.findPostmortemByIncident(db, incidentId);
-        if (state) changes.push(...policyChangesOf(state, await proposalsOf(actor, incidentId)));
+        const state = states.get(incidentId);
+        const record = records.get(incidentId);
+        if (state && record)
+          changes.push(...policyChangesOf(state, timeline.recordProposals(record)));
       }
       const waiting = (c: PolicyChange) => (c.status === 'proposed' ? 0 : 1);
       return changes.sort(
