@@ -136,6 +136,7 @@ function toState(
     updatedAt: Number(row.updated_at),
   };
 }
+
 function toFollowUp(r: PostmortemFollowUpsTable): FollowUp {
   return {
     id: r.id,
