@@ -9,7 +9,11 @@ import type SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { openSqlite } from '../src/server/db/database.ts';
 import { EVENT_COLUMNS } from '../src/server/db/event-store.ts';
-import { numberEntries, type ReservedHead } from '../src/server/db/global-ledger.ts';
+import {
+  LEDGER_COLUMNS,
+  numberEntries,
+  type ReservedHead,
+} from '../src/server/db/global-ledger.ts';
 import type { EventRow, RecordedAppend } from './event-append-workload.ts';
 
 export interface RawWriter {
@@ -42,16 +46,6 @@ function ledgerRows(append: RecordedAppend, head: ReservedHead) {
     })),
   );
 }
-
-const LEDGER_COLUMNS = [
-  'seq',
-  'kind',
-  'ref_id',
-  'stream_id',
-  'entry_hash',
-  'prev_hash',
-  'hash',
-] as const;
 
 const lostRace = (append: RecordedAppend) =>
   new Error(`stream ${append.streamId} is not at version ${append.expectedVersion}`);
@@ -100,8 +94,7 @@ export function openSqliteWriter(path: string): RawWriter {
     }
     insertRows(append.rows);
     const ledger = ledgerRows(append, head);
-    for (const entry of ledger.rows)
-      insertEntry.run(LEDGER_COLUMNS.map((c) => entry[c as keyof typeof entry]));
+    for (const entry of ledger.rows) insertEntry.run(LEDGER_COLUMNS.map((c) => entry[c]));
     moveHead.run(ledger.headHash);
   });
   return {
@@ -213,8 +206,7 @@ export async function openPostgresWriter(url: string, schema: string): Promise<R
         const after = streamAfter(append);
         const ledger = ledgerRows(append, found);
         const column = <K extends keyof EventRow>(key: K) => append.rows.map((row) => row[key]);
-        const entry = (key: (typeof LEDGER_COLUMNS)[number]) =>
-          ledger.rows.map((row) => row[key as keyof typeof row]);
+        const entry = (key: (typeof LEDGER_COLUMNS)[number]) => ledger.rows.map((row) => row[key]);
         const created = found.version === null;
         const { rows } = await client.query<{ moved: number }>({
           name: created ? 'bench_create' : 'bench_move',

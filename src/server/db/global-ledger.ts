@@ -88,7 +88,7 @@ const moveHead = preparedQuery<{ count: number }, ReservedHead>((db, p) =>
  * One statement a row: the rows come here on SQLite, where that is faster than one statement of
  * many rows, or one audit entry at a time (PostgreSQL's appends number their events themselves).
  */
-const LEDGER_COLUMNS = [
+export const LEDGER_COLUMNS = [
   'seq',
   'kind',
   'ref_id',
